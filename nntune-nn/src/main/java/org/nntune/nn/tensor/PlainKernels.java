@@ -1,0 +1,126 @@
+package org.nntune.nn.tensor;
+
+/**
+ * The plain-Java kernels: the reference every faster path is tested against, and the path that
+ * runs when the Vector API is absent or disabled. Faster implementations extend this class and
+ * override the methods they accelerate, so a kernel added to {@link Kernels} is available on
+ * every path at once.
+ */
+public class PlainKernels implements Kernels {
+
+    @Override
+    public String name() {
+        return "plain";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] *= beta;
+                }
+            }
+        }
+        if (!transB) {
+            // i-p-j order: the inner loop runs along rows of B and C (unit stride)
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int p = 0; p < k; p++) {
+                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                    if (av == 0f) {
+                        continue;
+                    }
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += av * b[bp + j];
+                    }
+                }
+            }
+        } else {
+            // B used transposed: C[i][j] is a dot product of a row of op(A) and a row of B
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    float s = 0f;
+                    if (transA) {
+                        for (int p = 0; p < k; p++) {
+                            s += a[aOff + p * lda + i] * b[bj + p];
+                        }
+                    } else {
+                        int ai = aOff + i * lda;
+                        for (int p = 0; p < k; p++) {
+                            s += a[ai + p] * b[bj + p];
+                        }
+                    }
+                    c[ci + j] += alpha * s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        int outH = Kernels.outSize(height, kh, strideH, padH);
+        int outW = Kernels.outSize(width, kw, strideW, padW);
+        int row = colsOff;
+        for (int ch = 0; ch < channels; ch++) {
+            int plane = srcOff + ch * height * width;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    for (int oy = 0; oy < outH; oy++) {
+                        int y = oy * strideH - padH + ky;
+                        int dst = row + oy * outW;
+                        if (y < 0 || y >= height) {
+                            java.util.Arrays.fill(cols, dst, dst + outW, 0f);
+                            continue;
+                        }
+                        int srcRow = plane + y * width;
+                        for (int ox = 0; ox < outW; ox++) {
+                            int x = ox * strideW - padW + kx;
+                            cols[dst + ox] = x >= 0 && x < width ? src[srcRow + x] : 0f;
+                        }
+                    }
+                    row += outH * outW;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        int outH = Kernels.outSize(height, kh, strideH, padH);
+        int outW = Kernels.outSize(width, kw, strideW, padW);
+        int row = colsOff;
+        for (int ch = 0; ch < channels; ch++) {
+            int plane = dstOff + ch * height * width;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    for (int oy = 0; oy < outH; oy++) {
+                        int y = oy * strideH - padH + ky;
+                        if (y < 0 || y >= height) {
+                            continue;
+                        }
+                        int src = row + oy * outW;
+                        int dstRow = plane + y * width;
+                        for (int ox = 0; ox < outW; ox++) {
+                            int x = ox * strideW - padW + kx;
+                            if (x >= 0 && x < width) {
+                                dst[dstRow + x] += cols[src + ox];
+                            }
+                        }
+                    }
+                    row += outH * outW;
+                }
+            }
+        }
+    }
+}
