@@ -1,0 +1,26 @@
+package org.nntune.nn.data;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/** Writing and reading fitted transforms, as model files embed them. */
+public final class Transforms {
+    private Transforms() {}
+
+    /** Writes the kind, then the parameters. */
+    public static void write(FittedTransform t, DataOutputStream out) throws IOException {
+        out.writeUTF(t.kind());
+        t.writeParameters(out);
+    }
+
+    /** Reads a transform written by {@link #write}; an unknown kind is an error naming it. */
+    public static FittedTransform read(DataInputStream in) throws IOException {
+        String kind = in.readUTF();
+        return switch (kind) {
+            case "identity" -> FittedTransform.identity(in.readInt());
+            default -> throw new IOException("unknown preprocessing kind '" + kind
+                    + "' in model file (written by a newer nntune?); known: identity");
+        };
+    }
+}
