@@ -17,6 +17,24 @@ public interface Kernels {
     String name();
 
     /**
+     * How many threads one call may use (see {@link Parallelism}); 1 for single-threaded
+     * implementations such as the reference.
+     */
+    default int threads() {
+        return 1;
+    }
+
+    /**
+     * The same kernels with a thread budget of {@code threads} per call (1 to 1024). Kernels that
+     * run on one thread only return themselves. A tuner running {@code nJobs} trials at once gives
+     * each trial {@code withThreads(Parallelism.threadsPerJob(nJobs))}.
+     */
+    default Kernels withThreads(int threads) {
+        Parallelism.checkThreads(threads);
+        return this;
+    }
+
+    /**
      * C = alpha · op(A) · op(B) + beta · C, where op(X) is X or its transpose.
      * op(A) is m × k, op(B) is k × n, C is m × n. With {@code beta == 0}, C's previous content is
      * ignored (it may hold NaN).
