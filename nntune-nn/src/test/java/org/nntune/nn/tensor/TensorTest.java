@@ -71,5 +71,19 @@ class TensorTest {
         float[] d = new float[3];
         k.reluBackward(new float[] {-1, 0, 2}, 0, new float[] {5, 6, 7}, 0, d, 0, 3);
         assertThat(d).containsExactly(0, 0, 7);
+        // transpose at sizes across the 32-wide blocks
+        for (int[] rc : new int[][] {{1, 1}, {3, 7}, {33, 5}, {40, 70}}) {
+            float[] a = new float[rc[0] * rc[1] + 2];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i;
+            }
+            float[] t = new float[rc[0] * rc[1] + 1];
+            k.transpose(a, 2, rc[0], rc[1], t, 1);
+            for (int i = 0; i < rc[0]; i++) {
+                for (int j = 0; j < rc[1]; j++) {
+                    assertThat(t[1 + j * rc[0] + i]).isEqualTo(a[2 + i * rc[1] + j]);
+                }
+            }
+        }
     }
 }
