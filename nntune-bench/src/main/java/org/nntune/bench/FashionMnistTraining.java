@@ -7,6 +7,7 @@ import org.nntune.nn.model.FitOptions;
 import org.nntune.nn.model.Sequential;
 import org.nntune.nn.model.TrainingControl;
 import org.nntune.nn.model.TrainingListener;
+import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.Optimizer;
 import org.nntune.nn.tensor.KernelProvider;
 
@@ -24,11 +25,13 @@ import java.util.zip.GZIPInputStream;
  * Trains nntune's networks on Fashion-MNIST and reports test accuracy after every epoch: the
  * 784-128-10 MLP (Adam 1e-3, batch 32, 10 epochs) and a small CNN
  * (conv 8·3×3 → pool → conv 16·3×3 → pool → dense 64 → 10, Adam 1e-3, batch 64). Pixels are
- * scaled to [0, 1]. Prints one JSON line at the end.
+ * scaled to [0, 1]. {@code --schedule cosine} decays the rate to 0 over the run (cosine, no
+ * warm-up) instead of keeping it constant. Prints one JSON line at the end.
  *
  * <pre>
  * java $(cat nntune-bench/target/classes/nntune-jvm.flags) -cp nntune-bench/target/benchmarks.jar \
- *     org.nntune.bench.FashionMnistTraining [--model mlp|cnn|both] [--mlp-epochs 10] [--cnn-epochs 5] [--dir /usr/share/datasets/fashion-mnist]
+ *     org.nntune.bench.FashionMnistTraining [--model mlp|cnn|both] [--mlp-epochs 10] [--cnn-epochs 5]
+ *     [--schedule constant|cosine] [--dir /usr/share/datasets/fashion-mnist]
  * </pre>
  */
 public final class FashionMnistTraining {
@@ -38,6 +41,7 @@ public final class FashionMnistTraining {
         String model = "both";
         int mlpEpochs = 10;
         int cnnEpochs = 5;
+        String schedule = "constant";
         Path dir = Path.of("/usr/share/datasets/fashion-mnist");
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
@@ -45,29 +49,36 @@ public final class FashionMnistTraining {
                 case "--mlp-epochs" -> mlpEpochs = Integer.parseInt(args[i + 1]);
                 case "--cnn-epochs" -> cnnEpochs = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--schedule" -> schedule = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; known: --model mlp|cnn|both, --mlp-epochs N, --cnn-epochs N, --dir DIR");
+                        + "; known: --model mlp|cnn|both, --mlp-epochs N, --cnn-epochs N, --schedule constant|cosine, --dir DIR");
             }
         }
+        LearningRateSchedule lrs = switch (schedule) {
+            case "constant" -> LearningRateSchedule.constant();
+            case "cosine" -> LearningRateSchedule.cosine(0, 0f);
+            default -> throw new IllegalArgumentException("--schedule " + schedule + ": known are constant, cosine");
+        };
         Dataset train = read(dir, "train", "fashion-mnist-train");
         Dataset test = read(dir, "t10k", "fashion-mnist-test");
         System.err.println("kernels: " + KernelProvider.get().name() + "; " + train + "; " + test);
         List<String> json = new ArrayList<>();
         if (!model.equals("cnn")) {
             Sequential mlp = Sequential.builder().input(1, 28, 28).dense(128, Activation.RELU).dense(10).seed(1).build();
-            json.addAll(run("mlp", mlp, train, test, mlpEpochs, 32));
+            json.addAll(run("mlp", mlp, train, test, mlpEpochs, 32, lrs));
         }
         if (!model.equals("mlp")) {
             Sequential cnn = Sequential.builder().input(1, 28, 28)
                     .conv2d(8, 3, 1, 1, Activation.RELU).maxPool2d(2)
                     .conv2d(16, 3, 1, 1, Activation.RELU).maxPool2d(2)
                     .flatten().dense(64, Activation.RELU).dense(10).seed(1).build();
-            json.addAll(run("cnn", cnn, train, test, cnnEpochs, 64));
+            json.addAll(run("cnn", cnn, train, test, cnnEpochs, 64, lrs));
         }
         System.out.println("{" + String.join(", ", json) + "}");
     }
 
-    private static List<String> run(String name, Sequential m, Dataset train, Dataset test, int epochs, int batch) {
+    private static List<String> run(String name, Sequential m, Dataset train, Dataset test, int epochs, int batch,
+                                    LearningRateSchedule schedule) {
         System.err.print(m.summary());
         double[] best = {0};
         long start = System.nanoTime();
@@ -87,7 +98,7 @@ public final class FashionMnistTraining {
             }
         };
         m.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(1).optimizer(Optimizer.adam(1e-3f))
-                .listener(report).build());
+                .schedule(schedule).listener(report).build());
         double total = (System.nanoTime() - start) / 1e9;
         double acc = m.evaluate(test).accuracy();
         return List.of(
