@@ -145,6 +145,27 @@ class GemmCrossCheckTest {
     }
 
     @Test
+    void theInPlacePathsForTrainingShapesMatchTheReference() {
+        // alpha = 1 with op(A) = Aᵀ and small n, or op(B) = B and small m: panels read in place,
+        // the partial last panel packed, over several blocks of the sum (k > 512)
+        SplittableRandom rnd = new SplittableRandom(9);
+        int[][] shapes = {{1023, 10, 32}, {33, 130, 784}, {64, 100, 1100}, {7, 1023, 1100}, {784, 128, 32}, {32, 128, 784}};
+        List<Kernels> fast = fastKernels();
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                for (float beta : new float[] {0f, 1f}) {
+                    Case cs = Case.random(rnd, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1f, beta);
+                    float[] expected = cs.run(REFERENCE);
+                    double[] tolerance = cs.tolerances();
+                    for (Kernels kernels : fast) {
+                        assertClose(cs, expected, tolerance, cs.run(kernels), kernels);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void theResultDoesNotDependOnTheThreadCountOrTheRun() {
         SplittableRandom rnd = new SplittableRandom(7);
         List<Kernels> fast = fastKernels();
