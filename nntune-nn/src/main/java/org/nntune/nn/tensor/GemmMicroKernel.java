@@ -18,12 +18,15 @@ abstract class GemmMicroKernel {
     }
 
     /**
-     * Tile = Σ_p A[p] ⊗ B[p] over {@code kc} steps; then C (an {@code mr × nr} block at
+     * Tile = Σ_p A[p] ⊗ B[p] over {@code kc} steps, where step p of the panel of A starts at
+     * {@code pa[paOff + p · paStride]} and step p of the panel of B at
+     * {@code pb[pbOff + p · pbStride]} (a stride is {@code mr} or {@code nr} for a packed panel,
+     * the leading dimension when the kernel reads a matrix where it lies); then C (an {@code mr × nr} block at
      * {@code c[cOff]} with leading dimension {@code ldc}) becomes the tile when {@code overwrite},
      * else {@code fma(beta, C, tile)} (one rounding, as the edge tiles are merged, so that the
      * result does not depend on where a tile falls). {@code scratch} holds at least
      * {@code mr · nr} floats the kernel may use (it is never C).
      */
-    abstract void tile(int kc, float[] pa, int paOff, float[] pb, int pbOff,
+    abstract void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
                        float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch);
 }

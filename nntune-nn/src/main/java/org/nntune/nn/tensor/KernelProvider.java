@@ -63,6 +63,19 @@ public final class KernelProvider {
         return Holder.CHOICE.reason();
     }
 
+    /**
+     * The kernels of a given path, whatever is active, for benchmarks and comparisons:
+     * {@code "vector"}, {@code "plain"} (plain-Java blocked) or {@code "reference"}; {@code "auto"}
+     * applies the start-up rule again.
+     *
+     * @throws IllegalArgumentException for another name or a bad thread count
+     * @throws IllegalStateException when {@code "vector"} cannot run here, with the reason
+     */
+    public static Kernels of(String path, int threads) {
+        Parallelism.checkThreads(threads);
+        return choose(path, threads).kernels();
+    }
+
     /** The plain kernels, whatever is active: the reference the fast path is tested against. */
     public static Kernels plain() {
         return new PlainKernels();
@@ -82,7 +95,7 @@ public final class KernelProvider {
             case "":
                 break;
             default:
-                throw new IllegalArgumentException("system property " + KERNELS_PROPERTY + "=" + mode
+                throw new IllegalArgumentException("kernel path " + KERNELS_PROPERTY + "=" + mode
                         + " is not known; allowed: auto, vector, plain, reference");
         }
         String whyNot = vectorUnavailable();

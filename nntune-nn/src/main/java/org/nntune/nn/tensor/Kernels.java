@@ -65,9 +65,6 @@ public interface Kernels {
     /** Adds the vector {@code v[vOff .. vOff + cols)} to each of the {@code rows} rows of x (a bias add). */
     void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff);
 
-    /** {@code dst[dstOff + j] = Σ_i x[off + i·cols + j]}: column sums of a rows × cols matrix (a bias gradient). */
-    void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff);
-
     /** {@code y += alpha · x} over n elements. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
@@ -88,6 +85,58 @@ public interface Kernels {
      * to turn a transposed GEMM operand into a plain one when that is cheaper than the GEMM.
      */
     void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff);
+
+    // ---- fused element-wise kernels: one pass where separate layers would take two or three ----
+    // Blocks are row-major and contiguous (rows × cols, leading dimension cols).
+
+    /** {@code y[r][c] += bias[c]} over a rows × cols block: a dense layer's bias, no activation. */
+    void addBias(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff);
+
+    /** {@code y[r][c] = max(0, y[r][c] + bias[c])}: a dense layer's bias and ReLU in one pass. */
+    void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff);
+
+    /**
+     * The backward pass of {@link #addBiasRelu} in one pass: the gradient {@code dy} is masked in
+     * place where the ReLU output {@code y} is not positive ({@code dy[i] = y[i] > 0 ? dy[i] : 0}),
+     * and the masked gradient's column sums are added to {@code dBias}.
+     */
+    void reluBackwardBiasGrad(float[] dy, int dyOff, float[] y, int yOff, int rows, int cols,
+                              float[] dBias, int dBiasOff);
+
+    /** {@code out[c] += Σ_r x[r][c]}: the bias gradient of a layer without activation. */
+    void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int outOff);
+
+    /**
+     * Softmax and cross-entropy on each row of logits (rows × cols) with integer class labels, in
+     * one pass per row: returns the mean loss over the rows and writes its gradient with respect to
+     * the logits, {@code (softmax − onehot(label)) / rows}, to {@code grad} (which may be the logits
+     * array itself at the same offset).
+     *
+     * @throws IllegalArgumentException when a label is outside {@code [0, cols)}, naming the row
+     */
+    float softmaxCrossEntropy(float[] logits, int logitsOff, int rows, int cols, int[] labels, int labelsOff,
+                              float[] grad, int gradOff);
+
+    /**
+     * One Adam (or AdamW) step over {@code n} parameters, as PyTorch computes it: with weight decay
+     * {@code wd} added to the gradient ({@code decoupled == false}, Adam's L2) or applied to the
+     * weights ({@code decoupled == true}, AdamW: {@code w -= lr·wd·w}); then
+     * {@code m = β1·m + (1−β1)·g}, {@code v = β2·v + (1−β2)·g²},
+     * {@code w -= lr/(1−β1^t) · m / (sqrt(v)/sqrt(1−β2^t) + eps)}. {@code step} t counts from 1.
+     * The gradient array is not changed.
+     */
+    void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                    float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled, int step);
+
+    /**
+     * One SGD step over {@code n} parameters, as PyTorch computes it (no dampening):
+     * {@code g' = g + wd·w}; with momentum μ > 0, {@code buf = μ·buf + g'} and the step direction
+     * is {@code buf} (or {@code g' + μ·buf} with Nesterov); {@code w -= lr · direction}. With
+     * {@code momentum == 0} the velocity array is not touched (it may be empty). The gradient
+     * array is not changed.
+     */
+    void sgdUpdate(float[] w, int wOff, float[] g, int gOff, float[] velocity, int velocityOff, int n,
+                   float lr, float momentum, float weightDecay, boolean nesterov);
 
     /** Output size of a convolution or pooling window along one axis; throws if the window does not fit. */
     static int outSize(int in, int k, int stride, int pad) {

@@ -2,8 +2,9 @@ package org.nntune.nn.tensor;
 
 /**
  * The base of the fast kernels: the reference kernels with GEMM run by a {@link PackedGemm} on a
- * thread budget. Subclasses give the micro-kernel (plain Java or Vector API) and override further
- * hot methods.
+ * thread budget, and im2col / col2im that copy whole runs of a row at once (no per-element
+ * bounds test; with stride 1 a run is one {@code System.arraycopy} or one vectorisable loop).
+ * Subclasses give the micro-kernel (plain Java or Vector API) and override further hot methods.
  */
 abstract class PackedKernels extends PlainKernels {
     private final PackedGemm packedGemm;
@@ -37,5 +38,88 @@ abstract class PackedKernels extends PlainKernels {
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
         packedGemm.gemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        int outH = Kernels.outSize(height, kh, strideH, padH);
+        int outW = Kernels.outSize(width, kw, strideW, padW);
+        int row = colsOff;
+        for (int ch = 0; ch < channels; ch++) {
+            int plane = srcOff + ch * height * width;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    // the output columns whose input column x = ox·stride − pad + kx lies inside the image
+                    int ox0 = Math.min(outW, firstInside(kx - padW, strideW));
+                    int ox1 = Math.max(ox0, Math.min(outW, lastInside(width - 1 + padW - kx, strideW) + 1));
+                    for (int oy = 0; oy < outH; oy++) {
+                        int y = oy * strideH - padH + ky;
+                        int dst = row + oy * outW;
+                        if (y < 0 || y >= height) {
+                            java.util.Arrays.fill(cols, dst, dst + outW, 0f);
+                            continue;
+                        }
+                        java.util.Arrays.fill(cols, dst, dst + ox0, 0f);
+                        int s = plane + y * width + ox0 * strideW - padW + kx;
+                        if (strideW == 1) {
+                            System.arraycopy(src, s, cols, dst + ox0, ox1 - ox0);
+                        } else {
+                            for (int ox = ox0; ox < ox1; ox++, s += strideW) {
+                                cols[dst + ox] = src[s];
+                            }
+                        }
+                        java.util.Arrays.fill(cols, dst + ox1, dst + outW, 0f);
+                    }
+                    row += outH * outW;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        int outH = Kernels.outSize(height, kh, strideH, padH);
+        int outW = Kernels.outSize(width, kw, strideW, padW);
+        int row = colsOff;
+        for (int ch = 0; ch < channels; ch++) {
+            int plane = dstOff + ch * height * width;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int ox0 = Math.min(outW, firstInside(kx - padW, strideW));
+                    int ox1 = Math.max(ox0, Math.min(outW, lastInside(width - 1 + padW - kx, strideW) + 1));
+                    for (int oy = 0; oy < outH; oy++) {
+                        int y = oy * strideH - padH + ky;
+                        if (y < 0 || y >= height) {
+                            continue;
+                        }
+                        int src = row + oy * outW;
+                        int d = plane + y * width + ox0 * strideW - padW + kx;
+                        if (strideW == 1) {
+                            int shift = d - ox0;
+                            for (int ox = ox0; ox < ox1; ox++) {
+                                dst[shift + ox] += cols[src + ox];
+                            }
+                        } else {
+                            for (int ox = ox0; ox < ox1; ox++, d += strideW) {
+                                dst[d] += cols[src + ox];
+                            }
+                        }
+                    }
+                    row += outH * outW;
+                }
+            }
+        }
+    }
+
+    /** The least ox ≥ 0 with ox·stride + offset ≥ 0. */
+    private static int firstInside(int offset, int stride) {
+        return offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+    }
+
+    /** The greatest ox with ox·stride ≤ limit (−1 when limit &lt; 0). */
+    private static int lastInside(int limit, int stride) {
+        return limit < 0 ? -1 : limit / stride;
     }
 }

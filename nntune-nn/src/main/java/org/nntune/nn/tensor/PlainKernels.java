@@ -134,17 +134,6 @@ public class PlainKernels implements Kernels {
     }
 
     @Override
-    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
-        java.util.Arrays.fill(dst, dstOff, dstOff + cols, 0f);
-        for (int i = 0; i < rows; i++) {
-            int r = off + i * cols;
-            for (int j = 0; j < cols; j++) {
-                dst[dstOff + j] += x[r + j];
-            }
-        }
-    }
-
-    @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
@@ -197,6 +186,130 @@ public class PlainKernels implements Kernels {
                     }
                 }
             }
+        }
+    }
+
+    // ---- fused element-wise kernels (the reference versions) ----
+
+    @Override
+    public void addBias(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
+        for (int r = 0; r < rows; r++) {
+            int row = yOff + r * cols;
+            for (int c = 0; c < cols; c++) {
+                y[row + c] += bias[biasOff + c];
+            }
+        }
+    }
+
+    @Override
+    public void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
+        for (int r = 0; r < rows; r++) {
+            int row = yOff + r * cols;
+            for (int c = 0; c < cols; c++) {
+                y[row + c] = Math.max(0f, y[row + c] + bias[biasOff + c]);
+            }
+        }
+    }
+
+    @Override
+    public void reluBackwardBiasGrad(float[] dy, int dyOff, float[] y, int yOff, int rows, int cols,
+                                     float[] dBias, int dBiasOff) {
+        for (int r = 0; r < rows; r++) {
+            int dr = dyOff + r * cols;
+            int yr = yOff + r * cols;
+            for (int c = 0; c < cols; c++) {
+                float d = y[yr + c] > 0f ? dy[dr + c] : 0f;
+                dy[dr + c] = d;
+                dBias[dBiasOff + c] += d;
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * cols;
+            for (int c = 0; c < cols; c++) {
+                out[outOff + c] += x[row + c];
+            }
+        }
+    }
+
+    @Override
+    public float softmaxCrossEntropy(float[] logits, int logitsOff, int rows, int cols, int[] labels, int labelsOff,
+                                     float[] grad, int gradOff) {
+        checkLabels(rows, cols, labels, labelsOff);
+        double loss = 0;
+        float inv = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int in = logitsOff + r * cols;
+            int out = gradOff + r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, logits[in + c]);
+            }
+            int label = labels[labelsOff + r];
+            float shiftedLabel = logits[in + label] - max;
+            float sum = 0f;
+            for (int c = 0; c < cols; c++) {
+                float e = (float) Math.exp(logits[in + c] - max);
+                grad[out + c] = e;
+                sum += e;
+            }
+            loss += Math.log(sum) - shiftedLabel;
+            float scale = inv / sum;
+            for (int c = 0; c < cols; c++) {
+                grad[out + c] *= scale;
+            }
+            grad[out + label] -= inv;
+        }
+        return (float) (loss / rows);
+    }
+
+    /** Checks that every label of the rows is a class index in {@code [0, cols)}. */
+    static void checkLabels(int rows, int cols, int[] labels, int labelsOff) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("softmaxCrossEntropy needs at least one row and one class; got "
+                    + rows + " × " + cols);
+        }
+        for (int r = 0; r < rows; r++) {
+            int label = labels[labelsOff + r];
+            if (label < 0 || label >= cols) {
+                throw new IllegalArgumentException("label " + label + " of row " + r + " is not a class index;"
+                        + " allowed: 0 to " + (cols - 1));
+            }
+        }
+    }
+
+    @Override
+    public void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                           float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
+                           int step) {
+        AdamStep s = AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        for (int i = 0; i < n; i++) {
+            float wi = w[wOff + i];
+            float gi = g[gOff + i] + s.l2() * wi;
+            float mi = beta1 * m[mOff + i] + s.oneMinusBeta1() * gi;
+            float vi = beta2 * v[vOff + i] + s.oneMinusBeta2() * gi * gi;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float denom = (float) Math.sqrt(vi) * s.invSqrtBias2() + eps;
+            w[wOff + i] = wi * s.decay() - s.stepSize() * mi / denom;
+        }
+    }
+
+    @Override
+    public void sgdUpdate(float[] w, int wOff, float[] g, int gOff, float[] velocity, int velocityOff, int n,
+                          float lr, float momentum, float weightDecay, boolean nesterov) {
+        for (int i = 0; i < n; i++) {
+            float wi = w[wOff + i];
+            float d = g[gOff + i] + weightDecay * wi;
+            if (momentum != 0f) {
+                float b = momentum * velocity[velocityOff + i] + d;
+                velocity[velocityOff + i] = b;
+                d = nesterov ? d + momentum * b : b;
+            }
+            w[wOff + i] = wi - lr * d;
         }
     }
 }

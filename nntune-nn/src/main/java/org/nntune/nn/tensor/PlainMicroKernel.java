@@ -15,12 +15,12 @@ final class PlainMicroKernel extends GemmMicroKernel {
     }
 
     @Override
-    void tile(int kc, float[] pa, int paOff, float[] pb, int pbOff,
+    void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
                      float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] t) {
         java.util.Arrays.fill(t, 0, MR * NR, 0f);
         for (int p = 0; p < kc; p++) {
-            int bp = pbOff + p * NR;
-            int ap = paOff + p * MR;
+            int bp = pbOff + p * pbStride;
+            int ap = paOff + p * paStride;
             for (int r = 0; r < MR; r++) {
                 float av = pa[ap + r];
                 int tr = r * NR;

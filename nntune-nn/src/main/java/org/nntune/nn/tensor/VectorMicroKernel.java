@@ -22,7 +22,7 @@ final class VectorMicroKernel extends GemmMicroKernel {
     }
 
     @Override
-    void tile(int kc, float[] pa, int paOff, float[] pb, int pbOff,
+    void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
                      float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -33,8 +33,8 @@ final class VectorMicroKernel extends GemmMicroKernel {
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int ap = paOff + p * MR;
-            int bp = pbOff + p * NR;
+            int ap = paOff + p * paStride;
+            int bp = pbOff + p * pbStride;
             FloatVector b0 = FloatVector.fromArray(S, pb, bp);
             FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
             FloatVector a = FloatVector.broadcast(S, pa[ap]);
