@@ -50,7 +50,9 @@ public final class GPSampler implements Sampler {
     private final Optional<ConstraintsFunction> constraints;
     private final Optional<Sampler> independent;
     private Random rng;
+    /** cache: model key → hyperparameters of its last fit, and the number of trials at that fit */
     private final Map<String, double[]> warmTheta = new HashMap<>();
+    private final Map<String, Integer> fittedAt = new HashMap<>();
 
     private GPSampler(Builder b) {
         this.nStartupTrials = b.nStartupTrials;
@@ -61,7 +63,7 @@ public final class GPSampler implements Sampler {
         this.rng = b.seed.isPresent() ? new Random(b.seed.get()) : new Random();
     }
 
-    /** @return a builder with the defaults (10 startup trials, 200 fit points, 1000 candidates) */
+    /** @return a builder with the defaults (10 startup trials, 200 fit points, 500 candidates) */
     public static Builder builder() {
         return new Builder();
     }
@@ -76,7 +78,7 @@ public final class GPSampler implements Sampler {
         private Optional<Long> seed = Optional.empty();
         private int nStartupTrials = 10;
         private int maxFitPoints = 200;
-        private int nCandidates = 1000;
+        private int nCandidates = 500;
         private Optional<ConstraintsFunction> constraints = Optional.empty();
         private Optional<Sampler> independent = Optional.empty();
 
@@ -169,7 +171,7 @@ public final class GPSampler implements Sampler {
         }
         String sig = codec.signature();
         double[] ys = standardize(y);
-        GaussianProcess objectiveModel = fitCached(sig + "#f", x, ys);
+        GaussianProcess objectiveModel = fitCached(sig + "#f", x, ys, done.size());
 
         // constraint models and the incumbent among feasible trials
         List<GaussianProcess> cModels = new ArrayList<>();
@@ -181,7 +183,7 @@ public final class GPSampler implements Sampler {
             }
         }
         if (constraints.isPresent()) {
-            fitConstraintModels(fitSet, x, sig, cModels, cZero);
+            fitConstraintModels(fitSet, x, sig, cModels, cZero, done.size());
         }
         Acquisition acq = new Acquisition(objectiveModel, best, cModels, cZero);
         double[] xBest = maximize(acq, codec, x, ys);
@@ -189,7 +191,7 @@ public final class GPSampler implements Sampler {
     }
 
     private void fitConstraintModels(List<FrozenTrial> fitSet, double[][] x, String sig,
-                                     List<GaussianProcess> models, List<Double> zeros) {
+                                     List<GaussianProcess> models, List<Double> zeros, int nTrials) {
         int nc = -1;
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < fitSet.size(); i++) {
@@ -216,15 +218,25 @@ public final class GPSampler implements Sampler {
             for (int r = 0; r < c.length; r++) {
                 c[r] = (c[r] - mean) / sd;
             }
-            models.add(fitCached(sig + "#c" + k, xc, c));
+            models.add(fitCached(sig + "#c" + k, xc, c, nTrials));
             zeros.add((0 - mean) / sd);
         }
     }
 
-    private GaussianProcess fitCached(String key, double[][] x, double[] y) {
+    /**
+     * Fits a model, or reuses the hyperparameters of the last fit of the same model while the study
+     * has grown by less than 5% since (one factorisation instead of an L-BFGS run). The cached
+     * hyperparameters are also the warm start of the next fit.
+     */
+    private GaussianProcess fitCached(String key, double[][] x, double[] y, int nTrials) {
         double[] warm = warmTheta.get(key);
-        GaussianProcess gp = GaussianProcess.fit(x, y, warm, warm == null ? 100 : 40);
+        Integer at = fittedAt.get(key);
+        if (warm != null && at != null && nTrials >= at && nTrials < at + Math.max(1, at / 20)) {
+            return GaussianProcess.withTheta(x, y, warm);
+        }
+        GaussianProcess gp = GaussianProcess.fit(x, y, warm, warm == null ? 100 : 30);
         warmTheta.put(key, gp.theta());
+        fittedAt.put(key, nTrials);
         return gp;
     }
 
@@ -289,6 +301,26 @@ public final class GPSampler implements Sampler {
             this.work = new double[m];
         }
 
+        /** The values at many points (batched predictions). */
+        double[] values(double[][] ps) {
+            double[] v = new double[ps.length];
+            double[] mu = new double[ps.length];
+            double[] sd = new double[ps.length];
+            if (best < Double.POSITIVE_INFINITY) {
+                f.predictBatch(ps, mu, sd);
+                for (int i = 0; i < ps.length; i++) {
+                    v[i] += NormalMath.logExpectedImprovement(mu[i], sd[i], best);
+                }
+            }
+            for (int k = 0; k < c.size(); k++) {
+                c.get(k).predictBatch(ps, mu, sd);
+                for (int i = 0; i < ps.length; i++) {
+                    v[i] += NormalMath.logCdf((zero.get(k) - mu[i]) / sd[i]);
+                }
+            }
+            return v;
+        }
+
         double value(double[] p) {
             double v = 0;
             if (best < Double.POSITIVE_INFINITY) {
@@ -313,7 +345,6 @@ public final class GPSampler implements Sampler {
         Arrays.sort(order, Comparator.comparingDouble(i -> ys[i]));
         int nTop = Math.min(5, x.length);
         double[][] cand = new double[nCandidates][];
-        double[] score = new double[nCandidates];
         for (int c = 0; c < nCandidates; c++) {
             double[] p;
             if (c % 2 == 0) {
@@ -325,8 +356,8 @@ public final class GPSampler implements Sampler {
             }
             codec.snapInPlace(p);
             cand[c] = p;
-            score[c] = acq.value(p);
         }
+        double[] score = acq.values(cand);
         Integer[] byScore = new Integer[nCandidates];
         for (int i = 0; i < nCandidates; i++) {
             byScore[i] = i;
@@ -338,7 +369,7 @@ public final class GPSampler implements Sampler {
             double[] p = cand[byScore[s]].clone();
             double v = score[byScore[s]];
             double step = 0.05;
-            for (int it = 0; it < 60; it++) {
+            for (int it = 0; it < 40; it++) {
                 double[] q = p.clone();
                 perturb(codec, q, step, 0.05);
                 codec.snapInPlace(q);
@@ -408,6 +439,7 @@ public final class GPSampler implements Sampler {
     public synchronized void reseed(long seed) {
         rng = new Random(seed);
         warmTheta.clear();
+        fittedAt.clear();
         independent.ifPresent(s -> s.reseed(seed));
     }
 }

@@ -56,6 +56,11 @@ final class GaussianProcess {
         this.alpha = c.solve(y);
     }
 
+    /** @return the model with fixed hyperparameters {@code theta} (no fitting: one factorisation) */
+    static GaussianProcess withTheta(double[][] x, double[] y, double[] theta) {
+        return new GaussianProcess(x, y, theta);
+    }
+
     /** @return the fitted hyperparameters (log length scales, log signal variance, log noise) */
     double[] theta() {
         return theta.clone();
@@ -233,6 +238,49 @@ final class GaussianProcess {
         }
         out[0] = mean;
         out[1] = Math.sqrt(Math.max(s2 - v, 1e-12 * s2));
+    }
+
+    /**
+     * Posterior means and standard deviations at many points; the triangular solves run over blocks
+     * of points so that each row of the factor is read once per block.
+     */
+    void predictBatch(double[][] ps, double[] mean, double[] sd) {
+        final int block = 32;
+        double[][] w = new double[block][n];
+        double[] l = chol.l;
+        for (int b0 = 0; b0 < ps.length; b0 += block) {
+            int bn = Math.min(block, ps.length - b0);
+            for (int c = 0; c < bn; c++) {
+                double[] p = ps[b0 + c];
+                double m = 0;
+                double[] wc = w[c];
+                for (int i = 0; i < n; i++) {
+                    double k = matern(scaledDist2(p, x[i], invLs2), s2);
+                    wc[i] = k;
+                    m += k * alpha[i];
+                }
+                mean[b0 + c] = m;
+            }
+            for (int i = 0; i < n; i++) {
+                int ri = i * n;
+                double diag = l[ri + i];
+                for (int c = 0; c < bn; c++) {
+                    double[] wc = w[c];
+                    double s = wc[i];
+                    for (int k = 0; k < i; k++) {
+                        s -= l[ri + k] * wc[k];
+                    }
+                    wc[i] = s / diag;
+                }
+            }
+            for (int c = 0; c < bn; c++) {
+                double v = 0;
+                for (int i = 0; i < n; i++) {
+                    v += w[c][i] * w[c][i];
+                }
+                sd[b0 + c] = Math.sqrt(Math.max(s2 - v, 1e-12 * s2));
+            }
+        }
     }
 
     /** @return the number of training points */

@@ -44,7 +44,7 @@ final class Lbfgs {
                     pgNorm = Math.max(pgNorm, Math.abs(g[i]));
                 }
             }
-            if (pgNorm < 1e-6) {
+            if (pgNorm < 1e-5) {
                 break;
             }
             // two-loop recursion
@@ -127,7 +127,7 @@ final class Lbfgs {
             x = xNew.clone();
             System.arraycopy(gNew, 0, g, 0, n);
             fx = fNew;
-            if (improvement < 1e-9 * Math.max(1, Math.abs(fx))) {
+            if (improvement < 1e-7 * Math.max(1, Math.abs(fx))) {
                 break;
             }
         }
