@@ -328,7 +328,7 @@ public final class CmaEsSampler implements Sampler {
         if (independent.isPresent()) {
             return independent.get().sampleIndependent(study, trial, name, distribution);
         }
-        return UniformDraw.draw(distribution, rng);
+        return RandomSampler.fromUnit(distribution, rng.nextDouble());
     }
 
     @Override

@@ -38,7 +38,7 @@ class CmaEsSamplerTest {
         for (long seed = 0; seed < 3; seed++) {
             Study cma = SamplerLoop.study(CmaEsSampler.seeded(seed), StudyDirection.MINIMIZE);
             SamplerLoop.runSingle(cma, 60, QUAD2);
-            Study random = SamplerLoop.study(new GPSamplerTest.UniformSampler(seed), StudyDirection.MINIMIZE);
+            Study random = SamplerLoop.study(new RandomSampler(seed), StudyDirection.MINIMIZE);
             SamplerLoop.runSingle(random, 60, QUAD2);
             // f ranges over [0, ~150] on the box; f < 0.25 is within ~0.4 of the optimum (1.5, −2)
             assertThat(SamplerLoop.bestValue(cma)).isLessThan(0.25).isLessThan(SamplerLoop.bestValue(random));
@@ -50,7 +50,7 @@ class CmaEsSamplerTest {
         for (long seed = 0; seed < 3; seed++) {
             Study cma = SamplerLoop.study(CmaEsSampler.seeded(seed), StudyDirection.MINIMIZE);
             SamplerLoop.runSingle(cma, 60, QUAD3);
-            Study random = SamplerLoop.study(new GPSamplerTest.UniformSampler(seed), StudyDirection.MINIMIZE);
+            Study random = SamplerLoop.study(new RandomSampler(seed), StudyDirection.MINIMIZE);
             SamplerLoop.runSingle(random, 60, QUAD3);
             assertThat(SamplerLoop.bestValue(cma)).isLessThan(0.1).isLessThan(SamplerLoop.bestValue(random));
             for (FrozenTrial t : cma.trials()) {

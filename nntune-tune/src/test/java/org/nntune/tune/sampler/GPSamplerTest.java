@@ -12,7 +12,6 @@ import org.nntune.tune.study.TrialState;
 
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,7 +28,7 @@ class GPSamplerTest {
     void findsTheMinimumOfA2dQuadraticIn40Trials() {
         Study gp = SamplerLoop.study(GPSampler.seeded(1), StudyDirection.MINIMIZE);
         SamplerLoop.runSingle(gp, 40, GPSamplerTest::quadratic2);
-        Study random = SamplerLoop.study(new UniformSampler(1), StudyDirection.MINIMIZE);
+        Study random = SamplerLoop.study(new RandomSampler(1), StudyDirection.MINIMIZE);
         SamplerLoop.runSingle(random, 40, GPSamplerTest::quadratic2);
         double gpBest = SamplerLoop.bestValue(gp);
         assertThat(gpBest).isLessThan(1e-3);
@@ -68,7 +67,7 @@ class GPSamplerTest {
         for (long seed = 0; seed < 3; seed++) {
             Study gp = SamplerLoop.study(GPSampler.seeded(seed), StudyDirection.MINIMIZE);
             SamplerLoop.runSingle(gp, 40, f);
-            Study random = SamplerLoop.study(new UniformSampler(seed), StudyDirection.MINIMIZE);
+            Study random = SamplerLoop.study(new RandomSampler(seed), StudyDirection.MINIMIZE);
             SamplerLoop.runSingle(random, 40, f);
             assertThat(SamplerLoop.bestValue(gp)).isLessThan(1e-3).isLessThan(SamplerLoop.bestValue(random));
         }
@@ -127,25 +126,5 @@ class GPSamplerTest {
         assertThat(feasibleAfterStartup).isGreaterThanOrEqualTo(14);
         // the unconstrained minimum (0, 0) region is infeasible and never best
         assertThat(trials.stream().anyMatch(t -> t.value() < 0.5)).isTrue();
-    }
-
-    /** Uniform sampling through the GP's fallback, for comparisons. */
-    static final class UniformSampler implements Sampler {
-        private Random rng;
-
-        UniformSampler(long seed) {
-            rng = new Random(seed);
-        }
-
-        @Override
-        public double sampleIndependent(Study study, FrozenTrial trial, String name,
-                                        org.nntune.tune.space.Distribution distribution) {
-            return UniformDraw.draw(distribution, rng);
-        }
-
-        @Override
-        public void reseed(long seed) {
-            rng = new Random(seed);
-        }
     }
 }

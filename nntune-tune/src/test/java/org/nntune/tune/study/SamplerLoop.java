@@ -1,27 +1,23 @@
 package org.nntune.tune.study;
 
-import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.space.Distribution;
-import org.nntune.tune.storage.InMemoryStorage;
 
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A minimal define-by-run loop over the {@link Sampler} interface and an in-memory storage, for
- * sampler tests: it calls the sampler's entry points in the order the study's optimisation loop does.
+ * Sampler tests' shorthand over {@link Study#optimize}: objectives written against parameter
+ * distributions, values in the internal representation.
  */
 public final class SamplerLoop {
     private SamplerLoop() {}
 
     /** @return a new in-memory study with the sampler */
     public static Study study(Sampler sampler, StudyDirection... directions) {
-        InMemoryStorage storage = new InMemoryStorage();
-        long id = storage.createStudy("test", List.of(directions));
-        return new Study(storage, id, "test", List.of(directions), sampler, Pruner.none());
+        return Study.builder("test").directions(directions).sampler(sampler).create();
     }
 
     /** The objective's handle: suggest parameters by distribution. */
@@ -33,52 +29,35 @@ public final class SamplerLoop {
         FrozenTrial current();
     }
 
-    /** Runs {@code n} trials of a multi-objective function. */
-    public static void run(Study study, int n, java.util.function.Function<Suggest, double[]> objective) {
-        Sampler sampler = study.sampler();
-        for (int k = 0; k < n; k++) {
-            FrozenTrial t = study.storage().createTrial(study.studyId());
-            long id = t.trialId();
-            sampler.beforeTrial(study, study.storage().getTrial(id));
-            Map<String, Distribution> space = sampler.inferRelativeSearchSpace(study, study.storage().getTrial(id));
-            Map<String, Double> rel = space.isEmpty() ? Map.of()
-                    : sampler.sampleRelative(study, study.storage().getTrial(id), space);
-            Suggest s = new Suggest() {
-                @Override
-                public double suggest(String name, Distribution d) {
-                    FrozenTrial cur = study.storage().getTrial(id);
-                    if (cur.distributions().containsKey(name)) {
-                        return cur.internalParam(name);
-                    }
-                    double v = rel.containsKey(name) && d.equals(space.get(name)) ? rel.get(name)
-                            : sampler.sampleIndependent(study, cur, name, d);
-                    study.storage().setTrialParam(id, name, v, d);
-                    return v;
-                }
-
-                @Override
-                public FrozenTrial current() {
-                    return study.storage().getTrial(id);
-                }
-            };
-            double[] v = objective.apply(s);
-            List<Double> values = new ArrayList<>();
-            for (double a : v) {
-                values.add(a);
+    private static Suggest handle(Trial trial) {
+        return new Suggest() {
+            @Override
+            public double suggest(String name, Distribution d) {
+                return d.toInternal(trial.suggest(name, d));
             }
-            sampler.afterTrial(study, study.storage().getTrial(id), TrialState.COMPLETE, values);
-            study.storage().finishTrial(id, TrialState.COMPLETE, values, java.util.Optional.empty());
-        }
+
+            @Override
+            public FrozenTrial current() {
+                return trial.study().storage().getTrial(trial.trialId());
+            }
+        };
     }
 
-    /** Runs {@code n} trials of a single-objective function. */
+    /** Runs {@code n} more trials of a multi-objective function. */
+    public static void run(Study study, int n, Function<Suggest, double[]> objective) {
+        study.optimizeMulti(t -> objective.apply(handle(t)),
+                OptimizeOptions.trials(study.trials().size() + n).withCatchList(List.of()));
+    }
+
+    /** Runs {@code n} more trials of a single-objective function. */
     public static void runSingle(Study study, int n, ToDoubleFunction<Suggest> objective) {
-        run(study, n, s -> new double[] {objective.applyAsDouble(s)});
+        study.optimize((Objective) t -> objective.applyAsDouble(handle(t)),
+                OptimizeOptions.trials(study.trials().size() + n).withCatchList(List.of()));
     }
 
     /** @return the best (lowest) value of a minimising single-objective study */
     public static double bestValue(Study study) {
-        return study.trials(java.util.EnumSet.of(TrialState.COMPLETE)).stream()
+        return study.trials(EnumSet.of(TrialState.COMPLETE)).stream()
                 .mapToDouble(FrozenTrial::value).min().orElseThrow();
     }
 }
