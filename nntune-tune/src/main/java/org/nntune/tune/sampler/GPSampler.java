@@ -1,0 +1,445 @@
+package org.nntune.tune.sampler;
+
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Bayesian optimisation with a Gaussian process, for single-objective studies.
+ *
+ * <p>The joint search space is the intersection of the COMPLETE trials' parameters; the first
+ * {@code nStartupTrials} trials, and every parameter outside that space, are drawn by the
+ * independent sampler (uniform by default). After that, each trial:
+ * <ol>
+ *   <li>encodes the finished trials in the unit cube (log ranges warped, integer and stepped ranges
+ *       rounded on decoding, categoricals one-hot) and standardises their objective values;</li>
+ *   <li>fits a GP with a Matérn 5/2 ARD kernel whose hyperparameters maximise the log marginal
+ *       likelihood (with weak priors) by bounded L-BFGS, warm-started from the previous trial's fit;</li>
+ *   <li>maximises the log expected improvement (computed stably deep in the tail) over random and
+ *       local candidates, then refines the best few by a shrinking-step local search.</li>
+ * </ol>
+ *
+ * <p><b>Bounded cost.</b> The GP is fitted on at most {@code maxFitPoints} trials (default 200):
+ * the best half by objective value plus a random sample of the rest, so each trial costs at most
+ * O(maxFitPoints³) for the fit however long the study runs.
+ *
+ * <p><b>Constraints.</b> With a {@link ConstraintsFunction}, the constraint values of every trial
+ * are stored ({@link Constraints}); one GP per constraint models them and the acquisition is
+ * log EI + Σ log P(constraint ≤ 0), with the incumbent taken among feasible trials only (and only
+ * the feasibility term while no trial is feasible).
+ *
+ * <p>The sampler keeps only its random generator and a cache of the last hyperparameters (a warm
+ * start; a fresh sampler on the same storage works the same way from a cold start). Thread-safe.
+ */
+public final class GPSampler implements Sampler {
+    private final int nStartupTrials;
+    private final int maxFitPoints;
+    private final int nCandidates;
+    private final Optional<ConstraintsFunction> constraints;
+    private final Optional<Sampler> independent;
+    private Random rng;
+    /** cache: model key → hyperparameters of its last fit, and the number of trials at that fit */
+    private final Map<String, double[]> warmTheta = new HashMap<>();
+    private final Map<String, Integer> fittedAt = new HashMap<>();
+
+    private GPSampler(Builder b) {
+        this.nStartupTrials = b.nStartupTrials;
+        this.maxFitPoints = b.maxFitPoints;
+        this.nCandidates = b.nCandidates;
+        this.constraints = b.constraints;
+        this.independent = b.independent;
+        this.rng = b.seed.isPresent() ? new Random(b.seed.get()) : new Random();
+    }
+
+    /** @return a builder with the defaults (10 startup trials, 200 fit points, 500 candidates) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a GP sampler with the defaults and the given seed */
+    public static GPSampler seeded(long seed) {
+        return builder().seed(seed).build();
+    }
+
+    /** Options of a {@link GPSampler}. */
+    public static final class Builder {
+        private Optional<Long> seed = Optional.empty();
+        private int nStartupTrials = 10;
+        private int maxFitPoints = 200;
+        private int nCandidates = 500;
+        private Optional<ConstraintsFunction> constraints = Optional.empty();
+        private Optional<Sampler> independent = Optional.empty();
+
+        private Builder() {}
+
+        /** Fixes the random generator's seed. */
+        public Builder seed(long s) {
+            seed = Optional.of(s);
+            return this;
+        }
+
+        /** How many COMPLETE trials are drawn at random before the GP takes over; >= 1. */
+        public Builder nStartupTrials(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("nStartupTrials must be >= 1, got " + n);
+            }
+            nStartupTrials = n;
+            return this;
+        }
+
+        /** The most trials the GP is fitted on (the bound on the cost per trial); >= 10. */
+        public Builder maxFitPoints(int n) {
+            if (n < 10) {
+                throw new IllegalArgumentException("maxFitPoints must be >= 10, got " + n);
+            }
+            maxFitPoints = n;
+            return this;
+        }
+
+        /** How many candidates the acquisition function is evaluated on; >= 10. */
+        public Builder nCandidates(int n) {
+            if (n < 10) {
+                throw new IllegalArgumentException("nCandidates must be >= 10, got " + n);
+            }
+            nCandidates = n;
+            return this;
+        }
+
+        /** Constraints on the trials (≤ 0 feasible); see {@link Constraints}. */
+        public Builder constraints(ConstraintsFunction fn) {
+            constraints = Optional.of(fn);
+            return this;
+        }
+
+        /** The sampler for startup trials and parameters outside the joint space (default: uniform). */
+        public Builder independentSampler(Sampler s) {
+            independent = Optional.of(s);
+            return this;
+        }
+
+        /** @return the sampler */
+        public GPSampler build() {
+            return new GPSampler(this);
+        }
+    }
+
+    @Override
+    public Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+        return SpaceCodec.intersection(study.trials(EnumSet.of(TrialState.COMPLETE)), false);
+    }
+
+    @Override
+    public synchronized Map<String, Double> sampleRelative(Study study, FrozenTrial trial,
+                                                           Map<String, Distribution> searchSpace) {
+        if (searchSpace.isEmpty()) {
+            return Map.of();
+        }
+        if (study.directions().size() != 1) {
+            throw new IllegalStateException("GPSampler optimises one objective; study '" + study.name() + "' has "
+                    + study.directions().size() + " (use NSGAIISampler, TPE or random sampling)");
+        }
+        StudyDirection direction = study.directions().get(0);
+        SpaceCodec codec = new SpaceCodec(searchSpace, true);
+        List<FrozenTrial> done = new ArrayList<>();
+        for (FrozenTrial t : study.trials(EnumSet.of(TrialState.COMPLETE))) {
+            if (t.values().size() == 1 && Double.isFinite(t.value()) && codec.covers(t)) {
+                done.add(t);
+            }
+        }
+        if (done.size() < nStartupTrials) {
+            return Map.of();
+        }
+        List<FrozenTrial> fitSet = selectFitSet(done, direction);
+        int n = fitSet.size();
+        double[][] x = new double[n][];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = codec.encode(fitSet.get(i));
+            y[i] = direction.toMinimized(fitSet.get(i).value());
+        }
+        String sig = codec.signature();
+        double[] ys = standardize(y);
+        GaussianProcess objectiveModel = fitCached(sig + "#f", x, ys, done.size());
+
+        // constraint models and the incumbent among feasible trials
+        List<GaussianProcess> cModels = new ArrayList<>();
+        List<Double> cZero = new ArrayList<>();
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            if (Constraints.isFeasible(fitSet.get(i))) {
+                best = Math.min(best, ys[i]);
+            }
+        }
+        if (constraints.isPresent()) {
+            fitConstraintModels(fitSet, x, sig, cModels, cZero, done.size());
+        }
+        Acquisition acq = new Acquisition(objectiveModel, best, cModels, cZero);
+        double[] xBest = maximize(acq, codec, x, ys);
+        return codec.decode(xBest);
+    }
+
+    private void fitConstraintModels(List<FrozenTrial> fitSet, double[][] x, String sig,
+                                     List<GaussianProcess> models, List<Double> zeros, int nTrials) {
+        int nc = -1;
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < fitSet.size(); i++) {
+            Optional<double[]> c = Constraints.values(fitSet.get(i));
+            if (c.isPresent() && (nc < 0 || c.get().length == nc)) {
+                nc = c.get().length;
+                rows.add(i);
+            }
+        }
+        if (nc <= 0 || rows.size() < 2) {
+            return;
+        }
+        double[][] xc = new double[rows.size()][];
+        for (int r = 0; r < rows.size(); r++) {
+            xc[r] = x[rows.get(r)];
+        }
+        for (int k = 0; k < nc; k++) {
+            double[] c = new double[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                c[r] = Constraints.values(fitSet.get(rows.get(r))).orElseThrow()[k];
+            }
+            double mean = Arrays.stream(c).average().orElse(0);
+            double sd = sd(c, mean);
+            for (int r = 0; r < c.length; r++) {
+                c[r] = (c[r] - mean) / sd;
+            }
+            models.add(fitCached(sig + "#c" + k, xc, c, nTrials));
+            zeros.add((0 - mean) / sd);
+        }
+    }
+
+    /**
+     * Fits a model, or reuses the hyperparameters of the last fit of the same model while the study
+     * has grown by less than 5% since (one factorisation instead of an L-BFGS run). The cached
+     * hyperparameters are also the warm start of the next fit.
+     */
+    private GaussianProcess fitCached(String key, double[][] x, double[] y, int nTrials) {
+        double[] warm = warmTheta.get(key);
+        Integer at = fittedAt.get(key);
+        if (warm != null && at != null && nTrials >= at && nTrials < at + Math.max(1, at / 20)) {
+            return GaussianProcess.withTheta(x, y, warm);
+        }
+        GaussianProcess gp = GaussianProcess.fit(x, y, warm, warm == null ? 100 : 30);
+        warmTheta.put(key, gp.theta());
+        fittedAt.put(key, nTrials);
+        return gp;
+    }
+
+    /** The best half by value plus a random sample of the rest, at most maxFitPoints trials. */
+    private List<FrozenTrial> selectFitSet(List<FrozenTrial> done, StudyDirection direction) {
+        if (done.size() <= maxFitPoints) {
+            return done;
+        }
+        List<FrozenTrial> sorted = new ArrayList<>(done);
+        sorted.sort(Comparator.comparingDouble((FrozenTrial t) -> Constraints.isFeasible(t) ? 0 : 1)
+                .thenComparingDouble(t -> direction.toMinimized(t.value())));
+        int keep = maxFitPoints / 2;
+        List<FrozenTrial> out = new ArrayList<>(sorted.subList(0, keep));
+        List<FrozenTrial> rest = new ArrayList<>(sorted.subList(keep, sorted.size()));
+        for (int i = 0; i < maxFitPoints - keep; i++) {
+            int j = i + rng.nextInt(rest.size() - i);
+            FrozenTrial t = rest.get(j);
+            rest.set(j, rest.get(i));
+            rest.set(i, t);
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static double[] standardize(double[] y) {
+        double mean = Arrays.stream(y).average().orElse(0);
+        double sd = sd(y, mean);
+        double[] out = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            out[i] = (y[i] - mean) / sd;
+        }
+        return out;
+    }
+
+    private static double sd(double[] v, double mean) {
+        double s = 0;
+        for (double a : v) {
+            s += (a - mean) * (a - mean);
+        }
+        double sd = Math.sqrt(s / v.length);
+        return sd > 1e-12 * Math.max(1, Math.abs(mean)) ? sd : 1;
+    }
+
+    /** log EI (when a feasible incumbent exists) plus the log probability of feasibility. */
+    private static final class Acquisition {
+        final GaussianProcess f;
+        final double best;
+        final List<GaussianProcess> c;
+        final List<Double> zero;
+        final double[] out = new double[2];
+        final double[] work;
+
+        Acquisition(GaussianProcess f, double best, List<GaussianProcess> c, List<Double> zero) {
+            this.f = f;
+            this.best = best;
+            this.c = c;
+            this.zero = zero;
+            int m = f.size();
+            for (GaussianProcess g : c) {
+                m = Math.max(m, g.size());
+            }
+            this.work = new double[m];
+        }
+
+        /** The values at many points (batched predictions). */
+        double[] values(double[][] ps) {
+            double[] v = new double[ps.length];
+            double[] mu = new double[ps.length];
+            double[] sd = new double[ps.length];
+            if (best < Double.POSITIVE_INFINITY) {
+                f.predictBatch(ps, mu, sd);
+                for (int i = 0; i < ps.length; i++) {
+                    v[i] += NormalMath.logExpectedImprovement(mu[i], sd[i], best);
+                }
+            }
+            for (int k = 0; k < c.size(); k++) {
+                c.get(k).predictBatch(ps, mu, sd);
+                for (int i = 0; i < ps.length; i++) {
+                    v[i] += NormalMath.logCdf((zero.get(k) - mu[i]) / sd[i]);
+                }
+            }
+            return v;
+        }
+
+        double value(double[] p) {
+            double v = 0;
+            if (best < Double.POSITIVE_INFINITY) {
+                f.predict(p, out, work);
+                v += NormalMath.logExpectedImprovement(out[0], out[1], best);
+            }
+            for (int k = 0; k < c.size(); k++) {
+                c.get(k).predict(p, out, work);
+                v += NormalMath.logCdf((zero.get(k) - out[0]) / out[1]);
+            }
+            return v;
+        }
+    }
+
+    /** Random and local candidates, then a shrinking-step local search from the best few. */
+    private double[] maximize(Acquisition acq, SpaceCodec codec, double[][] x, double[] ys) {
+        int dim = codec.dim();
+        Integer[] order = new Integer[x.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> ys[i]));
+        int nTop = Math.min(5, x.length);
+        double[][] cand = new double[nCandidates][];
+        for (int c = 0; c < nCandidates; c++) {
+            double[] p;
+            if (c % 2 == 0) {
+                p = randomPoint(codec);
+            } else {
+                p = x[order[rng.nextInt(nTop)]].clone();
+                double sd = new double[] {0.01, 0.05, 0.15}[rng.nextInt(3)];
+                perturb(codec, p, sd, 0.2);
+            }
+            codec.snapInPlace(p);
+            cand[c] = p;
+        }
+        double[] score = acq.values(cand);
+        Integer[] byScore = new Integer[nCandidates];
+        for (int i = 0; i < nCandidates; i++) {
+            byScore[i] = i;
+        }
+        Arrays.sort(byScore, Comparator.comparingDouble(i -> -score[i]));
+        double[] bestP = cand[byScore[0]];
+        double bestV = score[byScore[0]];
+        for (int s = 0; s < Math.min(3, nCandidates); s++) {
+            double[] p = cand[byScore[s]].clone();
+            double v = score[byScore[s]];
+            double step = 0.05;
+            for (int it = 0; it < 40; it++) {
+                double[] q = p.clone();
+                perturb(codec, q, step, 0.05);
+                codec.snapInPlace(q);
+                double qv = acq.value(q);
+                if (qv > v) {
+                    p = q;
+                    v = qv;
+                    step = Math.min(0.2, step * 1.5);
+                } else {
+                    step = Math.max(1e-4, step * 0.8);
+                }
+            }
+            if (v > bestV) {
+                bestV = v;
+                bestP = p;
+            }
+        }
+        return dim == 0 ? new double[0] : bestP;
+    }
+
+    private double[] randomPoint(SpaceCodec codec) {
+        double[] p = new double[codec.dim()];
+        for (int i = 0; i < codec.names().size(); i++) {
+            if (codec.isCategorical(i)) {
+                codec.encodeInto(i, rng.nextInt(codec.width(i)), p);
+            } else {
+                p[codec.offset(i)] = rng.nextDouble();
+            }
+        }
+        return p;
+    }
+
+    /** Gaussian steps of size {@code sd} on numeric coordinates; categoricals re-drawn with {@code pCat}. */
+    private void perturb(SpaceCodec codec, double[] p, double sd, double pCat) {
+        for (int i = 0; i < codec.names().size(); i++) {
+            if (codec.isCategorical(i)) {
+                if (rng.nextDouble() < pCat) {
+                    codec.encodeInto(i, rng.nextInt(codec.width(i)), p);
+                }
+            } else {
+                int o = codec.offset(i);
+                p[o] = Math.min(1, Math.max(0, p[o] + sd * rng.nextGaussian()));
+            }
+        }
+    }
+
+    @Override
+    public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+        if (independent.isPresent()) {
+            return independent.get().sampleIndependent(study, trial, name, distribution);
+        }
+        return RandomSampler.fromUnit(distribution, rng.nextDouble());
+    }
+
+    @Override
+    public void beforeTrial(Study study, FrozenTrial trial) {
+        independent.ifPresent(s -> s.beforeTrial(study, trial));
+    }
+
+    @Override
+    public void afterTrial(Study study, FrozenTrial trial, TrialState state, List<Double> values) {
+        constraints.ifPresent(fn -> Constraints.evaluateAndStore(fn, study, trial, state, values));
+        independent.ifPresent(s -> s.afterTrial(study, trial, state, values));
+    }
+
+    @Override
+    public synchronized void reseed(long seed) {
+        rng = new Random(seed);
+        warmTheta.clear();
+        fittedAt.clear();
+        independent.ifPresent(s -> s.reseed(seed));
+    }
+}

@@ -1,0 +1,130 @@
+package org.nntune.tune.sampler;
+
+import org.junit.jupiter.api.Test;
+import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.space.IntDistribution;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.SamplerLoop;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GPSamplerTest {
+
+    private static double quadratic2(SamplerLoop.Suggest s) {
+        double x = s.suggest("x", FloatDistribution.uniform(-5, 5));
+        double y = s.suggest("y", FloatDistribution.uniform(-5, 5));
+        return (x - 0.3) * (x - 0.3) + (y + 1.2) * (y + 1.2);
+    }
+
+    @Test
+    void findsTheMinimumOfA2dQuadraticIn40Trials() {
+        Study gp = SamplerLoop.study(GPSampler.seeded(1), StudyDirection.MINIMIZE);
+        SamplerLoop.runSingle(gp, 40, GPSamplerTest::quadratic2);
+        Study random = SamplerLoop.study(new RandomSampler(1), StudyDirection.MINIMIZE);
+        SamplerLoop.runSingle(random, 40, GPSamplerTest::quadratic2);
+        double gpBest = SamplerLoop.bestValue(gp);
+        assertThat(gpBest).isLessThan(1e-3);
+        assertThat(gpBest).isLessThan(SamplerLoop.bestValue(random) / 10);
+    }
+
+    @Test
+    void handlesLogIntAndCategoricalDimensionsAndMaximisation() {
+        // maximise −[(log10 lr + 3)² + (n − 7)²/16 + penalty(kind)] over a log float, an int and a categorical
+        Study gp = SamplerLoop.study(GPSampler.seeded(3), StudyDirection.MAXIMIZE);
+        CategoricalDistribution kinds = CategoricalDistribution.of("relu", "tanh", "sigmoid");
+        SamplerLoop.runSingle(gp, 50, s -> {
+            double lr = s.suggest("lr", FloatDistribution.logUniform(1e-6, 1));
+            double n = s.suggest("n", IntDistribution.uniform(1, 20));
+            double kind = s.suggest("kind", kinds);
+            return -(Math.pow(Math.log10(lr) + 3, 2) + (n - 7) * (n - 7) / 16 + (kind == 1 ? 0 : 1));
+        });
+        FrozenTrial best = gp.trials(EnumSet.of(TrialState.COMPLETE)).stream()
+                .max(java.util.Comparator.comparingDouble(FrozenTrial::value)).orElseThrow();
+        assertThat(best.value()).isGreaterThan(-0.1);
+        assertThat(best.params().get("kind")).isEqualTo("tanh");
+        assertThat((Long) best.params().get("n")).isBetween(6L, 8L);
+        for (FrozenTrial t : gp.trials()) {
+            assertThat(t.params().get("n")).isInstanceOf(Long.class);
+        }
+    }
+
+    @Test
+    void finds3dMinimumBetterThanRandomWithTheSameBudget() {
+        java.util.function.ToDoubleFunction<SamplerLoop.Suggest> f = s -> {
+            double a = s.suggest("a", FloatDistribution.uniform(0, 1));
+            double b = s.suggest("b", FloatDistribution.uniform(0, 1));
+            double c = s.suggest("c", FloatDistribution.uniform(0, 1));
+            return 3 * (a - 0.2) * (a - 0.2) + (b - 0.7) * (b - 0.7) + 0.5 * (c - 0.5) * (c - 0.5);
+        };
+        for (long seed = 0; seed < 3; seed++) {
+            Study gp = SamplerLoop.study(GPSampler.seeded(seed), StudyDirection.MINIMIZE);
+            SamplerLoop.runSingle(gp, 40, f);
+            Study random = SamplerLoop.study(new RandomSampler(seed), StudyDirection.MINIMIZE);
+            SamplerLoop.runSingle(random, 40, f);
+            assertThat(SamplerLoop.bestValue(gp)).isLessThan(1e-3).isLessThan(SamplerLoop.bestValue(random));
+        }
+    }
+
+    @Test
+    void sameSeedSameTrials() {
+        Study a = SamplerLoop.study(GPSampler.seeded(7), StudyDirection.MINIMIZE);
+        Study b = SamplerLoop.study(GPSampler.seeded(7), StudyDirection.MINIMIZE);
+        SamplerLoop.runSingle(a, 15, GPSamplerTest::quadratic2);
+        SamplerLoop.runSingle(b, 15, GPSamplerTest::quadratic2);
+        for (int i = 0; i < 15; i++) {
+            assertThat(a.trials().get(i).params()).isEqualTo(b.trials().get(i).params());
+        }
+    }
+
+    @Test
+    void rejectsMultiObjectiveStudiesAndBadOptions() {
+        Study s = SamplerLoop.study(GPSampler.builder().seed(1).nStartupTrials(2).build(),
+                StudyDirection.MINIMIZE, StudyDirection.MINIMIZE);
+        assertThatThrownBy(() -> SamplerLoop.run(s, 5, t -> new double[] {t.suggest("x", FloatDistribution.uniform(0, 1)), 1}))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("one objective");
+        assertThatThrownBy(() -> GPSampler.builder().nStartupTrials(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nStartupTrials");
+        assertThatThrownBy(() -> GPSampler.builder().maxFitPoints(3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxFitPoints");
+        assertThatThrownBy(() -> GPSampler.builder().nCandidates(1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nCandidates");
+    }
+
+    @Test
+    void boundedFitSetKeepsWorkingPastTheCap() {
+        Study gp = SamplerLoop.study(GPSampler.builder().seed(2).maxFitPoints(20).nCandidates(200).build(),
+                StudyDirection.MINIMIZE);
+        SamplerLoop.runSingle(gp, 45, GPSamplerTest::quadratic2);
+        assertThat(SamplerLoop.bestValue(gp)).isLessThan(0.05);
+    }
+
+    @Test
+    void constrainedSearchPrefersFeasibleRegionAndBestIsFeasible() {
+        // minimise x² + y² subject to x + y >= 1 (constraint 1 − x − y <= 0): optimum 0.5 at (0.5, 0.5)
+        ConstraintsFunction cf = t -> new double[] {1 - (Double) t.params().get("x") - (Double) t.params().get("y")};
+        Study gp = SamplerLoop.study(GPSampler.builder().seed(4).constraints(cf).build(), StudyDirection.MINIMIZE);
+        SamplerLoop.runSingle(gp, 40, s -> {
+            double x = s.suggest("x", FloatDistribution.uniform(-2, 2));
+            double y = s.suggest("y", FloatDistribution.uniform(-2, 2));
+            return x * x + y * y;
+        });
+        List<FrozenTrial> trials = gp.trials(EnumSet.of(TrialState.COMPLETE));
+        assertThat(trials).allSatisfy(t -> assertThat(Constraints.values(t)).isPresent());
+        FrozenTrial best = Constraints.bestTrial(trials, StudyDirection.MINIMIZE).orElseThrow();
+        assertThat(Constraints.isFeasible(best)).isTrue();
+        assertThat(best.value()).isBetween(0.5, 0.56);
+        // uniform sampling is feasible 28% of the time; the GP probes the boundary, mostly from inside
+        long feasibleAfterStartup = trials.stream().skip(10).filter(Constraints::isFeasible).count();
+        assertThat(feasibleAfterStartup).isGreaterThanOrEqualTo(14);
+        // the unconstrained minimum (0, 0) region is infeasible and never best
+        assertThat(trials.stream().anyMatch(t -> t.value() < 0.5)).isTrue();
+    }
+}
