@@ -4,6 +4,7 @@ import org.nntune.dashboard.svg.BandScale;
 import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.LogScale;
 import org.nntune.dashboard.svg.Scale;
+import org.nntune.dashboard.svg.Ticks;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
@@ -96,15 +97,15 @@ final class ParamAxis {
         }
     }
 
-    /** A key under which equal choices meet, whatever their Java type (1 and 1L; "1" stays apart). */
+    /** A key under which equal choices meet whatever their Java type (1 and 1L; "1" and 1.0 stay apart). */
     private static Object key(Object value) {
-        if (value instanceof Number n && !(value instanceof Double || value instanceof Float)) {
-            return List.of("i", n.longValue());
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
         }
-        if (value instanceof Number n) {
-            return List.of("d", n.doubleValue());
+        if (value instanceof Float f) {
+            return f.doubleValue();
         }
-        return List.of(value.getClass().getSimpleName(), String.valueOf(value));
+        return value;
     }
 
     /** @return a value as the report writes it */
@@ -136,8 +137,12 @@ final class ParamAxis {
         return switch (kind) {
             case CATEGORICAL -> new BandScale(categories, start, end);
             case LOG -> LogScale.of(min, max, start, end);
-            // a little room so that points at the ends of the range do not sit on the frame
-            case LINEAR -> LinearScale.nice(min - (max - min) * 0.03, max + (max - min) * 0.03, start, end, ticks, integer);
+            case LINEAR -> {
+                // the data range plus a little room, so that points at the ends do not sit on the frame
+                double[] w = Ticks.widen(min, max);
+                double pad = (w[1] - w[0]) * 0.04;
+                yield new LinearScale(w[0] - pad, w[1] + pad, start, end, ticks, integer);
+            }
         };
     }
 

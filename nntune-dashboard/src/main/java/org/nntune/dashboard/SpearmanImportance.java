@@ -64,27 +64,31 @@ public final class SpearmanImportance implements ImportanceProvider {
         return new ParamImportances(METHOD, out);
     }
 
-    /** @return average ranks (ties share the mean of their positions), 1-based */
+    /** @return average ranks (ties share the mean of their positions), 1-based; O(n log n) on primitives */
     static double[] ranks(double[] v) {
-        Integer[] idx = new Integer[v.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, (a, b) -> Double.compare(v[a], v[b]));
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
         double[] r = new double[v.length];
-        int i = 0;
-        while (i < idx.length) {
-            int j = i;
-            while (j + 1 < idx.length && v[idx[j + 1]] == v[idx[i]]) {
-                j++;
-            }
-            double avg = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) {
-                r[idx[k]] = avg;
-            }
-            i = j + 1;
+        for (int i = 0; i < v.length; i++) {
+            int first = lowerBound(sorted, v[i]);
+            int last = lowerBound(sorted, Math.nextUp(v[i])) - 1;
+            r[i] = (first + last) / 2.0 + 1;
         }
         return r;
+    }
+
+    /** @return the first index whose value is {@code >= x} */
+    private static int lowerBound(double[] sorted, double x) {
+        int lo = 0, hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     static double pearson(double[] a, double[] b) {

@@ -41,12 +41,20 @@ final class TrialsTable {
         List<FrozenTrial> rows = all;
         int cap = v.options.maxTableRows();
         if (all.size() > cap) {
+            // best complete trials first (by the first objective), then the others by number
             StudyDirection dir = v.direction(0);
-            List<FrozenTrial> sorted = new ArrayList<>(all);
-            sorted.sort(Comparator.comparingInt((FrozenTrial t) -> isPlottable(v, t) ? 0 : 1)
-                    .thenComparingDouble(t -> isPlottable(v, t) ? dir.toMinimized(t.values().get(0)) : 0)
-                    .thenComparingInt(FrozenTrial::number));
-            rows = sorted.subList(0, cap);
+            double[] key = new double[all.size()];
+            Integer[] order = new Integer[all.size()];
+            for (int i = 0; i < key.length; i++) {
+                FrozenTrial t = all.get(i);
+                key[i] = isPlottable(v, t) ? dir.toMinimized(t.values().get(0)) : Double.POSITIVE_INFINITY;
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> key[i]).thenComparingInt(i -> i));
+            rows = new ArrayList<>(cap);
+            for (int i = 0; i < cap; i++) {
+                rows.add(all.get(order[i]));
+            }
         }
         out.append("<div class=\"table-wrap\"><table class=\"trials sortable\">\n<thead><tr>");
         header(out, "#", "trial number");
