@@ -169,6 +169,40 @@ class ReportSafetyTest {
                 .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("cannot write the report to target");
     }
 
+    @Test
+    void degenerateStudiesStillDrawEveryPlot() {
+        // one trial; constant parameters; values near the limits of double; one reported step
+        List<List<FrozenTrial>> studies = new ArrayList<>();
+        studies.add(List.of(ExampleStudies.trial(0, TrialState.COMPLETE, List.of(0.5), Map.of("lr", 0.01, "layers", 2L),
+                Map.of("lr", ExampleStudies.SPACE.get("lr"), "layers", ExampleStudies.SPACE.get("layers")),
+                Map.of(0, 0.7), 1, Optional.empty())));
+        List<FrozenTrial> constant = new ArrayList<>();
+        List<FrozenTrial> extreme = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            constant.add(ExampleStudies.complete(i, 1.0, Map.of("lr", 0.01, "optimizer", "adam", "dropout", 0.25)));
+            extreme.add(ExampleStudies.complete(i, i % 2 == 0 ? 1e300 * i : -1e-300 * i,
+                    Map.of("lr", 1e-5 + i * 1e-20, "dropout", 0.1 * i)));
+        }
+        studies.add(constant);
+        studies.add(extreme);
+        for (List<FrozenTrial> trials : studies) {
+            for (List<StudyDirection> dirs : List.of(List.of(StudyDirection.MINIMIZE),
+                    List.of(StudyDirection.MAXIMIZE, StudyDirection.MINIMIZE))) {
+                List<FrozenTrial> fitted = new ArrayList<>();
+                for (FrozenTrial t : trials) {
+                    List<Double> values = dirs.size() == 1 ? t.values() : List.of(t.value(), -t.value() / 2);
+                    fitted.add(new FrozenTrial(t.number(), t.trialId(), t.state(), values, t.params(), t.distributions(),
+                            t.userAttrs(), t.systemAttrs(), t.intermediateValues(), t.datetimeStart(),
+                            t.datetimeComplete(), t.failureReason()));
+                }
+                String html = HtmlReport.of(new StudyReportData("edge", dirs, fitted)).html();
+                List<Element> svgs = SvgParse.all(html);
+                assertThat(svgs).isNotEmpty();
+                assertThat(SvgParse.withClass(html, "history")).hasSize(dirs.size());
+            }
+        }
+    }
+
     /** The page outside the SVG images is checked for balanced sections and one main. */
     private static void assertWellFormedBody(String html) {
         assertThat(html.split("<section", -1).length).isEqualTo(html.split("</section>", -1).length);
