@@ -6,6 +6,7 @@ import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.Svg;
 import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.TrialState;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -61,8 +62,15 @@ final class CurvesPlot {
         double[] py = new double[maxPts + 1];
         int thinned = 0;
         svg.group("curves");
+        // pruned curves last, so that they are not hidden under the complete ones
+        List<FrozenTrial> drawOrder = new ArrayList<>(keep.cardinality());
+        List<FrozenTrial> pruned = new ArrayList<>();
         for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
             FrozenTrial t = withCurves.get(i);
+            (t.state() == TrialState.PRUNED ? pruned : drawOrder).add(t);
+        }
+        drawOrder.addAll(pruned);
+        for (FrozenTrial t : drawOrder) {
             List<Map.Entry<Integer, Double>> steps = new ArrayList<>(t.intermediateValues().size());
             for (Map.Entry<Integer, Double> e : t.intermediateValues().entrySet()) {
                 if (Double.isFinite(e.getValue())) {

@@ -81,24 +81,11 @@ final class ParetoPlot {
         Axes.bottom(svg, xs, f.plotBottom(), f.plotTop(), true, v.objectiveTitle(a));
         Axes.left(svg, ys, f.plotLeft(), f.plotRight(), true, v.objectiveTitle(b));
         List<FrozenTrial> front = new ArrayList<>();
-        svg.group("points");
-        for (int pass = 0; pass < 2; pass++) {
-            // dominated trials first, the front on top
-            for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
-                if (on[i] != (pass == 1)) {
-                    continue;
-                }
-                FrozenTrial t = trials.get(i);
-                if (on[i]) {
-                    front.add(t);
-                }
-                svg.start("circle").attr("class", on[i] ? "front" : "dominated")
-                        .attr("data-trial", Integer.toString(t.number()))
-                        .attr("cx", xs.map(t.values().get(a))).attr("cy", ys.map(t.values().get(b)))
-                        .attr("r", on[i] ? 4.5 : 3).endWithTitle(v.tooltip(t));
+        for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
+            if (on[i]) {
+                front.add(trials.get(i));
             }
         }
-        svg.endGroup();
         if (v.objectives() == 2 && front.size() > 1) {
             front.sort(Comparator.comparingDouble((FrozenTrial t) -> t.values().get(0))
                     .thenComparingDouble(t -> t.values().get(1)));
@@ -110,6 +97,21 @@ final class ParetoPlot {
             }
             svg.start("polyline").attr("class", "front-line").points(px, py, px.length).end();
         }
+        svg.group("points");
+        for (int pass = 0; pass < 2; pass++) {
+            // dominated trials first, the front on top
+            for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
+                if (on[i] != (pass == 1)) {
+                    continue;
+                }
+                FrozenTrial t = trials.get(i);
+                svg.start("circle").attr("class", on[i] ? "front" : "dominated")
+                        .attr("data-trial", Integer.toString(t.number()))
+                        .attr("cx", xs.map(t.values().get(a))).attr("cy", ys.map(t.values().get(b)))
+                        .attr("r", on[i] ? 4.5 : 3).endWithTitle(v.tooltip(t));
+            }
+        }
+        svg.endGroup();
         return svg.finish();
     }
 }

@@ -50,6 +50,7 @@ final class ReportAssets {
             svg .bar-value { fill: #52606d; }
             svg .pc-line { fill: none; stroke-width: 1.1; stroke-opacity: .55; }
             svg .pc-line:hover, svg .curve:hover { stroke-width: 3; stroke-opacity: 1; }
+            svg .p-axis .tick-label, svg .p-axis .axis-title { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
             svg .p-axis .domain { stroke: #52606d; stroke-width: 1.2; }
             svg .legend-frame { fill: none; stroke: #9aa5b1; }
             svg .legend-title { fill: var(--ink); font-weight: 600; }

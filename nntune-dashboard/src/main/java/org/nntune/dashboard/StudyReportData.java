@@ -37,6 +37,11 @@ public record StudyReportData(String studyName, List<StudyDirection> directions,
         this(studyName, directions, trials, Optional.empty());
     }
 
+    /** @return this data with importances computed elsewhere by {@code method} (e.g. "fANOVA") */
+    public StudyReportData withImportances(String method, java.util.Map<String, Double> importances) {
+        return withImportances(new ParamImportances(method, importances));
+    }
+
     /** @return this data with the given importances */
     public StudyReportData withImportances(ParamImportances importances) {
         return new StudyReportData(studyName, directions, trials, Optional.of(importances));

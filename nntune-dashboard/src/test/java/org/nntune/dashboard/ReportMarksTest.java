@@ -81,10 +81,14 @@ class ReportMarksTest {
         Element curves = SvgParse.withClass(SINGLE_HTML, "curves").get(0);
         List<Element> lines = SvgParse.marks(curves, "polyline", "curve");
         List<FrozenTrial> withReports = SINGLE.trials().stream().filter(t -> !t.intermediateValues().isEmpty()).toList();
-        assertThat(SvgParse.trialNumbers(lines)).containsExactlyElementsOf(numbers(withReports));
+        assertThat(SvgParse.trialNumbers(lines)).containsExactlyInAnyOrderElementsOf(numbers(withReports));
         List<FrozenTrial> prunedWithReports = withReports.stream().filter(t -> t.state() == TrialState.PRUNED).toList();
         assertThat(prunedWithReports).isNotEmpty();
         assertThat(SvgParse.trialNumbers(SvgParse.marks(curves, "polyline", "pruned")))
+                .containsExactlyElementsOf(numbers(prunedWithReports));
+        // pruned curves are drawn last, on top of the others
+        List<Integer> order = SvgParse.trialNumbers(lines);
+        assertThat(order.subList(order.size() - prunedWithReports.size(), order.size()))
                 .containsExactlyElementsOf(numbers(prunedWithReports));
         for (Element line : lines) {
             int n = Integer.parseInt(line.getAttribute("data-trial"));
@@ -152,8 +156,8 @@ class ReportMarksTest {
 
     @Test
     void importancesFromElsewhereAreUsedAndChooseTheContourParameters() {
-        StudyReportData d = SINGLE.withImportances(new ParamImportances("fANOVA",
-                Map.of("units", 0.6, "dropout", 0.3, "lr", 0.05, "layers", 0.03, "optimizer", 0.02)));
+        StudyReportData d = SINGLE.withImportances("fANOVA",
+                Map.of("units", 0.6, "dropout", 0.3, "lr", 0.05, "layers", 0.03, "optimizer", 0.02));
         String html = HtmlReport.of(d).html();
         assertThat(html).contains("Method: fANOVA.");
         Element imp = SvgParse.withClass(html, "importance").get(0);
@@ -163,6 +167,20 @@ class ReportMarksTest {
         assertThat(contour.getAttribute("aria-label")).isEqualTo("Contour of units and dropout");
         assertThat(SvgParse.marks(contour, "rect", "cell")).hasSize(ContourPlot.GRID * ContourPlot.GRID);
         assertThat(SvgParse.marks(contour, "circle", "cpt")).hasSize(inState(SINGLE, TrialState.COMPLETE).size());
+    }
+
+    @Test
+    void anotherImportanceProviderPlugsInThroughTheOptions() {
+        ImportanceProvider byName = (trials, objective, direction) -> {
+            Map<String, Double> m = new java.util.LinkedHashMap<>();
+            trials.get(0).params().keySet().forEach(p -> m.put(p, (double) p.length()));
+            return new ParamImportances("name length", m);
+        };
+        String html = HtmlReport.of(SINGLE, ReportOptions.defaults().withImportanceProvider(byName)).html();
+        assertThat(html).contains("Method: name length.");
+        Element imp = SvgParse.withClass(html, "importance").get(0);
+        assertThat(SvgParse.marks(imp, "rect", "imp-bar").stream().map(e -> e.getAttribute("data-param")).toList())
+                .containsExactly("optimizer", "dropout", "layers", "units", "lr");
     }
 
     @Test
