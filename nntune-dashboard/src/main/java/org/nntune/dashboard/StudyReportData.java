@@ -23,6 +23,8 @@ public record StudyReportData(String studyName, List<StudyDirection> directions,
 
     /** Copies the lists (trials sorted by number) and checks the directions. */
     public StudyReportData {
+        java.util.Objects.requireNonNull(studyName, "studyName");
+        java.util.Objects.requireNonNull(importances, "importances (use Optional.empty())");
         if (directions.isEmpty()) {
             throw new IllegalArgumentException("study '" + studyName + "': at least one direction is needed");
         }
