@@ -3,6 +3,7 @@ package org.nntune.dashboard;
 import org.nntune.dashboard.svg.Axes;
 import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.LinearScale;
+import org.nntune.dashboard.svg.Scale;
 import org.nntune.dashboard.svg.Svg;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
@@ -31,13 +32,10 @@ final class HistoryPlot {
         for (int k = 0; k < v.objectives(); k++) {
             StudyDirection dir = v.direction(k);
             double[] y = new double[n];
-            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
             BitSet improved = new BitSet(n);
             double best = Double.NaN;
             for (int i = 0; i < n; i++) {
                 y[i] = trials.get(i).values().get(k);
-                lo = Math.min(lo, y[i]);
-                hi = Math.max(hi, y[i]);
                 if (i == 0 || dir.isBetter(y[i], best)) {
                     best = y[i];
                     improved.set(i);
@@ -47,7 +45,7 @@ final class HistoryPlot {
             Frame f = FRAME;
             LinearScale xs = LinearScale.nice(trials.get(0).number(), trials.get(n - 1).number(),
                     f.plotLeft(), f.plotRight(), 8, true);
-            LinearScale ys = LinearScale.nice(lo, hi, f.plotBottom(), f.plotTop(), 6);
+            Scale ys = v.objectiveScale(k, f.plotBottom(), f.plotTop(), 6);
             Svg svg = new Svg(f.width(), f.height(), "plot history", "Optimisation history of " + v.objectiveName(k));
             Axes.bottom(svg, xs, f.plotBottom(), f.plotTop(), true, "trial number");
             Axes.left(svg, ys, f.plotLeft(), f.plotRight(), true, v.objectiveTitle(k));

@@ -4,7 +4,6 @@ import org.nntune.dashboard.svg.Axes;
 import org.nntune.dashboard.svg.BandScale;
 import org.nntune.dashboard.svg.ColorScale;
 import org.nntune.dashboard.svg.Fmt;
-import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.Scale;
 import org.nntune.dashboard.svg.Svg;
 import org.nntune.tune.study.FrozenTrial;
@@ -41,19 +40,10 @@ final class ParallelPlot {
             scales.add(v.axes.get(p).scale(yb, yt, 5));
         }
         for (int k = 0; k < v.objectives(); k++) {
-            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-            for (FrozenTrial t : trials) {
-                lo = Math.min(lo, t.values().get(k));
-                hi = Math.max(hi, t.values().get(k));
-            }
-            scales.add(LinearScale.nice(lo, hi, yb, yt, 5));
+            scales.add(v.objectiveScale(k, yb, yt, 5));
         }
         StudyDirection dir0 = v.direction(0);
-        double clo = Double.POSITIVE_INFINITY, chi = Double.NEGATIVE_INFINITY;
-        for (FrozenTrial t : trials) {
-            clo = Math.min(clo, t.values().get(0));
-            chi = Math.max(chi, t.values().get(0));
-        }
+        double clo = v.objectiveLow(0), chi = v.objectiveHigh(0);
         ColorScale colors = new ColorScale(clo, chi, dir0 == StudyDirection.MINIMIZE);
         BitSet keep = Sample.keep(trials.size(), v.options.maxLines(), new BitSet());
         List<FrozenTrial> drawn = new ArrayList<>(keep.cardinality());

@@ -3,7 +3,7 @@ package org.nntune.dashboard;
 import org.nntune.dashboard.svg.Axes;
 import org.nntune.dashboard.svg.Fmt;
 import org.nntune.dashboard.svg.Frame;
-import org.nntune.dashboard.svg.LinearScale;
+import org.nntune.dashboard.svg.Scale;
 import org.nntune.dashboard.svg.Svg;
 import org.nntune.tune.study.FrozenTrial;
 
@@ -67,16 +67,8 @@ final class ParetoPlot {
 
     private static String pair(StudyView v, List<FrozenTrial> trials, boolean[] on, BitSet keep, int a, int b) {
         Frame f = FRAME;
-        double xlo = Double.POSITIVE_INFINITY, xhi = Double.NEGATIVE_INFINITY;
-        double ylo = Double.POSITIVE_INFINITY, yhi = Double.NEGATIVE_INFINITY;
-        for (FrozenTrial t : trials) {
-            xlo = Math.min(xlo, t.values().get(a));
-            xhi = Math.max(xhi, t.values().get(a));
-            ylo = Math.min(ylo, t.values().get(b));
-            yhi = Math.max(yhi, t.values().get(b));
-        }
-        LinearScale xs = LinearScale.nice(xlo, xhi, f.plotLeft(), f.plotRight(), 6);
-        LinearScale ys = LinearScale.nice(ylo, yhi, f.plotBottom(), f.plotTop(), 6);
+        Scale xs = v.objectiveScale(a, f.plotLeft(), f.plotRight(), 6);
+        Scale ys = v.objectiveScale(b, f.plotBottom(), f.plotTop(), 6);
         Svg svg = new Svg(f.width(), f.height(), "plot pareto", "Pareto front, " + v.objectiveName(a) + " against " + v.objectiveName(b));
         Axes.bottom(svg, xs, f.plotBottom(), f.plotTop(), true, v.objectiveTitle(a));
         Axes.left(svg, ys, f.plotLeft(), f.plotRight(), true, v.objectiveTitle(b));

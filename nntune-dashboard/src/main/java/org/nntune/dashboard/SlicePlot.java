@@ -4,7 +4,6 @@ import org.nntune.dashboard.svg.Axes;
 import org.nntune.dashboard.svg.BandScale;
 import org.nntune.dashboard.svg.ColorScale;
 import org.nntune.dashboard.svg.Frame;
-import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.Scale;
 import org.nntune.dashboard.svg.Svg;
 import org.nntune.tune.study.FrozenTrial;
@@ -33,11 +32,6 @@ final class SlicePlot {
             return;
         }
         List<String> params = v.shownParams();
-        double ylo = Double.POSITIVE_INFINITY, yhi = Double.NEGATIVE_INFINITY;
-        for (FrozenTrial t : v.complete) {
-            ylo = Math.min(ylo, t.values().get(0));
-            yhi = Math.max(yhi, t.values().get(0));
-        }
         ColorScale colors = new ColorScale(v.complete.get(0).number(), v.complete.get(v.complete.size() - 1).number(), false);
         Frame f = FRAME;
         boolean sampled = false;
@@ -53,10 +47,10 @@ final class SlicePlot {
             BitSet keep = Sample.keep(with.size(), v.options.maxSlicePoints(), new BitSet());
             sampled |= with.size() > v.options.maxSlicePoints();
             Scale xs = axis.scale(f.plotLeft(), f.plotRight(), 5);
-            LinearScale ys = LinearScale.nice(ylo, yhi, f.plotBottom(), f.plotTop(), 5);
+            Scale ys = v.objectiveScale(0, f.plotBottom(), f.plotTop(), 5);
             Svg svg = new Svg(f.width(), f.height(), "plot slice-panel", "Slice plot of " + p);
             Axes.bottom(svg, xs, f.plotBottom(), f.plotTop(), true, BandScale.shorten(axis.title(), 40));
-            Axes.left(svg, ys, f.plotLeft(), f.plotRight(), true, v.objectiveName(0));
+            Axes.left(svg, ys, f.plotLeft(), f.plotRight(), true, v.objectiveName(0) + (v.logObjective(0) ? " (log)" : ""));
             double band = xs instanceof BandScale b ? b.bandWidth() * 0.5 : 0;
             svg.group("points", "data-param", p);
             for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {

@@ -1,6 +1,9 @@
 package org.nntune.dashboard;
 
 import org.nntune.dashboard.svg.Fmt;
+import org.nntune.dashboard.svg.LinearScale;
+import org.nntune.dashboard.svg.LogScale;
+import org.nntune.dashboard.svg.Scale;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
@@ -27,6 +30,9 @@ final class StudyView {
     /** Parameters of the complete trials: most important first, then in first-seen order. */
     final List<String> params;
     final Map<String, ParamAxis> axes;
+    /** Per objective: the lowest and highest value over {@link #complete}. */
+    private final double[] objLo;
+    private final double[] objHi;
 
     StudyView(StudyReportData data, ReportOptions options) {
         this.data = data;
@@ -74,6 +80,35 @@ final class StudyView {
             ax.put(p, ParamAxis.of(p, complete));
         }
         this.axes = ax;
+        objLo = new double[nObj];
+        objHi = new double[nObj];
+        java.util.Arrays.fill(objLo, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(objHi, Double.NEGATIVE_INFINITY);
+        for (FrozenTrial t : complete) {
+            for (int k = 0; k < nObj; k++) {
+                objLo[k] = Math.min(objLo[k], t.values().get(k));
+                objHi[k] = Math.max(objHi[k], t.values().get(k));
+            }
+        }
+    }
+
+    /** @return whether objective k is drawn on a log axis: all values positive, spanning three decades or more */
+    boolean logObjective(int k) {
+        return !complete.isEmpty() && objLo[k] > 0 && objHi[k] / objLo[k] >= 1000;
+    }
+
+    /** @return the axis of objective k over the complete trials' values, from pixel {@code start} (low) to {@code end} */
+    Scale objectiveScale(int k, double start, double end, int ticks) {
+        return logObjective(k) ? LogScale.of(objLo[k], objHi[k], start, end)
+                : LinearScale.nice(objLo[k], objHi[k], start, end, ticks);
+    }
+
+    double objectiveLow(int k) {
+        return objLo[k];
+    }
+
+    double objectiveHigh(int k) {
+        return objHi[k];
     }
 
     int objectives() {
@@ -91,7 +126,8 @@ final class StudyView {
 
     /** @return the axis title of objective k, with its direction */
     String objectiveTitle(int k) {
-        return objectiveName(k) + " (" + direction(k).name().toLowerCase(java.util.Locale.ROOT) + ")";
+        return objectiveName(k) + (logObjective(k) ? ", log" : "") + " ("
+                + direction(k).name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     /** @return the parameters shown in per-parameter plots: the first {@code maxParams} */
