@@ -26,7 +26,7 @@ import java.util.Set;
  *   <li><b>categorical</b> columns by name or index; every other feature column is numeric.
  *       A categorical column becomes a one-hot block, one feature per category seen in the
  *       training rows (sorted by {@link String#compareTo}), named {@code column=value}.</li>
- *   <li><b>missing values</b>: a field whose text (trimmed) is one of the missing tokens
+ *   <li><b>missing values</b>: a field whose text (trimmed if unquoted, as written if quoted) is one of the missing tokens
  *       (default {@code ""}, {@code NA}, {@code ?}) is missing. Policy {@link MissingPolicy#ERROR}
  *       (default) rejects it; {@link MissingPolicy#DROP_ROW} drops the row and records its line
  *       ({@link CsvTable#droppedLines()}); {@link MissingPolicy#FILL_MEAN} fills a numeric column

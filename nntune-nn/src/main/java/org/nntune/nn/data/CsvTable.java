@@ -92,9 +92,13 @@ public final class CsvTable {
             throw new IllegalStateException(source + ": labels() needs a classification table with a label column");
         }
         String[] text = categorical[layout.label()];
+        java.util.Map<String, Integer> id = new java.util.HashMap<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            id.put(classNames.get(c), c);
+        }
         int[] ids = new int[rows];
         for (int i = 0; i < rows; i++) {
-            ids[i] = classNames.indexOf(text[i]);
+            ids[i] = id.get(text[i]);
         }
         return ids;
     }

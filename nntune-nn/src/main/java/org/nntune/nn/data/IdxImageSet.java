@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * An MNIST-style image set on disk: four IDX files (train/t10k × images/labels, each gzipped or
@@ -26,8 +28,26 @@ record IdxImageSet(String title, String folderName, Path defaultDir, List<String
         Path trainLabels = find(dir, "train-labels-idx1-ubyte");
         Path testImages = find(dir, "t10k-images-idx3-ubyte");
         Path testLabels = find(dir, "t10k-labels-idx1-ubyte");
-        return new TrainTest(part(folderName + "-train", trainImages, trainLabels),
-                part(folderName + "-test", testImages, testLabels));
+        // the small test part is read on a second thread while this one reads the training part
+        CompletableFuture<Dataset> test = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                test.complete(part(folderName + "-test", testImages, testLabels));
+            } catch (Throwable t) {
+                test.completeExceptionally(t);
+            }
+        }, "nntune-idx-reader");
+        reader.setDaemon(true);
+        reader.start();
+        Dataset train = part(folderName + "-train", trainImages, trainLabels);
+        try {
+            return new TrainTest(train, test.join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     private Path find(Path dir, String base) {

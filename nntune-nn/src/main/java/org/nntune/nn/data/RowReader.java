@@ -68,7 +68,7 @@ final class RowReader {
                 }
                 CsvParser.Field f = rec.get(c);
                 String t = f.text();
-                boolean isMissing = options.missingTokens().contains(t.strip());
+                boolean isMissing = options.missingTokens().contains(f.quoted() ? t : t.strip()); // quoted text is taken as written
                 CsvTable.Kind kind = layout.kinds()[c];
                 if (isMissing) {
                     if (options.missing() == CsvReader.MissingPolicy.DROP_ROW && !prediction) {

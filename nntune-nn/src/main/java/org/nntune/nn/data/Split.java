@@ -11,6 +11,22 @@ public record Split(int[] train, int[] test) {
         return data.subset(train);
     }
 
+    /** Equal when both parts hold the same rows. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Split s && java.util.Arrays.equals(train, s.train) && java.util.Arrays.equals(test, s.test);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Arrays.hashCode(train) + java.util.Arrays.hashCode(test);
+    }
+
+    @Override
+    public String toString() {
+        return "Split[" + train.length + " train rows, " + test.length + " test rows]";
+    }
+
     /** The held-out rows of {@code data} as a view (no copy). */
     public Dataset test(Dataset data) {
         return data.subset(test);

@@ -293,4 +293,22 @@ class CsvReaderTest {
                 .hasMessageContaining("p.csv line 3, column 1 ('a')").hasMessageContaining("cannot be dropped");
         assertThat(enc.featureNames()).isEqualTo(List.of("a"));
     }
+
+    @Test
+    void tableLabelsDriveSplitsAndTheEncoderIsFittedOnTheTrainingPart() throws IOException {
+        StringBuilder text = new StringBuilder("color,x,y\n");
+        for (int i = 0; i < 20; i++) {
+            text.append(i < 19 ? (i % 2 == 0 ? "red" : "blue") : "green").append(',').append(i).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        CsvTable table = CsvReader.builder().categorical("color").build().readTable(write("t.csv", text.toString()));
+        assertThat(table.classNames()).containsExactly("a", "b");
+        Split split = Splits.stratified(table.labels(), 0.2, 42);
+        assertThat(split.test()).hasSize(4);
+        CsvEncoder enc = table.fit(split.train());
+        Dataset data = enc.encode(table);
+        assertThat(data.size()).isEqualTo(20);
+        assertThat(data.labels()).isEqualTo(table.labels());
+        boolean greenInTrain = java.util.Arrays.stream(split.train()).anyMatch(r -> r == 19);
+        assertThat(enc.categories("color")).isEqualTo(greenInTrain ? List.of("blue", "green", "red") : List.of("blue", "red"));
+    }
 }

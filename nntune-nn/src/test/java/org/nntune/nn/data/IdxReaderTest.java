@@ -116,7 +116,7 @@ class IdxReaderTest {
         byte[] gzBytes = Files.readAllBytes(gz("whole.gz", idx(0x08, new int[] {5000}, ramp(5000))));
         Files.write(gzCut, Arrays.copyOf(gzBytes, gzBytes.length / 2));
         assertThatThrownBy(() -> IdxReader.readFloats(gzCut)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cut.gz");
+                .hasMessageContaining("cut.gz").hasMessageContaining("truncated");
     }
 
     @Test
