@@ -39,6 +39,7 @@ public final class CnnSpace extends NetworkSpace {
     /** A space from its declarative description: the search defaults, then every key set by {@link Builder#set}. */
     public static CnnSpace fromSpec(Map<String, ?> spec) {
         Builder b = builder();
+        MlpSpace.checkNotBoth(spec);
         spec.forEach(b::set);
         return b.build();
     }
@@ -58,6 +59,16 @@ public final class CnnSpace extends NetworkSpace {
         String pool = drawString(source, "pool");
         List<Integer> hidden = drawHidden(source);
         return drawTraining(source, preprocessing, filters, kernel, pool, hidden);
+    }
+
+    @Override
+    public CnnSpace with(Map<String, ?> params) {
+        Builder b = builder();
+        b.entries.clear();
+        b.entries.putAll(entries());
+        b.sklearn = sklearnCompatible();
+        params.forEach(b::set);
+        return b.build();
     }
 
     @Override

@@ -48,6 +48,15 @@ public interface Estimator {
     /** The configuration as parameter name → value, for results and provenance. */
     java.util.Map<String, Object> describe();
 
+    /**
+     * A value equal for two estimators exactly when fitting them on the same rows gives the same
+     * model (same effective configuration, same seed), or empty when unknown. A search fits such
+     * twins once and reuses the scores.
+     */
+    default java.util.Optional<Object> fitKey() {
+        return java.util.Optional.empty();
+    }
+
     /** Drops the fitted model so that its memory can be reclaimed; the estimator must be fitted again to predict. */
     default void release() {}
 }

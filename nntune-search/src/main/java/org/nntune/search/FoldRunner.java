@@ -6,10 +6,16 @@ import org.nntune.tune.study.Trial;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
  * Trains one candidate on every split and scores it: the cross-validation loop of one trial.
+ * Candidates whose estimators have equal {@link Estimator#fitKey() fit keys} (e.g. a grid point
+ * whose parameter has no effect on that configuration) are fitted once; the twin's row repeats
+ * the scores, epochs and measured times of the first.
  *
  * <p>Without pruning the splits are fitted one after the other on the calling thread. With
  * pruning, the splits are trained <b>in lock-step</b>: each split's fit runs on its own thread, but
@@ -38,6 +44,8 @@ final class FoldRunner {
     private final Scorer scorer;
     private final long seed;
     private final List<Dataset[]> folds; // [train, held-out]
+    /** Splits' outcomes by {@link Estimator#fitKey()}: twins are fitted once (no pruning, no kept models). */
+    private final Map<Object, CompletableFuture<List<SplitOutcome>>> fitted = new ConcurrentHashMap<>();
 
     FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds) {
         this.space = space;
@@ -53,20 +61,58 @@ final class FoldRunner {
      */
     Outcome run(ParamSource source, Trial trial, boolean keep) throws Exception {
         if (trial == null) {
-            List<SplitOutcome> out = new ArrayList<>();
-            for (Dataset[] f : folds) {
-                SplitOutcome o = new SplitOutcome();
-                Estimator e = space.suggest(source, seed);
-                long t0 = System.nanoTime();
-                e.fit(f[0]);
-                o.fitSeconds = (System.nanoTime() - t0) / 1e9;
-                score(o, e, f[1]);
-                finish(o, e, keep);
-                out.add(o);
+            Estimator first = space.suggest(source, seed);
+            java.util.Optional<Object> key = keep ? java.util.Optional.empty() : first.fitKey();
+            if (key.isEmpty()) {
+                return new Outcome(fitAll(first, source, keep), false, -1);
             }
-            return new Outcome(out, false, -1);
+            CompletableFuture<List<SplitOutcome>> mine = new CompletableFuture<>();
+            CompletableFuture<List<SplitOutcome>> earlier = fitted.putIfAbsent(key.get(), mine);
+            if (earlier != null) {
+                try {
+                    return new Outcome(copies(earlier.get()), false, -1);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception c ? c : e;
+                }
+            }
+            try {
+                List<SplitOutcome> out = fitAll(first, source, false);
+                mine.complete(out);
+                return new Outcome(copies(out), false, -1);
+            } catch (Exception | Error e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
         }
         return lockstep(source, trial, keep);
+    }
+
+    private static List<SplitOutcome> copies(List<SplitOutcome> in) {
+        List<SplitOutcome> out = new ArrayList<>(in.size());
+        for (SplitOutcome s : in) {
+            SplitOutcome c = new SplitOutcome();
+            c.score = s.score;
+            c.fitSeconds = s.fitSeconds;
+            c.scoreSeconds = s.scoreSeconds;
+            c.epochs = s.epochs;
+            out.add(c);
+        }
+        return out;
+    }
+
+    private List<SplitOutcome> fitAll(Estimator first, ParamSource source, boolean keep) {
+        List<SplitOutcome> out = new ArrayList<>();
+        for (Dataset[] f : folds) {
+            SplitOutcome o = new SplitOutcome();
+            Estimator e = out.isEmpty() ? first : space.suggest(source, seed);
+            long t0 = System.nanoTime();
+            e.fit(f[0]);
+            o.fitSeconds = (System.nanoTime() - t0) / 1e9;
+            score(o, e, f[1]);
+            finish(o, e, keep);
+            out.add(o);
+        }
+        return out;
     }
 
     private void score(SplitOutcome o, Estimator e, Dataset heldOut) {

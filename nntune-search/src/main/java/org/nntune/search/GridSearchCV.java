@@ -34,7 +34,27 @@ public final class GridSearchCV {
 
     /** Every combination of the network space's lists of choices. */
     public static CrossValidatedSearch.Builder over(NetworkSpace space) {
-        return of(space, space.choiceParams());
+        return of((SearchSpace) space, space.choiceParams());
+    }
+
+    /**
+     * A grid over a network space: the grid's parameters become lists of choices in a copy of
+     * {@code space} (its other parameters stay as they are: fix them for a pure grid).
+     */
+    public static CrossValidatedSearch.Builder of(NetworkSpace space, Map<String, ? extends List<?>> grid) {
+        Map<String, Object> choices = new LinkedHashMap<>();
+        grid.forEach((name, values) -> {
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("grid parameter '" + name + "' has no values");
+            }
+            choices.put(name, new ArrayList<Object>(values));
+        });
+        NetworkSpace gridded = space.with(choices);
+        Map<String, List<Object>> axes = new LinkedHashMap<>();
+        for (String name : grid.keySet()) {
+            axes.put(name, gridded.choiceParams().get(name));
+        }
+        return of((SearchSpace) gridded, axes);
     }
 
     /**

@@ -64,6 +64,7 @@ public final class MlpSpace extends NetworkSpace {
                 default -> throw new IllegalArgumentException("'defaults' must be search, fixed or sklearn, got '" + defaults + "'");
             }
         }
+        checkNotBoth(spec);
         spec.forEach((k, v) -> {
             if (!k.equals("defaults")) {
                 b.set(k, v);
@@ -72,11 +73,39 @@ public final class MlpSpace extends NetworkSpace {
         return b.build();
     }
 
+    /** A description may give the hidden layers as {@code hidden} or as {@code layers}/{@code units}, not both. */
+    static void checkNotBoth(Map<String, ?> spec) {
+        String hidden = null;
+        String layered = null;
+        for (String k : spec.keySet()) {
+            String c = ALIASES.getOrDefault(k, k);
+            if (c.equals("hidden")) {
+                hidden = k;
+            } else if (c.equals("layers") || c.equals("units")) {
+                layered = k;
+            }
+        }
+        if (hidden != null && layered != null) {
+            throw new IllegalArgumentException("'" + hidden + "' and '" + layered + "' both describe the hidden layers; give "
+                    + "either hidden layer sizes or layers with units");
+        }
+    }
+
     @Override
     public NetworkConfig config(ParamSource source) {
         String preprocessing = drawString(source, "preprocessing");
         List<Integer> hidden = drawHidden(source);
         return drawTraining(source, preprocessing, List.of(), 3, "none", hidden);
+    }
+
+    @Override
+    public MlpSpace with(Map<String, ?> params) {
+        Builder b = builder();
+        b.entries.clear();
+        b.entries.putAll(entries());
+        b.sklearn = sklearnCompatible();
+        params.forEach(b::set);
+        return b.build();
     }
 
     @Override

@@ -187,6 +187,19 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         return b;
     }
 
+    /**
+     * The configuration with the settings that cannot act normalised away: under scikit-learn
+     * semantics the 'adaptive' schedule of a non-SGD optimiser is the constant one. Two
+     * configurations with equal effective forms train identically.
+     */
+    public NetworkConfig effective() {
+        if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
+            return new NetworkConfig(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
+                    nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn);
+        }
+        return this;
+    }
+
     /** The engine's optimiser of this configuration. */
     public Optimizer optimizerValue() {
         float rate = (float) lr;
@@ -202,10 +215,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
 
     /** The engine's schedule for a run of {@code epochs} epochs. */
     public LearningRateSchedule scheduleValue() {
-        if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
-            return LearningRateSchedule.constant(); // scikit-learn uses learning_rate only with sgd
-        }
-        return switch (schedule) {
+        return switch (effective().schedule) {
             case "constant" -> LearningRateSchedule.constant();
             case "adaptive" -> LearningRateSchedule.adaptive();
             case "step" -> LearningRateSchedule.step(Math.max(1, epochs / 3), 0.1f);

@@ -2,6 +2,7 @@ package org.nntune.search;
 
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.Preprocessor;
 import org.nntune.nn.data.Task;
 import org.nntune.nn.loss.Loss;
 import org.nntune.nn.model.EpochResult;
@@ -27,6 +28,8 @@ import java.util.Objects;
 public final class NetworkEstimator implements Estimator {
     private final NetworkConfig config;
     private final long seed;
+    private final Preprocessor preprocessor;
+    private final boolean ownPreprocessor;
     private Sequential model;
     private History history;
 
@@ -37,6 +40,19 @@ public final class NetworkEstimator implements Estimator {
     public NetworkEstimator(NetworkConfig config, long seed) {
         this.config = Objects.requireNonNull(config, "config");
         this.seed = seed;
+        this.preprocessor = config.preprocessor();
+        this.ownPreprocessor = true;
+    }
+
+    /**
+     * With a preprocessing step of the caller's instead of the configuration's named one (e.g. a
+     * chain of steps); it is fitted on each training set handed to {@link #fit}, and only on it.
+     */
+    public NetworkEstimator(NetworkConfig config, long seed, Preprocessor preprocessor) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.seed = seed;
+        this.preprocessor = Objects.requireNonNull(preprocessor, "preprocessor");
+        this.ownPreprocessor = false;
     }
 
     public NetworkConfig config() {
@@ -52,7 +68,7 @@ public final class NetworkEstimator implements Estimator {
     public NetworkEstimator fit(Dataset train, EpochHook hook) {
         Objects.requireNonNull(hook, "hook");
         release();
-        FittedTransform transform = config.preprocessor().fit(train);
+        FittedTransform transform = preprocessor.fit(train);
         boolean classification = train.task() == Task.CLASSIFICATION;
         int outputs = classification ? train.classCount() : train.targetDim();
         Sequential.Builder b = Sequential.builder().loss(classification ? Loss.softmaxCrossEntropy() : Loss.mse())
@@ -118,6 +134,15 @@ public final class NetworkEstimator implements Estimator {
     @Override
     public Map<String, Object> describe() {
         return config.describe();
+    }
+
+    /**
+     * The effective configuration and the seed: two estimators with equal keys train identically.
+     * Empty with a caller's preprocessing step, which cannot be compared.
+     */
+    @Override
+    public java.util.Optional<Object> fitKey() {
+        return ownPreprocessor ? java.util.Optional.of(java.util.List.of(config.effective(), seed)) : java.util.Optional.empty();
     }
 
     @Override

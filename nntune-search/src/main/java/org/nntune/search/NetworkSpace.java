@@ -67,6 +67,17 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         return sklearn;
     }
 
+    /**
+     * A copy of this space with some parameters set anew, each in a declarative form of
+     * {@link ParamSpec#parse} (a value, a list of choices, a range map).
+     */
+    public abstract NetworkSpace with(Map<String, ?> params);
+
+    /** The entries, for a family's builder copy. */
+    Map<String, Entry> entries() {
+        return entries;
+    }
+
     /** The configuration for the values {@code source} hands out. */
     public abstract NetworkConfig config(ParamSource source);
 

@@ -45,16 +45,20 @@ public sealed interface ParamSpec {
         }
     }
 
-    /** One of the choices (strings, numbers or booleans). */
+    /** One of the choices (strings, numbers or booleans); a repeated choice is kept once. */
     record Choice(List<Object> choices) implements ParamSpec {
         public Choice {
             if (choices.isEmpty()) {
                 throw new IllegalArgumentException("a list of choices must not be empty");
             }
+            List<Object> distinct = new ArrayList<>();
             for (Object c : choices) {
                 checkScalar("choice", c);
+                if (distinct.stream().noneMatch(d -> ParamSource.sameValue(d, c) && d.getClass() == c.getClass())) {
+                    distinct.add(c);
+                }
             }
-            choices = List.copyOf(choices);
+            choices = List.copyOf(distinct);
         }
     }
 
