@@ -1,0 +1,411 @@
+package org.nntune.tune.storage;
+
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.Json;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.StudySummary;
+import org.nntune.tune.study.TrialState;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A {@link Storage} in this JVM's memory: fast, shared by the threads of one process, gone when
+ * the process ends. All methods synchronise on the storage object.
+ *
+ * <p>Each trial is kept as one immutable {@link FrozenTrial} that a write replaces
+ * (copy-on-write), so reads hand out the stored snapshots without copying. Incremental reads
+ * use a per-study log of changed trial numbers.
+ */
+public final class InMemoryStorage implements Storage {
+
+    private static final class StudyData {
+        final long id;
+        final String name;
+        final List<StudyDirection> directions;
+        final Map<String, Object> userAttrs = new LinkedHashMap<>();
+        final Map<String, Object> systemAttrs = new LinkedHashMap<>();
+        final List<FrozenTrial> trials = new ArrayList<>();
+        /** trial numbers in the order of their changes; the cursor is a position in this log */
+        int[] changeLog = new int[64];
+        int changeCount;
+        /** number of the best COMPLETE trial (single objective), or -1 */
+        int best = -1;
+
+        StudyData(long id, String name, List<StudyDirection> directions) {
+            this.id = id;
+            this.name = name;
+            this.directions = List.copyOf(directions);
+        }
+
+        void logChange(int number) {
+            if (changeCount == changeLog.length) {
+                changeLog = Arrays.copyOf(changeLog, changeLog.length * 2);
+            }
+            changeLog[changeCount++] = number;
+        }
+    }
+
+    private record TrialRef(StudyData study, int number) {}
+
+    private final Clock clock;
+    private final Map<Long, StudyData> studies = new LinkedHashMap<>();
+    private final Map<String, StudyData> studiesByName = new HashMap<>();
+    private final Map<Long, TrialRef> trialsById = new HashMap<>();
+    private final Map<Long, Instant> heartbeats = new HashMap<>();
+    private long nextStudyId = 1;
+    private long nextTrialId = 1;
+
+    /** A storage using the system clock. */
+    public InMemoryStorage() {
+        this(Clock.systemUTC());
+    }
+
+    /** A storage using the given clock for trial timestamps and heartbeats (tests use a fixed one). */
+    public InMemoryStorage(Clock clock) {
+        this.clock = clock;
+    }
+
+    // ---------------------------------------------------------------- studies
+
+    @Override
+    public synchronized long createStudy(String name, List<StudyDirection> directions) {
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a study name must not be blank");
+        }
+        if (directions.isEmpty()) {
+            throw new IllegalArgumentException("study '" + name + "': at least one direction is needed");
+        }
+        if (studiesByName.containsKey(name)) {
+            throw new StudyAlreadyExistsException(name);
+        }
+        StudyData s = new StudyData(nextStudyId++, name, directions);
+        studies.put(s.id, s);
+        studiesByName.put(name, s);
+        return s.id;
+    }
+
+    @Override
+    public synchronized OptionalLong findStudyId(String name) {
+        StudyData s = studiesByName.get(name);
+        return s == null ? OptionalLong.empty() : OptionalLong.of(s.id);
+    }
+
+    @Override
+    public synchronized void deleteStudy(long studyId) {
+        StudyData s = study(studyId);
+        studies.remove(studyId);
+        studiesByName.remove(s.name);
+        for (FrozenTrial t : s.trials) {
+            trialsById.remove(t.trialId());
+            heartbeats.remove(t.trialId());
+        }
+    }
+
+    @Override
+    public synchronized StudySummary getStudy(long studyId) {
+        return summary(study(studyId));
+    }
+
+    private StudySummary summary(StudyData s) {
+        Optional<Instant> start = s.trials.stream().map(FrozenTrial::datetimeStart).flatMap(Optional::stream)
+                .min(Instant::compareTo);
+        return new StudySummary(s.id, s.name, s.directions, s.userAttrs, s.systemAttrs, s.trials.size(), start);
+    }
+
+    @Override
+    public synchronized List<StudySummary> getAllStudies() {
+        List<StudySummary> out = new ArrayList<>();
+        for (StudyData s : studies.values()) {
+            out.add(summary(s));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized List<StudyDirection> getStudyDirections(long studyId) {
+        return study(studyId).directions;
+    }
+
+    @Override
+    public synchronized void setStudyUserAttr(long studyId, String key, Object value) {
+        study(studyId).userAttrs.put(key, Json.normalize(value));
+    }
+
+    @Override
+    public synchronized void setStudySystemAttr(long studyId, String key, Object value) {
+        study(studyId).systemAttrs.put(key, Json.normalize(value));
+    }
+
+    @Override
+    public synchronized boolean compareAndSetStudySystemAttr(long studyId, String key, Optional<Object> expected,
+                                                             Object value) {
+        StudyData s = study(studyId);
+        Object now = s.systemAttrs.get(key);
+        Object want = expected.map(Json::normalize).orElse(null);
+        if (!java.util.Objects.equals(now, want)) {
+            return false;
+        }
+        s.systemAttrs.put(key, Json.normalize(value));
+        return true;
+    }
+
+    private StudyData study(long studyId) {
+        StudyData s = studies.get(studyId);
+        if (s == null) {
+            throw new IllegalArgumentException("no study with id " + studyId + " in this storage");
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- trials
+
+    @Override
+    public synchronized FrozenTrial createTrial(long studyId) {
+        StudyData s = study(studyId);
+        FrozenTrial t = new FrozenTrial(s.trials.size(), nextTrialId++, TrialState.RUNNING, List.of(), Map.of(),
+                Map.of(), Map.of(), Map.of(), new TreeMap<>(), Optional.of(clock.instant()), Optional.empty(),
+                Optional.empty());
+        add(s, t);
+        return t;
+    }
+
+    @Override
+    public synchronized FrozenTrial createTrial(long studyId, FrozenTrial template) {
+        StudyData s = study(studyId);
+        TrialState state = template.state();
+        StorageChecks.checkTemplate(s.name, s.directions.size(), template);
+        Instant now = clock.instant();
+        Optional<Instant> start = state == TrialState.WAITING ? Optional.empty() : Optional.of(now);
+        Optional<Instant> end = state.isFinished() ? Optional.of(now) : Optional.empty();
+        FrozenTrial t = new FrozenTrial(s.trials.size(), nextTrialId++, state, template.values(), template.params(),
+                template.distributions(), normalized(template.userAttrs()), normalized(template.systemAttrs()),
+                template.intermediateValues(), start, end,
+                state == TrialState.FAIL ? template.failureReason() : Optional.empty());
+        add(s, t);
+        updateBest(s, t);
+        return t;
+    }
+
+    private static Map<String, Object> normalized(Map<String, Object> attrs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        attrs.forEach((k, v) -> m.put(k, Json.normalize(v)));
+        return m;
+    }
+
+    private void add(StudyData s, FrozenTrial t) {
+        s.trials.add(t);
+        trialsById.put(t.trialId(), new TrialRef(s, t.number()));
+        s.logChange(t.number());
+    }
+
+    private TrialRef ref(long trialId) {
+        TrialRef r = trialsById.get(trialId);
+        if (r == null) {
+            throw new IllegalArgumentException("no trial with id " + trialId + " in this storage");
+        }
+        return r;
+    }
+
+    private FrozenTrial current(TrialRef r) {
+        return r.study.trials.get(r.number);
+    }
+
+    private void replace(TrialRef r, FrozenTrial t) {
+        r.study.trials.set(r.number, t);
+        r.study.logChange(r.number);
+    }
+
+    /** The trial, checked to be in one of the states a write allows. */
+    private FrozenTrial writable(TrialRef r, String what, boolean allowWaiting) {
+        FrozenTrial t = current(r);
+        if (t.state() != TrialState.RUNNING && !(allowWaiting && t.state() == TrialState.WAITING)) {
+            throw new IllegalStateException("cannot " + what + " of trial " + t.number() + " of study '"
+                    + r.study.name + "': it is " + t.state() + (t.state().isFinished() ? " and finished trials never change" : ""));
+        }
+        return t;
+    }
+
+    @Override
+    public synchronized boolean claimWaitingTrial(long trialId) {
+        TrialRef r = ref(trialId);
+        FrozenTrial t = current(r);
+        if (t.state() != TrialState.WAITING) {
+            return false;
+        }
+        replace(r, new FrozenTrial(t.number(), t.trialId(), TrialState.RUNNING, t.values(), t.params(),
+                t.distributions(), t.userAttrs(), t.systemAttrs(), t.intermediateValues(),
+                Optional.of(clock.instant()), Optional.empty(), Optional.empty()));
+        return true;
+    }
+
+    @Override
+    public synchronized void setTrialParam(long trialId, String name, double internalValue, Distribution distribution) {
+        TrialRef r = ref(trialId);
+        FrozenTrial t = writable(r, "set parameter '" + name + "'", false);
+        if (t.params().containsKey(name)) {
+            throw new IllegalStateException("trial " + t.number() + " of study '" + r.study.name
+                    + "' already has parameter '" + name + "' = " + t.params().get(name));
+        }
+        Object external = distribution.toExternal(internalValue);
+        Map<String, Object> params = new LinkedHashMap<>(t.params());
+        params.put(name, external);
+        Map<String, Distribution> dists = new LinkedHashMap<>(t.distributions());
+        dists.put(name, distribution);
+        replace(r, new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), params, dists, t.userAttrs(),
+                t.systemAttrs(), t.intermediateValues(), t.datetimeStart(), t.datetimeComplete(), t.failureReason()));
+    }
+
+    @Override
+    public synchronized void finishTrial(long trialId, TrialState state, List<Double> values,
+                                         Optional<String> failureReason) {
+        TrialRef r = ref(trialId);
+        FrozenTrial t = writable(r, "set the state to " + state, false);
+        StorageChecks.checkFinish(r.study.name, t.number(), r.study.directions.size(), state, values, failureReason);
+        FrozenTrial done = new FrozenTrial(t.number(), t.trialId(), state, values, t.params(), t.distributions(),
+                t.userAttrs(), t.systemAttrs(), t.intermediateValues(), t.datetimeStart(),
+                Optional.of(clock.instant()), failureReason);
+        replace(r, done);
+        heartbeats.remove(trialId);
+        updateBest(r.study, done);
+    }
+
+    private void updateBest(StudyData s, FrozenTrial t) {
+        if (t.state() != TrialState.COMPLETE || s.directions.size() != 1) {
+            return;
+        }
+        if (s.best < 0 || s.directions.get(0).isBetter(t.value(), s.trials.get(s.best).value())
+                || (t.value() == s.trials.get(s.best).value() && t.number() < s.best)) {
+            s.best = t.number();
+        }
+    }
+
+    @Override
+    public synchronized void setTrialIntermediateValue(long trialId, int step, double value) {
+        TrialRef r = ref(trialId);
+        FrozenTrial t = writable(r, "report step " + step, false);
+        NavigableMap<Integer, Double> iv = new TreeMap<>(t.intermediateValues());
+        iv.put(step, value);
+        replace(r, new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), t.params(), t.distributions(),
+                t.userAttrs(), t.systemAttrs(), iv, t.datetimeStart(), t.datetimeComplete(), t.failureReason()));
+    }
+
+    @Override
+    public synchronized void setTrialUserAttr(long trialId, String key, Object value) {
+        setTrialAttr(trialId, key, value, false);
+    }
+
+    @Override
+    public synchronized void setTrialSystemAttr(long trialId, String key, Object value) {
+        setTrialAttr(trialId, key, value, true);
+    }
+
+    private void setTrialAttr(long trialId, String key, Object value, boolean system) {
+        TrialRef r = ref(trialId);
+        FrozenTrial t = writable(r, "set " + (system ? "system" : "user") + " attribute '" + key + "'", true);
+        Map<String, Object> attrs = new LinkedHashMap<>(system ? t.systemAttrs() : t.userAttrs());
+        attrs.put(key, Json.normalize(value));
+        replace(r, new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), t.params(), t.distributions(),
+                system ? t.userAttrs() : attrs, system ? attrs : t.systemAttrs(), t.intermediateValues(),
+                t.datetimeStart(), t.datetimeComplete(), t.failureReason()));
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public synchronized FrozenTrial getTrial(long trialId) {
+        return current(ref(trialId));
+    }
+
+    @Override
+    public synchronized List<FrozenTrial> getAllTrials(long studyId, Set<TrialState> states) {
+        StudyData s = study(studyId);
+        List<FrozenTrial> out = new ArrayList<>();
+        for (FrozenTrial t : s.trials) {
+            if (states.contains(t.state())) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized int countTrials(long studyId, Set<TrialState> states) {
+        int n = 0;
+        for (FrozenTrial t : study(studyId).trials) {
+            if (states.contains(t.state())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized TrialChanges getTrialsChangedSince(long studyId, long cursor) {
+        StudyData s = study(studyId);
+        if (cursor < 0 || cursor > s.changeCount) {
+            throw new IllegalArgumentException("cursor " + cursor + " was not given out for study '" + s.name
+                    + "' (allowed: 0.." + s.changeCount + ")");
+        }
+        int from = (int) cursor;
+        int[] numbers = Arrays.copyOfRange(s.changeLog, from, s.changeCount);
+        Arrays.sort(numbers);
+        List<FrozenTrial> out = new ArrayList<>();
+        int previous = -1;
+        for (int n : numbers) {
+            if (n != previous) {
+                out.add(s.trials.get(n));
+                previous = n;
+            }
+        }
+        return new TrialChanges(out, s.changeCount);
+    }
+
+    @Override
+    public synchronized Optional<FrozenTrial> getBestTrial(long studyId) {
+        StudyData s = study(studyId);
+        if (s.directions.size() != 1) {
+            throw new IllegalStateException("study '" + s.name + "' has " + s.directions.size()
+                    + " objectives, so there is no single best trial; look at the Pareto front instead");
+        }
+        return s.best < 0 ? Optional.empty() : Optional.of(s.trials.get(s.best));
+    }
+
+    // ---------------------------------------------------------------- heartbeats
+
+    @Override
+    public synchronized void recordHeartbeat(long trialId) {
+        TrialRef r = ref(trialId);
+        writable(r, "record a heartbeat", false);
+        heartbeats.put(trialId, clock.instant());
+    }
+
+    @Override
+    public synchronized List<Long> failStaleTrials(long studyId, Duration grace) {
+        StudyData s = study(studyId);
+        Instant now = clock.instant();
+        List<Long> failed = new ArrayList<>();
+        for (FrozenTrial t : new ArrayList<>(s.trials)) {
+            Instant beat = heartbeats.get(t.trialId());
+            if (t.state() == TrialState.RUNNING && beat != null && beat.plus(grace).isBefore(now)) {
+                finishTrial(t.trialId(), TrialState.FAIL, List.of(), Optional.of(
+                        "stale: no heartbeat since " + beat + " (grace " + grace + "); the worker is presumed dead"));
+                failed.add(t.trialId());
+            }
+        }
+        return failed;
+    }
+}

@@ -1,0 +1,238 @@
+package org.nntune.tune.storage;
+
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.StudySummary;
+import org.nntune.tune.study.TrialState;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Where studies and their trials live: the single source of truth of a study. Every state change
+ * of a trial is one storage call, so any worker in any process can pick a study up.
+ *
+ * <h2>Contract (every implementation; checked by the shared {@code StorageContractTest})</h2>
+ * <ul>
+ *   <li><b>Thread safety.</b> All methods may be called concurrently from any number of threads
+ *       (and, for database storages, processes). Each call is atomic: readers see a trial either
+ *       before or after a write, never half of it.</li>
+ *   <li><b>Ownership.</b> Only the worker that created or claimed a RUNNING trial changes it
+ *       (params, intermediate values, attributes, state). The storage does not check who calls,
+ *       but it guarantees the transitions that need arbitration: {@link #claimWaitingTrial} lets
+ *       exactly one caller move a WAITING trial to RUNNING, and {@link #failStaleTrials} is the only
+ *       way another worker may finish someone else's RUNNING trial.</li>
+ *   <li><b>Finished trials are immutable.</b> Any change to a COMPLETE, PRUNED or FAIL trial
+ *       ({@link #setTrialParam}, {@link #finishTrial}, {@link #setTrialIntermediateValue}, attributes)
+ *       throws {@link IllegalStateException} and changes nothing.</li>
+ *   <li><b>Read-your-writes.</b> Once a write returns, every later read on the same storage object
+ *       (from any thread) sees it; database storages give the same to every process once the write
+ *       has committed.</li>
+ *   <li><b>Numbering.</b> Trial numbers are 0, 1, 2, … per study in creation order, without gaps or
+ *       duplicates even under concurrent creation. Trial and study ids are unique in the storage.</li>
+ *   <li><b>Incremental reads.</b> {@link #getTrialsChangedSince} never misses a change: after a call
+ *       returned cursor {@code c}, every trial created or changed later is returned by a call with
+ *       cursor {@code c} (implementations may return unchanged trials too).</li>
+ *   <li><b>Errors.</b> Unknown study or trial ids and bad arguments throw
+ *       {@link IllegalArgumentException}; misuse (writing a finished trial, duplicate study name,
+ *       setting a parameter twice) throws {@link IllegalStateException}. Messages name the study or
+ *       trial.</li>
+ *   <li>No method returns or accepts {@code null}. Attribute values are JSON values
+ *       ({@link org.nntune.tune.space.Json}); they come back normalised (integral numbers as
+ *       {@code Long}, reals as {@code Double}).</li>
+ * </ul>
+ */
+public interface Storage extends AutoCloseable {
+
+    // ---------------------------------------------------------------- studies
+
+    /**
+     * Creates a study.
+     *
+     * @return its id
+     * @throws StudyAlreadyExistsException if a study of that name exists (also when another process
+     *     created it concurrently)
+     * @throws IllegalArgumentException if the name is blank or no direction is given
+     */
+    long createStudy(String name, List<StudyDirection> directions);
+
+    /** @return the id of the study with that name, if there is one */
+    OptionalLong findStudyId(String name);
+
+    /**
+     * @return the id of the study with that name
+     * @throws IllegalArgumentException if there is none
+     */
+    default long getStudyId(String name) {
+        OptionalLong id = findStudyId(name);
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("no study named '" + name + "' in this storage");
+        }
+        return id.getAsLong();
+    }
+
+    /** Deletes a study with all its trials. @throws IllegalArgumentException if unknown */
+    void deleteStudy(long studyId);
+
+    /** @return the summary of one study. @throws IllegalArgumentException if unknown */
+    StudySummary getStudy(long studyId);
+
+    /** @return summaries of all studies, by id */
+    List<StudySummary> getAllStudies();
+
+    /** @return the study's directions, one per objective */
+    default List<StudyDirection> getStudyDirections(long studyId) {
+        return getStudy(studyId).directions();
+    }
+
+    /** Sets (or replaces) a user attribute of a study. */
+    void setStudyUserAttr(long studyId, String key, Object value);
+
+    /** Sets (or replaces) a system attribute of a study (the stored study definition, data fingerprint …). */
+    void setStudySystemAttr(long studyId, String key, Object value);
+
+    /**
+     * Sets a study system attribute if and only if its current value equals {@code expected}
+     * (empty: the attribute is absent); of many concurrent callers with the same expectation exactly
+     * one wins. This is the storage's compare-and-set, used e.g. by the grid sampler to give every
+     * grid point to exactly one trial across workers and processes.
+     *
+     * @param expected the value the caller last saw (normalised as {@link org.nntune.tune.space.Json#normalize}
+     *     does), or empty if it saw none
+     * @return whether the value was set
+     */
+    boolean compareAndSetStudySystemAttr(long studyId, String key, Optional<Object> expected, Object value);
+
+    // ---------------------------------------------------------------- trial creation and state
+
+    /**
+     * Creates a new RUNNING trial with the next number, started now, owned by the caller.
+     *
+     * @return the new trial
+     */
+    FrozenTrial createTrial(long studyId);
+
+    /**
+     * Creates a trial from a template: its state (WAITING for an enqueued trial, RUNNING, or a
+     * finished state to import a result), values, params, distributions, attributes and
+     * intermediate values are copied; number, id and timestamps are set by the storage (start now
+     * for RUNNING and finished trials, completion now for finished ones; a failure reason is kept
+     * for FAIL).
+     *
+     * @return the new trial
+     * @throws IllegalArgumentException if the template is inconsistent (a COMPLETE trial whose values
+     *     do not match the number of directions, values on a RUNNING or WAITING trial)
+     */
+    FrozenTrial createTrial(long studyId, FrozenTrial template);
+
+    /**
+     * Moves a WAITING trial to RUNNING (setting its start time) if and only if it is still WAITING:
+     * of many concurrent callers exactly one wins.
+     *
+     * @return whether this caller won (false if the trial was not WAITING any more)
+     */
+    boolean claimWaitingTrial(long trialId);
+
+    /**
+     * Sets a parameter of a RUNNING trial.
+     *
+     * @param internalValue the value in the distribution's internal representation
+     * @throws IllegalArgumentException if the value is not in the distribution
+     * @throws IllegalStateException if the trial is not RUNNING or already has that parameter
+     */
+    void setTrialParam(long trialId, String name, double internalValue, Distribution distribution);
+
+    /**
+     * Finishes a RUNNING trial: sets the state, values and failure reason in one atomic write and
+     * stamps the completion time.
+     *
+     * @param state COMPLETE, PRUNED or FAIL
+     * @param values one per direction for COMPLETE; at most one per direction otherwise
+     * @param failureReason the reason for FAIL (empty for the other states)
+     * @throws IllegalStateException if the trial is not RUNNING
+     * @throws IllegalArgumentException for a non-finished state, values that do not fit, or a failure
+     *     reason on a non-FAIL trial
+     */
+    void finishTrial(long trialId, TrialState state, List<Double> values, Optional<String> failureReason);
+
+    /**
+     * Records (or replaces) the intermediate value at {@code step} of a RUNNING trial.
+     *
+     * @throws IllegalStateException if the trial is not RUNNING
+     */
+    void setTrialIntermediateValue(long trialId, int step, double value);
+
+    /** Sets (or replaces) a user attribute of a RUNNING or WAITING trial. */
+    void setTrialUserAttr(long trialId, String key, Object value);
+
+    /** Sets (or replaces) a system attribute of a RUNNING or WAITING trial. */
+    void setTrialSystemAttr(long trialId, String key, Object value);
+
+    // ---------------------------------------------------------------- reads
+
+    /** @return the trial. @throws IllegalArgumentException if unknown */
+    FrozenTrial getTrial(long trialId);
+
+    /** @return the study's trials in the given states, by number */
+    List<FrozenTrial> getAllTrials(long studyId, Set<TrialState> states);
+
+    /** @return all of the study's trials, by number */
+    default List<FrozenTrial> getAllTrials(long studyId) {
+        return getAllTrials(studyId, EnumSet.allOf(TrialState.class));
+    }
+
+    /** @return how many of the study's trials are in the given states */
+    default int countTrials(long studyId, Set<TrialState> states) {
+        return getAllTrials(studyId, states).size();
+    }
+
+    /**
+     * The trials created or changed since a cursor, for readers that keep their own copy of a study
+     * (samplers, reports, dashboards) and refresh it cheaply.
+     *
+     * @param cursor 0 for everything, else the cursor of an earlier result for the same study
+     * @return the changed trials (by number) and the cursor to pass next time
+     */
+    TrialChanges getTrialsChangedSince(long studyId, long cursor);
+
+    /**
+     * @return the COMPLETE trial with the best value (the lowest number among ties); empty if there
+     *     is no COMPLETE trial. FAIL, PRUNED, RUNNING and WAITING trials never count.
+     * @throws IllegalStateException if the study has more than one objective
+     */
+    Optional<FrozenTrial> getBestTrial(long studyId);
+
+    // ---------------------------------------------------------------- heartbeats
+
+    /** Stamps "alive now" on a RUNNING trial (with the storage's clock). */
+    void recordHeartbeat(long trialId);
+
+    /**
+     * Fails every RUNNING trial of the study whose last heartbeat is older than {@code grace}
+     * (trials that never recorded a heartbeat are left alone), with a failure reason saying so.
+     * Safe to call from many workers at once: each stale trial is failed once.
+     *
+     * @return the ids of the trials this call failed
+     */
+    List<Long> failStaleTrials(long studyId, Duration grace);
+
+    /** Releases resources (connections); the default does nothing. */
+    @Override
+    default void close() {}
+
+    /** The study's user attributes. */
+    default Map<String, Object> getStudyUserAttrs(long studyId) {
+        return getStudy(studyId).userAttrs();
+    }
+
+    /** The study's system attributes. */
+    default Map<String, Object> getStudySystemAttrs(long studyId) {
+        return getStudy(studyId).systemAttrs();
+    }
+}

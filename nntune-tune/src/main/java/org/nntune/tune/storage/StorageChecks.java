@@ -1,0 +1,61 @@
+package org.nntune.tune.storage;
+
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.TrialState;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The argument checks every {@link Storage} makes before finishing or importing a trial, shared so
+ * that all backends reject the same things with the same messages.
+ */
+public final class StorageChecks {
+    private StorageChecks() {}
+
+    /**
+     * Checks the arguments of {@link Storage#finishTrial}.
+     *
+     * @throws IllegalArgumentException if they do not fit the contract
+     */
+    public static void checkFinish(String study, int number, int objectives, TrialState state, List<Double> values,
+                                   Optional<String> failureReason) {
+        String where = "trial " + number + " of study '" + study + "'";
+        if (!state.isFinished()) {
+            throw new IllegalArgumentException(where + ": cannot finish with state " + state
+                    + "; allowed: COMPLETE, PRUNED, FAIL");
+        }
+        if (state == TrialState.COMPLETE && values.size() != objectives) {
+            throw new IllegalArgumentException(where + ": COMPLETE needs " + objectives + " value(s), got " + values);
+        }
+        if (values.size() > objectives) {
+            throw new IllegalArgumentException(where + ": " + values.size() + " values for " + objectives + " objective(s)");
+        }
+        if (state == TrialState.COMPLETE) {
+            for (double v : values) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException(where + ": COMPLETE values must be finite, got " + values);
+                }
+            }
+        }
+        if (failureReason.isPresent() && state != TrialState.FAIL) {
+            throw new IllegalArgumentException(where + ": only a FAIL trial has a failure reason, this one is " + state);
+        }
+    }
+
+    /**
+     * Checks a template for {@link Storage#createTrial(long, FrozenTrial)}.
+     *
+     * @throws IllegalArgumentException if it does not fit the contract
+     */
+    public static void checkTemplate(String study, int objectives, FrozenTrial template) {
+        TrialState state = template.state();
+        if (state.isFinished()) {
+            checkFinish(study, -1, objectives, state, template.values(),
+                    state == TrialState.FAIL ? Optional.empty() : template.failureReason());
+        } else if (!template.values().isEmpty()) {
+            throw new IllegalArgumentException("study '" + study + "': a " + state + " trial cannot have values "
+                    + template.values());
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.nntune.tune.storage;
+
+import org.nntune.tune.study.FrozenTrial;
+
+import java.util.List;
+
+/**
+ * The answer of {@link Storage#getTrialsChangedSince}: trials created or changed after a cursor,
+ * ordered by number, and the cursor to ask with next time.
+ *
+ * @param trials the changed trials, in their current state
+ * @param cursor the cursor covering these changes
+ */
+public record TrialChanges(List<FrozenTrial> trials, long cursor) {
+    /** Copies the list unmodifiable. */
+    public TrialChanges {
+        trials = List.copyOf(trials);
+    }
+}

@@ -1,0 +1,118 @@
+package org.nntune.tune.study;
+
+import org.nntune.tune.space.Distribution;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/**
+ * An immutable snapshot of one trial as the storage holds it. Samplers, pruners, reports and
+ * plots only ever see these.
+ *
+ * <p>All collections are unmodifiable. {@code params} maps each parameter name to its external
+ * value (see {@link Distribution}) in the order the parameters were first suggested;
+ * {@code distributions} has the same keys. {@code values} is empty unless the trial is COMPLETE
+ * (one value per objective) or PRUNED with a last intermediate value. Intermediate values are
+ * keyed by step, ascending. Attribute values are JSON values ({@link org.nntune.tune.space.Json}).
+ *
+ * @param number the trial's number within its study, 0, 1, 2, … in creation order
+ * @param trialId the storage-wide id of the trial
+ * @param state the state
+ * @param values the objective values
+ * @param params parameter name → external value, insertion-ordered
+ * @param distributions parameter name → distribution
+ * @param userAttrs attributes set by the user
+ * @param systemAttrs attributes set by nntune (samplers, grid points, …)
+ * @param intermediateValues step → reported value, ascending steps
+ * @param datetimeStart when the trial started RUNNING (empty while WAITING)
+ * @param datetimeComplete when the trial finished (empty until then)
+ * @param failureReason why a FAIL trial failed (empty otherwise)
+ */
+public record FrozenTrial(int number, long trialId, TrialState state, List<Double> values,
+                          Map<String, Object> params, Map<String, Distribution> distributions,
+                          Map<String, Object> userAttrs, Map<String, Object> systemAttrs,
+                          NavigableMap<Integer, Double> intermediateValues,
+                          Optional<Instant> datetimeStart, Optional<Instant> datetimeComplete,
+                          Optional<String> failureReason) {
+
+    /** Copies the collections unmodifiable and checks that params and distributions agree. */
+    public FrozenTrial {
+        values = List.copyOf(values);
+        params = frozen(params);
+        distributions = frozen(distributions);
+        userAttrs = frozen(userAttrs);
+        systemAttrs = frozen(systemAttrs);
+        intermediateValues = intermediateValues.isEmpty() ? EMPTY_STEPS
+                : Collections.unmodifiableNavigableMap(new TreeMap<>(intermediateValues));
+        if (!params.keySet().equals(distributions.keySet())) {
+            throw new IllegalArgumentException("trial " + number + ": params " + params.keySet()
+                    + " and distributions " + distributions.keySet() + " must have the same names");
+        }
+        for (Map.Entry<String, Object> e : params.entrySet()) {
+            if (!distributions.get(e.getKey()).contains(e.getValue())) {
+                throw new IllegalArgumentException("trial " + number + ": param '" + e.getKey() + "' = "
+                        + e.getValue() + " is not in " + distributions.get(e.getKey()));
+            }
+        }
+    }
+
+    private static final NavigableMap<Integer, Double> EMPTY_STEPS = Collections.emptyNavigableMap();
+
+    private static <V> Map<String, V> frozen(Map<String, V> m) {
+        // empty maps are shared: a study of 100,000 trials keeps many of them
+        return m.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /**
+     * A template for {@code Storage.createTrial(studyId, template)}: a trial in the given state
+     * with the given parameters and values, everything else empty (number and id are assigned by
+     * the storage and ignored here).
+     */
+    public static FrozenTrial template(TrialState state, List<Double> values, Map<String, Object> params,
+                                       Map<String, Distribution> distributions) {
+        return new FrozenTrial(-1, -1, state, values, params, distributions, Map.of(), Map.of(),
+                new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @return the single objective value
+     * @throws IllegalStateException if the trial has no value or several
+     */
+    public double value() {
+        if (values.size() != 1) {
+            throw new IllegalStateException("trial " + number + " (" + state + ") has " + values.size()
+                    + " values; value() needs exactly one (use values() for several objectives)");
+        }
+        return values.get(0);
+    }
+
+    /** @return the internal (sampler) representation of a parameter's value */
+    public double internalParam(String name) {
+        Distribution d = distributions.get(name);
+        if (d == null) {
+            throw new IllegalArgumentException("trial " + number + " has no parameter '" + name + "'; it has " + params.keySet());
+        }
+        return d.toInternal(params.get(name));
+    }
+
+    /** @return start to completion, when both are known */
+    public Optional<Duration> duration() {
+        if (datetimeStart.isPresent() && datetimeComplete.isPresent()) {
+            return Optional.of(Duration.between(datetimeStart.get(), datetimeComplete.get()));
+        }
+        return Optional.empty();
+    }
+
+    /** @return the largest reported step, if any */
+    public OptionalInt lastStep() {
+        return intermediateValues.isEmpty() ? OptionalInt.empty() : OptionalInt.of(intermediateValues.lastKey());
+    }
+}

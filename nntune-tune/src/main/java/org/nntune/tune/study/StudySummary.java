@@ -1,0 +1,28 @@
+package org.nntune.tune.study;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a storage knows about one study, without its trials.
+ *
+ * @param studyId the storage's id of the study
+ * @param name the unique name
+ * @param directions one direction per objective
+ * @param userAttrs attributes set by the user
+ * @param systemAttrs attributes set by nntune (e.g. the stored study definition, data fingerprint)
+ * @param nTrials how many trials the study has, in any state
+ * @param datetimeStart the start of its first trial, if any
+ */
+public record StudySummary(long studyId, String name, List<StudyDirection> directions,
+                           Map<String, Object> userAttrs, Map<String, Object> systemAttrs,
+                           int nTrials, Optional<Instant> datetimeStart) {
+    /** Copies the collections unmodifiable. */
+    public StudySummary {
+        directions = List.copyOf(directions);
+        userAttrs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(userAttrs));
+        systemAttrs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(systemAttrs));
+    }
+}
