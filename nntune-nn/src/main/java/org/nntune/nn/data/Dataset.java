@@ -255,6 +255,19 @@ public final class Dataset {
         return new Dataset(name, task, newFeatures, shape, new int[0], targets(), targetDim, featureNames, classNames, null);
     }
 
+    /**
+     * The same rows with another feature shape of the same size (e.g. {@code [64]} to
+     * {@code [1, 8, 8]}), sharing the storage.
+     */
+    public Dataset withShape(int... newShape) {
+        int[] checked = checkShape(newShape);
+        if (product(checked) != featureCount) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(newShape) + " holds " + product(checked)
+                    + " features; data set '" + name + "' has " + featureCount + " per row");
+        }
+        return new Dataset(name, task, x, checked, labels, targets, targetDim, featureNames, classNames, rows);
+    }
+
     /** The same content under another name. */
     public Dataset named(String newName) {
         return new Dataset(newName, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows);

@@ -19,8 +19,12 @@ public final class Transforms {
         String kind = in.readUTF();
         return switch (kind) {
             case "identity" -> FittedTransform.identity(in.readInt());
+            case StandardScaler.KIND -> StandardScaler.read(in);
+            case MinMaxScaler.KIND -> MinMaxScaler.read(in);
+            case PixelScaler.KIND -> PixelScaler.read(in);
+            case Pipeline.KIND -> Pipeline.read(in);
             default -> throw new IOException("unknown preprocessing kind '" + kind
-                    + "' in model file (written by a newer nntune?); known: identity");
+                    + "' in model file (written by a newer nntune?); known: identity, standard, minmax, pixel, pipeline");
         };
     }
 }

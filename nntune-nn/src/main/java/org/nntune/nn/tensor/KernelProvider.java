@@ -1,24 +1,137 @@
 package org.nntune.nn.tensor;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Locale;
+
 /**
  * Chooses the kernels once, at first use, for the whole JVM (a holder class, as Lucene's
- * VectorizationProvider). Today the plain path is the only one; the Vector API path will be
- * chosen here when it is present and helps, with a log line saying which runs and why.
+ * VectorizationProvider), and logs one line saying which run and why.
+ *
+ * <p>The rule, with the system property {@code nntune.kernels} unset or {@code auto}:
+ * <ol>
+ *   <li>the Vector API path ({@code vector-<bits>}) when the module {@code jdk.incubator.vector}
+ *       is in the JVM (pass {@code --add-modules jdk.incubator.vector}), the JVM is HotSpot
+ *       with its optimising compiler (not {@code -Xint}), and the preferred float vector is at
+ *       least 256 bits wide (AVX2, AVX-512, SVE-256…; at 128 bits HotSpot's own vectorisation of
+ *       the plain loops does as well);</li>
+ *   <li>otherwise the plain-Java blocked kernels ({@code plain-blocked}), with the reason logged
+ *       as a warning.</li>
+ * </ol>
+ * {@code -Dnntune.kernels=plain} forces the plain-Java blocked kernels, {@code =reference} the
+ * simple reference kernels (for checking only), {@code =vector} demands the Vector API path and
+ * fails at first use if it cannot run. The Vector API class is loaded reflectively, so without
+ * the module nothing of it is ever linked.
+ *
+ * <p>Threads: {@link #get()} has {@link Parallelism#defaultThreads()} threads;
+ * {@link #get(int)} the same kernels with another thread budget.
  */
 public final class KernelProvider {
     private KernelProvider() {}
 
+    /** The system property that forces a path: {@code auto} (default), {@code vector}, {@code plain}, {@code reference}. */
+    public static final String KERNELS_PROPERTY = "nntune.kernels";
+
+    private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /** What was chosen and why, as logged. */
+    record Choice(Kernels kernels, String reason, boolean fallback) {}
+
     private static final class Holder {
-        static final Kernels KERNELS = new PlainKernels();
+        static final Choice CHOICE = choose(System.getProperty(KERNELS_PROPERTY, "auto"), Parallelism.defaultThreads());
+
+        static {
+            LOG.log(CHOICE.fallback() ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                    "nntune kernels: " + CHOICE.reason());
+        }
     }
 
-    /** The active kernels. */
+    /** The active kernels, with the default thread count. */
     public static Kernels get() {
-        return Holder.KERNELS;
+        return Holder.CHOICE.kernels();
+    }
+
+    /** The active kernels with a budget of {@code threads} threads per call. */
+    public static Kernels get(int threads) {
+        return get().withThreads(threads);
+    }
+
+    /** Which kernels run and why: the line logged at start-up, for benchmark reports. */
+    public static String description() {
+        return Holder.CHOICE.reason();
     }
 
     /** The plain kernels, whatever is active: the reference the fast path is tested against. */
     public static Kernels plain() {
         return new PlainKernels();
+    }
+
+    static Choice choose(String mode, int threads) {
+        String m = mode.trim().toLowerCase(Locale.ROOT);
+        switch (m) {
+            case "reference":
+                return new Choice(new PlainKernels(), KERNELS_PROPERTY + "=reference: the simple reference kernels "
+                        + "(one thread, unblocked; for checking only)", false);
+            case "plain":
+                return new Choice(new BlockedKernels(threads), "plain-blocked, " + threads + " thread(s): forced by "
+                        + KERNELS_PROPERTY + "=plain", false);
+            case "vector":
+            case "auto":
+            case "":
+                break;
+            default:
+                throw new IllegalArgumentException("system property " + KERNELS_PROPERTY + "=" + mode
+                        + " is not known; allowed: auto, vector, plain, reference");
+        }
+        String whyNot = vectorUnavailable();
+        if (whyNot == null) {
+            try {
+                Kernels vector = loadVector(threads);
+                return new Choice(vector, vector + ", "
+                        + threads + " thread(s)", false);
+            } catch (UnsupportedOperationException e) {
+                whyNot = e.getMessage();
+            }
+        }
+        if (m.equals("vector")) {
+            throw new IllegalStateException(KERNELS_PROPERTY + "=vector, but the Vector API path cannot run: " + whyNot);
+        }
+        return new Choice(new BlockedKernels(threads), "plain-blocked, " + threads
+                + " thread(s): the Vector API path is off because " + whyNot, true);
+    }
+
+    /** Why the Vector API cannot be used in this JVM, or null when it can. */
+    private static String vectorUnavailable() {
+        ModuleLayer layer = KernelProvider.class.getModule().getLayer();
+        if ((layer == null ? ModuleLayer.boot() : layer).findModule(VECTOR_MODULE).isEmpty()) {
+            return "the module " + VECTOR_MODULE + " is not in the JVM; pass --add-modules " + VECTOR_MODULE;
+        }
+        String vm = System.getProperty("java.vm.name", "");
+        if (!vm.contains("HotSpot") && !vm.contains("OpenJDK")) {
+            return "the JVM (" + vm + ") is not HotSpot, whose compiler the Vector API needs";
+        }
+        if (System.getProperty("java.vm.info", "").contains("interpreted")) {
+            return "the JVM runs interpreted only (-Xint)";
+        }
+        return null;
+    }
+
+    private static Kernels loadVector(int threads) {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            Class<?> cls = lookup.findClass(KernelProvider.class.getPackageName() + ".VectorKernels");
+            MethodHandle ctor = lookup.findConstructor(cls, MethodType.methodType(void.class, int.class));
+            return (Kernels) ctor.invoke(threads);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            throw e;
+        } catch (LinkageError | ReflectiveOperationException e) {
+            throw new UnsupportedOperationException("the Vector API kernels could not be loaded: " + e, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("loading the Vector API kernels failed", t);
+        }
     }
 }

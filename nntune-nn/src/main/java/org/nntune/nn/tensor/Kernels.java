@@ -17,6 +17,24 @@ public interface Kernels {
     String name();
 
     /**
+     * How many threads one call may use (see {@link Parallelism}); 1 for single-threaded
+     * implementations such as the reference.
+     */
+    default int threads() {
+        return 1;
+    }
+
+    /**
+     * The same kernels with a thread budget of {@code threads} per call (1 to 1024). Kernels that
+     * run on one thread only return themselves. A tuner running {@code nJobs} trials at once gives
+     * each trial {@code withThreads(Parallelism.threadsPerJob(nJobs))}.
+     */
+    default Kernels withThreads(int threads) {
+        Parallelism.checkThreads(threads);
+        return this;
+    }
+
+    /**
      * C = alpha · op(A) · op(B) + beta · C, where op(X) is X or its transpose.
      * op(A) is m × k, op(B) is k × n, C is m × n. With {@code beta == 0}, C's previous content is
      * ignored (it may hold NaN).
@@ -43,6 +61,27 @@ public interface Kernels {
      */
     void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
                 int strideH, int strideW, int padH, int padW, float[] dst, int dstOff);
+
+    /** Adds the vector {@code v[vOff .. vOff + cols)} to each of the {@code rows} rows of x (a bias add). */
+    void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff);
+
+    /** {@code dst[dstOff + j] = Σ_i x[off + i·cols + j]}: column sums of a rows × cols matrix (a bias gradient). */
+    void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff);
+
+    /** {@code y += alpha · x} over n elements. */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** {@code x *= alpha} over n elements. */
+    void scale(int n, float alpha, float[] x, int off);
+
+    /** Σ x² over n elements, accumulated in double. */
+    double sumSquares(float[] x, int off, int n);
+
+    /** {@code y = max(x, 0)} over n elements (x and y may be the same array). */
+    void relu(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** {@code dx = x > 0 ? dy : 0} over n elements. */
+    void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
 
     /** Output size of a convolution or pooling window along one axis; throws if the window does not fit. */
     static int outSize(int in, int k, int stride, int pad) {

@@ -123,4 +123,63 @@ public class PlainKernels implements Kernels {
             }
         }
     }
+    @Override
+    public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
+        for (int i = 0; i < rows; i++) {
+            int r = off + i * cols;
+            for (int j = 0; j < cols; j++) {
+                x[r + j] += v[vOff + j];
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
+        java.util.Arrays.fill(dst, dstOff, dstOff + cols, 0f);
+        for (int i = 0; i < rows; i++) {
+            int r = off + i * cols;
+            for (int j = 0; j < cols; j++) {
+                dst[dstOff + j] += x[r + j];
+            }
+        }
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int off) {
+        for (int i = 0; i < n; i++) {
+            x[off + i] *= alpha;
+        }
+    }
+
+    @Override
+    public double sumSquares(float[] x, int off, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    @Override
+    public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            y[yOff + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+        }
+    }
 }

@@ -1,0 +1,100 @@
+package org.nntune.nn.data;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Reading a data file's bytes (gzip detected by its magic bytes) and decoding them as strict UTF-8 text. */
+final class SourceBytes {
+    private SourceBytes() {}
+
+    static boolean isGzip(byte[] head) {
+        return head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+    }
+
+    /** All bytes of {@code file}, decompressed when the file is gzipped. */
+    static byte[] readAll(Path file) {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return gunzipIfNeeded(file.toString(), raw);
+    }
+
+    static byte[] readAll(String source, InputStream in) {
+        try (in) {
+            return gunzipIfNeeded(source, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] gunzipIfNeeded(String source, byte[] raw) {
+        if (!isGzip(raw)) {
+            return raw;
+        }
+        try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 4);
+            gz.transferTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("file " + source + " starts like a gzip file but cannot be decompressed: "
+                    + e.getMessage() + " (truncated or damaged?)");
+        }
+    }
+
+    /**
+     * Decodes {@code bytes} as UTF-8 text (a leading byte-order mark is dropped). A NUL byte or an
+     * invalid UTF-8 sequence means the file is not text: the error names the byte offset and line.
+     */
+    static char[] decodeText(String source, byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw notText(source, bytes, i, "a NUL byte");
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = decoder.decode(in, out, true);
+        if (r.isError()) {
+            throw notText(source, bytes, in.position(), "an invalid UTF-8 byte 0x" + String.format("%02x", bytes[in.position()] & 0xff));
+        }
+        decoder.flush(out);
+        out.flip();
+        int start = out.length() > 0 && out.charAt(0) == '\uFEFF' ? 1 : 0;
+        char[] chars = new char[out.length() - start];
+        out.position(start);
+        out.get(chars);
+        return chars;
+    }
+
+    private static IllegalArgumentException notText(String source, byte[] bytes, int offset, String what) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return new IllegalArgumentException("file " + source + " is not a UTF-8 text file: " + what + " at byte offset "
+                + offset + " (line " + line + "); expected CSV text (plain or gzipped)");
+    }
+}

@@ -1,0 +1,184 @@
+package org.nntune.nn.layer;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/** Applies an {@link Activation}; shape unchanged. */
+public final class ActivationLayer extends Layer {
+    private static final double INV_SQRT2 = 1 / Math.sqrt(2);
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+    private final Activation activation;
+    private final float alpha;
+
+    /** With the activation's default parameter. */
+    public ActivationLayer(Activation activation) {
+        this(activation, activation.defaultAlpha());
+    }
+
+    /** {@code alpha}: LeakyReLU's negative slope (≥ 0) or ELU's α (&gt; 0); ignored by the others. */
+    public ActivationLayer(Activation activation, float alpha) {
+        if (activation == Activation.LEAKY_RELU && !(alpha >= 0)) {
+            throw new IllegalArgumentException("LeakyReLU slope must be >= 0, got " + alpha);
+        }
+        if (activation == Activation.ELU && !(alpha > 0)) {
+            throw new IllegalArgumentException("ELU alpha must be > 0, got " + alpha);
+        }
+        this.activation = activation;
+        this.alpha = activation == Activation.LEAKY_RELU || activation == Activation.ELU ? alpha : 0f;
+    }
+
+    public Activation activation() { return activation; }
+    public float alpha() { return alpha; }
+
+    @Override
+    protected int[] configure(int[] inputShape) {
+        return inputShape;
+    }
+
+    @Override
+    public String kind() {
+        return "activation";
+    }
+
+    @Override
+    public String describe() {
+        String name = activation.name().toLowerCase();
+        return alpha != 0f ? name + "(" + alpha + ")" : name;
+    }
+
+    @Override
+    public void writeConfig(DataOutputStream out) throws IOException {
+        out.writeUTF(activation.name());
+        out.writeFloat(alpha);
+    }
+
+    @Override
+    public void forward(float[] x, float[] y, int n, Cache cache, Pass pass) {
+        int total = n * inputSize();
+        switch (activation) {
+            case LINEAR -> System.arraycopy(x, 0, y, 0, total);
+            case RELU -> kernels.relu(x, 0, y, 0, total);
+            case LEAKY_RELU -> {
+                for (int i = 0; i < total; i++) {
+                    float v = x[i];
+                    y[i] = v > 0f ? v : alpha * v;
+                }
+            }
+            case ELU -> {
+                for (int i = 0; i < total; i++) {
+                    float v = x[i];
+                    y[i] = v > 0f ? v : (float) (alpha * Math.expm1(v));
+                }
+            }
+            case GELU -> {
+                for (int i = 0; i < total; i++) {
+                    double v = x[i];
+                    y[i] = (float) (v * 0.5 * (1 + erf(v * INV_SQRT2)));
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < total; i++) {
+                    y[i] = sigmoid(x[i]);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < total; i++) {
+                    y[i] = (float) Math.tanh(x[i]);
+                }
+            }
+            case SOFTMAX -> softmaxRows(x, y, n, inputSize());
+        }
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache) {
+        if (dx == null) {
+            return;
+        }
+        int total = n * inputSize();
+        switch (activation) {
+            case LINEAR -> System.arraycopy(dy, 0, dx, 0, total);
+            case RELU -> kernels.reluBackward(x, 0, dy, 0, dx, 0, total);
+            case LEAKY_RELU -> {
+                for (int i = 0; i < total; i++) {
+                    dx[i] = x[i] > 0f ? dy[i] : alpha * dy[i];
+                }
+            }
+            case ELU -> {
+                for (int i = 0; i < total; i++) {
+                    dx[i] = x[i] > 0f ? dy[i] : dy[i] * (y[i] + alpha);
+                }
+            }
+            case GELU -> {
+                for (int i = 0; i < total; i++) {
+                    double v = x[i];
+                    double cdf = 0.5 * (1 + erf(v * INV_SQRT2));
+                    double pdf = Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+                    dx[i] = (float) (dy[i] * (cdf + v * pdf));
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < total; i++) {
+                    dx[i] = dy[i] * y[i] * (1f - y[i]);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < total; i++) {
+                    dx[i] = dy[i] * (1f - y[i] * y[i]);
+                }
+            }
+            case SOFTMAX -> {
+                int f = inputSize();
+                for (int r = 0; r < n; r++) {
+                    int o = r * f;
+                    double dot = 0;
+                    for (int j = 0; j < f; j++) {
+                        dot += dy[o + j] * y[o + j];
+                    }
+                    for (int j = 0; j < f; j++) {
+                        dx[o + j] = (float) (y[o + j] * (dy[o + j] - dot));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The logistic function, stable for large |v|. */
+    public static float sigmoid(float v) {
+        if (v >= 0) {
+            return (float) (1 / (1 + Math.exp(-v)));
+        }
+        double e = Math.exp(v);
+        return (float) (e / (1 + e));
+    }
+
+    /** Softmax of each of the n rows of f values of x into y (stable: the row maximum is subtracted). */
+    public static void softmaxRows(float[] x, float[] y, int n, int f) {
+        for (int r = 0; r < n; r++) {
+            int o = r * f;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < f; j++) {
+                max = Math.max(max, x[o + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < f; j++) {
+                double e = Math.exp(x[o + j] - max);
+                y[o + j] = (float) e;
+                sum += e;
+            }
+            float inv = (float) (1 / sum);
+            for (int j = 0; j < f; j++) {
+                y[o + j] *= inv;
+            }
+        }
+    }
+
+    /** The error function (Numerical Recipes' erfc with fractional error below 1.2e-7). */
+    static double erf(double z) {
+        double t = 1 / (1 + 0.5 * Math.abs(z));
+        double ans = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+                + t * (-0.82215223 + t * 0.17087277)))))))));
+        return z >= 0 ? 1 - ans : ans - 1;
+    }
+}

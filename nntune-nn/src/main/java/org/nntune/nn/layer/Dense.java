@@ -1,0 +1,79 @@
+package org.nntune.nn.layer;
+
+import org.nntune.nn.tensor.Rng;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A fully connected layer: {@code y = x · W + b} with W stored input × units (row-major) and b of
+ * length units. The input may have any shape; it is used flattened.
+ */
+public final class Dense extends Layer {
+    private final int units;
+    private final Initializer init;
+    private Param weight;
+    private Param bias;
+
+    public Dense(int units, Initializer init) {
+        checkPositive("dense units", units);
+        this.units = units;
+        this.init = init;
+    }
+
+    public int units() { return units; }
+    public Initializer initializer() { return init; }
+
+    @Override
+    protected int[] configure(int[] in) {
+        int fanIn = org.nntune.nn.tensor.Tensor.size(in);
+        weight = new Param("weight", true, fanIn, units);
+        bias = new Param("bias", false, units);
+        return new int[] {units};
+    }
+
+    @Override
+    public String kind() {
+        return "dense";
+    }
+
+    @Override
+    public String describe() {
+        return init.name().toLowerCase();
+    }
+
+    @Override
+    public void writeConfig(DataOutputStream out) throws IOException {
+        out.writeInt(units);
+        out.writeUTF(init.name());
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public void initialize(Rng rng) {
+        init.fill(weight.value().data(), weight.size(), inputSize(), units, rng);
+        bias.value().fill(0f);
+    }
+
+    @Override
+    public void forward(float[] x, float[] y, int n, Cache cache, Pass pass) {
+        int in = inputSize();
+        kernels.gemm(false, false, n, units, in, 1f, x, 0, in, weight.value().data(), 0, units, 0f, y, 0, units);
+        kernels.addRowVector(y, 0, n, units, bias.value().data(), 0);
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache) {
+        int in = inputSize();
+        kernels.gemm(true, false, in, units, n, 1f, x, 0, in, dy, 0, units, 0f, weight.grad().data(), 0, units);
+        kernels.sumRows(dy, 0, n, units, bias.grad().data(), 0);
+        if (dx != null) {
+            kernels.gemm(false, true, n, in, units, 1f, dy, 0, units, weight.value().data(), 0, units, 0f, dx, 0, in);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package org.nntune.nn.metric;
+
+/**
+ * Classification and regression metrics, computed as scikit-learn computes them
+ * ({@code sklearn.metrics}): a class that is never predicted has precision 0, one that never
+ * occurs has recall 0 (scikit-learn's {@code zero_division=0}), and macro averages are plain
+ * means over all {@code classCount} classes. Class ids are in {@code [0, classCount)}.
+ */
+public final class Metrics {
+    private Metrics() {}
+
+    /** Fraction of predictions equal to the truth. */
+    public static double accuracy(int[] truth, int[] predicted) {
+        checkSameLength(truth.length, predicted.length);
+        int ok = 0;
+        for (int i = 0; i < truth.length; i++) {
+            ok += truth[i] == predicted[i] ? 1 : 0;
+        }
+        return (double) ok / truth.length;
+    }
+
+    /** Counts: {@code m[t][p]} = number of examples of class t predicted as p. */
+    public static int[][] confusionMatrix(int[] truth, int[] predicted, int classCount) {
+        checkSameLength(truth.length, predicted.length);
+        if (classCount < 1) {
+            throw new IllegalArgumentException("class count must be positive, got " + classCount);
+        }
+        int[][] m = new int[classCount][classCount];
+        for (int i = 0; i < truth.length; i++) {
+            m[checkClass(truth[i], classCount, "true", i)][checkClass(predicted[i], classCount, "predicted", i)]++;
+        }
+        return m;
+    }
+
+    /** Precision of each class: tp / (tp + fp), 0 when the class is never predicted. */
+    public static double[] precision(int[] truth, int[] predicted, int classCount) {
+        int[][] m = confusionMatrix(truth, predicted, classCount);
+        double[] p = new double[classCount];
+        for (int c = 0; c < classCount; c++) {
+            int col = 0;
+            for (int t = 0; t < classCount; t++) {
+                col += m[t][c];
+            }
+            p[c] = col == 0 ? 0 : (double) m[c][c] / col;
+        }
+        return p;
+    }
+
+    /** Recall of each class: tp / (tp + fn), 0 when the class does not occur. */
+    public static double[] recall(int[] truth, int[] predicted, int classCount) {
+        int[][] m = confusionMatrix(truth, predicted, classCount);
+        double[] r = new double[classCount];
+        for (int c = 0; c < classCount; c++) {
+            int row = 0;
+            for (int p = 0; p < classCount; p++) {
+                row += m[c][p];
+            }
+            r[c] = row == 0 ? 0 : (double) m[c][c] / row;
+        }
+        return r;
+    }
+
+    /** F1 of each class: the harmonic mean of precision and recall, 0 when both are 0. */
+    public static double[] f1(int[] truth, int[] predicted, int classCount) {
+        double[] p = precision(truth, predicted, classCount);
+        double[] r = recall(truth, predicted, classCount);
+        double[] f = new double[classCount];
+        for (int c = 0; c < classCount; c++) {
+            f[c] = p[c] + r[c] == 0 ? 0 : 2 * p[c] * r[c] / (p[c] + r[c]);
+        }
+        return f;
+    }
+
+    public static double macroPrecision(int[] truth, int[] predicted, int classCount) {
+        return mean(precision(truth, predicted, classCount));
+    }
+
+    public static double macroRecall(int[] truth, int[] predicted, int classCount) {
+        return mean(recall(truth, predicted, classCount));
+    }
+
+    public static double macroF1(int[] truth, int[] predicted, int classCount) {
+        return mean(f1(truth, predicted, classCount));
+    }
+
+    /** Mean recall over the classes that occur in the truth (scikit-learn's balanced_accuracy_score). */
+    public static double balancedAccuracy(int[] truth, int[] predicted, int classCount) {
+        int[][] m = confusionMatrix(truth, predicted, classCount);
+        double sum = 0;
+        int present = 0;
+        for (int c = 0; c < classCount; c++) {
+            int row = 0;
+            for (int p = 0; p < classCount; p++) {
+                row += m[c][p];
+            }
+            if (row > 0) {
+                sum += (double) m[c][c] / row;
+                present++;
+            }
+        }
+        return sum / present;
+    }
+
+    /**
+     * Mean negative log-probability of the true class; probabilities are clipped to
+     * [ε, 1 − ε], ε the double-precision machine epsilon, and each row is renormalised, as
+     * scikit-learn's log_loss does for float64 probabilities.
+     * {@code proba} holds one row of {@code classCount} probabilities per example.
+     */
+    public static double logLoss(int[] truth, float[][] proba) {
+        checkSameLength(truth.length, proba.length);
+        double eps = Math.ulp(1.0);
+        double sum = 0;
+        for (int i = 0; i < truth.length; i++) {
+            float[] row = proba[i];
+            int y = checkClass(truth[i], row.length, "true", i);
+            double total = 0;
+            for (float v : row) {
+                total += Math.min(Math.max(v, eps), 1 - eps);
+            }
+            double p = Math.min(Math.max(row[y], eps), 1 - eps) / total;
+            sum -= Math.log(p);
+        }
+        return sum / truth.length;
+    }
+
+    /** Mean squared error over all values. */
+    public static double mse(float[] truth, float[] predicted) {
+        checkSameLength(truth.length, predicted.length);
+        double s = 0;
+        for (int i = 0; i < truth.length; i++) {
+            double d = predicted[i] - truth[i];
+            s += d * d;
+        }
+        return s / truth.length;
+    }
+
+    /** Mean absolute error over all values. */
+    public static double mae(float[] truth, float[] predicted) {
+        checkSameLength(truth.length, predicted.length);
+        double s = 0;
+        for (int i = 0; i < truth.length; i++) {
+            s += Math.abs(predicted[i] - truth[i]);
+        }
+        return s / truth.length;
+    }
+
+    /**
+     * Coefficient of determination 1 − SS_res / SS_tot over all values (one target, or several
+     * flattened). A constant truth gives 1 for a perfect prediction and 0 otherwise, as scikit-learn.
+     */
+    public static double r2(float[] truth, float[] predicted) {
+        checkSameLength(truth.length, predicted.length);
+        double mean = 0;
+        for (float t : truth) {
+            mean += t;
+        }
+        mean /= truth.length;
+        double res = 0;
+        double tot = 0;
+        for (int i = 0; i < truth.length; i++) {
+            res += (truth[i] - predicted[i]) * (double) (truth[i] - predicted[i]);
+            tot += (truth[i] - mean) * (truth[i] - mean);
+        }
+        if (tot == 0) {
+            return res == 0 ? 1 : 0;
+        }
+        return 1 - res / tot;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static void checkSameLength(int a, int b) {
+        if (a != b) {
+            throw new IllegalArgumentException("truth has " + a + " values but the predictions have " + b);
+        }
+        if (a == 0) {
+            throw new IllegalArgumentException("a metric needs at least one example");
+        }
+    }
+
+    private static int checkClass(int c, int classCount, String which, int i) {
+        if (c < 0 || c >= classCount) {
+            throw new IllegalArgumentException(which + " class " + c + " of example " + i + " is outside [0, " + classCount + ")");
+        }
+        return c;
+    }
+}

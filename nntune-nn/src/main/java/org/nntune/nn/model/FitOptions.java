@@ -1,0 +1,227 @@
+package org.nntune.nn.model;
+
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.optim.LearningRateSchedule;
+import org.nntune.nn.optim.Optimizer;
+import org.nntune.nn.optim.Regularization;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How to train: epochs, batch size, shuffling, the seed of every random draw of the run
+ * (shuffles, dropout masks, the validation split), validation data, the optimiser, its
+ * learning-rate schedule, regularisation, stopping rules and listeners. Immutable; build with
+ * {@link #builder()}. Defaults: 10 epochs, batch 32, shuffled, seed 0, Adam(1e-3), constant rate,
+ * no regularisation, no validation.
+ */
+public final class FitOptions {
+    private final int epochs;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final Dataset validation;
+    private final double validationFraction;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final Regularization regularization;
+    private final StallRule stallRule;
+    private final List<TrainingListener> listeners;
+    private final Map<String, String> extraHyperparameters;
+
+    /**
+     * scikit-learn's MLP stopping rule: stop when the training loss has not improved on its best by
+     * at least {@code tolerance} for more than {@code patience} epochs (sklearn: tol 1e-4,
+     * n_iter_no_change 10) — unless the schedule lowered the rate in answer ('adaptive').
+     */
+    public record StallRule(double tolerance, int patience) {
+        public StallRule {
+            if (!(tolerance >= 0) || patience < 0) {
+                throw new IllegalArgumentException("stall rule needs tolerance >= 0 and patience >= 0, got " + tolerance + ", " + patience);
+            }
+        }
+    }
+
+    private FitOptions(Builder b) {
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
+        this.validation = b.validation;
+        this.validationFraction = b.validationFraction;
+        this.optimizer = b.optimizer;
+        this.schedule = b.schedule;
+        this.regularization = new Regularization(b.l1, b.l2, b.clipNorm);
+        this.stallRule = b.stallRule;
+        this.listeners = List.copyOf(b.listeners);
+        this.extraHyperparameters = Map.copyOf(b.extra);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int epochs() { return epochs; }
+    public int batchSize() { return batchSize; }
+    public boolean shuffle() { return shuffle; }
+    public long seed() { return seed; }
+    public Optional<Dataset> validation() { return Optional.ofNullable(validation); }
+    public double validationFraction() { return validationFraction; }
+    public Optimizer optimizer() { return optimizer; }
+    public LearningRateSchedule schedule() { return schedule; }
+    public Regularization regularization() { return regularization; }
+    public Optional<StallRule> stallRule() { return Optional.ofNullable(stallRule); }
+    public List<TrainingListener> listeners() { return listeners; }
+
+    /** Every setting that shapes the result, by name, for the model's provenance. */
+    public Map<String, String> hyperparameters() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("epochs", Integer.toString(epochs));
+        m.put("batch_size", Integer.toString(batchSize));
+        m.put("shuffle", Boolean.toString(shuffle));
+        m.put("seed", Long.toString(seed));
+        new java.util.TreeMap<>(optimizer.hyperparameters()).forEach(m::put);
+        new java.util.TreeMap<>(schedule.hyperparameters()).forEach(m::put);
+        m.put("l1", Float.toString(regularization.l1()));
+        m.put("l2", Float.toString(regularization.l2()));
+        m.put("clip_norm", Float.toString(regularization.clipNorm()));
+        if (validationFraction > 0) {
+            m.put("validation_fraction", Double.toString(validationFraction));
+        }
+        if (stallRule != null) {
+            m.put("stall_tolerance", Double.toString(stallRule.tolerance()));
+            m.put("stall_patience", Integer.toString(stallRule.patience()));
+        }
+        new java.util.TreeMap<>(extraHyperparameters).forEach(m::put);
+        return m;
+    }
+
+    /** Builds {@link FitOptions}; every setter checks its value. */
+    public static final class Builder {
+        private int epochs = 10;
+        private int batchSize = 32;
+        private boolean shuffle = true;
+        private long seed;
+        private Dataset validation;
+        private double validationFraction;
+        private Optimizer optimizer = Optimizer.adam(1e-3f);
+        private LearningRateSchedule schedule = LearningRateSchedule.constant();
+        private float l1;
+        private float l2;
+        private float clipNorm;
+        private StallRule stallRule;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+        private final Map<String, String> extra = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /** Maximum number of epochs (≥ 1). */
+        public Builder epochs(int epochs) {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Examples per batch (≥ 1); a last, smaller batch takes the rest. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /** Seeds the shuffles, the dropout masks and the validation split. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** A validation set, evaluated after every epoch (replaces a validation fraction). */
+        public Builder validation(Dataset validation) {
+            this.validation = validation;
+            this.validationFraction = 0;
+            return this;
+        }
+
+        /** Holds out this fraction (in (0, 1)) of the training set, chosen by the seed, for validation. */
+        public Builder validationFraction(double fraction) {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
+            }
+            this.validationFraction = fraction;
+            this.validation = null;
+            return this;
+        }
+
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
+            return this;
+        }
+
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = java.util.Objects.requireNonNull(schedule, "schedule");
+            return this;
+        }
+
+        /** L1 penalty {@code l1·Σ|w|} on weights (not biases). */
+        public Builder l1(float l1) {
+            new Regularization(l1, 0f, 0f);
+            this.l1 = l1;
+            return this;
+        }
+
+        /** L2 penalty {@code ½·l2·Σw²} on weights (not biases): PyTorch's weight_decay. */
+        public Builder l2(float l2) {
+            new Regularization(0f, l2, 0f);
+            this.l2 = l2;
+            return this;
+        }
+
+        /** Clips the gradients to this global L2 norm (&gt; 0). */
+        public Builder clipNorm(float clipNorm) {
+            if (!(clipNorm > 0f)) {
+                throw new IllegalArgumentException("gradient clip norm must be > 0, got " + clipNorm);
+            }
+            new Regularization(0f, 0f, clipNorm);
+            this.clipNorm = clipNorm;
+            return this;
+        }
+
+        /** scikit-learn's MLP stopping rule with its defaults: tolerance 1e-4, 10 epochs. */
+        public Builder sklearnStopping() {
+            return stallRule(1e-4, 10);
+        }
+
+        /** Stop when the training loss has not improved by {@code tolerance} for more than {@code patience} epochs. */
+        public Builder stallRule(double tolerance, int patience) {
+            this.stallRule = new StallRule(tolerance, patience);
+            return this;
+        }
+
+        public Builder listener(TrainingListener listener) {
+            listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Records an extra hyperparameter in the model's provenance (e.g. a tuner's trial number). */
+        public Builder hyperparameter(String name, String value) {
+            extra.put(name, value);
+            return this;
+        }
+
+        public FitOptions build() {
+            return new FitOptions(this);
+        }
+    }
+}

@@ -1,0 +1,593 @@
+package org.nntune.nn.model;
+
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.Task;
+import org.nntune.nn.layer.Activation;
+import org.nntune.nn.layer.ActivationLayer;
+import org.nntune.nn.layer.AvgPool2D;
+import org.nntune.nn.layer.BatchNorm;
+import org.nntune.nn.layer.Conv2D;
+import org.nntune.nn.layer.Dense;
+import org.nntune.nn.layer.Dropout;
+import org.nntune.nn.layer.Flatten;
+import org.nntune.nn.layer.Initializer;
+import org.nntune.nn.layer.Layer;
+import org.nntune.nn.layer.MaxPool2D;
+import org.nntune.nn.layer.Param;
+import org.nntune.nn.layer.Pass;
+import org.nntune.nn.loss.BinaryCrossEntropy;
+import org.nntune.nn.loss.Loss;
+import org.nntune.nn.loss.SoftmaxCrossEntropy;
+import org.nntune.nn.metric.Metrics;
+import org.nntune.nn.tensor.Rng;
+import org.nntune.nn.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network of layers applied one after the other, with its training loss, the preprocessing
+ * its inputs go through, and its provenance. Build one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * Sequential model = Sequential.builder().input(784)
+ *         .dense(128, Activation.RELU).dropout(0.2f).dense(10).build();
+ * History h = model.fit(train, FitOptions.builder().epochs(10).batchSize(64).seed(42).build());
+ * double acc = model.evaluate(test).accuracy();
+ * }</pre>
+ *
+ * <p>Threads: {@code fit} runs on the calling thread and must not overlap any other call on the
+ * same model. Once trained, {@link #predict}, {@link #predictProba}, {@link #predictValues} and
+ * {@link #evaluate} may run from several threads at once: each call uses its own buffers.
+ *
+ * <p>The classification losses work on logits; a last {@link Activation#SOFTMAX} layer is
+ * skipped in training and its work done by the loss (fused, stable), and predictions apply the
+ * loss's link (softmax, sigmoid) whether the layer is there or not.
+ */
+public final class Sequential {
+    private final int[] inputShape;
+    private final List<Layer> layers;
+    private final Loss loss;
+    private final FittedTransform transform;
+    private final long initSeed;
+    /** Layers run in training and before the link; a trailing softmax under softmax cross-entropy is left out. */
+    private final int depth;
+    private final List<Param> params;
+    private volatile Provenance provenance;
+
+    Sequential(int[] inputShape, List<Layer> unbuilt, Loss loss, FittedTransform transform, long initSeed) {
+        if (unbuilt.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        this.inputShape = inputShape.clone();
+        this.layers = List.copyOf(unbuilt);
+        this.loss = loss;
+        this.transform = transform;
+        this.initSeed = initSeed;
+        int[] shape = inputShape.clone();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            try {
+                shape = l.build(shape);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + (i + 1) + " (" + l.kind() + "): " + e.getMessage(), e);
+            }
+        }
+        int outputs = Tensor.size(shape);
+        Layer last = layers.get(layers.size() - 1);
+        boolean fusedSoftmax = loss instanceof SoftmaxCrossEntropy && last instanceof ActivationLayer a
+                && a.activation() == Activation.SOFTMAX;
+        this.depth = fusedSoftmax ? layers.size() - 1 : layers.size();
+        if (depth == 0) {
+            throw new IllegalArgumentException("a network needs at least one layer before its softmax");
+        }
+        if (loss instanceof SoftmaxCrossEntropy && outputs < 2) {
+            throw new IllegalArgumentException("softmax cross-entropy needs at least 2 outputs (one per class), the network has "
+                    + outputs + "; for two classes with one output use binary cross-entropy");
+        }
+        if (transform.featureCount() != Tensor.size(inputShape)) {
+            throw new IllegalArgumentException("the preprocessing expects " + transform.featureCount()
+                    + " features, the network's input " + Arrays.toString(inputShape) + " has " + Tensor.size(inputShape));
+        }
+        List<Param> ps = new ArrayList<>();
+        for (Layer l : layers) {
+            ps.addAll(l.params());
+        }
+        this.params = List.copyOf(ps);
+        this.provenance = Provenance.untrained(initSeed);
+    }
+
+    /** A builder: first {@code input(...)}, then layers, then {@code build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- structure
+
+    /** The shape of one input example. */
+    public int[] inputShape() { return inputShape.clone(); }
+
+    /** The layers, in order (the model's own: their weights are live). */
+    public List<Layer> layers() { return layers; }
+
+    public Loss loss() { return loss; }
+
+    public FittedTransform preprocessing() { return transform; }
+
+    public Provenance provenance() { return provenance; }
+
+    /** Number of values per example the network outputs. */
+    public int outputSize() { return layers.get(depth - 1).outputSize(); }
+
+    /** All trainable parameters, layer by layer. */
+    public List<Param> parameters() { return params; }
+
+    /** Number of trainable values. */
+    public long parameterCount() {
+        long c = 0;
+        for (Layer l : layers) {
+            c += l.parameterCount();
+        }
+        return c;
+    }
+
+    int depth() { return depth; }
+
+    long initSeed() { return initSeed; }
+
+    void setProvenance(Provenance p) { this.provenance = p; }
+
+    /** The layers, their output shapes and parameter counts, as a table. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Sequential: input ").append(Arrays.toString(inputShape)).append(", loss ").append(loss)
+                .append(", preprocessing ").append(transform.kind()).append('\n');
+        sb.append(String.format("%-3s %-12s %-16s %10s  %s%n", "#", "layer", "output shape", "params", "details"));
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            sb.append(String.format("%-3d %-12s %-16s %,10d  %s%n", i + 1, l.kind(), Arrays.toString(l.outputShape()),
+                    l.parameterCount(), l.describe()));
+        }
+        sb.append(String.format("total trainable parameters: %,d%n", parameterCount()));
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "Sequential" + Arrays.toString(inputShape) + " → " + layers.size() + " layers, " + parameterCount() + " parameters";
+    }
+
+    // ---------------------------------------------------------------- weights
+
+    /** A copy of every parameter and running statistic, in layer order. */
+    public record Weights(List<float[]> values) {
+        public Weights {
+            values = values.stream().map(float[]::clone).toList();
+        }
+    }
+
+    /** A snapshot of the weights (parameters and batch-norm statistics). */
+    public Weights weights() {
+        List<float[]> v = new ArrayList<>();
+        for (Layer l : layers) {
+            for (Param p : l.params()) {
+                v.add(p.value().data());
+            }
+            for (Tensor t : l.buffers()) {
+                v.add(t.data());
+            }
+        }
+        return new Weights(v);
+    }
+
+    /** Restores a snapshot taken from this model (or one of the same architecture). */
+    public void setWeights(Weights w) {
+        List<float[]> dst = new ArrayList<>();
+        for (Layer l : layers) {
+            for (Param p : l.params()) {
+                dst.add(p.value().data());
+            }
+            for (Tensor t : l.buffers()) {
+                dst.add(t.data());
+            }
+        }
+        if (dst.size() != w.values().size()) {
+            throw new IllegalArgumentException("weights of " + w.values().size() + " tensors for a model with " + dst.size());
+        }
+        for (int i = 0; i < dst.size(); i++) {
+            if (dst.get(i).length != w.values().get(i).length) {
+                throw new IllegalArgumentException("weight tensor " + i + " has " + w.values().get(i).length
+                        + " values, the model's has " + dst.get(i).length);
+            }
+        }
+        for (int i = 0; i < dst.size(); i++) {
+            System.arraycopy(w.values().get(i), 0, dst.get(i), 0, dst.get(i).length);
+        }
+    }
+
+    // ---------------------------------------------------------------- passes
+
+    void forward(Workspace w, int n, Pass pass) {
+        for (int i = 0; i < depth; i++) {
+            layers.get(i).forward(w.acts[i], w.acts[i + 1], n, w.caches[i], pass);
+        }
+    }
+
+    void backward(Workspace w, int n) {
+        for (int i = depth - 1; i >= 0; i--) {
+            layers.get(i).backward(w.acts[i], w.acts[i + 1], w.grads[i + 1], i == 0 ? null : w.grads[i], n, w.caches[i]);
+        }
+    }
+
+    Workspace workspace(int batch, int targetDim, boolean training) {
+        return new Workspace(layers, depth, batch, Tensor.size(inputShape), targetDim, training);
+    }
+
+    /** Target values per example the data set gives this model: 0 for class ids. */
+    int targetDim(Dataset data) {
+        return data.task() == Task.CLASSIFICATION ? 0 : data.targetDim();
+    }
+
+    /** Checks that {@code data} fits this model's input and loss; {@code role} names it in errors. */
+    void checkData(Dataset data, String role) {
+        if (data.featureCount() != Tensor.size(inputShape)) {
+            throw new IllegalArgumentException(role + " set '" + data.name() + "' has " + data.featureCount() + " features (shape "
+                    + Arrays.toString(data.featureShape()) + ") but the model's input is " + Arrays.toString(inputShape));
+        }
+        int k = outputSize();
+        if (loss instanceof SoftmaxCrossEntropy) {
+            requireTask(data, role, Task.CLASSIFICATION);
+            if (data.classCount() != k) {
+                throw new IllegalArgumentException(role + " set '" + data.name() + "' has " + data.classCount()
+                        + " classes but the network has " + k + " outputs");
+            }
+        } else if (loss instanceof BinaryCrossEntropy) {
+            if (data.task() == Task.CLASSIFICATION && (data.classCount() != 2 || k != 1)) {
+                throw new IllegalArgumentException("binary cross-entropy on class ids needs a two-class set and one output; " + role
+                        + " set '" + data.name() + "' has " + data.classCount() + " classes, the network " + k + " outputs");
+            }
+            if (data.task() == Task.REGRESSION && data.targetDim() != k) {
+                throw new IllegalArgumentException(role + " set '" + data.name() + "' has " + data.targetDim()
+                        + " targets per example but the network has " + k + " outputs");
+            }
+        } else {
+            requireTask(data, role, Task.REGRESSION);
+            if (data.targetDim() != k) {
+                throw new IllegalArgumentException(role + " set '" + data.name() + "' has " + data.targetDim()
+                        + " targets per example but the network has " + k + " outputs");
+            }
+        }
+    }
+
+    private void requireTask(Dataset data, String role, Task task) {
+        if (data.task() != task) {
+            throw new IllegalArgumentException("loss " + loss + " needs a " + task.name().toLowerCase() + " set; " + role
+                    + " set '" + data.name() + "' is a " + data.task().name().toLowerCase() + " set");
+        }
+    }
+
+    /**
+     * The network's raw outputs (logits for classification) for every row of {@code data},
+     * preprocessing applied, in evaluation mode, with fresh buffers (thread-safe).
+     */
+    private float[] rawOutputs(Dataset data) {
+        if (data.featureCount() != Tensor.size(inputShape)) {
+            throw new IllegalArgumentException("data set '" + data.name() + "' has " + data.featureCount() + " features (shape "
+                    + Arrays.toString(data.featureShape()) + ") but the model's input is " + Arrays.toString(inputShape));
+        }
+        int n = data.size();
+        int k = outputSize();
+        float[] out = new float[n * k];
+        int chunk = Math.max(1, Math.min(n, 256));
+        Workspace w = workspace(chunk, targetDim(data), false);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int from = 0; from < n; from += chunk) {
+            int count = Math.min(chunk, n - from);
+            data.gather(order, from, count, w.acts[0], w.labels, w.values);
+            transform.transform(w.acts[0], 0, count);
+            forward(w, count, Pass.eval());
+            System.arraycopy(w.output(), 0, out, from * k, count * k);
+        }
+        return out;
+    }
+
+    /**
+     * The outputs of every row of {@code rows × featureCount} raw features (preprocessing applied
+     * here), after the loss's link: class probabilities for softmax, per-output probabilities
+     * for binary cross-entropy, values for regression. {@code rows × outputSize} floats.
+     */
+    public float[] outputs(float[] features, int rows) {
+        int f = Tensor.size(inputShape);
+        if (rows < 1 || features.length != (long) rows * f) {
+            throw new IllegalArgumentException(rows + " rows of " + f + " features need " + (long) rows * f
+                    + " values, got " + features.length);
+        }
+        int k = outputSize();
+        float[] out = new float[rows * k];
+        int chunk = Math.min(rows, 256);
+        Workspace w = workspace(chunk, 1, false);
+        for (int from = 0; from < rows; from += chunk) {
+            int count = Math.min(chunk, rows - from);
+            System.arraycopy(features, from * f, w.acts[0], 0, count * f);
+            transform.transform(w.acts[0], 0, count);
+            forward(w, count, Pass.eval());
+            System.arraycopy(w.output(), 0, out, from * k, count * k);
+        }
+        loss.link(out, rows, k);
+        return out;
+    }
+
+    /** The predictions for every row: values (regression) or probabilities (classification), one row per example. */
+    public float[][] predictValues(Dataset data) {
+        int k = outputSize();
+        float[] out = rawOutputs(data);
+        loss.link(out, data.size(), k);
+        return rows(out, data.size(), k);
+    }
+
+    /**
+     * Class probabilities, one row of classCount per example. A single-output binary model gives
+     * [1 − p, p]. Needs a classification loss.
+     */
+    public float[][] predictProba(Dataset data) {
+        if (!loss.classification()) {
+            throw new IllegalStateException("predictProba needs a classification model; this one is trained with " + loss
+                    + ": use predictValues");
+        }
+        int k = outputSize();
+        int n = data.size();
+        float[] out = rawOutputs(data);
+        loss.link(out, n, k);
+        if (loss instanceof BinaryCrossEntropy && k == 1) {
+            float[][] p = new float[n][];
+            for (int i = 0; i < n; i++) {
+                p[i] = new float[] {1f - out[i], out[i]};
+            }
+            return p;
+        }
+        return rows(out, n, k);
+    }
+
+    /** The predicted class of every row (the most probable one). Needs a single-label classification model. */
+    public int[] predict(Dataset data) {
+        if (!loss.classification() || (loss instanceof BinaryCrossEntropy && outputSize() != 1)) {
+            throw new IllegalStateException("predict gives one class per example and needs a softmax or single-output binary model; this one is "
+                    + loss + " with " + outputSize() + " outputs: use predictValues");
+        }
+        return argmax(rawOutputs(data), data.size(), outputSize());
+    }
+
+    private static int[] argmax(float[] out, int n, int k) {
+        int[] c = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (k == 1) {
+                c[i] = out[i] > 0f ? 1 : 0;
+                continue;
+            }
+            int best = 0;
+            for (int j = 1; j < k; j++) {
+                if (out[i * k + j] > out[i * k + best]) {
+                    best = j;
+                }
+            }
+            c[i] = best;
+        }
+        return c;
+    }
+
+    private static float[][] rows(float[] flat, int n, int k) {
+        float[][] r = new float[n][];
+        for (int i = 0; i < n; i++) {
+            r[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+        }
+        return r;
+    }
+
+    /** The loss (without regularisation) and the metrics of {@link Evaluation} on {@code data}. Thread-safe. */
+    public Evaluation evaluate(Dataset data) {
+        checkData(data, "evaluation");
+        int n = data.size();
+        int k = outputSize();
+        float[] raw = rawOutputs(data);
+        Map<String, Double> m = new LinkedHashMap<>();
+        double lossValue;
+        if (data.task() == Task.CLASSIFICATION) {
+            int[] truth = data.labels();
+            lossValue = loss.compute(raw, n, k, org.nntune.nn.loss.Targets.labels(truth), null);
+            int[] pred = argmax(raw, n, k);
+            int classes = data.classCount();
+            m.put("accuracy", Metrics.accuracy(truth, pred));
+            m.put("balanced_accuracy", Metrics.balancedAccuracy(truth, pred, classes));
+            m.put("f1_macro", Metrics.macroF1(truth, pred, classes));
+        } else {
+            float[] truth = data.targets();
+            lossValue = loss.compute(raw, n, k, org.nntune.nn.loss.Targets.values(truth), null);
+            loss.link(raw, n, k);
+            m.put("mse", Metrics.mse(truth, raw));
+            m.put("mae", Metrics.mae(truth, raw));
+            m.put("r2", Metrics.r2(truth, raw));
+        }
+        return new Evaluation(lossValue, m);
+    }
+
+    // ---------------------------------------------------------------- training and files
+
+    /**
+     * Trains the network on {@code train} (continuing from its current weights) and returns the
+     * history. Throws {@link DivergenceException} when the loss becomes NaN or infinite.
+     */
+    public History fit(Dataset train, FitOptions options) {
+        return new Trainer(this, train, options).run();
+    }
+
+    /** Writes the model to {@code file} in the format of {@link ModelFile}. */
+    public void save(Path file) throws IOException {
+        ModelFile.write(this, file);
+    }
+
+    /** Reads a model written by {@link #save}; a corrupt, truncated or newer file is a {@link ModelFileException}. */
+    public static Sequential load(Path file) throws IOException {
+        return ModelFile.read(file);
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /**
+     * Assembles a {@link Sequential}: {@code input(...)} first, then the layers in order. Each
+     * setter checks its values at once; {@link #build()} may be called again for another network
+     * with fresh layers.
+     */
+    public static final class Builder {
+        private int[] input;
+        private final List<java.util.function.Supplier<Layer>> layers = new ArrayList<>();
+        private Loss loss = Loss.softmaxCrossEntropy();
+        private FittedTransform transform;
+        private long seed;
+
+        private Builder() {}
+
+        /** The shape of one example: {@code input(784)} or {@code input(1, 28, 28)} (channels, height, width). */
+        public Builder input(int... shape) {
+            if (shape.length == 0) {
+                throw new IllegalArgumentException("input needs at least one dimension");
+            }
+            for (int d : shape) {
+                if (d <= 0) {
+                    throw new IllegalArgumentException("input shape " + Arrays.toString(shape) + " has a non-positive dimension");
+                }
+            }
+            this.input = shape.clone();
+            return this;
+        }
+
+        /** A linear dense layer (Glorot-uniform weights). */
+        public Builder dense(int units) {
+            return dense(units, Activation.LINEAR);
+        }
+
+        /** A dense layer followed by {@code activation}, weights initialised to suit it. */
+        public Builder dense(int units, Activation activation) {
+            return dense(units, activation, Initializer.defaultFor(activation));
+        }
+
+        public Builder dense(int units, Activation activation, Initializer init) {
+            new Dense(units, init); // checks the arguments now
+            layers.add(() -> new Dense(units, init));
+            return activation(activation);
+        }
+
+        /** A square convolution, stride 1, no padding, followed by {@code activation}. */
+        public Builder conv2d(int filters, int kernel, Activation activation) {
+            return conv2d(filters, kernel, 1, 0, activation);
+        }
+
+        /** A square convolution with the given stride and zero padding, followed by {@code activation}. */
+        public Builder conv2d(int filters, int kernel, int stride, int padding, Activation activation) {
+            new Conv2D(filters, kernel, kernel, stride, stride, padding, padding, Initializer.ZEROS); // checks the arguments now
+            layers.add(() -> new Conv2D(filters, kernel, kernel, stride, stride, padding, padding, Initializer.defaultFor(activation)));
+            return activation(activation);
+        }
+
+        /** Max pooling with a square window and stride equal to it. */
+        public Builder maxPool2d(int size) {
+            return maxPool2d(size, size);
+        }
+
+        public Builder maxPool2d(int size, int stride) {
+            new MaxPool2D(size, size, stride, stride); // checks the arguments now
+            layers.add(() -> new MaxPool2D(size, size, stride, stride));
+            return this;
+        }
+
+        /** Average pooling with a square window and stride equal to it. */
+        public Builder avgPool2d(int size) {
+            return avgPool2d(size, size);
+        }
+
+        public Builder avgPool2d(int size, int stride) {
+            new AvgPool2D(size, size, stride, stride); // checks the arguments now
+            layers.add(() -> new AvgPool2D(size, size, stride, stride));
+            return this;
+        }
+
+        public Builder flatten() {
+            layers.add(Flatten::new);
+            return this;
+        }
+
+        public Builder dropout(float rate) {
+            new Dropout(rate); // checks the arguments now
+            layers.add(() -> new Dropout(rate));
+            return this;
+        }
+
+        /** Batch normalisation with PyTorch's defaults. */
+        public Builder batchNorm() {
+            layers.add(BatchNorm::new);
+            return this;
+        }
+
+        /** An activation layer (nothing for LINEAR). */
+        public Builder activation(Activation activation) {
+            if (activation != Activation.LINEAR) {
+                layers.add(() -> new ActivationLayer(activation));
+            }
+            return this;
+        }
+
+        /**
+         * Any layer, e.g. an {@link ActivationLayer} with a custom parameter. The instance itself
+         * joins the network, so a builder with such a layer builds one network only.
+         */
+        public Builder layer(Layer layer) {
+            java.util.Objects.requireNonNull(layer, "layer");
+            layers.add(() -> layer);
+            return this;
+        }
+
+        /** The training loss; softmax cross-entropy by default. */
+        public Builder loss(Loss loss) {
+            this.loss = java.util.Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /** The fitted preprocessing applied to every input; identity by default. */
+        public Builder preprocessing(FittedTransform transform) {
+            this.transform = java.util.Objects.requireNonNull(transform, "preprocessing");
+            return this;
+        }
+
+        /** The seed of the initial weights (0 by default). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Builds the layers for the input shape and initialises the weights from the seed. */
+        public Sequential build() {
+            if (input == null) {
+                throw new IllegalStateException("call input(...) before build(): the network needs its input shape");
+            }
+            FittedTransform t = transform != null ? transform : FittedTransform.identity(Tensor.size(input));
+            List<Layer> fresh = new ArrayList<>();
+            for (var factory : layers) {
+                fresh.add(factory.get());
+            }
+            Sequential s = new Sequential(input, fresh, loss, t, seed);
+            Rng rng = new Rng(seed);
+            for (Layer l : s.layers) {
+                l.initialize(rng);
+            }
+            return s;
+        }
+    }
+}

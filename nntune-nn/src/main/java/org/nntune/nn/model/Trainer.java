@@ -1,0 +1,181 @@
+package org.nntune.nn.model;
+
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.layer.Param;
+import org.nntune.nn.layer.Pass;
+import org.nntune.nn.optim.LearningRateSchedule;
+import org.nntune.nn.optim.Optimizer;
+import org.nntune.nn.optim.Regularization;
+import org.nntune.nn.tensor.KernelProvider;
+import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.tensor.Rng;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training run. Random streams, all from the run's seed: 1 shuffles, 2 draws dropout masks,
+ * 3 splits off the validation fraction. Buffers are made for the full batch size and for the
+ * last, smaller batch, once; after the first epoch the loop allocates nothing per batch.
+ */
+final class Trainer implements TrainingControl {
+    private final Sequential model;
+    private final FitOptions options;
+    private final Kernels kernels = KernelProvider.get();
+    private final Dataset train;
+    private final Dataset validation;
+    private String stopReason;
+
+    Trainer(Sequential model, Dataset given, FitOptions options) {
+        this.model = model;
+        this.options = options;
+        model.checkData(given, "training");
+        if (options.validationFraction() > 0) {
+            int n = given.size();
+            int nVal = (int) Math.round(n * options.validationFraction());
+            if (nVal < 1 || nVal >= n) {
+                throw new IllegalArgumentException("validation fraction " + options.validationFraction() + " of " + n
+                        + " examples leaves " + nVal + " for validation and " + (n - nVal) + " for training; both need at least one");
+            }
+            int[] perm = identity(n);
+            Rng.stream(options.seed(), 3).shuffle(perm, n);
+            this.train = given.subset(java.util.Arrays.copyOfRange(perm, 0, n - nVal));
+            this.validation = given.subset(java.util.Arrays.copyOfRange(perm, n - nVal, n));
+        } else {
+            this.train = given;
+            this.validation = options.validation().orElse(null);
+        }
+        if (validation != null) {
+            model.checkData(validation, "validation");
+        }
+        this.trainedOn = given;
+    }
+
+    private final Dataset trainedOn;
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    @Override
+    public Sequential model() {
+        return model;
+    }
+
+    @Override
+    public void stop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopReason != null;
+    }
+
+    History run() {
+        int n = train.size();
+        int batch = Math.min(options.batchSize(), n);
+        int steps = (n + batch - 1) / batch;
+        int tail = n - (steps - 1) * batch;
+        int targetDim = model.targetDim(train);
+        int k = model.outputSize();
+        Workspace full = model.workspace(batch, targetDim, true);
+        Workspace last = tail == batch ? full : model.workspace(tail, targetDim, true);
+        List<Param> params = model.parameters();
+        Optimizer optimizer = options.optimizer();
+        Optimizer.Updater updater = optimizer.newUpdater(params);
+        LearningRateSchedule.Scheduler scheduler = options.schedule().start(optimizer.learningRate(), options.epochs(), steps);
+        Regularization reg = options.regularization();
+        Rng shuffleRng = Rng.stream(options.seed(), 1);
+        Pass pass = Pass.training(Rng.stream(options.seed(), 2));
+        int[] order = identity(n);
+        List<EpochResult> epochs = new ArrayList<>();
+        List<TrainingListener> listeners = options.listeners();
+        var stall = options.stallRule().orElse(null);
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int stalled = 0;
+
+        for (TrainingListener l : listeners) {
+            l.onTrainStart(this);
+        }
+        for (int epoch = 0; epoch < options.epochs() && stopReason == null; epoch++) {
+            if (options.shuffle()) {
+                shuffleRng.shuffle(order, n);
+            }
+            double sum = 0;
+            int seen = 0;
+            float lr = 0f;
+            for (int b = 0; b < steps; b++) {
+                int from = b * batch;
+                int count = Math.min(batch, n - from);
+                Workspace w = count == batch ? full : last;
+                train.gather(order, from, count, w.acts[0], w.labels, w.values);
+                model.preprocessing().transform(w.acts[0], 0, count);
+                model.forward(w, count, pass);
+                double loss = model.loss().compute(w.output(), count, k, w.targets, w.grads[w.grads.length - 1]);
+                lr = scheduler.rate(epoch, b);
+                if (!Double.isFinite(loss)) {
+                    throw new DivergenceException(epoch + 1, b + 1, loss, lr);
+                }
+                model.backward(w, count);
+                loss += reg.applyPenalty(params, kernels);
+                reg.clip(params, kernels);
+                updater.step(lr);
+                sum += loss * count;
+                seen += count;
+                for (TrainingListener l : listeners) {
+                    l.onBatchEnd(this, epoch + 1, b + 1, loss);
+                }
+                if (stopReason != null) {
+                    break;
+                }
+            }
+            double trainLoss = sum / seen;
+            scheduler.epochEnd(epoch, trainLoss);
+            Map<String, Double> val = new LinkedHashMap<>();
+            if (validation != null) {
+                Evaluation e = model.evaluate(validation);
+                val.put("val_loss", e.loss());
+                e.metrics().forEach((name, v) -> val.put("val_" + name, v));
+            }
+            EpochResult result = new EpochResult(epoch + 1, trainLoss, lr, val);
+            epochs.add(result);
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(this, result);
+            }
+            if (stall != null) {
+                stalled = trainLoss > bestLoss - stall.tolerance() ? stalled + 1 : 0;
+                bestLoss = Math.min(bestLoss, trainLoss);
+                if (stalled > stall.patience()) {
+                    if (scheduler.loweredAfterStall()) {
+                        stalled = 0;
+                    } else {
+                        stop("training loss did not improve by " + stall.tolerance() + " for " + stall.patience()
+                                + " consecutive epochs");
+                    }
+                }
+            }
+        }
+        History history = new History(epochs, stopReason != null ? stopReason : "completed " + epochs.size() + " epochs");
+        Map<String, String> hp = options.hyperparameters();
+        hp.put("epochs_run", Integer.toString(epochs.size()));
+        int[] featureShape = trainedOn.featureShape();
+        int[] shape = new int[featureShape.length + 1];
+        shape[0] = trainedOn.size();
+        System.arraycopy(featureShape, 0, shape, 1, featureShape.length);
+        model.setProvenance(new Provenance(model.initSeed(), options.seed(), trainedOn.name(), trainedOn.fingerprint(), shape,
+                hp, Version.NNTUNE));
+        for (TrainingListener l : listeners) {
+            l.onTrainEnd(this, history);
+        }
+        return history;
+    }
+}

@@ -1,0 +1,211 @@
+package org.nntune.nn.optim;
+
+import java.util.Map;
+
+/**
+ * How the learning rate changes during training. A schedule is an immutable description;
+ * {@link #start} makes the per-run {@link Scheduler} that the training loop asks before every
+ * batch and tells the end of every epoch.
+ */
+public sealed interface LearningRateSchedule
+        permits LearningRateSchedule.Constant, LearningRateSchedule.StepDecay, LearningRateSchedule.Exponential,
+                LearningRateSchedule.CosineWarmup, LearningRateSchedule.ReduceOnPlateau {
+
+    /** The per-run state for a run of {@code epochs} epochs of {@code stepsPerEpoch} batches. */
+    Scheduler start(float baseRate, int epochs, int stepsPerEpoch);
+
+    /** The schedule's settings by name, for provenance. */
+    Map<String, String> hyperparameters();
+
+    /** A running schedule. */
+    interface Scheduler {
+        /** The rate for batch {@code step} (0-based) of epoch {@code epoch} (0-based). */
+        float rate(int epoch, int step);
+
+        /** Called after each epoch with its mean training loss. */
+        default void epochEnd(int epoch, double trainingLoss) {}
+
+        /**
+         * Whether the schedule answered a stall of the training loss by lowering the rate at the
+         * epoch that just ended, so a stall-based stopping rule should carry on (scikit-learn's
+         * 'adaptive' learning rate).
+         */
+        default boolean loweredAfterStall() {
+            return false;
+        }
+    }
+
+    /** The base rate throughout. */
+    static LearningRateSchedule constant() {
+        return new Constant();
+    }
+
+    /** The rate times {@code gamma} every {@code everyEpochs} epochs. */
+    static LearningRateSchedule step(int everyEpochs, float gamma) {
+        return new StepDecay(everyEpochs, gamma);
+    }
+
+    /** The rate times {@code gamma} every epoch. */
+    static LearningRateSchedule exponential(float gamma) {
+        return new Exponential(gamma);
+    }
+
+    /**
+     * A linear warm-up from rate/warmupSteps to the rate over {@code warmupEpochs} epochs, then a
+     * cosine decay to {@code minRate} at the end of training, updated every batch.
+     */
+    static LearningRateSchedule cosine(int warmupEpochs, float minRate) {
+        return new CosineWarmup(warmupEpochs, minRate);
+    }
+
+    /**
+     * scikit-learn's 'adaptive' rate: divide by 5 each time the training loss has not improved by
+     * at least 1e-4 for more than 10 epochs, down to 1e-6.
+     */
+    static LearningRateSchedule adaptive() {
+        return new ReduceOnPlateau(0.2f, 10, 1e-4f, 1e-6f);
+    }
+
+    record Constant() implements LearningRateSchedule {
+        @Override
+        public Scheduler start(float baseRate, int epochs, int stepsPerEpoch) {
+            return (epoch, step) -> baseRate;
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("schedule", "constant");
+        }
+    }
+
+    record StepDecay(int everyEpochs, float gamma) implements LearningRateSchedule {
+        public StepDecay {
+            if (everyEpochs <= 0) {
+                throw new IllegalArgumentException("step schedule: epochs between steps must be positive, got " + everyEpochs);
+            }
+            checkGamma(gamma);
+        }
+
+        @Override
+        public Scheduler start(float baseRate, int epochs, int stepsPerEpoch) {
+            return (epoch, step) -> (float) (baseRate * Math.pow(gamma, epoch / everyEpochs));
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("schedule", "step", "step_epochs", Integer.toString(everyEpochs), "gamma", Float.toString(gamma));
+        }
+    }
+
+    record Exponential(float gamma) implements LearningRateSchedule {
+        public Exponential {
+            checkGamma(gamma);
+        }
+
+        @Override
+        public Scheduler start(float baseRate, int epochs, int stepsPerEpoch) {
+            return (epoch, step) -> (float) (baseRate * Math.pow(gamma, epoch));
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("schedule", "exponential", "gamma", Float.toString(gamma));
+        }
+    }
+
+    record CosineWarmup(int warmupEpochs, float minRate) implements LearningRateSchedule {
+        public CosineWarmup {
+            if (warmupEpochs < 0) {
+                throw new IllegalArgumentException("cosine schedule: warm-up epochs must be >= 0, got " + warmupEpochs);
+            }
+            if (!(minRate >= 0f)) {
+                throw new IllegalArgumentException("cosine schedule: minimum rate must be >= 0, got " + minRate);
+            }
+        }
+
+        @Override
+        public Scheduler start(float baseRate, int epochs, int stepsPerEpoch) {
+            if (minRate > baseRate) {
+                throw new IllegalArgumentException("cosine schedule: minimum rate " + minRate + " exceeds the base rate " + baseRate);
+            }
+            long warm = (long) warmupEpochs * stepsPerEpoch;
+            long total = (long) epochs * stepsPerEpoch;
+            return (epoch, step) -> {
+                long t = (long) epoch * stepsPerEpoch + step;
+                if (t < warm) {
+                    return (float) (baseRate * (t + 1) / warm);
+                }
+                double progress = total > warm ? Math.min(1.0, (double) (t - warm) / (total - warm)) : 1.0;
+                return (float) (minRate + (baseRate - minRate) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+            };
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("schedule", "cosine", "warmup_epochs", Integer.toString(warmupEpochs), "min_lr", Float.toString(minRate));
+        }
+    }
+
+    /**
+     * Multiplies the rate by {@code factor} each time the training loss has not improved on its
+     * best by at least {@code tolerance} for more than {@code patience} epochs, never below
+     * {@code minRate} (once at or below it, the rate stays).
+     */
+    record ReduceOnPlateau(float factor, int patience, float tolerance, float minRate) implements LearningRateSchedule {
+        public ReduceOnPlateau {
+            if (!(factor > 0f && factor < 1f)) {
+                throw new IllegalArgumentException("reduce-on-plateau factor must be in (0, 1), got " + factor);
+            }
+            if (patience < 0) {
+                throw new IllegalArgumentException("reduce-on-plateau patience must be >= 0, got " + patience);
+            }
+            if (!(tolerance >= 0f) || !(minRate >= 0f)) {
+                throw new IllegalArgumentException("reduce-on-plateau tolerance and minimum rate must be >= 0");
+            }
+        }
+
+        @Override
+        public Scheduler start(float baseRate, int epochs, int stepsPerEpoch) {
+            return new Scheduler() {
+                float rate = baseRate;
+                double best = Double.POSITIVE_INFINITY;
+                int stalled;
+                boolean lowered;
+
+                @Override
+                public float rate(int epoch, int step) {
+                    return rate;
+                }
+
+                @Override
+                public void epochEnd(int epoch, double loss) {
+                    lowered = false;
+                    stalled = loss > best - tolerance ? stalled + 1 : 0;
+                    best = Math.min(best, loss);
+                    if (stalled > patience && rate > minRate) {
+                        rate *= factor;
+                        stalled = 0;
+                        lowered = true;
+                    }
+                }
+
+                @Override
+                public boolean loweredAfterStall() {
+                    return lowered;
+                }
+            };
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("schedule", "reduce_on_plateau", "factor", Float.toString(factor), "patience", Integer.toString(patience),
+                    "tolerance", Float.toString(tolerance), "min_lr", Float.toString(minRate));
+        }
+    }
+
+    private static void checkGamma(float gamma) {
+        if (!(gamma > 0f && gamma <= 1f)) {
+            throw new IllegalArgumentException("decay factor gamma must be in (0, 1], got " + gamma);
+        }
+    }
+}

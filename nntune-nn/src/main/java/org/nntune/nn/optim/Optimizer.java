@@ -1,0 +1,289 @@
+package org.nntune.nn.optim;
+
+import org.nntune.nn.layer.Param;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An optimiser's description: its kind and hyperparameters, immutable. {@link #newUpdater} makes
+ * the stateful part (moment estimates…) for one training run, so one description can train many
+ * models. The update rules follow PyTorch's ({@code torch.optim}) exactly, so the same
+ * hyperparameters mean the same thing.
+ */
+public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimizer.AdamW, Optimizer.RmsProp, Optimizer.Adagrad {
+
+    /** The base learning rate (a schedule may change it during training). */
+    float learningRate();
+
+    /** Fresh optimiser state for these parameters. */
+    Updater newUpdater(List<Param> params);
+
+    /** The hyperparameters by name, for provenance and logs. */
+    Map<String, String> hyperparameters();
+
+    /** Applies one update to the parameters from their current gradients. */
+    interface Updater {
+        /** One step with learning rate {@code lr}. */
+        void step(float lr);
+    }
+
+    /** Plain SGD. */
+    static Optimizer sgd(float learningRate) {
+        return new Sgd(learningRate, 0f, false);
+    }
+
+    /** SGD with momentum, optionally Nesterov's. */
+    static Optimizer sgd(float learningRate, float momentum, boolean nesterov) {
+        return new Sgd(learningRate, momentum, nesterov);
+    }
+
+    /** Adam with β = (0.9, 0.999), ε = 1e-8. */
+    static Optimizer adam(float learningRate) {
+        return new Adam(learningRate, 0.9f, 0.999f, 1e-8f);
+    }
+
+    /** AdamW (decoupled weight decay on the decaying parameters) with β = (0.9, 0.999), ε = 1e-8. */
+    static Optimizer adamW(float learningRate, float weightDecay) {
+        return new AdamW(learningRate, 0.9f, 0.999f, 1e-8f, weightDecay);
+    }
+
+    /** RMSprop with PyTorch's defaults: α (ρ) = 0.99, ε = 1e-8. */
+    static Optimizer rmsProp(float learningRate) {
+        return new RmsProp(learningRate, 0.99f, 1e-8f);
+    }
+
+    /** Adagrad with ε = 1e-10. */
+    static Optimizer adagrad(float learningRate) {
+        return new Adagrad(learningRate, 1e-10f);
+    }
+
+    private static void checkRate(float lr) {
+        if (!(lr > 0f) || Float.isInfinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
+        }
+    }
+
+    private static void checkUnit(String what, float v) {
+        if (!(v >= 0f && v < 1f)) {
+            throw new IllegalArgumentException(what + " must be in [0, 1), got " + v);
+        }
+    }
+
+    private static void checkEps(float eps) {
+        if (!(eps > 0f)) {
+            throw new IllegalArgumentException("epsilon must be > 0, got " + eps);
+        }
+    }
+
+    /** Momentum buffers (or any per-parameter state) shaped like the parameters. */
+    private static float[][] zerosLike(List<Param> params) {
+        float[][] s = new float[params.size()][];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = new float[params.get(i).size()];
+        }
+        return s;
+    }
+
+    /**
+     * SGD: {@code v = μ·v + g} (v = g at the first step), then {@code w −= lr·v}, or with Nesterov
+     * {@code w −= lr·(g + μ·v)}.
+     */
+    record Sgd(float learningRate, float momentum, boolean nesterov) implements Optimizer {
+        public Sgd {
+            checkRate(learningRate);
+            checkUnit("momentum", momentum);
+            if (nesterov && momentum == 0f) {
+                throw new IllegalArgumentException("Nesterov momentum needs a momentum > 0");
+            }
+        }
+
+        @Override
+        public Updater newUpdater(List<Param> params) {
+            float[][] v = zerosLike(params);
+            return new Updater() {
+                boolean first = true;
+
+                @Override
+                public void step(float lr) {
+                    for (int p = 0; p < v.length; p++) {
+                        float[] w = params.get(p).value().data();
+                        float[] g = params.get(p).grad().data();
+                        float[] b = v[p];
+                        if (momentum == 0f) {
+                            for (int i = 0; i < w.length; i++) {
+                                w[i] -= lr * g[i];
+                            }
+                            continue;
+                        }
+                        for (int i = 0; i < w.length; i++) {
+                            b[i] = first ? g[i] : momentum * b[i] + g[i];
+                            w[i] -= lr * (nesterov ? g[i] + momentum * b[i] : b[i]);
+                        }
+                    }
+                    first = false;
+                }
+            };
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("optimizer", "sgd", "lr", Float.toString(learningRate), "momentum", Float.toString(momentum),
+                    "nesterov", Boolean.toString(nesterov));
+        }
+    }
+
+    /** Adam (Kingma and Ba 2015) with bias correction: {@code w −= lr·m̂ / (√v̂ + ε)}. */
+    record Adam(float learningRate, float beta1, float beta2, float eps) implements Optimizer {
+        public Adam {
+            checkRate(learningRate);
+            checkUnit("beta1", beta1);
+            checkUnit("beta2", beta2);
+            checkEps(eps);
+        }
+
+        @Override
+        public Updater newUpdater(List<Param> params) {
+            return new AdamUpdater(params, beta1, beta2, eps, 0f);
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("optimizer", "adam", "lr", Float.toString(learningRate), "beta1", Float.toString(beta1),
+                    "beta2", Float.toString(beta2), "eps", Float.toString(eps));
+        }
+    }
+
+    /**
+     * AdamW (Loshchilov and Hutter 2019): {@code w −= lr·λ·w} on the decaying parameters (weights,
+     * not biases), then the Adam step.
+     */
+    record AdamW(float learningRate, float beta1, float beta2, float eps, float weightDecay) implements Optimizer {
+        public AdamW {
+            checkRate(learningRate);
+            checkUnit("beta1", beta1);
+            checkUnit("beta2", beta2);
+            checkEps(eps);
+            if (!(weightDecay >= 0f) || Float.isInfinite(weightDecay)) {
+                throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
+            }
+        }
+
+        @Override
+        public Updater newUpdater(List<Param> params) {
+            return new AdamUpdater(params, beta1, beta2, eps, weightDecay);
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("optimizer", "adamw", "lr", Float.toString(learningRate), "beta1", Float.toString(beta1),
+                    "beta2", Float.toString(beta2), "eps", Float.toString(eps), "weight_decay", Float.toString(weightDecay));
+        }
+    }
+
+    /** RMSprop: {@code s = ρ·s + (1 − ρ)·g²}, {@code w −= lr·g / (√s + ε)}. */
+    record RmsProp(float learningRate, float rho, float eps) implements Optimizer {
+        public RmsProp {
+            checkRate(learningRate);
+            checkUnit("rho", rho);
+            checkEps(eps);
+        }
+
+        @Override
+        public Updater newUpdater(List<Param> params) {
+            float[][] s = zerosLike(params);
+            return lr -> {
+                for (int p = 0; p < s.length; p++) {
+                    float[] w = params.get(p).value().data();
+                    float[] g = params.get(p).grad().data();
+                    float[] sq = s[p];
+                    for (int i = 0; i < w.length; i++) {
+                        sq[i] = rho * sq[i] + (1 - rho) * g[i] * g[i];
+                        w[i] -= lr * g[i] / ((float) Math.sqrt(sq[i]) + eps);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("optimizer", "rmsprop", "lr", Float.toString(learningRate), "rho", Float.toString(rho),
+                    "eps", Float.toString(eps));
+        }
+    }
+
+    /** Adagrad: {@code s += g²}, {@code w −= lr·g / (√s + ε)}. */
+    record Adagrad(float learningRate, float eps) implements Optimizer {
+        public Adagrad {
+            checkRate(learningRate);
+            checkEps(eps);
+        }
+
+        @Override
+        public Updater newUpdater(List<Param> params) {
+            float[][] s = zerosLike(params);
+            return lr -> {
+                for (int p = 0; p < s.length; p++) {
+                    float[] w = params.get(p).value().data();
+                    float[] g = params.get(p).grad().data();
+                    float[] sum = s[p];
+                    for (int i = 0; i < w.length; i++) {
+                        sum[i] += g[i] * g[i];
+                        w[i] -= lr * g[i] / ((float) Math.sqrt(sum[i]) + eps);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return Map.of("optimizer", "adagrad", "lr", Float.toString(learningRate), "eps", Float.toString(eps));
+        }
+    }
+
+    /** Adam's and AdamW's shared state and step. */
+    final class AdamUpdater implements Updater {
+        private final List<Param> params;
+        private final float beta1;
+        private final float beta2;
+        private final float eps;
+        private final float weightDecay;
+        private final float[][] m;
+        private final float[][] v;
+        private int t;
+
+        AdamUpdater(List<Param> params, float beta1, float beta2, float eps, float weightDecay) {
+            this.params = params;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+            this.m = zerosLike(params);
+            this.v = zerosLike(params);
+        }
+
+        @Override
+        public void step(float lr) {
+            t++;
+            double bc1 = 1 - Math.pow(beta1, t);
+            double bc2 = 1 - Math.pow(beta2, t);
+            float stepSize = (float) (lr / bc1);
+            float sqrtBc2 = (float) Math.sqrt(bc2);
+            for (int p = 0; p < m.length; p++) {
+                Param param = params.get(p);
+                float[] w = param.value().data();
+                float[] g = param.grad().data();
+                float[] mp = m[p];
+                float[] vp = v[p];
+                float decay = param.decay() ? 1f - lr * weightDecay : 1f;
+                for (int i = 0; i < w.length; i++) {
+                    float gi = g[i];
+                    mp[i] = beta1 * mp[i] + (1 - beta1) * gi;
+                    vp[i] = beta2 * vp[i] + (1 - beta2) * gi * gi;
+                    float denom = (float) Math.sqrt(vp[i]) / sqrtBc2 + eps;
+                    w[i] = w[i] * decay - stepSize * mp[i] / denom;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.nntune.nn.tensor;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The threads a kernel call may use, and the one pool they come from.
+ *
+ * <p><b>Budget.</b> A {@link Kernels} instance has a thread count ({@link Kernels#threads()});
+ * a call with {@code t} threads splits its work into at most {@code t} parts, runs one part on the
+ * calling thread and hands the others to a single JVM-wide pool of daemon threads, one per
+ * available processor. The caller claims parts that no pool thread has started yet, so a call
+ * never waits for a busy pool: with {@code nJobs} trials training in parallel, each given
+ * {@code cores / nJobs} threads ({@link #threadsPerJob(int)}), at most {@code cores} threads
+ * compute at any time and nothing is oversubscribed.
+ *
+ * <p><b>Default.</b> {@link #defaultThreads()}: the system property {@code nntune.threads} when
+ * set, else the number of available processors (one model training alone uses the machine).
+ * A tuner running {@code nJobs} trials at once gives each trial's model
+ * {@code KernelProvider.get(Parallelism.threadsPerJob(nJobs))}.
+ */
+public final class Parallelism {
+    private Parallelism() {}
+
+    /** The system property that sets the default thread count of the kernels. */
+    public static final String THREADS_PROPERTY = "nntune.threads";
+
+    /** The number of processors the JVM may use. */
+    public static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** {@code nntune.threads} when set (a positive integer), else {@link #cores()}. */
+    public static int defaultThreads() {
+        return parseThreads(System.getProperty(THREADS_PROPERTY));
+    }
+
+    static int parseThreads(String v) {
+        if (v == null || v.isBlank()) {
+            return cores();
+        }
+        try {
+            return checkThreads(Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + THREADS_PROPERTY + "=" + v
+                    + " is not a whole number; allowed: a positive thread count");
+        }
+    }
+
+    /** The kernel threads each of {@code nJobs} parallel trials gets: {@code max(1, cores / nJobs)}. */
+    public static int threadsPerJob(int nJobs) {
+        if (nJobs < 1) {
+            throw new IllegalArgumentException("nJobs " + nJobs + " must be at least 1");
+        }
+        return Math.max(1, cores() / nJobs);
+    }
+
+    static int checkThreads(int threads) {
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("thread count " + threads + " is out of range; allowed: 1 to 1024");
+        }
+        return threads;
+    }
+
+    /** One parallel piece of work: part {@code part} of {@code parts}. */
+    @FunctionalInterface
+    interface Part {
+        void run(int part);
+    }
+
+    private static final class Pool {
+        static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(cores(), new ThreadFactory() {
+            private final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "nntune-kernels-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }
+        });
+    }
+
+    /** A call split into parts: claimed one by one by the caller and by pool threads. */
+    private static final class Job implements Runnable {
+        private final Part work;
+        private final int parts;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger remaining;
+        private final Thread caller;
+        private volatile Throwable failure;
+
+        Job(Part work, int parts) {
+            this.work = work;
+            this.parts = parts;
+            this.remaining = new AtomicInteger(parts);
+            this.caller = Thread.currentThread();
+        }
+
+        @Override
+        public void run() {
+            int p;
+            while ((p = next.getAndIncrement()) < parts) {
+                try {
+                    work.run(p);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    if (remaining.decrementAndGet() == 0) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+        }
+
+        void runAndWait() {
+            run();
+            while (remaining.get() > 0) {
+                LockSupport.park(this);
+            }
+            Throwable t = failure;
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            if (t != null) {
+                throw new IllegalStateException("a kernel part failed", t);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code parts} parts of work, the caller taking its share; returns when all are done.
+     * One part runs inline without touching the pool.
+     */
+    static void run(int parts, Part work) {
+        if (parts <= 1) {
+            work.run(0);
+            return;
+        }
+        Job job = new Job(work, parts);
+        for (int i = 1; i < parts; i++) {
+            Pool.EXECUTOR.execute(job);
+        }
+        job.runAndWait();
+    }
+}

@@ -1,0 +1,91 @@
+package org.nntune.nn.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API micro-kernel: an 8 × (2 · lanes) tile of C in sixteen vector registers (8 × 32
+ * with 512-bit vectors, 8 × 16 with 256-bit ones). Each step of the sum loads two vectors of the
+ * packed panel of B, broadcasts eight values of the packed panel of A and issues sixteen fused
+ * multiply-adds, so loads stay well below the FMA throughput and sixteen independent chains hide
+ * the FMA latency. Indices are written as functions of the loop counter so that HotSpot hoists
+ * the bounds checks out of the loop. (Measured on AVX-512 Zen 4: 8 rows beat 6, 12 and 14.)
+ */
+final class VectorMicroKernel extends GemmMicroKernel {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 8;
+    static final int NR = 2 * L;
+
+    VectorMicroKernel() {
+        super(MR, NR);
+    }
+
+    @Override
+    void tile(int kc, float[] pa, int paOff, float[] pb, int pbOff,
+                     float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ap = paOff + p * MR;
+            int bp = pbOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+            FloatVector a = FloatVector.broadcast(S, pa[ap]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, pa[ap + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, pa[ap + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, pa[ap + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, pa[ap + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, pa[ap + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, pa[ap + 6]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, pa[ap + 7]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        store(c00, c, cOff, bv, overwrite);
+        store(c01, c, cOff + L, bv, overwrite);
+        store(c10, c, cOff + 1 * ldc, bv, overwrite);
+        store(c11, c, cOff + 1 * ldc + L, bv, overwrite);
+        store(c20, c, cOff + 2 * ldc, bv, overwrite);
+        store(c21, c, cOff + 2 * ldc + L, bv, overwrite);
+        store(c30, c, cOff + 3 * ldc, bv, overwrite);
+        store(c31, c, cOff + 3 * ldc + L, bv, overwrite);
+        store(c40, c, cOff + 4 * ldc, bv, overwrite);
+        store(c41, c, cOff + 4 * ldc + L, bv, overwrite);
+        store(c50, c, cOff + 5 * ldc, bv, overwrite);
+        store(c51, c, cOff + 5 * ldc + L, bv, overwrite);
+        store(c60, c, cOff + 6 * ldc, bv, overwrite);
+        store(c61, c, cOff + 6 * ldc + L, bv, overwrite);
+        store(c70, c, cOff + 7 * ldc, bv, overwrite);
+        store(c71, c, cOff + 7 * ldc + L, bv, overwrite);
+    }
+
+    private static void store(FloatVector acc, float[] c, int o, FloatVector beta, boolean overwrite) {
+        if (overwrite) {
+            acc.intoArray(c, o);
+        } else {
+            FloatVector.fromArray(S, c, o).fma(beta, acc).intoArray(c, o);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.nntune.nn.tensor;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ParallelismTest {
+
+    @Test
+    void everyPartRunsExactlyOnce() {
+        for (int parts : new int[] {1, 2, 3, 17}) {
+            AtomicIntegerArray seen = new AtomicIntegerArray(parts);
+            Parallelism.run(parts, seen::incrementAndGet);
+            for (int i = 0; i < parts; i++) {
+                assertThat(seen.get(i)).as("part %d of %d", i, parts).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aFailingPartFailsTheCallAfterTheOthersFinish() {
+        AtomicIntegerArray seen = new AtomicIntegerArray(4);
+        assertThatThrownBy(() -> Parallelism.run(4, p -> {
+            seen.incrementAndGet(p);
+            if (p == 2) {
+                throw new IllegalStateException("part two broke");
+            }
+        })).isInstanceOf(IllegalStateException.class).hasMessage("part two broke");
+        for (int i = 0; i < 4; i++) {
+            assertThat(seen.get(i)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void threadsPerJobSplitsTheCores() {
+        assertThat(Parallelism.threadsPerJob(1)).isEqualTo(Parallelism.cores());
+        assertThat(Parallelism.threadsPerJob(Parallelism.cores() * 4)).isEqualTo(1);
+        assertThatThrownBy(() -> Parallelism.threadsPerJob(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nJobs 0");
+    }
+
+    @Test
+    void theThreadsPropertyIsParsedAndChecked() {
+        assertThat(Parallelism.parseThreads(null)).isEqualTo(Parallelism.cores());
+        assertThat(Parallelism.parseThreads(" ")).isEqualTo(Parallelism.cores());
+        assertThat(Parallelism.parseThreads(" 3 ")).isEqualTo(3);
+        assertThatThrownBy(() -> Parallelism.parseThreads("two"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nntune.threads=two").hasMessageContaining("positive thread count");
+        assertThatThrownBy(() -> Parallelism.parseThreads("0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thread count 0");
+    }
+}
