@@ -42,6 +42,8 @@ public final class InMemoryStorage implements Storage {
         /** trial numbers in the order of their changes; the cursor is a position in this log */
         int[] changeLog = new int[64];
         int changeCount;
+        /** how many trials are in each state */
+        final int[] stateCounts = new int[TrialState.values().length];
         /** number of the best COMPLETE trial (single objective), or -1 */
         int best = -1;
 
@@ -141,6 +143,16 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public synchronized Map<String, Object> getStudyUserAttrs(long studyId) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(study(studyId).userAttrs));
+    }
+
+    @Override
+    public synchronized Map<String, Object> getStudySystemAttrs(long studyId) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(study(studyId).systemAttrs));
+    }
+
+    @Override
     public synchronized void setStudyUserAttr(long studyId, String key, Object value) {
         study(studyId).userAttrs.put(key, Json.normalize(value));
     }
@@ -208,6 +220,7 @@ public final class InMemoryStorage implements Storage {
 
     private void add(StudyData s, FrozenTrial t) {
         s.trials.add(t);
+        s.stateCounts[t.state().ordinal()]++;
         trialsById.put(t.trialId(), new TrialRef(s, t.number()));
         s.logChange(t.number());
     }
@@ -225,7 +238,9 @@ public final class InMemoryStorage implements Storage {
     }
 
     private void replace(TrialRef r, FrozenTrial t) {
-        r.study.trials.set(r.number, t);
+        FrozenTrial old = r.study.trials.set(r.number, t);
+        r.study.stateCounts[old.state().ordinal()]--;
+        r.study.stateCounts[t.state().ordinal()]++;
         r.study.logChange(r.number);
     }
 
@@ -344,11 +359,10 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public synchronized int countTrials(long studyId, Set<TrialState> states) {
+        StudyData s = study(studyId);
         int n = 0;
-        for (FrozenTrial t : study(studyId).trials) {
-            if (states.contains(t.state())) {
-                n++;
-            }
+        for (TrialState state : states) {
+            n += s.stateCounts[state.ordinal()];
         }
         return n;
     }

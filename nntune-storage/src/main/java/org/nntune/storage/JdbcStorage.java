@@ -1,0 +1,1049 @@
+package org.nntune.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.Json;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.storage.StorageChecks;
+import org.nntune.tune.storage.StudyAlreadyExistsException;
+import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.StudySummary;
+import org.nntune.tune.study.TrialState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A {@link Storage} in a relational database: SQLite (a file; the embedded default), PostgreSQL or
+ * MySQL/MariaDB. Any number of {@code JdbcStorage} objects, in any number of processes on any number
+ * of machines, may work on the same database at once; they coordinate only through it.
+ *
+ * <h2>How the contract is kept</h2>
+ * <ul>
+ *   <li><b>Transactions.</b> Every write is one database transaction (a trial's state, values and
+ *       completion time change together), so a crash at any moment leaves the trial as it was before
+ *       or after the write, never half-written. Transactions that lose a lock race (SQLite busy,
+ *       deadlock, serialisation failure) are rolled back and retried.</li>
+ *   <li><b>One lock per study.</b> Each write first bumps the study row's change counter
+ *       ({@code change_seq}), which locks that row until commit: writes to one study are ordered, trial
+ *       numbers come from the same row ({@code n_trials}) without gaps, and a trial row records the
+ *       counter value of its last change. Conditional updates ({@code … WHERE state = 'WAITING'},
+ *       {@code … WHERE state = 'RUNNING'}) report through their row count who won a claim or a
+ *       stale-trial failure.</li>
+ *   <li><b>Incremental reads</b> select the trials whose {@code changed_seq} exceeds the cursor through
+ *       an index and return the study's counter as the next cursor, in one statement (one snapshot).</li>
+ *   <li><b>Best trial</b>: COMPLETE trials of single-objective studies store their value turned to
+ *       "smaller is better", and an index on (study, state, that value, number) answers in one seek.</li>
+ *   <li><b>Heartbeats</b> are stamped with the database's clock, so workers with skewed clocks agree on
+ *       what is stale. {@link #failStaleTrials} re-checks staleness in the conditional update, so a trial
+ *       that beat in the meantime is left alone and each stale trial is failed by exactly one caller.
+ *       If the study's system attribute {@value RetryPolicy#ATTR} asks for it, the stale trial is queued
+ *       again (a WAITING trial with the same parameters) in the same transaction.</li>
+ * </ul>
+ *
+ * <h2>Databases</h2>
+ * SQLite runs in WAL mode (readers never wait for the writer) with {@code synchronous=NORMAL}, a busy
+ * timeout and {@code BEGIN IMMEDIATE} write transactions, so several local worker processes share a
+ * file without "database is locked" failures. PostgreSQL sessions use {@code synchronous_commit=off}
+ * unless the URL says {@code synchronous_commit=on}: a commit returns before its WAL record reaches the
+ * disk, so a crash of the database server (not of a worker) may lose the last fraction of a second of
+ * commits, always whole transactions, never leaving half a trial. MariaDB/MySQL sessions use READ
+ * COMMITTED. Connections come from a small HikariCP pool ({@value StorageUrl#DEFAULT_POOL_SIZE} by
+ * default, {@code pool_size} in the URL); every statement with data is a prepared statement.
+ */
+public final class JdbcStorage implements Storage {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
+    private static final int MAX_ATTEMPTS = 200;
+    private static final String T_COLS = "t.trial_id, t.number, t.state, t.trial_values, t.params, t.dists,"
+            + " t.user_attrs, t.system_attrs, t.intermediate, t.datetime_start, t.datetime_complete, t.failure_reason";
+
+    private final StorageUrl url;
+    private final Dialect d;
+    private final HikariDataSource pool;
+    /** study id → name and directions (both immutable) */
+    private final Map<Long, StudyInfo> studies = new ConcurrentHashMap<>();
+    /** trial id → its study and number (immutable), for the trials this object writes */
+    private final Map<Long, TrialKey> trialKeys = new ConcurrentHashMap<>();
+    /** the text of a trial's dists column → the decoded distributions; most trials of a study share one */
+    private final Map<String, Map<String, Distribution>> distCache = new ConcurrentHashMap<>();
+
+    private record StudyInfo(String name, List<StudyDirection> directions) {}
+
+    private record TrialKey(long studyId, int number) {}
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Opens (and on first use creates) the storage at a URL; see {@link StorageUrl} for the forms.
+     *
+     * @throws IllegalArgumentException if the URL is not valid
+     * @throws IllegalStateException if the database was written by a newer nntune
+     * @throws StorageException if the database cannot be reached
+     */
+    public JdbcStorage(String url) {
+        this(StorageUrl.parse(url));
+    }
+
+    /** Opens the storage at a parsed URL. @see #JdbcStorage(String) */
+    public JdbcStorage(StorageUrl url) {
+        this.url = url;
+        this.d = url.dialect();
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("nntune-" + d.name().toLowerCase(java.util.Locale.ROOT));
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setDriverClassName(switch (d) {
+            case SQLITE -> "org.sqlite.JDBC";
+            case POSTGRESQL -> "org.postgresql.Driver";
+            case MARIADB -> "org.mariadb.jdbc.Driver";
+        });
+        Properties props = new Properties();
+        props.putAll(url.properties());
+        switch (d) {
+            case SQLITE -> {
+                props.putIfAbsent("journal_mode", "WAL");
+                props.putIfAbsent("synchronous", "NORMAL");
+                props.putIfAbsent("busy_timeout", String.valueOf(url.busyTimeoutMs()));
+                config.setAutoCommit(true); // write transactions are BEGIN IMMEDIATE … COMMIT
+            }
+            case POSTGRESQL -> {
+                config.setAutoCommit(false);
+                if (!url.synchronousCommit()) {
+                    config.setConnectionInitSql("SET synchronous_commit TO OFF");
+                }
+            }
+            case MARIADB -> {
+                config.setAutoCommit(false);
+                config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            }
+        }
+        config.setDataSourceProperties(props);
+        config.setMaximumPoolSize(url.poolSize());
+        config.setMinimumIdle(Math.min(1, url.poolSize()));
+        config.setConnectionTimeout(Math.max(30_000, url.busyTimeoutMs() + 5_000L));
+        try {
+            this.pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StorageException("cannot open the storage '" + url + "': " + rootMessage(e), e);
+        }
+        try {
+            inTransactionRaw(c -> {
+                Schema.migrate(c, d, url.display());
+                return null;
+            }, false);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** @return the URL this storage was opened with (password masked in {@code toString}) */
+    public StorageUrl url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcStorage[" + url + "]";
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    private <T> T write(SqlWork<T> work) {
+        return inTransactionRaw(work, true);
+    }
+
+    private <T> T read(SqlWork<T> work) {
+        return inTransactionRaw(work, false);
+    }
+
+    /** Runs {@code work} in one transaction (SQLite: BEGIN IMMEDIATE if {@code write}), retrying lost races. */
+    private <T> T inTransactionRaw(SqlWork<T> work, boolean write) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                boolean sqliteTx = d == Dialect.SQLITE && write;
+                if (sqliteTx) {
+                    exec(c, "BEGIN IMMEDIATE");
+                }
+                try {
+                    T result = work.run(c);
+                    if (sqliteTx) {
+                        exec(c, "COMMIT");
+                    } else if (!c.getAutoCommit()) {
+                        c.commit();
+                    }
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    rollbackQuietly(c, sqliteTx);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (d.isTransient(e) && attempt < MAX_ATTEMPTS) {
+                    if (attempt % 20 == 0) {
+                        LOG.info("storage {}: transaction retried {} times ({})", url, attempt, e.getMessage());
+                    }
+                    backoff(attempt);
+                    continue;
+                }
+                throw new StorageException("storage '" + url + "': " + rootMessage(e), e);
+            }
+        }
+    }
+
+    private void rollbackQuietly(Connection c, boolean sqliteTx) {
+        try {
+            if (sqliteTx) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                } else {
+                    exec(c, "ROLLBACK");
+                }
+            } else if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the transaction is gone with the connection
+        }
+    }
+
+    private static void backoff(int attempt) {
+        long max = Math.min(200, 2L << Math.min(attempt, 7));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, max + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting to retry a storage transaction", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            bind(ps, args);
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+        return ps;
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else if (a instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (a instanceof Double x) {
+                ps.setDouble(i + 1, x);
+            } else if (a instanceof NullDouble) {
+                ps.setNull(i + 1, Types.DOUBLE);
+            } else if (a instanceof NullLong) {
+                ps.setNull(i + 1, Types.BIGINT);
+            } else {
+                ps.setString(i + 1, (String) a);
+            }
+        }
+    }
+
+    /** Typed SQL NULLs (PostgreSQL wants to know the type of a NULL parameter). */
+    private enum NullDouble { VALUE }
+
+    private enum NullLong { VALUE }
+
+    private static Object longOrNull(Long v) {
+        return v == null ? NullLong.VALUE : v;
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Bumps the study's change counter, which locks its row until commit (all writes of a study take
+     * this lock first, so they never deadlock on each other), and optionally counts a new trial.
+     *
+     * @return the new change counter and the number of trials after the bump
+     * @throws IllegalArgumentException if there is no such study
+     */
+    private long[] lockStudy(Connection c, long studyId, int newTrials, Long startMicros) throws SQLException {
+        String set = "change_seq = change_seq + 1"
+                + (newTrials > 0 ? ", n_trials = n_trials + " + newTrials : "")
+                + (startMicros != null
+                ? ", datetime_start = CASE WHEN datetime_start IS NULL OR datetime_start > ? THEN ? ELSE datetime_start END"
+                : "");
+        Object[] args = startMicros != null ? new Object[] {startMicros, startMicros, studyId} : new Object[] {studyId};
+        if (d == Dialect.MARIADB) {
+            if (update(c, "UPDATE nntune_studies SET " + set + " WHERE study_id = ?", args) == 0) {
+                throw unknownStudy(studyId);
+            }
+            try (PreparedStatement ps = prepare(c, "SELECT change_seq, n_trials FROM nntune_studies WHERE study_id = ?",
+                    studyId); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+        try (PreparedStatement ps = prepare(c, "UPDATE nntune_studies SET " + set + " WHERE study_id = ?"
+                + " RETURNING change_seq, n_trials", args); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw unknownStudy(studyId);
+            }
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    private static IllegalArgumentException unknownStudy(long studyId) {
+        return new IllegalArgumentException("no study with id " + studyId + " in this storage");
+    }
+
+    private static IllegalArgumentException unknownTrial(long trialId) {
+        return new IllegalArgumentException("no trial with id " + trialId + " in this storage");
+    }
+
+    private static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    // ---------------------------------------------------------------- studies
+
+    @Override
+    public long createStudy(String name, List<StudyDirection> directions) {
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a study name must not be blank");
+        }
+        if (name.length() > 512) {
+            throw new IllegalArgumentException("study name of " + name.length() + " characters; at most 512 are allowed");
+        }
+        if (directions.isEmpty()) {
+            throw new IllegalArgumentException("study '" + name + "': at least one direction is needed");
+        }
+        String dirs = String.join(",", directions.stream().map(Enum::name).toList());
+        try {
+            long id = write(c -> {
+                try (PreparedStatement ps = prepareInsert(c, "INSERT INTO nntune_studies (study_name, directions,"
+                        + " user_attrs, system_attrs, n_trials, change_seq) VALUES (?, ?, '{}', '{}', 0, 0)", "study_id")) {
+                    bind(ps, name, dirs);
+                    ps.executeUpdate();
+                    return generatedId(c, ps);
+                } catch (SQLException e) {
+                    if (d.isUniqueViolation(e)) {
+                        throw new StudyAlreadyExistsException(name);
+                    }
+                    throw e;
+                }
+            });
+            studies.put(id, new StudyInfo(name, List.copyOf(directions)));
+            return id;
+        } catch (StorageException e) {
+            if (e.getCause() instanceof SQLException s && d.isUniqueViolation(s)) {
+                throw new StudyAlreadyExistsException(name);
+            }
+            throw e;
+        }
+    }
+
+    private PreparedStatement prepareInsert(Connection c, String sql, String idColumn) throws SQLException {
+        return switch (d) {
+            case SQLITE -> c.prepareStatement(sql);
+            case POSTGRESQL -> c.prepareStatement(sql, new String[] {idColumn});
+            case MARIADB -> c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        };
+    }
+
+    private long generatedId(Connection c, PreparedStatement ps) throws SQLException {
+        if (d == Dialect.SQLITE) {
+            try (PreparedStatement q = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+        try (ResultSet rs = ps.getGeneratedKeys()) {
+            if (!rs.next()) {
+                throw new SQLException("the database returned no generated id");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public OptionalLong findStudyId(String name) {
+        return read(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT study_id FROM nntune_studies WHERE study_name = ?", name);
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        });
+    }
+
+    @Override
+    public void deleteStudy(long studyId) {
+        write(c -> {
+            if (update(c, "DELETE FROM nntune_studies WHERE study_id = ?", studyId) == 0) {
+                throw unknownStudy(studyId);
+            }
+            update(c, "DELETE FROM nntune_trials WHERE study_id = ?", studyId);
+            return null;
+        });
+        studies.remove(studyId);
+        trialKeys.values().removeIf(k -> k.studyId == studyId);
+    }
+
+    private static final String STUDY_COLS = "study_id, study_name, directions, user_attrs, system_attrs, n_trials, datetime_start";
+
+    @Override
+    public StudySummary getStudy(long studyId) {
+        return read(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT " + STUDY_COLS + " FROM nntune_studies WHERE study_id = ?",
+                    studyId); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownStudy(studyId);
+                }
+                return summary(rs);
+            }
+        });
+    }
+
+    @Override
+    public List<StudySummary> getAllStudies() {
+        return read(c -> {
+            List<StudySummary> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + STUDY_COLS + " FROM nntune_studies ORDER BY study_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(summary(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    private StudySummary summary(ResultSet rs) throws SQLException {
+        long id = rs.getLong(1);
+        String name = rs.getString(2);
+        List<StudyDirection> dirs = directions(rs.getString(3));
+        studies.putIfAbsent(id, new StudyInfo(name, dirs));
+        long start = rs.getLong(7);
+        Optional<Instant> started = rs.wasNull() ? Optional.empty() : Optional.of(instant(start));
+        return new StudySummary(id, name, dirs, objectMap(rs.getString(4)), objectMap(rs.getString(5)),
+                rs.getInt(6), started);
+    }
+
+    private static List<StudyDirection> directions(String text) {
+        List<StudyDirection> out = new ArrayList<>();
+        for (String s : text.split(",")) {
+            out.add(StudyDirection.valueOf(s));
+        }
+        return List.copyOf(out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectMap(String json) {
+        return json.equals("{}") ? Map.of() : (Map<String, Object>) Json.decode(json);
+    }
+
+    private StudyInfo info(long studyId) {
+        StudyInfo s = studies.get(studyId);
+        return s != null ? s : read(c -> info(c, studyId));
+    }
+
+    private StudyInfo info(Connection c, long studyId) throws SQLException {
+        StudyInfo s = studies.get(studyId);
+        if (s != null) {
+            return s;
+        }
+        try (PreparedStatement ps = prepare(c, "SELECT study_name, directions FROM nntune_studies WHERE study_id = ?",
+                studyId); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw unknownStudy(studyId);
+            }
+            StudyInfo info = new StudyInfo(rs.getString(1), directions(rs.getString(2)));
+            studies.put(studyId, info);
+            return info;
+        }
+    }
+
+    @Override
+    public List<StudyDirection> getStudyDirections(long studyId) {
+        return info(studyId).directions;
+    }
+
+    @Override
+    public void setStudyUserAttr(long studyId, String key, Object value) {
+        Object v = Json.normalize(value);
+        updateStudyAttrs(studyId, "user_attrs", attrs -> {
+            attrs.put(key, v);
+            return true;
+        });
+    }
+
+    @Override
+    public void setStudySystemAttr(long studyId, String key, Object value) {
+        Object v = Json.normalize(value);
+        updateStudyAttrs(studyId, "system_attrs", attrs -> {
+            attrs.put(key, v);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean compareAndSetStudySystemAttr(long studyId, String key, Optional<Object> expected, Object value) {
+        Object v = Json.normalize(value);
+        Object want = expected.map(Json::normalize).orElse(null);
+        return updateStudyAttrs(studyId, "system_attrs", attrs -> {
+            if (!Objects.equals(attrs.get(key), want)) {
+                return false;
+            }
+            attrs.put(key, v);
+            return true;
+        });
+    }
+
+    private interface AttrChange {
+        boolean apply(Map<String, Object> attrs);
+    }
+
+    private boolean updateStudyAttrs(long studyId, String column, AttrChange change) {
+        return write(c -> {
+            lockStudy(c, studyId, 0, null);
+            String text;
+            try (PreparedStatement ps = prepare(c, "SELECT " + column + " FROM nntune_studies WHERE study_id = ?", studyId);
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                text = rs.getString(1);
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>(objectMap(text));
+            if (!change.apply(attrs)) {
+                return false;
+            }
+            update(c, "UPDATE nntune_studies SET " + column + " = ? WHERE study_id = ?", Json.encode(attrs), studyId);
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- trial creation and state
+
+    @Override
+    public FrozenTrial createTrial(long studyId) {
+        Instant start = now();
+        long micros = micros(start);
+        long[] ids = write(c -> {
+            long[] seq = lockStudy(c, studyId, 1, micros);
+            int number = (int) seq[1] - 1;
+            long trialId = insertTrial(c, studyId, number, TrialState.RUNNING, "[]", null, "", "", "", "", "",
+                    micros, null, null, seq[0]);
+            return new long[] {trialId, number};
+        });
+        trialKeys.put(ids[0], new TrialKey(studyId, (int) ids[1]));
+        return new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(), Map.of(),
+                Map.of(), new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
+    }
+
+    private long insertTrial(Connection c, long studyId, int number, TrialState state, String values, Double minValue,
+                             String params, String dists, String userAttrs, String systemAttrs, String intermediate,
+                             Long start, Long complete, String failureReason, long seq) throws SQLException {
+        try (PreparedStatement ps = prepareInsert(c, "INSERT INTO nntune_trials (study_id, number, state, trial_values,"
+                        + " min_value, params, dists, user_attrs, system_attrs, intermediate, datetime_start,"
+                        + " datetime_complete, failure_reason, changed_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "trial_id")) {
+            bind(ps, studyId, number, state.name(), values, minValue == null ? NullDouble.VALUE : minValue, params,
+                    dists, userAttrs, systemAttrs, intermediate, longOrNull(start), longOrNull(complete),
+                    failureReason, seq);
+            ps.executeUpdate();
+            return generatedId(c, ps);
+        }
+    }
+
+    @Override
+    public FrozenTrial createTrial(long studyId, FrozenTrial template) {
+        StudyInfo s = info(studyId);
+        StorageChecks.checkTemplate(s.name, s.directions.size(), template);
+        TrialState state = template.state();
+        StringBuilder params = new StringBuilder();
+        StringBuilder dists = new StringBuilder();
+        for (Map.Entry<String, Object> e : template.params().entrySet()) {
+            Distribution dist = template.distributions().get(e.getKey());
+            appendEntry(params, e.getKey(), Json.encode(dist.toInternal(e.getValue())));
+            appendEntry(dists, e.getKey(), dist.toJson());
+        }
+        StringBuilder steps = new StringBuilder();
+        template.intermediateValues().forEach((step, v) -> appendEntry(steps, String.valueOf(step), Json.encode(v)));
+        String user = attrLog(template.userAttrs());
+        String system = attrLog(template.systemAttrs());
+        Instant now = now();
+        Long start = state == TrialState.WAITING ? null : micros(now);
+        Long complete = state.isFinished() ? micros(now) : null;
+        Double minValue = minValue(s, state, template.values());
+        String reason = state == TrialState.FAIL ? template.failureReason().orElse(null) : null;
+        FrozenTrial created = write(c -> {
+            long[] seq = lockStudy(c, studyId, 1, start);
+            int number = (int) seq[1] - 1;
+            long id = insertTrial(c, studyId, number, state, Json.encode(template.values()), minValue,
+                    params.toString(), dists.toString(), user, system, steps.toString(), start, complete, reason, seq[0]);
+            return readTrial(c, id);
+        });
+        trialKeys.put(created.trialId(), new TrialKey(studyId, created.number()));
+        return created;
+    }
+
+    private static Double minValue(StudyInfo s, TrialState state, List<Double> values) {
+        return state == TrialState.COMPLETE && s.directions.size() == 1
+                ? s.directions.get(0).toMinimized(values.get(0)) : null;
+    }
+
+    private static String attrLog(Map<String, Object> attrs) {
+        StringBuilder sb = new StringBuilder();
+        attrs.forEach((k, v) -> appendEntry(sb, k, Json.encode(v)));
+        return sb.toString();
+    }
+
+    /** Appends {@code ,"key":json} — the append-only form of the params, dists, attrs and steps columns. */
+    private static void appendEntry(StringBuilder sb, String key, String json) {
+        sb.append(',').append(Json.encode(key)).append(':').append(json);
+    }
+
+    private static String entry(String key, String json) {
+        StringBuilder sb = new StringBuilder();
+        appendEntry(sb, key, json);
+        return sb.toString();
+    }
+
+    private TrialKey key(long trialId) {
+        TrialKey k = trialKeys.get(trialId);
+        if (k != null) {
+            return k;
+        }
+        return read(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT study_id, number FROM nntune_trials WHERE trial_id = ?", trialId);
+                 ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownTrial(trialId);
+                }
+                return putBounded(trialKeys, trialId, new TrialKey(rs.getLong(1), rs.getInt(2)), 100_000);
+            }
+        });
+    }
+
+    @Override
+    public boolean claimWaitingTrial(long trialId) {
+        TrialKey k = key(trialId);
+        long start = micros(now());
+        return write(c -> {
+            long[] seq = lockStudy(c, k.studyId, 0, start);
+            return update(c, "UPDATE nntune_trials SET state = 'RUNNING', datetime_start = ?, changed_seq = ?"
+                    + " WHERE trial_id = ? AND state = 'WAITING'", start, seq[0], trialId) == 1;
+        });
+    }
+
+    /**
+     * Runs a conditional update of a trial under its study's lock; when it matches no row, finds out
+     * why and throws (rolling the transaction back).
+     */
+    private void writeTrial(long trialId, String what, boolean allowWaiting, String set, Object[] setArgs,
+                            String extraCondition, Object[] extraArgs) {
+        TrialKey k = key(trialId);
+        write(c -> {
+            long[] seq = lockStudy(c, k.studyId, 0, null);
+            Object[] args = new Object[setArgs.length + 2 + extraArgs.length];
+            System.arraycopy(setArgs, 0, args, 0, setArgs.length);
+            args[setArgs.length] = seq[0];
+            args[setArgs.length + 1] = trialId;
+            System.arraycopy(extraArgs, 0, args, setArgs.length + 2, extraArgs.length);
+            int n = update(c, "UPDATE nntune_trials SET " + set + ", changed_seq = ? WHERE trial_id = ? AND state "
+                    + (allowWaiting ? "IN ('RUNNING', 'WAITING')" : "= 'RUNNING'") + extraCondition, args);
+            if (n == 0) {
+                throw refusal(c, trialId, what);
+            }
+            return null;
+        });
+    }
+
+    /** The exception for a write that matched no row: unknown trial, or one in the wrong state. */
+    private RuntimeException refusal(Connection c, long trialId, String what) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT t.state, t.number, s.study_name FROM nntune_trials t"
+                + " JOIN nntune_studies s ON s.study_id = t.study_id WHERE t.trial_id = ?", trialId);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return unknownTrial(trialId);
+            }
+            TrialState state = TrialState.valueOf(rs.getString(1));
+            String where = "trial " + rs.getInt(2) + " of study '" + rs.getString(3) + "'";
+            if (state == TrialState.RUNNING) {
+                return new IllegalStateException("cannot " + what + " of " + where + ": it has that already ("
+                        + "parameters are set once)");
+            }
+            return new IllegalStateException("cannot " + what + " of " + where + ": it is " + state
+                    + (state.isFinished() ? " and finished trials never change" : ""));
+        }
+    }
+
+    @Override
+    public void setTrialParam(long trialId, String name, double internalValue, Distribution distribution) {
+        if (!distribution.containsInternal(internalValue)) {
+            throw new IllegalArgumentException("parameter '" + name + "': internal value " + internalValue
+                    + " is not in " + distribution);
+        }
+        distribution.toExternal(internalValue); // checks it as well
+        String keyText = Json.encode(name);
+        writeTrial(trialId, "set parameter '" + name + "'", false,
+                "params = " + d.append("params") + ", dists = " + d.append("dists"),
+                new Object[] {entry(name, Json.encode(internalValue)), entry(name, distribution.toJson())},
+                " AND " + d.position("params") + " = 0", new Object[] {"," + keyText + ":"});
+    }
+
+    @Override
+    public void finishTrial(long trialId, TrialState state, List<Double> values, Optional<String> failureReason) {
+        TrialKey k = key(trialId);
+        StudyInfo s = info(k.studyId);
+        StorageChecks.checkFinish(s.name, k.number, s.directions.size(), state, values, failureReason);
+        Double minValue = minValue(s, state, values);
+        writeTrial(trialId, "set the state to " + state, false,
+                "state = ?, trial_values = ?, min_value = ?, failure_reason = ?, datetime_complete = ?, heartbeat = NULL",
+                new Object[] {state.name(), Json.encode(values), minValue == null ? NullDouble.VALUE : minValue,
+                        failureReason.orElse(null), micros(now())}, "", new Object[0]);
+        trialKeys.remove(trialId);
+    }
+
+    @Override
+    public void setTrialIntermediateValue(long trialId, int step, double value) {
+        writeTrial(trialId, "report step " + step, false, "intermediate = " + d.append("intermediate"),
+                new Object[] {entry(String.valueOf(step), Json.encode(value))}, "", new Object[0]);
+    }
+
+    @Override
+    public void setTrialUserAttr(long trialId, String key, Object value) {
+        writeTrial(trialId, "set user attribute '" + key + "'", true, "user_attrs = " + d.append("user_attrs"),
+                new Object[] {entry(key, Json.encode(value))}, "", new Object[0]);
+    }
+
+    @Override
+    public void setTrialSystemAttr(long trialId, String key, Object value) {
+        writeTrial(trialId, "set system attribute '" + key + "'", true, "system_attrs = " + d.append("system_attrs"),
+                new Object[] {entry(key, Json.encode(value))}, "", new Object[0]);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private FrozenTrial readTrial(Connection c, long trialId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT " + T_COLS + " FROM nntune_trials t WHERE t.trial_id = ?", trialId);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw unknownTrial(trialId);
+            }
+            return trial(rs, 1);
+        }
+    }
+
+    /** Decodes a trial from the columns {@link #T_COLS} starting at {@code col}. */
+    private FrozenTrial trial(ResultSet rs, int col) throws SQLException {
+        long id = rs.getLong(col);
+        int number = rs.getInt(col + 1);
+        TrialState state = TrialState.valueOf(rs.getString(col + 2));
+        List<Double> values = doubles(rs.getString(col + 3));
+        String paramText = rs.getString(col + 4);
+        Map<String, Distribution> dists = distributions(rs.getString(col + 5));
+        Map<String, Object> params;
+        if (paramText.isEmpty()) {
+            params = Map.of();
+        } else {
+            params = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : logMap(paramText).entrySet()) {
+                params.put(e.getKey(), dists.get(e.getKey()).toExternal(((Number) e.getValue()).doubleValue()));
+            }
+        }
+        Map<String, Object> user = logMap(rs.getString(col + 6));
+        Map<String, Object> system = logMap(rs.getString(col + 7));
+        NavigableMap<Integer, Double> steps = new TreeMap<>();
+        for (Map.Entry<String, Object> e : logMap(rs.getString(col + 8)).entrySet()) {
+            steps.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).doubleValue());
+        }
+        long start = rs.getLong(col + 9);
+        Optional<Instant> started = rs.wasNull() ? Optional.empty() : Optional.of(instant(start));
+        long complete = rs.getLong(col + 10);
+        Optional<Instant> completed = rs.wasNull() ? Optional.empty() : Optional.of(instant(complete));
+        Optional<String> reason = Optional.ofNullable(rs.getString(col + 11));
+        return new FrozenTrial(number, id, state, values, params, dists, user, system, steps, started, completed, reason);
+    }
+
+    private static List<Double> doubles(String json) {
+        if (json.equals("[]")) {
+            return List.of();
+        }
+        List<?> list = (List<?>) Json.decode(json);
+        List<Double> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            out.add(((Number) o).doubleValue());
+        }
+        return out;
+    }
+
+    /** Decodes an append-only column ({@code ,"k":v,"k2":v2 …}; a later entry of a key replaces an earlier one). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> logMap(String text) {
+        if (text.isEmpty()) {
+            return Map.of();
+        }
+        return (Map<String, Object>) Json.decode("{" + text.substring(1) + "}");
+    }
+
+    private Map<String, Distribution> distributions(String text) {
+        if (text.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Distribution> cached = distCache.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, Distribution> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : logMap(text).entrySet()) {
+            out.put(e.getKey(), Distribution.fromJson(Json.encode(e.getValue())));
+        }
+        return putBounded(distCache, text, java.util.Collections.unmodifiableMap(out), 4096);
+    }
+
+    /** Puts into a cache that is emptied when it grows past {@code limit} entries; @return the value */
+    private static <K, V> V putBounded(Map<K, V> cache, K key, V value, int limit) {
+        if (cache.size() > limit) {
+            cache.clear();
+        }
+        cache.put(key, value);
+        return value;
+    }
+
+    @Override
+    public FrozenTrial getTrial(long trialId) {
+        return read(c -> readTrial(c, trialId));
+    }
+
+    @Override
+    public List<FrozenTrial> getAllTrials(long studyId, Set<TrialState> states) {
+        return read(c -> {
+            List<FrozenTrial> out = new ArrayList<>();
+            if (states.isEmpty()) {
+                info(c, studyId);
+                return out;
+            }
+            boolean all = states.containsAll(EnumSet.allOf(TrialState.class));
+            String sql = "SELECT s.study_id, " + T_COLS + " FROM nntune_studies s LEFT JOIN nntune_trials t"
+                    + " ON t.study_id = s.study_id" + (all ? "" : " AND t.state IN (" + marks(states.size()) + ")")
+                    + " WHERE s.study_id = ? ORDER BY t.number";
+            List<Object> args = new ArrayList<>();
+            if (!all) {
+                states.forEach(st -> args.add(st.name()));
+            }
+            args.add(studyId);
+            readTrials(c, sql, args.toArray(), studyId, out);
+            return out;
+        });
+    }
+
+    /** Runs a "study LEFT JOIN trials" query; @return the first column of the first row (e.g. the change counter) */
+    private long readTrials(Connection c, String sql, Object[] args, long studyId, List<FrozenTrial> out)
+            throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownStudy(studyId);
+                }
+                long first = rs.getLong(1);
+                do {
+                    rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        out.add(trial(rs, 2));
+                    }
+                } while (rs.next());
+                return first;
+            }
+        }
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    @Override
+    public int countTrials(long studyId, Set<TrialState> states) {
+        if (states.isEmpty()) {
+            info(studyId);
+            return 0;
+        }
+        return read(c -> {
+            List<Object> args = new ArrayList<>();
+            states.forEach(st -> args.add(st.name()));
+            args.add(studyId);
+            try (PreparedStatement ps = prepare(c, "SELECT (SELECT COUNT(*) FROM nntune_trials t WHERE t.study_id = s.study_id"
+                    + " AND t.state IN (" + marks(states.size()) + ")) FROM nntune_studies s WHERE s.study_id = ?",
+                    args.toArray()); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownStudy(studyId);
+                }
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    @Override
+    public TrialChanges getTrialsChangedSince(long studyId, long cursor) {
+        if (cursor < 0) {
+            throw new IllegalArgumentException("cursor " + cursor + " was not given out by this storage (cursors are >= 0)");
+        }
+        return read(c -> {
+            List<FrozenTrial> out = new ArrayList<>();
+            long next = readTrials(c, "SELECT s.change_seq, " + T_COLS + " FROM nntune_studies s LEFT JOIN nntune_trials t"
+                    + " ON t.study_id = s.study_id AND t.changed_seq > ? WHERE s.study_id = ? ORDER BY t.number",
+                    new Object[] {cursor, studyId}, studyId, out);
+            return new TrialChanges(out, Math.max(next, cursor));
+        });
+    }
+
+    @Override
+    public Optional<FrozenTrial> getBestTrial(long studyId) {
+        StudyInfo s = info(studyId);
+        if (s.directions.size() != 1) {
+            throw new IllegalStateException("study '" + s.name + "' has " + s.directions.size()
+                    + " objectives, so there is no single best trial; look at the Pareto front instead");
+        }
+        return read(c -> {
+            List<FrozenTrial> out = new ArrayList<>();
+            readTrials(c, "SELECT s.study_id, " + T_COLS + " FROM nntune_studies s LEFT JOIN nntune_trials t"
+                    + " ON t.trial_id = (SELECT b.trial_id FROM nntune_trials b WHERE b.study_id = ? AND b.state = 'COMPLETE'"
+                    + " ORDER BY b.min_value, b.number LIMIT 1) WHERE s.study_id = ?",
+                    new Object[] {studyId, studyId}, studyId, out);
+            return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
+        });
+    }
+
+    // ---------------------------------------------------------------- heartbeats
+
+    @Override
+    public void recordHeartbeat(long trialId) {
+        read(c -> {
+            if (update(c, "UPDATE nntune_trials SET heartbeat = " + d.nowMicros()
+                    + " WHERE trial_id = ? AND state = 'RUNNING'", trialId) == 0) {
+                throw refusal(c, trialId, "record a heartbeat");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Long> failStaleTrials(long studyId, Duration grace) {
+        long graceMicros = grace.toNanos() / 1000;
+        List<long[]> candidates = read(c -> {
+            List<long[]> out = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT trial_id, heartbeat FROM nntune_trials WHERE study_id = ?"
+                    + " AND state = 'RUNNING' AND heartbeat IS NOT NULL AND heartbeat < " + d.nowMicros() + " - ?",
+                    studyId, graceMicros); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+            if (out.isEmpty()) {
+                info(c, studyId); // an unknown study is an error, not "nothing stale"
+            }
+            return out;
+        });
+        List<Long> failed = new ArrayList<>();
+        for (long[] cand : candidates) {
+            long trialId = cand[0];
+            boolean won = write(c -> {
+                long[] seq = lockStudy(c, studyId, 0, null);
+                String reason = "stale: no heartbeat since " + instant(cand[1]) + " (database clock; grace " + grace
+                        + "); the worker is presumed dead";
+                int n = update(c, "UPDATE nntune_trials SET state = 'FAIL', failure_reason = ?, datetime_complete = ?,"
+                        + " changed_seq = ? WHERE trial_id = ? AND state = 'RUNNING' AND heartbeat < " + d.nowMicros() + " - ?",
+                        reason, micros(now()), seq[0], trialId, graceMicros);
+                if (n == 1) {
+                    retryIfWanted(c, studyId, trialId);
+                }
+                return n == 1;
+            });
+            if (won) {
+                failed.add(trialId);
+                trialKeys.remove(trialId);
+            }
+        }
+        return failed;
+    }
+
+    /** Within the transaction that failed a stale trial: queues it again if the study's retry policy says so. */
+    private void retryIfWanted(Connection c, long studyId, long failedTrialId) throws SQLException {
+        String attrs;
+        try (PreparedStatement ps = prepare(c, "SELECT system_attrs FROM nntune_studies WHERE study_id = ?", studyId);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            attrs = rs.getString(1);
+        }
+        Optional<RetryPolicy> policy = RetryPolicy.fromAttrs(objectMap(attrs));
+        if (policy.isEmpty()) {
+            return;
+        }
+        FrozenTrial failed = readTrial(c, failedTrialId);
+        Optional<Map<String, Object>> retryAttrs = policy.get().retryAttrs(failed);
+        if (retryAttrs.isEmpty()) {
+            return;
+        }
+        long[] seq = lockStudy(c, studyId, 1, null);
+        insertTrial(c, studyId, (int) seq[1] - 1, TrialState.WAITING, "[]", null, "", "", "",
+                attrLog(retryAttrs.get()), "", null, null, null, seq[0]);
+    }
+}

@@ -1,0 +1,176 @@
+package org.nntune.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * nntune's tables and their versions. The schema is created on first use and brought up to
+ * {@link #CURRENT_VERSION} by running the migrations the database has not seen yet, one after the
+ * other, under a database-wide lock so that workers starting together migrate once. The version
+ * lives in the one-row table {@code nntune_schema_version}. A database written by a newer nntune
+ * (a higher version) is refused with a clear message, never silently downgraded.
+ *
+ * <p>All tables carry the prefix {@code nntune_}, so a database may also hold Optuna's tables.
+ */
+final class Schema {
+    private Schema() {}
+
+    /** The version this code reads and writes. */
+    static final int CURRENT_VERSION = 1;
+
+    /** The migration to version {@code index + 1}, as a list of statements. */
+    static List<List<String>> migrations(Dialect d) {
+        String text = d.text();
+        String suffix = d.tableSuffix();
+        List<String> v1 = List.of(
+                "CREATE TABLE IF NOT EXISTS nntune_studies ("
+                        + " study_id " + d.idColumn() + ","
+                        + " study_name VARCHAR(512) NOT NULL UNIQUE,"
+                        + " directions VARCHAR(1024) NOT NULL,"
+                        + " user_attrs " + text + " NOT NULL,"
+                        + " system_attrs " + text + " NOT NULL,"
+                        // trials created so far (the next trial number)
+                        + " n_trials INTEGER NOT NULL,"
+                        // bumped by every write to the study or one of its trials; the cursor of incremental reads
+                        + " change_seq BIGINT NOT NULL,"
+                        + " datetime_start BIGINT)" + suffix,
+                "CREATE TABLE IF NOT EXISTS nntune_trials ("
+                        + " trial_id " + d.idColumn() + ","
+                        + " study_id BIGINT NOT NULL,"
+                        + " number INTEGER NOT NULL,"
+                        + " state VARCHAR(8) NOT NULL,"
+                        + " trial_values " + text + " NOT NULL,"
+                        // the single objective's value turned to "smaller is better" for COMPLETE trials
+                        + " min_value " + d.real() + ","
+                        // ,"name":internal … (appended in suggestion order)
+                        + " params " + text + " NOT NULL,"
+                        // ,"name":{distribution JSON} …
+                        + " dists " + text + " NOT NULL,"
+                        // ,"key":value … (appended; the last entry of a key wins)
+                        + " user_attrs " + text + " NOT NULL,"
+                        + " system_attrs " + text + " NOT NULL,"
+                        // ,"step":value … (appended; the last entry of a step wins)
+                        + " intermediate " + text + " NOT NULL,"
+                        + " datetime_start BIGINT,"
+                        + " datetime_complete BIGINT,"
+                        + " failure_reason " + text + ","
+                        // the database clock at the last heartbeat, microseconds since the epoch
+                        + " heartbeat BIGINT,"
+                        + " changed_seq BIGINT NOT NULL,"
+                        + " UNIQUE (study_id, number))" + suffix,
+                "CREATE INDEX " + (d == Dialect.MARIADB ? "" : "IF NOT EXISTS ")
+                        + "nntune_trials_changes ON nntune_trials (study_id, changed_seq)",
+                "CREATE INDEX " + (d == Dialect.MARIADB ? "" : "IF NOT EXISTS ")
+                        + "nntune_trials_best ON nntune_trials (study_id, state, min_value, number)");
+        return List.of(v1);
+    }
+
+    /**
+     * Creates or migrates the schema.
+     *
+     * @throws IllegalStateException if the database has a newer schema than this nntune knows
+     */
+    static void migrate(Connection c, Dialect d, String display) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        lock(c, d);
+        try {
+            exec(c, "CREATE TABLE IF NOT EXISTS nntune_schema_version (version INTEGER NOT NULL)" + d.tableSuffix());
+            int version = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM nntune_schema_version");
+                 ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    version = rs.getInt(1);
+                }
+            }
+            if (version > CURRENT_VERSION) {
+                throw new IllegalStateException("the storage '" + display + "' has nntune schema version " + version
+                        + ", but this nntune knows versions up to " + CURRENT_VERSION
+                        + "; it was written by a newer nntune: upgrade nntune to use it");
+            }
+            List<List<String>> all = migrations(d);
+            for (int v = version + 1; v <= CURRENT_VERSION; v++) {
+                for (String sql : all.get(v - 1)) {
+                    try {
+                        exec(c, sql);
+                    } catch (SQLException e) {
+                        // MySQL has no CREATE INDEX IF NOT EXISTS: an index left by an interrupted migration is fine
+                        if (d != Dialect.MARIADB || e.getErrorCode() != 1061) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            if (version < CURRENT_VERSION) {
+                exec(c, "DELETE FROM nntune_schema_version");
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO nntune_schema_version (version) VALUES (?)")) {
+                    ps.setInt(1, CURRENT_VERSION);
+                    ps.executeUpdate();
+                }
+            }
+            unlock(c, d, true, autoCommit);
+        } catch (SQLException | RuntimeException e) {
+            unlock(c, d, false, autoCommit);
+            throw e;
+        }
+    }
+
+    private static void lock(Connection c, Dialect d) throws SQLException {
+        switch (d) {
+            case SQLITE -> exec(c, "BEGIN IMMEDIATE");
+            case POSTGRESQL -> {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    ps.setLong(1, 0x6e6e74756e65L); // "nntune"
+                    ps.executeQuery().close();
+                }
+            }
+            case MARIADB -> {
+                // DDL commits implicitly in MySQL, so a named lock serialises the migrating workers
+                try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK('nntune_schema', 120)");
+                     ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) != 1) {
+                        throw new SQLException("could not take the lock nntune_schema within 120 s");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void unlock(Connection c, Dialect d, boolean ok, boolean autoCommit) throws SQLException {
+        switch (d) {
+            case SQLITE -> exec(c, ok ? "COMMIT" : "ROLLBACK");
+            case POSTGRESQL -> {
+                if (ok) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+                c.setAutoCommit(autoCommit);
+            }
+            case MARIADB -> {
+                if (!c.getAutoCommit()) {
+                    if (ok) {
+                        c.commit();
+                    } else {
+                        c.rollback();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK('nntune_schema')")) {
+                    ps.executeQuery().close();
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            }
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+}

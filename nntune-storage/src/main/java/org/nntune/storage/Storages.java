@@ -1,0 +1,30 @@
+package org.nntune.storage;
+
+import org.nntune.tune.storage.InMemoryStorage;
+import org.nntune.tune.storage.Storage;
+
+import java.util.Locale;
+
+/** Opens a {@link Storage} from the URL a user wrote (command line, study file, Java). */
+public final class Storages {
+    private Storages() {}
+
+    /**
+     * Opens a storage.
+     *
+     * @param url {@code memory} (or {@code in-memory}) for a storage in this JVM's memory, else a
+     *     database URL in one of the forms {@link StorageUrl} lists, e.g. {@code sqlite:study.db} or
+     *     {@code postgresql://user@host:5432/db}
+     * @return the storage; close it when done
+     * @throws IllegalArgumentException naming the URL and the allowed forms if it is not valid
+     * @throws IllegalStateException if the database was written by a newer nntune
+     * @throws StorageException if the database cannot be reached
+     */
+    public static Storage open(String url) {
+        String u = url.strip().toLowerCase(Locale.ROOT);
+        if (u.equals("memory") || u.equals("in-memory") || u.equals("inmemory")) {
+            return new InMemoryStorage();
+        }
+        return new JdbcStorage(url);
+    }
+}

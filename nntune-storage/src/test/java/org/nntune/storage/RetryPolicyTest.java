@@ -1,0 +1,105 @@
+package org.nntune.storage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RetryPolicyTest {
+    @TempDir
+    Path dir;
+
+    private static final Duration STALE_NOW = Duration.ofSeconds(-60);
+
+    private static long runningWithBeat(JdbcStorage s, long study, double x) {
+        long t = s.createTrial(study).trialId();
+        s.setTrialParam(t, "x", x, FloatDistribution.uniform(0, 1));
+        s.setTrialParam(t, "c", 1, CategoricalDistribution.of("a", "b"));
+        s.recordHeartbeat(t);
+        return t;
+    }
+
+    @Test
+    void staleTrialsAreRetriedWithTheSameParamsUpToTheLimit() {
+        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("r.db"))) {
+            long study = s.createStudy("r", List.of(StudyDirection.MINIMIZE));
+            new RetryPolicy(2).storeIn(s, study);
+            assertThat(RetryPolicy.of(s, study)).hasValue(new RetryPolicy(2));
+            long first = runningWithBeat(s, study, 0.25);
+            assertThat(s.failStaleTrials(study, STALE_NOW)).containsExactly(first);
+            List<FrozenTrial> waiting = s.getAllTrials(study, EnumSet.of(TrialState.WAITING));
+            assertThat(waiting).singleElement().satisfies(w -> {
+                assertThat(w.systemAttrs()).containsEntry(RetryPolicy.FIXED_PARAMS, Map.of("x", 0.25, "c", "b"))
+                        .containsEntry(RetryPolicy.FAILED_TRIAL, 0L).containsEntry(RetryPolicy.RETRY_HISTORY, List.of(0L));
+                assertThat(w.params()).isEmpty();
+            });
+            // the retry dies too: retried again, with the whole history
+            FrozenTrial retry = waiting.get(0);
+            assertThat(s.claimWaitingTrial(retry.trialId())).isTrue();
+            s.setTrialSystemAttr(retry.trialId(), "note", "claimed");
+            s.setTrialParam(retry.trialId(), "x", 0.25, FloatDistribution.uniform(0, 1));
+            s.recordHeartbeat(retry.trialId());
+            assertThat(s.failStaleTrials(study, STALE_NOW)).containsExactly(retry.trialId());
+            FrozenTrial second = s.getAllTrials(study, EnumSet.of(TrialState.WAITING)).get(0);
+            assertThat(second.systemAttrs()).containsEntry(RetryPolicy.FAILED_TRIAL, 0L)
+                    .containsEntry(RetryPolicy.RETRY_HISTORY, List.of(0L, (long) retry.number()))
+                    .containsEntry(RetryPolicy.FIXED_PARAMS, Map.of("x", 0.25, "c", "b"));
+            // the third death exceeds max_retries = 2
+            assertThat(s.claimWaitingTrial(second.trialId())).isTrue();
+            s.recordHeartbeat(second.trialId());
+            assertThat(s.failStaleTrials(study, STALE_NOW)).containsExactly(second.trialId());
+            assertThat(s.countTrials(study, EnumSet.of(TrialState.WAITING))).isZero();
+            assertThat(s.countTrials(study, EnumSet.of(TrialState.FAIL))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void withoutAPolicyNothingIsRetried() {
+        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("n.db"))) {
+            long study = s.createStudy("n", List.of(StudyDirection.MINIMIZE));
+            long t = runningWithBeat(s, study, 0.5);
+            assertThat(s.failStaleTrials(study, STALE_NOW)).containsExactly(t);
+            assertThat(s.countTrials(study, EnumSet.of(TrialState.WAITING))).isZero();
+        }
+    }
+
+    @Test
+    void badPoliciesAreRejected() {
+        assertThatThrownBy(() -> new RetryPolicy(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> RetryPolicy.fromAttrs(Map.of(RetryPolicy.ATTR, "yes")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_retries");
+    }
+
+    @Test
+    void heartbeatMonitorBeatsTrackedTrialsOnly() {
+        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("h.db"));
+             HeartbeatMonitor m = new HeartbeatMonitor(s, Duration.ofHours(1))) {
+            assertThat(m.grace()).isEqualTo(Duration.ofHours(2));
+            long study = s.createStudy("h", List.of(StudyDirection.MINIMIZE));
+            long tracked = s.createTrial(study).trialId();
+            long silent = s.createTrial(study).trialId();
+            m.track(tracked); // beats at once
+            assertThat(m.failStale(study)).isEmpty(); // within the grace
+            // a trial is failed only if it ever beat: the tracked one did, the silent one did not
+            assertThat(s.failStaleTrials(study, STALE_NOW)).containsExactly(tracked);
+            assertThat(s.getTrial(silent).state()).isEqualTo(TrialState.RUNNING);
+            m.track(tracked); // a beat on a finished trial stops its tracking without an exception
+        }
+        assertThatThrownBy(() -> new HeartbeatMonitor(null, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HeartbeatMonitor(null, Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the interval");
+    }
+}

@@ -1,0 +1,117 @@
+package org.nntune.tune.pruner;
+
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Prunes a trial whose best intermediate value so far is worse than the given percentile of the
+ * COMPLETE trials' values at the same step (Optuna's {@code PercentilePruner}).
+ *
+ * <p>It never prunes: before {@code nStartupTrials} trials are COMPLETE; at steps below
+ * {@code nWarmupSteps}; except at the first report in each window of {@code intervalSteps} steps
+ * after the warm-up; or when fewer than {@code nMinTrials} COMPLETE trials reported the step. A
+ * trial whose intermediate values are all NaN is pruned.
+ */
+public class PercentilePruner implements Pruner {
+    private final double percentile;
+    private final int nStartupTrials;
+    private final int nWarmupSteps;
+    private final int intervalSteps;
+    private final int nMinTrials;
+
+    /**
+     * @param percentile in [0, 100]: 25 keeps the best quarter, 50 is the median
+     * @param nStartupTrials COMPLETE trials needed before anything is pruned (Optuna: 5)
+     * @param nWarmupSteps steps of each trial that are never pruned (Optuna: 0)
+     * @param intervalSteps steps between pruning checks (Optuna: 1)
+     * @param nMinTrials trials that must have reported a step before it can prune (Optuna: 1)
+     */
+    public PercentilePruner(double percentile, int nStartupTrials, int nWarmupSteps, int intervalSteps, int nMinTrials) {
+        if (!(percentile >= 0 && percentile <= 100)) {
+            throw new IllegalArgumentException("percentile must be in [0, 100], got " + percentile);
+        }
+        if (nStartupTrials < 0 || nWarmupSteps < 0) {
+            throw new IllegalArgumentException("nStartupTrials and nWarmupSteps must be >= 0, got "
+                    + nStartupTrials + " and " + nWarmupSteps);
+        }
+        if (intervalSteps < 1 || nMinTrials < 1) {
+            throw new IllegalArgumentException("intervalSteps and nMinTrials must be >= 1, got "
+                    + intervalSteps + " and " + nMinTrials);
+        }
+        this.percentile = percentile;
+        this.nStartupTrials = nStartupTrials;
+        this.nWarmupSteps = nWarmupSteps;
+        this.intervalSteps = intervalSteps;
+        this.nMinTrials = nMinTrials;
+    }
+
+    /** With Optuna's defaults: 5 start-up trials, no warm-up, interval 1, 1 trial minimum. */
+    public PercentilePruner(double percentile) {
+        this(percentile, 5, 0, 1, 1);
+    }
+
+    @Override
+    public boolean prune(Study study, FrozenTrial trial) {
+        if (trial.lastStep().isEmpty()) {
+            return false;
+        }
+        int step = trial.lastStep().getAsInt();
+        if (step < nWarmupSteps || !firstInInterval(step, trial)) {
+            return false;
+        }
+        List<FrozenTrial> complete = study.trials(EnumSet.of(TrialState.COMPLETE));
+        if (complete.isEmpty() || complete.size() < nStartupTrials) {
+            return false;
+        }
+        StudyDirection direction = study.direction();
+        double best = bestIntermediate(trial, direction);
+        if (Double.isNaN(best)) {
+            return true;
+        }
+        double[] atStep = complete.stream().map(t -> t.intermediateValues().get(step))
+                .filter(v -> v != null && !Double.isNaN(v)).mapToDouble(Double::doubleValue).toArray();
+        if (atStep.length < nMinTrials || atStep.length == 0) {
+            return false;
+        }
+        double q = percentileOf(atStep, direction == StudyDirection.MAXIMIZE ? 100 - percentile : percentile);
+        return direction == StudyDirection.MAXIMIZE ? best < q : best > q;
+    }
+
+    private boolean firstInInterval(int step, FrozenTrial trial) {
+        int nearestLowerPruningStep = Math.floorDiv(step - nWarmupSteps, intervalSteps) * intervalSteps + nWarmupSteps;
+        int secondLast = -1;
+        for (int s : trial.intermediateValues().keySet()) {
+            if (s > secondLast && s != step) {
+                secondLast = s;
+            }
+        }
+        return secondLast < nearestLowerPruningStep;
+    }
+
+    /** The best intermediate value of a trial, ignoring NaN; NaN if there is none. */
+    static double bestIntermediate(FrozenTrial trial, StudyDirection direction) {
+        double best = Double.NaN;
+        for (double v : trial.intermediateValues().values()) {
+            if (!Double.isNaN(v) && (Double.isNaN(best) || direction.isBetter(v, best))) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    /** The q-th percentile with linear interpolation between order statistics (numpy's default). */
+    static double percentileOf(double[] values, double q) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        double pos = q / 100.0 * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+}

@@ -1,0 +1,11 @@
+package org.nntune.tune.study;
+
+/**
+ * Called by {@code optimize} after each trial finished and was stored, on the worker thread that
+ * ran it (so possibly concurrently when {@code nJobs > 1}). May call {@link Study#stop()}.
+ */
+@FunctionalInterface
+public interface StudyCallback {
+    /** @param trial the finished trial as stored */
+    void afterTrial(Study study, FrozenTrial trial);
+}

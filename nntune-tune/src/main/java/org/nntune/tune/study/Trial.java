@@ -1,0 +1,232 @@
+package org.nntune.tune.study;
+
+import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.space.IntDistribution;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * The objective's live handle on one RUNNING trial: it suggests parameter values
+ * (define-by-run: the search space is whatever the objective asks for, so conditional spaces are
+ * plain {@code if}s), takes intermediate values and answers whether to prune. Each call is written
+ * to the storage at once.
+ *
+ * <p>Asking the same name twice in one trial with the same distribution returns the same value;
+ * with a different distribution it is an {@link IllegalArgumentException}. Categorical suggestions
+ * return the choice itself, never an index. A trial handle belongs to the thread running its
+ * objective; it is not meant to be shared between threads.
+ */
+public final class Trial {
+    private static final System.Logger LOG = System.getLogger("org.nntune.tune");
+
+    private final Study study;
+    private final long trialId;
+    private final int number;
+    private final Optional<Instant> start;
+    private final Map<String, Distribution> relativeSpace;
+    private final Map<String, Double> relativeValues;
+    private final Map<String, Object> fixedParams;
+    private final Map<String, Object> params = new LinkedHashMap<>();
+    private final Map<String, Distribution> distributions = new LinkedHashMap<>();
+    private final Map<String, Object> userAttrs = new LinkedHashMap<>();
+    private final Map<String, Object> systemAttrs;
+    private final NavigableMap<Integer, Double> intermediate = new TreeMap<>();
+
+    Trial(Study study, FrozenTrial started, Map<String, Distribution> relativeSpace, Map<String, Double> relativeValues,
+          Map<String, Object> fixedParams) {
+        this.study = study;
+        this.trialId = started.trialId();
+        this.number = started.number();
+        this.start = started.datetimeStart();
+        this.relativeSpace = relativeSpace;
+        this.relativeValues = relativeValues;
+        this.fixedParams = fixedParams;
+        this.params.putAll(started.params());
+        this.distributions.putAll(started.distributions());
+        this.userAttrs.putAll(started.userAttrs());
+        this.systemAttrs = new LinkedHashMap<>(started.systemAttrs());
+        this.intermediate.putAll(started.intermediateValues());
+    }
+
+    /** @return the trial's number in its study */
+    public int number() {
+        return number;
+    }
+
+    /** @return the storage's id of the trial */
+    public long trialId() {
+        return trialId;
+    }
+
+    /** @return the study the trial belongs to */
+    public Study study() {
+        return study;
+    }
+
+    /** A real in {@code [low, high]}, uniform. */
+    public double suggestFloat(String name, double low, double high) {
+        return (Double) suggest(name, FloatDistribution.uniform(low, high));
+    }
+
+    /** A real in {@code [low, high]}, log-uniform with {@link Log#YES}. */
+    public double suggestFloat(String name, double low, double high, Log log) {
+        return (Double) suggest(name, new FloatDistribution(low, high, log == Log.YES, OptionalDouble.empty()));
+    }
+
+    /** A real on the grid {@code low, low + step, …, <= high}. */
+    public double suggestFloat(String name, double low, double high, double step) {
+        return (Double) suggest(name, FloatDistribution.stepped(low, high, step));
+    }
+
+    /** An integer in {@code [low, high]}, uniform. */
+    public int suggestInt(String name, int low, int high) {
+        return ((Long) suggest(name, IntDistribution.uniform(low, high))).intValue();
+    }
+
+    /** An integer in {@code [low, high]}, log-uniform with {@link Log#YES}. */
+    public int suggestInt(String name, int low, int high, Log log) {
+        return ((Long) suggest(name, new IntDistribution(low, high, log == Log.YES, 1))).intValue();
+    }
+
+    /** An integer on the grid {@code low, low + step, …, <= high}. */
+    public int suggestInt(String name, int low, int high, int step) {
+        return ((Long) suggest(name, new IntDistribution(low, high, false, step))).intValue();
+    }
+
+    /**
+     * One of the choices (strings, numbers or booleans), returned as the element of {@code choices}
+     * itself, never its index.
+     */
+    public <T> T suggestCategorical(String name, List<T> choices) {
+        CategoricalDistribution d = new CategoricalDistribution(List.copyOf(choices));
+        Object external = suggest(name, d);
+        return choices.get(d.indexOf(external));
+    }
+
+    /**
+     * A value of any distribution.
+     *
+     * @return the external value (Double, Long, or the normalised categorical choice)
+     * @throws IllegalArgumentException if the name was asked with another distribution in this
+     *     trial, or with another kind of distribution in this study
+     */
+    public Object suggest(String name, Distribution distribution) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("trial " + number + ": a parameter name must not be empty");
+        }
+        Distribution previous = distributions.get(name);
+        if (previous != null) {
+            if (!previous.equals(distribution)) {
+                throw new IllegalArgumentException("trial " + number + ": parameter '" + name + "' was suggested as "
+                        + previous + " and now as " + distribution + "; one name keeps one distribution within a trial");
+            }
+            return params.get(name);
+        }
+        study.checkCompatible(name, distribution);
+        double internal;
+        Object fixed = fixedParams.get(name);
+        if (fixed != null) {
+            if (!distribution.contains(fixed)) {
+                throw new IllegalArgumentException("trial " + number + ": the enqueued value " + fixed + " of '" + name
+                        + "' is not in " + distribution);
+            }
+            internal = distribution.toInternal(fixed);
+        } else if (relativeValues.containsKey(name) && distribution.equals(relativeSpace.get(name))) {
+            internal = relativeValues.get(name);
+        } else if (distribution.isSingle()) {
+            internal = distribution.toInternal(distribution.toExternal(lowestInternal(distribution)));
+        } else {
+            internal = study.sampler().sampleIndependent(study, snapshot(), name, distribution);
+        }
+        Object external = distribution.toExternal(internal);
+        study.storage().setTrialParam(trialId, name, internal, distribution);
+        params.put(name, external);
+        distributions.put(name, distribution);
+        return external;
+    }
+
+    private static double lowestInternal(Distribution d) {
+        if (d instanceof FloatDistribution f) {
+            return f.low();
+        }
+        if (d instanceof IntDistribution i) {
+            return i.low();
+        }
+        return 0; // the only choice of a categorical
+    }
+
+    /**
+     * Reports the objective's intermediate value at a step (an epoch, an iteration), for pruners
+     * and plots. Step first, then value: {@code trial.report(epoch, valLoss)}. A step reported twice
+     * keeps its first value (as Optuna does) and logs a warning.
+     *
+     * @throws IllegalArgumentException if {@code step < 0}
+     * @throws IllegalStateException if the study has several objectives
+     */
+    public void report(int step, double value) {
+        if (step < 0) {
+            throw new IllegalArgumentException("trial " + number + ": step must be >= 0, got " + step);
+        }
+        if (study.directions().size() != 1) {
+            throw new IllegalStateException("trial " + number + ": report() is for single-objective studies; this one has "
+                    + study.directions().size() + " objectives");
+        }
+        if (intermediate.containsKey(step)) {
+            LOG.log(System.Logger.Level.WARNING, "trial {0}: step {1} was reported already; value {2} ignored",
+                    number, step, value);
+            return;
+        }
+        study.storage().setTrialIntermediateValue(trialId, step, value);
+        intermediate.put(step, value);
+    }
+
+    /** @return whether the study's pruner says this trial should stop now (throw {@link TrialPrunedException}) */
+    public boolean shouldPrune() {
+        if (study.directions().size() != 1) {
+            throw new IllegalStateException("trial " + number + ": pruning is for single-objective studies");
+        }
+        return study.pruner().prune(study, snapshot());
+    }
+
+    /** Sets (or replaces) a user attribute: a string, number, boolean, or list/map of these. */
+    public void setUserAttr(String key, Object value) {
+        study.storage().setTrialUserAttr(trialId, key, value);
+        userAttrs.put(key, org.nntune.tune.space.Json.normalize(value));
+    }
+
+    /** @return the user attributes set so far */
+    public Map<String, Object> userAttrs() {
+        return Collections.unmodifiableMap(userAttrs);
+    }
+
+    /** @return parameter name → external value, in the order suggested */
+    public Map<String, Object> params() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** @return parameter name → distribution */
+    public Map<String, Distribution> distributions() {
+        return Collections.unmodifiableMap(distributions);
+    }
+
+    /** @return the intermediate values reported so far, by step */
+    public NavigableMap<Integer, Double> intermediateValues() {
+        return Collections.unmodifiableNavigableMap(intermediate);
+    }
+
+    /** The trial as it is now, as the sampler and pruner see it. */
+    FrozenTrial snapshot() {
+        return new FrozenTrial(number, trialId, TrialState.RUNNING, List.of(), params, distributions, userAttrs,
+                systemAttrs, intermediate, start, Optional.empty(), Optional.empty());
+    }
+}
