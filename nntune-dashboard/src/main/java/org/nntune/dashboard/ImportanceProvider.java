@@ -1,0 +1,22 @@
+package org.nntune.dashboard;
+
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+
+import java.util.List;
+
+/**
+ * Computes parameter importances for a report. The default is {@link SpearmanImportance}; a
+ * better method (fANOVA) plugs in here.
+ */
+public interface ImportanceProvider {
+
+    /**
+     * @param completeTrials COMPLETE trials, each with one finite value per objective
+     * @param objective the index of the objective to explain
+     * @param direction that objective's direction
+     * @return the importances of every parameter that appears in the trials (empty when there are
+     *     too few trials to say anything)
+     */
+    ParamImportances compute(List<FrozenTrial> completeTrials, int objective, StudyDirection direction);
+}
