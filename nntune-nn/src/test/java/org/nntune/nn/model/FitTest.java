@@ -1,0 +1,292 @@
+package org.nntune.nn.model;
+
+import org.junit.jupiter.api.Test;
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.layer.Activation;
+import org.nntune.nn.loss.Loss;
+import org.nntune.nn.optim.LearningRateSchedule;
+import org.nntune.nn.optim.Optimizer;
+import org.nntune.nn.tensor.Rng;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FitTest {
+    private static final TestData.Split IRIS = TestData.standardized(TestData.canonical(TestData.iris()));
+
+    private static Sequential irisModel(long seed) {
+        return Sequential.builder().input(4).dense(16, Activation.RELU).dropout(0.1f).dense(3).seed(seed).build();
+    }
+
+    private static int[] bits(Sequential m) {
+        List<Integer> out = new ArrayList<>();
+        for (float[] v : m.weights().values()) {
+            for (float f : v) {
+                out.add(Float.floatToRawIntBits(f));
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
+    void sameSeedsGiveBitwiseIdenticalWeights() {
+        FitOptions o = FitOptions.builder().epochs(5).batchSize(16).seed(7).validationFraction(0.2).build();
+        Sequential a = irisModel(3);
+        Sequential b = irisModel(3);
+        a.fit(IRIS.train(), o);
+        b.fit(IRIS.train(), o);
+        assertThat(bits(a)).isEqualTo(bits(b));
+        Sequential c = irisModel(3);
+        c.fit(IRIS.train(), FitOptions.builder().epochs(5).batchSize(16).seed(8).validationFraction(0.2).build());
+        assertThat(bits(c)).isNotEqualTo(bits(a));
+        assertThat(bits(irisModel(4))).isNotEqualTo(bits(irisModel(3)));
+    }
+
+    @Test
+    void historyAndListenersSeeEveryBatchAndEpoch() {
+        List<String> events = new ArrayList<>();
+        TrainingListener l = new TrainingListener() {
+            @Override
+            public void onTrainStart(TrainingControl c) {
+                events.add("start");
+            }
+
+            @Override
+            public void onBatchEnd(TrainingControl c, int epoch, int batch, double loss) {
+                events.add("b" + epoch + "." + batch);
+                assertThat(loss).isFinite().isPositive();
+            }
+
+            @Override
+            public void onEpochEnd(TrainingControl c, EpochResult r) {
+                events.add("e" + r.epoch());
+                assertThat(r.validation()).containsKeys("val_loss", "val_accuracy", "val_balanced_accuracy", "val_f1_macro");
+            }
+
+            @Override
+            public void onTrainEnd(TrainingControl c, History h) {
+                events.add("end");
+            }
+        };
+        // 120 training rows, 24 held out: 96 rows in batches of 40 → 40, 40, 16
+        History h = irisModel(1).fit(IRIS.train(), FitOptions.builder().epochs(2).batchSize(40).validationFraction(0.2)
+                .listener(l).build());
+        assertThat(events).containsExactly("start", "b1.1", "b1.2", "b1.3", "e1", "b2.1", "b2.2", "b2.3", "e2", "end");
+        assertThat(h.epochCount()).isEqualTo(2);
+        assertThat(h.stopReason()).isEqualTo("completed 2 epochs");
+    }
+
+    @Test
+    void aListenerMayStopTraining() {
+        TrainingListener stopper = new TrainingListener() {
+            @Override
+            public void onBatchEnd(TrainingControl c, int epoch, int batch, double loss) {
+                if (epoch == 2 && batch == 1) {
+                    c.stop("pruned by the test");
+                }
+            }
+        };
+        History h = irisModel(1).fit(IRIS.train(), FitOptions.builder().epochs(50).listener(stopper).build());
+        assertThat(h.epochCount()).isEqualTo(2);
+        assertThat(h.stopReason()).isEqualTo("pruned by the test");
+    }
+
+    @Test
+    void earlyStoppingStopsAndRestoresTheBestWeights() {
+        EarlyStopping es = new EarlyStopping("val_loss", 3, 0, true);
+        Sequential m = irisModel(1);
+        // a rate far too high for this problem: the validation loss soon stops improving
+        History h = m.fit(IRIS.train(), FitOptions.builder().epochs(200).batchSize(8).validation(IRIS.test())
+                .optimizer(Optimizer.sgd(0.5f, 0.9f, false)).listener(es).build());
+        assertThat(h.epochCount()).isLessThan(200);
+        assertThat(h.stopReason()).startsWith("early stopping: val_loss did not improve for 3 epochs");
+        assertThat(h.epochCount()).isEqualTo(es.bestEpoch() + 3);
+        double bestSeen = h.epochs().stream().mapToDouble(EpochResult::validationLoss).min().orElseThrow();
+        assertThat(es.best()).isEqualTo(bestSeen);
+        assertThat(m.evaluate(IRIS.test()).loss()).isCloseTo(bestSeen, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
+    void earlyStoppingOnAMissingMetricSaysWhatIsAvailable() {
+        assertThatThrownBy(() -> irisModel(1).fit(IRIS.train(), FitOptions.builder().epochs(2)
+                .listener(EarlyStopping.onValidationLoss(2)).build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("monitors 'val_loss'").hasMessageContaining("no validation set");
+    }
+
+    @Test
+    void sklearnStoppingRuleStopsWhenTheTrainingLossStalls() {
+        // SGD with a tiny rate: the loss falls by less than 1e-4 per epoch from the start
+        History h = irisModel(1).fit(IRIS.train(), FitOptions.builder().epochs(500).sklearnStopping()
+                .optimizer(Optimizer.sgd(1e-7f)).build());
+        // as scikit-learn: epoch 1 sets the best loss, epochs 2..12 fail to beat it: 11 > 10, stop
+        assertThat(h.epochCount()).isEqualTo(12);
+        assertThat(h.stopReason()).contains("did not improve by 1.0E-4 for 10 consecutive epochs");
+    }
+
+    @Test
+    void adaptiveRateDividesByFiveInsteadOfStopping() {
+        // scikit-learn's rule and 'adaptive' rate with a coarse tolerance, so that the tiny rate surely stalls
+        History h = irisModel(1).fit(IRIS.train(), FitOptions.builder().epochs(30).stallRule(0.01, 10)
+                .optimizer(Optimizer.sgd(1e-5f)).schedule(new LearningRateSchedule.ReduceOnPlateau(0.2f, 10, 0.01f, 1e-9f)).build());
+        assertThat(h.epochCount()).isEqualTo(30);
+        // the stall is seen at the end of epoch 12, and again 11 epochs later, at the end of epoch 23
+        assertThat(h.epochs().get(11).learningRate()).isEqualTo(1e-5f);
+        assertThat(h.epochs().get(12).learningRate()).isEqualTo(1e-5f * 0.2f);
+        assertThat(h.epochs().get(22).learningRate()).isEqualTo(1e-5f * 0.2f);
+        assertThat(h.epochs().get(23).learningRate()).isEqualTo(1e-5f * 0.2f * 0.2f);
+    }
+
+    @Test
+    void adaptiveRateAtItsFloorLetsTheRuleStop() {
+        // 1e-7 is below scikit-learn's floor of 1e-6: no division, the stall stops training
+        History h = irisModel(1).fit(IRIS.train(), FitOptions.builder().epochs(30).sklearnStopping()
+                .optimizer(Optimizer.sgd(1e-7f)).schedule(LearningRateSchedule.adaptive()).build());
+        assertThat(h.epochCount()).isEqualTo(12);
+    }
+
+    @Test
+    void nanLossThrowsADivergenceExceptionThatSaysWhatToTry() {
+        float[] x = {1e30f, 1f, -1e30f, 2f, 3f, 1e30f, 0f, 1f};
+        Dataset d = Dataset.regression("huge", x, new int[] {2}, new float[] {1e30f, -1e30f, 1e30f, 0f}, 1, List.of());
+        Sequential m = Sequential.builder().input(2).dense(4, Activation.RELU).dense(1).loss(Loss.mse()).build();
+        assertThatThrownBy(() -> m.fit(d, FitOptions.builder().epochs(20).batchSize(2)
+                .optimizer(Optimizer.sgd(10f)).build()))
+                .isInstanceOf(DivergenceException.class)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("training diverged at epoch 1")
+                .hasMessageContaining("lower learning rate (it was 10.0)")
+                .hasMessageContaining("clipNorm");
+    }
+
+    @Test
+    void theTrainingLoopAllocatesNothingPerBatch() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        TestData.Split digits = TestData.standardized(TestData.canonical(TestData.digits(true)));
+        long[] perEpoch = new long[2];
+        TrainingListener meter = new TrainingListener() {
+            long start;
+
+            @Override
+            public void onBatchEnd(TrainingControl c, int epoch, int batch, double loss) {
+                if (batch == 1) {
+                    start = mx.getThreadAllocatedBytes(tid);
+                } else if (batch == 41 && epoch >= 2) {
+                    perEpoch[epoch - 2] = mx.getThreadAllocatedBytes(tid) - start;
+                }
+            }
+        };
+        Sequential m = Sequential.builder().input(1, 8, 8).conv2d(4, 3, 1, 1, Activation.RELU).batchNorm().maxPool2d(2)
+                .flatten().dropout(0.1f).dense(10).build();
+        m.fit(digits.train(), FitOptions.builder().epochs(3).batchSize(32).l2(1e-4f).clipNorm(5f)
+                .schedule(LearningRateSchedule.cosine(1, 0f)).listener(meter).build());
+        // 40 batches of conv, batch norm, pooling, dropout, dense, L2, clipping and Adam: a handful of bytes at most
+        assertThat(perEpoch[0]).as("bytes allocated by 40 batches of epoch 2").isLessThan(4_096);
+        assertThat(perEpoch[1]).as("bytes allocated by 40 batches of epoch 3").isLessThan(4_096);
+    }
+
+    @Test
+    void predictionFromSeveralThreadsMatchesOneThread() throws Exception {
+        Sequential m = Sequential.builder().input(4).dense(16, Activation.RELU).batchNorm().dense(3, Activation.SOFTMAX).build();
+        m.fit(IRIS.train(), FitOptions.builder().epochs(20).build());
+        float[][] expected = m.predictProba(IRIS.test());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<float[][]>> fs = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                fs.add(pool.submit(() -> {
+                    float[][] p = null;
+                    for (int r = 0; r < 20; r++) {
+                        p = m.predictProba(IRIS.test());
+                    }
+                    return p;
+                }));
+            }
+            for (Future<float[][]> f : fs) {
+                assertThat(f.get()).isDeepEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int[] classes = m.predict(IRIS.test());
+        for (int i = 0; i < classes.length; i++) {
+            float[] row = expected[i];
+            assertThat(row[classes[i]]).isEqualTo(Math.max(row[0], Math.max(row[1], row[2])));
+            assertThat(row[0] + row[1] + row[2]).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-5f));
+        }
+    }
+
+    @Test
+    void regressionAndBinaryModelsTrainAndPredict() {
+        Rng rng = new Rng(5);
+        int n = 200;
+        float[] x = new float[n * 2];
+        float[] y = new float[n];
+        int[] c = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = (float) (rng.nextDouble() * 2 - 1);
+            x[2 * i + 1] = (float) (rng.nextDouble() * 2 - 1);
+            y[i] = 3 * x[2 * i] - 2 * x[2 * i + 1] + 0.5f;
+            c[i] = x[2 * i] + x[2 * i + 1] > 0 ? 1 : 0;
+        }
+        Dataset reg = Dataset.regression("line", x, new int[] {2}, y, 1, List.of());
+        for (Loss loss : List.of(Loss.mse(), Loss.mae(), Loss.huber(1f))) {
+            Sequential m = Sequential.builder().input(2).dense(1).loss(loss).build();
+            m.fit(reg, FitOptions.builder().epochs(60).batchSize(16).optimizer(Optimizer.adam(0.05f)).build());
+            assertThat(m.evaluate(reg).metric("r2")).as(loss.toString()).isGreaterThan(0.99);
+            assertThat(m.predictValues(reg)[0][0]).isCloseTo(y[0], org.assertj.core.api.Assertions.within(0.2f));
+        }
+        Dataset bin = Dataset.classification("half-planes", x, new int[] {2}, c, List.of(), List.of("no", "yes"));
+        Sequential m = Sequential.builder().input(2).dense(1).loss(Loss.binaryCrossEntropy()).build();
+        m.fit(bin, FitOptions.builder().epochs(60).batchSize(16).optimizer(Optimizer.adam(0.05f)).build());
+        assertThat(m.evaluate(bin).accuracy()).isGreaterThan(0.95);
+        float[][] p = m.predictProba(bin);
+        assertThat(p[0][0] + p[0][1]).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(m.predict(bin)[0]).isEqualTo(p[0][1] > 0.5f ? 1 : 0);
+        assertThatThrownBy(() -> Sequential.builder().input(2).dense(1).loss(Loss.mse()).build().predictProba(reg))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("predictValues");
+    }
+
+    @Test
+    void mismatchedDataIsRefusedWithAClearMessage() {
+        Sequential m = irisModel(1);
+        TestData.Split digits = TestData.canonical(TestData.digits(false));
+        assertThatThrownBy(() -> m.fit(digits.train(), FitOptions.builder().build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("training set 'digits' has 64 features (shape [64]) but the model's input is [4]");
+        Sequential wide = Sequential.builder().input(64).dense(3).build();
+        assertThatThrownBy(() -> wide.fit(digits.train(), FitOptions.builder().build()))
+                .hasMessageContaining("has 10 classes but the network has 3 outputs");
+        assertThatThrownBy(() -> m.fit(IRIS.train(), FitOptions.builder().validation(digits.test()).build()))
+                .hasMessageContaining("validation set 'digits'");
+        assertThatThrownBy(() -> FitOptions.builder().epochs(0)).hasMessageContaining("epochs must be >= 1, got 0");
+        assertThatThrownBy(() -> FitOptions.builder().validationFraction(1.0)).hasMessageContaining("(0, 1)");
+        assertThatThrownBy(() -> Optimizer.adam(-1f)).hasMessageContaining("learning rate must be finite and > 0, got -1.0");
+    }
+
+    @Test
+    void provenanceRecordsSeedsDataAndHyperparameters() {
+        Sequential m = irisModel(9);
+        assertThat(m.provenance().trained()).isFalse();
+        m.fit(IRIS.train(), FitOptions.builder().epochs(2).seed(4).batchSize(10).optimizer(Optimizer.adamW(0.01f, 0.05f))
+                .hyperparameter("trial", "17").build());
+        Provenance p = m.provenance();
+        assertThat(p.trained()).isTrue();
+        assertThat(p.initSeed()).isEqualTo(9);
+        assertThat(p.fitSeed()).isEqualTo(4);
+        assertThat(p.dataName()).isEqualTo("iris");
+        assertThat(p.dataFingerprint()).isEqualTo(IRIS.train().fingerprint());
+        assertThat(p.dataShape()).containsExactly(120, 4);
+        assertThat(p.hyperparameters()).containsEntry("optimizer", "adamw").containsEntry("weight_decay", "0.05")
+                .containsEntry("batch_size", "10").containsEntry("epochs_run", "2").containsEntry("trial", "17");
+        assertThat(p.nntuneVersion()).isNotEqualTo("unknown").isNotBlank();
+    }
+}

@@ -1,0 +1,360 @@
+package org.nntune.search;
+
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.Split;
+import org.nntune.tune.pruner.Pruner;
+import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.sampler.Sampler;
+import org.nntune.tune.storage.InMemoryStorage;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Objective;
+import org.nntune.tune.study.OptimizeOptions;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyCallback;
+import org.nntune.tune.study.TrialPrunedException;
+import org.nntune.tune.study.TrialState;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cross-validated search over a {@link SearchSpace}, driven by the tuner: every candidate is a
+ * trial of a {@link Study} whose sampler chooses the parameters (grid points are enqueued, see
+ * {@link GridSearchCV}; {@link RandomizedSearchCV} samples at random; any sampler of the tuner —
+ * TPE, Sobol… — may be given), and whose value is the candidate's mean held-out score over the
+ * splits of the {@link CvStrategy}. The estimator of each split is fitted on that split's training
+ * rows only (its preprocessing included), so no held-out row leaks into its model.
+ *
+ * <ul>
+ *   <li><b>Pruning</b>: with a pruner, the splits of a candidate train in lock-step and the running
+ *       mean over splits of the held-out score is reported after every epoch (rule in
+ *       {@link FoldRunner}); a pruned candidate is a PRUNED trial.</li>
+ *   <li><b>Failures</b>: a candidate whose training diverges (the engine's divergence error, a NaN
+ *       loss), whose parameters are invalid, or whose score is NaN is a FAIL trial with its reason
+ *       in the results; the search goes on.</li>
+ *   <li><b>Memory</b>: each split's network is released once scored, so memory does not grow with
+ *       the number of trials (beyond the storage's small trial records).</li>
+ *   <li><b>Parallelism</b>: {@code nJobs} trials run at once, each on its own thread.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * SearchResult r = CrossValidatedSearch.builder(MlpSpace.defaults())
+ *         .cv(CvStrategy.stratifiedKFold(5)).scoring("accuracy")
+ *         .sampler(new TpeSampler()).pruner(new MedianPruner()).nTrials(50).seed(42)
+ *         .build().fit(train);
+ * r.bestParams(); r.bestScore(); r.bestEstimator().predict(test);
+ * }</pre>
+ */
+public final class CrossValidatedSearch {
+    private final SearchSpace space;
+    private final Scorer scorer;
+    private final CvStrategy cv;
+    private final int nTrials;
+    private final int nJobs;
+    private final Sampler sampler;
+    private final Pruner pruner;
+    private final long seed;
+    private final boolean refit;
+    private final boolean keepBestTrialModel;
+    private final Storage storage;
+    private final String studyName;
+    private final Duration timeout;
+    private final List<Map<String, Object>> enqueued;
+    private final List<StudyCallback> callbacks;
+
+    private CrossValidatedSearch(Builder b) {
+        this.space = b.space;
+        this.scorer = b.scorer;
+        this.cv = b.cv;
+        this.nTrials = b.nTrials;
+        this.nJobs = b.nJobs;
+        this.sampler = b.sampler;
+        this.pruner = b.pruner;
+        this.seed = b.seed;
+        this.refit = b.refit;
+        this.keepBestTrialModel = b.keepBestTrialModel;
+        this.storage = b.storage;
+        this.studyName = b.studyName;
+        this.timeout = b.timeout;
+        this.enqueued = List.copyOf(b.enqueued);
+        this.callbacks = List.copyOf(b.callbacks);
+    }
+
+    /** A search over {@code space}; see {@link Builder} for the defaults. */
+    public static Builder builder(SearchSpace space) {
+        return new Builder(space);
+    }
+
+    /**
+     * Runs the search on {@code train} (the rows the search may see; keep the test rows apart) and,
+     * with refit, fits the best configuration on all of them.
+     *
+     * @throws IllegalStateException if no candidate completed
+     */
+    public SearchResult fit(Dataset train) {
+        List<Split> splits = cv.splits(train, seed);
+        List<Dataset[]> folds = new ArrayList<>(splits.size());
+        for (Split s : splits) {
+            folds.add(new Dataset[] {s.train(train), s.test(train)});
+        }
+        if (keepBestTrialModel && folds.size() != 1) {
+            throw new IllegalStateException("keepBestTrialModel needs a single split (a hold-out or one predefined split); "
+                    + cv.describe() + " gives " + folds.size());
+        }
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds);
+        Study study = Study.builder(studyName).storage(storage != null ? storage : new InMemoryStorage())
+                .direction(FoldRunner.direction(scorer)).sampler(sampler != null ? sampler : new RandomSampler(seed))
+                .pruner(pruner != null ? pruner : Pruner.none()).seed(seed).create();
+        for (Map<String, Object> params : enqueued) {
+            study.enqueueTrial(params);
+        }
+        Map<Integer, CvResults.Row> rows = new ConcurrentHashMap<>();
+        BestKeeper keeper = new BestKeeper(scorer.greaterIsBetter());
+        int k = folds.size();
+        Objective objective = trial -> {
+            FoldRunner.Outcome o;
+            try {
+                o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, keepBestTrialModel);
+            } catch (Exception e) {
+                rows.put(trial.number(), failed(trial.number(), trial.params(), k, reason(e)));
+                throw e;
+            }
+            CvResults.Row row = row(trial.number(), o.pruned() ? TrialState.PRUNED : TrialState.COMPLETE, trial.params(), o, "");
+            if (o.pruned()) {
+                rows.put(trial.number(), row);
+                throw new TrialPrunedException("pruned after epoch " + o.prunedAtStep());
+            }
+            double mean = row.meanScore();
+            if (!Double.isFinite(mean)) {
+                String why = "the mean " + scorer.name() + " is " + mean;
+                rows.put(trial.number(), row(trial.number(), TrialState.FAIL, trial.params(), o, why));
+                for (FoldRunner.SplitOutcome split : o.splits()) {
+                    if (split.estimator != null) {
+                        split.estimator.release();
+                    }
+                }
+                throw new IllegalStateException(why);
+            }
+            rows.put(trial.number(), row);
+            if (keepBestTrialModel) {
+                keeper.offer(mean, o.splits().get(0).estimator);
+            }
+            return mean;
+        };
+        OptimizeOptions options = OptimizeOptions.trials(nTrials).withJobs(nJobs);
+        if (timeout != null) {
+            options = options.withTimeout(timeout);
+        }
+        for (StudyCallback c : callbacks) {
+            options = options.withCallback(c);
+        }
+        long t0 = System.nanoTime();
+        study.optimize(objective, options);
+        double searchSeconds = (System.nanoTime() - t0) / 1e9;
+        CvResults results = new CvResults(scorer.name(), scorer.greaterIsBetter(), k, new ArrayList<>(rows.values()));
+        CvResults.Row best = results.best().orElseThrow(() -> new IllegalStateException("no candidate completed: "
+                + summary(results)));
+        Estimator refitted = null;
+        double refitSeconds = 0;
+        if (refit) {
+            FrozenTrial bestTrial = study.trials().stream().filter(t -> t.number() == best.candidate()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("trial " + best.candidate() + " is missing from the study"));
+            long r0 = System.nanoTime();
+            refitted = space.suggest(ParamSource.fixed(bestTrial.params()), seed).fit(train);
+            refitSeconds = (System.nanoTime() - r0) / 1e9;
+        }
+        return new SearchResult(study, results, scorer, best, refitted, refitSeconds, keeper.best, searchSeconds);
+    }
+
+    private static String summary(CvResults results) {
+        StringBuilder sb = new StringBuilder();
+        for (CvResults.Row r : results.rows()) {
+            sb.append("\n  trial ").append(r.candidate()).append(' ').append(r.state())
+                    .append(r.failure().isEmpty() ? "" : ": " + r.failure());
+        }
+        return results.rows().isEmpty() ? "no trial ran" : sb.toString();
+    }
+
+    private static String reason(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static CvResults.Row failed(int number, Map<String, Object> params, int k, String reason) {
+        double[] nan = new double[k];
+        java.util.Arrays.fill(nan, Double.NaN);
+        return new CvResults.Row(number, TrialState.FAIL, params, nan, new double[k], new double[k], new int[k], 0, reason);
+    }
+
+    private static CvResults.Row row(int number, TrialState state, Map<String, Object> params, FoldRunner.Outcome o,
+                                     String failure) {
+        int k = o.splits().size();
+        double[] scores = new double[k];
+        double[] fit = new double[k];
+        double[] score = new double[k];
+        int[] epochs = new int[k];
+        for (int i = 0; i < k; i++) {
+            FoldRunner.SplitOutcome s = o.splits().get(i);
+            scores[i] = s.score;
+            fit[i] = s.fitSeconds;
+            score[i] = s.scoreSeconds;
+            epochs[i] = s.epochs;
+        }
+        return new CvResults.Row(number, state, params, scores, fit, score, epochs, 0, failure);
+    }
+
+    /** Keeps the fitted model of the best complete trial so far, releasing the others. */
+    private static final class BestKeeper {
+        private final boolean greaterIsBetter;
+        private double bestScore = Double.NaN;
+        private Estimator best;
+
+        BestKeeper(boolean greaterIsBetter) {
+            this.greaterIsBetter = greaterIsBetter;
+        }
+
+        synchronized void offer(double score, Estimator e) {
+            boolean better = best == null || (greaterIsBetter ? score > bestScore : score < bestScore);
+            if (better) {
+                if (best != null) {
+                    best.release();
+                }
+                best = e;
+                bestScore = score;
+            } else {
+                e.release();
+            }
+        }
+    }
+
+    /**
+     * Builds a {@link CrossValidatedSearch}. Defaults: accuracy, stratified 5-fold, 10 trials, one
+     * job, the tuner's random sampler seeded with the seed, no pruning, seed 0, refit on, a fresh
+     * in-memory storage, study name "search", no timeout.
+     */
+    public static final class Builder {
+        private final SearchSpace space;
+        private Scorer scorer = Scorer.accuracy();
+        private CvStrategy cv = CvStrategy.stratifiedKFold(5);
+        private int nTrials = 10;
+        private int nJobs = 1;
+        private Sampler sampler;
+        private Pruner pruner;
+        private long seed;
+        private boolean refit = true;
+        private boolean keepBestTrialModel;
+        private Storage storage;
+        private String studyName = "search";
+        private Duration timeout;
+        private final List<Map<String, Object>> enqueued = new ArrayList<>();
+        private final List<StudyCallback> callbacks = new ArrayList<>();
+
+        private Builder(SearchSpace space) {
+            this.space = Objects.requireNonNull(space, "space");
+        }
+
+        public Builder scoring(Scorer scorer) {
+            this.scorer = Objects.requireNonNull(scorer, "scorer");
+            return this;
+        }
+
+        /** A built-in scorer by name ({@link Scorer#NAMES}). */
+        public Builder scoring(String name) {
+            return scoring(Scorer.byName(name));
+        }
+
+        public Builder cv(CvStrategy cv) {
+            this.cv = Objects.requireNonNull(cv, "cv");
+            return this;
+        }
+
+        /** The trial budget (≥ 1). */
+        public Builder nTrials(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("nTrials must be >= 1, got " + n);
+            }
+            this.nTrials = n;
+            return this;
+        }
+
+        /** Trials run at once (≥ 1). */
+        public Builder nJobs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("nJobs must be >= 1, got " + n);
+            }
+            this.nJobs = n;
+            return this;
+        }
+
+        /** The tuner's sampler (it is reseeded with the search seed). */
+        public Builder sampler(Sampler sampler) {
+            this.sampler = Objects.requireNonNull(sampler, "sampler");
+            return this;
+        }
+
+        /** Turns on pruning during training with this pruner of the tuner. */
+        public Builder pruner(Pruner pruner) {
+            this.pruner = Objects.requireNonNull(pruner, "pruner");
+            return this;
+        }
+
+        /** Seeds the splits, the sampler and every estimator (weights, shuffles). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Whether to fit the best configuration on all training rows at the end (default true). */
+        public Builder refit(boolean refit) {
+            this.refit = refit;
+            return this;
+        }
+
+        /** Keeps the best trial's own fitted model (single split only), as Optuna users do by hand. */
+        public Builder keepBestTrialModel(boolean keep) {
+            this.keepBestTrialModel = keep;
+            return this;
+        }
+
+        /** Where the study lives (default: a new in-memory storage). */
+        public Builder storage(Storage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        public Builder studyName(String name) {
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("a study name must not be blank");
+            }
+            this.studyName = name;
+            return this;
+        }
+
+        /** No new trial starts after this time. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Queues a candidate with these parameter values before any sampled one. */
+        public Builder enqueue(Map<String, Object> params) {
+            enqueued.add(Map.copyOf(params));
+            return this;
+        }
+
+        /** Called after each finished trial (e.g. progress, or a memory probe). */
+        public Builder callback(StudyCallback callback) {
+            callbacks.add(Objects.requireNonNull(callback, "callback"));
+            return this;
+        }
+
+        public CrossValidatedSearch build() {
+            return new CrossValidatedSearch(this);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.nntune.search;
+
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.Split;
+import org.nntune.nn.data.Splits;
+
+import java.util.List;
+
+/**
+ * How a search splits its training rows into fit and held-out parts: a hold-out split, k-fold,
+ * stratified k-fold (plain k-fold for regression sets), or splits given by the caller. The splits
+ * are drawn once per search from the search seed (the data package's seeded {@link Splits}), so
+ * every candidate is scored on the same folds.
+ */
+public sealed interface CvStrategy {
+
+    /** The splits of {@code data}'s rows (positions in {@code data}). */
+    List<Split> splits(Dataset data, long seed);
+
+    /** A short description, e.g. {@code "stratified 5-fold"}. */
+    String describe();
+
+    /** One split holding out {@code fraction} of the rows (stratified for classification). */
+    record Holdout(double fraction) implements CvStrategy {
+        public Holdout {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new IllegalArgumentException("hold-out fraction must be in (0, 1), got " + fraction);
+            }
+        }
+
+        @Override
+        public List<Split> splits(Dataset data, long seed) {
+            return List.of(Splits.trainTest(data, fraction, seed));
+        }
+
+        @Override
+        public String describe() {
+            return "hold-out " + fraction;
+        }
+    }
+
+    /** K folds of shuffled rows. */
+    record KFold(int k) implements CvStrategy {
+        public KFold {
+            checkK(k);
+        }
+
+        @Override
+        public List<Split> splits(Dataset data, long seed) {
+            return Splits.kFold(data, k, seed);
+        }
+
+        @Override
+        public String describe() {
+            return k + "-fold";
+        }
+    }
+
+    /** K folds keeping each class's share (plain k-fold for a regression set). */
+    record StratifiedKFold(int k) implements CvStrategy {
+        public StratifiedKFold {
+            checkK(k);
+        }
+
+        @Override
+        public List<Split> splits(Dataset data, long seed) {
+            return Splits.stratifiedKFold(data, k, seed);
+        }
+
+        @Override
+        public String describe() {
+            return "stratified " + k + "-fold";
+        }
+    }
+
+    /** Splits given by the caller (e.g. read from a file, or a fixed validation part). */
+    record Predefined(List<Split> given) implements CvStrategy {
+        public Predefined {
+            if (given.isEmpty()) {
+                throw new IllegalArgumentException("predefined splits: at least one split is needed");
+            }
+            given = List.copyOf(given);
+        }
+
+        @Override
+        public List<Split> splits(Dataset data, long seed) {
+            for (int s = 0; s < given.size(); s++) {
+                Split split = given.get(s);
+                if (split.train().length == 0 || split.test().length == 0) {
+                    throw new IllegalArgumentException("predefined split " + s + " has an empty part");
+                }
+                for (int[] part : new int[][] {split.train(), split.test()}) {
+                    for (int r : part) {
+                        if (r < 0 || r >= data.size()) {
+                            throw new IllegalArgumentException("predefined split " + s + " names row " + r + " of data set '"
+                                    + data.name() + "' which has " + data.size() + " rows");
+                        }
+                    }
+                }
+            }
+            return given;
+        }
+
+        @Override
+        public String describe() {
+            return given.size() + " predefined split(s)";
+        }
+    }
+
+    static CvStrategy holdout(double fraction) {
+        return new Holdout(fraction);
+    }
+
+    static CvStrategy kFold(int k) {
+        return new KFold(k);
+    }
+
+    static CvStrategy stratifiedKFold(int k) {
+        return new StratifiedKFold(k);
+    }
+
+    static CvStrategy predefined(List<Split> splits) {
+        return new Predefined(splits);
+    }
+
+    /**
+     * The declarative form: an integer k (stratified k-fold, as scikit-learn's {@code cv=k} for
+     * classifiers), {@code "kfold:K"}, {@code "stratified:K"} or {@code "holdout:F"}.
+     */
+    static CvStrategy parse(Object spec) {
+        if (spec instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return stratifiedKFold(n.intValue());
+        }
+        String s = String.valueOf(spec).trim();
+        int colon = s.indexOf(':');
+        String kind = colon < 0 ? s : s.substring(0, colon);
+        String arg = colon < 0 ? "" : s.substring(colon + 1).trim();
+        try {
+            return switch (kind) {
+                case "kfold" -> kFold(Integer.parseInt(arg));
+                case "stratified" -> stratifiedKFold(Integer.parseInt(arg));
+                case "holdout" -> holdout(Double.parseDouble(arg));
+                default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cv '" + spec + "': " + e.getMessage()
+                    + "; expected an integer k, kfold:K, stratified:K or holdout:FRACTION", e);
+        }
+    }
+
+    private static void checkK(int k) {
+        if (k < 2) {
+            throw new IllegalArgumentException("k-fold needs k >= 2, got " + k);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.nntune.search;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * scikit-learn's {@code GridSearchCV} on the tuner: every point of a declarative grid
+ * ({@code Map<String, List<?>>}: parameter → values) is enqueued as a trial of a
+ * {@link CrossValidatedSearch}, whose trial budget is the grid's size. The grid's parameters take
+ * {@link NetworkSpace}'s names or scikit-learn's aliases; for an MLP grid, the other parameters
+ * are fixed ({@link MlpSpace.Builder#fixedDefaults()}, or MLPClassifier's defaults with
+ * {@link #sklearn}). Points are visited with the last parameter varying fastest.
+ *
+ * <pre>{@code
+ * SearchResult r = GridSearchCV.sklearn(Map.of(
+ *         "hidden_layer_sizes", List.of(List.of(50), List.of(100), List.of(150)),
+ *         "activation", List.of("tanh", "relu"))).cv(CvStrategy.stratifiedKFold(5)).build().fit(train);
+ * }</pre>
+ */
+public final class GridSearchCV {
+    private GridSearchCV() {}
+
+    /** A grid over MLPs whose other parameters are nntune's fixed defaults. */
+    public static CrossValidatedSearch.Builder of(Map<String, ? extends List<?>> grid) {
+        return over(NetworkSpace.grid(grid, false));
+    }
+
+    /** A grid over MLPs with scikit-learn's MLPClassifier defaults and semantics for the rest. */
+    public static CrossValidatedSearch.Builder sklearn(Map<String, ? extends List<?>> grid) {
+        return over(NetworkSpace.grid(grid, true));
+    }
+
+    /** Every combination of the network space's lists of choices. */
+    public static CrossValidatedSearch.Builder over(NetworkSpace space) {
+        return of(space, space.choiceParams());
+    }
+
+    /**
+     * A grid over any search space: {@code grid} names the parameters the space asks for
+     * (each point's values are handed to the space when it asks).
+     */
+    public static CrossValidatedSearch.Builder of(SearchSpace space, Map<String, ? extends List<?>> grid) {
+        List<Map<String, Object>> points = points(grid);
+        CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(space).nTrials(points.size());
+        for (Map<String, Object> p : points) {
+            b.enqueue(p);
+        }
+        return b;
+    }
+
+    /** The grid's points, last parameter varying fastest. */
+    static List<Map<String, Object>> points(Map<String, ? extends List<?>> grid) {
+        if (grid.isEmpty()) {
+            throw new IllegalArgumentException("a grid needs at least one parameter with values");
+        }
+        List<Map<String, Object>> points = new ArrayList<>();
+        points.add(new LinkedHashMap<>());
+        for (Map.Entry<String, ? extends List<?>> e : grid.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                throw new IllegalArgumentException("grid parameter '" + e.getKey() + "' has no values");
+            }
+            List<Map<String, Object>> next = new ArrayList<>();
+            for (Map<String, Object> p : points) {
+                for (Object v : e.getValue()) {
+                    Map<String, Object> q = new LinkedHashMap<>(p);
+                    q.put(e.getKey(), v);
+                    next.add(q);
+                }
+            }
+            points = next;
+        }
+        return points;
+    }
+}

@@ -1,0 +1,202 @@
+package org.nntune.search;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Multi-layer perceptrons: dense hidden layers and their training (parameter names in
+ * {@link NetworkSpace}). Search defaults ({@link #builder()}):
+ * <table>
+ * <caption>default search space</caption>
+ * <tr><th>parameter</th><th>default</th><th>range for {@code search(name)}</th></tr>
+ * <tr><td>preprocessing</td><td>standard</td><td>none, standard, minmax</td></tr>
+ * <tr><td>layers</td><td>1..3</td><td>1..3</td></tr>
+ * <tr><td>units (units_1…)</td><td>16..256 log</td><td>16..256 log</td></tr>
+ * <tr><td>activation</td><td>relu, tanh</td><td>relu, tanh, elu, gelu</td></tr>
+ * <tr><td>dropout</td><td>0..0.5</td><td>0..0.5</td></tr>
+ * <tr><td>batch_norm</td><td>false</td><td>false, true</td></tr>
+ * <tr><td>optimizer</td><td>adam, sgd, rmsprop</td><td>adam, sgd, rmsprop, adamw</td></tr>
+ * <tr><td>lr</td><td>1e-4..1e-1 log</td><td>1e-4..1e-1 log</td></tr>
+ * <tr><td>momentum (sgd)</td><td>0.5..0.99</td><td>0.5..0.99</td></tr>
+ * <tr><td>nesterov (sgd)</td><td>false</td><td>false, true</td></tr>
+ * <tr><td>beta1, beta2 (adam)</td><td>0.9, 0.999</td><td>0.8..0.99, 0.99..0.9999</td></tr>
+ * <tr><td>l1</td><td>0</td><td>1e-7..1e-3 log</td></tr>
+ * <tr><td>l2</td><td>1e-6..1e-2 log</td><td>1e-6..1e-2 log</td></tr>
+ * <tr><td>batch_size</td><td>32, 64, 128, 256</td><td>32, 64, 128, 256</td></tr>
+ * <tr><td>epochs</td><td>20</td><td>10..100</td></tr>
+ * <tr><td>schedule</td><td>constant</td><td>constant, cosine, step, adaptive</td></tr>
+ * <tr><td>early_stopping</td><td>0 (off)</td><td>0, 5, 10</td></tr>
+ * </table>
+ */
+public final class MlpSpace extends NetworkSpace {
+
+    static final List<String> KNOWN = List.of("preprocessing", "hidden", "layers", "units", "activation", "dropout",
+            "batch_norm", "optimizer", "lr", "momentum", "nesterov", "beta1", "beta2", "l1", "l2", "batch_size", "epochs",
+            "schedule", "early_stopping");
+
+    private MlpSpace(Builder b) {
+        super(b.entries, b.sklearn);
+    }
+
+    /** A builder starting from the search defaults (see the class comment). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The search defaults. */
+    public static MlpSpace defaults() {
+        return builder().build();
+    }
+
+    /**
+     * A space from its declarative description (a study file): the search defaults, or with
+     * {@code "defaults": "fixed"} / {@code "sklearn"} the fixed or scikit-learn defaults, then every
+     * other key set by {@link Builder#set}. Unknown keys are errors naming them.
+     */
+    public static MlpSpace fromSpec(Map<String, ?> spec) {
+        Builder b = builder();
+        Object defaults = spec.get("defaults");
+        if (defaults != null) {
+            switch (String.valueOf(defaults)) {
+                case "search" -> { }
+                case "fixed" -> b.fixedDefaults();
+                case "sklearn" -> b.sklearnDefaults();
+                default -> throw new IllegalArgumentException("'defaults' must be search, fixed or sklearn, got '" + defaults + "'");
+            }
+        }
+        spec.forEach((k, v) -> {
+            if (!k.equals("defaults")) {
+                b.set(k, v);
+            }
+        });
+        return b.build();
+    }
+
+    @Override
+    public NetworkConfig config(ParamSource source) {
+        String preprocessing = drawString(source, "preprocessing");
+        List<Integer> hidden = drawHidden(source);
+        return drawTraining(source, preprocessing, List.of(), 3, "none", hidden);
+    }
+
+    @Override
+    public String toString() {
+        return "MlpSpace" + params();
+    }
+
+    /** Builds an {@link MlpSpace}; starts from the search defaults. */
+    public static final class Builder extends NetworkSpace.AbstractBuilder<Builder> {
+        private Builder() {
+            searchDefaults();
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        @Override
+        List<String> known() {
+            return KNOWN;
+        }
+
+        @Override
+        ParamSpec defaultRange(String name) {
+            return switch (name) {
+                case "preprocessing" -> ParamSpec.choice("none", "standard", "minmax");
+                case "hidden" -> ParamSpec.choice("50", "100", "100,50");
+                case "layers" -> ParamSpec.intRange(1, 3);
+                case "units" -> ParamSpec.logIntRange(16, 256);
+                case "activation" -> ParamSpec.choice("relu", "tanh", "elu", "gelu");
+                case "dropout" -> ParamSpec.range(0, 0.5);
+                case "batch_norm", "nesterov" -> ParamSpec.choice(false, true);
+                case "optimizer" -> ParamSpec.choice("adam", "sgd", "rmsprop", "adamw");
+                case "lr" -> ParamSpec.logRange(1e-4, 1e-1);
+                case "momentum" -> ParamSpec.range(0.5, 0.99);
+                case "beta1" -> ParamSpec.range(0.8, 0.99);
+                case "beta2" -> ParamSpec.range(0.99, 0.9999);
+                case "l1" -> ParamSpec.logRange(1e-7, 1e-3);
+                case "l2" -> ParamSpec.logRange(1e-6, 1e-2);
+                case "batch_size" -> ParamSpec.choice(32, 64, 128, 256);
+                case "epochs" -> ParamSpec.intRange(10, 100);
+                case "schedule" -> ParamSpec.choice("constant", "cosine", "step", "adaptive");
+                case "early_stopping" -> ParamSpec.choice(0, 5, 10);
+                default -> throw new IllegalArgumentException("unknown parameter '" + name + "'; known: " + KNOWN);
+            };
+        }
+
+        /** Resets to the search defaults (the class comment's table). */
+        public Builder searchDefaults() {
+            entries.clear();
+            sklearn = false;
+            put("preprocessing", ParamSpec.fixed("standard"));
+            put("layers", ParamSpec.intRange(1, 3));
+            put("units", ParamSpec.logIntRange(16, 256));
+            put("activation", ParamSpec.choice("relu", "tanh"));
+            put("dropout", ParamSpec.range(0, 0.5));
+            put("batch_norm", ParamSpec.fixed(false));
+            put("optimizer", ParamSpec.choice("adam", "sgd", "rmsprop"));
+            put("lr", ParamSpec.logRange(1e-4, 1e-1));
+            put("momentum", ParamSpec.range(0.5, 0.99));
+            put("nesterov", ParamSpec.fixed(false));
+            put("beta1", ParamSpec.fixed(0.9));
+            put("beta2", ParamSpec.fixed(0.999));
+            put("l1", ParamSpec.fixed(0.0));
+            put("l2", ParamSpec.logRange(1e-6, 1e-2));
+            put("batch_size", ParamSpec.choice(32, 64, 128, 256));
+            put("epochs", ParamSpec.fixed(20));
+            put("schedule", ParamSpec.fixed("constant"));
+            put("early_stopping", ParamSpec.fixed(0));
+            return this;
+        }
+
+        /**
+         * Resets to one fixed network (nothing searched): standard scaling, one hidden layer of 100
+         * ReLU units, Adam at 1e-3, L2 1e-4, batch 32, 50 epochs. Grids start from here.
+         */
+        public Builder fixedDefaults() {
+            entries.clear();
+            sklearn = false;
+            put("preprocessing", ParamSpec.fixed("standard"));
+            put("hidden", ParamSpec.fixed("100"));
+            put("activation", ParamSpec.fixed("relu"));
+            put("dropout", ParamSpec.fixed(0.0));
+            put("batch_norm", ParamSpec.fixed(false));
+            put("optimizer", ParamSpec.fixed("adam"));
+            put("lr", ParamSpec.fixed(1e-3));
+            put("momentum", ParamSpec.fixed(0.9));
+            put("nesterov", ParamSpec.fixed(false));
+            put("beta1", ParamSpec.fixed(0.9));
+            put("beta2", ParamSpec.fixed(0.999));
+            put("l1", ParamSpec.fixed(0.0));
+            put("l2", ParamSpec.fixed(1e-4));
+            put("batch_size", ParamSpec.fixed(32));
+            put("epochs", ParamSpec.fixed(50));
+            put("schedule", ParamSpec.fixed("constant"));
+            put("early_stopping", ParamSpec.fixed(0));
+            return this;
+        }
+
+        /**
+         * Resets to scikit-learn's {@code MLPClassifier(max_iter=1000)} (nothing searched) and turns
+         * on its semantics ({@link NetworkConfig#sklearn()}): no preprocessing, one hidden layer of
+         * 100 ReLU units with Glorot-uniform weights, Adam (lr 1e-3, β 0.9/0.999, ε 1e-8), batch
+         * min(200, n), alpha ({@code l2}) 1e-4 as α·‖W‖²/(2·batch), at most 1000 epochs, stop after
+         * 10 epochs without a 1e-4 improvement of the training loss; {@code schedule} (scikit-learn's
+         * learning_rate) acts only with SGD; SGD momentum 0.9 with Nesterov.
+         */
+        public Builder sklearnDefaults() {
+            fixedDefaults();
+            sklearn = true;
+            put("preprocessing", ParamSpec.fixed("none"));
+            put("batch_size", ParamSpec.fixed(0));
+            put("epochs", ParamSpec.fixed(1000));
+            put("nesterov", ParamSpec.fixed(true));
+            return this;
+        }
+
+        public MlpSpace build() {
+            return new MlpSpace(this);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package org.nntune.search;
+
+import org.nntune.nn.data.Preprocessor;
+import org.nntune.nn.layer.Activation;
+import org.nntune.nn.layer.Initializer;
+import org.nntune.nn.model.EarlyStopping;
+import org.nntune.nn.model.FitOptions;
+import org.nntune.nn.model.Sequential;
+import org.nntune.nn.optim.LearningRateSchedule;
+import org.nntune.nn.optim.Optimizer;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One concrete network and its training, as a search space hands it out: the architecture (an
+ * optional convolutional part, then dense hidden layers, then the output layer the data set
+ * dictates) and every training setting. Immutable; {@link #model} and {@link #fitOptions} turn it
+ * into the engine's objects.
+ *
+ * @param convFilters    filters of each convolution block (empty for an MLP); a block is a
+ *                       {@code kernel}×{@code kernel} convolution with "same" padding, optional
+ *                       batch normalisation, the activation, then pooling
+ * @param kernel         convolution kernel size (odd, ≥ 1; ignored without convolutions)
+ * @param pool           pooling after each block: {@code max}, {@code avg} or {@code none} (2×2, stride 2)
+ * @param hidden         units of each dense hidden layer (the MLP's layers, the CNN's dense head)
+ * @param activation     hidden activation: relu, tanh, sigmoid, elu, gelu, leaky_relu
+ * @param dropout        dropout rate after each hidden dense layer, in [0, 1)
+ * @param batchNorm      batch normalisation before each hidden activation
+ * @param optimizer      sgd, adam, adamw, rmsprop or adagrad
+ * @param lr             base learning rate
+ * @param momentum       SGD momentum in [0, 1)
+ * @param nesterov       Nesterov momentum for SGD (needs momentum &gt; 0)
+ * @param beta1          Adam's β₁
+ * @param beta2          Adam's β₂
+ * @param l1             L1 penalty on weights
+ * @param l2             L2 penalty on weights (AdamW: its decoupled weight decay); in the scikit-learn
+ *                       compatible mode this is MLPClassifier's {@code alpha}
+ * @param batchSize      rows per batch; 0 means scikit-learn's {@code min(200, n)}
+ * @param epochs         maximum number of epochs
+ * @param schedule       constant, adaptive, step, exponential or cosine
+ * @param earlyStopping  patience in epochs on the validation loss of a 10 % split of the training rows; 0 is off
+ * @param preprocessing  none, standard, minmax or pixels: fitted on the training rows only
+ * @param sklearn        scikit-learn MLPClassifier semantics: Glorot-uniform weights for every
+ *                       activation, {@code l2} is alpha and enters as α·‖W‖²/(2·batch), the stopping
+ *                       rule "10 epochs without a 1e-4 training-loss improvement", and the
+ *                       'adaptive' schedule only with SGD (as scikit-learn ignores it otherwise)
+ */
+public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
+                            double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
+                            boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
+                            String schedule, int earlyStopping, String preprocessing, boolean sklearn) {
+
+    /** The optimiser names. */
+    public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad");
+    /** The schedule names. */
+    public static final List<String> SCHEDULES = List.of("constant", "adaptive", "step", "exponential", "cosine");
+    /** The activation names. */
+    public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "elu", "gelu", "leaky_relu");
+    /** The pooling names. */
+    public static final List<String> POOLS = List.of("max", "avg", "none");
+    /** The preprocessing names. */
+    public static final List<String> PREPROCESSING = List.of("none", "standard", "minmax", "pixels");
+
+    /** Checks every value, naming the offending one. */
+    public NetworkConfig {
+        convFilters = List.copyOf(convFilters);
+        hidden = List.copyOf(hidden);
+        for (int f : convFilters) {
+            positive("filters", f);
+        }
+        for (int h : hidden) {
+            positive("hidden units", h);
+        }
+        if (!convFilters.isEmpty() && (kernel < 1 || kernel % 2 == 0)) {
+            throw new IllegalArgumentException("kernel must be an odd size >= 1, got " + kernel);
+        }
+        oneOf("pool", pool, POOLS);
+        oneOf("activation", activation, ACTIVATIONS);
+        oneOf("optimizer", optimizer, OPTIMIZERS);
+        oneOf("schedule", schedule, SCHEDULES);
+        oneOf("preprocessing", preprocessing, PREPROCESSING);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("lr must be finite and > 0, got " + lr);
+        }
+        unit("momentum", momentum);
+        unit("beta1", beta1);
+        unit("beta2", beta2);
+        if (!(l1 >= 0) || !(l2 >= 0) || Double.isInfinite(l1) || Double.isInfinite(l2)) {
+            throw new IllegalArgumentException("l1 and l2 must be finite and >= 0, got " + l1 + " and " + l2);
+        }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batch_size must be >= 1 (or 0 for scikit-learn's min(200, n)), got " + batchSize);
+        }
+        positive("epochs", epochs);
+        if (earlyStopping < 0) {
+            throw new IllegalArgumentException("early_stopping patience must be >= 0 (0 = off), got " + earlyStopping);
+        }
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("nesterov needs a momentum > 0");
+        }
+    }
+
+    private static void positive(String what, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1, got " + v);
+        }
+    }
+
+    private static void unit(String what, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException(what + " must be in [0, 1), got " + v);
+        }
+    }
+
+    static void oneOf(String what, String v, List<String> allowed) {
+        if (!allowed.contains(v)) {
+            throw new IllegalArgumentException(what + " '" + v + "' is not one of " + allowed);
+        }
+    }
+
+    /** Rows per batch for a training set of {@code n} rows. */
+    public int batchFor(int n) {
+        return batchSize == 0 ? Math.min(200, n) : batchSize;
+    }
+
+    /** The engine's activation of this configuration. */
+    public Activation activationValue() {
+        return Activation.valueOf(activation.toUpperCase(Locale.ROOT));
+    }
+
+    /** The preprocessing step (unfitted). */
+    public Preprocessor preprocessor() {
+        return Preprocessor.byName(preprocessing);
+    }
+
+    /**
+     * The network for inputs of {@code inputShape} with {@code outputs} output units (one per class),
+     * its weights initialised from {@code seed}; the loss is the builder's default (softmax
+     * cross-entropy) unless {@code builder} says otherwise.
+     */
+    Sequential.Builder model(Sequential.Builder b, int[] inputShape, int outputs, long seed) {
+        b.input(inputShape).seed(seed);
+        Activation act = activationValue();
+        if (!convFilters.isEmpty()) {
+            if (inputShape.length != 3) {
+                throw new IllegalArgumentException("a CNN needs image inputs [channels, height, width], got shape "
+                        + java.util.Arrays.toString(inputShape) + "; give the data set an image shape (Dataset.withShape)");
+            }
+            int h = inputShape[1];
+            int w = inputShape[2];
+            for (int f : convFilters) {
+                if (batchNorm) {
+                    b.conv2d(f, kernel, 1, kernel / 2, Activation.LINEAR).batchNorm().activation(act);
+                } else {
+                    b.conv2d(f, kernel, 1, kernel / 2, act);
+                }
+                if (!pool.equals("none") && h >= 2 && w >= 2) {
+                    if (pool.equals("max")) {
+                        b.maxPool2d(2);
+                    } else {
+                        b.avgPool2d(2);
+                    }
+                    h /= 2;
+                    w /= 2;
+                }
+            }
+            b.flatten();
+        }
+        Initializer init = sklearn ? Initializer.GLOROT_UNIFORM : Initializer.defaultFor(act);
+        for (int units : hidden) {
+            if (batchNorm) {
+                b.dense(units, Activation.LINEAR, init).batchNorm().activation(act);
+            } else {
+                b.dense(units, act, init);
+            }
+            if (dropout > 0) {
+                b.dropout((float) dropout);
+            }
+        }
+        b.dense(outputs, Activation.LINEAR, Initializer.GLOROT_UNIFORM);
+        return b;
+    }
+
+    /** The engine's optimiser of this configuration. */
+    public Optimizer optimizerValue() {
+        float rate = (float) lr;
+        return switch (optimizer) {
+            case "sgd" -> Optimizer.sgd(rate, (float) momentum, nesterov);
+            case "adam" -> new Optimizer.Adam(rate, (float) beta1, (float) beta2, 1e-8f);
+            case "adamw" -> new Optimizer.AdamW(rate, (float) beta1, (float) beta2, 1e-8f, (float) l2);
+            case "rmsprop" -> Optimizer.rmsProp(rate);
+            case "adagrad" -> Optimizer.adagrad(rate);
+            default -> throw new IllegalStateException("unreachable: optimizer " + optimizer);
+        };
+    }
+
+    /** The engine's schedule for a run of {@code epochs} epochs. */
+    public LearningRateSchedule scheduleValue() {
+        if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
+            return LearningRateSchedule.constant(); // scikit-learn uses learning_rate only with sgd
+        }
+        return switch (schedule) {
+            case "constant" -> LearningRateSchedule.constant();
+            case "adaptive" -> LearningRateSchedule.adaptive();
+            case "step" -> LearningRateSchedule.step(Math.max(1, epochs / 3), 0.1f);
+            case "exponential" -> LearningRateSchedule.exponential(0.95f);
+            case "cosine" -> LearningRateSchedule.cosine(0, 0f);
+            default -> throw new IllegalStateException("unreachable: schedule " + schedule);
+        };
+    }
+
+    /** The training options for a training set of {@code n} rows, seeded with {@code seed}. */
+    FitOptions.Builder fitOptions(int n, long seed) {
+        int batch = batchFor(n);
+        FitOptions.Builder b = FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(optimizerValue())
+                .schedule(scheduleValue());
+        if (l1 > 0) {
+            b.l1((float) l1);
+        }
+        double l2Term = sklearn ? l2 / Math.min(batch, n) : l2;
+        if (l2Term > 0 && !optimizer.equals("adamw")) {
+            b.l2((float) l2Term);
+        }
+        if (sklearn) {
+            b.sklearnStopping();
+        }
+        if (earlyStopping > 0) {
+            b.validationFraction(0.1).listener(EarlyStopping.onValidationLoss(earlyStopping));
+        }
+        return b;
+    }
+
+    /** Every setting by name, as a results table shows it. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (!convFilters.isEmpty()) {
+            m.put("conv_filters", convFilters.toString());
+            m.put("kernel", kernel);
+            m.put("pool", pool);
+        }
+        m.put("hidden", hidden.toString());
+        m.put("activation", activation);
+        m.put("dropout", dropout);
+        m.put("batch_norm", batchNorm);
+        m.put("optimizer", optimizer);
+        m.put("lr", lr);
+        if (optimizer.equals("sgd")) {
+            m.put("momentum", momentum);
+            m.put("nesterov", nesterov);
+        }
+        if (optimizer.startsWith("adam")) {
+            m.put("beta1", beta1);
+            m.put("beta2", beta2);
+        }
+        m.put("l1", l1);
+        m.put("l2", l2);
+        m.put("batch_size", batchSize == 0 ? "min(200,n)" : batchSize);
+        m.put("epochs", epochs);
+        m.put("schedule", schedule);
+        m.put("early_stopping", earlyStopping);
+        m.put("preprocessing", preprocessing);
+        if (sklearn) {
+            m.put("sklearn_compatible", true);
+        }
+        return m;
+    }
+}

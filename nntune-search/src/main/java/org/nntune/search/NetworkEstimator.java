@@ -1,0 +1,133 @@
+package org.nntune.search;
+
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.Task;
+import org.nntune.nn.loss.Loss;
+import org.nntune.nn.model.EpochResult;
+import org.nntune.nn.model.FitOptions;
+import org.nntune.nn.model.History;
+import org.nntune.nn.model.Sequential;
+import org.nntune.nn.model.TrainingControl;
+import org.nntune.nn.model.TrainingListener;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * nntune's network as an {@link Estimator}: {@link #fit} fits the configuration's preprocessing on
+ * the training rows, builds the {@link Sequential} of the {@link NetworkConfig} (softmax
+ * cross-entropy with one output per class for a classification set, mean squared error with one
+ * output per target for a regression set) with that fitted preprocessing inside it, and trains it.
+ * The trained model carries its preprocessing, so {@link #model()}{@code .save(path)} writes
+ * everything needed to predict.
+ */
+public final class NetworkEstimator implements Estimator {
+    private final NetworkConfig config;
+    private final long seed;
+    private Sequential model;
+    private History history;
+
+    /**
+     * @param config the network and its training
+     * @param seed   seeds the initial weights and the training run (shuffles, dropout, validation split)
+     */
+    public NetworkEstimator(NetworkConfig config, long seed) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.seed = seed;
+    }
+
+    public NetworkConfig config() {
+        return config;
+    }
+
+    @Override
+    public NetworkEstimator fit(Dataset train) {
+        return fit(train, EpochHook.NONE);
+    }
+
+    @Override
+    public NetworkEstimator fit(Dataset train, EpochHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        release();
+        FittedTransform transform = config.preprocessor().fit(train);
+        boolean classification = train.task() == Task.CLASSIFICATION;
+        int outputs = classification ? train.classCount() : train.targetDim();
+        Sequential.Builder b = Sequential.builder().loss(classification ? Loss.softmaxCrossEntropy() : Loss.mse())
+                .preprocessing(transform);
+        Sequential m = config.model(b, train.featureShape(), outputs, seed).build();
+        FitOptions.Builder options = config.fitOptions(train.size(), seed);
+        if (hook != EpochHook.NONE) {
+            options.listener(new TrainingListener() {
+                @Override
+                public void onEpochEnd(TrainingControl control, EpochResult result) {
+                    if (!hook.afterEpoch(result.epoch())) {
+                        control.stop("stopped after epoch " + result.epoch() + " by the search (pruned)");
+                    }
+                }
+            });
+        }
+        this.model = m; // visible to the hook, which scores the model as it trains
+        this.history = m.fit(train, options.build());
+        return this;
+    }
+
+    /** The trained network (with its preprocessing); an error before {@link #fit}. */
+    public Sequential model() {
+        if (model == null) {
+            throw new IllegalStateException("the network estimator is not fitted (or was released): call fit(train) first");
+        }
+        return model;
+    }
+
+    /** The last fit's history; an error before {@link #fit}. */
+    public History history() {
+        if (history == null) {
+            throw new IllegalStateException("the network estimator has no history: call fit(train) first");
+        }
+        return history;
+    }
+
+    /** Saves the trained network, its preprocessing and provenance (the engine's model file). */
+    public void save(Path file) throws IOException {
+        model().save(file);
+    }
+
+    @Override
+    public int[] predict(Dataset data) {
+        return model().predict(data);
+    }
+
+    @Override
+    public float[][] predictProba(Dataset data) {
+        return model().predictProba(data);
+    }
+
+    @Override
+    public float[][] predictValues(Dataset data) {
+        return model().predictValues(data);
+    }
+
+    @Override
+    public int epochsTrained() {
+        return history == null ? 0 : history.epochCount();
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        return config.describe();
+    }
+
+    @Override
+    public void release() {
+        model = null;
+        history = null;
+    }
+
+    @Override
+    public String toString() {
+        return "NetworkEstimator" + config.describe();
+    }
+}

@@ -1,0 +1,376 @@
+package org.nntune.search;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A family of networks and their training, searched define-by-run: every hyperparameter is a
+ * {@link ParamSpec} (fixed, a range, or choices), each with a sensible default that the user
+ * fixes, narrows or widens through the builder ({@link MlpSpace#builder()}, {@link CnnSpace#builder()})
+ * or a declarative map ({@link MlpSpace#fromSpec}, {@link #grid}). {@link #config(ParamSource)}
+ * asks the source for the values in a fixed order — conditional ones only when they apply (the
+ * units of layer 3 only with 3 layers, momentum only for SGD, β only for Adam) — and returns the
+ * {@link NetworkConfig}; {@link #suggest} wraps it in a {@link NetworkEstimator}.
+ *
+ * <p>Parameter names (the trial's parameter names; aliases in brackets, e.g. scikit-learn's):
+ * {@code preprocessing}; {@code layers} [n_layers] with {@code units} per layer asked as
+ * {@code units_1}, {@code units_2}…, or instead {@code hidden} [hidden_layer_sizes] as a list of
+ * layer sizes such as {@code "100,50"} or {@code [100, 50]}; {@code activation}; {@code dropout};
+ * {@code batch_norm}; {@code optimizer} [solver]; {@code lr} [learning_rate_init];
+ * {@code momentum}, {@code nesterov} (SGD); {@code beta1}, {@code beta2} (Adam, AdamW);
+ * {@code l1}; {@code l2} [alpha, weight_decay]; {@code batch_size}; {@code epochs} [max_iter];
+ * {@code schedule} [learning_rate]; {@code early_stopping} (patience, 0 = off). CNNs add
+ * {@code conv_blocks} with {@code filters} asked per block as {@code filters_1}…, {@code kernel}
+ * and {@code pool}; their {@code layers}/{@code units} are the dense head.
+ */
+public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpace, CnnSpace {
+
+    /** scikit-learn's and other common names, mapped to nntune's. */
+    static final Map<String, String> ALIASES = Map.of(
+            "hidden_layer_sizes", "hidden", "alpha", "l2", "weight_decay", "l2", "solver", "optimizer",
+            "learning_rate_init", "lr", "learning_rate", "schedule", "max_iter", "epochs", "n_layers", "layers");
+
+    /** A parameter: the name the trial uses (the user's, e.g. an alias) and what it may be. */
+    record Entry(String trialName, ParamSpec spec) {}
+
+    private final Map<String, Entry> entries;
+    private final boolean sklearn;
+
+    NetworkSpace(Map<String, Entry> entries, boolean sklearn) {
+        this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        this.sklearn = sklearn;
+    }
+
+    /** Every parameter by its canonical name, with what it may be. */
+    public Map<String, ParamSpec> params() {
+        Map<String, ParamSpec> m = new LinkedHashMap<>();
+        entries.forEach((k, e) -> m.put(k, e.spec()));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Every parameter given as a list of choices, by its trial name, with its choices (a grid's axes). */
+    public Map<String, List<Object>> choiceParams() {
+        Map<String, List<Object>> m = new LinkedHashMap<>();
+        entries.forEach((k, e) -> {
+            if (e.spec() instanceof ParamSpec.Choice c) {
+                m.put(e.trialName(), c.choices());
+            }
+        });
+        return m;
+    }
+
+    /** Whether scikit-learn's MLPClassifier semantics are on (see {@link NetworkConfig#sklearn()}). */
+    public boolean sklearnCompatible() {
+        return sklearn;
+    }
+
+    /** The configuration for the values {@code source} hands out. */
+    public abstract NetworkConfig config(ParamSource source);
+
+    @Override
+    public NetworkEstimator suggest(ParamSource params, long seed) {
+        return new NetworkEstimator(config(params), seed);
+    }
+
+    /**
+     * A declarative grid over MLPs: every parameter not named is fixed at
+     * {@link MlpSpace.Builder#fixedDefaults() its fixed default}, every named one takes the values
+     * listed (names and aliases as in the class comment). With {@code sklearn} true the fixed
+     * defaults are MLPClassifier's ({@link MlpSpace.Builder#sklearnDefaults()}).
+     */
+    public static MlpSpace grid(Map<String, ? extends List<?>> grid, boolean sklearn) {
+        MlpSpace.Builder b = MlpSpace.builder();
+        if (sklearn) {
+            b.sklearnDefaults();
+        } else {
+            b.fixedDefaults();
+        }
+        grid.forEach((name, values) -> {
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("grid parameter '" + name + "' has no values");
+            }
+            b.set(name, new ArrayList<Object>(values));
+        });
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- drawing, shared by the families
+
+    ParamSpec spec(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new IllegalStateException("no parameter '" + name + "' in this space");
+        }
+        return e.spec();
+    }
+
+    String trialName(String name) {
+        return entries.get(name).trialName();
+    }
+
+    double drawDouble(ParamSource s, String name) {
+        return spec(name).drawDouble(s, trialName(name));
+    }
+
+    int drawInt(ParamSource s, String name) {
+        return spec(name).drawInt(s, trialName(name));
+    }
+
+    int drawInt(ParamSource s, String name, String asName) {
+        return spec(name).drawInt(s, asName);
+    }
+
+    String drawString(ParamSource s, String name) {
+        return spec(name).drawString(s, trialName(name));
+    }
+
+    boolean drawBoolean(ParamSource s, String name) {
+        return spec(name).drawBoolean(s, trialName(name));
+    }
+
+    boolean has(String name) {
+        return entries.containsKey(name);
+    }
+
+    /** The dense hidden layers: {@code hidden} when given, else {@code layers} and {@code units_i}. */
+    List<Integer> drawHidden(ParamSource s) {
+        if (has("hidden")) {
+            return parseSizes(drawString(s, "hidden"));
+        }
+        int layers = drawInt(s, "layers");
+        List<Integer> sizes = new ArrayList<>(layers);
+        for (int i = 1; i <= layers; i++) {
+            sizes.add(drawInt(s, "units", "units_" + i));
+        }
+        return sizes;
+    }
+
+    /** The training part shared by every family, drawn in a fixed order after the architecture. */
+    NetworkConfig drawTraining(ParamSource s, String preprocessing, List<Integer> conv, int kernel, String pool,
+                               List<Integer> hidden) {
+        String activation = drawString(s, "activation");
+        double dropout = hidden.isEmpty() ? 0 : drawDouble(s, "dropout");
+        boolean batchNorm = drawBoolean(s, "batch_norm");
+        String optimizer = drawString(s, "optimizer");
+        NetworkConfig.oneOf("optimizer", optimizer, NetworkConfig.OPTIMIZERS);
+        double lr = drawDouble(s, "lr");
+        double momentum = 0.9;
+        boolean nesterov = false;
+        if (optimizer.equals("sgd")) {
+            momentum = drawDouble(s, "momentum");
+            nesterov = momentum > 0 && drawBoolean(s, "nesterov");
+        }
+        double beta1 = 0.9;
+        double beta2 = 0.999;
+        if (optimizer.startsWith("adam")) {
+            beta1 = drawDouble(s, "beta1");
+            beta2 = drawDouble(s, "beta2");
+        }
+        double l1 = drawDouble(s, "l1");
+        double l2 = drawDouble(s, "l2");
+        int batch = drawInt(s, "batch_size");
+        int epochs = drawInt(s, "epochs");
+        String schedule = drawString(s, "schedule");
+        int early = drawInt(s, "early_stopping");
+        return new NetworkConfig(conv, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
+                nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn);
+    }
+
+    /** "100,50", "(100, 50)", "[100]" or "100" → the sizes; anything else names the problem. */
+    static List<Integer> parseSizes(String text) {
+        String t = text.replace("(", "").replace(")", "").replace("[", "").replace("]", "").trim();
+        List<Integer> sizes = new ArrayList<>();
+        if (t.isEmpty()) {
+            return sizes;
+        }
+        for (String part : t.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                sizes.add(Integer.parseInt(p));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("hidden layer sizes '" + text + "': '" + p
+                        + "' is not an integer; expected sizes such as \"100,50\" or [100, 50]");
+            }
+        }
+        return sizes;
+    }
+
+    /** A layer-size list in the one string form used as a categorical choice: "100,50". */
+    static String sizesText(Object value) {
+        if (value instanceof List<?> list) {
+            StringBuilder sb = new StringBuilder();
+            for (Object o : list) {
+                if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                    throw new IllegalArgumentException("hidden layer sizes " + list + ": " + o + " is not an integer");
+                }
+                sb.append(sb.length() == 0 ? "" : ",").append(n.intValue());
+            }
+            return sb.toString();
+        }
+        if (value instanceof Number n) {
+            return Integer.toString(n.intValue());
+        }
+        List<Integer> sizes = parseSizes(String.valueOf(value));
+        StringBuilder sb = new StringBuilder();
+        for (int v : sizes) {
+            sb.append(sb.length() == 0 ? "" : ",").append(v);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The builder shared by the families: defaults are set by the family; {@link #set} accepts the
+     * declarative forms of {@link ParamSpec#parse}.
+     */
+    abstract static sealed class AbstractBuilder<B extends AbstractBuilder<B>> permits MlpSpace.Builder, CnnSpace.Builder {
+        final Map<String, Entry> entries = new LinkedHashMap<>();
+        boolean sklearn;
+
+        abstract B self();
+
+        /** Sets a parameter under its canonical name (defaults). */
+        void put(String name, ParamSpec spec) {
+            entries.put(name, new Entry(name, spec));
+        }
+
+        /** The canonical names this family knows. */
+        abstract List<String> known();
+
+        /** The default range of a parameter ({@link #search}). */
+        abstract ParamSpec defaultRange(String name);
+
+        String canonical(String name) {
+            String c = ALIASES.getOrDefault(name, name);
+            if (!known().contains(c)) {
+                throw new IllegalArgumentException("unknown parameter '" + name + "'; known: " + known()
+                        + " (and the aliases " + ALIASES.keySet() + ")");
+            }
+            return c;
+        }
+
+        /**
+         * Sets a parameter from its declarative form: a value (fixed), a list (choices) or a range
+         * map {@code {low, high, log, type}}; {@code name} may be an alias, which then names the
+         * parameter in trials and results.
+         */
+        public B set(String name, Object spec) {
+            String c = canonical(name);
+            Object s = spec;
+            if (c.equals("hidden")) {
+                s = hiddenSpec(name, spec);
+                entries.remove("layers");
+                entries.remove("units");
+            }
+            entries.put(c, new Entry(name, ParamSpec.parse(name, s)));
+            if (c.equals("layers") || c.equals("units")) {
+                entries.remove("hidden");
+                entries.putIfAbsent("layers", new Entry("layers", defaultRange("layers")));
+                entries.putIfAbsent("units", new Entry("units", defaultRange("units")));
+            }
+            return self();
+        }
+
+        private static Object hiddenSpec(String name, Object spec) {
+            if (spec instanceof ParamSpec.Fixed f) {
+                return new ParamSpec.Fixed(sizesText(f.value()));
+            }
+            if (spec instanceof ParamSpec.Choice c) {
+                return hiddenSpec(name, c.choices());
+            }
+            if (spec instanceof ParamSpec) {
+                throw new IllegalArgumentException("parameter '" + name + "' is a list of layer sizes: give one or several, not a range");
+            }
+            if (spec instanceof List<?> list) {
+                // each element is one choice: [[50], [100, 50]], ["50", "100,50"] or [50, 100] (one layer each)
+                List<Object> choices = new ArrayList<>();
+                for (Object o : list) {
+                    choices.add(sizesText(o));
+                }
+                return choices;
+            }
+            return sizesText(spec);
+        }
+
+        /** Fixes a parameter at one value. */
+        public B fix(String name, Object value) {
+            return set(name, ParamSpec.fixed(value instanceof List<?> l && canonical(name).equals("hidden") ? sizesText(l) : value));
+        }
+
+        /** Searches a parameter over its default range. */
+        public B search(String name) {
+            String c = canonical(name);
+            return set(name, defaultRange(c));
+        }
+
+        /** Searches a real parameter uniformly in {@code [low, high]}. */
+        public B range(String name, double low, double high) {
+            return set(name, ParamSpec.range(low, high));
+        }
+
+        /** Searches a real parameter log-uniformly in {@code [low, high]}. */
+        public B logRange(String name, double low, double high) {
+            return set(name, ParamSpec.logRange(low, high));
+        }
+
+        /** Searches an integer parameter uniformly in {@code [low, high]}. */
+        public B intRange(String name, int low, int high) {
+            return set(name, ParamSpec.intRange(low, high));
+        }
+
+        /** Searches a parameter over the given choices. */
+        public B choices(String name, Object... values) {
+            return set(name, List.of(values));
+        }
+
+        /** Learning rate, log-uniform in {@code [low, high]}. */
+        public B lr(double low, double high) {
+            return logRange("lr", low, high);
+        }
+
+        /** Number of dense hidden layers in {@code [low, high]}. */
+        public B layers(int low, int high) {
+            return intRange("layers", low, high);
+        }
+
+        /** Units of each dense hidden layer, log-uniform in {@code [low, high]}. */
+        public B units(int low, int high) {
+            return set("units", ParamSpec.logIntRange(low, high));
+        }
+
+        /** Hidden activations to choose from. */
+        public B activation(String... names) {
+            return choices("activation", (Object[]) names);
+        }
+
+        /** Optimisers to choose from. */
+        public B optimizer(String... names) {
+            return choices("optimizer", (Object[]) names);
+        }
+
+        /** Batch sizes to choose from. */
+        public B batchSize(Integer... sizes) {
+            return choices("batch_size", (Object[]) sizes);
+        }
+
+        /** A fixed number of epochs. */
+        public B epochs(int epochs) {
+            return fix("epochs", epochs);
+        }
+
+        /** A fixed preprocessing: none, standard, minmax or pixels. */
+        public B preprocessing(String name) {
+            return fix("preprocessing", name);
+        }
+
+        /** Early stopping on the validation loss of a 10 % split, with this patience (0: off). */
+        public B earlyStopping(int patience) {
+            return fix("early_stopping", patience);
+        }
+    }
+}

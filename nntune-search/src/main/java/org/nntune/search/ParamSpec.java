@@ -1,0 +1,206 @@
+package org.nntune.search;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one hyperparameter of a search space may be: a fixed value, a real range (uniform or log),
+ * an integer range (uniform or log), or a list of choices. The declarative form (a study file, a
+ * grid) maps onto it with {@link #parse}: a scalar is fixed, a list is choices, and a map
+ * {@code {low: …, high: …, log: true|false, type: int|float}} is a range (integers when both
+ * bounds are integers and no {@code type} says otherwise).
+ */
+public sealed interface ParamSpec {
+
+    /** One value, never searched. */
+    record Fixed(Object value) implements ParamSpec {
+        public Fixed {
+            checkScalar("fixed value", value);
+        }
+    }
+
+    /** Reals in {@code [low, high]}, log-uniform when {@code log}. */
+    record FloatRange(double low, double high, boolean log) implements ParamSpec {
+        public FloatRange {
+            if (!(low <= high) || !Double.isFinite(low) || !Double.isFinite(high)) {
+                throw new IllegalArgumentException("range [" + low + ", " + high + "]: need finite bounds with low <= high");
+            }
+            if (log && !(low > 0)) {
+                throw new IllegalArgumentException("log range [" + low + ", " + high + "]: low must be > 0");
+            }
+        }
+    }
+
+    /** Integers in {@code [low, high]}, log-uniform when {@code log}. */
+    record IntRange(int low, int high, boolean log) implements ParamSpec {
+        public IntRange {
+            if (low > high) {
+                throw new IllegalArgumentException("integer range [" + low + ", " + high + "]: low must be <= high");
+            }
+            if (log && low < 1) {
+                throw new IllegalArgumentException("log integer range [" + low + ", " + high + "]: low must be >= 1");
+            }
+        }
+    }
+
+    /** One of the choices (strings, numbers or booleans). */
+    record Choice(List<Object> choices) implements ParamSpec {
+        public Choice {
+            if (choices.isEmpty()) {
+                throw new IllegalArgumentException("a list of choices must not be empty");
+            }
+            for (Object c : choices) {
+                checkScalar("choice", c);
+            }
+            choices = List.copyOf(choices);
+        }
+    }
+
+    static ParamSpec fixed(Object value) {
+        return new Fixed(value);
+    }
+
+    static ParamSpec range(double low, double high) {
+        return new FloatRange(low, high, false);
+    }
+
+    static ParamSpec logRange(double low, double high) {
+        return new FloatRange(low, high, true);
+    }
+
+    static ParamSpec intRange(int low, int high) {
+        return new IntRange(low, high, false);
+    }
+
+    static ParamSpec logIntRange(int low, int high) {
+        return new IntRange(low, high, true);
+    }
+
+    static ParamSpec choice(Object... choices) {
+        return new Choice(List.of(choices));
+    }
+
+    /**
+     * The declarative form of a parameter: a scalar (fixed), a list (choices) or a range map; any
+     * other value is an {@link IllegalArgumentException} naming {@code name} and what is allowed.
+     */
+    static ParamSpec parse(String name, Object spec) {
+        if (spec instanceof ParamSpec p) {
+            return p;
+        }
+        try {
+            if (spec instanceof List<?> list) {
+                return new Choice(new ArrayList<>(list));
+            }
+            if (spec instanceof Map<?, ?> m) {
+                Set<String> allowed = Set.of("low", "high", "log", "type");
+                for (Object k : m.keySet()) {
+                    if (!allowed.contains(String.valueOf(k))) {
+                        throw new IllegalArgumentException("unknown range key '" + k + "'; allowed: low, high, log, type");
+                    }
+                }
+                if (!(m.get("low") instanceof Number low) || !(m.get("high") instanceof Number high)) {
+                    throw new IllegalArgumentException("a range needs numeric 'low' and 'high'");
+                }
+                Object logValue = m.containsKey("log") ? m.get("log") : Boolean.FALSE;
+                if (!(logValue instanceof Boolean log)) {
+                    throw new IllegalArgumentException("'log' must be true or false, got " + logValue);
+                }
+                Object type = m.containsKey("type") ? m.get("type") : (integral(low) && integral(high) ? "int" : "float");
+                return switch (String.valueOf(type)) {
+                    case "int" -> {
+                        if (!integral(low) || !integral(high)) {
+                            throw new IllegalArgumentException("an int range needs integer bounds, got " + low + " and " + high);
+                        }
+                        yield new IntRange(low.intValue(), high.intValue(), log);
+                    }
+                    case "float" -> new FloatRange(low.doubleValue(), high.doubleValue(), log);
+                    default -> throw new IllegalArgumentException("range type '" + type + "' is not int or float");
+                };
+            }
+            return new Fixed(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("parameter '" + name + "': " + e.getMessage()
+                    + " (allowed: a value, a list of choices, or {low, high, log, type})", e);
+        }
+    }
+
+    private static boolean integral(Number n) {
+        return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte;
+    }
+
+    private static void checkScalar(String what, Object v) {
+        if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+            throw new IllegalArgumentException("a " + what + " must be a string, number or boolean, got "
+                    + (v == null ? "null" : v + " (" + v.getClass().getSimpleName() + ")"));
+        }
+    }
+
+    // ---------------------------------------------------------------- drawing values
+
+    /** A real: fixed, from a float or integer range, or from numeric choices. */
+    default double drawDouble(ParamSource source, String name) {
+        if (this instanceof Fixed f) {
+            return number(name, f.value()).doubleValue();
+        }
+        if (this instanceof FloatRange r) {
+            return source.suggestFloat(name, r.low(), r.high(), r.log());
+        }
+        if (this instanceof IntRange r) {
+            return source.suggestInt(name, r.low(), r.high(), r.log());
+        }
+        return number(name, source.suggestCategorical(name, ((Choice) this).choices())).doubleValue();
+    }
+
+    /** An integer: fixed, from an integer range, or from integer choices. */
+    default int drawInt(ParamSource source, String name) {
+        Number n;
+        if (this instanceof Fixed f) {
+            n = number(name, f.value());
+        } else if (this instanceof IntRange r) {
+            n = source.suggestInt(name, r.low(), r.high(), r.log());
+        } else if (this instanceof Choice c) {
+            n = number(name, source.suggestCategorical(name, c.choices()));
+        } else {
+            throw new IllegalArgumentException("parameter '" + name
+                    + "' takes integers; give an integer range (low and high without a decimal point), not " + this);
+        }
+        if (n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new IllegalArgumentException("parameter '" + name + "' takes integers, got " + n);
+        }
+        return n.intValue();
+    }
+
+    /** A string (or any scalar shown as one): fixed or from choices. */
+    default String drawString(ParamSource source, String name) {
+        return String.valueOf(drawScalar(source, name, "one of a list of names"));
+    }
+
+    /** A boolean: fixed or from choices. */
+    default boolean drawBoolean(ParamSource source, String name) {
+        Object v = drawScalar(source, name, "true or false");
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException("parameter '" + name + "' is true or false, got " + v);
+        }
+        return b;
+    }
+
+    private Object drawScalar(ParamSource source, String name, String what) {
+        if (this instanceof Fixed f) {
+            return f.value();
+        }
+        if (this instanceof Choice c) {
+            return source.suggestCategorical(name, c.choices());
+        }
+        throw new IllegalArgumentException("parameter '" + name + "' takes " + what + ", not a range " + this);
+    }
+
+    private static Number number(String name, Object v) {
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("parameter '" + name + "' takes numbers, got " + v);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,25 @@
+package org.nntune.search;
+
+import org.nntune.examples.IrisGridSearch;
+import org.nntune.tune.study.TrialState;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** scikit-learn's documented grid-search example, run as examples/java has it. */
+class IrisExampleTest {
+
+    @Test
+    void theSklearnExampleFindsAModelOfAtLeast0966TestAccuracy() {
+        IrisGridSearch.Outcome o = IrisGridSearch.run(0, 2);
+        SearchResult r = o.result();
+        CvResults cv = r.cvResults();
+        assertThat(cv.rows()).hasSize(36);
+        assertThat(cv.rows()).allMatch(row -> row.state() == TrialState.COMPLETE);
+        assertThat(r.bestParams()).containsOnlyKeys("hidden_layer_sizes", "activation", "alpha", "learning_rate");
+        assertThat(r.bestScore()).isGreaterThanOrEqualTo(0.93);
+        assertThat(o.testAccuracy()).isGreaterThanOrEqualTo(0.966);
+        System.out.println("iris example: best " + r.bestParams() + ", CV " + r.bestScore() + ", test " + o.testAccuracy()
+                + ", search " + r.searchSeconds() + " s");
+    }
+}
