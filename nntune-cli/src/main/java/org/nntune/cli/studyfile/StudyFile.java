@@ -35,7 +35,7 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
 
         /** A CSV file; {@code label} is a column name or a 0-based index; {@code testFile} an optional separate test CSV. */
         record Csv(Path file, String label, boolean header, char separator, String missing,
-                   Optional<Path> testFile) implements DataSource {}
+                   List<String> categorical, Optional<Path> testFile) implements DataSource {}
 
         /** An IDX folder: Fashion-MNIST or MNIST file names. */
         record Idx(String kind, Optional<Path> folder) implements DataSource {}

@@ -21,7 +21,7 @@ public final class StudyFileReader {
 
     static final Set<String> ROOT_KEYS = Set.of("study", "seed", "task", "data", "metric", "direction", "validation",
             "model", "sampler", "pruner", "budget", "output", "storage");
-    static final Set<String> DATA_KEYS = Set.of("bundled", "csv", "test_csv", "label", "header", "separator", "missing",
+    static final Set<String> DATA_KEYS = Set.of("bundled", "csv", "test_csv", "label", "header", "separator", "missing", "categorical",
             "idx", "folder", "test_fraction", "preprocessing");
     static final List<String> BUNDLED = List.of("iris", "digits");
     static final List<String> IDX_KINDS = List.of("fashion_mnist", "mnist");
@@ -183,7 +183,8 @@ public final class StudyFileReader {
                 throw d.error("separator", "'" + sep + "' is not a single character", "e.g. ',', ';' or tab");
             }
             source = new DataSource.Csv(csv, label, d.bool("header").orElse(true), sep.charAt(0),
-                    d.choice("missing", MISSING).orElse("error"), d.string("test_csv").map(base::resolve));
+                    d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
+                    d.string("test_csv").map(base::resolve));
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }
