@@ -53,6 +53,9 @@ public final class Main implements Callable<Integer> {
 
     /** Runs a command line with the given writers (tests call this in-process) and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        // nntune's own informational log lines (which kernels run, …) only with --verbose
+        java.util.logging.Logger.getLogger("org.nntune").setLevel(
+                java.util.Arrays.asList(args).contains("--verbose") ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);

@@ -50,10 +50,10 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
     public record Validation(String method, int folds, double fraction) {}
 
     /** A network family with its hyperparameters, each fixed, a choice or a range. */
-    public record ModelSpec(String family, Map<String, ParamSpec> space) {}
+    public record ModelSpec(String family, Map<String, ParamSpec> space, Map<String, YNode.Where> positions) {}
 
-    /** A type name (e.g. {@code tpe}) with its options as written. */
-    public record Options(String type, Map<String, Object> options) {}
+    /** A type name (e.g. {@code tpe}) with its options as written, and the line of its section (for messages). */
+    public record Options(String type, Map<String, Object> options, int line) {}
 
     /** @param trials total finished trials of the study, across all workers */
     public record Budget(int trials, Optional<Duration> timeout, int jobs) {}

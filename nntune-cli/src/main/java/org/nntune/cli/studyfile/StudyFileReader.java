@@ -126,6 +126,7 @@ public final class StudyFileReader {
         String family = m.choice("family", FAMILIES).orElse("mlp");
         Set<String> known = family.equals("mlp") ? mlpParams : cnnParams;
         Map<String, ParamSpec> space = new LinkedHashMap<>();
+        Map<String, YNode.Where> positions = new LinkedHashMap<>();
         m.node("space").ifPresent(n -> {
             if (!(n instanceof YNode.YMap map)) {
                 throw m.error("space", "expected a mapping of hyperparameters but found " + n.kind(), "e.g. 'units: {low: 16, high: 256, log: true}'");
@@ -138,6 +139,7 @@ public final class StudyFileReader {
                             + (hint.isEmpty() ? "" : "; " + hint), "known: " + String.join(", ", new java.util.TreeSet<>(known)));
                 }
                 space.put(e.key(), param(e.value(), key));
+                positions.put(e.key(), e.keyWhere());
             }
         });
 
@@ -158,7 +160,8 @@ public final class StudyFileReader {
         Path out = r.section("output", OUTPUT_KEYS).flatMap(o -> o.string("dir")).map(base::resolve)
                 .orElse(base.resolve(stem + "-results"));
         return new StudyFile(file, name, seed, task, data, List.copyOf(objectives), validation,
-                new StudyFile.ModelSpec(family, java.util.Collections.unmodifiableMap(space)), sampler, pruner, budget, out,
+                new StudyFile.ModelSpec(family, java.util.Collections.unmodifiableMap(space),
+                        java.util.Collections.unmodifiableMap(positions)), sampler, pruner, budget, out,
                 r.string("storage"));
     }
 
@@ -195,11 +198,11 @@ public final class StudyFileReader {
 
     private static StudyFile.Options options(Section r, String key, List<String> types, String dflt) {
         if (!r.has(key)) {
-            return new StudyFile.Options(dflt, Map.of());
+            return new StudyFile.Options(dflt, Map.of(), r.where().line());
         }
         YNode n = r.node(key).orElseThrow();
         if (n instanceof YNode.YScalar) {
-            return new StudyFile.Options(r.choice(key, types).orElseThrow(), Map.of());
+            return new StudyFile.Options(r.choice(key, types).orElseThrow(), Map.of(), n.where().line());
         }
         if (!(n instanceof YNode.YMap map)) {
             throw r.error(key, "expected a name or a mapping with 'type:' but found " + n.kind(), "one of: " + String.join(", ", types));
@@ -214,7 +217,7 @@ public final class StudyFileReader {
                 opts.put(e.key(), scalarValue(e.value(), key + "." + e.key()));
             }
         }
-        return new StudyFile.Options(type, java.util.Collections.unmodifiableMap(opts));
+        return new StudyFile.Options(type, java.util.Collections.unmodifiableMap(opts), n.where().line());
     }
 
     /** A scalar's value: Long for whole numbers, Double for other numbers, Boolean, or String. */
