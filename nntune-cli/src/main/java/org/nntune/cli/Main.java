@@ -32,6 +32,9 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 success, 1 other error, 2 usage or study file, 3 data, 4 storage, 130 interrupted."})
 public final class Main implements Callable<Integer> {
 
+    /** Held so the level set on it stays (the logging framework keeps loggers weakly). */
+    private static final java.util.logging.Logger NNTUNE_LOG = java.util.logging.Logger.getLogger("org.nntune");
+
     @Spec
     CommandSpec spec;
 
@@ -54,7 +57,7 @@ public final class Main implements Callable<Integer> {
     /** Runs a command line with the given writers (tests call this in-process) and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         // nntune's own informational log lines (which kernels run, …) only with --verbose
-        java.util.logging.Logger.getLogger("org.nntune").setLevel(
+        NNTUNE_LOG.setLevel(
                 java.util.Arrays.asList(args).contains("--verbose") ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
         CommandLine cl = commandLine();
         cl.setOut(out);

@@ -37,14 +37,28 @@ public final class YamlReader {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             String msg = e.getOriginalMessage();
-            // SnakeYAML's messages repeat the position as a code excerpt; keep the first line
-            int nl = msg.indexOf('\n');
             throw new StudyFileException(loc == null ? new YNode.Where(fileName, 1, 1) : where(fileName, loc), null,
-                    "YAML syntax error: " + (nl > 0 ? msg.substring(0, nl) : msg).trim(),
+                    "YAML syntax error: " + yamlProblem(msg),
                     "check indentation (spaces, not tabs), colons after keys, and matching brackets and quotes");
         } catch (IOException e) {
             throw new StudyFileException(new YNode.Where(fileName, 1, 1), null, "cannot read: " + e.getMessage(), null);
         }
+    }
+
+    /**
+     * SnakeYAML's message without its position lines and code excerpts: "while parsing a flow
+     * sequence; expected ',' or ']', but got <stream end>".
+     */
+    static String yamlProblem(String msg) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : msg.split("\\R")) {
+            String t = line.trim();
+            if (t.isEmpty() || t.startsWith("in '") || t.startsWith("^") || line.startsWith("    ")) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : "; ").append(t.replaceAll(",? *in 'reader', line \\d+, column \\d+:?", ""));
+        }
+        return sb.toString().trim();
     }
 
     private static YNode.Where where(String file, JsonLocation loc) {
