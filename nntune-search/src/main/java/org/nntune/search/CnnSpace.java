@@ -27,6 +27,13 @@ public final class CnnSpace extends NetworkSpace {
         super(b.entries, b.sklearn);
     }
 
+    /** The parameter names this family accepts: canonical names, then aliases (for study-file checks and messages). */
+    public static List<String> parameterNames() {
+        java.util.List<String> names = new java.util.ArrayList<>(KNOWN);
+        names.addAll(new java.util.TreeSet<>(ALIASES.keySet()));
+        return java.util.List.copyOf(names);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -171,6 +171,35 @@ public final class CrossValidatedSearch {
         return new SearchResult(study, results, scorer, best, refitted, refitSeconds, keeper.best, searchSeconds);
     }
 
+    /**
+     * The objective this search optimises, for callers that drive a {@link Study} themselves (the
+     * CLI, which resumes stored studies and shares their budget between workers): a trial's value
+     * is the mean score over {@code train}'s splits, pruned epoch by epoch when a pruner is set
+     * ({@link TrialPrunedException}); a non-finite mean fails the trial with the reason.
+     */
+    public Objective objective(Dataset train) {
+        List<Dataset[]> folds = new ArrayList<>();
+        for (Split s : cv.splits(train, seed)) {
+            folds.add(new Dataset[] {s.train(train), s.test(train)});
+        }
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds);
+        return trial -> {
+            FoldRunner.Outcome o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, false);
+            if (o.pruned()) {
+                throw new TrialPrunedException("pruned after epoch " + o.prunedAtStep());
+            }
+            double sum = 0;
+            for (FoldRunner.SplitOutcome split : o.splits()) {
+                sum += split.score;
+            }
+            double mean = sum / o.splits().size();
+            if (!Double.isFinite(mean)) {
+                throw new IllegalStateException("the mean " + scorer.name() + " over the splits is " + mean);
+            }
+            return mean;
+        };
+    }
+
     private static String summary(CvResults results) {
         StringBuilder sb = new StringBuilder();
         for (CvResults.Row r : results.rows()) {

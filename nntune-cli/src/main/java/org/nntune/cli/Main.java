@@ -1,0 +1,105 @@
+package org.nntune.cli;
+
+import org.nntune.cli.command.BestCommand;
+import org.nntune.cli.command.CopyCommand;
+import org.nntune.cli.command.DeleteCommand;
+import org.nntune.cli.command.PredictCommand;
+import org.nntune.cli.command.ReportCommand;
+import org.nntune.cli.command.StudiesCommand;
+import org.nntune.cli.command.TrialsCommand;
+import org.nntune.cli.command.TuneCommand;
+import org.nntune.cli.command.WorkerCommand;
+import org.nntune.cli.studyfile.StudyFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code nntune} command. Help goes to standard output, errors to standard error, and the
+ * exit code says what went wrong: {@link ExitCode}.
+ */
+@Command(name = "nntune", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Train neural networks and tune their hyperparameters.",
+        subcommands = {TuneCommand.class, StudiesCommand.class, TrialsCommand.class, BestCommand.class,
+                PredictCommand.class, ReportCommand.class, WorkerCommand.class, CopyCommand.class, DeleteCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 other error, 2 usage or study file, 3 data, 4 storage, 130 interrupted."})
+public final class Main implements Callable<Integer> {
+
+    /** Held so the level set on it stays (the logging framework keeps loggers weakly). */
+    private static final java.util.logging.Logger NNTUNE_LOG = java.util.logging.Logger.getLogger("org.nntune");
+
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCode.USAGE;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs a command line with the given writers (tests call this in-process) and returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        // nntune's own informational log lines (which kernels run, …) only with --verbose
+        NNTUNE_LOG.setLevel(
+                java.util.Arrays.asList(args).contains("--verbose") ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean verbose = parseResult.originalArgs().contains("--verbose");
+            PrintWriter err = commandLine.getErr();
+            int code = exitCodeOf(ex);
+            String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            if (code == ExitCode.OTHER) {
+                err.println("nntune: error: " + message + (verbose ? "" : " (run with --verbose for details)"));
+            } else {
+                err.println("nntune: " + message);
+            }
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return code;
+        });
+        return cl;
+    }
+
+    static int exitCodeOf(Throwable ex) {
+        if (ex instanceof CliException c) {
+            return c.exitCode();
+        }
+        if (ex instanceof StudyFileException) {
+            return ExitCode.USAGE;
+        }
+        if (ex instanceof org.nntune.storage.StorageException) {
+            return ExitCode.STORAGE;
+        }
+        if (ex instanceof UncheckedIOException) {
+            return ExitCode.OTHER;
+        }
+        return ExitCode.OTHER;
+    }
+}

@@ -1,0 +1,86 @@
+package org.nntune.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
+import org.nntune.cli.run.StudyRun;
+import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.search.NetworkEstimator;
+import org.nntune.storage.StudyProvenance;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Study;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "best", mixinStandardHelpOptions = true,
+        description = "Show the best trial of a study; export its parameters as JSON, or refit and save its model.")
+public final class BestCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StorageOption storage;
+
+    @Parameters(index = "0", paramLabel = "STUDY", description = "Study name, or its study file (.yaml).")
+    String study;
+
+    @Option(names = "--export", paramLabel = "FILE", description = "Write the best parameters as JSON.")
+    Path export;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Refit the best configuration on the study's training data and save the model.")
+    Path model;
+
+    @Override
+    public Integer call() {
+        StudyRef ref = StudyRef.of(study, storage);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Storage s = StorageOption.open(ref.url())) {
+            long id = StorageOption.studyId(s, ref.name(), ref.url());
+            if (s.getStudy(id).directions().size() != 1) {
+                throw new CliException(ExitCode.USAGE, "study '" + ref.name() + "' has several objectives: it has a Pareto front, "
+                        + "not one best trial; see nntune report " + study + " -o report.html");
+            }
+            FrozenTrial best = s.getBestTrial(id).orElseThrow(() -> new CliException(ExitCode.OTHER,
+                    "study '" + ref.name() + "' has no complete trial yet"));
+            out.println("best trial " + best.number() + ": value " + best.values().get(0));
+            out.println("params: " + best.params());
+            if (export != null) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("study", ref.name());
+                m.put("trial", best.number());
+                m.put("value", best.values().get(0));
+                m.put("params", best.params());
+                Files.writeString(export, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n");
+                out.println("wrote " + export);
+            }
+            if (model != null) {
+                Map<String, Object> def = StudyProvenance.definition(s, id).orElseThrow(() -> new CliException(ExitCode.STORAGE,
+                        "study '" + ref.name() + "' has no stored study definition, so its model cannot be refitted here"));
+                StudyFile sf = TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text"));
+                Object seed = s.getStudySystemAttrs(id).get(Study.SEED_ATTR);
+                NetworkEstimator fitted = StudyRun.refit(sf, best.params(), seed instanceof Number n ? n.longValue() : 0L);
+                fitted.save(model);
+                out.println("refitted trial " + best.number() + "'s configuration on all training data; wrote " + model);
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCode.OTHER, "cannot write: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw CommandErrors.rethrow(e);
+        }
+        return ExitCode.OK;
+    }
+}

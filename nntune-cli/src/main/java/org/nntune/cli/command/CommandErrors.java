@@ -1,0 +1,20 @@
+package org.nntune.cli.command;
+
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
+import org.nntune.storage.StorageException;
+
+/** Turns exceptions of storage use into exit-code-carrying ones (closing a storage may throw a checked Exception). */
+final class CommandErrors {
+    private CommandErrors() {}
+
+    static RuntimeException rethrow(Exception e) {
+        if (e instanceof StorageException se) {
+            return new CliException(ExitCode.STORAGE, "storage error: " + se.getMessage(), se);
+        }
+        if (e instanceof RuntimeException re) {
+            return re;
+        }
+        return new CliException(ExitCode.OTHER, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    }
+}

@@ -1,0 +1,45 @@
+package org.nntune.cli.command;
+
+import org.nntune.cli.ExitCode;
+import org.nntune.storage.StudyCopier;
+import org.nntune.tune.storage.Storage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "copy", mixinStandardHelpOptions = true,
+        description = "Copy a study with all its trials from one storage to another (e.g. a laptop's SQLite file to PostgreSQL).")
+public final class CopyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "STUDY", description = "Study name.")
+    String study;
+
+    @Option(names = "--from", required = true, paramLabel = "URL", description = "Storage URL to copy from.")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "URL", description = "Storage URL to copy to.")
+    String to;
+
+    @Override
+    public Integer call() {
+        try (Storage src = StorageOption.open(from); Storage dst = StorageOption.open(to)) {
+            StorageOption.studyId(src, study, from);
+            if (dst.findStudyId(study).isPresent()) {
+                throw new org.nntune.cli.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + to
+                        + "; delete it there first (nntune delete " + study + " --storage " + to + ")");
+            }
+            long id = StudyCopier.copy(study, src, dst);
+            int n = dst.getAllTrials(id).size();
+            spec.commandLine().getOut().println("copied study '" + study + "' (" + n + " trials) from " + from + " to " + to);
+        } catch (Exception e) {
+            throw CommandErrors.rethrow(e);
+        }
+        return ExitCode.OK;
+    }
+}

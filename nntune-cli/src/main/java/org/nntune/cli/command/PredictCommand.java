@@ -1,0 +1,173 @@
+package org.nntune.cli.command;
+
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
+import org.nntune.nn.data.CsvEncoder;
+import org.nntune.nn.model.ModelFileException;
+import org.nntune.nn.model.Sequential;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Predict with a saved model: one output line per input row (CSV).",
+                "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder):",
+                "the input then has the training file's columns (the label column may be absent).",
+                "Otherwise every input column is a numeric feature; a non-numeric first line is a header."})
+public final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (best.model).")
+    Path modelFile;
+
+    @Parameters(index = "1", paramLabel = "INPUT.csv", description = "Rows to predict.")
+    Path input;
+
+    @Option(names = "--proba", description = "Print class probabilities instead of the predicted class.")
+    boolean proba;
+
+    @Override
+    public Integer call() {
+        Sequential model = load(modelFile);
+        Optional<CsvEncoder> encoder = encoder(modelFile);
+        float[] x;
+        int rows;
+        int f = 1;
+        for (int d : model.inputShape()) {
+            f *= d;
+        }
+        try {
+            if (encoder.isPresent()) {
+                CsvEncoder.FeatureRows fr = encoder.get().readFeatures(input);
+                x = fr.features();
+                rows = fr.rows();
+            } else {
+                List<float[]> parsed = numericRows(input, f);
+                rows = parsed.size();
+                x = new float[rows * f];
+                for (int i = 0; i < rows; i++) {
+                    System.arraycopy(parsed.get(i), 0, x, i * f, f);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.DATA, e.getMessage(), e);
+        }
+        if (rows == 0) {
+            throw new CliException(ExitCode.DATA, input + ": no rows to predict");
+        }
+        float[] out = model.outputs(x, rows);
+        int k = out.length / rows;
+        List<String> classes = encoder.map(CsvEncoder::classNames).orElse(List.of());
+        boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
+        PrintWriter w = spec.commandLine().getOut();
+        if (proba || !classification) {
+            List<String> head = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                head.add(classification ? "p_" + (j < classes.size() ? classes.get(j) : Integer.toString(j)) : (k == 1 ? "prediction" : "output_" + j));
+            }
+            w.println(String.join(",", head));
+            for (int i = 0; i < rows; i++) {
+                StringBuilder sb = new StringBuilder();
+                for (int j = 0; j < k; j++) {
+                    sb.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", out[i * k + j]));
+                }
+                w.println(sb);
+            }
+        } else {
+            w.println("prediction");
+            for (int i = 0; i < rows; i++) {
+                int arg = 0;
+                for (int j = 1; j < k; j++) {
+                    if (out[i * k + j] > out[i * k + arg]) {
+                        arg = j;
+                    }
+                }
+                w.println(arg < classes.size() ? classes.get(arg) : Integer.toString(arg));
+            }
+        }
+        w.flush();
+        return ExitCode.OK;
+    }
+
+    /** Loads a model; a file that is not one is exit code 3 with the reader's reason. */
+    static Sequential load(Path file) {
+        try {
+            return Sequential.load(file);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCode.DATA, file + ": no such model file");
+        } catch (ModelFileException e) {
+            throw new CliException(ExitCode.DATA, file + " is not a readable nntune model: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.DATA, "cannot read model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Optional<CsvEncoder> encoder(Path modelFile) {
+        Path enc = modelFile.resolveSibling(modelFile.getFileName() + ".csv-encoder");
+        if (!Files.isRegularFile(enc)) {
+            return Optional.empty();
+        }
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(enc))) {
+            return Optional.of(CsvEncoder.read(in));
+        } catch (IOException e) {
+            throw new CliException(ExitCode.DATA, enc + " is not a readable CSV encoder: " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows of {@code f} numbers; a first line that is not all numbers is a header. */
+    static List<float[]> numericRows(Path file, int f) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCode.DATA, file + ": no such file");
+        } catch (IOException e) {
+            throw new CliException(ExitCode.DATA, "cannot read " + file + " as text: " + e.getMessage(), e);
+        }
+        List<float[]> rows = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] cells = line.split(",", -1);
+            float[] row = new float[cells.length];
+            boolean numeric = true;
+            for (int j = 0; j < cells.length && numeric; j++) {
+                try {
+                    row[j] = Float.parseFloat(cells[j].trim());
+                    numeric = Float.isFinite(row[j]);
+                } catch (NumberFormatException e) {
+                    numeric = false;
+                }
+            }
+            if (!numeric) {
+                if (i == 0 && rows.isEmpty()) {
+                    continue; // header
+                }
+                throw new CliException(ExitCode.DATA, file + " line " + (i + 1) + ": expected " + f + " numbers, got '" + line + "'");
+            }
+            if (cells.length != f) {
+                throw new CliException(ExitCode.DATA, file + " line " + (i + 1) + ": expected " + f
+                        + " features (the model's input), got " + cells.length);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,70 @@
+package org.nntune.cli.command;
+
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
+import org.nntune.storage.Storages;
+import org.nntune.storage.StorageException;
+import org.nntune.tune.storage.Storage;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The {@code --storage URL} option shared by the commands that read studies. Without it, a study
+ * file given as STUDY names its own storage (its {@code storage:} key, or the SQLite file beside
+ * it), and otherwise the {@code NNTUNE_STORAGE} environment variable is used.
+ */
+public final class StorageOption {
+
+    @Option(names = {"-s", "--storage"}, paramLabel = "URL",
+            description = "Storage URL: sqlite:FILE.db, sqlite:///abs/path.db, postgresql://user@host:5432/db, mysql://user@host/db or jdbc:… (default: the study file's storage, or $NNTUNE_STORAGE)")
+    String url;
+
+    /** The default storage of a study file: an SQLite file named after it, beside it ({@code iris.yaml} → {@code iris.db}). */
+    public static String defaultFor(Path studyFile) {
+        Path abs = studyFile.toAbsolutePath();
+        String stem = abs.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
+        return "sqlite:" + abs.resolveSibling(stem + ".db");
+    }
+
+    /** The URL to use for a study given by name or by study file. */
+    public String resolve(Optional<String> fromStudyFile) {
+        if (url != null) {
+            return url;
+        }
+        if (fromStudyFile.isPresent()) {
+            return fromStudyFile.get();
+        }
+        String env = System.getenv("NNTUNE_STORAGE");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        throw new CliException(ExitCode.USAGE, "no storage given: pass --storage URL (e.g. --storage sqlite:iris.db), "
+                + "give a study file instead of a study name, or set NNTUNE_STORAGE");
+    }
+
+    /** Opens a storage; failures become exit code 4 with the URL in the message. */
+    public static Storage open(String url) {
+        try {
+            return Storages.open(url);
+        } catch (StorageException | IllegalArgumentException e) {
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a STUDY argument names a study file rather than a study. */
+    public static boolean isStudyFile(String study) {
+        return (study.endsWith(".yaml") || study.endsWith(".yml")) && Files.isRegularFile(Path.of(study));
+    }
+
+    /** The id of a study by name, or exit code 4 listing the studies there are. */
+    public static long studyId(Storage storage, String name, String url) {
+        return storage.findStudyId(name).orElseThrow(() -> {
+            var names = storage.getAllStudies().stream().map(s -> s.name()).toList();
+            return new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + url
+                    + (names.isEmpty() ? " (it holds no studies)" : "; studies there: " + String.join(", ", names)));
+        });
+    }
+}

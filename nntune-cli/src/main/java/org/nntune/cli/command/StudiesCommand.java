@@ -1,0 +1,54 @@
+package org.nntune.cli.command;
+
+import org.nntune.cli.ExitCode;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.StudySummary;
+import org.nntune.tune.study.TrialState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "studies", mixinStandardHelpOptions = true, description = "List the studies of a storage.")
+public final class StudiesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StorageOption storage;
+
+    @Override
+    public Integer call() {
+        String url = storage.resolve(Optional.empty());
+        PrintWriter out = spec.commandLine().getOut();
+        try (Storage s = StorageOption.open(url)) {
+            List<StudySummary> studies = s.getAllStudies();
+            if (studies.isEmpty()) {
+                out.println("no studies in " + url);
+                return ExitCode.OK;
+            }
+            out.printf(Locale.ROOT, "%-30s %-22s %8s %8s %8s %8s  %s%n", "study", "directions", "complete", "pruned", "failed", "running", "best");
+            for (StudySummary st : studies) {
+                int complete = s.countTrials(st.studyId(), EnumSet.of(TrialState.COMPLETE));
+                int pruned = s.countTrials(st.studyId(), EnumSet.of(TrialState.PRUNED));
+                int failed = s.countTrials(st.studyId(), EnumSet.of(TrialState.FAIL));
+                int running = s.countTrials(st.studyId(), EnumSet.of(TrialState.RUNNING));
+                String best = st.directions().size() == 1
+                        ? s.getBestTrial(st.studyId()).map(t -> String.format(Locale.ROOT, "%.6g (trial %d)", t.values().get(0), t.number())).orElse("–")
+                        : "(several objectives)";
+                out.printf(Locale.ROOT, "%-30s %-22s %8d %8d %8d %8d  %s%n", st.name(),
+                        st.directions().toString().toLowerCase(Locale.ROOT), complete, pruned, failed, running, best);
+            }
+        } catch (Exception e) {
+            throw CommandErrors.rethrow(e);
+        }
+        return ExitCode.OK;
+    }
+}

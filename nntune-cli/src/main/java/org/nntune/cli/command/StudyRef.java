@@ -1,0 +1,49 @@
+package org.nntune.cli.command;
+
+import org.nntune.cli.studyfile.StudyFileReader;
+import org.nntune.cli.studyfile.YNode;
+import org.nntune.cli.studyfile.YamlReader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A study named on the command line: by name (with --storage) or by its study file, whose
+ * {@code study:} and {@code storage:} keys (or file name and default SQLite file) say where it is.
+ */
+public record StudyRef(String url, String name) {
+
+    public static StudyRef of(String study, StorageOption storage) {
+        if (!StorageOption.isStudyFile(study)) {
+            return new StudyRef(storage.resolve(Optional.empty()), study);
+        }
+        Path file = Path.of(study);
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        YNode root = YamlReader.read(study, text);
+        String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
+        String name = scalar(root, "study").orElse(stem);
+        Optional<String> fileStorage = scalar(root, "storage").or(() -> Optional.of(StorageOption.defaultFor(file)));
+        return new StudyRef(storage.resolve(fileStorage), name);
+    }
+
+    private static Optional<String> scalar(YNode root, String key) {
+        if (root instanceof YNode.YMap m && m.entries().get(key) != null
+                && m.entries().get(key).value() instanceof YNode.YScalar s && !s.isNull()) {
+            return Optional.of(s.text());
+        }
+        return Optional.empty();
+    }
+
+    /** Keeps {@link StudyFileReader}'s notion of a study file's name and this one in step. */
+    static String stem(Path file) {
+        return file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
+    }
+}

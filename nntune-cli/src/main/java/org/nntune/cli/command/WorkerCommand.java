@@ -1,0 +1,64 @@
+package org.nntune.cli.command;
+
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
+import org.nntune.cli.output.Progress;
+import org.nntune.cli.run.StudyRun;
+import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.storage.StudyProvenance;
+import org.nntune.tune.storage.Storage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Join a study as one more worker: run trials of its stored definition until the study's budget is spent.",
+                "Start as many as you like, on as many machines as you like, against one shared storage (PostgreSQL).",
+                "The worker refuses to run when its data differ from the data the study was started with."})
+public final class WorkerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "STUDY", description = "Study name.")
+    String study;
+
+    @Option(names = {"-s", "--storage"}, required = true, paramLabel = "URL", description = "The study's storage URL.")
+    String storage;
+
+    @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this worker.")
+    Integer jobs;
+
+    @Option(names = "--progress", defaultValue = "plain", description = "bar, plain or none (default: ${DEFAULT-VALUE}).")
+    Progress.Mode progress;
+
+    @Override
+    public Integer call() {
+        StudyFile sf;
+        try (Storage s = StorageOption.open(storage)) {
+            long id = StorageOption.studyId(s, study, storage);
+            Map<String, Object> def = StudyProvenance.definition(s, id).orElseThrow(() -> new CliException(ExitCode.STORAGE,
+                    "study '" + study + "' in " + storage + " has no stored study definition (it was not started from a study file);"
+                            + " workers can only join studies started with 'nntune tune'"));
+            Object file = def.get("file");
+            Object text = def.get("text");
+            if (!(file instanceof String f) || !(text instanceof String t)) {
+                throw new CliException(ExitCode.STORAGE, "study '" + study + "' has a malformed stored definition (no file or text)");
+            }
+            sf = TuneCommand.reader().read(Path.of(f), t);
+        } catch (CliException e) {
+            throw e;
+        } catch (Exception e) {
+            throw CommandErrors.rethrow(e);
+        }
+        StudyRun.Overrides ov = new StudyRun.Overrides(Optional.of(storage), Optional.empty(), Optional.empty(),
+                Optional.ofNullable(jobs), Optional.empty());
+        return new StudyRun(sf, ov, spec.commandLine().getOut(), progress).runAsWorker();
+    }
+}

@@ -1,0 +1,155 @@
+package org.nntune.cli.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.nntune.tune.study.FrozenTrial;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Writes trials as an aligned text table, CSV (RFC 4180) or JSON, with one column per parameter. */
+public final class TrialsFormat {
+    private TrialsFormat() {}
+
+    /** Parameter names over all trials, in first-seen order. */
+    static List<String> paramNames(List<FrozenTrial> trials) {
+        Set<String> names = new LinkedHashSet<>();
+        for (FrozenTrial t : trials) {
+            names.addAll(t.params().keySet());
+        }
+        return new ArrayList<>(names);
+    }
+
+    static int objectiveCount(List<FrozenTrial> trials) {
+        int n = 1;
+        for (FrozenTrial t : trials) {
+            n = Math.max(n, t.values().size());
+        }
+        return n;
+    }
+
+    static List<String> header(List<FrozenTrial> trials) {
+        List<String> h = new ArrayList<>(List.of("number", "state"));
+        int k = objectiveCount(trials);
+        for (int i = 0; i < k; i++) {
+            h.add(k == 1 ? "value" : "value_" + i);
+        }
+        h.add("duration_s");
+        for (String p : paramNames(trials)) {
+            h.add("param_" + p);
+        }
+        return h;
+    }
+
+    static List<String> row(FrozenTrial t, int objectives, List<String> params) {
+        List<String> r = new ArrayList<>();
+        r.add(Integer.toString(t.number()));
+        r.add(t.state().name());
+        for (int i = 0; i < objectives; i++) {
+            r.add(i < t.values().size() ? number(t.values().get(i)) : "");
+        }
+        r.add(duration(t).map(d -> String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9)).orElse(""));
+        for (String p : params) {
+            Object v = t.params().get(p);
+            r.add(v == null ? "" : v instanceof Double d ? number(d) : String.valueOf(v));
+        }
+        return r;
+    }
+
+    static java.util.Optional<Duration> duration(FrozenTrial t) {
+        if (t.datetimeStart().isEmpty() || t.datetimeComplete().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Duration.between(t.datetimeStart().get(), t.datetimeComplete().get()));
+    }
+
+    static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    public static void table(List<FrozenTrial> trials, PrintWriter out) {
+        List<String> params = paramNames(trials);
+        int k = objectiveCount(trials);
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header(trials));
+        for (FrozenTrial t : trials) {
+            rows.add(row(t, k, params));
+        }
+        int[] width = new int[rows.get(0).size()];
+        for (List<String> r : rows) {
+            for (int i = 0; i < r.size(); i++) {
+                width[i] = Math.max(width[i], r.get(i).length());
+            }
+        }
+        for (List<String> r : rows) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < r.size(); i++) {
+                if (i > 0) {
+                    sb.append("  ");
+                }
+                String cell = r.get(i);
+                boolean right = i >= 2 && i < 3 + k; // numbers right-aligned
+                sb.append(right ? " ".repeat(width[i] - cell.length()) + cell : cell + " ".repeat(width[i] - cell.length()));
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    public static void csv(List<FrozenTrial> trials, PrintWriter out) {
+        List<String> params = paramNames(trials);
+        int k = objectiveCount(trials);
+        out.print(csvLine(header(trials)));
+        for (FrozenTrial t : trials) {
+            out.print(csvLine(row(t, k, params)));
+        }
+        out.flush();
+    }
+
+    static String csvLine(List<String> cells) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String c = cells.get(i);
+            if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
+                sb.append('"').append(c.replace("\"", "\"\"")).append('"');
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append("\r\n").toString();
+    }
+
+    public static void json(List<FrozenTrial> trials, PrintWriter out) throws IOException {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (FrozenTrial t : trials) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("number", t.number());
+            m.put("state", t.state().name());
+            m.put("values", t.values());
+            m.put("params", t.params());
+            m.put("intermediate_values", t.intermediateValues());
+            m.put("user_attrs", t.userAttrs());
+            m.put("datetime_start", t.datetimeStart().map(Object::toString).orElse(null));
+            m.put("datetime_complete", t.datetimeComplete().map(Object::toString).orElse(null));
+            m.put("duration_s", duration(t).map(d -> d.toNanos() / 1e9).orElse(null));
+            t.failureReason().ifPresent(r -> m.put("failure_reason", r));
+            list.add(m);
+        }
+        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
+        out.flush();
+    }
+}

@@ -1,0 +1,119 @@
+package org.nntune.cli.run;
+
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
+import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.cli.studyfile.StudyFile.DataSource;
+import org.nntune.nn.data.CsvEncoder;
+import org.nntune.nn.data.CsvReader;
+import org.nntune.nn.data.CsvTable;
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.Datasets;
+import org.nntune.nn.data.FashionMnist;
+import org.nntune.nn.data.Mnist;
+import org.nntune.nn.data.Split;
+import org.nntune.nn.data.Splits;
+import org.nntune.nn.data.Task;
+import org.nntune.nn.data.TrainTest;
+
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The data of a study: the training part the search may see, the held-out test part (if any)
+ * that only the refitted best model is scored on, and for CSV sources the encoder fitted on the
+ * training rows (saved beside the best model so {@code nntune predict} reads raw CSV files).
+ *
+ * <p>Splits: a bundled or CSV set is split stratified (classification) with seed 42 — with the
+ * default test fraction 0.2 this is the project's canonical split; an IDX set or a CSV with a
+ * {@code test_csv} keeps its own test part.
+ */
+public record StudyData(Dataset train, Optional<Dataset> test, Optional<CsvEncoder> encoder, String description) {
+
+    /** Loads the data a study file names; every failure is exit code 3 with the data's own message. */
+    public static StudyData load(StudyFile sf, boolean forCnn) {
+        try {
+            return loadUnchecked(sf, forCnn);
+        } catch (CliException e) {
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new CliException(ExitCode.DATA, "data: " + e.getMessage(), e);
+        }
+    }
+
+    private static StudyData loadUnchecked(StudyFile sf, boolean forCnn) {
+        StudyFile.DataSpec spec = sf.data();
+        DataSource src = spec.source();
+        Task task = sf.task().equals("regression") ? Task.REGRESSION : Task.CLASSIFICATION;
+        if (src instanceof DataSource.Bundled b) {
+            if (task != Task.CLASSIFICATION) {
+                throw new CliException(ExitCode.USAGE, sf.file() + ": the bundled set '" + b.name() + "' is a classification set; use task: classification");
+            }
+            Dataset all = forCnn && b.name().equals("digits") ? Datasets.digitsImages() : Datasets.byName(b.name());
+            return split(all, spec.testFraction(), Optional.empty(), "bundled " + b.name());
+        }
+        if (src instanceof DataSource.Idx idx) {
+            TrainTest tt = switch (idx.kind()) {
+                case "fashion_mnist" -> idx.folder().map(FashionMnist::load).orElseGet(FashionMnist::load);
+                default -> idx.folder().map(Mnist::load).orElseGet(Mnist::load);
+            };
+            Dataset train = forCnn ? tt.train() : flat(tt.train());
+            Dataset test = forCnn ? tt.test() : flat(tt.test());
+            if (spec.testFraction() > 0) {
+                // the image sets have their own test part; a test_fraction would only shrink the training part
+                throw new CliException(ExitCode.USAGE, sf.file() + ": data.test_fraction does not apply to " + idx.kind()
+                        + ", which has its own test set; remove it");
+            }
+            return new StudyData(train, Optional.of(test), Optional.empty(), idx.kind().replace('_', '-'));
+        }
+        DataSource.Csv csv = (DataSource.Csv) src;
+        CsvReader.Builder rb = CsvReader.builder().header(csv.header()).separator(csv.separator()).task(task)
+                .missingValues(switch (csv.missing()) {
+                    case "drop" -> CsvReader.MissingPolicy.DROP_ROW;
+                    case "mean" -> CsvReader.MissingPolicy.FILL_MEAN;
+                    case "most_frequent" -> CsvReader.MissingPolicy.FILL_MOST_FREQUENT;
+                    default -> CsvReader.MissingPolicy.ERROR;
+                });
+        if (csv.label().matches("[0-9]+")) {
+            rb.labelColumn(Integer.parseInt(csv.label()));
+        } else {
+            rb.labelColumn(csv.label());
+        }
+        if (!csv.categorical().isEmpty()) {
+            rb.categorical(csv.categorical().toArray(String[]::new));
+        }
+        CsvReader reader = rb.build();
+        CsvTable table = reader.readTable(csv.file());
+        if (csv.testFile().isPresent()) {
+            CsvEncoder enc = table.fit();
+            Dataset train = enc.encode(table);
+            Dataset test = enc.encode(reader.readTable(csv.testFile().get()));
+            return new StudyData(train, Optional.of(test), Optional.of(enc), "CSV " + csv.file().getFileName());
+        }
+        if (spec.testFraction() == 0) {
+            CsvEncoder enc = table.fit();
+            return new StudyData(enc.encode(table), Optional.empty(), Optional.of(enc), "CSV " + csv.file().getFileName());
+        }
+        // split first, then learn categories and fill values on the training rows only
+        Split split = task == Task.CLASSIFICATION ? Splits.stratified(table.labels(), spec.testFraction(), Splits.CANONICAL_SEED)
+                : Splits.shuffled(table.rowCount(), spec.testFraction(), Splits.CANONICAL_SEED);
+        CsvEncoder enc = table.fit(split.train());
+        Dataset all = enc.encode(table);
+        return new StudyData(split.train(all), Optional.of(split.test(all)), Optional.of(enc),
+                String.format(Locale.ROOT, "CSV %s, %.0f%% held out for test", csv.file().getFileName(), 100 * spec.testFraction()));
+    }
+
+    private static StudyData split(Dataset all, double testFraction, Optional<CsvEncoder> enc, String what) {
+        if (testFraction == 0) {
+            return new StudyData(all, Optional.empty(), enc, what);
+        }
+        Split s = Splits.trainTest(all, testFraction, Splits.CANONICAL_SEED);
+        return new StudyData(s.train(all), Optional.of(s.test(all)), enc,
+                String.format(Locale.ROOT, "%s, %.0f%% held out for test (stratified, seed 42)", what, 100 * testFraction));
+    }
+
+    private static Dataset flat(Dataset d) {
+        return d.withShape(d.featureCount());
+    }
+}

@@ -1,0 +1,329 @@
+package org.nntune.cli.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
+import org.nntune.cli.output.Progress;
+import org.nntune.cli.output.TrialsFormat;
+import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.dashboard.HtmlReport;
+import org.nntune.nn.data.CsvEncoder;
+import org.nntune.search.CrossValidatedSearch;
+import org.nntune.search.CvStrategy;
+import org.nntune.search.NetworkEstimator;
+import org.nntune.search.NetworkSpace;
+import org.nntune.search.ParamSource;
+import org.nntune.search.Scorer;
+import org.nntune.storage.StorageException;
+import org.nntune.storage.StudyProvenance;
+import org.nntune.tune.pruner.Pruner;
+import org.nntune.tune.sampler.Sampler;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Objective;
+import org.nntune.tune.study.OptimizeOptions;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a study file's study: loads the data, opens (or resumes) the study in its storage, runs
+ * trials until the study holds {@code budget.trials} finished ones (across all workers), then
+ * refits the best configuration on all training data, scores it on the test part and writes the
+ * results: best model, best params as JSON, trials as CSV, the HTML report.
+ */
+public final class StudyRun {
+    /** Study system attribute holding the seed the study was created with. */
+    static final String FORMAT = "nntune-study-file/1";
+
+    /** What the command line changes of a study file. */
+    public record Overrides(Optional<String> storage, Optional<Integer> trials, Optional<Duration> timeout,
+                            Optional<Integer> jobs, Optional<Long> seed) {}
+
+    /** Files written at the end. */
+    public record Outputs(Path model, Path params, Path trials, Path report, Optional<Path> encoder) {}
+
+    private final StudyFile sf;
+    private final Overrides ov;
+    private final PrintWriter out;
+    private final Progress.Mode progressMode;
+
+    public StudyRun(StudyFile sf, Overrides ov, PrintWriter out, Progress.Mode progressMode) {
+        this.sf = sf;
+        this.ov = ov;
+        this.out = out;
+        this.progressMode = progressMode;
+    }
+
+    /** The storage URL: the command line's, the study file's, or the SQLite file beside the study file. */
+    public static String storageUrl(StudyFile sf, Overrides ov) {
+        return ov.storage().or(sf::storage).orElseGet(() -> {
+            Path abs = sf.file().toAbsolutePath();
+            String stem = abs.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
+            return "sqlite:" + abs.resolveSibling(stem + ".db");
+        });
+    }
+
+    /** Runs the study and returns the exit code. */
+    public int run() {
+        return run(false);
+    }
+
+    /**
+     * Joins an existing study as one more worker: runs trials until the study's budget is spent,
+     * then prints a summary (the refit and the result files are the job of {@code nntune tune} or
+     * {@code nntune best}).
+     */
+    public int runAsWorker() {
+        return run(true);
+    }
+
+    private int run(boolean worker) {
+        NetworkSpace space = SpaceFromFile.build(sf);
+        StudyData data = StudyData.load(sf, sf.model().family().equals("cnn"));
+        String url = storageUrl(sf, ov);
+        int budget = ov.trials().orElse(sf.budget().trials());
+        int jobs = ov.jobs().orElse(sf.budget().jobs());
+        Optional<Duration> timeout = ov.timeout().or(() -> sf.budget().timeout());
+        Scorer scorer = Scorer.byName(sf.objectives().get(0).metric());
+        StudyDirection direction = StudyDirection.valueOf(sf.objectives().get(0).direction().toUpperCase(Locale.ROOT));
+
+        out.printf(Locale.ROOT, "study %s: %s, %d training rows%s; %s %s; storage %s%n", sf.name(), data.description(),
+                data.train().size(), data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
+                direction.name().toLowerCase(Locale.ROOT), scorer.name(), url);
+
+        Storage storage = open(url);
+        try {
+            boolean existed = storage.findStudyId(sf.name()).isPresent();
+            if (worker && !existed) {
+                throw new CliException(ExitCode.STORAGE, "no study named '" + sf.name() + "' in " + url);
+            }
+            long seed = ov.seed().or(sf::seed).orElseGet(() -> existed ? storedSeed(storage) : System.nanoTime() & 0xffff_ffffL);
+            Sampler sampler = Strategies.sampler(sf, seed, space.choiceParams());
+            Pruner pruner = Strategies.pruner(sf);
+            Study study = Study.builder(sf.name()).storage(storage).direction(direction).sampler(sampler).pruner(pruner)
+                    .seed(seed).createOrLoad();
+            if (existed) {
+                try {
+                    StudyProvenance.checkDataFingerprint(storage, study.studyId(), data.train().fingerprint());
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    throw new CliException(ExitCode.DATA, e.getMessage(), e);
+                }
+            } else {
+                StudyProvenance.recordDefinition(storage, study.studyId(), definition());
+                StudyProvenance.recordDataFingerprint(storage, study.studyId(), data.train().fingerprint());
+            }
+            int before = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
+            if (existed) {
+                out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, budget);
+            }
+            boolean interrupted = optimize(study, space, scorer, data, seed, budget, jobs, timeout);
+            if (interrupted) {
+                out.println("interrupted: running trials were recorded as failed; the study is consistent.");
+                out.println("resume with: nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + url : ""));
+                return ExitCode.INTERRUPTED;
+            }
+            if (worker) {
+                List<FrozenTrial> all = study.trials();
+                out.printf(Locale.ROOT, "worker done: the study has %d trials (%d complete, %d pruned, %d failed)%n", all.size(),
+                        count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
+                return ExitCode.OK;
+            }
+            return finish(study, space, scorer, data, seed);
+        } finally {
+            try {
+                storage.close();
+            } catch (Exception e) {
+                // closing a pool after the work is done: nothing left to lose
+            }
+        }
+    }
+
+    private long storedSeed(Storage storage) {
+        long id = storage.findStudyId(sf.name()).orElseThrow();
+        Object s = storage.getStudySystemAttrs(id).get(Study.SEED_ATTR);
+        return s instanceof Number n ? n.longValue() : 0L;
+    }
+
+    private Map<String, Object> definition() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("format", FORMAT);
+        d.put("file", sf.file().toAbsolutePath().toString());
+        try {
+            d.put("text", Files.readString(sf.file()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return d;
+    }
+
+    static Storage open(String url) {
+        try {
+            return org.nntune.storage.Storages.open(url);
+        } catch (StorageException | IllegalArgumentException e) {
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The cross-validation a study file asks for. */
+    static CvStrategy cv(StudyFile sf) {
+        StudyFile.Validation v = sf.validation();
+        return switch (v.method()) {
+            case "kfold" -> new CvStrategy.KFold(v.folds());
+            case "stratified_kfold" -> new CvStrategy.StratifiedKFold(v.folds());
+            default -> new CvStrategy.Holdout(v.fraction());
+        };
+    }
+
+    /** The objective: the mean cross-validated score of a configuration, pruned epoch by epoch. */
+    static Objective objective(StudyFile sf, NetworkSpace space, Scorer scorer, StudyData data, long seed, Pruner pruner) {
+        return CrossValidatedSearch.builder(space).scoring(scorer).cv(cv(sf)).seed(seed).pruner(pruner).build()
+                .objective(data.train());
+    }
+
+    private boolean optimize(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed, int budget,
+                             int jobs, Optional<Duration> timeout) {
+        Objective objective = objective(sf, space, scorer, data, seed, study.pruner());
+        List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
+        AtomicInteger done = new AtomicInteger(finished.size());
+        AtomicInteger pruned = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.PRUNED).count());
+        AtomicInteger failed = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.FAIL).count());
+        Progress progress = new Progress(out, progressMode);
+        long t0 = System.nanoTime();
+        OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(jobs).withCallback((s, t) -> {
+            int d = done.incrementAndGet();
+            if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
+            if (t.state() == TrialState.FAIL) failed.incrementAndGet();
+            OptionalDouble best = s.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
+            progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0),
+                    t.number(), t.state().name(), t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0)));
+            if (t.state() == TrialState.FAIL) {
+                progress.finish();
+                out.println("  trial " + t.number() + " failed: " + t.failureReason().orElse("(no reason recorded)"));
+            }
+        });
+        if (timeout.isPresent()) {
+            options = options.withTimeout(timeout.get());
+        }
+        boolean interrupted;
+        String resume = "nntune: interrupted; running trials were recorded as failed and the study is consistent."
+                + " Resume with: nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + ov.storage().get() : "");
+        Thread sayHowToResume = new Thread(() -> System.err.println(resume), "nntune-resume-hint");
+        Runtime.getRuntime().addShutdownHook(sayHowToResume);
+        try (AutoCloseable hook = study.failRunningTrialsOnShutdown()) {
+            study.optimize(objective, options);
+        } catch (Exception e) {
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new CliException(ExitCode.OTHER, e.getMessage(), e);
+        } finally {
+            progress.finish();
+            try {
+                Runtime.getRuntime().removeShutdownHook(sayHowToResume);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it says how to resume
+            }
+        }
+        interrupted = Thread.currentThread().isInterrupted();
+        return interrupted;
+    }
+
+    /** Fits the configuration of {@code params} on all training data of the study file (as the study would). */
+    public static NetworkEstimator refit(StudyFile sf, Map<String, Object> params, long seed) {
+        NetworkSpace space = SpaceFromFile.build(sf);
+        StudyData data = StudyData.load(sf, sf.model().family().equals("cnn"));
+        return space.suggest(ParamSource.fixed(params), seed).fit(data.train());
+    }
+
+    private int finish(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed) {
+        List<FrozenTrial> all = study.trials();
+        Optional<FrozenTrial> best = study.findBestTrial();
+        out.println();
+        out.printf(Locale.ROOT, "%d trials: %d complete, %d pruned, %d failed%n", all.size(),
+                count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
+        if (best.isEmpty()) {
+            out.println("no trial completed, so there is no best configuration; see the failures above ("
+                    + "nntune trials " + sf.file() + ")");
+            return ExitCode.OTHER;
+        }
+        boolean maximize = study.direction() == StudyDirection.MAXIMIZE;
+        List<FrozenTrial> top = new ArrayList<>(all.stream().filter(t -> t.state() == TrialState.COMPLETE).toList());
+        Comparator<FrozenTrial> byValue = Comparator.comparingDouble(t -> t.values().get(0));
+        top.sort(maximize ? byValue.reversed() : byValue);
+        out.println("top trials:");
+        TrialsFormat.table(top.subList(0, Math.min(5, top.size())), out);
+        FrozenTrial b = best.get();
+        out.printf(Locale.ROOT, "best trial %d: cross-validated %s %.6g%n", b.number(), scorer.name(), b.values().get(0));
+        out.println("best params: " + b.params());
+
+        NetworkEstimator refit = space.suggest(ParamSource.fixed(b.params()), seed).fit(data.train());
+        if (data.test().isPresent()) {
+            double testScore = scorer.score(refit, data.test().get());
+            out.printf(Locale.ROOT, "refitted on all %d training rows; test %s: %.6g (%d test rows)%n", data.train().size(),
+                    scorer.name(), testScore, data.test().get().size());
+        } else {
+            out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
+        }
+        Outputs files = write(study, b, refit, data.encoder());
+        out.println("wrote:");
+        out.println("  best model   " + files.model());
+        files.encoder().ifPresent(e -> out.println("  CSV encoder  " + e));
+        out.println("  best params  " + files.params());
+        out.println("  trials       " + files.trials());
+        out.println("  report       " + files.report());
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private static long count(List<FrozenTrial> trials, TrialState s) {
+        return trials.stream().filter(t -> t.state() == s).count();
+    }
+
+    private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, Optional<CsvEncoder> encoder) {
+        Path dir = sf.outputDir();
+        Outputs o = new Outputs(dir.resolve("best.model"), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
+                dir.resolve("report.html"), encoder.map(e -> dir.resolve("best.model.csv-encoder")));
+        try {
+            Files.createDirectories(dir);
+            model.save(o.model());
+            if (encoder.isPresent()) {
+                try (DataOutputStream eo = new DataOutputStream(Files.newOutputStream(o.encoder().get()))) {
+                    encoder.get().write(eo);
+                }
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("study", sf.name());
+            params.put("trial", best.number());
+            params.put("value", best.values().get(0));
+            params.put("params", best.params());
+            Files.writeString(o.params(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(params) + "\n");
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(o.trials()))) {
+                TrialsFormat.csv(study.trials(), w);
+            }
+            HtmlReport.fromStorage(study.storage(), sf.name()).write(o.report());
+        } catch (IOException | UncheckedIOException e) {
+            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
+        }
+        return o;
+    }
+}
