@@ -37,7 +37,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Sequential model = Sequential.builder().input(784)
- *         .dense(128, Activation.RELU).dropout(0.2f).dense(10).build();
+ *         .dense(128, Activation.RELU).dropout(0.2).dense(10).build();
  * History h = model.fit(train, FitOptions.builder().epochs(10).batchSize(64).seed(42).build());
  * double acc = model.evaluate(test).accuracy();
  * }</pre>
@@ -529,9 +529,10 @@ public final class Sequential {
             return this;
         }
 
-        public Builder dropout(float rate) {
-            new Dropout(rate); // checks the arguments now
-            layers.add(() -> new Dropout(rate));
+        public Builder dropout(double rate) {
+            float r = (float) rate;
+            new Dropout(r); // checks the arguments now
+            layers.add(() -> new Dropout(r));
             return this;
         }
 
