@@ -127,6 +127,9 @@ final class Trainer implements TrainingControl {
                 }
                 model.backward(w, count);
                 loss += reg.applyPenalty(params, kernels);
+                if (!Double.isFinite(loss)) {
+                    throw new DivergenceException(epoch + 1, b + 1, loss, lr);
+                }
                 reg.clip(params, kernels);
                 updater.step(lr);
                 sum += loss * count;
