@@ -413,6 +413,11 @@ public final class Sequential {
             m.put("accuracy", Metrics.accuracy(truth, pred));
             m.put("balanced_accuracy", Metrics.balancedAccuracy(truth, pred, classes));
             m.put("f1_macro", Metrics.macroF1(truth, pred, classes));
+            if (loss instanceof SoftmaxCrossEntropy) {
+                float[] proba = raw.clone();
+                loss.link(proba, n, k);
+                m.put("log_loss", Metrics.logLoss(truth, rows(proba, n, k)));
+            }
         } else {
             float[] truth = data.targets();
             lossValue = loss.compute(raw, n, k, org.nntune.nn.loss.Targets.values(truth), null);

@@ -216,6 +216,14 @@ class FitTest {
         } finally {
             pool.shutdownNow();
         }
+        Evaluation e = m.evaluate(IRIS.test());
+        int[] truth = IRIS.test().labels();
+        assertThat(e.metric("log_loss")).isCloseTo(org.nntune.nn.metric.Metrics.logLoss(truth, expected),
+                org.assertj.core.api.Assertions.within(1e-9));
+        // unweighted softmax cross-entropy is the log loss (up to float rounding of the probabilities)
+        assertThat(e.loss()).isCloseTo(e.metric("log_loss"), org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(e.accuracy()).isEqualTo(org.nntune.nn.metric.Metrics.accuracy(truth, m.predict(IRIS.test())));
+        assertThatThrownBy(() -> e.metric("r2")).hasMessageContaining("no metric 'r2'; available: [accuracy");
         int[] classes = m.predict(IRIS.test());
         for (int i = 0; i < classes.length; i++) {
             float[] row = expected[i];
