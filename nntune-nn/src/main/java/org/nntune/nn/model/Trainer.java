@@ -132,8 +132,8 @@ final class Trainer implements TrainingControl {
                 updater.step(lr);
                 sum += loss * count;
                 seen += count;
-                for (TrainingListener l : listeners) {
-                    l.onBatchEnd(this, epoch + 1, b + 1, loss);
+                for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
+                    listeners.get(li).onBatchEnd(this, epoch + 1, b + 1, loss);
                 }
                 if (stopReason != null) {
                     break;
