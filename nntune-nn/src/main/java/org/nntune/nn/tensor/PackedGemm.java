@@ -28,9 +28,11 @@ final class PackedGemm {
     /**
      * Large calls are cut into up to this many parts per thread, each of at least
      * {@link #PART_FLOPS}, claimed dynamically: a thread slowed by other processes takes fewer.
+     * More parts would balance better but each column slab packs all of A again (2 per thread:
+     * about 3% more packing work).
      */
-    static final int PARTS_PER_THREAD = 4;
-    static final long PART_FLOPS = 1L << 27;
+    static final int PARTS_PER_THREAD = 2;
+    static final long PART_FLOPS = 1L << 28;
     /**
      * A matrix is read where it lies, without packing, when at most this many tiles reuse each of
      * its panels (measured on Zen 4: B unpacked wins up to m = 64 with 8-row tiles and is even at
