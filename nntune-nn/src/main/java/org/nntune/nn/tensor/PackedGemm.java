@@ -47,7 +47,6 @@ final class PackedGemm {
     private final int mcBlock;
     private final int ncBlock;
     private final ThreadLocal<Buffers> buffers;
-    private final boolean directB = !Boolean.getBoolean("x.packB");
 
     private static final class Buffers {
         float[] a = new float[0];
@@ -89,7 +88,7 @@ final class PackedGemm {
         this.buffers = ThreadLocal.withInitial(() -> new Buffers(mr * nr));
     }
 
-    /** A short description of the tiling for names and logs, e.g. {@code "6x32"}. */
+    /** A short description of the tiling for names and logs, e.g. {@code "8x32"}. */
     String tiling() {
         return mr + "x" + nr;
     }
