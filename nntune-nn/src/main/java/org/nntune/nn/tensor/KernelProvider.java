@@ -14,8 +14,10 @@ import java.util.Locale;
  *   <li>the Vector API path ({@code vector-<bits>}) when the module {@code jdk.incubator.vector}
  *       is in the JVM (pass {@code --add-modules jdk.incubator.vector}), the JVM is HotSpot
  *       with its optimising compiler (not {@code -Xint}), and the preferred float vector is at
- *       least 256 bits wide (AVX2, AVX-512, SVE-256…; at 128 bits HotSpot's own vectorisation of
- *       the plain loops does as well);</li>
+ *       least 256 bits wide (AVX2, AVX-512, SVE-256…; {@code -XX:MaxVectorSize} or
+ *       {@code -XX:UseAVX} change it). At 128 bits a 2 × 4-lane tile is too small to beat the
+ *       packed plain-Java path by much — a judgement, not a measurement: the development machine
+ *       has AVX-512;</li>
  *   <li>otherwise the plain-Java blocked kernels ({@code plain-blocked}), with the reason logged
  *       as a warning.</li>
  * </ol>

@@ -89,22 +89,16 @@ public interface Kernels {
     // ---- fused element-wise kernels: one pass where separate layers would take two or three ----
     // Blocks are row-major and contiguous (rows × cols, leading dimension cols).
 
-    /** {@code y[r][c] += bias[c]} over a rows × cols block: a dense layer's bias, no activation. */
-    void addBias(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff);
-
     /** {@code y[r][c] = max(0, y[r][c] + bias[c])}: a dense layer's bias and ReLU in one pass. */
     void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff);
 
     /**
      * The backward pass of {@link #addBiasRelu} in one pass: the gradient {@code dy} is masked in
      * place where the ReLU output {@code y} is not positive ({@code dy[i] = y[i] > 0 ? dy[i] : 0}),
-     * and the masked gradient's column sums are added to {@code dBias}.
+     * and {@code dBias} becomes the masked gradient's column sums (the bias gradient).
      */
     void reluBackwardBiasGrad(float[] dy, int dyOff, float[] y, int yOff, int rows, int cols,
                               float[] dBias, int dBiasOff);
-
-    /** {@code out[c] += Σ_r x[r][c]}: the bias gradient of a layer without activation. */
-    void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int outOff);
 
     /**
      * Softmax and cross-entropy on each row of logits (rows × cols) with integer class labels, in

@@ -13,7 +13,8 @@ package org.nntune.nn.tensor;
  * reuse it (small m or n: the shapes of training batches), it is read in place instead.
  *
  * <p>Threads: a call with {@code threads > 1} and enough work splits C into column slabs (or row
- * slabs when C is taller than wide), each an independent GEMM, run by {@link Parallelism}. Every
+ * slabs when C is taller than wide), each an independent GEMM, run by {@link Parallelism} (at
+ * least one slab per thread, more for large calls, so that the threads balance their load). Every
  * element of C is summed in the same order whatever tile or slab it falls in (edge tiles are
  * merged with the same fused multiply-add as full ones, given a micro-kernel that merges with
  * {@code fma(C, beta, tile)}), so the result does not depend on the thread count.
@@ -24,6 +25,14 @@ package org.nntune.nn.tensor;
 final class PackedGemm {
     /** Below this many floating-point operations a call runs on one thread. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /**
+     * Large calls are cut into up to this many parts per thread, each of at least
+     * {@link #PART_FLOPS}, claimed dynamically: a thread slowed by other processes takes fewer.
+     * More parts would balance better but each column slab packs all of A again (2 per thread:
+     * about 3% more packing work).
+     */
+    static final int PARTS_PER_THREAD = 2;
+    static final long PART_FLOPS = 1L << 28;
     /**
      * A matrix is read where it lies, without packing, when at most this many tiles reuse each of
      * its panels (measured on Zen 4: B unpacked wins up to m = 64 with 8-row tiles and is even at
@@ -38,7 +47,6 @@ final class PackedGemm {
     private final int mcBlock;
     private final int ncBlock;
     private final ThreadLocal<Buffers> buffers;
-    private final boolean directB = !Boolean.getBoolean("x.packB");
 
     private static final class Buffers {
         float[] a = new float[0];
@@ -80,7 +88,7 @@ final class PackedGemm {
         this.buffers = ThreadLocal.withInitial(() -> new Buffers(mr * nr));
     }
 
-    /** A short description of the tiling for names and logs, e.g. {@code "6x32"}. */
+    /** A short description of the tiling for names and logs, e.g. {@code "8x32"}. */
     String tiling() {
         return mr + "x" + nr;
     }
@@ -100,12 +108,13 @@ final class PackedGemm {
         boolean splitColumns = n >= m;
         int units = splitColumns ? (n + nr - 1) / nr : (m + mr - 1) / mr;
         long flops = 2L * m * n * k;
-        int parts = (int) Math.min(Math.min(threads, units), Math.max(1, flops / PARALLEL_MIN_FLOPS));
+        int parts = threads <= 1 || flops < PARALLEL_MIN_FLOPS ? 1
+                : (int) Math.min(units, Math.max(threads, Math.min(PARTS_PER_THREAD * threads, flops / PART_FLOPS)));
         if (parts <= 1) {
             serial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        Parallelism.run(parts, part -> {
+        Parallelism.run(threads, parts, part -> {
             int u0 = (int) ((long) units * part / parts);
             int u1 = (int) ((long) units * (part + 1) / parts);
             if (splitColumns) {

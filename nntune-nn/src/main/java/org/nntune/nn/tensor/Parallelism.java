@@ -10,10 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * The threads a kernel call may use, and the one pool they come from.
  *
  * <p><b>Budget.</b> A {@link Kernels} instance has a thread count ({@link Kernels#threads()});
- * a call with {@code t} threads splits its work into at most {@code t} parts, runs one part on the
- * calling thread and hands the others to a single JVM-wide pool of daemon threads, one per
- * available processor. The caller claims parts that no pool thread has started yet, so a call
- * never waits for a busy pool: with {@code nJobs} trials training in parallel, each given
+ * a call with {@code t} threads splits its work into parts and runs them on the calling thread and
+ * at most {@code t − 1} threads of a single JVM-wide pool of daemon threads, one per available
+ * processor. Threads claim parts one at a time, and the caller claims parts that no pool thread
+ * has started yet, so a call never waits for a busy pool nor for a thread the system holds back: with {@code nJobs} trials training in parallel, each given
  * {@code cores / nJobs} threads ({@link #threadsPerJob(int)}), at most {@code cores} threads
  * compute at any time and nothing is oversubscribed.
  *
@@ -135,16 +135,21 @@ public final class Parallelism {
     }
 
     /**
-     * Runs {@code parts} parts of work, the caller taking its share; returns when all are done.
-     * One part runs inline without touching the pool.
+     * Runs {@code parts} parts of work on at most {@code threads} threads, the caller being one of
+     * them; returns when all are done. Parts are claimed one at a time, so a thread that the
+     * operating system holds back takes fewer parts instead of holding up the call. One part or
+     * one thread runs inline without touching the pool.
      */
-    static void run(int parts, Part work) {
-        if (parts <= 1) {
-            work.run(0);
+    static void run(int threads, int parts, Part work) {
+        if (parts <= 1 || threads <= 1) {
+            for (int p = 0; p < parts; p++) {
+                work.run(p);
+            }
             return;
         }
         Job job = new Job(work, parts);
-        for (int i = 1; i < parts; i++) {
+        int helpers = Math.min(threads, parts) - 1;
+        for (int i = 0; i < helpers; i++) {
             Pool.EXECUTOR.execute(job);
         }
         job.runAndWait();

@@ -192,16 +192,6 @@ public class PlainKernels implements Kernels {
     // ---- fused element-wise kernels (the reference versions) ----
 
     @Override
-    public void addBias(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
-        for (int r = 0; r < rows; r++) {
-            int row = yOff + r * cols;
-            for (int c = 0; c < cols; c++) {
-                y[row + c] += bias[biasOff + c];
-            }
-        }
-    }
-
-    @Override
     public void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
         for (int r = 0; r < rows; r++) {
             int row = yOff + r * cols;
@@ -214,6 +204,7 @@ public class PlainKernels implements Kernels {
     @Override
     public void reluBackwardBiasGrad(float[] dy, int dyOff, float[] y, int yOff, int rows, int cols,
                                      float[] dBias, int dBiasOff) {
+        java.util.Arrays.fill(dBias, dBiasOff, dBiasOff + cols, 0f);
         for (int r = 0; r < rows; r++) {
             int dr = dyOff + r * cols;
             int yr = yOff + r * cols;
@@ -221,16 +212,6 @@ public class PlainKernels implements Kernels {
                 float d = y[yr + c] > 0f ? dy[dr + c] : 0f;
                 dy[dr + c] = d;
                 dBias[dBiasOff + c] += d;
-            }
-        }
-    }
-
-    @Override
-    public void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int outOff) {
-        for (int r = 0; r < rows; r++) {
-            int row = xOff + r * cols;
-            for (int c = 0; c < cols; c++) {
-                out[outOff + c] += x[row + c];
             }
         }
     }

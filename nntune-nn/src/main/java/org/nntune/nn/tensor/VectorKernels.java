@@ -52,22 +52,6 @@ final class VectorKernels extends PackedKernels {
     // ---- fused element-wise kernels ----
 
     @Override
-    public void addBias(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
-        int bound = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int row = yOff + r * cols;
-            int c = 0;
-            for (; c < bound; c += S.length()) {
-                FloatVector.fromArray(S, y, row + c).add(FloatVector.fromArray(S, bias, biasOff + c))
-                        .intoArray(y, row + c);
-            }
-            for (; c < cols; c++) {
-                y[row + c] += bias[biasOff + c];
-            }
-        }
-    }
-
-    @Override
     public void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
         int bound = S.loopBound(cols);
         FloatVector zero = FloatVector.zero(S);
@@ -87,6 +71,7 @@ final class VectorKernels extends PackedKernels {
     @Override
     public void reluBackwardBiasGrad(float[] dy, int dyOff, float[] y, int yOff, int rows, int cols,
                                      float[] dBias, int dBiasOff) {
+        java.util.Arrays.fill(dBias, dBiasOff, dBiasOff + cols, 0f);
         int bound = S.loopBound(cols);
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
@@ -103,22 +88,6 @@ final class VectorKernels extends PackedKernels {
                 float d = y[yr + c] > 0f ? dy[dr + c] : 0f;
                 dy[dr + c] = d;
                 dBias[dBiasOff + c] += d;
-            }
-        }
-    }
-
-    @Override
-    public void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int outOff) {
-        int bound = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int row = xOff + r * cols;
-            int c = 0;
-            for (; c < bound; c += S.length()) {
-                FloatVector.fromArray(S, out, outOff + c).add(FloatVector.fromArray(S, x, row + c))
-                        .intoArray(out, outOff + c);
-            }
-            for (; c < cols; c++) {
-                out[outOff + c] += x[row + c];
             }
         }
     }

@@ -2,6 +2,8 @@ package org.nntune.nn.tensor;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,12 +12,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ParallelismTest {
 
     @Test
-    void everyPartRunsExactlyOnce() {
-        for (int parts : new int[] {1, 2, 3, 17}) {
-            AtomicIntegerArray seen = new AtomicIntegerArray(parts);
-            Parallelism.run(parts, seen::incrementAndGet);
-            for (int i = 0; i < parts; i++) {
-                assertThat(seen.get(i)).as("part %d of %d", i, parts).isEqualTo(1);
+    void everyPartRunsExactlyOnceOnAtMostTheGivenThreads() {
+        for (int threads : new int[] {1, 2, 3}) {
+            for (int parts : new int[] {1, 2, 3, 17}) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(parts);
+                Set<Thread> ran = ConcurrentHashMap.newKeySet();
+                Parallelism.run(threads, parts, p -> {
+                    seen.incrementAndGet(p);
+                    ran.add(Thread.currentThread());
+                });
+                for (int i = 0; i < parts; i++) {
+                    assertThat(seen.get(i)).as("part %d of %d on %d threads", i, parts, threads).isEqualTo(1);
+                }
+                assertThat(ran.size()).as("threads used for %d parts", parts).isBetween(1, threads);
             }
         }
     }
@@ -23,7 +32,7 @@ class ParallelismTest {
     @Test
     void aFailingPartFailsTheCallAfterTheOthersFinish() {
         AtomicIntegerArray seen = new AtomicIntegerArray(4);
-        assertThatThrownBy(() -> Parallelism.run(4, p -> {
+        assertThatThrownBy(() -> Parallelism.run(2, 4, p -> {
             seen.incrementAndGet(p);
             if (p == 2) {
                 throw new IllegalStateException("part two broke");
