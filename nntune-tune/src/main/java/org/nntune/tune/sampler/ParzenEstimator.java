@@ -37,8 +37,11 @@ final class ParzenEstimator {
     private final double[] step; // 0: continuous
     private final double[][] mus;
     private final double[][] sigmas;
+    private final double[][] invSigmas;
     private final double[][] logSigmas;
     private final double[][] logZ;
+    /** per component: log weight plus every dimension's component-constant log terms */
+    private final double[] base;
     // categorical dims
     private final int[][] choice; // -1 for the prior component
     private final double[] logHit;
@@ -79,6 +82,7 @@ final class ParzenEstimator {
         step = new double[d];
         mus = new double[d][];
         sigmas = new double[d][];
+        invSigmas = new double[d][];
         logSigmas = new double[d][];
         logZ = new double[d][];
         choice = new int[d][];
@@ -131,14 +135,31 @@ final class ParzenEstimator {
             }
             mus[j] = m;
             sigmas[j] = sg;
+            invSigmas[j] = new double[components];
             logSigmas[j] = new double[components];
             logZ[j] = new double[components];
+            double lastSigma = Double.NaN;
+            double lastLog = 0;
             for (int i = 0; i < components; i++) {
-                logSigmas[j][i] = Math.log(sg[i]);
-                logZ[j][i] = TruncNorm.logMass((low[j] - m[i]) / sg[i], (high[j] - m[i]) / sg[i]);
+                if (sg[i] != lastSigma) { // multivariate widths are all equal: one log
+                    lastSigma = sg[i];
+                    lastLog = Math.log(sg[i]);
+                }
+                invSigmas[j][i] = 1 / sg[i];
+                logSigmas[j][i] = lastLog;
+                logZ[j][i] = TruncNorm.logMass((low[j] - m[i]) * invSigmas[j][i], (high[j] - m[i]) * invSigmas[j][i]);
             }
         }
         anyDiscrete = discrete;
+        base = logWeights.clone();
+        for (int j = 0; j < d; j++) {
+            if (choice[j] != null) {
+                continue;
+            }
+            for (int i = 0; i < components; i++) {
+                base[i] -= logZ[j][i] + (step[j] == 0 ? logSigmas[j][i] + TruncNorm.LOG_SQRT_2PI : 0);
+            }
+        }
     }
 
     private void bounds(Distribution dist, int j) {
@@ -176,8 +197,8 @@ final class ParzenEstimator {
     /** Optuna's univariate bandwidths: the larger gap to a neighbour (the endpoints count as neighbours). */
     private static void neighbourSigmas(double[] m, double[] out, double low, double high, boolean endpoints) {
         int c = m.length;
+        int[] idx = sortIndex(m, low, high);
         double[] sorted = new double[c];
-        int[] idx = sortIndex(m);
         for (int i = 0; i < c; i++) {
             sorted[i] = m[idx[i]];
         }
@@ -196,47 +217,46 @@ final class ParzenEstimator {
         }
     }
 
-    /** Indices that sort {@code v} ascending, ties by index (a stable sort, as numpy's argsort here). */
-    static int[] sortIndex(double[] v) {
+    /**
+     * Indices that sort {@code v} ascending, ties by index (as numpy's stable argsort): an LSD radix
+     * sort of 32-bit keys, the values' positions in [low, high]. Values closer than 2^-32 of the range
+     * may come out in index order instead of value order; kernel widths are clipped far above that.
+     */
+    static int[] sortIndex(double[] v, double low, double high) {
         int n = v.length;
+        double scale = 4294967295.0 / (high - low);
+        int[] keys = new int[n];
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
+            double q = (v[i] - low) * scale;
+            long k = q <= 0 ? 0 : (q >= 4294967295.0 ? 4294967295L : (long) q);
+            keys[i] = (int) k;
             idx[i] = i;
         }
-        int[] tmp = new int[n];
-        mergeSort(idx, tmp, 0, n, v);
+        int[] keys2 = new int[n];
+        int[] idx2 = new int[n];
+        int[] count = new int[257];
+        for (int shift = 0; shift < 32; shift += 8) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[((keys[i] >>> shift) & 0xFF) + 1]++;
+            }
+            for (int b = 0; b < 256; b++) {
+                count[b + 1] += count[b];
+            }
+            for (int i = 0; i < n; i++) {
+                int pos = count[(keys[i] >>> shift) & 0xFF]++;
+                keys2[pos] = keys[i];
+                idx2[pos] = idx[i];
+            }
+            int[] t = keys;
+            keys = keys2;
+            keys2 = t;
+            t = idx;
+            idx = idx2;
+            idx2 = t;
+        }
         return idx;
-    }
-
-    private static void mergeSort(int[] a, int[] tmp, int from, int to, double[] v) {
-        if (to - from < 16) {
-            for (int i = from + 1; i < to; i++) {
-                int x = a[i];
-                int j = i - 1;
-                while (j >= from && Double.compare(v[a[j]], v[x]) > 0) {
-                    a[j + 1] = a[j];
-                    j--;
-                }
-                a[j + 1] = x;
-            }
-            return;
-        }
-        int mid = (from + to) >>> 1;
-        mergeSort(a, tmp, from, mid, v);
-        mergeSort(a, tmp, mid, to, v);
-        if (Double.compare(v[a[mid - 1]], v[a[mid]]) <= 0) {
-            return;
-        }
-        System.arraycopy(a, from, tmp, from, to - from);
-        int i = from;
-        int j = mid;
-        for (int o = from; o < to; o++) {
-            if (j >= to || (i < mid && Double.compare(v[tmp[i]], v[tmp[j]]) <= 0)) {
-                a[o] = tmp[i++];
-            } else {
-                a[o] = tmp[j++];
-            }
-        }
     }
 
     /** @return {@code count} samples: out[d][s] is the internal value of sample s in dimension d */
@@ -322,33 +342,44 @@ final class ParzenEstimator {
     }
 
     /** log Σ_i w_i p_i(x), skipping components far below the largest. */
-    private double mixture(double[] x, double[] bound) {
-        int best = 0;
-        for (int i = 0; i < components; i++) {
-            bound[i] = logWeights[i];
-        }
+    private double mixture(double[] x, double[] acc) {
+        System.arraycopy(base, 0, acc, 0, components);
         for (int j = 0; j < x.length; j++) {
-            addDimension(j, x[j], bound);
+            addDimension(j, x[j], acc);
         }
+        int best = 0;
         for (int i = 1; i < components; i++) {
-            if (bound[i] > bound[best]) {
+            if (acc[i] > acc[best]) {
                 best = i;
             }
         }
-        double lead = anyDiscrete ? exact(best, x) : bound[best];
+        double lead = anyDiscrete ? exact(best, x) : acc[best];
         if (lead == Double.NEGATIVE_INFINITY) {
             return lead;
         }
+        double cut = lead - SKIP;
         double sum = 0;
-        for (int i = 0; i < components; i++) {
-            if (bound[i] >= lead - SKIP) {
-                sum += Math.exp((anyDiscrete ? exact(i, x) : bound[i]) - lead);
+        if (anyDiscrete) {
+            for (int i = 0; i < components; i++) {
+                if (acc[i] >= cut) {
+                    sum += Math.exp(exact(i, x) - lead);
+                }
+            }
+        } else {
+            for (int i = 0; i < components; i++) {
+                double t = acc[i];
+                if (t >= cut) {
+                    sum += Math.exp(t - lead);
+                }
             }
         }
         return lead + Math.log(sum);
     }
 
-    /** Adds dimension j's log density (an upper bound for stepped dimensions) to every component. */
+    /**
+     * Adds dimension j's component-dependent log density at xj (an upper bound for stepped
+     * dimensions) to every component; the constant parts are in {@link #base}.
+     */
     private void addDimension(int j, double xj, double[] acc) {
         if (choice[j] != null) {
             int c = (int) xj;
@@ -359,23 +390,22 @@ final class ParzenEstimator {
             return;
         }
         double[] m = mus[j];
-        double[] sg = sigmas[j];
-        double[] ls = logSigmas[j];
-        double[] lz = logZ[j];
+        double[] inv = invSigmas[j];
         if (step[j] == 0) {
             for (int i = 0; i < components; i++) {
-                double z = (xj - m[i]) / sg[i];
-                acc[i] += -0.5 * z * z - ls[i] - TruncNorm.LOG_SQRT_2PI - lz[i];
+                double z = (xj - m[i]) * inv[i];
+                acc[i] -= 0.5 * z * z;
             }
             return;
         }
+        double[] ls = logSigmas[j];
         double lb = Math.max(xj - step[j] / 2, low[j]);
         double ub = Math.min(xj + step[j] / 2, high[j]);
         double logWidth = Math.log(ub - lb);
         for (int i = 0; i < components; i++) {
             double near = m[i] < lb ? lb - m[i] : (m[i] > ub ? m[i] - ub : 0);
-            double z = near / sg[i];
-            acc[i] += Math.min(0, logWidth - ls[i] - TruncNorm.LOG_SQRT_2PI - 0.5 * z * z) - lz[i];
+            double z = near * inv[i];
+            acc[i] += Math.min(0, logWidth - ls[i] - TruncNorm.LOG_SQRT_2PI - 0.5 * z * z);
         }
     }
 

@@ -399,7 +399,15 @@ public final class Study {
     /** Runs a single-objective study. */
     public void optimize(Objective objective, OptimizeOptions options) {
         direction();
-        optimizeMulti(trial -> new double[] {objective.evaluate(trial)}, options);
+        optimizeMulti(new SingleObjective(objective), options);
+    }
+
+    /** A single objective seen as a multi-objective one. */
+    private record SingleObjective(Objective objective) implements MultiObjective {
+        @Override
+        public double[] evaluate(Trial trial) throws Exception {
+            return new double[] {objective.evaluate(trial)};
+        }
     }
 
     /**
