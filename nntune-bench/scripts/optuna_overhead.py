@@ -19,8 +19,10 @@ per-trial callback timestamps) so the growth of per-trial cost with N is visible
 best value found.  --repeats R repeats everything R times (fresh studies, same seeds).
 Optuna logging is set to ERROR.  Prints one JSON line at the end.
 nntune copy (nntune-bench/scripts): the same, plus a "figures" object of scalars for compare.sh,
-per config@N: s_per_100 and ms_per_trial_last100 (the last block of 100 trials, in ms per trial),
-medians over repeats; TunerOverhead (the nntune side) prints the same keys.  Usage:
+per config@N: s_per_100, ms_per_trial_last100 (wall of the last block of 100 trials, in ms per
+trial), ms_per_trial_median100 (the median block) and cpu_ms_per_trial_last100 (process CPU time of
+the last block, less sensitive to other jobs on the machine), medians over repeats; TunerOverhead
+(the nntune side) prints the same keys.  Usage:
   /usr/bin/python3 optuna_overhead.py [--ns 100,500,1000] [--configs ...] [--repeats 1]
                                       [--db-path /tmp/x.db]
 """
@@ -97,22 +99,28 @@ def make_study(config, seed):
 
 def run_one(config, n, seed):
     stamps = []
-    cb = lambda study, trial: stamps.append(time.perf_counter())
+    cpu_stamps = []
+    cb = lambda study, trial: (stamps.append(time.perf_counter()), cpu_stamps.append(time.process_time()))
     t_create = time.perf_counter()
     study = make_study(config, seed)
     create_s = time.perf_counter() - t_create
     t0 = time.perf_counter()
+    c0 = time.process_time()
     study.optimize(objective, n_trials=n, callbacks=[cb])
     wall = time.perf_counter() - t0
     blocks, prev = [], t0
+    cpu_blocks, cprev = [], c0
     for k in range(100, n + 1, 100):
         blocks.append(round(stamps[k - 1] - prev, 3))
         prev = stamps[k - 1]
+        cpu_blocks.append(round(cpu_stamps[k - 1] - cprev, 4))
+        cprev = cpu_stamps[k - 1]
     return {
         "config": config, "n": n,
         "wall_s": round(wall, 3),
         "s_per_100": round(wall / n * 100, 3),
         "block100_s": blocks,          # wall seconds of trials 1-100, 101-200, ...
+        "cpu_block100_s": cpu_blocks,  # nntune copy: process CPU seconds of the same blocks
         "create_study_s": round(create_s, 3),
         "best_value": study.best_value,
         "best_c": study.best_params["c"],
@@ -169,9 +177,12 @@ def main():
         if "error" in r:
             continue
         key = f"{r['config']}@{r['n']}"
-        f = figures.setdefault(key, {"s_per_100": [], "ms_per_trial_last100": []})
+        f = figures.setdefault(key, {"s_per_100": [], "ms_per_trial_last100": [],
+                                     "ms_per_trial_median100": [], "cpu_ms_per_trial_last100": []})
         f["s_per_100"].append(r["s_per_100"])
         f["ms_per_trial_last100"].append(r["block100_s"][-1] * 10.0)
+        f["ms_per_trial_median100"].append(sorted(r["block100_s"])[len(r["block100_s"]) // 2] * 10.0)
+        f["cpu_ms_per_trial_last100"].append(r["cpu_block100_s"][-1] * 10.0)
     for f in figures.values():
         for k in list(f):
             f[k] = sorted(f[k])[len(f[k]) // 2]
