@@ -38,6 +38,20 @@ public final class ParetoFront {
         return strictly;
     }
 
+    /** @return whether trial {@code a} dominates trial {@code b} under the study's directions */
+    public static boolean dominates(FrozenTrial a, FrozenTrial b, List<StudyDirection> directions) {
+        boolean better = false;
+        for (int k = 0; k < directions.size(); k++) {
+            double va = directions.get(k).toMinimized(a.values().get(k));
+            double vb = directions.get(k).toMinimized(b.values().get(k));
+            if (va > vb) {
+                return false;
+            }
+            better |= va < vb;
+        }
+        return better;
+    }
+
     /**
      * Constrained domination (Deb et al., NSGA-II): a feasible point dominates an infeasible one; of two
      * infeasible points the one with the smaller total violation dominates; two feasible points
@@ -175,11 +189,23 @@ public final class ParetoFront {
         return of(study.trials(EnumSet.of(TrialState.COMPLETE)), study.directions());
     }
 
-    /** The Pareto front of the given trials (see {@link #of(Study)}). */
+    /**
+     * The Pareto front of the given trials (see {@link #of(Study)}); FAIL, PRUNED, RUNNING and WAITING
+     * trials and infeasible ones never count.
+     *
+     * @throws IllegalArgumentException if a COMPLETE trial's values do not match the directions
+     */
     public static List<FrozenTrial> of(List<FrozenTrial> trials, List<StudyDirection> directions) {
         List<FrozenTrial> eligible = new ArrayList<>();
         for (FrozenTrial t : trials) {
-            if (t.state() == TrialState.COMPLETE && t.values().size() == directions.size() && Constraints.isFeasible(t)) {
+            if (t.state() != TrialState.COMPLETE) {
+                continue;
+            }
+            if (t.values().size() != directions.size()) {
+                throw new IllegalArgumentException("trial " + t.number() + " has " + t.values().size()
+                        + " values for " + directions.size() + " directions");
+            }
+            if (Constraints.isFeasible(t)) {
                 eligible.add(t);
             }
         }

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * and rank-μ updates and cumulative step-size adaptation) on the float and integer parameters of a
  * single-objective study, in the unit cube of {@link SpaceCodec} (log ranges warped, integers
  * rounded on decoding). Categorical parameters and everything outside the joint space are drawn by
- * the independent sampler (uniform by default).
+ * the independent sampler (TPE by default, where Optuna uses random sampling).
  *
  * <p><b>No state outside the storage.</b> Each trial the sampler proposes carries system attributes
  * {@code cmaes:space} (the space's signature), {@code cmaes:restart}, {@code cmaes:generation} and
@@ -57,7 +57,8 @@ public final class CmaEsSampler implements Sampler {
     private final boolean ipop;
     private final int nStartupTrials;
     private final boolean warmStart;
-    private final Optional<Sampler> independent;
+    /** the sampler for startup trials and parameters outside the joint space */
+    private final Sampler independent;
     private Random rng;
 
     private CmaEsSampler(Builder b) {
@@ -66,7 +67,8 @@ public final class CmaEsSampler implements Sampler {
         ipop = b.ipop;
         nStartupTrials = b.nStartupTrials;
         warmStart = b.warmStart;
-        independent = b.independent;
+        independent = b.independent.orElseGet(() -> b.seed.isPresent()
+                ? TpeSampler.builder().seed(b.seed.get()).build() : new TpeSampler());
         rng = b.seed.isPresent() ? new Random(b.seed.get()) : new Random();
     }
 
@@ -137,7 +139,7 @@ public final class CmaEsSampler implements Sampler {
             return this;
         }
 
-        /** The sampler for categorical parameters and parameters outside the joint space. */
+        /** The sampler for categorical parameters and parameters outside the joint space (default: TPE with this seed). */
         public Builder independentSampler(Sampler s) {
             independent = Optional.of(s);
             return this;
@@ -325,25 +327,26 @@ public final class CmaEsSampler implements Sampler {
 
     @Override
     public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
-        if (independent.isPresent()) {
-            return independent.get().sampleIndependent(study, trial, name, distribution);
-        }
-        return RandomSampler.fromUnit(distribution, rng.nextDouble());
+        return independent.sampleIndependent(study, trial, name, distribution);
     }
 
     @Override
     public void beforeTrial(Study study, FrozenTrial trial) {
-        independent.ifPresent(s -> s.beforeTrial(study, trial));
+        if (study.directions().size() != 1) {
+            throw new IllegalStateException("CmaEsSampler optimises one objective; study '" + study.name() + "' has "
+                    + study.directions().size() + " (use NSGAIISampler or random sampling)");
+        }
+        independent.beforeTrial(study, trial);
     }
 
     @Override
     public void afterTrial(Study study, FrozenTrial trial, TrialState state, List<Double> values) {
-        independent.ifPresent(s -> s.afterTrial(study, trial, state, values));
+        independent.afterTrial(study, trial, state, values);
     }
 
     @Override
     public synchronized void reseed(long seed) {
         rng = new Random(seed);
-        independent.ifPresent(s -> s.reseed(seed));
+        independent.reseed(seed);
     }
 }

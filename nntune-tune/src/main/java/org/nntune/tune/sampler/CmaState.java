@@ -18,6 +18,8 @@ final class CmaState {
     int generation;
     private final int mu;
     private final double[] w;
+    /** recombination weights of all λ points, negative for the worse ones (active update) */
+    private final double[] wAll;
     private final double mueff;
     private final double cs;
     private final double ds;
@@ -60,6 +62,27 @@ final class CmaState {
         c1 = 2 / ((n + 1.3) * (n + 1.3) + mueff);
         cmu = Math.min(1 - c1, 2 * (mueff - 2 + 1 / mueff) / ((n + 2) * (n + 2) + mueff));
         chiN = Math.sqrt(n) * (1 - 1.0 / (4 * n) + 1.0 / (21.0 * n * n));
+        // active CMA (tutorial 2016, eq. 50-53): negative weights for the worse half
+        wAll = new double[lambda];
+        System.arraycopy(w, 0, wAll, 0, mu);
+        double negSum = 0;
+        double negSq = 0;
+        for (int i = mu; i < lambda; i++) {
+            double raw = Math.log((lambda + 1) / 2.0) - Math.log(i + 1);
+            wAll[i] = raw;
+            negSum += raw;
+            negSq += raw * raw;
+        }
+        if (negSum < 0) {
+            double mueffMinus = negSum * negSum / negSq;
+            double alphaMu = 1 + c1 / cmu;
+            double alphaMueff = 1 + 2 * mueffMinus / (mueff + 2);
+            double alphaPosdef = (1 - c1 - cmu) / (n * cmu);
+            double scale = Math.min(alphaMu, Math.min(alphaMueff, alphaPosdef)) / -negSum;
+            for (int i = mu; i < lambda; i++) {
+                wAll[i] *= scale;
+            }
+        }
         c = new double[n][n];
         for (int i = 0; i < n; i++) {
             c[i][i] = cdiag[i];
@@ -112,14 +135,35 @@ final class CmaState {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparingDouble(i -> fs[i]));
-        double[][] y = new double[mu][n];
+        int all = xs.length;
+        double[][] y = new double[all][n];
         double[] yw = new double[n];
-        for (int k = 0; k < mu; k++) {
+        for (int k = 0; k < all; k++) {
             double[] x = xs[order[k]];
             for (int i = 0; i < n; i++) {
                 y[k][i] = (x[i] - mean[i]) / sigma;
-                yw[i] += w[k] * y[k][i];
+                if (k < mu) {
+                    yw[i] += w[k] * y[k][i];
+                }
             }
+        }
+        // weights of the rank-μ update: negative ones rescaled by n / ‖C^{-1/2} y‖²
+        double[] wc = new double[all];
+        double wSum = 0;
+        for (int k = 0; k < all; k++) {
+            wc[k] = wAll[k];
+            if (wc[k] < 0) {
+                double norm2 = 0;
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += b[i][j] * y[k][i];
+                    }
+                    norm2 += (s / d[j]) * (s / d[j]);
+                }
+                wc[k] *= n / Math.max(norm2, 1e-300);
+            }
+            wSum += wAll[k];
         }
         for (int i = 0; i < n; i++) {
             mean[i] += sigma * yw[i];
@@ -150,12 +194,12 @@ final class CmaState {
         for (int i = 0; i < n; i++) {
             pc[i] = (1 - cc) * pc[i] + (hsig ? fc * yw[i] : 0);
         }
-        double keep = 1 - c1 - cmu + (hsig ? 0 : c1 * cc * (2 - cc));
+        double keep = 1 - c1 - cmu * wSum + (hsig ? 0 : c1 * cc * (2 - cc));
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
                 double rankMu = 0;
-                for (int k = 0; k < mu; k++) {
-                    rankMu += w[k] * y[k][i] * y[k][j];
+                for (int k = 0; k < all; k++) {
+                    rankMu += wc[k] * y[k][i] * y[k][j];
                 }
                 double v = keep * c[i][j] + c1 * pc[i] * pc[j] + cmu * rankMu;
                 c[i][j] = v;

@@ -21,7 +21,7 @@ import java.util.Random;
  *
  * <p>The joint search space is the intersection of the COMPLETE trials' parameters; the first
  * {@code nStartupTrials} trials, and every parameter outside that space, are drawn by the
- * independent sampler (uniform by default). After that, each trial:
+ * independent sampler (TPE by default, where Optuna uses random sampling). After that, each trial:
  * <ol>
  *   <li>encodes the finished trials in the unit cube (log ranges warped, integer and stepped ranges
  *       rounded on decoding, categoricals one-hot) and standardises their objective values;</li>
@@ -48,7 +48,8 @@ public final class GPSampler implements Sampler {
     private final int maxFitPoints;
     private final int nCandidates;
     private final Optional<ConstraintsFunction> constraints;
-    private final Optional<Sampler> independent;
+    /** the sampler for startup trials and parameters outside the joint space */
+    private final Sampler independent;
     private Random rng;
     /** cache: model key → hyperparameters of its last fit, and the number of trials at that fit */
     private final Map<String, double[]> warmTheta = new HashMap<>();
@@ -59,7 +60,8 @@ public final class GPSampler implements Sampler {
         this.maxFitPoints = b.maxFitPoints;
         this.nCandidates = b.nCandidates;
         this.constraints = b.constraints;
-        this.independent = b.independent;
+        this.independent = b.independent.orElseGet(() -> b.seed.isPresent()
+                ? TpeSampler.builder().seed(b.seed.get()).build() : new TpeSampler());
         this.rng = b.seed.isPresent() ? new Random(b.seed.get()) : new Random();
     }
 
@@ -123,7 +125,7 @@ public final class GPSampler implements Sampler {
             return this;
         }
 
-        /** The sampler for startup trials and parameters outside the joint space (default: uniform). */
+        /** The sampler for startup trials and parameters outside the joint space (default: TPE with this seed). */
         public Builder independentSampler(Sampler s) {
             independent = Optional.of(s);
             return this;
@@ -351,7 +353,7 @@ public final class GPSampler implements Sampler {
                 p = randomPoint(codec);
             } else {
                 p = x[order[rng.nextInt(nTop)]].clone();
-                double sd = new double[] {0.01, 0.05, 0.15}[rng.nextInt(3)];
+                double sd = new double[] {1e-5, 1e-3, 0.01, 0.05, 0.15}[rng.nextInt(5)];
                 perturb(codec, p, sd, 0.2);
             }
             codec.snapInPlace(p);
@@ -379,7 +381,7 @@ public final class GPSampler implements Sampler {
                     v = qv;
                     step = Math.min(0.2, step * 1.5);
                 } else {
-                    step = Math.max(1e-4, step * 0.8);
+                    step = Math.max(1e-9, step * 0.7);
                 }
             }
             if (v > bestV) {
@@ -418,21 +420,22 @@ public final class GPSampler implements Sampler {
 
     @Override
     public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
-        if (independent.isPresent()) {
-            return independent.get().sampleIndependent(study, trial, name, distribution);
-        }
-        return RandomSampler.fromUnit(distribution, rng.nextDouble());
+        return independent.sampleIndependent(study, trial, name, distribution);
     }
 
     @Override
     public void beforeTrial(Study study, FrozenTrial trial) {
-        independent.ifPresent(s -> s.beforeTrial(study, trial));
+        if (study.directions().size() != 1) {
+            throw new IllegalStateException("GPSampler optimises one objective; study '" + study.name() + "' has "
+                    + study.directions().size() + " (use NSGAIISampler or random sampling)");
+        }
+        independent.beforeTrial(study, trial);
     }
 
     @Override
     public void afterTrial(Study study, FrozenTrial trial, TrialState state, List<Double> values) {
         constraints.ifPresent(fn -> Constraints.evaluateAndStore(fn, study, trial, state, values));
-        independent.ifPresent(s -> s.afterTrial(study, trial, state, values));
+        independent.afterTrial(study, trial, state, values);
     }
 
     @Override
@@ -440,6 +443,6 @@ public final class GPSampler implements Sampler {
         rng = new Random(seed);
         warmTheta.clear();
         fittedAt.clear();
-        independent.ifPresent(s -> s.reseed(seed));
+        independent.reseed(seed);
     }
 }

@@ -16,7 +16,7 @@ final class GaussianProcess {
     static final double LOG_LS_MAX = Math.log(30);
     static final double LOG_S2_MIN = Math.log(0.05);
     static final double LOG_S2_MAX = Math.log(20);
-    static final double LOG_NOISE_MIN = Math.log(1e-6);
+    static final double LOG_NOISE_MIN = Math.log(1e-8);
     static final double LOG_NOISE_MAX = Math.log(1);
     private static final double PRIOR_LS_MEAN = Math.log(0.5);
     private static final double PRIOR_LS_SD = 1.2;

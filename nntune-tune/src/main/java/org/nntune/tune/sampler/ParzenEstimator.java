@@ -28,6 +28,7 @@ final class ParzenEstimator {
                     boolean multivariate) {}
 
     private final List<Distribution> dims;
+    private final Arena arena;
     private final int components;
     private final double[] logWeights;
     private final double[] cumulative;
@@ -37,8 +38,11 @@ final class ParzenEstimator {
     private final double[] step; // 0: continuous
     private final double[][] mus;
     private final double[][] sigmas;
+    private final double[][] invSigmas;
     private final double[][] logSigmas;
     private final double[][] logZ;
+    /** per component: log weight plus every dimension's component-constant log terms */
+    private final double[] base;
     // categorical dims
     private final int[][] choice; // -1 for the prior component
     private final double[] logHit;
@@ -53,20 +57,30 @@ final class ParzenEstimator {
      * @param weights unnormalised weight of each observation
      */
     ParzenEstimator(List<Distribution> dims, double[][] observations, double[] weights, Settings s) {
+        this(dims, observations, weights, weights.length, s, new Arena());
+    }
+
+    /**
+     * @param n how many observations (the first n entries of each array) there are
+     * @param arena where the estimator's arrays come from (reset by the caller before)
+     */
+    ParzenEstimator(List<Distribution> dims, double[][] observations, double[] weights, int n, Settings s,
+                    Arena arena) {
         this.dims = dims;
-        int n = weights.length;
+        this.arena = arena;
         boolean prior = s.considerPrior() || n == 0;
         components = n + (prior ? 1 : 0);
-        double[] w = Arrays.copyOf(weights, components);
+        double[] w = arena.doubles(components);
+        System.arraycopy(weights, 0, w, 0, n);
         if (prior) {
             w[n] = s.priorWeight();
         }
         double sum = 0;
-        for (double v : w) {
-            sum += v;
+        for (int i = 0; i < components; i++) {
+            sum += w[i];
         }
-        logWeights = new double[components];
-        cumulative = new double[components];
+        logWeights = arena.doubles(components);
+        cumulative = arena.doubles(components);
         double acc = 0;
         for (int i = 0; i < components; i++) {
             logWeights[i] = Math.log(w[i] / sum);
@@ -79,6 +93,7 @@ final class ParzenEstimator {
         step = new double[d];
         mus = new double[d][];
         sigmas = new double[d][];
+        invSigmas = new double[d][];
         logSigmas = new double[d][];
         logZ = new double[d][];
         choice = new int[d][];
@@ -92,7 +107,7 @@ final class ParzenEstimator {
             Distribution dist = dims.get(j);
             if (dist instanceof CategoricalDistribution c) {
                 k[j] = c.choices().size();
-                choice[j] = new int[components];
+                choice[j] = arena.ints(components);
                 for (int i = 0; i < n; i++) {
                     choice[j][i] = (int) observations[j][i];
                 }
@@ -107,7 +122,7 @@ final class ParzenEstimator {
             }
             bounds(dist, j);
             discrete |= step[j] > 0;
-            double[] m = new double[components];
+            double[] m = arena.doubles(components);
             for (int i = 0; i < n; i++) {
                 m[i] = toUniform(dist, observations[j][i]);
             }
@@ -115,11 +130,11 @@ final class ParzenEstimator {
             if (prior) {
                 m[n] = 0.5 * (low[j] + high[j]);
             }
-            double[] sg = new double[components];
+            double[] sg = arena.doubles(components);
             if (s.multivariate()) {
-                Arrays.fill(sg, sigma0 * range);
+                Arrays.fill(sg, 0, components, sigma0 * range);
             } else {
-                neighbourSigmas(m, sg, low[j], high[j], s.endpoints());
+                neighbourSigmas(m, components, sg, low[j], high[j], s.endpoints());
             }
             double maxSigma = range;
             double minSigma = s.magicClip() ? range / Math.min(100.0, 1.0 + components) : 1e-12;
@@ -131,14 +146,32 @@ final class ParzenEstimator {
             }
             mus[j] = m;
             sigmas[j] = sg;
-            logSigmas[j] = new double[components];
-            logZ[j] = new double[components];
+            invSigmas[j] = arena.doubles(components);
+            logSigmas[j] = arena.doubles(components);
+            logZ[j] = arena.doubles(components);
+            double lastSigma = Double.NaN;
+            double lastLog = 0;
             for (int i = 0; i < components; i++) {
-                logSigmas[j][i] = Math.log(sg[i]);
-                logZ[j][i] = TruncNorm.logMass((low[j] - m[i]) / sg[i], (high[j] - m[i]) / sg[i]);
+                if (sg[i] != lastSigma) { // multivariate widths are all equal: one log
+                    lastSigma = sg[i];
+                    lastLog = Math.log(sg[i]);
+                }
+                invSigmas[j][i] = 1 / sg[i];
+                logSigmas[j][i] = lastLog;
+                logZ[j][i] = TruncNorm.logMass((low[j] - m[i]) * invSigmas[j][i], (high[j] - m[i]) * invSigmas[j][i]);
             }
         }
         anyDiscrete = discrete;
+        base = arena.doubles(components);
+        System.arraycopy(logWeights, 0, base, 0, components);
+        for (int j = 0; j < d; j++) {
+            if (choice[j] != null) {
+                continue;
+            }
+            for (int i = 0; i < components; i++) {
+                base[i] -= logZ[j][i] + (step[j] == 0 ? logSigmas[j][i] + TruncNorm.LOG_SQRT_2PI : 0);
+            }
+        }
     }
 
     private void bounds(Distribution dist, int j) {
@@ -174,14 +207,13 @@ final class ParzenEstimator {
     }
 
     /** Optuna's univariate bandwidths: the larger gap to a neighbour (the endpoints count as neighbours). */
-    private static void neighbourSigmas(double[] m, double[] out, double low, double high, boolean endpoints) {
-        int c = m.length;
-        double[] sorted = new double[c];
-        int[] idx = sortIndex(m);
+    private void neighbourSigmas(double[] m, int c, double[] out, double low, double high, boolean endpoints) {
+        int[] idx = sortIndex(m, c, low, high, arena);
+        double[] sorted = arena.doubles(c);
         for (int i = 0; i < c; i++) {
             sorted[i] = m[idx[i]];
         }
-        double[] sig = new double[c];
+        double[] sig = arena.doubles(c);
         for (int i = 0; i < c; i++) {
             double left = i == 0 ? low : sorted[i - 1];
             double right = i == c - 1 ? high : sorted[i + 1];
@@ -196,47 +228,45 @@ final class ParzenEstimator {
         }
     }
 
-    /** Indices that sort {@code v} ascending, ties by index (a stable sort, as numpy's argsort here). */
-    static int[] sortIndex(double[] v) {
-        int n = v.length;
-        int[] idx = new int[n];
+    /**
+     * Indices that sort {@code v} ascending, ties by index (as numpy's stable argsort): an LSD radix
+     * sort of 32-bit keys, the values' positions in [low, high]. Values closer than 2^-32 of the range
+     * may come out in index order instead of value order; kernel widths are clipped far above that.
+     */
+    static int[] sortIndex(double[] v, int n, double low, double high, Arena arena) {
+        double scale = 4294967295.0 / (high - low);
+        int[] keys = arena.ints(n);
+        int[] idx = arena.ints(n);
         for (int i = 0; i < n; i++) {
+            double q = (v[i] - low) * scale;
+            long k = q <= 0 ? 0 : (q >= 4294967295.0 ? 4294967295L : (long) q);
+            keys[i] = (int) k;
             idx[i] = i;
         }
-        int[] tmp = new int[n];
-        mergeSort(idx, tmp, 0, n, v);
+        int[] keys2 = arena.ints(n);
+        int[] idx2 = arena.ints(n);
+        int[] count = arena.ints(257);
+        for (int shift = 0; shift < 32; shift += 8) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[((keys[i] >>> shift) & 0xFF) + 1]++;
+            }
+            for (int b = 0; b < 256; b++) {
+                count[b + 1] += count[b];
+            }
+            for (int i = 0; i < n; i++) {
+                int pos = count[(keys[i] >>> shift) & 0xFF]++;
+                keys2[pos] = keys[i];
+                idx2[pos] = idx[i];
+            }
+            int[] t = keys;
+            keys = keys2;
+            keys2 = t;
+            t = idx;
+            idx = idx2;
+            idx2 = t;
+        }
         return idx;
-    }
-
-    private static void mergeSort(int[] a, int[] tmp, int from, int to, double[] v) {
-        if (to - from < 16) {
-            for (int i = from + 1; i < to; i++) {
-                int x = a[i];
-                int j = i - 1;
-                while (j >= from && Double.compare(v[a[j]], v[x]) > 0) {
-                    a[j + 1] = a[j];
-                    j--;
-                }
-                a[j + 1] = x;
-            }
-            return;
-        }
-        int mid = (from + to) >>> 1;
-        mergeSort(a, tmp, from, mid, v);
-        mergeSort(a, tmp, mid, to, v);
-        if (Double.compare(v[a[mid - 1]], v[a[mid]]) <= 0) {
-            return;
-        }
-        System.arraycopy(a, from, tmp, from, to - from);
-        int i = from;
-        int j = mid;
-        for (int o = from; o < to; o++) {
-            if (j >= to || (i < mid && Double.compare(v[tmp[i]], v[tmp[j]]) <= 0)) {
-                a[o] = tmp[i++];
-            } else {
-                a[o] = tmp[j++];
-            }
-        }
     }
 
     /** @return {@code count} samples: out[d][s] is the internal value of sample s in dimension d */
@@ -245,7 +275,7 @@ final class ParzenEstimator {
         double[][] out = new double[d][count];
         for (int s = 0; s < count; s++) {
             double u = rng.nextDouble();
-            int active = Arrays.binarySearch(cumulative, u);
+            int active = Arrays.binarySearch(cumulative, 0, components, u);
             active = active >= 0 ? Math.min(active + 1, components - 1) : Math.min(-active - 1, components - 1);
             for (int j = 0; j < d; j++) {
                 Distribution dist = dims.get(j);
@@ -309,7 +339,7 @@ final class ParzenEstimator {
             }
             return out;
         }
-        double[] bound = new double[components];
+        double[] bound = arena.doubles(components);
         double[] x = new double[dims.size()];
         for (int s = 0; s < count; s++) {
             for (int j = 0; j < x.length; j++) {
@@ -322,33 +352,44 @@ final class ParzenEstimator {
     }
 
     /** log Σ_i w_i p_i(x), skipping components far below the largest. */
-    private double mixture(double[] x, double[] bound) {
-        int best = 0;
-        for (int i = 0; i < components; i++) {
-            bound[i] = logWeights[i];
-        }
+    private double mixture(double[] x, double[] acc) {
+        System.arraycopy(base, 0, acc, 0, components);
         for (int j = 0; j < x.length; j++) {
-            addDimension(j, x[j], bound);
+            addDimension(j, x[j], acc);
         }
+        int best = 0;
         for (int i = 1; i < components; i++) {
-            if (bound[i] > bound[best]) {
+            if (acc[i] > acc[best]) {
                 best = i;
             }
         }
-        double lead = anyDiscrete ? exact(best, x) : bound[best];
+        double lead = anyDiscrete ? exact(best, x) : acc[best];
         if (lead == Double.NEGATIVE_INFINITY) {
             return lead;
         }
+        double cut = lead - SKIP;
         double sum = 0;
-        for (int i = 0; i < components; i++) {
-            if (bound[i] >= lead - SKIP) {
-                sum += Math.exp((anyDiscrete ? exact(i, x) : bound[i]) - lead);
+        if (anyDiscrete) {
+            for (int i = 0; i < components; i++) {
+                if (acc[i] >= cut) {
+                    sum += Math.exp(exact(i, x) - lead);
+                }
+            }
+        } else {
+            for (int i = 0; i < components; i++) {
+                double t = acc[i];
+                if (t >= cut) {
+                    sum += Math.exp(t - lead);
+                }
             }
         }
         return lead + Math.log(sum);
     }
 
-    /** Adds dimension j's log density (an upper bound for stepped dimensions) to every component. */
+    /**
+     * Adds dimension j's component-dependent log density at xj (an upper bound for stepped
+     * dimensions) to every component; the constant parts are in {@link #base}.
+     */
     private void addDimension(int j, double xj, double[] acc) {
         if (choice[j] != null) {
             int c = (int) xj;
@@ -359,23 +400,22 @@ final class ParzenEstimator {
             return;
         }
         double[] m = mus[j];
-        double[] sg = sigmas[j];
-        double[] ls = logSigmas[j];
-        double[] lz = logZ[j];
+        double[] inv = invSigmas[j];
         if (step[j] == 0) {
             for (int i = 0; i < components; i++) {
-                double z = (xj - m[i]) / sg[i];
-                acc[i] += -0.5 * z * z - ls[i] - TruncNorm.LOG_SQRT_2PI - lz[i];
+                double z = (xj - m[i]) * inv[i];
+                acc[i] -= 0.5 * z * z;
             }
             return;
         }
+        double[] ls = logSigmas[j];
         double lb = Math.max(xj - step[j] / 2, low[j]);
         double ub = Math.min(xj + step[j] / 2, high[j]);
         double logWidth = Math.log(ub - lb);
         for (int i = 0; i < components; i++) {
             double near = m[i] < lb ? lb - m[i] : (m[i] > ub ? m[i] - ub : 0);
-            double z = near / sg[i];
-            acc[i] += Math.min(0, logWidth - ls[i] - TruncNorm.LOG_SQRT_2PI - 0.5 * z * z) - lz[i];
+            double z = near * inv[i];
+            acc[i] += Math.min(0, logWidth - ls[i] - TruncNorm.LOG_SQRT_2PI - 0.5 * z * z);
         }
     }
 

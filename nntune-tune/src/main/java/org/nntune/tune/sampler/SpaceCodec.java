@@ -24,15 +24,17 @@ import java.util.TreeMap;
  * Each categorical parameter with {@code k} choices is {@code k} one-hot coordinates (when
  * {@code oneHot}) or a single coordinate {@code (index + 0.5) / k}. Parameters are ordered by name,
  * so the layout does not depend on the order in which trials asked for them. Immutable.
+ *
+ * <p>Public for the analyses in {@code org.nntune.tune.analysis}; not meant for users.
  */
-final class SpaceCodec {
+public final class SpaceCodec {
     private final List<String> names;
     private final List<Distribution> dists;
     private final int[] offset;
     private final int[] width;
     private final int dim;
 
-    SpaceCodec(Map<String, Distribution> space, boolean oneHot) {
+    public SpaceCodec(Map<String, Distribution> space, boolean oneHot) {
         TreeMap<String, Distribution> sorted = new TreeMap<>(space);
         names = List.copyOf(sorted.keySet());
         dists = List.copyOf(sorted.values());
@@ -48,27 +50,27 @@ final class SpaceCodec {
     }
 
     /** @return the number of coordinates */
-    int dim() {
+    public int dim() {
         return dim;
     }
 
     /** @return the parameter names, sorted */
-    List<String> names() {
+    public List<String> names() {
         return names;
     }
 
     /** @return the distribution of parameter {@code i} */
-    Distribution dist(int i) {
+    public Distribution dist(int i) {
         return dists.get(i);
     }
 
     /** @return the first coordinate of parameter {@code i} */
-    int offset(int i) {
+    public int offset(int i) {
         return offset[i];
     }
 
     /** @return how many coordinates parameter {@code i} takes (more than one for one-hot) */
-    int width(int i) {
+    public int width(int i) {
         return width[i];
     }
 
@@ -78,7 +80,7 @@ final class SpaceCodec {
     }
 
     /** @return whether the trial has every parameter of the space with the same distribution */
-    boolean covers(FrozenTrial t) {
+    public boolean covers(FrozenTrial t) {
         for (int i = 0; i < names.size(); i++) {
             if (!dists.get(i).equals(t.distributions().get(names.get(i)))) {
                 return false;
@@ -88,7 +90,7 @@ final class SpaceCodec {
     }
 
     /** @return the trial's point; the trial must be {@linkplain #covers covered} */
-    double[] encode(FrozenTrial t) {
+    public double[] encode(FrozenTrial t) {
         double[] x = new double[dim];
         for (int i = 0; i < names.size(); i++) {
             encodeInto(i, t.internalParam(names.get(i)), x);
@@ -201,7 +203,7 @@ final class SpaceCodec {
      * (and every PRUNED one when {@code includePruned}) has, each with one distribution in all of them;
      * parameters with a single value are left out. Sorted by name.
      */
-    static Map<String, Distribution> intersection(List<FrozenTrial> trials, boolean includePruned) {
+    public static Map<String, Distribution> intersection(List<FrozenTrial> trials, boolean includePruned) {
         Map<String, Distribution> space = null;
         for (FrozenTrial t : trials) {
             if (t.state() != TrialState.COMPLETE && !(includePruned && t.state() == TrialState.PRUNED)) {

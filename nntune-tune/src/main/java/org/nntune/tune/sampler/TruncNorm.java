@@ -2,7 +2,7 @@ package org.nntune.tune.sampler;
 
 /**
  * The standard normal distribution and its truncations, to double precision, for the Parzen
- * estimators of TPE: {@code erfc} (series below 2, continued fraction above), the CDF and its
+ * estimators of TPE: {@code erfc} (Cody's rational approximations), the CDF and its
  * logarithm without underflow in the tails, the log of the mass between two points, the inverse
  * CDF (a rational first guess refined by Halley steps) and inverse-CDF sampling of a truncated
  * normal.
@@ -14,61 +14,85 @@ final class TruncNorm {
     private static final double SQRT_PI = Math.sqrt(Math.PI);
     static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-    /** erf(x) for |x| < 2.5 by the series 2/√π e^{-x²} Σ (2x²)^n x / (2n+1)!!, all terms positive. */
-    private static double erfSeries(double x) {
-        double x2 = x * x;
-        double term = x;
-        double sum = x;
-        for (int n = 0; n < 200; n++) {
-            term *= 2 * x2 / (2 * n + 3);
-            sum += term;
-            if (term < 1e-17 * sum) {
-                break;
-            }
+    // W. J. Cody, "Rational Chebyshev approximations for the error function", Math. Comp. 23 (1969):
+    // coefficients of the three rational approximations (|x| <= 0.46875, <= 4, > 4), ~1e-16 relative.
+    private static final double[] A = {3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
+        3.20937758913846947e03, 1.85777706184603153e-1};
+    private static final double[] B = {2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03,
+        2.84423683343917062e03};
+    private static final double[] C = {5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01,
+        2.98635138197400131e02, 8.81952221241769090e02, 1.71204761263407058e03, 2.05107837782607147e03,
+        1.23033935479799725e03, 2.15311535474403846e-8};
+    private static final double[] D = {1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02,
+        1.62138957456669019e03, 3.29079923573345963e03, 4.36261909014324716e03, 3.43936767414372164e03,
+        1.23033935480374942e03};
+    private static final double[] P = {3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1,
+        1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2};
+    private static final double[] Q = {2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1,
+        6.05183413124413191e-2, 2.33520497626869185e-3};
+    private static final double THRESH = 0.46875;
+
+    /** erf(x) for |x| <= 0.46875. */
+    private static double erfSmall(double x) {
+        double ysq = x * x;
+        double num = A[4] * ysq;
+        double den = ysq;
+        for (int i = 0; i < 3; i++) {
+            num = (num + A[i]) * ysq;
+            den = (den + B[i]) * ysq;
         }
-        return 2 / SQRT_PI * Math.exp(-x2) * sum;
+        return x * (num + A[3]) / (den + B[3]);
     }
 
-    /** e^{z²} erfc(z) for z >= 2, by the continued fraction 1/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …)))). */
-    private static double erfcxFraction(double z) {
-        // modified Lentz
-        double tiny = 1e-300;
-        double f = z;
-        double c = z;
-        double d = 0;
-        for (int k = 1; k < 500; k++) {
-            double a = k / 2.0;
-            d = z + a * d;
-            d = Math.abs(d) < tiny ? tiny : d;
-            c = z + a / c;
-            c = Math.abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            double delta = c * d;
-            f *= delta;
-            if (Math.abs(delta - 1) < 1e-16) {
-                break;
+    /** e^{y²} erfc(y) for y > 0.46875. */
+    private static double erfcxLarge(double y) {
+        if (y <= 4) {
+            double num = C[8] * y;
+            double den = y;
+            for (int i = 0; i < 7; i++) {
+                num = (num + C[i]) * y;
+                den = (den + D[i]) * y;
             }
+            return (num + C[7]) / (den + D[7]);
         }
-        return 1 / (SQRT_PI * f);
+        double ysq = 1 / (y * y);
+        double num = P[5] * ysq;
+        double den = ysq;
+        for (int i = 0; i < 4; i++) {
+            num = (num + P[i]) * ysq;
+            den = (den + Q[i]) * ysq;
+        }
+        double r = ysq * (num + P[4]) / (den + Q[4]);
+        return (1 / SQRT_PI - r) / y;
+    }
+
+    /** exp(-y²) without the rounding error of squaring y (Cody's split of y into y16 + rest). */
+    private static double expMinusSquare(double y) {
+        double y16 = Math.floor(y * 16) / 16;
+        double del = (y - y16) * (y + y16);
+        return Math.exp(-y16 * y16) * Math.exp(-del);
     }
 
     /** The complementary error function. */
     static double erfc(double z) {
+        if (Math.abs(z) <= THRESH) {
+            return 1 - erfSmall(z);
+        }
         if (z < 0) {
             return 2 - erfc(-z);
         }
-        if (z < 2) {
-            return 1 - erfSeries(z);
+        if (z > 27) {
+            return 0;
         }
-        return Math.exp(-z * z) * erfcxFraction(z);
+        return expMinusSquare(z) * erfcxLarge(z);
     }
 
     /** log erfc(z), finite for every finite z. */
     static double logErfc(double z) {
-        if (z < 2) {
+        if (z <= THRESH) {
             return Math.log(erfc(z));
         }
-        return -z * z + Math.log(erfcxFraction(z));
+        return -z * z + Math.log(erfcxLarge(z));
     }
 
     /** The standard normal CDF Φ(x). */

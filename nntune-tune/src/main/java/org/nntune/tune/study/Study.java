@@ -284,6 +284,11 @@ public final class Study {
                 + "' has no COMPLETE trial yet, so no best trial"));
     }
 
+    /** @return the Pareto front of the COMPLETE trials (for several objectives; with one, the trials sharing the best value) */
+    public List<FrozenTrial> bestTrials() {
+        return org.nntune.tune.analysis.ParetoFront.of(trials(EnumSet.of(TrialState.COMPLETE)), directions);
+    }
+
     /** @return the parameters of the best trial */
     public Map<String, Object> bestParams() {
         return bestTrial().params();
@@ -399,7 +404,15 @@ public final class Study {
     /** Runs a single-objective study. */
     public void optimize(Objective objective, OptimizeOptions options) {
         direction();
-        optimizeMulti(trial -> new double[] {objective.evaluate(trial)}, options);
+        optimizeMulti(new SingleObjective(objective), options);
+    }
+
+    /** A single objective seen as a multi-objective one. */
+    private record SingleObjective(Objective objective) implements MultiObjective {
+        @Override
+        public double[] evaluate(Trial trial) throws Exception {
+            return new double[] {objective.evaluate(trial)};
+        }
     }
 
     /**
