@@ -19,7 +19,7 @@ final class Schema {
     private Schema() {}
 
     /** The version this code reads and writes. */
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 2;
 
     /** The migration to version {@code index + 1}, as a list of statements. */
     static List<List<String>> migrations(Dialect d) {
@@ -65,7 +65,14 @@ final class Schema {
                         + "nntune_trials_changes ON nntune_trials (study_id, changed_seq)",
                 "CREATE INDEX " + (d == Dialect.MARIADB ? "" : "IF NOT EXISTS ")
                         + "nntune_trials_best ON nntune_trials (study_id, state, min_value, number)");
-        return List.of(v1);
+        // version 2: each distinct distribution stored once; trial rows refer to it by id (rows of version 1
+        // keep the distribution's JSON in the row and are read as they are)
+        List<String> v2 = List.of(
+                "CREATE TABLE IF NOT EXISTS nntune_distributions ("
+                        + " dist_id " + d.idColumn() + ","
+                        + " json_hash VARCHAR(64) NOT NULL UNIQUE,"
+                        + " json " + text + " NOT NULL)" + suffix);
+        return List.of(v1, v2);
     }
 
     /**

@@ -2,6 +2,8 @@ package org.nntune.storage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 
 import java.nio.file.Path;
@@ -67,6 +69,38 @@ class SchemaTest {
             assertThat(s.findStudyId("kept")).hasValue(id);
         }
         assertThat(version("jdbc:sqlite:" + dir.resolve("s.db"))).isEqualTo(Schema.CURRENT_VERSION);
+    }
+
+    @Test
+    void aVersionOneDatabaseIsMigratedAndItsTrialsStillRead() throws Exception {
+        String jdbc = "jdbc:sqlite:" + dir.resolve("v1.db");
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            // the database as nntune with schema version 1 left it: distributions inline in the trial rows
+            for (String sql : Schema.migrations(Dialect.SQLITE).get(0)) {
+                c.prepareStatement(sql).execute();
+            }
+            c.prepareStatement("CREATE TABLE nntune_schema_version (version INTEGER NOT NULL)").execute();
+            c.prepareStatement("INSERT INTO nntune_schema_version VALUES (1)").execute();
+            c.prepareStatement("INSERT INTO nntune_studies (study_id, study_name, directions, user_attrs, system_attrs,"
+                    + " n_trials, change_seq) VALUES (1, 'old', 'MINIMIZE', '{}', '{}', 1, 1)").execute();
+            PreparedStatement ps = c.prepareStatement("INSERT INTO nntune_trials (study_id, number, state, trial_values,"
+                    + " min_value, params, dists, user_attrs, system_attrs, intermediate, datetime_start, datetime_complete,"
+                    + " changed_seq) VALUES (1, 0, 'COMPLETE', '[0.5]', 0.5, ?, ?, '', '', '', 1000000, 2000000, 1)");
+            ps.setString(1, ",\"lr\":0.01");
+            ps.setString(2, ",\"lr\":" + FloatDistribution.logUniform(1e-4, 1).toJson());
+            ps.executeUpdate();
+        }
+        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("v1.db"))) {
+            long id = s.getStudyId("old");
+            FrozenTrial old = s.getAllTrials(id).get(0);
+            assertThat(old.params()).containsEntry("lr", 0.01);
+            assertThat(old.distributions()).containsEntry("lr", FloatDistribution.logUniform(1e-4, 1));
+            assertThat(s.getBestTrial(id)).hasValue(old);
+            long t = s.createTrial(id).trialId();
+            s.setTrialParam(t, "lr", 0.1, FloatDistribution.logUniform(1e-4, 1));
+            assertThat(s.getTrial(t).params()).containsEntry("lr", 0.1);
+        }
+        assertThat(version(jdbc)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(2);
     }
 
     @Test
