@@ -124,11 +124,9 @@ class SchemaTest {
 
     @Test
     void postgresWorkersCreatingTheSchemaTogetherAllSucceed() throws Exception {
-        TestDatabases.assumePostgres();
-        String schema = TestDatabases.freshName("nntune_schema");
-        String url = TestDatabases.createPgSchema(schema);
-        try {
+        TestDatabases.withPgSchema("nntune_schema", url -> {
             openTogether(url, 4);
+            String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
             try (Connection c = TestDatabases.pg();
                  PreparedStatement ps = c.prepareStatement("SELECT version FROM " + schema + ".nntune_schema_version");
                  ResultSet rs = ps.executeQuery()) {
@@ -136,8 +134,7 @@ class SchemaTest {
                 assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION);
                 assertThat(rs.next()).isFalse();
             }
-        } finally {
-            TestDatabases.dropPgSchema(schema);
-        }
+        });
     }
+
 }
