@@ -496,50 +496,101 @@ public final class JdbcStorage implements Storage {
                 throw unknownStudy(studyId);
             }
             update(c, "DELETE FROM nntune_trials WHERE study_id = ?", studyId);
+            update(c, "DELETE FROM nntune_study_attrs WHERE study_id = ?", studyId);
             return null;
         });
         studies.remove(studyId);
         trialKeys.values().removeIf(k -> k.studyId == studyId);
     }
 
-    private static final String STUDY_COLS = "study_id, study_name, directions, user_attrs, system_attrs, n_trials, datetime_start";
+    private static final String STUDY_COLS = "study_id, study_name, directions, n_trials, datetime_start";
 
     @Override
     public StudySummary getStudy(long studyId) {
         return read(c -> {
+            StudySummary bare;
             try (PreparedStatement ps = prepare(c, "SELECT " + STUDY_COLS + " FROM nntune_studies WHERE study_id = ?",
                     studyId); ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw unknownStudy(studyId);
                 }
-                return summary(rs);
+                bare = summary(rs, Map.of(), Map.of());
             }
+            Map<Long, List<Map<String, Object>>> attrs = studyAttrs(c, studyId);
+            List<Map<String, Object>> a = attrs.getOrDefault(studyId, List.of(Map.of(), Map.of()));
+            return new StudySummary(bare.studyId(), bare.name(), bare.directions(), a.get(0), a.get(1), bare.nTrials(),
+                    bare.datetimeStart());
         });
     }
 
     @Override
     public List<StudySummary> getAllStudies() {
         return read(c -> {
+            Map<Long, List<Map<String, Object>>> attrs = studyAttrs(c, null);
             List<StudySummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + STUDY_COLS + " FROM nntune_studies ORDER BY study_id");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(summary(rs));
+                    List<Map<String, Object>> a = attrs.getOrDefault(rs.getLong(1), List.of(Map.of(), Map.of()));
+                    out.add(summary(rs, a.get(0), a.get(1)));
                 }
             }
             return out;
         });
     }
 
-    private StudySummary summary(ResultSet rs) throws SQLException {
+    @Override
+    public Map<String, Object> getStudyUserAttrs(long studyId) {
+        return studyAttrs(studyId, 0);
+    }
+
+    @Override
+    public Map<String, Object> getStudySystemAttrs(long studyId) {
+        return studyAttrs(studyId, 1);
+    }
+
+    private Map<String, Object> studyAttrs(long studyId, int system) {
+        return read(c -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = prepare(c, "SELECT attr_key, value_json FROM nntune_study_attrs"
+                    + " WHERE study_id = ? AND is_system = ? ORDER BY attr_key", studyId, system);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), Json.decode(rs.getString(2)));
+                }
+            }
+            if (out.isEmpty()) {
+                info(c, studyId); // an unknown study is an error, not "no attributes"
+            }
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
+    /** @return study id → [user attrs, system attrs], of one study or (null) all */
+    private static Map<Long, List<Map<String, Object>>> studyAttrs(Connection c, Long studyId) throws SQLException {
+        Map<Long, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = studyId == null
+                ? c.prepareStatement("SELECT study_id, is_system, attr_key, value_json FROM nntune_study_attrs ORDER BY attr_key")
+                : prepare(c, "SELECT study_id, is_system, attr_key, value_json FROM nntune_study_attrs WHERE study_id = ?"
+                        + " ORDER BY attr_key", studyId);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<Map<String, Object>> both = out.computeIfAbsent(rs.getLong(1),
+                        k -> List.of(new LinkedHashMap<>(), new LinkedHashMap<>()));
+                both.get(rs.getInt(2)).put(rs.getString(3), Json.decode(rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    private StudySummary summary(ResultSet rs, Map<String, Object> user, Map<String, Object> system) throws SQLException {
         long id = rs.getLong(1);
         String name = rs.getString(2);
         List<StudyDirection> dirs = directions(rs.getString(3));
         studies.putIfAbsent(id, new StudyInfo(name, dirs));
-        long start = rs.getLong(7);
+        long start = rs.getLong(5);
         Optional<Instant> started = rs.wasNull() ? Optional.empty() : Optional.of(instant(start));
-        return new StudySummary(id, name, dirs, objectMap(rs.getString(4)), objectMap(rs.getString(5)),
-                rs.getInt(6), started);
+        return new StudySummary(id, name, dirs, user, system, rs.getInt(4), started);
     }
 
     private static List<StudyDirection> directions(String text) {
@@ -548,11 +599,6 @@ public final class JdbcStorage implements Storage {
             out.add(StudyDirection.valueOf(s));
         }
         return List.copyOf(out);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> objectMap(String json) {
-        return json.equals("{}") ? Map.of() : (Map<String, Object>) Json.decode(json);
     }
 
     private StudyInfo info(long studyId) {
@@ -583,55 +629,92 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public void setStudyUserAttr(long studyId, String key, Object value) {
-        Object v = Json.normalize(value);
-        updateStudyAttrs(studyId, "user_attrs", attrs -> {
-            attrs.put(key, v);
-            return true;
-        });
+        setStudyAttr(studyId, 0, key, value);
     }
 
     @Override
     public void setStudySystemAttr(long studyId, String key, Object value) {
-        Object v = Json.normalize(value);
-        updateStudyAttrs(studyId, "system_attrs", attrs -> {
-            attrs.put(key, v);
-            return true;
+        setStudyAttr(studyId, 1, key, value);
+    }
+
+    private static void checkAttrKey(String key) {
+        if (key.length() > 255) {
+            throw new IllegalArgumentException("study attribute key of " + key.length()
+                    + " characters; at most 255 are allowed: " + key.substring(0, 40) + "…");
+        }
+    }
+
+    /** {@code INSERT INTO nntune_study_attrs … SELECT … FROM nntune_studies WHERE study_id = ?}: no row for an unknown study */
+    private static final String INSERT_ATTR = "INTO nntune_study_attrs (study_id, is_system, attr_key, value_json)"
+            + " SELECT study_id, ?, ?, ? FROM nntune_studies WHERE study_id = ?";
+
+    private void setStudyAttr(long studyId, int system, String key, Object value) {
+        checkAttrKey(key);
+        String json = Json.encode(Json.normalize(value));
+        String sql = switch (d) {
+            case SQLITE -> "INSERT " + INSERT_ATTR + " ON CONFLICT (study_id, is_system, attr_key)"
+                    + " DO UPDATE SET value_json = excluded.value_json";
+            case POSTGRESQL -> "INSERT " + INSERT_ATTR + " ON CONFLICT (study_id, is_system, attr_key)"
+                    + " DO UPDATE SET value_json = EXCLUDED.value_json";
+            case MARIADB -> "INSERT " + INSERT_ATTR + " ON DUPLICATE KEY UPDATE value_json = VALUES(value_json)";
+        };
+        single(c -> {
+            if (update(c, sql, system, key, json, studyId) == 0) {
+                info(c, studyId); // throws for an unknown study
+            }
+            return null;
         });
     }
 
+    /**
+     * One conditional statement on the attribute's row: an insert that does nothing if the row exists
+     * (expected absent), or an update whose WHERE names the expected value; the row count says who won.
+     */
     @Override
     public boolean compareAndSetStudySystemAttr(long studyId, String key, Optional<Object> expected, Object value) {
-        Object v = Json.normalize(value);
-        Object want = expected.map(Json::normalize).orElse(null);
-        return updateStudyAttrs(studyId, "system_attrs", attrs -> {
-            if (!Objects.equals(attrs.get(key), want)) {
+        checkAttrKey(key);
+        String json = Json.encode(Json.normalize(value));
+        if (expected.isEmpty()) {
+            String sql = switch (d) {
+                case SQLITE -> "INSERT OR IGNORE " + INSERT_ATTR;
+                case POSTGRESQL -> "INSERT " + INSERT_ATTR + " ON CONFLICT DO NOTHING";
+                case MARIADB -> "INSERT IGNORE " + INSERT_ATTR;
+            };
+            return single(c -> {
+                if (update(c, sql, 1, key, json, studyId) == 1) {
+                    return true;
+                }
+                info(c, studyId);
+                return false;
+            });
+        }
+        Object want = Json.normalize(expected.get());
+        String wantText = Json.encode(want);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            String expectedText = wantText;
+            Optional<String> seen = single(c -> {
+                if (update(c, "UPDATE nntune_study_attrs SET value_json = ? WHERE study_id = ? AND is_system = 1"
+                        + " AND attr_key = ? AND value_json = ?", json, studyId, key, expectedText) == 1) {
+                    return Optional.empty();
+                }
+                try (PreparedStatement ps = prepare(c, "SELECT value_json FROM nntune_study_attrs WHERE study_id = ?"
+                        + " AND is_system = 1 AND attr_key = ?", studyId, key); ResultSet rs = ps.executeQuery()) {
+                    return Optional.of(rs.next() ? rs.getString(1) : "");
+                }
+            });
+            if (seen.isEmpty()) {
+                return true;
+            }
+            // equal values may be written differently (the order of a map's keys): compare them decoded
+            if (seen.get().isEmpty() || !Objects.equals(Json.decode(seen.get()), want)) {
+                if (seen.get().isEmpty()) {
+                    info(studyId);
+                }
                 return false;
             }
-            attrs.put(key, v);
-            return true;
-        });
-    }
-
-    private interface AttrChange {
-        boolean apply(Map<String, Object> attrs);
-    }
-
-    private boolean updateStudyAttrs(long studyId, String column, AttrChange change) {
-        return write(c -> {
-            lockStudy(c, studyId, 0, null);
-            String text;
-            try (PreparedStatement ps = prepare(c, "SELECT " + column + " FROM nntune_studies WHERE study_id = ?", studyId);
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                text = rs.getString(1);
-            }
-            Map<String, Object> attrs = new LinkedHashMap<>(objectMap(text));
-            if (!change.apply(attrs)) {
-                return false;
-            }
-            update(c, "UPDATE nntune_studies SET " + column + " = ? WHERE study_id = ?", Json.encode(attrs), studyId);
-            return true;
-        });
+            wantText = seen.get();
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- trial creation and state
@@ -1139,13 +1222,14 @@ public final class JdbcStorage implements Storage {
 
     /** Within the transaction that failed a stale trial: queues it again if the study's retry policy says so. */
     private void retryIfWanted(Connection c, long studyId, long failedTrialId) throws SQLException {
-        String attrs;
-        try (PreparedStatement ps = prepare(c, "SELECT system_attrs FROM nntune_studies WHERE study_id = ?", studyId);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            attrs = rs.getString(1);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT value_json FROM nntune_study_attrs WHERE study_id = ?"
+                + " AND is_system = 1 AND attr_key = ?", studyId, RetryPolicy.ATTR); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                attrs.put(RetryPolicy.ATTR, Json.decode(rs.getString(1)));
+            }
         }
-        Optional<RetryPolicy> policy = RetryPolicy.fromAttrs(objectMap(attrs));
+        Optional<RetryPolicy> policy = RetryPolicy.fromAttrs(attrs);
         if (policy.isEmpty()) {
             return;
         }

@@ -65,6 +65,28 @@ class JdbcStorageTest {
             assertThatThrownBy(() -> s.createStudy("x".repeat(513), List.of(StudyDirection.MINIMIZE)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 512");
             assertThat(s.toString()).contains("sqlite:");
+            assertThatThrownBy(() -> s.setStudyUserAttr(id, "k".repeat(256), 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at most 255");
+        }
+    }
+
+    @Test
+    void compareAndSetComparesValuesNotTheirSpelling() {
+        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("cas.db"))) {
+            long id = s.createStudy("cas", List.of(StudyDirection.MINIMIZE));
+            Map<String, Object> ab = new java.util.LinkedHashMap<>();
+            ab.put("a", 1);
+            ab.put("b", 2);
+            Map<String, Object> ba = new java.util.LinkedHashMap<>();
+            ba.put("b", 2);
+            ba.put("a", 1);
+            s.setStudySystemAttr(id, "m", ab);
+            assertThat(s.compareAndSetStudySystemAttr(id, "m", java.util.Optional.of(ba), "next")).isTrue();
+            assertThat(s.compareAndSetStudySystemAttr(id, "m", java.util.Optional.of(ba), "again")).isFalse();
+            assertThat(s.getStudySystemAttrs(id)).containsEntry("m", "next");
+            assertThatThrownBy(() -> s.compareAndSetStudySystemAttr(98765, "m", java.util.Optional.empty(), 1))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> s.getStudySystemAttrs(98765)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

@@ -13,6 +13,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -82,7 +84,8 @@ class SchemaTest {
             c.prepareStatement("CREATE TABLE nntune_schema_version (version INTEGER NOT NULL)").execute();
             c.prepareStatement("INSERT INTO nntune_schema_version VALUES (1)").execute();
             c.prepareStatement("INSERT INTO nntune_studies (study_id, study_name, directions, user_attrs, system_attrs,"
-                    + " n_trials, change_seq) VALUES (1, 'old', 'MINIMIZE', '{}', '{}', 1, 1)").execute();
+                    + " n_trials, change_seq) VALUES (1, 'old', 'MINIMIZE', '{\"owner\":\"ann\"}',"
+                    + " '{\"study_definition\":{\"epochs\":3}}', 1, 1)").execute();
             PreparedStatement ps = c.prepareStatement("INSERT INTO nntune_trials (study_id, number, state, trial_values,"
                     + " min_value, params, dists, user_attrs, system_attrs, intermediate, datetime_start, datetime_complete,"
                     + " changed_seq) VALUES (1, 0, 'COMPLETE', '[0.5]', 0.5, ?, ?, '', '', '', 1000000, 2000000, 1)");
@@ -96,11 +99,15 @@ class SchemaTest {
             assertThat(old.params()).containsEntry("lr", 0.01);
             assertThat(old.distributions()).containsEntry("lr", FloatDistribution.logUniform(1e-4, 1));
             assertThat(s.getBestTrial(id)).hasValue(old);
+            // version 3 moved the study attributes to their own rows
+            assertThat(s.getStudyUserAttrs(id)).isEqualTo(Map.of("owner", "ann"));
+            assertThat(s.getStudy(id).systemAttrs()).isEqualTo(Map.of("study_definition", Map.of("epochs", 3L)));
+            assertThat(s.compareAndSetStudySystemAttr(id, "study_definition", Optional.of(Map.of("epochs", 3)), "v")).isTrue();
             long t = s.createTrial(id).trialId();
             s.setTrialParam(t, "lr", 0.1, FloatDistribution.logUniform(1e-4, 1));
             assertThat(s.getTrial(t).params()).containsEntry("lr", 0.1);
         }
-        assertThat(version(jdbc)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(2);
+        assertThat(version(jdbc)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(3);
     }
 
     @Test
