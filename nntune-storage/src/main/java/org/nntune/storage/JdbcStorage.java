@@ -90,8 +90,8 @@ public final class JdbcStorage implements Storage {
     private final Map<Long, StudyInfo> studies = new ConcurrentHashMap<>();
     /** trial id → its study and number (immutable), for the trials this object writes */
     private final Map<Long, TrialKey> trialKeys = new ConcurrentHashMap<>();
-    /** the text of a trial's dists column → the decoded distributions; most trials of a study share one */
-    private final Map<String, Map<String, Distribution>> distCache = new ConcurrentHashMap<>();
+    /** the column formats of trial rows, and the distributions seen */
+    private final TrialCodec codec = new TrialCodec();
 
     private record StudyInfo(String name, List<StudyDirection> directions) {}
 
@@ -135,7 +135,9 @@ public final class JdbcStorage implements Storage {
                 config.setAutoCommit(true); // write transactions are BEGIN IMMEDIATE … COMMIT
             }
             case POSTGRESQL -> {
-                config.setAutoCommit(false);
+                // reads and single-statement writes run in autocommit (one round trip each); transactions of
+                // several statements switch it off for their duration
+                config.setAutoCommit(true);
                 if (!url.synchronousCommit()) {
                     config.setConnectionInitSql("SET synchronous_commit TO OFF");
                 }
@@ -155,10 +157,10 @@ public final class JdbcStorage implements Storage {
             throw new StorageException("cannot open the storage '" + url + "': " + rootMessage(e), e);
         }
         try {
-            inTransactionRaw(c -> {
+            read(c -> {
                 Schema.migrate(c, d, url.display());
                 return null;
-            }, false);
+            });
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -182,21 +184,37 @@ public final class JdbcStorage implements Storage {
 
     // ---------------------------------------------------------------- transactions
 
+    private enum Mode {
+        /** reads: autocommit statements (MariaDB: committed at the end) */
+        READ,
+        /** a transaction of several statements */
+        WRITE,
+        /** one statement that is its own transaction (PostgreSQL, autocommit) */
+        SINGLE
+    }
+
     private <T> T write(SqlWork<T> work) {
-        return inTransactionRaw(work, true);
+        return inTransactionRaw(work, Mode.WRITE);
     }
 
     private <T> T read(SqlWork<T> work) {
-        return inTransactionRaw(work, false);
+        return inTransactionRaw(work, Mode.READ);
     }
 
-    /** Runs {@code work} in one transaction (SQLite: BEGIN IMMEDIATE if {@code write}), retrying lost races. */
-    private <T> T inTransactionRaw(SqlWork<T> work, boolean write) {
+    private <T> T single(SqlWork<T> work) {
+        return inTransactionRaw(work, Mode.SINGLE);
+    }
+
+    /** Runs {@code work} on a pooled connection in the given mode, retrying lost races (busy, deadlock). */
+    private <T> T inTransactionRaw(SqlWork<T> work, Mode mode) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
-                boolean sqliteTx = d == Dialect.SQLITE && write;
+                boolean sqliteTx = d == Dialect.SQLITE && mode == Mode.WRITE;
+                boolean pgTx = d == Dialect.POSTGRESQL && mode == Mode.WRITE;
                 if (sqliteTx) {
                     exec(c, "BEGIN IMMEDIATE");
+                } else if (pgTx) {
+                    c.setAutoCommit(false);
                 }
                 try {
                     T result = work.run(c);
@@ -209,6 +227,10 @@ public final class JdbcStorage implements Storage {
                 } catch (SQLException | RuntimeException | Error e) {
                     rollbackQuietly(c, sqliteTx);
                     throw e;
+                } finally {
+                    if (pgTx) {
+                        c.setAutoCommit(true);
+                    }
                 }
             } catch (SQLException e) {
                 if (d.isTransient(e) && attempt < MAX_ATTEMPTS) {
@@ -318,12 +340,8 @@ public final class JdbcStorage implements Storage {
      * @throws IllegalArgumentException if there is no such study
      */
     private long[] lockStudy(Connection c, long studyId, int newTrials, Long startMicros) throws SQLException {
-        String set = "change_seq = change_seq + 1"
-                + (newTrials > 0 ? ", n_trials = n_trials + " + newTrials : "")
-                + (startMicros != null
-                ? ", datetime_start = CASE WHEN datetime_start IS NULL OR datetime_start > ? THEN ? ELSE datetime_start END"
-                : "");
-        Object[] args = startMicros != null ? new Object[] {startMicros, startMicros, studyId} : new Object[] {studyId};
+        String set = lockSet(newTrials, startMicros);
+        Object[] args = lockArgs(studyId, startMicros);
         if (d == Dialect.MARIADB) {
             if (update(c, "UPDATE nntune_studies SET " + set + " WHERE study_id = ?", args) == 0) {
                 throw unknownStudy(studyId);
@@ -341,6 +359,43 @@ public final class JdbcStorage implements Storage {
             }
             return new long[] {rs.getLong(1), rs.getLong(2)};
         }
+    }
+
+    /** The SET clause of the study-row update every write starts with (see {@link #lockStudy}). */
+    private static String lockSet(int newTrials, Long startMicros) {
+        return "change_seq = change_seq + 1"
+                + (newTrials > 0 ? ", n_trials = n_trials + " + newTrials : "")
+                + (startMicros != null
+                ? ", datetime_start = CASE WHEN datetime_start IS NULL OR datetime_start > ? THEN ? ELSE datetime_start END"
+                : "");
+    }
+
+    /** The parameters of {@code UPDATE nntune_studies SET lockSet(...) WHERE study_id = ?}. */
+    private static Object[] lockArgs(long studyId, Long startMicros) {
+        return startMicros != null ? new Object[] {startMicros, startMicros, studyId} : new Object[] {studyId};
+    }
+
+    /**
+     * PostgreSQL: the study-row update as a data-modifying CTE {@code s} (returning n_trials and
+     * change_seq), so that "lock the study, then write the trial" is one statement, one round trip.
+     */
+    private static String lockCte(int newTrials, Long startMicros) {
+        return "WITH s AS (UPDATE nntune_studies SET " + lockSet(newTrials, startMicros)
+                + " WHERE study_id = ? RETURNING n_trials, change_seq) ";
+    }
+
+    private static Object[] concat(Object[]... parts) {
+        int n = 0;
+        for (Object[] p : parts) {
+            n += p.length;
+        }
+        Object[] out = new Object[n];
+        int i = 0;
+        for (Object[] p : parts) {
+            System.arraycopy(p, 0, out, i, p.length);
+            i += p.length;
+        }
+        return out;
     }
 
     private static IllegalArgumentException unknownStudy(long studyId) {
@@ -441,50 +496,101 @@ public final class JdbcStorage implements Storage {
                 throw unknownStudy(studyId);
             }
             update(c, "DELETE FROM nntune_trials WHERE study_id = ?", studyId);
+            update(c, "DELETE FROM nntune_study_attrs WHERE study_id = ?", studyId);
             return null;
         });
         studies.remove(studyId);
         trialKeys.values().removeIf(k -> k.studyId == studyId);
     }
 
-    private static final String STUDY_COLS = "study_id, study_name, directions, user_attrs, system_attrs, n_trials, datetime_start";
+    private static final String STUDY_COLS = "study_id, study_name, directions, n_trials, datetime_start";
 
     @Override
     public StudySummary getStudy(long studyId) {
         return read(c -> {
+            StudySummary bare;
             try (PreparedStatement ps = prepare(c, "SELECT " + STUDY_COLS + " FROM nntune_studies WHERE study_id = ?",
                     studyId); ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw unknownStudy(studyId);
                 }
-                return summary(rs);
+                bare = summary(rs, Map.of(), Map.of());
             }
+            Map<Long, List<Map<String, Object>>> attrs = studyAttrs(c, studyId);
+            List<Map<String, Object>> a = attrs.getOrDefault(studyId, List.of(Map.of(), Map.of()));
+            return new StudySummary(bare.studyId(), bare.name(), bare.directions(), a.get(0), a.get(1), bare.nTrials(),
+                    bare.datetimeStart());
         });
     }
 
     @Override
     public List<StudySummary> getAllStudies() {
         return read(c -> {
+            Map<Long, List<Map<String, Object>>> attrs = studyAttrs(c, null);
             List<StudySummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + STUDY_COLS + " FROM nntune_studies ORDER BY study_id");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(summary(rs));
+                    List<Map<String, Object>> a = attrs.getOrDefault(rs.getLong(1), List.of(Map.of(), Map.of()));
+                    out.add(summary(rs, a.get(0), a.get(1)));
                 }
             }
             return out;
         });
     }
 
-    private StudySummary summary(ResultSet rs) throws SQLException {
+    @Override
+    public Map<String, Object> getStudyUserAttrs(long studyId) {
+        return studyAttrs(studyId, 0);
+    }
+
+    @Override
+    public Map<String, Object> getStudySystemAttrs(long studyId) {
+        return studyAttrs(studyId, 1);
+    }
+
+    private Map<String, Object> studyAttrs(long studyId, int system) {
+        return read(c -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = prepare(c, "SELECT attr_key, value_json FROM nntune_study_attrs"
+                    + " WHERE study_id = ? AND is_system = ? ORDER BY attr_key", studyId, system);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), Json.decode(rs.getString(2)));
+                }
+            }
+            if (out.isEmpty()) {
+                info(c, studyId); // an unknown study is an error, not "no attributes"
+            }
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
+    /** @return study id → [user attrs, system attrs], of one study or (null) all */
+    private static Map<Long, List<Map<String, Object>>> studyAttrs(Connection c, Long studyId) throws SQLException {
+        Map<Long, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = studyId == null
+                ? c.prepareStatement("SELECT study_id, is_system, attr_key, value_json FROM nntune_study_attrs ORDER BY attr_key")
+                : prepare(c, "SELECT study_id, is_system, attr_key, value_json FROM nntune_study_attrs WHERE study_id = ?"
+                        + " ORDER BY attr_key", studyId);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<Map<String, Object>> both = out.computeIfAbsent(rs.getLong(1),
+                        k -> List.of(new LinkedHashMap<>(), new LinkedHashMap<>()));
+                both.get(rs.getInt(2)).put(rs.getString(3), Json.decode(rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    private StudySummary summary(ResultSet rs, Map<String, Object> user, Map<String, Object> system) throws SQLException {
         long id = rs.getLong(1);
         String name = rs.getString(2);
         List<StudyDirection> dirs = directions(rs.getString(3));
         studies.putIfAbsent(id, new StudyInfo(name, dirs));
-        long start = rs.getLong(7);
+        long start = rs.getLong(5);
         Optional<Instant> started = rs.wasNull() ? Optional.empty() : Optional.of(instant(start));
-        return new StudySummary(id, name, dirs, objectMap(rs.getString(4)), objectMap(rs.getString(5)),
-                rs.getInt(6), started);
+        return new StudySummary(id, name, dirs, user, system, rs.getInt(4), started);
     }
 
     private static List<StudyDirection> directions(String text) {
@@ -493,11 +599,6 @@ public final class JdbcStorage implements Storage {
             out.add(StudyDirection.valueOf(s));
         }
         return List.copyOf(out);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> objectMap(String json) {
-        return json.equals("{}") ? Map.of() : (Map<String, Object>) Json.decode(json);
     }
 
     private StudyInfo info(long studyId) {
@@ -528,55 +629,92 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public void setStudyUserAttr(long studyId, String key, Object value) {
-        Object v = Json.normalize(value);
-        updateStudyAttrs(studyId, "user_attrs", attrs -> {
-            attrs.put(key, v);
-            return true;
-        });
+        setStudyAttr(studyId, 0, key, value);
     }
 
     @Override
     public void setStudySystemAttr(long studyId, String key, Object value) {
-        Object v = Json.normalize(value);
-        updateStudyAttrs(studyId, "system_attrs", attrs -> {
-            attrs.put(key, v);
-            return true;
+        setStudyAttr(studyId, 1, key, value);
+    }
+
+    private static void checkAttrKey(String key) {
+        if (key.length() > 255) {
+            throw new IllegalArgumentException("study attribute key of " + key.length()
+                    + " characters; at most 255 are allowed: " + key.substring(0, 40) + "…");
+        }
+    }
+
+    /** {@code INSERT INTO nntune_study_attrs … SELECT … FROM nntune_studies WHERE study_id = ?}: no row for an unknown study */
+    private static final String INSERT_ATTR = "INTO nntune_study_attrs (study_id, is_system, attr_key, value_json)"
+            + " SELECT study_id, ?, ?, ? FROM nntune_studies WHERE study_id = ?";
+
+    private void setStudyAttr(long studyId, int system, String key, Object value) {
+        checkAttrKey(key);
+        String json = Json.encode(Json.normalize(value));
+        String sql = switch (d) {
+            case SQLITE -> "INSERT " + INSERT_ATTR + " ON CONFLICT (study_id, is_system, attr_key)"
+                    + " DO UPDATE SET value_json = excluded.value_json";
+            case POSTGRESQL -> "INSERT " + INSERT_ATTR + " ON CONFLICT (study_id, is_system, attr_key)"
+                    + " DO UPDATE SET value_json = EXCLUDED.value_json";
+            case MARIADB -> "INSERT " + INSERT_ATTR + " ON DUPLICATE KEY UPDATE value_json = VALUES(value_json)";
+        };
+        single(c -> {
+            if (update(c, sql, system, key, json, studyId) == 0) {
+                info(c, studyId); // throws for an unknown study
+            }
+            return null;
         });
     }
 
+    /**
+     * One conditional statement on the attribute's row: an insert that does nothing if the row exists
+     * (expected absent), or an update whose WHERE names the expected value; the row count says who won.
+     */
     @Override
     public boolean compareAndSetStudySystemAttr(long studyId, String key, Optional<Object> expected, Object value) {
-        Object v = Json.normalize(value);
-        Object want = expected.map(Json::normalize).orElse(null);
-        return updateStudyAttrs(studyId, "system_attrs", attrs -> {
-            if (!Objects.equals(attrs.get(key), want)) {
+        checkAttrKey(key);
+        String json = Json.encode(Json.normalize(value));
+        if (expected.isEmpty()) {
+            String sql = switch (d) {
+                case SQLITE -> "INSERT OR IGNORE " + INSERT_ATTR;
+                case POSTGRESQL -> "INSERT " + INSERT_ATTR + " ON CONFLICT DO NOTHING";
+                case MARIADB -> "INSERT IGNORE " + INSERT_ATTR;
+            };
+            return single(c -> {
+                if (update(c, sql, 1, key, json, studyId) == 1) {
+                    return true;
+                }
+                info(c, studyId);
+                return false;
+            });
+        }
+        Object want = Json.normalize(expected.get());
+        String wantText = Json.encode(want);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            String expectedText = wantText;
+            Optional<String> seen = single(c -> {
+                if (update(c, "UPDATE nntune_study_attrs SET value_json = ? WHERE study_id = ? AND is_system = 1"
+                        + " AND attr_key = ? AND value_json = ?", json, studyId, key, expectedText) == 1) {
+                    return Optional.empty();
+                }
+                try (PreparedStatement ps = prepare(c, "SELECT value_json FROM nntune_study_attrs WHERE study_id = ?"
+                        + " AND is_system = 1 AND attr_key = ?", studyId, key); ResultSet rs = ps.executeQuery()) {
+                    return Optional.of(rs.next() ? rs.getString(1) : "");
+                }
+            });
+            if (seen.isEmpty()) {
+                return true;
+            }
+            // equal values may be written differently (the order of a map's keys): compare them decoded
+            if (seen.get().isEmpty() || !Objects.equals(Json.decode(seen.get()), want)) {
+                if (seen.get().isEmpty()) {
+                    info(studyId);
+                }
                 return false;
             }
-            attrs.put(key, v);
-            return true;
-        });
-    }
-
-    private interface AttrChange {
-        boolean apply(Map<String, Object> attrs);
-    }
-
-    private boolean updateStudyAttrs(long studyId, String column, AttrChange change) {
-        return write(c -> {
-            lockStudy(c, studyId, 0, null);
-            String text;
-            try (PreparedStatement ps = prepare(c, "SELECT " + column + " FROM nntune_studies WHERE study_id = ?", studyId);
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                text = rs.getString(1);
-            }
-            Map<String, Object> attrs = new LinkedHashMap<>(objectMap(text));
-            if (!change.apply(attrs)) {
-                return false;
-            }
-            update(c, "UPDATE nntune_studies SET " + column + " = ? WHERE study_id = ?", Json.encode(attrs), studyId);
-            return true;
-        });
+            wantText = seen.get();
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- trial creation and state
@@ -585,7 +723,19 @@ public final class JdbcStorage implements Storage {
     public FrozenTrial createTrial(long studyId) {
         Instant start = now();
         long micros = micros(start);
-        long[] ids = write(c -> {
+        long[] ids = d == Dialect.POSTGRESQL ? single(c -> {
+            try (PreparedStatement ps = prepare(c, lockCte(1, micros) + "INSERT INTO nntune_trials (study_id, number,"
+                    + " state, trial_values, min_value, params, dists, user_attrs, system_attrs, intermediate,"
+                    + " datetime_start, changed_seq) SELECT ?, s.n_trials - 1, 'RUNNING', '[]', NULL, '', '', '', '', '',"
+                    + " ?, s.change_seq FROM s RETURNING trial_id, number",
+                    concat(lockArgs(studyId, micros), new Object[] {studyId, micros}));
+                 ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownStudy(studyId);
+                }
+                return new long[] {rs.getLong(1), rs.getInt(2)};
+            }
+        }) : write(c -> {
             long[] seq = lockStudy(c, studyId, 1, micros);
             int number = (int) seq[1] - 1;
             long trialId = insertTrial(c, studyId, number, TrialState.RUNNING, "[]", null, "", "", "", "", "",
@@ -597,73 +747,107 @@ public final class JdbcStorage implements Storage {
                 Map.of(), new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
     }
 
+    private static final String INSERT_TRIAL = "INSERT INTO nntune_trials (study_id, number, state, trial_values,"
+            + " min_value, params, dists, user_attrs, system_attrs, intermediate, datetime_start,"
+            + " datetime_complete, failure_reason, changed_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     private long insertTrial(Connection c, long studyId, int number, TrialState state, String values, Double minValue,
                              String params, String dists, String userAttrs, String systemAttrs, String intermediate,
                              Long start, Long complete, String failureReason, long seq) throws SQLException {
-        try (PreparedStatement ps = prepareInsert(c, "INSERT INTO nntune_trials (study_id, number, state, trial_values,"
-                        + " min_value, params, dists, user_attrs, system_attrs, intermediate, datetime_start,"
-                        + " datetime_complete, failure_reason, changed_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                "trial_id")) {
-            bind(ps, studyId, number, state.name(), values, minValue == null ? NullDouble.VALUE : minValue, params,
-                    dists, userAttrs, systemAttrs, intermediate, longOrNull(start), longOrNull(complete),
-                    failureReason, seq);
+        try (PreparedStatement ps = prepareInsert(c, INSERT_TRIAL, "trial_id")) {
+            bindRow(ps, studyId, number, state, values, minValue, params, dists, userAttrs, systemAttrs, intermediate,
+                    start, complete, failureReason, seq);
             ps.executeUpdate();
             return generatedId(c, ps);
         }
     }
 
+    private static void bindRow(PreparedStatement ps, long studyId, int number, TrialState state, String values,
+                                Double minValue, String params, String dists, String userAttrs, String systemAttrs,
+                                String intermediate, Long start, Long complete, String failureReason, long seq)
+            throws SQLException {
+        bind(ps, studyId, number, state.name(), values, minValue == null ? NullDouble.VALUE : minValue, params,
+                dists, userAttrs, systemAttrs, intermediate, longOrNull(start), longOrNull(complete),
+                failureReason, seq);
+    }
+
     @Override
     public FrozenTrial createTrial(long studyId, FrozenTrial template) {
         StudyInfo s = info(studyId);
-        StorageChecks.checkTemplate(s.name, s.directions.size(), template);
-        TrialState state = template.state();
-        StringBuilder params = new StringBuilder();
-        StringBuilder dists = new StringBuilder();
-        for (Map.Entry<String, Object> e : template.params().entrySet()) {
-            Distribution dist = template.distributions().get(e.getKey());
-            appendEntry(params, e.getKey(), Json.encode(dist.toInternal(e.getValue())));
-            appendEntry(dists, e.getKey(), dist.toJson());
-        }
-        StringBuilder steps = new StringBuilder();
-        template.intermediateValues().forEach((step, v) -> appendEntry(steps, String.valueOf(step), Json.encode(v)));
-        String user = attrLog(template.userAttrs());
-        String system = attrLog(template.systemAttrs());
-        Instant now = now();
-        Long start = state == TrialState.WAITING ? null : micros(now);
-        Long complete = state.isFinished() ? micros(now) : null;
-        Double minValue = minValue(s, state, template.values());
-        String reason = state == TrialState.FAIL ? template.failureReason().orElse(null) : null;
+        Row r = row(s, template, micros(now()));
         FrozenTrial created = write(c -> {
-            long[] seq = lockStudy(c, studyId, 1, start);
-            int number = (int) seq[1] - 1;
-            long id = insertTrial(c, studyId, number, state, Json.encode(template.values()), minValue,
-                    params.toString(), dists.toString(), user, system, steps.toString(), start, complete, reason, seq[0]);
+            long[] seq = lockStudy(c, studyId, 1, r.start);
+            long id = insertTrial(c, studyId, (int) seq[1] - 1, r.state, r.values, r.minValue, r.params, r.dists,
+                    r.user, r.system, r.steps, r.start, r.complete, r.reason, seq[0]);
             return readTrial(c, id);
         });
         trialKeys.put(created.trialId(), new TrialKey(studyId, created.number()));
         return created;
     }
 
+    /**
+     * Creates many trials from templates (as {@link #createTrial(long, FrozenTrial)} does for one) in
+     * one transaction, with consecutive numbers in list order: all or none. Far faster than one call
+     * per trial for copies and imports (see {@link StudyCopier}).
+     *
+     * @throws IllegalArgumentException if a template is inconsistent (nothing is created then)
+     */
+    public void createTrials(long studyId, List<FrozenTrial> templates) {
+        if (templates.isEmpty()) {
+            info(studyId);
+            return;
+        }
+        StudyInfo s = info(studyId);
+        long now = micros(now());
+        List<Row> rows = new ArrayList<>(templates.size());
+        for (FrozenTrial t : templates) {
+            rows.add(row(s, t, now));
+        }
+        Long start = rows.stream().anyMatch(r -> r.start != null) ? now : null;
+        write(c -> {
+            long[] seq = lockStudy(c, studyId, rows.size(), start);
+            int first = (int) seq[1] - rows.size();
+            try (PreparedStatement ps = c.prepareStatement(INSERT_TRIAL)) {
+                for (int i = 0; i < rows.size(); i++) {
+                    Row r = rows.get(i);
+                    bindRow(ps, studyId, first + i, r.state, r.values, r.minValue, r.params, r.dists, r.user, r.system,
+                            r.steps, r.start, r.complete, r.reason, seq[0]);
+                    ps.addBatch();
+                    if (i % 1000 == 999) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** A trial template turned into the columns of its row. */
+    private record Row(TrialState state, String values, Double minValue, String params, String dists, String user,
+                       String system, String steps, Long start, Long complete, String reason) {}
+
+    private Row row(StudyInfo s, FrozenTrial template, long nowMicros) {
+        StorageChecks.checkTemplate(s.name, s.directions.size(), template);
+        TrialState state = template.state();
+        StringBuilder params = new StringBuilder();
+        StringBuilder dists = new StringBuilder();
+        for (Map.Entry<String, Object> e : template.params().entrySet()) {
+            Distribution dist = template.distributions().get(e.getKey());
+            TrialCodec.append(params, e.getKey(), Json.encode(dist.toInternal(e.getValue())));
+            TrialCodec.append(dists, e.getKey(), String.valueOf(distributionId(dist)));
+        }
+        StringBuilder steps = new StringBuilder();
+        template.intermediateValues().forEach((step, v) -> TrialCodec.append(steps, String.valueOf(step), Json.encode(v)));
+        return new Row(state, Json.encode(template.values()), minValue(s, state, template.values()), params.toString(),
+                dists.toString(), TrialCodec.log(template.userAttrs()), TrialCodec.log(template.systemAttrs()), steps.toString(),
+                state == TrialState.WAITING ? null : nowMicros, state.isFinished() ? nowMicros : null,
+                state == TrialState.FAIL ? template.failureReason().orElse(null) : null);
+    }
+
     private static Double minValue(StudyInfo s, TrialState state, List<Double> values) {
         return state == TrialState.COMPLETE && s.directions.size() == 1
                 ? s.directions.get(0).toMinimized(values.get(0)) : null;
-    }
-
-    private static String attrLog(Map<String, Object> attrs) {
-        StringBuilder sb = new StringBuilder();
-        attrs.forEach((k, v) -> appendEntry(sb, k, Json.encode(v)));
-        return sb.toString();
-    }
-
-    /** Appends {@code ,"key":json} — the append-only form of the params, dists, attrs and steps columns. */
-    private static void appendEntry(StringBuilder sb, String key, String json) {
-        sb.append(',').append(Json.encode(key)).append(':').append(json);
-    }
-
-    private static String entry(String key, String json) {
-        StringBuilder sb = new StringBuilder();
-        appendEntry(sb, key, json);
-        return sb.toString();
     }
 
     private TrialKey key(long trialId) {
@@ -686,6 +870,11 @@ public final class JdbcStorage implements Storage {
     public boolean claimWaitingTrial(long trialId) {
         TrialKey k = key(trialId);
         long start = micros(now());
+        if (d == Dialect.POSTGRESQL) {
+            return single(c -> update(c, lockCte(0, start) + "UPDATE nntune_trials SET state = 'RUNNING', datetime_start = ?,"
+                    + " changed_seq = (SELECT change_seq FROM s) WHERE trial_id = ? AND state = 'WAITING'",
+                    concat(lockArgs(k.studyId, start), new Object[] {start, trialId})) == 1);
+        }
         return write(c -> {
             long[] seq = lockStudy(c, k.studyId, 0, start);
             return update(c, "UPDATE nntune_trials SET state = 'RUNNING', datetime_start = ?, changed_seq = ?"
@@ -700,16 +889,23 @@ public final class JdbcStorage implements Storage {
     private void writeTrial(long trialId, String what, boolean allowWaiting, String set, Object[] setArgs,
                             String extraCondition, Object[] extraArgs) {
         TrialKey k = key(trialId);
+        String where = " WHERE trial_id = ? AND state " + (allowWaiting ? "IN ('RUNNING', 'WAITING')" : "= 'RUNNING'")
+                + extraCondition;
+        if (d == Dialect.POSTGRESQL) {
+            single(c -> {
+                if (update(c, lockCte(0, null) + "UPDATE nntune_trials SET " + set
+                        + ", changed_seq = (SELECT change_seq FROM s)" + where,
+                        concat(lockArgs(k.studyId, null), setArgs, new Object[] {trialId}, extraArgs)) == 0) {
+                    throw refusal(c, trialId, what);
+                }
+                return null;
+            });
+            return;
+        }
         write(c -> {
             long[] seq = lockStudy(c, k.studyId, 0, null);
-            Object[] args = new Object[setArgs.length + 2 + extraArgs.length];
-            System.arraycopy(setArgs, 0, args, 0, setArgs.length);
-            args[setArgs.length] = seq[0];
-            args[setArgs.length + 1] = trialId;
-            System.arraycopy(extraArgs, 0, args, setArgs.length + 2, extraArgs.length);
-            int n = update(c, "UPDATE nntune_trials SET " + set + ", changed_seq = ? WHERE trial_id = ? AND state "
-                    + (allowWaiting ? "IN ('RUNNING', 'WAITING')" : "= 'RUNNING'") + extraCondition, args);
-            if (n == 0) {
+            if (update(c, "UPDATE nntune_trials SET " + set + ", changed_seq = ?" + where,
+                    concat(setArgs, new Object[] {seq[0], trialId}, extraArgs)) == 0) {
                 throw refusal(c, trialId, what);
             }
             return null;
@@ -745,7 +941,8 @@ public final class JdbcStorage implements Storage {
         String keyText = Json.encode(name);
         writeTrial(trialId, "set parameter '" + name + "'", false,
                 "params = " + d.append("params") + ", dists = " + d.append("dists"),
-                new Object[] {entry(name, Json.encode(internalValue)), entry(name, distribution.toJson())},
+                new Object[] {TrialCodec.entry(name, Json.encode(internalValue)),
+                        TrialCodec.entry(name, String.valueOf(distributionId(distribution)))},
                 " AND " + d.position("params") + " = 0", new Object[] {"," + keyText + ":"});
     }
 
@@ -765,98 +962,93 @@ public final class JdbcStorage implements Storage {
     @Override
     public void setTrialIntermediateValue(long trialId, int step, double value) {
         writeTrial(trialId, "report step " + step, false, "intermediate = " + d.append("intermediate"),
-                new Object[] {entry(String.valueOf(step), Json.encode(value))}, "", new Object[0]);
+                new Object[] {TrialCodec.entry(String.valueOf(step), Json.encode(value))}, "", new Object[0]);
     }
 
     @Override
     public void setTrialUserAttr(long trialId, String key, Object value) {
         writeTrial(trialId, "set user attribute '" + key + "'", true, "user_attrs = " + d.append("user_attrs"),
-                new Object[] {entry(key, Json.encode(value))}, "", new Object[0]);
+                new Object[] {TrialCodec.entry(key, Json.encode(value))}, "", new Object[0]);
     }
 
     @Override
     public void setTrialSystemAttr(long trialId, String key, Object value) {
         writeTrial(trialId, "set system attribute '" + key + "'", true, "system_attrs = " + d.append("system_attrs"),
-                new Object[] {entry(key, Json.encode(value))}, "", new Object[0]);
+                new Object[] {TrialCodec.entry(key, Json.encode(value))}, "", new Object[0]);
     }
 
     // ---------------------------------------------------------------- reads
 
     private FrozenTrial readTrial(Connection c, long trialId) throws SQLException {
+        List<TrialCodec.Raw> raw = new ArrayList<>(1);
         try (PreparedStatement ps = prepare(c, "SELECT " + T_COLS + " FROM nntune_trials t WHERE t.trial_id = ?", trialId);
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 throw unknownTrial(trialId);
             }
-            return trial(rs, 1);
+            raw.add(TrialCodec.read(rs, 1));
         }
+        return decode(c, raw).get(0);
     }
 
-    /** Decodes a trial from the columns {@link #T_COLS} starting at {@code col}. */
-    private FrozenTrial trial(ResultSet rs, int col) throws SQLException {
-        long id = rs.getLong(col);
-        int number = rs.getInt(col + 1);
-        TrialState state = TrialState.valueOf(rs.getString(col + 2));
-        List<Double> values = doubles(rs.getString(col + 3));
-        String paramText = rs.getString(col + 4);
-        Map<String, Distribution> dists = distributions(rs.getString(col + 5));
-        Map<String, Object> params;
-        if (paramText.isEmpty()) {
-            params = Map.of();
-        } else {
-            params = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : logMap(paramText).entrySet()) {
-                params.put(e.getKey(), dists.get(e.getKey()).toExternal(((Number) e.getValue()).doubleValue()));
+    /** Decodes rows read with their result set closed, loading the distributions they refer to first. */
+    private List<FrozenTrial> decode(Connection c, List<TrialCodec.Raw> raw) throws SQLException {
+        Set<Long> missing = codec.missing(raw);
+        if (!missing.isEmpty()) {
+            List<Long> ids = new ArrayList<>(missing);
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<Long> part = ids.subList(from, Math.min(ids.size(), from + 500));
+                try (PreparedStatement ps = prepare(c, "SELECT dist_id, json FROM nntune_distributions WHERE dist_id IN ("
+                        + marks(part.size()) + ")", part.toArray()); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        codec.remember(rs.getLong(1), Distribution.fromJson(rs.getString(2)));
+                    }
+                }
             }
         }
-        Map<String, Object> user = logMap(rs.getString(col + 6));
-        Map<String, Object> system = logMap(rs.getString(col + 7));
-        NavigableMap<Integer, Double> steps = new TreeMap<>();
-        for (Map.Entry<String, Object> e : logMap(rs.getString(col + 8)).entrySet()) {
-            steps.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).doubleValue());
-        }
-        long start = rs.getLong(col + 9);
-        Optional<Instant> started = rs.wasNull() ? Optional.empty() : Optional.of(instant(start));
-        long complete = rs.getLong(col + 10);
-        Optional<Instant> completed = rs.wasNull() ? Optional.empty() : Optional.of(instant(complete));
-        Optional<String> reason = Optional.ofNullable(rs.getString(col + 11));
-        return new FrozenTrial(number, id, state, values, params, dists, user, system, steps, started, completed, reason);
-    }
-
-    private static List<Double> doubles(String json) {
-        if (json.equals("[]")) {
-            return List.of();
-        }
-        List<?> list = (List<?>) Json.decode(json);
-        List<Double> out = new ArrayList<>(list.size());
-        for (Object o : list) {
-            out.add(((Number) o).doubleValue());
+        List<FrozenTrial> out = new ArrayList<>(raw.size());
+        for (TrialCodec.Raw r : raw) {
+            out.add(codec.decode(r));
         }
         return out;
     }
 
-    /** Decodes an append-only column ({@code ,"k":v,"k2":v2 …}; a later entry of a key replaces an earlier one). */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> logMap(String text) {
-        if (text.isEmpty()) {
-            return Map.of();
+    /**
+     * @return the id of a distribution in {@code nntune_distributions}, adding it if it is new (each
+     *     distinct distribution is stored once; trial rows refer to it by id)
+     */
+    private long distributionId(Distribution dist) {
+        Long known = codec.idOf(dist);
+        if (known != null) {
+            return known;
         }
-        return (Map<String, Object>) Json.decode("{" + text.substring(1) + "}");
+        String json = dist.toJson();
+        String hash = sha256(json);
+        String insert = switch (d) {
+            case SQLITE -> "INSERT OR IGNORE INTO nntune_distributions (json_hash, json) VALUES (?, ?)";
+            case POSTGRESQL -> "INSERT INTO nntune_distributions (json_hash, json) VALUES (?, ?) ON CONFLICT (json_hash) DO NOTHING";
+            case MARIADB -> "INSERT IGNORE INTO nntune_distributions (json_hash, json) VALUES (?, ?)";
+        };
+        long id = write(c -> {
+            update(c, insert, hash, json);
+            try (PreparedStatement ps = prepare(c, "SELECT dist_id FROM nntune_distributions WHERE json_hash = ?", hash);
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        codec.remember(id, dist);
+        return id;
     }
 
-    private Map<String, Distribution> distributions(String text) {
-        if (text.isEmpty()) {
-            return Map.of();
+    private static String sha256(String text) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-        Map<String, Distribution> cached = distCache.get(text);
-        if (cached != null) {
-            return cached;
-        }
-        Map<String, Distribution> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : logMap(text).entrySet()) {
-            out.put(e.getKey(), Distribution.fromJson(Json.encode(e.getValue())));
-        }
-        return putBounded(distCache, text, java.util.Collections.unmodifiableMap(out), 4096);
     }
 
     /** Puts into a cache that is emptied when it grows past {@code limit} entries; @return the value */
@@ -898,22 +1090,25 @@ public final class JdbcStorage implements Storage {
     /** Runs a "study LEFT JOIN trials" query; @return the first column of the first row (e.g. the change counter) */
     private long readTrials(Connection c, String sql, Object[] args, long studyId, List<FrozenTrial> out)
             throws SQLException {
+        List<TrialCodec.Raw> raw = new ArrayList<>();
+        long first;
         try (PreparedStatement ps = prepare(c, sql, args)) {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw unknownStudy(studyId);
                 }
-                long first = rs.getLong(1);
+                first = rs.getLong(1);
                 do {
                     rs.getLong(2);
                     if (!rs.wasNull()) {
-                        out.add(trial(rs, 2));
+                        raw.add(TrialCodec.read(rs, 2));
                     }
                 } while (rs.next());
-                return first;
             }
         }
+        out.addAll(decode(c, raw));
+        return first;
     }
 
     private static String marks(int n) {
@@ -1027,13 +1222,14 @@ public final class JdbcStorage implements Storage {
 
     /** Within the transaction that failed a stale trial: queues it again if the study's retry policy says so. */
     private void retryIfWanted(Connection c, long studyId, long failedTrialId) throws SQLException {
-        String attrs;
-        try (PreparedStatement ps = prepare(c, "SELECT system_attrs FROM nntune_studies WHERE study_id = ?", studyId);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            attrs = rs.getString(1);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT value_json FROM nntune_study_attrs WHERE study_id = ?"
+                + " AND is_system = 1 AND attr_key = ?", studyId, RetryPolicy.ATTR); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                attrs.put(RetryPolicy.ATTR, Json.decode(rs.getString(1)));
+            }
         }
-        Optional<RetryPolicy> policy = RetryPolicy.fromAttrs(objectMap(attrs));
+        Optional<RetryPolicy> policy = RetryPolicy.fromAttrs(attrs);
         if (policy.isEmpty()) {
             return;
         }
@@ -1044,6 +1240,6 @@ public final class JdbcStorage implements Storage {
         }
         long[] seq = lockStudy(c, studyId, 1, null);
         insertTrial(c, studyId, (int) seq[1] - 1, TrialState.WAITING, "[]", null, "", "", "",
-                attrLog(retryAttrs.get()), "", null, null, null, seq[0]);
+                TrialCodec.log(retryAttrs.get()), "", null, null, null, seq[0]);
     }
 }

@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.nntune.tune.space.Json;
+
 import java.util.List;
+import java.util.Map;
 
 /**
  * nntune's tables and their versions. The schema is created on first use and brought up to
@@ -19,7 +22,7 @@ final class Schema {
     private Schema() {}
 
     /** The version this code reads and writes. */
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 3;
 
     /** The migration to version {@code index + 1}, as a list of statements. */
     static List<List<String>> migrations(Dialect d) {
@@ -65,7 +68,23 @@ final class Schema {
                         + "nntune_trials_changes ON nntune_trials (study_id, changed_seq)",
                 "CREATE INDEX " + (d == Dialect.MARIADB ? "" : "IF NOT EXISTS ")
                         + "nntune_trials_best ON nntune_trials (study_id, state, min_value, number)");
-        return List.of(v1);
+        // version 2: each distinct distribution stored once; trial rows refer to it by id (rows of version 1
+        // keep the distribution's JSON in the row and are read as they are)
+        List<String> v2 = List.of(
+                "CREATE TABLE IF NOT EXISTS nntune_distributions ("
+                        + " dist_id " + d.idColumn() + ","
+                        + " json_hash VARCHAR(64) NOT NULL UNIQUE,"
+                        + " json " + text + " NOT NULL)" + suffix);
+        // version 3: study attributes one row each, so that a compare-and-set touches one small row; the
+        // attributes of older studies are moved there from the JSON columns of nntune_studies (moveStudyAttrs)
+        List<String> v3 = List.of(
+                "CREATE TABLE IF NOT EXISTS nntune_study_attrs ("
+                        + " study_id BIGINT NOT NULL,"
+                        + " is_system SMALLINT NOT NULL,"
+                        + " attr_key VARCHAR(255) NOT NULL,"
+                        + " value_json " + text + " NOT NULL,"
+                        + " PRIMARY KEY (study_id, is_system, attr_key))" + suffix);
+        return List.of(v1, v2, v3);
     }
 
     /**
@@ -102,6 +121,9 @@ final class Schema {
                         }
                     }
                 }
+                if (v == 3) {
+                    moveStudyAttrs(c);
+                }
             }
             if (version < CURRENT_VERSION) {
                 exec(c, "DELETE FROM nntune_schema_version");
@@ -115,6 +137,36 @@ final class Schema {
             unlock(c, d, false, autoCommit);
             throw e;
         }
+    }
+
+    /** Version 3's data step: study attributes from the JSON columns of nntune_studies to their own rows. */
+    @SuppressWarnings("unchecked")
+    private static void moveStudyAttrs(Connection c) throws SQLException {
+        List<Object[]> rows = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT study_id, user_attrs, system_attrs FROM nntune_studies");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                for (int system = 0; system <= 1; system++) {
+                    Map<String, Object> attrs = (Map<String, Object>) Json.decode(rs.getString(2 + system));
+                    for (Map.Entry<String, Object> e : attrs.entrySet()) {
+                        rows.add(new Object[] {id, system, e.getKey(), Json.encode(e.getValue())});
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO nntune_study_attrs (study_id, is_system, attr_key,"
+                + " value_json) VALUES (?, ?, ?, ?)")) {
+            for (Object[] r : rows) {
+                ps.setLong(1, (Long) r[0]);
+                ps.setInt(2, (Integer) r[1]);
+                ps.setString(3, (String) r[2]);
+                ps.setString(4, (String) r[3]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        exec(c, "UPDATE nntune_studies SET user_attrs = '{}', system_attrs = '{}'");
     }
 
     private static void lock(Connection c, Dialect d) throws SQLException {

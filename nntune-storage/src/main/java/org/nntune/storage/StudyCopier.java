@@ -24,6 +24,8 @@ public final class StudyCopier {
     /** System attribute holding a copied trial's original completion time. */
     public static final String COPIED_COMPLETE = "copied_datetime_complete";
 
+    private static final int BATCH = 5000;
+
     private StudyCopier() {}
 
     /**
@@ -41,8 +43,16 @@ public final class StudyCopier {
         try {
             s.userAttrs().forEach((k, v) -> to.setStudyUserAttr(id, k, v));
             s.systemAttrs().forEach((k, v) -> to.setStudySystemAttr(id, k, v));
-            for (FrozenTrial t : trials) {
-                to.createTrial(id, template(t));
+            if (to instanceof JdbcStorage jdbc) {
+                // one transaction per batch instead of one per trial
+                for (int i = 0; i < trials.size(); i += BATCH) {
+                    jdbc.createTrials(id, trials.subList(i, Math.min(trials.size(), i + BATCH)).stream()
+                            .map(StudyCopier::template).toList());
+                }
+            } else {
+                for (FrozenTrial t : trials) {
+                    to.createTrial(id, template(t));
+                }
             }
         } catch (RuntimeException e) {
             to.deleteStudy(id); // never leave half a copy behind

@@ -39,14 +39,7 @@ class CrashTest {
 
     @Test
     void aKilledWorkersTrialFailsAndIsRetriedOnPostgres() throws Exception {
-        TestDatabases.assumePostgres();
-        String schema = TestDatabases.freshName("nntune_crash");
-        String url = TestDatabases.createPgSchema(schema);
-        try {
-            killMidTrialAndResume(url);
-        } finally {
-            TestDatabases.dropPgSchema(schema);
-        }
+        TestDatabases.withPgSchema("nntune_crash", this::killMidTrialAndResume);
     }
 
     private void killMidTrialAndResume(String url) throws Exception {

@@ -4,11 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.sampler.GridSampler;
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.storage.TrialChanges;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +29,7 @@ class ManyWorkersTest {
 
     @Test
     void eightProcessesFinishTwoThousandGridPointsOnPostgres() throws Exception {
-        TestDatabases.assumePostgres();
-        String schema = TestDatabases.freshName("nntune_workers");
-        String url = TestDatabases.createPgSchema(schema);
-        try {
-            runGrid(url, 8, 40, 50);
-        } finally {
-            TestDatabases.dropPgSchema(schema);
-        }
+        TestDatabases.withPgSchema("nntune_workers", url -> runGrid(url, 8, 40, 50));
     }
 
     @Test
@@ -50,15 +45,31 @@ class ManyWorkersTest {
             StudyProvenance.recordDefinition(s, id, Map.of("nx", nx, "ny", ny));
         }
         int reported;
-        try (WorkerProcesses procs = new WorkerProcesses(dir)) {
+        Map<Integer, FrozenTrial> mirror = new HashMap<>();
+        int reads = 0;
+        try (WorkerProcesses procs = new WorkerProcesses(dir); Storage reader = Storages.open(url)) {
             for (int i = 0; i < workers; i++) {
                 procs.start(url, name, TestFactories.Grid.class, "--heartbeat-ms", "2000");
             }
+            // a reader (a dashboard, a report) follows the study while the workers write it
+            long id = reader.getStudyId(name);
+            long cursor = 0;
+            while (procs.anyAlive()) {
+                TrialChanges ch = reader.getTrialsChangedSince(id, cursor);
+                ch.trials().forEach(t -> mirror.put(t.number(), t));
+                cursor = ch.cursor();
+                reads++;
+                Thread.sleep(50);
+            }
             reported = procs.awaitAll(240);
+            reader.getTrialsChangedSince(id, cursor).trials().forEach(t -> mirror.put(t.number(), t));
         }
         try (Storage s = Storages.open(url)) {
             long id = s.getStudyId(name);
             List<FrozenTrial> all = s.getAllTrials(id);
+            assertThat(reads).as("the reader read while the workers wrote").isGreaterThan(1);
+            assertThat(mirror.values()).as("incremental reads across processes missed nothing")
+                    .containsExactlyInAnyOrderElementsOf(all);
             for (int i = 0; i < all.size(); i++) {
                 assertThat(all.get(i).number()).as("numbers without gaps").isEqualTo(i);
             }

@@ -2,6 +2,8 @@ package org.nntune.storage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -70,6 +74,43 @@ class SchemaTest {
     }
 
     @Test
+    void aVersionOneDatabaseIsMigratedAndItsTrialsStillRead() throws Exception {
+        String jdbc = "jdbc:sqlite:" + dir.resolve("v1.db");
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            // the database as nntune with schema version 1 left it: distributions inline in the trial rows
+            for (String sql : Schema.migrations(Dialect.SQLITE).get(0)) {
+                c.prepareStatement(sql).execute();
+            }
+            c.prepareStatement("CREATE TABLE nntune_schema_version (version INTEGER NOT NULL)").execute();
+            c.prepareStatement("INSERT INTO nntune_schema_version VALUES (1)").execute();
+            c.prepareStatement("INSERT INTO nntune_studies (study_id, study_name, directions, user_attrs, system_attrs,"
+                    + " n_trials, change_seq) VALUES (1, 'old', 'MINIMIZE', '{\"owner\":\"ann\"}',"
+                    + " '{\"study_definition\":{\"epochs\":3}}', 1, 1)").execute();
+            PreparedStatement ps = c.prepareStatement("INSERT INTO nntune_trials (study_id, number, state, trial_values,"
+                    + " min_value, params, dists, user_attrs, system_attrs, intermediate, datetime_start, datetime_complete,"
+                    + " changed_seq) VALUES (1, 0, 'COMPLETE', '[0.5]', 0.5, ?, ?, '', '', '', 1000000, 2000000, 1)");
+            ps.setString(1, ",\"lr\":0.01");
+            ps.setString(2, ",\"lr\":" + FloatDistribution.logUniform(1e-4, 1).toJson());
+            ps.executeUpdate();
+        }
+        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("v1.db"))) {
+            long id = s.getStudyId("old");
+            FrozenTrial old = s.getAllTrials(id).get(0);
+            assertThat(old.params()).containsEntry("lr", 0.01);
+            assertThat(old.distributions()).containsEntry("lr", FloatDistribution.logUniform(1e-4, 1));
+            assertThat(s.getBestTrial(id)).hasValue(old);
+            // version 3 moved the study attributes to their own rows
+            assertThat(s.getStudyUserAttrs(id)).isEqualTo(Map.of("owner", "ann"));
+            assertThat(s.getStudy(id).systemAttrs()).isEqualTo(Map.of("study_definition", Map.of("epochs", 3L)));
+            assertThat(s.compareAndSetStudySystemAttr(id, "study_definition", Optional.of(Map.of("epochs", 3)), "v")).isTrue();
+            long t = s.createTrial(id).trialId();
+            s.setTrialParam(t, "lr", 0.1, FloatDistribution.logUniform(1e-4, 1));
+            assertThat(s.getTrial(t).params()).containsEntry("lr", 0.1);
+        }
+        assertThat(version(jdbc)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(3);
+    }
+
+    @Test
     void aNewerSchemaIsRefusedClearly() throws Exception {
         String url = "sqlite:" + dir.resolve("new.db");
         new JdbcStorage(url).close();
@@ -90,11 +131,9 @@ class SchemaTest {
 
     @Test
     void postgresWorkersCreatingTheSchemaTogetherAllSucceed() throws Exception {
-        TestDatabases.assumePostgres();
-        String schema = TestDatabases.freshName("nntune_schema");
-        String url = TestDatabases.createPgSchema(schema);
-        try {
+        TestDatabases.withPgSchema("nntune_schema", url -> {
             openTogether(url, 4);
+            String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
             try (Connection c = TestDatabases.pg();
                  PreparedStatement ps = c.prepareStatement("SELECT version FROM " + schema + ".nntune_schema_version");
                  ResultSet rs = ps.executeQuery()) {
@@ -102,8 +141,7 @@ class SchemaTest {
                 assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT_VERSION);
                 assertThat(rs.next()).isFalse();
             }
-        } finally {
-            TestDatabases.dropPgSchema(schema);
-        }
+        });
     }
+
 }

@@ -90,16 +90,13 @@ class StudyCopierTest {
     }
 
     @Test
-    void copiesSqliteToPostgres() {
-        TestDatabases.assumePostgres();
-        String schema = TestDatabases.freshName("nntune_copy");
-        String url = TestDatabases.createPgSchema(schema);
-        try (JdbcStorage lite = new JdbcStorage("sqlite:" + dir.resolve("laptop.db")); JdbcStorage pg = new JdbcStorage(url)) {
-            fill(lite, "laptop-study");
-            StudyCopier.copy("laptop-study", lite, pg);
-            assertSameStudy(lite, pg, "laptop-study");
-        } finally {
-            TestDatabases.dropPgSchema(schema);
-        }
+    void copiesSqliteToPostgres() throws Exception {
+        TestDatabases.withPgSchema("nntune_copy", url -> {
+            try (JdbcStorage lite = new JdbcStorage("sqlite:" + dir.resolve("laptop.db")); JdbcStorage pg = new JdbcStorage(url)) {
+                fill(lite, "laptop-study");
+                StudyCopier.copy("laptop-study", lite, pg);
+                assertSameStudy(lite, pg, "laptop-study");
+            }
+        });
     }
 }

@@ -95,6 +95,23 @@ final class TestDatabases {
         return PG_URL + "?currentSchema=" + schema;
     }
 
+    /** Work in a fresh PostgreSQL schema. */
+    interface InSchema {
+        void run(String url) throws Exception;
+    }
+
+    /** Runs {@code body} with the URL of a fresh schema (skipping the test if PostgreSQL does not answer), then drops it. */
+    static void withPgSchema(String prefix, InSchema body) throws Exception {
+        assumePostgres();
+        String schema = freshName(prefix);
+        String url = createPgSchema(schema);
+        try {
+            body.run(url);
+        } finally {
+            dropPgSchema(schema);
+        }
+    }
+
     static void dropPgSchema(String schema) {
         execPg("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }

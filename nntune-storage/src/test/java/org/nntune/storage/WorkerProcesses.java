@@ -42,6 +42,11 @@ final class WorkerProcesses implements AutoCloseable {
         return p;
     }
 
+    /** @return whether some worker is still running */
+    boolean anyAlive() {
+        return processes.stream().anyMatch(Process::isAlive);
+    }
+
     /** Waits for every worker; @return the sum of the trials they report having finished */
     int awaitAll(long timeoutSeconds) throws Exception {
         int total = 0;
