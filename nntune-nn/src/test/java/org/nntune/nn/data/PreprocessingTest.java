@@ -93,4 +93,20 @@ class PreprocessingTest {
         assertThatThrownBy(() -> new Pipeline(List.of(PixelScaler.of(3), PixelScaler.of(4)))).hasMessageContaining("step 1");
         assertThatThrownBy(() -> StandardScaler.fit(small().subset(new int[0]))).hasMessageContaining("no rows");
     }
+
+    @Test
+    void insideCrossValidationEachFoldIsScaledWithItsOwnTrainingPartOnly() {
+        Dataset iris = Datasets.iris();
+        for (Split fold : Splits.stratifiedKFold(iris, 5, 42)) {
+            StandardScaler s = (StandardScaler) Preprocessor.standard().fit(fold.train(iris));
+            double sum = 0;
+            for (int r : fold.train()) sum += iris.feature(r, 2);
+            assertThat(s.mean()[2]).isCloseTo((float) (sum / fold.train().length), within(1e-5f));
+            double withTest = sum;
+            for (int r : fold.test()) withTest += iris.feature(r, 2);
+            assertThat(s.mean()[2]).isNotEqualTo((float) (withTest / 150)); // the held-out rows did not count
+            Dataset scaledTest = s.apply(fold.test(iris));
+            assertThat(scaledTest.size()).isEqualTo(30);
+        }
+    }
 }
