@@ -50,10 +50,12 @@ public final class Conv2D extends Layer {
 
     private static final class ConvCache implements Cache {
         final float[] cols;
+        final float[] colsT;
         final float[] dcols;
 
         ConvCache(int size) {
             cols = new float[size];
+            colsT = new float[size];
             dcols = new float[size];
         }
     }
@@ -141,7 +143,9 @@ public final class Conv2D extends Layer {
         java.util.Arrays.fill(db, 0f);
         for (int i = 0; i < n; i++) {
             kernels.im2col(x, i * inSize, channels, height, width, kh, kw, strideH, strideW, padH, padW, c.cols, 0);
-            kernels.gemm(false, true, filters, k, hw, 1f, dy, i * outSize, hw, c.cols, 0, hw, i == 0 ? 0f : 1f, dw, 0, k);
+            // dW += dy_i · cols_iᵀ, as a plain product with the columns transposed (k·hw copies against filters·k·hw products)
+            kernels.transpose(c.cols, 0, k, hw, c.colsT, 0);
+            kernels.gemm(false, false, filters, k, hw, 1f, dy, i * outSize, hw, c.colsT, 0, k, i == 0 ? 0f : 1f, dw, 0, k);
             for (int f = 0; f < filters; f++) {
                 int o = i * outSize + f * hw;
                 float s = 0f;

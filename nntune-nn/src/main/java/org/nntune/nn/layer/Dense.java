@@ -60,6 +60,20 @@ public final class Dense extends Layer {
         bias.value().fill(0f);
     }
 
+    /** The weights transposed (units × input), refreshed by each backward pass. */
+    private static final class Transposed implements Cache {
+        final float[] wt;
+
+        Transposed(int size) {
+            wt = new float[size];
+        }
+    }
+
+    @Override
+    public Cache newCache(int batch) {
+        return new Transposed(weight.size());
+    }
+
     @Override
     public void forward(float[] x, float[] y, int n, Cache cache, Pass pass) {
         int in = inputSize();
@@ -73,7 +87,10 @@ public final class Dense extends Layer {
         kernels.gemm(true, false, in, units, n, 1f, x, 0, in, dy, 0, units, 0f, weight.grad().data(), 0, units);
         kernels.sumRows(dy, 0, n, units, bias.grad().data(), 0);
         if (dx != null) {
-            kernels.gemm(false, true, n, in, units, 1f, dy, 0, units, weight.value().data(), 0, units, 0f, dx, 0, in);
+            // dx = dy · Wᵀ, as a plain product with Wᵀ made once per batch (in·units copies against n·in·units products)
+            float[] wt = ((Transposed) cache).wt;
+            kernels.transpose(weight.value().data(), 0, in, units, wt, 0);
+            kernels.gemm(false, false, n, in, units, 1f, dy, 0, units, wt, 0, in, 0f, dx, 0, in);
         }
     }
 }

@@ -34,28 +34,23 @@ public final class Metrics {
 
     /** Precision of each class: tp / (tp + fp), 0 when the class is never predicted. */
     public static double[] precision(int[] truth, int[] predicted, int classCount) {
-        int[][] m = confusionMatrix(truth, predicted, classCount);
-        double[] p = new double[classCount];
-        for (int c = 0; c < classCount; c++) {
-            int col = 0;
-            for (int t = 0; t < classCount; t++) {
-                col += m[t][c];
-            }
-            p[c] = col == 0 ? 0 : (double) m[c][c] / col;
-        }
-        return p;
+        return diagonalShare(confusionMatrix(truth, predicted, classCount), true);
     }
 
     /** Recall of each class: tp / (tp + fn), 0 when the class does not occur. */
     public static double[] recall(int[] truth, int[] predicted, int classCount) {
-        int[][] m = confusionMatrix(truth, predicted, classCount);
-        double[] r = new double[classCount];
-        for (int c = 0; c < classCount; c++) {
-            int row = 0;
-            for (int p = 0; p < classCount; p++) {
-                row += m[c][p];
+        return diagonalShare(confusionMatrix(truth, predicted, classCount), false);
+    }
+
+    /** m[c][c] over the sum of column c (by predicted class) or row c (by true class); 0 for an empty one. */
+    private static double[] diagonalShare(int[][] m, boolean byColumn) {
+        double[] r = new double[m.length];
+        for (int c = 0; c < m.length; c++) {
+            int total = 0;
+            for (int o = 0; o < m.length; o++) {
+                total += byColumn ? m[o][c] : m[c][o];
             }
-            r[c] = row == 0 ? 0 : (double) m[c][c] / row;
+            r[c] = total == 0 ? 0 : (double) m[c][c] / total;
         }
         return r;
     }
@@ -86,15 +81,12 @@ public final class Metrics {
     /** Mean recall over the classes that occur in the truth (scikit-learn's balanced_accuracy_score). */
     public static double balancedAccuracy(int[] truth, int[] predicted, int classCount) {
         int[][] m = confusionMatrix(truth, predicted, classCount);
+        double[] recall = diagonalShare(m, false);
         double sum = 0;
         int present = 0;
         for (int c = 0; c < classCount; c++) {
-            int row = 0;
-            for (int p = 0; p < classCount; p++) {
-                row += m[c][p];
-            }
-            if (row > 0) {
-                sum += (double) m[c][c] / row;
+            if (java.util.Arrays.stream(m[c]).sum() > 0) {
+                sum += recall[c];
                 present++;
             }
         }

@@ -176,14 +176,14 @@ public final class FitOptions {
 
         /** L1 penalty {@code l1·Σ|w|} on weights (not biases). */
         public Builder l1(float l1) {
-            new Regularization(l1, 0f, 0f);
+            new Regularization(l1, 0f, 0f); // checks the value
             this.l1 = l1;
             return this;
         }
 
         /** L2 penalty {@code ½·l2·Σw²} on weights (not biases): PyTorch's weight_decay. */
         public Builder l2(float l2) {
-            new Regularization(0f, l2, 0f);
+            new Regularization(0f, l2, 0f); // checks the value
             this.l2 = l2;
             return this;
         }
@@ -193,7 +193,7 @@ public final class FitOptions {
             if (!(clipNorm > 0f)) {
                 throw new IllegalArgumentException("gradient clip norm must be > 0, got " + clipNorm);
             }
-            new Regularization(0f, 0f, clipNorm);
+            new Regularization(0f, 0f, clipNorm); // checks the value
             this.clipNorm = clipNorm;
             return this;
         }

@@ -165,10 +165,15 @@ public final class Sequential {
 
     // ---------------------------------------------------------------- weights
 
-    /** A copy of every parameter and running statistic, in layer order. */
+    /** A copy of every parameter and running statistic, in layer order; immutable (its accessor returns copies). */
     public record Weights(List<float[]> values) {
         public Weights {
             values = values.stream().map(float[]::clone).toList();
+        }
+
+        @Override
+        public List<float[]> values() {
+            return values.stream().map(float[]::clone).toList();
         }
     }
 

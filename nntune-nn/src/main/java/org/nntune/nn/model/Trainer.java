@@ -26,6 +26,8 @@ final class Trainer implements TrainingControl {
     private final Kernels kernels = KernelProvider.get();
     private final Dataset train;
     private final Dataset validation;
+    /** The set given to fit, before a validation fraction is split off: what provenance records. */
+    private final Dataset trainedOn;
     private String stopReason;
 
     Trainer(Sequential model, Dataset given, FitOptions options) {
@@ -52,8 +54,6 @@ final class Trainer implements TrainingControl {
         }
         this.trainedOn = given;
     }
-
-    private final Dataset trainedOn;
 
     private static int[] identity(int n) {
         int[] a = new int[n];

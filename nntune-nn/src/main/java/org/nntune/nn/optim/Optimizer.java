@@ -86,6 +86,24 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
     }
 
     /**
+     * RMSprop's and Adagrad's step: {@code s = keep·s + add·g²}, {@code w −= lr·g / (√s + ε)}.
+     */
+    private static Updater squareScaled(List<Param> params, float keep, float add, float eps) {
+        float[][] s = zerosLike(params);
+        return lr -> {
+            for (int p = 0; p < s.length; p++) {
+                float[] w = params.get(p).value().data();
+                float[] g = params.get(p).grad().data();
+                float[] sq = s[p];
+                for (int i = 0; i < w.length; i++) {
+                    sq[i] = keep * sq[i] + add * g[i] * g[i];
+                    w[i] -= lr * g[i] / ((float) Math.sqrt(sq[i]) + eps);
+                }
+            }
+        };
+    }
+
+    /**
      * SGD: {@code v = μ·v + g} (v = g at the first step), then {@code w −= lr·v}, or with Nesterov
      * {@code w −= lr·(g + μ·v)}.
      */
@@ -191,18 +209,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
         @Override
         public Updater newUpdater(List<Param> params) {
-            float[][] s = zerosLike(params);
-            return lr -> {
-                for (int p = 0; p < s.length; p++) {
-                    float[] w = params.get(p).value().data();
-                    float[] g = params.get(p).grad().data();
-                    float[] sq = s[p];
-                    for (int i = 0; i < w.length; i++) {
-                        sq[i] = rho * sq[i] + (1 - rho) * g[i] * g[i];
-                        w[i] -= lr * g[i] / ((float) Math.sqrt(sq[i]) + eps);
-                    }
-                }
-            };
+            return squareScaled(params, rho, 1 - rho, eps);
         }
 
         @Override
@@ -221,18 +228,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
         @Override
         public Updater newUpdater(List<Param> params) {
-            float[][] s = zerosLike(params);
-            return lr -> {
-                for (int p = 0; p < s.length; p++) {
-                    float[] w = params.get(p).value().data();
-                    float[] g = params.get(p).grad().data();
-                    float[] sum = s[p];
-                    for (int i = 0; i < w.length; i++) {
-                        sum[i] += g[i] * g[i];
-                        w[i] -= lr * g[i] / ((float) Math.sqrt(sum[i]) + eps);
-                    }
-                }
-            };
+            return squareScaled(params, 1f, 1f, eps);
         }
 
         @Override

@@ -65,6 +65,12 @@ public interface Kernels {
     /** {@code dx = x > 0 ? dy : 0} over n elements. */
     void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
 
+    /**
+     * {@code dst = srcᵀ}: src is rows × cols (row-major, dense), dst becomes cols × rows. Layers use it
+     * to turn a transposed GEMM operand into a plain one when that is cheaper than the GEMM.
+     */
+    void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff);
+
     /** Output size of a convolution or pooling window along one axis; throws if the window does not fit. */
     static int outSize(int in, int k, int stride, int pad) {
         int span = in + 2 * pad - k;

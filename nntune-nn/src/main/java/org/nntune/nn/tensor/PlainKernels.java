@@ -182,4 +182,21 @@ public class PlainKernels implements Kernels {
             dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
         }
     }
+
+    @Override
+    public void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
+        final int block = 32;
+        for (int i0 = 0; i0 < rows; i0 += block) {
+            int i1 = Math.min(rows, i0 + block);
+            for (int j0 = 0; j0 < cols; j0 += block) {
+                int j1 = Math.min(cols, j0 + block);
+                for (int i = i0; i < i1; i++) {
+                    int s = srcOff + i * cols;
+                    for (int j = j0; j < j1; j++) {
+                        dst[dstOff + j * rows + i] = src[s + j];
+                    }
+                }
+            }
+        }
+    }
 }

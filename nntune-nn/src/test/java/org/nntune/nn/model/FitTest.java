@@ -169,7 +169,7 @@ class FitTest {
     @Test
     void theTrainingLoopAllocatesNothingPerBatch() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().getId();
+        
         TestData.Split digits = TestData.standardized(TestData.canonical(TestData.digits(true)));
         long[] perEpoch = new long[2];
         TrainingListener meter = new TrainingListener() {
@@ -178,9 +178,9 @@ class FitTest {
             @Override
             public void onBatchEnd(TrainingControl c, int epoch, int batch, double loss) {
                 if (batch == 1) {
-                    start = mx.getThreadAllocatedBytes(tid);
+                    start = mx.getCurrentThreadAllocatedBytes();
                 } else if (batch == 41 && epoch >= 2) {
-                    perEpoch[epoch - 2] = mx.getThreadAllocatedBytes(tid) - start;
+                    perEpoch[epoch - 2] = mx.getCurrentThreadAllocatedBytes() - start;
                 }
             }
         };

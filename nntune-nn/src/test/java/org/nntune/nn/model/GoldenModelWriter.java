@@ -1,0 +1,63 @@
+package org.nntune.nn.model;
+
+import org.nntune.nn.layer.Activation;
+import org.nntune.nn.optim.Optimizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the golden model file of the current format version and its expected predictions, for
+ * {@link ModelFileTest}. Run once per new format version (never to refresh an existing one):
+ *
+ * <pre>
+ * ./mvnw -q test-compile -pl nntune-nn
+ * java -cp nntune-nn/target/classes:nntune-nn/target/test-classes org.nntune.nn.model.GoldenModelWriter nntune-nn/src/test/resources/golden
+ * </pre>
+ */
+public final class GoldenModelWriter {
+    private GoldenModelWriter() {}
+
+    static Sequential goldenArchitecture() {
+        return Sequential.builder().input(1, 8, 8)
+                .conv2d(4, 3, 1, 1, Activation.RELU).batchNorm().maxPool2d(2)
+                .conv2d(6, 3, 1, 1, Activation.TANH).avgPool2d(2).flatten()
+                .dense(16, Activation.ELU).dropout(0.1f).dense(10, Activation.SOFTMAX).seed(5).build();
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        String name = "model-v" + ModelFile.FORMAT_VERSION;
+        if (Files.exists(dir.resolve(name + ".nntm"))) {
+            throw new IllegalStateException(dir.resolve(name + ".nntm") + " exists: golden files are never rewritten");
+        }
+        TestData.Split s = TestData.canonical(TestData.digits(true));
+        Sequential m = goldenArchitecture();
+        m.fit(s.train(), FitOptions.builder().epochs(3).batchSize(32).seed(6).optimizer(Optimizer.adam(0.01f)).build());
+        m.save(dir.resolve(name + ".nntm"));
+        var probe = s.test().subset(new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+        float[][] p = m.predictProba(probe);
+        List<String> lines = new ArrayList<>();
+        lines.add("# inputs and predicted probabilities of " + name + ".nntm, written by GoldenModelWriter");
+        lines.add(line("x", probe.features()));
+        float[] flat = new float[p.length * p[0].length];
+        for (int i = 0; i < p.length; i++) {
+            System.arraycopy(p[i], 0, flat, i * p[0].length, p[0].length);
+        }
+        lines.add(line("proba", flat));
+        lines.add(line("test_accuracy", new float[] {(float) m.evaluate(s.test()).accuracy()}));
+        Files.write(dir.resolve(name + ".expected.txt"), lines);
+        System.out.println(m.summary() + "\n" + m.provenance());
+    }
+
+    private static String line(String name, float[] v) {
+        StringBuilder sb = new StringBuilder(name).append(' ').append(v.length);
+        for (float f : v) {
+            sb.append(' ').append(f);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package org.nntune.nn.optim;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class ScheduleTest {
+
+    @Test
+    void constantStepAndExponential() {
+        assertThat(LearningRateSchedule.constant().start(0.1f, 10, 5).rate(9, 4)).isEqualTo(0.1f);
+        var step = LearningRateSchedule.step(3, 0.5f).start(0.1f, 10, 5);
+        assertThat(step.rate(2, 4)).isEqualTo(0.1f);
+        assertThat(step.rate(3, 0)).isCloseTo(0.05f, within(1e-8f));
+        assertThat(step.rate(6, 0)).isCloseTo(0.025f, within(1e-8f));
+        var exp = LearningRateSchedule.exponential(0.9f).start(1f, 10, 5);
+        assertThat(exp.rate(2, 3)).isCloseTo(0.81f, within(1e-6f));
+    }
+
+    @Test
+    void cosineWithWarmUp() {
+        var c = LearningRateSchedule.cosine(2, 0.01f).start(1f, 10, 4);
+        assertThat(c.rate(0, 0)).isCloseTo(1 / 8f, within(1e-6f));
+        assertThat(c.rate(1, 3)).isCloseTo(1f, within(1e-6f));
+        assertThat(c.rate(2, 0)).isCloseTo(1f, within(1e-6f));
+        // half-way through the 32 decay steps: the mean of the base and minimum rates
+        assertThat(c.rate(6, 0)).isCloseTo(0.505f, within(1e-6f));
+        assertThat(c.rate(9, 3)).isCloseTo(0.01f + 0.99f * 0.5f * (float) (1 + Math.cos(Math.PI * 31 / 32)), within(1e-6f));
+        assertThatThrownBy(() -> LearningRateSchedule.cosine(1, 2f).start(1f, 10, 4)).hasMessageContaining("exceeds the base rate");
+    }
+
+    @Test
+    void reduceOnPlateauFollowsScikitLearnsAdaptiveRate() {
+        var s = LearningRateSchedule.adaptive().start(0.01f, 100, 1);
+        s.epochEnd(0, 1.0);
+        for (int e = 1; e <= 10; e++) {
+            s.epochEnd(e, 1.0 - 0.00005 * e); // improvements below the 1e-4 tolerance
+            assertThat(s.loweredAfterStall()).isFalse();
+        }
+        assertThat(s.rate(11, 0)).isEqualTo(0.01f);
+        s.epochEnd(11, 0.9995);
+        assertThat(s.loweredAfterStall()).isTrue();
+        assertThat(s.rate(12, 0)).isCloseTo(0.002f, within(1e-9f));
+        s.epochEnd(12, 0.5); // a real improvement resets the count
+        assertThat(s.loweredAfterStall()).isFalse();
+        assertThat(s.rate(13, 0)).isCloseTo(0.002f, within(1e-9f));
+    }
+
+    @Test
+    void badSettingsAreRefused() {
+        assertThatThrownBy(() -> LearningRateSchedule.step(0, 0.5f)).hasMessageContaining("must be positive, got 0");
+        assertThatThrownBy(() -> LearningRateSchedule.exponential(1.5f)).hasMessageContaining("gamma must be in (0, 1], got 1.5");
+        assertThatThrownBy(() -> new LearningRateSchedule.ReduceOnPlateau(1f, 1, 0f, 0f)).hasMessageContaining("factor");
+        assertThatThrownBy(() -> Optimizer.sgd(0.1f, 1f, false)).hasMessageContaining("momentum must be in [0, 1), got 1.0");
+        assertThatThrownBy(() -> Optimizer.sgd(0.1f, 0f, true)).hasMessageContaining("Nesterov");
+        assertThatThrownBy(() -> Optimizer.adamW(0.1f, -1f)).hasMessageContaining("weight decay");
+        assertThatThrownBy(() -> new Regularization(-1f, 0f, 0f)).hasMessageContaining("l1 must be finite and >= 0, got -1.0");
+    }
+}
