@@ -47,11 +47,23 @@ public record CategoricalDistribution(List<Object> choices) implements Distribut
 
     /** @return the index of an external value, or -1 */
     public int indexOf(Object externalValue) {
-        if (externalValue == null || !Json.isValue(externalValue) || externalValue instanceof List
-                || externalValue instanceof Map) {
+        Object normal;
+        if (externalValue instanceof String || externalValue instanceof Boolean || externalValue instanceof Long
+                || externalValue instanceof Double) {
+            normal = externalValue;
+        } else if (externalValue instanceof Integer || externalValue instanceof Short || externalValue instanceof Byte) {
+            normal = ((Number) externalValue).longValue();
+        } else if (externalValue instanceof Float f) {
+            normal = Json.normalize(f);
+        } else {
             return -1;
         }
-        return choices.indexOf(Json.normalize(externalValue));
+        for (int i = 0; i < choices.size(); i++) {
+            if (choices.get(i).equals(normal)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override

@@ -28,7 +28,16 @@ public final class Json {
      * @throws IllegalArgumentException if the value (or a nested one) is not a JSON value
      */
     public static Object normalize(Object value) {
-        return decode(encode(value));
+        if (value instanceof String || value instanceof Boolean || value instanceof Long) {
+            return value;
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Double) {
+            return value;
+        }
+        return decode(encode(value)); // floats (shortest decimal form), lists and maps
     }
 
     /** @return whether {@code value} is one of the supported value types, recursively */

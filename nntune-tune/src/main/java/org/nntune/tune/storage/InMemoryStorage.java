@@ -245,10 +245,10 @@ public final class InMemoryStorage implements Storage {
     }
 
     /** The trial, checked to be in one of the states a write allows. */
-    private FrozenTrial writable(TrialRef r, String what, boolean allowWaiting) {
+    private FrozenTrial writable(TrialRef r, String action, Object subject, boolean allowWaiting) {
         FrozenTrial t = current(r);
         if (t.state() != TrialState.RUNNING && !(allowWaiting && t.state() == TrialState.WAITING)) {
-            throw new IllegalStateException("cannot " + what + " of trial " + t.number() + " of study '"
+            throw new IllegalStateException("cannot " + action + subject + " of trial " + t.number() + " of study '"
                     + r.study.name + "': it is " + t.state() + (t.state().isFinished() ? " and finished trials never change" : ""));
         }
         return t;
@@ -270,7 +270,7 @@ public final class InMemoryStorage implements Storage {
     @Override
     public synchronized void setTrialParam(long trialId, String name, double internalValue, Distribution distribution) {
         TrialRef r = ref(trialId);
-        FrozenTrial t = writable(r, "set parameter '" + name + "'", false);
+        FrozenTrial t = writable(r, "set parameter ", name, false);
         if (t.params().containsKey(name)) {
             throw new IllegalStateException("trial " + t.number() + " of study '" + r.study.name
                     + "' already has parameter '" + name + "' = " + t.params().get(name));
@@ -288,7 +288,7 @@ public final class InMemoryStorage implements Storage {
     public synchronized void finishTrial(long trialId, TrialState state, List<Double> values,
                                          Optional<String> failureReason) {
         TrialRef r = ref(trialId);
-        FrozenTrial t = writable(r, "set the state to " + state, false);
+        FrozenTrial t = writable(r, "set the state to ", state, false);
         StorageChecks.checkFinish(r.study.name, t.number(), r.study.directions.size(), state, values, failureReason);
         FrozenTrial done = new FrozenTrial(t.number(), t.trialId(), state, values, t.params(), t.distributions(),
                 t.userAttrs(), t.systemAttrs(), t.intermediateValues(), t.datetimeStart(),
@@ -311,7 +311,7 @@ public final class InMemoryStorage implements Storage {
     @Override
     public synchronized void setTrialIntermediateValue(long trialId, int step, double value) {
         TrialRef r = ref(trialId);
-        FrozenTrial t = writable(r, "report step " + step, false);
+        FrozenTrial t = writable(r, "report step ", step, false);
         NavigableMap<Integer, Double> iv = new TreeMap<>(t.intermediateValues());
         iv.put(step, value);
         replace(r, new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), t.params(), t.distributions(),
@@ -330,7 +330,7 @@ public final class InMemoryStorage implements Storage {
 
     private void setTrialAttr(long trialId, String key, Object value, boolean system) {
         TrialRef r = ref(trialId);
-        FrozenTrial t = writable(r, "set " + (system ? "system" : "user") + " attribute '" + key + "'", true);
+        FrozenTrial t = writable(r, system ? "set system attribute " : "set user attribute ", key, true);
         Map<String, Object> attrs = new LinkedHashMap<>(system ? t.systemAttrs() : t.userAttrs());
         attrs.put(key, Json.normalize(value));
         replace(r, new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), t.params(), t.distributions(),
@@ -403,7 +403,7 @@ public final class InMemoryStorage implements Storage {
     @Override
     public synchronized void recordHeartbeat(long trialId) {
         TrialRef r = ref(trialId);
-        writable(r, "record a heartbeat", false);
+        writable(r, "record a heartbeat", "", false);
         heartbeats.put(trialId, clock.instant());
     }
 

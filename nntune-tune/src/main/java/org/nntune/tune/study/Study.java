@@ -2,8 +2,8 @@ package org.nntune.tune.study;
 
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.NoCandidateException;
-import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.sampler.Sampler;
+import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
@@ -99,7 +99,7 @@ public final class Study {
         return new Builder(name);
     }
 
-    /** Creates or loads a {@link Study}. Defaults: in-memory storage, MINIMIZE, random sampler, no pruner. */
+    /** Creates or loads a {@link Study}. Defaults: in-memory storage, MINIMIZE, {@link TpeSampler}, no pruner. */
     public static final class Builder {
         private final String name;
         private Storage storage;
@@ -136,7 +136,7 @@ public final class Study {
             return this;
         }
 
-        /** The sampler (default: {@link RandomSampler}). */
+        /** The sampler (default: {@link TpeSampler} with Optuna's defaults). */
         public Builder sampler(Sampler s) {
             this.sampler = s;
             return this;
@@ -200,7 +200,7 @@ public final class Study {
         }
 
         private Study build(Storage st, long id, List<StudyDirection> ds) {
-            Sampler s = sampler != null ? sampler : new RandomSampler();
+            Sampler s = sampler != null ? sampler : new TpeSampler();
             if (seed.isPresent()) {
                 s.reseed(seed.getAsLong());
             }
@@ -399,7 +399,15 @@ public final class Study {
     /** Runs a single-objective study. */
     public void optimize(Objective objective, OptimizeOptions options) {
         direction();
-        optimizeMulti(trial -> new double[] {objective.evaluate(trial)}, options);
+        optimizeMulti(new SingleObjective(objective), options);
+    }
+
+    /** A single objective seen as a multi-objective one. */
+    private record SingleObjective(Objective objective) implements MultiObjective {
+        @Override
+        public double[] evaluate(Trial trial) throws Exception {
+            return new double[] {objective.evaluate(trial)};
+        }
     }
 
     /**

@@ -1,0 +1,430 @@
+package org.nntune.tune.sampler;
+
+import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.space.IntDistribution;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The Parzen estimator of TPE, following Optuna 3.1's {@code _ParzenEstimator}: a weighted mixture
+ * with one component per observation plus a prior component. Numeric parameters get truncated
+ * normal kernels on their (log-)transformed range, widened by half a step for stepped and integer
+ * parameters; their widths come from the gaps between neighbouring observations (univariate) or
+ * Scott's-rule-like {@code 0.2 n^(-1/(d+4))} of the range (multivariate), clipped by the "magic
+ * clip". Categorical parameters get a smoothed one-hot kernel.
+ *
+ * <p>Densities are mixtures evaluated with a log-sum-exp that skips components more than e^-40
+ * below the largest, so that far components cost a subtraction and a multiplication, no exp.
+ */
+final class ParzenEstimator {
+    private static final double SKIP = 40;
+
+    /** Settings shared by the estimators of one sampler. */
+    record Settings(boolean considerPrior, double priorWeight, boolean magicClip, boolean endpoints,
+                    boolean multivariate) {}
+
+    private final List<Distribution> dims;
+    private final int components;
+    private final double[] logWeights;
+    private final double[] cumulative;
+    // numeric dims
+    private final double[] low;
+    private final double[] high;
+    private final double[] step; // 0: continuous
+    private final double[][] mus;
+    private final double[][] sigmas;
+    private final double[][] invSigmas;
+    private final double[][] logSigmas;
+    private final double[][] logZ;
+    /** per component: log weight plus every dimension's component-constant log terms */
+    private final double[] base;
+    // categorical dims
+    private final int[][] choice; // -1 for the prior component
+    private final double[] logHit;
+    private final double[] logMiss;
+    private final double[] logPrior;
+    private final int[] k;
+    private final boolean anyDiscrete;
+
+    /**
+     * @param dims the distributions, one per dimension
+     * @param observations observations[d][i]: internal value of observation i in dimension d
+     * @param weights unnormalised weight of each observation
+     */
+    ParzenEstimator(List<Distribution> dims, double[][] observations, double[] weights, Settings s) {
+        this.dims = dims;
+        int n = weights.length;
+        boolean prior = s.considerPrior() || n == 0;
+        components = n + (prior ? 1 : 0);
+        double[] w = Arrays.copyOf(weights, components);
+        if (prior) {
+            w[n] = s.priorWeight();
+        }
+        double sum = 0;
+        for (double v : w) {
+            sum += v;
+        }
+        logWeights = new double[components];
+        cumulative = new double[components];
+        double acc = 0;
+        for (int i = 0; i < components; i++) {
+            logWeights[i] = Math.log(w[i] / sum);
+            acc += w[i] / sum;
+            cumulative[i] = acc;
+        }
+        int d = dims.size();
+        low = new double[d];
+        high = new double[d];
+        step = new double[d];
+        mus = new double[d][];
+        sigmas = new double[d][];
+        invSigmas = new double[d][];
+        logSigmas = new double[d][];
+        logZ = new double[d][];
+        choice = new int[d][];
+        logHit = new double[d];
+        logMiss = new double[d];
+        logPrior = new double[d];
+        k = new int[d];
+        boolean discrete = false;
+        double sigma0 = 0.2 * Math.pow(Math.max(n, 1), -1.0 / (d + 4));
+        for (int j = 0; j < d; j++) {
+            Distribution dist = dims.get(j);
+            if (dist instanceof CategoricalDistribution c) {
+                k[j] = c.choices().size();
+                choice[j] = new int[components];
+                for (int i = 0; i < n; i++) {
+                    choice[j][i] = (int) observations[j][i];
+                }
+                if (prior) {
+                    choice[j][n] = -1;
+                }
+                double value = s.priorWeight() / (prior ? n + 1 : n);
+                logHit[j] = Math.log((value + 1) / (1 + k[j] * value));
+                logMiss[j] = Math.log(value / (1 + k[j] * value));
+                logPrior[j] = -Math.log(k[j]);
+                continue;
+            }
+            bounds(dist, j);
+            discrete |= step[j] > 0;
+            double[] m = new double[components];
+            for (int i = 0; i < n; i++) {
+                m[i] = toUniform(dist, observations[j][i]);
+            }
+            double range = high[j] - low[j];
+            if (prior) {
+                m[n] = 0.5 * (low[j] + high[j]);
+            }
+            double[] sg = new double[components];
+            if (s.multivariate()) {
+                Arrays.fill(sg, sigma0 * range);
+            } else {
+                neighbourSigmas(m, sg, low[j], high[j], s.endpoints());
+            }
+            double maxSigma = range;
+            double minSigma = s.magicClip() ? range / Math.min(100.0, 1.0 + components) : 1e-12;
+            for (int i = 0; i < components; i++) {
+                sg[i] = Math.max(minSigma, Math.min(maxSigma, sg[i]));
+            }
+            if (prior) {
+                sg[n] = range;
+            }
+            mus[j] = m;
+            sigmas[j] = sg;
+            invSigmas[j] = new double[components];
+            logSigmas[j] = new double[components];
+            logZ[j] = new double[components];
+            double lastSigma = Double.NaN;
+            double lastLog = 0;
+            for (int i = 0; i < components; i++) {
+                if (sg[i] != lastSigma) { // multivariate widths are all equal: one log
+                    lastSigma = sg[i];
+                    lastLog = Math.log(sg[i]);
+                }
+                invSigmas[j][i] = 1 / sg[i];
+                logSigmas[j][i] = lastLog;
+                logZ[j][i] = TruncNorm.logMass((low[j] - m[i]) * invSigmas[j][i], (high[j] - m[i]) * invSigmas[j][i]);
+            }
+        }
+        anyDiscrete = discrete;
+        base = logWeights.clone();
+        for (int j = 0; j < d; j++) {
+            if (choice[j] != null) {
+                continue;
+            }
+            for (int i = 0; i < components; i++) {
+                base[i] -= logZ[j][i] + (step[j] == 0 ? logSigmas[j][i] + TruncNorm.LOG_SQRT_2PI : 0);
+            }
+        }
+    }
+
+    private void bounds(Distribution dist, int j) {
+        if (dist instanceof FloatDistribution f) {
+            if (f.log()) {
+                low[j] = Math.log(f.low());
+                high[j] = Math.log(f.high());
+            } else if (f.step().isPresent()) {
+                double q = f.step().getAsDouble();
+                step[j] = q;
+                low[j] = f.low() - 0.5 * q;
+                high[j] = f.high() + 0.5 * q;
+            } else {
+                low[j] = f.low();
+                high[j] = f.high();
+            }
+        } else {
+            IntDistribution i = (IntDistribution) dist;
+            if (i.log()) {
+                low[j] = Math.log(i.low() - 0.5);
+                high[j] = Math.log(i.high() + 0.5);
+            } else {
+                step[j] = i.step();
+                low[j] = i.low() - 0.5 * i.step();
+                high[j] = i.high() + 0.5 * i.step();
+            }
+        }
+    }
+
+    private static double toUniform(Distribution dist, double internal) {
+        boolean log = dist instanceof FloatDistribution f ? f.log() : ((IntDistribution) dist).log();
+        return log ? Math.log(internal) : internal;
+    }
+
+    /** Optuna's univariate bandwidths: the larger gap to a neighbour (the endpoints count as neighbours). */
+    private static void neighbourSigmas(double[] m, double[] out, double low, double high, boolean endpoints) {
+        int c = m.length;
+        int[] idx = sortIndex(m, low, high);
+        double[] sorted = new double[c];
+        for (int i = 0; i < c; i++) {
+            sorted[i] = m[idx[i]];
+        }
+        double[] sig = new double[c];
+        for (int i = 0; i < c; i++) {
+            double left = i == 0 ? low : sorted[i - 1];
+            double right = i == c - 1 ? high : sorted[i + 1];
+            sig[i] = Math.max(sorted[i] - left, right - sorted[i]);
+        }
+        if (!endpoints && c + 2 >= 4) {
+            sig[0] = sorted[1] - sorted[0];
+            sig[c - 1] = sorted[c - 1] - sorted[c - 2];
+        }
+        for (int i = 0; i < c; i++) {
+            out[idx[i]] = sig[i];
+        }
+    }
+
+    /**
+     * Indices that sort {@code v} ascending, ties by index (as numpy's stable argsort): an LSD radix
+     * sort of 32-bit keys, the values' positions in [low, high]. Values closer than 2^-32 of the range
+     * may come out in index order instead of value order; kernel widths are clipped far above that.
+     */
+    static int[] sortIndex(double[] v, double low, double high) {
+        int n = v.length;
+        double scale = 4294967295.0 / (high - low);
+        int[] keys = new int[n];
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            double q = (v[i] - low) * scale;
+            long k = q <= 0 ? 0 : (q >= 4294967295.0 ? 4294967295L : (long) q);
+            keys[i] = (int) k;
+            idx[i] = i;
+        }
+        int[] keys2 = new int[n];
+        int[] idx2 = new int[n];
+        int[] count = new int[257];
+        for (int shift = 0; shift < 32; shift += 8) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[((keys[i] >>> shift) & 0xFF) + 1]++;
+            }
+            for (int b = 0; b < 256; b++) {
+                count[b + 1] += count[b];
+            }
+            for (int i = 0; i < n; i++) {
+                int pos = count[(keys[i] >>> shift) & 0xFF]++;
+                keys2[pos] = keys[i];
+                idx2[pos] = idx[i];
+            }
+            int[] t = keys;
+            keys = keys2;
+            keys2 = t;
+            t = idx;
+            idx = idx2;
+            idx2 = t;
+        }
+        return idx;
+    }
+
+    /** @return {@code count} samples: out[d][s] is the internal value of sample s in dimension d */
+    double[][] sample(SplittableRandom rng, int count) {
+        int d = dims.size();
+        double[][] out = new double[d][count];
+        for (int s = 0; s < count; s++) {
+            double u = rng.nextDouble();
+            int active = Arrays.binarySearch(cumulative, u);
+            active = active >= 0 ? Math.min(active + 1, components - 1) : Math.min(-active - 1, components - 1);
+            for (int j = 0; j < d; j++) {
+                Distribution dist = dims.get(j);
+                if (dist instanceof CategoricalDistribution) {
+                    out[j][s] = sampleCategorical(j, active, rng.nextDouble());
+                } else {
+                    double mu = mus[j][active];
+                    double sg = sigmas[j][active];
+                    double z = TruncNorm.sample((low[j] - mu) / sg, (high[j] - mu) / sg, rng.nextDouble());
+                    out[j][s] = fromUniform(dist, mu + sg * z);
+                }
+            }
+        }
+        return out;
+    }
+
+    private int sampleCategorical(int j, int component, double u) {
+        int c = choice[j][component];
+        double acc = 0;
+        for (int x = 0; x < k[j]; x++) {
+            acc += Math.exp(c < 0 ? logPrior[j] : (x == c ? logHit[j] : logMiss[j]));
+            if (u < acc) {
+                return x;
+            }
+        }
+        return k[j] - 1;
+    }
+
+    private static double fromUniform(Distribution dist, double x) {
+        if (dist instanceof FloatDistribution f) {
+            if (f.log()) {
+                return Math.min(f.high(), Math.max(f.low(), Math.exp(x)));
+            }
+            if (f.step().isPresent()) {
+                double q = f.step().getAsDouble();
+                double v = Math.round((x - f.low()) / q) * q + f.low();
+                return Math.min(f.high(), Math.max(f.low(), v));
+            }
+            return Math.min(f.high(), Math.max(f.low(), x));
+        }
+        IntDistribution i = (IntDistribution) dist;
+        double v = i.log() ? Math.round(Math.exp(x)) : Math.round((x - i.low()) / i.step()) * i.step() + i.low();
+        return Math.min(i.high(), Math.max(i.low(), v));
+    }
+
+    /** @return the log density of each sample (samples[d][s], internal values) */
+    double[] logPdf(double[][] samples) {
+        int count = samples[0].length;
+        double[] out = new double[count];
+        if (dims.size() == 1 && dims.get(0) instanceof CategoricalDistribution) {
+            double[] p = new double[k[0]];
+            for (int i = 0; i < components; i++) {
+                double wi = Math.exp(logWeights[i]);
+                int c = choice[0][i];
+                for (int x = 0; x < k[0]; x++) {
+                    p[x] += wi * Math.exp(c < 0 ? logPrior[0] : (x == c ? logHit[0] : logMiss[0]));
+                }
+            }
+            for (int s = 0; s < count; s++) {
+                out[s] = Math.log(p[(int) samples[0][s]]);
+            }
+            return out;
+        }
+        double[] bound = new double[components];
+        double[] x = new double[dims.size()];
+        for (int s = 0; s < count; s++) {
+            for (int j = 0; j < x.length; j++) {
+                Distribution dist = dims.get(j);
+                x[j] = dist instanceof CategoricalDistribution ? samples[j][s] : toUniform(dist, samples[j][s]);
+            }
+            out[s] = mixture(x, bound);
+        }
+        return out;
+    }
+
+    /** log Σ_i w_i p_i(x), skipping components far below the largest. */
+    private double mixture(double[] x, double[] acc) {
+        System.arraycopy(base, 0, acc, 0, components);
+        for (int j = 0; j < x.length; j++) {
+            addDimension(j, x[j], acc);
+        }
+        int best = 0;
+        for (int i = 1; i < components; i++) {
+            if (acc[i] > acc[best]) {
+                best = i;
+            }
+        }
+        double lead = anyDiscrete ? exact(best, x) : acc[best];
+        if (lead == Double.NEGATIVE_INFINITY) {
+            return lead;
+        }
+        double cut = lead - SKIP;
+        double sum = 0;
+        if (anyDiscrete) {
+            for (int i = 0; i < components; i++) {
+                if (acc[i] >= cut) {
+                    sum += Math.exp(exact(i, x) - lead);
+                }
+            }
+        } else {
+            for (int i = 0; i < components; i++) {
+                double t = acc[i];
+                if (t >= cut) {
+                    sum += Math.exp(t - lead);
+                }
+            }
+        }
+        return lead + Math.log(sum);
+    }
+
+    /**
+     * Adds dimension j's component-dependent log density at xj (an upper bound for stepped
+     * dimensions) to every component; the constant parts are in {@link #base}.
+     */
+    private void addDimension(int j, double xj, double[] acc) {
+        if (choice[j] != null) {
+            int c = (int) xj;
+            int[] ch = choice[j];
+            for (int i = 0; i < components; i++) {
+                acc[i] += ch[i] < 0 ? logPrior[j] : (ch[i] == c ? logHit[j] : logMiss[j]);
+            }
+            return;
+        }
+        double[] m = mus[j];
+        double[] inv = invSigmas[j];
+        if (step[j] == 0) {
+            for (int i = 0; i < components; i++) {
+                double z = (xj - m[i]) * inv[i];
+                acc[i] -= 0.5 * z * z;
+            }
+            return;
+        }
+        double[] ls = logSigmas[j];
+        double lb = Math.max(xj - step[j] / 2, low[j]);
+        double ub = Math.min(xj + step[j] / 2, high[j]);
+        double logWidth = Math.log(ub - lb);
+        for (int i = 0; i < components; i++) {
+            double near = m[i] < lb ? lb - m[i] : (m[i] > ub ? m[i] - ub : 0);
+            double z = near * inv[i];
+            acc[i] += Math.min(0, logWidth - ls[i] - TruncNorm.LOG_SQRT_2PI - 0.5 * z * z);
+        }
+    }
+
+    /** The exact log density of component i at x (stepped dimensions by their mass). */
+    private double exact(int i, double[] x) {
+        double v = logWeights[i];
+        for (int j = 0; j < x.length; j++) {
+            if (choice[j] != null) {
+                int c = (int) x[j];
+                v += choice[j][i] < 0 ? logPrior[j] : (choice[j][i] == c ? logHit[j] : logMiss[j]);
+            } else if (step[j] == 0) {
+                double z = (x[j] - mus[j][i]) / sigmas[j][i];
+                v += -0.5 * z * z - logSigmas[j][i] - TruncNorm.LOG_SQRT_2PI - logZ[j][i];
+            } else {
+                double lb = Math.max(x[j] - step[j] / 2, low[j]);
+                double ub = Math.min(x[j] + step[j] / 2, high[j]);
+                v += TruncNorm.logMass((lb - mus[j][i]) / sigmas[j][i], (ub - mus[j][i]) / sigmas[j][i]) - logZ[j][i];
+            }
+        }
+        return v;
+    }
+}

@@ -1,0 +1,154 @@
+package org.nntune.tune.sampler;
+
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+import org.nntune.tune.storage.TrialChanges;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * TPE's columnar copy of one study's trials — state, Optuna's ranking score and the internal value
+ * of every parameter (NaN where a trial lacks it) — refreshed from the storage's incremental read,
+ * so a refresh costs what changed. Everything here can be rebuilt from the storage; guarded by the
+ * sampler's lock.
+ */
+final class TpeObservations {
+    final long studyId;
+    private final StudyDirection direction;
+    private long cursor;
+    int size;
+    byte[] state = new byte[64]; // TrialState ordinal, or -1 for unknown numbers
+    double[] scoreStep = new double[64];
+    double[] scoreValue = new double[64];
+    final Map<String, double[]> columns = new HashMap<>();
+    private boolean[] intersected = new boolean[64];
+    /** COMPLETE and PRUNED trials */
+    int nFinished;
+    /** bumped whenever a state or score changes */
+    long version;
+    /** the intersection of the finished trials' search spaces (null before the first), by name */
+    TreeMap<String, Distribution> intersection;
+
+    TpeObservations(Study study) {
+        this.studyId = study.studyId();
+        this.direction = study.direction();
+        Arrays.fill(state, (byte) -1);
+    }
+
+    void refresh(Study study) {
+        TrialChanges changes = study.storage().getTrialsChangedSince(studyId, cursor);
+        for (FrozenTrial t : changes.trials()) {
+            update(t);
+        }
+        cursor = changes.cursor();
+    }
+
+    private void grow(int n) {
+        if (n <= state.length) {
+            return;
+        }
+        int cap = Math.max(n, state.length * 2);
+        int old = state.length;
+        state = Arrays.copyOf(state, cap);
+        Arrays.fill(state, old, cap, (byte) -1);
+        scoreStep = Arrays.copyOf(scoreStep, cap);
+        scoreValue = Arrays.copyOf(scoreValue, cap);
+        intersected = Arrays.copyOf(intersected, cap);
+        for (Map.Entry<String, double[]> e : columns.entrySet()) {
+            double[] c = Arrays.copyOf(e.getValue(), cap);
+            Arrays.fill(c, old, cap, Double.NaN);
+            e.setValue(c);
+        }
+    }
+
+    private void update(FrozenTrial t) {
+        int n = t.number();
+        grow(n + 1);
+        size = Math.max(size, n + 1);
+        TrialState s = t.state();
+        double step;
+        double value;
+        double sign = direction == StudyDirection.MINIMIZE ? 1 : -1;
+        switch (s) {
+            case COMPLETE -> {
+                step = Double.NEGATIVE_INFINITY;
+                value = sign * t.value();
+            }
+            case PRUNED -> {
+                if (t.intermediateValues().isEmpty()) {
+                    step = 1;
+                    value = 0;
+                } else {
+                    Map.Entry<Integer, Double> last = t.intermediateValues().lastEntry();
+                    step = -last.getKey();
+                    value = Double.isNaN(last.getValue()) ? Double.POSITIVE_INFINITY : sign * last.getValue();
+                }
+            }
+            case RUNNING -> {
+                step = Double.POSITIVE_INFINITY;
+                value = Double.POSITIVE_INFINITY;
+            }
+            default -> {
+                step = Double.NaN;
+                value = Double.NaN;
+            }
+        }
+        byte before = state[n];
+        boolean wasFinished = before == TrialState.COMPLETE.ordinal() || before == TrialState.PRUNED.ordinal();
+        boolean finished = s == TrialState.COMPLETE || s == TrialState.PRUNED;
+        if (before != s.ordinal() || Double.compare(step, scoreStep[n]) != 0 || Double.compare(value, scoreValue[n]) != 0) {
+            version++;
+        }
+        state[n] = (byte) s.ordinal();
+        scoreStep[n] = step;
+        scoreValue[n] = value;
+        if (finished && !wasFinished) {
+            nFinished++;
+        }
+        for (Map.Entry<String, Object> p : t.params().entrySet()) {
+            double[] col = columns.get(p.getKey());
+            if (col == null) {
+                col = new double[state.length];
+                Arrays.fill(col, Double.NaN);
+                columns.put(p.getKey(), col);
+            }
+            col[n] = t.distributions().get(p.getKey()).toInternal(p.getValue());
+        }
+        if (finished && !intersected[n]) {
+            intersected[n] = true;
+            if (intersection == null) {
+                intersection = new TreeMap<>(t.distributions());
+            } else {
+                intersection.entrySet().removeIf(e -> !e.getValue().equals(t.distributions().get(e.getKey())));
+            }
+        }
+    }
+
+    /** Whether trial n is an observation: COMPLETE or PRUNED, or RUNNING under the constant liar. */
+    boolean observed(int n, boolean liar) {
+        byte s = state[n];
+        return s == TrialState.COMPLETE.ordinal() || s == TrialState.PRUNED.ordinal()
+                || (liar && s == TrialState.RUNNING.ordinal());
+    }
+
+    /** Optuna's ordering of observations: by (step key, value), ties by trial number. */
+    boolean better(int a, int b) {
+        int c = Double.compare(scoreStep[a], scoreStep[b]);
+        if (c != 0) {
+            return c < 0;
+        }
+        c = Double.compare(scoreValue[a], scoreValue[b]);
+        return c != 0 ? c < 0 : a < b;
+    }
+
+    /** @return the column of a parameter (NaN where missing), or null if no trial has it */
+    double[] column(String name) {
+        return columns.get(name);
+    }
+}

@@ -1,0 +1,368 @@
+package org.nntune.tune.sampler;
+
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Study;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The Tree-structured Parzen Estimator (Bergstra et al. 2011), re-implemented after Optuna 3.1's
+ * {@code TPESampler} with the same defaults: 10 random start-up trials, 24 expected-improvement
+ * candidates, {@code gamma(n) = min(ceil(0.1 n), 25)} good trials, Optuna's default weights (a
+ * linear ramp from {@code 1/n} to 1 over the older bad trials, 1 for the newest 25), prior weight
+ * 1, the magic clip, endpoints not considered. For each parameter, a density {@code l} is fitted
+ * to the good trials and {@code g} to the others; 24 candidates drawn from {@code l} compete on
+ * {@code log l − log g}.
+ *
+ * <p>Options: {@code multivariate} samples the intersection search space of the finished trials
+ * jointly (Falkner et al. 2018), as Optuna's {@code multivariate=True}; {@code constantLiar} counts
+ * RUNNING trials as bad ones so parallel workers spread out. Pruned trials rank by their last
+ * step and value, as in Optuna.
+ *
+ * <p>Cost: the sampler keeps a columnar copy of the study refreshed from the storage's
+ * incremental read, so no trial is re-read; the densities skip far components without an exp;
+ * and {@code maxAboveObservations} (default 1000, 0 = unlimited — an nntune addition) bounds the
+ * bad-trial density: past that many, every k-th bad trial is kept (newest first) with its weight
+ * multiplied by k, so per-trial cost stops growing with the study while the density keeps its shape.
+ * Up to 1,000 trials nothing differs from Optuna's estimator.
+ *
+ * <p>Single-objective studies only. Seeded; thread-safe (one lock).
+ */
+public final class TpeSampler implements Sampler {
+    private final int nStartupTrials;
+    private final int nEiCandidates;
+    private final IntUnaryOperator gamma;
+    private final boolean multivariate;
+    private final boolean constantLiar;
+    private final int maxAboveObservations;
+    private final ParzenEstimator.Settings settings;
+    private SplittableRandom rng;
+    private TpeObservations observations;
+    private long belowVersion = -1;
+    private boolean[] below = new boolean[0];
+
+    /** Optuna's defaults (see the class comment). */
+    public TpeSampler() {
+        this(builder());
+    }
+
+    private TpeSampler(Builder b) {
+        this.nStartupTrials = b.nStartupTrials;
+        this.nEiCandidates = b.nEiCandidates;
+        this.gamma = b.gamma;
+        this.multivariate = b.multivariate;
+        this.constantLiar = b.constantLiar;
+        this.maxAboveObservations = b.maxAboveObservations;
+        this.settings = new ParzenEstimator.Settings(b.considerPrior, b.priorWeight, b.considerMagicClip,
+                b.considerEndpoints, b.multivariate);
+        this.rng = b.seed == null ? new SplittableRandom() : new SplittableRandom(b.seed);
+    }
+
+    /** @return a builder starting from Optuna's defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options of a {@link TpeSampler}; each setter validates its value. */
+    public static final class Builder {
+        private int nStartupTrials = 10;
+        private int nEiCandidates = 24;
+        private IntUnaryOperator gamma = n -> Math.min((int) Math.ceil(0.1 * n), 25);
+        private boolean multivariate;
+        private boolean constantLiar;
+        private int maxAboveObservations = 1000;
+        private boolean considerPrior = true;
+        private double priorWeight = 1.0;
+        private boolean considerMagicClip = true;
+        private boolean considerEndpoints;
+        private Long seed;
+
+        private Builder() {}
+
+        /** Random trials before TPE starts (default 10). */
+        public Builder nStartupTrials(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("nStartupTrials must be >= 0, got " + n);
+            }
+            nStartupTrials = n;
+            return this;
+        }
+
+        /** Candidates drawn from the good density per sample (default 24). */
+        public Builder nEiCandidates(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("nEiCandidates must be >= 1, got " + n);
+            }
+            nEiCandidates = n;
+            return this;
+        }
+
+        /** How many of n finished trials count as good (default min(ceil(0.1 n), 25)). */
+        public Builder gamma(IntUnaryOperator g) {
+            gamma = g;
+            return this;
+        }
+
+        /** Joint sampling of the intersection search space (default false). */
+        public Builder multivariate(boolean on) {
+            multivariate = on;
+            return this;
+        }
+
+        /** Count RUNNING trials as bad ones, for parallel workers (default false). */
+        public Builder constantLiar(boolean on) {
+            constantLiar = on;
+            return this;
+        }
+
+        /** Bound on bad observations used per density, 0 = unlimited (default 1000). */
+        public Builder maxAboveObservations(int n) {
+            if (n < 0 || (n > 0 && n < 50)) {
+                throw new IllegalArgumentException("maxAboveObservations must be 0 (unlimited) or >= 50, got " + n);
+            }
+            maxAboveObservations = n;
+            return this;
+        }
+
+        /** Whether to add the prior component (default true). */
+        public Builder considerPrior(boolean on) {
+            considerPrior = on;
+            return this;
+        }
+
+        /** Weight of the prior component (default 1.0). */
+        public Builder priorWeight(double w) {
+            if (!(w > 0) || !Double.isFinite(w)) {
+                throw new IllegalArgumentException("priorWeight must be > 0 and finite, got " + w);
+            }
+            priorWeight = w;
+            return this;
+        }
+
+        /** Whether to bound kernel widths from below by range/min(100, n+1) (default true). */
+        public Builder considerMagicClip(boolean on) {
+            considerMagicClip = on;
+            return this;
+        }
+
+        /** Whether the range endpoints count as neighbours for kernel widths (default false). */
+        public Builder considerEndpoints(boolean on) {
+            considerEndpoints = on;
+            return this;
+        }
+
+        /** The seed (the study seed replaces it through {@link Sampler#reseed}). */
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /** @return the sampler */
+        public TpeSampler build() {
+            return new TpeSampler(this);
+        }
+    }
+
+    @Override
+    public synchronized void reseed(long seed) {
+        rng = new SplittableRandom(seed);
+    }
+
+    private TpeObservations observations(Study study) {
+        if (study.directions().size() != 1) {
+            throw new IllegalStateException("TpeSampler supports single-objective studies; study '" + study.name()
+                    + "' has " + study.directions().size() + " objectives");
+        }
+        if (observations == null || observations.studyId != study.studyId()) {
+            observations = new TpeObservations(study);
+            belowVersion = -1;
+        }
+        observations.refresh(study);
+        return observations;
+    }
+
+    @Override
+    public synchronized Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+        if (!multivariate) {
+            return Map.of();
+        }
+        TpeObservations obs = observations(study);
+        Map<String, Distribution> space = new LinkedHashMap<>();
+        if (obs.intersection != null) {
+            obs.intersection.forEach((name, d) -> {
+                if (!d.isSingle()) {
+                    space.put(name, d);
+                }
+            });
+        }
+        return space;
+    }
+
+    @Override
+    public synchronized Map<String, Double> sampleRelative(Study study, FrozenTrial trial,
+                                                           Map<String, Distribution> searchSpace) {
+        if (searchSpace.isEmpty()) {
+            return Map.of();
+        }
+        TpeObservations obs = observations(study);
+        if (obs.nFinished < nStartupTrials) {
+            return Map.of();
+        }
+        List<String> names = new ArrayList<>(searchSpace.keySet());
+        List<Distribution> dims = new ArrayList<>(searchSpace.values());
+        double[] chosen = sample(obs, names, dims);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int j = 0; j < names.size(); j++) {
+            out.put(names.get(j), chosen[j]);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+        TpeObservations obs = observations(study);
+        if (obs.nFinished < nStartupTrials) {
+            return RandomSampler.fromUnit(distribution, rng.nextDouble());
+        }
+        return sample(obs, List.of(name), List.of(distribution))[0];
+    }
+
+    /** TPE proper: split, fit l and g on the trials having every name, pick the best of the candidates. */
+    private double[] sample(TpeObservations obs, List<String> names, List<Distribution> dims) {
+        updateBelow(obs);
+        double[][] cols = new double[names.size()][];
+        for (int j = 0; j < names.size(); j++) {
+            cols[j] = obs.column(names.get(j));
+        }
+        // trials having the parameter(s) (Optuna masks by the first name), split into below / above
+        int[] belowIdx = new int[obs.size];
+        int[] aboveIdx = new int[obs.size];
+        int nb = 0;
+        int na = 0;
+        for (int t = 0; t < obs.size; t++) {
+            if (!obs.observed(t, constantLiar) || cols[0] == null || Double.isNaN(cols[0][t])
+                    || !usable(cols, dims, t)) {
+                continue;
+            }
+            if (below[t]) {
+                belowIdx[nb++] = t;
+            } else {
+                aboveIdx[na++] = t;
+            }
+        }
+        ParzenEstimator l = estimator(dims, cols, belowIdx, nb, 0);
+        ParzenEstimator g = estimator(dims, cols, aboveIdx, na, maxAboveObservations);
+        double[][] candidates = l.sample(rng, nEiCandidates);
+        double[] logL = l.logPdf(candidates);
+        double[] logG = g.logPdf(candidates);
+        int best = 0;
+        for (int s = 1; s < nEiCandidates; s++) {
+            if (logL[s] - logG[s] > logL[best] - logG[best]) {
+                best = s;
+            }
+        }
+        double[] out = new double[dims.size()];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = candidates[j][best];
+        }
+        return out;
+    }
+
+    /** Observations a density can use: present in every dimension, and positive where the scale is log. */
+    private static boolean usable(double[][] cols, List<Distribution> dims, int t) {
+        for (int j = 0; j < cols.length; j++) {
+            if (cols[j] == null) {
+                return false;
+            }
+            double v = cols[j][t];
+            if (Double.isNaN(v)) {
+                return false;
+            }
+            Distribution d = dims.get(j);
+            boolean log = d instanceof org.nntune.tune.space.FloatDistribution f ? f.log()
+                    : d instanceof org.nntune.tune.space.IntDistribution i && i.log();
+            if (log && v <= 0) {
+                return false;
+            }
+            if (d instanceof org.nntune.tune.space.CategoricalDistribution c && v >= c.choices().size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Marks the gamma(n) best observations (COMPLETE and PRUNED rank; RUNNING liars rank last). */
+    private void updateBelow(TpeObservations obs) {
+        if (belowVersion == obs.version && below.length >= obs.size) {
+            return;
+        }
+        int nBelow = Math.max(0, Math.min(gamma.applyAsInt(obs.nFinished), obs.nFinished));
+        if (below.length < obs.size) {
+            below = new boolean[Math.max(obs.size, below.length * 2)];
+        } else {
+            Arrays.fill(below, false);
+        }
+        int[] best = new int[nBelow];
+        int count = 0;
+        for (int t = 0; t < obs.size && nBelow > 0; t++) {
+            if (!obs.observed(t, constantLiar)) {
+                continue;
+            }
+            if (count < nBelow) {
+                int i = count++;
+                while (i > 0 && obs.better(t, best[i - 1])) {
+                    best[i] = best[i - 1];
+                    i--;
+                }
+                best[i] = t;
+            } else if (obs.better(t, best[nBelow - 1])) {
+                int i = nBelow - 1;
+                while (i > 0 && obs.better(t, best[i - 1])) {
+                    best[i] = best[i - 1];
+                    i--;
+                }
+                best[i] = t;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            below[best[i]] = true;
+        }
+        belowVersion = obs.version;
+    }
+
+    /** A Parzen estimator over the given trials (in trial order) with Optuna's default weights, thinned past {@code cap}. */
+    private ParzenEstimator estimator(List<Distribution> dims, double[][] cols, int[] idx, int n, int cap) {
+        int stride = cap > 0 && n > cap ? (n + cap - 1) / cap : 1;
+        int m = stride == 1 ? n : (n + stride - 1) / stride;
+        double[][] values = new double[dims.size()][m];
+        double[] weights = new double[m];
+        // keep positions n-1, n-1-stride, … (the newest trials weigh most), in trial order
+        int first = (n - 1) % stride;
+        for (int k = 0; k < m; k++) {
+            int pos = first + k * stride;
+            int t = idx[pos];
+            for (int j = 0; j < dims.size(); j++) {
+                values[j][k] = cols[j][t];
+            }
+            weights[k] = defaultWeight(pos, n) * stride;
+        }
+        return new ParzenEstimator(dims, values, weights, settings);
+    }
+
+    /** Optuna's default_weights(n)[i]: ones below 25 observations, else a ramp 1/n → 1 then 25 ones. */
+    static double defaultWeight(int i, int n) {
+        if (n < 25 || i >= n - 25) {
+            return 1.0;
+        }
+        int num = n - 25;
+        double lo = 1.0 / n;
+        return num == 1 ? lo : lo + (1.0 - lo) * i / (num - 1);
+    }
+}
