@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Copy of ../shared/bench/optuna_fmnist.py for nntune-bench (the reference side of
-org.nntune.bench.search.OptunaFmnist); the one change: --seeds runs the study once per seed (data
+org.nntune.bench.search.OptunaFmnist); the changes: --seed-counter FILE (one seed per run, in turn, so that compare.sh's
+pair p runs seed p-1 on both sides) and --seeds runs the study once per seed (data
 loaded once) and prints the medians over the seeds (study_wall_s, test_acc_best_trial_model, ...)
 with the per-seed results under "runs".  The original's description follows.
 
@@ -234,13 +235,21 @@ def main():
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--seeds", default="0")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed-counter", default=None,
+                    help="one seed per run, in turn: run r (counted in this file) uses seeds[r %% len(seeds)]")
     args = ap.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    if args.seed_counter:
+        r = int(open(args.seed_counter).read().strip()) if os.path.exists(args.seed_counter) else 0
+        with open(args.seed_counter, "w") as f:
+            f.write(str(r + 1))
+        seeds = [seeds[r % len(seeds)]]
 
     torch.set_num_threads(args.threads)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     xall, yall, xte, yte = load_fmnist()
     runs = []
-    for seed in [int(s) for s in args.seeds.split(",")]:
+    for seed in seeds:
         args.seed = seed
         r = run(args, xall, yall, xte, yte)
         print(f"seed {seed}: {r['study_wall_s']} s, test {r['test_acc_best_trial_model']}, val {r['best_val_acc']}, "

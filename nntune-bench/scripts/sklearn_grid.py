@@ -13,7 +13,9 @@ For each data set and seed s:
 timed (grid.fit includes the refit), then the best estimator's test accuracy.  No input scaling
 (as in the example).  Prints one JSON line with the medians over the seeds: iris_wall_s,
 iris_test_accuracy, iris_best_score, digits_... and the runs.  Usage:
-  /usr/bin/python3 sklearn_grid.py --indices DIR [--seeds 0,1,2,3,4] [--datasets iris,digits]
+  /usr/bin/python3 sklearn_grid.py --indices DIR [--seeds 0,1,2,3,4] [--datasets iris,digits] [--seed-counter FILE]
+With --seed-counter, one seed per run in turn (run r uses seeds[r mod 5]): compare.sh's pair p runs
+seed p-1 on both sides, so the medians over 5 pairs are medians over seeds 0-4.
 """
 import os
 
@@ -68,9 +70,16 @@ def main():
     ap.add_argument("--indices", required=True)
     ap.add_argument("--seeds", default="0,1,2,3,4")
     ap.add_argument("--datasets", default="iris,digits")
+    ap.add_argument("--seed-counter", default=None,
+                    help="one seed per run, in turn: run r (counted in this file) uses seeds[r %% len(seeds)]")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     seeds = [int(s) for s in args.seeds.split(",")]
+    if args.seed_counter:
+        r = int(open(args.seed_counter).read().strip()) if os.path.exists(args.seed_counter) else 0
+        with open(args.seed_counter, "w") as f:
+            f.write(str(r + 1))
+        seeds = [seeds[r % len(seeds)]]
     out = {"script": "sklearn_grid.py (nntune folds)", "sklearn": sklearn.__version__, "cpu_count": os.cpu_count(),
            "n_jobs": -1}
     runs = []

@@ -12,6 +12,7 @@ import org.nntune.tune.pruner.MedianPruner;
 import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.study.TrialState;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,12 +33,14 @@ import java.util.Map;
  * one JSON line with the medians over the seeds: {@code study_wall_s}, {@code test_acc_best_trial_model},
  * {@code best_val_acc}, the complete and pruned counts, and the runs.
  *
- * <pre>java … org.nntune.bench.search.OptunaFmnist [--seeds 0,1,2,3,4] [--trials 20] [--epochs 3] [--jobs 2]</pre>
+ * <p>{@code --seed-counter FILE}: one seed per process, in turn ({@link SklearnGrid#nextSeed}).
+ *
+ * <pre>java … org.nntune.bench.search.OptunaFmnist [--seeds 0,1,2,3,4] [--trials 20] [--epochs 3] [--jobs 2] [--seed-counter FILE]</pre>
  */
 public final class OptunaFmnist {
     private OptunaFmnist() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         List<Long> seeds = List.of(0L, 1L, 2L, 3L, 4L);
         int trials = 20;
         int epochs = 3;
@@ -48,8 +51,9 @@ public final class OptunaFmnist {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+                case "--seed-counter" -> seeds = List.of(SklearnGrid.nextSeed(Path.of(args[++i]), seeds));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--seeds 0,1,2,3,4] [--trials 20] [--epochs 3] [--jobs 2]");
+                        + "; usage: [--seeds 0,1,2,3,4] [--trials 20] [--epochs 3] [--jobs 2] [--seed-counter FILE]");
             }
         }
         TrainTest data = FashionMnist.load();

@@ -32,6 +32,8 @@ import java.util.Map;
  * and prints one JSON line with the medians over the seeds:
  * {@code iris_wall_s, iris_test_accuracy, iris_best_score, digits_…}, and the runs per seed.
  *
+ * <p>{@code --seed-counter FILE} runs one seed per process, in turn (see {@link #nextSeed}).
+ *
  * <pre>
  * java … org.nntune.bench.search.SklearnGrid --write-indices /tmp/nntune-grid   # once, before compare.sh
  * java … org.nntune.bench.search.SklearnGrid --datasets iris,digits --seeds 0,1,2,3,4 --jobs 2
@@ -61,8 +63,9 @@ public final class SklearnGrid {
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
                 case "--write-indices" -> write = Path.of(args[++i]);
+                case "--seed-counter" -> seeds = List.of(nextSeed(Path.of(args[++i]), seeds));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--datasets iris,digits] [--seeds 0,1,2,3,4] [--jobs 2] [--write-indices DIR]");
+                        + "; usage: [--datasets iris,digits] [--seeds 0,1,2,3,4] [--jobs 2] [--write-indices DIR] [--seed-counter FILE]");
             }
         }
         if (write != null) {
@@ -124,6 +127,18 @@ public final class SklearnGrid {
                 Files.writeString(dir.resolve(name + "_seed" + seed + ".json"), sb);
             }
         }
+    }
+
+    /**
+     * One seed per run, in turn: run r (counted in {@code counter}, a file this method creates and
+     * increments) uses {@code seeds[r mod seeds.size()]}. With compare.sh's interleaved pairs, pair p
+     * of both sides runs seed p − 1, so the medians over 5 pairs are medians over seeds 0–4.
+     * Give {@code --seeds} before {@code --seed-counter}.
+     */
+    static long nextSeed(Path counter, List<Long> seeds) throws IOException {
+        int r = Files.exists(counter) ? Integer.parseInt(Files.readString(counter).trim()) : 0;
+        Files.writeString(counter, Integer.toString(r + 1));
+        return seeds.get(r % seeds.size());
     }
 
     static double median(List<Double> v) {
