@@ -106,7 +106,7 @@ public final class CrossValidatedSearch {
             throw new IllegalStateException("keepBestTrialModel needs a single split (a hold-out or one predefined split); "
                     + cv.describe() + " gives " + folds.size());
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds);
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, !enqueued.isEmpty());
         Study study = Study.builder(studyName).storage(storage != null ? storage : new InMemoryStorage())
                 .direction(FoldRunner.direction(scorer)).sampler(sampler != null ? sampler : new RandomSampler(seed))
                 .pruner(pruner != null ? pruner : Pruner.none()).seed(seed).create();

@@ -47,7 +47,11 @@ final class FoldRunner {
     /** Splits' outcomes by {@link Estimator#fitKey()}: twins are fitted once (no pruning, no kept models). */
     private final Map<Object, CompletableFuture<List<SplitOutcome>>> fitted = new ConcurrentHashMap<>();
 
-    FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds) {
+    private final boolean dedupe;
+
+    /** @param dedupe whether to fit twins once (a finite grid; a random search over ranges has no twins to find) */
+    FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, boolean dedupe) {
+        this.dedupe = dedupe;
         this.space = space;
         this.scorer = scorer;
         this.seed = seed;
@@ -62,7 +66,7 @@ final class FoldRunner {
     Outcome run(ParamSource source, Trial trial, boolean keep) throws Exception {
         if (trial == null) {
             Estimator first = space.suggest(source, seed);
-            java.util.Optional<Object> key = keep ? java.util.Optional.empty() : first.fitKey();
+            java.util.Optional<Object> key = keep || !dedupe ? java.util.Optional.empty() : first.fitKey();
             if (key.isEmpty()) {
                 return new Outcome(fitAll(first, source, keep), false, -1);
             }
