@@ -15,6 +15,7 @@ import org.nntune.search.NetworkEstimator;
 import org.nntune.search.NetworkSpace;
 import org.nntune.search.ParamSource;
 import org.nntune.search.Scorer;
+import org.nntune.storage.RetryPolicy;
 import org.nntune.storage.StorageException;
 import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.pruner.Pruner;
@@ -56,6 +57,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StudyRun {
     /** Study system attribute holding the seed the study was created with. */
     static final String FORMAT = "nntune-study-file/1";
+    /** How often running trials stamp their heartbeat; other workers fail them after twice this. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(10);
     /** The metric that counts a network's trainable parameters (a second objective). */
     static final String PARAMETER_COUNT = "parameter_count";
 
@@ -152,6 +155,8 @@ public final class StudyRun {
             } else {
                 StudyProvenance.recordDefinition(storage, study.studyId(), definition());
                 StudyProvenance.recordDataFingerprint(storage, study.studyId(), data.train().fingerprint());
+                // a trial whose worker died (no heartbeat for twice the interval) is failed and run once more
+                new RetryPolicy(1).storeIn(storage, study.studyId());
             }
             int before = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
             if (existed) {
@@ -253,7 +258,7 @@ public final class StudyRun {
         AtomicInteger failed = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.FAIL).count());
         Progress progress = new Progress(out, progressMode);
         long t0 = System.nanoTime();
-        OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(jobs).withCallback((s, t) -> {
+        OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(jobs).withHeartbeat(HEARTBEAT).withCallback((s, t) -> {
             int d = done.incrementAndGet();
             if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
             if (t.state() == TrialState.FAIL) failed.incrementAndGet();
