@@ -280,4 +280,13 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         }
         return m;
     }
+
+    /**
+     * The number of trainable parameters of this network for inputs of {@code inputShape} and
+     * {@code outputs} output units (a second objective of multi-objective studies: accuracy
+     * against model size).
+     */
+    public long parameterCount(int[] inputShape, int outputs) {
+        return model(Sequential.builder(), inputShape, outputs, 0L).build().parameterCount();
+    }
 }

@@ -35,7 +35,7 @@ public final class Strategies {
             "sobol", Set.of("scramble"),
             "tpe", Set.of("startup_trials", "ei_candidates", "multivariate", "constant_liar", "prior_weight"),
             "gp", Set.of("startup_trials", "candidates", "max_fit_points"),
-            "cmaes", Set.of(),
+            "cmaes", Set.of("startup_trials", "population_size", "restarts"),
             "nsga2", Set.of("population_size"));
 
     /** Options each pruner type accepts. */
@@ -130,6 +130,10 @@ public final class Strategies {
                 throw error(key, "expected a number but found " + v, null);
             }
             return n.doubleValue();
+        }
+
+        boolean has(String key) {
+            return options.options().containsKey(key);
         }
 
         boolean bool(String key, boolean dflt) {

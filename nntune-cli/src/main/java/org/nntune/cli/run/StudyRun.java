@@ -15,12 +15,15 @@ import org.nntune.search.NetworkEstimator;
 import org.nntune.search.NetworkSpace;
 import org.nntune.search.ParamSource;
 import org.nntune.search.Scorer;
+import org.nntune.storage.RetryPolicy;
 import org.nntune.storage.StorageException;
 import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.analysis.ParetoFront;
+import org.nntune.tune.study.MultiObjective;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
@@ -54,6 +57,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StudyRun {
     /** Study system attribute holding the seed the study was created with. */
     static final String FORMAT = "nntune-study-file/1";
+    /** How often running trials stamp their heartbeat; other workers fail them after twice this. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /** The metric that counts a network's trainable parameters (a second objective). */
+    static final String PARAMETER_COUNT = "parameter_count";
 
     /** What the command line changes of a study file. */
     public record Overrides(Optional<String> storage, Optional<Integer> trials, Optional<Duration> timeout,
@@ -104,12 +111,29 @@ public final class StudyRun {
         int budget = ov.trials().orElse(sf.budget().trials());
         int jobs = ov.jobs().orElse(sf.budget().jobs());
         Optional<Duration> timeout = ov.timeout().or(() -> sf.budget().timeout());
-        Scorer scorer = Scorer.byName(sf.objectives().get(0).metric());
-        StudyDirection direction = StudyDirection.valueOf(sf.objectives().get(0).direction().toUpperCase(Locale.ROOT));
+        List<StudyFile.Objective> objectives = sf.objectives();
+        StudyFile.Objective scored = objectives.stream().filter(o -> !o.metric().equals(PARAMETER_COUNT)).findFirst()
+                .orElseThrow(() -> new CliException(ExitCode.USAGE, sf.file() + ": metric: give one cross-validated metric"
+                        + " (accuracy, mse, …); parameter_count can only be a second objective"));
+        if (objectives.stream().filter(o -> !o.metric().equals(PARAMETER_COUNT)).count() > 1) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": metric: at most one cross-validated metric per study,"
+                    + " optionally with parameter_count as a second objective; got " + objectives);
+        }
+        boolean multi = objectives.size() > 1;
+        if (multi && !sf.pruner().type().equals("none")) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ", line " + sf.pruner().line()
+                    + ": pruning needs a single objective; remove the pruner or the second metric");
+        }
+        Scorer scorer = Scorer.byName(scored.metric());
+        StudyDirection[] directions = objectives.stream()
+                .map(o -> StudyDirection.valueOf(o.direction().toUpperCase(Locale.ROOT))).toArray(StudyDirection[]::new);
+        StudyDirection direction = directions[objectives.indexOf(scored)];
 
         out.printf(Locale.ROOT, "study %s: %s, %d training rows%s; %s %s; storage %s%n", sf.name(), data.description(),
                 data.train().size(), data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
-                direction.name().toLowerCase(Locale.ROOT), scorer.name(), url);
+                direction.name().toLowerCase(Locale.ROOT), scorer.name()
+                        + (multi ? " and " + (directions[objectives.size() - 1 - objectives.indexOf(scored)]).name().toLowerCase(Locale.ROOT)
+                        + " parameter_count" : ""), url);
 
         Storage storage = open(url);
         try {
@@ -120,7 +144,7 @@ public final class StudyRun {
             long seed = ov.seed().or(sf::seed).orElseGet(() -> existed ? storedSeed(storage) : System.nanoTime() & 0xffff_ffffL);
             Sampler sampler = Strategies.sampler(sf, seed, space.choiceParams());
             Pruner pruner = Strategies.pruner(sf);
-            Study study = Study.builder(sf.name()).storage(storage).direction(direction).sampler(sampler).pruner(pruner)
+            Study study = Study.builder(sf.name()).storage(storage).directions(directions).sampler(sampler).pruner(pruner)
                     .seed(seed).createOrLoad();
             if (existed) {
                 try {
@@ -131,12 +155,14 @@ public final class StudyRun {
             } else {
                 StudyProvenance.recordDefinition(storage, study.studyId(), definition());
                 StudyProvenance.recordDataFingerprint(storage, study.studyId(), data.train().fingerprint());
+                // a trial whose worker died (no heartbeat for twice the interval) is failed and run once more
+                new RetryPolicy(1).storeIn(storage, study.studyId());
             }
             int before = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
             if (existed) {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, budget);
             }
-            boolean interrupted = optimize(study, space, scorer, data, seed, budget, jobs, timeout);
+            boolean interrupted = optimize(study, space, scorer, data, seed, budget, jobs, timeout, multi ? objectives : null);
             if (interrupted) {
                 out.println("interrupted: running trials were recorded as failed; the study is consistent.");
                 out.println("resume with: nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + url : ""));
@@ -148,7 +174,7 @@ public final class StudyRun {
                         count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
                 return ExitCode.OK;
             }
-            return finish(study, space, scorer, data, seed);
+            return multi ? finishFront(study) : finish(study, space, scorer, data, seed);
         } finally {
             try {
                 storage.close();
@@ -195,25 +221,49 @@ public final class StudyRun {
     }
 
     /** The objective: the mean cross-validated score of a configuration, pruned epoch by epoch. */
-    static Objective objective(StudyFile sf, NetworkSpace space, Scorer scorer, StudyData data, long seed, Pruner pruner) {
-        return CrossValidatedSearch.builder(space).scoring(scorer).cv(cv(sf)).seed(seed).pruner(pruner).build()
-                .objective(data.train());
+    static Objective objective(StudyFile sf, NetworkSpace space, Scorer scorer, StudyData data, long seed, Optional<Pruner> pruner) {
+        CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(space).scoring(scorer).cv(cv(sf)).seed(seed);
+        // with a pruner, each epoch's validation score is reported to the trial (learning curves, pruning)
+        pruner.ifPresent(b::pruner);
+        return b.build().objective(data.train());
+    }
+
+    /**
+     * The objectives of a study with a cross-validated metric and parameter_count: the metric as
+     * {@link #objective} computes it and the trainable parameters of the trial's network.
+     */
+    static MultiObjective multiObjective(Objective scored, List<StudyFile.Objective> objectives, NetworkSpace space,
+                                         StudyData data) {
+        int outputs = data.train().task() == org.nntune.nn.data.Task.CLASSIFICATION ? data.train().classCount() : data.train().targetDim();
+        int[] shape = data.train().featureShape();
+        return trial -> {
+            double score = scored.evaluate(trial);
+            // the same names asked again return the values this trial already holds
+            long params = space.config(ParamSource.of(trial)).parameterCount(shape, outputs);
+            double[] values = new double[objectives.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = objectives.get(i).metric().equals(PARAMETER_COUNT) ? params : score;
+            }
+            return values;
+        };
     }
 
     private boolean optimize(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed, int budget,
-                             int jobs, Optional<Duration> timeout) {
-        Objective objective = objective(sf, space, scorer, data, seed, study.pruner());
+                             int jobs, Optional<Duration> timeout, List<StudyFile.Objective> multi) {
+        // several objectives: no intermediate values (the tuner's report() is single-objective)
+        Objective objective = objective(sf, space, scorer, data, seed, multi != null ? Optional.empty() : Optional.of(study.pruner()));
         List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
         AtomicInteger done = new AtomicInteger(finished.size());
         AtomicInteger pruned = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.PRUNED).count());
         AtomicInteger failed = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.FAIL).count());
         Progress progress = new Progress(out, progressMode);
         long t0 = System.nanoTime();
-        OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(jobs).withCallback((s, t) -> {
+        OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(jobs).withHeartbeat(HEARTBEAT).withCallback((s, t) -> {
             int d = done.incrementAndGet();
             if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
             if (t.state() == TrialState.FAIL) failed.incrementAndGet();
-            OptionalDouble best = s.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
+            OptionalDouble best = multi != null ? OptionalDouble.empty()
+                    : s.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
             progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0),
                     t.number(), t.state().name(), t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0)));
             if (t.state() == TrialState.FAIL) {
@@ -230,7 +280,11 @@ public final class StudyRun {
         Thread sayHowToResume = new Thread(() -> System.err.println(resume), "nntune-resume-hint");
         Runtime.getRuntime().addShutdownHook(sayHowToResume);
         try (AutoCloseable hook = study.failRunningTrialsOnShutdown()) {
-            study.optimize(objective, options);
+            if (multi != null) {
+                study.optimizeMulti(multiObjective(objective, multi, space, data), options);
+            } else {
+                study.optimize(objective, options);
+            }
         } catch (Exception e) {
             if (e instanceof RuntimeException re) {
                 throw re;
@@ -292,6 +346,40 @@ public final class StudyRun {
         out.println("  trials       " + files.trials());
         out.println("  report       " + files.report());
         out.flush();
+        return ExitCode.OK;
+    }
+
+    private int finishFront(Study study) {
+        List<FrozenTrial> all = study.trials();
+        List<FrozenTrial> front = new ArrayList<>(ParetoFront.of(all, study.directions()));
+        front.sort(Comparator.comparingDouble(t -> t.values().get(0)));
+        out.println();
+        out.printf(Locale.ROOT, "%d trials: %d complete, %d failed; Pareto front of %d trials (%s):%n", all.size(),
+                count(all, TrialState.COMPLETE), count(all, TrialState.FAIL), front.size(),
+                sf.objectives().stream().map(o -> o.direction() + " " + o.metric()).toList());
+        TrialsFormat.table(front, out);
+        Path dir = sf.outputDir();
+        Path trials = dir.resolve("trials.csv");
+        Path frontFile = dir.resolve("pareto-front.csv");
+        Path report = dir.resolve("report.html");
+        try {
+            Files.createDirectories(dir);
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(trials))) {
+                TrialsFormat.csv(all, w);
+            }
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(frontFile))) {
+                TrialsFormat.csv(front, w);
+            }
+            HtmlReport.fromStorage(study.storage(), sf.name()).write(report);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
+        }
+        out.println("several objectives have no single best model: each front trial is a best trade-off (parameters in "
+                + frontFile.getFileName() + ")");
+        out.println("wrote:");
+        out.println("  Pareto front " + frontFile);
+        out.println("  trials       " + trials);
+        out.println("  report       " + report);
         return ExitCode.OK;
     }
 
