@@ -85,7 +85,6 @@ public final class Dense extends Layer {
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache) {
         int in = inputSize();
         kernels.gemm(true, false, in, units, n, 1f, x, 0, in, dy, 0, units, 0f, weight.grad().data(), 0, units);
-        java.util.Arrays.fill(bias.grad().data(), 0f);
         kernels.sumRows(dy, 0, n, units, bias.grad().data(), 0);
         if (dx != null) {
             // dx = dy · Wᵀ, as a plain product with Wᵀ made once per batch (in·units copies against n·in·units products)

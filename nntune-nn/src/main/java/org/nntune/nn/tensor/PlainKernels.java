@@ -134,6 +134,17 @@ public class PlainKernels implements Kernels {
     }
 
     @Override
+    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
+        java.util.Arrays.fill(dst, dstOff, dstOff + cols, 0f);
+        for (int i = 0; i < rows; i++) {
+            int r = off + i * cols;
+            for (int j = 0; j < cols; j++) {
+                dst[dstOff + j] += x[r + j];
+            }
+        }
+    }
+
+    @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
