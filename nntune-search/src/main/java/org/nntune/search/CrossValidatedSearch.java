@@ -182,7 +182,7 @@ public final class CrossValidatedSearch {
         for (Split s : cv.splits(train, seed)) {
             folds.add(new Dataset[] {s.train(train), s.test(train)});
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds);
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, false);
         return trial -> {
             FoldRunner.Outcome o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, false);
             if (o.pruned()) {
