@@ -270,9 +270,16 @@ public final class Study {
         return cache.trials(EnumSet.allOf(TrialState.class));
     }
 
-    /** @return the best COMPLETE trial of a single-objective study, if there is one */
+    /**
+     * @return the best COMPLETE trial of a single-objective study, if there is one; with constraints
+     *     (see {@link org.nntune.tune.sampler.Constraints}) the best feasible one
+     */
     public Optional<FrozenTrial> findBestTrial() {
-        return storage.getBestTrial(studyId);
+        Optional<FrozenTrial> best = storage.getBestTrial(studyId);
+        if (best.isPresent() && !org.nntune.tune.sampler.Constraints.isFeasible(best.get())) {
+            return org.nntune.tune.sampler.Constraints.bestTrial(trials(EnumSet.of(TrialState.COMPLETE)), direction());
+        }
+        return best;
     }
 
     /**
