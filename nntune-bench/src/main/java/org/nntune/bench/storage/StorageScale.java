@@ -29,7 +29,8 @@ import java.util.SplittableRandom;
  * categorical, as a sampler would write them) through {@link JdbcStorage#createTrials} in batches;
  * then, while "a worker" keeps adding trials, it times (median of repeated calls, after warm-up):
  * {@code getBestTrial}; {@code getTrialsChangedSince(cursor)} after one new trial; and
- * {@code getAllTrials}. Prints one JSON line.
+ * {@code getAllTrials} (wall time, and the calling thread's CPU time, which is what the listing costs on
+ * a machine that is not shared). Prints one JSON line with the load average at the start.
  *
  * <pre>
  * java -cp nntune-bench/target/benchmarks.jar org.nntune.bench.storage.StorageScale \
@@ -57,6 +58,7 @@ public final class StorageScale {
         ObjectMapper om = new ObjectMapper();
         ObjectNode out = om.createObjectNode();
         out.put("script", "StorageScale");
+        out.put("load_average_1min", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.put("trials", trials);
         for (String s : storages) {
             String url;
@@ -135,15 +137,21 @@ public final class StorageScale {
                 r.put("best_trial_ms", median(best));
                 r.put("incremental_read_ms", median(incremental));
                 double[] listing = new double[5];
+                double[] listingCpu = new double[5];
+                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
                 int size = 0;
                 for (int i = -1; i < listing.length; i++) {
+                    long cpu = threads.getCurrentThreadCpuTime();
                     long a = System.nanoTime();
                     size = s.getAllTrials(id).size();
                     if (i >= 0) {
                         listing[i] = seconds(a);
+                        listingCpu[i] = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
                     }
                 }
                 r.put("full_listing_s", median(listing));
+                // the calling thread's CPU time: what the listing costs when the machine is not shared
+                r.put("full_listing_thread_cpu_s", median(listingCpu));
                 r.put("listed_trials", size);
                 long a = System.nanoTime();
                 s.getTrialsChangedSince(id, 0);
