@@ -58,7 +58,7 @@ public sealed interface Loss permits SoftmaxCrossEntropy, BinaryCrossEntropy, Re
     }
 
     /** Huber loss: ½d² for |d| &lt; delta, delta·(|d| − ½delta) beyond; mean over all outputs. */
-    static Loss huber(float delta) {
-        return new RegressionLoss(RegressionLoss.Kind.HUBER, delta);
+    static Loss huber(double delta) {
+        return new RegressionLoss(RegressionLoss.Kind.HUBER, (float) delta);
     }
 }

@@ -175,26 +175,26 @@ public final class FitOptions {
         }
 
         /** L1 penalty {@code l1·Σ|w|} on weights (not biases). */
-        public Builder l1(float l1) {
-            new Regularization(l1, 0f, 0f); // checks the value
-            this.l1 = l1;
+        public Builder l1(double l1) {
+            new Regularization((float) l1, 0f, 0f); // checks the value
+            this.l1 = (float) l1;
             return this;
         }
 
         /** L2 penalty {@code ½·l2·Σw²} on weights (not biases): PyTorch's weight_decay. */
-        public Builder l2(float l2) {
-            new Regularization(0f, l2, 0f); // checks the value
-            this.l2 = l2;
+        public Builder l2(double l2) {
+            new Regularization(0f, (float) l2, 0f); // checks the value
+            this.l2 = (float) l2;
             return this;
         }
 
         /** Clips the gradients to this global L2 norm (&gt; 0). */
-        public Builder clipNorm(float clipNorm) {
-            if (!(clipNorm > 0f)) {
+        public Builder clipNorm(double clipNorm) {
+            if (!(clipNorm > 0)) {
                 throw new IllegalArgumentException("gradient clip norm must be > 0, got " + clipNorm);
             }
-            new Regularization(0f, 0f, clipNorm); // checks the value
-            this.clipNorm = clipNorm;
+            new Regularization(0f, 0f, (float) clipNorm); // checks the value
+            this.clipNorm = (float) clipNorm;
             return this;
         }
 

@@ -37,7 +37,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Sequential model = Sequential.builder().input(784)
- *         .dense(128, Activation.RELU).dropout(0.2f).dense(10).build();
+ *         .dense(128, Activation.RELU).dropout(0.2).dense(10).build();
  * History h = model.fit(train, FitOptions.builder().epochs(10).batchSize(64).seed(42).build());
  * double acc = model.evaluate(test).accuracy();
  * }</pre>
@@ -413,6 +413,11 @@ public final class Sequential {
             m.put("accuracy", Metrics.accuracy(truth, pred));
             m.put("balanced_accuracy", Metrics.balancedAccuracy(truth, pred, classes));
             m.put("f1_macro", Metrics.macroF1(truth, pred, classes));
+            if (loss instanceof SoftmaxCrossEntropy) {
+                float[] proba = raw.clone();
+                loss.link(proba, n, k);
+                m.put("log_loss", Metrics.logLoss(truth, rows(proba, n, k)));
+            }
         } else {
             float[] truth = data.targets();
             lossValue = loss.compute(raw, n, k, org.nntune.nn.loss.Targets.values(truth), null);
@@ -529,9 +534,10 @@ public final class Sequential {
             return this;
         }
 
-        public Builder dropout(float rate) {
-            new Dropout(rate); // checks the arguments now
-            layers.add(() -> new Dropout(rate));
+        public Builder dropout(double rate) {
+            float r = (float) rate;
+            new Dropout(r); // checks the arguments now
+            layers.add(() -> new Dropout(r));
             return this;
         }
 

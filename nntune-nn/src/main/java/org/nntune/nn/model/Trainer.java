@@ -122,17 +122,18 @@ final class Trainer implements TrainingControl {
                 model.forward(w, count, pass);
                 double loss = model.loss().compute(w.output(), count, k, w.targets, w.grads[w.grads.length - 1]);
                 lr = scheduler.rate(epoch, b);
+                model.backward(w, count);
+                loss += reg.applyPenalty(params, kernels);
+                // a NaN or infinite loss or penalty: stop before the update spreads it into the weights
                 if (!Double.isFinite(loss)) {
                     throw new DivergenceException(epoch + 1, b + 1, loss, lr);
                 }
-                model.backward(w, count);
-                loss += reg.applyPenalty(params, kernels);
                 reg.clip(params, kernels);
                 updater.step(lr);
                 sum += loss * count;
                 seen += count;
-                for (TrainingListener l : listeners) {
-                    l.onBatchEnd(this, epoch + 1, b + 1, loss);
+                for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
+                    listeners.get(li).onBatchEnd(this, epoch + 1, b + 1, loss);
                 }
                 if (stopReason != null) {
                     break;

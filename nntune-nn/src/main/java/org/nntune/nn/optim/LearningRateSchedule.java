@@ -41,21 +41,21 @@ public sealed interface LearningRateSchedule
     }
 
     /** The rate times {@code gamma} every {@code everyEpochs} epochs. */
-    static LearningRateSchedule step(int everyEpochs, float gamma) {
-        return new StepDecay(everyEpochs, gamma);
+    static LearningRateSchedule step(int everyEpochs, double gamma) {
+        return new StepDecay(everyEpochs, (float) gamma);
     }
 
     /** The rate times {@code gamma} every epoch. */
-    static LearningRateSchedule exponential(float gamma) {
-        return new Exponential(gamma);
+    static LearningRateSchedule exponential(double gamma) {
+        return new Exponential((float) gamma);
     }
 
     /**
      * A linear warm-up from rate/warmupSteps to the rate over {@code warmupEpochs} epochs, then a
      * cosine decay to {@code minRate} at the end of training, updated every batch.
      */
-    static LearningRateSchedule cosine(int warmupEpochs, float minRate) {
-        return new CosineWarmup(warmupEpochs, minRate);
+    static LearningRateSchedule cosine(int warmupEpochs, double minRate) {
+        return new CosineWarmup(warmupEpochs, (float) minRate);
     }
 
     /**

@@ -29,33 +29,33 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
     }
 
     /** Plain SGD. */
-    static Optimizer sgd(float learningRate) {
-        return new Sgd(learningRate, 0f, false);
+    static Optimizer sgd(double learningRate) {
+        return new Sgd((float) learningRate, 0f, false);
     }
 
     /** SGD with momentum, optionally Nesterov's. */
-    static Optimizer sgd(float learningRate, float momentum, boolean nesterov) {
-        return new Sgd(learningRate, momentum, nesterov);
+    static Optimizer sgd(double learningRate, double momentum, boolean nesterov) {
+        return new Sgd((float) learningRate, (float) momentum, nesterov);
     }
 
     /** Adam with β = (0.9, 0.999), ε = 1e-8. */
-    static Optimizer adam(float learningRate) {
-        return new Adam(learningRate, 0.9f, 0.999f, 1e-8f);
+    static Optimizer adam(double learningRate) {
+        return new Adam((float) learningRate, 0.9f, 0.999f, 1e-8f);
     }
 
     /** AdamW (decoupled weight decay on the decaying parameters) with β = (0.9, 0.999), ε = 1e-8. */
-    static Optimizer adamW(float learningRate, float weightDecay) {
-        return new AdamW(learningRate, 0.9f, 0.999f, 1e-8f, weightDecay);
+    static Optimizer adamW(double learningRate, double weightDecay) {
+        return new AdamW((float) learningRate, 0.9f, 0.999f, 1e-8f, (float) weightDecay);
     }
 
     /** RMSprop with PyTorch's defaults: α (ρ) = 0.99, ε = 1e-8. */
-    static Optimizer rmsProp(float learningRate) {
-        return new RmsProp(learningRate, 0.99f, 1e-8f);
+    static Optimizer rmsProp(double learningRate) {
+        return new RmsProp((float) learningRate, 0.99f, 1e-8f);
     }
 
     /** Adagrad with ε = 1e-10. */
-    static Optimizer adagrad(float learningRate) {
-        return new Adagrad(learningRate, 1e-10f);
+    static Optimizer adagrad(double learningRate) {
+        return new Adagrad((float) learningRate, 1e-10f);
     }
 
     private static void checkRate(float lr) {

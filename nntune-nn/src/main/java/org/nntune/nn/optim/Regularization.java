@@ -38,7 +38,8 @@ public record Regularization(float l1, float l2, float clipNorm) {
             return 0;
         }
         double penalty = 0;
-        for (Param p : params) {
+        for (int pi = 0; pi < params.size(); pi++) { // indexed loops here: no iterator per batch
+            Param p = params.get(pi);
             if (!p.decay()) {
                 continue;
             }
@@ -66,14 +67,14 @@ public record Regularization(float l1, float l2, float clipNorm) {
             return Double.NaN;
         }
         double sq = 0;
-        for (Param p : params) {
-            sq += k.sumSquares(p.grad().data(), 0, p.size());
+        for (int i = 0; i < params.size(); i++) {
+            sq += k.sumSquares(params.get(i).grad().data(), 0, params.get(i).size());
         }
         double norm = Math.sqrt(sq);
         double coef = clipNorm / (norm + 1e-6);
         if (coef < 1) {
-            for (Param p : params) {
-                k.scale(p.size(), (float) coef, p.grad().data(), 0);
+            for (int i = 0; i < params.size(); i++) {
+                k.scale(params.get(i).size(), (float) coef, params.get(i).grad().data(), 0);
             }
         }
         return norm;

@@ -14,7 +14,7 @@ class SequentialTest {
 
     @Test
     void theKerasLikeBuilderAndItsSummary() {
-        Sequential m = Sequential.builder().input(784).dense(128, Activation.RELU).dropout(0.2f).dense(10).build();
+        Sequential m = Sequential.builder().input(784).dense(128, Activation.RELU).dropout(0.2).dense(10).build();
         assertThat(m.parameterCount()).isEqualTo(784 * 128 + 128 + 128 * 10 + 10);
         assertThat(m.outputSize()).isEqualTo(10);
         assertThat(m.layers()).hasSize(4);
