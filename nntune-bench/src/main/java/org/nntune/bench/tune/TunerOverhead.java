@@ -34,8 +34,10 @@ import java.util.Map;
  * random-sampler trials still reachable.
  *
  * <p>Prints one JSON line with the Python script's keys ({@code summary}, {@code runs},
- * {@code load}) and {@code figures}: per config@N {@code s_per_100} and
- * {@code ms_per_trial_last100}, plus {@code tpe_growth_10000_vs_1000} and
+ * {@code load}) and {@code figures}: per config@N {@code s_per_100}, {@code ms_per_trial_last100}
+ * (wall time of the last block of 100 trials, per trial), {@code ms_per_trial_median100} (the
+ * median block) and {@code cpu_ms_per_trial_last100} (process CPU time of the last block, JIT and
+ * GC threads included, as Python's {@code process_time}), plus {@code tpe_growth_10000_vs_1000} and
  * {@code heap_used_mib_after_100000_random}.
  *
  * <pre>
@@ -75,10 +77,12 @@ public final class TunerOverhead {
     /** One run, as run_one in the Python script. */
     static Map<String, Object> runOne(String config, int n, long seed) {
         long[] stamps = new long[n];
+        long[] cpuStamps = new long[n];
         int[] count = {0};
         Objective objective = TunerOverhead::objective;
         OptimizeOptions options = OptimizeOptions.trials(n).withCallback((s, t) -> {
             if (count[0] < n) {
+                cpuStamps[count[0]] = processCpuNanos();
                 stamps[count[0]++] = System.nanoTime();
             }
         });
@@ -87,13 +91,18 @@ public final class TunerOverhead {
                 .sampler(sampler(config)).seed(seed).create();
         double createS = (System.nanoTime() - tCreate) / 1e9;
         long t0 = System.nanoTime();
+        long c0 = processCpuNanos();
         study.optimize(objective, options);
         double wall = (System.nanoTime() - t0) / 1e9;
         List<Double> blocks = new ArrayList<>();
+        List<Double> cpuBlocks = new ArrayList<>();
         long prev = t0;
+        long cprev = c0;
         for (int k = 100; k <= n; k += 100) {
             blocks.add(round((stamps[k - 1] - prev) / 1e9, 4));
             prev = stamps[k - 1];
+            cpuBlocks.add(round((cpuStamps[k - 1] - cprev) / 1e9, 5));
+            cprev = cpuStamps[k - 1];
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("config", config);
@@ -101,10 +110,19 @@ public final class TunerOverhead {
         r.put("wall_s", round(wall, 4));
         r.put("s_per_100", round(wall / n * 100, 5));
         r.put("block100_s", blocks);
+        r.put("cpu_block100_s", cpuBlocks);
         r.put("create_study_s", round(createS, 4));
         r.put("best_value", study.bestValue());
         r.put("best_c", study.bestParams().get("c"));
         return r;
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** CPU time of the whole process (all threads: JIT and GC included), as Python's process_time. */
+    static long processCpuNanos() {
+        return OS.getProcessCpuTime();
     }
 
     private static double round(double v, int digits) {
@@ -165,9 +183,15 @@ public final class TunerOverhead {
                     "best_value", List.of(round((Double) r.get("best_value"), 4))));
             @SuppressWarnings("unchecked")
             List<Double> blocks = (List<Double>) r.get("block100_s");
+            @SuppressWarnings("unchecked")
+            List<Double> cpuBlocks = (List<Double>) r.get("cpu_block100_s");
+            List<Double> sorted = new ArrayList<>(blocks);
+            sorted.sort(null);
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("s_per_100", r.get("s_per_100"));
             f.put("ms_per_trial_last100", round(blocks.get(blocks.size() - 1) * 10.0, 5));
+            f.put("ms_per_trial_median100", round(sorted.get(sorted.size() / 2) * 10.0, 5));
+            f.put("cpu_ms_per_trial_last100", round(cpuBlocks.get(cpuBlocks.size() - 1) * 10.0, 5));
             figures.put(key, f);
         }
         if (figures.containsKey("tpe_mem@1000") && figures.containsKey("tpe_mem@10000")) {
@@ -207,11 +231,7 @@ public final class TunerOverhead {
         private final double busy0 = busyCpu();
 
         private static double ownCpu() {
-            var os = ManagementFactory.getOperatingSystemMXBean();
-            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-                return sun.getProcessCpuTime() / 1e9;
-            }
-            return Double.NaN;
+            return processCpuNanos() / 1e9;
         }
 
         private static double busyCpu() {

@@ -28,6 +28,7 @@ final class ParzenEstimator {
                     boolean multivariate) {}
 
     private final List<Distribution> dims;
+    private final Arena arena;
     private final int components;
     private final double[] logWeights;
     private final double[] cumulative;
@@ -56,20 +57,30 @@ final class ParzenEstimator {
      * @param weights unnormalised weight of each observation
      */
     ParzenEstimator(List<Distribution> dims, double[][] observations, double[] weights, Settings s) {
+        this(dims, observations, weights, weights.length, s, new Arena());
+    }
+
+    /**
+     * @param n how many observations (the first n entries of each array) there are
+     * @param arena where the estimator's arrays come from (reset by the caller before)
+     */
+    ParzenEstimator(List<Distribution> dims, double[][] observations, double[] weights, int n, Settings s,
+                    Arena arena) {
         this.dims = dims;
-        int n = weights.length;
+        this.arena = arena;
         boolean prior = s.considerPrior() || n == 0;
         components = n + (prior ? 1 : 0);
-        double[] w = Arrays.copyOf(weights, components);
+        double[] w = arena.doubles(components);
+        System.arraycopy(weights, 0, w, 0, n);
         if (prior) {
             w[n] = s.priorWeight();
         }
         double sum = 0;
-        for (double v : w) {
-            sum += v;
+        for (int i = 0; i < components; i++) {
+            sum += w[i];
         }
-        logWeights = new double[components];
-        cumulative = new double[components];
+        logWeights = arena.doubles(components);
+        cumulative = arena.doubles(components);
         double acc = 0;
         for (int i = 0; i < components; i++) {
             logWeights[i] = Math.log(w[i] / sum);
@@ -96,7 +107,7 @@ final class ParzenEstimator {
             Distribution dist = dims.get(j);
             if (dist instanceof CategoricalDistribution c) {
                 k[j] = c.choices().size();
-                choice[j] = new int[components];
+                choice[j] = arena.ints(components);
                 for (int i = 0; i < n; i++) {
                     choice[j][i] = (int) observations[j][i];
                 }
@@ -111,7 +122,7 @@ final class ParzenEstimator {
             }
             bounds(dist, j);
             discrete |= step[j] > 0;
-            double[] m = new double[components];
+            double[] m = arena.doubles(components);
             for (int i = 0; i < n; i++) {
                 m[i] = toUniform(dist, observations[j][i]);
             }
@@ -119,11 +130,11 @@ final class ParzenEstimator {
             if (prior) {
                 m[n] = 0.5 * (low[j] + high[j]);
             }
-            double[] sg = new double[components];
+            double[] sg = arena.doubles(components);
             if (s.multivariate()) {
-                Arrays.fill(sg, sigma0 * range);
+                Arrays.fill(sg, 0, components, sigma0 * range);
             } else {
-                neighbourSigmas(m, sg, low[j], high[j], s.endpoints());
+                neighbourSigmas(m, components, sg, low[j], high[j], s.endpoints());
             }
             double maxSigma = range;
             double minSigma = s.magicClip() ? range / Math.min(100.0, 1.0 + components) : 1e-12;
@@ -135,9 +146,9 @@ final class ParzenEstimator {
             }
             mus[j] = m;
             sigmas[j] = sg;
-            invSigmas[j] = new double[components];
-            logSigmas[j] = new double[components];
-            logZ[j] = new double[components];
+            invSigmas[j] = arena.doubles(components);
+            logSigmas[j] = arena.doubles(components);
+            logZ[j] = arena.doubles(components);
             double lastSigma = Double.NaN;
             double lastLog = 0;
             for (int i = 0; i < components; i++) {
@@ -151,7 +162,8 @@ final class ParzenEstimator {
             }
         }
         anyDiscrete = discrete;
-        base = logWeights.clone();
+        base = arena.doubles(components);
+        System.arraycopy(logWeights, 0, base, 0, components);
         for (int j = 0; j < d; j++) {
             if (choice[j] != null) {
                 continue;
@@ -195,14 +207,13 @@ final class ParzenEstimator {
     }
 
     /** Optuna's univariate bandwidths: the larger gap to a neighbour (the endpoints count as neighbours). */
-    private static void neighbourSigmas(double[] m, double[] out, double low, double high, boolean endpoints) {
-        int c = m.length;
-        int[] idx = sortIndex(m, low, high);
-        double[] sorted = new double[c];
+    private void neighbourSigmas(double[] m, int c, double[] out, double low, double high, boolean endpoints) {
+        int[] idx = sortIndex(m, c, low, high, arena);
+        double[] sorted = arena.doubles(c);
         for (int i = 0; i < c; i++) {
             sorted[i] = m[idx[i]];
         }
-        double[] sig = new double[c];
+        double[] sig = arena.doubles(c);
         for (int i = 0; i < c; i++) {
             double left = i == 0 ? low : sorted[i - 1];
             double right = i == c - 1 ? high : sorted[i + 1];
@@ -222,20 +233,19 @@ final class ParzenEstimator {
      * sort of 32-bit keys, the values' positions in [low, high]. Values closer than 2^-32 of the range
      * may come out in index order instead of value order; kernel widths are clipped far above that.
      */
-    static int[] sortIndex(double[] v, double low, double high) {
-        int n = v.length;
+    static int[] sortIndex(double[] v, int n, double low, double high, Arena arena) {
         double scale = 4294967295.0 / (high - low);
-        int[] keys = new int[n];
-        int[] idx = new int[n];
+        int[] keys = arena.ints(n);
+        int[] idx = arena.ints(n);
         for (int i = 0; i < n; i++) {
             double q = (v[i] - low) * scale;
             long k = q <= 0 ? 0 : (q >= 4294967295.0 ? 4294967295L : (long) q);
             keys[i] = (int) k;
             idx[i] = i;
         }
-        int[] keys2 = new int[n];
-        int[] idx2 = new int[n];
-        int[] count = new int[257];
+        int[] keys2 = arena.ints(n);
+        int[] idx2 = arena.ints(n);
+        int[] count = arena.ints(257);
         for (int shift = 0; shift < 32; shift += 8) {
             Arrays.fill(count, 0);
             for (int i = 0; i < n; i++) {
@@ -265,7 +275,7 @@ final class ParzenEstimator {
         double[][] out = new double[d][count];
         for (int s = 0; s < count; s++) {
             double u = rng.nextDouble();
-            int active = Arrays.binarySearch(cumulative, u);
+            int active = Arrays.binarySearch(cumulative, 0, components, u);
             active = active >= 0 ? Math.min(active + 1, components - 1) : Math.min(-active - 1, components - 1);
             for (int j = 0; j < d; j++) {
                 Distribution dist = dims.get(j);
@@ -329,7 +339,7 @@ final class ParzenEstimator {
             }
             return out;
         }
-        double[] bound = new double[components];
+        double[] bound = arena.doubles(components);
         double[] x = new double[dims.size()];
         for (int s = 0; s < count; s++) {
             for (int j = 0; j < x.length; j++) {

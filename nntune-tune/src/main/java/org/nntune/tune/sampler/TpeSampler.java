@@ -46,6 +46,9 @@ public final class TpeSampler implements Sampler {
     private SplittableRandom rng;
     private TpeObservations observations;
     private long belowVersion = -1;
+    private final Arena arenaBelow = new Arena();
+    private final Arena arenaAbove = new Arena();
+    private final Arena input = new Arena();
     private boolean[] below = new boolean[0];
 
     /** Optuna's defaults (see the class comment). */
@@ -242,8 +245,9 @@ public final class TpeSampler implements Sampler {
             cols[j] = obs.column(names.get(j));
         }
         // trials having the parameter(s) (Optuna masks by the first name), split into below / above
-        int[] belowIdx = new int[obs.size];
-        int[] aboveIdx = new int[obs.size];
+        input.reset();
+        int[] belowIdx = input.ints(obs.size);
+        int[] aboveIdx = input.ints(obs.size);
         int nb = 0;
         int na = 0;
         for (int t = 0; t < obs.size; t++) {
@@ -257,8 +261,8 @@ public final class TpeSampler implements Sampler {
                 aboveIdx[na++] = t;
             }
         }
-        ParzenEstimator l = estimator(dims, cols, belowIdx, nb, 0);
-        ParzenEstimator g = estimator(dims, cols, aboveIdx, na, maxAboveObservations);
+        ParzenEstimator l = estimator(dims, cols, belowIdx, nb, 0, arenaBelow);
+        ParzenEstimator g = estimator(dims, cols, aboveIdx, na, maxAboveObservations, arenaAbove);
         double[][] candidates = l.sample(rng, nEiCandidates);
         double[] logL = l.logPdf(candidates);
         double[] logG = g.logPdf(candidates);
@@ -338,11 +342,15 @@ public final class TpeSampler implements Sampler {
     }
 
     /** A Parzen estimator over the given trials (in trial order) with Optuna's default weights, thinned past {@code cap}. */
-    private ParzenEstimator estimator(List<Distribution> dims, double[][] cols, int[] idx, int n, int cap) {
+    private ParzenEstimator estimator(List<Distribution> dims, double[][] cols, int[] idx, int n, int cap,
+                                      Arena arena) {
         int stride = cap > 0 && n > cap ? (n + cap - 1) / cap : 1;
         int m = stride == 1 ? n : (n + stride - 1) / stride;
-        double[][] values = new double[dims.size()][m];
-        double[] weights = new double[m];
+        double[][] values = new double[dims.size()][];
+        for (int j = 0; j < values.length; j++) {
+            values[j] = input.doubles(m);
+        }
+        double[] weights = input.doubles(m);
         // keep positions n-1, n-1-stride, … (the newest trials weigh most), in trial order
         int first = (n - 1) % stride;
         for (int k = 0; k < m; k++) {
@@ -353,7 +361,8 @@ public final class TpeSampler implements Sampler {
             }
             weights[k] = defaultWeight(pos, n) * stride;
         }
-        return new ParzenEstimator(dims, values, weights, settings);
+        arena.reset();
+        return new ParzenEstimator(dims, values, weights, m, settings, arena);
     }
 
     /** Optuna's default_weights(n)[i]: ones below 25 observations, else a ramp 1/n → 1 then 25 ones. */

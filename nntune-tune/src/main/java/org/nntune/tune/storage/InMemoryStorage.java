@@ -275,13 +275,7 @@ public final class InMemoryStorage implements Storage {
             throw new IllegalStateException("trial " + t.number() + " of study '" + r.study.name
                     + "' already has parameter '" + name + "' = " + t.params().get(name));
         }
-        Object external = distribution.toExternal(internalValue);
-        Map<String, Object> params = new LinkedHashMap<>(t.params());
-        params.put(name, external);
-        Map<String, Distribution> dists = new LinkedHashMap<>(t.distributions());
-        dists.put(name, distribution);
-        replace(r, new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), params, dists, t.userAttrs(),
-                t.systemAttrs(), t.intermediateValues(), t.datetimeStart(), t.datetimeComplete(), t.failureReason()));
+        replace(r, t.withParam(name, distribution.toExternal(internalValue), distribution));
     }
 
     @Override

@@ -5,7 +5,6 @@ import org.nntune.tune.space.Distribution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -67,8 +66,19 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
     private static final NavigableMap<Integer, Double> EMPTY_STEPS = Collections.emptyNavigableMap();
 
     private static <V> Map<String, V> frozen(Map<String, V> m) {
-        // empty maps are shared: a study of 100,000 trials keeps many of them
-        return m.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(m));
+        // compact immutable maps, shared when already frozen (empty ones are one instance)
+        return FrozenMap.copyOf(m);
+    }
+
+    /**
+     * @return a copy of this trial with one more parameter (or a replaced one): the storage's
+     *     copy-on-write step, one array copy instead of rebuilding the maps
+     */
+    @SuppressWarnings("unchecked")
+    public FrozenTrial withParam(String name, Object value, Distribution distribution) {
+        return new FrozenTrial(number, trialId, state, values, ((FrozenMap<Object>) params).with(name, value),
+                ((FrozenMap<Distribution>) distributions).with(name, distribution), userAttrs, systemAttrs,
+                intermediateValues, datetimeStart, datetimeComplete, failureReason);
     }
 
     /**

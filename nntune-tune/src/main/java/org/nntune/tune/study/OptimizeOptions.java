@@ -70,7 +70,11 @@ public record OptimizeOptions(int nTrials, Duration timeout, int nJobs, List<Stu
         return new OptimizeOptions(nTrials, timeout, nJobs, callbacks, types, heartbeat);
     }
 
-    /** @return a copy with heartbeats every {@code interval} (stale after 2 × interval + 1 s... see Study) */
+    /**
+     * @return a copy with heartbeats every {@code interval}; before starting a trial, a worker fails
+     *     the study's RUNNING trials whose heartbeat is older than 4 × {@code interval} (their worker
+     *     is presumed dead)
+     */
     public OptimizeOptions withHeartbeat(Duration interval) {
         return new OptimizeOptions(nTrials, timeout, nJobs, callbacks, catchList, interval);
     }

@@ -284,6 +284,11 @@ public final class Study {
                 + "' has no COMPLETE trial yet, so no best trial"));
     }
 
+    /** @return the Pareto front of the COMPLETE trials (for several objectives; with one, the trials sharing the best value) */
+    public List<FrozenTrial> bestTrials() {
+        return org.nntune.tune.analysis.ParetoFront.of(trials(EnumSet.of(TrialState.COMPLETE)), directions);
+    }
+
     /** @return the parameters of the best trial */
     public Map<String, Object> bestParams() {
         return bestTrial().params();

@@ -108,7 +108,7 @@ public final class Trial {
      * itself, never its index.
      */
     public <T> T suggestCategorical(String name, List<T> choices) {
-        CategoricalDistribution d = new CategoricalDistribution(List.copyOf(choices));
+        CategoricalDistribution d = new CategoricalDistribution(new java.util.ArrayList<>(choices));
         Object external = suggest(name, d);
         return choices.get(d.indexOf(external));
     }
