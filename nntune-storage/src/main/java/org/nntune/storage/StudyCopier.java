@@ -55,7 +55,7 @@ public final class StudyCopier {
     private static FrozenTrial template(FrozenTrial t) {
         java.util.Map<String, Object> system = new java.util.LinkedHashMap<>(t.systemAttrs());
         // a copy of a copy keeps the first originals (the times the trial really ran)
-        if (!system.containsKey(COPIED_START) || !system.containsKey(COPIED_COMPLETE)) {
+        if (!system.containsKey(COPIED_START) && !system.containsKey(COPIED_COMPLETE)) {
             t.datetimeStart().ifPresent(i -> system.put(COPIED_START, i.toString()));
             t.datetimeComplete().ifPresent(i -> system.put(COPIED_COMPLETE, i.toString()));
         }
