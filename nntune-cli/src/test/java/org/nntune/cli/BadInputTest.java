@@ -33,6 +33,9 @@ class BadInputTest {
         assertFails(CliTest.run("trials", "x", "--storage", "sqlite:" + dir.resolve("t.db"), "--format", "xml"),
                 ExitCode.USAGE, "--format", "xml");
         assertFails(CliTest.run("frobnicate"), ExitCode.USAGE, "frobnicate");
+        assertFails(CliTest.run("worker", "x", "--storage", "sqlite:" + dir.resolve("w.db"), "--jobs", "0"), ExitCode.USAGE,
+                "--jobs must be at least 1, got 0");
+        assertFails(CliTest.run("worker", "x"), ExitCode.USAGE, "--storage");
         assertFails(CliTest.run("report", "x", "--storage", "sqlite:" + dir.resolve("t.db")), ExitCode.USAGE, "-o");
         // nothing ran, so no storage was created
         assertThat(dir.resolve("s.db")).doesNotExist();
@@ -53,6 +56,15 @@ class BadInputTest {
                 "more than one data source");
         Files.createDirectories(dir.resolve("folder.yaml"));
         assertFails(CliTest.run("tune", dir.resolve("folder.yaml").toString()), ExitCode.USAGE, "folder.yaml");
+    }
+
+    @Test
+    void resumingWithAnotherDirection(@TempDir Path dir) throws Exception {
+        String tiny = PostgresWorkersTest.TINY.formatted("turn", 1);
+        CliTest.Result first = tune(dir, tiny, "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertFails(tune(dir, tiny.replace("metric: accuracy", "metric: log_loss"), "--trials", "2"), ExitCode.USAGE,
+                "s.yaml", "study 'turn'", "was started with direction(s) [maximize]", "[minimize]", "nntune delete turn");
     }
 
     @Test
@@ -144,7 +156,8 @@ class BadInputTest {
         for (String cmd : new String[] {"tune", "studies", "trials", "best", "predict", "report", "worker", "copy", "delete"}) {
             CliTest.Result h = CliTest.run(cmd, "--help");
             assertThat(h.code()).as(cmd).isZero();
-            assertThat(h.out()).as(cmd).contains("Usage: nntune " + cmd).contains("--help");
+            // every option's value has a name a person understands (no picocli default like <progress>)
+            assertThat(h.out()).as(cmd).contains("Usage: nntune " + cmd).contains("--help").doesNotContain("=<");
             assertThat(h.err()).as(cmd).isEmpty();
             assertThat(CliTest.run("help", cmd).out()).as(cmd).isEqualTo(h.out());
         }

@@ -106,6 +106,16 @@ class CsvEndToEndTest {
         assertThat(u.code()).as(u.err()).isZero();
         assertThat(u.out().lines().skip(1).toList()).hasSize(3).allSatisfy(l -> assertThat(KINDS).contains(l));
 
+        // nntune best --model refits and saves the encoder beside the model, so predict reads raw CSV there too
+        Path refit = dir.resolve("refit/again.model");
+        Files.createDirectories(refit.getParent());
+        CliTest.Result best = CliTest.run("best", file.toString(), "--model", refit.toString());
+        assertThat(best.code()).as(best.err()).isZero();
+        assertThat(best.out()).contains("again.model.csv-encoder");
+        CliTest.Result again = CliTest.run("predict", refit.toString(), raw.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out().lines().skip(1).toList()).hasSize(6).allSatisfy(l -> assertThat(KINDS).contains(l));
+
         // a missing feature column is a data error naming it
         Path missing = dir.resolve("missing.csv");
         Files.writeString(missing, "size,weight\n1.0,0.5\n");

@@ -62,4 +62,39 @@ class InterruptTest {
         assertThat(again.out()).contains("resuming: the study already has 2 finished trials of 3")
                 .contains("3 trials: 2 complete, 0 pruned, 1 failed");
     }
+
+    @Test
+    void anInterruptedWorkerThreadStopsWithExitCode130AndSaysHowToRejoin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("long.yaml");
+        // a budget the worker will not reach: it is interrupted first
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("long", 1000).replace("batch_size: 32", "batch_size: 4")
+                .replace("epochs: 8", "epochs: 40"));
+        String url = "sqlite:" + dir.resolve("long.db");
+        CliTest.Result first = CliTest.run("tune", file.toString(), "--trials", "1", "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+
+        CliTest.Result[] result = new CliTest.Result[1];
+        Thread worker = new Thread(() -> result[0] = CliTest.run("worker", "long", "--storage", url, "--progress", "none"));
+        worker.start();
+        try (Storage s = Storages.open(url)) {
+            long id = s.findStudyId("long").orElseThrow();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (s.countTrials(id, EnumSet.of(TrialState.COMPLETE)) < 2 || s.countTrials(id, EnumSet.of(TrialState.RUNNING)) == 0) {
+                assertThat(worker.isAlive()).as("the worker ended early").isTrue();
+                assertThat(System.nanoTime()).as("the worker ran no trial in time").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+        worker.interrupt();
+        worker.join(60_000);
+        assertThat(worker.isAlive()).isFalse();
+        assertThat(result[0].code()).as(result[0].err()).isEqualTo(ExitCode.INTERRUPTED);
+        assertThat(result[0].out()).contains("resume with: nntune worker long --storage " + url);
+        try (Storage s = Storages.open(url)) {
+            List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("long").orElseThrow());
+            assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING, TrialState.WAITING);
+            assertThat(trials).filteredOn(t -> t.state() == TrialState.FAIL)
+                    .allSatisfy(t -> assertThat(t.failureReason()).hasValueSatisfying(r -> assertThat(r).contains("interrupt")));
+        }
+    }
 }
