@@ -89,7 +89,7 @@ class CliTest {
         assertThat(run("trials", file.toString()).code()).isEqualTo(ExitCode.STORAGE);
     }
 
-    private static Result tuneWith(Path dir, String yaml, String... extra) throws Exception {
+    static Result tuneWith(Path dir, String yaml, String... extra) throws Exception {
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, yaml);
         String[] args = new String[2 + extra.length];

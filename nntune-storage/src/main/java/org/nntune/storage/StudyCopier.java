@@ -15,7 +15,8 @@ import java.util.Optional;
  * order (so with the same numbers, counting from 0): states, values, parameters with their
  * distributions, attributes, intermediate values and failure reasons. Timestamps are the target
  * storage's (it stamps imported trials itself); the originals are kept in each trial's system
- * attributes {@value #COPIED_START} and {@value #COPIED_COMPLETE} (ISO-8601). A trial RUNNING in the
+ * attributes {@value #COPIED_START} and {@value #COPIED_COMPLETE} (ISO-8601; a copy of a copy keeps the
+ * first originals). A trial RUNNING in the
  * source has no worker in the target, so it arrives as FAIL with a reason saying so.
  */
 public final class StudyCopier {
@@ -63,8 +64,11 @@ public final class StudyCopier {
 
     private static FrozenTrial template(FrozenTrial t) {
         java.util.Map<String, Object> system = new java.util.LinkedHashMap<>(t.systemAttrs());
-        t.datetimeStart().ifPresent(i -> system.put(COPIED_START, i.toString()));
-        t.datetimeComplete().ifPresent(i -> system.put(COPIED_COMPLETE, i.toString()));
+        // a copy of a copy keeps the first originals (the times the trial really ran)
+        if (!system.containsKey(COPIED_START) && !system.containsKey(COPIED_COMPLETE)) {
+            t.datetimeStart().ifPresent(i -> system.put(COPIED_START, i.toString()));
+            t.datetimeComplete().ifPresent(i -> system.put(COPIED_COMPLETE, i.toString()));
+        }
         TrialState state = t.state();
         List<Double> values = t.values();
         Optional<String> reason = t.failureReason();

@@ -6,7 +6,6 @@ import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.StudyFile;
-import org.nntune.search.NetworkEstimator;
 import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
@@ -24,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "best", mixinStandardHelpOptions = true,
@@ -72,9 +72,9 @@ public final class BestCommand implements Callable<Integer> {
                         "study '" + ref.name() + "' has no stored study definition, so its model cannot be refitted here"));
                 StudyFile sf = TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text"));
                 Object seed = s.getStudySystemAttrs(id).get(Study.SEED_ATTR);
-                NetworkEstimator fitted = StudyRun.refit(sf, best.params(), seed instanceof Number n ? n.longValue() : 0L);
-                fitted.save(model);
-                out.println("refitted trial " + best.number() + "'s configuration on all training data; wrote " + model);
+                Optional<Path> encoder = StudyRun.refitAndSave(sf, best.params(), seed instanceof Number n ? n.longValue() : 0L, model);
+                out.println("refitted trial " + best.number() + "'s configuration on all training data; wrote " + model
+                        + encoder.map(e -> " and its CSV encoder " + e).orElse(""));
             }
         } catch (IOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write: " + e.getMessage(), e);

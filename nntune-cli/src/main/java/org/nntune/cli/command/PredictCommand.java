@@ -118,7 +118,7 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     static Optional<CsvEncoder> encoder(Path modelFile) {
-        Path enc = modelFile.resolveSibling(modelFile.getFileName() + ".csv-encoder");
+        Path enc = org.nntune.cli.run.StudyRun.encoderFile(modelFile);
         if (!Files.isRegularFile(enc)) {
             return Optional.empty();
         }

@@ -47,7 +47,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Study seed (samplers, weights, shuffles).")
     Long seed;
 
-    @Option(names = "--progress", defaultValue = "auto", description = "auto, bar, plain or none (default: ${DEFAULT-VALUE}: a live bar on a terminal, log lines otherwise).")
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", description = "auto, bar, plain or none (default: ${DEFAULT-VALUE}: a live bar on a terminal, log lines otherwise).")
     ProgressOption progress;
 
     @Override

@@ -35,11 +35,14 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this worker.")
     Integer jobs;
 
-    @Option(names = "--progress", defaultValue = "plain", description = "bar, plain or none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "plain", description = "bar, plain or none (default: ${DEFAULT-VALUE}).")
     Progress.Mode progress;
 
     @Override
     public Integer call() {
+        if (jobs != null && jobs < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
+        }
         StudyFile sf;
         try (Storage s = StorageOption.open(storage)) {
             long id = StorageOption.studyId(s, study, storage);

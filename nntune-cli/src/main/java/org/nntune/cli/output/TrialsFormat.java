@@ -2,11 +2,13 @@ package org.nntune.cli.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.nntune.storage.StudyCopier;
 import org.nntune.tune.study.FrozenTrial;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -64,11 +66,18 @@ public final class TrialsFormat {
         return r;
     }
 
+    /** Start to completion; a copied trial's (StudyCopier) original times, which the copy keeps in its system attributes. */
     static java.util.Optional<Duration> duration(FrozenTrial t) {
-        if (t.datetimeStart().isEmpty() || t.datetimeComplete().isEmpty()) {
-            return java.util.Optional.empty();
+        Object start = t.systemAttrs().get(StudyCopier.COPIED_START);
+        Object complete = t.systemAttrs().get(StudyCopier.COPIED_COMPLETE);
+        if (start instanceof String s && complete instanceof String c) {
+            try {
+                return java.util.Optional.of(Duration.between(Instant.parse(s), Instant.parse(c)));
+            } catch (java.time.format.DateTimeParseException e) {
+                // not written by StudyCopier: fall back to the storage's own times
+            }
         }
-        return java.util.Optional.of(Duration.between(t.datetimeStart().get(), t.datetimeComplete().get()));
+        return t.duration();
     }
 
     static String number(double v) {

@@ -141,6 +141,17 @@ public final class StudyRun {
             if (worker && !existed) {
                 throw new CliException(ExitCode.STORAGE, "no study named '" + sf.name() + "' in " + url);
             }
+            if (existed) {
+                List<StudyDirection> stored = storage.getStudyDirections(storage.findStudyId(sf.name()).orElseThrow());
+                if (!stored.equals(List.of(directions))) {
+                    throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + sf.name() + "' in " + url + " was started with direction(s) "
+                            + stored.toString().toLowerCase(Locale.ROOT) + ", but this study file's metric asks for "
+                            + List.of(directions).toString().toLowerCase(Locale.ROOT) + " ("
+                            + String.join(", ", objectives.stream().map(o -> o.direction() + " " + o.metric()).toList())
+                            + "); give the study another name (study: …) or delete the stored one (nntune delete " + sf.name()
+                            + " --storage " + url + ")");
+                }
+            }
             long seed = ov.seed().or(sf::seed).orElseGet(() -> existed ? storedSeed(storage) : System.nanoTime() & 0xffff_ffffL);
             Sampler sampler = Strategies.sampler(sf, seed, space.choiceParams());
             Pruner pruner = Strategies.pruner(sf);
@@ -162,10 +173,12 @@ public final class StudyRun {
             if (existed) {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, budget);
             }
-            boolean interrupted = optimize(study, space, scorer, data, seed, budget, jobs, timeout, multi ? objectives : null);
+            String resume = worker ? "nntune worker " + sf.name() + " --storage " + url
+                    : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + url : "");
+            boolean interrupted = optimize(study, space, scorer, data, seed, budget, jobs, timeout, multi ? objectives : null, resume);
             if (interrupted) {
                 out.println("interrupted: running trials were recorded as failed; the study is consistent.");
-                out.println("resume with: nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + url : ""));
+                out.println("resume with: " + resume);
                 return ExitCode.INTERRUPTED;
             }
             if (worker) {
@@ -249,7 +262,7 @@ public final class StudyRun {
     }
 
     private boolean optimize(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed, int budget,
-                             int jobs, Optional<Duration> timeout, List<StudyFile.Objective> multi) {
+                             int jobs, Optional<Duration> timeout, List<StudyFile.Objective> multi, String resumeCommand) {
         // several objectives: no intermediate values (the tuner's report() is single-objective)
         Objective objective = objective(sf, space, scorer, data, seed, multi != null ? Optional.empty() : Optional.of(study.pruner()));
         List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
@@ -274,9 +287,9 @@ public final class StudyRun {
         if (timeout.isPresent()) {
             options = options.withTimeout(timeout.get());
         }
-        boolean interrupted;
+        boolean interrupted = false;
         String resume = "nntune: interrupted; running trials were recorded as failed and the study is consistent."
-                + " Resume with: nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + ov.storage().get() : "");
+                + " Resume with: " + resumeCommand;
         Thread sayHowToResume = new Thread(() -> System.err.println(resume), "nntune-resume-hint");
         Runtime.getRuntime().addShutdownHook(sayHowToResume);
         try (AutoCloseable hook = study.failRunningTrialsOnShutdown()) {
@@ -285,6 +298,9 @@ public final class StudyRun {
             } else {
                 study.optimize(objective, options);
             }
+        } catch (java.util.concurrent.CancellationException e) {
+            // the thread was interrupted (or the JVM is shutting down): running trials are recorded as FAIL
+            interrupted = true;
         } catch (Exception e) {
             if (e instanceof RuntimeException re) {
                 throw re;
@@ -298,15 +314,38 @@ public final class StudyRun {
                 // the hook is running: it says how to resume
             }
         }
-        interrupted = Thread.currentThread().isInterrupted();
-        return interrupted;
+        return interrupted || Thread.currentThread().isInterrupted();
     }
 
-    /** Fits the configuration of {@code params} on all training data of the study file (as the study would). */
-    public static NetworkEstimator refit(StudyFile sf, Map<String, Object> params, long seed) {
+    /**
+     * Fits the configuration of {@code params} on all training data of the study file (as the study
+     * would) and saves it to {@code model}; for CSV data the CSV encoder goes beside it
+     * ({@link #encoderFile}), so that {@code nntune predict} reads raw CSV rows.
+     *
+     * @return the encoder file written, if any
+     */
+    public static Optional<Path> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model) throws IOException {
         NetworkSpace space = SpaceFromFile.build(sf);
         StudyData data = StudyData.load(sf, sf.model().family().equals("cnn"));
-        return space.suggest(ParamSource.fixed(params), seed).fit(data.train());
+        space.suggest(ParamSource.fixed(params), seed).fit(data.train()).save(model);
+        Path enc = encoderFile(model);
+        if (data.encoder().isEmpty()) {
+            Files.deleteIfExists(enc); // a stale encoder would be applied to this model's input
+            return Optional.empty();
+        }
+        writeEncoder(data.encoder().get(), enc);
+        return Optional.of(enc);
+    }
+
+    /** Where the CSV encoder of a model file goes: {@code MODEL.csv-encoder} beside it. */
+    public static Path encoderFile(Path model) {
+        return model.resolveSibling(model.getFileName() + ".csv-encoder");
+    }
+
+    private static void writeEncoder(CsvEncoder encoder, Path file) throws IOException {
+        try (DataOutputStream eo = new DataOutputStream(Files.newOutputStream(file))) {
+            encoder.write(eo);
+        }
     }
 
     private int finish(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed) {
@@ -390,14 +429,12 @@ public final class StudyRun {
     private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, Optional<CsvEncoder> encoder) {
         Path dir = sf.outputDir();
         Outputs o = new Outputs(dir.resolve("best.model"), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
-                dir.resolve("report.html"), encoder.map(e -> dir.resolve("best.model.csv-encoder")));
+                dir.resolve("report.html"), encoder.map(e -> encoderFile(dir.resolve("best.model"))));
         try {
             Files.createDirectories(dir);
             model.save(o.model());
             if (encoder.isPresent()) {
-                try (DataOutputStream eo = new DataOutputStream(Files.newOutputStream(o.encoder().get()))) {
-                    encoder.get().write(eo);
-                }
+                writeEncoder(encoder.get(), o.encoder().get());
             }
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("study", sf.name());

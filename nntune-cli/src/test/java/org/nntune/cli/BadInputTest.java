@@ -1,0 +1,165 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.nn.layer.Activation;
+import org.nntune.nn.model.Sequential;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The bad-input cases of the CLI that CliTest does not cover: exit code and message from the err writer. */
+class BadInputTest {
+
+    private static CliTest.Result tune(Path dir, String yaml, String... extra) throws Exception {
+        return CliTest.tuneWith(dir, yaml, extra);
+    }
+
+    private static void assertFails(CliTest.Result r, int code, String... fragments) {
+        assertThat(r.code()).as("exit code; err: %s", r.err()).isEqualTo(code);
+        assertThat(r.err()).contains(fragments).doesNotContain("\tat ");
+    }
+
+    @Test
+    void commandLineValues(@TempDir Path dir) throws Exception {
+        assertFails(tune(dir, CliTest.IRIS, "--timeout", "nonsense"), ExitCode.USAGE, "--timeout 'nonsense' is not a duration");
+        assertFails(tune(dir, CliTest.IRIS, "--trials", "0"), ExitCode.USAGE, "--trials must be at least 1, got 0");
+        assertFails(tune(dir, CliTest.IRIS, "--trials", "many"), ExitCode.USAGE, "--trials", "many");
+        assertFails(tune(dir, CliTest.IRIS, "--jobs", "0"), ExitCode.USAGE, "--jobs must be at least 1, got 0");
+        assertFails(tune(dir, CliTest.IRIS, "--progress", "loud"), ExitCode.USAGE, "--progress", "loud");
+        assertFails(CliTest.run("trials", "x", "--storage", "sqlite:" + dir.resolve("t.db"), "--format", "xml"),
+                ExitCode.USAGE, "--format", "xml");
+        assertFails(CliTest.run("frobnicate"), ExitCode.USAGE, "frobnicate");
+        assertFails(CliTest.run("worker", "x", "--storage", "sqlite:" + dir.resolve("w.db"), "--jobs", "0"), ExitCode.USAGE,
+                "--jobs must be at least 1, got 0");
+        assertFails(CliTest.run("worker", "x"), ExitCode.USAGE, "--storage");
+        assertFails(CliTest.run("report", "x", "--storage", "sqlite:" + dir.resolve("t.db")), ExitCode.USAGE, "-o");
+        // nothing ran, so no storage was created
+        assertThat(dir.resolve("s.db")).doesNotExist();
+    }
+
+    @Test
+    void studyFileValues(@TempDir Path dir) throws Exception {
+        String grid = CliTest.IRIS.replace("sampler: {type: tpe, startup_trials: 2}", "sampler: grid");
+        assertFails(tune(dir, grid), ExitCode.USAGE, "s.yaml", "the grid sampler cannot enumerate the continuous range of 'lr'");
+        assertFails(tune(dir, ""), ExitCode.USAGE, "s.yaml");
+        assertFails(tune(dir, "- just\n- a list\n"), ExitCode.USAGE, "s.yaml");
+        assertFails(tune(dir, CliTest.IRIS.replace("bundled: iris", "bundled: irsi")), ExitCode.USAGE, "irsi", "iris");
+        assertFails(tune(dir, CliTest.IRIS.replace("sampler: {type: tpe,", "sampler: {type: tpee,")), ExitCode.USAGE,
+                "tpee", "did you mean 'tpe'?");
+        assertFails(tune(dir, CliTest.IRIS.replace("metric: accuracy", "metric: acuracy")), ExitCode.USAGE, "acuracy");
+        assertFails(tune(dir, CliTest.IRIS.replace("family: mlp", "family: transformer")), ExitCode.USAGE, "transformer");
+        assertFails(tune(dir, CliTest.IRIS.replace("bundled: iris", "bundled: iris\n  csv: x.csv")), ExitCode.USAGE,
+                "more than one data source");
+        Files.createDirectories(dir.resolve("folder.yaml"));
+        assertFails(CliTest.run("tune", dir.resolve("folder.yaml").toString()), ExitCode.USAGE, "folder.yaml");
+    }
+
+    @Test
+    void resumingWithAnotherDirection(@TempDir Path dir) throws Exception {
+        String tiny = PostgresWorkersTest.TINY.formatted("turn", 1);
+        CliTest.Result first = tune(dir, tiny, "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertFails(tune(dir, tiny.replace("metric: accuracy", "metric: log_loss"), "--trials", "2"), ExitCode.USAGE,
+                "s.yaml", "study 'turn'", "was started with direction(s) [maximize]", "[minimize]", "nntune delete turn");
+    }
+
+    @Test
+    void dataFiles(@TempDir Path dir) throws Exception {
+        byte[] binary = new byte[4096];
+        new java.util.Random(1).nextBytes(binary);
+        Files.write(dir.resolve("blob.csv"), binary);
+        String csv = CliTest.IRIS.replace("bundled: iris", "csv: blob.csv\n  label: species");
+        assertFails(tune(dir, csv), ExitCode.DATA, "blob.csv");
+
+        Files.writeString(dir.resolve("empty.csv"), "");
+        assertFails(tune(dir, csv.replace("blob.csv", "empty.csv")), ExitCode.DATA, "empty.csv");
+
+        Files.writeString(dir.resolve("gaps.csv"), "a,b,species\n1,,x\n3,4,y\n5,6,x\n7,8,y\n");
+        assertFails(tune(dir, csv.replace("blob.csv", "gaps.csv")), ExitCode.DATA, "gaps.csv", "line 2");
+
+        String idx = CliTest.IRIS.replace("bundled: iris", "idx: fashion_mnist\n  folder: no-such-folder");
+        assertFails(tune(dir, idx), ExitCode.DATA, "no-such-folder");
+    }
+
+    @Test
+    void modelAndInputFiles(@TempDir Path dir) throws Exception {
+        Sequential m = Sequential.builder().input(4).dense(8, Activation.RELU).dense(3).build();
+        Path model = dir.resolve("good.model");
+        m.save(model);
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "1,2,3,4\n5,6,7,8\n");
+        CliTest.Result ok = CliTest.run("predict", model.toString(), in.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out().lines().toList()).hasSize(3);
+
+        byte[] bytes = Files.readAllBytes(model);
+        Path truncated = dir.resolve("truncated.model");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        assertFails(CliTest.run("predict", truncated.toString(), in.toString()), ExitCode.DATA,
+                "truncated.model", "not a readable nntune model");
+        Path empty = dir.resolve("empty.model");
+        Files.write(empty, new byte[0]);
+        assertFails(CliTest.run("predict", empty.toString(), in.toString()), ExitCode.DATA, "empty.model");
+        assertFails(CliTest.run("predict", dir.resolve("none.model").toString(), in.toString()), ExitCode.DATA,
+                "none.model", "no such model file");
+
+        assertFails(CliTest.run("predict", model.toString(), dir.resolve("none.csv").toString()), ExitCode.DATA, "none.csv");
+        Files.writeString(in, "1,2,3\n");
+        assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv", "line 1",
+                "expected 4 features");
+        Files.writeString(in, "a,b,c,d\n1,2,3,4\n5,x,7,8\n");
+        assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv", "line 3");
+        Files.writeString(in, "a,b,c,d\n");
+        assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "no rows");
+        Files.write(in, new byte[] {0, (byte) 0xff, (byte) 0xfe, 1, 2, 3});
+        assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv");
+    }
+
+    @Test
+    void storages(@TempDir Path dir) throws Exception {
+        long t0 = System.nanoTime();
+        assertFails(CliTest.run("studies", "--storage", "postgresql://postgres@127.0.0.1:1/test"), ExitCode.STORAGE,
+                "127.0.0.1:1");
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to report a server that does not answer").isLessThan(20);
+        assertFails(CliTest.run("studies", "--storage", "sqlite:" + dir.resolve("no/such/dir/x.db")), ExitCode.STORAGE,
+                "no/such/dir");
+        Path notDb = dir.resolve("text.db");
+        Files.writeString(notDb, "this is not an SQLite database, just some text that is long enough to matter\n".repeat(20));
+        assertFails(CliTest.run("studies", "--storage", "sqlite:" + notDb), ExitCode.STORAGE, "text.db");
+        assertFails(CliTest.run("best", "nothing", "--storage", "sqlite:" + dir.resolve("ok.db")), ExitCode.STORAGE,
+                "no study named 'nothing'");
+        assertFails(CliTest.run("report", "nothing", "--storage", "sqlite:" + dir.resolve("ok.db"), "-o",
+                dir.resolve("r.html").toString()), ExitCode.STORAGE, "no study named 'nothing'");
+        assertFails(CliTest.run("delete", "nothing", "--storage", "sqlite:" + dir.resolve("ok.db")), ExitCode.STORAGE,
+                "no study named 'nothing'");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace(@TempDir Path dir) throws Exception {
+        CliTest.Result r = tune(dir, CliTest.IRIS, "--storage", "bogus://nowhere", "--verbose");
+        assertThat(r.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(r.err()).contains("bogus://nowhere").contains("\tat ");
+    }
+
+    @Test
+    void helpAndVersion() {
+        CliTest.Result version = CliTest.run("--version");
+        assertThat(version.code()).isZero();
+        assertThat(version.out()).containsPattern("\\d+\\.\\d+");
+        CliTest.Result help = CliTest.run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("Usage: nntune", "tune", "worker", "copy", "Exit codes");
+        for (String cmd : new String[] {"tune", "studies", "trials", "best", "predict", "report", "worker", "copy", "delete"}) {
+            CliTest.Result h = CliTest.run(cmd, "--help");
+            assertThat(h.code()).as(cmd).isZero();
+            // every option's value has a name a person understands (no picocli default like <progress>)
+            assertThat(h.out()).as(cmd).contains("Usage: nntune " + cmd).contains("--help").doesNotContain("=<");
+            assertThat(h.err()).as(cmd).isEmpty();
+            assertThat(CliTest.run("help", cmd).out()).as(cmd).isEqualTo(h.out());
+        }
+    }
+}

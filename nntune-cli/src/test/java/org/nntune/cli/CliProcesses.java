@@ -1,0 +1,136 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test helper: the CLI run as separate JVMs (as {@code bin/nntune} would, on the test class path),
+ * and the PostgreSQL server the database tests use (127.0.0.1:5432, user postgres, trust
+ * authentication, database {@code test}), each test in a fresh schema. When no server answers,
+ * those tests skip with a loud message, or fail when {@code -Dnntune.requireDatabases=true}.
+ */
+final class CliProcesses implements AutoCloseable {
+    static final String PG_URL = "postgresql://postgres@127.0.0.1:5432/test";
+
+    /** One CLI process with its output files. */
+    record Cli(Process process, Path out, Path err) {
+        String outText() throws IOException {
+            return Files.exists(out) ? Files.readString(out) : "";
+        }
+
+        String errText() throws IOException {
+            return Files.exists(err) ? Files.readString(err) : "";
+        }
+
+        /** Waits for the process; fails the test with its output if it does not end in time. */
+        int await(long seconds) throws Exception {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("nntune did not end in " + seconds + " s\nout:\n" + outText() + "\nerr:\n" + errText());
+            }
+            return process.exitValue();
+        }
+    }
+
+    private final Path logs;
+    private final List<Cli> started = new ArrayList<>();
+
+    CliProcesses(Path logs) {
+        this.logs = logs;
+    }
+
+    /** Starts {@code nntune ARGS…} in a JVM of its own. */
+    Cli start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        int i = started.size();
+        Path out = logs.resolve("nntune-" + i + ".out");
+        Path err = logs.resolve("nntune-" + i + ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Cli c = new Cli(p, out, err);
+        started.add(c);
+        return c;
+    }
+
+    /** Ends any process a failed test left behind. */
+    @Override
+    public void close() throws InterruptedException {
+        for (Cli c : started) {
+            if (c.process().isAlive()) {
+                c.process().destroyForcibly();
+                c.process().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ PostgreSQL
+
+    /** Skips (or, with -Dnntune.requireDatabases=true, fails) the calling test unless PostgreSQL answers. */
+    static void assumePostgres() {
+        try (Connection c = pg()) {
+            return;
+        } catch (SQLException e) {
+            String message = "!!! PostgreSQL at 127.0.0.1:5432 (user postgres, database test) does not answer ("
+                    + e.getMessage() + "); ";
+            if (Boolean.getBoolean("nntune.requireDatabases")) {
+                Assertions.fail(message + "nntune.requireDatabases=true, so this is a failure");
+            }
+            System.err.println(message + "SKIPPING the CLI tests that need it (set -Dnntune.requireDatabases=true to fail instead) !!!");
+            Assumptions.abort(message + "skipped");
+        }
+    }
+
+    /** Creates a fresh schema; @return its name (the storage URL is {@link #pgUrl}). */
+    static String createSchema() {
+        String schema = "nntune_cli_" + Long.toString(System.currentTimeMillis(), 36) + "_"
+                + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36).toLowerCase(Locale.ROOT);
+        execPg("CREATE SCHEMA " + schema);
+        return schema;
+    }
+
+    static String pgUrl(String schema) {
+        return PG_URL + "?currentSchema=" + schema;
+    }
+
+    static void dropSchema(String schema) {
+        execPg("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    private static Connection pg() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("connectTimeout", "3");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", p);
+    }
+
+    private static void execPg(String sql) {
+        try (Connection c = pg(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+}

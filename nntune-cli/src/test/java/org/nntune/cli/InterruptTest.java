@@ -1,0 +1,100 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.storage.Storages;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.TrialState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SIGTERM (what Ctrl-C does too: the JVM's shutdown hooks run) in the middle of a trial, then resumed. */
+class InterruptTest {
+
+    /** Trials of a few seconds each: long enough to be caught in the middle of one. */
+    static final String SLOW = PostgresWorkersTest.TINY.formatted("slow", 3).replace("layers: 1", "layers: 2")
+            .replace("units: {low: 4, high: 16}", "units: {low: 32, high: 64}").replace("batch_size: 32", "batch_size: 4")
+            .replace("epochs: 8", "epochs: 100");
+
+    @Test
+    void sigtermMidTrialLeavesAConsistentStudyThatResumes(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("slow.yaml");
+        Files.writeString(file, SLOW);
+        String url = "sqlite:" + dir.resolve("slow.db");
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli cli = jvms.start("tune", file.toString(), "--progress", "plain");
+            // a finished trial in the output, then the next one RUNNING in the storage
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!cli.outText().contains("trial 0 complete")) {
+                assertThat(cli.process().isAlive()).as("nntune ended early:\n%s\n%s", cli.outText(), cli.errText()).isTrue();
+                assertThat(System.nanoTime()).as("no finished trial in time:\n%s", cli.outText()).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            try (Storage s = Storages.open(url)) {
+                long id = s.findStudyId("slow").orElseThrow();
+                while (s.countTrials(id, EnumSet.of(TrialState.RUNNING)) == 0) {
+                    assertThat(System.nanoTime()).as("no second trial started").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+            }
+            cli.process().destroy();
+            cli.await(60);
+            assertThat(cli.errText()).contains("interrupted").contains("Resume with: nntune tune " + file);
+        }
+
+        try (Storage s = Storages.open(url)) {
+            long id = s.findStudyId("slow").orElseThrow();
+            List<FrozenTrial> trials = s.getAllTrials(id);
+            assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING, TrialState.WAITING);
+            assertThat(trials).extracting(FrozenTrial::state).containsExactly(TrialState.COMPLETE, TrialState.FAIL);
+            assertThat(trials.get(1).failureReason()).hasValueSatisfying(r -> assertThat(r).contains("interrupted"));
+        }
+
+        // the same command resumes: the failed trial counts as finished, one more is run
+        CliTest.Result again = CliTest.run("tune", file.toString(), "--trials", "3", "--progress", "none");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("resuming: the study already has 2 finished trials of 3")
+                .contains("3 trials: 2 complete, 0 pruned, 1 failed");
+    }
+
+    @Test
+    void anInterruptedWorkerThreadStopsWithExitCode130AndSaysHowToRejoin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("long.yaml");
+        // a budget the worker will not reach: it is interrupted first
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("long", 1000).replace("batch_size: 32", "batch_size: 4")
+                .replace("epochs: 8", "epochs: 40"));
+        String url = "sqlite:" + dir.resolve("long.db");
+        CliTest.Result first = CliTest.run("tune", file.toString(), "--trials", "1", "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+
+        CliTest.Result[] result = new CliTest.Result[1];
+        Thread worker = new Thread(() -> result[0] = CliTest.run("worker", "long", "--storage", url, "--progress", "none"));
+        worker.start();
+        try (Storage s = Storages.open(url)) {
+            long id = s.findStudyId("long").orElseThrow();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (s.countTrials(id, EnumSet.of(TrialState.COMPLETE)) < 2 || s.countTrials(id, EnumSet.of(TrialState.RUNNING)) == 0) {
+                assertThat(worker.isAlive()).as("the worker ended early").isTrue();
+                assertThat(System.nanoTime()).as("the worker ran no trial in time").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+        worker.interrupt();
+        worker.join(60_000);
+        assertThat(worker.isAlive()).isFalse();
+        assertThat(result[0].code()).as(result[0].err()).isEqualTo(ExitCode.INTERRUPTED);
+        assertThat(result[0].out()).contains("resume with: nntune worker long --storage " + url);
+        try (Storage s = Storages.open(url)) {
+            List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("long").orElseThrow());
+            assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING, TrialState.WAITING);
+            assertThat(trials).filteredOn(t -> t.state() == TrialState.FAIL)
+                    .allSatisfy(t -> assertThat(t.failureReason()).hasValueSatisfying(r -> assertThat(r).contains("interrupt")));
+        }
+    }
+}

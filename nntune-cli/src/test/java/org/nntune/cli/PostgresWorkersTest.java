@@ -1,0 +1,143 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.storage.Storages;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.TrialState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Workers joining a study on PostgreSQL, and studies copied between SQLite and PostgreSQL. */
+class PostgresWorkersTest {
+
+    /** A cheap study: a fraction of a second per trial. */
+    static final String TINY = """
+            study: %s
+            seed: 11
+            data: {bundled: iris}
+            metric: accuracy
+            validation: {method: holdout, fraction: 0.25}
+            model:
+              family: mlp
+              space:
+                layers: 1
+                units: {low: 4, high: 16}
+                optimizer: adam
+                lr: {low: 1.0e-2, high: 1.0e-1, log: true}
+                batch_size: 32
+                epochs: 8
+            sampler: {type: random}
+            pruner: {type: none}
+            budget: {trials: %d}
+            """;
+
+    private final List<String> schemas = new ArrayList<>();
+
+    @BeforeEach
+    void needsPostgres() {
+        CliProcesses.assumePostgres();
+    }
+
+    @AfterEach
+    void dropSchemas() {
+        schemas.forEach(CliProcesses::dropSchema);
+    }
+
+    private String freshPgUrl() {
+        String schema = CliProcesses.createSchema();
+        schemas.add(schema);
+        return CliProcesses.pgUrl(schema);
+    }
+
+    @Test
+    void twoWorkerProcessesFinishTheStoredBudgetExactly(@TempDir Path dir) throws Exception {
+        String url = freshPgUrl();
+        Path file = dir.resolve("shared.yaml");
+        Files.writeString(file, TINY.formatted("shared", 8));
+        CliTest.Result first = CliTest.run("tune", file.toString(), "--storage", url, "--trials", "2", "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("2 trials: 2 complete");
+
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli a = jvms.start("worker", "shared", "--storage", url);
+            CliProcesses.Cli b = jvms.start("worker", "shared", "--storage", url);
+            for (CliProcesses.Cli w : List.of(a, b)) {
+                assertThat(w.await(120)).as("%s\n%s", w.outText(), w.errText()).isZero();
+                assertThat(w.outText()).contains("worker done: the study has 8 trials");
+            }
+        }
+        try (Storage s = Storages.open(url)) {
+            List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("shared").orElseThrow());
+            assertThat(trials).extracting(FrozenTrial::number).containsExactlyInAnyOrderElementsOf(
+                    IntStream.range(0, 8).boxed().toList());
+            assertThat(trials).extracting(FrozenTrial::state).containsOnly(TrialState.COMPLETE);
+        }
+
+        CliTest.Result unknown = CliTest.run("worker", "no-such-study", "--storage", url);
+        assertThat(unknown.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(unknown.err()).contains("no study named 'no-such-study'").contains("shared").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aWorkerWhoseDataDifferRefuses(@TempDir Path dir) throws Exception {
+        String url = freshPgUrl();
+        Path csv = dir.resolve("points.csv");
+        StringBuilder sb = new StringBuilder("a,b,kind\n");
+        for (int i = 0; i < 40; i++) {
+            sb.append(i % 7).append(',').append(i % 5).append(',').append(i % 2 == 0 ? "even" : "odd").append('\n');
+        }
+        Files.writeString(csv, sb);
+        Path file = dir.resolve("points.yaml");
+        Files.writeString(file, TINY.formatted("points", 4).replace("data: {bundled: iris}",
+                "data: {csv: points.csv, label: kind, test_fraction: 0}"));
+        CliTest.Result first = CliTest.run("tune", file.toString(), "--storage", url, "--trials", "1", "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+
+        Files.writeString(csv, sb.toString().replace("\n3,", "\n4,"));
+        CliTest.Result worker = CliTest.run("worker", "points", "--storage", url);
+        assertThat(worker.code()).as(worker.out() + worker.err()).isEqualTo(ExitCode.DATA);
+        assertThat(worker.err()).contains("fingerprint").doesNotContain("\tat ");
+        try (Storage s = Storages.open(url)) {
+            assertThat(s.getAllTrials(s.findStudyId("points").orElseThrow())).hasSize(1);
+        }
+    }
+
+    @Test
+    void copyFromSqliteToPostgresAndBackKeepsTheTrials(@TempDir Path dir) throws Exception {
+        String pg = freshPgUrl();
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, TINY.formatted("travels", 3));
+        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        String sqlite = "sqlite:" + dir.resolve("c.db");
+        String back = "sqlite:" + dir.resolve("back.db");
+
+        CliTest.Result there = CliTest.run("copy", "travels", "--from", sqlite, "--to", pg);
+        assertThat(there.code()).as(there.err()).isZero();
+        assertThat(there.out()).contains("copied study 'travels' (3 trials)");
+        CliTest.Result home = CliTest.run("copy", "travels", "--from", pg, "--to", back);
+        assertThat(home.code()).as(home.err()).isZero();
+
+        String original = CliTest.run("trials", "travels", "--storage", sqlite, "--format", "csv").out();
+        assertThat(original.split("\r\n")).hasSize(1 + 3);
+        assertThat(CliTest.run("trials", "travels", "--storage", pg, "--format", "csv").out()).isEqualTo(original);
+        assertThat(CliTest.run("trials", "travels", "--storage", back, "--format", "csv").out()).isEqualTo(original);
+
+        CliTest.Result again = CliTest.run("copy", "travels", "--from", sqlite, "--to", pg);
+        assertThat(again.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(again.err()).contains("already exists");
+        CliTest.Result missing = CliTest.run("copy", "nothing", "--from", sqlite, "--to", pg);
+        assertThat(missing.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(missing.err()).contains("no study named 'nothing'").contains("travels");
+    }
+}
