@@ -192,6 +192,16 @@ public class PlainKernels implements Kernels {
     // ---- fused element-wise kernels (the reference versions) ----
 
     @Override
+    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            int row = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[dstOff + c] += x[row + c];
+            }
+        }
+    }
+
+    @Override
     public void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
         for (int r = 0; r < rows; r++) {
             int row = yOff + r * cols;

@@ -52,6 +52,21 @@ final class VectorKernels extends PackedKernels {
     // ---- fused element-wise kernels ----
 
     @Override
+    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = off + r * cols;
+            int c = 0;
+            for (; c < bound; c += S.length()) {
+                FloatVector.fromArray(S, dst, dstOff + c).add(FloatVector.fromArray(S, x, row + c)).intoArray(dst, dstOff + c);
+            }
+            for (; c < cols; c++) {
+                dst[dstOff + c] += x[row + c];
+            }
+        }
+    }
+
+    @Override
     public void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
         int bound = S.loopBound(cols);
         FloatVector zero = FloatVector.zero(S);
