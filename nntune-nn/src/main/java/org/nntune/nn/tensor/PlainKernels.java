@@ -276,16 +276,22 @@ public class PlainKernels implements Kernels {
     public void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
                            float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
                            int step) {
-        AdamStep s = AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        AdamStep.check(beta1, beta2, eps, step);
+        float l2 = AdamStep.l2(weightDecay, decoupled);
+        float decay = AdamStep.decay(lr, weightDecay, decoupled);
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        float stepSize = AdamStep.stepSize(lr, beta1, step);
+        float invSqrtBias2 = AdamStep.invSqrtBias2(beta2, step);
         for (int i = 0; i < n; i++) {
             float wi = w[wOff + i];
-            float gi = g[gOff + i] + s.l2() * wi;
-            float mi = beta1 * m[mOff + i] + s.oneMinusBeta1() * gi;
-            float vi = beta2 * v[vOff + i] + s.oneMinusBeta2() * gi * gi;
+            float gi = g[gOff + i] + l2 * wi;
+            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * gi;
+            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * gi * gi;
             m[mOff + i] = mi;
             v[vOff + i] = vi;
-            float denom = (float) Math.sqrt(vi) * s.invSqrtBias2() + eps;
-            w[wOff + i] = wi * s.decay() - s.stepSize() * mi / denom;
+            float denom = (float) Math.sqrt(vi) * invSqrtBias2 + eps;
+            w[wOff + i] = wi * decay - stepSize * mi / denom;
         }
     }
 

@@ -181,8 +181,9 @@ class FitTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         
         TrainTest digits = TestData.standardized(Datasets.digitsImages());
-        int epochs = 6;
-        long[] perEpoch = new long[epochs + 1];
+        int maxEpochs = 30;
+        long[] perEpoch = new long[maxEpochs + 1];
+        int[] clean = new int[1];
         TrainingListener meter = new TrainingListener() {
             long start;
 
@@ -192,18 +193,26 @@ class FitTest {
                     start = mx.getCurrentThreadAllocatedBytes();
                 } else if (batch == 41) {
                     perEpoch[epoch] = mx.getCurrentThreadAllocatedBytes() - start;
+                    // two epochs in a row without allocation: warmed up and allocation-free
+                    clean[0] = perEpoch[epoch] < 4_096 ? clean[0] + 1 : 0;
+                    if (clean[0] == 2) {
+                        c.stop("allocation-free");
+                    }
                 }
             }
         };
         Sequential m = Sequential.builder().input(1, 8, 8).conv2d(4, 3, 1, 1, Activation.RELU).batchNorm().maxPool2d(2)
                 .flatten().dropout(0.1f).dense(10).build();
-        m.fit(digits.train(), FitOptions.builder().epochs(epochs).batchSize(32).l2(1e-4f).clipNorm(5f)
+        History h = m.fit(digits.train(), FitOptions.builder().epochs(maxEpochs).batchSize(32).l2(1e-4f).clipNorm(5f)
                 .schedule(LearningRateSchedule.cosine(1, 0f)).listener(meter).build());
-        // batches 2..41 of the last epochs (conv, batch norm, pooling, dropout, dense, L2, clipping, Adam):
-        // a handful of bytes at most once the JIT has compiled the loop (kernels that box vectors
-        // allocate until then, hence the epochs of warm-up)
-        assertThat(perEpoch[epochs - 1]).as("bytes allocated by 40 batches of epoch %d", epochs - 1).isLessThan(4_096);
-        assertThat(perEpoch[epochs]).as("bytes allocated by 40 batches of epoch %d", epochs).isLessThan(4_096);
+        // batches 2..41 of an epoch (conv, batch norm, pooling, dropout, dense, L2, clipping, fused
+        // softmax cross-entropy, fused Adam) allocate a handful of bytes at most once the JIT has
+        // compiled the loop. Vector kernels box vectors until C2 compiles them, which on a loaded
+        // machine takes a varying number of epochs; a real per-batch allocation never goes away,
+        // so it would keep every epoch above the bound and fail this.
+        assertThat(clean[0]).as("consecutive allocation-free epochs; bytes per epoch %s", java.util.Arrays.toString(perEpoch))
+                .isEqualTo(2);
+        assertThat(h.stopReason()).contains("allocation-free");
     }
 
     @Test
