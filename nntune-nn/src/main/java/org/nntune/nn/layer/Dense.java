@@ -81,11 +81,37 @@ public final class Dense extends Layer {
         kernels.addRowVector(y, 0, n, units, bias.value().data(), 0);
     }
 
+    /**
+     * This layer followed by a ReLU, in one pass over the output: {@code y = max(0, x · W + b)}.
+     * The pre-activation is not kept; {@link #backwardRelu} needs only y.
+     */
+    public void forwardRelu(float[] x, float[] y, int n) {
+        int in = inputSize();
+        kernels.gemm(false, false, n, units, in, 1f, x, 0, in, weight.value().data(), 0, units, 0f, y, 0, units);
+        kernels.addBiasRelu(y, 0, n, units, bias.value().data(), 0);
+    }
+
+    /**
+     * The backward pass of {@link #forwardRelu}: {@code dy} (the gradient for the ReLU's output
+     * y) is masked in place where y is not positive, which is the gradient for the pre-activation
+     * (y > 0 exactly where it is), its column sums become the bias gradient in the same pass, and
+     * the weight and input gradients follow as in {@link #backward}.
+     */
+    public void backwardRelu(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache) {
+        kernels.reluBackwardBiasGrad(dy, 0, y, 0, n, units, bias.grad().data(), 0);
+        weightAndInputGradients(x, dy, dx, n, cache);
+    }
+
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache) {
+        java.util.Arrays.fill(bias.grad().data(), 0f);
+        kernels.sumRows(dy, 0, n, units, bias.grad().data(), 0);
+        weightAndInputGradients(x, dy, dx, n, cache);
+    }
+
+    private void weightAndInputGradients(float[] x, float[] dy, float[] dx, int n, Cache cache) {
         int in = inputSize();
         kernels.gemm(true, false, in, units, n, 1f, x, 0, in, dy, 0, units, 0f, weight.grad().data(), 0, units);
-        kernels.sumRows(dy, 0, n, units, bias.grad().data(), 0);
         if (dx != null) {
             // dx = dy · Wᵀ, as a plain product with Wᵀ made once per batch (in·units copies against n·in·units products)
             float[] wt = ((Transposed) cache).wt;

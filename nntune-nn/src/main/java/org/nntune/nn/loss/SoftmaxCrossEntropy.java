@@ -1,6 +1,8 @@
 package org.nntune.nn.loss;
 
 import org.nntune.nn.layer.ActivationLayer;
+import org.nntune.nn.tensor.KernelProvider;
+import org.nntune.nn.tensor.Kernels;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.util.Arrays;
  * weights w, the loss is Σ w[yᵢ]·ℓᵢ / Σ w[yᵢ] (PyTorch's {@code CrossEntropyLoss(weight=…)}).
  */
 public final class SoftmaxCrossEntropy implements Loss {
+    private final Kernels kernels = KernelProvider.get();
     private final float[] weights;
 
     SoftmaxCrossEntropy(float[] classWeights) {
@@ -43,14 +46,20 @@ public final class SoftmaxCrossEntropy implements Loss {
             throw new IllegalArgumentException(weights.length + " class weights for " + k + " outputs");
         }
         int[] y = targets.labels();
+        for (int i = 0; i < n; i++) {
+            if (y[i] < 0 || y[i] >= k) {
+                throw new IllegalArgumentException("label " + y[i] + " of batch row " + i + " is outside [0, " + k + ")");
+            }
+        }
+        if (weights.length == 0 && grad != null && n > 0) {
+            // training without class weights: softmax, loss and gradient in the fused kernel's one pass per row
+            return kernels.softmaxCrossEntropy(out, 0, n, k, y, 0, grad, 0);
+        }
         double total = 0;
         double weightSum = 0;
         for (int i = 0; i < n; i++) {
             int o = i * k;
             int label = y[i];
-            if (label < 0 || label >= k) {
-                throw new IllegalArgumentException("label " + label + " of batch row " + i + " is outside [0, " + k + ")");
-            }
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 max = Math.max(max, out[o + j]);

@@ -218,15 +218,36 @@ public final class Sequential {
 
     // ---------------------------------------------------------------- passes
 
+    /**
+     * Whether layer i is a Dense layer followed (within the depth) by a ReLU activation layer: the
+     * passes then run the pair as one ({@link Dense#forwardRelu}, {@link Dense#backwardRelu}),
+     * leaving the Dense layer's own output and gradient buffers (the pre-activation) unused.
+     */
+    private boolean denseRelu(int i) {
+        return i + 1 < depth && layers.get(i) instanceof Dense
+                && layers.get(i + 1) instanceof ActivationLayer a && a.activation() == Activation.RELU;
+    }
+
     void forward(Workspace w, int n, Pass pass) {
         for (int i = 0; i < depth; i++) {
-            layers.get(i).forward(w.acts[i], w.acts[i + 1], n, w.caches[i], pass);
+            if (denseRelu(i)) {
+                ((Dense) layers.get(i)).forwardRelu(w.acts[i], w.acts[i + 2], n);
+                i++;
+            } else {
+                layers.get(i).forward(w.acts[i], w.acts[i + 1], n, w.caches[i], pass);
+            }
         }
     }
 
     void backward(Workspace w, int n) {
         for (int i = depth - 1; i >= 0; i--) {
-            layers.get(i).backward(w.acts[i], w.acts[i + 1], w.grads[i + 1], i == 0 ? null : w.grads[i], n, w.caches[i]);
+            if (i >= 1 && denseRelu(i - 1)) {
+                int d = i - 1;
+                ((Dense) layers.get(d)).backwardRelu(w.acts[d], w.acts[i + 1], w.grads[i + 1], d == 0 ? null : w.grads[d], n, w.caches[d]);
+                i--;
+            } else {
+                layers.get(i).backward(w.acts[i], w.acts[i + 1], w.grads[i + 1], i == 0 ? null : w.grads[i], n, w.caches[i]);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package org.nntune.nn.optim;
 
 import org.nntune.nn.layer.Param;
+import org.nntune.nn.tensor.KernelProvider;
+import org.nntune.nn.tensor.Kernels;
 
 import java.util.List;
 import java.util.Map;
@@ -119,27 +121,17 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         @Override
         public Updater newUpdater(List<Param> params) {
             float[][] v = zerosLike(params);
+            Kernels kernels = KernelProvider.get();
             return new Updater() {
-                boolean first = true;
-
                 @Override
                 public void step(float lr) {
                     for (int p = 0; p < v.length; p++) {
                         float[] w = params.get(p).value().data();
                         float[] g = params.get(p).grad().data();
                         float[] b = v[p];
-                        if (momentum == 0f) {
-                            for (int i = 0; i < w.length; i++) {
-                                w[i] -= lr * g[i];
-                            }
-                            continue;
-                        }
-                        for (int i = 0; i < w.length; i++) {
-                            b[i] = first ? g[i] : momentum * b[i] + g[i];
-                            w[i] -= lr * (nesterov ? g[i] + momentum * b[i] : b[i]);
-                        }
+                        // the velocity starts at zero, so the first step's μ·0 + g is g, as in PyTorch
+                        kernels.sgdUpdate(w, 0, g, 0, b, 0, w.length, lr, momentum, 0f, nesterov);
                     }
-                    first = false;
                 }
             };
         }
@@ -246,6 +238,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         private final float weightDecay;
         private final float[][] m;
         private final float[][] v;
+        private final Kernels kernels = KernelProvider.get();
         private int t;
 
         AdamUpdater(List<Param> params, float beta1, float beta2, float eps, float weightDecay) {
@@ -261,24 +254,13 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         @Override
         public void step(float lr) {
             t++;
-            double bc1 = 1 - Math.pow(beta1, t);
-            double bc2 = 1 - Math.pow(beta2, t);
-            float stepSize = (float) (lr / bc1);
-            float sqrtBc2 = (float) Math.sqrt(bc2);
             for (int p = 0; p < m.length; p++) {
                 Param param = params.get(p);
                 float[] w = param.value().data();
                 float[] g = param.grad().data();
-                float[] mp = m[p];
-                float[] vp = v[p];
-                float decay = param.decay() ? 1f - lr * weightDecay : 1f;
-                for (int i = 0; i < w.length; i++) {
-                    float gi = g[i];
-                    mp[i] = beta1 * mp[i] + (1 - beta1) * gi;
-                    vp[i] = beta2 * vp[i] + (1 - beta2) * gi * gi;
-                    float denom = (float) Math.sqrt(vp[i]) / sqrtBc2 + eps;
-                    w[i] = w[i] * decay - stepSize * mp[i] / denom;
-                }
+                // AdamW's decoupled decay on the decaying parameters only; L2 was already added to g
+                kernels.adamUpdate(w, 0, g, 0, m[p], 0, v[p], 0, w.length, lr, beta1, beta2, eps,
+                        param.decay() ? weightDecay : 0f, true, t);
             }
         }
     }

@@ -65,7 +65,10 @@ public interface Kernels {
     /** Adds the vector {@code v[vOff .. vOff + cols)} to each of the {@code rows} rows of x (a bias add). */
     void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff);
 
-    /** {@code dst[dstOff + j] = Σ_i x[off + i·cols + j]}: column sums of a rows × cols matrix (a bias gradient). */
+    /**
+     * {@code dst[dstOff + j] += Σ_i x[off + i·cols + j]}: adds the column sums of a rows × cols
+     * matrix to {@code dst} (it accumulates: zero {@code dst} first for a fresh bias gradient).
+     */
     void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff);
 
     /** {@code y += alpha · x} over n elements. */

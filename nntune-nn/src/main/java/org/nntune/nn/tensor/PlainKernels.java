@@ -134,17 +134,6 @@ public class PlainKernels implements Kernels {
     }
 
     @Override
-    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
-        java.util.Arrays.fill(dst, dstOff, dstOff + cols, 0f);
-        for (int i = 0; i < rows; i++) {
-            int r = off + i * cols;
-            for (int j = 0; j < cols; j++) {
-                dst[dstOff + j] += x[r + j];
-            }
-        }
-    }
-
-    @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
@@ -201,6 +190,16 @@ public class PlainKernels implements Kernels {
     }
 
     // ---- fused element-wise kernels (the reference versions) ----
+
+    @Override
+    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            int row = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[dstOff + c] += x[row + c];
+            }
+        }
+    }
 
     @Override
     public void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
@@ -277,16 +276,22 @@ public class PlainKernels implements Kernels {
     public void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
                            float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
                            int step) {
-        AdamStep s = AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        AdamStep.check(beta1, beta2, eps, step);
+        float l2 = AdamStep.l2(weightDecay, decoupled);
+        float decay = AdamStep.decay(lr, weightDecay, decoupled);
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        float stepSize = AdamStep.stepSize(lr, beta1, step);
+        float invSqrtBias2 = AdamStep.invSqrtBias2(beta2, step);
         for (int i = 0; i < n; i++) {
             float wi = w[wOff + i];
-            float gi = g[gOff + i] + s.l2() * wi;
-            float mi = beta1 * m[mOff + i] + s.oneMinusBeta1() * gi;
-            float vi = beta2 * v[vOff + i] + s.oneMinusBeta2() * gi * gi;
+            float gi = g[gOff + i] + l2 * wi;
+            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * gi;
+            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * gi * gi;
             m[mOff + i] = mi;
             v[vOff + i] = vi;
-            float denom = (float) Math.sqrt(vi) * s.invSqrtBias2() + eps;
-            w[wOff + i] = wi * s.decay() - s.stepSize() * mi / denom;
+            float denom = (float) Math.sqrt(vi) * invSqrtBias2 + eps;
+            w[wOff + i] = wi * decay - stepSize * mi / denom;
         }
     }
 

@@ -52,6 +52,21 @@ final class VectorKernels extends PackedKernels {
     // ---- fused element-wise kernels ----
 
     @Override
+    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = off + r * cols;
+            int c = 0;
+            for (; c < bound; c += S.length()) {
+                FloatVector.fromArray(S, dst, dstOff + c).add(FloatVector.fromArray(S, x, row + c)).intoArray(dst, dstOff + c);
+            }
+            for (; c < cols; c++) {
+                dst[dstOff + c] += x[row + c];
+            }
+        }
+    }
+
+    @Override
     public void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
         int bound = S.loopBound(cols);
         FloatVector zero = FloatVector.zero(S);
@@ -145,18 +160,24 @@ final class VectorKernels extends PackedKernels {
     public void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
                            float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
                            int step) {
-        AdamStep s = AdamStep.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        AdamStep.check(beta1, beta2, eps, step);
+        float l2 = AdamStep.l2(weightDecay, decoupled);
+        float decay = AdamStep.decay(lr, weightDecay, decoupled);
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        float stepSize = AdamStep.stepSize(lr, beta1, step);
+        float invSqrtBias2 = AdamStep.invSqrtBias2(beta2, step);
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += S.length()) {
             FloatVector wi = FloatVector.fromArray(S, w, wOff + i);
-            FloatVector gi = FloatVector.fromArray(S, g, gOff + i).add(wi.mul(s.l2()));
-            FloatVector mi = FloatVector.fromArray(S, m, mOff + i).mul(beta1).add(gi.mul(s.oneMinusBeta1()));
-            FloatVector vi = FloatVector.fromArray(S, v, vOff + i).mul(beta2).add(gi.mul(gi).mul(s.oneMinusBeta2()));
+            FloatVector gi = FloatVector.fromArray(S, g, gOff + i).add(wi.mul(l2));
+            FloatVector mi = FloatVector.fromArray(S, m, mOff + i).mul(beta1).add(gi.mul(oneMinusBeta1));
+            FloatVector vi = FloatVector.fromArray(S, v, vOff + i).mul(beta2).add(gi.mul(gi).mul(oneMinusBeta2));
             mi.intoArray(m, mOff + i);
             vi.intoArray(v, vOff + i);
-            FloatVector denom = vi.sqrt().mul(s.invSqrtBias2()).add(eps);
-            wi.mul(s.decay()).sub(mi.mul(s.stepSize()).div(denom)).intoArray(w, wOff + i);
+            FloatVector denom = vi.sqrt().mul(invSqrtBias2).add(eps);
+            wi.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(w, wOff + i);
         }
         if (i < n) {
             super.adamUpdate(w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i,

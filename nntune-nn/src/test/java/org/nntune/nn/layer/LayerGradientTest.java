@@ -35,6 +35,47 @@ class LayerGradientTest {
     }
 
     @Test
+    void denseWithFusedReluMatchesDenseThenReluLayer() {
+        int n = 6, in = 13, units = 11;
+        Dense d = built(new Dense(units, Initializer.HE_UNIFORM), in);
+        perturbParams(d);
+        ActivationLayer relu = built(new ActivationLayer(Activation.RELU), units);
+        Rng rng = new Rng(5);
+        float[] x = new float[n * in];
+        float[] dy = new float[n * units];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < dy.length; i++) {
+            dy[i] = (float) rng.nextGaussian();
+        }
+        // separate: dense, then the activation layer
+        Layer.Cache cache = d.newCache(n);
+        float[] z = new float[n * units];
+        float[] y = new float[n * units];
+        d.forward(x, z, n, cache, Pass.eval());
+        relu.forward(z, y, n, relu.newCache(n), Pass.eval());
+        float[] dz = new float[n * units];
+        relu.backward(z, y, dy, dz, n, relu.newCache(n));
+        float[] dx = new float[n * in];
+        d.backward(x, z, dz, dx, n, cache);
+        float[] dW = d.params().get(0).grad().data().clone();
+        float[] db = d.params().get(1).grad().data().clone();
+        // fused
+        float[] yFused = new float[n * units];
+        d.forwardRelu(x, yFused, n);
+        float[] dyFused = dy.clone();
+        float[] dxFused = new float[n * in];
+        d.backwardRelu(x, yFused, dyFused, dxFused, n, cache);
+        assertThat(yFused).containsExactly(y);
+        assertThat(dyFused).as("dy masked in place into the pre-activation gradient").containsExactly(dz);
+        assertThat(d.params().get(0).grad().data()).containsExactly(dW);
+        assertThat(d.params().get(1).grad().data()).containsExactly(db);
+        assertThat(dxFused).containsExactly(dx);
+        assertThat(y).contains(0f); // the mask did something
+    }
+
+    @Test
     void denseOnAnImageInputUsesItFlattened() {
         Dense d = built(new Dense(3, Initializer.HE_NORMAL), 2, 2, 2);
         assertThat(d.outputShape()).containsExactly(3);

@@ -1,5 +1,7 @@
 package org.nntune.nn.model;
 
+import org.nntune.nn.data.Datasets;
+import org.nntune.nn.data.TrainTest;
 import org.nntune.nn.layer.Activation;
 import org.nntune.nn.optim.Optimizer;
 
@@ -34,7 +36,7 @@ public final class GoldenModelWriter {
         if (Files.exists(dir.resolve(name + ".nntm"))) {
             throw new IllegalStateException(dir.resolve(name + ".nntm") + " exists: golden files are never rewritten");
         }
-        TestData.Split s = TestData.canonical(TestData.digits(true));
+        TrainTest s = TestData.canonical(Datasets.digitsImages());
         Sequential m = goldenArchitecture();
         m.fit(s.train(), FitOptions.builder().epochs(3).batchSize(32).seed(6).optimizer(Optimizer.adam(0.01f)).build());
         m.save(dir.resolve(name + ".nntm"));
@@ -48,7 +50,7 @@ public final class GoldenModelWriter {
             System.arraycopy(p[i], 0, flat, i * p[0].length, p[0].length);
         }
         lines.add(line("proba", flat));
-        lines.add(line("test_accuracy", new float[] {(float) m.evaluate(s.test()).accuracy()}));
+        lines.add(line("canonical_test_accuracy", new float[] {(float) m.evaluate(s.test()).accuracy()}));
         Files.write(dir.resolve(name + ".expected.txt"), lines);
         System.out.println(m.summary() + "\n" + m.provenance());
     }
