@@ -72,7 +72,7 @@ public record OptimizeOptions(int nTrials, Duration timeout, int nJobs, List<Stu
 
     /**
      * @return a copy with heartbeats every {@code interval}; before starting a trial, a worker fails
-     *     the study's RUNNING trials whose heartbeat is older than 4 × {@code interval} (their worker
+     *     the study's RUNNING trials whose heartbeat is older than 2 × {@code interval} (their worker
      *     is presumed dead)
      */
     public OptimizeOptions withHeartbeat(Duration interval) {

@@ -522,7 +522,7 @@ public final class Study {
                     return;
                 }
                 if (options.heartbeat().compareTo(Duration.ZERO) > 0) {
-                    storage.failStaleTrials(studyId, options.heartbeat().multipliedBy(4));
+                    storage.failStaleTrials(studyId, options.heartbeat().multipliedBy(2));
                 }
                 if (storage.countTrials(studyId, BUDGET_STATES) >= options.nTrials()) {
                     return;
@@ -534,6 +534,10 @@ public final class Study {
                 }
                 try {
                     trial = r == Sampler.Readiness.READY ? startTrial() : null;
+                    if (trial != null && options.heartbeat().compareTo(Duration.ZERO) > 0) {
+                        // beat at once: a worker that dies before its first scheduled beat is still found stale
+                        storage.recordHeartbeat(trial.trialId());
+                    }
                 } catch (NoCandidateException lostRace) {
                     continue; // the trial is recorded as FAIL; ask the sampler again
                 }
