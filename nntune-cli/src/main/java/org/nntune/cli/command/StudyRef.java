@@ -1,6 +1,5 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.studyfile.StudyFileReader;
 import org.nntune.cli.studyfile.YNode;
 import org.nntune.cli.studyfile.YamlReader;
 
@@ -40,10 +39,5 @@ public record StudyRef(String url, String name) {
             return Optional.of(s.text());
         }
         return Optional.empty();
-    }
-
-    /** Keeps {@link StudyFileReader}'s notion of a study file's name and this one in step. */
-    static String stem(Path file) {
-        return file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
     }
 }

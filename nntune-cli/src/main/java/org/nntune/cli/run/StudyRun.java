@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
+import org.nntune.cli.command.StorageOption;
 import org.nntune.cli.output.Progress;
 import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.studyfile.StudyFile;
@@ -16,7 +17,6 @@ import org.nntune.search.NetworkSpace;
 import org.nntune.search.ParamSource;
 import org.nntune.search.Scorer;
 import org.nntune.storage.RetryPolicy;
-import org.nntune.storage.StorageException;
 import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.Sampler;
@@ -83,11 +83,7 @@ public final class StudyRun {
 
     /** The storage URL: the command line's, the study file's, or the SQLite file beside the study file. */
     public static String storageUrl(StudyFile sf, Overrides ov) {
-        return ov.storage().or(sf::storage).orElseGet(() -> {
-            Path abs = sf.file().toAbsolutePath();
-            String stem = abs.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
-            return "sqlite:" + abs.resolveSibling(stem + ".db");
-        });
+        return ov.storage().or(sf::storage).orElseGet(() -> StorageOption.defaultFor(sf.file()));
     }
 
     /** Runs the study and returns the exit code. */
@@ -135,7 +131,7 @@ public final class StudyRun {
                         + (multi ? " and " + (directions[objectives.size() - 1 - objectives.indexOf(scored)]).name().toLowerCase(Locale.ROOT)
                         + " parameter_count" : ""), url);
 
-        Storage storage = open(url);
+        Storage storage = StorageOption.open(url);
         try {
             boolean existed = storage.findStudyId(sf.name()).isPresent();
             if (worker && !existed) {
@@ -215,13 +211,6 @@ public final class StudyRun {
         return d;
     }
 
-    static Storage open(String url) {
-        try {
-            return org.nntune.storage.Storages.open(url);
-        } catch (StorageException | IllegalArgumentException e) {
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + url + ": " + e.getMessage(), e);
-        }
-    }
 
     /** The cross-validation a study file asks for. */
     static CvStrategy cv(StudyFile sf) {
