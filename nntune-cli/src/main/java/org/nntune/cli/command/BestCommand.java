@@ -1,9 +1,8 @@
 package org.nntune.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
+import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.storage.StudyProvenance;
@@ -19,9 +18,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -59,12 +56,7 @@ public final class BestCommand implements Callable<Integer> {
             out.println("best trial " + best.number() + ": value " + best.values().get(0));
             out.println("params: " + best.params());
             if (export != null) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("study", ref.name());
-                m.put("trial", best.number());
-                m.put("value", best.values().get(0));
-                m.put("params", best.params());
-                Files.writeString(export, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n");
+                TrialsFormat.bestParamsJson(ref.name(), best, export);
                 out.println("wrote " + export);
             }
             if (model != null) {

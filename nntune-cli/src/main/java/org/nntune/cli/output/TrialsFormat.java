@@ -161,4 +161,21 @@ public final class TrialsFormat {
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
         out.flush();
     }
+
+    /** Writes trials as CSV to a file. */
+    public static void csv(List<FrozenTrial> trials, java.nio.file.Path file) throws IOException {
+        try (PrintWriter w = new PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
+            csv(trials, w);
+        }
+    }
+
+    /** Writes a study's best trial as JSON: study name, trial number, value and parameters. */
+    public static void bestParamsJson(String study, FrozenTrial best, java.nio.file.Path file) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("study", study);
+        m.put("trial", best.number());
+        m.put("value", best.values().get(0));
+        m.put("params", best.params());
+        java.nio.file.Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n");
+    }
 }

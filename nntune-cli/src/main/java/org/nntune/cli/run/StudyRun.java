@@ -1,7 +1,5 @@
 package org.nntune.cli.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.cli.command.StorageOption;
@@ -392,12 +390,8 @@ public final class StudyRun {
         Path report = dir.resolve("report.html");
         try {
             Files.createDirectories(dir);
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(trials))) {
-                TrialsFormat.csv(all, w);
-            }
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(frontFile))) {
-                TrialsFormat.csv(front, w);
-            }
+            TrialsFormat.csv(all, trials);
+            TrialsFormat.csv(front, frontFile);
             HtmlReport.fromStorage(study.storage(), sf.name()).write(report);
         } catch (IOException | UncheckedIOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
@@ -425,15 +419,8 @@ public final class StudyRun {
             if (encoder.isPresent()) {
                 writeEncoder(encoder.get(), o.encoder().get());
             }
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("study", sf.name());
-            params.put("trial", best.number());
-            params.put("value", best.values().get(0));
-            params.put("params", best.params());
-            Files.writeString(o.params(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(params) + "\n");
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(o.trials()))) {
-                TrialsFormat.csv(study.trials(), w);
-            }
+            TrialsFormat.bestParamsJson(sf.name(), best, o.params());
+            TrialsFormat.csv(study.trials(), o.trials());
             HtmlReport.fromStorage(study.storage(), sf.name()).write(o.report());
         } catch (IOException | UncheckedIOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
