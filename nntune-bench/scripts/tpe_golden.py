@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""Golden values for nntune-tune's ParzenEstimatorTest.
+"""Golden values for nntune-tune's ParzenEstimatorTest and MultiObjectiveTpeTest.
 
 Builds Optuna 3.1's _ParzenEstimator (kernel centres, widths, weights) for a few observation sets
-and evaluates the mixture's log density with scipy's truncnorm. Optuna 3.1's own
-_truncnorm.logpdf omits the kernels' 1/sigma for continuous parameters; nntune keeps the proper
-density, so continuous dimensions are evaluated here with scipy. Stepped/int dimensions use the
-mass of the step, as Optuna does. Usage: /usr/bin/python3 tpe_golden.py
+and evaluates the mixture's log density two ways: with scipy's truncnorm (the proper density,
+nntune's scaleFreeKernels(false) and Optuna >= 3.5) and with Optuna 3.1's own log_pdf, whose
+_truncnorm.logpdf omits the kernels' 1/sigma for continuous parameters (nntune's default,
+scaleFreeKernels(true)). Stepped/int dimensions use the mass of the step in both. Also prints
+Optuna 3.1's multi-objective split and below weights for a fixed two-objective history, and the
+WFG hypervolume of a 3-objective set. Usage: /usr/bin/python3 tpe_golden.py
 """
 import numpy as np
 from scipy.stats import truncnorm
@@ -59,8 +61,32 @@ def main():
          False, {"x": [-2.0, 0.3, 4.0]}),
     ]
     for name, obs, space, multivariate, at in cases:
-        print(name, log_pdf(estimator(obs, space, multivariate), at))
+        e = estimator(obs, space, multivariate)
+        print(name, "proper", log_pdf(e, at))
+        print(name, "optuna3.1", e.log_pdf({k: np.asarray(v, dtype=float if k != "c" else int)
+                                            for k, v in at.items()}).tolist())
     print("default_weights(30)", default_weights(30).tolist()[:5])
+    multi_objective()
+
+
+def multi_objective():
+    from optuna._hypervolume import WFG
+    from optuna.samplers._tpe.sampler import (_split_observation_pairs,
+                                              _calculate_weights_below_for_multi_objective)
+    rng = np.random.RandomState(1)
+    pts = rng.uniform(0, 1, (30, 2))
+    pts[:, 1] = 1 - np.sqrt(pts[:, 0]) + 0.5 * pts[:, 1]  # a noisy convex front
+    pts = np.round(pts, 6)  # printed exactly
+    scores = [(-float("inf"), p.tolist()) for p in pts]
+    below, above = _split_observation_pairs(scores, 3, None)  # gamma(30) = 3
+    w = _calculate_weights_below_for_multi_objective(scores, below, None)
+    print("mo points", pts.tolist())
+    print("mo below", below.tolist(), "weights", w.tolist())
+    below, _ = _split_observation_pairs(scores, 12, None)
+    w = _calculate_weights_below_for_multi_objective(scores, below, None)
+    print("mo below12", sorted(below.tolist()), "weights", [x for _, x in sorted(zip(below.tolist(), w.tolist()))])
+    p3 = np.array([[1, 2, 3], [2, 1, 3], [3, 3, 1], [1.5, 1.5, 2.5], [2.5, 0.5, 2.9]], dtype=float)
+    print("wfg3", WFG().compute(p3, np.array([4.0, 4.0, 4.0])))
 
 
 if __name__ == "__main__":

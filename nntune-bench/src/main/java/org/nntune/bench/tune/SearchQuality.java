@@ -32,8 +32,10 @@ import java.util.concurrent.Future;
  * JSON line at the end with the same keys ({@code "results": {"branin/tpe": {"median_best@100": …}}}).
  *
  * <p>Usage: {@code SearchQuality [--seeds 10] [--funcs branin,hartmann6,rosenbrock5,mixed]
- * [--samplers random,tpe,gp,cmaes] [--threads 1]}. Seeds run in parallel on {@code --threads}
- * threads (each study is sequential, so results do not depend on it).
+ * [--samplers random,tpe,gp,cmaes] [--threads 1] [--first-seed 0]}. Seeds run in parallel on
+ * {@code --threads} threads (each study is sequential, so results do not depend on it). Samplers:
+ * {@code tpe} (defaults), {@code tpe-mv} (multivariate), {@code tpe-sf} (Optuna 3.1's scale-free
+ * kernels), {@code tpe-mv-sf} (both), {@code random}, {@code gp}, {@code cmaes}.
  */
 public final class SearchQuality {
     private SearchQuality() {}
@@ -114,9 +116,13 @@ public final class SearchQuality {
         return switch (name) {
             case "random" -> new RandomSampler();
             case "tpe" -> new TpeSampler();
+            case "tpe-mv" -> TpeSampler.builder().multivariate(true).build();
+            case "tpe-sf" -> TpeSampler.builder().scaleFreeKernels(true).build();
+            case "tpe-mv-sf" -> TpeSampler.builder().multivariate(true).scaleFreeKernels(true).build();
             case "gp" -> GPSampler.builder().build();
             case "cmaes" -> CmaEsSampler.builder().build();
-            default -> throw new IllegalArgumentException("unknown sampler '" + name + "'; allowed: random, tpe, gp, cmaes");
+            default -> throw new IllegalArgumentException("unknown sampler '" + name
+                    + "'; allowed: random, tpe, tpe-mv, tpe-sf, tpe-mv-sf, gp, cmaes");
         };
     }
 
@@ -147,6 +153,7 @@ public final class SearchQuality {
         String funcs = "branin,hartmann6,rosenbrock5,mixed";
         String samplers = "random,tpe,gp,cmaes";
         int threads = 1;
+        int firstSeed = 0;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -154,8 +161,9 @@ public final class SearchQuality {
                 case "--funcs" -> funcs = v;
                 case "--samplers" -> samplers = v;
                 case "--threads" -> threads = Integer.parseInt(v);
+                case "--first-seed" -> firstSeed = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                        + "'; allowed: --seeds N, --funcs a,b, --samplers a,b, --threads N");
+                        + "'; allowed: --seeds N, --funcs a,b, --samplers a,b, --threads N, --first-seed N");
             }
             i++;
         }
@@ -168,7 +176,7 @@ public final class SearchQuality {
                     long ts = System.nanoTime();
                     List<Future<double[]>> runs = new ArrayList<>();
                     for (int seed = 0; seed < seeds; seed++) {
-                        final long sd = seed;
+                        final long sd = firstSeed + seed;
                         runs.add(pool.submit(() -> run(s, f, sd, 300)));
                     }
                     double[] b100 = new double[seeds];

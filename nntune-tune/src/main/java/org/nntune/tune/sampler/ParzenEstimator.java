@@ -23,9 +23,18 @@ import java.util.SplittableRandom;
 final class ParzenEstimator {
     private static final double SKIP = 40;
 
-    /** Settings shared by the estimators of one sampler. */
+    /**
+     * Settings shared by the estimators of one sampler. {@code scaleFreeKernels}: evaluate continuous
+     * kernels without their 1/σ factor, as Optuna 3.1–3.4's {@code _truncnorm.logpdf} did (Optuna
+     * issue 5109, fixed in 3.5); sampling is the same either way.
+     */
     record Settings(boolean considerPrior, double priorWeight, boolean magicClip, boolean endpoints,
-                    boolean multivariate) {}
+                    boolean multivariate, boolean scaleFreeKernels) {
+        Settings(boolean considerPrior, double priorWeight, boolean magicClip, boolean endpoints,
+                 boolean multivariate) {
+            this(considerPrior, priorWeight, magicClip, endpoints, multivariate, false);
+        }
+    }
 
     private final List<Distribution> dims;
     private final Arena arena;
@@ -50,6 +59,8 @@ final class ParzenEstimator {
     private final double[] logPrior;
     private final int[] k;
     private final boolean anyDiscrete;
+    /** whether continuous kernels carry their −log σ (false: Optuna 3.1's scale-free form) */
+    private final boolean normalised;
 
     /**
      * @param dims the distributions, one per dimension
@@ -68,6 +79,7 @@ final class ParzenEstimator {
                     Arena arena) {
         this.dims = dims;
         this.arena = arena;
+        this.normalised = !s.scaleFreeKernels();
         boolean prior = s.considerPrior() || n == 0;
         components = n + (prior ? 1 : 0);
         double[] w = arena.doubles(components);
@@ -169,7 +181,7 @@ final class ParzenEstimator {
                 continue;
             }
             for (int i = 0; i < components; i++) {
-                base[i] -= logZ[j][i] + (step[j] == 0 ? logSigmas[j][i] + TruncNorm.LOG_SQRT_2PI : 0);
+                base[i] -= logZ[j][i] + (step[j] == 0 ? continuousLogScale(j, i) : 0);
             }
         }
     }
@@ -419,6 +431,11 @@ final class ParzenEstimator {
         }
     }
 
+    /** log(σ √2π) of continuous kernel i in dimension j, without the log σ in the scale-free form. */
+    private double continuousLogScale(int j, int i) {
+        return (normalised ? logSigmas[j][i] : 0) + TruncNorm.LOG_SQRT_2PI;
+    }
+
     /** The exact log density of component i at x (stepped dimensions by their mass). */
     private double exact(int i, double[] x) {
         double v = logWeights[i];
@@ -428,7 +445,7 @@ final class ParzenEstimator {
                 v += choice[j][i] < 0 ? logPrior[j] : (choice[j][i] == c ? logHit[j] : logMiss[j]);
             } else if (step[j] == 0) {
                 double z = (x[j] - mus[j][i]) / sigmas[j][i];
-                v += -0.5 * z * z - logSigmas[j][i] - TruncNorm.LOG_SQRT_2PI - logZ[j][i];
+                v += -0.5 * z * z - continuousLogScale(j, i) - logZ[j][i];
             } else {
                 double lb = Math.max(x[j] - step[j] / 2, low[j]);
                 double ub = Math.min(x[j] + step[j] / 2, high[j]);

@@ -9,26 +9,32 @@ import org.nntune.tune.storage.TrialChanges;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * TPE's columnar copy of one study's trials — state, Optuna's ranking score and the internal value
- * of every parameter (NaN where a trial lacks it) — refreshed from the storage's incremental read,
- * so a refresh costs what changed. Everything here can be rebuilt from the storage; guarded by the
- * sampler's lock.
+ * TPE's columnar copy of one study's trials — state, Optuna's ranking score (single objective) or
+ * the minimised objective values (several objectives) and the internal value of every parameter
+ * (NaN where a trial lacks it) — refreshed from the storage's incremental read, so a refresh costs
+ * what changed. Everything here can be rebuilt from the storage; guarded by the sampler's lock.
+ *
+ * <p>With several objectives only COMPLETE trials are observations (as in Optuna 3.1's MOTPE,
+ * which ignores PRUNED and RUNNING trials there).
  */
 final class TpeObservations {
     final long studyId;
-    private final StudyDirection direction;
+    private final List<StudyDirection> directions;
     private long cursor;
     int size;
     byte[] state = new byte[64]; // TrialState ordinal, or -1 for unknown numbers
     double[] scoreStep = new double[64];
     double[] scoreValue = new double[64];
+    /** several objectives: objectives[k][n] is objective k of trial n, minimised (NaN unless COMPLETE) */
+    double[][] objectives;
     final Map<String, double[]> columns = new HashMap<>();
     private boolean[] intersected = new boolean[64];
-    /** COMPLETE and PRUNED trials */
+    /** COMPLETE and PRUNED trials (several objectives: COMPLETE trials) */
     int nFinished;
     /** bumped whenever a state or score changes */
     long version;
@@ -37,8 +43,19 @@ final class TpeObservations {
 
     TpeObservations(Study study) {
         this.studyId = study.studyId();
-        this.direction = study.direction();
+        this.directions = List.copyOf(study.directions());
+        if (directions.size() > 1) {
+            objectives = new double[directions.size()][state.length];
+            for (double[] o : objectives) {
+                Arrays.fill(o, Double.NaN);
+            }
+        }
         Arrays.fill(state, (byte) -1);
+    }
+
+    /** @return the number of objectives */
+    int nObjectives() {
+        return directions.size();
     }
 
     void refresh(Study study) {
@@ -60,6 +77,12 @@ final class TpeObservations {
         scoreStep = Arrays.copyOf(scoreStep, cap);
         scoreValue = Arrays.copyOf(scoreValue, cap);
         intersected = Arrays.copyOf(intersected, cap);
+        if (objectives != null) {
+            for (int k = 0; k < objectives.length; k++) {
+                objectives[k] = Arrays.copyOf(objectives[k], cap);
+                Arrays.fill(objectives[k], old, cap, Double.NaN);
+            }
+        }
         for (Map.Entry<String, double[]> e : columns.entrySet()) {
             double[] c = Arrays.copyOf(e.getValue(), cap);
             Arrays.fill(c, old, cap, Double.NaN);
@@ -74,11 +97,21 @@ final class TpeObservations {
         TrialState s = t.state();
         double step;
         double value;
-        double sign = direction == StudyDirection.MINIMIZE ? 1 : -1;
+        double sign = directions.get(0) == StudyDirection.MINIMIZE ? 1 : -1;
+        boolean several = objectives != null;
         switch (s) {
             case COMPLETE -> {
                 step = Double.NEGATIVE_INFINITY;
-                value = sign * t.value();
+                value = several ? 0 : sign * t.value();
+                if (several) {
+                    for (int k = 0; k < objectives.length; k++) {
+                        double v = directions.get(k).toMinimized(t.values().get(k));
+                        if (Double.compare(v, objectives[k][n]) != 0) {
+                            version++;
+                        }
+                        objectives[k][n] = v;
+                    }
+                }
             }
             case PRUNED -> {
                 if (t.intermediateValues().isEmpty()) {
@@ -100,8 +133,9 @@ final class TpeObservations {
             }
         }
         byte before = state[n];
-        boolean wasFinished = before == TrialState.COMPLETE.ordinal() || before == TrialState.PRUNED.ordinal();
-        boolean finished = s == TrialState.COMPLETE || s == TrialState.PRUNED;
+        boolean wasFinished = before == TrialState.COMPLETE.ordinal()
+                || (!several && before == TrialState.PRUNED.ordinal());
+        boolean finished = s == TrialState.COMPLETE || (!several && s == TrialState.PRUNED);
         if (before != s.ordinal() || Double.compare(step, scoreStep[n]) != 0 || Double.compare(value, scoreValue[n]) != 0) {
             version++;
         }
@@ -120,7 +154,7 @@ final class TpeObservations {
             }
             col[n] = t.distributions().get(p.getKey()).toInternal(p.getValue());
         }
-        if (finished && !intersected[n]) {
+        if ((s == TrialState.COMPLETE || s == TrialState.PRUNED) && !intersected[n]) {
             intersected[n] = true;
             if (intersection == null) {
                 intersection = new TreeMap<>(t.distributions());
@@ -130,9 +164,15 @@ final class TpeObservations {
         }
     }
 
-    /** Whether trial n is an observation: COMPLETE or PRUNED, or RUNNING under the constant liar. */
+    /**
+     * Whether trial n is an observation: COMPLETE or PRUNED, or RUNNING under the constant liar; with
+     * several objectives, COMPLETE only.
+     */
     boolean observed(int n, boolean liar) {
         byte s = state[n];
+        if (objectives != null) {
+            return s == TrialState.COMPLETE.ordinal();
+        }
         return s == TrialState.COMPLETE.ordinal() || s == TrialState.PRUNED.ordinal()
                 || (liar && s == TrialState.RUNNING.ordinal());
     }

@@ -33,7 +33,19 @@ import java.util.function.IntUnaryOperator;
  * multiplied by k, so per-trial cost stops growing with the study while the density keeps its shape.
  * Up to 1,000 trials nothing differs from Optuna's estimator.
  *
- * <p>Single-objective studies only. Seeded; thread-safe (one lock).
+ * <p><b>Several objectives</b> (MOTPE, as Optuna 3.1): only COMPLETE trials are observations; the
+ * good ones are the best fronts of a non-dominated sort, the last front cut by greedy hypervolume
+ * subset selection, and each weighs in {@code l} by its hypervolume contribution (see
+ * {@link MultiObjectiveSplit}); {@code g} keeps the default weights.
+ *
+ * <p><b>Kernel densities.</b> As in Optuna 3.1 (the reference of nntune's defaults), continuous
+ * kernels are evaluated without their 1/σ factor ({@code _truncnorm.logpdf} there leaves it out;
+ * Optuna issue 5109, fixed in 3.5), which favours wide kernels in both densities. Over seeds 0–99
+ * of nntune-bench's SearchQuality this form found better values than the proper densities on 7 of
+ * the 8 (function, budget) rows (BENCHMARKS.md); {@code scaleFreeKernels(false)} gives the proper
+ * densities of Optuna 3.5 and later.
+ *
+ * <p>Seeded; thread-safe (one lock).
  */
 public final class TpeSampler implements Sampler {
     private final int nStartupTrials;
@@ -50,6 +62,8 @@ public final class TpeSampler implements Sampler {
     private final Arena arenaAbove = new Arena();
     private final Arena input = new Arena();
     private boolean[] below = new boolean[0];
+    /** several objectives: the weight of each below trial in l(x) (its share of the hypervolume) */
+    private double[] belowWeight = new double[0];
 
     /** Optuna's defaults (see the class comment). */
     public TpeSampler() {
@@ -64,7 +78,7 @@ public final class TpeSampler implements Sampler {
         this.constantLiar = b.constantLiar;
         this.maxAboveObservations = b.maxAboveObservations;
         this.settings = new ParzenEstimator.Settings(b.considerPrior, b.priorWeight, b.considerMagicClip,
-                b.considerEndpoints, b.multivariate);
+                b.considerEndpoints, b.multivariate, b.scaleFreeKernels);
         this.rng = b.seed == null ? new SplittableRandom() : new SplittableRandom(b.seed);
     }
 
@@ -85,6 +99,7 @@ public final class TpeSampler implements Sampler {
         private double priorWeight = 1.0;
         private boolean considerMagicClip = true;
         private boolean considerEndpoints;
+        private boolean scaleFreeKernels = true;
         private Long seed;
 
         private Builder() {}
@@ -161,6 +176,15 @@ public final class TpeSampler implements Sampler {
             return this;
         }
 
+        /**
+         * Evaluate continuous kernels without their 1/σ, as Optuna 3.1–3.4 did (default true; false:
+         * proper densities, as Optuna since 3.5).
+         */
+        public Builder scaleFreeKernels(boolean on) {
+            scaleFreeKernels = on;
+            return this;
+        }
+
         /** The seed (the study seed replaces it through {@link Sampler#reseed}). */
         public Builder seed(long s) {
             seed = s;
@@ -179,10 +203,6 @@ public final class TpeSampler implements Sampler {
     }
 
     private TpeObservations observations(Study study) {
-        if (study.directions().size() != 1) {
-            throw new IllegalStateException("TpeSampler supports single-objective studies; study '" + study.name()
-                    + "' has " + study.directions().size() + " objectives");
-        }
         if (observations == null || observations.studyId != study.studyId()) {
             observations = new TpeObservations(study);
             belowVersion = -1;
@@ -261,8 +281,9 @@ public final class TpeSampler implements Sampler {
                 aboveIdx[na++] = t;
             }
         }
-        ParzenEstimator l = estimator(dims, cols, belowIdx, nb, 0, arenaBelow);
-        ParzenEstimator g = estimator(dims, cols, aboveIdx, na, maxAboveObservations, arenaAbove);
+        ParzenEstimator l = estimator(dims, cols, belowIdx, nb, 0, obs.nObjectives() > 1 ? belowWeight : null,
+                arenaBelow);
+        ParzenEstimator g = estimator(dims, cols, aboveIdx, na, maxAboveObservations, null, arenaAbove);
         double[][] candidates = l.sample(rng, nEiCandidates);
         double[] logL = l.logPdf(candidates);
         double[] logG = g.logPdf(candidates);
@@ -310,8 +331,14 @@ public final class TpeSampler implements Sampler {
         int nBelow = Math.max(0, Math.min(gamma.applyAsInt(obs.nFinished), obs.nFinished));
         if (below.length < obs.size) {
             below = new boolean[Math.max(obs.size, below.length * 2)];
+            belowWeight = new double[below.length];
         } else {
             Arrays.fill(below, false);
+        }
+        if (obs.nObjectives() > 1) {
+            MultiObjectiveSplit.mark(obs, nBelow, below, belowWeight);
+            belowVersion = obs.version;
+            return;
         }
         int[] best = new int[nBelow];
         int count = 0;
@@ -341,9 +368,12 @@ public final class TpeSampler implements Sampler {
         belowVersion = obs.version;
     }
 
-    /** A Parzen estimator over the given trials (in trial order) with Optuna's default weights, thinned past {@code cap}. */
+    /**
+     * A Parzen estimator over the given trials (in trial order) with Optuna's default weights, thinned
+     * past {@code cap}, or with the given per-trial weights ({@code fixed}, indexed by trial number).
+     */
     private ParzenEstimator estimator(List<Distribution> dims, double[][] cols, int[] idx, int n, int cap,
-                                      Arena arena) {
+                                      double[] fixed, Arena arena) {
         int stride = cap > 0 && n > cap ? (n + cap - 1) / cap : 1;
         int m = stride == 1 ? n : (n + stride - 1) / stride;
         double[][] values = new double[dims.size()][];
@@ -359,7 +389,7 @@ public final class TpeSampler implements Sampler {
             for (int j = 0; j < dims.size(); j++) {
                 values[j][k] = cols[j][t];
             }
-            weights[k] = defaultWeight(pos, n) * stride;
+            weights[k] = fixed != null ? fixed[t] : defaultWeight(pos, n) * stride;
         }
         arena.reset();
         return new ParzenEstimator(dims, values, weights, m, settings, arena);

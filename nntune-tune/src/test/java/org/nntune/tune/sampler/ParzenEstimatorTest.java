@@ -14,21 +14,28 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * The Parzen estimator against golden values: Optuna 3.1's {@code _ParzenEstimator} mixture (its
- * kernel centres, widths and weights) evaluated with scipy's {@code truncnorm} — Optuna 3.1's own
- * {@code _truncnorm.logpdf} leaves out the kernels' 1/σ, nntune keeps the proper density. Stepped
- * and categorical parameters, where Optuna computes masses, match Optuna's {@code log_pdf} itself.
- * The script that printed the numbers: nntune-bench/scripts/tpe_golden.py.
+ * kernel centres, widths and weights) evaluated with scipy's {@code truncnorm} (the proper density,
+ * {@code scaleFreeKernels} off) and with Optuna 3.1's own {@code log_pdf}, whose
+ * {@code _truncnorm.logpdf} leaves out the kernels' 1/σ ({@code scaleFreeKernels} on, the
+ * sampler's default). Stepped and categorical parameters, where Optuna computes masses, are the
+ * same both ways. The script that printed the numbers: nntune-bench/scripts/tpe_golden.py.
  */
 class ParzenEstimatorTest {
     private static final ParzenEstimator.Settings UNI = new ParzenEstimator.Settings(true, 1.0, true, false, false);
     private static final ParzenEstimator.Settings MULTI = new ParzenEstimator.Settings(true, 1.0, true, false, true);
+    private static final ParzenEstimator.Settings UNI_SF = new ParzenEstimator.Settings(true, 1.0, true, false, false, true);
+    private static final ParzenEstimator.Settings MULTI_SF = new ParzenEstimator.Settings(true, 1.0, true, false, true, true);
 
     private static ParzenEstimator uni(Distribution d, double... obs) {
+        return uni(UNI, d, obs);
+    }
+
+    private static ParzenEstimator uni(ParzenEstimator.Settings s, Distribution d, double... obs) {
         double[] w = new double[obs.length];
         for (int i = 0; i < w.length; i++) {
             w[i] = TpeSampler.defaultWeight(i, obs.length);
         }
-        return new ParzenEstimator(List.of(d), new double[][] {obs}, w, UNI);
+        return new ParzenEstimator(List.of(d), new double[][] {obs}, w, s);
     }
 
     private static void assertLogPdf(ParzenEstimator e, double[] at, double[] expected) {
@@ -55,6 +62,28 @@ class ParzenEstimatorTest {
     }
 
     @Test
+    void scaleFreeDensitiesMatchOptuna31sOwnLogPdf() {
+        assertLogPdf(uni(UNI_SF, FloatDistribution.uniform(-5, 5), 0.1, 0.5, 0.52, 2.0, -3.0),
+                new double[] {-4.9, 0.0, 0.5, 1.7, 4.99},
+                new double[] {-1.48088437162014, -0.8059170807735496, -0.7843226390376408, -0.9297425594533778,
+                        -1.7952960372288396});
+        assertLogPdf(uni(UNI_SF, FloatDistribution.logUniform(1e-5, 1e-1), 1e-4, 3e-3, 2e-2),
+                new double[] {1e-5, 1e-3, 5e-2}, new double[] {-1.1939134064504369, -0.7863699332725279, -0.9515143534953799});
+        assertLogPdf(uni(UNI_SF, IntDistribution.logUniform(1, 128), 2, 4, 7, 100), new double[] {1, 5, 128},
+                new double[] {-1.1308897778889955, -0.715510648290281, -1.0882309836664323});
+        // masses of steps do not change
+        assertLogPdf(uni(UNI_SF, new IntDistribution(16, 256, false, 16), 16, 32, 32, 128, 256),
+                new double[] {16, 48, 240}, new double[] {-2.1042201507701574, -2.196038247928378, -3.3246973606556995});
+        List<Distribution> dims = List.of(FloatDistribution.uniform(-5, 5), CategoricalDistribution.of("a", "b", "c"),
+                IntDistribution.uniform(1, 10));
+        double[][] obs = {{0.1, 0.5, 2.0, -3.0}, {0, 1, 1, 2}, {3, 5, 9, 2}};
+        double[] got = new ParzenEstimator(dims, obs, new double[] {1, 1, 1, 1}, MULTI_SF)
+                .logPdf(new double[][] {{0.0, -4.0}, {1, 2}, {5, 10}});
+        assertThat(got[0]).isCloseTo(-3.783476260222632, within(1e-9));
+        assertThat(got[1]).isCloseTo(-5.1094533752373845, within(1e-9));
+    }
+
+    @Test
     void rampWeightsMatchOptuna() {
         double[] xs = {0.48813503927324753, 2.151893663724195, 1.027633760716439, 0.4488318299689684,
                 -0.7634520066109527, 1.4589411306665614, -0.6241278873730751, 3.917730007820797, 4.636627605010293,
@@ -71,6 +100,8 @@ class ParzenEstimatorTest {
                 -2.5557440799839726};
         assertLogPdf(uni(FloatDistribution.uniform(-5, 5), xs), new double[] {-2.0, 0.3, 4.0},
                 new double[] {-2.9421126603891428, -2.5111516210020146, -3.344360377960232});
+        assertLogPdf(uni(UNI_SF, FloatDistribution.uniform(-5, 5), xs), new double[] {-2.0, 0.3, 4.0},
+                new double[] {-3.0673973356567474, -3.1844488511267848, -3.4061278499869707});
         double[] w30 = {0.03333333333333333, 0.275, 0.5166666666666667, 0.7583333333333333, 1.0};
         for (int i = 0; i < w30.length; i++) {
             assertThat(TpeSampler.defaultWeight(i, 30)).isCloseTo(w30[i], within(1e-15));

@@ -128,11 +128,21 @@ class SamplerTest {
         }, 60);
         assertThat(s.trials(java.util.EnumSet.of(TrialState.PRUNED))).isNotEmpty();
         assertThat(s.trials(java.util.EnumSet.of(TrialState.COMPLETE))).isNotEmpty();
-        Study multi = Study.builder("multi").directions(StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE)
-                .sampler(new TpeSampler()).create();
-        assertThatThrownBy(() -> multi.optimizeMulti(t -> new double[] {t.suggestFloat("x", 0, 1), 0},
-                OptimizeOptions.trials(1).withCatchList(List.of()))).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("single-objective");
+    }
+
+    @Test
+    void tpeTakesSeveralObjectivesWithConditionalParameters() {
+        for (TpeSampler tpe : List.of(new TpeSampler(), TpeSampler.builder().multivariate(true).constantLiar(true).build())) {
+            Study multi = Study.builder("multi").directions(StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE)
+                    .sampler(tpe).seed(5).create();
+            multi.optimizeMulti(t -> {
+                double x = t.suggestFloat("x", 0, 1);
+                double y = t.suggestCategorical("kind", List.of("a", "b")).equals("a") ? t.suggestFloat("y", 0, 1) : 0.5;
+                return new double[] {x + y, x - y};
+            }, OptimizeOptions.trials(40).withCatchList(List.of()));
+            assertThat(multi.trials(java.util.EnumSet.of(TrialState.COMPLETE))).hasSize(40);
+            assertThat(multi.bestTrials()).isNotEmpty();
+        }
     }
 
     @Test
