@@ -32,10 +32,11 @@ import java.util.concurrent.Future;
  * JSON line at the end with the same keys ({@code "results": {"branin/tpe": {"median_best@100": …}}}).
  *
  * <p>Usage: {@code SearchQuality [--seeds 10] [--funcs branin,hartmann6,rosenbrock5,mixed]
- * [--samplers random,tpe,gp,cmaes] [--threads 1] [--first-seed 0]}. Seeds run in parallel on
- * {@code --threads} threads (each study is sequential, so results do not depend on it). Samplers:
- * {@code tpe} (defaults), {@code tpe-mv} (multivariate), {@code tpe-sf} (Optuna 3.1's scale-free
- * kernels), {@code tpe-mv-sf} (both), {@code random}, {@code gp}, {@code cmaes}.
+ * [--samplers random,tpe,gp,cmaes] [--threads 1] [--first-seed 0] [--per-seed]}. Seeds run in
+ * parallel on {@code --threads} threads (each study is sequential, so results do not depend on it).
+ * Samplers: {@code tpe} (defaults), {@code tpe-mv} (multivariate), {@code tpe-proper} (kernels with
+ * their 1/σ, as Optuna 3.5+), {@code random}, {@code gp}, {@code cmaes}. {@code --per-seed} adds
+ * every seed's two values to the result lines on stderr.
  */
 public final class SearchQuality {
     private SearchQuality() {}
@@ -117,12 +118,11 @@ public final class SearchQuality {
             case "random" -> new RandomSampler();
             case "tpe" -> new TpeSampler();
             case "tpe-mv" -> TpeSampler.builder().multivariate(true).build();
-            case "tpe-sf" -> TpeSampler.builder().scaleFreeKernels(true).build();
-            case "tpe-mv-sf" -> TpeSampler.builder().multivariate(true).scaleFreeKernels(true).build();
+            case "tpe-proper" -> TpeSampler.builder().scaleFreeKernels(false).build();
             case "gp" -> GPSampler.builder().build();
             case "cmaes" -> CmaEsSampler.builder().build();
             default -> throw new IllegalArgumentException("unknown sampler '" + name
-                    + "'; allowed: random, tpe, tpe-mv, tpe-sf, tpe-mv-sf, gp, cmaes");
+                    + "'; allowed: random, tpe, tpe-mv, tpe-proper, gp, cmaes");
         };
     }
 
@@ -154,8 +154,13 @@ public final class SearchQuality {
         String samplers = "random,tpe,gp,cmaes";
         int threads = 1;
         int firstSeed = 0;
+        boolean perSeed = false;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
+            if (args[i].equals("--per-seed")) {
+                perSeed = true;
+                continue;
+            }
             switch (args[i]) {
                 case "--seeds" -> seeds = Integer.parseInt(v);
                 case "--funcs" -> funcs = v;
@@ -163,7 +168,7 @@ public final class SearchQuality {
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--first-seed" -> firstSeed = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                        + "'; allowed: --seeds N, --funcs a,b, --samplers a,b, --threads N, --first-seed N");
+                        + "'; allowed: --seeds N, --funcs a,b, --samplers a,b, --threads N, --first-seed N, --per-seed");
             }
             i++;
         }
@@ -190,7 +195,8 @@ public final class SearchQuality {
                     row.put("median_best@100", median(b100));
                     row.put("median_best@300", median(b300));
                     results.put(f + "/" + s, row);
-                    System.err.printf(Locale.ROOT, "%s %s %s (%.1f s)%n", f, s, row, (System.nanoTime() - ts) / 1e9);
+                    System.err.printf(Locale.ROOT, "%s %s %s (%.1f s)%s%n", f, s, row, (System.nanoTime() - ts) / 1e9,
+                            perSeed ? " @100 " + Arrays.toString(b100) + " @300 " + Arrays.toString(b300) : "");
                 }
             }
         } finally {

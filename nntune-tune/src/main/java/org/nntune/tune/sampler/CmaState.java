@@ -46,8 +46,9 @@ final class CmaState {
         mu = lambda / 2;
         w = new double[mu];
         double sum = 0;
+        // w'_i = ln((λ+1)/2) − ln i (tutorial eq. 49; for odd λ this is not ln(μ + 1/2))
         for (int i = 0; i < mu; i++) {
-            w[i] = Math.log(mu + 0.5) - Math.log(i + 1);
+            w[i] = Math.log((lambda + 1) / 2.0) - Math.log(i + 1);
             sum += w[i];
         }
         double sq = 0;
@@ -90,6 +91,16 @@ final class CmaState {
         pc = new double[n];
         ps = new double[n];
         decompose();
+    }
+
+    /** @return the recombination weights of the λ ranks (negative for the active update) */
+    double[] weights() {
+        return wAll.clone();
+    }
+
+    /** @return μ_eff, c1, c_μ, c_σ, d_σ, c_c */
+    double[] learningRates() {
+        return new double[] {mueff, c1, cmu, cs, ds, cc};
     }
 
     private void decompose() {

@@ -17,8 +17,44 @@ import java.util.function.ToDoubleFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class CmaEsSamplerTest {
+
+    /**
+     * Weights and learning rates as in the cmaes library 0.9.1 (Optuna 3.1's CMA-ES): printed by
+     * {@code CMA(mean=np.zeros(n), sigma=1.0)._weights, _mu_eff, _c1, _cmu, _c_sigma, _d_sigma, _cc}
+     * for n = 6 (λ = 9, odd: the case ln(μ + 1/2) used to get wrong) and n = 5 (λ = 8).
+     */
+    @Test
+    void strategyParametersMatchTheCmaesLibrary() {
+        double[][] expected = {
+            {0.4937383774843409, 0.2810968324806433, 0.15670950255807004, 0.06845528747694568, 0.0,
+                -0.23110816440549842, -0.42650733323224577, -0.5957697922778267, -0.745069862150622},
+            {0.5299301844787792, 0.2857142857142857, 0.14285714285714282, 0.041498386949792215, -0.1672795068098809,
+                -0.45674904775585873, -0.7014920573635213, -0.9134980955117175}};
+        double[][] rates = {
+            {2.8406104297170534, 0.03563118207139872, 0.0356863119967521, 0.3497396631671549, 1.349739663167155,
+                0.40864968827481546},
+            {2.6001788261131793, 0.047292304159400896, 0.03816916070385781, 0.3650883760934854, 1.3650883760934853,
+                0.4501995579928079}};
+        int[] dims = {6, 5};
+        for (int c = 0; c < dims.length; c++) {
+            int n = dims[c];
+            double[] ones = new double[n];
+            java.util.Arrays.fill(ones, 1);
+            CmaState s = new CmaState(n, new double[n], 1.0, ones, 4 + (int) Math.floor(3 * Math.log(n)), 0);
+            double[] w = s.weights();
+            assertThat(w).hasSize(expected[c].length);
+            for (int i = 0; i < w.length; i++) {
+                assertThat(w[i]).as("n=%d weight %d", n, i).isCloseTo(expected[c][i], within(1e-12));
+            }
+            double[] r = s.learningRates();
+            for (int i = 0; i < r.length; i++) {
+                assertThat(r[i]).as("n=%d rate %d", n, i).isCloseTo(rates[c][i], within(1e-12));
+            }
+        }
+    }
 
     private static final ToDoubleFunction<SamplerLoop.Suggest> QUAD2 = s -> {
         double x = s.suggest("x", FloatDistribution.uniform(-5, 5));
