@@ -91,7 +91,7 @@ public final class TpeSampler implements Sampler {
     public static final class Builder {
         private int nStartupTrials = 10;
         private int nEiCandidates = 24;
-        private IntUnaryOperator gamma = n -> Math.min((int) Math.ceil(0.1 * n), 25);
+        private IntUnaryOperator gamma = TpeSampler::defaultGamma;
         private boolean multivariate;
         private boolean constantLiar;
         private int maxAboveObservations = 1000;
@@ -393,6 +393,11 @@ public final class TpeSampler implements Sampler {
         }
         arena.reset();
         return new ParzenEstimator(dims, values, weights, m, settings, arena);
+    }
+
+    /** Optuna's default_gamma(n) = min(ceil(0.1 n), 25): how many of n finished trials are good. */
+    static int defaultGamma(int n) {
+        return Math.min((int) Math.ceil(0.1 * n), 25);
     }
 
     /** Optuna's default_weights(n)[i]: ones below 25 observations, else a ramp 1/n → 1 then 25 ones. */

@@ -107,7 +107,20 @@ class ParzenEstimatorTest {
             assertThat(TpeSampler.defaultWeight(i, 30)).isCloseTo(w30[i], within(1e-15));
         }
         assertThat(TpeSampler.defaultWeight(0, 24)).isEqualTo(1.0);
+        assertThat(TpeSampler.defaultWeight(24, 30)).isEqualTo(1.0);
+        assertThat(TpeSampler.defaultWeight(4, 30)).isEqualTo(1.0);
+        assertThat(TpeSampler.defaultWeight(5, 30)).isEqualTo(1.0); // the newest 25 of 30 are flat
         assertThat(TpeSampler.defaultWeight(0, 26)).isEqualTo(1.0 / 26);
+    }
+
+    @Test
+    void defaultGammaIsOptunasByHand() {
+        // min(ceil(0.1 n), 25): 1 good trial up to n = 10, 2 from 11, 25 from 241 on
+        int[][] cases = {{1, 1}, {10, 1}, {11, 2}, {20, 2}, {21, 3}, {100, 10}, {101, 11}, {240, 24}, {241, 25}, {5000, 25}};
+        for (int[] c : cases) {
+            assertThat(TpeSampler.defaultGamma(c[0])).as("gamma(%d)", c[0]).isEqualTo(c[1]);
+        }
+        assertThat(TpeSampler.defaultGamma(0)).isZero();
     }
 
     @Test
