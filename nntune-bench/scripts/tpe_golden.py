@@ -9,6 +9,8 @@ scaleFreeKernels(true)). Stepped/int dimensions use the mass of the step in both
 Optuna 3.1's multi-objective split and below weights for a fixed two-objective history, and the
 WFG hypervolume of a 3-objective set. Usage: /usr/bin/python3 tpe_golden.py
 """
+import json
+
 import numpy as np
 from scipy.stats import truncnorm
 from optuna import distributions as D
@@ -67,6 +69,7 @@ def main():
                                             for k, v in at.items()}).tolist())
     print("default_weights(30)", default_weights(30).tolist()[:5])
     multi_objective()
+    sampler_step()
 
 
 def multi_objective():
@@ -87,6 +90,53 @@ def multi_objective():
     print("mo below12", sorted(below.tolist()), "weights", [x for _, x in sorted(zip(below.tolist(), w.tolist()))])
     p3 = np.array([[1, 2, 3], [2, 1, 3], [3, 3, 1], [1.5, 1.5, 2.5], [2.5, 0.5, 2.9]], dtype=float)
     print("wfg3", WFG().compute(p3, np.array([4.0, 4.0, 4.0])))
+
+
+
+def sampler_step():
+    """log l(x) - log g(x) of TPESampler for the next trial after a fixed history (45 COMPLETE
+    Branin trials from TPESampler(seed=0) rounded to 6 digits, then 3 PRUNED trials with
+    intermediate values, 1 PRUNED without, 1 FAIL), for parameter x0 at a few points."""
+    import optuna
+    from optuna.samplers._tpe.sampler import _get_observation_pairs, _split_observation_pairs, default_gamma
+    from optuna.trial import TrialState, create_trial
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    src = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))
+    d0, d1 = D.FloatDistribution(-5, 10), D.FloatDistribution(0, 15)
+
+    def branin(x0, x1):
+        import math
+        b, c, t = 5.1 / (4 * math.pi ** 2), 5 / math.pi, 1 / (8 * math.pi)
+        return (x1 - b * x0 ** 2 + c * x0 - 6) ** 2 + 10 * (1 - t) * math.cos(x0) + 10
+    src.optimize(lambda t: branin(t.suggest_float("x0", -5, 10), t.suggest_float("x1", 0, 15)), n_trials=45)
+    study = optuna.create_study()
+    history = []
+    for t in src.trials:
+        x0, x1 = round(t.params["x0"], 6), round(t.params["x1"], 6)
+        study.add_trial(create_trial(params={"x0": x0, "x1": x1}, distributions={"x0": d0, "x1": d1},
+                                     value=branin(x0, x1)))
+        history.append(["complete", x0, x1])
+    for x0, steps in ((1.5, {0: 9.0, 1: 5.0}), (-4.0, {0: 3.0}), (8.0, {0: 40.0, 2: 0.1})):
+        study.add_trial(create_trial(state=TrialState.PRUNED, params={"x0": x0, "x1": 2.0},
+                                     distributions={"x0": d0, "x1": d1}, intermediate_values=steps))
+        history.append(["pruned", x0, 2.0, steps])
+    study.add_trial(create_trial(state=TrialState.PRUNED, params={"x0": 3.0}, distributions={"x0": d0}))
+    history.append(["pruned", 3.0, None, {}])
+    study.add_trial(create_trial(state=TrialState.FAIL, params={"x0": 0.0}, distributions={"x0": d0}))
+    history.append(["fail", 0.0, None])
+    sampler = optuna.samplers.TPESampler()
+    values, scores, _ = _get_observation_pairs(study, ["x0"], False, False)
+    n = sum(s < float("inf") for s, v in scores)
+    below, above = _split_observation_pairs(scores, default_gamma(n), None)
+    cfg = np.asarray(values["x0"], dtype=float)
+    mask = ~np.isnan(cfg)
+    params = sampler._parzen_estimator_parameters
+    lo = _ParzenEstimator({"x0": cfg[below[mask[below]]]}, {"x0": d0}, params)
+    hi = _ParzenEstimator({"x0": cfg[above[mask[above]]]}, {"x0": d0}, params)
+    at = {"x0": np.asarray([-5.0, -3.1, 0.0, 2.5, 3.14, 7.0, 9.4, 10.0])}
+    print("step history", json.dumps(history))
+    print("step below", below.tolist(), "n", n)
+    print("step ratio", (lo.log_pdf(at) - hi.log_pdf(at)).tolist())
 
 
 if __name__ == "__main__":

@@ -259,6 +259,42 @@ public final class TpeSampler implements Sampler {
 
     /** TPE proper: split, fit l and g on the trials having every name, pick the best of the candidates. */
     private double[] sample(TpeObservations obs, List<String> names, List<Distribution> dims) {
+        ParzenEstimator[] lg = densities(obs, names, dims);
+        ParzenEstimator l = lg[0];
+        ParzenEstimator g = lg[1];
+        double[][] candidates = l.sample(rng, nEiCandidates);
+        double[] logL = l.logPdf(candidates);
+        double[] logG = g.logPdf(candidates);
+        int best = 0;
+        for (int s = 1; s < nEiCandidates; s++) {
+            if (logL[s] - logG[s] > logL[best] - logG[best]) {
+                best = s;
+            }
+        }
+        double[] out = new double[dims.size()];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = candidates[j][best];
+        }
+        return out;
+    }
+
+    /**
+     * log l(x) − log g(x) for the next trial of a study at the given internal values of one
+     * parameter: what the sampler's candidates compete on (for tests against Optuna).
+     */
+    synchronized double[] logRatio(Study study, String name, Distribution d, double[] at) {
+        ParzenEstimator[] lg = densities(observations(study), List.of(name), List.of(d));
+        double[] logL = lg[0].logPdf(new double[][] {at});
+        double[] logG = lg[1].logPdf(new double[][] {at});
+        double[] out = new double[at.length];
+        for (int i = 0; i < at.length; i++) {
+            out[i] = logL[i] - logG[i];
+        }
+        return out;
+    }
+
+    /** The good and bad densities {l, g} over the trials having every name (valid until the next call). */
+    private ParzenEstimator[] densities(TpeObservations obs, List<String> names, List<Distribution> dims) {
         updateBelow(obs);
         double[][] cols = new double[names.size()][];
         for (int j = 0; j < names.size(); j++) {
@@ -284,20 +320,7 @@ public final class TpeSampler implements Sampler {
         ParzenEstimator l = estimator(dims, cols, belowIdx, nb, 0, obs.nObjectives() > 1 ? belowWeight : null,
                 arenaBelow);
         ParzenEstimator g = estimator(dims, cols, aboveIdx, na, maxAboveObservations, null, arenaAbove);
-        double[][] candidates = l.sample(rng, nEiCandidates);
-        double[] logL = l.logPdf(candidates);
-        double[] logG = g.logPdf(candidates);
-        int best = 0;
-        for (int s = 1; s < nEiCandidates; s++) {
-            if (logL[s] - logG[s] > logL[best] - logG[best]) {
-                best = s;
-            }
-        }
-        double[] out = new double[dims.size()];
-        for (int j = 0; j < out.length; j++) {
-            out[j] = candidates[j][best];
-        }
-        return out;
+        return new ParzenEstimator[] {l, g};
     }
 
     /** Observations a density can use: present in every dimension, and positive where the scale is log. */
