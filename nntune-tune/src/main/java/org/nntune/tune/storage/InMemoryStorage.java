@@ -12,15 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * A {@link Storage} in this JVM's memory: fast, shared by the threads of one process, gone when
@@ -66,10 +65,10 @@ public final class InMemoryStorage implements Storage {
     private final Clock clock;
     private final Map<Long, StudyData> studies = new LinkedHashMap<>();
     private final Map<String, StudyData> studiesByName = new HashMap<>();
-    private final Map<Long, TrialRef> trialsById = new HashMap<>();
+    /** trial id - 1 → where the trial is (ids are handed out 1, 2, 3, …; null once its study is deleted) */
+    private final List<TrialRef> trialsById = new ArrayList<>();
     private final Map<Long, Instant> heartbeats = new HashMap<>();
     private long nextStudyId = 1;
-    private long nextTrialId = 1;
 
     /** A storage using the system clock. */
     public InMemoryStorage() {
@@ -112,7 +111,7 @@ public final class InMemoryStorage implements Storage {
         studies.remove(studyId);
         studiesByName.remove(s.name);
         for (FrozenTrial t : s.trials) {
-            trialsById.remove(t.trialId());
+            trialsById.set((int) (t.trialId() - 1), null);
             heartbeats.remove(t.trialId());
         }
     }
@@ -144,12 +143,12 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public synchronized Map<String, Object> getStudyUserAttrs(long studyId) {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(study(studyId).userAttrs));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(study(studyId).userAttrs));
     }
 
     @Override
     public synchronized Map<String, Object> getStudySystemAttrs(long studyId) {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(study(studyId).systemAttrs));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(study(studyId).systemAttrs));
     }
 
     @Override
@@ -188,8 +187,8 @@ public final class InMemoryStorage implements Storage {
     @Override
     public synchronized FrozenTrial createTrial(long studyId) {
         StudyData s = study(studyId);
-        FrozenTrial t = new FrozenTrial(s.trials.size(), nextTrialId++, TrialState.RUNNING, List.of(), Map.of(),
-                Map.of(), Map.of(), Map.of(), new TreeMap<>(), Optional.of(clock.instant()), Optional.empty(),
+        FrozenTrial t = new FrozenTrial(s.trials.size(), nextTrialId(), TrialState.RUNNING, List.of(), Map.of(),
+                Map.of(), Map.of(), Map.of(), Collections.emptyNavigableMap(), Optional.of(clock.instant()), Optional.empty(),
                 Optional.empty());
         add(s, t);
         return t;
@@ -203,7 +202,7 @@ public final class InMemoryStorage implements Storage {
         Instant now = clock.instant();
         Optional<Instant> start = state == TrialState.WAITING ? Optional.empty() : Optional.of(now);
         Optional<Instant> end = state.isFinished() ? Optional.of(now) : Optional.empty();
-        FrozenTrial t = new FrozenTrial(s.trials.size(), nextTrialId++, state, template.values(), template.params(),
+        FrozenTrial t = new FrozenTrial(s.trials.size(), nextTrialId(), state, template.values(), template.params(),
                 template.distributions(), normalized(template.userAttrs()), normalized(template.systemAttrs()),
                 template.intermediateValues(), start, end,
                 state == TrialState.FAIL ? template.failureReason() : Optional.empty());
@@ -218,15 +217,20 @@ public final class InMemoryStorage implements Storage {
         return m;
     }
 
+    /** Trial ids are 1, 2, 3, … in creation order, so a trial's id - 1 is its index in {@link #trialsById}. */
+    private long nextTrialId() {
+        return trialsById.size() + 1L;
+    }
+
     private void add(StudyData s, FrozenTrial t) {
         s.trials.add(t);
         s.stateCounts[t.state().ordinal()]++;
-        trialsById.put(t.trialId(), new TrialRef(s, t.number()));
+        trialsById.add(new TrialRef(s, t.number())); // at index trialId - 1
         s.logChange(t.number());
     }
 
     private TrialRef ref(long trialId) {
-        TrialRef r = trialsById.get(trialId);
+        TrialRef r = trialId >= 1 && trialId <= trialsById.size() ? trialsById.get((int) (trialId - 1)) : null;
         if (r == null) {
             throw new IllegalArgumentException("no trial with id " + trialId + " in this storage");
         }
@@ -284,9 +288,7 @@ public final class InMemoryStorage implements Storage {
         TrialRef r = ref(trialId);
         FrozenTrial t = writable(r, "set the state to ", state, false);
         StorageChecks.checkFinish(r.study.name, t.number(), r.study.directions.size(), state, values, failureReason);
-        FrozenTrial done = new FrozenTrial(t.number(), t.trialId(), state, values, t.params(), t.distributions(),
-                t.userAttrs(), t.systemAttrs(), t.intermediateValues(), t.datetimeStart(),
-                Optional.of(clock.instant()), failureReason);
+        FrozenTrial done = t.finished(state, values, clock.instant(), failureReason);
         replace(r, done);
         heartbeats.remove(trialId);
         updateBest(r.study, done);
@@ -306,10 +308,7 @@ public final class InMemoryStorage implements Storage {
     public synchronized void setTrialIntermediateValue(long trialId, int step, double value) {
         TrialRef r = ref(trialId);
         FrozenTrial t = writable(r, "report step ", step, false);
-        NavigableMap<Integer, Double> iv = new TreeMap<>(t.intermediateValues());
-        iv.put(step, value);
-        replace(r, new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), t.params(), t.distributions(),
-                t.userAttrs(), t.systemAttrs(), iv, t.datetimeStart(), t.datetimeComplete(), t.failureReason()));
+        replace(r, t.withIntermediateValue(step, value));
     }
 
     @Override
@@ -325,11 +324,8 @@ public final class InMemoryStorage implements Storage {
     private void setTrialAttr(long trialId, String key, Object value, boolean system) {
         TrialRef r = ref(trialId);
         FrozenTrial t = writable(r, system ? "set system attribute " : "set user attribute ", key, true);
-        Map<String, Object> attrs = new LinkedHashMap<>(system ? t.systemAttrs() : t.userAttrs());
-        attrs.put(key, Json.normalize(value));
-        replace(r, new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), t.params(), t.distributions(),
-                system ? t.userAttrs() : attrs, system ? attrs : t.systemAttrs(), t.intermediateValues(),
-                t.datetimeStart(), t.datetimeComplete(), t.failureReason()));
+        Object normal = Json.normalize(value);
+        replace(r, system ? t.withSystemAttr(key, normal) : t.withUserAttr(key, normal));
     }
 
     // ---------------------------------------------------------------- reads
@@ -404,16 +400,23 @@ public final class InMemoryStorage implements Storage {
     @Override
     public synchronized List<Long> failStaleTrials(long studyId, Duration grace) {
         StudyData s = study(studyId);
+        if (heartbeats.isEmpty()) {
+            return List.of();
+        }
         Instant now = clock.instant();
-        List<Long> failed = new ArrayList<>();
-        for (FrozenTrial t : new ArrayList<>(s.trials)) {
-            Instant beat = heartbeats.get(t.trialId());
-            if (t.state() == TrialState.RUNNING && beat != null && beat.plus(grace).isBefore(now)) {
-                finishTrial(t.trialId(), TrialState.FAIL, List.of(), Optional.of(
-                        "stale: no heartbeat since " + beat + " (grace " + grace + "); the worker is presumed dead"));
-                failed.add(t.trialId());
+        // only RUNNING trials have a heartbeat (finishing one removes it): look at those, not the whole study
+        List<Long> stale = new ArrayList<>();
+        for (Map.Entry<Long, Instant> e : heartbeats.entrySet()) {
+            if (ref(e.getKey()).study == s && e.getValue().plus(grace).isBefore(now)) {
+                stale.add(e.getKey());
             }
         }
-        return failed;
+        stale.sort(null);
+        for (long id : stale) {
+            Instant beat = heartbeats.get(id);
+            finishTrial(id, TrialState.FAIL, List.of(), Optional.of(
+                    "stale: no heartbeat since " + beat + " (grace " + grace + "); the worker is presumed dead"));
+        }
+        return stale;
     }
 }

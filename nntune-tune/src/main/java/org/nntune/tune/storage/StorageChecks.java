@@ -20,27 +20,30 @@ public final class StorageChecks {
      */
     public static void checkFinish(String study, int number, int objectives, TrialState state, List<Double> values,
                                    Optional<String> failureReason) {
-        String where = "trial " + number + " of study '" + study + "'";
         if (!state.isFinished()) {
-            throw new IllegalArgumentException(where + ": cannot finish with state " + state
+            throw new IllegalArgumentException(where(study, number) + ": cannot finish with state " + state
                     + "; allowed: COMPLETE, PRUNED, FAIL");
         }
         if (state == TrialState.COMPLETE && values.size() != objectives) {
-            throw new IllegalArgumentException(where + ": COMPLETE needs " + objectives + " value(s), got " + values);
+            throw new IllegalArgumentException(where(study, number) + ": COMPLETE needs " + objectives + " value(s), got " + values);
         }
         if (values.size() > objectives) {
-            throw new IllegalArgumentException(where + ": " + values.size() + " values for " + objectives + " objective(s)");
+            throw new IllegalArgumentException(where(study, number) + ": " + values.size() + " values for " + objectives + " objective(s)");
         }
         if (state == TrialState.COMPLETE) {
             for (double v : values) {
                 if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException(where + ": COMPLETE values must be finite, got " + values);
+                    throw new IllegalArgumentException(where(study, number) + ": COMPLETE values must be finite, got " + values);
                 }
             }
         }
         if (failureReason.isPresent() && state != TrialState.FAIL) {
-            throw new IllegalArgumentException(where + ": only a FAIL trial has a failure reason, this one is " + state);
+            throw new IllegalArgumentException(where(study, number) + ": only a FAIL trial has a failure reason, this one is " + state);
         }
+    }
+
+    private static String where(String study, int number) {
+        return "trial " + number + " of study '" + study + "'";
     }
 
     /**

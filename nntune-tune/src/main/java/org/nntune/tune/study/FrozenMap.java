@@ -22,6 +22,13 @@ final class FrozenMap<V> extends AbstractMap<String, V> {
     private final String[] keys;
     private final Object[] values;
     private volatile Map<String, Integer> index;
+    /**
+     * The distributions map this (parameter values) map was checked against by {@link FrozenTrial}:
+     * same names, every value inside its distribution. Both maps are immutable, so the check holds
+     * for good and later trials built from the same pair skip it. A plain field: a thread that does
+     * not see the write just checks again.
+     */
+    private Map<String, ?> checkedAgainst;
 
     private FrozenMap(String[] keys, Object[] values) {
         this.keys = keys;
@@ -70,6 +77,16 @@ final class FrozenMap<V> extends AbstractMap<String, V> {
         k[keys.length] = key;
         v[values.length] = value;
         return new FrozenMap<>(k, v);
+    }
+
+    /** @return whether this map was checked against exactly that distributions map */
+    boolean isCheckedAgainst(Map<String, ?> distributions) {
+        return checkedAgainst == distributions;
+    }
+
+    /** Records that this map's values were checked against {@code distributions} (see {@link #checkedAgainst}). */
+    void markCheckedAgainst(Map<String, ?> distributions) {
+        checkedAgainst = distributions;
     }
 
     private int indexOf(Object key) {

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -51,7 +52,15 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
         systemAttrs = frozen(systemAttrs);
         intermediateValues = intermediateValues.isEmpty() ? EMPTY_STEPS
                 : Collections.unmodifiableNavigableMap(new TreeMap<>(intermediateValues));
-        if (!params.keySet().equals(distributions.keySet())) {
+        FrozenMap<Object> checked = (FrozenMap<Object>) params;
+        if (!checked.isCheckedAgainst(distributions)) {
+            check(number, params, distributions);
+            checked.markCheckedAgainst(distributions);
+        }
+    }
+
+    private static void check(int number, Map<String, Object> params, Map<String, Distribution> distributions) {
+        if (params.size() != distributions.size() || !params.keySet().equals(distributions.keySet())) {
             throw new IllegalArgumentException("trial " + number + ": params " + params.keySet()
                     + " and distributions " + distributions.keySet() + " must have the same names");
         }
@@ -72,13 +81,58 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
 
     /**
      * @return a copy of this trial with one more parameter (or a replaced one): the storage's
-     *     copy-on-write step, one array copy instead of rebuilding the maps
+     *     copy-on-write step, one array copy instead of rebuilding the maps, and only the new value
+     *     checked against its distribution (the others were checked when this trial was made)
      */
     @SuppressWarnings("unchecked")
     public FrozenTrial withParam(String name, Object value, Distribution distribution) {
-        return new FrozenTrial(number, trialId, state, values, ((FrozenMap<Object>) params).with(name, value),
-                ((FrozenMap<Distribution>) distributions).with(name, distribution), userAttrs, systemAttrs,
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(distribution, "distribution");
+        FrozenMap<Object> p = ((FrozenMap<Object>) params).with(name, value);
+        FrozenMap<Distribution> d = ((FrozenMap<Distribution>) distributions).with(name, distribution);
+        if (distribution.contains(value)) {
+            p.markCheckedAgainst(d);
+        }
+        return new FrozenTrial(number, trialId, state, values, p, d, userAttrs, systemAttrs,
                 intermediateValues, datetimeStart, datetimeComplete, failureReason);
+    }
+
+    /**
+     * @return a copy of this trial with a user attribute set (or replaced); {@code value} must be a
+     *     JSON value already ({@link org.nntune.tune.space.Json#normalize})
+     */
+    @SuppressWarnings("unchecked")
+    public FrozenTrial withUserAttr(String key, Object value) {
+        return new FrozenTrial(number, trialId, state, values, params, distributions,
+                ((FrozenMap<Object>) userAttrs).with(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value")),
+                systemAttrs, intermediateValues, datetimeStart, datetimeComplete, failureReason);
+    }
+
+    /** @return a copy of this trial with a system attribute set (or replaced); see {@link #withUserAttr} */
+    @SuppressWarnings("unchecked")
+    public FrozenTrial withSystemAttr(String key, Object value) {
+        return new FrozenTrial(number, trialId, state, values, params, distributions, userAttrs,
+                ((FrozenMap<Object>) systemAttrs).with(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value")),
+                intermediateValues, datetimeStart, datetimeComplete, failureReason);
+    }
+
+    /** @return a copy of this trial with the intermediate value of {@code step} set (or replaced) */
+    public FrozenTrial withIntermediateValue(int step, double value) {
+        NavigableMap<Integer, Double> iv = new TreeMap<>(intermediateValues);
+        iv.put(step, value);
+        return new FrozenTrial(number, trialId, state, values, params, distributions, userAttrs, systemAttrs, iv,
+                datetimeStart, datetimeComplete, failureReason);
+    }
+
+    /**
+     * @return this trial finished: its state, values, completion time and failure reason replaced,
+     *     everything else kept
+     */
+    public FrozenTrial finished(TrialState newState, List<Double> newValues, Instant completedAt,
+                                Optional<String> reason) {
+        return new FrozenTrial(number, trialId, newState, newValues, params, distributions, userAttrs, systemAttrs,
+                intermediateValues, datetimeStart, Optional.of(completedAt), reason);
     }
 
     /**

@@ -66,6 +66,7 @@ public final class Study {
     public static final String SEED_ATTR = "seed";
     private static final Set<TrialState> BUDGET_STATES =
             EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+    private static final Set<TrialState> WAITING = EnumSet.of(TrialState.WAITING);
 
     private final Storage storage;
     private final long studyId;
@@ -557,8 +558,8 @@ public final class Study {
 
     private Trial startTrial() {
         FrozenTrial started = null;
-        if (storage.countTrials(studyId, EnumSet.of(TrialState.WAITING)) > 0) {
-            for (FrozenTrial w : storage.getAllTrials(studyId, EnumSet.of(TrialState.WAITING))) {
+        if (storage.countTrials(studyId, WAITING) > 0) {
+            for (FrozenTrial w : storage.getAllTrials(studyId, WAITING)) {
                 if (storage.claimWaitingTrial(w.trialId())) {
                     started = storage.getTrial(w.trialId());
                     break;
@@ -644,6 +645,9 @@ public final class Study {
     }
 
     private static Outcome outcomeOf(double[] values) {
+        if (values.length == 1 && Double.isFinite(values[0])) {
+            return new Outcome(TrialState.COMPLETE, List.of(values[0]), Optional.empty());
+        }
         List<Double> list = new ArrayList<>(values.length);
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
@@ -757,6 +761,18 @@ public final class Study {
     // ---------------------------------------------------------------- distribution kinds
 
     /**
+     * The categorical distribution over {@code choices} for {@code param}: the one this study saw
+     * first for that name when the choices are the same (the common case, which then skips
+     * validating and normalising the choices again), else a new one.
+     */
+    CategoricalDistribution categorical(String param, List<?> choices) {
+        if (kinds.get(param) instanceof CategoricalDistribution known && known.choices().equals(choices)) {
+            return known; // equal to the normalised list, so the choices were normal already
+        }
+        return new CategoricalDistribution(new ArrayList<>(choices));
+    }
+
+    /**
      * Checks that a parameter keeps its kind of distribution across the study (float, int,
      * categorical with the same choices); ranges may differ from trial to trial.
      */
@@ -775,7 +791,7 @@ public final class Study {
             }
             kinds.putIfAbsent(param, first);
         }
-        boolean ok = first.getClass() == d.getClass()
+        boolean ok = first == d || first.getClass() == d.getClass()
                 && (!(d instanceof CategoricalDistribution c) || c.equals(first));
         if (!ok) {
             throw new IllegalArgumentException("study '" + name + "': parameter '" + param + "' was " + first

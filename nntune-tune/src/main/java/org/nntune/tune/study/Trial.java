@@ -5,15 +5,11 @@ import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
 
-import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.TreeMap;
 
 /**
  * The objective's live handle on one RUNNING trial: it suggests parameter values
@@ -32,30 +28,28 @@ public final class Trial {
     private final Study study;
     private final long trialId;
     private final int number;
-    private final Optional<Instant> start;
     private final Map<String, Distribution> relativeSpace;
     private final Map<String, Double> relativeValues;
     private final Map<String, Object> fixedParams;
-    private final Map<String, Object> params = new LinkedHashMap<>();
-    private final Map<String, Distribution> distributions = new LinkedHashMap<>();
-    private final Map<String, Object> userAttrs = new LinkedHashMap<>();
-    private final Map<String, Object> systemAttrs;
-    private final NavigableMap<Integer, Double> intermediate = new TreeMap<>();
+    /**
+     * The trial as it is now (RUNNING, with what this handle wrote), replaced copy-on-write by each
+     * suggestion, report and attribute: samplers and pruners get it without a copy.
+     */
+    private FrozenTrial now;
 
     Trial(Study study, FrozenTrial started, Map<String, Distribution> relativeSpace, Map<String, Double> relativeValues,
           Map<String, Object> fixedParams) {
         this.study = study;
         this.trialId = started.trialId();
         this.number = started.number();
-        this.start = started.datetimeStart();
         this.relativeSpace = relativeSpace;
         this.relativeValues = relativeValues;
         this.fixedParams = fixedParams;
-        this.params.putAll(started.params());
-        this.distributions.putAll(started.distributions());
-        this.userAttrs.putAll(started.userAttrs());
-        this.systemAttrs = new LinkedHashMap<>(started.systemAttrs());
-        this.intermediate.putAll(started.intermediateValues());
+        this.now = started.state() == TrialState.RUNNING && started.values().isEmpty()
+                && started.datetimeComplete().isEmpty() && started.failureReason().isEmpty() ? started
+                : new FrozenTrial(number, trialId, TrialState.RUNNING, List.of(), started.params(),
+                started.distributions(), started.userAttrs(), started.systemAttrs(), started.intermediateValues(),
+                started.datetimeStart(), Optional.empty(), Optional.empty());
     }
 
     /** @return the trial's number in its study */
@@ -108,7 +102,7 @@ public final class Trial {
      * itself, never its index.
      */
     public <T> T suggestCategorical(String name, List<T> choices) {
-        CategoricalDistribution d = new CategoricalDistribution(new java.util.ArrayList<>(choices));
+        CategoricalDistribution d = study.categorical(name, choices);
         Object external = suggest(name, d);
         return choices.get(d.indexOf(external));
     }
@@ -124,13 +118,13 @@ public final class Trial {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("trial " + number + ": a parameter name must not be empty");
         }
-        Distribution previous = distributions.get(name);
+        Distribution previous = now.distributions().get(name);
         if (previous != null) {
             if (!previous.equals(distribution)) {
                 throw new IllegalArgumentException("trial " + number + ": parameter '" + name + "' was suggested as "
                         + previous + " and now as " + distribution + "; one name keeps one distribution within a trial");
             }
-            return params.get(name);
+            return now.params().get(name);
         }
         study.checkCompatible(name, distribution);
         double internal;
@@ -146,12 +140,11 @@ public final class Trial {
         } else if (distribution.isSingle()) {
             internal = distribution.toInternal(distribution.toExternal(lowestInternal(distribution)));
         } else {
-            internal = study.sampler().sampleIndependent(study, snapshot(), name, distribution);
+            internal = study.sampler().sampleIndependent(study, now, name, distribution);
         }
         Object external = distribution.toExternal(internal);
         study.storage().setTrialParam(trialId, name, internal, distribution);
-        params.put(name, external);
-        distributions.put(name, distribution);
+        now = now.withParam(name, external, distribution);
         return external;
     }
 
@@ -181,13 +174,13 @@ public final class Trial {
             throw new IllegalStateException("trial " + number + ": report() is for single-objective studies; this one has "
                     + study.directions().size() + " objectives");
         }
-        if (intermediate.containsKey(step)) {
+        if (now.intermediateValues().containsKey(step)) {
             LOG.log(System.Logger.Level.WARNING, "trial {0}: step {1} was reported already; value {2} ignored",
                     number, step, value);
             return;
         }
         study.storage().setTrialIntermediateValue(trialId, step, value);
-        intermediate.put(step, value);
+        now = now.withIntermediateValue(step, value);
     }
 
     /** @return whether the study's pruner says this trial should stop now (throw {@link TrialPrunedException}) */
@@ -195,38 +188,37 @@ public final class Trial {
         if (study.directions().size() != 1) {
             throw new IllegalStateException("trial " + number + ": pruning is for single-objective studies");
         }
-        return study.pruner().prune(study, snapshot());
+        return study.pruner().prune(study, now);
     }
 
     /** Sets (or replaces) a user attribute: a string, number, boolean, or list/map of these. */
     public void setUserAttr(String key, Object value) {
         study.storage().setTrialUserAttr(trialId, key, value);
-        userAttrs.put(key, org.nntune.tune.space.Json.normalize(value));
+        now = now.withUserAttr(key, org.nntune.tune.space.Json.normalize(value));
     }
 
-    /** @return the user attributes set so far */
+    /** @return the user attributes set so far (as of this call: later changes give a new map) */
     public Map<String, Object> userAttrs() {
-        return Collections.unmodifiableMap(userAttrs);
+        return now.userAttrs();
     }
 
-    /** @return parameter name → external value, in the order suggested */
+    /** @return parameter name → external value, in the order suggested (as of this call) */
     public Map<String, Object> params() {
-        return Collections.unmodifiableMap(params);
+        return now.params();
     }
 
-    /** @return parameter name → distribution */
+    /** @return parameter name → distribution (as of this call) */
     public Map<String, Distribution> distributions() {
-        return Collections.unmodifiableMap(distributions);
+        return now.distributions();
     }
 
-    /** @return the intermediate values reported so far, by step */
+    /** @return the intermediate values reported so far, by step (as of this call) */
     public NavigableMap<Integer, Double> intermediateValues() {
-        return Collections.unmodifiableNavigableMap(intermediate);
+        return now.intermediateValues();
     }
 
     /** The trial as it is now, as the sampler and pruner see it. */
     FrozenTrial snapshot() {
-        return new FrozenTrial(number, trialId, TrialState.RUNNING, List.of(), params, distributions, userAttrs,
-                systemAttrs, intermediate, start, Optional.empty(), Optional.empty());
+        return now;
     }
 }
