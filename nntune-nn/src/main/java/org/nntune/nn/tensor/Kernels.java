@@ -123,6 +123,8 @@ public interface Kernels {
      * weights ({@code decoupled == true}, AdamW: {@code w -= lr·wd·w}); then
      * {@code m = β1·m + (1−β1)·g}, {@code v = β2·v + (1−β2)·g²},
      * {@code w -= lr/(1−β1^t) · m / (sqrt(v)/sqrt(1−β2^t) + eps)}. {@code step} t counts from 1.
+     * A new m or v below the smallest normal float (1.2e-38) is stored as zero (see
+     * {@code PlainKernels.flushSubnormal}: subnormal moments slow every later step).
      * The gradient array is not changed.
      */
     void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
@@ -132,7 +134,8 @@ public interface Kernels {
      * One SGD step over {@code n} parameters, as PyTorch computes it (no dampening):
      * {@code g' = g + wd·w}; with momentum μ > 0, {@code buf = μ·buf + g'} and the step direction
      * is {@code buf} (or {@code g' + μ·buf} with Nesterov); {@code w -= lr · direction}. With
-     * {@code momentum == 0} the velocity array is not touched (it may be empty). The gradient
+     * {@code momentum == 0} the velocity array is not touched (it may be empty). A new velocity
+     * below the smallest normal float is stored as zero, as Adam's moments. The gradient
      * array is not changed.
      */
     void sgdUpdate(float[] w, int wOff, float[] g, int gOff, float[] velocity, int velocityOff, int n,

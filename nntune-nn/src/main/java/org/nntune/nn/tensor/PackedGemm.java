@@ -12,9 +12,12 @@ package org.nntune.nn.tensor;
  * matrix already has the packed layout but for its stride (op(A) = Aᵀ, op(B) = B) and few tiles
  * reuse it (small m or n: the shapes of training batches), it is read in place instead.
  *
- * <p>Threads: a call with {@code threads > 1} and enough work splits C into column slabs (or row
- * slabs when C is taller than wide), each an independent GEMM, run by {@link Parallelism} (at
- * least one slab per thread, more for large calls, so that the threads balance their load). Every
+ * <p>Threads: a call with {@code threads > 1} and enough work ({@link #PARALLEL_MIN_FLOPS}) is
+ * shared out by {@link Parallelism}. When C has at least one block of {@code mc} rows per thread,
+ * each block of op(B) is packed once and the threads claim the row blocks (each packs its own
+ * block of op(A)): nothing is packed twice. Otherwise C is split into column slabs (or row slabs
+ * when C is taller than wide), each an independent GEMM (at least one slab per thread, more for
+ * large calls, so that the threads balance their load). Every
  * element of C is summed in the same order whatever tile or slab it falls in (edge tiles are
  * merged with the same fused multiply-add as full ones, given a micro-kernel that merges with
  * {@code fma(C, beta, tile)}), so the result does not depend on the thread count.
@@ -23,8 +26,14 @@ package org.nntune.nn.tensor;
  * runs on one thread, and only the small task objects of {@link Parallelism} when it splits.
  */
 final class PackedGemm {
-    /** Below this many floating-point operations a call runs on one thread. */
-    static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /**
+     * Below this many floating-point operations (2^25, about 34 million) a call runs on one
+     * thread. Measured with JMH on the 2-vCPU development machine (Intel, AVX-512), the MLP's
+     * products: at 32 rows (6 MFLOP) two threads took 113 µs against 64 µs on one, at 100 rows
+     * (20 MFLOP) 228 against 207 µs, at 256 rows (51 MFLOP) 362 against 496 µs: the hand-off to a
+     * second thread costs more than it gains until a call is a few tens of MFLOP.
+     */
+    static final long PARALLEL_MIN_FLOPS = 1L << 25;
     /**
      * Large calls are cut into up to this many parts per thread, each of at least
      * {@link #PART_FLOPS}, claimed dynamically: a thread slowed by other processes takes fewer.
@@ -105,13 +114,21 @@ final class PackedGemm {
             GemmArgs.scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        long flops = 2L * m * n * k;
+        if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
+            blocked(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        if (m >= threads * mcBlock) {
+            // enough row blocks for every thread: one packed B shared by all, row blocks claimed by the threads
+            blocked(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         boolean splitColumns = n >= m;
         int units = splitColumns ? (n + nr - 1) / nr : (m + mr - 1) / mr;
-        long flops = 2L * m * n * k;
-        int parts = threads <= 1 || flops < PARALLEL_MIN_FLOPS ? 1
-                : (int) Math.min(units, Math.max(threads, Math.min(PARTS_PER_THREAD * threads, flops / PART_FLOPS)));
+        int parts = (int) Math.min(units, Math.max(threads, Math.min(PARTS_PER_THREAD * threads, flops / PART_FLOPS)));
         if (parts <= 1) {
-            serial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            blocked(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         Parallelism.run(threads, parts, part -> {
@@ -120,20 +137,26 @@ final class PackedGemm {
             if (splitColumns) {
                 int j0 = u0 * nr;
                 int j1 = Math.min(n, u1 * nr);
-                serial(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+                blocked(1, transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
                         b, bOff + (transB ? j0 * ldb : j0), ldb, beta, c, cOff + j0, ldc);
             } else {
                 int i0 = u0 * mr;
                 int i1 = Math.min(m, u1 * mr);
-                serial(transA, transB, i1 - i0, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
+                blocked(1, transA, transB, i1 - i0, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
                         b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
             }
         });
     }
 
-    private void serial(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                        float beta, float[] c, int cOff, int ldc) {
+    /**
+     * The blocked product on the calling thread, or with {@code threads > 1} with its row blocks
+     * ({@code mc} rows each) shared out: the caller packs each block of op(B) once, then the
+     * threads claim row blocks, each packing its own block of op(A) into its own buffer. The
+     * tiles are those of the one-thread run, so the result is the same.
+     */
+    private void blocked(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
         Buffers buf = buffers.get();
         // A matrix already laid out as the micro-kernel reads it (op(A) = Aᵀ: a step is mr
         // consecutive floats of a row of A; op(B) = B: nr consecutive floats of a row of B) is
@@ -141,6 +164,7 @@ final class PackedGemm {
         // last, partial panel is then packed (zero-padded). Packing or not changes no value.
         boolean directA = transA && alpha == 1f && n <= DIRECT_MAX_TILES * nr;
         boolean directB = !transB && m <= DIRECT_MAX_TILES * mr;
+        int rowBlocks = (m + mcBlock - 1) / mcBlock;
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             for (int pc = 0; pc < k; pc += kcBlock) {
@@ -151,17 +175,33 @@ final class PackedGemm {
                 boolean first = pc == 0;
                 float blockBeta = first ? beta : 1f;
                 boolean overwrite = first && beta == 0f;
-                for (int ic = 0; ic < m; ic += mcBlock) {
-                    int mc = Math.min(mcBlock, m - ic);
-                    int packedFromRow = directA ? mc / mr * mr : 0;
-                    float[] pa = buf.a(roundUp(mc - packedFromRow, mr) * kc);
-                    packA(transA, a, aOff, lda, ic + packedFromRow, pc, mc - packedFromRow, kc, alpha, pa);
-                    macro(mc, nc, kc, pa, packedFromRow, a, aOff + pc * lda + ic, lda,
-                            pb, packedFromCol, b, bOff + pc * ldb + jc, ldb,
-                            c, cOff + ic * ldc + jc, ldc, blockBeta, overwrite, buf);
+                if (threads <= 1) {
+                    for (int block = 0; block < rowBlocks; block++) {
+                        rowBlock(block, buf, transA, directA, m, nc, kc, jc, pc, alpha, a, aOff, lda,
+                                pb, packedFromCol, b, bOff, ldb, c, cOff, ldc, blockBeta, overwrite);
+                    }
+                } else {
+                    int jcAt = jc, pcAt = pc;
+                    Parallelism.run(threads, rowBlocks, block -> rowBlock(block, buffers.get(), transA, directA, m, nc,
+                            kc, jcAt, pcAt, alpha, a, aOff, lda, pb, packedFromCol, b, bOff, ldb, c, cOff, ldc,
+                            blockBeta, overwrite));
                 }
             }
         }
+    }
+
+    /** Row block {@code block} (rows {@code block · mc} on) of one (jc, pc) block: packs its op(A), runs its tiles. */
+    private void rowBlock(int block, Buffers buf, boolean transA, boolean directA, int m, int nc, int kc, int jc, int pc,
+                          float alpha, float[] a, int aOff, int lda, float[] pb, int packedFromCol,
+                          float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float beta, boolean overwrite) {
+        int ic = block * mcBlock;
+        int mc = Math.min(mcBlock, m - ic);
+        int packedFromRow = directA ? mc / mr * mr : 0;
+        float[] pa = buf.a(roundUp(mc - packedFromRow, mr) * kc);
+        packA(transA, a, aOff, lda, ic + packedFromRow, pc, mc - packedFromRow, kc, alpha, pa);
+        macro(mc, nc, kc, pa, packedFromRow, a, aOff + pc * lda + ic, lda,
+                pb, packedFromCol, b, bOff + pc * ldb + jc, ldb,
+                c, cOff + ic * ldc + jc, ldc, beta, overwrite, buf);
     }
 
     /**

@@ -286,8 +286,8 @@ public class PlainKernels implements Kernels {
         for (int i = 0; i < n; i++) {
             float wi = w[wOff + i];
             float gi = g[gOff + i] + l2 * wi;
-            float mi = beta1 * m[mOff + i] + oneMinusBeta1 * gi;
-            float vi = beta2 * v[vOff + i] + oneMinusBeta2 * gi * gi;
+            float mi = flushSubnormal(beta1 * m[mOff + i] + oneMinusBeta1 * gi);
+            float vi = flushSubnormal(beta2 * v[vOff + i] + oneMinusBeta2 * gi * gi);
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) * invSqrtBias2 + eps;
@@ -302,11 +302,23 @@ public class PlainKernels implements Kernels {
             float wi = w[wOff + i];
             float d = g[gOff + i] + weightDecay * wi;
             if (momentum != 0f) {
-                float b = momentum * velocity[velocityOff + i] + d;
+                float b = flushSubnormal(momentum * velocity[velocityOff + i] + d);
                 velocity[velocityOff + i] = b;
                 d = nesterov ? d + momentum * b : b;
             }
             w[wOff + i] = wi - lr * d;
         }
+    }
+
+    /**
+     * {@code x}, or zero when it is subnormal ({@code |x| < Float.MIN_NORMAL}). The optimisers'
+     * moment buffers go through it: a weight whose gradient stays zero (an always-black pixel's)
+     * has its moments decay geometrically into the subnormal range, where they stick (β·x rounds
+     * back to x near the smallest subnormal) and where every multiply takes a slow microcode path
+     * on x86 — measured on the 784-128-10 MLP: Adam's update was 60 % of a training step at batch 32.
+     * The values lost are below 1.2e-38, far under any update they could make.
+     */
+    static float flushSubnormal(float x) {
+        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 }

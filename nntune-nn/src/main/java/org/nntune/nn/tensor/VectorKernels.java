@@ -172,8 +172,8 @@ final class VectorKernels extends PackedKernels {
         for (; i < bound; i += S.length()) {
             FloatVector wi = FloatVector.fromArray(S, w, wOff + i);
             FloatVector gi = FloatVector.fromArray(S, g, gOff + i).add(wi.mul(l2));
-            FloatVector mi = FloatVector.fromArray(S, m, mOff + i).mul(beta1).add(gi.mul(oneMinusBeta1));
-            FloatVector vi = FloatVector.fromArray(S, v, vOff + i).mul(beta2).add(gi.mul(gi).mul(oneMinusBeta2));
+            FloatVector mi = flushSubnormal(FloatVector.fromArray(S, m, mOff + i).mul(beta1).add(gi.mul(oneMinusBeta1)));
+            FloatVector vi = flushSubnormal(FloatVector.fromArray(S, v, vOff + i).mul(beta2).add(gi.mul(gi).mul(oneMinusBeta2)));
             mi.intoArray(m, mOff + i);
             vi.intoArray(v, vOff + i);
             FloatVector denom = vi.sqrt().mul(invSqrtBias2).add(eps);
@@ -194,7 +194,7 @@ final class VectorKernels extends PackedKernels {
             FloatVector wi = FloatVector.fromArray(S, w, wOff + i);
             FloatVector d = FloatVector.fromArray(S, g, gOff + i).add(wi.mul(weightDecay));
             if (momentum != 0f) {
-                FloatVector b = FloatVector.fromArray(S, velocity, velocityOff + i).mul(momentum).add(d);
+                FloatVector b = flushSubnormal(FloatVector.fromArray(S, velocity, velocityOff + i).mul(momentum).add(d));
                 b.intoArray(velocity, velocityOff + i);
                 d = nesterov ? d.add(b.mul(momentum)) : b;
             }
@@ -204,5 +204,10 @@ final class VectorKernels extends PackedKernels {
             super.sgdUpdate(w, wOff + i, g, gOff + i, velocity, velocityOff + i, n - i,
                     lr, momentum, weightDecay, nesterov);
         }
+    }
+
+    /** {@link PlainKernels#flushSubnormal} on every lane. */
+    private static FloatVector flushSubnormal(FloatVector x) {
+        return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
 }

@@ -183,6 +183,32 @@ class FusedKernelsTest {
     }
 
     @Test
+    void optimiserMomentsThatDecayBelowTheNormalRangeBecomeZeroOnEveryPath() {
+        // With a zero gradient the moments only decay; β·x rounds back to x near the smallest
+        // subnormal, so without the flush they would stay subnormal for ever.
+        int n = 37; // a vector body and a scalar tail
+        List<Kernels> all = new ArrayList<>(fast());
+        all.add(REF);
+        for (Kernels k : all) {
+            float[] w = new float[n], g = new float[n], m = new float[n], v = new float[n], buf = new float[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = 1f;
+                m[i] = i % 3 == 0 ? Float.MIN_VALUE : i % 3 == 1 ? 1.2e-38f : 0.5f;
+                v[i] = i % 2 == 0 ? 100 * Float.MIN_VALUE : 0.25f;
+                buf[i] = m[i];
+            }
+            k.adamUpdate(w, 0, g, 0, m, 0, v, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 3);
+            k.sgdUpdate(w, 0, g, 0, buf, 0, n, 0.1f, 0.9f, 0f, false);
+            for (int i = 0; i < n; i++) {
+                String at = k.name() + " element " + i;
+                assertThat(m[i]).as("adam m " + at).isEqualTo(i % 3 == 2 ? 0.45f : 0f);
+                assertThat(v[i]).as("adam v " + at).isEqualTo(i % 2 == 0 ? 0f : 0.999f * 0.25f);
+                assertThat(buf[i]).as("sgd velocity " + at).isEqualTo(i % 3 == 2 ? 0.45f : 0f);
+            }
+        }
+    }
+
+    @Test
     void theReferenceOptimisersFollowPyTorchsFormulas() {
         // Adam's first step moves each weight by lr · g / (|g| + eps·…) ≈ lr · sign(g)
         float[] w = {1f, -2f};
