@@ -105,6 +105,7 @@ final class PackedGemm {
             GemmArgs.scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        threads = Parallelism.capped(threads);
         boolean splitColumns = n >= m;
         int units = splitColumns ? (n + nr - 1) / nr : (m + mr - 1) / mr;
         long flops = 2L * m * n * k;
