@@ -2,6 +2,7 @@ package org.nntune.search;
 
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.Split;
+import org.nntune.nn.tensor.Parallelism;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.sampler.Sampler;
@@ -39,7 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       in the results; the search goes on.</li>
  *   <li><b>Memory</b>: each split's network is released once scored, so memory does not grow with
  *       the number of trials (beyond the storage's small trial records).</li>
- *   <li><b>Parallelism</b>: {@code nJobs} trials run at once, each on its own thread.</li>
+ *   <li><b>Parallelism</b>: {@code nJobs} trials run at once, each on its own thread, each
+ *       trial's kernel calls limited to {@code Parallelism.threadsPerJob(nJobs)} threads (one each
+ *       with nJobs = cores, as scikit-learn's {@code n_jobs=-1}); the refit uses them all.</li>
  * </ul>
  *
  * <pre>{@code
@@ -106,7 +109,7 @@ public final class CrossValidatedSearch {
             throw new IllegalStateException("keepBestTrialModel needs a single split (a hold-out or one predefined split); "
                     + cv.describe() + " gives " + folds.size());
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, !enqueued.isEmpty());
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, !enqueued.isEmpty(), Parallelism.threadsPerJob(nJobs));
         Study study = Study.builder(studyName).storage(storage != null ? storage : new InMemoryStorage())
                 .direction(FoldRunner.direction(scorer)).sampler(sampler != null ? sampler : new RandomSampler(seed))
                 .pruner(pruner != null ? pruner : Pruner.none()).seed(seed).create();
@@ -182,7 +185,7 @@ public final class CrossValidatedSearch {
         for (Split s : cv.splits(train, seed)) {
             folds.add(new Dataset[] {s.train(train), s.test(train)});
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, false);
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, false, Parallelism.threadsPerJob(nJobs));
         return trial -> {
             FoldRunner.Outcome o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, false);
             if (o.pruned()) {

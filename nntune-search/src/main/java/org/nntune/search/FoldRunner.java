@@ -1,21 +1,24 @@
 package org.nntune.search;
 
 import org.nntune.nn.data.Dataset;
+import org.nntune.nn.tensor.Parallelism;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Trains one candidate on every split and scores it: the cross-validation loop of one trial.
  * Candidates whose estimators have equal {@link Estimator#fitKey() fit keys} (e.g. a grid point
- * whose parameter has no effect on that configuration) are fitted once; the twin's row repeats
- * the scores, epochs and measured times of the first.
+ * whose parameter has no effect on that configuration) are fitted once, their splits shared out
+ * between the trials that ask for them ({@link SharedFit}); each twin's row repeats the same
+ * scores, epochs and measured times.
  *
  * <p>Without pruning the splits are fitted one after the other on the calling thread. With
  * pruning, the splits are trained <b>in lock-step</b>: each split's fit runs on its own thread, but
@@ -45,13 +48,19 @@ final class FoldRunner {
     private final long seed;
     private final List<Dataset[]> folds; // [train, held-out]
     /** Splits' outcomes by {@link Estimator#fitKey()}: twins are fitted once (no pruning, no kept models). */
-    private final Map<Object, CompletableFuture<List<SplitOutcome>>> fitted = new ConcurrentHashMap<>();
+    private final Map<Object, SharedFit> fitted = new ConcurrentHashMap<>();
 
     private final boolean dedupe;
+    private final int kernelThreads;
 
-    /** @param dedupe whether to fit twins once (a finite grid; a random search over ranges has no twins to find) */
-    FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, boolean dedupe) {
+    /**
+     * @param dedupe        whether to fit twins once (a finite grid; a random search over ranges has no twins to find)
+     * @param kernelThreads the kernel threads a trial's training may use ({@link Parallelism#limitThreads}):
+     *                      {@code Parallelism.threadsPerJob(nJobs)}, so that parallel trials share the cores
+     */
+    FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, boolean dedupe, int kernelThreads) {
         this.dedupe = dedupe;
+        this.kernelThreads = kernelThreads;
         this.space = space;
         this.scorer = scorer;
         this.seed = seed;
@@ -64,31 +73,65 @@ final class FoldRunner {
      * fitted estimators in the outcome (else each is released once scored).
      */
     Outcome run(ParamSource source, Trial trial, boolean keep) throws Exception {
-        if (trial == null) {
+        try (Parallelism.Limit limit = Parallelism.limitThreads(kernelThreads)) {
+            if (trial != null) {
+                return lockstep(source, trial, keep);
+            }
             Estimator first = space.suggest(source, seed);
             java.util.Optional<Object> key = keep || !dedupe ? java.util.Optional.empty() : first.fitKey();
             if (key.isEmpty()) {
                 return new Outcome(fitAll(first, source, keep), false, -1);
             }
-            CompletableFuture<List<SplitOutcome>> mine = new CompletableFuture<>();
-            CompletableFuture<List<SplitOutcome>> earlier = fitted.putIfAbsent(key.get(), mine);
-            if (earlier != null) {
+            SharedFit mine = new SharedFit();
+            SharedFit shared = fitted.putIfAbsent(key.get(), mine);
+            if (shared == null) {
+                shared = mine;
+            }
+            shared.work(first, source);
+            return new Outcome(copies(shared.await()), false, -1);
+        }
+    }
+
+    /**
+     * The splits of one fit key, shared by every trial that asks for a candidate with that key:
+     * each claims the splits not yet started and fits them with its own estimators (equal keys
+     * train identically), then waits for the rest. A twin that arrives while the first is
+     * training (a grid's neighbours, with nJobs = 2) thus takes half the work instead of waiting
+     * for all of it; one that arrives later finds the outcomes ready.
+     */
+    private final class SharedFit {
+        private final SplitOutcome[] outcomes = new SplitOutcome[folds.size()];
+        private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch done = new CountDownLatch(folds.size());
+        private volatile Throwable error;
+
+        void work(Estimator first, ParamSource source) {
+            Estimator e = first;
+            for (int f; (f = next.getAndIncrement()) < outcomes.length; ) {
                 try {
-                    return new Outcome(copies(earlier.get()), false, -1);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw e.getCause() instanceof Exception c ? c : e;
+                    if (error == null) {
+                        outcomes[f] = fitOne(e != null ? e : space.suggest(source, seed), folds.get(f), false);
+                        e = null;
+                    }
+                } catch (Throwable t) {
+                    error = t;
+                } finally {
+                    done.countDown();
                 }
             }
-            try {
-                List<SplitOutcome> out = fitAll(first, source, false);
-                mine.complete(out);
-                return new Outcome(copies(out), false, -1);
-            } catch (Exception | Error e) {
-                mine.completeExceptionally(e);
-                throw e;
-            }
         }
-        return lockstep(source, trial, keep);
+
+        List<SplitOutcome> await() throws Exception {
+            done.await();
+            Throwable t = error;
+            if (t instanceof Exception ex) {
+                throw ex;
+            }
+            if (t != null) {
+                throw (Error) t;
+            }
+            return List.of(outcomes);
+        }
     }
 
     private static List<SplitOutcome> copies(List<SplitOutcome> in) {
@@ -107,16 +150,20 @@ final class FoldRunner {
     private List<SplitOutcome> fitAll(Estimator first, ParamSource source, boolean keep) {
         List<SplitOutcome> out = new ArrayList<>();
         for (Dataset[] f : folds) {
-            SplitOutcome o = new SplitOutcome();
-            Estimator e = out.isEmpty() ? first : space.suggest(source, seed);
-            long t0 = System.nanoTime();
-            e.fit(f[0]);
-            o.fitSeconds = (System.nanoTime() - t0) / 1e9;
-            score(o, e, f[1]);
-            finish(o, e, keep);
-            out.add(o);
+            out.add(fitOne(out.isEmpty() ? first : space.suggest(source, seed), f, keep));
         }
         return out;
+    }
+
+    /** Fits {@code e} on the split's training rows, scores it on the held-out ones. */
+    private SplitOutcome fitOne(Estimator e, Dataset[] fold, boolean keep) {
+        SplitOutcome o = new SplitOutcome();
+        long t0 = System.nanoTime();
+        e.fit(fold[0]);
+        o.fitSeconds = (System.nanoTime() - t0) / 1e9;
+        score(o, e, fold[1]);
+        finish(o, e, keep);
+        return o;
     }
 
     private void score(SplitOutcome o, Estimator e, Dataset heldOut) {
@@ -161,6 +208,12 @@ final class FoldRunner {
 
         @Override
         public void run() {
+            try (Parallelism.Limit limit = Parallelism.limitThreads(kernelThreads)) {
+                train();
+            }
+        }
+
+        private void train() {
             go.acquireUninterruptibly();
             resumed = System.nanoTime();
             try {

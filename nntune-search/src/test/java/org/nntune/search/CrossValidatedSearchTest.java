@@ -255,4 +255,33 @@ class CrossValidatedSearchTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no candidate completed")
                 .hasMessageContaining("no estimator for");
     }
+
+    @Test
+    void twinsShareTheirSplitsAcrossJobsAndGiveTheSameResultsAsOneJob() {
+        // under scikit-learn semantics 'adaptive' is 'constant' for Adam: each pair of neighbours is one fit
+        Map<String, List<?>> grid = new java.util.LinkedHashMap<>();
+        grid.put("hidden_layer_sizes", List.of(List.of(4), List.of(8)));
+        grid.put("alpha", List.of(1e-4, 1e-2));
+        grid.put("learning_rate", List.of("constant", "adaptive"));
+        grid.put("max_iter", List.of(30));
+        List<List<double[]>> scores = new ArrayList<>();
+        for (int jobs : new int[] {1, 2}) {
+            SearchResult r = GridSearchCV.sklearn(grid).cv(CvStrategy.stratifiedKFold(5)).nJobs(jobs).seed(2).refit(false)
+                    .build().fit(train);
+            List<CvResults.Row> rows = new ArrayList<>(r.cvResults().rows());
+            rows.sort(java.util.Comparator.comparingInt(CvResults.Row::candidate));
+            assertThat(rows).hasSize(8).allMatch(row -> row.state() == TrialState.COMPLETE);
+            List<double[]> s = new ArrayList<>();
+            for (int c = 0; c < rows.size(); c += 2) {
+                assertThat(rows.get(c + 1).params().get("learning_rate")).isEqualTo("adaptive");
+                assertThat(rows.get(c + 1).splitScores()).containsExactly(rows.get(c).splitScores());
+                assertThat(rows.get(c + 1).epochs()).containsExactly(rows.get(c).epochs());
+                s.add(rows.get(c).splitScores());
+            }
+            scores.add(s);
+        }
+        for (int c = 0; c < scores.get(0).size(); c++) {
+            assertThat(scores.get(1).get(c)).as("candidate pair %d", c).containsExactly(scores.get(0).get(c));
+        }
+    }
 }

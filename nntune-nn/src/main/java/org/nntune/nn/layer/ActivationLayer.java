@@ -83,7 +83,7 @@ public final class ActivationLayer extends Layer {
             }
             case TANH -> {
                 for (int i = 0; i < total; i++) {
-                    y[i] = (float) Math.tanh(x[i]);
+                    y[i] = tanh(x[i]);
                 }
             }
             case SOFTMAX -> softmaxRows(x, y, n, inputSize());
@@ -141,6 +141,24 @@ public final class ActivationLayer extends Layer {
                 }
             }
         }
+    }
+
+    /**
+     * The hyperbolic tangent to within 4e-7 of {@link Math#tanh} (about 6 float ulps; tested), at a
+     * fraction of its cost: Math.tanh is a native StrictMath call on JDK 17, this is a rational
+     * function of float multiply-adds and one division that the JIT vectorises in a loop.
+     * tanh(v) ≈ v·P(u)/Q(u) with u = v²/81 on |v| ≤ 9 (beyond, tanh rounds to ±1 in float), P of
+     * degree 5 and Q of degree 4 fitted by weighted least squares on the relative error (our own
+     * fit; relative error 1.3e-9 in exact arithmetic, the rest is float rounding). NaN stays NaN.
+     */
+    public static float tanh(float x) {
+        float v = Math.min(Math.max(x, -9f), 9f);
+        float u = v * v * (1f / 81f);
+        float p = ((((-0.04270679629959003f * u + 1.3191754036937204f) * u + 14.897587774700654f) * u
+                + 25.38821220532361f) * u + 11.08153029999306f) * u + 0.9999999987350947f;
+        float q = (((55.4921054206036f * u + 209.43093525600247f) * u + 178.78963533176088f) * u
+                + 38.08152929611045f) * u + 1f;
+        return Math.min(Math.max(v * p / q, -1f), 1f);
     }
 
     /** The logistic function, stable for large |v|. */

@@ -114,6 +114,7 @@ final class PackedGemm {
             GemmArgs.scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        threads = Parallelism.capped(threads);
         long flops = 2L * m * n * k;
         if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
             blocked(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

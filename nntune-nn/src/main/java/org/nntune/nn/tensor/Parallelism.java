@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Default.</b> {@link #defaultThreads()}: the system property {@code nntune.threads} when
  * set, else the number of available processors (one model training alone uses the machine).
  * A tuner running {@code nJobs} trials at once gives each trial's model
- * {@code KernelProvider.get(Parallelism.threadsPerJob(nJobs))}.
+ * {@code KernelProvider.get(Parallelism.threadsPerJob(nJobs))}, or, where the layers hold their
+ * kernels already, runs each trial under {@link #limitThreads}{@code (threadsPerJob(nJobs))}: a
+ * limit on the calling thread that caps every kernel call made from it.
  */
 public final class Parallelism {
     private Parallelism() {}
@@ -56,6 +58,49 @@ public final class Parallelism {
             throw new IllegalArgumentException("nJobs " + nJobs + " must be at least 1");
         }
         return Math.max(1, cores() / nJobs);
+    }
+
+    /** The calling thread's cap on kernel threads, 0 for none (see {@link #limitThreads}). */
+    private static final ThreadLocal<Integer> LIMIT = ThreadLocal.withInitial(() -> 0);
+
+    /** An active {@link #limitThreads} limit; closing it restores the thread's previous one. */
+    public static final class Limit implements AutoCloseable {
+        private final int previous;
+        private final Thread owner;
+
+        private Limit(int previous) {
+            this.previous = previous;
+            this.owner = Thread.currentThread();
+        }
+
+        @Override
+        public void close() {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("a thread limit must be closed by the thread that set it (" + owner.getName() + ")");
+            }
+            LIMIT.set(previous);
+        }
+    }
+
+    /**
+     * Caps at {@code threads} the threads of every kernel call made from the calling thread until
+     * the returned limit is closed, whatever thread count the kernels were made with: a trial
+     * running beside others ({@code nJobs > 1}) takes {@code limitThreads(threadsPerJob(nJobs))}
+     * so that the trials, not the kernel calls, share the cores — with tiny matrices a hand-off
+     * to a pool thread costs more than the part it computes. Results do not change (kernel results
+     * do not depend on the thread count). Limits nest; use try-with-resources.
+     */
+    public static Limit limitThreads(int threads) {
+        checkThreads(threads);
+        Limit l = new Limit(LIMIT.get());
+        LIMIT.set(threads);
+        return l;
+    }
+
+    /** {@code threads}, capped by the calling thread's {@link #limitThreads} limit if it has one. */
+    static int capped(int threads) {
+        int limit = LIMIT.get();
+        return limit > 0 ? Math.min(threads, limit) : threads;
     }
 
     static int checkThreads(int threads) {
@@ -141,6 +186,7 @@ public final class Parallelism {
      * one thread runs inline without touching the pool.
      */
     static void run(int threads, int parts, Part work) {
+        threads = capped(threads);
         if (parts <= 1 || threads <= 1) {
             for (int p = 0; p < parts; p++) {
                 work.run(p);

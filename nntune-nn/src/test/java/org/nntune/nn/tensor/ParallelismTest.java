@@ -62,4 +62,44 @@ class ParallelismTest {
         assertThatThrownBy(() -> Parallelism.parseThreads("0"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thread count 0");
     }
+
+    @Test
+    void aThreadLimitKeepsEveryPartOnTheCallerUntilClosed() {
+        Set<Thread> ran = ConcurrentHashMap.newKeySet();
+        try (Parallelism.Limit outer = Parallelism.limitThreads(3)) {
+            assertThat(Parallelism.capped(8)).isEqualTo(3);
+            try (Parallelism.Limit inner = Parallelism.limitThreads(1)) {
+                assertThat(Parallelism.capped(8)).isEqualTo(1);
+                Parallelism.run(4, 64, p -> ran.add(Thread.currentThread()));
+                assertThat(ran).containsExactly(Thread.currentThread());
+            }
+            assertThat(Parallelism.capped(8)).as("the outer limit is back").isEqualTo(3);
+            assertThat(Parallelism.capped(2)).isEqualTo(2);
+        }
+        assertThat(Parallelism.capped(8)).as("no limit after both are closed").isEqualTo(8);
+        assertThatThrownBy(() -> Parallelism.limitThreads(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("thread count 0");
+    }
+
+    @Test
+    void aLimitedGemmGivesTheSameResult() {
+        int m = 300, n = 200, k = 120;
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        Rng rng = new Rng(7);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextDouble() - 0.5f;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) rng.nextDouble() - 0.5f;
+        }
+        Kernels two = KernelProvider.get(2);
+        float[] free = new float[m * n];
+        two.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, free, 0, n);
+        float[] limited = new float[m * n];
+        try (Parallelism.Limit l = Parallelism.limitThreads(1)) {
+            two.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, limited, 0, n);
+        }
+        assertThat(limited).isEqualTo(free);
+    }
 }
