@@ -134,7 +134,10 @@ public final class TpeSampler implements Sampler {
             return this;
         }
 
-        /** Count RUNNING trials as bad ones, for parallel workers (default false). */
+        /**
+         * Count RUNNING trials as bad ones, for parallel workers (default false). No effect with several
+         * objectives, where only COMPLETE trials count (as in Optuna 3.1).
+         */
         public Builder constantLiar(boolean on) {
             constantLiar = on;
             return this;
