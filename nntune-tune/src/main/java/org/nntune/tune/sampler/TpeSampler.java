@@ -40,10 +40,11 @@ import java.util.function.IntUnaryOperator;
  *
  * <p><b>Kernel densities.</b> As in Optuna 3.1 (the reference of nntune's defaults), continuous
  * kernels are evaluated without their 1/σ factor ({@code _truncnorm.logpdf} there leaves it out;
- * Optuna issue 5109, fixed in 3.5), which favours wide kernels in both densities. Over seeds 0–99
- * of nntune-bench's SearchQuality this form found better values than the proper densities on 7 of
- * the 8 (function, budget) rows (BENCHMARKS.md); {@code scaleFreeKernels(false)} gives the proper
- * densities of Optuna 3.5 and later.
+ * Optuna issue 5109, fixed in 3.5), which favours wide kernels in both densities. On nntune-bench's
+ * SearchQuality functions over many seeds (BENCHMARKS.md) this form is indistinguishable from
+ * Optuna 3.1's TPE, while the proper densities were significantly worse than it on 6 of the 8
+ * (function, budget) rows; {@code scaleFreeKernels(false)} gives the proper densities of Optuna 3.5
+ * and later.
  *
  * <p>Seeded; thread-safe (one lock).
  */
