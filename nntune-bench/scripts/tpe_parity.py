@@ -12,7 +12,7 @@ Compare mode: reads those lines and the stderr of
   SearchQuality --per-seed --seeds 100 --samplers tpe,... 2> nntune.err
 and prints, per (function, nntune sampler, budget), both medians, the probability that a random
 nntune run ends below a random Optuna run, and the two-sided Mann-Whitney U p-value.
-  /usr/bin/python3 tpe_parity.py compare optuna_tpe.jsonl nntune.err
+  /usr/bin/python3 tpe_parity.py compare optuna_tpe.jsonl[,more.jsonl] nntune.err
 """
 import argparse
 import json
@@ -64,9 +64,12 @@ def run(a):
 def compare(a):
     from scipy.stats import mannwhitneyu
     ref = {}
-    for line in open(a.optuna):
-        d = json.loads(line)
-        ref[d["func"]] = (d["best@100"], d["best@300"], d["sampler"])
+    for path in a.optuna.split(","):  # several files (seed ranges) are pooled per function
+        for line in open(path):
+            d = json.loads(line)
+            r = ref.setdefault(d["func"], ([], [], d["sampler"]))
+            r[0].extend(d["best@100"])
+            r[1].extend(d["best@300"])
     for line in open(a.nntune):
         m = re.match(r"(\S+) (\S+) \{.*\} \(.*\) @100 \[(.*)\] @300 \[(.*)\]", line)
         if not m or m[1] not in ref:
@@ -90,7 +93,7 @@ def main():
     r.add_argument("--first-seed", type=int, default=0)
     r.add_argument("--seeds", type=int, default=40)
     c = sub.add_parser("compare")
-    c.add_argument("optuna")
+    c.add_argument("optuna", help="Optuna's run output(s), comma-separated")
     c.add_argument("nntune")
     a = ap.parse_args()
     run(a) if a.mode == "run" else compare(a)

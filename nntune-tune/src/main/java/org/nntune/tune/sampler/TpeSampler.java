@@ -40,10 +40,11 @@ import java.util.function.IntUnaryOperator;
  *
  * <p><b>Kernel densities.</b> As in Optuna 3.1 (the reference of nntune's defaults), continuous
  * kernels are evaluated without their 1/σ factor ({@code _truncnorm.logpdf} there leaves it out;
- * Optuna issue 5109, fixed in 3.5), which favours wide kernels in both densities. Over seeds 0–99
- * of nntune-bench's SearchQuality this form found better values than the proper densities on 7 of
- * the 8 (function, budget) rows (BENCHMARKS.md); {@code scaleFreeKernels(false)} gives the proper
- * densities of Optuna 3.5 and later.
+ * Optuna issue 5109, fixed in 3.5), which favours wide kernels in both densities. On nntune-bench's
+ * SearchQuality functions over many seeds (BENCHMARKS.md) this form is indistinguishable from
+ * Optuna 3.1's TPE, while the proper densities were significantly worse than it on 6 of the 8
+ * (function, budget) rows; {@code scaleFreeKernels(false)} gives the proper densities of Optuna 3.5
+ * and later.
  *
  * <p>Seeded; thread-safe (one lock).
  */
@@ -55,6 +56,8 @@ public final class TpeSampler implements Sampler {
     private final boolean constantLiar;
     private final int maxAboveObservations;
     private final ParzenEstimator.Settings settings;
+    /** the sampler of the start-up trials; null: uniform random from {@link #rng}, as Optuna */
+    private final Sampler startup;
     private SplittableRandom rng;
     private TpeObservations observations;
     private long belowVersion = -1;
@@ -80,6 +83,10 @@ public final class TpeSampler implements Sampler {
         this.settings = new ParzenEstimator.Settings(b.considerPrior, b.priorWeight, b.considerMagicClip,
                 b.considerEndpoints, b.multivariate, b.scaleFreeKernels);
         this.rng = b.seed == null ? new SplittableRandom() : new SplittableRandom(b.seed);
+        this.startup = b.startup;
+        if (startup != null && b.seed != null) {
+            startup.reseed(b.seed);
+        }
     }
 
     /** @return a builder starting from Optuna's defaults */
@@ -100,6 +107,7 @@ public final class TpeSampler implements Sampler {
         private boolean considerMagicClip = true;
         private boolean considerEndpoints;
         private boolean scaleFreeKernels = true;
+        private Sampler startup;
         private Long seed;
 
         private Builder() {}
@@ -134,7 +142,10 @@ public final class TpeSampler implements Sampler {
             return this;
         }
 
-        /** Count RUNNING trials as bad ones, for parallel workers (default false). */
+        /**
+         * Count RUNNING trials as bad ones, for parallel workers (default false). No effect with several
+         * objectives, where only COMPLETE trials count (as in Optuna 3.1).
+         */
         public Builder constantLiar(boolean on) {
             constantLiar = on;
             return this;
@@ -185,6 +196,15 @@ public final class TpeSampler implements Sampler {
             return this;
         }
 
+        /**
+         * The sampler of the start-up trials, e.g. a {@link SobolSampler} for a space-filling start
+         * (default: uniform random, as Optuna). It is reseeded with this sampler.
+         */
+        public Builder startupSampler(Sampler s) {
+            startup = java.util.Objects.requireNonNull(s, "startupSampler");
+            return this;
+        }
+
         /** The seed (the study seed replaces it through {@link Sampler#reseed}). */
         public Builder seed(long s) {
             seed = s;
@@ -200,6 +220,9 @@ public final class TpeSampler implements Sampler {
     @Override
     public synchronized void reseed(long seed) {
         rng = new SplittableRandom(seed);
+        if (startup != null) {
+            startup.reseed(seed);
+        }
     }
 
     private TpeObservations observations(Study study) {
@@ -213,6 +236,9 @@ public final class TpeSampler implements Sampler {
 
     @Override
     public synchronized Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+        if (startup != null && observations(study).nFinished < nStartupTrials) {
+            return startup.inferRelativeSearchSpace(study, trial);
+        }
         if (!multivariate) {
             return Map.of();
         }
@@ -236,7 +262,7 @@ public final class TpeSampler implements Sampler {
         }
         TpeObservations obs = observations(study);
         if (obs.nFinished < nStartupTrials) {
-            return Map.of();
+            return startup != null ? startup.sampleRelative(study, trial, searchSpace) : Map.of();
         }
         List<String> names = new ArrayList<>(searchSpace.keySet());
         List<Distribution> dims = new ArrayList<>(searchSpace.values());
@@ -252,7 +278,8 @@ public final class TpeSampler implements Sampler {
     public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
         TpeObservations obs = observations(study);
         if (obs.nFinished < nStartupTrials) {
-            return RandomSampler.fromUnit(distribution, rng.nextDouble());
+            return startup != null ? startup.sampleIndependent(study, trial, name, distribution)
+                    : RandomSampler.fromUnit(distribution, rng.nextDouble());
         }
         return sample(obs, List.of(name), List.of(distribution))[0];
     }

@@ -146,6 +146,41 @@ class SamplerTest {
     }
 
     @Test
+    void tpeStartupTrialsComeFromTheStartupSampler() {
+        Sampler constant = new Sampler() {
+            @Override
+            public double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+                return 0.25;
+            }
+
+            @Override
+            public void reseed(long seed) {}
+        };
+        Study s = Study.builder("startup").sampler(TpeSampler.builder().startupSampler(constant).nStartupTrials(5).build())
+                .seed(1).create();
+        s.optimize(t -> Math.abs(t.suggestFloat("x", 0, 1) - 0.8), 20);
+        List<FrozenTrial> trials = s.trials();
+        for (int n = 0; n < 20; n++) {
+            double x = (Double) trials.get(n).params().get("x");
+            if (n < 5) {
+                assertThat(x).as("start-up trial %d", n).isEqualTo(0.25);
+            } else {
+                assertThat(x).as("TPE trial %d", n).isNotEqualTo(0.25);
+            }
+        }
+        // a relative start-up sampler: after trial 0 fixes the space, trial n is Sobol point n (study seed 3)
+        Study q = Study.builder("sobol-startup").sampler(TpeSampler.builder().startupSampler(new SobolSampler()).build())
+                .seed(3).create();
+        q.optimize(t -> t.suggestFloat("a", 0, 1) + t.suggestFloat("b", 0, 1), 10);
+        SobolSampler reference = new SobolSampler(3, true);
+        for (int n = 1; n < 10; n++) {
+            double[] p = reference.point(n, 2);
+            assertThat((Double) q.trials().get(n).params().get("a")).isCloseTo(p[0], within(1e-12));
+            assertThat((Double) q.trials().get(n).params().get("b")).isCloseTo(p[1], within(1e-12));
+        }
+    }
+
+    @Test
     void tpeOptionsAreValidated() {
         assertThatThrownBy(() -> TpeSampler.builder().nStartupTrials(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TpeSampler.builder().nEiCandidates(0)).isInstanceOf(IllegalArgumentException.class);
