@@ -31,8 +31,8 @@ public final class StorageChecks {
             throw new IllegalArgumentException(where(study, number) + ": " + values.size() + " values for " + objectives + " objective(s)");
         }
         if (state == TrialState.COMPLETE) {
-            for (double v : values) {
-                if (!Double.isFinite(v)) {
+            for (int i = 0; i < values.size(); i++) {
+                if (!Double.isFinite(values.get(i))) {
                     throw new IllegalArgumentException(where(study, number) + ": COMPLETE values must be finite, got " + values);
                 }
             }

@@ -45,7 +45,7 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
 
     /** Copies the collections unmodifiable and checks that params and distributions agree. */
     public FrozenTrial {
-        values = List.copyOf(values);
+        values = values.isEmpty() ? List.of() : List.copyOf(values);
         params = frozen(params);
         distributions = frozen(distributions);
         userAttrs = frozen(userAttrs);
@@ -60,7 +60,9 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
     }
 
     private static void check(int number, Map<String, Object> params, Map<String, Distribution> distributions) {
-        if (params.size() != distributions.size() || !params.keySet().equals(distributions.keySet())) {
+        boolean sameNames = params instanceof FrozenMap<?> p && distributions instanceof FrozenMap<?> d
+                && p.keys() == d.keys();
+        if (!sameNames && (params.size() != distributions.size() || !params.keySet().equals(distributions.keySet()))) {
             throw new IllegalArgumentException("trial " + number + ": params " + params.keySet()
                     + " and distributions " + distributions.keySet() + " must have the same names");
         }
@@ -89,8 +91,24 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(distribution, "distribution");
-        FrozenMap<Object> p = ((FrozenMap<Object>) params).with(name, value);
-        FrozenMap<Distribution> d = ((FrozenMap<Distribution>) distributions).with(name, distribution);
+        FrozenMap<Object> oldP = (FrozenMap<Object>) params;
+        FrozenMap<Distribution> oldD = (FrozenMap<Distribution>) distributions;
+        FrozenMap<Object> p;
+        FrozenMap<Distribution> d;
+        int at = oldP.indexOf(name);
+        if (oldP.keys() == oldD.keys()) { // one key list (the usual case): one lookup, and the new pair shares one too
+            if (at >= 0) {
+                p = oldP.replaced(at, value);
+                d = oldD.replaced(at, distribution);
+            } else {
+                FrozenMap.Keys longer = oldP.keys().plus(name);
+                p = oldP.appended(longer, value);
+                d = oldD.appended(longer, distribution);
+            }
+        } else {
+            p = at >= 0 ? oldP.replaced(at, value) : oldP.with(name, value);
+            d = oldD.with(name, distribution);
+        }
         if (distribution.contains(value)) {
             p.markCheckedAgainst(d);
         }

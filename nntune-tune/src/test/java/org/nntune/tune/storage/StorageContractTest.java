@@ -133,6 +133,8 @@ public abstract class StorageContractTest {
         assertThatThrownBy(() -> storage.getStudy(987654321L)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> storage.createTrial(987654321L)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> storage.getTrial(987654321L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storage.getTrial(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storage.getTrial(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> storage.getAllTrials(987654321L)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -520,6 +522,24 @@ public abstract class StorageContractTest {
         assertThat(stale.state()).isEqualTo(TrialState.FAIL);
         assertThat(stale.failureReason()).hasValueSatisfying(r -> assertThat(r).contains("heartbeat"));
         assertThat(storage.getTrial(silent).state()).isEqualTo(TrialState.RUNNING);
+    }
+
+    @Test
+    void staleTrialsAreFailedOnlyInTheirOwnStudy() {
+        long a = newStudy(StudyDirection.MINIMIZE);
+        long b = newStudy(StudyDirection.MINIMIZE);
+        long inA = storage.createTrial(a).trialId();
+        long inB = storage.createTrial(b).trialId();
+        long finishedInA = storage.createTrial(a).trialId();
+        storage.recordHeartbeat(inA);
+        storage.recordHeartbeat(inB);
+        storage.recordHeartbeat(finishedInA);
+        storage.finishTrial(finishedInA, TrialState.COMPLETE, List.of(1.0), Optional.empty());
+        assertThat(storage.failStaleTrials(b, Duration.ofSeconds(-60))).containsExactly(inB);
+        assertThat(storage.getTrial(inA).state()).isEqualTo(TrialState.RUNNING);
+        assertThat(storage.getTrial(finishedInA).state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(storage.failStaleTrials(a, Duration.ofSeconds(-60))).containsExactly(inA);
+        assertThat(storage.failStaleTrials(a, Duration.ofSeconds(-60))).isEmpty();
     }
 
     @Test

@@ -223,6 +223,25 @@ class StudyTest {
     }
 
     @Test
+    void categoricalChoicesAskedAgainKeepTheirTypesAndChecks() {
+        Study s = study("choices", 3);
+        for (int i = 0; i < 5; i++) {
+            Trial t = s.ask();
+            Object units = t.suggestCategorical("units", List.of(16, 32, 64)); // Integers, stored as Longs
+            assertThat(units).isInstanceOf(Integer.class).isIn(16, 32, 64);
+            Object c = t.suggestCategorical("c", List.of("a", "b"));
+            assertThat(c).isInstanceOf(String.class).isIn("a", "b");
+            s.tell(t, i);
+        }
+        Trial t = s.ask();
+        assertThat(t.suggestCategorical("units", List.of(16L, 32L, 64L))).isInstanceOf(Long.class);
+        assertThatThrownBy(() -> t.suggestCategorical("c", List.of("a", "b", "c")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'c'");
+        assertThatThrownBy(() -> t.suggestCategorical("d", List.of("a", "a")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+    }
+
+    @Test
     void enqueuedTrialsRunFirstWithTheirValues() {
         Study s = study("enqueue", 9);
         s.enqueueTrial(Map.of("x", 2.0, "c", "b"));
