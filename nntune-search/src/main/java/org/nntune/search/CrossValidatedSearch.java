@@ -109,7 +109,7 @@ public final class CrossValidatedSearch {
             throw new IllegalStateException("keepBestTrialModel needs a single split (a hold-out or one predefined split); "
                     + cv.describe() + " gives " + folds.size());
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, !enqueued.isEmpty(), Parallelism.threadsPerJob(nJobs));
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, enqueued, Parallelism.threadsPerJob(nJobs));
         Study study = Study.builder(studyName).storage(storage != null ? storage : new InMemoryStorage())
                 .direction(FoldRunner.direction(scorer)).sampler(sampler != null ? sampler : new RandomSampler(seed))
                 .pruner(pruner != null ? pruner : Pruner.none()).seed(seed).create();
@@ -185,7 +185,7 @@ public final class CrossValidatedSearch {
         for (Split s : cv.splits(train, seed)) {
             folds.add(new Dataset[] {s.train(train), s.test(train)});
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, false, Parallelism.threadsPerJob(nJobs));
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, List.of(), Parallelism.threadsPerJob(nJobs));
         return trial -> {
             FoldRunner.Outcome o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, false);
             if (o.pruned()) {

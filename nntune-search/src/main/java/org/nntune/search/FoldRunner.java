@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Candidates whose estimators have equal {@link Estimator#fitKey() fit keys} (e.g. a grid point
  * whose parameter has no effect on that configuration) are fitted once, their splits shared out
  * between the trials that ask for them ({@link SharedFit}); each twin's row repeats the same
- * scores, epochs and measured times.
+ * scores, epochs and measured times. On a grid (queued points, no pruning), a trial whose splits
+ * are all being fitted by other threads fits splits of the next grid points meanwhile, so with
+ * nJobs &gt; 1 no thread idles until the grid runs out (with a timeout or a smaller trial budget,
+ * a split fitted ahead for a point that never becomes a trial is wasted work).
  *
  * <p>Without pruning the splits are fitted one after the other on the calling thread. With
  * pruning, the splits are trained <b>in lock-step</b>: each split's fit runs on its own thread, but
@@ -51,15 +54,21 @@ final class FoldRunner {
     private final Map<Object, SharedFit> fitted = new ConcurrentHashMap<>();
 
     private final boolean dedupe;
+    private final List<Map<String, Object>> ahead;
+    private final AtomicInteger cursor = new AtomicInteger();
     private final int kernelThreads;
 
     /**
-     * @param dedupe        whether to fit twins once (a finite grid; a random search over ranges has no twins to find)
+     * @param grid          the queued grid points, in trial order: their twins are fitted once and
+     *                      a waiting trial may fit their splits ahead; empty for none (a random
+     *                      search over ranges has no twins to find)
      * @param kernelThreads the kernel threads a trial's training may use ({@link Parallelism#limitThreads}):
      *                      {@code Parallelism.threadsPerJob(nJobs)}, so that parallel trials share the cores
      */
-    FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, boolean dedupe, int kernelThreads) {
-        this.dedupe = dedupe;
+    FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, List<Map<String, Object>> grid,
+               int kernelThreads) {
+        this.dedupe = !grid.isEmpty();
+        this.ahead = List.copyOf(grid);
         this.kernelThreads = kernelThreads;
         this.space = space;
         this.scorer = scorer;
@@ -82,22 +91,49 @@ final class FoldRunner {
             if (key.isEmpty()) {
                 return new Outcome(fitAll(first, source, keep), false, -1);
             }
-            SharedFit mine = new SharedFit();
-            SharedFit shared = fitted.putIfAbsent(key.get(), mine);
-            if (shared == null) {
-                shared = mine;
-            }
+            SharedFit shared = fitted.computeIfAbsent(key.get(), k -> new SharedFit());
             shared.work(first, source);
+            // its own splits all taken, the trial fits splits of the grid points ahead while it waits
+            boolean helped = true;
+            while (helped && !shared.done()) {
+                helped = helpAhead();
+            }
             return new Outcome(copies(shared.await()), false, -1);
         }
     }
 
     /**
-     * The splits of one fit key, shared by every trial that asks for a candidate with that key:
-     * each claims the splits not yet started and fits them with its own estimators (equal keys
-     * train identically), then waits for the rest. A twin that arrives while the first is
-     * training (a grid's neighbours, with nJobs = 2) thus takes half the work instead of waiting
-     * for all of it; one that arrives later finds the outcomes ready.
+     * Fits one not yet claimed split of the first grid point ahead that has one; false when none
+     * has. The point's estimators come from its queued values ({@link ParamSource#fixed}), the
+     * values its trial will be given, so the trial finds that split done.
+     */
+    private boolean helpAhead() {
+        for (int i = cursor.get(); i < ahead.size(); i++) {
+            ParamSource source = ParamSource.fixed(ahead.get(i));
+            Estimator e;
+            java.util.Optional<Object> key;
+            try {
+                e = space.suggest(source, seed);
+                key = e.fitKey();
+            } catch (RuntimeException invalid) {
+                key = java.util.Optional.empty(); // its trial will fail with the reason
+                e = null;
+            }
+            if (key.isPresent() && fitted.computeIfAbsent(key.get(), k -> new SharedFit()).claim(e, source)) {
+                return true;
+            }
+            cursor.compareAndSet(i, i + 1);
+        }
+        return false;
+    }
+
+    /**
+     * The splits of one fit key, shared by every trial that asks for a candidate with that key
+     * and by trials waiting for theirs ({@link #helpAhead}): each claims splits not yet started
+     * and fits them with its own estimators (equal keys train identically), then waits for the
+     * rest. A twin that arrives while the first is training (a grid's neighbours, with
+     * nJobs = 2) thus takes half the work instead of waiting for all of it, and a trial whose
+     * splits are all taken works ahead instead of idling.
      */
     private final class SharedFit {
         private final SplitOutcome[] outcomes = new SplitOutcome[folds.size()];
@@ -107,18 +143,31 @@ final class FoldRunner {
 
         void work(Estimator first, ParamSource source) {
             Estimator e = first;
-            for (int f; (f = next.getAndIncrement()) < outcomes.length; ) {
-                try {
-                    if (error == null) {
-                        outcomes[f] = fitOne(e != null ? e : space.suggest(source, seed), folds.get(f), false);
-                        e = null;
-                    }
-                } catch (Throwable t) {
-                    error = t;
-                } finally {
-                    done.countDown();
-                }
+            while (claim(e, source)) {
+                e = null;
             }
+        }
+
+        /** Fits the next unclaimed split ({@code e}, or a new estimator of {@code source} when null); false when none is left. */
+        boolean claim(Estimator e, ParamSource source) {
+            int f = next.getAndIncrement();
+            if (f >= outcomes.length) {
+                return false;
+            }
+            try {
+                if (error == null) {
+                    outcomes[f] = fitOne(e != null ? e : space.suggest(source, seed), folds.get(f), false);
+                }
+            } catch (Throwable t) {
+                error = t;
+            } finally {
+                done.countDown();
+            }
+            return true;
+        }
+
+        boolean done() {
+            return done.getCount() == 0;
         }
 
         List<SplitOutcome> await() throws Exception {
