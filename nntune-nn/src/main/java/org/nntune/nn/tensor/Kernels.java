@@ -62,6 +62,46 @@ public interface Kernels {
     void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
                 int strideH, int strideW, int padH, int padW, float[] dst, int dstOff);
 
+    // ---- convolution over a whole batch: one matrix for all images, so each product is one GEMM ----
+    // The "plane-major" layout of a batch of {@code images} maps of {@code channels} planes of
+    // {@code plane} values each is channels × (images · plane): row c holds plane c of image 0, then
+    // of image 1, … — the layout of W · cols when cols holds every image's columns side by side.
+
+    /**
+     * {@link #im2col} for {@code images} images (channels × height × width each, one after another
+     * at {@code src[srcOff]}), side by side: {@code cols} becomes (channels · kh · kw) × (images · outH
+     * · outW), row-major, image i's columns at [i · outH · outW, (i + 1) · outH · outW).
+     */
+    void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
+                     int strideH, int strideW, int padH, int padW, float[] cols, int colsOff);
+
+    /**
+     * The adjoint of {@link #im2colBatch}: the image gradients of all {@code images} images at
+     * {@code dst[dstOff]} are overwritten with the columns summed back ({@link #col2im} per image on
+     * a zeroed image).
+     */
+    void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
+                     int strideH, int strideW, int padH, int padW, float[] dst, int dstOff);
+
+    /**
+     * From the plane-major layout to images, with a per-channel bias and an optional ReLU:
+     * {@code dst[(i·channels + c)·plane + p] = act(src[c·images·plane + i·plane + p] + bias[c])},
+     * act the identity or {@code max(0, ·)}; src from offset 0, dst from {@code dstOff}.
+     */
+    void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
+                        float[] dst, int dstOff);
+
+    /**
+     * From images to the plane-major layout (the inverse of {@link #planesToImages} without bias):
+     * {@code dst[c·images·plane + i·plane + p] = g}, g the value of image i, channel c, position p of
+     * {@code src} from offset {@code off} (dst from 0) — masked to 0 where {@code mask} (same layout and offset as src, may be null for none) is not
+     * positive, the backward pass of a ReLU whose output is mask — and {@code biasGrad[c]} gets the
+     * sum of channel c's values added (summed per channel, image after image, the same way on
+     * every path and thread count).
+     */
+    void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
+                        float[] dst, float[] biasGrad);
+
     /** Adds the vector {@code v[vOff .. vOff + cols)} to each of the {@code rows} rows of x (a bias add). */
     void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff);
 

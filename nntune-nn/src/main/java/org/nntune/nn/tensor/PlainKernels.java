@@ -66,8 +66,25 @@ public class PlainKernels implements Kernels {
     }
 
     @Override
-    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+    public final void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                             int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        int ld = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        im2colRows(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff, ld);
+    }
+
+    @Override
+    public final void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
+                             int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        int ld = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        col2imRows(cols, colsOff, ld, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff);
+    }
+
+    /**
+     * {@link #im2col} of one image into columns whose rows are {@code ldCols} apart (outH · outW
+     * for one image alone, images · outH · outW in a batch matrix).
+     */
+    void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                    int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
         int outH = Kernels.outSize(height, kh, strideH, padH);
         int outW = Kernels.outSize(width, kw, strideW, padW);
         int row = colsOff;
@@ -88,15 +105,15 @@ public class PlainKernels implements Kernels {
                             cols[dst + ox] = x >= 0 && x < width ? src[srcRow + x] : 0f;
                         }
                     }
-                    row += outH * outW;
+                    row += ldCols;
                 }
             }
         }
     }
 
-    @Override
-    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+    /** {@link #col2im} of one image from columns whose rows are {@code ldCols} apart (accumulating). */
+    void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
+                    int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
         int outH = Kernels.outSize(height, kh, strideH, padH);
         int outW = Kernels.outSize(width, kw, strideW, padW);
         int row = colsOff;
@@ -118,11 +135,98 @@ public class PlainKernels implements Kernels {
                             }
                         }
                     }
-                    row += outH * outW;
+                    row += ldCols;
                 }
             }
         }
     }
+
+    @Override
+    public void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
+                            int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        int inSize = channels * height * width;
+        for (int i = 0; i < images; i++) {
+            im2colRows(src, srcOff + i * inSize, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                    cols, colsOff + i * hw, images * hw);
+        }
+    }
+
+    @Override
+    public void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
+                            int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        int inSize = channels * height * width;
+        java.util.Arrays.fill(dst, dstOff, dstOff + images * inSize, 0f);
+        for (int i = 0; i < images; i++) {
+            col2imRows(cols, colsOff + i * hw, images * hw, channels, height, width, kh, kw, strideH, strideW,
+                    padH, padW, dst, dstOff + i * inSize);
+        }
+    }
+
+    @Override
+    public void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
+                               float[] dst, int dstOff) {
+        planesToImages(src, images, channels, plane, bias, relu, dst, dstOff, 0, images);
+    }
+
+    /** {@link #planesToImages} for images [i0, i1) only. */
+    final void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
+                              float[] dst, int dstOff, int i0, int i1) {
+        int ld = images * plane;
+        for (int i = i0; i < i1; i++) {
+            for (int c = 0; c < channels; c++) {
+                int s = c * ld + i * plane;
+                int d = dstOff + (i * channels + c) * plane;
+                float b = bias[c];
+                if (relu) {
+                    for (int p = 0; p < plane; p++) {
+                        dst[d + p] = Math.max(0f, src[s + p] + b);
+                    }
+                } else {
+                    for (int p = 0; p < plane; p++) {
+                        dst[d + p] = src[s + p] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
+                               float[] dst, float[] biasGrad) {
+        imagesToPlanes(src, mask, off, images, channels, plane, dst, biasGrad, 0, channels);
+    }
+
+    /** {@link #imagesToPlanes} for channels [c0, c1) only. */
+    final void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
+                              float[] dst, float[] biasGrad, int c0, int c1) {
+        int ld = images * plane;
+        for (int c = c0; c < c1; c++) {
+            float sum = 0f;
+            for (int i = 0; i < images; i++) {
+                int s = off + (i * channels + c) * plane;
+                int d = c * ld + i * plane;
+                float part = 0f;
+                if (mask != null) {
+                    for (int p = 0; p < plane; p++) {
+                        float g = mask[s + p] > 0f ? src[s + p] : 0f;
+                        dst[d + p] = g;
+                        part += g;
+                    }
+                } else {
+                    for (int p = 0; p < plane; p++) {
+                        float g = src[s + p];
+                        dst[d + p] = g;
+                        part += g;
+                    }
+                }
+                sum += part;
+            }
+            biasGrad[c] += sum;
+        }
+    }
+
     @Override
     public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
         for (int i = 0; i < rows; i++) {
