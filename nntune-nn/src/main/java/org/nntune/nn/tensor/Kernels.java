@@ -102,6 +102,22 @@ public interface Kernels {
     void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
                         float[] dst, float[] biasGrad);
 
+    /**
+     * Max pooling of {@code planes} planes (height × width each, one after another from offset 0)
+     * with a ph × pw window moved by the strides, no padding: {@code y} gets each window's maximum
+     * (planes × outH × outW) and {@code argmax} the index within its plane of the window's first
+     * maximum in row-major order (where the gradient goes).
+     */
+    void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
+                   float[] y, int[] argmax);
+
+    /**
+     * The backward pass of {@link #maxPool2d}: {@code dx} (planes × height × width) is overwritten
+     * with each output gradient {@code dy} added at its window's {@code argmax}, zero elsewhere.
+     */
+    void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
+                           float[] dx);
+
     /** Adds the vector {@code v[vOff .. vOff + cols)} to each of the {@code rows} rows of x (a bias add). */
     void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff);
 

@@ -115,6 +115,30 @@ abstract class PackedKernels extends PlainKernels {
     }
 
     @Override
+    public void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
+                          float[] y, int[] argmax) {
+        int parts = parts(planes, (long) planes * height * width);
+        if (parts == 1) {
+            maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax, 0, planes);
+            return;
+        }
+        Parallelism.run(threads, parts, part -> maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax,
+                planes * part / parts, planes * (part + 1) / parts));
+    }
+
+    @Override
+    public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
+                                  float[] dx) {
+        int parts = parts(planes, (long) planes * height * width);
+        if (parts == 1) {
+            maxPool2dBackward(dy, argmax, height, width, outH, outW, dx, 0, planes);
+            return;
+        }
+        Parallelism.run(threads, parts, part -> maxPool2dBackward(dy, argmax, height, width, outH, outW, dx,
+                planes * part / parts, planes * (part + 1) / parts));
+    }
+
+    @Override
     void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
                     int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
         int outH = Kernels.outSize(height, kh, strideH, padH);

@@ -224,4 +224,57 @@ class ConvKernelsTest {
             }
         }
     }
+
+    @Test
+    void maxPoolingAndItsBackwardFollowTheDefinitionOnEveryPathAndThreadCount() {
+        SplittableRandom rnd = new SplittableRandom(15);
+        // {planes, height, width, ph, pw, strideH, strideW}: the 2×2 fast case (even and odd sizes), others, and
+        // shapes large enough to split over threads
+        int[][] shapes = {{1, 1, 1, 1, 1, 1, 1}, {7, 4, 4, 2, 2, 2, 2}, {13, 7, 5, 2, 2, 2, 2}, {3, 7, 13, 3, 2, 1, 2},
+                {2048, 26, 26, 2, 2, 2, 2}, {4096, 11, 11, 2, 2, 2, 2}, {127, 13, 13, 3, 3, 2, 2}};
+        for (int[] sh : shapes) {
+            int planes = sh[0], h = sh[1], w = sh[2], ph = sh[3], pw = sh[4], sy = sh[5], sx = sh[6];
+            int oh = Kernels.outSize(h, ph, sy, 0), ow = Kernels.outSize(w, pw, sx, 0);
+            float[] x = random(rnd, planes * h * w);
+            for (int i = 0; i < x.length; i += 5) {
+                x[i] = x[i + (i + 1 < x.length ? 1 : 0)]; // ties: the first maximum in row-major order wins
+            }
+            float[] dy = random(rnd, planes * oh * ow);
+            float[] yExpected = new float[planes * oh * ow];
+            int[] argExpected = new int[yExpected.length];
+            float[] dxExpected = new float[x.length];
+            for (int p = 0, o = 0; p < planes; p++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++, o++) {
+                        int best = -1;
+                        for (int ky = 0; ky < ph; ky++) {
+                            for (int kx = 0; kx < pw; kx++) {
+                                int at = (oy * sy + ky) * w + ox * sx + kx;
+                                if (best < 0 || x[p * h * w + at] > x[p * h * w + best]) {
+                                    best = at;
+                                }
+                            }
+                        }
+                        yExpected[o] = x[p * h * w + best];
+                        argExpected[o] = best;
+                        dxExpected[p * h * w + best] += dy[o];
+                    }
+                }
+            }
+            List<Kernels> all = new ArrayList<>(fastWithThreads());
+            all.add(REF);
+            for (Kernels k : all) {
+                String what = k.name() + "/" + k.threads() + " " + java.util.Arrays.toString(sh);
+                float[] y = new float[yExpected.length];
+                int[] arg = new int[yExpected.length];
+                k.maxPool2d(x, planes, h, w, ph, pw, sy, sx, y, arg);
+                exact(y, yExpected, "maxPool2d " + what);
+                assertThat(java.util.Arrays.equals(arg, argExpected)).as("argmax " + what).isTrue();
+                float[] dx = new float[x.length];
+                java.util.Arrays.fill(dx, Float.NaN); // overwritten
+                k.maxPool2dBackward(dy, arg, planes, h, w, oh, ow, dx);
+                exact(dx, dxExpected, "maxPool2dBackward " + what);
+            }
+        }
+    }
 }
