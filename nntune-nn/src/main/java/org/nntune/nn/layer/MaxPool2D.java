@@ -1,6 +1,9 @@
 package org.nntune.nn.layer;
 
-/** Max pooling over windows of each channel; the gradient flows to the (first) maximum of each window. */
+/**
+ * Max pooling over windows of each channel; the gradient flows to the (first) maximum of each window,
+ * whose index within its plane the forward pass keeps ({@link org.nntune.nn.tensor.Kernels#maxPool2d}).
+ */
 public final class MaxPool2D extends Pool2D {
 
     public MaxPool2D(int ph, int pw, int strideH, int strideW) {
@@ -27,32 +30,7 @@ public final class MaxPool2D extends Pool2D {
 
     @Override
     public void forward(float[] x, float[] y, int n, Cache cache, Pass pass) {
-        int[] arg = ((ArgMax) cache).index;
-        int planes = n * channels;
-        int plane = height * width;
-        int o = 0;
-        for (int p = 0; p < planes; p++) {
-            int base = p * plane;
-            for (int oy = 0; oy < outH; oy++) {
-                for (int ox = 0; ox < outW; ox++) {
-                    int y0 = oy * strideH;
-                    int x0 = ox * strideW;
-                    int best = base + y0 * width + x0;
-                    float max = x[best];
-                    for (int ky = 0; ky < ph; ky++) {
-                        int row = base + (y0 + ky) * width + x0;
-                        for (int kx = 0; kx < pw; kx++) {
-                            if (x[row + kx] > max) {
-                                max = x[row + kx];
-                                best = row + kx;
-                            }
-                        }
-                    }
-                    y[o] = max;
-                    arg[o++] = best;
-                }
-            }
-        }
+        kernels.maxPool2d(x, n * channels, height, width, ph, pw, strideH, strideW, y, ((ArgMax) cache).index);
     }
 
     @Override
@@ -60,11 +38,6 @@ public final class MaxPool2D extends Pool2D {
         if (dx == null) {
             return;
         }
-        int[] arg = ((ArgMax) cache).index;
-        java.util.Arrays.fill(dx, 0, n * inputSize(), 0f);
-        int total = n * outputSize();
-        for (int o = 0; o < total; o++) {
-            dx[arg[o]] += dy[o];
-        }
+        kernels.maxPool2dBackward(dy, ((ArgMax) cache).index, n * channels, height, width, outH, outW, dx);
     }
 }

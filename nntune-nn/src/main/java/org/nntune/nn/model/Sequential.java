@@ -219,19 +219,24 @@ public final class Sequential {
     // ---------------------------------------------------------------- passes
 
     /**
-     * Whether layer i is a Dense layer followed (within the depth) by a ReLU activation layer: the
-     * passes then run the pair as one ({@link Dense#forwardRelu}, {@link Dense#backwardRelu}),
-     * leaving the Dense layer's own output and gradient buffers (the pre-activation) unused.
+     * Whether layer i is a Dense or Conv2D layer followed (within the depth) by a ReLU activation
+     * layer: the passes then run the pair as one ({@link Dense#forwardRelu},
+     * {@link Dense#backwardRelu}, {@link Conv2D#forwardRelu}, {@link Conv2D#backwardRelu}), leaving
+     * the layer's own output and gradient buffers (the pre-activation) unused.
      */
-    private boolean denseRelu(int i) {
-        return i + 1 < depth && layers.get(i) instanceof Dense
+    private boolean fusedRelu(int i) {
+        return i + 1 < depth && (layers.get(i) instanceof Dense || layers.get(i) instanceof Conv2D)
                 && layers.get(i + 1) instanceof ActivationLayer a && a.activation() == Activation.RELU;
     }
 
     void forward(Workspace w, int n, Pass pass) {
         for (int i = 0; i < depth; i++) {
-            if (denseRelu(i)) {
-                ((Dense) layers.get(i)).forwardRelu(w.acts[i], w.acts[i + 2], n);
+            if (fusedRelu(i)) {
+                if (layers.get(i) instanceof Dense d) {
+                    d.forwardRelu(w.acts[i], w.acts[i + 2], n);
+                } else {
+                    ((Conv2D) layers.get(i)).forwardRelu(w.acts[i], w.acts[i + 2], n, w.caches[i], pass);
+                }
                 i++;
             } else {
                 layers.get(i).forward(w.acts[i], w.acts[i + 1], n, w.caches[i], pass);
@@ -241,9 +246,14 @@ public final class Sequential {
 
     void backward(Workspace w, int n) {
         for (int i = depth - 1; i >= 0; i--) {
-            if (i >= 1 && denseRelu(i - 1)) {
+            if (i >= 1 && fusedRelu(i - 1)) {
                 int d = i - 1;
-                ((Dense) layers.get(d)).backwardRelu(w.acts[d], w.acts[i + 1], w.grads[i + 1], d == 0 ? null : w.grads[d], n, w.caches[d]);
+                float[] dx = d == 0 ? null : w.grads[d];
+                if (layers.get(d) instanceof Dense dense) {
+                    dense.backwardRelu(w.acts[d], w.acts[i + 1], w.grads[i + 1], dx, n, w.caches[d]);
+                } else {
+                    ((Conv2D) layers.get(d)).backwardRelu(w.acts[d], w.acts[i + 1], w.grads[i + 1], dx, n, w.caches[d]);
+                }
                 i--;
             } else {
                 layers.get(i).backward(w.acts[i], w.acts[i + 1], w.grads[i + 1], i == 0 ? null : w.grads[i], n, w.caches[i]);

@@ -62,6 +62,62 @@ public interface Kernels {
     void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
                 int strideH, int strideW, int padH, int padW, float[] dst, int dstOff);
 
+    // ---- convolution over a whole batch: one matrix for all images, so each product is one GEMM ----
+    // The "plane-major" layout of a batch of {@code images} maps of {@code channels} planes of
+    // {@code plane} values each is channels × (images · plane): row c holds plane c of image 0, then
+    // of image 1, … — the layout of W · cols when cols holds every image's columns side by side.
+
+    /**
+     * {@link #im2col} for {@code images} images (channels × height × width each, one after another
+     * at {@code src[srcOff]}), side by side: {@code cols} becomes (channels · kh · kw) × (images · outH
+     * · outW), row-major, image i's columns at [i · outH · outW, (i + 1) · outH · outW).
+     */
+    void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
+                     int strideH, int strideW, int padH, int padW, float[] cols, int colsOff);
+
+    /**
+     * The adjoint of {@link #im2colBatch}: the image gradients of all {@code images} images at
+     * {@code dst[dstOff]} are overwritten with the columns summed back ({@link #col2im} per image on
+     * a zeroed image).
+     */
+    void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
+                     int strideH, int strideW, int padH, int padW, float[] dst, int dstOff);
+
+    /**
+     * From the plane-major layout to images, with a per-channel bias and an optional ReLU:
+     * {@code dst[(i·channels + c)·plane + p] = act(src[c·images·plane + i·plane + p] + bias[c])},
+     * act the identity or {@code max(0, ·)}; src from offset 0, dst from {@code dstOff}.
+     */
+    void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
+                        float[] dst, int dstOff);
+
+    /**
+     * From images to the plane-major layout (the inverse of {@link #planesToImages} without bias):
+     * {@code dst[c·images·plane + i·plane + p] = g}, g the value of image i, channel c, position p of
+     * {@code src} from offset {@code off} (dst from 0) — masked to 0 where {@code mask} (same layout and offset as src, may be null for none) is not
+     * positive, the backward pass of a ReLU whose output is mask — and {@code biasGrad[c]} gets the
+     * sum of channel c's values added (summed per channel, image after image, the same way on
+     * every path and thread count).
+     */
+    void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
+                        float[] dst, float[] biasGrad);
+
+    /**
+     * Max pooling of {@code planes} planes (height × width each, one after another from offset 0)
+     * with a ph × pw window moved by the strides, no padding: {@code y} gets each window's maximum
+     * (planes × outH × outW) and {@code argmax} the index within its plane of the window's first
+     * maximum in row-major order (where the gradient goes).
+     */
+    void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
+                   float[] y, int[] argmax);
+
+    /**
+     * The backward pass of {@link #maxPool2d}: {@code dx} (planes × height × width) is overwritten
+     * with each output gradient {@code dy} added at its window's {@code argmax}, zero elsewhere.
+     */
+    void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
+                           float[] dx);
+
     /** Adds the vector {@code v[vOff .. vOff + cols)} to each of the {@code rows} rows of x (a bias add). */
     void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff);
 

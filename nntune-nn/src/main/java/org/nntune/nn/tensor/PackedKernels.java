@@ -40,9 +40,107 @@ abstract class PackedKernels extends PlainKernels {
         packedGemm.gemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /** Below this many values moved, a batch im2col / col2im / layout change runs on one thread. */
+    static final int PARALLEL_MIN_VALUES = 1 << 17;
+
+    /** How many parts a batch-wide pass over {@code units} units and {@code values} values splits into. */
+    private int parts(int units, long values) {
+        return threads <= 1 || values < PARALLEL_MIN_VALUES ? 1 : Math.min(units, threads);
+    }
+
     @Override
-    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+    public void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
+                            int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        int inSize = channels * height * width;
+        int ld = images * hw;
+        int parts = parts(images, (long) channels * kh * kw * ld);
+        if (parts == 1) { // no task object on the common small path
+            super.im2colBatch(src, srcOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                    cols, colsOff);
+            return;
+        }
+        Parallelism.run(threads, parts, part -> {
+            for (int i = images * part / parts, end = images * (part + 1) / parts; i < end; i++) {
+                im2colRows(src, srcOff + i * inSize, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                        cols, colsOff + i * hw, ld);
+            }
+        });
+    }
+
+    @Override
+    public void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
+                            int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        int inSize = channels * height * width;
+        int ld = images * hw;
+        int parts = parts(images, (long) channels * kh * kw * ld);
+        if (parts == 1) {
+            super.col2imBatch(cols, colsOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                    dst, dstOff);
+            return;
+        }
+        Parallelism.run(threads, parts, part -> {
+            for (int i = images * part / parts, end = images * (part + 1) / parts; i < end; i++) {
+                java.util.Arrays.fill(dst, dstOff + i * inSize, dstOff + (i + 1) * inSize, 0f);
+                col2imRows(cols, colsOff + i * hw, ld, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                        dst, dstOff + i * inSize);
+            }
+        });
+    }
+
+    @Override
+    public void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
+                               float[] dst, int dstOff) {
+        int parts = parts(images, (long) images * channels * plane);
+        if (parts == 1) {
+            planesToImages(src, images, channels, plane, bias, relu, dst, dstOff, 0, images);
+            return;
+        }
+        Parallelism.run(threads, parts, part -> planesToImages(src, images, channels, plane, bias, relu, dst, dstOff,
+                images * part / parts, images * (part + 1) / parts));
+    }
+
+    @Override
+    public void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
+                               float[] dst, float[] biasGrad) {
+        // split over channels: each channel's bias gradient is summed by one thread, in one order
+        int parts = parts(channels, (long) images * channels * plane);
+        if (parts == 1) {
+            imagesToPlanes(src, mask, off, images, channels, plane, dst, biasGrad, 0, channels);
+            return;
+        }
+        Parallelism.run(threads, parts, part -> imagesToPlanes(src, mask, off, images, channels, plane, dst, biasGrad,
+                channels * part / parts, channels * (part + 1) / parts));
+    }
+
+    @Override
+    public void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
+                          float[] y, int[] argmax) {
+        int parts = parts(planes, (long) planes * height * width);
+        if (parts == 1) {
+            maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax, 0, planes);
+            return;
+        }
+        Parallelism.run(threads, parts, part -> maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax,
+                planes * part / parts, planes * (part + 1) / parts));
+    }
+
+    @Override
+    public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
+                                  float[] dx) {
+        int parts = parts(planes, (long) planes * height * width);
+        if (parts == 1) {
+            maxPool2dBackward(dy, argmax, height, width, outH, outW, dx, 0, planes);
+            return;
+        }
+        Parallelism.run(threads, parts, part -> maxPool2dBackward(dy, argmax, height, width, outH, outW, dx,
+                planes * part / parts, planes * (part + 1) / parts));
+    }
+
+    @Override
+    void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                    int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
         int outH = Kernels.outSize(height, kh, strideH, padH);
         int outW = Kernels.outSize(width, kw, strideW, padW);
         int row = colsOff;
@@ -71,15 +169,15 @@ abstract class PackedKernels extends PlainKernels {
                         }
                         java.util.Arrays.fill(cols, dst + ox1, dst + outW, 0f);
                     }
-                    row += outH * outW;
+                    row += ldCols;
                 }
             }
         }
     }
 
     @Override
-    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+    void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
+                    int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
         int outH = Kernels.outSize(height, kh, strideH, padH);
         int outW = Kernels.outSize(width, kw, strideW, padW);
         int row = colsOff;
@@ -107,7 +205,7 @@ abstract class PackedKernels extends PlainKernels {
                             }
                         }
                     }
-                    row += outH * outW;
+                    row += ldCols;
                 }
             }
         }

@@ -66,8 +66,25 @@ public class PlainKernels implements Kernels {
     }
 
     @Override
-    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+    public final void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                             int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        int ld = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        im2colRows(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff, ld);
+    }
+
+    @Override
+    public final void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
+                             int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        int ld = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        col2imRows(cols, colsOff, ld, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff);
+    }
+
+    /**
+     * {@link #im2col} of one image into columns whose rows are {@code ldCols} apart (outH · outW
+     * for one image alone, images · outH · outW in a batch matrix).
+     */
+    void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                    int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
         int outH = Kernels.outSize(height, kh, strideH, padH);
         int outW = Kernels.outSize(width, kw, strideW, padW);
         int row = colsOff;
@@ -88,15 +105,15 @@ public class PlainKernels implements Kernels {
                             cols[dst + ox] = x >= 0 && x < width ? src[srcRow + x] : 0f;
                         }
                     }
-                    row += outH * outW;
+                    row += ldCols;
                 }
             }
         }
     }
 
-    @Override
-    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+    /** {@link #col2im} of one image from columns whose rows are {@code ldCols} apart (accumulating). */
+    void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
+                    int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
         int outH = Kernels.outSize(height, kh, strideH, padH);
         int outW = Kernels.outSize(width, kw, strideW, padW);
         int row = colsOff;
@@ -118,11 +135,181 @@ public class PlainKernels implements Kernels {
                             }
                         }
                     }
-                    row += outH * outW;
+                    row += ldCols;
                 }
             }
         }
     }
+
+    @Override
+    public void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
+                            int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        int inSize = channels * height * width;
+        for (int i = 0; i < images; i++) {
+            im2colRows(src, srcOff + i * inSize, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                    cols, colsOff + i * hw, images * hw);
+        }
+    }
+
+    @Override
+    public void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
+                            int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
+        int inSize = channels * height * width;
+        java.util.Arrays.fill(dst, dstOff, dstOff + images * inSize, 0f);
+        for (int i = 0; i < images; i++) {
+            col2imRows(cols, colsOff + i * hw, images * hw, channels, height, width, kh, kw, strideH, strideW,
+                    padH, padW, dst, dstOff + i * inSize);
+        }
+    }
+
+    @Override
+    public void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
+                               float[] dst, int dstOff) {
+        planesToImages(src, images, channels, plane, bias, relu, dst, dstOff, 0, images);
+    }
+
+    /** {@link #planesToImages} for images [i0, i1) only. */
+    final void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
+                              float[] dst, int dstOff, int i0, int i1) {
+        int ld = images * plane;
+        for (int i = i0; i < i1; i++) {
+            for (int c = 0; c < channels; c++) {
+                int s = c * ld + i * plane;
+                int d = dstOff + (i * channels + c) * plane;
+                float b = bias[c];
+                if (relu) {
+                    for (int p = 0; p < plane; p++) {
+                        dst[d + p] = Math.max(0f, src[s + p] + b);
+                    }
+                } else {
+                    for (int p = 0; p < plane; p++) {
+                        dst[d + p] = src[s + p] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
+                               float[] dst, float[] biasGrad) {
+        imagesToPlanes(src, mask, off, images, channels, plane, dst, biasGrad, 0, channels);
+    }
+
+    /** {@link #imagesToPlanes} for channels [c0, c1) only. */
+    final void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
+                              float[] dst, float[] biasGrad, int c0, int c1) {
+        int ld = images * plane;
+        for (int c = c0; c < c1; c++) {
+            for (int i = 0; i < images; i++) {
+                int s = off + (i * channels + c) * plane;
+                int d = c * ld + i * plane;
+                if (mask != null) {
+                    for (int p = 0; p < plane; p++) { // a select per element, no branch: vectorisable
+                        dst[d + p] = mask[s + p] > 0f ? src[s + p] : 0f;
+                    }
+                } else {
+                    System.arraycopy(src, s, dst, d, plane);
+                }
+            }
+            biasGrad[c] += sum4(dst, c * ld, ld);
+        }
+    }
+
+    /** Σ of n values from x[off], in four interleaved partial sums (a fixed order, faster than one chain). */
+    static float sum4(float[] x, int off, int n) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += x[off + i];
+            s1 += x[off + i + 1];
+            s2 += x[off + i + 2];
+            s3 += x[off + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += x[off + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
+                          float[] y, int[] argmax) {
+        maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax, 0, planes);
+    }
+
+    /** {@link #maxPool2d} for planes [p0, p1) only. */
+    final void maxPool2d(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
+                         float[] y, int[] argmax, int p0, int p1) {
+        int outH = Kernels.outSize(height, ph, strideH, 0);
+        int outW = Kernels.outSize(width, pw, strideW, 0);
+        int plane = height * width;
+        boolean twoByTwo = ph == 2 && pw == 2 && strideH == 2 && strideW == 2;
+        for (int p = p0; p < p1; p++) {
+            int base = p * plane;
+            int o = p * outH * outW;
+            for (int oy = 0; oy < outH; oy++) {
+                int y0 = oy * strideH;
+                if (twoByTwo) {
+                    // the common window without a loop or a branch per element: the first maximum
+                    // of a, b, c, d in row-major order, by selects
+                    int r0 = base + y0 * width;
+                    int r1 = r0 + width;
+                    for (int ox = 0; ox < outW; ox++, o++) {
+                        int i = 2 * ox;
+                        float a = x[r0 + i], b = x[r0 + i + 1], c = x[r1 + i], d = x[r1 + i + 1];
+                        float m = a;
+                        int at = y0 * width + i;
+                        if (b > m) { m = b; at = y0 * width + i + 1; }
+                        if (c > m) { m = c; at = y0 * width + width + i; }
+                        if (d > m) { m = d; at = y0 * width + width + i + 1; }
+                        y[o] = m;
+                        argmax[o] = at;
+                    }
+                    continue;
+                }
+                for (int ox = 0; ox < outW; ox++, o++) {
+                    int x0 = ox * strideW;
+                    int best = y0 * width + x0;
+                    float max = x[base + best];
+                    for (int ky = 0; ky < ph; ky++) {
+                        int row = (y0 + ky) * width + x0;
+                        for (int kx = 0; kx < pw; kx++) {
+                            if (x[base + row + kx] > max) {
+                                max = x[base + row + kx];
+                                best = row + kx;
+                            }
+                        }
+                    }
+                    y[o] = max;
+                    argmax[o] = best;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
+                                  float[] dx) {
+        maxPool2dBackward(dy, argmax, height, width, outH, outW, dx, 0, planes);
+    }
+
+    /** {@link #maxPool2dBackward} for planes [p0, p1) only. */
+    final void maxPool2dBackward(float[] dy, int[] argmax, int height, int width, int outH, int outW, float[] dx,
+                                 int p0, int p1) {
+        int plane = height * width;
+        int out = outH * outW;
+        java.util.Arrays.fill(dx, p0 * plane, p1 * plane, 0f);
+        for (int p = p0; p < p1; p++) {
+            int base = p * plane;
+            for (int o = p * out, end = o + out; o < end; o++) {
+                dx[base + argmax[o]] += dy[o];
+            }
+        }
+    }
+
     @Override
     public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
         for (int i = 0; i < rows; i++) {

@@ -98,6 +98,96 @@ class LayerGradientTest {
         GradientCheck.check(c, GradientCheck.awayFromZero(2 * 2 * 20, 4), 2, true);
     }
 
+    private static float[] gaussian(int size, long seed) {
+        Rng rng = new Rng(seed);
+        float[] v = new float[size];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rng.nextGaussian();
+        }
+        return v;
+    }
+
+    @Test
+    void conv2dWithFusedReluMatchesConv2dThenReluLayer() {
+        int n = 5;
+        Conv2D c = built(new Conv2D(7, 3, 3, 1, 1, 1, 1, Initializer.HE_UNIFORM), 3, 9, 8);
+        perturbParams(c);
+        int in = c.inputSize(), out = c.outputSize();
+        ActivationLayer relu = built(new ActivationLayer(Activation.RELU), c.outputShape());
+        float[] x = gaussian(n * in, 5);
+        float[] dy = gaussian(n * out, 6);
+        Pass train = Pass.training(new Rng(1));
+        Layer.Cache cache = c.newCache(n);
+        float[] z = new float[n * out];
+        float[] y = new float[n * out];
+        c.forward(x, z, n, cache, train);
+        relu.forward(z, y, n, relu.newCache(n), train);
+        float[] dz = new float[n * out];
+        relu.backward(z, y, dy, dz, n, relu.newCache(n));
+        float[] dx = new float[n * in];
+        c.backward(x, z, dz, dx, n, cache);
+        float[] dW = c.params().get(0).grad().data().clone();
+        float[] db = c.params().get(1).grad().data().clone();
+
+        float[] yFused = new float[n * out];
+        c.forwardRelu(x, yFused, n, cache, train);
+        float[] dyFused = dy.clone();
+        float[] dxFused = new float[n * in];
+        c.backwardRelu(x, yFused, dyFused, dxFused, n, cache);
+        assertThat(yFused).containsExactly(y);
+        assertThat(dyFused).as("dy is left as it was").containsExactly(dy);
+        assertThat(c.params().get(0).grad().data()).containsExactly(dW);
+        assertThat(c.params().get(1).grad().data()).containsExactly(db);
+        assertThat(dxFused).containsExactly(dx);
+        assertThat(y).contains(0f);
+    }
+
+    @Test
+    void conv2dOverSeveralChunksMatchesOneImageAtATime() {
+        // 40×40 images, 3×3: 1444 positions each, so a batch of 13 makes several chunks, the last partial
+        Conv2D c = built(new Conv2D(3, 3, 3, 1, 1, 0, 0, Initializer.HE_UNIFORM), 2, 40, 40);
+        perturbParams(c);
+        int n = 13, in = c.inputSize(), out = c.outputSize();
+        assertThat(n * 38 * 38).isGreaterThan(2 * Conv2D.CHUNK_COLUMNS);
+        float[] x = gaussian(n * in, 7);
+        float[] dy = gaussian(n * out, 8);
+        Pass train = Pass.training(new Rng(1));
+        float[] y = new float[n * out];
+        float[] dx = new float[n * in];
+        Layer.Cache cache = c.newCache(n);
+        c.forward(x, y, n, cache, train);
+        c.backward(x, y, dy, dx, n, cache);
+        float[] dW = c.params().get(0).grad().data().clone();
+        float[] db = c.params().get(1).grad().data().clone();
+
+        float[] dWSum = new float[dW.length];
+        float[] dbSum = new float[db.length];
+        Layer.Cache one = c.newCache(1);
+        for (int i = 0; i < n; i++) {
+            float[] xi = java.util.Arrays.copyOfRange(x, i * in, (i + 1) * in);
+            float[] yi = new float[out];
+            float[] dxi = new float[in];
+            c.forward(xi, yi, 1, one, train);
+            c.backward(xi, yi, java.util.Arrays.copyOfRange(dy, i * out, (i + 1) * out), dxi, 1, one);
+            assertThat(java.util.Arrays.copyOfRange(y, i * out, (i + 1) * out)).as("y of image %d", i).containsExactly(yi);
+            assertThat(java.util.Arrays.copyOfRange(dx, i * in, (i + 1) * in)).as("dx of image %d", i).containsExactly(dxi);
+            float[] g = c.params().get(0).grad().data();
+            for (int j = 0; j < g.length; j++) {
+                dWSum[j] += g[j];
+            }
+            float[] gb = c.params().get(1).grad().data();
+            for (int j = 0; j < gb.length; j++) {
+                dbSum[j] += gb[j];
+            }
+        }
+        for (int j = 0; j < dW.length; j++) {
+            assertThat((double) dW[j]).as("dW[%d]", j).isCloseTo(dWSum[j], org.assertj.core.api.Assertions.within(1e-3 * (1 + Math.abs(dWSum[j]))));
+        }
+        for (int j = 0; j < db.length; j++) {
+            assertThat((double) db[j]).as("db[%d]", j).isCloseTo(dbSum[j], org.assertj.core.api.Assertions.within(1e-3 * (1 + Math.abs(dbSum[j]))));
+        }
+    }
+
     @Test
     void maxPool() {
         MaxPool2D p = built(new MaxPool2D(2, 2, 2, 2), 2, 4, 5);
