@@ -220,9 +220,13 @@ public final class StudyRun {
         };
     }
 
-    /** The objective: the mean cross-validated score of a configuration, pruned epoch by epoch. */
-    static Objective objective(StudyFile sf, NetworkSpace space, Scorer scorer, StudyData data, long seed, Optional<Pruner> pruner) {
-        CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(space).scoring(scorer).cv(cv(sf)).seed(seed);
+    /**
+     * The objective: the mean cross-validated score of a configuration, pruned epoch by epoch;
+     * with {@code jobs} trials running at once, each trial's kernels get its share of the cores.
+     */
+    static Objective objective(StudyFile sf, NetworkSpace space, Scorer scorer, StudyData data, long seed,
+                               Optional<Pruner> pruner, int jobs) {
+        CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(space).scoring(scorer).cv(cv(sf)).seed(seed).nJobs(jobs);
         // with a pruner, each epoch's validation score is reported to the trial (learning curves, pruning)
         pruner.ifPresent(b::pruner);
         return b.build().objective(data.train());
@@ -251,7 +255,8 @@ public final class StudyRun {
     private boolean optimize(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed, int budget,
                              int jobs, Optional<Duration> timeout, List<StudyFile.Objective> multi, String resumeCommand) {
         // several objectives: no intermediate values (the tuner's report() is single-objective)
-        Objective objective = objective(sf, space, scorer, data, seed, multi != null ? Optional.empty() : Optional.of(study.pruner()));
+        Objective objective = objective(sf, space, scorer, data, seed,
+                multi != null ? Optional.empty() : Optional.of(study.pruner()), jobs);
         List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
         AtomicInteger done = new AtomicInteger(finished.size());
         AtomicInteger pruned = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.PRUNED).count());
