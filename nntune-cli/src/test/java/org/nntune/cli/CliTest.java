@@ -51,6 +51,7 @@ class CliTest {
         Result r = run("tune", file.toString(), "--progress", "plain");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("3 trials:").contains("best params:").contains("test accuracy:");
+        assertThat(r.out()).contains("parameter importance (fANOVA, ");
         assertThat(dir.resolve("iris.db")).exists();
         Path results = dir.resolve("iris-results");
         assertThat(results.resolve("best.model")).isNotEmptyFile();
@@ -74,6 +75,7 @@ class CliTest {
         Path model = dir.resolve("m.model");
         Result best = run("best", file.toString(), "--export", params.toString(), "--model", model.toString());
         assertThat(best.code()).as(best.err()).isZero();
+        assertThat(best.out()).contains("parameter importance (fANOVA, ");
         assertThat(params).isNotEmptyFile();
         Path in = dir.resolve("in.csv");
         Files.writeString(in, "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");

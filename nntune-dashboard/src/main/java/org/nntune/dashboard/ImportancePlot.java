@@ -17,8 +17,12 @@ final class ImportancePlot {
     static void render(StudyView v, StringBuilder out) {
         Map<String, Double> imp = v.importances.values();
         if (imp.isEmpty()) {
-            Html.note(out, v.params.isEmpty() ? "The complete trials have no parameters: no importances."
-                    : "Importances need at least two complete trials.");
+            if (v.params.isEmpty()) {
+                Html.note(out, "The complete trials have no parameters: no importances.");
+            } else if (v.importances.notes().isEmpty()) {
+                Html.note(out, "Importances need at least two complete trials.");
+            }
+            v.importances.notes().forEach(n -> Html.note(out, n));
             return;
         }
         List<Map.Entry<String, Double>> rows = new ArrayList<>(imp.entrySet());
@@ -52,6 +56,7 @@ final class ImportancePlot {
         svg.endGroup();
         out.append("<figure>").append(svg.finish()).append("</figure>\n");
         Html.note(out, "Method: " + v.importances.method() + ".");
+        v.importances.notes().forEach(n -> Html.note(out, n));
         if (imp.size() > rows.size()) {
             Html.note(out, "Showing the " + rows.size() + " most important of " + imp.size() + " parameters.");
         }

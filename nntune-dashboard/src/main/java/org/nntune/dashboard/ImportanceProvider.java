@@ -6,8 +6,8 @@ import org.nntune.tune.study.StudyDirection;
 import java.util.List;
 
 /**
- * Computes parameter importances for a report. The default is {@link SpearmanImportance}; a
- * better method (fANOVA) plugs in here.
+ * Computes parameter importances for a report. The default is {@link FanovaImportance};
+ * {@link SpearmanImportance} is a cheaper one that sees monotone effects only.
  */
 public interface ImportanceProvider {
 

@@ -13,8 +13,15 @@ import java.util.Map;
  *     "|Spearman ρ| normalised to sum 1")
  * @param values parameter name → importance, finite and {@code >= 0}; kept ordered from most to
  *     least important (ties by name)
+ * @param notes what the reader should know about the numbers (parameters left out and why, a
+ *     constant objective, too few trials), shown under the plot; empty when there is nothing to say
  */
-public record ParamImportances(String method, Map<String, Double> values) {
+public record ParamImportances(String method, Map<String, Double> values, List<String> notes) {
+
+    /** Importances with nothing to add. */
+    public ParamImportances(String method, Map<String, Double> values) {
+        this(method, values, List.of());
+    }
 
     /** Checks the values and orders them. */
     public ParamImportances {
@@ -35,6 +42,7 @@ public record ParamImportances(String method, Map<String, Double> values) {
             ordered.put(e.getKey(), e.getValue());
         }
         values = Collections.unmodifiableMap(ordered);
+        notes = List.copyOf(notes);
     }
 
     /** @return the parameter names, most important first */

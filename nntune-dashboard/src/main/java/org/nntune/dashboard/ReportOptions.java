@@ -34,9 +34,13 @@ public record ReportOptions(int maxPoints, int maxSlicePoints, int maxCurves, in
         }
     }
 
-    /** @return 2,000 points, 1,000 per slice panel, 300 curves of 200 points, 1,000 lines, 20 params, 1,000 rows, Spearman */
+    /**
+     * @return 2,000 points, 1,000 per slice panel, 300 curves of 200 points, 1,000 lines, 20 params,
+     *     1,000 rows, fANOVA importances ({@link FanovaImportance#defaults()}; {@link SpearmanImportance}
+     *     is the cheaper option)
+     */
     public static ReportOptions defaults() {
-        return new ReportOptions(2000, 1000, 300, 200, 1000, 20, 1000, new SpearmanImportance());
+        return new ReportOptions(2000, 1000, 300, 200, 1000, 20, 1000, FanovaImportance.defaults());
     }
 
     /** @return these options with another importance method */

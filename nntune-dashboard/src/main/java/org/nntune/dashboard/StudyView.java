@@ -61,7 +61,7 @@ final class StudyView {
         } else if (complete.size() >= 2 && !seen.isEmpty()) {
             this.importances = options.importanceProvider().compute(complete, 0, data.directions().get(0));
         } else {
-            this.importances = new ParamImportances(SpearmanImportance.METHOD, Map.of());
+            this.importances = new ParamImportances("none", Map.of());
         }
         List<String> order = new ArrayList<>();
         for (String p : importances.ranking()) {

@@ -151,7 +151,7 @@ class ReportMarksTest {
         for (Element b : bars) {
             assertThat(Double.parseDouble(b.getAttribute("width"))).isLessThanOrEqualTo(first);
         }
-        assertThat(SINGLE_HTML).contains("Spearman");
+        assertThat(SINGLE_HTML).contains("Method: fANOVA on a random forest of 32 trees");
     }
 
     @Test

@@ -55,6 +55,7 @@ public final class BestCommand implements Callable<Integer> {
                     "study '" + ref.name() + "' has no complete trial yet"));
             out.println("best trial " + best.number() + ": value " + best.values().get(0));
             out.println("params: " + best.params());
+            out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
             if (export != null) {
                 TrialsFormat.bestParamsJson(ref.name(), best, export);
                 out.println("wrote " + export);

@@ -2,8 +2,12 @@ package org.nntune.cli.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.nntune.dashboard.FanovaImportance;
+import org.nntune.dashboard.ParamImportances;
 import org.nntune.storage.StudyCopier;
 import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,6 +24,36 @@ import java.util.Set;
 /** Writes trials as an aligned text table, CSV (RFC 4180) or JSON, with one column per parameter. */
 public final class TrialsFormat {
     private TrialsFormat() {}
+
+    /**
+     * One summary line: the five most important parameters of a single-objective study by the
+     * report's fANOVA ({@link FanovaImportance#defaults()}: bounded cost however many trials), or why
+     * there are none, with what was not assessed.
+     */
+    public static String importanceLine(List<FrozenTrial> trials, StudyDirection direction) {
+        List<FrozenTrial> complete = trials.stream().filter(t -> t.state() == TrialState.COMPLETE
+                && t.values().size() == 1 && Double.isFinite(t.values().get(0))).toList();
+        FanovaImportance fanova = FanovaImportance.defaults();
+        ParamImportances imp = fanova.compute(complete, 0, direction);
+        StringBuilder sb = new StringBuilder("parameter importance (fANOVA, ").append(complete.size())
+                .append(complete.size() == 1 ? " complete trial" : " complete trials");
+        if (complete.size() > fanova.maxTrials()) {
+            sb.append(", fitted on ").append(fanova.maxTrials()).append(" drawn at random");
+        }
+        sb.append("):");
+        int shown = 0;
+        for (Map.Entry<String, Double> e : imp.values().entrySet()) {
+            if (shown++ == 5) {
+                sb.append(" …");
+                break;
+            }
+            sb.append(shown > 1 ? ", " : " ").append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.3f", e.getValue()));
+        }
+        for (String note : imp.notes()) {
+            sb.append(' ').append(note);
+        }
+        return sb.toString();
+    }
 
     /** Parameter names over all trials, in first-seen order. */
     static List<String> paramNames(List<FrozenTrial> trials) {

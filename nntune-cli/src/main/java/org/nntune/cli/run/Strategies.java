@@ -38,6 +38,9 @@ public final class Strategies {
             "cmaes", Set.of("startup_trials", "population_size", "restarts"),
             "nsga2", Set.of("population_size"));
 
+    /** Samplers that model a single objective. */
+    static final Set<String> SINGLE_OBJECTIVE_SAMPLERS = Set.of("gp", "cmaes");
+
     /** Options each pruner type accepts. */
     static final Map<String, Set<String>> PRUNER_OPTIONS = Map.of(
             "none", Set.of(),
@@ -54,6 +57,10 @@ public final class Strategies {
     public static Sampler sampler(StudyFile sf, long seed, Map<String, List<Object>> grid) {
         StudyFile.Options o = sf.sampler();
         Reader r = new Reader(sf, "sampler", o, SAMPLER_OPTIONS.get(o.type()));
+        if (sf.objectives().size() > 1 && SINGLE_OBJECTIVE_SAMPLERS.contains(o.type())) {
+            throw r.error("type", "the " + o.type() + " sampler searches for one objective, but metric: gives "
+                    + sf.objectives().size(), "with several objectives: nsga2, tpe, random, sobol, grid");
+        }
         return switch (o.type()) {
             case "grid" -> new GridSampler(grid);
             case "random" -> new RandomSampler(seed);

@@ -360,6 +360,7 @@ public final class StudyRun {
         FrozenTrial b = best.get();
         out.printf(Locale.ROOT, "best trial %d: cross-validated %s %.6g%n", b.number(), scorer.name(), b.values().get(0));
         out.println("best params: " + b.params());
+        out.println(TrialsFormat.importanceLine(all, study.direction()));
 
         NetworkEstimator refit = space.suggest(ParamSource.fixed(b.params()), seed).fit(data.train());
         if (data.test().isPresent()) {

@@ -67,9 +67,8 @@ public final class CmaEsSampler implements Sampler {
         ipop = b.ipop;
         nStartupTrials = b.nStartupTrials;
         warmStart = b.warmStart;
-        independent = b.independent.orElseGet(() -> b.seed.isPresent()
-                ? TpeSampler.builder().seed(b.seed.get()).build() : new TpeSampler());
-        rng = b.seed.isPresent() ? new Random(b.seed.get()) : new Random();
+        independent = BuilderSupport.independentOrTpe(b.independent, b.seed);
+        rng = BuilderSupport.random(b.seed);
     }
 
     /** @return a builder with the defaults (λ = 4 + ⌊3 ln n⌋, σ0 = 1/6, no restarts, warm start on) */
@@ -102,10 +101,7 @@ public final class CmaEsSampler implements Sampler {
 
         /** The population size λ of the first run; >= 2 (default 4 + ⌊3 ln n⌋). */
         public Builder popsize(int lambda) {
-            if (lambda < 2) {
-                throw new IllegalArgumentException("popsize must be >= 2, got " + lambda);
-            }
-            popsize = Optional.of(lambda);
+            popsize = Optional.of(BuilderSupport.atLeast("popsize", lambda, 2));
             return this;
         }
 
@@ -126,10 +122,7 @@ public final class CmaEsSampler implements Sampler {
 
         /** How many COMPLETE trials the independent sampler draws before CMA-ES starts; >= 0. */
         public Builder nStartupTrials(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("nStartupTrials must be >= 0, got " + n);
-            }
-            nStartupTrials = n;
+            nStartupTrials = BuilderSupport.atLeast("nStartupTrials", n, 0);
             return this;
         }
 

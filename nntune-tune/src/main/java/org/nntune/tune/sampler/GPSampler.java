@@ -60,9 +60,8 @@ public final class GPSampler implements Sampler {
         this.maxFitPoints = b.maxFitPoints;
         this.nCandidates = b.nCandidates;
         this.constraints = b.constraints;
-        this.independent = b.independent.orElseGet(() -> b.seed.isPresent()
-                ? TpeSampler.builder().seed(b.seed.get()).build() : new TpeSampler());
-        this.rng = b.seed.isPresent() ? new Random(b.seed.get()) : new Random();
+        this.independent = BuilderSupport.independentOrTpe(b.independent, b.seed);
+        this.rng = BuilderSupport.random(b.seed);
     }
 
     /** @return a builder with the defaults (10 startup trials, 200 fit points, 500 candidates) */
@@ -94,28 +93,19 @@ public final class GPSampler implements Sampler {
 
         /** How many COMPLETE trials are drawn at random before the GP takes over; >= 1. */
         public Builder nStartupTrials(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("nStartupTrials must be >= 1, got " + n);
-            }
-            nStartupTrials = n;
+            nStartupTrials = BuilderSupport.atLeast("nStartupTrials", n, 1);
             return this;
         }
 
         /** The most trials the GP is fitted on (the bound on the cost per trial); >= 10. */
         public Builder maxFitPoints(int n) {
-            if (n < 10) {
-                throw new IllegalArgumentException("maxFitPoints must be >= 10, got " + n);
-            }
-            maxFitPoints = n;
+            maxFitPoints = BuilderSupport.atLeast("maxFitPoints", n, 10);
             return this;
         }
 
         /** How many candidates the acquisition function is evaluated on; >= 10. */
         public Builder nCandidates(int n) {
-            if (n < 10) {
-                throw new IllegalArgumentException("nCandidates must be >= 10, got " + n);
-            }
-            nCandidates = n;
+            nCandidates = BuilderSupport.atLeast("nCandidates", n, 10);
             return this;
         }
 

@@ -74,7 +74,7 @@ public final class NSGAIISampler implements Sampler {
         swappingProb = b.swappingProb;
         mutationProb = b.mutationProb;
         constraints = b.constraints;
-        rng = b.seed.isPresent() ? new Random(b.seed.get()) : new Random();
+        rng = BuilderSupport.random(b.seed);
     }
 
     /** @return a builder with the defaults (population 50, SBX crossover with probability 0.9) */
@@ -102,10 +102,7 @@ public final class NSGAIISampler implements Sampler {
 
         /** Trials per generation; >= 2. */
         public Builder populationSize(int n) {
-            if (n < 2) {
-                throw new IllegalArgumentException("populationSize must be >= 2, got " + n);
-            }
-            populationSize = n;
+            populationSize = BuilderSupport.atLeast("populationSize", n, 2);
             return this;
         }
 

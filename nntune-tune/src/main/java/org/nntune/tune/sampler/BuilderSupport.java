@@ -1,0 +1,27 @@
+package org.nntune.tune.sampler;
+
+import java.util.Optional;
+import java.util.Random;
+
+/** What the builders of the GP, CMA-ES and NSGA-II samplers share: checked options and seeded parts. */
+final class BuilderSupport {
+    private BuilderSupport() {}
+
+    /** @return {@code n}, if it is at least {@code min} */
+    static int atLeast(String option, int n, int min) {
+        if (n < min) {
+            throw new IllegalArgumentException(option + " must be >= " + min + ", got " + n);
+        }
+        return n;
+    }
+
+    /** @return a generator with the seed, or an unseeded one */
+    static Random random(Optional<Long> seed) {
+        return seed.isPresent() ? new Random(seed.get()) : new Random();
+    }
+
+    /** @return the given independent sampler, else TPE with the seed (unseeded without one) */
+    static Sampler independentOrTpe(Optional<Sampler> independent, Optional<Long> seed) {
+        return independent.orElseGet(() -> seed.isPresent() ? TpeSampler.builder().seed(seed.get()).build() : new TpeSampler());
+    }
+}
