@@ -60,6 +60,10 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         return new Adagrad((float) learningRate, 1e-10f);
     }
 
+    private static float flushSubnormal(float x) {
+        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
+    }
+
     private static void checkRate(float lr) {
         if (!(lr > 0f) || Float.isInfinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
@@ -89,6 +93,12 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
     /**
      * RMSprop's and Adagrad's step: {@code s = keep·s + add·g²}, {@code w −= lr·g / (√s + ε)}.
+     * Values that land in the subnormal range ({@code |x| < Float.MIN_NORMAL}) are stored as
+     * zero, in {@code s} and in {@code w}: with an L2 term, the weights of an always-black pixel
+     * shrink geometrically into that range (16,813 of the 100,352 first-layer weights of a
+     * 784-128-10 Fashion-MNIST MLP after two epochs of RMSprop with L2 1e-4), and every product
+     * that reads a subnormal takes x86's slow microcode path: that training ran 5× slower than
+     * with Adam. A weight below 1.2e-38 changes no output.
      */
     private static Updater squareScaled(List<Param> params, float keep, float add, float eps) {
         float[][] s = zerosLike(params);
@@ -98,8 +108,8 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
                 float[] g = params.get(p).grad().data();
                 float[] sq = s[p];
                 for (int i = 0; i < w.length; i++) {
-                    sq[i] = keep * sq[i] + add * g[i] * g[i];
-                    w[i] -= lr * g[i] / ((float) Math.sqrt(sq[i]) + eps);
+                    sq[i] = flushSubnormal(keep * sq[i] + add * g[i] * g[i]);
+                    w[i] = flushSubnormal(w[i] - lr * g[i] / ((float) Math.sqrt(sq[i]) + eps));
                 }
             }
         };
