@@ -3,6 +3,7 @@ package org.nntune.nn.optim;
 import org.nntune.nn.layer.Param;
 import org.nntune.nn.tensor.KernelProvider;
 import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.tensor.PlainKernels;
 
 import java.util.List;
 import java.util.Map;
@@ -60,10 +61,6 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         return new Adagrad((float) learningRate, 1e-10f);
     }
 
-    private static float flushSubnormal(float x) {
-        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
-    }
-
     private static void checkRate(float lr) {
         if (!(lr > 0f) || Float.isInfinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
@@ -108,8 +105,8 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
                 float[] g = params.get(p).grad().data();
                 float[] sq = s[p];
                 for (int i = 0; i < w.length; i++) {
-                    sq[i] = flushSubnormal(keep * sq[i] + add * g[i] * g[i]);
-                    w[i] = flushSubnormal(w[i] - lr * g[i] / ((float) Math.sqrt(sq[i]) + eps));
+                    sq[i] = PlainKernels.flushSubnormal(keep * sq[i] + add * g[i] * g[i]);
+                    w[i] = PlainKernels.flushSubnormal(w[i] - lr * g[i] / ((float) Math.sqrt(sq[i]) + eps));
                 }
             }
         };

@@ -52,41 +52,28 @@ abstract class PackedKernels extends PlainKernels {
     public void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
                             int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
         int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
-        int inSize = channels * height * width;
-        int ld = images * hw;
-        int parts = parts(images, (long) channels * kh * kw * ld);
+        int parts = parts(images, (long) channels * kh * kw * images * hw);
         if (parts == 1) { // no task object on the common small path
-            super.im2colBatch(src, srcOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                    cols, colsOff);
+            im2colBatch(src, srcOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                    cols, colsOff, 0, images);
             return;
         }
-        Parallelism.run(threads, parts, part -> {
-            for (int i = images * part / parts, end = images * (part + 1) / parts; i < end; i++) {
-                im2colRows(src, srcOff + i * inSize, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                        cols, colsOff + i * hw, ld);
-            }
-        });
+        Parallelism.run(threads, parts, part -> im2colBatch(src, srcOff, images, channels, height, width, kh, kw,
+                strideH, strideW, padH, padW, cols, colsOff, images * part / parts, images * (part + 1) / parts));
     }
 
     @Override
     public void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
                             int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
         int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
-        int inSize = channels * height * width;
-        int ld = images * hw;
-        int parts = parts(images, (long) channels * kh * kw * ld);
+        int parts = parts(images, (long) channels * kh * kw * images * hw);
         if (parts == 1) {
-            super.col2imBatch(cols, colsOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                    dst, dstOff);
+            col2imBatch(cols, colsOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                    dst, dstOff, 0, images);
             return;
         }
-        Parallelism.run(threads, parts, part -> {
-            for (int i = images * part / parts, end = images * (part + 1) / parts; i < end; i++) {
-                java.util.Arrays.fill(dst, dstOff + i * inSize, dstOff + (i + 1) * inSize, 0f);
-                col2imRows(cols, colsOff + i * hw, ld, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                        dst, dstOff + i * inSize);
-            }
-        });
+        Parallelism.run(threads, parts, part -> col2imBatch(cols, colsOff, images, channels, height, width, kh, kw,
+                strideH, strideW, padH, padW, dst, dstOff, images * part / parts, images * (part + 1) / parts));
     }
 
     @Override

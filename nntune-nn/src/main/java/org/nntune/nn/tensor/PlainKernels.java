@@ -144,9 +144,16 @@ public class PlainKernels implements Kernels {
     @Override
     public void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
                             int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        im2colBatch(src, srcOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff,
+                0, images);
+    }
+
+    /** {@link #im2colBatch} for images [i0, i1) only. */
+    final void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
+                           int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int i0, int i1) {
         int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
         int inSize = channels * height * width;
-        for (int i = 0; i < images; i++) {
+        for (int i = i0; i < i1; i++) {
             im2colRows(src, srcOff + i * inSize, channels, height, width, kh, kw, strideH, strideW, padH, padW,
                     cols, colsOff + i * hw, images * hw);
         }
@@ -155,10 +162,17 @@ public class PlainKernels implements Kernels {
     @Override
     public void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
                             int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        col2imBatch(cols, colsOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff,
+                0, images);
+    }
+
+    /** {@link #col2imBatch} for images [i0, i1) only: their gradients zeroed, then the columns summed back. */
+    final void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
+                           int strideH, int strideW, int padH, int padW, float[] dst, int dstOff, int i0, int i1) {
         int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
         int inSize = channels * height * width;
-        java.util.Arrays.fill(dst, dstOff, dstOff + images * inSize, 0f);
-        for (int i = 0; i < images; i++) {
+        java.util.Arrays.fill(dst, dstOff + i0 * inSize, dstOff + i1 * inSize, 0f);
+        for (int i = i0; i < i1; i++) {
             col2imRows(cols, colsOff + i * hw, images * hw, channels, height, width, kh, kw, strideH, strideW,
                     padH, padW, dst, dstOff + i * inSize);
         }
@@ -503,9 +517,10 @@ public class PlainKernels implements Kernels {
      * has its moments decay geometrically into the subnormal range, where they stick (β·x rounds
      * back to x near the smallest subnormal) and where every multiply takes a slow microcode path
      * on x86 — measured on the 784-128-10 MLP: Adam's update was 60 % of a training step at batch 32.
-     * The values lost are below 1.2e-38, far under any update they could make.
+     * The values lost are below 1.2e-38, far under any update they could make. RMSprop and
+     * Adagrad ({@code Optimizer}) pass their accumulators and their weights through it too.
      */
-    static float flushSubnormal(float x) {
+    public static float flushSubnormal(float x) {
         return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 }
