@@ -73,9 +73,12 @@ public enum Dialect {
                 int code = s.getErrorCode();
                 switch (this) {
                     case SQLITE -> {
-                        // SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes
-                        if ((code & 0xff) == 5 || (code & 0xff) == 6
-                                || String.valueOf(s.getMessage()).contains("SQLITE_BUSY")) {
+                        // SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes, and
+                        // SQLITE_IOERR_DELETE_NOENT (5898): two connections switching a new file to WAL both
+                        // removed its rollback journal
+                        String msg = String.valueOf(s.getMessage());
+                        if ((code & 0xff) == 5 || (code & 0xff) == 6 || code == 5898
+                                || msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_IOERR_DELETE_NOENT")) {
                             return true;
                         }
                     }

@@ -151,11 +151,7 @@ public final class JdbcStorage implements Storage {
         config.setMaximumPoolSize(url.poolSize());
         config.setMinimumIdle(Math.min(1, url.poolSize()));
         config.setConnectionTimeout(Math.max(30_000, url.busyTimeoutMs() + 5_000L));
-        try {
-            this.pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StorageException("cannot open the storage '" + url + "': " + rootMessage(e), e);
-        }
+        this.pool = openPool(config);
         try {
             read(c -> {
                 Schema.migrate(c, d, url.display());
@@ -165,6 +161,36 @@ public final class JdbcStorage implements Storage {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the connection pool. Workers that open one new SQLite file at the same moment race while each
+     * connection switches the file to WAL: the loser sees SQLITE_BUSY, or SQLITE_IOERR_DELETE_NOENT when another
+     * connection removed the rollback journal first. Such a start is retried (nothing has been written yet);
+     * any other failure is reported at once.
+     */
+    private HikariDataSource openPool(HikariConfig config) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                SQLException cause = firstSqlException(e);
+                if (cause != null && d.isTransient(cause) && attempt < MAX_ATTEMPTS) {
+                    backoff(attempt);
+                    continue;
+                }
+                throw new StorageException("cannot open the storage '" + url + "': " + rootMessage(e), e);
+            }
+        }
+    }
+
+    private static SQLException firstSqlException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** @return the URL this storage was opened with (password masked in {@code toString}) */

@@ -134,7 +134,13 @@ final class Schema {
             }
             unlock(c, d, true, autoCommit);
         } catch (SQLException | RuntimeException e) {
-            unlock(c, d, false, autoCommit);
+            try {
+                unlock(c, d, false, autoCommit);
+            } catch (SQLException rollback) {
+                // SQLite may have rolled the transaction back itself (a busy or I/O error): the cause to report,
+                // and to decide a retry on, is the first failure
+                e.addSuppressed(rollback);
+            }
             throw e;
         }
     }
