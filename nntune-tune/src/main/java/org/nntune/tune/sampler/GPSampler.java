@@ -24,7 +24,10 @@ import java.util.Random;
  * independent sampler (TPE by default, where Optuna uses random sampling). After that, each trial:
  * <ol>
  *   <li>encodes the finished trials in the unit cube (log ranges warped, integer and stepped ranges
- *       rounded on decoding, categoricals one-hot) and standardises their objective values;</li>
+ *       rounded on decoding, categoricals one-hot) and standardises their objective values, then
+ *       warps them by the Yeo–Johnson power transform whose exponent maximises their likelihood
+ *       (monotone, so the incumbent is unchanged; heavy tails such as Rosenbrock's are compressed,
+ *       as HEBO does; {@link Builder#warpOutputs(boolean)} turns it off);</li>
  *   <li>fits a GP with a Matérn 5/2 ARD kernel whose hyperparameters maximise the log marginal
  *       likelihood (with weak priors) by bounded L-BFGS, warm-started from the previous trial's fit;</li>
  *   <li>maximises the log expected improvement (computed stably deep in the tail) over random and
@@ -47,6 +50,7 @@ public final class GPSampler implements Sampler {
     private final int nStartupTrials;
     private final int maxFitPoints;
     private final int nCandidates;
+    private final boolean warpOutputs;
     private final Optional<ConstraintsFunction> constraints;
     /** the sampler for startup trials and parameters outside the joint space */
     private final Sampler independent;
@@ -59,6 +63,7 @@ public final class GPSampler implements Sampler {
         this.nStartupTrials = b.nStartupTrials;
         this.maxFitPoints = b.maxFitPoints;
         this.nCandidates = b.nCandidates;
+        this.warpOutputs = b.warpOutputs;
         this.constraints = b.constraints;
         this.independent = BuilderSupport.independentOrTpe(b.independent, b.seed);
         this.rng = BuilderSupport.random(b.seed);
@@ -80,6 +85,7 @@ public final class GPSampler implements Sampler {
         private int nStartupTrials = 10;
         private int maxFitPoints = 200;
         private int nCandidates = 500;
+        private boolean warpOutputs = true;
         private Optional<ConstraintsFunction> constraints = Optional.empty();
         private Optional<Sampler> independent = Optional.empty();
 
@@ -106,6 +112,15 @@ public final class GPSampler implements Sampler {
         /** How many candidates the acquisition function is evaluated on; >= 10. */
         public Builder nCandidates(int n) {
             nCandidates = BuilderSupport.atLeast("nCandidates", n, 10);
+            return this;
+        }
+
+        /**
+         * Whether the objective values are power-transformed (Yeo–Johnson, λ of maximum likelihood) before
+         * the fit, so heavy-tailed objectives are modelled well (default true; see {@link GPSampler}).
+         */
+        public Builder warpOutputs(boolean on) {
+            warpOutputs = on;
             return this;
         }
 
@@ -162,7 +177,7 @@ public final class GPSampler implements Sampler {
             y[i] = direction.toMinimized(fitSet.get(i).value());
         }
         String sig = codec.signature();
-        double[] ys = standardize(y);
+        double[] ys = warpOutputs ? OutputWarp.warp(standardize(y)) : standardize(y);
         GaussianProcess objectiveModel = fitCached(sig + "#f", x, ys, done.size());
 
         // constraint models and the incumbent among feasible trials
