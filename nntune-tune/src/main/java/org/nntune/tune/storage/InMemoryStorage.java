@@ -275,13 +275,21 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public synchronized void setTrialParam(long trialId, String name, double internalValue, Distribution distribution) {
+        setTrialParamAndGet(trialId, name, internalValue, distribution);
+    }
+
+    @Override
+    public synchronized FrozenTrial setTrialParamAndGet(long trialId, String name, double internalValue,
+                                                        Distribution distribution) {
         TrialRef r = ref(trialId);
         FrozenTrial t = writable(r, "set parameter ", name, false);
         if (t.params().containsKey(name)) {
             throw new IllegalStateException("trial " + t.number() + " of study '" + r.study.name
                     + "' already has parameter '" + name + "' = " + t.params().get(name));
         }
-        replace(r, t.withParam(name, distribution.toExternal(internalValue), distribution));
+        FrozenTrial stored = t.withParam(name, distribution.toExternal(internalValue), distribution);
+        replace(r, stored);
+        return stored;
     }
 
     @Override
@@ -292,7 +300,9 @@ public final class InMemoryStorage implements Storage {
         StorageChecks.checkFinish(r.study.name, t.number(), r.study.directions.size(), state, values, failureReason);
         FrozenTrial done = t.finished(state, values, clock.instant(), failureReason);
         replace(r, done);
-        heartbeats.remove(trialId);
+        if (!heartbeats.isEmpty()) { // no boxing and hashing per trial when no heartbeat runs
+            heartbeats.remove(trialId);
+        }
         updateBest(r.study, done);
     }
 
