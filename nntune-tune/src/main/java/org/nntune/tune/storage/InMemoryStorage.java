@@ -295,6 +295,12 @@ public final class InMemoryStorage implements Storage {
     @Override
     public synchronized void finishTrial(long trialId, TrialState state, List<Double> values,
                                          Optional<String> failureReason) {
+        finishTrialAndGet(trialId, state, values, failureReason);
+    }
+
+    @Override
+    public synchronized FrozenTrial finishTrialAndGet(long trialId, TrialState state, List<Double> values,
+                                                      Optional<String> failureReason) {
         TrialRef r = ref(trialId);
         FrozenTrial t = writable(r, "set the state to ", state, false);
         StorageChecks.checkFinish(r.study.name, t.number(), r.study.directions.size(), state, values, failureReason);
@@ -304,6 +310,7 @@ public final class InMemoryStorage implements Storage {
             heartbeats.remove(trialId);
         }
         updateBest(r.study, done);
+        return done;
     }
 
     private void updateBest(StudyData s, FrozenTrial t) {

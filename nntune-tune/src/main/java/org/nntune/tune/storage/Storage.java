@@ -176,6 +176,19 @@ public interface Storage extends AutoCloseable {
     void finishTrial(long trialId, TrialState state, List<Double> values, Optional<String> failureReason);
 
     /**
+     * Finishes a trial as {@link #finishTrial} does and returns it as stored afterwards when the
+     * storage has it at hand for free (an in-memory storage); {@code null} otherwise (the default).
+     *
+     * @throws IllegalStateException if the trial is not RUNNING
+     * @throws IllegalArgumentException as {@link #finishTrial}
+     */
+    default FrozenTrial finishTrialAndGet(long trialId, TrialState state, List<Double> values,
+                                          Optional<String> failureReason) {
+        finishTrial(trialId, state, values, failureReason);
+        return null;
+    }
+
+    /**
      * Records (or replaces) the intermediate value at {@code step} of a RUNNING trial.
      *
      * @throws IllegalStateException if the trial is not RUNNING
