@@ -780,10 +780,24 @@ public final class Study {
      * validating and normalising the choices again), else a new one.
      */
     CategoricalDistribution categorical(String param, List<?> choices) {
-        if (kinds.get(param) instanceof CategoricalDistribution known && known.choices().equals(choices)) {
+        if (kinds.get(param) instanceof CategoricalDistribution known && sameChoices(known.choices(), choices)) {
             return known; // equal to the normalised list, so the choices were normal already
         }
         return new CategoricalDistribution(new ArrayList<>(choices));
+    }
+
+    /** {@code known.equals(asked)} for short lists, by index: no iterators per suggestion. */
+    private static boolean sameChoices(List<?> known, List<?> asked) {
+        int n = known.size();
+        if (asked.size() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!known.get(i).equals(asked.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
