@@ -45,13 +45,14 @@ public final class RandomSampler implements Sampler {
     /**
      * Maps a number {@code u} in {@code [0, 1)} to the internal value of a distribution so that a
      * uniform {@code u} gives a uniform (log-uniform) value: the shared inverse-CDF of the random,
-     * Sobol and TPE start-up samplers.
+     * Sobol and TPE start-up samplers. Grid points and choices are found by a cast (the floor of a
+     * non-negative number), not {@code Math.floor}, which is no intrinsic before C2 compiles it.
      */
     public static double fromUnit(Distribution d, double u) {
         if (d instanceof FloatDistribution f) {
             if (f.step().isPresent()) {
                 long n = f.gridSize();
-                long k = Math.min(n - 1, (long) Math.floor(u * n));
+                long k = Math.min(n - 1, (long) (u * n)); // u * n >= 0: the cast is the floor
                 return Math.min(f.high(), f.low() + k * f.step().getAsDouble());
             }
             if (f.log()) {
@@ -69,10 +70,10 @@ public final class RandomSampler implements Sampler {
                 long r = Math.round(v);
                 return Math.min(i.high(), Math.max(i.low(), r));
             }
-            long k = Math.min(i.size() - 1, (long) Math.floor(u * i.size()));
+            long k = Math.min(i.size() - 1, (long) (u * i.size()));
             return i.low() + k * i.step();
         }
-        CategoricalDistribution c = (CategoricalDistribution) d;
-        return Math.min(c.choices().size() - 1, (int) Math.floor(u * c.choices().size()));
+        int k = ((CategoricalDistribution) d).choices().size();
+        return Math.min(k - 1, (int) (u * k));
     }
 }

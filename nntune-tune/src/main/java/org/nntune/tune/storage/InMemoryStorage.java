@@ -275,25 +275,42 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public synchronized void setTrialParam(long trialId, String name, double internalValue, Distribution distribution) {
+        setTrialParamAndGet(trialId, name, internalValue, distribution);
+    }
+
+    @Override
+    public synchronized FrozenTrial setTrialParamAndGet(long trialId, String name, double internalValue,
+                                                        Distribution distribution) {
         TrialRef r = ref(trialId);
         FrozenTrial t = writable(r, "set parameter ", name, false);
         if (t.params().containsKey(name)) {
             throw new IllegalStateException("trial " + t.number() + " of study '" + r.study.name
                     + "' already has parameter '" + name + "' = " + t.params().get(name));
         }
-        replace(r, t.withParam(name, distribution.toExternal(internalValue), distribution));
+        FrozenTrial stored = t.withParam(name, distribution.toExternal(internalValue), distribution);
+        replace(r, stored);
+        return stored;
     }
 
     @Override
     public synchronized void finishTrial(long trialId, TrialState state, List<Double> values,
                                          Optional<String> failureReason) {
+        finishTrialAndGet(trialId, state, values, failureReason);
+    }
+
+    @Override
+    public synchronized FrozenTrial finishTrialAndGet(long trialId, TrialState state, List<Double> values,
+                                                      Optional<String> failureReason) {
         TrialRef r = ref(trialId);
         FrozenTrial t = writable(r, "set the state to ", state, false);
         StorageChecks.checkFinish(r.study.name, t.number(), r.study.directions.size(), state, values, failureReason);
         FrozenTrial done = t.finished(state, values, clock.instant(), failureReason);
         replace(r, done);
-        heartbeats.remove(trialId);
+        if (!heartbeats.isEmpty()) { // no boxing and hashing per trial when no heartbeat runs
+            heartbeats.remove(trialId);
+        }
         updateBest(r.study, done);
+        return done;
     }
 
     private void updateBest(StudyData s, FrozenTrial t) {

@@ -149,6 +149,20 @@ public interface Storage extends AutoCloseable {
     void setTrialParam(long trialId, String name, double internalValue, Distribution distribution);
 
     /**
+     * Sets a parameter as {@link #setTrialParam} does and returns the trial as stored afterwards
+     * when the storage has it at hand for free (an in-memory storage), so a trial handle need not
+     * build the same snapshot again; {@code null} otherwise (the default: database storages would
+     * need a read).
+     *
+     * @throws IllegalArgumentException if the value is not in the distribution
+     * @throws IllegalStateException if the trial is not RUNNING or already has that parameter
+     */
+    default FrozenTrial setTrialParamAndGet(long trialId, String name, double internalValue, Distribution distribution) {
+        setTrialParam(trialId, name, internalValue, distribution);
+        return null;
+    }
+
+    /**
      * Finishes a RUNNING trial: sets the state, values and failure reason in one atomic write and
      * stamps the completion time.
      *
@@ -160,6 +174,19 @@ public interface Storage extends AutoCloseable {
      *     reason on a non-FAIL trial
      */
     void finishTrial(long trialId, TrialState state, List<Double> values, Optional<String> failureReason);
+
+    /**
+     * Finishes a trial as {@link #finishTrial} does and returns it as stored afterwards when the
+     * storage has it at hand for free (an in-memory storage); {@code null} otherwise (the default).
+     *
+     * @throws IllegalStateException if the trial is not RUNNING
+     * @throws IllegalArgumentException as {@link #finishTrial}
+     */
+    default FrozenTrial finishTrialAndGet(long trialId, TrialState state, List<Double> values,
+                                          Optional<String> failureReason) {
+        finishTrial(trialId, state, values, failureReason);
+        return null;
+    }
 
     /**
      * Records (or replaces) the intermediate value at {@code step} of a RUNNING trial.

@@ -13,6 +13,7 @@ import org.nntune.tune.storage.StudyAlreadyExistsException;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class Study {
     private final Object startLock = new Object();
     private final Map<String, Distribution> kinds = new ConcurrentHashMap<>();
     /** trials started by this Study object and not finished yet → the thread running each */
-    private final Map<Long, Thread> inFlight = new ConcurrentHashMap<>();
+    private final InFlight inFlight = new InFlight();
     private volatile boolean stopRequested;
     private volatile String interruption;
 
@@ -512,6 +513,7 @@ public final class Study {
 
     /** One worker: start trials and run them until there is no reason to go on. */
     private void work(MultiObjective objective, OptimizeOptions options, long deadline) {
+        boolean beating = options.heartbeat().compareTo(Duration.ZERO) > 0;
         while (true) {
             Trial trial;
             synchronized (startLock) {
@@ -522,7 +524,7 @@ public final class Study {
                     interrupt("interrupted: the thread running optimize() was interrupted");
                     return;
                 }
-                if (options.heartbeat().compareTo(Duration.ZERO) > 0) {
+                if (beating) {
                     storage.failStaleTrials(studyId, options.heartbeat().multipliedBy(2));
                 }
                 if (storage.countTrials(studyId, BUDGET_STATES) >= options.nTrials()) {
@@ -535,7 +537,7 @@ public final class Study {
                 }
                 try {
                     trial = r == Sampler.Readiness.READY ? startTrial() : null;
-                    if (trial != null && options.heartbeat().compareTo(Duration.ZERO) > 0) {
+                    if (trial != null && beating) {
                         // beat at once: a worker that dies before its first scheduled beat is still found stale
                         storage.recordHeartbeat(trial.trialId());
                     }
@@ -670,7 +672,8 @@ public final class Study {
     private FrozenTrial finish(Trial trial, Outcome outcome) {
         FrozenTrial before = trial.snapshot();
         sampler.afterTrial(this, before, outcome.state(), outcome.values());
-        if (!finishQuietly(trial.trialId(), outcome)) {
+        FrozenTrial done = finishOnce(trial.trialId(), outcome);
+        if (done == null) {
             if (interruption != null) {
                 return null; // failed by interrupt() while the objective ran
             }
@@ -678,19 +681,30 @@ public final class Study {
             throw new IllegalStateException("trial " + trial.number() + " of study '" + name + "' is " + now.state()
                     + " already; it cannot be told again");
         }
-        return storage.getTrial(trial.trialId());
+        return done != FINISHED_UNREAD ? done : storage.getTrial(trial.trialId());
     }
+
+    /** What {@link #finishOnce} returns when the storage finished the trial without handing it back. */
+    private static final FrozenTrial FINISHED_UNREAD = FrozenTrial.template(TrialState.FAIL, List.of(), Map.of(), Map.of());
 
     /** @return whether this call finished the trial (false if it was finished already) */
     private boolean finishQuietly(long trialId, Outcome outcome) {
+        return finishOnce(trialId, outcome) != null;
+    }
+
+    /**
+     * @return the trial as the storage handed it back after this call finished it, {@link #FINISHED_UNREAD}
+     *     if the storage does not hand it back, or null if the trial was finished already
+     */
+    private FrozenTrial finishOnce(long trialId, Outcome outcome) {
         try {
             if (storage.getTrial(trialId).state().isFinished()) {
-                return false;
+                return null;
             }
-            storage.finishTrial(trialId, outcome.state(), outcome.values(), outcome.reason());
-            return true;
+            FrozenTrial done = storage.finishTrialAndGet(trialId, outcome.state(), outcome.values(), outcome.reason());
+            return done != null ? done : FINISHED_UNREAD;
         } catch (IllegalStateException finishedMeanwhile) {
-            return false;
+            return null;
         } finally {
             inFlight.remove(trialId);
         }
@@ -710,7 +724,7 @@ public final class Study {
             }
         }
         stopRequested = true;
-        for (Map.Entry<Long, Thread> e : new ArrayList<>(inFlight.entrySet())) {
+        for (Map.Entry<Long, Thread> e : inFlight.entries()) {
             finishQuietly(e.getKey(), failure(reason));
             if (e.getValue() != Thread.currentThread()) {
                 e.getValue().interrupt();
@@ -747,7 +761,7 @@ public final class Study {
         });
         long ms = Math.max(1, interval.toMillis());
         s.scheduleAtFixedRate(() -> {
-            for (Long id : inFlight.keySet()) {
+            for (long id : inFlight.ids()) {
                 try {
                     storage.recordHeartbeat(id);
                 } catch (RuntimeException finished) {
@@ -766,10 +780,24 @@ public final class Study {
      * validating and normalising the choices again), else a new one.
      */
     CategoricalDistribution categorical(String param, List<?> choices) {
-        if (kinds.get(param) instanceof CategoricalDistribution known && known.choices().equals(choices)) {
+        if (kinds.get(param) instanceof CategoricalDistribution known && sameChoices(known.choices(), choices)) {
             return known; // equal to the normalised list, so the choices were normal already
         }
         return new CategoricalDistribution(new ArrayList<>(choices));
+    }
+
+    /** {@code known.equals(asked)} for short lists, by index: no iterators per suggestion. */
+    private static boolean sameChoices(List<?> known, List<?> asked) {
+        int n = known.size();
+        if (asked.size() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!known.get(i).equals(asked.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -797,6 +825,50 @@ public final class Study {
             throw new IllegalArgumentException("study '" + name + "': parameter '" + param + "' was " + first
                     + " in earlier trials and is now asked as " + d
                     + "; a name keeps its kind of distribution (and a categorical its choices) within a study");
+        }
+    }
+    /**
+     * The trials this Study object is running, each with the thread running it: a few entries (one
+     * per worker), kept in two arrays, so starting and finishing a trial box and hash nothing.
+     */
+    private static final class InFlight {
+        private long[] ids = new long[2];
+        private Thread[] threads = new Thread[2];
+        private int size;
+
+        synchronized void put(long id, Thread thread) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+                threads = Arrays.copyOf(threads, size * 2);
+            }
+            ids[size] = id;
+            threads[size] = thread;
+            size++;
+        }
+
+        synchronized void remove(long id) {
+            for (int i = 0; i < size; i++) {
+                if (ids[i] == id) {
+                    size--;
+                    ids[i] = ids[size];
+                    threads[i] = threads[size];
+                    threads[size] = null;
+                    return;
+                }
+            }
+        }
+
+        synchronized long[] ids() {
+            return Arrays.copyOf(ids, size);
+        }
+
+        /** @return a copy of the entries (trial id, thread) */
+        synchronized List<Map.Entry<Long, Thread>> entries() {
+            List<Map.Entry<Long, Thread>> out = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                out.add(Map.entry(ids[i], threads[i]));
+            }
+            return out;
         }
     }
 }

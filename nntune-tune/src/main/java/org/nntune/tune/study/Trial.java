@@ -143,8 +143,9 @@ public final class Trial {
             internal = study.sampler().sampleIndependent(study, now, name, distribution);
         }
         Object external = distribution.toExternal(internal);
-        study.storage().setTrialParam(trialId, name, internal, distribution);
-        now = now.withParam(name, external, distribution);
+        FrozenTrial stored = study.storage().setTrialParamAndGet(trialId, name, internal, distribution);
+        // the storage's snapshot when it hands one out (in memory: the same trial, built once, not twice)
+        now = stored != null ? stored : now.withParam(name, external, distribution);
         return external;
     }
 

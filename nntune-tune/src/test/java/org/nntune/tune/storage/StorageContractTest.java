@@ -258,6 +258,30 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void writesThatHandTheTrialBackHandBackWhatIsStored() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        FrozenTrial t = storage.createTrial(id);
+        FrozenTrial afterParam = storage.setTrialParamAndGet(t.trialId(), "x", 1, X);
+        if (afterParam != null) { // null: the storage does not hand it back (a database storage)
+            assertThat(afterParam).isEqualTo(storage.getTrial(t.trialId()));
+        }
+        assertThat(storage.getTrial(t.trialId()).params()).containsExactly(Map.entry("x", 1.0));
+        assertThatThrownBy(() -> storage.setTrialParamAndGet(t.trialId(), "x", 2, X))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("x");
+        assertThatThrownBy(() -> storage.setTrialParamAndGet(t.trialId(), "y", 7, X))
+                .isInstanceOf(IllegalArgumentException.class);
+        FrozenTrial done = storage.finishTrialAndGet(t.trialId(), TrialState.COMPLETE, List.of(2.5), Optional.empty());
+        FrozenTrial read = storage.getTrial(t.trialId());
+        if (done != null) {
+            assertThat(done).isEqualTo(read);
+        }
+        assertThat(read.state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(read.values()).containsExactly(2.5);
+        assertThatThrownBy(() -> storage.finishTrialAndGet(t.trialId(), TrialState.FAIL, List.of(), Optional.empty()))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void finishesTrialsAtomicallyAndFinishedTrialsNeverChange() {
         long id = newStudy(StudyDirection.MINIMIZE);
         FrozenTrial t = storage.createTrial(id);
