@@ -20,8 +20,12 @@ final class BuilderSupport {
         return seed.isPresent() ? new Random(seed.get()) : new Random();
     }
 
-    /** @return the given independent sampler, else TPE with the seed (unseeded without one) */
+    /**
+     * @return the given independent sampler, else TPE with the seed (unseeded without one) and uniform
+     * random start-up trials (its parameters lie outside the joint space, so a Sobol design would not apply)
+     */
     static Sampler independentOrTpe(Optional<Sampler> independent, Optional<Long> seed) {
-        return independent.orElseGet(() -> seed.isPresent() ? TpeSampler.builder().seed(seed.get()).build() : new TpeSampler());
+        return independent.orElseGet(() -> seed.isPresent() ? TpeSampler.builder().randomStartup().seed(seed.get()).build()
+                : TpeSampler.builder().randomStartup().build());
     }
 }

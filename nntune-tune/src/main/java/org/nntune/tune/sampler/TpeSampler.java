@@ -14,12 +14,19 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * The Tree-structured Parzen Estimator (Bergstra et al. 2011), re-implemented after Optuna 3.1's
- * {@code TPESampler} with the same defaults: 10 random start-up trials, 24 expected-improvement
- * candidates, {@code gamma(n) = min(ceil(0.1 n), 25)} good trials, Optuna's default weights (a
+ * {@code TPESampler} with the same defaults but for how the start-up trials are drawn (see below):
+ * 10 start-up trials, 24 expected-improvement candidates, {@code gamma(n) = min(ceil(0.1 n), 25)} good trials, Optuna's default weights (a
  * linear ramp from {@code 1/n} to 1 over the older bad trials, 1 for the newest 25), prior weight
  * 1, the magic clip, endpoints not considered. For each parameter, a density {@code l} is fitted
  * to the good trials and {@code g} to the others; 24 candidates drawn from {@code l} compete on
  * {@code log l − log g}.
+ *
+ * <p><b>Start-up trials.</b> By default the first 10 trials are points of a scrambled Sobol sequence
+ * ({@link SobolSampler}, the quasi-random initial design of BoTorch/Ax and of Optuna's
+ * {@code QMCSampler}), not uniform random points as in Optuna: over nntune-bench's SearchQuality
+ * functions this is better on Rosenbrock-5 and indistinguishable elsewhere (BENCHMARKS.md, 200
+ * seeds). {@code builder().randomStartup()} gives Optuna 3.1's uniform random start-up; with it the
+ * sampler is Optuna 3.1's {@code TPESampler} with its defaults.
  *
  * <p>Options: {@code multivariate} samples the intersection search space of the finished trials
  * jointly (Falkner et al. 2018), as Optuna's {@code multivariate=True}; {@code constantLiar} counts
@@ -56,7 +63,7 @@ public final class TpeSampler implements Sampler {
     private final boolean constantLiar;
     private final int maxAboveObservations;
     private final ParzenEstimator.Settings settings;
-    /** the sampler of the start-up trials; null: uniform random from {@link #rng}, as Optuna */
+    /** the sampler of the start-up trials; null: uniform random from {@link #rng}, as Optuna 3.1 */
     private final Sampler startup;
     private SplittableRandom rng;
     private TpeObservations observations;
@@ -68,7 +75,7 @@ public final class TpeSampler implements Sampler {
     /** several objectives: the weight of each below trial in l(x) (its share of the hypervolume) */
     private double[] belowWeight = new double[0];
 
-    /** Optuna's defaults (see the class comment). */
+    /** Optuna's defaults with a scrambled Sobol start-up (see the class comment). */
     public TpeSampler() {
         this(builder());
     }
@@ -83,13 +90,13 @@ public final class TpeSampler implements Sampler {
         this.settings = new ParzenEstimator.Settings(b.considerPrior, b.priorWeight, b.considerMagicClip,
                 b.considerEndpoints, b.multivariate, b.scaleFreeKernels);
         this.rng = b.seed == null ? new SplittableRandom() : new SplittableRandom(b.seed);
-        this.startup = b.startup;
+        this.startup = b.randomStartup ? null : b.startup != null ? b.startup : new SobolSampler();
         if (startup != null && b.seed != null) {
             startup.reseed(b.seed);
         }
     }
 
-    /** @return a builder starting from Optuna's defaults */
+    /** @return a builder starting from the defaults (Optuna's, with a Sobol start-up) */
     public static Builder builder() {
         return new Builder();
     }
@@ -108,6 +115,7 @@ public final class TpeSampler implements Sampler {
         private boolean considerEndpoints;
         private boolean scaleFreeKernels = true;
         private Sampler startup;
+        private boolean randomStartup;
         private Long seed;
 
         private Builder() {}
@@ -197,11 +205,22 @@ public final class TpeSampler implements Sampler {
         }
 
         /**
-         * The sampler of the start-up trials, e.g. a {@link SobolSampler} for a space-filling start
-         * (default: uniform random, as Optuna). It is reseeded with this sampler.
+         * The sampler of the start-up trials (default: a new scrambled {@link SobolSampler} per
+         * built sampler). It is reseeded with this sampler. Replaces {@link #randomStartup()}.
          */
         public Builder startupSampler(Sampler s) {
             startup = java.util.Objects.requireNonNull(s, "startupSampler");
+            randomStartup = false;
+            return this;
+        }
+
+        /**
+         * Uniform random start-up trials drawn from this sampler's own generator, as Optuna 3.1's
+         * {@code TPESampler} (the default before the Sobol start-up). Replaces {@link #startupSampler}.
+         */
+        public Builder randomStartup() {
+            randomStartup = true;
+            startup = null;
             return this;
         }
 

@@ -138,7 +138,7 @@ public final class Study {
             return this;
         }
 
-        /** The sampler (default: {@link TpeSampler} with Optuna's defaults). */
+        /** The sampler (default: {@link TpeSampler} with its defaults: Optuna 3.1's, with a Sobol start-up). */
         public Builder sampler(Sampler s) {
             this.sampler = s;
             return this;

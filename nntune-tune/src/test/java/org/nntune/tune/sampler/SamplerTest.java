@@ -178,6 +178,19 @@ class SamplerTest {
             assertThat((Double) q.trials().get(n).params().get("a")).isCloseTo(p[0], within(1e-12));
             assertThat((Double) q.trials().get(n).params().get("b")).isCloseTo(p[1], within(1e-12));
         }
+        // the default start-up is that Sobol design; randomStartup() is Optuna 3.1's uniform random one
+        Study d = Study.builder("default-startup").sampler(new TpeSampler()).seed(3).create();
+        d.optimize(t -> t.suggestFloat("a", 0, 1) + t.suggestFloat("b", 0, 1), 10);
+        Study r = Study.builder("random-startup").sampler(TpeSampler.builder().randomStartup().build()).seed(3).create();
+        r.optimize(t -> t.suggestFloat("a", 0, 1) + t.suggestFloat("b", 0, 1), 10);
+        int sobolPoints = 0;
+        for (int n = 1; n < 10; n++) {
+            double[] p = reference.point(n, 2);
+            assertThat((Double) d.trials().get(n).params().get("a")).isCloseTo(p[0], within(1e-12));
+            assertThat((Double) d.trials().get(n).params().get("b")).isCloseTo(p[1], within(1e-12));
+            sobolPoints += Math.abs((Double) r.trials().get(n).params().get("a") - p[0]) < 1e-12 ? 1 : 0;
+        }
+        assertThat(sobolPoints).isZero();
     }
 
     @Test
