@@ -29,4 +29,11 @@ abstract class GemmMicroKernel {
      */
     abstract void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
                        float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch);
+
+    /**
+     * {@link #tile} with the panel of A read where it lies in a row-major A: value (r, p) of the
+     * panel at {@code a[aOff + r · lda + p]}. Same sums in the same order as {@link #tile}.
+     */
+    abstract void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] pb, int pbOff, int pbStride,
+                                float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch);
 }

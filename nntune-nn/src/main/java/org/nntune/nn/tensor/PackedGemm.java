@@ -163,13 +163,16 @@ final class PackedGemm {
         // consecutive floats of a row of A; op(B) = B: nr consecutive floats of a row of B) is
         // read where it lies when packing would not pay: when it is reused by few tiles. Only a
         // last, partial panel is then packed (zero-padded). Packing or not changes no value.
-        boolean directA = transA && alpha == 1f && n <= DIRECT_MAX_TILES * nr;
+        // op(A) = A is read in place too (a step is then one float of each of mr rows, lda apart),
+        // through the micro-kernel's row-major entry, under the same condition.
+        boolean directA = alpha == 1f && n <= DIRECT_MAX_TILES * nr;
         boolean directB = !transB && m <= DIRECT_MAX_TILES * mr;
         int rowBlocks = (m + mcBlock - 1) / mcBlock;
+        int kcStep = balancedKc(k);
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
-            for (int pc = 0; pc < k; pc += kcBlock) {
-                int kc = Math.min(kcBlock, k - pc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
                 int packedFromCol = directB ? nc / nr * nr : 0;
                 float[] pb = buf.b(kc * roundUp(nc - packedFromCol, nr));
                 packB(transB, b, bOff, ldb, pc, jc + packedFromCol, kc, nc - packedFromCol, pb);
@@ -200,7 +203,7 @@ final class PackedGemm {
         int packedFromRow = directA ? mc / mr * mr : 0;
         float[] pa = buf.a(roundUp(mc - packedFromRow, mr) * kc);
         packA(transA, a, aOff, lda, ic + packedFromRow, pc, mc - packedFromRow, kc, alpha, pa);
-        macro(mc, nc, kc, pa, packedFromRow, a, aOff + pc * lda + ic, lda,
+        macro(mc, nc, kc, pa, packedFromRow, !transA, a, transA ? aOff + pc * lda + ic : aOff + ic * lda + pc, lda,
                 pb, packedFromCol, b, bOff + pc * ldb + jc, ldb,
                 c, cOff + ic * ldc + jc, ldc, beta, overwrite, buf);
     }
@@ -212,7 +215,7 @@ final class PackedGemm {
      * {@code packedFromCol}.
      */
     private void macro(int mc, int nc, int kc,
-                       float[] pa, int packedFromRow, float[] a, int aDirect, int lda,
+                       float[] pa, int packedFromRow, boolean rowMajorA, float[] a, int aDirect, int lda,
                        float[] pb, int packedFromCol, float[] b, int bDirect, int ldb,
                        float[] c, int cBase, int ldc, float beta, boolean overwrite, Buffers buf) {
         float[] tile = buf.tile;
@@ -226,15 +229,25 @@ final class PackedGemm {
             for (int ir = 0; ir < mc; ir += mr) {
                 int rows = Math.min(mr, mc - ir);
                 boolean packedA = ir >= packedFromRow;
+                boolean rows0 = !packedA && rowMajorA;
                 float[] aPanel = packedA ? pa : a;
-                int aOff = packedA ? (ir - packedFromRow) * kc : aDirect + ir;
+                int aOff = packedA ? (ir - packedFromRow) * kc : rows0 ? aDirect + ir * lda : aDirect + ir;
                 int aStride = packedA ? mr : lda;
                 int cTile = cBase + ir * ldc + jr;
                 if (rows == mr && cols == nr) {
-                    kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, c, cTile, ldc, beta, overwrite,
-                            scratch);
+                    if (rows0) {
+                        kernel.tileRowMajorA(kc, a, aOff, lda, bPanel, bOff, bStride, c, cTile, ldc, beta, overwrite,
+                                scratch);
+                    } else {
+                        kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, c, cTile, ldc, beta, overwrite,
+                                scratch);
+                    }
                 } else {
-                    kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, tile, 0, nr, 0f, true, scratch);
+                    if (rows0) {
+                        kernel.tileRowMajorA(kc, a, aOff, lda, bPanel, bOff, bStride, tile, 0, nr, 0f, true, scratch);
+                    } else {
+                        kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, tile, 0, nr, 0f, true, scratch);
+                    }
                     for (int r = 0; r < rows; r++) {
                         int cr = cTile + r * ldc;
                         int tr = r * nr;
@@ -312,6 +325,15 @@ final class PackedGemm {
                 }
             }
         }
+    }
+
+    /**
+     * The steps of the sum per block: as few blocks as {@code kcBlock} allows, of equal length
+     * (784 = 2 × 392 rather than 512 + 272), so that no block's panel of B is larger than needed.
+     */
+    int balancedKc(int k) {
+        int blocks = (k + kcBlock - 1) / kcBlock;
+        return (k + blocks - 1) / blocks;
     }
 
     private static int roundUp(int x, int unit) {

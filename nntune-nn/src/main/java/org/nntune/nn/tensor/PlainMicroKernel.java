@@ -37,4 +37,27 @@ final class PlainMicroKernel extends GemmMicroKernel {
             }
         }
     }
+
+    @Override
+    void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] pb, int pbOff, int pbStride,
+                       float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] t) {
+        java.util.Arrays.fill(t, 0, MR * NR, 0f);
+        for (int p = 0; p < kc; p++) {
+            int bp = pbOff + p * pbStride;
+            for (int r = 0; r < MR; r++) {
+                float av = a[aOff + r * lda + p];
+                int tr = r * NR;
+                for (int j = 0; j < NR; j++) {
+                    t[tr + j] += av * pb[bp + j];
+                }
+            }
+        }
+        for (int r = 0; r < MR; r++) {
+            int row = cOff + r * ldc;
+            int tr = r * NR;
+            for (int j = 0; j < NR; j++) {
+                c[row + j] = overwrite ? t[tr + j] : Math.fma(beta, c[row + j], t[tr + j]);
+            }
+        }
+    }
 }

@@ -81,6 +81,67 @@ final class VectorMicroKernel extends GemmMicroKernel {
         store(c71, c, cOff + 7 * ldc + L, bv, overwrite);
     }
 
+    @Override
+    void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] pb, int pbOff, int pbStride,
+                       float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
+        int a4 = aOff + 4 * lda, a5 = aOff + 5 * lda, a6 = aOff + 6 * lda, a7 = aOff + 7 * lda;
+        for (int p = 0; p < kc; p++) {
+            int bp = pbOff + p * pbStride;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        store(c00, c, cOff, bv, overwrite);
+        store(c01, c, cOff + L, bv, overwrite);
+        store(c10, c, cOff + 1 * ldc, bv, overwrite);
+        store(c11, c, cOff + 1 * ldc + L, bv, overwrite);
+        store(c20, c, cOff + 2 * ldc, bv, overwrite);
+        store(c21, c, cOff + 2 * ldc + L, bv, overwrite);
+        store(c30, c, cOff + 3 * ldc, bv, overwrite);
+        store(c31, c, cOff + 3 * ldc + L, bv, overwrite);
+        store(c40, c, cOff + 4 * ldc, bv, overwrite);
+        store(c41, c, cOff + 4 * ldc + L, bv, overwrite);
+        store(c50, c, cOff + 5 * ldc, bv, overwrite);
+        store(c51, c, cOff + 5 * ldc + L, bv, overwrite);
+        store(c60, c, cOff + 6 * ldc, bv, overwrite);
+        store(c61, c, cOff + 6 * ldc + L, bv, overwrite);
+        store(c70, c, cOff + 7 * ldc, bv, overwrite);
+        store(c71, c, cOff + 7 * ldc + L, bv, overwrite);
+    }
+
     private static void store(FloatVector acc, float[] c, int o, FloatVector beta, boolean overwrite) {
         if (overwrite) {
             acc.intoArray(c, o);
