@@ -18,8 +18,9 @@ abstract class GemmMicroKernel {
     }
 
     /**
-     * Tile = Σ_p A[p] ⊗ B[p] over {@code kc} steps, where step p of the panel of A starts at
-     * {@code pa[paOff + p · paStride]} and step p of the panel of B at
+     * Tile = Σ_p A[p] ⊗ B[p] over {@code kc} steps, where row r of step p of the panel of A is
+     * {@code pa[paOff + p · paStride + r · paRow]} ({@code paRow} is 1 for a packed panel and for
+     * Aᵀ read in place, the leading dimension for A read in place) and step p of the panel of B starts at
      * {@code pb[pbOff + p · pbStride]} (a stride is {@code mr} or {@code nr} for a packed panel,
      * the leading dimension when the kernel reads a matrix where it lies); then C (an {@code mr × nr} block at
      * {@code c[cOff]} with leading dimension {@code ldc}) becomes the tile when {@code overwrite},
@@ -27,6 +28,6 @@ abstract class GemmMicroKernel {
      * result does not depend on where a tile falls). {@code scratch} holds at least
      * {@code mr · nr} floats the kernel may use (it is never C).
      */
-    abstract void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
+    abstract void tile(int kc, float[] pa, int paOff, int paStride, int paRow, float[] pb, int pbOff, int pbStride,
                        float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch);
 }

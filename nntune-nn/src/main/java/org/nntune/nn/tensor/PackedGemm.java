@@ -10,7 +10,8 @@ package org.nntune.nn.tensor;
  * the tile in registers. Packing turns all four transpose combinations into the same inner loop
  * and pads the edges with zeros, so odd sizes cost only a scalar copy of the edge tiles. Where a
  * matrix already has the packed layout but for its stride (op(A) = Aᵀ, op(B) = B) and few tiles
- * reuse it (small m or n: the shapes of training batches), it is read in place instead.
+ * reuse it (small m or n: the shapes of training batches), it is read in place instead; so is
+ * op(A) = A, the micro-kernel reading the rows of its panel {@code lda} floats apart.
  *
  * <p>Threads: a call with {@code threads > 1} and enough work ({@link #PARALLEL_MIN_FLOPS}) is
  * shared out by {@link Parallelism}. When C has at least one block of {@code mc} rows per thread,
@@ -163,7 +164,10 @@ final class PackedGemm {
         // consecutive floats of a row of A; op(B) = B: nr consecutive floats of a row of B) is
         // read where it lies when packing would not pay: when it is reused by few tiles. Only a
         // last, partial panel is then packed (zero-padded). Packing or not changes no value.
-        boolean directA = transA && alpha == 1f && n <= DIRECT_MAX_TILES * nr;
+        // op(A) = A (rows lda apart) is read in place too, a row of the panel lda floats from the
+        // next: the same products in the same order, without the strided copy that costs as much
+        // as the product itself when C is narrow (a forward pass into a layer of a few units).
+        boolean directA = alpha == 1f && n <= DIRECT_MAX_TILES * nr;
         boolean directB = !transB && m <= DIRECT_MAX_TILES * mr;
         int rowBlocks = (m + mcBlock - 1) / mcBlock;
         for (int jc = 0; jc < n; jc += ncBlock) {
@@ -200,19 +204,21 @@ final class PackedGemm {
         int packedFromRow = directA ? mc / mr * mr : 0;
         float[] pa = buf.a(roundUp(mc - packedFromRow, mr) * kc);
         packA(transA, a, aOff, lda, ic + packedFromRow, pc, mc - packedFromRow, kc, alpha, pa);
-        macro(mc, nc, kc, pa, packedFromRow, a, aOff + pc * lda + ic, lda,
+        macro(mc, nc, kc, pa, packedFromRow, a, transA ? aOff + pc * lda + ic : aOff + ic * lda + pc,
+                transA ? lda : 1, transA ? 1 : lda,
                 pb, packedFromCol, b, bOff + pc * ldb + jc, ldb,
                 c, cOff + ic * ldc + jc, ldc, beta, overwrite, buf);
     }
 
     /**
      * All tiles of an mc × nc block of C. Row panels of A before {@code packedFromRow} are read
-     * where they lie ({@code a}, panel ir at {@code aDirect + ir}, steps {@code lda} apart), the
+     * where they lie ({@code a}, panel ir at {@code aDirect + ir · aRow}, steps {@code aStep} apart, rows
+     * {@code aRow} apart), the
      * others from the packed {@code pa}; likewise the column panels of B before
      * {@code packedFromCol}.
      */
     private void macro(int mc, int nc, int kc,
-                       float[] pa, int packedFromRow, float[] a, int aDirect, int lda,
+                       float[] pa, int packedFromRow, float[] a, int aDirect, int aStep, int aRow,
                        float[] pb, int packedFromCol, float[] b, int bDirect, int ldb,
                        float[] c, int cBase, int ldc, float beta, boolean overwrite, Buffers buf) {
         float[] tile = buf.tile;
@@ -227,14 +233,15 @@ final class PackedGemm {
                 int rows = Math.min(mr, mc - ir);
                 boolean packedA = ir >= packedFromRow;
                 float[] aPanel = packedA ? pa : a;
-                int aOff = packedA ? (ir - packedFromRow) * kc : aDirect + ir;
-                int aStride = packedA ? mr : lda;
+                int aOff = packedA ? (ir - packedFromRow) * kc : aDirect + ir * aRow;
+                int aStride = packedA ? mr : aStep;
+                int aRowStride = packedA ? 1 : aRow;
                 int cTile = cBase + ir * ldc + jr;
                 if (rows == mr && cols == nr) {
-                    kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, c, cTile, ldc, beta, overwrite,
+                    kernel.tile(kc, aPanel, aOff, aStride, aRowStride, bPanel, bOff, bStride, c, cTile, ldc, beta, overwrite,
                             scratch);
                 } else {
-                    kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, tile, 0, nr, 0f, true, scratch);
+                    kernel.tile(kc, aPanel, aOff, aStride, aRowStride, bPanel, bOff, bStride, tile, 0, nr, 0f, true, scratch);
                     for (int r = 0; r < rows; r++) {
                         int cr = cTile + r * ldc;
                         int tr = r * nr;

@@ -15,14 +15,14 @@ final class PlainMicroKernel extends GemmMicroKernel {
     }
 
     @Override
-    void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
+    void tile(int kc, float[] pa, int paOff, int paStride, int paRow, float[] pb, int pbOff, int pbStride,
                      float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] t) {
         java.util.Arrays.fill(t, 0, MR * NR, 0f);
         for (int p = 0; p < kc; p++) {
             int bp = pbOff + p * pbStride;
             int ap = paOff + p * paStride;
             for (int r = 0; r < MR; r++) {
-                float av = pa[ap + r];
+                float av = pa[ap + r * paRow];
                 int tr = r * NR;
                 for (int j = 0; j < NR; j++) {
                     t[tr + j] += av * pb[bp + j];

@@ -22,7 +22,7 @@ final class VectorMicroKernel extends GemmMicroKernel {
     }
 
     @Override
-    void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
+    void tile(int kc, float[] pa, int paOff, int paStride, int paRow, float[] pb, int pbOff, int pbStride,
                      float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -40,25 +40,25 @@ final class VectorMicroKernel extends GemmMicroKernel {
             FloatVector a = FloatVector.broadcast(S, pa[ap]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, pa[ap + 1]);
+            a = FloatVector.broadcast(S, pa[ap + 1 * paRow]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, pa[ap + 2]);
+            a = FloatVector.broadcast(S, pa[ap + 2 * paRow]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, pa[ap + 3]);
+            a = FloatVector.broadcast(S, pa[ap + 3 * paRow]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, pa[ap + 4]);
+            a = FloatVector.broadcast(S, pa[ap + 4 * paRow]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, pa[ap + 5]);
+            a = FloatVector.broadcast(S, pa[ap + 5 * paRow]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, pa[ap + 6]);
+            a = FloatVector.broadcast(S, pa[ap + 6 * paRow]);
             c60 = a.fma(b0, c60);
             c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, pa[ap + 7]);
+            a = FloatVector.broadcast(S, pa[ap + 7 * paRow]);
             c70 = a.fma(b0, c70);
             c71 = a.fma(b1, c71);
         }
