@@ -53,11 +53,21 @@ class SchemaTest {
                     return null;
                 }));
             }
+            // wait for every worker before failing, so none outlives the test (and its temporary directory)
+            Exception first = null;
             for (Future<?> f : fs) {
-                f.get(60, TimeUnit.SECONDS);
+                try {
+                    f.get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
             }
         } finally {
-            pool.shutdownNow();
+            pool.shutdown();
+            pool.awaitTermination(60, TimeUnit.SECONDS);
         }
     }
 
