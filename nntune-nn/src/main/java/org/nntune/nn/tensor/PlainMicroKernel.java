@@ -17,12 +17,18 @@ final class PlainMicroKernel extends GemmMicroKernel {
     @Override
     void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
                      float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] t) {
+        strided(kc, pa, paOff, paStride, 1, pb, pbOff, pbStride, c, cOff, ldc, beta, overwrite, t);
+    }
+
+    /** The tile with value (r, p) of the A panel at {@code a[aOff + p · aStep + r · aRow]}. */
+    private static void strided(int kc, float[] a, int aOff, int aStep, int aRow, float[] pb, int pbOff, int pbStride,
+                                float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] t) {
         java.util.Arrays.fill(t, 0, MR * NR, 0f);
         for (int p = 0; p < kc; p++) {
             int bp = pbOff + p * pbStride;
-            int ap = paOff + p * paStride;
+            int ap = aOff + p * aStep;
             for (int r = 0; r < MR; r++) {
-                float av = pa[ap + r];
+                float av = a[ap + r * aRow];
                 int tr = r * NR;
                 for (int j = 0; j < NR; j++) {
                     t[tr + j] += av * pb[bp + j];
@@ -41,23 +47,6 @@ final class PlainMicroKernel extends GemmMicroKernel {
     @Override
     void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] pb, int pbOff, int pbStride,
                        float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] t) {
-        java.util.Arrays.fill(t, 0, MR * NR, 0f);
-        for (int p = 0; p < kc; p++) {
-            int bp = pbOff + p * pbStride;
-            for (int r = 0; r < MR; r++) {
-                float av = a[aOff + r * lda + p];
-                int tr = r * NR;
-                for (int j = 0; j < NR; j++) {
-                    t[tr + j] += av * pb[bp + j];
-                }
-            }
-        }
-        for (int r = 0; r < MR; r++) {
-            int row = cOff + r * ldc;
-            int tr = r * NR;
-            for (int j = 0; j < NR; j++) {
-                c[row + j] = overwrite ? t[tr + j] : Math.fma(beta, c[row + j], t[tr + j]);
-            }
-        }
+        strided(kc, a, aOff, 1, lda, pb, pbOff, pbStride, c, cOff, ldc, beta, overwrite, t);
     }
 }
