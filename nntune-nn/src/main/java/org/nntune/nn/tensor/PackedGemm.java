@@ -229,25 +229,26 @@ final class PackedGemm {
             for (int ir = 0; ir < mc; ir += mr) {
                 int rows = Math.min(mr, mc - ir);
                 boolean packedA = ir >= packedFromRow;
-                boolean rows0 = !packedA && rowMajorA;
+                boolean rowMajorPanel = !packedA && rowMajorA;
                 float[] aPanel = packedA ? pa : a;
-                int aOff = packedA ? (ir - packedFromRow) * kc : rows0 ? aDirect + ir * lda : aDirect + ir;
+                int aOff = packedA ? (ir - packedFromRow) * kc : rowMajorPanel ? aDirect + ir * lda : aDirect + ir;
                 int aStride = packedA ? mr : lda;
                 int cTile = cBase + ir * ldc + jr;
-                if (rows == mr && cols == nr) {
-                    if (rows0) {
-                        kernel.tileRowMajorA(kc, a, aOff, lda, bPanel, bOff, bStride, c, cTile, ldc, beta, overwrite,
-                                scratch);
-                    } else {
-                        kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, c, cTile, ldc, beta, overwrite,
-                                scratch);
-                    }
+                // a full tile goes straight into C; an edge tile into the scratch tile, then its part into C
+                boolean full = rows == mr && cols == nr;
+                float[] out = full ? c : tile;
+                int outOff = full ? cTile : 0;
+                int outLd = full ? ldc : nr;
+                float outBeta = full ? beta : 0f;
+                boolean outOverwrite = !full || overwrite;
+                if (rowMajorPanel) {
+                    kernel.tileRowMajorA(kc, a, aOff, lda, bPanel, bOff, bStride, out, outOff, outLd, outBeta,
+                            outOverwrite, scratch);
                 } else {
-                    if (rows0) {
-                        kernel.tileRowMajorA(kc, a, aOff, lda, bPanel, bOff, bStride, tile, 0, nr, 0f, true, scratch);
-                    } else {
-                        kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, tile, 0, nr, 0f, true, scratch);
-                    }
+                    kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, out, outOff, outLd, outBeta,
+                            outOverwrite, scratch);
+                }
+                if (!full) {
                     for (int r = 0; r < rows; r++) {
                         int cr = cTile + r * ldc;
                         int tr = r * nr;
