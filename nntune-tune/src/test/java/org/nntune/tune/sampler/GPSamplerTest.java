@@ -47,6 +47,28 @@ class GPSamplerTest {
         return f;
     }
 
+    /** A tilted quadratic bowl on top of a large offset: values 100 to ~260 over the box, minimum 100. */
+    private static double offsetBowl(SamplerLoop.Suggest s) {
+        double x = s.suggest("x", FloatDistribution.uniform(-5, 5)) - 0.3;
+        double y = s.suggest("y", FloatDistribution.uniform(-5, 5)) + 1.2;
+        return 100 + x * x + 3 * y * y + x * y;
+    }
+
+    @Test
+    void trustRegionStepsResolveTheMinimumFarBelowTheSpreadOfTheValues() {
+        for (long seed = 0; seed < 3; seed++) {
+            Study gp = SamplerLoop.study(GPSampler.seeded(seed), StudyDirection.MINIMIZE);
+            SamplerLoop.runSingle(gp, 90, GPSamplerTest::offsetBowl);
+            Study global = SamplerLoop.study(GPSampler.builder().seed(seed).trustRegionSteps(false).build(),
+                    StudyDirection.MINIMIZE);
+            SamplerLoop.runSingle(global, 90, GPSamplerTest::offsetBowl);
+            double gap = SamplerLoop.bestValue(gp) - 100;
+            double globalGap = SamplerLoop.bestValue(global) - 100;
+            assertThat(gap).as("seed %d: gap with trust-region steps; global model only %s", seed, globalGap)
+                    .isLessThan(1e-9).isLessThan(globalGap / 100);
+        }
+    }
+
     @Test
     void warpedOutputsModelAHeavyTailedObjectiveBetter() {
         // Rosenbrock spans five orders of magnitude over the box: on raw values the GP chases the tail
