@@ -382,7 +382,7 @@ public final class GPSampler implements Sampler {
     /**
      * A proposal from a local GP around the incumbent (a trust region, as TuRBO's): among the trials that share
      * the incumbent's categorical values, the (m + 1)(m + 2) nearest to it in its m numeric coordinates (enough
-     * for a quadratic's coefficients twice over) are modelled in the box around the incumbent that reaches the
+     * for a quadratic's coefficients twice over; at most {@code maxFitPoints}) are modelled in the box around the incumbent that reaches the
      * (m + 1)-th nearest, with their values standardised among themselves. The global model standardises over
      * the whole range of values and has a noise floor, so it cannot tell apart trials closer to the optimum than
      * about 1e-4 of that range; the local model's scale shrinks with the box, so successive steps keep resolving.
@@ -438,7 +438,7 @@ public final class GPSampler implements Sampler {
                 }
             }
         }
-        int k = Math.min(same.size(), (m + 1) * (m + 2));
+        int k = Math.min(same.size(), Math.min(maxFitPoints, (m + 1) * (m + 2)));
         if (m == 0 || k < m + 2) {
             return null;
         }
