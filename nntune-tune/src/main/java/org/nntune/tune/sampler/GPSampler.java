@@ -374,18 +374,19 @@ public final class GPSampler implements Sampler {
     /** one trial in this many is a trust-region step */
     static final int LOCAL_PERIOD = 3;
 
-    /** @return whether the trial after {@code nDone} finished ones is a trust-region step (one in {@value #LOCAL_PERIOD}) */
+    /** @return whether the trial after {@code nDone} finished ones is a trust-region step */
     private boolean localTurn(int nDone) {
         return trustRegion && nDone % LOCAL_PERIOD == LOCAL_PERIOD - 1;
     }
 
     /**
-     * A proposal from a local GP around the incumbent (a trust region, as TuRBO's): among the trials that share
-     * the incumbent's categorical values, the (m + 1)(m + 2) nearest to it in its m numeric coordinates (enough
-     * for a quadratic's coefficients twice over; at most {@code maxFitPoints}) are modelled in the box around the incumbent that reaches the
-     * (m + 1)-th nearest, with their values standardised among themselves. The global model standardises over
-     * the whole range of values and has a noise floor, so it cannot tell apart trials closer to the optimum than
-     * about 1e-4 of that range; the local model's scale shrinks with the box, so successive steps keep resolving.
+     * A proposal from a local GP around the incumbent (a trust region, as TuRBO's): among the trials that
+     * share the incumbent's categorical values, the (m + 1)(m + 2) nearest to it in its m numeric coordinates
+     * (enough for a quadratic's coefficients twice over; at most {@code maxFitPoints}) are modelled in the box
+     * around the incumbent that reaches the (m + 1)-th nearest, with their values standardised among
+     * themselves. The global model standardises over the whole range of values and has a noise floor, so it
+     * cannot tell apart trials closer to the optimum than about 1e-4 of that range; the local model's scale
+     * shrinks with the box, so successive steps keep resolving.
      *
      * @return the proposal in the codec's cube, or null when too few trials share the incumbent's categoricals
      *     or their values are equal to rounding
@@ -412,6 +413,9 @@ public final class GPSampler implements Sampler {
             }
         }
         int m = numeric.size();
+        if (m == 0) {
+            return null;
+        }
         // the box's sides follow the global model's length scales (normalised to geometric mean 1), as in TuRBO
         double[] side = new double[m];
         double logMean = 0;
@@ -439,12 +443,13 @@ public final class GPSampler implements Sampler {
             }
         }
         int k = Math.min(same.size(), Math.min(maxFitPoints, (m + 1) * (m + 2)));
-        if (m == 0 || k < m + 2) {
+        if (k < m + 2) {
             return null;
         }
         same.sort(Comparator.comparingDouble(i -> dist[i]));
-        // the box reaches the (m + 1)-th nearest trial: a proposal inside it never widens the next box, one nearer
-        // than that trial narrows it; the model also sees the farther neighbours (outside the box)
+        // the box reaches the (m + 1)-th nearest trial: while the incumbent and the length scales stay, a proposal
+        // inside it never widens the next box and one nearer than that trial narrows it; the model also sees the
+        // farther neighbours (outside the box)
         int span = m + 1;
         while (span < k - 1 && !(dist[same.get(span)] > 0)) {
             span++;
@@ -495,7 +500,7 @@ public final class GPSampler implements Sampler {
             width = new double[m];
             for (int j = 0; j < m; j++) {
                 int o = numeric.get(j);
-                // at least 1e-12 each side, thousands of representable values: a box below the doubles' resolution is empty
+                // at least 1e-12 each side (thousands of doubles): a box below their resolution is empty
                 double h = Math.max(1e-12, half[j]);
                 lo[j] = Math.max(0, inc[o] - h);
                 width[j] = Math.min(1, inc[o] + h) - lo[j];
