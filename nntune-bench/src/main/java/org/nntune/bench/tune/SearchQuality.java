@@ -37,7 +37,8 @@ import java.util.concurrent.Future;
  * parallel on {@code --threads} threads (each study is sequential, so results do not depend on it).
  * Samplers: {@code tpe} (defaults), {@code tpe-mv} (multivariate), {@code tpe-proper} (kernels with
  * their 1/σ, as Optuna 3.5+), {@code tpe-sobol} (scrambled Sobol start-up trials, the default since issue 7),
- * {@code tpe-random} (uniform random start-up trials: Optuna 3.1's TPESampler), {@code random}, {@code gp}, {@code gp-nowarp} (no output warping), {@code cmaes}. {@code --per-seed} adds
+ * {@code tpe-random} (uniform random start-up trials: Optuna 3.1's TPESampler), {@code random}, {@code gp}, {@code gp-nowarp} (no output warping),
+ * {@code gp-global} (no trust-region steps: every trial from the global GP), {@code cmaes}. {@code --per-seed} adds
  * every seed's two values to the result lines on stderr.
  */
 public final class SearchQuality {
@@ -125,9 +126,10 @@ public final class SearchQuality {
             case "tpe-random" -> TpeSampler.builder().randomStartup().build();
             case "gp" -> GPSampler.builder().build();
             case "gp-nowarp" -> GPSampler.builder().warpOutputs(false).build();
+            case "gp-global" -> GPSampler.builder().trustRegionSteps(false).build();
             case "cmaes" -> CmaEsSampler.builder().build();
             default -> throw new IllegalArgumentException("unknown sampler '" + name
-                    + "'; allowed: random, tpe, tpe-mv, tpe-proper, tpe-sobol, tpe-random, gp, gp-nowarp, cmaes");
+                    + "'; allowed: random, tpe, tpe-mv, tpe-proper, tpe-sobol, tpe-random, gp, gp-nowarp, gp-global, cmaes");
         };
     }
 

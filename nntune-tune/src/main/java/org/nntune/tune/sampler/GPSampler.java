@@ -34,6 +34,17 @@ import java.util.Random;
  *       local candidates, then refines the best few by a shrinking-step local search.</li>
  * </ol>
  *
+ * <p><b>Trust-region steps.</b> One trial in three after the start-up (unless
+ * {@link Builder#trustRegionSteps(boolean) turned off} or with constraints) is proposed instead by a
+ * local GP fitted to the trials nearest the incumbent, in a box around it whose sides follow the
+ * global model's length scales (as TuRBO's) and which reaches the (m + 1)-th nearest trial (m numeric
+ * coordinates; categoricals stay the incumbent's). The global model, fitted to standardised values
+ * over the whole range with a noise floor, cannot tell apart trials within about 1e-4 of that range of
+ * the optimum, so on its own it stops improving there (Branin: 1e-7 above the minimum after 100 and
+ * after 300 trials); the local model rescales to its box and its values, the box shrinks as proposals
+ * land nearer the incumbent than its (m + 1)-th neighbour, and the search converges to the optimum's
+ * precision. The other two trials in three keep exploring with the global model.
+ *
  * <p><b>Bounded cost.</b> The GP is fitted on at most {@code maxFitPoints} trials (default 200):
  * the best half by objective value plus a random sample of the rest, so each trial costs at most
  * O(maxFitPoints³) for the fit however long the study runs.
@@ -51,6 +62,7 @@ public final class GPSampler implements Sampler {
     private final int maxFitPoints;
     private final int nCandidates;
     private final boolean warpOutputs;
+    private final boolean trustRegion;
     private final Optional<ConstraintsFunction> constraints;
     /** the sampler for startup trials and parameters outside the joint space */
     private final Sampler independent;
@@ -64,6 +76,7 @@ public final class GPSampler implements Sampler {
         this.maxFitPoints = b.maxFitPoints;
         this.nCandidates = b.nCandidates;
         this.warpOutputs = b.warpOutputs;
+        this.trustRegion = b.trustRegion;
         this.constraints = b.constraints;
         this.independent = BuilderSupport.independentOrTpe(b.independent, b.seed);
         this.rng = BuilderSupport.random(b.seed);
@@ -86,6 +99,7 @@ public final class GPSampler implements Sampler {
         private int maxFitPoints = 200;
         private int nCandidates = 500;
         private boolean warpOutputs = true;
+        private boolean trustRegion = true;
         private Optional<ConstraintsFunction> constraints = Optional.empty();
         private Optional<Sampler> independent = Optional.empty();
 
@@ -121,6 +135,16 @@ public final class GPSampler implements Sampler {
          */
         public Builder warpOutputs(boolean on) {
             warpOutputs = on;
+            return this;
+        }
+
+        /**
+         * Whether one trial in {@value GPSampler#LOCAL_PERIOD} after the start-up is proposed by a local GP in a
+         * box around the incumbent (default true; see {@link GPSampler}). Off, every trial comes from the global
+         * model, whose resolution near the optimum is limited by its noise floor.
+         */
+        public Builder trustRegionSteps(boolean on) {
+            trustRegion = on;
             return this;
         }
 
@@ -192,9 +216,14 @@ public final class GPSampler implements Sampler {
         if (constraints.isPresent()) {
             fitConstraintModels(fitSet, x, sig, cModels, cZero, done.size());
         }
+        if (constraints.isEmpty() && localTurn(done.size())) {
+            double[] local = refineLocally(codec, done, direction, objectiveModel.theta());
+            if (local != null) {
+                return codec.decode(local);
+            }
+        }
         Acquisition acq = new Acquisition(objectiveModel, best, cModels, cZero);
-        double[] xBest = maximize(acq, codec, x, ys);
-        return codec.decode(xBest);
+        return codec.decode(maximize(acq, globalDomain(codec), byValue(x, ys)));
     }
 
     private void fitConstraintModels(List<FrozenTrial> fitSet, double[][] x, String sig,
@@ -342,26 +371,231 @@ public final class GPSampler implements Sampler {
         }
     }
 
-    /** Random and local candidates, then a shrinking-step local search from the best few. */
-    private double[] maximize(Acquisition acq, SpaceCodec codec, double[][] x, double[] ys) {
-        int dim = codec.dim();
-        Integer[] order = new Integer[x.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+    /** one trial in this many is a trust-region step */
+    static final int LOCAL_PERIOD = 3;
+
+    /** @return whether the trial after {@code nDone} finished ones is a trust-region step */
+    private boolean localTurn(int nDone) {
+        return trustRegion && nDone % LOCAL_PERIOD == LOCAL_PERIOD - 1;
+    }
+
+    /**
+     * A proposal from a local GP around the incumbent (a trust region, as TuRBO's): among the trials that
+     * share the incumbent's categorical values, the (m + 1)(m + 2) nearest to it in its m numeric coordinates
+     * (enough for a quadratic's coefficients twice over; at most {@code maxFitPoints}) are modelled in the box
+     * around the incumbent that reaches the (m + 1)-th nearest, with their values standardised among
+     * themselves. The global model standardises over the whole range of values and has a noise floor, so it
+     * cannot tell apart trials closer to the optimum than about 1e-4 of that range; the local model's scale
+     * shrinks with the box, so successive steps keep resolving.
+     *
+     * @return the proposal in the codec's cube, or null when too few trials share the incumbent's categoricals
+     *     or their values are equal to rounding
+     */
+    private double[] refineLocally(SpaceCodec codec, List<FrozenTrial> done, StudyDirection direction,
+                                   double[] globalTheta) {
+        int nAll = done.size();
+        double[][] xs = new double[nAll][];
+        double[] ys = new double[nAll];
+        int ib = 0;
+        for (int i = 0; i < nAll; i++) {
+            xs[i] = codec.encode(done.get(i));
+            ys[i] = direction.toMinimized(done.get(i).value());
+            if (ys[i] < ys[ib]) {
+                ib = i;
+            }
         }
-        Arrays.sort(order, Comparator.comparingDouble(i -> ys[i]));
-        int nTop = Math.min(5, x.length);
+        double[] inc = xs[ib];
+        List<Integer> numeric = new ArrayList<>();
+        List<Integer> categorical = new ArrayList<>();
+        for (int i = 0; i < codec.names().size(); i++) {
+            for (int k = 0; k < codec.width(i); k++) {
+                (codec.isCategorical(i) ? categorical : numeric).add(codec.offset(i) + k);
+            }
+        }
+        int m = numeric.size();
+        if (m == 0) {
+            return null;
+        }
+        // the box's sides follow the global model's length scales (normalised to geometric mean 1), as in TuRBO
+        double[] side = new double[m];
+        double logMean = 0;
+        for (int j = 0; j < m; j++) {
+            side[j] = globalTheta[numeric.get(j)];
+            logMean += side[j] / m;
+        }
+        for (int j = 0; j < m; j++) {
+            side[j] = Math.exp(side[j] - logMean);
+        }
+        // neighbours by the box's own (scaled L∞) metric, so that any proposal inside the box is one of them next time
+        List<Integer> same = new ArrayList<>();
+        double[] dist = new double[nAll];
+        for (int i = 0; i < nAll; i++) {
+            boolean eq = true;
+            for (int o : categorical) {
+                eq &= xs[i][o] == inc[o];
+            }
+            if (eq) {
+                same.add(i);
+                for (int j = 0; j < m; j++) {
+                    int o = numeric.get(j);
+                    dist[i] = Math.max(dist[i], Math.abs(xs[i][o] - inc[o]) / side[j]);
+                }
+            }
+        }
+        int k = Math.min(same.size(), Math.min(maxFitPoints, (m + 1) * (m + 2)));
+        if (k < m + 2) {
+            return null;
+        }
+        same.sort(Comparator.comparingDouble(i -> dist[i]));
+        // the box reaches the (m + 1)-th nearest trial: while the incumbent and the length scales stay, a proposal
+        // inside it never widens the next box and one nearer than that trial narrows it; the model also sees the
+        // farther neighbours (outside the box)
+        int span = m + 1;
+        while (span < k - 1 && !(dist[same.get(span)] > 0)) {
+            span++;
+        }
+        double radius = dist[same.get(span)];
+        if (!(radius > 0)) {
+            return null;
+        }
+        double[] half = new double[m];
+        for (int j = 0; j < m; j++) {
+            half[j] = radius * side[j];
+        }
+        Box box = new Box(codec, inc, numeric, half);
+        double[][] u = new double[k][];
+        double[] yl = new double[k];
+        for (int r = 0; r < k; r++) {
+            u[r] = box.toBox(xs[same.get(r)]);
+            yl[r] = ys[same.get(r)];
+        }
+        double lowest = Arrays.stream(yl).min().orElseThrow();
+        double highest = Arrays.stream(yl).max().orElseThrow();
+        if (!(highest - lowest > 1e-12 * Math.max(1, Math.abs(lowest)))) {
+            return null; // flat to the values' precision: nothing left to resolve here
+        }
+        double[] yls = warpOutputs ? OutputWarp.warp(standardize(yl)) : standardize(yl);
+        GaussianProcess model = GaussianProcess.fit(u, yls, null, 100);
+        double best = Arrays.stream(yls).min().orElseThrow();
+        return box.toCube(maximize(new Acquisition(model, best, List.of(), List.of()), box, byValue(u, yls)));
+    }
+
+    /**
+     * The trust region: a box around the incumbent in the numeric coordinates (the categorical ones stay the
+     * incumbent's), mapped to the unit cube of the local model.
+     */
+    private final class Box implements Domain {
+        private final SpaceCodec codec;
+        private final double[] inc;
+        private final List<Integer> numeric;
+        private final double[] lo;
+        private final double[] width;
+
+        Box(SpaceCodec codec, double[] inc, List<Integer> numeric, double[] half) {
+            this.codec = codec;
+            this.inc = inc;
+            this.numeric = numeric;
+            int m = numeric.size();
+            lo = new double[m];
+            width = new double[m];
+            for (int j = 0; j < m; j++) {
+                int o = numeric.get(j);
+                // at least 1e-12 each side (thousands of doubles): a box below their resolution is empty
+                double h = Math.max(1e-12, half[j]);
+                lo[j] = Math.max(0, inc[o] - h);
+                width[j] = Math.min(1, inc[o] + h) - lo[j];
+            }
+        }
+
+        /** @return the box coordinates of a point of the codec's cube (outside [0, 1] when it lies outside the box) */
+        double[] toBox(double[] x) {
+            double[] p = new double[lo.length];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = (x[numeric.get(j)] - lo[j]) / width[j];
+            }
+            return p;
+        }
+
+        /** @return the point of the codec's cube at box coordinates {@code p}, with the incumbent's categoricals */
+        double[] toCube(double[] p) {
+            double[] x = inc.clone();
+            for (int j = 0; j < p.length; j++) {
+                x[numeric.get(j)] = lo[j] + p[j] * width[j];
+            }
+            return x;
+        }
+
+        @Override
+        public double[] random() {
+            double[] p = new double[lo.length];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = rng.nextDouble();
+            }
+            return p;
+        }
+
+        @Override
+        public void perturb(double[] p, double sd, double pCat) {
+            for (int j = 0; j < p.length; j++) {
+                p[j] = Math.min(1, Math.max(0, p[j] + sd * rng.nextGaussian()));
+            }
+        }
+
+        @Override
+        public void snap(double[] p) {
+            double[] x = toCube(p);
+            codec.snapInPlace(x);
+            System.arraycopy(toBox(x), 0, p, 0, p.length);
+        }
+    }
+
+    /** Where the acquisition is maximised: random points, Gaussian steps, and the valid point nearest a candidate. */
+    private interface Domain {
+        double[] random();
+
+        /** Gaussian steps of size {@code sd} on numeric coordinates; categoricals re-drawn with {@code pCat}. */
+        void perturb(double[] p, double sd, double pCat);
+
+        void snap(double[] p);
+    }
+
+    /** The whole encoded space. */
+    private Domain globalDomain(SpaceCodec codec) {
+        return new Domain() {
+            @Override
+            public double[] random() {
+                return randomPoint(codec);
+            }
+
+            @Override
+            public void perturb(double[] p, double sd, double pCat) {
+                GPSampler.this.perturb(codec, p, sd, pCat);
+            }
+
+            @Override
+            public void snap(double[] p) {
+                codec.snapInPlace(p);
+            }
+        };
+    }
+
+    /**
+     * Random and local candidates (Gaussian steps from the {@code tops}, the best points first), then a
+     * shrinking-step local search from the best few.
+     */
+    private double[] maximize(Acquisition acq, Domain domain, double[][] tops) {
+        int nTop = Math.min(5, tops.length);
         double[][] cand = new double[nCandidates][];
         for (int c = 0; c < nCandidates; c++) {
             double[] p;
             if (c % 2 == 0) {
-                p = randomPoint(codec);
+                p = domain.random();
             } else {
-                p = x[order[rng.nextInt(nTop)]].clone();
+                p = tops[rng.nextInt(nTop)].clone();
                 double sd = new double[] {1e-5, 1e-3, 0.01, 0.05, 0.15}[rng.nextInt(5)];
-                perturb(codec, p, sd, 0.2);
+                domain.perturb(p, sd, 0.2);
             }
-            codec.snapInPlace(p);
+            domain.snap(p);
             cand[c] = p;
         }
         double[] score = acq.values(cand);
@@ -378,8 +612,8 @@ public final class GPSampler implements Sampler {
             double step = 0.05;
             for (int it = 0; it < 40; it++) {
                 double[] q = p.clone();
-                perturb(codec, q, step, 0.05);
-                codec.snapInPlace(q);
+                domain.perturb(q, step, 0.05);
+                domain.snap(q);
                 double qv = acq.value(q);
                 if (qv > v) {
                     p = q;
@@ -394,7 +628,21 @@ public final class GPSampler implements Sampler {
                 bestP = p;
             }
         }
-        return dim == 0 ? new double[0] : bestP;
+        return bestP;
+    }
+
+    /** @return the points of {@code x} ordered by {@code ys}, smallest first */
+    private static double[][] byValue(double[][] x, double[] ys) {
+        Integer[] order = new Integer[x.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> ys[i]));
+        double[][] out = new double[x.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = x[order[i]];
+        }
+        return out;
     }
 
     private double[] randomPoint(SpaceCodec codec) {

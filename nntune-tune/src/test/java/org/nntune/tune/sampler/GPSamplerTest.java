@@ -5,9 +5,12 @@ import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Log;
+import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.SamplerLoop;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.Trial;
 import org.nntune.tune.study.TrialState;
 
 import java.util.EnumSet;
@@ -45,6 +48,47 @@ class GPSamplerTest {
             f += 100 * Math.pow(x[i + 1] - x[i] * x[i], 2) + Math.pow(1 - x[i], 2);
         }
         return f;
+    }
+
+    /** A tilted quadratic bowl on top of a large offset: values 100 to ~260 over the box, minimum 100. */
+    private static double offsetBowl(SamplerLoop.Suggest s) {
+        double x = s.suggest("x", FloatDistribution.uniform(-5, 5)) - 0.3;
+        double y = s.suggest("y", FloatDistribution.uniform(-5, 5)) + 1.2;
+        return 100 + x * x + 3 * y * y + x * y;
+    }
+
+    @Test
+    void trustRegionStepsResolveTheMinimumFarBelowTheSpreadOfTheValues() {
+        for (long seed = 0; seed < 3; seed++) {
+            Study gp = SamplerLoop.study(GPSampler.seeded(seed), StudyDirection.MINIMIZE);
+            SamplerLoop.runSingle(gp, 90, GPSamplerTest::offsetBowl);
+            Study global = SamplerLoop.study(GPSampler.builder().seed(seed).trustRegionSteps(false).build(),
+                    StudyDirection.MINIMIZE);
+            SamplerLoop.runSingle(global, 90, GPSamplerTest::offsetBowl);
+            double gap = SamplerLoop.bestValue(gp) - 100;
+            double globalGap = SamplerLoop.bestValue(global) - 100;
+            assertThat(gap).as("seed %d: gap with trust-region steps; global model only %s", seed, globalGap)
+                    .isLessThan(1e-9).isLessThan(globalGap / 100);
+        }
+    }
+
+    @Test
+    void trustRegionStepsSurviveABoxBelowTheDoublesResolution() {
+        // SearchQuality's mixed function, seed 2: without a floor on the box's half-width, the box around the
+        // incumbent became narrower than the doubles' resolution at its coordinates and the local model's
+        // kernel matrix could not be factorised
+        Study study = Study.builder("mixed").sampler(GPSampler.builder().build()).seed(2).create();
+        study.optimize((Trial t) -> {
+            String kind = t.suggestCategorical("kind", List.of("a", "b", "c"));
+            double lr = t.suggestFloat("lr", 1e-5, 1e-1, Log.YES);
+            int n = t.suggestInt("n", 1, 64, Log.YES);
+            double extra = kind.equals("a") ? Math.pow(t.suggestFloat("m", 0, 1) - 0.7, 2) : 0.0;
+            double l2 = Math.log(n) / Math.log(2);
+            return (kind.equals("a") ? 0 : kind.equals("b") ? 0.3 : 0.8) + Math.pow(Math.log10(lr) + 2.5, 2) / 4
+                    + (l2 - 3) * (l2 - 3) / 9 + extra;
+        }, OptimizeOptions.trials(300));
+        assertThat(study.trials(EnumSet.of(TrialState.COMPLETE))).hasSize(300);
+        assertThat(SamplerLoop.bestValue(study)).isLessThan(1e-2);
     }
 
     @Test
