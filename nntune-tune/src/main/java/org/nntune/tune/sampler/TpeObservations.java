@@ -159,7 +159,15 @@ final class TpeObservations {
             if (intersection == null) {
                 intersection = new TreeMap<>(t.distributions());
             } else {
-                intersection.entrySet().removeIf(e -> !e.getValue().equals(t.distributions().get(e.getKey())));
+                Map<String, Distribution> own = t.distributions();
+                // a plain loop, not removeIf with a lambda: no lambda spun inside the first trials
+                for (java.util.Iterator<Map.Entry<String, Distribution>> it = intersection.entrySet().iterator();
+                        it.hasNext(); ) {
+                    Map.Entry<String, Distribution> e = it.next();
+                    if (!e.getValue().equals(own.get(e.getKey()))) {
+                        it.remove();
+                    }
+                }
             }
         }
     }
