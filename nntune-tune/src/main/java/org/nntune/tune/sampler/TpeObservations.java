@@ -99,38 +99,35 @@ final class TpeObservations {
         double value;
         double sign = directions.get(0) == StudyDirection.MINIMIZE ? 1 : -1;
         boolean several = objectives != null;
-        switch (s) {
-            case COMPLETE -> {
-                step = Double.NEGATIVE_INFINITY;
-                value = several ? 0 : sign * t.value();
-                if (several) {
-                    for (int k = 0; k < objectives.length; k++) {
-                        double v = directions.get(k).toMinimized(t.values().get(k));
-                        if (Double.compare(v, objectives[k][n]) != 0) {
-                            version++;
-                        }
-                        objectives[k][n] = v;
+        // if/else on the state, not a switch: an enum switch loads a synthetic switch-map class
+        // (and NoSuchFieldError) in the first trial
+        if (s == TrialState.COMPLETE) {
+            step = Double.NEGATIVE_INFINITY;
+            value = several ? 0 : sign * t.value();
+            if (several) {
+                for (int k = 0; k < objectives.length; k++) {
+                    double v = directions.get(k).toMinimized(t.values().get(k));
+                    if (Double.compare(v, objectives[k][n]) != 0) {
+                        version++;
                     }
+                    objectives[k][n] = v;
                 }
             }
-            case PRUNED -> {
-                if (t.intermediateValues().isEmpty()) {
-                    step = 1;
-                    value = 0;
-                } else {
-                    Map.Entry<Integer, Double> last = t.intermediateValues().lastEntry();
-                    step = -last.getKey();
-                    value = Double.isNaN(last.getValue()) ? Double.POSITIVE_INFINITY : sign * last.getValue();
-                }
+        } else if (s == TrialState.PRUNED) {
+            if (t.intermediateValues().isEmpty()) {
+                step = 1;
+                value = 0;
+            } else {
+                Map.Entry<Integer, Double> last = t.intermediateValues().lastEntry();
+                step = -last.getKey();
+                value = Double.isNaN(last.getValue()) ? Double.POSITIVE_INFINITY : sign * last.getValue();
             }
-            case RUNNING -> {
-                step = Double.POSITIVE_INFINITY;
-                value = Double.POSITIVE_INFINITY;
-            }
-            default -> {
-                step = Double.NaN;
-                value = Double.NaN;
-            }
+        } else if (s == TrialState.RUNNING) {
+            step = Double.POSITIVE_INFINITY;
+            value = Double.POSITIVE_INFINITY;
+        } else {
+            step = Double.NaN;
+            value = Double.NaN;
         }
         byte before = state[n];
         boolean wasFinished = before == TrialState.COMPLETE.ordinal()
