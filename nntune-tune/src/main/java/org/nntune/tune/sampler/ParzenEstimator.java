@@ -22,6 +22,12 @@ import java.util.SplittableRandom;
  */
 final class ParzenEstimator {
     private static final double SKIP = 40;
+    private static final byte FLOAT = 0;
+    private static final byte FLOAT_LOG = 1;
+    private static final byte FLOAT_STEP = 2;
+    private static final byte INT = 3;
+    private static final byte INT_LOG = 4;
+    private static final byte CATEGORICAL = 5;
 
     /**
      * Settings shared by the estimators of one sampler. {@code scaleFreeKernels}: evaluate continuous
@@ -38,6 +44,18 @@ final class ParzenEstimator {
 
     private final List<Distribution> dims;
     private final Arena arena;
+    /**
+     * per dimension, what its distribution is (one of the KIND constants), with the constants of
+     * the conversions between internal values and the kernels' scale: read once here instead of
+     * dispatching on the distribution for every observation and candidate
+     */
+    private final byte[] kind;
+    private final double[] extLow;
+    private final double[] extHigh;
+    private final double[] extStep;
+    private final long[] intLow;
+    private final long[] intHigh;
+    private final long[] intStep;
     private final int components;
     private final double[] logWeights;
     private final double[] cumulative;
@@ -94,12 +112,29 @@ final class ParzenEstimator {
         logWeights = arena.doubles(components);
         cumulative = arena.doubles(components);
         double acc = 0;
+        double lastShare = Double.NaN;
+        double lastLogShare = 0;
         for (int i = 0; i < components; i++) {
-            logWeights[i] = Math.log(w[i] / sum);
-            acc += w[i] / sum;
+            double share = w[i] / sum;
+            if (share != lastShare) { // default weights: runs of equal ones, one log each
+                lastShare = share;
+                lastLogShare = Math.log(share);
+            }
+            logWeights[i] = lastLogShare;
+            acc += share;
             cumulative[i] = acc;
         }
         int d = dims.size();
+        kind = new byte[d];
+        extLow = new double[d];
+        extHigh = new double[d];
+        extStep = new double[d];
+        intLow = new long[d];
+        intHigh = new long[d];
+        intStep = new long[d];
+        for (int j = 0; j < d; j++) {
+            describe(dims.get(j), j);
+        }
         low = new double[d];
         high = new double[d];
         step = new double[d];
@@ -117,8 +152,8 @@ final class ParzenEstimator {
         double sigma0 = 0.2 * Math.pow(Math.max(n, 1), -1.0 / (d + 4));
         for (int j = 0; j < d; j++) {
             Distribution dist = dims.get(j);
-            if (dist instanceof CategoricalDistribution c) {
-                k[j] = c.choices().size();
+            if (kind[j] == CATEGORICAL) {
+                k[j] = ((CategoricalDistribution) dist).choices().size();
                 choice[j] = arena.ints(components);
                 for (int i = 0; i < n; i++) {
                     choice[j][i] = (int) observations[j][i];
@@ -135,8 +170,13 @@ final class ParzenEstimator {
             bounds(dist, j);
             discrete |= step[j] > 0;
             double[] m = arena.doubles(components);
-            for (int i = 0; i < n; i++) {
-                m[i] = toUniform(dist, observations[j][i]);
+            double[] obs = observations[j];
+            if (isLog(j)) {
+                for (int i = 0; i < n; i++) {
+                    m[i] = Math.log(obs[i]);
+                }
+            } else {
+                System.arraycopy(obs, 0, m, 0, n);
             }
             double range = high[j] - low[j];
             if (prior) {
@@ -151,7 +191,10 @@ final class ParzenEstimator {
             double maxSigma = range;
             double minSigma = s.magicClip() ? range / Math.min(100.0, 1.0 + components) : 1e-12;
             for (int i = 0; i < components; i++) {
-                sg[i] = Math.max(minSigma, Math.min(maxSigma, sg[i]));
+                double v = sg[i];
+                if (!(v > minSigma && v < maxSigma)) { // inside, the clip returns v: no calls (interpreter)
+                    sg[i] = Math.max(minSigma, Math.min(maxSigma, v));
+                }
             }
             if (prior) {
                 sg[n] = range;
@@ -213,9 +256,32 @@ final class ParzenEstimator {
         }
     }
 
-    private static double toUniform(Distribution dist, double internal) {
-        boolean log = dist instanceof FloatDistribution f ? f.log() : ((IntDistribution) dist).log();
-        return log ? Math.log(internal) : internal;
+    /** Reads dimension j's kind and conversion constants off its distribution. */
+    private void describe(Distribution dist, int j) {
+        if (dist instanceof CategoricalDistribution) {
+            kind[j] = CATEGORICAL;
+        } else if (dist instanceof FloatDistribution f) {
+            kind[j] = f.log() ? FLOAT_LOG : f.step().isPresent() ? FLOAT_STEP : FLOAT;
+            extLow[j] = f.low();
+            extHigh[j] = f.high();
+            extStep[j] = kind[j] == FLOAT_STEP ? f.step().getAsDouble() : 0;
+        } else {
+            IntDistribution i = (IntDistribution) dist;
+            kind[j] = i.log() ? INT_LOG : INT;
+            intLow[j] = i.low();
+            intHigh[j] = i.high();
+            intStep[j] = i.step();
+        }
+    }
+
+    /** Whether dimension j's kernels live on the log of its internal values. */
+    private boolean isLog(int j) {
+        return kind[j] == FLOAT_LOG || kind[j] == INT_LOG;
+    }
+
+    /** Dimension j's internal value on the kernels' scale (categorical: the index itself). */
+    private double toUniform(int j, double internal) {
+        return isLog(j) ? Math.log(internal) : internal;
     }
 
     /** Optuna's univariate bandwidths: the larger gap to a neighbour (the endpoints count as neighbours). */
@@ -241,63 +307,95 @@ final class ParzenEstimator {
     }
 
     /**
-     * Indices that sort {@code v} ascending, ties by index (as numpy's stable argsort): an LSD radix
-     * sort of 32-bit keys, the values' positions in [low, high]. Values closer than 2^-32 of the range
-     * may come out in index order instead of value order; kernel widths are clipped far above that.
+     * Indices that sort {@code v} ascending, ties by index (as numpy's stable argsort), by 32-bit
+     * keys: the values' positions in [low, high]. Values closer than 2^-32 of the range may come out
+     * in index order instead of value order; kernel widths are clipped far above that. A stable
+     * merge sort of the indices by key (insertion sort on runs of {@link #RUN}, then merges); an LSD
+     * radix sort did the same with 4 x 257 buckets per call, the bulk of the cost with the few
+     * observations of a study's first TPE trials.
      */
     static int[] sortIndex(double[] v, int n, double low, double high, Arena arena) {
         double scale = 4294967295.0 / (high - low);
-        int[] keys = arena.ints(n);
+        int[] keys = arena.ints(n); // the unsigned key with its sign bit flipped: signed order is key order
         int[] idx = arena.ints(n);
         for (int i = 0; i < n; i++) {
             double q = (v[i] - low) * scale;
             long k = q <= 0 ? 0 : (q >= 4294967295.0 ? 4294967295L : (long) q);
-            keys[i] = (int) k;
+            keys[i] = (int) k ^ Integer.MIN_VALUE;
             idx[i] = i;
         }
-        int[] keys2 = arena.ints(n);
-        int[] idx2 = arena.ints(n);
-        int[] count = arena.ints(257);
-        for (int shift = 0; shift < 32; shift += 8) {
-            Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) {
-                count[((keys[i] >>> shift) & 0xFF) + 1]++;
+        for (int from = 0; from < n; from += RUN) {
+            int to = Math.min(n, from + RUN);
+            for (int i = from + 1; i < to; i++) {
+                int x = idx[i];
+                int kx = keys[x];
+                int j = i - 1;
+                while (j >= from && keys[idx[j]] > kx) { // equal keys stay in index order
+                    idx[j + 1] = idx[j];
+                    j--;
+                }
+                idx[j + 1] = x;
             }
-            for (int b = 0; b < 256; b++) {
-                count[b + 1] += count[b];
-            }
-            for (int i = 0; i < n; i++) {
-                int pos = count[(keys[i] >>> shift) & 0xFF]++;
-                keys2[pos] = keys[i];
-                idx2[pos] = idx[i];
-            }
-            int[] t = keys;
-            keys = keys2;
-            keys2 = t;
-            t = idx;
-            idx = idx2;
-            idx2 = t;
         }
-        return idx;
+        if (n <= RUN) {
+            return idx;
+        }
+        int[] src = idx;
+        int[] dst = arena.ints(n);
+        for (int width = RUN; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(n, lo + width);
+                int hi = Math.min(n, lo + 2 * width);
+                int i = lo;
+                int j = mid;
+                for (int k = lo; k < hi; k++) {
+                    // the left run first on equal keys: stable
+                    dst[k] = j >= hi || (i < mid && keys[src[i]] <= keys[src[j]]) ? src[i++] : src[j++];
+                }
+            }
+            int[] t = src;
+            src = dst;
+            dst = t;
+        }
+        return src;
     }
+
+    private static final int RUN = 16;
 
     /** @return {@code count} samples: out[d][s] is the internal value of sample s in dimension d */
     double[][] sample(SplittableRandom rng, int count) {
         int d = dims.size();
         double[][] out = new double[d][count];
+        // per numeric dimension and component, the CDF at the (lower-tail) truncation bounds, computed
+        // the first time a candidate comes from that component: candidates share few components
+        double[][] cdfLow = new double[d][];
+        double[][] cdfHigh = new double[d][];
+        for (int j = 0; j < d; j++) {
+            if (kind[j] != CATEGORICAL) {
+                cdfLow[j] = arena.doubles(components);
+                cdfHigh[j] = arena.doubles(components);
+                Arrays.fill(cdfLow[j], 0, components, Double.NaN);
+            }
+        }
         for (int s = 0; s < count; s++) {
             double u = rng.nextDouble();
             int active = Arrays.binarySearch(cumulative, 0, components, u);
             active = active >= 0 ? Math.min(active + 1, components - 1) : Math.min(-active - 1, components - 1);
             for (int j = 0; j < d; j++) {
-                Distribution dist = dims.get(j);
-                if (dist instanceof CategoricalDistribution) {
+                if (kind[j] == CATEGORICAL) {
                     out[j][s] = sampleCategorical(j, active, rng.nextDouble());
                 } else {
                     double mu = mus[j][active];
                     double sg = sigmas[j][active];
-                    double z = TruncNorm.sample((low[j] - mu) / sg, (high[j] - mu) / sg, rng.nextDouble());
-                    out[j][s] = fromUniform(dist, mu + sg * z);
+                    double a = (low[j] - mu) / sg;
+                    double b = (high[j] - mu) / sg;
+                    boolean mirrored = TruncNorm.mirrored(a);
+                    if (Double.isNaN(cdfLow[j][active])) {
+                        cdfLow[j][active] = TruncNorm.cdf(mirrored ? -b : a);
+                        cdfHigh[j][active] = TruncNorm.cdf(mirrored ? -a : b);
+                    }
+                    double z = TruncNorm.sample(a, b, cdfLow[j][active], cdfHigh[j][active], rng.nextDouble());
+                    out[j][s] = fromUniform(j, mu + sg * z);
                 }
             }
         }
@@ -316,28 +414,31 @@ final class ParzenEstimator {
         return k[j] - 1;
     }
 
-    private static double fromUniform(Distribution dist, double x) {
-        if (dist instanceof FloatDistribution f) {
-            if (f.log()) {
-                return Math.min(f.high(), Math.max(f.low(), Math.exp(x)));
+    /** A point on dimension j's kernel scale back to an internal value of its distribution. */
+    private double fromUniform(int j, double x) {
+        switch (kind[j]) {
+            case FLOAT_LOG:
+                return Math.min(extHigh[j], Math.max(extLow[j], Math.exp(x)));
+            case FLOAT_STEP: {
+                double q = extStep[j];
+                double v = Math.round((x - extLow[j]) / q) * q + extLow[j];
+                return Math.min(extHigh[j], Math.max(extLow[j], v));
             }
-            if (f.step().isPresent()) {
-                double q = f.step().getAsDouble();
-                double v = Math.round((x - f.low()) / q) * q + f.low();
-                return Math.min(f.high(), Math.max(f.low(), v));
+            case FLOAT:
+                return Math.min(extHigh[j], Math.max(extLow[j], x));
+            default: {
+                double v = kind[j] == INT_LOG ? Math.round(Math.exp(x))
+                        : Math.round((x - intLow[j]) / intStep[j]) * intStep[j] + intLow[j];
+                return Math.min(intHigh[j], Math.max(intLow[j], v));
             }
-            return Math.min(f.high(), Math.max(f.low(), x));
         }
-        IntDistribution i = (IntDistribution) dist;
-        double v = i.log() ? Math.round(Math.exp(x)) : Math.round((x - i.low()) / i.step()) * i.step() + i.low();
-        return Math.min(i.high(), Math.max(i.low(), v));
     }
 
     /** @return the log density of each sample (samples[d][s], internal values) */
     double[] logPdf(double[][] samples) {
         int count = samples[0].length;
         double[] out = new double[count];
-        if (dims.size() == 1 && dims.get(0) instanceof CategoricalDistribution) {
+        if (dims.size() == 1 && kind[0] == CATEGORICAL) {
             double[] p = new double[k[0]];
             for (int i = 0; i < components; i++) {
                 double wi = Math.exp(logWeights[i]);
@@ -355,8 +456,7 @@ final class ParzenEstimator {
         double[] x = new double[dims.size()];
         for (int s = 0; s < count; s++) {
             for (int j = 0; j < x.length; j++) {
-                Distribution dist = dims.get(j);
-                x[j] = dist instanceof CategoricalDistribution ? samples[j][s] : toUniform(dist, samples[j][s]);
+                x[j] = toUniform(j, samples[j][s]);
             }
             out[s] = mixture(x, bound);
         }

@@ -99,38 +99,35 @@ final class TpeObservations {
         double value;
         double sign = directions.get(0) == StudyDirection.MINIMIZE ? 1 : -1;
         boolean several = objectives != null;
-        switch (s) {
-            case COMPLETE -> {
-                step = Double.NEGATIVE_INFINITY;
-                value = several ? 0 : sign * t.value();
-                if (several) {
-                    for (int k = 0; k < objectives.length; k++) {
-                        double v = directions.get(k).toMinimized(t.values().get(k));
-                        if (Double.compare(v, objectives[k][n]) != 0) {
-                            version++;
-                        }
-                        objectives[k][n] = v;
+        // if/else on the state, not a switch: an enum switch loads a synthetic switch-map class
+        // (and NoSuchFieldError) in the first trial
+        if (s == TrialState.COMPLETE) {
+            step = Double.NEGATIVE_INFINITY;
+            value = several ? 0 : sign * t.value();
+            if (several) {
+                for (int k = 0; k < objectives.length; k++) {
+                    double v = directions.get(k).toMinimized(t.values().get(k));
+                    if (Double.compare(v, objectives[k][n]) != 0) {
+                        version++;
                     }
+                    objectives[k][n] = v;
                 }
             }
-            case PRUNED -> {
-                if (t.intermediateValues().isEmpty()) {
-                    step = 1;
-                    value = 0;
-                } else {
-                    Map.Entry<Integer, Double> last = t.intermediateValues().lastEntry();
-                    step = -last.getKey();
-                    value = Double.isNaN(last.getValue()) ? Double.POSITIVE_INFINITY : sign * last.getValue();
-                }
+        } else if (s == TrialState.PRUNED) {
+            if (t.intermediateValues().isEmpty()) {
+                step = 1;
+                value = 0;
+            } else {
+                Map.Entry<Integer, Double> last = t.intermediateValues().lastEntry();
+                step = -last.getKey();
+                value = Double.isNaN(last.getValue()) ? Double.POSITIVE_INFINITY : sign * last.getValue();
             }
-            case RUNNING -> {
-                step = Double.POSITIVE_INFINITY;
-                value = Double.POSITIVE_INFINITY;
-            }
-            default -> {
-                step = Double.NaN;
-                value = Double.NaN;
-            }
+        } else if (s == TrialState.RUNNING) {
+            step = Double.POSITIVE_INFINITY;
+            value = Double.POSITIVE_INFINITY;
+        } else {
+            step = Double.NaN;
+            value = Double.NaN;
         }
         byte before = state[n];
         boolean wasFinished = before == TrialState.COMPLETE.ordinal()
@@ -159,7 +156,15 @@ final class TpeObservations {
             if (intersection == null) {
                 intersection = new TreeMap<>(t.distributions());
             } else {
-                intersection.entrySet().removeIf(e -> !e.getValue().equals(t.distributions().get(e.getKey())));
+                Map<String, Distribution> own = t.distributions();
+                // a plain loop, not removeIf with a lambda: no lambda spun inside the first trials
+                for (java.util.Iterator<Map.Entry<String, Distribution>> it = intersection.entrySet().iterator();
+                        it.hasNext(); ) {
+                    Map.Entry<String, Distribution> e = it.next();
+                    if (!e.getValue().equals(own.get(e.getKey()))) {
+                        it.remove();
+                    }
+                }
             }
         }
     }

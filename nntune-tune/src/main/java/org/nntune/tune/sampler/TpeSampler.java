@@ -352,9 +352,19 @@ public final class TpeSampler implements Sampler {
         int[] aboveIdx = input.ints(obs.size);
         int nb = 0;
         int na = 0;
+        // what makes a value unusable, read off the distributions once, not per trial
+        boolean[] log = new boolean[dims.size()];
+        double[] choices = new double[dims.size()];
+        for (int j = 0; j < log.length; j++) {
+            Distribution d = dims.get(j);
+            log[j] = d instanceof org.nntune.tune.space.FloatDistribution f ? f.log()
+                    : d instanceof org.nntune.tune.space.IntDistribution i && i.log();
+            choices[j] = d instanceof org.nntune.tune.space.CategoricalDistribution c ? c.choices().size()
+                    : Double.POSITIVE_INFINITY;
+        }
         for (int t = 0; t < obs.size; t++) {
             if (!obs.observed(t, constantLiar) || cols[0] == null || Double.isNaN(cols[0][t])
-                    || !usable(cols, dims, t)) {
+                    || !usable(cols, log, choices, t)) {
                 continue;
             }
             if (below[t]) {
@@ -369,23 +379,18 @@ public final class TpeSampler implements Sampler {
         return new ParzenEstimator[] {l, g};
     }
 
-    /** Observations a density can use: present in every dimension, and positive where the scale is log. */
-    private static boolean usable(double[][] cols, List<Distribution> dims, int t) {
+    /**
+     * Observations a density can use: present in every dimension, positive where the scale is log
+     * ({@code log[j]}), below the number of choices of a categorical ({@code choices[j]}, else
+     * infinite).
+     */
+    private static boolean usable(double[][] cols, boolean[] log, double[] choices, int t) {
         for (int j = 0; j < cols.length; j++) {
             if (cols[j] == null) {
                 return false;
             }
             double v = cols[j][t];
-            if (Double.isNaN(v)) {
-                return false;
-            }
-            Distribution d = dims.get(j);
-            boolean log = d instanceof org.nntune.tune.space.FloatDistribution f ? f.log()
-                    : d instanceof org.nntune.tune.space.IntDistribution i && i.log();
-            if (log && v <= 0) {
-                return false;
-            }
-            if (d instanceof org.nntune.tune.space.CategoricalDistribution c && v >= c.choices().size()) {
+            if (Double.isNaN(v) || (log[j] && v <= 0) || v >= choices[j]) {
                 return false;
             }
         }

@@ -165,11 +165,29 @@ final class TruncNorm {
      * (on the lower tail, mirrored when the interval is above 0, so that it stays accurate).
      */
     static double sample(double a, double b, double u) {
-        if (a > 0) {
-            return -sample(-b, -a, u);
+        boolean m = mirrored(a);
+        return sample(a, b, cdf(m ? -b : a), cdf(m ? -a : b), u);
+    }
+
+    /** Whether {@link #sample} draws a truncation to [a, b] as minus one to [−b, −a] (when a > 0). */
+    static boolean mirrored(double a) {
+        return a > 0;
+    }
+
+    /**
+     * As {@link #sample(double, double, double)}, given the CDF at the bounds of the interval actually
+     * drawn from: Φ(a) and Φ(b), or Φ(−b) and Φ(−a) when {@link #mirrored}(a). Callers drawing often
+     * from the same truncation compute those two once.
+     */
+    static double sample(double a, double b, double cdfLow, double cdfHigh, double u) {
+        if (mirrored(a)) {
+            return -inverse(-b, -a, cdfLow, cdfHigh, u);
         }
-        double pa = cdf(a);
-        double pb = cdf(b);
+        return inverse(a, b, cdfLow, cdfHigh, u);
+    }
+
+    /** The inverse-CDF draw on [a, b] with a <= 0, Φ(a) = pa and Φ(b) = pb. */
+    private static double inverse(double a, double b, double pa, double pb, double u) {
         double x = ppf(pa + u * (pb - pa));
         if (Double.isNaN(x)) {
             x = a;

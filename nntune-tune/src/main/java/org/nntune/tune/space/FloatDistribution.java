@@ -128,4 +128,22 @@ public record FloatDistribution(double low, double high, boolean log, OptionalDo
         return "FloatDistribution[low=" + low + ", high=" + high + (log ? ", log" : "")
                 + (step.isPresent() ? ", step=" + step.getAsDouble() : "") + "]";
     }
+
+    // equals and hashCode are written out, with the values the record's generated ones give
+    // (components compared as the wrappers' compare/equals do, hash = 31 * hash + component hash):
+    // the generated ones bootstrap java.lang.runtime.ObjectMethods on first use, some 30 ms of
+    // method-handle spinning inside the first trials of a process.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FloatDistribution f && Double.compare(low, f.low) == 0
+                && Double.compare(high, f.high) == 0 && log == f.log && step.equals(f.step);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Double.hashCode(low);
+        h = 31 * h + Double.hashCode(high);
+        h = 31 * h + Boolean.hashCode(log);
+        return 31 * h + step.hashCode();
+    }
 }

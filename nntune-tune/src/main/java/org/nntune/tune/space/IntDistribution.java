@@ -97,4 +97,21 @@ public record IntDistribution(long low, long high, boolean log, long step) imple
         m.put("step", step);
         return m;
     }
+
+    // equals and hashCode are written out, with the values the record's generated ones give
+    // (components compared as the wrappers' compare/equals do, hash = 31 * hash + component hash):
+    // the generated ones bootstrap java.lang.runtime.ObjectMethods on first use, some 30 ms of
+    // method-handle spinning inside the first trials of a process.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IntDistribution i && low == i.low && high == i.high && log == i.log && step == i.step;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Long.hashCode(low);
+        h = 31 * h + Long.hashCode(high);
+        h = 31 * h + Boolean.hashCode(log);
+        return 31 * h + Long.hashCode(step);
+    }
 }
