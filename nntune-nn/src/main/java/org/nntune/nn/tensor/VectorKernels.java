@@ -1,6 +1,8 @@
 package org.nntune.nn.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -47,6 +49,104 @@ final class VectorKernels extends PackedKernels {
     public String toString() {
         return name() + " (Vector API, " + FloatVector.SPECIES_PREFERRED.length() + " float lanes, GEMM tile "
                 + tiling() + ")";
+    }
+
+    // ---- convolution and pooling ----
+
+    @Override
+    void maskedCopy(float[] src, float[] mask, int off, int n, float[] dst, int dstOff) {
+        FloatVector zero = FloatVector.zero(S);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, src, off + i)
+                    .blend(zero, FloatVector.fromArray(S, mask, off + i).compare(VectorOperators.LE, 0f))
+                    .intoArray(dst, dstOff + i);
+        }
+        super.maskedCopy(src, mask, off + i, n - i, dst, dstOff + i);
+    }
+
+    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
+
+    /** Per thread: the offsets within a plane of the top-left corners of its 2×2 windows, for one plane size. */
+    private static final class PoolMap {
+        int height = -1;
+        int width = -1;
+        int[] corners = new int[0];
+        final float[] lastValues = new float[S.length()];
+        final int[] lastIndices = new int[S.length()];
+    }
+
+    private static final ThreadLocal<PoolMap> POOL_MAP = ThreadLocal.withInitial(PoolMap::new);
+
+    /** The thread's map, its window corners for a height × width plane, padded to whole vectors with the last corner. */
+    private static PoolMap poolMap(int height, int width) {
+        PoolMap map = POOL_MAP.get();
+        if (map.height != height || map.width != width) {
+            int outH = height / 2, outW = width / 2, windows = outH * outW;
+            int padded = (windows + S.length() - 1) / S.length() * S.length();
+            if (map.corners.length < padded) {
+                map.corners = new int[padded];
+            }
+            for (int o = 0; o < padded; o++) {
+                int w = Math.min(o, windows - 1);
+                map.corners[o] = 2 * (w / outW) * width + 2 * (w % outW);
+            }
+            map.height = height;
+            map.width = width;
+        }
+        return map;
+    }
+
+    /**
+     * The common 2×2 window with stride 2 a vector of windows at a time: the four values of each
+     * window gathered, the first maximum in row-major order (a later value wins only when
+     * greater, as in the reference) and its index picked by selects; other windows as the
+     * reference does.
+     */
+    @Override
+    void maxPool2d(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
+                   float[] y, int[] argmax, int p0, int p1) {
+        if (ph != 2 || pw != 2 || strideH != 2 || strideW != 2 || SI.length() != S.length()) {
+            super.maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax, p0, p1);
+            return;
+        }
+        int windows = (height / 2) * (width / 2);
+        int plane = height * width;
+        PoolMap map = poolMap(height, width);
+        int[] corners = map.corners;
+        IntVector right = IntVector.broadcast(SI, 1);
+        IntVector below = IntVector.broadcast(SI, width);
+        IntVector belowRight = IntVector.broadcast(SI, width + 1);
+        for (int p = p0; p < p1; p++) {
+            int base = p * plane;
+            int out = p * windows;
+            for (int o = 0; o < windows; o += S.length()) {
+                IntVector at = IntVector.fromArray(SI, corners, o);
+                FloatVector m = FloatVector.fromArray(S, x, base, corners, o);
+                FloatVector b = FloatVector.fromArray(S, x, base + 1, corners, o);
+                VectorMask<Float> take = b.compare(VectorOperators.GT, m);
+                m = m.blend(b, take);
+                IntVector index = at.blend(at.add(right), take.cast(SI));
+                FloatVector c = FloatVector.fromArray(S, x, base + width, corners, o);
+                take = c.compare(VectorOperators.GT, m);
+                m = m.blend(c, take);
+                index = index.blend(at.add(below), take.cast(SI));
+                FloatVector d = FloatVector.fromArray(S, x, base + width + 1, corners, o);
+                take = d.compare(VectorOperators.GT, m);
+                m = m.blend(d, take);
+                index = index.blend(at.add(belowRight), take.cast(SI));
+                if (o + S.length() <= windows) {
+                    m.intoArray(y, out + o);
+                    index.intoArray(argmax, out + o);
+                } else { // the plane's last windows: through the scratch (a masked store is not compiled to one on JDK 17)
+                    m.intoArray(map.lastValues, 0);
+                    index.intoArray(map.lastIndices, 0);
+                    System.arraycopy(map.lastValues, 0, y, out + o, windows - o);
+                    System.arraycopy(map.lastIndices, 0, argmax, out + o, windows - o);
+                }
+            }
+        }
     }
 
     // ---- fused element-wise kernels ----
