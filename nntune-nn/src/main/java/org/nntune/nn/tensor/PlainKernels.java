@@ -247,11 +247,22 @@ public class PlainKernels implements Kernels {
     }
 
     /**
+     * {@code C = A · Bᵀ + beta · C} (beta 0 or 1) for A m × k and B n × k, both rows along the sum:
+     * {@link #gemm} with B transposed, in a part of a batch kernel ({@link #gemmInPart}). The vector
+     * path computes a small C (few rows and columns, a long sum) as dot products of the rows where
+     * they lie, which costs less than packing the long operand for the GEMM's tiles.
+     */
+    void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        gemmInPart(false, true, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
      * Group {@code g}'s part of {@link #conv2dBackward}: for each of its images, the masked output
-     * gradient G (filters × positions), the columns C again, the transposed weight gradient
-     * Cᵀ·... summed as dWᵀ += C · Gᵀ (k × filters: C is read where it lies), the bias gradient
-     * (row sums of G), and the input gradient col2im(Wᵀ · G); the group's sums go to its part of
-     * {@code partials} (k × filters, then filters).
+     * gradient G (filters × positions) and the bias gradient (its row sums), the columns C again,
+     * the transposed weight gradient dWᵀ += C · Gᵀ (k × filters; C is read where it lies), and the
+     * input gradient col2im(Wᵀ · G); the group's sums go to its part of {@code partials}
+     * (k × filters, then filters).
      */
     final void conv2dBackwardGroup(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
                                    float[] dx, float[] partials, int g) {
@@ -267,8 +278,7 @@ public class PlainKernels implements Kernels {
             maskedCopyRowSums(dy, mask, i * outSize, filters, hw, grad, partials, biasPart);
             im2colRows(x, i * inSize, s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.strideH(), s.strideW(),
                     s.padH(), s.padW(), cols, 0, hw);
-            gemmInPart(false, true, k, filters, hw, 1f, cols, 0, hw, grad, 0, hw, i == i0 ? 0f : 1f,
-                    partials, part, filters);
+            gemmRowDots(k, filters, hw, cols, 0, hw, grad, 0, hw, i == i0 ? 0f : 1f, partials, part, filters);
             if (dx != null) {
                 gemmInPart(true, false, k, hw, filters, 1f, w, 0, k, grad, 0, hw, 0f, scratch.dcols, 0, hw);
                 java.util.Arrays.fill(dx, i * inSize, (i + 1) * inSize, 0f);

@@ -66,6 +66,112 @@ final class VectorKernels extends PackedKernels {
         super.maskedCopy(src, mask, off + i, n - i, dst, dstOff + i);
     }
 
+    /** At most this many values of C are computed as dot products ({@link #gemmRowDots}): a GEMM packs better above. */
+    static final int ROW_DOTS_MAX_OUTPUTS = 1024;
+
+    @Override
+    void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        if (m * n > ROW_DOTS_MAX_OUTPUTS || k < 4 * S.length()) {
+            super.gemmRowDots(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                rowDots4x4(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                for (int r = i; r < i + 4; r++) {
+                    rowDot(k, a, aOff + r * lda, b, bOff + j * ldb, beta, c, cOff + r * ldc + j);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                rowDot(k, a, aOff + i * lda, b, bOff + j * ldb, beta, c, cOff + i * ldc + j);
+            }
+        }
+    }
+
+    /** One value of {@link #gemmRowDots}: c (+)= Σ a[p]·b[p] over k. */
+    private static void rowDot(int k, float[] a, int aRow, float[] b, int bRow, float beta, float[] c, int at) {
+        FloatVector acc = FloatVector.zero(S);
+        int bound = S.loopBound(k);
+        int p = 0;
+        for (; p < bound; p += S.length()) {
+            acc = FloatVector.fromArray(S, a, aRow + p).fma(FloatVector.fromArray(S, b, bRow + p), acc);
+        }
+        finishDot(acc, k, p, a, aRow, b, bRow, beta, c, at);
+    }
+
+    /** A dot product's lanes summed, its scalar tail [p, k) added, and the result stored (or added, beta 1). */
+    private static void finishDot(FloatVector acc, int k, int p, float[] a, int aRow, float[] b, int bRow,
+                                  float beta, float[] c, int at) {
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int q = p; q < k; q++) {
+            sum = Math.fma(a[aRow + q], b[bRow + q], sum);
+        }
+        c[at] = beta == 0f ? sum : c[at] + sum;
+    }
+
+    /** A 4 × 4 block of {@link #gemmRowDots}: each step loads 4 + 4 vectors for 16 multiply-adds. */
+    private static void rowDots4x4(int k, float[] a, int aRow, int lda, float[] b, int bRow, int ldb,
+                                   float beta, float[] c, int cAt, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int bound = S.loopBound(k);
+        int p = 0;
+        for (; p < bound; p += S.length()) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bRow + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, bRow + ldb + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, bRow + 2 * ldb + p);
+            FloatVector b3 = FloatVector.fromArray(S, b, bRow + 3 * ldb + p);
+            FloatVector av = FloatVector.fromArray(S, a, aRow + p);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            c03 = av.fma(b3, c03);
+            av = FloatVector.fromArray(S, a, aRow + lda + p);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            c13 = av.fma(b3, c13);
+            av = FloatVector.fromArray(S, a, aRow + 2 * lda + p);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            c23 = av.fma(b3, c23);
+            av = FloatVector.fromArray(S, a, aRow + 3 * lda + p);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
+            c33 = av.fma(b3, c33);
+        }
+        int a1 = aRow + lda, a2 = aRow + 2 * lda, a3 = aRow + 3 * lda;
+        int b1 = bRow + ldb, b2 = bRow + 2 * ldb, b3 = bRow + 3 * ldb;
+        int r1 = cAt + ldc, r2 = cAt + 2 * ldc, r3 = cAt + 3 * ldc;
+        finishDot(c00, k, p, a, aRow, b, bRow, beta, c, cAt);
+        finishDot(c01, k, p, a, aRow, b, b1, beta, c, cAt + 1);
+        finishDot(c02, k, p, a, aRow, b, b2, beta, c, cAt + 2);
+        finishDot(c03, k, p, a, aRow, b, b3, beta, c, cAt + 3);
+        finishDot(c10, k, p, a, a1, b, bRow, beta, c, r1);
+        finishDot(c11, k, p, a, a1, b, b1, beta, c, r1 + 1);
+        finishDot(c12, k, p, a, a1, b, b2, beta, c, r1 + 2);
+        finishDot(c13, k, p, a, a1, b, b3, beta, c, r1 + 3);
+        finishDot(c20, k, p, a, a2, b, bRow, beta, c, r2);
+        finishDot(c21, k, p, a, a2, b, b1, beta, c, r2 + 1);
+        finishDot(c22, k, p, a, a2, b, b2, beta, c, r2 + 2);
+        finishDot(c23, k, p, a, a2, b, b3, beta, c, r2 + 3);
+        finishDot(c30, k, p, a, a3, b, bRow, beta, c, r3);
+        finishDot(c31, k, p, a, a3, b, b1, beta, c, r3 + 1);
+        finishDot(c32, k, p, a, a3, b, b2, beta, c, r3 + 2);
+        finishDot(c33, k, p, a, a3, b, b3, beta, c, r3 + 3);
+    }
+
     private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
 
     /** Per thread: the offsets within a plane of the top-left corners of its 2×2 windows, for one plane size. */
