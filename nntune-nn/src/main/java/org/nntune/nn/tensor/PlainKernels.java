@@ -219,20 +219,12 @@ public class PlainKernels implements Kernels {
         if (mask == null) {
             System.arraycopy(src, off, dst, 0, rows * cols);
         } else {
-            maskedCopy(src, mask, off, rows * cols, dst, 0);
+            for (int i = 0, n = rows * cols; i < n; i++) {
+                dst[i] = mask[off + i] > 0f ? src[off + i] : 0f;
+            }
         }
         for (int r = 0; r < rows; r++) {
             rowSums[sumsOff + r] += sum4(dst, r * cols, cols);
-        }
-    }
-
-    /**
-     * {@code dst[dstOff + i] = mask[off + i] > 0 ? src[off + i] : 0} for i in [0, n): the backward
-     * pass of a ReLU whose output is mask.
-     */
-    void maskedCopy(float[] src, float[] mask, int off, int n, float[] dst, int dstOff) {
-        for (int i = 0; i < n; i++) {
-            dst[dstOff + i] = mask[off + i] > 0f ? src[off + i] : 0f;
         }
     }
 
