@@ -1,6 +1,6 @@
 package org.nntune.nn.layer;
 
-import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.tensor.ConvShape;
 import org.nntune.nn.tensor.Rng;
 
 import java.io.DataOutputStream;
@@ -12,15 +12,15 @@ import java.util.List;
  * [channels, height, width] with zero padding and strides. The kernel is stored filters × (channels ·
  * kh · kw), PyTorch's layout; the bias has one value per filter.
  *
- * <p>Computed a chunk of images at a time (as many as give about {@link #CHUNK_COLUMNS} output
- * positions; a training batch of small images is one chunk), each product one GEMM over the whole
- * chunk: the chunk's im2col columns side by side (cols, K × positions, K = channels · kh · kw),
- * then Y = W · cols (filters × positions, the plane-major layout), moved to the images with the
- * bias (and a following ReLU, {@link #forwardRelu}) in the same pass. Backward: the output
- * gradient moved to the plane-major layout (bias gradient and ReLU mask in that pass),
- * dW = dY · colsᵀ summed over the chunk's positions inside the GEMM, dcols = Wᵀ · dY and col2im.
- * The columns of a training pass are kept for its backward pass. Chunks depend only on the batch
- * size, so the result does not depend on the thread count.
+ * <p>Computed image by image ({@link Kernels#conv2dForward}): the image's im2col columns
+ * (K × positions, K = channels · kh · kw) in a per-thread scratch buffer that stays in cache,
+ * then Y = W · cols written straight into the image's output (filters × positions is the image
+ * layout), with the bias and a following ReLU ({@link #forwardRelu}) in place. The threads take
+ * groups of images. Backward ({@link Kernels#conv2dBackward}), again per image: the masked output
+ * gradient, the columns computed again, dWᵀ += cols · dYᵀ and the bias gradient summed per group
+ * of images (the groups' sums added in order, so the result does not depend on the thread
+ * count), and the input gradient col2im(Wᵀ · dY). Nothing of the batch's size is kept between
+ * the passes but the small per-group gradient sums.
  */
 public final class Conv2D extends Layer {
     private final int filters;
@@ -34,8 +34,6 @@ public final class Conv2D extends Layer {
     private int channels;
     private int height;
     private int width;
-    private int outH;
-    private int outW;
     private Param weight;
     private Param bias;
 
@@ -58,19 +56,12 @@ public final class Conv2D extends Layer {
         this.init = init;
     }
 
-    /** About this many output positions (images × outH × outW) make one chunk of a pass. */
-    static final int CHUNK_COLUMNS = 8192;
-
-    /**
-     * Scratch for batches of one size: the columns (of every chunk in training, so that the
-     * backward pass reuses them; of one chunk in evaluation), the plane-major output or output
-     * gradient of one chunk, and the column gradient of one chunk. Sized at first use.
-     */
+    /** Scratch for batches of one size: each group of images' own weight and bias gradient sums. */
     private static final class ConvCache implements Cache {
-        float[] cols = new float[0];
-        float[] planes = new float[0];
-        float[] dcols = new float[0];
+        float[] partials = new float[0];
     }
+
+    private ConvShape shape;
 
     @Override
     protected int[] configure(int[] in) {
@@ -78,11 +69,10 @@ public final class Conv2D extends Layer {
         channels = in[0];
         height = in[1];
         width = in[2];
-        outH = Kernels.outSize(height, kh, strideH, padH);
-        outW = Kernels.outSize(width, kw, strideW, padW);
+        shape = new ConvShape(channels, height, width, filters, kh, kw, strideH, strideW, padH, padW);
         weight = new Param("weight", true, filters, channels * kh * kw);
         bias = new Param("bias", false, filters);
-        return new int[] {filters, outH, outW};
+        return new int[] {filters, shape.outH(), shape.outW()};
     }
 
     @Override
@@ -120,14 +110,9 @@ public final class Conv2D extends Layer {
         return new ConvCache();
     }
 
-    /** Images per chunk. */
-    private int chunk(int n) {
-        return Math.max(1, Math.min(n, CHUNK_COLUMNS / (outH * outW)));
-    }
-
     @Override
     public void forward(float[] x, float[] y, int n, Cache cache, Pass pass) {
-        forward(x, y, n, (ConvCache) cache, pass.training(), false);
+        kernels.conv2dForward(shape, x, n, weight.value().data(), bias.value().data(), false, y);
     }
 
     /**
@@ -135,78 +120,29 @@ public final class Conv2D extends Layer {
      * The pre-activation is not kept; {@link #backwardRelu} needs only y.
      */
     public void forwardRelu(float[] x, float[] y, int n, Cache cache, Pass pass) {
-        forward(x, y, n, (ConvCache) cache, pass.training(), true);
-    }
-
-    private void forward(float[] x, float[] y, int n, ConvCache c, boolean keepCols, boolean relu) {
-        int k = channels * kh * kw;
-        int hw = outH * outW;
-        int inSize = inputSize();
-        int outSize = filters * hw;
-        int chunk = chunk(n);
-        float[] w = weight.value().data();
-        float[] b = bias.value().data();
-        if (c.cols.length < k * (keepCols ? n : chunk) * hw) {
-            c.cols = new float[k * (keepCols ? n : chunk) * hw];
-        }
-        if (c.planes.length < filters * chunk * hw) {
-            c.planes = new float[filters * chunk * hw];
-        }
-        for (int i0 = 0; i0 < n; i0 += chunk) {
-            int m = Math.min(chunk, n - i0);
-            int cols = m * hw;
-            int colsOff = keepCols ? k * i0 * hw : 0;
-            kernels.im2colBatch(x, i0 * inSize, m, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                    c.cols, colsOff);
-            kernels.gemm(false, false, filters, cols, k, 1f, w, 0, k, c.cols, colsOff, cols, 0f, c.planes, 0, cols);
-            kernels.planesToImages(c.planes, m, filters, hw, b, relu, y, i0 * outSize);
-        }
+        kernels.conv2dForward(shape, x, n, weight.value().data(), bias.value().data(), true, y);
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache) {
-        backward(dy, null, dx, n, (ConvCache) cache);
+        backward(x, dy, null, dx, n, (ConvCache) cache);
     }
 
     /**
      * The backward pass of {@link #forwardRelu}: {@code dy}, the gradient for the ReLU's output
-     * {@code y}, is masked where y is not positive (the gradient for the pre-activation) as it is
-     * moved to the plane-major layout; {@code dy} itself is not changed.
+     * {@code y}, is masked where y is not positive (the gradient for the pre-activation);
+     * {@code dy} itself is not changed.
      */
     public void backwardRelu(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache) {
-        backward(dy, y, dx, n, (ConvCache) cache);
+        backward(x, dy, y, dx, n, (ConvCache) cache);
     }
 
-    private void backward(float[] dy, float[] mask, float[] dx, int n, ConvCache c) {
-        int k = channels * kh * kw;
-        int hw = outH * outW;
-        int inSize = inputSize();
-        int outSize = filters * hw;
-        int chunk = chunk(n);
-        if (c.cols.length < k * n * hw) {
-            throw new IllegalStateException("conv2d backward pass without a training forward pass of the batch");
+    private void backward(float[] x, float[] dy, float[] mask, float[] dx, int n, ConvCache c) {
+        if (c.partials.length < shape.partialsSize(n)) {
+            c.partials = new float[shape.partialsSize(n)];
         }
-        float[] w = weight.value().data();
-        float[] dw = weight.grad().data();
-        float[] db = bias.grad().data();
-        java.util.Arrays.fill(db, 0f);
-        if (dx != null && c.dcols.length < k * chunk * hw) {
-            c.dcols = new float[k * chunk * hw];
-        }
-        for (int i0 = 0; i0 < n; i0 += chunk) {
-            int m = Math.min(chunk, n - i0);
-            int cols = m * hw;
-            int colsOff = k * i0 * hw;
-            kernels.imagesToPlanes(dy, mask, i0 * outSize, m, filters, hw, c.planes, db);
-            // dW (+)= dY · colsᵀ: the sum over the chunk's positions is the GEMM's inner dimension
-            kernels.gemm(false, true, filters, k, cols, 1f, c.planes, 0, cols, c.cols, colsOff, cols,
-                    i0 == 0 ? 0f : 1f, dw, 0, k);
-            if (dx != null) {
-                kernels.gemm(true, false, k, cols, filters, 1f, w, 0, k, c.planes, 0, cols, 0f, c.dcols, 0, cols);
-                kernels.col2imBatch(c.dcols, 0, m, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                        dx, i0 * inSize);
-            }
-        }
+        kernels.conv2dBackward(shape, x, dy, mask, n, weight.value().data(), weight.grad().data(),
+                bias.grad().data(), dx, c.partials);
     }
 
     public int filters() { return filters; }

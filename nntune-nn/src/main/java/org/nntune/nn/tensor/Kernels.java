@@ -62,45 +62,31 @@ public interface Kernels {
     void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
                 int strideH, int strideW, int padH, int padW, float[] dst, int dstOff);
 
-    // ---- convolution over a whole batch: one matrix for all images, so each product is one GEMM ----
-    // The "plane-major" layout of a batch of {@code images} maps of {@code channels} planes of
-    // {@code plane} values each is channels × (images · plane): row c holds plane c of image 0, then
-    // of image 1, … — the layout of W · cols when cols holds every image's columns side by side.
+    // ---- convolution over a batch of images (channels × height × width each, one after another) ----
 
     /**
-     * {@link #im2col} for {@code images} images (channels × height × width each, one after another
-     * at {@code src[srcOff]}), side by side: {@code cols} becomes (channels · kh · kw) × (images · outH
-     * · outW), row-major, image i's columns at [i · outH · outW, (i + 1) · outH · outW).
+     * The convolution of {@code images} images at {@code x[0]} with the weights {@code w}
+     * (filters × k) and a bias per filter, optionally followed by a ReLU: image i's output
+     * (filters × positions) at {@code y[i · outputSize]} becomes
+     * {@code act(w · im2col(image i) + bias)}, act the identity or {@code max(0, ·)}. Computed image
+     * by image (its columns in a scratch buffer of the thread), the images split over the threads
+     * in {@link ConvShape#groups groups}.
      */
-    void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
-                     int strideH, int strideW, int padH, int padW, float[] cols, int colsOff);
+    void conv2dForward(ConvShape s, float[] x, int images, float[] w, float[] bias, boolean relu, float[] y);
 
     /**
-     * The adjoint of {@link #im2colBatch}: the image gradients of all {@code images} images at
-     * {@code dst[dstOff]} are overwritten with the columns summed back ({@link #col2im} per image on
-     * a zeroed image).
+     * The backward pass of {@link #conv2dForward} for {@code images} images with input {@code x}
+     * and output gradient {@code dy}: {@code dy} masked to 0 where {@code mask} (the forward pass's
+     * ReLU output, same layout as dy; null for none) is not positive is the gradient of the
+     * pre-activation; {@code dw} (filters × k) and {@code db} (filters) are overwritten with the
+     * weight and bias gradients summed over the images; {@code dx} (may be null: not wanted) is
+     * overwritten with the input gradient. {@code partials} is scratch of at least
+     * {@link ConvShape#partialsSize} floats: each group of images sums its own gradients there,
+     * and the groups are added in order, so the sums do not depend on the thread count. The
+     * columns of each image are computed again (not kept from the forward pass).
      */
-    void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
-                     int strideH, int strideW, int padH, int padW, float[] dst, int dstOff);
-
-    /**
-     * From the plane-major layout to images, with a per-channel bias and an optional ReLU:
-     * {@code dst[(i·channels + c)·plane + p] = act(src[c·images·plane + i·plane + p] + bias[c])},
-     * act the identity or {@code max(0, ·)}; src from offset 0, dst from {@code dstOff}.
-     */
-    void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
-                        float[] dst, int dstOff);
-
-    /**
-     * From images to the plane-major layout (the inverse of {@link #planesToImages} without bias):
-     * {@code dst[c·images·plane + i·plane + p] = g}, g the value of image i, channel c, position p of
-     * {@code src} from offset {@code off} (dst from 0) — masked to 0 where {@code mask} (same layout and offset as src, may be null for none) is not
-     * positive, the backward pass of a ReLU whose output is mask — and {@code biasGrad[c]} gets the
-     * sum of channel c's values added (summed per channel, image after image, the same way on
-     * every path and thread count).
-     */
-    void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
-                        float[] dst, float[] biasGrad);
+    void conv2dBackward(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
+                        float[] dw, float[] db, float[] dx, float[] partials);
 
     /**
      * Max pooling of {@code planes} planes (height × width each, one after another from offset 0)

@@ -49,56 +49,41 @@ abstract class PackedKernels extends PlainKernels {
     }
 
     @Override
-    public void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
-                            int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
-        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
-        int parts = parts(images, (long) channels * kh * kw * images * hw);
-        if (parts == 1) { // no task object on the common small path
-            im2colBatch(src, srcOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                    cols, colsOff, 0, images);
-            return;
-        }
-        Parallelism.run(threads, parts, part -> im2colBatch(src, srcOff, images, channels, height, width, kh, kw,
-                strideH, strideW, padH, padW, cols, colsOff, images * part / parts, images * (part + 1) / parts));
+    final void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float beta, float[] c, int cOff, int ldc) {
+        packedGemm.gemm(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** Threads for a convolution over {@code images} images: one per group, none for a small call. */
+    private int convParts(ConvShape s, int images) {
+        long macs = (long) images * s.outputSize() * s.k();
+        return threads <= 1 || macs < PackedGemm.PARALLEL_MIN_FLOPS / 2 ? 1 : Math.min(threads, s.groups(images));
     }
 
     @Override
-    public void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
-                            int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
-        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
-        int parts = parts(images, (long) channels * kh * kw * images * hw);
-        if (parts == 1) {
-            col2imBatch(cols, colsOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                    dst, dstOff, 0, images);
+    public void conv2dForward(ConvShape s, float[] x, int images, float[] w, float[] bias, boolean relu, float[] y) {
+        if (convParts(s, images) == 1) {
+            conv2dForward(s, x, w, bias, relu, y, 0, images);
             return;
         }
-        Parallelism.run(threads, parts, part -> col2imBatch(cols, colsOff, images, channels, height, width, kh, kw,
-                strideH, strideW, padH, padW, dst, dstOff, images * part / parts, images * (part + 1) / parts));
+        int groups = s.groups(images);
+        Parallelism.run(threads, groups, g -> conv2dForward(s, x, w, bias, relu, y,
+                ConvShape.groupStart(g, groups, images), ConvShape.groupStart(g + 1, groups, images)));
     }
 
     @Override
-    public void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
-                               float[] dst, int dstOff) {
-        int parts = parts(images, (long) images * channels * plane);
-        if (parts == 1) {
-            planesToImages(src, images, channels, plane, bias, relu, dst, dstOff, 0, images);
-            return;
+    public void conv2dBackward(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
+                               float[] dw, float[] db, float[] dx, float[] partials) {
+        int groups = s.groups(images);
+        if (convParts(s, images) == 1) {
+            for (int g = 0; g < groups; g++) {
+                conv2dBackwardGroup(s, x, dy, mask, images, w, dx, partials, g);
+            }
+        } else {
+            Parallelism.run(threads, groups, g -> conv2dBackwardGroup(s, x, dy, mask, images, w, dx, partials, g));
         }
-        Parallelism.run(threads, parts, part -> planesToImages(src, images, channels, plane, bias, relu, dst, dstOff,
-                images * part / parts, images * (part + 1) / parts));
-    }
-
-    @Override
-    public void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
-                               float[] dst, float[] biasGrad) {
-        // split over channels: each channel's bias gradient is summed by one thread, in one order
-        int parts = parts(channels, (long) images * channels * plane);
-        if (parts == 1) {
-            imagesToPlanes(src, mask, off, images, channels, plane, dst, biasGrad, 0, channels);
-            return;
-        }
-        Parallelism.run(threads, parts, part -> imagesToPlanes(src, mask, off, images, channels, plane, dst, biasGrad,
-                channels * part / parts, channels * (part + 1) / parts));
+        sumPartials(s, groups, partials, dw, db);
     }
 
     @Override

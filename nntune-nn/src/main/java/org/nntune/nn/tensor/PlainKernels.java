@@ -141,94 +141,164 @@ public class PlainKernels implements Kernels {
         }
     }
 
-    @Override
-    public void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
-                            int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
-        im2colBatch(src, srcOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff,
-                0, images);
-    }
+    /** What one thread's convolution kernels reuse from call to call: one image's columns, output gradient and column gradient. */
+    private static final class ConvScratch {
+        float[] cols = new float[0];
+        float[] grad = new float[0];
+        float[] dcols = new float[0];
 
-    /** {@link #im2colBatch} for images [i0, i1) only. */
-    final void im2colBatch(float[] src, int srcOff, int images, int channels, int height, int width, int kh, int kw,
-                           int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int i0, int i1) {
-        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
-        int inSize = channels * height * width;
-        for (int i = i0; i < i1; i++) {
-            im2colRows(src, srcOff + i * inSize, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                    cols, colsOff + i * hw, images * hw);
+        ConvScratch fit(ConvShape s, boolean backward) {
+            int colsSize = s.k() * s.positions();
+            if (cols.length < colsSize) {
+                cols = new float[colsSize];
+            }
+            if (backward && grad.length < s.outputSize()) {
+                grad = new float[s.outputSize()];
+            }
+            if (backward && dcols.length < colsSize) {
+                dcols = new float[colsSize];
+            }
+            return this;
         }
     }
 
-    @Override
-    public void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
-                            int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
-        col2imBatch(cols, colsOff, images, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff,
-                0, images);
+    private static final ThreadLocal<ConvScratch> CONV_SCRATCH = ThreadLocal.withInitial(ConvScratch::new);
+
+    /**
+     * The GEMM of a part of a batch kernel that is already one of several parts running on the
+     * threads: it must not split again. The reference runs on one thread anyway.
+     */
+    void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                    float beta, float[] c, int cOff, int ldc) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** {@link #col2imBatch} for images [i0, i1) only: their gradients zeroed, then the columns summed back. */
-    final void col2imBatch(float[] cols, int colsOff, int images, int channels, int height, int width, int kh, int kw,
-                           int strideH, int strideW, int padH, int padW, float[] dst, int dstOff, int i0, int i1) {
-        int hw = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
-        int inSize = channels * height * width;
-        java.util.Arrays.fill(dst, dstOff + i0 * inSize, dstOff + i1 * inSize, 0f);
+    @Override
+    public void conv2dForward(ConvShape s, float[] x, int images, float[] w, float[] bias, boolean relu, float[] y) {
+        conv2dForward(s, x, w, bias, relu, y, 0, images);
+    }
+
+    /** {@link #conv2dForward} for images [i0, i1) only. */
+    final void conv2dForward(ConvShape s, float[] x, float[] w, float[] bias, boolean relu, float[] y, int i0, int i1) {
+        ConvScratch scratch = CONV_SCRATCH.get().fit(s, false);
+        float[] cols = scratch.cols;
+        int k = s.k(), hw = s.positions(), outSize = s.outputSize(), inSize = s.inputSize();
         for (int i = i0; i < i1; i++) {
-            col2imRows(cols, colsOff + i * hw, images * hw, channels, height, width, kh, kw, strideH, strideW,
-                    padH, padW, dst, dstOff + i * inSize);
+            im2colRows(x, i * inSize, s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.strideH(), s.strideW(),
+                    s.padH(), s.padW(), cols, 0, hw);
+            gemmInPart(false, false, s.filters(), hw, k, 1f, w, 0, k, cols, 0, hw, 0f, y, i * outSize, hw);
+            addBiasPerRow(y, i * outSize, s.filters(), hw, bias, relu);
         }
     }
 
-    @Override
-    public void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
-                               float[] dst, int dstOff) {
-        planesToImages(src, images, channels, plane, bias, relu, dst, dstOff, 0, images);
-    }
-
-    /** {@link #planesToImages} for images [i0, i1) only. */
-    final void planesToImages(float[] src, int images, int channels, int plane, float[] bias, boolean relu,
-                              float[] dst, int dstOff, int i0, int i1) {
-        int ld = images * plane;
-        for (int i = i0; i < i1; i++) {
-            for (int c = 0; c < channels; c++) {
-                int s = c * ld + i * plane;
-                int d = dstOff + (i * channels + c) * plane;
-                float b = bias[c];
-                if (relu) {
-                    for (int p = 0; p < plane; p++) {
-                        dst[d + p] = Math.max(0f, src[s + p] + b);
-                    }
-                } else {
-                    for (int p = 0; p < plane; p++) {
-                        dst[d + p] = src[s + p] + b;
-                    }
+    /** {@code x[r][j] = act(x[r][j] + bias[r])} over a rows × cols block at {@code off}, act the identity or ReLU. */
+    void addBiasPerRow(float[] x, int off, int rows, int cols, float[] bias, boolean relu) {
+        for (int r = 0; r < rows; r++) {
+            float b = bias[r];
+            int o = off + r * cols;
+            if (relu) {
+                for (int j = 0; j < cols; j++) {
+                    x[o + j] = Math.max(0f, x[o + j] + b);
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    x[o + j] += b;
                 }
             }
         }
     }
 
-    @Override
-    public void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
-                               float[] dst, float[] biasGrad) {
-        imagesToPlanes(src, mask, off, images, channels, plane, dst, biasGrad, 0, channels);
+    /**
+     * {@code dst = src} masked to 0 where {@code mask} (same offset; null for none) is not
+     * positive, over a rows × cols block ({@code dst} from 0), and each row's sum added to
+     * {@code rowSums[sumsOff + r]}.
+     */
+    void maskedCopyRowSums(float[] src, float[] mask, int off, int rows, int cols, float[] dst,
+                           float[] rowSums, int sumsOff) {
+        if (mask == null) {
+            System.arraycopy(src, off, dst, 0, rows * cols);
+        } else {
+            for (int i = 0, n = rows * cols; i < n; i++) {
+                dst[i] = mask[off + i] > 0f ? src[off + i] : 0f;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            rowSums[sumsOff + r] += sum4(dst, r * cols, cols);
+        }
     }
 
-    /** {@link #imagesToPlanes} for channels [c0, c1) only. */
-    final void imagesToPlanes(float[] src, float[] mask, int off, int images, int channels, int plane,
-                              float[] dst, float[] biasGrad, int c0, int c1) {
-        int ld = images * plane;
-        for (int c = c0; c < c1; c++) {
-            for (int i = 0; i < images; i++) {
-                int s = off + (i * channels + c) * plane;
-                int d = c * ld + i * plane;
-                if (mask != null) {
-                    for (int p = 0; p < plane; p++) { // a select per element, no branch: vectorisable
-                        dst[d + p] = mask[s + p] > 0f ? src[s + p] : 0f;
-                    }
-                } else {
-                    System.arraycopy(src, s, dst, d, plane);
-                }
+    @Override
+    public void conv2dBackward(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
+                               float[] dw, float[] db, float[] dx, float[] partials) {
+        int groups = s.groups(images);
+        for (int g = 0; g < groups; g++) {
+            conv2dBackwardGroup(s, x, dy, mask, images, w, dx, partials, g);
+        }
+        sumPartials(s, groups, partials, dw, db);
+    }
+
+    /**
+     * {@code C = A · Bᵀ + beta · C} (beta 0 or 1) for A m × k and B n × k, both rows along the sum:
+     * {@link #gemm} with B transposed, in a part of a batch kernel ({@link #gemmInPart}). The vector
+     * path computes a small C (few rows and columns, a long sum) as dot products of the rows where
+     * they lie, which costs less than packing the long operand for the GEMM's tiles.
+     */
+    void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        gemmInPart(false, true, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Group {@code g}'s part of {@link #conv2dBackward}: for each of its images, the masked output
+     * gradient G (filters × positions) and the bias gradient (its row sums), the columns C again,
+     * the transposed weight gradient dWᵀ += C · Gᵀ (k × filters; C is read where it lies), and the
+     * input gradient col2im(Wᵀ · G); the group's sums go to its part of {@code partials}
+     * (k × filters, then filters).
+     */
+    final void conv2dBackwardGroup(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
+                                   float[] dx, float[] partials, int g) {
+        ConvScratch scratch = CONV_SCRATCH.get().fit(s, true);
+        int k = s.k(), hw = s.positions(), filters = s.filters(), outSize = s.outputSize(), inSize = s.inputSize();
+        int groups = s.groups(images);
+        int part = g * (filters * k + filters);
+        int biasPart = part + filters * k;
+        java.util.Arrays.fill(partials, biasPart, biasPart + filters, 0f);
+        int i0 = ConvShape.groupStart(g, groups, images), i1 = ConvShape.groupStart(g + 1, groups, images);
+        for (int i = i0; i < i1; i++) {
+            float[] grad = scratch.grad, cols = scratch.cols;
+            maskedCopyRowSums(dy, mask, i * outSize, filters, hw, grad, partials, biasPart);
+            im2colRows(x, i * inSize, s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.strideH(), s.strideW(),
+                    s.padH(), s.padW(), cols, 0, hw);
+            gemmRowDots(k, filters, hw, cols, 0, hw, grad, 0, hw, i == i0 ? 0f : 1f, partials, part, filters);
+            if (dx != null) {
+                gemmInPart(true, false, k, hw, filters, 1f, w, 0, k, grad, 0, hw, 0f, scratch.dcols, 0, hw);
+                java.util.Arrays.fill(dx, i * inSize, (i + 1) * inSize, 0f);
+                col2imRows(scratch.dcols, 0, hw, s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.strideH(),
+                        s.strideW(), s.padH(), s.padW(), dx, i * inSize);
             }
-            biasGrad[c] += sum4(dst, c * ld, ld);
+        }
+        if (i0 == i1) {
+            java.util.Arrays.fill(partials, part, biasPart, 0f);
+        }
+    }
+
+    /** dw (filters × k) and db from the groups' parts (dWᵀ, k × filters, then the bias sums), added in group order. */
+    static void sumPartials(ConvShape s, int groups, float[] partials, float[] dw, float[] db) {
+        int k = s.k(), filters = s.filters(), stride = filters * k + filters;
+        for (int f = 0; f < filters; f++) {
+            for (int j = 0; j < k; j++) {
+                float sum = partials[j * filters + f];
+                for (int g = 1; g < groups; g++) {
+                    sum += partials[g * stride + j * filters + f];
+                }
+                dw[f * k + j] = sum;
+            }
+            float sum = partials[filters * k + f];
+            for (int g = 1; g < groups; g++) {
+                sum += partials[g * stride + filters * k + f];
+            }
+            db[f] = sum;
         }
     }
 
@@ -255,8 +325,8 @@ public class PlainKernels implements Kernels {
     }
 
     /** {@link #maxPool2d} for planes [p0, p1) only. */
-    final void maxPool2d(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
-                         float[] y, int[] argmax, int p0, int p1) {
+    void maxPool2d(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
+                   float[] y, int[] argmax, int p0, int p1) {
         int outH = Kernels.outSize(height, ph, strideH, 0);
         int outW = Kernels.outSize(width, pw, strideW, 0);
         int plane = height * width;

@@ -1,6 +1,8 @@
 package org.nntune.nn.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -47,6 +49,258 @@ final class VectorKernels extends PackedKernels {
     public String toString() {
         return name() + " (Vector API, " + FloatVector.SPECIES_PREFERRED.length() + " float lanes, GEMM tile "
                 + tiling() + ")";
+    }
+
+    // ---- convolution and pooling ----
+
+    /** The masked copy and each row's sum in one pass (a vector of partial sums per row: another order than the reference's). */
+    @Override
+    void maskedCopyRowSums(float[] src, float[] mask, int off, int rows, int cols, float[] dst,
+                           float[] rowSums, int sumsOff) {
+        FloatVector zero = FloatVector.zero(S);
+        float[] lanes = DOT_LANES.get();
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int s0 = off + r * cols, d0 = r * cols;
+            FloatVector acc = zero;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, src, s0 + j);
+                if (mask != null) {
+                    v = v.blend(zero, FloatVector.fromArray(S, mask, s0 + j).compare(VectorOperators.LE, 0f));
+                }
+                v.intoArray(dst, d0 + j);
+                acc = acc.add(v);
+            }
+            acc.intoArray(lanes, 0);
+            float sum = 0f;
+            for (int l = 0; l < S.length(); l++) { // in order: the same bits whatever code runs (see finishDots)
+                sum += lanes[l];
+            }
+            for (; j < cols; j++) {
+                float v = mask == null || mask[s0 + j] > 0f ? src[s0 + j] : 0f;
+                dst[d0 + j] = v;
+                sum += v;
+            }
+            rowSums[sumsOff + r] += sum;
+        }
+    }
+
+    /** At most this many values of C are computed as dot products ({@link #gemmRowDots}): a GEMM packs better above. */
+    static final int ROW_DOTS_MAX_OUTPUTS = 1024;
+
+    @Override
+    void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        if (m * n > ROW_DOTS_MAX_OUTPUTS || k < 4 * S.length()) {
+            super.gemmRowDots(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        float[] lanes = DOT_LANES.get();
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                rowDots4x4(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, lanes);
+                finishDots(4, 4, k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, lanes, beta, c, cOff + i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                for (int r = i; r < i + 4; r++) {
+                    rowDot(k, a, aOff + r * lda, b, bOff + j * ldb, lanes);
+                    finishDots(1, 1, k, a, aOff + r * lda, lda, b, bOff + j * ldb, ldb, lanes, beta, c, cOff + r * ldc + j, ldc);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                rowDot(k, a, aOff + i * lda, b, bOff + j * ldb, lanes);
+                finishDots(1, 1, k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, lanes, beta, c, cOff + i * ldc + j, ldc);
+            }
+        }
+    }
+
+    /** Per thread: the lanes of up to 16 dot-product accumulators of {@link #gemmRowDots}. */
+    private static final ThreadLocal<float[]> DOT_LANES = ThreadLocal.withInitial(() -> new float[16 * S.length()]);
+
+    /**
+     * The values of a rows × cols block of {@link #gemmRowDots} from its accumulators' lanes
+     * ({@code lanes}, block-row-major, one vector each): the lanes summed in order, the scalar tail
+     * of the sum (the steps past the last whole vector) added, stored (beta 0) or added (beta 1).
+     * Summing stored lanes in a fixed order gives the same bits whatever code runs (the Vector API
+     * leaves the order of {@code reduceLanes(ADD)} open), and no vector is passed to a call that
+     * C2 might not inline (a vector argument is boxed).
+     */
+    private static void finishDots(int rows, int cols, int k, float[] a, int aRow, int lda, float[] b, int bRow,
+                                   int ldb, float[] lanes, float beta, float[] c, int cAt, int ldc) {
+        int tail = S.loopBound(k);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                int l0 = (r * cols + j) * S.length();
+                float sum = 0f;
+                for (int l = 0; l < S.length(); l++) {
+                    sum += lanes[l0 + l];
+                }
+                int ar = aRow + r * lda, br = bRow + j * ldb;
+                for (int q = tail; q < k; q++) {
+                    sum = Math.fma(a[ar + q], b[br + q], sum);
+                }
+                int at = cAt + r * ldc + j;
+                c[at] = beta == 0f ? sum : c[at] + sum;
+            }
+        }
+    }
+
+    /** One dot product of {@link #gemmRowDots} over the whole vectors of k: its accumulator into {@code lanes}. */
+    private static void rowDot(int k, float[] a, int aRow, float[] b, int bRow, float[] lanes) {
+        FloatVector acc = FloatVector.zero(S);
+        int bound = S.loopBound(k);
+        for (int p = 0; p < bound; p += S.length()) {
+            acc = FloatVector.fromArray(S, a, aRow + p).fma(FloatVector.fromArray(S, b, bRow + p), acc);
+        }
+        acc.intoArray(lanes, 0);
+    }
+
+    /**
+     * A 4 × 4 block of {@link #gemmRowDots} over the whole vectors of k, its 16 accumulators into
+     * {@code lanes}: each step loads 4 + 4 vectors for 16 multiply-adds.
+     */
+    private static void rowDots4x4(int k, float[] a, int aRow, int lda, float[] b, int bRow, int ldb, float[] lanes) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int bound = S.loopBound(k);
+        for (int p = 0; p < bound; p += S.length()) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bRow + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, bRow + ldb + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, bRow + 2 * ldb + p);
+            FloatVector b3 = FloatVector.fromArray(S, b, bRow + 3 * ldb + p);
+            FloatVector av = FloatVector.fromArray(S, a, aRow + p);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            c03 = av.fma(b3, c03);
+            av = FloatVector.fromArray(S, a, aRow + lda + p);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            c13 = av.fma(b3, c13);
+            av = FloatVector.fromArray(S, a, aRow + 2 * lda + p);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            c23 = av.fma(b3, c23);
+            av = FloatVector.fromArray(S, a, aRow + 3 * lda + p);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
+            c33 = av.fma(b3, c33);
+        }
+        c00.intoArray(lanes, 0);
+        c01.intoArray(lanes, S.length());
+        c02.intoArray(lanes, 2 * S.length());
+        c03.intoArray(lanes, 3 * S.length());
+        c10.intoArray(lanes, 4 * S.length());
+        c11.intoArray(lanes, 5 * S.length());
+        c12.intoArray(lanes, 6 * S.length());
+        c13.intoArray(lanes, 7 * S.length());
+        c20.intoArray(lanes, 8 * S.length());
+        c21.intoArray(lanes, 9 * S.length());
+        c22.intoArray(lanes, 10 * S.length());
+        c23.intoArray(lanes, 11 * S.length());
+        c30.intoArray(lanes, 12 * S.length());
+        c31.intoArray(lanes, 13 * S.length());
+        c32.intoArray(lanes, 14 * S.length());
+        c33.intoArray(lanes, 15 * S.length());
+    }
+
+    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
+
+    /** Per thread: the offsets within a plane of the top-left corners of its 2×2 windows, for one plane size. */
+    private static final class PoolMap {
+        int height = -1;
+        int width = -1;
+        int[] corners = new int[0];
+        final float[] lastValues = new float[S.length()];
+        final int[] lastIndices = new int[S.length()];
+    }
+
+    private static final ThreadLocal<PoolMap> POOL_MAP = ThreadLocal.withInitial(PoolMap::new);
+
+    /** The thread's map, its window corners for a height × width plane, padded to whole vectors with the last corner. */
+    private static PoolMap poolMap(int height, int width) {
+        PoolMap map = POOL_MAP.get();
+        if (map.height != height || map.width != width) {
+            int outH = height / 2, outW = width / 2, windows = outH * outW;
+            int padded = (windows + S.length() - 1) / S.length() * S.length();
+            if (map.corners.length < padded) {
+                map.corners = new int[padded];
+            }
+            for (int o = 0; o < padded; o++) {
+                int w = Math.min(o, windows - 1);
+                map.corners[o] = 2 * (w / outW) * width + 2 * (w % outW);
+            }
+            map.height = height;
+            map.width = width;
+        }
+        return map;
+    }
+
+    /**
+     * The common 2×2 window with stride 2 a vector of windows at a time: the four values of each
+     * window gathered, the first maximum in row-major order (a later value wins only when
+     * greater, as in the reference) and its index picked by selects; other windows as the
+     * reference does.
+     */
+    @Override
+    void maxPool2d(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
+                   float[] y, int[] argmax, int p0, int p1) {
+        if (ph != 2 || pw != 2 || strideH != 2 || strideW != 2 || SI.length() != S.length()) {
+            super.maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax, p0, p1);
+            return;
+        }
+        int windows = (height / 2) * (width / 2);
+        PoolMap map = poolMap(height, width);
+        for (int p = p0; p < p1; p++) {
+            maxPoolPlane2x2(x, p * height * width, width, windows, map, y, argmax, p * windows);
+        }
+    }
+
+    /**
+     * One plane of the 2×2 pooling (a method of its own: called once per plane, it reaches C2
+     * after a few batches, where one call per batch would run boxed tier-3 code for many).
+     */
+    private static void maxPoolPlane2x2(float[] x, int base, int width, int windows, PoolMap map,
+                                        float[] y, int[] argmax, int out) {
+        int[] corners = map.corners;
+        IntVector right = IntVector.broadcast(SI, 1);
+        IntVector below = IntVector.broadcast(SI, width);
+        IntVector belowRight = IntVector.broadcast(SI, width + 1);
+        for (int o = 0; o < windows; o += S.length()) {
+            IntVector at = IntVector.fromArray(SI, corners, o);
+            FloatVector m = FloatVector.fromArray(S, x, base, corners, o);
+            FloatVector b = FloatVector.fromArray(S, x, base + 1, corners, o);
+            VectorMask<Float> take = b.compare(VectorOperators.GT, m);
+            m = m.blend(b, take);
+            IntVector index = at.blend(at.add(right), take.cast(SI));
+            FloatVector c = FloatVector.fromArray(S, x, base + width, corners, o);
+            take = c.compare(VectorOperators.GT, m);
+            m = m.blend(c, take);
+            index = index.blend(at.add(below), take.cast(SI));
+            FloatVector d = FloatVector.fromArray(S, x, base + width + 1, corners, o);
+            take = d.compare(VectorOperators.GT, m);
+            m = m.blend(d, take);
+            index = index.blend(at.add(belowRight), take.cast(SI));
+            if (o + S.length() <= windows) {
+                m.intoArray(y, out + o);
+                index.intoArray(argmax, out + o);
+            } else { // the plane's last windows: through the scratch (a masked store is not compiled to one on JDK 17)
+                m.intoArray(map.lastValues, 0);
+                index.intoArray(map.lastIndices, 0);
+                System.arraycopy(map.lastValues, 0, y, out + o, windows - o);
+                System.arraycopy(map.lastIndices, 0, argmax, out + o, windows - o);
+            }
+        }
     }
 
     // ---- fused element-wise kernels ----

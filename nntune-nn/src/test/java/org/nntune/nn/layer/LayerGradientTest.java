@@ -143,12 +143,12 @@ class LayerGradientTest {
     }
 
     @Test
-    void conv2dOverSeveralChunksMatchesOneImageAtATime() {
-        // 40×40 images, 3×3: 1444 positions each, so a batch of 13 makes several chunks, the last partial
+    void conv2dOverSeveralGroupsMatchesOneImageAtATime() {
+        // a batch of 21 is cut into 3 groups of images, each summing its own gradients
         Conv2D c = built(new Conv2D(3, 3, 3, 1, 1, 0, 0, Initializer.HE_UNIFORM), 2, 40, 40);
         perturbParams(c);
-        int n = 13, in = c.inputSize(), out = c.outputSize();
-        assertThat(n * 38 * 38).isGreaterThan(2 * Conv2D.CHUNK_COLUMNS);
+        int n = 21, in = c.inputSize(), out = c.outputSize();
+        assertThat(new org.nntune.nn.tensor.ConvShape(2, 40, 40, 3, 3, 3, 1, 1, 0, 0).groups(n)).isEqualTo(3);
         float[] x = gaussian(n * in, 7);
         float[] dy = gaussian(n * out, 8);
         Pass train = Pass.training(new Rng(1));

@@ -113,114 +113,152 @@ class ConvKernelsTest {
         return v;
     }
 
-    @Test
-    void batchIm2colAndCol2imPutEachImageSideBySide() {
-        SplittableRandom rnd = new SplittableRandom(13);
-        // {images, channels, height, width, kernel, stride, pad}; the last ones are large enough to split over threads
-        int[][] shapes = {{1, 1, 1, 1, 1, 1, 0}, {7, 2, 7, 9, 3, 1, 1}, {13, 3, 13, 7, 3, 2, 0}, {3, 1, 5, 5, 5, 1, 2},
-                {127, 1, 28, 28, 3, 1, 0}, {13, 32, 13, 13, 3, 1, 0}, {7, 5, 12, 11, 2, 2, 1}};
-        for (int[] sh : shapes) {
-            int images = sh[0], ch = sh[1], h = sh[2], w = sh[3], kernel = sh[4], stride = sh[5], pad = sh[6];
-            int hw = Kernels.outSize(h, kernel, stride, pad) * Kernels.outSize(w, kernel, stride, pad);
-            int rows = ch * kernel * kernel;
-            int inSize = ch * h * w;
-            float[] img = random(rnd, 3 + images * inSize);
-            float[] expected = new float[rows * images * hw];
-            float[] one = new float[rows * hw];
-            for (int i = 0; i < images; i++) {
-                REF.im2col(img, 3 + i * inSize, ch, h, w, kernel, kernel, stride, stride, pad, pad, one, 0);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(one, r * hw, expected, r * images * hw + i * hw, hw);
-                }
-            }
-            float[] grad = random(rnd, 2 + rows * images * hw);
-            float[] backExpected = new float[1 + images * inSize];
-            java.util.Arrays.fill(backExpected, 0, 1, 5f);
-            for (int i = 0; i < images; i++) {
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(grad, 2 + r * images * hw + i * hw, one, r * hw, hw);
-                }
-                REF.col2im(one, 0, ch, h, w, kernel, kernel, stride, stride, pad, pad, backExpected, 1 + i * inSize);
-            }
-            List<Kernels> all = new ArrayList<>(fastWithThreads());
-            all.add(REF);
-            for (Kernels k : all) {
-                String what = k.name() + "/" + k.threads() + " " + java.util.Arrays.toString(sh);
-                float[] cols = new float[1 + expected.length];
-                java.util.Arrays.fill(cols, Float.NaN);
-                k.im2colBatch(img, 3, images, ch, h, w, kernel, kernel, stride, stride, pad, pad, cols, 1);
-                exact(java.util.Arrays.copyOfRange(cols, 1, cols.length), expected, "im2colBatch " + what);
-                assertThat(cols[0]).as("nothing written before the offset").isNaN();
-                float[] back = new float[backExpected.length];
-                java.util.Arrays.fill(back, Float.NaN); // overwritten, not accumulated
-                back[0] = 5f;
-                k.col2imBatch(grad, 2, images, ch, h, w, kernel, kernel, stride, stride, pad, pad, back, 1);
-                exact(back, backExpected, "col2imBatch " + what);
-            }
-        }
+    /**
+     * {images, channels, height, width, filters, kh, kw, strideH, strideW, padH, padW}: 1×1 and
+     * single images, odd sizes and windows, strides and paddings, more images than one group, and
+     * the small CNN's two layers at batch 64 (large enough to split over the threads).
+     */
+    private static final int[][] CONV_SHAPES = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, {7, 2, 7, 9, 3, 3, 3, 1, 1, 1, 1},
+            {13, 3, 13, 7, 5, 3, 2, 2, 1, 0, 1}, {3, 1, 5, 5, 1, 5, 5, 1, 1, 2, 2}, {17, 5, 12, 11, 7, 2, 2, 2, 2, 1, 0},
+            {127, 1, 9, 8, 13, 3, 3, 1, 1, 0, 0}, {64, 1, 28, 28, 32, 3, 3, 1, 1, 0, 0}, {64, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0}};
+
+    private static ConvShape convShape(int[] sh) {
+        return new ConvShape(sh[1], sh[2], sh[3], sh[4], sh[5], sh[6], sh[7], sh[8], sh[9], sh[10]);
+    }
+
+    /** The value of image i's input at (c, y, x) with zero padding, x in the batch layout. */
+    private static double at(float[] x, ConvShape s, int i, int c, int y, int xx) {
+        return y < 0 || y >= s.height() || xx < 0 || xx >= s.width() ? 0
+                : x[i * s.inputSize() + (c * s.height() + y) * s.width() + xx];
     }
 
     @Test
-    void layoutChangesWithBiasReluAndMaskMatchTheirDefinitions() {
-        SplittableRandom rnd = new SplittableRandom(14);
-        // {images, channels, plane}; the last ones split over threads
-        int[][] shapes = {{1, 1, 1}, {7, 13, 1}, {1, 7, 13}, {13, 7, 127}, {127, 13, 127}, {64, 64, 121}};
-        for (int[] sh : shapes) {
-            int images = sh[0], channels = sh[1], plane = sh[2];
-            int size = images * channels * plane;
-            float[] planes = random(rnd, size);
-            float[] bias = random(rnd, channels);
-            float[] imgs = random(rnd, 4 + size);
-            float[] mask = random(rnd, 4 + size);
-            float[] plainOut = new float[4 + size], reluOut = new float[4 + size];
-            float[] toPlanes = new float[size], toPlanesMasked = new float[size];
-            double[] sums = new double[channels], sumsMasked = new double[channels];
+    void batchConvolutionForwardFollowsTheDefinitionOnEveryPathAndThreadCount() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (int[] sh : CONV_SHAPES) {
+            ConvShape s = convShape(sh);
+            int images = sh[0], hw = s.positions();
+            float[] x = random(rnd, images * s.inputSize());
+            float[] w = random(rnd, s.filters() * s.k());
+            float[] bias = random(rnd, s.filters());
+            double[] expected = new double[images * s.outputSize()];
             for (int i = 0; i < images; i++) {
-                for (int c = 0; c < channels; c++) {
-                    for (int p = 0; p < plane; p++) {
-                        int at = (i * channels + c) * plane + p;
-                        int pm = c * images * plane + i * plane + p;
-                        plainOut[4 + at] = planes[pm] + bias[c];
-                        reluOut[4 + at] = Math.max(0f, planes[pm] + bias[c]);
-                        toPlanes[pm] = imgs[4 + at];
-                        toPlanesMasked[pm] = mask[4 + at] > 0 ? imgs[4 + at] : 0f;
-                        sums[c] += toPlanes[pm];
-                        sumsMasked[c] += toPlanesMasked[pm];
+                for (int f = 0; f < s.filters(); f++) {
+                    for (int oy = 0; oy < s.outH(); oy++) {
+                        for (int ox = 0; ox < s.outW(); ox++) {
+                            double sum = bias[f];
+                            for (int c = 0; c < s.channels(); c++) {
+                                for (int ky = 0; ky < s.kh(); ky++) {
+                                    for (int kx = 0; kx < s.kw(); kx++) {
+                                        sum += w[f * s.k() + (c * s.kh() + ky) * s.kw() + kx]
+                                                * at(x, s, i, c, oy * s.strideH() - s.padH() + ky, ox * s.strideW() - s.padW() + kx);
+                                    }
+                                }
+                            }
+                            expected[i * s.outputSize() + f * hw + oy * s.outW() + ox] = sum;
+                        }
                     }
                 }
             }
             List<Kernels> all = new ArrayList<>(fastWithThreads());
             all.add(REF);
-            float[] refGrad = null;
+            float[] first = null;
             for (Kernels k : all) {
-                String what = k.name() + "/" + k.threads() + " " + java.util.Arrays.toString(sh);
-                float[] out = new float[4 + size];
-                k.planesToImages(planes, images, channels, plane, bias, false, out, 4);
-                exact(out, plainOut, "planesToImages " + what);
-                k.planesToImages(planes, images, channels, plane, bias, true, out, 4);
-                exact(out, reluOut, "planesToImages relu " + what);
-                float[] dst = new float[size];
-                float[] grad = new float[channels];
-                java.util.Arrays.fill(grad, 1f);
-                k.imagesToPlanes(imgs, null, 4, images, channels, plane, dst, grad);
-                exact(dst, toPlanes, "imagesToPlanes " + what);
-                for (int c = 0; c < channels; c++) {
-                    assertThat((double) grad[c]).as("bias gradient added, " + what)
-                            .isCloseTo(1 + sums[c], org.assertj.core.api.Assertions.within(1e-4 * (1 + Math.abs(sums[c]))));
+                for (boolean relu : new boolean[] {false, true}) {
+                    String what = k.name() + "/" + k.threads() + (relu ? " relu " : " ") + Arrays.toString(sh);
+                    float[] y = new float[expected.length + 1];
+                    Arrays.fill(y, Float.NaN);
+                    k.conv2dForward(s, x, images, w, bias, relu, y);
+                    for (int j = 0; j < expected.length; j++) {
+                        double e = relu ? Math.max(0, expected[j]) : expected[j];
+                        if (Math.abs(y[j] - e) > 1e-4 * (1 + Math.sqrt(s.k()))) {
+                            org.assertj.core.api.Assertions.fail("%s: output %d is %s, expected %s", what, j, y[j], e);
+                        }
+                    }
+                    assertThat(y[expected.length]).as("nothing written after the batch, " + what).isNaN();
+                    if (!relu && k.name().equals(all.get(0).name())) {
+                        if (first == null) {
+                            first = y;
+                        } else {
+                            exact(y, first, "the same output on 1 and 2 threads, " + what);
+                        }
+                    }
                 }
-                float[] gradMasked = new float[channels];
-                k.imagesToPlanes(imgs, mask, 4, images, channels, plane, dst, gradMasked);
-                exact(dst, toPlanesMasked, "imagesToPlanes masked " + what);
-                for (int c = 0; c < channels; c++) {
-                    assertThat((double) gradMasked[c]).isCloseTo(sumsMasked[c],
-                            org.assertj.core.api.Assertions.within(1e-4 * (1 + Math.abs(sumsMasked[c]))));
+            }
+        }
+    }
+
+    @Test
+    void batchConvolutionBackwardFollowsTheDefinitionOnEveryPathAndThreadCount() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int[] sh : CONV_SHAPES) {
+            ConvShape s = convShape(sh);
+            int images = sh[0], hw = s.positions(), k = s.k();
+            float[] x = random(rnd, images * s.inputSize());
+            float[] w = random(rnd, s.filters() * k);
+            float[] dy = random(rnd, images * s.outputSize());
+            float[] mask = random(rnd, dy.length); // the ReLU's output: the gradient passes where it is positive
+            for (boolean masked : new boolean[] {false, true}) {
+                double[] dw = new double[w.length];
+                double[] db = new double[s.filters()];
+                double[] dx = new double[x.length];
+                for (int i = 0; i < images; i++) {
+                    for (int f = 0; f < s.filters(); f++) {
+                        for (int oy = 0; oy < s.outH(); oy++) {
+                            for (int ox = 0; ox < s.outW(); ox++) {
+                                int o = i * s.outputSize() + f * hw + oy * s.outW() + ox;
+                                double g = masked && mask[o] <= 0 ? 0 : dy[o];
+                                db[f] += g;
+                                for (int c = 0; c < s.channels(); c++) {
+                                    for (int ky = 0; ky < s.kh(); ky++) {
+                                        for (int kx = 0; kx < s.kw(); kx++) {
+                                            int yy = oy * s.strideH() - s.padH() + ky, xx = ox * s.strideW() - s.padW() + kx;
+                                            int wi = f * k + (c * s.kh() + ky) * s.kw() + kx;
+                                            dw[wi] += g * at(x, s, i, c, yy, xx);
+                                            if (yy >= 0 && yy < s.height() && xx >= 0 && xx < s.width()) {
+                                                dx[i * s.inputSize() + (c * s.height() + yy) * s.width() + xx] += g * w[wi];
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                // the same summation order on every path and thread count: identical bias gradients
-                if (refGrad == null) {
-                    refGrad = gradMasked;
-                } else {
-                    exact(gradMasked, refGrad, "bias gradient independent of path and threads, " + what);
+                List<Kernels> all = new ArrayList<>(fastWithThreads());
+                all.add(REF);
+                float[] firstDw = null;
+                for (Kernels kern : all) {
+                    String what = kern.name() + "/" + kern.threads() + (masked ? " masked " : " ") + Arrays.toString(sh);
+                    float[] gw = new float[w.length], gb = new float[db.length], gx = new float[x.length];
+                    Arrays.fill(gw, Float.NaN); // all three overwritten
+                    Arrays.fill(gb, Float.NaN);
+                    Arrays.fill(gx, Float.NaN);
+                    float[] partials = new float[s.partialsSize(images)];
+                    Arrays.fill(partials, Float.NaN);
+                    kern.conv2dBackward(s, x, dy, masked ? mask : null, images, w, gw, gb, gx, partials);
+                    close(gw, dw, 1e-4 * (1 + Math.sqrt((double) images * hw)), "dw " + what);
+                    close(gb, db, 1e-4 * (1 + Math.sqrt((double) images * hw)), "db " + what);
+                    close(gx, dx, 1e-4 * (1 + Math.sqrt(s.filters() * s.kh() * s.kw())), "dx " + what);
+                    float[] again = new float[w.length];
+                    kern.conv2dBackward(s, x, dy, masked ? mask : null, images, w, again, gb, null, partials);
+                    exact(again, gw, "the same dw without the input gradient, " + what);
+                    if (kern.name().equals(all.get(0).name())) {
+                        if (firstDw == null) {
+                            firstDw = gw;
+                        } else {
+                            exact(gw, firstDw, "the same dw on 1 and 2 threads, " + what);
+                        }
+                    }
                 }
+            }
+        }
+    }
+
+    private static void close(float[] actual, double[] expected, double tolerance, String what) {
+        for (int j = 0; j < expected.length; j++) {
+            if (!(Math.abs(actual[j] - expected[j]) <= tolerance)) {
+                org.assertj.core.api.Assertions.fail("%s: value %d is %s, expected %s", what, j, actual[j], expected[j]);
             }
         }
     }
