@@ -36,4 +36,23 @@ abstract class GemmMicroKernel {
      */
     abstract void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] pb, int pbOff, int pbStride,
                                 float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch);
+
+    /**
+     * Moves the first rows × cols values of a tile (rows {@code nr} apart at {@code tile[0]})
+     * into C at {@code c[cOff]} (leading dimension {@code ldc}): C becomes the tile when
+     * {@code overwrite}, else {@code fma(beta, C, tile)}.
+     */
+    void merge(int rows, int cols, float[] tile, float[] c, int cOff, int ldc, float beta, boolean overwrite) {
+        for (int r = 0; r < rows; r++) {
+            int cr = cOff + r * ldc;
+            int tr = r * nr;
+            if (overwrite) {
+                System.arraycopy(tile, tr, c, cr, cols);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    c[cr + j] = Math.fma(beta, c[cr + j], tile[tr + j]);
+                }
+            }
+        }
+    }
 }

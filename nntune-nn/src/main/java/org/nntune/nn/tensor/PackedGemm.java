@@ -234,8 +234,13 @@ final class PackedGemm {
                 int aOff = packedA ? (ir - packedFromRow) * kc : rowMajorPanel ? aDirect + ir * lda : aDirect + ir;
                 int aStride = packedA ? mr : lda;
                 int cTile = cBase + ir * ldc + jr;
-                // a full tile goes straight into C; an edge tile into the scratch tile, then its part into C
-                boolean full = rows == mr && cols == nr;
+                // a full tile that overwrites C goes straight into C; an edge tile, or one that adds to
+                // C (beta != 0, or a later block of the sum), into the scratch tile, then into C. So
+                // the micro-kernel only ever overwrites: its tile stays small enough for C2 to inline
+                // whole (an accumulating epilogue made C2 stop inlining, and box every accumulator,
+                // on all calls once any call had taken it). The merge is the same fused
+                // multiply-add, so the sums do not change.
+                boolean full = rows == mr && cols == nr && overwrite;
                 float[] out = full ? c : tile;
                 int outOff = full ? cTile : 0;
                 int outLd = full ? ldc : nr;
@@ -249,13 +254,7 @@ final class PackedGemm {
                             outOverwrite, scratch);
                 }
                 if (!full) {
-                    for (int r = 0; r < rows; r++) {
-                        int cr = cTile + r * ldc;
-                        int tr = r * nr;
-                        for (int j = 0; j < cols; j++) {
-                            c[cr + j] = overwrite ? tile[tr + j] : Math.fma(beta, c[cr + j], tile[tr + j]);
-                        }
-                    }
+                    kernel.merge(rows, cols, tile, c, cTile, ldc, beta, overwrite);
                 }
             }
         }

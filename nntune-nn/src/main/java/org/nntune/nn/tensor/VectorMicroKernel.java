@@ -149,4 +149,26 @@ final class VectorMicroKernel extends GemmMicroKernel {
             FloatVector.fromArray(S, c, o).fma(beta, acc).intoArray(c, o);
         }
     }
+
+    /** {@link GemmMicroKernel#merge} a vector at a time, the same fused multiply-add. */
+    @Override
+    void merge(int rows, int cols, float[] tile, float[] c, int cOff, int ldc, float beta, boolean overwrite) {
+        if (overwrite) {
+            super.merge(rows, cols, tile, c, cOff, ldc, beta, true);
+            return;
+        }
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int cr = cOff + r * ldc;
+            int tr = r * NR;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(S, c, cr + j).fma(bv, FloatVector.fromArray(S, tile, tr + j)).intoArray(c, cr + j);
+            }
+            for (; j < cols; j++) {
+                c[cr + j] = Math.fma(beta, c[cr + j], tile[tr + j]);
+            }
+        }
+    }
 }
