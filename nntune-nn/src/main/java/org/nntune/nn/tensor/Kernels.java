@@ -192,4 +192,31 @@ public interface Kernels {
         }
         return span / stride + 1;
     }
+
+    // ---- small products: a dense layer with a short sum or very few outputs, where a GEMM tile is mostly padding ----
+
+    /**
+     * {@code C = max(floor, op(A) · B + bias)}: op(A) is m × k (A stored k × m with leading
+     * dimension lda and used transposed when {@code transA}), B is k × n row-major, {@code bias}
+     * (length n, added to every row) may be null for none, and {@code floor} is 0 for a fused
+     * ReLU or {@link Float#NEGATIVE_INFINITY} for none; C (m × n) is overwritten. A few rows of C
+     * at a time, each in one sweep over k, a vector of columns at a time — no packing, so it suits
+     * the products of a layer with few inputs (k of a few, e.g. iris' 4 features) or few rows (a
+     * weight gradient of few units), where a GEMM's register tile would be mostly padding. Each
+     * element is the sum over p = 0 … k−1, in order, from zero, with the bias added last: the same
+     * sums as {@link #gemm} followed by {@link #addRowVector} (or {@link #addBiasRelu}).
+     */
+    void rowGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float[] bias, int biasOff, float floor, float[] c, int cOff, int ldc);
+
+    /**
+     * {@code C = A · Btᵀ}, plus {@code bias} on every row when it is not null: A is m × k row-major,
+     * {@code bt} holds B transposed (n × k, row-major), C (m × n) is overwritten. Each element is a
+     * dot product of a row of A and a row of Bt along k: the product of a layer with very few
+     * outputs (a classifier of 3 classes), where a GEMM tile of 16 or 32 columns would compute
+     * mostly padding. The vector path sums in lanes, so it differs from {@link #gemm} by float
+     * rounding.
+     */
+    void dotGemm(int m, int n, int k, float[] a, int aOff, int lda, float[] bt, int btOff, int ldbt,
+                 float[] bias, int biasOff, float[] c, int cOff, int ldc);
 }

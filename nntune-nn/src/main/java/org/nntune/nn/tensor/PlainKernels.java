@@ -593,4 +593,44 @@ public class PlainKernels implements Kernels {
     public static float flushSubnormal(float x) {
         return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
+
+    // ---- small products (the reference versions) ----
+
+    @Override
+    public void rowGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] bias, int biasOff, float floor, float[] c, int cOff, int ldc) {
+        int step = transA ? lda : 1; // from op(A)[i][p] to op(A)[i][p + 1]
+        int row = transA ? 1 : lda;  // from op(A)[i][p] to op(A)[i + 1][p]
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * row;
+            int ci = cOff + i * ldc;
+            java.util.Arrays.fill(c, ci, ci + n, 0f);
+            for (int p = 0; p < k; p++) {
+                float av = a[ai + p * step];
+                int bp = bOff + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += av * b[bp + j];
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = Math.max(floor, bias != null ? c[ci + j] + bias[biasOff + j] : c[ci + j]);
+            }
+        }
+    }
+
+    @Override
+    public void dotGemm(int m, int n, int k, float[] a, int aOff, int lda, float[] bt, int btOff, int ldbt,
+                        float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            for (int j = 0; j < n; j++) {
+                int bj = btOff + j * ldbt;
+                float s = 0f;
+                for (int p = 0; p < k; p++) {
+                    s += a[ai + p] * bt[bj + p];
+                }
+                c[cOff + i * ldc + j] = bias != null ? s + bias[biasOff + j] : s;
+            }
+        }
+    }
 }

@@ -73,10 +73,7 @@ final class VectorKernels extends PackedKernels {
                 acc = acc.add(v);
             }
             acc.intoArray(lanes, 0);
-            float sum = 0f;
-            for (int l = 0; l < S.length(); l++) { // in order: the same bits whatever code runs (see finishDots)
-                sum += lanes[l];
-            }
+            float sum = laneSum(lanes, 0); // in order: the same bits whatever code runs (see finishDots)
             for (; j < cols; j++) {
                 float v = mask == null || mask[s0 + j] > 0f ? src[s0 + j] : 0f;
                 dst[d0 + j] = v;
@@ -135,11 +132,7 @@ final class VectorKernels extends PackedKernels {
         int tail = S.loopBound(k);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
-                int l0 = (r * cols + j) * S.length();
-                float sum = 0f;
-                for (int l = 0; l < S.length(); l++) {
-                    sum += lanes[l0 + l];
-                }
+                float sum = laneSum(lanes, (r * cols + j) * S.length());
                 int ar = aRow + r * lda, br = bRow + j * ldb;
                 for (int q = tail; q < k; q++) {
                     sum = Math.fma(a[ar + q], b[br + q], sum);
@@ -463,5 +456,139 @@ final class VectorKernels extends PackedKernels {
     /** {@link PlainKernels#flushSubnormal} on every lane. */
     private static FloatVector flushSubnormal(FloatVector x) {
         return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+    }
+
+    // ---- small products ----
+
+    /**
+     * Four rows of C at a time (past the last row the last one is computed again and not
+     * stored), a vector of columns at a time, sharing each load of B; the last vector ends at
+     * column n, overlapping columns already stored and storing them again, equal. Each column's
+     * sum is an FMA chain over p from zero, as the GEMM micro-kernel sums: the same floats as
+     * {@code gemm} followed by {@code addRowVector}. One loop nest for every shape, so that the
+     * JIT compiles it once. Scalar (the plain kernel) when n is below a vector.
+     */
+    @Override
+    public void rowGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] bias, int biasOff, float floor, float[] c, int cOff, int ldc) {
+        int l = S.length();
+        if (n < l) {
+            super.rowGemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, floor, c, cOff, ldc);
+            return;
+        }
+        int step = transA ? lda : 1; // from op(A)[i][p] to op(A)[i][p + 1]
+        int row = transA ? 1 : lda;  // from op(A)[i][p] to op(A)[i + 1][p]
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        for (int i = 0; i < m; i += 4) {
+            int a0 = aOff + i * row;
+            int a1 = aOff + Math.min(i + 1, m - 1) * row;
+            int a2 = aOff + Math.min(i + 2, m - 1) * row;
+            int a3 = aOff + Math.min(i + 3, m - 1) * row;
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; ) {
+                int col = Math.min(j, n - l); // the last vector ends at column n
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector bv = FloatVector.fromArray(S, b, bOff + p * ldb + col);
+                    int ap = p * step;
+                    s0 = FloatVector.broadcast(S, a[a0 + ap]).fma(bv, s0);
+                    s1 = FloatVector.broadcast(S, a[a1 + ap]).fma(bv, s1);
+                    s2 = FloatVector.broadcast(S, a[a2 + ap]).fma(bv, s2);
+                    s3 = FloatVector.broadcast(S, a[a3 + ap]).fma(bv, s3);
+                }
+                FloatVector bs = bias != null ? FloatVector.fromArray(S, bias, biasOff + col) : FloatVector.zero(S);
+                boolean biased = bias != null;
+                storeRow(s0, bs, biased, lo, c, ci + col);
+                if (i + 1 < m) {
+                    storeRow(s1, bs, biased, lo, c, ci + ldc + col);
+                }
+                if (i + 2 < m) {
+                    storeRow(s2, bs, biased, lo, c, ci + 2 * ldc + col);
+                }
+                if (i + 3 < m) {
+                    storeRow(s3, bs, biased, lo, c, ci + 3 * ldc + col);
+                }
+                j = col + l;
+            }
+        }
+    }
+
+    private static void storeRow(FloatVector acc, FloatVector bias, boolean biased, FloatVector floor, float[] c, int cOff) {
+        (biased ? acc.add(bias) : acc).max(floor).intoArray(c, cOff);
+    }
+
+    /**
+     * Four columns of a row of C at a time, sharing the loads of A's row (past the last column
+     * the last one is computed again and not stored), each a lane-wise FMA chain reduced at the
+     * end. The last k % lanes terms come from one vector ending at k with the lanes already
+     * summed blended to zero; scalar only when k is below a vector.
+     */
+    @Override
+    public void dotGemm(int m, int n, int k, float[] a, int aOff, int lda, float[] bt, int btOff, int ldbt,
+                        float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        int l = S.length();
+        if (k < l) {
+            super.dotGemm(m, n, k, a, aOff, lda, bt, btOff, ldbt, bias, biasOff, c, cOff, ldc);
+            return;
+        }
+        int bound = S.loopBound(k);
+        int tail = k - l; // the last vector's start; its lanes below bound - tail were summed already
+        VectorMask<Float> fresh = FloatVector.zero(S).addIndex(1).compare(VectorOperators.GE, (float) (bound - tail));
+        boolean hasTail = bound < k;
+        FloatVector zero = FloatVector.zero(S);
+        float[] lanes = DOT_LANES.get();
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j += 4) {
+                int b0 = btOff + j * ldbt;
+                int b1 = btOff + Math.min(j + 1, n - 1) * ldbt;
+                int b2 = btOff + Math.min(j + 2, n - 1) * ldbt;
+                int b3 = btOff + Math.min(j + 3, n - 1) * ldbt;
+                FloatVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+                for (int p = 0; p < bound; p += l) {
+                    FloatVector av = FloatVector.fromArray(S, a, ai + p);
+                    s0 = av.fma(FloatVector.fromArray(S, bt, b0 + p), s0);
+                    s1 = av.fma(FloatVector.fromArray(S, bt, b1 + p), s1);
+                    s2 = av.fma(FloatVector.fromArray(S, bt, b2 + p), s2);
+                    s3 = av.fma(FloatVector.fromArray(S, bt, b3 + p), s3);
+                }
+                if (hasTail) {
+                    FloatVector av = zero.blend(FloatVector.fromArray(S, a, ai + tail), fresh);
+                    s0 = av.fma(FloatVector.fromArray(S, bt, b0 + tail), s0);
+                    s1 = av.fma(FloatVector.fromArray(S, bt, b1 + tail), s1);
+                    s2 = av.fma(FloatVector.fromArray(S, bt, b2 + tail), s2);
+                    s3 = av.fma(FloatVector.fromArray(S, bt, b3 + tail), s3);
+                }
+                // lanes summed in order, not by reduceLanes(ADD): the same bits whatever code runs (see finishDots)
+                s0.intoArray(lanes, 0);
+                s1.intoArray(lanes, l);
+                s2.intoArray(lanes, 2 * l);
+                s3.intoArray(lanes, 3 * l);
+                c[ci + j] = plusBias(laneSum(lanes, 0), bias, biasOff + j);
+                if (j + 1 < n) {
+                    c[ci + j + 1] = plusBias(laneSum(lanes, l), bias, biasOff + j + 1);
+                }
+                if (j + 2 < n) {
+                    c[ci + j + 2] = plusBias(laneSum(lanes, 2 * l), bias, biasOff + j + 2);
+                }
+                if (j + 3 < n) {
+                    c[ci + j + 3] = plusBias(laneSum(lanes, 3 * l), bias, biasOff + j + 3);
+                }
+            }
+        }
+    }
+
+    /** The lanes of one stored vector at {@code lanes[off]}, summed in order. */
+    private static float laneSum(float[] lanes, int off) {
+        float sum = 0f;
+        for (int i = 0; i < S.length(); i++) {
+            sum += lanes[off + i];
+        }
+        return sum;
+    }
+
+    private static float plusBias(float s, float[] bias, int at) {
+        return bias != null ? s + bias[at] : s;
     }
 }
