@@ -73,12 +73,15 @@ public enum Dialect {
                 int code = s.getErrorCode();
                 switch (this) {
                     case SQLITE -> {
-                        // SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes, and
+                        // SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes,
                         // SQLITE_IOERR_DELETE_NOENT (5898): two connections switching a new file to WAL both
-                        // removed its rollback journal
+                        // removed its rollback journal, and SQLITE_PROTOCOL (15): a connection lost
+                        // WAL's locking race to the others many times in a row (SQLite's own advice:
+                        // try again)
                         String msg = String.valueOf(s.getMessage());
-                        if ((code & 0xff) == 5 || (code & 0xff) == 6 || code == 5898
-                                || msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_IOERR_DELETE_NOENT")) {
+                        if ((code & 0xff) == 5 || (code & 0xff) == 6 || code == 5898 || code == 15
+                                || msg.contains("SQLITE_BUSY") || msg.contains("SQLITE_IOERR_DELETE_NOENT")
+                                || msg.contains("SQLITE_PROTOCOL")) {
                             return true;
                         }
                     }
