@@ -22,25 +22,26 @@ abstract class GemmMicroKernel {
      * {@code pa[paOff + p · paStride]} and step p of the panel of B at
      * {@code pb[pbOff + p · pbStride]} (a stride is {@code mr} or {@code nr} for a packed panel,
      * the leading dimension when the kernel reads a matrix where it lies); then C (an {@code mr × nr} block at
-     * {@code c[cOff]} with leading dimension {@code ldc}) becomes the tile when {@code overwrite},
-     * else {@code fma(beta, C, tile)} (one rounding, as the edge tiles are merged, so that the
-     * result does not depend on where a tile falls). {@code scratch} holds at least
-     * {@code mr · nr} floats the kernel may use (it is never C).
+     * {@code c[cOff]} with leading dimension {@code ldc}) becomes the tile. The kernel only
+     * overwrites: adding to C is {@link #merge}'s, from a scratch tile (an accumulating epilogue in
+     * the Vector kernel made C2 stop inlining it, and box every accumulator on every call).
+     * {@code scratch} holds at least {@code mr · nr} floats the kernel may use (it is never C).
      */
     abstract void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
-                       float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch);
+                       float[] c, int cOff, int ldc, float[] scratch);
 
     /**
      * {@link #tile} with the panel of A read where it lies in a row-major A: value (r, p) of the
      * panel at {@code a[aOff + r · lda + p]}. Same sums in the same order as {@link #tile}.
      */
     abstract void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] pb, int pbOff, int pbStride,
-                                float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch);
+                                float[] c, int cOff, int ldc, float[] scratch);
 
     /**
      * Moves the first rows × cols values of a tile (rows {@code nr} apart at {@code tile[0]})
      * into C at {@code c[cOff]} (leading dimension {@code ldc}): C becomes the tile when
-     * {@code overwrite}, else {@code fma(beta, C, tile)}.
+     * {@code overwrite}, else {@code fma(beta, C, tile)} (one rounding, for every tile alike, so that
+     * the result does not depend on where a tile falls).
      */
     void merge(int rows, int cols, float[] tile, float[] c, int cOff, int ldc, float beta, boolean overwrite) {
         for (int r = 0; r < rows; r++) {

@@ -18,9 +18,9 @@ package org.nntune.nn.tensor;
  * block of op(A)): nothing is packed twice. Otherwise C is split into column slabs (or row slabs
  * when C is taller than wide), each an independent GEMM (at least one slab per thread, more for
  * large calls, so that the threads balance their load). Every
- * element of C is summed in the same order whatever tile or slab it falls in (edge tiles are
- * merged with the same fused multiply-add as full ones, given a micro-kernel that merges with
- * {@code fma(C, beta, tile)}), so the result does not depend on the thread count.
+ * element of C is summed in the same order whatever tile or slab it falls in (every tile that adds
+ * to C, full or at an edge, is merged by the same fused multiply-add, {@link GemmMicroKernel#merge}),
+ * so the result does not depend on the thread count.
  *
  * <p>Packing buffers are per thread and only grow: a warmed-up call allocates nothing when it
  * runs on one thread, and only the small task objects of {@link Parallelism} when it splits.
@@ -244,14 +244,10 @@ final class PackedGemm {
                 float[] out = full ? c : tile;
                 int outOff = full ? cTile : 0;
                 int outLd = full ? ldc : nr;
-                float outBeta = full ? beta : 0f;
-                boolean outOverwrite = !full || overwrite;
                 if (rowMajorPanel) {
-                    kernel.tileRowMajorA(kc, a, aOff, lda, bPanel, bOff, bStride, out, outOff, outLd, outBeta,
-                            outOverwrite, scratch);
+                    kernel.tileRowMajorA(kc, a, aOff, lda, bPanel, bOff, bStride, out, outOff, outLd, scratch);
                 } else {
-                    kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, out, outOff, outLd, outBeta,
-                            outOverwrite, scratch);
+                    kernel.tile(kc, aPanel, aOff, aStride, bPanel, bOff, bStride, out, outOff, outLd, scratch);
                 }
                 if (!full) {
                     kernel.merge(rows, cols, tile, c, cTile, ldc, beta, overwrite);

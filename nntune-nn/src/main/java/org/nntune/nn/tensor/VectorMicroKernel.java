@@ -23,7 +23,7 @@ final class VectorMicroKernel extends GemmMicroKernel {
 
     @Override
     void tile(int kc, float[] pa, int paOff, int paStride, float[] pb, int pbOff, int pbStride,
-                     float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch) {
+                     float[] c, int cOff, int ldc, float[] scratch) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -62,28 +62,27 @@ final class VectorMicroKernel extends GemmMicroKernel {
             c70 = a.fma(b0, c70);
             c71 = a.fma(b1, c71);
         }
-        FloatVector bv = FloatVector.broadcast(S, beta);
-        store(c00, c, cOff, bv, overwrite);
-        store(c01, c, cOff + L, bv, overwrite);
-        store(c10, c, cOff + 1 * ldc, bv, overwrite);
-        store(c11, c, cOff + 1 * ldc + L, bv, overwrite);
-        store(c20, c, cOff + 2 * ldc, bv, overwrite);
-        store(c21, c, cOff + 2 * ldc + L, bv, overwrite);
-        store(c30, c, cOff + 3 * ldc, bv, overwrite);
-        store(c31, c, cOff + 3 * ldc + L, bv, overwrite);
-        store(c40, c, cOff + 4 * ldc, bv, overwrite);
-        store(c41, c, cOff + 4 * ldc + L, bv, overwrite);
-        store(c50, c, cOff + 5 * ldc, bv, overwrite);
-        store(c51, c, cOff + 5 * ldc + L, bv, overwrite);
-        store(c60, c, cOff + 6 * ldc, bv, overwrite);
-        store(c61, c, cOff + 6 * ldc + L, bv, overwrite);
-        store(c70, c, cOff + 7 * ldc, bv, overwrite);
-        store(c71, c, cOff + 7 * ldc + L, bv, overwrite);
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + 1 * ldc);
+        c11.intoArray(c, cOff + 1 * ldc + L);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + L);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + L);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + L);
     }
 
     @Override
     void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] pb, int pbOff, int pbStride,
-                       float[] c, int cOff, int ldc, float beta, boolean overwrite, float[] scratch) {
+                       float[] c, int cOff, int ldc, float[] scratch) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -123,31 +122,22 @@ final class VectorMicroKernel extends GemmMicroKernel {
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
-        FloatVector bv = FloatVector.broadcast(S, beta);
-        store(c00, c, cOff, bv, overwrite);
-        store(c01, c, cOff + L, bv, overwrite);
-        store(c10, c, cOff + 1 * ldc, bv, overwrite);
-        store(c11, c, cOff + 1 * ldc + L, bv, overwrite);
-        store(c20, c, cOff + 2 * ldc, bv, overwrite);
-        store(c21, c, cOff + 2 * ldc + L, bv, overwrite);
-        store(c30, c, cOff + 3 * ldc, bv, overwrite);
-        store(c31, c, cOff + 3 * ldc + L, bv, overwrite);
-        store(c40, c, cOff + 4 * ldc, bv, overwrite);
-        store(c41, c, cOff + 4 * ldc + L, bv, overwrite);
-        store(c50, c, cOff + 5 * ldc, bv, overwrite);
-        store(c51, c, cOff + 5 * ldc + L, bv, overwrite);
-        store(c60, c, cOff + 6 * ldc, bv, overwrite);
-        store(c61, c, cOff + 6 * ldc + L, bv, overwrite);
-        store(c70, c, cOff + 7 * ldc, bv, overwrite);
-        store(c71, c, cOff + 7 * ldc + L, bv, overwrite);
-    }
-
-    private static void store(FloatVector acc, float[] c, int o, FloatVector beta, boolean overwrite) {
-        if (overwrite) {
-            acc.intoArray(c, o);
-        } else {
-            FloatVector.fromArray(S, c, o).fma(beta, acc).intoArray(c, o);
-        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + 1 * ldc);
+        c11.intoArray(c, cOff + 1 * ldc + L);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + L);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + L);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + L);
     }
 
     /** {@link GemmMicroKernel#merge} a vector at a time, the same fused multiply-add. */
