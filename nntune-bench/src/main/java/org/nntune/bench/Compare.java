@@ -161,7 +161,7 @@ public final class Compare {
     static List<String> oursCommand(Options o) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(o.java());
-        cmd.addAll(List.of(jvmFlags().split("\\s+")));
+        cmd.addAll(withUserCollector(List.of(jvmFlags().split("\\s+")), o.oursJvmArgs()));
         cmd.add("-Xmx" + o.xmx());
         cmd.addAll(o.oursJvmArgs());
         cmd.add("-cp");
@@ -169,6 +169,19 @@ public final class Compare {
         cmd.add(o.oursMain());
         cmd.addAll(o.oursArgs());
         return cmd;
+    }
+
+    private static final java.util.regex.Pattern COLLECTOR = java.util.regex.Pattern.compile("-XX:\\+Use\\w+GC");
+
+    /**
+     * nntune's flags without their collector when the extra arguments name one (as bin/nntune does
+     * with NNTUNE_JAVA_OPTS): the JVM refuses to start with two.
+     */
+    static List<String> withUserCollector(List<String> flags, List<String> extra) {
+        if (extra.stream().noneMatch(a -> COLLECTOR.matcher(a).matches())) {
+            return flags;
+        }
+        return flags.stream().filter(f -> !COLLECTOR.matcher(f).matches()).toList();
     }
 
     /** nntune's JVM flags, generated from the parent pom's {@code nntune.jvm.flags}. */

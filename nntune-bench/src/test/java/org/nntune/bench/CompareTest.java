@@ -75,7 +75,18 @@ class CompareTest {
     @Test
     void jvmFlagsComeFromTheParentPom() throws Exception {
         assertThat(Compare.jvmFlags()).contains("--add-modules jdk.incubator.vector")
-                .contains("--enable-native-access=ALL-UNNAMED");
+                .contains("--enable-native-access=ALL-UNNAMED").contains("-XX:+UseSerialGC");
+    }
+
+    @Test
+    void aCollectorInTheExtraArgumentsReplacesTheDefaultOne() {
+        List<String> flags = List.of("--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC");
+        assertThat(Compare.withUserCollector(flags, List.of("-XX:+UseG1GC")))
+                .containsExactly("--add-modules", "jdk.incubator.vector");
+        assertThat(Compare.withUserCollector(flags, List.of("-XX:+UseParallelGC", "-Xss2m")))
+                .doesNotContain("-XX:+UseSerialGC");
+        assertThat(Compare.withUserCollector(flags, List.of("-Xss2m", "-XX:+UseCompressedOops"))).isEqualTo(flags);
+        assertThat(Compare.withUserCollector(flags, List.of())).isEqualTo(flags);
     }
 
     @Test
