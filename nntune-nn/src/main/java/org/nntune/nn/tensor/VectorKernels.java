@@ -354,54 +354,10 @@ final class VectorKernels extends PackedKernels {
         }
     }
 
-    @Override
-    public float softmaxCrossEntropy(float[] logits, int logitsOff, int rows, int cols, int[] labels, int labelsOff,
-                                     float[] grad, int gradOff) {
-        if (cols < S.length()) {
-            return super.softmaxCrossEntropy(logits, logitsOff, rows, cols, labels, labelsOff, grad, gradOff);
-        }
-        checkLabels(rows, cols, labels, labelsOff);
-        int bound = S.loopBound(cols);
-        double loss = 0;
-        float inv = 1f / rows;
-        for (int r = 0; r < rows; r++) {
-            int in = logitsOff + r * cols;
-            int out = gradOff + r * cols;
-            FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            int c = 0;
-            for (; c < bound; c += S.length()) {
-                vmax = vmax.max(FloatVector.fromArray(S, logits, in + c));
-            }
-            float max = vmax.reduceLanes(VectorOperators.MAX);
-            for (; c < cols; c++) {
-                max = Math.max(max, logits[in + c]);
-            }
-            int label = labels[labelsOff + r];
-            float shiftedLabel = logits[in + label] - max;
-            FloatVector vsum = FloatVector.zero(S);
-            for (c = 0; c < bound; c += S.length()) {
-                FloatVector e = FloatVector.fromArray(S, logits, in + c).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(grad, out + c);
-                vsum = vsum.add(e);
-            }
-            float sum = vsum.reduceLanes(VectorOperators.ADD);
-            for (; c < cols; c++) {
-                float e = (float) Math.exp(logits[in + c] - max);
-                grad[out + c] = e;
-                sum += e;
-            }
-            loss += Math.log(sum) - shiftedLabel;
-            float scale = inv / sum;
-            for (c = 0; c < bound; c += S.length()) {
-                FloatVector.fromArray(S, grad, out + c).mul(scale).intoArray(grad, out + c);
-            }
-            for (; c < cols; c++) {
-                grad[out + c] *= scale;
-            }
-            grad[out + label] -= inv;
-        }
-        return (float) (loss / rows);
-    }
+    // softmaxCrossEntropy is the plain one on purpose: a vector version would need the Vector API's
+    // EXP, whose C2 intrinsic and Java fallback may differ in the last bits, and reduceLanes(ADD),
+    // whose order is left open, so a training run's bits would depend on when C2 compiled it. The
+    // scalar Math.exp gives the same bits in every tier, and the exponentials dominate either way.
 
     @Override
     public void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,

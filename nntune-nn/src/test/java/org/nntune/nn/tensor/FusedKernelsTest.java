@@ -110,6 +110,30 @@ class FusedKernelsTest {
     }
 
     @Test
+    void softmaxCrossEntropyHasTheReferenceBitsOnEveryPath() {
+        // training reproduces bit for bit whatever code runs it (interpreter, C1, C2, plain or vector)
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int cols : new int[] {10, 16, 17, 33, 100, 1000}) {
+            int rows = 9;
+            float[] logits = random(rnd, rows * cols, 12);
+            int[] labels = rnd.ints(rows, 0, cols).toArray();
+            float[] gradRef = new float[logits.length];
+            float lossRef = REF.softmaxCrossEntropy(logits, 0, rows, cols, labels, 0, gradRef, 0);
+            for (Kernels k : fast()) {
+                float[] grad = new float[logits.length];
+                float loss = k.softmaxCrossEntropy(logits, 0, rows, cols, labels, 0, grad, 0);
+                assertThat(Float.floatToRawIntBits(loss)).as(k.name() + " loss, " + cols + " classes")
+                        .isEqualTo(Float.floatToRawIntBits(lossRef));
+                for (int i = 0; i < grad.length; i++) {
+                    if (Float.floatToRawIntBits(grad[i]) != Float.floatToRawIntBits(gradRef[i])) {
+                        fail("%s, %d classes: gradient %d is %s, reference %s", k.name(), cols, i, grad[i], gradRef[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void softmaxCrossEntropyHasTheKnownValueAndGradient() {
         // equal logits: loss = log(cols), gradient = (1/cols − onehot) / rows
         float[] z = new float[8];
