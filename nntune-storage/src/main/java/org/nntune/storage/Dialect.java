@@ -65,6 +65,30 @@ public enum Dialect {
         };
     }
 
+    /**
+     * @return whether opening a connection failed in the race of several connections starting on one
+     *     new SQLite file at once: a {@link #isTransient transient} error, or SQLITE_IOERR_FSTAT (1802),
+     *     which SQLite reports when the file's companion (journal, -wal, -shm) it just looked at was
+     *     replaced by another connection switching the file to WAL (seen in SchemaTest's concurrent
+     *     schema creation on JDK 25). Only opening retries it: nothing has been written then, while the
+     *     same code in a running transaction would be a real I/O error.
+     */
+    boolean isOpenRace(SQLException e) {
+        if (isTransient(e)) {
+            return true;
+        }
+        if (this != SQLITE) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == 1802
+                    || String.valueOf(s.getMessage()).contains("SQLITE_IOERR_FSTAT"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether a failed transaction was rolled back for a reason that may go away (lock, deadlock) */
     boolean isTransient(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -166,7 +166,8 @@ public final class JdbcStorage implements Storage {
     /**
      * Starts the connection pool. Workers that open one new SQLite file at the same moment race while each
      * connection switches the file to WAL: the loser sees SQLITE_BUSY, or SQLITE_IOERR_DELETE_NOENT when another
-     * connection removed the rollback journal first. Such a start is retried (nothing has been written yet);
+     * connection removed the rollback journal first (or SQLITE_IOERR_FSTAT, see {@link Dialect#isOpenRace}). Such a
+     * start is retried (nothing has been written yet);
      * any other failure is reported at once.
      */
     private HikariDataSource openPool(HikariConfig config) {
@@ -175,7 +176,7 @@ public final class JdbcStorage implements Storage {
                 return new HikariDataSource(config);
             } catch (RuntimeException e) {
                 SQLException cause = firstSqlException(e);
-                if (cause != null && d.isTransient(cause) && attempt < MAX_ATTEMPTS) {
+                if (cause != null && d.isOpenRace(cause) && attempt < MAX_ATTEMPTS) {
                     backoff(attempt);
                     continue;
                 }

@@ -27,4 +27,17 @@ class DialectTest {
         assertThat(Dialect.SQLITE.isTransient(sqlite(19, "[SQLITE_CONSTRAINT] UNIQUE constraint failed"))).isFalse();
         assertThat(Dialect.SQLITE.isTransient(sqlite(1, "[SQLITE_ERROR] no such table: trials"))).isFalse();
     }
+
+    @Test
+    void anFstatErrorIsRetriedOnlyWhenOpening() {
+        SQLException fstat = sqlite(1802, "[SQLITE_IOERR_FSTAT] I/O error in the VFS layer while trying to invoke fstat()"
+                + " (disk I/O error)");
+        assertThat(Dialect.SQLITE.isOpenRace(fstat)).isTrue();
+        assertThat(Dialect.SQLITE.isOpenRace(new SQLException("Failed to initialize pool", fstat))).isTrue();
+        assertThat(Dialect.SQLITE.isTransient(fstat)).as("in a transaction it is a real I/O error").isFalse();
+        assertThat(Dialect.SQLITE.isOpenRace(sqlite(5, "[SQLITE_BUSY]"))).isTrue();
+        assertThat(Dialect.SQLITE.isOpenRace(sqlite(1, "[SQLITE_ERROR] no such table: trials"))).isFalse();
+        assertThat(Dialect.SQLITE.isOpenRace(sqlite(10, "[SQLITE_IOERR] disk I/O error"))).isFalse();
+        assertThat(Dialect.POSTGRESQL.isOpenRace(new SQLException("x", "08001", 1802))).isFalse();
+    }
 }
