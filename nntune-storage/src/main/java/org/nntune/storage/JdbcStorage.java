@@ -774,6 +774,37 @@ public final class JdbcStorage implements Storage {
                 Map.of(), new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
     }
 
+    /**
+     * One transaction: takes the study's row lock (as every write of the study does first), counts the
+     * trials in the {@code counted} states under it and only then creates the trial, so workers in
+     * other processes, which wait for the same lock, see this trial when they count.
+     */
+    @Override
+    public Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
+        if (limit == Integer.MAX_VALUE) {
+            return Optional.of(createTrial(studyId)); // no budget to keep: the one-statement creation
+        }
+        Instant start = now();
+        long micros = micros(start);
+        long[] ids = write(c -> {
+            lockStudy(c, studyId, 0, null);
+            if (countIn(c, studyId, counted) >= limit) {
+                return null;
+            }
+            long[] seq = lockStudy(c, studyId, 1, micros);
+            int number = (int) seq[1] - 1;
+            long trialId = insertTrial(c, studyId, number, TrialState.RUNNING, "[]", null, "", "", "", "", "",
+                    micros, null, null, seq[0]);
+            return new long[] {trialId, number};
+        });
+        if (ids == null) {
+            return Optional.empty();
+        }
+        trialKeys.put(ids[0], new TrialKey(studyId, (int) ids[1]));
+        return Optional.of(new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(),
+                Map.of(), Map.of(), new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty()));
+    }
+
     private static final String INSERT_TRIAL = "INSERT INTO nntune_trials (study_id, number, state, trial_values,"
             + " min_value, params, dists, user_attrs, system_attrs, intermediate, datetime_start,"
             + " datetime_complete, failure_reason, changed_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -1148,19 +1179,25 @@ public final class JdbcStorage implements Storage {
             info(studyId);
             return 0;
         }
-        return read(c -> {
-            List<Object> args = new ArrayList<>();
-            states.forEach(st -> args.add(st.name()));
-            args.add(studyId);
-            try (PreparedStatement ps = prepare(c, "SELECT (SELECT COUNT(*) FROM nntune_trials t WHERE t.study_id = s.study_id"
-                    + " AND t.state IN (" + marks(states.size()) + ")) FROM nntune_studies s WHERE s.study_id = ?",
-                    args.toArray()); ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw unknownStudy(studyId);
-                }
-                return rs.getInt(1);
+        return read(c -> countIn(c, studyId, states));
+    }
+
+    /** The study's trials in the given states (at least one state), on this connection. */
+    private int countIn(Connection c, long studyId, Set<TrialState> states) throws SQLException {
+        if (states.isEmpty()) {
+            return 0;
+        }
+        List<Object> args = new ArrayList<>();
+        states.forEach(st -> args.add(st.name()));
+        args.add(studyId);
+        try (PreparedStatement ps = prepare(c, "SELECT (SELECT COUNT(*) FROM nntune_trials t WHERE t.study_id = s.study_id"
+                + " AND t.state IN (" + marks(states.size()) + ")) FROM nntune_studies s WHERE s.study_id = ?",
+                args.toArray()); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw unknownStudy(studyId);
             }
-        });
+            return rs.getInt(1);
+        }
     }
 
     @Override

@@ -197,6 +197,14 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public synchronized Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
+        if (countTrials(studyId, counted) >= limit) {
+            return Optional.empty();
+        }
+        return Optional.of(createTrial(studyId));
+    }
+
+    @Override
     public synchronized FrozenTrial createTrial(long studyId, FrozenTrial template) {
         StudyData s = study(studyId);
         TrialState state = template.state();

@@ -119,6 +119,22 @@ public interface Storage extends AutoCloseable {
     FrozenTrial createTrial(long studyId);
 
     /**
+     * Creates a RUNNING trial as {@link #createTrial(long)} does, unless the study already holds
+     * {@code limit} or more trials in the {@code counted} states; the count and the creation are one
+     * atomic step, so workers sharing a budget (threads, or processes on a database) never create
+     * more trials than it allows. This default counts, then creates, without that atomicity: every
+     * storage that several workers share overrides it.
+     *
+     * @return the new trial, or empty if the budget is spent
+     */
+    default Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
+        if (countTrials(studyId, counted) >= limit) {
+            return Optional.empty();
+        }
+        return Optional.of(createTrial(studyId));
+    }
+
+    /**
      * Creates a trial from a template: its state (WAITING for an enqueued trial, RUNNING, or a
      * finished state to import a result), values, params, distributions, attributes and
      * intermediate values are copied; number, id and timestamps are set by the storage (start now

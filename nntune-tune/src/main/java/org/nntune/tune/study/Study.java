@@ -359,7 +359,7 @@ public final class Study {
                         + (r == Sampler.Readiness.EXHAUSTED ? "has nothing left to sample (e.g. the grid is exhausted)"
                         : "has no free candidate until running trials are told") + "; no trial started");
             }
-            return startTrial();
+            return startTrial(Integer.MAX_VALUE);
         }
     }
 
@@ -536,7 +536,13 @@ public final class Study {
                     return;
                 }
                 try {
-                    trial = r == Sampler.Readiness.READY ? startTrial() : null;
+                    trial = null;
+                    if (r == Sampler.Readiness.READY) {
+                        trial = startTrial(options.nTrials());
+                        if (trial == null) {
+                            return; // another worker took the budget's last trial since the count above
+                        }
+                    }
                     if (trial != null && beating) {
                         // beat at once: a worker that dies before its first scheduled beat is still found stale
                         storage.recordHeartbeat(trial.trialId());
@@ -558,7 +564,13 @@ public final class Study {
         }
     }
 
-    private Trial startTrial() {
+    /**
+     * Starts a trial: claims a WAITING one or creates one, the creation only while the study holds
+     * fewer than {@code limit} budget trials (checked atomically by the storage).
+     *
+     * @return the trial, or null if the budget is spent
+     */
+    private Trial startTrial(int limit) {
         FrozenTrial started = null;
         if (storage.countTrials(studyId, WAITING) > 0) {
             for (FrozenTrial w : storage.getAllTrials(studyId, WAITING)) {
@@ -569,7 +581,12 @@ public final class Study {
             }
         }
         if (started == null) {
-            started = storage.createTrial(studyId);
+            Optional<FrozenTrial> created = limit == Integer.MAX_VALUE ? Optional.of(storage.createTrial(studyId))
+                    : storage.createTrialWithin(studyId, BUDGET_STATES, limit);
+            if (created.isEmpty()) {
+                return null;
+            }
+            started = created.get();
         }
         inFlight.put(started.trialId(), Thread.currentThread());
         try {

@@ -210,6 +210,32 @@ public abstract class StorageContractTest {
         assertThat(new HashSet<>(numbers)).isEqualTo(rangeSet(40));
     }
 
+    @Test
+    void createTrialWithinKeepsTheBudgetUnderConcurrency() throws Exception {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        Set<TrialState> counted = EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+        storage.finishTrial(storage.createTrial(id).trialId(), TrialState.COMPLETE, List.of(1.0), Optional.empty());
+        List<Integer> numbers = Collections.synchronizedList(new ArrayList<>());
+        runConcurrently(4, i -> {
+            while (true) {
+                Optional<FrozenTrial> t = storage.createTrialWithin(id, counted, 13);
+                if (t.isEmpty()) {
+                    break;
+                }
+                numbers.add(t.get().number());
+                if (t.get().number() % 2 == 0) { // finished trials count as well as running ones
+                    storage.finishTrial(t.get().trialId(), TrialState.FAIL, List.of(), Optional.of("test"));
+                }
+            }
+        });
+        assertThat(numbers).hasSize(12).doesNotHaveDuplicates();
+        assertThat(storage.countTrials(id, EnumSet.allOf(TrialState.class))).isEqualTo(13);
+        assertThat(storage.createTrialWithin(id, counted, 13)).isEmpty();
+        assertThat(storage.createTrialWithin(id, EnumSet.of(TrialState.COMPLETE), 2)).isPresent();
+        assertThatThrownBy(() -> storage.createTrialWithin(id + 1_000_000, counted, 5))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static Set<Integer> rangeSet(int n) {
         Set<Integer> s = new HashSet<>();
         for (int i = 0; i < n; i++) {
