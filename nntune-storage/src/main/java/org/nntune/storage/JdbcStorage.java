@@ -762,13 +762,21 @@ public final class JdbcStorage implements Storage {
                 }
                 return new long[] {rs.getLong(1), rs.getInt(2)};
             }
-        }) : write(c -> {
-            long[] seq = lockStudy(c, studyId, 1, micros);
-            int number = (int) seq[1] - 1;
-            long trialId = insertTrial(c, studyId, number, TrialState.RUNNING, "[]", null, "", "", "", "", "",
-                    micros, null, null, seq[0]);
-            return new long[] {trialId, number};
-        });
+        }) : write(c -> insertRunning(c, studyId, micros));
+        return created(studyId, ids, start);
+    }
+
+    /** Within a write: counts a new trial on the study's row (its lock) and inserts it RUNNING; {trial id, number}. */
+    private long[] insertRunning(Connection c, long studyId, long micros) throws SQLException {
+        long[] seq = lockStudy(c, studyId, 1, micros);
+        int number = (int) seq[1] - 1;
+        long trialId = insertTrial(c, studyId, number, TrialState.RUNNING, "[]", null, "", "", "", "", "",
+                micros, null, null, seq[0]);
+        return new long[] {trialId, number};
+    }
+
+    /** The trial {@link #insertRunning} (or PostgreSQL's one statement) created, remembered by id. */
+    private FrozenTrial created(long studyId, long[] ids, Instant start) {
         trialKeys.put(ids[0], new TrialKey(studyId, (int) ids[1]));
         return new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(), Map.of(),
                 Map.of(), new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
@@ -788,21 +796,9 @@ public final class JdbcStorage implements Storage {
         long micros = micros(start);
         long[] ids = write(c -> {
             lockStudy(c, studyId, 0, null);
-            if (countIn(c, studyId, counted) >= limit) {
-                return null;
-            }
-            long[] seq = lockStudy(c, studyId, 1, micros);
-            int number = (int) seq[1] - 1;
-            long trialId = insertTrial(c, studyId, number, TrialState.RUNNING, "[]", null, "", "", "", "", "",
-                    micros, null, null, seq[0]);
-            return new long[] {trialId, number};
+            return countIn(c, studyId, counted) >= limit ? null : insertRunning(c, studyId, micros);
         });
-        if (ids == null) {
-            return Optional.empty();
-        }
-        trialKeys.put(ids[0], new TrialKey(studyId, (int) ids[1]));
-        return Optional.of(new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(),
-                Map.of(), Map.of(), new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty()));
+        return ids == null ? Optional.empty() : Optional.of(created(studyId, ids, start));
     }
 
     private static final String INSERT_TRIAL = "INSERT INTO nntune_trials (study_id, number, state, trial_values,"

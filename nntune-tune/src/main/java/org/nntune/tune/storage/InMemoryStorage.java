@@ -198,10 +198,7 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public synchronized Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
-        if (countTrials(studyId, counted) >= limit) {
-            return Optional.empty();
-        }
-        return Optional.of(createTrial(studyId));
+        return Storage.super.createTrialWithin(studyId, counted, limit); // atomic under this storage's monitor
     }
 
     @Override

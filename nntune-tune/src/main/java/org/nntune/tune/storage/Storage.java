@@ -122,13 +122,14 @@ public interface Storage extends AutoCloseable {
      * Creates a RUNNING trial as {@link #createTrial(long)} does, unless the study already holds
      * {@code limit} or more trials in the {@code counted} states; the count and the creation are one
      * atomic step, so workers sharing a budget (threads, or processes on a database) never create
-     * more trials than it allows. This default counts, then creates, without that atomicity: every
-     * storage that several workers share overrides it.
+     * more trials than it allows ({@link Integer#MAX_VALUE}: no limit, nothing counted). This default
+     * counts, then creates, without that atomicity: every storage that several workers share
+     * overrides it.
      *
      * @return the new trial, or empty if the budget is spent
      */
     default Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
-        if (countTrials(studyId, counted) >= limit) {
+        if (limit != Integer.MAX_VALUE && countTrials(studyId, counted) >= limit) {
             return Optional.empty();
         }
         return Optional.of(createTrial(studyId));

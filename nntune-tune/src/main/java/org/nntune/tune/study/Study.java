@@ -581,8 +581,7 @@ public final class Study {
             }
         }
         if (started == null) {
-            Optional<FrozenTrial> created = limit == Integer.MAX_VALUE ? Optional.of(storage.createTrial(studyId))
-                    : storage.createTrialWithin(studyId, BUDGET_STATES, limit);
+            Optional<FrozenTrial> created = storage.createTrialWithin(studyId, BUDGET_STATES, limit);
             if (created.isEmpty()) {
                 return null;
             }
