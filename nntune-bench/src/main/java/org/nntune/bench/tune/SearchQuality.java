@@ -33,12 +33,13 @@ import java.util.concurrent.Future;
  * JSON line at the end with the same keys ({@code "results": {"branin/tpe": {"median_best@100": …}}}).
  *
  * <p>Usage: {@code SearchQuality [--seeds 10] [--funcs branin,hartmann6,rosenbrock5,mixed]
- * [--samplers random,tpe,gp,cmaes] [--threads 1] [--first-seed 0] [--per-seed]}. Seeds run in
+ * [--samplers random,tpe,gp,cmaes] [--threads 1] [--first-seed 0] [--trials 300] [--per-seed]}
+ * ({@code --trials}: the second budget, 300 in the Python script). Seeds run in
  * parallel on {@code --threads} threads (each study is sequential, so results do not depend on it).
- * Samplers: {@code tpe} (defaults), {@code tpe-mv} (multivariate), {@code tpe-proper} (kernels with
- * their 1/σ, as Optuna 3.5+), {@code tpe-sobol} (scrambled Sobol start-up trials, the default since issue 7),
- * {@code tpe-random} (uniform random start-up trials: Optuna 3.1's TPESampler), {@code tpe-ei8} (the default with 8
- * expected-improvement candidates instead of 24), {@code random}, {@code gp}, {@code gp-nowarp} (no output warping),
+ * Samplers: {@code tpe} (nntune's defaults), {@code tpe-mv} (multivariate), {@code tpe-proper} (kernels with
+ * their 1/σ, as Optuna 3.5+), {@code tpe-random} (uniform random start-up trials), {@code tpe-optuna} (Optuna 3.1's
+ * TPESampler with its defaults), {@code tpe+<change>+…} (see {@link #tpeVariant}; the default before 2026-12-03 is
+ * {@code tpe+optuna+sobol}), {@code random}, {@code gp}, {@code gp-nowarp} (no output warping),
  * {@code gp-global} (no trust-region steps: every trial from the global GP), {@code cmaes}. {@code --per-seed} adds
  * every seed's two values to the result lines on stderr.
  */
@@ -118,21 +119,54 @@ public final class SearchQuality {
     }
 
     static Sampler sampler(String name) {
+        if (name.startsWith("tpe+")) {
+            return tpeVariant(name);
+        }
         return switch (name) {
             case "random" -> new RandomSampler();
             case "tpe" -> new TpeSampler();
             case "tpe-mv" -> TpeSampler.builder().multivariate(true).build();
             case "tpe-proper" -> TpeSampler.builder().scaleFreeKernels(false).build();
-            case "tpe-sobol" -> TpeSampler.builder().startupSampler(new SobolSampler()).build();
             case "tpe-random" -> TpeSampler.builder().randomStartup().build();
-            case "tpe-ei8" -> TpeSampler.builder().nEiCandidates(8).build();
+            case "tpe-optuna" -> TpeSampler.builder().optunaDefaults().build();
             case "gp" -> GPSampler.builder().build();
             case "gp-nowarp" -> GPSampler.builder().warpOutputs(false).build();
             case "gp-global" -> GPSampler.builder().trustRegionSteps(false).build();
             case "cmaes" -> CmaEsSampler.builder().build();
             default -> throw new IllegalArgumentException("unknown sampler '" + name
-                    + "'; allowed: random, tpe, tpe-mv, tpe-proper, tpe-sobol, tpe-random, tpe-ei8, gp, gp-nowarp, gp-global, cmaes");
+                    + "'; allowed: random, tpe, tpe-mv, tpe-proper, tpe-random, tpe-optuna, tpe+<changes>, gp, gp-nowarp,"
+                    + " gp-global, cmaes");
         };
+    }
+
+    /**
+     * A TPE from nntune's defaults with the changes after "tpe+", applied left to right: {@code optuna}
+     * (Optuna 3.1's defaults), {@code sobol} / {@code random} (start-up), {@code eiN} (N candidates),
+     * {@code wei} / {@code uniform} (improvement or uniform weights of the good trials), {@code clipA}
+     * (magic clip exponent A), {@code mv} (multivariate), {@code proper} (kernels with their 1/σ).
+     */
+    static Sampler tpeVariant(String name) {
+        TpeSampler.Builder b = TpeSampler.builder();
+        for (String c : name.substring(4).split("\\+")) {
+            if (c.startsWith("ei") && c.length() > 2) {
+                b.nEiCandidates(Integer.parseInt(c.substring(2)));
+            } else if (c.startsWith("clip") && c.length() > 4) {
+                b.magicClipExponent(Double.parseDouble(c.substring(4)));
+            } else {
+                switch (c) {
+                    case "optuna" -> b.optunaDefaults();
+                    case "sobol" -> b.startupSampler(new SobolSampler());
+                    case "random" -> b.randomStartup();
+                    case "wei" -> b.improvementWeights(true);
+                    case "uniform" -> b.improvementWeights(false);
+                    case "mv" -> b.multivariate(true);
+                    case "proper" -> b.scaleFreeKernels(false);
+                    default -> throw new IllegalArgumentException("unknown TPE change '" + c + "' in '" + name
+                            + "'; allowed: optuna, sobol, random, eiN, wei, uniform, clipA, mv, proper");
+                }
+            }
+        }
+        return b.build();
     }
 
     /** @return the best values after 100 and after {@code n} trials */
@@ -164,6 +198,7 @@ public final class SearchQuality {
         int threads = 1;
         int firstSeed = 0;
         boolean perSeed = false;
+        int trials = 300;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
             if (args[i].equals("--per-seed")) {
@@ -176,8 +211,14 @@ public final class SearchQuality {
                 case "--samplers" -> samplers = v;
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--first-seed" -> firstSeed = Integer.parseInt(v);
+                case "--trials" -> {
+                    trials = Integer.parseInt(v);
+                    if (trials < 100) {
+                        throw new IllegalArgumentException("--trials must be at least 100, got " + v);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                        + "'; allowed: --seeds N, --funcs a,b, --samplers a,b, --threads N, --first-seed N, --per-seed");
+                        + "'; allowed: --seeds N, --funcs a,b, --samplers a,b, --threads N, --first-seed N, --trials N, --per-seed");
             }
             i++;
         }
@@ -191,21 +232,22 @@ public final class SearchQuality {
                     List<Future<double[]>> runs = new ArrayList<>();
                     for (int seed = 0; seed < seeds; seed++) {
                         final long sd = firstSeed + seed;
-                        runs.add(pool.submit(() -> run(s, f, sd, 300)));
+                        final int n = trials;
+                        runs.add(pool.submit(() -> run(s, f, sd, n)));
                     }
                     double[] b100 = new double[seeds];
-                    double[] b300 = new double[seeds];
+                    double[] bN = new double[seeds];
                     for (int k = 0; k < seeds; k++) {
                         double[] r = runs.get(k).get();
                         b100[k] = r[0];
-                        b300[k] = r[1];
+                        bN[k] = r[1];
                     }
                     Map<String, Double> row = new LinkedHashMap<>();
                     row.put("median_best@100", median(b100));
-                    row.put("median_best@300", median(b300));
+                    row.put("median_best@" + trials, median(bN));
                     results.put(f + "/" + s, row);
                     System.err.printf(Locale.ROOT, "%s %s %s (%.1f s)%s%n", f, s, row, (System.nanoTime() - ts) / 1e9,
-                            perSeed ? " @100 " + Arrays.toString(b100) + " @300 " + Arrays.toString(b300) : "");
+                            perSeed ? " @100 " + Arrays.toString(b100) + " @" + trials + " " + Arrays.toString(bN) : "");
                 }
             }
         } finally {

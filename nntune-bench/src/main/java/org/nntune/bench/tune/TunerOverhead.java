@@ -25,7 +25,7 @@ import java.util.Map;
  * study on a cheap objective (5-d Rosenbrock over x0..x4 in [-5, 5] plus an offset from a
  * categorical c in {a: 0, b: 0.5, c: 1}), in memory, seed 0.
  *
- * <p>For each config ({@code tpe_mem}: {@link TpeSampler} with Optuna 3.1's defaults, i.e. random start-up;
+ * <p>For each config ({@code tpe_mem}: {@link TpeSampler} with Optuna 3.1's defaults ({@code optunaDefaults()}: random start-up, 24 candidates);
  * {@code random_mem}: {@link RandomSampler}) and each N, a fresh study runs N trials; per-trial
  * callback timestamps give the wall time of each block of 100 trials. Configs and Ns run in the
  * same order as the Python script, in one JVM (so the first runs include JIT warm-up, as Python's
@@ -67,7 +67,7 @@ public final class TunerOverhead {
 
     private static Sampler sampler(String config) {
         return switch (config) {
-            case "tpe_mem" -> TpeSampler.builder().randomStartup().build();
+            case "tpe_mem" -> TpeSampler.builder().optunaDefaults().build(); // the same work per trial as Optuna's
             case "random_mem" -> new RandomSampler();
             default -> throw new IllegalArgumentException("config '" + config
                     + "' is not measured by nntune here; allowed: tpe_mem, random_mem");

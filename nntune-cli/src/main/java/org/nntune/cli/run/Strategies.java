@@ -23,7 +23,7 @@ import java.util.TreeSet;
 /**
  * Samplers and pruners from a study file's {@code sampler:} and {@code pruner:} sections. Each
  * type accepts a fixed set of options (an unknown one is an error with a did-you-mean); defaults
- * are the tuner's (Optuna's).
+ * are the tuner's.
  */
 public final class Strategies {
     private Strategies() {}
@@ -33,7 +33,8 @@ public final class Strategies {
             "grid", Set.of(),
             "random", Set.of(),
             "sobol", Set.of("scramble"),
-            "tpe", Set.of("startup_trials", "ei_candidates", "multivariate", "constant_liar", "prior_weight"),
+            "tpe", Set.of("startup_trials", "ei_candidates", "multivariate", "constant_liar", "prior_weight",
+                    "improvement_weights", "clip_exponent"),
             "gp", Set.of("startup_trials", "candidates", "max_fit_points"),
             "cmaes", Set.of("startup_trials", "population_size", "restarts"),
             "nsga2", Set.of("population_size"));
@@ -67,13 +68,24 @@ public final class Strategies {
             case "sobol" -> new SobolSampler(seed, r.bool("scramble", true));
             case "tpe" -> TpeSampler.builder().seed(seed)
                     .nStartupTrials(r.integer("startup_trials", 10, 0))
-                    .nEiCandidates(r.integer("ei_candidates", 24, 1))
+                    .nEiCandidates(r.integer("ei_candidates", TpeSampler.DEFAULT_EI_CANDIDATES, 1))
                     .multivariate(r.bool("multivariate", false))
                     .constantLiar(r.bool("constant_liar", sf.budget().jobs() > 1))
-                    .priorWeight(r.number("prior_weight", 1.0))
+                    .priorWeight(positive(r, "prior_weight", 1.0))
+                    .improvementWeights(r.bool("improvement_weights", true))
+                    .magicClipExponent(positive(r, "clip_exponent", TpeSampler.DEFAULT_MAGIC_CLIP_EXPONENT))
                     .build();
             default -> ModelBasedSamplers.create(o.type(), r, seed);
         };
+    }
+
+    /** A number option that must be positive and finite, with the file's place in the message. */
+    private static double positive(Reader r, String key, double dflt) {
+        double v = r.number(key, dflt);
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw r.error(key, "expected a number > 0 but found " + v, null);
+        }
+        return v;
     }
 
     public static Pruner pruner(StudyFile sf) {

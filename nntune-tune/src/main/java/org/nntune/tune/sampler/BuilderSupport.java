@@ -21,11 +21,12 @@ final class BuilderSupport {
     }
 
     /**
-     * @return the given independent sampler, else TPE with the seed (unseeded without one) and uniform
-     * random start-up trials (its parameters lie outside the joint space, so a Sobol design would not apply)
+     * @return the given independent sampler, else TPE with the seed (unseeded without one) and Optuna 3.1's
+     * defaults, uniform random start-up trials among them (its parameters lie outside the joint space, so a
+     * Sobol design would not apply; nntune's other TPE defaults are not measured in that role)
      */
     static Sampler independentOrTpe(Optional<Sampler> independent, Optional<Long> seed) {
-        return independent.orElseGet(() -> seed.isPresent() ? TpeSampler.builder().randomStartup().seed(seed.get()).build()
-                : TpeSampler.builder().randomStartup().build());
+        return independent.orElseGet(() -> seed.isPresent() ? TpeSampler.builder().optunaDefaults().seed(seed.get()).build()
+                : TpeSampler.builder().optunaDefaults().build());
     }
 }

@@ -32,10 +32,17 @@ final class ParzenEstimator {
     /**
      * Settings shared by the estimators of one sampler. {@code scaleFreeKernels}: evaluate continuous
      * kernels without their 1/σ factor, as Optuna 3.1–3.4's {@code _truncnorm.logpdf} did (Optuna
-     * issue 5109, fixed in 3.5); sampling is the same either way.
+     * issue 5109, fixed in 3.5); sampling is the same either way. {@code clipExponent} α: with the
+     * magic clip, no kernel of a numeric dimension is narrower than range / min(100, (1 + c)^α) for c
+     * components (Watanabe 2023's exponent; 1 is Optuna's clip).
      */
     record Settings(boolean considerPrior, double priorWeight, boolean magicClip, boolean endpoints,
-                    boolean multivariate, boolean scaleFreeKernels) {
+                    boolean multivariate, boolean scaleFreeKernels, double clipExponent) {
+        Settings(boolean considerPrior, double priorWeight, boolean magicClip, boolean endpoints,
+                 boolean multivariate, boolean scaleFreeKernels) {
+            this(considerPrior, priorWeight, magicClip, endpoints, multivariate, scaleFreeKernels, 1.0);
+        }
+
         Settings(boolean considerPrior, double priorWeight, boolean magicClip, boolean endpoints,
                  boolean multivariate) {
             this(considerPrior, priorWeight, magicClip, endpoints, multivariate, false);
@@ -214,7 +221,9 @@ final class ParzenEstimator {
         } else {
             neighbourSigmas(m, components, sg, low[j], high[j], s.endpoints());
         }
-        double minSigma = s.magicClip() ? range / Math.min(100.0, 1.0 + components) : 1e-12;
+        double minSigma = !s.magicClip() ? 1e-12
+                : range / Math.min(100.0, s.clipExponent() == 1.0 ? 1.0 + components
+                        : Math.pow(1.0 + components, s.clipExponent()));
         clip(sg, components, minSigma, range);
         if (prior) {
             sg[n] = range;

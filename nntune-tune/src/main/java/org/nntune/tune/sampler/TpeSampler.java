@@ -14,19 +14,31 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * The Tree-structured Parzen Estimator (Bergstra et al. 2011), re-implemented after Optuna 3.1's
- * {@code TPESampler} with the same defaults but for how the start-up trials are drawn (see below):
- * 10 start-up trials, 24 expected-improvement candidates, {@code gamma(n) = min(ceil(0.1 n), 25)} good trials, Optuna's default weights (a
- * linear ramp from {@code 1/n} to 1 over the older bad trials, 1 for the newest 25), prior weight
- * 1, the magic clip, endpoints not considered. For each parameter, a density {@code l} is fitted
- * to the good trials and {@code g} to the others; 24 candidates drawn from {@code l} compete on
- * {@code log l − log g}.
+ * {@code TPESampler}, with four defaults of nntune's own (below; {@code builder().optunaDefaults()}
+ * gives Optuna 3.1's sampler with its defaults). Shared with Optuna: 10 start-up trials,
+ * {@code gamma(n) = min(ceil(0.1 n), 25)} good trials, Optuna's weights of the bad trials (a linear ramp
+ * from {@code 1/n} to 1 over the older ones, 1 for the newest 25), prior weight 1, the magic clip,
+ * endpoints not considered. For each parameter, a density {@code l} is fitted to the good trials and
+ * {@code g} to the others; candidates drawn from {@code l} compete on {@code log l − log g}.
  *
- * <p><b>Start-up trials.</b> By default the first 10 trials are points of a scrambled Sobol sequence
- * ({@link SobolSampler}, the quasi-random initial design of BoTorch/Ax and of Optuna's
- * {@code QMCSampler}), not uniform random points as in Optuna: over nntune-bench's SearchQuality
- * functions this is better on Rosenbrock-5 and indistinguishable elsewhere (BENCHMARKS.md, 200
- * seeds). {@code builder().randomStartup()} gives Optuna 3.1's uniform random start-up; with it the
- * sampler is Optuna 3.1's {@code TPESampler} with its defaults.
+ * <p><b>nntune's defaults</b>, chosen on nntune-bench's SearchQuality functions (Branin, Hartmann-6,
+ * Rosenbrock-5, a mixed conditional space; best value after 100 and after 300 trials) over seeds
+ * 100–499 and confirmed on seeds 500–899 (BENCHMARKS.md, 2026-12-03):
+ * <ul>
+ * <li>the first 10 trials are points of a scrambled Sobol sequence ({@link SobolSampler}, the
+ *     quasi-random initial design of BoTorch/Ax and of Optuna's {@code QMCSampler}), not uniform random
+ *     points;</li>
+ * <li>4 expected-improvement candidates per sample instead of 24: a less greedy choice that keeps
+ *     exploring;</li>
+ * <li>good trials weigh in {@code l} by their improvement on the best bad trial (the "EI" weighting of
+ *     Watanabe 2023, "Tree-structured Parzen estimator: understanding its algorithm components";
+ *     {@link Builder#improvementWeights});</li>
+ * <li>the magic clip's exponent is 1.25: kernels are no narrower than range / min(100, (1 + c)^1.25)
+ *     for c kernels, against Optuna's range / min(100, 1 + c), so the good density can narrow onto a
+ *     basin sooner (that paper's exponent; {@link Builder#magicClipExponent}).</li>
+ * </ul>
+ * Fewer candidates alone or improvement weights alone move the rows little; together with the
+ * narrower clip they end below Optuna's defaults in most runs of every (function, budget) row.
  *
  * <p>Options: {@code multivariate} samples the intersection search space of the finished trials
  * jointly (Falkner et al. 2018), as Optuna's {@code multivariate=True}; {@code constantLiar} counts
@@ -38,7 +50,7 @@ import java.util.function.IntUnaryOperator;
  * and {@code maxAboveObservations} (default 1000, 0 = unlimited — an nntune addition) bounds the
  * bad-trial density: past that many, every k-th bad trial is kept (newest first) with its weight
  * multiplied by k, so per-trial cost stops growing with the study while the density keeps its shape.
- * Up to 1,000 trials nothing differs from Optuna's estimator.
+ * Up to 1,000 bad trials the thinning changes nothing.
  *
  * <p><b>Several objectives</b> (MOTPE, as Optuna 3.1): only COMPLETE trials are observations; the
  * good ones are the best fronts of a non-dominated sort, the last front cut by greedy hypervolume
@@ -56,12 +68,18 @@ import java.util.function.IntUnaryOperator;
  * <p>Seeded; thread-safe (one lock).
  */
 public final class TpeSampler implements Sampler {
+    /** nntune's default number of expected-improvement candidates (Optuna's: 24). */
+    public static final int DEFAULT_EI_CANDIDATES = 4;
+    /** nntune's default exponent of the magic clip (Optuna's: 1). */
+    public static final double DEFAULT_MAGIC_CLIP_EXPONENT = 1.25;
+
     private final int nStartupTrials;
     private final int nEiCandidates;
     private final IntUnaryOperator gamma;
     private final boolean multivariate;
     private final boolean constantLiar;
     private final int maxAboveObservations;
+    private final boolean improvementWeights;
     private final ParzenEstimator.Settings settings;
     /** the sampler of the start-up trials; null: uniform random from {@link #rng}, as Optuna 3.1 */
     private final Sampler startup;
@@ -74,8 +92,10 @@ public final class TpeSampler implements Sampler {
     private boolean[] below = new boolean[0];
     /** several objectives: the weight of each below trial in l(x) (its share of the hypervolume) */
     private double[] belowWeight = new double[0];
+    /** whether l uses {@link #belowWeight} (several objectives, or improvement weights) */
+    private boolean belowWeighted;
 
-    /** Optuna's defaults with a scrambled Sobol start-up (see the class comment). */
+    /** nntune's defaults (see the class comment). */
     public TpeSampler() {
         this(builder());
     }
@@ -87,8 +107,9 @@ public final class TpeSampler implements Sampler {
         this.multivariate = b.multivariate;
         this.constantLiar = b.constantLiar;
         this.maxAboveObservations = b.maxAboveObservations;
+        this.improvementWeights = b.improvementWeights;
         this.settings = new ParzenEstimator.Settings(b.considerPrior, b.priorWeight, b.considerMagicClip,
-                b.considerEndpoints, b.multivariate, b.scaleFreeKernels);
+                b.considerEndpoints, b.multivariate, b.scaleFreeKernels, b.clipExponent);
         this.rng = b.seed == null ? new SplittableRandom() : new SplittableRandom(b.seed);
         this.startup = b.randomStartup ? null : b.startup != null ? b.startup : new SobolSampler();
         if (startup != null && b.seed != null) {
@@ -96,7 +117,7 @@ public final class TpeSampler implements Sampler {
         }
     }
 
-    /** @return a builder starting from the defaults (Optuna's, with a Sobol start-up) */
+    /** @return a builder starting from nntune's defaults (see the class comment) */
     public static Builder builder() {
         return new Builder();
     }
@@ -104,11 +125,13 @@ public final class TpeSampler implements Sampler {
     /** Options of a {@link TpeSampler}; each setter validates its value. */
     public static final class Builder {
         private int nStartupTrials = 10;
-        private int nEiCandidates = 24;
+        private int nEiCandidates = DEFAULT_EI_CANDIDATES;
         private IntUnaryOperator gamma = TpeSampler::defaultGamma;
         private boolean multivariate;
         private boolean constantLiar;
         private int maxAboveObservations = 1000;
+        private boolean improvementWeights = true;
+        private double clipExponent = DEFAULT_MAGIC_CLIP_EXPONENT;
         private boolean considerPrior = true;
         private double priorWeight = 1.0;
         private boolean considerMagicClip = true;
@@ -129,7 +152,7 @@ public final class TpeSampler implements Sampler {
             return this;
         }
 
-        /** Candidates drawn from the good density per sample (default 24). */
+        /** Candidates drawn from the good density per sample (default 4; Optuna: 24). */
         public Builder nEiCandidates(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("nEiCandidates must be >= 1, got " + n);
@@ -165,6 +188,42 @@ public final class TpeSampler implements Sampler {
                 throw new IllegalArgumentException("maxAboveObservations must be 0 (unlimited) or >= 50, got " + n);
             }
             maxAboveObservations = n;
+            return this;
+        }
+
+        /**
+         * Weigh each good trial in {@code l} by how much it improves on the best bad trial, as
+         * Watanabe 2023's "EI" weighting (default true; false: every good trial weighs 1, as Optuna).
+         * The prior keeps the weight of an average good trial. Single objective only; while a good
+         * trial is PRUNED or no bad trial is COMPLETE, the weights are uniform.
+         */
+        public Builder improvementWeights(boolean on) {
+            improvementWeights = on;
+            return this;
+        }
+
+        /**
+         * The magic clip's exponent α: no kernel is narrower than range / min(100, (1 + c)^α) for c
+         * kernels (default 1.25; 1 is Optuna's clip, larger lets kernels narrow sooner).
+         */
+        public Builder magicClipExponent(double alpha) {
+            if (!(alpha > 0) || !Double.isFinite(alpha)) {
+                throw new IllegalArgumentException("magicClipExponent must be > 0 and finite, got " + alpha);
+            }
+            clipExponent = alpha;
+            return this;
+        }
+
+        /**
+         * Optuna 3.1's {@code TPESampler} defaults where nntune's differ: uniform random start-up
+         * trials, 24 expected-improvement candidates, uniform weights of the good trials, clip
+         * exponent 1. Options set after this call still apply.
+         */
+        public Builder optunaDefaults() {
+            randomStartup();
+            nEiCandidates = 24;
+            improvementWeights = false;
+            clipExponent = 1.0;
             return this;
         }
 
@@ -216,7 +275,7 @@ public final class TpeSampler implements Sampler {
 
         /**
          * Uniform random start-up trials drawn from this sampler's own generator, as Optuna 3.1's
-         * {@code TPESampler} (the default before the Sobol start-up). Replaces {@link #startupSampler}.
+         * {@code TPESampler}. Replaces {@link #startupSampler}.
          */
         public Builder randomStartup() {
             randomStartup = true;
@@ -373,7 +432,7 @@ public final class TpeSampler implements Sampler {
                 aboveIdx[na++] = t;
             }
         }
-        ParzenEstimator l = estimator(dims, cols, belowIdx, nb, 0, obs.nObjectives() > 1 ? belowWeight : null,
+        ParzenEstimator l = estimator(dims, cols, belowIdx, nb, 0, belowWeighted ? belowWeight : null,
                 arenaBelow);
         ParzenEstimator g = estimator(dims, cols, aboveIdx, na, maxAboveObservations, null, arenaAbove);
         return new ParzenEstimator[] {l, g};
@@ -411,6 +470,7 @@ public final class TpeSampler implements Sampler {
         }
         if (obs.nObjectives() > 1) {
             MultiObjectiveSplit.mark(obs, nBelow, below, belowWeight);
+            belowWeighted = true;
             belowVersion = obs.version;
             return;
         }
@@ -439,7 +499,41 @@ public final class TpeSampler implements Sampler {
         for (int i = 0; i < count; i++) {
             below[best[i]] = true;
         }
+        belowWeighted = improvementWeights && improvementWeights(obs, best, count);
         belowVersion = obs.version;
+    }
+
+    /**
+     * Sets {@link #belowWeight} of the good trials {@code best[0..count)} to their improvement on the
+     * best bad trial, max(1e-12, threshold − value) in minimised values, scaled to a mean of 1 (so the
+     * prior weighs as one average good trial, as Watanabe 2023 sets it).
+     *
+     * @return false, leaving the weights uniform, if a good trial is not COMPLETE or no bad one is
+     */
+    private boolean improvementWeights(TpeObservations obs, int[] best, int count) {
+        double threshold = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < obs.size; t++) {
+            if (!below[t] && obs.observed(t, false) && obs.scoreStep[t] == Double.NEGATIVE_INFINITY) {
+                threshold = Math.min(threshold, obs.scoreValue[t]);
+            }
+        }
+        if (count == 0 || !Double.isFinite(threshold)) {
+            return false;
+        }
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            if (obs.scoreStep[best[i]] != Double.NEGATIVE_INFINITY) {
+                return false;
+            }
+            double w = Math.max(1e-12, threshold - obs.scoreValue[best[i]]);
+            belowWeight[best[i]] = w;
+            sum += w;
+        }
+        double mean = sum / count;
+        for (int i = 0; i < count; i++) {
+            belowWeight[best[i]] /= mean;
+        }
+        return true;
     }
 
     /**

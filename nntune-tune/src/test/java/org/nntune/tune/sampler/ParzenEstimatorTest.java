@@ -83,6 +83,35 @@ class ParzenEstimatorTest {
         assertThat(got[1]).isCloseTo(-5.1094533752373845, within(1e-9));
     }
 
+    /** A mixture of truncated normals on [low, high] with equal weights, by hand. */
+    private static double logMixture(double x, double low, double high, double[] mus, double[] sigmas) {
+        double sum = 0;
+        for (int i = 0; i < mus.length; i++) {
+            double mass = NormalMath.cdf((high - mus[i]) / sigmas[i]) - NormalMath.cdf((low - mus[i]) / sigmas[i]);
+            sum += NormalMath.pdf((x - mus[i]) / sigmas[i]) / sigmas[i] / mass;
+        }
+        return Math.log(sum / mus.length);
+    }
+
+    @Test
+    void magicClipExponentSetsTheNarrowestKernel() {
+        // three close observations: their neighbour gaps are below the clip, so each kernel is as
+        // narrow as the clip lets it be; 4 kernels with the prior: range / (1 + 4)^alpha
+        double[] obs = {0.5, 0.5001, 0.5002};
+        double[] at = {0.05, 0.3, 0.5, 0.62, 0.97};
+        for (double alpha : new double[] {1.0, 1.25, 2.0}) {
+            ParzenEstimator.Settings s = new ParzenEstimator.Settings(true, 1.0, true, false, false, false, alpha);
+            ParzenEstimator e = uni(s, FloatDistribution.uniform(0, 1), obs);
+            double narrow = 1 / Math.min(100, Math.pow(5, alpha));
+            double[] expected = new double[at.length];
+            for (int i = 0; i < at.length; i++) {
+                expected[i] = logMixture(at[i], 0, 1, new double[] {0.5, 0.5001, 0.5002, 0.5},
+                        new double[] {narrow, narrow, narrow, 1.0});
+            }
+            assertLogPdf(e, at, expected);
+        }
+    }
+
     @Test
     void rampWeightsMatchOptuna() {
         double[] xs = {0.48813503927324753, 2.151893663724195, 1.027633760716439, 0.4488318299689684,

@@ -200,6 +200,10 @@ class SamplerTest {
         assertThatThrownBy(() -> TpeSampler.builder().maxAboveObservations(10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 50");
         assertThatThrownBy(() -> TpeSampler.builder().priorWeight(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TpeSampler.builder().magicClipExponent(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("magicClipExponent");
+        assertThatThrownBy(() -> TpeSampler.builder().magicClipExponent(Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

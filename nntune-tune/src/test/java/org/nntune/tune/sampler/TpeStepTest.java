@@ -2,10 +2,12 @@ package org.nntune.tune.sampler;
 
 import org.junit.jupiter.api.Test;
 import org.nntune.tune.study.Study;
+import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.study.Trial;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +17,8 @@ import static org.assertj.core.api.Assertions.within;
  * One TPE step against Optuna 3.1: after a fixed history, {@code log l(x) − log g(x)} for a
  * parameter equals what Optuna's TPESampler computes (split with PRUNED trials ranked by step,
  * a trial lacking a parameter, a FAIL trial ignored, the ramp weights of the bad trials); and the
- * columnar copy TPE samples from is up to date after every told trial. Golden numbers:
+ * columnar copy TPE samples from is up to date after every told trial; nntune's default good-trial
+ * weights and clip against estimators built by hand. Golden numbers:
  * nntune-bench/scripts/tpe_golden.py ({@code sampler_step}).
  */
 class TpeStepTest {
@@ -58,7 +61,7 @@ class TpeStepTest {
 
     @Test
     void logRatioMatchesOptunaAfterAMixedHistory() {
-        TpeSampler tpe = new TpeSampler();
+        TpeSampler tpe = TpeSampler.builder().optunaDefaults().build();
         Study s = Study.builder("step").sampler(tpe).seed(0).create();
         for (double[] h : HISTORY) {
             s.tell(fixed(s, h[0], h[1]), branin(h[0], h[1]));
@@ -82,6 +85,97 @@ class TpeStepTest {
         double[] got = tpe.logRatio(s, "x0", FloatDistribution.uniform(-5, 10), at);
         for (int i = 0; i < at.length; i++) {
             assertThat(got[i]).as("log l - log g at %s", at[i]).isCloseTo(expected[i], within(1e-9));
+        }
+    }
+
+    /** 20 trials of x on [0, 1] told (x - 0.3)^2, then l and g with the given weights of the 2 good ones. */
+    private static double[] byHand(double[] xs, double[] goodWeights, double clip, double[] at) {
+        // gamma(20) = 2: the good trials are the two nearest 0.3, the others bad in trial order
+        Integer[] order = new Integer[xs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> Math.abs(xs[i] - 0.3)));
+        int g1 = Math.min(order[0], order[1]);
+        int g2 = Math.max(order[0], order[1]);
+        double[] good = {xs[g1], xs[g2]};
+        double[] bad = new double[xs.length - 2];
+        int k = 0;
+        for (int i = 0; i < xs.length; i++) {
+            if (i != g1 && i != g2) {
+                bad[k++] = xs[i];
+            }
+        }
+        double[] badWeights = new double[bad.length];
+        java.util.Arrays.fill(badWeights, 1.0);
+        ParzenEstimator.Settings s = new ParzenEstimator.Settings(true, 1.0, true, false, false, true, clip);
+        List<Distribution> d = List.of(FloatDistribution.uniform(0, 1));
+        double[] logL = new ParzenEstimator(d, new double[][] {good}, goodWeights, s).logPdf(new double[][] {at});
+        double[] logG = new ParzenEstimator(d, new double[][] {bad}, badWeights, s).logPdf(new double[][] {at});
+        double[] out = new double[at.length];
+        for (int i = 0; i < at.length; i++) {
+            out[i] = logL[i] - logG[i];
+        }
+        return out;
+    }
+
+    /** A study of the sampler with one trial per x told (x - 0.3)^2. */
+    private static Study told(TpeSampler tpe, double[] xs) {
+        Study s = Study.builder("told").sampler(tpe).seed(0).create();
+        for (double x : xs) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("x", x);
+            s.enqueueTrial(p);
+            Trial t = s.ask();
+            s.tell(t, Math.pow(t.suggestFloat("x", 0, 1) - 0.3, 2));
+        }
+        return s;
+    }
+
+    @Test
+    void defaultWeighsGoodTrialsByTheirImprovementOnTheBestBadOne() {
+        double[] xs = new double[20];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = (i * 0.618034) % 1.0;
+        }
+        double[] at = {0.02, 0.25, 0.3, 0.33, 0.6, 0.99};
+        TpeSampler tpe = new TpeSampler();
+        Study s = told(tpe, xs);
+        double[] v = new double[xs.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.pow(xs[i] - 0.3, 2);
+        }
+        double[] sorted = v.clone();
+        java.util.Arrays.sort(sorted);
+        double threshold = sorted[2]; // the best bad trial
+        int first = -1;
+        int second = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < threshold) {
+                if (first < 0) {
+                    first = i;
+                } else {
+                    second = i;
+                }
+            }
+        }
+        double w1 = threshold - v[first];
+        double w2 = threshold - v[second];
+        double mean = (w1 + w2) / 2;
+        double[] expected = byHand(xs, new double[] {w1 / mean, w2 / mean}, TpeSampler.DEFAULT_MAGIC_CLIP_EXPONENT, at);
+        double[] uniform = byHand(xs, new double[] {1, 1}, TpeSampler.DEFAULT_MAGIC_CLIP_EXPONENT, at);
+        double[] got = tpe.logRatio(s, "x", FloatDistribution.uniform(0, 1), at);
+        for (int i = 0; i < at.length; i++) {
+            assertThat(got[i]).as("log l - log g at %s", at[i]).isCloseTo(expected[i], within(1e-9));
+        }
+        assertThat(expected).as("the weights matter here").isNotEqualTo(uniform);
+        // with uniform weights and Optuna's clip the same history gives Optuna's estimator
+        TpeSampler plain = TpeSampler.builder().improvementWeights(false).magicClipExponent(1.0).build();
+        Study u = told(plain, xs);
+        double[] optuna = byHand(xs, new double[] {1, 1}, 1.0, at);
+        double[] gotPlain = plain.logRatio(u, "x", FloatDistribution.uniform(0, 1), at);
+        for (int i = 0; i < at.length; i++) {
+            assertThat(gotPlain[i]).isCloseTo(optuna[i], within(1e-9));
         }
     }
 
