@@ -125,10 +125,8 @@ public final class SearchQuality {
         return switch (name) {
             case "random" -> new RandomSampler();
             case "tpe" -> new TpeSampler();
-            case "tpe-mv" -> TpeSampler.builder().multivariate(true).build();
-            case "tpe-proper" -> TpeSampler.builder().scaleFreeKernels(false).build();
-            case "tpe-random" -> TpeSampler.builder().randomStartup().build();
-            case "tpe-optuna" -> TpeSampler.builder().optunaDefaults().build();
+            // the named variants are one change each: tpe-mv is tpe+mv, and so on
+            case "tpe-mv", "tpe-proper", "tpe-random", "tpe-optuna" -> tpeVariant("tpe+" + name.substring(4));
             case "gp" -> GPSampler.builder().build();
             case "gp-nowarp" -> GPSampler.builder().warpOutputs(false).build();
             case "gp-global" -> GPSampler.builder().trustRegionSteps(false).build();

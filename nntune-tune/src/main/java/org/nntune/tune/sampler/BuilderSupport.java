@@ -26,7 +26,10 @@ final class BuilderSupport {
      * Sobol design would not apply; nntune's other TPE defaults are not measured in that role)
      */
     static Sampler independentOrTpe(Optional<Sampler> independent, Optional<Long> seed) {
-        return independent.orElseGet(() -> seed.isPresent() ? TpeSampler.builder().optunaDefaults().seed(seed.get()).build()
-                : TpeSampler.builder().optunaDefaults().build());
+        return independent.orElseGet(() -> {
+            TpeSampler.Builder tpe = TpeSampler.builder().optunaDefaults();
+            seed.ifPresent(tpe::seed);
+            return tpe.build();
+        });
     }
 }

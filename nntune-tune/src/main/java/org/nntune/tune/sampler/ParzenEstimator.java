@@ -221,6 +221,7 @@ final class ParzenEstimator {
         } else {
             neighbourSigmas(m, components, sg, low[j], high[j], s.endpoints());
         }
+        // α = 1 keeps Optuna's expression without pow, so Optuna's defaults sample to the last bit as before
         double minSigma = !s.magicClip() ? 1e-12
                 : range / Math.min(100.0, s.clipExponent() == 1.0 ? 1.0 + components
                         : Math.pow(1.0 + components, s.clipExponent()));
