@@ -9,7 +9,7 @@ import org.nntune.nn.model.TrainingControl;
 import org.nntune.nn.model.TrainingListener;
 import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.Optimizer;
-import org.nntune.nn.tensor.KernelProvider;
+import org.nntune.nn.internal.kernels.KernelProvider;
 
 import java.io.DataInputStream;
 import java.io.IOException;

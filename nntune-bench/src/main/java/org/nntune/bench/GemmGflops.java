@@ -1,7 +1,7 @@
 package org.nntune.bench;
 
-import org.nntune.nn.tensor.KernelProvider;
-import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.internal.kernels.KernelProvider;
+import org.nntune.nn.internal.kernels.Kernels;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

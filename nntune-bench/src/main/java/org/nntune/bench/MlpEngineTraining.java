@@ -8,7 +8,7 @@ import org.nntune.nn.model.Sequential;
 import org.nntune.nn.model.TrainingControl;
 import org.nntune.nn.model.TrainingListener;
 import org.nntune.nn.optim.Optimizer;
-import org.nntune.nn.tensor.KernelProvider;
+import org.nntune.nn.internal.kernels.KernelProvider;
 
 import java.io.IOException;
 import java.nio.file.Path;

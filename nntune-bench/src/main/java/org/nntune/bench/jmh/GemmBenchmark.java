@@ -1,7 +1,7 @@
 package org.nntune.bench.jmh;
 
-import org.nntune.nn.tensor.KernelProvider;
-import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.internal.kernels.KernelProvider;
+import org.nntune.nn.internal.kernels.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
 
-    /** The kernel path: vector, plain (blocked plain Java) or reference. */
-    @Param({"vector", "plain"})
+    /** The kernel path: vector, java (plain Java, blocked) or reference. */
+    @Param({"vector", "java"})
     public String path;
 
     @Param({"1", "2"})

@@ -1,6 +1,6 @@
 package org.nntune.nn.layer;
 
-import org.nntune.nn.tensor.ConvShape;
+import org.nntune.nn.internal.kernels.ConvShape;
 import org.nntune.nn.tensor.Rng;
 
 import java.io.DataOutputStream;

@@ -14,14 +14,14 @@ public final class Dense extends Layer {
     /**
      * At most this many units: the layer's products skip the GEMM, whose register tile (8 × 32
      * with 512-bit vectors) would be mostly padding — the forward pass is dot products along the
-     * input ({@link org.nntune.nn.tensor.Kernels#dotGemm}), the weight gradient is computed
+     * input ({@link org.nntune.nn.internal.kernels.Kernels#dotGemm}), the weight gradient is computed
      * transposed, a row per unit, and dx has a sum of this few terms
-     * ({@link org.nntune.nn.tensor.Kernels#rowGemm}). A classifier's output layer of a few classes.
+     * ({@link org.nntune.nn.internal.kernels.Kernels#rowGemm}). A classifier's output layer of a few classes.
      */
     static final int FEW_UNITS = 4;
     /**
      * At most this many inputs: the forward pass and the weight gradient are row sweeps with a
-     * short sum ({@link org.nntune.nn.tensor.Kernels#rowGemm}) instead of a GEMM. A first layer
+     * short sum ({@link org.nntune.nn.internal.kernels.Kernels#rowGemm}) instead of a GEMM. A first layer
      * on a few features (iris' 4).
      */
     static final int FEW_INPUTS = 8;

@@ -1,7 +1,7 @@
 package org.nntune.nn.layer;
 
-import org.nntune.nn.tensor.KernelProvider;
-import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.internal.kernels.KernelProvider;
+import org.nntune.nn.internal.kernels.Kernels;
 import org.nntune.nn.tensor.Rng;
 import org.nntune.nn.tensor.Tensor;
 
@@ -30,7 +30,7 @@ public abstract class Layer {
     /** The cache of layers that need none. */
     protected static final Cache NO_CACHE = new Cache() {};
 
-    protected final Kernels kernels = KernelProvider.get();
+    final Kernels kernels = KernelProvider.get();
     private int[] inputShape;
     private int[] outputShape;
 

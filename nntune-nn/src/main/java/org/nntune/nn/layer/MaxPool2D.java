@@ -2,7 +2,7 @@ package org.nntune.nn.layer;
 
 /**
  * Max pooling over windows of each channel; the gradient flows to the (first) maximum of each window,
- * whose index within its plane the forward pass keeps ({@link org.nntune.nn.tensor.Kernels#maxPool2d}).
+ * whose index within its plane the forward pass keeps ({@link org.nntune.nn.internal.kernels.Kernels#maxPool2d}).
  */
 public final class MaxPool2D extends Pool2D {
 

@@ -1,6 +1,6 @@
 package org.nntune.nn.layer;
 
-import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.internal.kernels.Kernels;
 
 import java.io.DataOutputStream;
 import java.io.IOException;

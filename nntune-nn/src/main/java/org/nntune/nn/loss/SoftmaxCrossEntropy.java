@@ -1,8 +1,8 @@
 package org.nntune.nn.loss;
 
 import org.nntune.nn.layer.ActivationLayer;
-import org.nntune.nn.tensor.KernelProvider;
-import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.internal.kernels.KernelProvider;
+import org.nntune.nn.internal.kernels.Kernels;
 
 import java.io.DataOutputStream;
 import java.io.IOException;

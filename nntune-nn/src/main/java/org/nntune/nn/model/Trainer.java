@@ -6,8 +6,6 @@ import org.nntune.nn.layer.Pass;
 import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.Optimizer;
 import org.nntune.nn.optim.Regularization;
-import org.nntune.nn.tensor.KernelProvider;
-import org.nntune.nn.tensor.Kernels;
 import org.nntune.nn.tensor.Rng;
 
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.Map;
 final class Trainer implements TrainingControl {
     private final Sequential model;
     private final FitOptions options;
-    private final Kernels kernels = KernelProvider.get();
     private final Dataset train;
     private final Dataset validation;
     /** The set given to fit, before a validation fraction is split off: what provenance records. */
@@ -123,12 +120,12 @@ final class Trainer implements TrainingControl {
                 double loss = model.loss().compute(w.output(), count, k, w.targets, w.grads[w.grads.length - 1]);
                 lr = scheduler.rate(epoch, b);
                 model.backward(w, count);
-                loss += reg.applyPenalty(params, kernels);
+                loss += reg.applyPenalty(params);
                 // a NaN or infinite loss or penalty: stop before the update spreads it into the weights
                 if (!Double.isFinite(loss)) {
                     throw new DivergenceException(epoch + 1, b + 1, loss, lr);
                 }
-                reg.clip(params, kernels);
+                reg.clip(params);
                 updater.step(lr);
                 sum += loss * count;
                 seen += count;

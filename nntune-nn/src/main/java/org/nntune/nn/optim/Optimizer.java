@@ -1,9 +1,8 @@
 package org.nntune.nn.optim;
 
+import org.nntune.nn.internal.kernels.KernelProvider;
+import org.nntune.nn.internal.kernels.Kernels;
 import org.nntune.nn.layer.Param;
-import org.nntune.nn.tensor.KernelProvider;
-import org.nntune.nn.tensor.Kernels;
-import org.nntune.nn.tensor.PlainKernels;
 
 import java.util.List;
 import java.util.Map;
@@ -105,8 +104,8 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
                 float[] g = params.get(p).grad().data();
                 float[] sq = s[p];
                 for (int i = 0; i < w.length; i++) {
-                    sq[i] = PlainKernels.flushSubnormal(keep * sq[i] + add * g[i] * g[i]);
-                    w[i] = PlainKernels.flushSubnormal(w[i] - lr * g[i] / ((float) Math.sqrt(sq[i]) + eps));
+                    sq[i] = Kernels.flushSubnormal(keep * sq[i] + add * g[i] * g[i]);
+                    w[i] = Kernels.flushSubnormal(w[i] - lr * g[i] / ((float) Math.sqrt(sq[i]) + eps));
                 }
             }
         };

@@ -1,7 +1,8 @@
 package org.nntune.nn.optim;
 
+import org.nntune.nn.internal.kernels.KernelProvider;
+import org.nntune.nn.internal.kernels.Kernels;
 import org.nntune.nn.layer.Param;
-import org.nntune.nn.tensor.Kernels;
 
 import java.util.List;
 
@@ -33,7 +34,8 @@ public record Regularization(float l1, float l2, float clipNorm) {
     }
 
     /** Adds the penalties' gradients to the parameters' gradients; returns the penalty's value. */
-    public double applyPenalty(List<Param> params, Kernels k) {
+    public double applyPenalty(List<Param> params) {
+        Kernels k = KernelProvider.get();
         if (l1 == 0f && l2 == 0f) {
             return 0;
         }
@@ -62,7 +64,8 @@ public record Regularization(float l1, float l2, float clipNorm) {
     }
 
     /** Clips the gradients by their global norm when clipping is on; returns the norm before clipping. */
-    public double clip(List<Param> params, Kernels k) {
+    public double clip(List<Param> params) {
+        Kernels k = KernelProvider.get();
         if (clipNorm == 0f) {
             return Double.NaN;
         }

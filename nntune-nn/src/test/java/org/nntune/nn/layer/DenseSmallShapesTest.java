@@ -1,8 +1,8 @@
 package org.nntune.nn.layer;
 
 import org.junit.jupiter.api.Test;
-import org.nntune.nn.tensor.KernelProvider;
-import org.nntune.nn.tensor.Kernels;
+import org.nntune.nn.internal.kernels.KernelProvider;
+import org.nntune.nn.internal.kernels.Kernels;
 import org.nntune.nn.tensor.Rng;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.within;
  * forward and backward passes against the reference GEMM computing the layer's definition.
  */
 class DenseSmallShapesTest {
-    private static final Kernels REF = KernelProvider.plain();
+    private static final Kernels REF = KernelProvider.reference();
 
     private static Dense built(int units, int in) {
         Dense d = new Dense(units, Initializer.GLOROT_UNIFORM);

@@ -148,7 +148,7 @@ class LayerGradientTest {
         Conv2D c = built(new Conv2D(3, 3, 3, 1, 1, 0, 0, Initializer.HE_UNIFORM), 2, 40, 40);
         perturbParams(c);
         int n = 21, in = c.inputSize(), out = c.outputSize();
-        assertThat(new org.nntune.nn.tensor.ConvShape(2, 40, 40, 3, 3, 3, 1, 1, 0, 0).groups(n)).isEqualTo(3);
+        assertThat(new org.nntune.nn.internal.kernels.ConvShape(2, 40, 40, 3, 3, 3, 1, 1, 0, 0).groups(n)).isEqualTo(3);
         float[] x = gaussian(n * in, 7);
         float[] dy = gaussian(n * out, 8);
         Pass train = Pass.training(new Rng(1));

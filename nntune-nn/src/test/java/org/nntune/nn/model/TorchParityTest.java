@@ -11,7 +11,6 @@ import org.nntune.nn.loss.Loss;
 import org.nntune.nn.loss.Targets;
 import org.nntune.nn.optim.Optimizer;
 import org.nntune.nn.optim.Regularization;
-import org.nntune.nn.tensor.KernelProvider;
 import org.nntune.nn.tensor.Rng;
 import org.nntune.nn.tensor.Tensor;
 
@@ -162,8 +161,8 @@ class TorchParityTest {
             Workspace w = m.workspace(ref(name + ".y").length, 0, true);
             for (int s = 0; s < 2; s++) {
                 step(m, name, w);
-                reg.applyPenalty(m.parameters(), KernelProvider.get());
-                reg.clip(m.parameters(), KernelProvider.get());
+                reg.applyPenalty(m.parameters());
+                reg.clip(m.parameters());
                 u.step(opt.learningRate());
             }
             List<Param> ps = m.parameters();

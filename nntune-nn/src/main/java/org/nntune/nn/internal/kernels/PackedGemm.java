@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 /**
  * A GEMM in the manner of Goto and BLIS, written once in plain Java and parameterised by its
@@ -13,7 +13,7 @@ package org.nntune.nn.tensor;
  * reuse it (small m or n: the shapes of training batches), it is read in place instead.
  *
  * <p>Threads: a call with {@code threads > 1} and enough work ({@link #PARALLEL_MIN_FLOPS}) is
- * shared out by {@link Parallelism}. When C has at least one block of {@code mc} rows per thread,
+ * shared out by {@link KernelThreads}. When C has at least one block of {@code mc} rows per thread,
  * each block of op(B) is packed once and the threads claim the row blocks (each packs its own
  * block of op(A)): nothing is packed twice. Otherwise C is split into column slabs (or row slabs
  * when C is taller than wide), each an independent GEMM (at least one slab per thread, more for
@@ -23,7 +23,7 @@ package org.nntune.nn.tensor;
  * so the result does not depend on the thread count.
  *
  * <p>Packing buffers are per thread and only grow: a warmed-up call allocates nothing when it
- * runs on one thread, and only the small task objects of {@link Parallelism} when it splits.
+ * runs on one thread, and only the small task objects of {@link KernelThreads} when it splits.
  */
 final class PackedGemm {
     /**
@@ -114,7 +114,7 @@ final class PackedGemm {
             GemmArgs.scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        threads = Parallelism.capped(threads);
+        threads = KernelThreads.capped(threads);
         long flops = 2L * m * n * k;
         if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
             blocked(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -132,7 +132,7 @@ final class PackedGemm {
             blocked(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        Parallelism.run(threads, parts, part -> {
+        KernelThreads.run(threads, parts, part -> {
             int u0 = (int) ((long) units * part / parts);
             int u1 = (int) ((long) units * (part + 1) / parts);
             if (splitColumns) {
@@ -186,7 +186,7 @@ final class PackedGemm {
                     }
                 } else {
                     int jcAt = jc, pcAt = pc;
-                    Parallelism.run(threads, rowBlocks, block -> rowBlock(block, buffers.get(), transA, directA, m, nc,
+                    KernelThreads.run(threads, rowBlocks, block -> rowBlock(block, buffers.get(), transA, directA, m, nc,
                             kc, jcAt, pcAt, alpha, a, aOff, lda, pb, packedFromCol, b, bOff, ldb, c, cOff, ldc,
                             blockBeta, overwrite));
                 }

@@ -1,6 +1,7 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 import org.junit.jupiter.api.Test;
+import org.nntune.nn.tensor.Parallelism;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,25 +10,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class KernelProviderTest {
 
-    /** True in the surefire execution that forces the plain path ({@code -Dnntune.kernels=plain}). */
-    static boolean forcedPlain() {
-        return "plain".equals(System.getProperty(KernelProvider.KERNELS_PROPERTY));
+    /** True in the surefire execution that forces the plain-Java path ({@code -Dnntune.kernels=java}). */
+    static boolean forcedJava() {
+        return "java".equals(System.getProperty(KernelProvider.KERNELS_PROPERTY));
     }
 
     @Test
     void theVectorPathIsActiveInTheStandardTestRun() {
         // surefire passes --add-modules jdk.incubator.vector; if the Vector path is not chosen,
         // the fast path is silently off and this test must say so
-        assumeFalse(forcedPlain(), "this execution forces the plain path");
+        assumeFalse(forcedJava(), "this execution forces the java path");
         assertThat(KernelProvider.get().name()).as(KernelProvider.description()).startsWith("vector-");
         assertThat(KernelProvider.get().getClass().getSimpleName()).isEqualTo("VectorKernels");
     }
 
     @Test
-    void thePlainPathIsActiveWhenForced() {
-        assumeTrue(forcedPlain(), "only in the execution that forces the plain path");
-        assertThat(KernelProvider.get().name()).isEqualTo("plain-blocked");
-        assertThat(KernelProvider.description()).contains("forced by nntune.kernels=plain");
+    void theJavaPathIsActiveWhenForced() {
+        assumeTrue(forcedJava(), "only in the execution that forces the java path");
+        assertThat(KernelProvider.get().name()).isEqualTo("java");
+        assertThat(KernelProvider.description()).contains("forced by nntune.kernels=java");
     }
 
     @Test
@@ -40,18 +41,18 @@ class KernelProviderTest {
 
     @Test
     void eachModeChoosesItsKernels() {
-        assertThat(KernelProvider.choose("reference", 2).kernels()).isExactlyInstanceOf(PlainKernels.class);
-        KernelProvider.Choice plain = KernelProvider.choose("plain", 2);
-        assertThat(plain.kernels()).isInstanceOf(BlockedKernels.class);
-        assertThat(plain.kernels().threads()).isEqualTo(2);
-        assertThat(plain.fallback()).isFalse();
-        assertThat(KernelProvider.choose(" Plain ", 1).kernels().name()).isEqualTo("plain-blocked");
+        assertThat(KernelProvider.choose("reference", 2).kernels()).isExactlyInstanceOf(ReferenceKernels.class);
+        KernelProvider.Choice java = KernelProvider.choose("java", 2);
+        assertThat(java.kernels()).isInstanceOf(JavaKernels.class);
+        assertThat(java.kernels().threads()).isEqualTo(2);
+        assertThat(java.fallback()).isFalse();
+        assertThat(KernelProvider.choose(" Java ", 1).kernels().name()).isEqualTo("java");
     }
 
     @Test
     void vectorAndAutoModesChooseTheVectorPathWhenTheModuleIsPresent() {
         assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "needs the module");
-        assumeFalse(forcedPlain(), "the forced-plain execution need not run on a machine with wide vectors");
+        assumeFalse(forcedJava(), "the forced-java execution need not run on a machine with wide vectors");
         assertThat(KernelProvider.choose("vector", 2).kernels().name()).startsWith("vector-");
         KernelProvider.Choice auto = KernelProvider.choose("auto", 2);
         assertThat(auto.kernels().name()).startsWith("vector-");
@@ -64,15 +65,18 @@ class KernelProviderTest {
         assertThatThrownBy(() -> KernelProvider.choose("simd", 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nntune.kernels=simd")
-                .hasMessageContaining("auto, vector, plain, reference");
+                .hasMessageContaining("auto, vector, java, reference");
+        assertThatThrownBy(() -> KernelProvider.choose("plain", 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nntune.kernels=plain was renamed: use java");
     }
 
     @Test
     void aThreadCountOutOfRangeIsRejected() {
         assertThatThrownBy(() -> KernelProvider.get().withThreads(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thread count 0");
-        assertThatThrownBy(() -> KernelProvider.plain().withThreads(-1))
+        assertThatThrownBy(() -> KernelProvider.reference().withThreads(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 1024");
-        assertThat(KernelProvider.plain().withThreads(4).threads()).isEqualTo(1);
+        assertThat(KernelProvider.reference().withThreads(4).threads()).isEqualTo(1);
     }
 }

@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -7,12 +7,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API kernels ({@code jdk.incubator.vector}): the plain kernels with the hot methods
- * overridden — GEMM through {@link PackedGemm} on {@link VectorMicroKernel}, and the fused
- * element-wise kernels, a vector of the preferred width at a time with a scalar tail. Loaded only
- * reflectively by {@link KernelProvider}, so the plain path never needs the incubator module.
+ * The {@code vector} path ({@code jdk.incubator.vector}): GEMM through {@link PackedGemm} on
+ * {@link VectorMicroKernel}, the batch convolution and pooling kernels split over the threads
+ * ({@link Convolution}) with vector steps, and the fused element-wise kernels, optimiser steps and
+ * small products a vector of the preferred width at a time with the reference's scalar code for
+ * the tail; the kernels with nothing to gain from vectors call the reference by name. Loaded only
+ * reflectively by {@link KernelProvider}, so the other paths never need the incubator module.
  */
-final class VectorKernels extends PackedKernels {
+final class VectorKernels implements Kernels, ConvSteps {
     /** The narrowest preferred vector (in bits) for which this path beats plain Java. */
     static final int MIN_BITS = 256;
 
@@ -20,13 +22,18 @@ final class VectorKernels extends PackedKernels {
 
     /** Blocks measured on Zen 4 (1 MiB L2 per core): kc = 512 steps, mc = 128 rows, nc = 2048 columns. */
     private static final PackedGemm GEMM = new PackedGemm(new VectorMicroKernel(), 512, 16 * VectorMicroKernel.MR, 2048);
+    private static final ReferenceKernels REF = new ReferenceKernels();
+
+    private final int threads;
+    private final Convolution conv;
 
     /**
      * @throws UnsupportedOperationException when the preferred vector is narrower than
      *         {@link #MIN_BITS}, with the reason
      */
     VectorKernels(int threads) {
-        super(GEMM, threads);
+        this.threads = KernelThreads.checkThreads(threads);
+        this.conv = new Convolution(this, threads);
         int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         if (bits < MIN_BITS) {
             throw new UnsupportedOperationException("the preferred vector width is " + bits
@@ -34,10 +41,6 @@ final class VectorKernels extends PackedKernels {
         }
     }
 
-    @Override
-    VectorKernels copy(int threads) {
-        return new VectorKernels(threads);
-    }
 
     @Override
     public String name() {
@@ -48,15 +51,89 @@ final class VectorKernels extends PackedKernels {
     @Override
     public String toString() {
         return name() + " (Vector API, " + FloatVector.SPECIES_PREFERRED.length() + " float lanes, GEMM tile "
-                + tiling() + ")";
+                + GEMM.tiling() + ")";
     }
 
-    // ---- convolution and pooling ----
+    @Override
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public Kernels withThreads(int threads) {
+        return threads == this.threads ? this : new VectorKernels(threads);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        GEMM.gemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    // ---- convolution and pooling: split over the threads, the steps below on each part ----
+
+    @Override
+    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        conv.im2col(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff);
+    }
+
+    @Override
+    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        conv.col2im(cols, colsOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff);
+    }
+
+    @Override
+    public void conv2dForward(ConvShape s, float[] x, int images, float[] w, float[] bias, boolean relu, float[] y) {
+        conv.conv2dForward(s, x, images, w, bias, relu, y);
+    }
+
+    @Override
+    public void conv2dBackward(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
+                               float[] dw, float[] db, float[] dx, float[] partials) {
+        conv.conv2dBackward(s, x, dy, mask, images, w, dw, db, dx, partials);
+    }
+
+    @Override
+    public void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
+                          float[] y, int[] argmax) {
+        conv.maxPool2d(x, planes, height, width, ph, pw, strideH, strideW, y, argmax);
+    }
+
+    @Override
+    public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
+                                  float[] dx) {
+        conv.maxPool2dBackward(dy, argmax, planes, height, width, outH, outW, dx);
+    }
+
+    @Override
+    public void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                           int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
+        Convolution.im2colRuns(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                cols, colsOff, ldCols);
+    }
+
+    @Override
+    public void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
+                           int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        Convolution.col2imRuns(cols, colsOff, ldCols, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                dst, dstOff);
+    }
+
+    @Override
+    public void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        GEMM.gemm(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
 
     /** The masked copy and each row's sum in one pass (a vector of partial sums per row: another order than the reference's). */
     @Override
-    void maskedCopyRowSums(float[] src, float[] mask, int off, int rows, int cols, float[] dst,
-                           float[] rowSums, int sumsOff) {
+    public void maskedCopyRowSums(float[] src, float[] mask, int off, int rows, int cols, float[] dst,
+                                  float[] rowSums, int sumsOff) {
         FloatVector zero = FloatVector.zero(S);
         float[] lanes = DOT_LANES.get();
         int bound = S.loopBound(cols);
@@ -87,10 +164,10 @@ final class VectorKernels extends PackedKernels {
     static final int ROW_DOTS_MAX_OUTPUTS = 1024;
 
     @Override
-    void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float beta, float[] c, int cOff, int ldc) {
+    public void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
         if (m * n > ROW_DOTS_MAX_OUTPUTS || k < 4 * S.length()) {
-            super.gemmRowDots(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            gemmInPart(false, true, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         float[] lanes = DOT_LANES.get();
@@ -246,10 +323,10 @@ final class VectorKernels extends PackedKernels {
      * reference does.
      */
     @Override
-    void maxPool2d(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
-                   float[] y, int[] argmax, int p0, int p1) {
+    public void maxPoolPlanes(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
+                              float[] y, int[] argmax, int p0, int p1) {
         if (ph != 2 || pw != 2 || strideH != 2 || strideW != 2 || SI.length() != S.length()) {
-            super.maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax, p0, p1);
+            REF.maxPoolPlanes(x, height, width, ph, pw, strideH, strideW, y, argmax, p0, p1);
             return;
         }
         int windows = (height / 2) * (width / 2);
@@ -354,7 +431,7 @@ final class VectorKernels extends PackedKernels {
         }
     }
 
-    // softmaxCrossEntropy is the plain one on purpose: a vector version would need the Vector API's
+    // softmaxCrossEntropy is the reference's on purpose: a vector version would need the Vector API's
     // EXP, whose C2 intrinsic and Java fallback may differ in the last bits, and reduceLanes(ADD),
     // whose order is left open, so a training run's bits would depend on when C2 compiled it. The
     // scalar Math.exp gives the same bits in every tier, and the exponentials dominate either way.
@@ -383,7 +460,7 @@ final class VectorKernels extends PackedKernels {
             wi.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(w, wOff + i);
         }
         if (i < n) {
-            super.adamUpdate(w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i,
+            REF.adamUpdate(w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i, n - i,
                     lr, beta1, beta2, eps, weightDecay, decoupled, step);
         }
     }
@@ -404,12 +481,12 @@ final class VectorKernels extends PackedKernels {
             wi.sub(d.mul(lr)).intoArray(w, wOff + i);
         }
         if (i < n) {
-            super.sgdUpdate(w, wOff + i, g, gOff + i, velocity, velocityOff + i, n - i,
+            REF.sgdUpdate(w, wOff + i, g, gOff + i, velocity, velocityOff + i, n - i,
                     lr, momentum, weightDecay, nesterov);
         }
     }
 
-    /** {@link PlainKernels#flushSubnormal} on every lane. */
+    /** {@link Kernels#flushSubnormal} on every lane. */
     private static FloatVector flushSubnormal(FloatVector x) {
         return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
@@ -422,14 +499,14 @@ final class VectorKernels extends PackedKernels {
      * column n, overlapping columns already stored and storing them again, equal. Each column's
      * sum is an FMA chain over p from zero, as the GEMM micro-kernel sums: the same floats as
      * {@code gemm} followed by {@code addRowVector}. One loop nest for every shape, so that the
-     * JIT compiles it once. Scalar (the plain kernel) when n is below a vector.
+     * JIT compiles it once. Scalar (the reference) when n is below a vector.
      */
     @Override
     public void rowGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] bias, int biasOff, float floor, float[] c, int cOff, int ldc) {
         int l = S.length();
         if (n < l) {
-            super.rowGemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, floor, c, cOff, ldc);
+            REF.rowGemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, floor, c, cOff, ldc);
             return;
         }
         int step = transA ? lda : 1; // from op(A)[i][p] to op(A)[i][p + 1]
@@ -484,7 +561,7 @@ final class VectorKernels extends PackedKernels {
                         float[] bias, int biasOff, float[] c, int cOff, int ldc) {
         int l = S.length();
         if (k < l) {
-            super.dotGemm(m, n, k, a, aOff, lda, bt, btOff, ldbt, bias, biasOff, c, cOff, ldc);
+            REF.dotGemm(m, n, k, a, aOff, lda, bt, btOff, ldbt, bias, biasOff, c, cOff, ldc);
             return;
         }
         int bound = S.loopBound(k);
@@ -546,5 +623,48 @@ final class VectorKernels extends PackedKernels {
 
     private static float plusBias(float s, float[] bias, int at) {
         return bias != null ? s + bias[at] : s;
+    }
+
+    // ---- the reference's, called by name: nothing to gain from vectors here ----
+
+    @Override
+    public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
+        REF.addRowVector(x, off, rows, cols, v, vOff);
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        REF.axpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int off) {
+        REF.scale(n, alpha, x, off);
+    }
+
+    @Override
+    public double sumSquares(float[] x, int off, int n) {
+        return REF.sumSquares(x, off, n);
+    }
+
+    @Override
+    public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        REF.relu(x, xOff, y, yOff, n);
+    }
+
+    @Override
+    public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        REF.reluBackward(x, xOff, dy, dyOff, dx, dxOff, n);
+    }
+
+    @Override
+    public void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
+        REF.transpose(src, srcOff, rows, cols, dst, dstOff);
+    }
+
+    @Override
+    public float softmaxCrossEntropy(float[] logits, int logitsOff, int rows, int cols, int[] labels, int labelsOff,
+                                     float[] grad, int gradOff) {
+        return REF.softmaxCrossEntropy(logits, logitsOff, rows, cols, labels, labelsOff, grad, gradOff);
     }
 }

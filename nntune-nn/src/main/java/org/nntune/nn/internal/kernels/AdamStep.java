@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 /**
  * The per-step constants of an Adam update, computed once per call as plain floats (no object, so

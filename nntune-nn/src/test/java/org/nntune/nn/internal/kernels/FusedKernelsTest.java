@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +16,12 @@ import static org.assertj.core.api.Assertions.within;
  * against the reference on awkward sizes with offsets.
  */
 class FusedKernelsTest {
-    private static final Kernels REF = KernelProvider.plain();
+    private static final Kernels REF = KernelProvider.reference();
     private static final int[] SIZES = {1, 7, 13, 16, 127, 1023};
 
     static List<Kernels> fast() {
-        List<Kernels> list = new ArrayList<>(List.of(KernelProvider.get(), new BlockedKernels(1)));
-        if (!KernelProviderTest.forcedPlain() && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        List<Kernels> list = new ArrayList<>(List.of(KernelProvider.get(), new JavaKernels(1)));
+        if (!KernelProviderTest.forcedJava() && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             list.add(KernelProvider.choose("vector", 1).kernels());
         }
         return list;
@@ -111,7 +111,7 @@ class FusedKernelsTest {
 
     @Test
     void softmaxCrossEntropyHasTheReferenceBitsOnEveryPath() {
-        // training reproduces bit for bit whatever code runs it (interpreter, C1, C2, plain or vector)
+        // training reproduces bit for bit whatever code runs it (interpreter, C1, C2, java or vector)
         SplittableRandom rnd = new SplittableRandom(5);
         for (int cols : new int[] {10, 16, 17, 33, 100, 1000}) {
             int rows = 9;

@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 /**
  * The innermost piece of {@link PackedGemm}: an {@code mr × nr} tile of C computed from a

@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 /**
  * The geometry of a 2-D convolution over images stored channels × height × width, one after

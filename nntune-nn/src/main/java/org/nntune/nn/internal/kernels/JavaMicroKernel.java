@@ -1,16 +1,16 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 /**
- * The plain-Java micro-kernel: a 4 × 16 tile accumulated in a small scratch array (it stays in
- * L1), one row of the packed panel of B at a time, then copied into C. The 16-wide inner loops
- * have a constant trip count, which HotSpot's C2 partly vectorises on its own (superword); the
- * gain over the reference comes mostly from packing, blocking and threads.
+ * The plain-Java micro-kernel of the {@code java} path: a 4 × 16 tile accumulated in a small
+ * scratch array (it stays in L1), one row of the packed panel of B at a time, then copied into C.
+ * The 16-wide inner loops have a constant trip count, which HotSpot's C2 partly vectorises on its
+ * own (superword); the gain over the reference comes mostly from packing, blocking and threads.
  */
-final class PlainMicroKernel extends GemmMicroKernel {
+final class JavaMicroKernel extends GemmMicroKernel {
     static final int MR = 4;
     static final int NR = 16;
 
-    PlainMicroKernel() {
+    JavaMicroKernel() {
         super(MR, NR);
     }
 

@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The fast GEMMs (Vector API and plain-Java blocked, on one and two threads) against the simple
+ * The fast GEMMs (Vector API and plain-Java, on one and two threads) against the simple
  * reference, on random matrices of awkward sizes, in all four transpose combinations, with padded
  * leading dimensions, offsets, and several alpha and beta — within a float tolerance that grows
  * with k (both sides round every partial sum, in different orders).
  */
 class GemmCrossCheckTest {
-    private static final Kernels REFERENCE = KernelProvider.plain();
+    private static final Kernels REFERENCE = KernelProvider.reference();
 
     /** m, n, k: odd sizes, every dimension 1, edges of every tile and cache block. */
     private static final int[][] SHAPES = {
@@ -27,14 +27,14 @@ class GemmCrossCheckTest {
             {1023, 1023, 7}, {17, 33, 0},
     };
 
-    /** The fast kernels of this run: the active ones on 1 and 2 threads, plain-blocked, and Vector when it can run. */
+    /** The fast kernels of this run: the active ones on 1 and 2 threads, java, and vector when it can run. */
     static List<Kernels> fastKernels() {
         List<Kernels> list = new ArrayList<>();
         list.add(KernelProvider.get(1));
         list.add(KernelProvider.get(2));
-        list.add(new BlockedKernels(1));
-        list.add(new BlockedKernels(2));
-        if (!KernelProviderTest.forcedPlain() && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        list.add(new JavaKernels(1));
+        list.add(new JavaKernels(2));
+        if (!KernelProviderTest.forcedJava() && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             list.add(KernelProvider.choose("vector", 1).kernels());
             list.add(KernelProvider.choose("vector", 2).kernels());
         }

@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -18,22 +18,28 @@ import java.util.Locale;
  *       {@code -XX:UseAVX} change it). At 128 bits a 2 × 4-lane tile is too small to beat the
  *       packed plain-Java path by much — a judgement, not a measurement: the development machine
  *       has AVX-512;</li>
- *   <li>otherwise the plain-Java blocked kernels ({@code plain-blocked}), with the reason logged
- *       as a warning.</li>
+ *   <li>otherwise the plain-Java kernels ({@code java}: packed, cache-blocked, multi-threaded),
+ *       with the reason logged as a warning.</li>
  * </ol>
- * {@code -Dnntune.kernels=plain} forces the plain-Java blocked kernels, {@code =reference} the
- * simple reference kernels (for checking only), {@code =vector} demands the Vector API path and
- * fails at first use if it cannot run. The Vector API class is loaded reflectively, so without
+ * {@code -Dnntune.kernels=java} forces the plain-Java kernels, {@code =reference} the simple
+ * one-thread reference kernels (for checking only), {@code =vector} demands the Vector API path
+ * and fails at first use if it cannot run. The Vector API class is loaded reflectively, so without
  * the module nothing of it is ever linked.
  *
- * <p>Threads: {@link #get()} has {@link Parallelism#defaultThreads()} threads;
+ * <p>Threads: {@link #get()} has {@link KernelThreads#defaultThreads()} threads;
  * {@link #get(int)} the same kernels with another thread budget.
+ *
+ * <p>Internal, as the kernels are: layers, losses and optimisers take their kernels from here;
+ * users choose a path with the system property only.
  */
 public final class KernelProvider {
     private KernelProvider() {}
 
-    /** The system property that forces a path: {@code auto} (default), {@code vector}, {@code plain}, {@code reference}. */
+    /** The system property that forces a path: {@code auto} (default), {@code vector}, {@code java}, {@code reference}. */
     public static final String KERNELS_PROPERTY = "nntune.kernels";
+
+    /** The path names {@link #KERNELS_PROPERTY} and {@link #of} accept. */
+    static final String PATHS = "auto, vector, java, reference";
 
     private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -42,7 +48,7 @@ public final class KernelProvider {
     record Choice(Kernels kernels, String reason, boolean fallback) {}
 
     private static final class Holder {
-        static final Choice CHOICE = choose(System.getProperty(KERNELS_PROPERTY, "auto"), Parallelism.defaultThreads());
+        static final Choice CHOICE = choose(System.getProperty(KERNELS_PROPERTY, "auto"), KernelThreads.defaultThreads());
 
         static {
             LOG.log(CHOICE.fallback() ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
@@ -67,38 +73,43 @@ public final class KernelProvider {
 
     /**
      * The kernels of a given path, whatever is active, for benchmarks and comparisons:
-     * {@code "vector"}, {@code "plain"} (plain-Java blocked) or {@code "reference"}; {@code "auto"}
+     * {@code "vector"}, {@code "java"} (plain Java, blocked) or {@code "reference"}; {@code "auto"}
      * applies the start-up rule again.
      *
      * @throws IllegalArgumentException for another name or a bad thread count
      * @throws IllegalStateException when {@code "vector"} cannot run here, with the reason
      */
     public static Kernels of(String path, int threads) {
-        Parallelism.checkThreads(threads);
+        KernelThreads.checkThreads(threads);
         return choose(path, threads).kernels();
     }
 
-    /** The plain kernels, whatever is active: the reference the fast path is tested against. */
-    public static Kernels plain() {
-        return new PlainKernels();
+    /** The reference kernels, whatever is active: what the fast paths are tested against. */
+    public static Kernels reference() {
+        return new ReferenceKernels();
     }
 
     static Choice choose(String mode, int threads) {
         String m = mode.trim().toLowerCase(Locale.ROOT);
         switch (m) {
             case "reference":
-                return new Choice(new PlainKernels(), KERNELS_PROPERTY + "=reference: the simple reference kernels "
+                return new Choice(new ReferenceKernels(), KERNELS_PROPERTY + "=reference: the simple reference kernels "
                         + "(one thread, unblocked; for checking only)", false);
+            case "java":
+                Kernels java = new JavaKernels(threads);
+                return new Choice(java, java + ", " + threads + " thread(s): forced by "
+                        + KERNELS_PROPERTY + "=java", false);
             case "plain":
-                return new Choice(new BlockedKernels(threads), "plain-blocked, " + threads + " thread(s): forced by "
-                        + KERNELS_PROPERTY + "=plain", false);
+                throw new IllegalArgumentException("kernel path " + KERNELS_PROPERTY + "=" + mode
+                        + " was renamed: use java for the plain-Java kernels (reference for the simple"
+                        + " one-thread ones); allowed: " + PATHS);
             case "vector":
             case "auto":
             case "":
                 break;
             default:
                 throw new IllegalArgumentException("kernel path " + KERNELS_PROPERTY + "=" + mode
-                        + " is not known; allowed: auto, vector, plain, reference");
+                        + " is not known; allowed: " + PATHS);
         }
         String whyNot = vectorUnavailable();
         if (whyNot == null) {
@@ -113,7 +124,8 @@ public final class KernelProvider {
         if (m.equals("vector")) {
             throw new IllegalStateException(KERNELS_PROPERTY + "=vector, but the Vector API path cannot run: " + whyNot);
         }
-        return new Choice(new BlockedKernels(threads), "plain-blocked, " + threads
+        Kernels java = new JavaKernels(threads);
+        return new Choice(java, java + ", " + threads
                 + " thread(s): the Vector API path is off because " + whyNot, true);
     }
 

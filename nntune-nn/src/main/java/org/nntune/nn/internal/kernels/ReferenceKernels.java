@@ -1,16 +1,30 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 /**
- * The plain-Java kernels: the reference every faster path is tested against, and the path that
- * runs when the Vector API is absent or disabled. Faster implementations extend this class and
- * override the methods they accelerate, so a kernel added to {@link Kernels} is available on
- * every path at once.
+ * The reference kernels: simple loops on one thread, the definition every faster path is tested
+ * against ({@code -Dnntune.kernels=reference}; for checking, not for speed). The other paths do
+ * not extend this class: each implements every kernel itself, calling these methods by name
+ * where the reference is what it wants, so a kernel added to {@link Kernels} must be written (or
+ * delegated) on every path.
  */
-public class PlainKernels implements Kernels {
+final class ReferenceKernels implements Kernels, ConvSteps {
+    private final Convolution conv = new Convolution(this, 1);
 
     @Override
     public String name() {
-        return "plain";
+        return "reference";
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    /** Itself: the reference runs on one thread. */
+    @Override
+    public Kernels withThreads(int threads) {
+        KernelThreads.checkThreads(threads);
+        return this;
     }
 
     @Override
@@ -66,24 +80,19 @@ public class PlainKernels implements Kernels {
     }
 
     @Override
-    public final void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
-                             int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
-        int ld = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
-        im2colRows(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff, ld);
+    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        conv.im2col(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff);
     }
 
     @Override
-    public final void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
-                             int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
-        int ld = Kernels.outSize(height, kh, strideH, padH) * Kernels.outSize(width, kw, strideW, padW);
-        col2imRows(cols, colsOff, ld, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff);
+    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        conv.col2im(cols, colsOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff);
     }
 
-    /**
-     * {@link #im2col} of one image into columns whose rows are {@code ldCols} apart (outH · outW
-     * for one image alone, images · outH · outW in a batch matrix).
-     */
-    void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+    @Override
+    public void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
                     int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
         int outH = Kernels.outSize(height, kh, strideH, padH);
         int outW = Kernels.outSize(width, kw, strideW, padW);
@@ -111,8 +120,8 @@ public class PlainKernels implements Kernels {
         }
     }
 
-    /** {@link #col2im} of one image from columns whose rows are {@code ldCols} apart (accumulating). */
-    void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
+    @Override
+    public void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
                     int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
         int outH = Kernels.outSize(height, kh, strideH, padH);
         int outW = Kernels.outSize(width, kw, strideW, padW);
@@ -141,81 +150,21 @@ public class PlainKernels implements Kernels {
         }
     }
 
-    /** What one thread's convolution kernels reuse from call to call: one image's columns, output gradient and column gradient. */
-    private static final class ConvScratch {
-        float[] cols = new float[0];
-        float[] grad = new float[0];
-        float[] dcols = new float[0];
-
-        ConvScratch fit(ConvShape s, boolean backward) {
-            int colsSize = s.k() * s.positions();
-            if (cols.length < colsSize) {
-                cols = new float[colsSize];
-            }
-            if (backward && grad.length < s.outputSize()) {
-                grad = new float[s.outputSize()];
-            }
-            if (backward && dcols.length < colsSize) {
-                dcols = new float[colsSize];
-            }
-            return this;
-        }
-    }
-
-    private static final ThreadLocal<ConvScratch> CONV_SCRATCH = ThreadLocal.withInitial(ConvScratch::new);
-
-    /**
-     * The GEMM of a part of a batch kernel that is already one of several parts running on the
-     * threads: it must not split again. The reference runs on one thread anyway.
-     */
-    void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                    float beta, float[] c, int cOff, int ldc) {
+    @Override
+    public void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
         gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override
     public void conv2dForward(ConvShape s, float[] x, int images, float[] w, float[] bias, boolean relu, float[] y) {
-        conv2dForward(s, x, w, bias, relu, y, 0, images);
+        conv.conv2dForward(s, x, images, w, bias, relu, y);
     }
 
-    /** {@link #conv2dForward} for images [i0, i1) only. */
-    final void conv2dForward(ConvShape s, float[] x, float[] w, float[] bias, boolean relu, float[] y, int i0, int i1) {
-        ConvScratch scratch = CONV_SCRATCH.get().fit(s, false);
-        float[] cols = scratch.cols;
-        int k = s.k(), hw = s.positions(), outSize = s.outputSize(), inSize = s.inputSize();
-        for (int i = i0; i < i1; i++) {
-            im2colRows(x, i * inSize, s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.strideH(), s.strideW(),
-                    s.padH(), s.padW(), cols, 0, hw);
-            gemmInPart(false, false, s.filters(), hw, k, 1f, w, 0, k, cols, 0, hw, 0f, y, i * outSize, hw);
-            addBiasPerRow(y, i * outSize, s.filters(), hw, bias, relu);
-        }
-    }
-
-    /** {@code x[r][j] = act(x[r][j] + bias[r])} over a rows × cols block at {@code off}, act the identity or ReLU. */
-    void addBiasPerRow(float[] x, int off, int rows, int cols, float[] bias, boolean relu) {
-        for (int r = 0; r < rows; r++) {
-            float b = bias[r];
-            int o = off + r * cols;
-            if (relu) {
-                for (int j = 0; j < cols; j++) {
-                    x[o + j] = Math.max(0f, x[o + j] + b);
-                }
-            } else {
-                for (int j = 0; j < cols; j++) {
-                    x[o + j] += b;
-                }
-            }
-        }
-    }
-
-    /**
-     * {@code dst = src} masked to 0 where {@code mask} (same offset; null for none) is not
-     * positive, over a rows × cols block ({@code dst} from 0), and each row's sum added to
-     * {@code rowSums[sumsOff + r]}.
-     */
-    void maskedCopyRowSums(float[] src, float[] mask, int off, int rows, int cols, float[] dst,
-                           float[] rowSums, int sumsOff) {
+    @Override
+    public void maskedCopyRowSums(float[] src, float[] mask, int off, int rows, int cols, float[] dst,
+                                  float[] rowSums, int sumsOff) {
         if (mask == null) {
             System.arraycopy(src, off, dst, 0, rows * cols);
         } else {
@@ -231,75 +180,13 @@ public class PlainKernels implements Kernels {
     @Override
     public void conv2dBackward(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
                                float[] dw, float[] db, float[] dx, float[] partials) {
-        int groups = s.groups(images);
-        for (int g = 0; g < groups; g++) {
-            conv2dBackwardGroup(s, x, dy, mask, images, w, dx, partials, g);
-        }
-        sumPartials(s, groups, partials, dw, db);
+        conv.conv2dBackward(s, x, dy, mask, images, w, dw, db, dx, partials);
     }
 
-    /**
-     * {@code C = A · Bᵀ + beta · C} (beta 0 or 1) for A m × k and B n × k, both rows along the sum:
-     * {@link #gemm} with B transposed, in a part of a batch kernel ({@link #gemmInPart}). The vector
-     * path computes a small C (few rows and columns, a long sum) as dot products of the rows where
-     * they lie, which costs less than packing the long operand for the GEMM's tiles.
-     */
-    void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float beta, float[] c, int cOff, int ldc) {
-        gemmInPart(false, true, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    }
-
-    /**
-     * Group {@code g}'s part of {@link #conv2dBackward}: for each of its images, the masked output
-     * gradient G (filters × positions) and the bias gradient (its row sums), the columns C again,
-     * the transposed weight gradient dWᵀ += C · Gᵀ (k × filters; C is read where it lies), and the
-     * input gradient col2im(Wᵀ · G); the group's sums go to its part of {@code partials}
-     * (k × filters, then filters).
-     */
-    final void conv2dBackwardGroup(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
-                                   float[] dx, float[] partials, int g) {
-        ConvScratch scratch = CONV_SCRATCH.get().fit(s, true);
-        int k = s.k(), hw = s.positions(), filters = s.filters(), outSize = s.outputSize(), inSize = s.inputSize();
-        int groups = s.groups(images);
-        int part = g * (filters * k + filters);
-        int biasPart = part + filters * k;
-        java.util.Arrays.fill(partials, biasPart, biasPart + filters, 0f);
-        int i0 = ConvShape.groupStart(g, groups, images), i1 = ConvShape.groupStart(g + 1, groups, images);
-        for (int i = i0; i < i1; i++) {
-            float[] grad = scratch.grad, cols = scratch.cols;
-            maskedCopyRowSums(dy, mask, i * outSize, filters, hw, grad, partials, biasPart);
-            im2colRows(x, i * inSize, s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.strideH(), s.strideW(),
-                    s.padH(), s.padW(), cols, 0, hw);
-            gemmRowDots(k, filters, hw, cols, 0, hw, grad, 0, hw, i == i0 ? 0f : 1f, partials, part, filters);
-            if (dx != null) {
-                gemmInPart(true, false, k, hw, filters, 1f, w, 0, k, grad, 0, hw, 0f, scratch.dcols, 0, hw);
-                java.util.Arrays.fill(dx, i * inSize, (i + 1) * inSize, 0f);
-                col2imRows(scratch.dcols, 0, hw, s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.strideH(),
-                        s.strideW(), s.padH(), s.padW(), dx, i * inSize);
-            }
-        }
-        if (i0 == i1) {
-            java.util.Arrays.fill(partials, part, biasPart, 0f);
-        }
-    }
-
-    /** dw (filters × k) and db from the groups' parts (dWᵀ, k × filters, then the bias sums), added in group order. */
-    static void sumPartials(ConvShape s, int groups, float[] partials, float[] dw, float[] db) {
-        int k = s.k(), filters = s.filters(), stride = filters * k + filters;
-        for (int f = 0; f < filters; f++) {
-            for (int j = 0; j < k; j++) {
-                float sum = partials[j * filters + f];
-                for (int g = 1; g < groups; g++) {
-                    sum += partials[g * stride + j * filters + f];
-                }
-                dw[f * k + j] = sum;
-            }
-            float sum = partials[filters * k + f];
-            for (int g = 1; g < groups; g++) {
-                sum += partials[g * stride + filters * k + f];
-            }
-            db[f] = sum;
-        }
+    @Override
+    public void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        gemm(false, true, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /** Σ of n values from x[off], in four interleaved partial sums (a fixed order, faster than one chain). */
@@ -321,12 +208,12 @@ public class PlainKernels implements Kernels {
     @Override
     public void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
                           float[] y, int[] argmax) {
-        maxPool2d(x, height, width, ph, pw, strideH, strideW, y, argmax, 0, planes);
+        conv.maxPool2d(x, planes, height, width, ph, pw, strideH, strideW, y, argmax);
     }
 
-    /** {@link #maxPool2d} for planes [p0, p1) only. */
-    void maxPool2d(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
-                   float[] y, int[] argmax, int p0, int p1) {
+    @Override
+    public void maxPoolPlanes(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
+                              float[] y, int[] argmax, int p0, int p1) {
         int outH = Kernels.outSize(height, ph, strideH, 0);
         int outW = Kernels.outSize(width, pw, strideW, 0);
         int plane = height * width;
@@ -377,21 +264,7 @@ public class PlainKernels implements Kernels {
     @Override
     public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
                                   float[] dx) {
-        maxPool2dBackward(dy, argmax, height, width, outH, outW, dx, 0, planes);
-    }
-
-    /** {@link #maxPool2dBackward} for planes [p0, p1) only. */
-    final void maxPool2dBackward(float[] dy, int[] argmax, int height, int width, int outH, int outW, float[] dx,
-                                 int p0, int p1) {
-        int plane = height * width;
-        int out = outH * outW;
-        java.util.Arrays.fill(dx, p0 * plane, p1 * plane, 0f);
-        for (int p = p0; p < p1; p++) {
-            int base = p * plane;
-            for (int o = p * out, end = o + out; o < end; o++) {
-                dx[base + argmax[o]] += dy[o];
-            }
-        }
+        conv.maxPool2dBackward(dy, argmax, planes, height, width, outH, outW, dx);
     }
 
     @Override
@@ -557,8 +430,8 @@ public class PlainKernels implements Kernels {
         for (int i = 0; i < n; i++) {
             float wi = w[wOff + i];
             float gi = g[gOff + i] + l2 * wi;
-            float mi = flushSubnormal(beta1 * m[mOff + i] + oneMinusBeta1 * gi);
-            float vi = flushSubnormal(beta2 * v[vOff + i] + oneMinusBeta2 * gi * gi);
+            float mi = Kernels.flushSubnormal(beta1 * m[mOff + i] + oneMinusBeta1 * gi);
+            float vi = Kernels.flushSubnormal(beta2 * v[vOff + i] + oneMinusBeta2 * gi * gi);
             m[mOff + i] = mi;
             v[vOff + i] = vi;
             float denom = (float) Math.sqrt(vi) * invSqrtBias2 + eps;
@@ -573,25 +446,12 @@ public class PlainKernels implements Kernels {
             float wi = w[wOff + i];
             float d = g[gOff + i] + weightDecay * wi;
             if (momentum != 0f) {
-                float b = flushSubnormal(momentum * velocity[velocityOff + i] + d);
+                float b = Kernels.flushSubnormal(momentum * velocity[velocityOff + i] + d);
                 velocity[velocityOff + i] = b;
                 d = nesterov ? d + momentum * b : b;
             }
             w[wOff + i] = wi - lr * d;
         }
-    }
-
-    /**
-     * {@code x}, or zero when it is subnormal ({@code |x| < Float.MIN_NORMAL}). The optimisers'
-     * moment buffers go through it: a weight whose gradient stays zero (an always-black pixel's)
-     * has its moments decay geometrically into the subnormal range, where they stick (β·x rounds
-     * back to x near the smallest subnormal) and where every multiply takes a slow microcode path
-     * on x86 — measured on the 784-128-10 MLP: Adam's update was 60 % of a training step at batch 32.
-     * The values lost are below 1.2e-38, far under any update they could make. RMSprop and
-     * Adagrad ({@code Optimizer}) pass their accumulators and their weights through it too.
-     */
-    public static float flushSubnormal(float x) {
-        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 
     // ---- small products (the reference versions) ----

@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 /** Argument checks and the trivial cases of GEMM, shared by its implementations. */
 final class GemmArgs {

@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.fail;
  * iris' 4 × 50…150 × 3 shapes), with offsets and leading dimensions wider than the matrices.
  */
 class SmallProductsTest {
-    private static final Kernels REF = KernelProvider.plain();
+    private static final Kernels REF = KernelProvider.reference();
     private static final int[] ROWS = {1, 3, 4, 5, 13, 96};
     private static final int[] COLS = {1, 3, 7, 15, 16, 17, 33, 50, 67, 150};
     private static final int[] SUMS = {1, 3, 4, 13, 96};

@@ -1,6 +1,8 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 import org.junit.jupiter.api.Test;
+import org.nntune.nn.tensor.Parallelism;
+import org.nntune.nn.tensor.Rng;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +11,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ParallelismTest {
+class KernelThreadsTest {
 
     @Test
     void everyPartRunsExactlyOnceOnAtMostTheGivenThreads() {
@@ -17,7 +19,7 @@ class ParallelismTest {
             for (int parts : new int[] {1, 2, 3, 17}) {
                 AtomicIntegerArray seen = new AtomicIntegerArray(parts);
                 Set<Thread> ran = ConcurrentHashMap.newKeySet();
-                Parallelism.run(threads, parts, p -> {
+                KernelThreads.run(threads, parts, p -> {
                     seen.incrementAndGet(p);
                     ran.add(Thread.currentThread());
                 });
@@ -32,7 +34,7 @@ class ParallelismTest {
     @Test
     void aFailingPartFailsTheCallAfterTheOthersFinish() {
         AtomicIntegerArray seen = new AtomicIntegerArray(4);
-        assertThatThrownBy(() -> Parallelism.run(2, 4, p -> {
+        assertThatThrownBy(() -> KernelThreads.run(2, 4, p -> {
             seen.incrementAndGet(p);
             if (p == 2) {
                 throw new IllegalStateException("part two broke");
@@ -53,13 +55,13 @@ class ParallelismTest {
 
     @Test
     void theThreadsPropertyIsParsedAndChecked() {
-        assertThat(Parallelism.parseThreads(null)).isEqualTo(Parallelism.cores());
-        assertThat(Parallelism.parseThreads(" ")).isEqualTo(Parallelism.cores());
-        assertThat(Parallelism.parseThreads(" 3 ")).isEqualTo(3);
-        assertThatThrownBy(() -> Parallelism.parseThreads("two"))
+        assertThat(KernelThreads.parseThreads(null)).isEqualTo(Parallelism.cores());
+        assertThat(KernelThreads.parseThreads(" ")).isEqualTo(Parallelism.cores());
+        assertThat(KernelThreads.parseThreads(" 3 ")).isEqualTo(3);
+        assertThatThrownBy(() -> KernelThreads.parseThreads("two"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nntune.threads=two").hasMessageContaining("positive thread count");
-        assertThatThrownBy(() -> Parallelism.parseThreads("0"))
+        assertThatThrownBy(() -> KernelThreads.parseThreads("0"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thread count 0");
     }
 
@@ -67,16 +69,16 @@ class ParallelismTest {
     void aThreadLimitKeepsEveryPartOnTheCallerUntilClosed() {
         Set<Thread> ran = ConcurrentHashMap.newKeySet();
         try (Parallelism.Limit outer = Parallelism.limitThreads(3)) {
-            assertThat(Parallelism.capped(8)).isEqualTo(3);
+            assertThat(KernelThreads.capped(8)).isEqualTo(3);
             try (Parallelism.Limit inner = Parallelism.limitThreads(1)) {
-                assertThat(Parallelism.capped(8)).isEqualTo(1);
-                Parallelism.run(4, 64, p -> ran.add(Thread.currentThread()));
+                assertThat(KernelThreads.capped(8)).isEqualTo(1);
+                KernelThreads.run(4, 64, p -> ran.add(Thread.currentThread()));
                 assertThat(ran).containsExactly(Thread.currentThread());
             }
-            assertThat(Parallelism.capped(8)).as("the outer limit is back").isEqualTo(3);
-            assertThat(Parallelism.capped(2)).isEqualTo(2);
+            assertThat(KernelThreads.capped(8)).as("the outer limit is back").isEqualTo(3);
+            assertThat(KernelThreads.capped(2)).isEqualTo(2);
         }
-        assertThat(Parallelism.capped(8)).as("no limit after both are closed").isEqualTo(8);
+        assertThat(KernelThreads.capped(8)).as("no limit after both are closed").isEqualTo(8);
         assertThatThrownBy(() -> Parallelism.limitThreads(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("thread count 0");
     }

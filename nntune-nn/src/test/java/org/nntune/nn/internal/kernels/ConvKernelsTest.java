@@ -1,4 +1,4 @@
-package org.nntune.nn.tensor;
+package org.nntune.nn.internal.kernels;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,11 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fast im2col / col2im against the reference on many window shapes, odd sizes, strides and paddings. */
 class ConvKernelsTest {
-    private static final Kernels REF = KernelProvider.plain();
+    private static final Kernels REF = KernelProvider.reference();
 
     static List<Kernels> fast() {
-        List<Kernels> list = new ArrayList<>(List.of(KernelProvider.get(), new BlockedKernels(1)));
-        if (!KernelProviderTest.forcedPlain() && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        List<Kernels> list = new ArrayList<>(List.of(KernelProvider.get(), new JavaKernels(1)));
+        if (!KernelProviderTest.forcedJava() && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             list.add(KernelProvider.choose("vector", 1).kernels());
         }
         return list;

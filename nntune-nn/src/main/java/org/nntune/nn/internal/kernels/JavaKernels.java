@@ -1,0 +1,209 @@
+package org.nntune.nn.internal.kernels;
+
+/**
+ * The {@code java} path: plain Java, fast. GEMM is the packed, cache-blocked, multi-threaded
+ * {@link PackedGemm} on the plain-Java {@link JavaMicroKernel}; the batch convolution and pooling
+ * kernels split over the threads ({@link Convolution}) with run-wise im2col / col2im; the
+ * element-wise kernels are the reference's, called by name. What runs when the Vector API is
+ * absent, disabled or does not help ({@code -Dnntune.kernels=java} forces it).
+ */
+final class JavaKernels implements Kernels, ConvSteps {
+    private static final PackedGemm GEMM = new PackedGemm(new JavaMicroKernel(), 256, 64, 2048);
+    private static final ReferenceKernels REF = new ReferenceKernels();
+
+    private final int threads;
+    private final Convolution conv;
+
+    JavaKernels(int threads) {
+        this.threads = KernelThreads.checkThreads(threads);
+        this.conv = new Convolution(this, threads);
+    }
+
+    @Override
+    public String name() {
+        return "java";
+    }
+
+    /** The name and GEMM register tile, for the start-up log line. */
+    @Override
+    public String toString() {
+        return name() + " (plain Java, GEMM tile " + GEMM.tiling() + ")";
+    }
+
+    @Override
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public Kernels withThreads(int threads) {
+        return threads == this.threads ? this : new JavaKernels(threads);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        GEMM.gemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    // ---- convolution and pooling: split over the threads, the steps below on each part ----
+
+    @Override
+    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
+        conv.im2col(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff);
+    }
+
+    @Override
+    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
+                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        conv.col2im(cols, colsOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff);
+    }
+
+    @Override
+    public void conv2dForward(ConvShape s, float[] x, int images, float[] w, float[] bias, boolean relu, float[] y) {
+        conv.conv2dForward(s, x, images, w, bias, relu, y);
+    }
+
+    @Override
+    public void conv2dBackward(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
+                               float[] dw, float[] db, float[] dx, float[] partials) {
+        conv.conv2dBackward(s, x, dy, mask, images, w, dw, db, dx, partials);
+    }
+
+    @Override
+    public void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
+                          float[] y, int[] argmax) {
+        conv.maxPool2d(x, planes, height, width, ph, pw, strideH, strideW, y, argmax);
+    }
+
+    @Override
+    public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
+                                  float[] dx) {
+        conv.maxPool2dBackward(dy, argmax, planes, height, width, outH, outW, dx);
+    }
+
+    @Override
+    public void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
+                           int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
+        Convolution.im2colRuns(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                cols, colsOff, ldCols);
+    }
+
+    @Override
+    public void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
+                           int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
+        Convolution.col2imRuns(cols, colsOff, ldCols, channels, height, width, kh, kw, strideH, strideW, padH, padW,
+                dst, dstOff);
+    }
+
+    @Override
+    public void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        GEMM.gemm(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void maskedCopyRowSums(float[] src, float[] mask, int off, int rows, int cols, float[] dst,
+                                  float[] rowSums, int sumsOff) {
+        REF.maskedCopyRowSums(src, mask, off, rows, cols, dst, rowSums, sumsOff);
+    }
+
+    @Override
+    public void gemmRowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        gemmInPart(false, true, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void maxPoolPlanes(float[] x, int height, int width, int ph, int pw, int strideH, int strideW,
+                              float[] y, int[] argmax, int p0, int p1) {
+        REF.maxPoolPlanes(x, height, width, ph, pw, strideH, strideW, y, argmax, p0, p1);
+    }
+
+    // ---- element-wise kernels, optimiser steps and small products: the reference's ----
+
+    @Override
+    public void addRowVector(float[] x, int off, int rows, int cols, float[] v, int vOff) {
+        REF.addRowVector(x, off, rows, cols, v, vOff);
+    }
+
+    @Override
+    public void sumRows(float[] x, int off, int rows, int cols, float[] dst, int dstOff) {
+        REF.sumRows(x, off, rows, cols, dst, dstOff);
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        REF.axpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int off) {
+        REF.scale(n, alpha, x, off);
+    }
+
+    @Override
+    public double sumSquares(float[] x, int off, int n) {
+        return REF.sumSquares(x, off, n);
+    }
+
+    @Override
+    public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        REF.relu(x, xOff, y, yOff, n);
+    }
+
+    @Override
+    public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        REF.reluBackward(x, xOff, dy, dyOff, dx, dxOff, n);
+    }
+
+    @Override
+    public void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
+        REF.transpose(src, srcOff, rows, cols, dst, dstOff);
+    }
+
+    @Override
+    public void addBiasRelu(float[] y, int yOff, int rows, int cols, float[] bias, int biasOff) {
+        REF.addBiasRelu(y, yOff, rows, cols, bias, biasOff);
+    }
+
+    @Override
+    public void reluBackwardBiasGrad(float[] dy, int dyOff, float[] y, int yOff, int rows, int cols,
+                                     float[] dBias, int dBiasOff) {
+        REF.reluBackwardBiasGrad(dy, dyOff, y, yOff, rows, cols, dBias, dBiasOff);
+    }
+
+    @Override
+    public float softmaxCrossEntropy(float[] logits, int logitsOff, int rows, int cols, int[] labels, int labelsOff,
+                                     float[] grad, int gradOff) {
+        return REF.softmaxCrossEntropy(logits, logitsOff, rows, cols, labels, labelsOff, grad, gradOff);
+    }
+
+    @Override
+    public void adamUpdate(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                           float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
+                           int step) {
+        REF.adamUpdate(w, wOff, g, gOff, m, mOff, v, vOff, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+    }
+
+    @Override
+    public void sgdUpdate(float[] w, int wOff, float[] g, int gOff, float[] velocity, int velocityOff, int n,
+                          float lr, float momentum, float weightDecay, boolean nesterov) {
+        REF.sgdUpdate(w, wOff, g, gOff, velocity, velocityOff, n, lr, momentum, weightDecay, nesterov);
+    }
+
+    @Override
+    public void rowGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] bias, int biasOff, float floor, float[] c, int cOff, int ldc) {
+        REF.rowGemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, floor, c, cOff, ldc);
+    }
+
+    @Override
+    public void dotGemm(int m, int n, int k, float[] a, int aOff, int lda, float[] bt, int btOff, int ldbt,
+                        float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        REF.dotGemm(m, n, k, a, aOff, lda, bt, btOff, ldbt, bias, biasOff, c, cOff, ldc);
+    }
+}
