@@ -6,12 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** BENCHMARKS.md: figures are appended, never rewritten, so the history of a figure stays readable. */
+/**
+ * BENCHMARKS-LOG.md: every run is appended, never rewritten, so the history of a figure stays
+ * readable; BENCHMARKS.md holds the current figure of each target, taken from it.
+ */
 public final class BenchmarksFile {
-    static final String HEADER = "# nntune benchmarks\n\n"
-            + "Every figure here was measured side by side with its reference in one run, by the command"
-            + " quoted with it (see nntune-bench/README.md). Ratios are of medians; machines are noisy, so"
-            + " compare ratios from one run, not figures across runs.\n\n";
+    static final String HEADER = "# nntune benchmark log\n\n"
+            + "Every measurement, oldest first: each section is one run, side by side with its reference, by the"
+            + " command quoted with it (see nntune-bench/README.md). The current figure of every target is in"
+            + " BENCHMARKS.md. Ratios are of medians; machines are noisy, so compare ratios from one run, not"
+            + " figures across runs.\n\n";
 
     private BenchmarksFile() {}
 

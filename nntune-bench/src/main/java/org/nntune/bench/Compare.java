@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * field named with {@code --metric} is collected (nested fields are addressed with dots, e.g.
  * {@code results.batch_32}), and the runner always measures each run's wall time itself
  * ({@code wall_s}). It reports the medians and the ratio nntune / reference, and appends a section
- * to BENCHMARKS.md with the date, the machine, the JDK and the exact command.
+ * to BENCHMARKS-LOG.md with the date, the machine, the JDK and the exact command (the table of
+ * current figures in BENCHMARKS.md is updated by hand from it).
  *
  * <p>nntune's side is a Java main class started in a fresh JVM with nntune's JVM flags (the same
  * ones surefire and {@code bin/nntune} use) and always under {@code -Xmx1g}, so every end-to-end
@@ -66,7 +67,7 @@ public final class Compare {
             List<Metric> metrics = new ArrayList<>();
             metrics.add(new Metric("wall_s", false));
             int pairs = 3;
-            Path out = Path.of("BENCHMARKS.md");
+            Path out = Path.of("BENCHMARKS-LOG.md");
             boolean write = true;
             long timeout = 3600;
             for (int i = 0; i < args.length; i++) {
@@ -111,7 +112,7 @@ public final class Compare {
         private static String usage() {
             return "\nusage: compare.sh --name TEXT --ref 'SHELL COMMAND' --ours-main CLASS [--ours-arg A]..."
                     + " [--ours-jvm-arg A]... [--java PATH] [--xmx 1g] [--pairs N>=3]"
-                    + " [--metric KEY[:higher|lower]]... [--out BENCHMARKS.md] [--no-write] [--timeout-s S] [--note TEXT]";
+                    + " [--metric KEY[:higher|lower]]... [--out BENCHMARKS-LOG.md] [--no-write] [--timeout-s S] [--note TEXT]";
         }
     }
 

@@ -91,13 +91,13 @@ class CompareTest {
 
     @Test
     void sectionsAreAppendedUnderOneHeader(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("BENCHMARKS.md");
+        Path file = dir.resolve("BENCHMARKS-LOG.md");
         BenchmarksFile.append(file, "### one\n");
         BenchmarksFile.append(file, "### two\n");
         String text = Files.readString(file);
-        assertThat(text).startsWith("# nntune benchmarks");
+        assertThat(text).startsWith("# nntune benchmark log");
         assertThat(text.indexOf("### one")).isLessThan(text.indexOf("### two"));
-        assertThat(text.split("# nntune benchmarks", -1)).hasSize(2);
+        assertThat(text.split("# nntune benchmark log", -1)).hasSize(2);
     }
 
     @Test
