@@ -335,9 +335,11 @@ public final class StudyRun {
     }
 
     private static void writeEncoder(CsvEncoder encoder, Path file) throws IOException {
-        try (DataOutputStream eo = new DataOutputStream(Files.newOutputStream(file))) {
+        org.nntune.tune.storage.AtomicFile.write(file, out -> {
+            DataOutputStream eo = new DataOutputStream(out);
             encoder.write(eo);
-        }
+            eo.flush();
+        });
     }
 
     private int finish(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed) {
