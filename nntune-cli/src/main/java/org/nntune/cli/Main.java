@@ -72,7 +72,9 @@ public final class Main implements Callable<Integer> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
             PrintWriter err = commandLine.getErr();
             int code = exitCodeOf(ex);
-            String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            // a driver's message may quote a URL: no password reaches the terminal, whoever wrote the message
+            String message = org.nntune.storage.StorageUrl.mask(
+                    ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
             if (code == ExitCode.OTHER) {
                 err.println("nntune: error: " + message + (verbose ? "" : " (run with --verbose for details)"));
             } else {

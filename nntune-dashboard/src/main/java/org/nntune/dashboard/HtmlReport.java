@@ -6,7 +6,6 @@ import org.nntune.tune.storage.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,13 +66,14 @@ public final class HtmlReport {
     }
 
     /**
-     * Writes the report as UTF-8, replacing the file.
+     * Writes the report as UTF-8, replacing the file atomically (a reader or a crash never sees half a report).
      *
      * @throws UncheckedIOException naming the file if it cannot be written
      */
     public void write(Path file) {
         try {
-            Files.writeString(file, html(), StandardCharsets.UTF_8);
+            byte[] bytes = html().getBytes(StandardCharsets.UTF_8);
+            org.nntune.tune.storage.AtomicFile.write(file, out -> out.write(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + file + ": " + e.getMessage(), e);
         }

@@ -4,9 +4,7 @@ import org.nntune.tune.study.TrialState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,11 +188,9 @@ public final class CvResults {
         return sb.toString();
     }
 
-    /** Writes {@link #toCsv()} to a file. */
+    /** Writes {@link #toCsv()} to a file, replacing it atomically (never half written). */
     public void writeCsv(Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            writeCsv(w);
-        }
+        org.nntune.nn.model.AtomicFile.write(file, toCsv().getBytes(StandardCharsets.UTF_8));
     }
 
     private void writeCsv(Appendable out) throws IOException {

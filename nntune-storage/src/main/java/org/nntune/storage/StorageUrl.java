@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * A storage URL as users write it, parsed into what JDBC needs.
@@ -65,6 +67,11 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
      * @throws IllegalArgumentException naming the URL (password masked) and the allowed forms
      */
     public static StorageUrl parse(String url) {
+        return parse(url, System::getenv);
+    }
+
+    /** {@link #parse(String)} with the environment variables {@code env} gives (tests). */
+    static StorageUrl parse(String url, UnaryOperator<String> env) {
         String display = mask(url);
         String trimmed = url.strip();
         if (trimmed.isEmpty()) {
@@ -83,8 +90,8 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
         String rest = trimmed.substring(colon + 1);
         return switch (base) {
             case "sqlite" -> sqlite(rest, display);
-            case "postgresql", "postgres" -> server(Dialect.POSTGRESQL, rest, display, 5432);
-            case "mysql", "mariadb" -> server(Dialect.MARIADB, rest, display, 3306);
+            case "postgresql", "postgres" -> server(Dialect.POSTGRESQL, rest, display, 5432, env);
+            case "mysql", "mariadb" -> server(Dialect.MARIADB, rest, display, 3306, env);
             default -> throw bad(display, "scheme '" + scheme + "' is not supported");
         };
     }
@@ -93,17 +100,30 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
         return new IllegalArgumentException("bad storage URL '" + display + "': " + why + "; " + ALLOWED_FORMS);
     }
 
-    /** The URL with the password of a {@code user:password@} part replaced by {@code ***}. */
-    static String mask(String url) {
-        int scheme = url.indexOf("://");
-        int at = url.lastIndexOf('@');
-        if (scheme >= 0 && at > scheme) {
-            int colon = url.indexOf(':', scheme + 3);
-            if (colon > 0 && colon < at) {
-                return url.substring(0, colon + 1) + "***" + url.substring(at);
-            }
-        }
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    /** A {@code scheme://user:password@} part; group 1 is everything before the ':' of the password. */
+    private static final Pattern USER_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/@?#]*):[^\\s/]*@");
+    /** A {@code password=…} query or JDBC property; group 1 is the separator before it. */
+    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&;])password=[^&;\\s\"']*");
+
+    /**
+     * Every password of the storage URLs in a text replaced by {@code ***}: the {@code user:password@}
+     * part and {@code password=} parameters. For messages: the text still shows that a password was given.
+     */
+    public static String mask(String text) {
+        String s = USER_PASSWORD.matcher(text).replaceAll("$1:***@");
+        return PASSWORD_PARAM.matcher(s).replaceAll("$1password=***");
+    }
+
+    /**
+     * Every password of the storage URLs in a text removed, so that what is stored (a study file's
+     * {@code storage:} key in the study definition) still opens the database with a password from the
+     * environment or a password file ({@link #parse}), and never holds the secret itself.
+     */
+    public static String stripPasswords(String text) {
+        String s = USER_PASSWORD.matcher(text).replaceAll("$1@");
+        // "?password=x&a=b" -> "?a=b", "?a=b&password=x" -> "?a=b", "?password=x" -> ""
+        s = Pattern.compile("(?i)([?&;])password=[^&;\\s\"']*[&;]").matcher(s).replaceAll("$1");
+        return PASSWORD_PARAM.matcher(s).replaceAll("");
     }
 
     private static StorageUrl sqlite(String rest, String display) {
@@ -135,7 +155,8 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
         return new StorageUrl(Dialect.SQLITE, jdbc, query, o.poolSize, o.busyTimeoutMs, o.synchronousCommit, display);
     }
 
-    private static StorageUrl server(Dialect dialect, String rest, String display, int defaultPort) {
+    private static StorageUrl server(Dialect dialect, String rest, String display, int defaultPort,
+                                     UnaryOperator<String> env) {
         if (!rest.startsWith("//")) {
             throw bad(display, "expected '//' after the scheme");
         }
@@ -186,6 +207,10 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
         }
         Options o = Options.take(query, display, dialect);
         props.putAll(query);
+        if (!props.containsKey("password")) {
+            String user = props.getOrDefault("user", System.getProperty("user.name", ""));
+            PasswordFile.lookup(dialect, host, port, database, user, env).ifPresent(p -> props.put("password", p));
+        }
         String prefix = dialect == Dialect.POSTGRESQL ? "jdbc:postgresql://" : "jdbc:mariadb://";
         return new StorageUrl(dialect, prefix + host + ":" + port + "/" + database, props, o.poolSize,
                 o.busyTimeoutMs, o.synchronousCommit, display);

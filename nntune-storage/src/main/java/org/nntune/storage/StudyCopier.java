@@ -43,7 +43,9 @@ public final class StudyCopier {
         long id = to.createStudy(name, s.directions());
         try {
             s.userAttrs().forEach((k, v) -> to.setStudyUserAttr(id, k, v));
-            s.systemAttrs().forEach((k, v) -> to.setStudySystemAttr(id, k, v));
+            // a definition recorded before passwords were kept out of it does not carry one to the copy
+            s.systemAttrs().forEach((k, v) -> to.setStudySystemAttr(id, k,
+                    k.equals(StudyProvenance.DEFINITION) ? StudyProvenance.withoutPasswords(v) : v));
             if (to instanceof JdbcStorage jdbc) {
                 // one transaction per batch instead of one per trial
                 for (int i = 0; i < trials.size(); i += BATCH) {

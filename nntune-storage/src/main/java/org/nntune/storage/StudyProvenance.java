@@ -32,7 +32,26 @@ public final class StudyProvenance {
      * @throws IllegalStateException if a different definition is recorded already
      */
     public static void recordDefinition(Storage storage, long studyId, Map<String, Object> definition) {
-        recordOnce(storage, studyId, DEFINITION, definition, "study definition");
+        recordOnce(storage, studyId, DEFINITION, withoutPasswords(definition), "study definition");
+    }
+
+    /**
+     * A value with the password of every storage URL in its texts removed ({@link StorageUrl#stripPasswords}),
+     * maps and lists copied: a study file's {@code storage:} key is recorded, its password never.
+     */
+    static Object withoutPasswords(Object value) {
+        if (value instanceof String s) {
+            return StorageUrl.stripPasswords(s);
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, withoutPasswords(v)));
+            return out;
+        }
+        if (value instanceof java.util.List<?> l) {
+            return l.stream().map(StudyProvenance::withoutPasswords).toList();
+        }
+        return value;
     }
 
     /**

@@ -31,12 +31,13 @@ public final class CopyCommand implements Callable<Integer> {
         try (Storage src = StorageOption.open(from); Storage dst = StorageOption.open(to)) {
             StorageOption.studyId(src, study, from);
             if (dst.findStudyId(study).isPresent()) {
-                throw new org.nntune.cli.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + to
-                        + "; delete it there first (nntune delete " + study + " --storage " + to + ")");
+                throw new org.nntune.cli.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + StorageOption.shown(to)
+                        + "; delete it there first (nntune delete " + study + " --storage " + StorageOption.shown(to) + ")");
             }
             long id = StudyCopier.copy(study, src, dst);
             int n = dst.getAllTrials(id).size();
-            spec.commandLine().getOut().println("copied study '" + study + "' (" + n + " trials) from " + from + " to " + to);
+            spec.commandLine().getOut().println("copied study '" + study + "' (" + n + " trials) from " + StorageOption.shown(from)
+                    + " to " + StorageOption.shown(to));
         } catch (Exception e) {
             throw CommandErrors.rethrow(e);
         }

@@ -28,7 +28,7 @@ public final class DeleteCommand implements Callable<Integer> {
             long id = StorageOption.studyId(s, ref.name(), ref.url());
             int n = s.getAllTrials(id).size();
             s.deleteStudy(id);
-            spec.commandLine().getOut().println("deleted study '" + ref.name() + "' (" + n + " trials) from " + ref.url());
+            spec.commandLine().getOut().println("deleted study '" + ref.name() + "' (" + n + " trials) from " + StorageOption.shown(ref.url()));
         } catch (Exception e) {
             throw CommandErrors.rethrow(e);
         }

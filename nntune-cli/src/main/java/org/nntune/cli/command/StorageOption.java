@@ -2,6 +2,7 @@ package org.nntune.cli.command;
 
 import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
+import org.nntune.storage.StorageUrl;
 import org.nntune.storage.Storages;
 import org.nntune.storage.StorageException;
 import org.nntune.tune.storage.Storage;
@@ -45,12 +46,17 @@ public final class StorageOption {
                 + "give a study file instead of a study name, or set NNTUNE_STORAGE");
     }
 
-    /** Opens a storage; failures become exit code 4 with the URL in the message. */
+    /** A storage URL as nntune shows it: every password masked ({@link StorageUrl#mask}). */
+    public static String shown(String url) {
+        return StorageUrl.mask(url);
+    }
+
+    /** Opens a storage; failures become exit code 4 with the URL (password masked) in the message. */
     public static Storage open(String url) {
         try {
             return Storages.open(url);
         } catch (StorageException | IllegalArgumentException e) {
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + url + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -63,7 +69,7 @@ public final class StorageOption {
     public static long studyId(Storage storage, String name, String url) {
         return storage.findStudyId(name).orElseThrow(() -> {
             var names = storage.getAllStudies().stream().map(s -> s.name()).toList();
-            return new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + url
+            return new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + shown(url)
                     + (names.isEmpty() ? " (it holds no studies)" : "; studies there: " + String.join(", ", names)));
         });
     }

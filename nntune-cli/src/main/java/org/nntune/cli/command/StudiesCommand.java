@@ -31,7 +31,7 @@ public final class StudiesCommand implements Callable<Integer> {
         try (Storage s = StorageOption.open(url)) {
             List<StudySummary> studies = s.getAllStudies();
             if (studies.isEmpty()) {
-                out.println("no studies in " + url);
+                out.println("no studies in " + StorageOption.shown(url));
                 return ExitCode.OK;
             }
             out.printf(Locale.ROOT, "%-30s %-22s %8s %8s %8s %8s  %s%n", "study", "directions", "complete", "pruned", "failed", "running", "best");

@@ -47,7 +47,7 @@ public final class WorkerCommand implements Callable<Integer> {
         try (Storage s = StorageOption.open(storage)) {
             long id = StorageOption.studyId(s, study, storage);
             Map<String, Object> def = StudyProvenance.definition(s, id).orElseThrow(() -> new CliException(ExitCode.STORAGE,
-                    "study '" + study + "' in " + storage + " has no stored study definition (it was not started from a study file);"
+                    "study '" + study + "' in " + StorageOption.shown(storage) + " has no stored study definition (it was not started from a study file);"
                             + " workers can only join studies started with 'nntune tune'"));
             Object file = def.get("file");
             Object text = def.get("text");

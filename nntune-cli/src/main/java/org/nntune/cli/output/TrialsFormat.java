@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.nntune.dashboard.FanovaImportance;
 import org.nntune.dashboard.ParamImportances;
 import org.nntune.storage.StudyCopier;
+import org.nntune.tune.storage.AtomicFile;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
@@ -196,11 +197,13 @@ public final class TrialsFormat {
         out.flush();
     }
 
-    /** Writes trials as CSV to a file. */
+    /** Writes trials as CSV to a file, replacing it atomically (never half written). */
     public static void csv(List<FrozenTrial> trials, java.nio.file.Path file) throws IOException {
-        try (PrintWriter w = new PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
+        AtomicFile.write(file, out -> {
+            PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8));
             csv(trials, w);
-        }
+            w.flush();
+        });
     }
 
     /** Writes a study's best trial as JSON: study name, trial number, value and parameters. */
@@ -210,6 +213,8 @@ public final class TrialsFormat {
         m.put("trial", best.number());
         m.put("value", best.values().get(0));
         m.put("params", best.params());
-        java.nio.file.Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n");
+        byte[] json = (new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        AtomicFile.write(file, out -> out.write(json));
     }
 }

@@ -7,8 +7,8 @@ import org.nntune.cli.studyfile.YNode;
 import org.nntune.search.CnnSpace;
 import org.nntune.search.MlpSpace;
 import org.nntune.search.NetworkSpace;
+import org.nntune.tune.sampler.GridSampler;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,14 @@ public final class SpaceFromFile {
         if (!model.space().containsKey("preprocessing")) {
             declared.put("preprocessing", sf.data().preprocessing().equals("pixel") ? "pixels" : sf.data().preprocessing());
         }
-        model.space().forEach((name, spec) -> declared.put(name, declarative(spec)));
+        model.space().forEach((name, spec) -> {
+            try {
+                declared.put(name, declarative(spec));
+            } catch (IllegalArgumentException ex) {
+                throw new StudyFileException(model.positions().getOrDefault(name, new YNode.Where(sf.file().toString(), 1, 1)),
+                        "model.space." + name, ex.getMessage(), null);
+            }
+        });
         CnnSpace.Builder cb = cnn ? CnnSpace.builder() : null;
         MlpSpace.Builder mb = cnn ? null : MlpSpace.builder();
         for (Map.Entry<String, Object> e : declared.entrySet()) {
@@ -62,15 +69,8 @@ public final class SpaceFromFile {
         }
         ParamSpec.Range r = (ParamSpec.Range) spec;
         if (r.step().isPresent()) {
-            // a stepped range is the list of its points (so the grid sampler can enumerate it)
-            List<Object> points = new ArrayList<>();
-            double step = r.step().get();
-            long n = (long) Math.floor((r.high() - r.low()) / step + 1e-9);
-            for (long i = 0; i <= n; i++) {
-                double v = r.low() + i * step;
-                points.add(r.integer() ? (Object) Math.round(v) : (Object) v);
-            }
-            return points;
+            // a stepped range is the list of its points (so the grid sampler can enumerate it), within a bound
+            return GridSampler.values(r.low(), r.high(), r.step().get(), r.integer());
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("low", r.integer() ? (Object) Math.round(r.low()) : (Object) r.low());

@@ -127,23 +127,23 @@ public final class StudyRun {
                 data.train().size(), data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
                 direction.name().toLowerCase(Locale.ROOT), scorer.name()
                         + (multi ? " and " + (directions[objectives.size() - 1 - objectives.indexOf(scored)]).name().toLowerCase(Locale.ROOT)
-                        + " parameter_count" : ""), url);
+                        + " parameter_count" : ""), StorageOption.shown(url));
 
         Storage storage = StorageOption.open(url);
         try {
             boolean existed = storage.findStudyId(sf.name()).isPresent();
             if (worker && !existed) {
-                throw new CliException(ExitCode.STORAGE, "no study named '" + sf.name() + "' in " + url);
+                throw new CliException(ExitCode.STORAGE, "no study named '" + sf.name() + "' in " + StorageOption.shown(url));
             }
             if (existed) {
                 List<StudyDirection> stored = storage.getStudyDirections(storage.findStudyId(sf.name()).orElseThrow());
                 if (!stored.equals(List.of(directions))) {
-                    throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + sf.name() + "' in " + url + " was started with direction(s) "
+                    throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + sf.name() + "' in " + StorageOption.shown(url) + " was started with direction(s) "
                             + stored.toString().toLowerCase(Locale.ROOT) + ", but this study file's metric asks for "
                             + List.of(directions).toString().toLowerCase(Locale.ROOT) + " ("
                             + String.join(", ", objectives.stream().map(o -> o.direction() + " " + o.metric()).toList())
                             + "); give the study another name (study: …) or delete the stored one (nntune delete " + sf.name()
-                            + " --storage " + url + ")");
+                            + " --storage " + StorageOption.shown(url) + ")");
                 }
             }
             long seed = ov.seed().or(sf::seed).orElseGet(() -> existed ? storedSeed(storage) : System.nanoTime() & 0xffff_ffffL);
@@ -167,8 +167,8 @@ public final class StudyRun {
             if (existed) {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, budget);
             }
-            String resume = worker ? "nntune worker " + sf.name() + " --storage " + url
-                    : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + url : "");
+            String resume = worker ? "nntune worker " + sf.name() + " --storage " + StorageOption.shown(url)
+                    : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + StorageOption.shown(url) : "");
             boolean interrupted = optimize(study, space, scorer, data, seed, budget, jobs, timeout, multi ? objectives : null, resume);
             if (interrupted) {
                 out.println("interrupted: running trials were recorded as failed; the study is consistent.");
@@ -335,9 +335,11 @@ public final class StudyRun {
     }
 
     private static void writeEncoder(CsvEncoder encoder, Path file) throws IOException {
-        try (DataOutputStream eo = new DataOutputStream(Files.newOutputStream(file))) {
+        org.nntune.tune.storage.AtomicFile.write(file, out -> {
+            DataOutputStream eo = new DataOutputStream(out);
             encoder.write(eo);
-        }
+            eo.flush();
+        });
     }
 
     private int finish(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed) {

@@ -61,7 +61,7 @@ public final class ModelFile {
     private ModelFile() {}
 
     static void write(Sequential model, Path file) throws IOException {
-        Files.write(file, toBytes(model));
+        AtomicFile.write(file, toBytes(model));
     }
 
     static Sequential read(Path file) throws IOException {

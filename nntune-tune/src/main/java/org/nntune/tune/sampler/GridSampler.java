@@ -32,6 +32,10 @@ public final class GridSampler implements Sampler {
     /** trial system attribute: the grid point of the trial */
     public static final String GRID_ID_ATTR = "grid_id";
     private static final String CLAIM_PREFIX = "grid:";
+    /** The most points a grid may have (its visiting order is one int per point). */
+    public static final int MAX_POINTS = 10_000_000;
+    /** The most values one stepped range is turned into ({@link #values}). */
+    public static final int MAX_RANGE_POINTS = 1_000_000;
 
     private final List<String> names;
     private final List<List<Object>> values;
@@ -64,13 +68,41 @@ public final class GridSampler implements Sampler {
             }
             vs.add(List.copyOf(normal));
             total *= normal.size();
-            if (total > 10_000_000) {
-                throw new IllegalArgumentException("grid: more than 10,000,000 points; use a sampler instead");
+            if (total > MAX_POINTS) {
+                throw new IllegalArgumentException("grid: more than " + String.format(java.util.Locale.ROOT, "%,d", MAX_POINTS)
+                        + " points; use a sampler instead");
             }
         }
         values = List.copyOf(vs);
         size = (int) total;
         reseed(new SplittableRandom().nextLong());
+    }
+
+    /**
+     * The values of a stepped range as a grid lists them: {@code low, low + step, …} up to {@code high}.
+     * The number of points is computed first, so a tiny step is refused without allocating anything.
+     *
+     * @param integer whether the values are whole numbers (then {@link Long}s, else {@link Double}s)
+     * @throws IllegalArgumentException if the range would have more than {@link #MAX_RANGE_POINTS} points,
+     *     saying how many and what to do
+     */
+    public static List<Object> values(double low, double high, double step, boolean integer) {
+        if (!(step > 0) || !Double.isFinite(step) || !(high >= low)) {
+            throw new IllegalArgumentException("a stepped range needs low <= high and a finite step > 0, got ["
+                    + low + ", " + high + "] with step " + step);
+        }
+        double count = Math.floor((high - low) / step + 1e-9) + 1;
+        if (!(count <= MAX_RANGE_POINTS)) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "step %s makes %.3g points in [%s, %s], more than the %,d a stepped range may have;"
+                            + " use a larger step, or no step for a continuous range", step, count, low, high, MAX_RANGE_POINTS));
+        }
+        List<Object> points = new ArrayList<>((int) count);
+        for (long i = 0; i < (long) count; i++) {
+            double v = low + i * step;
+            points.add(integer ? (Object) Math.round(v) : (Object) v);
+        }
+        return points;
     }
 
     /** @return the number of grid points */

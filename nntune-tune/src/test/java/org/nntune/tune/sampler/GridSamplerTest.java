@@ -159,4 +159,17 @@ class GridSamplerTest {
                 Map.entry("opt", "sgd"));
         assertThatThrownBy(() -> new GridSampler(grid()).point(12)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSteppedRangeIsEnumeratedOnlyWithinTheBound() {
+        assertThat(GridSampler.values(0.1, 0.5, 0.1, false)).hasSize(5).first().isEqualTo(0.1);
+        assertThat(GridSampler.values(8, 64, 8, true)).containsExactly(8L, 16L, 24L, 32L, 40L, 48L, 56L, 64L);
+        assertThat(GridSampler.values(0, 1, 1.0 / (GridSampler.MAX_RANGE_POINTS - 1), false)).hasSize(GridSampler.MAX_RANGE_POINTS);
+        // 90 million points would take gigabytes: refused before anything is allocated, saying how many
+        assertThatThrownBy(() -> GridSampler.values(1e-2, 1e-1, 1e-9, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("step 1.0E-9 makes 9.00e+07 points").hasMessageContaining("1,000,000");
+        assertThatThrownBy(() -> GridSampler.values(0, 1, Double.MIN_VALUE, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GridSampler.values(0, 1, 0, false)).hasMessageContaining("step > 0");
+    }
 }
