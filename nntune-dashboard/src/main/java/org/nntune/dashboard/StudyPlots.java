@@ -31,7 +31,11 @@ public final class StudyPlots {
 
     private StudyPlots(StudyReportData data, ReportOptions options) {
         this.view = new StudyView(data, options);
-        boolean multi = view.objectives() > 1;
+        this.parts = parts(view.objectives());
+    }
+
+    private static List<Part> parts(int objectives) {
+        boolean multi = objectives > 1;
         String firstObjective = multi ? "For objective 0." : null;
         List<Part> p = new ArrayList<>();
         add(p, "summary", "Study summary", null, SummarySection::render);
@@ -47,7 +51,7 @@ public final class StudyPlots {
             add(p, "pareto", "Pareto front", null, ParetoPlot::render);
         }
         add(p, "trials", "Trials", null, TrialsTable::render);
-        this.parts = List.copyOf(p);
+        return List.copyOf(p);
     }
 
     private static void add(List<Part> parts, String id, String title, String subtitle, Renderer r) {
@@ -67,6 +71,11 @@ public final class StudyPlots {
     /** @return the sections in page order (Pareto front only for several objectives) */
     public List<Section> sections() {
         return parts.stream().map(Part::section).toList();
+    }
+
+    /** @return the sections of a study with that many objectives, without computing any plot */
+    public static List<Section> sections(int objectives) {
+        return parts(objectives).stream().map(Part::section).toList();
     }
 
     /** @return the HTML of one section's body (without its heading) */

@@ -23,6 +23,11 @@ public record DashboardOptions(String host, int port, boolean allowWrites) {
         return new DashboardOptions("127.0.0.1", 8080, false);
     }
 
+    /** @return these options on another port */
+    public DashboardOptions withPort(int newPort) {
+        return new DashboardOptions(host, newPort, allowWrites);
+    }
+
     /** Whether the host is a loopback address, reachable from this machine only. */
     public boolean loopback() {
         try {

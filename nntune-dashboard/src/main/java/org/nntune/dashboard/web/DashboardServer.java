@@ -119,7 +119,24 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try {
+            serve(ex);
+        } catch (RuntimeException e) {
+            System.err.println("nntune dashboard: " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " failed: " + e);
+            send(ex, 500, "application/json", new JsonOut().beginObject().key("error")
+                    .value("internal error: " + e).endObject().toString());
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        {
+            // read the whole body first: a response before it is read would cost the client its connection
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(1 << 20);
+            }
             ex.getResponseHeaders().set("Content-Security-Policy", CSP);
             ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
@@ -150,28 +167,23 @@ public final class DashboardServer implements AutoCloseable {
                 send(ex, 200, "text/css; charset=utf-8", StudyPlots.css());
             } else if (path.startsWith("/api/")) {
                 StudyApi.Response r = api.handle(ex.getRequestMethod(), path.substring(4), query,
-                        () -> writeRequest(ex));
+                        () -> writeRequest(ex, body));
+                if (r.version() >= 0) {
+                    ex.getResponseHeaders().set("X-Nntune-Version", Long.toString(r.version()));
+                }
                 send(ex, r.status(), r.contentType(), r.body());
             } else {
                 send(ex, 404, "text/plain", "not found: " + path);
             }
-        } catch (RuntimeException e) {
-            send(ex, 500, "application/json", new JsonOut().beginObject().key("error")
-                    .value("internal error: " + e).endObject().toString());
         }
     }
 
     /** The form of a write request, or an exception saying why it is not one. */
-    private Map<String, String> writeRequest(HttpExchange ex) {
+    private static Map<String, String> writeRequest(HttpExchange ex, byte[] body) {
         if (!"1".equals(ex.getRequestHeaders().getFirst("X-Nntune-Write"))) {
             throw new StudyApi.Refused(403, "writes need the X-Nntune-Write: 1 header (sent by the dashboard's page)");
         }
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(1 << 20);
-            return parseForm(new String(body, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return parseForm(new String(body, StandardCharsets.UTF_8));
     }
 
     private boolean hostAllowed(HttpExchange ex) {

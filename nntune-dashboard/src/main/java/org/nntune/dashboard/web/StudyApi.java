@@ -29,10 +29,17 @@ import java.util.function.Supplier;
 final class StudyApi {
     /** Most changed trials sent in one answer; a page that falls further behind reloads its table. */
     static final int MAX_CHANGES = 200;
-    /** The user attribute that holds a note written in the dashboard. */
-    static final String NOTE = "note";
+    /** The study system attribute that holds the study's note written in the dashboard. */
+    static final String NOTE = "dashboard:note";
+    /** The study system attributes that hold trials' notes (finished trials never change, so not on the trial). */
+    static final String TRIAL_NOTE = "dashboard:trial-note:";
 
-    record Response(int status, String contentType, String body) {
+    /** @param version the study version the body shows (plots may lag the trials), or -1 */
+    record Response(int status, String contentType, String body, long version) {
+        Response(int status, String contentType, String body) {
+            this(status, contentType, body, -1);
+        }
+
         static Response json(JsonOut j) {
             return new Response(200, "application/json", j.toString());
         }
@@ -62,9 +69,10 @@ final class StudyApi {
         this.plotOptions = plotOptions;
     }
 
+    /** Reads every study and draws its plots, so that the first page a browser opens is served from memory. */
     void warmUp() {
         for (StudySummary s : storage.getAllStudies()) {
-            cache(s).refresh();
+            cache(s).plots();
         }
     }
 
@@ -97,8 +105,8 @@ final class StudyApi {
                     return trial(id, parseNumber(p[3]));
                 }
                 if (p.length == 4 && p[2].equals("plots")) {
-                    StudyPlots plots = studyCache(id).plots();
-                    return new Response(200, "text/html", plots.render(p[3]));
+                    StudyCache.Plots plots = studyCache(id).plots();
+                    return new Response(200, "text/html", plots.plots().render(p[3]), plots.version());
                 }
             } else if (method.equals("POST")) {
                 if (!allowWrites) {
@@ -107,12 +115,12 @@ final class StudyApi {
                 Map<String, String> f = form.get();
                 if (p.length == 3 && p[2].equals("note")) {
                     StudyCache c = studyCache(id);
-                    storage.setStudyUserAttr(c.studyId, NOTE, f.getOrDefault("text", ""));
+                    storage.setStudySystemAttr(c.studyId, NOTE, f.getOrDefault("text", ""));
                     return ok();
                 }
                 if (p.length == 5 && p[2].equals("trials") && p[4].equals("note")) {
                     FrozenTrial t = trialOf(id, parseNumber(p[3]));
-                    storage.setTrialUserAttr(t.trialId(), NOTE, f.getOrDefault("text", ""));
+                    storage.setStudySystemAttr(id, TRIAL_NOTE + t.number(), f.getOrDefault("text", ""));
                     return ok();
                 }
                 if (p.length == 3 && p[2].equals("enqueue")) {
@@ -127,6 +135,8 @@ final class StudyApi {
             return error(r.status, r.getMessage());
         } catch (IllegalArgumentException e) {
             return error(400, e.getMessage());
+        } catch (IllegalStateException e) {
+            return error(409, e.getMessage()); // the storage refused a change that the study's state does not allow
         }
     }
 
@@ -246,7 +256,7 @@ final class StudyApi {
                 .key("allowWrites").value(allowWrites);
         directions(j, c.directions);
         summary(j, snap);
-        j.key("note").any(s.userAttrs().get(NOTE)).key("userAttrs").any(s.userAttrs());
+        j.key("note").any(s.systemAttrs().get(NOTE)).key("userAttrs").any(s.userAttrs());
         j.key("params").beginArray();
         for (Map.Entry<String, Distribution> e : distributions(snap.trials()).entrySet()) {
             Distribution d = e.getValue();
@@ -261,7 +271,7 @@ final class StudyApi {
             j.endObject();
         }
         j.endArray().key("sections").beginArray();
-        for (StudyPlots.Section sec : c.plots().sections()) {
+        for (StudyPlots.Section sec : StudyPlots.sections(c.directions.size())) {
             j.beginObject().key("id").value(sec.id()).key("title").value(sec.title())
                     .key("subtitle").value(sec.subtitle().orElse(null)).endObject();
         }
@@ -351,7 +361,7 @@ final class StudyApi {
                 .key("failureReason").value(t.failureReason().orElse(null));
         times(j, t);
         j.key("worker").any(attr(t, "worker")).key("modelFile").any(attr(t, "model_file"))
-                .key("note").any(t.userAttrs().get(NOTE));
+                .key("note").any(storage.getStudySystemAttrs(id).get(TRIAL_NOTE + t.number()));
         return Response.json(j.endObject());
     }
 

@@ -31,6 +31,8 @@ import java.util.Optional;
 final class StudyCache {
     /** How old a refresh may be before a request reads the storage again. */
     static final long REFRESH_MILLIS = 250;
+    /** The shortest time between two builds of a study's plots. */
+    static final long PLOT_MIN_MILLIS = 1000;
 
     final long studyId;
     final String name;
@@ -48,8 +50,9 @@ final class StudyCache {
     private Instant lastActivity;
     private Snapshot snapshot;
     private final Object plotLock = new Object(); // a plot build may take a while: polls must not wait for it
-    private StudyPlots plots;
-    private long plotsVersion = -1;
+    private Plots plots;
+    private long builtAt;
+    private long buildNanos;
 
     StudyCache(Storage storage, long studyId, String name, List<StudyDirection> directions, ReportOptions plotOptions) {
         this.storage = storage;
@@ -175,16 +178,25 @@ final class StudyCache {
         return at == null ? Optional.empty() : Optional.of(trials.get(at));
     }
 
+    /** The plots of one version of the study. */
+    record Plots(StudyPlots plots, long version) {}
+
     /**
-     * The plots at the current version; rebuilt (importances and all) only when trials changed
-     * since the last build. One build at a time per study.
+     * The plots, rebuilt (importances and all) when trials changed since the last build, but not
+     * sooner than {@link #PLOT_MIN_MILLIS} or five times the last build's duration after it: a large
+     * study that changes all the time then costs the server a bounded share of a core, and the
+     * page, which sees the version of what it got, asks again later. One build at a time per study.
      */
-    StudyPlots plots() {
+    Plots plots() {
         Snapshot s = refresh();
         synchronized (plotLock) {
-            if (plots == null || plotsVersion != s.version()) {
-                plots = StudyPlots.of(new StudyReportData(name, directions, s.trials()), plotOptions);
-                plotsVersion = s.version();
+            long now = System.nanoTime();
+            boolean stale = plots == null || plots.version() != s.version();
+            if (stale && (plots == null || now - builtAt >= Math.max(PLOT_MIN_MILLIS * 1_000_000, 5 * buildNanos))) {
+                StudyPlots p = StudyPlots.of(new StudyReportData(name, directions, s.trials()), plotOptions);
+                buildNanos = System.nanoTime() - now;
+                builtAt = System.nanoTime();
+                plots = new Plots(p, s.version());
             }
             return plots;
         }

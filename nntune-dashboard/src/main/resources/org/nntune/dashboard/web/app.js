@@ -431,12 +431,18 @@
     st.lastPlots = Date.now();
     Array.prototype.forEach.call(main.querySelectorAll('div.plot[data-section]'), function (div) {
       fetch('/api/studies/' + st.id + '/plots/' + encodeURIComponent(div.getAttribute('data-section')))
-        .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, body: t }; }); })
+        .then(function (r) {
+          return r.text().then(function (t) { return { ok: r.ok, body: t, version: r.headers.get('X-Nntune-Version') }; });
+        })
         .then(function (r) {
           if (tok !== routeToken || !r.ok) { return; }
-          // server-rendered by the report's SVG renderers, every value escaped; CSP allows no inline script
-          div.innerHTML = r.body;
-          div.setAttribute('data-version', String(st.version));
+          if (div.getAttribute('data-version') !== r.version) {
+            // server-rendered by the report's SVG renderers, every value escaped; CSP allows no inline script
+            div.innerHTML = r.body;
+            div.setAttribute('data-version', r.version);
+          }
+          // a large study's plots are rebuilt at most every few seconds: ask again until they show the latest trials
+          if (parseInt(r.version, 10) < st.version) { schedulePlots(st, tok); }
         });
     });
   }

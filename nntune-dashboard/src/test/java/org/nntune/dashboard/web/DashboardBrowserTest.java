@@ -101,7 +101,7 @@ class DashboardBrowserTest {
                 s.finishTrial(t.trialId(), TrialState.COMPLETE, List.of(0.5 + i * 0.1), Optional.empty());
             }
         }
-        s.setStudyUserAttr(id, StudyApi.NOTE, "<script>alert(7)</script>");
+        s.setStudySystemAttr(id, StudyApi.NOTE, "<script>alert(7)</script>");
         return id;
     }
 
@@ -292,7 +292,7 @@ class DashboardBrowserTest {
         note.sendKeys("lr above 1e-2 diverges <b>");
         driver.findElement(By.xpath("//section[@id='study-head']//button[text()='Save note']")).click();
         wait.until(ExpectedConditions.textToBe(By.id("study-note"), "lr above 1e-2 diverges <b>"));
-        assertThat(storage.getStudy(id).userAttrs()).containsEntry(StudyApi.NOTE, "lr above 1e-2 diverges <b>");
+        assertThat(storage.getStudy(id).systemAttrs()).containsEntry(StudyApi.NOTE, "lr above 1e-2 diverges <b>");
 
         driver.findElement(By.name("param.layers")).sendKeys("9");
         driver.findElement(By.xpath("//form[@id='enqueue-form']//button")).click();
