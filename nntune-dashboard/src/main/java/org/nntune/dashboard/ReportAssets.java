@@ -39,6 +39,7 @@ final class ReportAssets {
             svg .pt, svg .key-pt { fill: var(--accent); fill-opacity: .55; stroke: none; }
             svg .pt.improved { fill-opacity: .95; }
             svg .best-line, svg .key-best { fill: none; stroke: var(--best); stroke-width: 2; }
+            svg .edf-line { fill: none; stroke: var(--accent); stroke-width: 2; }
             svg .key-box { fill: #fff; fill-opacity: .85; stroke: var(--line); }
             svg .key-label { fill: #52606d; }
             svg .curve, svg .key-curve { fill: none; stroke-width: 1.2; stroke-linecap: round; stroke-linejoin: round; }

@@ -1,0 +1,109 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.storage.Storages;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.StudyDirection;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code nntune dashboard}: it serves the storage until stopped, and bad input is a clear message and exit code. */
+class DashboardCommandTest {
+
+    private static void assertFails(CliTest.Result r, int code, String... fragments) {
+        assertThat(r.code()).as("exit code; out: %s err: %s", r.out(), r.err()).isEqualTo(code);
+        assertThat(r.err()).contains(fragments).doesNotContain("\tat ");
+    }
+
+    private static String studyFile(Path dir, String name) throws Exception {
+        String db = "sqlite:" + dir.resolve(name + ".db");
+        try (Storage s = Storages.open(db)) {
+            s.createStudy(name, List.of(StudyDirection.MAXIMIZE));
+        }
+        return db;
+    }
+
+    @Test
+    void servesTheStorageReadOnlyUntilStopped(@TempDir Path dir) throws Exception {
+        String db = studyFile(dir, "served");
+        Files.writeString(dir.resolve("served.yaml"), "study: served\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> code.set(Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                "dashboard", dir.resolve("served.yaml").toString(), "--port", "0")));
+        serving.start();
+        try {
+            Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/#/study/(\\d+)").matcher("");
+            long until = System.currentTimeMillis() + 20_000;
+            while (!m.reset(out.toString()).find()) {
+                assertThat(System.currentTimeMillis()).as("no address printed; out: %s err: %s", out, err).isLessThan(until);
+                assertThat(serving.isAlive()).as("ended early; err: %s", err).isTrue();
+                Thread.sleep(50);
+            }
+            assertThat(out.toString()).contains("read-only", db);
+            String base = "http://127.0.0.1:" + m.group(1);
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/api/studies")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(list.statusCode()).isEqualTo(200);
+            assertThat(list.body()).contains("\"name\":\"served\"");
+            HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create(base + "/api/studies/" + m.group(2) + "/note"))
+                    .header("X-Nntune-Write", "1").header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("text=hi")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(write.statusCode()).isEqualTo(403);
+            assertThat(write.body()).contains("--allow-writes");
+        } finally {
+            serving.interrupt();
+            serving.join(10_000);
+        }
+        assertThat(code.get()).isEqualTo(ExitCode.INTERRUPTED);
+    }
+
+    @Test
+    void aPortInUseIsAUsageError(@TempDir Path dir) throws Exception {
+        String db = studyFile(dir, "p");
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertFails(CliTest.run("dashboard", "--storage", db, "--port", Integer.toString(taken.getLocalPort())),
+                    ExitCode.USAGE, "127.0.0.1:" + taken.getLocalPort(), "in use", "--port 0");
+        }
+        assertFails(CliTest.run("dashboard", "--storage", db, "--port", "70000"), ExitCode.USAGE, "port must be in 0..65535");
+        assertFails(CliTest.run("dashboard", "--storage", db, "--host", "no-such-host.invalid", "--port", "0"),
+                ExitCode.USAGE, "unknown host 'no-such-host.invalid'");
+    }
+
+    @Test
+    void badStoragesAreExitCode4(@TempDir Path dir) throws Exception {
+        assertFails(CliTest.run("dashboard", "--storage", "oracle://db/x", "--port", "0"), ExitCode.STORAGE,
+                "cannot open storage oracle://db/x");
+        assertFails(CliTest.run("dashboard", "--storage", "postgresql://postgres@127.0.0.1:1/test", "--port", "0"),
+                ExitCode.STORAGE, "cannot open storage postgresql://postgres@127.0.0.1:1/test");
+        String db = studyFile(dir, "known");
+        assertFails(CliTest.run("dashboard", "unknown", "--storage", db, "--port", "0"), ExitCode.STORAGE,
+                "no study named 'unknown'", "known");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("known.db"));
+             Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE nntune_schema_version SET version = 999");
+        }
+        assertFails(CliTest.run("dashboard", "--storage", db, "--port", "0"), ExitCode.STORAGE, "newer nntune");
+        assertFails(CliTest.run("dashboard", "--port", "0"), ExitCode.USAGE, "no storage given");
+    }
+}

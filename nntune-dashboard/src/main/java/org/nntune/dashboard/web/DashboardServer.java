@@ -1,0 +1,270 @@
+package org.nntune.dashboard.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.nntune.dashboard.ReportOptions;
+import org.nntune.dashboard.StudyPlots;
+import org.nntune.tune.storage.Storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The live dashboard: a small HTTP server (the JDK's {@code com.sun.net.httpserver}, so no
+ * dependency) serving the page's own assets from the jar and a JSON API over a {@link Storage}.
+ *
+ * <p>Safety: every response carries a Content-Security-Policy that allows scripts from this
+ * server's own files only, so no markup a study contains can run script even if it reached the
+ * page; the page itself writes every study value as text. On the loopback the server answers only
+ * requests whose Host is this machine (a web page elsewhere cannot reach it by DNS rebinding);
+ * on any other address it needs the token printed at start ({@code ?token=} once, then a cookie).
+ * Writes are refused (403) unless the server was started with {@code allowWrites}, and need the
+ * {@code X-Nntune-Write} header, which a cross-site form cannot send.
+ */
+public final class DashboardServer implements AutoCloseable {
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String COOKIE = "nntune_token";
+    private static final Map<String, String> ASSETS = Map.of(
+            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
+
+    private final HttpServer http;
+    private final ExecutorService pool;
+    private final DashboardOptions options;
+    private final Optional<String> token;
+    private final StudyApi api;
+
+    private DashboardServer(HttpServer http, ExecutorService pool, DashboardOptions options, Optional<String> token,
+                            StudyApi api) {
+        this.http = http;
+        this.pool = pool;
+        this.options = options;
+        this.token = token;
+        this.api = api;
+    }
+
+    /**
+     * Starts serving. The storage stays the caller's to close (after {@link #close()}).
+     *
+     * @param storageLabel how the page names the storage (e.g. its URL without password)
+     * @throws java.net.BindException if the port is in use
+     * @throws IOException if the server cannot be started otherwise
+     */
+    public static DashboardServer start(Storage storage, String storageLabel, DashboardOptions options)
+            throws IOException {
+        boolean loopback = options.loopback();
+        Optional<String> token = loopback ? Optional.empty() : Optional.of(newToken());
+        HttpServer http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "nntune-dashboard-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(pool);
+        StudyApi api = new StudyApi(storage, storageLabel, options.allowWrites(), ReportOptions.defaults());
+        DashboardServer server = new DashboardServer(http, pool, options, token, api);
+        http.createContext("/", server::handle);
+        http.start();
+        return server;
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** @return the port served (the one picked when the options said 0) */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** @return the token a browser must present, when serving beyond the loopback */
+    public Optional<String> token() {
+        return token;
+    }
+
+    /** @return the address to open in a browser (with the token, if one is needed) */
+    public URI uri() {
+        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        return URI.create("http://" + host + ":" + port() + "/" + token.map(t -> "?token=" + t).orElse(""));
+    }
+
+    /** Starts warming the caches of every study (their first full read) in the background. */
+    public void warmUp() {
+        pool.submit(api::warmUp);
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        pool.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            serve(ex);
+        } catch (RuntimeException e) {
+            System.err.println("nntune dashboard: " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " failed: " + e);
+            send(ex, 500, "application/json", new JsonOut().beginObject().key("error")
+                    .value("internal error: " + e).endObject().toString());
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        {
+            // read the whole body first: a response before it is read would cost the client its connection
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(1 << 20);
+            }
+            ex.getResponseHeaders().set("Content-Security-Policy", CSP);
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            String path = ex.getRequestURI().getRawPath();
+            Map<String, String> query = parseForm(ex.getRequestURI().getRawQuery());
+            if (!hostAllowed(ex)) {
+                send(ex, 403, "text/plain", "Host not allowed: this dashboard answers on " + options.host() + " only");
+                return;
+            }
+            if (token.isPresent()) {
+                if (query.containsKey("token") && equal(query.get("token"), token.get())) {
+                    ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + token.get() + "; Path=/; HttpOnly; SameSite=Strict");
+                    ex.getResponseHeaders().set("Location", path);
+                    send(ex, 303, "text/plain", "");
+                    return;
+                }
+                if (!equal(cookieToken(ex), token.get())) {
+                    send(ex, 401, "text/plain", "this dashboard needs the token printed when it started: open the address "
+                            + "it printed (…/?token=…)");
+                    return;
+                }
+            }
+            String asset = ASSETS.get(path);
+            if (asset != null && ex.getRequestMethod().equals("GET")) {
+                sendAsset(ex, asset);
+            } else if (path.equals("/plots.css")) {
+                send(ex, 200, "text/css; charset=utf-8", StudyPlots.css());
+            } else if (path.startsWith("/api/")) {
+                StudyApi.Response r = api.handle(ex.getRequestMethod(), path.substring(4), query,
+                        () -> writeRequest(ex, body));
+                if (r.version() >= 0) {
+                    ex.getResponseHeaders().set("X-Nntune-Version", Long.toString(r.version()));
+                }
+                send(ex, r.status(), r.contentType(), r.body());
+            } else {
+                send(ex, 404, "text/plain", "not found: " + path);
+            }
+        }
+    }
+
+    /** The form of a write request, or an exception saying why it is not one. */
+    private static Map<String, String> writeRequest(HttpExchange ex, byte[] body) {
+        if (!"1".equals(ex.getRequestHeaders().getFirst("X-Nntune-Write"))) {
+            throw new StudyApi.Refused(403, "writes need the X-Nntune-Write: 1 header (sent by the dashboard's page)");
+        }
+        return parseForm(new String(body, StandardCharsets.UTF_8));
+    }
+
+    private boolean hostAllowed(HttpExchange ex) {
+        if (token.isPresent()) {
+            return true; // the token protects it; the name a remote browser uses is not known here
+        }
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (host == null) {
+            return false;
+        }
+        host = host.toLowerCase(Locale.ROOT);
+        int p = port();
+        return host.equals("127.0.0.1:" + p) || host.equals("localhost:" + p) || host.equals("[::1]:" + p)
+                || host.equals(options.host().toLowerCase(Locale.ROOT) + ":" + p);
+    }
+
+    private static String cookieToken(HttpExchange ex) {
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+            for (String part : header.split(";")) {
+                String s = part.trim();
+                if (s.startsWith(COOKIE + "=")) {
+                    return s.substring(COOKIE.length() + 1);
+                }
+            }
+        }
+        return "";
+    }
+
+    private static boolean equal(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Map<String, String> parseForm(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private final Map<String, byte[]> assetCache = new HashMap<>();
+
+    private void sendAsset(HttpExchange ex, String name) throws IOException {
+        byte[] body;
+        synchronized (assetCache) {
+            body = assetCache.get(name);
+            if (body == null) {
+                try (InputStream in = DashboardServer.class.getResourceAsStream(name)) {
+                    if (in == null) {
+                        throw new IllegalStateException("the dashboard asset " + name + " is missing from the jar");
+                    }
+                    body = in.readAllBytes();
+                }
+                assetCache.put(name, body);
+            }
+        }
+        String type = name.endsWith(".js") ? "text/javascript; charset=utf-8"
+                : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+        send(ex, 200, type, body);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        send(ex, status, type.contains("charset") ? type : type + "; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

@@ -1,0 +1,435 @@
+package org.nntune.dashboard.web;
+
+import org.nntune.dashboard.ReportOptions;
+import org.nntune.dashboard.StudyPlots;
+import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.space.IntDistribution;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.StudySummary;
+import org.nntune.tune.study.TrialState;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The dashboard's JSON API over a {@link Storage}: study list, study, "what changed since", a
+ * page of the trials table, one trial, a plot section (server-rendered SVG, the report's own
+ * renderers) and, when allowed, the writes. Errors are JSON {@code {"error": "..."}} with a status:
+ * 400 bad query, 403 writes off, 404 unknown, 410 a study deleted while the page was open.
+ */
+final class StudyApi {
+    /** Most changed trials sent in one answer; a page that falls further behind reloads its table. */
+    static final int MAX_CHANGES = 200;
+    /** The study system attribute that holds the study's note written in the dashboard. */
+    static final String NOTE = "dashboard:note";
+    /** The study system attributes that hold trials' notes (finished trials never change, so not on the trial). */
+    static final String TRIAL_NOTE = "dashboard:trial-note:";
+
+    /** @param version the study version the body shows (plots may lag the trials), or -1 */
+    record Response(int status, String contentType, String body, long version) {
+        Response(int status, String contentType, String body) {
+            this(status, contentType, body, -1);
+        }
+
+        static Response json(JsonOut j) {
+            return new Response(200, "application/json", j.toString());
+        }
+    }
+
+    /** A request refused with a status and a message for the page. */
+    static final class Refused extends RuntimeException {
+        final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private final Storage storage;
+    private final String storageLabel;
+    private final boolean allowWrites;
+    private final ReportOptions plotOptions;
+    private final Map<Long, StudyCache> caches = new ConcurrentHashMap<>();
+    private final Map<Long, String> deleted = new ConcurrentHashMap<>();
+
+    StudyApi(Storage storage, String storageLabel, boolean allowWrites, ReportOptions plotOptions) {
+        this.storage = storage;
+        this.storageLabel = storageLabel;
+        this.allowWrites = allowWrites;
+        this.plotOptions = plotOptions;
+    }
+
+    /** Reads every study and draws its plots, so that the first page a browser opens is served from memory. */
+    void warmUp() {
+        for (StudySummary s : storage.getAllStudies()) {
+            cache(s).plots();
+        }
+    }
+
+    Response handle(String method, String path, Map<String, String> query, Supplier<Map<String, String>> form) {
+        try {
+            String[] p = path.replaceAll("^/+|/+$", "").split("/");
+            boolean get = method.equals("GET");
+            if (get && p.length == 1 && p[0].equals("info")) {
+                return Response.json(new JsonOut().beginObject().key("storage").value(storageLabel)
+                        .key("allowWrites").value(allowWrites).endObject());
+            }
+            if (get && p.length == 1 && p[0].equals("studies")) {
+                return studies();
+            }
+            if (p.length < 2 || !p[0].equals("studies")) {
+                throw new Refused(404, "no API at /api/" + path);
+            }
+            long id = parseId(p[1]);
+            if (get) {
+                if (p.length == 2) {
+                    return study(id);
+                }
+                if (p.length == 3 && p[2].equals("changes")) {
+                    return changes(id, query);
+                }
+                if (p.length == 3 && p[2].equals("trials")) {
+                    return trials(id, TrialQuery.parse(query));
+                }
+                if (p.length == 4 && p[2].equals("trials")) {
+                    return trial(id, parseNumber(p[3]));
+                }
+                if (p.length == 4 && p[2].equals("plots")) {
+                    StudyCache.Plots plots = studyCache(id).plots();
+                    return new Response(200, "text/html", plots.plots().render(p[3]), plots.version());
+                }
+            } else if (method.equals("POST")) {
+                if (!allowWrites) {
+                    throw new Refused(403, "this dashboard is read-only: start it with --allow-writes to change studies");
+                }
+                Map<String, String> f = form.get();
+                if (p.length == 3 && p[2].equals("note")) {
+                    StudyCache c = studyCache(id);
+                    storage.setStudySystemAttr(c.studyId, NOTE, f.getOrDefault("text", ""));
+                    return ok();
+                }
+                if (p.length == 5 && p[2].equals("trials") && p[4].equals("note")) {
+                    FrozenTrial t = trialOf(id, parseNumber(p[3]));
+                    storage.setStudySystemAttr(id, TRIAL_NOTE + t.number(), f.getOrDefault("text", ""));
+                    return ok();
+                }
+                if (p.length == 3 && p[2].equals("enqueue")) {
+                    return enqueue(id, f);
+                }
+                if (p.length == 3 && p[2].equals("delete")) {
+                    return delete(id, f);
+                }
+            }
+            throw new Refused(404, "no API " + method + " /api/" + path);
+        } catch (Refused r) {
+            return error(r.status, r.getMessage());
+        } catch (IllegalArgumentException e) {
+            return error(400, e.getMessage());
+        } catch (IllegalStateException e) {
+            return error(409, e.getMessage()); // the storage refused a change that the study's state does not allow
+        }
+    }
+
+    private static Response error(int status, String message) {
+        return new Response(status, "application/json",
+                new JsonOut().beginObject().key("error").value(message).endObject().toString());
+    }
+
+    private static Response ok() {
+        return Response.json(new JsonOut().beginObject().key("ok").value(true).endObject());
+    }
+
+    private static long parseId(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new Refused(404, "no study with id '" + s + "'");
+        }
+    }
+
+    private static int parseNumber(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new Refused(404, "no trial number '" + s + "'");
+        }
+    }
+
+    private StudyCache cache(StudySummary s) {
+        return caches.computeIfAbsent(s.studyId(),
+                id -> new StudyCache(storage, id, s.name(), s.directions(), plotOptions));
+    }
+
+    /** The cache of a study that exists; 410 if it was deleted while open, 404 if it never was here. */
+    private StudyCache studyCache(long id) {
+        StudyCache c = caches.get(id);
+        if (c == null) {
+            Optional<StudySummary> s = storage.getAllStudies().stream().filter(x -> x.studyId() == id).findFirst();
+            if (s.isEmpty()) {
+                throw gone(id);
+            }
+            c = cache(s.get());
+        }
+        return c;
+    }
+
+    private Refused gone(long id) {
+        String name = deleted.get(id);
+        return name != null
+                ? new Refused(410, "the study '" + name + "' was deleted from " + storageLabel)
+                : new Refused(404, "no study with id " + id + " in " + storageLabel);
+    }
+
+    /** A snapshot of a study; a study deleted meanwhile (its read fails) becomes a 410. */
+    private StudyCache.Snapshot snapshot(StudyCache c) {
+        try {
+            return c.refresh();
+        } catch (IllegalArgumentException e) {
+            if (storage.getAllStudies().stream().noneMatch(s -> s.studyId() == c.studyId)) {
+                caches.remove(c.studyId);
+                deleted.put(c.studyId, c.name);
+                throw gone(c.studyId);
+            }
+            throw e;
+        }
+    }
+
+    private Response studies() {
+        List<StudySummary> all = storage.getAllStudies();
+        JsonOut j = new JsonOut().beginObject().key("storage").value(storageLabel).key("studies").beginArray();
+        for (StudySummary s : all) {
+            StudyCache c = cache(s);
+            StudyCache.Snapshot snap;
+            try {
+                snap = snapshot(c);
+            } catch (Refused gone) {
+                continue; // deleted between the list and its read
+            }
+            j.beginObject().key("id").value(s.studyId()).key("name").value(s.name());
+            directions(j, s.directions());
+            summary(j, snap);
+            j.endObject();
+        }
+        caches.keySet().removeIf(id -> all.stream().noneMatch(s -> s.studyId() == id));
+        return Response.json(j.endArray().endObject());
+    }
+
+    private static void directions(JsonOut j, List<StudyDirection> dirs) {
+        j.key("directions").beginArray();
+        for (StudyDirection d : dirs) {
+            j.value(d.name().toLowerCase(Locale.ROOT));
+        }
+        j.endArray();
+    }
+
+    /** Version, counts by state, best trial and last activity: what the study list and header show. */
+    private static void summary(JsonOut j, StudyCache.Snapshot snap) {
+        j.key("version").value(snap.version()).key("nTrials").value(snap.trials().size()).key("counts").beginObject();
+        for (Map.Entry<TrialState, Integer> e : snap.counts().entrySet()) {
+            j.key(e.getKey().name()).value(e.getValue());
+        }
+        j.endObject().key("best");
+        if (snap.best().isPresent()) {
+            FrozenTrial b = snap.best().get();
+            j.beginObject().key("number").value(b.number()).key("values").any(b.values()).endObject();
+        } else {
+            j.nullValue();
+        }
+        j.key("lastActivity").value(snap.lastActivity());
+    }
+
+    private Response study(long id) {
+        StudyCache c = studyCache(id);
+        StudyCache.Snapshot snap = snapshot(c);
+        StudySummary s = storage.getStudy(id);
+        JsonOut j = new JsonOut().beginObject().key("id").value(id).key("name").value(c.name)
+                .key("allowWrites").value(allowWrites);
+        directions(j, c.directions);
+        summary(j, snap);
+        j.key("note").any(s.systemAttrs().get(NOTE)).key("userAttrs").any(s.userAttrs());
+        j.key("params").beginArray();
+        for (Map.Entry<String, Distribution> e : distributions(snap.trials()).entrySet()) {
+            Distribution d = e.getValue();
+            j.beginObject().key("name").value(e.getKey()).key("type").value(d.typeName());
+            if (d instanceof FloatDistribution f) {
+                j.key("low").value(f.low()).key("high").value(f.high()).key("log").value(f.log());
+            } else if (d instanceof IntDistribution in) {
+                j.key("low").value(in.low()).key("high").value(in.high()).key("log").value(in.log());
+            } else if (d instanceof CategoricalDistribution cd) {
+                j.key("choices").any(cd.choices());
+            }
+            j.endObject();
+        }
+        j.endArray().key("sections").beginArray();
+        for (StudyPlots.Section sec : StudyPlots.sections(c.directions.size())) {
+            j.beginObject().key("id").value(sec.id()).key("title").value(sec.title())
+                    .key("subtitle").value(sec.subtitle().orElse(null)).endObject();
+        }
+        return Response.json(j.endArray().endObject());
+    }
+
+    /** The latest distribution of every parameter the trials have, in first-seen order. */
+    private static Map<String, Distribution> distributions(List<FrozenTrial> trials) {
+        Map<String, Distribution> out = new LinkedHashMap<>();
+        for (FrozenTrial t : trials) {
+            out.putAll(t.distributions());
+        }
+        return out;
+    }
+
+    private Response changes(long id, Map<String, String> query) {
+        StudyCache c = studyCache(id);
+        long since;
+        try {
+            since = Long.parseLong(query.getOrDefault("since", "0"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("since must be a version number, got '" + query.get("since") + "'");
+        }
+        StudyCache.Snapshot snap = snapshot(c);
+        JsonOut j = new JsonOut().beginObject();
+        summary(j, snap);
+        List<FrozenTrial> changed = snap.version() > since ? c.changedSince(since, MAX_CHANGES + 1) : List.of();
+        j.key("truncated").value(changed.size() > MAX_CHANGES).key("trials").beginArray();
+        for (FrozenTrial t : changed.size() > MAX_CHANGES ? changed.subList(1, changed.size()) : changed) {
+            row(j, t);
+        }
+        return Response.json(j.endArray().endObject());
+    }
+
+    private Response trials(long id, TrialQuery q) {
+        StudyCache c = studyCache(id);
+        StudyCache.Snapshot snap = snapshot(c);
+        TrialQuery.Page page = q.run(snap.trials());
+        JsonOut j = new JsonOut().beginObject().key("version").value(snap.version())
+                .key("total").value(snap.trials().size()).key("matched").value(page.matched())
+                .key("offset").value(q.offset()).key("rows").beginArray();
+        for (FrozenTrial t : page.rows()) {
+            row(j, t);
+        }
+        return Response.json(j.endArray().endObject());
+    }
+
+    /** One table row: what the trials table shows of a trial. */
+    private static void row(JsonOut j, FrozenTrial t) {
+        j.beginObject().key("number").value(t.number()).key("state").value(t.state().name())
+                .key("values").any(t.values()).key("params").any(t.params());
+        times(j, t);
+        j.endObject();
+    }
+
+    /** When a trial started and finished, and its duration in seconds (null when not known). */
+    private static void times(JsonOut j, FrozenTrial t) {
+        j.key("start").value(t.datetimeStart()).key("complete").value(t.datetimeComplete()).key("duration");
+        if (t.duration().isPresent()) {
+            j.value(t.duration().get().toNanos() / 1e9);
+        } else {
+            j.nullValue();
+        }
+    }
+
+    private FrozenTrial trialOf(long id, int number) {
+        StudyCache c = studyCache(id);
+        snapshot(c);
+        return c.byNumber(number).orElseThrow(() -> new Refused(404, "study '" + c.name + "' has no trial " + number));
+    }
+
+    private Response trial(long id, int number) {
+        FrozenTrial t = trialOf(id, number);
+        JsonOut j = new JsonOut();
+        j.beginObject().key("number").value(t.number()).key("trialId").value(t.trialId())
+                .key("state").value(t.state().name()).key("values").any(t.values());
+        j.key("params").beginArray();
+        for (Map.Entry<String, Object> e : t.params().entrySet()) {
+            j.beginObject().key("name").value(e.getKey()).key("value").any(e.getValue())
+                    .key("distribution").value(t.distributions().get(e.getKey()).toString()).endObject();
+        }
+        j.endArray().key("intermediate").beginArray();
+        for (Map.Entry<Integer, Double> e : t.intermediateValues().entrySet()) {
+            j.beginArray().value(e.getKey()).value(e.getValue()).endArray();
+        }
+        j.endArray().key("userAttrs").any(t.userAttrs()).key("systemAttrs").any(t.systemAttrs())
+                .key("failureReason").value(t.failureReason().orElse(null));
+        times(j, t);
+        j.key("worker").any(attr(t, "worker")).key("modelFile").any(attr(t, "model_file"))
+                .key("note").any(storage.getStudySystemAttrs(id).get(TRIAL_NOTE + t.number()));
+        return Response.json(j.endObject());
+    }
+
+    /** An attribute a runner or the user recorded (system attributes first). */
+    private static Object attr(FrozenTrial t, String key) {
+        Object v = t.systemAttrs().get(key);
+        return v != null ? v : t.userAttrs().get(key);
+    }
+
+    /** Enqueues a WAITING trial with the parameters of the form ({@code param.NAME=value}), checked against their distributions. */
+    private Response enqueue(long id, Map<String, String> form) {
+        StudyCache c = studyCache(id);
+        Map<String, Distribution> known = distributions(snapshot(c).trials());
+        Map<String, Object> params = new LinkedHashMap<>();
+        Map<String, Distribution> dists = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : form.entrySet()) {
+            if (!e.getKey().startsWith("param.") || e.getValue().isBlank()) {
+                continue;
+            }
+            String name = e.getKey().substring(6);
+            Distribution d = known.get(name);
+            if (d == null) {
+                throw new IllegalArgumentException("the study has no parameter '" + name + "'; it has " + known.keySet());
+            }
+            Object v = parseValue(name, e.getValue().trim(), d);
+            params.put(name, v);
+            dists.put(name, d);
+        }
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException("give at least one parameter value to enqueue a trial");
+        }
+        FrozenTrial created = storage.createTrial(c.studyId, FrozenTrial.template(TrialState.WAITING, List.of(), params, dists));
+        return Response.json(new JsonOut().beginObject().key("number").value(created.number()).endObject());
+    }
+
+    private static Object parseValue(String name, String text, Distribution d) {
+        Object v;
+        try {
+            if (d instanceof FloatDistribution) {
+                v = Double.parseDouble(text);
+            } else if (d instanceof IntDistribution) {
+                v = Long.parseLong(text);
+            } else if (d instanceof CategoricalDistribution cd) {
+                v = cd.choices().stream().filter(ch -> String.valueOf(ch).equals(text)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("parameter '" + name + "': '" + text
+                                + "' is not one of " + cd.choices()));
+            } else {
+                throw new IllegalArgumentException("parameter '" + name + "' has an unknown distribution " + d);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("parameter '" + name + "' needs a number, got '" + text + "'");
+        }
+        if (!d.contains(v)) {
+            throw new IllegalArgumentException("parameter '" + name + "' = " + text + " is not in " + d);
+        }
+        return v;
+    }
+
+    private Response delete(long id, Map<String, String> form) {
+        StudyCache c = studyCache(id);
+        if (!c.name.equals(form.get("confirm"))) {
+            throw new IllegalArgumentException("to delete the study, confirm with its exact name");
+        }
+        storage.deleteStudy(c.studyId);
+        caches.remove(c.studyId);
+        deleted.put(c.studyId, c.name);
+        return ok();
+    }
+
+
+}

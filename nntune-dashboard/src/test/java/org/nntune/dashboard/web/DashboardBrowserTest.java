@@ -1,0 +1,331 @@
+package org.nntune.dashboard.web;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.storage.Storages;
+import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The dashboard in a real headless Chromium over an SQLite study file: the study list, a study's
+ * plots and table, a trial finished by another process appearing without a reload, sorting and
+ * filtering, a trial's page, a study whose every name is markup (nothing runs), the writes, and a
+ * study deleted while its page is open. Screenshots land in target/dashboard-screenshots.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTest {
+    static final String XSS = "<img src=x onerror=alert(1)>";
+    static final int TRIALS = 40;
+
+    Path dir;
+    String url;
+    Storage storage;
+    DashboardServer server;
+    ChromeDriver driver;
+    WebDriverWait wait;
+    long studyId;
+    long xssId;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws Exception {
+        dir = tmp;
+        url = "sqlite:" + dir.resolve("studies.db");
+        storage = Storages.open(url);
+        studyId = Fixtures.study(storage, "mlp-digits", TRIALS, 7);
+        xssId = xssStudy(storage);
+        server = DashboardServer.start(storage, url, new DashboardOptions("127.0.0.1", 0, true));
+        driver = Browser.start(dir.resolve("chromium-profile"));
+        wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (storage != null) {
+            storage.close();
+        }
+    }
+
+    @BeforeEach
+    void noDialogLeft() {
+        assertNoAlert();
+    }
+
+    /** A study whose name, parameter name and choice, failure reason and attributes are all markup. */
+    static long xssStudy(Storage s) {
+        long id = s.createStudy(XSS, List.of(StudyDirection.MAXIMIZE));
+        CategoricalDistribution choice = CategoricalDistribution.of("<script>alert(2)</script>", "plain");
+        FloatDistribution x = FloatDistribution.uniform(0, 1);
+        for (int i = 0; i < 3; i++) {
+            FrozenTrial t = s.createTrial(id);
+            Fixtures.param(s, t, "<svg onload=alert(3)>", choice.choices().get(i % 2), choice);
+            Fixtures.param(s, t, "x", 0.25 * (i + 1), x);
+            s.setTrialUserAttr(t.trialId(), "<i onmouseover=alert(4)>", "<a href=javascript:alert(5)>link</a>");
+            if (i == 2) {
+                s.finishTrial(t.trialId(), TrialState.FAIL, List.of(), Optional.of("<img src=y onerror=alert(6)>"));
+            } else {
+                s.finishTrial(t.trialId(), TrialState.COMPLETE, List.of(0.5 + i * 0.1), Optional.empty());
+            }
+        }
+        s.setStudySystemAttr(id, StudyApi.NOTE, "<script>alert(7)</script>");
+        return id;
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + server.port() + "/";
+    }
+
+    /** Loads the study's page afresh (a hash-only change to the same address would keep the page's state). */
+    private void openStudy(long id) {
+        driver.get("about:blank");
+        driver.get(base() + "#/study/" + id);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trials tbody tr")));
+    }
+
+    private List<WebElement> rows() {
+        return driver.findElements(By.cssSelector("#trials tbody tr"));
+    }
+
+    private void assertNoAlert() {
+        if (driver == null) {
+            return;
+        }
+        assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+    }
+
+    @Test
+    void theStudyListShowsEveryStudyWithItsCounts() {
+        driver.get(base());
+        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr[data-study-id='" + studyId + "']")));
+        assertThat(row.findElement(By.cssSelector("td.name")).getText()).isEqualTo("mlp-digits");
+        assertThat(row.findElement(By.cssSelector("td.total")).getText()).isEqualTo(Integer.toString(TRIALS));
+        List<FrozenTrial> all = storage.getAllTrials(studyId);
+        long failed = all.stream().filter(t -> t.state() == TrialState.FAIL).count();
+        assertThat(row.findElement(By.cssSelector("td[data-state=FAIL]")).getText()).isEqualTo(Long.toString(failed));
+        FrozenTrial best = storage.getBestTrial(studyId).orElseThrow();
+        assertThat(row.findElement(By.cssSelector("td.best")).getText()).endsWith("(trial " + best.number() + ")");
+        assertThat(row.findElement(By.cssSelector("td.last")).getText()).isNotBlank();
+        assertThat(driver.findElement(By.id("storage")).getText()).isEqualTo(url);
+        Browser.screenshot(driver, "01-study-list");
+    }
+
+    @Test
+    void aStudyPageShowsEveryPlotAndTheTrialsTable() {
+        openStudy(studyId);
+        assertThat(driver.findElement(By.id("study-name")).getText()).isEqualTo("mlp-digits");
+        long complete = storage.getAllTrials(studyId).stream().filter(t -> t.state() == TrialState.COMPLETE).count();
+        wait.until(d -> d.findElements(By.cssSelector("div.plot[data-section=history] circle.pt")).size() == complete);
+        for (String section : List.of("summary", "history", "curves", "importance", "parallel", "slice", "contour", "edf")) {
+            wait.until(d -> !d.findElements(By.cssSelector("div.plot[data-section=" + section + "] svg, div.plot[data-section="
+                    + section + "] table")).isEmpty());
+        }
+        assertThat(driver.findElements(By.cssSelector("div.plot[data-section=curves] polyline.curve"))).isNotEmpty();
+        assertThat(driver.findElements(By.cssSelector("div.plot[data-section=edf] polyline.edf-line"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("div.plot[data-section=importance] rect.imp-bar"))).hasSize(3);
+        assertThat(rows()).hasSize(TRIALS);
+        assertThat(rows().get(0).getAttribute("data-number")).isEqualTo(Integer.toString(TRIALS - 1)); // newest first
+        Browser.fullPage(driver, "02-study-page");
+    }
+
+    @Test
+    void aTrialFinishedByAnotherProcessAppearsWithoutReloadWithinTwoSeconds() throws Exception {
+        openStudy(studyId);
+        int before = Integer.parseInt(driver.findElement(By.id("study-total")).getText());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process worker = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), FinishOneTrial.class.getName(), url, "mlp-digits", "99")
+                .redirectErrorStream(true).start();
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                out.add(line);
+            }
+        }
+        assertThat(worker.waitFor()).as("worker output: %s", out).isZero();
+        Matcher m = Pattern.compile("finished (\\d+) at (\\d+)").matcher(String.join("\n", out));
+        assertThat(m.find()).as("worker output: %s", out).isTrue();
+        String number = m.group(1);
+        long finishedAt = Long.parseLong(m.group(2));
+        new WebDriverWait(driver, Duration.ofSeconds(5), Duration.ofMillis(20)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#trials tbody tr[data-number='" + number + "'][data-state=COMPLETE]")));
+        long seenAt = System.currentTimeMillis();
+        assertThat(seenAt - finishedAt).as("ms from the worker's write to the row in the page").isLessThanOrEqualTo(2000);
+        assertThat(driver.findElement(By.id("study-total")).getText()).isEqualTo(Integer.toString(before + 1));
+        // no reload: the page's own state survived (the live poll replaced rows in place)
+        assertThat(driver.executeScript("return performance.getEntriesByType('navigation').length")).isEqualTo(1L);
+        Browser.screenshot(driver, "03-live-trial");
+    }
+
+    @Test
+    void theTableSortsAndFiltersOnTheServer() {
+        openStudy(studyId);
+        driver.findElement(By.cssSelector("th[data-sort='value:0']")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("th[data-sort='value:0']"), "aria-sort", "ascending"));
+        List<Double> values = columnNumbers("value:0");
+        assertThat(values).isSorted();
+        double best = storage.getBestTrial(studyId).orElseThrow().value();
+        assertThat(values.get(0)).isCloseTo(best, org.assertj.core.data.Offset.offset(1e-4 * Math.abs(best)));
+
+        driver.findElement(By.cssSelector("input.state-filter[value=FAIL]")).click();
+        wait.until(d -> rows().stream().allMatch(r -> "FAIL".equals(r.getAttribute("data-state"))));
+        long failed = storage.getAllTrials(studyId).stream().filter(t -> t.state() == TrialState.FAIL).count();
+        wait.until(d -> rows().size() == failed);
+        driver.findElement(By.cssSelector("input.state-filter[value=FAIL]")).click();
+
+        new Select(driver.findElement(By.id("range-col"))).selectByValue("param:layers");
+        driver.findElement(By.id("range-lo")).sendKeys("2");
+        driver.findElement(By.id("range-hi")).sendKeys("3");
+        driver.findElement(By.id("range-apply")).click();
+        long inRange = storage.getAllTrials(studyId).stream()
+                .filter(t -> ((Number) t.params().get("layers")).longValue() >= 2 && ((Number) t.params().get("layers")).longValue() <= 3)
+                .count();
+        wait.until(d -> rows().size() == inRange);
+        assertThat(columnNumbers("param:layers")).allMatch(v -> v >= 2 && v <= 3);
+        assertThat(driver.findElement(By.id("page-info")).getText()).contains("of " + inRange + " matching");
+        Browser.screenshot(driver, "04-sorted-filtered");
+
+        // paging: 25 a page
+        driver.findElement(By.xpath("//button[text()='Clear']")).click();
+        new Select(driver.findElement(By.id("page-size"))).selectByValue("25");
+        wait.until(d -> rows().size() == 25);
+        driver.findElement(By.id("page-next")).click();
+        wait.until(d -> d.findElement(By.id("page-info")).getText().startsWith("26–"));
+    }
+
+    private List<Double> columnNumbers(String col) {
+        List<Double> out = new ArrayList<>();
+        for (WebElement td : driver.findElements(By.cssSelector("#trials tbody td[data-col='" + col + "']"))) {
+            if (!td.getText().isBlank()) {
+                out.add(Double.parseDouble(td.getText()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aTrialPageShowsEverythingAboutTheTrial() {
+        FrozenTrial failed = storage.getAllTrials(studyId).stream().filter(t -> t.state() == TrialState.FAIL).findFirst().orElseThrow();
+        openStudy(studyId);
+        driver.findElement(By.cssSelector("#trials tr[data-number='1'] a")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("trial-title"), "Trial 1"));
+        FrozenTrial t1 = storage.getAllTrials(studyId).get(1);
+        assertThat(driver.findElements(By.cssSelector("#trial-params tbody tr"))).hasSize(3);
+        assertThat(driver.findElement(By.id("trial-params")).getText()).contains("optimizer", (String) t1.params().get("optimizer"));
+        assertThat(driver.findElements(By.cssSelector("#trial-steps tbody tr"))).hasSize(t1.intermediateValues().size());
+        assertThat(driver.findElement(By.id("trial-state")).getText()).isEqualTo(t1.state().name().toLowerCase());
+        assertThat(driver.findElement(By.id("trial-duration")).getText()).isNotBlank();
+        Browser.screenshot(driver, "05-trial-page");
+
+        driver.get(base() + "#/study/" + studyId + "/trial/" + failed.number());
+        wait.until(ExpectedConditions.textToBe(By.id("trial-title"), "Trial " + failed.number()));
+        assertThat(driver.findElement(By.id("trial-failure")).getText()).isEqualTo(failed.failureReason().orElseThrow());
+        driver.findElement(By.id("back-to-study")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("study-name"), "mlp-digits"));
+    }
+
+    @Test
+    void aStudyMadeOfMarkupRunsNothing() {
+        driver.get(base());
+        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-study-id='" + xssId + "']")));
+        assertThat(row.findElement(By.cssSelector("td.name")).getText()).isEqualTo(XSS);
+        openStudy(xssId);
+        assertThat(driver.findElement(By.id("study-name")).getText()).isEqualTo(XSS);
+        assertThat(driver.findElement(By.id("study-note")).getText()).isEqualTo("<script>alert(7)</script>");
+        wait.until(d -> !d.findElements(By.cssSelector("div.plot[data-section=parallel] svg")).isEmpty());
+        wait.until(d -> !d.findElements(By.cssSelector("div.plot[data-section=slice] svg")).isEmpty());
+        assertThat(driver.findElement(By.id("trials")).getText()).contains("<svg onload=alert(3)>", "<script>alert(2)</script>");
+        driver.get(base() + "#/study/" + xssId + "/trial/2");
+        wait.until(ExpectedConditions.textToBe(By.id("trial-title"), "Trial 2"));
+        assertThat(driver.findElement(By.id("trial-failure")).getText()).isEqualTo("<img src=y onerror=alert(6)>");
+        assertThat(driver.findElement(By.id("trial-user-attrs")).getText())
+                .contains("<i onmouseover=alert(4)>", "<a href=javascript:alert(5)>link</a>");
+        // nothing a study holds became an element, and no script ran
+        assertThat(driver.findElements(By.cssSelector("main img, main script, main i, main a[href^=javascript]"))).isEmpty();
+        assertNoAlert();
+        driver.get(base() + "#/study/" + xssId);
+        wait.until(d -> !d.findElements(By.cssSelector("div.plot[data-section=history] svg")).isEmpty());
+        assertThat(driver.findElements(By.cssSelector("main img, main script, svg svg"))).isEmpty();
+        assertNoAlert();
+        Browser.screenshot(driver, "06-markup-study");
+    }
+
+    @Test
+    void notesEnqueueingAndDeletingWorkWithWritesAllowed() {
+        long id = Fixtures.study(storage, "to-delete", 5, 3);
+        openStudy(id);
+        WebElement note = driver.findElement(By.cssSelector("#study-head textarea"));
+        note.sendKeys("lr above 1e-2 diverges <b>");
+        driver.findElement(By.xpath("//section[@id='study-head']//button[text()='Save note']")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("study-note"), "lr above 1e-2 diverges <b>"));
+        assertThat(storage.getStudy(id).systemAttrs()).containsEntry(StudyApi.NOTE, "lr above 1e-2 diverges <b>");
+
+        driver.findElement(By.name("param.layers")).sendKeys("9");
+        driver.findElement(By.xpath("//form[@id='enqueue-form']//button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("enqueue-msg"), "is not in"));
+        driver.findElement(By.name("param.layers")).clear();
+        driver.findElement(By.name("param.layers")).sendKeys("3");
+        driver.findElement(By.name("param.optimizer")).sendKeys("adam");
+        driver.findElement(By.xpath("//form[@id='enqueue-form']//button")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("enqueue-msg"), "enqueued trial 5"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trials tr[data-number='5'][data-state=WAITING]")));
+        FrozenTrial waiting = storage.getAllTrials(id).get(5);
+        assertThat(waiting.state()).isEqualTo(TrialState.WAITING);
+        assertThat(waiting.params()).containsEntry("layers", 3L).containsEntry("optimizer", "adam");
+
+        driver.findElement(By.id("delete-confirm")).sendKeys("to-delet");
+        driver.findElement(By.xpath("//form[@id='delete-form']//button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("delete-msg"), "confirm with its exact name"));
+        assertThat(storage.findStudyId("to-delete")).isPresent();
+        driver.findElement(By.id("delete-confirm")).sendKeys("e");
+        driver.findElement(By.xpath("//form[@id='delete-form']//button")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-study-id='" + studyId + "']")));
+        assertThat(driver.findElements(By.cssSelector("tr[data-study-id='" + id + "']"))).isEmpty();
+        assertThat(storage.findStudyId("to-delete")).isEmpty();
+    }
+
+    @Test
+    void aStudyDeletedWhileItsPageIsOpenSaysSo() {
+        long id = Fixtures.study(storage, "deleted-elsewhere", 3, 5);
+        openStudy(id);
+        storage.deleteStudy(id);
+        WebElement banner = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main .banner.error")));
+        assertThat(banner.getText()).isEqualTo("the study 'deleted-elsewhere' was deleted from " + url);
+        assertThat(driver.findElement(By.id("live")).getText()).startsWith("not updating");
+        Browser.screenshot(driver, "07-deleted-study");
+    }
+}

@@ -1,0 +1,147 @@
+package org.nntune.dashboard.web;
+
+import org.junit.jupiter.api.Test;
+import org.nntune.tune.storage.InMemoryStorage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dashboard's HTTP edge without a browser: the API's answers, read-only mode, host check, token, headers. */
+class DashboardHttpTest {
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private HttpResponse<String> get(DashboardServer s, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(DashboardServer s, String path, String form, boolean writeHeader) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        if (writeHeader) {
+            b.header("X-Nntune-Write", "1");
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A raw request, to send a Host header the JDK's client would not. */
+    private static String raw(int port, String host) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /api/studies HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theApiAnswersFromTheStorageAndSaysWhatIsWrong() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        long id = Fixtures.study(storage, "<x>&", 12, 1);
+        try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("127.0.0.1", 0, false))) {
+            HttpResponse<String> list = get(s, "/api/studies");
+            assertThat(list.statusCode()).isEqualTo(200);
+            assertThat(list.headers().firstValue("Content-Security-Policy")).hasValue(DashboardServer.CSP);
+            assertThat(list.body()).contains("\"name\":\"\\u003cx\\u003e\\u0026\"", "\"nTrials\":12");
+            String version = match(list.body(), "\"version\":(\\d+)");
+
+            HttpResponse<String> page = get(s, "/api/studies/" + id + "/trials?sort=value:0&dir=asc&states=complete&offset=2&limit=3");
+            assertThat(page.body()).contains("\"matched\":" + storage.getAllTrials(id).stream()
+                    .filter(t -> t.state() == org.nntune.tune.study.TrialState.COMPLETE).count(), "\"offset\":2");
+            assertThat(page.body().split("\"number\":", -1)).hasSize(4);
+
+            assertThat(get(s, "/api/studies/" + id + "/changes?since=" + version).body()).contains("\"trials\":[]");
+            Fixtures.finishOne(storage, id, new java.util.SplittableRandom(3), org.nntune.tune.study.TrialState.COMPLETE);
+            Thread.sleep(StudyCache.REFRESH_MILLIS + 50);
+            String changes = get(s, "/api/studies/" + id + "/changes?since=" + version).body();
+            assertThat(changes).contains("\"nTrials\":13", "\"number\":12").doesNotContain("\"number\":11,");
+
+            HttpResponse<String> plot = get(s, "/api/studies/" + id + "/plots/history");
+            assertThat(plot.statusCode()).isEqualTo(200);
+            assertThat(plot.body()).contains("<svg class=\"plot history\"");
+            assertThat(plot.headers().firstValue("X-Nntune-Version")).isPresent();
+
+            assertError(get(s, "/api/studies/" + id + "/trials?sort=bogus"), 400, "sort must be number, state, duration");
+            assertError(get(s, "/api/studies/" + id + "/trials?limit=100000"), 400, "limit in 1..500");
+            assertError(get(s, "/api/studies/" + id + "/trials?col0=param:lr&lo0=abc"), 400, "lo0 must be a number, got 'abc'");
+            assertError(get(s, "/api/studies/" + id + "/plots/pie"), 400, "no plot section 'pie'");
+            assertError(get(s, "/api/studies/999"), 404, "no study with id 999 in memory");
+            assertError(get(s, "/api/studies/" + id + "/trials/77"), 404, "has no trial 77");
+            assertError(post(s, "/api/studies/" + id + "/note", "text=x", true), 403, "start it with --allow-writes");
+            assertThat(storage.getStudy(id).systemAttrs()).doesNotContainKey(StudyApi.NOTE);
+
+            assertThat(raw(s.port(), "127.0.0.1:" + s.port())).startsWith("HTTP/1.1 200");
+            assertThat(raw(s.port(), "localhost:" + s.port())).startsWith("HTTP/1.1 200");
+            assertThat(raw(s.port(), "attacker.example:" + s.port())).startsWith("HTTP/1.1 403"); // DNS rebinding
+        }
+    }
+
+    @Test
+    void writesNeedTheHeaderAndAreChecked() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        long id = Fixtures.study(storage, "w", 4, 2);
+        try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("127.0.0.1", 0, true))) {
+            assertError(post(s, "/api/studies/" + id + "/note", "text=x", false), 403, "X-Nntune-Write");
+            assertThat(post(s, "/api/studies/" + id + "/trials/1/note", "text=%3Cb%3E", true).statusCode()).isEqualTo(200);
+            assertThat(storage.getStudy(id).systemAttrs()).containsEntry(StudyApi.TRIAL_NOTE + 1, "<b>");
+            assertThat(get(s, "/api/studies/" + id + "/trials/1").body()).contains("\"note\":\"\\u003cb\\u003e\"");
+            assertError(post(s, "/api/studies/" + id + "/enqueue", "param.lr=2", true), 400, "parameter 'lr' = 2 is not in");
+            assertError(post(s, "/api/studies/" + id + "/enqueue", "param.depth=2", true), 400, "no parameter 'depth'");
+            assertError(post(s, "/api/studies/" + id + "/enqueue", "param.optimizer=adamw", true), 400, "'adamw' is not one of");
+            assertError(post(s, "/api/studies/" + id + "/enqueue", "", true), 400, "at least one parameter");
+            assertError(post(s, "/api/studies/" + id + "/delete", "confirm=W", true), 400, "exact name");
+            assertThat(post(s, "/api/studies/" + id + "/delete", "confirm=w", true).statusCode()).isEqualTo(200);
+            assertThat(storage.findStudyId("w")).isEmpty();
+            assertError(get(s, "/api/studies/" + id), 410, "the study 'w' was deleted from memory");
+        }
+    }
+
+    @Test
+    void anotherHostThanTheLoopbackNeedsTheToken() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        Fixtures.study(storage, "t", 2, 2);
+        try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("0.0.0.0", 0, false))) {
+            String token = s.token().orElseThrow();
+            assertThat(token).hasSize(36);
+            assertThat(s.uri().toString()).endsWith("/?token=" + token);
+            assertThat(get(s, "/api/studies").statusCode()).isEqualTo(401);
+            assertThat(get(s, "/").statusCode()).isEqualTo(401);
+            assertThat(get(s, "/api/studies", "Cookie", "nntune_token=wrong").statusCode()).isEqualTo(401);
+            HttpResponse<String> login = get(s, "/?token=" + token);
+            assertThat(login.statusCode()).isEqualTo(303);
+            String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(cookie).contains("HttpOnly", "SameSite=Strict");
+            assertThat(get(s, "/api/studies", "Cookie", cookie.substring(0, cookie.indexOf(';'))).statusCode()).isEqualTo(200);
+        }
+        try (DashboardServer local = DashboardServer.start(storage, "memory", DashboardOptions.defaults().withPort(0))) {
+            assertThat(local.token()).isEmpty();
+            assertThat(get(local, "/api/studies").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String fragment) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.body()).startsWith("{\"error\":").contains(fragment);
+    }
+
+    private static String match(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        return m.group(1);
+    }
+}
