@@ -175,6 +175,15 @@ public final class Sequential {
         public List<float[]> values() {
             return values.stream().map(float[]::clone).toList();
         }
+
+        /** Tensor i's values, read in place: for {@link #setWeights}, which copies each once. */
+        private float[] tensor(int i) {
+            return values.get(i);
+        }
+
+        private int tensors() {
+            return values.size();
+        }
     }
 
     /** A snapshot of the weights (parameters and batch-norm statistics). */
@@ -202,17 +211,18 @@ public final class Sequential {
                 dst.add(t.data());
             }
         }
-        if (dst.size() != w.values().size()) {
-            throw new IllegalArgumentException("weights of " + w.values().size() + " tensors for a model with " + dst.size());
+        // the snapshot's own arrays, read in place: values() would copy the whole model per call
+        if (dst.size() != w.tensors()) {
+            throw new IllegalArgumentException("weights of " + w.tensors() + " tensors for a model with " + dst.size());
         }
         for (int i = 0; i < dst.size(); i++) {
-            if (dst.get(i).length != w.values().get(i).length) {
-                throw new IllegalArgumentException("weight tensor " + i + " has " + w.values().get(i).length
+            if (dst.get(i).length != w.tensor(i).length) {
+                throw new IllegalArgumentException("weight tensor " + i + " has " + w.tensor(i).length
                         + " values, the model's has " + dst.get(i).length);
             }
         }
         for (int i = 0; i < dst.size(); i++) {
-            System.arraycopy(w.values().get(i), 0, dst.get(i), 0, dst.get(i).length);
+            System.arraycopy(w.tensor(i), 0, dst.get(i), 0, dst.get(i).length);
         }
     }
 

@@ -91,4 +91,29 @@ class SequentialTest {
         Sequential other = Sequential.builder().input(4).dense(2).build();
         assertThatThrownBy(() -> other.setWeights(w)).hasMessageContaining("weights of 6 tensors for a model with 2");
     }
+
+    @Test
+    void restoringWeightsCopiesEachTensorOnceAndNothingMore() {
+        // setWeights used to call Weights.values(), which copies the whole model, three times per tensor
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+                "needs the JVM's per-thread allocation counter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocation counter off");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        Sequential m = Sequential.builder().input(256).dense(512).dense(512).dense(512).dense(10).seed(3).build();
+        Sequential.Weights w = m.weights();
+        long modelBytes = 4L * m.parameterCount();
+        m.setWeights(w); // warm: whatever a first call loads
+        m.parameters().get(4).value().data()[5] = 42f;
+        long tid = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(tid);
+        m.setWeights(w);
+        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        assertThat(m.parameters().get(4).value().data()[5]).isEqualTo(w.values().get(4)[5]);
+        assertThat(allocated).as("bytes allocated restoring a model of %d bytes", modelBytes).isLessThan(modelBytes / 10);
+        Sequential wider = Sequential.builder().input(256).dense(513).dense(512).dense(512).dense(10).build();
+        assertThatThrownBy(() -> wider.setWeights(w)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("weight tensor 0 has 131072 values, the model's has 131328");
+    }
 }
