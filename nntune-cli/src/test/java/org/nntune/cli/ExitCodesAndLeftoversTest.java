@@ -69,6 +69,7 @@ class ExitCodesAndLeftoversTest {
         String url = "sqlite:" + dir.resolve("mistyped.db");
         for (String[] args : List.of(new String[] {"studies", "--storage", url}, new String[] {"trials", "x", "--storage", url},
                 new String[] {"delete", "x", "--storage", url}, new String[] {"best", "x", "--storage", url},
+                new String[] {"dashboard", "--storage", url, "--port", "0"},
                 new String[] {"copy", "x", "--from", url, "--to", "sqlite:" + dir.resolve("to.db")})) {
             CliTest.Result r = CliTest.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(ExitCode.STORAGE);
