@@ -108,6 +108,7 @@ public final class StudyRun {
             throw new CliException(ExitCode.DATA, sf.file() + ": validation (" + cv(sf).describe() + ") does not fit the "
                     + data.train().size() + " training rows: " + e.getMessage(), e);
         }
+        warnIfFewRowsPerClass(data);
         String url = storageUrl(sf, ov);
         int budget = ov.trials().orElse(sf.budget().trials());
         int jobs = ov.jobs().orElse(sf.budget().jobs());
@@ -235,6 +236,22 @@ public final class StudyRun {
             return storage.getAllStudies().isEmpty();
         } catch (RuntimeException cleanupFailed) {
             return false; // e.g. the storage itself failed: leave it as it is
+        }
+    }
+
+    /** Fewer than this many training rows per class on average cannot teach a classifier its classes. */
+    static final int MIN_ROWS_PER_CLASS = 5;
+
+    private void warnIfFewRowsPerClass(StudyData data) {
+        if (data.train().task() != org.nntune.nn.data.Task.CLASSIFICATION) {
+            return;
+        }
+        int classes = data.train().classCount();
+        int rows = data.train().size();
+        if (rows < MIN_ROWS_PER_CLASS * classes) {
+            out.printf(Locale.ROOT, "warning: %d classes in %d training rows (%.1f rows per class): too few to learn each"
+                    + " class, expect a poor score; check that the label names the right column, or use a regression task%n",
+                    classes, rows, rows / (double) classes);
         }
     }
 
