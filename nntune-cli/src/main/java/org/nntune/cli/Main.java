@@ -58,6 +58,12 @@ public final class Main implements Callable<Integer> {
     /** Runs a command line with the given writers (tests call this in-process) and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         // nntune's own informational log lines (which kernels run, …) only with --verbose
+        // the libraries' logging (HikariCP, the database drivers, through slf4j-simple) only with --verbose:
+        // without it the terminal shows nntune's own one-line messages. A level set with -D wins.
+        boolean verboseRun = java.util.Arrays.asList(args).contains("--verbose");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verboseRun ? "info" : "off");
+        }
         NNTUNE_LOG.setLevel(
                 java.util.Arrays.asList(args).contains("--verbose") ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
         CommandLine cl = commandLine();

@@ -134,6 +134,8 @@ class BadInputTest {
         Path notDb = dir.resolve("text.db");
         Files.writeString(notDb, "this is not an SQLite database, just some text that is long enough to matter\n".repeat(20));
         assertFails(CliTest.run("studies", "--storage", "sqlite:" + notDb), ExitCode.STORAGE, "text.db");
+        // an existing database without the study (reading commands never create one: ExitCodesAndLeftoversTest)
+        org.nntune.storage.Storages.open("sqlite:" + dir.resolve("ok.db")).close();
         assertFails(CliTest.run("best", "nothing", "--storage", "sqlite:" + dir.resolve("ok.db")), ExitCode.STORAGE,
                 "no study named 'nothing'");
         assertFails(CliTest.run("report", "nothing", "--storage", "sqlite:" + dir.resolve("ok.db"), "-o",

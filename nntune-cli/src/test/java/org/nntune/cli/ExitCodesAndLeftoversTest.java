@@ -5,6 +5,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.stream.Stream;
+import org.nntune.storage.Storages;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.StudyDirection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,5 +33,65 @@ class ExitCodesAndLeftoversTest {
         assertThat(r.err()).contains("tiny.yaml, line 12").contains("model.space.lr")
                 .contains("step 1.0E-9 makes 9.00e+07 points").doesNotContain("\tat ", "OutOfMemory");
         assertThat(dir.resolve("tiny.db")).as("a refused study file leaves no database").doesNotExist();
+    }
+
+    @Test
+    void tooManyFoldsForTheDataIsADataErrorAndLeavesNoStudy(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("size,color,weight,kind\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append(i % 7).append(',').append(CsvEndToEndTest.COLORS.get(i % 3)).append(',').append(i * 0.1)
+                    .append(',').append(CsvEndToEndTest.KINDS.get(i % 3)).append('\n');
+        }
+        Files.writeString(dir.resolve("few.csv"), csv);
+        Path file = dir.resolve("folds.yaml");
+        Files.writeString(file, CsvEndToEndTest.STUDY.formatted("classification", "few.csv", "kind", "accuracy")
+                .replace("validation: {method: holdout, fraction: 0.25}", "validation: {method: kfold, folds: 30}"));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.DATA);
+        assertThat(r.err()).contains("validation (").contains("16 training rows").doesNotContain("\tat ");
+        assertThat(dir.resolve("folds.db")).as("no database, so no empty study").doesNotExist();
+    }
+
+    @Test
+    void aStudyFileRefusedAfterTheStorageOpenedLeavesNoDatabase(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("grid.yaml");
+        // the grid sampler cannot enumerate a continuous range: found when the sampler is built
+        Files.writeString(file, study("grid", 2).replace("sampler: {type: random}", "sampler: {type: grid}"));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.USAGE);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("grid.yaml");
+        }
+    }
+
+    @Test
+    void readingCommandsOnAMistypedSqlitePathCreateNothing(@TempDir Path dir) throws Exception {
+        String url = "sqlite:" + dir.resolve("mistyped.db");
+        for (String[] args : List.of(new String[] {"studies", "--storage", url}, new String[] {"trials", "x", "--storage", url},
+                new String[] {"delete", "x", "--storage", url}, new String[] {"best", "x", "--storage", url},
+                new String[] {"dashboard", "--storage", url, "--port", "0"},
+                new String[] {"copy", "x", "--from", url, "--to", "sqlite:" + dir.resolve("to.db")})) {
+            CliTest.Result r = CliTest.run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(ExitCode.STORAGE);
+            assertThat(r.err()).contains("there is no SQLite database " + dir.resolve("mistyped.db"));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aDatabaseOfANewerNntuneIsAStorageError(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("newer.db");
+        try (Storage s = Storages.open("sqlite:" + db)) {
+            s.createStudy("s", List.of(StudyDirection.MINIMIZE));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             PreparedStatement ps = c.prepareStatement("UPDATE nntune_schema_version SET version = 999")) {
+            ps.executeUpdate();
+        }
+        CliTest.Result r = CliTest.run("studies", "--storage", "sqlite:" + db);
+        assertThat(r.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(r.err()).contains("newer nntune").doesNotContain("\tat ");
     }
 }

@@ -125,6 +125,38 @@ public enum Dialect {
         return false;
     }
 
+    /**
+     * @return whether the connection to a database server was lost (the server closed it, was
+     *     restarted, or an administrator ended the session: {@code pg_terminate_backend}, MariaDB's
+     *     {@code KILL}): SQLState class 08 or a closed connection, PostgreSQL's 57P01–57P03 (admin or
+     *     crash shutdown, cannot connect now), MariaDB's 1927 (connection killed), 2006 and 2013 (server
+     *     gone, connection lost). SQLite has no connection to lose.
+     */
+    boolean isConnectionLost(SQLException e) {
+        if (this == SQLITE) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLNonTransientConnectionException || t instanceof java.net.SocketException
+                    || t instanceof java.io.EOFException) {
+                return true;
+            }
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState() == null ? "" : s.getSQLState();
+                int code = s.getErrorCode();
+                // HikariCP's answer (without an SQLState) on a connection it closed after the driver reported it broken
+                if (state.isEmpty() && "Connection is closed".equals(s.getMessage())) {
+                    return true;
+                }
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                        || (this == MARIADB && (code == 1927 || code == 2006 || code == 2013))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** @return whether the error is a unique-key violation */
     boolean isUniqueViolation(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

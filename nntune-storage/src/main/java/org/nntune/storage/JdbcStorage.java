@@ -80,6 +80,14 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class JdbcStorage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
     private static final int MAX_ATTEMPTS = 200;
+    /** Times one call opens a new connection after losing one (waits 0.1, 0.2, 0.4 … 3.2 s: ~6 s, a server restart). */
+    private static final int MAX_RECONNECTS = 6;
+    /**
+     * Set while a call runs again after its connection was lost: the first attempt may have been
+     * applied (its commit sent, the answer lost), so a conditional write that now matches no row
+     * checks whether the row already holds what it meant to write before calling it a refusal.
+     */
+    private static final ThreadLocal<Boolean> AFTER_LOST_CONNECTION = ThreadLocal.withInitial(() -> false);
     private static final String T_COLS = "t.trial_id, t.number, t.state, t.trial_values, t.params, t.dists,"
             + " t.user_attrs, t.system_attrs, t.intermediate, t.datetime_start, t.datetime_complete, t.failure_reason";
 
@@ -138,6 +146,8 @@ public final class JdbcStorage implements Storage {
                 // reads and single-statement writes run in autocommit (one round trip each); transactions of
                 // several statements switch it off for their duration
                 config.setAutoCommit(true);
+                // how nntune's sessions show in pg_stat_activity (a URL's ?ApplicationName=… names them otherwise)
+                props.putIfAbsent("ApplicationName", "nntune");
                 if (!url.synchronousCommit()) {
                     config.setConnectionInitSql("SET synchronous_commit TO OFF");
                 }
@@ -232,8 +242,26 @@ public final class JdbcStorage implements Storage {
         return inTransactionRaw(work, Mode.SINGLE);
     }
 
-    /** Runs {@code work} on a pooled connection in the given mode, retrying lost races (busy, deadlock). */
+    /**
+     * Runs {@code work} on a pooled connection in the given mode, retrying lost races (busy, deadlock)
+     * and lost connections: a transaction cut before its commit was rolled back by the server, so it
+     * runs again on a new connection; one cut during its commit (or a one-statement write cut in
+     * flight) may have been applied, and the writes that can tell (a trial's state and parameters)
+     * check the row when they run again (see {@link #AFTER_LOST_CONNECTION}).
+     */
     private <T> T inTransactionRaw(SqlWork<T> work, Mode mode) {
+        boolean outer = !AFTER_LOST_CONNECTION.get();
+        try {
+            return attempts(work, mode);
+        } finally {
+            if (outer) {
+                AFTER_LOST_CONNECTION.set(false);
+            }
+        }
+    }
+
+    private <T> T attempts(SqlWork<T> work, Mode mode) {
+        int reconnects = 0;
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 boolean sqliteTx = d == Dialect.SQLITE && mode == Mode.WRITE;
@@ -256,10 +284,18 @@ public final class JdbcStorage implements Storage {
                     throw e;
                 } finally {
                     if (pgTx) {
-                        c.setAutoCommit(true);
+                        restoreAutoCommit(c);
                     }
                 }
             } catch (SQLException e) {
+                if (d.isConnectionLost(e) && reconnects < MAX_RECONNECTS) {
+                    reconnects++;
+                    LOG.info("storage {}: connection lost ({}); running the transaction again on a new connection",
+                            url, rootMessage(e));
+                    AFTER_LOST_CONNECTION.set(true);
+                    sleep(100L << (reconnects - 1));
+                    continue;
+                }
                 if (d.isTransient(e) && attempt < MAX_ATTEMPTS) {
                     if (attempt % 20 == 0) {
                         LOG.info("storage {}: transaction retried {} times ({})", url, attempt, e.getMessage());
@@ -268,6 +304,20 @@ public final class JdbcStorage implements Storage {
                     continue;
                 }
                 throw new StorageException("storage '" + url + "': " + rootMessage(e), e);
+            }
+        }
+    }
+
+    /** Back to autocommit for the pool; on a connection lost meanwhile this fails, and the first error is the one that counts. */
+    private static void restoreAutoCommit(Connection c) throws SQLException {
+        if (c.isClosed()) {
+            return;
+        }
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (!c.isClosed()) {
+                throw e;
             }
         }
     }
@@ -290,8 +340,12 @@ public final class JdbcStorage implements Storage {
 
     private static void backoff(int attempt) {
         long max = Math.min(200, 2L << Math.min(attempt, 7));
+        sleep(ThreadLocalRandom.current().nextLong(1, max + 1));
+    }
+
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, max + 1));
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException("interrupted while waiting to retry a storage transaction", e);
@@ -942,6 +996,15 @@ public final class JdbcStorage implements Storage {
      */
     private void writeTrial(long trialId, String what, boolean allowWaiting, String set, Object[] setArgs,
                             String extraCondition, Object[] extraArgs) {
+        writeTrial(trialId, what, allowWaiting, set, setArgs, extraCondition, extraArgs, t -> false);
+    }
+
+    /**
+     * {@link #writeTrial(long, String, boolean, String, Object[], String, Object[])} whose refusal, when it
+     * runs again after a lost connection, is no refusal if the trial already holds the write ({@code applied}).
+     */
+    private void writeTrial(long trialId, String what, boolean allowWaiting, String set, Object[] setArgs,
+                            String extraCondition, Object[] extraArgs, java.util.function.Predicate<FrozenTrial> applied) {
         TrialKey k = key(trialId);
         String where = " WHERE trial_id = ? AND state " + (allowWaiting ? "IN ('RUNNING', 'WAITING')" : "= 'RUNNING'")
                 + extraCondition;
@@ -949,7 +1012,8 @@ public final class JdbcStorage implements Storage {
             single(c -> {
                 if (update(c, lockCte(0, null) + "UPDATE nntune_trials SET " + set
                         + ", changed_seq = (SELECT change_seq FROM s)" + where,
-                        concat(lockArgs(k.studyId, null), setArgs, new Object[] {trialId}, extraArgs)) == 0) {
+                        concat(lockArgs(k.studyId, null), setArgs, new Object[] {trialId}, extraArgs)) == 0
+                        && !appliedBefore(c, trialId, applied)) {
                     throw refusal(c, trialId, what);
                 }
                 return null;
@@ -959,11 +1023,17 @@ public final class JdbcStorage implements Storage {
         write(c -> {
             long[] seq = lockStudy(c, k.studyId, 0, null);
             if (update(c, "UPDATE nntune_trials SET " + set + ", changed_seq = ?" + where,
-                    concat(setArgs, new Object[] {seq[0], trialId}, extraArgs)) == 0) {
+                    concat(setArgs, new Object[] {seq[0], trialId}, extraArgs)) == 0 && !appliedBefore(c, trialId, applied)) {
                 throw refusal(c, trialId, what);
             }
             return null;
         });
+    }
+
+    /** Whether this call runs again after a lost connection and its first attempt was applied already. */
+    private boolean appliedBefore(Connection c, long trialId, java.util.function.Predicate<FrozenTrial> applied)
+            throws SQLException {
+        return AFTER_LOST_CONNECTION.get() && applied.test(readTrial(c, trialId));
     }
 
     /** The exception for a write that matched no row: unknown trial, or one in the wrong state. */
@@ -997,7 +1067,9 @@ public final class JdbcStorage implements Storage {
                 "params = " + d.append("params") + ", dists = " + d.append("dists"),
                 new Object[] {TrialCodec.entry(name, Json.encode(internalValue)),
                         TrialCodec.entry(name, String.valueOf(distributionId(distribution)))},
-                " AND " + d.position("params") + " = 0", new Object[] {"," + keyText + ":"});
+                " AND " + d.position("params") + " = 0", new Object[] {"," + keyText + ":"},
+                t -> t.distributions().containsKey(name)
+                        && java.util.Objects.equals(t.params().get(name), distribution.toExternal(internalValue)));
     }
 
     @Override
@@ -1009,7 +1081,8 @@ public final class JdbcStorage implements Storage {
         writeTrial(trialId, "set the state to " + state, false,
                 "state = ?, trial_values = ?, min_value = ?, failure_reason = ?, datetime_complete = ?, heartbeat = NULL",
                 new Object[] {state.name(), Json.encode(values), minValue == null ? NullDouble.VALUE : minValue,
-                        failureReason.orElse(null), micros(now())}, "", new Object[0]);
+                        failureReason.orElse(null), micros(now())}, "", new Object[0],
+                t -> t.state() == state && t.values().equals(values));
         trialKeys.remove(trialId);
     }
 

@@ -289,6 +289,20 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
         }
     }
 
+    /** @return the database file of an SQLite URL (absolute), empty for the other databases */
+    public Optional<Path> sqliteFile() {
+        if (dialect != Dialect.SQLITE) {
+            return Optional.empty();
+        }
+        String path = jdbcUrl.substring("jdbc:sqlite:".length());
+        int q = path.indexOf('?');
+        path = q < 0 ? path : path.substring(0, q);
+        if (path.startsWith("file:")) {
+            path = path.substring("file:".length());
+        }
+        return Optional.of(Path.of(path).toAbsolutePath());
+    }
+
     /** @return a copy with another pool size (1–64) */
     public StorageUrl withPoolSize(int size) {
         if (size < 1 || size > 64) {

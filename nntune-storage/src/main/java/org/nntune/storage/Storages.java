@@ -21,10 +21,12 @@ public final class Storages {
      * @throws StorageException if the database cannot be reached
      */
     public static Storage open(String url) {
+        return isMemory(url) ? new InMemoryStorage() : new JdbcStorage(url);
+    }
+
+    /** @return whether {@code url} names the in-memory storage ({@code memory}, {@code in-memory}) */
+    public static boolean isMemory(String url) {
         String u = url.strip().toLowerCase(Locale.ROOT);
-        if (u.equals("memory") || u.equals("in-memory") || u.equals("inmemory")) {
-            return new InMemoryStorage();
-        }
-        return new JdbcStorage(url);
+        return u.equals("memory") || u.equals("in-memory") || u.equals("inmemory");
     }
 }

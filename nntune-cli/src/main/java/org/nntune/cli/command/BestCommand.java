@@ -45,7 +45,7 @@ public final class BestCommand implements Callable<Integer> {
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
         PrintWriter out = spec.commandLine().getOut();
-        try (Storage s = StorageOption.open(ref.url())) {
+        try (Storage s = StorageOption.openExisting(ref.url())) {
             long id = StorageOption.studyId(s, ref.name(), ref.url());
             if (s.getStudy(id).directions().size() != 1) {
                 throw new CliException(ExitCode.USAGE, "study '" + ref.name() + "' has several objectives: it has a Pareto front, "

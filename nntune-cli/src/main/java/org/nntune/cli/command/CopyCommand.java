@@ -28,7 +28,7 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Storage src = StorageOption.open(from); Storage dst = StorageOption.open(to)) {
+        try (Storage src = StorageOption.openExisting(from); Storage dst = StorageOption.open(to)) {
             StorageOption.studyId(src, study, from);
             if (dst.findStudyId(study).isPresent()) {
                 throw new org.nntune.cli.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + StorageOption.shown(to)

@@ -65,7 +65,7 @@ public final class DashboardCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, "--host/--port: " + e.getMessage(), e);
         }
-        Storage s = open(url);
+        Storage s = StorageOption.openExisting(url);
         DashboardServer server = null;
         Thread onStop = null;
         try {
@@ -110,15 +110,6 @@ public final class DashboardCommand implements Callable<Integer> {
         }
     }
 
-    /** Opens the storage; a database written by a newer nntune is a storage problem too (exit code 4). */
-    private static Storage open(String url) {
-        try {
-            return StorageOption.open(url);
-        } catch (IllegalStateException e) {
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + url + ": " + e.getMessage(), e);
-        }
-    }
-
     private DashboardServer start(Storage s, String url, DashboardOptions options) {
         try {
             return DashboardServer.start(s, redacted(url), options);
@@ -132,6 +123,6 @@ public final class DashboardCommand implements Callable<Integer> {
 
     /** The URL without a password, as the page and the console show it. */
     static String redacted(String url) {
-        return url.replaceAll("(//[^/:@]+:)[^@/]*@", "$1***@").replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return StorageOption.shown(url);
     }
 }

@@ -24,7 +24,7 @@ public final class DeleteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
-        try (Storage s = StorageOption.open(ref.url())) {
+        try (Storage s = StorageOption.openExisting(ref.url())) {
             long id = StorageOption.studyId(s, ref.name(), ref.url());
             int n = s.getAllTrials(id).size();
             s.deleteStudy(id);

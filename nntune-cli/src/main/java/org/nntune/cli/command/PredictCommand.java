@@ -56,6 +56,11 @@ public final class PredictCommand implements Callable<Integer> {
                 CsvEncoder.FeatureRows fr = encoder.get().readFeatures(input);
                 x = fr.features();
                 rows = fr.rows();
+                if (!fr.unseenCategories().isEmpty()) {
+                    // once per file, not per row: the model still predicts, the user knows on what
+                    spec.commandLine().getErr().println("nntune: warning: " + fr.unseenCategories()
+                            + " (the study file's data.unknown_category: ignore, most_frequent or error)");
+                }
             } else {
                 List<float[]> parsed = numericRows(input, f);
                 rows = parsed.size();

@@ -32,7 +32,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
-        try (Storage s = StorageOption.open(ref.url())) {
+        try (Storage s = StorageOption.openExisting(ref.url())) {
             StorageOption.studyId(s, ref.name(), ref.url());
             write(s, ref.name(), output);
             spec.commandLine().getOut().println("wrote " + output);

@@ -55,9 +55,29 @@ public final class StorageOption {
     public static Storage open(String url) {
         try {
             return Storages.open(url);
-        } catch (StorageException | IllegalArgumentException e) {
+        } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
+            // IllegalStateException: a database of a newer nntune schema
             throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(String.valueOf(e.getMessage())), e);
         }
+    }
+
+    /**
+     * Opens the storage of a command that reads studies ({@code studies}, {@code trials}, {@code best},
+     * {@code report}, {@code delete}, {@code worker}, the source of {@code copy}): an SQLite file that does
+     * not exist is exit code 4 naming it, never a new empty database where the path was mistyped.
+     */
+    public static Storage openExisting(String url) {
+        Optional<Path> file;
+        try {
+            file = Storages.isMemory(url) ? Optional.empty() : StorageUrl.parse(url).sqliteFile();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(e.getMessage()), e);
+        }
+        if (file.isPresent() && !Files.exists(file.get())) {
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": there is no SQLite database "
+                    + file.get() + " (check the path; this command only reads, so it creates none)");
+        }
+        return open(url);
     }
 
     /** Whether a STUDY argument names a study file rather than a study. */

@@ -28,7 +28,7 @@ public final class StudiesCommand implements Callable<Integer> {
     public Integer call() {
         String url = storage.resolve(Optional.empty());
         PrintWriter out = spec.commandLine().getOut();
-        try (Storage s = StorageOption.open(url)) {
+        try (Storage s = StorageOption.openExisting(url)) {
             List<StudySummary> studies = s.getAllStudies();
             if (studies.isEmpty()) {
                 out.println("no studies in " + StorageOption.shown(url));

@@ -36,7 +36,7 @@ public final class TrialsCommand implements Callable<Integer> {
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
         PrintWriter out = spec.commandLine().getOut();
-        try (Storage s = StorageOption.open(ref.url())) {
+        try (Storage s = StorageOption.openExisting(ref.url())) {
             long id = StorageOption.studyId(s, ref.name(), ref.url());
             List<FrozenTrial> trials = s.getAllTrials(id);
             switch (format) {

@@ -44,7 +44,7 @@ public final class WorkerCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
         }
         StudyFile sf;
-        try (Storage s = StorageOption.open(storage)) {
+        try (Storage s = StorageOption.openExisting(storage)) {
             long id = StorageOption.studyId(s, study, storage);
             Map<String, Object> def = StudyProvenance.definition(s, id).orElseThrow(() -> new CliException(ExitCode.STORAGE,
                     "study '" + study + "' in " + StorageOption.shown(storage) + " has no stored study definition (it was not started from a study file);"

@@ -74,6 +74,12 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<CsvEncod
                     case "mean" -> CsvReader.MissingPolicy.FILL_MEAN;
                     case "most_frequent" -> CsvReader.MissingPolicy.FILL_MOST_FREQUENT;
                     default -> CsvReader.MissingPolicy.ERROR;
+                })
+                // kept in the encoder saved beside the model, so predict applies the same rule
+                .unseenCategory(switch (csv.unknownCategory()) {
+                    case "error" -> CsvReader.UnseenCategory.ERROR;
+                    case "most_frequent" -> CsvReader.UnseenCategory.MOST_FREQUENT;
+                    default -> CsvReader.UnseenCategory.ZEROS;
                 });
         if (csv.label().matches("[0-9]+")) {
             rb.labelColumn(Integer.parseInt(csv.label()));

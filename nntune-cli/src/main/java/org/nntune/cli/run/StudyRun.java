@@ -101,6 +101,14 @@ public final class StudyRun {
     private int run(boolean worker) {
         NetworkSpace space = SpaceFromFile.build(sf);
         StudyData data = StudyData.load(sf, sf.model().family().equals("cnn"));
+        try {
+            // the validation must fit the data before a study exists: too many folds for the rows is a data error
+            cv(sf).splits(data.train(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.DATA, sf.file() + ": validation (" + cv(sf).describe() + ") does not fit the "
+                    + data.train().size() + " training rows: " + e.getMessage(), e);
+        }
+        warnIfFewRowsPerClass(data);
         String url = storageUrl(sf, ov);
         int budget = ov.trials().orElse(sf.budget().trials());
         int jobs = ov.jobs().orElse(sf.budget().jobs());
@@ -129,9 +137,14 @@ public final class StudyRun {
                         + (multi ? " and " + (directions[objectives.size() - 1 - objectives.indexOf(scored)]).name().toLowerCase(Locale.ROOT)
                         + " parameter_count" : ""), StorageOption.shown(url));
 
+        // a run refused before its first trial leaves no empty study, nor an SQLite file it created
+        Optional<Path> newFile = newSqliteFile(url);
+        boolean refusedNew = false;
         Storage storage = StorageOption.open(url);
+        boolean studyWasThere = true;
         try {
             boolean existed = storage.findStudyId(sf.name()).isPresent();
+            studyWasThere = existed;
             if (worker && !existed) {
                 throw new CliException(ExitCode.STORAGE, "no study named '" + sf.name() + "' in " + StorageOption.shown(url));
             }
@@ -182,12 +195,63 @@ public final class StudyRun {
                 return ExitCode.OK;
             }
             return multi ? finishFront(study) : finish(study, space, scorer, data, seed);
+        } catch (RuntimeException e) {
+            refusedNew = !studyWasThere && deleteIfEmpty(storage, sf.name());
+            throw e;
         } finally {
             try {
                 storage.close();
             } catch (Exception e) {
                 // closing a pool after the work is done: nothing left to lose
             }
+            if (refusedNew && newFile.isPresent()) {
+                for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+                    try {
+                        Files.deleteIfExists(Path.of(newFile.get() + suffix));
+                    } catch (IOException ignored) {
+                        // the refusal is what the user needs to see; a stray file is no data lost
+                    }
+                }
+            }
+        }
+    }
+
+    /** The SQLite file of {@code url} if it does not exist yet (opening the storage will create it). */
+    private static Optional<Path> newSqliteFile(String url) {
+        try {
+            return org.nntune.storage.Storages.isMemory(url) ? Optional.empty()
+                    : org.nntune.storage.StorageUrl.parse(url).sqliteFile().filter(f -> !Files.exists(f));
+        } catch (IllegalArgumentException badUrl) {
+            return Optional.empty(); // opening it says what is wrong
+        }
+    }
+
+    /** Deletes a study this run created if it holds no trial yet; @return whether the storage holds no study now. */
+    private static boolean deleteIfEmpty(Storage storage, String name) {
+        try {
+            java.util.OptionalLong id = storage.findStudyId(name);
+            if (id.isPresent() && storage.getAllTrials(id.getAsLong()).isEmpty()) {
+                storage.deleteStudy(id.getAsLong());
+            }
+            return storage.getAllStudies().isEmpty();
+        } catch (RuntimeException cleanupFailed) {
+            return false; // e.g. the storage itself failed: leave it as it is
+        }
+    }
+
+    /** Fewer than this many training rows per class on average cannot teach a classifier its classes. */
+    static final int MIN_ROWS_PER_CLASS = 5;
+
+    private void warnIfFewRowsPerClass(StudyData data) {
+        if (data.train().task() != org.nntune.nn.data.Task.CLASSIFICATION) {
+            return;
+        }
+        int classes = data.train().classCount();
+        int rows = data.train().size();
+        if (rows < MIN_ROWS_PER_CLASS * classes) {
+            out.printf(Locale.ROOT, "warning: %d classes in %d training rows (%.1f rows per class): too few to learn each"
+                    + " class, expect a poor score; check that the label names the right column, or use a regression task%n",
+                    classes, rows, rows / (double) classes);
         }
     }
 

@@ -33,9 +33,12 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
         /** A data set shipped with nntune: iris or digits. */
         record Bundled(String name) implements DataSource {}
 
-        /** A CSV file; {@code label} is a column name or a 0-based index; {@code testFile} an optional separate test CSV. */
+        /**
+         * A CSV file; {@code label} is a column name or a 0-based index; {@code testFile} an optional separate test CSV;
+         * {@code unknownCategory} what a category the training rows lack becomes: error, ignore (all-zero) or most_frequent.
+         */
         record Csv(Path file, String label, boolean header, char separator, String missing,
-                   List<String> categorical, Optional<Path> testFile) implements DataSource {}
+                   List<String> categorical, Optional<Path> testFile, String unknownCategory) implements DataSource {}
 
         /** An IDX folder: Fashion-MNIST or MNIST file names. */
         record Idx(String kind, Optional<Path> folder) implements DataSource {}

@@ -22,10 +22,12 @@ public final class StudyFileReader {
     static final Set<String> ROOT_KEYS = Set.of("study", "seed", "task", "data", "metric", "direction", "validation",
             "model", "sampler", "pruner", "budget", "output", "storage");
     static final Set<String> DATA_KEYS = Set.of("bundled", "csv", "test_csv", "label", "header", "separator", "missing", "categorical",
+            "unknown_category",
             "idx", "folder", "test_fraction", "preprocessing");
     static final List<String> BUNDLED = List.of("iris", "digits");
     static final List<String> IDX_KINDS = List.of("fashion_mnist", "mnist");
     static final List<String> MISSING = List.of("error", "drop", "mean", "most_frequent");
+    static final List<String> UNKNOWN_CATEGORY = List.of("ignore", "error", "most_frequent");
     static final List<String> PREPROCESSING = List.of("none", "standard", "minmax", "pixel");
     static final List<String> TASKS = List.of("classification", "regression");
     static final List<String> CLASSIFICATION_METRICS = List.of("accuracy", "balanced_accuracy", "f1_macro", "log_loss", "parameter_count");
@@ -187,7 +189,7 @@ public final class StudyFileReader {
             }
             source = new DataSource.Csv(csv, label, d.bool("header").orElse(true), sep.charAt(0),
                     d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
-                    d.string("test_csv").map(base::resolve));
+                    d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"));
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }

@@ -98,7 +98,7 @@ public final class CsvEncoder {
                     throw noValues(t, c, trainRows.length);
                 }
                 colCats = List.copyOf(counts.keySet());
-                if (filling) {
+                if (filling || t.options.unseen() == CsvReader.UnseenCategory.MOST_FREQUENT) {
                     String best = null;
                     int bestCount = 0;
                     for (Map.Entry<String, Integer> e : counts.entrySet()) { // sorted: first maximum is the smallest
@@ -191,6 +191,11 @@ public final class CsvEncoder {
 
     /** Encodes the feature columns of {@code t} (rows × featureCount, row-major). */
     public float[] encodeFeatures(CsvTable t) {
+        return encodeFeatures(t, new java.util.LinkedHashMap<>());
+    }
+
+    /** As {@link #encodeFeatures(CsvTable)}, counting the unseen categories met: column → category → rows. */
+    private float[] encodeFeatures(CsvTable t, Map<String, TreeMap<String, Integer>> unseen) {
         int[] col = new int[names.size()];
         for (int c = 0; c < names.size(); c++) {
             col[c] = -1;
@@ -215,11 +220,18 @@ public final class CsvEncoder {
                     if (v == null) v = fillCategory[c];
                     List<String> cats = categories.get(c);
                     int k = Collections.binarySearch(cats, v);
+                    if (k < 0) {
+                        if (options.unseen() == CsvReader.UnseenCategory.ERROR) {
+                            throw new IllegalArgumentException(t.source() + " line " + t.line(r) + ", column " + (col[c] + 1) + " ('"
+                                    + names.get(c) + "'): category '" + v + "' was not seen in the training rows; expected one of " + cats);
+                        }
+                        unseen.computeIfAbsent(names.get(c), n -> new TreeMap<>()).merge(v, 1, Integer::sum);
+                        if (options.unseen() == CsvReader.UnseenCategory.MOST_FREQUENT) {
+                            k = Collections.binarySearch(cats, fillCategory[c]);
+                        }
+                    }
                     if (k >= 0) {
                         x[o + k] = 1f;
-                    } else if (options.unseen() == CsvReader.UnseenCategory.ERROR) {
-                        throw new IllegalArgumentException(t.source() + " line " + t.line(r) + ", column " + (col[c] + 1) + " ('"
-                                + names.get(c) + "'): category '" + v + "' was not seen in the training rows; expected one of " + cats);
                     }
                     o += cats.size();
                 }
@@ -228,8 +240,32 @@ public final class CsvEncoder {
         return x;
     }
 
-    /** Rows to predict, encoded: {@code rows × featureCount} floats and the line each row came from. */
-    public record FeatureRows(String source, float[] features, int rows, int featureCount, int[] lines) {}
+    private String describeUnseen(String source, Map<String, TreeMap<String, Integer>> unseen) {
+        if (unseen.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        unseen.forEach((column, counts) -> {
+            List<String> cs = new ArrayList<>();
+            counts.forEach((cat, n) -> cs.add("'" + cat + "' (" + n + (n == 1 ? " row)" : " rows)")));
+            parts.add("column '" + column + "': " + String.join(", ", cs.subList(0, Math.min(5, cs.size())))
+                    + (cs.size() > 5 ? " and " + (cs.size() - 5) + " more" : ""));
+        });
+        return source + " has categories the training rows did not have, " + String.join("; ", parts) + "; encoded as "
+                + switch (options.unseen()) {
+                    case MOST_FREQUENT -> "the column's most frequent training category";
+                    default -> "none of the known categories (all-zero)";
+                };
+    }
+
+    /**
+     * Rows to predict, encoded: {@code rows × featureCount} floats and the line each row came from.
+     *
+     * @param unseenCategories one sentence naming the categories the training rows did not have and how
+     *     they were encoded (the encoder's {@link CsvReader.UnseenCategory} rule), empty if there were none
+     */
+    public record FeatureRows(String source, float[] features, int rows, int featureCount, int[] lines,
+                              String unseenCategories) {}
 
     /**
      * Reads a prediction file: the training file's columns, in the same order, with or without the
@@ -283,7 +319,9 @@ public final class CsvEncoder {
                 .read(parser, rec, !options.header(), source);
         int[] lines = new int[t.rowCount()];
         Arrays.setAll(lines, t::line);
-        return new FeatureRows(source, encodeFeatures(t), t.rowCount(), featureCount, lines);
+        Map<String, TreeMap<String, Integer>> unseen = new java.util.LinkedHashMap<>();
+        float[] x = encodeFeatures(t, unseen);
+        return new FeatureRows(source, x, t.rowCount(), featureCount, lines, describeUnseen(source, unseen));
     }
 
     /** Writes this encoder (a self-describing block) for {@link #read}. */

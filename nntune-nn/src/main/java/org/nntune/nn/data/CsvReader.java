@@ -35,7 +35,8 @@ import java.util.Set;
  *       smallest). A missing label is an error unless the policy is DROP_ROW.</li>
  *   <li><b>unseen categories</b> (a category absent from the training rows, met in other rows or
  *       at prediction time): {@link UnseenCategory#ZEROS} (default) encodes it as an all-zero
- *       one-hot block, i.e. "none of the known categories"; {@link UnseenCategory#ERROR} rejects it.</li>
+ *       one-hot block, i.e. "none of the known categories"; {@link UnseenCategory#ERROR} rejects it;
+ *       {@link UnseenCategory#MOST_FREQUENT} encodes the column's most frequent training category.</li>
  * </ul>
  *
  * <p>Class labels are mapped to ids in sorted order: numerically when every label is an integer
@@ -56,7 +57,14 @@ public final class CsvReader {
     public enum MissingPolicy { ERROR, DROP_ROW, FILL_MEAN, FILL_MOST_FREQUENT }
 
     /** What a category never seen in the training rows becomes. */
-    public enum UnseenCategory { ZEROS, ERROR }
+    public enum UnseenCategory {
+        /** "none of the known categories": an all-zero one-hot block */
+        ZEROS,
+        /** an error naming the line and column */
+        ERROR,
+        /** the column's most frequent training category (ties: the smallest) */
+        MOST_FREQUENT
+    }
 
     final boolean header;
     final String labelName;      // null when given by index or defaulted

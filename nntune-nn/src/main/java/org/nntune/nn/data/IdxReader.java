@@ -219,6 +219,6 @@ public final class IdxReader {
             return new IllegalArgumentException("IDX file " + file + " is a damaged or truncated gzip stream (" + e.getMessage()
                     + "); expected a complete .gz file — download it again");
         }
-        return new UncheckedIOException("cannot read IDX file " + file + ": " + e.getMessage(), e);
+        return new UncheckedIOException("cannot read IDX file " + file + ": " + SourceBytes.why(e), e);
     }
 }

@@ -32,9 +32,23 @@ final class SourceBytes {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("file " + file + " does not exist");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + why(e), e);
         }
         return gunzipIfNeeded(file.toString(), raw);
+    }
+
+    /**
+     * What went wrong reading a file, in words: the JDK's exceptions for a file that may not be read
+     * or is a folder carry only the path as their message.
+     */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied (the file is not readable by this user)";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     static byte[] readAll(String source, InputStream in) {
