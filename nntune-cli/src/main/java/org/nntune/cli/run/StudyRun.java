@@ -55,8 +55,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StudyRun {
     /** Study system attribute holding the seed the study was created with. */
     static final String FORMAT = "nntune-study-file/1";
-    /** How often running trials stamp their heartbeat; other workers fail them after twice this. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /**
+     * How often running trials stamp their heartbeat; other workers fail them after twice this (and
+     * run them again). 10 s; the system property {@code nntune.heartbeatMillis} changes it (the
+     * dead-worker tests use a short one).
+     */
+    static final Duration HEARTBEAT = Duration.ofMillis(Long.getLong("nntune.heartbeatMillis", 10_000L));
     /** The metric that counts a network's trainable parameters (a second objective). */
     static final String PARAMETER_COUNT = "parameter_count";
 

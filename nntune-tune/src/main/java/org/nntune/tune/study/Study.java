@@ -62,12 +62,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Study {
     private static final System.Logger LOG = System.getLogger("org.nntune.tune");
     /** system attribute of an enqueued trial holding its fixed parameters */
-    public static final String FIXED_PARAMS_ATTR = "fixed_params";
+    public static final String FIXED_PARAMS_ATTR = SystemAttrs.FIXED_PARAMS;
     /** study system attribute holding the seed */
-    public static final String SEED_ATTR = "seed";
+    public static final String SEED_ATTR = SystemAttrs.SEED;
     private static final Set<TrialState> BUDGET_STATES =
             EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
-    private static final Set<TrialState> WAITING = EnumSet.of(TrialState.WAITING);
+    private static final Set<TrialState> RUNNING = EnumSet.of(TrialState.RUNNING);
 
     private final Storage storage;
     private final long studyId;
@@ -83,6 +83,8 @@ public final class Study {
     private final InFlight inFlight = new InFlight();
     private volatile boolean stopRequested;
     private volatile String interruption;
+    /** the other workers' trials this object last said it waits for (logged once per change) */
+    private volatile List<Integer> lastAwaited = List.of();
 
     Study(Storage storage, long studyId, String name, List<StudyDirection> directions, Sampler sampler, Pruner pruner,
           OptionalLong seed) {
@@ -359,7 +361,7 @@ public final class Study {
                         + (r == Sampler.Readiness.EXHAUSTED ? "has nothing left to sample (e.g. the grid is exhausted)"
                         : "has no free candidate until running trials are told") + "; no trial started");
             }
-            return startTrial(Integer.MAX_VALUE);
+            return startTrial(Integer.MAX_VALUE, false);
         }
     }
 
@@ -515,7 +517,8 @@ public final class Study {
     private void work(MultiObjective objective, OptimizeOptions options, long deadline) {
         boolean beating = options.heartbeat().compareTo(Duration.ZERO) > 0;
         while (true) {
-            Trial trial;
+            Trial trial = null;
+            boolean wait = false;
             synchronized (startLock) {
                 if (stopRequested || interruption != null || System.nanoTime() - deadline >= 0) {
                     return;
@@ -527,33 +530,36 @@ public final class Study {
                 if (beating) {
                     storage.failStaleTrials(studyId, options.heartbeat().multipliedBy(2));
                 }
-                if (storage.countTrials(studyId, BUDGET_STATES) >= options.nTrials()) {
-                    return;
+                int counted = options.nTrials() == Integer.MAX_VALUE ? 0 : storage.countTrials(studyId, BUDGET_STATES);
+                int budget = budget(options.nTrials(), counted);
+                if (counted >= budget) {
+                    if (heldByOtherWorkers(beating)) {
+                        wait = true;
+                    } else {
+                        return;
+                    }
                 }
-                Sampler.Readiness r = sampler.readiness(this);
+                Sampler.Readiness r = wait ? Sampler.Readiness.WAIT : sampler.readiness(this);
                 if (r == Sampler.Readiness.EXHAUSTED) {
                     stop();
                     return;
                 }
                 try {
-                    trial = null;
                     if (r == Sampler.Readiness.READY) {
-                        trial = startTrial(options.nTrials());
+                        trial = startTrial(budget, beating);
                         if (trial == null) {
-                            return; // another worker took the budget's last trial since the count above
+                            continue; // another worker took the budget's last trial since the count above
                         }
-                    }
-                    if (trial != null && beating) {
-                        // beat at once: a worker that dies before its first scheduled beat is still found stale
-                        storage.recordHeartbeat(trial.trialId());
                     }
                 } catch (NoCandidateException lostRace) {
                     continue; // the trial is recorded as FAIL; ask the sampler again
                 }
             }
-            if (trial == null) { // every candidate is held by a running trial: wait for one to finish
+            if (trial == null) {
+                // every candidate is held by a running trial, or the budget is held by other workers'
+                // running trials: wait for one to finish (or, for a dead worker's, to be failed as stale)
                 try {
-                    Thread.sleep(20);
+                    Thread.sleep(wait ? Math.max(20, Math.min(1000, options.heartbeat().toMillis() / 2)) : 20);
                 } catch (InterruptedException e) {
                     interrupt("interrupted: the thread running optimize() was interrupted");
                     return;
@@ -565,28 +571,76 @@ public final class Study {
     }
 
     /**
-     * Starts a trial: claims a WAITING one or creates one, the creation only while the study holds
-     * fewer than {@code limit} budget trials (checked atomically by the storage).
+     * The budget to keep: {@code nTrials} trials that count (running and finished ones), where a
+     * queued retry of a dead worker's trial stands in for the failed attempt before it, so each
+     * retry raises the limit on counted trials by one. The retries are looked at only once
+     * {@code counted} has reached {@code nTrials} (the end of a study), so the common case costs
+     * nothing more; a limit computed before another worker queued a retry is lower than the true
+     * one, never higher, so the budget is never overrun.
+     */
+    private int budget(int nTrials, int counted) {
+        if (nTrials == Integer.MAX_VALUE || counted < nTrials) {
+            return nTrials;
+        }
+        return nTrials + retries();
+    }
+
+    /** The study's trials that are retries of a failed attempt, in any state. */
+    private int retries() {
+        int n = 0;
+        for (FrozenTrial t : cache.trials(EnumSet.allOf(TrialState.class))) {
+            if (t.systemAttrs().containsKey(SystemAttrs.FAILED_TRIAL)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Whether trials this Study object did not start are still RUNNING, so the budget may yet free up:
+     * with heartbeats they finish, or their dead worker's trial is failed as stale and its retry
+     * queued. Without heartbeats a dead worker cannot be told from a slow one, so this worker says
+     * what is left and stops.
+     */
+    private boolean heldByOtherWorkers(boolean beating) {
+        long[] mine = inFlight.ids();
+        List<Integer> others = new ArrayList<>();
+        for (FrozenTrial t : storage.getAllTrials(studyId, RUNNING)) {
+            if (Arrays.stream(mine).noneMatch(id -> id == t.trialId())) {
+                others.add(t.number());
+            }
+        }
+        if (others.isEmpty()) {
+            return false;
+        }
+        if (!beating) {
+            LOG.log(System.Logger.Level.INFO, "study ''{0}'': the budget is reached counting trial(s) {1} still running"
+                    + " in other workers; without heartbeats this worker cannot tell whether they are alive, so it stops"
+                    + " (their workers finish them)", name, others);
+            return false;
+        }
+        if (!others.equals(lastAwaited)) {
+            lastAwaited = others;
+            LOG.log(System.Logger.Level.INFO, "study ''{0}'': waiting for trial(s) {1} of other workers to finish, or to"
+                    + " miss their heartbeat and be retried, before the budget is met", name, others);
+        }
+        return true;
+    }
+
+    /**
+     * Starts a trial: claims the first WAITING one or creates one, only while the study holds fewer
+     * than {@code limit} budget trials (checked atomically with the claim or creation by the storage).
      *
      * @return the trial, or null if the budget is spent
      */
-    private Trial startTrial(int limit) {
-        FrozenTrial started = null;
-        if (storage.countTrials(studyId, WAITING) > 0) {
-            for (FrozenTrial w : storage.getAllTrials(studyId, WAITING)) {
-                if (storage.claimWaitingTrial(w.trialId())) {
-                    started = storage.getTrial(w.trialId());
-                    break;
-                }
-            }
+    private Trial startTrial(int limit, boolean beat) {
+        // with heartbeats, the first beat is part of the start: a worker that dies at any moment after
+        // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale
+        Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, beat);
+        if (claimed.isEmpty()) {
+            return null;
         }
-        if (started == null) {
-            Optional<FrozenTrial> created = storage.createTrialWithin(studyId, BUDGET_STATES, limit);
-            if (created.isEmpty()) {
-                return null;
-            }
-            started = created.get();
-        }
+        FrozenTrial started = claimed.get();
         inFlight.put(started.trialId(), Thread.currentThread());
         try {
             sampler.beforeTrial(this, started);
