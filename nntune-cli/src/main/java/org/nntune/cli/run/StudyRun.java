@@ -25,6 +25,7 @@ import org.nntune.tune.study.MultiObjective;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
+import org.nntune.tune.study.SystemAttrs;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -197,7 +198,7 @@ public final class StudyRun {
 
     private long storedSeed(Storage storage) {
         long id = storage.findStudyId(sf.name()).orElseThrow();
-        Object s = storage.getStudySystemAttrs(id).get(Study.SEED_ATTR);
+        Object s = storage.getStudySystemAttrs(id).get(SystemAttrs.SEED);
         return s instanceof Number n ? n.longValue() : 0L;
     }
 

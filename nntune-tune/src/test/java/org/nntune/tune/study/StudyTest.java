@@ -44,7 +44,7 @@ class StudyTest {
         assertThat(s.bestValue()).isEqualTo(min);
         assertThat(s.bestParams()).containsOnlyKeys("x", "y");
         assertThat(s.bestTrial().duration()).isPresent();
-        assertThat(s.systemAttrs()).containsEntry(Study.SEED_ATTR, 1L);
+        assertThat(s.systemAttrs()).containsEntry(SystemAttrs.SEED, 1L);
     }
 
     @Test
