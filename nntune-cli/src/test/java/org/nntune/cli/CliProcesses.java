@@ -55,6 +55,11 @@ final class CliProcesses implements AutoCloseable {
 
     /** Starts {@code nntune ARGS…} in a JVM of its own. */
     Cli start(String... args) throws IOException {
+        return startWith(List.of(), args);
+    }
+
+    /** Starts {@code nntune ARGS…} in a JVM of its own, with extra JVM options (e.g. {@code -Dkey=value}). */
+    Cli startWith(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
@@ -62,6 +67,7 @@ final class CliProcesses implements AutoCloseable {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xmx256m");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());

@@ -838,21 +838,50 @@ public final class JdbcStorage implements Storage {
 
     /**
      * One transaction: takes the study's row lock (as every write of the study does first), counts the
-     * trials in the {@code counted} states under it and only then creates the trial, so workers in
-     * other processes, which wait for the same lock, see this trial when they count.
+     * trials in the {@code counted} states under it and only then claims the first WAITING trial or
+     * creates one (with its first heartbeat if asked), so workers in other processes, which wait for
+     * the same lock, see this trial when they count.
      */
     @Override
-    public Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
-        if (limit == Integer.MAX_VALUE) {
-            return Optional.of(createTrial(studyId)); // no budget to keep: the one-statement creation
+    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
+        if (limit == Integer.MAX_VALUE && !beat && countTrials(studyId, EnumSet.of(TrialState.WAITING)) == 0) {
+            return Optional.of(createTrial(studyId)); // no budget to keep, nothing queued: the one-statement creation
         }
         Instant start = now();
         long micros = micros(start);
-        long[] ids = write(c -> {
+        Object started = write(c -> {
             lockStudy(c, studyId, 0, null);
-            return countIn(c, studyId, counted) >= limit ? null : insertRunning(c, studyId, micros);
+            if (limit != Integer.MAX_VALUE && countIn(c, studyId, counted) >= limit) {
+                return null;
+            }
+            Long waiting = null;
+            try (PreparedStatement ps = prepare(c, "SELECT trial_id FROM nntune_trials WHERE study_id = ?"
+                    + " AND state = 'WAITING' ORDER BY number LIMIT 1", studyId); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    waiting = rs.getLong(1);
+                }
+            }
+            if (waiting == null) {
+                long[] ids = insertRunning(c, studyId, micros);
+                if (beat) {
+                    update(c, "UPDATE nntune_trials SET heartbeat = " + d.nowMicros() + " WHERE trial_id = ?", ids[0]);
+                }
+                return ids;
+            }
+            long[] seq = lockStudy(c, studyId, 0, micros);
+            update(c, "UPDATE nntune_trials SET state = 'RUNNING', datetime_start = ?, changed_seq = ?"
+                    + (beat ? ", heartbeat = " + d.nowMicros() : "") + " WHERE trial_id = ? AND state = 'WAITING'",
+                    micros, seq[0], waiting);
+            return readTrial(c, waiting);
         });
-        return ids == null ? Optional.empty() : Optional.of(created(studyId, ids, start));
+        if (started == null) {
+            return Optional.empty();
+        }
+        if (started instanceof FrozenTrial claimed) {
+            trialKeys.put(claimed.trialId(), new TrialKey(studyId, claimed.number()));
+            return Optional.of(claimed);
+        }
+        return Optional.of(created(studyId, (long[]) started, start));
     }
 
     private static final String INSERT_TRIAL = "INSERT INTO nntune_trials (study_id, number, state, trial_values,"

@@ -2,6 +2,7 @@ package org.nntune.storage;
 
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.SystemAttrs;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,13 +23,13 @@ import java.util.Optional;
  */
 public record RetryPolicy(int maxRetries) {
     /** The study system attribute holding the policy. */
-    public static final String ATTR = "retry_failed_trials";
+    public static final String ATTR = SystemAttrs.RETRY_POLICY;
     /** The system attribute of an enqueued trial holding its fixed parameters (the tuner's convention). */
-    public static final String FIXED_PARAMS = "fixed_params";
+    public static final String FIXED_PARAMS = SystemAttrs.FIXED_PARAMS;
     /** The system attribute naming the number of the first trial of a retry chain. */
-    public static final String FAILED_TRIAL = "failed_trial";
+    public static final String FAILED_TRIAL = SystemAttrs.FAILED_TRIAL;
     /** The system attribute listing the numbers of the earlier attempts, oldest first. */
-    public static final String RETRY_HISTORY = "retry_history";
+    public static final String RETRY_HISTORY = SystemAttrs.RETRY_HISTORY;
 
     /** Checks the count. */
     public RetryPolicy {

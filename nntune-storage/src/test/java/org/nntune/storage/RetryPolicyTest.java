@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.study.OptimizeOptions;
+import org.nntune.tune.study.Study;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
@@ -101,5 +104,24 @@ class RetryPolicyTest {
         assertThatThrownBy(() -> new HeartbeatMonitor(null, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new HeartbeatMonitor(null, Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the interval");
+    }
+
+    @Test
+    void aStudyAtItsBudgetWaitsForADeadWorkersTrialAndRunsItsRetry() {
+        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("w.db"))) {
+            Study study = Study.builder("w").storage(s).sampler(new RandomSampler(3)).create();
+            new RetryPolicy(1).storeIn(s, study.studyId());
+            long dead = runningWithBeat(s, study.studyId(), 0.75); // its worker was killed just now
+            study.optimize(t -> t.suggestFloat("x", 0, 1), OptimizeOptions.trials(3).withHeartbeat(Duration.ofMillis(100)));
+
+            List<FrozenTrial> trials = study.trials();
+            assertThat(trials).extracting(FrozenTrial::state).containsExactly(TrialState.FAIL, TrialState.COMPLETE,
+                    TrialState.COMPLETE, TrialState.COMPLETE);
+            assertThat(trials.get(0).trialId()).isEqualTo(dead);
+            FrozenTrial retry = trials.get(3);
+            assertThat(retry.systemAttrs()).containsEntry(RetryPolicy.FAILED_TRIAL, 0L);
+            assertThat(retry.params()).containsEntry("x", 0.75);
+            assertThat(retry.value()).isEqualTo(0.75);
+        }
     }
 }

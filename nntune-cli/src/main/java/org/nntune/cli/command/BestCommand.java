@@ -8,7 +8,7 @@ import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.SystemAttrs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +64,7 @@ public final class BestCommand implements Callable<Integer> {
                 Map<String, Object> def = StudyProvenance.definition(s, id).orElseThrow(() -> new CliException(ExitCode.STORAGE,
                         "study '" + ref.name() + "' has no stored study definition, so its model cannot be refitted here"));
                 StudyFile sf = TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text"));
-                Object seed = s.getStudySystemAttrs(id).get(Study.SEED_ATTR);
+                Object seed = s.getStudySystemAttrs(id).get(SystemAttrs.SEED);
                 Optional<Path> encoder = StudyRun.refitAndSave(sf, best.params(), seed instanceof Number n ? n.longValue() : 0L, model);
                 out.println("refitted trial " + best.number() + "'s configuration on all training data; wrote " + model
                         + encoder.map(e -> " and its CSV encoder " + e).orElse(""));

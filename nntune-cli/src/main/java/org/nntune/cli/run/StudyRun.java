@@ -25,6 +25,7 @@ import org.nntune.tune.study.MultiObjective;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
+import org.nntune.tune.study.SystemAttrs;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -55,8 +56,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StudyRun {
     /** Study system attribute holding the seed the study was created with. */
     static final String FORMAT = "nntune-study-file/1";
-    /** How often running trials stamp their heartbeat; other workers fail them after twice this. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /**
+     * How often running trials stamp their heartbeat; other workers fail them after twice this (and
+     * run them again). 10 s; the system property {@code nntune.heartbeatMillis} changes it (the
+     * dead-worker tests use a short one).
+     */
+    static final Duration HEARTBEAT = Duration.ofMillis(Long.getLong("nntune.heartbeatMillis", 10_000L));
     /** The metric that counts a network's trainable parameters (a second objective). */
     static final String PARAMETER_COUNT = "parameter_count";
 
@@ -257,7 +262,7 @@ public final class StudyRun {
 
     private long storedSeed(Storage storage) {
         long id = storage.findStudyId(sf.name()).orElseThrow();
-        Object s = storage.getStudySystemAttrs(id).get(Study.SEED_ATTR);
+        Object s = storage.getStudySystemAttrs(id).get(SystemAttrs.SEED);
         return s instanceof Number n ? n.longValue() : 0L;
     }
 

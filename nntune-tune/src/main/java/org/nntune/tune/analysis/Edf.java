@@ -1,7 +1,7 @@
 package org.nntune.tune.analysis;
 
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.TrialState;
 
 import java.util.Arrays;
@@ -22,7 +22,7 @@ public final class Edf {
     }
 
     /** The EDF of a single-objective study's COMPLETE trials. */
-    public static Edf of(Study study) {
+    public static Edf of(StudyView study) {
         if (study.directions().size() != 1) {
             throw new IllegalArgumentException("study '" + study.name() + "' has " + study.directions().size()
                     + " objectives; use Edf.of(trials, target)");

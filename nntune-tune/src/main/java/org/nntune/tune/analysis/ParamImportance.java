@@ -3,7 +3,7 @@ package org.nntune.tune.analysis;
 import org.nntune.tune.sampler.SpaceCodec;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.TrialState;
 
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class ParamImportance {
     }
 
     /** fANOVA importances of a single-objective study with the default options. */
-    public static Map<String, Double> fanova(Study study) {
+    public static Map<String, Double> fanova(StudyView study) {
         return fanova(study.trials(EnumSet.of(TrialState.COMPLETE)), singleValue(study), Options.defaults());
     }
 
@@ -94,7 +94,7 @@ public final class ParamImportance {
     }
 
     /** Permutation importances of a single-objective study (16 trees, 5 shuffles, seed 0). */
-    public static Map<String, Double> permutation(Study study) {
+    public static Map<String, Double> permutation(StudyView study) {
         return permutation(study.trials(EnumSet.of(TrialState.COMPLETE)), singleValue(study),
                 new Options(16, 64, 2, 0), 5);
     }
@@ -149,7 +149,7 @@ public final class ParamImportance {
         return s / x.length;
     }
 
-    private static ToDoubleFunction<FrozenTrial> singleValue(Study study) {
+    private static ToDoubleFunction<FrozenTrial> singleValue(StudyView study) {
         if (study.directions().size() != 1) {
             throw new IllegalArgumentException("study '" + study.name() + "' has " + study.directions().size()
                     + " objectives; pass the trials with a target function (e.g. t -> t.values().get(0))");

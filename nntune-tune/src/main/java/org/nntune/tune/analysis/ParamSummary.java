@@ -4,7 +4,7 @@ import org.nntune.tune.sampler.Constraints;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.TrialState;
 
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public record ParamSummary(String name, List<Distribution> distributions, int co
     }
 
     /** @return one summary per parameter, in the order the parameters first appeared */
-    public static List<ParamSummary> of(Study study) {
+    public static List<ParamSummary> of(StudyView study) {
         List<FrozenTrial> complete = study.trials(EnumSet.of(TrialState.COMPLETE));
         Optional<FrozenTrial> best = study.directions().size() == 1
                 ? Constraints.bestTrial(complete, study.directions().get(0)) : Optional.empty();

@@ -2,7 +2,7 @@ package org.nntune.tune.analysis;
 
 import org.nntune.tune.sampler.Constraints;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -185,12 +185,12 @@ public final class ParetoFront {
      * The Pareto front of a study: its COMPLETE, feasible trials (see {@link Constraints}) that no
      * other such trial dominates, by number. For one objective these are the trials with the best value.
      */
-    public static List<FrozenTrial> of(Study study) {
+    public static List<FrozenTrial> of(StudyView study) {
         return of(study.trials(EnumSet.of(TrialState.COMPLETE)), study.directions());
     }
 
     /**
-     * The Pareto front of the given trials (see {@link #of(Study)}); FAIL, PRUNED, RUNNING and WAITING
+     * The Pareto front of the given trials (see {@link #of(StudyView)}); FAIL, PRUNED, RUNNING and WAITING
      * trials and infeasible ones never count.
      *
      * @throws IllegalArgumentException if a COMPLETE trial's values do not match the directions

@@ -1,7 +1,7 @@
 package org.nntune.tune.pruner;
 
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.TrialState;
 
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ public final class HyperbandPruner implements Pruner {
         this(1, 0, 3, 0);
     }
 
-    private Brackets brackets(Study study) {
+    private Brackets brackets(StudyView study) {
         Brackets b = brackets;
         if (b != null) {
             return b;
@@ -89,13 +89,13 @@ public final class HyperbandPruner implements Pruner {
     }
 
     /** @return the number of brackets, once known (0 before) */
-    public int bracketCount(Study study) {
+    public int bracketCount(StudyView study) {
         Brackets b = brackets(study);
         return b == null ? 0 : b.pruners.size();
     }
 
     /** @return the bracket of a trial (0 while the brackets are not known yet) */
-    public int bracketOf(Study study, int trialNumber) {
+    public int bracketOf(StudyView study, int trialNumber) {
         Brackets b = brackets(study);
         if (b == null) {
             return 0;
@@ -113,7 +113,7 @@ public final class HyperbandPruner implements Pruner {
     }
 
     @Override
-    public boolean prune(Study study, FrozenTrial trial) {
+    public boolean prune(StudyView study, FrozenTrial trial) {
         Brackets b = brackets(study);
         if (b == null) {
             return false;

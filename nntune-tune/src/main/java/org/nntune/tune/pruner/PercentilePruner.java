@@ -1,7 +1,7 @@
 package org.nntune.tune.pruner;
 
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -57,7 +57,7 @@ public class PercentilePruner implements Pruner {
     }
 
     @Override
-    public boolean prune(Study study, FrozenTrial trial) {
+    public boolean prune(StudyView study, FrozenTrial trial) {
         if (trial.lastStep().isEmpty()) {
             return false;
         }

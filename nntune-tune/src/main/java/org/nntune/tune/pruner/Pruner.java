@@ -1,7 +1,7 @@
 package org.nntune.tune.pruner;
 
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 
 /**
  * Decides whether a RUNNING trial should stop early, from the intermediate values it and the
@@ -15,7 +15,7 @@ public interface Pruner {
      * @param trial the RUNNING trial as it is now, with its intermediate values
      * @return whether it should be pruned
      */
-    boolean prune(Study study, FrozenTrial trial);
+    boolean prune(StudyView study, FrozenTrial trial);
 
     /** The pruner that never prunes. */
     static Pruner none() {

@@ -1,7 +1,7 @@
 package org.nntune.tune.pruner;
 
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -59,18 +59,18 @@ public class SuccessiveHalvingPruner implements Pruner {
     }
 
     @Override
-    public boolean prune(Study study, FrozenTrial trial) {
+    public boolean prune(StudyView study, FrozenTrial trial) {
         return prune(study, trial, study.trials());
     }
 
     /** ASHA over the given competing trials (Hyperband passes one bracket's trials). */
-    boolean prune(Study study, FrozenTrial trial, List<FrozenTrial> trials) {
+    boolean prune(StudyView study, FrozenTrial trial, List<FrozenTrial> trials) {
         if (trial.lastStep().isEmpty()) {
             return false;
         }
         int step = trial.lastStep().getAsInt();
         double value = trial.intermediateValues().get(step);
-        FrozenTrial fresh = study.storage().getTrial(trial.trialId()); // rungs written by earlier calls
+        FrozenTrial fresh = study.trial(trial.trialId()); // rungs written by earlier calls
         int rung = 0;
         while (fresh.systemAttrs().containsKey(RUNG_PREFIX + rung)) {
             rung++;
@@ -92,7 +92,7 @@ public class SuccessiveHalvingPruner implements Pruner {
                 return true;
             }
             String key = RUNG_PREFIX + rung;
-            study.storage().setTrialSystemAttr(trial.trialId(), key, value);
+            study.setTrialSystemAttr(trial.trialId(), key, value);
             List<Double> competing = new ArrayList<>();
             for (FrozenTrial t : trials) {
                 if (t.trialId() != trial.trialId() && t.systemAttrs().get(key) instanceof Number n) {

@@ -3,7 +3,7 @@ package org.nntune.tune.sampler;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -145,7 +145,7 @@ public final class CmaEsSampler implements Sampler {
     }
 
     @Override
-    public Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+    public Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
         Map<String, Distribution> space = new TreeMap<>(
                 SpaceCodec.intersection(study.trials(EnumSet.of(TrialState.COMPLETE)), false));
         space.values().removeIf(d -> d instanceof CategoricalDistribution);
@@ -153,7 +153,7 @@ public final class CmaEsSampler implements Sampler {
     }
 
     @Override
-    public synchronized Map<String, Double> sampleRelative(Study study, FrozenTrial trial,
+    public synchronized Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial,
                                                            Map<String, Distribution> searchSpace) {
         if (searchSpace.isEmpty()) {
             return Map.of();
@@ -176,15 +176,15 @@ public final class CmaEsSampler implements Sampler {
         for (double v : x) {
             xs.add(v);
         }
-        study.storage().setTrialSystemAttr(id, SPACE, sig);
-        study.storage().setTrialSystemAttr(id, RESTART, state.restart);
-        study.storage().setTrialSystemAttr(id, GENERATION, state.generation);
-        study.storage().setTrialSystemAttr(id, X, xs);
+        study.setTrialSystemAttr(id, SPACE, sig);
+        study.setTrialSystemAttr(id, RESTART, state.restart);
+        study.setTrialSystemAttr(id, GENERATION, state.generation);
+        study.setTrialSystemAttr(id, X, xs);
         return codec.decode(x);
     }
 
     /** Rebuilds the optimiser from the stored initial distribution and the tagged COMPLETE trials. */
-    private CmaState replay(Study study, SpaceCodec codec, String sig, List<FrozenTrial> complete,
+    private CmaState replay(StudyView study, SpaceCodec codec, String sig, List<FrozenTrial> complete,
                             StudyDirection direction) {
         int n = codec.dim();
         Map<Long, Map<Long, List<FrozenTrial>>> byRestartGen = new TreeMap<>();
@@ -240,18 +240,18 @@ public final class CmaEsSampler implements Sampler {
     private record Init(double[] mean, double sigma, double[] cdiag) {}
 
     /** The initial distribution stored in the study (the first worker to store it wins). */
-    private Init initialDistribution(Study study, SpaceCodec codec, String sig, List<FrozenTrial> complete,
+    private Init initialDistribution(StudyView study, SpaceCodec codec, String sig, List<FrozenTrial> complete,
                                      StudyDirection direction) {
         String key = INIT + sig;
-        Object stored = study.storage().getStudySystemAttrs(study.studyId()).get(key);
+        Object stored = study.systemAttrs().get(key);
         if (stored == null) {
             Init computed = computeInit(codec, sig, complete, direction);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mean", toList(computed.mean));
             m.put("sigma", computed.sigma);
             m.put("cdiag", toList(computed.cdiag));
-            study.storage().compareAndSetStudySystemAttr(study.studyId(), key, Optional.empty(), m);
-            stored = study.storage().getStudySystemAttrs(study.studyId()).get(key);
+            study.compareAndSetSystemAttr(key, Optional.empty(), m);
+            stored = study.systemAttrs().get(key);
         }
         Map<?, ?> m = (Map<?, ?>) stored;
         return new Init(toArray((List<?>) m.get("mean")), ((Number) m.get("sigma")).doubleValue(),
@@ -319,12 +319,12 @@ public final class CmaEsSampler implements Sampler {
     }
 
     @Override
-    public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+    public synchronized double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
         return independent.sampleIndependent(study, trial, name, distribution);
     }
 
     @Override
-    public void beforeTrial(Study study, FrozenTrial trial) {
+    public void beforeTrial(StudyView study, FrozenTrial trial) {
         if (study.directions().size() != 1) {
             throw new IllegalStateException("CmaEsSampler optimises one objective; study '" + study.name() + "' has "
                     + study.directions().size() + " (use NSGAIISampler or random sampling)");
@@ -333,7 +333,7 @@ public final class CmaEsSampler implements Sampler {
     }
 
     @Override
-    public void afterTrial(Study study, FrozenTrial trial, TrialState state, List<Double> values) {
+    public void afterTrial(StudyView study, FrozenTrial trial, TrialState state, List<Double> values) {
         independent.afterTrial(study, trial, state, values);
     }
 

@@ -1,7 +1,7 @@
 package org.nntune.tune.sampler;
 
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -29,7 +29,7 @@ public final class Constraints {
      *
      * @throws IllegalArgumentException if the function returns a non-finite value
      */
-    public static void evaluateAndStore(ConstraintsFunction fn, Study study, FrozenTrial trial, TrialState state,
+    public static void evaluateAndStore(ConstraintsFunction fn, StudyView study, FrozenTrial trial, TrialState state,
                                         List<Double> values) {
         if (state != TrialState.COMPLETE && state != TrialState.PRUNED) {
             return;
@@ -46,7 +46,7 @@ public final class Constraints {
             }
             list.add(c[i]);
         }
-        study.storage().setTrialSystemAttr(trial.trialId(), ATTR, list);
+        study.setTrialSystemAttr(trial.trialId(), ATTR, list);
     }
 
     /** @return the trial's constraint values, if it has any */

@@ -2,7 +2,7 @@ package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -167,12 +167,12 @@ public final class GPSampler implements Sampler {
     }
 
     @Override
-    public Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+    public Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
         return SpaceCodec.intersection(study.trials(EnumSet.of(TrialState.COMPLETE)), false);
     }
 
     @Override
-    public synchronized Map<String, Double> sampleRelative(Study study, FrozenTrial trial,
+    public synchronized Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial,
                                                            Map<String, Distribution> searchSpace) {
         if (searchSpace.isEmpty()) {
             return Map.of();
@@ -672,12 +672,12 @@ public final class GPSampler implements Sampler {
     }
 
     @Override
-    public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+    public synchronized double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
         return independent.sampleIndependent(study, trial, name, distribution);
     }
 
     @Override
-    public void beforeTrial(Study study, FrozenTrial trial) {
+    public void beforeTrial(StudyView study, FrozenTrial trial) {
         if (study.directions().size() != 1) {
             throw new IllegalStateException("GPSampler optimises one objective; study '" + study.name() + "' has "
                     + study.directions().size() + " (use NSGAIISampler or random sampling)");
@@ -686,7 +686,7 @@ public final class GPSampler implements Sampler {
     }
 
     @Override
-    public void afterTrial(Study study, FrozenTrial trial, TrialState state, List<Double> values) {
+    public void afterTrial(StudyView study, FrozenTrial trial, TrialState state, List<Double> values) {
         constraints.ifPresent(fn -> Constraints.evaluateAndStore(fn, study, trial, state, values));
         independent.afterTrial(study, trial, state, values);
     }

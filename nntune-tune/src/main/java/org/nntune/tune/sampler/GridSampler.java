@@ -3,7 +3,7 @@ package org.nntune.tune.sampler;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.TrialState;
 
 import java.util.ArrayList;
@@ -148,7 +148,7 @@ public final class GridSampler implements Sampler {
     private enum PointState { FREE, HELD, DONE }
 
     /** The state of every point, and the holder ids, from the study's attributes and trials. */
-    private PointState[] states(Study study, Map<Integer, Object> holders) {
+    private PointState[] states(StudyView study, Map<Integer, Object> holders) {
         Map<String, Object> attrs = study.systemAttrs();
         Map<Long, TrialState> trialStates = new HashMap<>();
         for (FrozenTrial t : study.trials()) {
@@ -171,7 +171,7 @@ public final class GridSampler implements Sampler {
     }
 
     @Override
-    public Readiness readiness(Study study) {
+    public Readiness readiness(StudyView study) {
         PointState[] s = states(study, new HashMap<>());
         boolean held = false;
         for (PointState p : s) {
@@ -184,7 +184,7 @@ public final class GridSampler implements Sampler {
     }
 
     @Override
-    public void beforeTrial(Study study, FrozenTrial trial) {
+    public void beforeTrial(StudyView study, FrozenTrial trial) {
         Map<Integer, Object> holders = new HashMap<>();
         PointState[] s = states(study, holders);
         for (int p : order) {
@@ -192,9 +192,9 @@ public final class GridSampler implements Sampler {
                 continue;
             }
             Optional<Object> expected = Optional.ofNullable(holders.get(p));
-            if (study.storage().compareAndSetStudySystemAttr(study.studyId(), CLAIM_PREFIX + p, expected,
+            if (study.compareAndSetSystemAttr(CLAIM_PREFIX + p, expected,
                     trial.trialId())) {
-                study.storage().setTrialSystemAttr(trial.trialId(), GRID_ID_ATTR, p);
+                study.setTrialSystemAttr(trial.trialId(), GRID_ID_ATTR, p);
                 return;
             }
         }
@@ -203,7 +203,7 @@ public final class GridSampler implements Sampler {
     }
 
     @Override
-    public double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+    public double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
         if (!(trial.systemAttrs().get(GRID_ID_ATTR) instanceof Long id)) {
             throw new IllegalStateException("trial " + trial.number() + " has no grid point; the grid sampler "
                     + "only serves trials it started (beforeTrial)");

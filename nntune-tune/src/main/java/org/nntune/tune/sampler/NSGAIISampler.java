@@ -4,7 +4,7 @@ import org.nntune.tune.analysis.ParetoFront;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -150,9 +150,9 @@ public final class NSGAIISampler implements Sampler {
     }
 
     @Override
-    public void beforeTrial(Study study, FrozenTrial trial) {
+    public void beforeTrial(StudyView study, FrozenTrial trial) {
         int g = openGeneration(study.trials(EnumSet.of(TrialState.COMPLETE)));
-        study.storage().setTrialSystemAttr(trial.trialId(), GENERATION, g);
+        study.setTrialSystemAttr(trial.trialId(), GENERATION, g);
     }
 
     /** The first generation with fewer than populationSize COMPLETE trials. */
@@ -176,12 +176,12 @@ public final class NSGAIISampler implements Sampler {
     }
 
     @Override
-    public Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+    public Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
         return SpaceCodec.intersection(study.trials(EnumSet.of(TrialState.COMPLETE)), false);
     }
 
     @Override
-    public synchronized Map<String, Double> sampleRelative(Study study, FrozenTrial trial,
+    public synchronized Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial,
                                                            Map<String, Distribution> searchSpace) {
         Integer g = generationOf(trial);
         if (g == null) {
@@ -306,7 +306,7 @@ public final class NSGAIISampler implements Sampler {
      * The parent population after generation {@code g}: the elite of (population after g − 1) ∪
      * (COMPLETE trials of generation g); for g = 0 the elite of generation 0.
      */
-    private List<FrozenTrial> population(Study study, List<FrozenTrial> complete, int g, List<StudyDirection> directions) {
+    private List<FrozenTrial> population(StudyView study, List<FrozenTrial> complete, int g, List<StudyDirection> directions) {
         Map<Integer, List<FrozenTrial>> byGen = new HashMap<>();
         for (FrozenTrial t : complete) {
             Integer tg = generationOf(t);
@@ -360,12 +360,12 @@ public final class NSGAIISampler implements Sampler {
     }
 
     @Override
-    public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+    public synchronized double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
         return RandomSampler.fromUnit(distribution, rng.nextDouble());
     }
 
     @Override
-    public void afterTrial(Study study, FrozenTrial trial, TrialState state, List<Double> values) {
+    public void afterTrial(StudyView study, FrozenTrial trial, TrialState state, List<Double> values) {
         constraints.ifPresent(fn -> Constraints.evaluateAndStore(fn, study, trial, state, values));
     }
 

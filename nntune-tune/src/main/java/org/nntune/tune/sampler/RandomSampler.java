@@ -5,7 +5,7 @@ import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 
 import java.util.SplittableRandom;
 
@@ -34,7 +34,7 @@ public final class RandomSampler implements Sampler {
     }
 
     @Override
-    public double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+    public double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
         double u;
         synchronized (this) {
             u = random.nextDouble();

@@ -2,7 +2,7 @@ package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.TrialState;
 
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Chooses parameter values for new trials. A sampler reads the study's trials (through
- * {@link Study#trials}, which refreshes incrementally from the storage) and keeps no state that
+ * {@link StudyView#trials}, which refreshes incrementally from the storage) and keeps no state that
  * the storage cannot rebuild, apart from its random generator and caches: any worker in any process
  * can take a study over.
  *
@@ -32,7 +32,7 @@ public interface Sampler {
      * @return the parameters to sample jointly for {@code trial}; empty (the default) for samplers
      *     that only sample independently
      */
-    default Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+    default Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
         return Map.of();
     }
 
@@ -41,7 +41,7 @@ public interface Sampler {
      *
      * @return parameter name → internal value, for some or all names of {@code searchSpace}
      */
-    default Map<String, Double> sampleRelative(Study study, FrozenTrial trial, Map<String, Distribution> searchSpace) {
+    default Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial, Map<String, Distribution> searchSpace) {
         return Map.of();
     }
 
@@ -51,7 +51,7 @@ public interface Sampler {
      * @param trial the trial as it is now (the parameters suggested so far)
      * @return the internal value, inside {@code distribution}
      */
-    double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution);
+    double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution);
 
     /** What a sampler says about starting another trial; see {@link #readiness}. */
     enum Readiness {
@@ -67,12 +67,12 @@ public interface Sampler {
      * Asked before a trial is created (by {@code optimize} and {@code ask}). Only samplers with a
      * finite set of candidates (the grid) answer anything but READY, the default.
      */
-    default Readiness readiness(Study study) {
+    default Readiness readiness(StudyView study) {
         return Readiness.READY;
     }
 
     /** Called when a trial starts, before any sampling; e.g. to fix a grid point. */
-    default void beforeTrial(Study study, FrozenTrial trial) {}
+    default void beforeTrial(StudyView study, FrozenTrial trial) {}
 
     /**
      * Called after the objective finished and before the trial's state is written.
@@ -80,8 +80,16 @@ public interface Sampler {
      * @param state the state the trial is about to get
      * @param values its values (empty unless COMPLETE)
      */
-    default void afterTrial(Study study, FrozenTrial trial, TrialState state, List<Double> values) {}
+    default void afterTrial(StudyView study, FrozenTrial trial, TrialState state, List<Double> values) {}
 
     /** Restarts the random generator from a seed (e.g. the study seed). */
     void reseed(long seed);
+
+    /**
+     * @return a new instance of the sampler a study uses when none is given: {@link TpeSampler}
+     *     with nntune's defaults (a Sobol start-up, then TPE)
+     */
+    static Sampler standard() {
+        return new TpeSampler();
+    }
 }

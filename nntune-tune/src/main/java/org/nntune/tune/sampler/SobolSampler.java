@@ -2,7 +2,7 @@ package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.TrialState;
 
 import java.util.EnumSet;
@@ -154,7 +154,7 @@ public final class SobolSampler implements Sampler {
     }
 
     @Override
-    public Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+    public Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
         Map<String, Distribution> s = space;
         if (s == null) {
             for (FrozenTrial t : study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED))) {
@@ -173,7 +173,7 @@ public final class SobolSampler implements Sampler {
     }
 
     @Override
-    public Map<String, Double> sampleRelative(Study study, FrozenTrial trial, Map<String, Distribution> searchSpace) {
+    public Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial, Map<String, Distribution> searchSpace) {
         double[] u = point(trial.number(), searchSpace.size());
         Map<String, Double> out = new LinkedHashMap<>();
         int d = 0;
@@ -184,7 +184,7 @@ public final class SobolSampler implements Sampler {
     }
 
     @Override
-    public double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+    public double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
         double u;
         synchronized (this) {
             u = random.nextDouble();

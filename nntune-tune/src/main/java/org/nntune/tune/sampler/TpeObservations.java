@@ -2,7 +2,7 @@ package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 import org.nntune.tune.storage.TrialChanges;
@@ -41,7 +41,7 @@ final class TpeObservations {
     /** the intersection of the finished trials' search spaces (null before the first), by name */
     TreeMap<String, Distribution> intersection;
 
-    TpeObservations(Study study) {
+    TpeObservations(StudyView study) {
         this.studyId = study.studyId();
         this.directions = List.copyOf(study.directions());
         if (directions.size() > 1) {
@@ -58,8 +58,8 @@ final class TpeObservations {
         return directions.size();
     }
 
-    void refresh(Study study) {
-        TrialChanges changes = study.storage().getTrialsChangedSince(studyId, cursor);
+    void refresh(StudyView study) {
+        TrialChanges changes = study.trialsChangedSince(cursor);
         for (FrozenTrial t : changes.trials()) {
             update(t);
         }

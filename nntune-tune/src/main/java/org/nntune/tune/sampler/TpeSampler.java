@@ -2,7 +2,7 @@ package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyView;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -303,7 +303,7 @@ public final class TpeSampler implements Sampler {
         }
     }
 
-    private TpeObservations observations(Study study) {
+    private TpeObservations observations(StudyView study) {
         if (observations == null || observations.studyId != study.studyId()) {
             observations = new TpeObservations(study);
             belowVersion = -1;
@@ -313,7 +313,7 @@ public final class TpeSampler implements Sampler {
     }
 
     @Override
-    public synchronized Map<String, Distribution> inferRelativeSearchSpace(Study study, FrozenTrial trial) {
+    public synchronized Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
         if (startup != null && observations(study).nFinished < nStartupTrials) {
             return startup.inferRelativeSearchSpace(study, trial);
         }
@@ -333,7 +333,7 @@ public final class TpeSampler implements Sampler {
     }
 
     @Override
-    public synchronized Map<String, Double> sampleRelative(Study study, FrozenTrial trial,
+    public synchronized Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial,
                                                            Map<String, Distribution> searchSpace) {
         if (searchSpace.isEmpty()) {
             return Map.of();
@@ -353,7 +353,7 @@ public final class TpeSampler implements Sampler {
     }
 
     @Override
-    public synchronized double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+    public synchronized double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
         TpeObservations obs = observations(study);
         if (obs.nFinished < nStartupTrials) {
             return startup != null ? startup.sampleIndependent(study, trial, name, distribution)
@@ -387,7 +387,7 @@ public final class TpeSampler implements Sampler {
      * log l(x) − log g(x) for the next trial of a study at the given internal values of one
      * parameter: what the sampler's candidates compete on (for tests against Optuna).
      */
-    synchronized double[] logRatio(Study study, String name, Distribution d, double[] at) {
+    synchronized double[] logRatio(StudyView study, String name, Distribution d, double[] at) {
         ParzenEstimator[] lg = densities(observations(study), List.of(name), List.of(d));
         double[] logL = lg[0].logPdf(new double[][] {at});
         double[] logG = lg[1].logPdf(new double[][] {at});

@@ -197,8 +197,9 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
-    public synchronized Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
-        return Storage.super.createTrialWithin(studyId, counted, limit); // atomic under this storage's monitor
+    public synchronized Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit,
+                                                            boolean beat) {
+        return Storage.super.startTrialWithin(studyId, counted, limit, beat); // atomic under this storage's monitor
     }
 
     @Override

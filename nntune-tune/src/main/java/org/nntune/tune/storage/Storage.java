@@ -119,20 +119,50 @@ public interface Storage extends AutoCloseable {
     FrozenTrial createTrial(long studyId);
 
     /**
-     * Creates a RUNNING trial as {@link #createTrial(long)} does, unless the study already holds
-     * {@code limit} or more trials in the {@code counted} states; the count and the creation are one
-     * atomic step, so workers sharing a budget (threads, or processes on a database) never create
-     * more trials than it allows ({@link Integer#MAX_VALUE}: no limit, nothing counted). This default
-     * counts, then creates, without that atomicity: every storage that several workers share
-     * overrides it.
+     * Starts a trial within a budget: unless the study already holds {@code limit} or more trials in
+     * the {@code counted} states, claims the study's WAITING trial with the lowest number (as
+     * {@link #claimWaitingTrial} does: an enqueued trial or a queued retry) or, when none is waiting,
+     * creates a RUNNING trial as {@link #createTrial(long)} does. The count and the claim or creation
+     * are one atomic step, so workers sharing a budget (threads, or processes on a database) never
+     * start more trials than it allows, whether they claim or create ({@link Integer#MAX_VALUE}: no
+     * limit, nothing counted). This default counts, then claims or creates, without that atomicity:
+     * every storage that several workers share overrides it.
      *
-     * @return the new trial, or empty if the budget is spent
+     * @return the started trial (RUNNING, with the attributes it was queued with), or empty if the
+     *     budget is spent
      */
-    default Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
+    default Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit) {
+        return startTrialWithin(studyId, counted, limit, false);
+    }
+
+    /**
+     * Starts a trial within a budget as {@link #startTrialWithin(long, Set, int)} does and, with
+     * {@code beat}, stamps its first heartbeat ({@link #recordHeartbeat}) in the same atomic step, so
+     * that a worker that dies at any moment after the start leaves a trial that
+     * {@link #failStaleTrials} finds.
+     *
+     * @return the started trial, or empty if the budget is spent
+     */
+    default Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
         if (limit != Integer.MAX_VALUE && countTrials(studyId, counted) >= limit) {
             return Optional.empty();
         }
-        return Optional.of(createTrial(studyId));
+        FrozenTrial started = null;
+        if (countTrials(studyId, EnumSet.of(TrialState.WAITING)) > 0) {
+            for (FrozenTrial w : getAllTrials(studyId, EnumSet.of(TrialState.WAITING))) {
+                if (claimWaitingTrial(w.trialId())) {
+                    started = getTrial(w.trialId());
+                    break;
+                }
+            }
+        }
+        if (started == null) {
+            started = createTrial(studyId);
+        }
+        if (beat) {
+            recordHeartbeat(started.trialId());
+        }
+        return Optional.of(started);
     }
 
     /**

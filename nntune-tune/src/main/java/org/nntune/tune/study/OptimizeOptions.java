@@ -7,9 +7,12 @@ import java.util.List;
 /**
  * How {@link Study#optimize(Objective, OptimizeOptions)} runs.
  *
- * @param nTrials the study's trial budget: no new trial starts once the study holds this many
- *     finished or running trials, counted in the storage, so several processes optimising one study
- *     share one budget ({@link Integer#MAX_VALUE}: no limit)
+ * @param nTrials the study's trial budget: no new trial starts (nor is a queued one claimed) once
+ *     the study holds this many finished or running trials, counted in the storage, so several
+ *     processes optimising one study share one budget; a queued retry of a dead worker's trial counts
+ *     in place of the failed attempt. With heartbeats, a worker that reaches the budget while other
+ *     workers' trials still run waits until they finish or are failed as stale (and their retries
+ *     run), so the study ends with exactly this many finished trials ({@link Integer#MAX_VALUE}: no limit)
  * @param timeout no new trial starts after this much time ({@link #NO_TIMEOUT}: no limit)
  * @param nJobs how many trials run in parallel, each on its own thread
  * @param callbacks called after each finished trial

@@ -1,19 +1,18 @@
 package org.nntune.tune.study;
 
 import org.nntune.tune.pruner.Pruner;
-import org.nntune.tune.sampler.NoCandidateException;
+import org.nntune.tune.run.Runner;
+import org.nntune.tune.run.ShutdownGuard;
 import org.nntune.tune.sampler.Sampler;
-import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
+import org.nntune.tune.storage.TrialChanges;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,18 +21,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A named optimisation task kept in a {@link Storage}: its directions, its trials, and the loop that
- * runs them. Create or load one with {@link #builder(String)}.
+ * A named optimisation task kept in a {@link Storage}: its definition (directions, sampler, pruner,
+ * seed) and its trials, and the facade users drive it through ({@code optimize}, {@code ask}/{@code tell},
+ * {@code bestTrial}). The loop itself, its threads, clock and heartbeats belong to a
+ * {@link Runner}; starting and finishing trials to the study's trial lifecycle. Create or load one
+ * with {@link #builder(String)}.
  *
  * <pre>{@code
  * Study study = Study.builder("mnist-mlp").direction(StudyDirection.MAXIMIZE)
@@ -60,15 +54,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>All methods are thread-safe.
  */
 public final class Study {
-    private static final System.Logger LOG = System.getLogger("org.nntune.tune");
-    /** system attribute of an enqueued trial holding its fixed parameters */
-    public static final String FIXED_PARAMS_ATTR = "fixed_params";
-    /** study system attribute holding the seed */
-    public static final String SEED_ATTR = "seed";
-    private static final Set<TrialState> BUDGET_STATES =
-            EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
-    private static final Set<TrialState> WAITING = EnumSet.of(TrialState.WAITING);
-
     private final Storage storage;
     private final long studyId;
     private final String name;
@@ -76,16 +61,14 @@ public final class Study {
     private final Sampler sampler;
     private final Pruner pruner;
     private final OptionalLong seed;
+    private final Runner runner;
     private final TrialCache cache;
-    private final Object startLock = new Object();
-    private final Map<String, Distribution> kinds = new ConcurrentHashMap<>();
-    /** trials started by this Study object and not finished yet → the thread running each */
-    private final InFlight inFlight = new InFlight();
-    private volatile boolean stopRequested;
-    private volatile String interruption;
+    private final StudyView view = new ReadOnlyView();
+    private final ParamKinds kinds;
+    private final TrialLifecycle lifecycle;
 
     Study(Storage storage, long studyId, String name, List<StudyDirection> directions, Sampler sampler, Pruner pruner,
-          OptionalLong seed) {
+          OptionalLong seed, Runner runner) {
         this.storage = storage;
         this.studyId = studyId;
         this.name = name;
@@ -93,7 +76,10 @@ public final class Study {
         this.sampler = sampler;
         this.pruner = pruner;
         this.seed = seed;
+        this.runner = runner;
         this.cache = new TrialCache(storage, studyId);
+        this.kinds = new ParamKinds(name, () -> cache.trials(EnumSet.allOf(TrialState.class)));
+        this.lifecycle = new TrialLifecycle(this, view);
     }
 
     /** @return a builder for the study of that name */
@@ -101,7 +87,10 @@ public final class Study {
         return new Builder(name);
     }
 
-    /** Creates or loads a {@link Study}. Defaults: in-memory storage, MINIMIZE, {@link TpeSampler}, no pruner. */
+    /**
+     * Creates or loads a {@link Study}. Defaults: in-memory storage, MINIMIZE, {@link Sampler#standard()}
+     * (TPE), no pruner, {@link Runner#standard(String)}.
+     */
     public static final class Builder {
         private final String name;
         private Storage storage;
@@ -109,6 +98,7 @@ public final class Study {
         private Sampler sampler;
         private Pruner pruner = Pruner.none();
         private OptionalLong seed = OptionalLong.empty();
+        private Runner runner;
 
         private Builder(String name) {
             if (name.isBlank()) {
@@ -138,7 +128,7 @@ public final class Study {
             return this;
         }
 
-        /** The sampler (default: {@link TpeSampler} with its defaults: Optuna 3.1's, with a Sobol start-up). */
+        /** The sampler (default: {@link Sampler#standard()}, nntune's TPE). */
         public Builder sampler(Sampler s) {
             this.sampler = s;
             return this;
@@ -147,6 +137,15 @@ public final class Study {
         /** The pruner (default: never prune). */
         public Builder pruner(Pruner p) {
             this.pruner = p;
+            return this;
+        }
+
+        /**
+         * What runs {@code optimize}: its worker threads and its clock (default
+         * {@link Runner#standard(String)}: daemon threads and the JVM's clock). Tests inject their own.
+         */
+        public Builder runner(Runner r) {
+            this.runner = r;
             return this;
         }
 
@@ -166,7 +165,7 @@ public final class Study {
             List<StudyDirection> ds = directions != null ? directions : List.of(StudyDirection.MINIMIZE);
             long id = st.createStudy(name, ds);
             if (seed.isPresent()) {
-                st.setStudySystemAttr(id, SEED_ATTR, seed.getAsLong());
+                st.setStudySystemAttr(id, SystemAttrs.SEED, seed.getAsLong());
             }
             return build(st, id, ds);
         }
@@ -202,11 +201,11 @@ public final class Study {
         }
 
         private Study build(Storage st, long id, List<StudyDirection> ds) {
-            Sampler s = sampler != null ? sampler : new TpeSampler();
+            Sampler s = sampler != null ? sampler : Sampler.standard();
             if (seed.isPresent()) {
                 s.reseed(seed.getAsLong());
             }
-            return new Study(st, id, name, ds, s, pruner, seed);
+            return new Study(st, id, name, ds, s, pruner, seed, runner != null ? runner : Runner.standard(name));
         }
     }
 
@@ -237,11 +236,7 @@ public final class Study {
      * @throws IllegalStateException if the study has several objectives
      */
     public StudyDirection direction() {
-        if (directions.size() != 1) {
-            throw new IllegalStateException("study '" + name + "' has " + directions.size()
-                    + " objectives; use directions()");
-        }
-        return directions.get(0);
+        return view.direction();
     }
 
     /** @return the sampler */
@@ -254,6 +249,16 @@ public final class Study {
         return pruner;
     }
 
+    /** @return what runs {@code optimize} */
+    public Runner runner() {
+        return runner;
+    }
+
+    /** @return the read-only view of this study that samplers, pruners and analyses get */
+    public StudyView view() {
+        return view;
+    }
+
     /** @return the study seed, if one was given */
     public OptionalLong seed() {
         return seed;
@@ -264,12 +269,12 @@ public final class Study {
      * trial: only what changed since the last call is read.
      */
     public List<FrozenTrial> trials(Set<TrialState> states) {
-        return cache.trials(states);
+        return view.trials(states);
     }
 
     /** @return all trials, by number */
     public List<FrozenTrial> trials() {
-        return cache.trials(EnumSet.allOf(TrialState.class));
+        return view.trials();
     }
 
     /**
@@ -340,7 +345,7 @@ public final class Study {
             }
         }
         FrozenTrial template = new FrozenTrial(-1, -1, TrialState.WAITING, List.of(), Map.of(), Map.of(), Map.of(),
-                Map.of(FIXED_PARAMS_ATTR, new LinkedHashMap<>(params)), new java.util.TreeMap<>(), Optional.empty(),
+                Map.of(SystemAttrs.FIXED_PARAMS, new LinkedHashMap<>(params)), new java.util.TreeMap<>(), Optional.empty(),
                 Optional.empty(), Optional.empty());
         return storage.createTrial(studyId, template);
     }
@@ -352,14 +357,14 @@ public final class Study {
      *     remaining candidate is held by a running trial (tell those first)
      */
     public Trial ask() {
-        synchronized (startLock) {
-            Sampler.Readiness r = sampler.readiness(this);
+        synchronized (lifecycle.startLock) {
+            Sampler.Readiness r = sampler.readiness(view);
             if (r != Sampler.Readiness.READY) {
                 throw new IllegalStateException("study '" + name + "': the sampler "
                         + (r == Sampler.Readiness.EXHAUSTED ? "has nothing left to sample (e.g. the grid is exhausted)"
                         : "has no free candidate until running trials are told") + "; no trial started");
             }
-            return startTrial(Integer.MAX_VALUE);
+            return lifecycle.start(Integer.MAX_VALUE, false).orElseThrow();
         }
     }
 
@@ -376,22 +381,27 @@ public final class Study {
             throw new IllegalArgumentException("trial " + trial.number() + ": " + values.length + " value(s) for a study with "
                     + directions.size() + " objective(s)");
         }
-        return finish(trial, outcomeOf(values));
+        return told(trial, Outcome.of(values));
     }
 
     /** Finishes a trial from {@link #ask()} as PRUNED (with its last intermediate value). */
     public FrozenTrial tellPruned(Trial trial) {
-        return finish(trial, pruned(trial));
+        return told(trial, Outcome.pruned(trial));
     }
 
     /** Finishes a trial from {@link #ask()} as FAIL with the reason. */
     public FrozenTrial tellFailed(Trial trial, String reason) {
-        return finish(trial, new Outcome(TrialState.FAIL, List.of(), Optional.of(reason)));
+        return told(trial, Outcome.failure(reason));
+    }
+
+    /** The trial as stored after it was told (FAIL if an interruption failed it first). */
+    private FrozenTrial told(Trial trial, Outcome outcome) {
+        return lifecycle.finish(trial, outcome).orElseGet(() -> storage.getTrial(trial.trialId()));
     }
 
     /** Stops {@code optimize}: running trials finish, no new one starts. Callable from callbacks. */
     public void stop() {
-        stopRequested = true;
+        lifecycle.stop();
     }
 
     // ---------------------------------------------------------------- optimize
@@ -402,8 +412,9 @@ public final class Study {
     }
 
     /**
-     * Runs trials until the study holds {@code nTrials} finished or running trials, the timeout
-     * passes, the sampler is exhausted or {@link #stop()} is called.
+     * Runs trials until the study holds {@code nTrials} finished trials (see
+     * {@link OptimizeOptions#nTrials()}), the timeout passes, the sampler is exhausted or
+     * {@link #stop()} is called.
      */
     public void optimize(Objective objective, int nTrials, Duration timeout, int nJobs, List<StudyCallback> callbacks) {
         optimize(objective, new OptimizeOptions(nTrials, timeout, nJobs, callbacks, List.of(Exception.class),
@@ -433,300 +444,17 @@ public final class Study {
      *     (checked exceptions wrapped), after the trial is recorded as FAIL
      */
     public void optimizeMulti(MultiObjective objective, OptimizeOptions options) {
-        stopRequested = false;
-        interruption = null;
-        long deadline = deadline(options.timeout());
-        ScheduledExecutorService beats = startHeartbeats(options.heartbeat());
-        try {
-            if (options.nJobs() == 1) {
-                work(objective, options, deadline);
-            } else {
-                runWorkers(objective, options, deadline);
-            }
-        } finally {
-            if (beats != null) {
-                beats.shutdownNow();
-            }
-        }
-        if (interruption != null) {
-            throw new CancellationException("study '" + name + "': " + interruption
+        lifecycle.resetRun();
+        runner.run(new StudyLoop(this, lifecycle, objective, options), options.nJobs(), options.timeout(),
+                options.heartbeat());
+        Optional<String> interruption = lifecycle.interruption();
+        if (interruption.isPresent()) {
+            throw new CancellationException("study '" + name + "': " + interruption.get()
                     + "; running trials were recorded as FAIL");
         }
     }
 
-    private static long deadline(Duration timeout) {
-        long now = System.nanoTime();
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE / 2;
-        }
-        return now + Math.min(nanos, Long.MAX_VALUE / 2);
-    }
-
-    private void runWorkers(MultiObjective objective, OptimizeOptions options, long deadline) {
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(options.nJobs(), r -> {
-            Thread t = new Thread(r, "nntune-" + name + "-worker-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < options.nJobs(); i++) {
-            futures.add(pool.submit(() -> {
-                work(objective, options, deadline);
-                return null;
-            }));
-        }
-        pool.shutdown();
-        Throwable first = null;
-        for (Future<?> f : futures) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupt("interrupted: the thread running optimize() was interrupted");
-                } catch (ExecutionException e) {
-                    stop();
-                    if (first == null) {
-                        first = e.getCause();
-                    }
-                    break;
-                }
-            }
-        }
-        if (interruption != null) {
-            Thread.currentThread().interrupt();
-        }
-        if (first instanceof RuntimeException re) {
-            throw re;
-        }
-        if (first instanceof Error err) {
-            throw err;
-        }
-        if (first != null) {
-            throw new IllegalStateException(first);
-        }
-    }
-
-    /** One worker: start trials and run them until there is no reason to go on. */
-    private void work(MultiObjective objective, OptimizeOptions options, long deadline) {
-        boolean beating = options.heartbeat().compareTo(Duration.ZERO) > 0;
-        while (true) {
-            Trial trial;
-            synchronized (startLock) {
-                if (stopRequested || interruption != null || System.nanoTime() - deadline >= 0) {
-                    return;
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    interrupt("interrupted: the thread running optimize() was interrupted");
-                    return;
-                }
-                if (beating) {
-                    storage.failStaleTrials(studyId, options.heartbeat().multipliedBy(2));
-                }
-                if (storage.countTrials(studyId, BUDGET_STATES) >= options.nTrials()) {
-                    return;
-                }
-                Sampler.Readiness r = sampler.readiness(this);
-                if (r == Sampler.Readiness.EXHAUSTED) {
-                    stop();
-                    return;
-                }
-                try {
-                    trial = null;
-                    if (r == Sampler.Readiness.READY) {
-                        trial = startTrial(options.nTrials());
-                        if (trial == null) {
-                            return; // another worker took the budget's last trial since the count above
-                        }
-                    }
-                    if (trial != null && beating) {
-                        // beat at once: a worker that dies before its first scheduled beat is still found stale
-                        storage.recordHeartbeat(trial.trialId());
-                    }
-                } catch (NoCandidateException lostRace) {
-                    continue; // the trial is recorded as FAIL; ask the sampler again
-                }
-            }
-            if (trial == null) { // every candidate is held by a running trial: wait for one to finish
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    interrupt("interrupted: the thread running optimize() was interrupted");
-                    return;
-                }
-                continue;
-            }
-            run(trial, objective, options);
-        }
-    }
-
-    /**
-     * Starts a trial: claims a WAITING one or creates one, the creation only while the study holds
-     * fewer than {@code limit} budget trials (checked atomically by the storage).
-     *
-     * @return the trial, or null if the budget is spent
-     */
-    private Trial startTrial(int limit) {
-        FrozenTrial started = null;
-        if (storage.countTrials(studyId, WAITING) > 0) {
-            for (FrozenTrial w : storage.getAllTrials(studyId, WAITING)) {
-                if (storage.claimWaitingTrial(w.trialId())) {
-                    started = storage.getTrial(w.trialId());
-                    break;
-                }
-            }
-        }
-        if (started == null) {
-            Optional<FrozenTrial> created = storage.createTrialWithin(studyId, BUDGET_STATES, limit);
-            if (created.isEmpty()) {
-                return null;
-            }
-            started = created.get();
-        }
-        inFlight.put(started.trialId(), Thread.currentThread());
-        try {
-            sampler.beforeTrial(this, started);
-            started = storage.getTrial(started.trialId()); // with what beforeTrial wrote
-            Map<String, Distribution> space = sampler.inferRelativeSearchSpace(this, started);
-            Map<String, Double> relative = space.isEmpty() ? Map.of() : sampler.sampleRelative(this, started, space);
-            Map<String, Object> fixed = Map.of();
-            if (started.systemAttrs().get(FIXED_PARAMS_ATTR) instanceof Map<?, ?> m) {
-                Map<String, Object> f = new LinkedHashMap<>();
-                m.forEach((k, v) -> f.put((String) k, v));
-                fixed = f;
-            }
-            return new Trial(this, started, space, relative, fixed);
-        } catch (RuntimeException | Error e) {
-            finishQuietly(started.trialId(), new Outcome(TrialState.FAIL, List.of(),
-                    Optional.of("the sampler failed before the objective ran: " + describe(e))));
-            throw e;
-        }
-    }
-
-    private void run(Trial trial, MultiObjective objective, OptimizeOptions options) {
-        Outcome outcome;
-        Throwable escaping = null;
-        try {
-            double[] values = objective.evaluate(trial);
-            if (values.length != directions.size()) {
-                outcome = failure("the objective returned " + values.length + " value(s) for "
-                        + directions.size() + " objective(s)");
-            } else {
-                outcome = outcomeOf(values);
-            }
-        } catch (TrialPrunedException e) {
-            outcome = pruned(trial);
-        } catch (InterruptedException e) {
-            interrupt("interrupted: the objective of trial " + trial.number() + " was interrupted");
-            outcome = failure(interruption);
-        } catch (Throwable e) {
-            if (interruption != null) {
-                outcome = failure(interruption);
-            } else {
-                outcome = failure("the objective threw " + describe(e));
-                if (!options.catches(e)) {
-                    escaping = e;
-                }
-            }
-        }
-        FrozenTrial stored = finish(trial, outcome);
-        if (stored != null) {
-            for (StudyCallback cb : options.callbacks()) {
-                cb.afterTrial(this, stored);
-            }
-        }
-        if (escaping != null) {
-            stop();
-            if (escaping instanceof RuntimeException re) {
-                throw re;
-            }
-            if (escaping instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException("study '" + name + "' stopped: trial " + trial.number() + " threw "
-                    + describe(escaping), escaping);
-        }
-    }
-
-    private static String describe(Throwable e) {
-        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
-
-    private record Outcome(TrialState state, List<Double> values, Optional<String> reason) {}
-
-    private static Outcome failure(String reason) {
-        return new Outcome(TrialState.FAIL, List.of(), Optional.of(reason));
-    }
-
-    private static Outcome outcomeOf(double[] values) {
-        if (values.length == 1 && Double.isFinite(values[0])) {
-            return new Outcome(TrialState.COMPLETE, List.of(values[0]), Optional.empty());
-        }
-        List<Double> list = new ArrayList<>(values.length);
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) {
-                return failure("the objective returned " + values[i]
-                        + (values.length > 1 ? " for objective " + i : "") + "; values must be finite");
-            }
-            list.add(values[i]);
-        }
-        return new Outcome(TrialState.COMPLETE, list, Optional.empty());
-    }
-
-    private static Outcome pruned(Trial trial) {
-        var iv = trial.intermediateValues();
-        List<Double> values = iv.isEmpty() || !Double.isFinite(iv.lastEntry().getValue())
-                ? List.of() : List.of(iv.lastEntry().getValue());
-        return new Outcome(TrialState.PRUNED, values, Optional.empty());
-    }
-
-    /** Stores the outcome; null if the trial had been finished already (e.g. failed by an interruption). */
-    private FrozenTrial finish(Trial trial, Outcome outcome) {
-        FrozenTrial before = trial.snapshot();
-        sampler.afterTrial(this, before, outcome.state(), outcome.values());
-        FrozenTrial done = finishOnce(trial.trialId(), outcome);
-        if (done == null) {
-            if (interruption != null) {
-                return null; // failed by interrupt() while the objective ran
-            }
-            FrozenTrial now = storage.getTrial(trial.trialId());
-            throw new IllegalStateException("trial " + trial.number() + " of study '" + name + "' is " + now.state()
-                    + " already; it cannot be told again");
-        }
-        return done != FINISHED_UNREAD ? done : storage.getTrial(trial.trialId());
-    }
-
-    /** What {@link #finishOnce} returns when the storage finished the trial without handing it back. */
-    private static final FrozenTrial FINISHED_UNREAD = FrozenTrial.template(TrialState.FAIL, List.of(), Map.of(), Map.of());
-
-    /** @return whether this call finished the trial (false if it was finished already) */
-    private boolean finishQuietly(long trialId, Outcome outcome) {
-        return finishOnce(trialId, outcome) != null;
-    }
-
-    /**
-     * @return the trial as the storage handed it back after this call finished it, {@link #FINISHED_UNREAD}
-     *     if the storage does not hand it back, or null if the trial was finished already
-     */
-    private FrozenTrial finishOnce(long trialId, Outcome outcome) {
-        try {
-            if (storage.getTrial(trialId).state().isFinished()) {
-                return null;
-            }
-            FrozenTrial done = storage.finishTrialAndGet(trialId, outcome.state(), outcome.values(), outcome.reason());
-            return done != null ? done : FINISHED_UNREAD;
-        } catch (IllegalStateException finishedMeanwhile) {
-            return null;
-        } finally {
-            inFlight.remove(trialId);
-        }
-    }
-
-    // ---------------------------------------------------------------- interruption and heartbeats
+    // ---------------------------------------------------------------- interruption
 
     /**
      * Records every trial this study object is running as FAIL with {@code reason}, stops
@@ -734,18 +462,7 @@ public final class Study {
      * and by the shutdown hook.
      */
     public void interrupt(String reason) {
-        synchronized (this) {
-            if (interruption == null) {
-                interruption = reason;
-            }
-        }
-        stopRequested = true;
-        for (Map.Entry<Long, Thread> e : inFlight.entries()) {
-            finishQuietly(e.getKey(), failure(reason));
-            if (e.getValue() != Thread.currentThread()) {
-                e.getValue().interrupt();
-            }
-        }
+        lifecycle.interrupt(reason);
     }
 
     /**
@@ -754,137 +471,72 @@ public final class Study {
      * returned handle to remove it.
      */
     public AutoCloseable failRunningTrialsOnShutdown() {
-        Thread hook = new Thread(() -> interrupt("interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)"),
-                "nntune-" + name + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return () -> {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run
-            }
-        };
-    }
-
-    private ScheduledExecutorService startHeartbeats(Duration interval) {
-        if (interval.isZero()) {
-            return null;
-        }
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nntune-" + name + "-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        long ms = Math.max(1, interval.toMillis());
-        s.scheduleAtFixedRate(() -> {
-            for (long id : inFlight.ids()) {
-                try {
-                    storage.recordHeartbeat(id);
-                } catch (RuntimeException finished) {
-                    LOG.log(System.Logger.Level.DEBUG, "heartbeat skipped for trial id {0}: {1}", id, finished);
-                }
-            }
-        }, 0, ms, TimeUnit.MILLISECONDS);
-        return s;
+        return ShutdownGuard.install("nntune-" + name + "-shutdown",
+                () -> interrupt("interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)"));
     }
 
     // ---------------------------------------------------------------- distribution kinds
 
-    /**
-     * The categorical distribution over {@code choices} for {@code param}: the one this study saw
-     * first for that name when the choices are the same (the common case, which then skips
-     * validating and normalising the choices again), else a new one.
-     */
+    /** @see ParamKinds#categorical */
     CategoricalDistribution categorical(String param, List<?> choices) {
-        if (kinds.get(param) instanceof CategoricalDistribution known && sameChoices(known.choices(), choices)) {
-            return known; // equal to the normalised list, so the choices were normal already
-        }
-        return new CategoricalDistribution(new ArrayList<>(choices));
+        return kinds.categorical(param, choices);
     }
 
-    /** {@code known.equals(asked)} for short lists, by index: no iterators per suggestion. */
-    private static boolean sameChoices(List<?> known, List<?> asked) {
-        int n = known.size();
-        if (asked.size() != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (!known.get(i).equals(asked.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Checks that a parameter keeps its kind of distribution across the study (float, int,
-     * categorical with the same choices); ranges may differ from trial to trial.
-     */
+    /** @see ParamKinds#checkCompatible */
     void checkCompatible(String param, Distribution d) {
-        Distribution first = kinds.get(param);
-        if (first == null) {
-            for (FrozenTrial t : cache.trials(EnumSet.allOf(TrialState.class))) {
-                Distribution seen = t.distributions().get(param);
-                if (seen != null) {
-                    first = seen;
-                    break;
-                }
-            }
-            if (first == null) {
-                first = d;
-            }
-            kinds.putIfAbsent(param, first);
-        }
-        boolean ok = first == d || first.getClass() == d.getClass()
-                && (!(d instanceof CategoricalDistribution c) || c.equals(first));
-        if (!ok) {
-            throw new IllegalArgumentException("study '" + name + "': parameter '" + param + "' was " + first
-                    + " in earlier trials and is now asked as " + d
-                    + "; a name keeps its kind of distribution (and a categorical its choices) within a study");
-        }
+        kinds.checkCompatible(param, d);
     }
-    /**
-     * The trials this Study object is running, each with the thread running it: a few entries (one
-     * per worker), kept in two arrays, so starting and finishing a trial box and hash nothing.
-     */
-    private static final class InFlight {
-        private long[] ids = new long[2];
-        private Thread[] threads = new Thread[2];
-        private int size;
 
-        synchronized void put(long id, Thread thread) {
-            if (size == ids.length) {
-                ids = Arrays.copyOf(ids, size * 2);
-                threads = Arrays.copyOf(threads, size * 2);
-            }
-            ids[size] = id;
-            threads[size] = thread;
-            size++;
+    /** The study as samplers, pruners and analyses see it: reads, and the strategies' own bookkeeping. */
+    private final class ReadOnlyView implements StudyView {
+        @Override
+        public String name() {
+            return name;
         }
 
-        synchronized void remove(long id) {
-            for (int i = 0; i < size; i++) {
-                if (ids[i] == id) {
-                    size--;
-                    ids[i] = ids[size];
-                    threads[i] = threads[size];
-                    threads[size] = null;
-                    return;
-                }
-            }
+        @Override
+        public long studyId() {
+            return studyId;
         }
 
-        synchronized long[] ids() {
-            return Arrays.copyOf(ids, size);
+        @Override
+        public List<StudyDirection> directions() {
+            return directions;
         }
 
-        /** @return a copy of the entries (trial id, thread) */
-        synchronized List<Map.Entry<Long, Thread>> entries() {
-            List<Map.Entry<Long, Thread>> out = new ArrayList<>(size);
-            for (int i = 0; i < size; i++) {
-                out.add(Map.entry(ids[i], threads[i]));
-            }
-            return out;
+        @Override
+        public List<FrozenTrial> trials(Set<TrialState> states) {
+            return cache.trials(states);
+        }
+
+        @Override
+        public FrozenTrial trial(long trialId) {
+            return storage.getTrial(trialId);
+        }
+
+        @Override
+        public TrialChanges trialsChangedSince(long cursor) {
+            return storage.getTrialsChangedSince(studyId, cursor);
+        }
+
+        @Override
+        public Map<String, Object> systemAttrs() {
+            return storage.getStudySystemAttrs(studyId);
+        }
+
+        @Override
+        public void setTrialSystemAttr(long trialId, String key, Object value) {
+            storage.setTrialSystemAttr(trialId, key, value);
+        }
+
+        @Override
+        public boolean compareAndSetSystemAttr(String key, Optional<Object> expected, Object value) {
+            return storage.compareAndSetStudySystemAttr(studyId, key, expected, value);
+        }
+
+        @Override
+        public String toString() {
+            return "view of study '" + name + "'";
         }
     }
 }

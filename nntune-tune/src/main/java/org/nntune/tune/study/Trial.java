@@ -140,7 +140,7 @@ public final class Trial {
         } else if (distribution.isSingle()) {
             internal = distribution.toInternal(distribution.toExternal(lowestInternal(distribution)));
         } else {
-            internal = study.sampler().sampleIndependent(study, now, name, distribution);
+            internal = study.sampler().sampleIndependent(study.view(), now, name, distribution);
         }
         Object external = distribution.toExternal(internal);
         FrozenTrial stored = study.storage().setTrialParamAndGet(trialId, name, internal, distribution);
@@ -189,7 +189,7 @@ public final class Trial {
         if (study.directions().size() != 1) {
             throw new IllegalStateException("trial " + number + ": pruning is for single-objective studies");
         }
-        return study.pruner().prune(study, now);
+        return study.pruner().prune(study.view(), now);
     }
 
     /** Sets (or replaces) a user attribute: a string, number, boolean, or list/map of these. */

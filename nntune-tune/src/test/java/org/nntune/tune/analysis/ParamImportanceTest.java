@@ -37,7 +37,7 @@ class ParamImportanceTest {
 
     @Test
     void fanovaRanksTheDominantParameterFirstAndTheIdleOneLast() {
-        Map<String, Double> imp = ParamImportance.fanova(synthetic(200, 1));
+        Map<String, Double> imp = ParamImportance.fanova(synthetic(200, 1).view());
         assertThat(imp.keySet()).containsExactly("lr", "units", "act", "dropout");
         assertThat(imp.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1, offset(1e-9));
         assertThat(imp.get("lr")).isGreaterThan(0.8);
@@ -46,7 +46,7 @@ class ParamImportanceTest {
 
     @Test
     void permutationImportanceAgreesOnTheOrder() {
-        Map<String, Double> imp = ParamImportance.permutation(synthetic(200, 2));
+        Map<String, Double> imp = ParamImportance.permutation(synthetic(200, 2).view());
         List<String> order = new ArrayList<>(imp.keySet());
         assertThat(order.get(0)).isEqualTo("lr");
         assertThat(order.get(3)).isEqualTo("dropout");
@@ -95,14 +95,14 @@ class ParamImportanceTest {
     @Test
     void explainsClearlyWhatIsMissing() {
         Study empty = Study.builder("e").create();
-        assertThatThrownBy(() -> ParamImportance.fanova(empty)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ParamImportance.fanova(empty.view())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 2 COMPLETE trials");
         Study multi = Study.builder("m").directions(StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE).create();
-        assertThatThrownBy(() -> ParamImportance.fanova(multi)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ParamImportance.fanova(multi.view())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 objectives");
         Study constant = Study.builder("c").create();
         constant.optimize((Trial t) -> 1.0, OptimizeOptions.trials(3));
-        assertThatThrownBy(() -> ParamImportance.fanova(constant)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ParamImportance.fanova(constant.view())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("more than one value");
         assertThatThrownBy(() -> new ParamImportance.Options(0, 1, 2, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nTrees");

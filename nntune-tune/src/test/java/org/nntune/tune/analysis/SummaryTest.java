@@ -28,7 +28,7 @@ class SummaryTest {
         for (double v : vs) {
             s.tell(s.ask(), v);
         }
-        Edf edf = Edf.of(s);
+        Edf edf = Edf.of(s.view());
         assertThat(edf.size()).isEqualTo(5);
         assertThat(edf.values()).containsExactly(1, 2, 2, 3, 5);
         assertThat(edf.at(0.5)).isEqualTo(0);
@@ -38,7 +38,7 @@ class SummaryTest {
         assertThat(edf.steps()).hasNumberOfRows(4);
         assertThat(edf.steps()[1]).containsExactly(2, 0.6);
         Study multi = Study.builder("m").directions(StudyDirection.MINIMIZE, StudyDirection.MINIMIZE).create();
-        assertThatThrownBy(() -> Edf.of(multi)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 objectives");
+        assertThatThrownBy(() -> Edf.of(multi.view())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 objectives");
     }
 
     @Test
@@ -57,7 +57,7 @@ class SummaryTest {
         FrozenTrial best = Constraints.bestTrial(complete, StudyDirection.MINIMIZE).orElseThrow();
         assertThat(best.params().get("x")).isEqualTo(3L);
         assertThat(best.number()).isEqualTo(2);
-        List<ParamSummary> sum = ParamSummary.of(s);
+        List<ParamSummary> sum = ParamSummary.of(s.view());
         assertThat(sum).extracting(ParamSummary::name).containsExactly("x", "k");
         ParamSummary x = sum.get(0);
         assertThat(x.count()).isEqualTo(5);

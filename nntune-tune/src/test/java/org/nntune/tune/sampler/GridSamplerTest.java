@@ -126,16 +126,16 @@ class GridSamplerTest {
         Study a = Study.builder("race").storage(storage).sampler(new GridSampler(one)).create();
         Study b = Study.builder("race").storage(storage).sampler(new GridSampler(one)).load();
         Trial held = a.ask();
-        assertThat(b.sampler().readiness(b)).isEqualTo(Sampler.Readiness.WAIT);
+        assertThat(b.sampler().readiness(b.view())).isEqualTo(Sampler.Readiness.WAIT);
         assertThatThrownBy(b::ask).isInstanceOf(IllegalStateException.class).hasMessageContaining("running trials");
         FrozenTrial loser = storage.createTrial(b.studyId());
-        assertThatThrownBy(() -> b.sampler().beforeTrial(b, loser)).isInstanceOf(NoCandidateException.class);
+        assertThatThrownBy(() -> b.sampler().beforeTrial(b.view(), loser)).isInstanceOf(NoCandidateException.class);
         a.tellFailed(held, "worker crashed");
-        assertThat(b.sampler().readiness(b)).isEqualTo(Sampler.Readiness.READY);
+        assertThat(b.sampler().readiness(b.view())).isEqualTo(Sampler.Readiness.READY);
         Trial retry = b.ask();
         assertThat(retry.suggestFloat("x", 0, 2)).isEqualTo(1.0);
         b.tell(retry, 1.0);
-        assertThat(a.sampler().readiness(a)).isEqualTo(Sampler.Readiness.EXHAUSTED);
+        assertThat(a.sampler().readiness(a.view())).isEqualTo(Sampler.Readiness.EXHAUSTED);
     }
 
     @Test

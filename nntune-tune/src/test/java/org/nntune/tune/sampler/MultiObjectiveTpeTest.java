@@ -48,8 +48,8 @@ class MultiObjectiveTpeTest {
     @Test
     void splitAndWeightsMatchOptuna() {
         Study study = history();
-        TpeObservations obs = new TpeObservations(study);
-        obs.refresh(study);
+        TpeObservations obs = new TpeObservations(study.view());
+        obs.refresh(study.view());
         assertThat(obs.nFinished).isEqualTo(30);
         // gamma(30) = 3: the first front has more than 3 points, greedy HSSP picks 24, 13, 27
         check(obs, 3, new int[] {13, 24, 27}, new double[] {0.36325067750814205, 1.0, 0.245649269685024});
@@ -121,6 +121,6 @@ class MultiObjectiveTpeTest {
     private static double hypervolume(Study s, double[] ref) {
         List<FrozenTrial> complete = s.trials(EnumSet.of(TrialState.COMPLETE));
         assertThat(complete).hasSize(150);
-        return ParetoFront.hypervolume2d(ParetoFront.minimized(ParetoFront.of(s), s.directions()), ref);
+        return ParetoFront.hypervolume2d(ParetoFront.minimized(ParetoFront.of(s.view()), s.directions()), ref);
     }
 }

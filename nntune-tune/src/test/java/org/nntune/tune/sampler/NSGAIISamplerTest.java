@@ -38,7 +38,7 @@ class NSGAIISamplerTest {
     }
 
     private static double hypervolume(Study study) {
-        return ParetoFront.hypervolume2d(ParetoFront.minimized(ParetoFront.of(study), study.directions()), REF);
+        return ParetoFront.hypervolume2d(ParetoFront.minimized(ParetoFront.of(study.view()), study.directions()), REF);
     }
 
     @Test
@@ -90,7 +90,7 @@ class NSGAIISamplerTest {
                 StudyDirection.MINIMIZE, StudyDirection.MINIMIZE);
         SamplerLoop.run(nsga, 200, s -> new double[] {s.suggest("x", FloatDistribution.uniform(0, 1)),
                 s.suggest("y", FloatDistribution.uniform(0, 1))});
-        List<FrozenTrial> front = ParetoFront.of(nsga);
+        List<FrozenTrial> front = ParetoFront.of(nsga.view());
         assertThat(front).isNotEmpty().allSatisfy(t -> assertThat(Constraints.isFeasible(t)).isTrue());
         // the front lies along the boundary x + y = 0.8 (the unconstrained front is the single point (0, 0))
         double meanSum = front.stream().mapToDouble(t -> (Double) t.params().get("x") + (Double) t.params().get("y"))

@@ -13,6 +13,7 @@ import org.nntune.tune.study.Log;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.Trial;
 import org.nntune.tune.study.TrialPrunedException;
 import org.nntune.tune.study.TrialState;
@@ -149,7 +150,7 @@ class SamplerTest {
     void tpeStartupTrialsComeFromTheStartupSampler() {
         Sampler constant = new Sampler() {
             @Override
-            public double sampleIndependent(Study study, FrozenTrial trial, String name, Distribution distribution) {
+            public double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
                 return 0.25;
             }
 

@@ -82,7 +82,7 @@ class TpeStepTest {
         double[] at = {-5.0, -3.1, 0.0, 2.5, 3.14, 7.0, 9.4, 10.0};
         double[] expected = {1.28768552195901, 1.4737755862614603, 1.7741748989375337, 1.748090372744688,
             1.6544567225900355, 1.9161507963578563, 1.997204782912079, 1.8175400262674424};
-        double[] got = tpe.logRatio(s, "x0", FloatDistribution.uniform(-5, 10), at);
+        double[] got = tpe.logRatio(s.view(), "x0", FloatDistribution.uniform(-5, 10), at);
         for (int i = 0; i < at.length; i++) {
             assertThat(got[i]).as("log l - log g at %s", at[i]).isCloseTo(expected[i], within(1e-9));
         }
@@ -164,7 +164,7 @@ class TpeStepTest {
         double mean = (w1 + w2) / 2;
         double[] expected = byHand(xs, new double[] {w1 / mean, w2 / mean}, TpeSampler.DEFAULT_MAGIC_CLIP_EXPONENT, at);
         double[] uniform = byHand(xs, new double[] {1, 1}, TpeSampler.DEFAULT_MAGIC_CLIP_EXPONENT, at);
-        double[] got = tpe.logRatio(s, "x", FloatDistribution.uniform(0, 1), at);
+        double[] got = tpe.logRatio(s.view(), "x", FloatDistribution.uniform(0, 1), at);
         for (int i = 0; i < at.length; i++) {
             assertThat(got[i]).as("log l - log g at %s", at[i]).isCloseTo(expected[i], within(1e-9));
         }
@@ -173,7 +173,7 @@ class TpeStepTest {
         TpeSampler plain = TpeSampler.builder().improvementWeights(false).magicClipExponent(1.0).build();
         Study u = told(plain, xs);
         double[] optuna = byHand(xs, new double[] {1, 1}, 1.0, at);
-        double[] gotPlain = plain.logRatio(u, "x", FloatDistribution.uniform(0, 1), at);
+        double[] gotPlain = plain.logRatio(u.view(), "x", FloatDistribution.uniform(0, 1), at);
         for (int i = 0; i < at.length; i++) {
             assertThat(gotPlain[i]).isCloseTo(optuna[i], within(1e-9));
         }
@@ -182,11 +182,11 @@ class TpeStepTest {
     @Test
     void incrementalRefreshSeesEveryToldTrial() {
         Study study = Study.builder("obs").sampler(new TpeSampler()).seed(2).create();
-        TpeObservations obs = new TpeObservations(study);
+        TpeObservations obs = new TpeObservations(study.view());
         for (int n = 0; n < 40; n++) {
             Trial t = study.ask();
             double x = t.suggestFloat("x", -5, 5);
-            obs.refresh(study);
+            obs.refresh(study.view());
             assertThat(obs.nFinished).as("finished before trial %d is told", n).isEqualTo(n);
             if (n % 7 == 3) {
                 t.report(0, x * x + 1);
@@ -194,7 +194,7 @@ class TpeStepTest {
             } else {
                 study.tell(t, x * x);
             }
-            obs.refresh(study);
+            obs.refresh(study.view());
             assertThat(obs.nFinished).isEqualTo(n + 1);
             assertThat(obs.column("x")[n]).isEqualTo(x);
             assertThat(obs.observed(n, false)).isTrue();

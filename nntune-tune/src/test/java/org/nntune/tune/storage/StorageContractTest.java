@@ -211,14 +211,14 @@ public abstract class StorageContractTest {
     }
 
     @Test
-    void createTrialWithinKeepsTheBudgetUnderConcurrency() throws Exception {
+    void startTrialWithinKeepsTheBudgetUnderConcurrency() throws Exception {
         long id = newStudy(StudyDirection.MINIMIZE);
         Set<TrialState> counted = EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
         storage.finishTrial(storage.createTrial(id).trialId(), TrialState.COMPLETE, List.of(1.0), Optional.empty());
         List<Integer> numbers = Collections.synchronizedList(new ArrayList<>());
         runConcurrently(4, i -> {
             while (true) {
-                Optional<FrozenTrial> t = storage.createTrialWithin(id, counted, 13);
+                Optional<FrozenTrial> t = storage.startTrialWithin(id, counted, 13);
                 if (t.isEmpty()) {
                     break;
                 }
@@ -230,10 +230,74 @@ public abstract class StorageContractTest {
         });
         assertThat(numbers).hasSize(12).doesNotHaveDuplicates();
         assertThat(storage.countTrials(id, EnumSet.allOf(TrialState.class))).isEqualTo(13);
-        assertThat(storage.createTrialWithin(id, counted, 13)).isEmpty();
-        assertThat(storage.createTrialWithin(id, EnumSet.of(TrialState.COMPLETE), 2)).isPresent();
-        assertThatThrownBy(() -> storage.createTrialWithin(id + 1_000_000, counted, 5))
+        assertThat(storage.startTrialWithin(id, counted, 13)).isEmpty();
+        assertThat(storage.startTrialWithin(id, EnumSet.of(TrialState.COMPLETE), 2)).isPresent();
+        assertThatThrownBy(() -> storage.startTrialWithin(id + 1_000_000, counted, 5))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void startTrialWithinClaimsWaitingTrialsFirstInNumberOrder() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        Set<TrialState> counted = EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+        FrozenTrial template = FrozenTrial.template(TrialState.WAITING, List.of(), Map.of(), Map.of());
+        FrozenTrial first = storage.createTrial(id, withSystemAttr(template, "fixed_params", Map.of("x", 1.5)));
+        FrozenTrial second = storage.createTrial(id, template);
+
+        FrozenTrial a = storage.startTrialWithin(id, counted, 3).orElseThrow();
+        assertThat(a.trialId()).isEqualTo(first.trialId());
+        assertThat(a.state()).isEqualTo(TrialState.RUNNING);
+        assertThat(a.datetimeStart()).isPresent();
+        assertThat(a.systemAttrs()).containsEntry("fixed_params", Map.of("x", 1.5));
+        assertThat(storage.getTrial(first.trialId()).state()).isEqualTo(TrialState.RUNNING);
+
+        FrozenTrial b = storage.startTrialWithin(id, counted, Integer.MAX_VALUE).orElseThrow();
+        assertThat(b.trialId()).isEqualTo(second.trialId());
+        FrozenTrial c = storage.startTrialWithin(id, counted, 3).orElseThrow();
+        assertThat(c.number()).isEqualTo(2);
+        assertThat(c.state()).isEqualTo(TrialState.RUNNING);
+        assertThat(storage.startTrialWithin(id, counted, 3)).isEmpty();
+    }
+
+    @Test
+    void aTrialStartedWithItsFirstBeatIsFoundStaleIfItsWorkerDiesAtOnce() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        Set<TrialState> counted = EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+        FrozenTrial silent = storage.startTrialWithin(id, counted, 5).orElseThrow(); // no beat: never stale
+        FrozenTrial created = storage.startTrialWithin(id, counted, 5, true).orElseThrow();
+        storage.createTrial(id, FrozenTrial.template(TrialState.WAITING, List.of(), Map.of(), Map.of()));
+        FrozenTrial claimed = storage.startTrialWithin(id, counted, 5, true).orElseThrow();
+        assertThat(claimed.number()).isEqualTo(2);
+        assertThat(storage.failStaleTrials(id, Duration.ofSeconds(-60)))
+                .containsExactlyInAnyOrder(created.trialId(), claimed.trialId());
+        assertThat(storage.getTrial(silent.trialId()).state()).isEqualTo(TrialState.RUNNING);
+    }
+
+    @Test
+    void claimsOfWaitingTrialsAreCountedInTheBudgetUnderConcurrency() throws Exception {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        Set<TrialState> counted = EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+        FrozenTrial template = FrozenTrial.template(TrialState.WAITING, List.of(), Map.of(), Map.of());
+        for (int i = 0; i < 10; i++) {
+            storage.createTrial(id, template);
+        }
+        List<Long> started = Collections.synchronizedList(new ArrayList<>());
+        runConcurrently(4, i -> {
+            while (true) {
+                Optional<FrozenTrial> t = storage.startTrialWithin(id, counted, 6);
+                if (t.isEmpty()) {
+                    break;
+                }
+                started.add(t.get().trialId());
+                storage.finishTrial(t.get().trialId(), TrialState.COMPLETE, List.of(1.0), Optional.empty());
+            }
+        });
+        assertThat(started).hasSize(6).doesNotHaveDuplicates();
+        assertThat(storage.countTrials(id, EnumSet.of(TrialState.COMPLETE))).isEqualTo(6);
+        assertThat(storage.countTrials(id, EnumSet.of(TrialState.WAITING))).isEqualTo(4);
+        assertThat(storage.getAllTrials(id, EnumSet.of(TrialState.COMPLETE))).extracting(FrozenTrial::number)
+                .containsExactly(0, 1, 2, 3, 4, 5); // the queue is taken in order
+        assertThat(storage.countTrials(id, EnumSet.allOf(TrialState.class))).isEqualTo(10); // nothing created
     }
 
     private static Set<Integer> rangeSet(int n) {

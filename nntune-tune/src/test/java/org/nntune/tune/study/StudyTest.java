@@ -44,7 +44,7 @@ class StudyTest {
         assertThat(s.bestValue()).isEqualTo(min);
         assertThat(s.bestParams()).containsOnlyKeys("x", "y");
         assertThat(s.bestTrial().duration()).isPresent();
-        assertThat(s.systemAttrs()).containsEntry(Study.SEED_ATTR, 1L);
+        assertThat(s.systemAttrs()).containsEntry(SystemAttrs.SEED, 1L);
     }
 
     @Test
@@ -417,5 +417,40 @@ class StudyTest {
         assertThat(recovered.state()).isEqualTo(TrialState.FAIL);
         assertThat(recovered.failureReason()).hasValueSatisfying(r -> assertThat(r).contains("heartbeat"));
         assertThat(s.trials(EnumSet.of(TrialState.COMPLETE))).hasSize(4);
+    }
+
+    @Test
+    void aWorkerAtTheBudgetWaitsForAnotherWorkersRunningTrialUntilItIsStale() {
+        Storage storage = new InMemoryStorage();
+        Study s = Study.builder("wait").storage(storage).seed(1).create();
+        FrozenTrial orphan = storage.createTrial(s.studyId()); // a worker's trial; the worker is dead, but just now
+        storage.recordHeartbeat(orphan.trialId());
+        s.optimize(StudyTest::quadratic, OptimizeOptions.trials(3).withHeartbeat(Duration.ofMillis(50)));
+        // not ended with the orphan RUNNING: waited until it missed its heartbeat, then failed it
+        assertThat(storage.getTrial(orphan.trialId()).state()).isEqualTo(TrialState.FAIL);
+        assertThat(s.trials(EnumSet.of(TrialState.COMPLETE))).hasSize(2);
+        assertThat(s.trials()).hasSize(3);
+    }
+
+    @Test
+    void withoutHeartbeatsAWorkerAtTheBudgetDoesNotWaitForOthers() {
+        Storage storage = new InMemoryStorage();
+        Study s = Study.builder("nowait").storage(storage).seed(1).create();
+        FrozenTrial other = storage.createTrial(s.studyId()); // can be neither finished nor found dead
+        s.optimize(StudyTest::quadratic, 3);
+        assertThat(storage.getTrial(other.trialId()).state()).isEqualTo(TrialState.RUNNING);
+        assertThat(s.trials(EnumSet.of(TrialState.COMPLETE))).hasSize(2);
+    }
+
+    @Test
+    void enqueuedTrialsAreStartedWithinTheBudget() {
+        Study s = Study.builder("queue").seed(1).create();
+        for (int i = 0; i < 4; i++) {
+            s.enqueueTrial(Map.of("x", (double) i));
+        }
+        s.optimize(StudyTest::quadratic, 3);
+        assertThat(s.trials(EnumSet.of(TrialState.COMPLETE))).extracting(t -> t.params().get("x"))
+                .containsExactly(0.0, 1.0, 2.0);
+        assertThat(s.trials(EnumSet.of(TrialState.WAITING))).hasSize(1);
     }
 }

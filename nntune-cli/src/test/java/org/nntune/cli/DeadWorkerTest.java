@@ -1,0 +1,142 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.storage.Storages;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.SystemAttrs;
+import org.nntune.tune.study.TrialState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dead-worker drill: a worker process killed with {@code kill -9} in the middle of a trial, while
+ * other workers go on. The study must end with exactly its budget of finished trials that count: the
+ * dead trial is failed once its heartbeat is missed, its retry (same parameters) is run, and the
+ * surviving workers wait for that instead of exiting with the trial still RUNNING.
+ */
+class DeadWorkerTest {
+
+    /** Heartbeat of the test processes: short, so the dead trial goes stale within seconds. */
+    private static final List<String> SHORT_HEARTBEAT = List.of("-Dnntune.heartbeatMillis=1500");
+
+    /** Trials of about a second: long enough to be caught in the middle of one. */
+    private static String study(String name, int budget) {
+        return PostgresWorkersTest.TINY.formatted(name, budget).replace("batch_size: 32", "batch_size: 4")
+                .replace("epochs: 8", "epochs: 20");
+    }
+
+    private final List<String> schemas = new ArrayList<>();
+
+    @AfterEach
+    void dropSchemas() {
+        schemas.forEach(CliProcesses::dropSchema);
+    }
+
+    @Test
+    void twoTuneProcessesOnSqliteEndWithTheBudgetWhenOneIsKilled(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("drill.yaml");
+        Files.writeString(file, study("drill", 5));
+        String url = "sqlite:" + dir.resolve("drill.db");
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            FrozenTrial dead = killMidTrial(jvms, url, "drill", "tune", file.toString(), "--progress", "none");
+            CliProcesses.Cli survivor = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "none");
+            assertThat(survivor.await(180)).as("%s\n%s", survivor.outText(), survivor.errText()).isZero();
+            assertExactBudget(url, "drill", 5, dead);
+        }
+    }
+
+    @Test
+    void workersOnPostgresEndWithTheBudgetWhenOneIsKilled(@TempDir Path dir) throws Exception {
+        CliProcesses.assumePostgres();
+        String schema = CliProcesses.createSchema();
+        schemas.add(schema);
+        String url = CliProcesses.pgUrl(schema);
+        Path file = dir.resolve("pgdrill.yaml");
+        Files.writeString(file, study("pgdrill", 6));
+        CliTest.Result first = CliTest.run("tune", file.toString(), "--storage", url, "--trials", "1", "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            FrozenTrial dead = killMidTrial(jvms, url, "pgdrill", "worker", "pgdrill", "--storage", url, "--progress", "none");
+            CliProcesses.Cli b = jvms.startWith(SHORT_HEARTBEAT, "worker", "pgdrill", "--storage", url, "--progress", "none");
+            CliProcesses.Cli c = jvms.startWith(SHORT_HEARTBEAT, "worker", "pgdrill", "--storage", url, "--progress", "none");
+            for (CliProcesses.Cli w : List.of(b, c)) {
+                assertThat(w.await(180)).as("%s\n%s", w.outText(), w.errText()).isZero();
+            }
+            assertExactBudget(url, "pgdrill", 6, dead);
+        }
+    }
+
+    /**
+     * Starts {@code nntune ARGS} alone, waits until it has finished a trial of its own and is in the
+     * middle of another, and kills it with SIGKILL (no shutdown hook runs).
+     *
+     * @return the trial it left RUNNING
+     */
+    private static FrozenTrial killMidTrial(CliProcesses jvms, String url, String study, String... args) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            int completeBefore;
+            try (Storage s = Storages.open(url)) {
+                completeBefore = s.findStudyId(study).isPresent()
+                        ? s.countTrials(s.getStudyId(study), EnumSet.of(TrialState.COMPLETE)) : 0;
+            }
+            CliProcesses.Cli victim = jvms.startWith(SHORT_HEARTBEAT, args);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            try (Storage s = Storages.open(url)) {
+                while (true) {
+                    assertThat(victim.process().isAlive()).as("nntune ended early:\n%s\n%s", victim.outText(),
+                            victim.errText()).isTrue();
+                    assertThat(System.nanoTime()).as("no trial in the middle in time").isLessThan(deadline);
+                    Optional<Long> id = s.findStudyId(study).isPresent() ? Optional.of(s.findStudyId(study).getAsLong())
+                            : Optional.empty();
+                    if (id.isPresent() && s.countTrials(id.get(), EnumSet.of(TrialState.COMPLETE)) > completeBefore
+                            && s.countTrials(id.get(), EnumSet.of(TrialState.RUNNING)) > 0) {
+                        break;
+                    }
+                    Thread.sleep(20);
+                }
+                victim.process().destroyForcibly(); // SIGKILL
+                victim.process().waitFor();
+                List<FrozenTrial> running = s.getAllTrials(s.getStudyId(study), EnumSet.of(TrialState.RUNNING));
+                if (running.size() == 1) {
+                    return running.get(0);
+                }
+                // killed in the few milliseconds between two trials: the drill needs a dead trial, so again
+                assertThat(attempt).as("the victim was never killed in the middle of a trial").isLessThan(3);
+            }
+        }
+    }
+
+    /**
+     * Exactly {@code budget} trials count: all COMPLETE but the dead one, which is FAIL (stale) and
+     * stands replaced by its retry, which ran with the same parameters; nothing is left RUNNING or WAITING.
+     */
+    private static void assertExactBudget(String url, String study, int budget, FrozenTrial dead) {
+        try (Storage s = Storages.open(url)) {
+            List<FrozenTrial> trials = s.getAllTrials(s.getStudyId(study));
+            assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING, TrialState.WAITING);
+            assertThat(trials).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(budget);
+            assertThat(trials).hasSize(budget + 1);
+            FrozenTrial failed = trials.get(dead.number());
+            assertThat(failed.state()).isEqualTo(TrialState.FAIL);
+            assertThat(failed.failureReason()).hasValueSatisfying(r -> assertThat(r).contains("stale"));
+            List<FrozenTrial> retries = trials.stream()
+                    .filter(t -> t.systemAttrs().containsKey(SystemAttrs.FAILED_TRIAL)).toList();
+            assertThat(retries).hasSize(1);
+            FrozenTrial retry = retries.get(0);
+            assertThat(retry.state()).isEqualTo(TrialState.COMPLETE);
+            assertThat(retry.systemAttrs()).containsEntry(SystemAttrs.FAILED_TRIAL, (long) dead.number());
+            // the parameters the dead attempt had drawn are the retry's
+            assertThat(retry.params()).containsAllEntriesOf(failed.params());
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package org.nntune.tune.study;
+
+import org.nntune.tune.run.Heartbeats;
+import org.nntune.tune.run.InFlightTrials;
+import org.nntune.tune.run.Step;
+import org.nntune.tune.run.TrialLoop;
+import org.nntune.tune.sampler.NoCandidateException;
+import org.nntune.tune.sampler.Sampler;
+import org.nntune.tune.storage.Storage;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One {@code optimize} call as the runner drives it: what a worker does next (fail stale trials,
+ * keep the budget, ask the sampler, start a trial) and how a trial runs (the objective, its
+ * outcome, the callbacks).
+ */
+final class StudyLoop implements TrialLoop {
+    /** how long a worker waits when every candidate is held by a running trial */
+    private static final Duration CANDIDATE_POLL = Duration.ofMillis(20);
+
+    private final Study study;
+    private final TrialLifecycle trials;
+    private final MultiObjective objective;
+    private final OptimizeOptions options;
+    private final Storage storage;
+    private final boolean beating;
+    /** how long a worker at the budget waits before it looks again at other workers' running trials */
+    private final Duration othersPoll;
+
+    StudyLoop(Study study, TrialLifecycle trials, MultiObjective objective, OptimizeOptions options) {
+        this.study = study;
+        this.trials = trials;
+        this.objective = objective;
+        this.options = options;
+        this.storage = study.storage();
+        this.beating = !options.heartbeat().isZero();
+        long half = options.heartbeat().toMillis() / 2;
+        this.othersPoll = Duration.ofMillis(Math.max(20, Math.min(1000, half)));
+    }
+
+    @Override
+    public Step next() {
+        Trial trial;
+        synchronized (trials.startLock) {
+            if (trials.stopped()) {
+                return Step.STOP;
+            }
+            if (beating) {
+                storage.failStaleTrials(study.studyId(), Heartbeats.grace(options.heartbeat()));
+            }
+            int counted = options.nTrials() == Integer.MAX_VALUE ? 0 : trials.counted();
+            int budget = trials.budget(options.nTrials(), counted);
+            if (counted >= budget) {
+                // other workers' trials may still free the budget (a dead worker's is failed and retried)
+                return trials.heldByOtherWorkers(beating) ? new Step.Wait(othersPoll) : Step.STOP;
+            }
+            Sampler.Readiness r = study.sampler().readiness(study.view());
+            if (r == Sampler.Readiness.EXHAUSTED) {
+                trials.stop();
+                return Step.STOP;
+            }
+            if (r == Sampler.Readiness.WAIT) {
+                return new Step.Wait(CANDIDATE_POLL); // every candidate is held by a running trial
+            }
+            try {
+                Optional<Trial> started = trials.start(budget, beating);
+                if (started.isEmpty()) {
+                    return new Step.Wait(Duration.ZERO); // another worker took the budget's last trial: look again
+                }
+                trial = started.get();
+            } catch (NoCandidateException lostRace) {
+                return new Step.Wait(Duration.ZERO); // the trial is recorded as FAIL; ask the sampler again
+            }
+        }
+        return new Step.Run(() -> run(trial));
+    }
+
+    private void run(Trial trial) {
+        Outcome outcome;
+        Throwable escaping = null;
+        try {
+            double[] values = objective.evaluate(trial);
+            int n = study.directions().size();
+            outcome = values.length != n
+                    ? Outcome.failure("the objective returned " + values.length + " value(s) for " + n + " objective(s)")
+                    : Outcome.of(values);
+        } catch (TrialPrunedException e) {
+            outcome = Outcome.pruned(trial);
+        } catch (InterruptedException e) {
+            trials.interrupt("interrupted: the objective of trial " + trial.number() + " was interrupted");
+            outcome = Outcome.failure(trials.interruption().orElseThrow());
+        } catch (Throwable e) {
+            Optional<String> interruption = trials.interruption();
+            if (interruption.isPresent()) {
+                outcome = Outcome.failure(interruption.get());
+            } else {
+                outcome = Outcome.failure("the objective threw " + TrialLifecycle.describe(e));
+                if (!options.catches(e)) {
+                    escaping = e;
+                }
+            }
+        }
+        Optional<FrozenTrial> stored = trials.finish(trial, outcome);
+        if (stored.isPresent()) {
+            for (StudyCallback cb : options.callbacks()) {
+                cb.afterTrial(study, stored.get());
+            }
+        }
+        if (escaping != null) {
+            trials.stop();
+            if (escaping instanceof RuntimeException re) {
+                throw re;
+            }
+            if (escaping instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("study '" + study.name() + "' stopped: trial " + trial.number() + " threw "
+                    + TrialLifecycle.describe(escaping), escaping);
+        }
+    }
+
+    @Override
+    public boolean stopped() {
+        return trials.stopped();
+    }
+
+    @Override
+    public void stop() {
+        trials.stop();
+    }
+
+    @Override
+    public void interrupt(String reason) {
+        trials.interrupt(reason);
+    }
+
+    @Override
+    public boolean interrupted() {
+        return trials.interruption().isPresent();
+    }
+
+    @Override
+    public InFlightTrials inFlight() {
+        return trials.inFlight();
+    }
+
+    @Override
+    public void beat(long trialId) {
+        storage.recordHeartbeat(trialId);
+    }
+}

@@ -1,0 +1,237 @@
+package org.nntune.tune.study;
+
+import org.nntune.tune.run.InFlightTrials;
+import org.nntune.tune.sampler.Sampler;
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.storage.Storage;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The trials one {@link Study} object starts and finishes, whether {@code optimize} or the caller
+ * ({@code ask}/{@code tell}) drives them: starting within the budget (claiming queued trials first),
+ * the sampler's hooks, writing each outcome exactly once, the trials in flight and the interruption
+ * that fails them. Thread-safe.
+ */
+final class TrialLifecycle {
+    private static final System.Logger LOG = System.getLogger("org.nntune.tune");
+    /** the trials that count in a budget: running and finished ones */
+    static final Set<TrialState> BUDGET_STATES =
+            EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+    private static final Set<TrialState> RUNNING = EnumSet.of(TrialState.RUNNING);
+
+    private final Study study;
+    private final Storage storage;
+    private final long studyId;
+    private final Sampler sampler;
+    private final StudyView view;
+    /** held while deciding and starting a trial, so that the sampler sees one start at a time */
+    final Object startLock = new Object();
+    private final InFlightTrials inFlight = new InFlightTrials();
+    private volatile boolean stopRequested;
+    private volatile String interruption;
+    /** the other workers' trials this object last said it waits for (logged once per change) */
+    private volatile List<Integer> lastAwaited = List.of();
+
+    TrialLifecycle(Study study, StudyView view) {
+        this.study = study;
+        this.storage = study.storage();
+        this.studyId = study.studyId();
+        this.sampler = study.sampler();
+        this.view = view;
+    }
+
+    InFlightTrials inFlight() {
+        return inFlight;
+    }
+
+    // ---------------------------------------------------------------- stop and interruption
+
+    /** Clears the stop and the interruption of an earlier run. */
+    void resetRun() {
+        stopRequested = false;
+        interruption = null;
+        lastAwaited = List.of();
+    }
+
+    void stop() {
+        stopRequested = true;
+    }
+
+    boolean stopped() {
+        return stopRequested || interruption != null;
+    }
+
+    Optional<String> interruption() {
+        return Optional.ofNullable(interruption);
+    }
+
+    /** Records every trial in flight as FAIL with {@code reason}, stops, and interrupts their threads. */
+    void interrupt(String reason) {
+        synchronized (this) {
+            if (interruption == null) {
+                interruption = reason;
+            }
+        }
+        stopRequested = true;
+        for (Map.Entry<Long, Thread> e : inFlight.entries()) {
+            finishQuietly(e.getKey(), Outcome.failure(reason));
+            if (e.getValue() != Thread.currentThread()) {
+                e.getValue().interrupt();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the budget
+
+    /**
+     * The budget to keep: {@code nTrials} trials that count (running and finished ones), where a
+     * queued retry of a dead worker's trial stands in for the failed attempt before it, so each
+     * retry raises the limit on counted trials by one. The retries are looked at only once
+     * {@code counted} has reached {@code nTrials} (the end of a study), so the common case costs
+     * nothing more; a limit computed before another worker queued a retry is lower than the true
+     * one, never higher, so the budget is never overrun.
+     */
+    int budget(int nTrials, int counted) {
+        if (nTrials == Integer.MAX_VALUE || counted < nTrials) {
+            return nTrials;
+        }
+        return nTrials + retries();
+    }
+
+    /** @return how many of the study's trials count in a budget */
+    int counted() {
+        return storage.countTrials(studyId, BUDGET_STATES);
+    }
+
+    /** The study's trials that are retries of a failed attempt, in any state. */
+    private int retries() {
+        int n = 0;
+        for (FrozenTrial t : study.trials()) {
+            if (t.systemAttrs().containsKey(SystemAttrs.FAILED_TRIAL)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Whether trials this Study object did not start are still RUNNING, so the budget may yet free up:
+     * with heartbeats they finish, or their dead worker's trial is failed as stale and its retry
+     * queued. Without heartbeats a dead worker cannot be told from a slow one, so this worker says
+     * what is left and stops.
+     */
+    boolean heldByOtherWorkers(boolean beating) {
+        List<Integer> others = new ArrayList<>();
+        for (FrozenTrial t : storage.getAllTrials(studyId, RUNNING)) {
+            if (!inFlight.contains(t.trialId())) {
+                others.add(t.number());
+            }
+        }
+        if (others.isEmpty()) {
+            return false;
+        }
+        if (!beating) {
+            LOG.log(System.Logger.Level.INFO, "study ''{0}'': the budget is reached counting trial(s) {1} still running"
+                    + " in other workers; without heartbeats this worker cannot tell whether they are alive, so it stops"
+                    + " (their workers finish them)", study.name(), others);
+            return false;
+        }
+        if (!others.equals(lastAwaited)) {
+            lastAwaited = others;
+            LOG.log(System.Logger.Level.INFO, "study ''{0}'': waiting for trial(s) {1} of other workers to finish, or to"
+                    + " miss their heartbeat and be retried, before the budget is met", study.name(), others);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- start and finish
+
+    /**
+     * Starts a trial: claims the first WAITING one or creates one, only while the study holds fewer
+     * than {@code limit} budget trials (checked atomically with the claim or creation by the storage),
+     * then lets the sampler fix and sample what it samples jointly. Call under {@link #startLock}.
+     *
+     * @param beat whether to stamp the trial's first heartbeat with its start
+     *
+     * @return the trial, or empty if the budget is spent
+     */
+    Optional<Trial> start(int limit, boolean beat) {
+        // with heartbeats, the first beat is part of the start: a worker that dies at any moment after
+        // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale
+        Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, beat);
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        FrozenTrial started = claimed.get();
+        inFlight.put(started.trialId(), Thread.currentThread());
+        try {
+            sampler.beforeTrial(view, started);
+            started = storage.getTrial(started.trialId()); // with what beforeTrial wrote
+            Map<String, Distribution> space = sampler.inferRelativeSearchSpace(view, started);
+            Map<String, Double> relative = space.isEmpty() ? Map.of() : sampler.sampleRelative(view, started, space);
+            Map<String, Object> fixed = Map.of();
+            if (started.systemAttrs().get(SystemAttrs.FIXED_PARAMS) instanceof Map<?, ?> m) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                m.forEach((k, v) -> f.put((String) k, v));
+                fixed = f;
+            }
+            return Optional.of(new Trial(study, started, space, relative, fixed));
+        } catch (RuntimeException | Error e) {
+            finishQuietly(started.trialId(), Outcome.failure("the sampler failed before the objective ran: "
+                    + describe(e)));
+            throw e;
+        }
+    }
+
+    /**
+     * Stores the outcome (after the sampler's {@code afterTrial}).
+     *
+     * @return the trial as stored; empty if an interruption had failed it already
+     * @throws IllegalStateException if the trial had been finished already otherwise (told twice)
+     */
+    Optional<FrozenTrial> finish(Trial trial, Outcome outcome) {
+        FrozenTrial before = trial.snapshot();
+        sampler.afterTrial(view, before, outcome.state(), outcome.values());
+        Finish done = finishOnce(trial.trialId(), outcome);
+        if (done instanceof Finish.Done d) {
+            return Optional.of(d.trial(storage));
+        }
+        if (interruption != null) {
+            return Optional.empty(); // failed by interrupt() while the objective ran
+        }
+        FrozenTrial now = storage.getTrial(trial.trialId());
+        throw new IllegalStateException("trial " + trial.number() + " of study '" + study.name() + "' is " + now.state()
+                + " already; it cannot be told again");
+    }
+
+    /** @return whether this call finished the trial (false if it was finished already) */
+    private boolean finishQuietly(long trialId, Outcome outcome) {
+        return finishOnce(trialId, outcome) instanceof Finish.Done;
+    }
+
+    /** Writes the outcome unless the trial is finished already; the trial leaves the in-flight set either way. */
+    private Finish finishOnce(long trialId, Outcome outcome) {
+        try {
+            if (storage.getTrial(trialId).state().isFinished()) {
+                return new Finish.AlreadyFinished();
+            }
+            FrozenTrial done = storage.finishTrialAndGet(trialId, outcome.state(), outcome.values(), outcome.reason());
+            return new Finish.Done(trialId, Optional.ofNullable(done));
+        } catch (IllegalStateException finishedMeanwhile) {
+            return new Finish.AlreadyFinished();
+        } finally {
+            inFlight.remove(trialId);
+        }
+    }
+
+    static String describe(Throwable e) {
+        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}
