@@ -15,7 +15,7 @@ import java.util.HashMap;
  * the training rows ({@link #fit}), then encode every row with it.
  *
  * <p>The file must have a header line naming the columns. It is read as UTF-8 (plain or
- * gzipped); bytes that are not UTF-8 are refused with their byte offset and line, as for every
+ * gzipped; a NUL byte inside a text is a character, not a sign of a binary file); bytes that are not UTF-8 are refused with their byte offset and line, as for every
  * CSV file nntune reads — re-encode the file (e.g. {@code iconv -f latin1 -t utf-8}) first. A
  * column named as text whose every value is a number is refused: it is a numeric column.
  */
@@ -42,7 +42,7 @@ public final class TextTable {
      */
     public static TextTable read(Path file, char separator, String textColumn, String labelColumn) {
         String source = file.toString();
-        char[] chars = SourceBytes.decodeText(source, SourceBytes.readAll(file));
+        char[] chars = SourceBytes.decodeText(source, SourceBytes.readAll(file), true); // mail text may hold NUL bytes
         CsvParser p = new CsvParser(source, chars, separator, '"');
         List<CsvParser.Field> rec = CsvParser.newRecord();
         if (!p.next(rec)) {

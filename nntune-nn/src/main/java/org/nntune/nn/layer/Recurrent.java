@@ -500,11 +500,18 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
         }
     }
 
+    /** σ(v) in double from {@link Math#exp} (a C2 intrinsic), rounded once to float. */
     static float sigmoid(float v) {
-        return 1f / (1f + (float) Math.exp(-v));
+        return (float) (1 / (1 + Math.exp(-v)));
     }
 
+    /**
+     * tanh(v) as {@code 1 − 2/(e^{2v} + 1)} in double, rounded once to float: {@link Math#tanh} is
+     * StrictMath's fdlibm code on JDK 17 and took a tenth of a training step's time (profiled); this
+     * differs from it by ~1e-16 absolute before rounding (well inside the PyTorch parity tolerance),
+     * saturates to ±1 without overflow trouble, and gives the same bits on every thread count.
+     */
     static float tanh(float v) {
-        return (float) Math.tanh(v);
+        return (float) (1 - 2 / (Math.exp(2.0 * v) + 1));
     }
 }
