@@ -29,9 +29,7 @@ public final class CnnSpace extends NetworkSpace {
 
     /** The parameter names this family accepts: canonical names, then aliases (for study-file checks and messages). */
     public static List<String> parameterNames() {
-        java.util.List<String> names = new java.util.ArrayList<>(KNOWN);
-        names.addAll(new java.util.TreeSet<>(ALIASES.keySet()));
-        return java.util.List.copyOf(names);
+        return withAliases(KNOWN);
     }
 
     public static Builder builder() {

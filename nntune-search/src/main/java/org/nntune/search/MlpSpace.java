@@ -41,9 +41,7 @@ public final class MlpSpace extends NetworkSpace {
     /** A builder starting from the search defaults (see the class comment). */
     /** The parameter names this family accepts: canonical names, then aliases (for study-file checks and messages). */
     public static List<String> parameterNames() {
-        java.util.List<String> names = new java.util.ArrayList<>(KNOWN);
-        names.addAll(new java.util.TreeSet<>(ALIASES.keySet()));
-        return java.util.List.copyOf(names);
+        return withAliases(KNOWN);
     }
 
     public static Builder builder() {

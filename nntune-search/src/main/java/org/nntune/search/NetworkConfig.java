@@ -47,11 +47,14 @@ import java.util.Map;
  *                       activation, {@code l2} is alpha and enters as α·‖W‖²/(2·batch), the stopping
  *                       rule "10 epochs without a 1e-4 training-loss improvement", and the
  *                       'adaptive' schedule only with SGD (as scikit-learn ignores it otherwise)
+ * @param sequence       the sequence part (family rnn: embedding, recurrent layer or text CNN),
+ *                       which then comes first and takes the place of the convolutions
  */
 public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
                             double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
                             boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
-                            String schedule, int earlyStopping, String preprocessing, boolean sklearn) {
+                            String schedule, int earlyStopping, String preprocessing, boolean sklearn,
+                            java.util.Optional<SequenceNet> sequence) {
 
     /** The optimiser names. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad");
@@ -104,6 +107,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         if (nesterov && momentum == 0) {
             throw new IllegalArgumentException("nesterov needs a momentum > 0");
         }
+        java.util.Objects.requireNonNull(sequence, "sequence");
     }
 
     private static void positive(String what, int v) {
@@ -147,6 +151,9 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     Sequential.Builder model(Sequential.Builder b, int[] inputShape, int outputs, long seed) {
         b.input(inputShape).seed(seed);
         Activation act = activationValue();
+        if (sequence.isPresent()) {
+            sequenceLayers(b, inputShape, sequence.get());
+        }
         if (!convFilters.isEmpty()) {
             if (inputShape.length != 3) {
                 throw new IllegalArgumentException("a CNN needs image inputs [channels, height, width], got shape "
@@ -187,6 +194,28 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         return b;
     }
 
+    private static void sequenceLayers(Sequential.Builder b, int[] inputShape, SequenceNet s) {
+        if (inputShape.length == 1) {
+            b.embedding(s.vocabSize(), s.embedding(), org.nntune.nn.data.TextEncoder.PADDING);
+        } else if (inputShape.length != 2) {
+            throw new IllegalArgumentException("an rnn needs token ids [time] or a sequence [time, features], got shape "
+                    + java.util.Arrays.toString(inputShape));
+        }
+        if (s.cnn()) {
+            b.conv1d(s.filters(), s.kernel());
+        } else {
+            var readout = org.nntune.nn.layer.Recurrent.Readout.valueOf(s.readout().toUpperCase(Locale.ROOT));
+            if (s.cell().equals("lstm")) {
+                b.lstm(s.hiddenSize(), s.layers(), s.bidirectional(), s.dropout(), readout);
+            } else {
+                b.gru(s.hiddenSize(), s.layers(), s.bidirectional(), s.dropout(), readout);
+            }
+        }
+        if (s.dropout() > 0) {
+            b.dropout(s.dropout());
+        }
+    }
+
     /**
      * The configuration with the settings that cannot act normalised away: under scikit-learn
      * semantics the 'adaptive' schedule of a non-SGD optimiser is the constant one. Two
@@ -195,7 +224,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     public NetworkConfig effective() {
         if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
             return new NetworkConfig(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
-                    nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn);
+                    nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn, sequence);
         }
         return this;
     }
@@ -240,6 +269,9 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         if (sklearn) {
             b.sklearnStopping();
         }
+        if (sequence.isPresent() && sequence.get().clipNorm() > 0) {
+            b.clipNorm(sequence.get().clipNorm());
+        }
         if (earlyStopping > 0) {
             b.validationFraction(0.1).listener(EarlyStopping.onValidationLoss(earlyStopping));
         }
@@ -249,6 +281,22 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     /** Every setting by name, as a results table shows it. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
+        sequence.ifPresent(s -> {
+            m.put("cell", s.cell());
+            m.put("embedding", s.embedding());
+            if (s.cnn()) {
+                m.put("filters", s.filters());
+                m.put("kernel", s.kernel());
+            } else {
+                m.put("hidden_size", s.hiddenSize());
+                m.put("rnn_layers", s.layers());
+                m.put("bidirectional", s.bidirectional());
+                m.put("readout", s.readout());
+            }
+            m.put("max_length", s.maxLength());
+            m.put("vocab_size", s.vocabSize());
+            m.put("clip_norm", s.clipNorm());
+        });
         if (!convFilters.isEmpty()) {
             m.put("conv_filters", convFilters.toString());
             m.put("kernel", kernel);

@@ -68,7 +68,11 @@ public final class NetworkEstimator implements Estimator {
     public NetworkEstimator fit(Dataset train, EpochHook hook) {
         Objects.requireNonNull(hook, "hook");
         release();
-        FittedTransform transform = preprocessor.fit(train);
+        // token ids: the trial's vocabulary size and max length narrow the encoded rows, inside the model
+        FittedTransform transform = config.sequence().isPresent() && train.featureShape().length == 1
+                ? new org.nntune.nn.data.TokenLimit(train.featureCount(), config.sequence().get().vocabSize(),
+                        config.sequence().get().maxLength())
+                : preprocessor.fit(train);
         boolean classification = train.task() == Task.CLASSIFICATION;
         int outputs = classification ? train.classCount() : train.targetDim();
         Sequential.Builder b = Sequential.builder().loss(classification ? Loss.softmaxCrossEntropy() : Loss.mse())

@@ -26,7 +26,7 @@ import java.util.Map;
  * {@code conv_blocks} with {@code filters} asked per block as {@code filters_1}…, {@code kernel}
  * and {@code pool}; their {@code layers}/{@code units} are the dense head.
  */
-public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpace, CnnSpace {
+public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpace, CnnSpace, RnnSpace {
 
     /** scikit-learn's and other common names, mapped to nntune's. */
     static final Map<String, String> ALIASES = Map.of(
@@ -60,6 +60,13 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             }
         });
         return m;
+    }
+
+    /** A family's canonical parameter names, then the aliases, sorted. */
+    static List<String> withAliases(List<String> known) {
+        List<String> names = new ArrayList<>(known);
+        names.addAll(new java.util.TreeSet<>(ALIASES.keySet()));
+        return List.copyOf(names);
     }
 
     /** Whether scikit-learn's MLPClassifier semantics are on (see {@link NetworkConfig#sklearn()}). */
@@ -162,6 +169,11 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
     /** The training part shared by every family, drawn in a fixed order after the architecture. */
     NetworkConfig drawTraining(ParamSource s, String preprocessing, List<Integer> conv, int kernel, String pool,
                                List<Integer> hidden) {
+        return drawTraining(s, preprocessing, conv, kernel, pool, hidden, java.util.Optional.empty());
+    }
+
+    NetworkConfig drawTraining(ParamSource s, String preprocessing, List<Integer> conv, int kernel, String pool,
+                               List<Integer> hidden, java.util.Optional<SequenceNet> sequence) {
         String activation = drawString(s, "activation");
         double dropout = hidden.isEmpty() ? 0 : drawDouble(s, "dropout");
         boolean batchNorm = drawBoolean(s, "batch_norm");
@@ -187,7 +199,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         String schedule = drawString(s, "schedule");
         int early = drawInt(s, "early_stopping");
         return new NetworkConfig(conv, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
-                nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn);
+                nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn, sequence);
     }
 
     /** "100,50", "(100, 50)", "[100]" or "100" → the sizes; anything else names the problem. */
@@ -239,7 +251,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
      * The builder shared by the families: defaults are set by the family; {@link #set} accepts the
      * declarative forms of {@link ParamSpec#parse}.
      */
-    abstract static sealed class AbstractBuilder<B extends AbstractBuilder<B>> permits MlpSpace.Builder, CnnSpace.Builder {
+    abstract static sealed class AbstractBuilder<B extends AbstractBuilder<B>> permits MlpSpace.Builder, CnnSpace.Builder, RnnSpace.Builder {
         final Map<String, Entry> entries = new LinkedHashMap<>();
         boolean sklearn;
 

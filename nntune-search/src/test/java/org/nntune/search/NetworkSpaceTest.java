@@ -144,7 +144,7 @@ class NetworkSpaceTest {
         // learning_rate acts only with sgd, as in scikit-learn
         NetworkConfig adaptive = new NetworkConfig(c.convFilters(), c.kernel(), c.pool(), c.hidden(), c.activation(),
                 c.dropout(), c.batchNorm(), c.optimizer(), c.lr(), c.momentum(), c.nesterov(), c.beta1(), c.beta2(), c.l1(),
-                c.l2(), c.batchSize(), c.epochs(), "adaptive", c.earlyStopping(), c.preprocessing(), true);
+                c.l2(), c.batchSize(), c.epochs(), "adaptive", c.earlyStopping(), c.preprocessing(), true, c.sequence());
         assertThat(adaptive.effective()).isEqualTo(c);
         assertThat(adaptive.scheduleValue()).isEqualTo(c.scheduleValue());
     }

@@ -78,7 +78,15 @@ final class SourceBytes {
      * invalid UTF-8 sequence means the file is not text: the error names the byte offset and line.
      */
     static char[] decodeText(String source, byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
+        return decodeText(source, bytes, false);
+    }
+
+    /**
+     * As {@link #decodeText(String, byte[])}; with {@code allowNul} a NUL byte is a character like
+     * any other (free text such as mail bodies may hold one), only invalid UTF-8 is refused.
+     */
+    static char[] decodeText(String source, byte[] bytes, boolean allowNul) {
+        for (int i = 0; !allowNul && i < bytes.length; i++) {
             if (bytes[i] == 0) {
                 throw notText(source, bytes, i, "a NUL byte");
             }

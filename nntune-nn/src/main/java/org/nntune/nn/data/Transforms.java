@@ -23,8 +23,9 @@ public final class Transforms {
             case MinMaxScaler.KIND -> MinMaxScaler.read(in);
             case PixelScaler.KIND -> PixelScaler.read(in);
             case Pipeline.KIND -> Pipeline.read(in);
+            case TokenLimit.KIND -> TokenLimit.read(in);
             default -> throw new IOException("unknown preprocessing kind '" + kind
-                    + "' in model file (written by a newer nntune?); known: identity, standard, minmax, pixel, pipeline");
+                    + "' in model file (written by a newer nntune?); known: identity, standard, minmax, pixel, pipeline, token-limit");
         };
     }
 }

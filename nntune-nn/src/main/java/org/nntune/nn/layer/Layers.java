@@ -18,9 +18,15 @@ public final class Layers {
             case "flatten" -> new Flatten();
             case "dropout" -> new Dropout(in.readFloat());
             case "batchnorm" -> new BatchNorm(in.readFloat(), in.readFloat());
+            case "embedding" -> new Embedding(in.readInt(), in.readInt(), in.readInt());
+            case "lstm" -> new LSTM(in.readInt(), in.readInt(), in.readBoolean(), in.readFloat(),
+                    enumValue(Recurrent.Readout.class, in.readUTF()));
+            case "gru" -> new GRU(in.readInt(), in.readInt(), in.readBoolean(), in.readFloat(),
+                    enumValue(Recurrent.Readout.class, in.readUTF()));
+            case "conv1d" -> new Conv1D(in.readInt(), in.readInt());
             case "activation" -> new ActivationLayer(enumValue(Activation.class, in.readUTF()), in.readFloat());
             default -> throw new IOException("unknown layer kind '" + kind
-                    + "' (written by a newer nntune?); known: dense, conv2d, maxpool2d, avgpool2d, flatten, dropout, batchnorm, activation");
+                    + "' (written by a newer nntune?); known: dense, conv2d, maxpool2d, avgpool2d, flatten, dropout, batchnorm, activation, embedding, lstm, gru, conv1d");
         };
     }
 

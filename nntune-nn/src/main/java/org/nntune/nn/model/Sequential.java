@@ -9,7 +9,13 @@ import org.nntune.nn.layer.AvgPool2D;
 import org.nntune.nn.layer.BatchNorm;
 import org.nntune.nn.layer.Conv2D;
 import org.nntune.nn.layer.Dense;
+import org.nntune.nn.layer.Conv1D;
 import org.nntune.nn.layer.Dropout;
+import org.nntune.nn.layer.Embedding;
+import org.nntune.nn.layer.GRU;
+import org.nntune.nn.layer.LSTM;
+import org.nntune.nn.layer.Recurrent;
+import org.nntune.nn.layer.SequenceLayer;
 import org.nntune.nn.layer.Flatten;
 import org.nntune.nn.layer.Initializer;
 import org.nntune.nn.layer.Layer;
@@ -59,6 +65,8 @@ public final class Sequential {
     /** Layers run in training and before the link; a trailing softmax under softmax cross-entropy is left out. */
     private final int depth;
     private final List<Param> params;
+    /** Whether some layer is a {@link SequenceLayer}: the passes then compute the rows' lengths. */
+    private final boolean sequenceInput;
     private volatile Provenance provenance;
 
     Sequential(int[] inputShape, List<Layer> unbuilt, Loss loss, FittedTransform transform, long initSeed) {
@@ -70,6 +78,11 @@ public final class Sequential {
         this.loss = loss;
         this.transform = transform;
         this.initSeed = initSeed;
+        for (int i = 1; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Embedding) {
+                throw new IllegalArgumentException("layer " + (i + 1) + " (embedding): an embedding reads token ids and must be the first layer");
+            }
+        }
         int[] shape = inputShape.clone();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
@@ -100,6 +113,7 @@ public final class Sequential {
             ps.addAll(l.params());
         }
         this.params = List.copyOf(ps);
+        this.sequenceInput = layers.stream().anyMatch(l -> l instanceof SequenceLayer);
         this.provenance = Provenance.untrained(initSeed);
     }
 
@@ -240,6 +254,9 @@ public final class Sequential {
     }
 
     void forward(Workspace w, int n, Pass pass) {
+        if (sequenceInput) {
+            setLengths(w, n);
+        }
         for (int i = 0; i < depth; i++) {
             if (fusedRelu(i)) {
                 if (layers.get(i) instanceof Dense d) {
@@ -250,6 +267,26 @@ public final class Sequential {
                 i++;
             } else {
                 layers.get(i).forward(w.acts[i], w.acts[i + 1], n, w.caches[i], pass);
+            }
+        }
+    }
+
+    /**
+     * The rows' lengths, handed to every sequence layer: after an {@link Embedding} first layer,
+     * each token row's length is the position after its last non-padding token (sequences are
+     * right-padded with the padding id); a network over {@code [time, features]} inputs takes
+     * every row at full length.
+     */
+    private void setLengths(Workspace w, int n) {
+        int time = inputShape[0];
+        if (layers.get(0) instanceof Embedding e) {
+            Embedding.lengths(w.acts[0], n, time, e.paddingId(), w.lengths);
+        } else {
+            java.util.Arrays.fill(w.lengths, 0, n, time);
+        }
+        for (int i = 0; i < depth; i++) {
+            if (layers.get(i) instanceof SequenceLayer s) {
+                s.setLengths(w.caches[i], w.lengths, n);
             }
         }
     }
@@ -567,6 +604,37 @@ public final class Sequential {
         public Builder avgPool2d(int size, int stride) {
             new AvgPool2D(size, size, stride, stride); // checks the arguments now
             layers.add(() -> new AvgPool2D(size, size, stride, stride));
+            return this;
+        }
+
+        /**
+         * A token embedding ({@link Embedding}): the input is {@code input(time)}, token ids
+         * right-padded with {@code paddingId}; the output {@code [time, dim]}.
+         */
+        public Builder embedding(int vocabulary, int dim, int paddingId) {
+            new Embedding(vocabulary, dim, paddingId); // checks the arguments now
+            layers.add(() -> new Embedding(vocabulary, dim, paddingId));
+            return this;
+        }
+
+        /** An {@link LSTM} of {@code layers} stacked layers of {@code hidden} units over a sequence input. */
+        public Builder lstm(int hidden, int layers, boolean bidirectional, double dropout, Recurrent.Readout readout) {
+            new LSTM(hidden, layers, bidirectional, dropout, readout); // checks the arguments now
+            this.layers.add(() -> new LSTM(hidden, layers, bidirectional, dropout, readout));
+            return this;
+        }
+
+        /** A {@link GRU} of {@code layers} stacked layers of {@code hidden} units over a sequence input. */
+        public Builder gru(int hidden, int layers, boolean bidirectional, double dropout, Recurrent.Readout readout) {
+            new GRU(hidden, layers, bidirectional, dropout, readout); // checks the arguments now
+            this.layers.add(() -> new GRU(hidden, layers, bidirectional, dropout, readout));
+            return this;
+        }
+
+        /** A {@link Conv1D} over time with ReLU and global max pooling: the text CNN block. */
+        public Builder conv1d(int filters, int kernel) {
+            new Conv1D(filters, kernel); // checks the arguments now
+            layers.add(() -> new Conv1D(filters, kernel));
             return this;
         }
 

@@ -19,6 +19,8 @@ final class Workspace {
     final int[] labels;
     final float[] values;
     final Targets targets;
+    /** The rows' lengths, for networks over sequences. */
+    final int[] lengths;
 
     Workspace(List<Layer> layers, int depth, int batch, int inputSize, int targetDim, boolean training) {
         this.batch = batch;
@@ -35,6 +37,7 @@ final class Workspace {
             }
         }
         labels = new int[batch];
+        lengths = new int[batch];
         values = new float[batch * Math.max(1, targetDim)];
         targets = targetDim == 0 ? Targets.labels(labels) : Targets.values(values);
     }

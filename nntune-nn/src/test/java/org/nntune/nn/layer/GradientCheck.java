@@ -16,6 +16,24 @@ public final class GradientCheck {
 
     /** Checks dL/dx and dL/dparams of a built, initialised layer on input x (n examples). */
     public static void check(Layer layer, float[] x, int n, boolean training) {
+        check(layer, x, n, training, c -> { });
+    }
+
+    /**
+     * As {@link #check(Layer, float[], int, boolean)}, with {@code prepare} applied to every cache
+     * before its forward pass (a sequence layer's lengths).
+     */
+    public static void check(Layer layer, float[] x, int n, boolean training, java.util.function.Consumer<Layer.Cache> prepare) {
+        check(layer, x, n, training, prepare, true);
+    }
+
+    /** Checks dL/dparams only: for a layer whose input is not differentiable (token ids). */
+    public static void checkParameters(Layer layer, float[] x, int n) {
+        check(layer, x, n, false, c -> { }, false);
+    }
+
+    private static void check(Layer layer, float[] x, int n, boolean training, java.util.function.Consumer<Layer.Cache> prepare,
+                              boolean input) {
         int outSize = n * layer.outputSize();
         Rng rng = new Rng(99);
         float[] r = new float[outSize];
@@ -23,6 +41,7 @@ public final class GradientCheck {
             r[i] = (float) (rng.nextDouble() * 2 - 1);
         }
         Layer.Cache cache = layer.newCache(n);
+        prepare.accept(cache);
         float[] y = new float[outSize];
         float[] dx = new float[x.length];
         layer.forward(x, y, n, cache, pass(training));
@@ -31,14 +50,14 @@ public final class GradientCheck {
         for (int p = 0; p < analytic.length; p++) {
             analytic[p] = layer.params().get(p).grad().data().clone();
         }
-        for (int i = 0; i < x.length; i++) {
-            double num = numeric(layer, x, x, i, n, r, training);
+        for (int i = 0; input && i < x.length; i++) {
+            double num = numeric(layer, x, x, i, n, r, training, prepare);
             assertClose(dx[i], num, layer.kind() + " dx[" + i + "]");
         }
         for (int p = 0; p < analytic.length; p++) {
             float[] w = layer.params().get(p).value().data();
             for (int i = 0; i < w.length; i++) {
-                double num = numeric(layer, x, w, i, n, r, training);
+                double num = numeric(layer, x, w, i, n, r, training, prepare);
                 assertClose(analytic[p][i], num, layer.kind() + " " + layer.params().get(p).name() + "[" + i + "]");
             }
         }
@@ -48,19 +67,23 @@ public final class GradientCheck {
         return training ? Pass.training(new Rng(5)) : Pass.eval();
     }
 
-    private static double numeric(Layer layer, float[] x, float[] v, int i, int n, float[] r, boolean training) {
+    private static double numeric(Layer layer, float[] x, float[] v, int i, int n, float[] r, boolean training,
+                                  java.util.function.Consumer<Layer.Cache> prepare) {
         float keep = v[i];
         v[i] = (float) (keep + EPS);
-        double plus = objective(layer, x, n, r, training);
+        double plus = objective(layer, x, n, r, training, prepare);
         v[i] = (float) (keep - EPS);
-        double minus = objective(layer, x, n, r, training);
+        double minus = objective(layer, x, n, r, training, prepare);
         v[i] = keep;
         return (plus - minus) / (2 * EPS);
     }
 
-    private static double objective(Layer layer, float[] x, int n, float[] r, boolean training) {
+    private static double objective(Layer layer, float[] x, int n, float[] r, boolean training,
+                                    java.util.function.Consumer<Layer.Cache> prepare) {
         float[] y = new float[r.length];
-        layer.forward(x, y, n, layer.newCache(n), pass(training));
+        Layer.Cache cache = layer.newCache(n);
+        prepare.accept(cache);
+        layer.forward(x, y, n, cache, pass(training));
         double s = 0;
         for (int i = 0; i < r.length; i++) {
             s += (double) r[i] * y[i];

@@ -1,0 +1,109 @@
+package org.nntune.nn.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Forecasting windows over a numeric series: window i has the inputs
+ * {@code series[i .. i + window)} (shape {@code [window, 1]}: one feature per time step, for a
+ * recurrent layer) and the targets {@code series[i + window .. i + window + horizon)}, a
+ * regression set of {@code horizon} values per row.
+ *
+ * <p>{@link #timeOrderSplit} splits in time order, never shuffled across the cut: the test
+ * windows' targets all come after the training windows' targets, and no training window's target
+ * reaches into the test part.
+ */
+public final class SeriesWindows {
+    private SeriesWindows() {}
+
+    /** Number of windows a series of {@code length} values gives; an error when not even one fits. */
+    public static int count(String name, int length, int window, int horizon) {
+        if (window < 1 || horizon < 1) {
+            throw new IllegalArgumentException("window and horizon must be >= 1, got window " + window + ", horizon " + horizon);
+        }
+        int n = length - window - horizon + 1;
+        if (n < 1) {
+            throw new IllegalArgumentException("series '" + name + "' has " + length + " values; one window of " + window
+                    + " inputs and " + horizon + " targets needs at least " + (window + horizon));
+        }
+        return n;
+    }
+
+    /** The windows over {@code series} as a regression set. */
+    public static Dataset windows(String name, float[] series, int window, int horizon) {
+        int n = count(name, series.length, window, horizon);
+        float[] x = new float[n * window];
+        float[] y = new float[n * horizon];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(series, i, x, i * window, window);
+            System.arraycopy(series, i + window, y, i * horizon, horizon);
+        }
+        return Dataset.regression(name, x, new int[] {window, 1}, y, horizon, List.of());
+    }
+
+    /**
+     * A time-order split of the windows of a series of {@code length} values: the last
+     * {@code testFraction} of the series' target steps are the test part; training windows are
+     * those whose targets end before it, test windows those whose targets lie in it.
+     */
+    public static Split timeOrderSplit(int length, int window, int horizon, double testFraction) {
+        int n = count("series", length, window, horizon);
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("test fraction must be in (0, 1), got " + testFraction);
+        }
+        int targetSteps = length - window;
+        int cut = length - (int) Math.round(targetSteps * testFraction); // first series index of the test part
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (i + window + horizon <= cut) {
+                train.add(i);
+            } else if (i + window >= cut) {
+                test.add(i);
+            }
+        }
+        if (train.isEmpty() || test.isEmpty()) {
+            throw new IllegalArgumentException("a series of " + length + " values with window " + window + ", horizon " + horizon
+                    + " and test fraction " + testFraction + " leaves " + train.size() + " training and " + test.size()
+                    + " test windows; both need at least one");
+        }
+        return new Split(train.stream().mapToInt(Integer::intValue).toArray(), test.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The numeric column {@code column} of a CSV file with a header, in file order. */
+    public static float[] readColumn(Path file, char separator, String column) {
+        String source = file.toString();
+        CsvParser p = new CsvParser(source, SourceBytes.decodeText(source, SourceBytes.readAll(file)), separator, '"');
+        List<CsvParser.Field> rec = CsvParser.newRecord();
+        if (!p.next(rec)) {
+            throw new IllegalArgumentException("file " + source + " is empty; expected a header line naming the columns");
+        }
+        List<String> names = rec.stream().map(CsvParser.Field::text).toList();
+        int c = names.indexOf(column);
+        if (c < 0) {
+            throw new IllegalArgumentException(source + ": no series column '" + column + "'; the header has " + String.join(", ", names));
+        }
+        List<Float> values = new ArrayList<>();
+        while (true) {
+            int line = p.line();
+            if (!p.next(rec)) {
+                break;
+            }
+            if (CsvParser.isBlank(rec)) {
+                continue;
+            }
+            String v = c < rec.size() ? rec.get(c).text() : "";
+            if (!RowReader.isDecimal(v)) {
+                throw new IllegalArgumentException(source + " line " + line + ", column '" + column + "': '" + v
+                        + "' is not a number; a series column holds one number per row");
+            }
+            values.add(Float.parseFloat(v));
+        }
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,259 @@
+package org.nntune.nn.data;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns text into rows of token ids for an {@link org.nntune.nn.layer.Embedding}, as learned
+ * from the training rows: the tokenizer, the vocabulary, the maximum length and the class names.
+ * Saved beside a model ({@link #write}, {@link #read}) so that the loaded model reads raw text
+ * ({@link #readFeatures}) exactly as it read its training file.
+ *
+ * <p>Tokens: {@link Tokens#WORDS} lower-cases the text and takes each run of letters a-z,
+ * digits and apostrophes as a word (as Python's {@code re.findall(r"[a-z0-9']+", text.lower())});
+ * {@link Tokens#CHARS} takes every character. Only the first {@code maxLength} tokens of a text
+ * are read (a 1 MB message costs no more than a short one); longer texts are truncated, and
+ * {@link Encoded#truncated} counts them so that a caller says so once.
+ *
+ * <p>Ids: 0 is padding (rows are right-padded with it), 1 stands for every token not in the
+ * vocabulary (and for an empty text, which becomes one unknown token, so that every row has at
+ * least one step), 2… are the vocabulary's tokens: those seen at least {@code minCount} times in
+ * the training rows, most frequent first (ties in order of first appearance), at most
+ * {@code maxVocabulary}.
+ */
+public final class TextEncoder {
+    public static final int PADDING = 0;
+    public static final int UNKNOWN = 1;
+    private static final String MAGIC = "nntune-text-encoder";
+    private static final int VERSION = 1;
+
+    /** How text is cut into tokens. */
+    public enum Tokens { WORDS, CHARS }
+
+    /** Tokenizer and vocabulary settings. */
+    public record Options(Tokens tokens, int maxLength, int maxVocabulary, int minCount) {
+        public Options {
+            java.util.Objects.requireNonNull(tokens, "tokens");
+            if (maxLength < 1) {
+                throw new IllegalArgumentException("max length must be >= 1 token, got " + maxLength);
+            }
+            if (maxVocabulary < 1) {
+                throw new IllegalArgumentException("vocabulary size must be >= 1, got " + maxVocabulary);
+            }
+            if (minCount < 1) {
+                throw new IllegalArgumentException("min count must be >= 1, got " + minCount);
+            }
+        }
+
+        /** Words, 200 tokens, 20,000 words seen at least twice. */
+        public static Options defaults() {
+            return new Options(Tokens.WORDS, 200, 20_000, 2);
+        }
+    }
+
+    /** Encoded rows: {@code rows × maxLength} ids as floats, and how many texts were truncated. */
+    public record Encoded(float[] ids, int rows, int truncated) {}
+
+    private final Options options;
+    private final String textColumn;
+    private final List<String> vocabulary;
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final List<String> classNames;
+
+    private TextEncoder(Options options, String textColumn, List<String> vocabulary, List<String> classNames) {
+        this.options = options;
+        this.textColumn = textColumn;
+        this.vocabulary = List.copyOf(vocabulary);
+        this.classNames = List.copyOf(classNames);
+        for (int i = 0; i < vocabulary.size(); i++) {
+            ids.put(vocabulary.get(i), i + 2);
+        }
+    }
+
+    static TextEncoder fit(TextTable table, int[] trainRows, Options options, List<String> classNames) {
+        Map<String, int[]> counts = new LinkedHashMap<>(); // insertion order: ties stay in order of first appearance
+        List<String> tokens = new ArrayList<>();
+        for (int r : trainRows) {
+            tokenize(table.text(r), options, tokens);
+            for (String t : tokens) {
+                counts.computeIfAbsent(t, k -> new int[1])[0]++;
+            }
+        }
+        List<Map.Entry<String, int[]>> kept = new ArrayList<>();
+        for (var e : counts.entrySet()) {
+            if (e.getValue()[0] >= options.minCount()) {
+                kept.add(e);
+            }
+        }
+        kept.sort((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0])); // stable: ties keep first-appearance order
+        List<String> vocab = new ArrayList<>();
+        for (int i = 0; i < Math.min(options.maxVocabulary(), kept.size()); i++) {
+            vocab.add(kept.get(i).getKey());
+        }
+        return new TextEncoder(options, table.textColumn(), vocab, classNames);
+    }
+
+    /**
+     * The first {@code maxLength} tokens of {@code text} into {@code out} (cleared first);
+     * returns whether the text had more.
+     */
+    static boolean tokenize(String text, Options options, List<String> out) {
+        out.clear();
+        int max = options.maxLength();
+        if (options.tokens() == Tokens.CHARS) {
+            for (int i = 0; i < text.length() && out.size() < max; ) {
+                int cp = text.codePointAt(i);
+                out.add(new String(Character.toChars(cp)));
+                i += Character.charCount(cp);
+            }
+            return text.codePointCount(0, text.length()) > out.size();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = Character.toLowerCase(text.charAt(i));
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
+                sb.append(c);
+            } else if (sb.length() > 0) {
+                if (out.size() == max) {
+                    return true;
+                }
+                out.add(sb.toString());
+                sb.setLength(0);
+            }
+        }
+        if (sb.length() > 0) {
+            if (out.size() == max) {
+                return true;
+            }
+            out.add(sb.toString());
+        }
+        return false;
+    }
+
+    public Options options() { return options; }
+    public String textColumn() { return textColumn; }
+    /** The vocabulary, id 2 first. */
+    public List<String> vocabulary() { return vocabulary; }
+    /** Ids in use: padding, unknown and the vocabulary. */
+    public int vocabularySize() { return vocabulary.size() + 2; }
+    public List<String> classNames() { return classNames; }
+    public int maxLength() { return options.maxLength(); }
+
+    /** The id of one token. */
+    public int id(String token) {
+        return ids.getOrDefault(token, UNKNOWN);
+    }
+
+    /** Encodes texts into rows of {@code maxLength} ids, right-padded. */
+    public Encoded encode(List<String> texts) {
+        int len = options.maxLength();
+        float[] x = new float[texts.size() * len];
+        List<String> tokens = new ArrayList<>();
+        int truncated = 0;
+        for (int r = 0; r < texts.size(); r++) {
+            if (tokenize(texts.get(r), options, tokens)) {
+                truncated++;
+            }
+            if (tokens.isEmpty()) {
+                x[r * len] = UNKNOWN;
+            }
+            for (int t = 0; t < tokens.size(); t++) {
+                x[r * len + t] = id(tokens.get(t));
+            }
+        }
+        return new Encoded(x, texts.size(), truncated);
+    }
+
+    private List<String> texts(TextTable table) {
+        List<String> texts = new ArrayList<>(table.rowCount());
+        for (int r = 0; r < table.rowCount(); r++) {
+            texts.add(table.text(r));
+        }
+        return texts;
+    }
+
+    /** The labelled table as a classification set of {@code [maxLength]} token ids. */
+    public Dataset encode(TextTable table, String name) {
+        if (!table.classNames().equals(classNames) && !classNames.containsAll(table.classNames())) {
+            throw new IllegalArgumentException(table.source() + ": classes " + table.classNames() + " are not among the encoder's "
+                    + classNames);
+        }
+        Encoded e = encode(texts(table));
+        int[] local = table.labels();
+        int[] labels = new int[local.length];
+        for (int i = 0; i < local.length; i++) {
+            labels[i] = classNames.indexOf(table.classNames().get(local[i]));
+        }
+        return Dataset.classification(name, e.ids(), new int[] {options.maxLength()}, labels, List.of(), classNames);
+    }
+
+    /** Reads a CSV of raw text to predict: its {@link #textColumn()} column, encoded. */
+    public Encoded readFeatures(Path file, char separator) {
+        return encode(texts(TextTable.read(file, separator, textColumn, null)));
+    }
+
+    /** A one-line note for a user when texts were truncated, or empty. */
+    public String truncationNote(Encoded e) {
+        return e.truncated() == 0 ? "" : String.format(Locale.ROOT, "%,d of %,d texts had more than %d tokens and were truncated to their first %d",
+                e.truncated(), e.rows(), options.maxLength(), options.maxLength());
+    }
+
+    public void write(OutputStream os) throws IOException {
+        DataOutputStream out = new DataOutputStream(os);
+        out.writeUTF(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(options.tokens().name());
+        out.writeInt(options.maxLength());
+        out.writeInt(options.maxVocabulary());
+        out.writeInt(options.minCount());
+        out.writeUTF(textColumn);
+        out.writeInt(classNames.size());
+        for (String c : classNames) {
+            out.writeUTF(c);
+        }
+        out.writeInt(vocabulary.size());
+        for (String w : vocabulary) {
+            out.writeUTF(w);
+        }
+        out.flush();
+    }
+
+    public static TextEncoder read(InputStream is) throws IOException {
+        DataInputStream in = new DataInputStream(is);
+        String magic = in.readUTF();
+        if (!MAGIC.equals(magic)) {
+            throw new IOException("not an nntune text encoder (starts with '" + magic + "')");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException("text encoder version " + version + " is not supported (this nntune reads " + VERSION + ")");
+        }
+        Tokens tokens;
+        try {
+            tokens = Tokens.valueOf(in.readUTF());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("unknown tokenizer in text encoder", e);
+        }
+        Options options = new Options(tokens, in.readInt(), in.readInt(), in.readInt());
+        String column = in.readUTF();
+        List<String> classes = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            classes.add(in.readUTF());
+        }
+        List<String> vocab = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            vocab.add(in.readUTF());
+        }
+        return new TextEncoder(options, column, vocab, classes);
+    }
+}

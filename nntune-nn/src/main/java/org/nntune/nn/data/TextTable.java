@@ -1,0 +1,146 @@
+package org.nntune.nn.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+
+/**
+ * The rows of a CSV file with a text column, as parsed: each row's text and (when the file has
+ * the label column) its class label, with the line it started on. Fit a {@link TextEncoder} on
+ * the training rows ({@link #fit}), then encode every row with it.
+ *
+ * <p>The file must have a header line naming the columns. It is read as UTF-8 (plain or
+ * gzipped; a NUL byte inside a text is a character, not a sign of a binary file); bytes that are not UTF-8 are refused with their byte offset and line, as for every
+ * CSV file nntune reads — re-encode the file (e.g. {@code iconv -f latin1 -t utf-8}) first. A
+ * column named as text whose every value is a number is refused: it is a numeric column.
+ */
+public final class TextTable {
+    private final String source;
+    private final String textColumn;
+    private final String[] texts;
+    private final String[] labels;   // null when the file has no label column
+    private final int[] lines;
+    private final List<String> classNames;
+
+    private TextTable(String source, String textColumn, String[] texts, String[] labels, int[] lines) {
+        this.source = source;
+        this.textColumn = textColumn;
+        this.texts = texts;
+        this.labels = labels;
+        this.lines = lines;
+        this.classNames = labels == null ? List.of() : classes(labels);
+    }
+
+    /**
+     * Reads {@code file}: the column {@code textColumn} as text and {@code labelColumn} (null:
+     * none, as in files to predict) as class labels; other columns are ignored.
+     */
+    public static TextTable read(Path file, char separator, String textColumn, String labelColumn) {
+        String source = file.toString();
+        char[] chars = SourceBytes.decodeText(source, SourceBytes.readAll(file), true); // mail text may hold NUL bytes
+        CsvParser p = new CsvParser(source, chars, separator, '"');
+        List<CsvParser.Field> rec = CsvParser.newRecord();
+        if (!p.next(rec)) {
+            throw new IllegalArgumentException("file " + source + " is empty; expected a header line naming the columns");
+        }
+        List<String> names = rec.stream().map(CsvParser.Field::text).toList();
+        int t = column(source, names, textColumn, "text");
+        int l = labelColumn == null ? -1 : column(source, names, labelColumn, "label");
+        List<String> text = new ArrayList<>();
+        List<String> label = new ArrayList<>();
+        List<Integer> line = new ArrayList<>();
+        while (true) {
+            int at = p.line();
+            if (!p.next(rec)) {
+                break;
+            }
+            if (CsvParser.isBlank(rec)) {
+                continue;
+            }
+            if (rec.size() != names.size()) {
+                throw new IllegalArgumentException(source + " line " + at + ": " + rec.size() + " fields, the header has "
+                        + names.size() + " (" + String.join(", ", names) + ")");
+            }
+            text.add(rec.get(t).text());
+            if (l >= 0) {
+                String v = rec.get(l).text();
+                if (v.isEmpty()) {
+                    throw new IllegalArgumentException(source + " line " + at + ", column '" + labelColumn + "': the label is empty");
+                }
+                label.add(RowReader.canonicalLabel(v));
+            }
+            line.add(at);
+        }
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("file " + source + " has a header but no rows");
+        }
+        boolean numeric = text.stream().allMatch(s -> !s.isEmpty() && RowReader.isDecimal(s));
+        if (numeric) {
+            throw new IllegalArgumentException(source + ", column '" + textColumn + "': every value is a number (line " + line.get(0)
+                    + ": '" + text.get(0) + "'); a text column holds words — name a column of text as data.text, or read "
+                    + "numbers as features");
+        }
+        return new TextTable(source, textColumn, text.toArray(String[]::new), l < 0 ? null : label.toArray(String[]::new),
+                line.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static int column(String source, List<String> names, String name, String role) {
+        int i = names.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException(source + ": no " + role + " column '" + name + "'; the header has " + String.join(", ", names));
+        }
+        return i;
+    }
+
+    private static List<String> classes(String[] labels) {
+        List<String> sorted = new ArrayList<>(new LinkedHashSet<>(Arrays.asList(labels)));
+        if (sorted.stream().allMatch(RowReader::isInteger)) {
+            sorted.sort(Comparator.comparingLong(Long::parseLong));
+        } else {
+            sorted.sort(Comparator.naturalOrder());
+        }
+        return List.copyOf(sorted);
+    }
+
+    public String source() { return source; }
+    public String textColumn() { return textColumn; }
+    public int rowCount() { return texts.length; }
+    public String text(int row) { return texts[row]; }
+    public int line(int row) { return lines[row]; }
+    public boolean hasLabels() { return labels != null; }
+    /** The classes of the label column, sorted (integers numerically). */
+    public List<String> classNames() { return classNames; }
+
+    /** The class id of every row, indexing {@link #classNames()}. */
+    public int[] labels() {
+        if (labels == null) {
+            throw new IllegalStateException(source + " has no label column");
+        }
+        Map<String, Integer> id = new HashMap<>();
+        for (int i = 0; i < classNames.size(); i++) {
+            id.put(classNames.get(i), i);
+        }
+        int[] ids = new int[labels.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = id.get(labels[i]);
+        }
+        return ids;
+    }
+
+    /** Learns the vocabulary from the rows {@code trainRows} only. */
+    public TextEncoder fit(int[] trainRows, TextEncoder.Options options) {
+        if (labels == null) {
+            throw new IllegalStateException(source + " has no label column to learn classes from");
+        }
+        if (classNames.size() < 2) {
+            throw new IllegalArgumentException(source + ": the label column has a single class '" + classNames.get(0)
+                    + "'; classification needs at least 2");
+        }
+        return TextEncoder.fit(this, trainRows, options, classNames);
+    }
+}

@@ -1,0 +1,125 @@
+package org.nntune.nn.data;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TextDataTest {
+    @TempDir
+    Path dir;
+
+    private Path csv(String name, String content) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, content, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    private static TextEncoder.Options words(int maxLength, int maxVocab, int minCount) {
+        return new TextEncoder.Options(TextEncoder.Tokens.WORDS, maxLength, maxVocab, minCount);
+    }
+
+    @Test
+    void wordsAreLowerCaseRunsOfLettersDigitsAndApostrophes() {
+        List<String> out = new ArrayList<>();
+        boolean more = TextEncoder.tokenize("Don't WIN $1,000 now!! café", words(10, 10, 1), out);
+        assertThat(out).containsExactly("don't", "win", "1", "000", "now", "caf");
+        assertThat(more).isFalse();
+        assertThat(TextEncoder.tokenize("a b c d", words(3, 10, 1), out)).isTrue();
+        assertThat(out).containsExactly("a", "b", "c");
+        TextEncoder.tokenize("héllo", new TextEncoder.Options(TextEncoder.Tokens.CHARS, 10, 10, 1), out);
+        assertThat(out).containsExactly("h", "é", "l", "l", "o");
+    }
+
+    @Test
+    void theVocabularyComesFromTrainingRowsOnlyWithPaddingAndUnknownIds() throws Exception {
+        Path f = csv("t.csv", "text,label\nspam spam eggs,spam\nham and eggs,ham\nspam ham,spam\nsecret test words,ham\n");
+        TextTable t = TextTable.read(f, ',', "text", "label");
+        TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(4, 10, 2));
+        // spam 3×, eggs 2×, ham 2× in the training rows; "and" once; the test row's words never
+        assertThat(enc.vocabulary()).containsExactly("spam", "eggs", "ham");
+        assertThat(enc.id("spam")).isEqualTo(2);
+        assertThat(enc.id("secret")).isEqualTo(TextEncoder.UNKNOWN);
+        Dataset d = enc.encode(t, "t");
+        assertThat(d.featureShape()).containsExactly(4);
+        float[] x = d.features();
+        assertThat(x).startsWith(2, 2, 3, 0, /* row 1: ham and eggs */ 4, 1, 3, 0);
+        assertThat(java.util.Arrays.copyOfRange(x, 12, 16)).as("all-unknown message").containsExactly(1, 1, 1, 0);
+        assertThat(d.classNames()).containsExactly("ham", "spam");
+        assertThat(enc.truncationNote(enc.encode(List.of("a b c d e")))).contains("1 of 1 texts had more than 4 tokens");
+    }
+
+    @Test
+    void anEmptyTextCellBecomesOneUnknownToken() throws Exception {
+        TextTable t = TextTable.read(csv("e.csv", "text,label\n\"\",ham\nhello there,spam\nhello,ham\n"), ',', "text", "label");
+        TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(3, 10, 1));
+        assertThat(java.util.Arrays.copyOfRange(enc.encode(t, "e").features(), 0, 3)).containsExactly(1, 0, 0);
+    }
+
+    @Test
+    void aOneMegabyteMessageIsTruncatedAndCountedOnce() throws Exception {
+        String big = "word ".repeat(200_000);
+        TextTable t = TextTable.read(csv("b.csv", "text,label\n\"" + big + "\",spam\nshort,ham\n"), ',', "text", "label");
+        TextEncoder enc = t.fit(new int[] {0, 1}, words(50, 10, 1));
+        TextEncoder.Encoded e = enc.encode(List.of(t.text(0), t.text(1)));
+        assertThat(e.truncated()).isEqualTo(1);
+        assertThat(enc.truncationNote(e)).isEqualTo("1 of 2 texts had more than 50 tokens and were truncated to their first 50");
+    }
+
+    @Test
+    void aNumericColumnNamedAsTextIsRefused() throws Exception {
+        Path f = csv("n.csv", "text,value,label\nhi,1.5,a\nho,2,b\n");
+        assertThatThrownBy(() -> TextTable.read(f, ',', "value", "label"))
+                .hasMessageContaining("column 'value': every value is a number (line 2: '1.5')");
+        assertThatThrownBy(() -> TextTable.read(f, ',', "body", "label")).hasMessageContaining("no text column 'body'");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreRefusedWithTheirOffsetAndLine() throws Exception {
+        Path f = dir.resolve("latin1.csv");
+        Files.write(f, "text,label\ncaf\u00e9 ok,ham\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> TextTable.read(f, ',', "text", "label"))
+                .hasMessageContaining("is not a UTF-8 text file: an invalid UTF-8 byte 0xe9 at byte offset 14 (line 2)");
+    }
+
+    @Test
+    void theEncoderSurvivesWriteAndReadAndReadsFilesToPredict() throws Exception {
+        TextTable t = TextTable.read(csv("t.csv", "text,label\nbuy now,spam\nsee you,ham\nbuy cheap now,spam\n"), ',', "text", "label");
+        TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(5, 100, 1));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        enc.write(bytes);
+        TextEncoder back = TextEncoder.read(new ByteArrayInputStream(bytes.toByteArray()));
+        assertThat(back.vocabulary()).isEqualTo(enc.vocabulary());
+        assertThat(back.classNames()).isEqualTo(enc.classNames());
+        TextEncoder.Encoded e = back.readFeatures(csv("p.csv", "text\nbuy it now\n"), ',');
+        assertThat(e.ids()).containsExactly(enc.id("buy"), 1, enc.id("now"), 0, 0);
+    }
+
+    @Test
+    void seriesWindowsSplitInTimeOrder() {
+        float[] s = new float[20];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = i;
+        }
+        Dataset d = SeriesWindows.windows("s", s, 4, 2);
+        assertThat(d.size()).isEqualTo(15);
+        assertThat(d.featureShape()).containsExactly(4, 1);
+        assertThat(java.util.Arrays.copyOfRange(d.features(), 4, 8)).containsExactly(1, 2, 3, 4);
+        Split split = SeriesWindows.timeOrderSplit(20, 4, 2, 0.25);
+        int lastTrain = split.train()[split.train().length - 1];
+        int firstTest = split.test()[0];
+        assertThat(lastTrain + 4 + 2).as("training targets end before the test targets start").isLessThanOrEqualTo(firstTest + 4);
+        assertThat(split.test()[split.test().length - 1]).isEqualTo(14);
+        assertThatThrownBy(() -> SeriesWindows.windows("short", new float[5], 4, 2))
+                .hasMessageContaining("series 'short' has 5 values; one window of 4 inputs and 2 targets needs at least 6");
+    }
+}
