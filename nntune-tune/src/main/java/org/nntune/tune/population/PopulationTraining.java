@@ -286,7 +286,8 @@ public final class PopulationTraining {
                 }
             }
             for (FrozenTrial t : all) {
-                if (PopulationHistory.isMemberRound(t)) {
+                // a trial whose worker is still writing its attributes (one write each) counts once it has them all
+                if (PopulationHistory.isMemberRound(t) && t.systemAttrs().get(PopulationHistory.ATTEMPT) instanceof Number) {
                     trials.put(num(t.systemAttrs(), PopulationHistory.ROUND) + "." + num(t.systemAttrs(),
                             PopulationHistory.MEMBER) + "." + num(t.systemAttrs(), PopulationHistory.ATTEMPT), t);
                 }

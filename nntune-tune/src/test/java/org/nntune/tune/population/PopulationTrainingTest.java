@@ -31,9 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PopulationTrainingTest {
+public class PopulationTrainingTest {
 
-    static Map<String, Distribution> space() {
+    /** The space the tests explore (also used by nntune-storage's worker processes). */
+    public static Map<String, Distribution> space() {
         Map<String, Distribution> s = new LinkedHashMap<>();
         s.put("lr", FloatDistribution.logUniform(0.001, 0.2));
         s.put("momentum", FloatDistribution.uniform(0, 0.9));

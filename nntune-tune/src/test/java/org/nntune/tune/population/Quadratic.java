@@ -14,9 +14,10 @@ import java.util.SplittableRandom;
  * A small trainable for the tests: noisy SGD with momentum on a quadratic bowl in 4 dimensions.
  * Its state (weights, velocity, seed) goes to bytes; an epoch's noise depends only on the seed and
  * the epoch, so training is a function of (checkpoint, hyperparameters, epoch), as PBT needs.
- * The metric is the loss after the epoch (smaller is better).
+ * The metric is the loss after the epoch (smaller is better). Shipped in the test-jar for the
+ * worker processes of nntune-storage's tests.
  */
-final class Quadratic implements PopulationObjective {
+public final class Quadratic implements PopulationObjective {
     static final double[] TARGET = {1, -2, 0.5, 3};
 
     @Override
