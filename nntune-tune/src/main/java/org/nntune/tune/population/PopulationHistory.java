@@ -142,6 +142,18 @@ public final class PopulationHistory {
         return steps;
     }
 
+    /**
+     * @return the seed a replay of {@link #schedule}{@code (member, options)} starts from: the seed of
+     *     the member's first ancestor, whose fresh model its history began with
+     */
+    public long replaySeed(int member, PbtOptions options) {
+        List<MemberRound> chain = ancestry(member);
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("member " + member + " has not finished a round yet");
+        }
+        return PopulationTraining.memberSeed(options.seed(), chain.get(chain.size() - 1).member());
+    }
+
     /** @return the members in a member's ancestry, newest first: the member, then each donor it copied back to round 0 */
     public List<MemberRound> ancestry(int member) {
         MemberRound at = latest().get(member);

@@ -65,6 +65,7 @@ public final class PopulationTraining {
     public static final String CONFIG_ATTR = "pbt.config";
     static final String UNIT_PREFIX = "pbt.unit.";
     private static final String CHECKPOINT_PREFIX = "pbt/";
+    private static final java.util.regex.Pattern CHECKPOINT_KEY = java.util.regex.Pattern.compile("pbt/r(\\d+)/m(\\d+)/a(\\d+)");
 
     private final Storage storage;
     private final ArtifactStore artifacts;
@@ -606,8 +607,18 @@ public final class PopulationTraining {
                 needed.add(CHECKPOINT_PREFIX + "r" + rm[0] + "/m" + rm[1] + "/a" + claim.get("attempt"));
             }
         });
+        Map<Integer, MemberRound> latest = snap.history.latest();
         for (String key : artifacts.list(studyId).keySet()) {
-            if (key.startsWith(CHECKPOINT_PREFIX) && !needed.contains(key)) {
+            java.util.regex.Matcher m = CHECKPOINT_KEY.matcher(key);
+            if (!m.matches() || needed.contains(key)) {
+                continue;
+            }
+            // the listing is newer than the snapshot: only a round the snapshot shows its member past is deleted
+            // (a checkpoint written since belongs to a round the snapshot does not show finished)
+            int round = Integer.parseInt(m.group(1));
+            MemberRound at = latest.get(Integer.parseInt(m.group(2)));
+            boolean voidAttempt = at != null && at.round() == round; // the round is done by another attempt
+            if (at != null && at.round() > round || voidAttempt) {
                 artifacts.delete(studyId, key);
             }
         }
