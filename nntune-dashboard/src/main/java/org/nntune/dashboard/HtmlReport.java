@@ -111,6 +111,7 @@ public final class HtmlReport {
             case "slice" -> "Slices";
             case "contour" -> "Contour";
             case "edf" -> "EDF";
+            case "population" -> "Population";
             default -> s.title();
         };
     }

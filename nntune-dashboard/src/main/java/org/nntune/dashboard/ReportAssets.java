@@ -59,6 +59,11 @@ final class ReportAssets {
             svg .cell { stroke: none; }
             svg .cpt { fill: #fff; stroke: #102a43; stroke-width: 1; fill-opacity: .8; }
             svg .dominated { fill: #9fb3c8; fill-opacity: .6; }
+            svg .member-line { fill: none; stroke-width: 1.4; stroke-opacity: .8; }
+            svg .exploit { stroke: #c92a2a; stroke-dasharray: 4 3; stroke-width: 1.2; }
+            svg .edge { stroke: #bcccdc; stroke-width: 1; }
+            svg .node { stroke: #fff; stroke-width: .5; }
+            svg .node.ancestor { stroke: var(--best); stroke-width: 1.5; }
             svg .front { fill: var(--best); stroke: #fff; stroke-width: 1; }
             svg .front-line { fill: none; stroke: var(--best); stroke-width: 1.5; stroke-opacity: .7; }
             svg circle:hover { stroke: #000; stroke-width: 1.5; }

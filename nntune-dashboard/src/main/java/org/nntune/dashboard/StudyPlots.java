@@ -31,10 +31,10 @@ public final class StudyPlots {
 
     private StudyPlots(StudyReportData data, ReportOptions options) {
         this.view = new StudyView(data, options);
-        this.parts = parts(view.objectives());
+        this.parts = parts(view.objectives(), PopulationPlot.history(view) != null);
     }
 
-    private static List<Part> parts(int objectives) {
+    private static List<Part> parts(int objectives, boolean population) {
         boolean multi = objectives > 1;
         String firstObjective = multi ? "For objective 0." : null;
         List<Part> p = new ArrayList<>();
@@ -49,6 +49,14 @@ public final class StudyPlots {
         add(p, "edf", "Empirical distribution", "Fraction of complete trials at or below each value.", EdfPlot::render);
         if (multi) {
             add(p, "pareto", "Pareto front", null, ParetoPlot::render);
+        }
+        if (population) {
+            add(p, "population", "Population hyperparameters by round", "Population-based training: one line per"
+                    + " member; dashed where a member copied a better one and explored from its values.",
+                    PopulationPlot::renderHyperparameters);
+            add(p, "lineage", "Lineage", "Each member round, coloured by its value; a line from where it started (a"
+                    + " copied member's donor dashed); the thick line is the best member's ancestry.",
+                    PopulationPlot::renderLineage);
         }
         add(p, "trials", "Trials", null, TrialsTable::render);
         return List.copyOf(p);
@@ -73,9 +81,12 @@ public final class StudyPlots {
         return parts.stream().map(Part::section).toList();
     }
 
-    /** @return the sections of a study with that many objectives, without computing any plot */
+    /**
+     * @return the sections of a study with that many objectives, without computing any plot (the
+     *     population sections of a population-based training study are left out)
+     */
     public static List<Section> sections(int objectives) {
-        return parts(objectives).stream().map(Part::section).toList();
+        return parts(objectives, false).stream().map(Part::section).toList();
     }
 
     /** @return the HTML of one section's body (without its heading) */

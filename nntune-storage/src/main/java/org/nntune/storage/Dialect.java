@@ -28,6 +28,15 @@ public enum Dialect {
         return this == MARIADB ? "LONGTEXT" : "TEXT";
     }
 
+    /** @return the type of a column of bytes (large enough for a network checkpoint) */
+    String blob() {
+        return switch (this) {
+            case SQLITE -> "BLOB";
+            case POSTGRESQL -> "BYTEA";
+            case MARIADB -> "LONGBLOB";
+        };
+    }
+
     /** @return the type of a double column */
     String real() {
         return switch (this) {

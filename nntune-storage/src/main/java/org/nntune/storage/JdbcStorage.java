@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
+import org.nntune.tune.storage.ArtifactStore;
+import org.nntune.tune.storage.ArtifactStoreException;
+import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageChecks;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
@@ -578,10 +581,173 @@ public final class JdbcStorage implements Storage {
             }
             update(c, "DELETE FROM nntune_trials WHERE study_id = ?", studyId);
             update(c, "DELETE FROM nntune_study_attrs WHERE study_id = ?", studyId);
+            update(c, "DELETE FROM nntune_artifacts WHERE study_id = ?", studyId);
             return null;
         });
         studies.remove(studyId);
         trialKeys.values().removeIf(k -> k.studyId == studyId);
+        ArtifactStore a = artifacts;
+        if (a != null && !(a instanceof TableArtifacts)) {
+            a.deleteStudy(studyId);
+        }
+    }
+
+    // ---------------------------------------------------------------- artifacts
+
+    private volatile ArtifactStore artifacts;
+
+    /**
+     * The artifact area of this storage's studies. Unless {@link #useArtifactStore} chose another: for
+     * SQLite the folder {@code <database file>.artifacts} beside the file (checkpoints stay out of the
+     * database and its WAL), for PostgreSQL and MariaDB the table {@code nntune_artifacts}, which every
+     * worker on any machine reaches; no cap.
+     */
+    @Override
+    public ArtifactStore artifacts() {
+        ArtifactStore a = artifacts;
+        if (a == null) {
+            synchronized (this) {
+                if (artifacts == null) {
+                    artifacts = d == Dialect.SQLITE ? new FolderArtifactStore(sqliteArtifactFolder())
+                            : artifactTable(ArtifactStore.UNLIMITED);
+                }
+                a = artifacts;
+            }
+        }
+        return a;
+    }
+
+    /** The folder beside an SQLite file that holds its studies' artifacts by default. */
+    private java.nio.file.Path sqliteArtifactFolder() {
+        String jdbc = url.jdbcUrl();
+        String file = jdbc.substring("jdbc:sqlite:".length());
+        int q = file.indexOf('?');
+        if (q >= 0) {
+            file = file.substring(0, q);
+        }
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file::memory:")) {
+            throw new IllegalStateException("the in-memory SQLite storage '" + url + "' has no folder for artifacts;"
+                    + " use a file, or useArtifactStore(...)");
+        }
+        if (file.startsWith("file:")) {
+            file = file.substring("file:".length());
+        }
+        return java.nio.file.Path.of(file + ".artifacts");
+    }
+
+    /**
+     * Makes this storage keep artifacts in {@code store} (e.g. a {@link FolderArtifactStore} on a shared
+     * disk, or a capped one); call it before the storage is used. Every worker of a study must use the same.
+     *
+     * @return this storage
+     */
+    public JdbcStorage useArtifactStore(ArtifactStore store) {
+        this.artifacts = Objects.requireNonNull(store, "store");
+        return this;
+    }
+
+    /** @return an artifact store in this database's table {@code nntune_artifacts}, holding at most {@code capBytes} per study */
+    public ArtifactStore artifactTable(long capBytes) {
+        return new TableArtifacts(capBytes);
+    }
+
+    /** Artifacts as rows of {@code nntune_artifacts}; a put is one transaction under the study's row lock. */
+    private final class TableArtifacts implements ArtifactStore {
+        private final long cap;
+
+        TableArtifacts(long cap) {
+            if (cap <= 0) {
+                throw new IllegalArgumentException("artifact cap " + cap + " must be > 0 bytes");
+            }
+            this.cap = cap;
+        }
+
+        private <T> T run(String what, SqlWork<T> work, boolean write) {
+            try {
+                return write ? write(work) : read(work);
+            } catch (StorageException e) {
+                throw new ArtifactStoreException(ArtifactStoreException.Kind.UNAVAILABLE, what + " in " + url + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void put(long studyId, String key, byte[] bytes) {
+            ArtifactStore.checkKey(key);
+            run("cannot store artifact '" + key + "'", c -> {
+                lockStudy(c, studyId, 0, null); // the cap is checked and kept under the study's lock
+                long used = 0;
+                long old = 0;
+                try (PreparedStatement ps = prepare(c, "SELECT artifact_key, size_bytes FROM nntune_artifacts"
+                        + " WHERE study_id = ?", studyId); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        used += rs.getLong(2);
+                        if (rs.getString(1).equals(key)) {
+                            old = rs.getLong(2);
+                        }
+                    }
+                }
+                ArtifactStore.checkCap(url.display(), cap, used, old, key, bytes.length);
+                update(c, "DELETE FROM nntune_artifacts WHERE study_id = ? AND artifact_key = ?", studyId, key);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO nntune_artifacts (study_id, artifact_key,"
+                        + " size_bytes, data) VALUES (?, ?, ?, ?)")) {
+                    ps.setLong(1, studyId);
+                    ps.setString(2, key);
+                    ps.setLong(3, bytes.length);
+                    ps.setBytes(4, bytes);
+                    ps.executeUpdate();
+                }
+                return null;
+            }, true);
+        }
+
+        @Override
+        public Optional<byte[]> get(long studyId, String key) {
+            ArtifactStore.checkKey(key);
+            return run("cannot read artifact '" + key + "'", c -> {
+                try (PreparedStatement ps = prepare(c, "SELECT data FROM nntune_artifacts WHERE study_id = ?"
+                        + " AND artifact_key = ?", studyId, key); ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty();
+                }
+            }, false);
+        }
+
+        @Override
+        public void delete(long studyId, String key) {
+            ArtifactStore.checkKey(key);
+            run("cannot delete artifact '" + key + "'", c -> update(c, "DELETE FROM nntune_artifacts WHERE study_id = ?"
+                    + " AND artifact_key = ?", studyId, key), true);
+        }
+
+        @Override
+        public Map<String, Long> list(long studyId) {
+            return run("cannot list the artifacts", c -> {
+                Map<String, Long> out = new TreeMap<>();
+                try (PreparedStatement ps = prepare(c, "SELECT artifact_key, size_bytes FROM nntune_artifacts"
+                        + " WHERE study_id = ?", studyId); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return out;
+            }, false);
+        }
+
+        @Override
+        public long capBytes() {
+            return cap;
+        }
+
+        @Override
+        public void deleteStudy(long studyId) {
+            run("cannot delete the artifacts", c -> update(c, "DELETE FROM nntune_artifacts WHERE study_id = ?", studyId),
+                    true);
+        }
+
+        @Override
+        public String toString() {
+            return "table nntune_artifacts of " + url;
+        }
     }
 
     private static final String STUDY_COLS = "study_id, study_name, directions, n_trials, datetime_start";

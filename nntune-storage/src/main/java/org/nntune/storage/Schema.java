@@ -22,7 +22,7 @@ final class Schema {
     private Schema() {}
 
     /** The version this code reads and writes. */
-    static final int CURRENT_VERSION = 3;
+    static final int CURRENT_VERSION = 4;
 
     /** The migration to version {@code index + 1}, as a list of statements. */
     static List<List<String>> migrations(Dialect d) {
@@ -84,7 +84,15 @@ final class Schema {
                         + " attr_key VARCHAR(255) NOT NULL,"
                         + " value_json " + text + " NOT NULL,"
                         + " PRIMARY KEY (study_id, is_system, attr_key))" + suffix);
-        return List.of(v1, v2, v3);
+        // version 4: artifacts (checkpoints of population-based training) of database-server studies, one row each
+        List<String> v4 = List.of(
+                "CREATE TABLE IF NOT EXISTS nntune_artifacts ("
+                        + " study_id BIGINT NOT NULL,"
+                        + " artifact_key VARCHAR(255) NOT NULL,"
+                        + " size_bytes BIGINT NOT NULL,"
+                        + " data " + d.blob() + " NOT NULL,"
+                        + " PRIMARY KEY (study_id, artifact_key))" + d.tableSuffix());
+        return List.of(v1, v2, v3, v4);
     }
 
     /**

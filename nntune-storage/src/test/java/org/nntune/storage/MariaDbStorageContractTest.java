@@ -25,4 +25,21 @@ class MariaDbStorageContractTest extends StorageContractTest {
         storage.close();
         TestDatabases.dropMariaDb(database);
     }
+
+    private String cappedDatabase;
+
+    @Override
+    protected Storage newStorageWithArtifactCap(long capBytes) {
+        cappedDatabase = TestDatabases.freshName("nntune_capped");
+        JdbcStorage s = new JdbcStorage(TestDatabases.createMariaDb(cappedDatabase));
+        return s.useArtifactStore(s.artifactTable(capBytes));
+    }
+
+    @AfterEach
+    void dropCappedDatabase() {
+        if (cappedDatabase != null) {
+            TestDatabases.dropMariaDb(cappedDatabase);
+            cappedDatabase = null;
+        }
+    }
 }

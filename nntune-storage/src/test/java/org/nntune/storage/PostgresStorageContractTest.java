@@ -28,4 +28,10 @@ class PostgresStorageContractTest extends StorageContractTest {
     protected Storage newStorage() {
         return new JdbcStorage(url);
     }
+
+    @Override
+    protected Storage newStorageWithArtifactCap(long capBytes) {
+        JdbcStorage s = new JdbcStorage(url);
+        return s.useArtifactStore(s.artifactTable(capBytes));
+    }
 }

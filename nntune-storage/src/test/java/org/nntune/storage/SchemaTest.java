@@ -119,7 +119,7 @@ class SchemaTest {
             s.setTrialParam(t, "lr", 0.1, FloatDistribution.logUniform(1e-4, 1));
             assertThat(s.getTrial(t).params()).containsEntry("lr", 0.1);
         }
-        assertThat(version(jdbc)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(3);
+        assertThat(version(jdbc)).isEqualTo(Schema.CURRENT_VERSION).isEqualTo(4);
     }
 
     @Test

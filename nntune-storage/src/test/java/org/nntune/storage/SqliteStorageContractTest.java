@@ -15,4 +15,10 @@ class SqliteStorageContractTest extends StorageContractTest {
     protected Storage newStorage() {
         return new JdbcStorage("sqlite:" + dir.resolve("study.db"));
     }
+
+    @Override
+    protected Storage newStorageWithArtifactCap(long capBytes) {
+        return new JdbcStorage("sqlite:" + dir.resolve("capped.db"))
+                .useArtifactStore(new org.nntune.tune.storage.FolderArtifactStore(dir.resolve("capped"), capBytes));
+    }
 }

@@ -21,6 +21,13 @@ final class WorkerProcesses implements AutoCloseable {
 
     /** Starts one worker: {@code StudyWorker url study factory args…}. */
     Process start(String url, String study, Class<?> factory, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(url, study, factory.getName()));
+        all.addAll(List.of(args));
+        return startMain(StudyWorker.class, all.toArray(String[]::new));
+    }
+
+    /** Starts a JVM on the test class path running {@code main.main(args)}. */
+    Process startMain(Class<?> main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -30,10 +37,7 @@ final class WorkerProcesses implements AutoCloseable {
         cmd.add("-Xshare:auto");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(StudyWorker.class.getName());
-        cmd.add(url);
-        cmd.add(study);
-        cmd.add(factory.getName());
+        cmd.add(main.getName());
         cmd.addAll(List.of(args));
         Path out = logs.resolve("worker-" + processes.size() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -26,6 +26,8 @@ final class Trainer implements TrainingControl {
     /** The set given to fit, before a validation fraction is split off: what provenance records. */
     private final Dataset trainedOn;
     private String stopReason;
+    /** the run's optimiser state; set when the run starts */
+    private Optimizer.Updater updater;
 
     Trainer(Sequential model, Dataset given, FitOptions options) {
         this.model = model;
@@ -77,6 +79,22 @@ final class Trainer implements TrainingControl {
         return stopReason != null;
     }
 
+    @Override
+    public org.nntune.nn.optim.OptimizerState optimizerState() {
+        if (updater == null) {
+            throw new IllegalStateException("the training run has not started: no optimiser state yet");
+        }
+        return updater.state();
+    }
+
+    @Override
+    public void restoreOptimizerState(org.nntune.nn.optim.OptimizerState state) {
+        if (updater == null) {
+            throw new IllegalStateException("the training run has not started: restore the optimiser state in onTrainStart");
+        }
+        updater.restore(state);
+    }
+
     History run() {
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
@@ -88,7 +106,8 @@ final class Trainer implements TrainingControl {
         Workspace last = tail == batch ? full : model.workspace(tail, targetDim, true);
         List<Param> params = model.parameters();
         Optimizer optimizer = options.optimizer();
-        Optimizer.Updater updater = optimizer.newUpdater(params);
+        updater = optimizer.newUpdater(params);
+        Optimizer.Updater updater = this.updater;
         LearningRateSchedule.Scheduler scheduler = options.schedule().start(optimizer.learningRate(), options.epochs(), steps);
         Regularization reg = options.regularization();
         Rng shuffleRng = Rng.stream(options.seed(), 1);

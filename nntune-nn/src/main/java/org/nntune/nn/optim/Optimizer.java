@@ -28,6 +28,24 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
     interface Updater {
         /** One step with learning rate {@code lr}. */
         void step(float lr);
+
+        /**
+         * @return a copy of the state this updater carries between steps
+         * @throws UnsupportedOperationException if this updater cannot be checkpointed (the default)
+         */
+        default OptimizerState state() {
+            throw new UnsupportedOperationException(getClass().getName() + " cannot save its state");
+        }
+
+        /**
+         * Continues from a state {@link #state()} returned (of the same optimiser kind and parameter shapes).
+         *
+         * @throws IllegalArgumentException if the kind or the shapes differ
+         * @throws UnsupportedOperationException if this updater cannot be checkpointed (the default)
+         */
+        default void restore(OptimizerState state) {
+            throw new UnsupportedOperationException(getClass().getName() + " cannot restore a state");
+        }
     }
 
     /** Plain SGD. */
@@ -96,17 +114,34 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
      * that reads a subnormal takes x86's slow microcode path: that training ran 5× slower than
      * with Adam. A weight below 1.2e-38 changes no output.
      */
-    private static Updater squareScaled(List<Param> params, float keep, float add, float eps) {
+    private static Updater squareScaled(String kind, List<Param> params, float keep, float add, float eps) {
         float[][] s = zerosLike(params);
-        return lr -> {
-            for (int p = 0; p < s.length; p++) {
-                float[] w = params.get(p).value().data();
-                float[] g = params.get(p).grad().data();
-                float[] sq = s[p];
-                for (int i = 0; i < w.length; i++) {
-                    sq[i] = Kernels.flushSubnormal(keep * sq[i] + add * g[i] * g[i]);
-                    w[i] = Kernels.flushSubnormal(w[i] - lr * g[i] / ((float) Math.sqrt(sq[i]) + eps));
+        return new Updater() {
+            private int steps;
+
+            @Override
+            public void step(float lr) {
+                steps++;
+                for (int p = 0; p < s.length; p++) {
+                    float[] w = params.get(p).value().data();
+                    float[] g = params.get(p).grad().data();
+                    float[] sq = s[p];
+                    for (int i = 0; i < w.length; i++) {
+                        sq[i] = Kernels.flushSubnormal(keep * sq[i] + add * g[i] * g[i]);
+                        w[i] = Kernels.flushSubnormal(w[i] - lr * g[i] / ((float) Math.sqrt(sq[i]) + eps));
+                    }
                 }
+            }
+
+            @Override
+            public OptimizerState state() {
+                return OptimizerState.of(kind, steps, s);
+            }
+
+            @Override
+            public void restore(OptimizerState state) {
+                OptimizerState.copyInto(state, kind, s);
+                steps = state.steps();
             }
         };
     }
@@ -129,8 +164,22 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
             float[][] v = zerosLike(params);
             Kernels kernels = KernelProvider.get();
             return new Updater() {
+                private int steps;
+
+                @Override
+                public OptimizerState state() {
+                    return OptimizerState.of("sgd", steps, v);
+                }
+
+                @Override
+                public void restore(OptimizerState state) {
+                    OptimizerState.copyInto(state, "sgd", v);
+                    steps = state.steps();
+                }
+
                 @Override
                 public void step(float lr) {
+                    steps++;
                     for (int p = 0; p < v.length; p++) {
                         float[] w = params.get(p).value().data();
                         float[] g = params.get(p).grad().data();
@@ -160,7 +209,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
         @Override
         public Updater newUpdater(List<Param> params) {
-            return new AdamUpdater(params, beta1, beta2, eps, 0f);
+            return new AdamUpdater("adam", params, beta1, beta2, eps, 0f);
         }
 
         @Override
@@ -187,7 +236,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
         @Override
         public Updater newUpdater(List<Param> params) {
-            return new AdamUpdater(params, beta1, beta2, eps, weightDecay);
+            return new AdamUpdater("adamw", params, beta1, beta2, eps, weightDecay);
         }
 
         @Override
@@ -207,7 +256,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
         @Override
         public Updater newUpdater(List<Param> params) {
-            return squareScaled(params, rho, 1 - rho, eps);
+            return squareScaled("rmsprop", params, rho, 1 - rho, eps);
         }
 
         @Override
@@ -226,7 +275,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
         @Override
         public Updater newUpdater(List<Param> params) {
-            return squareScaled(params, 1f, 1f, eps);
+            return squareScaled("adagrad", params, 1f, 1f, eps);
         }
 
         @Override
@@ -247,7 +296,10 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         private final Kernels kernels = KernelProvider.get();
         private int t;
 
-        AdamUpdater(List<Param> params, float beta1, float beta2, float eps, float weightDecay) {
+        private final String kind;
+
+        AdamUpdater(String kind, List<Param> params, float beta1, float beta2, float eps, float weightDecay) {
+            this.kind = kind;
             this.params = params;
             this.beta1 = beta1;
             this.beta2 = beta2;
@@ -255,6 +307,25 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
             this.weightDecay = weightDecay;
             this.m = zerosLike(params);
             this.v = zerosLike(params);
+        }
+
+        /** The state: m of every parameter, then v of every parameter, and the step count. */
+        @Override
+        public OptimizerState state() {
+            return OptimizerState.of(kind, t, mThenV());
+        }
+
+        @Override
+        public void restore(OptimizerState state) {
+            OptimizerState.copyInto(state, kind, mThenV()); // the arrays of m and v are filled in place
+            t = state.steps();
+        }
+
+        private float[][] mThenV() {
+            float[][] both = new float[2 * m.length][];
+            System.arraycopy(m, 0, both, 0, m.length);
+            System.arraycopy(v, 0, both, m.length, v.length);
+            return both;
         }
 
         @Override

@@ -70,16 +70,28 @@ public final class InMemoryStorage implements Storage {
     /** trial id - 1 → where the trial is (ids are handed out 1, 2, 3, …; null once its study is deleted) */
     private final List<TrialRef> trialsById = new ArrayList<>();
     private final Map<Long, Instant> heartbeats = new HashMap<>();
+    private final ArtifactStore artifacts;
     private long nextStudyId = 1;
 
-    /** A storage using the system clock. */
+    /** A storage using the system clock, with its artifacts in the heap. */
     public InMemoryStorage() {
         this(Clock.systemUTC());
     }
 
     /** A storage using the given clock for trial timestamps and heartbeats (tests use a fixed one). */
     public InMemoryStorage(Clock clock) {
+        this(clock, new InMemoryArtifactStore());
+    }
+
+    /** A storage with the given clock and artifact store (e.g. a capped one, or a folder). */
+    public InMemoryStorage(Clock clock, ArtifactStore artifacts) {
         this.clock = clock;
+        this.artifacts = artifacts;
+    }
+
+    @Override
+    public ArtifactStore artifacts() {
+        return artifacts;
     }
 
     // ---------------------------------------------------------------- studies
@@ -116,6 +128,7 @@ public final class InMemoryStorage implements Storage {
             trialsById.set((int) (t.trialId() - 1), null);
             heartbeats.remove(t.trialId());
         }
+        artifacts.deleteStudy(studyId);
     }
 
     @Override

@@ -296,6 +296,21 @@ public interface Storage extends AutoCloseable {
      */
     List<Long> failStaleTrials(long studyId, Duration grace);
 
+    // ---------------------------------------------------------------- artifacts
+
+    /**
+     * The artifact area of this storage's studies (checkpoints of population-based training, saved
+     * models): an {@link ArtifactStore} that every worker using this storage reaches too: the heap for
+     * {@link InMemoryStorage}, a folder beside an SQLite file, a table of a database server.
+     * {@link #deleteStudy} deletes the study's artifacts.
+     *
+     * @throws IllegalStateException if this storage keeps no artifacts (the default)
+     */
+    default ArtifactStore artifacts() {
+        throw new IllegalStateException("this storage (" + getClass().getSimpleName() + ") keeps no artifacts;"
+                + " use InMemoryStorage or a JDBC storage");
+    }
+
     /** Releases resources (connections); the default does nothing. */
     @Override
     default void close() {}

@@ -6,4 +6,9 @@ class InMemoryStorageTest extends StorageContractTest {
     protected Storage newStorage() {
         return new InMemoryStorage();
     }
+
+    @Override
+    protected Storage newStorageWithArtifactCap(long capBytes) {
+        return new InMemoryStorage(java.time.Clock.systemUTC(), new InMemoryArtifactStore(capBytes));
+    }
 }

@@ -43,6 +43,9 @@ public abstract class StorageContractTest {
     /** @return a new, empty storage; closed after each test */
     protected abstract Storage newStorage();
 
+    /** @return a new, empty storage whose {@link Storage#artifacts()} hold at most {@code capBytes} per study */
+    protected abstract Storage newStorageWithArtifactCap(long capBytes);
+
     protected Storage storage;
     private int names;
 
@@ -674,6 +677,105 @@ public abstract class StorageContractTest {
             assertThat(t.params().get("x")).isEqualTo(((Long) t.userAttrs().get("worker")).doubleValue());
         });
         assertThat(storage.getBestTrial(id)).map(FrozenTrial::value).hasValue(0.0);
+    }
+
+    // ---------------------------------------------------------------- artifacts
+
+    private static byte[] blob(int size, int seed) {
+        byte[] b = new byte[size];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void artifactsRoundTripAreReplacedListedAndDeleted() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        ArtifactStore a = storage.artifacts();
+        assertThat(a.get(id, "pbt/r0/m0/a0")).isEmpty();
+        a.put(id, "pbt/r0/m0/a0", blob(1000, 1));
+        a.put(id, "model.bin", blob(3, 2));
+        a.put(id, "empty", new byte[0]);
+        assertThat(a.get(id, "pbt/r0/m0/a0")).hasValueSatisfying(b -> assertThat(b).isEqualTo(blob(1000, 1)));
+        assertThat(a.get(id, "empty")).hasValueSatisfying(b -> assertThat(b).isEmpty());
+        a.put(id, "pbt/r0/m0/a0", blob(10, 3));
+        assertThat(a.get(id, "pbt/r0/m0/a0")).hasValueSatisfying(b -> assertThat(b).isEqualTo(blob(10, 3)));
+        assertThat(a.list(id)).containsExactly(Map.entry("empty", 0L), Map.entry("model.bin", 3L),
+                Map.entry("pbt/r0/m0/a0", 10L));
+        assertThat(a.usedBytes(id)).isEqualTo(13);
+        a.delete(id, "model.bin");
+        a.delete(id, "model.bin");
+        assertThat(a.list(id)).containsOnlyKeys("empty", "pbt/r0/m0/a0");
+    }
+
+    @Test
+    void artifactsBelongToTheirStudyAndGoWithIt() {
+        long one = newStudy(StudyDirection.MINIMIZE);
+        long two = newStudy(StudyDirection.MINIMIZE);
+        ArtifactStore a = storage.artifacts();
+        a.put(one, "k", blob(5, 1));
+        a.put(two, "k", blob(7, 2));
+        assertThat(a.get(one, "k")).hasValueSatisfying(b -> assertThat(b).isEqualTo(blob(5, 1)));
+        assertThat(a.get(two, "k")).hasValueSatisfying(b -> assertThat(b).isEqualTo(blob(7, 2)));
+        storage.deleteStudy(one);
+        assertThat(a.list(one)).isEmpty();
+        assertThat(a.list(two)).containsOnlyKeys("k");
+    }
+
+    @Test
+    void badArtifactKeysAreRefused() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        for (String bad : List.of("", "../escape", "/abs", "a//b", "trailing/", "sp ace", "x".repeat(201))) {
+            assertThatThrownBy(() -> storage.artifacts().put(id, bad, new byte[1]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad artifact key");
+        }
+        assertThat(storage.artifacts().list(id)).isEmpty();
+    }
+
+    @Test
+    void aCappedArtifactStoreRefusesWhatWouldPassItsCapAndKeepsTheRest() {
+        try (Storage capped = newStorageWithArtifactCap(100)) {
+            long id = capped.createStudy(uniqueName("capped"), List.of(StudyDirection.MINIMIZE));
+            ArtifactStore a = capped.artifacts();
+            assertThat(a.capBytes()).isEqualTo(100);
+            a.put(id, "a", blob(60, 1));
+            a.put(id, "b", blob(40, 2));
+            assertThatThrownBy(() -> a.put(id, "c", blob(1, 3)))
+                    .isInstanceOfSatisfying(ArtifactStoreException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ArtifactStoreException.Kind.FULL))
+                    .hasMessageContaining("'c'").hasMessageContaining("cap of 100 bytes");
+            // replacing counts only the difference
+            a.put(id, "a", blob(59, 4));
+            assertThatThrownBy(() -> a.put(id, "b", blob(42, 5))).isInstanceOf(ArtifactStoreException.class);
+            assertThat(a.get(id, "b")).hasValueSatisfying(b -> assertThat(b).isEqualTo(blob(40, 2)));
+            assertThat(a.list(id)).containsOnlyKeys("a", "b");
+            a.delete(id, "b");
+            a.put(id, "c", blob(41, 6));
+            assertThat(a.usedBytes(id)).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void concurrentArtifactWritesAllLandWhole() throws Exception {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        ArtifactStore a = storage.artifacts();
+        runConcurrently(4, w -> {
+            for (int k = 0; k < 5; k++) {
+                a.put(id, "w" + w + "/k" + k, blob(100 + k, w * 10 + k));
+                a.put(id, "shared", blob(2000, w));
+            }
+        });
+        Map<String, Long> listed = a.list(id);
+        assertThat(listed).hasSize(21);
+        for (int w = 0; w < 4; w++) {
+            for (int k = 0; k < 5; k++) {
+                int ww = w;
+                int kk = k;
+                assertThat(a.get(id, "w" + w + "/k" + k)).hasValueSatisfying(b -> assertThat(b).isEqualTo(blob(100 + kk,
+                        ww * 10 + kk)));
+            }
+        }
+        byte[] shared = a.get(id, "shared").orElseThrow();
+        assertThat(List.of(0, 1, 2, 3)).anySatisfy(w -> assertThat(shared).isEqualTo(blob(2000, w)));
     }
 
     /** Runs {@code body(i)} on {@code n} threads started together and rethrows the first failure. */

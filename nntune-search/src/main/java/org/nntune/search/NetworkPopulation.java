@@ -1,0 +1,226 @@
+package org.nntune.search;
+
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.Task;
+import org.nntune.nn.loss.Loss;
+import org.nntune.nn.model.Evaluation;
+import org.nntune.nn.model.FitOptions;
+import org.nntune.nn.model.History;
+import org.nntune.nn.model.Sequential;
+import org.nntune.nn.model.TrainingControl;
+import org.nntune.nn.model.TrainingListener;
+import org.nntune.nn.optim.OptimizerState;
+import org.nntune.tune.population.PopulationObjective;
+import org.nntune.tune.population.ScheduleStep;
+import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.space.IntDistribution;
+import org.nntune.tune.study.StudyDirection;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Networks of a {@link NetworkSpace} as the members of population-based training: the tuner
+ * ({@link org.nntune.tune.population.PopulationTraining}) knows a member as hyperparameters and
+ * bytes; this class makes those bytes a {@link NetworkCheckpoint} (weights, optimiser state,
+ * epoch, the seed of the data order) and trains a member one epoch at a time on the training set,
+ * scoring it on the validation set.
+ *
+ * <p>PBT changes hyperparameters of a network in training, so the space may search only those that
+ * leave the architecture alone: {@value #EXPLORABLE_TEXT}. Everything else must be fixed. A member
+ * that copies another continues with the donor's weights, optimiser state (when the optimiser is the
+ * same) and data-order seed, so with the donor's hyperparameters it would take exactly the donor's
+ * next step.
+ */
+public final class NetworkPopulation implements PopulationObjective {
+    /** The parameters PBT may explore: training settings that keep the weights' shapes. */
+    public static final Set<String> EXPLORABLE = Set.of("lr", "l1", "l2", "dropout", "batch_size", "momentum", "beta1",
+            "beta2");
+    static final String EXPLORABLE_TEXT = "lr, l1, l2, dropout, batch_size, momentum, beta1, beta2";
+
+    private final NetworkSpace space;
+    private final Dataset train;
+    private final Dataset validation;
+    private final String metric;
+    private final Map<String, Distribution> tuneSpace;
+
+    /**
+     * @param space the networks; every searched parameter must be one of {@link #EXPLORABLE}
+     * @param train the rows the members train on
+     * @param validation the rows that score them after each epoch
+     * @param metric {@code loss}, or a metric of the engine's {@link Evaluation} ({@code accuracy}, {@code r2}, …)
+     * @throws IllegalArgumentException if the space searches an architecture parameter or uses early stopping
+     */
+    public NetworkPopulation(NetworkSpace space, Dataset train, Dataset validation, String metric) {
+        this.space = Objects.requireNonNull(space, "space");
+        this.train = Objects.requireNonNull(train, "train");
+        this.validation = Objects.requireNonNull(validation, "validation");
+        this.metric = Objects.requireNonNull(metric, "metric");
+        this.tuneSpace = tuneSpace(space);
+        ParamSpec stop = space.params().get("early_stopping");
+        if (stop != null && !(stop instanceof ParamSpec.Fixed f && ((Number) f.value()).intValue() == 0)) {
+            throw new IllegalArgumentException("population-based training ranks members after every round itself;"
+                    + " early_stopping must be 0, got " + stop);
+        }
+    }
+
+    /** @return the direction of the metric: MINIMIZE for loss and error metrics, MAXIMIZE otherwise */
+    public StudyDirection direction() {
+        return Set.of("loss", "log_loss", "mse", "mae").contains(metric) ? StudyDirection.MINIMIZE
+                : StudyDirection.MAXIMIZE;
+    }
+
+    /** @return the space PBT explores: the searched parameters, by the names trials use */
+    public Map<String, Distribution> tuneSpace() {
+        return tuneSpace;
+    }
+
+    static Map<String, Distribution> tuneSpace(NetworkSpace space) {
+        Map<String, Distribution> out = new LinkedHashMap<>();
+        space.entries().forEach((name, entry) -> {
+            ParamSpec spec = entry.spec();
+            if (spec instanceof ParamSpec.Fixed || single(spec).isPresent()) {
+                return;
+            }
+            if (!EXPLORABLE.contains(name)) {
+                throw new IllegalArgumentException("population-based training cannot explore '" + entry.trialName()
+                        + "': it changes the network's architecture (or how it is built), which a copied checkpoint"
+                        + " must keep; fix it to one value. PBT explores " + EXPLORABLE_TEXT);
+            }
+            Distribution d;
+            if (spec instanceof ParamSpec.FloatRange r) {
+                d = new FloatDistribution(r.low(), r.high(), r.log(), java.util.OptionalDouble.empty());
+            } else if (spec instanceof ParamSpec.IntRange r) {
+                d = new IntDistribution(r.low(), r.high(), r.log(), 1);
+            } else {
+                d = new CategoricalDistribution(((ParamSpec.Choice) spec).choices());
+            }
+            out.put(entry.trialName(), d);
+        });
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** @return the one value of a choice of one, or of a range whose bounds are equal */
+    private static Optional<Object> single(ParamSpec spec) {
+        if (spec instanceof ParamSpec.Choice c && c.choices().size() == 1) {
+            return Optional.of(c.choices().get(0));
+        }
+        if (spec instanceof ParamSpec.FloatRange r && r.low() == r.high()) {
+            return Optional.of(r.low());
+        }
+        if (spec instanceof ParamSpec.IntRange r && r.low() == r.high()) {
+            return Optional.of(r.low());
+        }
+        return Optional.empty();
+    }
+
+    /** The configuration for explored values: the explored ones, plus the value of every one-valued parameter. */
+    private NetworkConfig config(Map<String, Object> params) {
+        Map<String, Object> all = new LinkedHashMap<>(params);
+        space.entries().forEach((name, entry) -> single(entry.spec()).ifPresent(v -> all.putIfAbsent(entry.trialName(), v)));
+        return space.config(ParamSource.fixed(all));
+    }
+
+    @Override
+    public Member member(Map<String, Object> params, Optional<byte[]> checkpoint, long seed) {
+        NetworkConfig config = config(params);
+        Optional<NetworkCheckpoint> from = checkpoint.map(NetworkCheckpoint::fromBytes);
+        return new NetworkMember(config, from, seed);
+    }
+
+    /**
+     * PBT replay: trains a fresh network through a member's hyperparameter schedule (from
+     * {@link org.nntune.tune.population.PopulationHistory#schedule}), seeded as the member's first
+     * ancestor was, and returns it with its final score.
+     *
+     * @param seed the first ancestor's seed ({@code PopulationHistory.replaySeed})
+     */
+    public Replay replay(List<ScheduleStep> schedule, long seed) throws Exception {
+        NetworkMember current = null;
+        double score = Double.NaN;
+        for (ScheduleStep step : schedule) {
+            NetworkConfig config = config(step.params());
+            current = new NetworkMember(config, current == null ? Optional.empty()
+                    : Optional.of(NetworkCheckpoint.fromBytes(current.save())), seed);
+            for (int e = step.fromEpoch(); e < step.fromEpoch() + step.epochs(); e++) {
+                score = current.trainEpoch(e);
+            }
+        }
+        if (current == null) {
+            throw new IllegalArgumentException("the schedule is empty");
+        }
+        return new Replay(current.model, score);
+    }
+
+    /** A replayed network and its score on the validation set. */
+    public record Replay(Sequential model, double score) {}
+
+    /** One member: a network, its optimiser's state and its data-order seed. */
+    private final class NetworkMember implements Member {
+        private final NetworkConfig config;
+        private final Sequential model;
+        private final long seed;
+        private OptimizerState optimizer;
+        private int epoch;
+
+        NetworkMember(NetworkConfig config, Optional<NetworkCheckpoint> from, long memberSeed) {
+            this.config = config;
+            FittedTransform transform = config.preprocessor().fit(train);
+            boolean classification = train.task() == Task.CLASSIFICATION;
+            int outputs = classification ? train.classCount() : train.targetDim();
+            Sequential.Builder b = Sequential.builder().loss(classification ? Loss.softmaxCrossEntropy() : Loss.mse())
+                    .preprocessing(transform);
+            this.model = config.model(b, train.featureShape(), outputs, memberSeed).build();
+            if (from.isPresent()) {
+                NetworkCheckpoint c = from.get();
+                model.setWeights(c.weights());
+                // an explored optimiser of another kind starts with fresh state; the same kind continues
+                this.optimizer = c.optimizer().kind().equals(config.optimizer()) ? c.optimizer() : null;
+                this.epoch = c.epoch();
+                this.seed = c.seed();
+            } else {
+                this.seed = memberSeed;
+            }
+        }
+
+        @Override
+        public double trainEpoch(int at) {
+            // each epoch's data order and dropout masks come from (seed, epoch): a copied member inherits them
+            long epochSeed = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (at + 1))).nextLong();
+            OptimizerState restore = optimizer;
+            FitOptions options = config.fitOptions(train.size(), epochSeed).epochs(1).listener(new TrainingListener() {
+                @Override
+                public void onTrainStart(TrainingControl control) {
+                    if (restore != null) {
+                        control.restoreOptimizerState(restore);
+                    }
+                }
+
+                @Override
+                public void onTrainEnd(TrainingControl control, History history) {
+                    optimizer = control.optimizerState();
+                }
+            }).build();
+            model.fit(train, options);
+            epoch = at + 1;
+            Evaluation e = model.evaluate(validation);
+            return metric.equals("loss") ? e.loss() : e.metric(metric);
+        }
+
+        @Override
+        public byte[] save() {
+            if (optimizer == null) {
+                throw new IllegalStateException("a member is saved after it has trained an epoch");
+            }
+            return new NetworkCheckpoint(model.weights(), optimizer, epoch, seed).toBytes();
+        }
+    }
+}

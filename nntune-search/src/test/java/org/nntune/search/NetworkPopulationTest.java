@@ -1,0 +1,119 @@
+package org.nntune.search;
+
+import org.junit.jupiter.api.Test;
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.Datasets;
+import org.nntune.nn.data.Split;
+import org.nntune.nn.data.Splits;
+import org.nntune.tune.population.LineageEvent;
+import org.nntune.tune.population.MemberRound;
+import org.nntune.tune.population.PbtOptions;
+import org.nntune.tune.population.PopulationHistory;
+import org.nntune.tune.population.PopulationObjective;
+import org.nntune.tune.population.PopulationTraining;
+import org.nntune.tune.storage.InMemoryStorage;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Population-based training of real networks: exact exploit, PBT replay, the checkpoint format. */
+class NetworkPopulationTest {
+    private static final Dataset DIGITS = Datasets.digits();
+    private static final Split SPLIT = Splits.trainTest(DIGITS, 0.25, 1);
+
+    private static MlpSpace space() {
+        return MlpSpace.builder().fixedDefaults().set("hidden", List.of(24)).set("preprocessing", "pixels")
+                .logRange("lr", 1e-4, 3e-2).range("dropout", 0.0, 0.5).choices("batch_size", 16, 32, 64)
+                .logRange("l2", 1e-6, 1e-2).build();
+    }
+
+    private static NetworkPopulation objective() {
+        return new NetworkPopulation(space(), SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy");
+    }
+
+    @Test
+    void exploitCopiesTheNetworkExactlyAndReplayRetracesTheBestMember() throws Exception {
+        NetworkPopulation net = objective();
+        assertThat(net.tuneSpace()).containsOnlyKeys("lr", "dropout", "batch_size", "l2");
+        assertThat(net.direction()).isEqualTo(StudyDirection.MAXIMIZE);
+        Storage storage = new InMemoryStorage();
+        PbtOptions o = PbtOptions.defaults(4, 1, 4).withSeed(2)
+                .withTiming(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMillis(5));
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "digits-pbt", net.direction(), net.tuneSpace(), o);
+        Map<String, byte[]> checkpoints = new ConcurrentHashMap<>();
+        pbt.addListener((t, done, h) -> checkpoints.put(done.checkpoint(), t.checkpoint(done)));
+        PopulationHistory h = pbt.run(net);
+
+        List<LineageEvent> lineage = h.lineage();
+        assertThat(lineage).hasSize(3); // one bottom member per round after the first
+        List<FrozenTrial> trials = storage.getAllTrials(pbt.studyId());
+        for (LineageEvent ev : lineage) {
+            MemberRound donorBefore = h.rounds().get(ev.round() - 1).get(ev.donor());
+            MemberRound donorNext = h.rounds().get(ev.round()).get(ev.donor());
+            MemberRound copied = h.rounds().get(ev.round()).get(ev.member());
+            byte[] bytes = checkpoints.get(donorBefore.checkpoint());
+            int epoch = o.firstEpoch(ev.round());
+            // with the donor's hyperparameters the copied network takes exactly the donor's next step ...
+            try (PopulationObjective.Member m = net.member(donorNext.params(), Optional.of(bytes), 99)) {
+                assertThat(m.trainEpoch(epoch)).isEqualTo(trials.get(donorNext.trialNumber()).intermediateValues().get(epoch));
+            }
+            // ... and with its explored ones it took the step the copied member recorded
+            try (PopulationObjective.Member m = net.member(copied.params(), Optional.of(bytes), 99)) {
+                assertThat(m.trainEpoch(epoch)).isEqualTo(copied.value());
+            }
+        }
+
+        MemberRound best = h.best().orElseThrow();
+        NetworkPopulation.Replay replay = net.replay(h.schedule(best.member(), o), h.replaySeed(best.member(), o));
+        assertThat(replay.score()).isEqualTo(best.value());
+        NetworkCheckpoint kept = NetworkCheckpoint.fromBytes(pbt.checkpoint(best));
+        List<float[]> expected = kept.weights().values();
+        List<float[]> actual = replay.model().weights().values();
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i)).containsExactly(expected.get(i));
+        }
+        assertThat(kept.epoch()).isEqualTo(4);
+        assertThat(best.value()).isGreaterThan(0.8);
+    }
+
+    @Test
+    void architectureParametersCannotBeExplored() {
+        MlpSpace searchesUnits = MlpSpace.builder().fixedDefaults().intRange("units", 8, 64).logRange("lr", 1e-4, 1e-1)
+                .build();
+        assertThatThrownBy(() -> new NetworkPopulation(searchesUnits, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot explore 'units'")
+                .hasMessageContaining("lr, l1, l2, dropout");
+        MlpSpace stopsEarly = MlpSpace.builder().fixedDefaults().logRange("lr", 1e-4, 1e-1).earlyStopping(3).build();
+        assertThatThrownBy(() -> new NetworkPopulation(stopsEarly, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "loss"))
+                .hasMessageContaining("early_stopping must be 0");
+    }
+
+    @Test
+    void checkpointsRoundTripAndRefuseCorruptBytes() throws Exception {
+        NetworkPopulation net = objective();
+        Map<String, Object> params = Map.of("lr", 0.01, "dropout", 0.1, "batch_size", 32L, "l2", 1e-4);
+        byte[] bytes;
+        try (PopulationObjective.Member m = net.member(params, Optional.empty(), 5)) {
+            m.trainEpoch(0);
+            bytes = m.save();
+        }
+        NetworkCheckpoint c = NetworkCheckpoint.fromBytes(bytes);
+        assertThat(c.epoch()).isEqualTo(1);
+        assertThat(c.optimizer().kind()).isEqualTo("adam");
+        assertThat(c.toBytes()).isEqualTo(bytes);
+        byte[] corrupt = bytes.clone();
+        corrupt[corrupt.length / 2] ^= 1;
+        assertThatThrownBy(() -> NetworkCheckpoint.fromBytes(corrupt)).hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> NetworkCheckpoint.fromBytes(java.util.Arrays.copyOf(bytes, 40)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,626 @@
+package org.nntune.tune.population;
+
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.Json;
+import org.nntune.tune.storage.ArtifactStore;
+import org.nntune.tune.storage.ArtifactStoreException;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.storage.StudyAlreadyExistsException;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Population-based training (Jaderberg et al. 2017) as a study in a {@link Storage}: a population of
+ * members trains in rounds of {@code interval} epochs; after each round the members are ranked by the
+ * metric, each member of the bottom quantile copies the checkpoint of a random member of the top
+ * quantile (exploit) and changes the copied hyperparameters (explore: see {@link Explorer}).
+ *
+ * <pre>{@code
+ * PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "mlp-pbt", StudyDirection.MAXIMIZE,
+ *         Map.of("lr", FloatDistribution.logUniform(1e-4, 1e-1)), PbtOptions.defaults(8, 2, 20));
+ * PopulationHistory h = pbt.run(objective);   // any number of workers, threads and processes
+ * }</pre>
+ *
+ * <h2>Through the storage</h2>
+ * Each (round, member) pair is a <em>unit</em> of work and becomes one trial (its parameters are the
+ * member's hyperparameters, its intermediate values the epochs' metrics, its value the metric at the
+ * end of the round). A worker takes a unit with the storage's compare-and-set on the study system
+ * attribute {@code pbt.unit.<round>.<member>}, which holds the decision (hyperparameters, donor,
+ * source checkpoint) and the attempt number: of many workers in many processes exactly one takes a
+ * unit. A unit whose trial failed, or whose worker went silent (no heartbeat for
+ * {@link PbtOptions#staleAfter()}; the trial is then failed by {@link Storage#failStaleTrials}) is
+ * taken again, as a new attempt, from the same source checkpoint: a killed worker's member resumes
+ * from its last checkpoint. Checkpoints live in {@link Storage#artifacts()} under
+ * {@code pbt/r<round>/m<member>/a<attempt>}; a checkpoint that no member can need any more (not a
+ * member's latest, not the source of a unit still to finish) is deleted.
+ *
+ * <p>Synchronous rounds (the default) make round {@code r + 1} available once every member has
+ * finished round {@code r}; the decisions are then a function of the seed and the results, so a
+ * study repeats exactly. Asynchronous rounds let a member go on as soon as its own round is done,
+ * ranked against the latest round of every member.
+ */
+public final class PopulationTraining {
+    private static final System.Logger LOG = System.getLogger("org.nntune.tune.population");
+    /** study system attribute holding the settings and space, written once */
+    public static final String CONFIG_ATTR = "pbt.config";
+    static final String UNIT_PREFIX = "pbt.unit.";
+    private static final String CHECKPOINT_PREFIX = "pbt/";
+    private static final java.util.regex.Pattern CHECKPOINT_KEY = java.util.regex.Pattern.compile("pbt/r(\\d+)/m(\\d+)/a(\\d+)");
+
+    private final Storage storage;
+    private final ArtifactStore artifacts;
+    private final long studyId;
+    private final String name;
+    private final StudyDirection direction;
+    private final Map<String, Distribution> space;
+    private final PbtOptions options;
+    private final List<PopulationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<Long> beating = ConcurrentHashMap.newKeySet();
+    private volatile boolean stop;
+
+    private PopulationTraining(Storage storage, long studyId, String name, StudyDirection direction,
+                               Map<String, Distribution> space, PbtOptions options) {
+        this.storage = storage;
+        this.artifacts = storage.artifacts();
+        this.studyId = studyId;
+        this.name = name;
+        this.direction = direction;
+        this.space = Collections.unmodifiableMap(new LinkedHashMap<>(space));
+        this.options = options;
+    }
+
+    /**
+     * Creates the study or joins it (safe when several processes start together).
+     *
+     * @param space the hyperparameters PBT explores, in a fixed order
+     * @throws IllegalArgumentException if the space has nothing to explore, or the stored study has
+     *     another direction or other PBT settings or space
+     * @throws IllegalStateException if the storage keeps no artifacts
+     */
+    public static PopulationTraining createOrLoad(Storage storage, String name, StudyDirection direction,
+                                                  Map<String, Distribution> space, PbtOptions options) {
+        PbtOptions.check(space);
+        storage.artifacts(); // fails early when the storage keeps no artifacts
+        OptionalLong found = storage.findStudyId(name);
+        long id;
+        if (found.isPresent()) {
+            id = found.getAsLong();
+        } else {
+            try {
+                id = storage.createStudy(name, List.of(direction));
+            } catch (StudyAlreadyExistsException raced) {
+                id = storage.getStudyId(name);
+            }
+        }
+        List<StudyDirection> stored = storage.getStudyDirections(id);
+        if (!stored.equals(List.of(direction))) {
+            throw new IllegalArgumentException("study '" + name + "' is stored with directions " + stored + ", not ["
+                    + direction + "]");
+        }
+        Object config = Json.normalize(configJson(space, options));
+        if (!storage.compareAndSetStudySystemAttr(id, CONFIG_ATTR, Optional.empty(), config)) {
+            Object before = storage.getStudySystemAttrs(id).get(CONFIG_ATTR);
+            if (!config.equals(before)) {
+                throw new IllegalArgumentException("study '" + name + "' was started with the population-based training"
+                        + " settings " + before + ", not " + config + "; use those, or another study name");
+            }
+        }
+        return new PopulationTraining(storage, id, name, direction, space, options);
+    }
+
+    private static Map<String, Object> configJson(Map<String, Distribution> space, PbtOptions options) {
+        Map<String, Object> m = options.toJson();
+        Map<String, Object> s = new LinkedHashMap<>();
+        space.forEach((k, d) -> s.put(k, Json.decode(d.toJson())));
+        m.put("space", s);
+        return m;
+    }
+
+    /** @return the study's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the storage's id of the study */
+    public long studyId() {
+        return studyId;
+    }
+
+    /** @return the settings */
+    public PbtOptions options() {
+        return options;
+    }
+
+    /** @return the explored space */
+    public Map<String, Distribution> space() {
+        return space;
+    }
+
+    /** @return the storage */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Adds a listener told of every member round this object's workers finish (for progress). */
+    public PopulationTraining addListener(PopulationListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** @return the study's history so far, read from the storage */
+    public PopulationHistory history() {
+        return PopulationHistory.of(storage.getAllTrials(studyId), direction);
+    }
+
+    /**
+     * @return the bytes of a member round's checkpoint
+     * @throws IllegalStateException if the checkpoint was cleaned up or never written
+     */
+    public byte[] checkpoint(MemberRound round) {
+        return artifacts.get(studyId, round.checkpoint()).orElseThrow(() -> new IllegalStateException("study '" + name
+                + "': the checkpoint '" + round.checkpoint() + "' of member " + round.member() + ", round "
+                + round.round() + " is not in the artifact store " + artifacts + " (cleaned up or lost)"));
+    }
+
+    /** Runs one worker in this thread until every member has trained every round. */
+    public PopulationHistory run(PopulationObjective objective) {
+        return run(objective, 1);
+    }
+
+    /**
+     * Runs {@code threads} workers in this process until every member has trained every round; other
+     * processes may run workers on the same study at the same time.
+     *
+     * @return the finished study's history
+     * @throws PopulationTrainingException if a member's round failed {@link PbtOptions#maxAttempts()}
+     *     times or the artifact store is full or gone (everything finished so far is kept)
+     */
+    public PopulationHistory run(PopulationObjective objective, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads + " must be >= 1");
+        }
+        stop = false;
+        ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nntune-pbt-" + name + "-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        beats.scheduleAtFixedRate(this::beat, 0, options.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (threads == 1) {
+                work(objective, 0);
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "nntune-pbt-" + name + "-worker");
+                    t.setDaemon(true);
+                    return t;
+                });
+                try {
+                    List<Future<?>> futures = new ArrayList<>();
+                    for (int i = 0; i < threads; i++) {
+                        int worker = i;
+                        futures.add(pool.submit(() -> {
+                            work(objective, worker);
+                            return null;
+                        }));
+                    }
+                    RuntimeException first = null;
+                    for (Future<?> f : futures) {
+                        try {
+                            f.get();
+                        } catch (ExecutionException e) {
+                            stop = true;
+                            RuntimeException re = e.getCause() instanceof RuntimeException r ? r
+                                    : new PopulationTrainingException("a worker of study '" + name + "' failed: "
+                                    + e.getCause(), e.getCause());
+                            if (first == null) {
+                                first = re;
+                            }
+                        } catch (InterruptedException e) {
+                            stop = true;
+                            Thread.currentThread().interrupt();
+                            throw new PopulationTrainingException("interrupted while running study '" + name + "'", e);
+                        }
+                    }
+                    if (first != null) {
+                        throw first;
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        } finally {
+            beats.shutdownNow();
+        }
+        return history();
+    }
+
+    private void beat() {
+        for (long id : beating) {
+            try {
+                storage.recordHeartbeat(id);
+            } catch (RuntimeException finished) {
+                LOG.log(System.Logger.Level.DEBUG, "heartbeat skipped for trial id {0}: {1}", id, finished);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the worker loop
+
+    /** What the storage says about the units right now. */
+    private final class Snapshot {
+        final Map<String, Object> attrs;
+        /** "round.member" → the claim written by the worker that took it */
+        final Map<String, Map<String, Object>> claims = new HashMap<>();
+        /** "round.member.attempt" → its trial */
+        final Map<String, FrozenTrial> trials = new HashMap<>();
+        final PopulationHistory history;
+
+        Snapshot() {
+            List<FrozenTrial> all = storage.getAllTrials(studyId);
+            attrs = storage.getStudySystemAttrs(studyId);
+            for (Map.Entry<String, Object> e : attrs.entrySet()) {
+                if (e.getKey().startsWith(UNIT_PREFIX) && e.getValue() instanceof Map<?, ?> m) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> claim = (Map<String, Object>) m;
+                    claims.put(e.getKey().substring(UNIT_PREFIX.length()), claim);
+                }
+            }
+            for (FrozenTrial t : all) {
+                // a trial whose worker is still writing its attributes (one write each) counts once it has them all
+                if (PopulationHistory.isMemberRound(t) && t.systemAttrs().get(PopulationHistory.ATTEMPT) instanceof Number) {
+                    trials.put(num(t.systemAttrs(), PopulationHistory.ROUND) + "." + num(t.systemAttrs(),
+                            PopulationHistory.MEMBER) + "." + num(t.systemAttrs(), PopulationHistory.ATTEMPT), t);
+                }
+            }
+            history = PopulationHistory.of(all, direction);
+        }
+
+        Optional<Map<String, Object>> claim(int round, int member) {
+            return Optional.ofNullable(claims.get(round + "." + member));
+        }
+
+        boolean done(int round, int member) {
+            return history.rounds().getOrDefault(round, Map.of()).containsKey(member);
+        }
+
+        boolean roundDone(int round) {
+            return history.rounds().getOrDefault(round, Map.of()).size() == options.population();
+        }
+
+        boolean finished() {
+            return roundDone(options.rounds() - 1);
+        }
+
+        /** @return whether the unit may be decided now */
+        boolean ready(int round, int member) {
+            return round == 0 || (options.synchronous() ? roundDone(round - 1) : done(round - 1, member));
+        }
+    }
+
+    private static int num(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).intValue();
+    }
+
+    private void work(PopulationObjective objective, int worker) {
+        SplittableRandom order = new SplittableRandom(System.nanoTime() ^ ((long) worker << 32));
+        while (!stop) {
+            Snapshot snap = new Snapshot();
+            if (snap.finished()) {
+                return;
+            }
+            Optional<Unit> unit = take(snap, order.nextInt(options.population()));
+            if (unit.isPresent()) {
+                train(unit.get(), objective);
+                continue;
+            }
+            storage.failStaleTrials(studyId, options.staleAfter());
+            try {
+                Thread.sleep(options.poll().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop = true;
+                throw new PopulationTrainingException("interrupted while waiting for work in study '" + name + "'", e);
+            }
+        }
+    }
+
+    /** A unit this worker took: the decision it wrote. */
+    private record Unit(int round, int member, int attempt, Map<String, Double> params, int donor, String source,
+                        Map<String, List<Object>> changes) {
+        String checkpoint() {
+            return CHECKPOINT_PREFIX + "r" + round + "/m" + member + "/a" + attempt;
+        }
+    }
+
+    /** Tries to take one unit that may run now, looking at members from {@code offset} on. */
+    private Optional<Unit> take(Snapshot snap, int offset) {
+        int n = options.population();
+        for (int round = 0; round < options.rounds(); round++) {
+            for (int i = 0; i < n; i++) {
+                int member = (offset + i) % n;
+                if (snap.done(round, member) || !snap.ready(round, member)) {
+                    continue;
+                }
+                Optional<Map<String, Object>> claim = snap.claim(round, member);
+                int attempt = 0;
+                if (claim.isPresent()) {
+                    int previous = num(claim.get(), "attempt");
+                    if (!abandoned(snap, round, member, previous, claim.get())) {
+                        continue;
+                    }
+                    attempt = previous + 1;
+                    if (attempt >= options.maxAttempts()) {
+                        FrozenTrial last = snap.trials.get(round + "." + member + "." + previous);
+                        stop = true;
+                        throw new PopulationTrainingException("study '" + name + "': round " + round + " of member "
+                                + member + " failed " + attempt + " times (the most allowed); last reason: "
+                                + (last == null ? "its worker died before it started the trial"
+                                : last.failureReason().orElse("unknown")), null);
+                    }
+                }
+                Unit u = decide(snap, round, member, attempt);
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("attempt", (long) attempt);
+                json.put("at", System.currentTimeMillis());
+                json.put("params", u.params());
+                json.put("donor", (long) u.donor());
+                json.put("source", u.source());
+                if (storage.compareAndSetStudySystemAttr(studyId, UNIT_PREFIX + round + "." + member,
+                        claim.map(c -> (Object) c), json)) {
+                    return Optional.of(u);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return whether a taken unit's attempt is over without a result (failed, or its worker died before its trial) */
+    private boolean abandoned(Snapshot snap, int round, int member, int attempt, Map<String, Object> claim) {
+        FrozenTrial t = snap.trials.get(round + "." + member + "." + attempt);
+        if (t != null) {
+            return t.state() == TrialState.FAIL;
+        }
+        long at = ((Number) claim.get("at")).longValue();
+        return System.currentTimeMillis() - at > options.staleAfter().toMillis();
+    }
+
+    /** The exploit/explore decision for a unit (a function of the seed, the round, the member and the results). */
+    private Unit decide(Snapshot snap, int round, int member, int attempt) {
+        SplittableRandom random = new SplittableRandom(mix(options.seed(), round, member));
+        if (round == 0) {
+            Map<String, Double> params = new LinkedHashMap<>();
+            space.forEach((k, d) -> params.put(k, Explorer.sample(d, random)));
+            return new Unit(0, member, attempt, params, member, "", Map.of());
+        }
+        List<MemberRound> ranked = new ArrayList<>(options.synchronous()
+                ? snap.history.rounds().get(round - 1).values() : snap.history.latest().values());
+        ranked.sort(snap.history.ranking());
+        int g = options.groupSize(ranked.size());
+        MemberRound own = options.synchronous() ? snap.history.rounds().get(round - 1).get(member)
+                : snap.history.latest().get(member);
+        int position = ranked.indexOf(own);
+        if (position < ranked.size() - g) {
+            return new Unit(round, member, attempt, internal(own.params()), member, own.checkpoint(), Map.of());
+        }
+        MemberRound donor = ranked.get(random.nextInt(g));
+        Map<String, Double> from = internal(donor.params());
+        Map<String, Double> to = Explorer.explore(space, from, random, options);
+        Map<String, List<Object>> changes = new LinkedHashMap<>();
+        for (String k : space.keySet()) {
+            Distribution d = space.get(k);
+            changes.put(k, List.of(d.toExternal(from.get(k)), d.toExternal(to.get(k))));
+        }
+        return new Unit(round, member, attempt, to, donor.member(), donor.checkpoint(), changes);
+    }
+
+    private Map<String, Double> internal(Map<String, Object> external) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        space.forEach((k, d) -> out.put(k, d.toInternal(external.get(k))));
+        return out;
+    }
+
+    /** @return a seed for (study seed, round, member): distinct streams for every pair */
+    static long mix(long seed, int round, int member) {
+        long h = seed * 0x9E3779B97F4A7C15L + round * 0xBF58476D1CE4E5B9L + member * 0x94D049BB133111EBL;
+        return new SplittableRandom(h).nextLong();
+    }
+
+    /** @return member's seed (its initial weights and data order), fixed by the study seed */
+    public static long memberSeed(long seed, int member) {
+        return mix(seed, -1, member);
+    }
+
+    private Map<String, Object> external(Map<String, Double> internal) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        space.forEach((k, d) -> out.put(k, d.toExternal(internal.get(k))));
+        return out;
+    }
+
+    /** Trains a unit taken by this worker: one trial, the round's epochs, a checkpoint. */
+    private void train(Unit u, PopulationObjective objective) {
+        FrozenTrial trial = storage.createTrial(studyId);
+        long id = trial.trialId();
+        beating.add(id);
+        try {
+            storage.recordHeartbeat(id); // at once: a worker that dies now is found stale
+            storage.setTrialSystemAttr(id, PopulationHistory.ROUND, (long) u.round());
+            storage.setTrialSystemAttr(id, PopulationHistory.MEMBER, (long) u.member());
+            storage.setTrialSystemAttr(id, PopulationHistory.ATTEMPT, (long) u.attempt());
+            storage.setTrialSystemAttr(id, PopulationHistory.DONOR, (long) u.donor());
+            storage.setTrialSystemAttr(id, PopulationHistory.CHECKPOINT, u.checkpoint());
+            if (!u.changes().isEmpty()) {
+                storage.setTrialSystemAttr(id, PopulationHistory.CHANGES, u.changes());
+            }
+            for (Map.Entry<String, Distribution> e : space.entrySet()) {
+                storage.setTrialParam(id, e.getKey(), u.params().get(e.getKey()), e.getValue());
+            }
+            OptionalDouble value = trainEpochs(u, objective, id);
+            if (value.isEmpty()) {
+                return;
+            }
+            if (!finish(id, TrialState.COMPLETE, List.of(value.getAsDouble()), Optional.empty())) {
+                artifacts.delete(studyId, u.checkpoint()); // taken over meanwhile: this attempt's result is void
+                return;
+            }
+        } catch (ArtifactStoreException e) {
+            fail(id, "the artifact store failed: " + e.getMessage());
+            stop = true;
+            throw new PopulationTrainingException("study '" + name + "' stopped: " + e.getMessage()
+                    + " (round " + u.round() + " of member " + u.member() + "; every finished round is kept)", e);
+        } catch (PopulationTrainingException e) {
+            stop = true;
+            throw e;
+        } catch (RuntimeException | Error e) {
+            fail(id, "failed: " + e);
+            stop = true;
+            throw e;
+        } finally {
+            beating.remove(id);
+        }
+        Snapshot after = new Snapshot();
+        MemberRound done = after.history.rounds().getOrDefault(u.round(), Map.of()).get(u.member());
+        if (done != null) {
+            for (PopulationListener l : listeners) {
+                l.memberRoundDone(this, done, after.history);
+            }
+        }
+        try {
+            cleanUp(after);
+        } catch (ArtifactStoreException e) {
+            stop = true;
+            throw new PopulationTrainingException("study '" + name + "' stopped: " + e.getMessage()
+                    + " (while cleaning up after round " + u.round() + " of member " + u.member()
+                    + "; every finished round is kept)", e);
+        }
+    }
+
+    /** @return the metric at the end of the round, or empty if the round must be taken again */
+    private OptionalDouble trainEpochs(Unit u, PopulationObjective objective, long trialId) {
+        Optional<byte[]> checkpoint = Optional.empty();
+        if (!u.source().isEmpty()) {
+            checkpoint = artifacts.get(studyId, u.source());
+            if (checkpoint.isEmpty()) {
+                // an asynchronous donor's checkpoint cleaned up between the decision and now: decide again
+                fail(trialId, "the checkpoint '" + u.source() + "' to start from is gone from " + artifacts
+                        + "; the round is taken again");
+                return OptionalDouble.empty();
+            }
+        }
+        String where = "round " + u.round() + " of member " + u.member() + " (trial id " + trialId + ")";
+        try (PopulationObjective.Member m = objective.member(external(u.params()), checkpoint,
+                memberSeed(options.seed(), u.member()))) {
+            double value = Double.NaN;
+            int first = options.firstEpoch(u.round());
+            for (int e = first; e < first + options.epochsOf(u.round()); e++) {
+                value = m.trainEpoch(e);
+                if (!Double.isFinite(value)) {
+                    throw new PopulationTrainingException("study '" + name + "': " + where + " reached a metric of "
+                            + value + " at epoch " + e + "; the training diverged (try a smaller learning-rate range)",
+                            null);
+                }
+                if (!report(trialId, e, value)) {
+                    return OptionalDouble.empty(); // taken over by another worker: this attempt's work is void
+                }
+            }
+            artifacts.put(studyId, u.checkpoint(), m.save());
+            return OptionalDouble.of(value);
+        } catch (ArtifactStoreException | PopulationTrainingException e) {
+            fail(trialId, e.getMessage());
+            throw e;
+        } catch (Exception e) {
+            String reason = "the objective threw " + e;
+            fail(trialId, reason);
+            throw new PopulationTrainingException("study '" + name + "': " + where + ": " + reason, e);
+        }
+    }
+
+    /** @return false if the trial was finished meanwhile (failed as stale and taken over) */
+    private boolean report(long trialId, int epoch, double value) {
+        try {
+            storage.setTrialIntermediateValue(trialId, epoch, value);
+            return true;
+        } catch (IllegalStateException e) {
+            if (storage.getTrial(trialId).state().isFinished()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void fail(long trialId, String reason) {
+        finish(trialId, TrialState.FAIL, List.of(), Optional.of(reason));
+    }
+
+    /** @return whether this call finished the trial (false if it was finished already, e.g. failed as stale) */
+    private boolean finish(long trialId, TrialState state, List<Double> values, Optional<String> reason) {
+        try {
+            if (storage.getTrial(trialId).state().isFinished()) {
+                return false;
+            }
+            storage.finishTrial(trialId, state, values, reason);
+            return true;
+        } catch (IllegalStateException finishedMeanwhile) {
+            return false;
+        }
+    }
+
+    /** Deletes the checkpoints no member can need: neither a member's latest nor the source of a unit yet to finish. */
+    private void cleanUp(Snapshot snap) {
+        Set<String> needed = new java.util.HashSet<>();
+        for (MemberRound mr : snap.history.latest().values()) {
+            needed.add(mr.checkpoint());
+        }
+        // the donors of the first unfinished round: units of it not taken yet will copy one of them
+        int open = 0;
+        while (open < options.rounds() && snap.roundDone(open)) {
+            open++;
+        }
+        if (open > 0 && open < options.rounds()) {
+            snap.history.rounds().get(open - 1).values().forEach(mr -> needed.add(mr.checkpoint()));
+        }
+        snap.claims.forEach((unit, claim) -> {
+            String[] rm = unit.split("\\.");
+            if (!snap.done(Integer.parseInt(rm[0]), Integer.parseInt(rm[1]))) {
+                needed.add(String.valueOf(claim.get("source")));
+                // the checkpoint a running attempt will write
+                needed.add(CHECKPOINT_PREFIX + "r" + rm[0] + "/m" + rm[1] + "/a" + claim.get("attempt"));
+            }
+        });
+        Map<Integer, MemberRound> latest = snap.history.latest();
+        for (String key : artifacts.list(studyId).keySet()) {
+            java.util.regex.Matcher m = CHECKPOINT_KEY.matcher(key);
+            if (!m.matches() || needed.contains(key)) {
+                continue;
+            }
+            // the listing is newer than the snapshot: only a round the snapshot shows its member past is deleted
+            // (a checkpoint written since belongs to a round the snapshot does not show finished)
+            int round = Integer.parseInt(m.group(1));
+            MemberRound at = latest.get(Integer.parseInt(m.group(2)));
+            boolean voidAttempt = at != null && at.round() == round; // the round is done by another attempt
+            if (at != null && at.round() > round || voidAttempt) {
+                artifacts.delete(studyId, key);
+            }
+        }
+    }
+}

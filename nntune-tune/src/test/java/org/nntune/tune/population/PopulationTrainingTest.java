@@ -1,0 +1,407 @@
+package org.nntune.tune.population;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.space.IntDistribution;
+import org.nntune.tune.storage.ArtifactStoreException;
+import org.nntune.tune.storage.FolderArtifactStore;
+import org.nntune.tune.storage.InMemoryArtifactStore;
+import org.nntune.tune.storage.InMemoryStorage;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+public class PopulationTrainingTest {
+
+    /** The space the tests explore (also used by nntune-storage's worker processes). */
+    public static Map<String, Distribution> space() {
+        Map<String, Distribution> s = new LinkedHashMap<>();
+        s.put("lr", FloatDistribution.logUniform(0.001, 0.2));
+        s.put("momentum", FloatDistribution.uniform(0, 0.9));
+        s.put("steps", IntDistribution.uniform(1, 8));
+        return s;
+    }
+
+    static PbtOptions fast(int population, int interval, int epochs) {
+        return PbtOptions.defaults(population, interval, epochs)
+                .withTiming(Duration.ofMillis(50), Duration.ofMillis(600), Duration.ofMillis(5));
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    @Test
+    void badSettingsAreRefusedWithClearMessages() {
+        assertThatThrownBy(() -> PbtOptions.defaults(1, 1, 4)).hasMessageContaining("population 1")
+                .hasMessageContaining("at least 2");
+        assertThatThrownBy(() -> PbtOptions.defaults(4, 1, 4).withQuantile(0)).hasMessageContaining("quantile 0.0")
+                .hasMessageContaining("(0, 0.5]");
+        assertThatThrownBy(() -> PbtOptions.defaults(4, 1, 4).withQuantile(0.6)).hasMessageContaining("quantile 0.6");
+        assertThatThrownBy(() -> PbtOptions.defaults(4, 5, 4)).hasMessageContaining("interval 5 is larger than the 4 epochs");
+        assertThatThrownBy(() -> PbtOptions.defaults(4, 1, 4).withResampleProbability(1.5))
+                .hasMessageContaining("resample_probability 1.5");
+        assertThatThrownBy(() -> PbtOptions.defaults(4, 1, 4).withFactors(1, 1)).hasMessageContaining("never change");
+        assertThatThrownBy(() -> PbtOptions.check(Map.of())).hasMessageContaining("nothing to explore");
+        assertThatThrownBy(() -> PbtOptions.check(Map.of("a", FloatDistribution.uniform(1, 1),
+                "b", CategoricalDistribution.of("x")))).hasMessageContaining("nothing to explore");
+        assertThatThrownBy(() -> PopulationTraining.createOrLoad(new InMemoryStorage(), "s", StudyDirection.MINIMIZE,
+                Map.of("a", IntDistribution.uniform(3, 3)), fast(2, 1, 2))).hasMessageContaining("nothing to explore");
+    }
+
+    @Test
+    void groupsFollowRayTunesRule() {
+        assertThat(PbtOptions.defaults(2, 1, 1).groupSize()).isEqualTo(1);
+        assertThat(PbtOptions.defaults(8, 1, 1).groupSize()).isEqualTo(2);
+        assertThat(PbtOptions.defaults(10, 1, 1).groupSize()).isEqualTo(3);
+        assertThat(PbtOptions.defaults(10, 1, 1).withQuantile(0.5).groupSize()).isEqualTo(5);
+        assertThat(PbtOptions.defaults(4, 3, 10).rounds()).isEqualTo(4);
+        assertThat(PbtOptions.defaults(4, 3, 10).epochsOf(3)).isEqualTo(1);
+    }
+
+    @Test
+    void aStudyKeepsItsSettings() {
+        Storage storage = new InMemoryStorage();
+        PopulationTraining.createOrLoad(storage, "s", StudyDirection.MINIMIZE, space(), fast(4, 1, 4));
+        PopulationTraining.createOrLoad(storage, "s", StudyDirection.MINIMIZE, space(), fast(4, 1, 4));
+        assertThatThrownBy(() -> PopulationTraining.createOrLoad(storage, "s", StudyDirection.MINIMIZE, space(),
+                fast(6, 1, 4))).hasMessageContaining("study 's' was started with").hasMessageContaining("population=4");
+    }
+
+    // ---------------------------------------------------------------- explore
+
+    @Test
+    void exploreStaysInTheSpaceAndMoves() {
+        Map<String, Distribution> s = new LinkedHashMap<>();
+        s.put("f", FloatDistribution.uniform(-1, 2));
+        s.put("log", FloatDistribution.logUniform(1e-5, 1));
+        s.put("stepped", FloatDistribution.stepped(0, 1, 0.1));
+        s.put("int", IntDistribution.uniform(1, 3));
+        s.put("intStep", new IntDistribution(0, 100, false, 10));
+        s.put("logInt", IntDistribution.logUniform(1, 1000));
+        s.put("cat", CategoricalDistribution.of("a", "b", "c", 4));
+        s.put("single", CategoricalDistribution.of("only"));
+        PbtOptions o = PbtOptions.defaults(4, 1, 2);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        Map<String, Integer> moved = new HashMap<>();
+        for (int i = 0; i < 5000; i++) {
+            Map<String, Double> v = new LinkedHashMap<>();
+            s.forEach((k, d) -> v.put(k, Explorer.sample(d, r)));
+            Map<String, Double> e = Explorer.explore(s, v, r, i % 2 == 0 ? o : o.withResampleProbability(0));
+            s.forEach((k, d) -> {
+                assertThat(d.containsInternal(e.get(k))).as("%s = %s in %s", k, e.get(k), d).isTrue();
+                if (!e.get(k).equals(v.get(k))) {
+                    moved.merge(k, 1, Integer::sum);
+                }
+            });
+        }
+        // every parameter with more than one value moves often; the single choice never
+        for (String k : List.of("f", "log", "stepped", "int", "intStep", "logInt", "cat")) {
+            assertThat(moved.getOrDefault(k, 0)).as(k).isGreaterThan(2000);
+        }
+        assertThat(moved).doesNotContainKey("single");
+    }
+
+    @Test
+    void perturbationMultipliesClipsAndMovesToNeighbours() {
+        FloatDistribution f = FloatDistribution.uniform(0, 1);
+        assertThat(Explorer.perturb(f, 0.5, 1.2, true)).isEqualTo(0.6, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Explorer.perturb(f, 0.5, 0.8, false)).isEqualTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Explorer.perturb(f, 0.9, 1.2, true)).isEqualTo(1.0);
+        assertThat(Explorer.perturb(IntDistribution.uniform(1, 10), 1, 1.2, true)).isEqualTo(2);
+        assertThat(Explorer.perturb(IntDistribution.uniform(1, 10), 1, 0.8, false)).isEqualTo(1);
+        assertThat(Explorer.perturb(IntDistribution.uniform(1, 10), 5, 1.2, true)).isEqualTo(6);
+        CategoricalDistribution c = CategoricalDistribution.of(16, 32, 64);
+        assertThat(Explorer.perturb(c, 1, 1.2, true)).isEqualTo(2);
+        assertThat(Explorer.perturb(c, 1, 0.8, false)).isEqualTo(0);
+        assertThat(Explorer.perturb(c, 2, 1.2, true)).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- the whole loop
+
+    /** Captures every checkpoint as it is written (before clean-up may delete it). */
+    static final class Capture implements PopulationListener {
+        final Map<String, byte[]> bytes = new ConcurrentHashMap<>();
+
+        @Override
+        public void memberRoundDone(PopulationTraining training, MemberRound done, PopulationHistory history) {
+            bytes.put(done.checkpoint(), training.checkpoint(done));
+        }
+    }
+
+    @Test
+    void exploitCopiesExactlyAndLineageRecordsEveryStep() throws Exception {
+        Storage storage = new InMemoryStorage();
+        PbtOptions o = fast(6, 2, 10).withSeed(3);
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), o);
+        Capture capture = new Capture();
+        pbt.addListener(capture);
+        Quadratic q = new Quadratic();
+        PopulationHistory h = pbt.run(q);
+
+        // each member trains each round exactly once
+        assertThat(storage.getAllTrials(pbt.studyId())).hasSize(6 * 5)
+                .allMatch(t -> t.state() == TrialState.COMPLETE);
+        assertThat(h.rounds()).hasSize(5).allSatisfy((r, members) -> assertThat(members).hasSize(6));
+
+        List<LineageEvent> lineage = h.lineage();
+        assertThat(lineage).isNotEmpty();
+        assertThat(lineage).hasSize(4 * 2); // 4 rounds after the first, 2 bottom members each (ceil(6 x 0.25))
+        for (LineageEvent ev : lineage) {
+            Map<Integer, MemberRound> before = h.rounds().get(ev.round() - 1);
+            List<MemberRound> ranked = new ArrayList<>(before.values());
+            ranked.sort(Comparator.comparingDouble(MemberRound::value).thenComparingInt(MemberRound::member));
+            assertThat(ranked.subList(0, 2)).extracting(MemberRound::member).contains(ev.donor());
+            assertThat(ranked.subList(4, 6)).extracting(MemberRound::member).contains(ev.member());
+            MemberRound donorBefore = before.get(ev.donor());
+            MemberRound copied = h.rounds().get(ev.round()).get(ev.member());
+            ev.changes().forEach((k, c) -> {
+                assertThat(c.from()).isEqualTo(donorBefore.params().get(k));
+                assertThat(c.to()).isEqualTo(copied.params().get(k));
+            });
+            assertThat(copied.exploit()).hasValue(ev);
+
+            // the copied member started from exactly the donor's checkpoint: retraining it from those bytes
+            // with its own hyperparameters gives the metrics it recorded ...
+            byte[] donorBytes = capture.bytes.get(donorBefore.checkpoint());
+            FrozenTrial copiedTrial = storage.getAllTrials(pbt.studyId()).get(copied.trialNumber());
+            int first = o.firstEpoch(ev.round());
+            try (PopulationObjective.Member m = q.member(copied.params(), Optional.of(donorBytes), 0)) {
+                assertThat(m.trainEpoch(first)).isEqualTo(copiedTrial.intermediateValues().get(first));
+            }
+            // ... and with the donor's hyperparameters its next step is the donor's own next step
+            MemberRound donorNext = h.rounds().get(ev.round()).get(ev.donor());
+            FrozenTrial donorTrial = storage.getAllTrials(pbt.studyId()).get(donorNext.trialNumber());
+            try (PopulationObjective.Member m = q.member(donorNext.params(), Optional.of(donorBytes), 0)) {
+                assertThat(m.trainEpoch(first)).isEqualTo(donorTrial.intermediateValues().get(first));
+            }
+        }
+        // members that did not exploit kept their own hyperparameters
+        for (int r = 1; r < 5; r++) {
+            for (MemberRound mr : h.rounds().get(r).values()) {
+                if (mr.exploit().isEmpty()) {
+                    assertThat(mr.params()).isEqualTo(h.rounds().get(r - 1).get(mr.member()).params());
+                    assertThat(mr.donor()).isEqualTo(mr.member());
+                }
+            }
+        }
+        // only the last round's checkpoints are left
+        assertThat(storage.artifacts().list(pbt.studyId())).hasSize(6)
+                .allSatisfy((k, size) -> assertThat(k).startsWith("pbt/r4/"));
+    }
+
+    @Test
+    void replayingTheBestMembersScheduleOnAFreshModelRetracesIt() throws Exception {
+        Storage storage = new InMemoryStorage();
+        PbtOptions o = fast(4, 1, 6).withSeed(11);
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), o);
+        Quadratic q = new Quadratic();
+        PopulationHistory h = pbt.run(q);
+        MemberRound best = h.best().orElseThrow();
+        assertThat(best.round()).isEqualTo(5);
+        List<MemberRound> ancestry = h.ancestry(best.member());
+        assertThat(ancestry).hasSize(6);
+        int root = ancestry.get(ancestry.size() - 1).member();
+        List<ScheduleStep> schedule = h.schedule(best.member(), o);
+        assertThat(schedule.get(0).fromEpoch()).isZero();
+        assertThat(schedule.stream().mapToInt(ScheduleStep::epochs).sum()).isEqualTo(6);
+
+        // replay: a fresh member (the root ancestor's seed) switched to each step's hyperparameters in turn
+        byte[] state = null;
+        double last = Double.NaN;
+        for (ScheduleStep step : schedule) {
+            try (PopulationObjective.Member m = q.member(step.params(), Optional.ofNullable(state),
+                    PopulationTraining.memberSeed(o.seed(), root))) {
+                for (int e = step.fromEpoch(); e < step.fromEpoch() + step.epochs(); e++) {
+                    last = m.trainEpoch(e);
+                }
+                state = m.save();
+            }
+        }
+        assertThat(last).isEqualTo(best.value());
+        assertThat(pbt.checkpoint(best)).isEqualTo(state);
+    }
+
+    @Test
+    void aSeededSynchronousStudyRepeatsExactlyWithManyThreads() {
+        List<Double> first = null;
+        for (int threads : new int[] {1, 3}) {
+            Storage storage = new InMemoryStorage();
+            PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(),
+                    fast(5, 1, 4).withSeed(5));
+            PopulationHistory h = pbt.run(new Quadratic(), threads);
+            List<Double> values = new ArrayList<>();
+            h.rounds().forEach((r, ms) -> ms.forEach((m, mr) -> values.add(mr.value())));
+            assertThat(values).hasSize(20);
+            if (first == null) {
+                first = values;
+            } else {
+                assertThat(values).isEqualTo(first);
+            }
+        }
+    }
+
+    @Test
+    void asynchronousRoundsFinishEveryMemberAndRankAgainstTheLatest() {
+        Storage storage = new InMemoryStorage();
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(),
+                fast(4, 1, 5).withSynchronous(false));
+        PopulationHistory h = pbt.run(new Quadratic(), 2);
+        assertThat(storage.getAllTrials(pbt.studyId())).hasSize(20).allMatch(t -> t.state() == TrialState.COMPLETE);
+        assertThat(h.lineage()).isNotEmpty();
+        assertThat(h.best()).isPresent();
+    }
+
+    /** The storage as a worker whose heartbeats stopped after the first one of each trial sees it. */
+    static Storage withoutHeartbeats(Storage storage) {
+        java.util.Set<Long> beaten = ConcurrentHashMap.newKeySet();
+        return (Storage) java.lang.reflect.Proxy.newProxyInstance(Storage.class.getClassLoader(),
+                new Class<?>[] {Storage.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("recordHeartbeat") && !beaten.add((Long) args[0])) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(storage, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aDeadWorkersRoundIsTakenOverFromTheLastCheckpoint() throws Exception {
+        Storage storage = new InMemoryStorage();
+        PbtOptions o = fast(3, 1, 3);
+        Quadratic q = new Quadratic();
+        Capture capture = new Capture();
+        // a worker that goes silent (no heartbeat after the first) and hangs in its first round after round 0
+        PopulationTraining dying = PopulationTraining.createOrLoad(withoutHeartbeats(storage), "q",
+                StudyDirection.MINIMIZE, space(), o).addListener(capture);
+        java.util.concurrent.CountDownLatch hung = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread dead = new Thread(() -> dying.run((params, checkpoint, seed) -> {
+            PopulationObjective.Member m = q.member(params, checkpoint, seed);
+            return new PopulationObjective.Member() {
+                @Override
+                public double trainEpoch(int epoch) throws Exception {
+                    if (checkpoint.isPresent() && hung.getCount() > 0) {
+                        hung.countDown();
+                        release.await();
+                    }
+                    return m.trainEpoch(epoch);
+                }
+
+                @Override
+                public byte[] save() throws Exception {
+                    return m.save();
+                }
+            };
+        }));
+        dead.setDaemon(true);
+        dead.start();
+        hung.await();
+        PopulationTraining healthy = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), o)
+                .addListener(capture);
+        PopulationHistory h = healthy.run(q);
+        release.countDown();
+        dead.join(10_000);
+
+        List<FrozenTrial> trials = storage.getAllTrials(healthy.studyId());
+        List<FrozenTrial> failed = trials.stream().filter(t -> t.state() == TrialState.FAIL).toList();
+        assertThat(failed).hasSize(1);
+        FrozenTrial lost = failed.get(0);
+        assertThat(lost.failureReason().orElseThrow()).containsIgnoringCase("heartbeat");
+        assertThat(lost.systemAttrs().get("pbt.round")).isEqualTo(1L);
+        assertThat(trials).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(9);
+        assertThat(h.rounds()).allSatisfy((r, members) -> assertThat(members).hasSize(3));
+        // the round was trained again from the member's round-0 checkpoint: same hyperparameters, and its metric
+        // is what training from those bytes gives
+        int member = ((Number) lost.systemAttrs().get("pbt.member")).intValue();
+        MemberRound redone = h.rounds().get(1).get(member);
+        assertThat(redone.params()).isEqualTo(lost.params());
+        MemberRound source = h.rounds().get(0).get(redone.donor());
+        FrozenTrial redoneTrial = trials.get(redone.trialNumber());
+        assertThat(redoneTrial.systemAttrs().get("pbt.attempt")).isEqualTo(1L);
+        try (PopulationObjective.Member m = q.member(redone.params(), Optional.of(capture.bytes.get(source.checkpoint())), 0)) {
+            assertThat(m.trainEpoch(1)).isEqualTo(redone.value());
+        }
+        // the silent worker's late result was thrown away, its checkpoint too
+        assertThat(storage.artifacts().list(healthy.studyId())).hasSize(3)
+                .allSatisfy((k, size) -> assertThat(k).startsWith("pbt/r2/"));
+    }
+
+    // ---------------------------------------------------------------- a failing artifact store
+
+    @Test
+    void aFullArtifactStoreStopsTheStudyCleanlyAndKeepsWhatWasDone() {
+        // a checkpoint of Quadratic is 72 bytes: room for the 4 members of round 0 and 2 more
+        Storage storage = new InMemoryStorage(Clock.systemUTC(), new InMemoryArtifactStore(6 * 72));
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(),
+                fast(4, 1, 4));
+        assertThatThrownBy(() -> pbt.run(new Quadratic()))
+                .isInstanceOf(PopulationTrainingException.class)
+                .hasMessageContaining("is full")
+                .hasMessageContaining("every finished round is kept")
+                .satisfies(e -> assertThat(((PopulationTrainingException) e).isStorageProblem()).isTrue());
+        List<FrozenTrial> trials = storage.getAllTrials(pbt.studyId());
+        assertThat(trials).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(trials).filteredOn(t -> t.state() == TrialState.FAIL).hasSize(1)
+                .allSatisfy(t -> assertThat(t.failureReason().orElseThrow()).contains("artifact store"));
+        assertThat(trials).noneMatch(t -> t.state() == TrialState.RUNNING);
+        assertThat(storage.artifacts().usedBytes(pbt.studyId())).isLessThanOrEqualTo(6 * 72);
+
+        // with room again (a new storage object over the same data is not possible in memory: raise the
+        // cap by copying) the study would continue; here it is enough that the finished rounds are intact
+        assertThat(pbt.history().rounds().get(0)).hasSize(4);
+    }
+
+    @Test
+    void aVanishedArtifactFolderStopsTheStudyCleanly(@TempDir Path dir) {
+        Path folder = dir.resolve("artifacts");
+        Storage storage = new InMemoryStorage(Clock.systemUTC(), new FolderArtifactStore(folder));
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(),
+                fast(3, 1, 3));
+        Quadratic q = new Quadratic();
+        pbt.addListener((t, done, h) -> {
+            if (done.round() == 0 && h.rounds().get(0).size() == 3) {
+                deleteTree(folder);
+            }
+        });
+        assertThatThrownBy(() -> pbt.run(q))
+                .isInstanceOf(PopulationTrainingException.class)
+                .hasMessageContaining("has disappeared")
+                .satisfies(e -> assertThat(((PopulationTrainingException) e).isStorageProblem()).isTrue())
+                .hasRootCauseInstanceOf(ArtifactStoreException.class);
+        assertThat(Files.exists(folder)).as("a vanished folder is not silently made again").isFalse();
+        assertThat(storage.getAllTrials(pbt.studyId())).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(3);
+        assertThat(storage.getAllTrials(pbt.studyId())).noneMatch(t -> t.state() == TrialState.RUNNING);
+    }
+
+    static void deleteTree(Path p) {
+        try (var files = Files.walk(p)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
