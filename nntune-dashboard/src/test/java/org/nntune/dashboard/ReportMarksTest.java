@@ -57,6 +57,25 @@ class ReportMarksTest {
     }
 
     @Test
+    void edfRisesInStepsFromZeroToOneAtTheLargestValue() {
+        Element edf = SvgParse.withClass(SINGLE_HTML, "edf").get(0);
+        List<Element> lines = SvgParse.marks(edf, "polyline", "edf-line");
+        assertThat(lines).hasSize(1);
+        int complete = inState(SINGLE, TrialState.COMPLETE).size();
+        assertThat(lines.get(0).getAttribute("data-n")).isEqualTo(Integer.toString(complete));
+        List<double[]> pts = SvgParse.points(lines.get(0));
+        assertThat(pts).hasSize(2 * complete + 1); // a start at 0, then one horizontal and one vertical move per value
+        for (int i = 1; i < pts.size(); i++) {
+            assertThat(pts.get(i)[0]).isGreaterThanOrEqualTo(pts.get(i - 1)[0]);
+            assertThat(pts.get(i)[1]).isLessThanOrEqualTo(pts.get(i - 1)[1]); // the fraction only grows (pixel row shrinks)
+        }
+        double top = EdfPlot.FRAME.plotTop();
+        double bottom = EdfPlot.FRAME.plotBottom();
+        assertThat(pts.get(0)[1]).isCloseTo(bottom, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(pts.get(pts.size() - 1)[1]).isCloseTo(top, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
     void severalObjectivesGetOneHistoryEachWithTheirOwnDirection() {
         StudyReportData d = ExampleStudies.twoObjectives("two", 120, 3);
         List<Element> history = SvgParse.withClass(HtmlReport.of(d).html(), "history");

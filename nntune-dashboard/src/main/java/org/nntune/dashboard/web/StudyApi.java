@@ -72,7 +72,10 @@ final class StudyApi {
     /** Reads every study and draws its plots, so that the first page a browser opens is served from memory. */
     void warmUp() {
         for (StudySummary s : storage.getAllStudies()) {
-            cache(s).plots();
+            StudyCache.Plots plots = cache(s).plots();
+            for (StudyPlots.Section section : plots.plots().sections()) {
+                plots.html(section.id());
+            }
         }
     }
 
@@ -106,7 +109,7 @@ final class StudyApi {
                 }
                 if (p.length == 4 && p[2].equals("plots")) {
                     StudyCache.Plots plots = studyCache(id).plots();
-                    return new Response(200, "text/html", plots.plots().render(p[3]), plots.version());
+                    return new Response(200, "text/html", plots.html(p[3]), plots.version());
                 }
             } else if (method.equals("POST")) {
                 if (!allowWrites) {
@@ -258,7 +261,7 @@ final class StudyApi {
         summary(j, snap);
         j.key("note").any(s.systemAttrs().get(NOTE)).key("userAttrs").any(s.userAttrs());
         j.key("params").beginArray();
-        for (Map.Entry<String, Distribution> e : distributions(snap.trials()).entrySet()) {
+        for (Map.Entry<String, Distribution> e : snap.distributions().entrySet()) {
             Distribution d = e.getValue();
             j.beginObject().key("name").value(e.getKey()).key("type").value(d.typeName());
             if (d instanceof FloatDistribution f) {
@@ -276,15 +279,6 @@ final class StudyApi {
                     .key("subtitle").value(sec.subtitle().orElse(null)).endObject();
         }
         return Response.json(j.endArray().endObject());
-    }
-
-    /** The latest distribution of every parameter the trials have, in first-seen order. */
-    private static Map<String, Distribution> distributions(List<FrozenTrial> trials) {
-        Map<String, Distribution> out = new LinkedHashMap<>();
-        for (FrozenTrial t : trials) {
-            out.putAll(t.distributions());
-        }
-        return out;
     }
 
     private Response changes(long id, Map<String, String> query) {
@@ -374,7 +368,7 @@ final class StudyApi {
     /** Enqueues a WAITING trial with the parameters of the form ({@code param.NAME=value}), checked against their distributions. */
     private Response enqueue(long id, Map<String, String> form) {
         StudyCache c = studyCache(id);
-        Map<String, Distribution> known = distributions(snapshot(c).trials());
+        Map<String, Distribution> known = snapshot(c).distributions();
         Map<String, Object> params = new LinkedHashMap<>();
         Map<String, Distribution> dists = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : form.entrySet()) {

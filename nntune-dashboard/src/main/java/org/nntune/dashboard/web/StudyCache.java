@@ -3,6 +3,7 @@ package org.nntune.dashboard.web;
 import org.nntune.dashboard.ReportOptions;
 import org.nntune.dashboard.StudyPlots;
 import org.nntune.dashboard.StudyReportData;
+import org.nntune.tune.space.Distribution;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.TrialChanges;
 import org.nntune.tune.study.FrozenTrial;
@@ -12,8 +13,10 @@ import org.nntune.tune.study.TrialState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +47,8 @@ final class StudyCache {
     private long[] changedIn = new long[16];
     private final Map<Long, Integer> indexById = new HashMap<>();
     private final Map<Integer, Integer> indexByNumber = new HashMap<>();
+    /** The latest distribution of every parameter the trials have, in first-seen order. */
+    private final Map<String, Distribution> distributions = new LinkedHashMap<>();
     private long cursor;
     private long version;
     private long refreshedAt = Long.MIN_VALUE;
@@ -64,7 +69,7 @@ final class StudyCache {
 
     /** An immutable view of the trials at one version, in trial-number order. */
     record Snapshot(long version, List<FrozenTrial> trials, Map<TrialState, Integer> counts,
-                    Optional<FrozenTrial> best, Optional<Instant> lastActivity) {}
+                    Optional<FrozenTrial> best, Optional<Instant> lastActivity, Map<String, Distribution> distributions) {}
 
     /** Reads the changes from the storage unless that was done less than {@link #REFRESH_MILLIS} ago. */
     synchronized Snapshot refresh() {
@@ -95,6 +100,7 @@ final class StudyCache {
                 }
                 changedIn[at] = version;
                 noteActivity(t);
+                distributions.putAll(t.distributions());
             }
             if (!appendedInOrder) {
                 reorder();
@@ -102,7 +108,8 @@ final class StudyCache {
             for (int i = indexByNumber.size(); i < trials.size(); i++) {
                 indexByNumber.put(trials.get(i).number(), i);
             }
-            snapshot = new Snapshot(version, List.copyOf(trials), counts(), best(), Optional.ofNullable(lastActivity));
+            snapshot = new Snapshot(version, List.copyOf(trials), counts(), best(), Optional.ofNullable(lastActivity),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(distributions)));
         }
         return snapshot;
     }
@@ -178,8 +185,17 @@ final class StudyCache {
         return at == null ? Optional.empty() : Optional.of(trials.get(at));
     }
 
-    /** The plots of one version of the study. */
-    record Plots(StudyPlots plots, long version) {}
+    /** The plots of one version of the study; each section is rendered once, when first asked for. */
+    record Plots(StudyPlots plots, long version, Map<String, String> rendered) {
+        Plots(StudyPlots plots, long version) {
+            this(plots, version, new java.util.concurrent.ConcurrentHashMap<>());
+        }
+
+        /** @return the HTML of a section (the same string for every browser that asks for this version) */
+        String html(String section) {
+            return rendered.computeIfAbsent(section, plots::render);
+        }
+    }
 
     /**
      * The plots, rebuilt (importances and all) when trials changed since the last build, but not

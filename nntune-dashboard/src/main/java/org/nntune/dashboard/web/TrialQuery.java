@@ -91,14 +91,18 @@ record TrialQuery(String sort, boolean descending, Set<TrialState> states, List<
     /** The rows that match and the page of them asked for. */
     record Page(int matched, List<FrozenTrial> rows) {}
 
+    /** @param all the trials in trial-number order */
     Page run(List<FrozenTrial> all) {
+        boolean byNumber = sort.equals("number");
         List<FrozenTrial> hits = new ArrayList<>();
-        for (FrozenTrial t : all) {
+        for (int i = 0; i < all.size(); i++) {
+            // by number, descending, is the list read backwards: the live view's default costs no sort
+            FrozenTrial t = all.get(byNumber && descending ? all.size() - 1 - i : i);
             if (states.contains(t.state()) && inRanges(t)) {
                 hits.add(t);
             }
         }
-        if (!sort.equals("number") || descending) {
+        if (!byNumber) {
             hits.sort(comparator());
         }
         int from = Math.min(offset, hits.size());
@@ -119,9 +123,6 @@ record TrialQuery(String sort, boolean descending, Set<TrialState> states, List<
     /** Blank cells (NaN) sort last in either direction; ties by trial number. */
     private Comparator<FrozenTrial> comparator() {
         Comparator<FrozenTrial> byNumber = Comparator.comparingInt(FrozenTrial::number);
-        if (sort.equals("number")) {
-            return byNumber.reversed();
-        }
         if (sort.equals("state")) {
             Comparator<FrozenTrial> c = Comparator.comparing(t -> t.state().name());
             return (descending ? c.reversed() : c).thenComparing(byNumber);

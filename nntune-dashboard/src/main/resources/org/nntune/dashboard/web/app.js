@@ -211,8 +211,8 @@
       });
       main.insertBefore(trialsSection(st, tok), main.children[2]);
       if (s.allowWrites) { main.appendChild(writeSection(st)); }
-      loadTable(st, tok);
-      loadPlots(st, tok);
+      // the table first, then the plots: on a busy server the first useful view should not wait for the figures
+      loadTable(st, tok).then(function () { loadPlots(st, tok); });
       later(function () { pollChanges(st, tok); }, POLL_MS);
       liveOk();
     }).catch(function (e) { failed(tok, e); });

@@ -92,6 +92,27 @@ class DashboardHttpTest {
     }
 
     @Test
+    void aStudyOfTwoObjectivesHasItsParetoFront() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        long id = storage.createStudy("two", java.util.List.of(org.nntune.tune.study.StudyDirection.MINIMIZE,
+                org.nntune.tune.study.StudyDirection.MAXIMIZE));
+        for (int i = 0; i < 12; i++) {
+            org.nntune.tune.study.FrozenTrial t = storage.createTrial(id);
+            Fixtures.param(storage, t, "lr", 1e-3 * (i + 1), Fixtures.LR);
+            storage.finishTrial(t.trialId(), org.nntune.tune.study.TrialState.COMPLETE,
+                    java.util.List.of((double) i, Math.sqrt(i)), java.util.Optional.empty());
+        }
+        try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("127.0.0.1", 0, false))) {
+            assertThat(get(s, "/api/studies/" + id).body()).contains("\"directions\":[\"minimize\",\"maximize\"]",
+                    "{\"id\":\"pareto\",\"title\":\"Pareto front\"");
+            String pareto = get(s, "/api/studies/" + id + "/plots/pareto").body();
+            // every trial trades one objective for the other here, so all 12 are on the front
+            assertThat(pareto.split("class=\"front\"", -1)).hasSize(13);
+            assertThat(get(s, "/api/studies/" + id + "/trials?sort=value:1&dir=desc&limit=1").body()).contains("\"number\":11");
+        }
+    }
+
+    @Test
     void writesNeedTheHeaderAndAreChecked() throws Exception {
         InMemoryStorage storage = new InMemoryStorage();
         long id = Fixtures.study(storage, "w", 4, 2);
