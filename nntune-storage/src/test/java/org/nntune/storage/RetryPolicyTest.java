@@ -118,7 +118,12 @@ class RetryPolicyTest {
             assertThat(trials).extracting(FrozenTrial::state).containsExactly(TrialState.FAIL, TrialState.COMPLETE,
                     TrialState.COMPLETE, TrialState.COMPLETE);
             assertThat(trials.get(0).trialId()).isEqualTo(dead);
-            FrozenTrial retry = trials.get(3);
+            // the dead trial goes stale after the grace; on a loaded machine that can happen before the
+            // fresh trials are done, so the retry's place among them is not fixed, only that there is one
+            List<FrozenTrial> retries = trials.stream()
+                    .filter(t -> t.systemAttrs().containsKey(RetryPolicy.FAILED_TRIAL)).toList();
+            assertThat(retries).hasSize(1);
+            FrozenTrial retry = retries.get(0);
             assertThat(retry.systemAttrs()).containsEntry(RetryPolicy.FAILED_TRIAL, 0L);
             assertThat(retry.params()).containsEntry("x", 0.75);
             assertThat(retry.value()).isEqualTo(0.75);
