@@ -5,6 +5,7 @@ import org.nntune.dashboard.svg.Fmt;
 import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.Scale;
 import org.nntune.dashboard.svg.Svg;
+import org.nntune.tune.analysis.ParetoFront;
 import org.nntune.tune.study.FrozenTrial;
 
 import java.util.ArrayList;
@@ -31,7 +32,11 @@ final class ParetoPlot {
                 pts[i][k] = v.direction(k).toMinimized(v.complete.get(i).values().get(k));
             }
         }
-        return Pareto.front(pts);
+        boolean[] on = new boolean[pts.length];
+        for (int i : ParetoFront.nonDominated(pts)) {
+            on[i] = true;
+        }
+        return on;
     }
 
     static void render(StudyView v, StringBuilder out) {

@@ -13,31 +13,8 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** Pareto fronts, downsampling and the default importance. */
+/** Downsampling and the default importance (the Pareto front is tune's ParetoFront, tested there). */
 class AnalysisTest {
-
-    @Test
-    void paretoFrontMatchesBruteForceOnRandomPointsWithTies() {
-        Random r = new Random(1);
-        for (int round = 0; round < 200; round++) {
-            int n = 1 + r.nextInt(40);
-            int k = 2 + r.nextInt(2);
-            double[][] p = new double[n][k];
-            for (double[] row : p) {
-                for (int j = 0; j < k; j++) {
-                    row[j] = r.nextInt(6); // few distinct values: many ties and duplicates
-                }
-            }
-            boolean[] on = Pareto.front(p);
-            for (int i = 0; i < n; i++) {
-                boolean dominated = false;
-                for (int j = 0; j < n; j++) {
-                    dominated |= Pareto.dominates(p[j], p[i]);
-                }
-                assertThat(on[i]).as("round %d point %d", round, i).isEqualTo(!dominated);
-            }
-        }
-    }
 
     @Test
     void downsamplingKeepsTheMustKeepItemsAndSpacesTheRest() {

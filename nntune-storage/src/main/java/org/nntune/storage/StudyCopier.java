@@ -4,6 +4,7 @@ import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudySummary;
 import org.nntune.tune.study.TrialState;
+import org.nntune.tune.study.SystemAttrs;
 
 import java.util.List;
 import java.util.Optional;
@@ -21,9 +22,9 @@ import java.util.Optional;
  */
 public final class StudyCopier {
     /** System attribute holding a copied trial's original start time. */
-    public static final String COPIED_START = "copied_datetime_start";
+    public static final String COPIED_START = SystemAttrs.COPIED_START;
     /** System attribute holding a copied trial's original completion time. */
-    public static final String COPIED_COMPLETE = "copied_datetime_complete";
+    public static final String COPIED_COMPLETE = SystemAttrs.COPIED_COMPLETE;
 
     private static final int BATCH = 5000;
 

@@ -2,6 +2,7 @@ package org.nntune.storage;
 
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.SystemAttrs;
 
 import java.util.Map;
 import java.util.Objects;
@@ -20,9 +21,9 @@ import java.util.Optional;
  */
 public final class StudyProvenance {
     /** The system attribute holding the resolved study definition. */
-    public static final String DEFINITION = "study_definition";
+    public static final String DEFINITION = SystemAttrs.STUDY_DEFINITION;
     /** The system attribute holding the data fingerprint. */
-    public static final String DATA_FINGERPRINT = "data_fingerprint";
+    public static final String DATA_FINGERPRINT = SystemAttrs.DATA_FINGERPRINT;
 
     private StudyProvenance() {}
 

@@ -4,6 +4,8 @@ import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.run.ShutdownGuard;
+import org.nntune.tune.study.MultiObjective;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
@@ -37,7 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *         .build().run();
  * }</pre>
  *
- * From the command line (the CLI wraps the same):
+ * Every worker runs through {@link #run(Study, MultiObjective, OptimizeOptions)}: this class's
+ * URL-based entry point and the CLI's {@code tune} and {@code worker} commands alike.
+ *
+ * <p>From the command line (used by the multi-process storage tests; users run {@code nntune worker}):
  * {@code java -cp … org.nntune.storage.StudyWorker URL STUDY FACTORY_CLASS [--trials N] [--jobs N]
  * [--heartbeat-ms N] [--timeout-s N] [--fingerprint F]}; exit codes: 0 done, 2 bad arguments or
  * unknown study, 3 refused (e.g. other data), 1 any other failure.
@@ -186,15 +191,41 @@ public final class StudyWorker {
             Objective objective = factory.objective(definition);
             Study study = Study.builder(studyName).storage(storage).sampler(factory.sampler(definition))
                     .pruner(factory.pruner(definition)).load();
-            AtomicInteger finished = new AtomicInteger();
-            StudyCallback count = (s, t) -> finished.incrementAndGet();
             OptimizeOptions options = OptimizeOptions.trials(nTrials).withJobs(nJobs).withTimeout(timeout)
-                    .withHeartbeat(heartbeat).withCallback(count);
-            try (AutoCloseable hook = study.failRunningTrialsOnShutdown()) {
-                study.optimize(objective, options);
-            }
-            return finished.get();
+                    .withHeartbeat(heartbeat);
+            return run(study, objective, options);
         }
+    }
+
+    /**
+     * Runs trials of a study as one of its workers, the way every nntune worker does (the CLI's
+     * {@code tune} and {@code worker}, and {@link #run()}): with heartbeats, so that other workers
+     * find this one's trials if it dies and it finds theirs, and with a JVM shutdown hook that records
+     * the running trials as FAIL on Ctrl-C or SIGTERM.
+     *
+     * @param options the run's options; their heartbeat interval must be positive
+     * @return how many trials this worker finished
+     * @throws java.util.concurrent.CancellationException if the run was interrupted (running trials
+     *     are recorded as FAIL first)
+     */
+    public static int run(Study study, MultiObjective objective, OptimizeOptions options) {
+        if (options.heartbeat().isZero()) {
+            throw new IllegalArgumentException("study '" + study.name() + "': a worker needs heartbeats"
+                    + " (OptimizeOptions.withHeartbeat), or a dead worker's trials would never be found");
+        }
+        AtomicInteger finished = new AtomicInteger();
+        StudyCallback count = (s, t) -> finished.incrementAndGet();
+        try (ShutdownGuard hook = study.failRunningTrialsOnShutdown()) {
+            study.optimizeMulti(objective, options.withCallback(count));
+        }
+        return finished.get();
+    }
+
+    /** {@link #run(Study, MultiObjective, OptimizeOptions)} for a single-objective study. */
+    public static int run(Study study, Objective objective, OptimizeOptions options) {
+        study.direction();
+        MultiObjective one = trial -> new double[] {objective.evaluate(trial)};
+        return run(study, one, options);
     }
 
     /** The command-line entry point; see the class comment. */

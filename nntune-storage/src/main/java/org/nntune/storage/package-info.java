@@ -11,7 +11,8 @@
  *   <li>{@link org.nntune.storage.StudyWorker} joins a study by URL and name and runs its objective,
  *       built from the study definition the study remembers ({@link org.nntune.storage.StudyProvenance}).</li>
  *   <li>{@link org.nntune.storage.StudyCopier} copies a study between storages;
- *       {@link org.nntune.storage.RetryPolicy} and {@link org.nntune.storage.HeartbeatMonitor} handle dead workers.</li>
+ *       {@link org.nntune.storage.RetryPolicy} queues a dead worker's trial again (the tuner's runner
+ *       stamps the heartbeats and fails stale trials).</li>
  * </ul>
  */
 package org.nntune.storage;

@@ -2,6 +2,8 @@ package org.nntune.storage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.tune.run.Heartbeats;
+import org.nntune.tune.run.InFlightTrials;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.sampler.RandomSampler;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,23 +90,29 @@ class RetryPolicyTest {
     }
 
     @Test
-    void heartbeatMonitorBeatsTrackedTrialsOnly() {
-        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("h.db"));
-             HeartbeatMonitor m = new HeartbeatMonitor(s, Duration.ofHours(1))) {
-            assertThat(m.grace()).isEqualTo(Duration.ofHours(2));
+    void heartbeatsStampTheTrialsInFlightOnly() throws Exception {
+        try (JdbcStorage s = new JdbcStorage("sqlite:" + dir.resolve("h.db"))) {
+            assertThat(Heartbeats.grace(Duration.ofHours(1))).isEqualTo(Duration.ofHours(2));
             long study = s.createStudy("h", List.of(StudyDirection.MINIMIZE));
             long tracked = s.createTrial(study).trialId();
             long silent = s.createTrial(study).trialId();
-            m.track(tracked); // beats at once
-            assertThat(m.failStale(study)).isEmpty(); // within the grace
-            // a trial is failed only if it ever beat: the tracked one did, the silent one did not
-            assertThat(s.failStaleTrials(study, STALE_NOW)).containsExactly(tracked);
-            assertThat(s.getTrial(silent).state()).isEqualTo(TrialState.RUNNING);
-            m.track(tracked); // a beat on a finished trial stops its tracking without an exception
+            InFlightTrials inFlight = new InFlightTrials();
+            inFlight.put(tracked, Thread.currentThread());
+            try (Heartbeats beats = Heartbeats.start(Executors.newSingleThreadScheduledExecutor(), Duration.ofHours(1),
+                    inFlight, s::recordHeartbeat)) {
+                // the first tick is at once; a trial is failed only if it ever beat: the tracked one did, the silent one did not
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                List<Long> failed = s.failStaleTrials(study, STALE_NOW);
+                while (failed.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                    failed = s.failStaleTrials(study, STALE_NOW);
+                }
+                assertThat(failed).containsExactly(tracked);
+                assertThat(s.getTrial(silent).state()).isEqualTo(TrialState.RUNNING);
+            }
         }
-        assertThatThrownBy(() -> new HeartbeatMonitor(null, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new HeartbeatMonitor(null, Duration.ofSeconds(2), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the interval");
+        assertThatThrownBy(() -> Heartbeats.start(null, Duration.ZERO, new InFlightTrials(), id -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.nntune.search.ParamSource;
 import org.nntune.search.Scorer;
 import org.nntune.storage.RetryPolicy;
 import org.nntune.storage.StudyProvenance;
+import org.nntune.storage.StudyWorker;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.storage.Storage;
@@ -353,11 +354,11 @@ public final class StudyRun {
                 + " Resume with: " + resumeCommand;
         Thread sayHowToResume = new Thread(() -> System.err.println(resume), "nntune-resume-hint");
         Runtime.getRuntime().addShutdownHook(sayHowToResume);
-        try (AutoCloseable hook = study.failRunningTrialsOnShutdown()) {
+        try {
             if (multi != null) {
-                study.optimizeMulti(multiObjective(objective, multi, space, data), options);
+                StudyWorker.run(study, multiObjective(objective, multi, space, data), options);
             } else {
-                study.optimize(objective, options);
+                StudyWorker.run(study, objective, options);
             }
         } catch (java.util.concurrent.CancellationException e) {
             // the thread was interrupted (or the JVM is shutting down): running trials are recorded as FAIL

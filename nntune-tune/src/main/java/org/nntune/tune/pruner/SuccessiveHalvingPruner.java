@@ -4,6 +4,7 @@ import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
+import org.nntune.tune.study.SystemAttrs;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +19,7 @@ import java.util.List;
  * Nothing is pruned before the first rung's step (its warm-up).
  */
 public class SuccessiveHalvingPruner implements Pruner {
-    private static final String RUNG_PREFIX = "completed_rung_";
+    private static final String RUNG_PREFIX = SystemAttrs.RUNG_PREFIX;
     private final int minResourceSetting; // 0: auto
     private final int reductionFactor;
     private final int minEarlyStoppingRate;

@@ -6,6 +6,7 @@ import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
+import org.nntune.tune.study.SystemAttrs;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,11 +47,11 @@ import java.util.TreeMap;
  * <p>Thread-safe; the random generator is the only state besides the storage.
  */
 public final class CmaEsSampler implements Sampler {
-    static final String SPACE = "cmaes:space";
-    static final String RESTART = "cmaes:restart";
-    static final String GENERATION = "cmaes:generation";
-    static final String X = "cmaes:x";
-    static final String INIT = "cmaes:init:";
+    static final String SPACE = SystemAttrs.CMAES_SPACE;
+    static final String RESTART = SystemAttrs.CMAES_RESTART;
+    static final String GENERATION = SystemAttrs.CMAES_GENERATION;
+    static final String X = SystemAttrs.CMAES_X;
+    static final String INIT = SystemAttrs.CMAES_INIT_PREFIX;
 
     private final Optional<Integer> popsize;
     private final double sigma0;

@@ -4,6 +4,7 @@ import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
+import org.nntune.tune.study.SystemAttrs;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +20,7 @@ import java.util.Optional;
  */
 public final class Constraints {
     /** The trial system attribute holding the constraint values. */
-    public static final String ATTR = "constraints";
+    public static final String ATTR = SystemAttrs.CONSTRAINTS;
 
     private Constraints() {}
 

@@ -5,6 +5,7 @@ import org.nntune.tune.space.Json;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.TrialState;
+import org.nntune.tune.study.SystemAttrs;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,8 +31,8 @@ import java.util.SplittableRandom;
  */
 public final class GridSampler implements Sampler {
     /** trial system attribute: the grid point of the trial */
-    public static final String GRID_ID_ATTR = "grid_id";
-    private static final String CLAIM_PREFIX = "grid:";
+    public static final String GRID_ID_ATTR = SystemAttrs.GRID_ID;
+    private static final String CLAIM_PREFIX = SystemAttrs.GRID_CLAIM_PREFIX;
     /** The most points a grid may have (its visiting order is one int per point). */
     public static final int MAX_POINTS = 10_000_000;
     /** The most values one stepped range is turned into ({@link #values}). */

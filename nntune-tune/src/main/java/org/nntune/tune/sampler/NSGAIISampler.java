@@ -7,6 +7,7 @@ import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
+import org.nntune.tune.study.SystemAttrs;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,7 +46,7 @@ import java.util.Random;
  */
 public final class NSGAIISampler implements Sampler {
     /** The trial system attribute holding the trial's generation. */
-    public static final String GENERATION = "nsga2:generation";
+    public static final String GENERATION = SystemAttrs.NSGA2_GENERATION;
 
     /** How children inherit parameters. */
     public enum Crossover {

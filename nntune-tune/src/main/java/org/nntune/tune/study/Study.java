@@ -470,7 +470,7 @@ public final class Study {
      * FAIL ("interrupted: the JVM is shutting down") so the study stays consistent; close the
      * returned handle to remove it.
      */
-    public AutoCloseable failRunningTrialsOnShutdown() {
+    public ShutdownGuard failRunningTrialsOnShutdown() {
         return ShutdownGuard.install("nntune-" + name + "-shutdown",
                 () -> interrupt("interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)"));
     }

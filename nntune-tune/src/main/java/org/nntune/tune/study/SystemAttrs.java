@@ -15,6 +15,14 @@ public final class SystemAttrs {
     public static final String SEED = "seed";
     /** Study: the retry policy for trials whose worker died, {@code {"max_retries": N}}. */
     public static final String RETRY_POLICY = "retry_failed_trials";
+    /** Study: the definition the study was started from (e.g. a study file), so that workers can join it. */
+    public static final String STUDY_DEFINITION = "study_definition";
+    /** Study: the fingerprint of the data the study was started with; workers with other data refuse. */
+    public static final String DATA_FINGERPRINT = "data_fingerprint";
+    /** Study, prefix: {@code grid:P} holds the number of the trial that claimed grid point P. */
+    public static final String GRID_CLAIM_PREFIX = "grid:";
+    /** Study, prefix: {@code cmaes:init:…} holds the initial state CMA-ES workers share. */
+    public static final String CMAES_INIT_PREFIX = "cmaes:init:";
 
     // ---------------------------------------------------------------- trial attributes
 
@@ -28,4 +36,24 @@ public final class SystemAttrs {
     public static final String FAILED_TRIAL = "failed_trial";
     /** Trial: on a retry, the numbers of the earlier attempts, oldest first. */
     public static final String RETRY_HISTORY = "retry_history";
+    /** Trial: constraint values, one per constraint; feasible when all are {@code <= 0}. */
+    public static final String CONSTRAINTS = "constraints";
+    /** Trial: the grid point (its index in the grid) the trial runs. */
+    public static final String GRID_ID = "grid_id";
+    /** Trial: the NSGA-II generation the trial belongs to. */
+    public static final String NSGA2_GENERATION = "nsga2:generation";
+    /** Trial: CMA-ES bookkeeping: the search space's signature, restart, generation and the sampled point. */
+    public static final String CMAES_SPACE = "cmaes:space";
+    /** Trial: see {@link #CMAES_SPACE}. */
+    public static final String CMAES_RESTART = "cmaes:restart";
+    /** Trial: see {@link #CMAES_SPACE}. */
+    public static final String CMAES_GENERATION = "cmaes:generation";
+    /** Trial: see {@link #CMAES_SPACE}. */
+    public static final String CMAES_X = "cmaes:x";
+    /** Trial, prefix: {@code completed_rung_R} holds the value with which the trial completed ASHA rung R. */
+    public static final String RUNG_PREFIX = "completed_rung_";
+    /** Trial: the start time a copied trial had in the storage it was copied from. */
+    public static final String COPIED_START = "copied_datetime_start";
+    /** Trial: the completion time a copied trial had in the storage it was copied from. */
+    public static final String COPIED_COMPLETE = "copied_datetime_complete";
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,5 +144,31 @@ class ParetoFrontTest {
         s.optimize(t -> Math.round(t.suggestFloat("x", 0, 3)), OptimizeOptions.trials(20));
         List<FrozenTrial> front = s.bestTrials();
         assertThat(front).isNotEmpty().allSatisfy(t -> assertThat(t.value()).isEqualTo(s.bestValue()));
+    }
+
+    @Test
+    void nonDominatedMatchesBruteForceOnRandomPointsWithTies() {
+        Random r = new Random(1);
+        for (int round = 0; round < 200; round++) {
+            int n = 1 + r.nextInt(40);
+            int k = 2 + r.nextInt(2);
+            double[][] p = new double[n][k];
+            for (double[] row : p) {
+                for (int j = 0; j < k; j++) {
+                    row[j] = r.nextInt(6); // few distinct values: many ties and duplicates
+                }
+            }
+            boolean[] on = new boolean[n];
+            for (int i : ParetoFront.nonDominated(p)) {
+                on[i] = true;
+            }
+            for (int i = 0; i < n; i++) {
+                boolean dominated = false;
+                for (int j = 0; j < n; j++) {
+                    dominated |= ParetoFront.dominates(p[j], p[i]);
+                }
+                assertThat(on[i]).as("round %d point %d", round, i).isEqualTo(!dominated);
+            }
+        }
     }
 }
