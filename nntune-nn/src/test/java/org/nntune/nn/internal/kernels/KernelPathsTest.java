@@ -2,6 +2,7 @@ package org.nntune.nn.internal.kernels;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.module.ModuleDescriptor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -58,5 +59,17 @@ class KernelPathsTest {
             }
         }
         assertThat(checked).as("kernels checked").hasSizeGreaterThan(2 * 30);
+    }
+
+    @Test
+    void theKernelsAreInTheEngineModuleButNotExported() {
+        Module engine = Kernels.class.getModule();
+        assertThat(engine.isNamed()).as("tests run inside the module org.nntune.nn (module path)").isTrue();
+        assertThat(engine.getName()).isEqualTo("org.nntune.nn");
+        List<String> exported = engine.getDescriptor().exports().stream()
+                .map(ModuleDescriptor.Exports::source).sorted().toList();
+        assertThat(exported).containsExactly("org.nntune.nn.data", "org.nntune.nn.layer", "org.nntune.nn.loss",
+                "org.nntune.nn.metric", "org.nntune.nn.model", "org.nntune.nn.optim", "org.nntune.nn.tensor");
+        assertThat(engine.getDescriptor().packages()).contains(Kernels.class.getPackageName());
     }
 }
