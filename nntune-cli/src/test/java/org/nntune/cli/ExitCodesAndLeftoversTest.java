@@ -94,4 +94,29 @@ class ExitCodesAndLeftoversTest {
         assertThat(r.code()).isEqualTo(ExitCode.STORAGE);
         assertThat(r.err()).contains("newer nntune").doesNotContain("\tat ");
     }
+
+    @Test
+    void aDatabaseInAReadOnlyFolderCanStillBeRead(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("archive"));
+        Path file = dir.resolve("ro.yaml");
+        Files.writeString(file, study("ro", 2) + "storage: sqlite:" + folder.resolve("ro.db") + "\n");
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        // read-only even for root, who ignores permission bits: the immutable attribute
+        Process p = new ProcessBuilder("chattr", "+i", folder.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "chattr +i is not available here");
+        try {
+            assertThat(Files.isWritable(folder)).isFalse();
+            CliTest.Result studies = CliTest.run("studies", "--storage", "sqlite:" + folder.resolve("ro.db"));
+            assertThat(studies.code()).as(studies.err()).isZero();
+            assertThat(studies.out()).contains("ro");
+            CliTest.Result trials = CliTest.run("trials", file.toString());
+            assertThat(trials.code()).as(trials.err()).isZero();
+            assertThat(trials.out().lines().filter(l -> l.contains("COMPLETE"))).hasSize(2);
+            CliTest.Result tune = CliTest.run("tune", file.toString(), "--trials", "3", "--progress", "none");
+            assertThat(tune.code()).isEqualTo(ExitCode.STORAGE);
+            assertThat(tune.err()).containsIgnoringCase("readonly").doesNotContain("\tat ");
+        } finally {
+            new ProcessBuilder("chattr", "-i", folder.toString()).start().waitFor();
+        }
+    }
 }

@@ -140,6 +140,17 @@ public final class JdbcStorage implements Storage {
         props.putAll(url.properties());
         switch (d) {
             case SQLITE -> {
+                java.nio.file.Path file = url.sqliteFile().orElseThrow();
+                if (java.nio.file.Files.isRegularFile(file) && !java.nio.file.Files.isWritable(file.toAbsolutePath().getParent())) {
+                    // a database in a folder nntune may not write (an archive, a read-only mount): reading a WAL
+                    // database needs its -shm file, which cannot be created there, so it is opened read-only and
+                    // immutable (nobody can write it there either); any write fails with SQLITE_READONLY
+                    config.setJdbcUrl("jdbc:sqlite:file:" + file.toUri().getRawPath() + "?immutable=1");
+                    props.put("open_mode", String.valueOf(0x01 | 0x40)); // SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                    config.setReadOnly(true); // the pool's default, or it resets the flag, which sqlite-jdbc refuses
+                    config.setAutoCommit(true);
+                    break;
+                }
                 props.putIfAbsent("journal_mode", "WAL");
                 props.putIfAbsent("synchronous", "NORMAL");
                 props.putIfAbsent("busy_timeout", String.valueOf(url.busyTimeoutMs()));
