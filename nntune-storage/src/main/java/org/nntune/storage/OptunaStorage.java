@@ -500,7 +500,7 @@ public final class OptunaStorage implements Storage {
         try (PreparedStatement ps = prepare(c, "SELECT " + q("key") + ", value_json FROM " + table + " WHERE " + owner
                 + " = ? ORDER BY " + q("key"), id); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.put(rs.getString(1), Json.decode(rs.getString(2)));
+                out.put(rs.getString(1), attribute(rs.getString(2)));
             }
         }
         return out;
@@ -912,7 +912,7 @@ public final class OptunaStorage implements Storage {
                 + " WHERE " + childWhere + " ORDER BY param_id", childArgs); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(1);
-                Distribution dist = distributions.computeIfAbsent(rs.getString(4), Distribution::fromJson);
+                Distribution dist = distributions.computeIfAbsent(rs.getString(4), OptunaStorage::distribution);
                 params.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(rs.getString(2), dist.toExternal(rs.getDouble(3)));
                 dists.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(rs.getString(2), dist);
             }
@@ -957,6 +957,28 @@ public final class OptunaStorage implements Storage {
         return out;
     }
 
+    private static final Pattern NULL_STEP = Pattern.compile("\\s*\"step\"\\s*:\\s*null\\s*(,|(?=}))");
+
+    /**
+     * A distribution from Optuna's JSON: as nntune's, except that Optuna writes a float distribution
+     * without a step as {@code "step": null}, and nntune's JSON values have no null (the key is left out).
+     */
+    static Distribution distribution(String optunaJson) {
+        return Distribution.fromJson(NULL_STEP.matcher(optunaJson).replaceAll("").replace(", }", "}"));
+    }
+
+    /**
+     * An attribute value from its JSON text. nntune's JSON values have no null, which Python may
+     * store (an attribute set to None, or a list holding it): such a value is kept as its JSON text.
+     */
+    private static Object attribute(String json) {
+        try {
+            return Json.decode(json);
+        } catch (IllegalArgumentException e) {
+            return json;
+        }
+    }
+
     private static double number(double v, String type) {
         return switch (type) {
             case "INF_POS" -> Double.POSITIVE_INFINITY;
@@ -972,7 +994,7 @@ public final class OptunaStorage implements Storage {
         try (PreparedStatement ps = prepare(c, "SELECT trial_id, " + q("key") + ", value_json FROM " + table + " WHERE "
                 + where + " ORDER BY " + q("key"), args); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), Json.decode(rs.getString(3)));
+                out.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), attribute(rs.getString(3)));
             }
         }
         return out;

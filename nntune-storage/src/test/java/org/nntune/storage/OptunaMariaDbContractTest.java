@@ -1,28 +1,31 @@
 package org.nntune.storage;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageContractTest;
 
-/** The storage contract on Optuna's tables in MariaDB, a database per test. */
+/** The storage contract on Optuna's tables in MariaDB, one database for the class (the tests' study names are unique). */
 class OptunaMariaDbContractTest extends StorageContractTest {
-    private String database;
+    private static String database;
+    private static String url;
 
     @BeforeAll
-    static void server() {
+    static void createDatabase() {
         TestDatabases.assumeMariaDb();
+        database = TestDatabases.freshName("nntune_optuna");
+        url = TestDatabases.createMariaDb(database);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (database != null) {
+            TestDatabases.dropMariaDb(database);
+        }
     }
 
     @Override
     protected Storage newStorage() {
-        database = TestDatabases.freshName("nntune_optuna");
-        return Storages.open("optuna+" + TestDatabases.createMariaDb(database));
-    }
-
-    @AfterEach
-    void dropDatabase() {
-        storage.close();
-        TestDatabases.dropMariaDb(database);
+        return Storages.open("optuna+" + url);
     }
 }
