@@ -2,10 +2,10 @@
 
     optuna_peer.py create URL STUDY          Optuna starts a study: 8 trials (complete, pruned, failed),
                                              one RUNNING trial with a heartbeat, one enqueued WAITING trial
-    optuna_peer.py continue URL STUDY N      N more trials with Optuna's TPE over all trials (nntune's too)
+    optuna_peer.py continue URL STUDY N OUT  N more trials with Optuna's TPE over all trials (nntune's too), then dump
     optuna_peer.py worker URL STUDY N        N trials as one worker of a shared study (claims WAITING ones first)
-    optuna_peer.py stale URL STUDY           fail stale trials as Optuna does (heartbeat grace 1 s)
-    optuna_peer.py dump URL STUDY OUT.json   every trial as optuna.load_study reads it, as JSON
+    optuna_peer.py stale URL STUDY OUT       fail stale trials as Optuna does (heartbeat grace 1 s), then dump
+    optuna_peer.py dump URL STUDY OUT        every trial as optuna.load_study reads it, as JSON in the file OUT
 
 Non-finite floats are written as the strings "nan", "inf" and "-inf" (JSON has no such numbers), None as
 "None" (nntune's JSON values have no null).
@@ -66,14 +66,21 @@ def create(url, name):
 
 def worker(url, name, n, sampler):
     study = optuna.load_study(study_name=name, storage=url, sampler=sampler)
-
-    def objective(trial):
+    done = 0
+    while done < n:
+        try:
+            trial = study.ask()
+        except RuntimeError as e:
+            # Optuna 3.1's ask() raises when an enqueued trial it listed as WAITING was claimed and finished by
+            # another worker before its own claim (two Python workers race the same way); ask again
+            if "already finished" not in str(e):
+                raise
+            continue
         value = space(trial)
         trial.set_user_attr("worker", "python")
-        time.sleep(0.02)
-        return value
-
-    study.optimize(objective, n_trials=n)
+        time.sleep(0.05)
+        study.tell(trial, value)
+        done += 1
 
 
 def stale(url, name):
@@ -116,11 +123,14 @@ if __name__ == "__main__":
     if command == "create":
         create(url, name)
     elif command == "continue":
-        worker(url, name, int(sys.argv[4]), optuna.samplers.TPESampler(seed=1, n_startup_trials=2))
+        optuna.load_study(study_name=name, storage=url, sampler=optuna.samplers.TPESampler(seed=1, n_startup_trials=2)).optimize(
+            lambda trial: space(trial), n_trials=int(sys.argv[4]))
+        dump(url, name, sys.argv[5])
     elif command == "worker":
         worker(url, name, int(sys.argv[4]), optuna.samplers.RandomSampler(seed=2))
     elif command == "stale":
         stale(url, name)
+        dump(url, name, sys.argv[4])
     elif command == "dump":
         dump(url, name, sys.argv[4])
     else:

@@ -79,8 +79,7 @@ class OptunaInteropTest {
             assertThat(after.subList(0, 8)).isEqualTo(before.subList(0, 8));
         }
         // Optuna's TPE then samples from all trials, nntune's included, and reads every one back
-        python("continue", url, "started-by-optuna", "2");
-        Map<String, Object> dump = dump(url, "started-by-optuna");
+        Map<String, Object> dump = dump("continue", url, "started-by-optuna", "2");
         try (Storage storage = Storages.open("optuna+" + url)) {
             assertSameTrials(storage, storage.getStudyId("started-by-optuna"), dump);
             assertThat(trials(dump)).hasSize(17);
@@ -136,8 +135,7 @@ class OptunaInteropTest {
             storage.recordHeartbeat(odd.trialId());
         }
         // Optuna's own stale-trial check (grace 1 s) reads nntune's heartbeat and fails the trial
-        python("stale", url, "written-by-nntune");
-        Map<String, Object> dump = dump(url, "written-by-nntune");
+        Map<String, Object> dump = dump("stale", url, "written-by-nntune");
         assertThat(dump.get("directions")).isEqualTo(List.of("MAXIMIZE"));
         assertThat(cast(dump.get("user_attrs"))).containsEntry("owner", "nntune")
                 .containsEntry("config", Map.of("layers", List.of(1L, 2L), "rate", 0.5));
@@ -163,35 +161,56 @@ class OptunaInteropTest {
             String pyUrl = "postgresql+psycopg2://postgres@127.0.0.1:5432/test?options=-csearch_path%3D" + schema;
             try (Storage storage = Storages.open("optuna+" + url)) {
                 Study study = Study.builder("mixed").storage(storage).sampler(new RandomSampler(5)).create();
-                for (int k = 0; k < 6; k++) {
-                    study.enqueueTrial(Map.of("x", k - 2.5, "lr", 0.001, "layers", 1L, "units", 16L, "act", "relu"));
+                List<Double> enqueued = new ArrayList<>();
+                for (int k = 0; k < 12; k++) {
+                    enqueued.add(-4.4 + 0.8 * k);
+                    study.enqueueTrial(Map.of("x", -4.4 + 0.8 * k, "lr", 0.001, "layers", 1L, "units", 16L, "act", "relu"));
                 }
-                Process python = start("worker", pyUrl, "mixed", "12");
+                Process python = start("worker", pyUrl, "mixed", "15");
+                // the Java worker joins once Python works (its start-up takes seconds), so that the two really overlap
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (storage.countTrials(study.studyId(), Set.of(TrialState.WAITING)) == 12 && python.isAlive()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
                 study.optimize(trial -> {
                     double v = objective(trial);
                     trial.setUserAttr("worker", "java");
-                    Thread.sleep(20);
+                    Thread.sleep(50);
                     return v;
-                }, OptimizeOptions.trials(24).withHeartbeat(Duration.ofSeconds(1)));
+                }, OptimizeOptions.trials(30).withHeartbeat(Duration.ofSeconds(1)));
                 finish(python, "worker");
 
                 List<FrozenTrial> all = storage.getAllTrials(study.studyId());
-                assertThat(all.size()).isGreaterThanOrEqualTo(24);
+                assertThat(all.size()).isGreaterThanOrEqualTo(30);
                 assertThat(all).extracting(FrozenTrial::number).containsExactlyElementsOf(range(all.size()));
                 assertThat(all).allSatisfy(t -> {
                     assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
                     assertThat(t.userAttrs().get("worker")).isIn("java", "python");
                 });
-                assertThat(all).filteredOn(t -> "python".equals(t.userAttrs().get("worker"))).hasSize(12);
-                assertThat(all).filteredOn(t -> "java".equals(t.userAttrs().get("worker"))).isNotEmpty();
+                List<FrozenTrial> py = all.stream().filter(t -> "python".equals(t.userAttrs().get("worker"))).toList();
+                List<FrozenTrial> java = all.stream().filter(t -> "java".equals(t.userAttrs().get("worker"))).toList();
+                assertThat(py).hasSize(15);
+                assertThat(java).isNotEmpty();
+                // the two workers ran at the same time: each started a trial before the other's last one finished
+                assertThat(first(java)).isBefore(last(py));
+                assertThat(first(py)).isBefore(last(java));
                 // every enqueued point was run once, by one of the two
                 List<Object> xs = all.stream().filter(t -> t.systemAttrs().containsKey("fixed_params"))
                         .map(t -> t.params().get("x")).toList();
-                assertThat(xs).containsExactlyInAnyOrder(-2.5, -1.5, -0.5, 0.5, 1.5, 2.5);
+                assertThat(xs).containsExactlyInAnyOrderElementsOf(enqueued);
                 Set<Long> ids = new HashSet<>();
                 all.forEach(t -> assertThat(ids.add(t.trialId())).isTrue());
             }
         });
+    }
+
+    private static java.time.Instant first(List<FrozenTrial> trials) {
+        return trials.stream().map(t -> t.datetimeStart().orElseThrow()).min(java.util.Comparator.naturalOrder()).orElseThrow();
+    }
+
+    private static java.time.Instant last(List<FrozenTrial> trials) {
+        return trials.stream().map(t -> t.datetimeComplete().orElseThrow()).max(java.util.Comparator.naturalOrder()).orElseThrow();
     }
 
     // ---------------------------------------------------------------- comparing with Optuna's view
@@ -268,9 +287,13 @@ class OptunaInteropTest {
 
     // ---------------------------------------------------------------- running Optuna
 
-    private Map<String, Object> dump(String url, String study) throws Exception {
+    /** Runs optuna_peer.py {@code command URL STUDY args…} with a dump of the study as its last argument, and reads the dump. */
+    private Map<String, Object> dump(String command, String url, String study, String... args) throws Exception {
         Path out = dir.resolve(study + ".json");
-        python("dump", url, study, out.toString());
+        List<String> all = new ArrayList<>(List.of(command, url, study));
+        all.addAll(List.of(args));
+        all.add(out.toString());
+        python(all.toArray(String[]::new));
         return cast(Json.decode(Files.readString(out)));
     }
 
