@@ -42,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OnnxRuntimeTest {
     static final double TOLERANCE = 1e-5;
     private static OrtEnvironment env;
+    /** Fashion-MNIST, read once for both of its tests (70,000 images). */
+    private static TrainTest fashion;
 
     @TempDir
     Path dir;
@@ -91,7 +93,7 @@ class OnnxRuntimeTest {
 
     @Test
     void fashionMnistMlp() throws Exception {
-        TrainTest data = FashionMnist.load();
+        TrainTest data = fashion();
         Dataset train = head(data.train(), 2000).withShape(784);
         Sequential model = Sequential.builder().input(784).preprocessing(PixelScaler.of(784))
                 .dense(64, Activation.RELU).dropout(0.3).dense(32, Activation.RELU).dense(10)
@@ -102,8 +104,8 @@ class OnnxRuntimeTest {
 
     @Test
     void fashionMnistCnn() throws Exception {
-        TrainTest data = FashionMnist.load();
-        Dataset train = head(data.train(), 1000);
+        TrainTest data = fashion();
+        Dataset train = head(data.train(), 600);
         Sequential model = Sequential.builder().input(1, 28, 28).preprocessing(PixelScaler.of(784))
                 .conv2d(8, 3, 1, 1, Activation.RELU).batchNorm().maxPool2d(2)
                 .conv2d(8, 3, 2, 1, Activation.RELU).maxPool2d(2, 1).dropout(0.25)
@@ -133,6 +135,13 @@ class OnnxRuntimeTest {
                 .dense(8, Activation.RELU).dense(1).loss(Loss.mse()).seed(7).build();
         fit(mse, regression, 5, 16);
         assertAgrees(mse, regression);
+    }
+
+    private static synchronized TrainTest fashion() {
+        if (fashion == null) {
+            fashion = FashionMnist.load();
+        }
+        return fashion;
     }
 
     private static Dataset head(Dataset d, int n) {
