@@ -12,10 +12,12 @@ import org.nntune.nn.layer.BatchNorm;
 import org.nntune.nn.layer.Conv2D;
 import org.nntune.nn.layer.Dense;
 import org.nntune.nn.layer.Dropout;
+import org.nntune.nn.layer.Embedding;
 import org.nntune.nn.layer.Flatten;
 import org.nntune.nn.layer.Layer;
 import org.nntune.nn.layer.MaxPool2D;
 import org.nntune.nn.layer.Pool2D;
+import org.nntune.nn.layer.SequenceLayer;
 import org.nntune.nn.loss.BinaryCrossEntropy;
 import org.nntune.nn.loss.SoftmaxCrossEntropy;
 import org.nntune.nn.model.Provenance;
@@ -56,9 +58,10 @@ import java.util.stream.Collectors;
  * What the graph does not hold is written to the model's {@code metadata_props} (key
  * {@code nntune.not_in_graph}) and listed in the README: the loss, optimiser and training
  * statistics, and anything applied outside the model (the CSV encoder saved beside a model
- * trained from CSV: category columns, class names). A layer or preprocessing step that ONNX
- * cannot express (a user's own {@link Layer} or {@link FittedTransform}) is an
- * {@link OnnxExportException} naming it, raised before any file is opened.
+ * trained from CSV: category columns, class names). A layer or preprocessing step this exporter
+ * does not express — the sequence layers (embedding, LSTM, GRU, conv1d, whose per-row lengths
+ * skip padding), a text set's token limit, a user's own {@link Layer} or {@link FittedTransform}
+ * — is an {@link OnnxExportException} naming it, raised before any file is opened.
  */
 public final class OnnxExport {
     /** The ONNX IR version written (ONNX 1.7/1.8's). */
@@ -243,6 +246,12 @@ public final class OnnxExport {
         }
         if (l instanceof ActivationLayer a) {
             return activation(g, a, x, in);
+        }
+        if (l instanceof SequenceLayer || l instanceof Embedding) {
+            throw new OnnxExportException(where + " cannot be exported to ONNX yet: nntune's sequence layers (embedding,"
+                    + " lstm, gru, conv1d) compute over each row's real length and skip its padding, which this exporter"
+                    + " does not express; it exports dense, conv2d, maxpool2d, avgpool2d, flatten, dropout, batchnorm and"
+                    + " activation layers");
         }
         throw new OnnxExportException(where + " cannot be exported to ONNX: nntune exports dense, conv2d, maxpool2d, "
                 + "avgpool2d, flatten, dropout, batchnorm and activation layers; this one is " + l.getClass().getName());

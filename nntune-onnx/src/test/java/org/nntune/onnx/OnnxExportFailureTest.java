@@ -78,6 +78,16 @@ class OnnxExportFailureTest {
     }
 
     @Test
+    void sequenceLayersAreRefusedByName() throws Exception {
+        Sequential model = Sequential.builder().input(12).embedding(50, 8, 0)
+                .lstm(6, 1, false, 0, org.nntune.nn.layer.Recurrent.Readout.LAST).dense(3).build();
+        assertThatThrownBy(() -> OnnxExport.write(model, dir.resolve("m.onnx")))
+                .isInstanceOf(OnnxExportException.class)
+                .hasMessageContaining("layer 1 (embedding) cannot be exported to ONNX yet").hasMessageContaining("lstm, gru");
+        assertOnly();
+    }
+
+    @Test
     void unsupportedPreprocessing() throws Exception {
         FittedTransform squash = new FittedTransform() {
             @Override public String kind() { return "squash"; }
