@@ -181,7 +181,7 @@ class CliTest {
         Result help = run("tune", "--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("--trials").contains("--storage");
-        for (String cmd : new String[] {"studies", "trials", "best", "predict", "report", "worker", "copy", "delete"}) {
+        for (String cmd : new String[] {"studies", "trials", "best", "predict", "export", "report", "worker", "copy", "delete"}) {
             assertThat(run(cmd, "--help").out()).as(cmd).contains("Usage: nntune " + cmd);
         }
         assertThat(run().code()).isEqualTo(ExitCode.USAGE);

@@ -92,6 +92,13 @@ class CsvEndToEndTest {
             assertThat(Arrays.stream(p).sum()).isCloseTo(1.0, within(1e-3));
         }
 
+        // the ONNX export states the encoder's class and feature names, which its graph does not apply
+        Path onnx = dir.resolve("shapes.onnx");
+        CliTest.Result exported = CliTest.run("export", model.toString(), "--onnx", onnx.toString());
+        assertThat(exported.code()).as(exported.err()).isZero();
+        assertThat(new String(Files.readAllBytes(onnx), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("nntune.class_names").contains("large").contains("nntune.feature_names").contains("nntune.not_in_graph");
+
         // the label column may be there too (it is ignored)
         Path labelled = dir.resolve("labelled.csv");
         Files.writeString(labelled, shapes(6, 2, true, null));

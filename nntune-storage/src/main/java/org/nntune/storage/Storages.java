@@ -14,14 +14,21 @@ public final class Storages {
      *
      * @param url {@code memory} (or {@code in-memory}) for a storage in this JVM's memory, else a
      *     database URL in one of the forms {@link StorageUrl} lists, e.g. {@code sqlite:study.db} or
-     *     {@code postgresql://user@host:5432/db}
+     *     {@code postgresql://user@host:5432/db}; with the prefix {@code optuna+} (e.g.
+     *     {@code optuna+sqlite:///study.db}) the study lives in Optuna's own tables ({@link OptunaStorage})
      * @return the storage; close it when done
      * @throws IllegalArgumentException naming the URL and the allowed forms if it is not valid
      * @throws IllegalStateException if the database was written by a newer nntune
      * @throws StorageException if the database cannot be reached
      */
     public static Storage open(String url) {
-        return isMemory(url) ? new InMemoryStorage() : new JdbcStorage(url);
+        if (isMemory(url)) {
+            return new InMemoryStorage();
+        }
+        if (url.strip().toLowerCase(Locale.ROOT).startsWith(OptunaStorage.PREFIX)) {
+            return OptunaStorage.open(url);
+        }
+        return new JdbcStorage(url);
     }
 
     /** @return whether {@code url} names the in-memory storage ({@code memory}, {@code in-memory}) */

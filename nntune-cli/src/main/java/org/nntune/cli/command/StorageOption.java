@@ -20,7 +20,8 @@ import java.util.Optional;
 public final class StorageOption {
 
     @Option(names = {"-s", "--storage"}, paramLabel = "URL",
-            description = "Storage URL: sqlite:FILE.db, sqlite:///abs/path.db, postgresql://user@host:5432/db, mysql://user@host/db or jdbc:… (default: the study file's storage, or $NNTUNE_STORAGE)")
+            description = "Storage URL: sqlite:FILE.db, sqlite:///abs/path.db, postgresql://user@host:5432/db, mysql://user@host/db or jdbc:…; "
+                    + "with the prefix optuna+ (optuna+sqlite:///FILE.db, optuna+postgresql://…) in Optuna's own tables (default: the study file's storage, or $NNTUNE_STORAGE)")
     String url;
 
     /** The default storage of a study file: an SQLite file named after it, beside it ({@code iris.yaml} → {@code iris.db}). */
@@ -56,7 +57,7 @@ public final class StorageOption {
         try {
             return Storages.open(url);
         } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
-            // IllegalStateException: a database of a newer nntune schema
+            // IllegalStateException: a schema this nntune cannot use (newer, or an unknown Optuna revision)
             throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(String.valueOf(e.getMessage())), e);
         }
     }

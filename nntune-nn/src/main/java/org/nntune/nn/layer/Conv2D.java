@@ -146,4 +146,10 @@ public final class Conv2D extends Layer {
     }
 
     public int filters() { return filters; }
+    public int kernelHeight() { return kh; }
+    public int kernelWidth() { return kw; }
+    public int strideHeight() { return strideH; }
+    public int strideWidth() { return strideW; }
+    public int paddingHeight() { return padH; }
+    public int paddingWidth() { return padW; }
 }

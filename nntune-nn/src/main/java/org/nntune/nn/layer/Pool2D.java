@@ -28,6 +28,11 @@ public abstract sealed class Pool2D extends Layer permits MaxPool2D, AvgPool2D {
         this.strideW = strideW;
     }
 
+    public int windowHeight() { return ph; }
+    public int windowWidth() { return pw; }
+    public int strideHeight() { return strideH; }
+    public int strideWidth() { return strideW; }
+
     @Override
     protected int[] configure(int[] in) {
         requireImage(kind(), in);

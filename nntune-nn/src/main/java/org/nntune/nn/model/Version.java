@@ -5,8 +5,9 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** The nntune version, from the build (recorded in model files). */
-final class Version {
-    static final String NNTUNE = read();
+public final class Version {
+    /** This nntune's version, e.g. {@code 0.1.0-SNAPSHOT} ("unknown" outside a build). */
+    public static final String NNTUNE = read();
 
     private Version() {}
 

@@ -1,0 +1,59 @@
+package org.nntune.cli.command;
+
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
+import org.nntune.nn.data.CsvEncoder;
+import org.nntune.nn.model.Sequential;
+import org.nntune.onnx.OnnxExport;
+import org.nntune.onnx.OnnxExportException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Export a saved model to another format.",
+                "--onnx: an ONNX model (opset 13) with the fitted preprocessing inside; input 'input' takes the raw",
+                "numeric features [batch, features], output 'output' gives what 'nntune predict --proba' prints.",
+                "A CSV encoder beside the model (MODEL.csv-encoder) is not part of the graph: its class names and",
+                "feature names go into the model's metadata."})
+public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (best.model).")
+    Path modelFile;
+
+    @Option(names = "--onnx", required = true, paramLabel = "FILE", description = "Write an ONNX model to FILE (replaced whole, or left as it was on error).")
+    Path onnx;
+
+    @Override
+    public Integer call() {
+        Sequential model = PredictCommand.load(modelFile);
+        Optional<CsvEncoder> encoder = PredictCommand.encoder(modelFile);
+        Map<String, String> meta = new LinkedHashMap<>();
+        encoder.ifPresent(e -> {
+            if (!e.classNames().isEmpty()) {
+                meta.put("nntune.class_names", String.join(",", e.classNames()));
+            }
+            meta.put("nntune.feature_names", String.join(",", e.featureNames()));
+        });
+        try {
+            OnnxExport.write(model, meta, onnx);
+        } catch (OnnxExportException e) {
+            throw new CliException(ExitCode.OTHER, modelFile + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.OTHER, "cannot write " + onnx + ": " + e, e);
+        }
+        spec.commandLine().getOut().println("exported " + modelFile + " to " + onnx + " (ONNX, opset " + OnnxExport.OPSET + ")");
+        return ExitCode.OK;
+    }
+}

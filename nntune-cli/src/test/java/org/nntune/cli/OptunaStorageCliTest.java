@@ -1,0 +1,71 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.storage.StudyCopier;
+import org.nntune.storage.Storages;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CLI on Optuna's tables: {@code tune} with an {@code optuna+} storage URL, and {@code copy} from
+ * Optuna's schema to nntune's and back, every trial kept.
+ */
+class OptunaStorageCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tunesIntoOptunasTablesAndCopiesBothWays() throws Exception {
+        Path file = dir.resolve("iris.yaml");
+        Files.writeString(file, CliTest.IRIS);
+        String optuna = "optuna+sqlite:///" + dir.resolve("optuna.db");
+        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--storage", optuna, "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        assertThat(tuned.out()).contains("3 trials:");
+
+        String nntune = "sqlite:" + dir.resolve("nntune.db");
+        CliTest.Result toNntune = CliTest.run("copy", "iris-test", "--from", optuna, "--to", nntune);
+        assertThat(toNntune.code()).as(toNntune.err()).isZero();
+        assertThat(toNntune.out()).contains("copied study 'iris-test' (3 trials)");
+        String back = "optuna+sqlite:///" + dir.resolve("back.db");
+        CliTest.Result toOptuna = CliTest.run("copy", "iris-test", "--from", nntune, "--to", back);
+        assertThat(toOptuna.code()).as(toOptuna.err()).isZero();
+
+        try (Storage original = Storages.open(optuna); Storage copy = Storages.open(back)) {
+            List<FrozenTrial> a = original.getAllTrials(original.getStudyId("iris-test"));
+            List<FrozenTrial> b = copy.getAllTrials(copy.getStudyId("iris-test"));
+            assertThat(b).hasSameSizeAs(a).hasSize(3);
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(b.get(i).number()).isEqualTo(a.get(i).number());
+                assertThat(b.get(i).state()).isEqualTo(a.get(i).state());
+                assertThat(b.get(i).values()).isEqualTo(a.get(i).values());
+                assertThat(b.get(i).params()).isEqualTo(a.get(i).params());
+                assertThat(b.get(i).distributions()).isEqualTo(a.get(i).distributions());
+                assertThat(b.get(i).userAttrs()).isEqualTo(a.get(i).userAttrs());
+                assertThat(b.get(i).intermediateValues()).isEqualTo(a.get(i).intermediateValues());
+                Map<String, Object> system = new LinkedHashMap<>(b.get(i).systemAttrs());
+                assertThat(system.remove(StudyCopier.COPIED_START)).isEqualTo(a.get(i).datetimeStart().orElseThrow().toString());
+                system.remove(StudyCopier.COPIED_COMPLETE);
+                assertThat(system).isEqualTo(a.get(i).systemAttrs());
+            }
+            assertThat(copy.getStudy(copy.getStudyId("iris-test")).systemAttrs())
+                    .isEqualTo(original.getStudy(original.getStudyId("iris-test")).systemAttrs());
+        }
+        CliTest.Result trials = CliTest.run("trials", "iris-test", "--storage", back, "--format", "csv");
+        assertThat(trials.code()).as(trials.err()).isZero();
+        assertThat(trials.out().split("\r\n")).hasSize(1 + 3);
+
+        CliTest.Result bad = CliTest.run("studies", "--storage", "optuna+sqlite:///" + dir.resolve("x.db") + "?optuna_revision=v9");
+        assertThat(bad.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(bad.err()).contains("optuna_revision=v9").contains("v3.0.0.d").contains("v3.2.0.a");
+    }
+}

@@ -1,0 +1,402 @@
+package org.nntune.onnx;
+
+import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.MinMaxScaler;
+import org.nntune.nn.data.Pipeline;
+import org.nntune.nn.data.PixelScaler;
+import org.nntune.nn.data.StandardScaler;
+import org.nntune.nn.layer.Activation;
+import org.nntune.nn.layer.ActivationLayer;
+import org.nntune.nn.layer.AvgPool2D;
+import org.nntune.nn.layer.BatchNorm;
+import org.nntune.nn.layer.Conv2D;
+import org.nntune.nn.layer.Dense;
+import org.nntune.nn.layer.Dropout;
+import org.nntune.nn.layer.Embedding;
+import org.nntune.nn.layer.Flatten;
+import org.nntune.nn.layer.Layer;
+import org.nntune.nn.layer.MaxPool2D;
+import org.nntune.nn.layer.Pool2D;
+import org.nntune.nn.layer.SequenceLayer;
+import org.nntune.nn.loss.BinaryCrossEntropy;
+import org.nntune.nn.loss.SoftmaxCrossEntropy;
+import org.nntune.nn.model.Provenance;
+import org.nntune.nn.model.Sequential;
+import org.nntune.nn.model.Version;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Exports a trained {@link Sequential} to an ONNX model (IR version {@value #IR_VERSION}, operator
+ * set {@value #OPSET}: ONNX Runtime 1.8 and later, and every framework that reads ONNX 1.8+).
+ *
+ * <p>The graph has one input, {@code input}: float [batch, features], the raw features exactly
+ * as {@link Sequential#outputs} takes them (images flattened row-major, channels × height ×
+ * width), and one output, {@code output}: float [batch, outputs], what {@link Sequential#outputs}
+ * returns — class probabilities for softmax cross-entropy, per-output probabilities for binary
+ * cross-entropy, values for regression. In between:
+ * <ul>
+ *   <li>the fitted preprocessing as graph nodes: standard and min-max scaling as Sub and Div by
+ *       the fitted constants, pixel scaling as Div, pipelines step by step;</li>
+ *   <li>dense as Gemm, conv2d as Conv, max/average pooling as MaxPool/AveragePool, flatten as
+ *       Flatten, batch normalisation in its inference form (running statistics) as
+ *       BatchNormalization, the activations as Relu, LeakyRelu, Elu, Sigmoid, Tanh, Softmax, and
+ *       GELU as x·½·(1 + erf(x/√2)) with Erf (GELU is no operator of opset 13); dropout is the
+ *       identity at inference and is left out;</li>
+ *   <li>the loss's link (softmax, sigmoid) at the end, as nntune's predictions apply it.</li>
+ * </ul>
+ * What the graph does not hold is written to the model's {@code metadata_props} (key
+ * {@code nntune.not_in_graph}) and listed in the README: the loss, optimiser and training
+ * statistics, and anything applied outside the model (the CSV encoder saved beside a model
+ * trained from CSV: category columns, class names). A layer or preprocessing step this exporter
+ * does not express — the sequence layers (embedding, LSTM, GRU, conv1d, whose per-row lengths
+ * skip padding), a text set's token limit, a user's own {@link Layer} or {@link FittedTransform}
+ * — is an {@link OnnxExportException} naming it, raised before any file is opened.
+ */
+public final class OnnxExport {
+    /** The ONNX IR version written (ONNX 1.7/1.8's). */
+    public static final int IR_VERSION = 7;
+    /** The ONNX operator set the graph uses. */
+    public static final int OPSET = 13;
+
+    private static final int FLOAT = 1;
+    private static final int INT64 = 7;
+
+    private OnnxExport() {}
+
+    /** The ONNX model of {@code model}, as bytes. */
+    public static byte[] toBytes(Sequential model) {
+        return toBytes(model, Map.of());
+    }
+
+    /**
+     * The ONNX model of {@code model}, with {@code extraMetadata} added to its metadata_props
+     * (e.g. class names known from a CSV encoder).
+     */
+    public static byte[] toBytes(Sequential model, Map<String, String> extraMetadata) {
+        Graph g = new Graph();
+        int features = size(model.inputShape());
+        String x = "input";
+        x = preprocessing(g, model.preprocessing(), x, "preprocessing");
+        int[] shape = model.inputShape();
+        if (shape.length > 1) {
+            x = g.reshape(x, shape);
+        }
+        List<Layer> layers = model.layers();
+        int depth = layers.size();
+        if (model.loss() instanceof SoftmaxCrossEntropy && layers.get(depth - 1) instanceof ActivationLayer a
+                && a.activation() == Activation.SOFTMAX) {
+            depth--; // nntune's predictions apply the softmax as the loss's link (below), not as a layer
+        }
+        List<String> removed = new ArrayList<>();
+        for (int i = 0; i < depth; i++) {
+            Layer l = layers.get(i);
+            String where = "layer " + (i + 1) + " (" + l.kind() + ")";
+            if (l instanceof Dropout) {
+                removed.add(where + ": dropout is the identity at inference");
+                continue;
+            }
+            x = layer(g, l, x, shape, where);
+            shape = l.outputShape();
+        }
+        if (shape.length > 1) {
+            x = g.node("Flatten", List.of(x), Attr.i("axis", 1));
+        }
+        int outputs = size(shape);
+        String link;
+        if (model.loss() instanceof SoftmaxCrossEntropy) {
+            link = "class probabilities (softmax of the network's logits)";
+            g.node("Softmax", List.of(x), "output", Attr.i("axis", 1));
+        } else if (model.loss() instanceof BinaryCrossEntropy) {
+            link = "probabilities (sigmoid of each of the network's logits)";
+            g.node("Sigmoid", List.of(x), "output");
+        } else {
+            link = "predicted values";
+            g.node("Identity", List.of(x), "output");
+        }
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("nntune.input", "input: float [batch, " + features + "], the raw features of nntune's model input "
+                + Arrays.toString(model.inputShape()) + " flattened row-major; the fitted preprocessing ('"
+                + model.preprocessing().kind() + "') is inside the graph");
+        meta.put("nntune.output", "output: float [batch, " + outputs + "], " + link);
+        meta.put("nntune.loss", model.loss().toString());
+        meta.put("nntune.removed_layers", removed.isEmpty() ? "none" : String.join("; ", removed));
+        meta.put("nntune.not_in_graph", "the training loss, the optimiser and batch normalisation's training-mode statistics "
+                + "(the graph is inference only); anything applied before the model's input, such as the CSV encoder "
+                + "'nntune tune' saves beside a model trained from CSV (category columns to one-hot features, class ids "
+                + "to class names): encode rows as 'nntune predict' does before feeding the graph");
+        Provenance p = model.provenance();
+        meta.put("nntune.data", p.dataName().isEmpty() ? "untrained" : p.dataName() + " " + Arrays.toString(p.dataShape())
+                + " sha256:" + p.dataFingerprint());
+        meta.put("nntune.seeds", "init " + p.initSeed() + ", fit " + p.fitSeed());
+        meta.put("nntune.hyperparameters", p.hyperparameters().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        meta.put("nntune.trained_by", p.nntuneVersion());
+        meta.putAll(extraMetadata);
+
+        ProtoWriter graph = new ProtoWriter();
+        for (ProtoWriter n : g.nodes) {
+            graph.message(1, n);
+        }
+        graph.string(2, "nntune");
+        for (ProtoWriter t : g.initializers) {
+            graph.message(5, t);
+        }
+        graph.message(11, valueInfo("input", features));
+        graph.message(12, valueInfo("output", outputs));
+
+        ProtoWriter m = new ProtoWriter();
+        m.varint(1, IR_VERSION);
+        m.string(2, "nntune");
+        m.string(3, Version.NNTUNE);
+        m.string(6, "nntune " + model.layers().size() + "-layer network: " + model.summary().strip());
+        m.message(7, graph);
+        m.message(8, new ProtoWriter().string(1, "").varint(2, OPSET));
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            m.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
+        }
+        return m.toBytes();
+    }
+
+    /**
+     * Writes the ONNX model of {@code model} to {@code file}: the bytes are made first (an
+     * unsupported layer fails before any file is touched), written to a temporary file beside
+     * {@code file} and moved over it, so {@code file} is either the whole model or unchanged.
+     */
+    public static void write(Sequential model, Path file) throws IOException {
+        write(model, Map.of(), file);
+    }
+
+    /** {@link #write(Sequential, Path)} with extra metadata (see {@link #toBytes(Sequential, Map)}). */
+    public static void write(Sequential model, Map<String, String> extraMetadata, Path file) throws IOException {
+        byte[] bytes = toBytes(model, extraMetadata);
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads an nntune model file and writes its ONNX export. A model file that is truncated,
+     * corrupt or of a newer format is a {@link org.nntune.nn.model.ModelFileException} and
+     * nothing is written. Returns the model read.
+     */
+    public static Sequential exportFile(Path modelFile, Path onnxFile) throws IOException {
+        Sequential model = Sequential.load(modelFile);
+        write(model, onnxFile);
+        return model;
+    }
+
+    // ------------------------------------------------------------------ layers and preprocessing
+
+    private static String layer(Graph g, Layer l, String x, int[] in, String where) {
+        if (l instanceof Dense d) {
+            if (in.length > 1) {
+                x = g.node("Flatten", List.of(x), Attr.i("axis", 1));
+            }
+            String w = g.floats("dense_weight", new long[] {size(in), d.units()}, d.params().get(0).value().data());
+            String b = g.floats("dense_bias", new long[] {d.units()}, d.params().get(1).value().data());
+            return g.node("Gemm", List.of(x, w, b));
+        }
+        if (l instanceof Conv2D c) {
+            String w = g.floats("conv_weight", new long[] {c.filters(), in[0], c.kernelHeight(), c.kernelWidth()},
+                    c.params().get(0).value().data());
+            String b = g.floats("conv_bias", new long[] {c.filters()}, c.params().get(1).value().data());
+            return g.node("Conv", List.of(x, w, b),
+                    Attr.ints("kernel_shape", c.kernelHeight(), c.kernelWidth()),
+                    Attr.ints("strides", c.strideHeight(), c.strideWidth()),
+                    Attr.ints("pads", c.paddingHeight(), c.paddingWidth(), c.paddingHeight(), c.paddingWidth()));
+        }
+        if (l instanceof MaxPool2D || l instanceof AvgPool2D) {
+            Pool2D p = (Pool2D) l;
+            return g.node(l instanceof MaxPool2D ? "MaxPool" : "AveragePool", List.of(x),
+                    Attr.ints("kernel_shape", p.windowHeight(), p.windowWidth()),
+                    Attr.ints("strides", p.strideHeight(), p.strideWidth()));
+        }
+        if (l instanceof Flatten) {
+            return g.node("Flatten", List.of(x), Attr.i("axis", 1));
+        }
+        if (l instanceof BatchNorm bn) {
+            int c = in[0];
+            String gamma = g.floats("bn_gamma", new long[] {c}, bn.params().get(0).value().data());
+            String beta = g.floats("bn_beta", new long[] {c}, bn.params().get(1).value().data());
+            String mean = g.floats("bn_running_mean", new long[] {c}, bn.buffers().get(0).data());
+            String var = g.floats("bn_running_var", new long[] {c}, bn.buffers().get(1).data());
+            return g.node("BatchNormalization", List.of(x, gamma, beta, mean, var), Attr.f("epsilon", bn.eps()));
+        }
+        if (l instanceof ActivationLayer a) {
+            return activation(g, a, x, in);
+        }
+        if (l instanceof SequenceLayer || l instanceof Embedding) {
+            throw new OnnxExportException(where + " cannot be exported to ONNX yet: nntune's sequence layers (embedding,"
+                    + " lstm, gru, conv1d) compute over each row's real length and skip its padding, which this exporter"
+                    + " does not express; it exports dense, conv2d, maxpool2d, avgpool2d, flatten, dropout, batchnorm and"
+                    + " activation layers");
+        }
+        throw new OnnxExportException(where + " cannot be exported to ONNX: nntune exports dense, conv2d, maxpool2d, "
+                + "avgpool2d, flatten, dropout, batchnorm and activation layers; this one is " + l.getClass().getName());
+    }
+
+    private static String activation(Graph g, ActivationLayer a, String x, int[] shape) {
+        return switch (a.activation()) {
+            case LINEAR -> x;
+            case RELU -> g.node("Relu", List.of(x));
+            case LEAKY_RELU -> g.node("LeakyRelu", List.of(x), Attr.f("alpha", a.alpha()));
+            case ELU -> g.node("Elu", List.of(x), Attr.f("alpha", a.alpha()));
+            case SIGMOID -> g.node("Sigmoid", List.of(x));
+            case TANH -> g.node("Tanh", List.of(x));
+            case GELU -> {
+                String scaled = g.node("Div", List.of(x, g.scalar("sqrt2", (float) Math.sqrt(2))));
+                String erf = g.node("Erf", List.of(scaled));
+                String onePlus = g.node("Add", List.of(erf, g.scalar("one", 1f)));
+                String times = g.node("Mul", List.of(x, onePlus));
+                yield g.node("Mul", List.of(times, g.scalar("half", 0.5f)));
+            }
+            case SOFTMAX -> {
+                // nntune's softmax runs over all features of an example; ONNX's over one axis
+                if (shape.length == 1) {
+                    yield g.node("Softmax", List.of(x), Attr.i("axis", 1));
+                }
+                String flat = g.node("Flatten", List.of(x), Attr.i("axis", 1));
+                yield g.reshape(g.node("Softmax", List.of(flat), Attr.i("axis", 1)), shape);
+            }
+        };
+    }
+
+    private static String preprocessing(Graph g, FittedTransform t, String x, String where) {
+        if (t instanceof FittedTransform.Identity) {
+            return x;
+        }
+        if (t instanceof StandardScaler s) {
+            return g.node("Div", List.of(g.node("Sub", List.of(x, g.floats("standard_mean", new long[] {s.featureCount()}, s.mean()))),
+                    g.floats("standard_std", new long[] {s.featureCount()}, s.scale())));
+        }
+        if (t instanceof MinMaxScaler s) {
+            return g.node("Div", List.of(g.node("Sub", List.of(x, g.floats("minmax_min", new long[] {s.featureCount()}, s.min()))),
+                    g.floats("minmax_range", new long[] {s.featureCount()}, s.range())));
+        }
+        if (t instanceof PixelScaler p) {
+            return g.node("Div", List.of(x, g.scalar("pixel_max", p.maxValue())));
+        }
+        if (t instanceof Pipeline p) {
+            for (int i = 0; i < p.steps().size(); i++) {
+                x = preprocessing(g, p.steps().get(i), x, where + " step " + (i + 1));
+            }
+            return x;
+        }
+        throw new OnnxExportException(where + " ('" + t.kind() + "') cannot be expressed in ONNX: nntune exports the "
+                + "standard, minmax and pixel scalers and pipelines of them; apply this step before feeding the graph "
+                + "or train with one of those");
+    }
+
+    private static ProtoWriter valueInfo(String name, int features) {
+        ProtoWriter shape = new ProtoWriter()
+                .message(1, new ProtoWriter().string(2, "batch"))
+                .message(1, new ProtoWriter().varint(1, features));
+        ProtoWriter tensor = new ProtoWriter().varint(1, FLOAT).message(2, shape);
+        return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensor));
+    }
+
+    private static int size(int[] shape) {
+        int s = 1;
+        for (int d : shape) {
+            s *= d;
+        }
+        return s;
+    }
+
+    /** A node attribute (AttributeProto): name 1, type 20, f 2, i 3, ints 8. */
+    private record Attr(ProtoWriter proto) {
+        static Attr i(String name, long value) {
+            return new Attr(new ProtoWriter().string(1, name).varint(20, 2).varint(3, value));
+        }
+
+        static Attr f(String name, float value) {
+            return new Attr(new ProtoWriter().string(1, name).varint(20, 1).fixedFloat(2, value));
+        }
+
+        static Attr ints(String name, long... values) {
+            ProtoWriter w = new ProtoWriter().string(1, name).varint(20, 7);
+            for (long v : values) {
+                w.varint(8, v);
+            }
+            return new Attr(w);
+        }
+    }
+
+    /** The nodes and constants of the graph being built; every value gets a fresh name. */
+    private static final class Graph {
+        final List<ProtoWriter> nodes = new ArrayList<>();
+        final List<ProtoWriter> initializers = new ArrayList<>();
+        private int counter;
+
+        String node(String op, List<String> inputs, Attr... attributes) {
+            return node(op, inputs, op.toLowerCase() + "_" + (++counter), attributes);
+        }
+
+        /** A node (NodeProto: input 1, output 2, name 3, op_type 4, attribute 5) with the given output name. */
+        String node(String op, List<String> inputs, String output, Attr... attributes) {
+            ProtoWriter n = new ProtoWriter();
+            for (String in : inputs) {
+                n.string(1, in);
+            }
+            n.string(2, output).string(3, op + "_" + nodes.size()).string(4, op);
+            for (Attr a : attributes) {
+                n.message(5, a.proto());
+            }
+            nodes.add(n);
+            return output;
+        }
+
+        /** A float constant (TensorProto: dims 1, data_type 2, name 8, raw_data 9). */
+        String floats(String stem, long[] dims, float[] values) {
+            return tensor(stem, dims, FLOAT, ProtoWriter.littleEndian(values));
+        }
+
+        String scalar(String stem, float value) {
+            return floats(stem, new long[] {1}, new float[] {value});
+        }
+
+        /** Reshape to [batch, shape...]. */
+        String reshape(String x, int[] shape) {
+            long[] target = new long[shape.length + 1];
+            target[0] = -1;
+            for (int i = 0; i < shape.length; i++) {
+                target[i + 1] = shape[i];
+            }
+            String t = tensor("shape", new long[] {target.length}, INT64, ProtoWriter.littleEndian(target));
+            return node("Reshape", List.of(x, t));
+        }
+
+        private String tensor(String stem, long[] dims, int type, byte[] raw) {
+            String name = stem + "_" + (++counter);
+            ProtoWriter t = new ProtoWriter();
+            for (long d : dims) {
+                t.varint(1, d);
+            }
+            t.varint(2, type).string(8, name).bytes(9, raw);
+            initializers.add(t);
+            return name;
+        }
+    }
+}

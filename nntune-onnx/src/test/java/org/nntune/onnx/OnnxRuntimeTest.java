@@ -1,0 +1,190 @@
+package org.nntune.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.Datasets;
+import org.nntune.nn.data.FashionMnist;
+import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.MinMaxScaler;
+import org.nntune.nn.data.Pipeline;
+import org.nntune.nn.data.PixelScaler;
+import org.nntune.nn.data.Split;
+import org.nntune.nn.data.Splits;
+import org.nntune.nn.data.StandardScaler;
+import org.nntune.nn.data.TrainTest;
+import org.nntune.nn.layer.Activation;
+import org.nntune.nn.layer.ActivationLayer;
+import org.nntune.nn.loss.Loss;
+import org.nntune.nn.model.FitOptions;
+import org.nntune.nn.model.Sequential;
+import org.nntune.nn.optim.Optimizer;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every kind of network nntune trains, exported and run in ONNX Runtime: its outputs must be
+ * nntune's own predictions ({@link Sequential#outputs}) to 1e-5 on held-out rows. The models
+ * are trained for an epoch or two only: the point is the graph, not the accuracy, but trained
+ * weights and batch-norm statistics are not their initial values, so a wrong layout shows.
+ */
+class OnnxRuntimeTest {
+    static final double TOLERANCE = 1e-5;
+    private static OrtEnvironment env;
+    /** Fashion-MNIST, read once for both of its tests (70,000 images). */
+    private static TrainTest fashion;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void runtime() {
+        env = OrtEnvironment.getEnvironment();
+    }
+
+    @Test
+    void irisMlpWithStandardScalingBatchNormAndDropout() throws Exception {
+        Dataset iris = Datasets.iris();
+        Split split = Splits.canonical(iris);
+        Dataset train = split.train(iris);
+        Sequential model = Sequential.builder().input(4).preprocessing(StandardScaler.fit(train))
+                .dense(16, Activation.RELU).batchNorm().dropout(0.2).dense(3).activation(Activation.SOFTMAX).seed(1).build();
+        fit(model, train, 30, 16);
+        assertAgrees(model, iris.subset(split.test()));
+    }
+
+    @Test
+    void digitsMlpWithEveryActivationAndAPipeline() throws Exception {
+        Dataset digits = Datasets.digits();
+        Split split = Splits.canonical(digits);
+        Dataset train = split.train(digits);
+        FittedTransform pixels = new PixelScaler(64, 16f);
+        FittedTransform pipeline = new Pipeline(List.of(pixels, StandardScaler.fit(pixels.apply(train))));
+        Sequential model = Sequential.builder().input(64).preprocessing(pipeline)
+                .dense(32, Activation.GELU).dense(24, Activation.TANH)
+                .layer(new ActivationLayer(Activation.LEAKY_RELU, 0.05f)).dense(20, Activation.ELU)
+                .dense(16, Activation.SIGMOID).dense(12).batchNorm().dense(10).seed(2).build();
+        fit(model, train, 3, 32);
+        assertAgrees(model, digits.subset(split.test()));
+    }
+
+    @Test
+    void digitsCnnWithMinMaxScalingAndAveragePooling() throws Exception {
+        Dataset digits = Datasets.digitsImages();
+        Split split = Splits.canonical(digits);
+        Dataset train = split.train(digits);
+        Sequential model = Sequential.builder().input(1, 8, 8).preprocessing(MinMaxScaler.fit(train))
+                .conv2d(6, 3, 1, 1, Activation.RELU).batchNorm().avgPool2d(2).conv2d(8, 3, 1, 0, Activation.ELU)
+                .flatten().dense(10).seed(3).build();
+        fit(model, train, 2, 32);
+        assertAgrees(model, digits.subset(split.test()));
+    }
+
+    @Test
+    void fashionMnistMlp() throws Exception {
+        TrainTest data = fashion();
+        Dataset train = head(data.train(), 2000).withShape(784);
+        Sequential model = Sequential.builder().input(784).preprocessing(PixelScaler.of(784))
+                .dense(64, Activation.RELU).dropout(0.3).dense(32, Activation.RELU).dense(10)
+                .activation(Activation.SOFTMAX).seed(4).build();
+        fit(model, train, 1, 64);
+        assertAgrees(model, head(data.test(), 500).withShape(784));
+    }
+
+    @Test
+    void fashionMnistCnn() throws Exception {
+        TrainTest data = fashion();
+        Dataset train = head(data.train(), 600);
+        Sequential model = Sequential.builder().input(1, 28, 28).preprocessing(PixelScaler.of(784))
+                .conv2d(8, 3, 1, 1, Activation.RELU).batchNorm().maxPool2d(2)
+                .conv2d(8, 3, 2, 1, Activation.RELU).maxPool2d(2, 1).dropout(0.25)
+                .flatten().dense(32, Activation.RELU).dense(10).seed(5).build();
+        fit(model, train, 1, 64);
+        assertAgrees(model, head(data.test(), 300));
+    }
+
+    @Test
+    void binaryAndRegressionOutputsKeepTheirLink() throws Exception {
+        Dataset iris = Datasets.iris();
+        int[] labels = iris.labels();
+        float[] isSetosa = new float[iris.size()];
+        float[] petalWidth = new float[iris.size()];
+        for (int i = 0; i < iris.size(); i++) {
+            isSetosa[i] = labels[i] == 0 ? 1f : 0f;
+            petalWidth[i] = iris.feature(i, 3);
+        }
+        Dataset binary = Dataset.regression("setosa", iris.features(), new int[] {4}, isSetosa, 1, iris.featureNames());
+        Sequential bce = Sequential.builder().input(4).preprocessing(StandardScaler.fit(binary))
+                .dense(8, Activation.TANH).dense(1).loss(Loss.binaryCrossEntropy()).seed(6).build();
+        fit(bce, binary, 5, 16);
+        assertAgrees(bce, binary);
+
+        Dataset regression = Dataset.regression("petal", iris.features(), new int[] {4}, petalWidth, 1, iris.featureNames());
+        Sequential mse = Sequential.builder().input(4).preprocessing(MinMaxScaler.fit(regression))
+                .dense(8, Activation.RELU).dense(1).loss(Loss.mse()).seed(7).build();
+        fit(mse, regression, 5, 16);
+        assertAgrees(mse, regression);
+    }
+
+    private static synchronized TrainTest fashion() {
+        if (fashion == null) {
+            fashion = FashionMnist.load();
+        }
+        return fashion;
+    }
+
+    private static Dataset head(Dataset d, int n) {
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = i;
+        }
+        return d.subset(rows);
+    }
+
+    private static void fit(Sequential model, Dataset train, int epochs, int batch) {
+        model.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(11).optimizer(Optimizer.adam(0.01)).build());
+    }
+
+    /** Exports to a file, runs it in ONNX Runtime on {@code test}'s raw features and compares with nntune. */
+    private void assertAgrees(Sequential model, Dataset test) throws Exception {
+        Path file = dir.resolve(test.name() + ".onnx");
+        OnnxExport.write(model, file);
+        float[] x = test.features();
+        int n = test.size();
+        float[] expected = model.outputs(x, n);
+        float[][] actual = run(Files.readAllBytes(file), x, n, test.featureCount());
+        int k = expected.length / n;
+        assertThat(actual.length).isEqualTo(n);
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            assertThat(actual[i]).hasSize(k);
+            for (int j = 0; j < k; j++) {
+                worst = Math.max(worst, Math.abs(actual[i][j] - expected[i * k + j]));
+            }
+        }
+        assertThat(worst).as("largest difference between ONNX Runtime and nntune over %d rows × %d outputs", n, k)
+                .isLessThanOrEqualTo(TOLERANCE);
+    }
+
+    static float[][] run(byte[] onnx, float[] x, int n, int f) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            try (OrtSession session = env.createSession(onnx, options);
+                 OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, f});
+                 OrtSession.Result result = session.run(Map.of("input", input))) {
+                return (float[][]) result.get("output").orElseThrow().getValue();
+            }
+        }
+    }
+}

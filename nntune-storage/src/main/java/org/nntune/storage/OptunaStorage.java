@@ -1,0 +1,1205 @@
+package org.nntune.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.nntune.tune.space.Distribution;
+import org.nntune.tune.space.Json;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.storage.StorageChecks;
+import org.nntune.tune.storage.StudyAlreadyExistsException;
+import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.StudySummary;
+import org.nntune.tune.study.TrialState;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link Storage} in the tables of Optuna's RDB storage ({@link OptunaSchema}), so that Optuna
+ * in Python and nntune share studies: {@code optuna.load_study} reads what nntune writes, nntune
+ * workers continue studies Optuna started, and Python and Java workers can work on one study at
+ * once. Opened by {@link Storages#open} for URLs with the prefix {@value #PREFIX}
+ * ({@code optuna+sqlite:///study.db}, {@code optuna+postgresql://user@host/db},
+ * {@code optuna+mysql://user@host/db}); the rest of the URL is a {@link StorageUrl}, and the
+ * parameter {@code optuna_revision} picks the schema revision of a new database.
+ *
+ * <h2>Optuna's representation, written as Optuna writes it</h2>
+ * <ul>
+ *   <li>Parameters: one {@code trial_params} row each, the value in Optuna's internal form (a
+ *       float; the index of the choice for categoricals — nntune's internal form is the same)
+ *       and the distribution as Optuna's JSON ({@code {"name": "FloatDistribution",
+ *       "attributes": {...}}}).</li>
+ *   <li>Values and intermediate values: rows with a type column for infinities (and NaN for
+ *       intermediate values), the value NULL then.</li>
+ *   <li>Attributes: JSON text per key. A FAIL trial's reason, which Optuna's tables have no column
+ *       for, is the trial system attribute {@value #FAIL_REASON} (the key Optuna 2 used).</li>
+ *   <li>Times: naive local date-times, as Optuna 3.x/4.x; heartbeats in {@code trial_heartbeats},
+ *       stamped and compared with the database's clock, as Optuna's {@code record_heartbeat} and
+ *       stale-trial check do.</li>
+ * </ul>
+ *
+ * <h2>Concurrency, as Optuna does it</h2>
+ * Creating a trial locks the study's row ({@code SELECT … FOR UPDATE}; SQLite: {@code BEGIN
+ * IMMEDIATE}) and numbers the trial by the count of the study's trials under that lock — what
+ * Optuna's {@code _create_new_trial} does — so Java and Python workers number trials without gaps
+ * or duplicates. Claiming a WAITING trial is a conditional update; every other write checks the
+ * trial's state under a row lock in its transaction. Lost lock races are retried.
+ *
+ * <h2>Incremental reads</h2>
+ * Optuna's tables record no change counter, so {@link #getTrialsChangedSince} keeps, per cursor it
+ * hands out, the trials that were unfinished and the highest trial id seen; the next call reads
+ * the newer trials and those unfinished ones again and returns what differs. Finished trials never
+ * change, so nothing is missed, whoever (Java or Python) wrote the change. Cursors live in this
+ * object; an unknown cursor returns every trial.
+ */
+public final class OptunaStorage implements Storage {
+    /** The URL prefix that selects this storage. */
+    public static final String PREFIX = "optuna+";
+    /** The trial system attribute holding a FAIL trial's reason. */
+    public static final String FAIL_REASON = "fail_reason";
+
+    private static final int MAX_ATTEMPTS = 200;
+    private static final int MAX_CURSORS = 512;
+    private static final Pattern REVISION_PARAM = Pattern.compile("([?&])optuna_revision=([^&]*)&?");
+    private static final DateTimeFormatter SQLITE_TIME = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd().toFormatter(Locale.ROOT);
+    private static final DateTimeFormatter SQLITE_WRITE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+    private static final Set<TrialState> UNFINISHED = EnumSet.of(TrialState.RUNNING, TrialState.WAITING);
+
+    private final StorageUrl url;
+    private final Dialect d;
+    private final HikariDataSource pool;
+    private final String revision;
+    private final Map<Long, StudyInfo> studies = new ConcurrentHashMap<>();
+    private final Map<String, Distribution> distributions = new ConcurrentHashMap<>();
+    private final AtomicLong cursors = new AtomicLong();
+    private final Map<Long, Snapshot> snapshots = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Snapshot> eldest) {
+            return size() > MAX_CURSORS;
+        }
+    };
+
+    private record StudyInfo(String name, List<StudyDirection> directions) {}
+
+    /** What one cursor stands for: the highest trial id read and the trials then unfinished. */
+    private record Snapshot(long studyId, long maxTrialId, Map<Long, FrozenTrial> unfinished) {}
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Opens (and on first use creates) Optuna's tables at a URL, with or without the {@value #PREFIX} prefix.
+     *
+     * @throws IllegalArgumentException if the URL is not valid
+     * @throws IllegalStateException if the database holds Optuna's tables at a revision nntune does not know
+     * @throws StorageException if the database cannot be reached
+     */
+    public static OptunaStorage open(String url) {
+        String rest = url.strip();
+        if (rest.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
+            rest = rest.substring(PREFIX.length());
+        }
+        String revision = OptunaSchema.REVISION_3_0;
+        Matcher m = REVISION_PARAM.matcher(rest);
+        if (m.find()) {
+            revision = OptunaSchema.revision(m.group(2));
+            String tail = rest.substring(m.end());
+            rest = rest.substring(0, m.start()) + (tail.isEmpty() ? "" : m.group(1) + tail);
+        }
+        return new OptunaStorage(StorageUrl.parse(rest), revision);
+    }
+
+    private OptunaStorage(StorageUrl url, String wantedRevision) {
+        this.url = url;
+        this.d = url.dialect();
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("nntune-optuna-" + d.name().toLowerCase(Locale.ROOT));
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setDriverClassName(switch (d) {
+            case SQLITE -> "org.sqlite.JDBC";
+            case POSTGRESQL -> "org.postgresql.Driver";
+            case MARIADB -> "org.mariadb.jdbc.Driver";
+        });
+        Properties props = new Properties();
+        props.putAll(url.properties());
+        if (d == Dialect.SQLITE) {
+            props.putIfAbsent("journal_mode", "WAL");
+            props.putIfAbsent("busy_timeout", String.valueOf(url.busyTimeoutMs()));
+            config.setAutoCommit(true); // writes are BEGIN IMMEDIATE … COMMIT
+        } else {
+            config.setAutoCommit(false);
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        }
+        config.setDataSourceProperties(props);
+        config.setMaximumPoolSize(url.poolSize());
+        config.setMinimumIdle(Math.min(1, url.poolSize()));
+        config.setConnectionTimeout(Math.max(30_000, url.busyTimeoutMs() + 5_000L));
+        HikariDataSource ds = null;
+        for (int attempt = 1; ds == null; attempt++) {
+            try {
+                ds = new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof SQLException s && d.isOpenRace(s) && attempt < MAX_ATTEMPTS) {
+                    backoff(attempt);
+                    continue;
+                }
+                throw new StorageException("cannot open the Optuna storage '" + url + "': " + e.getMessage(), e);
+            }
+        }
+        this.pool = ds;
+        try {
+            this.revision = write(c -> OptunaSchema.prepare(c, d, wantedRevision, url.display()));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** @return the Alembic revision of the tables (see {@link OptunaSchema}) */
+    public String revision() {
+        return revision;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "OptunaStorage[" + url + ", " + revision + "]";
+    }
+
+    // ---------------------------------------------------------------- transactions and SQL
+
+    private <T> T read(Work<T> work) {
+        return run(work, false);
+    }
+
+    private <T> T write(Work<T> work) {
+        return run(work, true);
+    }
+
+    private <T> T run(Work<T> work, boolean write) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                boolean sqliteTx = d == Dialect.SQLITE && write;
+                if (sqliteTx) {
+                    exec(c, "BEGIN IMMEDIATE");
+                }
+                try {
+                    T result = work.run(c);
+                    if (sqliteTx) {
+                        exec(c, "COMMIT");
+                    } else if (!c.getAutoCommit()) {
+                        c.commit();
+                    }
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    try {
+                        if (sqliteTx) {
+                            exec(c, "ROLLBACK");
+                        } else if (!c.getAutoCommit()) {
+                            c.rollback();
+                        }
+                    } catch (SQLException ignored) {
+                        // the transaction ends with the connection
+                    }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (d.isTransient(e) && attempt < MAX_ATTEMPTS) {
+                    backoff(attempt);
+                    continue;
+                }
+                throw new StorageException("Optuna storage '" + url + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.min(200, 2L << Math.min(attempt, 7)) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting to retry a storage transaction", e);
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    /** A typed SQL NULL parameter. */
+    private record Null(int sqlType) {}
+
+    private static final Null NULL_DOUBLE = new Null(Types.DOUBLE);
+    private static final Null NULL_TIME = new Null(Types.TIMESTAMP);
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            bind(ps, args);
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+        return ps;
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof Null n) {
+                ps.setNull(i + 1, n.sqlType());
+            } else if (a instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (a instanceof Double x) {
+                ps.setDouble(i + 1, x);
+            } else if (a instanceof Timestamp t) {
+                ps.setTimestamp(i + 1, t);
+            } else {
+                ps.setString(i + 1, (String) a);
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Inserts a row and returns its generated id (column {@code idColumn}). */
+    private long insert(Connection c, String sql, String idColumn, Object... args) throws SQLException {
+        PreparedStatement ps = switch (d) {
+            case SQLITE -> c.prepareStatement(sql);
+            case POSTGRESQL -> c.prepareStatement(sql, new String[] {idColumn});
+            case MARIADB -> c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        };
+        try (ps) {
+            bind(ps, args);
+            ps.executeUpdate();
+            if (d == Dialect.SQLITE) {
+                try (PreparedStatement q = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private String q(String identifier) {
+        return d == Dialect.MARIADB ? "`" + identifier + "`" : "\"" + identifier + "\"";
+    }
+
+    private String forUpdate() {
+        return d == Dialect.SQLITE ? "" : " FOR UPDATE";
+    }
+
+    /** An upsert of {@code (owner, key) → value} into a table with that unique pair. */
+    private String upsert(String table, String ownerColumn, String keyColumn, String valueColumns, String setColumns) {
+        String insert = "INSERT INTO " + table + " (" + ownerColumn + ", " + keyColumn + ", " + valueColumns + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(2 + valueColumns.split(",").length, "?")) + ")";
+        String[] cols = setColumns.split(",\\s*");
+        StringBuilder set = new StringBuilder();
+        for (String col : cols) {
+            set.append(set.length() == 0 ? "" : ", ").append(col).append(" = ")
+                    .append(d == Dialect.MARIADB ? "VALUES(" + col + ")" : "excluded." + col);
+        }
+        return d == Dialect.MARIADB ? insert + " ON DUPLICATE KEY UPDATE " + set
+                : insert + " ON CONFLICT (" + ownerColumn + ", " + keyColumn + ") DO UPDATE SET " + set;
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** Now, at the precision the database keeps (MariaDB's DATETIME: seconds). */
+    private Instant now() {
+        return Instant.now().truncatedTo(d == Dialect.MARIADB ? ChronoUnit.SECONDS : ChronoUnit.MICROS);
+    }
+
+    /** A naive local date-time, as Optuna writes it: SQLAlchemy's text form on SQLite, a TIMESTAMP elsewhere. */
+    private Object time(Instant t) {
+        LocalDateTime local = LocalDateTime.ofInstant(t, ZoneId.systemDefault());
+        return d == Dialect.SQLITE ? local.format(SQLITE_WRITE) : Timestamp.valueOf(local);
+    }
+
+    private Optional<LocalDateTime> localTime(ResultSet rs, int col) throws SQLException {
+        if (d == Dialect.SQLITE) {
+            String s = rs.getString(col);
+            return s == null ? Optional.empty() : Optional.of(LocalDateTime.parse(s.replace('T', ' '), SQLITE_TIME));
+        }
+        Timestamp ts = rs.getTimestamp(col);
+        return ts == null ? Optional.empty() : Optional.of(ts.toLocalDateTime());
+    }
+
+    private Optional<Instant> instant(ResultSet rs, int col) throws SQLException {
+        return localTime(rs, col).map(t -> t.atZone(ZoneId.systemDefault()).toInstant());
+    }
+
+    /** The database clock, as Optuna's heartbeats use it (SQLite's is UTC; the others' the session's zone). */
+    private String dbNow() {
+        return switch (d) {
+            case SQLITE -> "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+            case POSTGRESQL -> "LOCALTIMESTAMP";
+            case MARIADB -> "NOW()";
+        };
+    }
+
+    // ---------------------------------------------------------------- studies
+
+    @Override
+    public long createStudy(String name, List<StudyDirection> directions) {
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a study name must not be blank");
+        }
+        if (name.length() > 512) {
+            throw new IllegalArgumentException("study name of " + name.length() + " characters; Optuna's schema allows 512");
+        }
+        if (directions.isEmpty()) {
+            throw new IllegalArgumentException("study '" + name + "': at least one direction is needed");
+        }
+        try {
+            long id = write(c -> {
+                try (PreparedStatement ps = prepare(c, "SELECT study_id FROM studies WHERE study_name = ?", name);
+                     ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw new StudyAlreadyExistsException(name);
+                    }
+                }
+                long sid = insert(c, "INSERT INTO studies (study_name) VALUES (?)", "study_id", name);
+                for (int i = 0; i < directions.size(); i++) {
+                    update(c, "INSERT INTO study_directions (direction, study_id, objective) VALUES ('"
+                            + directions.get(i).name() + "', ?, ?)", sid, i);
+                }
+                return sid;
+            });
+            studies.put(id, new StudyInfo(name, List.copyOf(directions)));
+            return id;
+        } catch (StorageException e) {
+            if (e.getCause() instanceof SQLException s && d.isUniqueViolation(s)) {
+                throw new StudyAlreadyExistsException(name);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public OptionalLong findStudyId(String name) {
+        return read(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT study_id FROM studies WHERE study_name = ?", name);
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        });
+    }
+
+    @Override
+    public void deleteStudy(long studyId) {
+        write(c -> {
+            info(c, studyId);
+            String trials = " WHERE trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?)";
+            for (String t : new String[] {"trial_heartbeats", "trial_values", "trial_intermediate_values", "trial_params",
+                    "trial_user_attributes", "trial_system_attributes"}) {
+                update(c, "DELETE FROM " + t + trials, studyId);
+            }
+            for (String t : new String[] {"trials", "study_directions", "study_user_attributes", "study_system_attributes",
+                    "studies"}) {
+                update(c, "DELETE FROM " + t + " WHERE study_id = ?", studyId);
+            }
+            return null;
+        });
+        studies.remove(studyId);
+    }
+
+    @Override
+    public StudySummary getStudy(long studyId) {
+        return read(c -> summaries(c, studyId)).get(0);
+    }
+
+    @Override
+    public List<StudySummary> getAllStudies() {
+        return read(c -> summaries(c, null));
+    }
+
+    /** Summaries of one study (an error if unknown) or, for null, of all. */
+    private List<StudySummary> summaries(Connection c, Long studyId) throws SQLException {
+        String where = studyId == null ? "" : " WHERE s.study_id = ?";
+        Object[] args = studyId == null ? new Object[0] : new Object[] {studyId};
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "SELECT s.study_id, s.study_name, (SELECT COUNT(*) FROM trials t WHERE"
+                + " t.study_id = s.study_id), (SELECT MIN(t.datetime_start) FROM trials t WHERE t.study_id = s.study_id)"
+                + " FROM studies s" + where + " ORDER BY s.study_id", args); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3), instant(rs, 4)});
+            }
+        }
+        if (studyId != null && rows.isEmpty()) {
+            throw unknownStudy(studyId);
+        }
+        List<StudySummary> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            long id = (Long) r[0];
+            StudyInfo info = info(c, id);
+            @SuppressWarnings("unchecked")
+            Optional<Instant> start = (Optional<Instant>) r[3];
+            out.add(new StudySummary(id, info.name(), info.directions(), attrs(c, "study_user_attributes", "study_id", id),
+                    attrs(c, "study_system_attributes", "study_id", id), (Integer) r[2], start));
+        }
+        return out;
+    }
+
+    private Map<String, Object> attrs(Connection c, String table, String owner, long id) throws SQLException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT " + q("key") + ", value_json FROM " + table + " WHERE " + owner
+                + " = ? ORDER BY " + q("key"), id); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), attribute(rs.getString(2)));
+            }
+        }
+        return out;
+    }
+
+    private StudyInfo info(Connection c, long studyId) throws SQLException {
+        StudyInfo known = studies.get(studyId);
+        if (known != null) {
+            return known;
+        }
+        String name;
+        try (PreparedStatement ps = prepare(c, "SELECT study_name FROM studies WHERE study_id = ?", studyId);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw unknownStudy(studyId);
+            }
+            name = rs.getString(1);
+        }
+        List<StudyDirection> dirs = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "SELECT direction FROM study_directions WHERE study_id = ? ORDER BY objective",
+                studyId); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String dir = rs.getString(1);
+                if (dir.equals("NOT_SET")) {
+                    throw new IllegalStateException("study '" + name + "' has an objective whose direction is NOT_SET"
+                            + " (an Optuna study that was never set up); nntune needs MINIMIZE or MAXIMIZE");
+                }
+                dirs.add(StudyDirection.valueOf(dir));
+            }
+        }
+        StudyInfo info = new StudyInfo(name, List.copyOf(dirs));
+        studies.put(studyId, info);
+        return info;
+    }
+
+    private StudyInfo info(long studyId) {
+        StudyInfo known = studies.get(studyId);
+        return known != null ? known : read(c -> info(c, studyId));
+    }
+
+    @Override
+    public List<StudyDirection> getStudyDirections(long studyId) {
+        return info(studyId).directions();
+    }
+
+    @Override
+    public void setStudyUserAttr(long studyId, String key, Object value) {
+        setStudyAttr("study_user_attributes", studyId, key, value);
+    }
+
+    @Override
+    public void setStudySystemAttr(long studyId, String key, Object value) {
+        setStudyAttr("study_system_attributes", studyId, key, value);
+    }
+
+    private void setStudyAttr(String table, long studyId, String key, Object value) {
+        checkKey(key);
+        String json = Json.encode(Json.normalize(value));
+        write(c -> {
+            info(c, studyId);
+            update(c, upsert(table, "study_id", q("key"), "value_json", "value_json"), studyId, key, json);
+            return null;
+        });
+    }
+
+    private static void checkKey(String key) {
+        if (key.length() > 512) {
+            throw new IllegalArgumentException("attribute key of " + key.length() + " characters; Optuna's schema allows 512");
+        }
+    }
+
+    @Override
+    public boolean compareAndSetStudySystemAttr(long studyId, String key, Optional<Object> expected, Object value) {
+        checkKey(key);
+        String json = Json.encode(Json.normalize(value));
+        Object want = expected.map(Json::normalize).orElse(null);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return compareAndSet(studyId, key, want, json);
+            } catch (StorageException e) {
+                // two inserters of an absent attribute: the loser's transaction failed; again, it sees the winner's row
+                if (!(e.getCause() instanceof SQLException s && d.isUniqueViolation(s)) || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private boolean compareAndSet(long studyId, String key, Object want, String json) {
+        return write(c -> {
+            info(c, studyId);
+            String current = null;
+            try (PreparedStatement ps = prepare(c, "SELECT value_json FROM study_system_attributes WHERE study_id = ? AND "
+                    + q("key") + " = ?" + forUpdate(), studyId, key); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    current = rs.getString(1);
+                }
+            }
+            if (current == null) {
+                if (want != null) {
+                    return false;
+                }
+                update(c, "INSERT INTO study_system_attributes (study_id, " + q("key") + ", value_json) VALUES (?, ?, ?)",
+                        studyId, key, json);
+                return true;
+            }
+            if (want == null || !Objects.equals(Json.decode(current), want)) {
+                return false;
+            }
+            update(c, "UPDATE study_system_attributes SET value_json = ? WHERE study_id = ? AND " + q("key") + " = ?",
+                    json, studyId, key);
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- trial creation and state
+
+    /** Locks the study's row for the rest of the transaction (SQLite: the write transaction is the lock). */
+    private void lockStudy(Connection c, long studyId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT study_id FROM studies WHERE study_id = ?" + forUpdate(), studyId);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw unknownStudy(studyId);
+            }
+        }
+    }
+
+    /** Under the study's lock: a new trial row numbered by the count of the study's trials, as Optuna numbers them. */
+    private long[] insertTrial(Connection c, long studyId, TrialState state, Instant start, Instant complete)
+            throws SQLException {
+        int number;
+        try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM trials WHERE study_id = ?", studyId);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            number = rs.getInt(1);
+        }
+        long id = insert(c, "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) VALUES (?, ?, '"
+                + state.name() + "', ?, ?)", "trial_id", number, studyId, start == null ? NULL_TIME : time(start),
+                complete == null ? NULL_TIME : time(complete));
+        return new long[] {id, number};
+    }
+
+    private static FrozenTrial running(long[] ids, Instant start) {
+        return new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+                new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public FrozenTrial createTrial(long studyId) {
+        Instant start = now();
+        long[] ids = write(c -> {
+            lockStudy(c, studyId);
+            return insertTrial(c, studyId, TrialState.RUNNING, start, null);
+        });
+        return running(ids, start);
+    }
+
+    @Override
+    public Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
+        Instant start = now();
+        long[] ids = write(c -> {
+            lockStudy(c, studyId);
+            if (limit != Integer.MAX_VALUE && count(c, studyId, counted) >= limit) {
+                return null;
+            }
+            return insertTrial(c, studyId, TrialState.RUNNING, start, null);
+        });
+        return ids == null ? Optional.empty() : Optional.of(running(ids, start));
+    }
+
+    @Override
+    public FrozenTrial createTrial(long studyId, FrozenTrial template) {
+        StudyInfo s = info(studyId);
+        StorageChecks.checkTemplate(s.name(), s.directions().size(), template);
+        Instant now = now();
+        return write(c -> {
+            lockStudy(c, studyId);
+            long id = insertTemplate(c, studyId, template, now);
+            return readTrials(c, List.of(id)).get(0);
+        });
+    }
+
+    private long insertTemplate(Connection c, long studyId, FrozenTrial template, Instant now) throws SQLException {
+        TrialState state = template.state();
+        long id = insertTrial(c, studyId, state, state == TrialState.WAITING ? null : now, state.isFinished() ? now : null)[0];
+        for (Map.Entry<String, Object> e : template.params().entrySet()) {
+            Distribution dist = template.distributions().get(e.getKey());
+            insertParam(c, id, e.getKey(), dist.toInternal(e.getValue()), dist);
+        }
+        insertValues(c, id, template.values());
+        for (Map.Entry<Integer, Double> e : template.intermediateValues().entrySet()) {
+            setStep(c, id, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Object> e : template.userAttrs().entrySet()) {
+            setTrialAttr(c, "trial_user_attributes", id, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Object> e : template.systemAttrs().entrySet()) {
+            setTrialAttr(c, "trial_system_attributes", id, e.getKey(), e.getValue());
+        }
+        if (state == TrialState.FAIL && template.failureReason().isPresent()) {
+            setTrialAttr(c, "trial_system_attributes", id, FAIL_REASON, template.failureReason().get());
+        }
+        return id;
+    }
+
+    private void insertParam(Connection c, long trialId, String name, double internal, Distribution dist) throws SQLException {
+        update(c, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)",
+                trialId, name, internal, dist.toJson());
+    }
+
+    private void insertValues(Connection c, long trialId, List<Double> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            double v = values.get(i);
+            String type = v == Double.POSITIVE_INFINITY ? "INF_POS" : v == Double.NEGATIVE_INFINITY ? "INF_NEG" : "FINITE";
+            update(c, "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, '" + type + "')",
+                    trialId, i, Double.isFinite(v) ? (Object) v : NULL_DOUBLE);
+        }
+    }
+
+    private void setStep(Connection c, long trialId, int step, double v) throws SQLException {
+        String type = Double.isNaN(v) ? "NAN" : v == Double.POSITIVE_INFINITY ? "INF_POS"
+                : v == Double.NEGATIVE_INFINITY ? "INF_NEG" : "FINITE";
+        // the type is a value of the statement (not a literal) only where it is a plain string column
+        String sql = upsert("trial_intermediate_values", "trial_id", "step", "intermediate_value, intermediate_value_type",
+                "intermediate_value, intermediate_value_type");
+        if (d == Dialect.POSTGRESQL) {
+            sql = sql.replace("VALUES (?, ?, ?, ?)", "VALUES (?, ?, ?, CAST(? AS trialintermediatevaluetype))");
+        }
+        update(c, sql, trialId, step, Double.isFinite(v) ? (Object) v : NULL_DOUBLE, type);
+    }
+
+    private void setTrialAttr(Connection c, String table, long trialId, String key, Object value) throws SQLException {
+        update(c, upsert(table, "trial_id", q("key"), "value_json", "value_json"), trialId, key,
+                Json.encode(Json.normalize(value)));
+    }
+
+    @Override
+    public boolean claimWaitingTrial(long trialId) {
+        Object start = time(now());
+        return write(c -> {
+            if (update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ? AND state = 'WAITING'",
+                    start, trialId) == 1) {
+                return true;
+            }
+            stateOf(c, trialId, false);
+            return false;
+        });
+    }
+
+    /**
+     * The trial's state, its row locked for the rest of the transaction.
+     *
+     * @throws IllegalArgumentException if there is no such trial
+     */
+    private TrialState stateOf(Connection c, long trialId, boolean lock) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT state FROM trials WHERE trial_id = ?" + (lock ? forUpdate() : ""),
+                trialId); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw unknownTrial(trialId);
+            }
+            return TrialState.valueOf(rs.getString(1));
+        }
+    }
+
+    /** Locks the trial and checks that it may be written ({@code what} names the write for the message). */
+    private void requireWritable(Connection c, long trialId, String what, boolean allowWaiting) throws SQLException {
+        TrialState state = stateOf(c, trialId, true);
+        if (state == TrialState.RUNNING || (allowWaiting && state == TrialState.WAITING)) {
+            return;
+        }
+        throw new IllegalStateException("cannot " + what + " of " + describe(c, trialId) + ": it is " + state
+                + (state.isFinished() ? " and finished trials never change" : ""));
+    }
+
+    private String describe(Connection c, long trialId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT t.number, s.study_name FROM trials t JOIN studies s"
+                + " ON s.study_id = t.study_id WHERE t.trial_id = ?", trialId); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? "trial " + rs.getInt(1) + " of study '" + rs.getString(2) + "'" : "trial id " + trialId;
+        }
+    }
+
+    @Override
+    public void setTrialParam(long trialId, String name, double internalValue, Distribution distribution) {
+        if (!distribution.containsInternal(internalValue)) {
+            throw new IllegalArgumentException("parameter '" + name + "': internal value " + internalValue
+                    + " is not in " + distribution);
+        }
+        distribution.toExternal(internalValue);
+        write(c -> {
+            requireWritable(c, trialId, "set parameter '" + name + "'", false);
+            try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM trial_params WHERE trial_id = ? AND param_name = ?",
+                    trialId, name); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    throw new IllegalStateException("cannot set parameter '" + name + "' of " + describe(c, trialId)
+                            + ": it has that already (parameters are set once)");
+                }
+            }
+            insertParam(c, trialId, name, internalValue, distribution);
+            return null;
+        });
+    }
+
+    @Override
+    public void finishTrial(long trialId, TrialState state, List<Double> values, Optional<String> failureReason) {
+        FrozenTrial head = read(c -> trialHead(c, trialId));
+        StudyInfo s = info(studyOf(trialId));
+        StorageChecks.checkFinish(s.name(), head.number(), s.directions().size(), state, values, failureReason);
+        Object complete = time(now());
+        write(c -> {
+            requireWritable(c, trialId, "set the state to " + state, false);
+            update(c, "UPDATE trials SET state = '" + state.name() + "', datetime_complete = ? WHERE trial_id = ?",
+                    complete, trialId);
+            insertValues(c, trialId, values);
+            if (failureReason.isPresent()) {
+                setTrialAttr(c, "trial_system_attributes", trialId, FAIL_REASON, failureReason.get());
+            }
+            return null;
+        });
+    }
+
+    private long studyOf(long trialId) {
+        return read(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT study_id FROM trials WHERE trial_id = ?", trialId);
+                 ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownTrial(trialId);
+                }
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private FrozenTrial trialHead(Connection c, long trialId) throws SQLException {
+        List<FrozenTrial> t = readTrials(c, List.of(trialId));
+        if (t.isEmpty()) {
+            throw unknownTrial(trialId);
+        }
+        return t.get(0);
+    }
+
+    @Override
+    public void setTrialIntermediateValue(long trialId, int step, double value) {
+        write(c -> {
+            requireWritable(c, trialId, "report step " + step, false);
+            setStep(c, trialId, step, value);
+            return null;
+        });
+    }
+
+    @Override
+    public void setTrialUserAttr(long trialId, String key, Object value) {
+        writeTrialAttr("trial_user_attributes", "set user attribute '" + key + "'", trialId, key, value);
+    }
+
+    @Override
+    public void setTrialSystemAttr(long trialId, String key, Object value) {
+        writeTrialAttr("trial_system_attributes", "set system attribute '" + key + "'", trialId, key, value);
+    }
+
+    private void writeTrialAttr(String table, String what, long trialId, String key, Object value) {
+        checkKey(key);
+        write(c -> {
+            requireWritable(c, trialId, what, true);
+            setTrialAttr(c, table, trialId, key, value);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private static final String TRIAL_COLS = "trial_id, number, state, datetime_start, datetime_complete";
+
+    /** The trials with the given ids, by number (unknown ids are left out). */
+    private List<FrozenTrial> readTrials(Connection c, Collection<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Long> list = new ArrayList<>(ids);
+        List<FrozenTrial> out = new ArrayList<>();
+        for (int from = 0; from < list.size(); from += 500) {
+            List<Long> part = list.subList(from, Math.min(list.size(), from + 500));
+            out.addAll(select(c, "SELECT " + TRIAL_COLS + " FROM trials WHERE trial_id IN (" + marks(part.size()) + ")",
+                    part.toArray(), "trial_id IN (" + marks(part.size()) + ")", part.toArray()));
+        }
+        out.sort(java.util.Comparator.comparingInt(FrozenTrial::number));
+        return out;
+    }
+
+    /** The trials a query selects, with their params, values, intermediate values and attributes; by number. */
+    private List<FrozenTrial> select(Connection c, String sql, Object[] args, String childWhere, Object[] childArgs)
+            throws SQLException {
+        Map<Long, Object[]> heads = new LinkedHashMap<>();
+        try (PreparedStatement ps = prepare(c, sql + " ORDER BY number, trial_id", args)) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    heads.put(rs.getLong(1), new Object[] {rs.getInt(2), TrialState.valueOf(rs.getString(3)), instant(rs, 4),
+                            instant(rs, 5)});
+                }
+            }
+        }
+        if (heads.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Map<String, Object>> params = new HashMap<>();
+        Map<Long, Map<String, Distribution>> dists = new HashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT trial_id, param_name, param_value, distribution_json FROM trial_params"
+                + " WHERE " + childWhere + " ORDER BY param_id", childArgs); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                Distribution dist = distributions.computeIfAbsent(rs.getString(4), OptunaStorage::distribution);
+                params.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(rs.getString(2), dist.toExternal(rs.getDouble(3)));
+                dists.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(rs.getString(2), dist);
+            }
+        }
+        Map<Long, List<Double>> values = new HashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT trial_id, value, value_type FROM trial_values WHERE " + childWhere
+                + " ORDER BY objective", childArgs); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                values.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(number(rs.getDouble(2), rs.getString(3)));
+            }
+        }
+        Map<Long, TreeMap<Integer, Double>> steps = new HashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT trial_id, step, intermediate_value, intermediate_value_type FROM"
+                + " trial_intermediate_values WHERE " + childWhere, childArgs); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                steps.computeIfAbsent(rs.getLong(1), k -> new TreeMap<>()).put(rs.getInt(2), number(rs.getDouble(3), rs.getString(4)));
+            }
+        }
+        Map<Long, Map<String, Object>> user = trialAttrs(c, "trial_user_attributes", childWhere, childArgs);
+        Map<Long, Map<String, Object>> system = trialAttrs(c, "trial_system_attributes", childWhere, childArgs);
+        List<FrozenTrial> out = new ArrayList<>(heads.size());
+        for (Map.Entry<Long, Object[]> e : heads.entrySet()) {
+            long id = e.getKey();
+            Object[] h = e.getValue();
+            TrialState state = (TrialState) h[1];
+            Map<String, Object> sys = system.getOrDefault(id, Map.of());
+            Optional<String> reason = Optional.empty();
+            if (sys.containsKey(FAIL_REASON)) {
+                sys = new LinkedHashMap<>(sys);
+                Object r = sys.remove(FAIL_REASON);
+                reason = state == TrialState.FAIL ? Optional.of(String.valueOf(r)) : Optional.empty();
+            }
+            @SuppressWarnings("unchecked")
+            Optional<Instant> start = (Optional<Instant>) h[2];
+            @SuppressWarnings("unchecked")
+            Optional<Instant> complete = (Optional<Instant>) h[3];
+            out.add(new FrozenTrial((Integer) h[0], id, state, values.getOrDefault(id, List.of()),
+                    params.getOrDefault(id, Map.of()), dists.getOrDefault(id, Map.of()), user.getOrDefault(id, Map.of()), sys,
+                    steps.getOrDefault(id, new TreeMap<>()), state == TrialState.WAITING ? Optional.empty() : start,
+                    complete, reason));
+        }
+        return out;
+    }
+
+    private static final Pattern NULL_STEP = Pattern.compile("\\s*\"step\"\\s*:\\s*null\\s*(,|(?=}))");
+
+    /**
+     * A distribution from Optuna's JSON: as nntune's, except that Optuna writes a float distribution
+     * without a step as {@code "step": null}, and nntune's JSON values have no null (the key is left out).
+     */
+    static Distribution distribution(String optunaJson) {
+        return Distribution.fromJson(NULL_STEP.matcher(optunaJson).replaceAll("").replace(", }", "}"));
+    }
+
+    /**
+     * An attribute value from its JSON text. nntune's JSON values have no null, which Python may
+     * store (an attribute set to None, or a list holding it): such a value is kept as its JSON text.
+     */
+    private static Object attribute(String json) {
+        try {
+            return Json.decode(json);
+        } catch (IllegalArgumentException e) {
+            return json;
+        }
+    }
+
+    private static double number(double v, String type) {
+        return switch (type) {
+            case "INF_POS" -> Double.POSITIVE_INFINITY;
+            case "INF_NEG" -> Double.NEGATIVE_INFINITY;
+            case "NAN" -> Double.NaN;
+            default -> v;
+        };
+    }
+
+    private Map<Long, Map<String, Object>> trialAttrs(Connection c, String table, String where, Object[] args)
+            throws SQLException {
+        Map<Long, Map<String, Object>> out = new HashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT trial_id, " + q("key") + ", value_json FROM " + table + " WHERE "
+                + where + " ORDER BY " + q("key"), args); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), attribute(rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static String stateList(Set<TrialState> states) {
+        StringBuilder sb = new StringBuilder();
+        for (TrialState s : states) {
+            sb.append(sb.length() == 0 ? "'" : ", '").append(s.name()).append('\'');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public FrozenTrial getTrial(long trialId) {
+        return read(c -> trialHead(c, trialId));
+    }
+
+    @Override
+    public List<FrozenTrial> getAllTrials(long studyId, Set<TrialState> states) {
+        return read(c -> {
+            info(c, studyId);
+            if (states.isEmpty()) {
+                return List.of();
+            }
+            String filter = " AND state IN (" + stateList(states) + ")";
+            return select(c, "SELECT " + TRIAL_COLS + " FROM trials WHERE study_id = ?" + filter, new Object[] {studyId},
+                    "trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?" + filter + ")", new Object[] {studyId});
+        });
+    }
+
+    @Override
+    public int countTrials(long studyId, Set<TrialState> states) {
+        return read(c -> {
+            info(c, studyId);
+            return count(c, studyId, states);
+        });
+    }
+
+    private int count(Connection c, long studyId, Set<TrialState> states) throws SQLException {
+        if (states.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM trials WHERE study_id = ? AND state IN ("
+                + stateList(states) + ")", studyId); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Override
+    public TrialChanges getTrialsChangedSince(long studyId, long cursor) {
+        if (cursor < 0) {
+            throw new IllegalArgumentException("cursor " + cursor + " was not given out by this storage (cursors are >= 0)");
+        }
+        Snapshot before;
+        synchronized (snapshots) {
+            before = cursor == 0 ? null : snapshots.get(cursor);
+        }
+        if (before != null && before.studyId() != studyId) {
+            before = null;
+        }
+        Snapshot since = before;
+        List<FrozenTrial> read = read(c -> {
+            info(c, studyId);
+            if (since == null) {
+                return select(c, "SELECT " + TRIAL_COLS + " FROM trials WHERE study_id = ?", new Object[] {studyId},
+                        "trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?)", new Object[] {studyId});
+            }
+            List<Long> again = new ArrayList<>(since.unfinished().keySet());
+            String where = "study_id = ? AND (trial_id > ? OR state IN ('RUNNING', 'WAITING')"
+                    + (again.isEmpty() ? "" : " OR trial_id IN (" + marks(again.size()) + ")") + ")";
+            List<Object> args = new ArrayList<>(List.of(studyId, since.maxTrialId()));
+            args.addAll(again);
+            return select(c, "SELECT " + TRIAL_COLS + " FROM trials WHERE " + where, args.toArray(),
+                    "trial_id IN (SELECT trial_id FROM trials WHERE " + where + ")", args.toArray());
+        });
+        long maxId = since == null ? 0 : since.maxTrialId();
+        Map<Long, FrozenTrial> unfinished = new HashMap<>();
+        List<FrozenTrial> changed = new ArrayList<>();
+        for (FrozenTrial t : read) {
+            maxId = Math.max(maxId, t.trialId());
+            if (UNFINISHED.contains(t.state())) {
+                unfinished.put(t.trialId(), t);
+            }
+            if (since == null || !t.equals(since.unfinished().get(t.trialId()))) {
+                changed.add(t);
+            }
+        }
+        long next = cursors.incrementAndGet();
+        synchronized (snapshots) {
+            snapshots.put(next, new Snapshot(studyId, maxId, unfinished));
+        }
+        return new TrialChanges(changed, next);
+    }
+
+    @Override
+    public Optional<FrozenTrial> getBestTrial(long studyId) {
+        StudyInfo s = info(studyId);
+        if (s.directions().size() != 1) {
+            throw new IllegalStateException("study '" + s.name() + "' has " + s.directions().size()
+                    + " objectives, so there is no single best trial; look at the Pareto front instead");
+        }
+        boolean min = s.directions().get(0) == StudyDirection.MINIMIZE;
+        String order = "CASE v.value_type WHEN '" + (min ? "INF_NEG" : "INF_POS") + "' THEN 0 WHEN 'FINITE' THEN 1 ELSE 2 END, v.value"
+                + (min ? "" : " DESC") + ", t.number";
+        return read(c -> {
+            Long best = null;
+            try (PreparedStatement ps = prepare(c, "SELECT t.trial_id FROM trials t JOIN trial_values v ON v.trial_id = t.trial_id"
+                    + " AND v.objective = 0 WHERE t.study_id = ? AND t.state = 'COMPLETE' ORDER BY " + order + " LIMIT 1", studyId);
+                 ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    best = rs.getLong(1);
+                }
+            }
+            return best == null ? Optional.<FrozenTrial>empty() : Optional.of(trialHead(c, best));
+        });
+    }
+
+    // ---------------------------------------------------------------- heartbeats
+
+    @Override
+    public void recordHeartbeat(long trialId) {
+        write(c -> {
+            requireWritable(c, trialId, "record a heartbeat", false);
+            String sql = d == Dialect.MARIADB
+                    ? "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON DUPLICATE KEY UPDATE"
+                    + " heartbeat = VALUES(heartbeat)"
+                    : "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON CONFLICT (trial_id)"
+                    + " DO UPDATE SET heartbeat = excluded.heartbeat";
+            update(c, sql, trialId);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Long> failStaleTrials(long studyId, Duration grace) {
+        List<Long> candidates = read(c -> {
+            info(c, studyId);
+            return staleTrials(c, studyId, grace, null);
+        });
+        List<Long> failed = new ArrayList<>();
+        for (long trialId : candidates) {
+            boolean won = write(c -> {
+                if (staleTrials(c, studyId, grace, trialId).isEmpty() || stateOf(c, trialId, true) != TrialState.RUNNING) {
+                    return false; // it beat or finished in the meantime, or another worker failed it
+                }
+                String reason = "stale: no heartbeat within " + grace + " (database clock); the worker is presumed dead";
+                update(c, "UPDATE trials SET state = 'FAIL', datetime_complete = ? WHERE trial_id = ?", time(now()), trialId);
+                setTrialAttr(c, "trial_system_attributes", trialId, FAIL_REASON, reason);
+                retryIfWanted(c, studyId, trialId);
+                return true;
+            });
+            if (won) {
+                failed.add(trialId);
+            }
+        }
+        return failed;
+    }
+
+    /** RUNNING trials of the study (or just {@code onlyTrial}) whose last heartbeat is older than {@code grace}. */
+    private List<Long> staleTrials(Connection c, long studyId, Duration grace, Long onlyTrial) throws SQLException {
+        LocalDateTime now;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + dbNow()); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            now = localTime(rs, 1).orElseThrow();
+        }
+        LocalDateTime limit = now.minus(grace);
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "SELECT t.trial_id, h.heartbeat FROM trials t JOIN trial_heartbeats h ON"
+                + " h.trial_id = t.trial_id WHERE t.study_id = ? AND t.state = 'RUNNING'"
+                + (onlyTrial == null ? "" : " AND t.trial_id = " + onlyTrial.longValue()), studyId);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (localTime(rs, 2).orElseThrow().isBefore(limit)) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Within the transaction that failed a stale trial: queues it again if the study's retry policy says so. */
+    private void retryIfWanted(Connection c, long studyId, long failedTrialId) throws SQLException {
+        Optional<RetryPolicy> policy = RetryPolicy.fromAttrs(attrs(c, "study_system_attributes", "study_id", studyId));
+        if (policy.isEmpty()) {
+            return;
+        }
+        Optional<Map<String, Object>> retry = policy.get().retryAttrs(trialHead(c, failedTrialId));
+        if (retry.isPresent()) {
+            lockStudy(c, studyId);
+            insertTemplate(c, studyId, new FrozenTrial(-1, -1, TrialState.WAITING, List.of(), Map.of(), Map.of(), Map.of(),
+                    retry.get(), new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()), now());
+        }
+    }
+
+    private static IllegalArgumentException unknownStudy(long studyId) {
+        return new IllegalArgumentException("no study with id " + studyId + " in this storage");
+    }
+
+    private static IllegalArgumentException unknownTrial(long trialId) {
+        return new IllegalArgumentException("no trial with id " + trialId + " in this storage");
+    }
+}
