@@ -10,6 +10,7 @@ import org.nntune.nn.data.CsvTable;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.Datasets;
 import org.nntune.nn.data.FashionMnist;
+import org.nntune.nn.data.InputEncoder;
 import org.nntune.nn.data.Mnist;
 import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
@@ -29,7 +30,7 @@ import java.util.Optional;
  * default test fraction 0.2 this is the project's canonical split; an IDX set or a CSV with a
  * {@code test_csv} keeps its own test part.
  */
-public record StudyData(Dataset train, Optional<Dataset> test, Optional<CsvEncoder> encoder, String description) {
+public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEncoder> encoder, String description) {
 
     /** Loads the data a study file names; every failure is exit code 3 with the data's own message. */
     public static StudyData load(StudyFile sf, boolean forCnn) {
@@ -95,22 +96,22 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<CsvEncod
             CsvEncoder enc = table.fit();
             Dataset train = enc.encode(table);
             Dataset test = enc.encode(reader.readTable(csv.testFile().get()));
-            return new StudyData(train, Optional.of(test), Optional.of(enc), "CSV " + csv.file().getFileName());
+            return new StudyData(train, Optional.of(test), Optional.<InputEncoder>of(enc), "CSV " + csv.file().getFileName());
         }
         if (spec.testFraction() == 0) {
             CsvEncoder enc = table.fit();
-            return new StudyData(enc.encode(table), Optional.empty(), Optional.of(enc), "CSV " + csv.file().getFileName());
+            return new StudyData(enc.encode(table), Optional.empty(), Optional.<InputEncoder>of(enc), "CSV " + csv.file().getFileName());
         }
         // split first, then learn categories and fill values on the training rows only
         Split split = task == Task.CLASSIFICATION ? Splits.stratified(table.labels(), spec.testFraction(), Splits.CANONICAL_SEED)
                 : Splits.shuffled(table.rowCount(), spec.testFraction(), Splits.CANONICAL_SEED);
         CsvEncoder enc = table.fit(split.train());
         Dataset all = enc.encode(table);
-        return new StudyData(split.train(all), Optional.of(split.test(all)), Optional.of(enc),
+        return new StudyData(split.train(all), Optional.of(split.test(all)), Optional.<InputEncoder>of(enc),
                 String.format(Locale.ROOT, "CSV %s, %.0f%% held out for test", csv.file().getFileName(), 100 * spec.testFraction()));
     }
 
-    private static StudyData split(Dataset all, double testFraction, Optional<CsvEncoder> enc, String what) {
+    private static StudyData split(Dataset all, double testFraction, Optional<InputEncoder> enc, String what) {
         if (testFraction == 0) {
             return new StudyData(all, Optional.empty(), enc, what);
         }
