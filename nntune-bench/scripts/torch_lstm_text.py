@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A copy of /work/shared/bench/torch_lstm_text.py that can train and test on nntune's split
 (--split FILE, written by `org.nntune.bench.TextRnnTraining --write-split FILE`: the training row
-indices on the first line, the test row indices on the second); without --split it is the original.
+indices on the first line, the test row indices on the second), and can time only the first
+batches of each epoch (--max-batches N, for a loaded machine); without them it is the original.
 
 Reference: PyTorch LSTM/GRU text classifier on the SpamAssassin corpus (../data/spam.csv.gz).
 
@@ -69,10 +70,14 @@ def train(args):
     rates = []
     for ep in range(args.epochs):
         perm = torch.randperm(len(Ytr)); t = time.perf_counter(); net.train()
+        seen = 0
         for s in range(0, len(perm), args.batch):
+            if args.max_batches and s // args.batch == args.max_batches:
+                break
             b = perm[s:s + args.batch]
             opt.zero_grad(); loss = lossf(net(Xtr[b], Ntr[b]), Ytr[b]); loss.backward(); opt.step()
-        rates.append(len(perm) / (time.perf_counter() - t))
+            seen += len(b)
+        rates.append(seen / (time.perf_counter() - t))
         print(f"epoch {ep + 1}: {rates[-1]:.0f} samples/s", file=sys.stderr, flush=True)
     net.eval()
     with torch.no_grad():
@@ -84,6 +89,7 @@ def train(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=os.path.join("/work/shared/data/spam.csv.gz"))
+    ap.add_argument("--max-batches", type=int, default=0, help="time only the first N batches of each epoch (0: all)")
     ap.add_argument("--split", default=None, help="nntune's split: train indices line, test indices line")
     ap.add_argument("--cell", default="lstm", choices=["lstm", "gru"])
     ap.add_argument("--embed", type=int, default=64); ap.add_argument("--hidden", type=int, default=64)

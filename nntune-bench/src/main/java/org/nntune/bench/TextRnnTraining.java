@@ -29,11 +29,12 @@ import java.util.stream.IntStream;
  * Dense(2), Adam lr 1e-3, batch 32, 3 epochs, shuffled; each epoch timed, test accuracy after the
  * last. The split is nntune's stratified 20 % (seed 42); {@code --write-split FILE} writes its
  * row indices (train line, test line) for {@code scripts/torch_lstm_text.py --split FILE}, so the
- * two sides train and test on the same rows.
+ * two sides train and test on the same rows. {@code --max-batches N} times only the first N
+ * batches (then stops: its test accuracy is that of a model trained on N batches).
  *
  * <pre>
  * TextRnnTraining [--data /work/shared/data/spam.csv.gz] [--cell lstm|gru] [--epochs 3] [--seed 0]
- *                 [--max-len 200] [--vocab 20000] [--write-split FILE]
+ *                 [--max-len 200] [--vocab 20000] [--write-split FILE] [--max-batches N]
  * </pre>
  * Prints one JSON line: {@code samples_per_s_epoch1}, {@code samples_per_s_best}, {@code test_acc}.
  */
@@ -48,6 +49,7 @@ public final class TextRnnTraining {
         int maxLen = 200;
         int vocab = 20_000;
         Path splitOut = null;
+        int maxBatches = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -57,6 +59,7 @@ public final class TextRnnTraining {
                 case "--max-len" -> maxLen = Integer.parseInt(args[++i]);
                 case "--vocab" -> vocab = Integer.parseInt(args[++i]);
                 case "--write-split" -> splitOut = Path.of(args[++i]);
+                case "--max-batches" -> maxBatches = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; usage: TextRnnTraining [--data FILE]"
                         + " [--cell lstm|gru] [--epochs 3] [--seed 0] [--max-len 200] [--vocab 20000] [--write-split FILE]");
             }
@@ -75,11 +78,25 @@ public final class TextRnnTraining {
         int v = enc.vocabularySize();
         double[] sps = new double[epochs];
         int n = train.size();
+        int batchLimit = maxBatches;
         TrainingListener timer = new TrainingListener() {
             long start = System.nanoTime();
 
             @Override
+            public void onBatchEnd(TrainingControl c, int epoch, int batch, double loss) {
+                if (batch == batchLimit) { // time the first batches only: one epoch's figure
+                    long now = System.nanoTime();
+                    sps[epoch - 1] = batch * 32 / ((now - start) / 1e9);
+                    System.err.printf(Locale.ROOT, "epoch %d, first %d batches: %.0f samples/s%n", epoch, batch, sps[epoch - 1]);
+                    c.stop("timed the first " + batch + " batches");
+                }
+            }
+
+            @Override
             public void onEpochEnd(TrainingControl c, EpochResult r) {
+                if (batchLimit > 0) {
+                    return;
+                }
                 long now = System.nanoTime();
                 sps[r.epoch() - 1] = n / ((now - start) / 1e9);
                 System.err.printf(Locale.ROOT, "epoch %d: %.0f samples/s, loss %.4f%n", r.epoch(), sps[r.epoch() - 1], r.trainingLoss());

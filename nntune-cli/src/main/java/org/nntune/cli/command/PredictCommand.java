@@ -3,6 +3,8 @@ package org.nntune.cli.command;
 import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.nn.data.CsvEncoder;
+import org.nntune.nn.data.InputEncoder;
+import org.nntune.nn.data.TextEncoder;
 import org.nntune.nn.model.ModelFileException;
 import org.nntune.nn.model.Sequential;
 import picocli.CommandLine.Command;
@@ -44,7 +46,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sequential model = load(modelFile);
-        Optional<CsvEncoder> encoder = encoder(modelFile);
+        Optional<InputEncoder> encoder = encoder(modelFile);
         float[] x;
         int rows;
         int f = 1;
@@ -53,13 +55,23 @@ public final class PredictCommand implements Callable<Integer> {
         }
         try {
             if (encoder.isPresent()) {
-                CsvEncoder.FeatureRows fr = encoder.get().readFeatures(input);
-                x = fr.features();
-                rows = fr.rows();
-                if (!fr.unseenCategories().isEmpty()) {
-                    // once per file, not per row: the model still predicts, the user knows on what
-                    spec.commandLine().getErr().println("nntune: warning: " + fr.unseenCategories()
-                            + " (the study file's data.unknown_category: ignore, most_frequent or error)");
+                if (encoder.get() instanceof TextEncoder text) {
+                    TextEncoder.Encoded e = text.readTexts(input);
+                    x = e.ids();
+                    rows = e.rows();
+                    String note = text.truncationNote(e);
+                    if (!note.isEmpty()) {
+                        spec.commandLine().getErr().println("nntune: note: " + input + ": " + note);
+                    }
+                } else {
+                    CsvEncoder.FeatureRows fr = encoder.get().readFeatures(input);
+                    x = fr.features();
+                    rows = fr.rows();
+                    if (!fr.unseenCategories().isEmpty()) {
+                        // once per file, not per row: the model still predicts, the user knows on what
+                        spec.commandLine().getErr().println("nntune: warning: " + fr.unseenCategories()
+                                + " (the study file's data.unknown_category: ignore, most_frequent or error)");
+                    }
                 }
             } else {
                 List<float[]> parsed = numericRows(input, f);
@@ -77,7 +89,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         float[] out = model.outputs(x, rows);
         int k = out.length / rows;
-        List<String> classes = encoder.map(CsvEncoder::classNames).orElse(List.of());
+        List<String> classes = encoder.map(InputEncoder::classNames).orElse(List.of());
         boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
         PrintWriter w = spec.commandLine().getOut();
         if (proba || !classification) {
@@ -122,13 +134,13 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    static Optional<CsvEncoder> encoder(Path modelFile) {
+    static Optional<InputEncoder> encoder(Path modelFile) {
         Path enc = org.nntune.cli.run.StudyRun.encoderFile(modelFile);
         if (!Files.isRegularFile(enc)) {
             return Optional.empty();
         }
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(enc))) {
-            return Optional.of(CsvEncoder.read(in));
+        try (var in = Files.newInputStream(enc)) {
+            return Optional.of(InputEncoder.read(in));
         } catch (IOException e) {
             throw new CliException(ExitCode.DATA, enc + " is not a readable CSV encoder: " + e.getMessage(), e);
         }

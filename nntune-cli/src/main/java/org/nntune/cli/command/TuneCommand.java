@@ -81,6 +81,7 @@ public final class TuneCommand implements Callable<Integer> {
 
     /** The study-file reader, knowing each family's hyperparameter names. */
     public static StudyFileReader reader() {
-        return new StudyFileReader(new HashSet<>(SpaceFromFile.parameterNames("mlp")), new HashSet<>(SpaceFromFile.parameterNames("cnn")));
+        return new StudyFileReader(new HashSet<>(SpaceFromFile.parameterNames("mlp")), new HashSet<>(SpaceFromFile.parameterNames("cnn")),
+                new HashSet<>(SpaceFromFile.parameterNames("rnn")));
     }
 }

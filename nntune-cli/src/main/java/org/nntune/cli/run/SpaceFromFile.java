@@ -7,6 +7,7 @@ import org.nntune.cli.studyfile.YNode;
 import org.nntune.search.CnnSpace;
 import org.nntune.search.MlpSpace;
 import org.nntune.search.NetworkSpace;
+import org.nntune.search.RnnSpace;
 import org.nntune.tune.sampler.GridSampler;
 
 import java.util.LinkedHashMap;
@@ -23,7 +24,11 @@ public final class SpaceFromFile {
 
     /** Names the study-file reader accepts under {@code model.space} for a family. */
     public static List<String> parameterNames(String family) {
-        return family.equals("cnn") ? CnnSpace.parameterNames() : MlpSpace.parameterNames();
+        return switch (family) {
+            case "cnn" -> CnnSpace.parameterNames();
+            case "rnn" -> RnnSpace.parameterNames();
+            default -> MlpSpace.parameterNames();
+        };
     }
 
     public static NetworkSpace build(StudyFile sf) {
@@ -42,11 +47,15 @@ public final class SpaceFromFile {
             }
         });
         CnnSpace.Builder cb = cnn ? CnnSpace.builder() : null;
-        MlpSpace.Builder mb = cnn ? null : MlpSpace.builder();
+        boolean rnn = model.family().equals("rnn");
+        RnnSpace.Builder rb = rnn ? RnnSpace.builder() : null;
+        MlpSpace.Builder mb = cnn || rnn ? null : MlpSpace.builder();
         for (Map.Entry<String, Object> e : declared.entrySet()) {
             try {
                 if (cnn) {
                     cb.set(e.getKey(), e.getValue());
+                } else if (rnn) {
+                    rb.set(e.getKey(), e.getValue());
                 } else {
                     mb.set(e.getKey(), e.getValue());
                 }
@@ -56,7 +65,7 @@ public final class SpaceFromFile {
                 throw new StudyFileException(at, key, ex.getMessage(), null);
             }
         }
-        return cnn ? cb.build() : mb.build();
+        return cnn ? cb.build() : rnn ? rb.build() : mb.build();
     }
 
     /** The search module's declarative form: a value, a list of values, or a range map. */

@@ -10,13 +10,17 @@ import org.nntune.nn.data.CsvTable;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.Datasets;
 import org.nntune.nn.data.FashionMnist;
+import org.nntune.nn.data.InputEncoder;
 import org.nntune.nn.data.Mnist;
 import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
 import org.nntune.nn.data.Task;
+import org.nntune.nn.data.TextEncoder;
+import org.nntune.nn.data.TextTable;
 import org.nntune.nn.data.TrainTest;
 
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -29,7 +33,7 @@ import java.util.Optional;
  * default test fraction 0.2 this is the project's canonical split; an IDX set or a CSV with a
  * {@code test_csv} keeps its own test part.
  */
-public record StudyData(Dataset train, Optional<Dataset> test, Optional<CsvEncoder> encoder, String description) {
+public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEncoder> encoder, String description) {
 
     /** Loads the data a study file names; every failure is exit code 3 with the data's own message. */
     public static StudyData load(StudyFile sf, boolean forCnn) {
@@ -68,6 +72,9 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<CsvEncod
             return new StudyData(train, Optional.of(test), Optional.empty(), idx.kind().replace('_', '-'));
         }
         DataSource.Csv csv = (DataSource.Csv) src;
+        if (csv.text().isPresent()) {
+            return text(sf, csv, csv.text().get(), task, spec.testFraction());
+        }
         CsvReader.Builder rb = CsvReader.builder().header(csv.header()).separator(csv.separator()).task(task)
                 .missingValues(switch (csv.missing()) {
                     case "drop" -> CsvReader.MissingPolicy.DROP_ROW;
@@ -95,22 +102,58 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<CsvEncod
             CsvEncoder enc = table.fit();
             Dataset train = enc.encode(table);
             Dataset test = enc.encode(reader.readTable(csv.testFile().get()));
-            return new StudyData(train, Optional.of(test), Optional.of(enc), "CSV " + csv.file().getFileName());
+            return new StudyData(train, Optional.of(test), Optional.<InputEncoder>of(enc), "CSV " + csv.file().getFileName());
         }
         if (spec.testFraction() == 0) {
             CsvEncoder enc = table.fit();
-            return new StudyData(enc.encode(table), Optional.empty(), Optional.of(enc), "CSV " + csv.file().getFileName());
+            return new StudyData(enc.encode(table), Optional.empty(), Optional.<InputEncoder>of(enc), "CSV " + csv.file().getFileName());
         }
         // split first, then learn categories and fill values on the training rows only
         Split split = task == Task.CLASSIFICATION ? Splits.stratified(table.labels(), spec.testFraction(), Splits.CANONICAL_SEED)
                 : Splits.shuffled(table.rowCount(), spec.testFraction(), Splits.CANONICAL_SEED);
         CsvEncoder enc = table.fit(split.train());
         Dataset all = enc.encode(table);
-        return new StudyData(split.train(all), Optional.of(split.test(all)), Optional.of(enc),
+        return new StudyData(split.train(all), Optional.of(split.test(all)), Optional.<InputEncoder>of(enc),
                 String.format(Locale.ROOT, "CSV %s, %.0f%% held out for test", csv.file().getFileName(), 100 * spec.testFraction()));
     }
 
-    private static StudyData split(Dataset all, double testFraction, Optional<CsvEncoder> enc, String what) {
+    /**
+     * A text column as token ids: the vocabulary is learned on the training rows only (after the
+     * stratified split, or on the whole file when a test file is given); a note says once how
+     * many texts were cut to max_length tokens.
+     */
+    private static StudyData text(StudyFile sf, DataSource.Csv csv, StudyFile.TextSpec ts, Task task, double testFraction) {
+        if (task != Task.CLASSIFICATION) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": a text column ('data.text') is for classification; use task: classification");
+        }
+        TextEncoder.Options options = new TextEncoder.Options(ts.tokens().equals("chars") ? TextEncoder.Tokens.CHARS
+                : TextEncoder.Tokens.WORDS, ts.maxLength(), ts.vocabSize() - 2, ts.minCount());
+        TextTable table = TextTable.read(csv.file(), csv.separator(), ts.column(), csv.label());
+        int[] all = java.util.stream.IntStream.range(0, table.rowCount()).toArray();
+        Split split = csv.testFile().isPresent() || testFraction == 0 ? new Split(all, new int[0])
+                : Splits.stratified(table.labels(), testFraction, Splits.CANONICAL_SEED);
+        TextEncoder enc = table.fit(split.train(), options);
+        String name = csv.file().getFileName().toString();
+        Dataset encoded = enc.encode(table, name);
+        List<String> texts = new java.util.ArrayList<>();
+        for (int r = 0; r < table.rowCount(); r++) {
+            texts.add(table.text(r));
+        }
+        String note = enc.truncationNote(enc.encode(texts));
+        String what = String.format(Locale.ROOT, "CSV %s, text column '%s' (%s, %,d-token vocabulary, %d tokens at most)%s", name,
+                ts.column(), ts.tokens(), enc.vocabularySize(), ts.maxLength(), note.isEmpty() ? "" : "; note: " + note);
+        if (csv.testFile().isPresent()) {
+            Dataset test = enc.encode(TextTable.read(csv.testFile().get(), csv.separator(), ts.column(), csv.label()), "test");
+            return new StudyData(encoded, Optional.of(test), Optional.of(enc), what);
+        }
+        if (split.test().length == 0) {
+            return new StudyData(encoded, Optional.empty(), Optional.of(enc), what);
+        }
+        return new StudyData(split.train(encoded), Optional.of(split.test(encoded)), Optional.of(enc),
+                String.format(Locale.ROOT, "%s, %.0f%% held out for test", what, 100 * testFraction));
+    }
+
+    private static StudyData split(Dataset all, double testFraction, Optional<InputEncoder> enc, String what) {
         if (testFraction == 0) {
             return new StudyData(all, Optional.empty(), enc, what);
         }

@@ -7,7 +7,7 @@ import org.nntune.cli.output.Progress;
 import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.dashboard.HtmlReport;
-import org.nntune.nn.data.CsvEncoder;
+import org.nntune.nn.data.InputEncoder;
 import org.nntune.search.CrossValidatedSearch;
 import org.nntune.search.CvStrategy;
 import org.nntune.search.NetworkEstimator;
@@ -404,7 +404,7 @@ public final class StudyRun {
         return model.resolveSibling(model.getFileName() + ".csv-encoder");
     }
 
-    private static void writeEncoder(CsvEncoder encoder, Path file) throws IOException {
+    private static void writeEncoder(InputEncoder encoder, Path file) throws IOException {
         org.nntune.tune.storage.AtomicFile.write(file, out -> {
             DataOutputStream eo = new DataOutputStream(out);
             encoder.write(eo);
@@ -487,7 +487,7 @@ public final class StudyRun {
         return trials.stream().filter(t -> t.state() == s).count();
     }
 
-    private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, Optional<CsvEncoder> encoder) {
+    private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, Optional<InputEncoder> encoder) {
         Path dir = sf.outputDir();
         Outputs o = new Outputs(dir.resolve("best.model"), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
                 dir.resolve("report.html"), encoder.map(e -> encoderFile(dir.resolve("best.model"))));

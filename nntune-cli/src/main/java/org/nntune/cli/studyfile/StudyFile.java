@@ -38,13 +38,21 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
          * {@code unknownCategory} what a category the training rows lack becomes: error, ignore (all-zero) or most_frequent.
          */
         record Csv(Path file, String label, boolean header, char separator, String missing,
-                   List<String> categorical, Optional<Path> testFile, String unknownCategory) implements DataSource {}
+                   List<String> categorical, Optional<Path> testFile, String unknownCategory,
+                   Optional<TextSpec> text) implements DataSource {}
 
         /** An IDX folder: Fashion-MNIST or MNIST file names. */
         record Idx(String kind, Optional<Path> folder) implements DataSource {}
     }
 
     /** @param testFraction fraction held out as test set (stratified for classification), 0 for none */
+    /**
+     * A text column ({@code data.text}) read as token ids: the tokenizer ({@code words} or
+     * {@code chars}), the tokens kept per text, the vocabulary's size (padding and unknown ids
+     * included) and the training-row count a word needs to enter it.
+     */
+    public record TextSpec(String column, String tokens, int maxLength, int vocabSize, int minCount) {}
+
     public record DataSpec(DataSource source, double testFraction, String preprocessing) {}
 
     public record Objective(String metric, String direction) {}

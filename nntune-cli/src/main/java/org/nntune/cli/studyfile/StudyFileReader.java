@@ -23,7 +23,7 @@ public final class StudyFileReader {
             "model", "sampler", "pruner", "budget", "output", "storage");
     static final Set<String> DATA_KEYS = Set.of("bundled", "csv", "test_csv", "label", "header", "separator", "missing", "categorical",
             "unknown_category",
-            "idx", "folder", "test_fraction", "preprocessing");
+            "idx", "folder", "test_fraction", "preprocessing", "text", "tokens", "max_length", "vocab_size", "min_count");
     static final List<String> BUNDLED = List.of("iris", "digits");
     static final List<String> IDX_KINDS = List.of("fashion_mnist", "mnist");
     static final List<String> MISSING = List.of("error", "drop", "mean", "most_frequent");
@@ -36,7 +36,8 @@ public final class StudyFileReader {
     static final Set<String> VALIDATION_KEYS = Set.of("method", "folds", "fraction");
     static final List<String> VALIDATION_METHODS = List.of("holdout", "kfold", "stratified_kfold");
     static final Set<String> MODEL_KEYS = Set.of("family", "space");
-    static final List<String> FAMILIES = List.of("mlp", "cnn");
+    static final List<String> FAMILIES = List.of("mlp", "cnn", "rnn");
+    static final List<String> TOKENS = List.of("words", "chars");
     static final List<String> SAMPLERS = List.of("grid", "random", "sobol", "tpe", "gp", "cmaes", "nsga2");
     static final List<String> PRUNERS = List.of("none", "median", "percentile", "asha", "hyperband");
     static final Set<String> BUDGET_KEYS = Set.of("trials", "timeout", "jobs");
@@ -45,14 +46,21 @@ public final class StudyFileReader {
 
     private final Set<String> mlpParams;
     private final Set<String> cnnParams;
+    private final Set<String> rnnParams;
 
     /**
      * @param mlpParams the hyperparameter names the MLP family knows
      * @param cnnParams the hyperparameter names the CNN family knows
      */
     public StudyFileReader(Set<String> mlpParams, Set<String> cnnParams) {
+        this(mlpParams, cnnParams, Set.of());
+    }
+
+    /** As {@link #StudyFileReader(Set, Set)}, with the hyperparameter names the sequence (rnn) family knows. */
+    public StudyFileReader(Set<String> mlpParams, Set<String> cnnParams, Set<String> rnnParams) {
         this.mlpParams = Set.copyOf(mlpParams);
         this.cnnParams = Set.copyOf(cnnParams);
+        this.rnnParams = Set.copyOf(rnnParams);
     }
 
     public StudyFile read(Path file) {
@@ -126,7 +134,11 @@ public final class StudyFileReader {
         Section m = r.section("model", MODEL_KEYS).orElseThrow(() -> new StudyFileException(r.where(), "model",
                 "the study file has no 'model:' section", "add 'model:' with 'family: mlp' (or cnn) and a 'space:'"));
         String family = m.choice("family", FAMILIES).orElse("mlp");
-        Set<String> known = family.equals("mlp") ? mlpParams : cnnParams;
+        Set<String> known = switch (family) {
+            case "cnn" -> cnnParams;
+            case "rnn" -> rnnParams;
+            default -> mlpParams;
+        };
         Map<String, ParamSpec> space = new LinkedHashMap<>();
         Map<String, YNode.Where> positions = new LinkedHashMap<>();
         m.node("space").ifPresent(n -> {
@@ -187,14 +199,32 @@ public final class StudyFileReader {
             if (sep.length() != 1) {
                 throw d.error("separator", "'" + sep + "' is not a single character", "e.g. ',', ';' or tab");
             }
+            Optional<StudyFile.TextSpec> text = Optional.empty();
+            if (d.has("text")) {
+                if (d.has("categorical")) {
+                    throw d.error("categorical", "a text source reads one text column; 'categorical' does not apply",
+                            "remove 'categorical', or 'text' for a table of numbers and categories");
+                }
+                text = Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
+                        d.integer("max_length", 1, 100_000).orElse(200L).intValue(),
+                        d.integer("vocab_size", 3, 10_000_000).orElse(20_000L).intValue(),
+                        d.integer("min_count", 1, 1_000_000).orElse(2L).intValue()));
+            } else {
+                for (String k : List.of("tokens", "max_length", "vocab_size", "min_count")) {
+                    if (d.has(k)) {
+                        throw d.error(k, "'" + k + "' applies to a text column", "name the text column with 'text: COLUMN'");
+                    }
+                }
+            }
             source = new DataSource.Csv(csv, label, d.bool("header").orElse(true), sep.charAt(0),
                     d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
-                    d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"));
+                    d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"), text);
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }
         double test = d.number("test_fraction", 0, 0.9).orElse(source instanceof DataSource.Idx ? 0 : 0.2);
-        String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : "standard");
+        boolean tokens = source instanceof DataSource.Csv c && c.text().isPresent();
+        String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : tokens ? "none" : "standard");
         return new StudyFile.DataSpec(source, test, pre);
     }
 

@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * becomes an all-zero one-hot block (UnseenCategory.ZEROS) or an error naming line and column
  * (UnseenCategory.ERROR); a class label the encoder does not know is an error.
  */
-public final class CsvEncoder {
+public final class CsvEncoder implements InputEncoder {
     private static final String MAGIC = "nntune-csv-encoder";
     private static final int VERSION = 1;
 
@@ -157,6 +157,7 @@ public final class CsvEncoder {
     /** Feature names: numeric columns by name, one-hot features as {@code column=category}. */
     public List<String> featureNames() { return featureNames; }
     /** Class names, id order (classification); empty for regression. */
+    @Override
     public List<String> classNames() { return classNames; }
     /** The categories of a categorical column, sorted (empty for other columns). */
     public List<String> categories(String column) {
@@ -271,6 +272,7 @@ public final class CsvEncoder {
      * Reads a prediction file: the training file's columns, in the same order, with or without the
      * label column (a present label column is ignored). Read with the training file's settings.
      */
+    @Override
     public FeatureRows readFeatures(Path file) {
         return features(file.toString(), SourceBytes.readAll(file));
     }
@@ -325,6 +327,7 @@ public final class CsvEncoder {
     }
 
     /** Writes this encoder (a self-describing block) for {@link #read}. */
+    @Override
     public void write(DataOutputStream out) throws IOException {
         out.writeUTF(MAGIC);
         out.writeInt(VERSION);

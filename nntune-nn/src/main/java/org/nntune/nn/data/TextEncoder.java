@@ -3,8 +3,6 @@ package org.nntune.nn.data;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,10 +29,10 @@ import java.util.Map;
  * the training rows, most frequent first (ties in order of first appearance), at most
  * {@code maxVocabulary}.
  */
-public final class TextEncoder {
+public final class TextEncoder implements InputEncoder {
     public static final int PADDING = 0;
     public static final int UNKNOWN = 1;
-    private static final String MAGIC = "nntune-text-encoder";
+    static final String MAGIC = "nntune-text-encoder";
     private static final int VERSION = 1;
 
     /** How text is cut into tokens. */
@@ -146,6 +144,7 @@ public final class TextEncoder {
     public List<String> vocabulary() { return vocabulary; }
     /** Ids in use: padding, unknown and the vocabulary. */
     public int vocabularySize() { return vocabulary.size() + 2; }
+    @Override
     public List<String> classNames() { return classNames; }
     public int maxLength() { return options.maxLength(); }
 
@@ -197,9 +196,20 @@ public final class TextEncoder {
         return Dataset.classification(name, e.ids(), new int[] {options.maxLength()}, labels, List.of(), classNames);
     }
 
-    /** Reads a CSV of raw text to predict: its {@link #textColumn()} column, encoded. */
-    public Encoded readFeatures(Path file, char separator) {
-        return encode(texts(TextTable.read(file, separator, textColumn, null)));
+    /** Reads a CSV of raw text to predict (comma-separated, with a header): its {@link #textColumn()} column, encoded. */
+    public Encoded readTexts(Path file) {
+        return encode(texts(TextTable.read(file, ',', textColumn, null)));
+    }
+
+    @Override
+    public CsvEncoder.FeatureRows readFeatures(Path file) {
+        TextTable t = TextTable.read(file, ',', textColumn, null);
+        Encoded e = encode(texts(t));
+        int[] lines = new int[t.rowCount()];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = t.line(i);
+        }
+        return new CsvEncoder.FeatureRows(file.toString(), e.ids(), e.rows(), options.maxLength(), lines, "");
     }
 
     /** A one-line note for a user when texts were truncated, or empty. */
@@ -208,8 +218,8 @@ public final class TextEncoder {
                 e.truncated(), e.rows(), options.maxLength(), options.maxLength());
     }
 
-    public void write(OutputStream os) throws IOException {
-        DataOutputStream out = new DataOutputStream(os);
+    @Override
+    public void write(DataOutputStream out) throws IOException {
         out.writeUTF(MAGIC);
         out.writeInt(VERSION);
         out.writeUTF(options.tokens().name());
@@ -228,8 +238,7 @@ public final class TextEncoder {
         out.flush();
     }
 
-    public static TextEncoder read(InputStream is) throws IOException {
-        DataInputStream in = new DataInputStream(is);
+    public static TextEncoder read(DataInputStream in) throws IOException {
         String magic = in.readUTF();
         if (!MAGIC.equals(magic)) {
             throw new IOException("not an nntune text encoder (starts with '" + magic + "')");

@@ -96,12 +96,13 @@ class TextDataTest {
         TextTable t = TextTable.read(csv("t.csv", "text,label\nbuy now,spam\nsee you,ham\nbuy cheap now,spam\n"), ',', "text", "label");
         TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(5, 100, 1));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        enc.write(bytes);
-        TextEncoder back = TextEncoder.read(new ByteArrayInputStream(bytes.toByteArray()));
+        enc.write(new java.io.DataOutputStream(bytes));
+        TextEncoder back = (TextEncoder) InputEncoder.read(new ByteArrayInputStream(bytes.toByteArray()));
         assertThat(back.vocabulary()).isEqualTo(enc.vocabulary());
         assertThat(back.classNames()).isEqualTo(enc.classNames());
-        TextEncoder.Encoded e = back.readFeatures(csv("p.csv", "text\nbuy it now\n"), ',');
-        assertThat(e.ids()).containsExactly(enc.id("buy"), 1, enc.id("now"), 0, 0);
+        CsvEncoder.FeatureRows e = back.readFeatures(csv("p.csv", "text\nbuy it now\n"));
+        assertThat(e.features()).containsExactly(enc.id("buy"), 1, enc.id("now"), 0, 0);
+        assertThat(e.lines()).containsExactly(2);
     }
 
     @Test

@@ -88,6 +88,28 @@ class SequenceModelTest {
     }
 
     @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        int n = 16;
+        float[] x = tokens(n, 120, 120, 5);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+        }
+        for (var net : networks()) {
+            Sequential a = net.apply(120);
+            Sequential b = net.apply(120);
+            float[][] threaded = pass(a, x, n, labels);
+            float[][] single;
+            try (var one = org.nntune.nn.tensor.Parallelism.limitThreads(1)) {
+                single = pass(b, x, n, labels);
+            }
+            for (int i = 0; i < threaded.length; i++) {
+                assertThat(single[i]).as(a.layers().get(1).kind() + " " + i).containsExactly(threaded[i]);
+            }
+        }
+    }
+
+    @Test
     void anLstmLearnsWhetherATokenOccursAndSurvivesSaveAndLoad(@TempDir Path dir) throws Exception {
         int n = 400;
         int time = 12;
