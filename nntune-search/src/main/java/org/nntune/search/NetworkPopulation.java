@@ -137,6 +137,17 @@ public final class NetworkPopulation implements PopulationObjective {
     }
 
     /**
+     * The network a member's checkpoint holds, ready to predict (e.g. the best member's, to export or
+     * to score on a test set).
+     *
+     * @param params the member's hyperparameters (they decide its architecture's one-valued settings and dropout)
+     * @throws IllegalArgumentException if the bytes are not a checkpoint of this space's network
+     */
+    public Sequential network(Map<String, Object> params, byte[] checkpoint) {
+        return new NetworkMember(config(params), Optional.of(NetworkCheckpoint.fromBytes(checkpoint)), 0).model;
+    }
+
+    /**
      * PBT replay: trains a fresh network through a member's hyperparameter schedule (from
      * {@link org.nntune.tune.population.PopulationHistory#schedule}), seeded as the member's first
      * ancestor was, and returns it with its final score.
