@@ -83,7 +83,11 @@ public final class NetworkPopulation implements PopulationObjective {
         return tuneSpace;
     }
 
-    static Map<String, Distribution> tuneSpace(NetworkSpace space) {
+    /**
+     * @return the space PBT would explore for these networks: the searched parameters, by trial name
+     * @throws IllegalArgumentException if an architecture parameter is searched
+     */
+    public static Map<String, Distribution> tuneSpace(NetworkSpace space) {
         Map<String, Distribution> out = new LinkedHashMap<>();
         space.entries().forEach((name, entry) -> {
             ParamSpec spec = entry.spec();

@@ -4,6 +4,8 @@ import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.nn.model.Sequential;
 import org.nntune.search.NetworkPopulation;
+import org.nntune.search.NetworkSpace;
+import org.nntune.search.ParamSpec;
 import org.nntune.tune.population.LineageEvent;
 import org.nntune.tune.population.MemberRound;
 import org.nntune.tune.population.PbtOptions;
@@ -73,6 +75,24 @@ public final class PopulationRun {
         if (options.containsKey("max_attempts")) {
             o = o.withMaxAttempts(intOption(options, "max_attempts", 3));
         }
+        return o;
+    }
+
+    /**
+     * Checks a study file's PBT section against its network space: the settings, the epochs each
+     * member trains (the space's fixed {@code epochs}), and that the space searches something PBT
+     * can explore and nothing it cannot.
+     *
+     * @throws IllegalArgumentException saying what is wrong (an option's name leads its message)
+     */
+    public static PbtOptions checked(Map<String, Object> options, NetworkSpace space, long seed) {
+        Object epochs = space.params().get("epochs") instanceof ParamSpec.Fixed f ? f.value() : null;
+        if (!(epochs instanceof Number n)) {
+            throw new IllegalArgumentException("epochs: population-based training needs one number of epochs per member,"
+                    + " got " + space.params().get("epochs"));
+        }
+        PbtOptions o = settings(options, n.intValue(), seed);
+        PbtOptions.check(NetworkPopulation.tuneSpace(space));
         return o;
     }
 

@@ -72,6 +72,17 @@ class PopulationRunTest {
     }
 
     @Test
+    void aSectionIsCheckedAgainstTheNetworkSpace() {
+        MlpSpace ok = MlpSpace.builder().fixedDefaults().logRange("lr", 1e-3, 1e-1).epochs(6).build();
+        assertThat(PopulationRun.checked(Map.of("population", 4L, "interval", 2L), ok, 1).rounds()).isEqualTo(3);
+        assertThatThrownBy(() -> PopulationRun.checked(Map.of("interval", 7L), ok, 1)).hasMessageContaining("larger than the 6");
+        MlpSpace units = MlpSpace.builder().fixedDefaults().logRange("lr", 1e-3, 1e-1).choices("units", 16, 32).build();
+        assertThatThrownBy(() -> PopulationRun.checked(Map.of(), units, 1)).hasMessageContaining("cannot explore 'units'");
+        MlpSpace fixed = MlpSpace.builder().fixedDefaults().build();
+        assertThatThrownBy(() -> PopulationRun.checked(Map.of(), fixed, 1)).hasMessageContaining("nothing to explore");
+    }
+
+    @Test
     void aRunPrintsProgressByRoundAndExportsTheBestMember(@TempDir Path dir) throws Exception {
         NetworkPopulation net = objective();
         StringWriter text = new StringWriter();
