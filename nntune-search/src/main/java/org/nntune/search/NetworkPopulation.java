@@ -83,7 +83,11 @@ public final class NetworkPopulation implements PopulationObjective {
         return tuneSpace;
     }
 
-    static Map<String, Distribution> tuneSpace(NetworkSpace space) {
+    /**
+     * @return the space PBT would explore for these networks: the searched parameters, by trial name
+     * @throws IllegalArgumentException if an architecture parameter is searched
+     */
+    public static Map<String, Distribution> tuneSpace(NetworkSpace space) {
         Map<String, Distribution> out = new LinkedHashMap<>();
         space.entries().forEach((name, entry) -> {
             ParamSpec spec = entry.spec();
@@ -134,6 +138,17 @@ public final class NetworkPopulation implements PopulationObjective {
         NetworkConfig config = config(params);
         Optional<NetworkCheckpoint> from = checkpoint.map(NetworkCheckpoint::fromBytes);
         return new NetworkMember(config, from, seed);
+    }
+
+    /**
+     * The network a member's checkpoint holds, ready to predict (e.g. the best member's, to export or
+     * to score on a test set).
+     *
+     * @param params the member's hyperparameters (they decide its architecture's one-valued settings and dropout)
+     * @throws IllegalArgumentException if the bytes are not a checkpoint of this space's network
+     */
+    public Sequential network(Map<String, Object> params, byte[] checkpoint) {
+        return new NetworkMember(config(params), Optional.of(NetworkCheckpoint.fromBytes(checkpoint)), 0).model;
     }
 
     /**

@@ -82,6 +82,9 @@ class NetworkPopulationTest {
             assertThat(actual.get(i)).containsExactly(expected.get(i));
         }
         assertThat(kept.epoch()).isEqualTo(4);
+        // the network a checkpoint holds, ready to predict, scores what the member scored
+        assertThat(net.network(best.params(), pbt.checkpoint(best)).evaluate(SPLIT.test(DIGITS)).accuracy())
+                .isEqualTo(best.value());
         assertThat(best.value()).isGreaterThan(0.8);
     }
 
