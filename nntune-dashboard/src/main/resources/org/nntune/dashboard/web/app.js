@@ -395,7 +395,8 @@
       if (c.version !== st.version) {
         st.version = c.version;
         updateHeader(c);
-        var reload = c.truncated;
+        var reload = c.truncated || c.reset;
+        if (c.reset) { schedulePlots(st, tok); }
         c.trials.forEach(function (t) {
           var old = st.rowsByNumber[t.number];
           if (old) {
