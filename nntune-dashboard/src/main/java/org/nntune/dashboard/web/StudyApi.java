@@ -292,6 +292,8 @@ final class StudyApi {
         StudyCache.Snapshot snap = snapshot(c);
         JsonOut j = new JsonOut().beginObject();
         summary(j, snap);
+        // a version from before this server started (it restarted while the page stayed open): start over
+        j.key("reset").value(since > snap.version());
         List<FrozenTrial> changed = snap.version() > since ? c.changedSince(since, MAX_CHANGES + 1) : List.of();
         j.key("truncated").value(changed.size() > MAX_CHANGES).key("trials").beginArray();
         for (FrozenTrial t : changed.size() > MAX_CHANGES ? changed.subList(1, changed.size()) : changed) {

@@ -395,7 +395,8 @@
       if (c.version !== st.version) {
         st.version = c.version;
         updateHeader(c);
-        var reload = c.truncated;
+        var reload = c.truncated || c.reset;
+        if (c.reset) { schedulePlots(st, tok); }
         c.trials.forEach(function (t) {
           var old = st.rowsByNumber[t.number];
           if (old) {
@@ -440,11 +441,106 @@
             // server-rendered by the report's SVG renderers, every value escaped; CSP allows no inline script
             div.innerHTML = r.body;
             div.setAttribute('data-version', r.version);
+            if (div.getAttribute('data-section') === 'parallel') { brushable(div); }
           }
           // a large study's plots are rebuilt at most every few seconds: ask again until they show the latest trials
           if (parseInt(r.version, 10) < st.version) { schedulePlots(st, tok); }
         });
     });
+  }
+
+  // ------------------------------------------------------------------ brushing on parallel coordinates
+
+  // Drag along an axis of the parallel-coordinates plot to keep only the lines that cross it inside
+  // the dragged range (several axes combine); a click on an axis clears its range.
+  function brushable(div) {
+    var svg = div.querySelector('svg.parallel');
+    if (!svg) { return; }
+    var ns = 'http://www.w3.org/2000/svg';
+    var axes = Array.prototype.map.call(svg.querySelectorAll('g.p-axis line.domain'), function (l) {
+      var y1 = parseFloat(l.getAttribute('y1')), y2 = parseFloat(l.getAttribute('y2'));
+      return { x: parseFloat(l.getAttribute('x1')), top: Math.min(y1, y2), bottom: Math.max(y1, y2) };
+    });
+    var lines = Array.prototype.map.call(svg.querySelectorAll('polyline.pc-line'), function (pl) {
+      var pts = pl.getAttribute('points').trim().split(/\s+/).map(function (p) {
+        var xy = p.split(','); return [parseFloat(xy[0]), parseFloat(xy[1])];
+      });
+      return { el: pl, pts: pts };
+    });
+    // kept on the div: a live redraw of the plot keeps the ranges (in the plot's coordinates)
+    var brushes = div.brushes = div.brushes || {};
+    var status = el('p', { 'class': 'note brush-status', text: 'Drag along an axis to keep only the lines inside a range.' });
+    div.appendChild(status);
+    Object.keys(brushes).forEach(function (k) {
+      if (!axes.some(function (a) { return String(a.x) === k; })) { delete brushes[k]; return; }
+      var r = document.createElementNS(ns, 'rect');
+      r.setAttribute('class', 'brush');
+      r.setAttribute('data-axis', k);
+      r.setAttribute('x', parseFloat(k) - 8);
+      r.setAttribute('width', 16);
+      r.setAttribute('y', brushes[k][0]);
+      r.setAttribute('height', brushes[k][1] - brushes[k][0]);
+      svg.appendChild(r);
+    });
+    var drag = null;
+    function at(ev) {
+      var p = svg.createSVGPoint();
+      p.x = ev.clientX; p.y = ev.clientY;
+      return p.matrixTransform(svg.getScreenCTM().inverse());
+    }
+    function clamp(y, a) { return Math.max(a.top, Math.min(a.bottom, y)); }
+    svg.addEventListener('mousedown', function (ev) {
+      var p = at(ev);
+      var axis = axes.filter(function (a) { return Math.abs(a.x - p.x) <= 12; })[0];
+      if (!axis) { return; }
+      ev.preventDefault();
+      var rect = document.createElementNS(ns, 'rect');
+      rect.setAttribute('class', 'brush');
+      rect.setAttribute('x', axis.x - 8);
+      rect.setAttribute('width', 16);
+      svg.appendChild(rect);
+      drag = { axis: axis, from: clamp(p.y, axis), rect: rect };
+      move(ev);
+    });
+    function move(ev) {
+      if (!drag) { return; }
+      var y = clamp(at(ev).y, drag.axis);
+      drag.rect.setAttribute('y', Math.min(drag.from, y));
+      drag.rect.setAttribute('height', Math.abs(y - drag.from));
+      drag.to = y;
+    }
+    svg.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', function () {
+      if (!drag) { return; }
+      var d = drag;
+      drag = null;
+      var old = svg.querySelector('rect.brush[data-axis="' + d.axis.x + '"]');
+      if (old) { svg.removeChild(old); }
+      if (Math.abs(d.to - d.from) < 3) {
+        svg.removeChild(d.rect);
+        delete brushes[d.axis.x];
+      } else {
+        d.rect.setAttribute('data-axis', String(d.axis.x));
+        brushes[d.axis.x] = [Math.min(d.from, d.to), Math.max(d.from, d.to)];
+      }
+      apply();
+    });
+    function apply() {
+      var keys = Object.keys(brushes);
+      var kept = 0;
+      lines.forEach(function (l) {
+        var inside = keys.every(function (k) {
+          var x = parseFloat(k), range = brushes[k];
+          var pt = l.pts.filter(function (q) { return Math.abs(q[0] - x) < 0.5; })[0];
+          return pt !== undefined && pt[1] >= range[0] && pt[1] <= range[1];
+        });
+        l.el.classList.toggle('dimmed', !inside);
+        if (inside) { kept++; }
+      });
+      status.textContent = keys.length === 0 ? 'Drag along an axis to keep only the lines inside a range.'
+        : kept + ' of ' + lines.length + ' lines inside the ranges (click an axis to clear its range).';
+    }
+    apply();
   }
 
   // ------------------------------------------------------------------ writes (with --allow-writes)

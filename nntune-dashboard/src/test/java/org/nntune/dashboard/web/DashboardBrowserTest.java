@@ -192,6 +192,28 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void brushingAnAxisOfTheParallelCoordinatesKeepsTheLinesInsideIt() {
+        openStudy(studyId);
+        WebElement axis = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("div.plot[data-section=parallel] g.p-axis line.domain")));
+        List<WebElement> lines = driver.findElements(By.cssSelector("div.plot[data-section=parallel] polyline.pc-line"));
+        assertThat(lines).hasSizeGreaterThan(10);
+        int h = axis.getRect().getHeight();
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", axis);
+        new org.openqa.selenium.interactions.Actions(driver).moveToElement(axis, 0, -h / 2 + 2).clickAndHold()
+                .moveByOffset(0, h / 2).release().perform();
+        WebElement status = driver.findElement(By.cssSelector("div.plot[data-section=parallel] p.brush-status"));
+        wait.until(ExpectedConditions.textToBePresentInElement(status, "lines inside the ranges"));
+        int dimmed = driver.findElements(By.cssSelector("div.plot[data-section=parallel] polyline.pc-line.dimmed")).size();
+        assertThat(dimmed).isPositive().isLessThan(lines.size());
+        assertThat(status.getText()).startsWith((lines.size() - dimmed) + " of " + lines.size() + " lines");
+        Browser.screenshot(driver, "08-parallel-brush");
+        // a click on the axis clears its range
+        new org.openqa.selenium.interactions.Actions(driver).moveToElement(axis, 0, 0).click().perform();
+        wait.until(d -> d.findElements(By.cssSelector("div.plot[data-section=parallel] polyline.pc-line.dimmed")).isEmpty());
+    }
+
+    @Test
     void theTableSortsAndFiltersOnTheServer() {
         openStudy(studyId);
         driver.findElement(By.cssSelector("th[data-sort='value:0']")).click();

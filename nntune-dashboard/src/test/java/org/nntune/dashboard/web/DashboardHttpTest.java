@@ -66,6 +66,8 @@ class DashboardHttpTest {
             assertThat(page.body().split("\"number\":", -1)).hasSize(4);
 
             assertThat(get(s, "/api/studies/" + id + "/changes?since=" + version).body()).contains("\"trials\":[]");
+            assertThat(get(s, "/api/studies/" + id + "/changes?since=" + version).body()).contains("\"reset\":false");
+            assertThat(get(s, "/api/studies/" + id + "/changes?since=999").body()).contains("\"reset\":true");
             Fixtures.finishOne(storage, id, new java.util.SplittableRandom(3), org.nntune.tune.study.TrialState.COMPLETE);
             Thread.sleep(StudyCache.REFRESH_MILLIS + 50);
             String changes = get(s, "/api/studies/" + id + "/changes?since=" + version).body();
