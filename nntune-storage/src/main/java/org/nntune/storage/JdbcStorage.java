@@ -619,31 +619,13 @@ public final class JdbcStorage implements Storage {
         if (a == null) {
             synchronized (this) {
                 if (artifacts == null) {
-                    artifacts = d == Dialect.SQLITE ? new FolderArtifactStore(sqliteArtifactFolder())
+                    artifacts = d == Dialect.SQLITE ? new FolderArtifactStore(SqliteFiles.artifactFolder(url))
                             : artifactTable(ArtifactStore.UNLIMITED);
                 }
                 a = artifacts;
             }
         }
         return a;
-    }
-
-    /** The folder beside an SQLite file that holds its studies' artifacts by default. */
-    private java.nio.file.Path sqliteArtifactFolder() {
-        String jdbc = url.jdbcUrl();
-        String file = jdbc.substring("jdbc:sqlite:".length());
-        int q = file.indexOf('?');
-        if (q >= 0) {
-            file = file.substring(0, q);
-        }
-        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file::memory:")) {
-            throw new IllegalStateException("the in-memory SQLite storage '" + url + "' has no folder for artifacts;"
-                    + " use a file, or useArtifactStore(...)");
-        }
-        if (file.startsWith("file:")) {
-            file = file.substring("file:".length());
-        }
-        return java.nio.file.Path.of(file + ".artifacts");
     }
 
     /**

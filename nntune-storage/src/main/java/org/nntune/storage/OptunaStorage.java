@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
+import org.nntune.tune.storage.ArtifactStore;
+import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageChecks;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
@@ -456,6 +458,51 @@ public final class OptunaStorage implements Storage {
             return null;
         });
         studies.remove(studyId);
+        ArtifactStore a = artifacts;
+        if (a != null) {
+            a.deleteStudy(studyId);
+        }
+    }
+
+    // ---------------------------------------------------------------- artifacts
+
+    private volatile ArtifactStore artifacts;
+
+    /**
+     * The artifact area of this storage's studies. Optuna keeps artifacts outside its tables (its own
+     * artifact stores are folders or object stores), so nntune does too: unless {@link #useArtifactStore}
+     * chose another, the folder {@code <database file>.artifacts} beside an SQLite file; a database server
+     * has none by default, since only the user knows a folder that every worker reaches.
+     *
+     * @throws IllegalStateException for a database server without {@link #useArtifactStore}
+     */
+    @Override
+    public ArtifactStore artifacts() {
+        ArtifactStore a = artifacts;
+        if (a == null) {
+            synchronized (this) {
+                if (artifacts == null) {
+                    if (d != Dialect.SQLITE) {
+                        throw new IllegalStateException("Optuna's schema keeps no artifacts in the database (" + url.display()
+                                + "): give this storage a folder every worker reaches with useArtifactStore(...)");
+                    }
+                    artifacts = new FolderArtifactStore(SqliteFiles.artifactFolder(url));
+                }
+                a = artifacts;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Makes this storage keep artifacts in {@code store}; call it before the storage is used. Every worker
+     * of a study must use the same.
+     *
+     * @return this storage
+     */
+    public OptunaStorage useArtifactStore(ArtifactStore store) {
+        this.artifacts = Objects.requireNonNull(store, "store");
+        return this;
     }
 
     @Override
@@ -659,16 +706,39 @@ public final class OptunaStorage implements Storage {
     }
 
     @Override
-    public Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
+    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
         Instant start = now();
-        long[] ids = write(c -> {
-            lockStudy(c, studyId);
+        Object started = write(c -> {
+            lockStudy(c, studyId); // the count and the claim or creation under the study's lock, one transaction
             if (limit != Integer.MAX_VALUE && count(c, studyId, counted) >= limit) {
                 return null;
             }
-            return insertTrial(c, studyId, TrialState.RUNNING, start, null);
+            Long waiting = null;
+            try (PreparedStatement ps = prepare(c, "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING'"
+                    + " ORDER BY number LIMIT 1", studyId); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    waiting = rs.getLong(1);
+                }
+            }
+            long id;
+            long[] created = null;
+            if (waiting == null) {
+                created = insertTrial(c, studyId, TrialState.RUNNING, start, null);
+                id = created[0];
+            } else {
+                update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ? AND state = 'WAITING'",
+                        time(start), waiting);
+                id = waiting;
+            }
+            if (beat) {
+                beat(c, id);
+            }
+            return created != null ? created : readTrials(c, List.of(id)).get(0);
         });
-        return ids == null ? Optional.empty() : Optional.of(running(ids, start));
+        if (started == null) {
+            return Optional.empty();
+        }
+        return Optional.of(started instanceof FrozenTrial claimed ? claimed : running((long[]) started, start));
     }
 
     @Override
@@ -1124,14 +1194,19 @@ public final class OptunaStorage implements Storage {
     public void recordHeartbeat(long trialId) {
         write(c -> {
             requireWritable(c, trialId, "record a heartbeat", false);
-            String sql = d == Dialect.MARIADB
-                    ? "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON DUPLICATE KEY UPDATE"
-                    + " heartbeat = VALUES(heartbeat)"
-                    : "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON CONFLICT (trial_id)"
-                    + " DO UPDATE SET heartbeat = excluded.heartbeat";
-            update(c, sql, trialId);
+            beat(c, trialId);
             return null;
         });
+    }
+
+    /** Stamps the trial's heartbeat with the database's clock, as Optuna's heartbeat table keeps it. */
+    private void beat(Connection c, long trialId) throws SQLException {
+        String sql = d == Dialect.MARIADB
+                ? "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON DUPLICATE KEY UPDATE"
+                + " heartbeat = VALUES(heartbeat)"
+                : "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON CONFLICT (trial_id)"
+                + " DO UPDATE SET heartbeat = excluded.heartbeat";
+        update(c, sql, trialId);
     }
 
     @Override

@@ -2,8 +2,12 @@ package org.nntune.storage;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageContractTest;
+
+import java.nio.file.Path;
 
 /** The storage contract on Optuna's tables in MariaDB, one database for the class (the tests' study names are unique). */
 class OptunaMariaDbContractTest extends StorageContractTest {
@@ -24,8 +28,18 @@ class OptunaMariaDbContractTest extends StorageContractTest {
         }
     }
 
+    @TempDir
+    Path artifactDir;
+
+    /** Optuna's tables keep no artifacts: a server storage is given a folder, as a user gives every worker one. */
     @Override
     protected Storage newStorage() {
-        return Storages.open("optuna+" + url);
+        return ((OptunaStorage) Storages.open("optuna+" + url)).useArtifactStore(new FolderArtifactStore(artifactDir.resolve("a")));
+    }
+
+    @Override
+    protected Storage newStorageWithArtifactCap(long capBytes) {
+        return ((OptunaStorage) Storages.open("optuna+" + url))
+                .useArtifactStore(new FolderArtifactStore(artifactDir.resolve("capped"), capBytes));
     }
 }

@@ -3,6 +3,7 @@ package org.nntune.cli.command;
 import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.nn.data.CsvEncoder;
+import org.nntune.nn.data.InputEncoder;
 import org.nntune.nn.model.Sequential;
 import org.nntune.onnx.OnnxExport;
 import org.nntune.onnx.OnnxExportException;
@@ -38,13 +39,15 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sequential model = PredictCommand.load(modelFile);
-        Optional<CsvEncoder> encoder = PredictCommand.encoder(modelFile);
+        Optional<InputEncoder> encoder = PredictCommand.encoder(modelFile);
         Map<String, String> meta = new LinkedHashMap<>();
         encoder.ifPresent(e -> {
             if (!e.classNames().isEmpty()) {
                 meta.put("nntune.class_names", String.join(",", e.classNames()));
             }
-            meta.put("nntune.feature_names", String.join(",", e.featureNames()));
+            if (e instanceof CsvEncoder csv) {
+                meta.put("nntune.feature_names", String.join(",", csv.featureNames()));
+            }
         });
         try {
             OnnxExport.write(model, meta, onnx);
