@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
+import org.nntune.tune.storage.ArtifactStore;
+import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageChecks;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
@@ -456,6 +458,53 @@ public final class OptunaStorage implements Storage {
             return null;
         });
         studies.remove(studyId);
+        ArtifactStore a = artifacts;
+        if (a != null) {
+            a.deleteStudy(studyId);
+        }
+    }
+
+    // ---------------------------------------------------------------- artifacts
+
+    private volatile ArtifactStore artifacts;
+
+    /**
+     * The artifact area (checkpoints of population-based training …). Optuna's tables have none:
+     * for SQLite the folder {@code <database file>.artifacts} beside the file, as nntune's own
+     * SQLite storage keeps it; for PostgreSQL and MariaDB the store given to {@link #useArtifactStore}
+     * (a folder on a disk every worker reaches).
+     *
+     * @throws IllegalStateException for a server database without {@link #useArtifactStore}
+     */
+    @Override
+    public ArtifactStore artifacts() {
+        ArtifactStore a = artifacts;
+        if (a == null) {
+            synchronized (this) {
+                if (artifacts == null) {
+                    if (d != Dialect.SQLITE) {
+                        throw new IllegalStateException("Optuna's tables in " + url + " keep no artifacts: give this"
+                                + " storage a FolderArtifactStore on a disk every worker reaches (useArtifactStore)");
+                    }
+                    String file = url.jdbcUrl().substring("jdbc:sqlite:".length());
+                    int q = file.indexOf('?');
+                    artifacts = new FolderArtifactStore(java.nio.file.Path.of((q >= 0 ? file.substring(0, q) : file) + ".artifacts"));
+                }
+                a = artifacts;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Makes this storage keep artifacts in {@code store}; call it before the storage is used. Every
+     * worker of a study must use the same.
+     *
+     * @return this storage
+     */
+    public OptunaStorage useArtifactStore(ArtifactStore store) {
+        this.artifacts = Objects.requireNonNull(store, "store");
+        return this;
     }
 
     @Override
@@ -658,17 +707,46 @@ public final class OptunaStorage implements Storage {
         return running(ids, start);
     }
 
+    /**
+     * Under the study's lock: counts the budget, then claims the lowest-numbered WAITING trial (a
+     * Python worker, which claims without that lock, may take one first: the conditional update
+     * says so and the next is tried) or creates one; with {@code beat}, the first heartbeat in the
+     * same transaction.
+     */
     @Override
-    public Optional<FrozenTrial> createTrialWithin(long studyId, Set<TrialState> counted, int limit) {
+    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
         Instant start = now();
-        long[] ids = write(c -> {
+        Object started = write(c -> {
             lockStudy(c, studyId);
             if (limit != Integer.MAX_VALUE && count(c, studyId, counted) >= limit) {
                 return null;
             }
-            return insertTrial(c, studyId, TrialState.RUNNING, start, null);
+            List<Long> waiting = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING'"
+                    + " ORDER BY number", studyId); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    waiting.add(rs.getLong(1));
+                }
+            }
+            for (long id : waiting) {
+                if (update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ? AND state = 'WAITING'",
+                        time(start), id) == 1) {
+                    if (beat) {
+                        beat(c, id);
+                    }
+                    return trialHead(c, id);
+                }
+            }
+            long[] ids = insertTrial(c, studyId, TrialState.RUNNING, start, null);
+            if (beat) {
+                beat(c, ids[0]);
+            }
+            return ids;
         });
-        return ids == null ? Optional.empty() : Optional.of(running(ids, start));
+        if (started == null) {
+            return Optional.empty();
+        }
+        return Optional.of(started instanceof FrozenTrial claimed ? claimed : running((long[]) started, start));
     }
 
     @Override
@@ -1124,14 +1202,19 @@ public final class OptunaStorage implements Storage {
     public void recordHeartbeat(long trialId) {
         write(c -> {
             requireWritable(c, trialId, "record a heartbeat", false);
-            String sql = d == Dialect.MARIADB
-                    ? "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON DUPLICATE KEY UPDATE"
-                    + " heartbeat = VALUES(heartbeat)"
-                    : "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON CONFLICT (trial_id)"
-                    + " DO UPDATE SET heartbeat = excluded.heartbeat";
-            update(c, sql, trialId);
+            beat(c, trialId);
             return null;
         });
+    }
+
+    /** Stamps the trial's heartbeat with the database's clock, as Optuna's record_heartbeat does. */
+    private void beat(Connection c, long trialId) throws SQLException {
+        String sql = d == Dialect.MARIADB
+                ? "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON DUPLICATE KEY UPDATE"
+                + " heartbeat = VALUES(heartbeat)"
+                : "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON CONFLICT (trial_id)"
+                + " DO UPDATE SET heartbeat = excluded.heartbeat";
+        update(c, sql, trialId);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.nntune.storage;
 
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageContractTest;
 
@@ -14,5 +15,11 @@ class OptunaSqliteContractTest extends StorageContractTest {
     @Override
     protected Storage newStorage() {
         return Storages.open("optuna+sqlite:///" + dir.resolve("optuna.db"));
+    }
+
+    @Override
+    protected Storage newStorageWithArtifactCap(long capBytes) {
+        return OptunaStorage.open("optuna+sqlite:///" + dir.resolve("capped.db"))
+                .useArtifactStore(new FolderArtifactStore(dir.resolve("capped"), capBytes));
     }
 }
