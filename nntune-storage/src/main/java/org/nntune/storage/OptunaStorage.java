@@ -469,12 +469,12 @@ public final class OptunaStorage implements Storage {
     private volatile ArtifactStore artifacts;
 
     /**
-     * The artifact area of this storage's studies. Optuna keeps artifacts outside its tables (its own
-     * artifact stores are folders or object stores), so nntune does too: unless {@link #useArtifactStore}
-     * chose another, the folder {@code <database file>.artifacts} beside an SQLite file; a database server
-     * has none by default, since only the user knows a folder that every worker reaches.
+     * The artifact area (checkpoints of population-based training …). Optuna's tables have none:
+     * for SQLite the folder {@code <database file>.artifacts} beside the file, as nntune's own
+     * SQLite storage keeps it; for PostgreSQL and MariaDB the store given to {@link #useArtifactStore}
+     * (a folder on a disk every worker reaches).
      *
-     * @throws IllegalStateException for a database server without {@link #useArtifactStore}
+     * @throws IllegalStateException for a server database without {@link #useArtifactStore}
      */
     @Override
     public ArtifactStore artifacts() {
@@ -483,8 +483,8 @@ public final class OptunaStorage implements Storage {
             synchronized (this) {
                 if (artifacts == null) {
                     if (d != Dialect.SQLITE) {
-                        throw new IllegalStateException("Optuna's schema keeps no artifacts in the database (" + url.display()
-                                + "): give this storage a folder every worker reaches with useArtifactStore(...)");
+                        throw new IllegalStateException("Optuna's tables in " + url + " keep no artifacts: give this"
+                                + " storage a FolderArtifactStore on a disk every worker reaches (useArtifactStore)");
                     }
                     artifacts = new FolderArtifactStore(SqliteFiles.artifactFolder(url));
                 }
@@ -495,8 +495,8 @@ public final class OptunaStorage implements Storage {
     }
 
     /**
-     * Makes this storage keep artifacts in {@code store}; call it before the storage is used. Every worker
-     * of a study must use the same.
+     * Makes this storage keep artifacts in {@code store}; call it before the storage is used. Every
+     * worker of a study must use the same.
      *
      * @return this storage
      */
@@ -705,35 +705,41 @@ public final class OptunaStorage implements Storage {
         return running(ids, start);
     }
 
+    /**
+     * Under the study's lock: counts the budget, then claims the lowest-numbered WAITING trial (a
+     * Python worker, which claims without that lock, may take one first: the conditional update
+     * says so and the next is tried) or creates one; with {@code beat}, the first heartbeat in the
+     * same transaction.
+     */
     @Override
     public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
         Instant start = now();
         Object started = write(c -> {
-            lockStudy(c, studyId); // the count and the claim or creation under the study's lock, one transaction
+            lockStudy(c, studyId);
             if (limit != Integer.MAX_VALUE && count(c, studyId, counted) >= limit) {
                 return null;
             }
-            Long waiting = null;
+            List<Long> waiting = new ArrayList<>();
             try (PreparedStatement ps = prepare(c, "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING'"
-                    + " ORDER BY number LIMIT 1", studyId); ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    waiting = rs.getLong(1);
+                    + " ORDER BY number", studyId); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    waiting.add(rs.getLong(1));
                 }
             }
-            long id;
-            long[] created = null;
-            if (waiting == null) {
-                created = insertTrial(c, studyId, TrialState.RUNNING, start, null);
-                id = created[0];
-            } else {
-                update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ? AND state = 'WAITING'",
-                        time(start), waiting);
-                id = waiting;
+            for (long id : waiting) {
+                if (update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ? AND state = 'WAITING'",
+                        time(start), id) == 1) {
+                    if (beat) {
+                        beat(c, id);
+                    }
+                    return trialHead(c, id);
+                }
             }
+            long[] ids = insertTrial(c, studyId, TrialState.RUNNING, start, null);
             if (beat) {
-                beat(c, id);
+                beat(c, ids[0]);
             }
-            return created != null ? created : readTrials(c, List.of(id)).get(0);
+            return ids;
         });
         if (started == null) {
             return Optional.empty();
@@ -1199,7 +1205,7 @@ public final class OptunaStorage implements Storage {
         });
     }
 
-    /** Stamps the trial's heartbeat with the database's clock, as Optuna's heartbeat table keeps it. */
+    /** Stamps the trial's heartbeat with the database's clock, as Optuna's record_heartbeat does. */
     private void beat(Connection c, long trialId) throws SQLException {
         String sql = d == Dialect.MARIADB
                 ? "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON DUPLICATE KEY UPDATE"

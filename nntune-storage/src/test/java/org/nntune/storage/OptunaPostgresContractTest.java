@@ -3,6 +3,7 @@ package org.nntune.storage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.tune.storage.ArtifactStore;
 import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageContractTest;
@@ -29,17 +30,17 @@ class OptunaPostgresContractTest extends StorageContractTest {
     }
 
     @TempDir
-    Path artifactDir;
+    Path dir;
 
-    /** Optuna's tables keep no artifacts: a server storage is given a folder, as a user gives every worker one. */
     @Override
     protected Storage newStorage() {
-        return ((OptunaStorage) Storages.open("optuna+" + url + "&optuna_revision=v3.2.0.a")).useArtifactStore(new FolderArtifactStore(artifactDir.resolve("a")));
+        return newStorageWithArtifactCap(ArtifactStore.UNLIMITED);
     }
 
+    /** Optuna's tables keep no artifacts: a folder store stands for the shared disk. */
     @Override
     protected Storage newStorageWithArtifactCap(long capBytes) {
-        return ((OptunaStorage) Storages.open("optuna+" + url + "&optuna_revision=v3.2.0.a"))
-                .useArtifactStore(new FolderArtifactStore(artifactDir.resolve("capped"), capBytes));
+        return OptunaStorage.open("optuna+" + url + "&optuna_revision=v3.2.0.a")
+                .useArtifactStore(new FolderArtifactStore(dir.resolve("artifacts"), capBytes));
     }
 }

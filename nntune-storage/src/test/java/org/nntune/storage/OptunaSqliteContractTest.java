@@ -19,7 +19,7 @@ class OptunaSqliteContractTest extends StorageContractTest {
 
     @Override
     protected Storage newStorageWithArtifactCap(long capBytes) {
-        return ((OptunaStorage) Storages.open("optuna+sqlite:///" + dir.resolve("capped.db")))
+        return OptunaStorage.open("optuna+sqlite:///" + dir.resolve("capped.db"))
                 .useArtifactStore(new FolderArtifactStore(dir.resolve("capped"), capBytes));
     }
 }
