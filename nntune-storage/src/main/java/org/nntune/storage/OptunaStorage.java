@@ -713,22 +713,30 @@ public final class OptunaStorage implements Storage {
             if (limit != Integer.MAX_VALUE && count(c, studyId, counted) >= limit) {
                 return null;
             }
-            Long waiting = null;
+            List<Long> waiting = new ArrayList<>();
             try (PreparedStatement ps = prepare(c, "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING'"
-                    + " ORDER BY number LIMIT 1", studyId); ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    waiting = rs.getLong(1);
+                    + " ORDER BY number", studyId); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    waiting.add(rs.getLong(1));
+                }
+            }
+            // Optuna's own workers claim WAITING trials without nntune's study lock: the claim counts only
+            // if the conditional update changed the row, else the next queued trial is tried
+            Long claimed = null;
+            for (long w : waiting) {
+                if (update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ?"
+                        + " AND state = 'WAITING'", time(start), w) == 1) {
+                    claimed = w;
+                    break;
                 }
             }
             long id;
             long[] created = null;
-            if (waiting == null) {
+            if (claimed == null) {
                 created = insertTrial(c, studyId, TrialState.RUNNING, start, null);
                 id = created[0];
             } else {
-                update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ? AND state = 'WAITING'",
-                        time(start), waiting);
-                id = waiting;
+                id = claimed;
             }
             if (beat) {
                 beat(c, id);
