@@ -1,5 +1,7 @@
 package org.nntune.tune.population;
 
+import org.nntune.tune.run.Heartbeats;
+import org.nntune.tune.run.InFlightTrials;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.ArtifactStore;
@@ -21,13 +23,10 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Population-based training (Jaderberg et al. 2017) as a study in a {@link Storage}: a population of
@@ -60,7 +59,6 @@ import java.util.concurrent.TimeUnit;
  * ranked against the latest round of every member.
  */
 public final class PopulationTraining {
-    private static final System.Logger LOG = System.getLogger("org.nntune.tune.population");
     /** study system attribute holding the settings and space, written once */
     public static final String CONFIG_ATTR = "pbt.config";
     static final String UNIT_PREFIX = "pbt.unit.";
@@ -75,7 +73,7 @@ public final class PopulationTraining {
     private final Map<String, Distribution> space;
     private final PbtOptions options;
     private final List<PopulationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Set<Long> beating = ConcurrentHashMap.newKeySet();
+    private final InFlightTrials beating = new InFlightTrials();
     private volatile boolean stop;
 
     private PopulationTraining(Storage storage, long studyId, String name, StudyDirection direction,
@@ -200,12 +198,11 @@ public final class PopulationTraining {
             throw new IllegalArgumentException("threads " + threads + " must be >= 1");
         }
         stop = false;
-        ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Heartbeats beats = Heartbeats.start(Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nntune-pbt-" + name + "-heartbeat");
             t.setDaemon(true);
             return t;
-        });
-        beats.scheduleAtFixedRate(this::beat, 0, options.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        }), options.heartbeat(), beating, storage::recordHeartbeat);
         try {
             if (threads == 1) {
                 work(objective, 0);
@@ -250,19 +247,9 @@ public final class PopulationTraining {
                 }
             }
         } finally {
-            beats.shutdownNow();
+            beats.close();
         }
         return history();
-    }
-
-    private void beat() {
-        for (long id : beating) {
-            try {
-                storage.recordHeartbeat(id);
-            } catch (RuntimeException finished) {
-                LOG.log(System.Logger.Level.DEBUG, "heartbeat skipped for trial id {0}: {1}", id, finished);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- the worker loop
@@ -461,7 +448,7 @@ public final class PopulationTraining {
     private void train(Unit u, PopulationObjective objective) {
         FrozenTrial trial = storage.createTrial(studyId);
         long id = trial.trialId();
-        beating.add(id);
+        beating.put(id, Thread.currentThread());
         try {
             storage.recordHeartbeat(id); // at once: a worker that dies now is found stale
             storage.setTrialSystemAttr(id, PopulationHistory.ROUND, (long) u.round());
