@@ -40,11 +40,10 @@ public final class Storages {
         if (isMemory(url)) {
             return java.util.Optional.empty();
         }
-        String u = url.strip();
-        if (u.toLowerCase(Locale.ROOT).startsWith(OptunaStorage.PREFIX)) {
-            u = u.substring(OptunaStorage.PREFIX.length());
+        if (url.strip().toLowerCase(Locale.ROOT).startsWith(OptunaStorage.PREFIX)) {
+            return OptunaStorage.sqliteFile(url);
         }
-        return StorageUrl.parse(u).sqliteFile();
+        return StorageUrl.parse(url).sqliteFile();
     }
 
     /** @return whether {@code url} names the in-memory storage ({@code memory}, {@code in-memory}) */
