@@ -146,8 +146,10 @@ public enum Dialect {
             return false;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLNonTransientConnectionException || t instanceof java.net.SocketException
-                    || t instanceof java.io.EOFException) {
+            if (t instanceof java.net.ConnectException) {
+                return false; // nobody answers: no session was lost, and waiting would only delay the error
+            }
+            if (t instanceof java.net.SocketException || t instanceof java.io.EOFException) {
                 return true;
             }
             if (t instanceof SQLException s) {
@@ -157,7 +159,8 @@ public enum Dialect {
                 if (state.isEmpty() && "Connection is closed".equals(s.getMessage())) {
                     return true;
                 }
-                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                // 08001 and 08004: no connection could be made at all (refused, unknown host), not one lost
+                if ((state.startsWith("08") && !state.equals("08001") && !state.equals("08004")) || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
                         || (this == MARIADB && (code == 1927 || code == 2006 || code == 2013))) {
                     return true;
                 }

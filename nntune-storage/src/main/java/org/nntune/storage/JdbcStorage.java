@@ -200,7 +200,9 @@ public final class JdbcStorage implements Storage {
                 return new HikariDataSource(config);
             } catch (RuntimeException e) {
                 SQLException cause = firstSqlException(e);
-                if (cause != null && d.isOpenRace(cause) && attempt < MAX_ATTEMPTS) {
+                // a session ended by the server while the pool made its first connection: once more on a new one
+                if (cause != null && (d.isOpenRace(cause) || d.isConnectionLost(cause) && attempt <= MAX_RECONNECTS)
+                        && attempt < MAX_ATTEMPTS) {
                     backoff(attempt);
                     continue;
                 }

@@ -135,6 +135,19 @@ public final class OptunaStorage implements Storage {
      * @throws StorageException if the database cannot be reached
      */
     public static OptunaStorage open(String url) {
+        Parsed p = parse(url);
+        return new OptunaStorage(p.url(), p.revision());
+    }
+
+    /** The database file of an SQLite URL (revision checked), for commands that must not create one. */
+    static java.util.Optional<java.nio.file.Path> sqliteFile(String url) {
+        return parse(url).url().sqliteFile();
+    }
+
+    private record Parsed(StorageUrl url, String revision) {}
+
+    /** The URL without the prefix and {@code optuna_revision}, and the revision asked for (checked). */
+    private static Parsed parse(String url) {
         String rest = url.strip();
         if (rest.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
             rest = rest.substring(PREFIX.length());
@@ -146,7 +159,7 @@ public final class OptunaStorage implements Storage {
             String tail = rest.substring(m.end());
             rest = rest.substring(0, m.start()) + (tail.isEmpty() ? "" : m.group(1) + tail);
         }
-        return new OptunaStorage(StorageUrl.parse(rest), revision);
+        return new Parsed(StorageUrl.parse(rest), revision);
     }
 
     private OptunaStorage(StorageUrl url, String wantedRevision) {

@@ -101,7 +101,7 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
     }
 
     /** A {@code scheme://user:password@} part; group 1 is everything before the ':' of the password. */
-    private static final Pattern USER_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/@?#]*):[^\\s/]*@");
+    private static final Pattern USER_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/@?#\\[]*):[^\\s/]*@");
     /** A {@code password=…} query or JDBC property; group 1 is the separator before it. */
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&;])password=[^&;\\s\"']*");
 

@@ -31,6 +31,21 @@ public final class Storages {
         return new JdbcStorage(url);
     }
 
+    /**
+     * @return the database file of a URL if it names an SQLite database (nntune's tables or, with
+     *     {@code optuna+}, Optuna's), empty for the others
+     * @throws IllegalArgumentException if the URL is not valid
+     */
+    public static java.util.Optional<java.nio.file.Path> sqliteFile(String url) {
+        if (isMemory(url)) {
+            return java.util.Optional.empty();
+        }
+        if (url.strip().toLowerCase(Locale.ROOT).startsWith(OptunaStorage.PREFIX)) {
+            return OptunaStorage.sqliteFile(url);
+        }
+        return StorageUrl.parse(url).sqliteFile();
+    }
+
     /** @return whether {@code url} names the in-memory storage ({@code memory}, {@code in-memory}) */
     public static boolean isMemory(String url) {
         String u = url.strip().toLowerCase(Locale.ROOT);

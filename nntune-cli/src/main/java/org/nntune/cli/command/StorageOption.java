@@ -70,7 +70,7 @@ public final class StorageOption {
     public static Storage openExisting(String url) {
         Optional<Path> file;
         try {
-            file = Storages.isMemory(url) ? Optional.empty() : StorageUrl.parse(url).sqliteFile();
+            file = Storages.sqliteFile(url);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(e.getMessage()), e);
         }

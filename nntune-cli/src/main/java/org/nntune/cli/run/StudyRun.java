@@ -225,8 +225,7 @@ public final class StudyRun {
     /** The SQLite file of {@code url} if it does not exist yet (opening the storage will create it). */
     private static Optional<Path> newSqliteFile(String url) {
         try {
-            return org.nntune.storage.Storages.isMemory(url) ? Optional.empty()
-                    : org.nntune.storage.StorageUrl.parse(url).sqliteFile().filter(f -> !Files.exists(f));
+            return org.nntune.storage.Storages.sqliteFile(url).filter(f -> !Files.exists(f));
         } catch (IllegalArgumentException badUrl) {
             return Optional.empty(); // opening it says what is wrong
         }
