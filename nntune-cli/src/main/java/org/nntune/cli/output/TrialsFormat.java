@@ -207,12 +207,15 @@ public final class TrialsFormat {
     }
 
     /** Writes a study's best trial as JSON: study name, trial number, value and parameters. */
-    public static void bestParamsJson(String study, FrozenTrial best, java.nio.file.Path file) throws IOException {
+    public static void bestParamsJson(String study, FrozenTrial best, Map<String, Object> fixed, java.nio.file.Path file)
+            throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("study", study);
         m.put("trial", best.number());
         m.put("value", best.values().get(0));
         m.put("params", best.params());
+        // the values the study did not search: with params they rebuild the network
+        m.put("fixed", fixed);
         byte[] json = (new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         AtomicFile.write(file, out -> out.write(json));
