@@ -72,4 +72,47 @@ class StudyLifecycleTest {
         assertThat(r.err()).contains("typo.yaml, line 11, key 'model.space.activation'").contains("did you mean 'tanh'?");
         assertThat(dir.resolve("typo.db")).doesNotExist();
     }
+
+    @Test
+    void deleteWantsConfirmation(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "keep", tiny("keep", 1));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        CliTest.Result asked = CliTest.run("delete", file.toString());
+        assertThat(asked.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(asked.err()).contains("--yes");
+        assertThat(CliTest.run("trials", file.toString()).code()).isZero();
+        assertThat(CliTest.run("delete", file.toString(), "--yes").out()).contains("deleted study 'keep' (1 trials)");
+    }
+
+    @Test
+    void trialsTableAndCsvSayWhyATrialFailed(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "why", tiny("why", 1).replace("metric: accuracy", "metric: log_loss")
+                .replace("optimizer: adam", "optimizer: sgd").replace("lr: {low: 1.0e-2, high: 1.0e-1, log: true}", "lr: 1.0e+30"));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isEqualTo(ExitCode.OTHER);
+        CliTest.Result table = CliTest.run("trials", file.toString());
+        assertThat(table.out().lines().findFirst().orElseThrow()).endsWith("failure");
+        assertThat(table.out()).contains("FAIL").contains("DivergenceException");
+        String csv = CliTest.run("trials", file.toString(), "--format", "csv").out();
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",failure");
+        assertThat(csv).contains("DivergenceException");
+    }
+
+    @Test
+    void predictOnABundledSetPrintsClassNames(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "names", tiny("names", 1));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        Path rows = dir.resolve("rows.csv");
+        Files.writeString(rows, "5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
+        CliTest.Result p = CliTest.run("predict", dir.resolve("names-results/best.model").toString(), rows.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out().lines().skip(1).toList()).isNotEmpty().allMatch(l -> l.matches("setosa|versicolor|virginica"));
+        assertThat(Files.readString(dir.resolve("names-results/best-params.json"))).contains("\"fixed\"").contains("\"epochs\" : 8");
+    }
+
+    @Test
+    void aStorageThatCannotBeOpenedIsSaidOnce() {
+        CliTest.Result r = CliTest.run("studies", "--storage", "postgresql://postgres@127.0.0.1:1/test");
+        assertThat(r.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(r.err().split("cannot open", -1)).as(r.err()).hasSize(2);
+    }
 }

@@ -492,18 +492,40 @@ public final class StudyRun {
         NetworkSpace space = sf.model().network();
         StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
         space.suggest(ParamSource.fixed(params), seed).fit(data.train()).save(model);
+        return writeSidecars(model, data);
+    }
+
+    /**
+     * What {@code nntune predict} needs beside a model: for CSV data the CSV encoder (which knows
+     * the class names too); otherwise, for classification, the class names ({@link #classNamesFile}).
+     * A stale file of the other kind is removed. Returns the encoder file written, if any.
+     */
+    static Optional<Path> writeSidecars(Path model, StudyData data) throws IOException {
         Path enc = encoderFile(model);
-        if (data.encoder().isEmpty()) {
-            Files.deleteIfExists(enc); // a stale encoder would be applied to this model's input
-            return Optional.empty();
+        Path classes = classNamesFile(model);
+        if (data.encoder().isPresent()) {
+            Files.deleteIfExists(classes);
+            writeEncoder(data.encoder().get(), enc);
+            return Optional.of(enc);
         }
-        writeEncoder(data.encoder().get(), enc);
-        return Optional.of(enc);
+        Files.deleteIfExists(enc); // a stale encoder would be applied to this model's input
+        if (data.train().task() == org.nntune.nn.data.Task.CLASSIFICATION) {
+            byte[] text = (String.join("\n", data.train().classNames()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            org.nntune.tune.storage.AtomicFile.write(classes, out -> out.write(text));
+        } else {
+            Files.deleteIfExists(classes);
+        }
+        return Optional.empty();
     }
 
     /** Where the CSV encoder of a model file goes: {@code MODEL.csv-encoder} beside it. */
     public static Path encoderFile(Path model) {
         return model.resolveSibling(model.getFileName() + ".csv-encoder");
+    }
+
+    /** Where the class names of a model trained on non-CSV data go: {@code MODEL.classes}, one name a line. */
+    public static Path classNamesFile(Path model) {
+        return model.resolveSibling(model.getFileName() + ".classes");
     }
 
     private static void writeEncoder(InputEncoder encoder, Path file) throws IOException {
@@ -549,7 +571,7 @@ public final class StudyRun {
         } else {
             out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
         }
-        Outputs files = write(study, b, refit, data.encoder());
+        Outputs files = write(study, b, refit, data);
         out.println("wrote:");
         out.println("  best model   " + files.model());
         files.encoder().ifPresent(e -> out.println("  CSV encoder  " + e));
@@ -613,16 +635,14 @@ public final class StudyRun {
         return trials.stream().filter(t -> t.state() == s).count();
     }
 
-    private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, Optional<InputEncoder> encoder) {
+    private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, StudyData data) {
         Path dir = sf.outputDir();
         Outputs o = new Outputs(dir.resolve("best.model"), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
-                dir.resolve("report.html"), encoder.map(e -> encoderFile(dir.resolve("best.model"))));
+                dir.resolve("report.html"), data.encoder().map(e -> encoderFile(dir.resolve("best.model"))));
         try {
             Files.createDirectories(dir);
             model.save(o.model());
-            if (encoder.isPresent()) {
-                writeEncoder(encoder.get(), o.encoder().get());
-            }
+            writeSidecars(o.model(), data);
             TrialsFormat.bestParamsJson(study.name(), best, fixedValues(sf), o.params());
             TrialsFormat.csv(study.trials(), o.trials());
             HtmlReport.fromStorage(study.storage(), study.name()).write(o.report());
