@@ -242,50 +242,48 @@ public final class StudyRun {
 
     private Opened open(Storage storage, Setup s, boolean worker) {
         Opened o = new Opened();
-        {
-            java.util.OptionalLong found = storage.findStudyId(s.name);
-            Optional<Long> existing = found.isPresent() ? Optional.of(found.getAsLong()) : Optional.empty();
-            if (worker && existing.isEmpty()) {
-                throw new CliException(ExitCode.STORAGE, "no study named '" + s.name + "' in " + StorageOption.shown(s.url));
-            }
-            String spaceText = sf.model().family() + " " + s.space;
-            if (existing.isPresent()) {
-                checkCompatible(storage, existing.get(), s, spaceText);
-            }
-            o.seed = ov.seed().or(sf::seed).orElseGet(() -> existing.map(id -> storedSeed(storage, id))
-                    .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
-            Strategies.Context ctx = new Strategies.Context(s.jobs, s.space.choiceParams());
-            Sampler sampler = Strategies.sampler(sf.sampler(), ctx);
-            Pruner pruner = Strategies.pruner(sf.pruner(), ctx);
-            // the study seeds the sampler (and records the seed): applied once, here
-            o.study = Study.builder(s.name).storage(storage).directions(s.directions).sampler(sampler).pruner(pruner)
-                    .seed(o.seed).createOrLoad();
-            long id = o.study.studyId();
-            if (existing.isPresent()) {
-                try {
-                    StudyProvenance.checkDataFingerprint(storage, id, s.data.train().fingerprint());
-                } catch (IllegalStateException | IllegalArgumentException e) {
-                    throw new CliException(ExitCode.DATA, e.getMessage(), e);
-                }
-            } else {
-                StudyProvenance.recordDefinition(storage, id, definition());
-                StudyProvenance.recordDataFingerprint(storage, id, s.data.train().fingerprint());
-                // a trial whose worker died (no heartbeat for twice the interval) is failed and run once more
-                new RetryPolicy(1).storeIn(storage, id);
-            }
-            if (storage.getStudySystemAttrs(id).get(SPACE_ATTR) == null) {
-                storage.setStudySystemAttr(id, SPACE_ATTR, spaceText);
-            }
-            o.budget = budget(storage, id, worker);
-            int before = o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
-            if (existing.isPresent()) {
-                out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
-            }
-            o.resume = worker ? "nntune worker " + s.name + " --storage " + StorageOption.shown(s.url)
-                    : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + StorageOption.shown(s.url) : "")
-                    + (ov.studyName().isPresent() ? " --study " + s.name : "");
-            return o;
+        java.util.OptionalLong found = storage.findStudyId(s.name);
+        Optional<Long> existing = found.isPresent() ? Optional.of(found.getAsLong()) : Optional.empty();
+        if (worker && existing.isEmpty()) {
+            throw new CliException(ExitCode.STORAGE, "no study named '" + s.name + "' in " + StorageOption.shown(s.url));
         }
+        String spaceText = sf.model().family() + " " + s.space;
+        if (existing.isPresent()) {
+            checkCompatible(storage, existing.get(), s, spaceText);
+        }
+        o.seed = ov.seed().or(sf::seed).orElseGet(() -> existing.map(id -> storedSeed(storage, id))
+                .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
+        Strategies.Context ctx = new Strategies.Context(s.jobs, s.space.choiceParams());
+        Sampler sampler = Strategies.sampler(sf.sampler(), ctx);
+        Pruner pruner = Strategies.pruner(sf.pruner(), ctx);
+        // the study seeds the sampler (and records the seed): applied once, here
+        o.study = Study.builder(s.name).storage(storage).directions(s.directions).sampler(sampler).pruner(pruner)
+                .seed(o.seed).createOrLoad();
+        long id = o.study.studyId();
+        if (existing.isPresent()) {
+            try {
+                StudyProvenance.checkDataFingerprint(storage, id, s.data.train().fingerprint());
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new CliException(ExitCode.DATA, e.getMessage(), e);
+            }
+        } else {
+            StudyProvenance.recordDefinition(storage, id, definition());
+            StudyProvenance.recordDataFingerprint(storage, id, s.data.train().fingerprint());
+            // a trial whose worker died (no heartbeat for twice the interval) is failed and run once more
+            new RetryPolicy(1).storeIn(storage, id);
+        }
+        if (storage.getStudySystemAttrs(id).get(SPACE_ATTR) == null) {
+            storage.setStudySystemAttr(id, SPACE_ATTR, spaceText);
+        }
+        o.budget = budget(storage, id, worker);
+        int before = o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
+        if (existing.isPresent()) {
+            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
+        }
+        o.resume = worker ? "nntune worker " + s.name + " --storage " + StorageOption.shown(s.url)
+                : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + StorageOption.shown(s.url) : "")
+                + (ov.studyName().isPresent() ? " --study " + s.name : "");
+        return o;
     }
 
     /**
