@@ -52,9 +52,9 @@ class BadInputTest {
                 "tpee", "did you mean 'tpe'?");
         assertFails(tune(dir, CliTest.IRIS.replace("metric: accuracy", "metric: acuracy")), ExitCode.USAGE, "acuracy");
         assertFails(tune(dir, CliTest.IRIS.replace("startup_trials: 2}", "startup_trials: 2, clip_exponent: 0}")),
-                ExitCode.USAGE, "s.yaml", "sampler.clip_exponent", "expected a number > 0 but found 0");
+                ExitCode.USAGE, "s.yaml", "sampler.clip_exponent", "magicClipExponent must be > 0");
         assertFails(tune(dir, CliTest.IRIS.replace("startup_trials: 2}", "startup_trials: 2, prior_weight: -1}")),
-                ExitCode.USAGE, "s.yaml", "sampler.prior_weight", "expected a number > 0 but found -1");
+                ExitCode.USAGE, "s.yaml", "sampler.prior_weight", "priorWeight must be > 0");
         assertFails(tune(dir, CliTest.IRIS.replace("family: mlp", "family: transformer")), ExitCode.USAGE, "transformer");
         assertFails(tune(dir, CliTest.IRIS.replace("bundled: iris", "bundled: iris\n  csv: x.csv")), ExitCode.USAGE,
                 "more than one data source");

@@ -81,12 +81,12 @@ class CliTest {
         Files.writeString(in, "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
         Result pred = run("predict", model.toString(), in.toString());
         assertThat(pred.code()).as(pred.err()).isZero();
-        assertThat(pred.out().trim().split("\\R")).containsExactly("prediction", "0", "2");
+        assertThat(pred.out().trim().split("\\R")).containsExactly("prediction", "setosa", "virginica");
 
         Path report = dir.resolve("r.html");
         assertThat(run("report", file.toString(), "-o", report.toString()).code()).isZero();
         assertThat(report).isNotEmptyFile();
-        Result del = run("delete", file.toString());
+        Result del = run("delete", file.toString(), "--yes");
         assertThat(del.out()).contains("deleted study 'iris-test' (4 trials)");
         assertThat(run("trials", file.toString()).code()).isEqualTo(ExitCode.STORAGE);
     }

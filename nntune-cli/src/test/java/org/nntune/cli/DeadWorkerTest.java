@@ -66,9 +66,13 @@ class DeadWorkerTest {
         CliTest.Result first = CliTest.run("tune", file.toString(), "--storage", url, "--trials", "1", "--progress", "none");
         assertThat(first.code()).as(first.err()).isZero();
         try (CliProcesses jvms = new CliProcesses(dir)) {
-            FrozenTrial dead = killMidTrial(jvms, url, "pgdrill", "worker", "pgdrill", "--storage", url, "--progress", "none");
-            CliProcesses.Cli b = jvms.startWith(SHORT_HEARTBEAT, "worker", "pgdrill", "--storage", url, "--progress", "none");
-            CliProcesses.Cli c = jvms.startWith(SHORT_HEARTBEAT, "worker", "pgdrill", "--storage", url, "--progress", "none");
+            // the first tune stored --trials 1 as the study's budget: the workers raise it to the file's 6
+            FrozenTrial dead = killMidTrial(jvms, url, "pgdrill", "worker", "pgdrill", "--storage", url, "--trials", "6",
+                    "--progress", "none");
+            CliProcesses.Cli b = jvms.startWith(SHORT_HEARTBEAT, "worker", "pgdrill", "--storage", url, "--trials", "6",
+                    "--progress", "none");
+            CliProcesses.Cli c = jvms.startWith(SHORT_HEARTBEAT, "worker", "pgdrill", "--storage", url, "--trials", "6",
+                    "--progress", "none");
             for (CliProcesses.Cli w : List.of(b, c)) {
                 assertThat(w.await(180)).as("%s\n%s", w.outText(), w.errText()).isZero();
             }

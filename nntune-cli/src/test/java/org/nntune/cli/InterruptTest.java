@@ -74,7 +74,8 @@ class InterruptTest {
         assertThat(first.code()).as(first.err()).isZero();
 
         CliTest.Result[] result = new CliTest.Result[1];
-        Thread worker = new Thread(() -> result[0] = CliTest.run("worker", "long", "--storage", url, "--progress", "none"));
+        Thread worker = new Thread(() -> result[0] = CliTest.run("worker", "long", "--storage", url, "--trials", "1000",
+                "--progress", "none"));
         worker.start();
         try (Storage s = Storages.open(url)) {
             long id = s.findStudyId("long").orElseThrow();

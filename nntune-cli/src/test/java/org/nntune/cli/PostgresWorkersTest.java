@@ -69,8 +69,9 @@ class PostgresWorkersTest {
         assertThat(first.out()).contains("2 trials: 2 complete");
 
         try (CliProcesses jvms = new CliProcesses(dir)) {
-            CliProcesses.Cli a = jvms.start("worker", "shared", "--storage", url);
-            CliProcesses.Cli b = jvms.start("worker", "shared", "--storage", url);
+            // the first tune stored its --trials 2 as the study's budget: the workers raise it to the file's 8
+            CliProcesses.Cli a = jvms.start("worker", "shared", "--storage", url, "--trials", "8");
+            CliProcesses.Cli b = jvms.start("worker", "shared", "--storage", url, "--trials", "8");
             for (CliProcesses.Cli w : List.of(a, b)) {
                 assertThat(w.await(120)).as("%s\n%s", w.outText(), w.errText()).isZero();
                 assertThat(w.outText()).contains("worker done: the study has 8 trials");

@@ -71,7 +71,7 @@ class SecretsTest {
         assertThat(run("copy", "secret", "--from", sqlite, "--to", backUrl).code()).isEqualTo(ExitCode.STORAGE);
         CliTest.Result worker = run("worker", "secret", "--storage", backUrl, "--progress", "none");
         assertThat(worker.code()).as(worker.err()).isZero();
-        assertThat(run("delete", "secret", "--storage", backUrl).code()).isZero();
+        assertThat(run("delete", "secret", "--storage", backUrl, "--yes").code()).isZero();
 
         assertThat(shown.toString()).doesNotContain(SECRET).contains("***");
         try (Stream<Path> files = Files.walk(dir)) {

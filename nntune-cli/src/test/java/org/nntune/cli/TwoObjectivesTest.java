@@ -84,7 +84,7 @@ class TwoObjectivesTest {
         assertFails(CliTest.tuneWith(dir, SIZE.replace("{type: tpe, startup_trials: 3}", "cmaes")), ExitCode.USAGE,
                 "s.yaml", "sampler", "cmaes", "one objective", "nsga2, tpe");
         assertFails(CliTest.tuneWith(dir, SIZE.replace("[accuracy, parameter_count]", "[accuracy, log_loss]")
-                .replace("[maximize, minimize]", "[maximize, minimize]")), ExitCode.USAGE, "at most one cross-validated metric");
+                .replace("[maximize, minimize]", "[maximize, minimize]")), ExitCode.USAGE, "at most one validated metric");
         assertFails(CliTest.tuneWith(dir, SIZE.replace("direction: [maximize, minimize]", "direction: [maximize]")),
                 ExitCode.USAGE, "s.yaml", "direction");
     }

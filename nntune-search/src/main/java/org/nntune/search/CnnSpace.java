@@ -84,6 +84,14 @@ public final class CnnSpace extends NetworkSpace {
     /** Builds a {@link CnnSpace}; starts from the search defaults. */
     public static final class Builder extends NetworkSpace.AbstractBuilder<Builder> {
         private Builder() {
+            searchDefaults();
+        }
+
+        /** Resets to the search defaults (the class comment's list). */
+        public Builder searchDefaults() {
+            entries.clear();
+            sklearn = false;
+            fixedMode = false;
             put("preprocessing", ParamSpec.fixed("standard"));
             put("conv_blocks", ParamSpec.intRange(1, 2));
             put("filters", ParamSpec.logIntRange(8, 64));
@@ -106,11 +114,46 @@ public final class CnnSpace extends NetworkSpace {
             put("epochs", ParamSpec.fixed(10));
             put("schedule", ParamSpec.fixed("constant"));
             put("early_stopping", ParamSpec.fixed(0));
+            return this;
+        }
+
+        /**
+         * Resets to one fixed network (nothing searched): standard scaling, two blocks of 32 3×3
+         * filters with max pooling, a dense head of one layer of 128 ReLU units, no dropout, no
+         * batch normalisation, Adam at 1e-3 (β 0.9/0.999), no L1/L2, batch 64, 10 epochs, constant
+         * schedule, no early stopping.
+         */
+        @Override
+        public Builder fixedDefaults() {
+            entries.clear();
+            put("conv_blocks", ParamSpec.fixed(2));
+            put("filters", ParamSpec.fixed(32));
+            put("kernel", ParamSpec.fixed(3));
+            put("pool", ParamSpec.fixed("max"));
+            put("layers", ParamSpec.fixed(1));
+            put("units", ParamSpec.fixed(128));
+            fixedTraining(0.0, 64, 10);
+            return this;
         }
 
         @Override
         Builder self() {
             return this;
+        }
+
+        @Override
+        Builder fresh() {
+            return new Builder();
+        }
+
+        @Override
+        public NetworkSpace buildSpace() {
+            return build();
+        }
+
+        @Override
+        Object fixedValue(String name) {
+            return name.equals("layers") ? 1 : 128;
         }
 
         @Override

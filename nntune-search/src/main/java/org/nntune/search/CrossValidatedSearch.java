@@ -175,6 +175,27 @@ public final class CrossValidatedSearch {
     }
 
     /**
+     * Two objectives for callers that trade the score against the network's size: each trial's
+     * mean score as {@link #objective} computes it, and the trial's network's trainable parameters.
+     *
+     * @param parameterCountFirst whether the parameter count is the first value (else the second)
+     */
+    public org.nntune.tune.study.MultiObjective objectiveWithParameterCount(Dataset train, boolean parameterCountFirst) {
+        if (!(space instanceof NetworkSpace network)) {
+            throw new IllegalStateException("a parameter count needs a network space, not " + space);
+        }
+        Objective scored = objective(train);
+        int outputs = train.task() == org.nntune.nn.data.Task.CLASSIFICATION ? train.classCount() : train.targetDim();
+        int[] shape = train.featureShape();
+        return trial -> {
+            double score = scored.evaluate(trial);
+            // the same names asked again return the values this trial already holds
+            double params = network.config(ParamSource.of(trial)).parameterCount(shape, outputs);
+            return parameterCountFirst ? new double[] {params, score} : new double[] {score, params};
+        };
+    }
+
+    /**
      * The objective this search optimises, for callers that drive a {@link Study} themselves (the
      * CLI, which resumes stored studies and shares their budget between workers): a trial's value
      * is the mean score over {@code train}'s splits, pruned epoch by epoch when a pruner is set

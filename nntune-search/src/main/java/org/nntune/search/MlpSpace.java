@@ -130,6 +130,21 @@ public final class MlpSpace extends NetworkSpace {
         }
 
         @Override
+        Builder fresh() {
+            return new Builder();
+        }
+
+        @Override
+        public NetworkSpace buildSpace() {
+            return build();
+        }
+
+        @Override
+        Object fixedValue(String name) {
+            return name.equals("layers") ? 1 : 100;
+        }
+
+        @Override
         List<String> known() {
             return KNOWN;
         }
@@ -163,6 +178,7 @@ public final class MlpSpace extends NetworkSpace {
         public Builder searchDefaults() {
             entries.clear();
             sklearn = false;
+            fixedMode = false;
             put("preprocessing", ParamSpec.fixed("standard"));
             put("layers", ParamSpec.intRange(1, 3));
             put("units", ParamSpec.logIntRange(16, 256));
@@ -186,28 +202,16 @@ public final class MlpSpace extends NetworkSpace {
 
         /**
          * Resets to one fixed network (nothing searched): standard scaling, one hidden layer of 100
-         * ReLU units, Adam at 1e-3, L2 1e-4, batch 32, 50 epochs. Grids start from here.
+         * ReLU units, no dropout, Adam at 1e-3 (β 0.9/0.999), L2 1e-4, batch 32, 50 epochs, constant
+         * schedule, no early stopping. Grids and study files start from here; a parameter set
+         * afterwards replaces its fixed value ({@code layers} alone keeps 100 units per layer,
+         * {@code units} alone one layer).
          */
+        @Override
         public Builder fixedDefaults() {
             entries.clear();
-            sklearn = false;
-            put("preprocessing", ParamSpec.fixed("standard"));
             put("hidden", ParamSpec.fixed("100"));
-            put("activation", ParamSpec.fixed("relu"));
-            put("dropout", ParamSpec.fixed(0.0));
-            put("batch_norm", ParamSpec.fixed(false));
-            put("optimizer", ParamSpec.fixed("adam"));
-            put("lr", ParamSpec.fixed(1e-3));
-            put("momentum", ParamSpec.fixed(0.9));
-            put("nesterov", ParamSpec.fixed(false));
-            put("beta1", ParamSpec.fixed(0.9));
-            put("beta2", ParamSpec.fixed(0.999));
-            put("l1", ParamSpec.fixed(0.0));
-            put("l2", ParamSpec.fixed(1e-4));
-            put("batch_size", ParamSpec.fixed(32));
-            put("epochs", ParamSpec.fixed(50));
-            put("schedule", ParamSpec.fixed("constant"));
-            put("early_stopping", ParamSpec.fixed(0));
+            fixedTraining(1e-4, 32, 50);
             return this;
         }
 

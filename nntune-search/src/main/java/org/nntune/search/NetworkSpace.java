@@ -33,6 +33,26 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             "hidden_layer_sizes", "hidden", "alpha", "l2", "weight_decay", "l2", "solver", "optimizer",
             "learning_rate_init", "lr", "learning_rate", "schedule", "max_iter", "epochs", "n_layers", "layers");
 
+    /**
+     * The canonical name of a parameter name or alias ({@code alpha} → {@code l2}); a name that is
+     * neither is returned as it is.
+     */
+    public static String canonicalName(String name) {
+        return ALIASES.getOrDefault(name, name);
+    }
+
+    /** The words a word-valued parameter accepts (activation, optimizer, schedule, pool, preprocessing), else empty. */
+    public static List<String> allowedWords(String name) {
+        return switch (canonicalName(name)) {
+            case "activation" -> NetworkConfig.ACTIVATIONS;
+            case "optimizer" -> NetworkConfig.OPTIMIZERS;
+            case "schedule" -> NetworkConfig.SCHEDULES;
+            case "pool" -> NetworkConfig.POOLS;
+            case "preprocessing" -> NetworkConfig.PREPROCESSING;
+            default -> List.of();
+        };
+    }
+
     /** A parameter: the name the trial uses (the user's, e.g. an alias) and what it may be. */
     record Entry(String trialName, ParamSpec spec) {}
 
@@ -251,9 +271,62 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
      * The builder shared by the families: defaults are set by the family; {@link #set} accepts the
      * declarative forms of {@link ParamSpec#parse}.
      */
-    abstract static sealed class AbstractBuilder<B extends AbstractBuilder<B>> permits MlpSpace.Builder, CnnSpace.Builder, RnnSpace.Builder {
+    /** What every family's builder offers to a front end that does not know the family (a study file). */
+    public interface BuilderApi<B extends BuilderApi<B>> {
+        /** Sets a parameter from its declarative form; a value the family cannot take is an {@link InvalidValueException}. */
+        B set(String name, Object spec);
+
+        /** The space built so far. */
+        NetworkSpace buildSpace();
+    }
+
+    abstract static sealed class AbstractBuilder<B extends AbstractBuilder<B>> implements BuilderApi<B>
+            permits MlpSpace.Builder, CnnSpace.Builder, RnnSpace.Builder {
         final Map<String, Entry> entries = new LinkedHashMap<>();
         boolean sklearn;
+        /**
+         * Whether the builder started from fixed defaults: then a parameter the hidden layers need
+         * but the user did not give ({@code units} beside {@code layers}) is fixed too, not searched.
+         */
+        boolean fixedMode;
+
+        /**
+         * The fixed training part every family's fixed network shares, after its architecture:
+         * standard scaling, ReLU, no dropout or batch norm, Adam at 1e-3 (β 0.9/0.999; SGD would
+         * take momentum 0.9), no L1, this L2, batch and epochs, constant schedule, no early stopping.
+         */
+        void fixedTraining(double l2, int batchSize, int epochs) {
+            sklearn = false;
+            fixedMode = true;
+            Map<String, Entry> architecture = new LinkedHashMap<>(entries);
+            entries.clear();
+            put("preprocessing", ParamSpec.fixed("standard"));
+            entries.putAll(architecture);
+            put("activation", ParamSpec.fixed("relu"));
+            put("dropout", ParamSpec.fixed(0.0));
+            put("batch_norm", ParamSpec.fixed(false));
+            put("optimizer", ParamSpec.fixed("adam"));
+            put("lr", ParamSpec.fixed(1e-3));
+            put("momentum", ParamSpec.fixed(0.9));
+            put("nesterov", ParamSpec.fixed(false));
+            put("beta1", ParamSpec.fixed(0.9));
+            put("beta2", ParamSpec.fixed(0.999));
+            put("l1", ParamSpec.fixed(0.0));
+            put("l2", ParamSpec.fixed(l2));
+            put("batch_size", ParamSpec.fixed(batchSize));
+            put("epochs", ParamSpec.fixed(epochs));
+            put("schedule", ParamSpec.fixed("constant"));
+            put("early_stopping", ParamSpec.fixed(0));
+        }
+
+        /** A fresh builder of the same family (for checking values on a fixed network). */
+        abstract B fresh();
+
+        /** Resets to one fixed network of this family (nothing searched). */
+        public abstract B fixedDefaults();
+
+        /** The value a hidden-layer companion parameter is fixed at in fixed mode: layers 1, units as the family's default. */
+        abstract Object fixedValue(String name);
 
         abstract B self();
 
@@ -282,22 +355,88 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
          * map {@code {low, high, log, type}}; {@code name} may be an alias, which then names the
          * parameter in trials and results.
          */
+        @Override
         public B set(String name, Object spec) {
             String c = canonical(name);
+            if (name.equals("learning_rate") && !(spec instanceof String) && !isWords(spec)) {
+                throw new IllegalArgumentException("parameter 'learning_rate' is ambiguous: in scikit-learn it is the schedule"
+                        + " (constant, adaptive, …), in Keras the step size; nntune takes it as scikit-learn's schedule, so"
+                        + " give words here, and write the step size as 'lr' (or scikit-learn's 'learning_rate_init')");
+            }
             Object s = spec;
             if (c.equals("hidden")) {
                 s = hiddenSpec(name, spec);
+            }
+            ParamSpec parsed = ParamSpec.parse(name, s);
+            checkValues(c, name, parsed);
+            if (c.equals("hidden")) {
                 entries.remove("layers");
                 entries.remove("units");
             }
-            entries.put(c, new Entry(name, ParamSpec.parse(name, s)));
+            entries.put(c, new Entry(name, parsed));
             if (c.equals("layers") || c.equals("units")) {
                 entries.remove("hidden");
-                entries.putIfAbsent("layers", new Entry("layers", defaultRange("layers")));
-                entries.putIfAbsent("units", new Entry("units", defaultRange("units")));
+                for (String companion : List.of("layers", "units")) {
+                    entries.putIfAbsent(companion, new Entry(companion,
+                            fixedMode ? ParamSpec.fixed(fixedValue(companion)) : defaultRange(companion)));
+                }
             }
             return self();
         }
+
+        private static boolean isWords(Object spec) {
+            return spec instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(String.class::isInstance);
+        }
+
+        /**
+         * Checks every value {@code spec} can take (a fixed value, each choice, a range's bounds) on a
+         * network of this family that is fixed otherwise, so that a bad value is refused when it is set
+         * rather than in the trials that draw it.
+         */
+        private void checkValues(String canonical, String name, ParamSpec spec) {
+            List<Object> values = new ArrayList<>();
+            if (spec instanceof ParamSpec.Fixed f) {
+                values.add(f.value());
+            } else if (spec instanceof ParamSpec.Choice ch) {
+                values.addAll(ch.choices());
+            } else if (spec instanceof ParamSpec.IntRange r) {
+                values.add(r.low());
+                values.add(r.high());
+            } else if (spec instanceof ParamSpec.FloatRange r) {
+                values.add(r.low());
+                values.add(r.high());
+            }
+            for (Object v : values) {
+                B probe = fresh().fixedDefaults();
+                AbstractBuilder<B> p = probe;
+                switch (canonical) {
+                    case "momentum" -> p.put("optimizer", ParamSpec.fixed("sgd"));
+                    case "nesterov" -> {
+                        p.put("optimizer", ParamSpec.fixed("sgd"));
+                        p.put("momentum", ParamSpec.fixed(0.9));
+                    }
+                    case "beta1", "beta2" -> p.put("optimizer", ParamSpec.fixed("adam"));
+                    case "layers", "units" -> {
+                        p.entries.remove("hidden");
+                        p.put("layers", ParamSpec.fixed(fixedValue("layers")));
+                        p.put("units", ParamSpec.fixed(fixedValue("units")));
+                    }
+                    case "hidden" -> {
+                        p.entries.remove("layers");
+                        p.entries.remove("units");
+                    }
+                    case "filters", "kernel", "pool" -> p.put("conv_blocks", ParamSpec.fixed(1));
+                    default -> { }
+                }
+                p.put(canonical, ParamSpec.fixed(v));
+                try {
+                    probe.buildSpace().config(ParamSource.fixed(Map.of()));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidValueException(name, v, e.getMessage());
+                }
+            }
+        }
+
 
         private static Object hiddenSpec(String name, Object spec) {
             if (spec instanceof ParamSpec.Fixed f) {

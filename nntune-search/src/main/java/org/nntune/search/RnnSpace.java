@@ -108,6 +108,14 @@ public final class RnnSpace extends NetworkSpace {
     /** Builds an {@link RnnSpace}; starts from the search defaults. */
     public static final class Builder extends NetworkSpace.AbstractBuilder<Builder> {
         private Builder() {
+            searchDefaults();
+        }
+
+        /** Resets to the search defaults (the class comment's list). */
+        public Builder searchDefaults() {
+            entries.clear();
+            sklearn = false;
+            fixedMode = false;
             put("preprocessing", ParamSpec.fixed("none"));
             put("cell", ParamSpec.choice("lstm", "gru"));
             put("embedding", ParamSpec.logIntRange(16, 128));
@@ -137,11 +145,54 @@ public final class RnnSpace extends NetworkSpace {
             put("epochs", ParamSpec.fixed(5));
             put("schedule", ParamSpec.fixed("constant"));
             put("early_stopping", ParamSpec.fixed(0));
+            return this;
+        }
+
+        /**
+         * Resets to one fixed network (nothing searched): an LSTM of 64 units over 64-wide embeddings,
+         * one layer, one direction, the last step read out, texts cut at 200 tokens of a 20,000-word
+         * vocabulary, gradients clipped at norm 1, no dense head, no preprocessing, then the shared
+         * fixed training with no L2, batch 32 and 5 epochs.
+         */
+        @Override
+        public Builder fixedDefaults() {
+            entries.clear();
+            put("cell", ParamSpec.fixed("lstm"));
+            put("embedding", ParamSpec.fixed(64));
+            put("hidden_size", ParamSpec.fixed(64));
+            put("rnn_layers", ParamSpec.fixed(1));
+            put("bidirectional", ParamSpec.fixed(false));
+            put("readout", ParamSpec.fixed("last"));
+            put("max_length", ParamSpec.fixed(200));
+            put("vocab_size", ParamSpec.fixed(20_000));
+            put("clip_norm", ParamSpec.fixed(1.0));
+            put("filters", ParamSpec.fixed(64));
+            put("kernel", ParamSpec.fixed(3));
+            put("layers", ParamSpec.fixed(0));
+            put("units", ParamSpec.fixed(64));
+            fixedTraining(0.0, 32, 5);
+            put("preprocessing", ParamSpec.fixed("none"));
+            return this;
         }
 
         @Override
         Builder self() {
             return this;
+        }
+
+        @Override
+        Builder fresh() {
+            return new Builder();
+        }
+
+        @Override
+        public NetworkSpace buildSpace() {
+            return build();
+        }
+
+        @Override
+        Object fixedValue(String name) {
+            return name.equals("layers") ? 1 : 64;
         }
 
         @Override

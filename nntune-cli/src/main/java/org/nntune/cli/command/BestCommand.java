@@ -56,14 +56,15 @@ public final class BestCommand implements Callable<Integer> {
             out.println("best trial " + best.number() + ": value " + best.values().get(0));
             out.println("params: " + best.params());
             out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
+            Optional<StudyFile> stored = StudyProvenance.definition(s, id)
+                    .map(def -> TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text")));
             if (export != null) {
-                TrialsFormat.bestParamsJson(ref.name(), best, export);
+                TrialsFormat.bestParamsJson(ref.name(), best, stored.map(StudyRun::fixedValues).orElse(Map.of()), export);
                 out.println("wrote " + export);
             }
             if (model != null) {
-                Map<String, Object> def = StudyProvenance.definition(s, id).orElseThrow(() -> new CliException(ExitCode.STORAGE,
+                StudyFile sf = stored.orElseThrow(() -> new CliException(ExitCode.STORAGE,
                         "study '" + ref.name() + "' has no stored study definition, so its model cannot be refitted here"));
-                StudyFile sf = TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text"));
                 Object seed = s.getStudySystemAttrs(id).get(SystemAttrs.SEED);
                 Optional<Path> encoder = StudyRun.refitAndSave(sf, best.params(), seed instanceof Number n ? n.longValue() : 0L, model);
                 out.println("refitted trial " + best.number() + "'s configuration on all training data; wrote " + model

@@ -3,14 +3,17 @@ package org.nntune.cli.command;
 import org.nntune.cli.ExitCode;
 import org.nntune.tune.storage.Storage;
 import picocli.CommandLine.Command;
+import org.nntune.cli.CliException;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a study and all its trials.")
+@Command(name = "delete", mixinStandardHelpOptions = true, description = {"Delete a study and all its trials.",
+        "Asks for confirmation on a terminal; elsewhere (scripts, pipes) it needs --yes."})
 public final class DeleteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -21,17 +24,36 @@ public final class DeleteCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STUDY", description = "Study name, or its study file (.yaml).")
     String study;
 
+    @Option(names = {"-y", "--yes"}, description = "Delete without asking.")
+    boolean yes;
+
     @Override
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
         try (Storage s = StorageOption.openExisting(ref.url())) {
             long id = StorageOption.studyId(s, ref.name(), ref.url());
             int n = s.getAllTrials(id).size();
+            if (!yes && !confirmed("delete study '" + ref.name() + "' and its " + n + " trials from "
+                    + StorageOption.shown(ref.url()) + "? [y/N] ")) {
+                spec.commandLine().getOut().println("nothing deleted");
+                return ExitCode.OK;
+            }
             s.deleteStudy(id);
             spec.commandLine().getOut().println("deleted study '" + ref.name() + "' (" + n + " trials) from " + StorageOption.shown(ref.url()));
         } catch (Exception e) {
             throw CommandErrors.rethrow(e);
         }
         return ExitCode.OK;
+    }
+
+    /** Asks on the terminal; without one there is nobody to ask, so the command needs --yes. */
+    private static boolean confirmed(String question) {
+        java.io.Console console = System.console();
+        if (console == null || org.nntune.cli.output.Progress.detect() != org.nntune.cli.output.Progress.Mode.BAR) {
+            throw new CliException(ExitCode.USAGE, "delete removes the study and all its trials: pass --yes to confirm"
+                    + " (no terminal to ask on)");
+        }
+        String answer = console.readLine("%s", question);
+        return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
     }
 }

@@ -89,7 +89,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         float[] out = model.outputs(x, rows);
         int k = out.length / rows;
-        List<String> classes = encoder.map(InputEncoder::classNames).orElse(List.of());
+        List<String> classes = encoder.map(InputEncoder::classNames).orElseGet(() -> classNames(modelFile));
         boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
         PrintWriter w = spec.commandLine().getOut();
         if (proba || !classification) {
@@ -131,6 +131,19 @@ public final class PredictCommand implements Callable<Integer> {
             throw new CliException(ExitCode.DATA, file + " is not a readable nntune model: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new CliException(ExitCode.DATA, "cannot read model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The class names saved beside a model trained on a bundled or image set, or none (then class ids are printed). */
+    static List<String> classNames(Path modelFile) {
+        Path file = org.nntune.cli.run.StudyRun.classNamesFile(modelFile);
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new CliException(ExitCode.DATA, "cannot read the class names " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -58,7 +58,11 @@ public final class StorageOption {
             return Storages.open(url);
         } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
             // IllegalStateException: a schema this nntune cannot use (newer, or an unknown Optuna revision)
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(String.valueOf(e.getMessage())), e);
+            String why = shown(String.valueOf(e.getMessage()));
+            // the storage's own message may already say "cannot open the storage 'URL': …": say it once
+            String own = "cannot open the storage '" + shown(url) + "': ";
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": "
+                    + (why.startsWith(own) ? why.substring(own.length()) : why), e);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.nntune.cli.command;
 
 import org.nntune.cli.output.Progress;
-import org.nntune.cli.run.SpaceFromFile;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.Section;
 import org.nntune.cli.studyfile.StudyFile;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -47,6 +45,10 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Study seed (samplers, weights, shuffles).")
     Long seed;
 
+    @Option(names = "--study", paramLabel = "NAME", description = "Run the study under this name instead of the file's"
+            + " (e.g. to start a new study after editing the search space, keeping the old one).")
+    String studyName;
+
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", description = "auto, bar, plain or none (default: ${DEFAULT-VALUE}: a live bar on a terminal, log lines otherwise).")
     ProgressOption progress;
 
@@ -69,7 +71,7 @@ public final class TuneCommand implements Callable<Integer> {
         }
         StudyFile sf = reader().read(file);
         StudyRun.Overrides ov = new StudyRun.Overrides(Optional.ofNullable(storage), Optional.ofNullable(trials), t,
-                Optional.ofNullable(jobs), Optional.ofNullable(seed));
+                Optional.ofNullable(jobs), Optional.ofNullable(seed), Optional.ofNullable(studyName));
         Progress.Mode mode = switch (progress) {
             case auto -> Progress.detect();
             case bar -> Progress.Mode.BAR;
@@ -79,9 +81,8 @@ public final class TuneCommand implements Callable<Integer> {
         return new StudyRun(sf, ov, spec.commandLine().getOut(), mode).run();
     }
 
-    /** The study-file reader, knowing each family's hyperparameter names. */
+    /** The study-file reader. */
     public static StudyFileReader reader() {
-        return new StudyFileReader(new HashSet<>(SpaceFromFile.parameterNames("mlp")), new HashSet<>(SpaceFromFile.parameterNames("cnn")),
-                new HashSet<>(SpaceFromFile.parameterNames("rnn")));
+        return new StudyFileReader();
     }
 }

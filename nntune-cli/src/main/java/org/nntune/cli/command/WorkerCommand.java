@@ -35,11 +35,18 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this worker.")
     Integer jobs;
 
+    @Option(names = "--trials", paramLabel = "N", description = "Run until the study holds N finished trials"
+            + " (default: the number the last 'nntune tune' asked for).")
+    Integer trials;
+
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "plain", description = "bar, plain or none (default: ${DEFAULT-VALUE}).")
     Progress.Mode progress;
 
     @Override
     public Integer call() {
+        if (trials != null && trials < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--trials must be at least 1, got " + trials);
+        }
         if (jobs != null && jobs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
         }
@@ -60,8 +67,8 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (Exception e) {
             throw CommandErrors.rethrow(e);
         }
-        StudyRun.Overrides ov = new StudyRun.Overrides(Optional.of(storage), Optional.empty(), Optional.empty(),
-                Optional.ofNullable(jobs), Optional.empty());
+        StudyRun.Overrides ov = new StudyRun.Overrides(Optional.of(storage), Optional.ofNullable(trials), Optional.empty(),
+                Optional.ofNullable(jobs), Optional.empty(), Optional.of(study));
         return new StudyRun(sf, ov, spec.commandLine().getOut(), progress).runAsWorker();
     }
 }

@@ -7,22 +7,54 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * Study progress for people: on a terminal, one live line redrawn in place
- * ({@code [#####.....] 12/30 trials · 3 pruned · 1 failed · best 0.9667 · 00:41 elapsed · ETA 01:02});
- * otherwise (a pipe, a log file, CI) a plain log line per finished trial.
+ * Study progress for people: on a terminal, one live line redrawn in place, never wider than the
+ * terminal ({@code $COLUMNS}, else 80), so that it never wraps
+ * ({@code [#####.....] 12/30 · 3 pruned · 1 failed · best 0.9667 · 00:41 · ETA 01:02}); it is shown
+ * as soon as the study starts, and the ETA counts only this run's trials. Otherwise (a pipe, a log
+ * file, CI) a plain log line per finished trial.
  */
 public final class Progress {
     /** How progress is shown. */
     public enum Mode { BAR, PLAIN, NONE }
 
-    private static final int WIDTH = 24;
+    private static final int WIDTH = 20;
     private final PrintWriter out;
     private final Mode mode;
+    private final int columns;
     private int lastLength;
 
     public Progress(PrintWriter out, Mode mode) {
+        this(out, mode, terminalColumns());
+    }
+
+    Progress(PrintWriter out, Mode mode, int columns) {
         this.out = out;
         this.mode = mode;
+        this.columns = columns;
+    }
+
+    /** The terminal's width from {@code $COLUMNS} (shells export it on request), else 80. */
+    static int terminalColumns() {
+        String c = System.getenv("COLUMNS");
+        try {
+            return c == null ? 80 : Math.max(20, Integer.parseInt(c.trim()));
+        } catch (NumberFormatException e) {
+            return 80;
+        }
+    }
+
+    /** Shows the state before the first trial of this run ends. */
+    public synchronized void start(int done, int total) {
+        switch (mode) {
+            case NONE -> { }
+            case PLAIN -> {
+                if (done < total) {
+                    out.printf(Locale.ROOT, "running trials %d to %d…%n", done + 1, total);
+                    out.flush();
+                }
+            }
+            case BAR -> draw(barLine(done, total, 0, 0, OptionalDouble.empty(), Duration.ZERO, 0, columns - 1));
+        }
     }
 
     /** BAR when standard output is an interactive terminal, PLAIN otherwise. */
@@ -48,7 +80,7 @@ public final class Progress {
      * @param value       its value, if any
      */
     public synchronized void update(int done, int total, int pruned, int failed, OptionalDouble best, Duration elapsed,
-                                    int trialNumber, String state, OptionalDouble value) {
+                                    int doneThisRun, int trialNumber, String state, OptionalDouble value) {
         switch (mode) {
             case NONE -> { }
             case PLAIN -> {
@@ -60,17 +92,18 @@ public final class Progress {
                     out.flush();
                 }
             }
-            case BAR -> {
-                String line = barLine(done, total, pruned, failed, best, elapsed);
-                StringBuilder sb = new StringBuilder("\r").append(line);
-                if (line.length() < lastLength) {
-                    sb.append(" ".repeat(lastLength - line.length()));
-                }
-                lastLength = line.length();
-                out.print(sb);
-                out.flush();
-            }
+            case BAR -> draw(barLine(done, total, pruned, failed, best, elapsed, doneThisRun, columns - 1));
         }
+    }
+
+    private void draw(String line) {
+        StringBuilder sb = new StringBuilder("\r").append(line);
+        if (line.length() < lastLength) {
+            sb.append(" ".repeat(lastLength - line.length()));
+        }
+        lastLength = line.length();
+        out.print(sb);
+        out.flush();
     }
 
     /** Ends the live line so that what follows starts on a fresh line. */
@@ -82,17 +115,47 @@ public final class Progress {
         }
     }
 
-    static String barLine(int done, int total, int pruned, int failed, OptionalDouble best, Duration elapsed) {
+    /**
+     * The bar's line, at most {@code max} characters: the least useful parts are left out first.
+     *
+     * @param doneThisRun trials this run finished in {@code elapsed} (the ETA's rate)
+     */
+    static String barLine(int done, int total, int pruned, int failed, OptionalDouble best, Duration elapsed, int doneThisRun,
+                          int max) {
         int filled = total <= 0 ? 0 : (int) Math.min(WIDTH, Math.round(WIDTH * (double) done / total));
         String eta = "–";
-        if (done > 0 && total > done) {
-            eta = clock(elapsed.multipliedBy(total - done).dividedBy(done));
+        if (doneThisRun > 0 && total > done) {
+            eta = clock(elapsed.multipliedBy(total - done).dividedBy(doneThisRun));
         } else if (done >= total) {
             eta = "00:00";
         }
-        return String.format(Locale.ROOT, "[%s%s] %d/%d trials · %d pruned · %d failed · best %s · %s elapsed · ETA %s",
-                "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, pruned, failed,
-                best.isPresent() ? fmt(best.getAsDouble()) : "–", clock(elapsed), eta);
+        String bar = "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + done + "/" + total;
+        String[] parts = {
+                bar,
+                "best " + (best.isPresent() ? fmt(best.getAsDouble()) : "–"),
+                clock(elapsed) + " elapsed",
+                "ETA " + eta,
+                pruned + " pruned",
+                failed + " failed"};
+        // drop from the end of the order of importance until it fits
+        int[] importance = {0, 1, 3, 5, 2, 4};
+        boolean[] keep = new boolean[parts.length];
+        java.util.Arrays.fill(keep, true);
+        for (int k = importance.length - 1; k > 0 && join(parts, keep).length() > max; k--) {
+            keep[importance[k]] = false;
+        }
+        String line = join(parts, keep);
+        return line.length() > max ? line.substring(0, Math.max(0, max)) : line;
+    }
+
+    private static String join(String[] parts, boolean[] keep) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            if (keep[i]) {
+                sb.append(sb.length() == 0 ? "" : " · ").append(parts[i]);
+            }
+        }
+        return sb.toString();
     }
 
     static String clock(Duration d) {

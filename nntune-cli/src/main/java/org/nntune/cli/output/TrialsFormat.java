@@ -83,7 +83,13 @@ public final class TrialsFormat {
         for (String p : paramNames(trials)) {
             h.add("param_" + p);
         }
+        h.add("failure");
         return h;
+    }
+
+    /** Why a trial failed, as recorded; empty for the others. */
+    static String failure(FrozenTrial t) {
+        return t.state() == TrialState.FAIL ? t.failureReason().orElse("(no reason recorded)") : "";
     }
 
     static List<String> row(FrozenTrial t, int objectives, List<String> params) {
@@ -98,6 +104,7 @@ public final class TrialsFormat {
             Object v = t.params().get(p);
             r.add(v == null ? "" : v instanceof Double d ? number(d) : String.valueOf(v));
         }
+        r.add(failure(t));
         return r;
     }
 
@@ -125,10 +132,20 @@ public final class TrialsFormat {
     public static void table(List<FrozenTrial> trials, PrintWriter out) {
         List<String> params = paramNames(trials);
         int k = objectiveCount(trials);
+        // the failure column only when a trial failed, its reason cut to keep the table readable
+        boolean anyFailed = trials.stream().anyMatch(t -> t.state() == TrialState.FAIL);
         List<List<String>> rows = new ArrayList<>();
         rows.add(header(trials));
         for (FrozenTrial t : trials) {
             rows.add(row(t, k, params));
+        }
+        for (List<String> r : rows) {
+            int last = r.size() - 1;
+            if (!anyFailed) {
+                r.remove(last);
+            } else if (r.get(last).length() > 60) {
+                r.set(last, r.get(last).substring(0, 59) + "…");
+            }
         }
         int[] width = new int[rows.get(0).size()];
         for (List<String> r : rows) {
@@ -207,12 +224,15 @@ public final class TrialsFormat {
     }
 
     /** Writes a study's best trial as JSON: study name, trial number, value and parameters. */
-    public static void bestParamsJson(String study, FrozenTrial best, java.nio.file.Path file) throws IOException {
+    public static void bestParamsJson(String study, FrozenTrial best, Map<String, Object> fixed, java.nio.file.Path file)
+            throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("study", study);
         m.put("trial", best.number());
         m.put("value", best.values().get(0));
         m.put("params", best.params());
+        // the values the study did not search: with params they rebuild the network
+        m.put("fixed", fixed);
         byte[] json = (new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         AtomicFile.write(file, out -> out.write(json));

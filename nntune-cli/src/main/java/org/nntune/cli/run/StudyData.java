@@ -38,7 +38,8 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
     /** Loads the data a study file names; every failure is exit code 3 with the data's own message. */
     public static StudyData load(StudyFile sf, boolean forCnn) {
         try {
-            return loadUnchecked(sf, forCnn);
+            StudyData all = loadUnchecked(sf, forCnn);
+            return sf.data().maxRows().map(all::limit).orElse(all);
         } catch (CliException e) {
             throw e;
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
@@ -151,6 +152,24 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         }
         return new StudyData(split.train(encoded), Optional.of(split.test(encoded)), Optional.of(enc),
                 String.format(Locale.ROOT, "%s, %.0f%% held out for test", what, 100 * testFraction));
+    }
+
+    /** The first {@code n} rows of the training part and of the test part. */
+    StudyData limit(int n) {
+        boolean cut = train.size() > n || test.map(t -> t.size() > n).orElse(false);
+        return new StudyData(head(train, n), test.map(t -> head(t, n)), encoder,
+                description + (cut ? ", first " + n + " rows of each part (data.max_rows)" : ""));
+    }
+
+    private static Dataset head(Dataset d, int n) {
+        if (d.size() <= n) {
+            return d;
+        }
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        return d.subset(idx);
     }
 
     private static StudyData split(Dataset all, double testFraction, Optional<InputEncoder> enc, String what) {

@@ -5,9 +5,13 @@ import org.nntune.cli.ExitCode;
 import org.nntune.cli.command.StorageOption;
 import org.nntune.cli.output.Progress;
 import org.nntune.cli.output.TrialsFormat;
+import org.nntune.cli.studyfile.Families;
+import org.nntune.cli.studyfile.Strategies;
 import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.cli.studyfile.StudyFileReader;
 import org.nntune.dashboard.HtmlReport;
 import org.nntune.nn.data.InputEncoder;
+import org.nntune.storage.StudyWorker;
 import org.nntune.search.CrossValidatedSearch;
 import org.nntune.search.CvStrategy;
 import org.nntune.search.NetworkEstimator;
@@ -16,7 +20,6 @@ import org.nntune.search.ParamSource;
 import org.nntune.search.Scorer;
 import org.nntune.storage.RetryPolicy;
 import org.nntune.storage.StudyProvenance;
-import org.nntune.storage.StudyWorker;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.storage.Storage;
@@ -55,7 +58,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * results: best model, best params as JSON, trials as CSV, the HTML report.
  */
 public final class StudyRun {
-    /** Study system attribute holding the seed the study was created with. */
     static final String FORMAT = "nntune-study-file/1";
     /**
      * How often running trials stamp their heartbeat; other workers fail them after twice this (and
@@ -63,15 +65,30 @@ public final class StudyRun {
      * dead-worker tests use a short one).
      */
     static final Duration HEARTBEAT = Duration.ofMillis(Long.getLong("nntune.heartbeatMillis", 10_000L));
-    /** The metric that counts a network's trainable parameters (a second objective). */
-    static final String PARAMETER_COUNT = "parameter_count";
+    /** Study system attribute: the number of finished trials the last {@code tune} asked for (workers honour it). */
+    static final String TRIALS_ATTR = "nntune:cli:trials";
+    /** Study system attribute: the effective search space the study was started with. */
+    static final String SPACE_ATTR = "nntune:cli:space";
 
-    /** What the command line changes of a study file. */
+    /**
+     * What the command line changes of a study file.
+     *
+     * @param studyName another name for the study (e.g. to start anew after editing the space)
+     */
     public record Overrides(Optional<String> storage, Optional<Integer> trials, Optional<Duration> timeout,
-                            Optional<Integer> jobs, Optional<Long> seed) {}
+                            Optional<Integer> jobs, Optional<Long> seed, Optional<String> studyName) {
+        public Overrides(Optional<String> storage, Optional<Integer> trials, Optional<Duration> timeout,
+                         Optional<Integer> jobs, Optional<Long> seed) {
+            this(storage, trials, timeout, jobs, seed, Optional.empty());
+        }
+    }
 
     /** Files written at the end. */
     public record Outputs(Path model, Path params, Path trials, Path report, Optional<Path> encoder) {}
+
+    /** What a run works with once the file, the command line and the data are put together. */
+    private record Setup(String name, NetworkSpace space, StudyData data, String url, int jobs, Optional<Duration> timeout,
+                         Scorer scorer, StudyDirection[] directions, boolean multi) {}
 
     private final StudyFile sf;
     private final Overrides ov;
@@ -90,119 +107,41 @@ public final class StudyRun {
         return ov.storage().or(sf::storage).orElseGet(() -> StorageOption.defaultFor(sf.file()));
     }
 
-    /** Runs the study and returns the exit code. */
+    /** Runs (or resumes) the study, refits the best configuration and writes the results; returns the exit code. */
     public int run() {
-        return run(false);
+        return runThen(false, (o, setup) -> setup.multi ? finishFront(o.study, setup) : finish(o.study, setup, o.seed));
     }
 
     /**
-     * Joins an existing study as one more worker: runs trials until the study's budget is spent,
-     * then prints a summary (the refit and the result files are the job of {@code nntune tune} or
-     * {@code nntune best}).
+     * Joins an existing study as one more worker: runs trials until the study's budget (the last
+     * {@code tune --trials}, or this worker's {@code --trials}) is spent, then prints a summary (the
+     * refit and the result files are the job of {@code nntune tune} or {@code nntune best}).
      */
     public int runAsWorker() {
-        return run(true);
+        return runThen(true, (o, setup) -> {
+            List<FrozenTrial> all = o.study.trials();
+            out.printf(Locale.ROOT, "worker done: the study has %d trials (%d complete, %d pruned, %d failed)%n", all.size(),
+                    count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
+            return ExitCode.OK;
+        });
     }
 
-    private int run(boolean worker) {
-        NetworkSpace space = SpaceFromFile.build(sf);
-        StudyData data = StudyData.load(sf, sf.model().family().equals("cnn"));
-        try {
-            // the validation must fit the data before a study exists: too many folds for the rows is a data error
-            cv(sf).splits(data.train(), 0);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.DATA, sf.file() + ": validation (" + cv(sf).describe() + ") does not fit the "
-                    + data.train().size() + " training rows: " + e.getMessage(), e);
-        }
-        warnIfFewRowsPerClass(data);
-        String url = storageUrl(sf, ov);
-        int budget = ov.trials().orElse(sf.budget().trials());
-        int jobs = ov.jobs().orElse(sf.budget().jobs());
-        Optional<Duration> timeout = ov.timeout().or(() -> sf.budget().timeout());
-        List<StudyFile.Objective> objectives = sf.objectives();
-        StudyFile.Objective scored = objectives.stream().filter(o -> !o.metric().equals(PARAMETER_COUNT)).findFirst()
-                .orElseThrow(() -> new CliException(ExitCode.USAGE, sf.file() + ": metric: give one cross-validated metric"
-                        + " (accuracy, mse, …); parameter_count can only be a second objective"));
-        if (objectives.stream().filter(o -> !o.metric().equals(PARAMETER_COUNT)).count() > 1) {
-            throw new CliException(ExitCode.USAGE, sf.file() + ": metric: at most one cross-validated metric per study,"
-                    + " optionally with parameter_count as a second objective; got " + objectives);
-        }
-        boolean multi = objectives.size() > 1;
-        if (multi && !sf.pruner().type().equals("none")) {
-            throw new CliException(ExitCode.USAGE, sf.file() + ", line " + sf.pruner().line()
-                    + ": pruning needs a single objective; remove the pruner or the second metric");
-        }
-        Scorer scorer = Scorer.byName(scored.metric());
-        StudyDirection[] directions = objectives.stream()
-                .map(o -> StudyDirection.valueOf(o.direction().toUpperCase(Locale.ROOT))).toArray(StudyDirection[]::new);
-        StudyDirection direction = directions[objectives.indexOf(scored)];
-
-        out.printf(Locale.ROOT, "study %s: %s, %d training rows%s; %s %s; storage %s%n", sf.name(), data.description(),
-                data.train().size(), data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
-                direction.name().toLowerCase(Locale.ROOT), scorer.name()
-                        + (multi ? " and " + (directions[objectives.size() - 1 - objectives.indexOf(scored)]).name().toLowerCase(Locale.ROOT)
-                        + " parameter_count" : ""), StorageOption.shown(url));
-
+    /** Opens the study, runs trials until the budget is spent, then {@code after} (unless the run ended early). */
+    private int runThen(boolean worker, java.util.function.ToIntBiFunction<Opened, Setup> after) {
+        Setup setup = setup();
+        printStart(setup);
         // a run refused before its first trial leaves no empty study, nor an SQLite file it created
-        Optional<Path> newFile = newSqliteFile(url);
+        Optional<Path> newFile = newSqliteFile(setup.url);
         boolean refusedNew = false;
-        Storage storage = StorageOption.open(url);
+        Storage storage = StorageOption.open(setup.url);
         boolean studyWasThere = true;
         try {
-            boolean existed = storage.findStudyId(sf.name()).isPresent();
-            studyWasThere = existed;
-            if (worker && !existed) {
-                throw new CliException(ExitCode.STORAGE, "no study named '" + sf.name() + "' in " + StorageOption.shown(url));
-            }
-            if (existed) {
-                List<StudyDirection> stored = storage.getStudyDirections(storage.findStudyId(sf.name()).orElseThrow());
-                if (!stored.equals(List.of(directions))) {
-                    throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + sf.name() + "' in " + StorageOption.shown(url) + " was started with direction(s) "
-                            + stored.toString().toLowerCase(Locale.ROOT) + ", but this study file's metric asks for "
-                            + List.of(directions).toString().toLowerCase(Locale.ROOT) + " ("
-                            + String.join(", ", objectives.stream().map(o -> o.direction() + " " + o.metric()).toList())
-                            + "); give the study another name (study: …) or delete the stored one (nntune delete " + sf.name()
-                            + " --storage " + StorageOption.shown(url) + ")");
-                }
-            }
-            long seed = ov.seed().or(sf::seed).orElseGet(() -> existed ? storedSeed(storage) : System.nanoTime() & 0xffff_ffffL);
-            Sampler sampler = Strategies.sampler(sf, seed, space.choiceParams());
-            Pruner pruner = Strategies.pruner(sf);
-            Study study = Study.builder(sf.name()).storage(storage).directions(directions).sampler(sampler).pruner(pruner)
-                    .seed(seed).createOrLoad();
-            if (existed) {
-                try {
-                    StudyProvenance.checkDataFingerprint(storage, study.studyId(), data.train().fingerprint());
-                } catch (IllegalStateException | IllegalArgumentException e) {
-                    throw new CliException(ExitCode.DATA, e.getMessage(), e);
-                }
-            } else {
-                StudyProvenance.recordDefinition(storage, study.studyId(), definition());
-                StudyProvenance.recordDataFingerprint(storage, study.studyId(), data.train().fingerprint());
-                // a trial whose worker died (no heartbeat for twice the interval) is failed and run once more
-                new RetryPolicy(1).storeIn(storage, study.studyId());
-            }
-            int before = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
-            if (existed) {
-                out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, budget);
-            }
-            String resume = worker ? "nntune worker " + sf.name() + " --storage " + StorageOption.shown(url)
-                    : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + StorageOption.shown(url) : "");
-            boolean interrupted = optimize(study, space, scorer, data, seed, budget, jobs, timeout, multi ? objectives : null, resume);
-            if (interrupted) {
-                out.println("interrupted: running trials were recorded as failed; the study is consistent.");
-                out.println("resume with: " + resume);
-                return ExitCode.INTERRUPTED;
-            }
-            if (worker) {
-                List<FrozenTrial> all = study.trials();
-                out.printf(Locale.ROOT, "worker done: the study has %d trials (%d complete, %d pruned, %d failed)%n", all.size(),
-                        count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
-                return ExitCode.OK;
-            }
-            return multi ? finishFront(study) : finish(study, space, scorer, data, seed);
+            studyWasThere = storage.findStudyId(setup.name).isPresent();
+            Opened o = open(storage, setup, worker);
+            Ended ended = optimize(o.study, setup, o.seed, o.budget, o.resume);
+            return ended == Ended.BUDGET ? after.applyAsInt(o, setup) : endedEarly(ended, o.resume);
         } catch (RuntimeException e) {
-            refusedNew = !studyWasThere && deleteIfEmpty(storage, sf.name());
+            refusedNew = !studyWasThere && deleteIfEmpty(storage, setup.name);
             throw e;
         } finally {
             try {
@@ -260,8 +199,125 @@ public final class StudyRun {
         }
     }
 
-    private long storedSeed(Storage storage) {
-        long id = storage.findStudyId(sf.name()).orElseThrow();
+    private Setup setup() {
+        NetworkSpace space = sf.model().network();
+        StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
+        try {
+            // the validation must fit the data before a study exists: too many folds for the rows is a data error
+            cv(sf).splits(data.train(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.DATA, sf.file() + ": validation (" + cv(sf).describe() + ") does not fit the "
+                    + data.train().size() + " training rows: " + e.getMessage(), e);
+        }
+        warnIfFewRowsPerClass(data);
+        List<StudyFile.Objective> objectives = sf.objectives();
+        StudyFile.Objective scored = scoredObjective();
+        StudyDirection[] directions = objectives.stream()
+                .map(o -> StudyDirection.valueOf(o.direction().toUpperCase(Locale.ROOT))).toArray(StudyDirection[]::new);
+        return new Setup(ov.studyName().orElse(sf.name()), space, data, storageUrl(sf, ov), ov.jobs().orElse(sf.budget().jobs()),
+                ov.timeout().or(() -> sf.budget().timeout()), Scorer.byName(scored.metric()), directions, objectives.size() > 1);
+    }
+
+    private StudyFile.Objective scoredObjective() {
+        return sf.objectives().stream().filter(o -> !o.metric().equals(StudyFileReader.PARAMETER_COUNT)).findFirst().orElseThrow();
+    }
+
+    private void printStart(Setup s) {
+        List<StudyFile.Objective> objectives = sf.objectives();
+        out.printf(Locale.ROOT, "study %s: %s, %d training rows%s; %s; storage %s%n", s.name, s.data.description(),
+                s.data.train().size(), s.data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
+                String.join(" and ", objectives.stream().map(o -> o.direction() + " " + o.metric()).toList()),
+                StorageOption.shown(s.url));
+        SpaceSummary.print(sf, out);
+    }
+
+    /** An open study with what the run needs. */
+    private static final class Opened {
+        Study study;
+        long seed;
+        int budget;
+        String resume;
+    }
+
+    private Opened open(Storage storage, Setup s, boolean worker) {
+        Opened o = new Opened();
+        java.util.OptionalLong found = storage.findStudyId(s.name);
+        Optional<Long> existing = found.isPresent() ? Optional.of(found.getAsLong()) : Optional.empty();
+        if (worker && existing.isEmpty()) {
+            throw new CliException(ExitCode.STORAGE, "no study named '" + s.name + "' in " + StorageOption.shown(s.url));
+        }
+        String spaceText = sf.model().family() + " " + s.space;
+        if (existing.isPresent()) {
+            checkCompatible(storage, existing.get(), s, spaceText);
+        }
+        o.seed = ov.seed().or(sf::seed).orElseGet(() -> existing.map(id -> storedSeed(storage, id))
+                .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
+        Strategies.Context ctx = new Strategies.Context(s.jobs, s.space.choiceParams());
+        Sampler sampler = Strategies.sampler(sf.sampler(), ctx);
+        Pruner pruner = Strategies.pruner(sf.pruner(), ctx);
+        // the study seeds the sampler (and records the seed): applied once, here
+        o.study = Study.builder(s.name).storage(storage).directions(s.directions).sampler(sampler).pruner(pruner)
+                .seed(o.seed).createOrLoad();
+        long id = o.study.studyId();
+        if (existing.isPresent()) {
+            try {
+                StudyProvenance.checkDataFingerprint(storage, id, s.data.train().fingerprint());
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new CliException(ExitCode.DATA, e.getMessage(), e);
+            }
+        } else {
+            StudyProvenance.recordDefinition(storage, id, definition());
+            StudyProvenance.recordDataFingerprint(storage, id, s.data.train().fingerprint());
+            // a trial whose worker died (no heartbeat for twice the interval) is failed and run once more
+            new RetryPolicy(1).storeIn(storage, id);
+        }
+        if (storage.getStudySystemAttrs(id).get(SPACE_ATTR) == null) {
+            storage.setStudySystemAttr(id, SPACE_ATTR, spaceText);
+        }
+        o.budget = budget(storage, id, worker);
+        int before = o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
+        if (existing.isPresent()) {
+            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
+        }
+        o.resume = worker ? "nntune worker " + s.name + " --storage " + StorageOption.shown(s.url)
+                : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + StorageOption.shown(s.url) : "")
+                + (ov.studyName().isPresent() ? " --study " + s.name : "");
+        return o;
+    }
+
+    /**
+     * The study's budget: {@code tune} stores the one it runs with ({@code --trials} or the file's),
+     * so that workers share it; a worker uses the stored one unless given its own {@code --trials}.
+     */
+    private int budget(Storage storage, long id, boolean worker) {
+        Object stored = storage.getStudySystemAttrs(id).get(TRIALS_ATTR);
+        if (worker) {
+            return ov.trials().orElse(stored instanceof Number n ? n.intValue() : sf.budget().trials());
+        }
+        int budget = ov.trials().orElse(sf.budget().trials());
+        storage.setStudySystemAttr(id, TRIALS_ATTR, budget);
+        return budget;
+    }
+
+    /** A stored study resumes only with the directions and the search space it was started with. */
+    private void checkCompatible(Storage storage, long id, Setup s, String spaceText) {
+        String startAnew = "to keep the stored study and start a new one with this file, run with --study " + s.name + "-2 (any new"
+                + " name), or set 'study:' in the file; to discard the stored one: nntune delete " + s.name + " --storage "
+                + StorageOption.shown(s.url);
+        List<StudyDirection> stored = storage.getStudyDirections(id);
+        if (!stored.equals(List.of(s.directions))) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + StorageOption.shown(s.url) + " was started with direction(s) "
+                    + stored.toString().toLowerCase(Locale.ROOT) + ", but this study file's metric asks for "
+                    + List.of(s.directions).toString().toLowerCase(Locale.ROOT) + "; " + startAnew);
+        }
+        Object storedSpace = storage.getStudySystemAttrs(id).get(SPACE_ATTR);
+        if (storedSpace instanceof String text && !text.equals(spaceText)) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + StorageOption.shown(s.url) + " was started with another"
+                    + " search space, so its trials cannot continue it (was: " + text + "; now: " + spaceText + "); " + startAnew);
+        }
+    }
+
+    private static long storedSeed(Storage storage, long id) {
         Object s = storage.getStudySystemAttrs(id).get(SystemAttrs.SEED);
         return s instanceof Number n ? n.longValue() : 0L;
     }
@@ -289,75 +345,62 @@ public final class StudyRun {
         };
     }
 
-    /**
-     * The objective: the mean cross-validated score of a configuration, pruned epoch by epoch;
-     * with {@code jobs} trials running at once, each trial's kernels get its share of the cores.
-     */
-    static Objective objective(StudyFile sf, NetworkSpace space, Scorer scorer, StudyData data, long seed,
-                               Optional<Pruner> pruner, int jobs) {
+    /** The search a study file asks for: its space, metric, validation and seed; its kernels share the cores with {@code jobs} trials. */
+    static CrossValidatedSearch search(StudyFile sf, NetworkSpace space, Scorer scorer, long seed, Optional<Pruner> pruner, int jobs) {
         CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(space).scoring(scorer).cv(cv(sf)).seed(seed).nJobs(jobs);
         // with a pruner, each epoch's validation score is reported to the trial (learning curves, pruning)
         pruner.ifPresent(b::pruner);
-        return b.build().objective(data.train());
+        return b.build();
     }
 
-    /**
-     * The objectives of a study with a cross-validated metric and parameter_count: the metric as
-     * {@link #objective} computes it and the trainable parameters of the trial's network.
-     */
-    static MultiObjective multiObjective(Objective scored, List<StudyFile.Objective> objectives, NetworkSpace space,
-                                         StudyData data) {
-        int outputs = data.train().task() == org.nntune.nn.data.Task.CLASSIFICATION ? data.train().classCount() : data.train().targetDim();
-        int[] shape = data.train().featureShape();
-        return trial -> {
-            double score = scored.evaluate(trial);
-            // the same names asked again return the values this trial already holds
-            long params = space.config(ParamSource.of(trial)).parameterCount(shape, outputs);
-            double[] values = new double[objectives.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = objectives.get(i).metric().equals(PARAMETER_COUNT) ? params : score;
-            }
-            return values;
-        };
-    }
+    /** How the optimisation ended. */
+    private enum Ended { BUDGET, INTERRUPTED, REPEATED_FAILURES }
 
-    private boolean optimize(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed, int budget,
-                             int jobs, Optional<Duration> timeout, List<StudyFile.Objective> multi, String resumeCommand) {
+    private Ended optimize(Study study, Setup s, long seed, int budget, String resumeCommand) {
         // several objectives: no intermediate values (the tuner's report() is single-objective)
-        Objective objective = objective(sf, space, scorer, data, seed,
-                multi != null ? Optional.empty() : Optional.of(study.pruner()), jobs);
+        CrossValidatedSearch search = search(sf, s.space, s.scorer, seed, s.multi ? Optional.empty() : Optional.of(study.pruner()), s.jobs);
         List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
-        AtomicInteger done = new AtomicInteger(finished.size());
+        int before = finished.size();
+        AtomicInteger done = new AtomicInteger(before);
         AtomicInteger pruned = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.PRUNED).count());
         AtomicInteger failed = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.FAIL).count());
+        RepeatedFailures repeated = new RepeatedFailures(sf.budget().maxRepeatedFailures());
         Progress progress = new Progress(out, progressMode);
+        progress.start(before, budget);
         long t0 = System.nanoTime();
-        OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(jobs).withHeartbeat(HEARTBEAT).withCallback((s, t) -> {
+        OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(s.jobs).withHeartbeat(HEARTBEAT).withCallback((st, t) -> {
             int d = done.incrementAndGet();
             if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
             if (t.state() == TrialState.FAIL) failed.incrementAndGet();
-            OptionalDouble best = multi != null ? OptionalDouble.empty()
-                    : s.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
-            progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0),
+            OptionalDouble best = s.multi ? OptionalDouble.empty()
+                    : st.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
+            progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
                     t.number(), t.state().name(), t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0)));
             if (t.state() == TrialState.FAIL) {
+                String reason = t.failureReason().orElse("(no reason recorded)");
                 progress.finish();
-                out.println("  trial " + t.number() + " failed: " + t.failureReason().orElse("(no reason recorded)"));
+                out.println("  trial " + t.number() + " failed: " + reason);
+                if (repeated.add(reason)) {
+                    st.stop();
+                }
+            } else {
+                repeated.reset();
             }
         });
-        if (timeout.isPresent()) {
-            options = options.withTimeout(timeout.get());
+        if (s.timeout.isPresent()) {
+            options = options.withTimeout(s.timeout.get());
         }
         boolean interrupted = false;
-        String resume = "nntune: interrupted; running trials were recorded as failed and the study is consistent."
+        String resume = System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed and the study is consistent."
                 + " Resume with: " + resumeCommand;
         Thread sayHowToResume = new Thread(() -> System.err.println(resume), "nntune-resume-hint");
         Runtime.getRuntime().addShutdownHook(sayHowToResume);
         try {
-            if (multi != null) {
-                StudyWorker.run(study, multiObjective(objective, multi, space, data), options);
+            if (s.multi) {
+                boolean countFirst = sf.objectives().get(0).metric().equals(StudyFileReader.PARAMETER_COUNT);
+                StudyWorker.run(study, search.objectiveWithParameterCount(s.data.train(), countFirst), options);
             } else {
-                StudyWorker.run(study, objective, options);
+                StudyWorker.run(study, search.objective(s.data.train()), options);
             }
         } catch (java.util.concurrent.CancellationException e) {
             // the thread was interrupted (or the JVM is shutting down): running trials are recorded as FAIL
@@ -375,7 +418,64 @@ public final class StudyRun {
                 // the hook is running: it says how to resume
             }
         }
-        return interrupted || Thread.currentThread().isInterrupted();
+        if (interrupted || Thread.currentThread().isInterrupted()) {
+            return Ended.INTERRUPTED;
+        }
+        if (repeated.tripped()) {
+            out.printf(Locale.ROOT, "stopped: %d trials in a row failed with the same error (budget.max_repeated_failures: %d):%n  %s%n",
+                    repeated.count(), sf.budget().maxRepeatedFailures(), repeated.reason());
+            return Ended.REPEATED_FAILURES;
+        }
+        return Ended.BUDGET;
+    }
+
+    private int endedEarly(Ended ended, String resume) {
+        if (ended == Ended.INTERRUPTED) {
+            out.println("interrupted: running trials were recorded as failed; the study is consistent.");
+            out.println("resume with: " + resume);
+            return ExitCode.INTERRUPTED;
+        }
+        out.println("fix the cause, then resume with: " + resume);
+        return ExitCode.OTHER;
+    }
+
+    /** Counts trials failing in a row with the same reason; trips at the limit. */
+    static final class RepeatedFailures {
+        private final int limit;
+        private String reason;
+        private int count;
+        private boolean tripped;
+
+        RepeatedFailures(int limit) {
+            this.limit = limit;
+        }
+
+        /** Records a failure; true when this one reaches the limit. */
+        synchronized boolean add(String why) {
+            count = why.equals(reason) ? count + 1 : 1;
+            reason = why;
+            if (count >= limit) {
+                tripped = true;
+            }
+            return tripped;
+        }
+
+        synchronized void reset() {
+            count = 0;
+            reason = null;
+        }
+
+        synchronized boolean tripped() {
+            return tripped;
+        }
+
+        synchronized int count() {
+            return count;
+        }
+
+        synchronized String reason() {
+            return reason;
+        }
     }
 
     /**
@@ -386,21 +486,43 @@ public final class StudyRun {
      * @return the encoder file written, if any
      */
     public static Optional<Path> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model) throws IOException {
-        NetworkSpace space = SpaceFromFile.build(sf);
-        StudyData data = StudyData.load(sf, sf.model().family().equals("cnn"));
+        NetworkSpace space = sf.model().network();
+        StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
         space.suggest(ParamSource.fixed(params), seed).fit(data.train()).save(model);
+        return writeSidecars(model, data);
+    }
+
+    /**
+     * What {@code nntune predict} needs beside a model: for CSV data the CSV encoder (which knows
+     * the class names too); otherwise, for classification, the class names ({@link #classNamesFile}).
+     * A stale file of the other kind is removed. Returns the encoder file written, if any.
+     */
+    static Optional<Path> writeSidecars(Path model, StudyData data) throws IOException {
         Path enc = encoderFile(model);
-        if (data.encoder().isEmpty()) {
-            Files.deleteIfExists(enc); // a stale encoder would be applied to this model's input
-            return Optional.empty();
+        Path classes = classNamesFile(model);
+        if (data.encoder().isPresent()) {
+            Files.deleteIfExists(classes);
+            writeEncoder(data.encoder().get(), enc);
+            return Optional.of(enc);
         }
-        writeEncoder(data.encoder().get(), enc);
-        return Optional.of(enc);
+        Files.deleteIfExists(enc); // a stale encoder would be applied to this model's input
+        if (data.train().task() == org.nntune.nn.data.Task.CLASSIFICATION) {
+            byte[] text = (String.join("\n", data.train().classNames()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            org.nntune.tune.storage.AtomicFile.write(classes, out -> out.write(text));
+        } else {
+            Files.deleteIfExists(classes);
+        }
+        return Optional.empty();
     }
 
     /** Where the CSV encoder of a model file goes: {@code MODEL.csv-encoder} beside it. */
     public static Path encoderFile(Path model) {
         return model.resolveSibling(model.getFileName() + ".csv-encoder");
+    }
+
+    /** Where the class names of a model trained on non-CSV data go: {@code MODEL.classes}, one name a line. */
+    public static Path classNamesFile(Path model) {
+        return model.resolveSibling(model.getFileName() + ".classes");
     }
 
     private static void writeEncoder(InputEncoder encoder, Path file) throws IOException {
@@ -411,7 +533,10 @@ public final class StudyRun {
         });
     }
 
-    private int finish(Study study, NetworkSpace space, Scorer scorer, StudyData data, long seed) {
+    private int finish(Study study, Setup s, long seed) {
+        NetworkSpace space = s.space;
+        Scorer scorer = s.scorer;
+        StudyData data = s.data;
         List<FrozenTrial> all = study.trials();
         Optional<FrozenTrial> best = study.findBestTrial();
         out.println();
@@ -429,10 +554,12 @@ public final class StudyRun {
         out.println("top trials:");
         TrialsFormat.table(top.subList(0, Math.min(5, top.size())), out);
         FrozenTrial b = best.get();
-        out.printf(Locale.ROOT, "best trial %d: cross-validated %s %.6g%n", b.number(), scorer.name(), b.values().get(0));
+        out.printf(Locale.ROOT, "best trial %d: %s %s %.6g%n", b.number(), validationWords(), scorer.name(), b.values().get(0));
         out.println("best params: " + b.params());
         out.println(TrialsFormat.importanceLine(all, study.direction()));
 
+        out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows…%n", data.train().size());
+        out.flush();
         NetworkEstimator refit = space.suggest(ParamSource.fixed(b.params()), seed).fit(data.train());
         if (data.test().isPresent()) {
             double testScore = scorer.score(refit, data.test().get());
@@ -441,7 +568,7 @@ public final class StudyRun {
         } else {
             out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
         }
-        Outputs files = write(study, b, refit, data.encoder());
+        Outputs files = write(study, b, refit, data);
         out.println("wrote:");
         out.println("  best model   " + files.model());
         files.encoder().ifPresent(e -> out.println("  CSV encoder  " + e));
@@ -452,7 +579,7 @@ public final class StudyRun {
         return ExitCode.OK;
     }
 
-    private int finishFront(Study study) {
+    private int finishFront(Study study, Setup s) {
         List<FrozenTrial> all = study.trials();
         List<FrozenTrial> front = new ArrayList<>(ParetoFront.of(all, study.directions()));
         front.sort(Comparator.comparingDouble(t -> t.values().get(0)));
@@ -469,7 +596,7 @@ public final class StudyRun {
             Files.createDirectories(dir);
             TrialsFormat.csv(all, trials);
             TrialsFormat.csv(front, frontFile);
-            HtmlReport.fromStorage(study.storage(), sf.name()).write(report);
+            HtmlReport.fromStorage(study.storage(), study.name()).write(report);
         } catch (IOException | UncheckedIOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
         }
@@ -482,23 +609,40 @@ public final class StudyRun {
         return ExitCode.OK;
     }
 
+    /** How the trials' scores were validated, in the words of the result line. */
+    private String validationWords() {
+        StudyFile.Validation v = sf.validation();
+        return v.method().equals("holdout")
+                ? String.format(Locale.ROOT, "validation (holdout %.0f%%)", 100 * v.fraction())
+                : v.folds() + "-fold cross-validated";
+    }
+
+    /** The values the space holds fixed, by name: with the best trial's parameters they rebuild its network. */
+    public static Map<String, Object> fixedValues(StudyFile sf) {
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        sf.model().network().params().forEach((name, spec) -> {
+            if (spec instanceof org.nntune.search.ParamSpec.Fixed f) {
+                fixed.put(name, f.value());
+            }
+        });
+        return fixed;
+    }
+
     private static long count(List<FrozenTrial> trials, TrialState s) {
         return trials.stream().filter(t -> t.state() == s).count();
     }
 
-    private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, Optional<InputEncoder> encoder) {
+    private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, StudyData data) {
         Path dir = sf.outputDir();
         Outputs o = new Outputs(dir.resolve("best.model"), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
-                dir.resolve("report.html"), encoder.map(e -> encoderFile(dir.resolve("best.model"))));
+                dir.resolve("report.html"), data.encoder().map(e -> encoderFile(dir.resolve("best.model"))));
         try {
             Files.createDirectories(dir);
             model.save(o.model());
-            if (encoder.isPresent()) {
-                writeEncoder(encoder.get(), o.encoder().get());
-            }
-            TrialsFormat.bestParamsJson(sf.name(), best, o.params());
+            writeSidecars(o.model(), data);
+            TrialsFormat.bestParamsJson(study.name(), best, fixedValues(sf), o.params());
             TrialsFormat.csv(study.trials(), o.trials());
-            HtmlReport.fromStorage(study.storage(), sf.name()).write(o.report());
+            HtmlReport.fromStorage(study.storage(), study.name()).write(o.report());
         } catch (IOException | UncheckedIOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
         }

@@ -9,32 +9,46 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A mapping of a study file with a fixed set of keys: unknown keys are errors with a
- * did-you-mean, and every getter checks the type and range of its value, naming the key and line.
+ * A mapping of a study file: every getter checks the type and range of its value, naming the key
+ * and line, and remembers the key as known; {@link #done()} then refuses any key nobody asked for,
+ * with a did-you-mean. So a new study-file key is one getter call where it is read, nothing else.
  */
 public final class Section {
     private final YNode.YMap map;
     private final String path; // dotted path of this section, "" for the root
+    private final Set<String> known = new TreeSet<>();
 
     private Section(YNode.YMap map, String path) {
         this.map = map;
         this.path = path;
     }
 
-    /** Reads {@code node} as a mapping with the given keys. */
-    public static Section of(YNode node, String path, Set<String> allowedKeys) {
+    /** Reads {@code node} as a mapping whose keys are those its getters ask for (checked by {@link #done()}). */
+    public static Section open(YNode node, String path) {
         if (!(node instanceof YNode.YMap m)) {
             throw new StudyFileException(node.where(), path.isEmpty() ? null : path,
-                    "expected a mapping (key: value lines) but found " + node.kind(), "keys: " + new TreeSet<>(allowedKeys));
-        }
-        for (YNode.YMap.Entry e : m.entries().values()) {
-            if (!allowedKeys.contains(e.key())) {
-                String hint = DidYouMean.suggest(e.key(), allowedKeys);
-                throw new StudyFileException(e.keyWhere(), join(path, e.key()), "unknown key '" + e.key() + "'"
-                        + (hint.isEmpty() ? "" : "; " + hint), "allowed here: " + String.join(", ", new TreeSet<>(allowedKeys)));
-            }
+                    "expected a mapping (key: value lines) but found " + node.kind(), null);
         }
         return new Section(m, path);
+    }
+
+    /** Reads {@code node} as a mapping with the given keys, checked at once. */
+    public static Section of(YNode node, String path, Set<String> allowedKeys) {
+        Section s = open(node, path);
+        s.known.addAll(allowedKeys);
+        s.done();
+        return s;
+    }
+
+    /** Refuses every key of this mapping that no getter asked for, naming the first one's line. */
+    public void done() {
+        for (YNode.YMap.Entry e : map.entries().values()) {
+            if (!known.contains(e.key())) {
+                String hint = DidYouMean.suggest(e.key(), known);
+                throw new StudyFileException(e.keyWhere(), join(path, e.key()), "unknown key '" + e.key() + "'"
+                        + (hint.isEmpty() ? "" : "; " + hint), "allowed here: " + String.join(", ", known));
+            }
+        }
     }
 
     static String join(String path, String key) {
@@ -50,6 +64,7 @@ public final class Section {
     }
 
     public boolean has(String key) {
+        known.add(key);
         YNode.YMap.Entry e = map.entries().get(key);
         return e != null && !(e.value() instanceof YNode.YScalar s && s.isNull());
     }
@@ -68,12 +83,23 @@ public final class Section {
         return e == null ? map.where() : e.value().where();
     }
 
+    /** The position of a key itself (or of the section when the key is absent). */
+    public YNode.Where whereOfKey(String key) {
+        YNode.YMap.Entry e = map.entries().get(key);
+        return e == null ? map.where() : e.keyWhere();
+    }
+
     public StudyFileException error(String key, String problem, String allowed) {
         return new StudyFileException(whereOf(key), join(path, key), problem, allowed);
     }
 
     public Optional<Section> section(String key, Set<String> allowedKeys) {
         return node(key).map(n -> Section.of(n, join(path, key), allowedKeys));
+    }
+
+    /** A nested mapping whose keys its getters declare; call {@link #done()} on it after reading. */
+    public Optional<Section> section(String key) {
+        return node(key).map(n -> Section.open(n, join(path, key)));
     }
 
     private YNode.YScalar scalar(String key, String expected) {

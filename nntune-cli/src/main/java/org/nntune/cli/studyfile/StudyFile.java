@@ -1,5 +1,7 @@
 package org.nntune.cli.studyfile;
 
+import org.nntune.search.NetworkSpace;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +19,7 @@ import java.util.Optional;
  * @param data       where the data come from and how it is split and preprocessed
  * @param objectives one or more metrics with their directions
  * @param validation how each trial is validated
- * @param model      the network family and its search space
+ * @param model      the network family, its search space as written and as built
  * @param sampler    the sampler and its options
  * @param pruner     the pruner and its options
  * @param budget     trials, time, parallel jobs
@@ -45,7 +47,6 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
         record Idx(String kind, Optional<Path> folder) implements DataSource {}
     }
 
-    /** @param testFraction fraction held out as test set (stratified for classification), 0 for none */
     /**
      * A text column ({@code data.text}) read as token ids: the tokenizer ({@code words} or
      * {@code chars}), the tokens kept per text, the vocabulary's size (padding and unknown ids
@@ -53,21 +54,58 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
      */
     public record TextSpec(String column, String tokens, int maxLength, int vocabSize, int minCount) {}
 
-    public record DataSpec(DataSource source, double testFraction, String preprocessing) {}
+    /**
+     * @param testFraction       fraction held out as test set (stratified for classification), 0 for none
+     * @param preprocessingGiven whether the file names the preprocessing (else it is the default)
+     * @param maxRows            at most this many rows of the training part and of the test part
+     *                           (the first ones after the split), for a quick try-out of a study
+     */
+    public record DataSpec(DataSource source, double testFraction, String preprocessing, boolean preprocessingGiven,
+                           Optional<Integer> maxRows) {}
 
     public record Objective(String metric, String direction) {}
 
     /** @param method holdout, kfold or stratified_kfold */
     public record Validation(String method, int folds, double fraction) {}
 
-    /** A network family with its hyperparameters, each fixed, a choice or a range. */
-    public record ModelSpec(String family, Map<String, ParamSpec> space, Map<String, YNode.Where> positions) {}
+    /**
+     * A network family with its hyperparameters, each fixed, a choice or a range.
+     *
+     * @param defaults  what the parameters the file does not name are: {@code fixed} (the family's
+     *                  fixed network), {@code search} (the family's default search ranges) or
+     *                  {@code sklearn} (scikit-learn's MLPClassifier)
+     * @param space     the hyperparameters as written, by the name written
+     * @param positions where each was written
+     * @param network   the space built from them: every value checked against the family
+     */
+    public record ModelSpec(String family, String defaults, Map<String, ParamSpec> space,
+                            Map<String, YNode.Where> positions, NetworkSpace network) {}
 
-    /** A type name (e.g. {@code tpe}) with its options as written, and the line of its section (for messages). */
-    public record Options(String type, Map<String, Object> options, int line) {}
+    /**
+     * A type name (e.g. {@code tpe}) with its options as written.
+     *
+     * @param at        where the section (or its type) is written
+     * @param positions where each option is written
+     */
+    public record Options(String type, Map<String, Object> options, YNode.Where at, Map<String, YNode.Where> positions) {
+        /** The line of an option, or of the section when it is not given. */
+        public YNode.Where where(String option) {
+            return option == null ? at : positions.getOrDefault(option, at);
+        }
 
-    /** @param trials total finished trials of the study, across all workers */
-    public record Budget(int trials, Optional<Duration> timeout, int jobs) {}
+        public int line() {
+            return at.line();
+        }
+    }
+
+    /**
+     * @param trials              total finished trials of the study, across all workers
+     * @param maxRepeatedFailures the study stops after this many trials in a row failed with the same reason
+     */
+    public record Budget(int trials, Optional<Duration> timeout, int jobs, int maxRepeatedFailures) {
+        /** Trials failing alike this many times in a row stop the study, unless the file says otherwise. */
+        public static final int DEFAULT_MAX_REPEATED_FAILURES = 3;
+    }
 
     /** One hyperparameter of the search space. */
     public sealed interface ParamSpec {

@@ -15,53 +15,38 @@ import java.util.Set;
 
 import org.nntune.cli.studyfile.StudyFile.DataSource;
 import org.nntune.cli.studyfile.StudyFile.ParamSpec;
+import org.nntune.search.NetworkSpace;
 
-/** Reads and checks a study file; every mistake is a {@link StudyFileException} naming file, line and key. */
+/**
+ * Reads and checks a whole study file before anything runs: every key, type and range; every
+ * hyperparameter value against its family (each choice, each range bound); aliases; what the
+ * sampler and pruner require (each is built once here); every grid point. Every mistake is a
+ * {@link StudyFileException} naming file, line and key.
+ *
+ * <p>A new top-level or section key is one getter call in this class ({@link Section} learns the
+ * keys from the getters); a new family is one line in {@link Families}; a new sampler or pruner one
+ * line in {@link Strategies}.
+ */
 public final class StudyFileReader {
 
-    static final Set<String> ROOT_KEYS = Set.of("study", "seed", "task", "data", "metric", "direction", "validation",
-            "model", "sampler", "pruner", "budget", "output", "storage");
-    static final Set<String> DATA_KEYS = Set.of("bundled", "csv", "test_csv", "label", "header", "separator", "missing", "categorical",
-            "unknown_category",
-            "idx", "folder", "test_fraction", "preprocessing", "text", "tokens", "max_length", "vocab_size", "min_count");
     static final List<String> BUNDLED = List.of("iris", "digits");
     static final List<String> IDX_KINDS = List.of("fashion_mnist", "mnist");
     static final List<String> MISSING = List.of("error", "drop", "mean", "most_frequent");
     static final List<String> UNKNOWN_CATEGORY = List.of("ignore", "error", "most_frequent");
+    static final List<String> TOKENS = List.of("words", "chars");
     static final List<String> PREPROCESSING = List.of("none", "standard", "minmax", "pixel");
     static final List<String> TASKS = List.of("classification", "regression");
-    static final List<String> CLASSIFICATION_METRICS = List.of("accuracy", "balanced_accuracy", "f1_macro", "log_loss", "parameter_count");
-    static final List<String> REGRESSION_METRICS = List.of("mse", "mae", "r2", "parameter_count");
+    /** The metric that counts a network's trainable parameters (only as a second objective). */
+    public static final String PARAMETER_COUNT = "parameter_count";
+    static final List<String> CLASSIFICATION_METRICS = List.of("accuracy", "balanced_accuracy", "f1_macro", "log_loss", PARAMETER_COUNT);
+    static final List<String> REGRESSION_METRICS = List.of("mse", "mae", "r2", PARAMETER_COUNT);
     static final List<String> DIRECTIONS = List.of("minimize", "maximize");
-    static final Set<String> VALIDATION_KEYS = Set.of("method", "folds", "fraction");
     static final List<String> VALIDATION_METHODS = List.of("holdout", "kfold", "stratified_kfold");
-    static final Set<String> MODEL_KEYS = Set.of("family", "space");
-    static final List<String> FAMILIES = List.of("mlp", "cnn", "rnn");
-    static final List<String> TOKENS = List.of("words", "chars");
-    static final List<String> SAMPLERS = List.of("grid", "random", "sobol", "tpe", "gp", "cmaes", "nsga2");
-    static final List<String> PRUNERS = List.of("none", "median", "percentile", "asha", "hyperband");
-    static final Set<String> BUDGET_KEYS = Set.of("trials", "timeout", "jobs");
-    static final Set<String> OUTPUT_KEYS = Set.of("dir");
     static final Set<String> RANGE_KEYS = Set.of("low", "high", "log", "step", "type");
+    /** Grids larger than this are not enumerated point by point when the file is checked. */
+    static final int MAX_CHECKED_GRID_POINTS = 100_000;
 
-    private final Set<String> mlpParams;
-    private final Set<String> cnnParams;
-    private final Set<String> rnnParams;
-
-    /**
-     * @param mlpParams the hyperparameter names the MLP family knows
-     * @param cnnParams the hyperparameter names the CNN family knows
-     */
-    public StudyFileReader(Set<String> mlpParams, Set<String> cnnParams) {
-        this(mlpParams, cnnParams, Set.of());
-    }
-
-    /** As {@link #StudyFileReader(Set, Set)}, with the hyperparameter names the sequence (rnn) family knows. */
-    public StudyFileReader(Set<String> mlpParams, Set<String> cnnParams, Set<String> rnnParams) {
-        this.mlpParams = Set.copyOf(mlpParams);
-        this.cnnParams = Set.copyOf(cnnParams);
-        this.rnnParams = Set.copyOf(rnnParams);
-    }
+    public StudyFileReader() {}
 
     public StudyFile read(Path file) {
         String display = file.toString();
@@ -84,7 +69,7 @@ public final class StudyFileReader {
 
     public StudyFile read(Path file, String text) {
         YNode root = YamlReader.read(file.toString(), text);
-        Section r = Section.of(root, "", ROOT_KEYS);
+        Section r = Section.open(root, "");
         Path base = file.toAbsolutePath().getParent();
         String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
         String name = r.string("study").orElse(stem);
@@ -93,11 +78,61 @@ public final class StudyFileReader {
         }
         Optional<Long> seed = r.integer("seed", 0, Long.MAX_VALUE);
 
-        Section d = r.section("data", DATA_KEYS).orElseThrow(() -> new StudyFileException(r.where(), "data",
+        Section d = r.section("data").orElseThrow(() -> new StudyFileException(r.where(), "data",
                 "the study file names no data", "add a 'data:' section with 'bundled: iris', 'csv: FILE' or 'idx: fashion_mnist'"));
         StudyFile.DataSpec data = data(d, base);
+        d.done();
 
-        String task = r.choice("task", TASKS).orElse(data.source() instanceof DataSource.Csv ? "classification" : "classification");
+        String task = r.choice("task", TASKS).orElse("classification");
+        List<StudyFile.Objective> objectives = objectives(r, task);
+
+        StudyFile.Validation validation = r.section("validation").map(v -> {
+            String method = v.choice("method", VALIDATION_METHODS).orElse(task.equals("classification") ? "stratified_kfold" : "kfold");
+            int folds = v.integer("folds", 2, 100).orElse(5L).intValue();
+            double fraction = v.number("fraction", 0.01, 0.9).orElse(0.2);
+            v.done();
+            return new StudyFile.Validation(method, folds, fraction);
+        }).orElse(new StudyFile.Validation("holdout", 5, 0.2));
+
+        Section m = r.section("model").orElseThrow(() -> new StudyFileException(r.where(), "model",
+                "the study file has no 'model:' section", "add 'model:' with 'family: mlp' (or cnn) and a 'space:'"));
+        StudyFile.ModelSpec model = model(m, data);
+        m.done();
+
+        boolean multi = objectives.size() > 1;
+        StudyFile.Options sampler = options(r, "sampler", Strategies.samplerNames(), multi ? "nsga2" : "tpe");
+        StudyFile.Options pruner = options(r, "pruner", Strategies.prunerNames(), "none");
+        if (multi && !Strategies.multiObjective(sampler.type())) {
+            throw new StudyFileException(sampler.at(), "sampler", "the " + sampler.type() + " sampler searches for one objective,"
+                    + " but metric: gives " + objectives.size(), "with several objectives: " + String.join(", ", Strategies.multiObjectiveSamplers()));
+        }
+        if (multi && !pruner.type().equals("none")) {
+            throw new StudyFileException(pruner.at(), "pruner", "pruning needs a single objective, but metric: gives "
+                    + objectives.size(), "remove the pruner or the second metric");
+        }
+
+        StudyFile.Budget budget = r.section("budget").map(b -> {
+            StudyFile.Budget got = new StudyFile.Budget(b.integer("trials", 1, 10_000_000).orElse(20L).intValue(), b.duration("timeout"),
+                    b.integer("jobs", 1, 1024).orElse(1L).intValue(),
+                    b.integer("max_repeated_failures", 1, 1_000_000).orElse((long) StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES).intValue());
+            b.done();
+            return got;
+        }).orElse(new StudyFile.Budget(20, Optional.empty(), 1, StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES));
+        Path out = r.section("output").map(o -> {
+            Optional<String> dir = o.string("dir");
+            o.done();
+            return dir;
+        }).flatMap(x -> x).map(base::resolve).orElse(base.resolve(stem + "-results"));
+        Optional<String> storage = r.string("storage");
+        r.done();
+
+        StudyFile sf = new StudyFile(file, name, seed, task, data, List.copyOf(objectives), validation, model, sampler, pruner,
+                budget, out, storage);
+        checkStrategies(sf, m);
+        return sf;
+    }
+
+    private static List<StudyFile.Objective> objectives(Section r, String task) {
         List<String> metricNames = r.strings("metric").orElse(List.of(task.equals("regression") ? "mse" : "accuracy"));
         List<String> allowedMetrics = task.equals("regression") ? REGRESSION_METRICS : CLASSIFICATION_METRICS;
         List<String> directions = r.strings("direction").orElse(List.of());
@@ -107,7 +142,7 @@ public final class StudyFileReader {
         }
         List<StudyFile.Objective> objectives = new ArrayList<>();
         for (int i = 0; i < metricNames.size(); i++) {
-            String m = metricNames.get(i).toLowerCase().replace('-', '_');
+            String m = metricNames.get(i).toLowerCase(java.util.Locale.ROOT).replace('-', '_');
             if (!allowedMetrics.contains(m)) {
                 String hint = DidYouMean.suggest(m, allowedMetrics);
                 throw r.error("metric", "unknown metric '" + metricNames.get(i) + "' for " + task + (hint.isEmpty() ? "" : "; " + hint),
@@ -116,31 +151,32 @@ public final class StudyFileReader {
             String natural = List.of("accuracy", "balanced_accuracy", "f1_macro", "r2").contains(m) ? "maximize" : "minimize";
             String dir = natural;
             if (!directions.isEmpty()) {
-                dir = directions.get(i).toLowerCase();
+                dir = directions.get(i).toLowerCase(java.util.Locale.ROOT);
                 if (!DIRECTIONS.contains(dir)) {
                     throw r.error("direction", "'" + directions.get(i) + "' is not a direction", "minimize or maximize");
                 }
             }
             objectives.add(new StudyFile.Objective(m, dir));
         }
+        long scored = objectives.stream().filter(o -> !o.metric().equals(PARAMETER_COUNT)).count();
+        if (scored != 1 || objectives.size() > 2) {
+            throw r.error("metric", scored == 0 ? "parameter_count can only be a second objective"
+                    : "at most one validated metric per study, optionally with parameter_count as a second objective",
+                    "e.g. 'metric: accuracy' or 'metric: [accuracy, parameter_count]'");
+        }
+        return objectives;
+    }
 
-        StudyFile.Validation validation = r.section("validation", VALIDATION_KEYS).map(v -> {
-            String method = v.choice("method", VALIDATION_METHODS).orElse(task.equals("classification") ? "stratified_kfold" : "kfold");
-            int folds = v.integer("folds", 2, 100).orElse(5L).intValue();
-            double fraction = v.number("fraction", 0.01, 0.9).orElse(0.2);
-            return new StudyFile.Validation(method, folds, fraction);
-        }).orElse(new StudyFile.Validation("holdout", 5, 0.2));
-
-        Section m = r.section("model", MODEL_KEYS).orElseThrow(() -> new StudyFileException(r.where(), "model",
-                "the study file has no 'model:' section", "add 'model:' with 'family: mlp' (or cnn) and a 'space:'"));
-        String family = m.choice("family", FAMILIES).orElse("mlp");
-        Set<String> known = switch (family) {
-            case "cnn" -> cnnParams;
-            case "rnn" -> rnnParams;
-            default -> mlpParams;
-        };
+    private StudyFile.ModelSpec model(Section m, StudyFile.DataSpec data) {
+        String family = m.choice("family", Families.names()).orElse("mlp");
+        Families.Family fam = Families.get(family);
+        List<String> modes = List.copyOf(fam.defaults().keySet());
+        String defaults = m.choice("defaults", modes).orElse("fixed");
+        Families.Builder builder = fam.defaults().get(defaults).get();
+        Set<String> known = new java.util.LinkedHashSet<>(fam.parameters());
         Map<String, ParamSpec> space = new LinkedHashMap<>();
         Map<String, YNode.Where> positions = new LinkedHashMap<>();
+        Map<String, YNode> nodes = new LinkedHashMap<>();
         m.node("space").ifPresent(n -> {
             if (!(n instanceof YNode.YMap map)) {
                 throw m.error("space", "expected a mapping of hyperparameters but found " + n.kind(), "e.g. 'units: {low: 16, high: 256, log: true}'");
@@ -152,31 +188,176 @@ public final class StudyFileReader {
                     throw new StudyFileException(e.keyWhere(), key, "unknown hyperparameter '" + e.key() + "' for family " + family
                             + (hint.isEmpty() ? "" : "; " + hint), "known: " + String.join(", ", new java.util.TreeSet<>(known)));
                 }
-                space.put(e.key(), param(e.value(), key));
+                String canonical = NetworkSpace.canonicalName(e.key());
+                if (canonical.equals("hidden")) {
+                    space.put(e.key(), hidden(e.value(), key));
+                } else {
+                    space.put(e.key(), param(e.value(), key));
+                }
                 positions.put(e.key(), e.keyWhere());
+                nodes.put(e.key(), e.value());
             }
         });
+        Map<String, Object> declared = new LinkedHashMap<>();
+        boolean spaceSetsPreprocessing = space.keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals("preprocessing"));
+        if (!spaceSetsPreprocessing && (data.preprocessingGiven() || !defaults.equals("sklearn"))) {
+            declared.put("preprocessing", data.preprocessing().equals("pixel") ? "pixels" : data.preprocessing());
+        }
+        space.forEach((k, spec) -> {
+            try {
+                declared.put(k, declarative(spec));
+            } catch (IllegalArgumentException ex) {
+                throw new StudyFileException(positions.get(k), "model.space." + k, ex.getMessage(), null);
+            }
+        });
+        for (Map.Entry<String, Object> e : declared.entrySet()) {
+            try {
+                builder.set().accept(e.getKey(), e.getValue());
+            } catch (org.nntune.search.InvalidValueException ex) {
+                throw valueError(e.getKey(), ex, nodes, positions, m);
+            } catch (IllegalArgumentException ex) {
+                YNode.Where at = positions.getOrDefault(e.getKey(), m.whereOf("family"));
+                String key = positions.containsKey(e.getKey()) ? "model.space." + e.getKey() : "data.preprocessing";
+                throw new StudyFileException(at, key, ex.getMessage(), null);
+            }
+        }
+        NetworkSpace network;
+        try {
+            network = builder.build().get();
+        } catch (IllegalArgumentException ex) {
+            throw m.error("space", ex.getMessage(), null);
+        }
+        return new StudyFile.ModelSpec(family, defaults, java.util.Collections.unmodifiableMap(space),
+                java.util.Collections.unmodifiableMap(positions), network);
+    }
 
-        StudyFile.Options sampler = options(r, "sampler", SAMPLERS, objectives.size() > 1 ? "nsga2" : "tpe");
-        StudyFile.Options pruner = options(r, "pruner", PRUNERS, "none");
-        if (sampler.type().equals("grid")) {
-            for (Map.Entry<String, ParamSpec> e : space.entrySet()) {
-                if (e.getValue() instanceof ParamSpec.Range range && (!range.integer() && range.step().isEmpty())) {
-                    throw r.error("sampler", "the grid sampler cannot enumerate the continuous range of '" + e.getKey() + "'",
-                            "give it a list of values or a step");
+    /** A value the family refuses, at the line of the very item (a choice in a list) with a did-you-mean for words. */
+    private static StudyFileException valueError(String name, org.nntune.search.InvalidValueException ex, Map<String, YNode> nodes,
+                                                 Map<String, YNode.Where> positions, Section m) {
+        YNode node = nodes.get(name);
+        if (node == null) {
+            return new StudyFileException(m.whereOf("family"), "data.preprocessing", ex.getMessage(), null);
+        }
+        YNode.Where at = node.where();
+        if (node instanceof YNode.YList l) {
+            for (YNode item : l.items()) {
+                if (item instanceof YNode.YScalar sc && sc.text().trim().equals(String.valueOf(ex.value()))) {
+                    at = item.where();
                 }
             }
         }
+        List<String> words = NetworkSpace.allowedWords(name);
+        String hint = ex.value() instanceof String w && !words.isEmpty() ? DidYouMean.suggest(w, words) : "";
+        String problem = words.isEmpty() ? ex.getMessage()
+                : "'" + ex.value() + "' is not a known " + NetworkSpace.canonicalName(name) + (hint.isEmpty() ? "" : "; " + hint);
+        return new StudyFileException(at, "model.space." + name, problem, words.isEmpty() ? null : "one of: " + String.join(", ", words));
+    }
 
-        StudyFile.Budget budget = r.section("budget", BUDGET_KEYS).map(b -> new StudyFile.Budget(
-                b.integer("trials", 1, 10_000_000).orElse(20L).intValue(), b.duration("timeout"),
-                b.integer("jobs", 1, 1024).orElse(1L).intValue())).orElse(new StudyFile.Budget(20, Optional.empty(), 1));
-        Path out = r.section("output", OUTPUT_KEYS).flatMap(o -> o.string("dir")).map(base::resolve)
-                .orElse(base.resolve(stem + "-results"));
-        return new StudyFile(file, name, seed, task, data, List.copyOf(objectives), validation,
-                new StudyFile.ModelSpec(family, java.util.Collections.unmodifiableMap(space),
-                        java.util.Collections.unmodifiableMap(positions)), sampler, pruner, budget, out,
-                r.string("storage"));
+    /**
+     * What the sampler and pruner require, checked by building them once; for the grid sampler,
+     * every searched parameter must be a list and every grid point must make a network.
+     */
+    private static void checkStrategies(StudyFile sf, Section m) {
+        NetworkSpace network = sf.model().network();
+        Map<String, List<Object>> grid = network.choiceParams();
+        Strategies.Context ctx = new Strategies.Context(sf.budget().jobs(), grid);
+        if (sf.sampler().type().equals("grid")) {
+            checkGrid(sf, network, grid);
+        }
+        try {
+            Strategies.sampler(sf.sampler(), ctx);
+            Strategies.pruner(sf.pruner(), ctx);
+        } catch (StudyFileException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new StudyFileException(sf.sampler().at(), "sampler", e.getMessage(), null);
+        }
+    }
+
+    private static void checkGrid(StudyFile sf, NetworkSpace network, Map<String, List<Object>> grid) {
+        YNode.Where at = sf.sampler().at();
+        network.params().forEach((name, spec) -> {
+            if (!(spec instanceof org.nntune.search.ParamSpec.Fixed) && !(spec instanceof org.nntune.search.ParamSpec.Choice)) {
+                boolean written = sf.model().space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals(name));
+                throw new StudyFileException(at, "sampler", "the grid sampler cannot enumerate the "
+                        + (spec instanceof org.nntune.search.ParamSpec.FloatRange ? "continuous " : "") + "range of '" + name + "'"
+                        + (written ? "" : " (searched because of model.defaults: " + sf.model().defaults() + ")"),
+                        "give '" + name + "' a list of values (or a range with a step)"
+                                + (written ? "" : ", or fix it, or leave model.defaults at fixed"));
+            }
+        });
+        long points = 1;
+        for (List<Object> values : grid.values()) {
+            points = Math.min((long) MAX_CHECKED_GRID_POINTS + 1, points * values.size());
+        }
+        if (points > MAX_CHECKED_GRID_POINTS) {
+            return;
+        }
+        List<String> names = new ArrayList<>(grid.keySet());
+        int[] index = new int[names.size()];
+        for (long p = 0; p < points; p++) {
+            Map<String, Object> point = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                point.put(names.get(i), grid.get(names.get(i)).get(index[i]));
+            }
+            try {
+                network.config(org.nntune.search.ParamSource.fixed(point));
+            } catch (IllegalArgumentException e) {
+                throw new StudyFileException(at, "sampler", "the grid point " + point + " makes no network: " + e.getMessage(),
+                        "with the grid sampler, give hidden layers as 'hidden: [[64], [128, 64]]' rather than layers/units");
+            }
+            for (int i = names.size() - 1; i >= 0; i--) {
+                if (++index[i] < grid.get(names.get(i)).size()) {
+                    break;
+                }
+                index[i] = 0;
+            }
+        }
+    }
+
+    /**
+     * {@code hidden} (or {@code hidden_layer_sizes}): one architecture or a list of them. A list of
+     * lists is a list of architectures ({@code [[100, 50], [64]]}); a single number or a string
+     * {@code "100,50"} is one; a flat list of several numbers is refused as ambiguous.
+     */
+    private static ParamSpec hidden(YNode n, String key) {
+        if (!(n instanceof YNode.YList l)) {
+            return new ParamSpec.Fixed(String.valueOf(scalarValue(n, key)));
+        }
+        if (l.items().isEmpty()) {
+            throw new StudyFileException(n.where(), key, "the list of architectures is empty", "e.g. [[100], [100, 50]]");
+        }
+        boolean anyList = l.items().stream().anyMatch(YNode.YList.class::isInstance);
+        boolean allNumbers = l.items().stream().allMatch(i -> i instanceof YNode.YScalar s && s.type() == YNode.YScalar.Type.NUMBER);
+        if (!anyList && allNumbers && l.items().size() > 1) {
+            String flat = l.items().stream().map(i -> ((YNode.YScalar) i).text()).reduce((a, b) -> a + ", " + b).orElse("");
+            throw new StudyFileException(n.where(), key, "[" + flat + "] is ambiguous: one network with " + l.items().size()
+                    + " hidden layers, or a choice between one-layer networks?", "write [[" + flat + "]] for one network of "
+                    + l.items().size() + " layers, or [" + String.join(", ", l.items().stream().map(i -> "[" + ((YNode.YScalar) i).text() + "]").toList())
+                    + "] to search over one-layer networks");
+        }
+        List<Object> archs = new ArrayList<>();
+        for (YNode item : l.items()) {
+            Object arch;
+            if (item instanceof YNode.YList inner) {
+                List<Object> sizes = new ArrayList<>();
+                for (YNode s : inner.items()) {
+                    Object v = scalarValue(s, key);
+                    if (!(v instanceof Long size) || size < 1) {
+                        throw new StudyFileException(s.where(), key, "a layer size must be a whole number >= 1, got " + v, null);
+                    }
+                    sizes.add(v);
+                }
+                arch = String.join(",", sizes.stream().map(String::valueOf).toList());
+            } else {
+                arch = String.valueOf(scalarValue(item, key)).replace(" ", "");
+            }
+            if (archs.contains(arch)) {
+                throw new StudyFileException(item.where(), key, "architecture " + arch + " is listed twice", "distinct architectures");
+            }
+            archs.add(arch);
+        }
+        return archs.size() == 1 ? new ParamSpec.Fixed(archs.get(0)) : new ParamSpec.Choice(List.copyOf(archs));
     }
 
     private static StudyFile.DataSpec data(Section d, Path base) {
@@ -199,57 +380,84 @@ public final class StudyFileReader {
             if (sep.length() != 1) {
                 throw d.error("separator", "'" + sep + "' is not a single character", "e.g. ',', ';' or tab");
             }
-            Optional<StudyFile.TextSpec> text = Optional.empty();
-            if (d.has("text")) {
-                if (d.has("categorical")) {
-                    throw d.error("categorical", "a text source reads one text column; 'categorical' does not apply",
-                            "remove 'categorical', or 'text' for a table of numbers and categories");
-                }
-                text = Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
-                        d.integer("max_length", 1, 100_000).orElse(200L).intValue(),
-                        d.integer("vocab_size", 3, 10_000_000).orElse(20_000L).intValue(),
-                        d.integer("min_count", 1, 1_000_000).orElse(2L).intValue()));
-            } else {
-                for (String k : List.of("tokens", "max_length", "vocab_size", "min_count")) {
-                    if (d.has(k)) {
-                        throw d.error(k, "'" + k + "' applies to a text column", "name the text column with 'text: COLUMN'");
-                    }
-                }
-            }
             source = new DataSource.Csv(csv, label, d.bool("header").orElse(true), sep.charAt(0),
                     d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
-                    d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"), text);
+                    d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
+                    text(d));
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }
         double test = d.number("test_fraction", 0, 0.9).orElse(source instanceof DataSource.Idx ? 0 : 0.2);
         boolean tokens = source instanceof DataSource.Csv c && c.text().isPresent();
         String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : tokens ? "none" : "standard");
-        return new StudyFile.DataSpec(source, test, pre);
+        Optional<Integer> maxRows = d.integer("max_rows", 1, Integer.MAX_VALUE).map(Long::intValue);
+        return new StudyFile.DataSpec(source, test, pre, d.has("preprocessing"), maxRows);
+    }
+
+    /** A CSV's text column ({@code data.text}) and how it is tokenised; the token keys only with it. */
+    private static Optional<StudyFile.TextSpec> text(Section d) {
+        if (d.has("text")) {
+            if (d.has("categorical")) {
+                throw d.error("categorical", "a text source reads one text column; 'categorical' does not apply",
+                        "remove 'categorical', or 'text' for a table of numbers and categories");
+            }
+            return Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
+                    d.integer("max_length", 1, 100_000).orElse(200L).intValue(),
+                    d.integer("vocab_size", 3, 10_000_000).orElse(20_000L).intValue(),
+                    d.integer("min_count", 1, 1_000_000).orElse(2L).intValue()));
+        }
+        for (String k : List.of("tokens", "max_length", "vocab_size", "min_count")) {
+            if (d.has(k)) {
+                throw d.error(k, "'" + k + "' applies to a text column", "name the text column with 'text: COLUMN'");
+            }
+        }
+        return Optional.empty();
     }
 
     private static StudyFile.Options options(Section r, String key, List<String> types, String dflt) {
         if (!r.has(key)) {
-            return new StudyFile.Options(dflt, Map.of(), r.where().line());
+            return new StudyFile.Options(dflt, Map.of(), r.where(), Map.of());
         }
         YNode n = r.node(key).orElseThrow();
         if (n instanceof YNode.YScalar) {
-            return new StudyFile.Options(r.choice(key, types).orElseThrow(), Map.of(), n.where().line());
+            return new StudyFile.Options(r.choice(key, types).orElseThrow(), Map.of(), n.where(), Map.of());
         }
         if (!(n instanceof YNode.YMap map)) {
             throw r.error(key, "expected a name or a mapping with 'type:' but found " + n.kind(), "one of: " + String.join(", ", types));
         }
-        Set<String> keys = new java.util.HashSet<>(map.entries().keySet());
-        keys.add("type");
-        Section s = Section.of(n, key, keys);
+        Section s = Section.of(n, key, map.entries().keySet());
         String type = s.choice("type", types).orElseThrow(() -> s.error("type", "'" + key + ":' needs a 'type:'", "one of: " + String.join(", ", types)));
         Map<String, Object> opts = new LinkedHashMap<>();
+        Map<String, YNode.Where> positions = new LinkedHashMap<>();
         for (YNode.YMap.Entry e : map.entries().values()) {
             if (!e.key().equals("type")) {
                 opts.put(e.key(), scalarValue(e.value(), key + "." + e.key()));
+                positions.put(e.key(), e.keyWhere());
             }
         }
-        return new StudyFile.Options(type, java.util.Collections.unmodifiableMap(opts), n.where().line());
+        return new StudyFile.Options(type, java.util.Collections.unmodifiableMap(opts), s.whereOf("type"),
+                java.util.Collections.unmodifiableMap(positions));
+    }
+
+    /** The search module's declarative form: a value, a list of values, or a range map. */
+    static Object declarative(ParamSpec spec) {
+        if (spec instanceof ParamSpec.Fixed f) {
+            return f.value();
+        }
+        if (spec instanceof ParamSpec.Choice c) {
+            return c.values();
+        }
+        ParamSpec.Range r = (ParamSpec.Range) spec;
+        if (r.step().isPresent()) {
+            // a stepped range is the list of its points (so the grid sampler can enumerate it), within a bound
+            return org.nntune.tune.sampler.GridSampler.values(r.low(), r.high(), r.step().get(), r.integer());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("low", r.integer() ? (Object) Math.round(r.low()) : (Object) r.low());
+        m.put("high", r.integer() ? (Object) Math.round(r.high()) : (Object) r.high());
+        m.put("log", r.log());
+        m.put("type", r.integer() ? "int" : "float");
+        return m;
     }
 
     /** A scalar's value: Long for whole numbers, Double for other numbers, Boolean, or String. */

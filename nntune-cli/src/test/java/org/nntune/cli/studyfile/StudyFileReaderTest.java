@@ -5,14 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StudyFileReaderTest {
-    private static final Set<String> MLP = Set.of("hidden_layers", "units", "activation", "learning_rate", "batch_size", "epochs", "optimizer");
-    private final StudyFileReader reader = new StudyFileReader(MLP, Set.of("filters"));
+    private final StudyFileReader reader = new StudyFileReader();
     private final Path file = Path.of("/tmp/studies/iris.yaml");
 
     private StudyFile read(String yaml) {
@@ -29,9 +27,9 @@ class StudyFileReaderTest {
             model:
               family: mlp
               space:
-                hidden_layers: {low: 1, high: 2}
+                layers: {low: 1, high: 2}
                 units: {low: 8, high: 64, log: true}
-                learning_rate: {low: 1e-4, high: 1e-1, log: true}
+                lr: {low: 1e-4, high: 1e-1, log: true}
                 activation: [relu, tanh]
                 epochs: 40
             sampler: {type: tpe, startup_trials: 5}
@@ -48,14 +46,14 @@ class StudyFileReaderTest {
         assertThat(s.data().testFraction()).isEqualTo(0.2);
         assertThat(s.objectives()).containsExactly(new StudyFile.Objective("accuracy", "maximize"));
         assertThat(s.validation()).isEqualTo(new StudyFile.Validation("stratified_kfold", 3, 0.2));
-        assertThat(s.model().space().get("hidden_layers")).isEqualTo(new StudyFile.ParamSpec.Range(1, 2, false, java.util.Optional.empty(), true));
-        assertThat(s.model().space().get("learning_rate")).isEqualTo(new StudyFile.ParamSpec.Range(1e-4, 1e-1, true, java.util.Optional.empty(), false));
+        assertThat(s.model().space().get("layers")).isEqualTo(new StudyFile.ParamSpec.Range(1, 2, false, java.util.Optional.empty(), true));
+        assertThat(s.model().space().get("lr")).isEqualTo(new StudyFile.ParamSpec.Range(1e-4, 1e-1, true, java.util.Optional.empty(), false));
         assertThat(s.model().space().get("activation")).isEqualTo(new StudyFile.ParamSpec.Choice(List.of("relu", "tanh")));
         assertThat(s.model().space().get("epochs")).isEqualTo(new StudyFile.ParamSpec.Fixed(40L));
         assertThat(s.sampler().type()).isEqualTo("tpe");
         assertThat(s.sampler().options()).containsEntry("startup_trials", 5L);
         assertThat(s.pruner().type()).isEqualTo("median");
-        assertThat(s.budget()).isEqualTo(new StudyFile.Budget(12, java.util.Optional.of(Duration.ofMinutes(2)), 2));
+        assertThat(s.budget()).isEqualTo(new StudyFile.Budget(12, java.util.Optional.of(Duration.ofMinutes(2)), 2, 3));
         assertThat(s.outputDir()).isEqualTo(Path.of("/tmp/studies/iris-results"));
     }
 
@@ -111,7 +109,7 @@ class StudyFileReaderTest {
     @Test
     void gridNeedsEnumerableDimensions() {
         assertThatThrownBy(() -> read(GOOD.replace("{type: tpe, startup_trials: 5}", "grid")))
-                .hasMessageContaining("cannot enumerate the continuous range of 'learning_rate'");
+                .hasMessageContaining("cannot enumerate the continuous range of 'lr'");
     }
 
     @Test
@@ -127,5 +125,84 @@ class StudyFileReaderTest {
         assertThat(DidYouMean.distance("samplr", "sampler")).isEqualTo(1);
         assertThat(DidYouMean.distance("purner", "pruner")).isEqualTo(1);
         assertThat(DidYouMean.suggest("zzzzzz", List.of("sampler"))).isEmpty();
+    }
+
+    @Test
+    void everyChoiceValueIsCheckedAtItsLine() {
+        // line 13 is the activation list; 'tahn' is refused before any trial, with a did-you-mean
+        assertThatThrownBy(() -> read(GOOD.replace("[relu, tanh]", "[relu, tahn]")))
+                .hasMessageContaining("line 13").hasMessageContaining("key 'model.space.activation'")
+                .hasMessageContaining("'tahn'").hasMessageContaining("did you mean 'tanh'?");
+        assertThatThrownBy(() -> read(GOOD.replace("epochs: 40", "dropout: [0.0, 1.5]\n    epochs: 40")))
+                .hasMessageContaining("key 'model.space.dropout'").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> read(GOOD.replace("epochs: 40", "optimizer: [adam, adamm]\n    epochs: 40")))
+                .hasMessageContaining("did you mean 'adam")
+                .hasMessageContaining("line 14");
+    }
+
+    @Test
+    void learningRateAliasIsRefusedWithBothMeanings() {
+        assertThatThrownBy(() -> read(GOOD.replace("lr: {low: 1e-4", "learning_rate: {low: 1e-4")))
+                .hasMessageContaining("key 'model.space.learning_rate'").hasMessageContaining("ambiguous")
+                .hasMessageContaining("schedule").hasMessageContaining("'lr'");
+        // words are scikit-learn's schedule
+        StudyFile s = read(GOOD.replace("epochs: 40", "learning_rate: [constant, adaptive]\n    epochs: 40"));
+        assertThat(s.model().network().params().get("schedule")).isInstanceOf(org.nntune.search.ParamSpec.Choice.class);
+    }
+
+    @Test
+    void samplerAndPrunerRequirementsAreCheckedAtTheOptionsLine() {
+        String gp = GOOD.replace("{type: tpe, startup_trials: 5}", "\n  type: gp\n  candidates: 5");
+        assertThatThrownBy(() -> read(gp)).isInstanceOf(StudyFileException.class)
+                .hasMessageContaining("line 17").hasMessageContaining("key 'sampler.candidates'").hasMessageContaining("10");
+        assertThatThrownBy(() -> read(GOOD.replace("pruner: median", "pruner: {type: hyperband, min_resource: 5, max_resource: 2}")))
+                .hasMessageContaining("key 'pruner.m").hasMessageContaining("maxResource");
+        assertThatThrownBy(() -> read(GOOD.replace("pruner: median", "pruner: percentile")))
+                .hasMessageContaining("needs 'percentile'");
+        assertThatThrownBy(() -> read(GOOD.replace("{type: tpe, startup_trials: 5}", "{type: tpe, startup_trails: 5}")))
+                .hasMessageContaining("did you mean 'startup_trials'?");
+    }
+
+    @Test
+    void unnamedParametersAreFixedUnlessTheFileAsksForTheDefaultSearch() {
+        StudyFile fixed = read(GOOD);
+        assertThat(fixed.model().defaults()).isEqualTo("fixed");
+        assertThat(fixed.model().network().params().get("dropout")).isEqualTo(new org.nntune.search.ParamSpec.Fixed(0.0));
+        assertThat(fixed.model().network().params().get("l2")).isInstanceOf(org.nntune.search.ParamSpec.Fixed.class);
+        StudyFile searched = read(GOOD.replace("family: mlp", "family: mlp\n  defaults: search"));
+        assertThat(searched.model().network().params().get("dropout")).isInstanceOf(org.nntune.search.ParamSpec.FloatRange.class);
+        // the grid cannot enumerate what the default search adds, and says why it is searched
+        assertThatThrownBy(() -> read(GOOD.replace("family: mlp", "family: mlp\n  defaults: search")
+                .replace("{low: 1, high: 2}", "[1, 2]").replace("{low: 8, high: 64, log: true}", "[8, 64]")
+                .replace("{low: 1e-4, high: 1e-1, log: true}", "[0.01]").replace("{type: tpe, startup_trials: 5}", "grid")
+                .replace("pruner: median\n", "")))
+                .hasMessageContaining("model.defaults: search");
+    }
+
+    @Test
+    void hiddenTakesAListOfArchitectures() {
+        String base = GOOD.replace("    layers: {low: 1, high: 2}\n    units: {low: 8, high: 64, log: true}\n", "    hidden: HIDDEN\n");
+        StudyFile nested = read(base.replace("HIDDEN", "[[100, 50], [64]]"));
+        assertThat(nested.model().network().choiceParams().get("hidden")).containsExactly("100,50", "64");
+        StudyFile sklearn = read(base.replace("hidden: HIDDEN", "hidden_layer_sizes: [[50], [100], [100, 50]]"));
+        assertThat(sklearn.model().network().choiceParams().get("hidden_layer_sizes")).containsExactly("50", "100", "100,50");
+        StudyFile one = read(base.replace("HIDDEN", "[[100, 50]]"));
+        assertThat(one.model().network().params().get("hidden")).isEqualTo(new org.nntune.search.ParamSpec.Fixed("100,50"));
+        assertThatThrownBy(() -> read(base.replace("HIDDEN", "[100, 50]")))
+                .hasMessageContaining("ambiguous").hasMessageContaining("[[100, 50]]").hasMessageContaining("[[100], [50]]");
+    }
+
+    @Test
+    void gridPointsAreEnumeratedBeforeTrialZero() {
+        // units per layer are asked as units_1, units_2: a grid cannot hold them
+        String grid = GOOD.replace("{low: 1, high: 2}", "[1, 2]").replace("{low: 8, high: 64, log: true}", "[8, 64]")
+                .replace("{low: 1e-4, high: 1e-1, log: true}", "[0.01]").replace("{type: tpe, startup_trials: 5}", "grid");
+        assertThatThrownBy(() -> read(grid)).hasMessageContaining("key 'sampler'").hasMessageContaining("hidden: [[");
+    }
+
+    @Test
+    void aStudyStopsAfterRepeatedFailuresSettable() {
+        assertThat(read(GOOD).budget().maxRepeatedFailures()).isEqualTo(StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES);
+        assertThat(read(GOOD.replace("jobs: 2}", "jobs: 2, max_repeated_failures: 7}")).budget().maxRepeatedFailures()).isEqualTo(7);
     }
 }

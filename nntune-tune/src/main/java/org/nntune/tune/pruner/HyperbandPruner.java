@@ -26,6 +26,11 @@ public final class HyperbandPruner implements Pruner {
 
     private record Brackets(List<SuccessiveHalvingPruner> pruners, int[] budgets, int total) {}
 
+    /** Optuna's defaults, stated once: min resource 1, max resource 0 (auto), reduction factor 3. */
+    public static final int DEFAULT_MIN_RESOURCE = 1;
+    public static final int DEFAULT_MAX_RESOURCE = 0;
+    public static final int DEFAULT_REDUCTION_FACTOR = 3;
+
     /**
      * @param minResource steps before the first rung of the most aggressive bracket (Optuna: 1)
      * @param maxResource the steps of a full trial, or 0 for "auto" (the longest COMPLETE trial's
@@ -52,7 +57,7 @@ public final class HyperbandPruner implements Pruner {
 
     /** Optuna's defaults: min resource 1, auto max resource, reduction factor 3, no bootstrap. */
     public HyperbandPruner() {
-        this(1, 0, 3, 0);
+        this(DEFAULT_MIN_RESOURCE, DEFAULT_MAX_RESOURCE, DEFAULT_REDUCTION_FACTOR, 0);
     }
 
     private Brackets brackets(StudyView study) {

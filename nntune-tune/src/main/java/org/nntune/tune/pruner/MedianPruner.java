@@ -12,6 +12,6 @@ public final class MedianPruner extends PercentilePruner {
 
     /** With Optuna's defaults: 5 start-up trials, no warm-up, interval 1, 1 trial minimum. */
     public MedianPruner() {
-        this(5, 0, 1, 1);
+        this(DEFAULT_STARTUP_TRIALS, DEFAULT_WARMUP_STEPS, DEFAULT_INTERVAL_STEPS, DEFAULT_MIN_TRIALS);
     }
 }

@@ -25,6 +25,12 @@ public class PercentilePruner implements Pruner {
     private final int intervalSteps;
     private final int nMinTrials;
 
+    /** Optuna's defaults, stated once: 5 start-up trials, no warm-up, a check every step, 1 trial minimum. */
+    public static final int DEFAULT_STARTUP_TRIALS = 5;
+    public static final int DEFAULT_WARMUP_STEPS = 0;
+    public static final int DEFAULT_INTERVAL_STEPS = 1;
+    public static final int DEFAULT_MIN_TRIALS = 1;
+
     /**
      * @param percentile in [0, 100]: 25 keeps the best quarter, 50 is the median
      * @param nStartupTrials COMPLETE trials needed before anything is pruned (Optuna: 5)
@@ -53,7 +59,7 @@ public class PercentilePruner implements Pruner {
 
     /** With Optuna's defaults: 5 start-up trials, no warm-up, interval 1, 1 trial minimum. */
     public PercentilePruner(double percentile) {
-        this(percentile, 5, 0, 1, 1);
+        this(percentile, DEFAULT_STARTUP_TRIALS, DEFAULT_WARMUP_STEPS, DEFAULT_INTERVAL_STEPS, DEFAULT_MIN_TRIALS);
     }
 
     @Override

@@ -26,6 +26,11 @@ public class SuccessiveHalvingPruner implements Pruner {
     private final int bootstrapCount;
     private volatile int minResource;
 
+    /** Optuna's defaults, stated once: min resource 0 (auto), reduction factor 4, min early-stopping rate 0. */
+    public static final int DEFAULT_MIN_RESOURCE = 0;
+    public static final int DEFAULT_REDUCTION_FACTOR = 4;
+    public static final int DEFAULT_MIN_EARLY_STOPPING_RATE = 0;
+
     /**
      * @param minResource the steps before the first rung, or 0 for "auto" (1% of the longest COMPLETE
      *     trial's steps, at least 1, known once a trial is COMPLETE)
@@ -56,7 +61,7 @@ public class SuccessiveHalvingPruner implements Pruner {
 
     /** Optuna's defaults: auto min resource, reduction factor 4, rate 0, no bootstrap. */
     public SuccessiveHalvingPruner() {
-        this(0, 4, 0, 0);
+        this(DEFAULT_MIN_RESOURCE, DEFAULT_REDUCTION_FACTOR, DEFAULT_MIN_EARLY_STOPPING_RATE, 0);
     }
 
     @Override

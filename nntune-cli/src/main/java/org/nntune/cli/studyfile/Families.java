@@ -1,0 +1,76 @@
+package org.nntune.cli.studyfile;
+
+import org.nntune.search.CnnSpace;
+import org.nntune.search.MlpSpace;
+import org.nntune.search.NetworkSpace;
+import org.nntune.search.RnnSpace;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The network families a study file's {@code model.family} names, each with its hyperparameter
+ * names and how to start its space for each {@code model.defaults} mode. A new family is one
+ * {@code register} call here.
+ */
+public final class Families {
+    private Families() {}
+
+    /**
+     * A space under construction: set parameters one by one (each may be refused with an
+     * IllegalArgumentException), then build.
+     */
+    public record Builder(BiConsumer<String, Object> set, Supplier<NetworkSpace> build) {}
+
+    /**
+     * @param parameters the hyperparameter names (canonical names, then aliases)
+     * @param defaults   the {@code model.defaults} modes it has, each starting a builder
+     * @param images     whether its inputs keep their image shape
+     */
+    public record Family(String name, List<String> parameters, Map<String, Supplier<Builder>> defaults, boolean images) {}
+
+    private static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
+
+    private static void register(String name, List<String> parameters, boolean images, Map<String, Supplier<Builder>> defaults) {
+        FAMILIES.put(name, new Family(name, parameters, defaults, images));
+    }
+
+    private static <B extends NetworkSpace.BuilderApi<B>> Supplier<Builder> mode(Supplier<B> start, Function<B, B> defaults) {
+        return () -> {
+            B b = defaults.apply(start.get());
+            return new Builder(b::set, b::buildSpace);
+        };
+    }
+
+    static {
+        Map<String, Supplier<Builder>> mlp = new LinkedHashMap<>();
+        mlp.put("fixed", mode(MlpSpace::builder, MlpSpace.Builder::fixedDefaults));
+        mlp.put("search", mode(MlpSpace::builder, MlpSpace.Builder::searchDefaults));
+        mlp.put("sklearn", mode(MlpSpace::builder, MlpSpace.Builder::sklearnDefaults));
+        register("mlp", MlpSpace.parameterNames(), false, mlp);
+        Map<String, Supplier<Builder>> cnn = new LinkedHashMap<>();
+        cnn.put("fixed", mode(CnnSpace::builder, CnnSpace.Builder::fixedDefaults));
+        cnn.put("search", mode(CnnSpace::builder, CnnSpace.Builder::searchDefaults));
+        register("cnn", CnnSpace.parameterNames(), true, cnn);
+        Map<String, Supplier<Builder>> rnn = new LinkedHashMap<>();
+        rnn.put("fixed", mode(RnnSpace::builder, RnnSpace.Builder::fixedDefaults));
+        rnn.put("search", mode(RnnSpace::builder, RnnSpace.Builder::searchDefaults));
+        register("rnn", RnnSpace.parameterNames(), false, rnn);
+    }
+
+    public static List<String> names() {
+        return List.copyOf(FAMILIES.keySet());
+    }
+
+    public static Family get(String name) {
+        Family f = FAMILIES.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("no family '" + name + "'");
+        }
+        return f;
+    }
+}

@@ -1,0 +1,66 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.storage.Storages;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.TrialState;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every study file in {@code examples/} runs as a user would run it ({@code nntune tune FILE}),
+ * on a small trial budget (two trials; one for the image sets, whose trials cost seconds), and no
+ * trial may fail. The Fashion-MNIST files run on the first 1,000 images of each part
+ * ({@code data.max_rows}) so that CI stays quick; everything else is the file as shipped.
+ */
+class ExamplesTest {
+    static final Path EXAMPLES = Path.of("..", "examples");
+    static final int FASHION_MNIST_ROWS = 1000;
+
+    @TempDir
+    static Path dir;
+
+    @TestFactory
+    Stream<DynamicTest> everyExampleStudyFileRunsWithoutAFailedTrial() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(EXAMPLES)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(6);
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runs(f)));
+    }
+
+    private static void runs(Path example) throws Exception {
+        String text = Files.readString(example);
+        boolean images = text.contains("idx: fashion_mnist") || text.contains("bundled: digits");
+        int trials = images ? 1 : 2;
+        if (text.contains("idx: fashion_mnist")) {
+            text = text.replaceFirst("(?m)^data:\\n", "data:\n  max_rows: " + FASHION_MNIST_ROWS + "\n");
+        }
+        Path data = EXAMPLES.resolve("data");
+        if (Files.isDirectory(data) && !Files.exists(dir.resolve("data"))) {
+            ReadmeTest.copyTree(data, dir.resolve("data")); // the study files' CSV sources, relative to them
+        }
+        Path file = dir.resolve(example.getFileName());
+        Files.writeString(file, text);
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--trials", Integer.toString(trials), "--progress", "plain");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("space (").contains("searched:").contains("fixed:");
+        String stem = example.getFileName().toString().replace(".yaml", "");
+        try (Storage storage = Storages.open("sqlite:" + dir.resolve(stem + ".db"))) {
+            long id = storage.getAllStudies().get(0).studyId();
+            List<FrozenTrial> all = storage.getAllTrials(id);
+            assertThat(all).hasSize(trials);
+            assertThat(all).as(r.out()).noneMatch(t -> t.state() == TrialState.FAIL);
+        }
+    }
+}

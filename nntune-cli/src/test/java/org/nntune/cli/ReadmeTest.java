@@ -1,0 +1,108 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the README shows runs: every {@code java} block compiles as written (its imports, then its
+ * statements, inside a method) against the reactor's class path, and every {@code bin/nntune}
+ * command runs through the CLI in-process, in order, on a copy of {@code examples/}, exiting 0 —
+ * except the commands that need a database server on another host ({@code dbhost}).
+ */
+class ReadmeTest {
+    static final Path README = Path.of("..", "README.md");
+
+    @Test
+    void everyJavaSnippetCompilesAsWritten(@TempDir Path dir) throws IOException {
+        String readme = Files.readString(README);
+        Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        List<JavaFileObject> units = new ArrayList<>();
+        while (m.find()) {
+            StringBuilder imports = new StringBuilder();
+            StringBuilder body = new StringBuilder();
+            for (String line : m.group(1).split("\\n")) {
+                (line.startsWith("import ") ? imports : body).append(line).append('\n');
+            }
+            String name = "ReadmeSnippet" + units.size();
+            String source = imports + "\nclass " + name + " {\n    static void run() throws Exception {\n" + body + "    }\n}\n";
+            units.add(new SimpleJavaFileObject(URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
+                @Override
+                public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                    return source;
+                }
+            });
+        }
+        assertThat(units).hasSizeGreaterThanOrEqualTo(4);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        boolean ok = javac.getTask(null, null, diagnostics, List.of("-classpath", System.getProperty("java.class.path"),
+                "-d", dir.toString(), "-proc:none"), null, units).call();
+        List<String> errors = diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                .map(d -> d.getSource().getName() + ":" + d.getLineNumber() + ": " + d.getMessage(null)).toList();
+        assertThat(errors).isEmpty();
+        assertThat(ok).isTrue();
+    }
+
+    @Test
+    void everyOfflineCommandRuns(@TempDir Path dir) throws IOException {
+        Path examples = dir.resolve("examples");
+        Files.createDirectories(examples);
+        try (Stream<Path> s = Files.list(Path.of("..", "examples"))) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, examples.resolve(f.getFileName()));
+            }
+        }
+        List<String> commands = new ArrayList<>();
+        for (String line : Files.readAllLines(README)) {
+            for (String part : line.trim().split("&&")) {
+                String c = part.replaceFirst("#.*", "").trim();
+                if (c.startsWith("bin/nntune ")) {
+                    commands.add(c);
+                }
+            }
+        }
+        assertThat(commands).hasSizeGreaterThanOrEqualTo(10);
+        int ran = 0;
+        for (String c : commands) {
+            if (c.contains("dbhost")) {
+                continue; // a database server on another machine: not offline
+            }
+            List<String> args = new ArrayList<>();
+            for (String a : c.substring("bin/nntune ".length()).trim().split("\\s+")) {
+                args.add(inDir(dir, a));
+            }
+            args.add(args.get(0).equals("tune") ? "--progress=none" : null);
+            args.removeIf(a -> a == null);
+            CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+            assertThat(r.code()).as(c + "\n" + r.out() + r.err()).isZero();
+            ran++;
+        }
+        assertThat(ran).isGreaterThanOrEqualTo(10);
+    }
+
+    /** A relative file argument (or an SQLite URL's file) resolved in {@code dir}. */
+    private static String inDir(Path dir, String arg) {
+        if (arg.startsWith("sqlite:") && !arg.startsWith("sqlite:/")) {
+            return "sqlite:" + dir.resolve(arg.substring("sqlite:".length()));
+        }
+        return arg.matches("[\\w.-]+(/[\\w.-]+)*\\.(yaml|csv|json|model|html|db)") ? dir.resolve(arg).toString() : arg;
+    }
+}

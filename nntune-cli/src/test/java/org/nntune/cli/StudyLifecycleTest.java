@@ -1,0 +1,118 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A study's life across runs: edited spaces, shared budgets, repeated failures, bad values. */
+class StudyLifecycleTest {
+
+    private static Path write(Path dir, String name, String text) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static String tiny(String name, int trials) {
+        return PostgresWorkersTest.TINY.formatted(name, trials);
+    }
+
+    @Test
+    void anEditedSpaceIsRefusedBeforeAnyTrialWithTheWayOut(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "edit", tiny("edit", 1));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        // widen the space and run again: no stream of failing trials, a clear choice instead
+        write(dir, "edit", tiny("edit", 2).replace("{low: 4, high: 16}", "{low: 4, high: 32}"));
+        CliTest.Result again = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(again.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(again.err()).contains("another search space").contains("--study edit-2").contains("nntune delete edit");
+        assertThat(again.out()).doesNotContain("trial 1");
+        CliTest.Result fresh = CliTest.run("tune", file.toString(), "--study", "edit-2", "--progress", "none");
+        assertThat(fresh.code()).as(fresh.err()).isZero();
+        assertThat(fresh.out()).contains("study edit-2:").contains("2 trials: 2 complete");
+    }
+
+    @Test
+    void tuneTrialsIsStoredSoThatAWorkerHonoursIt(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "shared", tiny("shared", 1));
+        String url = "sqlite:" + dir.resolve("shared.db");
+        assertThat(CliTest.run("tune", file.toString(), "--trials", "2", "--progress", "none").code()).isZero();
+        CliTest.Result more = CliTest.run("tune", file.toString(), "--trials", "3", "--progress", "none");
+        assertThat(more.out()).contains("resuming: the study already has 2 finished trials of 3");
+        // the worker uses the budget the last tune asked for (3, not the file's 1)...
+        CliTest.Result worker = CliTest.run("worker", "shared", "--storage", url, "--progress", "none");
+        assertThat(worker.code()).as(worker.err()).isZero();
+        assertThat(worker.out()).contains("finished trials of 3").contains("worker done: the study has 3 trials");
+        // ...or its own --trials
+        CliTest.Result raised = CliTest.run("worker", "shared", "--storage", url, "--trials", "4", "--progress", "none");
+        assertThat(raised.out()).contains("worker done: the study has 4 trials");
+    }
+
+    @Test
+    void repeatedIdenticalFailuresStopTheStudy(@TempDir Path dir) throws Exception {
+        // a learning rate that makes every trial's log loss NaN: the same failure, trial after trial
+        Path file = write(dir, "nan", tiny("nan", 50).replace("metric: accuracy", "metric: log_loss")
+                .replace("optimizer: adam", "optimizer: sgd").replace("lr: {low: 1.0e-2, high: 1.0e-1, log: true}", "lr: 1.0e+30")
+                .replace("budget: {trials: 50}", "budget: {trials: 50, max_repeated_failures: 2}"));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "plain");
+        assertThat(r.code()).isEqualTo(ExitCode.OTHER);
+        assertThat(r.out()).contains("stopped: 2 trials in a row failed with the same error (budget.max_repeated_failures: 2)")
+                .doesNotContain("trial 5 ");
+    }
+
+    @Test
+    void aMisspeltChoiceIsExitCode2BeforeAnyTrial(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "typo", tiny("typo", 3).replace("optimizer: adam", "activation: [relu, tahn]"));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("typo.yaml, line 11, key 'model.space.activation'").contains("did you mean 'tanh'?");
+        assertThat(dir.resolve("typo.db")).doesNotExist();
+    }
+
+    @Test
+    void deleteWantsConfirmation(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "keep", tiny("keep", 1));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        CliTest.Result asked = CliTest.run("delete", file.toString());
+        assertThat(asked.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(asked.err()).contains("--yes");
+        assertThat(CliTest.run("trials", file.toString()).code()).isZero();
+        assertThat(CliTest.run("delete", file.toString(), "--yes").out()).contains("deleted study 'keep' (1 trials)");
+    }
+
+    @Test
+    void trialsTableAndCsvSayWhyATrialFailed(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "why", tiny("why", 1).replace("metric: accuracy", "metric: log_loss")
+                .replace("optimizer: adam", "optimizer: sgd").replace("lr: {low: 1.0e-2, high: 1.0e-1, log: true}", "lr: 1.0e+30"));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isEqualTo(ExitCode.OTHER);
+        CliTest.Result table = CliTest.run("trials", file.toString());
+        assertThat(table.out().lines().findFirst().orElseThrow()).endsWith("failure");
+        assertThat(table.out()).contains("FAIL").contains("DivergenceException");
+        String csv = CliTest.run("trials", file.toString(), "--format", "csv").out();
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",failure");
+        assertThat(csv).contains("DivergenceException");
+    }
+
+    @Test
+    void predictOnABundledSetPrintsClassNames(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "names", tiny("names", 1));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        Path rows = dir.resolve("rows.csv");
+        Files.writeString(rows, "5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
+        CliTest.Result p = CliTest.run("predict", dir.resolve("names-results/best.model").toString(), rows.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out().lines().skip(1).toList()).isNotEmpty().allMatch(l -> l.matches("setosa|versicolor|virginica"));
+        assertThat(Files.readString(dir.resolve("names-results/best-params.json"))).contains("\"fixed\"").contains("\"epochs\" : 8");
+    }
+
+    @Test
+    void aStorageThatCannotBeOpenedIsSaidOnce() {
+        CliTest.Result r = CliTest.run("studies", "--storage", "postgresql://postgres@127.0.0.1:1/test");
+        assertThat(r.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(r.err().split("cannot open", -1)).as(r.err()).hasSize(2);
+    }
+}
