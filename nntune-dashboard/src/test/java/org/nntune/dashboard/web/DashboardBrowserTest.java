@@ -15,6 +15,7 @@ import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -64,7 +65,10 @@ class DashboardBrowserTest {
         xssId = xssStudy(storage);
         server = DashboardServer.start(storage, url, new DashboardOptions("127.0.0.1", 0, true));
         driver = Browser.start(dir.resolve("chromium-profile"));
+        // the page redraws rows in place as trials change, so an element found a moment ago can be gone:
+        // every wait looks again instead of failing on a stale element
         wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -181,7 +185,7 @@ class DashboardBrowserTest {
         assertThat(m.find()).as("worker output: %s", out).isTrue();
         String number = m.group(1);
         long finishedAt = Long.parseLong(m.group(2));
-        new WebDriverWait(driver, Duration.ofSeconds(5), Duration.ofMillis(20)).until(ExpectedConditions.presenceOfElementLocated(
+        new WebDriverWait(driver, Duration.ofSeconds(5), Duration.ofMillis(20)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#trials tbody tr[data-number='" + number + "'][data-state=COMPLETE]")));
         long seenAt = System.currentTimeMillis();
         assertThat(seenAt - finishedAt).as("ms from the worker's write to the row in the page").isLessThanOrEqualTo(2000);
@@ -218,7 +222,7 @@ class DashboardBrowserTest {
         openStudy(studyId);
         driver.findElement(By.cssSelector("th[data-sort='value:0']")).click();
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector("th[data-sort='value:0']"), "aria-sort", "ascending"));
-        List<Double> values = columnNumbers("value:0");
+        List<Double> values = wait.until(d -> columnNumbers("value:0"));
         assertThat(values).isSorted();
         double best = storage.getBestTrial(studyId).orElseThrow().value();
         assertThat(values.get(0)).isCloseTo(best, org.assertj.core.data.Offset.offset(1e-4 * Math.abs(best)));
@@ -237,7 +241,8 @@ class DashboardBrowserTest {
                 .filter(t -> ((Number) t.params().get("layers")).longValue() >= 2 && ((Number) t.params().get("layers")).longValue() <= 3)
                 .count();
         wait.until(d -> rows().size() == inRange);
-        assertThat(columnNumbers("param:layers")).allMatch(v -> v >= 2 && v <= 3);
+        List<Double> layers = wait.until(d -> columnNumbers("param:layers"));
+        assertThat(layers).allMatch(v -> v >= 2 && v <= 3);
         assertThat(driver.findElement(By.id("page-info")).getText()).contains("of " + inRange + " matching");
         Browser.screenshot(driver, "04-sorted-filtered");
 
