@@ -7,12 +7,22 @@ import java.util.OptionalDouble;
 /**
  * What one epoch of training gave: its number (1-based), the mean training loss (regularisation
  * penalty included), the learning rate of its last batch, and the validation metrics (empty
- * without a validation set), named {@code val_loss}, {@code val_accuracy}… as in Keras.
+ * without a validation set), named {@code val_loss}, {@code val_accuracy}… as in Keras, and the
+ * learning rates an optimiser that adapts its own (hypergradient descent) used at the epoch's last
+ * batch, by name ({@code lr}, or {@code lr_layer<i>} per layer; empty for other optimisers).
+ * With one adapted global rate, {@code learningRate} is that rate.
  */
-public record EpochResult(int epoch, double trainingLoss, float learningRate, Map<String, Double> validation) {
+public record EpochResult(int epoch, double trainingLoss, float learningRate, Map<String, Double> validation,
+                          Map<String, Double> adaptedRates) {
 
     public EpochResult {
         validation = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(validation));
+        adaptedRates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(adaptedRates));
+    }
+
+    /** An epoch trained at the rates a schedule gave (no adapted rates). */
+    public EpochResult(int epoch, double trainingLoss, float learningRate, Map<String, Double> validation) {
+        this(epoch, trainingLoss, learningRate, validation, Map.of());
     }
 
     /**

@@ -221,6 +221,11 @@ public final class FitOptions {
         }
 
         public FitOptions build() {
+            if (optimizer.adaptsLearningRate() && !(schedule instanceof LearningRateSchedule.Constant)) {
+                throw new IllegalArgumentException("optimizer " + optimizer.hyperparameters().get("optimizer")
+                        + " with hypergradient descent sets its own learning rate: use the constant schedule, not "
+                        + schedule.hyperparameters().get("schedule"));
+            }
             return new FitOptions(this);
         }
     }

@@ -65,6 +65,8 @@ public final class Sequential {
     /** Layers run in training and before the link; a trailing softmax under softmax cross-entropy is left out. */
     private final int depth;
     private final List<Param> params;
+    /** index of the layer each parameter belongs to */
+    private final int[] paramLayers;
     /** Whether some layer is a {@link SequenceLayer}: the passes then compute the rows' lengths. */
     private final boolean sequenceInput;
     private volatile Provenance provenance;
@@ -109,10 +111,15 @@ public final class Sequential {
                     + " features, the network's input " + Arrays.toString(inputShape) + " has " + Tensor.size(inputShape));
         }
         List<Param> ps = new ArrayList<>();
-        for (Layer l : layers) {
-            ps.addAll(l.params());
+        List<Integer> owners = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Param p : layers.get(i).params()) {
+                ps.add(p);
+                owners.add(i);
+            }
         }
         this.params = List.copyOf(ps);
+        this.paramLayers = owners.stream().mapToInt(Integer::intValue).toArray();
         this.sequenceInput = layers.stream().anyMatch(l -> l instanceof SequenceLayer);
         this.provenance = Provenance.untrained(initSeed);
     }
@@ -141,6 +148,9 @@ public final class Sequential {
 
     /** All trainable parameters, layer by layer. */
     public List<Param> parameters() { return params; }
+
+    /** For each of {@link #parameters()}, the index of the layer it belongs to. */
+    public int[] parameterLayers() { return paramLayers.clone(); }
 
     /** Number of trainable values. */
     public long parameterCount() {

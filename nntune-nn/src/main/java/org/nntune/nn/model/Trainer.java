@@ -106,7 +106,7 @@ final class Trainer implements TrainingControl {
         Workspace last = tail == batch ? full : model.workspace(tail, targetDim, true);
         List<Param> params = model.parameters();
         Optimizer optimizer = options.optimizer();
-        updater = optimizer.newUpdater(params);
+        updater = optimizer.newUpdater(params, model.parameterLayers());
         Optimizer.Updater updater = this.updater;
         LearningRateSchedule.Scheduler scheduler = options.schedule().start(optimizer.learningRate(), options.epochs(), steps);
         Regularization reg = options.regularization();
@@ -163,7 +163,11 @@ final class Trainer implements TrainingControl {
                 val.put("val_loss", e.loss());
                 e.metrics().forEach((name, v) -> val.put("val_" + name, v));
             }
-            EpochResult result = new EpochResult(epoch + 1, trainLoss, lr, val);
+            Map<String, Double> adapted = updater.adaptedRates();
+            if (adapted.size() == 1 && adapted.containsKey("lr")) {
+                lr = adapted.get("lr").floatValue();
+            }
+            EpochResult result = new EpochResult(epoch + 1, trainLoss, lr, val, adapted);
             epochs.add(result);
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(this, result);

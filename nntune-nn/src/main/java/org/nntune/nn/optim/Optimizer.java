@@ -13,13 +13,30 @@ import java.util.Map;
  * models. The update rules follow PyTorch's ({@code torch.optim}) exactly, so the same
  * hyperparameters mean the same thing.
  */
-public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimizer.AdamW, Optimizer.RmsProp, Optimizer.Adagrad {
+public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimizer.AdamW, Optimizer.RmsProp, Optimizer.Adagrad, Hypergradient {
 
     /** The base learning rate (a schedule may change it during training). */
     float learningRate();
 
     /** Fresh optimiser state for these parameters. */
     Updater newUpdater(List<Param> params);
+
+    /**
+     * Fresh optimiser state for these parameters, {@code layerOf[p]} being the index of the layer
+     * parameter {@code p} belongs to (an optimiser with a rate per layer groups them by it; the
+     * others ignore it).
+     */
+    default Updater newUpdater(List<Param> params, int[] layerOf) {
+        return newUpdater(params);
+    }
+
+    /**
+     * Whether this optimiser sets its own learning rate during training (hypergradient descent),
+     * so that it must be trained with the constant schedule.
+     */
+    default boolean adaptsLearningRate() {
+        return false;
+    }
 
     /** The hyperparameters by name, for provenance and logs. */
     Map<String, String> hyperparameters();
@@ -45,6 +62,15 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
          */
         default void restore(OptimizerState state) {
             throw new UnsupportedOperationException(getClass().getName() + " cannot restore a state");
+        }
+
+        /**
+         * The learning rates the last step used, by name ({@code "lr"} for one global rate,
+         * {@code "lr_layer<i>"} per layer), when this updater adapts them; empty when it uses the
+         * rate it is given (the default).
+         */
+        default Map<String, Double> adaptedRates() {
+            return Map.of();
         }
     }
 
@@ -78,6 +104,16 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         return new Adagrad((float) learningRate, 1e-10f);
     }
 
+    /**
+     * Hypergradient descent (Baydin et al. 2018) on the learning rate of {@code base} (SGD, with
+     * or without momentum or Nesterov, or Adam): one global rate, or one per layer.
+     *
+     * @param hyperLearningRate β, the step of the rate's own gradient descent: finite and > 0
+     */
+    static Optimizer hypergradient(Optimizer base, double hyperLearningRate, boolean perLayer) {
+        return new Hypergradient(base, hyperLearningRate, perLayer);
+    }
+
     private static void checkRate(float lr) {
         if (!(lr > 0f) || Float.isInfinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
@@ -97,7 +133,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
     }
 
     /** Momentum buffers (or any per-parameter state) shaped like the parameters. */
-    private static float[][] zerosLike(List<Param> params) {
+    static float[][] zerosLike(List<Param> params) {
         float[][] s = new float[params.size()][];
         for (int i = 0; i < s.length; i++) {
             s[i] = new float[params.get(i).size()];

@@ -1,0 +1,265 @@
+package org.nntune.nn.optim;
+
+import org.nntune.nn.internal.kernels.Kernels;
+import org.nntune.nn.layer.Param;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Hypergradient descent on the learning rate (Baydin, Cornish, Martínez Rubio, Schmidt and Wood,
+ * "Online learning rate adaptation with hypergradient descent", ICLR 2018) around SGD (plain, with
+ * momentum, or Nesterov's) or Adam. A step is {@code w_t = w_{t−1} − α_t·u_t}, where {@code u_t} is
+ * the base optimiser's direction: the gradient for plain SGD, the velocity {@code v} with momentum,
+ * {@code g + μ·v} for Nesterov, {@code m̂ / (√v̂ + ε)} for Adam. As {@code u_{t−1}} does not depend on
+ * {@code α_{t−1}}, the derivative of the loss at {@code w_{t−1}} with respect to the rate that made it
+ * is {@code −g_t · u_{t−1}}, so before each step the rate takes a gradient step of its own:
+ * {@code α_t = α_{t−1} + β·(g_t · u_{t−1})} — for one global rate the dot product runs over every
+ * parameter, for a rate per layer over that layer's parameters only. The rate starts at the base
+ * optimiser's learning rate and is not bounded: a rate driven negative is pulled back by the next
+ * hypergradients, as in the paper.
+ *
+ * <p>The rate and the dot products are kept in double precision; the step itself is float32 like
+ * every other update, and allocates nothing.
+ *
+ * @param base the optimiser whose rate is adapted: {@link Optimizer.Sgd} or {@link Optimizer.Adam}
+ * @param hyperLearningRate β, finite and > 0
+ * @param perLayer one rate per layer instead of one for the whole network
+ */
+public record Hypergradient(Optimizer base, double hyperLearningRate, boolean perLayer) implements Optimizer {
+
+    public Hypergradient {
+        Objects.requireNonNull(base, "base");
+        if (!(base instanceof Optimizer.Sgd || base instanceof Optimizer.Adam)) {
+            throw new IllegalArgumentException("hypergradient descent adapts the learning rate of sgd (plain, momentum or"
+                    + " Nesterov) or adam, not of " + base.hyperparameters().get("optimizer"));
+        }
+        if (!(hyperLearningRate > 0) || Double.isInfinite(hyperLearningRate)) {
+            throw new IllegalArgumentException("hyper learning rate (beta) of hypergradient descent must be finite and > 0, got "
+                    + hyperLearningRate);
+        }
+    }
+
+    @Override
+    public float learningRate() {
+        return base.learningRate();
+    }
+
+    @Override
+    public boolean adaptsLearningRate() {
+        return true;
+    }
+
+    /** One global rate whatever {@link #perLayer} says: without layers there is nothing to group by. */
+    @Override
+    public Updater newUpdater(List<Param> params) {
+        return new HdUpdater(this, params, new int[params.size()]);
+    }
+
+    @Override
+    public Updater newUpdater(List<Param> params, int[] layerOf) {
+        if (layerOf.length != params.size()) {
+            throw new IllegalArgumentException(params.size() + " parameters but " + layerOf.length + " layer indices");
+        }
+        return new HdUpdater(this, params, perLayer ? layerOf : new int[params.size()]);
+    }
+
+    @Override
+    public Map<String, String> hyperparameters() {
+        Map<String, String> m = new LinkedHashMap<>(base.hyperparameters());
+        m.put("lr_adapt", "hypergradient");
+        m.put("hyper_lr", Double.toString(hyperLearningRate));
+        m.put("hyper_lr_scope", perLayer ? "layer" : "global");
+        return m;
+    }
+
+    /**
+     * The state of a hypergradient run. Its {@link OptimizerState} holds the base optimiser's buffers
+     * (SGD: velocities; Adam: m of every parameter, then v), then the previous directions
+     * {@code u_{t−1}}, then one last buffer with the current rates, one per group.
+     */
+    public static final class HdUpdater implements Updater {
+        private final List<Param> params;
+        private final boolean adam;
+        private final float momentum;
+        private final boolean nesterov;
+        private final float beta1;
+        private final float beta2;
+        private final float eps;
+        private final double beta;
+        private final String kind;
+        private final boolean perLayer;
+        /** group of each parameter, 0-based and dense */
+        private final int[] group;
+        /** layer index of each group, for the rates' names */
+        private final int[] groupLayer;
+        private final double[] alpha;
+        private final double[] hyper;
+        /** velocities (SGD) or first moments (Adam) */
+        private final float[][] first;
+        /** second moments (Adam; empty for SGD) */
+        private final float[][] second;
+        /** the previous step's direction u_{t−1} */
+        private final float[][] direction;
+        private int t;
+
+        HdUpdater(Hypergradient hd, List<Param> params, int[] layerOf) {
+            this.params = params;
+            this.beta = hd.hyperLearningRate;
+            this.perLayer = hd.perLayer;
+            if (hd.base instanceof Optimizer.Adam a) {
+                adam = true;
+                beta1 = a.beta1();
+                beta2 = a.beta2();
+                eps = a.eps();
+                momentum = 0f;
+                nesterov = false;
+            } else {
+                Optimizer.Sgd s = (Optimizer.Sgd) hd.base;
+                adam = false;
+                beta1 = 0f;
+                beta2 = 0f;
+                eps = 0f;
+                momentum = s.momentum();
+                nesterov = s.nesterov();
+            }
+            kind = (adam ? "adam" : "sgd") + "-hd";
+            int[] distinct = Arrays.stream(layerOf).distinct().sorted().toArray();
+            group = new int[layerOf.length];
+            for (int p = 0; p < layerOf.length; p++) {
+                group[p] = Arrays.binarySearch(distinct, layerOf[p]);
+            }
+            groupLayer = distinct.length == 0 ? new int[] {0} : distinct;
+            alpha = new double[groupLayer.length];
+            Arrays.fill(alpha, hd.learningRate());
+            hyper = new double[groupLayer.length];
+            first = Optimizer.zerosLike(params);
+            second = adam ? Optimizer.zerosLike(params) : new float[0][];
+            direction = Optimizer.zerosLike(params);
+        }
+
+        /**
+         * One step. The rate given is ignored: this updater sets its own (training refuses any
+         * schedule but the constant one with a hypergradient optimiser).
+         */
+        @Override
+        public void step(float lr) {
+            t++;
+            Arrays.fill(hyper, 0);
+            if (t > 1) {
+                for (int p = 0; p < direction.length; p++) {
+                    float[] g = params.get(p).grad().data();
+                    float[] u = direction[p];
+                    double dot = 0;
+                    for (int i = 0; i < g.length; i++) {
+                        dot += (double) g[i] * u[i];
+                    }
+                    hyper[group[p]] += dot;
+                }
+                for (int k = 0; k < alpha.length; k++) {
+                    alpha[k] += beta * hyper[k];
+                }
+            }
+            float biasCorrection1 = 0f;
+            float invSqrtBias2 = 0f;
+            if (adam) {
+                biasCorrection1 = (float) (1 / (1 - Math.pow(beta1, t)));
+                invSqrtBias2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
+            }
+            for (int p = 0; p < direction.length; p++) {
+                float[] w = params.get(p).value().data();
+                float[] g = params.get(p).grad().data();
+                float[] u = direction[p];
+                float[] m = first[p];
+                float a = (float) alpha[group[p]];
+                if (adam) {
+                    float[] v = second[p];
+                    for (int i = 0; i < w.length; i++) {
+                        float gi = g[i];
+                        float mi = Kernels.flushSubnormal(beta1 * m[i] + (1f - beta1) * gi);
+                        float vi = Kernels.flushSubnormal(beta2 * v[i] + (1f - beta2) * gi * gi);
+                        m[i] = mi;
+                        v[i] = vi;
+                        float d = biasCorrection1 * mi / ((float) Math.sqrt(vi) * invSqrtBias2 + eps);
+                        u[i] = d;
+                        w[i] -= a * d;
+                    }
+                } else {
+                    for (int i = 0; i < w.length; i++) {
+                        float d = g[i];
+                        if (momentum != 0f) {
+                            float b = Kernels.flushSubnormal(momentum * m[i] + d);
+                            m[i] = b;
+                            d = nesterov ? d + momentum * b : b;
+                        }
+                        u[i] = d;
+                        w[i] -= a * d;
+                    }
+                }
+            }
+        }
+
+        /**
+         * The hypergradients {@code g_t · u_{t−1}} of the last step, one per group (zero at the first
+         * step): minus the derivative of the loss at the previous step's weights with respect to the
+         * rate that step used.
+         */
+        public double[] lastHypergradients() {
+            return hyper.clone();
+        }
+
+        /** The current rates, one per group (one for a global rate; per layer in layer order). */
+        public double[] rates() {
+            return alpha.clone();
+        }
+
+        @Override
+        public Map<String, Double> adaptedRates() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            if (!perLayer) {
+                m.put("lr", alpha[0]);
+            } else {
+                for (int k = 0; k < alpha.length; k++) {
+                    m.put("lr_layer" + groupLayer[k], alpha[k]);
+                }
+            }
+            return m;
+        }
+
+        @Override
+        public OptimizerState state() {
+            return OptimizerState.of(kind, t, buffers(true));
+        }
+
+        @Override
+        public void restore(OptimizerState state) {
+            float[][] into = buffers(false);
+            OptimizerState.copyInto(state, kind, into); // checks the kind and every buffer's length, the rates' too
+            float[] rates = into[into.length - 1];
+            for (int k = 0; k < alpha.length; k++) {
+                alpha[k] = rates[k];
+            }
+            t = state.steps();
+        }
+
+        /** first, second, direction buffers (live), then the rates (a copy for a save, a scratch array for a restore). */
+        private float[][] buffers(boolean withRates) {
+            int n = first.length + second.length + direction.length;
+            float[][] all = new float[n + 1][];
+            System.arraycopy(first, 0, all, 0, first.length);
+            System.arraycopy(second, 0, all, first.length, second.length);
+            System.arraycopy(direction, 0, all, first.length + second.length, direction.length);
+            float[] rates = new float[alpha.length];
+            if (withRates) {
+                for (int k = 0; k < alpha.length; k++) {
+                    rates[k] = (float) alpha[k];
+                }
+            }
+            all[n] = rates;
+            return all;
+        }
+    }
+}
