@@ -179,6 +179,7 @@ public final class CnnSpace extends NetworkSpace {
         }
 
         public CnnSpace build() {
+            checkHypergradient();
             return new CnnSpace(this);
         }
     }

@@ -26,13 +26,18 @@ import java.util.Map;
  * <tr><td>epochs</td><td>20</td><td>10..100</td></tr>
  * <tr><td>schedule</td><td>constant</td><td>constant, cosine, step, adaptive</td></tr>
  * <tr><td>early_stopping</td><td>0 (off)</td><td>0, 5, 10</td></tr>
+ * <tr><td>lr_adapt</td><td>none (not drawn unless set)</td><td>none, hypergradient</td></tr>
+ * <tr><td>hyper_lr (hypergradient)</td><td>1e-4 (not drawn unless set)</td><td>1e-6..1e-2 log</td></tr>
  * </table>
+ * {@code lr_adapt: hypergradient} starts the rate at {@code lr} and lets it adapt itself during
+ * training by hypergradient descent (sgd or adam, constant schedule), with {@code hyper_lr} as the
+ * rate's own step; the rates per epoch are in each epoch's {@code EpochResult.adaptedRates()}.
  */
 public final class MlpSpace extends NetworkSpace {
 
     static final List<String> KNOWN = List.of("preprocessing", "hidden", "layers", "units", "activation", "dropout",
             "batch_norm", "optimizer", "lr", "momentum", "nesterov", "beta1", "beta2", "l1", "l2", "batch_size", "epochs",
-            "schedule", "early_stopping");
+            "schedule", "early_stopping", "lr_adapt", "hyper_lr");
 
     private MlpSpace(Builder b) {
         super(b.entries, b.sklearn);
@@ -170,6 +175,8 @@ public final class MlpSpace extends NetworkSpace {
                 case "epochs" -> ParamSpec.intRange(10, 100);
                 case "schedule" -> ParamSpec.choice("constant", "cosine", "step", "adaptive");
                 case "early_stopping" -> ParamSpec.choice(0, 5, 10);
+                case "lr_adapt" -> ParamSpec.choice("none", "hypergradient");
+                case "hyper_lr" -> ParamSpec.logRange(1e-6, 1e-2);
                 default -> throw new IllegalArgumentException("unknown parameter '" + name + "'; known: " + KNOWN);
             };
         }
@@ -234,6 +241,7 @@ public final class MlpSpace extends NetworkSpace {
         }
 
         public MlpSpace build() {
+            checkHypergradient();
             return new MlpSpace(this);
         }
     }

@@ -49,12 +49,15 @@ import java.util.Map;
  *                       'adaptive' schedule only with SGD (as scikit-learn ignores it otherwise)
  * @param sequence       the sequence part (family rnn: embedding, recurrent layer or text CNN),
  *                       which then comes first and takes the place of the convolutions
+ * @param lrAdapt        none, or hypergradient: the rate starts at {@code lr} and adapts itself
+ *                       during training by hypergradient descent (sgd or adam, constant schedule)
+ * @param hyperLr        the hypergradient's own step β (finite, &gt; 0; used with lr_adapt hypergradient)
  */
 public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
                             double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
                             boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
                             String schedule, int earlyStopping, String preprocessing, boolean sklearn,
-                            java.util.Optional<SequenceNet> sequence) {
+                            java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr) {
 
     /** The optimiser names. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad");
@@ -62,6 +65,10 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     public static final List<String> SCHEDULES = List.of("constant", "adaptive", "step", "exponential", "cosine");
     /** The activation names. */
     public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "elu", "gelu", "leaky_relu");
+    /** The ways the learning rate may adapt itself during training. */
+    public static final List<String> LR_ADAPTS = List.of("none", "hypergradient");
+    /** The hypergradient's step β when a space does not set {@code hyper_lr}. */
+    public static final double DEFAULT_HYPER_LR = 1e-4;
     /** The pooling names. */
     public static final List<String> POOLS = List.of("max", "avg", "none");
     /** The preprocessing names. */
@@ -108,6 +115,29 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
             throw new IllegalArgumentException("nesterov needs a momentum > 0");
         }
         java.util.Objects.requireNonNull(sequence, "sequence");
+        oneOf("lr_adapt", lrAdapt, LR_ADAPTS);
+        if (!(hyperLr > 0) || Double.isInfinite(hyperLr)) {
+            throw new IllegalArgumentException("hyper_lr must be finite and > 0, got " + hyperLr);
+        }
+        if (lrAdapt.equals("hypergradient")) {
+            if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
+                throw new IllegalArgumentException("lr_adapt hypergradient works with optimizer sgd or adam, got " + optimizer);
+            }
+            if (!schedule.equals("constant")) {
+                throw new IllegalArgumentException("lr_adapt hypergradient sets the rate itself: schedule must be constant, got "
+                        + schedule);
+            }
+        }
+    }
+
+    /** A configuration whose learning rate does not adapt itself (lr_adapt none). */
+    public NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
+                         double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
+                         boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
+                         String schedule, int earlyStopping, String preprocessing, boolean sklearn,
+                         java.util.Optional<SequenceNet> sequence) {
+        this(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum, nesterov, beta1, beta2,
+                l1, l2, batchSize, epochs, schedule, earlyStopping, preprocessing, sklearn, sequence, "none", DEFAULT_HYPER_LR);
     }
 
     private static void positive(String what, int v) {
@@ -224,13 +254,19 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     public NetworkConfig effective() {
         if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
             return new NetworkConfig(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
-                    nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn, sequence);
+                    nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn, sequence,
+                    lrAdapt, hyperLr);
         }
         return this;
     }
 
     /** The engine's optimiser of this configuration. */
     public Optimizer optimizerValue() {
+        Optimizer base = baseOptimizer();
+        return lrAdapt.equals("hypergradient") ? Optimizer.hypergradient(base, hyperLr, false) : base;
+    }
+
+    private Optimizer baseOptimizer() {
         float rate = (float) lr;
         return switch (optimizer) {
             case "sgd" -> Optimizer.sgd(rate, (float) momentum, nesterov);
@@ -308,6 +344,10 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         m.put("batch_norm", batchNorm);
         m.put("optimizer", optimizer);
         m.put("lr", lr);
+        if (lrAdapt.equals("hypergradient")) {
+            m.put("lr_adapt", lrAdapt);
+            m.put("hyper_lr", hyperLr);
+        }
         if (optimizer.equals("sgd")) {
             m.put("momentum", momentum);
             m.put("nesterov", nesterov);

@@ -218,8 +218,12 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         int epochs = drawInt(s, "epochs");
         String schedule = drawString(s, "schedule");
         int early = drawInt(s, "early_stopping");
+        // only a space that names lr_adapt draws it (and hyper_lr), so other spaces' trials keep their parameters
+        String lrAdapt = has("lr_adapt") ? drawString(s, "lr_adapt") : "none";
+        double hyperLr = lrAdapt.equals("hypergradient") && has("hyper_lr") ? drawDouble(s, "hyper_lr")
+                : NetworkConfig.DEFAULT_HYPER_LR;
         return new NetworkConfig(conv, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
-                nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn, sequence);
+                nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn, sequence, lrAdapt, hyperLr);
     }
 
     /** "100,50", "(100, 50)", "[100]" or "100" → the sizes; anything else names the problem. */
@@ -319,6 +323,36 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             put("early_stopping", ParamSpec.fixed(0));
         }
 
+        /**
+         * A space that may draw lr_adapt hypergradient must draw only the optimisers and the schedule
+         * it works with, so that no trial fails on the combination.
+         */
+        void checkHypergradient() {
+            Entry adapt = entries.get("lr_adapt");
+            if (adapt == null || !values(adapt.spec()).contains("hypergradient")) {
+                return;
+            }
+            for (Object o : values(entries.get("optimizer").spec())) {
+                if (!o.equals("sgd") && !o.equals("adam")) {
+                    throw new InvalidValueException(adapt.trialName(), "hypergradient",
+                            "lr_adapt hypergradient works with optimizer sgd or adam, but the space may draw " + o);
+                }
+            }
+            for (Object o : values(entries.get("schedule").spec())) {
+                if (!o.equals("constant")) {
+                    throw new InvalidValueException(adapt.trialName(), "hypergradient",
+                            "lr_adapt hypergradient sets the rate itself and needs schedule constant, but the space may draw " + o);
+                }
+            }
+        }
+
+        private static List<Object> values(ParamSpec spec) {
+            if (spec instanceof ParamSpec.Fixed f) {
+                return List.of(f.value());
+            }
+            return spec instanceof ParamSpec.Choice c ? c.choices() : List.of();
+        }
+
         /** A fresh builder of the same family (for checking values on a fixed network). */
         abstract B fresh();
 
@@ -416,6 +450,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                         p.put("momentum", ParamSpec.fixed(0.9));
                     }
                     case "beta1", "beta2" -> p.put("optimizer", ParamSpec.fixed("adam"));
+                    case "hyper_lr" -> p.put("lr_adapt", ParamSpec.fixed("hypergradient"));
                     case "layers", "units" -> {
                         p.entries.remove("hidden");
                         p.put("layers", ParamSpec.fixed(fixedValue("layers")));

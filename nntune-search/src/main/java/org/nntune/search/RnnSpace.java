@@ -227,6 +227,7 @@ public final class RnnSpace extends NetworkSpace {
         }
 
         public RnnSpace build() {
+            checkHypergradient();
             return new RnnSpace(this);
         }
     }

@@ -1,0 +1,60 @@
+package org.nntune.search;
+
+import org.junit.jupiter.api.Test;
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.Datasets;
+import org.nntune.nn.data.Splits;
+import org.nntune.nn.model.EpochResult;
+import org.nntune.nn.optim.Hypergradient;
+import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyDirection;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** An MLP space with {@code lr_adapt: hypergradient}: trials train with a rate that adapts itself. */
+class HypergradientSpaceTest {
+
+    @Test
+    void trialsDrawHyperLrAndTrainWithAnAdaptingRate() {
+        MlpSpace space = MlpSpace.builder().fix("hidden", "16").fix("optimizer", "adam").fix("lr", 1e-4).fix("epochs", 15)
+                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient")
+                .logRange("hyper_lr", 1e-5, 1e-3).build();
+        Dataset iris = Datasets.iris();
+        Dataset train = Splits.canonical(iris).train(iris);
+        Study study = Study.builder("hd").direction(StudyDirection.MAXIMIZE).sampler(new RandomSampler(3)).seed(3).create();
+        study.optimize(trial -> {
+            NetworkConfig c = space.config(ParamSource.of(trial));
+            assertThat(c.optimizerValue()).isInstanceOfSatisfying(Hypergradient.class,
+                    h -> assertThat(h.hyperLearningRate()).isEqualTo(c.hyperLr()));
+            NetworkEstimator e = new NetworkEstimator(c, 1).fit(train);
+            List<EpochResult> epochs = e.history().epochs();
+            assertThat(epochs).allSatisfy(r -> assertThat(r.adaptedRates()).containsOnlyKeys("lr"));
+            // from 1e-4 the rate climbs: Adam's steps keep pointing the same way on this easy set
+            return epochs.get(epochs.size() - 1).adaptedRates().get("lr");
+        }, 3);
+        assertThat(study.trials()).hasSize(3);
+        for (FrozenTrial t : study.trials()) {
+            assertThat(t.state()).isEqualTo(org.nntune.tune.study.TrialState.COMPLETE);
+            assertThat(t.params()).containsKey("hyper_lr"); // a fixed lr_adapt is not a trial parameter
+            assertThat((Double) t.params().get("hyper_lr")).isBetween(1e-5, 1e-3);
+            assertThat(t.value()).isGreaterThan(1e-4);
+        }
+        assertThat(MlpSpace.builder().fixedDefaults().build().config(ParamSource.fixed(java.util.Map.of())).lrAdapt()).isEqualTo("none");
+    }
+
+    @Test
+    void badSettingsAreRefusedWhenTheSpaceIsBuilt() {
+        assertThatThrownBy(() -> MlpSpace.builder().fix("hyper_lr", -1e-3))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("hyper_lr must be finite and > 0, got -0.001");
+        assertThatThrownBy(() -> MlpSpace.builder().fix("lr_adapt", "hypergradient").build())
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("but the space may draw rmsprop");
+        assertThatThrownBy(() -> MlpSpace.builder().fix("optimizer", "adam").choices("schedule", "constant", "cosine")
+                .fix("lr_adapt", "hypergradient").build())
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("needs schedule constant, but the space may draw cosine");
+    }
+}
