@@ -599,7 +599,7 @@ public final class JdbcStorage implements Storage {
         });
         studies.remove(studyId);
         trialKeys.values().removeIf(k -> k.studyId == studyId);
-        ArtifactStore a = artifacts;
+        ArtifactStore a = artifacts.inUse();
         if (a != null && !(a instanceof TableArtifacts)) {
             a.deleteStudy(studyId);
         }
@@ -607,7 +607,13 @@ public final class JdbcStorage implements Storage {
 
     // ---------------------------------------------------------------- artifacts
 
-    private volatile ArtifactStore artifacts;
+    private final ArtifactSlot artifacts = new ArtifactSlot(this::defaultArtifacts);
+
+    /** Unless a store was chosen: a folder beside an SQLite file, the table of a database server. */
+    private ArtifactStore defaultArtifacts() {
+        return d == Dialect.SQLITE ? new FolderArtifactStore(SqliteFiles.artifactFolder(url))
+                : artifactTable(ArtifactStore.UNLIMITED);
+    }
 
     /**
      * The artifact area of this storage's studies. Unless {@link #useArtifactStore} chose another: for
@@ -617,17 +623,7 @@ public final class JdbcStorage implements Storage {
      */
     @Override
     public ArtifactStore artifacts() {
-        ArtifactStore a = artifacts;
-        if (a == null) {
-            synchronized (this) {
-                if (artifacts == null) {
-                    artifacts = d == Dialect.SQLITE ? new FolderArtifactStore(SqliteFiles.artifactFolder(url))
-                            : artifactTable(ArtifactStore.UNLIMITED);
-                }
-                a = artifacts;
-            }
-        }
-        return a;
+        return artifacts.get();
     }
 
     /**
@@ -637,7 +633,7 @@ public final class JdbcStorage implements Storage {
      * @return this storage
      */
     public JdbcStorage useArtifactStore(ArtifactStore store) {
-        this.artifacts = Objects.requireNonNull(store, "store");
+        artifacts.set(store);
         return this;
     }
 

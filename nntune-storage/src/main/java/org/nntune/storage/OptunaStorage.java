@@ -471,7 +471,7 @@ public final class OptunaStorage implements Storage {
             return null;
         });
         studies.remove(studyId);
-        ArtifactStore a = artifacts;
+        ArtifactStore a = artifacts.inUse();
         if (a != null) {
             a.deleteStudy(studyId);
         }
@@ -479,7 +479,16 @@ public final class OptunaStorage implements Storage {
 
     // ---------------------------------------------------------------- artifacts
 
-    private volatile ArtifactStore artifacts;
+    private final ArtifactSlot artifacts = new ArtifactSlot(this::defaultArtifacts);
+
+    /** Unless a store was chosen: a folder beside an SQLite file; a database server has none. */
+    private ArtifactStore defaultArtifacts() {
+        if (d != Dialect.SQLITE) {
+            throw new IllegalStateException("Optuna's tables in " + url + " keep no artifacts: give this"
+                    + " storage a FolderArtifactStore on a disk every worker reaches (useArtifactStore)");
+        }
+        return new FolderArtifactStore(SqliteFiles.artifactFolder(url));
+    }
 
     /**
      * The artifact area (checkpoints of population-based training …). Optuna's tables have none:
@@ -491,20 +500,7 @@ public final class OptunaStorage implements Storage {
      */
     @Override
     public ArtifactStore artifacts() {
-        ArtifactStore a = artifacts;
-        if (a == null) {
-            synchronized (this) {
-                if (artifacts == null) {
-                    if (d != Dialect.SQLITE) {
-                        throw new IllegalStateException("Optuna's tables in " + url + " keep no artifacts: give this"
-                                + " storage a FolderArtifactStore on a disk every worker reaches (useArtifactStore)");
-                    }
-                    artifacts = new FolderArtifactStore(SqliteFiles.artifactFolder(url));
-                }
-                a = artifacts;
-            }
-        }
-        return a;
+        return artifacts.get();
     }
 
     /**
@@ -514,7 +510,7 @@ public final class OptunaStorage implements Storage {
      * @return this storage
      */
     public OptunaStorage useArtifactStore(ArtifactStore store) {
-        this.artifacts = Objects.requireNonNull(store, "store");
+        artifacts.set(store);
         return this;
     }
 
