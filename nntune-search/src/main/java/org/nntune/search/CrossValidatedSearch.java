@@ -5,6 +5,8 @@ import org.nntune.nn.data.Split;
 import org.nntune.nn.tensor.Parallelism;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.sampler.RungSampler;
+import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
@@ -69,8 +71,22 @@ public final class CrossValidatedSearch {
     private final Duration timeout;
     private final List<Map<String, Object>> enqueued;
     private final List<StudyCallback> callbacks;
+    private final TimeBudget timeBudget;
+    private final boolean trialsGiven;
 
     private CrossValidatedSearch(Builder b) {
+        this.timeBudget = b.timeBudget;
+        this.trialsGiven = b.trialsGiven;
+        if (timeBudget != null) {
+            if (!(b.space instanceof NetworkSpace)) {
+                throw new IllegalStateException("a time budget needs a network space (its epochs are what the brackets"
+                        + " stop early), not " + b.space);
+            }
+            if (!b.enqueued.isEmpty()) {
+                throw new IllegalStateException("a grid keeps its exact grid: a time budget searches spaces with ranges;"
+                        + " give the grid a trial budget and, if need be, a timeout instead");
+            }
+        }
         this.space = b.space;
         this.scorer = b.scorer;
         this.cv = b.cv;
@@ -109,10 +125,12 @@ public final class CrossValidatedSearch {
             throw new IllegalStateException("keepBestTrialModel needs a single split (a hold-out or one predefined split); "
                     + cv.describe() + " gives " + folds.size());
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, enqueued, Parallelism.threadsPerJob(nJobs));
+        BudgetClock clock = timeBudget == null ? null : BudgetClock.start(timeBudget, train.size(), scorer.greaterIsBetter());
+        FoldRunner runner = new FoldRunner(searchedSpace(), scorer, seed, folds, enqueued, Parallelism.threadsPerJob(nJobs), clock);
+        Pruner trialPruner = effectivePruner();
         Study study = Study.builder(studyName).storage(storage != null ? storage : new InMemoryStorage())
-                .direction(FoldRunner.direction(scorer)).sampler(sampler != null ? sampler : new RandomSampler(seed))
-                .pruner(pruner != null ? pruner : Pruner.none()).seed(seed).create();
+                .direction(FoldRunner.direction(scorer)).sampler(effectiveSampler())
+                .pruner(trialPruner != null ? trialPruner : Pruner.none()).seed(seed).create();
         for (Map<String, Object> params : enqueued) {
             study.enqueueTrial(params);
         }
@@ -122,7 +140,8 @@ public final class CrossValidatedSearch {
         Objective objective = trial -> {
             FoldRunner.Outcome o;
             try {
-                o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, keepBestTrialModel);
+                startOrStop(trial, clock);
+                o = runner.run(ParamSource.of(trial), trialPruner != null ? trial : null, keepBestTrialModel);
             } catch (Exception e) {
                 rows.put(trial.number(), failed(trial.number(), trial.params(), k, reason(e)));
                 throw e;
@@ -149,9 +168,13 @@ public final class CrossValidatedSearch {
             }
             return mean;
         };
-        OptimizeOptions options = OptimizeOptions.trials(nTrials).withJobs(nJobs);
+        OptimizeOptions options = OptimizeOptions.trials(clock == null || trialsGiven ? nTrials : Integer.MAX_VALUE).withJobs(nJobs);
         if (timeout != null) {
             options = options.withTimeout(timeout);
+        }
+        if (clock != null) {
+            options = options.withTimeout(timeout != null && timeout.compareTo(timeBudget.timeout()) < 0 ? timeout : timeBudget.timeout())
+                    .withCallback(clock.stopWhenSpent());
         }
         for (StudyCallback c : callbacks) {
             options = options.withCallback(c);
@@ -164,11 +187,12 @@ public final class CrossValidatedSearch {
                 + summary(results)));
         Estimator refitted = null;
         double refitSeconds = 0;
-        if (refit) {
+        if (refit && (clock == null || timeBudget.refit())) {
             FrozenTrial bestTrial = study.trials().stream().filter(t -> t.number() == best.candidate()).findFirst()
                     .orElseThrow(() -> new IllegalStateException("trial " + best.candidate() + " is missing from the study"));
             long r0 = System.nanoTime();
-            refitted = space.suggest(ParamSource.fixed(bestTrial.params()), seed).fit(train);
+            refitted = clock == null ? space.suggest(ParamSource.fixed(bestTrial.params()), seed).fit(train)
+                    : refitWithin(train, bestTrial, clock, EpochHook.NONE);
             refitSeconds = (System.nanoTime() - r0) / 1e9;
         }
         return new SearchResult(study, results, scorer, best, refitted, refitSeconds, keeper.best, searchSeconds);
@@ -202,13 +226,33 @@ public final class CrossValidatedSearch {
      * ({@link TrialPrunedException}); a non-finite mean fails the trial with the reason.
      */
     public Objective objective(Dataset train) {
+        if (timeBudget != null) {
+            throw new IllegalStateException("a search with a time budget runs on a clock: call objective(train, clock)");
+        }
+        return objective(train, null);
+    }
+
+    /**
+     * The objective of a search with a time budget ({@link Builder#timeBudget}), for callers that
+     * drive the {@link Study} themselves: trials train up to the budget's max epochs, report every
+     * epoch, and stop when {@code clock} says the next epoch would overrun the search's share (the
+     * trial keeps its last value); a trial that starts when no epoch fits stops the study and is
+     * pruned. Give the study {@link #effectiveSampler()}, {@link #effectivePruner()} and the
+     * callback {@link BudgetClock#stopWhenSpent()}; refit with {@link #refitWithin}.
+     */
+    public Objective objective(Dataset train, BudgetClock clock) {
+        if (clock != null && timeBudget == null) {
+            throw new IllegalStateException("a clock needs a search built with a time budget");
+        }
         List<Dataset[]> folds = new ArrayList<>();
         for (Split s : cv.splits(train, seed)) {
             folds.add(new Dataset[] {s.train(train), s.test(train)});
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, List.of(), Parallelism.threadsPerJob(nJobs));
+        FoldRunner runner = new FoldRunner(searchedSpace(), scorer, seed, folds, List.of(), Parallelism.threadsPerJob(nJobs), clock);
+        Pruner trialPruner = clock == null ? pruner : effectivePruner();
         return trial -> {
-            FoldRunner.Outcome o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, false);
+            startOrStop(trial, clock);
+            FoldRunner.Outcome o = runner.run(ParamSource.of(trial), trialPruner != null ? trial : null, false);
             if (o.pruned()) {
                 throw new TrialPrunedException("pruned after epoch " + o.prunedAtStep());
             }
@@ -222,6 +266,55 @@ public final class CrossValidatedSearch {
             }
             return mean;
         };
+    }
+
+    /** The time budget, if the search has one. */
+    public java.util.Optional<TimeBudget> timeBudget() {
+        return java.util.Optional.ofNullable(timeBudget);
+    }
+
+    /** The space trials are drawn from: with a time budget, its epochs are the budget's max epochs. */
+    private SearchSpace searchedSpace() {
+        return timeBudget == null ? space : ((NetworkSpace) space).with(Map.of("epochs", timeBudget.maxEpochs()));
+    }
+
+    /**
+     * The sampler the study runs with: the one given (else random; with a time budget TPE), with a
+     * time budget fitted on the highest rung with enough observations ({@link RungSampler}).
+     */
+    public Sampler effectiveSampler() {
+        if (timeBudget == null) {
+            return sampler != null ? sampler : new RandomSampler(seed);
+        }
+        return new RungSampler(sampler != null ? sampler : new TpeSampler());
+    }
+
+    /**
+     * The pruner trials report to (null: none): the one given; with a time budget, its brackets
+     * ({@link TimeBudget#pruner()}, which replaces any pruner given).
+     */
+    public Pruner effectivePruner() {
+        return timeBudget == null ? pruner : timeBudget.pruner();
+    }
+
+    /** With a clock: a trial that starts when no epoch fits stops the study and is pruned untrained. */
+    private static void startOrStop(org.nntune.tune.study.Trial trial, BudgetClock clock) {
+        if (clock != null && !clock.allowsNewTrial()) {
+            trial.study().stop();
+            throw new TrialPrunedException("the time budget is spent");
+        }
+    }
+
+    /**
+     * Refits {@code best}'s configuration on all of {@code train} for the epochs at which its
+     * validation score peaked ({@link BudgetClock#refitEpochs}), stopping before an epoch that
+     * would end after the budget; {@code progress} hears of every epoch.
+     */
+    public Estimator refitWithin(Dataset train, FrozenTrial best, BudgetClock clock, EpochHook progress) {
+        int epochs = clock.refitEpochs(best);
+        EpochHook stop = clock.refitHook(epoch -> progress.afterEpoch(epoch));
+        return ((NetworkSpace) space).with(Map.of("epochs", epochs)).suggest(ParamSource.fixed(best.params()), seed)
+                .fit(train, stop);
     }
 
     private static String summary(CvResults results) {
@@ -306,6 +399,8 @@ public final class CrossValidatedSearch {
         private Duration timeout;
         private final List<Map<String, Object>> enqueued = new ArrayList<>();
         private final List<StudyCallback> callbacks = new ArrayList<>();
+        private TimeBudget timeBudget;
+        private boolean trialsGiven;
 
         private Builder(SearchSpace space) {
             this.space = Objects.requireNonNull(space, "space");
@@ -332,6 +427,7 @@ public final class CrossValidatedSearch {
                 throw new IllegalArgumentException("nTrials must be >= 1, got " + n);
             }
             this.nTrials = n;
+            this.trialsGiven = true;
             return this;
         }
 
@@ -392,6 +488,24 @@ public final class CrossValidatedSearch {
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
+        }
+
+        /**
+         * The time-budget mode ({@link TimeBudget}): multi-fidelity search over epochs up to the
+         * budget's max epochs (Hyperband brackets, the sampler — TPE unless given — fitted on the
+         * highest rung with enough observations), then the refit of the best configuration for its
+         * best epoch count, all inside {@code budget.timeout()}. Trials run until the time is spent
+         * (or until {@link #nTrials}, if given). Needs a network space; replaces any pruner given;
+         * refused for grids (a grid keeps its exact grid).
+         */
+        public Builder timeBudget(TimeBudget budget) {
+            this.timeBudget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /** {@link #timeBudget(TimeBudget)} with its defaults. */
+        public Builder timeBudget(Duration budget) {
+            return timeBudget(TimeBudget.of(budget));
         }
 
         /** Queues a candidate with these parameter values before any sampled one. */

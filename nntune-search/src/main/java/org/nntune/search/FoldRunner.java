@@ -43,8 +43,17 @@ final class FoldRunner {
         Estimator estimator;
     }
 
-    /** The outcome of all splits of one candidate. */
-    record Outcome(List<SplitOutcome> splits, boolean pruned, int prunedAtStep) {}
+    /**
+     * The outcome of all splits of one candidate.
+     *
+     * @param stoppedAtStep the epoch after which a time budget stopped the candidate (it keeps its
+     *                      last scores), or -1
+     */
+    record Outcome(List<SplitOutcome> splits, boolean pruned, int prunedAtStep, int stoppedAtStep) {
+        Outcome(List<SplitOutcome> splits, boolean pruned, int prunedAtStep) {
+            this(splits, pruned, prunedAtStep, -1);
+        }
+    }
 
     private final SearchSpace space;
     private final Scorer scorer;
@@ -57,6 +66,13 @@ final class FoldRunner {
     private final List<Map<String, Object>> ahead;
     private final AtomicInteger cursor = new AtomicInteger();
     private final int kernelThreads;
+    /** the time budget's clock, or null: asked after every epoch whether the next one still fits */
+    private final BudgetClock clock;
+
+    FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, List<Map<String, Object>> grid,
+               int kernelThreads) {
+        this(space, scorer, seed, folds, grid, kernelThreads, null);
+    }
 
     /**
      * @param grid          the queued grid points, in trial order: their twins are fitted once and
@@ -66,7 +82,8 @@ final class FoldRunner {
      *                      {@code Parallelism.threadsPerJob(nJobs)}, so that parallel trials share the cores
      */
     FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, List<Map<String, Object>> grid,
-               int kernelThreads) {
+               int kernelThreads, BudgetClock clock) {
+        this.clock = clock;
         this.dedupe = !grid.isEmpty();
         this.ahead = List.copyOf(grid);
         this.kernelThreads = kernelThreads;
@@ -314,15 +331,19 @@ final class FoldRunner {
         }
         boolean pruned = false;
         int prunedAt = -1;
+        int stoppedAt = -1;
         Throwable error = null;
         try {
             for (int step = 1; ; step++) {
                 boolean anyRan = false;
+                long t0 = System.nanoTime();
+                long rows = 0;
                 for (Lane lane : lanes) {
                     if (lane.finished) {
                         continue;
                     }
                     anyRan = true;
+                    rows += lane.train.size();
                     lane.go.release();
                     back.acquireUninterruptibly();
                     if (lane.error != null) {
@@ -354,6 +375,16 @@ final class FoldRunner {
                         break;
                     }
                 }
+                if (clock != null && reported) {
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    clock.epochDone(trial.number(), seconds, rows);
+                    if (!clock.allowsEpoch(seconds)) {
+                        // the next epoch would overrun the search's share: the trial keeps this epoch's scores
+                        stoppedAt = step;
+                        trial.setUserAttr(STOPPED_ATTR, step);
+                        break;
+                    }
+                }
             }
         } finally {
             // stop every split still waiting at an epoch's end and let it finish
@@ -380,8 +411,11 @@ final class FoldRunner {
         for (Lane lane : lanes) {
             out.add(lane.outcome);
         }
-        return new Outcome(out, pruned, prunedAt);
+        return new Outcome(out, pruned, prunedAt, stoppedAt);
     }
+
+    /** User attribute of a trial a time budget stopped: the epoch it stopped after. */
+    static final String STOPPED_ATTR = "stopped_by_time_budget_after_epoch";
 
     /** The direction a scorer asks for. */
     static StudyDirection direction(Scorer scorer) {

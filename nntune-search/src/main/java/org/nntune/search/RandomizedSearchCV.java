@@ -14,4 +14,14 @@ public final class RandomizedSearchCV {
     public static CrossValidatedSearch.Builder of(SearchSpace space, int nIter) {
         return CrossValidatedSearch.builder(space).nTrials(nIter).sampler(new RandomSampler(0));
     }
+
+    /**
+     * Random candidates of {@code space} (a network space) for as long as {@code budget} allows, in
+     * its time-budget mode ({@link TimeBudget}): Hyperband brackets over epochs, then the refit of
+     * the best candidate inside the budget. ({@link CrossValidatedSearch#builder} with
+     * {@code timeBudget} and no sampler draws the candidates with TPE instead.)
+     */
+    public static CrossValidatedSearch.Builder within(SearchSpace space, TimeBudget budget) {
+        return CrossValidatedSearch.builder(space).sampler(new RandomSampler(0)).timeBudget(budget);
+    }
 }

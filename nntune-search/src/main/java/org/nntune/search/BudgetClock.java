@@ -1,0 +1,192 @@
+package org.nntune.search;
+
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.StudyCallback;
+import org.nntune.tune.study.TrialState;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The running clock of a {@link TimeBudget}: when the budget ends, how much of it the refit needs,
+ * and whether another epoch or another trial fits before the search's share runs out.
+ *
+ * <p>Every epoch of every trial reports its wall time and the rows it trained on; a trial's
+ * seconds per row and epoch, times the refit's rows and the epochs its validation score peaked at,
+ * times a margin of {@value #MARGIN}, is the refit's estimate. The reserve is that estimate for
+ * the best trial so far (before the first trial completes: for the median trial at max epochs, at
+ * most half the budget). The search ends at {@code end − reserve}: a trial whose next epoch would
+ * end after it is stopped and keeps its last value, and no trial starts once the quickest epoch
+ * seen no longer fits. The refit stops before an epoch that would end after the budget, so the
+ * budget holds even when the estimate was short (the model then trains fewer epochs). Thread-safe.
+ */
+public final class BudgetClock {
+    /** The refit's estimate is the measured time times this: parallel trials and a loaded machine vary. */
+    public static final double MARGIN = 1.25;
+
+    private final TimeBudget budget;
+    private final int refitRows;
+    private final boolean maximize;
+    private final LongSupplier nanos;
+    private final long start;
+    private final long end;
+    /** seconds per row and epoch, by trial number (its latest epoch) */
+    private final Map<Integer, Double> rate = new ConcurrentHashMap<>();
+    private volatile double quickestEpoch = Double.NaN;
+    private volatile double longestEpoch = 0;
+    private volatile double bestReserve = Double.NaN;
+
+    BudgetClock(TimeBudget budget, int refitRows, boolean maximize, LongSupplier nanos) {
+        this.budget = Objects.requireNonNull(budget, "budget");
+        if (refitRows < 1) {
+            throw new IllegalArgumentException("the refit needs at least one row, got " + refitRows);
+        }
+        this.refitRows = refitRows;
+        this.maximize = maximize;
+        this.nanos = nanos;
+        this.start = nanos.getAsLong();
+        this.end = start + budget.timeout().toNanos();
+    }
+
+    /**
+     * Starts the clock now.
+     *
+     * @param refitRows the rows the best configuration is refitted on (all training rows)
+     * @param maximize  whether a higher validation score is better (the refit's epochs are where it peaked)
+     */
+    public static BudgetClock start(TimeBudget budget, int refitRows, boolean maximize) {
+        return new BudgetClock(budget, refitRows, maximize, System::nanoTime);
+    }
+
+    public TimeBudget budget() {
+        return budget;
+    }
+
+    /** Time since the clock started. */
+    public Duration elapsed() {
+        return Duration.ofNanos(nanos.getAsLong() - start);
+    }
+
+    /** The whole budget. */
+    public Duration total() {
+        return budget.timeout();
+    }
+
+    /** The longest epoch any trial took so far, in seconds (0 before the first). */
+    public double longestEpochSeconds() {
+        return longestEpoch;
+    }
+
+    /** Records an epoch of trial {@code trial}: {@code seconds} of wall time training (and scoring) {@code rows} rows. */
+    public void epochDone(int trial, double seconds, long rows) {
+        if (rows > 0 && seconds > 0) {
+            rate.put(trial, seconds / rows);
+        }
+        synchronized (this) {
+            quickestEpoch = Double.isNaN(quickestEpoch) ? seconds : Math.min(quickestEpoch, seconds);
+            longestEpoch = Math.max(longestEpoch, seconds);
+        }
+    }
+
+    /** The seconds the search keeps for the refit now (0 with refit off). */
+    public double reserveSeconds() {
+        if (!budget.refit()) {
+            return 0;
+        }
+        double b = bestReserve;
+        if (!Double.isNaN(b)) {
+            return b;
+        }
+        double[] rates = rate.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (rates.length == 0) {
+            return 0;
+        }
+        double median = rates[rates.length / 2];
+        return Math.min(0.5 * budget.timeout().toNanos() / 1e9, median * refitRows * budget.maxEpochs() * MARGIN);
+    }
+
+    /** Seconds left for the search: to the end of the budget, less the refit's reserve. */
+    public double searchSecondsLeft() {
+        return (end - nanos.getAsLong()) / 1e9 - reserveSeconds();
+    }
+
+    /** Whether an epoch of {@code seconds} ends before the search's share of the budget does. */
+    public boolean allowsEpoch(double seconds) {
+        return seconds <= searchSecondsLeft();
+    }
+
+    /** Whether a new trial can train one epoch (always, before any epoch was measured). */
+    public boolean allowsNewTrial() {
+        double q = quickestEpoch;
+        return Double.isNaN(q) ? searchSecondsLeft() > 0 : allowsEpoch(q);
+    }
+
+    /** Takes {@code best} (a COMPLETE trial) as the configuration to refit: the reserve follows its measured times. */
+    public void bestIs(FrozenTrial best) {
+        Double r = rate.get(best.number());
+        if (r != null) {
+            bestReserve = r * refitRows * refitEpochs(best) * MARGIN;
+        }
+    }
+
+    /**
+     * The epochs to refit {@code best} for: the step at which its validation score peaked (the
+     * first, on a tie), or {@code maxEpochs} when it reported none.
+     */
+    public int refitEpochs(FrozenTrial best) {
+        int at = -1;
+        double top = Double.NaN;
+        for (Map.Entry<Integer, Double> e : best.intermediateValues().entrySet()) {
+            double v = e.getValue();
+            if (!Double.isNaN(v) && (Double.isNaN(top) || (maximize ? v > top : v < top))) {
+                top = v;
+                at = e.getKey();
+            }
+        }
+        return at < 1 ? budget.maxEpochs() : at;
+    }
+
+    /** Seconds until the end of the whole budget. */
+    public double secondsLeft() {
+        return (end - nanos.getAsLong()) / 1e9;
+    }
+
+    /**
+     * The refit's epoch hook: after each epoch {@code onEpoch} hears of it, and training stops when
+     * the next epoch (as long as the longest so far) would end after the budget.
+     */
+    public EpochHook refitHook(IntConsumer onEpoch) {
+        return new EpochHook() {
+            private long last = nanos.getAsLong();
+            private double longest;
+
+            @Override
+            public boolean afterEpoch(int epoch) {
+                long now = nanos.getAsLong();
+                longest = Math.max(longest, (now - last) / 1e9);
+                last = now;
+                onEpoch.accept(epoch);
+                return longest <= secondsLeft();
+            }
+        };
+    }
+
+    /**
+     * A study callback for the search: after each trial, follows the best trial (the reserve) and
+     * stops the study when no new trial fits.
+     */
+    public StudyCallback stopWhenSpent() {
+        return (study, trial) -> {
+            if (study.directions().size() == 1) {
+                study.findBestTrial().filter(t -> t.state() == TrialState.COMPLETE).ifPresent(this::bestIs);
+            }
+            if (!allowsNewTrial()) {
+                study.stop();
+            }
+        };
+    }
+}

@@ -1,0 +1,219 @@
+package org.nntune.search;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.Datasets;
+import org.nntune.nn.data.Split;
+import org.nntune.nn.data.Splits;
+import org.nntune.tune.pruner.HyperbandPruner;
+import org.nntune.tune.pruner.Pruner;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.Trial;
+import org.nntune.tune.study.TrialState;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The time-budget mode of a search: its settings, the clock (with a hand-driven time, so nothing
+ * here depends on the machine's speed), the brackets' promotions, and whole searches on digits that
+ * keep their budget, refit included (asserted with a generous tolerance, never a tight time).
+ */
+class TimeBudgetTest {
+    static Dataset train;
+    static Dataset test;
+
+    @BeforeAll
+    static void data() {
+        Dataset digits = Datasets.digits();
+        Split s = Splits.canonical(digits);
+        train = s.train(digits);
+        test = s.test(digits);
+    }
+
+    @Test
+    void settingsAreCheckedAndEachPartCanBeTurnedOff() {
+        TimeBudget b = TimeBudget.of(Duration.ofSeconds(30));
+        assertThat(b.maxEpochs()).isEqualTo(27);
+        assertThat(b.brackets()).isEqualTo(4);
+        assertThat(b.minEpochs()).isEqualTo(1);
+        assertThat(b.refit()).isTrue();
+        assertThat(b.pruner()).isNotSameAs(Pruner.none());
+        assertThat(TimeBudget.maxBrackets(9)).isEqualTo(3);
+        assertThat(TimeBudget.maxBrackets(8)).isEqualTo(2);
+        assertThat(TimeBudget.maxBrackets(1)).isEqualTo(1);
+        assertThat(b.withBrackets(2).minEpochs()).isEqualTo(9);
+        assertThat(b.withBrackets(1).pruner()).isSameAs(Pruner.none());
+        assertThat(b.withMaxEpochs(3).brackets()).isEqualTo(2);
+        assertThat(b.withRefit(false).refit()).isFalse();
+        assertThatThrownBy(() -> b.withBrackets(5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("brackets must be 1 to 4 with 27 max epochs");
+        assertThatThrownBy(() -> b.withMaxEpochs(0)).hasMessageContaining("maxEpochs must be >= 1");
+        assertThatThrownBy(() -> TimeBudget.of(Duration.ZERO)).hasMessageContaining("must be positive");
+    }
+
+    private static FrozenTrial curve(int number, double... values) {
+        TreeMap<Integer, Double> iv = new TreeMap<>();
+        for (int i = 0; i < values.length; i++) {
+            iv.put(i + 1, values[i]);
+        }
+        return new FrozenTrial(number, number, TrialState.COMPLETE, List.of(values[values.length - 1]), Map.of(), Map.of(),
+                Map.of(), Map.of(), iv, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    @Test
+    void clockReservesTheBestTrialsRefitAndStopsEpochsThatWouldOverrun() {
+        AtomicLong now = new AtomicLong();
+        BudgetClock clock = new BudgetClock(new TimeBudget(Duration.ofSeconds(100), 9, 3, true), 1000, true, now::get);
+        assertThat(clock.allowsNewTrial()).isTrue(); // nothing measured yet
+        assertThat(clock.reserveSeconds()).isZero();
+        // trial 0: 1 s per epoch on 800 rows; before a best is known, the median trial at max epochs
+        clock.epochDone(0, 1.0, 800);
+        assertThat(clock.reserveSeconds()).isCloseTo(1.0 / 800 * 1000 * 9 * BudgetClock.MARGIN, org.assertj.core.api.Assertions.within(1e-9));
+        // its validation accuracy peaked at epoch 4: the refit is 4 epochs on 1000 rows
+        FrozenTrial best = curve(0, 0.5, 0.7, 0.8, 0.85, 0.84, 0.83);
+        assertThat(clock.refitEpochs(best)).isEqualTo(4);
+        clock.bestIs(best);
+        double reserve = 1.0 / 800 * 1000 * 4 * BudgetClock.MARGIN;
+        assertThat(clock.reserveSeconds()).isCloseTo(reserve, org.assertj.core.api.Assertions.within(1e-9));
+        // 100 s − 6.25 s reserve: at 92 s one more 1-second epoch fits, at 93 s it does not
+        now.set(Duration.ofSeconds(92).toNanos());
+        assertThat(clock.allowsEpoch(1.0)).isTrue();
+        now.set(Duration.ofSeconds(93).toNanos() + 1);
+        assertThat(clock.allowsEpoch(1.0)).isFalse();
+        assertThat(clock.allowsNewTrial()).isFalse();
+        // the refit stops before an epoch that would end after the budget
+        List<Integer> epochs = new ArrayList<>();
+        EpochHook hook = clock.refitHook(epochs::add);
+        now.addAndGet(Duration.ofMillis(2000).toNanos());
+        assertThat(hook.afterEpoch(1)).isTrue();   // at 95 s, 2 s epochs, 5 s left
+        now.addAndGet(Duration.ofMillis(2000).toNanos());
+        assertThat(hook.afterEpoch(2)).isTrue();   // at 97 s, 3 s left
+        now.addAndGet(Duration.ofMillis(2000).toNanos());
+        assertThat(hook.afterEpoch(3)).isFalse();  // at 99 s, 1 s left: a 2 s epoch would overrun
+        assertThat(epochs).containsExactly(1, 2, 3);
+        // refit off: no reserve
+        BudgetClock noRefit = new BudgetClock(new TimeBudget(Duration.ofSeconds(100), 9, 3, false), 1000, true, now::get);
+        noRefit.epochDone(0, 1.0, 800);
+        assertThat(noRefit.reserveSeconds()).isZero();
+        // minimising (a loss): the refit epochs are where the loss was lowest
+        BudgetClock loss = new BudgetClock(TimeBudget.of(Duration.ofSeconds(10)), 10, false, now::get);
+        assertThat(loss.refitEpochs(curve(1, 0.9, 0.5, 0.4, 0.6))).isEqualTo(3);
+    }
+
+    @Test
+    void bracketsPromoteTheTopThirdOfEachRung() {
+        // 9 max epochs, 2 brackets: min 3 epochs, rungs at 3 (bracket 0) and none before 9 (bracket 1)
+        TimeBudget b = new TimeBudget(Duration.ofMinutes(1), 9, 2, true);
+        assertThat(b.minEpochs()).isEqualTo(3);
+        HyperbandPruner pruner = b.hyperband();
+        Study s = Study.builder("brackets").direction(StudyDirection.MAXIMIZE).pruner(b.pruner()).create();
+        java.util.Random rnd = new java.util.Random(7);
+        List<Double> rung3 = new ArrayList<>();
+        for (int n = 0; n < 40; n++) {
+            Trial t = s.ask();
+            double quality = rnd.nextDouble();
+            int bracket = -1;
+            boolean pruned = false;
+            int step = 1;
+            for (; step <= 9; step++) {
+                t.report(step, quality);
+                if (bracket < 0) {
+                    bracket = pruner.bracketOf(s.view(), t.number());
+                }
+                if (t.shouldPrune()) {
+                    pruned = true;
+                    break;
+                }
+            }
+            if (bracket == 1) {
+                // its first rung is at 9 epochs, the end of training: never pruned
+                assertThat(pruned).as("trial %d of the bracket without rungs before 9", n).isFalse();
+            } else {
+                // bracket 0: at epoch 3 it goes on only if among the top third of the values seen at that rung
+                rung3.add(quality);
+                List<Double> sorted = new ArrayList<>(rung3);
+                sorted.sort(java.util.Comparator.reverseOrder());
+                int keep = Math.max(1, sorted.size() / 3);
+                boolean top = quality >= sorted.get(keep - 1);
+                assertThat(pruned).as("trial %d, value %.3f, rung %s", n, quality, sorted).isEqualTo(!top);
+                if (pruned) {
+                    assertThat(step).isEqualTo(3);
+                }
+            }
+            if (pruned) {
+                s.tellPruned(t);
+            } else {
+                s.tell(t, quality);
+            }
+        }
+        assertThat(s.trials(java.util.EnumSet.of(TrialState.PRUNED))).isNotEmpty();
+    }
+
+    static MlpSpace.Builder digitsSpace() {
+        return MlpSpace.builder().fixedDefaults().preprocessing("standard").fix("batch_size", 32)
+                .lr(1e-3, 3e-2).choices("hidden", 32, 64).range("dropout", 0, 0.3);
+    }
+
+    @Test
+    void searchKeepsItsBudgetRefitIncludedAndRefitsTheBestEpochCount() {
+        Duration budget = Duration.ofSeconds(8);
+        long t0 = System.nanoTime();
+        SearchResult r = CrossValidatedSearch.builder(digitsSpace().build()).cv(CvStrategy.holdout(0.2)).seed(1)
+                .timeBudget(new TimeBudget(budget, 9, 3, true)).build().fit(train);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        // generous: the budget holds up to the last epoch's length and the bookkeeping; a loaded machine never fails this
+        assertThat(wall).isLessThan(budget.toSeconds() * 1.5 + 5);
+        List<FrozenTrial> trials = r.study().trials();
+        assertThat(trials.size()).isGreaterThan(3);
+        for (FrozenTrial t : trials) {
+            assertThat(t.intermediateValues().keySet()).allMatch(step -> step >= 1 && step <= 9);
+            if (t.state() == TrialState.COMPLETE && t.userAttrs().containsKey(FoldRunner.STOPPED_ATTR)) {
+                // a trial the budget stopped keeps its last reported value
+                assertThat(t.value()).isEqualTo(t.intermediateValues().lastEntry().getValue());
+            }
+        }
+        FrozenTrial best = r.study().trials().get(r.bestCandidate());
+        int peak = new BudgetClock(TimeBudget.of(budget), 1, true, System::nanoTime).refitEpochs(best);
+        NetworkEstimator refitted = (NetworkEstimator) r.bestEstimator();
+        assertThat(refitted.epochsTrained()).isBetween(1, peak);
+        assertThat(refitted.config().epochs()).isEqualTo(peak);
+        assertThat(r.score(test)).isGreaterThan(0.8);
+    }
+
+    @Test
+    void randomizedSearchWithKFoldAndNoBracketsTrainsEveryTrialToMaxEpochsUnlessTheBudgetStopsIt() {
+        SearchResult r = RandomizedSearchCV.within(digitsSpace().build(), new TimeBudget(Duration.ofSeconds(6), 4, 1, false))
+                .cv(CvStrategy.stratifiedKFold(3)).seed(2).build().fit(train);
+        for (FrozenTrial t : r.study().trials()) {
+            assertThat(t.state()).isIn(TrialState.COMPLETE, TrialState.PRUNED);
+            if (t.state() == TrialState.PRUNED) {
+                // only a trial that found no time for an epoch
+                assertThat(t.intermediateValues()).isEmpty();
+            } else if (!t.userAttrs().containsKey(FoldRunner.STOPPED_ATTR)) {
+                assertThat(t.intermediateValues().lastKey()).isEqualTo(4);
+            }
+        }
+        assertThat(r.cvResults().splits()).isEqualTo(3);
+        assertThatThrownBy(r::bestEstimator).hasMessageContaining("refit(false)");
+    }
+
+    @Test
+    void gridsAndPlainSpacesAreRefused() {
+        assertThatThrownBy(() -> GridSearchCV.of(Map.of("lr", List.of(0.01, 0.1))).timeBudget(Duration.ofSeconds(5)).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("a grid keeps its exact grid");
+        SearchSpace plain = (p, seed) -> { throw new AssertionError(); };
+        assertThatThrownBy(() -> CrossValidatedSearch.builder(plain).timeBudget(Duration.ofSeconds(5)).build())
+                .hasMessageContaining("a time budget needs a network space");
+    }
+}
