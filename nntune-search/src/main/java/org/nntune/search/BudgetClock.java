@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * and whether another epoch or another trial fits before the search's share runs out.
  *
  * <p>Every epoch of every trial reports its wall time and the rows it trained on; a trial's
- * seconds per row and epoch, times the refit's rows and the epochs its validation score peaked at,
+ * mean seconds per row and epoch, times the refit's rows and the epochs its validation score peaked at,
  * times a margin of {@value #MARGIN}, is the refit's estimate. The reserve is that estimate for
  * the best trial so far (before the first trial completes: for the median trial at max epochs, at
  * most half the budget). The search ends at {@code end − reserve}: a trial whose next epoch would
@@ -25,6 +25,9 @@ import java.util.function.LongSupplier;
  * budget holds even when the estimate was short (the model then trains fewer epochs). Thread-safe.
  */
 public final class BudgetClock {
+    /** User attribute of a trial the budget stopped (it keeps its last value): the epoch it stopped after. */
+    public static final String STOPPED_ATTR = "stopped_by_time_budget_after_epoch";
+
     /** The refit's estimate is the measured time times this: parallel trials and a loaded machine vary. */
     public static final double MARGIN = 1.25;
 
@@ -34,8 +37,8 @@ public final class BudgetClock {
     private final LongSupplier nanos;
     private final long start;
     private final long end;
-    /** seconds per row and epoch, by trial number (its latest epoch) */
-    private final Map<Integer, Double> rate = new ConcurrentHashMap<>();
+    /** {seconds, rows} of every epoch so far, by trial number: its mean seconds per row and epoch */
+    private final Map<Integer, double[]> work = new ConcurrentHashMap<>();
     private volatile double quickestEpoch = Double.NaN;
     private volatile double longestEpoch = 0;
     private volatile double bestReserve = Double.NaN;
@@ -84,7 +87,7 @@ public final class BudgetClock {
     /** Records an epoch of trial {@code trial}: {@code seconds} of wall time training (and scoring) {@code rows} rows. */
     public void epochDone(int trial, double seconds, long rows) {
         if (rows > 0 && seconds > 0) {
-            rate.put(trial, seconds / rows);
+            work.merge(trial, new double[] {seconds, rows}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
         }
         synchronized (this) {
             quickestEpoch = Double.isNaN(quickestEpoch) ? seconds : Math.min(quickestEpoch, seconds);
@@ -101,11 +104,10 @@ public final class BudgetClock {
         if (!Double.isNaN(b)) {
             return b;
         }
-        double[] rates = rate.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        if (rates.length == 0) {
+        double median = medianRate();
+        if (Double.isNaN(median)) {
             return 0;
         }
-        double median = rates[rates.length / 2];
         return Math.min(0.5 * budget.timeout().toNanos() / 1e9, median * refitRows * budget.maxEpochs() * MARGIN);
     }
 
@@ -125,11 +127,30 @@ public final class BudgetClock {
         return Double.isNaN(q) ? searchSecondsLeft() > 0 : allowsEpoch(q);
     }
 
+    /**
+     * The seconds one refit epoch should take: {@code best}'s measured seconds per row and epoch
+     * (else the median trial's) times the refit's rows; 0 before any epoch was measured.
+     */
+    public double refitEpochSeconds(FrozenTrial best) {
+        double[] w = work.get(best.number());
+        if (w == null) {
+            double median = medianRate();
+            return Double.isNaN(median) ? 0 : median * refitRows;
+        }
+        return w[0] / w[1] * refitRows;
+    }
+
+    /** The median over trials of their mean seconds per row and epoch; NaN before any epoch. */
+    private double medianRate() {
+        double[] rates = work.values().stream().mapToDouble(w -> w[0] / w[1]).sorted().toArray();
+        return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
+    }
+
     /** Takes {@code best} (a COMPLETE trial) as the configuration to refit: the reserve follows its measured times. */
     public void bestIs(FrozenTrial best) {
-        Double r = rate.get(best.number());
-        if (r != null) {
-            bestReserve = r * refitRows * refitEpochs(best) * MARGIN;
+        double[] w = work.get(best.number());
+        if (w != null) {
+            bestReserve = w[0] / w[1] * refitRows * refitEpochs(best) * MARGIN;
         }
     }
 

@@ -381,7 +381,7 @@ final class FoldRunner {
                     if (!clock.allowsEpoch(seconds)) {
                         // the next epoch would overrun the search's share: the trial keeps this epoch's scores
                         stoppedAt = step;
-                        trial.setUserAttr(STOPPED_ATTR, step);
+                        trial.setUserAttr(BudgetClock.STOPPED_ATTR, step);
                         break;
                     }
                 }
@@ -414,8 +414,6 @@ final class FoldRunner {
         return new Outcome(out, pruned, prunedAt, stoppedAt);
     }
 
-    /** User attribute of a trial a time budget stopped: the epoch it stopped after. */
-    static final String STOPPED_ATTR = "stopped_by_time_budget_after_epoch";
 
     /** The direction a scorer asks for. */
     static StudyDirection direction(Scorer scorer) {

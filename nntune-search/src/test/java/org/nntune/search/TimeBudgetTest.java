@@ -178,7 +178,7 @@ class TimeBudgetTest {
         assertThat(trials.size()).isGreaterThan(3);
         for (FrozenTrial t : trials) {
             assertThat(t.intermediateValues().keySet()).allMatch(step -> step >= 1 && step <= 9);
-            if (t.state() == TrialState.COMPLETE && t.userAttrs().containsKey(FoldRunner.STOPPED_ATTR)) {
+            if (t.state() == TrialState.COMPLETE && t.userAttrs().containsKey(BudgetClock.STOPPED_ATTR)) {
                 // a trial the budget stopped keeps its last reported value
                 assertThat(t.value()).isEqualTo(t.intermediateValues().lastEntry().getValue());
             }
@@ -200,7 +200,7 @@ class TimeBudgetTest {
             if (t.state() == TrialState.PRUNED) {
                 // only a trial that found no time for an epoch
                 assertThat(t.intermediateValues()).isEmpty();
-            } else if (!t.userAttrs().containsKey(FoldRunner.STOPPED_ATTR)) {
+            } else if (!t.userAttrs().containsKey(BudgetClock.STOPPED_ATTR)) {
                 assertThat(t.intermediateValues().lastKey()).isEqualTo(4);
             }
         }

@@ -106,6 +106,41 @@ public final class Progress {
         out.flush();
     }
 
+    /**
+     * The time-budget mode's progress: the phase ({@code search} or {@code refit}) against the
+     * clock, e.g. {@code [########............] search 00:41/01:00 · trial 12 complete 0.91 after 9
+     * epochs · best 0.93}. A plain log line per call otherwise.
+     *
+     * @param detail what just happened (the last trial, or the refit's epoch)
+     */
+    public synchronized void phase(String phase, Duration elapsed, Duration total, String detail, OptionalDouble best) {
+        switch (mode) {
+            case NONE -> { }
+            case PLAIN -> {
+                out.printf(Locale.ROOT, "%s · %s · %s of %s · best %s%n", phase, detail, clock(elapsed), clock(total),
+                        best.isPresent() ? fmt(best.getAsDouble()) : "–");
+                out.flush();
+            }
+            case BAR -> draw(phaseLine(phase, elapsed, total, detail, best, columns - 1));
+        }
+    }
+
+    /** The time-budget bar, at most {@code max} characters: the detail goes first, then the best value. */
+    static String phaseLine(String phase, Duration elapsed, Duration total, String detail, OptionalDouble best, int max) {
+        double f = total.isZero() ? 1 : Math.min(1, (double) elapsed.toMillis() / total.toMillis());
+        int filled = (int) Math.round(WIDTH * f);
+        String[] parts = {
+                "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + phase + " " + clock(elapsed) + "/" + clock(total),
+                "best " + (best.isPresent() ? fmt(best.getAsDouble()) : "–"),
+                detail};
+        boolean[] keep = {true, true, true};
+        for (int k = parts.length - 1; k > 0 && join(parts, keep).length() > max; k--) {
+            keep[k] = false;
+        }
+        String line = join(parts, keep);
+        return line.length() > max ? line.substring(0, Math.max(0, max)) : line;
+    }
+
     /** Ends the live line so that what follows starts on a fresh line. */
     public synchronized void finish() {
         if (mode == Mode.BAR && lastLength > 0) {
@@ -158,13 +193,15 @@ public final class Progress {
         return sb.toString();
     }
 
-    static String clock(Duration d) {
+    /** mm:ss (h:mm:ss from an hour on). */
+    public static String clock(Duration d) {
         long s = d.getSeconds();
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
                 : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
     }
 
-    static String fmt(double v) {
+    /** A score with four significant digits. */
+    public static String fmt(double v) {
         return String.format(Locale.ROOT, "%.4g", v);
     }
 }

@@ -12,7 +12,11 @@ import org.nntune.cli.studyfile.StudyFileReader;
 import org.nntune.dashboard.HtmlReport;
 import org.nntune.nn.data.InputEncoder;
 import org.nntune.storage.StudyWorker;
+import org.nntune.cli.studyfile.StudyFileException;
+import org.nntune.search.BudgetClock;
 import org.nntune.search.CrossValidatedSearch;
+import org.nntune.search.TimeBudget;
+import org.nntune.tune.sampler.RungSampler;
 import org.nntune.search.CvStrategy;
 import org.nntune.search.NetworkEstimator;
 import org.nntune.search.NetworkSpace;
@@ -83,17 +87,21 @@ public final class StudyRun {
         }
     }
 
-    /** Files written at the end. */
-    public record Outputs(Path model, Path params, Path trials, Path report, Optional<Path> encoder) {}
+    /** Files written at the end (no model when the time-budget mode's refit is off). */
+    public record Outputs(Optional<Path> model, Path params, Path trials, Path report, Optional<Path> encoder) {}
 
     /** What a run works with once the file, the command line and the data are put together. */
     private record Setup(String name, NetworkSpace space, StudyData data, String url, int jobs, Optional<Duration> timeout,
-                         Scorer scorer, StudyDirection[] directions, boolean multi) {}
+                         Scorer scorer, StudyDirection[] directions, boolean multi, Optional<TimeBudget> time) {}
 
     private final StudyFile sf;
     private final Overrides ov;
     private final PrintWriter out;
     private final Progress.Mode progressMode;
+    /** The time-budget mode's clock and search, once the search started (the refit needs both). */
+    private BudgetClock clock;
+    private CrossValidatedSearch timedSearch;
+    private Progress progress;
 
     public StudyRun(StudyFile sf, Overrides ov, PrintWriter out, Progress.Mode progressMode) {
         this.sf = sf;
@@ -214,8 +222,19 @@ public final class StudyRun {
         StudyFile.Objective scored = scoredObjective();
         StudyDirection[] directions = objectives.stream()
                 .map(o -> StudyDirection.valueOf(o.direction().toUpperCase(Locale.ROOT))).toArray(StudyDirection[]::new);
+        Optional<Duration> timeout = ov.timeout().or(() -> sf.budget().timeout());
         return new Setup(ov.studyName().orElse(sf.name()), space, data, storageUrl(sf, ov), ov.jobs().orElse(sf.budget().jobs()),
-                ov.timeout().or(() -> sf.budget().timeout()), Scorer.byName(scored.metric()), directions, objectives.size() > 1);
+                timeout, Scorer.byName(scored.metric()), directions, objectives.size() > 1, timeBudget(timeout));
+    }
+
+    /** The time-budget settings when the file and the command line make this the time-budget mode. */
+    private Optional<TimeBudget> timeBudget(Optional<Duration> timeout) {
+        if (!sf.budget().timeMode(ov.timeout(), ov.trials(), sf.sampler().type())) {
+            return Optional.empty();
+        }
+        // the command line's --timeout may make it the time-budget mode: what that mode needs of the file is checked now
+        StudyFileReader.checkTimeMode(sf);
+        return Optional.of(sf.budget().timeBudget(timeout.orElseThrow()));
     }
 
     private StudyFile.Objective scoredObjective() {
@@ -255,6 +274,11 @@ public final class StudyRun {
         Strategies.Context ctx = new Strategies.Context(s.jobs, s.space.choiceParams());
         Sampler sampler = Strategies.sampler(sf.sampler(), ctx);
         Pruner pruner = Strategies.pruner(sf.pruner(), ctx);
+        if (s.time.isPresent()) {
+            // BOHB: the sampler is fitted on the highest rung with enough trials; the brackets stop trials early
+            sampler = new RungSampler(sampler);
+            pruner = s.time.get().pruner();
+        }
         // the study seeds the sampler (and records the seed): applied once, here
         o.study = Study.builder(s.name).storage(storage).directions(s.directions).sampler(sampler).pruner(pruner)
                 .seed(o.seed).createOrLoad();
@@ -353,12 +377,29 @@ public final class StudyRun {
         return b.build();
     }
 
+    /** Says what the time-budget mode does with the time. */
+    private void printTimeBudget(TimeBudget t) {
+        out.printf(Locale.ROOT, "time budget %s: %s search up to %d epochs a trial (%s), then %s%n", Progress.clock(t.timeout()),
+                sf.sampler().type(), t.maxEpochs(), t.brackets() == 1 ? "no early stopping: budget.brackets 1"
+                        : t.brackets() + " Hyperband brackets, the first halving after " + t.minEpochs() + " epoch"
+                        + (t.minEpochs() == 1 ? "" : "s"),
+                t.refit() ? "the refit of the best configuration on all training rows for its best epoch count, inside the budget"
+                        : "no refit (budget.refit: false)");
+    }
+
     /** How the optimisation ended. */
     private enum Ended { BUDGET, INTERRUPTED, REPEATED_FAILURES }
 
     private Ended optimize(Study study, Setup s, long seed, int budget, String resumeCommand) {
         // several objectives: no intermediate values (the tuner's report() is single-objective)
         CrossValidatedSearch search = search(sf, s.space, s.scorer, seed, s.multi ? Optional.empty() : Optional.of(study.pruner()), s.jobs);
+        if (s.time.isPresent()) {
+            search = CrossValidatedSearch.builder(s.space).scoring(s.scorer).cv(cv(sf)).seed(seed).nJobs(s.jobs)
+                    .timeBudget(s.time.get()).build();
+            clock = BudgetClock.start(s.time.get(), s.data.train().size(), s.scorer.greaterIsBetter());
+            timedSearch = search;
+            printTimeBudget(s.time.get());
+        }
         List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
         int before = finished.size();
         AtomicInteger done = new AtomicInteger(before);
@@ -366,16 +407,38 @@ public final class StudyRun {
         AtomicInteger failed = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.FAIL).count());
         RepeatedFailures repeated = new RepeatedFailures(sf.budget().maxRepeatedFailures());
         Progress progress = new Progress(out, progressMode);
-        progress.start(before, budget);
+        this.progress = progress;
+        BudgetClock timed = clock;
+        if (timed == null) {
+            progress.start(before, budget);
+        } else {
+            progress.phase("search", Duration.ZERO, timed.total(), "starting", OptionalDouble.empty());
+        }
         long t0 = System.nanoTime();
-        OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(s.jobs).withHeartbeat(HEARTBEAT).withCallback((st, t) -> {
+        OptimizeOptions options = OptimizeOptions.trials(timed == null ? budget : Integer.MAX_VALUE).withJobs(s.jobs)
+                .withHeartbeat(HEARTBEAT);
+        if (timed != null) {
+            // follows the best trial (the refit's reserve) and stops the study when no new trial fits
+            options = options.withCallback(timed.stopWhenSpent());
+        }
+        options = options.withCallback((st, t) -> {
             int d = done.incrementAndGet();
             if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
             if (t.state() == TrialState.FAIL) failed.incrementAndGet();
             OptionalDouble best = s.multi ? OptionalDouble.empty()
                     : st.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
-            progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
-                    t.number(), t.state().name(), t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0)));
+            OptionalDouble value = t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0));
+            if (timed != null) {
+                int epochs = t.intermediateValues().size();
+                String state = t.userAttrs().containsKey(BudgetClock.STOPPED_ATTR) ? "stopped by the budget"
+                        : t.state().name().toLowerCase(Locale.ROOT);
+                progress.phase("search", timed.elapsed(), timed.total(), String.format(Locale.ROOT, "trial %d %s%s after %d epoch%s"
+                        + " · %d trials · %d pruned", t.number(), state, value.isPresent() ? " " + Progress.fmt(value.getAsDouble()) : "",
+                        epochs, epochs == 1 ? "" : "s", d - before, pruned.get()), best);
+            } else {
+                progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
+                        t.number(), t.state().name(), value);
+            }
             if (t.state() == TrialState.FAIL) {
                 String reason = t.failureReason().orElse("(no reason recorded)");
                 progress.finish();
@@ -390,6 +453,7 @@ public final class StudyRun {
         if (s.timeout.isPresent()) {
             options = options.withTimeout(s.timeout.get());
         }
+        Objective objective = timed != null ? search.objective(s.data.train(), timed) : null;
         boolean interrupted = false;
         String resume = System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed and the study is consistent."
                 + " Resume with: " + resumeCommand;
@@ -400,7 +464,7 @@ public final class StudyRun {
                 boolean countFirst = sf.objectives().get(0).metric().equals(StudyFileReader.PARAMETER_COUNT);
                 StudyWorker.run(study, search.objectiveWithParameterCount(s.data.train(), countFirst), options);
             } else {
-                StudyWorker.run(study, search.objective(s.data.train()), options);
+                StudyWorker.run(study, objective != null ? objective : search.objective(s.data.train()), options);
             }
         } catch (java.util.concurrent.CancellationException e) {
             // the thread was interrupted (or the JVM is shutting down): running trials are recorded as FAIL
@@ -539,6 +603,9 @@ public final class StudyRun {
         StudyData data = s.data;
         List<FrozenTrial> all = study.trials();
         Optional<FrozenTrial> best = study.findBestTrial();
+        if (clock != null) {
+            checkTimeWasEnough(best);
+        }
         out.println();
         out.printf(Locale.ROOT, "%d trials: %d complete, %d pruned, %d failed%n", all.size(),
                 count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
@@ -558,9 +625,18 @@ public final class StudyRun {
         out.println("best params: " + b.params());
         out.println(TrialsFormat.importanceLine(all, study.direction()));
 
-        out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows…%n", data.train().size());
-        out.flush();
-        NetworkEstimator refit = space.suggest(ParamSource.fixed(b.params()), seed).fit(data.train());
+        NetworkEstimator refit;
+        if (clock == null) {
+            out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows…%n", data.train().size());
+            out.flush();
+            refit = space.suggest(ParamSource.fixed(b.params()), seed).fit(data.train());
+        } else if (!clock.budget().refit()) {
+            out.printf(Locale.ROOT, "no refit (budget.refit: false): the search had the whole budget; %s of %s used%n",
+                    Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
+            return written(write(study, b, Optional.empty(), data));
+        } else {
+            refit = refitWithinBudget(b, data);
+        }
         if (data.test().isPresent()) {
             double testScore = scorer.score(refit, data.test().get());
             out.printf(Locale.ROOT, "refitted on all %d training rows; test %s: %.6g (%d test rows)%n", data.train().size(),
@@ -568,9 +644,55 @@ public final class StudyRun {
         } else {
             out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
         }
-        Outputs files = write(study, b, refit, data);
+        return written(write(study, b, Optional.of(refit), data));
+    }
+
+    /** The time-budget mode's refit: the best trial's best epoch count, stopped before the budget's end; progress as phase "refit". */
+    private NetworkEstimator refitWithinBudget(FrozenTrial b, StudyData data) {
+        int epochs = clock.refitEpochs(b);
+        out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows for %d epochs (where its validation score"
+                + " peaked), %s of the %s budget used…%n", data.train().size(), epochs, Progress.clock(clock.elapsed()),
+                Progress.clock(clock.total()));
+        out.flush();
+        OptionalDouble value = OptionalDouble.of(b.values().get(0));
+        progress.phase("refit", clock.elapsed(), clock.total(), "epoch 0/" + epochs, value);
+        NetworkEstimator refit = (NetworkEstimator) timedSearch.refitWithin(data.train(), b, clock, epoch -> {
+            progress.phase("refit", clock.elapsed(), clock.total(), "epoch " + epoch + "/" + epochs, value);
+            return true;
+        });
+        progress.finish();
+        out.printf(Locale.ROOT, "refit trained %d of %d epochs; search and refit took %s of the %s budget%n", refit.epochsTrained(),
+                epochs, Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
+        return refit;
+    }
+
+    /**
+     * In the time-budget mode, a budget that ends before the search has a trial to refit, or with
+     * no time for the refit, is too short for the data and the network: a usage error that says how
+     * long an epoch took and names the timeout (its line, or --timeout).
+     */
+    private void checkTimeWasEnough(Optional<FrozenTrial> best) {
+        double epoch = best.map(clock::refitEpochSeconds).orElse(0.0);
+        double timeout = clock.total().toMillis() / 1000.0;
+        boolean noRefitRoom = clock.budget().refit() && clock.secondsLeft() < epoch;
+        if (!(best.isEmpty() || noRefitRoom) || (epoch > 0 && timeout >= 20 * epoch)) {
+            return;
+        }
+        String problem = String.format(Locale.ROOT, "%s s is too short for the time-budget mode: %s, and it needs time for many epochs"
+                        + " (the search) and for the refit", new java.math.BigDecimal(timeout).round(new java.math.MathContext(3))
+                        .stripTrailingZeros().toPlainString(),
+                epoch == 0 ? "no epoch finished within it" : String.format(Locale.ROOT, "an epoch on all training rows takes about %.2f s here", epoch));
+        String allowed = String.format(Locale.ROOT, "give at least %d s, or budget.trials for a number of trials",
+                (long) Math.max(10, Math.ceil(20 * Math.max(epoch, 0.5))));
+        if (ov.timeout().isPresent()) {
+            throw new CliException(ExitCode.USAGE, "--timeout " + problem + " (" + allowed + ")");
+        }
+        throw new StudyFileException(sf.budget().where("timeout"), "budget.timeout", problem, allowed);
+    }
+
+    private int written(Outputs files) {
         out.println("wrote:");
-        out.println("  best model   " + files.model());
+        files.model().ifPresent(m -> out.println("  best model   " + m));
         files.encoder().ifPresent(e -> out.println("  CSV encoder  " + e));
         out.println("  best params  " + files.params());
         out.println("  trials       " + files.trials());
@@ -632,14 +754,17 @@ public final class StudyRun {
         return trials.stream().filter(t -> t.state() == s).count();
     }
 
-    private Outputs write(Study study, FrozenTrial best, NetworkEstimator model, StudyData data) {
+    private Outputs write(Study study, FrozenTrial best, Optional<NetworkEstimator> model, StudyData data) {
         Path dir = sf.outputDir();
-        Outputs o = new Outputs(dir.resolve("best.model"), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
-                dir.resolve("report.html"), data.encoder().map(e -> encoderFile(dir.resolve("best.model"))));
+        Path modelFile = dir.resolve("best.model");
+        Outputs o = new Outputs(model.map(m -> modelFile), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
+                dir.resolve("report.html"), model.flatMap(m -> data.encoder().map(e -> encoderFile(modelFile))));
         try {
             Files.createDirectories(dir);
-            model.save(o.model());
-            writeSidecars(o.model(), data);
+            if (model.isPresent()) {
+                model.get().save(modelFile);
+                writeSidecars(modelFile, data);
+            }
             TrialsFormat.bestParamsJson(study.name(), best, fixedValues(sf), o.params());
             TrialsFormat.csv(study.trials(), o.trials());
             HtmlReport.fromStorage(study.storage(), study.name()).write(o.report());

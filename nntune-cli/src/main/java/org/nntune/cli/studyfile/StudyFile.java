@@ -101,10 +101,50 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
     /**
      * @param trials              total finished trials of the study, across all workers
      * @param maxRepeatedFailures the study stops after this many trials in a row failed with the same reason
+     * @param trialsGiven         whether the file names {@code trials} (else 20 is the default)
+     * @param mode                {@code time} or {@code trials} as written; empty: chosen by {@link #timeMode}
+     * @param maxEpochs           the time-budget mode's longest training, if written
+     * @param brackets            the time-budget mode's Hyperband brackets, if written
+     * @param refit               whether the time-budget mode refits the best configuration inside the budget
+     * @param at                  where the budget section is (or the file's start)
+     * @param positions           where each budget key is written
      */
-    public record Budget(int trials, Optional<Duration> timeout, int jobs, int maxRepeatedFailures) {
+    public record Budget(int trials, Optional<Duration> timeout, int jobs, int maxRepeatedFailures, boolean trialsGiven,
+                         Optional<String> mode, Optional<Integer> maxEpochs, Optional<Integer> brackets, boolean refit,
+                         YNode.Where at, Map<String, YNode.Where> positions) {
         /** Trials failing alike this many times in a row stop the study, unless the file says otherwise. */
         public static final int DEFAULT_MAX_REPEATED_FAILURES = 3;
+
+        /** A budget of trials (no time-budget settings). */
+        public Budget(int trials, Optional<Duration> timeout, int jobs, int maxRepeatedFailures) {
+            this(trials, timeout, jobs, maxRepeatedFailures, false, Optional.empty(), Optional.empty(), Optional.empty(), true,
+                    new YNode.Where("", 1, 1), Map.of());
+        }
+
+        /** The line of a budget key, or of the section when it is not written. */
+        public YNode.Where where(String key) {
+            return positions.getOrDefault(key, at);
+        }
+
+        /**
+         * Whether the study runs in the time-budget mode: {@code mode: time}; or, without a mode, a
+         * timeout (the file's or the command line's) and no trial count (the file's or the command
+         * line's), with a sampler other than the grid (a grid keeps its exact grid).
+         */
+        public boolean timeMode(Optional<Duration> timeoutOverride, Optional<Integer> trialsOverride, String sampler) {
+            if (mode.isPresent()) {
+                return mode.get().equals("time");
+            }
+            return (timeout.isPresent() || timeoutOverride.isPresent()) && !trialsGiven && trialsOverride.isEmpty()
+                    && !sampler.equals("grid");
+        }
+
+        /** The time-budget settings for {@code timeout}: the file's max epochs, brackets and refit, else the defaults. */
+        public org.nntune.search.TimeBudget timeBudget(Duration timeout) {
+            org.nntune.search.TimeBudget b = org.nntune.search.TimeBudget.of(timeout)
+                    .withMaxEpochs(maxEpochs.orElse(org.nntune.search.TimeBudget.DEFAULT_MAX_EPOCHS)).withRefit(refit);
+            return brackets.map(b::withBrackets).orElse(b);
+        }
     }
 
     /** One hyperparameter of the search space. */

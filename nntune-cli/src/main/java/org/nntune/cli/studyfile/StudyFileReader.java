@@ -111,13 +111,9 @@ public final class StudyFileReader {
                     + objectives.size(), "remove the pruner or the second metric");
         }
 
-        StudyFile.Budget budget = r.section("budget").map(b -> {
-            StudyFile.Budget got = new StudyFile.Budget(b.integer("trials", 1, 10_000_000).orElse(20L).intValue(), b.duration("timeout"),
-                    b.integer("jobs", 1, 1024).orElse(1L).intValue(),
-                    b.integer("max_repeated_failures", 1, 1_000_000).orElse((long) StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES).intValue());
-            b.done();
-            return got;
-        }).orElse(new StudyFile.Budget(20, Optional.empty(), 1, StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES));
+        StudyFile.Budget budget = r.section("budget").map(StudyFileReader::budget)
+                .orElse(new StudyFile.Budget(20, Optional.empty(), 1, StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES, false,
+                        Optional.empty(), Optional.empty(), Optional.empty(), true, r.where(), Map.of()));
         Path out = r.section("output").map(o -> {
             Optional<String> dir = o.string("dir");
             o.done();
@@ -129,7 +125,89 @@ public final class StudyFileReader {
         StudyFile sf = new StudyFile(file, name, seed, task, data, List.copyOf(objectives), validation, model, sampler, pruner,
                 budget, out, storage);
         checkStrategies(sf, m);
+        checkBudget(sf);
         return sf;
+    }
+
+    static final List<String> BUDGET_MODES = List.of("time", "trials");
+    static final List<String> TIME_MODE_KEYS = List.of("max_epochs", "brackets", "refit");
+
+    private static StudyFile.Budget budget(Section b) {
+        Map<String, YNode.Where> positions = new LinkedHashMap<>();
+        for (String k : b.keys()) {
+            positions.put(k, b.whereOfKey(k));
+        }
+        Optional<Integer> maxEpochs = b.integer("max_epochs", 1, 100_000).map(Long::intValue);
+        int maxBrackets = org.nntune.search.TimeBudget.maxBrackets(maxEpochs.orElse(org.nntune.search.TimeBudget.DEFAULT_MAX_EPOCHS));
+        Optional<Integer> brackets = b.integer("brackets", 1, maxBrackets).map(Long::intValue);
+        StudyFile.Budget got = new StudyFile.Budget(b.integer("trials", 1, 10_000_000).orElse(20L).intValue(), b.duration("timeout"),
+                b.integer("jobs", 1, 1024).orElse(1L).intValue(),
+                b.integer("max_repeated_failures", 1, 1_000_000).orElse((long) StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES).intValue(),
+                b.has("trials"), b.choice("mode", BUDGET_MODES), maxEpochs, brackets, b.bool("refit").orElse(true), b.where(),
+                java.util.Collections.unmodifiableMap(positions));
+        b.done();
+        return got;
+    }
+
+    /**
+     * The budget's keys agree with each other and with the file: the time-budget settings only
+     * where the time-budget mode can apply; in that mode a timeout, no trial count, one objective,
+     * no grid, no pruner (the brackets stop trials early) and no epochs in the space (they are
+     * {@code budget.max_epochs}). When a timeout makes it the time-budget mode, the rest is checked
+     * here; when the command line does ({@code --timeout}), {@link #checkTimeMode} checks it then.
+     */
+    private static void checkBudget(StudyFile sf) {
+        StudyFile.Budget b = sf.budget();
+        boolean trialsMode = b.mode().map("trials"::equals).orElse(b.trialsGiven() || sf.sampler().type().equals("grid"));
+        if (trialsMode) {
+            for (String k : TIME_MODE_KEYS) {
+                if (b.positions().containsKey(k)) {
+                    throw new StudyFileException(b.where(k), "budget." + k, "'" + k + "' applies to the time-budget mode, but this"
+                            + " study runs a number of trials (" + (b.mode().isPresent() ? "budget.mode: trials"
+                            : b.trialsGiven() ? "budget.trials" : "the grid sampler") + ")",
+                            "remove it, or use budget.timeout without budget.trials");
+                }
+            }
+        }
+        if (b.mode().map("time"::equals).orElse(false)) {
+            if (b.trialsGiven()) {
+                throw new StudyFileException(b.where("trials"), "budget.trials", "the time-budget mode (budget.mode: time) runs"
+                        + " trials until the time is spent", "remove budget.trials, or budget.mode");
+            }
+            if (b.timeout().isEmpty()) {
+                throw new StudyFileException(b.where("mode"), "budget.mode", "the time-budget mode needs budget.timeout",
+                        "e.g. timeout: 5m");
+            }
+        }
+        if (b.timeout().isPresent() && b.timeMode(Optional.empty(), Optional.empty(), sf.sampler().type())) {
+            checkTimeMode(sf);
+        }
+    }
+
+    /** What the time-budget mode needs of the rest of the file; each mistake names its line and key. */
+    public static void checkTimeMode(StudyFile sf) {
+        StudyFile.Budget b = sf.budget();
+        String why = b.mode().isPresent() ? "budget.mode: time" : "a timeout without a trial count";
+        if (sf.sampler().type().equals("grid")) {
+            throw new StudyFileException(sf.sampler().at(), "sampler", "a grid keeps its exact grid, but " + why
+                    + " makes this the time-budget mode", "give budget.trials (the timeout then stops starting trials), or a"
+                    + " sampler for ranges: " + String.join(", ", Strategies.samplerNames().stream().filter(n -> !n.equals("grid")).toList()));
+        }
+        if (sf.objectives().size() > 1) {
+            throw new StudyFileException(b.at(), "budget", "the time-budget mode (" + why + ") needs a single objective, but"
+                    + " metric: gives " + sf.objectives().size(), "give budget.trials, or one metric");
+        }
+        if (!sf.pruner().type().equals("none")) {
+            throw new StudyFileException(sf.pruner().at(), "pruner", "in the time-budget mode (" + why + ") Hyperband brackets"
+                    + " stop the worse trials early; the " + sf.pruner().type() + " pruner does not apply",
+                    "remove 'pruner:' (budget.brackets: 1 turns early stopping off), or give budget.trials");
+        }
+        sf.model().space().keySet().stream().filter(k -> NetworkSpace.canonicalName(k).equals("epochs")).findFirst().ifPresent(k -> {
+            throw new StudyFileException(sf.model().positions().get(k), "model.space." + k, "in the time-budget mode (" + why
+                    + ") trials train up to budget.max_epochs epochs (default " + org.nntune.search.TimeBudget.DEFAULT_MAX_EPOCHS
+                    + ") and the refit for the epochs the search found best", "remove '" + k + "' from the space (move a fixed"
+                    + " value to budget.max_epochs), or give budget.trials");
+        });
     }
 
     private static List<StudyFile.Objective> objectives(Section r, String task) {

@@ -53,7 +53,8 @@ class StudyFileReaderTest {
         assertThat(s.sampler().type()).isEqualTo("tpe");
         assertThat(s.sampler().options()).containsEntry("startup_trials", 5L);
         assertThat(s.pruner().type()).isEqualTo("median");
-        assertThat(s.budget()).isEqualTo(new StudyFile.Budget(12, java.util.Optional.of(Duration.ofMinutes(2)), 2, 3));
+        assertThat(List.of(s.budget().trials(), s.budget().timeout(), s.budget().jobs(), s.budget().maxRepeatedFailures(), s.budget().trialsGiven()))
+                .containsExactly(12, java.util.Optional.of(Duration.ofMinutes(2)), 2, 3, true);
         assertThat(s.outputDir()).isEqualTo(Path.of("/tmp/studies/iris-results"));
     }
 
