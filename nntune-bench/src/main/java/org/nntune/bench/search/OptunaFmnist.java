@@ -40,6 +40,26 @@ import java.util.Map;
 public final class OptunaFmnist {
     private OptunaFmnist() {}
 
+    /** The search space of optuna_fmnist.py, its epochs left to the caller. */
+    static MlpSpace.Builder space() {
+        return MlpSpace.builder().fixedDefaults().preprocessing("pixels").fix("activation", "relu")
+                .lr(1e-4, 1e-1)
+                .set("hidden", List.of(64, 128, 256))
+                .set("batch_size", List.of(32, 64, 128, 256))
+                .set("optimizer", List.of("sgd", "adam", "rmsprop")).fix("momentum", 0.9)
+                .set("weight_decay", Map.of("low", 1e-6, "high", 1e-2, "log", true))
+                .range("dropout", 0, 0.5);
+    }
+
+    /** optuna_fmnist.py's hold-out of {@code n} training images: train on the first n − 10,000, validate on the last 10,000. */
+    static Split holdout(int n) {
+        int[] fit = new int[n - 10_000];
+        int[] val = new int[10_000];
+        Arrays.setAll(fit, i -> i);
+        Arrays.setAll(val, i -> n - 10_000 + i);
+        return new Split(fit, val);
+    }
+
     public static void main(String[] args) throws java.io.IOException {
         List<Long> seeds = List.of(0L, 1L, 2L, 3L, 4L);
         int trials = 20;
@@ -58,20 +78,8 @@ public final class OptunaFmnist {
         }
         TrainTest data = FashionMnist.load();
         Dataset all = data.train();
-        int n = all.size();
-        int[] fit = new int[n - 10_000];
-        int[] val = new int[10_000];
-        Arrays.setAll(fit, i -> i);
-        Arrays.setAll(val, i -> n - 10_000 + i);
-        Split holdout = new Split(fit, val);
-        MlpSpace space = MlpSpace.builder().fixedDefaults().preprocessing("pixels").fix("activation", "relu")
-                .lr(1e-4, 1e-1)
-                .set("hidden", List.of(64, 128, 256))
-                .set("batch_size", List.of(32, 64, 128, 256))
-                .set("optimizer", List.of("sgd", "adam", "rmsprop")).fix("momentum", 0.9)
-                .set("weight_decay", Map.of("low", 1e-6, "high", 1e-2, "log", true))
-                .range("dropout", 0, 0.5)
-                .epochs(epochs).build();
+        Split holdout = holdout(all.size());
+        MlpSpace space = space().epochs(epochs).build();
         List<Double> walls = new ArrayList<>();
         List<Double> tests = new ArrayList<>();
         List<Double> vals = new ArrayList<>();
