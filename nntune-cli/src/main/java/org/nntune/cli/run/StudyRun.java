@@ -644,7 +644,10 @@ public final class StudyRun {
         } else {
             out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
         }
-        return written(write(study, b, Optional.of(refit), data));
+        Outputs files = write(study, b, Optional.of(refit), data);
+        study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL,
+                Map.of("trial", b.number(), "path", files.model().orElseThrow().toAbsolutePath().toString()));
+        return written(files);
     }
 
     /** The time-budget mode's refit: the best trial's best epoch count, stopped before the budget's end; progress as phase "refit". */
