@@ -348,8 +348,14 @@ public final class StudyRun {
     /** The search a study file asks for: its space, metric, validation and seed; its kernels share the cores with {@code jobs} trials. */
     static CrossValidatedSearch search(StudyFile sf, NetworkSpace space, Scorer scorer, long seed, Optional<Pruner> pruner, int jobs) {
         CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(space).scoring(scorer).cv(cv(sf)).seed(seed).nJobs(jobs);
-        // with a pruner, each epoch's validation score is reported to the trial (learning curves, pruning)
-        pruner.ifPresent(b::pruner);
+        // with a pruner, each epoch's validation score is reported to the trial (learning curves, pruning);
+        // 'pruner: none' still records the curves, but trains the splits one after the other (no thread
+        // per split, no hand-over each epoch) and lets twin grid points share their fits
+        if (pruner.isPresent() && sf.pruner().type().equals("none")) {
+            b.learningCurves(true);
+        } else {
+            pruner.ifPresent(b::pruner);
+        }
         return b.build();
     }
 
