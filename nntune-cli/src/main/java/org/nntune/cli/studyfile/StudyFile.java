@@ -136,7 +136,7 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
                 return mode.get().equals("time");
             }
             return (timeout.isPresent() || timeoutOverride.isPresent()) && !trialsGiven && trialsOverride.isEmpty()
-                    && !sampler.equals("grid");
+                    && !sampler.equals("grid") && !sampler.equals(Strategies.PBT);
         }
 
         /** The time-budget settings for {@code timeout}: the file's max epochs, brackets and refit, else the defaults. */
