@@ -6,6 +6,7 @@ import org.nntune.nn.data.Pipeline;
 import org.nntune.nn.data.PixelScaler;
 import org.nntune.nn.data.StandardScaler;
 import org.nntune.nn.data.TextEncoder;
+import org.nntune.nn.data.TokenLimit;
 import org.nntune.nn.layer.Activation;
 import org.nntune.nn.layer.ActivationLayer;
 import org.nntune.nn.layer.AvgPool2D;
@@ -68,7 +69,8 @@ import java.util.stream.Collectors;
  * trained from CSV: category columns, class names; the text encoder of a text model: its
  * tokenizer and vocabulary, which {@link #textMetadata} writes out so that a user can make the
  * token ids). A layer or preprocessing step this exporter does not express — a user's own
- * {@link Layer} or {@link FittedTransform}, preprocessing before an embedding — is an
+ * {@link Layer} or {@link FittedTransform}, preprocessing before an embedding other than a search's
+ * token limit (which the graph applies to the ids) — is an
  * {@link OnnxExportException} naming it, raised before any file is opened.
  */
 public final class OnnxExport {
@@ -101,10 +103,7 @@ public final class OnnxExport {
         int[] shape = model.inputShape();
         SequenceExport sequences;
         if (tokens) {
-            if (!(model.preprocessing() instanceof FittedTransform.Identity)) {
-                throw new OnnxExportException("preprocessing ('" + model.preprocessing().kind() + "') before an embedding "
-                        + "cannot be exported: the graph's input is token ids; train the text model without preprocessing");
-            }
+            x = tokenPreprocessing(g, model.preprocessing(), x);
             sequences = SequenceExport.ofTokenIds(g, x, shape[0], ((Embedding) layers.get(0)).paddingId());
         } else {
             x = preprocessing(g, model.preprocessing(), x, "preprocessing");
@@ -380,6 +379,24 @@ public final class OnnxExport {
                 yield g.reshape(g.node("Softmax", List.of(flat), Attr.i("axis", 1)), shape);
             }
         };
+    }
+
+    /** The preprocessing of token ids: a search's token limit (see {@link SequenceExport#tokenLimit}), nothing else. */
+    private static String tokenPreprocessing(Graph g, FittedTransform t, String ids) {
+        if (t instanceof FittedTransform.Identity) {
+            return ids;
+        }
+        if (t instanceof TokenLimit limit) {
+            return SequenceExport.tokenLimit(g, limit, ids);
+        }
+        if (t instanceof Pipeline p) {
+            for (FittedTransform step : p.steps()) {
+                ids = tokenPreprocessing(g, step, ids);
+            }
+            return ids;
+        }
+        throw new OnnxExportException("preprocessing ('" + t.kind() + "') before an embedding cannot be exported: the graph's"
+                + " input is token ids, which only a token limit ('" + TokenLimit.KIND + "') may narrow");
     }
 
     private static String preprocessing(Graph g, FittedTransform t, String x, String where) {

@@ -1,5 +1,7 @@
 package org.nntune.onnx;
 
+import org.nntune.nn.data.TextEncoder;
+import org.nntune.nn.data.TokenLimit;
 import org.nntune.nn.layer.Conv1D;
 import org.nntune.nn.layer.Embedding;
 import org.nntune.nn.layer.GRU;
@@ -56,6 +58,22 @@ final class SequenceExport {
         String weighted = g.node("Mul", List.of(real, g.ints("positions", new long[] {time}, positions)));
         String len = g.node("ReduceMax", List.of(weighted), Attr.ints("axes", 1), Attr.i("keepdims", 0));
         return new SequenceExport(g, time, len);
+    }
+
+    /**
+     * A search's {@link TokenLimit} on int64 ids [batch, time], as nntune applies it: ids at or
+     * above its vocabulary become the unknown id, steps from its maximum length on the padding id.
+     */
+    static String tokenLimit(Graph g, TokenLimit limit, String ids) {
+        String known = g.node("Where", List.of(g.node("Less", List.of(ids, g.longs("vocabulary", new long[0], limit.vocabulary()))),
+                ids, g.longs("unknown_id", new long[0], TextEncoder.UNKNOWN)));
+        int[] steps = new int[limit.featureCount()];
+        for (int t = 0; t < steps.length; t++) {
+            steps[t] = t;
+        }
+        String inLimit = g.node("Less", List.of(g.ints("steps", new long[] {1, steps.length}, steps),
+                g.ints("max_length", new long[0], limit.maxLength())));
+        return g.node("Where", List.of(inLimit, known, g.longs("padding_id", new long[0], TextEncoder.PADDING)));
     }
 
     /** Rows of {@code [time, features]} values, every row full length. */

@@ -10,6 +10,7 @@ import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
 import org.nntune.nn.data.TextEncoder;
 import org.nntune.nn.data.TextTable;
+import org.nntune.nn.data.TokenLimit;
 import org.nntune.nn.layer.Activation;
 import org.nntune.nn.layer.Recurrent.Readout;
 import org.nntune.nn.loss.Loss;
@@ -89,6 +90,12 @@ class OnnxSequenceTest {
     @Test
     void textCnn() throws Exception {
         assertAgrees(text(10).conv1d(16, 3).dense(8, Activation.RELU).dense(2).build());
+    }
+
+    /** A search tunes the vocabulary and length over data encoded once: its token limit is a graph step too. */
+    @Test
+    void aSearchsTokenLimitNarrowsTheIdsInTheGraph() throws Exception {
+        assertAgrees(text(15).preprocessing(new TokenLimit(MAX_LENGTH, 300, 25)).gru(8, 1, true, 0, Readout.LAST).dense(2).build());
     }
 
     @Test
