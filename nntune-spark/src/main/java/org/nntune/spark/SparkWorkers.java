@@ -57,6 +57,7 @@ public final class SparkWorkers implements ClusterWorkers {
 
     @Override
     public List<WorkerReport> run(Job job, PrintWriter log) {
+        quietSparkLog();
         SparkConf conf = new SparkConf().setMaster(job.master());
         if (!conf.contains("spark.app.name")) {
             conf.setAppName("nntune " + job.studyName());
@@ -91,6 +92,20 @@ public final class SparkWorkers implements ClusterWorkers {
                     + " (the study is consistent: run the same command again to resume)", e);
         } finally {
             sc.stop(); // the driver's work on the cluster is done: give its executors back
+        }
+    }
+
+    /**
+     * Spark's own log at warnings and errors, unless someone configured log4j2 (spark-submit's
+     * conf/log4j2.properties, a -Dlog4j2.configurationFile): Spark would otherwise load its INFO
+     * defaults over log4j2's bare default and print a few hundred lines around nntune's progress.
+     * (Spark keeps its defaults out only when the root level is no longer the bare default's ERROR.)
+     */
+    static void quietSparkLog() {
+        org.apache.logging.log4j.spi.LoggerContext any = org.apache.logging.log4j.LogManager.getContext(false);
+        if (any instanceof org.apache.logging.log4j.core.LoggerContext context
+                && context.getConfiguration() instanceof org.apache.logging.log4j.core.config.DefaultConfiguration) {
+            org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
         }
     }
 
