@@ -1,7 +1,6 @@
 package org.nntune.spark;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -16,25 +15,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 for tests: a Master and Workers, each a JVM of its
  * own started from the test class path (Spark's jars and nntune's), with ports probed free.
  *
  * <p>A Worker starts its executors with Spark's launcher, which builds their class path from
- * {@code $SPARK_HOME/jars/*} when {@code $SPARK_HOME/RELEASE} exists (as in a Spark distribution):
- * so the cluster has a SPARK_HOME of its own in a temporary folder, with a RELEASE file and a
- * {@code jars/} folder of links to the test class path's jars (folders of classes, such as this
- * module's, packed into jars first). Every JVM gets Spark's JDK 17 options ({@code nntune.spark.jvmFlags},
+ * {@code $SPARK_HOME/jars/*}: the cluster's SPARK_HOME is a {@link TestSparkHome} holding the whole
+ * test class path (nntune's classes too). Every JVM gets Spark's JDK 17 options ({@code nntune.spark.jvmFlags},
  * set by the pom). {@link #close} kills every process the cluster started (Workers' executors too).
  */
 final class StandaloneCluster implements AutoCloseable {
-    private final Path home;
+    private final TestSparkHome home;
     private final Path logs;
     private final List<Process> processes = new ArrayList<>();
     private final List<Process> workers = new ArrayList<>();
@@ -42,11 +37,9 @@ final class StandaloneCluster implements AutoCloseable {
     private final int masterUiPort;
 
     private StandaloneCluster(Path dir) throws IOException {
-        // not in the test's own temporary folder: JUnit warns about every link it deletes there
-        this.home = Files.createTempDirectory("nntune-spark-home");
+        this.home = TestSparkHome.create(entry -> true);
         this.logs = dir.resolve("logs");
         Files.createDirectories(logs);
-        makeSparkHome();
         this.masterPort = freePort();
         this.masterUiPort = freePort();
     }
@@ -117,7 +110,7 @@ final class StandaloneCluster implements AutoCloseable {
         try {
             killAll();
         } finally {
-            deleteSparkHome();
+            home.close();
         }
     }
 
@@ -135,17 +128,6 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** Deletes the SPARK_HOME folder: the links, never what they point to. */
-    private void deleteSparkHome() {
-        try (Stream<Path> all = Files.walk(home)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p); // a symbolic link is deleted itself, not its target
-            }
-        } catch (IOException e) {
-            System.err.println("cannot delete the test's SPARK_HOME " + home + ": " + e);
-        }
-    }
-
     /** The JDK 17 options Spark needs, as the pom passes them to the tests. */
     static List<String> sparkJvmFlags() {
         String flags = System.getProperty("nntune.spark.jvmFlags", "");
@@ -160,41 +142,13 @@ final class StandaloneCluster implements AutoCloseable {
         cmd.addAll(mainAndArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
         Map<String, String> env = pb.environment();
-        env.put("SPARK_HOME", home.toString());
+        env.put("SPARK_HOME", home.path().toString());
         env.put("SPARK_SCALA_VERSION", "2.13");
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.remove("SPARK_CONF_DIR");
         env.remove("SPARK_CLASSPATH");
         return pb.start();
-    }
-
-    /** SPARK_HOME with RELEASE and jars/: links to the class path's jars, its class folders packed as jars. */
-    private void makeSparkHome() throws IOException {
-        Path jars = home.resolve("jars");
-        Files.createDirectories(jars);
-        Files.writeString(home.resolve("RELEASE"), "Spark (the jars of nntune-spark's test class path)\n");
-        int i = 0;
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(entry);
-            String name = String.format("%03d-%s", i++, p.getFileName());
-            if (Files.isDirectory(p)) {
-                packJar(p, jars.resolve(name + ".jar"));
-            } else if (Files.isRegularFile(p) && entry.endsWith(".jar")) {
-                Files.createSymbolicLink(jars.resolve(name), p.toAbsolutePath());
-            }
-        }
-    }
-
-    private static void packJar(Path dir, Path jar) throws IOException {
-        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os);
-             Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new ZipEntry(dir.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-        }
     }
 
     static int freePort() throws IOException {
