@@ -96,6 +96,19 @@ public final class StudyPlots {
         return out.toString();
     }
 
+    /**
+     * @return the optimisation history between trial numbers {@code from} and {@code to} (inclusive),
+     *     the dashboard's zoom; the same drawing as the whole history's
+     */
+    public String renderHistory(int from, int to) {
+        if (from > to) {
+            throw new IllegalArgumentException("a zoom from trial " + from + " to trial " + to + " is empty");
+        }
+        StringBuilder out = new StringBuilder(1 << 14);
+        HistoryPlot.render(view, out, from, to);
+        return out.toString();
+    }
+
     void renderTo(String sectionId, StringBuilder out) {
         for (Part p : parts) {
             if (p.section.id().equals(sectionId)) {
