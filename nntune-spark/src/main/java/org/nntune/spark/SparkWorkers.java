@@ -72,8 +72,8 @@ public final class SparkWorkers implements ClusterWorkers {
         SparkContext sc;
         try {
             sc = SparkContext.getOrCreate(conf);
-        } catch (RuntimeException e) {
-            throw new CliException(ExitCode.OTHER, "cannot start Spark with master " + job.master() + ": " + e.getMessage(), e);
+        } catch (Exception e) { // Scala code throws SparkException, a checked exception Java cannot name here
+            throw new CliException(ExitCode.OTHER, "cannot start Spark with master " + job.master() + ": " + rootMessage(e), e);
         }
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
@@ -84,9 +84,9 @@ public final class SparkWorkers implements ClusterWorkers {
             Function<Integer, WorkerReport> task = decorator.wrap(new WorkerTask(job));
             jsc.setJobDescription("nntune study " + job.studyName() + ": " + n + " workers");
             return jsc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(task).collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException (checked, undeclared) when the job fails
             if (Thread.currentThread().isInterrupted()) {
-                throw e;
+                throw new java.util.concurrent.CancellationException("interrupted while the Spark job ran: " + rootMessage(e));
             }
             throw new CliException(ExitCode.OTHER, "the Spark job failed: " + StorageUrl.mask(rootMessage(e))
                     + " (the study is consistent: run the same command again to resume)", e);

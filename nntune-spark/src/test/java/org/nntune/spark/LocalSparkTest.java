@@ -131,6 +131,21 @@ class LocalSparkTest {
     }
 
     @Test
+    void aMasterUrlSparkCannotUseIsExitCode1NamingItAndLeavesNoEmptyStudy(@TempDir Path dir) throws Exception {
+        try (SparkTestDatabase db = SparkTestDatabase.create()) {
+            Path file = dir.resolve("nomaster.yaml");
+            Files.writeString(file, Studies.grid("nomaster", 2, 2));
+            Studies.Result r = Studies.nntune("tune", file.toString(), "--spark", "mesos-cluster-nowhere", "--workers", "2",
+                    "--storage", db.url(), "--progress", "none");
+            assertThat(r.code()).isEqualTo(ExitCode.OTHER);
+            assertThat(r.err()).contains("cannot start Spark with master mesos-cluster-nowhere").doesNotContain("\tat ");
+            try (org.nntune.tune.storage.Storage s = org.nntune.storage.Storages.open(db.url())) {
+                assertThat(s.findStudyId("nomaster")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void sqliteIsRefusedBeforeSparkStarts(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("lite.yaml");
         Files.writeString(file, Studies.grid("lite", 2, 2));
