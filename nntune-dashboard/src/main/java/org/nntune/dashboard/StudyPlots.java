@@ -81,14 +81,6 @@ public final class StudyPlots {
         return parts.stream().map(Part::section).toList();
     }
 
-    /**
-     * @return the sections of a study with that many objectives, without computing any plot (the
-     *     population sections of a population-based training study are left out)
-     */
-    public static List<Section> sections(int objectives) {
-        return parts(objectives, false).stream().map(Part::section).toList();
-    }
-
     /** @return the HTML of one section's body (without its heading) */
     public String render(String sectionId) {
         StringBuilder out = new StringBuilder(1 << 14);

@@ -281,7 +281,8 @@ final class StudyApi {
             j.endObject();
         }
         j.endArray().key("sections").beginArray();
-        for (StudyPlots.Section sec : StudyPlots.sections(c.directions.size())) {
+        // the sections of this kind of study (population-based training adds its own)
+        for (StudyPlots.Section sec : c.anyPlots().plots().sections()) {
             j.beginObject().key("id").value(sec.id()).key("title").value(sec.title())
                     .key("subtitle").value(sec.subtitle().orElse(null)).endObject();
         }

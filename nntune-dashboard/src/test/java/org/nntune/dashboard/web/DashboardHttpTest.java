@@ -111,6 +111,21 @@ class DashboardHttpTest {
     }
 
     @Test
+    void aPopulationStudyListsAndServesItsPopulationSections() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        org.nntune.dashboard.WalkPopulation.run(storage, "walk");
+        long plain = Fixtures.study(storage, "plain", 5, 2);
+        long walk = storage.getStudyId("walk");
+        try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("127.0.0.1", 0, false))) {
+            assertThat(get(s, "/api/studies/" + walk).body()).contains("\"id\":\"population\"", "\"id\":\"lineage\"");
+            assertThat(get(s, "/api/studies/" + walk + "/plots/population").body()).contains("class=\"plot population\"");
+            assertThat(get(s, "/api/studies/" + walk + "/plots/lineage").body()).contains("class=\"plot lineage\"");
+            assertThat(get(s, "/api/studies/" + plain).body()).contains("\"id\":\"history\"")
+                    .doesNotContain("\"id\":\"population\"");
+        }
+    }
+
+    @Test
     void aStudyOfTwoObjectivesHasItsParetoFront() throws Exception {
         InMemoryStorage storage = new InMemoryStorage();
         long id = storage.createStudy("two", java.util.List.of(org.nntune.tune.study.StudyDirection.MINIMIZE,
