@@ -34,4 +34,14 @@ class SparkMainTest {
         assertThat(code).isEqualTo(ExitCode.USAGE);
         assertThat(err.toString()).contains("takes the master from spark-submit").contains("remove --spark");
     }
+
+    @Test
+    void populationBasedTrainingIsRefusedOnSparkSayingWhatToDoInstead() {
+        java.nio.file.Path pbt = java.nio.file.Path.of("..", "examples", "iris-pbt.yaml");
+        Studies.Result r = Studies.nntune("tune", pbt.toString(), "--spark", "local[2]", "--workers", "2",
+                "--storage", "postgresql://tuner@dbhost:5432/studies", "--progress", "none");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("population-based training (sampler: pbt) does not run on a spark cluster")
+                .contains("nntune worker");
+    }
 }

@@ -35,13 +35,22 @@ public final class FitOptions {
     /**
      * scikit-learn's MLP stopping rule: stop when the training loss has not improved on its best by
      * at least {@code tolerance} for more than {@code patience} epochs (sklearn: tol 1e-4,
-     * n_iter_no_change 10) — unless the schedule lowered the rate in answer ('adaptive').
+     * n_iter_no_change 10) — unless the schedule lowered the rate in answer ('adaptive'). With
+     * {@code onValidationScore} (scikit-learn's {@code early_stopping=True}) the rule watches the
+     * validation score instead — accuracy for a classification set, R² for a regression set — as
+     * "not above its best plus {@code tolerance}", and the run ends with the weights of the epoch
+     * with the best validation score.
      */
-    public record StallRule(double tolerance, int patience) {
+    public record StallRule(double tolerance, int patience, boolean onValidationScore) {
         public StallRule {
             if (!(tolerance >= 0) || patience < 0) {
                 throw new IllegalArgumentException("stall rule needs tolerance >= 0 and patience >= 0, got " + tolerance + ", " + patience);
             }
+        }
+
+        /** The rule on the training loss. */
+        public StallRule(double tolerance, int patience) {
+            this(tolerance, patience, false);
         }
     }
 
@@ -94,6 +103,9 @@ public final class FitOptions {
         if (stallRule != null) {
             m.put("stall_tolerance", Double.toString(stallRule.tolerance()));
             m.put("stall_patience", Integer.toString(stallRule.patience()));
+            if (stallRule.onValidationScore()) {
+                m.put("stall_on", "validation_score");
+            }
         }
         new java.util.TreeMap<>(extraHyperparameters).forEach(m::put);
         return m;
@@ -209,6 +221,18 @@ public final class FitOptions {
             return this;
         }
 
+        /**
+         * scikit-learn's {@code early_stopping=True}: hold out {@code validationFraction} of the
+         * training rows (sklearn: 0.1) and stop when the validation score (accuracy, or R² for a
+         * regression set) has not risen above its best plus {@code tolerance} (1e-4) for more than
+         * {@code patience} (n_iter_no_change, 10) epochs; the run ends with the best epoch's weights.
+         */
+        public Builder sklearnEarlyStopping(double tolerance, int patience, double validationFraction) {
+            validationFraction(validationFraction);
+            this.stallRule = new StallRule(tolerance, patience, true);
+            return this;
+        }
+
         public Builder listener(TrainingListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
             return this;
@@ -221,6 +245,9 @@ public final class FitOptions {
         }
 
         public FitOptions build() {
+            if (stallRule != null && stallRule.onValidationScore() && validation == null && validationFraction == 0) {
+                throw new IllegalArgumentException("a stall rule on the validation score needs a validation set or fraction");
+            }
             if (optimizer.adaptsLearningRate() && !(schedule instanceof LearningRateSchedule.Constant)) {
                 throw new IllegalArgumentException("optimizer " + optimizer.hyperparameters().get("optimizer")
                         + " with hypergradient descent sets its own learning rate: use the constant schedule, not "
