@@ -74,6 +74,14 @@ public final class Sequential {
     /** Whether some layer is a {@link SequenceLayer}: the passes then compute the rows' lengths. */
     private final boolean sequenceInput;
     private volatile Provenance provenance;
+    /**
+     * One small evaluation workspace kept between calls (a search scores a model after every
+     * epoch; making the buffers each time cost more than the forward pass on a small set): taken by
+     * one caller at a time, the others make their own.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Workspace> spareEval = new java.util.concurrent.atomic.AtomicReference<>();
+    /** The largest evaluation workspace kept, in floats of activations (4 MiB). */
+    private static final long SPARE_EVAL_FLOATS = 1L << 20;
 
     Sequential(int[] inputShape, List<Layer> unbuilt, Loss loss, FittedTransform transform, Optional<StandardScaler> targetScaler,
                long initSeed) {
@@ -359,6 +367,18 @@ public final class Sequential {
         return new Workspace(layers, depth, batch, Tensor.size(inputShape), targetDim, training);
     }
 
+    /** An evaluation workspace: the kept one when it fits, else a new one. Give it back with {@link #keepEval}. */
+    private Workspace evalWorkspace(int batch, int targetDim) {
+        Workspace w = spareEval.getAndSet(null);
+        return w != null && w.batch == batch && w.targetDim == targetDim ? w : workspace(batch, targetDim, false);
+    }
+
+    private void keepEval(Workspace w) {
+        if (w.floats <= SPARE_EVAL_FLOATS) {
+            spareEval.set(w);
+        }
+    }
+
     /** Target values per example the data set gives this model: 0 for class ids. */
     int targetDim(Dataset data) {
         return data.task() == Task.CLASSIFICATION ? 0 : data.targetDim();
@@ -415,7 +435,7 @@ public final class Sequential {
         int k = outputSize();
         float[] out = new float[n * k];
         int chunk = Math.max(1, Math.min(n, 256));
-        Workspace w = workspace(chunk, targetDim(data), false);
+        Workspace w = evalWorkspace(chunk, targetDim(data));
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -427,6 +447,7 @@ public final class Sequential {
             forward(w, count, Pass.eval());
             System.arraycopy(w.output(), 0, out, from * k, count * k);
         }
+        keepEval(w);
         return out;
     }
 
@@ -444,7 +465,7 @@ public final class Sequential {
         int k = outputSize();
         float[] out = new float[rows * k];
         int chunk = Math.min(rows, 256);
-        Workspace w = workspace(chunk, 1, false);
+        Workspace w = evalWorkspace(chunk, 1);
         for (int from = 0; from < rows; from += chunk) {
             int count = Math.min(chunk, rows - from);
             System.arraycopy(features, from * f, w.acts[0], 0, count * f);
@@ -452,6 +473,7 @@ public final class Sequential {
             forward(w, count, Pass.eval());
             System.arraycopy(w.output(), 0, out, from * k, count * k);
         }
+        keepEval(w);
         loss.link(out, rows, k);
         unscale(out, rows);
         return out;

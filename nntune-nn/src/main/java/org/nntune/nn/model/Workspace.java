@@ -13,6 +13,9 @@ import java.util.List;
  */
 final class Workspace {
     final int batch;
+    final int targetDim;
+    /** Floats in the activations, a measure of the workspace's size. */
+    final long floats;
     final float[][] acts;
     final float[][] grads;
     final Layer.Cache[] caches;
@@ -24,6 +27,7 @@ final class Workspace {
 
     Workspace(List<Layer> layers, int depth, int batch, int inputSize, int targetDim, boolean training) {
         this.batch = batch;
+        this.targetDim = targetDim;
         acts = new float[depth + 1][];
         grads = training ? new float[depth + 1][] : null;
         caches = new Layer.Cache[depth];
@@ -40,6 +44,11 @@ final class Workspace {
         lengths = new int[batch];
         values = new float[batch * Math.max(1, targetDim)];
         targets = targetDim == 0 ? Targets.labels(labels) : Targets.values(values);
+        long f = 0;
+        for (float[] a : acts) {
+            f += a.length;
+        }
+        floats = f;
     }
 
     /** The last layer's output. */
