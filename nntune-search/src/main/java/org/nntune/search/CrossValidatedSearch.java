@@ -127,6 +127,7 @@ public final class CrossValidatedSearch {
                 rows.put(trial.number(), failed(trial.number(), trial.params(), k, reason(e)));
                 throw e;
             }
+            recordTrajectory(trial, o);
             CvResults.Row row = row(trial.number(), o.pruned() ? TrialState.PRUNED : TrialState.COMPLETE, trial.params(), o, "");
             if (o.pruned()) {
                 rows.put(trial.number(), row);
@@ -209,6 +210,7 @@ public final class CrossValidatedSearch {
         FoldRunner runner = new FoldRunner(space, scorer, seed, folds, List.of(), Parallelism.threadsPerJob(nJobs));
         return trial -> {
             FoldRunner.Outcome o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, false);
+            recordTrajectory(trial, o);
             if (o.pruned()) {
                 throw new TrialPrunedException("pruned after epoch " + o.prunedAtStep());
             }
@@ -222,6 +224,14 @@ public final class CrossValidatedSearch {
             }
             return mean;
         };
+    }
+
+    /** Stores what the candidate's training adapted itself, per epoch, on the trial (pruned ones too). */
+    private static void recordTrajectory(org.nntune.tune.study.Trial trial, FoldRunner.Outcome o) {
+        Map<String, List<Double>> t = FoldRunner.meanTrajectory(o.splits());
+        if (!t.isEmpty()) {
+            trial.setSystemAttr(org.nntune.tune.study.SystemAttrs.ADAPTED_HYPERPARAMETERS, t);
+        }
     }
 
     private static String summary(CvResults results) {
