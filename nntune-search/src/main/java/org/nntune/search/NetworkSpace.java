@@ -49,6 +49,8 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             case "schedule" -> NetworkConfig.SCHEDULES;
             case "pool" -> NetworkConfig.POOLS;
             case "preprocessing" -> NetworkConfig.PREPROCESSING;
+            case "lr_adapt" -> NetworkConfig.LR_ADAPTS;
+            case "l2_adapt" -> L2Adapt.MODES;
             default -> List.of();
         };
     }
