@@ -79,6 +79,36 @@ class DashboardCommandTest {
     }
 
     @Test
+    void ctrlCInARealProcessStopsServingFreesThePortAndKeepsTheStudy(@TempDir Path dir) throws Exception {
+        String db = studyFile(dir, "stopped");
+        try (CliProcesses procs = new CliProcesses(dir)) {
+            CliProcesses.Cli cli = procs.start("dashboard", "--storage", db, "--port", "0");
+            Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher("");
+            long until = System.currentTimeMillis() + 60_000;
+            while (!m.reset(cli.outText()).find()) {
+                assertThat(System.currentTimeMillis()).as("no address printed; err: %s", cli.errText()).isLessThan(until);
+                assertThat(cli.process().isAlive()).as("ended early; err: %s", cli.errText()).isTrue();
+                Thread.sleep(100);
+            }
+            int port = Integer.parseInt(m.group(1));
+            HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/studies")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(list.body()).contains("\"name\":\"stopped\"");
+            // what Ctrl-C sends to the foreground process
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(cli.process().pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            assertThat(cli.await(60)).as("exit code after SIGINT; err: %s", cli.errText()).isEqualTo(ExitCode.INTERRUPTED);
+            assertThat(cli.errText()).doesNotContain("\tat ", "Exception");
+            try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                assertThat(again.getLocalPort()).as("the port is free again").isEqualTo(port);
+            }
+        }
+        try (Storage s = Storages.open(db)) {
+            assertThat(s.getAllStudies()).extracting(st -> st.name()).containsExactly("stopped");
+        }
+    }
+
+    @Test
     void aPortInUseIsAUsageError(@TempDir Path dir) throws Exception {
         String db = studyFile(dir, "p");
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

@@ -22,36 +22,74 @@ final class HistoryPlot {
 
     static final Frame FRAME = new Frame(760, 370, 78, 30, 24, 50);
 
+    /** The whole history. */
     static void render(StudyView v, StringBuilder out) {
+        render(v, out, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The history between trial numbers {@code from} and {@code to} (inclusive): the dashboard's zoom.
+     * The best-so-far line enters the window at the best value reached before it; the value axis
+     * fits the values inside the window, and the points are sampled within the window only, so a
+     * zoom into a large study shows every trial once the window is small enough.
+     */
+    static void render(StudyView v, StringBuilder out, int from, int to) {
         List<FrozenTrial> trials = v.complete;
-        if (trials.isEmpty()) {
-            Html.note(out, "No complete trial yet: there is no history to plot.");
+        int a = 0;
+        while (a < trials.size() && trials.get(a).number() < from) {
+            a++;
+        }
+        int b = a;
+        while (b < trials.size() && trials.get(b).number() <= to) {
+            b++;
+        }
+        boolean zoomed = from != Integer.MIN_VALUE || to != Integer.MAX_VALUE;
+        if (a == b) {
+            Html.note(out, zoomed ? "No complete trial between trial " + from + " and trial " + to + "."
+                    : "No complete trial yet: there is no history to plot.");
             return;
         }
-        int n = trials.size();
+        int n = b - a;
+        Frame f = FRAME;
         for (int k = 0; k < v.objectives(); k++) {
             StudyDirection dir = v.direction(k);
+            double best = Double.NaN;
+            for (int i = 0; i < a; i++) { // the best before the window: where the line enters it
+                double y = trials.get(i).values().get(k);
+                if (i == 0 || dir.isBetter(y, best)) {
+                    best = y;
+                }
+            }
+            double entry = best;
             double[] y = new double[n];
             BitSet improved = new BitSet(n);
-            double best = Double.NaN;
+            double lo = a > 0 ? entry : Double.POSITIVE_INFINITY;
+            double hi = a > 0 ? entry : Double.NEGATIVE_INFINITY;
             for (int i = 0; i < n; i++) {
-                y[i] = trials.get(i).values().get(k);
-                if (i == 0 || dir.isBetter(y[i], best)) {
+                y[i] = trials.get(a + i).values().get(k);
+                lo = Math.min(lo, y[i]);
+                hi = Math.max(hi, y[i]);
+                if ((a == 0 && i == 0) || dir.isBetter(y[i], best)) {
                     best = y[i];
                     improved.set(i);
                 }
             }
             BitSet keep = Sample.keep(n, v.options.maxPoints(), improved);
-            Frame f = FRAME;
-            LinearScale xs = LinearScale.nice(trials.get(0).number(), trials.get(n - 1).number(),
-                    f.plotLeft(), f.plotRight(), 8, true);
-            Scale ys = v.objectiveScale(k, f.plotBottom(), f.plotTop(), 6);
+            int first = zoomed && from != Integer.MIN_VALUE ? from : trials.get(a).number();
+            int last = zoomed && to != Integer.MAX_VALUE ? to : trials.get(b - 1).number();
+            LinearScale xs = LinearScale.nice(first, last, f.plotLeft(), f.plotRight(), 8, true);
+            Scale ys = zoomed ? v.objectiveScale(k, lo, hi, f.plotBottom(), f.plotTop(), 6)
+                    : v.objectiveScale(k, f.plotBottom(), f.plotTop(), 6);
             Svg svg = new Svg(f.width(), f.height(), "plot history", "Optimisation history of " + v.objectiveName(k));
             Axes.bottom(svg, xs, f.plotBottom(), f.plotTop(), true, "trial number");
             Axes.left(svg, ys, f.plotLeft(), f.plotRight(), true, v.objectiveTitle(k));
+            // the area the dashboard lets a user drag over to zoom: its trial-number range and pixels
+            svg.start("rect").attr("class", "zoom-area").attr("x", f.plotLeft()).attr("y", f.plotTop())
+                    .attr("width", f.plotRight() - f.plotLeft()).attr("height", f.plotBottom() - f.plotTop()).attr("fill", "none")
+                    .attr("data-from", Double.toString(xs.lo())).attr("data-to", Double.toString(xs.hi())).end();
             svg.group("points", "data-objective", Integer.toString(k));
             for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
-                FrozenTrial t = trials.get(i);
+                FrozenTrial t = trials.get(a + i);
                 svg.start("circle").attr("class", improved.get(i) ? "pt improved" : "pt")
                         .attr("data-trial", Integer.toString(t.number()))
                         .attr("cx", xs.map(t.number())).attr("cy", ys.map(y[i])).attr("r", 3.5)
@@ -59,13 +97,18 @@ final class HistoryPlot {
             }
             svg.endGroup();
             // best so far: flat until the next improvement, then a vertical step
-            int m = improved.cardinality();
-            double[] px = new double[2 * m];
-            double[] py = new double[2 * m];
+            int m = improved.cardinality() + 1;
+            double[] px = new double[2 * m + 1];
+            double[] py = new double[2 * m + 1];
             int c = 0;
-            double current = Double.NaN;
+            double current = entry;
+            if (a > 0) {
+                px[c] = xs.map(first);
+                py[c] = ys.map(current);
+                c++;
+            }
             for (int i = improved.nextSetBit(0); i >= 0; i = improved.nextSetBit(i + 1)) {
-                double x = xs.map(trials.get(i).number());
+                double x = xs.map(trials.get(a + i).number());
                 if (c > 0) {
                     px[c] = x;
                     py[c] = ys.map(current);
@@ -76,7 +119,7 @@ final class HistoryPlot {
                 py[c] = ys.map(current);
                 c++;
             }
-            px[c] = xs.map(trials.get(n - 1).number());
+            px[c] = xs.map(trials.get(b - 1).number());
             py[c] = ys.map(current);
             c++;
             svg.start("polyline").attr("class", "best-line").attr("data-objective", Integer.toString(k))

@@ -86,19 +86,23 @@ public final class StudyPlots {
         return parts.stream().map(Part::section).toList();
     }
 
-    /**
-     * @return the sections of a study with that many objectives, without computing any plot (the
-     *     population sections of a population-based training study and the adapted hyperparameters
-     *     are left out)
-     */
-    public static List<Section> sections(int objectives) {
-        return parts(objectives, false, false).stream().map(Part::section).toList();
-    }
-
     /** @return the HTML of one section's body (without its heading) */
     public String render(String sectionId) {
         StringBuilder out = new StringBuilder(1 << 14);
         renderTo(sectionId, out);
+        return out.toString();
+    }
+
+    /**
+     * @return the optimisation history between trial numbers {@code from} and {@code to} (inclusive),
+     *     the dashboard's zoom; the same drawing as the whole history's
+     */
+    public String renderHistory(int from, int to) {
+        if (from > to) {
+            throw new IllegalArgumentException("a zoom from trial " + from + " to trial " + to + " is empty");
+        }
+        StringBuilder out = new StringBuilder(1 << 14);
+        HistoryPlot.render(view, out, from, to);
         return out.toString();
     }
 

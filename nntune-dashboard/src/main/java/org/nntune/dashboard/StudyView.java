@@ -99,8 +99,12 @@ final class StudyView {
 
     /** @return the axis of objective k over the complete trials' values, from pixel {@code start} (low) to {@code end} */
     Scale objectiveScale(int k, double start, double end, int ticks) {
-        return logObjective(k) ? LogScale.of(objLo[k], objHi[k], start, end)
-                : LinearScale.nice(objLo[k], objHi[k], start, end, ticks);
+        return objectiveScale(k, objLo[k], objHi[k], start, end, ticks);
+    }
+
+    /** @return an axis of objective k over the values {@code lo..hi} (a zoomed part), log if the whole study's is */
+    Scale objectiveScale(int k, double lo, double hi, double start, double end, int ticks) {
+        return logObjective(k) ? LogScale.of(lo, hi, start, end) : LinearScale.nice(lo, hi, start, end, ticks);
     }
 
     double objectiveLow(int k) {

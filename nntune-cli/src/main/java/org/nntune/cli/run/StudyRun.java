@@ -573,6 +573,8 @@ public final class StudyRun {
             out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
         }
         Outputs files = write(study, b, refit, data);
+        study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL,
+                Map.of("trial", b.number(), "path", files.model().toAbsolutePath().toString()));
         out.println("wrote:");
         out.println("  best model   " + files.model());
         files.encoder().ifPresent(e -> out.println("  CSV encoder  " + e));

@@ -8,6 +8,7 @@ import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.SystemAttrs;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.StudySummary;
 import org.nntune.tune.study.TrialState;
@@ -109,6 +110,12 @@ final class StudyApi {
                 }
                 if (p.length == 4 && p[2].equals("plots")) {
                     StudyCache.Plots plots = studyCache(id).plots();
+                    if (p[3].equals("history") && (query.containsKey("from") || query.containsKey("to"))) {
+                        // a zoom: drawn for this request only (a window is cheap; the whole history is cached)
+                        return new Response(200, "text/html", plots.plots().renderHistory(
+                                trialNumber(query, "from", Integer.MIN_VALUE), trialNumber(query, "to", Integer.MAX_VALUE)),
+                                plots.version());
+                    }
                     return new Response(200, "text/html", plots.html(p[3]), plots.version());
                 }
             } else if (method.equals("POST")) {
@@ -274,11 +281,30 @@ final class StudyApi {
             j.endObject();
         }
         j.endArray().key("sections").beginArray();
-        for (StudyPlots.Section sec : StudyPlots.sections(c.directions.size())) {
+        // the sections of this kind of study (population-based training adds its own)
+        for (StudyPlots.Section sec : c.anyPlots().plots().sections()) {
             j.beginObject().key("id").value(sec.id()).key("title").value(sec.title())
                     .key("subtitle").value(sec.subtitle().orElse(null)).endObject();
         }
         return Response.json(j.endArray().endObject());
+    }
+
+    /** A zoom bound: a trial number (a fraction is rounded toward the inside of the window). */
+    private static int trialNumber(Map<String, String> query, String key, int absent) {
+        String raw = query.get(key);
+        if (raw == null || raw.isBlank()) {
+            return absent;
+        }
+        try {
+            double d = Double.parseDouble(raw);
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            double r = key.equals("from") ? Math.ceil(d) : Math.floor(d);
+            return (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE - 1, r));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a trial number, got '" + raw + "'");
+        }
     }
 
     private Response changes(long id, Map<String, String> query) {
@@ -356,15 +382,19 @@ final class StudyApi {
         j.endArray().key("userAttrs").any(t.userAttrs()).key("systemAttrs").any(t.systemAttrs())
                 .key("failureReason").value(t.failureReason().orElse(null));
         times(j, t);
-        j.key("worker").any(attr(t, "worker")).key("modelFile").any(attr(t, "model_file"))
-                .key("note").any(storage.getStudySystemAttrs(id).get(TRIAL_NOTE + t.number()));
+        Map<String, Object> studyAttrs = storage.getStudySystemAttrs(id);
+        j.key("worker").any(t.systemAttrs().get(SystemAttrs.WORKER)).key("modelFile").any(modelFile(studyAttrs, t))
+                .key("note").any(studyAttrs.get(TRIAL_NOTE + t.number()));
         return Response.json(j.endObject());
     }
 
-    /** An attribute a runner or the user recorded (system attributes first). */
-    private static Object attr(FrozenTrial t, String key) {
-        Object v = t.systemAttrs().get(key);
-        return v != null ? v : t.userAttrs().get(key);
+    /** The model file a run saved for this trial's configuration (only the best one is saved), or null. */
+    private static Object modelFile(Map<String, Object> studyAttrs, FrozenTrial t) {
+        if (studyAttrs.get(SystemAttrs.BEST_MODEL) instanceof Map<?, ?> m && m.get("trial") instanceof Number n
+                && n.intValue() == t.number()) {
+            return m.get("path");
+        }
+        return null;
     }
 
     /** Enqueues a WAITING trial with the parameters of the form ({@code param.NAME=value}), checked against their distributions. */

@@ -203,6 +203,19 @@ final class StudyCache {
      * study that changes all the time then costs the server a bounded share of a core, and the
      * page, which sees the version of what it got, asks again later. One build at a time per study.
      */
+    /**
+     * @return the plots built last, without rebuilding them for newer trials; built now if none
+     *     were (what a page's list of sections needs: it depends on the kind of study, not its last trial)
+     */
+    Plots anyPlots() {
+        synchronized (plotLock) {
+            if (plots != null) {
+                return plots;
+            }
+        }
+        return plots();
+    }
+
     Plots plots() {
         Snapshot s = refresh();
         synchronized (plotLock) {

@@ -431,7 +431,8 @@
   function loadPlots(st, tok) {
     st.lastPlots = Date.now();
     Array.prototype.forEach.call(main.querySelectorAll('div.plot[data-section]'), function (div) {
-      fetch('/api/studies/' + st.id + '/plots/' + encodeURIComponent(div.getAttribute('data-section')))
+      var zoom = div.zoom ? '?from=' + div.zoom[0] + '&to=' + div.zoom[1] : '';
+      fetch('/api/studies/' + st.id + '/plots/' + encodeURIComponent(div.getAttribute('data-section')) + zoom)
         .then(function (r) {
           return r.text().then(function (t) { return { ok: r.ok, body: t, version: r.headers.get('X-Nntune-Version') }; });
         })
@@ -442,10 +443,76 @@
             div.innerHTML = r.body;
             div.setAttribute('data-version', r.version);
             if (div.getAttribute('data-section') === 'parallel') { brushable(div); }
+            if (div.getAttribute('data-section') === 'history') { zoomable(div, st, tok); }
           }
           // a large study's plots are rebuilt at most every few seconds: ask again until they show the latest trials
           if (parseInt(r.version, 10) < st.version) { schedulePlots(st, tok); }
         });
+    });
+  }
+
+  // ------------------------------------------------------------------ zoom on the optimisation history
+
+  // Drag across the history to zoom into those trial numbers: the server redraws the window (value
+  // axis fitted to it, every trial in it once the window is small), and live updates keep the zoom.
+  // "Show all trials" (or a double click) goes back to the whole history.
+  function zoomable(div, st, tok) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var bar = el('p', { 'class': 'note zoom-status' });
+    if (div.zoom) {
+      bar.appendChild(document.createTextNode('Trials ' + div.zoom[0] + ' to ' + div.zoom[1] + '. '));
+      bar.appendChild(el('button', { type: 'button', id: 'zoom-reset', text: 'Show all trials' }));
+    } else {
+      bar.appendChild(document.createTextNode('Drag across the history to zoom into a range of trials.'));
+    }
+    div.insertBefore(bar, div.firstChild);
+    var reset = bar.querySelector('#zoom-reset');
+    function unzoom() { div.zoom = null; div.removeAttribute('data-version'); loadPlots(st, tok); }
+    if (reset) { reset.addEventListener('click', unzoom); }
+    Array.prototype.forEach.call(div.querySelectorAll('svg.history'), function (svg) {
+      var area = svg.querySelector('rect.zoom-area');
+      if (!area) { return; }
+      var left = parseFloat(area.getAttribute('x')), width = parseFloat(area.getAttribute('width'));
+      var top = parseFloat(area.getAttribute('y')), height = parseFloat(area.getAttribute('height'));
+      var from = parseFloat(area.getAttribute('data-from')), to = parseFloat(area.getAttribute('data-to'));
+      function at(ev) {
+        var p = svg.createSVGPoint();
+        p.x = ev.clientX; p.y = ev.clientY;
+        var x = p.matrixTransform(svg.getScreenCTM().inverse()).x;
+        return Math.max(left, Math.min(left + width, x));
+      }
+      function trialAt(x) { return from + (x - left) / width * (to - from); }
+      var drag = null;
+      svg.addEventListener('mousedown', function (ev) {
+        ev.preventDefault();
+        var r = document.createElementNS(ns, 'rect');
+        r.setAttribute('class', 'zoom-band');
+        r.setAttribute('y', top);
+        r.setAttribute('height', height);
+        svg.appendChild(r);
+        drag = { x0: at(ev), rect: r };
+        move(ev);
+      });
+      function move(ev) {
+        if (!drag) { return; }
+        drag.x1 = at(ev);
+        drag.rect.setAttribute('x', Math.min(drag.x0, drag.x1));
+        drag.rect.setAttribute('width', Math.abs(drag.x1 - drag.x0));
+      }
+      svg.addEventListener('mousemove', move);
+      svg.addEventListener('mouseup', function () {
+        if (!drag) { return; }
+        var d = drag;
+        drag = null;
+        svg.removeChild(d.rect);
+        var a = Math.ceil(trialAt(Math.min(d.x0, d.x1))), b = Math.floor(trialAt(Math.max(d.x0, d.x1)));
+        if (Math.abs(d.x1 - d.x0) < 4 || b <= a) { return; } // a click, or less than two trials wide
+        div.zoom = [a, b];
+        div.removeAttribute('data-version');
+        loadPlots(st, tok);
+      });
+      svg.addEventListener('mouseleave', function () { if (drag) { svg.removeChild(drag.rect); drag = null; } });
+      svg.addEventListener('dblclick', function () { if (div.zoom) { unzoom(); } });
     });
   }
 
@@ -606,7 +673,8 @@
           kvRow('Finished', fmtTime(t.complete)),
           kvRow('Duration', fmtSeconds(t.duration), 'trial-duration'),
           kvRow('Worker', t.worker === null ? 'not recorded' : fmt(t.worker), 'trial-worker'),
-          kvRow('Model file', t.modelFile === null ? 'not recorded' : fmt(t.modelFile), 'trial-model'),
+          kvRow('Model file', t.modelFile === null ? 'none (a run saves the refit of the best configuration only)'
+            : fmt(t.modelFile), 'trial-model'),
           kvRow('Failure reason', t.failureReason === null ? '' : t.failureReason, 'trial-failure'),
           kvRow('Note', t.note === null ? '' : fmt(t.note), 'trial-note')))),
       el('section', null, el('h2', { text: 'Parameters' }),

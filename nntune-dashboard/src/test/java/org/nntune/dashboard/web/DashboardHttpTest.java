@@ -77,6 +77,23 @@ class DashboardHttpTest {
             assertThat(plot.statusCode()).isEqualTo(200);
             assertThat(plot.body()).contains("<svg class=\"plot history\"");
             assertThat(plot.headers().firstValue("X-Nntune-Version")).isPresent();
+            // a zoom draws only the trials in the window, its axis starting at the window
+            HttpResponse<String> zoom = get(s, "/api/studies/" + id + "/plots/history?from=3.2&to=7.9");
+            assertThat(zoom.statusCode()).isEqualTo(200);
+            java.util.Set<Integer> drawn = new java.util.TreeSet<>();
+            java.util.regex.Matcher pts = java.util.regex.Pattern.compile("data-trial=\"(\\d+)\"").matcher(zoom.body());
+            while (pts.find()) {
+                drawn.add(Integer.parseInt(pts.group(1)));
+            }
+            java.util.Set<Integer> complete = new java.util.TreeSet<>();
+            storage.getAllTrials(id).stream().filter(t -> t.state() == org.nntune.tune.study.TrialState.COMPLETE
+                    && t.number() >= 4 && t.number() <= 7).forEach(t -> complete.add(t.number()));
+            assertThat(drawn).isNotEmpty().isEqualTo(complete);
+            assertThat(zoom.body()).contains("class=\"zoom-area\"", "data-from=\"4.0\"", "polyline class=\"best-line\"");
+            assertThat(get(s, "/api/studies/" + id + "/plots/history?from=500&to=600").body())
+                    .contains("No complete trial between trial 500 and trial 600");
+            assertError(get(s, "/api/studies/" + id + "/plots/history?from=abc"), 400, "from must be a trial number, got 'abc'");
+            assertError(get(s, "/api/studies/" + id + "/plots/history?from=9&to=2"), 400, "from trial 9 to trial 2 is empty");
 
             assertError(get(s, "/api/studies/" + id + "/trials?sort=bogus"), 400, "sort must be number, state, duration");
             assertError(get(s, "/api/studies/" + id + "/trials?limit=100000"), 400, "limit in 1..500");
@@ -90,6 +107,21 @@ class DashboardHttpTest {
             assertThat(raw(s.port(), "127.0.0.1:" + s.port())).startsWith("HTTP/1.1 200");
             assertThat(raw(s.port(), "localhost:" + s.port())).startsWith("HTTP/1.1 200");
             assertThat(raw(s.port(), "attacker.example:" + s.port())).startsWith("HTTP/1.1 403"); // DNS rebinding
+        }
+    }
+
+    @Test
+    void aPopulationStudyListsAndServesItsPopulationSections() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        org.nntune.dashboard.WalkPopulation.run(storage, "walk");
+        long plain = Fixtures.study(storage, "plain", 5, 2);
+        long walk = storage.getStudyId("walk");
+        try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("127.0.0.1", 0, false))) {
+            assertThat(get(s, "/api/studies/" + walk).body()).contains("\"id\":\"population\"", "\"id\":\"lineage\"");
+            assertThat(get(s, "/api/studies/" + walk + "/plots/population").body()).contains("class=\"plot population\"");
+            assertThat(get(s, "/api/studies/" + walk + "/plots/lineage").body()).contains("class=\"plot lineage\"");
+            assertThat(get(s, "/api/studies/" + plain).body()).contains("\"id\":\"history\"")
+                    .doesNotContain("\"id\":\"population\"");
         }
     }
 

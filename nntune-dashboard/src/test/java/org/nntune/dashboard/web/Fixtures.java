@@ -6,6 +6,7 @@ import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.SystemAttrs;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialState;
 
@@ -37,6 +38,9 @@ final class Fixtures {
 
     static FrozenTrial finishOne(Storage storage, long studyId, SplittableRandom rnd, TrialState state) {
         FrozenTrial t = storage.createTrial(studyId);
+        // as a worker stamps it when it starts a trial
+        storage.setTrialSystemAttr(t.trialId(), SystemAttrs.WORKER, "fixture-host:" + ProcessHandle.current().pid() + "/"
+                + Thread.currentThread().getName());
         double lr = Math.exp(Math.log(1e-4) + rnd.nextDouble() * (Math.log(1e-1) - Math.log(1e-4)));
         long layers = 1 + rnd.nextInt(4);
         String opt = (String) OPTIMIZER.choices().get(rnd.nextInt(3));

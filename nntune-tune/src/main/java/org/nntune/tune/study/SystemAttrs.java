@@ -21,11 +21,21 @@ public final class SystemAttrs {
     public static final String DATA_FINGERPRINT = "data_fingerprint";
     /** Study, prefix: {@code grid:P} holds the number of the trial that claimed grid point P. */
     public static final String GRID_CLAIM_PREFIX = "grid:";
+    /**
+     * Study: the model file written for the best configuration, {@code {"trial": N, "path": P}}: the
+     * refit of trial N's parameters that a run saved at P (only the best configuration is saved).
+     */
+    public static final String BEST_MODEL = "best_model";
     /** Study, prefix: {@code cmaes:init:…} holds the initial state CMA-ES workers share. */
     public static final String CMAES_INIT_PREFIX = "cmaes:init:";
 
     // ---------------------------------------------------------------- trial attributes
 
+    /**
+     * Trial: the worker that ran it, {@code HOST:PID/THREAD}, stamped when the trial starts, so that
+     * a trial's failure or stale heartbeat can be traced to a machine and process.
+     */
+    public static final String WORKER = "worker";
     /** Trial: the parameters fixed for an enqueued trial (a warm start or a retry), name → value. */
     public static final String FIXED_PARAMS = "fixed_params";
     /**

@@ -172,6 +172,8 @@ final class TrialLifecycle {
         FrozenTrial started = claimed.get();
         inFlight.put(started.trialId(), Thread.currentThread());
         try {
+            storage.setTrialSystemAttr(started.trialId(), SystemAttrs.WORKER,
+                    WorkerName.PROCESS + "/" + Thread.currentThread().getName());
             sampler.beforeTrial(view, started);
             started = storage.getTrial(started.trialId()); // with what beforeTrial wrote
             Map<String, Distribution> space = sampler.inferRelativeSearchSpace(view, started);

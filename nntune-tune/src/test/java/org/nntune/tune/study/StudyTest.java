@@ -48,6 +48,18 @@ class StudyTest {
     }
 
     @Test
+    void everyTrialRecordsTheWorkerThatRanIt() {
+        Study s = study("who", 2);
+        s.optimize(StudyTest::quadratic, OptimizeOptions.trials(4).withJobs(2));
+        String pid = Long.toString(ProcessHandle.current().pid());
+        assertThat(s.trials()).hasSize(4).allSatisfy(t -> assertThat((String) t.systemAttrs().get(SystemAttrs.WORKER))
+                .as("trial %d", t.number()).matches("[^:/]+:" + pid + "/.+"));
+        Trial asked = s.ask(); // the ask-and-tell API starts trials the same way
+        assertThat((String) s.storage().getTrial(asked.trialId()).systemAttrs().get(SystemAttrs.WORKER))
+                .endsWith(":" + pid + "/" + Thread.currentThread().getName());
+    }
+
+    @Test
     void maximisesWhenAsked() {
         Study s = Study.builder("max").direction(StudyDirection.MAXIMIZE).seed(3).create();
         s.optimize(t -> t.suggestFloat("x", 0, 1), 20);
