@@ -5,6 +5,7 @@ import org.nntune.cli.command.CopyCommand;
 import org.nntune.cli.command.DashboardCommand;
 import org.nntune.cli.command.DeleteCommand;
 import org.nntune.cli.command.ExportCommand;
+import org.nntune.cli.command.K8sCommand;
 import org.nntune.cli.command.PredictCommand;
 import org.nntune.cli.command.ReportCommand;
 import org.nntune.cli.command.StudiesCommand;
@@ -29,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "nntune", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train neural networks and tune their hyperparameters.",
         subcommands = {TuneCommand.class, StudiesCommand.class, TrialsCommand.class, BestCommand.class,
-                PredictCommand.class, ExportCommand.class, ReportCommand.class, DashboardCommand.class, WorkerCommand.class, CopyCommand.class, DeleteCommand.class,
+                PredictCommand.class, ExportCommand.class, ReportCommand.class, DashboardCommand.class, WorkerCommand.class, K8sCommand.class, CopyCommand.class, DeleteCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 other error, 2 usage or study file, 3 data, 4 storage, 130 interrupted."})
 public final class Main implements Callable<Integer> {

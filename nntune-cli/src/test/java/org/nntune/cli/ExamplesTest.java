@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every study file in {@code examples/} runs as a user would run it ({@code nntune tune FILE}),
  * on a small trial budget (two trials; one for the image sets, whose trials cost seconds), and no
  * trial may fail. The Fashion-MNIST files run on the first 1,000 images of each part
- * ({@code data.max_rows}) so that CI stays quick; everything else is the file as shipped.
+ * ({@code data.max_rows}) so that CI stays quick; everything else is the file as shipped. A
+ * population-based training file trains its whole population (one trial per member round).
  */
 class ExamplesTest {
     static final Path EXAMPLES = Path.of("..", "examples");
@@ -52,8 +53,17 @@ class ExamplesTest {
         }
         Path file = dir.resolve(example.getFileName());
         Files.writeString(file, text);
-        CliTest.Result r = CliTest.run("tune", file.toString(), "--trials", Integer.toString(trials), "--progress", "plain");
+        // population-based training runs its population to the end: as many trials as member rounds
+        boolean population = text.contains("type: pbt");
+        CliTest.Result r = population ? CliTest.run("tune", file.toString(), "--progress", "plain")
+                : CliTest.run("tune", file.toString(), "--trials", Integer.toString(trials), "--progress", "plain");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
+        if (population) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("trained (\\d+) of the (\\d+) member rounds").matcher(r.out());
+            assertThat(m.find()).as(r.out()).isTrue();
+            trials = Integer.parseInt(m.group(2));
+            assertThat(Integer.parseInt(m.group(1))).isEqualTo(trials);
+        }
         assertThat(r.out()).contains("space (").contains("searched:").contains("fixed:");
         String stem = example.getFileName().toString().replace(".yaml", "");
         try (Storage storage = Storages.open("sqlite:" + dir.resolve(stem + ".db"))) {

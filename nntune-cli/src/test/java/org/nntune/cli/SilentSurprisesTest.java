@@ -61,7 +61,8 @@ class SilentSurprisesTest {
         assertThat(refused.err()).contains("category 'purple' was not seen in the training rows").doesNotContain("\tat ");
     }
 
-    private static Path write(Path dir, String name, String text) throws Exception {
+    /** Writes a file into a test folder. */
+    static Path write(Path dir, String name, String text) throws Exception {
         Path p = dir.resolve(name);
         Files.writeString(p, text);
         return p;

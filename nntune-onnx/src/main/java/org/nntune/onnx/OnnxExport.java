@@ -122,7 +122,16 @@ public final class OnnxExport {
             g.node("Sigmoid", List.of(x), "output");
         } else {
             link = "predicted values";
-            g.node("Identity", List.of(x), "output");
+            if (model.targetScaling().isPresent()) {
+                // the network learnt standard-scaled targets: answer in the data's units, as predictValues does
+                StandardScaler t = model.targetScaling().get();
+                long[] dims = {t.featureCount()};
+                x = g.node("Mul", List.of(x, g.floats("target_std", dims, t.scale())));
+                link = "predicted values (the network's scaled outputs times the training targets' std plus their mean)";
+                g.node("Add", List.of(x, g.floats("target_mean", dims, t.mean())), "output");
+            } else {
+                g.node("Identity", List.of(x), "output");
+            }
         }
 
         Map<String, String> meta = new LinkedHashMap<>();

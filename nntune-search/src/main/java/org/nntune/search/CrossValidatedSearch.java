@@ -61,6 +61,7 @@ public final class CrossValidatedSearch {
     private final int nJobs;
     private final Sampler sampler;
     private final Pruner pruner;
+    private final boolean learningCurves;
     private final long seed;
     private final boolean refit;
     private final boolean keepBestTrialModel;
@@ -78,6 +79,7 @@ public final class CrossValidatedSearch {
         this.nJobs = b.nJobs;
         this.sampler = b.sampler;
         this.pruner = b.pruner;
+        this.learningCurves = b.learningCurves;
         this.seed = b.seed;
         this.refit = b.refit;
         this.keepBestTrialModel = b.keepBestTrialModel;
@@ -207,9 +209,10 @@ public final class CrossValidatedSearch {
         for (Split s : cv.splits(train, seed)) {
             folds.add(new Dataset[] {s.train(train), s.test(train)});
         }
-        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, List.of(), Parallelism.threadsPerJob(nJobs));
+        FoldRunner runner = new FoldRunner(space, scorer, seed, folds, List.of(), Parallelism.threadsPerJob(nJobs), learningCurves);
         return trial -> {
-            FoldRunner.Outcome o = runner.run(ParamSource.of(trial), pruner != null ? trial : null, false);
+            FoldRunner.Outcome o = learningCurves && pruner == null ? runner.runReporting(ParamSource.of(trial), trial)
+                    : runner.run(ParamSource.of(trial), pruner != null ? trial : null, false);
             recordTrajectory(trial, o);
             if (o.pruned()) {
                 throw new TrialPrunedException("pruned after epoch " + o.prunedAtStep());
@@ -308,6 +311,7 @@ public final class CrossValidatedSearch {
         private int nJobs = 1;
         private Sampler sampler;
         private Pruner pruner;
+        private boolean learningCurves;
         private long seed;
         private boolean refit = true;
         private boolean keepBestTrialModel;
@@ -357,6 +361,17 @@ public final class CrossValidatedSearch {
         /** The tuner's sampler (it is reseeded with the search seed). */
         public Builder sampler(Sampler sampler) {
             this.sampler = Objects.requireNonNull(sampler, "sampler");
+            return this;
+        }
+
+        /**
+         * Without a pruner, {@link #objective}'s trials still report their learning curves (the mean
+         * held-out score over the splits after each epoch, for plots), recorded while the splits
+         * train one after the other and reported when they are done; with a pruner the curves are
+         * reported as the splits train in lock-step, as ever. Off by default.
+         */
+        public Builder learningCurves(boolean on) {
+            this.learningCurves = on;
             return this;
         }
 

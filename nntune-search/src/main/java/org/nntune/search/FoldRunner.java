@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Trains one candidate on every split and scores it: the cross-validation loop of one trial.
  * Candidates whose estimators have equal {@link Estimator#fitKey() fit keys} (e.g. a grid point
- * whose parameter has no effect on that configuration) are fitted once, their splits shared out
- * between the trials that ask for them ({@link SharedFit}); each twin's row repeats the same
- * scores, epochs and measured times. On a grid (queued points, no pruning), a trial whose splits
+ * whose parameter has no effect on that configuration, such as scikit-learn's 'adaptive' rate with
+ * Adam) are fitted once, their splits shared out between the trials that ask for them
+ * ({@link SharedFit}), whatever sampler proposed them (the CLI's grid sampler too); each twin's row
+ * repeats the same scores, epochs and measured times. On a grid (queued points, no pruning), a trial whose splits
  * are all being fitted by other threads fits splits of the next grid points meanwhile, so with
  * nJobs &gt; 1 no thread idles until the grid runs out (with a timeout or a smaller trial budget,
  * a split fitted ahead for a point that never becomes a trial is wasted work).
@@ -40,6 +41,8 @@ final class FoldRunner {
         double fitSeconds;
         double scoreSeconds;
         int epochs;
+        /** The held-out score after each epoch, when the runner records learning curves; else empty. */
+        double[] curve = new double[0];
         Estimator estimator;
         /** the hyperparameters the fit adapted, per epoch ({@link Estimator#adaptedTrajectory}) */
         Map<String, List<Double>> trajectory = Map.of();
@@ -92,21 +95,29 @@ final class FoldRunner {
     /** Splits' outcomes by {@link Estimator#fitKey()}: twins are fitted once (no pruning, no kept models). */
     private final Map<Object, SharedFit> fitted = new ConcurrentHashMap<>();
 
-    private final boolean dedupe;
     private final List<Map<String, Object>> ahead;
     private final AtomicInteger cursor = new AtomicInteger();
     private final int kernelThreads;
+    private final boolean curves;
 
     /**
-     * @param grid          the queued grid points, in trial order: their twins are fitted once and
-     *                      a waiting trial may fit their splits ahead; empty for none (a random
-     *                      search over ranges has no twins to find)
+     * @param grid          the queued grid points, in trial order: a waiting trial may fit their
+     *                      splits ahead; empty for none
      * @param kernelThreads the kernel threads a trial's training may use ({@link Parallelism#limitThreads}):
      *                      {@code Parallelism.threadsPerJob(nJobs)}, so that parallel trials share the cores
      */
     FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, List<Map<String, Object>> grid,
                int kernelThreads) {
-        this.dedupe = !grid.isEmpty();
+        this(space, scorer, seed, folds, grid, kernelThreads, false);
+    }
+
+    /**
+     * @param curves whether {@link #runReporting} is used: each split then records its held-out
+     *               score after every epoch
+     */
+    FoldRunner(SearchSpace space, Scorer scorer, long seed, List<Dataset[]> folds, List<Map<String, Object>> grid,
+               int kernelThreads, boolean curves) {
+        this.curves = curves;
         this.ahead = List.copyOf(grid);
         this.kernelThreads = kernelThreads;
         this.space = space;
@@ -126,7 +137,7 @@ final class FoldRunner {
                 return lockstep(source, trial, keep);
             }
             Estimator first = space.suggest(source, seed);
-            java.util.Optional<Object> key = keep || !dedupe ? java.util.Optional.empty() : first.fitKey();
+            java.util.Optional<Object> key = keep ? java.util.Optional.empty() : first.fitKey();
             if (key.isEmpty()) {
                 return new Outcome(fitAll(first, source, keep), false, -1);
             }
@@ -139,6 +150,40 @@ final class FoldRunner {
             }
             return new Outcome(copies(shared.await()), false, -1);
         }
+    }
+
+    /**
+     * Fits and scores the candidate of {@code source} on every split one after the other (twins
+     * shared, as without a trial), then reports the learning curve to {@code trial} for the record:
+     * at step e, the mean over splits of each split's held-out score after epoch e (a split that
+     * stopped earlier counts with its final score), the values the lock-step run would report. For a
+     * study that never prunes, this gives the same curves without a thread per split and a baton
+     * handed round them every epoch. Needs a runner made with {@code curves}.
+     */
+    Outcome runReporting(ParamSource source, Trial trial) throws Exception {
+        if (!curves) {
+            throw new IllegalStateException("runReporting needs a runner made to record learning curves");
+        }
+        Outcome o = run(source, null, false);
+        int steps = 0;
+        for (SplitOutcome split : o.splits()) {
+            steps = Math.max(steps, split.curve.length);
+        }
+        for (int step = 1; step <= steps; step++) {
+            double sum = 0;
+            int count = 0;
+            for (SplitOutcome split : o.splits()) {
+                double v = step <= split.curve.length ? split.curve[step - 1] : split.score;
+                if (!Double.isNaN(v)) {
+                    sum += v;
+                    count++;
+                }
+            }
+            if (count > 0) {
+                trial.report(step, sum / count);
+            }
+        }
+        return o;
     }
 
     /**
@@ -231,6 +276,7 @@ final class FoldRunner {
             c.scoreSeconds = s.scoreSeconds;
             c.epochs = s.epochs;
             c.trajectory = s.trajectory;
+            c.curve = s.curve;
             out.add(c);
         }
         return out;
@@ -248,7 +294,20 @@ final class FoldRunner {
     private SplitOutcome fitOne(Estimator e, Dataset[] fold, boolean keep) {
         SplitOutcome o = new SplitOutcome();
         long t0 = System.nanoTime();
-        e.fit(fold[0]);
+        if (curves) {
+            double[][] curve = {new double[16]};
+            int[] n = {0};
+            e.fit(fold[0], ep -> {
+                if (n[0] == curve[0].length) {
+                    curve[0] = java.util.Arrays.copyOf(curve[0], 2 * n[0]);
+                }
+                curve[0][n[0]++] = scorer.score(e, fold[1]);
+                return true;
+            });
+            o.curve = java.util.Arrays.copyOf(curve[0], n[0]);
+        } else {
+            e.fit(fold[0]);
+        }
         o.fitSeconds = (System.nanoTime() - t0) / 1e9;
         score(o, e, fold[1]);
         finish(o, e, keep);

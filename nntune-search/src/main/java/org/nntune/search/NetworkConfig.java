@@ -41,11 +41,16 @@ import java.util.Map;
  * @param batchSize      rows per batch; 0 means scikit-learn's {@code min(200, n)}
  * @param epochs         maximum number of epochs
  * @param schedule       constant, adaptive, step, exponential or cosine
- * @param earlyStopping  patience in epochs on the validation loss of a 10 % split of the training rows; 0 is off
+ * @param earlyStopping  patience in epochs on the validation loss of a 10 % split of the training rows; 0 is off.
+ *                       In the scikit-learn compatible mode, scikit-learn's {@code early_stopping=True} with
+ *                       {@code n_iter_no_change} = this patience: stop when the validation score (accuracy, or
+ *                       R² for regression) of a 10 % split has not risen by 1e-4 for more than that many
+ *                       epochs, and keep the best epoch's weights; 0 is {@code early_stopping=False}
  * @param preprocessing  none, standard, minmax or pixels: fitted on the training rows only
  * @param sklearn        scikit-learn MLPClassifier semantics: Glorot-uniform weights for every
  *                       activation, {@code l2} is alpha and enters as α·‖W‖²/(2·batch), the stopping
- *                       rule "10 epochs without a 1e-4 training-loss improvement", and the
+ *                       rule "more than 10 epochs without a 1e-4 training-loss improvement" (or, with
+ *                       {@code earlyStopping}, its validation-score form), and the
  *                       'adaptive' schedule only with SGD (as scikit-learn ignores it otherwise)
  * @param sequence       the sequence part (family rnn: embedding, recurrent layer or text CNN),
  *                       which then comes first and takes the place of the convolutions
@@ -71,6 +76,12 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     public static final List<String> LR_ADAPTS = List.of("none", "hypergradient");
     /** The hypergradient's step β when a space does not set {@code hyper_lr}. */
     public static final double DEFAULT_HYPER_LR = 1e-4;
+    /** scikit-learn's MLP {@code tol}: the improvement its stopping rule asks for. */
+    public static final double SKLEARN_TOL = 1e-4;
+    /** scikit-learn's MLP {@code n_iter_no_change}; also the patience {@code early_stopping: true} stands for. */
+    public static final int SKLEARN_N_ITER_NO_CHANGE = 10;
+    /** scikit-learn's MLP {@code validation_fraction} with {@code early_stopping=True}. */
+    public static final double SKLEARN_VALIDATION_FRACTION = 0.1;
     /** The pooling names. */
     public static final List<String> POOLS = List.of("max", "avg", "none");
     /** The preprocessing names. */
@@ -188,6 +199,20 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     /** The preprocessing step (unfitted). */
     public Preprocessor preprocessor() {
         return Preprocessor.byName(preprocessing);
+    }
+
+    /**
+     * The engine's builder for a network trained on {@code train}: softmax cross-entropy for a
+     * classification set; mean squared error on standard-scaled targets for a regression set (the
+     * target scaler fitted on {@code train}'s rows only, undone for predictions and metrics, and
+     * saved with the model); {@code transform} the fitted preprocessing of the inputs.
+     */
+    static Sequential.Builder builderFor(org.nntune.nn.data.Dataset train, org.nntune.nn.data.FittedTransform transform) {
+        Sequential.Builder b = Sequential.builder().preprocessing(transform);
+        if (train.task() == org.nntune.nn.data.Task.CLASSIFICATION) {
+            return b.loss(org.nntune.nn.loss.Loss.softmaxCrossEntropy());
+        }
+        return b.loss(org.nntune.nn.loss.Loss.mse()).targetScaling(org.nntune.nn.data.StandardScaler.fitTargets(train));
     }
 
     /**
@@ -322,13 +347,16 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         } else if (l2Term > 0 && !optimizer.equals("adamw")) {
             b.l2((float) l2Term);
         }
-        if (sklearn) {
-            b.sklearnStopping();
+        if (sklearn && earlyStopping > 0) {
+            // MLPClassifier/MLPRegressor(early_stopping=True, validation_fraction=0.1, tol=1e-4, n_iter_no_change=patience)
+            b.sklearnEarlyStopping(SKLEARN_TOL, earlyStopping, SKLEARN_VALIDATION_FRACTION);
+        } else if (sklearn) {
+            b.stallRule(SKLEARN_TOL, SKLEARN_N_ITER_NO_CHANGE);
         }
         if (sequence.isPresent() && sequence.get().clipNorm() > 0) {
             b.clipNorm(sequence.get().clipNorm());
         }
-        if (earlyStopping > 0) {
+        if (earlyStopping > 0 && !sklearn) {
             // with implicit L2, early stopping watches the split the L2 is tuned on
             b.validationFraction(l2Adapt.on() ? l2Adapt.validation() : 0.1).listener(EarlyStopping.onValidationLoss(earlyStopping));
         }

@@ -4,7 +4,6 @@ import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.FittedTransform;
 import org.nntune.nn.data.Preprocessor;
 import org.nntune.nn.data.Task;
-import org.nntune.nn.loss.Loss;
 import org.nntune.nn.model.EpochResult;
 import org.nntune.nn.model.FitOptions;
 import org.nntune.nn.model.History;
@@ -21,8 +20,10 @@ import java.util.Objects;
  * nntune's network as an {@link Estimator}: {@link #fit} fits the configuration's preprocessing on
  * the training rows, builds the {@link Sequential} of the {@link NetworkConfig} (softmax
  * cross-entropy with one output per class for a classification set, mean squared error with one
- * output per target for a regression set) with that fitted preprocessing inside it, and trains it.
- * The trained model carries its preprocessing, so {@link #model()}{@code .save(path)} writes
+ * output per target for a regression set, on targets standard-scaled with the training rows' mean
+ * and std and turned back into the data's units for predictions and scores) with that fitted
+ * preprocessing inside it, and trains it. The trained model carries its preprocessing and target
+ * scaling, so {@link #model()}{@code .save(path)} writes
  * everything needed to predict.
  */
 public final class NetworkEstimator implements Estimator {
@@ -75,8 +76,7 @@ public final class NetworkEstimator implements Estimator {
                 : preprocessor.fit(train);
         boolean classification = train.task() == Task.CLASSIFICATION;
         int outputs = classification ? train.classCount() : train.targetDim();
-        Sequential.Builder b = Sequential.builder().loss(classification ? Loss.softmaxCrossEntropy() : Loss.mse())
-                .preprocessing(transform);
+        Sequential.Builder b = NetworkConfig.builderFor(train, transform);
         Sequential m = config.model(b, train.featureShape(), outputs, seed).build();
         FitOptions.Builder options = config.fitOptions(train.size(), seed);
         if (hook != EpochHook.NONE) {

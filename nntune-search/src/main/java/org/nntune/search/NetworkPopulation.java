@@ -3,7 +3,6 @@ package org.nntune.search;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.FittedTransform;
 import org.nntune.nn.data.Task;
-import org.nntune.nn.loss.Loss;
 import org.nntune.nn.model.Evaluation;
 import org.nntune.nn.model.FitOptions;
 import org.nntune.nn.model.History;
@@ -209,8 +208,7 @@ public final class NetworkPopulation implements PopulationObjective {
             FittedTransform transform = config.preprocessor().fit(train);
             boolean classification = train.task() == Task.CLASSIFICATION;
             int outputs = classification ? train.classCount() : train.targetDim();
-            Sequential.Builder b = Sequential.builder().loss(classification ? Loss.softmaxCrossEntropy() : Loss.mse())
-                    .preprocessing(transform);
+            Sequential.Builder b = NetworkConfig.builderFor(train, transform);
             this.model = config.model(b, train.featureShape(), outputs, memberSeed).build();
             if (from.isPresent()) {
                 NetworkCheckpoint c = from.get();

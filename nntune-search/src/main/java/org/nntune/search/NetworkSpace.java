@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code batch_norm}; {@code optimizer} [solver]; {@code lr} [learning_rate_init];
  * {@code momentum}, {@code nesterov} (SGD); {@code beta1}, {@code beta2} (Adam, AdamW);
  * {@code l1}; {@code l2} [alpha, weight_decay]; {@code batch_size}; {@code epochs} [max_iter];
- * {@code schedule} [learning_rate]; {@code early_stopping} (patience, 0 = off). CNNs add
+ * {@code schedule} [learning_rate]; {@code early_stopping} (patience, 0 = off; scikit-learn's true
+ * is 10, false 0). CNNs add
  * {@code conv_blocks} with {@code filters} asked per block as {@code filters_1}…, {@code kernel}
  * and {@code pool}; their {@code layers}/{@code units} are the dense head.
  */
@@ -171,6 +172,26 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         return spec(name).drawBoolean(s, trialName(name));
     }
 
+    /**
+     * {@code early_stopping}: a patience in epochs (0 = off), or scikit-learn's booleans, true
+     * standing for its {@code n_iter_no_change} of 10 and false for 0.
+     */
+    int drawEarlyStopping(ParamSource s) {
+        ParamSpec spec = spec("early_stopping");
+        Object v;
+        if (spec instanceof ParamSpec.Fixed f && f.value() instanceof Boolean) {
+            v = f.value();
+        } else if (spec instanceof ParamSpec.Choice c && c.choices().stream().anyMatch(Boolean.class::isInstance)) {
+            v = s.suggestCategorical(trialName("early_stopping"), c.choices());
+        } else {
+            return drawInt(s, "early_stopping");
+        }
+        if (v instanceof Boolean b) {
+            return b ? NetworkConfig.SKLEARN_N_ITER_NO_CHANGE : 0;
+        }
+        return ParamSpec.fixed(v).drawInt(s, trialName("early_stopping"));
+    }
+
     boolean has(String name) {
         return entries.containsKey(name);
     }
@@ -219,7 +240,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         int batch = drawInt(s, "batch_size");
         int epochs = drawInt(s, "epochs");
         String schedule = drawString(s, "schedule");
-        int early = drawInt(s, "early_stopping");
+        int early = drawEarlyStopping(s);
         // only a space that names lr_adapt draws it (and hyper_lr), so other spaces' trials keep their parameters
         String lrAdapt = has("lr_adapt") ? drawString(s, "lr_adapt") : "none";
         double hyperLr = lrAdapt.equals("hypergradient") && has("hyper_lr") ? drawDouble(s, "hyper_lr")

@@ -13,6 +13,7 @@ import org.nntune.nn.model.Sequential;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.TrialState;
 
 import java.nio.file.Files;
@@ -282,6 +283,80 @@ class CrossValidatedSearchTest {
         }
         for (int c = 0; c < scores.get(0).size(); c++) {
             assertThat(scores.get(1).get(c)).as("candidate pair %d", c).containsExactly(scores.get(0).get(c));
+        }
+    }
+
+    @Test
+    void theObjectiveOfAStudyDrivenElsewhereFitsTwinsOnce() throws Exception {
+        // the CLI drives the study itself with objective(train) and a grid sampler: twins still share their fits
+        java.util.concurrent.atomic.AtomicInteger fits = new java.util.concurrent.atomic.AtomicInteger();
+        MlpSpace mlp = MlpSpace.builder().sklearnDefaults().fix("hidden", List.of(4)).fix("max_iter", 5)
+                .choices("learning_rate", "constant", "adaptive").build();
+        SearchSpace counted = (params, seed) -> new Counted(mlp.suggest(params, seed), fits);
+        Objective objective = CrossValidatedSearch.builder(counted).cv(CvStrategy.stratifiedKFold(3)).seed(1).build()
+                .objective(train);
+        org.nntune.tune.study.Study study = org.nntune.tune.study.Study.builder("twins").storage(new org.nntune.tune.storage.InMemoryStorage())
+                .direction(org.nntune.tune.study.StudyDirection.MAXIMIZE).create();
+        study.enqueueTrial(Map.of("learning_rate", "constant"));
+        study.enqueueTrial(Map.of("learning_rate", "adaptive"));
+        study.optimize(objective, org.nntune.tune.study.OptimizeOptions.trials(2));
+        assertThat(study.trials()).hasSize(2).allMatch(t -> t.state() == TrialState.COMPLETE);
+        assertThat(study.trials().get(1).values()).isEqualTo(study.trials().get(0).values());
+        assertThat(fits.get()).as("splits fitted for two twin trials of 3 splits").isEqualTo(3);
+    }
+
+    @Test
+    void learningCurvesWithoutAPrunerAreTheLockStepOnes() throws Exception {
+        // early stopping on a 10 % split: the splits stop at different epochs, so the means mix running and final scores
+        MlpSpace mlp = small().fix("early_stopping", 2).fix("lr", 0.05).epochs(12).build();
+        Map<String, Object> point = Map.of();
+        List<java.util.Map<Integer, Double>> curves = new ArrayList<>(); // step → mean held-out accuracy
+        for (boolean lockstep : new boolean[] {true, false}) {
+            CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(mlp).cv(CvStrategy.stratifiedKFold(3)).seed(5);
+            Objective objective = (lockstep ? b.pruner(Pruner.none()) : b.learningCurves(true)).build().objective(train);
+            org.nntune.tune.study.Study study = org.nntune.tune.study.Study.builder("curves")
+                    .storage(new org.nntune.tune.storage.InMemoryStorage()).direction(org.nntune.tune.study.StudyDirection.MAXIMIZE)
+                    .create();
+            study.enqueueTrial(point);
+            study.optimize(objective, org.nntune.tune.study.OptimizeOptions.trials(1));
+            curves.add(study.trials().get(0).intermediateValues());
+        }
+        assertThat(curves.get(0)).isNotEmpty();
+        assertThat(curves.get(1)).isEqualTo(curves.get(0));
+    }
+
+    /** An estimator that counts its fits. */
+    private record Counted(Estimator inner, java.util.concurrent.atomic.AtomicInteger fits) implements Estimator {
+        @Override
+        public Estimator fit(Dataset data, EpochHook hook) {
+            fits.incrementAndGet();
+            inner.fit(data, hook);
+            return this;
+        }
+
+        @Override
+        public int[] predict(Dataset data) {
+            return inner.predict(data);
+        }
+
+        @Override
+        public float[][] predictProba(Dataset data) {
+            return inner.predictProba(data);
+        }
+
+        @Override
+        public float[][] predictValues(Dataset data) {
+            return inner.predictValues(data);
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public java.util.Optional<Object> fitKey() {
+            return inner.fitKey();
         }
     }
 }

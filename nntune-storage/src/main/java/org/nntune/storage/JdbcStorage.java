@@ -477,8 +477,13 @@ public final class JdbcStorage implements Storage {
      * change_seq), so that "lock the study, then write the trial" is one statement, one round trip.
      */
     private static String lockCte(int newTrials, Long startMicros) {
+        return lockCte(newTrials, startMicros, "");
+    }
+
+    /** {@link #lockCte(int, Long)} that locks (and so writes) only when {@code condition} (" AND …") holds too. */
+    private static String lockCte(int newTrials, Long startMicros, String condition) {
         return "WITH s AS (UPDATE nntune_studies SET " + lockSet(newTrials, startMicros)
-                + " WHERE study_id = ? RETURNING n_trials, change_seq) ";
+                + " WHERE study_id = ?" + condition + " RETURNING n_trials, change_seq) ";
     }
 
     private static Object[] concat(Object[]... parts) {
@@ -961,20 +966,33 @@ public final class JdbcStorage implements Storage {
     public FrozenTrial createTrial(long studyId) {
         Instant start = now();
         long micros = micros(start);
-        long[] ids = d == Dialect.POSTGRESQL ? single(c -> {
-            try (PreparedStatement ps = prepare(c, lockCte(1, micros) + "INSERT INTO nntune_trials (study_id, number,"
-                    + " state, trial_values, min_value, params, dists, user_attrs, system_attrs, intermediate,"
-                    + " datetime_start, changed_seq) SELECT ?, s.n_trials - 1, 'RUNNING', '[]', NULL, '', '', '', '', '',"
-                    + " ?, s.change_seq FROM s RETURNING trial_id, number",
-                    concat(lockArgs(studyId, micros), new Object[] {studyId, micros}));
-                 ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw unknownStudy(studyId);
-                }
-                return new long[] {rs.getLong(1), rs.getInt(2)};
-            }
-        }) : write(c -> insertRunning(c, studyId, micros));
+        long[] ids = d == Dialect.POSTGRESQL ? insertRunningPg(studyId, micros, false) : write(c -> insertRunning(c, studyId, micros));
+        if (ids == null) {
+            throw unknownStudy(studyId);
+        }
         return created(studyId, ids, start);
+    }
+
+    /**
+     * PostgreSQL: locks the study, counts a new trial and inserts it RUNNING, in one statement; with
+     * {@code unlessWaiting}, only when the study has no WAITING trial (checked under the lock).
+     *
+     * @return {trial id, number}, or null when nothing was inserted (no such study, or a WAITING trial)
+     */
+    private long[] insertRunningPg(long studyId, long micros, boolean unlessWaiting) {
+        String cte = lockCte(1, micros, unlessWaiting
+                ? " AND NOT EXISTS (SELECT 1 FROM nntune_trials w WHERE w.study_id = ? AND w.state = 'WAITING')" : "");
+        Object[] lockArgs = unlessWaiting ? concat(lockArgs(studyId, micros), new Object[] {studyId}) : lockArgs(studyId, micros);
+        String sql = cte + "INSERT INTO nntune_trials (study_id, number,"
+                + " state, trial_values, min_value, params, dists, user_attrs, system_attrs, intermediate,"
+                + " datetime_start, changed_seq) SELECT ?, s.n_trials - 1, 'RUNNING', '[]', NULL, '', '', '', '', '',"
+                + " ?, s.change_seq FROM s RETURNING trial_id, number";
+        Object[] args = concat(lockArgs, new Object[] {studyId, micros});
+        return single(c -> {
+            try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getInt(2)} : null;
+            }
+        });
     }
 
     /** Within a write: counts a new trial on the study's row (its lock) and inserts it RUNNING; {trial id, number}. */
@@ -1001,11 +1019,21 @@ public final class JdbcStorage implements Storage {
      */
     @Override
     public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
-        if (limit == Integer.MAX_VALUE && !beat && countTrials(studyId, EnumSet.of(TrialState.WAITING)) == 0) {
-            return Optional.of(createTrial(studyId)); // no budget to keep, nothing queued: the one-statement creation
-        }
         Instant start = now();
         long micros = micros(start);
+        if (limit == Integer.MAX_VALUE && !beat) {
+            // no budget to keep: create the trial unless one is queued. PostgreSQL: one statement, one round
+            // trip (the ceiling of many workers is round trips: StorageCeiling); else count, then create
+            if (d == Dialect.POSTGRESQL) {
+                long[] ids = insertRunningPg(studyId, micros, true);
+                if (ids != null) {
+                    return Optional.of(created(studyId, ids, start));
+                }
+                // a WAITING trial to claim, or no such study: the general path says which
+            } else if (countTrials(studyId, EnumSet.of(TrialState.WAITING)) == 0) {
+                return Optional.of(createTrial(studyId));
+            }
+        }
         Object started = write(c -> {
             lockStudy(c, studyId, 0, null);
             if (limit != Integer.MAX_VALUE && countIn(c, studyId, counted) >= limit) {

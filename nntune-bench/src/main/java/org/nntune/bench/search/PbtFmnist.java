@@ -47,7 +47,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Both train through the same {@link NetworkPopulation} members, so the training code is the same.
  * Prints one JSON line with the medians over the seeds and every run.
  *
- * <pre>java … org.nntune.bench.search.PbtFmnist [--seeds 0,1,2] [--population 8] [--interval 2] [--epochs 8]</pre>
+ * <pre>java … org.nntune.bench.search.PbtFmnist [--seeds 0,1,2] [--population 8] [--interval 2] [--epochs 8]
+ *     [--variants "quantile=0.5,interval=1;resample=0"] [--no-tpe]</pre>
+ *
+ * {@code --variants} runs PBT once per variant (settings separated by {@code ;}, each a comma list of
+ * {@code interval=}, {@code quantile=}, {@code resample=}, {@code down=}, {@code up=}, {@code async=true}
+ * changed from the PBT defaults and the flags above) on every seed, in the same process, to choose
+ * the defaults; {@code --no-tpe} leaves the TPE + ASHA arm out.
  */
 public final class PbtFmnist {
     private PbtFmnist() {}
@@ -57,14 +63,19 @@ public final class PbtFmnist {
         int population = 8;
         int interval = 2;
         int epochs = 8;
+        List<String> variants = List.of("");
+        boolean tpeArm = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                 case "--population" -> population = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = Integer.parseInt(args[++i]);
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+                case "--variants" -> variants = List.of(args[++i].split(";"));
+                case "--no-tpe" -> tpeArm = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--seeds 0,1,2] [--population 8] [--interval 2] [--epochs 8]");
+                        + "; usage: [--seeds 0,1,2] [--population 8] [--interval 2] [--epochs 8] [--variants V;V]"
+                        + " [--no-tpe]");
             }
         }
         TrainTest data = FashionMnist.load();
@@ -83,43 +94,92 @@ public final class PbtFmnist {
         NetworkPopulation net = new NetworkPopulation(space, train, validation, "accuracy");
         int budget = population * epochs;
 
-        List<Double> pbtTest = new ArrayList<>();
+        List<List<Double>> pbtTest = new ArrayList<>();
+        List<List<Double>> pbtWall = new ArrayList<>();
+        for (int v = 0; v < variants.size(); v++) {
+            pbtTest.add(new ArrayList<>());
+            pbtWall.add(new ArrayList<>());
+        }
         List<Double> tpeTest = new ArrayList<>();
-        List<Double> pbtWall = new ArrayList<>();
         List<Double> tpeWall = new ArrayList<>();
         StringBuilder runs = new StringBuilder();
         for (long seed : seeds) {
-            long t0 = System.nanoTime();
-            PbtOptions o = PbtOptions.defaults(population, interval, epochs).withSeed(seed);
-            PopulationTraining pbt = PopulationTraining.createOrLoad(new InMemoryStorage(), "pbt-" + seed,
-                    net.direction(), net.tuneSpace(), o);
-            PopulationHistory h = pbt.run(net);
-            MemberRound best = h.best().orElseThrow();
-            double pbtAcc = net.network(best.params(), pbt.checkpoint(best)).evaluate(data.test()).accuracy();
-            double pbtSeconds = (System.nanoTime() - t0) / 1e9;
-
-            t0 = System.nanoTime();
-            TpeAsha tpe = tpeAsha(net, space(net), epochs, budget, seed);
-            double tpeAcc = net.network(tpe.bestParams, tpe.bestCheckpoint).evaluate(data.test()).accuracy();
-            double tpeSeconds = (System.nanoTime() - t0) / 1e9;
-
-            pbtTest.add(pbtAcc);
-            tpeTest.add(tpeAcc);
-            pbtWall.add(pbtSeconds);
-            tpeWall.add(tpeSeconds);
-            String run = String.format(Locale.ROOT, "{\"seed\": %d, \"pbt_test_acc\": %.4f, \"pbt_val_acc\": %.4f,"
-                            + " \"pbt_wall_s\": %.1f, \"pbt_epochs\": %d, \"pbt_exploits\": %d, \"tpe_asha_test_acc\": %.4f,"
-                            + " \"tpe_asha_val_acc\": %.4f, \"tpe_asha_wall_s\": %.1f, \"tpe_asha_epochs\": %d,"
-                            + " \"tpe_asha_trials\": %d, \"tpe_asha_pruned\": %d}", seed, pbtAcc, best.value(), pbtSeconds,
-                    budget, h.lineage().size(), tpeAcc, tpe.bestValue, tpeSeconds, tpe.epochs, tpe.trials, tpe.pruned);
-            System.err.println(run);
-            runs.append(runs.length() == 0 ? "" : ", ").append(run);
+            for (int v = 0; v < variants.size(); v++) {
+                long t0 = System.nanoTime();
+                PbtOptions o = variant(PbtOptions.defaults(population, interval, epochs).withSeed(seed), variants.get(v));
+                PopulationTraining pbt = PopulationTraining.createOrLoad(new InMemoryStorage(), "pbt-" + seed,
+                        net.direction(), net.tuneSpace(), o);
+                PopulationHistory h = pbt.run(net);
+                MemberRound best = h.best().orElseThrow();
+                double pbtAcc = net.network(best.params(), pbt.checkpoint(best)).evaluate(data.test()).accuracy();
+                double pbtSeconds = (System.nanoTime() - t0) / 1e9;
+                pbtTest.get(v).add(pbtAcc);
+                pbtWall.get(v).add(pbtSeconds);
+                String run = String.format(Locale.ROOT, "{\"seed\": %d, \"variant\": \"%s\", \"pbt_test_acc\": %.4f,"
+                                + " \"pbt_val_acc\": %.4f, \"pbt_wall_s\": %.1f, \"pbt_epochs\": %d, \"pbt_exploits\": %d,"
+                                + " \"load\": %.1f}", seed, variants.get(v), pbtAcc, best.value(), pbtSeconds, budget,
+                        h.lineage().size(), load());
+                System.err.println(run);
+                runs.append(runs.length() == 0 ? "" : ", ").append(run);
+            }
+            if (tpeArm) {
+                long t0 = System.nanoTime();
+                TpeAsha tpe = tpeAsha(net, space(net), epochs, budget, seed);
+                double tpeAcc = net.network(tpe.bestParams, tpe.bestCheckpoint).evaluate(data.test()).accuracy();
+                double tpeSeconds = (System.nanoTime() - t0) / 1e9;
+                tpeTest.add(tpeAcc);
+                tpeWall.add(tpeSeconds);
+                String run = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_asha_test_acc\": %.4f,"
+                                + " \"tpe_asha_val_acc\": %.4f, \"tpe_asha_wall_s\": %.1f, \"tpe_asha_epochs\": %d,"
+                                + " \"tpe_asha_trials\": %d, \"tpe_asha_pruned\": %d, \"load\": %.1f}", seed, tpeAcc,
+                        tpe.bestValue, tpeSeconds, tpe.epochs, tpe.trials, tpe.pruned, load());
+                System.err.println(run);
+                runs.append(runs.length() == 0 ? "" : ", ").append(run);
+            }
+        }
+        StringBuilder medians = new StringBuilder();
+        for (int v = 0; v < variants.size(); v++) {
+            medians.append(String.format(Locale.ROOT, "%s{\"variant\": \"%s\", \"pbt_test_acc\": %.4f,"
+                            + " \"pbt_wall_s\": %.1f}", v == 0 ? "" : ", ", variants.get(v),
+                    SklearnGrid.median(pbtTest.get(v)), SklearnGrid.median(pbtWall.get(v))));
         }
         System.out.printf(Locale.ROOT, "{\"script\": \"PbtFmnist\", \"population\": %d, \"interval\": %d, \"epochs\": %d,"
-                        + " \"epoch_budget\": %d, \"pbt_test_acc\": %.4f, \"tpe_asha_test_acc\": %.4f, \"pbt_wall_s\": %.1f,"
-                        + " \"tpe_asha_wall_s\": %.1f, \"runs\": [%s]}%n", population, interval, epochs, budget,
-                SklearnGrid.median(pbtTest), SklearnGrid.median(tpeTest), SklearnGrid.median(pbtWall),
-                SklearnGrid.median(tpeWall), runs);
+                        + " \"epoch_budget\": %d, \"pbt\": [%s], \"tpe_asha_test_acc\": %s, \"tpe_asha_wall_s\": %s,"
+                        + " \"runs\": [%s]}%n", population, interval, epochs, budget, medians,
+                tpeArm ? String.format(Locale.ROOT, "%.4f", SklearnGrid.median(tpeTest)) : "null",
+                tpeArm ? String.format(Locale.ROOT, "%.1f", SklearnGrid.median(tpeWall)) : "null", runs);
+    }
+
+    /** The one-minute load average, to publish beside wall times on a shared machine. */
+    private static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** The PBT settings of a variant: {@code key=value} pairs changing {@code o}. */
+    static PbtOptions variant(PbtOptions o, String spec) {
+        for (String kv : spec.split(",")) {
+            if (kv.isBlank()) {
+                continue;
+            }
+            String[] p = kv.trim().split("=", 2);
+            if (p.length != 2) {
+                throw new IllegalArgumentException("variant setting '" + kv + "' is not key=value");
+            }
+            double x = p[0].equals("async") ? 0 : Double.parseDouble(p[1]);
+            o = switch (p[0]) {
+                case "interval" -> new PbtOptions(o.population(), (int) x, o.epochs(), o.quantile(),
+                        o.resampleProbability(), o.downFactor(), o.upFactor(), o.synchronous(), o.seed(),
+                        o.maxAttempts(), o.heartbeat(), o.staleAfter(), o.poll());
+                case "quantile" -> o.withQuantile(x);
+                case "resample" -> o.withResampleProbability(x);
+                case "down" -> o.withFactors(x, o.upFactor());
+                case "up" -> o.withFactors(o.downFactor(), x);
+                case "async" -> o.withSynchronous(!Boolean.parseBoolean(p[1]));
+                default -> throw new IllegalArgumentException("unknown variant setting '" + p[0]
+                        + "'; settings: interval, quantile, resample, down, up, async");
+            };
+        }
+        return o;
     }
 
     private static Map<String, Distribution> space(NetworkPopulation net) {

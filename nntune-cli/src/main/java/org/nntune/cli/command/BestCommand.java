@@ -3,9 +3,11 @@ package org.nntune.cli.command;
 import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.cli.output.TrialsFormat;
+import org.nntune.cli.run.PopulationRun;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.storage.StudyProvenance;
+import org.nntune.tune.population.PopulationTraining;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.SystemAttrs;
@@ -24,7 +26,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "best", mixinStandardHelpOptions = true,
-        description = "Show the best trial of a study; export its parameters as JSON, or refit and save its model.")
+        description = {"Show the best trial of a study; export its parameters as JSON, or refit and save its model.",
+                "For a population-based training study: the best member and its hyperparameter schedule (--export writes the"
+                        + " schedule; --model saves the member's network as trained, without a refit)."})
 public final class BestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,6 +55,14 @@ public final class BestCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.USAGE, "study '" + ref.name() + "' has several objectives: it has a Pareto front, "
                         + "not one best trial; see nntune report " + study + " -o report.html");
             }
+            Optional<StudyFile> stored = StudyProvenance.definition(s, id)
+                    .map(def -> TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text")));
+            Optional<PopulationTraining> population = PopulationTraining.load(s, ref.name());
+            if (population.isPresent()) {
+                // the best member's network as it is (its checkpoint), and its schedule instead of one set of params
+                PopulationRun.best(population.get(), stored, Optional.ofNullable(export), Optional.ofNullable(model), out);
+                return ExitCode.OK;
+            }
             FrozenTrial best = s.getBestTrial(id).orElseThrow(() -> new CliException(ExitCode.OTHER,
                     "study '" + ref.name() + "' has no complete trial yet"));
             out.println("best trial " + best.number() + ": value " + best.values().get(0));
@@ -60,8 +72,6 @@ public final class BestCommand implements Callable<Integer> {
                 out.println("adapted during training (final values): " + adapted);
             }
             out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
-            Optional<StudyFile> stored = StudyProvenance.definition(s, id)
-                    .map(def -> TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text")));
             if (export != null) {
                 TrialsFormat.bestParamsJson(ref.name(), best, stored.map(StudyRun::fixedValues).orElse(Map.of()), export);
                 out.println("wrote " + export);

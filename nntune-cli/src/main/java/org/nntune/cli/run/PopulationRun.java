@@ -2,10 +2,18 @@ package org.nntune.cli.run;
 
 import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
+import org.nntune.cli.command.StorageOption;
+import org.nntune.cli.output.TrialsFormat;
+import org.nntune.cli.studyfile.Families;
+import org.nntune.cli.studyfile.Strategies;
+import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.dashboard.HtmlReport;
+import org.nntune.nn.data.Split;
 import org.nntune.nn.model.Sequential;
+import org.nntune.search.CvStrategy;
 import org.nntune.search.NetworkPopulation;
-import org.nntune.search.NetworkSpace;
 import org.nntune.search.ParamSpec;
+import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.population.LineageEvent;
 import org.nntune.tune.population.MemberRound;
 import org.nntune.tune.population.PbtOptions;
@@ -26,111 +34,190 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A study file's {@code sampler: {type: pbt, …}}: population-based training of the file's network
  * through the study's storage, with progress by round, and the best member's network and
  * hyperparameter schedule written at the end. Any number of {@code nntune tune}/{@code worker}
  * processes on the same storage share the population.
+ *
+ * <p>Each member trains on the training part less a held-out part ({@code validation.fraction},
+ * split with the study seed, so every worker splits alike) that ranks it after every round; the best
+ * member's network is scored on the test part as it is, without a refit.
  */
 public final class PopulationRun {
-    private PopulationRun() {}
+    private final StudyFile sf;
+    private final StudyRun.Overrides ov;
+    private final PrintWriter out;
 
-    /** The options the {@code pbt} sampler takes. */
-    public static final List<String> OPTIONS = List.of("population", "interval", "quantile", "resample_probability",
-            "factors", "synchronous", "max_attempts");
+    public PopulationRun(StudyFile sf, StudyRun.Overrides ov, PrintWriter out) {
+        this.sf = sf;
+        this.ov = ov;
+        this.out = out;
+    }
 
     /**
-     * The PBT settings of a study file's sampler section.
+     * Runs (or resumes, or joins as a worker) the study file's population; {@code nntune tune} then
+     * writes the results, a worker only says what the study holds.
      *
-     * @param options the section's options as written
-     * @param epochs the model's epochs (each member trains this many)
-     * @param seed the study seed
-     * @throws IllegalArgumentException naming the option when a value is missing, of the wrong type or refused
+     * @return the exit code
      */
-    public static PbtOptions settings(Map<String, Object> options, int epochs, long seed) {
-        int population = intOption(options, "population", 8);
-        int interval = intOption(options, "interval", 1);
-        PbtOptions o = PbtOptions.defaults(population, interval, epochs).withSeed(seed);
-        if (options.containsKey("quantile")) {
-            o = o.withQuantile(number(options, "quantile"));
+    public int run(boolean worker) {
+        if (ov.timeout().isPresent()) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": a population-based training study ends when every member"
+                    + " has trained its epochs; it has no time budget (--timeout)");
         }
-        if (options.containsKey("resample_probability")) {
-            o = o.withResampleProbability(number(options, "resample_probability"));
-        }
-        if (options.containsKey("factors")) {
-            if (!(options.get("factors") instanceof List<?> f) || f.size() != 2 || !(f.get(0) instanceof Number down)
-                    || !(f.get(1) instanceof Number up)) {
-                throw new IllegalArgumentException("factors: expected two numbers [down, up], e.g. [0.8, 1.2], found "
-                        + options.get("factors"));
+        String name = ov.studyName().orElse(sf.name());
+        String url = StudyRun.storageUrl(sf, ov);
+        int jobs = ov.jobs().orElse(sf.budget().jobs());
+        StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
+        StudyRun.printStart(sf, name, data, url, out);
+        ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
+                + " one trial per member and round"));
+        try (Storage storage = StorageOption.open(url)) {
+            OptionalLong found = storage.findStudyId(name);
+            if (worker && found.isEmpty()) {
+                throw new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + StorageOption.shown(url));
             }
-            o = o.withFactors(down.doubleValue(), up.doubleValue());
-        }
-        if (options.containsKey("synchronous")) {
-            if (!(options.get("synchronous") instanceof Boolean b)) {
-                throw new IllegalArgumentException("synchronous: expected true or false, found " + options.get("synchronous"));
+            Optional<PbtOptions> stored = found.isPresent() ? PopulationTraining.load(storage, name).map(PopulationTraining::options)
+                    : Optional.empty();
+            long seed = ov.seed().or(sf::seed).orElseGet(() -> stored.map(PbtOptions::seed)
+                    .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
+            int epochs = ((Number) ((ParamSpec.Fixed) sf.model().network().params().get("epochs")).value()).intValue();
+            PbtOptions options = Strategies.population(sf.sampler(), epochs, seed);
+            if (found.isPresent()) {
+                try {
+                    StudyProvenance.checkDataFingerprint(storage, found.getAsLong(), data.train().fingerprint());
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    throw new CliException(ExitCode.DATA, e.getMessage(), e);
+                }
             }
-            o = o.withSynchronous(b);
+            NetworkPopulation objective = objective(sf, data, seed);
+            PopulationTraining pbt;
+            try {
+                pbt = PopulationTraining.createOrLoad(storage, name, objective.direction(), objective.tuneSpace(), options);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, sf.file() + ": " + e.getMessage(), e);
+            }
+            if (found.isEmpty()) {
+                StudyProvenance.recordDefinition(storage, pbt.studyId(), StudyRun.definition(sf));
+                StudyProvenance.recordDataFingerprint(storage, pbt.studyId(), data.train().fingerprint());
+            } else {
+                out.printf(Locale.ROOT, "resuming: the population has finished %d of its %d member rounds%n",
+                        pbt.history().rounds().values().stream().mapToInt(Map::size).sum(),
+                        options.population() * options.rounds());
+            }
+            PopulationHistory h = run(pbt, objective, jobs, out);
+            if (worker) {
+                out.printf(Locale.ROOT, "worker done: every member of study '%s' has trained its %d epochs%n", name,
+                        options.epochs());
+                return ExitCode.OK;
+            }
+            return finish(pbt, objective, h, data);
         }
-        if (options.containsKey("max_attempts")) {
-            o = o.withMaxAttempts(intOption(options, "max_attempts", 3));
+    }
+
+    /** The members of a study file's population: its network, trained on the training part less the held-out part. */
+    static NetworkPopulation objective(StudyFile sf, StudyData data, long seed) {
+        Split split = new CvStrategy.Holdout(sf.validation().fraction()).splits(data.train(), seed).get(0);
+        String metric = sf.objectives().get(0).metric();
+        return new NetworkPopulation(sf.model().network(), data.train().subset(split.train()),
+                data.train().subset(split.test()), metric);
+    }
+
+    /** Writes the best member's network (and what predict needs beside it), its schedule, the trials and the report. */
+    private int finish(PopulationTraining pbt, NetworkPopulation objective, PopulationHistory h, StudyData data) {
+        MemberRound best = h.best().orElseThrow();
+        Path dir = sf.outputDir();
+        Path model = dir.resolve("best.model");
+        Path schedule = dir.resolve("best-schedule.json");
+        Path trials = dir.resolve("trials.csv");
+        Path report = dir.resolve("report.html");
+        try {
+            Files.createDirectories(dir);
+            Sequential network = export(pbt, objective, h, model, schedule);
+            StudyRun.writeSidecars(model, data);
+            String metric = sf.objectives().get(0).metric();
+            if (data.test().isPresent()) {
+                out.printf(Locale.ROOT, "best member %d's network (no refit); test %s: %.6g (%d test rows)%n", best.member(),
+                        metric, network.evaluate(data.test().get()).metric(metric), data.test().get().size());
+            }
+            TrialsFormat.csv(pbt.storage().getAllTrials(pbt.studyId()), trials);
+            HtmlReport.fromStorage(pbt.storage(), pbt.name()).write(report);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
+        } catch (ArtifactStoreException | IllegalStateException e) {
+            throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
         }
-        return o;
+        out.println("wrote:");
+        out.println("  best model     " + model);
+        out.println("  best schedule  " + schedule);
+        out.println("  trials         " + trials);
+        out.println("  report         " + report);
+        out.flush();
+        return ExitCode.OK;
     }
 
     /**
-     * Checks a study file's PBT section against its network space: the settings, the epochs each
-     * member trains (the space's fixed {@code epochs}), and that the space searches something PBT
-     * can explore and nothing it cannot.
+     * {@code nntune best} on a population-based training study: the best member, its value and its
+     * hyperparameter schedule; {@code export} gets the schedule as JSON, {@code model} the member's
+     * network as it is (loaded from its checkpoint; the study's data are read again for the
+     * preprocessing the network was fitted with).
      *
-     * @throws IllegalArgumentException saying what is wrong (an option's name leads its message)
+     * @param definition the study file the study was started from, if stored
      */
-    public static PbtOptions checked(Map<String, Object> options, NetworkSpace space, long seed) {
-        Object epochs = space.params().get("epochs") instanceof ParamSpec.Fixed f ? f.value() : null;
-        if (!(epochs instanceof Number n)) {
-            throw new IllegalArgumentException("epochs: population-based training needs one number of epochs per member,"
-                    + " got " + space.params().get("epochs"));
+    public static void best(PopulationTraining pbt, Optional<StudyFile> definition, Optional<Path> export,
+                            Optional<Path> model, PrintWriter out) throws IOException {
+        PopulationHistory h = pbt.history();
+        MemberRound best = h.best().orElseThrow(() -> new CliException(ExitCode.OTHER, "study '" + pbt.name()
+                + "' has no finished member round yet"));
+        PbtOptions o = pbt.options();
+        out.printf(Locale.ROOT, "best member %d: value %s after round %d of %d (trial %d); population-based training,"
+                        + " %d members, %d exploit/explore steps%n", best.member(), best.value(), best.round() + 1, o.rounds(),
+                best.trialNumber(), o.population(), h.lineage().size());
+        out.println("params: " + best.params());
+        out.println("schedule:");
+        for (ScheduleStep step : h.schedule(best.member(), o)) {
+            out.printf(Locale.ROOT, "  epochs %d-%d: %s%n", step.fromEpoch() + 1, step.fromEpoch() + step.epochs(), step.params());
         }
-        PbtOptions o = settings(options, n.intValue(), seed);
-        PbtOptions.check(NetworkPopulation.tuneSpace(space));
-        return o;
-    }
-
-    private static int intOption(Map<String, Object> options, String key, int dflt) {
-        Object v = options.get(key);
-        if (v == null) {
-            return dflt;
+        if (export.isPresent()) {
+            Files.writeString(export.get(), scheduleJson(o, h, best) + "\n");
+            out.println("wrote " + export.get());
         }
-        if (!(v instanceof Long || v instanceof Integer)) {
-            throw new IllegalArgumentException(key + ": expected a whole number, found " + v);
+        if (model.isPresent()) {
+            StudyFile sf = definition.orElseThrow(() -> new CliException(ExitCode.STORAGE, "study '" + pbt.name()
+                    + "' has no stored study definition, so its network cannot be rebuilt here"));
+            StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
+            NetworkPopulation objective = objective(sf, data, o.seed());
+            try {
+                objective.network(best.params(), pbt.checkpoint(best)).save(model.get());
+            } catch (IllegalStateException e) {
+                throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
+            }
+            StudyRun.writeSidecars(model.get(), data);
+            out.println("wrote member " + best.member() + "'s network to " + model.get());
         }
-        return Math.toIntExact(((Number) v).longValue());
-    }
-
-    private static double number(Map<String, Object> options, String key) {
-        if (!(options.get(key) instanceof Number n)) {
-            throw new IllegalArgumentException(key + ": expected a number, found " + options.get(key));
-        }
-        return n.doubleValue();
     }
 
     /**
-     * Runs (or joins) the study's population and writes the best member's network and schedule.
+     * Trains the population with progress by round, and says which member is best.
      *
      * @param jobs worker threads in this process
-     * @param outputDir where {@code best.model} and {@code best-schedule.json} go
-     * @return the history
      * @throws CliException exit 4 when the artifact store is full or gone, 1 when a member's round failed too often
      */
-    public static PopulationHistory run(Storage storage, String study, NetworkPopulation objective, PbtOptions options,
-                                        int jobs, Path outputDir, PrintWriter out) {
-        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, study, objective.direction(),
-                objective.tuneSpace(), options);
+    static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, int jobs, PrintWriter out) {
+        PbtOptions options = pbt.options();
         out.printf(Locale.ROOT, "population-based training: %d members, %d rounds of %d epoch(s), %s rounds; exploring %s%n",
                 options.population(), options.rounds(), options.interval(),
                 options.synchronous() ? "synchronous" : "asynchronous", objective.tuneSpace().keySet());
         out.flush();
-        pbt.addListener((t, done, h) -> progress(out, options, done, h));
+        java.util.concurrent.atomic.AtomicInteger mine = new java.util.concurrent.atomic.AtomicInteger();
+        pbt.addListener((t, done, h) -> {
+            mine.incrementAndGet();
+            progress(out, options, done, h);
+        });
         PopulationHistory h;
         try {
             h = pbt.run(objective, jobs);
@@ -138,17 +225,10 @@ public final class PopulationRun {
             throw new CliException(e.isStorageProblem() ? ExitCode.STORAGE : ExitCode.OTHER, e.getMessage(), e);
         }
         MemberRound best = h.best().orElseThrow();
-        out.printf(Locale.ROOT, "best: member %d, value %s after %d epochs, %d exploit/explore steps in the study%n",
-                best.member(), best.value(), options.epochs(), h.lineage().size());
-        try {
-            Files.createDirectories(outputDir);
-            export(pbt, objective, h, outputDir.resolve("best.model"), outputDir.resolve("best-schedule.json"));
-        } catch (IOException e) {
-            throw new CliException(ExitCode.OTHER, "cannot write to " + outputDir + ": " + e.getMessage(), e);
-        } catch (ArtifactStoreException | IllegalStateException e) {
-            throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
-        }
-        out.println("wrote " + outputDir.resolve("best.model") + " and " + outputDir.resolve("best-schedule.json"));
+        out.printf(Locale.ROOT, "best: member %d, value %s after %d epochs, %d exploit/explore steps in the study;"
+                        + " this process trained %d of the %d member rounds%n", best.member(), best.value(), options.epochs(),
+                h.lineage().size(), mine.get(), options.population() * options.rounds());
+        out.flush();
         return h;
     }
 
@@ -171,13 +251,14 @@ public final class PopulationRun {
      *
      * @throws IllegalStateException if the study has no finished member, or its checkpoint is gone
      */
-    public static void export(PopulationTraining pbt, NetworkPopulation objective, PopulationHistory h, Path model,
-                              Path schedule) throws IOException {
+    public static Sequential export(PopulationTraining pbt, NetworkPopulation objective, PopulationHistory h, Path model,
+                                    Path schedule) throws IOException {
         MemberRound best = h.best().orElseThrow(() -> new IllegalStateException("study '" + pbt.name()
                 + "' has no finished member round yet"));
         Sequential network = objective.network(best.params(), pbt.checkpoint(best));
         network.save(model);
         Files.writeString(schedule, scheduleJson(pbt.options(), h, best) + "\n");
+        return network;
     }
 
     static String scheduleJson(PbtOptions options, PopulationHistory h, MemberRound best) {

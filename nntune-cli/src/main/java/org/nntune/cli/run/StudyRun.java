@@ -109,6 +109,9 @@ public final class StudyRun {
 
     /** Runs (or resumes) the study, refits the best configuration and writes the results; returns the exit code. */
     public int run() {
+        if (Strategies.isPopulation(sf.sampler())) {
+            return new PopulationRun(sf, ov, out).run(false);
+        }
         return runThen(false, (o, setup) -> setup.multi ? finishFront(o.study, setup) : finish(o.study, setup, o.seed));
     }
 
@@ -118,6 +121,9 @@ public final class StudyRun {
      * refit and the result files are the job of {@code nntune tune} or {@code nntune best}).
      */
     public int runAsWorker() {
+        if (Strategies.isPopulation(sf.sampler())) {
+            return new PopulationRun(sf, ov, out).run(true);
+        }
         return runThen(true, (o, setup) -> {
             List<FrozenTrial> all = o.study.trials();
             out.printf(Locale.ROOT, "worker done: the study has %d trials (%d complete, %d pruned, %d failed)%n", all.size(),
@@ -223,11 +229,16 @@ public final class StudyRun {
     }
 
     private void printStart(Setup s) {
+        printStart(sf, s.name, s.data, s.url, out);
+    }
+
+    /** The first lines of a run: the study, its data, objectives and storage, then the effective space. */
+    static void printStart(StudyFile sf, String name, StudyData data, String url, PrintWriter out) {
         List<StudyFile.Objective> objectives = sf.objectives();
-        out.printf(Locale.ROOT, "study %s: %s, %d training rows%s; %s; storage %s%n", s.name, s.data.description(),
-                s.data.train().size(), s.data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
+        out.printf(Locale.ROOT, "study %s: %s, %d training rows%s; %s; storage %s%n", name, data.description(),
+                data.train().size(), data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
                 String.join(" and ", objectives.stream().map(o -> o.direction() + " " + o.metric()).toList()),
-                StorageOption.shown(s.url));
+                StorageOption.shown(url));
         SpaceSummary.print(sf, out);
     }
 
@@ -266,7 +277,7 @@ public final class StudyRun {
                 throw new CliException(ExitCode.DATA, e.getMessage(), e);
             }
         } else {
-            StudyProvenance.recordDefinition(storage, id, definition());
+            StudyProvenance.recordDefinition(storage, id, definition(sf));
             StudyProvenance.recordDataFingerprint(storage, id, s.data.train().fingerprint());
             // a trial whose worker died (no heartbeat for twice the interval) is failed and run once more
             new RetryPolicy(1).storeIn(storage, id);
@@ -310,6 +321,11 @@ public final class StudyRun {
                     + stored.toString().toLowerCase(Locale.ROOT) + ", but this study file's metric asks for "
                     + List.of(s.directions).toString().toLowerCase(Locale.ROOT) + "; " + startAnew);
         }
+        if (org.nntune.tune.population.PopulationTraining.isPopulation(storage.getStudySystemAttrs(id))) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + StorageOption.shown(s.url)
+                    + " was started with population-based training (sampler: pbt), so trials of the " + sf.sampler().type()
+                    + " sampler cannot continue it; " + startAnew);
+        }
         Object storedSpace = storage.getStudySystemAttrs(id).get(SPACE_ATTR);
         if (storedSpace instanceof String text && !text.equals(spaceText)) {
             throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + StorageOption.shown(s.url) + " was started with another"
@@ -322,7 +338,8 @@ public final class StudyRun {
         return s instanceof Number n ? n.longValue() : 0L;
     }
 
-    private Map<String, Object> definition() {
+    /** The study file as stored with the study, for workers and {@code nntune best}. */
+    static Map<String, Object> definition(StudyFile sf) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("format", FORMAT);
         d.put("file", sf.file().toAbsolutePath().toString());
@@ -348,8 +365,14 @@ public final class StudyRun {
     /** The search a study file asks for: its space, metric, validation and seed; its kernels share the cores with {@code jobs} trials. */
     static CrossValidatedSearch search(StudyFile sf, NetworkSpace space, Scorer scorer, long seed, Optional<Pruner> pruner, int jobs) {
         CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(space).scoring(scorer).cv(cv(sf)).seed(seed).nJobs(jobs);
-        // with a pruner, each epoch's validation score is reported to the trial (learning curves, pruning)
-        pruner.ifPresent(b::pruner);
+        // with a pruner, each epoch's validation score is reported to the trial (learning curves, pruning);
+        // 'pruner: none' still records the curves, but trains the splits one after the other (no thread
+        // per split, no hand-over each epoch) and lets twin grid points share their fits
+        if (pruner.isPresent() && sf.pruner().type().equals("none")) {
+            b.learningCurves(true);
+        } else {
+            pruner.ifPresent(b::pruner);
+        }
         return b.build();
     }
 

@@ -1,5 +1,6 @@
 package org.nntune.cli.studyfile;
 
+import org.nntune.tune.population.PbtOptions;
 import org.nntune.tune.pruner.HyperbandPruner;
 import org.nntune.tune.pruner.MedianPruner;
 import org.nntune.tune.pruner.PercentilePruner;
@@ -29,7 +30,9 @@ import java.util.function.IntConsumer;
  * only calls the builder for options given); a value the library refuses is reported at its key's
  * line. The study-file reader builds each strategy once to check it; the run builds it again.
  *
- * <p>A new sampler or pruner is one {@code register} line here.
+ * <p>A new sampler or pruner is one {@code register} line here. The sampler type {@value #PBT}
+ * (population-based training) is no {@link Sampler}: it runs the study its own way, and
+ * {@link #population} reads its options.
  */
 public final class Strategies {
     private Strategies() {}
@@ -50,6 +53,11 @@ public final class Strategies {
      * @param multiObjective whether it handles several objectives
      */
     public record Type<T>(String name, Set<String> options, boolean multiObjective, Factory<T> factory) {}
+
+    /** The sampler type that runs population-based training instead of sampling trials. */
+    public static final String PBT = "pbt";
+    private static final Set<String> PBT_OPTIONS = Set.of("population", "interval", "quantile", "resample_probability",
+            "factors", "synchronous", "max_attempts");
 
     private static final Map<String, Type<Sampler>> SAMPLERS = new LinkedHashMap<>();
     private static final Map<String, Type<Pruner>> PRUNERS = new LinkedHashMap<>();
@@ -123,9 +131,39 @@ public final class Strategies {
                 "min_resource", "max_resource", "reduction_factor");
     }
 
-    /** The sampler names, in the registry's order. */
+    /** The sampler names, in the registry's order, then {@value #PBT}. */
     public static List<String> samplerNames() {
-        return List.copyOf(SAMPLERS.keySet());
+        List<String> names = new java.util.ArrayList<>(SAMPLERS.keySet());
+        names.add(PBT);
+        return List.copyOf(names);
+    }
+
+    /** Whether a study file's sampler section asks for population-based training. */
+    public static boolean isPopulation(StudyFile.Options sampler) {
+        return sampler.type().equals(PBT);
+    }
+
+    /**
+     * The population-based training settings of a {@code sampler: {type: pbt, …}} section: each
+     * option checked at its line; what the file leaves out keeps the library's defaults.
+     *
+     * @param epochs the epochs each member trains (the model's)
+     * @param seed the study seed
+     */
+    public static PbtOptions population(StudyFile.Options options, int epochs, long seed) {
+        Opts o = new Opts("sampler", options, PBT_OPTIONS);
+        int population = o.intOr("population", PbtOptions.DEFAULT_POPULATION);
+        int interval = o.intOr("interval", Math.min(PbtOptions.DEFAULT_INTERVAL, epochs));
+        PbtOptions[] p = {o.construct(() -> PbtOptions.defaults(population, interval, epochs).withSeed(seed))};
+        o.number("quantile", q -> p[0] = p[0].withQuantile(q));
+        o.number("resample_probability", r -> p[0] = p[0].withResampleProbability(r));
+        if (o.has("factors")) {
+            double[] f = o.numbers("factors", 2, "[down, up], e.g. [0.8, 1.2]");
+            o.apply("factors", () -> p[0] = p[0].withFactors(f[0], f[1]));
+        }
+        o.bool("synchronous", b -> p[0] = p[0].withSynchronous(b));
+        o.integer("max_attempts", n -> p[0] = p[0].withMaxAttempts(n));
+        return p[0];
     }
 
     /** The pruner names, in the registry's order. */
@@ -150,7 +188,7 @@ public final class Strategies {
 
     /** Whether a sampler type handles several objectives. */
     public static boolean multiObjective(String sampler) {
-        return SAMPLERS.get(sampler).multiObjective();
+        return !sampler.equals(PBT) && SAMPLERS.get(sampler).multiObjective();
     }
 
     private static <T> T create(Map<String, Type<T>> registry, String section, StudyFile.Options options, Context ctx) {
@@ -222,6 +260,15 @@ public final class Strategies {
             }
         }
 
+        /** A list of {@code n} numbers ({@code what} says how it reads). */
+        double[] numbers(String key, int n, String what) {
+            Object v = options.options().get(key);
+            if (!(v instanceof List<?> l) || l.size() != n || !l.stream().allMatch(Number.class::isInstance)) {
+                throw error(key, "expected " + n + " numbers " + what + " but found " + v, null);
+            }
+            return l.stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
+        }
+
         /** An integer option for a constructor: the value given, or the library's default. */
         int intOr(String key, int libraryDefault) {
             return has(key) ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, (Long) value(key, Long.class)))
@@ -256,7 +303,7 @@ public final class Strategies {
             }
         }
 
-        private void apply(String key, Runnable r) {
+        void apply(String key, Runnable r) {
             try {
                 r.run();
             } catch (IllegalArgumentException e) {

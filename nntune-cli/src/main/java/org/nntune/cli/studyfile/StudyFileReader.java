@@ -128,7 +128,11 @@ public final class StudyFileReader {
 
         StudyFile sf = new StudyFile(file, name, seed, task, data, List.copyOf(objectives), validation, model, sampler, pruner,
                 budget, out, storage);
-        checkStrategies(sf, m);
+        if (Strategies.isPopulation(sampler)) {
+            checkPopulation(sf, r, m);
+        } else {
+            checkStrategies(sf, m);
+        }
         return sf;
     }
 
@@ -272,6 +276,59 @@ public final class StudyFileReader {
         } catch (IllegalArgumentException e) {
             throw new StudyFileException(sf.sampler().at(), "sampler", e.getMessage(), null);
         }
+    }
+
+    /**
+     * What population-based training requires of the rest of the file: no pruner (it ranks and
+     * replaces members itself), a holdout validation (each member trains on one split), no time
+     * budget (it ends when every member has trained its epochs), one number of epochs, and a space
+     * that searches only what a member can change while it trains.
+     */
+    private static void checkPopulation(StudyFile sf, Section r, Section m) {
+        if (!sf.pruner().type().equals("none")) {
+            throw new StudyFileException(sf.pruner().at(), "pruner", "population-based training ranks the members after"
+                    + " every round and replaces the worst itself, so a pruner has nothing to stop",
+                    "remove 'pruner:' (or write pruner: none)");
+        }
+        if (!sf.validation().method().equals("holdout")) {
+            throw new StudyFileException(r.whereOf("validation"), "validation.method", "population-based training scores"
+                    + " each member on one held-out part after every round, not by " + sf.validation().method(),
+                    "validation: {method: holdout, fraction: 0.2}");
+        }
+        if (sf.budget().timeout().isPresent()) {
+            throw new StudyFileException(r.whereOf("budget"), "budget.timeout", "a population-based training study ends"
+                    + " when every member has trained its epochs; it has no time budget",
+                    "remove budget.timeout; the work is sampler.population x model.space.epochs epochs");
+        }
+        NetworkSpace network = sf.model().network();
+        Map<String, YNode.Where> positions = sf.model().positions();
+        if (!(network.params().get("epochs") instanceof org.nntune.search.ParamSpec.Fixed f && f.value() instanceof Number epochs)) {
+            throw new StudyFileException(positions.getOrDefault("epochs", m.whereOf("space")), "model.space.epochs",
+                    "population-based training trains every member for the same number of epochs, in rounds",
+                    "one number, e.g. 'epochs: 20'");
+        }
+        org.nntune.search.ParamSpec stop = network.params().get("early_stopping");
+        if (stop != null && !(stop instanceof org.nntune.search.ParamSpec.Fixed s && ((Number) s.value()).intValue() == 0)) {
+            throw new StudyFileException(positions.getOrDefault("early_stopping", m.whereOf("space")),
+                    "model.space.early_stopping", "population-based training ranks the members after every round itself",
+                    "early_stopping: 0");
+        }
+        java.util.Map<String, org.nntune.tune.space.Distribution> explored;
+        try {
+            explored = org.nntune.search.NetworkPopulation.tuneSpace(network);
+            org.nntune.tune.population.PbtOptions.check(explored);
+        } catch (IllegalArgumentException e) {
+            // at the line of the hyperparameter the message names, else at the space's
+            String msg = e.getMessage() == null ? "" : e.getMessage();
+            for (Map.Entry<String, YNode.Where> p : positions.entrySet()) {
+                String name = p.getKey();
+                if (msg.contains("'" + name + "'") || msg.contains("'" + NetworkSpace.canonicalName(name) + "'")) {
+                    throw new StudyFileException(p.getValue(), "model.space." + name, msg, null);
+                }
+            }
+            throw new StudyFileException(m.whereOf("space"), "model.space", msg, null);
+        }
+        Strategies.population(sf.sampler(), epochs.intValue(), 0);
     }
 
     private static void checkGrid(StudyFile sf, NetworkSpace network, Map<String, List<Object>> grid) {
@@ -431,7 +488,10 @@ public final class StudyFileReader {
         Map<String, YNode.Where> positions = new LinkedHashMap<>();
         for (YNode.YMap.Entry e : map.entries().values()) {
             if (!e.key().equals("type")) {
-                opts.put(e.key(), scalarValue(e.value(), key + "." + e.key()));
+                // a list of scalars is one option too (pbt's factors: [0.8, 1.2]); the typed getters refuse it elsewhere
+                opts.put(e.key(), e.value() instanceof YNode.YList l
+                        ? l.items().stream().map(i -> scalarValue(i, key + "." + e.key())).toList()
+                        : scalarValue(e.value(), key + "." + e.key()));
                 positions.put(e.key(), e.keyWhere());
             }
         }
@@ -467,7 +527,8 @@ public final class StudyFileReader {
         }
         String t = s.text().trim();
         if (s.type() == YNode.YScalar.Type.BOOLEAN) {
-            return Boolean.parseBoolean(t);
+            // YAML 1.1 booleans: yes/no and on/off too (Boolean.parseBoolean would read "yes" as false)
+            return List.of("true", "yes", "on", "y").contains(t.toLowerCase(java.util.Locale.ROOT));
         }
         if (s.type() == YNode.YScalar.Type.NUMBER || (s.type() == YNode.YScalar.Type.STRING && t.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?"))) {
             try {

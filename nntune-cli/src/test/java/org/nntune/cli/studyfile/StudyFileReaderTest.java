@@ -205,4 +205,96 @@ class StudyFileReaderTest {
         assertThat(read(GOOD).budget().maxRepeatedFailures()).isEqualTo(StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES);
         assertThat(read(GOOD.replace("jobs: 2}", "jobs: 2, max_repeated_failures: 7}")).budget().maxRepeatedFailures()).isEqualTo(7);
     }
+
+    private static final String PBT = """
+            study: iris-pbt
+            data:
+              bundled: iris
+            metric: accuracy
+            model:
+              family: mlp
+              space:
+                layers: 1
+                units: 16
+                lr: {low: 1e-4, high: 1e-1, log: true}
+                batch_size: [16, 32]
+                epochs: 12
+            sampler: {type: pbt, population: 6, interval: 3}
+            """;
+
+    private org.nntune.tune.population.PbtOptions pbt(String yaml) {
+        StudyFile s = read(yaml);
+        assertThat(Strategies.isPopulation(s.sampler())).isTrue();
+        return Strategies.population(s.sampler(), 12, 7);
+    }
+
+    @Test
+    void aPbtSamplerSectionKeepsRayTunesDefaultsAndTakesEveryOption() {
+        org.nntune.tune.population.PbtOptions o = pbt(PBT);
+        assertThat(o.population()).isEqualTo(6);
+        assertThat(o.rounds()).isEqualTo(4);
+        assertThat(o.quantile()).isEqualTo(0.25);
+        assertThat(o.resampleProbability()).isEqualTo(0.25);
+        assertThat(o.downFactor()).isEqualTo(0.8);
+        assertThat(o.upFactor()).isEqualTo(1.2);
+        assertThat(o.synchronous()).isTrue();
+        assertThat(o.seed()).isEqualTo(7);
+        org.nntune.tune.population.PbtOptions bare = pbt(PBT.replace("{type: pbt, population: 6, interval: 3}", "pbt"));
+        assertThat(bare.population()).isEqualTo(org.nntune.tune.population.PbtOptions.DEFAULT_POPULATION);
+        assertThat(bare.interval()).isEqualTo(org.nntune.tune.population.PbtOptions.DEFAULT_INTERVAL);
+        org.nntune.tune.population.PbtOptions all = pbt(PBT.replace("interval: 3}", """
+                interval: 3, quantile: 0.5, resample_probability: 0,
+                  factors: [0.5, 2], synchronous: false, max_attempts: 5}"""));
+        assertThat(all.quantile()).isEqualTo(0.5);
+        assertThat(all.resampleProbability()).isZero();
+        assertThat(all.downFactor()).isEqualTo(0.5);
+        assertThat(all.upFactor()).isEqualTo(2.0);
+        assertThat(all.synchronous()).isFalse();
+        assertThat(all.maxAttempts()).isEqualTo(5);
+        // YAML's yes and no are booleans
+        assertThat(pbt(PBT.replace("interval: 3}", "interval: 3, synchronous: no}")).synchronous()).isFalse();
+        assertThat(pbt(PBT.replace("interval: 3}", "interval: 3, synchronous: yes}")).synchronous()).isTrue();
+    }
+
+    @Test
+    void badPbtOptionsAreRefusedAtTheirLineAndKey() {
+        String[][] cases = {
+                {"population: 6", "population: 1", "key 'sampler.population'", "at least 2"},
+                {"population: 6", "population: 2.5", "key 'sampler.population'", "expected a whole number"},
+                {"interval: 3", "interval: 13", "key 'sampler.interval'", "larger than the 12 epochs"},
+                {"interval: 3", "interval: 3, quantile: 0.7", "key 'sampler.quantile'", "(0, 0.5]"},
+                {"interval: 3", "interval: 3, resample_probability: 2", "key 'sampler.resample_probability'", "[0, 1]"},
+                {"interval: 3", "interval: 3, factors: [0.8]", "key 'sampler.factors'", "expected 2 numbers [down, up]"},
+                {"interval: 3", "interval: 3, factors: [1, 1]", "key 'sampler.factors'", "would never change"},
+                {"interval: 3", "interval: 3, synchronous: 1", "key 'sampler.synchronous'", "true or false"},
+                {"interval: 3", "interval: 3, max_attempts: 0", "key 'sampler.max_attempts'", "must be >= 1"},
+                {"interval: 3", "interval: 3, quantil: 0.5", "key 'sampler.quantil'", "did you mean 'quantile'?"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> read(PBT.replace(c[0], c[1]))).as(c[1]).isInstanceOf(StudyFileException.class)
+                    .hasMessageContaining("line 13").hasMessageContaining(c[2]).hasMessageContaining(c[3]);
+        }
+    }
+
+    @Test
+    void whatPbtCannotWorkWithIsRefusedBeforeTrialZero() {
+        assertThatThrownBy(() -> read(PBT + "pruner: {type: asha}\n")).hasMessageContaining("line 14")
+                .hasMessageContaining("key 'pruner'").hasMessageContaining("remove 'pruner:'");
+        assertThatThrownBy(() -> read(PBT + "validation: {method: kfold, folds: 3}\n")).hasMessageContaining("line 14")
+                .hasMessageContaining("key 'validation.method'").hasMessageContaining("method: holdout");
+        assertThatThrownBy(() -> read(PBT + "budget: {timeout: 5m}\n")).hasMessageContaining("key 'budget.timeout'")
+                .hasMessageContaining("no time budget");
+        assertThatThrownBy(() -> read(PBT.replace("epochs: 12", "epochs: [6, 12]"))).hasMessageContaining("line 12")
+                .hasMessageContaining("key 'model.space.epochs'").hasMessageContaining("same number of epochs");
+        assertThatThrownBy(() -> read(PBT.replace("units: 16", "units: {low: 8, high: 32}"))).hasMessageContaining("line 9")
+                .hasMessageContaining("key 'model.space.units'").hasMessageContaining("architecture");
+        assertThatThrownBy(() -> read(PBT.replace("lr: {low: 1e-4, high: 1e-1, log: true}", "lr: 0.01")
+                .replace("[16, 32]", "32"))).hasMessageContaining("key 'model.space'").hasMessageContaining("nothing to explore");
+        assertThatThrownBy(() -> read(PBT.replace("epochs: 12", "epochs: 12\n    early_stopping: 3")))
+                .hasMessageContaining("key 'model.space.early_stopping'");
+        assertThatThrownBy(() -> read(PBT.replace("metric: accuracy", "metric: [accuracy, parameter_count]")))
+                .hasMessageContaining("the pbt sampler searches for one objective");
+        // the grid sampler and pbt are two sampler types: one file has one
+        assertThat(Strategies.samplerNames()).contains("grid", "pbt");
+    }
 }

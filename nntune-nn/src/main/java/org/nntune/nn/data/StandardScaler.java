@@ -37,13 +37,61 @@ public final class StandardScaler extends ColumnScaler {
                 sq[j] += d * d;
             }
         }
-        float[] m = new float[n], s = new float[n];
-        for (int j = 0; j < n; j++) {
-            m[j] = (float) mean[j];
+        return new StandardScaler(toFloats(mean), scales(sq, mean, rows));
+    }
+
+    /**
+     * Fits on the regression targets of {@code train} (its training rows only): one column per
+     * target value, for a model's target scaling ({@code Sequential.Builder#targetScaling}).
+     */
+    public static StandardScaler fitTargets(Dataset train) {
+        requireRows(KIND, train);
+        if (train.task() != Task.REGRESSION) {
+            throw new IllegalArgumentException("target scaling needs a regression set; '" + train.name() + "' is a "
+                    + train.task().name().toLowerCase(java.util.Locale.ROOT) + " set");
+        }
+        int n = train.targetDim(), rows = train.size();
+        float[] t = train.targets();
+        double[] mean = new double[n];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < n; j++) mean[j] += t[i * n + j];
+        }
+        for (int j = 0; j < n; j++) mean[j] /= rows;
+        double[] sq = new double[n];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < n; j++) {
+                double d = t[i * n + j] - mean[j];
+                sq[j] += d * d;
+            }
+        }
+        return new StandardScaler(toFloats(mean), scales(sq, mean, rows));
+    }
+
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int j = 0; j < v.length; j++) f[j] = (float) v[j];
+        return f;
+    }
+
+    /** Population standard deviations from sums of squared deviations; 1 for a constant column. */
+    private static float[] scales(double[] sq, double[] mean, int rows) {
+        float[] s = new float[sq.length];
+        for (int j = 0; j < sq.length; j++) {
             double std = Math.sqrt(sq[j] / rows);
             s[j] = std <= 1e-7 * Math.max(1, Math.abs(mean[j])) ? 1f : (float) std;
         }
-        return new StandardScaler(m, s);
+        return s;
+    }
+
+    /** Undoes {@link #transform}: {@code x ← x · std + mean} on {@code rows} rows at {@code x[off]}, in place. */
+    public void inverseTransform(float[] x, int off, int rows) {
+        int n = shift.length;
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * n;
+            for (int j = 0; j < n; j++) {
+                x[o + j] = x[o + j] * scale[j] + shift[j];
+            }
+        }
     }
 
     static StandardScaler read(DataInputStream in) throws IOException {

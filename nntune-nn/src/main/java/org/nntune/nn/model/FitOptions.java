@@ -37,13 +37,22 @@ public final class FitOptions {
     /**
      * scikit-learn's MLP stopping rule: stop when the training loss has not improved on its best by
      * at least {@code tolerance} for more than {@code patience} epochs (sklearn: tol 1e-4,
-     * n_iter_no_change 10) — unless the schedule lowered the rate in answer ('adaptive').
+     * n_iter_no_change 10) — unless the schedule lowered the rate in answer ('adaptive'). With
+     * {@code onValidationScore} (scikit-learn's {@code early_stopping=True}) the rule watches the
+     * validation score instead — accuracy for a classification set, R² for a regression set — as
+     * "not above its best plus {@code tolerance}", and the run ends with the weights of the epoch
+     * with the best validation score.
      */
-    public record StallRule(double tolerance, int patience) {
+    public record StallRule(double tolerance, int patience, boolean onValidationScore) {
         public StallRule {
             if (!(tolerance >= 0) || patience < 0) {
                 throw new IllegalArgumentException("stall rule needs tolerance >= 0 and patience >= 0, got " + tolerance + ", " + patience);
             }
+        }
+
+        /** The rule on the training loss. */
+        public StallRule(double tolerance, int patience) {
+            this(tolerance, patience, false);
         }
     }
 
@@ -99,6 +108,9 @@ public final class FitOptions {
         if (stallRule != null) {
             m.put("stall_tolerance", Double.toString(stallRule.tolerance()));
             m.put("stall_patience", Integer.toString(stallRule.patience()));
+            if (stallRule.onValidationScore()) {
+                m.put("stall_on", "validation_score");
+            }
         }
         if (implicitL2 != null) {
             new java.util.TreeMap<>(implicitL2.hyperparameters()).forEach(m::put);
@@ -218,6 +230,18 @@ public final class FitOptions {
             return this;
         }
 
+        /**
+         * scikit-learn's {@code early_stopping=True}: hold out {@code validationFraction} of the
+         * training rows (sklearn: 0.1) and stop when the validation score (accuracy, or R² for a
+         * regression set) has not risen above its best plus {@code tolerance} (1e-4) for more than
+         * {@code patience} (n_iter_no_change, 10) epochs; the run ends with the best epoch's weights.
+         */
+        public Builder sklearnEarlyStopping(double tolerance, int patience, double validationFraction) {
+            validationFraction(validationFraction);
+            this.stallRule = new StallRule(tolerance, patience, true);
+            return this;
+        }
+
         public Builder listener(TrainingListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
             return this;
@@ -249,6 +273,9 @@ public final class FitOptions {
                     throw new IllegalArgumentException("implicit L2 sets the L2 itself (starting at " + implicitL2.initial()
                             + "): do not set l2 (" + l2 + ") as well; start it with ImplicitL2.withInitial");
                 }
+            }
+            if (stallRule != null && stallRule.onValidationScore() && validation == null && validationFraction == 0) {
+                throw new IllegalArgumentException("a stall rule on the validation score needs a validation set or fraction");
             }
             if (optimizer.adaptsLearningRate() && !(schedule instanceof LearningRateSchedule.Constant)) {
                 throw new IllegalArgumentException("optimizer " + optimizer.hyperparameters().get("optimizer")

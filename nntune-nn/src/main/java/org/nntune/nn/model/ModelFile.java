@@ -1,6 +1,7 @@
 package org.nntune.nn.model;
 
 import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.StandardScaler;
 import org.nntune.nn.data.Transforms;
 import org.nntune.nn.layer.Layer;
 import org.nntune.nn.layer.Layers;
@@ -25,7 +26,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The model file format, version {@value #FORMAT_VERSION}. Everything is big-endian
+ * The model file format, version {@value #FORMAT_VERSION} (version 2 added the target scaling). Everything is big-endian
  * ({@link DataOutputStream}); a "UTF" is a string as {@link DataOutputStream#writeUTF} writes it
  * (2-byte length, modified UTF-8).
  *
@@ -39,6 +40,8 @@ import java.util.zip.CRC32;
  *          UTF kind, config            the loss, read by Losses.read
  *          long                        seed of the initial weights
  *          UTF kind, parameters        the fitted preprocessing (Transforms.write)
+ *          boolean [, UTF kind, params] whether regression targets are scaled, then the target
+ *                                      scaler (Transforms.write): version 2 on; absent in version 1
  *          L × (int P, P × (UTF name, int n, n × float),   parameters of each layer
  *               int B, B × (int n, n × float))             and its running statistics
  *          long                        seed of the training run
@@ -54,7 +57,7 @@ import java.util.zip.CRC32;
  */
 public final class ModelFile {
     /** The format version this code writes (and the newest it reads). */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     private static final int MAGIC = 0x4E4E544D; // "NNTM"
     private static final int HEADER = 16;
 
@@ -89,6 +92,10 @@ public final class ModelFile {
         model.loss().writeConfig(out);
         out.writeLong(model.initSeed());
         Transforms.write(model.preprocessing(), out);
+        out.writeBoolean(model.targetScaling().isPresent());
+        if (model.targetScaling().isPresent()) {
+            Transforms.write(model.targetScaling().get(), out);
+        }
         for (Layer l : model.layers()) {
             out.writeInt(l.params().size());
             for (Param p : l.params()) {
@@ -155,7 +162,7 @@ public final class ModelFile {
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, HEADER, (int) length));
         try {
-            Sequential model = readPayload(in);
+            Sequential model = readPayload(in, version);
             if (in.available() > 0) {
                 throw new ModelFileException(source + ": corrupt model file: " + in.available() + " unread bytes in the payload");
             }
@@ -169,7 +176,7 @@ public final class ModelFile {
         }
     }
 
-    private static Sequential readPayload(DataInputStream in) throws IOException {
+    private static Sequential readPayload(DataInputStream in, int version) throws IOException {
         String writtenBy = in.readUTF();
         int[] input = readInts(in);
         int layerCount = count(in.readInt(), "layers");
@@ -180,7 +187,14 @@ public final class ModelFile {
         Loss loss = Losses.read(in.readUTF(), in);
         long initSeed = in.readLong();
         FittedTransform transform = Transforms.read(in);
-        Sequential model = new Sequential(input, layers, loss, transform, initSeed);
+        java.util.Optional<StandardScaler> targetScaler = java.util.Optional.empty();
+        if (version >= 2 && in.readBoolean()) {
+            if (!(Transforms.read(in) instanceof StandardScaler scaler)) {
+                throw new ModelFileException("corrupt model file: the target scaling is not a standard scaler");
+            }
+            targetScaler = java.util.Optional.of(scaler);
+        }
+        Sequential model = new Sequential(input, layers, loss, transform, targetScaler, initSeed);
         List<float[]> values = new ArrayList<>();
         for (Layer l : model.layers()) {
             int pc = in.readInt();

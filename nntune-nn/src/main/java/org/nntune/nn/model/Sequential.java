@@ -2,6 +2,7 @@ package org.nntune.nn.model;
 
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.StandardScaler;
 import org.nntune.nn.data.Task;
 import org.nntune.nn.layer.Activation;
 import org.nntune.nn.layer.ActivationLayer;
@@ -36,6 +37,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A network of layers applied one after the other, with its training loss, the preprocessing
@@ -61,6 +63,8 @@ public final class Sequential {
     private final List<Layer> layers;
     private final Loss loss;
     private final FittedTransform transform;
+    /** Standard scaling of regression targets, fitted on the training rows; null when targets are used as given. */
+    private final StandardScaler targetScaler;
     private final long initSeed;
     /** Layers run in training and before the link; a trailing softmax under softmax cross-entropy is left out. */
     private final int depth;
@@ -71,7 +75,8 @@ public final class Sequential {
     private final boolean sequenceInput;
     private volatile Provenance provenance;
 
-    Sequential(int[] inputShape, List<Layer> unbuilt, Loss loss, FittedTransform transform, long initSeed) {
+    Sequential(int[] inputShape, List<Layer> unbuilt, Loss loss, FittedTransform transform, Optional<StandardScaler> targetScaler,
+               long initSeed) {
         if (unbuilt.isEmpty()) {
             throw new IllegalArgumentException("a network needs at least one layer");
         }
@@ -79,6 +84,7 @@ public final class Sequential {
         this.layers = List.copyOf(unbuilt);
         this.loss = loss;
         this.transform = transform;
+        this.targetScaler = targetScaler.orElse(null);
         this.initSeed = initSeed;
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i) instanceof Embedding) {
@@ -109,6 +115,15 @@ public final class Sequential {
         if (transform.featureCount() != Tensor.size(inputShape)) {
             throw new IllegalArgumentException("the preprocessing expects " + transform.featureCount()
                     + " features, the network's input " + Arrays.toString(inputShape) + " has " + Tensor.size(inputShape));
+        }
+        if (this.targetScaler != null) {
+            if (loss.classification()) {
+                throw new IllegalArgumentException("target scaling is for regression; this network is trained with " + loss);
+            }
+            if (this.targetScaler.featureCount() != outputs) {
+                throw new IllegalArgumentException("the target scaling has " + this.targetScaler.featureCount()
+                        + " columns, the network " + outputs + " outputs: fit it on the targets of the training set");
+            }
         }
         List<Param> ps = new ArrayList<>();
         List<Integer> owners = new ArrayList<>();
@@ -141,6 +156,27 @@ public final class Sequential {
 
     public FittedTransform preprocessing() { return transform; }
 
+    /**
+     * The standard scaling of the regression targets, fitted on the training rows, if the network
+     * was built with one: it is trained on scaled targets, and its predictions, metrics and
+     * {@link #outputs} are turned back into the data's units.
+     */
+    public Optional<StandardScaler> targetScaling() { return Optional.ofNullable(targetScaler); }
+
+    /** Scales {@code rows} rows of targets at {@code t[0]} in place, as training sees them (no-op without target scaling). */
+    void scaleTargets(float[] t, int rows) {
+        if (targetScaler != null) {
+            targetScaler.transform(t, 0, rows);
+        }
+    }
+
+    /** Turns {@code rows} rows of network outputs (after the link) back into the targets' units (no-op without target scaling). */
+    private void unscale(float[] out, int rows) {
+        if (targetScaler != null) {
+            targetScaler.inverseTransform(out, 0, rows);
+        }
+    }
+
     public Provenance provenance() { return provenance; }
 
     /** Number of values per example the network outputs. */
@@ -171,7 +207,8 @@ public final class Sequential {
     public String summary() {
         StringBuilder sb = new StringBuilder();
         sb.append("Sequential: input ").append(Arrays.toString(inputShape)).append(", loss ").append(loss)
-                .append(", preprocessing ").append(transform.kind()).append('\n');
+                .append(", preprocessing ").append(transform.kind())
+                .append(targetScaler != null ? ", targets standard-scaled" : "").append('\n');
         sb.append(String.format("%-3s %-12s %-16s %10s  %s%n", "#", "layer", "output shape", "params", "details"));
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
@@ -416,6 +453,7 @@ public final class Sequential {
             System.arraycopy(w.output(), 0, out, from * k, count * k);
         }
         loss.link(out, rows, k);
+        unscale(out, rows);
         return out;
     }
 
@@ -424,6 +462,7 @@ public final class Sequential {
         int k = outputSize();
         float[] out = rawOutputs(data);
         loss.link(out, data.size(), k);
+        unscale(out, data.size());
         return rows(out, data.size(), k);
     }
 
@@ -485,7 +524,11 @@ public final class Sequential {
         return r;
     }
 
-    /** The loss (without regularisation) and the metrics of {@link Evaluation} on {@code data}. Thread-safe. */
+    /**
+     * The loss (without regularisation) and the metrics of {@link Evaluation} on {@code data}.
+     * With {@link #targetScaling() target scaling}, the loss is the training loss's (on scaled
+     * targets) and the metrics are in the data's units. Thread-safe.
+     */
     public Evaluation evaluate(Dataset data) {
         checkData(data, "evaluation");
         int n = data.size();
@@ -508,8 +551,14 @@ public final class Sequential {
             }
         } else {
             float[] truth = data.targets();
-            lossValue = loss.compute(raw, n, k, org.nntune.nn.loss.Targets.values(truth), null);
+            float[] scaled = truth;
+            if (targetScaler != null) {
+                scaled = truth.clone();
+                scaleTargets(scaled, n);
+            }
+            lossValue = loss.compute(raw, n, k, org.nntune.nn.loss.Targets.values(scaled), null);
             loss.link(raw, n, k);
+            unscale(raw, n);
             m.put("mse", Metrics.mse(truth, raw));
             m.put("mae", Metrics.mae(truth, raw));
             m.put("r2", Metrics.r2(truth, raw));
@@ -549,6 +598,7 @@ public final class Sequential {
         private final List<java.util.function.Supplier<Layer>> layers = new ArrayList<>();
         private Loss loss = Loss.softmaxCrossEntropy();
         private FittedTransform transform;
+        private StandardScaler targetScaler;
         private long seed;
 
         private Builder() {}
@@ -696,6 +746,16 @@ public final class Sequential {
             return this;
         }
 
+        /**
+         * Standard scaling of the regression targets, fitted on the training rows
+         * ({@link StandardScaler#fitTargets}): the network learns scaled targets and answers in
+         * the data's units (saved in the model file). None by default.
+         */
+        public Builder targetScaling(StandardScaler scaler) {
+            this.targetScaler = java.util.Objects.requireNonNull(scaler, "target scaling");
+            return this;
+        }
+
         /** The seed of the initial weights (0 by default). */
         public Builder seed(long seed) {
             this.seed = seed;
@@ -712,7 +772,7 @@ public final class Sequential {
             for (var factory : layers) {
                 fresh.add(factory.get());
             }
-            Sequential s = new Sequential(input, fresh, loss, t, seed);
+            Sequential s = new Sequential(input, fresh, loss, t, Optional.ofNullable(targetScaler), seed);
             Rng rng = new Rng(seed);
             for (Layer l : s.layers) {
                 l.initialize(rng);

@@ -134,6 +134,10 @@ final class Trainer implements TrainingControl {
         List<TrainingListener> listeners = options.listeners();
         var stall = options.stallRule().orElse(null);
         double bestLoss = Double.POSITIVE_INFINITY;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        Sequential.Weights bestWeights = null;
+        String scoreName = validation != null && validation.task() == org.nntune.nn.data.Task.CLASSIFICATION
+                ? "val_accuracy" : "val_r2";
         int stalled = 0;
 
         for (TrainingListener l : listeners) {
@@ -152,6 +156,9 @@ final class Trainer implements TrainingControl {
                 Workspace w = count == batch ? full : last;
                 train.gather(order, from, count, w.acts[0], w.labels, w.values);
                 model.preprocessing().transform(w.acts[0], 0, count);
+                if (targetDim > 0) {
+                    model.scaleTargets(w.values, count);
+                }
                 model.forward(w, count, pass);
                 double loss = model.loss().compute(w.output(), count, k, w.targets, w.grads[w.grads.length - 1]);
                 lr = scheduler.rate(epoch, b);
@@ -201,17 +208,31 @@ final class Trainer implements TrainingControl {
                 l.onEpochEnd(this, result);
             }
             if (stall != null) {
-                stalled = trainLoss > bestLoss - stall.tolerance() ? stalled + 1 : 0;
-                bestLoss = Math.min(bestLoss, trainLoss);
+                // scikit-learn's _update_no_improvement_count: the validation score, or the training loss
+                if (stall.onValidationScore()) {
+                    double score = val.getOrDefault(scoreName, Double.NaN);
+                    stalled = !(score >= bestScore + stall.tolerance()) ? stalled + 1 : 0;
+                    if (score > bestScore) {
+                        bestScore = score;
+                        bestWeights = model.weights();
+                    }
+                } else {
+                    stalled = trainLoss > bestLoss - stall.tolerance() ? stalled + 1 : 0;
+                    bestLoss = Math.min(bestLoss, trainLoss);
+                }
                 if (stalled > stall.patience()) {
                     if (scheduler.loweredAfterStall()) {
                         stalled = 0;
                     } else {
-                        stop("training loss did not improve by " + stall.tolerance() + " for " + stall.patience()
-                                + " consecutive epochs");
+                        stop((stall.onValidationScore() ? "validation score (" + scoreName.substring(4) + ")"
+                                : "training loss") + " did not improve by " + stall.tolerance() + " for "
+                                + stall.patience() + " consecutive epochs");
                     }
                 }
             }
+        }
+        if (bestWeights != null) {
+            model.setWeights(bestWeights); // scikit-learn keeps the coefficients of the best validation score
         }
         History history = new History(epochs, stopReason != null ? stopReason : "completed " + epochs.size() + " epochs");
         Map<String, String> hp = options.hyperparameters();

@@ -320,4 +320,59 @@ class FitTest {
                 .containsEntry("batch_size", "10").containsEntry("epochs_run", "2").containsEntry("trial", "17");
         assertThat(p.nntuneVersion()).isNotEqualTo("unknown").isNotBlank();
     }
+
+    @Test
+    void sklearnEarlyStoppingWatchesTheValidationScore() {
+        // a tiny rate: the validation accuracy never moves; epoch 1 sets the best, epochs 2..12 fail to beat it by 1e-4
+        History h = stallingModel().fit(IRIS.train(), FitOptions.builder().epochs(500).sklearnEarlyStopping(1e-4, 10, 0.1)
+                .optimizer(Optimizer.sgd(1e-7f)).build());
+        assertThat(h.epochCount()).isEqualTo(12);
+        assertThat(h.stopReason()).contains("validation score (accuracy) did not improve by 1.0E-4 for 10 consecutive epochs");
+        assertThat(h.epochs().get(0).validation()).containsKey("val_accuracy");
+    }
+
+    @Test
+    void sklearnEarlyStoppingEndsWithTheBestValidationEpochsWeights() {
+        List<Double> scores = new ArrayList<>();
+        List<Sequential.Weights> snapshots = new ArrayList<>();
+        Sequential m = irisModel(3);
+        FitOptions options = FitOptions.builder().epochs(40).batchSize(8).seed(5).optimizer(Optimizer.adam(0.05f))
+                .sklearnEarlyStopping(1e-4, 3, 0.2).listener(new TrainingListener() {
+                    @Override
+                    public void onEpochEnd(TrainingControl control, EpochResult result) {
+                        scores.add(result.metric("val_accuracy").orElseThrow());
+                        snapshots.add(control.model().weights());
+                    }
+                }).build();
+        m.fit(IRIS.train(), options);
+        int best = 0;
+        for (int i = 1; i < scores.size(); i++) {
+            if (scores.get(i) > scores.get(best)) {
+                best = i;
+            }
+        }
+        List<float[]> expected = snapshots.get(best).values();
+        List<float[]> actual = m.weights().values();
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i)).as("tensor %d is the best epoch's (%d of %d)", i, best + 1, scores.size())
+                    .isEqualTo(expected.get(i));
+        }
+    }
+
+    @Test
+    void sklearnEarlyStoppingOnARegressionSetWatchesR2() {
+        Dataset iris = IRIS.train();
+        float[] petal = new float[iris.size()];
+        for (int i = 0; i < iris.size(); i++) {
+            petal[i] = iris.feature(i, 3);
+        }
+        Dataset reg = Dataset.regression("petal", iris.features(), new int[] {4}, petal, 1, iris.featureNames());
+        Sequential m = Sequential.builder().input(4).dense(8, Activation.RELU).dense(1).loss(org.nntune.nn.loss.Loss.mse()).build();
+        // a rate so small that R² moves by far less than 1e-4 per epoch, even from a poor start
+        History h = m.fit(reg, FitOptions.builder().epochs(500).sklearnEarlyStopping(1e-4, 10, 0.1)
+                .optimizer(Optimizer.sgd(1e-12f)).build());
+        assertThat(h.stopReason()).contains("validation score (r2)");
+        assertThat(h.epochCount()).isEqualTo(12);
+        assertThat(h.epochs().get(0).validation()).containsKey("val_r2");
+    }
 }

@@ -126,11 +126,12 @@ class ModelFileTest {
     @Test
     void aNewerFormatVersionIsRefusedWithAnUpgradeHint() throws IOException {
         byte[] b = someModel();
-        ByteBuffer.wrap(b).putInt(4, 2);
+        ByteBuffer.wrap(b).putInt(4, ModelFile.FORMAT_VERSION + 1);
         assertThatThrownBy(() -> ModelFile.fromBytes(b, "future.nntm"))
                 .isInstanceOf(ModelFileException.class)
-                .hasMessageContaining("future.nntm: model file format version 2 was written by a newer nntune")
-                .hasMessageContaining("reads versions up to 1. Upgrade nntune");
+                .hasMessageContaining("future.nntm: model file format version " + (ModelFile.FORMAT_VERSION + 1)
+                        + " was written by a newer nntune")
+                .hasMessageContaining("reads versions up to " + ModelFile.FORMAT_VERSION + ". Upgrade nntune");
     }
 
     @Test

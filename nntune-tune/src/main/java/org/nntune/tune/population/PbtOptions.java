@@ -4,6 +4,7 @@ import org.nntune.tune.space.Distribution;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +40,10 @@ public record PbtOptions(int population, int interval, int epochs, double quanti
     public static final double DEFAULT_QUANTILE = 0.25;
     /** Ray Tune's resample probability. */
     public static final double DEFAULT_RESAMPLE_PROBABILITY = 0.25;
+    /** Members when a study file does not say. */
+    public static final int DEFAULT_POPULATION = 8;
+    /** Epochs per round when a study file does not say. */
+    public static final int DEFAULT_INTERVAL = 1;
 
     /** Checks every setting (the space is checked by {@link #check(Map)}). */
     public PbtOptions {
@@ -72,7 +77,7 @@ public record PbtOptions(int population, int interval, int epochs, double quanti
                     + " use e.g. 0.8 and 1.2");
         }
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("pbt: max attempts " + maxAttempts + " must be >= 1");
+            throw new IllegalArgumentException("pbt: max_attempts " + maxAttempts + " must be >= 1");
         }
         if (heartbeat.isNegative() || heartbeat.isZero() || staleAfter.compareTo(heartbeat) <= 0) {
             throw new IllegalArgumentException("pbt: heartbeat " + heartbeat + " must be > 0 and shorter than the stale"
@@ -174,6 +179,27 @@ public record PbtOptions(int population, int interval, int epochs, double quanti
         }
     }
 
+    /**
+     * Reads the settings a study stored ({@link #toJson()}); what is not stored there (attempts,
+     * timing) keeps its default.
+     *
+     * @throws IllegalArgumentException if a setting is missing or of the wrong type
+     */
+    static PbtOptions fromJson(Map<?, ?> m) {
+        try {
+            List<?> factors = (List<?>) m.get("factors");
+            return defaults(((Number) m.get("population")).intValue(), ((Number) m.get("interval")).intValue(),
+                    ((Number) m.get("epochs")).intValue())
+                    .withQuantile(((Number) m.get("quantile")).doubleValue())
+                    .withResampleProbability(((Number) m.get("resample_probability")).doubleValue())
+                    .withFactors(((Number) factors.get(0)).doubleValue(), ((Number) factors.get(1)).doubleValue())
+                    .withSynchronous((Boolean) m.get("synchronous"))
+                    .withSeed(((Number) m.get("seed")).longValue());
+        } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("malformed population-based training settings " + m, e);
+        }
+    }
+
     /** @return the settings that must agree between the workers of one study, as a JSON map */
     Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -182,7 +208,7 @@ public record PbtOptions(int population, int interval, int epochs, double quanti
         m.put("epochs", (long) epochs);
         m.put("quantile", quantile);
         m.put("resample_probability", resampleProbability);
-        m.put("factors", java.util.List.of(downFactor, upFactor));
+        m.put("factors", List.of(downFactor, upFactor));
         m.put("synchronous", synchronous);
         m.put("seed", seed);
         return m;

@@ -1,7 +1,10 @@
 package org.nntune.tune.population;
 
-import org.nntune.tune.run.Heartbeats;
 import org.nntune.tune.run.InFlightTrials;
+import org.nntune.tune.run.Runner;
+import org.nntune.tune.run.ShutdownGuard;
+import org.nntune.tune.run.Step;
+import org.nntune.tune.run.TrialLoop;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.ArtifactStore;
@@ -23,10 +26,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Population-based training (Jaderberg et al. 2017) as a study in a {@link Storage}: a population of
@@ -116,6 +115,10 @@ public final class PopulationTraining {
                     + direction + "]");
         }
         Object config = Json.normalize(configJson(space, options));
+        if (!storage.getStudySystemAttrs(id).containsKey(CONFIG_ATTR) && !storage.getAllTrials(id).isEmpty()) {
+            throw new IllegalArgumentException("study '" + name + "' holds trials of another kind (it was not started"
+                    + " with population-based training), so a population cannot continue it; use another study name");
+        }
         if (!storage.compareAndSetStudySystemAttr(id, CONFIG_ATTR, Optional.empty(), config)) {
             Object before = storage.getStudySystemAttrs(id).get(CONFIG_ATTR);
             if (!config.equals(before)) {
@@ -124,6 +127,45 @@ public final class PopulationTraining {
             }
         }
         return new PopulationTraining(storage, id, name, direction, space, options);
+    }
+
+    /**
+     * Opens a population-based training study some process created, with the settings and space it
+     * stored (e.g. to read its history, best member and schedule).
+     *
+     * @return empty if the storage has no such study, or the study is not population-based training
+     */
+    public static Optional<PopulationTraining> load(Storage storage, String name) {
+        OptionalLong found = storage.findStudyId(name);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        long id = found.getAsLong();
+        if (!(storage.getStudySystemAttrs(id).get(CONFIG_ATTR) instanceof Map<?, ?> config)) {
+            return Optional.empty();
+        }
+        if (!(config.get("space") instanceof Map<?, ?> stored)) {
+            throw new IllegalArgumentException("study '" + name + "' has malformed population-based training settings "
+                    + config + " (no space)");
+        }
+        Map<String, Distribution> space = new LinkedHashMap<>();
+        stored.forEach((k, d) -> space.put(String.valueOf(k), Distribution.fromJson(Json.encode(d))));
+        List<StudyDirection> directions = storage.getStudyDirections(id);
+        if (directions.size() != 1) {
+            throw new IllegalArgumentException("study '" + name + "' has " + directions.size() + " directions, not one");
+        }
+        return Optional.of(new PopulationTraining(storage, id, name, directions.get(0), space,
+                PbtOptions.fromJson(config)));
+    }
+
+    /** @return whether a study's system attributes say it is population-based training */
+    public static boolean isPopulation(Map<String, Object> studySystemAttrs) {
+        return studySystemAttrs.containsKey(CONFIG_ATTR);
+    }
+
+    /** @return the direction the members are ranked in */
+    public StudyDirection direction() {
+        return direction;
     }
 
     private static Map<String, Object> configJson(Map<String, Distribution> space, PbtOptions options) {
@@ -198,58 +240,100 @@ public final class PopulationTraining {
             throw new IllegalArgumentException("threads " + threads + " must be >= 1");
         }
         stop = false;
-        Heartbeats beats = Heartbeats.start(Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nntune-pbt-" + name + "-heartbeat");
-            t.setDaemon(true);
-            return t;
-        }), options.heartbeat(), beating, storage::recordHeartbeat);
-        try {
-            if (threads == 1) {
-                work(objective, 0);
-            } else {
-                ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                    Thread t = new Thread(r, "nntune-pbt-" + name + "-worker");
-                    t.setDaemon(true);
-                    return t;
-                });
-                try {
-                    List<Future<?>> futures = new ArrayList<>();
-                    for (int i = 0; i < threads; i++) {
-                        int worker = i;
-                        futures.add(pool.submit(() -> {
-                            work(objective, worker);
-                            return null;
-                        }));
-                    }
-                    RuntimeException first = null;
-                    for (Future<?> f : futures) {
-                        try {
-                            f.get();
-                        } catch (ExecutionException e) {
-                            stop = true;
-                            RuntimeException re = e.getCause() instanceof RuntimeException r ? r
-                                    : new PopulationTrainingException("a worker of study '" + name + "' failed: "
-                                    + e.getCause(), e.getCause());
-                            if (first == null) {
-                                first = re;
-                            }
-                        } catch (InterruptedException e) {
-                            stop = true;
-                            Thread.currentThread().interrupt();
-                            throw new PopulationTrainingException("interrupted while running study '" + name + "'", e);
-                        }
-                    }
-                    if (first != null) {
-                        throw first;
-                    }
-                } finally {
-                    pool.shutdownNow();
-                }
+        Loop loop = new Loop(objective);
+        // Ctrl-C or SIGTERM: the rounds in flight are failed at once, so another worker (or this study
+        // run again) takes them over from their members' last checkpoints without waiting for them to go stale
+        try (ShutdownGuard guard = ShutdownGuard.install("nntune-pbt-" + name + "-shutdown",
+                () -> loop.interrupt("interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)"))) {
+            Runner.standard("pbt-" + name).run(loop, threads, FOREVER, options.heartbeat());
+        } catch (RuntimeException e) {
+            if (!loop.interrupted()) {
+                throw e;
             }
-        } finally {
-            beats.close();
+            // an objective that ended with the interruption: the interruption is what to report
+        }
+        if (loop.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw new PopulationTrainingException("study '" + name + "' was interrupted (" + loop.interruption
+                    + "); the rounds in flight were recorded as failed and resume from their members' last checkpoints"
+                    + " when the study runs again", null);
         }
         return history();
+    }
+
+    /** No deadline: a population ends when every member has trained every round. */
+    private static final java.time.Duration FOREVER = java.time.Duration.ofNanos(Long.MAX_VALUE);
+
+    /**
+     * The population as the {@link Runner} drives it: each step takes a unit that may run now (see
+     * {@link #take}) or waits a poll, failing stale rounds of other workers meanwhile; the runner
+     * owns the threads and the heartbeats of the rounds in flight.
+     */
+    private final class Loop implements TrialLoop {
+        private final PopulationObjective objective;
+        private volatile String interruption;
+
+        Loop(PopulationObjective objective) {
+            this.objective = objective;
+        }
+
+        @Override
+        public Step next() {
+            if (stop) {
+                return Step.STOP;
+            }
+            Snapshot snap = new Snapshot();
+            if (snap.finished()) {
+                return Step.STOP;
+            }
+            // workers look at members from a random one on, so that they rarely race for the same unit
+            Optional<Unit> unit = take(snap, java.util.concurrent.ThreadLocalRandom.current().nextInt(options.population()));
+            if (unit.isPresent()) {
+                Unit u = unit.get();
+                return new Step.Run(() -> train(u, objective));
+            }
+            storage.failStaleTrials(studyId, options.staleAfter());
+            return new Step.Wait(options.poll());
+        }
+
+        @Override
+        public boolean stopped() {
+            return stop;
+        }
+
+        @Override
+        public void stop() {
+            stop = true;
+        }
+
+        @Override
+        public void interrupt(String reason) {
+            synchronized (this) {
+                if (interruption == null) {
+                    interruption = reason;
+                }
+            }
+            stop = true;
+            for (Map.Entry<Long, Thread> e : beating.entries()) {
+                fail(e.getKey(), reason);
+                e.getValue().interrupt();
+            }
+        }
+
+        @Override
+        public boolean interrupted() {
+            return interruption != null;
+        }
+
+        @Override
+        public InFlightTrials inFlight() {
+            return beating;
+        }
+
+        @Override
+        public void beat(long trialId) {
+            storage.recordHeartbeat(trialId);
+        }
     }
 
     // ---------------------------------------------------------------- the worker loop
@@ -307,29 +391,6 @@ public final class PopulationTraining {
 
     private static int num(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).intValue();
-    }
-
-    private void work(PopulationObjective objective, int worker) {
-        SplittableRandom order = new SplittableRandom(System.nanoTime() ^ ((long) worker << 32));
-        while (!stop) {
-            Snapshot snap = new Snapshot();
-            if (snap.finished()) {
-                return;
-            }
-            Optional<Unit> unit = take(snap, order.nextInt(options.population()));
-            if (unit.isPresent()) {
-                train(unit.get(), objective);
-                continue;
-            }
-            storage.failStaleTrials(studyId, options.staleAfter());
-            try {
-                Thread.sleep(options.poll().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stop = true;
-                throw new PopulationTrainingException("interrupted while waiting for work in study '" + name + "'", e);
-            }
-        }
     }
 
     /** A unit this worker took: the decision it wrote. */
@@ -535,6 +596,11 @@ public final class PopulationTraining {
         } catch (ArtifactStoreException | PopulationTrainingException e) {
             fail(trialId, e.getMessage());
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(trialId, "interrupted: the thread training it was interrupted");
+            throw new PopulationTrainingException("study '" + name + "': " + where + " was interrupted; it resumes from"
+                    + " the member's last checkpoint when the study runs again", e);
         } catch (Exception e) {
             String reason = "the objective threw " + e;
             fail(trialId, reason);

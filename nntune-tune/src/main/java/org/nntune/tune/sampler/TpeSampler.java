@@ -86,6 +86,9 @@ public final class TpeSampler implements Sampler {
     private SplittableRandom rng;
     private TpeObservations observations;
     private long belowVersion = -1;
+    /** the trial whose questions the observations were last refreshed for ({@link #observations(StudyView, FrozenTrial)}) */
+    private long refreshedFor = NO_TRIAL;
+    private static final long NO_TRIAL = Long.MIN_VALUE;
     private final Arena arenaBelow = new Arena();
     private final Arena arenaAbove = new Arena();
     private final Arena input = new Arena();
@@ -307,20 +310,39 @@ public final class TpeSampler implements Sampler {
         if (observations == null || observations.studyId != study.studyId()) {
             observations = new TpeObservations(study);
             belowVersion = -1;
+            refreshedFor = NO_TRIAL;
         }
         observations.refresh(study);
         return observations;
     }
 
+    /**
+     * The observations for sampling {@code trial}: read from the storage once per trial, at its first
+     * question (the joint space, or its first parameter); its other parameters are sampled from the
+     * same observations (a trial not in a storage, id -1, reads every time). On a database each refresh
+     * is a round trip, and a trial of five parameters asked for six (one for the joint space): six of
+     * its ~17 round trips, for changes that the milliseconds between its suggestions hardly ever hold
+     * (StorageCeiling, BENCHMARKS-LOG.md).
+     */
+    private TpeObservations observations(StudyView study, FrozenTrial trial) {
+        if (observations != null && observations.studyId == study.studyId() && trial.trialId() >= 0
+                && refreshedFor == trial.trialId()) {
+            return observations;
+        }
+        TpeObservations obs = observations(study);
+        refreshedFor = trial.trialId(); // a template's id (-1, not stored) never matches: it refreshes every time
+        return obs;
+    }
+
     @Override
     public synchronized Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
-        if (startup != null && observations(study).nFinished < nStartupTrials) {
+        if (startup != null && observations(study, trial).nFinished < nStartupTrials) {
             return startup.inferRelativeSearchSpace(study, trial);
         }
         if (!multivariate) {
             return Map.of();
         }
-        TpeObservations obs = observations(study);
+        TpeObservations obs = observations(study, trial);
         Map<String, Distribution> space = new LinkedHashMap<>();
         if (obs.intersection != null) {
             obs.intersection.forEach((name, d) -> {
@@ -338,7 +360,7 @@ public final class TpeSampler implements Sampler {
         if (searchSpace.isEmpty()) {
             return Map.of();
         }
-        TpeObservations obs = observations(study);
+        TpeObservations obs = observations(study, trial);
         if (obs.nFinished < nStartupTrials) {
             return startup != null ? startup.sampleRelative(study, trial, searchSpace) : Map.of();
         }
@@ -354,7 +376,7 @@ public final class TpeSampler implements Sampler {
 
     @Override
     public synchronized double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-        TpeObservations obs = observations(study);
+        TpeObservations obs = observations(study, trial);
         if (obs.nFinished < nStartupTrials) {
             return startup != null ? startup.sampleIndependent(study, trial, name, distribution)
                     : RandomSampler.fromUnit(distribution, rng.nextDouble());

@@ -218,12 +218,13 @@ final class TrialLifecycle {
         return finishOnce(trialId, outcome) instanceof Finish.Done;
     }
 
-    /** Writes the outcome unless the trial is finished already; the trial leaves the in-flight set either way. */
+    /**
+     * Writes the outcome unless the trial is finished already; the trial leaves the in-flight set either way.
+     * No read first: every storage refuses to finish a finished trial with an IllegalStateException (the
+     * storage contract), which says the same as a read would, one round trip cheaper on a database.
+     */
     private Finish finishOnce(long trialId, Outcome outcome) {
         try {
-            if (storage.getTrial(trialId).state().isFinished()) {
-                return new Finish.AlreadyFinished();
-            }
             FrozenTrial done = storage.finishTrialAndGet(trialId, outcome.state(), outcome.values(), outcome.reason());
             return new Finish.Done(trialId, Optional.ofNullable(done));
         } catch (IllegalStateException finishedMeanwhile) {

@@ -86,6 +86,28 @@ public class PopulationTrainingTest {
                 fast(6, 1, 4))).hasMessageContaining("study 's' was started with").hasMessageContaining("population=4");
     }
 
+    @Test
+    void aStoredStudyIsLoadedWithItsSettingsAndSpace() {
+        Storage storage = new InMemoryStorage();
+        PbtOptions o = fast(4, 2, 6).withSeed(9).withQuantile(0.5).withResampleProbability(0.1).withFactors(0.5, 2)
+                .withSynchronous(false);
+        PopulationTraining.createOrLoad(storage, "s", StudyDirection.MAXIMIZE, space(), o);
+        PopulationTraining loaded = PopulationTraining.load(storage, "s").orElseThrow();
+        assertThat(loaded.space()).isEqualTo(space());
+        assertThat(loaded.direction()).isEqualTo(StudyDirection.MAXIMIZE);
+        assertThat(loaded.options().toJson()).isEqualTo(o.toJson());
+        assertThat(PopulationTraining.isPopulation(storage.getStudySystemAttrs(loaded.studyId()))).isTrue();
+        assertThat(PopulationTraining.load(storage, "nothing")).isEmpty();
+
+        // a study of ordinary trials is neither loaded nor turned into a population
+        long other = storage.createStudy("tpe", List.of(StudyDirection.MINIMIZE));
+        assertThat(PopulationTraining.load(storage, "tpe")).isEmpty();
+        storage.createTrial(other);
+        assertThatThrownBy(() -> PopulationTraining.createOrLoad(storage, "tpe", StudyDirection.MINIMIZE, space(), o))
+                .hasMessageContaining("study 'tpe' holds trials of another kind");
+        assertThat(PopulationTraining.isPopulation(storage.getStudySystemAttrs(other))).isFalse();
+    }
+
     // ---------------------------------------------------------------- explore
 
     @Test
@@ -346,6 +368,56 @@ public class PopulationTrainingTest {
         // the silent worker's late result was thrown away, its checkpoint too
         assertThat(storage.artifacts().list(healthy.studyId())).hasSize(3)
                 .allSatisfy((k, size) -> assertThat(k).startsWith("pbt/r2/"));
+    }
+
+    @Test
+    void anInterruptedRunFailsItsRoundInFlightAndTheStudyResumes() throws Exception {
+        Storage storage = new InMemoryStorage();
+        PbtOptions o = fast(3, 1, 3);
+        Quadratic q = new Quadratic();
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), o);
+        java.util.concurrent.CountDownLatch inRound = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread running = new Thread(() -> {
+            try {
+                pbt.run((params, checkpoint, seed) -> {
+                    PopulationObjective.Member m = q.member(params, checkpoint, seed);
+                    return new PopulationObjective.Member() {
+                        @Override
+                        public double trainEpoch(int epoch) throws Exception {
+                            if (checkpoint.isPresent()) { // the first round after round 0 hangs until interrupted
+                                inRound.countDown();
+                                Thread.sleep(600_000);
+                            }
+                            return m.trainEpoch(epoch);
+                        }
+
+                        @Override
+                        public byte[] save() throws Exception {
+                            return m.save();
+                        }
+                    };
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        running.setDaemon(true);
+        running.start();
+        assertThat(inRound.await(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        running.interrupt();
+        running.join(120_000);
+        assertThat(running.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(PopulationTrainingException.class).hasMessageContaining("was interrupted");
+        List<FrozenTrial> trials = storage.getAllTrials(pbt.studyId());
+        assertThat(trials).noneMatch(t -> t.state() == TrialState.RUNNING);
+        assertThat(trials).filteredOn(t -> t.state() == TrialState.FAIL).singleElement()
+                .satisfies(t -> assertThat(t.failureReason().orElseThrow()).startsWith("interrupted"));
+
+        // run again: the failed round is taken again, and every member trains every round once
+        PopulationHistory h = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), o).run(q, 2);
+        assertThat(h.rounds()).hasSize(3).allSatisfy((r, members) -> assertThat(members).hasSize(3));
+        assertThat(storage.getAllTrials(pbt.studyId())).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(9);
     }
 
     // ---------------------------------------------------------------- a failing artifact store

@@ -237,6 +237,9 @@ public abstract class StorageContractTest {
         assertThat(storage.startTrialWithin(id, EnumSet.of(TrialState.COMPLETE), 2)).isPresent();
         assertThatThrownBy(() -> storage.startTrialWithin(id + 1_000_000, counted, 5))
                 .isInstanceOf(IllegalArgumentException.class);
+        // without a budget (PostgreSQL: the one-statement creation, which inserts nothing for an unknown study)
+        assertThatThrownBy(() -> storage.startTrialWithin(id + 1_000_000, counted, Integer.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
