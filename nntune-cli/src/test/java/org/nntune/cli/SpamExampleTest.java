@@ -33,6 +33,13 @@ class SpamExampleTest {
         assertThat(lines.subList(1, 5)).allSatisfy(l -> assertThat(l).isIn("spam", "ham"));
         CliTest.Result proba = CliTest.run("predict", model.toString(), EXAMPLES.resolve("messages.csv").toString(), "--proba");
         assertThat(proba.out().lines().findFirst().orElseThrow()).isEqualTo("p_ham,p_spam");
+        // the export carries the tokenizer and vocabulary that turn raw text into the graph's token ids
+        Path onnx = dir.resolve("spam.onnx");
+        CliTest.Result export = CliTest.run("export", model.toString(), "--onnx", onnx.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        String bytes = new String(Files.readAllBytes(onnx), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(bytes).contains("nntune.text.vocabulary").contains("nntune.text.tokenizer").contains("words: lower-case")
+                .contains("nntune.class_names").contains("int64 [batch, 60], token ids");
     }
 
     private static final String STUDY = """

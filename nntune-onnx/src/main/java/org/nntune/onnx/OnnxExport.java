@@ -5,10 +5,13 @@ import org.nntune.nn.data.MinMaxScaler;
 import org.nntune.nn.data.Pipeline;
 import org.nntune.nn.data.PixelScaler;
 import org.nntune.nn.data.StandardScaler;
+import org.nntune.nn.data.TextEncoder;
+import org.nntune.nn.data.TokenLimit;
 import org.nntune.nn.layer.Activation;
 import org.nntune.nn.layer.ActivationLayer;
 import org.nntune.nn.layer.AvgPool2D;
 import org.nntune.nn.layer.BatchNorm;
+import org.nntune.nn.layer.Conv1D;
 import org.nntune.nn.layer.Conv2D;
 import org.nntune.nn.layer.Dense;
 import org.nntune.nn.layer.Dropout;
@@ -17,7 +20,7 @@ import org.nntune.nn.layer.Flatten;
 import org.nntune.nn.layer.Layer;
 import org.nntune.nn.layer.MaxPool2D;
 import org.nntune.nn.layer.Pool2D;
-import org.nntune.nn.layer.SequenceLayer;
+import org.nntune.nn.layer.Recurrent;
 import org.nntune.nn.loss.BinaryCrossEntropy;
 import org.nntune.nn.loss.SoftmaxCrossEntropy;
 import org.nntune.nn.model.Provenance;
@@ -42,7 +45,8 @@ import java.util.stream.Collectors;
  *
  * <p>The graph has one input, {@code input}: float [batch, features], the raw features exactly
  * as {@link Sequential#outputs} takes them (images flattened row-major, channels × height ×
- * width), and one output, {@code output}: float [batch, outputs], what {@link Sequential#outputs}
+ * width; sequences time step after time step) — or, for a network whose first layer is an
+ * embedding, int64 [batch, time], the token ids — and one output, {@code output}: float [batch, outputs], what {@link Sequential#outputs}
  * returns — class probabilities for softmax cross-entropy, per-output probabilities for binary
  * cross-entropy, values for regression. In between:
  * <ul>
@@ -53,15 +57,21 @@ import java.util.stream.Collectors;
  *       BatchNormalization, the activations as Relu, LeakyRelu, Elu, Sigmoid, Tanh, Softmax, and
  *       GELU as x·½·(1 + erf(x/√2)) with Erf (GELU is no operator of opset 13); dropout is the
  *       identity at inference and is left out;</li>
+ *   <li>the sequence layers (see {@link SequenceExport}): embedding as Gather, LSTM and GRU as
+ *       ONNX's LSTM and GRU with each row's length as {@code sequence_lens} (stacked,
+ *       bidirectional; readouts last, mean, max and the whole sequence as nodes after them),
+ *       conv1d as Conv and a ReduceMax over each row's valid positions;</li>
  *   <li>the loss's link (softmax, sigmoid) at the end, as nntune's predictions apply it.</li>
  * </ul>
  * What the graph does not hold is written to the model's {@code metadata_props} (key
  * {@code nntune.not_in_graph}) and listed in the README: the loss, optimiser and training
  * statistics, and anything applied outside the model (the CSV encoder saved beside a model
- * trained from CSV: category columns, class names). A layer or preprocessing step this exporter
- * does not express — the sequence layers (embedding, LSTM, GRU, conv1d, whose per-row lengths
- * skip padding), a text set's token limit, a user's own {@link Layer} or {@link FittedTransform}
- * — is an {@link OnnxExportException} naming it, raised before any file is opened.
+ * trained from CSV: category columns, class names; the text encoder of a text model: its
+ * tokenizer and vocabulary, which {@link #textMetadata} writes out so that a user can make the
+ * token ids). A layer or preprocessing step this exporter does not express — a user's own
+ * {@link Layer} or {@link FittedTransform}, preprocessing before an embedding other than a search's
+ * token limit (which the graph applies to the ids) — is an
+ * {@link OnnxExportException} naming it, raised before any file is opened.
  */
 public final class OnnxExport {
     /** The ONNX IR version written (ONNX 1.7/1.8's). */
@@ -70,7 +80,8 @@ public final class OnnxExport {
     public static final int OPSET = 13;
 
     private static final int FLOAT = 1;
-    private static final int INT64 = 7;
+    private static final int INT32 = 6;
+    static final int INT64 = 7;
 
     private OnnxExport() {}
 
@@ -87,12 +98,20 @@ public final class OnnxExport {
         Graph g = new Graph();
         int features = size(model.inputShape());
         String x = "input";
-        x = preprocessing(g, model.preprocessing(), x, "preprocessing");
+        List<Layer> layers = model.layers();
+        boolean tokens = layers.get(0) instanceof Embedding;
         int[] shape = model.inputShape();
+        SequenceExport sequences;
+        if (tokens) {
+            x = tokenPreprocessing(g, model.preprocessing(), x);
+            sequences = SequenceExport.ofTokenIds(g, x, shape[0], ((Embedding) layers.get(0)).paddingId());
+        } else {
+            x = preprocessing(g, model.preprocessing(), x, "preprocessing");
+            sequences = SequenceExport.ofFullRows(g, shape[0]);
+        }
         if (shape.length > 1) {
             x = g.reshape(x, shape);
         }
-        List<Layer> layers = model.layers();
         int depth = layers.size();
         if (model.loss() instanceof SoftmaxCrossEntropy && layers.get(depth - 1) instanceof ActivationLayer a
                 && a.activation() == Activation.SOFTMAX) {
@@ -106,7 +125,11 @@ public final class OnnxExport {
                 removed.add(where + ": dropout is the identity at inference");
                 continue;
             }
-            x = layer(g, l, x, shape, where);
+            if (l instanceof Embedding && i > 0) {
+                throw new OnnxExportException(where + ": an embedding is exported as the network's first layer only (its "
+                        + "input is the graph's token ids)");
+            }
+            x = layer(g, sequences, l, x, shape, where);
             shape = l.outputShape();
         }
         if (shape.length > 1) {
@@ -135,16 +158,25 @@ public final class OnnxExport {
         }
 
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("nntune.input", "input: float [batch, " + features + "], the raw features of nntune's model input "
-                + Arrays.toString(model.inputShape()) + " flattened row-major; the fitted preprocessing ('"
-                + model.preprocessing().kind() + "') is inside the graph");
+        if (tokens) {
+            Embedding e = (Embedding) layers.get(0);
+            meta.put("nntune.input", "input: int64 [batch, " + features + "], token ids in [0, " + e.vocabulary()
+                    + "), right-padded with the padding id " + e.paddingId() + "; a row's length is the position after its"
+                    + " last non-padding id (made inside the graph, as nntune does); the text's tokenizer and vocabulary are"
+                    + " not in the graph (see nntune.text.* when exported with its text encoder)");
+        } else {
+            meta.put("nntune.input", "input: float [batch, " + features + "], the raw features of nntune's model input "
+                    + Arrays.toString(model.inputShape()) + " flattened row-major; the fitted preprocessing ('"
+                    + model.preprocessing().kind() + "') is inside the graph");
+        }
         meta.put("nntune.output", "output: float [batch, " + outputs + "], " + link);
         meta.put("nntune.loss", model.loss().toString());
         meta.put("nntune.removed_layers", removed.isEmpty() ? "none" : String.join("; ", removed));
         meta.put("nntune.not_in_graph", "the training loss, the optimiser and batch normalisation's training-mode statistics "
                 + "(the graph is inference only); anything applied before the model's input, such as the CSV encoder "
                 + "'nntune tune' saves beside a model trained from CSV (category columns to one-hot features, class ids "
-                + "to class names): encode rows as 'nntune predict' does before feeding the graph");
+                + "to class names), or the text encoder of a text model (tokenizer and vocabulary: nntune.text.* when exported "
+                + "with it): encode rows as 'nntune predict' does before feeding the graph");
         Provenance p = model.provenance();
         meta.put("nntune.data", p.dataName().isEmpty() ? "untrained" : p.dataName() + " " + Arrays.toString(p.dataShape())
                 + " sha256:" + p.dataFingerprint());
@@ -162,8 +194,8 @@ public final class OnnxExport {
         for (ProtoWriter t : g.initializers) {
             graph.message(5, t);
         }
-        graph.message(11, valueInfo("input", features));
-        graph.message(12, valueInfo("output", outputs));
+        graph.message(11, valueInfo("input", tokens ? INT64 : FLOAT, features));
+        graph.message(12, valueInfo("output", FLOAT, outputs));
 
         ProtoWriter m = new ProtoWriter();
         m.varint(1, IR_VERSION);
@@ -176,6 +208,68 @@ public final class OnnxExport {
             m.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
         }
         return m.toBytes();
+    }
+
+    /**
+     * What a text model's graph needs before it and cannot hold (ONNX has no tokenizer), as
+     * metadata_props to pass to {@link #toBytes(Sequential, Map)}: the column, the tokenizer, the
+     * maximum length, the padding and unknown ids and the vocabulary, enough to turn raw text
+     * into the graph's int64 token ids exactly as {@link TextEncoder#encode} does:
+     * <ul>
+     *   <li>{@code nntune.text.tokenizer}: {@code words} (lower-case the text, then every maximal
+     *       run of a-z, 0-9 and {@code '} is a token: Python's
+     *       {@code re.findall(r"[a-z0-9']+", text.lower())}) or {@code chars} (every code point);</li>
+     *   <li>{@code nntune.text.max_length}: keep the first N tokens, right-pad to N with the
+     *       padding id ({@code nntune.text.padding_id}, 0);</li>
+     *   <li>{@code nntune.text.vocabulary}: a JSON array of strings; token {@code vocabulary[i]}
+     *       has id {@code i + 2}; any other token has {@code nntune.text.unknown_id} (1), and an
+     *       empty text is the one token [1];</li>
+     *   <li>{@code nntune.text.column}, and {@code nntune.class_names} (output column j is class j).</li>
+     * </ul>
+     */
+    public static Map<String, String> textMetadata(TextEncoder encoder) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("nntune.text.column", encoder.textColumn());
+        meta.put("nntune.text.tokenizer", encoder.options().tokens() == TextEncoder.Tokens.WORDS
+                ? "words: lower-case the text, then every maximal run of a-z, 0-9 and ' is a token "
+                        + "(Python: re.findall(r\"[a-z0-9']+\", text.lower()))"
+                : "chars: every Unicode code point is a token");
+        meta.put("nntune.text.max_length", Integer.toString(encoder.maxLength()));
+        meta.put("nntune.text.padding_id", Integer.toString(TextEncoder.PADDING));
+        meta.put("nntune.text.unknown_id", Integer.toString(TextEncoder.UNKNOWN));
+        meta.put("nntune.text.encoding", "the first max_length tokens; token vocabulary[i] has id i + 2, any other token "
+                + "unknown_id, an empty text the single id unknown_id; right-pad each row with padding_id to max_length");
+        StringBuilder vocab = new StringBuilder("[");
+        for (String w : encoder.vocabulary()) {
+            if (vocab.length() > 1) {
+                vocab.append(',');
+            }
+            jsonString(w, vocab);
+        }
+        meta.put("nntune.text.vocabulary", vocab.append(']').toString());
+        if (!encoder.classNames().isEmpty()) {
+            meta.put("nntune.class_names", String.join(",", encoder.classNames()));
+        }
+        return meta;
+    }
+
+    private static void jsonString(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 
     /**
@@ -218,7 +312,7 @@ public final class OnnxExport {
 
     // ------------------------------------------------------------------ layers and preprocessing
 
-    private static String layer(Graph g, Layer l, String x, int[] in, String where) {
+    private static String layer(Graph g, SequenceExport sequences, Layer l, String x, int[] in, String where) {
         if (l instanceof Dense d) {
             if (in.length > 1) {
                 x = g.node("Flatten", List.of(x), Attr.i("axis", 1));
@@ -256,14 +350,18 @@ public final class OnnxExport {
         if (l instanceof ActivationLayer a) {
             return activation(g, a, x, in);
         }
-        if (l instanceof SequenceLayer || l instanceof Embedding) {
-            throw new OnnxExportException(where + " cannot be exported to ONNX yet: nntune's sequence layers (embedding,"
-                    + " lstm, gru, conv1d) compute over each row's real length and skip its padding, which this exporter"
-                    + " does not express; it exports dense, conv2d, maxpool2d, avgpool2d, flatten, dropout, batchnorm and"
-                    + " activation layers");
+        if (l instanceof Embedding e) {
+            return sequences.embedding(e, x);
+        }
+        if (l instanceof Recurrent r) {
+            return sequences.recurrent(r, x, in);
+        }
+        if (l instanceof Conv1D c) {
+            return sequences.conv1d(c, x, in);
         }
         throw new OnnxExportException(where + " cannot be exported to ONNX: nntune exports dense, conv2d, maxpool2d, "
-                + "avgpool2d, flatten, dropout, batchnorm and activation layers; this one is " + l.getClass().getName());
+                + "avgpool2d, flatten, dropout, batchnorm, activation, embedding, lstm, gru and conv1d layers; this one is "
+                + l.getClass().getName());
     }
 
     private static String activation(Graph g, ActivationLayer a, String x, int[] shape) {
@@ -292,6 +390,24 @@ public final class OnnxExport {
         };
     }
 
+    /** The preprocessing of token ids: a search's token limit (see {@link SequenceExport#tokenLimit}), nothing else. */
+    private static String tokenPreprocessing(Graph g, FittedTransform t, String ids) {
+        if (t instanceof FittedTransform.Identity) {
+            return ids;
+        }
+        if (t instanceof TokenLimit limit) {
+            return SequenceExport.tokenLimit(g, limit, ids);
+        }
+        if (t instanceof Pipeline p) {
+            for (FittedTransform step : p.steps()) {
+                ids = tokenPreprocessing(g, step, ids);
+            }
+            return ids;
+        }
+        throw new OnnxExportException("preprocessing ('" + t.kind() + "') before an embedding cannot be exported: the graph's"
+                + " input is token ids, which only a token limit ('" + TokenLimit.KIND + "') may narrow");
+    }
+
     private static String preprocessing(Graph g, FittedTransform t, String x, String where) {
         if (t instanceof FittedTransform.Identity) {
             return x;
@@ -318,11 +434,12 @@ public final class OnnxExport {
                 + "or train with one of those");
     }
 
-    private static ProtoWriter valueInfo(String name, int features) {
+    /** A ValueInfoProto of a [batch, size] tensor of {@code type}, the first dimension symbolic. */
+    private static ProtoWriter valueInfo(String name, int type, int size) {
         ProtoWriter shape = new ProtoWriter()
                 .message(1, new ProtoWriter().string(2, "batch"))
-                .message(1, new ProtoWriter().varint(1, features));
-        ProtoWriter tensor = new ProtoWriter().varint(1, FLOAT).message(2, shape);
+                .message(1, new ProtoWriter().varint(1, size));
+        ProtoWriter tensor = new ProtoWriter().varint(1, type).message(2, shape);
         return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensor));
     }
 
@@ -334,14 +451,18 @@ public final class OnnxExport {
         return s;
     }
 
-    /** A node attribute (AttributeProto): name 1, type 20, f 2, i 3, ints 8. */
-    private record Attr(ProtoWriter proto) {
+    /** A node attribute (AttributeProto): name 1, type 20, f 2, i 3, s 4, ints 8. */
+    record Attr(ProtoWriter proto) {
         static Attr i(String name, long value) {
             return new Attr(new ProtoWriter().string(1, name).varint(20, 2).varint(3, value));
         }
 
         static Attr f(String name, float value) {
             return new Attr(new ProtoWriter().string(1, name).varint(20, 1).fixedFloat(2, value));
+        }
+
+        static Attr s(String name, String value) {
+            return new Attr(new ProtoWriter().string(1, name).varint(20, 3).string(4, value));
         }
 
         static Attr ints(String name, long... values) {
@@ -354,7 +475,7 @@ public final class OnnxExport {
     }
 
     /** The nodes and constants of the graph being built; every value gets a fresh name. */
-    private static final class Graph {
+    static final class Graph {
         final List<ProtoWriter> nodes = new ArrayList<>();
         final List<ProtoWriter> initializers = new ArrayList<>();
         private int counter;
@@ -365,21 +486,47 @@ public final class OnnxExport {
 
         /** A node (NodeProto: input 1, output 2, name 3, op_type 4, attribute 5) with the given output name. */
         String node(String op, List<String> inputs, String output, Attr... attributes) {
+            return nodeWithOutputs(op, inputs, List.of(output), attributes).get(0);
+        }
+
+        /** A node with {@code outputs} fresh output names (the first outputs of a multi-output operator). */
+        List<String> node(String op, List<String> inputs, int outputs, Attr... attributes) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < outputs; i++) {
+                names.add(op.toLowerCase() + "_" + (++counter));
+            }
+            return nodeWithOutputs(op, inputs, names, attributes);
+        }
+
+        private List<String> nodeWithOutputs(String op, List<String> inputs, List<String> outputs, Attr... attributes) {
             ProtoWriter n = new ProtoWriter();
             for (String in : inputs) {
                 n.string(1, in);
             }
-            n.string(2, output).string(3, op + "_" + nodes.size()).string(4, op);
+            for (String out : outputs) {
+                n.string(2, out);
+            }
+            n.string(3, op + "_" + nodes.size()).string(4, op);
             for (Attr a : attributes) {
                 n.message(5, a.proto());
             }
             nodes.add(n);
-            return output;
+            return outputs;
         }
 
         /** A float constant (TensorProto: dims 1, data_type 2, name 8, raw_data 9). */
         String floats(String stem, long[] dims, float[] values) {
             return tensor(stem, dims, FLOAT, ProtoWriter.littleEndian(values));
+        }
+
+        /** An int64 constant. */
+        String longs(String stem, long[] dims, long... values) {
+            return tensor(stem, dims, INT64, ProtoWriter.littleEndian(values));
+        }
+
+        /** An int32 constant. */
+        String ints(String stem, long[] dims, int... values) {
+            return tensor(stem, dims, INT32, ProtoWriter.littleEndian(values));
         }
 
         String scalar(String stem, float value) {

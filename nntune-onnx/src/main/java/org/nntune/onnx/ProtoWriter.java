@@ -65,6 +65,13 @@ final class ProtoWriter {
         return b.array();
     }
 
+    /** int32 values as little-endian bytes (ONNX's {@code raw_data}). */
+    static byte[] littleEndian(int[] values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(values);
+        return b.array();
+    }
+
     byte[] toBytes() {
         return out.toByteArray();
     }

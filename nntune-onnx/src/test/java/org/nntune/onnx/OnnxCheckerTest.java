@@ -8,6 +8,7 @@ import org.nntune.nn.data.PixelScaler;
 import org.nntune.nn.data.StandardScaler;
 import org.nntune.nn.layer.Activation;
 import org.nntune.nn.layer.ActivationLayer;
+import org.nntune.nn.layer.Recurrent.Readout;
 import org.nntune.nn.loss.Loss;
 import org.nntune.nn.model.Sequential;
 
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code full_check=True} (which also runs ONNX's shape inference), from Debian's python3-onnx
  * run by /usr/bin/python3 (.ci/run installs it). One network per kind of layer, activation,
  * preprocessing and output link: the checker looks at the graph, so the weights may be the
- * initial ones.
+ * initial ones. The sequence models too (Embedding, LSTM, GRU, Conv1D with each row's length).
  */
 class OnnxCheckerTest {
     @TempDir
@@ -44,7 +45,15 @@ class OnnxCheckerTest {
                 Sequential.builder().input(1, 12, 12).preprocessing(PixelScaler.of(144))
                         .conv2d(4, 3, 1, 1, Activation.RELU).batchNorm().maxPool2d(2).conv2d(4, 3, 2, 1, Activation.LINEAR)
                         .activation(Activation.SOFTMAX).avgPool2d(2, 1).dropout(0.1).flatten().dense(5).build(),
-                Sequential.builder().input(2, 6, 6).conv2d(3, 3, Activation.TANH).dense(4).loss(Loss.mse()).build());
+                Sequential.builder().input(2, 6, 6).conv2d(3, 3, Activation.TANH).dense(4).loss(Loss.mse()).build(),
+                // the sequence layers: token ids in, each row's length made in the graph
+                Sequential.builder().input(20).embedding(30, 6, 0).lstm(5, 2, true, 0.1, Readout.MAX).dense(2).build(),
+                Sequential.builder().input(20).embedding(30, 6, 0).gru(5, 1, true, 0, Readout.MEAN).dense(2).build(),
+                Sequential.builder().input(20).embedding(30, 6, 0).gru(4, 1, false, 0, Readout.SEQUENCE)
+                        .lstm(4, 1, false, 0, Readout.LAST).dense(2).build(),
+                Sequential.builder().input(20).embedding(30, 6, 0).conv1d(4, 3).dense(1).loss(Loss.binaryCrossEntropy()).build(),
+                Sequential.builder().input(10, 3).gru(4, 1, false, 0, Readout.LAST).dense(1).loss(Loss.mse()).build(),
+                Sequential.builder().input(10, 3).conv1d(4, 2).dense(1).loss(Loss.mse()).build());
         List<String> files = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
             Path f = dir.resolve("model" + i + ".onnx");

@@ -193,6 +193,7 @@ class OnnxRuntimeTest {
     }
 
     static float[][] run(byte[] onnx, float[] x, int n, int f) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment(); // also called from other test classes: no @BeforeAll there
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(onnx, options);

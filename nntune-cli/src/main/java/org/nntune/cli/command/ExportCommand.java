@@ -4,6 +4,7 @@ import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.InputEncoder;
+import org.nntune.nn.data.TextEncoder;
 import org.nntune.nn.model.Sequential;
 import org.nntune.onnx.OnnxExport;
 import org.nntune.onnx.OnnxExportException;
@@ -23,9 +24,11 @@ import java.util.concurrent.Callable;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a saved model to another format.",
                 "--onnx: an ONNX model (opset 13) with the fitted preprocessing inside; input 'input' takes the raw",
-                "numeric features [batch, features], output 'output' gives what 'nntune predict --proba' prints.",
+                "numeric features [batch, features] (a text model: int64 token ids [batch, max length]), output",
+                "'output' gives what 'nntune predict --proba' prints.",
                 "A CSV encoder beside the model (MODEL.csv-encoder) is not part of the graph: its class names and",
-                "feature names go into the model's metadata."})
+                "feature names go into the model's metadata; so do a text model's tokenizer and vocabulary",
+                "(nntune.text.*), which turn raw text into the token ids."})
 public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,6 +50,9 @@ public final class ExportCommand implements Callable<Integer> {
             }
             if (e instanceof CsvEncoder csv) {
                 meta.put("nntune.feature_names", String.join(",", csv.featureNames()));
+            }
+            if (e instanceof TextEncoder text) {
+                meta.putAll(OnnxExport.textMetadata(text));
             }
         });
         try {

@@ -1,6 +1,9 @@
 package org.nntune.cli.command;
 
+import org.nntune.cli.CliException;
+import org.nntune.cli.ExitCode;
 import org.nntune.cli.output.Progress;
+import org.nntune.cli.run.ClusterWorkers;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.Section;
 import org.nntune.cli.studyfile.StudyFile;
@@ -52,8 +55,26 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", description = "auto, bar, plain or none (default: ${DEFAULT-VALUE}: a live bar on a terminal, log lines otherwise).")
     ProgressOption progress;
 
+    @Option(names = "--spark", paramLabel = "MASTER_URL", description = "Run the trials on an Apache Spark cluster (spark://host:7077,"
+            + " local[2], …): this process is the driver and shows the progress; each Spark task is a worker on the shared --storage"
+            + " (a database server, never SQLite). Needs nntune-spark and Spark on the class path: bin/nntune adds them when SPARK_HOME is set.")
+    String spark;
+
+    @Option(names = "--workers", paramLabel = "N", description = "With --spark: how many workers (Spark tasks) to run (default: the cluster's cores).")
+    Integer workers;
+
+    /** The exit code when --spark is given but nntune-spark or Spark is not on the class path (a usage error). */
+    public static final int NO_CLUSTER_SUPPORT = ExitCode.USAGE;
+
     @Override
     public Integer call() {
+        if (workers != null && spark == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workers needs --spark MASTER_URL (the workers are Spark tasks);"
+                    + " to run trials in parallel in this process use --jobs");
+        }
+        if (workers != null && workers < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
+        }
         if (trials != null && trials < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trials must be at least 1, got " + trials);
         }
@@ -78,7 +99,17 @@ public final class TuneCommand implements Callable<Integer> {
             case plain -> Progress.Mode.PLAIN;
             case none -> Progress.Mode.NONE;
         };
-        return new StudyRun(sf, ov, spec.commandLine().getOut(), mode).run();
+        StudyRun run = new StudyRun(sf, ov, spec.commandLine().getOut(), mode);
+        if (spark == null) {
+            return run.run();
+        }
+        // the storage first: no cluster could run this study on a file of one machine
+        StudyRun.refuseLocalStorage(StudyRun.storageUrl(sf, ov), "Spark");
+        ClusterWorkers cluster = ClusterWorkers.find("spark").orElseThrow(() -> new CliException(NO_CLUSTER_SUPPORT,
+                "--spark needs nntune-spark and Apache Spark on the class path, and they are not: run bin/nntune with SPARK_HOME set"
+                        + " (it then adds $SPARK_HOME/jars and nntune-spark/target/nntune-spark.jar), or submit the study with"
+                        + " spark-submit --class org.nntune.spark.SparkMain nntune-spark.jar " + file + " --workers N --storage URL"));
+        return run.runOn(cluster, spark, Optional.ofNullable(workers));
     }
 
     /** The study-file reader. */

@@ -94,6 +94,11 @@ public final class StudyRun {
     private final Overrides ov;
     private final PrintWriter out;
     private final Progress.Mode progressMode;
+    /** Where the trials run when not in this JVM ({@link #runOn}). */
+    private Optional<Cluster> cluster = Optional.empty();
+
+    /** A cluster run: the implementation, its master URL and the number of workers. */
+    private record Cluster(ClusterWorkers workers, String master, Optional<Integer> count) {}
 
     public StudyRun(StudyFile sf, Overrides ov, PrintWriter out, Progress.Mode progressMode) {
         this.sf = sf;
@@ -113,6 +118,44 @@ public final class StudyRun {
             return new PopulationRun(sf, ov, out).run(false);
         }
         return runThen(false, (o, setup) -> setup.multi ? finishFront(o.study, setup) : finish(o.study, setup, o.seed));
+    }
+
+    /**
+     * Runs (or resumes) the study as {@link #run} does, but with its trials run by {@code workers}
+     * workers on a cluster ({@code nntune tune --spark}): this JVM is the driver, which checks the file
+     * and the data, creates or loads the study, shows the progress it reads from the storage, then
+     * refits the best configuration and writes the results. The storage must be a database server
+     * that every machine reaches: SQLite and in-memory storages are refused.
+     *
+     * @param workers how many workers; empty: as many as the cluster has cores
+     * @return the exit code
+     */
+    public int runOn(ClusterWorkers impl, String master, Optional<Integer> workers) {
+        refuseLocalStorage(storageUrl(sf, ov), impl.kind());
+        if (Strategies.isPopulation(sf.sampler())) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": population-based training (sampler: pbt) does not run on a "
+                    + impl.kind() + " cluster yet (its rounds are not study workers); run it with nntune tune, and more"
+                    + " processes with nntune worker, on the shared --storage");
+        }
+        cluster = Optional.of(new Cluster(impl, master, workers));
+        return run();
+    }
+
+    /** SQLite files and in-memory storages live on one machine: a cluster's workers cannot share them. */
+    public static void refuseLocalStorage(String url, String kind) {
+        boolean memory = org.nntune.storage.Storages.isMemory(url);
+        boolean sqlite;
+        try {
+            sqlite = org.nntune.storage.Storages.sqliteFile(url).isPresent();
+        } catch (IllegalArgumentException bad) {
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + StorageOption.shown(url) + ": " + bad.getMessage(), bad);
+        }
+        if (memory || sqlite) {
+            throw new CliException(ExitCode.USAGE, "storage " + StorageOption.shown(url) + " is " + (memory ? "in this JVM's memory"
+                    : "an SQLite file") + ", which workers on other machines of the " + kind + " cluster cannot share"
+                    + " (each would tune a study of its own); pass --storage with a database server every machine reaches,"
+                    + " e.g. --storage postgresql://user@dbhost:5432/studies");
+        }
     }
 
     /**
@@ -144,7 +187,8 @@ public final class StudyRun {
         try {
             studyWasThere = storage.findStudyId(setup.name).isPresent();
             Opened o = open(storage, setup, worker);
-            Ended ended = optimize(o.study, setup, o.seed, o.budget, o.resume);
+            Ended ended = cluster.isPresent() ? optimizeOnCluster(o, setup, cluster.get())
+                    : optimize(o.study, setup, o.seed, o.budget, o.resume);
             return ended == Ended.BUDGET ? after.applyAsInt(o, setup) : endedEarly(ended, o.resume);
         } catch (RuntimeException e) {
             refusedNew = !studyWasThere && deleteIfEmpty(storage, setup.name);
@@ -382,28 +426,12 @@ public final class StudyRun {
     private Ended optimize(Study study, Setup s, long seed, int budget, String resumeCommand) {
         // several objectives: no intermediate values (the tuner's report() is single-objective)
         CrossValidatedSearch search = search(sf, s.space, s.scorer, seed, s.multi ? Optional.empty() : Optional.of(study.pruner()), s.jobs);
-        List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
-        int before = finished.size();
-        AtomicInteger done = new AtomicInteger(before);
-        AtomicInteger pruned = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.PRUNED).count());
-        AtomicInteger failed = new AtomicInteger((int) finished.stream().filter(t -> t.state() == TrialState.FAIL).count());
         RepeatedFailures repeated = new RepeatedFailures(sf.budget().maxRepeatedFailures());
-        Progress progress = new Progress(out, progressMode);
-        progress.start(before, budget);
-        long t0 = System.nanoTime();
+        Shown shown = new Shown(study, budget, s.multi);
         OptimizeOptions options = OptimizeOptions.trials(budget).withJobs(s.jobs).withHeartbeat(HEARTBEAT).withCallback((st, t) -> {
-            int d = done.incrementAndGet();
-            if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
-            if (t.state() == TrialState.FAIL) failed.incrementAndGet();
-            OptionalDouble best = s.multi ? OptionalDouble.empty()
-                    : st.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
-            progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
-                    t.number(), t.state().name(), t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0)));
+            shown.trial(st, t);
             if (t.state() == TrialState.FAIL) {
-                String reason = t.failureReason().orElse("(no reason recorded)");
-                progress.finish();
-                out.println("  trial " + t.number() + " failed: " + reason);
-                if (repeated.add(reason)) {
+                if (repeated.add(t.failureReason().orElse("(no reason recorded)"))) {
                     st.stop();
                 }
             } else {
@@ -434,7 +462,7 @@ public final class StudyRun {
             }
             throw new CliException(ExitCode.OTHER, e.getMessage(), e);
         } finally {
-            progress.finish();
+            shown.progress.finish();
             try {
                 Runtime.getRuntime().removeShutdownHook(sayHowToResume);
             } catch (IllegalStateException shuttingDown) {
@@ -448,6 +476,114 @@ public final class StudyRun {
             out.printf(Locale.ROOT, "stopped: %d trials in a row failed with the same error (budget.max_repeated_failures: %d):%n  %s%n",
                     repeated.count(), sf.budget().maxRepeatedFailures(), repeated.reason());
             return Ended.REPEATED_FAILURES;
+        }
+        return Ended.BUDGET;
+    }
+
+    /** Shows the finished trials of this run on the progress display, a failed one with its reason. */
+    private final class Shown {
+        final Progress progress = new Progress(out, progressMode);
+        final int before;
+        final int budget;
+        final boolean multi;
+        final long t0 = System.nanoTime();
+        final AtomicInteger done;
+        final AtomicInteger pruned;
+        final AtomicInteger failed;
+
+        Shown(Study study, int budget, boolean multi) {
+            List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
+            this.before = finished.size();
+            this.budget = budget;
+            this.multi = multi;
+            this.done = new AtomicInteger(before);
+            this.pruned = new AtomicInteger((int) count(finished, TrialState.PRUNED));
+            this.failed = new AtomicInteger((int) count(finished, TrialState.FAIL));
+            progress.start(before, budget);
+        }
+
+        /** One more trial finished. */
+        void trial(Study st, FrozenTrial t) {
+            int d = done.incrementAndGet();
+            if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
+            if (t.state() == TrialState.FAIL) failed.incrementAndGet();
+            OptionalDouble best = multi ? OptionalDouble.empty()
+                    : st.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
+            progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
+                    t.number(), t.state().name(), t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0)));
+            if (t.state() == TrialState.FAIL) {
+                progress.finish();
+                out.println("  trial " + t.number() + " failed: " + t.failureReason().orElse("(no reason recorded)"));
+            }
+        }
+    }
+
+    /** How often the driver of a cluster run reads the study's finished trials for its progress display. */
+    static final Duration CLUSTER_POLL = Duration.ofSeconds(1);
+
+    /**
+     * Runs the study's trials on a cluster: its workers join the study through the storage, and this
+     * JVM shows each trial they finish as {@code tune} does, reading them from the storage.
+     */
+    private Ended optimizeOnCluster(Opened o, Setup s, Cluster c) {
+        String text;
+        try {
+            text = Files.readString(sf.file());
+        } catch (IOException e) {
+            throw new CliException(ExitCode.USAGE, "cannot read " + sf.file() + ": " + e.getMessage(), e);
+        }
+        ClusterWorkers.Job job = new ClusterWorkers.Job(c.master(), c.count(), sf.file().toAbsolutePath(), text, s.name, s.url,
+                ov.jobs(), s.timeout, Optional.empty());
+        Shown shown = new Shown(o.study, o.budget, s.multi);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        EnumSet<TrialState> finishedStates = EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+        o.study.trials(finishedStates).forEach(t -> seen.add(t.number()));
+        Runnable poll = () -> {
+            for (FrozenTrial t : o.study.trials(finishedStates)) {
+                if (seen.add(t.number())) {
+                    shown.trial(o.study, t);
+                }
+            }
+        };
+        Thread watcher = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(CLUSTER_POLL.toMillis());
+                    poll.run();
+                }
+            } catch (InterruptedException stopped) {
+                // the workers ended
+            } catch (RuntimeException e) {
+                // a progress display that cannot read the storage is no reason to stop the workers
+            }
+        }, "nntune-cluster-progress");
+        watcher.setDaemon(true);
+        watcher.start();
+        List<ClusterWorkers.WorkerReport> reports;
+        try {
+            reports = c.workers().run(job, out);
+        } finally {
+            watcher.interrupt();
+            try {
+                watcher.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            shown.progress.finish();
+            return Ended.INTERRUPTED;
+        }
+        poll.run();
+        shown.progress.finish();
+        for (ClusterWorkers.WorkerReport r : reports) {
+            out.printf(Locale.ROOT, "worker %d (%s%s): %s%n", r.worker(), r.where(), r.attempt() > 0 ? ", attempt " + (r.attempt() + 1) : "",
+                    r.exitCode() == ExitCode.OK ? r.message() : "exit code " + r.exitCode() + ": " + r.message());
+        }
+        Optional<ClusterWorkers.WorkerReport> bad = reports.stream().filter(r -> r.exitCode() != ExitCode.OK).findFirst();
+        if (bad.isPresent()) {
+            throw new CliException(bad.get().exitCode(), "worker " + bad.get().worker() + " on " + bad.get().where() + " stopped: "
+                    + bad.get().message());
         }
         return Ended.BUDGET;
     }

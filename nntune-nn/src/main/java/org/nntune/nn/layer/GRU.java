@@ -20,24 +20,7 @@ public final class GRU extends Recurrent {
     @Override
     void cellForward(State st, int k, int b, int row, float[] out, int outOff, float[] biasHh) {
         int hs = hidden;
-        float[] a = st.act[k];
-        float[] hn = st.aux[k];
-        int ao = row * 3 * hs;
-        int go = b * 3 * hs;
-        int so = b * hs;
-        for (int j = 0; j < hs; j++) {
-            float r = sigmoid(a[ao + j] + st.gh[go + j] + biasHh[j]);
-            float z = sigmoid(a[ao + hs + j] + st.gh[go + hs + j] + biasHh[hs + j]);
-            float hnv = st.gh[go + 2 * hs + j] + biasHh[2 * hs + j];
-            float n = tanh(a[ao + 2 * hs + j] + r * hnv);
-            float h = (1f - z) * n + z * st.h[so + j];
-            a[ao + j] = r;
-            a[ao + hs + j] = z;
-            a[ao + 2 * hs + j] = n;
-            hn[row * hs + j] = hnv;
-            st.h[so + j] = h;
-            out[outOff + j] = h;
-        }
+        kernels.gruCell(hs, st.act[k], row * 3 * hs, st.gh, b * 3 * hs, biasHh, st.aux[k], row * hs, st.h, b * hs, out, outOff);
     }
 
     @Override

@@ -19,54 +19,14 @@ public final class LSTM extends Recurrent {
     @Override
     void cellForward(State st, int k, int b, int row, float[] out, int outOff, float[] biasHh) {
         int hs = hidden;
-        float[] a = st.act[k];
-        float[] cs = st.aux[k];
-        int ao = row * 4 * hs;
-        int go = b * 4 * hs;
-        int so = b * hs;
-        for (int j = 0; j < hs; j++) {
-            float i = sigmoid(a[ao + j] + st.gh[go + j]);
-            float f = sigmoid(a[ao + hs + j] + st.gh[go + hs + j]);
-            float g = tanh(a[ao + 2 * hs + j] + st.gh[go + 2 * hs + j]);
-            float o = sigmoid(a[ao + 3 * hs + j] + st.gh[go + 3 * hs + j]);
-            float c = f * st.c[so + j] + i * g;
-            float h = o * tanh(c);
-            a[ao + j] = i;
-            a[ao + hs + j] = f;
-            a[ao + 2 * hs + j] = g;
-            a[ao + 3 * hs + j] = o;
-            cs[row * hs + j] = c;
-            st.c[so + j] = c;
-            st.h[so + j] = h;
-            out[outOff + j] = h;
-        }
+        kernels.lstmCell(hs, st.act[k], row * 4 * hs, st.gh, b * 4 * hs, st.c, b * hs, st.aux[k], row * hs, st.h, b * hs,
+                out, outOff);
     }
 
     @Override
     void cellBackward(State st, int k, int b, int row, int prevRow) {
         int hs = hidden;
-        float[] a = st.act[k];
-        float[] cs = st.aux[k];
-        float[] dg = st.dGates;
-        int ao = row * 4 * hs;
-        int so = b * hs;
-        for (int j = 0; j < hs; j++) {
-            float i = a[ao + j];
-            float f = a[ao + hs + j];
-            float g = a[ao + 2 * hs + j];
-            float o = a[ao + 3 * hs + j];
-            float c = cs[row * hs + j];
-            float cPrev = prevRow < 0 ? 0f : cs[prevRow * hs + j];
-            float tc = tanh(c);
-            float dh = st.dh[so + j];
-            float dO = dh * tc;
-            float dc = st.dc[so + j] + dh * o * (1f - tc * tc);
-            dg[ao + j] = dc * g * i * (1f - i);
-            dg[ao + hs + j] = dc * cPrev * f * (1f - f);
-            dg[ao + 2 * hs + j] = dc * i * (1f - g * g);
-            dg[ao + 3 * hs + j] = dO * o * (1f - o);
-            st.dc[so + j] = dc * f;
-            st.dh[so + j] = 0f;
-        }
+        kernels.lstmCellBackward(hs, st.act[k], row * 4 * hs, st.aux[k], row * hs, prevRow < 0 ? -1 : prevRow * hs,
+                st.dh, b * hs, st.dc, b * hs, st.dGates, row * 4 * hs);
     }
 }

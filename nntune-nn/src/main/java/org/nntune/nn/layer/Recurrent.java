@@ -24,9 +24,11 @@ import java.util.List;
  * <p>How a pass runs: the input projection of every step of every row is one GEMM (rows of the
  * batch's longest length only, in a compact layout whose row stride is that length, so the
  * padding to the input's time steps never enters a sum); then per step one GEMM of the states
- * by {@code weight_hh} and the gate non-linearities and state update fused in one loop per row.
+ * by {@code weight_hh} and the gate non-linearities and state update fused in one kernel call per
+ * row ({@code Kernels.lstmCell} / {@code gruCell}: a vector of units at a time on the Vector API
+ * path, with float σ and tanh that give the same bits in every JIT tier and on the plain Java path).
  * Backpropagation through time runs on the same layout: per step a fused loop for the gate
- * gradients and one GEMM for the state gradient, then one GEMM each for the input gradient,
+ * gradients (LSTM's a kernel call as well) and one GEMM for the state gradient, then one GEMM each for the input gradient,
  * {@code weight_ih}'s and {@code weight_hh}'s gradients over all steps. All buffers live in the
  * cache: a pass allocates nothing.
  */
@@ -498,20 +500,5 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 Arrays.fill(dx, (b * time + maxLen) * f, (b + 1) * time * f, 0f);
             }
         }
-    }
-
-    /** σ(v) in double from {@link Math#exp} (a C2 intrinsic), rounded once to float. */
-    static float sigmoid(float v) {
-        return (float) (1 / (1 + Math.exp(-v)));
-    }
-
-    /**
-     * tanh(v) as {@code 1 − 2/(e^{2v} + 1)} in double, rounded once to float: {@link Math#tanh} is
-     * StrictMath's fdlibm code on JDK 17 and took a tenth of a training step's time (profiled); this
-     * differs from it by ~1e-16 absolute before rounding (well inside the PyTorch parity tolerance),
-     * saturates to ±1 without overflow trouble, and gives the same bits on every thread count.
-     */
-    static float tanh(float v) {
-        return (float) (1 - 2 / (Math.exp(2.0 * v) + 1));
     }
 }

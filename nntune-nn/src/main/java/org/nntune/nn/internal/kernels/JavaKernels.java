@@ -206,4 +206,29 @@ final class JavaKernels implements Kernels, ConvSteps {
                         float[] bias, int biasOff, float[] c, int cOff, int ldc) {
         REF.dotGemm(m, n, k, a, aOff, lda, bt, btOff, ldbt, bias, biasOff, c, cOff, ldc);
     }
+
+    @Override
+    public void lstmCell(int hidden, float[] act, int actOff, float[] gh, int ghOff, float[] c, int cOff,
+                         float[] cells, int cellsOff, float[] h, int hOff, float[] out, int outOff) {
+        for (int j = 0; j < hidden; j++) {
+            FloatMath.lstmUnit(FloatMath.Precision.FLOAT, hidden, j, act, actOff, gh, ghOff, c, cOff, cells, cellsOff, h, hOff, out, outOff);
+        }
+    }
+
+    @Override
+    public void lstmCellBackward(int hidden, float[] act, int actOff, float[] cells, int cellOff, int prevCellOff,
+                                 float[] dh, int dhOff, float[] dc, int dcOff, float[] dGates, int dGatesOff) {
+        for (int j = 0; j < hidden; j++) {
+            FloatMath.lstmBackwardUnit(FloatMath.Precision.FLOAT, hidden, j, act, actOff, cells, cellOff, prevCellOff, dh, dhOff,
+                    dc, dcOff, dGates, dGatesOff);
+        }
+    }
+
+    @Override
+    public void gruCell(int hidden, float[] act, int actOff, float[] gh, int ghOff, float[] biasHh, float[] hn, int hnOff,
+                        float[] h, int hOff, float[] out, int outOff) {
+        for (int j = 0; j < hidden; j++) {
+            FloatMath.gruUnit(FloatMath.Precision.FLOAT, hidden, j, act, actOff, gh, ghOff, biasHh, hn, hnOff, h, hOff, out, outOff);
+        }
+    }
 }

@@ -193,6 +193,41 @@ public interface Kernels {
                    float lr, float momentum, float weightDecay, boolean nesterov);
 
     /**
+     * One LSTM step of one row, gates and state update fused (PyTorch's equations, gate blocks
+     * i, f, g, o of {@code hidden} units): the pre-activations are {@code act[actOff ..]} (the
+     * input projection with both biases) plus {@code gh[ghOff ..]} (the recurrent product);
+     * {@code i, f, o = σ(·)}, {@code g = tanh(·)}, {@code c' = f ⊙ c + i ⊙ g},
+     * {@code h' = o ⊙ tanh(c')}. Writes the activated gates over {@code act}, c' into
+     * {@code c[cOff ..]} and {@code cells[cellsOff ..]}, h' into {@code h[hOff ..]} and
+     * {@code out[outOff ..]}. The reference computes σ and tanh in double; the fast paths in float
+     * ({@code FloatMath}), the same bits on both and in every JIT tier, within 1e-6 of the reference.
+     */
+    void lstmCell(int hidden, float[] act, int actOff, float[] gh, int ghOff, float[] c, int cOff,
+                  float[] cells, int cellsOff, float[] h, int hOff, float[] out, int outOff);
+
+    /**
+     * The backward step of {@link #lstmCell} for one row: from the activated gates
+     * {@code act[actOff ..]}, the row's cell state {@code cells[cellOff ..]}, the previous step's
+     * ({@code cells[prevCellOff ..]}, or zero when {@code prevCellOff < 0}), the gradient of the
+     * state it produced {@code dh[dhOff ..]} and of its cell {@code dc[dcOff ..]}: writes the
+     * pre-activation gradients into {@code dGates[dGatesOff ..]} (blocks i, f, g, o), leaves
+     * {@code dc ⊙ f} in {@code dc} for the step before and zeroes {@code dh}. tanh(c) is recomputed
+     * as in the forward step (double on the reference, float on the fast paths).
+     */
+    void lstmCellBackward(int hidden, float[] act, int actOff, float[] cells, int cellOff, int prevCellOff,
+                          float[] dh, int dhOff, float[] dc, int dcOff, float[] dGates, int dGatesOff);
+
+    /**
+     * One GRU step of one row (PyTorch's equations, gate blocks r, z, n):
+     * {@code r, z = σ(act + gh + b_hh)}, {@code hn = gh_n + b_hn},
+     * {@code n = tanh(act_n + r ⊙ hn)}, {@code h' = (1 − z) ⊙ n + z ⊙ h}. Writes r, z, n over
+     * {@code act}, hn into {@code hn[hnOff ..]}, h' into {@code h[hOff ..]} (which holds h on
+     * entry) and {@code out[outOff ..]}. Numerics as {@link #lstmCell}.
+     */
+    void gruCell(int hidden, float[] act, int actOff, float[] gh, int ghOff, float[] biasHh, float[] hn, int hnOff,
+                 float[] h, int hOff, float[] out, int outOff);
+
+    /**
      * {@code x}, or zero when it is subnormal ({@code |x| < Float.MIN_NORMAL}). The optimisers'
      * moment buffers go through it: a weight whose gradient stays zero (an always-black pixel's)
      * has its moments decay geometrically into the subnormal range, where they stick (β·x rounds

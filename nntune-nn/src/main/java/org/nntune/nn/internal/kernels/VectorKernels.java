@@ -667,4 +667,118 @@ final class VectorKernels implements Kernels, ConvSteps {
                                      float[] grad, int gradOff) {
         return REF.softmaxCrossEntropy(logits, logitsOff, rows, cols, labels, labelsOff, grad, gradOff);
     }
+
+    // ---- the recurrent cells: FloatMath's functions a vector at a time, the same operations in the same
+    // order as its scalar form (which runs the tail), so this path and the java path give the same bits
+
+    private static FloatVector exp(FloatVector v) {
+        FloatVector x = v.max(FloatMath.MIN).min(FloatMath.MAX);
+        FloatVector shifted = x.mul(FloatMath.LOG2E).add(FloatMath.SHIFTER);
+        FloatVector k = shifted.sub(FloatMath.SHIFTER);
+        FloatVector r = x.sub(k.mul(FloatMath.LN2_HI)).sub(k.mul(FloatMath.LN2_LO));
+        FloatVector p = r.mul(FloatMath.P0).add(FloatMath.P1);
+        p = p.mul(r).add(FloatMath.P2);
+        p = p.mul(r).add(FloatMath.P3);
+        p = p.mul(r).add(FloatMath.P4);
+        p = p.mul(r).add(FloatMath.P5);
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        return p.mul(shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
+    private static FloatVector sigmoid(FloatVector v) {
+        return FloatVector.broadcast(S, 1f).div(exp(v.neg()).add(1f));
+    }
+
+    private static FloatVector tanh(FloatVector v) {
+        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(v.mul(2f)).add(1f)));
+    }
+
+    @Override
+    public void lstmCell(int hidden, float[] act, int actOff, float[] gh, int ghOff, float[] c, int cOff,
+                         float[] cells, int cellsOff, float[] h, int hOff, float[] out, int outOff) {
+        int hs = hidden;
+        int bound = S.loopBound(hs);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+            int a = actOff + j;
+            int g = ghOff + j;
+            FloatVector iv = sigmoid(FloatVector.fromArray(S, act, a).add(FloatVector.fromArray(S, gh, g)));
+            FloatVector fv = sigmoid(FloatVector.fromArray(S, act, a + hs).add(FloatVector.fromArray(S, gh, g + hs)));
+            FloatVector gv = tanh(FloatVector.fromArray(S, act, a + 2 * hs).add(FloatVector.fromArray(S, gh, g + 2 * hs)));
+            FloatVector ov = sigmoid(FloatVector.fromArray(S, act, a + 3 * hs).add(FloatVector.fromArray(S, gh, g + 3 * hs)));
+            FloatVector cv = fv.mul(FloatVector.fromArray(S, c, cOff + j)).add(iv.mul(gv));
+            FloatVector hv = ov.mul(tanh(cv));
+            iv.intoArray(act, a);
+            fv.intoArray(act, a + hs);
+            gv.intoArray(act, a + 2 * hs);
+            ov.intoArray(act, a + 3 * hs);
+            cv.intoArray(cells, cellsOff + j);
+            cv.intoArray(c, cOff + j);
+            hv.intoArray(h, hOff + j);
+            hv.intoArray(out, outOff + j);
+        }
+        for (; j < hs; j++) {
+            FloatMath.lstmUnit(FloatMath.Precision.FLOAT, hs, j, act, actOff, gh, ghOff, c, cOff, cells, cellsOff, h, hOff, out, outOff);
+        }
+    }
+
+    @Override
+    public void lstmCellBackward(int hidden, float[] act, int actOff, float[] cells, int cellOff, int prevCellOff,
+                                 float[] dh, int dhOff, float[] dc, int dcOff, float[] dGates, int dGatesOff) {
+        int hs = hidden;
+        int bound = S.loopBound(hs);
+        int j = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; j < bound; j += S.length()) {
+            int a = actOff + j;
+            FloatVector iv = FloatVector.fromArray(S, act, a);
+            FloatVector fv = FloatVector.fromArray(S, act, a + hs);
+            FloatVector gv = FloatVector.fromArray(S, act, a + 2 * hs);
+            FloatVector ov = FloatVector.fromArray(S, act, a + 3 * hs);
+            FloatVector cPrev = prevCellOff < 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, cells, prevCellOff + j);
+            FloatVector tc = tanh(FloatVector.fromArray(S, cells, cellOff + j));
+            FloatVector d = FloatVector.fromArray(S, dh, dhOff + j);
+            FloatVector dO = d.mul(tc);
+            FloatVector dcv = FloatVector.fromArray(S, dc, dcOff + j).add(d.mul(ov).mul(one.sub(tc.mul(tc))));
+            int dg = dGatesOff + j;
+            dcv.mul(gv).mul(iv).mul(one.sub(iv)).intoArray(dGates, dg);
+            dcv.mul(cPrev).mul(fv).mul(one.sub(fv)).intoArray(dGates, dg + hs);
+            dcv.mul(iv).mul(one.sub(gv.mul(gv))).intoArray(dGates, dg + 2 * hs);
+            dO.mul(ov).mul(one.sub(ov)).intoArray(dGates, dg + 3 * hs);
+            dcv.mul(fv).intoArray(dc, dcOff + j);
+            FloatVector.zero(S).intoArray(dh, dhOff + j);
+        }
+        for (; j < hs; j++) {
+            FloatMath.lstmBackwardUnit(FloatMath.Precision.FLOAT, hs, j, act, actOff, cells, cellOff, prevCellOff, dh, dhOff,
+                    dc, dcOff, dGates, dGatesOff);
+        }
+    }
+
+    @Override
+    public void gruCell(int hidden, float[] act, int actOff, float[] gh, int ghOff, float[] biasHh, float[] hn, int hnOff,
+                        float[] h, int hOff, float[] out, int outOff) {
+        int hs = hidden;
+        int bound = S.loopBound(hs);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+            int a = actOff + j;
+            int g = ghOff + j;
+            FloatVector rv = sigmoid(FloatVector.fromArray(S, act, a).add(FloatVector.fromArray(S, gh, g))
+                    .add(FloatVector.fromArray(S, biasHh, j)));
+            FloatVector zv = sigmoid(FloatVector.fromArray(S, act, a + hs).add(FloatVector.fromArray(S, gh, g + hs))
+                    .add(FloatVector.fromArray(S, biasHh, hs + j)));
+            FloatVector hnv = FloatVector.fromArray(S, gh, g + 2 * hs).add(FloatVector.fromArray(S, biasHh, 2 * hs + j));
+            FloatVector nv = tanh(FloatVector.fromArray(S, act, a + 2 * hs).add(rv.mul(hnv)));
+            FloatVector hv = FloatVector.broadcast(S, 1f).sub(zv).mul(nv).add(zv.mul(FloatVector.fromArray(S, h, hOff + j)));
+            rv.intoArray(act, a);
+            zv.intoArray(act, a + hs);
+            nv.intoArray(act, a + 2 * hs);
+            hnv.intoArray(hn, hnOff + j);
+            hv.intoArray(h, hOff + j);
+            hv.intoArray(out, outOff + j);
+        }
+        for (; j < hs; j++) {
+            FloatMath.gruUnit(FloatMath.Precision.FLOAT, hs, j, act, actOff, gh, ghOff, biasHh, hn, hnOff, h, hOff, out, outOff);
+        }
+    }
 }
