@@ -3,7 +3,8 @@
 org.nntune.bench.search.OptunaFmnist); the changes: --seed-counter FILE (one seed per run, in turn, so that compare.sh's
 pair p runs seed p-1 on both sides) and --seeds runs the study once per seed (data
 loaded once) and prints the medians over the seeds (study_wall_s, test_acc_best_trial_model, ...)
-with the per-seed results under "runs".  The original's description follows.
+with the per-seed results under "runs"; --space lr searches only the learning rate (see LR_ONLY).
+The original's description follows.
 
 Anchor 2: Optuna TPE (seed 0) + MedianPruner tuning of a 784-H-10 MLP on Fashion-MNIST.
 
@@ -134,6 +135,12 @@ def threadpools():
         return repr(e)
 
 
+# --space lr: only the learning rate is searched, log-uniform [1e-5, 1e-1]; the rest is fixed
+# (Adam, 784-128-10, batch 64, no weight decay, no dropout), the side of
+# org.nntune.bench.search.HypergradientFmnist
+LR_ONLY = {"hidden": 128, "batch_size": 64, "optimizer": "adam", "weight_decay": 0.0, "dropout": 0.0}
+
+
 def run(args, xall, yall, xte, yte):
     np.random.seed(args.seed)
     xtr, ytr = xall[:50000], yall[:50000]
@@ -143,12 +150,17 @@ def run(args, xall, yall, xte, yte):
 
     def objective(trial):
         t0 = time.perf_counter()
-        lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
-        hidden = trial.suggest_categorical("hidden", [64, 128, 256])
-        bs = trial.suggest_categorical("batch_size", [32, 64, 128, 256])
-        opt_name = trial.suggest_categorical("optimizer", ["sgd", "adam", "rmsprop"])
-        wd = trial.suggest_float("weight_decay", 1e-6, 1e-2, log=True)
-        dropout = trial.suggest_float("dropout", 0.0, 0.5)
+        if args.space == "lr":
+            lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+            hidden, bs, opt_name, wd, dropout = (LR_ONLY[k] for k in ("hidden", "batch_size", "optimizer",
+                                                                       "weight_decay", "dropout"))
+        else:
+            lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
+            hidden = trial.suggest_categorical("hidden", [64, 128, 256])
+            bs = trial.suggest_categorical("batch_size", [32, 64, 128, 256])
+            opt_name = trial.suggest_categorical("optimizer", ["sgd", "adam", "rmsprop"])
+            wd = trial.suggest_float("weight_decay", 1e-6, 1e-2, log=True)
+            dropout = trial.suggest_float("dropout", 0.0, 0.5)
 
         torch.manual_seed(args.seed + trial.number)
         gen = torch.Generator().manual_seed(args.seed + trial.number)
@@ -187,7 +199,7 @@ def run(args, xall, yall, xte, yte):
 
     states = [t.state for t in study.trials]
     best = study.best_trial
-    hp = best.params
+    hp = dict(LR_ONLY, **best.params) if args.space == "lr" else best.params
     model = make_model(hp["hidden"], hp["dropout"])
     model.load_state_dict(models[best.number])
     test_acc_best = accuracy(model, xte, yte)
@@ -235,6 +247,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--seeds", default="0")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--space", choices=["full", "lr"], default="full",
+                    help="lr: search only the learning rate in [1e-5, 1e-1] (Adam, 784-128-10, batch 64)")
     ap.add_argument("--seed-counter", default=None,
                     help="one seed per run, in turn: run r (counted in this file) uses seeds[r %% len(seeds)]")
     args = ap.parse_args()

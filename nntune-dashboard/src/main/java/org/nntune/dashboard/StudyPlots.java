@@ -31,10 +31,10 @@ public final class StudyPlots {
 
     private StudyPlots(StudyReportData data, ReportOptions options) {
         this.view = new StudyView(data, options);
-        this.parts = parts(view.objectives(), PopulationPlot.history(view) != null);
+        this.parts = parts(view.objectives(), PopulationPlot.history(view) != null, AdaptedPlot.present(view));
     }
 
-    private static List<Part> parts(int objectives, boolean population) {
+    private static List<Part> parts(int objectives, boolean population, boolean adapted) {
         boolean multi = objectives > 1;
         String firstObjective = multi ? "For objective 0." : null;
         List<Part> p = new ArrayList<>();
@@ -42,6 +42,11 @@ public final class StudyPlots {
         add(p, "history", "Optimisation history", null, HistoryPlot::render);
         add(p, "curves", "Intermediate values", "One line per trial that reported values; pruned trials dashed.",
                 CurvesPlot::render);
+        if (adapted) {
+            add(p, "adapted", "Adapted hyperparameters", "Hyperparameters the trials' training adapted itself"
+                    + " (hypergradient learning rates, implicit L2), per epoch: one figure per name, one line per trial;"
+                    + " pruned trials dashed.", AdaptedPlot::render);
+        }
         add(p, "importance", "Parameter importance", firstObjective, ImportancePlot::render);
         add(p, "parallel", "Parallel coordinates", "One line per complete trial.", ParallelPlot::render);
         add(p, "slice", "Slice plots", firstObjective, SlicePlot::render);

@@ -180,6 +180,7 @@ public final class CnnSpace extends NetworkSpace {
 
         public CnnSpace build() {
             checkHypergradient();
+            checkImplicitL2();
             return new CnnSpace(this);
         }
     }

@@ -148,6 +148,7 @@ public final class CrossValidatedSearch {
                 rows.put(trial.number(), failed(trial.number(), trial.params(), k, reason(e)));
                 throw e;
             }
+            recordTrajectory(trial, o);
             CvResults.Row row = row(trial.number(), o.pruned() ? TrialState.PRUNED : TrialState.COMPLETE, trial.params(), o, "");
             if (o.pruned()) {
                 rows.put(trial.number(), row);
@@ -257,6 +258,7 @@ public final class CrossValidatedSearch {
             startOrStop(trial, clock);
             FoldRunner.Outcome o = learningCurves && trialPruner == null ? runner.runReporting(ParamSource.of(trial), trial)
                     : runner.run(ParamSource.of(trial), trialPruner != null ? trial : null, false);
+            recordTrajectory(trial, o);
             if (o.pruned()) {
                 throw new TrialPrunedException("pruned after epoch " + o.prunedAtStep());
             }
@@ -319,6 +321,14 @@ public final class CrossValidatedSearch {
         EpochHook stop = clock.refitHook(epoch -> progress.afterEpoch(epoch));
         return ((NetworkSpace) space).with(Map.of("epochs", epochs)).suggest(ParamSource.fixed(best.params()), seed)
                 .fit(train, stop);
+    }
+
+    /** Stores what the candidate's training adapted itself, per epoch, on the trial (pruned ones too). */
+    private static void recordTrajectory(org.nntune.tune.study.Trial trial, FoldRunner.Outcome o) {
+        Map<String, List<Double>> t = FoldRunner.meanTrajectory(o.splits());
+        if (!t.isEmpty()) {
+            trial.setSystemAttr(org.nntune.tune.study.SystemAttrs.ADAPTED_HYPERPARAMETERS, t);
+        }
     }
 
     private static String summary(CvResults results) {

@@ -45,6 +45,15 @@ public interface Estimator {
         return 1;
     }
 
+    /**
+     * The hyperparameters the last fit adapted itself during training (a learning rate by
+     * hypergradient descent, an L2 by implicit differentiation), by name, one value per epoch;
+     * empty for an estimator that adapts nothing (the default).
+     */
+    default java.util.Map<String, java.util.List<Double>> adaptedTrajectory() {
+        return java.util.Map.of();
+    }
+
     /** The configuration as parameter name → value, for results and provenance. */
     java.util.Map<String, Object> describe();
 

@@ -44,6 +44,45 @@ final class FoldRunner {
         /** The held-out score after each epoch, when the runner records learning curves; else empty. */
         double[] curve = new double[0];
         Estimator estimator;
+        /** the hyperparameters the fit adapted, per epoch ({@link Estimator#adaptedTrajectory}) */
+        Map<String, List<Double>> trajectory = Map.of();
+    }
+
+    /**
+     * The adapted hyperparameters of a candidate, per epoch: the mean over its splits, up to the
+     * epochs every split that adapted the name ran; empty when nothing adapted.
+     */
+    static Map<String, List<Double>> meanTrajectory(List<SplitOutcome> splits) {
+        Map<String, List<Double>> mean = new java.util.LinkedHashMap<>();
+        for (SplitOutcome s0 : splits) {
+            for (String name : s0.trajectory.keySet()) {
+                if (mean.containsKey(name)) {
+                    continue;
+                }
+                int epochs = Integer.MAX_VALUE;
+                int count = 0;
+                for (SplitOutcome s : splits) {
+                    List<Double> v = s.trajectory.get(name);
+                    if (v != null) {
+                        epochs = Math.min(epochs, v.size());
+                        count++;
+                    }
+                }
+                List<Double> m = new ArrayList<>(epochs);
+                for (int e = 0; e < epochs; e++) {
+                    double sum = 0;
+                    for (SplitOutcome s : splits) {
+                        List<Double> v = s.trajectory.get(name);
+                        if (v != null) {
+                            sum += v.get(e);
+                        }
+                    }
+                    m.add(sum / count);
+                }
+                mean.put(name, List.copyOf(m));
+            }
+        }
+        return mean;
     }
 
     /**
@@ -254,6 +293,7 @@ final class FoldRunner {
             c.fitSeconds = s.fitSeconds;
             c.scoreSeconds = s.scoreSeconds;
             c.epochs = s.epochs;
+            c.trajectory = s.trajectory;
             c.curve = s.curve;
             out.add(c);
         }
@@ -297,6 +337,7 @@ final class FoldRunner {
         o.score = scorer.score(e, heldOut);
         o.scoreSeconds = (System.nanoTime() - t0) / 1e9;
         o.epochs = e.epochsTrained();
+        o.trajectory = e.adaptedTrajectory();
     }
 
     private static void finish(SplitOutcome o, Estimator e, boolean keep) {
@@ -364,6 +405,7 @@ final class FoldRunner {
                 } else {
                     outcome.score = latest;
                     outcome.epochs = epoch;
+                    outcome.trajectory = estimator.adaptedTrajectory();
                     estimator.release();
                 }
             } catch (Throwable t) {

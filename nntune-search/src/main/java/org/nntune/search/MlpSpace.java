@@ -28,16 +28,26 @@ import java.util.Map;
  * <tr><td>early_stopping</td><td>0 (off)</td><td>0, 5, 10</td></tr>
  * <tr><td>lr_adapt</td><td>none (not drawn unless set)</td><td>none, hypergradient</td></tr>
  * <tr><td>hyper_lr (hypergradient)</td><td>1e-4 (not drawn unless set)</td><td>1e-6..1e-2 log</td></tr>
+ * <tr><td>l2_adapt</td><td>none (not drawn unless set)</td><td>none, implicit</td></tr>
+ * <tr><td>l2_hyper_lr (implicit)</td><td>0.05 (not drawn unless set)</td><td>1e-3..0.5 log</td></tr>
+ * <tr><td>l2_steps (implicit)</td><td>10 (not drawn unless set)</td><td>1..50</td></tr>
+ * <tr><td>neumann_terms (implicit)</td><td>5 (not drawn unless set)</td><td>0..20</td></tr>
+ * <tr><td>l2_validation (implicit)</td><td>0.1 (not drawn unless set)</td><td>0.05..0.5</td></tr>
  * </table>
  * {@code lr_adapt: hypergradient} starts the rate at {@code lr} and lets it adapt itself during
  * training by hypergradient descent (sgd or adam, constant schedule), with {@code hyper_lr} as the
  * rate's own step; the rates per epoch are in each epoch's {@code EpochResult.adaptedRates()}.
+ * {@code l2_adapt: implicit} starts each layer's L2 at {@code l2} (1e-4 when it is 0) and tunes it
+ * during training by implicit differentiation on an {@code l2_validation} split of the training
+ * rows, one hyper-step every {@code l2_steps} training steps ({@link L2Adapt}); the L2 per epoch
+ * are in the same map ({@code l2_layer<i>}).
  */
 public final class MlpSpace extends NetworkSpace {
 
     static final List<String> KNOWN = List.of("preprocessing", "hidden", "layers", "units", "activation", "dropout",
             "batch_norm", "optimizer", "lr", "momentum", "nesterov", "beta1", "beta2", "l1", "l2", "batch_size", "epochs",
-            "schedule", "early_stopping", "lr_adapt", "hyper_lr");
+            "schedule", "early_stopping", "lr_adapt", "hyper_lr", "l2_adapt", "l2_hyper_lr", "l2_steps", "neumann_terms",
+            "l2_validation");
 
     private MlpSpace(Builder b) {
         super(b.entries, b.sklearn);
@@ -177,6 +187,11 @@ public final class MlpSpace extends NetworkSpace {
                 case "early_stopping" -> ParamSpec.choice(0, 5, 10);
                 case "lr_adapt" -> ParamSpec.choice("none", "hypergradient");
                 case "hyper_lr" -> ParamSpec.logRange(1e-6, 1e-2);
+                case "l2_adapt" -> ParamSpec.choice("none", "implicit");
+                case "l2_hyper_lr" -> ParamSpec.logRange(1e-3, 0.5);
+                case "l2_steps" -> ParamSpec.intRange(1, 50);
+                case "neumann_terms" -> ParamSpec.intRange(0, 20);
+                case "l2_validation" -> ParamSpec.range(0.05, 0.5);
                 default -> throw new IllegalArgumentException("unknown parameter '" + name + "'; known: " + KNOWN);
             };
         }
@@ -242,6 +257,7 @@ public final class MlpSpace extends NetworkSpace {
 
         public MlpSpace build() {
             checkHypergradient();
+            checkImplicitL2();
             return new MlpSpace(this);
         }
     }

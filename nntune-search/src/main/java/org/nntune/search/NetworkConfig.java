@@ -57,12 +57,14 @@ import java.util.Map;
  * @param lrAdapt        none, or hypergradient: the rate starts at {@code lr} and adapts itself
  *                       during training by hypergradient descent (sgd or adam, constant schedule)
  * @param hyperLr        the hypergradient's own step β (finite, &gt; 0; used with lr_adapt hypergradient)
+ * @param l2Adapt        none, or implicit: the L2 of each layer starts at {@code l2} (1e-4 when that is 0)
+ *                       and is tuned during training by implicit differentiation on a validation split
  */
 public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
                             double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
                             boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
                             String schedule, int earlyStopping, String preprocessing, boolean sklearn,
-                            java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr) {
+                            java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr, L2Adapt l2Adapt) {
 
     /** The optimiser names. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad");
@@ -139,6 +141,21 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
                         + schedule);
             }
         }
+        java.util.Objects.requireNonNull(l2Adapt, "l2Adapt");
+        if (l2Adapt.on() && optimizer.equals("adamw")) {
+            throw new IllegalArgumentException("l2_adapt implicit tunes the L2 penalty, but with adamw l2 is the decoupled weight"
+                    + " decay: use adam, sgd, rmsprop or adagrad");
+        }
+    }
+
+    /** A configuration whose L2 does not adapt itself (l2_adapt none). */
+    public NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
+                         double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
+                         boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
+                         String schedule, int earlyStopping, String preprocessing, boolean sklearn,
+                         java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr) {
+        this(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum, nesterov, beta1, beta2,
+                l1, l2, batchSize, epochs, schedule, earlyStopping, preprocessing, sklearn, sequence, lrAdapt, hyperLr, L2Adapt.NONE);
     }
 
     /** A configuration whose learning rate does not adapt itself (lr_adapt none). */
@@ -280,7 +297,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
             return new NetworkConfig(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
                     nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn, sequence,
-                    lrAdapt, hyperLr);
+                    lrAdapt, hyperLr, l2Adapt);
         }
         return this;
     }
@@ -324,7 +341,10 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
             b.l1((float) l1);
         }
         double l2Term = sklearn ? l2 / Math.min(batch, n) : l2;
-        if (l2Term > 0 && !optimizer.equals("adamw")) {
+        if (l2Adapt.on()) {
+            b.implicitL2(l2Adapt.settings(l2Term > 0 ? l2Term : org.nntune.nn.optim.ImplicitL2.DEFAULT_INITIAL))
+                    .validationFraction(l2Adapt.validation());
+        } else if (l2Term > 0 && !optimizer.equals("adamw")) {
             b.l2((float) l2Term);
         }
         if (sklearn && earlyStopping > 0) {
@@ -337,7 +357,8 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
             b.clipNorm(sequence.get().clipNorm());
         }
         if (earlyStopping > 0 && !sklearn) {
-            b.validationFraction(0.1).listener(EarlyStopping.onValidationLoss(earlyStopping));
+            // with implicit L2, early stopping watches the split the L2 is tuned on
+            b.validationFraction(l2Adapt.on() ? l2Adapt.validation() : 0.1).listener(EarlyStopping.onValidationLoss(earlyStopping));
         }
         return b;
     }
@@ -386,6 +407,13 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         }
         m.put("l1", l1);
         m.put("l2", l2);
+        if (l2Adapt.on()) {
+            m.put("l2_adapt", l2Adapt.mode());
+            m.put("l2_hyper_lr", l2Adapt.hyperLr());
+            m.put("l2_steps", l2Adapt.steps());
+            m.put("neumann_terms", l2Adapt.neumannTerms());
+            m.put("l2_validation", l2Adapt.validation());
+        }
         m.put("batch_size", batchSize == 0 ? "min(200,n)" : batchSize);
         m.put("epochs", epochs);
         m.put("schedule", schedule);

@@ -136,6 +136,18 @@ public final class NetworkEstimator implements Estimator {
     }
 
     @Override
+    public Map<String, java.util.List<Double>> adaptedTrajectory() {
+        if (history == null) {
+            return Map.of();
+        }
+        Map<String, java.util.List<Double>> t = new java.util.LinkedHashMap<>();
+        for (EpochResult e : history.epochs()) {
+            e.adaptedRates().forEach((name, v) -> t.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(v));
+        }
+        return t;
+    }
+
+    @Override
     public Map<String, Object> describe() {
         return config.describe();
     }

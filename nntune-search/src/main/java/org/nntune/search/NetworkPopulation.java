@@ -98,6 +98,11 @@ public final class NetworkPopulation implements PopulationObjective {
                         + "': it changes the network's architecture (or how it is built), which a copied checkpoint"
                         + " must keep; fix it to one value. PBT explores " + EXPLORABLE_TEXT);
             }
+            adaptedByTraining(space, name).ifPresent(adapt -> {
+                throw new IllegalArgumentException("population-based training sets '" + entry.trialName() + "' at every round,"
+                        + " but " + adapt + " adapts it during training: fix '" + entry.trialName() + "' (it is then the"
+                        + " starting value) or turn the adaptation off");
+            });
             Distribution d;
             if (spec instanceof ParamSpec.FloatRange r) {
                 d = new FloatDistribution(r.low(), r.high(), r.log(), java.util.OptionalDouble.empty());
@@ -109,6 +114,19 @@ public final class NetworkPopulation implements PopulationObjective {
             out.put(entry.trialName(), d);
         });
         return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** The adaptation ("lr_adapt hypergradient", "l2_adapt implicit") that sets {@code name} during training, if the space has it on. */
+    private static Optional<String> adaptedByTraining(NetworkSpace space, String name) {
+        String key = name.equals("lr") ? "lr_adapt" : name.equals("l2") ? "l2_adapt" : null;
+        if (key == null || space.entries().get(key) == null) {
+            return Optional.empty();
+        }
+        ParamSpec spec = space.entries().get(key).spec();
+        List<Object> values = spec instanceof ParamSpec.Fixed f ? List.of(f.value())
+                : spec instanceof ParamSpec.Choice c ? c.choices() : List.of();
+        String on = key.equals("lr_adapt") ? "hypergradient" : "implicit";
+        return values.contains(on) ? Optional.of(key + " " + on) : Optional.empty();
     }
 
     /** @return the one value of a choice of one, or of a range whose bounds are equal */

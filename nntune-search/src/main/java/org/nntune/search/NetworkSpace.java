@@ -50,6 +50,8 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             case "schedule" -> NetworkConfig.SCHEDULES;
             case "pool" -> NetworkConfig.POOLS;
             case "preprocessing" -> NetworkConfig.PREPROCESSING;
+            case "lr_adapt" -> NetworkConfig.LR_ADAPTS;
+            case "l2_adapt" -> L2Adapt.MODES;
             default -> List.of();
         };
     }
@@ -243,8 +245,19 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         String lrAdapt = has("lr_adapt") ? drawString(s, "lr_adapt") : "none";
         double hyperLr = lrAdapt.equals("hypergradient") && has("hyper_lr") ? drawDouble(s, "hyper_lr")
                 : NetworkConfig.DEFAULT_HYPER_LR;
+        // likewise l2_adapt and its settings
+        L2Adapt l2Adapt = L2Adapt.NONE;
+        String l2Mode = has("l2_adapt") ? drawString(s, "l2_adapt") : "none";
+        NetworkConfig.oneOf("l2_adapt", l2Mode, L2Adapt.MODES);
+        if (l2Mode.equals("implicit")) {
+            l2Adapt = L2Adapt.implicit(has("l2_hyper_lr") ? drawDouble(s, "l2_hyper_lr") : L2Adapt.NONE.hyperLr(),
+                    has("l2_steps") ? drawInt(s, "l2_steps") : L2Adapt.NONE.steps(),
+                    has("neumann_terms") ? drawInt(s, "neumann_terms") : L2Adapt.NONE.neumannTerms(),
+                    has("l2_validation") ? drawDouble(s, "l2_validation") : L2Adapt.NONE.validation());
+        }
         return new NetworkConfig(conv, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
-                nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn, sequence, lrAdapt, hyperLr);
+                nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn, sequence, lrAdapt, hyperLr,
+                l2Adapt);
     }
 
     /** "100,50", "(100, 50)", "[100]" or "100" → the sizes; anything else names the problem. */
@@ -367,6 +380,18 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             }
         }
 
+        /** A space that may draw l2_adapt implicit must not draw adamw, whose l2 is a decoupled decay. */
+        void checkImplicitL2() {
+            Entry adapt = entries.get("l2_adapt");
+            if (adapt == null || !values(adapt.spec()).contains("implicit")) {
+                return;
+            }
+            if (values(entries.get("optimizer").spec()).contains("adamw")) {
+                throw new InvalidValueException(adapt.trialName(), "implicit",
+                        "l2_adapt implicit tunes the L2 penalty, but the space may draw adamw, whose l2 is a decoupled weight decay");
+            }
+        }
+
         private static List<Object> values(ParamSpec spec) {
             if (spec instanceof ParamSpec.Fixed f) {
                 return List.of(f.value());
@@ -472,6 +497,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                     }
                     case "beta1", "beta2" -> p.put("optimizer", ParamSpec.fixed("adam"));
                     case "hyper_lr" -> p.put("lr_adapt", ParamSpec.fixed("hypergradient"));
+                    case "l2_hyper_lr", "l2_steps", "neumann_terms", "l2_validation" -> p.put("l2_adapt", ParamSpec.fixed("implicit"));
                     case "layers", "units" -> {
                         p.entries.remove("hidden");
                         p.put("layers", ParamSpec.fixed(fixedValue("layers")));

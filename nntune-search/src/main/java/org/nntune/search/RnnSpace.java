@@ -228,6 +228,7 @@ public final class RnnSpace extends NetworkSpace {
 
         public RnnSpace build() {
             checkHypergradient();
+            checkImplicitL2();
             return new RnnSpace(this);
         }
     }

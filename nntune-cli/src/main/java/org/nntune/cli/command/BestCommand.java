@@ -67,6 +67,10 @@ public final class BestCommand implements Callable<Integer> {
                     "study '" + ref.name() + "' has no complete trial yet"));
             out.println("best trial " + best.number() + ": value " + best.values().get(0));
             out.println("params: " + best.params());
+            Map<String, Double> adapted = TrialsFormat.adaptedFinal(best);
+            if (!adapted.isEmpty()) {
+                out.println("adapted during training (final values): " + adapted);
+            }
             out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
             if (export != null) {
                 TrialsFormat.bestParamsJson(ref.name(), best, stored.map(StudyRun::fixedValues).orElse(Map.of()), export);

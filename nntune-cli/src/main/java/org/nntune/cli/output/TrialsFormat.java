@@ -224,6 +224,22 @@ public final class TrialsFormat {
     }
 
     /** Writes a study's best trial as JSON: study name, trial number, value and parameters. */
+    /**
+     * The final value of each hyperparameter the trial's training adapted itself (the last epoch of
+     * {@link org.nntune.tune.study.SystemAttrs#ADAPTED_HYPERPARAMETERS}), by name; empty when none.
+     */
+    public static Map<String, Double> adaptedFinal(FrozenTrial t) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (t.systemAttrs().get(org.nntune.tune.study.SystemAttrs.ADAPTED_HYPERPARAMETERS) instanceof Map<?, ?> m) {
+            m.forEach((name, values) -> {
+                if (values instanceof List<?> l && !l.isEmpty() && l.get(l.size() - 1) instanceof Number n) {
+                    out.put(String.valueOf(name), n.doubleValue());
+                }
+            });
+        }
+        return out;
+    }
+
     public static void bestParamsJson(String study, FrozenTrial best, Map<String, Object> fixed, java.nio.file.Path file)
             throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -233,6 +249,11 @@ public final class TrialsFormat {
         m.put("params", best.params());
         // the values the study did not search: with params they rebuild the network
         m.put("fixed", fixed);
+        Map<String, Double> adapted = adaptedFinal(best);
+        if (!adapted.isEmpty()) {
+            // what training adapted itself (hypergradient lr, implicit L2): the values it ended with
+            m.put("adapted_final", adapted);
+        }
         byte[] json = (new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         AtomicFile.write(file, out -> out.write(json));

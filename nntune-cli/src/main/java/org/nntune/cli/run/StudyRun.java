@@ -790,6 +790,10 @@ public final class StudyRun {
         FrozenTrial b = best.get();
         out.printf(Locale.ROOT, "best trial %d: %s %s %.6g%n", b.number(), validationWords(), scorer.name(), b.values().get(0));
         out.println("best params: " + b.params());
+        Map<String, Double> adapted = TrialsFormat.adaptedFinal(b);
+        if (!adapted.isEmpty()) {
+            out.println("adapted during training (final values): " + adapted);
+        }
         out.println(TrialsFormat.importanceLine(all, study.direction()));
 
         NetworkEstimator refit;

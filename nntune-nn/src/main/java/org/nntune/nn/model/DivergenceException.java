@@ -10,9 +10,14 @@ public final class DivergenceException extends IllegalStateException {
     private final double loss;
 
     DivergenceException(int epoch, int batch, double loss, float learningRate) {
+        this(epoch, batch, loss, learningRate, "try a lower learning rate (it was " + learningRate + "), gradient clipping "
+                + "(FitOptions.Builder.clipNorm, e.g. 1.0), or scaling the inputs (a standard scaler)");
+    }
+
+    /** With the advice {@code tryThis} (a sentence without its full stop). */
+    DivergenceException(int epoch, int batch, double loss, float learningRate, String tryThis) {
         super("training diverged at epoch " + epoch + ", batch " + batch + ": the loss is " + loss
-                + ". Try a lower learning rate (it was " + learningRate + "), gradient clipping "
-                + "(FitOptions.Builder.clipNorm, e.g. 1.0), or scaling the inputs (a standard scaler).");
+                + ". " + Character.toUpperCase(tryThis.charAt(0)) + tryThis.substring(1) + ".");
         this.epoch = epoch;
         this.batch = batch;
         this.loss = loss;

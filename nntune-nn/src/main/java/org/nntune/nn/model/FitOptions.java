@@ -1,6 +1,7 @@
 package org.nntune.nn.model;
 
 import org.nntune.nn.data.Dataset;
+import org.nntune.nn.optim.ImplicitL2;
 import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.Optimizer;
 import org.nntune.nn.optim.Regularization;
@@ -31,6 +32,7 @@ public final class FitOptions {
     private final StallRule stallRule;
     private final List<TrainingListener> listeners;
     private final Map<String, String> extraHyperparameters;
+    private final ImplicitL2 implicitL2;
 
     /**
      * scikit-learn's MLP stopping rule: stop when the training loss has not improved on its best by
@@ -67,6 +69,7 @@ public final class FitOptions {
         this.stallRule = b.stallRule;
         this.listeners = List.copyOf(b.listeners);
         this.extraHyperparameters = Map.copyOf(b.extra);
+        this.implicitL2 = b.implicitL2;
     }
 
     public static Builder builder() {
@@ -84,6 +87,8 @@ public final class FitOptions {
     public Regularization regularization() { return regularization; }
     public Optional<StallRule> stallRule() { return Optional.ofNullable(stallRule); }
     public List<TrainingListener> listeners() { return listeners; }
+    /** The L2 tuned during training by implicit differentiation, if on. */
+    public Optional<ImplicitL2> implicitL2() { return Optional.ofNullable(implicitL2); }
 
     /** Every setting that shapes the result, by name, for the model's provenance. */
     public Map<String, String> hyperparameters() {
@@ -107,6 +112,9 @@ public final class FitOptions {
                 m.put("stall_on", "validation_score");
             }
         }
+        if (implicitL2 != null) {
+            new java.util.TreeMap<>(implicitL2.hyperparameters()).forEach(m::put);
+        }
         new java.util.TreeMap<>(extraHyperparameters).forEach(m::put);
         return m;
     }
@@ -127,6 +135,7 @@ public final class FitOptions {
         private StallRule stallRule;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private final Map<String, String> extra = new LinkedHashMap<>();
+        private ImplicitL2 implicitL2;
 
         private Builder() {}
 
@@ -244,7 +253,27 @@ public final class FitOptions {
             return this;
         }
 
+        /**
+         * Tunes the L2 of the weights during training by implicit differentiation on the validation
+         * split (a {@link #validationFraction} or {@link #validation} set is required), starting at
+         * {@link ImplicitL2#initial()}; the decays per epoch are in {@link EpochResult#adaptedRates()}.
+         */
+        public Builder implicitL2(ImplicitL2 settings) {
+            this.implicitL2 = java.util.Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         public FitOptions build() {
+            if (implicitL2 != null) {
+                if (validation == null && validationFraction == 0) {
+                    throw new IllegalArgumentException("implicit L2 tunes the L2 on a validation split, but none is set:"
+                            + " give a validation fraction (e.g. validationFraction(0.1)) or a validation set");
+                }
+                if (l2 != 0f) {
+                    throw new IllegalArgumentException("implicit L2 sets the L2 itself (starting at " + implicitL2.initial()
+                            + "): do not set l2 (" + l2 + ") as well; start it with ImplicitL2.withInitial");
+                }
+            }
             if (stallRule != null && stallRule.onValidationScore() && validation == null && validationFraction == 0) {
                 throw new IllegalArgumentException("a stall rule on the validation score needs a validation set or fraction");
             }

@@ -95,6 +95,20 @@ final class Trainer implements TrainingControl {
         updater.restore(state);
     }
 
+    /**
+     * The loss diverged: with a rate that adapts itself, the message gives the rate it had reached
+     * (not the starting rate) and points at the hyper learning rate.
+     */
+    private DivergenceException divergence(int epoch, int batch, double loss, float lr) {
+        Map<String, Double> rates = updater.adaptedRates();
+        if (rates.isEmpty()) {
+            return new DivergenceException(epoch, batch, loss, lr);
+        }
+        return new DivergenceException(epoch, batch, loss, lr, "the learning rates adapted by hypergradient descent were "
+                + rates + ": try a lower hyper learning rate (" + options.optimizer().hyperparameters().get("hyper_lr")
+                + "), or gradient clipping");
+    }
+
     History run() {
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
@@ -110,6 +124,9 @@ final class Trainer implements TrainingControl {
         Optimizer.Updater updater = this.updater;
         LearningRateSchedule.Scheduler scheduler = options.schedule().start(optimizer.learningRate(), options.epochs(), steps);
         Regularization reg = options.regularization();
+        ImplicitL2Stepper implicit = options.implicitL2()
+                .map(settings -> new ImplicitL2Stepper(model, settings, validation, batch, options.seed())).orElse(null);
+        int sinceHyperStep = 0;
         Rng shuffleRng = Rng.stream(options.seed(), 1);
         Pass pass = Pass.training(Rng.stream(options.seed(), 2));
         int[] order = identity(n);
@@ -147,12 +164,19 @@ final class Trainer implements TrainingControl {
                 lr = scheduler.rate(epoch, b);
                 model.backward(w, count);
                 loss += reg.applyPenalty(params);
+                if (implicit != null) {
+                    loss += implicit.applyPenalty();
+                }
                 // a NaN or infinite loss or penalty: stop before the update spreads it into the weights
                 if (!Double.isFinite(loss)) {
-                    throw new DivergenceException(epoch + 1, b + 1, loss, lr);
+                    throw divergence(epoch + 1, b + 1, loss, lr);
                 }
                 reg.clip(params);
                 updater.step(lr);
+                if (implicit != null && ++sinceHyperStep == implicit.period()) {
+                    sinceHyperStep = 0;
+                    implicit.hyperStep(w, count, epoch + 1, b + 1);
+                }
                 sum += loss * count;
                 seen += count;
                 for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
@@ -173,6 +197,10 @@ final class Trainer implements TrainingControl {
             Map<String, Double> adapted = updater.adaptedRates();
             if (adapted.size() == 1 && adapted.containsKey("lr")) {
                 lr = adapted.get("lr").floatValue();
+            }
+            if (implicit != null) {
+                adapted = new LinkedHashMap<>(adapted);
+                adapted.putAll(implicit.values());
             }
             EpochResult result = new EpochResult(epoch + 1, trainLoss, lr, val, adapted);
             epochs.add(result);

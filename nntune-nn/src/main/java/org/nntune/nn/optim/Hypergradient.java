@@ -161,6 +161,11 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
                 }
                 for (int k = 0; k < alpha.length; k++) {
                     alpha[k] += beta * hyper[k];
+                    if (!Double.isFinite(alpha[k])) {
+                        throw new IllegalStateException("hypergradient descent diverged at step " + t + ": the learning rate"
+                                + (perLayer ? " of layer " + groupLayer[k] : "") + " became " + alpha[k] + " (hypergradient "
+                                + hyper[k] + "). Try a lower hyper learning rate (it is " + beta + ").");
+                    }
                 }
             }
             float biasCorrection1 = 0f;

@@ -62,6 +62,12 @@ public final class SystemAttrs {
     public static final String CMAES_X = "cmaes:x";
     /** Trial, prefix: {@code completed_rung_R} holds the value with which the trial completed ASHA rung R. */
     public static final String RUNG_PREFIX = "completed_rung_";
+    /**
+     * Trial: the hyperparameters a trial's training adapted itself (hypergradient learning rates,
+     * implicit L2), name → list of values, one per epoch (the mean over the trial's splits), e.g.
+     * {@code {"lr": [0.001, 0.0013, …], "l2_layer0": […]}}; the last value of each is its final one.
+     */
+    public static final String ADAPTED_HYPERPARAMETERS = "adapted_hyperparameters";
     /** Trial: the start time a copied trial had in the storage it was copied from. */
     public static final String COPIED_START = "copied_datetime_start";
     /** Trial: the completion time a copied trial had in the storage it was copied from. */

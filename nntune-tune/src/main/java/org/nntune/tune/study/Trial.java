@@ -198,6 +198,15 @@ public final class Trial {
         now = now.withUserAttr(key, org.nntune.tune.space.Json.normalize(value));
     }
 
+    /**
+     * Sets (or replaces) a system attribute: nntune's own bookkeeping on the trial, under a key
+     * of {@link SystemAttrs} (user code keeps to {@link #setUserAttr}).
+     */
+    public void setSystemAttr(String key, Object value) {
+        study.storage().setTrialSystemAttr(trialId, key, value);
+        now = now.withSystemAttr(key, org.nntune.tune.space.Json.normalize(value));
+    }
+
     /** @return the user attributes set so far (as of this call: later changes give a new map) */
     public Map<String, Object> userAttrs() {
         return now.userAttrs();

@@ -1,0 +1,348 @@
+package org.nntune.bench.search;
+
+import org.nntune.bench.Stats;
+import org.nntune.nn.data.Dataset;
+import org.nntune.nn.data.Datasets;
+import org.nntune.nn.data.FashionMnist;
+import org.nntune.nn.data.FittedTransform;
+import org.nntune.nn.data.PixelScaler;
+import org.nntune.nn.data.Preprocessor;
+import org.nntune.nn.data.Split;
+import org.nntune.nn.data.Splits;
+import org.nntune.nn.data.TrainTest;
+import org.nntune.nn.layer.Activation;
+import org.nntune.nn.model.EpochResult;
+import org.nntune.nn.model.FitOptions;
+import org.nntune.nn.model.History;
+import org.nntune.nn.model.Sequential;
+import org.nntune.nn.model.TrainingControl;
+import org.nntune.nn.model.TrainingListener;
+import org.nntune.nn.optim.ImplicitL2;
+import org.nntune.nn.optim.Optimizer;
+import org.nntune.tune.pruner.MedianPruner;
+import org.nntune.tune.pruner.Pruner;
+import org.nntune.tune.sampler.TpeSampler;
+import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Log;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.TrialPrunedException;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hyperparameters adapted inside one training run against a tuner's search of them, on the same
+ * network and data, per seed, with the medians over the seeds:
+ * <ul>
+ * <li>{@code lr}: Fashion-MNIST MLP 784-128-10 (ReLU, Adam, batch 64, 3 epochs, pixels in [0, 1]),
+ *     trained on the first 50,000 training images, validated on the last 10,000, tested on the
+ *     10,000 test images. Adam-HD started at lr 1e-4 and at 1e-1 (one run each, the compute of one
+ *     trial) against the best fixed lr of a 20-trial TPE search over lr ∈ [1e-5, 1e-1] (log; median
+ *     pruner after each epoch, like Optuna's), the best trial's own model tested; and, side by
+ *     side, Optuna + PyTorch doing that 20-trial lr search ({@code scripts/optuna_fmnist.py --space lr}).</li>
+ * <li>{@code l2}: the same MLP on the first 10,000 training images (where L2 matters), 10 epochs,
+ *     Adam 1e-3: per-layer implicit L2 (defaults, tuned on the 10,000 validation images) in one run
+ *     against the best L2 of a 20-trial TPE search over l2 ∈ [1e-6, 1e-1] (log), each trial
+ *     scored on the same validation images: 1/20 of the search's epochs.</li>
+ * <li>{@code small}: digits and iris (canonical splits, standard scaler, 20 % of the training
+ *     rows held out for validation): lr by hypergradient (Adam-HD from 1e-3, β 1e-4) and per-layer
+ *     implicit L2, default settings, against the best (lr, l2) of a 20-trial TPE search.</li>
+ * </ul>
+ * One JSON line per part.
+ *
+ * <pre>java … org.nntune.bench.search.HypergradientBench [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5] [--no-optuna]</pre>
+ */
+public final class HypergradientBench {
+    private HypergradientBench() {}
+
+    private static final int TRIALS = 20;
+
+    public static void main(String[] args) throws Exception {
+        List<Long> seeds = List.of(0L, 1L, 2L, 3L, 4L);
+        List<String> parts = List.of("lr", "l2", "small");
+        double fmnistHyperLr = 1e-5;
+        boolean optuna = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
+                case "--parts" -> parts = List.of(args[++i].split(","));
+                case "--hyper-lr" -> fmnistHyperLr = Double.parseDouble(args[++i]);
+                case "--no-optuna" -> optuna = false;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5] [--no-optuna]");
+            }
+        }
+        if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe")) {
+            TrainTest data = FashionMnist.load();
+            if (parts.contains("probe")) {
+                probe(data, seeds.get(0));
+            }
+            if (parts.contains("lr")) {
+                lr(data, seeds, fmnistHyperLr, optuna);
+            }
+            if (parts.contains("l2")) {
+                l2(data, seeds);
+            }
+        }
+        if (parts.contains("small")) {
+            small(seeds);
+        }
+    }
+
+    private static Dataset range(Dataset all, int from, int to) {
+        int[] idx = new int[to - from];
+        Arrays.setAll(idx, i -> from + i);
+        return all.subset(idx);
+    }
+
+    private static Sequential mlp(int inputs, int hidden, int classes, FittedTransform pre, long seed) {
+        return Sequential.builder().input(inputs).dense(hidden, Activation.RELU).dense(classes).preprocessing(pre).seed(seed)
+                .build();
+    }
+
+    /** A study whose trials report the validation accuracy per epoch; returns the best trial's test accuracy and its params. */
+    private record SearchOutcome(double testAccuracy, Map<String, Object> params, double seconds, int epochs) {}
+
+    private interface TrialFit {
+        /** Trains the trial's network, reporting each epoch's validation accuracy; returns {validation, test} accuracy. */
+        double[] fit(org.nntune.tune.study.Trial trial, TrainingListener report) throws Exception;
+    }
+
+    private static SearchOutcome search(long seed, Pruner pruner, TrialFit fit) {
+        Study study = Study.builder("hd-bench-" + seed).direction(StudyDirection.MAXIMIZE).sampler(new TpeSampler())
+                .pruner(pruner).seed(seed).create();
+        Map<Integer, Double> test = new ConcurrentHashMap<>();
+        int[] epochs = {0};
+        long t0 = System.nanoTime();
+        study.optimize(trial -> {
+            boolean[] pruned = {false};
+            TrainingListener report = new TrainingListener() {
+                @Override
+                public void onEpochEnd(TrainingControl control, EpochResult r) {
+                    epochs[0]++;
+                    trial.report(r.epoch(), r.validation().get("val_accuracy"));
+                    if (trial.shouldPrune()) {
+                        pruned[0] = true;
+                        control.stop("pruned");
+                    }
+                }
+            };
+            double[] acc = fit.fit(trial, report);
+            if (pruned[0]) {
+                throw new TrialPrunedException("pruned");
+            }
+            test.put(trial.number(), acc[1]);
+            return acc[0];
+        }, TRIALS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        FrozenTrial best = study.findBestTrial().orElseThrow();
+        return new SearchOutcome(test.get(best.number()), best.params(), seconds, epochs[0]);
+    }
+
+    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean optuna) throws Exception {
+        Dataset all = data.train();
+        Dataset train = range(all, 0, 50_000);
+        Dataset val = range(all, 50_000, 60_000);
+        PixelScaler px = PixelScaler.of(784);
+        int epochs = 3;
+        List<Double> searchTest = new ArrayList<>();
+        List<Double> searchWall = new ArrayList<>();
+        List<Double> lowTest = new ArrayList<>();
+        List<Double> highTest = new ArrayList<>();
+        List<Double> hdWall = new ArrayList<>();
+        StringBuilder runs = new StringBuilder();
+        for (long seed : seeds) {
+            SearchOutcome s = search(seed, new MedianPruner(), (trial, report) -> {
+                double lr = trial.suggestFloat("lr", 1e-5, 1e-1, Log.YES);
+                Sequential m = mlp(784, 128, 10, px, seed + trial.number());
+                m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
+                        .optimizer(Optimizer.adam(lr)).listener(report).build());
+                return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
+            });
+            double[] hd = new double[2];
+            String[] finalLr = new String[2];
+            long t0 = System.nanoTime();
+            double[] starts = {1e-4, 1e-1};
+            for (int k = 0; k < 2; k++) {
+                Sequential m = mlp(784, 128, 10, px, seed);
+                History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed)
+                        .optimizer(Optimizer.hypergradient(Optimizer.adam(starts[k]), beta, false)).build());
+                hd[k] = m.evaluate(data.test()).accuracy();
+                finalLr[k] = String.format(Locale.ROOT, "%.3g", h.epochs().get(epochs - 1).adaptedRates().get("lr"));
+            }
+            double hdSeconds = (System.nanoTime() - t0) / 1e9 / 2;
+            searchTest.add(s.testAccuracy());
+            searchWall.add(s.seconds());
+            lowTest.add(hd[0]);
+            highTest.add(hd[1]);
+            hdWall.add(hdSeconds);
+            String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best_lr\": %.4g, \"tpe_test\": %.4f, \"tpe_wall_s\": %.1f,"
+                            + " \"tpe_epochs\": %d, \"hd_from_1e-4_test\": %.4f, \"hd_from_1e-1_test\": %.4f, \"hd_final_lr\": [%s, %s],"
+                            + " \"hd_wall_s_per_run\": %.1f}",
+                    seed, ((Number) s.params().get("lr")).doubleValue(), s.testAccuracy(), s.seconds(), s.epochs(), hd[0], hd[1],
+                    finalLr[0], finalLr[1], hdSeconds);
+            System.err.println("lr " + line + " load " + load());
+            runs.append(runs.length() == 0 ? "" : ", ").append(line);
+        }
+        String optunaJson = optuna ? optuna(seeds, epochs) : "null";
+        System.out.printf(Locale.ROOT, "{\"part\": \"lr\", \"beta\": %g, \"seeds\": %s, \"tpe_test_median\": %.4f,"
+                        + " \"hd_from_1e-4_test_median\": %.4f, \"hd_from_1e-1_test_median\": %.4f, \"tpe_wall_s_median\": %.1f,"
+                        + " \"hd_wall_s_per_run_median\": %.1f, \"load\": \"%s\", \"runs\": [%s], \"optuna\": %s}%n",
+                beta, seeds, Stats.median(searchTest), Stats.median(lowTest), Stats.median(highTest), Stats.median(searchWall),
+                Stats.median(hdWall), load(), runs, optunaJson);
+    }
+
+    /** Adam-HD from both starts at several β, and fixed Adam 1e-3, 3 epochs: how β was chosen for the lr part. */
+    private static void probe(TrainTest data, long seed) {
+        Dataset all = data.train();
+        Dataset train = range(all, 0, 50_000);
+        PixelScaler px = PixelScaler.of(784);
+        for (double beta : new double[] {0, 1e-8, 1e-7, 1e-6, 1e-5}) {
+            for (double start : beta == 0 ? new double[] {1e-3} : new double[] {1e-4, 1e-1}) {
+                Sequential m = mlp(784, 128, 10, px, seed);
+                long t0 = System.nanoTime();
+                Optimizer o = beta == 0 ? Optimizer.adam(start) : Optimizer.hypergradient(Optimizer.adam(start), beta, false);
+                try {
+                    History h = m.fit(train, FitOptions.builder().epochs(3).batchSize(64).seed(seed).optimizer(o).build());
+                    System.out.printf(Locale.ROOT, "probe beta %g start %g: test %.4f, lr per epoch %s, %.1f s, load %s%n", beta,
+                            start, m.evaluate(data.test()).accuracy(), h.epochs().stream().map(e -> e.learningRate()).toList(),
+                            (System.nanoTime() - t0) / 1e9, load());
+                } catch (RuntimeException e) {
+                    System.out.printf(Locale.ROOT, "probe beta %g start %g: %s%n", beta, start, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Runs the Optuna + PyTorch lr search on the same seeds; returns its JSON line. */
+    private static String optuna(List<Long> seeds, int epochs) throws Exception {
+        String script = java.nio.file.Path.of("nntune-bench/scripts/optuna_fmnist.py").toAbsolutePath().toString();
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script, "--space", "lr", "--trials", Integer.toString(TRIALS),
+                "--epochs", Integer.toString(epochs), "--seeds", String.join(",", seeds.stream().map(String::valueOf).toList()),
+                "--threads", "2");
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        String last = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                last = line;
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || last == null) {
+            throw new IllegalStateException("optuna_fmnist.py --space lr exited with " + rc);
+        }
+        return last;
+    }
+
+    private static void l2(TrainTest data, List<Long> seeds) {
+        Dataset all = data.train();
+        Dataset train = range(all, 0, 10_000);
+        Dataset val = range(all, 50_000, 60_000);
+        PixelScaler px = PixelScaler.of(784);
+        int epochs = 10;
+        List<Double> searchTest = new ArrayList<>();
+        List<Double> implicitTest = new ArrayList<>();
+        List<Double> searchWall = new ArrayList<>();
+        List<Double> implicitWall = new ArrayList<>();
+        StringBuilder runs = new StringBuilder();
+        for (long seed : seeds) {
+            SearchOutcome s = search(seed, Pruner.none(), (trial, report) -> {
+                double l2 = trial.suggestFloat("l2", 1e-6, 1e-1, Log.YES);
+                Sequential m = mlp(784, 128, 10, px, seed + trial.number());
+                m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
+                        .optimizer(Optimizer.adam(1e-3)).l2(l2).listener(report).build());
+                return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
+            });
+            long t0 = System.nanoTime();
+            Sequential m = mlp(784, 128, 10, px, seed);
+            History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val)
+                    .optimizer(Optimizer.adam(1e-3)).implicitL2(ImplicitL2.defaults()).build());
+            double implicit = m.evaluate(data.test()).accuracy();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            searchTest.add(s.testAccuracy());
+            implicitTest.add(implicit);
+            searchWall.add(s.seconds());
+            implicitWall.add(seconds);
+            String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best_l2\": %.3g, \"tpe_test\": %.4f, \"tpe_wall_s\": %.1f,"
+                            + " \"tpe_epochs\": %d, \"implicit_test\": %.4f, \"implicit_final_l2\": %s, \"implicit_wall_s\": %.1f,"
+                            + " \"implicit_epochs\": %d}",
+                    seed, ((Number) s.params().get("l2")).doubleValue(), s.testAccuracy(), s.seconds(), s.epochs(), implicit,
+                    json(h.epochs().get(epochs - 1).adaptedRates()), seconds, epochs);
+            System.err.println("l2 " + line + " load " + load());
+            runs.append(runs.length() == 0 ? "" : ", ").append(line);
+        }
+        System.out.printf(Locale.ROOT, "{\"part\": \"l2\", \"seeds\": %s, \"tpe_test_median\": %.4f, \"implicit_test_median\": %.4f,"
+                        + " \"tpe_wall_s_median\": %.1f, \"implicit_wall_s_median\": %.1f, \"load\": \"%s\", \"runs\": [%s]}%n",
+                seeds, Stats.median(searchTest), Stats.median(implicitTest), Stats.median(searchWall), Stats.median(implicitWall),
+                load(), runs);
+    }
+
+    private static void small(List<Long> seeds) {
+        for (String name : List.of("digits", "iris")) {
+            Dataset d = Datasets.byName(name);
+            Split split = Splits.canonical(d);
+            Dataset train = split.train(d);
+            Dataset test = split.test(d);
+            FittedTransform scaler = Preprocessor.standard().fit(train);
+            int hidden = name.equals("iris") ? 32 : 64;
+            int epochs = name.equals("iris") ? 60 : 30;
+            int batch = name.equals("iris") ? 16 : 32;
+            int in = d.featureCount();
+            int classes = d.classCount();
+            List<Double> searchTest = new ArrayList<>();
+            List<Double> adaptTest = new ArrayList<>();
+            StringBuilder runs = new StringBuilder();
+            for (long seed : seeds) {
+                SearchOutcome s = search(seed, Pruner.none(), (trial, report) -> {
+                    double lr = trial.suggestFloat("lr", 1e-5, 1e-1, Log.YES);
+                    double l2 = trial.suggestFloat("l2", 1e-6, 1e-2, Log.YES);
+                    Sequential m = mlp(in, hidden, classes, scaler, seed);
+                    History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
+                            .optimizer(Optimizer.adam(lr)).l2(l2).listener(report).build());
+                    return new double[] {h.epochs().get(h.epochCount() - 1).validation().get("val_accuracy"),
+                            m.evaluate(test).accuracy()};
+                });
+                Sequential m = mlp(in, hidden, classes, scaler, seed);
+                m.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
+                        .optimizer(Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false))
+                        .implicitL2(ImplicitL2.defaults()).build());
+                double adapt = m.evaluate(test).accuracy();
+                searchTest.add(s.testAccuracy());
+                adaptTest.add(adapt);
+                String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best\": {\"lr\": %.3g, \"l2\": %.3g}, \"tpe_test\": %.4f,"
+                                + " \"adapted_test\": %.4f}", seed, ((Number) s.params().get("lr")).doubleValue(),
+                        ((Number) s.params().get("l2")).doubleValue(), s.testAccuracy(), adapt);
+                System.err.println(name + " " + line);
+                runs.append(runs.length() == 0 ? "" : ", ").append(line);
+            }
+            System.out.printf(Locale.ROOT, "{\"part\": \"%s\", \"seeds\": %s, \"epochs\": %d, \"tpe_test_median\": %.4f,"
+                            + " \"adapted_test_median\": %.4f, \"load\": \"%s\", \"runs\": [%s]}%n",
+                    name, seeds, epochs, Stats.median(searchTest), Stats.median(adaptTest), load(), runs);
+        }
+    }
+
+    private static String json(Map<String, Double> m) {
+        StringBuilder sb = new StringBuilder("{");
+        m.forEach((k, v) -> sb.append(sb.length() == 1 ? "" : ", ").append('"').append(k).append("\": ")
+                .append(String.format(Locale.ROOT, "%.3g", v)));
+        return sb.append('}').toString();
+    }
+
+    /** The load average, for the figures' context. */
+    static String load() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.nntune.nn.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * L2 weight decay tuned during training by implicit differentiation (Lorraine, Vicol and Duvenaud,
+ * "Optimizing millions of hyperparameters by implicit differentiation", AISTATS 2020): the decay
+ * of each layer is {@code exp(λ_l)} (log-parametrised, so it stays positive), and every
+ * {@link #period} training steps the λ take one Adam step down the hypergradient of the
+ * validation loss,
+ * <pre>
+ *   dL_V/dλ = − ∇_w L_V · H⁻¹ · ∂²L_T/∂w∂λ,     ∂²L_T/∂w_l∂λ_l = exp(λ_l)·w_l
+ * </pre>
+ * with {@code H} the Hessian of the training loss; {@code H⁻¹·∇_w L_V} is the truncated Neumann
+ * series {@code α·Σ_{j=0..K} (I − αH)^j ∇_w L_V} of {@link #neumannTerms} K terms, its
+ * Hessian-vector products central differences of gradients. Training needs a validation split
+ * (a validation fraction or set) to take the hypergradient on.
+ *
+ * @param initial           the starting decay of every layer, finite and &gt; 0
+ * @param hyperLearningRate the Adam step on log-decay, finite and &gt; 0 (about how far log l2 moves per hyper-step)
+ * @param period            training steps between two hyper-steps, ≥ 1
+ * @param neumannTerms      the Neumann series' terms K, ≥ 0 (0: H⁻¹ ≈ α·I)
+ * @param neumannScale      α, finite and &gt; 0; empty to use the inverse of the largest Hessian
+ *                          eigenvalue, estimated by power iteration at the first hyper-step and
+ *                          every {@link #RESCALE_EVERY} hyper-steps after
+ * @param perLayer          one decay per layer; false: one for the whole network
+ */
+public record ImplicitL2(double initial, double hyperLearningRate, int period, int neumannTerms, OptionalDouble neumannScale,
+                         boolean perLayer) {
+
+    /** The starting decay when none is given. */
+    public static final double DEFAULT_INITIAL = 1e-4;
+    /** The hyper-step size on log-decay when none is given. */
+    public static final double DEFAULT_HYPER_LR = 0.05;
+    /** Training steps per hyper-step when none is given. */
+    public static final int DEFAULT_PERIOD = 10;
+    /** Neumann terms when none is given (the paper's experiments use 5 to 20). */
+    public static final int DEFAULT_TERMS = 5;
+    /** Hyper-steps between two estimates of the Neumann scale when it is estimated. */
+    public static final int RESCALE_EVERY = 25;
+
+    public ImplicitL2 {
+        positive("initial L2 (l2) of implicit L2", initial);
+        positive("hyper learning rate of implicit L2", hyperLearningRate);
+        if (period < 1) {
+            throw new IllegalArgumentException("training steps per hyper-step of implicit L2 must be >= 1, got " + period);
+        }
+        if (neumannTerms < 0) {
+            throw new IllegalArgumentException("Neumann terms of implicit L2 must be >= 0, got " + neumannTerms);
+        }
+        java.util.Objects.requireNonNull(neumannScale, "neumannScale");
+        if (neumannScale.isPresent()) {
+            positive("Neumann scale of implicit L2", neumannScale.getAsDouble());
+        }
+    }
+
+    private static void positive(String what, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(what + " must be finite and > 0, got " + v);
+        }
+    }
+
+    /** Per-layer decay from {@link #DEFAULT_INITIAL}, with every default. */
+    public static ImplicitL2 defaults() {
+        return new ImplicitL2(DEFAULT_INITIAL, DEFAULT_HYPER_LR, DEFAULT_PERIOD, DEFAULT_TERMS, OptionalDouble.empty(), true);
+    }
+
+    public ImplicitL2 withInitial(double initial) {
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer);
+    }
+
+    public ImplicitL2 withHyperLearningRate(double hyperLearningRate) {
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer);
+    }
+
+    public ImplicitL2 withPeriod(int period) {
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer);
+    }
+
+    public ImplicitL2 withNeumannTerms(int terms) {
+        return new ImplicitL2(initial, hyperLearningRate, period, terms, neumannScale, perLayer);
+    }
+
+    public ImplicitL2 withNeumannScale(double scale) {
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, OptionalDouble.of(scale), perLayer);
+    }
+
+    public ImplicitL2 withPerLayer(boolean perLayer) {
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer);
+    }
+
+    /** The settings by name, for provenance. */
+    public Map<String, String> hyperparameters() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("l2_adapt", "implicit");
+        m.put("l2_initial", Double.toString(initial));
+        m.put("l2_hyper_lr", Double.toString(hyperLearningRate));
+        m.put("l2_period", Integer.toString(period));
+        m.put("neumann_terms", Integer.toString(neumannTerms));
+        m.put("neumann_scale", neumannScale.isPresent() ? Double.toString(neumannScale.getAsDouble()) : "auto");
+        m.put("l2_scope", perLayer ? "layer" : "global");
+        return m;
+    }
+}

@@ -1,0 +1,61 @@
+package org.nntune.search;
+
+import org.nntune.nn.optim.ImplicitL2;
+
+import java.util.List;
+
+/**
+ * How a network's L2 adapts itself during training: {@code none}, or {@code implicit} — per-layer
+ * L2 tuned by implicit differentiation on a validation split of each fit's training rows
+ * ({@link ImplicitL2}), starting at the configuration's {@code l2} (or at
+ * {@link ImplicitL2#DEFAULT_INITIAL} when that is 0).
+ *
+ * @param mode         none or implicit
+ * @param hyperLr      {@code l2_hyper_lr}: the Adam step on log-L2 per hyper-step, finite and &gt; 0
+ * @param steps        {@code l2_steps}: training steps per hyper-step, ≥ 1
+ * @param neumannTerms {@code neumann_terms}: terms of the Neumann series of the inverse Hessian, ≥ 0
+ * @param validation   {@code l2_validation}: the fraction of each fit's training rows held out for the
+ *                     hypergradient (and for early stopping, when that is on too), in (0, 0.5]
+ */
+public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, double validation) {
+
+    /** The modes. */
+    public static final List<String> MODES = List.of("none", "implicit");
+    /** The held-out fraction when a space does not set {@code l2_validation}. */
+    public static final double DEFAULT_VALIDATION = 0.1;
+    /** No adaptation. */
+    public static final L2Adapt NONE = new L2Adapt("none", ImplicitL2.DEFAULT_HYPER_LR, ImplicitL2.DEFAULT_PERIOD,
+            ImplicitL2.DEFAULT_TERMS, DEFAULT_VALIDATION);
+
+    public L2Adapt {
+        NetworkConfig.oneOf("l2_adapt", mode, MODES);
+        if (!(hyperLr > 0) || Double.isInfinite(hyperLr)) {
+            throw new IllegalArgumentException("l2_hyper_lr must be finite and > 0, got " + hyperLr);
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException("l2_steps (training steps per hyper-step) must be >= 1, got " + steps);
+        }
+        if (neumannTerms < 0) {
+            throw new IllegalArgumentException("neumann_terms must be >= 0, got " + neumannTerms);
+        }
+        if (!(validation > 0 && validation <= 0.5)) {
+            throw new IllegalArgumentException("l2_validation (the fraction of training rows the implicit L2 is tuned on) must be"
+                    + " in (0, 0.5], got " + validation + ": implicit L2 needs a validation split");
+        }
+    }
+
+    /** Implicit adaptation with these settings. */
+    public static L2Adapt implicit(double hyperLr, int steps, int neumannTerms, double validation) {
+        return new L2Adapt("implicit", hyperLr, steps, neumannTerms, validation);
+    }
+
+    public boolean on() {
+        return mode.equals("implicit");
+    }
+
+    /** The engine's settings, starting at {@code initial} (&gt; 0). */
+    ImplicitL2 settings(double initial) {
+        return ImplicitL2.defaults().withInitial(initial).withHyperLearningRate(hyperLr).withPeriod(steps)
+                .withNeumannTerms(neumannTerms);
+    }
+}
