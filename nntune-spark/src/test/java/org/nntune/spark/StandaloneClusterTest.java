@@ -46,7 +46,10 @@ class StandaloneClusterTest {
         try (SparkTestDatabase db = SparkTestDatabase.create(); StandaloneCluster cluster = StandaloneCluster.start(dir, 2)) {
             driverProps.forEach(System::setProperty);
             Path file = dir.resolve("cluster.yaml");
-            Files.writeString(file, Studies.grid("sparkcluster", BUDGET, 40));
+            // trials of about a second on a quiet machine (tens of seconds under load): long enough that the kill,
+            // which follows a poll every 100 ms that sees both executors in a trial, lands inside one; with 40 epochs
+            // (0.05 s a trial) a quiet machine finished the trial between the poll and the kill, and no trial went stale
+            Files.writeString(file, Studies.grid("sparkcluster", BUDGET, 1000));
             CompletableFuture<Studies.Result> driver = CompletableFuture.supplyAsync(() -> Studies.nntune("tune", file.toString(),
                     "--spark", cluster.masterUrl(), "--workers", "2", "--storage", db.url(), "--progress", "plain"));
 
