@@ -75,8 +75,8 @@ final class HistoryPlot {
                 }
             }
             BitSet keep = Sample.keep(n, v.options.maxPoints(), improved);
-            int first = zoomed && from != Integer.MIN_VALUE ? from : trials.get(a).number();
-            int last = zoomed && to != Integer.MAX_VALUE ? to : trials.get(b - 1).number();
+            int first = from != Integer.MIN_VALUE ? from : trials.get(a).number();
+            int last = to != Integer.MAX_VALUE ? to : trials.get(b - 1).number();
             LinearScale xs = LinearScale.nice(first, last, f.plotLeft(), f.plotRight(), 8, true);
             Scale ys = zoomed ? v.objectiveScale(k, lo, hi, f.plotBottom(), f.plotTop(), 6)
                     : v.objectiveScale(k, f.plotBottom(), f.plotTop(), 6);
@@ -97,9 +97,10 @@ final class HistoryPlot {
             }
             svg.endGroup();
             // best so far: flat until the next improvement, then a vertical step
-            int m = improved.cardinality() + 1;
-            double[] px = new double[2 * m + 1];
-            double[] py = new double[2 * m + 1];
+            // at most: the entry point, two vertices per improvement, the last trial
+            int m = 2 * improved.cardinality() + 2;
+            double[] px = new double[m];
+            double[] py = new double[m];
             int c = 0;
             double current = entry;
             if (a > 0) {
