@@ -106,12 +106,21 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
     /**
      * Hypergradient descent (Baydin et al. 2018) on the learning rate of {@code base} (SGD, with
-     * or without momentum or Nesterov, or Adam): one global rate, or one per layer.
+     * or without momentum or Nesterov, or Adam) by the paper's additive rule: one global rate, or
+     * one per layer.
      *
      * @param hyperLearningRate β, the step of the rate's own gradient descent: finite and > 0
      */
     static Optimizer hypergradient(Optimizer base, double hyperLearningRate, boolean perLayer) {
         return new Hypergradient(base, hyperLearningRate, perLayer);
+    }
+
+    /**
+     * Hypergradient descent on the learning rate of {@code base} with the settings that work from
+     * any start: {@link Hypergradient#defaults} (the multiplicative rule, a warm-up, a settling β).
+     */
+    static Optimizer hypergradient(Optimizer base, boolean perLayer) {
+        return Hypergradient.defaults(base, perLayer);
     }
 
     private static void checkRate(float lr) {
