@@ -22,7 +22,7 @@ class HypergradientSpaceTest {
     @Test
     void trialsDrawHyperLrAndTrainWithAnAdaptingRate() {
         MlpSpace space = MlpSpace.builder().fix("hidden", "16").fix("optimizer", "adam").fix("lr", 1e-4).fix("epochs", 15)
-                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient_additive")
+                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient")
                 .logRange("hyper_lr", 1e-5, 1e-3).build();
         Dataset iris = Datasets.iris();
         Dataset train = Splits.canonical(iris).train(iris);
@@ -50,13 +50,13 @@ class HypergradientSpaceTest {
     }
 
     @Test
-    void hypergradientAloneMeansTheMultiplicativeRuleWithItsDefaults() {
+    void theMultiplicativeRuleComesWithItsDefaults() {
         MlpSpace space = MlpSpace.builder().fixedDefaults().fix("hidden", "16").fix("optimizer", "adam").fix("lr", 1e-1).fix("epochs", 15)
-                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient").build();
+                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient_multiplicative").build();
         NetworkConfig c = space.config(ParamSource.fixed(java.util.Map.of()));
         assertThat(c.hyperLr()).isEqualTo(Hypergradient.DEFAULT_MULTIPLICATIVE_BETA);
-        assertThat(c.optimizerValue()).isEqualTo(Hypergradient.defaults(org.nntune.nn.optim.Optimizer.adam(1e-1), false));
-        assertThat(c.describe()).containsEntry("lr_adapt", "hypergradient");
+        assertThat(c.optimizerValue()).isEqualTo(Hypergradient.multiplicative(org.nntune.nn.optim.Optimizer.adam(1e-1), false));
+        assertThat(c.describe()).containsEntry("lr_adapt", "hypergradient_multiplicative");
         // from a rate a hundred times too large the rate comes down during training
         Dataset iris = Datasets.iris();
         NetworkEstimator e = new NetworkEstimator(c, 1).fit(Splits.canonical(iris).train(iris));
@@ -74,7 +74,7 @@ class HypergradientSpaceTest {
                 .fix("lr_adapt", "hypergradient").build())
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("needs schedule constant, but the space may draw cosine");
         assertThatThrownBy(() -> MlpSpace.builder().fix("optimizer", "adam").choices("schedule", "constant", "cosine")
-                .fix("lr_adapt", "hypergradient_additive").build()).isInstanceOf(InvalidValueException.class)
-                .hasMessageContaining("lr_adapt hypergradient_additive sets the rate itself and needs schedule constant");
+                .fix("lr_adapt", "hypergradient_multiplicative").build()).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("lr_adapt hypergradient_multiplicative sets the rate itself and needs schedule constant");
     }
 }

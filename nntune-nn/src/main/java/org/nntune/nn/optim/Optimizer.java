@@ -115,14 +115,6 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         return new Hypergradient(base, hyperLearningRate, perLayer);
     }
 
-    /**
-     * Hypergradient descent on the learning rate of {@code base} with the settings that work from
-     * any start: {@link Hypergradient#defaults} (the multiplicative rule, a warm-up, a settling β).
-     */
-    static Optimizer hypergradient(Optimizer base, boolean perLayer) {
-        return Hypergradient.defaults(base, perLayer);
-    }
-
     private static void checkRate(float lr) {
         if (!(lr > 0f) || Float.isInfinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
