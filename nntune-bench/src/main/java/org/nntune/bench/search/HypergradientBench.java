@@ -256,7 +256,7 @@ public final class HypergradientBench {
      * validation accuracy, so it includes a selection among 20 initialisations and shuffles (with
      * Adam at a constant 1e-3 the validation accuracy of one run swings by about 0.01 from epoch to
      * epoch). The implicit side is therefore given the same selection within its epoch budget:
-     * {@code runs} implicit-L2 trainings (seeds {@code seed … seed + runs − 1}), the one with the best
+     * {@code runs} implicit-L2 trainings (seeds {@code seed + 1000·r}, r = 0 … runs − 1), the one with the best
      * validation accuracy tested — {@code runs}·10 epochs, 1/5 of the search's 200 for 4 runs. The
      * first run alone and the search's L2 retrained at that run's seed are printed too, to show what
      * the selection and what the L2 contribute.
@@ -288,8 +288,9 @@ public final class HypergradientBench {
             double single = Double.NaN;
             StringBuilder each = new StringBuilder();
             for (int r = 0; r < runs; r++) {
-                Sequential m = mlp(784, 128, 10, px, seed + r);
-                History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + r).validation(val)
+                long runSeed = seed + 1000L * r; // run 0 at the seed itself; the others apart from every other seed's
+                Sequential m = mlp(784, 128, 10, px, runSeed);
+                History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(runSeed).validation(val)
                         .optimizer(Optimizer.adam(1e-3)).implicitL2(ImplicitL2.defaults()).build());
                 double v = m.evaluate(val).accuracy();
                 double t = m.evaluate(data.test()).accuracy();
