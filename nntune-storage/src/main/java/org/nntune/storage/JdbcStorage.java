@@ -5,6 +5,7 @@ import org.nntune.tune.storage.ArtifactStore;
 import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.storage.TrialStart;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.StudySummary;
@@ -224,12 +225,13 @@ public final class JdbcStorage implements Storage {
     /**
      * One transaction: takes the study's row lock (as every write of the study does first), counts the
      * trials in the {@code counted} states under it and only then claims the first WAITING trial or
-     * creates one (with its first heartbeat if asked), so workers in other processes, which wait for
-     * the same lock, see this trial when they count.
+     * creates one (with its first heartbeat and system attributes if asked), so workers in other processes,
+     * which wait for the same lock, see this trial when they count. Without a budget or a heartbeat it is one
+     * statement on PostgreSQL, attributes included.
      */
     @Override
-    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
-        return trials.startWithin(studyId, counted, limit, beat);
+    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, TrialStart start) {
+        return trials.startWithin(studyId, counted, limit, start);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageChecks;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
 import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.storage.TrialStart;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.StudySummary;
@@ -526,9 +527,9 @@ public final class OptunaStorage implements Storage {
         return new long[] {id, number};
     }
 
-    private static FrozenTrial running(long[] ids, Instant start) {
-        return new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
-                new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
+    private static FrozenTrial running(long[] ids, Instant start, Map<String, Object> systemAttrs) {
+        return new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(), Map.of(),
+                systemAttrs, new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
     }
 
     @Override
@@ -538,17 +539,17 @@ public final class OptunaStorage implements Storage {
             lockStudy(c, studyId);
             return insertTrial(c, studyId, TrialState.RUNNING, start, null);
         });
-        return running(ids, start);
+        return running(ids, start, Map.of());
     }
 
     /**
      * Under the study's lock: counts the budget, then claims the lowest-numbered WAITING trial (a
      * Python worker, which claims without that lock, may take one first: the conditional update
-     * says so and the next is tried) or creates one; with {@code beat}, the first heartbeat in the
-     * same transaction.
+     * says so and the next is tried) or creates one; the first heartbeat and system attributes {@code how}
+     * asks for in the same transaction.
      */
     @Override
-    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
+    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, TrialStart how) {
         Instant start = now();
         Object started = write(c -> {
             lockStudy(c, studyId);
@@ -565,22 +566,37 @@ public final class OptunaStorage implements Storage {
             for (long id : waiting) {
                 if (update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ? AND state = 'WAITING'",
                         time(start), id) == 1) {
-                    if (beat) {
-                        beat(c, id);
-                    }
+                    begin(c, id, how);
                     return trialHead(c, id);
                 }
             }
             long[] ids = insertTrial(c, studyId, TrialState.RUNNING, start, null);
-            if (beat) {
-                beat(c, ids[0]);
-            }
+            begin(c, ids[0], how);
             return ids;
         });
         if (started == null) {
             return Optional.empty();
         }
-        return Optional.of(started instanceof FrozenTrial claimed ? claimed : running((long[]) started, start));
+        return Optional.of(started instanceof FrozenTrial claimed ? claimed : running((long[]) started, start,
+                how.systemAttrs().isEmpty() ? Map.of() : normalized(how.systemAttrs())));
+    }
+
+    /** In the transaction that started a trial: its first heartbeat and system attributes, as {@code how} asks. */
+    private void begin(Connection c, long trialId, TrialStart how) throws SQLException {
+        if (how.beat()) {
+            beat(c, trialId);
+        }
+        for (Map.Entry<String, Object> e : how.systemAttrs().entrySet()) {
+            checkKey(e.getKey());
+            setTrialAttr(c, "trial_system_attributes", trialId, e.getKey(), e.getValue());
+        }
+    }
+
+    /** Attributes as a read gives them back (normalised JSON values). */
+    private static Map<String, Object> normalized(Map<String, Object> attrs) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        attrs.forEach((k, v) -> out.put(k, Json.normalize(v)));
+        return out;
     }
 
     @Override

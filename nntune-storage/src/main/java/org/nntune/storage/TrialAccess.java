@@ -6,6 +6,7 @@ import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.StorageChecks;
 import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.storage.TrialStart;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.TrialState;
 
@@ -62,9 +63,9 @@ final class TrialAccess {
     /** A trial's row as its columns hold it (the logs as text, times in microseconds), without study, number and counter. */
     private record TrialRow(TrialState state, String values, Double minValue, String params, String dists, String userAttrs,
                             String systemAttrs, String intermediate, Long start, Long complete, String failureReason) {
-        /** A RUNNING trial started at {@code startMicros}, with nothing set yet. */
-        static TrialRow running(long startMicros) {
-            return new TrialRow(TrialState.RUNNING, "[]", null, "", "", "", "", "", startMicros, null, null);
+        /** A RUNNING trial started at {@code startMicros}, with these system attributes (a {@link TrialCodec#log}). */
+        static TrialRow running(long startMicros, String systemAttrs) {
+            return new TrialRow(TrialState.RUNNING, "[]", null, "", "", "", systemAttrs, "", startMicros, null, null);
         }
 
         /** A WAITING trial with these system attributes (a {@link TrialCodec#log}). */
@@ -106,14 +107,18 @@ final class TrialAccess {
     // ---------------------------------------------------------------- creation and start
 
     FrozenTrial create(long studyId) {
-        Instant start = TrialCodec.now();
+        return create(studyId, TrialCodec.now(), "");
+    }
+
+    /** Creates a RUNNING trial started at {@code start} with these system attributes (a {@link TrialCodec#log}). */
+    private FrozenTrial create(long studyId, Instant start, String systemAttrs) {
         long micros = micros(start);
-        Inserted ids = d.hasWritingCte() ? insertRunningInOneStatement(studyId, micros, false)
-                : db.write(c -> insertRunning(c, studyId, micros));
+        Inserted ids = d.hasWritingCte() ? insertRunningInOneStatement(studyId, micros, systemAttrs, false)
+                : db.write(c -> insertRunning(c, studyId, micros, systemAttrs));
         if (ids == null) {
             throw unknownStudy(studyId);
         }
-        return created(studyId, ids, start);
+        return created(studyId, ids, start, systemAttrs);
     }
 
     /**
@@ -122,15 +127,15 @@ final class TrialAccess {
      *
      * @return the new trial, or null when nothing was inserted (no such study, or a WAITING trial)
      */
-    private Inserted insertRunningInOneStatement(long studyId, long micros, boolean unlessWaiting) {
+    private Inserted insertRunningInOneStatement(long studyId, long micros, String systemAttrs, boolean unlessWaiting) {
         String cte = lockCte(1, micros, unlessWaiting
                 ? " AND NOT EXISTS (SELECT 1 FROM nntune_trials w WHERE w.study_id = ? AND w.state = 'WAITING')" : "");
         Object[] lockArgs = unlessWaiting ? concat(lockArgs(studyId, micros), new Object[] {studyId}) : lockArgs(studyId, micros);
         String sql = cte + "INSERT INTO nntune_trials (study_id, number,"
                 + " state, trial_values, min_value, params, dists, user_attrs, system_attrs, intermediate,"
-                + " datetime_start, changed_seq) SELECT ?, s.n_trials - 1, 'RUNNING', '[]', NULL, '', '', '', '', '',"
+                + " datetime_start, changed_seq) SELECT ?, s.n_trials - 1, 'RUNNING', '[]', NULL, '', '', '', ?, '',"
                 + " ?, s.change_seq FROM s RETURNING trial_id, number";
-        Object[] args = concat(lockArgs, new Object[] {studyId, micros});
+        Object[] args = concat(lockArgs, new Object[] {studyId, systemAttrs, micros});
         return db.single(c -> {
             try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new Inserted(rs.getLong(1), rs.getInt(2)) : null;
@@ -139,39 +144,40 @@ final class TrialAccess {
     }
 
     /** Within a write: counts a new trial on the study's row (its lock) and inserts it RUNNING. */
-    private Inserted insertRunning(Connection c, long studyId, long micros) throws SQLException {
+    private Inserted insertRunning(Connection c, long studyId, long micros, String systemAttrs) throws SQLException {
         StudyLock lock = studies.lock(c, studyId, 1, micros);
         int number = lock.nTrials() - 1;
-        return new Inserted(insert(c, studyId, number, TrialRow.running(micros), lock.changeSeq()), number);
+        return new Inserted(insert(c, studyId, number, TrialRow.running(micros, systemAttrs), lock.changeSeq()), number);
     }
 
     /** The trial {@link #insertRunning} (or the one statement) created, remembered by id. */
-    private FrozenTrial created(long studyId, Inserted ids, Instant start) {
+    private FrozenTrial created(long studyId, Inserted ids, Instant start, String systemAttrs) {
         trialKeys.put(ids.trialId(), new TrialKey(studyId, ids.number()));
         return new FrozenTrial(ids.number(), ids.trialId(), TrialState.RUNNING, List.of(), Map.of(), Map.of(), Map.of(),
-                Map.of(), new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
+                TrialCodec.logMap(systemAttrs), new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
     }
 
     /**
      * One transaction: takes the study's row lock (as every write of the study does first), counts the
      * trials in the {@code counted} states under it and only then claims the first WAITING trial or
-     * creates one (with its first heartbeat if asked), so workers in other processes, which wait for
-     * the same lock, see this trial when they count.
+     * creates one (with its first heartbeat and system attributes if asked), so workers in other processes,
+     * which wait for the same lock, see this trial when they count.
      */
-    Optional<FrozenTrial> startWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
+    Optional<FrozenTrial> startWithin(long studyId, Set<TrialState> counted, int limit, TrialStart how) {
         Instant start = TrialCodec.now();
         long micros = micros(start);
-        if (limit == Integer.MAX_VALUE && !beat) {
+        String attrs = TrialCodec.log(how.systemAttrs());
+        if (limit == Integer.MAX_VALUE && !how.beat()) {
             // no budget to keep: create the trial unless one is queued. In one statement where the database can
             // (the ceiling of many workers is round trips: StorageCeiling); else count, then create
             if (d.hasWritingCte()) {
-                Inserted ids = insertRunningInOneStatement(studyId, micros, true);
+                Inserted ids = insertRunningInOneStatement(studyId, micros, attrs, true);
                 if (ids != null) {
-                    return Optional.of(created(studyId, ids, start));
+                    return Optional.of(created(studyId, ids, start, attrs));
                 }
                 // a WAITING trial to claim, or no such study: the general path says which
             } else if (count(studyId, EnumSet.of(TrialState.WAITING)) == 0) {
-                return Optional.of(create(studyId));
+                return Optional.of(create(studyId, start, attrs));
             }
         }
         Object started = db.write(c -> {
@@ -187,16 +193,19 @@ final class TrialAccess {
                 }
             }
             if (waiting == null) {
-                Inserted ids = insertRunning(c, studyId, micros);
-                if (beat) {
+                Inserted ids = insertRunning(c, studyId, micros, attrs);
+                if (how.beat()) {
                     update(c, "UPDATE nntune_trials SET heartbeat = " + d.nowMicros() + " WHERE trial_id = ?", ids.trialId());
                 }
                 return ids;
             }
             StudyLock lock = studies.lock(c, studyId, 0, micros);
             update(c, "UPDATE nntune_trials SET state = 'RUNNING', datetime_start = ?, changed_seq = ?"
-                    + (beat ? ", heartbeat = " + d.nowMicros() : "") + " WHERE trial_id = ? AND state = 'WAITING'",
-                    micros, lock.changeSeq(), waiting);
+                    + (how.beat() ? ", heartbeat = " + d.nowMicros() : "")
+                    + (attrs.isEmpty() ? "" : ", system_attrs = " + d.append("system_attrs"))
+                    + " WHERE trial_id = ? AND state = 'WAITING'",
+                    attrs.isEmpty() ? new Object[] {micros, lock.changeSeq(), waiting}
+                            : new Object[] {micros, lock.changeSeq(), attrs, waiting});
             return read(c, waiting);
         });
         if (started == null) {
@@ -206,7 +215,7 @@ final class TrialAccess {
             trialKeys.put(claimed.trialId(), new TrialKey(studyId, claimed.number()));
             return Optional.of(claimed);
         }
-        return Optional.of(created(studyId, (Inserted) started, start));
+        return Optional.of(created(studyId, (Inserted) started, start, attrs));
     }
 
     private long insert(Connection c, long studyId, int number, TrialRow row, long changeSeq) throws SQLException {
