@@ -27,8 +27,10 @@ import java.util.List;
  * by {@code weight_hh} and the gate non-linearities and state update fused in one kernel call per
  * row ({@code Kernels.lstmCell} / {@code gruCell}: a vector of units at a time on the Vector API
  * path, with float σ and tanh that give the same bits in every JIT tier and on the plain Java path).
- * Backpropagation through time runs on the same layout: per step a fused loop for the gate
- * gradients (LSTM's a kernel call as well) and one GEMM for the state gradient, then one GEMM each for the input gradient,
+ * Backpropagation through time runs on the same layout: per step one fused kernel call per row for
+ * the gate gradients ({@code Kernels.lstmCellBackward} / {@code gruCellBackward}) and one GEMM for
+ * the state gradient (for the forward direction reading the next step's gradients where they lie,
+ * a strided matrix, instead of gathering them), then one GEMM each for the input gradient,
  * {@code weight_ih}'s and {@code weight_hh}'s gradients over all steps. All buffers live in the
  * cache: a pass allocates nothing.
  */
@@ -433,12 +435,20 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 }
                 Arrays.fill(st.prev, 0, rows * hidden, 0f);
                 Arrays.fill(st.dc, 0, n * hidden, 0f);
-                Arrays.fill(st.gh, 0, n * gh, 0f);
                 float[] out = st.output[l];
                 for (int s = maxLen - 1; s >= 0; s--) {
-                    // the gradient reaching each row's state from the step after it: st.gh holds that step's dGh rows
-                    kernels.gemm(false, true, n, hidden, gh, 1f, st.gh, 0, gh, whhV, 0, gh, s == maxLen - 1 ? 0f : 1f,
-                            st.dh, 0, hidden);
+                    // the gradient reaching each row's state from the step after it, through weight_hh
+                    if (s == maxLen - 1) {
+                        Arrays.fill(st.dh, 0, n * hidden, 0f);
+                    } else if (dir == 0) {
+                        // forward rows all run step s + 1 at compact row b·maxLen + s + 1: dGh's rows of that step
+                        // are a strided matrix (zero for rows already ended), read in place
+                        kernels.gemm(false, true, n, hidden, gh, 1f, st.dGh, (s + 1) * gh, maxLen * gh, whhV, 0, gh, 1f,
+                                st.dh, 0, hidden);
+                    } else {
+                        // reverse rows run step s + 1 at rows that depend on their lengths: st.gh holds them, gathered
+                        kernels.gemm(false, true, n, hidden, gh, 1f, st.gh, 0, gh, whhV, 0, gh, 1f, st.dh, 0, hidden);
+                    }
                     for (int b = 0; b < n; b++) {
                         if (s >= len[b]) {
                             continue;
@@ -455,8 +465,8 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                         }
                         cellBackward(st, k, b, row, prevRow);
                     }
-                    // the rows' recurrent-side gradients of this step, zero for rows not running at it
-                    for (int b = 0; b < n; b++) {
+                    // the reverse rows' recurrent-side gradients of this step, zero for rows not running at it
+                    for (int b = 0; dir == 1 && b < n; b++) {
                         if (s < len[b]) {
                             System.arraycopy(st.dGh, (b * maxLen + step(s, len[b], dir)) * gh, st.gh, b * gh, gh);
                         } else {
