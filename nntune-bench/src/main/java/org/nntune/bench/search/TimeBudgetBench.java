@@ -155,7 +155,7 @@ public final class TimeBudgetBench {
         return stdout;
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0];

@@ -41,6 +41,11 @@ final class JavaKernels implements Kernels, ConvSteps {
     }
 
     @Override
+    public void forEachPart(int parts, java.util.function.IntConsumer part) {
+        KernelThreads.run(threads, parts, part::accept);
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {

@@ -193,6 +193,15 @@ public interface Kernels {
                    float lr, float momentum, float weightDecay, boolean nesterov);
 
     /**
+     * Runs {@code part.accept(p)} for every p in [0, parts) on at most {@link #threads()} threads,
+     * the caller among them, and returns when all are done. For work the caller splits into
+     * independent parts that write disjoint memory (a recurrent layer's rows: each row's steps
+     * depend only on that row); the split must not depend on the thread count, so neither do the
+     * results. The reference runs the parts in order on the calling thread.
+     */
+    void forEachPart(int parts, java.util.function.IntConsumer part);
+
+    /**
      * One LSTM step of one row, gates and state update fused (PyTorch's equations, gate blocks
      * i, f, g, o of {@code hidden} units): the pre-activations are {@code act[actOff ..]} (the
      * input projection with both biases) plus {@code gh[ghOff ..]} (the recurrent product);

@@ -28,6 +28,13 @@ final class ReferenceKernels implements Kernels, ConvSteps {
     }
 
     @Override
+    public void forEachPart(int parts, java.util.function.IntConsumer part) {
+        for (int p = 0; p < parts; p++) {
+            part.accept(p);
+        }
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
