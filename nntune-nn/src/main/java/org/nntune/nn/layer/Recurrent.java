@@ -27,8 +27,10 @@ import java.util.List;
  * by {@code weight_hh} and the gate non-linearities and state update fused in one kernel call per
  * row ({@code Kernels.lstmCell} / {@code gruCell}: a vector of units at a time on the Vector API
  * path, with float σ and tanh that give the same bits in every JIT tier and on the plain Java path).
- * Backpropagation through time runs on the same layout: per step a fused loop for the gate
- * gradients (LSTM's a kernel call as well) and one GEMM for the state gradient, then one GEMM each for the input gradient,
+ * Backpropagation through time runs on the same layout: per step one fused kernel call per row for
+ * the gate gradients ({@code Kernels.lstmCellBackward} / {@code gruCellBackward}) and one GEMM for
+ * the state gradient (for the forward direction reading the next step's gradients where they lie,
+ * a strided matrix, instead of gathering them), then one GEMM each for the input gradient,
  * {@code weight_ih}'s and {@code weight_hh}'s gradients over all steps. All buffers live in the
  * cache: a pass allocates nothing.
  */
@@ -333,8 +335,18 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
             steps = Math.max(steps, len[b]);
         }
         for (int s = steps - 1; s >= 0; s--) {
-            kernels.gemm(false, true, b1 - b0, hidden, gh, 1f, st.gh, b0 * gh, gh, whhV, 0, gh, s == steps - 1 ? 0f : 1f,
-                    st.dh, b0 * hidden, hidden);
+            // the gradient reaching each row's state from the step after it, through weight_hh
+            if (s == steps - 1) {
+                Arrays.fill(st.dh, b0 * hidden, b1 * hidden, 0f);
+            } else if (dir == 0) {
+                // forward rows all run step s + 1 at compact row b·maxLen + s + 1: dGh's rows of that step are a
+                // strided matrix (zero for rows already ended), read in place
+                kernels.gemm(false, true, b1 - b0, hidden, gh, 1f, st.dGh, (b0 * maxLen + s + 1) * gh, maxLen * gh, whhV, 0, gh,
+                        1f, st.dh, b0 * hidden, hidden);
+            } else {
+                // reverse rows run step s + 1 at rows that depend on their lengths: st.gh holds them, gathered
+                kernels.gemm(false, true, b1 - b0, hidden, gh, 1f, st.gh, b0 * gh, gh, whhV, 0, gh, 1f, st.dh, b0 * hidden, hidden);
+            }
             for (int b = b0; b < b1; b++) {
                 if (s >= len[b]) {
                     continue;
@@ -350,8 +362,8 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 }
                 cellBackward(st, k, b, row, prevRow);
             }
-            // the rows' recurrent-side gradients of this step, zero for rows not running at it
-            for (int b = b0; b < b1; b++) {
+            // the reverse rows' recurrent-side gradients of this step, zero for rows not running at it
+            for (int b = b0; dir == 1 && b < b1; b++) {
                 if (s < len[b]) {
                     System.arraycopy(st.dGh, (b * maxLen + step(s, len[b], dir)) * gh, st.gh, b * gh, gh);
                 } else {

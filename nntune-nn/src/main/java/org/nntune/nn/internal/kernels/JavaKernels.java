@@ -236,4 +236,12 @@ final class JavaKernels implements Kernels, ConvSteps {
             FloatMath.gruUnit(FloatMath.Precision.FLOAT, hidden, j, act, actOff, gh, ghOff, biasHh, hn, hnOff, h, hOff, out, outOff);
         }
     }
+
+    @Override
+    public void gruCellBackward(int hidden, float[] act, int actOff, float[] hn, int hnOff, float[] prev, int prevOff,
+                                float[] dh, int dhOff, float[] dGates, int dGatesOff, float[] dGh, int dGhOff) {
+        for (int j = 0; j < hidden; j++) {
+            FloatMath.gruBackwardUnit(hidden, j, act, actOff, hn, hnOff, prev, prevOff, dh, dhOff, dGates, dGatesOff, dGh, dGhOff);
+        }
+    }
 }

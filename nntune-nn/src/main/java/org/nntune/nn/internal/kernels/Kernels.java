@@ -237,6 +237,19 @@ public interface Kernels {
                  float[] h, int hOff, float[] out, int outOff);
 
     /**
+     * The backward step of {@link #gruCell} for one row: from the activated gates
+     * {@code act[actOff ..]} (r, z, n), {@code hn[hnOff ..]}, the previous state
+     * {@code prev[prevOff ..]} (zero when {@code prevOff < 0}) and the gradient of the state it
+     * produced {@code dh[dhOff ..]}: writes the pre-activation gradients of the input side into
+     * {@code dGates[dGatesOff ..]} (r, z, n) and of the recurrent side into {@code dGh[dGhOff ..]}
+     * (r, z, and n times r, since hn sits inside the reset product), and leaves {@code dh ⊙ z}
+     * (the part of the previous state's gradient that does not go through {@code weight_hh}) in
+     * {@code dh}. Products and differences only: every path gives the same bits.
+     */
+    void gruCellBackward(int hidden, float[] act, int actOff, float[] hn, int hnOff, float[] prev, int prevOff,
+                         float[] dh, int dhOff, float[] dGates, int dGatesOff, float[] dGh, int dGhOff);
+
+    /**
      * {@code x}, or zero when it is subnormal ({@code |x| < Float.MIN_NORMAL}). The optimisers'
      * moment buffers go through it: a weight whose gradient stays zero (an always-black pixel's)
      * has its moments decay geometrically into the subnormal range, where they stick (β·x rounds

@@ -527,6 +527,14 @@ final class ReferenceKernels implements Kernels, ConvSteps {
         }
     }
 
+    @Override
+    public void gruCellBackward(int hidden, float[] act, int actOff, float[] hn, int hnOff, float[] prev, int prevOff,
+                                float[] dh, int dhOff, float[] dGates, int dGatesOff, float[] dGh, int dGhOff) {
+        for (int j = 0; j < hidden; j++) {
+            FloatMath.gruBackwardUnit(hidden, j, act, actOff, hn, hnOff, prev, prevOff, dh, dhOff, dGates, dGatesOff, dGh, dGhOff);
+        }
+    }
+
     /** σ(v) in double from {@link Math#exp} (a C2 intrinsic), rounded once to float. */
     static float sigmoid(float v) {
         return (float) (1 / (1 + Math.exp(-v)));
