@@ -380,6 +380,25 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
     }
 
     /**
+     * The input's gradient of rows [b0, b1) in layer-direction k, summed over the directions: one
+     * GEMM per row over its real steps (every element the same sum as in one GEMM over all rows),
+     * zero at its padded steps.
+     */
+    private void inputGradientRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, int inL) {
+        int gh = gates * hidden;
+        float[] w = wih[k].value().data();
+        for (int b = b0; b < b1; b++) {
+            int r0 = b * maxLen;
+            if (len[b] > 0) {
+                kernels.gemm(false, true, len[b], inL, gh, 1f, st.dGates, r0 * gh, gh, w, 0, gh, dir == 0 ? 0f : 1f, st.dIn, r0 * inL, inL);
+            }
+            if (dir == 0) {
+                Arrays.fill(st.dIn, (r0 + len[b]) * inL, (r0 + maxLen) * inL, 0f);
+            }
+        }
+    }
+
+    /**
      * One step of one row: the gates from the input projection {@code act[k][row]} and the
      * recurrent product {@code st.gh[b]}, the new state into {@code st.h[b]} (and the cell) and
      * into {@code out[outOff]}; the activated gates stay in {@code act[k][row]} and what the
@@ -524,8 +543,16 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 float[] out = st.output[l];
                 int kk = k;
                 int dd = dir;
-                kernels.forEachPart(parts(n), p -> backwardRows(st, kk, dd, p * CHUNK, Math.min(n, (p + 1) * CHUNK), len, maxLen,
-                        out, whhV));
+                boolean input = l > 0 || dx != null;
+                int inLf = inL;
+                kernels.forEachPart(parts(n), p -> {
+                    int b0 = p * CHUNK;
+                    int b1 = Math.min(n, (p + 1) * CHUNK);
+                    backwardRows(st, kk, dd, b0, b1, len, maxLen, out, whhV);
+                    if (input) {
+                        inputGradientRows(st, kk, dd, b0, b1, len, maxLen, inLf);
+                    }
+                });
                 // parameter gradients over all steps at once
                 kernels.gemm(true, false, inL, gh, rows, 1f, st.input[l], 0, inL, st.dGates, 0, gh, 0f,
                         wih[k].grad().data(), 0, gh);
@@ -537,11 +564,6 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 Arrays.fill(gbh, 0f);
                 kernels.sumRows(st.dGates, 0, rows, gh, gbi, 0);
                 kernels.sumRows(st.dGh, 0, rows, gh, gbh, 0);
-                // the input's gradient, summed over the directions
-                if (l > 0 || dx != null) {
-                    kernels.gemm(false, true, rows, inL, gh, 1f, st.dGates, 0, gh, wih[k].value().data(), 0, gh,
-                            dir == 0 ? 0f : 1f, st.dIn, 0, inL);
-                }
             }
             if (l > 0) {
                 int total = rows * dh;
