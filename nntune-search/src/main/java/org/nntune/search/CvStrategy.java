@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * How a search splits its training rows into fit and held-out parts: a hold-out split, k-fold,
- * stratified k-fold (plain k-fold for regression sets), or splits given by the caller. The splits
- * are drawn once per search from the search seed (the data package's seeded {@link Splits}), so
- * every candidate is scored on the same folds.
+ * stratified k-fold (plain k-fold for regression sets), a hold-out in time order (series), or
+ * splits given by the caller. The splits are drawn once per search from the search seed (the data
+ * package's seeded {@link Splits}), so every candidate is scored on the same folds.
  */
 public sealed interface CvStrategy {
 
@@ -36,6 +36,49 @@ public sealed interface CvStrategy {
         @Override
         public String describe() {
             return "hold-out " + fraction;
+        }
+    }
+
+    /**
+     * One split in row order, for rows that follow each other in time (forecasting windows): the
+     * last {@code fraction} of the rows are held out, and the {@code gap} rows before them are
+     * left out of both parts, so that no training row's targets reach into the held-out rows'
+     * targets (windows with a horizon of h need a gap of h - 1). Nothing is shuffled.
+     */
+    record TimeOrderHoldout(double fraction, int gap) implements CvStrategy {
+        public TimeOrderHoldout {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new IllegalArgumentException("hold-out fraction must be in (0, 1), got " + fraction);
+            }
+            if (gap < 0) {
+                throw new IllegalArgumentException("gap must be >= 0, got " + gap);
+            }
+        }
+
+        @Override
+        public List<Split> splits(Dataset data, long seed) {
+            int n = data.size();
+            int held = (int) Math.round(n * fraction);
+            int fit = n - held - gap;
+            if (held < 1 || fit < 1) {
+                throw new IllegalArgumentException("holding out the last " + fraction + " of " + n + " rows in time order"
+                        + (gap > 0 ? " after a gap of " + gap : "") + " leaves " + Math.max(fit, 0) + " to fit and " + held
+                        + " held out; both need at least one");
+            }
+            int[] train = new int[fit];
+            for (int i = 0; i < fit; i++) {
+                train[i] = i;
+            }
+            int[] test = new int[held];
+            for (int i = 0; i < held; i++) {
+                test[i] = n - held + i;
+            }
+            return List.of(new Split(train, test));
+        }
+
+        @Override
+        public String describe() {
+            return "hold-out " + fraction + " in time order" + (gap > 0 ? " (gap " + gap + ")" : "");
         }
     }
 

@@ -1,10 +1,23 @@
 package org.nntune.storage;
 
+import com.zaxxer.hikari.HikariConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
 
 /**
- * The SQL differences between the supported databases: column types, the database clock, string
- * functions and which errors are transient (worth retrying the whole transaction).
+ * Every difference between the supported databases, so that the storages' code reads the same for
+ * all three: drivers and session settings, column types, the database clock, string functions, the
+ * forms of inserts that ignore or update an existing row, generated ids, what the database's SQL
+ * can do in one statement ({@code UPDATE … RETURNING}, data-modifying {@code WITH}), how write
+ * transactions and schema migrations take their locks, and which errors are transient (worth
+ * retrying the whole transaction), lost connections or unique-key violations.
  */
 public enum Dialect {
     /** SQLite through xerial sqlite-jdbc: the embedded default. */
@@ -13,6 +26,208 @@ public enum Dialect {
     POSTGRESQL,
     /** MySQL and MariaDB through MariaDB Connector/J. */
     MARIADB;
+
+    /** @return the JDBC driver's class */
+    String driverClass() {
+        return switch (this) {
+            case SQLITE -> "org.sqlite.JDBC";
+            case POSTGRESQL -> "org.postgresql.Driver";
+            case MARIADB -> "org.mariadb.jdbc.Driver";
+        };
+    }
+
+    /**
+     * The session settings of nntune's own tables ({@link JdbcStorage}). SQLite: WAL with
+     * {@code synchronous=NORMAL} and a busy timeout, autocommit (write transactions are {@code BEGIN
+     * IMMEDIATE … COMMIT}); a file in a folder nntune may not write is opened read-only and immutable.
+     * PostgreSQL: autocommit (reads and one-statement writes are one round trip each; transactions of
+     * several statements switch it off for their duration), {@code synchronous_commit} off unless the URL
+     * asks for it. MariaDB: READ COMMITTED, no autocommit.
+     */
+    void configureSessions(HikariConfig config, Properties props, StorageUrl url) {
+        switch (this) {
+            case SQLITE -> {
+                Path file = url.sqliteFile().orElseThrow();
+                if (Files.isRegularFile(file) && !Files.isWritable(file.toAbsolutePath().getParent())) {
+                    // a database in a folder nntune may not write (an archive, a read-only mount): reading a WAL
+                    // database needs its -shm file, which cannot be created there, so it is opened read-only and
+                    // immutable (nobody can write it there either); any write fails with SQLITE_READONLY
+                    config.setJdbcUrl("jdbc:sqlite:file:" + file.toUri().getRawPath() + "?immutable=1");
+                    props.put("open_mode", String.valueOf(0x01 | 0x40)); // SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                    config.setReadOnly(true); // the pool's default, or it resets the flag, which sqlite-jdbc refuses
+                    config.setAutoCommit(true);
+                    return;
+                }
+                props.putIfAbsent("journal_mode", "WAL");
+                props.putIfAbsent("synchronous", "NORMAL");
+                props.putIfAbsent("busy_timeout", String.valueOf(url.busyTimeoutMs()));
+                config.setAutoCommit(true); // write transactions are BEGIN IMMEDIATE … COMMIT
+            }
+            case POSTGRESQL -> {
+                config.setAutoCommit(true);
+                // how nntune's sessions show in pg_stat_activity (a URL's ?ApplicationName=… names them otherwise)
+                props.putIfAbsent("ApplicationName", "nntune");
+                if (!url.synchronousCommit()) {
+                    config.setConnectionInitSql("SET synchronous_commit TO OFF");
+                }
+            }
+            case MARIADB -> {
+                config.setAutoCommit(false);
+                config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            }
+        }
+    }
+
+    /**
+     * The session settings of Optuna's tables ({@link OptunaStorage}): SQLite in WAL with a busy timeout,
+     * autocommit (writes are {@code BEGIN IMMEDIATE … COMMIT}); the servers READ COMMITTED, no autocommit.
+     */
+    void configureOptunaSessions(HikariConfig config, Properties props, StorageUrl url) {
+        if (this == SQLITE) {
+            props.putIfAbsent("journal_mode", "WAL");
+            props.putIfAbsent("busy_timeout", String.valueOf(url.busyTimeoutMs()));
+            config.setAutoCommit(true);
+        } else {
+            config.setAutoCommit(false);
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        }
+    }
+
+    /** @return whether a write transaction starts with {@code BEGIN IMMEDIATE} (SQLite: takes the write lock at once) */
+    boolean beginsWritesExplicitly() {
+        return this == SQLITE;
+    }
+
+    /** @return whether the database is a file beside which nntune may keep other files (artifacts) */
+    boolean isEmbedded() {
+        return this == SQLITE;
+    }
+
+    /** @return whether {@code UPDATE … RETURNING} exists (SQLite 3.35+, PostgreSQL; not MySQL/MariaDB) */
+    boolean hasUpdateReturning() {
+        return this != MARIADB;
+    }
+
+    /**
+     * @return whether a {@code WITH} may hold an {@code UPDATE … RETURNING} that the main statement reads
+     *     (PostgreSQL), so that "lock the study row, then write the trial" is one statement, one round trip
+     */
+    boolean hasWritingCte() {
+        return this == POSTGRESQL;
+    }
+
+    /** @return {@code insert} (an {@code INSERT INTO …} without its verb) made to do nothing when it hits a unique key */
+    String insertIgnore(String into) {
+        return switch (this) {
+            case SQLITE -> "INSERT OR IGNORE " + into;
+            case POSTGRESQL -> "INSERT " + into + " ON CONFLICT DO NOTHING";
+            case MARIADB -> "INSERT IGNORE " + into;
+        };
+    }
+
+    /**
+     * @return {@code insert} (an {@code INSERT INTO …} without its verb) that, when it hits the unique key
+     *     {@code conflictColumns}, sets {@code setColumns} of the existing row to the new row's
+     */
+    String upsert(String into, String conflictColumns, String... setColumns) {
+        StringBuilder set = new StringBuilder();
+        for (String col : setColumns) {
+            set.append(set.length() == 0 ? "" : ", ").append(col).append(" = ")
+                    .append(this == MARIADB ? "VALUES(" + col + ")" : "excluded." + col);
+        }
+        return this == MARIADB ? "INSERT " + into + " ON DUPLICATE KEY UPDATE " + set
+                : "INSERT " + into + " ON CONFLICT (" + conflictColumns + ") DO UPDATE SET " + set;
+    }
+
+    /** @return an insert statement that gives its generated id back ({@link #generatedId}) */
+    PreparedStatement prepareInsert(Connection c, String sql, String idColumn) throws SQLException {
+        return switch (this) {
+            case SQLITE -> c.prepareStatement(sql);
+            case POSTGRESQL -> c.prepareStatement(sql, new String[] {idColumn});
+            case MARIADB -> c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        };
+    }
+
+    /** @return the id generated by an insert made with {@link #prepareInsert}, once it ran */
+    long generatedId(Connection c, PreparedStatement insert) throws SQLException {
+        if (this == SQLITE) {
+            try (PreparedStatement q = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+        try (ResultSet rs = insert.getGeneratedKeys()) {
+            if (!rs.next()) {
+                throw new SQLException("the database returned no generated id");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    /** @return a CREATE INDEX that does nothing if the index exists (MySQL has no IF NOT EXISTS: see {@link #isDuplicateIndex}) */
+    String createIndex(String name, String on) {
+        return "CREATE INDEX " + (this == MARIADB ? "" : "IF NOT EXISTS ") + name + " ON " + on;
+    }
+
+    /** @return whether a CREATE INDEX failed only because the index exists (MySQL, left by an interrupted migration) */
+    boolean isDuplicateIndex(SQLException e) {
+        return this == MARIADB && e.getErrorCode() == 1061;
+    }
+
+    /**
+     * Takes the database-wide lock under which the schema is migrated (SQLite: the write transaction;
+     * PostgreSQL: a transaction-level advisory lock; MySQL, whose DDL commits implicitly: a named lock).
+     */
+    void lockSchema(Connection c) throws SQLException {
+        switch (this) {
+            case SQLITE -> Database.exec(c, "BEGIN IMMEDIATE");
+            case POSTGRESQL -> {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    ps.setLong(1, 0x6e6e74756e65L); // "nntune"
+                    ps.executeQuery().close();
+                }
+            }
+            case MARIADB -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK('nntune_schema', 120)");
+                     ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) != 1) {
+                        throw new SQLException("could not take the lock nntune_schema within 120 s");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Commits ({@code ok}) or rolls back the migration and releases {@link #lockSchema}'s lock. */
+    void unlockSchema(Connection c, boolean ok, boolean autoCommit) throws SQLException {
+        switch (this) {
+            case SQLITE -> Database.exec(c, ok ? "COMMIT" : "ROLLBACK");
+            case POSTGRESQL -> {
+                if (ok) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+                c.setAutoCommit(autoCommit);
+            }
+            case MARIADB -> {
+                if (!c.getAutoCommit()) {
+                    if (ok) {
+                        c.commit();
+                    } else {
+                        c.rollback();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK('nntune_schema')")) {
+                    ps.executeQuery().close();
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            }
+        }
+    }
 
     /** @return the type of an auto-generated 64-bit primary key column, with its constraint */
     String idColumn() {

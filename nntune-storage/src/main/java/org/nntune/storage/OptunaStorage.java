@@ -1,7 +1,5 @@
 package org.nntune.storage;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.ArtifactStore;
@@ -10,6 +8,7 @@ import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageChecks;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
 import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.storage.TrialStart;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.StudySummary;
@@ -19,9 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -41,14 +38,18 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.nntune.storage.Database.NULL_DOUBLE;
+import static org.nntune.storage.Database.NULL_TIME;
+import static org.nntune.storage.Database.marks;
+import static org.nntune.storage.Database.prepare;
+import static org.nntune.storage.Database.update;
 
 /**
  * A {@link Storage} in the tables of Optuna's RDB storage ({@link OptunaSchema}), so that Optuna
@@ -94,7 +95,6 @@ public final class OptunaStorage implements Storage {
     /** The trial system attribute holding a FAIL trial's reason. */
     public static final String FAIL_REASON = "fail_reason";
 
-    private static final int MAX_ATTEMPTS = 200;
     private static final int MAX_CURSORS = 512;
     private static final Pattern REVISION_PARAM = Pattern.compile("([?&])optuna_revision=([^&]*)&?");
     private static final DateTimeFormatter SQLITE_TIME = new DateTimeFormatterBuilder()
@@ -105,7 +105,7 @@ public final class OptunaStorage implements Storage {
 
     private final StorageUrl url;
     private final Dialect d;
-    private final HikariDataSource pool;
+    private final Database db;
     private final String revision;
     private final Map<Long, StudyInfo> studies = new ConcurrentHashMap<>();
     private final Map<String, Distribution> distributions = new ConcurrentHashMap<>();
@@ -121,11 +121,6 @@ public final class OptunaStorage implements Storage {
 
     /** What one cursor stands for: the highest trial id read and the trials then unfinished. */
     private record Snapshot(long studyId, long maxTrialId, Map<Long, FrozenTrial> unfinished) {}
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
 
     /**
      * Opens (and on first use creates) Optuna's tables at a URL, with or without the {@value #PREFIX} prefix.
@@ -165,45 +160,13 @@ public final class OptunaStorage implements Storage {
     private OptunaStorage(StorageUrl url, String wantedRevision) {
         this.url = url;
         this.d = url.dialect();
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("nntune-optuna-" + d.name().toLowerCase(Locale.ROOT));
-        config.setJdbcUrl(url.jdbcUrl());
-        config.setDriverClassName(switch (d) {
-            case SQLITE -> "org.sqlite.JDBC";
-            case POSTGRESQL -> "org.postgresql.Driver";
-            case MARIADB -> "org.mariadb.jdbc.Driver";
-        });
-        Properties props = new Properties();
-        props.putAll(url.properties());
-        if (d == Dialect.SQLITE) {
-            props.putIfAbsent("journal_mode", "WAL");
-            props.putIfAbsent("busy_timeout", String.valueOf(url.busyTimeoutMs()));
-            config.setAutoCommit(true); // writes are BEGIN IMMEDIATE … COMMIT
-        } else {
-            config.setAutoCommit(false);
-            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        }
-        config.setDataSourceProperties(props);
-        config.setMaximumPoolSize(url.poolSize());
-        config.setMinimumIdle(Math.min(1, url.poolSize()));
-        config.setConnectionTimeout(Math.max(30_000, url.busyTimeoutMs() + 5_000L));
-        HikariDataSource ds = null;
-        for (int attempt = 1; ds == null; attempt++) {
-            try {
-                ds = new HikariDataSource(config);
-            } catch (RuntimeException e) {
-                if (e.getCause() instanceof SQLException s && d.isOpenRace(s) && attempt < MAX_ATTEMPTS) {
-                    backoff(attempt);
-                    continue;
-                }
-                throw new StorageException("cannot open the Optuna storage '" + url + "': " + e.getMessage(), e);
-            }
-        }
-        this.pool = ds;
+        Dialect dialect = url.dialect();
+        this.db = new Database(url, "nntune-optuna", "Optuna storage", 0,
+                (config, props) -> dialect.configureOptunaSessions(config, props, url));
         try {
             this.revision = write(c -> OptunaSchema.prepare(c, d, wantedRevision, url.display()));
         } catch (RuntimeException e) {
-            pool.close();
+            db.close();
             throw e;
         }
     }
@@ -215,7 +178,7 @@ public final class OptunaStorage implements Storage {
 
     @Override
     public void close() {
-        pool.close();
+        db.close();
     }
 
     @Override
@@ -225,129 +188,16 @@ public final class OptunaStorage implements Storage {
 
     // ---------------------------------------------------------------- transactions and SQL
 
-    private <T> T read(Work<T> work) {
-        return run(work, false);
+    private <T> T read(Database.Work<T> work) {
+        return db.read(work);
     }
 
-    private <T> T write(Work<T> work) {
-        return run(work, true);
+    private <T> T write(Database.Work<T> work) {
+        return db.write(work);
     }
 
-    private <T> T run(Work<T> work, boolean write) {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = pool.getConnection()) {
-                boolean sqliteTx = d == Dialect.SQLITE && write;
-                if (sqliteTx) {
-                    exec(c, "BEGIN IMMEDIATE");
-                }
-                try {
-                    T result = work.run(c);
-                    if (sqliteTx) {
-                        exec(c, "COMMIT");
-                    } else if (!c.getAutoCommit()) {
-                        c.commit();
-                    }
-                    return result;
-                } catch (SQLException | RuntimeException | Error e) {
-                    try {
-                        if (sqliteTx) {
-                            exec(c, "ROLLBACK");
-                        } else if (!c.getAutoCommit()) {
-                            c.rollback();
-                        }
-                    } catch (SQLException ignored) {
-                        // the transaction ends with the connection
-                    }
-                    throw e;
-                }
-            } catch (SQLException e) {
-                if (d.isTransient(e) && attempt < MAX_ATTEMPTS) {
-                    backoff(attempt);
-                    continue;
-                }
-                throw new StorageException("Optuna storage '" + url + "': " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private static void backoff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.min(200, 2L << Math.min(attempt, 7)) + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while waiting to retry a storage transaction", e);
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.execute();
-        }
-    }
-
-    /** A typed SQL NULL parameter. */
-    private record Null(int sqlType) {}
-
-    private static final Null NULL_DOUBLE = new Null(Types.DOUBLE);
-    private static final Null NULL_TIME = new Null(Types.TIMESTAMP);
-
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        try {
-            bind(ps, args);
-        } catch (SQLException | RuntimeException e) {
-            ps.close();
-            throw e;
-        }
-        return ps;
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a instanceof Null n) {
-                ps.setNull(i + 1, n.sqlType());
-            } else if (a instanceof Long l) {
-                ps.setLong(i + 1, l);
-            } else if (a instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else if (a instanceof Double x) {
-                ps.setDouble(i + 1, x);
-            } else if (a instanceof Timestamp t) {
-                ps.setTimestamp(i + 1, t);
-            } else {
-                ps.setString(i + 1, (String) a);
-            }
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, args)) {
-            return ps.executeUpdate();
-        }
-    }
-
-    /** Inserts a row and returns its generated id (column {@code idColumn}). */
     private long insert(Connection c, String sql, String idColumn, Object... args) throws SQLException {
-        PreparedStatement ps = switch (d) {
-            case SQLITE -> c.prepareStatement(sql);
-            case POSTGRESQL -> c.prepareStatement(sql, new String[] {idColumn});
-            case MARIADB -> c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
-        };
-        try (ps) {
-            bind(ps, args);
-            ps.executeUpdate();
-            if (d == Dialect.SQLITE) {
-                try (PreparedStatement q = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet rs = q.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-            try (ResultSet rs = ps.getGeneratedKeys()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return db.insert(c, sql, idColumn, args);
     }
 
     private String q(String identifier) {
@@ -360,16 +210,9 @@ public final class OptunaStorage implements Storage {
 
     /** An upsert of {@code (owner, key) → value} into a table with that unique pair. */
     private String upsert(String table, String ownerColumn, String keyColumn, String valueColumns, String setColumns) {
-        String insert = "INSERT INTO " + table + " (" + ownerColumn + ", " + keyColumn + ", " + valueColumns + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(2 + valueColumns.split(",").length, "?")) + ")";
-        String[] cols = setColumns.split(",\\s*");
-        StringBuilder set = new StringBuilder();
-        for (String col : cols) {
-            set.append(set.length() == 0 ? "" : ", ").append(col).append(" = ")
-                    .append(d == Dialect.MARIADB ? "VALUES(" + col + ")" : "excluded." + col);
-        }
-        return d == Dialect.MARIADB ? insert + " ON DUPLICATE KEY UPDATE " + set
-                : insert + " ON CONFLICT (" + ownerColumn + ", " + keyColumn + ") DO UPDATE SET " + set;
+        String into = "INTO " + table + " (" + ownerColumn + ", " + keyColumn + ", " + valueColumns + ") VALUES ("
+                + marks(2 + valueColumns.split(",").length) + ")";
+        return d.upsert(into, ownerColumn + ", " + keyColumn, setColumns.split(",\\s*"));
     }
 
     // ---------------------------------------------------------------- time
@@ -420,39 +263,24 @@ public final class OptunaStorage implements Storage {
         if (directions.isEmpty()) {
             throw new IllegalArgumentException("study '" + name + "': at least one direction is needed");
         }
-        try {
-            long id = write(c -> {
-                try (PreparedStatement ps = prepare(c, "SELECT study_id FROM studies WHERE study_name = ?", name);
-                     ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        throw new StudyAlreadyExistsException(name);
-                    }
-                }
-                long sid = insert(c, "INSERT INTO studies (study_name) VALUES (?)", "study_id", name);
-                for (int i = 0; i < directions.size(); i++) {
-                    update(c, "INSERT INTO study_directions (direction, study_id, objective) VALUES ('"
-                            + directions.get(i).name() + "', ?, ?)", sid, i);
-                }
-                return sid;
-            });
-            studies.put(id, new StudyInfo(name, List.copyOf(directions)));
-            return id;
-        } catch (StorageException e) {
-            if (e.getCause() instanceof SQLException s && d.isUniqueViolation(s)) {
+        long id = db.insertStudy(name, c -> {
+            if (Database.queryOptionalLong(c, "SELECT study_id FROM studies WHERE study_name = ?", name).isPresent()) {
                 throw new StudyAlreadyExistsException(name);
             }
-            throw e;
-        }
+            long sid = insert(c, "INSERT INTO studies (study_name) VALUES (?)", "study_id", name);
+            for (int i = 0; i < directions.size(); i++) {
+                update(c, "INSERT INTO study_directions (direction, study_id, objective) VALUES ('"
+                        + directions.get(i).name() + "', ?, ?)", sid, i);
+            }
+            return sid;
+        });
+        studies.put(id, new StudyInfo(name, List.copyOf(directions)));
+        return id;
     }
 
     @Override
     public OptionalLong findStudyId(String name) {
-        return read(c -> {
-            try (PreparedStatement ps = prepare(c, "SELECT study_id FROM studies WHERE study_name = ?", name);
-                 ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-            }
-        });
+        return read(c -> Database.queryOptionalLong(c, "SELECT study_id FROM studies WHERE study_name = ?", name));
     }
 
     @Override
@@ -638,7 +466,7 @@ public final class OptunaStorage implements Storage {
                 return compareAndSet(studyId, key, want, json);
             } catch (StorageException e) {
                 // two inserters of an absent attribute: the loser's transaction failed; again, it sees the winner's row
-                if (!(e.getCause() instanceof SQLException s && d.isUniqueViolation(s)) || attempt >= MAX_ATTEMPTS) {
+                if (!(e.getCause() instanceof SQLException s && d.isUniqueViolation(s)) || attempt >= Database.MAX_ATTEMPTS) {
                     throw e;
                 }
             }
@@ -699,9 +527,9 @@ public final class OptunaStorage implements Storage {
         return new long[] {id, number};
     }
 
-    private static FrozenTrial running(long[] ids, Instant start) {
-        return new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
-                new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
+    private static FrozenTrial running(long[] ids, Instant start, Map<String, Object> systemAttrs) {
+        return new FrozenTrial((int) ids[1], ids[0], TrialState.RUNNING, List.of(), Map.of(), Map.of(), Map.of(),
+                systemAttrs, new TreeMap<>(), Optional.of(start), Optional.empty(), Optional.empty());
     }
 
     @Override
@@ -711,17 +539,17 @@ public final class OptunaStorage implements Storage {
             lockStudy(c, studyId);
             return insertTrial(c, studyId, TrialState.RUNNING, start, null);
         });
-        return running(ids, start);
+        return running(ids, start, Map.of());
     }
 
     /**
      * Under the study's lock: counts the budget, then claims the lowest-numbered WAITING trial (a
      * Python worker, which claims without that lock, may take one first: the conditional update
-     * says so and the next is tried) or creates one; with {@code beat}, the first heartbeat in the
-     * same transaction.
+     * says so and the next is tried) or creates one; the first heartbeat and system attributes {@code how}
+     * asks for in the same transaction.
      */
     @Override
-    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
+    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, TrialStart how) {
         Instant start = now();
         Object started = write(c -> {
             lockStudy(c, studyId);
@@ -738,22 +566,37 @@ public final class OptunaStorage implements Storage {
             for (long id : waiting) {
                 if (update(c, "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ? AND state = 'WAITING'",
                         time(start), id) == 1) {
-                    if (beat) {
-                        beat(c, id);
-                    }
+                    begin(c, id, how);
                     return trialHead(c, id);
                 }
             }
             long[] ids = insertTrial(c, studyId, TrialState.RUNNING, start, null);
-            if (beat) {
-                beat(c, ids[0]);
-            }
+            begin(c, ids[0], how);
             return ids;
         });
         if (started == null) {
             return Optional.empty();
         }
-        return Optional.of(started instanceof FrozenTrial claimed ? claimed : running((long[]) started, start));
+        return Optional.of(started instanceof FrozenTrial claimed ? claimed : running((long[]) started, start,
+                how.systemAttrs().isEmpty() ? Map.of() : normalized(how.systemAttrs())));
+    }
+
+    /** In the transaction that started a trial: its first heartbeat and system attributes, as {@code how} asks. */
+    private void begin(Connection c, long trialId, TrialStart how) throws SQLException {
+        if (how.beat()) {
+            beat(c, trialId);
+        }
+        for (Map.Entry<String, Object> e : how.systemAttrs().entrySet()) {
+            checkKey(e.getKey());
+            setTrialAttr(c, "trial_system_attributes", trialId, e.getKey(), e.getValue());
+        }
+    }
+
+    /** Attributes as a read gives them back (normalised JSON values). */
+    private static Map<String, Object> normalized(Map<String, Object> attrs) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        attrs.forEach((k, v) -> out.put(k, Json.normalize(v)));
+        return out;
     }
 
     @Override
@@ -1083,10 +926,6 @@ public final class OptunaStorage implements Storage {
             }
         }
         return out;
-    }
-
-    private static String marks(int n) {
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     private static String stateList(Set<TrialState> states) {

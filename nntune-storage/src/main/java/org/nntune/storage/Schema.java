@@ -64,10 +64,8 @@ final class Schema {
                         + " heartbeat BIGINT,"
                         + " changed_seq BIGINT NOT NULL,"
                         + " UNIQUE (study_id, number))" + suffix,
-                "CREATE INDEX " + (d == Dialect.MARIADB ? "" : "IF NOT EXISTS ")
-                        + "nntune_trials_changes ON nntune_trials (study_id, changed_seq)",
-                "CREATE INDEX " + (d == Dialect.MARIADB ? "" : "IF NOT EXISTS ")
-                        + "nntune_trials_best ON nntune_trials (study_id, state, min_value, number)");
+                d.createIndex("nntune_trials_changes", "nntune_trials (study_id, changed_seq)"),
+                d.createIndex("nntune_trials_best", "nntune_trials (study_id, state, min_value, number)"));
         // version 2: each distinct distribution stored once; trial rows refer to it by id (rows of version 1
         // keep the distribution's JSON in the row and are read as they are)
         List<String> v2 = List.of(
@@ -102,9 +100,9 @@ final class Schema {
      */
     static void migrate(Connection c, Dialect d, String display) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
-        lock(c, d);
+        d.lockSchema(c);
         try {
-            exec(c, "CREATE TABLE IF NOT EXISTS nntune_schema_version (version INTEGER NOT NULL)" + d.tableSuffix());
+            Database.exec(c, "CREATE TABLE IF NOT EXISTS nntune_schema_version (version INTEGER NOT NULL)" + d.tableSuffix());
             int version = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM nntune_schema_version");
                  ResultSet rs = ps.executeQuery()) {
@@ -121,10 +119,10 @@ final class Schema {
             for (int v = version + 1; v <= CURRENT_VERSION; v++) {
                 for (String sql : all.get(v - 1)) {
                     try {
-                        exec(c, sql);
+                        Database.exec(c, sql);
                     } catch (SQLException e) {
-                        // MySQL has no CREATE INDEX IF NOT EXISTS: an index left by an interrupted migration is fine
-                        if (d != Dialect.MARIADB || e.getErrorCode() != 1061) {
+                        // an index left by an interrupted migration (MySQL has no CREATE INDEX IF NOT EXISTS) is fine
+                        if (!d.isDuplicateIndex(e)) {
                             throw e;
                         }
                     }
@@ -134,16 +132,16 @@ final class Schema {
                 }
             }
             if (version < CURRENT_VERSION) {
-                exec(c, "DELETE FROM nntune_schema_version");
+                Database.exec(c, "DELETE FROM nntune_schema_version");
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO nntune_schema_version (version) VALUES (?)")) {
                     ps.setInt(1, CURRENT_VERSION);
                     ps.executeUpdate();
                 }
             }
-            unlock(c, d, true, autoCommit);
+            d.unlockSchema(c, true, autoCommit);
         } catch (SQLException | RuntimeException e) {
             try {
-                unlock(c, d, false, autoCommit);
+                d.unlockSchema(c, false, autoCommit);
             } catch (SQLException rollback) {
                 // SQLite may have rolled the transaction back itself (a busy or I/O error): the cause to report,
                 // and to decide a retry on, is the first failure
@@ -180,63 +178,6 @@ final class Schema {
             }
             ps.executeBatch();
         }
-        exec(c, "UPDATE nntune_studies SET user_attrs = '{}', system_attrs = '{}'");
-    }
-
-    private static void lock(Connection c, Dialect d) throws SQLException {
-        switch (d) {
-            case SQLITE -> exec(c, "BEGIN IMMEDIATE");
-            case POSTGRESQL -> {
-                c.setAutoCommit(false);
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    ps.setLong(1, 0x6e6e74756e65L); // "nntune"
-                    ps.executeQuery().close();
-                }
-            }
-            case MARIADB -> {
-                // DDL commits implicitly in MySQL, so a named lock serialises the migrating workers
-                try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK('nntune_schema', 120)");
-                     ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getInt(1) != 1) {
-                        throw new SQLException("could not take the lock nntune_schema within 120 s");
-                    }
-                }
-            }
-        }
-    }
-
-    private static void unlock(Connection c, Dialect d, boolean ok, boolean autoCommit) throws SQLException {
-        switch (d) {
-            case SQLITE -> exec(c, ok ? "COMMIT" : "ROLLBACK");
-            case POSTGRESQL -> {
-                if (ok) {
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
-                c.setAutoCommit(autoCommit);
-            }
-            case MARIADB -> {
-                if (!c.getAutoCommit()) {
-                    if (ok) {
-                        c.commit();
-                    } else {
-                        c.rollback();
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK('nntune_schema')")) {
-                    ps.executeQuery().close();
-                }
-                if (!c.getAutoCommit()) {
-                    c.commit();
-                }
-            }
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.execute();
-        }
+        Database.exec(c, "UPDATE nntune_studies SET user_attrs = '{}', system_attrs = '{}'");
     }
 }

@@ -44,7 +44,7 @@ final class TrialCodec {
     record Raw(long id, int number, String state, String values, String params, String dists, String user,
                String system, String steps, Long start, Long complete, String reason) {}
 
-    /** Reads the columns {@code JdbcStorage.T_COLS} starting at {@code col}. */
+    /** Reads the columns {@code TrialAccess.T_COLS} starting at {@code col}. */
     static Raw read(ResultSet rs, int col) throws SQLException {
         long id = rs.getLong(col);
         int number = rs.getInt(col + 1);
@@ -218,6 +218,16 @@ final class TrialCodec {
             out.add(Double.parseDouble(part.strip()));
         }
         return out;
+    }
+
+    /** @return a time as the columns hold it: microseconds since the epoch */
+    static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    }
+
+    /** @return now, at the precision the columns hold */
+    static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     static Instant instant(long micros) {

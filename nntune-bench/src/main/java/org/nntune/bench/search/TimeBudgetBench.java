@@ -49,10 +49,13 @@ import java.util.concurrent.TimeUnit;
  *       L2, lr, batch size, dropout), the same stratified 5 folds, the time-budget mode.</li>
  * </ul>
  *
- * <pre>java -cp nntune-bench/target/benchmarks.jar org.nntune.bench.search.TimeBudgetBench --task fmnist [--seeds 0,1,2,3,4] [--jobs 2]</pre>
+ * <pre>java -cp nntune-bench/target/benchmarks.jar org.nntune.bench.search.TimeBudgetBench --task fmnist [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]</pre>
  */
 public final class TimeBudgetBench {
     private TimeBudgetBench() {}
+
+    /** {@code --max-epochs}: the time-budget mode's longest training, 0 for its default. */
+    private static int maxEpochs = 0;
 
     public static void main(String[] args) throws Exception {
         String task = "fmnist";
@@ -65,12 +68,13 @@ public final class TimeBudgetBench {
                 case "--task" -> task = args[++i];
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+                case "--max-epochs" -> maxEpochs = Integer.parseInt(args[++i]);
                 case "--one" -> {
                     one = true;
                     oneBudget = Double.parseDouble(args[++i]);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: --task fmnist|digits [--seeds 0,1,2,3,4] [--jobs 2]");
+                        + "; usage: --task fmnist|digits [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]");
             }
         }
         if (!task.equals("fmnist") && !task.equals("digits")) {
@@ -110,7 +114,7 @@ public final class TimeBudgetBench {
             ours.addAll(List.of(Compare.jvmFlags().split("\\s+")));
             ours.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), TimeBudgetBench.class.getName(),
                     "--task", task, "--seeds", Long.toString(seed), "--jobs", Integer.toString(jobs),
-                    "--one", Double.toString(budget)));
+                    "--max-epochs", Integer.toString(maxEpochs), "--one", Double.toString(budget)));
             String out = run(ours);
             Map<String, Double> o = Compare.parseLastJson(out);
             String loadAfter = loadAverage();
@@ -155,7 +159,7 @@ public final class TimeBudgetBench {
         return stdout;
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0];
@@ -189,7 +193,8 @@ public final class TimeBudgetBench {
 
     private static String timed(CrossValidatedSearch.Builder b, Dataset train, Dataset test, long seed, int jobs, double budget) {
         long t0 = System.nanoTime();
-        SearchResult r = b.seed(seed).nJobs(jobs).timeBudget(TimeBudget.of(Duration.ofMillis(Math.round(budget * 1000))))
+        TimeBudget tb = TimeBudget.of(Duration.ofMillis(Math.round(budget * 1000)));
+        SearchResult r = b.seed(seed).nJobs(jobs).timeBudget(maxEpochs > 0 ? tb.withMaxEpochs(maxEpochs) : tb)
                 .build().fit(train);
         double wall = (System.nanoTime() - t0) / 1e9;
         double acc = r.score(test);

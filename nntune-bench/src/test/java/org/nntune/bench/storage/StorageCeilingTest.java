@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The ceiling benchmark's widest configuration, short and not timed: 128 simulated workers (threads
  * over 16 storages of 2 connections each) run 256 TPE trials of one PostgreSQL study with no error,
- * every trial COMPLETE in the storage and every latency recorded. Works in a database of its own,
+ * every trial COMPLETE in the storage and every latency recorded, one start per trial and no separate
+ * write of the worker's name. Works in a database of its own,
  * created and dropped; skipped when PostgreSQL does not answer, unless nntune.requireDatabases.
  */
 class StorageCeilingTest {
@@ -37,6 +38,8 @@ class StorageCeilingTest {
             assertThat(r.tellNs()).hasSize(256);
             assertThat(r.storageCalls()).containsKeys("startTrialWithin", "setTrialParamAndGet", "getTrialsChangedSince");
             assertThat(r.storageCalls().get("startTrialWithin")[0]).isEqualTo(256);
+            // the worker's name is written with the start, not by a round trip of its own
+            assertThat(r.storageCalls()).doesNotContainKey("setTrialSystemAttr");
         } finally {
             StorageCeiling.dropDatabase(SERVER, DB);
         }

@@ -4,6 +4,7 @@ import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.InputEncoder;
+import org.nntune.nn.data.SeriesEncoder;
 import org.nntune.nn.data.TextEncoder;
 import org.nntune.nn.model.Sequential;
 import org.nntune.onnx.OnnxExport;
@@ -53,6 +54,9 @@ public final class ExportCommand implements Callable<Integer> {
             }
             if (e instanceof TextEncoder text) {
                 meta.putAll(OnnxExport.textMetadata(text));
+            }
+            if (e instanceof SeriesEncoder series) {
+                meta.put("nntune.series", "column " + series.column() + ", window " + series.window() + ", horizon " + series.horizon());
             }
         });
         try {

@@ -4,6 +4,7 @@ import org.nntune.cli.CliException;
 import org.nntune.cli.ExitCode;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.InputEncoder;
+import org.nntune.nn.data.SeriesEncoder;
 import org.nntune.nn.data.TextEncoder;
 import org.nntune.nn.model.ModelFileException;
 import org.nntune.nn.model.Sequential;
@@ -29,7 +30,9 @@ import java.util.concurrent.Callable;
         description = {"Predict with a saved model: one output line per input row (CSV).",
                 "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder):",
                 "the input then has the training file's columns (the label column may be absent).",
-                "Otherwise every input column is a numeric feature; a non-numeric first line is a header."})
+                "Otherwise every input column is a numeric feature; a non-numeric first line is a header.",
+                "A forecaster of a series reads the training file's series column and prints one line per window:",
+                "the file line of the window's last value, then the values forecast after it."})
 public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,6 +52,7 @@ public final class PredictCommand implements Callable<Integer> {
         Optional<InputEncoder> encoder = encoder(modelFile);
         float[] x;
         int rows;
+        int[] lines = null;
         int f = 1;
         for (int d : model.inputShape()) {
             f *= d;
@@ -67,6 +71,7 @@ public final class PredictCommand implements Callable<Integer> {
                     CsvEncoder.FeatureRows fr = encoder.get().readFeatures(input);
                     x = fr.features();
                     rows = fr.rows();
+                    lines = fr.lines();
                     if (!fr.unseenCategories().isEmpty()) {
                         // once per file, not per row: the model still predicts, the user knows on what
                         spec.commandLine().getErr().println("nntune: warning: " + fr.unseenCategories()
@@ -92,7 +97,9 @@ public final class PredictCommand implements Callable<Integer> {
         List<String> classes = encoder.map(InputEncoder::classNames).orElseGet(() -> classNames(modelFile));
         boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
         PrintWriter w = spec.commandLine().getOut();
-        if (proba || !classification) {
+        if (encoder.isPresent() && encoder.get() instanceof SeriesEncoder) {
+            printForecasts(w, out, rows, k, lines);
+        } else if (proba || !classification) {
             List<String> head = new ArrayList<>();
             for (int j = 0; j < k; j++) {
                 head.add(classification ? "p_" + (j < classes.size() ? classes.get(j) : Integer.toString(j)) : (k == 1 ? "prediction" : "output_" + j));
@@ -119,6 +126,25 @@ public final class PredictCommand implements Callable<Integer> {
         }
         w.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * A forecaster's output: per window, the file line of its last value, then the {@code k}
+     * values forecast after it ({@code forecast}, or {@code forecast_1 .. forecast_k}).
+     */
+    private static void printForecasts(PrintWriter w, float[] out, int rows, int k, int[] lines) {
+        StringBuilder head = new StringBuilder("after_line");
+        for (int j = 0; j < k; j++) {
+            head.append(k == 1 ? ",forecast" : ",forecast_" + (j + 1));
+        }
+        w.println(head);
+        for (int i = 0; i < rows; i++) {
+            StringBuilder sb = new StringBuilder().append(lines[i]);
+            for (int j = 0; j < k; j++) {
+                sb.append(',').append(String.format(Locale.ROOT, "%.6g", out[i * k + j]));
+            }
+            w.println(sb);
+        }
     }
 
     /** Loads a model; a file that is not one is exit code 3 with the reader's reason. */

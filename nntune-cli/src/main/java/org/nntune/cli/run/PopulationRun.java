@@ -10,7 +10,6 @@ import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.dashboard.HtmlReport;
 import org.nntune.nn.data.Split;
 import org.nntune.nn.model.Sequential;
-import org.nntune.search.CvStrategy;
 import org.nntune.search.NetworkPopulation;
 import org.nntune.search.ParamSpec;
 import org.nntune.storage.StudyProvenance;
@@ -121,7 +120,7 @@ public final class PopulationRun {
 
     /** The members of a study file's population: its network, trained on the training part less the held-out part. */
     static NetworkPopulation objective(StudyFile sf, StudyData data, long seed) {
-        Split split = new CvStrategy.Holdout(sf.validation().fraction()).splits(data.train(), seed).get(0);
+        Split split = StudyRun.holdout(sf).splits(data.train(), seed).get(0);
         String metric = sf.objectives().get(0).metric();
         return new NetworkPopulation(sf.model().network(), data.train().subset(split.train()),
                 data.train().subset(split.test()), metric);

@@ -12,6 +12,8 @@ import org.nntune.nn.data.Datasets;
 import org.nntune.nn.data.FashionMnist;
 import org.nntune.nn.data.InputEncoder;
 import org.nntune.nn.data.Mnist;
+import org.nntune.nn.data.SeriesEncoder;
+import org.nntune.nn.data.SeriesWindows;
 import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
 import org.nntune.nn.data.Task;
@@ -75,6 +77,9 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         DataSource.Csv csv = (DataSource.Csv) src;
         if (csv.text().isPresent()) {
             return text(sf, csv, csv.text().get(), task, spec.testFraction());
+        }
+        if (csv.series().isPresent()) {
+            return series(sf, csv, csv.series().get(), spec.testFraction());
         }
         CsvReader.Builder rb = CsvReader.builder().header(csv.header()).separator(csv.separator()).task(task)
                 .missingValues(switch (csv.missing()) {
@@ -152,6 +157,30 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         }
         return new StudyData(split.train(encoded), Optional.of(split.test(encoded)), Optional.of(enc),
                 String.format(Locale.ROOT, "%s, %.0f%% held out for test", what, 100 * testFraction));
+    }
+
+    /**
+     * A numeric series as forecasting windows, split in time order: the test part is the windows
+     * whose targets lie in the series' last {@code testFraction}; the training part is the windows
+     * whose targets end before it, in time order (the search's validation holds out their end). An
+     * rnn reads each window as {@code [window, 1]}, an mlp as {@code window} numbers.
+     */
+    private static StudyData series(StudyFile sf, DataSource.Csv csv, StudyFile.SeriesSpec ss, double testFraction) {
+        String name = csv.file().getFileName().toString();
+        float[] values = SeriesWindows.readColumn(csv.file(), csv.separator(), ss.column());
+        Dataset windows = SeriesWindows.windows(ss.column(), values, ss.window(), ss.horizon());
+        if (!sf.model().family().equals("rnn")) {
+            windows = flat(windows);
+        }
+        SeriesEncoder enc = new SeriesEncoder(ss.column(), csv.separator(), ss.window(), ss.horizon());
+        String what = String.format(Locale.ROOT, "CSV %s, series '%s' (%,d values; windows of %d values forecast the next %d)",
+                name, ss.column(), values.length, ss.window(), ss.horizon());
+        if (testFraction == 0) {
+            return new StudyData(windows, Optional.empty(), Optional.of(enc), what);
+        }
+        Split split = SeriesWindows.timeOrderSplit(values.length, ss.window(), ss.horizon(), testFraction);
+        return new StudyData(windows.subset(split.train()), Optional.of(windows.subset(split.test())), Optional.of(enc),
+                String.format(Locale.ROOT, "%s, the last %.0f%% held out for test (time order)", what, 100 * testFraction));
     }
 
     /** The first {@code n} rows of the training part and of the test part. */

@@ -561,8 +561,15 @@ public final class StudyRun {
         return switch (v.method()) {
             case "kfold" -> new CvStrategy.KFold(v.folds());
             case "stratified_kfold" -> new CvStrategy.StratifiedKFold(v.folds());
-            default -> new CvStrategy.Holdout(v.fraction());
+            default -> holdout(sf);
         };
+    }
+
+    /** The study's hold-out split: for a series in time order, with a gap so that no fitted window's targets reach the held-out ones'. */
+    static CvStrategy holdout(StudyFile sf) {
+        double fraction = sf.validation().fraction();
+        return sf.data().series().<CvStrategy>map(s -> new CvStrategy.TimeOrderHoldout(fraction, s.horizon() - 1))
+                .orElseGet(() -> new CvStrategy.Holdout(fraction));
     }
 
     /** The search a study file asks for: its space, metric, validation and seed; its kernels share the cores with {@code jobs} trials. */
@@ -1060,7 +1067,8 @@ public final class StudyRun {
     private String validationWords() {
         StudyFile.Validation v = sf.validation();
         return v.method().equals("holdout")
-                ? String.format(Locale.ROOT, "validation (holdout %.0f%%)", 100 * v.fraction())
+                ? String.format(Locale.ROOT, "validation (holdout %.0f%%%s)", 100 * v.fraction(),
+                        sf.data().series().isPresent() ? ", time order" : "")
                 : v.folds() + "-fold cross-validated";
     }
 

@@ -37,11 +37,13 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
 
         /**
          * A CSV file; {@code label} is a column name or a 0-based index; {@code testFile} an optional separate test CSV;
-         * {@code unknownCategory} what a category the training rows lack becomes: error, ignore (all-zero) or most_frequent.
+         * {@code unknownCategory} what a category the training rows lack becomes: error, ignore (all-zero) or most_frequent;
+         * {@code text} a text column read as token ids; {@code series} a numeric series read as forecasting windows
+         * (then {@code label} is empty: the series is its own target).
          */
         record Csv(Path file, String label, boolean header, char separator, String missing,
                    List<String> categorical, Optional<Path> testFile, String unknownCategory,
-                   Optional<TextSpec> text) implements DataSource {}
+                   Optional<TextSpec> text, Optional<SeriesSpec> series) implements DataSource {}
 
         /** An IDX folder: Fashion-MNIST or MNIST file names. */
         record Idx(String kind, Optional<Path> folder) implements DataSource {}
@@ -55,13 +57,25 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
     public record TextSpec(String column, String tokens, int maxLength, int vocabSize, int minCount) {}
 
     /**
+     * A numeric series column ({@code data.series}) read as forecasting windows: each row has
+     * {@code window} consecutive values as inputs and the {@code horizon} values after them as
+     * targets; split, validated and trained in time order.
+     */
+    public record SeriesSpec(String column, int window, int horizon) {}
+
+    /**
      * @param testFraction       fraction held out as test set (stratified for classification), 0 for none
      * @param preprocessingGiven whether the file names the preprocessing (else it is the default)
      * @param maxRows            at most this many rows of the training part and of the test part
      *                           (the first ones after the split), for a quick try-out of a study
      */
     public record DataSpec(DataSource source, double testFraction, String preprocessing, boolean preprocessingGiven,
-                           Optional<Integer> maxRows) {}
+                           Optional<Integer> maxRows) {
+        /** The series the data are, if a CSV's {@code data.series} names one. */
+        public Optional<SeriesSpec> series() {
+            return source instanceof DataSource.Csv c ? c.series() : Optional.empty();
+        }
+    }
 
     public record Objective(String metric, String direction) {}
 

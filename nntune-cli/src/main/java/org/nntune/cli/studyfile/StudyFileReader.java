@@ -83,11 +83,20 @@ public final class StudyFileReader {
         StudyFile.DataSpec data = data(d, base);
         d.done();
 
-        String task = r.choice("task", TASKS).orElse("classification");
+        boolean series = data.series().isPresent();
+        String task = r.choice("task", TASKS).orElse(series ? "regression" : "classification");
+        if (series && !task.equals("regression")) {
+            throw r.error("task", "a series ('data.series') is forecast: a regression over its windows", "task: regression, or leave 'task' out");
+        }
         List<StudyFile.Objective> objectives = objectives(r, task);
 
         StudyFile.Validation validation = r.section("validation").map(v -> {
-            String method = v.choice("method", VALIDATION_METHODS).orElse(task.equals("classification") ? "stratified_kfold" : "kfold");
+            String method = v.choice("method", VALIDATION_METHODS)
+                    .orElse(series ? "holdout" : task.equals("classification") ? "stratified_kfold" : "kfold");
+            if (series && !method.equals("holdout")) {
+                throw v.error("method", "a series is validated in time order: the last 'fraction' of its training windows are held"
+                        + " out; " + method + " would train on windows after the ones it scores", "method: holdout");
+            }
             int folds = v.integer("folds", 2, 100).orElse(5L).intValue();
             double fraction = v.number("fraction", 0.01, 0.9).orElse(0.2);
             v.done();
@@ -98,6 +107,9 @@ public final class StudyFileReader {
                 "the study file has no 'model:' section", "add 'model:' with 'family: mlp' (or cnn) and a 'space:'"));
         StudyFile.ModelSpec model = model(m, data);
         m.done();
+        if (series) {
+            checkSeriesModel(model, m);
+        }
 
         boolean multi = objectives.size() > 1;
         StudyFile.Options sampler = options(r, "sampler", Strategies.samplerNames(), multi ? "nsga2" : "tpe");
@@ -284,6 +296,10 @@ public final class StudyFileReader {
         boolean spaceSetsPreprocessing = space.keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals("preprocessing"));
         if (!spaceSetsPreprocessing && (data.preprocessingGiven() || !defaults.equals("sklearn"))) {
             declared.put("preprocessing", data.preprocessing().equals("pixel") ? "pixels" : data.preprocessing());
+        }
+        if (data.series().isPresent() && family.equals("rnn")) {
+            // not read: a series' windows are numbers, not token ids; fixed so that no trial searches it
+            declared.put("embedding", 16);
         }
         space.forEach((k, spec) -> {
             try {
@@ -506,8 +522,9 @@ public final class StudyFileReader {
             source = new DataSource.Bundled(d.choice("bundled", BUNDLED).orElseThrow());
         } else if (d.has("csv")) {
             Path csv = base.resolve(d.string("csv").orElseThrow());
-            String label = d.string("label").orElseThrow(() -> d.error("label", "a CSV source needs 'label:'",
-                    "the label column's name, or its 0-based index"));
+            Optional<StudyFile.SeriesSpec> series = series(d);
+            String label = series.isPresent() ? "" : d.string("label").orElseThrow(() -> d.error("label", "a CSV source needs 'label:'",
+                    "the label column's name, or its 0-based index; or 'series: COLUMN' to forecast a numeric series"));
             String sep = d.string("separator").orElse(",");
             if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
                 sep = "\t";
@@ -518,7 +535,7 @@ public final class StudyFileReader {
             source = new DataSource.Csv(csv, label, d.bool("header").orElse(true), sep.charAt(0),
                     d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
                     d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
-                    text(d));
+                    text(d), series);
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }
@@ -527,6 +544,69 @@ public final class StudyFileReader {
         String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : tokens ? "none" : "standard");
         Optional<Integer> maxRows = d.integer("max_rows", 1, Integer.MAX_VALUE).map(Long::intValue);
         return new StudyFile.DataSpec(source, test, pre, d.has("preprocessing"), maxRows);
+    }
+
+    /** The keys of a table CSV that a series does not read. */
+    static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "test_csv", "missing", "unknown_category", "header");
+
+    /**
+     * A CSV's numeric series column ({@code data.series}) with its window and horizon; those two
+     * only with it. A series is its own target, has a header naming its column, and is split in
+     * time order (its test part is its end), so the table keys that say otherwise are refused.
+     */
+    private static Optional<StudyFile.SeriesSpec> series(Section d) {
+        if (!d.has("series")) {
+            for (String k : List.of("window", "horizon")) {
+                if (d.has(k)) {
+                    throw d.error(k, "'" + k + "' applies to a numeric series", "name the series column with 'series: COLUMN'");
+                }
+            }
+            return Optional.empty();
+        }
+        String column = d.string("series").orElseThrow();
+        if (column.isBlank()) {
+            throw d.error("series", "the series column's name is empty", "the header name of the column of numbers");
+        }
+        for (String k : NOT_FOR_SERIES) {
+            if (d.has(k)) {
+                throw d.error(k, "'" + k + "' does not apply to a series: " + switch (k) {
+                    case "label" -> "the series is its own target (each window's next 'horizon' values)";
+                    case "test_csv" -> "its test part is its last 'test_fraction', in time order";
+                    case "header" -> "its column is named by the header line";
+                    case "missing" -> "every row of the series column must hold a number";
+                    default -> "it reads one column of numbers";
+                }, "remove '" + k + "', or 'series' for a table of rows");
+            }
+        }
+        int window = d.integer("window", 1, 100_000).orElseThrow(() -> {
+            // a misspelt 'window' is the likely reason: name it rather than the missing key alone
+            String typo = d.keys().stream().filter(k -> !DidYouMean.suggest(k, List.of("window")).isEmpty()).findFirst()
+                    .map(k -> "; '" + k + "' is not a key: did you mean 'window'?").orElse("");
+            return d.error("series", "a series needs 'window:'" + typo, "the number of past values each forecast reads, e.g. window: 12");
+        }).intValue();
+        int horizon = d.integer("horizon", 1, 10_000).orElse(1L).intValue();
+        return Optional.of(new StudyFile.SeriesSpec(column, window, horizon));
+    }
+
+    /** The space keys that apply to token ids only, or hold out a random part of a trial's rows. */
+    static final List<String> NOT_FOR_SERIES_SPACE = List.of("embedding", "vocab_size", "max_length", "early_stopping", "l2_adapt");
+
+    /** A series is read by an rnn (over [window, 1]) or an mlp (over window numbers), never with the text or random-split keys. */
+    private static void checkSeriesModel(StudyFile.ModelSpec model, Section m) {
+        if (!model.family().equals("rnn") && !model.family().equals("mlp")) {
+            throw m.error("family", "a series is read by family rnn (an LSTM or GRU over its windows) or mlp, not " + model.family(),
+                    "family: rnn");
+        }
+        model.space().keySet().forEach(k -> {
+            String c = NetworkSpace.canonicalName(k);
+            boolean off = model.space().get(k) instanceof ParamSpec.Fixed f && List.of("0", "none", "false").contains(String.valueOf(f.value()));
+            if (NOT_FOR_SERIES_SPACE.contains(c) && !(off && (c.equals("early_stopping") || c.equals("l2_adapt")))) {
+                throw new StudyFileException(model.positions().get(k), "model.space." + k, c.equals("early_stopping") || c.equals("l2_adapt")
+                        ? "'" + k + "' holds out a random part of each trial's training windows; a series is validated in time order"
+                        : "'" + k + "' applies to text (token ids); a series' windows are numbers",
+                        "remove '" + k + "'" + (c.equals("early_stopping") ? "; tune epochs instead" : ""));
+            }
+        });
     }
 
     /** A CSV's text column ({@code data.text}) and how it is tokenised; the token keys only with it. */

@@ -11,10 +11,10 @@ import java.util.List;
 /**
  * What turns a raw input file into a model's features, learned from the training rows and saved
  * beside the model: a {@link CsvEncoder} (numeric and categorical columns) or a
- * {@link TextEncoder} (a text column into token ids). {@link #read} tells them apart by the
- * name each writes first.
+ * {@link TextEncoder} (a text column into token ids) or a {@link SeriesEncoder} (a numeric series
+ * into forecasting windows). {@link #read} tells them apart by the name each writes first.
  */
-public sealed interface InputEncoder permits CsvEncoder, TextEncoder {
+public sealed interface InputEncoder permits CsvEncoder, TextEncoder, SeriesEncoder {
 
     /** The features of every row of a raw file to predict (a label column, if present, is ignored). */
     CsvEncoder.FeatureRows readFeatures(Path file);
@@ -25,7 +25,7 @@ public sealed interface InputEncoder permits CsvEncoder, TextEncoder {
     /** Writes the encoder, its kind first. */
     void write(DataOutputStream out) throws IOException;
 
-    /** Reads an encoder written by {@link #write}, of either kind. */
+    /** Reads an encoder written by {@link #write}, of any kind. */
     static InputEncoder read(InputStream raw) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw);
         in.mark(1 << 10);
@@ -34,6 +34,7 @@ public sealed interface InputEncoder permits CsvEncoder, TextEncoder {
         DataInputStream data = new DataInputStream(in);
         return switch (magic) {
             case TextEncoder.MAGIC -> TextEncoder.read(data);
+            case SeriesEncoder.MAGIC -> SeriesEncoder.read(data);
             default -> CsvEncoder.read(data); // its own check names a file that is neither
         };
     }

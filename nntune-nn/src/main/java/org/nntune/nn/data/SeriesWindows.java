@@ -73,6 +73,17 @@ public final class SeriesWindows {
 
     /** The numeric column {@code column} of a CSV file with a header, in file order. */
     public static float[] readColumn(Path file, char separator, String column) {
+        return read(file, separator, column).values();
+    }
+
+    /** A series read from a CSV column: its values in file order and the file line of each. */
+    public record Column(float[] values, int[] lines) {}
+
+    /**
+     * The numeric column {@code column} of a CSV file with a header, in file order, with the line
+     * of each value; blank lines are skipped, every other row must hold a finite number there.
+     */
+    public static Column read(Path file, char separator, String column) {
         String source = file.toString();
         CsvParser p = new CsvParser(source, SourceBytes.decodeText(source, SourceBytes.readAll(file)), separator, '"');
         List<CsvParser.Field> rec = CsvParser.newRecord();
@@ -84,7 +95,9 @@ public final class SeriesWindows {
         if (c < 0) {
             throw new IllegalArgumentException(source + ": no series column '" + column + "'; the header has " + String.join(", ", names));
         }
-        List<Float> values = new ArrayList<>();
+        float[] values = new float[64];
+        int[] lines = new int[64];
+        int n = 0;
         while (true) {
             int line = p.line();
             if (!p.next(rec)) {
@@ -93,17 +106,20 @@ public final class SeriesWindows {
             if (CsvParser.isBlank(rec)) {
                 continue;
             }
-            String v = c < rec.size() ? rec.get(c).text() : "";
-            if (!RowReader.isDecimal(v)) {
+            String v = c < rec.size() ? rec.get(c).text().trim() : "";
+            float f = RowReader.isDecimal(v) ? Float.parseFloat(v) : Float.NaN;
+            if (!Float.isFinite(f)) {
                 throw new IllegalArgumentException(source + " line " + line + ", column '" + column + "': '" + v
-                        + "' is not a number; a series column holds one number per row");
+                        + "' is not a " + (RowReader.isDecimal(v) ? "float32 number (about ±3.4e38 at most)" : "number")
+                        + "; a series column holds one number per row");
             }
-            values.add(Float.parseFloat(v));
+            if (n == values.length) {
+                values = java.util.Arrays.copyOf(values, 2 * n);
+                lines = java.util.Arrays.copyOf(lines, 2 * n);
+            }
+            values[n] = f;
+            lines[n++] = line;
         }
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
+        return new Column(java.util.Arrays.copyOf(values, n), java.util.Arrays.copyOf(lines, n));
     }
 }

@@ -26,26 +26,7 @@ public final class GRU extends Recurrent {
     @Override
     void cellBackward(State st, int k, int b, int row, int prevRow) {
         int hs = hidden;
-        float[] a = st.act[k];
-        float[] hn = st.aux[k];
-        int ao = row * 3 * hs;
-        int so = b * hs;
-        for (int j = 0; j < hs; j++) {
-            float r = a[ao + j];
-            float z = a[ao + hs + j];
-            float n = a[ao + 2 * hs + j];
-            float hPrev = prevRow < 0 ? 0f : st.prev[row * hs + j];
-            float dh = st.dh[so + j];
-            float dan = dh * (1f - z) * (1f - n * n);
-            float dar = dan * hn[row * hs + j] * r * (1f - r);
-            float daz = dh * (hPrev - n) * z * (1f - z);
-            st.dGates[ao + j] = dar;
-            st.dGates[ao + hs + j] = daz;
-            st.dGates[ao + 2 * hs + j] = dan;
-            st.dGh[ao + j] = dar;
-            st.dGh[ao + hs + j] = daz;
-            st.dGh[ao + 2 * hs + j] = dan * r;
-            st.dh[so + j] = dh * z;
-        }
+        kernels.gruCellBackward(hs, st.act[k], row * 3 * hs, st.aux[k], row * hs, st.prev, prevRow < 0 ? -1 : row * hs,
+                st.dh, b * hs, st.dGates, row * 3 * hs, st.dGh, row * 3 * hs);
     }
 }

@@ -27,8 +27,10 @@ import java.util.List;
  * by {@code weight_hh} and the gate non-linearities and state update fused in one kernel call per
  * row ({@code Kernels.lstmCell} / {@code gruCell}: a vector of units at a time on the Vector API
  * path, with float σ and tanh that give the same bits in every JIT tier and on the plain Java path).
- * Backpropagation through time runs on the same layout: per step a fused loop for the gate
- * gradients (LSTM's a kernel call as well) and one GEMM for the state gradient, then one GEMM each for the input gradient,
+ * Backpropagation through time runs on the same layout: per step one fused kernel call per row for
+ * the gate gradients ({@code Kernels.lstmCellBackward} / {@code gruCellBackward}) and one GEMM for
+ * the state gradient (for the forward direction reading the next step's gradients where they lie,
+ * a strided matrix, instead of gathering them), then one GEMM each for the input gradient,
  * {@code weight_ih}'s and {@code weight_hh}'s gradients over all steps. All buffers live in the
  * cache: a pass allocates nothing.
  */
@@ -270,18 +272,11 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 if (gates == 4) { // LSTM: both biases add before the non-linearities
                     kernels.addRowVector(act, 0, n * maxLen, gh, bhh[k].value().data(), 0);
                 }
-                Arrays.fill(st.h, 0, n * hidden, 0f);
-                Arrays.fill(st.c, 0, n * hidden, 0f);
-                for (int s = 0; s < maxLen; s++) {
-                    kernels.gemm(false, false, n, gh, hidden, 1f, st.h, 0, hidden, whh[k].value().data(), 0, gh,
-                            0f, st.gh, 0, gh);
-                    for (int b = 0; b < n; b++) {
-                        if (s < len[b]) {
-                            int row = b * maxLen + step(s, len[b], dir);
-                            cellForward(st, k, b, row, out, row * dh + dir * hidden, bhh[k].value().data());
-                        }
-                    }
-                }
+                // the recurrence, rows in parts of CHUNK: each row's steps depend on that row only
+                int kk = k;
+                int dd = dir;
+                kernels.forEachPart(parts(n), p -> forwardRows(st, kk, dd, p * CHUNK, Math.min(n, (p + 1) * CHUNK), len, maxLen,
+                        out));
                 for (int b = 0; b < n; b++) {
                     for (int t = len[b]; t < maxLen; t++) {
                         Arrays.fill(out, (b * maxLen + t) * dh + dir * hidden, (b * maxLen + t) * dh + dir * hidden + hidden, 0f);
@@ -290,6 +285,92 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
             }
         }
         readOut(st.output[layers - 1], y, n, len, maxLen, st.argmax);
+    }
+
+    /**
+     * Rows of a batch whose recurrences run as one part ({@code Kernels.forEachPart}): a fixed
+     * number, so that how the rows are split, and with it every result, does not depend on the
+     * thread count. Eight rows are one row tile of the GEMM kernels.
+     */
+    static final int CHUNK = 8;
+
+    static int parts(int n) {
+        return (n + CHUNK - 1) / CHUNK;
+    }
+
+    /** The forward recurrence of rows [b0, b1) in layer-direction k: per step one GEMM of their states, then each running row's cell. */
+    private void forwardRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, float[] out) {
+        int gh = gates * hidden;
+        int dh = directions() * hidden;
+        float[] whhV = whh[k].value().data();
+        float[] biasHh = bhh[k].value().data();
+        int steps = 0;
+        for (int b = b0; b < b1; b++) {
+            steps = Math.max(steps, len[b]);
+        }
+        Arrays.fill(st.h, b0 * hidden, b1 * hidden, 0f);
+        Arrays.fill(st.c, b0 * hidden, b1 * hidden, 0f);
+        for (int s = 0; s < steps; s++) {
+            kernels.gemm(false, false, b1 - b0, gh, hidden, 1f, st.h, b0 * hidden, hidden, whhV, 0, gh, 0f, st.gh, b0 * gh, gh);
+            for (int b = b0; b < b1; b++) {
+                if (s < len[b]) {
+                    int row = b * maxLen + step(s, len[b], dir);
+                    cellForward(st, k, b, row, out, row * dh + dir * hidden, biasHh);
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time for rows [b0, b1) in layer-direction k: from the last step
+     * back, the gradient reaching each row's state from the step after it (one GEMM of the rows'
+     * recurrent-side gradients, kept in {@code st.gh}, by {@code weight_hh}) plus the output's,
+     * then each running row's cell.
+     */
+    private void backwardRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, float[] out, float[] whhV) {
+        int gh = gates * hidden;
+        int dh = directions() * hidden;
+        int steps = 0;
+        for (int b = b0; b < b1; b++) {
+            steps = Math.max(steps, len[b]);
+        }
+        for (int s = steps - 1; s >= 0; s--) {
+            // the gradient reaching each row's state from the step after it, through weight_hh
+            if (s == steps - 1) {
+                Arrays.fill(st.dh, b0 * hidden, b1 * hidden, 0f);
+            } else if (dir == 0) {
+                // forward rows all run step s + 1 at compact row b·maxLen + s + 1: dGh's rows of that step are a
+                // strided matrix (zero for rows already ended), read in place
+                kernels.gemm(false, true, b1 - b0, hidden, gh, 1f, st.dGh, (b0 * maxLen + s + 1) * gh, maxLen * gh, whhV, 0, gh,
+                        1f, st.dh, b0 * hidden, hidden);
+            } else {
+                // reverse rows run step s + 1 at rows that depend on their lengths: st.gh holds them, gathered
+                kernels.gemm(false, true, b1 - b0, hidden, gh, 1f, st.gh, b0 * gh, gh, whhV, 0, gh, 1f, st.dh, b0 * hidden, hidden);
+            }
+            for (int b = b0; b < b1; b++) {
+                if (s >= len[b]) {
+                    continue;
+                }
+                int row = b * maxLen + step(s, len[b], dir);
+                int prevRow = s == 0 ? -1 : b * maxLen + step(s - 1, len[b], dir);
+                int go = row * dh + dir * hidden;
+                for (int j = 0; j < hidden; j++) {
+                    st.dh[b * hidden + j] += st.dOut[go + j];
+                }
+                if (prevRow >= 0) {
+                    System.arraycopy(out, prevRow * dh + dir * hidden, st.prev, row * hidden, hidden);
+                }
+                cellBackward(st, k, b, row, prevRow);
+            }
+            // the reverse rows' recurrent-side gradients of this step, zero for rows not running at it
+            for (int b = b0; dir == 1 && b < b1; b++) {
+                if (s < len[b]) {
+                    System.arraycopy(st.dGh, (b * maxLen + step(s, len[b], dir)) * gh, st.gh, b * gh, gh);
+                } else {
+                    Arrays.fill(st.gh, b * gh, (b + 1) * gh, 0f);
+                }
+            }
+        }
     }
 
     /**
@@ -435,35 +516,10 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 Arrays.fill(st.dc, 0, n * hidden, 0f);
                 Arrays.fill(st.gh, 0, n * gh, 0f);
                 float[] out = st.output[l];
-                for (int s = maxLen - 1; s >= 0; s--) {
-                    // the gradient reaching each row's state from the step after it: st.gh holds that step's dGh rows
-                    kernels.gemm(false, true, n, hidden, gh, 1f, st.gh, 0, gh, whhV, 0, gh, s == maxLen - 1 ? 0f : 1f,
-                            st.dh, 0, hidden);
-                    for (int b = 0; b < n; b++) {
-                        if (s >= len[b]) {
-                            continue;
-                        }
-                        int t = step(s, len[b], dir);
-                        int row = b * maxLen + t;
-                        int prevRow = s == 0 ? -1 : b * maxLen + step(s - 1, len[b], dir);
-                        int go = row * dh + dir * hidden;
-                        for (int j = 0; j < hidden; j++) {
-                            st.dh[b * hidden + j] += st.dOut[go + j];
-                        }
-                        if (prevRow >= 0) {
-                            System.arraycopy(out, prevRow * dh + dir * hidden, st.prev, row * hidden, hidden);
-                        }
-                        cellBackward(st, k, b, row, prevRow);
-                    }
-                    // the rows' recurrent-side gradients of this step, zero for rows not running at it
-                    for (int b = 0; b < n; b++) {
-                        if (s < len[b]) {
-                            System.arraycopy(st.dGh, (b * maxLen + step(s, len[b], dir)) * gh, st.gh, b * gh, gh);
-                        } else {
-                            Arrays.fill(st.gh, b * gh, (b + 1) * gh, 0f);
-                        }
-                    }
-                }
+                int kk = k;
+                int dd = dir;
+                kernels.forEachPart(parts(n), p -> backwardRows(st, kk, dd, p * CHUNK, Math.min(n, (p + 1) * CHUNK), len, maxLen,
+                        out, whhV));
                 // parameter gradients over all steps at once
                 kernels.gemm(true, false, inL, gh, rows, 1f, st.input[l], 0, inL, st.dGates, 0, gh, 0f,
                         wih[k].grad().data(), 0, gh);

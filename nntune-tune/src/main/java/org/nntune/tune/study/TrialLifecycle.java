@@ -4,6 +4,7 @@ import org.nntune.tune.run.InFlightTrials;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.storage.TrialStart;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -164,16 +165,16 @@ final class TrialLifecycle {
      */
     Optional<Trial> start(int limit, boolean beat) {
         // with heartbeats, the first beat is part of the start: a worker that dies at any moment after
-        // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale
-        Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, beat);
+        // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale; the
+        // worker's name is written in the same step (on a database: no round trip of its own)
+        Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, TrialStart.beat(beat)
+                .withSystemAttr(SystemAttrs.WORKER, WorkerName.PROCESS + "/" + Thread.currentThread().getName()));
         if (claimed.isEmpty()) {
             return Optional.empty();
         }
         FrozenTrial started = claimed.get();
         inFlight.put(started.trialId(), Thread.currentThread());
         try {
-            storage.setTrialSystemAttr(started.trialId(), SystemAttrs.WORKER,
-                    WorkerName.PROCESS + "/" + Thread.currentThread().getName());
             sampler.beforeTrial(view, started);
             started = storage.getTrial(started.trialId()); // with what beforeTrial wrote
             Map<String, Distribution> space = sampler.inferRelativeSearchSpace(view, started);

@@ -280,6 +280,31 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void startTrialWithinWritesTheSystemAttrsOfTheStartInEveryPath() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        Set<TrialState> counted = EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+        TrialStart stamp = TrialStart.PLAIN.withSystemAttr("worker", "host:1/w-0").withSystemAttr("n", "start");
+        // created without a budget or a beat (PostgreSQL: the one-statement creation), within a budget with a beat,
+        // and claimed from the queue (keeping what it was queued with; the start's value of a key wins)
+        FrozenTrial free = storage.startTrialWithin(id, counted, Integer.MAX_VALUE, stamp).orElseThrow();
+        FrozenTrial beating = storage.startTrialWithin(id, counted, 10, new TrialStart(true, stamp.systemAttrs()))
+                .orElseThrow();
+        storage.createTrial(id, withSystemAttr(withSystemAttr(FrozenTrial.template(TrialState.WAITING, List.of(), Map.of(),
+                Map.of()), "fixed_params", Map.of("x", 1.5)), "n", "queued"));
+        FrozenTrial claimed = storage.startTrialWithin(id, counted, 10, stamp).orElseThrow();
+        assertThat(claimed.number()).isEqualTo(2);
+        for (FrozenTrial t : List.of(free, beating, claimed)) {
+            for (FrozenTrial seen : List.of(t, storage.getTrial(t.trialId()))) {
+                assertThat(seen.state()).isEqualTo(TrialState.RUNNING);
+                assertThat(seen.systemAttrs()).as("trial " + t.number()).containsEntry("worker", "host:1/w-0")
+                        .containsEntry("n", "start");
+            }
+        }
+        assertThat(storage.getTrial(claimed.trialId()).systemAttrs()).containsEntry("fixed_params", Map.of("x", 1.5));
+        assertThat(storage.failStaleTrials(id, Duration.ofSeconds(-60))).containsExactly(beating.trialId());
+    }
+
+    @Test
     void claimsOfWaitingTrialsAreCountedInTheBudgetUnderConcurrency() throws Exception {
         long id = newStudy(StudyDirection.MINIMIZE);
         Set<TrialState> counted = EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);

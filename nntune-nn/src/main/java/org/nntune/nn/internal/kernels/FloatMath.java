@@ -117,6 +117,29 @@ final class FloatMath {
         out[outOff + j] = hv;
     }
 
+    /**
+     * One unit of {@link Kernels#gruCellBackward} (the scalar form of the vector loop; no σ or
+     * tanh, so every path runs it alike).
+     */
+    static void gruBackwardUnit(int hs, int j, float[] act, int actOff, float[] hn, int hnOff, float[] prev, int prevOff,
+                                float[] dh, int dhOff, float[] dGates, int dgOff, float[] dGh, int dghOff) {
+        float r = act[actOff + j];
+        float z = act[actOff + hs + j];
+        float n = act[actOff + 2 * hs + j];
+        float hPrev = prevOff < 0 ? 0f : prev[prevOff + j];
+        float d = dh[dhOff + j];
+        float dan = d * (1f - z) * (1f - n * n);
+        float dar = dan * hn[hnOff + j] * r * (1f - r);
+        float daz = d * (hPrev - n) * z * (1f - z);
+        dGates[dgOff + j] = dar;
+        dGates[dgOff + hs + j] = daz;
+        dGates[dgOff + 2 * hs + j] = dan;
+        dGh[dghOff + j] = dar;
+        dGh[dghOff + hs + j] = daz;
+        dGh[dghOff + 2 * hs + j] = dan * r;
+        dh[dhOff + j] = d * z;
+    }
+
     /** One unit of {@link Kernels#lstmCellBackward} (the scalar form of the vector loop). */
     static void lstmBackwardUnit(Precision fn, int hs, int j, float[] act, int actOff, float[] cells, int cellOff, int prevCellOff,
                                  float[] dh, int dhOff, float[] dc, int dcOff, float[] dGates, int dgOff) {

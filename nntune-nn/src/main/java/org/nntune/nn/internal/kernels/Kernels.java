@@ -193,6 +193,15 @@ public interface Kernels {
                    float lr, float momentum, float weightDecay, boolean nesterov);
 
     /**
+     * Runs {@code part.accept(p)} for every p in [0, parts) on at most {@link #threads()} threads,
+     * the caller among them, and returns when all are done. For work the caller splits into
+     * independent parts that write disjoint memory (a recurrent layer's rows: each row's steps
+     * depend only on that row); the split must not depend on the thread count, so neither do the
+     * results. The reference runs the parts in order on the calling thread.
+     */
+    void forEachPart(int parts, java.util.function.IntConsumer part);
+
+    /**
      * One LSTM step of one row, gates and state update fused (PyTorch's equations, gate blocks
      * i, f, g, o of {@code hidden} units): the pre-activations are {@code act[actOff ..]} (the
      * input projection with both biases) plus {@code gh[ghOff ..]} (the recurrent product);
@@ -226,6 +235,19 @@ public interface Kernels {
      */
     void gruCell(int hidden, float[] act, int actOff, float[] gh, int ghOff, float[] biasHh, float[] hn, int hnOff,
                  float[] h, int hOff, float[] out, int outOff);
+
+    /**
+     * The backward step of {@link #gruCell} for one row: from the activated gates
+     * {@code act[actOff ..]} (r, z, n), {@code hn[hnOff ..]}, the previous state
+     * {@code prev[prevOff ..]} (zero when {@code prevOff < 0}) and the gradient of the state it
+     * produced {@code dh[dhOff ..]}: writes the pre-activation gradients of the input side into
+     * {@code dGates[dGatesOff ..]} (r, z, n) and of the recurrent side into {@code dGh[dGhOff ..]}
+     * (r, z, and n times r, since hn sits inside the reset product), and leaves {@code dh ⊙ z}
+     * (the part of the previous state's gradient that does not go through {@code weight_hh}) in
+     * {@code dh}. Products and differences only: every path gives the same bits.
+     */
+    void gruCellBackward(int hidden, float[] act, int actOff, float[] hn, int hnOff, float[] prev, int prevOff,
+                         float[] dh, int dhOff, float[] dGates, int dGatesOff, float[] dGh, int dGhOff);
 
     /**
      * {@code x}, or zero when it is subnormal ({@code |x| < Float.MIN_NORMAL}). The optimisers'

@@ -28,6 +28,13 @@ final class ReferenceKernels implements Kernels, ConvSteps {
     }
 
     @Override
+    public void forEachPart(int parts, java.util.function.IntConsumer part) {
+        for (int p = 0; p < parts; p++) {
+            part.accept(p);
+        }
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
@@ -517,6 +524,14 @@ final class ReferenceKernels implements Kernels, ConvSteps {
                         float[] h, int hOff, float[] out, int outOff) {
         for (int j = 0; j < hidden; j++) {
             FloatMath.gruUnit(FloatMath.Precision.DOUBLE, hidden, j, act, actOff, gh, ghOff, biasHh, hn, hnOff, h, hOff, out, outOff);
+        }
+    }
+
+    @Override
+    public void gruCellBackward(int hidden, float[] act, int actOff, float[] hn, int hnOff, float[] prev, int prevOff,
+                                float[] dh, int dhOff, float[] dGates, int dGatesOff, float[] dGh, int dGhOff) {
+        for (int j = 0; j < hidden; j++) {
+            FloatMath.gruBackwardUnit(hidden, j, act, actOff, hn, hnOff, prev, prevOff, dh, dhOff, dGates, dGatesOff, dGh, dGhOff);
         }
     }
 

@@ -65,6 +65,11 @@ final class VectorKernels implements Kernels, ConvSteps {
     }
 
     @Override
+    public void forEachPart(int parts, java.util.function.IntConsumer part) {
+        KernelThreads.run(threads, parts, part::accept);
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
@@ -779,6 +784,38 @@ final class VectorKernels implements Kernels, ConvSteps {
         }
         for (; j < hs; j++) {
             FloatMath.gruUnit(FloatMath.Precision.FLOAT, hs, j, act, actOff, gh, ghOff, biasHh, hn, hnOff, h, hOff, out, outOff);
+        }
+    }
+
+    @Override
+    public void gruCellBackward(int hidden, float[] act, int actOff, float[] hn, int hnOff, float[] prev, int prevOff,
+                                float[] dh, int dhOff, float[] dGates, int dGatesOff, float[] dGh, int dGhOff) {
+        int hs = hidden;
+        int bound = S.loopBound(hs);
+        int j = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; j < bound; j += S.length()) {
+            int a = actOff + j;
+            FloatVector rv = FloatVector.fromArray(S, act, a);
+            FloatVector zv = FloatVector.fromArray(S, act, a + hs);
+            FloatVector nv = FloatVector.fromArray(S, act, a + 2 * hs);
+            FloatVector hPrev = prevOff < 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, prev, prevOff + j);
+            FloatVector d = FloatVector.fromArray(S, dh, dhOff + j);
+            FloatVector dan = d.mul(one.sub(zv)).mul(one.sub(nv.mul(nv)));
+            FloatVector dar = dan.mul(FloatVector.fromArray(S, hn, hnOff + j)).mul(rv).mul(one.sub(rv));
+            FloatVector daz = d.mul(hPrev.sub(nv)).mul(zv).mul(one.sub(zv));
+            int dg = dGatesOff + j;
+            int dgh = dGhOff + j;
+            dar.intoArray(dGates, dg);
+            daz.intoArray(dGates, dg + hs);
+            dan.intoArray(dGates, dg + 2 * hs);
+            dar.intoArray(dGh, dgh);
+            daz.intoArray(dGh, dgh + hs);
+            dan.mul(rv).intoArray(dGh, dgh + 2 * hs);
+            d.mul(zv).intoArray(dh, dhOff + j);
+        }
+        for (; j < hs; j++) {
+            FloatMath.gruBackwardUnit(hs, j, act, actOff, hn, hnOff, prev, prevOff, dh, dhOff, dGates, dGatesOff, dGh, dGhOff);
         }
     }
 }

@@ -12,8 +12,9 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * The fused LSTM and GRU cells: the java and vector paths give the same bits as each other (both
  * run {@code FloatMath}'s float functions) and the same bits before and after C2 compiles them,
- * and stay within 1e-6 of the reference's double-precision σ and tanh; at awkward hidden sizes
- * (a vector's tail, a vector and a tail, several vectors) with offsets.
+ * and stay within 1e-6 of the reference's double-precision σ and tanh (the GRU backward cell,
+ * which has neither, gives the reference's very bits); at awkward hidden sizes (a vector's tail,
+ * a vector and a tail, several vectors) with offsets.
  */
 class RecurrentCellKernelsTest {
     private static final Kernels REF = KernelProvider.reference();
@@ -117,6 +118,60 @@ class RecurrentCellKernelsTest {
                     }
                     java = java == null ? got : java;
                 }
+            }
+        }
+    }
+
+    @Test
+    void theGruBackwardCellAgreesAcrossThePathsBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int hidden : HIDDEN) {
+            for (boolean first : new boolean[] {false, true}) {
+                int off = rnd.nextInt(4);
+                float[] act = values(rnd, off + 3 * hidden, 1);
+                for (int i = 0; i < act.length; i++) {
+                    act[i] = Math.abs(act[i]); // gates r, z in (0, 1); n in (−1, 1) is fine as well
+                }
+                float[] hn = values(rnd, off + hidden, 3);
+                float[] prev = values(rnd, off + hidden, 1);
+                float[] dh = values(rnd, off + hidden, 1);
+                float[] dGates = values(rnd, off + 3 * hidden, 1);
+                float[] dGh = values(rnd, off + 3 * hidden, 1);
+                int prevOff = first ? -1 : off;
+                float[][] ref = {dh.clone(), dGates.clone(), dGh.clone()};
+                REF.gruCellBackward(hidden, act, off, hn, off, prev, prevOff, ref[0], off, ref[1], off, ref[2], off);
+                assertThat(ref[1][off + hidden]).as("sanity: written").isNotEqualTo(dGates[off + hidden]);
+                for (Kernels k : fast()) {
+                    float[][] got = {dh.clone(), dGates.clone(), dGh.clone()};
+                    k.gruCellBackward(hidden, act, off, hn, off, prev, prevOff, got[0], off, got[1], off, got[2], off);
+                    for (int r = 0; r < 3; r++) {
+                        // no σ or tanh here: the reference runs the same float products, so every path has its bits
+                        assertThat(got[r]).as("gru backward %s hidden %d result %d", k.name(), hidden, r).containsExactly(ref[r]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** As the forward cells below: the GRU backward cell's bits do not change when C2 compiles it. */
+    @Test
+    void theGruBackwardCellGivesTheSameBitsBeforeAndAfterTheJitCompilesIt() {
+        SplittableRandom rnd = new SplittableRandom(15);
+        int hidden = 37;
+        float[] act = values(rnd, 1 + 3 * hidden, 1);
+        float[] hn = values(rnd, 1 + hidden, 3);
+        float[] prev = values(rnd, 1 + hidden, 1);
+        float[] dh = values(rnd, 1 + hidden, 1);
+        float[][] ref = {dh.clone(), new float[1 + 3 * hidden], new float[1 + 3 * hidden]};
+        REF.gruCellBackward(hidden, act, 1, hn, 1, prev, 1, ref[0], 1, ref[1], 1, ref[2], 1);
+        for (Kernels k : fast()) {
+            float[][] hot = null;
+            for (int i = 0; i < 30_000; i++) {
+                hot = new float[][] {dh.clone(), new float[1 + 3 * hidden], new float[1 + 3 * hidden]};
+                k.gruCellBackward(hidden, act, 1, hn, 1, prev, 1, hot[0], 1, hot[1], 1, hot[2], 1);
+            }
+            for (int r = 0; r < 3; r++) {
+                assertThat(hot[r]).as("%s gru backward result %d", k.name(), r).containsExactly(ref[r]);
             }
         }
     }

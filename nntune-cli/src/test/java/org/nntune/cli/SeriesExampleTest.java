@@ -1,0 +1,79 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * examples/sunspots.yaml (on a copy, two trials), then the README's predict command on the
+ * series itself; and a series' bad input at the CLI: too short for one window, a cell that is not
+ * a number, a window of 0.
+ */
+class SeriesExampleTest {
+    private static final Path EXAMPLES = Path.of("..", "examples");
+
+    @Test
+    void theSunspotsExampleForecastsAndItsBestModelForecastsEveryWindowOfACsv(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("data"));
+        Files.copy(EXAMPLES.resolve("sunspots.yaml"), dir.resolve("sunspots.yaml"));
+        Path csv = dir.resolve("data/sunspots.csv");
+        Files.copy(EXAMPLES.resolve("data/sunspots.csv"), csv);
+        CliTest.Result tuned = CliTest.run("tune", dir.resolve("sunspots.yaml").toString(), "--trials", "2", "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        assertThat(tuned.out()).contains("series 'SUNACTIVITY' (309 values; windows of 11 values forecast the next 1)")
+                .contains("the last 20% held out for test (time order)").contains("validation (holdout 20%, time order)")
+                .contains("test mae:");
+        CliTest.Result pred = CliTest.run("predict", dir.resolve("sunspots-results/best.model").toString(), csv.toString());
+        assertThat(pred.code()).as(pred.err()).isZero();
+        List<String> lines = pred.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("after_line,forecast");
+        // 309 years in lines 2..310: windows of 11 end on lines 12..310, the last forecasting the year after the file
+        assertThat(lines).hasSize(1 + 309 - 11 + 1);
+        assertThat(lines.get(1)).startsWith("12,");
+        assertThat(lines.get(lines.size() - 1)).matches("310,-?[0-9.e+-]+");
+
+        Path onnx = dir.resolve("sun.onnx");
+        CliTest.Result export = CliTest.run("export", dir.resolve("sunspots-results/best.model").toString(), "--onnx", onnx.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(new String(Files.readAllBytes(onnx), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("nntune.series").contains("column SUNACTIVITY, window 11, horizon 1");
+    }
+
+    private static final String STUDY = """
+            study: s
+            data:
+              csv: s.csv
+              series: v
+              window: %s
+              horizon: 2
+            model:
+              family: rnn
+              space: {epochs: 1, hidden_size: 4}
+            budget: {trials: 1}
+            """;
+
+    @Test
+    void badSeriesInputIsNamedWithItsExitCode(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(dir.resolve("s.csv"), "t,v\n1,1.5\n2,2\n3,2.5\n4,3\n");
+        Files.writeString(file, STUDY.formatted("3"));
+        CliTest.Result shortSeries = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(shortSeries.code()).as(shortSeries.out()).isEqualTo(ExitCode.DATA);
+        assertThat(shortSeries.err()).contains("series 'v' has 4 values; one window of 3 inputs and 2 targets needs at least 5");
+
+        Files.writeString(dir.resolve("s.csv"), "t,v\n1,1.5\n2,2\n3,n/a\n4,3\n5,1\n6,2\n7,3\n8,4\n");
+        CliTest.Result text = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(text.code()).isEqualTo(ExitCode.DATA);
+        assertThat(text.err()).contains("s.csv line 4, column 'v': 'n/a' is not a number");
+
+        Files.writeString(file, STUDY.formatted("0"));
+        CliTest.Result zero = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(zero.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(zero.err()).contains("line 5").contains("data.window").contains("0 is out of range");
+    }
+}

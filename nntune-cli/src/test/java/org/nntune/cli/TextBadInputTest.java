@@ -1,0 +1,68 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The text source's bad input as a user meets it, from {@code tune} to {@code predict}: a text
+ * model trained with an empty message and a 1 MB one (the cut said once), then asked about an empty
+ * message, one whose every word is unknown and a 1 MB one (one answer each, the cut said once on
+ * stderr), and about a file that is not UTF-8 (refused, exit code 3, with its line).
+ */
+class TextBadInputTest {
+
+    @Test
+    void emptyAllUnknownHugeAndNonUtf8MessagesFromTuneToPredict(@TempDir Path dir) throws Exception {
+        String huge = "cheap ".repeat(200_000); // 1.2 MB in one cell
+        StringBuilder csv = new StringBuilder("text,label\n");
+        for (int i = 0; i < 12; i++) {
+            csv.append(i % 2 == 0 ? "buy cheap pills now,spam\n" : "see you at lunch,ham\n");
+        }
+        csv.append("\"\",ham\n").append('"').append(huge).append("\",spam\n");
+        Files.writeString(dir.resolve("t.csv"), csv);
+        Path file = dir.resolve("t.yaml");
+        Files.writeString(file, """
+                study: text
+                seed: 1
+                data: {csv: t.csv, text: text, label: label, max_length: 8, min_count: 1, test_fraction: 0}
+                validation: {method: holdout, fraction: 0.25}
+                model: {family: rnn, space: {epochs: 1, embedding: 8, hidden_size: 8, cell: gru}}
+                budget: {trials: 1}
+                """);
+        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        assertThat(count(tuned.out(), "were truncated")).as(tuned.out()).isEqualTo(1);
+        assertThat(tuned.out()).contains("1 of 14 texts had more than 8 tokens and were truncated to their first 8");
+
+        Path model = dir.resolve("t-results/best.model");
+        Path ask = dir.resolve("ask.csv");
+        Files.writeString(ask, "text\n\"\"\nzyx qwv plugh\n\"" + huge + "\"\n\"" + huge + "\"\n");
+        CliTest.Result pred = CliTest.run("predict", model.toString(), ask.toString());
+        assertThat(pred.code()).as(pred.err()).isZero();
+        List<String> lines = pred.out().lines().toList();
+        assertThat(lines).hasSize(1 + 4);
+        assertThat(lines.subList(1, 5)).allSatisfy(l -> assertThat(l).isIn("spam", "ham"));
+        assertThat(count(pred.err(), "truncated")).as(pred.err()).isEqualTo(1);
+        assertThat(pred.err()).contains("2 of 4 texts had more than 8 tokens");
+
+        Files.write(ask, "text\ncaf\u00e9 now\n".getBytes(StandardCharsets.ISO_8859_1));
+        CliTest.Result latin1 = CliTest.run("predict", model.toString(), ask.toString());
+        assertThat(latin1.code()).isEqualTo(ExitCode.DATA);
+        assertThat(latin1.err()).contains("is not a UTF-8 text file").contains("line 2");
+    }
+
+    private static int count(String text, String word) {
+        int n = 0;
+        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

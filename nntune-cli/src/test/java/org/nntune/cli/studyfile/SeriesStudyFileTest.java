@@ -1,0 +1,101 @@
+package org.nntune.cli.studyfile;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A numeric series in a study file ({@code data.series}, {@code window}, {@code horizon}): read, and every misuse named at its line and key. */
+class SeriesStudyFileTest {
+    private final StudyFileReader reader = new StudyFileReader();
+    private final Path file = Path.of("/tmp/studies/sun.yaml");
+
+    private static final String GOOD = """
+            study: sun
+            data:
+              csv: sun.csv
+              series: SUNACTIVITY
+              window: 11
+              horizon: 2
+            metric: mae
+            model:
+              family: rnn
+              space:
+                cell: [lstm, gru]
+                hidden_size: {low: 8, high: 32}
+                epochs: 5
+            budget: {trials: 3}
+            """;
+
+    private StudyFile read(String yaml) {
+        return reader.read(file, yaml);
+    }
+
+    @Test
+    void aSeriesIsARegressionValidatedByAHoldOutInTimeOrder() {
+        StudyFile s = read(GOOD);
+        assertThat(s.data().series()).contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 2));
+        assertThat(s.task()).isEqualTo("regression");
+        assertThat(s.validation().method()).isEqualTo("holdout");
+        assertThat(s.data().preprocessing()).isEqualTo("standard");
+        // the embedding is not read for numbers: fixed, so no trial searches it
+        assertThat(s.model().network().choiceParams()).doesNotContainKey("embedding");
+        assertThat(read(GOOD.replace("  horizon: 2\n", "")).data().series()).contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 1));
+        assertThat(read(GOOD.replace("family: rnn", "family: mlp").replace("""
+                    cell: [lstm, gru]
+                    hidden_size: {low: 8, high: 32}
+                """, "")).data().series()).isPresent();
+    }
+
+    @Test
+    void windowAndHorizonMustBeWholeNumbersOfAtLeastOne() {
+        assertThatThrownBy(() -> read(GOOD.replace("window: 11", "window: 0")))
+                .hasMessageContaining("line 5").hasMessageContaining("key 'data.window'").hasMessageContaining("0 is out of range");
+        assertThatThrownBy(() -> read(GOOD.replace("horizon: 2", "horizon: -1")))
+                .hasMessageContaining("line 6").hasMessageContaining("key 'data.horizon'").hasMessageContaining("out of range");
+        assertThatThrownBy(() -> read(GOOD.replace("window: 11", "window: 2.5")))
+                .hasMessageContaining("key 'data.window'").hasMessageContaining("expected a whole number");
+        assertThatThrownBy(() -> read(GOOD.replace("  window: 11\n", "")))
+                .hasMessageContaining("line 4").hasMessageContaining("key 'data.series'").hasMessageContaining("needs 'window:'");
+    }
+
+    @Test
+    void seriesKeysOnlyWithASeriesAndTableKeysNotWithIt() {
+        assertThatThrownBy(() -> read(GOOD.replace("series: SUNACTIVITY", "label: SUNACTIVITY")))
+                .hasMessageContaining("line 5").hasMessageContaining("key 'data.window'").hasMessageContaining("applies to a numeric series");
+        assertThatThrownBy(() -> read(GOOD.replace("  horizon: 2\n", "  horizon: 2\n  label: YEAR\n")))
+                .hasMessageContaining("line 7").hasMessageContaining("key 'data.label'").hasMessageContaining("its own target");
+        assertThatThrownBy(() -> read(GOOD.replace("  horizon: 2\n", "  horizon: 2\n  test_csv: later.csv\n")))
+                .hasMessageContaining("key 'data.test_csv'").hasMessageContaining("time order");
+        assertThatThrownBy(() -> read(GOOD.replace("  horizon: 2\n", "  horizon: 2\n  text: SUNACTIVITY\n")))
+                .hasMessageContaining("key 'data.text'");
+        assertThatThrownBy(() -> read(GOOD.replace("  window: 11\n", "  windw: 11\n")))
+                .hasMessageContaining("line 4").hasMessageContaining("needs 'window:'")
+                .hasMessageContaining("'windw' is not a key: did you mean 'window'?");
+        assertThatThrownBy(() -> read(GOOD.replace("  horizon: 2\n", "  horizn: 2\n")))
+                .hasMessageContaining("line 6").hasMessageContaining("unknown key 'horizn'").hasMessageContaining("did you mean 'horizon'?");
+    }
+
+    @Test
+    void taskValidationAndFamilyMustFitASeries() {
+        assertThatThrownBy(() -> read(GOOD.replace("metric: mae", "task: classification\nmetric: accuracy")))
+                .hasMessageContaining("line 7").hasMessageContaining("key 'task'").hasMessageContaining("regression");
+        assertThatThrownBy(() -> read(GOOD.replace("metric: mae", "metric: mae\nvalidation: {method: kfold, folds: 3}")))
+                .hasMessageContaining("line 8").hasMessageContaining("key 'validation.method'").hasMessageContaining("time order");
+        assertThatThrownBy(() -> read(GOOD.replace("family: rnn", "family: cnn").replace("""
+                    cell: [lstm, gru]
+                    hidden_size: {low: 8, high: 32}
+                """, "")))
+                .hasMessageContaining("key 'model.family'").hasMessageContaining("rnn");
+        assertThatThrownBy(() -> read(GOOD.replace("epochs: 5", "epochs: 5\n    embedding: 32")))
+                .hasMessageContaining("line 14").hasMessageContaining("key 'model.space.embedding'").hasMessageContaining("applies to text");
+        assertThatThrownBy(() -> read(GOOD.replace("epochs: 5", "epochs: 5\n    early_stopping: 3")))
+                .hasMessageContaining("key 'model.space.early_stopping'").hasMessageContaining("random part");
+        assertThat(read(GOOD.replace("epochs: 5", "epochs: 5\n    early_stopping: 0")).data().series()).isPresent();
+        assertThat(read(GOOD).data().source()).isInstanceOfSatisfying(StudyFile.DataSource.Csv.class,
+                c -> assertThat(c.text()).isEqualTo(Optional.empty()));
+    }
+}

@@ -1,0 +1,109 @@
+package org.nntune.nn.data;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What turns a CSV of a numeric series into a forecaster's inputs, saved beside the model: the
+ * series column, the CSV separator, the window (inputs per row) and the horizon (values
+ * forecast per row). {@link #readFeatures} reads a file to predict as the series of its column,
+ * in file order, and makes one row of every window of {@code window} consecutive values, the
+ * last one ending with the file's last value: that row forecasts the {@code horizon} values
+ * after the file's end. {@link CsvEncoder.FeatureRows#lines} holds, per row, the file line of
+ * the window's last value.
+ */
+public final class SeriesEncoder implements InputEncoder {
+    static final String MAGIC = "nntune-series-encoder";
+    private static final int VERSION = 1;
+
+    private final String column;
+    private final char separator;
+    private final int window;
+    private final int horizon;
+
+    public SeriesEncoder(String column, char separator, int window, int horizon) {
+        SeriesWindows.count(column, window + horizon, window, horizon); // checks window, horizon >= 1
+        this.column = column;
+        this.separator = separator;
+        this.window = window;
+        this.horizon = horizon;
+    }
+
+    public String column() { return column; }
+    public int window() { return window; }
+    public int horizon() { return horizon; }
+
+    @Override
+    public CsvEncoder.FeatureRows readFeatures(Path file) {
+        SeriesWindows.Column series = SeriesWindows.read(file, separator, column);
+        float[] v = series.values();
+        if (v.length < window) {
+            throw new IllegalArgumentException("series '" + column + "' in " + file + " has " + v.length + " values; a forecast reads "
+                    + window + " (the model's window)");
+        }
+        int rows = v.length - window + 1;
+        float[] x = new float[rows * window];
+        int[] lines = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(v, i, x, i * window, window);
+            lines[i] = series.lines()[i + window - 1];
+        }
+        return new CsvEncoder.FeatureRows(file.toString(), x, rows, window, lines, "");
+    }
+
+    /** None: a forecaster is a regression. */
+    @Override
+    public List<String> classNames() {
+        return List.of();
+    }
+
+    @Override
+    public void write(DataOutputStream out) throws IOException {
+        out.writeUTF(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(column);
+        out.writeChar(separator);
+        out.writeInt(window);
+        out.writeInt(horizon);
+        out.flush();
+    }
+
+    public static SeriesEncoder read(DataInputStream in) throws IOException {
+        String magic = in.readUTF();
+        if (!MAGIC.equals(magic)) {
+            throw new IOException("not an nntune series encoder (starts with '" + magic + "')");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException("series encoder version " + version + " is not supported (this nntune reads " + VERSION + ")");
+        }
+        String column = in.readUTF();
+        char separator = in.readChar();
+        int window = in.readInt();
+        int horizon = in.readInt();
+        try {
+            return new SeriesEncoder(column, separator, window, horizon);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("series encoder: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SeriesEncoder e && column.equals(e.column) && separator == e.separator && window == e.window
+                && horizon == e.horizon;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(column, separator, window, horizon);
+    }
+
+    @Override
+    public String toString() {
+        return "SeriesEncoder[column=" + column + ", window=" + window + ", horizon=" + horizon + "]";
+    }
+}

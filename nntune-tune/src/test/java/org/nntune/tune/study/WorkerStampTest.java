@@ -1,0 +1,57 @@
+package org.nntune.tune.study;
+
+import org.junit.jupiter.api.Test;
+import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.storage.InMemoryStorage;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.storage.TrialStart;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The worker's name is written with the start of a trial, not by a write of its own: on a database every
+ * storage call is a round trip (the ceiling of many workers, StorageCeiling in nntune-bench), and a trial
+ * started by a worker that dies at once still names it.
+ */
+class WorkerStampTest {
+    /** Counts the calls of each storage method and keeps the starts asked for. */
+    private static Storage counting(Storage target, Map<String, AtomicInteger> calls, List<TrialStart> starts) {
+        return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class}, (p, m, a) -> {
+            calls.computeIfAbsent(m.getName(), k -> new AtomicInteger()).incrementAndGet();
+            if (a != null && a.length == 4 && a[3] instanceof TrialStart s) {
+                starts.add(s);
+            }
+            try {
+                return m.invoke(target, a);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    @Test
+    void askStartsTheTrialWithTheWorkerStampInOneStorageCall() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        List<TrialStart> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Study study = Study.builder("stamp").storage(counting(new InMemoryStorage(), calls, starts))
+                .direction(StudyDirection.MINIMIZE).sampler(new RandomSampler(3)).create();
+        for (int i = 0; i < 5; i++) {
+            calls.clear();
+            starts.clear();
+            Trial t = study.ask();
+            assertThat(calls.get("startTrialWithin")).as("trial " + i).hasValue(1);
+            assertThat(calls).as("trial " + i + ": no write of the worker's name of its own").doesNotContainKey("setTrialSystemAttr");
+            assertThat(starts).singleElement().satisfies(s -> assertThat(s.systemAttrs()).containsKey(SystemAttrs.WORKER));
+            study.tell(t, t.suggestFloat("x", 0, 1));
+        }
+        String me = WorkerName.PROCESS + "/" + Thread.currentThread().getName();
+        assertThat(study.trials()).hasSize(5).allSatisfy(t -> assertThat(t.systemAttrs()).containsEntry(SystemAttrs.WORKER, me));
+    }
+}
