@@ -229,6 +229,60 @@ public enum Dialect {
         }
     }
 
+    // ---------------------------------------------------------------- Optuna's tables (OptunaStorage)
+
+    private static final java.time.format.DateTimeFormatter OPTUNA_SQLITE_READ = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart()
+            .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd().toFormatter(java.util.Locale.ROOT);
+    private static final java.time.format.DateTimeFormatter OPTUNA_SQLITE_WRITE =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", java.util.Locale.ROOT);
+
+    /** @return an identifier quoted (for column names that are keywords, such as Optuna's {@code key}) */
+    String quote(String identifier) {
+        return this == MARIADB ? "`" + identifier + "`" : "\"" + identifier + "\"";
+    }
+
+    /** @return what makes a SELECT lock its rows until commit (SQLite: nothing; its write transaction is the lock) */
+    String forUpdate() {
+        return this == SQLITE ? "" : " FOR UPDATE";
+    }
+
+    /** @return the precision of Optuna's date-time columns (MariaDB's DATETIME: seconds) */
+    java.time.temporal.ChronoUnit optunaTimeUnit() {
+        return this == MARIADB ? java.time.temporal.ChronoUnit.SECONDS : java.time.temporal.ChronoUnit.MICROS;
+    }
+
+    /** @return a naive local date-time as Optuna writes it: SQLAlchemy's text form on SQLite, a TIMESTAMP elsewhere */
+    Object optunaTime(java.time.LocalDateTime local) {
+        return this == SQLITE ? local.format(OPTUNA_SQLITE_WRITE) : java.sql.Timestamp.valueOf(local);
+    }
+
+    /** @return a naive local date-time column of Optuna's tables, if not NULL */
+    java.util.Optional<java.time.LocalDateTime> readOptunaTime(ResultSet rs, int col) throws SQLException {
+        if (this == SQLITE) {
+            String s = rs.getString(col);
+            return s == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(java.time.LocalDateTime.parse(s.replace('T', ' '), OPTUNA_SQLITE_READ));
+        }
+        java.sql.Timestamp ts = rs.getTimestamp(col);
+        return ts == null ? java.util.Optional.empty() : java.util.Optional.of(ts.toLocalDateTime());
+    }
+
+    /** @return the database clock as Optuna's heartbeats use it, a naive date-time (SQLite's is UTC; the others' the session's zone) */
+    String optunaClock() {
+        return switch (this) {
+            case SQLITE -> "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+            case POSTGRESQL -> "LOCALTIMESTAMP";
+            case MARIADB -> "NOW()";
+        };
+    }
+
+    /** @return a parameter mark for a value of the enum type {@code type} (PostgreSQL's are types of their own; a cast) */
+    String enumParameter(String type) {
+        return this == POSTGRESQL ? "CAST(? AS " + type + ")" : "?";
+    }
+
     /** @return the type of an auto-generated 64-bit primary key column, with its constraint */
     String idColumn() {
         return switch (this) {

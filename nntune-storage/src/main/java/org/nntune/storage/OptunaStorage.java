@@ -18,15 +18,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -97,10 +92,6 @@ public final class OptunaStorage implements Storage {
 
     private static final int MAX_CURSORS = 512;
     private static final Pattern REVISION_PARAM = Pattern.compile("([?&])optuna_revision=([^&]*)&?");
-    private static final DateTimeFormatter SQLITE_TIME = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-            .optionalEnd().toFormatter(Locale.ROOT);
-    private static final DateTimeFormatter SQLITE_WRITE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
     private static final Set<TrialState> UNFINISHED = EnumSet.of(TrialState.RUNNING, TrialState.WAITING);
 
     private final StorageUrl url;
@@ -201,11 +192,11 @@ public final class OptunaStorage implements Storage {
     }
 
     private String q(String identifier) {
-        return d == Dialect.MARIADB ? "`" + identifier + "`" : "\"" + identifier + "\"";
+        return d.quote(identifier);
     }
 
     private String forUpdate() {
-        return d == Dialect.SQLITE ? "" : " FOR UPDATE";
+        return d.forUpdate();
     }
 
     /** An upsert of {@code (owner, key) → value} into a table with that unique pair. */
@@ -219,22 +210,16 @@ public final class OptunaStorage implements Storage {
 
     /** Now, at the precision the database keeps (MariaDB's DATETIME: seconds). */
     private Instant now() {
-        return Instant.now().truncatedTo(d == Dialect.MARIADB ? ChronoUnit.SECONDS : ChronoUnit.MICROS);
+        return Instant.now().truncatedTo(d.optunaTimeUnit());
     }
 
     /** A naive local date-time, as Optuna writes it: SQLAlchemy's text form on SQLite, a TIMESTAMP elsewhere. */
     private Object time(Instant t) {
-        LocalDateTime local = LocalDateTime.ofInstant(t, ZoneId.systemDefault());
-        return d == Dialect.SQLITE ? local.format(SQLITE_WRITE) : Timestamp.valueOf(local);
+        return d.optunaTime(LocalDateTime.ofInstant(t, ZoneId.systemDefault()));
     }
 
     private Optional<LocalDateTime> localTime(ResultSet rs, int col) throws SQLException {
-        if (d == Dialect.SQLITE) {
-            String s = rs.getString(col);
-            return s == null ? Optional.empty() : Optional.of(LocalDateTime.parse(s.replace('T', ' '), SQLITE_TIME));
-        }
-        Timestamp ts = rs.getTimestamp(col);
-        return ts == null ? Optional.empty() : Optional.of(ts.toLocalDateTime());
+        return d.readOptunaTime(rs, col);
     }
 
     private Optional<Instant> instant(ResultSet rs, int col) throws SQLException {
@@ -243,11 +228,7 @@ public final class OptunaStorage implements Storage {
 
     /** The database clock, as Optuna's heartbeats use it (SQLite's is UTC; the others' the session's zone). */
     private String dbNow() {
-        return switch (d) {
-            case SQLITE -> "strftime('%Y-%m-%d %H:%M:%f', 'now')";
-            case POSTGRESQL -> "LOCALTIMESTAMP";
-            case MARIADB -> "NOW()";
-        };
+        return d.optunaClock();
     }
 
     // ---------------------------------------------------------------- studies
@@ -311,7 +292,7 @@ public final class OptunaStorage implements Storage {
 
     /** Unless a store was chosen: a folder beside an SQLite file; a database server has none. */
     private ArtifactStore defaultArtifacts() {
-        if (d != Dialect.SQLITE) {
+        if (!d.isEmbedded()) {
             throw new IllegalStateException("Optuna's tables in " + url + " keep no artifacts: give this"
                     + " storage a FolderArtifactStore on a disk every worker reaches (useArtifactStore)");
         }
@@ -651,12 +632,10 @@ public final class OptunaStorage implements Storage {
     private void setStep(Connection c, long trialId, int step, double v) throws SQLException {
         String type = Double.isNaN(v) ? "NAN" : v == Double.POSITIVE_INFINITY ? "INF_POS"
                 : v == Double.NEGATIVE_INFINITY ? "INF_NEG" : "FINITE";
-        // the type is a value of the statement (not a literal) only where it is a plain string column
+        // the type is a parameter of the statement, cast where the column is an enum type of its own
         String sql = upsert("trial_intermediate_values", "trial_id", "step", "intermediate_value, intermediate_value_type",
-                "intermediate_value, intermediate_value_type");
-        if (d == Dialect.POSTGRESQL) {
-            sql = sql.replace("VALUES (?, ?, ?, ?)", "VALUES (?, ?, ?, CAST(? AS trialintermediatevaluetype))");
-        }
+                "intermediate_value, intermediate_value_type").replace("VALUES (?, ?, ?, ?)",
+                "VALUES (?, ?, ?, " + d.enumParameter("trialintermediatevaluetype") + ")");
         update(c, sql, trialId, step, Double.isFinite(v) ? (Object) v : NULL_DOUBLE, type);
     }
 
@@ -1055,11 +1034,8 @@ public final class OptunaStorage implements Storage {
 
     /** Stamps the trial's heartbeat with the database's clock, as Optuna's record_heartbeat does. */
     private void beat(Connection c, long trialId) throws SQLException {
-        String sql = d == Dialect.MARIADB
-                ? "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON DUPLICATE KEY UPDATE"
-                + " heartbeat = VALUES(heartbeat)"
-                : "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ") ON CONFLICT (trial_id)"
-                + " DO UPDATE SET heartbeat = excluded.heartbeat";
+        String sql = d.upsert("INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + dbNow() + ")", "trial_id",
+                "heartbeat");
         update(c, sql, trialId);
     }
 

@@ -13,6 +13,7 @@ import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.SystemAttrs;
 import org.nntune.tune.study.TrialState;
 
 import java.util.ArrayList;
@@ -512,6 +513,7 @@ public final class PopulationTraining {
         beating.put(id, Thread.currentThread());
         try {
             storage.recordHeartbeat(id); // at once: a worker that dies now is found stale
+            storage.setTrialSystemAttr(id, SystemAttrs.WORKER, SystemAttrs.currentWorker());
             storage.setTrialSystemAttr(id, PopulationHistory.ROUND, (long) u.round());
             storage.setTrialSystemAttr(id, PopulationHistory.MEMBER, (long) u.member());
             storage.setTrialSystemAttr(id, PopulationHistory.ATTEMPT, (long) u.attempt());

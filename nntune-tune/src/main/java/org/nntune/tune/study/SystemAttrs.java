@@ -36,6 +36,11 @@ public final class SystemAttrs {
      * a trial's failure or stale heartbeat can be traced to a machine and process.
      */
     public static final String WORKER = "worker";
+
+    /** The calling thread's {@link #WORKER} stamp: {@code HOST:PID/THREAD}. */
+    public static String currentWorker() {
+        return WorkerName.PROCESS + "/" + Thread.currentThread().getName();
+    }
     /** Trial: the parameters fixed for an enqueued trial (a warm start or a retry), name → value. */
     public static final String FIXED_PARAMS = "fixed_params";
     /**

@@ -168,7 +168,7 @@ final class TrialLifecycle {
         // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale; the
         // worker's name is written in the same step (on a database: no round trip of its own)
         Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, TrialStart.beat(beat)
-                .withSystemAttr(SystemAttrs.WORKER, WorkerName.PROCESS + "/" + Thread.currentThread().getName()));
+                .withSystemAttr(SystemAttrs.WORKER, SystemAttrs.currentWorker()));
         if (claimed.isEmpty()) {
             return Optional.empty();
         }

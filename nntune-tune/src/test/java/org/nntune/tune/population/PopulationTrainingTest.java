@@ -13,6 +13,7 @@ import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.study.SystemAttrs;
 import org.nntune.tune.study.TrialState;
 
 import java.nio.file.Files;
@@ -181,7 +182,9 @@ public class PopulationTrainingTest {
 
         // each member trains each round exactly once
         assertThat(storage.getAllTrials(pbt.studyId())).hasSize(6 * 5)
-                .allMatch(t -> t.state() == TrialState.COMPLETE);
+                .allMatch(t -> t.state() == TrialState.COMPLETE)
+                .allSatisfy(t -> assertThat((String) t.systemAttrs().get(SystemAttrs.WORKER)).as("worker of trial %d", t.number())
+                        .matches("[^:/]+:" + ProcessHandle.current().pid() + "/.+"));
         assertThat(h.rounds()).hasSize(5).allSatisfy((r, members) -> assertThat(members).hasSize(6));
 
         List<LineageEvent> lineage = h.lineage();
