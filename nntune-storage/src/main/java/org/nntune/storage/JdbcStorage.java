@@ -235,6 +235,11 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
+        return trials.startWithin(studyId, counted, limit, TrialStart.beat(beat));
+    }
+
+    @Override
     public FrozenTrial createTrial(long studyId, FrozenTrial template) {
         return trials.create(studyId, template);
     }

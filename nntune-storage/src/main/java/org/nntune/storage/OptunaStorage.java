@@ -562,6 +562,11 @@ public final class OptunaStorage implements Storage {
                 how.systemAttrs().isEmpty() ? Map.of() : normalized(how.systemAttrs())));
     }
 
+    @Override
+    public Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
+        return startTrialWithin(studyId, counted, limit, TrialStart.beat(beat));
+    }
+
     /** In the transaction that started a trial: its first heartbeat and system attributes, as {@code how} asks. */
     private void begin(Connection c, long trialId, TrialStart how) throws SQLException {
         if (how.beat()) {

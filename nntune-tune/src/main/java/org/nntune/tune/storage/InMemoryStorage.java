@@ -211,8 +211,14 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public synchronized Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit,
+                                                            boolean beat) {
+        return Storage.super.startTrialWithin(studyId, counted, limit, beat); // atomic under this storage's monitor
+    }
+
+    @Override
+    public synchronized Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit,
                                                             TrialStart start) {
-        return Storage.super.startTrialWithin(studyId, counted, limit, start); // atomic under this storage's monitor
+        return Storage.super.startTrialWithin(studyId, counted, limit, start); // the attributes too
     }
 
     @Override

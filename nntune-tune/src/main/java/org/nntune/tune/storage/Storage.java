@@ -144,20 +144,6 @@ public interface Storage extends AutoCloseable {
      * @return the started trial, or empty if the budget is spent
      */
     default Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, boolean beat) {
-        return startTrialWithin(studyId, counted, limit, TrialStart.beat(beat));
-    }
-
-    /**
-     * Starts a trial within a budget as {@link #startTrialWithin(long, Set, int)} does and writes what
-     * {@code start} asks for (the first heartbeat, system attributes such as the worker's name) with it.
-     * Storages that several workers share do it in the same atomic step (one transaction, on a database
-     * one round trip where the start alone is one), so a worker that dies at any moment after the start
-     * leaves a trial that {@link #failStaleTrials} finds and that names its worker. This default starts,
-     * then writes, without that atomicity.
-     *
-     * @return the started trial, with the attributes written, or empty if the budget is spent
-     */
-    default Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, TrialStart start) {
         if (limit != Integer.MAX_VALUE && countTrials(studyId, counted) >= limit) {
             return Optional.empty();
         }
@@ -173,15 +159,30 @@ public interface Storage extends AutoCloseable {
         if (started == null) {
             started = createTrial(studyId);
         }
-        if (start.beat()) {
+        if (beat) {
             recordHeartbeat(started.trialId());
         }
-        if (!start.systemAttrs().isEmpty()) {
-            long id = started.trialId();
-            start.systemAttrs().forEach((k, v) -> setTrialSystemAttr(id, k, v));
-            started = getTrial(id);
-        }
         return Optional.of(started);
+    }
+
+    /**
+     * Starts a trial within a budget as {@link #startTrialWithin(long, Set, int, boolean)} does and writes
+     * the system attributes {@code start} asks for (such as the worker's name) with it. Storages that several
+     * workers share do it in the same atomic step (one transaction; on a database no round trip of its own),
+     * so a worker that dies at any moment after the start leaves a trial that names it. This default starts
+     * the trial with {@link #startTrialWithin(long, Set, int, boolean)}, then writes the attributes, without
+     * that atomicity.
+     *
+     * @return the started trial, with the attributes written, or empty if the budget is spent
+     */
+    default Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit, TrialStart start) {
+        Optional<FrozenTrial> started = startTrialWithin(studyId, counted, limit, start.beat());
+        if (started.isEmpty() || start.systemAttrs().isEmpty()) {
+            return started;
+        }
+        long id = started.get().trialId();
+        start.systemAttrs().forEach((k, v) -> setTrialSystemAttr(id, k, v));
+        return Optional.of(getTrial(id));
     }
 
     /**

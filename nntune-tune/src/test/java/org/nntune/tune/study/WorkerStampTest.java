@@ -54,4 +54,29 @@ class WorkerStampTest {
         String me = WorkerName.PROCESS + "/" + Thread.currentThread().getName();
         assertThat(study.trials()).hasSize(5).allSatisfy(t -> assertThat(t.systemAttrs()).containsEntry(SystemAttrs.WORKER, me));
     }
+
+    @Test
+    void aStorageThatOverridesOnlyTheBooleanStartGetsTheAttributesAfterIt() {
+        InMemoryStorage memory = new InMemoryStorage();
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // every method goes to the in-memory storage except the TrialStart form, which runs the interface's default
+        Storage plain = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class}, (p, m, a) -> {
+            boolean withStart = a != null && a.length == 4 && a[3] instanceof TrialStart;
+            calls.add(m.getName() + (withStart ? "(TrialStart)" : ""));
+            if (withStart) {
+                return java.lang.reflect.InvocationHandler.invokeDefault(p, m, a);
+            }
+            try {
+                return m.invoke(memory, a);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+        long id = plain.createStudy("plain", List.of(StudyDirection.MINIMIZE));
+        FrozenTrial t = plain.startTrialWithin(id, java.util.EnumSet.of(TrialState.RUNNING), 5,
+                TrialStart.beat(true).withSystemAttr(SystemAttrs.WORKER, "host:1/w")).orElseThrow();
+        assertThat(t.systemAttrs()).containsEntry(SystemAttrs.WORKER, "host:1/w");
+        assertThat(calls).containsSubsequence("startTrialWithin(TrialStart)", "startTrialWithin", "setTrialSystemAttr", "getTrial");
+        assertThat(plain.failStaleTrials(id, java.time.Duration.ofSeconds(-60))).containsExactly(t.trialId());
+    }
 }
