@@ -131,4 +131,21 @@ class AdaptiveStudyFileTest {
             assertThat(dir.resolve("bad.db")).doesNotExist();
         }
     }
+
+    /**
+     * A sampler that sets lr itself while the networks train (population-based training's explore)
+     * and a rate that adapts itself cannot both own lr: refused at lr's line. Any other sampler only
+     * picks the rate a trial starts from, which hypergradient descent then adapts (the study above
+     * searches hyper_lr that way, and lr could be searched the same).
+     */
+    @Test
+    void populationBasedTrainingExploringAnAdaptedLrIsRefusedAtItsLine(@TempDir Path dir) throws Exception {
+        String pbt = PopulationCliTest.IRIS_PBT.replace("optimizer: adam\n", "optimizer: adam\n    lr_adapt: hypergradient\n");
+        assertThat(pbt).contains("lr_adapt: hypergradient");
+        Path file = write(dir, "pbt-hd", pbt);
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("pbt-hd.yaml").contains("line 14, key 'model.space.lr'")
+                .contains("population-based training sets 'lr' at every round, but lr_adapt hypergradient adapts it during training");
+    }
 }

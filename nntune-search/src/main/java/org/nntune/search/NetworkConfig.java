@@ -7,6 +7,7 @@ import org.nntune.nn.model.EarlyStopping;
 import org.nntune.nn.model.FitOptions;
 import org.nntune.nn.model.Sequential;
 import org.nntune.nn.optim.LearningRateSchedule;
+import org.nntune.nn.optim.Hypergradient;
 import org.nntune.nn.optim.Optimizer;
 
 import java.util.LinkedHashMap;
@@ -54,9 +55,13 @@ import java.util.Map;
  *                       'adaptive' schedule only with SGD (as scikit-learn ignores it otherwise)
  * @param sequence       the sequence part (family rnn: embedding, recurrent layer or text CNN),
  *                       which then comes first and takes the place of the convolutions
- * @param lrAdapt        none, or hypergradient: the rate starts at {@code lr} and adapts itself
- *                       during training by hypergradient descent (sgd or adam, constant schedule)
- * @param hyperLr        the hypergradient's own step β (finite, &gt; 0; used with lr_adapt hypergradient)
+ * @param lrAdapt        none, hypergradient or hypergradient_multiplicative: the rate starts at
+ *                       {@code lr} and adapts itself during training by hypergradient descent (sgd
+ *                       or adam, constant schedule), by the paper's additive rule, or by its
+ *                       multiplicative rule with a warm-up and a settling step
+ *                       ({@link Hypergradient#multiplicative})
+ * @param hyperLr        the hypergradient's own step β (finite, &gt; 0; used with lr_adapt
+ *                       hypergradient, and hypergradient_multiplicative, where it is relative)
  * @param l2Adapt        none, or implicit: the L2 of each layer starts at {@code l2} (1e-4 when that is 0)
  *                       and is tuned during training by implicit differentiation on a validation split
  */
@@ -73,9 +78,19 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     /** The activation names. */
     public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "elu", "gelu", "leaky_relu");
     /** The ways the learning rate may adapt itself during training. */
-    public static final List<String> LR_ADAPTS = List.of("none", "hypergradient");
-    /** The hypergradient's step β when a space does not set {@code hyper_lr}. */
+    public static final List<String> LR_ADAPTS = List.of("none", "hypergradient", "hypergradient_multiplicative");
+    /** The (additive) hypergradient's step β when a space does not set {@code hyper_lr}. */
     public static final double DEFAULT_HYPER_LR = 1e-4;
+
+    /** The step β of {@code lrAdapt}'s rule when a space does not set {@code hyper_lr}. */
+    public static double defaultHyperLr(String lrAdapt) {
+        return lrAdapt.equals("hypergradient_multiplicative") ? Hypergradient.DEFAULT_MULTIPLICATIVE_BETA : DEFAULT_HYPER_LR;
+    }
+
+    /** Whether the rate adapts itself during training (lr_adapt hypergradient or hypergradient_multiplicative). */
+    public boolean adaptsLr() {
+        return !lrAdapt.equals("none");
+    }
     /** scikit-learn's MLP {@code tol}: the improvement its stopping rule asks for. */
     public static final double SKLEARN_TOL = 1e-4;
     /** scikit-learn's MLP {@code n_iter_no_change}; also the patience {@code early_stopping: true} stands for. */
@@ -132,12 +147,12 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         if (!(hyperLr > 0) || Double.isInfinite(hyperLr)) {
             throw new IllegalArgumentException("hyper_lr must be finite and > 0, got " + hyperLr);
         }
-        if (lrAdapt.equals("hypergradient")) {
+        if (!lrAdapt.equals("none")) {
             if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
-                throw new IllegalArgumentException("lr_adapt hypergradient works with optimizer sgd or adam, got " + optimizer);
+                throw new IllegalArgumentException("lr_adapt " + lrAdapt + " works with optimizer sgd or adam, got " + optimizer);
             }
             if (!schedule.equals("constant")) {
-                throw new IllegalArgumentException("lr_adapt hypergradient sets the rate itself: schedule must be constant, got "
+                throw new IllegalArgumentException("lr_adapt " + lrAdapt + " sets the rate itself: schedule must be constant, got "
                         + schedule);
             }
         }
@@ -305,7 +320,12 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     /** The engine's optimiser of this configuration. */
     public Optimizer optimizerValue() {
         Optimizer base = baseOptimizer();
-        return lrAdapt.equals("hypergradient") ? Optimizer.hypergradient(base, hyperLr, false) : base;
+        return switch (lrAdapt) {
+            case "hypergradient" -> Optimizer.hypergradient(base, hyperLr, false);
+            case "hypergradient_multiplicative" -> new Hypergradient(base, hyperLr, false, Hypergradient.Rule.MULTIPLICATIVE,
+                    Hypergradient.DEFAULT_WARMUP_STEPS, Hypergradient.DEFAULT_SETTLE_STEPS);
+            default -> base;
+        };
     }
 
     private Optimizer baseOptimizer() {
@@ -393,7 +413,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         m.put("batch_norm", batchNorm);
         m.put("optimizer", optimizer);
         m.put("lr", lr);
-        if (lrAdapt.equals("hypergradient")) {
+        if (adaptsLr()) {
             m.put("lr_adapt", lrAdapt);
             m.put("hyper_lr", hyperLr);
         }

@@ -116,7 +116,7 @@ public final class NetworkPopulation implements PopulationObjective {
         return java.util.Collections.unmodifiableMap(out);
     }
 
-    /** The adaptation ("lr_adapt hypergradient", "l2_adapt implicit") that sets {@code name} during training, if the space has it on. */
+    /** The adaptation ("lr_adapt hypergradient", "l2_adapt implicit"…) that sets {@code name} during training, if the space has it on. */
     private static Optional<String> adaptedByTraining(NetworkSpace space, String name) {
         String key = name.equals("lr") ? "lr_adapt" : name.equals("l2") ? "l2_adapt" : null;
         if (key == null || space.entries().get(key) == null) {
@@ -125,8 +125,7 @@ public final class NetworkPopulation implements PopulationObjective {
         ParamSpec spec = space.entries().get(key).spec();
         List<Object> values = spec instanceof ParamSpec.Fixed f ? List.of(f.value())
                 : spec instanceof ParamSpec.Choice c ? c.choices() : List.of();
-        String on = key.equals("lr_adapt") ? "hypergradient" : "implicit";
-        return values.contains(on) ? Optional.of(key + " " + on) : Optional.empty();
+        return values.stream().filter(v -> !"none".equals(v)).findFirst().map(on -> key + " " + on);
     }
 
     /** @return the one value of a choice of one, or of a range whose bounds are equal */

@@ -243,8 +243,8 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         int early = drawEarlyStopping(s);
         // only a space that names lr_adapt draws it (and hyper_lr), so other spaces' trials keep their parameters
         String lrAdapt = has("lr_adapt") ? drawString(s, "lr_adapt") : "none";
-        double hyperLr = lrAdapt.equals("hypergradient") && has("hyper_lr") ? drawDouble(s, "hyper_lr")
-                : NetworkConfig.DEFAULT_HYPER_LR;
+        double hyperLr = !lrAdapt.equals("none") && has("hyper_lr") ? drawDouble(s, "hyper_lr")
+                : NetworkConfig.defaultHyperLr(lrAdapt);
         // likewise l2_adapt and its settings
         L2Adapt l2Adapt = L2Adapt.NONE;
         String l2Mode = has("l2_adapt") ? drawString(s, "l2_adapt") : "none";
@@ -363,19 +363,24 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
          */
         void checkHypergradient() {
             Entry adapt = entries.get("lr_adapt");
-            if (adapt == null || !values(adapt.spec()).contains("hypergradient")) {
+            if (adapt == null) {
                 return;
             }
+            java.util.Optional<Object> on = values(adapt.spec()).stream().filter(v -> !"none".equals(v)).findFirst();
+            if (on.isEmpty()) {
+                return;
+            }
+            String rule = String.valueOf(on.get());
             for (Object o : values(entries.get("optimizer").spec())) {
                 if (!o.equals("sgd") && !o.equals("adam")) {
-                    throw new InvalidValueException(adapt.trialName(), "hypergradient",
-                            "lr_adapt hypergradient works with optimizer sgd or adam, but the space may draw " + o);
+                    throw new InvalidValueException(adapt.trialName(), rule,
+                            "lr_adapt " + rule + " works with optimizer sgd or adam, but the space may draw " + o);
                 }
             }
             for (Object o : values(entries.get("schedule").spec())) {
                 if (!o.equals("constant")) {
-                    throw new InvalidValueException(adapt.trialName(), "hypergradient",
-                            "lr_adapt hypergradient sets the rate itself and needs schedule constant, but the space may draw " + o);
+                    throw new InvalidValueException(adapt.trialName(), rule,
+                            "lr_adapt " + rule + " sets the rate itself and needs schedule constant, but the space may draw " + o);
                 }
             }
         }

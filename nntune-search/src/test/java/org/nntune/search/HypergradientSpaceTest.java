@@ -29,8 +29,10 @@ class HypergradientSpaceTest {
         Study study = Study.builder("hd").direction(StudyDirection.MAXIMIZE).sampler(new RandomSampler(3)).seed(3).create();
         study.optimize(trial -> {
             NetworkConfig c = space.config(ParamSource.of(trial));
-            assertThat(c.optimizerValue()).isInstanceOfSatisfying(Hypergradient.class,
-                    h -> assertThat(h.hyperLearningRate()).isEqualTo(c.hyperLr()));
+            assertThat(c.optimizerValue()).isInstanceOfSatisfying(Hypergradient.class, h -> {
+                assertThat(h.hyperLearningRate()).isEqualTo(c.hyperLr());
+                assertThat(h.rule()).isEqualTo(Hypergradient.Rule.ADDITIVE);
+            });
             NetworkEstimator e = new NetworkEstimator(c, 1).fit(train);
             List<EpochResult> epochs = e.history().epochs();
             assertThat(epochs).allSatisfy(r -> assertThat(r.adaptedRates()).containsOnlyKeys("lr"));
@@ -48,6 +50,21 @@ class HypergradientSpaceTest {
     }
 
     @Test
+    void theMultiplicativeRuleComesWithItsDefaults() {
+        MlpSpace space = MlpSpace.builder().fixedDefaults().fix("hidden", "16").fix("optimizer", "adam").fix("lr", 1e-1).fix("epochs", 15)
+                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient_multiplicative").build();
+        NetworkConfig c = space.config(ParamSource.fixed(java.util.Map.of()));
+        assertThat(c.hyperLr()).isEqualTo(Hypergradient.DEFAULT_MULTIPLICATIVE_BETA);
+        assertThat(c.optimizerValue()).isEqualTo(Hypergradient.multiplicative(org.nntune.nn.optim.Optimizer.adam(1e-1), false));
+        assertThat(c.describe()).containsEntry("lr_adapt", "hypergradient_multiplicative");
+        // from a rate a hundred times too large the rate comes down during training
+        Dataset iris = Datasets.iris();
+        NetworkEstimator e = new NetworkEstimator(c, 1).fit(Splits.canonical(iris).train(iris));
+        List<EpochResult> epochs = e.history().epochs();
+        assertThat(epochs.get(epochs.size() - 1).adaptedRates().get("lr")).isLessThan(1e-1);
+    }
+
+    @Test
     void badSettingsAreRefusedWhenTheSpaceIsBuilt() {
         assertThatThrownBy(() -> MlpSpace.builder().fix("hyper_lr", -1e-3))
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("hyper_lr must be finite and > 0, got -0.001");
@@ -56,5 +73,8 @@ class HypergradientSpaceTest {
         assertThatThrownBy(() -> MlpSpace.builder().fix("optimizer", "adam").choices("schedule", "constant", "cosine")
                 .fix("lr_adapt", "hypergradient").build())
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("needs schedule constant, but the space may draw cosine");
+        assertThatThrownBy(() -> MlpSpace.builder().fix("optimizer", "adam").choices("schedule", "constant", "cosine")
+                .fix("lr_adapt", "hypergradient_multiplicative").build()).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("lr_adapt hypergradient_multiplicative sets the rate itself and needs schedule constant");
     }
 }

@@ -6,6 +6,7 @@ import org.nntune.nn.internal.kernels.Kernels;
 import org.nntune.nn.layer.Param;
 import org.nntune.nn.layer.Pass;
 import org.nntune.nn.optim.ImplicitL2;
+import org.nntune.nn.optim.OptimizerState;
 import org.nntune.nn.tensor.Rng;
 
 import java.util.Arrays;
@@ -113,6 +114,64 @@ final class ImplicitL2Stepper {
             kernels.axpy(w.length, c, w, 0, params.get(p).grad().data(), 0);
         }
         return penalty;
+    }
+
+    /** The suffix of an optimiser state's kind that carries implicit L2's state in its last buffer. */
+    static final String STATE_SUFFIX = "+implicit-l2";
+
+    /**
+     * The optimiser's state with this stepper's appended (so a checkpoint, or population-based
+     * training's copy of a member, keeps the decays where they got to): the kind gains
+     * {@link #STATE_SUFFIX}, and one last buffer holds, per group, log-decay, Adam's m and v, then
+     * the hyper-step count. The Neumann scale is not kept: it is estimated again at the next hyper-step.
+     */
+    OptimizerState appendState(OptimizerState optimizer) {
+        int g = logL2.length;
+        float[] mine = new float[3 * g + 1];
+        for (int k = 0; k < g; k++) {
+            mine[k] = (float) logL2[k];
+            mine[g + k] = (float) adamM[k];
+            mine[2 * g + k] = (float) adamV[k];
+        }
+        mine[3 * g] = hyperSteps;
+        List<float[]> buffers = new java.util.ArrayList<>(optimizer.buffers());
+        buffers.add(mine);
+        return new OptimizerState(optimizer.kind() + STATE_SUFFIX, optimizer.steps(), buffers);
+    }
+
+    /** Whether {@code state} carries an implicit-L2 part ({@link #appendState}). */
+    static boolean carriesState(OptimizerState state) {
+        return state.kind().endsWith(STATE_SUFFIX);
+    }
+
+    /** The optimiser's part of a state {@link #appendState} made. */
+    static OptimizerState withoutState(OptimizerState state) {
+        List<float[]> buffers = state.buffers();
+        return new OptimizerState(state.kind().substring(0, state.kind().length() - STATE_SUFFIX.length()), state.steps(),
+                buffers.subList(0, buffers.size() - 1));
+    }
+
+    /**
+     * Continues from the implicit-L2 part of {@code state}; returns the optimiser's part.
+     *
+     * @throws IllegalArgumentException if the part was saved with another number of decays
+     */
+    OptimizerState restoreState(OptimizerState state) {
+        List<float[]> buffers = state.buffers();
+        float[] mine = buffers.get(buffers.size() - 1);
+        int g = logL2.length;
+        if (mine.length != 3 * g + 1) {
+            throw new IllegalArgumentException("implicit L2 state holds " + (mine.length - 1) / 3 + " decays, this run has " + g);
+        }
+        for (int k = 0; k < g; k++) {
+            logL2[k] = mine[k];
+            l2[k] = (float) Math.exp(logL2[k]);
+            adamM[k] = mine[g + k];
+            adamV[k] = mine[2 * g + k];
+        }
+        hyperSteps = (int) mine[3 * g];
+        scale = Double.NaN;
+        return withoutState(state);
     }
 
     /** Training steps per hyper-step. */

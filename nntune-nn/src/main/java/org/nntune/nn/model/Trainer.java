@@ -5,6 +5,7 @@ import org.nntune.nn.layer.Param;
 import org.nntune.nn.layer.Pass;
 import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.Optimizer;
+import org.nntune.nn.optim.OptimizerState;
 import org.nntune.nn.optim.Regularization;
 import org.nntune.nn.tensor.Rng;
 
@@ -28,6 +29,8 @@ final class Trainer implements TrainingControl {
     private String stopReason;
     /** the run's optimiser state; set when the run starts */
     private Optimizer.Updater updater;
+    /** the implicit-L2 machinery of this run, or null */
+    private ImplicitL2Stepper implicit;
 
     Trainer(Sequential model, Dataset given, FitOptions options) {
         this.model = model;
@@ -80,17 +83,22 @@ final class Trainer implements TrainingControl {
     }
 
     @Override
-    public org.nntune.nn.optim.OptimizerState optimizerState() {
+    public OptimizerState optimizerState() {
         if (updater == null) {
             throw new IllegalStateException("the training run has not started: no optimiser state yet");
         }
-        return updater.state();
+        OptimizerState state = updater.state();
+        return implicit == null ? state : implicit.appendState(state);
     }
 
     @Override
-    public void restoreOptimizerState(org.nntune.nn.optim.OptimizerState state) {
+    public void restoreOptimizerState(OptimizerState state) {
         if (updater == null) {
             throw new IllegalStateException("the training run has not started: restore the optimiser state in onTrainStart");
+        }
+        if (ImplicitL2Stepper.carriesState(state)) {
+            // a run without implicit L2 takes the optimiser's part only
+            state = implicit == null ? ImplicitL2Stepper.withoutState(state) : implicit.restoreState(state);
         }
         updater.restore(state);
     }
@@ -124,8 +132,9 @@ final class Trainer implements TrainingControl {
         Optimizer.Updater updater = this.updater;
         LearningRateSchedule.Scheduler scheduler = options.schedule().start(optimizer.learningRate(), options.epochs(), steps);
         Regularization reg = options.regularization();
-        ImplicitL2Stepper implicit = options.implicitL2()
+        implicit = options.implicitL2()
                 .map(settings -> new ImplicitL2Stepper(model, settings, validation, batch, options.seed())).orElse(null);
+        ImplicitL2Stepper implicit = this.implicit;
         int sinceHyperStep = 0;
         Rng shuffleRng = Rng.stream(options.seed(), 1);
         Pass pass = Pass.training(Rng.stream(options.seed(), 2));

@@ -106,7 +106,8 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
     /**
      * Hypergradient descent (Baydin et al. 2018) on the learning rate of {@code base} (SGD, with
-     * or without momentum or Nesterov, or Adam): one global rate, or one per layer.
+     * or without momentum or Nesterov, or Adam) by the paper's additive rule: one global rate, or
+     * one per layer.
      *
      * @param hyperLearningRate β, the step of the rate's own gradient descent: finite and > 0
      */

@@ -375,6 +375,60 @@ class ImplicitL2Test {
         assertThat(model.provenance().hyperparameters()).containsEntry("l2_adapt", "implicit");
     }
 
+    /**
+     * The optimiser state a run hands out carries the decays (kind {@code adam+implicit-l2}), so a
+     * run that restores it — a checkpoint, population-based training's copy of a member, which
+     * trains one epoch per run — continues from the decays reached instead of the start: the next
+     * run's first epoch ends near them, not near the start. A run without implicit L2 restores the
+     * optimiser's part only.
+     */
+    @Test
+    void theDecaysTravelWithTheOptimiserStateIntoTheNextRun() {
+        Dataset[] parts = irisParts();
+        Sequential model = Sequential.builder().input(4).dense(32, Activation.RELU).dense(3).seed(1).build();
+        ImplicitL2 settings = ImplicitL2.defaults().withPeriod(1).withHyperLearningRate(0.3);
+        org.nntune.nn.optim.OptimizerState[] saved = new org.nntune.nn.optim.OptimizerState[1];
+        TrainingListener save = new TrainingListener() {
+            @Override
+            public void onTrainEnd(TrainingControl control, History history) {
+                saved[0] = control.optimizerState();
+            }
+        };
+        History first = model.fit(parts[0], FitOptions.builder().epochs(10).batchSize(16).seed(1).validationFraction(0.2)
+                .optimizer(Optimizer.adam(1e-2)).implicitL2(settings).listener(save).build());
+        Map<String, Double> reached = first.epochs().get(9).adaptedRates();
+        assertThat(saved[0].kind()).isEqualTo("adam+implicit-l2");
+        assertThat(reached.values()).allSatisfy(v -> assertThat(Math.abs(Math.log(v / ImplicitL2.DEFAULT_INITIAL))).isGreaterThan(0.5));
+        org.nntune.nn.optim.OptimizerState[] roundTrip = new org.nntune.nn.optim.OptimizerState[1];
+        TrainingListener restore = new TrainingListener() {
+            @Override
+            public void onTrainStart(TrainingControl control) {
+                control.restoreOptimizerState(saved[0]);
+                roundTrip[0] = control.optimizerState();
+            }
+        };
+        History next = model.fit(parts[0], FitOptions.builder().epochs(1).batchSize(16).seed(2).validationFraction(0.2)
+                .optimizer(Optimizer.adam(1e-2)).implicitL2(settings.withHyperLearningRate(0.01)).listener(restore).build());
+        assertThat(roundTrip[0].steps()).isEqualTo(saved[0].steps());
+        for (int b = 0; b < saved[0].buffers().size(); b++) {
+            assertThat(roundTrip[0].buffers().get(b)).isEqualTo(saved[0].buffers().get(b));
+        }
+        Map<String, Double> after = next.epochs().get(0).adaptedRates();
+        for (String name : reached.keySet()) {
+            // one epoch of 6 hyper-steps of at most 0.01 each in log-decay from where the first run ended
+            assertThat(Math.abs(Math.log(after.get(name) / reached.get(name)))).as(name).isLessThan(0.1);
+        }
+        // the optimiser's part alone goes into a run without implicit L2
+        model.fit(parts[0], FitOptions.builder().epochs(1).batchSize(16).seed(2).optimizer(Optimizer.adam(1e-2))
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onTrainStart(TrainingControl control) {
+                        control.restoreOptimizerState(saved[0]);
+                        assertThat(control.optimizerState().kind()).isEqualTo("adam");
+                    }
+                }).build());
+    }
+
     /** A hyper-step so large that the decay overflows stops training with a message that says what and what to do. */
     @Test
     void aDivergingHyperStepStopsTrainingWithTheReason() {
