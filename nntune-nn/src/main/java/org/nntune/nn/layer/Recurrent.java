@@ -21,9 +21,9 @@ import java.util.List;
  * transposed), {@code weight_hh} (hidden × gates·hidden, transposed likewise), {@code bias_ih},
  * {@code bias_hh}; the gate blocks in PyTorch's order. All start uniform in ±1/√hidden.
  *
- * <p>How a pass runs: the input projection of every step of every row is one GEMM (rows of the
- * batch's longest length only, in a compact layout whose row stride is that length, so the
- * padding to the input's time steps never enters a sum); then per step one GEMM of the states
+ * <p>How a pass runs: the input projection of each row's real steps is one GEMM per row (in a
+ * compact layout whose row stride is the batch's longest length, so the padding to the input's
+ * time steps never enters a sum nor costs a product); then per step one GEMM of the states
  * by {@code weight_hh} and the gate non-linearities and state update fused in one kernel call per
  * row ({@code Kernels.lstmCell} / {@code gruCell}: a vector of units at a time on the Vector API
  * path, with float σ and tanh that give the same bits in every JIT tier and on the plain Java path).
@@ -263,20 +263,12 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
             float[] out = st.output[l];
             for (int dir = 0; dir < d; dir++) {
                 int k = l * d + dir;
-                int gh = gates * hidden;
-                float[] act = st.act[k];
-                // the input projection of every step at once
-                kernels.gemm(false, false, n * maxLen, gh, inL, 1f, st.input[l], 0, inL, wih[k].value().data(), 0, gh,
-                        0f, act, 0, gh);
-                kernels.addRowVector(act, 0, n * maxLen, gh, bih[k].value().data(), 0);
-                if (gates == 4) { // LSTM: both biases add before the non-linearities
-                    kernels.addRowVector(act, 0, n * maxLen, gh, bhh[k].value().data(), 0);
-                }
-                // the recurrence, rows in parts of CHUNK: each row's steps depend on that row only
+                // the input projection and the recurrence, rows in parts of CHUNK: each row's steps depend on that row only
                 int kk = k;
                 int dd = dir;
+                float[] in = st.input[l];
                 kernels.forEachPart(parts(n), p -> forwardRows(st, kk, dd, p * CHUNK, Math.min(n, (p + 1) * CHUNK), len, maxLen,
-                        out));
+                        in, inL, out));
                 for (int b = 0; b < n; b++) {
                     for (int t = len[b]; t < maxLen; t++) {
                         Arrays.fill(out, (b * maxLen + t) * dh + dir * hidden, (b * maxLen + t) * dh + dir * hidden + hidden, 0f);
@@ -298,15 +290,29 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
         return (n + CHUNK - 1) / CHUNK;
     }
 
-    /** The forward recurrence of rows [b0, b1) in layer-direction k: per step one GEMM of their states, then each running row's cell. */
-    private void forwardRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, float[] out) {
+    /**
+     * The forward pass of rows [b0, b1) in layer-direction k: each row's input projection over its
+     * own real steps (one GEMM per row, so a padded step costs nothing; every element is the same
+     * sum as in one GEMM over all rows), then per step one GEMM of their states and each running
+     * row's cell.
+     */
+    private void forwardRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, float[] in, int inL, float[] out) {
         int gh = gates * hidden;
         int dh = directions() * hidden;
         float[] whhV = whh[k].value().data();
         float[] biasHh = bhh[k].value().data();
+        float[] act = st.act[k];
         int steps = 0;
         for (int b = b0; b < b1; b++) {
             steps = Math.max(steps, len[b]);
+            if (len[b] > 0) {
+                int r0 = b * maxLen;
+                kernels.gemm(false, false, len[b], gh, inL, 1f, in, r0 * inL, inL, wih[k].value().data(), 0, gh, 0f, act, r0 * gh, gh);
+                kernels.addRowVector(act, r0 * gh, len[b], gh, bih[k].value().data(), 0);
+                if (gates == 4) { // LSTM: both biases add before the non-linearities
+                    kernels.addRowVector(act, r0 * gh, len[b], gh, biasHh, 0);
+                }
+            }
         }
         Arrays.fill(st.h, b0 * hidden, b1 * hidden, 0f);
         Arrays.fill(st.c, b0 * hidden, b1 * hidden, 0f);
@@ -369,6 +375,25 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 } else {
                     Arrays.fill(st.gh, b * gh, (b + 1) * gh, 0f);
                 }
+            }
+        }
+    }
+
+    /**
+     * The input's gradient of rows [b0, b1) in layer-direction k, summed over the directions: one
+     * GEMM per row over its real steps (every element the same sum as in one GEMM over all rows),
+     * zero at its padded steps.
+     */
+    private void inputGradientRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, int inL) {
+        int gh = gates * hidden;
+        float[] w = wih[k].value().data();
+        for (int b = b0; b < b1; b++) {
+            int r0 = b * maxLen;
+            if (len[b] > 0) {
+                kernels.gemm(false, true, len[b], inL, gh, 1f, st.dGates, r0 * gh, gh, w, 0, gh, dir == 0 ? 0f : 1f, st.dIn, r0 * inL, inL);
+            }
+            if (dir == 0) {
+                Arrays.fill(st.dIn, (r0 + len[b]) * inL, (r0 + maxLen) * inL, 0f);
             }
         }
     }
@@ -518,8 +543,16 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 float[] out = st.output[l];
                 int kk = k;
                 int dd = dir;
-                kernels.forEachPart(parts(n), p -> backwardRows(st, kk, dd, p * CHUNK, Math.min(n, (p + 1) * CHUNK), len, maxLen,
-                        out, whhV));
+                boolean input = l > 0 || dx != null;
+                int inLf = inL;
+                kernels.forEachPart(parts(n), p -> {
+                    int b0 = p * CHUNK;
+                    int b1 = Math.min(n, (p + 1) * CHUNK);
+                    backwardRows(st, kk, dd, b0, b1, len, maxLen, out, whhV);
+                    if (input) {
+                        inputGradientRows(st, kk, dd, b0, b1, len, maxLen, inLf);
+                    }
+                });
                 // parameter gradients over all steps at once
                 kernels.gemm(true, false, inL, gh, rows, 1f, st.input[l], 0, inL, st.dGates, 0, gh, 0f,
                         wih[k].grad().data(), 0, gh);
@@ -531,11 +564,6 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 Arrays.fill(gbh, 0f);
                 kernels.sumRows(st.dGates, 0, rows, gh, gbi, 0);
                 kernels.sumRows(st.dGh, 0, rows, gh, gbh, 0);
-                // the input's gradient, summed over the directions
-                if (l > 0 || dx != null) {
-                    kernels.gemm(false, true, rows, inL, gh, 1f, st.dGates, 0, gh, wih[k].value().data(), 0, gh,
-                            dir == 0 ? 0f : 1f, st.dIn, 0, inL);
-                }
             }
             if (l > 0) {
                 int total = rows * dh;
