@@ -29,11 +29,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "nntune", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train neural networks and tune their hyperparameters.",
-        subcommands = {TuneCommand.class, StudiesCommand.class, TrialsCommand.class, BestCommand.class,
-                PredictCommand.class, ExportCommand.class, ReportCommand.class, DashboardCommand.class, WorkerCommand.class, K8sCommand.class, CopyCommand.class, DeleteCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 other error, 2 usage or study file, 3 data, 4 storage, 130 interrupted."})
 public final class Main implements Callable<Integer> {
+
+    /** The commands, in the order the help lists them. */
+    static final java.util.List<Class<?>> COMMANDS = java.util.List.of(TuneCommand.class, StudiesCommand.class, TrialsCommand.class,
+            BestCommand.class, PredictCommand.class, ExportCommand.class, ReportCommand.class, DashboardCommand.class,
+            WorkerCommand.class, K8sCommand.class, CopyCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class);
 
     /** Held so the level set on it stays (the logging framework keeps loggers weakly). */
     private static final java.util.logging.Logger NNTUNE_LOG = java.util.logging.Logger.getLogger("org.nntune");
@@ -68,14 +70,25 @@ public final class Main implements Callable<Integer> {
         }
         NNTUNE_LOG.setLevel(
                 java.util.Arrays.asList(args).contains("--verbose") ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
-    static CommandLine commandLine() {
+    /**
+     * The command line for {@code args}: when the first argument names a command, only that command
+     * is built (picocli reads every option of every command it is given by reflection, a good part of
+     * a short command's start); otherwise (help, a mistyped command, a global option first) all of them.
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        Class<?> only = args.length == 0 ? null : COMMANDS.stream()
+                .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(args[0]))
+                .findFirst().orElse(null);
+        for (Class<?> c : only != null ? java.util.List.<Class<?>>of(only) : COMMANDS) {
+            cl.addSubcommand(c);
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +44,26 @@ class CliTest {
             pruner: {type: median, startup_trials: 2, warmup_steps: 10}
             budget: {trials: 3}
             """;
+
+    @Test
+    void onlyTheCommandNamedFirstIsBuiltAndTheHelpStillListsThemAll() {
+        // picocli reads every option of every command it is given: a command named first is built alone (a quicker start)
+        List<String> all = Main.COMMANDS.stream().map(c -> c.getAnnotation(picocli.CommandLine.Command.class).name()).toList();
+        assertThat(Main.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(all);
+        assertThat(Main.commandLine("tune", "x.yaml").getSubcommands().keySet()).containsExactly("tune");
+        assertThat(Main.commandLine("worker", "--help").getSubcommands().keySet()).containsExactly("worker");
+        assertThat(Main.commandLine("--verbose", "tune").getSubcommands().keySet()).containsExactlyElementsOf(all);
+        assertThat(Main.commandLine("help", "tune").getSubcommands().keySet()).containsExactlyElementsOf(all);
+        Result help = run("--help");
+        assertThat(help.code()).isZero();
+        all.forEach(name -> assertThat(help.out()).containsPattern("(?m)^  " + name + " "));
+        Result mistyped = run("tunee", "x.yaml");
+        assertThat(mistyped.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(mistyped.err()).contains("tunee").contains("tune");
+        Result commandHelp = run("tune", "--help");
+        assertThat(commandHelp.code()).isZero();
+        assertThat(commandHelp.out()).startsWith("Usage: nntune tune ").contains("--verbose");
+    }
 
     @Test
     void irisEndToEndThenResumed(@TempDir Path dir) throws Exception {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +88,70 @@ class PostgresWorkersTest {
         CliTest.Result unknown = CliTest.run("worker", "no-such-study", "--storage", url);
         assertThat(unknown.code()).isEqualTo(ExitCode.STORAGE);
         assertThat(unknown.err()).contains("no study named 'no-such-study'").contains("shared").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aWorkerOfATimeBudgetStudySearchesUntilTheDeadlineTuneStored(@TempDir Path dir) throws Exception {
+        String url = freshPgUrl();
+        Path file = dir.resolve("timed.yaml");
+        // no timeout in the file: only tune's --timeout makes it a time-budget study, which the worker must learn from the storage
+        String yaml = TimeBudgetCliTest.IRIS.replace("study: iris-budget", "study: timed");
+        Files.writeString(file, yaml.substring(0, yaml.indexOf("budget:")) + "budget:\n  max_epochs: 9\n");
+        long budgetMillis = 30_000;
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli tune = jvms.start("tune", file.toString(), "--storage", url, "--timeout", "30s", "--progress", "plain");
+            // the worker joins once the first trial started: with a clock of its own it would search past tune's deadline
+            // (a generous budget: on a loaded machine a JVM takes seconds to start, and the worker must find time left)
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            Map<?, ?> time = null;
+            try (Storage s = Storages.open(url)) {
+                while (time == null || s.getAllTrials(s.findStudyId("timed").orElseThrow()).isEmpty()) {
+                    assertThat(tune.process().isAlive()).as("tune ended early:\n%s\n%s", tune.outText(), tune.errText()).isTrue();
+                    assertThat(System.nanoTime()).as("no study in time:\n%s", tune.outText()).isLessThan(deadline);
+                    Thread.sleep(100);
+                    if (s.findStudyId("timed").isPresent()) {
+                        time = (Map<?, ?>) s.getStudySystemAttrs(s.findStudyId("timed").getAsLong()).get("nntune:cli:time_budget");
+                    }
+                }
+            }
+            assertThat(time.get("mode")).isEqualTo("time");
+            assertThat(((Number) time.get("max_epochs")).intValue()).isEqualTo(9);
+            assertThat(((Number) time.get("timeout_ms")).longValue()).isEqualTo(budgetMillis);
+            java.time.Instant end = java.time.Instant.ofEpochMilli(((Number) time.get("started_ms")).longValue() + budgetMillis);
+
+            CliProcesses.Cli worker = jvms.start("worker", "timed", "--storage", url, "--progress", "plain");
+            assertThat(worker.await(120)).as("%s\n%s", worker.outText(), worker.errText()).isZero();
+            assertThat(tune.await(120)).as("%s\n%s", tune.outText(), tune.errText()).isZero();
+            String clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").format(end.atZone(java.time.ZoneId.systemDefault()));
+            assertThat(worker.outText()).contains("worker: following the study's time budget").contains("searching until " + clock)
+                    .contains("time budget 00:30: tpe search up to 9 epochs a trial").contains("worker done:");
+            assertThat(tune.outText()).contains("refit trained");
+
+            try (Storage s = Storages.open(url)) {
+                List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("timed").orElseThrow());
+                String pid = ":" + worker.process().pid() + "/";
+                List<FrozenTrial> ofWorker = trials.stream().filter(t -> String.valueOf(t.systemAttrs().get("worker")).contains(pid)).toList();
+                assertThat(ofWorker).as("the worker's trials").isNotEmpty();
+                // the worker's trials are the time-budget mode's (up to max_epochs, the brackets' pruning), none failed
+                assertThat(trials).noneMatch(t -> t.state() == TrialState.FAIL)
+                        .allMatch(t -> t.intermediateValues().isEmpty() || t.intermediateValues().lastKey() <= 9);
+                // and ended by the deadline tune stored (the search stops before it, keeping the refit's share; a
+                // second of slack for an epoch on a loaded machine): a worker with a clock of its own would run on
+                assertThat(ofWorker).allSatisfy(t -> assertThat(t.datetimeComplete().orElseThrow()).isBefore(end.plusSeconds(1)));
+            }
+        }
+        // joining after the search ended: nothing to do, said so, exit 0, no trial added
+        try (Storage s = Storages.open(url)) {
+            int before = s.getAllTrials(s.findStudyId("timed").orElseThrow()).size();
+            CliTest.Result late = CliTest.run("worker", "timed", "--storage", url, "--progress", "none");
+            assertThat(late.code()).as(late.out() + late.err()).isZero();
+            assertThat(late.out()).contains("the study's time budget is spent (its search ended at ")
+                    .contains("run nntune tune for another budget");
+            assertThat(s.getAllTrials(s.findStudyId("timed").orElseThrow())).hasSize(before);
+            CliTest.Result counted = CliTest.run("worker", "timed", "--storage", url, "--trials", "50");
+            assertThat(counted.code()).isEqualTo(ExitCode.USAGE);
+            assertThat(counted.err()).contains("runs on a time budget").contains("drop --trials");
+        }
     }
 
     @Test

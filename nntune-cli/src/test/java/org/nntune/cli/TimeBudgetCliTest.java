@@ -96,6 +96,40 @@ class TimeBudgetCliTest {
     }
 
     @Test
+    void aResumedStudyGetsAFreshBudgetAndSaysWhatTheEarlierRunUsed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, IRIS.replace("timeout: 8s", "timeout: 60s"));
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli cli = jvms.start("tune", file.toString(), "--progress", "plain");
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!cli.outText().contains("search · trial 2 ")) {
+                assertThat(cli.process().isAlive()).as("nntune ended early:\n%s\n%s", cli.outText(), cli.errText()).isTrue();
+                assertThat(System.nanoTime()).as("no third trial in time:\n%s", cli.outText()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            cli.process().destroy(); // SIGTERM, as Ctrl-C: interrupted a few seconds into its minute
+            cli.await(60);
+        }
+        // resumed: this run has the whole timeout it is given, not what the interrupted run had left, and says both
+        CliTest.Result resumed = CliTest.run("tune", file.toString(), "--timeout", "4s", "--progress", "plain");
+        assertThat(resumed.code()).as(resumed.out() + resumed.err()).isZero();
+        Matcher said = Pattern.compile("resuming: the study already has (\\d+) finished trials, which the search keeps; its last run"
+                + " \\(started \\d\\d:\\d\\d:\\d\\d, budget 01:00\\) ended early, its last trial finished 00:(\\d\\d) into it; this run has a fresh"
+                + " budget of 00:04 for its search and refit, not the 00:(\\d\\d) that run had left \\(for only that: --timeout (\\d+)s\\)")
+                .matcher(resumed.out());
+        assertThat(said.find()).as(resumed.out()).isTrue();
+        assertThat(Integer.parseInt(said.group(1))).isGreaterThanOrEqualTo(3);
+        int used = Integer.parseInt(said.group(2));
+        assertThat(Integer.parseInt(said.group(3)) + used).isBetween(59, 60);
+        assertThat(resumed.out()).contains("time budget 00:04: tpe search").contains("refit trained");
+        // a run that spent its budget: the next one searches a fresh budget more, and says so
+        CliTest.Result again = CliTest.run("tune", file.toString(), "--timeout", "4s", "--progress", "plain");
+        assertThat(again.code()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).containsPattern("resuming: the study already has \\d+ finished trials, which the search keeps; its last"
+                + " run \\(started \\d\\d:\\d\\d:\\d\\d\\) spent its whole 00:04 budget; this run has a fresh budget of 00:04 for its search and refit");
+    }
+
+    @Test
     void impossibleValuesAreRefusedWithFileLineAndKey(@TempDir Path dir) throws Exception {
         CliTest.Result brackets = CliTest.tuneWith(dir, IRIS.replace("  max_epochs: 9\n", "  max_epochs: 9\n  brackets: 4\n"));
         assertThat(brackets.code()).isEqualTo(ExitCode.USAGE);

@@ -44,6 +44,10 @@ public final class BudgetClock {
     private volatile double bestReserve = Double.NaN;
 
     BudgetClock(TimeBudget budget, int refitRows, boolean maximize, LongSupplier nanos) {
+        this(budget, refitRows, maximize, nanos, nanos.getAsLong());
+    }
+
+    private BudgetClock(TimeBudget budget, int refitRows, boolean maximize, LongSupplier nanos, long start) {
         this.budget = Objects.requireNonNull(budget, "budget");
         if (refitRows < 1) {
             throw new IllegalArgumentException("the refit needs at least one row, got " + refitRows);
@@ -51,7 +55,7 @@ public final class BudgetClock {
         this.refitRows = refitRows;
         this.maximize = maximize;
         this.nanos = nanos;
-        this.start = nanos.getAsLong();
+        this.start = start;
         this.end = start + budget.timeout().toNanos();
     }
 
@@ -63,6 +67,17 @@ public final class BudgetClock {
      */
     public static BudgetClock start(TimeBudget budget, int refitRows, boolean maximize) {
         return new BudgetClock(budget, refitRows, maximize, System::nanoTime);
+    }
+
+    /**
+     * A clock that started at {@code started} by the wall clock, possibly in another process: a
+     * worker joining a study follows the deadline its {@code tune} run set (start + timeout).
+     * The time since then is taken from the wall clock once; from there on the clock is monotonic.
+     */
+    public static BudgetClock startedAt(TimeBudget budget, java.time.Instant started, int refitRows, boolean maximize) {
+        long now = System.nanoTime();
+        long ago = Duration.between(started, java.time.Instant.now()).toNanos();
+        return new BudgetClock(budget, refitRows, maximize, System::nanoTime, now - ago);
     }
 
     public TimeBudget budget() {
@@ -146,11 +161,17 @@ public final class BudgetClock {
         return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
     }
 
-    /** Takes {@code best} (a COMPLETE trial) as the configuration to refit: the reserve follows its measured times. */
+    /**
+     * Takes {@code best} (a COMPLETE trial) as the configuration to refit: the reserve follows its
+     * measured times, or, for a trial this clock did not time (run by another worker or an earlier
+     * run), its best epoch count at the median speed measured here.
+     */
     public void bestIs(FrozenTrial best) {
         double[] w = work.get(best.number());
-        if (w != null) {
-            bestReserve = w[0] / w[1] * refitRows * refitEpochs(best) * MARGIN;
+        // a best trial that ran elsewhere (another worker, an earlier run): its epochs at this process's median speed
+        double rate = w != null ? w[0] / w[1] : medianRate();
+        if (!Double.isNaN(rate)) {
+            bestReserve = rate * refitRows * refitEpochs(best) * MARGIN;
         }
     }
 

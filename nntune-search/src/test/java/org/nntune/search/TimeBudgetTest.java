@@ -112,6 +112,19 @@ class TimeBudgetTest {
     }
 
     @Test
+    void aClockStartedElsewhereKeepsItsDeadlineAndReservesForABestItDidNotTime() {
+        // started 30 s ago by another process: 70 s of a 100 s budget left
+        BudgetClock clock = BudgetClock.startedAt(new TimeBudget(Duration.ofSeconds(100), 9, 3, true),
+                java.time.Instant.now().minusSeconds(30), 1000, true);
+        assertThat(clock.elapsed().toSeconds()).isBetween(30L, 31L);
+        assertThat(clock.secondsLeft()).isBetween(69.0, 70.0);
+        // the best trial ran in another worker: its peak epoch (2) at the speed measured here (1 s per 800 rows)
+        clock.epochDone(5, 1.0, 800);
+        clock.bestIs(curve(0, 0.7, 0.9, 0.8));
+        assertThat(clock.reserveSeconds()).isCloseTo(1.0 / 800 * 1000 * 2 * BudgetClock.MARGIN, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
     void bracketsPromoteTheTopThirdOfEachRung() {
         // 9 max epochs, 2 brackets: min 3 epochs, rungs at 3 (bracket 0) and none before 9 (bracket 1)
         TimeBudget b = new TimeBudget(Duration.ofMinutes(1), 9, 2, true);

@@ -26,6 +26,15 @@ final class SparkTestDatabase implements AutoCloseable {
 
     /** A fresh schema (skipping or failing the test when PostgreSQL does not answer). */
     static SparkTestDatabase create() {
+        assumePostgres();
+        String schema = "nntune_spark_" + Long.toString(System.currentTimeMillis(), 36) + "_"
+                + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36).toLowerCase(Locale.ROOT);
+        exec("CREATE SCHEMA " + schema);
+        return new SparkTestDatabase(schema);
+    }
+
+    /** Skips (or, with {@code -Dnntune.requireDatabases=true}, fails) the calling tests unless PostgreSQL answers. */
+    static void assumePostgres() {
         try (Connection c = connect()) {
             // answers
         } catch (SQLException e) {
@@ -36,10 +45,6 @@ final class SparkTestDatabase implements AutoCloseable {
             System.err.println(message + "SKIPPING the Spark tests (set -Dnntune.requireDatabases=true to fail instead) !!!");
             Assumptions.abort(message + "skipped");
         }
-        String schema = "nntune_spark_" + Long.toString(System.currentTimeMillis(), 36) + "_"
-                + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36).toLowerCase(Locale.ROOT);
-        exec("CREATE SCHEMA " + schema);
-        return new SparkTestDatabase(schema);
     }
 
     /** The storage URL of the schema. */

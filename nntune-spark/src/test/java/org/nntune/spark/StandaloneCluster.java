@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A real Spark standalone cluster on 127.0.0.1 for tests: a Master and Workers, each a JVM of its
- * own started from the test class path (Spark's jars and nntune's), with ports probed free.
+ * A real Spark standalone cluster on this machine for tests: a Master and Workers, each a JVM of its
+ * own started from the test class path (Spark's jars and nntune's), with ports probed free. The
+ * Master is on 127.0.0.1 and Worker {@code i} on the loopback address 127.0.0.{i+1}, so that Spark
+ * sees each Worker as a host of its own (it never runs a speculative copy of a task on the host of
+ * a running attempt).
  *
  * <p>A Worker starts its executors with Spark's launcher, which builds their class path from
  * {@code $SPARK_HOME/jars/*}: the cluster's SPARK_HOME is a {@link TestSparkHome} holding the whole
@@ -48,13 +51,14 @@ final class StandaloneCluster implements AutoCloseable {
     static StandaloneCluster start(Path dir, int workers) throws Exception {
         StandaloneCluster c = new StandaloneCluster(dir);
         try {
-            c.processes.add(c.jvm("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+            c.processes.add(c.jvm("master", "127.0.0.1", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                     "--port", Integer.toString(c.masterPort), "--webui-port", Integer.toString(c.masterUiPort))));
             c.awaitPort(c.masterPort);
             for (int i = 0; i < workers; i++) {
                 Path work = dir.resolve("work-" + i);
                 Files.createDirectories(work);
-                Process w = c.jvm("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", c.masterUrl(), "--host", "127.0.0.1",
+                String host = workerHost(i);
+                Process w = c.jvm("worker-" + i, host, List.of("org.apache.spark.deploy.worker.Worker", c.masterUrl(), "--host", host,
                         "--port", Integer.toString(freePort()), "--webui-port", Integer.toString(freePort()),
                         "--cores", "1", "--memory", "1g", "--work-dir", work.toString()));
                 c.processes.add(w);
@@ -66,6 +70,11 @@ final class StandaloneCluster implements AutoCloseable {
             c.close();
             throw e;
         }
+    }
+
+    /** The address Worker {@code i} and its executors listen on: 127.0.0.{i+1}, a host of its own for Spark. */
+    static String workerHost(int i) {
+        return "127.0.0." + (i + 1);
     }
 
     String masterUrl() {
@@ -134,7 +143,7 @@ final class StandaloneCluster implements AutoCloseable {
         return Arrays.stream(flags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
-    private Process jvm(String name, List<String> mainAndArgs) throws IOException {
+    private Process jvm(String name, String host, List<String> mainAndArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(sparkJvmFlags());
@@ -144,7 +153,7 @@ final class StandaloneCluster implements AutoCloseable {
         Map<String, String> env = pb.environment();
         env.put("SPARK_HOME", home.path().toString());
         env.put("SPARK_SCALA_VERSION", "2.13");
-        env.put("SPARK_LOCAL_IP", "127.0.0.1");
+        env.put("SPARK_LOCAL_IP", host);
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.remove("SPARK_CONF_DIR");
         env.remove("SPARK_CLASSPATH");

@@ -99,6 +99,11 @@ final class Schema {
      * @throws IllegalStateException if the database has a newer schema than this nntune knows
      */
     static void migrate(Connection c, Dialect d, String display) throws SQLException {
+        if (storedVersion(c) == CURRENT_VERSION) {
+            // the common case, every start but the first: nothing to create, so no write lock (on SQLite a write
+            // transaction) is taken; the version only ever goes up, so a current one stays current
+            return;
+        }
         boolean autoCommit = c.getAutoCommit();
         d.lockSchema(c);
         try {
@@ -148,6 +153,19 @@ final class Schema {
                 e.addSuppressed(rollback);
             }
             throw e;
+        }
+    }
+
+    /** The version the database holds, read without a lock; 0 when it has no nntune tables yet. */
+    private static int storedVersion(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM nntune_schema_version");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (SQLException noTableYet) {
+            if (!c.getAutoCommit()) {
+                c.rollback(); // a transaction the failed read may have opened (MariaDB's sessions are not in autocommit)
+            }
+            return 0;
         }
     }
 

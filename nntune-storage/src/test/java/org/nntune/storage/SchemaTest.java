@@ -86,6 +86,24 @@ class SchemaTest {
     }
 
     @Test
+    void reopeningACurrentSchemaTakesNoWriteLock() throws Exception {
+        String url = "sqlite:" + dir.resolve("busy.db");
+        try (JdbcStorage s = new JdbcStorage(url)) {
+            s.createStudy("busy", List.of(StudyDirection.MINIMIZE));
+        }
+        // another process holds the write lock (a long write transaction): a storage opened now reads at once, where
+        // checking the schema under the lock would wait for it and give up after the busy timeout
+        try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("busy.db"));
+             PreparedStatement begin = writer.prepareStatement("BEGIN IMMEDIATE")) {
+            begin.execute();
+            try (JdbcStorage s = new JdbcStorage(url + "?busy_timeout_ms=200")) {
+                assertThat(s.findStudyId("busy")).isPresent();
+            }
+            writer.createStatement().execute("ROLLBACK");
+        }
+    }
+
+    @Test
     void aVersionOneDatabaseIsMigratedAndItsTrialsStillRead() throws Exception {
         String jdbc = "jdbc:sqlite:" + dir.resolve("v1.db");
         try (Connection c = DriverManager.getConnection(jdbc)) {

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Join a study as one more worker: run trials of its stored definition until the study's budget is spent.",
                 "Start as many as you like, on as many machines as you like, against one shared storage (PostgreSQL).",
+                "On a time-budget study it searches until the deadline of the study's last 'nntune tune' run (which refits).",
                 "The worker refuses to run when its data differ from the data the study was started with."})
 public final class WorkerCommand implements Callable<Integer> {
     @Spec
@@ -36,7 +37,7 @@ public final class WorkerCommand implements Callable<Integer> {
     Integer jobs;
 
     @Option(names = "--trials", paramLabel = "N", description = "Run until the study holds N finished trials"
-            + " (default: the number the last 'nntune tune' asked for).")
+            + " (default: the number the last 'nntune tune' asked for; refused on a time-budget study).")
     Integer trials;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "plain", description = "bar, plain or none (default: ${DEFAULT-VALUE}).")

@@ -44,6 +44,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -73,6 +74,14 @@ public final class StudyRun {
     static final String TRIALS_ATTR = "nntune:cli:trials";
     /** Study system attribute: the effective search space the study was started with. */
     static final String SPACE_ATTR = "nntune:cli:space";
+    /**
+     * Study system attribute: the budget mode of the last {@code tune} run. In the time-budget mode
+     * {@code {"mode": "time", "timeout_ms", "max_epochs", "brackets", "refit", "started_ms"}} (the
+     * wall-clock start of that run: its deadline is start + timeout, which workers follow), and
+     * {@code "ended_ms"} once its search ended; {@code {"mode": "trials"}} when a later run counts
+     * trials again.
+     */
+    static final String TIME_ATTR = "nntune:cli:time_budget";
 
     /**
      * What the command line changes of a study file.
@@ -92,7 +101,11 @@ public final class StudyRun {
 
     /** What a run works with once the file, the command line and the data are put together. */
     private record Setup(String name, NetworkSpace space, StudyData data, String url, int jobs, Optional<Duration> timeout,
-                         Scorer scorer, StudyDirection[] directions, boolean multi, Optional<TimeBudget> time) {}
+                         Scorer scorer, StudyDirection[] directions, boolean multi, Optional<TimeBudget> time) {
+        Setup withTime(Optional<TimeBudget> t) {
+            return new Setup(name, space, data, url, jobs, t.map(TimeBudget::timeout), scorer, directions, multi, t);
+        }
+    }
 
     private final StudyFile sf;
     private final Overrides ov;
@@ -185,21 +198,26 @@ public final class StudyRun {
 
     /** Opens the study, runs trials until the budget is spent, then {@code after} (unless the run ended early). */
     private int runThen(boolean worker, java.util.function.ToIntBiFunction<Opened, Setup> after) {
-        Setup setup = setup();
-        printStart(setup);
+        Setup fromFile = setup();
+        printStart(fromFile);
         // a run refused before its first trial leaves no empty study, nor an SQLite file it created
-        Optional<Path> newFile = newSqliteFile(setup.url);
+        Optional<Path> newFile = newSqliteFile(fromFile.url);
         boolean refusedNew = false;
-        Storage storage = StorageOption.open(setup.url);
+        Storage storage = StorageOption.open(fromFile.url);
         boolean studyWasThere = true;
         try {
-            studyWasThere = storage.findStudyId(setup.name).isPresent();
+            studyWasThere = storage.findStudyId(fromFile.name).isPresent();
+            // a worker follows the budget mode the last tune stored, whatever the file says (tune --timeout)
+            Setup setup = worker ? storedTimeMode(storage, fromFile) : fromFile;
             Opened o = open(storage, setup, worker);
             Ended ended = cluster.isPresent() ? optimizeOnCluster(o, setup, cluster.get())
-                    : optimize(o.study, setup, o.seed, o.budget, o.resume);
+                    : optimize(o, setup, worker);
+            if (ended == Ended.BUDGET && !worker && o.timeStarted != null) {
+                markSearchEnded(storage, o.study.studyId());
+            }
             return ended == Ended.BUDGET ? after.applyAsInt(o, setup) : endedEarly(ended, o.resume);
         } catch (RuntimeException e) {
-            refusedNew = !studyWasThere && deleteIfEmpty(storage, setup.name);
+            refusedNew = !studyWasThere && deleteIfEmpty(storage, fromFile.name);
             throw e;
         } finally {
             try {
@@ -311,6 +329,111 @@ public final class StudyRun {
         long seed;
         int budget;
         String resume;
+        /** In the time-budget mode: when the budget's clock started (a worker: when the last tune's did); else null. */
+        Instant timeStarted;
+    }
+
+    /**
+     * A worker's budget mode: the one the last {@code tune} stored ({@link #TIME_ATTR}), so that a
+     * study tuned on a time budget is searched by its workers up to the same deadline, whether
+     * the budget came from the file or from {@code tune --timeout}; a study without it (started by
+     * an older nntune) as the file says.
+     */
+    private Setup storedTimeMode(Storage storage, Setup s) {
+        java.util.OptionalLong id = storage.findStudyId(s.name);
+        if (id.isEmpty()) {
+            return s; // open() says there is no such study
+        }
+        Object stored = storage.getStudySystemAttrs(id.getAsLong()).get(TIME_ATTR);
+        if (!(stored instanceof Map<?, ?> m) || m.get("mode") == null) {
+            return s;
+        }
+        if (!"time".equals(m.get("mode"))) {
+            return s.withTime(Optional.empty());
+        }
+        if (ov.trials().isPresent()) {
+            throw new CliException(ExitCode.USAGE, "study '" + s.name + "' runs on a time budget (its last nntune tune searches until"
+                    + " a deadline), so a worker searches until that deadline too: drop --trials");
+        }
+        TimeBudget t = new TimeBudget(Duration.ofMillis(((Number) m.get("timeout_ms")).longValue()),
+                ((Number) m.get("max_epochs")).intValue(), ((Number) m.get("brackets")).intValue(), Boolean.TRUE.equals(m.get("refit")));
+        return s.withTime(Optional.of(t));
+    }
+
+    /** The time-budget record of the study's last tune run, if it was one. */
+    private static Optional<Map<?, ?>> storedTime(Storage storage, long id) {
+        Object stored = storage.getStudySystemAttrs(id).get(TIME_ATTR);
+        return stored instanceof Map<?, ?> m && "time".equals(m.get("mode")) ? Optional.of(m) : Optional.empty();
+    }
+
+    /** Records that this run's search ended: a worker that joins now has nothing to search. */
+    private static void markSearchEnded(Storage storage, long id) {
+        storedTime(storage, id).ifPresent(m -> {
+            Map<Object, Object> ended = new LinkedHashMap<>(m);
+            ended.put("ended_ms", System.currentTimeMillis());
+            storage.setStudySystemAttr(id, TIME_ATTR, ended);
+        });
+    }
+
+    /**
+     * Stores this tune run's budget mode for its workers: in the time-budget mode the budget and
+     * the run's start (its deadline is start + timeout); when a study that had a time budget counts
+     * trials again, that it does.
+     */
+    private static void storeTimeMode(Storage storage, long id, Optional<TimeBudget> time, Instant started) {
+        if (time.isPresent()) {
+            TimeBudget t = time.get();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mode", "time");
+            m.put("timeout_ms", t.timeout().toMillis());
+            m.put("max_epochs", t.maxEpochs());
+            m.put("brackets", t.brackets());
+            m.put("refit", t.refit());
+            m.put("started_ms", started.toEpochMilli());
+            storage.setStudySystemAttr(id, TIME_ATTR, m);
+        } else if (storedTime(storage, id).isPresent()) {
+            storage.setStudySystemAttr(id, TIME_ATTR, Map.of("mode", "trials"));
+        }
+    }
+
+    /**
+     * What a resumed time-budget study does with the time, said at its start: every {@code tune}
+     * run has the whole timeout (it is what the command may take, search and refit); the trials of
+     * earlier runs are kept (the sampler, the brackets and the choice of the best use them). After
+     * an interrupted run it says how much that run had used and how to give this one only the rest.
+     */
+    private void printResumedTime(Storage storage, long id, TimeBudget now, int finished) {
+        Optional<Map<?, ?>> before = storedTime(storage, id);
+        String fresh = "this run has a fresh budget of " + Progress.clock(now.timeout()) + " for its search and refit";
+        if (before.isEmpty()) {
+            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, which the search keeps; %s%n", finished, fresh);
+            return;
+        }
+        Map<?, ?> m = before.get();
+        Duration timeout = Duration.ofMillis(((Number) m.get("timeout_ms")).longValue());
+        Instant started = Instant.ofEpochMilli(((Number) m.get("started_ms")).longValue());
+        if (m.get("ended_ms") instanceof Number) {
+            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, which the search keeps; its last run"
+                    + " (started %s) spent its whole %s budget; %s%n", finished, shownTime(started), Progress.clock(timeout), fresh);
+            return;
+        }
+        // interrupted (Ctrl-C, a lost machine): its time used is up to its last finished trial
+        Optional<Instant> last = storage.getAllTrials(id).stream().map(FrozenTrial::datetimeComplete).flatMap(Optional::stream)
+                .filter(t -> !t.isBefore(started)).max(Comparator.naturalOrder());
+        Duration used = last.map(t -> Duration.between(started, t)).orElse(Duration.ZERO);
+        used = used.compareTo(timeout) > 0 ? timeout : used;
+        Duration left = timeout.minus(used);
+        out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, which the search keeps; its last run"
+                + " (started %s, budget %s) ended early, %s; %s, not the %s that run had left%s%n", finished, shownTime(started),
+                Progress.clock(timeout), last.isPresent() ? "its last trial finished " + Progress.clock(used) + " into it"
+                        : "before any trial finished", fresh, Progress.clock(left),
+                left.getSeconds() >= 1 ? " (for only that: --timeout " + left.getSeconds() + "s)" : "");
+    }
+
+    /** A wall-clock time as the progress shows it: local time of day, to the second. */
+    private static String shownTime(Instant t) {
+        return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
+                .format(t.atZone(java.time.ZoneId.systemDefault()));
     }
 
     private Opened open(Storage storage, Setup s, boolean worker) {
@@ -334,10 +457,23 @@ public final class StudyRun {
             sampler = new RungSampler(sampler);
             pruner = s.time.get().pruner();
         }
+        Instant started = Instant.now();
         // the study seeds the sampler (and records the seed): applied once, here
         o.study = Study.builder(s.name).storage(storage).directions(s.directions).sampler(sampler).pruner(pruner)
                 .seed(o.seed).createOrLoad();
         long id = o.study.studyId();
+        int before = o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
+        if (!worker) {
+            if (existing.isPresent() && s.time.isPresent()) {
+                printResumedTime(storage, id, s.time.get(), before);
+            }
+            // before the definition: a worker that can join the study finds its budget mode too
+            storeTimeMode(storage, id, s.time, started);
+            o.timeStarted = s.time.isPresent() ? started : null;
+        } else if (s.time.isPresent()) {
+            o.timeStarted = storedTime(storage, id).map(m -> Instant.ofEpochMilli(((Number) m.get("started_ms")).longValue()))
+                    .orElseGet(Instant::now);
+        }
         if (existing.isPresent()) {
             try {
                 StudyProvenance.checkDataFingerprint(storage, id, s.data.train().fingerprint());
@@ -354,8 +490,7 @@ public final class StudyRun {
             storage.setStudySystemAttr(id, SPACE_ATTR, spaceText);
         }
         o.budget = budget(storage, id, worker);
-        int before = o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
-        if (existing.isPresent()) {
+        if (existing.isPresent() && s.time.isEmpty()) {
             out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
         }
         o.resume = worker ? "nntune worker " + s.name + " --storage " + StorageOption.shown(s.url)
@@ -464,15 +599,31 @@ public final class StudyRun {
     /** How the optimisation ended. */
     private enum Ended { BUDGET, INTERRUPTED, REPEATED_FAILURES }
 
-    private Ended optimize(Study study, Setup s, long seed, int budget, String resumeCommand) {
+    private Ended optimize(Opened o, Setup s, boolean worker) {
+        Study study = o.study;
+        long seed = o.seed;
+        int budget = o.budget;
+        String resumeCommand = o.resume;
         // several objectives: no intermediate values (the tuner's report() is single-objective)
         CrossValidatedSearch search = search(sf, s.space, s.scorer, seed, s.multi ? Optional.empty() : Optional.of(study.pruner()), s.jobs);
         if (s.time.isPresent()) {
             search = CrossValidatedSearch.builder(s.space).scoring(s.scorer).cv(cv(sf)).seed(seed).nJobs(s.jobs)
                     .timeBudget(s.time.get()).build();
-            clock = BudgetClock.start(s.time.get(), s.data.train().size(), s.scorer.greaterIsBetter());
+            clock = BudgetClock.startedAt(s.time.get(), o.timeStarted, s.data.train().size(), s.scorer.greaterIsBetter());
             timedSearch = search;
             printTimeBudget(s.time.get());
+            if (worker) {
+                Instant deadline = o.timeStarted.plus(s.time.get().timeout());
+                out.printf(Locale.ROOT, "worker: following the study's time budget, which its last nntune tune started at %s:"
+                        + " searching until %s less the refit's share (the refit is tune's)%n", shownTime(o.timeStarted), shownTime(deadline));
+                Object ended = storedTime(study.storage(), study.studyId()).map(m -> m.get("ended_ms")).orElse(null);
+                if (ended != null || !clock.allowsNewTrial()) {
+                    out.printf(Locale.ROOT, "the study's time budget is spent (%s): nothing to search; run nntune tune for another budget%n",
+                            ended != null ? "its search ended at " + shownTime(Instant.ofEpochMilli(((Number) ended).longValue()))
+                                    : "its deadline was " + shownTime(deadline));
+                    return Ended.BUDGET;
+                }
+            }
         }
         BudgetClock timed = clock;
         RepeatedFailures repeated = new RepeatedFailures(sf.budget().maxRepeatedFailures());

@@ -13,7 +13,11 @@ import java.util.List;
 
 /**
  * Writes the golden model file of the current format version and its expected predictions, for
- * {@link ModelFileTest}. Run once per new format version (never to refresh an existing one):
+ * {@link ModelFileTest}. Run once per new format version (never to refresh an existing one). Each
+ * version's file holds what that version added: version 1 a convolutional classifier of the
+ * digits (every layer kind of its time), version 2 a regression network whose targets are
+ * standard-scaled inside the model, with standard-scaled inputs (the target scaling is what
+ * version 2 added).
  *
  * <pre>
  * ./mvnw -q test-compile -pl nntune-nn
@@ -30,11 +34,22 @@ public final class GoldenModelWriter {
                 .dense(16, Activation.ELU).dropout(0.1f).dense(10, Activation.SOFTMAX).seed(5).build();
     }
 
+    /** Version 2's golden network: inputs and targets standard-scaled by the model itself. */
+    static Sequential goldenRegression(org.nntune.nn.data.Dataset train) {
+        return Sequential.builder().input(3).dense(12, Activation.TANH).dense(1).loss(org.nntune.nn.loss.Loss.mse())
+                .preprocessing(org.nntune.nn.data.StandardScaler.fit(train))
+                .targetScaling(org.nntune.nn.data.StandardScaler.fitTargets(train)).seed(8).build();
+    }
+
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         String name = "model-v" + ModelFile.FORMAT_VERSION;
         if (Files.exists(dir.resolve(name + ".nntm"))) {
             throw new IllegalStateException(dir.resolve(name + ".nntm") + " exists: golden files are never rewritten");
+        }
+        if (ModelFile.FORMAT_VERSION == 2) {
+            writeVersion2(dir, name);
+            return;
         }
         TrainTest s = TestData.canonical(Datasets.digitsImages());
         Sequential m = goldenArchitecture();
@@ -51,6 +66,25 @@ public final class GoldenModelWriter {
         }
         lines.add(line("proba", flat));
         lines.add(line("canonical_test_accuracy", new float[] {(float) m.evaluate(s.test()).accuracy()}));
+        Files.write(dir.resolve(name + ".expected.txt"), lines);
+        System.out.println(m.summary() + "\n" + m.provenance());
+    }
+
+    /** Version 2: a regression network on a price-like target (mean 1e4), inputs and targets scaled by the model. */
+    private static void writeVersion2(Path dir, String name) throws IOException {
+        org.nntune.nn.data.Dataset train = TargetScalingTest.priceLike("price-train", 200, 11);
+        org.nntune.nn.data.Dataset probe = TargetScalingTest.priceLike("price-probe", 8, 12);
+        Sequential m = goldenRegression(train);
+        m.fit(train, FitOptions.builder().epochs(20).batchSize(16).seed(9).optimizer(Optimizer.adam(0.01f)).build());
+        m.save(dir.resolve(name + ".nntm"));
+        float[] out = m.outputs(probe.features(), probe.size());
+        List<String> lines = new ArrayList<>();
+        lines.add("# inputs, targets and predicted values of " + name + ".nntm, written by GoldenModelWriter");
+        lines.add(line("x", probe.features()));
+        lines.add(line("y", probe.targets()));
+        lines.add(line("prediction", out));
+        lines.add(line("target_mean", m.targetScaling().orElseThrow().mean()));
+        lines.add(line("target_scale", m.targetScaling().orElseThrow().scale()));
         Files.write(dir.resolve(name + ".expected.txt"), lines);
         System.out.println(m.summary() + "\n" + m.provenance());
     }

@@ -62,6 +62,46 @@ class ModelFileTest {
     }
 
     @Test
+    void everyFormatVersionHasAGoldenFile() {
+        // a new format version comes with its golden file (GoldenModelWriter) and a test that loads it, as 1 and 2 have
+        for (int v = 1; v <= ModelFile.FORMAT_VERSION; v++) {
+            assertThat(ModelFileTest.class.getResource("/golden/model-v" + v + ".nntm")).as("golden file of format version " + v).isNotNull();
+            assertThat(ModelFileTest.class.getResource("/golden/model-v" + v + ".expected.txt")).as("its expected values").isNotNull();
+        }
+    }
+
+    @Test
+    void theVersion2GoldenFileLoadsWithItsTargetScalingAndPredictsAsWhenItWasWritten() throws IOException {
+        Path file = dir.resolve("model-v2.nntm");
+        byte[] bytes = resource("/golden/model-v2.nntm");
+        assertThat(ByteBuffer.wrap(bytes, 4, 4).getInt()).as("format version in the header").isEqualTo(2);
+        Files.write(file, bytes);
+        Sequential m = Sequential.load(file);
+        Map<String, float[]> expected = TorchParityTest.read("/golden/model-v2.expected.txt");
+        float[] x = expected.get("x");
+        // the predictions in the target's own units (about 1e4): the scaling of inputs and targets was read and undone
+        TorchParityTest.assertParity(m.outputs(x, x.length / 3), expected.get("prediction"), "golden model predictions");
+        assertThat(m.targetScaling()).hasValueSatisfying(t -> {
+            assertThat(t.mean()).containsExactly(expected.get("target_mean"));
+            assertThat(t.scale()).containsExactly(expected.get("target_scale"));
+        });
+        assertThat(m.preprocessing().kind()).isEqualTo("standard");
+        assertThat(m.inputShape()).containsExactly(3);
+        assertThat(m.summary()).contains("targets standard-scaled");
+        float[] y = expected.get("y");
+        float[] p = m.outputs(x, y.length);
+        for (int i = 0; i < y.length; i++) {
+            assertThat(p[i]).as("prediction %d near its target", i).isCloseTo(y[i], org.assertj.core.api.Assertions.within(1500f));
+        }
+        Provenance prov = m.provenance();
+        assertThat(prov.initSeed()).isEqualTo(8);
+        assertThat(prov.fitSeed()).isEqualTo(9);
+        assertThat(prov.dataName()).isEqualTo("price-train");
+        assertThat(prov.dataShape()).containsExactly(200, 3);
+        assertThat(prov.hyperparameters()).containsEntry("optimizer", "adam").containsEntry("epochs_run", "20");
+    }
+
+    @Test
     void saveAndLoadGiveTheSameModel() throws IOException {
         Sequential m = GoldenModelWriter.goldenArchitecture();
         m.fit(DIGITS.train(), FitOptions.builder().epochs(1).seed(2).optimizer(Optimizer.rmsProp(0.005f)).build());
