@@ -18,7 +18,6 @@ import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.TrialState;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The recurrent text study of {@code ../shared/bench/optuna_lstm_text.py} (Optuna TPE + median
@@ -169,7 +167,7 @@ public final class SpamStudyBench {
         boolean allWithin = true;
         for (long seed : seeds) {
             String load0 = TimeBudgetBench.loadAverage();
-            Map<String, Double> r = Compare.parseLastJson(run(List.of("/usr/bin/python3", "/work/shared/bench/optuna_lstm_text.py",
+            Map<String, Double> r = Compare.parseLastJson(TimeBudgetBench.run(List.of("/usr/bin/python3", "/work/shared/bench/optuna_lstm_text.py",
                     "--seed", Long.toString(seed), "--threads", "2")));
             double wall = r.get("study_wall_s");
             double acc = r.get("test_acc_best_trial_model");
@@ -178,7 +176,7 @@ public final class SpamStudyBench {
             System.err.printf(Locale.ROOT, "seed %d: Optuna + PyTorch %.1f s, test %.4f (%.0f complete, %.0f pruned)%n", seed, wall, acc,
                     r.get("complete"), r.get("pruned"));
             if (parts.contains("study")) {
-                Map<String, Double> o = Compare.parseLastJson(run(ours(seed, jobs, "--one-study")));
+                Map<String, Double> o = Compare.parseLastJson(TimeBudgetBench.run(ours(seed, jobs, "--one-study")));
                 double ratio = o.get("wall_s") / wall;
                 studyAcc.add(o.get("test_acc"));
                 studyRatio.add(ratio);
@@ -190,7 +188,7 @@ public final class SpamStudyBench {
             }
             if (parts.contains("budget")) {
                 String load1 = TimeBudgetBench.loadAverage();
-                Map<String, Double> o = Compare.parseLastJson(run(ours(seed, jobs, "--one-budget", Double.toString(wall))));
+                Map<String, Double> o = Compare.parseLastJson(TimeBudgetBench.run(ours(seed, jobs, "--one-budget", Double.toString(wall))));
                 boolean within = o.get("wall_s") <= wall * 1.05;
                 allWithin &= within;
                 budgetAcc.add(o.get("test_acc"));
@@ -231,19 +229,5 @@ public final class SpamStudyBench {
                 "--seeds", Long.toString(seed), "--jobs", Integer.toString(jobs)));
         c.addAll(List.of(mode));
         return c;
-    }
-
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(3600, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("did not finish within an hour: " + command);
-        }
-        String stdout = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("exited with " + p.exitValue() + ": " + String.join(" ", command) + "\n" + stdout);
-        }
-        return stdout;
     }
 }

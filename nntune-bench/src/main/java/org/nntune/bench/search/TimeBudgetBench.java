@@ -145,7 +145,8 @@ public final class TimeBudgetBench {
                 SklearnGrid.median(refAcc), SklearnGrid.median(ourAcc), SklearnGrid.median(diffs), allWithin ? "yes" : "no");
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
+    /** Runs a command, its stderr passed through; its stdout, or an exception naming the command on a non-zero exit. */
+    static String run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(3600, TimeUnit.SECONDS)) {
