@@ -46,9 +46,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  * <li>{@code lr}: Fashion-MNIST MLP 784-128-10 (ReLU, Adam, batch 64, 3 epochs, pixels in [0, 1]),
  *     trained on the first 50,000 training images, validated on the last 10,000, tested on the
- *     10,000 test images. Adam-HD with the multiplicative rule's settings ({@code Hypergradient.multiplicative}:
- *     a warm-up, a settling β; {@code --hyper-lr β} for the paper's additive rule
- *     instead) started at lr 1e-4 and at 1e-1 (one run each, the compute of one trial) against the best fixed lr of a 20-trial TPE search over lr ∈ [1e-5, 1e-1] (log; median
+ *     10,000 test images. Adam-HD with the standardised rule's settings ({@code Hypergradient.standardized}:
+ *     the multiplicative rule with the cosine standardised by its running moments, a warm-up, a
+ *     settling β; {@code --multiplicative} for the multiplicative rule's settings, {@code --hyper-lr β}
+ *     for the paper's additive rule instead) started at lr 1e-4 and at 1e-1 (one run each, the compute of one trial) against the best fixed lr of a 20-trial TPE search over lr ∈ [1e-5, 1e-1] (log; median
  *     pruner after each epoch, like Optuna's), the best trial's own model tested; and, side by
  *     side, Optuna + PyTorch doing that 20-trial lr search ({@code scripts/optuna_fmnist.py --space lr}).</li>
  * <li>{@code l2}: the same MLP on the first 10,000 training images (where L2 matters), 10 epochs,
@@ -63,8 +64,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * One JSON line per part.
  *
- * <pre>java … org.nntune.bench.search.HypergradientBench [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5] [--l2-runs 4]
- *     [--l2-final-epoch] [--no-optuna]</pre>
+ * <pre>java … org.nntune.bench.search.HypergradientBench [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative]
+ *     [--l2-runs 4] [--l2-final-epoch] [--no-optuna]</pre>
  */
 public final class HypergradientBench {
     private HypergradientBench() {}
@@ -74,7 +75,8 @@ public final class HypergradientBench {
     public static void main(String[] args) throws Exception {
         List<Long> seeds = List.of(0L, 1L, 2L, 3L, 4L);
         List<String> parts = List.of("lr", "l2", "small");
-        double fmnistHyperLr = Double.NaN; // the defaults (multiplicative rule) unless --hyper-lr asks for the additive one
+        double fmnistHyperLr = Double.NaN; // the standardised rule's defaults unless --hyper-lr asks for the additive one
+        boolean multiplicative = false; // --multiplicative: the multiplicative rule's defaults instead
         int l2Runs = 4;
         boolean l2BestEpoch = true;
         boolean optuna = true;
@@ -83,12 +85,13 @@ public final class HypergradientBench {
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                 case "--parts" -> parts = List.of(args[++i].split(","));
                 case "--hyper-lr" -> fmnistHyperLr = Double.parseDouble(args[++i]);
+                case "--multiplicative" -> multiplicative = true;
                 case "--no-optuna" -> optuna = false;
                 case "--l2-runs" -> l2Runs = Integer.parseInt(args[++i]);
                 case "--l2-final-epoch" -> l2BestEpoch = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5] [--l2-runs 4] [--l2-final-epoch]"
-                        + " [--no-optuna]");
+                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--l2-runs 4]"
+                        + " [--l2-final-epoch] [--no-optuna]");
             }
         }
         if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe")) {
@@ -97,7 +100,7 @@ public final class HypergradientBench {
                 probe(data, seeds.get(0));
             }
             if (parts.contains("lr")) {
-                lr(data, seeds, fmnistHyperLr, optuna);
+                lr(data, seeds, fmnistHyperLr, multiplicative, optuna);
             }
             if (parts.contains("l2")) {
                 l2(data, seeds, l2Runs, l2BestEpoch);
@@ -158,7 +161,7 @@ public final class HypergradientBench {
         return new SearchOutcome(test.get(best.number()), best.params(), seconds, epochs[0]);
     }
 
-    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean optuna) throws Exception {
+    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean multiplicative, boolean optuna) throws Exception {
         Dataset all = data.train();
         Dataset train = range(all, 0, 50_000);
         Dataset val = range(all, 50_000, 60_000);
@@ -184,8 +187,9 @@ public final class HypergradientBench {
             double[] starts = {1e-4, 1e-1};
             for (int k = 0; k < 2; k++) {
                 Sequential m = mlp(784, 128, 10, px, seed);
-                Optimizer hdOpt = Double.isNaN(beta) ? Hypergradient.multiplicative(Optimizer.adam(starts[k]), false)
-                        : Optimizer.hypergradient(Optimizer.adam(starts[k]), beta, false);
+                Optimizer hdOpt = !Double.isNaN(beta) ? Optimizer.hypergradient(Optimizer.adam(starts[k]), beta, false)
+                        : multiplicative ? Hypergradient.multiplicative(Optimizer.adam(starts[k]), false)
+                        : Hypergradient.standardized(Optimizer.adam(starts[k]), false);
                 History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(hdOpt).build());
                 hd[k] = m.evaluate(data.test()).accuracy();
                 finalLr[k] = String.format(Locale.ROOT, "%.3g", h.epochs().get(epochs - 1).adaptedRates().get("lr"));
@@ -208,7 +212,8 @@ public final class HypergradientBench {
         System.out.printf(Locale.ROOT, "{\"part\": \"lr\", \"rule\": \"%s\", \"seeds\": %s, \"tpe_test_median\": %.4f,"
                         + " \"hd_from_1e-4_test_median\": %.4f, \"hd_from_1e-1_test_median\": %.4f, \"tpe_wall_s_median\": %.1f,"
                         + " \"hd_wall_s_per_run_median\": %.1f, \"load\": \"%s\", \"runs\": [%s], \"optuna\": %s}%n",
-                Double.isNaN(beta) ? "multiplicative" : "additive, beta " + beta, seeds, Stats.median(searchTest),
+                !Double.isNaN(beta) ? "additive, beta " + beta : multiplicative ? "multiplicative" : "standardized", seeds,
+                Stats.median(searchTest),
                 Stats.median(lowTest), Stats.median(highTest), Stats.median(searchWall),
                 Stats.median(hdWall), load(), runs, optunaJson);
     }
