@@ -32,12 +32,11 @@ import java.util.Objects;
  *     optimiser is Adam-like, as in Chandra, Xie, Ragan-Kelley and Meijer, "Gradient descent: the
  *     ultimate optimizer" (NeurIPS 2022), where the step size is tuned by an Adam hyper-optimiser.
  *     The reason is an asymmetry of the cosine: with Adam on Fashion-MNIST it is about +0.3 to
- *     +0.4 at a rate ten times too small but only −0.02 to −0.06 at a rate ten to a hundred times
- *     too large (most coordinates of a too-large step only bounce), so a β that climbs from a
- *     small start at a sensible speed needs hundreds of steps to come down from a large one, and
+ *     +0.4 at a rate ten times too small but only −0.01 to −0.06 at a rate ten to a hundred times
+ *     too large, so a β that climbs from a small start at a sensible speed needs hundreds of steps to come down from a large one, and
  *     the large start ends where the settling froze it (5e-3 from 1e-1, against 7e-4 from 1e-4).
  *     Standardised, the exponent is about ±1 whenever the sign is consistent, however small the
- *     cosine, and about 0 when it is mostly noise: β is then the rate's relative change per step
+ *     cosine, and small when the cosine is mostly noise: β is then the rate's relative change per step
  *     when the hypergradient keeps one sign, the same from both sides. {@link #standardized}
  *     gives its settings.</li>
  * </ul>
@@ -121,7 +120,7 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
      * The standardised rule with β {@value #DEFAULT_STANDARDIZED_BETA}, the multiplicative rule's
      * warm-up ({@value #DEFAULT_WARMUP_STEPS} steps) and settling ({@value #DEFAULT_SETTLE_STEPS}): on
      * Fashion-MNIST it brings Adam from 1e-4 and from 1e-1 alike to rates of 4e-4 to 2e-3 (see
-     * BENCHMARKS.md), where the multiplicative rule left the start of 1e-1 at 3e-3 to 9e-3.
+     * BENCHMARKS.md), where the multiplicative rule left the start of 1e-1 at 3e-3 to 8e-3.
      */
     public static Hypergradient standardized(Optimizer base, boolean perLayer) {
         return new Hypergradient(base, DEFAULT_STANDARDIZED_BETA, perLayer, Rule.STANDARDIZED, DEFAULT_WARMUP_STEPS,
