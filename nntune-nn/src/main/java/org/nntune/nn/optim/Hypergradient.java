@@ -33,12 +33,12 @@ import java.util.Objects;
  *     ultimate optimizer" (NeurIPS 2022), where the step size is tuned by an Adam hyper-optimiser.
  *     The reason is an asymmetry of the cosine: with Adam on Fashion-MNIST it is about +0.3 to
  *     +0.4 at a rate ten times too small but only −0.01 to −0.06 at a rate ten to a hundred times
- *     too large, so a β that climbs from a small start at a sensible speed needs hundreds of steps to come down from a large one, and
- *     the large start ends where the settling froze it (5e-3 from 1e-1, against 7e-4 from 1e-4).
- *     Standardised, the exponent is about ±1 whenever the sign is consistent, however small the
- *     cosine, and small when the cosine is mostly noise: β is then the rate's relative change per step
- *     when the hypergradient keeps one sign, the same from both sides. {@link #standardized}
- *     gives its settings.</li>
+ *     too large, so a β that climbs from a small start at a sensible speed needs hundreds of
+ *     steps to come down from a large one, and the large start ends where the settling froze it
+ *     (about 5e-3 from 1e-1, against 7e-4 from 1e-4). Standardised, the exponent is about ±1
+ *     whenever the sign is consistent, however small the cosine, and small when the cosine is
+ *     mostly noise: β is then the rate's relative change per step when the hypergradient keeps
+ *     one sign, the same from both sides. {@link #standardized} gives its settings.</li>
  * </ul>
  * Two settings make a start far from a good rate safe and keep the rate from drifting after:
  * <ul>
@@ -78,7 +78,10 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
     public static final double DEFAULT_STANDARDIZED_BETA = 0.1;
     /** The decay of the standardised rule's average of the cosine (Adam's β1). */
     static final double STANDARDIZED_DECAY_MEAN = 0.9;
-    /** The decay of the standardised rule's average of the cosine's square (shorter than Adam's 0.999: the cosine's scale changes within the warm-up). */
+    /**
+     * The decay of the standardised rule's average of the cosine's square: shorter than Adam's 0.999
+     * so that the scale follows the cosine's, which changes within the warm-up (0.999 was not tried).
+     */
     static final double STANDARDIZED_DECAY_SQUARE = 0.99;
 
     /** How the rate follows its hypergradient. */
@@ -351,8 +354,8 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
 
         /**
          * Updates group k's averages with the n-th cosine (n ≥ 1); returns {@code m̂/(√v̂ + ε)}, which
-         * lies in [−1, 1] when n is 1 and, as the averages lengthen, stays near ±1 while the sign is
-         * steady and near 0 while it is noise.
+         * is ±1 when n is 1 and, as the averages lengthen, stays near ±1 while the sign is steady and
+         * is small while the cosine is noise.
          */
         private double standardize(int k, double cos, int n) {
             cosMean[k] = STANDARDIZED_DECAY_MEAN * cosMean[k] + (1 - STANDARDIZED_DECAY_MEAN) * cos;
