@@ -50,11 +50,14 @@ import java.util.concurrent.TimeUnit;
  *       accuracy against Optuna's best trial's.</li>
  *   <li>{@code --task digits}: scikit-learn's GridSearchCV(MLPClassifier) example on digits
  *       (nntune-bench/scripts/sklearn_grid.py on the same rows and folds), budget = its grid time
- *       with the refit. nntune: a randomized-search-style space with ranges (units, activation,
- *       L2, lr, batch size, dropout), the same stratified 5 folds, the time-budget mode.</li>
+ *       with the refit. nntune: the same stratified 5 folds, the time-budget mode, and with
+ *       {@code --space mlp} (the default) a randomized-search-style MLP space with ranges (units,
+ *       activation, L2, lr, batch size, dropout); with {@code --space cnn} CnnSpace's search
+ *       defaults on the [1, 8, 8] images with the MLP space's optimizer (Adam), lr range and batch
+ *       sizes; with {@code --space mlp,cnn} a {@link FamilySpace} choosing between the two.</li>
  * </ul>
  *
- * <pre>java -cp nntune-bench/target/benchmarks.jar org.nntune.bench.search.TimeBudgetBench --task fmnist [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]</pre>
+ * <pre>java -cp nntune-bench/target/benchmarks.jar org.nntune.bench.search.TimeBudgetBench --task fmnist|digits [--space mlp|cnn|mlp,cnn] [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]</pre>
  */
 public final class TimeBudgetBench {
     private TimeBudgetBench() {}
@@ -82,7 +85,7 @@ public final class TimeBudgetBench {
                     oneBudget = Double.parseDouble(args[++i]);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: --task fmnist|digits [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]");
+                        + "; usage: --task fmnist|digits [--space mlp|cnn|mlp,cnn] [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]");
             }
         }
         if (!task.equals("fmnist") && !task.equals("digits")) {
@@ -215,7 +218,7 @@ public final class TimeBudgetBench {
                 .build();
     }
 
-    /** The digits CNN space (inputs [1, 8, 8]). */
+    /** The digits CNN space (inputs [1, 8, 8]): CnnSpace's search defaults with the MLP space's optimizer, lr range and batch sizes. */
     static CnnSpace digitsCnn() {
         return CnnSpace.builder().batchSize(32, 64).optimizer("adam").lr(3e-4, 3e-2).build();
     }
