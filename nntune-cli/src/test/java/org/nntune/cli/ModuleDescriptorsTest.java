@@ -44,7 +44,7 @@ class ModuleDescriptorsTest {
                         "org.nntune.nn.tensor")),
                 new Expected(Study.class, "org.nntune.tune", List.of("org.nntune.tune.analysis", "org.nntune.tune.population",
                         "org.nntune.tune.pruner", "org.nntune.tune.run", "org.nntune.tune.sampler", "org.nntune.tune.space",
-                        "org.nntune.tune.storage", "org.nntune.tune.study")),
+                        "org.nntune.tune.storage", "org.nntune.tune.study", "org.nntune.tune.trial")),
                 new Expected(JdbcStorage.class, "org.nntune.storage", List.of("org.nntune.storage")),
                 new Expected(MlpSpace.class, "org.nntune.search", List.of("org.nntune.search")),
                 new Expected(OnnxExport.class, "org.nntune.onnx", List.of("org.nntune.onnx")),

@@ -5,10 +5,10 @@ import org.nntune.storage.StudyAccess.StudyLock;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.StorageChecks;
-import org.nntune.tune.storage.TrialChanges;
 import org.nntune.tune.storage.TrialStart;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
