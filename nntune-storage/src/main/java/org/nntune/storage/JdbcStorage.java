@@ -222,6 +222,12 @@ public final class JdbcStorage implements Storage {
         return trials.create(studyId);
     }
 
+    /** One write: one statement on PostgreSQL (the heartbeat and attributes in the insert), one transaction elsewhere. */
+    @Override
+    public FrozenTrial createTrial(long studyId, TrialStart start) {
+        return trials.create(studyId, start);
+    }
+
     /**
      * One transaction: takes the study's row lock (as every write of the study does first), counts the
      * trials in the {@code counted} states under it and only then claims the first WAITING trial or

@@ -523,6 +523,19 @@ public final class OptunaStorage implements Storage {
         return running(ids, start, Map.of());
     }
 
+    /** The trial, its first heartbeat and system attributes in one transaction under the study's lock. */
+    @Override
+    public FrozenTrial createTrial(long studyId, TrialStart how) {
+        Instant start = now();
+        long[] ids = write(c -> {
+            lockStudy(c, studyId);
+            long[] inserted = insertTrial(c, studyId, TrialState.RUNNING, start, null);
+            begin(c, inserted[0], how);
+            return inserted;
+        });
+        return running(ids, start, how.systemAttrs().isEmpty() ? Map.of() : normalized(how.systemAttrs()));
+    }
+
     /**
      * Under the study's lock: counts the budget, then claims the lowest-numbered WAITING trial (a
      * Python worker, which claims without that lock, may take one first: the conditional update

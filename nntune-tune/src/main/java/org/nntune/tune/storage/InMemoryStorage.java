@@ -223,6 +223,11 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public synchronized FrozenTrial createTrial(long studyId, TrialStart start) {
+        return Storage.super.createTrial(studyId, start); // atomic under this storage's monitor
+    }
+
+    @Override
     public synchronized FrozenTrial createTrial(long studyId, FrozenTrial template) {
         StudyData s = study(studyId);
         TrialState state = template.state();

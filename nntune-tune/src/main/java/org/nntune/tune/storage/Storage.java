@@ -187,6 +187,28 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
+     * Creates a new RUNNING trial as {@link #createTrial(long)} does and writes what {@code start} asks for
+     * (its first heartbeat, system attributes such as the worker's name) with it: for a worker that makes its
+     * own trials rather than drawing them from a budget or a queue (population-based training). Storages that
+     * several workers share do it in one atomic write, so no reader ever sees the trial without them and a
+     * worker that dies at once leaves a trial that names it and that {@link #failStaleTrials} finds. This
+     * default creates the trial, then writes the heartbeat and the attributes, without that atomicity.
+     *
+     * @return the new trial, with the attributes written
+     */
+    default FrozenTrial createTrial(long studyId, TrialStart start) {
+        FrozenTrial created = createTrial(studyId);
+        if (start.beat()) {
+            recordHeartbeat(created.trialId());
+        }
+        if (start.systemAttrs().isEmpty()) {
+            return created;
+        }
+        start.systemAttrs().forEach((k, v) -> setTrialSystemAttr(created.trialId(), k, v));
+        return getTrial(created.trialId());
+    }
+
+    /**
      * Creates a trial from a template: its state (WAITING for an enqueued trial, RUNNING, or a
      * finished state to import a result), values, params, distributions, attributes and
      * intermediate values are copied; number, id and timestamps are set by the storage (start now
