@@ -569,7 +569,11 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                 Arrays.fill(gbi, 0f);
                 Arrays.fill(gbh, 0f);
                 kernels.sumRows(st.dGates, 0, total, gh, gbi, 0);
-                kernels.sumRows(st.dGh, 0, total, gh, gbh, 0);
+                if (st.dGh == st.dGates) { // LSTM: both biases add before the gates, so their gradients are equal
+                    System.arraycopy(gbi, 0, gbh, 0, gh);
+                } else {
+                    kernels.sumRows(st.dGh, 0, total, gh, gbh, 0);
+                }
             }
             if (l > 0) {
                 int size = total * dh;
