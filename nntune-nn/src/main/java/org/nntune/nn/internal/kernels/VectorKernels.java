@@ -446,6 +446,29 @@ final class VectorKernels implements Kernels, ConvSteps {
                            float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
                            int step) {
         AdamStep.check(beta1, beta2, eps, step);
+        int parts = (n + ADAM_PART - 1) / ADAM_PART;
+        if (parts > 1) {
+            // element by element: parts of a fixed size (a multiple of the vector) give the bits of one call; on
+            // one thread too, where a loop of calls makes the JIT compile adamPart sooner than one long call would
+            KernelThreads.run(threads, parts, p -> {
+                int from = p * ADAM_PART;
+                adamPart(w, wOff + from, g, gOff + from, m, mOff + from, v, vOff + from, Math.min(ADAM_PART, n - from),
+                        lr, beta1, beta2, eps, weightDecay, decoupled, step);
+            });
+        } else {
+            adamPart(w, wOff, g, gOff, m, mOff, v, vOff, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        }
+    }
+
+    /**
+     * Parameters per part of a threaded Adam step: memory-bound (seven floats read or written per
+     * parameter), worth a second thread from a few parts on; a multiple of every vector length.
+     */
+    static final int ADAM_PART = 1 << 16;
+
+    private static void adamPart(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                                 float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
+                                 int step) {
         float l2 = AdamStep.l2(weightDecay, decoupled);
         float decay = AdamStep.decay(lr, weightDecay, decoupled);
         float oneMinusBeta1 = 1f - beta1;
