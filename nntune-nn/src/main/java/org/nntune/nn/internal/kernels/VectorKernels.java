@@ -722,15 +722,16 @@ final class VectorKernels implements Kernels, ConvSteps {
         float add = tanh ? 1f : 0f;
         for (; j < bound; j += S.length()) {
             FloatVector xc = FloatVector.fromArray(S, x, off + j).mul(scale).max(FloatMath.MIN).min(FloatMath.MAX);
-            FloatVector shifted = xc.mul(FloatMath.LOG2E).add(FloatMath.SHIFTER);
+            FloatVector shifted = xc.fma(FloatMath.LOG2E, FloatMath.SHIFTER);
             FloatVector k = shifted.sub(FloatMath.SHIFTER);
-            FloatVector r = xc.sub(k.mul(FloatMath.LN2_HI)).sub(k.mul(FloatMath.LN2_LO));
-            FloatVector p = r.mul(FloatMath.P0).add(FloatMath.P1);
-            p = p.mul(r).add(FloatMath.P2);
-            p = p.mul(r).add(FloatMath.P3);
-            p = p.mul(r).add(FloatMath.P4);
-            p = p.mul(r).add(FloatMath.P5);
-            p = p.mul(r.mul(r)).add(r).add(1f);
+            FloatVector r = k.fma(FloatVector.broadcast(S, -FloatMath.LN2_HI), xc);
+            r = k.fma(FloatVector.broadcast(S, -FloatMath.LN2_LO), r);
+            FloatVector p = r.fma(FloatMath.P0, FloatMath.P1);
+            p = p.fma(r, FloatVector.broadcast(S, FloatMath.P2));
+            p = p.fma(r, FloatVector.broadcast(S, FloatMath.P3));
+            p = p.fma(r, FloatVector.broadcast(S, FloatMath.P4));
+            p = p.fma(r, FloatVector.broadcast(S, FloatMath.P5));
+            p = p.fma(r.mul(r), r).add(1f);
             FloatVector e = p.mul(shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             FloatVector q = FloatVector.broadcast(S, 1f).div(e.add(1f));
             q.mul(mul).add(add).intoArray(x, off + j);
