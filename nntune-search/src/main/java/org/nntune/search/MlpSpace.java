@@ -27,7 +27,7 @@ import java.util.Map;
  * <tr><td>schedule</td><td>constant</td><td>constant, cosine, step, adaptive</td></tr>
  * <tr><td>early_stopping</td><td>0 (off)</td><td>0, 5, 10</td></tr>
  * <tr><td>lr_adapt</td><td>none (not drawn unless set)</td><td>none, hypergradient</td></tr>
- * <tr><td>hyper_lr (hypergradient)</td><td>1e-4 (hypergradient_multiplicative: 0.5) (not drawn unless set)</td><td>1e-6..1e-2 log</td></tr>
+ * <tr><td>hyper_lr (hypergradient)</td><td>1e-4 (hypergradient_multiplicative: 0.5, hypergradient_standardized: 0.1) (not drawn unless set)</td><td>1e-6..1e-2 log</td></tr>
  * <tr><td>l2_adapt</td><td>none (not drawn unless set)</td><td>none, implicit</td></tr>
  * <tr><td>l2_hyper_lr (implicit)</td><td>0.05 (not drawn unless set)</td><td>1e-3..0.5 log</td></tr>
  * <tr><td>l2_steps (implicit)</td><td>10 (not drawn unless set)</td><td>1..50</td></tr>
@@ -38,7 +38,10 @@ import java.util.Map;
  * training by hypergradient descent (sgd or adam, constant schedule), with {@code hyper_lr} as the
  * rate's own step; {@code lr_adapt: hypergradient_multiplicative} uses the paper's multiplicative
  * rule with a warm-up and a settling step ({@link org.nntune.nn.optim.Hypergradient#multiplicative}),
- * {@code hyper_lr} then being the rate's relative step; the rates per epoch are in each epoch's {@code EpochResult.adaptedRates()}.
+ * {@code hyper_lr} then being the rate's relative step, and {@code lr_adapt: hypergradient_standardized}
+ * that rule with the cosine standardised by its running moments
+ * ({@link org.nntune.nn.optim.Hypergradient#standardized}); the rates per epoch are in each epoch's
+ * {@code EpochResult.adaptedRates()}.
  * {@code l2_adapt: implicit} starts each layer's L2 at {@code l2} (1e-4 when it is 0) and tunes it
  * during training by implicit differentiation on an {@code l2_validation} split of the training
  * rows, one hyper-step every {@code l2_steps} training steps ({@link L2Adapt}); the L2 per epoch

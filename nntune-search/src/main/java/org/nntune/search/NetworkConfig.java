@@ -55,13 +55,14 @@ import java.util.Map;
  *                       'adaptive' schedule only with SGD (as scikit-learn ignores it otherwise)
  * @param sequence       the sequence part (family rnn: embedding, recurrent layer or text CNN),
  *                       which then comes first and takes the place of the convolutions
- * @param lrAdapt        none, hypergradient or hypergradient_multiplicative: the rate starts at
- *                       {@code lr} and adapts itself during training by hypergradient descent (sgd
- *                       or adam, constant schedule), by the paper's additive rule, or by its
+ * @param lrAdapt        none, hypergradient, hypergradient_multiplicative or hypergradient_standardized:
+ *                       the rate starts at {@code lr} and adapts itself during training by hypergradient
+ *                       descent (sgd or adam, constant schedule), by the paper's additive rule, by its
  *                       multiplicative rule with a warm-up and a settling step
- *                       ({@link Hypergradient#multiplicative})
+ *                       ({@link Hypergradient#multiplicative}), or by that rule with the cosine
+ *                       standardised by its running moments ({@link Hypergradient#standardized})
  * @param hyperLr        the hypergradient's own step β (finite, &gt; 0; used with lr_adapt
- *                       hypergradient, and hypergradient_multiplicative, where it is relative)
+ *                       hypergradient, and the multiplicative and standardised rules, where it is relative)
  * @param l2Adapt        none, or implicit: the L2 of each layer starts at {@code l2} (1e-4 when that is 0)
  *                       and is tuned during training by implicit differentiation on a validation split
  */
@@ -78,16 +79,21 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     /** The activation names. */
     public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "elu", "gelu", "leaky_relu");
     /** The ways the learning rate may adapt itself during training. */
-    public static final List<String> LR_ADAPTS = List.of("none", "hypergradient", "hypergradient_multiplicative");
+    public static final List<String> LR_ADAPTS = List.of("none", "hypergradient", "hypergradient_multiplicative",
+            "hypergradient_standardized");
     /** The (additive) hypergradient's step β when a space does not set {@code hyper_lr}. */
     public static final double DEFAULT_HYPER_LR = 1e-4;
 
     /** The step β of {@code lrAdapt}'s rule when a space does not set {@code hyper_lr}. */
     public static double defaultHyperLr(String lrAdapt) {
-        return lrAdapt.equals("hypergradient_multiplicative") ? Hypergradient.DEFAULT_MULTIPLICATIVE_BETA : DEFAULT_HYPER_LR;
+        return switch (lrAdapt) {
+            case "hypergradient_multiplicative" -> Hypergradient.DEFAULT_MULTIPLICATIVE_BETA;
+            case "hypergradient_standardized" -> Hypergradient.DEFAULT_STANDARDIZED_BETA;
+            default -> DEFAULT_HYPER_LR;
+        };
     }
 
-    /** Whether the rate adapts itself during training (lr_adapt hypergradient or hypergradient_multiplicative). */
+    /** Whether the rate adapts itself during training (any lr_adapt but none). */
     public boolean adaptsLr() {
         return !lrAdapt.equals("none");
     }
@@ -323,6 +329,8 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         return switch (lrAdapt) {
             case "hypergradient" -> Optimizer.hypergradient(base, hyperLr, false);
             case "hypergradient_multiplicative" -> new Hypergradient(base, hyperLr, false, Hypergradient.Rule.MULTIPLICATIVE,
+                    Hypergradient.DEFAULT_WARMUP_STEPS, Hypergradient.DEFAULT_SETTLE_STEPS);
+            case "hypergradient_standardized" -> new Hypergradient(base, hyperLr, false, Hypergradient.Rule.STANDARDIZED,
                     Hypergradient.DEFAULT_WARMUP_STEPS, Hypergradient.DEFAULT_SETTLE_STEPS);
             default -> base;
         };

@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code conv_blocks} with {@code filters} asked per block as {@code filters_1}…, {@code kernel}
  * and {@code pool}; their {@code layers}/{@code units} are the dense head.
  */
-public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpace, CnnSpace, RnnSpace {
+public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpace, CnnSpace, RnnSpace, FamilySpace {
 
     /** scikit-learn's and other common names, mapped to nntune's. */
     static final Map<String, String> ALIASES = Map.of(

@@ -65,6 +65,22 @@ class HypergradientSpaceTest {
     }
 
     @Test
+    void theStandardizedRuleComesWithItsDefaults() {
+        MlpSpace space = MlpSpace.builder().fixedDefaults().fix("hidden", "16").fix("optimizer", "adam").fix("lr", 1e-1).fix("epochs", 15)
+                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient_standardized").build();
+        NetworkConfig c = space.config(ParamSource.fixed(java.util.Map.of()));
+        assertThat(c.hyperLr()).isEqualTo(Hypergradient.DEFAULT_STANDARDIZED_BETA);
+        assertThat(c.optimizerValue()).isEqualTo(Hypergradient.standardized(org.nntune.nn.optim.Optimizer.adam(1e-1), false));
+        assertThat(c.describe()).containsEntry("lr_adapt", "hypergradient_standardized");
+        // the rate adapts and its trajectory is kept per epoch
+        Dataset iris = Datasets.iris();
+        NetworkEstimator e = new NetworkEstimator(c, 1).fit(Splits.canonical(iris).train(iris));
+        List<EpochResult> epochs = e.history().epochs();
+        assertThat(epochs).hasSize(15).allSatisfy(r -> assertThat(r.adaptedRates()).containsOnlyKeys("lr"));
+        assertThat(Math.abs(Math.log(epochs.get(epochs.size() - 1).adaptedRates().get("lr") / 1e-1))).isGreaterThan(0.1);
+    }
+
+    @Test
     void badSettingsAreRefusedWhenTheSpaceIsBuilt() {
         assertThatThrownBy(() -> MlpSpace.builder().fix("hyper_lr", -1e-3))
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("hyper_lr must be finite and > 0, got -0.001");

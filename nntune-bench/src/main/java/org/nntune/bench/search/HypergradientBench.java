@@ -11,6 +11,7 @@ import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
 import org.nntune.nn.data.TrainTest;
 import org.nntune.nn.layer.Activation;
+import org.nntune.nn.model.EarlyStopping;
 import org.nntune.nn.model.EpochResult;
 import org.nntune.nn.model.FitOptions;
 import org.nntune.nn.model.History;
@@ -45,9 +46,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  * <li>{@code lr}: Fashion-MNIST MLP 784-128-10 (ReLU, Adam, batch 64, 3 epochs, pixels in [0, 1]),
  *     trained on the first 50,000 training images, validated on the last 10,000, tested on the
- *     10,000 test images. Adam-HD with the multiplicative rule's settings ({@code Hypergradient.multiplicative}:
- *     a warm-up, a settling β; {@code --hyper-lr β} for the paper's additive rule
- *     instead) started at lr 1e-4 and at 1e-1 (one run each, the compute of one trial) against the best fixed lr of a 20-trial TPE search over lr ∈ [1e-5, 1e-1] (log; median
+ *     10,000 test images. Adam-HD with the standardised rule's settings ({@code Hypergradient.standardized}:
+ *     the multiplicative rule with the cosine standardised by its running moments, a warm-up, a
+ *     settling β; {@code --multiplicative} for the multiplicative rule's settings, {@code --hyper-lr β}
+ *     for the paper's additive rule instead) started at lr 1e-4 and at 1e-1 (one run each, the compute of one trial) against the best fixed lr of a 20-trial TPE search over lr ∈ [1e-5, 1e-1] (log; median
  *     pruner after each epoch, like Optuna's), the best trial's own model tested; and, side by
  *     side, Optuna + PyTorch doing that 20-trial lr search ({@code scripts/optuna_fmnist.py --space lr}).</li>
  * <li>{@code l2}: the same MLP on the first 10,000 training images (where L2 matters), 10 epochs,
@@ -62,7 +64,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * One JSON line per part.
  *
- * <pre>java … org.nntune.bench.search.HypergradientBench [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5] [--l2-runs 4] [--no-optuna]</pre>
+ * <pre>java … org.nntune.bench.search.HypergradientBench [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative]
+ *     [--l2-runs 4] [--l2-final-epoch] [--no-optuna]</pre>
  */
 public final class HypergradientBench {
     private HypergradientBench() {}
@@ -72,18 +75,23 @@ public final class HypergradientBench {
     public static void main(String[] args) throws Exception {
         List<Long> seeds = List.of(0L, 1L, 2L, 3L, 4L);
         List<String> parts = List.of("lr", "l2", "small");
-        double fmnistHyperLr = Double.NaN; // the defaults (multiplicative rule) unless --hyper-lr asks for the additive one
+        double fmnistHyperLr = Double.NaN; // the standardised rule's defaults unless --hyper-lr asks for the additive one
+        boolean multiplicative = false; // --multiplicative: the multiplicative rule's defaults instead
         int l2Runs = 4;
+        boolean l2BestEpoch = true;
         boolean optuna = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                 case "--parts" -> parts = List.of(args[++i].split(","));
                 case "--hyper-lr" -> fmnistHyperLr = Double.parseDouble(args[++i]);
+                case "--multiplicative" -> multiplicative = true;
                 case "--no-optuna" -> optuna = false;
                 case "--l2-runs" -> l2Runs = Integer.parseInt(args[++i]);
+                case "--l2-final-epoch" -> l2BestEpoch = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5] [--l2-runs 4] [--no-optuna]");
+                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--l2-runs 4]"
+                        + " [--l2-final-epoch] [--no-optuna]");
             }
         }
         if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe")) {
@@ -92,10 +100,10 @@ public final class HypergradientBench {
                 probe(data, seeds.get(0));
             }
             if (parts.contains("lr")) {
-                lr(data, seeds, fmnistHyperLr, optuna);
+                lr(data, seeds, fmnistHyperLr, multiplicative, optuna);
             }
             if (parts.contains("l2")) {
-                l2(data, seeds, l2Runs);
+                l2(data, seeds, l2Runs, l2BestEpoch);
             }
         }
         if (parts.contains("small")) {
@@ -115,7 +123,18 @@ public final class HypergradientBench {
     }
 
     /** A study whose trials report the validation accuracy per epoch; returns the best trial's test accuracy and its params. */
-    private record SearchOutcome(double testAccuracy, Map<String, Object> params, double seconds, int epochs) {}
+    private record SearchOutcome(double testAccuracy, Map<String, Object> params, double seconds, int epochs,
+                                 Map<Integer, double[]> trials) {
+
+        /**
+         * The test accuracy of the best by validation among the search's first {@code k} trials (all
+         * complete): what the search would have given with {@code k} trials' compute.
+         */
+        double bestOfFirst(int k) {
+            return trials.entrySet().stream().filter(e -> e.getKey() < k).max(java.util.Comparator.comparingDouble(
+                    e -> e.getValue()[0])).map(e -> e.getValue()[1]).orElse(Double.NaN);
+        }
+    }
 
     private interface TrialFit {
         /** Trains the trial's network, reporting each epoch's validation accuracy; returns {validation, test} accuracy. */
@@ -126,6 +145,7 @@ public final class HypergradientBench {
         Study study = Study.builder("hd-bench-" + seed).direction(StudyDirection.MAXIMIZE).sampler(new TpeSampler())
                 .pruner(pruner).seed(seed).create();
         Map<Integer, Double> test = new ConcurrentHashMap<>();
+        Map<Integer, double[]> trials = new ConcurrentHashMap<>();
         int[] epochs = {0};
         long t0 = System.nanoTime();
         study.optimize(trial -> {
@@ -146,14 +166,15 @@ public final class HypergradientBench {
                 throw new TrialPrunedException("pruned");
             }
             test.put(trial.number(), acc[1]);
+            trials.put(trial.number(), acc);
             return acc[0];
         }, TRIALS);
         double seconds = (System.nanoTime() - t0) / 1e9;
         FrozenTrial best = study.findBestTrial().orElseThrow();
-        return new SearchOutcome(test.get(best.number()), best.params(), seconds, epochs[0]);
+        return new SearchOutcome(test.get(best.number()), best.params(), seconds, epochs[0], trials);
     }
 
-    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean optuna) throws Exception {
+    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean multiplicative, boolean optuna) throws Exception {
         Dataset all = data.train();
         Dataset train = range(all, 0, 50_000);
         Dataset val = range(all, 50_000, 60_000);
@@ -164,6 +185,7 @@ public final class HypergradientBench {
         List<Double> lowTest = new ArrayList<>();
         List<Double> highTest = new ArrayList<>();
         List<Double> hdWall = new ArrayList<>();
+        List<Double> retrainedTest = new ArrayList<>();
         StringBuilder runs = new StringBuilder();
         for (long seed : seeds) {
             SearchOutcome s = search(seed, new MedianPruner(), (trial, report) -> {
@@ -179,31 +201,39 @@ public final class HypergradientBench {
             double[] starts = {1e-4, 1e-1};
             for (int k = 0; k < 2; k++) {
                 Sequential m = mlp(784, 128, 10, px, seed);
-                Optimizer hdOpt = Double.isNaN(beta) ? Hypergradient.multiplicative(Optimizer.adam(starts[k]), false)
-                        : Optimizer.hypergradient(Optimizer.adam(starts[k]), beta, false);
+                Optimizer hdOpt = !Double.isNaN(beta) ? Optimizer.hypergradient(Optimizer.adam(starts[k]), beta, false)
+                        : multiplicative ? Hypergradient.multiplicative(Optimizer.adam(starts[k]), false)
+                        : Hypergradient.standardized(Optimizer.adam(starts[k]), false);
                 History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(hdOpt).build());
                 hd[k] = m.evaluate(data.test()).accuracy();
                 finalLr[k] = String.format(Locale.ROOT, "%.3g", h.epochs().get(epochs - 1).adaptedRates().get("lr"));
             }
             double hdSeconds = (System.nanoTime() - t0) / 1e9 / 2;
+            // the search's lr in one run at the Adam-HD runs' seed: the search's figure without its choice among 20 trainings
+            double tpeLr = ((Number) s.params().get("lr")).doubleValue();
+            Sequential again = mlp(784, 128, 10, px, seed);
+            again.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(tpeLr)).build());
+            double retrained = again.evaluate(data.test()).accuracy();
+            retrainedTest.add(retrained);
             searchTest.add(s.testAccuracy());
             searchWall.add(s.seconds());
             lowTest.add(hd[0]);
             highTest.add(hd[1]);
             hdWall.add(hdSeconds);
             String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best_lr\": %.4g, \"tpe_test\": %.4f, \"tpe_wall_s\": %.1f,"
-                            + " \"tpe_epochs\": %d, \"hd_from_1e-4_test\": %.4f, \"hd_from_1e-1_test\": %.4f, \"hd_final_lr\": [%s, %s],"
-                            + " \"hd_wall_s_per_run\": %.1f}",
-                    seed, ((Number) s.params().get("lr")).doubleValue(), s.testAccuracy(), s.seconds(), s.epochs(), hd[0], hd[1],
-                    finalLr[0], finalLr[1], hdSeconds);
+                            + " \"tpe_epochs\": %d, \"tpe_lr_retrained_at_seed_test\": %.4f, \"hd_from_1e-4_test\": %.4f,"
+                            + " \"hd_from_1e-1_test\": %.4f, \"hd_final_lr\": [%s, %s], \"hd_wall_s_per_run\": %.1f}",
+                    seed, tpeLr, s.testAccuracy(), s.seconds(), s.epochs(), retrained, hd[0], hd[1], finalLr[0], finalLr[1], hdSeconds);
             System.err.println("lr " + line + " load " + load());
             runs.append(runs.length() == 0 ? "" : ", ").append(line);
         }
         String optunaJson = optuna ? optuna(seeds, epochs) : "null";
         System.out.printf(Locale.ROOT, "{\"part\": \"lr\", \"rule\": \"%s\", \"seeds\": %s, \"tpe_test_median\": %.4f,"
+                        + " \"tpe_lr_retrained_test_median\": %.4f,"
                         + " \"hd_from_1e-4_test_median\": %.4f, \"hd_from_1e-1_test_median\": %.4f, \"tpe_wall_s_median\": %.1f,"
                         + " \"hd_wall_s_per_run_median\": %.1f, \"load\": \"%s\", \"runs\": [%s], \"optuna\": %s}%n",
-                Double.isNaN(beta) ? "multiplicative" : "additive, beta " + beta, seeds, Stats.median(searchTest),
+                !Double.isNaN(beta) ? "additive, beta " + beta : multiplicative ? "multiplicative" : "standardized", seeds,
+                Stats.median(searchTest), Stats.median(retrainedTest),
                 Stats.median(lowTest), Stats.median(highTest), Stats.median(searchWall),
                 Stats.median(hdWall), load(), runs, optunaJson);
     }
@@ -252,7 +282,7 @@ public final class HypergradientBench {
     }
 
     /**
-     * The L2 part. The search's figure is its best trial's own model: the best of 20 trainings by
+     * The L2 part. The search's figure is its best trial's model: the best of 20 trainings by
      * validation accuracy, so it includes a selection among 20 initialisations and shuffles (with
      * Adam at a constant 1e-3 the validation accuracy of one run swings by about 0.01 from epoch to
      * epoch). The implicit side is therefore given the same selection within its epoch budget:
@@ -260,8 +290,17 @@ public final class HypergradientBench {
      * validation accuracy tested — {@code runs}·10 epochs, 1/5 of the search's 200 for 4 runs. The
      * first run alone and the search's L2 retrained at that run's seed are printed too, to show what
      * the selection and what the L2 contribute.
+     *
+     * <p>With {@code bestEpoch} (the default) every training of both sides — each trial of the
+     * search, each implicit run, the retraining — keeps the weights of its epoch with the best
+     * validation accuracy ({@link EarlyStopping} restoring the best weights, patience the whole
+     * run, so it never stops early), and that accuracy is what the search maximises and what picks
+     * the implicit run. The usual practice of checkpoint selection on a validation set; it takes
+     * much of the epoch-to-epoch swing out of every candidate, on both sides alike, so that the
+     * comparison is less a contest of 20 draws against 4. {@code --l2-final-epoch} scores the last
+     * epoch instead (the protocol of the earlier runs).
      */
-    private static void l2(TrainTest data, List<Long> seeds, int runs) {
+    private static void l2(TrainTest data, List<Long> seeds, int runs, boolean bestEpoch) {
         Dataset all = data.train();
         Dataset train = range(all, 0, 10_000);
         Dataset val = range(all, 50_000, 60_000);
@@ -269,6 +308,7 @@ public final class HypergradientBench {
         int epochs = 10;
         List<Double> searchTest = new ArrayList<>();
         List<Double> implicitTest = new ArrayList<>();
+        List<Double> searchSameEpochs = new ArrayList<>(); // the search's first `runs` trials: the implicit side's epochs
         List<Double> singleTest = new ArrayList<>();
         List<Double> retrainedTest = new ArrayList<>();
         List<Double> searchWall = new ArrayList<>();
@@ -278,8 +318,8 @@ public final class HypergradientBench {
             SearchOutcome s = search(seed, Pruner.none(), (trial, report) -> {
                 double l2 = trial.suggestFloat("l2", 1e-6, 1e-1, Log.YES);
                 Sequential m = mlp(784, 128, 10, px, seed + trial.number());
-                m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
-                        .optimizer(Optimizer.adam(1e-3)).l2(l2).listener(report).build());
+                m.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
+                        .optimizer(Optimizer.adam(1e-3)).l2(l2).listener(report), bestEpoch, epochs).build());
                 return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
             });
             long t0 = System.nanoTime();
@@ -290,8 +330,8 @@ public final class HypergradientBench {
             for (int r = 0; r < runs; r++) {
                 long runSeed = seed + 1000L * r; // run 0 at the seed itself; the others apart from every other seed's
                 Sequential m = mlp(784, 128, 10, px, runSeed);
-                History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(runSeed).validation(val)
-                        .optimizer(Optimizer.adam(1e-3)).implicitL2(ImplicitL2.defaults()).build());
+                History h = m.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(runSeed).validation(val)
+                        .optimizer(Optimizer.adam(1e-3)).implicitL2(ImplicitL2.defaults()), bestEpoch, epochs).build());
                 double v = m.evaluate(val).accuracy();
                 double t = m.evaluate(data.test()).accuracy();
                 if (r == 0) {
@@ -307,29 +347,38 @@ public final class HypergradientBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double tpeL2 = ((Number) s.params().get("l2")).doubleValue();
             Sequential again = mlp(784, 128, 10, px, seed);
-            again.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(1e-3)).l2(tpeL2)
-                    .build());
+            again.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val)
+                    .optimizer(Optimizer.adam(1e-3)).l2(tpeL2), bestEpoch, epochs).build());
             double retrained = again.evaluate(data.test()).accuracy();
             searchTest.add(s.testAccuracy());
+            searchSameEpochs.add(s.bestOfFirst(runs));
             implicitTest.add(best);
             singleTest.add(single);
             retrainedTest.add(retrained);
             searchWall.add(s.seconds());
             implicitWall.add(seconds);
             String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best_l2\": %.3g, \"tpe_test\": %.4f, \"tpe_wall_s\": %.1f,"
-                            + " \"tpe_epochs\": %d, \"tpe_l2_retrained_at_seed_test\": %.4f, \"implicit_best_of_runs_test\": %.4f,"
-                            + " \"implicit_first_run_test\": %.4f, \"implicit_wall_s\": %.1f, \"implicit_epochs\": %d,"
-                            + " \"implicit_runs\": [%s]}",
-                    seed, tpeL2, s.testAccuracy(), s.seconds(), s.epochs(), retrained, best, single, seconds, epochs * runs, each);
+                            + " \"tpe_epochs\": %d, \"tpe_best_of_first_%d_trials_test\": %.4f, \"tpe_l2_retrained_at_seed_test\": %.4f,"
+                            + " \"implicit_best_of_runs_test\": %.4f, \"implicit_first_run_test\": %.4f, \"implicit_wall_s\": %.1f,"
+                            + " \"implicit_epochs\": %d, \"implicit_runs\": [%s]}",
+                    seed, tpeL2, s.testAccuracy(), s.seconds(), s.epochs(), runs, s.bestOfFirst(runs), retrained, best, single, seconds,
+                    epochs * runs, each);
             System.err.println("l2 " + line + " load " + load());
             lines.append(lines.length() == 0 ? "" : ", ").append(line);
         }
-        System.out.printf(Locale.ROOT, "{\"part\": \"l2\", \"seeds\": %s, \"implicit_runs\": %d, \"tpe_test_median\": %.4f,"
+        System.out.printf(Locale.ROOT, "{\"part\": \"l2\", \"seeds\": %s, \"implicit_runs\": %d, \"epoch\": \"%s\", \"tpe_test_median\": %.4f,"
+                        + " \"tpe_best_of_first_%d_trials_test_median\": %.4f,"
                         + " \"implicit_best_of_runs_test_median\": %.4f, \"implicit_first_run_test_median\": %.4f,"
                         + " \"tpe_l2_retrained_test_median\": %.4f, \"tpe_wall_s_median\": %.1f, \"implicit_wall_s_median\": %.1f,"
                         + " \"load\": \"%s\", \"runs\": [%s]}%n",
-                seeds, runs, Stats.median(searchTest), Stats.median(implicitTest), Stats.median(singleTest),
+                seeds, runs, bestEpoch ? "best by validation" : "last", Stats.median(searchTest), runs, Stats.median(searchSameEpochs),
+                Stats.median(implicitTest), Stats.median(singleTest),
                 Stats.median(retrainedTest), Stats.median(searchWall), Stats.median(implicitWall), load(), lines);
+    }
+
+    /** With {@code bestEpoch}, the training ends with the weights of its epoch of best validation accuracy (it never stops early). */
+    private static FitOptions.Builder keepBest(FitOptions.Builder options, boolean bestEpoch, int epochs) {
+        return bestEpoch ? options.listener(new EarlyStopping("val_accuracy", epochs, 0, true)) : options;
     }
 
     private static void small(List<Long> seeds) {

@@ -9,7 +9,11 @@ import org.nntune.nn.data.Splits;
 import org.nntune.nn.data.TrainTest;
 import org.nntune.search.CrossValidatedSearch;
 import org.nntune.search.CvStrategy;
+import org.nntune.search.CnnSpace;
+import org.nntune.search.FamilySpace;
 import org.nntune.search.MlpSpace;
+import org.nntune.search.NetworkSpace;
+import org.nntune.search.SearchSpace;
 import org.nntune.search.NetworkEstimator;
 import org.nntune.search.SearchResult;
 import org.nntune.search.TimeBudget;
@@ -23,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,17 +50,22 @@ import java.util.concurrent.TimeUnit;
  *       accuracy against Optuna's best trial's.</li>
  *   <li>{@code --task digits}: scikit-learn's GridSearchCV(MLPClassifier) example on digits
  *       (nntune-bench/scripts/sklearn_grid.py on the same rows and folds), budget = its grid time
- *       with the refit. nntune: a randomized-search-style space with ranges (units, activation,
- *       L2, lr, batch size, dropout), the same stratified 5 folds, the time-budget mode.</li>
+ *       with the refit. nntune: the same stratified 5 folds, the time-budget mode, and with
+ *       {@code --space mlp} (the default) a randomized-search-style MLP space with ranges (units,
+ *       activation, L2, lr, batch size, dropout); with {@code --space cnn} CnnSpace's search
+ *       defaults on the [1, 8, 8] images with the MLP space's optimizer (Adam), lr range and batch
+ *       sizes; with {@code --space mlp,cnn} a {@link FamilySpace} choosing between the two.</li>
  * </ul>
  *
- * <pre>java -cp nntune-bench/target/benchmarks.jar org.nntune.bench.search.TimeBudgetBench --task fmnist [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]</pre>
+ * <pre>java -cp nntune-bench/target/benchmarks.jar org.nntune.bench.search.TimeBudgetBench --task fmnist|digits [--space mlp|cnn|mlp,cnn] [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]</pre>
  */
 public final class TimeBudgetBench {
     private TimeBudgetBench() {}
 
     /** {@code --max-epochs}: the time-budget mode's longest training, 0 for its default. */
     private static int maxEpochs = 0;
+    /** {@code --space}: the digits space, {@code mlp} (the default), {@code cnn} or {@code mlp,cnn} (either family). */
+    private static String digitsSpace = "mlp";
 
     public static void main(String[] args) throws Exception {
         String task = "fmnist";
@@ -69,12 +79,13 @@ public final class TimeBudgetBench {
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                 case "--jobs" -> jobs = Integer.parseInt(args[++i]);
                 case "--max-epochs" -> maxEpochs = Integer.parseInt(args[++i]);
+                case "--space" -> digitsSpace = args[++i];
                 case "--one" -> {
                     one = true;
                     oneBudget = Double.parseDouble(args[++i]);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: --task fmnist|digits [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]");
+                        + "; usage: --task fmnist|digits [--space mlp|cnn|mlp,cnn] [--seeds 0,1,2,3,4] [--jobs 2] [--max-epochs N]");
             }
         }
         if (!task.equals("fmnist") && !task.equals("digits")) {
@@ -114,7 +125,7 @@ public final class TimeBudgetBench {
             ours.addAll(List.of(Compare.jvmFlags().split("\\s+")));
             ours.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), TimeBudgetBench.class.getName(),
                     "--task", task, "--seeds", Long.toString(seed), "--jobs", Integer.toString(jobs),
-                    "--max-epochs", Integer.toString(maxEpochs), "--one", Double.toString(budget)));
+                    "--max-epochs", Integer.toString(maxEpochs), "--space", digitsSpace, "--one", Double.toString(budget)));
             String out = run(ours);
             Map<String, Double> o = Compare.parseLastJson(out);
             String loadAfter = loadAverage();
@@ -180,16 +191,36 @@ public final class TimeBudgetBench {
 
     /** One nntune run on digits (the canonical split, the stratified 5 folds of the seed) within {@code budget} seconds. */
     static String digits(long seed, int jobs, double budget) {
-        Dataset data = Datasets.digits();
+        Dataset data = digitsSpace.equals("mlp") ? Datasets.digits() : Datasets.digitsImages();
         Split canonical = Splits.canonical(data);
         Dataset train = canonical.train(data);
-        MlpSpace space = MlpSpace.builder().fixedDefaults().preprocessing("standard")
+        SearchSpace space = switch (digitsSpace) {
+            case "mlp" -> digitsMlp();
+            case "cnn" -> digitsCnn();
+            case "mlp,cnn" -> {
+                Map<String, NetworkSpace> families = new LinkedHashMap<>();
+                families.put("mlp", digitsMlp());
+                families.put("cnn", digitsCnn());
+                yield FamilySpace.of(families);
+            }
+            default -> throw new IllegalArgumentException("--space must be mlp, cnn or mlp,cnn, got " + digitsSpace);
+        };
+        return timed(CrossValidatedSearch.builder(space).cv(CvStrategy.predefined(Splits.stratifiedKFold(train, 5, seed))), train,
+                canonical.test(data), seed, jobs, budget);
+    }
+
+    /** The digits MLP space: one hidden layer. */
+    static MlpSpace digitsMlp() {
+        return MlpSpace.builder().fixedDefaults().preprocessing("standard")
                 .units(32, 256).activation("relu", "tanh")
                 .set("l2", Map.of("low", 1e-5, "high", 1e-2, "log", true))
                 .lr(3e-4, 3e-2).batchSize(32, 64).range("dropout", 0, 0.3)
                 .build();
-        return timed(CrossValidatedSearch.builder(space).cv(CvStrategy.predefined(Splits.stratifiedKFold(train, 5, seed))), train,
-                canonical.test(data), seed, jobs, budget);
+    }
+
+    /** The digits CNN space (inputs [1, 8, 8]): CnnSpace's search defaults with the MLP space's optimizer, lr range and batch sizes. */
+    static CnnSpace digitsCnn() {
+        return CnnSpace.builder().batchSize(32, 64).optimizer("adam").lr(3e-4, 3e-2).build();
     }
 
     private static String timed(CrossValidatedSearch.Builder b, Dataset train, Dataset test, long seed, int jobs, double budget) {
@@ -203,11 +234,12 @@ public final class TimeBudgetBench {
         NetworkEstimator refit = (NetworkEstimator) r.bestEstimator();
         return String.format(Locale.ROOT, "{\"wall_s\": %.3f, \"budget_s\": %.3f, \"search_s\": %.3f, \"refit_s\": %.3f,"
                         + " \"test_acc\": %.4f, \"best_val\": %.4f, \"complete\": %d, \"pruned\": %d, \"epochs_trained_total\": %d,"
-                        + " \"refit_epochs\": %d, \"refit_trained\": %d, \"best_params\": \"%s\"}",
+                        + " \"refit_epochs\": %d, \"refit_trained\": %d, \"cnn_trials\": %d, \"best_params\": \"%s\"}",
                 wall, budget, r.searchSeconds(), r.refitSeconds(), acc, r.bestScore(),
                 trials.stream().filter(t -> t.state() == TrialState.COMPLETE).count(),
                 trials.stream().filter(t -> t.state() == TrialState.PRUNED).count(),
                 trials.stream().mapToInt(t -> t.intermediateValues().size()).sum(), refit.config().epochs(),
-                refit.epochsTrained(), r.bestParams());
+                refit.epochsTrained(), trials.stream().filter(t -> "cnn".equals(t.params().get(FamilySpace.FAMILY))
+                        || t.params().containsKey("conv_blocks")).count(), r.bestParams());
     }
 }

@@ -71,7 +71,7 @@ public final class PopulationRun {
         String name = ov.studyName().orElse(sf.name());
         String url = StudyRun.storageUrl(sf, ov);
         int jobs = ov.jobs().orElse(sf.budget().jobs());
-        StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
+        StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         StudyRun.printStart(sf, name, data, url, out);
         ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
                 + " one trial per member and round"));
@@ -188,7 +188,7 @@ public final class PopulationRun {
         if (model.isPresent()) {
             StudyFile sf = definition.orElseThrow(() -> new CliException(ExitCode.STORAGE, "study '" + pbt.name()
                     + "' has no stored study definition, so its network cannot be rebuilt here"));
-            StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
+            StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
             NetworkPopulation objective = objective(sf, data, o.seed());
             try {
                 objective.network(best.params(), pbt.checkpoint(best)).save(model.get());

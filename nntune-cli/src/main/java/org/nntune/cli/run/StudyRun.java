@@ -277,7 +277,7 @@ public final class StudyRun {
 
     private Setup setup() {
         NetworkSpace space = sf.model().network();
-        StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
+        StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         try {
             // the validation must fit the data before a study exists: too many folds for the rows is a data error
             cv(sf).splits(data.train(), 0);
@@ -876,7 +876,7 @@ public final class StudyRun {
      */
     public static Optional<Path> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model) throws IOException {
         NetworkSpace space = sf.model().network();
-        StudyData data = StudyData.load(sf, Families.get(sf.model().family()).images());
+        StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         space.suggest(ParamSource.fixed(params), seed).fit(data.train()).save(model);
         return writeSidecars(model, data);
     }

@@ -66,6 +66,19 @@ public final class Families {
         return List.copyOf(FAMILIES.keySet());
     }
 
+    /**
+     * Whether a study of {@code family} (a family's name, or a choice written {@code mlp,cnn})
+     * reads images in their image shape: when any family it may draw does.
+     */
+    public static boolean images(String family) {
+        for (String name : family.split(",")) {
+            if (get(name).images()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Family get(String name) {
         Family f = FAMILIES.get(name);
         if (f == null) {

@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import org.nntune.cli.studyfile.StudyFile.DataSource;
 import org.nntune.cli.studyfile.StudyFile.ParamSpec;
+import org.nntune.search.FamilySpace;
 import org.nntune.search.NetworkSpace;
 
 /**
@@ -136,6 +138,10 @@ public final class StudyFileReader {
 
         StudyFile sf = new StudyFile(file, name, seed, task, data, List.copyOf(objectives), validation, model, sampler, pruner,
                 budget, out, storage);
+        if (model.network() instanceof FamilySpace && (Strategies.isPopulation(sampler) || sampler.type().equals("grid"))) {
+            throw new StudyFileException(m.whereOf("family"), "model.family", "a choice of families is searched by a sampler"
+                    + " that draws the family, not by the " + sampler.type() + " sampler", "one family, or another sampler (e.g. tpe)");
+        }
         if (Strategies.isPopulation(sampler)) {
             checkPopulation(sf, r, m);
         } else {
@@ -218,7 +224,8 @@ public final class StudyFileReader {
                     + " stop the worse trials early; the " + sf.pruner().type() + " pruner does not apply",
                     "remove 'pruner:' (budget.brackets: 1 turns early stopping off), or give budget.trials");
         }
-        sf.model().space().keySet().stream().filter(k -> NetworkSpace.canonicalName(k).equals("epochs")).findFirst().ifPresent(k -> {
+        sf.model().space().keySet().stream().filter(k -> NetworkSpace.canonicalName(k.substring(k.indexOf('.') + 1)).equals("epochs"))
+                .findFirst().ifPresent(k -> {
             throw new StudyFileException(sf.model().positions().get(k), "model.space." + k, "in the time-budget mode (" + why
                     + ") trials train up to budget.max_epochs epochs (default " + org.nntune.search.TimeBudget.DEFAULT_MAX_EPOCHS
                     + ") and the refit for the epochs the search found best", "remove '" + k + "' from the space (move a fixed"
@@ -262,21 +269,93 @@ public final class StudyFileReader {
     }
 
     private StudyFile.ModelSpec model(Section m, StudyFile.DataSpec data) {
+        if (m.node("family").orElse(null) instanceof YNode.YList) {
+            return familyChoice(m, data);
+        }
         String family = m.choice("family", Families.names()).orElse("mlp");
-        Families.Family fam = Families.get(family);
-        List<String> modes = List.copyOf(fam.defaults().keySet());
+        String defaults = m.choice("defaults", List.copyOf(Families.get(family).defaults().keySet())).orElse("fixed");
+        Map<String, ParamSpec> space = new LinkedHashMap<>();
+        Map<String, YNode.Where> positions = new LinkedHashMap<>();
+        NetworkSpace network = familySpace(m, data, family, defaults, m.node("space"), "space", "", space, positions);
+        return new StudyFile.ModelSpec(family, defaults, java.util.Collections.unmodifiableMap(space),
+                java.util.Collections.unmodifiableMap(positions), network);
+    }
+
+    /**
+     * {@code model.family} as a list, e.g. {@code [mlp, cnn]}: every trial chooses one of the
+     * families ({@link FamilySpace}); {@code model.space} then holds one mapping per family
+     * ({@code space: {mlp: {...}, cnn: {...}}}, each optional), whose parameters the results name
+     * {@code mlp.units_1}, {@code cnn.lr}; {@code model.defaults} applies to each family.
+     */
+    private StudyFile.ModelSpec familyChoice(Section m, StudyFile.DataSpec data) {
+        YNode.YList list = (YNode.YList) m.node("family").orElseThrow();
+        List<String> families = new ArrayList<>();
+        for (YNode item : list.items()) {
+            String name = item instanceof YNode.YScalar sc ? sc.text().trim().toLowerCase(Locale.ROOT) : "";
+            if (!Families.names().contains(name) || name.equals("rnn")) {
+                String hint = DidYouMean.suggest(name, Families.names());
+                throw new StudyFileException(item.where(), "model.family", "'" + (item instanceof YNode.YScalar sc ? sc.text() : item.kind())
+                        + "' is not a family a choice can hold" + (hint.isEmpty() ? "" : "; " + hint), "a list of mlp and cnn");
+            }
+            if (families.contains(name)) {
+                throw new StudyFileException(item.where(), "model.family", "family '" + name + "' is listed twice", "each family once");
+            }
+            families.add(name);
+        }
+        if (families.size() < 2) {
+            throw m.error("family", "a list of families is a choice between them and needs at least two", "e.g. [mlp, cnn], or one word");
+        }
+        List<String> modes = new ArrayList<>(Families.get(families.get(0)).defaults().keySet());
+        for (String f : families) {
+            modes.retainAll(Families.get(f).defaults().keySet());
+        }
         String defaults = m.choice("defaults", modes).orElse("fixed");
+        Map<String, YNode> perFamily = new LinkedHashMap<>();
+        m.node("space").ifPresent(n -> {
+            if (!(n instanceof YNode.YMap map)) {
+                throw m.error("space", "expected one mapping of hyperparameters per family but found " + n.kind(),
+                        "e.g. 'space: {mlp: {units: 64}, cnn: {filters: 32}}'");
+            }
+            for (YNode.YMap.Entry e : map.entries().values()) {
+                if (!families.contains(e.key())) {
+                    throw new StudyFileException(e.keyWhere(), "model.space." + e.key(), "with a choice of families the space"
+                            + " has one mapping per family, and '" + e.key() + "' is not one of " + families,
+                            "e.g. 'space: {" + families.get(0) + ": {lr: 0.001}}'");
+                }
+                perFamily.put(e.key(), e.value());
+            }
+        });
+        Map<String, ParamSpec> space = new LinkedHashMap<>();
+        Map<String, YNode.Where> positions = new LinkedHashMap<>();
+        Map<String, NetworkSpace> members = new LinkedHashMap<>();
+        for (String f : families) {
+            members.put(f, familySpace(m, data, f, defaults, Optional.ofNullable(perFamily.get(f)), "space." + f,
+                    FamilySpace.parameterName(f, ""), space, positions));
+        }
+        return new StudyFile.ModelSpec(String.join(",", families), defaults, java.util.Collections.unmodifiableMap(space),
+                java.util.Collections.unmodifiableMap(positions), FamilySpace.of(members));
+    }
+
+    /**
+     * One family's space from its {@code spaceNode} (the mapping at {@code model.<spaceKey>}); every
+     * parameter it names goes into {@code space} and {@code positions} under {@code prefix} + its name.
+     */
+    private NetworkSpace familySpace(Section m, StudyFile.DataSpec data, String family, String defaults, Optional<YNode> spaceNode,
+                                     String spaceKey, String prefix, Map<String, ParamSpec> spaceOut,
+                                     Map<String, YNode.Where> positionsOut) {
+        Families.Family fam = Families.get(family);
         Families.Builder builder = fam.defaults().get(defaults).get();
         Set<String> known = new java.util.LinkedHashSet<>(fam.parameters());
         Map<String, ParamSpec> space = new LinkedHashMap<>();
         Map<String, YNode.Where> positions = new LinkedHashMap<>();
         Map<String, YNode> nodes = new LinkedHashMap<>();
-        m.node("space").ifPresent(n -> {
+        spaceNode.ifPresent(n -> {
             if (!(n instanceof YNode.YMap map)) {
-                throw m.error("space", "expected a mapping of hyperparameters but found " + n.kind(), "e.g. 'units: {low: 16, high: 256, log: true}'");
+                throw new StudyFileException(n.where(), "model." + spaceKey, "expected a mapping of hyperparameters but found "
+                        + n.kind(), "e.g. 'units: {low: 16, high: 256, log: true}'");
             }
             for (YNode.YMap.Entry e : map.entries().values()) {
-                String key = "model.space." + e.key();
+                String key = "model." + spaceKey + "." + e.key();
                 if (!known.contains(e.key())) {
                     String hint = DidYouMean.suggest(e.key(), known);
                     throw new StudyFileException(e.keyWhere(), key, "unknown hyperparameter '" + e.key() + "' for family " + family
@@ -305,17 +384,17 @@ public final class StudyFileReader {
             try {
                 declared.put(k, declarative(spec));
             } catch (IllegalArgumentException ex) {
-                throw new StudyFileException(positions.get(k), "model.space." + k, ex.getMessage(), null);
+                throw new StudyFileException(positions.get(k), "model." + spaceKey + "." + k, ex.getMessage(), null);
             }
         });
         for (Map.Entry<String, Object> e : declared.entrySet()) {
             try {
                 builder.set().accept(e.getKey(), e.getValue());
             } catch (org.nntune.search.InvalidValueException ex) {
-                throw valueError(e.getKey(), ex, nodes, positions, m);
+                throw valueError(e.getKey(), "model." + spaceKey, ex, nodes, m);
             } catch (IllegalArgumentException ex) {
                 YNode.Where at = positions.getOrDefault(e.getKey(), m.whereOf("family"));
-                String key = positions.containsKey(e.getKey()) ? "model.space." + e.getKey() : "data.preprocessing";
+                String key = positions.containsKey(e.getKey()) ? "model." + spaceKey + "." + e.getKey() : "data.preprocessing";
                 throw new StudyFileException(at, key, ex.getMessage(), null);
             }
         }
@@ -325,13 +404,14 @@ public final class StudyFileReader {
         } catch (IllegalArgumentException ex) {
             throw m.error("space", ex.getMessage(), null);
         }
-        return new StudyFile.ModelSpec(family, defaults, java.util.Collections.unmodifiableMap(space),
-                java.util.Collections.unmodifiableMap(positions), network);
+        space.forEach((k, v) -> spaceOut.put(prefix + k, v));
+        positions.forEach((k, v) -> positionsOut.put(prefix + k, v));
+        return network;
     }
 
     /** A value the family refuses, at the line of the very item (a choice in a list) with a did-you-mean for words. */
-    private static StudyFileException valueError(String name, org.nntune.search.InvalidValueException ex, Map<String, YNode> nodes,
-                                                 Map<String, YNode.Where> positions, Section m) {
+    private static StudyFileException valueError(String name, String spaceKey, org.nntune.search.InvalidValueException ex,
+                                                 Map<String, YNode> nodes, Section m) {
         YNode node = nodes.get(name);
         if (node == null) {
             return new StudyFileException(m.whereOf("family"), "data.preprocessing", ex.getMessage(), null);
@@ -348,7 +428,7 @@ public final class StudyFileReader {
         String hint = ex.value() instanceof String w && !words.isEmpty() ? DidYouMean.suggest(w, words) : "";
         String problem = words.isEmpty() ? ex.getMessage()
                 : "'" + ex.value() + "' is not a known " + NetworkSpace.canonicalName(name) + (hint.isEmpty() ? "" : "; " + hint);
-        return new StudyFileException(at, "model.space." + name, problem, words.isEmpty() ? null : "one of: " + String.join(", ", words));
+        return new StudyFileException(at, spaceKey + "." + name, problem, words.isEmpty() ? null : "one of: " + String.join(", ", words));
     }
 
     /**

@@ -298,4 +298,54 @@ class StudyFileReaderTest {
         // the grid sampler and pbt are two sampler types: one file has one
         assertThat(Strategies.samplerNames()).contains("grid", "pbt");
     }
+
+    private static final String CHOICE = """
+            study: digits-families
+            data:
+              bundled: digits
+            metric: accuracy
+            model:
+              family: [mlp, cnn]
+              defaults: fixed
+              space:
+                mlp:
+                  units: {low: 16, high: 64, log: true}
+                cnn:
+                  filters: [8, 16]
+                  activation: relu
+            budget: {timeout: 1m}
+            """;
+
+    @Test
+    void aListOfFamiliesIsAChoiceWithOneSpacePerFamily() {
+        StudyFile s = read(CHOICE);
+        assertThat(s.model().family()).isEqualTo("mlp,cnn");
+        assertThat(s.model().network()).isInstanceOf(org.nntune.search.FamilySpace.class);
+        assertThat(s.model().network().params()).containsKeys("family", "mlp.units", "cnn.filters", "cnn.conv_blocks");
+        assertThat(s.model().space()).containsOnlyKeys("mlp.units", "cnn.filters", "cnn.activation");
+        assertThat(s.model().positions().get("cnn.filters").line()).isEqualTo(12);
+        assertThat(org.nntune.cli.studyfile.Families.images(s.model().family())).isTrue();
+        assertThat(org.nntune.cli.studyfile.Families.images("mlp")).isFalse();
+
+        assertThatThrownBy(() -> read(CHOICE.replace("[mlp, cnn]", "[mlp, cnm]")))
+                .hasMessageContaining("line 6").hasMessageContaining("'cnm' is not a family a choice can hold")
+                .hasMessageContaining("did you mean 'cnn'?");
+        assertThatThrownBy(() -> read(CHOICE.replace("[mlp, cnn]", "[mlp, rnn]"))).hasMessageContaining("'rnn' is not a family");
+        assertThatThrownBy(() -> read(CHOICE.replace("[mlp, cnn]", "[mlp]"))).hasMessageContaining("needs at least two");
+        assertThatThrownBy(() -> read(CHOICE.replace("[mlp, cnn]", "[cnn, cnn]"))).hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> read(CHOICE.replace("    cnn:\n", "    cnnn:\n")))
+                .hasMessageContaining("key 'model.space.cnnn'").hasMessageContaining("is not one of [mlp, cnn]");
+        // a family's parameters are checked against that family, at their line, under their family's key
+        assertThatThrownBy(() -> read(CHOICE.replace("activation: relu", "activation: rleu")))
+                .hasMessageContaining("line 13").hasMessageContaining("key 'model.space.cnn.activation'")
+                .hasMessageContaining("did you mean 'relu'?");
+        assertThatThrownBy(() -> read(CHOICE.replace("units: {low", "filters_x: {low")))
+                .hasMessageContaining("key 'model.space.mlp.filters_x'").hasMessageContaining("unknown hyperparameter");
+        // the time-budget mode's epochs come from budget.max_epochs, in any family
+        assertThatThrownBy(() -> read(CHOICE.replace("activation: relu", "epochs: 5")))
+                .hasMessageContaining("key 'model.space.cnn.epochs'").hasMessageContaining("budget.max_epochs");
+        // a grid or a population does not draw the family
+        assertThatThrownBy(() -> read(CHOICE.replace("budget: {timeout: 1m}", "sampler: grid\nbudget: {trials: 4}")))
+                .hasMessageContaining("key 'model.family'").hasMessageContaining("not by the grid sampler");
+    }
 }

@@ -173,6 +173,105 @@ class HypergradientTest {
     }
 
     /**
+     * The standardised rule by hand on plain SGD: the cosine c_t of g_t and g_{t−1} enters Adam's
+     * averages {@code m ← 0.9·m + 0.1·c}, {@code v ← 0.99·v + 0.01·c²}, and the rate is multiplied by
+     * {@code exp(β_t·m̂/(√v̂ + 1e-12))}, with the bias corrections of the n-th cosine (n = t − 1) and
+     * the multiplicative rule's warm-up and settling of β_t.
+     */
+    @Test
+    void theStandardizedRuleStepsTheRateByTheCosineOverItsRunningRootMeanSquare() {
+        int warmup = 3;
+        int settle = 2;
+        double beta = 0.1;
+        double lr = 0.05;
+        Sequential m = network();
+        Workspace w = batch(m);
+        Optimizer hd = new Hypergradient(Optimizer.sgd(lr), beta, false, Hypergradient.Rule.STANDARDIZED, warmup, settle);
+        Hypergradient.HdUpdater u = (Hypergradient.HdUpdater) hd.newUpdater(m.parameters(), m.parameterLayers());
+        double alpha = (float) lr;
+        double mean = 0;
+        double square = 0;
+        List<float[]> previousGrad = null;
+        for (int t = 1; t <= 9; t++) {
+            lossAndGradient(m, w);
+            List<float[]> g = new ArrayList<>();
+            for (Param p : m.parameters()) {
+                g.add(p.grad().data().clone());
+            }
+            if (previousGrad != null) {
+                double dot = 0;
+                double gg = 0;
+                double uu = 0;
+                for (int q = 0; q < g.size(); q++) {
+                    for (int i = 0; i < g.get(q).length; i++) {
+                        dot += (double) g.get(q)[i] * previousGrad.get(q)[i];
+                        gg += (double) g.get(q)[i] * g.get(q)[i];
+                        uu += (double) previousGrad.get(q)[i] * previousGrad.get(q)[i];
+                    }
+                }
+                double c = dot / Math.sqrt(gg * uu);
+                int n = t - 1;
+                mean = 0.9 * mean + 0.1 * c;
+                square = 0.99 * square + 0.01 * c * c;
+                double z = (mean / (1 - Math.pow(0.9, n))) / (Math.sqrt(square / (1 - Math.pow(0.99, n))) + 1e-12);
+                if (n == 1) {
+                    assertThat(Math.abs(z)).as("the first standardised cosine is its sign").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+                }
+                double step = t > warmup ? beta * Math.min(1.0, (double) settle / (t - warmup)) : beta;
+                alpha *= Math.exp(step * z);
+            }
+            List<float[]> before = weights(m);
+            u.step(0f);
+            assertThat(u.rates()[0]).as("rate at step %d", t).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * alpha));
+            double ramp = Math.min(1.0, (double) t / warmup);
+            for (int q = 0; q < g.size(); q++) {
+                float[] now = m.parameters().get(q).value().data();
+                for (int i = 0; i < now.length; i++) {
+                    double expected = before.get(q)[i] - (float) (alpha * ramp) * g.get(q)[i];
+                    assertThat((double) now[i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+                }
+            }
+            previousGrad = g;
+        }
+        assertThat(alpha).as("the rate moved").isNotEqualTo(lr);
+    }
+
+    /**
+     * What the standardisation is for: a steady cosine of +0.3 (like Adam's below a good rate) and
+     * one of −0.03 (like Adam's far above it) move the standardised rate by the same factor, up and
+     * down, where the multiplicative rule moves it ten times less for the small one. The gradients
+     * are set by hand, so the cosine of each step is known.
+     */
+    @Test
+    void theStandardizedRuleMovesTheRateAlikeForLargeAndSmallCosinesOfASteadySign() {
+        double down = logRateChange(Hypergradient.Rule.STANDARDIZED, -0.03);
+        double up = logRateChange(Hypergradient.Rule.STANDARDIZED, 0.3);
+        assertThat(down).as("20 steps of β 0.1 with a steady sign: the rate falls by e^2").isCloseTo(-2.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(up).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-4));
+        double downMul = logRateChange(Hypergradient.Rule.MULTIPLICATIVE, -0.03);
+        double upMul = logRateChange(Hypergradient.Rule.MULTIPLICATIVE, 0.3);
+        assertThat(downMul).isCloseTo(20 * 0.1 * -0.03, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(upMul).isCloseTo(20 * 0.1 * 0.3, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    /**
+     * {@code log(α_end/α_start)} after 20 hypergradient steps of SGD-HD (β 0.1, no warm-up or
+     * settling) on two parameters whose gradients are unit vectors turning by a fixed angle, so
+     * that every cosine of two consecutive gradients is {@code cosine}.
+     */
+    private static double logRateChange(Hypergradient.Rule rule, double cosine) {
+        Param p = new Param("w", false, 2);
+        Optimizer.Updater u = new Hypergradient(Optimizer.sgd(0.01), 0.1, false, rule, 0, 0).newUpdater(List.of(p));
+        double angle = Math.acos(cosine);
+        for (int t = 0; t <= 20; t++) {
+            p.grad().data()[0] = (float) Math.cos(t * angle);
+            p.grad().data()[1] = (float) Math.sin(t * angle);
+            u.step(0f);
+        }
+        return Math.log(((Hypergradient.HdUpdater) u).rates()[0] / (double) 0.01f);
+    }
+
+    /**
      * With the multiplicative rule's settings (warm-up, settling step) Adam-HD started a
      * hundred times below and ten times above a good fixed rate ends within 2 of 30 test examples
      * of it on iris.
@@ -191,6 +290,72 @@ class HypergradientTest {
         assertThat(high).isGreaterThanOrEqualTo(fixed - 2 / 30.0 - 1e-9);
         assertThat(fromLow.get(fromLow.size() - 1).adaptedRates().get("lr")).isGreaterThan(1e-4);
         assertThat(fromHigh.get(fromHigh.size() - 1).adaptedRates().get("lr")).isLessThan(1e-1);
+    }
+
+    /**
+     * With the standardised rule's settings Adam-HD started at 1e-4 and at 1e-1 ends within 2 of
+     * 30 test examples of a good fixed rate on iris, and the two starts, three decades apart, end
+     * within a factor of 5 of each other (on iris a rate of 0.1 to 0.3 trains well, so the rate
+     * from 1e-1 need not fall).
+     */
+    @Test
+    void theStandardizedRuleWorksFromATooSmallAndATooLargeRate() {
+        List<EpochResult> ignored = new ArrayList<>();
+        double fixed = irisTestAccuracy(Optimizer.adam(1e-2), ignored);
+        List<EpochResult> fromLow = new ArrayList<>();
+        double low = irisTestAccuracy(Hypergradient.standardized(Optimizer.adam(1e-4), false), fromLow);
+        List<EpochResult> fromHigh = new ArrayList<>();
+        double high = irisTestAccuracy(Hypergradient.standardized(Optimizer.adam(1e-1), false), fromHigh);
+        System.out.printf("iris test accuracy: adam lr 1e-2 %.4f, standardized from 1e-4 %.4f (rate -> %s), from 1e-1 %.4f (rate -> %s)%n",
+                fixed, low, fromLow.get(fromLow.size() - 1).adaptedRates(), high, fromHigh.get(fromHigh.size() - 1).adaptedRates());
+        assertThat(low).isGreaterThanOrEqualTo(fixed - 2 / 30.0 - 1e-9);
+        assertThat(high).isGreaterThanOrEqualTo(fixed - 2 / 30.0 - 1e-9);
+        double endLow = fromLow.get(fromLow.size() - 1).adaptedRates().get("lr");
+        double endHigh = fromHigh.get(fromHigh.size() - 1).adaptedRates().get("lr");
+        assertThat(Math.abs(Math.log(endHigh / endLow))).as("rates from 1e-4 and 1e-1: %s and %s", endLow, endHigh)
+                .isLessThan(Math.log(5));
+    }
+
+    /**
+     * A run of the standardised rule saved after some steps and restored into a new updater goes
+     * on exactly as the original: the cosine's averages are part of the state.
+     */
+    @Test
+    void theStandardizedRulesStateCarriesTheCosinesAverages() {
+        Optimizer hd = Hypergradient.standardized(Optimizer.adam(1e-2), true);
+        Sequential a = network();
+        Workspace wa = batch(a);
+        Optimizer.Updater ua = hd.newUpdater(a.parameters(), a.parameterLayers());
+        for (int s = 0; s < 5; s++) {
+            lossAndGradient(a, wa);
+            ua.step(0f);
+        }
+        Sequential b = network();
+        setWeights(b, weights(a));
+        Workspace wb = batch(b);
+        Optimizer.Updater ub = hd.newUpdater(b.parameters(), b.parameterLayers());
+        ub.restore(ua.state());
+        for (int s = 0; s < 5; s++) {
+            lossAndGradient(a, wa);
+            ua.step(0f);
+            lossAndGradient(b, wb);
+            ub.step(0f);
+        }
+        double[] ra = ((Hypergradient.HdUpdater) ua).rates();
+        double[] rb = ((Hypergradient.HdUpdater) ub).rates();
+        assertThat(rb).hasSize(3);
+        for (int k = 0; k < ra.length; k++) { // the state keeps rates and averages in float32
+            assertThat(rb[k]).isCloseTo(ra[k], org.assertj.core.data.Offset.offset(1e-6 * ra[k]));
+        }
+        for (int q = 0; q < a.parameters().size(); q++) {
+            float[] x = a.parameters().get(q).value().data();
+            float[] y = b.parameters().get(q).value().data();
+            for (int i = 0; i < x.length; i++) {
+                assertThat((double) y[i]).isCloseTo(x[i], org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+        // three rates, then three averages of the cosine and three of its square
+        assertThat(ua.state().buffers().get(ua.state().buffers().size() - 1)).hasSize(3 * 3);
     }
 
     /** The loss after step t replayed from {@code weights} and {@code state}, with group k's rate moved by {@code shift}. */
