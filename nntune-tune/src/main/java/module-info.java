@@ -1,7 +1,7 @@
 /**
- * nntune's tuner: search spaces, studies and trials, the runner, samplers, pruners,
- * population-based training, the storage contract with in-memory storages, and analysis.
- * Framework-agnostic; depends on nothing.
+ * nntune's tuner: search spaces, trials as data, the storage contract with in-memory storages,
+ * samplers, pruners, the runner, analysis, studies and population-based training, in that order of
+ * layers (a package uses only those before it). Framework-agnostic; depends on nothing.
  */
 module org.nntune.tune {
     exports org.nntune.tune.analysis;
@@ -12,4 +12,5 @@ module org.nntune.tune {
     exports org.nntune.tune.space;
     exports org.nntune.tune.storage;
     exports org.nntune.tune.study;
+    exports org.nntune.tune.trial;
 }

@@ -13,12 +13,12 @@ import org.nntune.nn.model.Sequential;
 import org.nntune.nn.model.TrainingControl;
 import org.nntune.nn.model.TrainingListener;
 import org.nntune.nn.optim.Optimizer;
+import org.nntune.search.ParamSource;
 import org.nntune.tune.pruner.MedianPruner;
 import org.nntune.tune.sampler.TpeSampler;
-import org.nntune.search.ParamSource;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialPrunedException;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.List;
 

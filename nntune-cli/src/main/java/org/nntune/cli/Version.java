@@ -7,8 +7,8 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** The version printed by {@code nntune --version}, from the build. */
-public final class Version implements CommandLine.IVersionProvider {
-    public static String get() {
+final class Version implements CommandLine.IVersionProvider {
+    static String get() {
         try (InputStream in = Version.class.getResourceAsStream("/org/nntune/cli/version.properties")) {
             if (in == null) {
                 return "unknown";

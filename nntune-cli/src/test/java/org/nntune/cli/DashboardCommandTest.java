@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.storage.Storages;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.nntune.storage.Storages;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.StudyDirection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

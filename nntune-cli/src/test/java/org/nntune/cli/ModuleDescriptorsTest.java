@@ -1,6 +1,7 @@
 package org.nntune.cli;
 
 import org.junit.jupiter.api.Test;
+import org.nntune.cli.run.ClusterWorkers;
 import org.nntune.dashboard.HtmlReport;
 import org.nntune.nn.model.Sequential;
 import org.nntune.onnx.OnnxExport;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every library module the CLI uses is a named module exporting only its API packages: its descriptor
+ * Every library module the CLI uses, and the CLI, is a named module exporting only its API packages: its descriptor
  * is read from the jar or class folder its classes come from (the CLI runs on the class path, where the
  * descriptors are otherwise ignored).
  */
@@ -44,18 +45,27 @@ class ModuleDescriptorsTest {
                         "org.nntune.nn.tensor")),
                 new Expected(Study.class, "org.nntune.tune", List.of("org.nntune.tune.analysis", "org.nntune.tune.population",
                         "org.nntune.tune.pruner", "org.nntune.tune.run", "org.nntune.tune.sampler", "org.nntune.tune.space",
-                        "org.nntune.tune.storage", "org.nntune.tune.study")),
+                        "org.nntune.tune.storage", "org.nntune.tune.study", "org.nntune.tune.trial")),
                 new Expected(JdbcStorage.class, "org.nntune.storage", List.of("org.nntune.storage")),
                 new Expected(MlpSpace.class, "org.nntune.search", List.of("org.nntune.search")),
                 new Expected(OnnxExport.class, "org.nntune.onnx", List.of("org.nntune.onnx")),
                 new Expected(HtmlReport.class, "org.nntune.dashboard", List.of("org.nntune.dashboard",
-                        "org.nntune.dashboard.web")))) {
+                        "org.nntune.dashboard.web")),
+                new Expected(Main.class, "org.nntune.cli", List.of("org.nntune.cli", "org.nntune.cli.output",
+                        "org.nntune.cli.run", "org.nntune.cli.studyfile")))) {
             ModuleDescriptor d = descriptor(e.anyClass(), e.module());
             assertThat(exported(d)).as(e.module()).containsExactlyElementsOf(e.exports());
             assertThat(d.packages()).as(e.module()).containsAll(e.exports());
         }
-        // not API: the engine's kernels and the dashboard's SVG kit
+        // not API: the engine's kernels, the dashboard's SVG kit and the CLI's commands
         assertThat(descriptor(Sequential.class, "org.nntune.nn").packages()).contains("org.nntune.nn.internal.kernels");
         assertThat(descriptor(HtmlReport.class, "org.nntune.dashboard").packages()).contains("org.nntune.dashboard.svg");
+        ModuleDescriptor cli = descriptor(Main.class, "org.nntune.cli");
+        assertThat(cli.packages()).contains("org.nntune.cli.command");
+        // as a module the CLI finds cluster runners with ServiceLoader, and picocli reaches into its commands
+        assertThat(cli.uses()).containsExactly(ClusterWorkers.class.getName());
+        assertThat(cli.opens()).extracting(ModuleDescriptor.Opens::source, ModuleDescriptor.Opens::targets)
+                .contains(org.assertj.core.groups.Tuple.tuple("org.nntune.cli.command", Set.of("info.picocli")),
+                        org.assertj.core.groups.Tuple.tuple("org.nntune.cli", Set.of("info.picocli")));
     }
 }

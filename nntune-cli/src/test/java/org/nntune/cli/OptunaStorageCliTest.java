@@ -2,10 +2,10 @@ package org.nntune.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nntune.storage.StudyCopier;
 import org.nntune.storage.Storages;
+import org.nntune.storage.StudyCopier;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.trial.FrozenTrial;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,8 +8,8 @@ import org.nntune.tune.population.PopulationHistory;
 import org.nntune.tune.population.PopulationTraining;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

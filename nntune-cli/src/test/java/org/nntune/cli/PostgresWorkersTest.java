@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.storage.Storages;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,9 +6,9 @@ import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.LogScale;
 import org.nntune.dashboard.svg.Svg;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.SystemAttrs;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.BitSet;

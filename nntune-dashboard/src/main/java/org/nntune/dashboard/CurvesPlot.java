@@ -5,8 +5,8 @@ import org.nntune.dashboard.svg.Fmt;
 import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.Svg;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.BitSet;

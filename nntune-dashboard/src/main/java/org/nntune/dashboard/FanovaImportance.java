@@ -2,8 +2,8 @@ package org.nntune.dashboard;
 
 import org.nntune.dashboard.svg.Fmt;
 import org.nntune.tune.analysis.ParamImportance;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,8 +5,8 @@ import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.Scale;
 import org.nntune.dashboard.svg.Svg;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.BitSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package org.nntune.dashboard;
 
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.List;
 

@@ -5,8 +5,8 @@ import org.nntune.dashboard.svg.Fmt;
 import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.Scale;
 import org.nntune.dashboard.svg.Svg;
-import org.nntune.tune.analysis.ParetoFront;
-import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.ParetoFront;
 
 import java.util.ArrayList;
 import java.util.BitSet;

@@ -9,7 +9,7 @@ import org.nntune.dashboard.svg.Svg;
 import org.nntune.tune.population.LineageEvent;
 import org.nntune.tune.population.MemberRound;
 import org.nntune.tune.population.PopulationHistory;
-import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.trial.FrozenTrial;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -144,7 +144,7 @@ final class PopulationPlot {
         for (Map<Integer, MemberRound> r : all.values()) {
             for (MemberRound mr : r.values()) {
                 double t = hi > lo ? (mr.value() - lo) / (hi - lo) : 0.5;
-                if (v.direction(0) == org.nntune.tune.study.StudyDirection.MINIMIZE) {
+                if (v.direction(0) == org.nntune.tune.trial.StudyDirection.MINIMIZE) {
                     t = 1 - t; // the best end of the colour scale is always the same colour
                 }
                 boolean path = onPath.contains(((long) mr.round() << 32) | mr.member());

@@ -6,7 +6,7 @@ import org.nntune.dashboard.svg.ColorScale;
 import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.Scale;
 import org.nntune.dashboard.svg.Svg;
-import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.trial.FrozenTrial;
 
 import java.util.ArrayList;
 import java.util.BitSet;

@@ -4,9 +4,9 @@ import org.nntune.dashboard.svg.Fmt;
 import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.LogScale;
 import org.nntune.dashboard.svg.Scale;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

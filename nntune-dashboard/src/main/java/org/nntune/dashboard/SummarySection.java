@@ -2,9 +2,9 @@ package org.nntune.dashboard;
 
 import org.nntune.dashboard.svg.Fmt;
 import org.nntune.dashboard.svg.Xml;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -4,9 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.SystemAttrs;
 import org.nntune.tune.study.TrialPrunedException;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.SystemAttrs;
 import org.w3c.dom.Element;
 
 import java.util.ArrayList;

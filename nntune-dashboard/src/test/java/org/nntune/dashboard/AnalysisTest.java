@@ -1,8 +1,8 @@
 package org.nntune.dashboard;
 
 import org.junit.jupiter.api.Test;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.ArrayList;
 import java.util.BitSet;

@@ -3,9 +3,9 @@ package org.nntune.dashboard;
 import org.junit.jupiter.api.Test;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 import org.w3c.dom.Element;
 
 import java.util.ArrayList;

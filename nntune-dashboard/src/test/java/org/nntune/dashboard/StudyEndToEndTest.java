@@ -4,12 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.nntune.tune.pruner.MedianPruner;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.storage.InMemoryStorage;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Log;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialPrunedException;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 import org.w3c.dom.Element;
 
 import java.util.List;

@@ -1,8 +1,8 @@
 package org.nntune.search;
 
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.StudyCallback;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.Map;

@@ -6,17 +6,17 @@ import org.nntune.nn.tensor.Parallelism;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.sampler.RungSampler;
-import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.sampler.Sampler;
+import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.study.StudyCallback;
 import org.nntune.tune.study.TrialPrunedException;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -327,7 +327,7 @@ public final class CrossValidatedSearch {
     private static void recordTrajectory(org.nntune.tune.study.Trial trial, FoldRunner.Outcome o) {
         Map<String, List<Double>> t = FoldRunner.meanTrajectory(o.splits());
         if (!t.isEmpty()) {
-            trial.setSystemAttr(org.nntune.tune.study.SystemAttrs.ADAPTED_HYPERPARAMETERS, t);
+            trial.setSystemAttr(org.nntune.tune.trial.SystemAttrs.ADAPTED_HYPERPARAMETERS, t);
         }
     }
 

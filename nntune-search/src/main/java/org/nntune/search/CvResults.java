@@ -1,6 +1,6 @@
 package org.nntune.search;
 
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.TrialState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

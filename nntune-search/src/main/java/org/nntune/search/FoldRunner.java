@@ -2,8 +2,8 @@ package org.nntune.search;
 
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.tensor.Parallelism;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -16,7 +16,7 @@ import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -12,9 +12,9 @@ import org.nntune.nn.data.StandardScaler;
 import org.nntune.nn.model.Sequential;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.RandomSampler;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Objective;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -296,7 +296,7 @@ class CrossValidatedSearchTest {
         Objective objective = CrossValidatedSearch.builder(counted).cv(CvStrategy.stratifiedKFold(3)).seed(1).build()
                 .objective(train);
         org.nntune.tune.study.Study study = org.nntune.tune.study.Study.builder("twins").storage(new org.nntune.tune.storage.InMemoryStorage())
-                .direction(org.nntune.tune.study.StudyDirection.MAXIMIZE).create();
+                .direction(org.nntune.tune.trial.StudyDirection.MAXIMIZE).create();
         study.enqueueTrial(Map.of("learning_rate", "constant"));
         study.enqueueTrial(Map.of("learning_rate", "adaptive"));
         study.optimize(objective, org.nntune.tune.study.OptimizeOptions.trials(2));
@@ -315,7 +315,7 @@ class CrossValidatedSearchTest {
             CrossValidatedSearch.Builder b = CrossValidatedSearch.builder(mlp).cv(CvStrategy.stratifiedKFold(3)).seed(5);
             Objective objective = (lockstep ? b.pruner(Pruner.none()) : b.learningCurves(true)).build().objective(train);
             org.nntune.tune.study.Study study = org.nntune.tune.study.Study.builder("curves")
-                    .storage(new org.nntune.tune.storage.InMemoryStorage()).direction(org.nntune.tune.study.StudyDirection.MAXIMIZE)
+                    .storage(new org.nntune.tune.storage.InMemoryStorage()).direction(org.nntune.tune.trial.StudyDirection.MAXIMIZE)
                     .create();
             study.enqueueTrial(point);
             study.optimize(objective, org.nntune.tune.study.OptimizeOptions.trials(1));

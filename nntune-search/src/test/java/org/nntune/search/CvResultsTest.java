@@ -1,7 +1,7 @@
 package org.nntune.search;
 
 import org.junit.jupiter.api.Test;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
 import org.nntune.nn.layer.Conv2D;
 import org.nntune.tune.pruner.SuccessiveHalvingPruner;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.List;
 import java.util.Map;

@@ -6,8 +6,8 @@ import org.nntune.nn.data.Datasets;
 import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
 import org.nntune.nn.layer.Conv2D;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

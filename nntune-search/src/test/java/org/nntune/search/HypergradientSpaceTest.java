@@ -7,9 +7,9 @@ import org.nntune.nn.data.Splits;
 import org.nntune.nn.model.EpochResult;
 import org.nntune.nn.optim.Hypergradient;
 import org.nntune.tune.sampler.RandomSampler;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.List;
 
@@ -41,7 +41,7 @@ class HypergradientSpaceTest {
         }, 3);
         assertThat(study.trials()).hasSize(3);
         for (FrozenTrial t : study.trials()) {
-            assertThat(t.state()).isEqualTo(org.nntune.tune.study.TrialState.COMPLETE);
+            assertThat(t.state()).isEqualTo(org.nntune.tune.trial.TrialState.COMPLETE);
             assertThat(t.params()).containsKey("hyper_lr"); // a fixed lr_adapt is not a trial parameter
             assertThat((Double) t.params().get("hyper_lr")).isBetween(1e-5, 1e-3);
             assertThat(t.value()).isGreaterThan(1e-4);

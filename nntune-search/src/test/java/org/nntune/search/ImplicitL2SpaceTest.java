@@ -6,9 +6,9 @@ import org.nntune.nn.data.Datasets;
 import org.nntune.nn.data.Splits;
 import org.nntune.tune.sampler.GridSampler;
 import org.nntune.tune.sampler.RandomSampler;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.SystemAttrs;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.List;
 import java.util.Map;

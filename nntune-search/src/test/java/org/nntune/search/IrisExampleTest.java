@@ -1,8 +1,8 @@
 package org.nntune.search;
 
-import org.nntune.examples.IrisGridSearch;
-import org.nntune.tune.study.TrialState;
 import org.junit.jupiter.api.Test;
+import org.nntune.examples.IrisGridSearch;
+import org.nntune.tune.trial.TrialState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

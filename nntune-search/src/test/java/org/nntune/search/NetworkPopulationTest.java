@@ -13,8 +13,8 @@ import org.nntune.tune.population.PopulationObjective;
 import org.nntune.tune.population.PopulationTraining;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.time.Duration;
 import java.util.List;

@@ -2,9 +2,9 @@ package org.nntune.search;
 
 import org.junit.jupiter.api.Test;
 import org.nntune.tune.sampler.RandomSampler;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.HashMap;
 import java.util.List;

@@ -7,9 +7,9 @@ import org.nntune.nn.data.TokenLimit;
 import org.nntune.nn.model.Sequential;
 import org.nntune.nn.tensor.Rng;
 import org.nntune.tune.sampler.RandomSampler;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -8,11 +8,11 @@ import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
 import org.nntune.tune.pruner.HyperbandPruner;
 import org.nntune.tune.pruner.Pruner;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package org.nntune.search;
 
 import org.junit.jupiter.api.Test;
 import org.nntune.examples.TuneDigits;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.EnumSet;
 

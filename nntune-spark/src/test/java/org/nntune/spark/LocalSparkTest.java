@@ -9,7 +9,7 @@ import org.nntune.cli.output.Progress;
 import org.nntune.cli.run.ClusterWorkers;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.StudyFileReader;
-import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.trial.FrozenTrial;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

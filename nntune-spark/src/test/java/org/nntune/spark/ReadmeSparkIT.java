@@ -2,7 +2,7 @@ package org.nntune.spark;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,12 +4,12 @@ import org.nntune.tune.space.Distribution;
 import org.nntune.tune.storage.ArtifactStore;
 import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.storage.TrialChanges;
 import org.nntune.tune.storage.TrialStart;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.StudySummary;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.List;
@@ -220,6 +220,12 @@ public final class JdbcStorage implements Storage {
     @Override
     public FrozenTrial createTrial(long studyId) {
         return trials.create(studyId);
+    }
+
+    /** One write: one statement on PostgreSQL (the heartbeat and attributes in the insert), one transaction elsewhere. */
+    @Override
+    public FrozenTrial createTrial(long studyId, TrialStart start) {
+        return trials.create(studyId, start);
     }
 
     /**

@@ -7,12 +7,12 @@ import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StorageChecks;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
-import org.nntune.tune.storage.TrialChanges;
 import org.nntune.tune.storage.TrialStart;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.StudySummary;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -521,6 +521,19 @@ public final class OptunaStorage implements Storage {
             return insertTrial(c, studyId, TrialState.RUNNING, start, null);
         });
         return running(ids, start, Map.of());
+    }
+
+    /** The trial, its first heartbeat and system attributes in one transaction under the study's lock. */
+    @Override
+    public FrozenTrial createTrial(long studyId, TrialStart how) {
+        Instant start = now();
+        long[] ids = write(c -> {
+            lockStudy(c, studyId);
+            long[] inserted = insertTrial(c, studyId, TrialState.RUNNING, start, null);
+            begin(c, inserted[0], how);
+            return inserted;
+        });
+        return running(ids, start, how.systemAttrs().isEmpty() ? Map.of() : normalized(how.systemAttrs()));
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.nntune.storage;
 
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.SystemAttrs;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.SystemAttrs;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package org.nntune.storage;
 
 import org.nntune.tune.space.Json;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.StudySummary;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudySummary;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,10 +1,10 @@
 package org.nntune.storage;
 
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudySummary;
-import org.nntune.tune.study.TrialState;
-import org.nntune.tune.study.SystemAttrs;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.List;
 import java.util.Optional;

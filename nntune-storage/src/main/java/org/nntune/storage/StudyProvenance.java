@@ -2,7 +2,7 @@ package org.nntune.storage;
 
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.SystemAttrs;
+import org.nntune.tune.trial.SystemAttrs;
 
 import java.util.Map;
 import java.util.Objects;

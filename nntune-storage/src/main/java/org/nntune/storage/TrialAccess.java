@@ -5,10 +5,10 @@ import org.nntune.storage.StudyAccess.StudyLock;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.StorageChecks;
-import org.nntune.tune.storage.TrialChanges;
 import org.nntune.tune.storage.TrialStart;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -107,14 +107,31 @@ final class TrialAccess {
     // ---------------------------------------------------------------- creation and start
 
     FrozenTrial create(long studyId) {
-        return create(studyId, TrialCodec.now(), "");
+        return create(studyId, TrialCodec.now(), "", false);
     }
 
-    /** Creates a RUNNING trial started at {@code start} with these system attributes (a {@link TrialCodec#log}). */
-    private FrozenTrial create(long studyId, Instant start, String systemAttrs) {
+    /**
+     * Creates a RUNNING trial with what {@code how} asks for (its first heartbeat, system attributes) in the
+     * same write: one statement on PostgreSQL, one transaction elsewhere.
+     */
+    FrozenTrial create(long studyId, TrialStart how) {
+        return create(studyId, TrialCodec.now(), TrialCodec.log(how.systemAttrs()), how.beat());
+    }
+
+    /**
+     * Creates a RUNNING trial started at {@code start} with these system attributes (a {@link TrialCodec#log})
+     * and, with {@code beat}, its first heartbeat.
+     */
+    private FrozenTrial create(long studyId, Instant start, String systemAttrs, boolean beat) {
         long micros = micros(start);
-        Inserted ids = d.hasWritingCte() ? insertRunningInOneStatement(studyId, micros, systemAttrs, false)
-                : db.write(c -> insertRunning(c, studyId, micros, systemAttrs));
+        Inserted ids = d.hasWritingCte() ? insertRunningInOneStatement(studyId, micros, systemAttrs, beat, false)
+                : db.write(c -> {
+                    Inserted in = insertRunning(c, studyId, micros, systemAttrs);
+                    if (beat) {
+                        beat(c, in.trialId());
+                    }
+                    return in;
+                });
         if (ids == null) {
             throw unknownStudy(studyId);
         }
@@ -123,18 +140,21 @@ final class TrialAccess {
 
     /**
      * Where {@link Dialect#hasWritingCte}: locks the study, counts a new trial and inserts it RUNNING, in one
-     * statement; with {@code unlessWaiting}, only when the study has no WAITING trial (checked under the lock).
+     * statement, with its first heartbeat if {@code beat}; with {@code unlessWaiting}, only when the study has no
+     * WAITING trial (checked under the lock).
      *
      * @return the new trial, or null when nothing was inserted (no such study, or a WAITING trial)
      */
-    private Inserted insertRunningInOneStatement(long studyId, long micros, String systemAttrs, boolean unlessWaiting) {
+    private Inserted insertRunningInOneStatement(long studyId, long micros, String systemAttrs, boolean beat,
+                                                 boolean unlessWaiting) {
         String cte = lockCte(1, micros, unlessWaiting
                 ? " AND NOT EXISTS (SELECT 1 FROM nntune_trials w WHERE w.study_id = ? AND w.state = 'WAITING')" : "");
         Object[] lockArgs = unlessWaiting ? concat(lockArgs(studyId, micros), new Object[] {studyId}) : lockArgs(studyId, micros);
         String sql = cte + "INSERT INTO nntune_trials (study_id, number,"
                 + " state, trial_values, min_value, params, dists, user_attrs, system_attrs, intermediate,"
-                + " datetime_start, changed_seq) SELECT ?, s.n_trials - 1, 'RUNNING', '[]', NULL, '', '', '', ?, '',"
-                + " ?, s.change_seq FROM s RETURNING trial_id, number";
+                + " datetime_start, changed_seq" + (beat ? ", heartbeat" : "") + ") SELECT ?, s.n_trials - 1, 'RUNNING',"
+                + " '[]', NULL, '', '', '', ?, '', ?, s.change_seq" + (beat ? ", " + d.nowMicros() : "")
+                + " FROM s RETURNING trial_id, number";
         Object[] args = concat(lockArgs, new Object[] {studyId, systemAttrs, micros});
         return db.single(c -> {
             try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
@@ -171,13 +191,13 @@ final class TrialAccess {
             // no budget to keep: create the trial unless one is queued. In one statement where the database can
             // (the ceiling of many workers is round trips: StorageCeiling); else count, then create
             if (d.hasWritingCte()) {
-                Inserted ids = insertRunningInOneStatement(studyId, micros, attrs, true);
+                Inserted ids = insertRunningInOneStatement(studyId, micros, attrs, false, true);
                 if (ids != null) {
                     return Optional.of(created(studyId, ids, start, attrs));
                 }
                 // a WAITING trial to claim, or no such study: the general path says which
             } else if (count(studyId, EnumSet.of(TrialState.WAITING)) == 0) {
-                return Optional.of(create(studyId, start, attrs));
+                return Optional.of(create(studyId, start, attrs, false));
             }
         }
         Object started = db.write(c -> {
@@ -195,7 +215,7 @@ final class TrialAccess {
             if (waiting == null) {
                 Inserted ids = insertRunning(c, studyId, micros, attrs);
                 if (how.beat()) {
-                    update(c, "UPDATE nntune_trials SET heartbeat = " + d.nowMicros() + " WHERE trial_id = ?", ids.trialId());
+                    beat(c, ids.trialId());
                 }
                 return ids;
             }
@@ -216,6 +236,11 @@ final class TrialAccess {
             return Optional.of(claimed);
         }
         return Optional.of(created(studyId, (Inserted) started, start, attrs));
+    }
+
+    /** Within a write: stamps a trial just inserted with its first heartbeat (the database's clock). */
+    private void beat(Connection c, long trialId) throws SQLException {
+        update(c, "UPDATE nntune_trials SET heartbeat = " + d.nowMicros() + " WHERE trial_id = ?", trialId);
     }
 
     private long insert(Connection c, long studyId, int number, TrialRow row, long changeSeq) throws SQLException {

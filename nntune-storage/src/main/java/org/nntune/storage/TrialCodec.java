@@ -2,8 +2,8 @@ package org.nntune.storage;
 
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,10 +3,10 @@ package org.nntune.storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.space.FloatDistribution;
-import org.nntune.tune.storage.TrialChanges;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

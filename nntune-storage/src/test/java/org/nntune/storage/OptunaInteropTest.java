@@ -5,14 +5,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Log;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
 import org.nntune.tune.study.TrialPrunedException;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -49,7 +49,7 @@ class OptunaSchemaTest {
         Path v32 = dir.resolve("v32.db");
         try (OptunaStorage s = OptunaStorage.open("optuna+sqlite:///" + v32 + "?optuna_revision=v3.2.0.a&busy_timeout_ms=5000")) {
             assertThat(s.revision()).isEqualTo("v3.2.0.a");
-            s.createStudy("s", List.of(org.nntune.tune.study.StudyDirection.MINIMIZE));
+            s.createStudy("s", List.of(org.nntune.tune.trial.StudyDirection.MINIMIZE));
         }
         assertThat(column(v32, "SELECT version_num FROM alembic_version")).containsExactly("v3.2.0.a");
         assertThat(column(v32, "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ix_trials_study_id'")).hasSize(1);

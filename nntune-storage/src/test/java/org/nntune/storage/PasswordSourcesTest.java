@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import org.nntune.tune.population.PopulationObjective;
 import org.nntune.tune.population.PopulationTraining;
 import org.nntune.tune.population.PopulationTrainingTest;
 import org.nntune.tune.population.Quadratic;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

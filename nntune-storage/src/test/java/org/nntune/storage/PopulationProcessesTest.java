@@ -9,9 +9,9 @@ import org.nntune.tune.population.PopulationObjective;
 import org.nntune.tune.population.PopulationTraining;
 import org.nntune.tune.population.Quadratic;
 import org.nntune.tune.population.ScheduleStep;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

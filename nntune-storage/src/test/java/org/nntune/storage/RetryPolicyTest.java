@@ -4,14 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.run.Heartbeats;
 import org.nntune.tune.run.InFlightTrials;
+import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.FloatDistribution;
-import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Path;
 import java.time.Duration;

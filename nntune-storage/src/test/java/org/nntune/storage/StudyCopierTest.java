@@ -7,9 +7,9 @@ import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Path;
 import java.util.List;

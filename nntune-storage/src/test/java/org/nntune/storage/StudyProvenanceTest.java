@@ -3,7 +3,7 @@ package org.nntune.storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.StudyDirection;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.nio.file.Path;
 import java.util.List;

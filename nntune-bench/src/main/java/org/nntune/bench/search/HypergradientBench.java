@@ -24,11 +24,11 @@ import org.nntune.nn.optim.Optimizer;
 import org.nntune.tune.pruner.MedianPruner;
 import org.nntune.tune.pruner.Pruner;
 import org.nntune.tune.sampler.TpeSampler;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Log;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.TrialPrunedException;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -10,7 +10,7 @@ import org.nntune.search.MlpSpace;
 import org.nntune.search.SearchResult;
 import org.nntune.tune.pruner.MedianPruner;
 import org.nntune.tune.sampler.TpeSampler;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

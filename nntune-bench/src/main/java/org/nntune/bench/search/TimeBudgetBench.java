@@ -17,8 +17,8 @@ import org.nntune.search.SearchSpace;
 import org.nntune.search.NetworkEstimator;
 import org.nntune.search.SearchResult;
 import org.nntune.search.TimeBudget;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -8,9 +8,9 @@ import org.nntune.storage.JdbcStorage;
 import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -6,13 +6,13 @@ import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.sampler.SobolSampler;
 import org.nntune.tune.sampler.TpeSampler;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Log;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -8,8 +8,8 @@ import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -2,8 +2,8 @@ package org.nntune.cli.command;
 
 import org.nntune.cli.ExitCode;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.StudySummary;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.TrialState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

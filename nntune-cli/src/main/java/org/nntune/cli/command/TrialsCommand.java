@@ -3,7 +3,7 @@ package org.nntune.cli.command;
 import org.nntune.cli.ExitCode;
 import org.nntune.cli.output.TrialsFormat;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.trial.FrozenTrial;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -6,9 +6,9 @@ import org.nntune.dashboard.FanovaImportance;
 import org.nntune.dashboard.ParamImportances;
 import org.nntune.storage.StudyCopier;
 import org.nntune.tune.storage.AtomicFile;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -226,11 +226,11 @@ public final class TrialsFormat {
     /** Writes a study's best trial as JSON: study name, trial number, value and parameters. */
     /**
      * The final value of each hyperparameter the trial's training adapted itself (the last epoch of
-     * {@link org.nntune.tune.study.SystemAttrs#ADAPTED_HYPERPARAMETERS}), by name; empty when none.
+     * {@link org.nntune.tune.trial.SystemAttrs#ADAPTED_HYPERPARAMETERS}), by name; empty when none.
      */
     public static Map<String, Double> adaptedFinal(FrozenTrial t) {
         Map<String, Double> out = new LinkedHashMap<>();
-        if (t.systemAttrs().get(org.nntune.tune.study.SystemAttrs.ADAPTED_HYPERPARAMETERS) instanceof Map<?, ?> m) {
+        if (t.systemAttrs().get(org.nntune.tune.trial.SystemAttrs.ADAPTED_HYPERPARAMETERS) instanceof Map<?, ?> m) {
             m.forEach((name, values) -> {
                 if (values instanceof List<?> l && !l.isEmpty() && l.get(l.size() - 1) instanceof Number n) {
                     out.put(String.valueOf(name), n.doubleValue());

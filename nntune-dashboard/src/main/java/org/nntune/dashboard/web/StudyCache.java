@@ -5,10 +5,10 @@ import org.nntune.dashboard.StudyPlots;
 import org.nntune.dashboard.StudyReportData;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.storage.TrialChanges;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -62,13 +62,13 @@ class DashboardHttpTest {
 
             HttpResponse<String> page = get(s, "/api/studies/" + id + "/trials?sort=value:0&dir=asc&states=complete&offset=2&limit=3");
             assertThat(page.body()).contains("\"matched\":" + storage.getAllTrials(id).stream()
-                    .filter(t -> t.state() == org.nntune.tune.study.TrialState.COMPLETE).count(), "\"offset\":2");
+                    .filter(t -> t.state() == org.nntune.tune.trial.TrialState.COMPLETE).count(), "\"offset\":2");
             assertThat(page.body().split("\"number\":", -1)).hasSize(4);
 
             assertThat(get(s, "/api/studies/" + id + "/changes?since=" + version).body()).contains("\"trials\":[]");
             assertThat(get(s, "/api/studies/" + id + "/changes?since=" + version).body()).contains("\"reset\":false");
             assertThat(get(s, "/api/studies/" + id + "/changes?since=999").body()).contains("\"reset\":true");
-            Fixtures.finishOne(storage, id, new java.util.SplittableRandom(3), org.nntune.tune.study.TrialState.COMPLETE);
+            Fixtures.finishOne(storage, id, new java.util.SplittableRandom(3), org.nntune.tune.trial.TrialState.COMPLETE);
             Thread.sleep(StudyCache.REFRESH_MILLIS + 50);
             String changes = get(s, "/api/studies/" + id + "/changes?since=" + version).body();
             assertThat(changes).contains("\"nTrials\":13", "\"number\":12").doesNotContain("\"number\":11,");
@@ -86,7 +86,7 @@ class DashboardHttpTest {
                 drawn.add(Integer.parseInt(pts.group(1)));
             }
             java.util.Set<Integer> complete = new java.util.TreeSet<>();
-            storage.getAllTrials(id).stream().filter(t -> t.state() == org.nntune.tune.study.TrialState.COMPLETE
+            storage.getAllTrials(id).stream().filter(t -> t.state() == org.nntune.tune.trial.TrialState.COMPLETE
                     && t.number() >= 4 && t.number() <= 7).forEach(t -> complete.add(t.number()));
             assertThat(drawn).isNotEmpty().isEqualTo(complete);
             assertThat(zoom.body()).contains("class=\"zoom-area\"", "data-from=\"4.0\"", "polyline class=\"best-line\"");
@@ -128,12 +128,12 @@ class DashboardHttpTest {
     @Test
     void aStudyOfTwoObjectivesHasItsParetoFront() throws Exception {
         InMemoryStorage storage = new InMemoryStorage();
-        long id = storage.createStudy("two", java.util.List.of(org.nntune.tune.study.StudyDirection.MINIMIZE,
-                org.nntune.tune.study.StudyDirection.MAXIMIZE));
+        long id = storage.createStudy("two", java.util.List.of(org.nntune.tune.trial.StudyDirection.MINIMIZE,
+                org.nntune.tune.trial.StudyDirection.MAXIMIZE));
         for (int i = 0; i < 12; i++) {
-            org.nntune.tune.study.FrozenTrial t = storage.createTrial(id);
+            org.nntune.tune.trial.FrozenTrial t = storage.createTrial(id);
             Fixtures.param(storage, t, "lr", 1e-3 * (i + 1), Fixtures.LR);
-            storage.finishTrial(t.trialId(), org.nntune.tune.study.TrialState.COMPLETE,
+            storage.finishTrial(t.trialId(), org.nntune.tune.trial.TrialState.COMPLETE,
                     java.util.List.of((double) i, Math.sqrt(i)), java.util.Optional.empty());
         }
         try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("127.0.0.1", 0, false))) {

@@ -2,8 +2,8 @@ package org.nntune.dashboard.web;
 
 import org.nntune.storage.Storages;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.SplittableRandom;
 

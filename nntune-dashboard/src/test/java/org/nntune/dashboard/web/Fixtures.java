@@ -5,10 +5,10 @@ import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.SystemAttrs;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.List;
 import java.util.Optional;

@@ -21,18 +21,23 @@ import java.util.List;
  * transposed), {@code weight_hh} (hidden × gates·hidden, transposed likewise), {@code bias_ih},
  * {@code bias_hh}; the gate blocks in PyTorch's order. All start uniform in ±1/√hidden.
  *
- * <p>How a pass runs: the input projection of each row's real steps is one GEMM per row (in a
- * compact layout whose row stride is the batch's longest length, so the padding to the input's
- * time steps never enters a sum nor costs a product); then per step one GEMM of the states
- * by {@code weight_hh} and the gate non-linearities and state update fused in one kernel call per
- * row ({@code Kernels.lstmCell} / {@code gruCell}: a vector of units at a time on the Vector API
- * path, with float σ and tanh that give the same bits in every JIT tier and on the plain Java path).
+ * <p>How a pass runs: the batch's rows are put in order of length, longest first ("slots"), and
+ * every per-step buffer is laid out packed: slot i's step t is row {@code start[i] + t}, with no
+ * padding rows at all, so padding never enters a sum nor costs a product, and the products over
+ * all steps are one GEMM each over exactly the real steps. The input projection of all real steps
+ * is one GEMM; then the recurrence runs in parts of {@link #CHUNK} slots on the kernel threads
+ * (each row's steps depend on that row only), per step one GEMM of the running slots' states by
+ * {@code weight_hh} (ordered by length, the running slots of a part are always its first ones)
+ * and the gate non-linearities and state update fused in one kernel call per row
+ * ({@code Kernels.lstmCell} / {@code gruCell}: a vector of units at a time on the Vector API path,
+ * with float σ and tanh that give the same bits in every JIT tier and on the plain Java path).
  * Backpropagation through time runs on the same layout: per step one fused kernel call per row for
- * the gate gradients ({@code Kernels.lstmCellBackward} / {@code gruCellBackward}) and one GEMM for
- * the state gradient (for the forward direction reading the next step's gradients where they lie,
- * a strided matrix, instead of gathering them), then one GEMM each for the input gradient,
- * {@code weight_ih}'s and {@code weight_hh}'s gradients over all steps. All buffers live in the
- * cache: a pass allocates nothing.
+ * the gate gradients ({@code Kernels.lstmCellBackward} / {@code gruCellBackward}) and one GEMM of
+ * the running slots' recurrent-side gradients by {@code weight_hh}ᵀ (transposed once per pass, so
+ * no step packs it), then one GEMM each for the input gradient, {@code weight_ih}'s and
+ * {@code weight_hh}'s gradients over all real steps. Every element of every product is the same
+ * sum whatever the order of the rows, the parts or the thread count, so none of them changes a
+ * result. All buffers live in the cache: a pass allocates nothing per step.
  */
 public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
 
@@ -150,23 +155,33 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
     }
 
     /**
-     * The buffers of one batch. Compact layouts have row stride {@code maxLen} (the batch's
-     * longest length): step t of row b is row {@code b·maxLen + t}.
+     * The buffers of one batch. Packed layouts hold the real steps only, slot after slot (slots:
+     * the batch's rows by length, longest first): step t of slot i is row {@code start[i] + t}.
      */
     static final class State extends SequenceCache {
-        int maxLen;
+        /** Real steps of the batch: the rows of the packed layouts. */
+        int total;
         boolean dropped;
-        /** Per layer: its input, compact [n, maxLen, inputs] (layer 0: a copy of x; later layers: the previous output after dropout). */
+        /** Slot i's batch row, length and first packed row. */
+        final int[] order;
+        final int[] slotLen;
+        final int[] start;
+        /** Counting-sort scratch, one per length 0 … time. */
+        final int[] counts;
+        /** Per layer: its input, packed [total, inputs] (layer 0: a copy of x; later layers: the previous output after dropout). */
         final float[][] input;
-        /** Per layer: its output, compact [n, maxLen, directions·hidden], zero at padded steps. */
+        /** Per layer: its output, packed [total, directions·hidden]. */
         final float[][] output;
-        /** Per layer and direction: the gates after their non-linearities, compact [n, maxLen, gates·hidden]. */
+        /** Per layer and direction: the gates after their non-linearities, packed [total, gates·hidden]. */
         final float[][] act;
-        /** Per layer and direction: LSTM's cell state, GRU's {@code W_hn·h + b_hn}, compact [n, maxLen, hidden]. */
+        /** Per layer and direction: LSTM's cell state, GRU's {@code W_hn·h + b_hn}, packed [total, hidden]. */
         final float[][] aux;
         /** Per layer above the first: the dropout scale of its input. */
         final float[][] mask;
-        /** Step scratch: the recurrent products [n, gates·hidden], the running state [n, hidden] (and LSTM's cell). */
+        /**
+         * Step scratch per slot: the recurrent products [n, gates·hidden] (backward: the recurrent-side
+         * gradients of the step after), the running state [n, hidden] (and LSTM's cell).
+         */
         final float[] gh;
         final float[] h;
         final float[] c;
@@ -175,9 +190,13 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
         final float[] dIn;
         final float[] dGates;
         final float[] dGh;
+        /** Backward: the previous state of each packed row (zero at a row's first step). */
         final float[] prev;
         final float[] dh;
         final float[] dc;
+        /** Backward: weight_hh and weight_ih of the current layer and direction, transposed. */
+        final float[] whhT;
+        final float[] wihT;
         final int[] argmax;
 
         State(Recurrent r, int batch) {
@@ -187,6 +206,11 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
             int d = r.directions();
             int dh = d * r.hidden;
             int gh = r.gates * r.hidden;
+            int maxIn = Math.max(dh, r.stepFeatures());
+            order = new int[batch];
+            slotLen = new int[batch];
+            start = new int[batch + 1];
+            counts = new int[t + 1];
             input = new float[r.layers][];
             output = new float[r.layers][];
             mask = new float[r.layers][];
@@ -207,13 +231,43 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
             h = new float[batch * r.hidden];
             c = new float[batch * r.hidden];
             dOut = new float[rows * dh];
-            dIn = new float[rows * Math.max(dh, r.stepFeatures())];
+            dIn = new float[rows * maxIn];
             dGates = new float[rows * gh];
             dGh = r.gates == 3 ? new float[rows * gh] : dGates;
             prev = new float[rows * r.hidden];
             this.dh = new float[batch * r.hidden];
             dc = new float[batch * r.hidden];
+            whhT = new float[gh * r.hidden];
+            wihT = new float[gh * maxIn];
             argmax = new int[batch * dh];
+        }
+
+        /**
+         * Orders the first n rows by length, longest first (ties in row order: a counting sort), and
+         * lays out the packed rows.
+         */
+        void arrange(int[] len, int n) {
+            Arrays.fill(counts, 0);
+            for (int b = 0; b < n; b++) {
+                counts[len[b]]++;
+            }
+            int at = 0;
+            for (int l = counts.length - 1; l >= 0; l--) { // counts[l] becomes the first slot of length l
+                int c = counts[l];
+                counts[l] = at;
+                at += c;
+            }
+            for (int b = 0; b < n; b++) {
+                int i = counts[len[b]]++;
+                order[i] = b;
+                slotLen[i] = len[b];
+            }
+            total = 0;
+            for (int i = 0; i < n; i++) {
+                start[i] = total;
+                total += slotLen[i];
+            }
+            start[n] = total;
         }
     }
 
@@ -222,67 +276,67 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
         return new State(this, batch);
     }
 
-    /** The compact row of step s (0-based, in processing order) of a row of length len, in direction dir. */
-    static int step(int s, int len, int dir) {
-        return dir == 0 ? s : len - 1 - s;
+    /** The packed row of step s (0-based, in processing order) of slot i, in direction dir. */
+    static int step(State st, int i, int s, int dir) {
+        return st.start[i] + (dir == 0 ? s : st.slotLen[i] - 1 - s);
     }
 
     @Override
     public void forward(float[] x, float[] y, int n, Cache cache, Pass pass) {
         State st = (State) cache;
-        int[] len = lengths(cache);
+        st.arrange(lengths(cache), n);
         int time = time();
         int f = stepFeatures();
-        int maxLen = maxLength(len, n);
-        st.maxLen = maxLen;
+        int total = st.total;
         int d = directions();
         int dh = d * hidden;
-        for (int b = 0; b < n; b++) {
-            System.arraycopy(x, b * time * f, st.input[0], b * maxLen * f, maxLen * f);
+        int gh = gates * hidden;
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x, st.order[i] * time * f, st.input[0], st.start[i] * f, st.slotLen[i] * f);
         }
         st.dropped = pass.training() && dropout > 0;
         for (int l = 0; l < layers; l++) {
             int inL = l == 0 ? f : dh;
+            float[] in = st.input[l];
             if (l > 0) {
                 float[] prevOut = st.output[l - 1];
-                float[] in = st.input[l];
-                int total = n * maxLen * dh;
+                int size = total * dh;
                 if (st.dropped) {
                     float keep = 1f / (1f - dropout);
                     Rng rng = pass.rng();
                     float[] m = st.mask[l];
-                    for (int i = 0; i < total; i++) {
+                    for (int i = 0; i < size; i++) {
                         float s = rng.nextFloat() >= dropout ? keep : 0f;
                         m[i] = s;
                         in[i] = prevOut[i] * s;
                     }
                 } else {
-                    System.arraycopy(prevOut, 0, in, 0, total);
+                    System.arraycopy(prevOut, 0, in, 0, size);
                 }
             }
             float[] out = st.output[l];
             for (int dir = 0; dir < d; dir++) {
                 int k = l * d + dir;
-                // the input projection and the recurrence, rows in parts of CHUNK: each row's steps depend on that row only
+                // the input projection of every real step, one GEMM
+                float[] act = st.act[k];
+                kernels.gemm(false, false, total, gh, inL, 1f, in, 0, inL, wih[k].value().data(), 0, gh, 0f, act, 0, gh);
+                kernels.addRowVector(act, 0, total, gh, bih[k].value().data(), 0);
+                if (gates == 4) { // LSTM: both biases add before the non-linearities
+                    kernels.addRowVector(act, 0, total, gh, bhh[k].value().data(), 0);
+                }
+                // the recurrence, slots in parts of CHUNK: each row's steps depend on that row only
                 int kk = k;
                 int dd = dir;
-                float[] in = st.input[l];
-                kernels.forEachPart(parts(n), p -> forwardRows(st, kk, dd, p * CHUNK, Math.min(n, (p + 1) * CHUNK), len, maxLen,
-                        in, inL, out));
-                for (int b = 0; b < n; b++) {
-                    for (int t = len[b]; t < maxLen; t++) {
-                        Arrays.fill(out, (b * maxLen + t) * dh + dir * hidden, (b * maxLen + t) * dh + dir * hidden + hidden, 0f);
-                    }
-                }
+                kernels.forEachPart(parts(n), p -> forwardSlots(st, kk, dd, p * CHUNK, Math.min(n, (p + 1) * CHUNK), out));
             }
         }
-        readOut(st.output[layers - 1], y, n, len, maxLen, st.argmax);
+        readOut(st, st.output[layers - 1], y, n);
     }
 
     /**
-     * Rows of a batch whose recurrences run as one part ({@code Kernels.forEachPart}): a fixed
-     * number, so that how the rows are split, and with it every result, does not depend on the
-     * thread count. Eight rows are one row tile of the GEMM kernels.
+     * Slots of a batch whose recurrences run as one part ({@code Kernels.forEachPart}): a fixed
+     * number (no result depends on it: each row's sums are the same in any part). Eight rows are one
+     * row tile of the GEMM kernels.
      */
     static final int CHUNK = 8;
 
@@ -291,116 +345,77 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
     }
 
     /**
-     * The forward pass of rows [b0, b1) in layer-direction k: each row's input projection over its
-     * own real steps (one GEMM per row, so a padded step costs nothing; every element is the same
-     * sum as in one GEMM over all rows), then per step one GEMM of their states and each running
-     * row's cell.
+     * The recurrence of slots [s0, s1) in layer-direction k: per step one GEMM of the running
+     * slots' states (the first ones, slots being ordered by length) and each running row's cell.
      */
-    private void forwardRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, float[] in, int inL, float[] out) {
+    private void forwardSlots(State st, int k, int dir, int s0, int s1, float[] out) {
         int gh = gates * hidden;
         int dh = directions() * hidden;
         float[] whhV = whh[k].value().data();
         float[] biasHh = bhh[k].value().data();
-        float[] act = st.act[k];
-        int steps = 0;
-        for (int b = b0; b < b1; b++) {
-            steps = Math.max(steps, len[b]);
-            if (len[b] > 0) {
-                int r0 = b * maxLen;
-                kernels.gemm(false, false, len[b], gh, inL, 1f, in, r0 * inL, inL, wih[k].value().data(), 0, gh, 0f, act, r0 * gh, gh);
-                kernels.addRowVector(act, r0 * gh, len[b], gh, bih[k].value().data(), 0);
-                if (gates == 4) { // LSTM: both biases add before the non-linearities
-                    kernels.addRowVector(act, r0 * gh, len[b], gh, biasHh, 0);
-                }
-            }
-        }
-        Arrays.fill(st.h, b0 * hidden, b1 * hidden, 0f);
-        Arrays.fill(st.c, b0 * hidden, b1 * hidden, 0f);
+        int[] len = st.slotLen;
+        int steps = len[s0];
+        Arrays.fill(st.h, s0 * hidden, s1 * hidden, 0f);
+        Arrays.fill(st.c, s0 * hidden, s1 * hidden, 0f);
+        int running = s1; // slots [s0, running) have a step s
         for (int s = 0; s < steps; s++) {
-            kernels.gemm(false, false, b1 - b0, gh, hidden, 1f, st.h, b0 * hidden, hidden, whhV, 0, gh, 0f, st.gh, b0 * gh, gh);
-            for (int b = b0; b < b1; b++) {
-                if (s < len[b]) {
-                    int row = b * maxLen + step(s, len[b], dir);
-                    cellForward(st, k, b, row, out, row * dh + dir * hidden, biasHh);
-                }
+            while (len[running - 1] <= s) {
+                running--;
+            }
+            kernels.gemm(false, false, running - s0, gh, hidden, 1f, st.h, s0 * hidden, hidden, whhV, 0, gh, 0f, st.gh, s0 * gh, gh);
+            for (int i = s0; i < running; i++) {
+                int row = step(st, i, s, dir);
+                cellForward(st, k, i, row, out, row * dh + dir * hidden, biasHh);
             }
         }
     }
 
     /**
-     * Backpropagation through time for rows [b0, b1) in layer-direction k: from the last step
-     * back, the gradient reaching each row's state from the step after it (one GEMM of the rows'
-     * recurrent-side gradients, kept in {@code st.gh}, by {@code weight_hh}) plus the output's,
-     * then each running row's cell.
+     * Backpropagation through time for slots [s0, s1) in layer-direction k: from the last step
+     * back, the gradient reaching each running slot's state from the step after it (one GEMM of
+     * their recurrent-side gradients of that step, kept in {@code st.gh}, by
+     * {@code weight_hh}ᵀ) plus the output's, then each running row's cell.
      */
-    private void backwardRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, float[] out, float[] whhV) {
+    private void backwardSlots(State st, int k, int dir, int s0, int s1, float[] out) {
         int gh = gates * hidden;
         int dh = directions() * hidden;
-        int steps = 0;
-        for (int b = b0; b < b1; b++) {
-            steps = Math.max(steps, len[b]);
-        }
+        int[] len = st.slotLen;
+        int steps = len[s0];
+        Arrays.fill(st.dh, s0 * hidden, s1 * hidden, 0f);
+        Arrays.fill(st.dc, s0 * hidden, s1 * hidden, 0f);
+        int runningAfter = s0; // slots [s0, runningAfter) ran step s + 1
+        int running = s0;
         for (int s = steps - 1; s >= 0; s--) {
-            // the gradient reaching each row's state from the step after it, through weight_hh
-            if (s == steps - 1) {
-                Arrays.fill(st.dh, b0 * hidden, b1 * hidden, 0f);
-            } else if (dir == 0) {
-                // forward rows all run step s + 1 at compact row b·maxLen + s + 1: dGh's rows of that step are a
-                // strided matrix (zero for rows already ended), read in place
-                kernels.gemm(false, true, b1 - b0, hidden, gh, 1f, st.dGh, (b0 * maxLen + s + 1) * gh, maxLen * gh, whhV, 0, gh,
-                        1f, st.dh, b0 * hidden, hidden);
-            } else {
-                // reverse rows run step s + 1 at rows that depend on their lengths: st.gh holds them, gathered
-                kernels.gemm(false, true, b1 - b0, hidden, gh, 1f, st.gh, b0 * gh, gh, whhV, 0, gh, 1f, st.dh, b0 * hidden, hidden);
+            while (running < s1 && len[running] > s) {
+                running++;
             }
-            for (int b = b0; b < b1; b++) {
-                if (s >= len[b]) {
-                    continue;
-                }
-                int row = b * maxLen + step(s, len[b], dir);
-                int prevRow = s == 0 ? -1 : b * maxLen + step(s - 1, len[b], dir);
+            if (runningAfter > s0) {
+                kernels.gemm(false, false, runningAfter - s0, hidden, gh, 1f, st.gh, s0 * gh, gh, st.whhT, 0, hidden,
+                        1f, st.dh, s0 * hidden, hidden);
+            }
+            for (int i = s0; i < running; i++) {
+                int row = step(st, i, s, dir);
+                int prevRow = s == 0 ? -1 : step(st, i, s - 1, dir);
                 int go = row * dh + dir * hidden;
                 for (int j = 0; j < hidden; j++) {
-                    st.dh[b * hidden + j] += st.dOut[go + j];
+                    st.dh[i * hidden + j] += st.dOut[go + j];
                 }
                 if (prevRow >= 0) {
                     System.arraycopy(out, prevRow * dh + dir * hidden, st.prev, row * hidden, hidden);
-                }
-                cellBackward(st, k, b, row, prevRow);
-            }
-            // the reverse rows' recurrent-side gradients of this step, zero for rows not running at it
-            for (int b = b0; dir == 1 && b < b1; b++) {
-                if (s < len[b]) {
-                    System.arraycopy(st.dGh, (b * maxLen + step(s, len[b], dir)) * gh, st.gh, b * gh, gh);
                 } else {
-                    Arrays.fill(st.gh, b * gh, (b + 1) * gh, 0f);
+                    Arrays.fill(st.prev, row * hidden, (row + 1) * hidden, 0f);
                 }
+                cellBackward(st, k, i, row, prevRow);
+                System.arraycopy(st.dGh, row * gh, st.gh, i * gh, gh);
             }
+            runningAfter = running;
         }
     }
 
     /**
-     * The input's gradient of rows [b0, b1) in layer-direction k, summed over the directions: one
-     * GEMM per row over its real steps (every element the same sum as in one GEMM over all rows),
-     * zero at its padded steps.
-     */
-    private void inputGradientRows(State st, int k, int dir, int b0, int b1, int[] len, int maxLen, int inL) {
-        int gh = gates * hidden;
-        float[] w = wih[k].value().data();
-        for (int b = b0; b < b1; b++) {
-            int r0 = b * maxLen;
-            if (len[b] > 0) {
-                kernels.gemm(false, true, len[b], inL, gh, 1f, st.dGates, r0 * gh, gh, w, 0, gh, dir == 0 ? 0f : 1f, st.dIn, r0 * inL, inL);
-            }
-            if (dir == 0) {
-                Arrays.fill(st.dIn, (r0 + len[b]) * inL, (r0 + maxLen) * inL, 0f);
-            }
-        }
-    }
-
-    /**
-     * One step of one row: the gates from the input projection {@code act[k][row]} and the
-     * recurrent product {@code st.gh[b]}, the new state into {@code st.h[b]} (and the cell) and
+     * One step of one row (slot b, packed row {@code row}): the gates from the input projection
+     * {@code act[k][row]} and the recurrent product {@code st.gh[b]}, the new state into
+     * {@code st.h[b]} (and the cell) and
      * into {@code out[outOff]}; the activated gates stay in {@code act[k][row]} and what the
      * backward pass needs besides in {@code aux[k][row]}.
      */
@@ -415,55 +430,53 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
      */
     abstract void cellBackward(State st, int k, int b, int row, int prevRow);
 
-    private void readOut(float[] out, float[] y, int n, int[] len, int maxLen, int[] argmax) {
+    private void readOut(State st, float[] out, float[] y, int n) {
         int d = directions();
         int dh = d * hidden;
         int time = time();
-        switch (readout) {
-            case SEQUENCE -> {
-                for (int b = 0; b < n; b++) {
-                    System.arraycopy(out, b * maxLen * dh, y, b * time * dh, maxLen * dh);
-                    Arrays.fill(y, (b * time + maxLen) * dh, (b + 1) * time * dh, 0f);
+        int[] argmax = st.argmax;
+        for (int i = 0; i < n; i++) {
+            int b = st.order[i];
+            int len = st.slotLen[i];
+            int r0 = st.start[i];
+            switch (readout) {
+                case SEQUENCE -> {
+                    System.arraycopy(out, r0 * dh, y, b * time * dh, len * dh);
+                    Arrays.fill(y, (b * time + len) * dh, (b + 1) * time * dh, 0f);
                 }
-            }
-            case LAST -> {
-                for (int b = 0; b < n; b++) {
-                    if (len[b] == 0) {
+                case LAST -> {
+                    if (len == 0) {
                         Arrays.fill(y, b * dh, (b + 1) * dh, 0f);
                         continue;
                     }
-                    System.arraycopy(out, (b * maxLen + len[b] - 1) * dh, y, b * dh, hidden);
+                    System.arraycopy(out, (r0 + len - 1) * dh, y, b * dh, hidden);
                     if (d == 2) {
-                        System.arraycopy(out, b * maxLen * dh + hidden, y, b * dh + hidden, hidden);
+                        System.arraycopy(out, r0 * dh + hidden, y, b * dh + hidden, hidden);
                     }
                 }
-            }
-            case MEAN -> {
-                for (int b = 0; b < n; b++) {
+                case MEAN -> {
                     int yo = b * dh;
                     Arrays.fill(y, yo, yo + dh, 0f);
-                    for (int t = 0; t < len[b]; t++) {
-                        int o = (b * maxLen + t) * dh;
+                    for (int t = 0; t < len; t++) {
+                        int o = (r0 + t) * dh;
                         for (int j = 0; j < dh; j++) {
                             y[yo + j] += out[o + j];
                         }
                     }
-                    if (len[b] > 0) {
-                        float inv = 1f / len[b];
+                    if (len > 0) {
+                        float inv = 1f / len;
                         for (int j = 0; j < dh; j++) {
                             y[yo + j] *= inv;
                         }
                     }
                 }
-            }
-            case MAX -> {
-                for (int b = 0; b < n; b++) {
+                case MAX -> {
                     int yo = b * dh;
                     for (int j = 0; j < dh; j++) {
                         float best = 0f;
                         int arg = -1;
-                        for (int t = 0; t < len[b]; t++) {
-                            float v = out[(b * maxLen + t) * dh + j];
+                        for (int t = 0; t < len; t++) {
+                            float v = out[(r0 + t) * dh + j];
                             if (arg < 0 || v > best) {
                                 best = v;
                                 arg = t;
@@ -477,28 +490,32 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
         }
     }
 
-    /** The adjoint of {@link #readOut}: the gradient of the last layer's compact output from dy. */
-    private void readOutBackward(float[] dy, float[] dOut, int n, int[] len, int maxLen, int[] argmax) {
+    /** The adjoint of {@link #readOut}: the gradient of the last layer's packed output from dy. */
+    private void readOutBackward(State st, float[] dy, float[] dOut, int n) {
         int d = directions();
         int dh = d * hidden;
         int time = time();
-        Arrays.fill(dOut, 0, n * maxLen * dh, 0f);
-        for (int b = 0; b < n; b++) {
+        int[] argmax = st.argmax;
+        Arrays.fill(dOut, 0, st.total * dh, 0f);
+        for (int i = 0; i < n; i++) {
+            int b = st.order[i];
+            int len = st.slotLen[i];
+            int r0 = st.start[i];
             switch (readout) {
-                case SEQUENCE -> System.arraycopy(dy, b * time * dh, dOut, b * maxLen * dh, len[b] * dh);
+                case SEQUENCE -> System.arraycopy(dy, b * time * dh, dOut, r0 * dh, len * dh);
                 case LAST -> {
-                    if (len[b] > 0) {
-                        System.arraycopy(dy, b * dh, dOut, (b * maxLen + len[b] - 1) * dh, hidden);
+                    if (len > 0) {
+                        System.arraycopy(dy, b * dh, dOut, (r0 + len - 1) * dh, hidden);
                         if (d == 2) {
-                            System.arraycopy(dy, b * dh + hidden, dOut, b * maxLen * dh + hidden, hidden);
+                            System.arraycopy(dy, b * dh + hidden, dOut, r0 * dh + hidden, hidden);
                         }
                     }
                 }
                 case MEAN -> {
-                    if (len[b] > 0) {
-                        float inv = 1f / len[b];
-                        for (int t = 0; t < len[b]; t++) {
-                            int o = (b * maxLen + t) * dh;
+                    if (len > 0) {
+                        float inv = 1f / len;
+                        for (int t = 0; t < len; t++) {
+                            int o = (r0 + t) * dh;
                             for (int j = 0; j < dh; j++) {
                                 dOut[o + j] = dy[b * dh + j] * inv;
                             }
@@ -509,7 +526,7 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
                     for (int j = 0; j < dh; j++) {
                         int t = argmax[b * dh + j];
                         if (t >= 0) {
-                            dOut[(b * maxLen + t) * dh + j] = dy[b * dh + j];
+                            dOut[(r0 + t) * dh + j] = dy[b * dh + j];
                         }
                     }
                 }
@@ -520,68 +537,63 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache) {
         State st = (State) cache;
-        int[] len = lengths(cache);
-        int maxLen = st.maxLen;
-        int rows = n * maxLen;
+        int total = st.total;
         int d = directions();
         int dh = d * hidden;
         int gh = gates * hidden;
         int f = stepFeatures();
-        readOutBackward(dy, st.dOut, n, len, maxLen, st.argmax);
+        readOutBackward(st, dy, st.dOut, n);
         for (int l = layers - 1; l >= 0; l--) {
             int inL = l == 0 ? f : dh;
+            boolean input = l > 0 || dx != null;
             for (int dir = 0; dir < d; dir++) {
                 int k = l * d + dir;
-                float[] whhV = whh[k].value().data();
-                Arrays.fill(st.dGates, 0, rows * gh, 0f);
-                if (st.dGh != st.dGates) {
-                    Arrays.fill(st.dGh, 0, rows * gh, 0f);
-                }
-                Arrays.fill(st.prev, 0, rows * hidden, 0f);
-                Arrays.fill(st.dc, 0, n * hidden, 0f);
-                Arrays.fill(st.gh, 0, n * gh, 0f);
+                float[] wihV = wih[k].value().data();
+                kernels.transpose(whh[k].value().data(), 0, hidden, gh, st.whhT, 0);
                 float[] out = st.output[l];
                 int kk = k;
                 int dd = dir;
-                boolean input = l > 0 || dx != null;
-                int inLf = inL;
-                kernels.forEachPart(parts(n), p -> {
-                    int b0 = p * CHUNK;
-                    int b1 = Math.min(n, (p + 1) * CHUNK);
-                    backwardRows(st, kk, dd, b0, b1, len, maxLen, out, whhV);
-                    if (input) {
-                        inputGradientRows(st, kk, dd, b0, b1, len, maxLen, inLf);
-                    }
-                });
-                // parameter gradients over all steps at once
-                kernels.gemm(true, false, inL, gh, rows, 1f, st.input[l], 0, inL, st.dGates, 0, gh, 0f,
+                kernels.forEachPart(parts(n), p -> backwardSlots(st, kk, dd, p * CHUNK, Math.min(n, (p + 1) * CHUNK), out));
+                // the input gradient (summed over the directions) and the parameter gradients, over all real steps at once
+                if (input) {
+                    kernels.transpose(wihV, 0, inL, gh, st.wihT, 0);
+                    kernels.gemm(false, false, total, inL, gh, 1f, st.dGates, 0, gh, st.wihT, 0, inL, dir == 0 ? 0f : 1f,
+                            st.dIn, 0, inL);
+                }
+                kernels.gemm(true, false, inL, gh, total, 1f, st.input[l], 0, inL, st.dGates, 0, gh, 0f,
                         wih[k].grad().data(), 0, gh);
-                kernels.gemm(true, false, hidden, gh, rows, 1f, st.prev, 0, hidden, st.dGh, 0, gh, 0f,
+                kernels.gemm(true, false, hidden, gh, total, 1f, st.prev, 0, hidden, st.dGh, 0, gh, 0f,
                         whh[k].grad().data(), 0, gh);
                 float[] gbi = bih[k].grad().data();
                 float[] gbh = bhh[k].grad().data();
                 Arrays.fill(gbi, 0f);
                 Arrays.fill(gbh, 0f);
-                kernels.sumRows(st.dGates, 0, rows, gh, gbi, 0);
-                kernels.sumRows(st.dGh, 0, rows, gh, gbh, 0);
+                kernels.sumRows(st.dGates, 0, total, gh, gbi, 0);
+                if (st.dGh == st.dGates) { // LSTM: both biases add before the gates, so their gradients are equal
+                    System.arraycopy(gbi, 0, gbh, 0, gh);
+                } else {
+                    kernels.sumRows(st.dGh, 0, total, gh, gbh, 0);
+                }
             }
             if (l > 0) {
-                int total = rows * dh;
+                int size = total * dh;
                 if (st.dropped) {
                     float[] m = st.mask[l];
-                    for (int i = 0; i < total; i++) {
+                    for (int i = 0; i < size; i++) {
                         st.dOut[i] = st.dIn[i] * m[i];
                     }
                 } else {
-                    System.arraycopy(st.dIn, 0, st.dOut, 0, total);
+                    System.arraycopy(st.dIn, 0, st.dOut, 0, size);
                 }
             }
         }
         if (dx != null) {
             int time = time();
-            for (int b = 0; b < n; b++) {
-                System.arraycopy(st.dIn, b * maxLen * f, dx, b * time * f, maxLen * f);
-                Arrays.fill(dx, (b * time + maxLen) * f, (b + 1) * time * f, 0f);
+            for (int i = 0; i < n; i++) {
+                int b = st.order[i];
+                int len = st.slotLen[i];
+                System.arraycopy(st.dIn, st.start[i] * f, dx, b * time * f, len * f);
+                Arrays.fill(dx, (b * time + len) * f, (b + 1) * time * f, 0f);
             }
         }
     }

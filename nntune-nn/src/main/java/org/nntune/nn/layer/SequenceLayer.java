@@ -14,7 +14,7 @@ import java.util.Arrays;
  * outputs and gradients, bit for bit. (A {@link Dropout} layer on a whole sequence is not
  * length-aware: it draws a mask value for every step, padded or not, so with one the random
  * stream, not the arithmetic, depends on the padding; the recurrent layers' own dropout between
- * stacked layers draws over the batch's longest length only.)
+ * stacked layers draws for the real steps only.)
  */
 public abstract class SequenceLayer extends Layer {
 

@@ -1,11 +1,11 @@
 package org.nntune.tune.analysis;
 
-import org.nntune.tune.sampler.Constraints;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.Constraints;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.Arrays;

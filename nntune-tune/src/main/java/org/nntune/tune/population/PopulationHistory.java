@@ -1,8 +1,8 @@
 package org.nntune.tune.population;
 
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.Collections;

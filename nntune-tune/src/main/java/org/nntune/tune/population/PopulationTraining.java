@@ -11,10 +11,11 @@ import org.nntune.tune.storage.ArtifactStore;
 import org.nntune.tune.storage.ArtifactStoreException;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.SystemAttrs;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.storage.TrialStart;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -508,20 +509,22 @@ public final class PopulationTraining {
 
     /** Trains a unit taken by this worker: one trial, the round's epochs, a checkpoint. */
     private void train(Unit u, PopulationObjective objective) {
-        FrozenTrial trial = storage.createTrial(studyId);
+        // the first heartbeat (a worker that dies now is found stale), the worker's name and the unit's place in
+        // the population are written with the trial's creation: one write, and no reader sees the trial without them
+        TrialStart start = TrialStart.beat(true)
+                .withSystemAttr(SystemAttrs.WORKER, SystemAttrs.currentWorker())
+                .withSystemAttr(PopulationHistory.ROUND, (long) u.round())
+                .withSystemAttr(PopulationHistory.MEMBER, (long) u.member())
+                .withSystemAttr(PopulationHistory.ATTEMPT, (long) u.attempt())
+                .withSystemAttr(PopulationHistory.DONOR, (long) u.donor())
+                .withSystemAttr(PopulationHistory.CHECKPOINT, u.checkpoint());
+        if (!u.changes().isEmpty()) {
+            start = start.withSystemAttr(PopulationHistory.CHANGES, u.changes());
+        }
+        FrozenTrial trial = storage.createTrial(studyId, start);
         long id = trial.trialId();
         beating.put(id, Thread.currentThread());
         try {
-            storage.recordHeartbeat(id); // at once: a worker that dies now is found stale
-            storage.setTrialSystemAttr(id, SystemAttrs.WORKER, SystemAttrs.currentWorker());
-            storage.setTrialSystemAttr(id, PopulationHistory.ROUND, (long) u.round());
-            storage.setTrialSystemAttr(id, PopulationHistory.MEMBER, (long) u.member());
-            storage.setTrialSystemAttr(id, PopulationHistory.ATTEMPT, (long) u.attempt());
-            storage.setTrialSystemAttr(id, PopulationHistory.DONOR, (long) u.donor());
-            storage.setTrialSystemAttr(id, PopulationHistory.CHECKPOINT, u.checkpoint());
-            if (!u.changes().isEmpty()) {
-                storage.setTrialSystemAttr(id, PopulationHistory.CHANGES, u.changes());
-            }
             for (Map.Entry<String, Distribution> e : space.entrySet()) {
                 storage.setTrialParam(id, e.getKey(), u.params().get(e.getKey()), e.getValue());
             }

@@ -1,8 +1,8 @@
 package org.nntune.tune.pruner;
 
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package org.nntune.tune.pruner;
 
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -1,7 +1,7 @@
 package org.nntune.tune.pruner;
 
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyView;
 
 /**
  * Decides whether a RUNNING trial should stop early, from the intermediate values it and the

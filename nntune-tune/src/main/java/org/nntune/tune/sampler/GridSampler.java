@@ -2,10 +2,10 @@ package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
-import org.nntune.tune.study.TrialState;
-import org.nntune.tune.study.SystemAttrs;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package org.nntune.tune.sampler;
 
-import org.nntune.tune.analysis.ParetoFront;
+import org.nntune.tune.trial.ParetoFront;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.EnumSet;
 import java.util.LinkedHashMap;

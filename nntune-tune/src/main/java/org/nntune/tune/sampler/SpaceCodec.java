@@ -4,8 +4,8 @@ import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.Collections;

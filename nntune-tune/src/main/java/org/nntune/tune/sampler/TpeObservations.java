@@ -1,11 +1,11 @@
 package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
-import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package org.nntune.tune.sampler;
 
 import org.nntune.tune.space.Distribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyView;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,10 +2,11 @@ package org.nntune.tune.storage;
 
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.StudySummary;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -219,6 +220,11 @@ public final class InMemoryStorage implements Storage {
     public synchronized Optional<FrozenTrial> startTrialWithin(long studyId, Set<TrialState> counted, int limit,
                                                             TrialStart start) {
         return Storage.super.startTrialWithin(studyId, counted, limit, start); // the attributes too
+    }
+
+    @Override
+    public synchronized FrozenTrial createTrial(long studyId, TrialStart start) {
+        return Storage.super.createTrial(studyId, start); // atomic under this storage's monitor
     }
 
     @Override

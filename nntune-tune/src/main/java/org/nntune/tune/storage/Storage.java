@@ -1,10 +1,11 @@
 package org.nntune.tune.storage;
 
 import org.nntune.tune.space.Distribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.StudySummary;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -183,6 +184,28 @@ public interface Storage extends AutoCloseable {
         long id = started.get().trialId();
         start.systemAttrs().forEach((k, v) -> setTrialSystemAttr(id, k, v));
         return Optional.of(getTrial(id));
+    }
+
+    /**
+     * Creates a new RUNNING trial as {@link #createTrial(long)} does and writes what {@code start} asks for
+     * (its first heartbeat, system attributes such as the worker's name) with it: for a worker that makes its
+     * own trials rather than drawing them from a budget or a queue (population-based training). Storages that
+     * several workers share do it in one atomic write, so no reader ever sees the trial without them and a
+     * worker that dies at once leaves a trial that names it and that {@link #failStaleTrials} finds. This
+     * default creates the trial, then writes the heartbeat and the attributes, without that atomicity.
+     *
+     * @return the new trial, with the attributes written
+     */
+    default FrozenTrial createTrial(long studyId, TrialStart start) {
+        FrozenTrial created = createTrial(studyId);
+        if (start.beat()) {
+            recordHeartbeat(created.trialId());
+        }
+        if (start.systemAttrs().isEmpty()) {
+            return created;
+        }
+        start.systemAttrs().forEach((k, v) -> setTrialSystemAttr(created.trialId(), k, v));
+        return getTrial(created.trialId());
     }
 
     /**

@@ -1,7 +1,7 @@
 package org.nntune.tune.storage;
 
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package org.nntune.tune.study;
 
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.trial.FrozenTrial;
 
 import java.util.Optional;
 

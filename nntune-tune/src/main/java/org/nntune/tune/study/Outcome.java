@@ -1,5 +1,7 @@
 package org.nntune.tune.study;
 
+import org.nntune.tune.trial.TrialState;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

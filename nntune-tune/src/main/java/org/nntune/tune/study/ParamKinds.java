@@ -2,6 +2,7 @@ package org.nntune.tune.study;
 
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
+import org.nntune.tune.trial.FrozenTrial;
 
 import java.util.ArrayList;
 import java.util.List;

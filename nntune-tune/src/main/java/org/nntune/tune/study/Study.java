@@ -10,7 +10,14 @@ import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
-import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.trial.Constraints;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.ParetoFront;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -279,12 +286,12 @@ public final class Study {
 
     /**
      * @return the best COMPLETE trial of a single-objective study, if there is one; with constraints
-     *     (see {@link org.nntune.tune.sampler.Constraints}) the best feasible one
+     *     (see {@link Constraints}) the best feasible one
      */
     public Optional<FrozenTrial> findBestTrial() {
         Optional<FrozenTrial> best = storage.getBestTrial(studyId);
-        if (best.isPresent() && !org.nntune.tune.sampler.Constraints.isFeasible(best.get())) {
-            return org.nntune.tune.sampler.Constraints.bestTrial(trials(EnumSet.of(TrialState.COMPLETE)), direction());
+        if (best.isPresent() && !Constraints.isFeasible(best.get())) {
+            return Constraints.bestTrial(trials(EnumSet.of(TrialState.COMPLETE)), direction());
         }
         return best;
     }
@@ -300,7 +307,7 @@ public final class Study {
 
     /** @return the Pareto front of the COMPLETE trials (for several objectives; with one, the trials sharing the best value) */
     public List<FrozenTrial> bestTrials() {
-        return org.nntune.tune.analysis.ParetoFront.of(trials(EnumSet.of(TrialState.COMPLETE)), directions);
+        return ParetoFront.of(trials(EnumSet.of(TrialState.COMPLETE)), directions);
     }
 
     /** @return the parameters of the best trial */

@@ -7,6 +7,7 @@ import org.nntune.tune.run.TrialLoop;
 import org.nntune.tune.sampler.NoCandidateException;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.trial.FrozenTrial;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -4,6 +4,9 @@ import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,9 @@
 package org.nntune.tune.study;
 
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.storage.TrialChanges;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.Arrays;

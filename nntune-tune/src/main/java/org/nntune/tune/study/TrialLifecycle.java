@@ -5,6 +5,10 @@ import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.TrialStart;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -3,13 +3,13 @@ package org.nntune.tune.analysis;
 import org.junit.jupiter.api.Test;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.space.FloatDistribution;
-import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.study.Log;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
-import org.nntune.tune.study.Log;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

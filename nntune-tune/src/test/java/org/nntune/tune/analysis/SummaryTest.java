@@ -1,14 +1,14 @@
 package org.nntune.tune.analysis;
 
 import org.junit.jupiter.api.Test;
-import org.nntune.tune.sampler.Constraints;
 import org.nntune.tune.sampler.GPSampler;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.Constraints;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.EnumSet;
 import java.util.List;

@@ -11,10 +11,11 @@ import org.nntune.tune.storage.FolderArtifactStore;
 import org.nntune.tune.storage.InMemoryArtifactStore;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.SystemAttrs;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.storage.TrialStart;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -293,6 +294,47 @@ public class PopulationTrainingTest {
         assertThat(storage.getAllTrials(pbt.studyId())).hasSize(20).allMatch(t -> t.state() == TrialState.COMPLETE);
         assertThat(h.lineage()).isNotEmpty();
         assertThat(h.best()).isPresent();
+    }
+
+    @Test
+    void eachTrialIsCreatedWithItsHeartbeatWorkerAndPlaceInOneStorageCall() {
+        Map<String, Integer> calls = new ConcurrentHashMap<>();
+        List<TrialStart> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Storage memory = new InMemoryStorage();
+        Storage counting = (Storage) java.lang.reflect.Proxy.newProxyInstance(Storage.class.getClassLoader(),
+                new Class<?>[] {Storage.class}, (proxy, method, args) -> {
+                    boolean withStart = args != null && args.length == 2 && args[1] instanceof TrialStart;
+                    calls.merge(method.getName() + (withStart ? "(TrialStart)" : ""), 1, Integer::sum);
+                    if (withStart) {
+                        starts.add((TrialStart) args[1]);
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        PopulationTraining pbt = PopulationTraining.createOrLoad(counting, "q", StudyDirection.MINIMIZE, space(),
+                fast(4, 1, 3).withSeed(5));
+        pbt.run(new Quadratic());
+        List<FrozenTrial> trials = memory.getAllTrials(pbt.studyId());
+        assertThat(trials).hasSize(12).allMatch(t -> t.state() == TrialState.COMPLETE);
+        assertThat(calls).containsEntry("createTrial(TrialStart)", trials.size())
+                .doesNotContainKeys("createTrial", "setTrialSystemAttr");
+        assertThat(starts).allSatisfy(s -> {
+            assertThat(s.beat()).isTrue();
+            assertThat(s.systemAttrs()).containsKeys(SystemAttrs.WORKER, "pbt.round", "pbt.member", "pbt.attempt",
+                    "pbt.donor", "pbt.checkpoint");
+        });
+        // what the trials hold is what their starts asked for (the changes of an exploited member among them)
+        for (FrozenTrial t : trials) {
+            assertThat(starts).as("trial %d", t.number()).anySatisfy(s -> {
+                Map<String, Object> asked = new LinkedHashMap<>();
+                s.systemAttrs().forEach((k, v) -> asked.put(k, org.nntune.tune.space.Json.normalize(v)));
+                assertThat(t.systemAttrs()).containsAllEntriesOf(asked);
+            });
+        }
+        assertThat(starts).anyMatch(s -> s.systemAttrs().containsKey("pbt.changes"));
     }
 
     /** The storage as a worker whose heartbeats stopped after the first one of each trial sees it. */

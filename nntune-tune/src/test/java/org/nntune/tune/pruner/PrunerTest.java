@@ -6,10 +6,10 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
 
 import java.util.List;
 import java.util.SplittableRandom;

@@ -6,12 +6,12 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.study.Trial;
 import org.nntune.tune.study.TrialPrunedException;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.HashMap;

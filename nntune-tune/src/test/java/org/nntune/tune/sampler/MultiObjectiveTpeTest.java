@@ -1,14 +1,14 @@
 package org.nntune.tune.sampler;
 
 import org.junit.jupiter.api.Test;
-import org.nntune.tune.analysis.ParetoFront;
 import org.nntune.tune.space.FloatDistribution;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.SamplerLoop;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.ParetoFront;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,15 +1,17 @@
 package org.nntune.tune.sampler;
 
 import org.junit.jupiter.api.Test;
-import org.nntune.tune.analysis.ParetoFront;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.SamplerLoop;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.Constraints;
+import org.nntune.tune.trial.ConstraintsFunction;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.ParetoFront;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.EnumSet;
 import java.util.List;

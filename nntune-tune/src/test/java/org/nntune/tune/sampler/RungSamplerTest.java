@@ -2,13 +2,13 @@ package org.nntune.tune.sampler;
 
 import org.junit.jupiter.api.Test;
 import org.nntune.tune.space.Distribution;
-import org.nntune.tune.storage.TrialChanges;
-import org.nntune.tune.study.FrozenTrial;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.StudyView;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudyView;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

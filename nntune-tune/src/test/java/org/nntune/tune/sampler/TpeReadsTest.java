@@ -3,11 +3,11 @@ package org.nntune.tune.sampler;
 import org.junit.jupiter.api.Test;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.storage.TrialChanges;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

@@ -7,10 +7,11 @@ import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.StudySummary;
-import org.nntune.tune.study.TrialState;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.TrialChanges;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -302,6 +303,33 @@ public abstract class StorageContractTest {
         }
         assertThat(storage.getTrial(claimed.trialId()).systemAttrs()).containsEntry("fixed_params", Map.of("x", 1.5));
         assertThat(storage.failStaleTrials(id, Duration.ofSeconds(-60))).containsExactly(beating.trialId());
+    }
+
+    @Test
+    void createTrialWithAStartWritesItsBeatAndSystemAttrsWithTheTrial() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        storage.createTrial(id, FrozenTrial.template(TrialState.WAITING, List.of(), Map.of(), Map.of())); // never claimed
+        TrialStart stamp = TrialStart.PLAIN.withSystemAttr("worker", "host:1/w-0").withSystemAttr("round", 3L)
+                .withSystemAttr("changes", Map.of("lr", List.of(0.1, 0.2)));
+        // without a beat (PostgreSQL: one statement either way), with one, and a start that asks for nothing
+        FrozenTrial silent = storage.createTrial(id, stamp);
+        FrozenTrial beating = storage.createTrial(id, new TrialStart(true, stamp.systemAttrs()));
+        FrozenTrial plain = storage.createTrial(id, TrialStart.PLAIN);
+        assertThat(List.of(silent.number(), beating.number(), plain.number())).containsExactly(1, 2, 3);
+        for (FrozenTrial t : List.of(silent, beating)) {
+            for (FrozenTrial seen : List.of(t, storage.getTrial(t.trialId()))) {
+                assertThat(seen.state()).as("trial " + t.number()).isEqualTo(TrialState.RUNNING);
+                assertThat(seen.datetimeStart()).as("trial " + t.number()).isPresent();
+                assertThat(seen.systemAttrs()).as("trial " + t.number()).containsEntry("worker", "host:1/w-0")
+                        .containsEntry("round", 3L).containsEntry("changes", Map.of("lr", List.of(0.1, 0.2)));
+            }
+        }
+        assertThat(storage.getTrial(plain.trialId()).systemAttrs()).isEmpty();
+        assertThat(storage.getAllTrials(id).get(0).state()).isEqualTo(TrialState.WAITING);
+        assertThat(storage.failStaleTrials(id, Duration.ofSeconds(-60))).containsExactly(beating.trialId());
+        assertThatThrownBy(() -> storage.createTrial(id + 1_000_000, stamp)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storage.createTrial(id + 1_000_000, new TrialStart(true, stamp.systemAttrs())))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -2,6 +2,9 @@ package org.nntune.tune.study;
 
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.space.Distribution;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.TrialState;
 
 import java.util.EnumSet;
 import java.util.List;

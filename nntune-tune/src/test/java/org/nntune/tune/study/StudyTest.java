@@ -6,6 +6,10 @@ import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.io.IOException;
 import java.time.Clock;

@@ -5,6 +5,10 @@ import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.TrialStart;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -51,7 +55,8 @@ class WorkerStampTest {
             assertThat(starts).singleElement().satisfies(s -> assertThat(s.systemAttrs()).containsKey(SystemAttrs.WORKER));
             study.tell(t, t.suggestFloat("x", 0, 1));
         }
-        String me = WorkerName.PROCESS + "/" + Thread.currentThread().getName();
+        String me = SystemAttrs.currentWorker();
+        assertThat(me).endsWith(":" + ProcessHandle.current().pid() + "/" + Thread.currentThread().getName());
         assertThat(study.trials()).hasSize(5).allSatisfy(t -> assertThat(t.systemAttrs()).containsEntry(SystemAttrs.WORKER, me));
     }
 

@@ -12,7 +12,9 @@ package org.nntune.nn.internal.kernels;
  *
  * <p>exp is Cephes' {@code expf}: x clamped to [−87, 88], k = round(x·log₂e) (by adding and
  * subtracting 1.5·2²³), r = x − k·ln2 in two parts, e^r by a degree-7 polynomial, times 2^k made
- * from its exponent bits ({@link #scaleBits}). Relative error below 3e-7 over the range; σ and tanh from it stay
+ * from its exponent bits ({@link #scaleBits}); every product that a sum follows is one fused
+ * multiply-add ({@link Math#fma}, rounded once, as the vector {@code fma}: the same bits on both
+ * paths and in every tier): 17 operations where separate products and sums took 26. Relative error below 3e-7 over the range; σ and tanh from it stay
  * within 2.5e-7 absolute of the double-precision reference ({@code ReferenceKernels}; tanh near
  * −1 loses most, to the rounding of 2/(e^{2v} + 1) near 2), tested.
  */
@@ -34,15 +36,16 @@ final class FloatMath {
 
     static float exp(float v) {
         float x = Math.min(Math.max(v, MIN), MAX);
-        float shifted = x * LOG2E + SHIFTER;
+        float shifted = Math.fma(x, LOG2E, SHIFTER);
         float k = shifted - SHIFTER;
-        float r = x - k * LN2_HI - k * LN2_LO;
-        float p = P0 * r + P1;
-        p = p * r + P2;
-        p = p * r + P3;
-        p = p * r + P4;
-        p = p * r + P5;
-        p = p * (r * r) + r + 1f;
+        float r = Math.fma(k, -LN2_HI, x);
+        r = Math.fma(k, -LN2_LO, r);
+        float p = Math.fma(r, P0, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        p = Math.fma(p, r * r, r) + 1f;
         return p * Float.intBitsToFloat(scaleBits(Float.floatToRawIntBits(shifted)));
     }
 

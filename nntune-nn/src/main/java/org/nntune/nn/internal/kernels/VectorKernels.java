@@ -446,6 +446,29 @@ final class VectorKernels implements Kernels, ConvSteps {
                            float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
                            int step) {
         AdamStep.check(beta1, beta2, eps, step);
+        int parts = (n + ADAM_PART - 1) / ADAM_PART;
+        if (parts > 1) {
+            // element by element: parts of a fixed size (a multiple of the vector) give the bits of one call; on
+            // one thread too, where a loop of calls makes the JIT compile adamPart sooner than one long call would
+            KernelThreads.run(threads, parts, p -> {
+                int from = p * ADAM_PART;
+                adamPart(w, wOff + from, g, gOff + from, m, mOff + from, v, vOff + from, Math.min(ADAM_PART, n - from),
+                        lr, beta1, beta2, eps, weightDecay, decoupled, step);
+            });
+        } else {
+            adamPart(w, wOff, g, gOff, m, mOff, v, vOff, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        }
+    }
+
+    /**
+     * Parameters per part of a threaded Adam step: memory-bound (seven floats read or written per
+     * parameter), worth a second thread from a few parts on; a multiple of every vector length.
+     */
+    static final int ADAM_PART = 1 << 16;
+
+    private static void adamPart(float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                                 float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
+                                 int step) {
         float l2 = AdamStep.l2(weightDecay, decoupled);
         float decay = AdamStep.decay(lr, weightDecay, decoupled);
         float oneMinusBeta1 = 1f - beta1;
@@ -674,28 +697,60 @@ final class VectorKernels implements Kernels, ConvSteps {
     }
 
     // ---- the recurrent cells: FloatMath's functions a vector at a time, the same operations in the same
-    // order as its scalar form (which runs the tail), so this path and the java path give the same bits
+    // order as its scalar forms (which run the tails), so this path and the java path give the same bits.
+    //
+    // Each cell is a few passes over its row's units, and every σ and tanh goes through one method that
+    // takes and returns arrays, activate: the JIT stops inlining into a method past a node budget, and a
+    // vector value passed to or returned from a method it did not inline is boxed into a new object
+    // (measured: the earlier one-pass LSTM cell, five σ/tanh inlined into one loop, passed its vectors
+    // to an out-of-line σ in every call once compiled, allocating gigabytes per epoch). A call of
+    // activate that is not inlined passes arrays; one that is, inlines only the Vector API's own
+    // methods, which the JIT defers past the budget instead of refusing.
 
-    private static FloatVector exp(FloatVector v) {
-        FloatVector x = v.max(FloatMath.MIN).min(FloatMath.MAX);
-        FloatVector shifted = x.mul(FloatMath.LOG2E).add(FloatMath.SHIFTER);
-        FloatVector k = shifted.sub(FloatMath.SHIFTER);
-        FloatVector r = x.sub(k.mul(FloatMath.LN2_HI)).sub(k.mul(FloatMath.LN2_LO));
-        FloatVector p = r.mul(FloatMath.P0).add(FloatMath.P1);
-        p = p.mul(r).add(FloatMath.P2);
-        p = p.mul(r).add(FloatMath.P3);
-        p = p.mul(r).add(FloatMath.P4);
-        p = p.mul(r).add(FloatMath.P5);
-        p = p.mul(r.mul(r)).add(r).add(1f);
-        return p.mul(shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    /**
+     * {@code x[off .. off + n)} becomes σ(x) ({@code tanh == false}) or tanh(x), in place: FloatMath's
+     * {@code sigmoid} ({@code 1 / (1 + e^{−x})}) and {@code tanh} ({@code 1 − 2 / (e^{2x} + 1)}), exp as
+     * {@link FloatMath#exp}.
+     */
+    private static void activate(float[] x, int off, int n, boolean tanh) {
+        int bound = S.loopBound(n);
+        int j = 0;
+        // σ(v) = q(−v) and tanh(v) = 1 − 2·q(2v), where q(u) = 1 / (e^u + 1): the same operations in both
+        // (no branch on vectors), as the factors −1, 1, 0 and the factor 2 change no bits
+        float scale = tanh ? 2f : -1f;
+        float mul = tanh ? -2f : 1f;
+        float add = tanh ? 1f : 0f;
+        for (; j < bound; j += S.length()) {
+            FloatVector xc = FloatVector.fromArray(S, x, off + j).mul(scale).max(FloatMath.MIN).min(FloatMath.MAX);
+            FloatVector shifted = xc.fma(FloatMath.LOG2E, FloatMath.SHIFTER);
+            FloatVector k = shifted.sub(FloatMath.SHIFTER);
+            FloatVector r = k.fma(FloatVector.broadcast(S, -FloatMath.LN2_HI), xc);
+            r = k.fma(FloatVector.broadcast(S, -FloatMath.LN2_LO), r);
+            FloatVector p = r.fma(FloatMath.P0, FloatMath.P1);
+            p = p.fma(r, FloatVector.broadcast(S, FloatMath.P2));
+            p = p.fma(r, FloatVector.broadcast(S, FloatMath.P3));
+            p = p.fma(r, FloatVector.broadcast(S, FloatMath.P4));
+            p = p.fma(r, FloatVector.broadcast(S, FloatMath.P5));
+            p = p.fma(r.mul(r), r).add(1f);
+            FloatVector e = p.mul(shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector q = FloatVector.broadcast(S, 1f).div(e.add(1f));
+            q.mul(mul).add(add).intoArray(x, off + j);
+        }
+        for (; j < n; j++) {
+            x[off + j] = tanh ? FloatMath.tanh(x[off + j]) : FloatMath.sigmoid(x[off + j]);
+        }
     }
 
-    private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).div(exp(v.neg()).add(1f));
-    }
-
-    private static FloatVector tanh(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(v.mul(2f)).add(1f)));
+    /** {@code x[xOff ..] += y[yOff ..]} over n values. */
+    private static void addInto(float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += S.length()) {
+            FloatVector.fromArray(S, x, xOff + j).add(FloatVector.fromArray(S, y, yOff + j)).intoArray(x, xOff + j);
+        }
+        for (; j < n; j++) {
+            x[xOff + j] += y[yOff + j];
+        }
     }
 
     @Override
@@ -703,27 +758,40 @@ final class VectorKernels implements Kernels, ConvSteps {
                          float[] cells, int cellsOff, float[] h, int hOff, float[] out, int outOff) {
         int hs = hidden;
         int bound = S.loopBound(hs);
+        // the gates: i, f = σ, g = tanh, o = σ of the input projection plus the recurrent product
+        addInto(act, actOff, gh, ghOff, 4 * hs);
+        activate(act, actOff, 2 * hs, false);
+        activate(act, actOff + 2 * hs, hs, true);
+        activate(act, actOff + 3 * hs, hs, false);
+        // c' = f ⊙ c + i ⊙ g, into c, cells and (for its tanh) h
         int j = 0;
         for (; j < bound; j += S.length()) {
             int a = actOff + j;
-            int g = ghOff + j;
-            FloatVector iv = sigmoid(FloatVector.fromArray(S, act, a).add(FloatVector.fromArray(S, gh, g)));
-            FloatVector fv = sigmoid(FloatVector.fromArray(S, act, a + hs).add(FloatVector.fromArray(S, gh, g + hs)));
-            FloatVector gv = tanh(FloatVector.fromArray(S, act, a + 2 * hs).add(FloatVector.fromArray(S, gh, g + 2 * hs)));
-            FloatVector ov = sigmoid(FloatVector.fromArray(S, act, a + 3 * hs).add(FloatVector.fromArray(S, gh, g + 3 * hs)));
-            FloatVector cv = fv.mul(FloatVector.fromArray(S, c, cOff + j)).add(iv.mul(gv));
-            FloatVector hv = ov.mul(tanh(cv));
-            iv.intoArray(act, a);
-            fv.intoArray(act, a + hs);
-            gv.intoArray(act, a + 2 * hs);
-            ov.intoArray(act, a + 3 * hs);
+            FloatVector cv = FloatVector.fromArray(S, act, a + hs).mul(FloatVector.fromArray(S, c, cOff + j))
+                    .add(FloatVector.fromArray(S, act, a).mul(FloatVector.fromArray(S, act, a + 2 * hs)));
             cv.intoArray(cells, cellsOff + j);
             cv.intoArray(c, cOff + j);
+            cv.intoArray(h, hOff + j);
+        }
+        for (; j < hs; j++) {
+            int a = actOff + j;
+            float cv = act[a + hs] * c[cOff + j] + act[a] * act[a + 2 * hs];
+            cells[cellsOff + j] = cv;
+            c[cOff + j] = cv;
+            h[hOff + j] = cv;
+        }
+        // h' = o ⊙ tanh(c'), into h and out
+        activate(h, hOff, hs, true);
+        j = 0;
+        for (; j < bound; j += S.length()) {
+            FloatVector hv = FloatVector.fromArray(S, act, actOff + 3 * hs + j).mul(FloatVector.fromArray(S, h, hOff + j));
             hv.intoArray(h, hOff + j);
             hv.intoArray(out, outOff + j);
         }
         for (; j < hs; j++) {
-            FloatMath.lstmUnit(FloatMath.Precision.FLOAT, hs, j, act, actOff, gh, ghOff, c, cOff, cells, cellsOff, h, hOff, out, outOff);
+            float hv = act[actOff + 3 * hs + j] * h[hOff + j];
+            h[hOff + j] = hv;
+            out[outOff + j] = hv;
         }
     }
 
@@ -734,6 +802,10 @@ final class VectorKernels implements Kernels, ConvSteps {
         int bound = S.loopBound(hs);
         int j = 0;
         FloatVector one = FloatVector.broadcast(S, 1f);
+        // tanh(c), recomputed as in the forward step, where the o block's gradient goes last
+        int tcOff = dGatesOff + 3 * hs;
+        System.arraycopy(cells, cellOff, dGates, tcOff, hs);
+        activate(dGates, tcOff, hs, true);
         for (; j < bound; j += S.length()) {
             int a = actOff + j;
             FloatVector iv = FloatVector.fromArray(S, act, a);
@@ -741,7 +813,7 @@ final class VectorKernels implements Kernels, ConvSteps {
             FloatVector gv = FloatVector.fromArray(S, act, a + 2 * hs);
             FloatVector ov = FloatVector.fromArray(S, act, a + 3 * hs);
             FloatVector cPrev = prevCellOff < 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, cells, prevCellOff + j);
-            FloatVector tc = tanh(FloatVector.fromArray(S, cells, cellOff + j));
+            FloatVector tc = FloatVector.fromArray(S, dGates, tcOff + j);
             FloatVector d = FloatVector.fromArray(S, dh, dhOff + j);
             FloatVector dO = d.mul(tc);
             FloatVector dcv = FloatVector.fromArray(S, dc, dcOff + j).add(d.mul(ov).mul(one.sub(tc.mul(tc))));
@@ -764,26 +836,46 @@ final class VectorKernels implements Kernels, ConvSteps {
                         float[] h, int hOff, float[] out, int outOff) {
         int hs = hidden;
         int bound = S.loopBound(hs);
+        // r, z = σ((input projection + recurrent product) + b_hh)
         int j = 0;
+        int rz = 2 * hs;
+        int rzBound = S.loopBound(rz);
+        for (; j < rzBound; j += S.length()) {
+            FloatVector.fromArray(S, act, actOff + j).add(FloatVector.fromArray(S, gh, ghOff + j))
+                    .add(FloatVector.fromArray(S, biasHh, j)).intoArray(act, actOff + j);
+        }
+        for (; j < rz; j++) {
+            act[actOff + j] = act[actOff + j] + gh[ghOff + j] + biasHh[j];
+        }
+        activate(act, actOff, rz, false);
+        // hn = gh_n + b_hn; n = tanh(act_n + r ⊙ hn)
+        int n0 = actOff + 2 * hs;
+        j = 0;
         for (; j < bound; j += S.length()) {
-            int a = actOff + j;
-            int g = ghOff + j;
-            FloatVector rv = sigmoid(FloatVector.fromArray(S, act, a).add(FloatVector.fromArray(S, gh, g))
-                    .add(FloatVector.fromArray(S, biasHh, j)));
-            FloatVector zv = sigmoid(FloatVector.fromArray(S, act, a + hs).add(FloatVector.fromArray(S, gh, g + hs))
-                    .add(FloatVector.fromArray(S, biasHh, hs + j)));
-            FloatVector hnv = FloatVector.fromArray(S, gh, g + 2 * hs).add(FloatVector.fromArray(S, biasHh, 2 * hs + j));
-            FloatVector nv = tanh(FloatVector.fromArray(S, act, a + 2 * hs).add(rv.mul(hnv)));
-            FloatVector hv = FloatVector.broadcast(S, 1f).sub(zv).mul(nv).add(zv.mul(FloatVector.fromArray(S, h, hOff + j)));
-            rv.intoArray(act, a);
-            zv.intoArray(act, a + hs);
-            nv.intoArray(act, a + 2 * hs);
+            FloatVector hnv = FloatVector.fromArray(S, gh, ghOff + 2 * hs + j).add(FloatVector.fromArray(S, biasHh, 2 * hs + j));
             hnv.intoArray(hn, hnOff + j);
+            FloatVector.fromArray(S, act, n0 + j).add(FloatVector.fromArray(S, act, actOff + j).mul(hnv)).intoArray(act, n0 + j);
+        }
+        for (; j < hs; j++) {
+            float hnv = gh[ghOff + 2 * hs + j] + biasHh[2 * hs + j];
+            hn[hnOff + j] = hnv;
+            act[n0 + j] = act[n0 + j] + act[actOff + j] * hnv;
+        }
+        activate(act, n0, hs, true);
+        // h' = (1 − z) ⊙ n + z ⊙ h
+        j = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; j < bound; j += S.length()) {
+            FloatVector zv = FloatVector.fromArray(S, act, actOff + hs + j);
+            FloatVector hv = one.sub(zv).mul(FloatVector.fromArray(S, act, n0 + j)).add(zv.mul(FloatVector.fromArray(S, h, hOff + j)));
             hv.intoArray(h, hOff + j);
             hv.intoArray(out, outOff + j);
         }
         for (; j < hs; j++) {
-            FloatMath.gruUnit(FloatMath.Precision.FLOAT, hs, j, act, actOff, gh, ghOff, biasHh, hn, hnOff, h, hOff, out, outOff);
+            float zv = act[actOff + hs + j];
+            float hv = (1f - zv) * act[n0 + j] + zv * h[hOff + j];
+            h[hOff + j] = hv;
+            out[outOff + j] = hv;
         }
     }
 

@@ -170,6 +170,29 @@ class FusedKernelsTest {
         }
     }
 
+    /** A large Adam step runs in parts (on the threads): the bits of one thread, within float rounding of the reference. */
+    @Test
+    void aLargeAdamStepInPartsGivesTheBitsOfOneThread() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int n = 3 * 65536 + 21;
+        float[] w = random(rnd, n, 1), g = random(rnd, n, 1), m = random(rnd, n, 0.1), v = random(rnd, n, 0.1);
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.abs(v[i]);
+        }
+        float[] wr = w.clone(), mr = m.clone(), vr = v.clone();
+        REF.adamUpdate(wr, 0, g, 0, mr, 0, vr, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 5);
+        for (Kernels k : fast()) {
+            float[][] one = {w.clone(), m.clone(), v.clone()};
+            k.withThreads(1).adamUpdate(one[0], 0, g, 0, one[1], 0, one[2], 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 5);
+            float[][] two = {w.clone(), m.clone(), v.clone()};
+            k.withThreads(2).adamUpdate(two[0], 0, g, 0, two[1], 0, two[2], 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 5);
+            for (int a = 0; a < 3; a++) {
+                assertThat(two[a]).as("%s: 2 threads against 1, array %d", k.name(), a).containsExactly(one[a]);
+            }
+            assertClose(wr, one[0], 1e-6, "adam w " + k.name());
+        }
+    }
+
     @Test
     void adamAndSgdMatchTheReference() {
         SplittableRandom rnd = new SplittableRandom(6);

@@ -198,6 +198,53 @@ class RecurrentCellKernelsTest {
         }
     }
 
+    /**
+     * Once the JIT has compiled them, the cells allocate nothing: on the vector path, a vector that
+     * crosses a method boundary the JIT did not inline is boxed into a new object on every call (the
+     * first fused LSTM cell, five σ/tanh in one loop, did so in every compiled call, running 3× slower).
+     * Rounds of calls until one allocates nothing; a cell that still allocates after a minute fails.
+     */
+    @Test
+    void theCellsAllocateNothingOnceCompiled() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+                "needs the JVM's per-thread allocation counter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocation counter off");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        long tid = Thread.currentThread().getId();
+        int hidden = 64;
+        SplittableRandom rnd = new SplittableRandom(16);
+        for (Kernels k : fast()) {
+            Cell lstm = Cell.random(rnd, 4, hidden, 0);
+            Cell gru = Cell.random(rnd, 3, hidden, 0);
+            float[] dh = values(rnd, hidden, 1);
+            float[] dc = values(rnd, hidden, 1);
+            float[] dGates = new float[4 * hidden];
+            float[] dGh = new float[3 * hidden];
+            float[] cells = values(rnd, 2 * hidden, 2);
+            List<Runnable> cells4 = List.of(
+                    () -> lstm.lstm(k, hidden, 0),
+                    () -> k.lstmCellBackward(hidden, lstm.act(), 0, cells, hidden, 0, dh, 0, dc, 0, dGates, 0),
+                    () -> gru.gru(k, hidden, 0),
+                    () -> k.gruCellBackward(hidden, gru.act(), 0, gru.hn(), 0, gru.h(), 0, dh, 0, dGates, 0, dGh, 0));
+            String[] names = {"lstm", "lstm backward", "gru", "gru backward"};
+            for (int c = 0; c < cells4.size(); c++) {
+                Runnable cell = cells4.get(c);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                long allocated;
+                do {
+                    long before = threads.getThreadAllocatedBytes(tid);
+                    for (int i = 0; i < 5_000; i++) {
+                        cell.run();
+                    }
+                    allocated = threads.getThreadAllocatedBytes(tid) - before;
+                } while (allocated > 0 && System.nanoTime() < deadline);
+                assertThat(allocated).as("%s %s cell: bytes allocated by 5,000 compiled calls", k.name(), names[c]).isZero();
+            }
+        }
+    }
+
     @Test
     void floatExpSigmoidAndTanhAreCloseToTheDoubleOnesAndSaturate() {
         for (double v = -100; v <= 100; v += 0.01) {

@@ -1,6 +1,4 @@
-package org.nntune.tune.study;
-
-import org.nntune.tune.storage.TrialChanges;
+package org.nntune.tune.trial;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -12,7 +10,7 @@ import java.util.Set;
  * What samplers, pruners and analyses see of a study: its definition and its trials, read from the
  * storage, plus the two writes a strategy keeps its own bookkeeping with (system attributes of the
  * trial it is sampling, and a compare-and-set on the study's system attributes, e.g. a grid point
- * claimed by one trial across workers). Never the mutable {@link Study}: a strategy cannot start,
+ * claimed by one trial across workers). Never the mutable {@code Study}: a strategy cannot start,
  * finish or stop trials, nor reach the runner. Thread-safe.
  */
 public interface StudyView {

@@ -1,4 +1,4 @@
-package org.nntune.tune.study;
+package org.nntune.tune.trial;
 
 /** Whether an objective is to be minimised or maximised. */
 public enum StudyDirection {

@@ -1,10 +1,4 @@
-package org.nntune.tune.sampler;
-
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
-import org.nntune.tune.study.SystemAttrs;
+package org.nntune.tune.trial;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +9,7 @@ import java.util.Optional;
  * Constraint values of trials, kept in the system attribute {@value #ATTR} (a list of numbers, one
  * per constraint; a trial is feasible when every value is {@code <= 0}; a trial without the
  * attribute counts as feasible). Samplers with a {@link ConstraintsFunction} write it in
- * {@link Sampler#afterTrial} through {@link #evaluateAndStore}; everything that picks a "best" trial
+ * {@code Sampler.afterTrial} through {@link #evaluateAndStore}; everything that picks a "best" trial
  * must skip infeasible ones ({@link #bestTrial}).
  */
 public final class Constraints {

@@ -1,4 +1,4 @@
-package org.nntune.tune.study;
+package org.nntune.tune.trial;
 
 /**
  * The keys of the system attributes nntune itself writes on studies and trials, in one place so

@@ -1,12 +1,12 @@
-package org.nntune.tune.sampler;
+package org.nntune.tune.trial;
 
 import org.junit.jupiter.api.Test;
-import org.nntune.tune.study.FrozenTrial;
+import org.nntune.tune.sampler.GPSampler;
+import org.nntune.tune.sampler.NSGAIISampler;
+import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
-import org.nntune.tune.study.StudyDirection;
 import org.nntune.tune.study.Trial;
-import org.nntune.tune.study.TrialState;
 
 import java.util.EnumSet;
 import java.util.List;

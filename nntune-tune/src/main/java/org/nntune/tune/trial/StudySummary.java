@@ -1,4 +1,4 @@
-package org.nntune.tune.study;
+package org.nntune.tune.trial;
 
 import java.time.Instant;
 import java.util.List;

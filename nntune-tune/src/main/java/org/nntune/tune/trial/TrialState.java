@@ -1,4 +1,4 @@
-package org.nntune.tune.study;
+package org.nntune.tune.trial;
 
 /**
  * The life of a trial: {@code WAITING} (enqueued, not started) → {@code RUNNING} → one of the

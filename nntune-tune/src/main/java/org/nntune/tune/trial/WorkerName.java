@@ -1,4 +1,4 @@
-package org.nntune.tune.study;
+package org.nntune.tune.trial;
 
 import java.io.IOException;
 import java.nio.file.Files;

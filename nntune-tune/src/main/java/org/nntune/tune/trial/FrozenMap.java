@@ -1,4 +1,4 @@
-package org.nntune.tune.study;
+package org.nntune.tune.trial;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;

@@ -1,4 +1,4 @@
-package org.nntune.tune.analysis;
+package org.nntune.tune.trial;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -6,15 +6,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
-import org.nntune.tune.sampler.Constraints;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.study.Trial;
 import org.nntune.tune.space.FloatDistribution;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,4 @@
-package org.nntune.tune.analysis;
-
-import org.nntune.tune.sampler.Constraints;
-import org.nntune.tune.study.FrozenTrial;
-import org.nntune.tune.study.StudyView;
-import org.nntune.tune.study.StudyDirection;
-import org.nntune.tune.study.TrialState;
+package org.nntune.tune.trial;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,11 +1,9 @@
-package org.nntune.tune.storage;
-
-import org.nntune.tune.study.FrozenTrial;
+package org.nntune.tune.trial;
 
 import java.util.List;
 
 /**
- * The answer of {@link Storage#getTrialsChangedSince}: trials created or changed after a cursor,
+ * The answer of {@code Storage.getTrialsChangedSince}: trials created or changed after a cursor,
  * ordered by number, and the cursor to ask with next time.
  *
  * @param trials the changed trials, in their current state

@@ -1,12 +1,10 @@
-package org.nntune.tune.sampler;
-
-import org.nntune.tune.study.FrozenTrial;
+package org.nntune.tune.trial;
 
 /**
  * The user's constraints on a finished trial, as Optuna's {@code constraints_func}: one value per
  * constraint, a constraint is satisfied when its value is {@code <= 0}. Given to a sampler that
- * supports constraints ({@link GPSampler}, {@link NSGAIISampler}), it is evaluated in
- * {@link Sampler#afterTrial} for COMPLETE trials (and PRUNED ones) and the values are stored in the
+ * supports constraints ({@code GPSampler}, {@code NSGAIISampler}), it is evaluated in
+ * {@code Sampler.afterTrial} for COMPLETE trials (and PRUNED ones) and the values are stored in the
  * trial's system attribute {@value Constraints#ATTR}; see {@link Constraints}.
  */
 @FunctionalInterface
