@@ -3,10 +3,13 @@ package org.nntune.tune.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -124,17 +127,38 @@ public final class FolderArtifactStore implements ArtifactStore {
         if (!Files.isDirectory(dir)) {
             return out;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                String name = p.getFileName().toString();
-                if (Files.isRegularFile(p) && !name.startsWith(".put-")) {
-                    try {
-                        out.put(dir.relativize(p).toString().replace('\\', '/'), Files.size(p));
-                    } catch (NoSuchFileException deletedMeanwhile) {
-                        // another process deleted it while we walked
+        try {
+            // walkFileTree, not Files.walk: another thread or process may be writing here (a put's
+            // ".put-…" temp file is renamed away, a delete removes a file) while we walk, and an
+            // entry that vanishes between the directory listing and the read of its attributes is
+            // skipped instead of failing the whole listing
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && !p.getFileName().toString().startsWith(".put-")) {
+                        out.put(dir.relativize(p).toString().replace('\\', '/'), attrs.size());
                     }
+                    return FileVisitResult.CONTINUE;
                 }
-            }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // deleted or renamed while we walked
+                    }
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException)) {
+                        throw e;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException studyFolderGone) {
+            return out; // the study's folder itself was deleted meanwhile: nothing to list
         } catch (IOException | UncheckedIOException e) {
             throw new ArtifactStoreException(ArtifactStoreException.Kind.UNAVAILABLE, "cannot list the artifacts in "
                     + dir + ": " + e, e);
