@@ -49,33 +49,38 @@ class HypergradientSpaceTest {
         assertThat(MlpSpace.builder().fixedDefaults().build().config(ParamSource.fixed(java.util.Map.of())).lrAdapt()).isEqualTo("none");
     }
 
+    /** A fixed 16-unit MLP trained by Adam from lr 1e-1 (a hundred times too large) for 15 epochs with {@code lrAdapt}. */
+    private static NetworkConfig adamFromTooLargeARate(String lrAdapt) {
+        MlpSpace space = MlpSpace.builder().fixedDefaults().fix("hidden", "16").fix("optimizer", "adam").fix("lr", 1e-1).fix("epochs", 15)
+                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", lrAdapt).build();
+        return space.config(ParamSource.fixed(java.util.Map.of()));
+    }
+
+    /** The epochs of {@code c} trained on iris's canonical training rows. */
+    private static List<EpochResult> epochsOnIris(NetworkConfig c) {
+        Dataset iris = Datasets.iris();
+        return new NetworkEstimator(c, 1).fit(Splits.canonical(iris).train(iris)).history().epochs();
+    }
+
     @Test
     void theMultiplicativeRuleComesWithItsDefaults() {
-        MlpSpace space = MlpSpace.builder().fixedDefaults().fix("hidden", "16").fix("optimizer", "adam").fix("lr", 1e-1).fix("epochs", 15)
-                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient_multiplicative").build();
-        NetworkConfig c = space.config(ParamSource.fixed(java.util.Map.of()));
+        NetworkConfig c = adamFromTooLargeARate("hypergradient_multiplicative");
         assertThat(c.hyperLr()).isEqualTo(Hypergradient.DEFAULT_MULTIPLICATIVE_BETA);
         assertThat(c.optimizerValue()).isEqualTo(Hypergradient.multiplicative(org.nntune.nn.optim.Optimizer.adam(1e-1), false));
         assertThat(c.describe()).containsEntry("lr_adapt", "hypergradient_multiplicative");
         // from a rate a hundred times too large the rate comes down during training
-        Dataset iris = Datasets.iris();
-        NetworkEstimator e = new NetworkEstimator(c, 1).fit(Splits.canonical(iris).train(iris));
-        List<EpochResult> epochs = e.history().epochs();
+        List<EpochResult> epochs = epochsOnIris(c);
         assertThat(epochs.get(epochs.size() - 1).adaptedRates().get("lr")).isLessThan(1e-1);
     }
 
     @Test
     void theStandardizedRuleComesWithItsDefaults() {
-        MlpSpace space = MlpSpace.builder().fixedDefaults().fix("hidden", "16").fix("optimizer", "adam").fix("lr", 1e-1).fix("epochs", 15)
-                .fix("batch_size", 16).fix("l2", 0.0).fix("dropout", 0.0).fix("lr_adapt", "hypergradient_standardized").build();
-        NetworkConfig c = space.config(ParamSource.fixed(java.util.Map.of()));
+        NetworkConfig c = adamFromTooLargeARate("hypergradient_standardized");
         assertThat(c.hyperLr()).isEqualTo(Hypergradient.DEFAULT_STANDARDIZED_BETA);
         assertThat(c.optimizerValue()).isEqualTo(Hypergradient.standardized(org.nntune.nn.optim.Optimizer.adam(1e-1), false));
         assertThat(c.describe()).containsEntry("lr_adapt", "hypergradient_standardized");
         // the rate adapts and its trajectory is kept per epoch
-        Dataset iris = Datasets.iris();
-        NetworkEstimator e = new NetworkEstimator(c, 1).fit(Splits.canonical(iris).train(iris));
-        List<EpochResult> epochs = e.history().epochs();
+        List<EpochResult> epochs = epochsOnIris(c);
         assertThat(epochs).hasSize(15).allSatisfy(r -> assertThat(r.adaptedRates()).containsOnlyKeys("lr"));
         assertThat(Math.abs(Math.log(epochs.get(epochs.size() - 1).adaptedRates().get("lr") / 1e-1))).isGreaterThan(0.1);
     }

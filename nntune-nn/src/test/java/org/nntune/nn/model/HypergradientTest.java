@@ -55,6 +55,41 @@ class HypergradientTest {
         return loss;
     }
 
+    /** A copy of every parameter's gradient. */
+    private static List<float[]> gradients(Sequential m) {
+        List<float[]> g = new ArrayList<>();
+        for (Param p : m.parameters()) {
+            g.add(p.grad().data().clone());
+        }
+        return g;
+    }
+
+    /** The cosine of two gradients over all parameters, in double. */
+    private static double cosine(List<float[]> g, List<float[]> u) {
+        double dot = 0;
+        double gg = 0;
+        double uu = 0;
+        for (int q = 0; q < g.size(); q++) {
+            for (int i = 0; i < g.get(q).length; i++) {
+                dot += (double) g.get(q)[i] * u.get(q)[i];
+                gg += (double) g.get(q)[i] * g.get(q)[i];
+                uu += (double) u.get(q)[i] * u.get(q)[i];
+            }
+        }
+        return dot / Math.sqrt(gg * uu);
+    }
+
+    /** Every weight moved from {@code before} by {@code −(float) step · g}, as plain SGD with that step does. */
+    private static void assertSgdStep(Sequential m, List<float[]> before, List<float[]> g, double step) {
+        for (int q = 0; q < g.size(); q++) {
+            float[] now = m.parameters().get(q).value().data();
+            for (int i = 0; i < now.length; i++) {
+                double expected = before.get(q)[i] - (float) step * g.get(q)[i];
+                assertThat((double) now[i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+    }
+
     private static List<float[]> weights(Sequential m) {
         List<float[]> copy = new ArrayList<>();
         for (Param p : m.parameters()) {
@@ -138,35 +173,15 @@ class HypergradientTest {
         List<float[]> previousGrad = null;
         for (int t = 1; t <= 8; t++) {
             lossAndGradient(m, w);
-            List<float[]> g = new ArrayList<>();
-            for (Param p : m.parameters()) {
-                g.add(p.grad().data().clone());
-            }
+            List<float[]> g = gradients(m);
             if (previousGrad != null) {
-                double dot = 0;
-                double gg = 0;
-                double uu = 0;
-                for (int q = 0; q < g.size(); q++) {
-                    for (int i = 0; i < g.get(q).length; i++) {
-                        dot += (double) g.get(q)[i] * previousGrad.get(q)[i];
-                        gg += (double) g.get(q)[i] * g.get(q)[i];
-                        uu += (double) previousGrad.get(q)[i] * previousGrad.get(q)[i];
-                    }
-                }
                 double step = t > warmup ? beta * Math.min(1.0, (double) settle / (t - warmup)) : beta;
-                alpha *= Math.exp(step * dot / Math.sqrt(gg * uu));
+                alpha *= Math.exp(step * cosine(g, previousGrad));
             }
             List<float[]> before = weights(m);
             u.step(0f);
             assertThat(u.rates()[0]).as("rate at step %d", t).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * alpha));
-            double ramp = Math.min(1.0, (double) t / warmup);
-            for (int q = 0; q < g.size(); q++) {
-                float[] now = m.parameters().get(q).value().data();
-                for (int i = 0; i < now.length; i++) {
-                    double expected = before.get(q)[i] - (float) (alpha * ramp) * g.get(q)[i];
-                    assertThat((double) now[i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
-                }
-            }
+            assertSgdStep(m, before, g, alpha * Math.min(1.0, (double) t / warmup));
             previousGrad = g;
         }
         assertThat(alpha).as("the rate moved").isNotEqualTo(lr);
@@ -194,22 +209,9 @@ class HypergradientTest {
         List<float[]> previousGrad = null;
         for (int t = 1; t <= 9; t++) {
             lossAndGradient(m, w);
-            List<float[]> g = new ArrayList<>();
-            for (Param p : m.parameters()) {
-                g.add(p.grad().data().clone());
-            }
+            List<float[]> g = gradients(m);
             if (previousGrad != null) {
-                double dot = 0;
-                double gg = 0;
-                double uu = 0;
-                for (int q = 0; q < g.size(); q++) {
-                    for (int i = 0; i < g.get(q).length; i++) {
-                        dot += (double) g.get(q)[i] * previousGrad.get(q)[i];
-                        gg += (double) g.get(q)[i] * g.get(q)[i];
-                        uu += (double) previousGrad.get(q)[i] * previousGrad.get(q)[i];
-                    }
-                }
-                double c = dot / Math.sqrt(gg * uu);
+                double c = cosine(g, previousGrad);
                 int n = t - 1;
                 mean = 0.9 * mean + 0.1 * c;
                 square = 0.99 * square + 0.01 * c * c;
@@ -223,14 +225,7 @@ class HypergradientTest {
             List<float[]> before = weights(m);
             u.step(0f);
             assertThat(u.rates()[0]).as("rate at step %d", t).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * alpha));
-            double ramp = Math.min(1.0, (double) t / warmup);
-            for (int q = 0; q < g.size(); q++) {
-                float[] now = m.parameters().get(q).value().data();
-                for (int i = 0; i < now.length; i++) {
-                    double expected = before.get(q)[i] - (float) (alpha * ramp) * g.get(q)[i];
-                    assertThat((double) now[i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
-                }
-            }
+            assertSgdStep(m, before, g, alpha * Math.min(1.0, (double) t / warmup));
             previousGrad = g;
         }
         assertThat(alpha).as("the rate moved").isNotEqualTo(lr);

@@ -95,21 +95,15 @@ class SequentialTest {
     @Test
     void restoringWeightsCopiesEachTensorOnceAndNothingMore() {
         // setWeights used to call Weights.values(), which copies the whole model, three times per tensor
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
-                "needs the JVM's per-thread allocation counter");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocation counter off");
-        threads.setThreadAllocatedMemoryEnabled(true);
+        java.util.function.LongSupplier allocatedSoFar = org.nntune.nn.testing.ThreadAllocations.counter();
         Sequential m = Sequential.builder().input(256).dense(512).dense(512).dense(512).dense(10).seed(3).build();
         Sequential.Weights w = m.weights();
         long modelBytes = 4L * m.parameterCount();
         m.setWeights(w); // warm: whatever a first call loads
         m.parameters().get(4).value().data()[5] = 42f;
-        long tid = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(tid);
+        long before = allocatedSoFar.getAsLong();
         m.setWeights(w);
-        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        long allocated = allocatedSoFar.getAsLong() - before;
         assertThat(m.parameters().get(4).value().data()[5]).isEqualTo(w.values().get(4)[5]);
         assertThat(allocated).as("bytes allocated restoring a model of %d bytes", modelBytes).isLessThan(modelBytes / 10);
         Sequential wider = Sequential.builder().input(256).dense(513).dense(512).dense(512).dense(10).build();

@@ -206,13 +206,7 @@ class RecurrentCellKernelsTest {
      */
     @Test
     void theCellsAllocateNothingOnceCompiled() {
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
-                "needs the JVM's per-thread allocation counter");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocation counter off");
-        threads.setThreadAllocatedMemoryEnabled(true);
-        long tid = Thread.currentThread().getId();
+        java.util.function.LongSupplier allocatedSoFar = org.nntune.nn.testing.ThreadAllocations.counter();
         int hidden = 64;
         SplittableRandom rnd = new SplittableRandom(16);
         for (Kernels k : fast()) {
@@ -234,11 +228,11 @@ class RecurrentCellKernelsTest {
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 long allocated;
                 do {
-                    long before = threads.getThreadAllocatedBytes(tid);
+                    long before = allocatedSoFar.getAsLong();
                     for (int i = 0; i < 5_000; i++) {
                         cell.run();
                     }
-                    allocated = threads.getThreadAllocatedBytes(tid) - before;
+                    allocated = allocatedSoFar.getAsLong() - before;
                 } while (allocated > 0 && System.nanoTime() < deadline);
                 assertThat(allocated).as("%s %s cell: bytes allocated by 5,000 compiled calls", k.name(), names[c]).isZero();
             }
