@@ -161,30 +161,7 @@ class HypergradientTest {
      */
     @Test
     void theMultiplicativeRuleRampsTheStepInTheWarmUpAndDecaysItsOwnStepAfterIt() {
-        int warmup = 3;
-        int settle = 2;
-        double beta = 0.3;
-        double lr = 0.05;
-        Sequential m = network();
-        Workspace w = batch(m);
-        Optimizer hd = new Hypergradient(Optimizer.sgd(lr), beta, false, Hypergradient.Rule.MULTIPLICATIVE, warmup, settle);
-        Hypergradient.HdUpdater u = (Hypergradient.HdUpdater) hd.newUpdater(m.parameters(), m.parameterLayers());
-        double alpha = (float) lr; // the base optimiser keeps its rate in float32
-        List<float[]> previousGrad = null;
-        for (int t = 1; t <= 8; t++) {
-            lossAndGradient(m, w);
-            List<float[]> g = gradients(m);
-            if (previousGrad != null) {
-                double step = t > warmup ? beta * Math.min(1.0, (double) settle / (t - warmup)) : beta;
-                alpha *= Math.exp(step * cosine(g, previousGrad));
-            }
-            List<float[]> before = weights(m);
-            u.step(0f);
-            assertThat(u.rates()[0]).as("rate at step %d", t).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * alpha));
-            assertSgdStep(m, before, g, alpha * Math.min(1.0, (double) t / warmup));
-            previousGrad = g;
-        }
-        assertThat(alpha).as("the rate moved").isNotEqualTo(lr);
+        assertRuleByHand(Hypergradient.Rule.MULTIPLICATIVE, 0.3, 8, (n, cos) -> cos);
     }
 
     /**
@@ -195,36 +172,50 @@ class HypergradientTest {
      */
     @Test
     void theStandardizedRuleStepsTheRateByTheCosineOverItsRunningRootMeanSquare() {
+        double[] averages = new double[2]; // of the cosine and of its square
+        assertRuleByHand(Hypergradient.Rule.STANDARDIZED, 0.1, 9, (n, cos) -> {
+            averages[0] = 0.9 * averages[0] + 0.1 * cos;
+            averages[1] = 0.99 * averages[1] + 0.01 * cos * cos;
+            double z = (averages[0] / (1 - Math.pow(0.9, n))) / (Math.sqrt(averages[1] / (1 - Math.pow(0.99, n))) + 1e-12);
+            if (n == 1) {
+                assertThat(Math.abs(z)).as("the first standardised cosine is its sign").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+            }
+            return z;
+        });
+    }
+
+    /** What a multiplicative-family rule multiplies β_t by in the exponent, given the n-th cosine (n ≥ 1) of the gradients. */
+    private interface CosineTerm {
+        double of(int n, double cos);
+    }
+
+    /**
+     * A multiplicative-family rule worked by hand on plain SGD (whose direction is the gradient),
+     * warm-up 3 steps, settling 2, lr 0.05, over {@code steps} steps: before every step but the first
+     * {@code α_t = α_{t−1}·exp(β_t·term(t − 1, cos(g_t, g_{t−1})))}, with β_t = β until the warm-up ends
+     * and {@code β·min(1, S/(t − W))} after it; step t moves the weights by {@code min(1, t/W)·α_t·g_t}.
+     * Checks the updater's rate and every weight at every step, and that the rate moved.
+     */
+    private static void assertRuleByHand(Hypergradient.Rule rule, double beta, int steps, CosineTerm term) {
         int warmup = 3;
         int settle = 2;
-        double beta = 0.1;
         double lr = 0.05;
         Sequential m = network();
         Workspace w = batch(m);
-        Optimizer hd = new Hypergradient(Optimizer.sgd(lr), beta, false, Hypergradient.Rule.STANDARDIZED, warmup, settle);
+        Optimizer hd = new Hypergradient(Optimizer.sgd(lr), beta, false, rule, warmup, settle);
         Hypergradient.HdUpdater u = (Hypergradient.HdUpdater) hd.newUpdater(m.parameters(), m.parameterLayers());
-        double alpha = (float) lr;
-        double mean = 0;
-        double square = 0;
+        double alpha = (float) lr; // the base optimiser keeps its rate in float32
         List<float[]> previousGrad = null;
-        for (int t = 1; t <= 9; t++) {
+        for (int t = 1; t <= steps; t++) {
             lossAndGradient(m, w);
             List<float[]> g = gradients(m);
             if (previousGrad != null) {
-                double c = cosine(g, previousGrad);
-                int n = t - 1;
-                mean = 0.9 * mean + 0.1 * c;
-                square = 0.99 * square + 0.01 * c * c;
-                double z = (mean / (1 - Math.pow(0.9, n))) / (Math.sqrt(square / (1 - Math.pow(0.99, n))) + 1e-12);
-                if (n == 1) {
-                    assertThat(Math.abs(z)).as("the first standardised cosine is its sign").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
-                }
                 double step = t > warmup ? beta * Math.min(1.0, (double) settle / (t - warmup)) : beta;
-                alpha *= Math.exp(step * z);
+                alpha *= Math.exp(step * term.of(t - 1, cosine(g, previousGrad)));
             }
             List<float[]> before = weights(m);
             u.step(0f);
-            assertThat(u.rates()[0]).as("rate at step %d", t).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * alpha));
+            assertThat(u.rates()[0]).as("%s: rate at step %d", rule, t).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * alpha));
             assertSgdStep(m, before, g, alpha * Math.min(1.0, (double) t / warmup));
             previousGrad = g;
         }
