@@ -50,4 +50,35 @@ class FamilyChoiceCliTest {
             }
         }
     }
+
+    /** The README's "A choice of families" model section, as written, in a small study: every trial completes. */
+    @Test
+    void theReadmesChoiceOfFamiliesRunsAsWritten(@TempDir Path dir) throws Exception {
+        List<String> lines = Files.readAllLines(ReadmeTest.README);
+        int section = lines.indexOf("#### A choice of families");
+        assertThat(section).as("the README's section").isNotNegative();
+        int open = lines.subList(section, lines.size()).indexOf("```yaml") + section;
+        int close = lines.subList(open + 1, lines.size()).indexOf("```") + open + 1;
+        String model = String.join("\n", lines.subList(open + 1, close));
+        assertThat(model).startsWith("model:").contains("family: [mlp, cnn]");
+        String yaml = """
+                study: readme-families
+                seed: 3
+                data:
+                  bundled: digits
+                  max_rows: 300
+                metric: accuracy
+                validation: {method: holdout, fraction: 0.25}
+                budget:
+                  trials: 4
+                """ + model + "\n";
+        CliTest.Result r = CliTest.tuneWith(dir, yaml, "--progress", "plain");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        try (Storage storage = Storages.open("sqlite:" + dir.resolve("s.db"))) {
+            List<FrozenTrial> all = storage.getAllTrials(storage.getAllStudies().get(0).studyId());
+            assertThat(all).as(r.out()).hasSize(4).allMatch(t -> t.state() == TrialState.COMPLETE || t.state() == TrialState.PRUNED)
+                    .anyMatch(t -> t.state() == TrialState.COMPLETE);
+        }
+        assertThat(dir.resolve("s-results").resolve("best.model")).isNotEmptyFile();
+    }
 }
