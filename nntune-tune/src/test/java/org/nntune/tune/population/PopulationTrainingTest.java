@@ -291,7 +291,17 @@ public class PopulationTrainingTest {
         PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(),
                 fast(4, 1, 5).withSynchronous(false));
         PopulationHistory h = pbt.run(new Quadratic(), 2);
-        assertThat(storage.getAllTrials(pbt.studyId())).hasSize(20).allMatch(t -> t.state() == TrialState.COMPLETE);
+        List<FrozenTrial> trials = storage.getAllTrials(pbt.studyId());
+        // every (round, member) unit completes exactly once
+        assertThat(trials.stream().filter(t -> t.state() == TrialState.COMPLETE)
+                .map(t -> t.systemAttrs().get(PopulationHistory.ROUND) + "." + t.systemAttrs().get(PopulationHistory.MEMBER)))
+                .hasSize(20).doesNotHaveDuplicates();
+        // the one failure asynchronous rounds allow: a donor's checkpoint cleaned up by a member that had not yet seen
+        // the unit's claim (a race between two workers); the unit is then decided and taken again, as documented
+        assertThat(trials).filteredOn(t -> t.state() != TrialState.COMPLETE)
+                .allSatisfy(t -> assertThat(t.failureReason().orElseThrow()).contains("is gone from")
+                        .endsWith("the round is taken again"));
+        assertThat(h.rounds()).hasSize(5).allSatisfy((r, ms) -> assertThat(ms).hasSize(4));
         assertThat(h.lineage()).isNotEmpty();
         assertThat(h.best()).isPresent();
     }
