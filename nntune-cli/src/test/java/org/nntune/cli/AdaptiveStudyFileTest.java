@@ -115,8 +115,6 @@ class AdaptiveStudyFileTest {
         cases.put("l2_hyper_lr: 0.05|neumann_terms: -1", new String[] {"key 'model.space.neumann_terms'", "neumann_terms must be >= 0"});
         cases.put("optimizer: adam|optimizer: rmsprop",
                 new String[] {"lr_adapt hypergradient works with optimizer sgd or adam, but the space may draw rmsprop"});
-        cases.put("optimizer: adam|optimizer: sgd\n    schedule: cosine",
-                new String[] {"lr_adapt hypergradient sets the rate itself and needs schedule constant, but the space may draw cosine"});
         cases.put("l2_adapt: implicit|l2_adapt: implcit", new String[] {"key 'model.space.l2_adapt'", "did you mean 'implicit'?"});
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             String[] edit = c.getKey().split("\\|");

@@ -35,7 +35,7 @@ import java.util.Map;
  * <tr><td>l2_validation (implicit)</td><td>0.1 (not drawn unless set)</td><td>0.05..0.5</td></tr>
  * </table>
  * {@code lr_adapt: hypergradient} starts the rate at {@code lr} and lets it adapt itself during
- * training by hypergradient descent (sgd or adam, constant schedule), with {@code hyper_lr} as the
+ * training by hypergradient descent (sgd or adam; a schedule scales the adapted rate), with {@code hyper_lr} as the
  * rate's own step; {@code lr_adapt: hypergradient_multiplicative} uses the paper's multiplicative
  * rule with a warm-up and a settling step ({@link org.nntune.nn.optim.Hypergradient#multiplicative}),
  * {@code hyper_lr} then being the rate's relative step, and {@code lr_adapt: hypergradient_standardized}

@@ -57,7 +57,7 @@ import java.util.Map;
  *                       which then comes first and takes the place of the convolutions
  * @param lrAdapt        none, hypergradient, hypergradient_multiplicative or hypergradient_standardized:
  *                       the rate starts at {@code lr} and adapts itself during training by hypergradient
- *                       descent (sgd or adam, constant schedule), by the paper's additive rule, by its
+ *                       descent (sgd or adam; a schedule scales the adapted rate), by the paper's additive rule, by its
  *                       multiplicative rule with a warm-up and a settling step
  *                       ({@link Hypergradient#multiplicative}), or by that rule with the cosine
  *                       standardised by its running moments ({@link Hypergradient#standardized})

@@ -358,8 +358,8 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         }
 
         /**
-         * A space that may draw lr_adapt hypergradient must draw only the optimisers and the schedule
-         * it works with, so that no trial fails on the combination.
+         * A space that may draw lr_adapt hypergradient must draw only the optimisers it works with,
+         * so that no trial fails on the combination (any schedule scales the adapted rate).
          */
         void checkHypergradient() {
             Entry adapt = entries.get("lr_adapt");
@@ -375,12 +375,6 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                 if (!o.equals("sgd") && !o.equals("adam")) {
                     throw new InvalidValueException(adapt.trialName(), rule,
                             "lr_adapt " + rule + " works with optimizer sgd or adam, but the space may draw " + o);
-                }
-            }
-            for (Object o : values(entries.get("schedule").spec())) {
-                if (!o.equals("constant")) {
-                    throw new InvalidValueException(adapt.trialName(), rule,
-                            "lr_adapt " + rule + " sets the rate itself and needs schedule constant, but the space may draw " + o);
                 }
             }
         }

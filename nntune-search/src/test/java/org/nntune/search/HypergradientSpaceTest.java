@@ -91,11 +91,14 @@ class HypergradientSpaceTest {
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("hyper_lr must be finite and > 0, got -0.001");
         assertThatThrownBy(() -> MlpSpace.builder().fix("lr_adapt", "hypergradient").build())
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("but the space may draw rmsprop");
-        assertThatThrownBy(() -> MlpSpace.builder().fix("optimizer", "adam").choices("schedule", "constant", "cosine")
-                .fix("lr_adapt", "hypergradient").build())
-                .isInstanceOf(InvalidValueException.class).hasMessageContaining("needs schedule constant, but the space may draw cosine");
-        assertThatThrownBy(() -> MlpSpace.builder().fix("optimizer", "adam").choices("schedule", "constant", "cosine")
-                .fix("lr_adapt", "hypergradient_multiplicative").build()).isInstanceOf(InvalidValueException.class)
-                .hasMessageContaining("lr_adapt hypergradient_multiplicative sets the rate itself and needs schedule constant");
+    }
+
+    /** A schedule scales the adapted rate, so a space may draw any schedule beside lr_adapt. */
+    @Test
+    void aSpaceMayDrawSchedulesBesideAnAdaptedRate() {
+        for (String rule : new String[] {"hypergradient", "hypergradient_multiplicative", "hypergradient_standardized"}) {
+            assertThat(MlpSpace.builder().fix("optimizer", "adam").choices("schedule", "constant", "cosine")
+                    .fix("lr_adapt", rule).build()).as(rule).isNotNull();
+        }
     }
 }

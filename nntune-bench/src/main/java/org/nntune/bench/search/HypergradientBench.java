@@ -51,7 +51,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *     settling β; {@code --multiplicative} for the multiplicative rule's settings, {@code --hyper-lr β}
  *     for the paper's additive rule instead) started at lr 1e-4 and at 1e-1 (one run each, the compute of one trial) against the best fixed lr of a 20-trial TPE search over lr ∈ [1e-5, 1e-1] (log; median
  *     pruner after each epoch, like Optuna's), the best trial's own model tested; and, side by
- *     side, Optuna + PyTorch doing that 20-trial lr search ({@code scripts/optuna_fmnist.py --space lr}).</li>
+ *     side, Optuna + PyTorch doing that 20-trial lr search ({@code scripts/optuna_fmnist.py --space lr}).
+ *     {@code --cosine}: the Adam-HD runs take a cosine schedule to 0 over their 3 epochs (scaling the
+ *     adapted rate), and the search's lr is also retrained with it at the Adam-HD runs' seed.</li>
  * <li>{@code l2}: the same MLP on the first 10,000 training images (where L2 matters), 10 epochs,
  *     Adam 1e-3: per-layer implicit L2 (defaults, tuned on the 10,000 validation images), the best
  *     by validation of {@code --l2-runs} (4) runs, against the best L2 of a 20-trial TPE search over
@@ -65,7 +67,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One JSON line per part.
  *
  * <pre>java … org.nntune.bench.search.HypergradientBench [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative]
- *     [--l2-runs 4] [--l2-final-epoch] [--no-optuna]</pre>
+ *     [--cosine] [--l2-runs 4] [--l2-final-epoch] [--no-optuna]</pre>
  */
 public final class HypergradientBench {
     private HypergradientBench() {}
@@ -80,6 +82,7 @@ public final class HypergradientBench {
         int l2Runs = 4;
         boolean l2BestEpoch = true;
         boolean optuna = true;
+        boolean cosine = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
@@ -87,10 +90,11 @@ public final class HypergradientBench {
                 case "--hyper-lr" -> fmnistHyperLr = Double.parseDouble(args[++i]);
                 case "--multiplicative" -> multiplicative = true;
                 case "--no-optuna" -> optuna = false;
+                case "--cosine" -> cosine = true;
                 case "--l2-runs" -> l2Runs = Integer.parseInt(args[++i]);
                 case "--l2-final-epoch" -> l2BestEpoch = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--l2-runs 4]"
+                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--cosine] [--l2-runs 4]"
                         + " [--l2-final-epoch] [--no-optuna]");
             }
         }
@@ -100,7 +104,7 @@ public final class HypergradientBench {
                 probe(data, seeds.get(0));
             }
             if (parts.contains("lr")) {
-                lr(data, seeds, fmnistHyperLr, multiplicative, optuna);
+                lr(data, seeds, fmnistHyperLr, multiplicative, optuna, cosine);
             }
             if (parts.contains("l2")) {
                 l2(data, seeds, l2Runs, l2BestEpoch);
@@ -174,7 +178,10 @@ public final class HypergradientBench {
         return new SearchOutcome(test.get(best.number()), best.params(), seconds, epochs[0], trials);
     }
 
-    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean multiplicative, boolean optuna) throws Exception {
+    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean multiplicative, boolean optuna, boolean cosine)
+            throws Exception {
+        org.nntune.nn.optim.LearningRateSchedule schedule = cosine ? org.nntune.nn.optim.LearningRateSchedule.cosine(0, 0)
+                : org.nntune.nn.optim.LearningRateSchedule.constant();
         Dataset all = data.train();
         Dataset train = range(all, 0, 50_000);
         Dataset val = range(all, 50_000, 60_000);
@@ -204,7 +211,8 @@ public final class HypergradientBench {
                 Optimizer hdOpt = !Double.isNaN(beta) ? Optimizer.hypergradient(Optimizer.adam(starts[k]), beta, false)
                         : multiplicative ? Hypergradient.multiplicative(Optimizer.adam(starts[k]), false)
                         : Hypergradient.standardized(Optimizer.adam(starts[k]), false);
-                History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(hdOpt).build());
+                History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(hdOpt)
+                        .schedule(schedule).build());
                 hd[k] = m.evaluate(data.test()).accuracy();
                 finalLr[k] = String.format(Locale.ROOT, "%.3g", h.epochs().get(epochs - 1).adaptedRates().get("lr"));
             }
@@ -214,6 +222,13 @@ public final class HypergradientBench {
             Sequential again = mlp(784, 128, 10, px, seed);
             again.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(tpeLr)).build());
             double retrained = again.evaluate(data.test()).accuracy();
+            double retrainedCosine = Double.NaN;
+            if (cosine) {
+                Sequential c = mlp(784, 128, 10, px, seed);
+                c.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(tpeLr))
+                        .schedule(schedule).build());
+                retrainedCosine = c.evaluate(data.test()).accuracy();
+            }
             retrainedTest.add(retrained);
             searchTest.add(s.testAccuracy());
             searchWall.add(s.seconds());
@@ -221,9 +236,9 @@ public final class HypergradientBench {
             highTest.add(hd[1]);
             hdWall.add(hdSeconds);
             String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best_lr\": %.4g, \"tpe_test\": %.4f, \"tpe_wall_s\": %.1f,"
-                            + " \"tpe_epochs\": %d, \"tpe_lr_retrained_at_seed_test\": %.4f, \"hd_from_1e-4_test\": %.4f,"
+                            + " \"tpe_epochs\": %d, \"tpe_lr_retrained_at_seed_test\": %.4f, \"tpe_lr_cosine_at_seed_test\": %.4f, \"hd_from_1e-4_test\": %.4f,"
                             + " \"hd_from_1e-1_test\": %.4f, \"hd_final_lr\": [%s, %s], \"hd_wall_s_per_run\": %.1f}",
-                    seed, tpeLr, s.testAccuracy(), s.seconds(), s.epochs(), retrained, hd[0], hd[1], finalLr[0], finalLr[1], hdSeconds);
+                    seed, tpeLr, s.testAccuracy(), s.seconds(), s.epochs(), retrained, retrainedCosine, hd[0], hd[1], finalLr[0], finalLr[1], hdSeconds);
             System.err.println("lr " + line + " load " + load());
             runs.append(runs.length() == 0 ? "" : ", ").append(line);
         }
@@ -232,7 +247,8 @@ public final class HypergradientBench {
                         + " \"tpe_lr_retrained_test_median\": %.4f,"
                         + " \"hd_from_1e-4_test_median\": %.4f, \"hd_from_1e-1_test_median\": %.4f, \"tpe_wall_s_median\": %.1f,"
                         + " \"hd_wall_s_per_run_median\": %.1f, \"load\": \"%s\", \"runs\": [%s], \"optuna\": %s}%n",
-                !Double.isNaN(beta) ? "additive, beta " + beta : multiplicative ? "multiplicative" : "standardized", seeds,
+                (!Double.isNaN(beta) ? "additive, beta " + beta : multiplicative ? "multiplicative" : "standardized")
+                        + (cosine ? ", cosine schedule" : ""), seeds,
                 Stats.median(searchTest), Stats.median(retrainedTest),
                 Stats.median(lowTest), Stats.median(highTest), Stats.median(searchWall),
                 Stats.median(hdWall), load(), runs, optunaJson);

@@ -277,11 +277,6 @@ public final class FitOptions {
             if (stallRule != null && stallRule.onValidationScore() && validation == null && validationFraction == 0) {
                 throw new IllegalArgumentException("a stall rule on the validation score needs a validation set or fraction");
             }
-            if (optimizer.adaptsLearningRate() && !(schedule instanceof LearningRateSchedule.Constant)) {
-                throw new IllegalArgumentException("optimizer " + optimizer.hyperparameters().get("optimizer")
-                        + " with hypergradient descent sets its own learning rate: use the constant schedule, not "
-                        + schedule.hyperparameters().get("schedule"));
-            }
             return new FitOptions(this);
         }
     }

@@ -30,14 +30,6 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
         return newUpdater(params);
     }
 
-    /**
-     * Whether this optimiser sets its own learning rate during training (hypergradient descent),
-     * so that it must be trained with the constant schedule.
-     */
-    default boolean adaptsLearningRate() {
-        return false;
-    }
-
     /** The hyperparameters by name, for provenance and logs. */
     Map<String, String> hyperparameters();
 

@@ -132,14 +132,14 @@ class HypergradientTest {
         Hypergradient.HdUpdater u = (Hypergradient.HdUpdater) hd.newUpdater(m.parameters(), layers);
         for (int s = 0; s < 4; s++) { // a few steps, so momentum and moments are not trivial
             lossAndGradient(m, w);
-            u.step(0f);
+            u.step(hd.learningRate());
         }
         List<float[]> before = weights(m);
         OptimizerState state = u.state();
         lossAndGradient(m, w);
-        u.step(0f); // step t
+        u.step(hd.learningRate()); // step t
         lossAndGradient(m, w);
-        u.step(0f); // step t + 1 computes the hypergradient of step t's rate
+        u.step(hd.learningRate()); // step t + 1 computes the hypergradient of step t's rate
         double[] h = u.lastHypergradients();
         assertThat(h).hasSize(perLayer ? 3 : 1);
 
@@ -214,7 +214,7 @@ class HypergradientTest {
                 alpha *= Math.exp(step * term.of(t - 1, cosine(g, previousGrad)));
             }
             List<float[]> before = weights(m);
-            u.step(0f);
+            u.step(hd.learningRate());
             assertThat(u.rates()[0]).as("%s: rate at step %d", rule, t).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * alpha));
             assertSgdStep(m, before, g, alpha * Math.min(1.0, (double) t / warmup));
             previousGrad = g;
@@ -252,7 +252,7 @@ class HypergradientTest {
         for (int t = 0; t <= 20; t++) {
             p.grad().data()[0] = (float) Math.cos(t * angle);
             p.grad().data()[1] = (float) Math.sin(t * angle);
-            u.step(0f);
+            u.step(0.01f);
         }
         return Math.log(((Hypergradient.HdUpdater) u).rates()[0] / (double) 0.01f);
     }
@@ -314,7 +314,7 @@ class HypergradientTest {
         Optimizer.Updater ua = hd.newUpdater(a.parameters(), a.parameterLayers());
         for (int s = 0; s < 5; s++) {
             lossAndGradient(a, wa);
-            ua.step(0f);
+            ua.step(hd.learningRate());
         }
         Sequential b = network();
         setWeights(b, weights(a));
@@ -323,9 +323,9 @@ class HypergradientTest {
         ub.restore(ua.state());
         for (int s = 0; s < 5; s++) {
             lossAndGradient(a, wa);
-            ua.step(0f);
+            ua.step(hd.learningRate());
             lossAndGradient(b, wb);
-            ub.step(0f);
+            ub.step(hd.learningRate());
         }
         double[] ra = ((Hypergradient.HdUpdater) ua).rates();
         double[] rb = ((Hypergradient.HdUpdater) ub).rates();
@@ -354,7 +354,7 @@ class HypergradientTest {
         Optimizer.Updater replay = hd.newUpdater(m.parameters(), m.parameterLayers());
         replay.restore(new OptimizerState(state.kind(), state.steps(), buffers));
         lossAndGradient(m, w);
-        replay.step(0f);
+        replay.step(hd.learningRate());
         return lossAndGradient(m, w);
     }
 
@@ -428,12 +428,51 @@ class HypergradientTest {
     }
 
     @Test
-    void anUnsupportedBaseOrAScheduleIsRefused() {
+    void anUnsupportedBaseIsRefused() {
         assertThatThrownBy(() -> Optimizer.hypergradient(Optimizer.rmsProp(1e-3), 1e-4, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not of rmsprop");
-        Optimizer hd = Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false);
-        assertThatThrownBy(() -> FitOptions.builder().optimizer(hd).schedule(LearningRateSchedule.exponential(0.9)).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("use the constant schedule");
+    }
+
+    /**
+     * A schedule scales the adapted rate's step: plain SGD-HD by the multiplicative rule, stepped at
+     * a schedule's falling rates s_t from its base rate α₀ down to 0, moves the weights by
+     * {@code α_t·(s_t/α₀)·g_t}, while α_t follows its hypergradient as without a schedule (with plain
+     * SGD the direction is the gradient, which the schedule does not touch).
+     */
+    @Test
+    void aScheduleScalesTheStepOfTheAdaptedRate() {
+        double lr = 0.05;
+        double beta = 0.3;
+        float[] scheduled = {0.05f, 0.04f, 0.025f, 0.01f, 0f};
+        Sequential m = network();
+        Workspace w = batch(m);
+        Optimizer hd = new Hypergradient(Optimizer.sgd(lr), beta, false, Hypergradient.Rule.MULTIPLICATIVE, 0, 0);
+        Hypergradient.HdUpdater u = (Hypergradient.HdUpdater) hd.newUpdater(m.parameters(), m.parameterLayers());
+        double alpha = (float) lr;
+        List<float[]> previousGrad = null;
+        for (float s : scheduled) {
+            lossAndGradient(m, w);
+            List<float[]> g = gradients(m);
+            if (previousGrad != null) {
+                alpha *= Math.exp(beta * cosine(g, previousGrad));
+            }
+            List<float[]> before = weights(m);
+            u.step(s);
+            assertThat(u.rates()[0]).as("rate at the schedule's %s", s).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * alpha));
+            assertSgdStep(m, before, g, alpha * s / (float) lr);
+            previousGrad = g;
+        }
+        assertThat(alpha).as("the rate moved").isNotEqualTo((float) lr);
+    }
+
+    /** Training takes any schedule with hypergradient descent (it once refused all but the constant one). */
+    @Test
+    void trainingTakesACosineScheduleWithHypergradientDescent() {
+        Sequential m = Sequential.builder().input(4).dense(8, Activation.TANH).dense(3).seed(3).build();
+        Optimizer hd = Hypergradient.standardized(Optimizer.adam(1e-2), false);
+        var history = m.fit(Datasets.iris(), FitOptions.builder().epochs(4).batchSize(16).seed(1).optimizer(hd)
+                .schedule(LearningRateSchedule.cosine(0, 0)).build());
+        assertThat(history.epochs()).hasSize(4).allSatisfy(e -> assertThat(e.trainingLoss()).isFinite());
+        assertThat(history.epochs().get(3).adaptedRates().get("lr")).isNotEqualTo((double) 1e-2f);
     }
 }
