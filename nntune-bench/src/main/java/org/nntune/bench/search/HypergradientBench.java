@@ -83,6 +83,8 @@ public final class HypergradientBench {
         boolean l2BestEpoch = true;
         boolean optuna = true;
         boolean cosine = false;
+        int l2Train = 10_000;
+        int l2Epochs = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
@@ -91,14 +93,16 @@ public final class HypergradientBench {
                 case "--multiplicative" -> multiplicative = true;
                 case "--no-optuna" -> optuna = false;
                 case "--cosine" -> cosine = true;
+                case "--l2-train" -> l2Train = Integer.parseInt(args[++i]);
+                case "--l2-epochs" -> l2Epochs = Integer.parseInt(args[++i]);
                 case "--l2-runs" -> l2Runs = Integer.parseInt(args[++i]);
                 case "--l2-final-epoch" -> l2BestEpoch = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--cosine] [--l2-runs 4]"
+                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--cosine] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10]"
                         + " [--l2-final-epoch] [--no-optuna]");
             }
         }
-        if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe")) {
+        if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe") || parts.contains("l2probe")) {
             TrainTest data = FashionMnist.load();
             if (parts.contains("probe")) {
                 probe(data, seeds.get(0));
@@ -107,7 +111,10 @@ public final class HypergradientBench {
                 lr(data, seeds, fmnistHyperLr, multiplicative, optuna, cosine);
             }
             if (parts.contains("l2")) {
-                l2(data, seeds, l2Runs, l2BestEpoch);
+                l2(data, seeds, l2Runs, l2BestEpoch, l2Train, l2Epochs);
+            }
+            if (parts.contains("l2probe")) {
+                l2Probe(data, seeds, l2BestEpoch, l2Train, l2Epochs);
             }
         }
         if (parts.contains("small")) {
@@ -316,12 +323,11 @@ public final class HypergradientBench {
      * comparison is less a contest of 20 draws against 4. {@code --l2-final-epoch} scores the last
      * epoch instead (the protocol of the earlier runs).
      */
-    private static void l2(TrainTest data, List<Long> seeds, int runs, boolean bestEpoch) {
+    private static void l2(TrainTest data, List<Long> seeds, int runs, boolean bestEpoch, int trainRows, int epochs) {
         Dataset all = data.train();
-        Dataset train = range(all, 0, 10_000);
+        Dataset train = range(all, 0, trainRows);
         Dataset val = range(all, 50_000, 60_000);
         PixelScaler px = PixelScaler.of(784);
-        int epochs = 10;
         List<Double> searchTest = new ArrayList<>();
         List<Double> implicitTest = new ArrayList<>();
         List<Double> searchSameEpochs = new ArrayList<>(); // the search's first `runs` trials: the implicit side's epochs
@@ -390,6 +396,38 @@ public final class HypergradientBench {
                 seeds, runs, bestEpoch ? "best by validation" : "last", Stats.median(searchTest), runs, Stats.median(searchSameEpochs),
                 Stats.median(implicitTest), Stats.median(singleTest),
                 Stats.median(retrainedTest), Stats.median(searchWall), Stats.median(implicitWall), load(), lines);
+    }
+
+    /**
+     * What L2 is worth in the L2 part's setting (how it was chosen): one run per seed of fixed L2 0,
+     * 1e-5, 1e-4, 1e-3, 3e-3, 1e-2 and of implicit L2 (defaults), each line the test accuracies.
+     */
+    private static void l2Probe(TrainTest data, List<Long> seeds, boolean bestEpoch, int trainRows, int epochs) {
+        Dataset all = data.train();
+        Dataset train = range(all, 0, trainRows);
+        Dataset val = range(all, 50_000, 60_000);
+        PixelScaler px = PixelScaler.of(784);
+        double[] fixed = {0, 1e-5, 1e-4, 1e-3, 3e-3, 1e-2};
+        Map<String, List<Double>> test = new java.util.LinkedHashMap<>();
+        for (long seed : seeds) {
+            StringBuilder line = new StringBuilder();
+            for (int k = 0; k <= fixed.length; k++) {
+                Sequential m = mlp(784, 128, 10, px, seed);
+                FitOptions.Builder o = FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val)
+                        .optimizer(Optimizer.adam(1e-3));
+                String name = k < fixed.length ? "l2 " + fixed[k] : "implicit";
+                History h = m.fit(train, keepBest(k < fixed.length ? o.l2(fixed[k]) : o.implicitL2(ImplicitL2.defaults()),
+                        bestEpoch, epochs).build());
+                double t = m.evaluate(data.test()).accuracy();
+                test.computeIfAbsent(name, x -> new ArrayList<>()).add(t);
+                line.append(String.format(Locale.ROOT, "%s: %.4f%s; ", name, t,
+                        k < fixed.length ? "" : " " + json(h.epochs().get(epochs - 1).adaptedRates())));
+            }
+            System.err.println("l2probe seed " + seed + " (" + trainRows + " rows, " + epochs + " epochs): " + line + "load " + load());
+        }
+        StringBuilder medians = new StringBuilder();
+        test.forEach((k, v) -> medians.append(String.format(Locale.ROOT, "%s: %.4f; ", k, Stats.median(v))));
+        System.out.println("l2probe medians (" + trainRows + " rows, " + epochs + " epochs, seeds " + seeds + "): " + medians);
     }
 
     /** With {@code bestEpoch}, the training ends with the weights of its epoch of best validation accuracy (it never stops early). */
