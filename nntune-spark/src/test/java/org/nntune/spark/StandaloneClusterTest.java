@@ -15,7 +15,6 @@ import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -129,9 +128,10 @@ class StandaloneClusterTest {
         try (SparkTestDatabase db = SparkTestDatabase.create()) {
             driverProps.forEach(System::setProperty);
             Path file = dir.resolve("cluster.yaml");
-            // trials of 1–3 s on a quiet machine (tens of seconds under load): long enough that the kill,
-            // which follows a poll every 100 ms that sees both executors in a trial, lands inside one; with 40 epochs
-            // (0.05 s a trial) a quiet machine finished the trial between the poll and the kill, and no trial went stale; at 1000 epochs (0.3–1 s a trial) it still happened in one of three CI runs
+            // trials of 1–3 s on a quiet machine (tens of seconds under load); the kill waits until both executors
+            // are in the first half of a trial (see awaitTwoRunningAfterOneComplete). Before that wait, with a kill
+            // as soon as both were in a trial, 40 epochs (0.05 s a trial) and then 1000 (0.3–1 s) each let a trial
+            // end between the poll and the kill in CI, and no trial went stale
             Files.writeString(file, Studies.grid("sparkcluster", BUDGET, 3000));
             CompletableFuture<Studies.Result> driver = CompletableFuture.supplyAsync(() -> Studies.nntune("tune", file.toString(),
                     "--spark", cluster.masterUrl(), "--workers", "2", "--storage", db.url(), "--progress", "plain"));
@@ -165,7 +165,12 @@ class StandaloneClusterTest {
         }
     }
 
-    /** Waits until the study has a COMPLETE trial and both executors are in the middle of one. */
+    /**
+     * Waits until the study has a COMPLETE trial and both executors are early in one: each RUNNING
+     * trial has run less than half the shortest COMPLETE trial took, so the kill that follows lands
+     * inside a trial rather than between two (the poll and the kill take milliseconds; a trial here
+     * takes a second or more).
+     */
     private static void awaitTwoRunningAfterOneComplete(String url, CompletableFuture<Studies.Result> driver, StandaloneCluster cluster)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
@@ -175,13 +180,22 @@ class StandaloneClusterTest {
                     Studies.Result r = driver.get();
                     throw new AssertionError("the driver ended before the kill: " + r.code() + "\n" + r.out() + r.err() + cluster.logTail());
                 }
-                assertThat(System.nanoTime()).as("no two trials running in time\n%s", cluster.logTail()).isLessThan(deadline);
+                assertThat(System.nanoTime()).as("no two trials early in their run in time\n%s", cluster.logTail()).isLessThan(deadline);
                 var id = s.findStudyId("sparkcluster");
-                if (id.isPresent() && s.countTrials(id.getAsLong(), EnumSet.of(TrialState.COMPLETE)) >= 1
-                        && s.countTrials(id.getAsLong(), EnumSet.of(TrialState.RUNNING)) == 2) {
-                    return;
+                if (id.isPresent()) {
+                    List<FrozenTrial> all = s.getAllTrials(id.getAsLong());
+                    java.time.Instant now = java.time.Instant.now();
+                    java.util.OptionalLong shortest = all.stream().filter(t -> t.state() == TrialState.COMPLETE)
+                            .mapToLong(t -> java.time.Duration.between(t.datetimeStart().orElseThrow(),
+                                    t.datetimeComplete().orElseThrow()).toMillis()).min();
+                    List<FrozenTrial> running = all.stream().filter(t -> t.state() == TrialState.RUNNING).toList();
+                    if (shortest.isPresent() && running.size() == 2 && running.stream().allMatch(t -> t.datetimeStart()
+                            .map(start -> java.time.Duration.between(start, now).toMillis() < shortest.getAsLong() / 2)
+                            .orElse(false))) {
+                        return;
+                    }
                 }
-                Thread.sleep(100);
+                Thread.sleep(20);
             }
         }
     }
