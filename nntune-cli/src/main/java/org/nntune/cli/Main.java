@@ -12,11 +12,13 @@ import org.nntune.cli.command.StudiesCommand;
 import org.nntune.cli.command.TrialsCommand;
 import org.nntune.cli.command.TuneCommand;
 import org.nntune.cli.command.WorkerCommand;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.studyfile.StudyFileException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

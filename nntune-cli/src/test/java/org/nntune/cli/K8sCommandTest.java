@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.cli.exit.ExitCode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.storage.Storages;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;

@@ -2,6 +2,7 @@ package org.nntune.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.cli.exit.ExitCode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

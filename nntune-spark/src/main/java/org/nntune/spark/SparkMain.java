@@ -16,7 +16,7 @@ import java.util.List;
  * </pre>
  * It is {@code nntune tune STUDY.yaml --spark MASTER …} with the master spark-submit was given
  * ({@code --master}, or the cluster's spark-defaults): the same options, checks, progress, results
- * and exit codes ({@link org.nntune.cli.ExitCode}); the driver runs wherever spark-submit runs it.
+ * and exit codes ({@link org.nntune.cli.exit.ExitCode}); the driver runs wherever spark-submit runs it.
  */
 public final class SparkMain {
     private SparkMain() {}
@@ -32,13 +32,13 @@ public final class SparkMain {
         String master = System.getProperty("spark.master");
         if (Arrays.asList(args).contains("--spark")) {
             err.println("nntune: SparkMain takes the master from spark-submit (--master); remove --spark");
-            return org.nntune.cli.ExitCode.USAGE;
+            return org.nntune.cli.exit.ExitCode.USAGE;
         }
         if (master == null || master.isBlank()) {
             err.println("nntune: no Spark master: run SparkMain with spark-submit --master URL --class "
                     + SparkMain.class.getName() + " nntune-spark.jar STUDY.yaml --workers N --storage URL,"
                     + " or run nntune tune STUDY.yaml --spark URL");
-            return org.nntune.cli.ExitCode.USAGE;
+            return org.nntune.cli.exit.ExitCode.USAGE;
         }
         List<String> tune = new ArrayList<>(List.of("tune"));
         tune.addAll(Arrays.asList(args));

@@ -4,8 +4,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.run.ClusterWorkers;
 import org.nntune.storage.StorageUrl;
 

@@ -4,7 +4,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.Progress;
 import org.nntune.cli.run.ClusterWorkers;
 import org.nntune.cli.run.StudyRun;

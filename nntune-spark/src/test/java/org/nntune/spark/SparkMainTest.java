@@ -1,7 +1,7 @@
 package org.nntune.spark;
 
 import org.junit.jupiter.api.Test;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.ExitCode;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

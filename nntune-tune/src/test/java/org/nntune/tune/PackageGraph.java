@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * constant pool: the classes it names and the types in its field, method and generic signatures and
  * annotations (what {@code jdeps} counts), not the text of its string constants. Test code only.
  */
-final class PackageGraph {
+public final class PackageGraph {
     private static final Pattern TYPE_IN_DESCRIPTOR = Pattern.compile("L([\\w/$]+)[;<]");
 
     /** package → package it depends on → one class-level dependency as an example ("a.B -> c.D") */
@@ -33,7 +33,7 @@ final class PackageGraph {
     private PackageGraph() {}
 
     /** Reads every class under {@code classes} whose package starts with {@code prefix} (e.g. {@code org.nntune.tune}). */
-    static PackageGraph read(Path classes, String prefix) throws IOException {
+    public static PackageGraph read(Path classes, String prefix) throws IOException {
         PackageGraph g = new PackageGraph();
         List<Path> files;
         try (Stream<Path> s = Files.walk(classes)) {
@@ -62,7 +62,7 @@ final class PackageGraph {
     }
 
     /** Records that class {@code from} uses class {@code to} (an edge between their packages unless they share one). */
-    void add(String from, String to) {
+    public void add(String from, String to) {
         String a = packageOf(from);
         String b = packageOf(to);
         if (!a.equals(b)) {
@@ -72,7 +72,7 @@ final class PackageGraph {
     }
 
     /** @return the packages each package depends on */
-    Map<String, Set<String>> dependencies() {
+    public Map<String, Set<String>> dependencies() {
         Map<String, Set<String>> out = new TreeMap<>();
         edges.forEach((a, bs) -> out.put(a, new TreeSet<>(bs.keySet())));
         return out;
@@ -82,7 +82,7 @@ final class PackageGraph {
      * @return every cycle: each set of two or more packages that reach one another (a strongly connected
      *     component), with one class-level dependency per package edge inside it, for the failure message
      */
-    List<String> cycles() {
+    public List<String> cycles() {
         List<String> out = new ArrayList<>();
         for (Set<String> component : stronglyConnected()) {
             if (component.size() < 2) {

@@ -1,8 +1,9 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.TrialsFormat;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.cli.run.PopulationRun;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.StudyFile;
@@ -49,8 +50,8 @@ public final class BestCommand implements Callable<Integer> {
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
         PrintWriter out = spec.commandLine().getOut();
-        try (Storage s = StorageOption.openExisting(ref.url())) {
-            long id = StorageOption.studyId(s, ref.name(), ref.url());
+        try (Storage s = CliStorage.openExisting(ref.url())) {
+            long id = CliStorage.studyId(s, ref.name(), ref.url());
             if (s.getStudy(id).directions().size() != 1) {
                 throw new CliException(ExitCode.USAGE, "study '" + ref.name() + "' has several objectives: it has a Pareto front, "
                         + "not one best trial; see nntune report " + study + " -o report.html");

@@ -1,7 +1,7 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.storage.StorageException;
 
 /** Turns exceptions of storage use into exit-code-carrying ones (closing a storage may throw a checked Exception). */

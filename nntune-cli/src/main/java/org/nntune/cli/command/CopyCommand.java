@@ -1,6 +1,7 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.storage.StudyCopier;
 import org.nntune.tune.storage.Storage;
 import picocli.CommandLine.Command;
@@ -28,16 +29,16 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Storage src = StorageOption.openExisting(from); Storage dst = StorageOption.open(to)) {
-            StorageOption.studyId(src, study, from);
+        try (Storage src = CliStorage.openExisting(from); Storage dst = CliStorage.open(to)) {
+            CliStorage.studyId(src, study, from);
             if (dst.findStudyId(study).isPresent()) {
-                throw new org.nntune.cli.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + StorageOption.shown(to)
-                        + "; delete it there first (nntune delete " + study + " --storage " + StorageOption.shown(to) + ")");
+                throw new org.nntune.cli.exit.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + CliStorage.shown(to)
+                        + "; delete it there first (nntune delete " + study + " --storage " + CliStorage.shown(to) + ")");
             }
             long id = StudyCopier.copy(study, src, dst);
             int n = dst.getAllTrials(id).size();
-            spec.commandLine().getOut().println("copied study '" + study + "' (" + n + " trials) from " + StorageOption.shown(from)
-                    + " to " + StorageOption.shown(to));
+            spec.commandLine().getOut().println("copied study '" + study + "' (" + n + " trials) from " + CliStorage.shown(from)
+                    + " to " + CliStorage.shown(to));
         } catch (Exception e) {
             throw CommandErrors.rethrow(e);
         }

@@ -1,7 +1,8 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.dashboard.web.DashboardOptions;
 import org.nntune.dashboard.web.DashboardServer;
 import org.nntune.tune.storage.Storage;
@@ -65,13 +66,13 @@ public final class DashboardCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, "--host/--port: " + e.getMessage(), e);
         }
-        Storage s = StorageOption.openExisting(url);
+        Storage s = CliStorage.openExisting(url);
         DashboardServer server = null;
         Thread onStop = null;
         try {
             String page = "";
             if (name.isPresent()) {
-                page = "#/study/" + StorageOption.studyId(s, name.get(), url);
+                page = "#/study/" + CliStorage.studyId(s, name.get(), url);
             }
             server = start(s, url, options);
             server.warmUp();
@@ -123,6 +124,6 @@ public final class DashboardCommand implements Callable<Integer> {
 
     /** The URL without a password, as the page and the console show it. */
     static String redacted(String url) {
-        return StorageOption.shown(url);
+        return CliStorage.shown(url);
     }
 }

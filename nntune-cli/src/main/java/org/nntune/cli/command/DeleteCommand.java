@@ -1,12 +1,13 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.tune.storage.Storage;
 import picocli.CommandLine.Command;
-import org.nntune.cli.CliException;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,16 +31,16 @@ public final class DeleteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
-        try (Storage s = StorageOption.openExisting(ref.url())) {
-            long id = StorageOption.studyId(s, ref.name(), ref.url());
+        try (Storage s = CliStorage.openExisting(ref.url())) {
+            long id = CliStorage.studyId(s, ref.name(), ref.url());
             int n = s.getAllTrials(id).size();
             if (!yes && !confirmed("delete study '" + ref.name() + "' and its " + n + " trials from "
-                    + StorageOption.shown(ref.url()) + "? [y/N] ")) {
+                    + CliStorage.shown(ref.url()) + "? [y/N] ")) {
                 spec.commandLine().getOut().println("nothing deleted");
                 return ExitCode.OK;
             }
             s.deleteStudy(id);
-            spec.commandLine().getOut().println("deleted study '" + ref.name() + "' (" + n + " trials) from " + StorageOption.shown(ref.url()));
+            spec.commandLine().getOut().println("deleted study '" + ref.name() + "' (" + n + " trials) from " + CliStorage.shown(ref.url()));
         } catch (Exception e) {
             throw CommandErrors.rethrow(e);
         }

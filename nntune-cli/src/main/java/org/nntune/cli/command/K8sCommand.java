@@ -4,19 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.storage.OptunaStorage;
 import org.nntune.storage.StorageUrl;
 import org.nntune.storage.Storages;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -200,7 +201,7 @@ public final class K8sCommand implements Callable<Integer> {
      * storage and the JDBC forms (which take no password from the environment) are refused, saying why.
      */
     private String serverUrl(String given) {
-        String shown = StorageOption.shown(given);
+        String shown = CliStorage.shown(given);
         if (Storages.isMemory(given)) {
             throw new CliException(ExitCode.USAGE, "storage '" + shown + "' lives in one process's memory: the pods of a Job run on"
                     + " other machines and cannot share it; give --storage postgresql://USER@HOST:PORT/DB (or mysql://…) that the pods reach");
@@ -209,7 +210,7 @@ public final class K8sCommand implements Callable<Integer> {
         try {
             sqlite = Storages.sqliteFile(given);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.STORAGE, "cannot use storage " + shown + ": " + StorageOption.shown(e.getMessage()), e);
+            throw new CliException(ExitCode.STORAGE, "cannot use storage " + shown + ": " + CliStorage.shown(e.getMessage()), e);
         }
         if (sqlite.isPresent()) {
             throw new CliException(ExitCode.USAGE, "storage '" + shown + "' is an SQLite file: it lives on one machine's disk, so the pods"

@@ -1,7 +1,7 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.InputEncoder;
 import org.nntune.nn.data.SeriesEncoder;

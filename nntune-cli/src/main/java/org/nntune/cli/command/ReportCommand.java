@@ -1,7 +1,8 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.dashboard.HtmlReport;
 import org.nntune.tune.storage.Storage;
 import picocli.CommandLine.Command;
@@ -32,8 +33,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
-        try (Storage s = StorageOption.openExisting(ref.url())) {
-            StorageOption.studyId(s, ref.name(), ref.url());
+        try (Storage s = CliStorage.openExisting(ref.url())) {
+            CliStorage.studyId(s, ref.name(), ref.url());
             write(s, ref.name(), output);
             spec.commandLine().getOut().println("wrote " + output);
         } catch (Exception e) {

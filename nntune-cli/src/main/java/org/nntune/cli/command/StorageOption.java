@@ -1,21 +1,16 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
-import org.nntune.storage.StorageUrl;
-import org.nntune.storage.Storages;
-import org.nntune.storage.StorageException;
-import org.nntune.tune.storage.Storage;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The {@code --storage URL} option shared by the commands that read studies. Without it, a study
  * file given as STUDY names its own storage (its {@code storage:} key, or the SQLite file beside
- * it), and otherwise the {@code NNTUNE_STORAGE} environment variable is used.
+ * it), and otherwise the {@code NNTUNE_STORAGE} environment variable is used. Opening it is
+ * {@link org.nntune.cli.run.CliStorage}'s.
  */
 public final class StorageOption {
 
@@ -23,13 +18,6 @@ public final class StorageOption {
             description = "Storage URL: sqlite:FILE.db, sqlite:///abs/path.db, postgresql://user@host:5432/db, mysql://user@host/db or jdbc:…; "
                     + "with the prefix optuna+ (optuna+sqlite:///FILE.db, optuna+postgresql://…) in Optuna's own tables (default: the study file's storage, or $NNTUNE_STORAGE)")
     String url;
-
-    /** The default storage of a study file: an SQLite file named after it, beside it ({@code iris.yaml} → {@code iris.db}). */
-    public static String defaultFor(Path studyFile) {
-        Path abs = studyFile.toAbsolutePath();
-        String stem = abs.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
-        return "sqlite:" + abs.resolveSibling(stem + ".db");
-    }
 
     /** The URL to use for a study given by name or by study file. */
     public String resolve(Optional<String> fromStudyFile) {
@@ -45,61 +33,5 @@ public final class StorageOption {
         }
         throw new CliException(ExitCode.USAGE, "no storage given: pass --storage URL (e.g. --storage sqlite:iris.db), "
                 + "give a study file instead of a study name, or set NNTUNE_STORAGE");
-    }
-
-    /** A storage URL as nntune shows it: every password masked ({@link StorageUrl#mask}). */
-    public static String shown(String url) {
-        return StorageUrl.mask(url);
-    }
-
-    /** Opens a storage; failures become exit code 4 with the URL (password masked) in the message. */
-    public static Storage open(String url) {
-        try {
-            if (Storages.sqliteFile(url).isPresent()) {
-                // a command starts faster with the SQLite driver's native library cached than unpacked anew
-                org.nntune.storage.SqliteNativeLibrary.useCache();
-            }
-            return Storages.open(url);
-        } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
-            // IllegalStateException: a schema this nntune cannot use (newer, or an unknown Optuna revision)
-            String why = shown(String.valueOf(e.getMessage()));
-            // the storage's own message may already say "cannot open the storage 'URL': …": say it once
-            String own = "cannot open the storage '" + shown(url) + "': ";
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": "
-                    + (why.startsWith(own) ? why.substring(own.length()) : why), e);
-        }
-    }
-
-    /**
-     * Opens the storage of a command that reads studies ({@code studies}, {@code trials}, {@code best},
-     * {@code report}, {@code delete}, {@code worker}, the source of {@code copy}): an SQLite file that does
-     * not exist is exit code 4 naming it, never a new empty database where the path was mistyped.
-     */
-    public static Storage openExisting(String url) {
-        Optional<Path> file;
-        try {
-            file = Storages.sqliteFile(url);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(e.getMessage()), e);
-        }
-        if (file.isPresent() && !Files.exists(file.get())) {
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": there is no SQLite database "
-                    + file.get() + " (check the path; this command only reads, so it creates none)");
-        }
-        return open(url);
-    }
-
-    /** Whether a STUDY argument names a study file rather than a study. */
-    public static boolean isStudyFile(String study) {
-        return (study.endsWith(".yaml") || study.endsWith(".yml")) && Files.isRegularFile(Path.of(study));
-    }
-
-    /** The id of a study by name, or exit code 4 listing the studies there are. */
-    public static long studyId(Storage storage, String name, String url) {
-        return storage.findStudyId(name).orElseThrow(() -> {
-            var names = storage.getAllStudies().stream().map(s -> s.name()).toList();
-            return new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + shown(url)
-                    + (names.isEmpty() ? " (it holds no studies)" : "; studies there: " + String.join(", ", names)));
-        });
     }
 }

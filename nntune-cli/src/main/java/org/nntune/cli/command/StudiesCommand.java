@@ -1,6 +1,7 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.StudySummary;
 import org.nntune.tune.trial.TrialState;
@@ -28,10 +29,10 @@ public final class StudiesCommand implements Callable<Integer> {
     public Integer call() {
         String url = storage.resolve(Optional.empty());
         PrintWriter out = spec.commandLine().getOut();
-        try (Storage s = StorageOption.openExisting(url)) {
+        try (Storage s = CliStorage.openExisting(url)) {
             List<StudySummary> studies = s.getAllStudies();
             if (studies.isEmpty()) {
-                out.println("no studies in " + StorageOption.shown(url));
+                out.println("no studies in " + CliStorage.shown(url));
                 return ExitCode.OK;
             }
             out.printf(Locale.ROOT, "%-30s %-22s %8s %8s %8s %8s  %s%n", "study", "directions", "complete", "pruned", "failed", "running", "best");

@@ -1,5 +1,6 @@
 package org.nntune.cli.command;
 
+import org.nntune.cli.run.CliStorage;
 import org.nntune.cli.studyfile.YNode;
 import org.nntune.cli.studyfile.YamlReader;
 
@@ -16,7 +17,7 @@ import java.util.Optional;
 public record StudyRef(String url, String name) {
 
     public static StudyRef of(String study, StorageOption storage) {
-        if (!StorageOption.isStudyFile(study)) {
+        if (!CliStorage.isStudyFile(study)) {
             return new StudyRef(storage.resolve(Optional.empty()), study);
         }
         Path file = Path.of(study);
@@ -29,7 +30,7 @@ public record StudyRef(String url, String name) {
         YNode root = YamlReader.read(study, text);
         String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
         String name = scalar(root, "study").orElse(stem);
-        Optional<String> fileStorage = scalar(root, "storage").or(() -> Optional.of(StorageOption.defaultFor(file)));
+        Optional<String> fileStorage = scalar(root, "storage").or(() -> Optional.of(CliStorage.defaultFor(file)));
         return new StudyRef(storage.resolve(fileStorage), name);
     }
 

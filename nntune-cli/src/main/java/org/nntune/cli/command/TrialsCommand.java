@@ -1,7 +1,8 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.TrialsFormat;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;
 import picocli.CommandLine.Command;
@@ -36,8 +37,8 @@ public final class TrialsCommand implements Callable<Integer> {
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
         PrintWriter out = spec.commandLine().getOut();
-        try (Storage s = StorageOption.openExisting(ref.url())) {
-            long id = StorageOption.studyId(s, ref.name(), ref.url());
+        try (Storage s = CliStorage.openExisting(ref.url())) {
+            long id = CliStorage.studyId(s, ref.name(), ref.url());
             List<FrozenTrial> trials = s.getAllTrials(id);
             switch (format) {
                 case table -> TrialsFormat.table(trials, out);

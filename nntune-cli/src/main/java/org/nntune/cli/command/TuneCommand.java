@@ -1,19 +1,19 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.Progress;
 import org.nntune.cli.run.ClusterWorkers;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.Section;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.cli.studyfile.StudyFileReader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Duration;

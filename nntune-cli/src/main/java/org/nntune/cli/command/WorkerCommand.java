@@ -1,8 +1,9 @@
 package org.nntune.cli.command;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.Progress;
+import org.nntune.cli.run.CliStorage;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.storage.StudyProvenance;
@@ -52,10 +53,10 @@ public final class WorkerCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
         }
         StudyFile sf;
-        try (Storage s = StorageOption.openExisting(storage)) {
-            long id = StorageOption.studyId(s, study, storage);
+        try (Storage s = CliStorage.openExisting(storage)) {
+            long id = CliStorage.studyId(s, study, storage);
             Map<String, Object> def = StudyProvenance.definition(s, id).orElseThrow(() -> new CliException(ExitCode.STORAGE,
-                    "study '" + study + "' in " + StorageOption.shown(storage) + " has no stored study definition (it was not started from a study file);"
+                    "study '" + study + "' in " + CliStorage.shown(storage) + " has no stored study definition (it was not started from a study file);"
                             + " workers can only join studies started with 'nntune tune'"));
             Object file = def.get("file");
             Object text = def.get("text");

@@ -25,7 +25,7 @@ public interface ClusterWorkers {
      *
      * @param log where to say what the cluster does (which master, how many workers, where each ran)
      * @return what each worker reported, in worker order
-     * @throws org.nntune.cli.CliException when the cluster cannot be reached or a worker fails for good
+     * @throws org.nntune.cli.exit.CliException when the cluster cannot be reached or a worker fails for good
      */
     List<WorkerReport> run(Job job, PrintWriter log);
 
@@ -58,7 +58,7 @@ public interface ClusterWorkers {
      * @param worker   its index, from 0
      * @param attempt  the cluster's attempt number of the task that ran it (0 unless the cluster retried it)
      * @param where    where it ran (executor and host)
-     * @param exitCode the worker's exit code ({@link org.nntune.cli.ExitCode})
+     * @param exitCode the worker's exit code ({@link org.nntune.cli.exit.ExitCode})
      * @param message  its last words: the summary line, or why it stopped
      */
     record WorkerReport(int worker, int attempt, String where, int exitCode, String message) implements java.io.Serializable {}
@@ -90,13 +90,13 @@ public interface ClusterWorkers {
             out.flush();
             List<String> lines = text.toString().lines().filter(l -> !l.isBlank()).toList();
             // a worker that did its share says so in its last line; one that stopped says why in its last three
-            List<String> last = lines.subList(Math.max(0, lines.size() - (code == org.nntune.cli.ExitCode.OK ? 1 : 3)), lines.size());
+            List<String> last = lines.subList(Math.max(0, lines.size() - (code == org.nntune.cli.exit.ExitCode.OK ? 1 : 3)), lines.size());
             message = String.join(" | ", last.stream().map(String::strip).toList());
-        } catch (org.nntune.cli.CliException e) {
+        } catch (org.nntune.cli.exit.CliException e) {
             code = e.exitCode();
             message = e.getMessage();
         } catch (org.nntune.cli.studyfile.StudyFileException e) {
-            code = org.nntune.cli.ExitCode.USAGE;
+            code = org.nntune.cli.exit.ExitCode.USAGE;
             message = e.getMessage();
         }
         return new WorkerReport(worker, attempt, where, code, message);

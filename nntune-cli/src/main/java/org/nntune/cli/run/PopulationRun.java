@@ -1,8 +1,7 @@
 package org.nntune.cli.run;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
-import org.nntune.cli.command.StorageOption;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.studyfile.Families;
 import org.nntune.cli.studyfile.Strategies;
@@ -75,10 +74,10 @@ public final class PopulationRun {
         StudyRun.printStart(sf, name, data, url, out);
         ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
                 + " one trial per member and round"));
-        try (Storage storage = StorageOption.open(url)) {
+        try (Storage storage = CliStorage.open(url)) {
             OptionalLong found = storage.findStudyId(name);
             if (worker && found.isEmpty()) {
-                throw new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + StorageOption.shown(url));
+                throw new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + CliStorage.shown(url));
             }
             Optional<PbtOptions> stored = found.isPresent() ? PopulationTraining.load(storage, name).map(PopulationTraining::options)
                     : Optional.empty();

@@ -1,9 +1,9 @@
 package org.nntune.cli.run;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
-import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.studyfile.StudyFile.DataSource;
+import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.CsvReader;
 import org.nntune.nn.data.CsvTable;

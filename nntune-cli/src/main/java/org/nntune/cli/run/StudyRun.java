@@ -1,8 +1,7 @@
 package org.nntune.cli.run;
 
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
-import org.nntune.cli.command.StorageOption;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.Progress;
 import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.studyfile.Families;
@@ -130,7 +129,7 @@ public final class StudyRun {
 
     /** The storage URL: the command line's, the study file's, or the SQLite file beside the study file. */
     public static String storageUrl(StudyFile sf, Overrides ov) {
-        return ov.storage().or(sf::storage).orElseGet(() -> StorageOption.defaultFor(sf.file()));
+        return ov.storage().or(sf::storage).orElseGet(() -> CliStorage.defaultFor(sf.file()));
     }
 
     /** Runs (or resumes) the study, refits the best configuration and writes the results; returns the exit code. */
@@ -169,10 +168,10 @@ public final class StudyRun {
         try {
             sqlite = org.nntune.storage.Storages.sqliteFile(url).isPresent();
         } catch (IllegalArgumentException bad) {
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + StorageOption.shown(url) + ": " + bad.getMessage(), bad);
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + CliStorage.shown(url) + ": " + bad.getMessage(), bad);
         }
         if (memory || sqlite) {
-            throw new CliException(ExitCode.USAGE, "storage " + StorageOption.shown(url) + " is " + (memory ? "in this JVM's memory"
+            throw new CliException(ExitCode.USAGE, "storage " + CliStorage.shown(url) + " is " + (memory ? "in this JVM's memory"
                     : "an SQLite file") + ", which workers on other machines of the " + kind + " cluster cannot share"
                     + " (each would tune a study of its own); pass --storage with a database server every machine reaches,"
                     + " e.g. --storage postgresql://user@dbhost:5432/studies");
@@ -203,7 +202,7 @@ public final class StudyRun {
         // a run refused before its first trial leaves no empty study, nor an SQLite file it created
         Optional<Path> newFile = newSqliteFile(fromFile.url);
         boolean refusedNew = false;
-        Storage storage = StorageOption.open(fromFile.url);
+        Storage storage = CliStorage.open(fromFile.url);
         boolean studyWasThere = true;
         try {
             studyWasThere = storage.findStudyId(fromFile.name).isPresent();
@@ -319,7 +318,7 @@ public final class StudyRun {
         out.printf(Locale.ROOT, "study %s: %s, %d training rows%s; %s; storage %s%n", name, data.description(),
                 data.train().size(), data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
                 String.join(" and ", objectives.stream().map(o -> o.direction() + " " + o.metric()).toList()),
-                StorageOption.shown(url));
+                CliStorage.shown(url));
         SpaceSummary.print(sf, out);
     }
 
@@ -441,7 +440,7 @@ public final class StudyRun {
         java.util.OptionalLong found = storage.findStudyId(s.name);
         Optional<Long> existing = found.isPresent() ? Optional.of(found.getAsLong()) : Optional.empty();
         if (worker && existing.isEmpty()) {
-            throw new CliException(ExitCode.STORAGE, "no study named '" + s.name + "' in " + StorageOption.shown(s.url));
+            throw new CliException(ExitCode.STORAGE, "no study named '" + s.name + "' in " + CliStorage.shown(s.url));
         }
         String spaceText = sf.model().family() + " " + s.space;
         if (existing.isPresent()) {
@@ -493,8 +492,8 @@ public final class StudyRun {
         if (existing.isPresent() && s.time.isEmpty()) {
             out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
         }
-        o.resume = worker ? "nntune worker " + s.name + " --storage " + StorageOption.shown(s.url)
-                : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + StorageOption.shown(s.url) : "")
+        o.resume = worker ? "nntune worker " + s.name + " --storage " + CliStorage.shown(s.url)
+                : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + CliStorage.shown(s.url) : "")
                 + (ov.studyName().isPresent() ? " --study " + s.name : "");
         return o;
     }
@@ -517,21 +516,21 @@ public final class StudyRun {
     private void checkCompatible(Storage storage, long id, Setup s, String spaceText) {
         String startAnew = "to keep the stored study and start a new one with this file, run with --study " + s.name + "-2 (any new"
                 + " name), or set 'study:' in the file; to discard the stored one: nntune delete " + s.name + " --storage "
-                + StorageOption.shown(s.url);
+                + CliStorage.shown(s.url);
         List<StudyDirection> stored = storage.getStudyDirections(id);
         if (!stored.equals(List.of(s.directions))) {
-            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + StorageOption.shown(s.url) + " was started with direction(s) "
+            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url) + " was started with direction(s) "
                     + stored.toString().toLowerCase(Locale.ROOT) + ", but this study file's metric asks for "
                     + List.of(s.directions).toString().toLowerCase(Locale.ROOT) + "; " + startAnew);
         }
         if (org.nntune.tune.population.PopulationTraining.isPopulation(storage.getStudySystemAttrs(id))) {
-            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + StorageOption.shown(s.url)
+            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url)
                     + " was started with population-based training (sampler: pbt), so trials of the " + sf.sampler().type()
                     + " sampler cannot continue it; " + startAnew);
         }
         Object storedSpace = storage.getStudySystemAttrs(id).get(SPACE_ATTR);
         if (storedSpace instanceof String text && !text.equals(spaceText)) {
-            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + StorageOption.shown(s.url) + " was started with another"
+            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url) + " was started with another"
                     + " search space, so its trials cannot continue it (was: " + text + "; now: " + spaceText + "); " + startAnew);
         }
     }

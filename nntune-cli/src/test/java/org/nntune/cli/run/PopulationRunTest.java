@@ -2,8 +2,8 @@ package org.nntune.cli.run;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nntune.cli.CliException;
-import org.nntune.cli.ExitCode;
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.Datasets;
 import org.nntune.nn.data.Split;

@@ -1,4 +1,4 @@
-package org.nntune.cli;
+package org.nntune.cli.exit;
 
 /** A user-facing failure with its exit code; the CLI prints the message alone (a stack trace only with --verbose). */
 public final class CliException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.nntune.cli;
+package org.nntune.cli.exit;
 
 /** nntune's documented exit codes. */
 public final class ExitCode {
