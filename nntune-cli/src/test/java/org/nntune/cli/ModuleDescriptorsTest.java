@@ -51,8 +51,8 @@ class ModuleDescriptorsTest {
                 new Expected(OnnxExport.class, "org.nntune.onnx", List.of("org.nntune.onnx")),
                 new Expected(HtmlReport.class, "org.nntune.dashboard", List.of("org.nntune.dashboard",
                         "org.nntune.dashboard.web")),
-                new Expected(Main.class, "org.nntune.cli", List.of("org.nntune.cli", "org.nntune.cli.output",
-                        "org.nntune.cli.run", "org.nntune.cli.studyfile")))) {
+                new Expected(Main.class, "org.nntune.cli", List.of("org.nntune.cli", "org.nntune.cli.exit",
+                        "org.nntune.cli.output", "org.nntune.cli.run", "org.nntune.cli.studyfile")))) {
             ModuleDescriptor d = descriptor(e.anyClass(), e.module());
             assertThat(exported(d)).as(e.module()).containsExactlyElementsOf(e.exports());
             assertThat(d.packages()).as(e.module()).containsAll(e.exports());
