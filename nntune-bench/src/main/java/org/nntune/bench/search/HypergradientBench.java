@@ -52,8 +52,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *     for the paper's additive rule instead) started at lr 1e-4 and at 1e-1 (one run each, the compute of one trial) against the best fixed lr of a 20-trial TPE search over lr ∈ [1e-5, 1e-1] (log; median
  *     pruner after each epoch, like Optuna's), the best trial's own model tested; and, side by
  *     side, Optuna + PyTorch doing that 20-trial lr search ({@code scripts/optuna_fmnist.py --space lr}).
- *     {@code --cosine}: the Adam-HD runs take a cosine schedule to 0 over their 3 epochs (scaling the
- *     adapted rate), and the search's lr is also retrained with it at the Adam-HD runs' seed.</li>
+ *     {@code --schedule cosine} (a cosine to 0 over the 3 epochs) or {@code --schedule step} (the rate
+ *     times 0.2 for the last of the 3 epochs): the Adam-HD runs take that schedule (it scales the
+ *     adapted rate); the search's lr is also retrained with it at the Adam-HD runs' seed, and a second
+ *     search runs with it in every trial (the comparison where both sides have the schedule).</li>
  * <li>{@code l2}: the same MLP on the first 10,000 training images (where L2 matters), 10 epochs,
  *     Adam 1e-3: per-layer implicit L2 (defaults, tuned on the 10,000 validation images), the best
  *     by validation of {@code --l2-runs} (4) runs, against the best L2 of a 20-trial TPE search over
@@ -67,7 +69,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One JSON line per part.
  *
  * <pre>java … org.nntune.bench.search.HypergradientBench [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative]
- *     [--cosine] [--l2-runs 4] [--l2-final-epoch] [--no-optuna]</pre>
+ *     [--schedule constant|cosine|step] [--l2-runs 4] [--l2-final-epoch] [--no-optuna]</pre>
  */
 public final class HypergradientBench {
     private HypergradientBench() {}
@@ -82,7 +84,7 @@ public final class HypergradientBench {
         int l2Runs = 4;
         boolean l2BestEpoch = true;
         boolean optuna = true;
-        boolean cosine = false;
+        String schedule = "constant";
         int l2Train = 10_000;
         int l2Epochs = 10;
         for (int i = 0; i < args.length; i++) {
@@ -92,13 +94,13 @@ public final class HypergradientBench {
                 case "--hyper-lr" -> fmnistHyperLr = Double.parseDouble(args[++i]);
                 case "--multiplicative" -> multiplicative = true;
                 case "--no-optuna" -> optuna = false;
-                case "--cosine" -> cosine = true;
+                case "--schedule" -> schedule = args[++i];
                 case "--l2-train" -> l2Train = Integer.parseInt(args[++i]);
                 case "--l2-epochs" -> l2Epochs = Integer.parseInt(args[++i]);
                 case "--l2-runs" -> l2Runs = Integer.parseInt(args[++i]);
                 case "--l2-final-epoch" -> l2BestEpoch = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--cosine] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10]"
+                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--schedule constant|cosine|step] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10]"
                         + " [--l2-final-epoch] [--no-optuna]");
             }
         }
@@ -108,7 +110,7 @@ public final class HypergradientBench {
                 probe(data, seeds.get(0));
             }
             if (parts.contains("lr")) {
-                lr(data, seeds, fmnistHyperLr, multiplicative, optuna, cosine);
+                lr(data, seeds, fmnistHyperLr, multiplicative, optuna, schedule);
             }
             if (parts.contains("l2")) {
                 l2(data, seeds, l2Runs, l2BestEpoch, l2Train, l2Epochs);
@@ -185,10 +187,15 @@ public final class HypergradientBench {
         return new SearchOutcome(test.get(best.number()), best.params(), seconds, epochs[0], trials);
     }
 
-    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean multiplicative, boolean optuna, boolean cosine)
-            throws Exception {
-        org.nntune.nn.optim.LearningRateSchedule schedule = cosine ? org.nntune.nn.optim.LearningRateSchedule.cosine(0, 0)
-                : org.nntune.nn.optim.LearningRateSchedule.constant();
+    private static void lr(TrainTest data, List<Long> seeds, double beta, boolean multiplicative, boolean optuna,
+                           String scheduleName) throws Exception {
+        org.nntune.nn.optim.LearningRateSchedule schedule = switch (scheduleName) {
+            case "constant" -> org.nntune.nn.optim.LearningRateSchedule.constant();
+            case "cosine" -> org.nntune.nn.optim.LearningRateSchedule.cosine(0, 0);
+            case "step" -> org.nntune.nn.optim.LearningRateSchedule.step(2, 0.2); // 3 epochs: the last at 0.2×
+            default -> throw new IllegalArgumentException("--schedule is constant, cosine or step, got " + scheduleName);
+        };
+        boolean scheduled = !scheduleName.equals("constant");
         Dataset all = data.train();
         Dataset train = range(all, 0, 50_000);
         Dataset val = range(all, 50_000, 60_000);
@@ -200,6 +207,8 @@ public final class HypergradientBench {
         List<Double> highTest = new ArrayList<>();
         List<Double> hdWall = new ArrayList<>();
         List<Double> retrainedTest = new ArrayList<>();
+        List<Double> retrainedScheduledTest = new ArrayList<>();
+        List<Double> searchScheduledTest = new ArrayList<>();
         StringBuilder runs = new StringBuilder();
         for (long seed : seeds) {
             SearchOutcome s = search(seed, new MedianPruner(), (trial, report) -> {
@@ -229,12 +238,25 @@ public final class HypergradientBench {
             Sequential again = mlp(784, 128, 10, px, seed);
             again.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(tpeLr)).build());
             double retrained = again.evaluate(data.test()).accuracy();
-            double retrainedCosine = Double.NaN;
-            if (cosine) {
+            double retrainedScheduled = Double.NaN;
+            if (scheduled) {
                 Sequential c = mlp(784, 128, 10, px, seed);
                 c.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(tpeLr))
                         .schedule(schedule).build());
-                retrainedCosine = c.evaluate(data.test()).accuracy();
+                retrainedScheduled = c.evaluate(data.test()).accuracy();
+            }
+            // the symmetric comparison: a search whose every trial takes the same schedule
+            double searchScheduled = Double.NaN;
+            if (scheduled) {
+                searchScheduled = search(seed, new MedianPruner(), (trial, report) -> {
+                    double lr = trial.suggestFloat("lr", 1e-5, 1e-1, Log.YES);
+                    Sequential m = mlp(784, 128, 10, px, seed + trial.number());
+                    m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
+                            .optimizer(Optimizer.adam(lr)).schedule(schedule).listener(report).build());
+                    return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
+                }).testAccuracy();
+                retrainedScheduledTest.add(retrainedScheduled);
+                searchScheduledTest.add(searchScheduled);
             }
             retrainedTest.add(retrained);
             searchTest.add(s.testAccuracy());
@@ -243,21 +265,24 @@ public final class HypergradientBench {
             highTest.add(hd[1]);
             hdWall.add(hdSeconds);
             String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best_lr\": %.4g, \"tpe_test\": %.4f, \"tpe_wall_s\": %.1f,"
-                            + " \"tpe_epochs\": %d, \"tpe_lr_retrained_at_seed_test\": %.4f, \"tpe_lr_cosine_at_seed_test\": %.4f, \"hd_from_1e-4_test\": %.4f,"
+                            + " \"tpe_epochs\": %d, \"tpe_lr_retrained_at_seed_test\": %.4f, \"tpe_lr_scheduled_at_seed_test\": %.4f,"
+                            + " \"tpe_scheduled_search_test\": %.4f, \"hd_from_1e-4_test\": %.4f,"
                             + " \"hd_from_1e-1_test\": %.4f, \"hd_final_lr\": [%s, %s], \"hd_wall_s_per_run\": %.1f}",
-                    seed, tpeLr, s.testAccuracy(), s.seconds(), s.epochs(), retrained, retrainedCosine, hd[0], hd[1], finalLr[0], finalLr[1], hdSeconds);
+                    seed, tpeLr, s.testAccuracy(), s.seconds(), s.epochs(), retrained, retrainedScheduled, searchScheduled, hd[0], hd[1], finalLr[0], finalLr[1], hdSeconds);
             System.err.println("lr " + line + " load " + load());
             runs.append(runs.length() == 0 ? "" : ", ").append(line);
         }
         String optunaJson = optuna ? optuna(seeds, epochs) : "null";
         System.out.printf(Locale.ROOT, "{\"part\": \"lr\", \"rule\": \"%s\", \"seeds\": %s, \"tpe_test_median\": %.4f,"
-                        + " \"tpe_lr_retrained_test_median\": %.4f,"
+                        + " \"tpe_lr_retrained_test_median\": %.4f, \"tpe_lr_scheduled_test_median\": %.4f,"
+                        + " \"tpe_scheduled_search_test_median\": %.4f,"
                         + " \"hd_from_1e-4_test_median\": %.4f, \"hd_from_1e-1_test_median\": %.4f, \"tpe_wall_s_median\": %.1f,"
                         + " \"hd_wall_s_per_run_median\": %.1f, \"load\": \"%s\", \"runs\": [%s], \"optuna\": %s}%n",
                 (!Double.isNaN(beta) ? "additive, beta " + beta : multiplicative ? "multiplicative" : "standardized")
-                        + (cosine ? ", cosine schedule" : ""), seeds,
+                        + (scheduled ? ", " + scheduleName + " schedule" : ""), seeds,
                 Stats.median(searchTest), Stats.median(retrainedTest),
-                Stats.median(lowTest), Stats.median(highTest), Stats.median(searchWall),
+                scheduled ? Stats.median(retrainedScheduledTest) : Double.NaN,
+                scheduled ? Stats.median(searchScheduledTest) : Double.NaN, Stats.median(lowTest), Stats.median(highTest), Stats.median(searchWall),
                 Stats.median(hdWall), load(), runs, optunaJson);
     }
 
