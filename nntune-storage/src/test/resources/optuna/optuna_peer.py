@@ -84,7 +84,10 @@ def worker(url, name, n, sampler):
 
 
 def stale(url, name):
-    time.sleep(2.2)
+    # Optuna 3.1 counts a trial stale when (now - heartbeat).seconds > grace: whole seconds, and on SQLite "now" is
+    # CURRENT_TIMESTAMP, also whole seconds. With grace 1 the heartbeat must be 2 whole seconds behind a clock that
+    # may be up to 1 s behind the true time, so up to 3 s old; 2.2 s failed 2 of 6 runs here.
+    time.sleep(3.2)
     storage = optuna.storages.RDBStorage(url, heartbeat_interval=1, grace_period=1)
     study = optuna.load_study(study_name=name, storage=storage)
     optuna.storages.fail_stale_trials(study)
