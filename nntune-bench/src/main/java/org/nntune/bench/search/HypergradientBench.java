@@ -87,6 +87,7 @@ public final class HypergradientBench {
         String schedule = "constant";
         int l2Train = 10_000;
         int l2Epochs = 10;
+        String l2Optimizer = "adam";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
@@ -97,10 +98,11 @@ public final class HypergradientBench {
                 case "--schedule" -> schedule = args[++i];
                 case "--l2-train" -> l2Train = Integer.parseInt(args[++i]);
                 case "--l2-epochs" -> l2Epochs = Integer.parseInt(args[++i]);
+                case "--l2-optimizer" -> l2Optimizer = args[++i];
                 case "--l2-runs" -> l2Runs = Integer.parseInt(args[++i]);
                 case "--l2-final-epoch" -> l2BestEpoch = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--schedule constant|cosine|step] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10]"
+                        + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--schedule constant|cosine|step] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10] [--l2-optimizer adam|sgd]"
                         + " [--l2-final-epoch] [--no-optuna]");
             }
         }
@@ -113,10 +115,10 @@ public final class HypergradientBench {
                 lr(data, seeds, fmnistHyperLr, multiplicative, optuna, schedule);
             }
             if (parts.contains("l2")) {
-                l2(data, seeds, l2Runs, l2BestEpoch, l2Train, l2Epochs);
+                l2(data, seeds, l2Runs, l2BestEpoch, l2Train, l2Epochs, l2Optimizer(l2Optimizer));
             }
             if (parts.contains("l2probe")) {
-                l2Probe(data, seeds, l2BestEpoch, l2Train, l2Epochs);
+                l2Probe(data, seeds, l2BestEpoch, l2Train, l2Epochs, l2Optimizer(l2Optimizer));
             }
         }
         if (parts.contains("small")) {
@@ -348,7 +350,17 @@ public final class HypergradientBench {
      * comparison is less a contest of 20 draws against 4. {@code --l2-final-epoch} scores the last
      * epoch instead (the protocol of the earlier runs).
      */
-    private static void l2(TrainTest data, List<Long> seeds, int runs, boolean bestEpoch, int trainRows, int epochs) {
+    /** The L2 part's optimiser: Adam 1e-3 (the default), or SGD 0.05 with momentum 0.9, whose L2 is not divided by second moments. */
+    private static Optimizer l2Optimizer(String name) {
+        return switch (name) {
+            case "adam" -> Optimizer.adam(1e-3);
+            case "sgd" -> Optimizer.sgd(0.05, 0.9, false);
+            default -> throw new IllegalArgumentException("--l2-optimizer is adam or sgd, got " + name);
+        };
+    }
+
+    private static void l2(TrainTest data, List<Long> seeds, int runs, boolean bestEpoch, int trainRows, int epochs,
+                           Optimizer optimizer) {
         Dataset all = data.train();
         Dataset train = range(all, 0, trainRows);
         Dataset val = range(all, 50_000, 60_000);
@@ -366,7 +378,7 @@ public final class HypergradientBench {
                 double l2 = trial.suggestFloat("l2", 1e-6, 1e-1, Log.YES);
                 Sequential m = mlp(784, 128, 10, px, seed + trial.number());
                 m.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
-                        .optimizer(Optimizer.adam(1e-3)).l2(l2).listener(report), bestEpoch, epochs).build());
+                        .optimizer(optimizer).l2(l2).listener(report), bestEpoch, epochs).build());
                 return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
             });
             long t0 = System.nanoTime();
@@ -378,7 +390,7 @@ public final class HypergradientBench {
                 long runSeed = seed + 1000L * r; // run 0 at the seed itself; the others apart from every other seed's
                 Sequential m = mlp(784, 128, 10, px, runSeed);
                 History h = m.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(runSeed).validation(val)
-                        .optimizer(Optimizer.adam(1e-3)).implicitL2(ImplicitL2.defaults()), bestEpoch, epochs).build());
+                        .optimizer(optimizer).implicitL2(ImplicitL2.defaults()), bestEpoch, epochs).build());
                 double v = m.evaluate(val).accuracy();
                 double t = m.evaluate(data.test()).accuracy();
                 if (r == 0) {
@@ -395,7 +407,7 @@ public final class HypergradientBench {
             double tpeL2 = ((Number) s.params().get("l2")).doubleValue();
             Sequential again = mlp(784, 128, 10, px, seed);
             again.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val)
-                    .optimizer(Optimizer.adam(1e-3)).l2(tpeL2), bestEpoch, epochs).build());
+                    .optimizer(optimizer).l2(tpeL2), bestEpoch, epochs).build());
             double retrained = again.evaluate(data.test()).accuracy();
             searchTest.add(s.testAccuracy());
             searchSameEpochs.add(s.bestOfFirst(runs));
@@ -427,7 +439,8 @@ public final class HypergradientBench {
      * What L2 is worth in the L2 part's setting (how it was chosen): one run per seed of fixed L2 0,
      * 1e-5, 1e-4, 1e-3, 3e-3, 1e-2 and of implicit L2 (defaults), each line the test accuracies.
      */
-    private static void l2Probe(TrainTest data, List<Long> seeds, boolean bestEpoch, int trainRows, int epochs) {
+    private static void l2Probe(TrainTest data, List<Long> seeds, boolean bestEpoch, int trainRows, int epochs,
+                                Optimizer optimizer) {
         Dataset all = data.train();
         Dataset train = range(all, 0, trainRows);
         Dataset val = range(all, 50_000, 60_000);
@@ -439,7 +452,7 @@ public final class HypergradientBench {
             for (int k = 0; k <= fixed.length; k++) {
                 Sequential m = mlp(784, 128, 10, px, seed);
                 FitOptions.Builder o = FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val)
-                        .optimizer(Optimizer.adam(1e-3));
+                        .optimizer(optimizer);
                 String name = k < fixed.length ? "l2 " + fixed[k] : "implicit";
                 History h = m.fit(train, keepBest(k < fixed.length ? o.l2(fixed[k]) : o.implicitL2(ImplicitL2.defaults()),
                         bestEpoch, epochs).build());
