@@ -15,8 +15,11 @@ import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -184,13 +187,13 @@ class StandaloneClusterTest {
                 var id = s.findStudyId("sparkcluster");
                 if (id.isPresent()) {
                     List<FrozenTrial> all = s.getAllTrials(id.getAsLong());
-                    java.time.Instant now = java.time.Instant.now();
-                    java.util.OptionalLong shortest = all.stream().filter(t -> t.state() == TrialState.COMPLETE)
-                            .mapToLong(t -> java.time.Duration.between(t.datetimeStart().orElseThrow(),
+                    Instant now = Instant.now();
+                    OptionalLong shortest = all.stream().filter(t -> t.state() == TrialState.COMPLETE)
+                            .mapToLong(t -> Duration.between(t.datetimeStart().orElseThrow(),
                                     t.datetimeComplete().orElseThrow()).toMillis()).min();
                     List<FrozenTrial> running = all.stream().filter(t -> t.state() == TrialState.RUNNING).toList();
                     if (shortest.isPresent() && running.size() == 2 && running.stream().allMatch(t -> t.datetimeStart()
-                            .map(start -> java.time.Duration.between(start, now).toMillis() < shortest.getAsLong() / 2)
+                            .map(start -> Duration.between(start, now).toMillis() < shortest.getAsLong() / 2)
                             .orElse(false))) {
                         return;
                     }

@@ -20,6 +20,7 @@ import org.nntune.nn.model.TrainingControl;
 import org.nntune.nn.model.TrainingListener;
 import org.nntune.nn.optim.Hypergradient;
 import org.nntune.nn.optim.ImplicitL2;
+import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.Optimizer;
 import org.nntune.tune.pruner.MedianPruner;
 import org.nntune.tune.pruner.Pruner;
@@ -191,10 +192,10 @@ public final class HypergradientBench {
 
     private static void lr(TrainTest data, List<Long> seeds, double beta, boolean multiplicative, boolean optuna,
                            String scheduleName) throws Exception {
-        org.nntune.nn.optim.LearningRateSchedule schedule = switch (scheduleName) {
-            case "constant" -> org.nntune.nn.optim.LearningRateSchedule.constant();
-            case "cosine" -> org.nntune.nn.optim.LearningRateSchedule.cosine(0, 0);
-            case "step" -> org.nntune.nn.optim.LearningRateSchedule.step(2, 0.2); // 3 epochs: the last at 0.2×
+        LearningRateSchedule schedule = switch (scheduleName) {
+            case "constant" -> LearningRateSchedule.constant();
+            case "cosine" -> LearningRateSchedule.cosine(0, 0);
+            case "step" -> LearningRateSchedule.step(2, 0.2); // 3 epochs: the last at 0.2×
             default -> throw new IllegalArgumentException("--schedule is constant, cosine or step, got " + scheduleName);
         };
         boolean scheduled = !scheduleName.equals("constant");
@@ -203,6 +204,15 @@ public final class HypergradientBench {
         Dataset val = range(all, 50_000, 60_000);
         PixelScaler px = PixelScaler.of(784);
         int epochs = 3;
+        // a TPE search of a fixed Adam rate, each trial at its own seed and under the given schedule
+        java.util.function.BiFunction<Long, LearningRateSchedule, SearchOutcome> lrSearch = (seed, sched) ->
+                search(seed, new MedianPruner(), (trial, report) -> {
+                    double lr = trial.suggestFloat("lr", 1e-5, 1e-1, Log.YES);
+                    Sequential m = mlp(784, 128, 10, px, seed + trial.number());
+                    m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
+                            .optimizer(Optimizer.adam(lr)).schedule(sched).listener(report).build());
+                    return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
+                });
         List<Double> searchTest = new ArrayList<>();
         List<Double> searchWall = new ArrayList<>();
         List<Double> lowTest = new ArrayList<>();
@@ -213,13 +223,7 @@ public final class HypergradientBench {
         List<Double> searchScheduledTest = new ArrayList<>();
         StringBuilder runs = new StringBuilder();
         for (long seed : seeds) {
-            SearchOutcome s = search(seed, new MedianPruner(), (trial, report) -> {
-                double lr = trial.suggestFloat("lr", 1e-5, 1e-1, Log.YES);
-                Sequential m = mlp(784, 128, 10, px, seed + trial.number());
-                m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
-                        .optimizer(Optimizer.adam(lr)).listener(report).build());
-                return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
-            });
+            SearchOutcome s = lrSearch.apply(seed, LearningRateSchedule.constant());
             double[] hd = new double[2];
             String[] finalLr = new String[2];
             long t0 = System.nanoTime();
@@ -237,26 +241,19 @@ public final class HypergradientBench {
             double hdSeconds = (System.nanoTime() - t0) / 1e9 / 2;
             // the search's lr in one run at the Adam-HD runs' seed: the search's figure without its choice among 20 trainings
             double tpeLr = ((Number) s.params().get("lr")).doubleValue();
-            Sequential again = mlp(784, 128, 10, px, seed);
-            again.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(tpeLr)).build());
-            double retrained = again.evaluate(data.test()).accuracy();
+            java.util.function.Function<LearningRateSchedule, Double> oneRun = sched -> {
+                Sequential m = mlp(784, 128, 10, px, seed);
+                m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(tpeLr))
+                        .schedule(sched).build());
+                return m.evaluate(data.test()).accuracy();
+            };
+            double retrained = oneRun.apply(LearningRateSchedule.constant());
             double retrainedScheduled = Double.NaN;
-            if (scheduled) {
-                Sequential c = mlp(784, 128, 10, px, seed);
-                c.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(Optimizer.adam(tpeLr))
-                        .schedule(schedule).build());
-                retrainedScheduled = c.evaluate(data.test()).accuracy();
-            }
-            // the symmetric comparison: a search whose every trial takes the same schedule
             double searchScheduled = Double.NaN;
             if (scheduled) {
-                searchScheduled = search(seed, new MedianPruner(), (trial, report) -> {
-                    double lr = trial.suggestFloat("lr", 1e-5, 1e-1, Log.YES);
-                    Sequential m = mlp(784, 128, 10, px, seed + trial.number());
-                    m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
-                            .optimizer(Optimizer.adam(lr)).schedule(schedule).listener(report).build());
-                    return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
-                }).testAccuracy();
+                retrainedScheduled = oneRun.apply(schedule);
+                // the symmetric comparison: a search whose every trial takes the same schedule
+                searchScheduled = lrSearch.apply(seed, schedule).testAccuracy();
                 retrainedScheduledTest.add(retrainedScheduled);
                 searchScheduledTest.add(searchScheduled);
             }

@@ -319,7 +319,7 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
                 }
             }
             // a schedule shapes the adapted rate: at its rate lr the step is α·lr/α₀ (1 with the constant schedule)
-            double ramp = (t < warmup ? (double) t / warmup : 1) * (lr / baseRate);
+            double scale = (t < warmup ? (double) t / warmup : 1) * (lr / baseRate);
             float biasCorrection1 = 0f;
             float invSqrtBias2 = 0f;
             if (adam) {
@@ -331,7 +331,7 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
                 float[] g = params.get(p).grad().data();
                 float[] u = direction[p];
                 float[] m = first[p];
-                float a = (float) (alpha[group[p]] * ramp);
+                float a = (float) (alpha[group[p]] * scale);
                 if (adam) {
                     float[] v = second[p];
                     for (int i = 0; i < w.length; i++) {

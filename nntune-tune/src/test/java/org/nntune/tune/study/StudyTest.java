@@ -320,7 +320,7 @@ class StudyTest {
         Study s = study("parallel-fail", 1);
         // trials after #3 wait until it throws and then take 20 ms: else, with trivial trials, the other two jobs
         // could run all 1000 while the job holding #3 waits to be scheduled (seen once in CI); now they would need 10 s
-        java.util.concurrent.CountDownLatch thrown = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch thrown = new CountDownLatch(1);
         assertThatThrownBy(() -> s.optimize(t -> {
             if (t.number() == 3) {
                 thrown.countDown();
