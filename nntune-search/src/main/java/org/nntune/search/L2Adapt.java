@@ -8,9 +8,11 @@ import java.util.List;
  * How a network's L2 adapts itself during training: {@code none}, or {@code implicit} — per-layer
  * L2 tuned by implicit differentiation on a validation split of each fit's training rows
  * ({@link ImplicitL2}), starting at the configuration's {@code l2} (or at
- * {@link ImplicitL2#DEFAULT_INITIAL} when that is 0).
+ * {@link ImplicitL2#DEFAULT_INITIAL} when that is 0), on the validation loss at its best
+ * temperature ({@link ImplicitL2#calibrated}) — or {@code implicit_loss}, the same on the plain
+ * validation loss (the paper's objective, which over long training raises the L2 for calibration's sake).
  *
- * @param mode         none or implicit
+ * @param mode         none, implicit or implicit_loss
  * @param hyperLr      {@code l2_hyper_lr}: the Adam step on log-L2 per hyper-step, finite and &gt; 0
  * @param steps        {@code l2_steps}: training steps per hyper-step, ≥ 1
  * @param neumannTerms {@code neumann_terms}: terms of the Neumann series of the inverse Hessian, ≥ 0
@@ -20,7 +22,7 @@ import java.util.List;
 public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, double validation) {
 
     /** The modes. */
-    public static final List<String> MODES = List.of("none", "implicit");
+    public static final List<String> MODES = List.of("none", "implicit", "implicit_loss");
     /** The held-out fraction when a space does not set {@code l2_validation}. */
     public static final double DEFAULT_VALIDATION = 0.1;
     /** No adaptation. */
@@ -44,18 +46,23 @@ public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, 
         }
     }
 
-    /** Implicit adaptation with these settings. */
+    /** Implicit adaptation with these settings, on the calibrated validation loss. */
     public static L2Adapt implicit(double hyperLr, int steps, int neumannTerms, double validation) {
         return new L2Adapt("implicit", hyperLr, steps, neumannTerms, validation);
     }
 
+    /** The same adaptation in another mode ({@code implicit} or {@code implicit_loss}). */
+    public L2Adapt withMode(String mode) {
+        return new L2Adapt(mode, hyperLr, steps, neumannTerms, validation);
+    }
+
     public boolean on() {
-        return mode.equals("implicit");
+        return !mode.equals("none");
     }
 
     /** The engine's settings, starting at {@code initial} (&gt; 0). */
     ImplicitL2 settings(double initial) {
         return ImplicitL2.defaults().withInitial(initial).withHyperLearningRate(hyperLr).withPeriod(steps)
-                .withNeumannTerms(neumannTerms);
+                .withNeumannTerms(neumannTerms).withCalibrated(!mode.equals("implicit_loss"));
     }
 }

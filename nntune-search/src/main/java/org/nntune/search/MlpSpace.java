@@ -28,7 +28,7 @@ import java.util.Map;
  * <tr><td>early_stopping</td><td>0 (off)</td><td>0, 5, 10</td></tr>
  * <tr><td>lr_adapt</td><td>none (not drawn unless set)</td><td>none, hypergradient</td></tr>
  * <tr><td>hyper_lr (hypergradient)</td><td>1e-4 (hypergradient_multiplicative: 0.5, hypergradient_standardized: 0.1) (not drawn unless set)</td><td>1e-6..1e-2 log</td></tr>
- * <tr><td>l2_adapt</td><td>none (not drawn unless set)</td><td>none, implicit</td></tr>
+ * <tr><td>l2_adapt</td><td>none (not drawn unless set)</td><td>none, implicit, implicit_loss</td></tr>
  * <tr><td>l2_hyper_lr (implicit)</td><td>0.05 (not drawn unless set)</td><td>1e-3..0.5 log</td></tr>
  * <tr><td>l2_steps (implicit)</td><td>10 (not drawn unless set)</td><td>1..50</td></tr>
  * <tr><td>neumann_terms (implicit)</td><td>5 (not drawn unless set)</td><td>0..20</td></tr>
@@ -45,7 +45,9 @@ import java.util.Map;
  * {@code l2_adapt: implicit} starts each layer's L2 at {@code l2} (1e-4 when it is 0) and tunes it
  * during training by implicit differentiation on an {@code l2_validation} split of the training
  * rows, one hyper-step every {@code l2_steps} training steps ({@link L2Adapt}); the L2 per epoch
- * are in the same map ({@code l2_layer<i>}).
+ * are in the same map ({@code l2_layer<i>}). Its hypergradient is that of the validation loss at
+ * its best temperature ({@link org.nntune.nn.optim.ImplicitL2#calibrated}); {@code l2_adapt:
+ * implicit_loss} takes the plain validation loss instead (the paper's objective).
  */
 public final class MlpSpace extends NetworkSpace {
 
@@ -192,7 +194,7 @@ public final class MlpSpace extends NetworkSpace {
                 case "early_stopping" -> ParamSpec.choice(0, 5, 10);
                 case "lr_adapt" -> ParamSpec.choice("none", "hypergradient");
                 case "hyper_lr" -> ParamSpec.logRange(1e-6, 1e-2);
-                case "l2_adapt" -> ParamSpec.choice("none", "implicit");
+                case "l2_adapt" -> ParamSpec.choice("none", "implicit", "implicit_loss");
                 case "l2_hyper_lr" -> ParamSpec.logRange(1e-3, 0.5);
                 case "l2_steps" -> ParamSpec.intRange(1, 50);
                 case "neumann_terms" -> ParamSpec.intRange(0, 20);

@@ -157,14 +157,10 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
             if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
                 throw new IllegalArgumentException("lr_adapt " + lrAdapt + " works with optimizer sgd or adam, got " + optimizer);
             }
-            if (!schedule.equals("constant")) {
-                throw new IllegalArgumentException("lr_adapt " + lrAdapt + " sets the rate itself: schedule must be constant, got "
-                        + schedule);
-            }
         }
         java.util.Objects.requireNonNull(l2Adapt, "l2Adapt");
         if (l2Adapt.on() && optimizer.equals("adamw")) {
-            throw new IllegalArgumentException("l2_adapt implicit tunes the L2 penalty, but with adamw l2 is the decoupled weight"
+            throw new IllegalArgumentException("l2_adapt " + l2Adapt.mode() + " tunes the L2 penalty, but with adamw l2 is the decoupled weight"
                     + " decay: use adam, sgd, rmsprop or adagrad");
         }
     }

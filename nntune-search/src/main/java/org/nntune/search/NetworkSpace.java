@@ -249,11 +249,11 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         L2Adapt l2Adapt = L2Adapt.NONE;
         String l2Mode = has("l2_adapt") ? drawString(s, "l2_adapt") : "none";
         NetworkConfig.oneOf("l2_adapt", l2Mode, L2Adapt.MODES);
-        if (l2Mode.equals("implicit")) {
+        if (!l2Mode.equals("none")) {
             l2Adapt = L2Adapt.implicit(has("l2_hyper_lr") ? drawDouble(s, "l2_hyper_lr") : L2Adapt.NONE.hyperLr(),
                     has("l2_steps") ? drawInt(s, "l2_steps") : L2Adapt.NONE.steps(),
                     has("neumann_terms") ? drawInt(s, "neumann_terms") : L2Adapt.NONE.neumannTerms(),
-                    has("l2_validation") ? drawDouble(s, "l2_validation") : L2Adapt.NONE.validation());
+                    has("l2_validation") ? drawDouble(s, "l2_validation") : L2Adapt.NONE.validation()).withMode(l2Mode);
         }
         return new NetworkConfig(conv, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
                 nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn, sequence, lrAdapt, hyperLr,
@@ -379,15 +379,17 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             }
         }
 
-        /** A space that may draw l2_adapt implicit must not draw adamw, whose l2 is a decoupled decay. */
+        /** A space that may draw l2_adapt implicit (or implicit_loss) must not draw adamw, whose l2 is a decoupled decay. */
         void checkImplicitL2() {
             Entry adapt = entries.get("l2_adapt");
-            if (adapt == null || !values(adapt.spec()).contains("implicit")) {
+            String mode = adapt == null ? null : values(adapt.spec()).stream().map(String::valueOf)
+                    .filter(v -> v.startsWith("implicit")).findFirst().orElse(null);
+            if (mode == null) {
                 return;
             }
             if (values(entries.get("optimizer").spec()).contains("adamw")) {
-                throw new InvalidValueException(adapt.trialName(), "implicit",
-                        "l2_adapt implicit tunes the L2 penalty, but the space may draw adamw, whose l2 is a decoupled weight decay");
+                throw new InvalidValueException(adapt.trialName(), mode,
+                        "l2_adapt " + mode + " tunes the L2 penalty, but the space may draw adamw, whose l2 is a decoupled weight decay");
             }
         }
 

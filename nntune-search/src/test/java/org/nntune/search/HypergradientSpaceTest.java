@@ -93,12 +93,21 @@ class HypergradientSpaceTest {
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("but the space may draw rmsprop");
     }
 
-    /** A schedule scales the adapted rate, so a space may draw any schedule beside lr_adapt. */
+    /**
+     * A schedule scales the adapted rate, so a space may draw any schedule beside lr_adapt, and every
+     * configuration it draws trains (the configuration once refused what the space allowed).
+     */
     @Test
     void aSpaceMayDrawSchedulesBesideAnAdaptedRate() {
         for (String rule : new String[] {"hypergradient", "hypergradient_multiplicative", "hypergradient_standardized"}) {
             assertThat(MlpSpace.builder().fix("optimizer", "adam").choices("schedule", "constant", "cosine")
                     .fix("lr_adapt", rule).build()).as(rule).isNotNull();
+        }
+        for (String schedule : NetworkConfig.SCHEDULES) {
+            MlpSpace space = MlpSpace.builder().fixedDefaults().fix("hidden", "16").fix("optimizer", "sgd").fix("lr", 1e-2)
+                    .fix("epochs", 4).fix("batch_size", 16).fix("schedule", schedule).fix("lr_adapt", "hypergradient").build();
+            List<EpochResult> epochs = epochsOnIris(space.config(ParamSource.fixed(java.util.Map.of())));
+            assertThat(epochs).as(schedule).hasSize(4).allSatisfy(r -> assertThat(r.adaptedRates().get("lr")).isPositive());
         }
     }
 }

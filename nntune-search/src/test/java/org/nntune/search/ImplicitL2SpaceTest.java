@@ -61,6 +61,30 @@ class ImplicitL2SpaceTest {
                 .containsEntry("l2_adapt", "implicit").containsEntry("l2_steps", 2).containsEntry("l2_validation", 0.1);
     }
 
+    /**
+     * {@code l2_adapt: implicit} tunes on the validation loss at its best temperature,
+     * {@code implicit_loss} on the plain one: the mode reaches the engine's settings, the trial's
+     * description keeps it, and the same trial trained in the two modes ends with other decays.
+     */
+    @Test
+    void theModeChoosesTheHyperObjective() {
+        Map<String, Map<String, List<Double>>> ends = new java.util.LinkedHashMap<>();
+        for (String mode : List.of("implicit", "implicit_loss")) {
+            MlpSpace space = base().fix("l2_adapt", mode).fix("l2_steps", 2).fix("l2_hyper_lr", 0.2).build();
+            NetworkConfig config = space.config(ParamSource.fixed(Map.of()));
+            assertThat(config.l2Adapt().settings(1e-4).calibrated()).isEqualTo(mode.equals("implicit"));
+            assertThat(config.describe()).containsEntry("l2_adapt", mode);
+            SearchResult r = CrossValidatedSearch.builder(space).cv(CvStrategy.holdout(0.25)).nTrials(1).seed(3).refit(false)
+                    .build().fit(irisTrain());
+            FrozenTrial t = r.study().trials().get(0);
+            assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
+            ends.put(mode, trajectory(t));
+        }
+        assertThat(ends.get("implicit").get("l2_layer0").get(5)).isNotEqualTo(ends.get("implicit_loss").get("l2_layer0").get(5));
+        assertThatThrownBy(() -> base().fix("l2_adapt", "implicit_loss").fix("optimizer", "adamw").build())
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("l2_adapt implicit_loss tunes the L2 penalty");
+    }
+
     /** With a pruner that stops the first trial after its second epoch, its stored trajectory ends there. */
     @Test
     void aPrunedTrialKeepsTheTrajectoryUpToWhereItStopped() {

@@ -70,12 +70,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * One JSON line per part.
  *
  * <pre>java … org.nntune.bench.search.HypergradientBench [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative]
- *     [--schedule constant|cosine|step] [--l2-runs 4] [--l2-final-epoch] [--no-optuna]</pre>
+ *     [--schedule constant|cosine|step] [--l2-runs 4] [--l2-final-epoch] [--l2-objective calibrated|loss] [--no-optuna]</pre>
+ * ({@code --l2-objective loss}: implicit L2 on the plain validation loss instead of the loss at its best temperature.)
  */
 public final class HypergradientBench {
     private HypergradientBench() {}
 
     private static final int TRIALS = 20;
+    /** The implicit-L2 settings of every part: the defaults, or with {@code --l2-objective loss} the plain validation loss. */
+    private static ImplicitL2 implicit = ImplicitL2.defaults();
+    /** {@code --l2-probe-implicit-only}: the L2 probe without its fixed-L2 runs. */
+    private static boolean probeImplicitOnly;
 
     public static void main(String[] args) throws Exception {
         List<Long> seeds = List.of(0L, 1L, 2L, 3L, 4L);
@@ -102,9 +107,15 @@ public final class HypergradientBench {
                 case "--l2-optimizer" -> l2Optimizer = args[++i];
                 case "--l2-runs" -> l2Runs = Integer.parseInt(args[++i]);
                 case "--l2-final-epoch" -> l2BestEpoch = false;
+                case "--l2-objective" -> implicit = switch (args[++i]) {
+                    case "calibrated" -> ImplicitL2.defaults();
+                    case "loss" -> ImplicitL2.defaults().withCalibrated(false);
+                    default -> throw new IllegalArgumentException("--l2-objective is calibrated or loss, got " + args[i]);
+                };
+                case "--l2-probe-implicit-only" -> probeImplicitOnly = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--schedule constant|cosine|step] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10] [--l2-optimizer adam|sgd]"
-                        + " [--l2-final-epoch] [--no-optuna]");
+                        + " [--l2-objective calibrated|loss] [--l2-probe-implicit-only] [--l2-final-epoch] [--no-optuna]");
             }
         }
         if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe") || parts.contains("l2probe")) {
@@ -387,7 +398,7 @@ public final class HypergradientBench {
                 long runSeed = seed + 1000L * r; // run 0 at the seed itself; the others apart from every other seed's
                 Sequential m = mlp(784, 128, 10, px, runSeed);
                 History h = m.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(runSeed).validation(val)
-                        .optimizer(optimizer).implicitL2(ImplicitL2.defaults()), bestEpoch, epochs).build());
+                        .optimizer(optimizer).implicitL2(implicit), bestEpoch, epochs).build());
                 double v = m.evaluate(val).accuracy();
                 double t = m.evaluate(data.test()).accuracy();
                 if (r == 0) {
@@ -442,7 +453,7 @@ public final class HypergradientBench {
         Dataset train = range(all, 0, trainRows);
         Dataset val = range(all, 50_000, 60_000);
         PixelScaler px = PixelScaler.of(784);
-        double[] fixed = {0, 1e-5, 1e-4, 1e-3, 3e-3, 1e-2};
+        double[] fixed = probeImplicitOnly ? new double[0] : new double[] {0, 1e-5, 1e-4, 1e-3, 3e-3, 1e-2};
         Map<String, List<Double>> test = new java.util.LinkedHashMap<>();
         for (long seed : seeds) {
             StringBuilder line = new StringBuilder();
@@ -451,7 +462,7 @@ public final class HypergradientBench {
                 FitOptions.Builder o = FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val)
                         .optimizer(optimizer);
                 String name = k < fixed.length ? "l2 " + fixed[k] : "implicit";
-                History h = m.fit(train, keepBest(k < fixed.length ? o.l2(fixed[k]) : o.implicitL2(ImplicitL2.defaults()),
+                History h = m.fit(train, keepBest(k < fixed.length ? o.l2(fixed[k]) : o.implicitL2(implicit),
                         bestEpoch, epochs).build());
                 double t = m.evaluate(data.test()).accuracy();
                 test.computeIfAbsent(name, x -> new ArrayList<>()).add(t);
@@ -498,7 +509,7 @@ public final class HypergradientBench {
                 Sequential m = mlp(in, hidden, classes, scaler, seed);
                 m.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
                         .optimizer(Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false))
-                        .implicitL2(ImplicitL2.defaults()).build());
+                        .implicitL2(implicit).build());
                 double adapt = m.evaluate(test).accuracy();
                 searchTest.add(s.testAccuracy());
                 adaptTest.add(adapt);

@@ -30,6 +30,9 @@ import java.util.Map;
  * evaluation mode — no dropout masks, batch normalisation on its running statistics — so that
  * the two sides of each difference see the same function.
  *
+ * <p>The validation side of the hypergradient is {@link #validationGradient}: by default the
+ * loss at its best temperature on the batch ({@link ImplicitL2#calibrated}).
+ *
  * <p>Vectors of the Neumann series are kept in double precision; the weights are saved before and
  * restored after every difference, bit for bit.
  */
@@ -274,7 +277,7 @@ final class ImplicitL2Stepper {
      * rows of {@code val}, the Hessian of the training loss on {@code n} rows of {@code train}.
      */
     double[] hypergradient(Workspace train, int n, Workspace val, int nVal) {
-        dataGradient(val, nVal);
+        validationGradient(val, nVal);
         double[][] gv = gradientCopy();
         if (settings.neumannScale().isEmpty() && (Double.isNaN(scale) || hyperSteps % ImplicitL2.RESCALE_EVERY == 0)) {
             scale = estimateScale(train, n);
@@ -423,6 +426,82 @@ final class ImplicitL2Stepper {
         double loss = model.loss().compute(w.output(), n, model.outputSize(), w.targets, w.grads[w.grads.length - 1]);
         model.backward(w, n);
         return loss;
+    }
+
+    /** The bounds of the inverse temperature {@link #validationGradient} searches, and its golden-section steps. */
+    static final double MIN_INVERSE_TEMPERATURE = 1e-2;
+    static final double MAX_INVERSE_TEMPERATURE = 1e2;
+    static final int TEMPERATURE_STEPS = 40;
+    private float[] scaledLogits = new float[0];
+    private double lastInverseTemperature = 1;
+
+    /**
+     * The gradient of the hyper-objective on {@code n} rows of {@code w}, into the parameters, in
+     * evaluation mode: with {@link ImplicitL2#calibrated} and a classification loss, of the loss
+     * of the logits times the inverse temperature {@code s} that minimises it on these rows (by
+     * golden-section search on log s in [{@value #MIN_INVERSE_TEMPERATURE},
+     * {@value #MAX_INVERSE_TEMPERATURE}]: the cross-entropy of s·z is convex in s, so unimodal in
+     * log s); otherwise the plain {@link #dataGradient}. At the minimising s the loss is flat in s, so
+     * its total derivative in w is the partial one at fixed s: the gradient of the loss at s·z
+     * is s times the loss's gradient at the scaled logits, taken back through the network.
+     */
+    double validationGradient(Workspace w, int n) {
+        if (!settings.calibrated() || !model.loss().classification()) {
+            lastInverseTemperature = 1;
+            return dataGradient(w, n);
+        }
+        model.forward(w, n, Pass.eval());
+        float[] out = w.output();
+        int k = model.outputSize();
+        if (scaledLogits.length < n * k) {
+            scaledLogits = new float[n * k];
+        }
+        double lo = Math.log(MIN_INVERSE_TEMPERATURE);
+        double hi = Math.log(MAX_INVERSE_TEMPERATURE);
+        double r = (Math.sqrt(5) - 1) / 2;
+        double a = hi - r * (hi - lo);
+        double b = lo + r * (hi - lo);
+        double fa = scaledLoss(out, n, k, w.targets, Math.exp(a));
+        double fb = scaledLoss(out, n, k, w.targets, Math.exp(b));
+        for (int it = 0; it < TEMPERATURE_STEPS; it++) {
+            if (fa <= fb) {
+                hi = b;
+                b = a;
+                fb = fa;
+                a = hi - r * (hi - lo);
+                fa = scaledLoss(out, n, k, w.targets, Math.exp(a));
+            } else {
+                lo = a;
+                a = b;
+                fa = fb;
+                b = lo + r * (hi - lo);
+                fb = scaledLoss(out, n, k, w.targets, Math.exp(b));
+            }
+        }
+        double s = Math.exp((lo + hi) / 2);
+        lastInverseTemperature = s;
+        for (int i = 0; i < n * k; i++) {
+            scaledLogits[i] = (float) (s * out[i]); // a copy: the last layer's backward may read its own output
+        }
+        float[] g = w.grads[w.grads.length - 1];
+        double loss = model.loss().compute(scaledLogits, n, k, w.targets, g);
+        for (int i = 0; i < n * k; i++) {
+            g[i] = (float) (s * g[i]);
+        }
+        model.backward(w, n);
+        return loss;
+    }
+
+    private double scaledLoss(float[] out, int n, int k, org.nntune.nn.loss.Targets targets, double s) {
+        for (int i = 0; i < n * k; i++) {
+            scaledLogits[i] = (float) (s * out[i]);
+        }
+        return model.loss().compute(scaledLogits, n, k, targets, null);
+    }
+
+    /** The inverse temperature of the last hyper-objective's gradient (1 when it is not calibrated). */
+    double lastInverseTemperature() {
+        return lastInverseTemperature;
     }
 
     private double[][] gradientCopy() {

@@ -18,6 +18,20 @@ import java.util.OptionalDouble;
  * Hessian-vector products central differences of gradients. Training needs a validation split
  * (a validation fraction or set) to take the hypergradient on.
  *
+ * <p><b>The validation loss at its best temperature</b> ({@code calibrated}, the default). For a
+ * classification loss, {@code L_V} is the loss of the logits divided by the temperature that
+ * minimises it on the validation batch: {@code L_V(w) = min_T L(z(w)/T)}. Its gradient is the
+ * ordinary gradient at that temperature (the envelope theorem: the loss is flat in T there).
+ * Why: decay shrinks the weights and so the logits' scale, and once a network has fitted its
+ * training rows, the plain validation cross-entropy falls with the logits' scale alone, since
+ * every confidently wrong row costs less. Its hypergradient then raises the decay for the sake of
+ * calibration, which a temperature would give for free after training, and the accuracy pays:
+ * Fashion-MNIST, the MLP 784-128-10 on 1,000 rows for 100 epochs, the plain loss drove the
+ * first layer's decay to 1e-2 with Adam (−0.014 test accuracy against no decay) and to 4e-2–9e-2
+ * with SGD (−0.07); at its best temperature the loss sees what the decay does beyond the scale
+ * (BENCHMARKS-LOG, "implicit L2 at the best temperature"). {@code calibrated = false} is the
+ * paper's plain validation loss; regression losses always use it.
+ *
  * @param initial           the starting decay of every layer, finite and &gt; 0
  * @param hyperLearningRate the Adam step on log-decay, finite and &gt; 0 (about how far log l2 moves per hyper-step)
  * @param period            training steps between two hyper-steps, ≥ 1
@@ -26,9 +40,11 @@ import java.util.OptionalDouble;
  *                          eigenvalue, estimated by power iteration at the first hyper-step and
  *                          every {@link #RESCALE_EVERY} hyper-steps after
  * @param perLayer          one decay per layer; false: one for the whole network
+ * @param calibrated        the hypergradient of the validation loss at its best temperature (classification
+ *                          losses); false: of the plain validation loss
  */
 public record ImplicitL2(double initial, double hyperLearningRate, int period, int neumannTerms, OptionalDouble neumannScale,
-                         boolean perLayer) {
+                         boolean perLayer, boolean calibrated) {
 
     /** The starting decay when none is given. */
     public static final double DEFAULT_INITIAL = 1e-4;
@@ -64,31 +80,35 @@ public record ImplicitL2(double initial, double hyperLearningRate, int period, i
 
     /** Per-layer decay from {@link #DEFAULT_INITIAL}, with every default. */
     public static ImplicitL2 defaults() {
-        return new ImplicitL2(DEFAULT_INITIAL, DEFAULT_HYPER_LR, DEFAULT_PERIOD, DEFAULT_TERMS, OptionalDouble.empty(), true);
+        return new ImplicitL2(DEFAULT_INITIAL, DEFAULT_HYPER_LR, DEFAULT_PERIOD, DEFAULT_TERMS, OptionalDouble.empty(), true, true);
     }
 
     public ImplicitL2 withInitial(double initial) {
-        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer);
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }
 
     public ImplicitL2 withHyperLearningRate(double hyperLearningRate) {
-        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer);
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }
 
     public ImplicitL2 withPeriod(int period) {
-        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer);
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }
 
     public ImplicitL2 withNeumannTerms(int terms) {
-        return new ImplicitL2(initial, hyperLearningRate, period, terms, neumannScale, perLayer);
+        return new ImplicitL2(initial, hyperLearningRate, period, terms, neumannScale, perLayer, calibrated);
     }
 
     public ImplicitL2 withNeumannScale(double scale) {
-        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, OptionalDouble.of(scale), perLayer);
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, OptionalDouble.of(scale), perLayer, calibrated);
     }
 
     public ImplicitL2 withPerLayer(boolean perLayer) {
-        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer);
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
+    }
+
+    public ImplicitL2 withCalibrated(boolean calibrated) {
+        return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }
 
     /** The settings by name, for provenance. */
@@ -101,6 +121,7 @@ public record ImplicitL2(double initial, double hyperLearningRate, int period, i
         m.put("neumann_terms", Integer.toString(neumannTerms));
         m.put("neumann_scale", neumannScale.isPresent() ? Double.toString(neumannScale.getAsDouble()) : "auto");
         m.put("l2_scope", perLayer ? "layer" : "global");
+        m.put("l2_objective", calibrated ? "calibrated" : "loss");
         return m;
     }
 }

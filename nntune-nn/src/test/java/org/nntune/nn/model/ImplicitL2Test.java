@@ -386,7 +386,8 @@ class ImplicitL2Test {
     void theDecaysTravelWithTheOptimiserStateIntoTheNextRun() {
         Dataset[] parts = irisParts();
         Sequential model = Sequential.builder().input(4).dense(32, Activation.RELU).dense(3).seed(1).build();
-        ImplicitL2 settings = ImplicitL2.defaults().withPeriod(1).withHyperLearningRate(0.3);
+        // the plain validation loss, whose pull on the decays is steady here, so that they travel far from the start
+        ImplicitL2 settings = ImplicitL2.defaults().withPeriod(1).withHyperLearningRate(0.3).withCalibrated(false);
         org.nntune.nn.optim.OptimizerState[] saved = new org.nntune.nn.optim.OptimizerState[1];
         TrainingListener save = new TrainingListener() {
             @Override
@@ -439,6 +440,171 @@ class ImplicitL2Test {
                 .isInstanceOf(HyperStepDivergenceException.class)
                 .hasMessageContaining("implicit L2 hyper-step diverged at epoch 1, batch 1")
                 .hasMessageContaining("lower hyper learning rate");
+    }
+
+    /**
+     * The calibrated hyper-objective is the validation cross-entropy at its best temperature,
+     * {@code F(w) = min_s L(s·z(w))}, on an overconfident softmax regression (logits of scale ~8):
+     * the inverse temperature the stepper finds minimises L to 1e-6 (checked in double on both
+     * sides of it), its gradient equals a central difference of F along random directions (F computed
+     * here in double, s minimised afresh at each point), and, since F does not change when the
+     * weights and biases are scaled together, the gradient has no component along (W, b); the
+     * plain loss's gradient has a large one (the objective's pull towards smaller weights that this
+     * setting removes). With {@code calibrated = false} the gradient is the plain loss's.
+     */
+    @Test
+    void theCalibratedObjectiveIsTheValidationLossAtItsBestTemperature() {
+        int k = 3;
+        int n = NV;
+        Rng rng = new Rng(11);
+        Sequential soft = Sequential.builder().input(D).dense(k).seed(4).build();
+        Workspace w = soft.workspace(n, 0, true);
+        double[][] x = new double[n][D];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < D; j++) {
+                x[i][j] = (float) rng.nextGaussian();
+                w.acts[0][i * D + j] = (float) x[i][j];
+            }
+        }
+        float[] wv = soft.parameters().get(0).value().data();
+        float[] bv = soft.parameters().get(1).value().data();
+        for (int i = 0; i < wv.length; i++) {
+            wv[i] = (float) (4 * rng.nextGaussian());
+        }
+        for (int i = 0; i < bv.length; i++) {
+            bv[i] = (float) rng.nextGaussian();
+        }
+        double[] w0 = new double[D * k + k];
+        for (int i = 0; i < wv.length; i++) {
+            w0[i] = wv[i];
+        }
+        for (int i = 0; i < k; i++) {
+            w0[D * k + i] = bv[i];
+        }
+        // labels drawn from the softmax of the logits at a quarter of their scale: the network is overconfident
+        for (int i = 0; i < n; i++) {
+            double[] p = new double[k];
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                double z = w0[D * k + j];
+                for (int a = 0; a < D; a++) {
+                    z += x[i][a] * w0[a * k + j];
+                }
+                p[j] = Math.exp(z / 4);
+                sum += p[j];
+            }
+            double u = rng.nextDouble() * sum;
+            int label = 0;
+            while (label < k - 1 && (u -= p[label]) > 0) {
+                label++;
+            }
+            y[i] = label;
+            w.labels[i] = label;
+        }
+        ImplicitL2Stepper s = new ImplicitL2Stepper(soft, ImplicitL2.defaults(), classificationSet(k), n, 0);
+        s.validationGradient(w, n);
+        double[] g = gradientOf(soft);
+        double found = s.lastInverseTemperature();
+        assertThat(found).as("the logits are overconfident").isBetween(0.05, 0.7);
+        double at = softmaxLoss(x, y, w0, k, found);
+        assertThat(softmaxLoss(x, y, w0, k, found * 1.01)).isGreaterThan(at - 1e-6);
+        assertThat(softmaxLoss(x, y, w0, k, found / 1.01)).isGreaterThan(at - 1e-6);
+
+        for (int trial = 0; trial < 3; trial++) {
+            double[] v = new double[w0.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = rng.nextGaussian();
+            }
+            double eps = 1e-4;
+            double fd = (calibratedLoss(x, y, axpy(eps, v, w0), k) - calibratedLoss(x, y, axpy(-eps, v, w0), k)) / (2 * eps);
+            assertThat(dotArrays(g, v)).as("direction %d", trial).isCloseTo(fd, org.assertj.core.data.Offset.offset(2e-3 * Math.abs(fd) + 1e-5));
+        }
+        double norms = Math.sqrt(dotArrays(g, g) * dotArrays(w0, w0));
+        assertThat(Math.abs(dotArrays(g, w0)) / norms).as("calibrated: along the weights' scale").isLessThan(1e-4);
+
+        ImplicitL2Stepper plain = new ImplicitL2Stepper(soft, ImplicitL2.defaults().withCalibrated(false), classificationSet(k), n, 0);
+        plain.validationGradient(w, n);
+        double[] gp = gradientOf(soft);
+        assertThat(dotArrays(gp, w0) / Math.sqrt(dotArrays(gp, gp) * dotArrays(w0, w0))).as("plain loss: along the weights' scale")
+                .isGreaterThan(0.3);
+        assertThat(plain.lastInverseTemperature()).isEqualTo(1.0);
+        plain.dataGradient(w, n);
+        assertThat(gradientOf(soft)).containsExactly(gp);
+    }
+
+    private static double[] gradientOf(Sequential m) {
+        float[] gw = m.parameters().get(0).grad().data();
+        float[] gb = m.parameters().get(1).grad().data();
+        double[] g = new double[gw.length + gb.length];
+        for (int i = 0; i < gw.length; i++) {
+            g[i] = gw[i];
+        }
+        for (int i = 0; i < gb.length; i++) {
+            g[gw.length + i] = gb[i];
+        }
+        return g;
+    }
+
+    private static double[] axpy(double a, double[] x, double[] y) {
+        double[] r = y.clone();
+        for (int i = 0; i < r.length; i++) {
+            r[i] += a * x[i];
+        }
+        return r;
+    }
+
+    private static double dotArrays(double[] a, double[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += a[i] * b[i];
+        }
+        return d;
+    }
+
+    /** The mean cross-entropy of softmax regression (weights D×k row-major, then k biases) at inverse temperature s, in double. */
+    private static double softmaxLoss(double[][] x, int[] y, double[] wb, int k, double s) {
+        double total = 0;
+        for (int i = 0; i < x.length; i++) {
+            double[] z = new double[k];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                z[j] = wb[D * k + j];
+                for (int a = 0; a < D; a++) {
+                    z[j] += x[i][a] * wb[a * k + j];
+                }
+                z[j] *= s;
+                max = Math.max(max, z[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(z[j] - max);
+            }
+            total += max + Math.log(sum) - z[y[i]];
+        }
+        return total / x.length;
+    }
+
+    /** min over s of {@link #softmaxLoss}, by Newton's method on s (the loss is convex in s), derivatives by central differences. */
+    private static double calibratedLoss(double[][] x, int[] y, double[] wb, int k) {
+        double s = 0.3;
+        for (int it = 0; it < 50; it++) {
+            double h = 1e-4 * s;
+            double f0 = softmaxLoss(x, y, wb, k, s);
+            double fp = softmaxLoss(x, y, wb, k, s + h);
+            double fm = softmaxLoss(x, y, wb, k, s - h);
+            double d1 = (fp - fm) / (2 * h);
+            double d2 = (fp - 2 * f0 + fm) / (h * h);
+            double next = s - d1 / d2;
+            if (!(next > 0)) {
+                next = s / 2;
+            }
+            if (Math.abs(next - s) < 1e-12) {
+                break;
+            }
+            s = next;
+        }
+        return softmaxLoss(x, y, wb, k, s);
     }
 
     @Test
