@@ -113,9 +113,10 @@ public final class HypergradientBench {
                     default -> throw new IllegalArgumentException("--l2-objective is calibrated or loss, got " + args[i]);
                 };
                 case "--l2-probe-implicit-only" -> probeImplicitOnly = true;
+                case "--l2-settings" -> implicit = withSettings(implicit, args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--schedule constant|cosine|step] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10] [--l2-optimizer adam|sgd]"
-                        + " [--l2-objective calibrated|loss] [--l2-probe-implicit-only] [--l2-final-epoch] [--no-optuna]");
+                        + " [--l2-objective calibrated|loss] [--l2-settings terms=5,period=10,hyper_lr=0.05,initial=1e-4,per_layer=true] [--l2-probe-implicit-only] [--l2-final-epoch] [--no-optuna]");
             }
         }
         if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe") || parts.contains("l2probe")) {
@@ -474,6 +475,27 @@ public final class HypergradientBench {
         StringBuilder medians = new StringBuilder();
         test.forEach((k, v) -> medians.append(String.format(Locale.ROOT, "%s: %.4f; ", k, Stats.median(v))));
         System.out.println("l2probe medians (" + trainRows + " rows, " + epochs + " epochs, seeds " + seeds + "): " + medians);
+    }
+
+    /** Implicit-L2 settings changed by {@code key=value,…} (terms, period, hyper_lr, initial, per_layer), for exploration. */
+    private static ImplicitL2 withSettings(ImplicitL2 base, String spec) {
+        ImplicitL2 out = base;
+        for (String kv : spec.split(",")) {
+            String[] p = kv.split("=", 2);
+            if (p.length != 2) {
+                throw new IllegalArgumentException("--l2-settings takes key=value pairs, got " + kv);
+            }
+            out = switch (p[0]) {
+                case "terms" -> out.withNeumannTerms(Integer.parseInt(p[1]));
+                case "period" -> out.withPeriod(Integer.parseInt(p[1]));
+                case "hyper_lr" -> out.withHyperLearningRate(Double.parseDouble(p[1]));
+                case "initial" -> out.withInitial(Double.parseDouble(p[1]));
+                case "per_layer" -> out.withPerLayer(Boolean.parseBoolean(p[1]));
+                default -> throw new IllegalArgumentException("--l2-settings: unknown key " + p[0]
+                        + " (terms, period, hyper_lr, initial, per_layer)");
+            };
+        }
+        return out;
     }
 
     /** With {@code bestEpoch}, the training ends with the weights of its epoch of best validation accuracy (it never stops early). */

@@ -52,7 +52,12 @@ public record ImplicitL2(double initial, double hyperLearningRate, int period, i
     public static final double DEFAULT_HYPER_LR = 0.05;
     /** Training steps per hyper-step when none is given. */
     public static final int DEFAULT_PERIOD = 10;
-    /** Neumann terms when none is given (the paper's experiments use 5 to 20). */
+    /**
+     * Neumann terms when none is given (the paper's experiments use 5 to 20). With SGD, or many
+     * epochs on few rows, 10 did better (the short series' bias let the first layer's decay run
+     * away on some seeds), while on digits with Adam-HD it did worse; BENCHMARKS-LOG, "implicit L2 at
+     * the best temperature".
+     */
     public static final int DEFAULT_TERMS = 5;
     /** Hyper-steps between two estimates of the Neumann scale when it is estimated. */
     public static final int RESCALE_EVERY = 25;
