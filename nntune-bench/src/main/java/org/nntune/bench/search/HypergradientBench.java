@@ -79,6 +79,8 @@ public final class HypergradientBench {
     private static final int TRIALS = 20;
     /** The implicit-L2 settings of every part: the defaults, or with {@code --l2-objective loss} the plain validation loss. */
     private static ImplicitL2 implicit = ImplicitL2.defaults();
+    /** {@code --small-fixed-lr}: the small part's adapted side at Adam's fixed 1e-3, implicit L2 alone. */
+    private static boolean smallFixedLr;
     /** {@code --l2-probe-implicit-only}: the L2 probe without its fixed-L2 runs. */
     private static boolean probeImplicitOnly;
 
@@ -114,9 +116,10 @@ public final class HypergradientBench {
                 };
                 case "--l2-probe-implicit-only" -> probeImplicitOnly = true;
                 case "--l2-settings" -> implicit = withSettings(implicit, args[++i]);
+                case "--small-fixed-lr" -> smallFixedLr = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--schedule constant|cosine|step] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10] [--l2-optimizer adam|sgd]"
-                        + " [--l2-objective calibrated|loss] [--l2-settings terms=5,period=10,hyper_lr=0.05,initial=1e-4,per_layer=true] [--l2-probe-implicit-only] [--l2-final-epoch] [--no-optuna]");
+                        + " [--l2-objective calibrated|loss] [--l2-settings terms=5,period=10,hyper_lr=0.05,initial=1e-4,per_layer=true] [--l2-probe-implicit-only] [--small-fixed-lr] [--l2-final-epoch] [--no-optuna]");
             }
         }
         if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe") || parts.contains("l2probe")) {
@@ -530,7 +533,7 @@ public final class HypergradientBench {
                 });
                 Sequential m = mlp(in, hidden, classes, scaler, seed);
                 m.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
-                        .optimizer(Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false))
+                        .optimizer(smallFixedLr ? Optimizer.adam(1e-3) : Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false))
                         .implicitL2(implicit).build());
                 double adapt = m.evaluate(test).accuracy();
                 searchTest.add(s.testAccuracy());
