@@ -93,6 +93,29 @@ class AdaptiveStudyFileTest {
         assertThat(report).contains("href=\"#adapted\"").contains("data-name=\"l2_layer0\"");
     }
 
+    /**
+     * {@code l2_adapt} searched over its two objectives in a study file: a grid runs one trial on the
+     * calibrated validation loss ({@code implicit}) and one on the plain one ({@code implicit_loss});
+     * both complete with their L2 trajectories and the mode as the trial's parameter.
+     */
+    @Test
+    void aStudyFileMaySearchTheImplicitObjective(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "objective", STUDY.formatted("objective", "0.05", "grid", 2)
+                .replace("l2_adapt: implicit", "l2_adapt: [implicit, implicit_loss]")
+                .replace("hyper_lr: {low: 1.0e-5, high: 1.0e-3, log: true}", "hyper_lr: 1.0e-4")
+                .replace("units: {low: 8, high: 32}", "units: 16").replace("{type: median, startup_trials: 1}", "none"));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        try (Storage s = Storages.open("sqlite:" + dir.resolve("objective.db"))) {
+            List<FrozenTrial> all = s.getAllTrials(s.getAllStudies().get(0).studyId());
+            assertThat(all).hasSize(2).allMatch(t -> t.state() == TrialState.COMPLETE);
+            assertThat(all).extracting(t -> t.params().get("l2_adapt")).containsExactlyInAnyOrder("implicit", "implicit_loss");
+            for (FrozenTrial t : all) {
+                assertThat(trajectory(t).get("l2_layer0")).as("trial %d", t.number()).hasSize(12);
+            }
+        }
+    }
+
     @Test
     void aDivergingHyperStepFailsItsTrialWithTheReasonAndTheStudyGoesOn(@TempDir Path dir) throws Exception {
         Path file = write(dir, "diverge", STUDY.formatted("diverge", "[0.05, 1.0e+6]", "random", 4)
