@@ -376,7 +376,7 @@ public final class HypergradientBench {
         Dataset all = data.train();
         Dataset train = range(all, 0, trainRows);
         Dataset val = range(all, 50_000, 60_000);
-        PixelScaler px = PixelScaler.of(784);
+        L2Fits fits = new L2Fits(train, val, PixelScaler.of(784), optimizer, epochs, bestEpoch);
         List<Double> searchTest = new ArrayList<>();
         List<Double> implicitTest = new ArrayList<>();
         List<Double> searchSameEpochs = new ArrayList<>(); // the search's first `runs` trials: the implicit side's epochs
@@ -388,9 +388,8 @@ public final class HypergradientBench {
         for (long seed : seeds) {
             SearchOutcome s = search(seed, Pruner.none(), (trial, report) -> {
                 double l2 = trial.suggestFloat("l2", 1e-6, 1e-1, Log.YES);
-                Sequential m = mlp(784, 128, 10, px, seed + trial.number());
-                m.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(seed + trial.number()).validation(val)
-                        .optimizer(optimizer).l2(l2).listener(report), bestEpoch, epochs).build());
+                Sequential m = fits.model(seed + trial.number());
+                fits.fit(m, seed + trial.number(), o -> o.l2(l2).listener(report));
                 return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
             });
             long t0 = System.nanoTime();
@@ -400,9 +399,8 @@ public final class HypergradientBench {
             StringBuilder each = new StringBuilder();
             for (int r = 0; r < runs; r++) {
                 long runSeed = seed + 1000L * r; // run 0 at the seed itself; the others apart from every other seed's
-                Sequential m = mlp(784, 128, 10, px, runSeed);
-                History h = m.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(runSeed).validation(val)
-                        .optimizer(optimizer).implicitL2(implicit), bestEpoch, epochs).build());
+                Sequential m = fits.model(runSeed);
+                History h = fits.fit(m, runSeed, o -> o.implicitL2(implicit));
                 double v = m.evaluate(val).accuracy();
                 double t = m.evaluate(data.test()).accuracy();
                 if (r == 0) {
@@ -417,9 +415,8 @@ public final class HypergradientBench {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double tpeL2 = ((Number) s.params().get("l2")).doubleValue();
-            Sequential again = mlp(784, 128, 10, px, seed);
-            again.fit(train, keepBest(FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val)
-                    .optimizer(optimizer).l2(tpeL2), bestEpoch, epochs).build());
+            Sequential again = fits.model(seed);
+            fits.fit(again, seed, o -> o.l2(tpeL2));
             double retrained = again.evaluate(data.test()).accuracy();
             searchTest.add(s.testAccuracy());
             searchSameEpochs.add(s.bestOfFirst(runs));
@@ -456,18 +453,17 @@ public final class HypergradientBench {
         Dataset all = data.train();
         Dataset train = range(all, 0, trainRows);
         Dataset val = range(all, 50_000, 60_000);
-        PixelScaler px = PixelScaler.of(784);
+        L2Fits fits = new L2Fits(train, val, PixelScaler.of(784), optimizer, epochs, bestEpoch);
         double[] fixed = probeImplicitOnly ? new double[0] : new double[] {0, 1e-5, 1e-4, 1e-3, 3e-3, 1e-2};
         Map<String, List<Double>> test = new java.util.LinkedHashMap<>();
         for (long seed : seeds) {
             StringBuilder line = new StringBuilder();
             for (int k = 0; k <= fixed.length; k++) {
-                Sequential m = mlp(784, 128, 10, px, seed);
-                FitOptions.Builder o = FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val)
-                        .optimizer(optimizer);
+                Sequential m = fits.model(seed);
                 String name = k < fixed.length ? "l2 " + fixed[k] : "implicit";
-                History h = m.fit(train, keepBest(k < fixed.length ? o.l2(fixed[k]) : o.implicitL2(implicit),
-                        bestEpoch, epochs).build());
+                double l2 = k < fixed.length ? fixed[k] : Double.NaN;
+                java.util.function.UnaryOperator<FitOptions.Builder> setting = k < fixed.length ? o -> o.l2(l2) : o -> o.implicitL2(implicit);
+                History h = fits.fit(m, seed, setting);
                 double t = m.evaluate(data.test()).accuracy();
                 test.computeIfAbsent(name, x -> new ArrayList<>()).add(t);
                 line.append(String.format(Locale.ROOT, "%s: %.4f%s; ", name, t,
@@ -499,6 +495,22 @@ public final class HypergradientBench {
             };
         }
         return out;
+    }
+
+    /**
+     * One training of the L2 parts: the MLP 784-128-10 at a seed, {@code epochs} epochs of batch 64
+     * validated on {@code val}, the epoch of best validation accuracy kept when {@code bestEpoch};
+     * each caller adds its L2 (fixed or implicit) and listeners.
+     */
+    private record L2Fits(Dataset train, Dataset val, PixelScaler px, Optimizer optimizer, int epochs, boolean bestEpoch) {
+        Sequential model(long seed) {
+            return mlp(784, 128, 10, px, seed);
+        }
+
+        History fit(Sequential m, long seed, java.util.function.UnaryOperator<FitOptions.Builder> l2) {
+            FitOptions.Builder o = FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).validation(val).optimizer(optimizer);
+            return m.fit(train, keepBest(l2.apply(o), bestEpoch, epochs).build());
+        }
     }
 
     /** With {@code bestEpoch}, the training ends with the weights of its epoch of best validation accuracy (it never stops early). */

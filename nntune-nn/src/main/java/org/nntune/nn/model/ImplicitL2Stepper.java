@@ -5,6 +5,7 @@ import org.nntune.nn.internal.kernels.KernelProvider;
 import org.nntune.nn.internal.kernels.Kernels;
 import org.nntune.nn.layer.Param;
 import org.nntune.nn.layer.Pass;
+import org.nntune.nn.loss.Targets;
 import org.nntune.nn.optim.ImplicitL2;
 import org.nntune.nn.optim.OptimizerState;
 import org.nntune.nn.tensor.Rng;
@@ -480,9 +481,7 @@ final class ImplicitL2Stepper {
         }
         double s = Math.exp((lo + hi) / 2);
         lastInverseTemperature = s;
-        for (int i = 0; i < n * k; i++) {
-            scaledLogits[i] = (float) (s * out[i]); // a copy: the last layer's backward may read its own output
-        }
+        scaleLogits(out, n * k, s); // into a copy: the last layer's backward may read its own output
         float[] g = w.grads[w.grads.length - 1];
         double loss = model.loss().compute(scaledLogits, n, k, w.targets, g);
         for (int i = 0; i < n * k; i++) {
@@ -492,11 +491,16 @@ final class ImplicitL2Stepper {
         return loss;
     }
 
-    private double scaledLoss(float[] out, int n, int k, org.nntune.nn.loss.Targets targets, double s) {
-        for (int i = 0; i < n * k; i++) {
+    private double scaledLoss(float[] out, int n, int k, Targets targets, double s) {
+        scaleLogits(out, n * k, s);
+        return model.loss().compute(scaledLogits, n, k, targets, null);
+    }
+
+    /** {@code scaledLogits[i] = s·out[i]} for the first {@code count} values. */
+    private void scaleLogits(float[] out, int count, double s) {
+        for (int i = 0; i < count; i++) {
             scaledLogits[i] = (float) (s * out[i]);
         }
-        return model.loss().compute(scaledLogits, n, k, targets, null);
     }
 
     /** The inverse temperature of the last hyper-objective's gradient (1 when it is not calibrated). */
