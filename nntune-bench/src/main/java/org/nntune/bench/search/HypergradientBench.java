@@ -234,6 +234,9 @@ public final class HypergradientBench {
         List<Double> highTest = new ArrayList<>();
         List<Double> hdWall = new ArrayList<>();
         List<Double> retrainedTest = new ArrayList<>();
+        List<Double> searchL2Runs = new ArrayList<>();  // the search's L2 at the implicit runs' seeds, the best by validation
+        List<Double> noDecayRuns = new ArrayList<>();   // L2 0 likewise
+        List<Double> pairedDiff = new ArrayList<>();    // implicit − the search's L2, per seed, at the same seeds and choice
         List<Double> retrainedScheduledTest = new ArrayList<>();
         List<Double> searchScheduledTest = new ArrayList<>();
         StringBuilder runs = new StringBuilder();
@@ -351,7 +354,10 @@ public final class HypergradientBench {
      * {@code runs} implicit-L2 trainings (seeds {@code seed + 1000·r}, r = 0 … runs − 1), the one with the best
      * validation accuracy tested — {@code runs}·10 epochs, 1/5 of the search's 200 for 4 runs. The
      * first run alone and the search's L2 retrained at that run's seed are printed too, to show what
-     * the selection and what the L2 contribute.
+     * the selection and what the L2 contribute; so are the search's L2 and no decay (L2 0) trained at
+     * the implicit runs' own seeds, the best of them by validation tested: the same trainings and the
+     * same choice, only the L2 differs, which sets the L2 the search found against the one implicit
+     * differentiation found without the search's 20 draws (and the per-seed difference's median).
      *
      * <p>With {@code bestEpoch} (the default) every training of both sides — each trial of the
      * search, each implicit run, the retraining — keeps the weights of its epoch with the best
@@ -382,6 +388,9 @@ public final class HypergradientBench {
         List<Double> searchSameEpochs = new ArrayList<>(); // the search's first `runs` trials: the implicit side's epochs
         List<Double> singleTest = new ArrayList<>();
         List<Double> retrainedTest = new ArrayList<>();
+        List<Double> searchL2Runs = new ArrayList<>();  // the search's L2 at the implicit runs' seeds, the best by validation
+        List<Double> noDecayRuns = new ArrayList<>();   // L2 0 likewise
+        List<Double> pairedDiff = new ArrayList<>();    // implicit − the search's L2, per seed, at the same seeds and choice
         List<Double> searchWall = new ArrayList<>();
         List<Double> implicitWall = new ArrayList<>();
         StringBuilder lines = new StringBuilder();
@@ -393,31 +402,18 @@ public final class HypergradientBench {
                 return new double[] {m.evaluate(val).accuracy(), m.evaluate(data.test()).accuracy()};
             });
             long t0 = System.nanoTime();
-            double bestVal = Double.NEGATIVE_INFINITY;
-            double best = Double.NaN;
-            double single = Double.NaN;
-            StringBuilder each = new StringBuilder();
-            for (int r = 0; r < runs; r++) {
-                long runSeed = seed + 1000L * r; // run 0 at the seed itself; the others apart from every other seed's
-                Sequential m = fits.model(runSeed);
-                History h = fits.fit(m, runSeed, o -> o.implicitL2(implicit));
-                double v = m.evaluate(val).accuracy();
-                double t = m.evaluate(data.test()).accuracy();
-                if (r == 0) {
-                    single = t;
-                }
-                if (v > bestVal) {
-                    bestVal = v;
-                    best = t;
-                }
-                each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
-                        "{\"val\": %.4f, \"test\": %.4f, \"final_l2\": %s}", v, t, json(h.epochs().get(epochs - 1).adaptedRates())));
-            }
+            BestOfRuns imp = bestOfRuns(fits, data, seed, runs, o -> o.implicitL2(implicit));
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double best = imp.best();
+            double single = imp.first();
             double tpeL2 = ((Number) s.params().get("l2")).doubleValue();
-            Sequential again = fits.model(seed);
-            fits.fit(again, seed, o -> o.l2(tpeL2));
-            double retrained = again.evaluate(data.test()).accuracy();
+            // the same seeds and the same choice by validation, only the L2 differs: the search's, and none
+            BestOfRuns searchL2 = bestOfRuns(fits, data, seed, runs, o -> o.l2(tpeL2));
+            BestOfRuns noDecay = bestOfRuns(fits, data, seed, runs, o -> o.l2(0));
+            double retrained = searchL2.first();
+            searchL2Runs.add(searchL2.best());
+            pairedDiff.add(best - searchL2.best());
+            noDecayRuns.add(noDecay.best());
             searchTest.add(s.testAccuracy());
             searchSameEpochs.add(s.bestOfFirst(runs));
             implicitTest.add(best);
@@ -428,20 +424,51 @@ public final class HypergradientBench {
             String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best_l2\": %.3g, \"tpe_test\": %.4f, \"tpe_wall_s\": %.1f,"
                             + " \"tpe_epochs\": %d, \"tpe_best_of_first_%d_trials_test\": %.4f, \"tpe_l2_retrained_at_seed_test\": %.4f,"
                             + " \"implicit_best_of_runs_test\": %.4f, \"implicit_first_run_test\": %.4f, \"implicit_wall_s\": %.1f,"
-                            + " \"implicit_epochs\": %d, \"implicit_runs\": [%s]}",
+                            + " \"implicit_epochs\": %d, \"tpe_l2_best_of_runs_test\": %.4f, \"no_decay_best_of_runs_test\": %.4f,"
+                            + " \"implicit_runs\": [%s]}",
                     seed, tpeL2, s.testAccuracy(), s.seconds(), s.epochs(), runs, s.bestOfFirst(runs), retrained, best, single, seconds,
-                    epochs * runs, each);
+                    epochs * runs, searchL2.best(), noDecay.best(), imp.each());
             System.err.println("l2 " + line + " load " + load());
             lines.append(lines.length() == 0 ? "" : ", ").append(line);
         }
         System.out.printf(Locale.ROOT, "{\"part\": \"l2\", \"seeds\": %s, \"implicit_runs\": %d, \"epoch\": \"%s\", \"tpe_test_median\": %.4f,"
                         + " \"tpe_best_of_first_%d_trials_test_median\": %.4f,"
                         + " \"implicit_best_of_runs_test_median\": %.4f, \"implicit_first_run_test_median\": %.4f,"
-                        + " \"tpe_l2_retrained_test_median\": %.4f, \"tpe_wall_s_median\": %.1f, \"implicit_wall_s_median\": %.1f,"
+                        + " \"tpe_l2_retrained_test_median\": %.4f, \"tpe_l2_best_of_runs_test_median\": %.4f,"
+                        + " \"no_decay_best_of_runs_test_median\": %.4f, \"implicit_minus_tpe_l2_paired_median\": %+.4f, \"tpe_wall_s_median\": %.1f, \"implicit_wall_s_median\": %.1f,"
                         + " \"load\": \"%s\", \"runs\": [%s]}%n",
                 seeds, runs, bestEpoch ? "best by validation" : "last", Stats.median(searchTest), runs, Stats.median(searchSameEpochs),
-                Stats.median(implicitTest), Stats.median(singleTest),
-                Stats.median(retrainedTest), Stats.median(searchWall), Stats.median(implicitWall), load(), lines);
+                Stats.median(implicitTest), Stats.median(singleTest), Stats.median(retrainedTest), Stats.median(searchL2Runs),
+                Stats.median(noDecayRuns), Stats.median(pairedDiff), Stats.median(searchWall), Stats.median(implicitWall), load(), lines);
+    }
+
+    /** The test accuracy of the best by validation of {@code runs} trainings at seeds {@code seed + 1000·r}, of the first, and each run's figures. */
+    private record BestOfRuns(double best, double first, String each) {
+    }
+
+    private static BestOfRuns bestOfRuns(L2Fits fits, TrainTest data, long seed, int runs,
+                                         java.util.function.UnaryOperator<FitOptions.Builder> l2) {
+        double bestVal = Double.NEGATIVE_INFINITY;
+        double best = Double.NaN;
+        double first = Double.NaN;
+        StringBuilder each = new StringBuilder();
+        for (int r = 0; r < runs; r++) {
+            long runSeed = seed + 1000L * r; // run 0 at the seed itself; the others apart from every other seed's
+            Sequential m = fits.model(runSeed);
+            History h = fits.fit(m, runSeed, l2);
+            double v = m.evaluate(fits.val()).accuracy();
+            double t = m.evaluate(data.test()).accuracy();
+            if (r == 0) {
+                first = t;
+            }
+            if (v > bestVal) {
+                bestVal = v;
+                best = t;
+            }
+            each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
+                    "{\"val\": %.4f, \"test\": %.4f, \"final_l2\": %s}", v, t, json(h.epochs().get(fits.epochs() - 1).adaptedRates())));
+        }
+        return new BestOfRuns(best, first, each.toString());
     }
 
     /**
