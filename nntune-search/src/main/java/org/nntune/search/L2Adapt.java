@@ -16,6 +16,7 @@ import java.util.List;
  * @param hyperLr      {@code l2_hyper_lr}: the Adam step on log-L2 per hyper-step, finite and &gt; 0
  * @param steps        {@code l2_steps}: training steps per hyper-step, ≥ 1
  * @param neumannTerms {@code neumann_terms}: terms of the Neumann series of the inverse Hessian, ≥ 0
+ *                     (when a space does not set it, {@link #defaultTerms} of the trial's optimiser)
  * @param validation   {@code l2_validation}: the fraction of each fit's training rows held out for the
  *                     hypergradient (and for early stopping, when that is on too), in (0, 0.5]
  */
@@ -44,6 +45,11 @@ public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, 
             throw new IllegalArgumentException("l2_validation (the fraction of training rows the implicit L2 is tuned on) must be"
                     + " in (0, 0.5], got " + validation + ": implicit L2 needs a validation split");
         }
+    }
+
+    /** The Neumann terms of a trial whose space does not set them: the engine's default for its optimiser ({@link ImplicitL2#defaultTerms}). */
+    public static int defaultTerms(String optimizer) {
+        return optimizer.equals("sgd") ? ImplicitL2.DEFAULT_TERMS_SGD : ImplicitL2.DEFAULT_TERMS;
     }
 
     /** Implicit adaptation with these settings, on the calibrated validation loss. */

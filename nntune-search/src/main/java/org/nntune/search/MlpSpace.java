@@ -31,7 +31,7 @@ import java.util.Map;
  * <tr><td>l2_adapt</td><td>none (not drawn unless set)</td><td>none, implicit, implicit_loss</td></tr>
  * <tr><td>l2_hyper_lr (implicit)</td><td>0.05 (not drawn unless set)</td><td>1e-3..0.5 log</td></tr>
  * <tr><td>l2_steps (implicit)</td><td>10 (not drawn unless set)</td><td>1..50</td></tr>
- * <tr><td>neumann_terms (implicit)</td><td>5 (not drawn unless set)</td><td>0..20</td></tr>
+ * <tr><td>neumann_terms (implicit)</td><td>10 with sgd, else 5 (not drawn unless set)</td><td>0..20</td></tr>
  * <tr><td>l2_validation (implicit)</td><td>0.1 (not drawn unless set)</td><td>0.05..0.5</td></tr>
  * </table>
  * {@code lr_adapt: hypergradient} starts the rate at {@code lr} and lets it adapt itself during

@@ -62,6 +62,22 @@ class ImplicitL2SpaceTest {
     }
 
     /**
+     * A space that does not set {@code neumann_terms} gives each trial its optimiser's default
+     * (10 with sgd, 5 with adam, as the engine's {@code ImplicitL2.defaultTerms}); a set value wins.
+     */
+    @Test
+    void theNeumannTermsDefaultByTheTrialsOptimiser() {
+        NetworkConfig sgd = base().fix("optimizer", "sgd").fix("l2_adapt", "implicit").build().config(ParamSource.fixed(Map.of()));
+        NetworkConfig adam = base().fix("l2_adapt", "implicit").build().config(ParamSource.fixed(Map.of()));
+        NetworkConfig set = base().fix("optimizer", "sgd").fix("l2_adapt", "implicit").fix("neumann_terms", 3).build()
+                .config(ParamSource.fixed(Map.of()));
+        assertThat(sgd.describe()).containsEntry("neumann_terms", 10);
+        assertThat(sgd.l2Adapt().settings(1e-4).neumannTermsFor(org.nntune.nn.optim.Optimizer.sgd(0.05, 0.9, false))).isEqualTo(10);
+        assertThat(adam.describe()).containsEntry("neumann_terms", 5);
+        assertThat(set.describe()).containsEntry("neumann_terms", 3);
+    }
+
+    /**
      * {@code l2_adapt: implicit} tunes on the validation loss at its best temperature,
      * {@code implicit_loss} on the plain one: the mode reaches the engine's settings, the trial's
      * description keeps it, and the same trial trained in the two modes ends with other decays.

@@ -65,7 +65,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>{@code small}: digits and iris (canonical splits, standard scaler, 20 % of the training
  *     rows held out for validation): lr by hypergradient (Adam-HD from 1e-3, the additive rule with
  *     β 1e-4, the study files' default) and per-layer
- *     implicit L2, default settings, against the best (lr, l2) of a 20-trial TPE search.</li>
+ *     implicit L2, default settings, against the best (lr, l2) of a 20-trial TPE search; the adapted
+ *     side's training without decay is printed too. {@code --small-fixed-lr}: the adapted side at
+ *     Adam's fixed 1e-3; {@code --small-sgd}: by SGD 0.05 with momentum 0.9, both with implicit L2 alone.</li>
  * </ul>
  * One JSON line per part.
  *
@@ -81,6 +83,8 @@ public final class HypergradientBench {
     private static ImplicitL2 implicit = ImplicitL2.defaults();
     /** {@code --small-fixed-lr}: the small part's adapted side at Adam's fixed 1e-3, implicit L2 alone. */
     private static boolean smallFixedLr;
+    /** {@code --small-sgd}: the small part's adapted side trains by SGD 0.05, momentum 0.9 (fixed rate), with implicit L2. */
+    private static boolean smallSgd;
     /** {@code --l2-probe-implicit-only}: the L2 probe without its fixed-L2 runs. */
     private static boolean probeImplicitOnly;
 
@@ -117,9 +121,10 @@ public final class HypergradientBench {
                 case "--l2-probe-implicit-only" -> probeImplicitOnly = true;
                 case "--l2-settings" -> implicit = withSettings(implicit, args[++i]);
                 case "--small-fixed-lr" -> smallFixedLr = true;
+                case "--small-sgd" -> smallSgd = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; usage: [--parts lr,l2,small] [--seeds 0,1,2] [--hyper-lr 1e-5 | --multiplicative] [--schedule constant|cosine|step] [--l2-runs 4] [--l2-train 10000] [--l2-epochs 10] [--l2-optimizer adam|sgd]"
-                        + " [--l2-objective calibrated|loss] [--l2-settings terms=5,period=10,hyper_lr=0.05,initial=1e-4,per_layer=true] [--l2-probe-implicit-only] [--small-fixed-lr] [--l2-final-epoch] [--no-optuna]");
+                        + " [--l2-objective calibrated|loss] [--l2-settings terms=5,period=10,hyper_lr=0.05,initial=1e-4,per_layer=true] [--l2-probe-implicit-only] [--small-fixed-lr | --small-sgd] [--l2-final-epoch] [--no-optuna]");
             }
         }
         if (parts.contains("lr") || parts.contains("l2") || parts.contains("probe") || parts.contains("l2probe")) {
@@ -559,6 +564,7 @@ public final class HypergradientBench {
             int classes = d.classCount();
             List<Double> searchTest = new ArrayList<>();
             List<Double> adaptTest = new ArrayList<>();
+            List<Double> noDecayTest = new ArrayList<>();
             StringBuilder runs = new StringBuilder();
             for (long seed : seeds) {
                 SearchOutcome s = search(seed, Pruner.none(), (trial, report) -> {
@@ -572,21 +578,32 @@ public final class HypergradientBench {
                 });
                 Sequential m = mlp(in, hidden, classes, scaler, seed);
                 m.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
-                        .optimizer(smallFixedLr ? Optimizer.adam(1e-3) : Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false))
+                        .optimizer(smallOptimizer())
                         .implicitL2(implicit).build());
                 double adapt = m.evaluate(test).accuracy();
+                // the adapted side's training without any decay: what L2 is worth here at all
+                Sequential plain = mlp(in, hidden, classes, scaler, seed);
+                plain.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
+                        .optimizer(smallOptimizer()).build());
+                double noDecay = plain.evaluate(test).accuracy();
                 searchTest.add(s.testAccuracy());
                 adaptTest.add(adapt);
+                noDecayTest.add(noDecay);
                 String line = String.format(Locale.ROOT, "{\"seed\": %d, \"tpe_best\": {\"lr\": %.3g, \"l2\": %.3g}, \"tpe_test\": %.4f,"
-                                + " \"adapted_test\": %.4f}", seed, ((Number) s.params().get("lr")).doubleValue(),
-                        ((Number) s.params().get("l2")).doubleValue(), s.testAccuracy(), adapt);
+                                + " \"adapted_test\": %.4f, \"no_decay_test\": %.4f}", seed, ((Number) s.params().get("lr")).doubleValue(),
+                        ((Number) s.params().get("l2")).doubleValue(), s.testAccuracy(), adapt, noDecay);
                 System.err.println(name + " " + line);
                 runs.append(runs.length() == 0 ? "" : ", ").append(line);
             }
             System.out.printf(Locale.ROOT, "{\"part\": \"%s\", \"seeds\": %s, \"epochs\": %d, \"tpe_test_median\": %.4f,"
-                            + " \"adapted_test_median\": %.4f, \"load\": \"%s\", \"runs\": [%s]}%n",
-                    name, seeds, epochs, Stats.median(searchTest), Stats.median(adaptTest), load(), runs);
+                            + " \"adapted_test_median\": %.4f, \"no_decay_test_median\": %.4f, \"load\": \"%s\", \"runs\": [%s]}%n",
+                    name, seeds, epochs, Stats.median(searchTest), Stats.median(adaptTest), Stats.median(noDecayTest), load(), runs);
         }
+    }
+
+    /** The small part's adapted side: Adam-HD from 1e-3 (β 1e-4), or Adam at a fixed 1e-3 ({@code --small-fixed-lr}), or SGD ({@code --small-sgd}). */
+    private static Optimizer smallOptimizer() {
+        return smallSgd ? l2Optimizer("sgd") : smallFixedLr ? Optimizer.adam(1e-3) : Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false);
     }
 
     private static String json(Map<String, Double> m) {

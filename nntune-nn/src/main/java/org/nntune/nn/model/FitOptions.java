@@ -113,7 +113,7 @@ public final class FitOptions {
             }
         }
         if (implicitL2 != null) {
-            new java.util.TreeMap<>(implicitL2.hyperparameters()).forEach(m::put);
+            new java.util.TreeMap<>(implicitL2.hyperparameters(optimizer)).forEach(m::put);
         }
         new java.util.TreeMap<>(extraHyperparameters).forEach(m::put);
         return m;

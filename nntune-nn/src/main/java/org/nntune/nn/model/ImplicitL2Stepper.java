@@ -46,6 +46,8 @@ final class ImplicitL2Stepper {
 
     private final Sequential model;
     private final ImplicitL2 settings;
+    /** The Neumann terms: the set ones (the trainer settles the optimiser's default before it builds a stepper). */
+    private final int terms;
     private final List<Param> params;
     /** group of each parameter, or -1 for parameters without decay (biases…) */
     private final int[] group;
@@ -71,6 +73,7 @@ final class ImplicitL2Stepper {
     ImplicitL2Stepper(Sequential model, ImplicitL2 settings, Dataset validation, int batch, long seed) {
         this.model = model;
         this.settings = settings;
+        this.terms = settings.neumannTerms().orElse(ImplicitL2.DEFAULT_TERMS);
         this.params = model.parameters();
         int[] layerOf = model.parameterLayers();
         group = new int[params.size()];
@@ -233,7 +236,7 @@ final class ImplicitL2Stepper {
         for (int g = 0; g < hg.length; g++) {
             if (!Double.isFinite(hg[g])) {
                 throw new HyperStepDivergenceException(epoch, batch, "the hypergradient of " + name(g) + " is " + hg[g]
-                        + " (Neumann series of " + settings.neumannTerms() + " terms, scale " + scale() + ")",
+                        + " (Neumann series of " + terms + " terms, scale " + scale() + ")",
                         "fewer Neumann terms or a smaller Neumann scale, or a lower learning rate");
             }
             adamM[g] = b1 * adamM[g] + (1 - b1) * hg[g];
@@ -283,7 +286,7 @@ final class ImplicitL2Stepper {
         if (settings.neumannScale().isEmpty() && (Double.isNaN(scale) || hyperSteps % ImplicitL2.RESCALE_EVERY == 0)) {
             scale = estimateScale(train, n);
         }
-        double[][] p = inverseHvp(train, n, gv, settings.neumannTerms(), scale());
+        double[][] p = inverseHvp(train, n, gv, terms, scale());
         double[] hg = new double[logL2.length];
         for (int q = 0; q < group.length; q++) {
             if (group[q] < 0) {

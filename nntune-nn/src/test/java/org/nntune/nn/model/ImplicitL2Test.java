@@ -376,6 +376,40 @@ class ImplicitL2Test {
     }
 
     /**
+     * Unless set, the Neumann series has {@link ImplicitL2#DEFAULT_TERMS_SGD} terms under SGD (also
+     * under its hypergradient rate) and {@link ImplicitL2#DEFAULT_TERMS} under the optimisers that
+     * divide by second moments; the trainer uses that number (an SGD run with the defaults is the
+     * same run, weight for weight, as one set to 10 terms, and not the same as one set to 5), and
+     * the run's provenance records it.
+     */
+    @Test
+    void theNeumannTermsDefaultByTheOptimiser() {
+        Optimizer sgd = Optimizer.sgd(0.05, 0.9, false);
+        assertThat(ImplicitL2.defaults().neumannTerms()).isEmpty();
+        assertThat(ImplicitL2.defaults().neumannTermsFor(sgd)).isEqualTo(10);
+        assertThat(ImplicitL2.defaults().neumannTermsFor(Optimizer.hypergradient(sgd, 1e-4, false))).isEqualTo(10);
+        assertThat(ImplicitL2.defaults().neumannTermsFor(Optimizer.adam(1e-3))).isEqualTo(5);
+        assertThat(ImplicitL2.defaults().neumannTermsFor(Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false))).isEqualTo(5);
+        assertThat(ImplicitL2.defaults().withNeumannTerms(7).neumannTermsFor(sgd)).isEqualTo(7);
+
+        Dataset[] parts = irisParts();
+        java.util.function.Function<ImplicitL2, Sequential> train = settings -> {
+            Sequential m = Sequential.builder().input(4).dense(16, Activation.RELU).dense(3).seed(3).build();
+            m.fit(parts[0], FitOptions.builder().epochs(5).batchSize(16).seed(3).validationFraction(0.2).optimizer(sgd)
+                    .implicitL2(settings.withPeriod(2)).build());
+            return m;
+        };
+        Sequential byDefault = train.apply(ImplicitL2.defaults());
+        Sequential ten = train.apply(ImplicitL2.defaults().withNeumannTerms(10));
+        Sequential five = train.apply(ImplicitL2.defaults().withNeumannTerms(5));
+        assertThat(byDefault.parameters().get(0).value().data()).containsExactly(ten.parameters().get(0).value().data());
+        assertThat(byDefault.parameters().get(0).value().data()).isNotEqualTo(five.parameters().get(0).value().data());
+        assertThat(byDefault.provenance().hyperparameters()).containsEntry("neumann_terms", "10");
+        assertThat(FitOptions.builder().validationFraction(0.2).optimizer(Optimizer.adam(1e-3)).implicitL2(ImplicitL2.defaults())
+                .build().hyperparameters()).containsEntry("neumann_terms", "5");
+    }
+
+    /**
      * The optimiser state a run hands out carries the decays (kind {@code adam+implicit-l2}), so a
      * run that restores it — a checkpoint, population-based training's copy of a member, which
      * trains one epoch per run — continues from the decays reached instead of the start: the next
