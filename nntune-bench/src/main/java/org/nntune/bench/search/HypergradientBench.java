@@ -239,9 +239,6 @@ public final class HypergradientBench {
         List<Double> highTest = new ArrayList<>();
         List<Double> hdWall = new ArrayList<>();
         List<Double> retrainedTest = new ArrayList<>();
-        List<Double> searchL2Runs = new ArrayList<>();  // the search's L2 at the implicit runs' seeds, the best by validation
-        List<Double> noDecayRuns = new ArrayList<>();   // L2 0 likewise
-        List<Double> pairedDiff = new ArrayList<>();    // implicit − the search's L2, per seed, at the same seeds and choice
         List<Double> retrainedScheduledTest = new ArrayList<>();
         List<Double> searchScheduledTest = new ArrayList<>();
         StringBuilder runs = new StringBuilder();
