@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Study files with {@code lr_adapt: hypergradient} and {@code l2_adapt: implicit}: trials store
- * their trajectories, pruning and resume work as for any trial, the report plots them, {@code best}
+ * their trajectories, pruning, resume and several workers work as for any trial, the report plots them, {@code best}
  * exports the final values; a diverging hyper-step fails its trial and the study goes on; bad
  * settings are refused before trial 0 with file, line and key.
  */
@@ -91,6 +91,38 @@ class AdaptiveStudyFileTest {
         assertThat(exported.get("params").has("hyper_lr")).isTrue();
         String report = Files.readString(dir.resolve("adaptive-results").resolve("report.html"));
         assertThat(report).contains("href=\"#adapted\"").contains("data-name=\"l2_layer0\"");
+    }
+
+    /**
+     * Several workers, as with any trial: a tune of two trials in two parallel jobs, then two
+     * worker processes on the same SQLite study raising its budget to 6 side by side. The study
+     * ends with exactly 6 trials, none failed, each with its lr and L2 trajectories.
+     */
+    @Test
+    void severalWorkersShareAnAdaptiveStudy(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "shared", STUDY.formatted("shared", "0.05", "tpe", 2)
+                .replace("budget: {trials: 2}", "budget: {trials: 2, jobs: 2}"));
+        String url = "sqlite:" + dir.resolve("shared.db");
+        CliTest.Result first = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(first.code()).as(first.out() + first.err()).isZero();
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli a = jvms.start("worker", "shared", "--storage", url, "--trials", "6", "--progress", "none");
+            CliProcesses.Cli b = jvms.start("worker", "shared", "--storage", url, "--trials", "6", "--progress", "none");
+            for (CliProcesses.Cli w : List.of(a, b)) {
+                assertThat(w.await(180)).as("%s\n%s", w.outText(), w.errText()).isZero();
+                assertThat(w.outText()).contains("worker done: the study has 6 trials");
+            }
+        }
+        try (Storage s = Storages.open(url)) {
+            List<FrozenTrial> all = s.getAllTrials(s.getAllStudies().get(0).studyId());
+            assertThat(all).hasSize(6).allMatch(t -> t.state() == TrialState.COMPLETE || t.state() == TrialState.PRUNED);
+            for (FrozenTrial t : all) {
+                Map<String, List<Double>> traj = trajectory(t);
+                assertThat(traj).as("trial %d", t.number()).containsOnlyKeys("lr", "l2_layer0", "l2_layer2");
+                int epochs = t.state() == TrialState.PRUNED ? t.intermediateValues().size() : 12;
+                assertThat(traj.get("l2_layer0")).as("trial %d", t.number()).hasSize(epochs);
+            }
+        }
     }
 
     /**
