@@ -492,11 +492,13 @@ public final class HypergradientBench {
                 String name = k < fixed.length ? "l2 " + fixed[k] : "implicit";
                 double l2 = k < fixed.length ? fixed[k] : Double.NaN;
                 java.util.function.UnaryOperator<FitOptions.Builder> setting = k < fixed.length ? o -> o.l2(l2) : o -> o.implicitL2(implicit);
+                long t0 = System.nanoTime();
                 History h = fits.fit(m, seed, setting);
+                double seconds = (System.nanoTime() - t0) / 1e9;
                 double t = m.evaluate(data.test()).accuracy();
                 test.computeIfAbsent(name, x -> new ArrayList<>()).add(t);
-                line.append(String.format(Locale.ROOT, "%s: %.4f%s; ", name, t,
-                        k < fixed.length ? "" : " " + json(h.epochs().get(epochs - 1).adaptedRates())));
+                line.append(String.format(Locale.ROOT, "%s: %.4f%s (%.1f s); ", name, t,
+                        k < fixed.length ? "" : " " + json(h.epochs().get(epochs - 1).adaptedRates()), seconds));
             }
             System.err.println("l2probe seed " + seed + " (" + trainRows + " rows, " + epochs + " epochs): " + line + "load " + load());
         }
