@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Study files with {@code lr_adapt: hypergradient} and {@code l2_adapt: implicit}: trials store
- * their trajectories, pruning, resume and several workers work as for any trial, the report plots them, {@code best}
- * exports the final values; a diverging hyper-step fails its trial and the study goes on; bad
- * settings are refused before trial 0 with file, line and key.
+ * their trajectories, pruning, resume and several workers work as for any trial, the report plots
+ * them, {@code best} exports the final values; a diverging hyper-step fails its trial and the study
+ * goes on; bad settings are refused before trial 0 with file, line and key.
  */
 class AdaptiveStudyFileTest {
 
