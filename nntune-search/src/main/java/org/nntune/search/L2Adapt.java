@@ -3,6 +3,7 @@ package org.nntune.search;
 import org.nntune.nn.optim.ImplicitL2;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * How a network's L2 adapts itself during training: {@code none}, or {@code implicit} — per-layer
@@ -15,12 +16,13 @@ import java.util.List;
  * @param mode         none, implicit or implicit_loss
  * @param hyperLr      {@code l2_hyper_lr}: the Adam step on log-L2 per hyper-step, finite and &gt; 0
  * @param steps        {@code l2_steps}: training steps per hyper-step, ≥ 1
- * @param neumannTerms {@code neumann_terms}: terms of the Neumann series of the inverse Hessian, ≥ 0
- *                     (when a space does not set it, {@link #defaultTerms} of the trial's optimiser)
+ * @param neumannTerms {@code neumann_terms}: terms of the Neumann series of the inverse Hessian, ≥ 0;
+ *                     empty when the space does not set it: the engine's default for the trial's
+ *                     optimiser ({@link ImplicitL2#defaultTerms})
  * @param validation   {@code l2_validation}: the fraction of each fit's training rows held out for the
  *                     hypergradient (and for early stopping, when that is on too), in (0, 0.5]
  */
-public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, double validation) {
+public record L2Adapt(String mode, double hyperLr, int steps, OptionalInt neumannTerms, double validation) {
 
     /** The modes. */
     public static final List<String> MODES = List.of("none", "implicit", "implicit_loss");
@@ -28,7 +30,7 @@ public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, 
     public static final double DEFAULT_VALIDATION = 0.1;
     /** No adaptation. */
     public static final L2Adapt NONE = new L2Adapt("none", ImplicitL2.DEFAULT_HYPER_LR, ImplicitL2.DEFAULT_PERIOD,
-            ImplicitL2.DEFAULT_TERMS, DEFAULT_VALIDATION);
+            OptionalInt.empty(), DEFAULT_VALIDATION);
 
     public L2Adapt {
         NetworkConfig.oneOf("l2_adapt", mode, MODES);
@@ -38,8 +40,9 @@ public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, 
         if (steps < 1) {
             throw new IllegalArgumentException("l2_steps (training steps per hyper-step) must be >= 1, got " + steps);
         }
-        if (neumannTerms < 0) {
-            throw new IllegalArgumentException("neumann_terms must be >= 0, got " + neumannTerms);
+        java.util.Objects.requireNonNull(neumannTerms, "neumannTerms");
+        if (neumannTerms.isPresent() && neumannTerms.getAsInt() < 0) {
+            throw new IllegalArgumentException("neumann_terms must be >= 0, got " + neumannTerms.getAsInt());
         }
         if (!(validation > 0 && validation <= 0.5)) {
             throw new IllegalArgumentException("l2_validation (the fraction of training rows the implicit L2 is tuned on) must be"
@@ -47,13 +50,8 @@ public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, 
         }
     }
 
-    /** The Neumann terms of a trial whose space does not set them: the engine's default for its optimiser ({@link ImplicitL2#defaultTerms}). */
-    public static int defaultTerms(String optimizer) {
-        return optimizer.equals("sgd") ? ImplicitL2.DEFAULT_TERMS_SGD : ImplicitL2.DEFAULT_TERMS;
-    }
-
     /** Implicit adaptation with these settings, on the calibrated validation loss. */
-    public static L2Adapt implicit(double hyperLr, int steps, int neumannTerms, double validation) {
+    public static L2Adapt implicit(double hyperLr, int steps, OptionalInt neumannTerms, double validation) {
         return new L2Adapt("implicit", hyperLr, steps, neumannTerms, validation);
     }
 
@@ -68,7 +66,8 @@ public record L2Adapt(String mode, double hyperLr, int steps, int neumannTerms, 
 
     /** The engine's settings, starting at {@code initial} (&gt; 0). */
     ImplicitL2 settings(double initial) {
-        return ImplicitL2.defaults().withInitial(initial).withHyperLearningRate(hyperLr).withPeriod(steps)
-                .withNeumannTerms(neumannTerms).withCalibrated(!mode.equals("implicit_loss"));
+        ImplicitL2 settings = ImplicitL2.defaults().withInitial(initial).withHyperLearningRate(hyperLr).withPeriod(steps)
+                .withCalibrated(!mode.equals("implicit_loss"));
+        return neumannTerms.isPresent() ? settings.withNeumannTerms(neumannTerms.getAsInt()) : settings;
     }
 }

@@ -435,7 +435,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
             m.put("l2_adapt", l2Adapt.mode());
             m.put("l2_hyper_lr", l2Adapt.hyperLr());
             m.put("l2_steps", l2Adapt.steps());
-            m.put("neumann_terms", l2Adapt.neumannTerms());
+            m.put("neumann_terms", l2Adapt.neumannTerms().orElse(org.nntune.nn.optim.ImplicitL2.defaultTerms(optimizerValue())));
             m.put("l2_validation", l2Adapt.validation());
         }
         m.put("batch_size", batchSize == 0 ? "min(200,n)" : batchSize);

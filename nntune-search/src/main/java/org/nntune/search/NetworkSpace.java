@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * A family of networks and their training, searched define-by-run: every hyperparameter is a
@@ -252,7 +253,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         if (!l2Mode.equals("none")) {
             l2Adapt = L2Adapt.implicit(has("l2_hyper_lr") ? drawDouble(s, "l2_hyper_lr") : L2Adapt.NONE.hyperLr(),
                     has("l2_steps") ? drawInt(s, "l2_steps") : L2Adapt.NONE.steps(),
-                    has("neumann_terms") ? drawInt(s, "neumann_terms") : L2Adapt.defaultTerms(optimizer),
+                    has("neumann_terms") ? OptionalInt.of(drawInt(s, "neumann_terms")) : OptionalInt.empty(),
                     has("l2_validation") ? drawDouble(s, "l2_validation") : L2Adapt.NONE.validation()).withMode(l2Mode);
         }
         return new NetworkConfig(conv, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,

@@ -7,6 +7,7 @@ import org.nntune.nn.layer.Param;
 import org.nntune.nn.layer.Pass;
 import org.nntune.nn.loss.Targets;
 import org.nntune.nn.optim.ImplicitL2;
+import org.nntune.nn.optim.Optimizer;
 import org.nntune.nn.optim.OptimizerState;
 import org.nntune.nn.tensor.Rng;
 
@@ -46,7 +47,7 @@ final class ImplicitL2Stepper {
 
     private final Sequential model;
     private final ImplicitL2 settings;
-    /** The Neumann terms: the set ones (the trainer settles the optimiser's default before it builds a stepper). */
+    /** The Neumann terms: the set ones, or the default for the training's optimiser ({@link ImplicitL2#neumannTermsFor}). */
     private final int terms;
     private final List<Param> params;
     /** group of each parameter, or -1 for parameters without decay (biases…) */
@@ -70,10 +71,10 @@ final class ImplicitL2Stepper {
     private final Kernels kernels = KernelProvider.get();
     private double lastHypergradientNorm;
 
-    ImplicitL2Stepper(Sequential model, ImplicitL2 settings, Dataset validation, int batch, long seed) {
+    ImplicitL2Stepper(Sequential model, ImplicitL2 settings, Optimizer optimizer, Dataset validation, int batch, long seed) {
         this.model = model;
         this.settings = settings;
-        this.terms = settings.neumannTerms().orElse(ImplicitL2.DEFAULT_TERMS);
+        this.terms = settings.neumannTermsFor(optimizer);
         this.params = model.parameters();
         int[] layerOf = model.parameterLayers();
         group = new int[params.size()];

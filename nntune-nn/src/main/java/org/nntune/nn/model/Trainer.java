@@ -133,8 +133,7 @@ final class Trainer implements TrainingControl {
         LearningRateSchedule.Scheduler scheduler = options.schedule().start(optimizer.learningRate(), options.epochs(), steps);
         Regularization reg = options.regularization();
         implicit = options.implicitL2()
-                .map(settings -> new ImplicitL2Stepper(model, settings.withNeumannTerms(settings.neumannTermsFor(optimizer)), validation,
-                        batch, options.seed())).orElse(null);
+                .map(settings -> new ImplicitL2Stepper(model, settings, optimizer, validation, batch, options.seed())).orElse(null);
         ImplicitL2Stepper implicit = this.implicit;
         int sinceHyperStep = 0;
         Rng shuffleRng = Rng.stream(options.seed(), 1);

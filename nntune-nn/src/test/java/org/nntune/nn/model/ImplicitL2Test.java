@@ -31,6 +31,8 @@ class ImplicitL2Test {
     private static final int D = 4;
     private static final int N = 64;
     private static final int NV = 32;
+    /** The optimiser the steppers built here count their Neumann terms for (Adam: {@link ImplicitL2#DEFAULT_TERMS} unless set). */
+    private static final Optimizer ADAM = Optimizer.adam(1e-3);
 
     /** Ridge regression data: rows of D gaussian features, y = x·β + 0.3 + noise. */
     private static final class Ridge {
@@ -158,7 +160,7 @@ class ImplicitL2Test {
     }
 
     private static ImplicitL2Stepper stepper(Sequential m, Ridge r, ImplicitL2 settings) {
-        return new ImplicitL2Stepper(m, settings, r.validationSet(), NV, 0);
+        return new ImplicitL2Stepper(m, settings, ADAM, r.validationSet(), NV, 0);
     }
 
     private static void setWeights(Sequential m, double[] wb) {
@@ -221,7 +223,7 @@ class ImplicitL2Test {
             }
             w.labels[i] = rng.nextInt(k);
         }
-        ImplicitL2Stepper ss = new ImplicitL2Stepper(soft, ImplicitL2.defaults().withPerLayer(false).withInitial(c),
+        ImplicitL2Stepper ss = new ImplicitL2Stepper(soft, ImplicitL2.defaults().withPerLayer(false).withInitial(c), ADAM,
                 classificationSet(k), NV, 0);
         for (int trial = 0; trial < 5; trial++) {
             float[] wv = soft.parameters().get(0).value().data();
@@ -536,7 +538,7 @@ class ImplicitL2Test {
             y[i] = label;
             w.labels[i] = label;
         }
-        ImplicitL2Stepper s = new ImplicitL2Stepper(soft, ImplicitL2.defaults(), classificationSet(k), n, 0);
+        ImplicitL2Stepper s = new ImplicitL2Stepper(soft, ImplicitL2.defaults(), ADAM, classificationSet(k), n, 0);
         s.validationGradient(w, n);
         double[] g = gradientOf(soft);
         double found = s.lastInverseTemperature();
@@ -557,7 +559,7 @@ class ImplicitL2Test {
         double norms = Math.sqrt(dotArrays(g, g) * dotArrays(w0, w0));
         assertThat(Math.abs(dotArrays(g, w0)) / norms).as("calibrated: along the weights' scale").isLessThan(1e-4);
 
-        ImplicitL2Stepper plain = new ImplicitL2Stepper(soft, ImplicitL2.defaults().withCalibrated(false), classificationSet(k), n, 0);
+        ImplicitL2Stepper plain = new ImplicitL2Stepper(soft, ImplicitL2.defaults().withCalibrated(false), ADAM, classificationSet(k), n, 0);
         plain.validationGradient(w, n);
         double[] gp = gradientOf(soft);
         assertThat(dotArrays(gp, w0) / Math.sqrt(dotArrays(gp, gp) * dotArrays(w0, w0))).as("plain loss: along the weights' scale")
