@@ -566,24 +566,23 @@ public final class HypergradientBench {
             List<Double> noDecayTest = new ArrayList<>();
             StringBuilder runs = new StringBuilder();
             for (long seed : seeds) {
+                // every training of this seed, the search's trials and the adapted side alike: its epochs, batch, seed, 20 % held out
+                java.util.function.Supplier<FitOptions.Builder> options = () -> FitOptions.builder().epochs(epochs).batchSize(batch)
+                        .seed(seed).validationFraction(0.2);
                 SearchOutcome s = search(seed, Pruner.none(), (trial, report) -> {
                     double lr = trial.suggestFloat("lr", 1e-5, 1e-1, Log.YES);
                     double l2 = trial.suggestFloat("l2", 1e-6, 1e-2, Log.YES);
                     Sequential m = mlp(in, hidden, classes, scaler, seed);
-                    History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
-                            .optimizer(Optimizer.adam(lr)).l2(l2).listener(report).build());
+                    History h = m.fit(train, options.get().optimizer(Optimizer.adam(lr)).l2(l2).listener(report).build());
                     return new double[] {h.epochs().get(h.epochCount() - 1).validation().get("val_accuracy"),
                             m.evaluate(test).accuracy()};
                 });
                 Sequential m = mlp(in, hidden, classes, scaler, seed);
-                m.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
-                        .optimizer(smallOptimizer())
-                        .implicitL2(implicit).build());
+                m.fit(train, options.get().optimizer(smallOptimizer()).implicitL2(implicit).build());
                 double adapt = m.evaluate(test).accuracy();
                 // the adapted side's training without any decay: what L2 is worth here at all
                 Sequential plain = mlp(in, hidden, classes, scaler, seed);
-                plain.fit(train, FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).validationFraction(0.2)
-                        .optimizer(smallOptimizer()).build());
+                plain.fit(train, options.get().optimizer(smallOptimizer()).build());
                 double noDecay = plain.evaluate(test).accuracy();
                 searchTest.add(s.testAccuracy());
                 adaptTest.add(adapt);
