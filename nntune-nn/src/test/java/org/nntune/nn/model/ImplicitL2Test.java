@@ -554,15 +554,15 @@ class ImplicitL2Test {
             }
             double eps = 1e-4;
             double fd = (calibratedLoss(x, y, axpy(eps, v, w0), k) - calibratedLoss(x, y, axpy(-eps, v, w0), k)) / (2 * eps);
-            assertThat(dotArrays(g, v)).as("direction %d", trial).isCloseTo(fd, org.assertj.core.data.Offset.offset(2e-3 * Math.abs(fd) + 1e-5));
+            assertThat(dotv(g, v)).as("direction %d", trial).isCloseTo(fd, org.assertj.core.data.Offset.offset(2e-3 * Math.abs(fd) + 1e-5));
         }
-        double norms = Math.sqrt(dotArrays(g, g) * dotArrays(w0, w0));
-        assertThat(Math.abs(dotArrays(g, w0)) / norms).as("calibrated: along the weights' scale").isLessThan(1e-4);
+        double norms = Math.sqrt(dotv(g, g) * dotv(w0, w0));
+        assertThat(Math.abs(dotv(g, w0)) / norms).as("calibrated: along the weights' scale").isLessThan(1e-4);
 
         ImplicitL2Stepper plain = new ImplicitL2Stepper(soft, ImplicitL2.defaults().withCalibrated(false), ADAM, classificationSet(k), n, 0);
         plain.validationGradient(w, n);
         double[] gp = gradientOf(soft);
-        assertThat(dotArrays(gp, w0) / Math.sqrt(dotArrays(gp, gp) * dotArrays(w0, w0))).as("plain loss: along the weights' scale")
+        assertThat(dotv(gp, w0) / Math.sqrt(dotv(gp, gp) * dotv(w0, w0))).as("plain loss: along the weights' scale")
                 .isGreaterThan(0.3);
         assertThat(plain.lastInverseTemperature()).isEqualTo(1.0);
         plain.dataGradient(w, n);
@@ -588,14 +588,6 @@ class ImplicitL2Test {
             r[i] += a * x[i];
         }
         return r;
-    }
-
-    private static double dotArrays(double[] a, double[] b) {
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d += a[i] * b[i];
-        }
-        return d;
     }
 
     /** The mean cross-entropy of softmax regression (weights D×k row-major, then k biases) at inverse temperature s, in double. */
