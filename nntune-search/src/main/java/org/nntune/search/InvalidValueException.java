@@ -10,9 +10,15 @@ public final class InvalidValueException extends IllegalArgumentException {
     private final transient Object value;
 
     InvalidValueException(String parameter, Object value, String problem) {
-        super("parameter '" + parameter + "': " + problem);
+        super(named(parameter, problem));
         this.parameter = parameter;
         this.value = value;
+    }
+
+    /** The problem, led by the parameter's name unless it already names it (no "parameter 'x': parameter 'x' …"). */
+    private static String named(String parameter, String problem) {
+        String lead = "parameter '" + parameter + "'";
+        return problem != null && problem.startsWith(lead) ? problem : lead + ": " + problem;
     }
 
     /** The parameter's name as given (an alias stays an alias). */

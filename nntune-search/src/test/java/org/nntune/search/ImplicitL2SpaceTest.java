@@ -143,6 +143,9 @@ class ImplicitL2SpaceTest {
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("neumann_terms must be >= 0");
         assertThatThrownBy(() -> MlpSpace.builder().fix("l2_adapt", "explicit"))
                 .isInstanceOf(InvalidValueException.class);
+        // a problem that already names the parameter is not led by its name a second time
+        assertThatThrownBy(() -> MlpSpace.builder().fix("neumann_terms", 2.5))
+                .isInstanceOf(InvalidValueException.class).hasMessage("parameter 'neumann_terms' takes integers, got 2.5");
         assertThatThrownBy(() -> MlpSpace.builder().choices("optimizer", "adam", "adamw").fix("l2_adapt", "implicit").build())
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("may draw adamw");
         // population-based training would set lr and l2 from outside while training adapts them
