@@ -59,10 +59,11 @@ public record ImplicitL2(double initial, double hyperLearningRate, int period, O
      * Neumann terms when none is given and the optimiser divides by second moments (Adam, RMSprop,
      * Adagrad, and their hypergradient forms; the paper's experiments use 5 to 20). 10 did better
      * over many epochs on a few hundred rows, but costs half as much again (3× a plain fit against
-     * 2×), was 0.002–0.003 lower on the Fashion-MNIST L2 benchmark, and on digits with Adam-HD two
-     * seeds of twenty ended in a late training-loss spike at the rate Adam-HD had climbed to
-     * (medians over the twenty: 0.9847 with 10, 0.9833 with 5); BENCHMARKS-LOG, "implicit L2 at the
-     * best temperature" and "Neumann terms on digits over twenty seeds".
+     * 2×), was 0.0015–0.0026 lower in the Fashion-MNIST L2 benchmark's setting (two sets of seeds),
+     * and on digits with Adam-HD two seeds of twenty ended in a late training-loss spike at the rate
+     * Adam-HD had climbed to (medians over the twenty: 0.9847 with 10, 0.9833 with 5);
+     * BENCHMARKS-LOG, "implicit L2 at the best temperature" and "Neumann terms on digits over twenty
+     * seeds".
      */
     public static final int DEFAULT_TERMS = 5;
     /**
