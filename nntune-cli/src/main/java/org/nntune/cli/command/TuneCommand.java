@@ -63,6 +63,11 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "With --spark: how many workers (Spark tasks) to run (default: the cluster's cores).")
     Integer workers;
 
+    @Option(names = "--dry-run", description = "Check the study file, its data, the validation on them and the sampler, pruner"
+            + " or population settings, show the search space, and stop before the first trial: nothing is trained and the"
+            + " storage is not opened (exit 0, or the error's code).")
+    boolean dryRun;
+
     /** The exit code when --spark is given but nntune-spark or Spark is not on the class path (a usage error). */
     public static final int NO_CLUSTER_SUPPORT = ExitCode.USAGE;
 
@@ -101,10 +106,13 @@ public final class TuneCommand implements Callable<Integer> {
         };
         StudyRun run = new StudyRun(sf, ov, spec.commandLine().getOut(), mode);
         if (spark == null) {
-            return run.run();
+            return dryRun ? run.dryRun() : run.run();
         }
         // the storage first: no cluster could run this study on a file of one machine
         StudyRun.refuseLocalStorage(StudyRun.storageUrl(sf, ov), "Spark");
+        if (dryRun) {
+            return run.dryRun(); // the cluster is not contacted either
+        }
         ClusterWorkers cluster = ClusterWorkers.find("spark").orElseThrow(() -> new CliException(NO_CLUSTER_SUPPORT,
                 "--spark needs nntune-spark and Apache Spark on the class path, and they are not: run bin/nntune with SPARK_HOME set"
                         + " (it then adds $SPARK_HOME/jars and nntune-spark/target/nntune-spark.jar), or submit the study with"

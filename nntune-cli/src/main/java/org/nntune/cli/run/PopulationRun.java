@@ -63,17 +63,10 @@ public final class PopulationRun {
      * @return the exit code
      */
     public int run(boolean worker) {
-        if (ov.timeout().isPresent()) {
-            throw new CliException(ExitCode.USAGE, sf.file() + ": a population-based training study ends when every member"
-                    + " has trained its epochs; it has no time budget (--timeout)");
-        }
         String name = ov.studyName().orElse(sf.name());
         String url = StudyRun.storageUrl(sf, ov);
         int jobs = ov.jobs().orElse(sf.budget().jobs());
-        StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
-        StudyRun.printStart(sf, name, data, url, out);
-        ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
-                + " one trial per member and round"));
+        StudyData data = start(name, url);
         try (Storage storage = CliStorage.open(url)) {
             OptionalLong found = storage.findStudyId(name);
             if (worker && found.isEmpty()) {
@@ -83,8 +76,7 @@ public final class PopulationRun {
                     : Optional.empty();
             long seed = ov.seed().or(sf::seed).orElseGet(() -> stored.map(PbtOptions::seed)
                     .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
-            int epochs = ((Number) ((ParamSpec.Fixed) sf.model().network().params().get("epochs")).value()).intValue();
-            PbtOptions options = Strategies.population(sf.sampler(), epochs, seed);
+            PbtOptions options = Strategies.population(sf.sampler(), epochs(), seed);
             if (found.isPresent()) {
                 try {
                     StudyProvenance.checkDataFingerprint(storage, found.getAsLong(), data.train().fingerprint());
@@ -115,6 +107,45 @@ public final class PopulationRun {
             }
             return finish(pbt, objective, h, data);
         }
+    }
+
+    /**
+     * {@code nntune tune --dry-run} of a population: what {@link #run} checks before it opens the
+     * storage, and the population's settings and tuned space, which {@link #run} checks when it
+     * creates the study; the same messages and exit codes.
+     *
+     * @return {@link ExitCode#OK}
+     */
+    public int dryRun() {
+        long seed = ov.seed().or(sf::seed).orElse(0L);
+        StudyData data = start(ov.studyName().orElse(sf.name()), StudyRun.storageUrl(sf, ov));
+        Strategies.population(sf.sampler(), epochs(), seed);
+        NetworkPopulation objective = objective(sf, data, seed);
+        try {
+            PbtOptions.check(objective.tuneSpace());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": " + e.getMessage(), e);
+        }
+        out.println(StudyRun.DRY_RUN_DONE);
+        return ExitCode.OK;
+    }
+
+    /** The checks before the storage, the data, and the run's first lines. */
+    private StudyData start(String name, String url) {
+        if (ov.timeout().isPresent()) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": a population-based training study ends when every member"
+                    + " has trained its epochs; it has no time budget (--timeout)");
+        }
+        StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
+        StudyRun.printStart(sf, name, data, url, out);
+        ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
+                + " one trial per member and round"));
+        return data;
+    }
+
+    /** Every member's epochs in all: the space's fixed {@code epochs}. */
+    private int epochs() {
+        return ((Number) ((ParamSpec.Fixed) sf.model().network().params().get("epochs")).value()).intValue();
     }
 
     /** The members of a study file's population: its network, trained on the training part less the held-out part. */

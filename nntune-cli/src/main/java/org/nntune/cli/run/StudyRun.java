@@ -140,6 +140,45 @@ public final class StudyRun {
         return runThen(false, (o, setup) -> setup.multi ? finishFront(o.study, setup) : finish(o.study, setup, o.seed));
     }
 
+    /** The last line of a dry run: what it checked, and what only a run can. */
+    public static final String DRY_RUN_DONE = "dry run: the study file, its data, the validation and the search settings check"
+            + " out; nothing was trained and the storage was not opened, so a stored study's compatibility, and what only"
+            + " training shows (a time budget too short for one epoch), are checked when tune runs";
+
+    /**
+     * {@code nntune tune --dry-run}: everything {@link #run} checks before it opens the storage — the
+     * study file (read whole already), the data and the validation on them, the time-budget settings,
+     * the sampler and pruner built for the space (or the population's settings) — with the same
+     * messages and exit codes; prints the run's first lines (the data, the storage it would use, the
+     * search space) and stops.
+     *
+     * @return {@link ExitCode#OK}; a problem is thrown as it would be by {@link #run}
+     */
+    public int dryRun() {
+        if (Strategies.isPopulation(sf.sampler())) {
+            return new PopulationRun(sf, ov, out).dryRun();
+        }
+        Setup s = setup();
+        printStart(s);
+        strategies(s);
+        out.println(DRY_RUN_DONE);
+        return ExitCode.OK;
+    }
+
+    private record SamplerAndPruner(Sampler sampler, Pruner pruner) {}
+
+    /** The sampler and pruner of the study file for the space (under the time budget: its rung sampler and brackets). */
+    private SamplerAndPruner strategies(Setup s) {
+        Strategies.Context ctx = new Strategies.Context(s.jobs, s.space.choiceParams());
+        Sampler sampler = Strategies.sampler(sf.sampler(), ctx);
+        Pruner pruner = Strategies.pruner(sf.pruner(), ctx);
+        if (s.time.isPresent()) {
+            // BOHB: the sampler is fitted on the highest rung with enough trials; the brackets stop trials early
+            return new SamplerAndPruner(new RungSampler(sampler), s.time.get().pruner());
+        }
+        return new SamplerAndPruner(sampler, pruner);
+    }
+
     /**
      * Runs (or resumes) the study as {@link #run} does, but with its trials run by {@code workers}
      * workers on a cluster ({@code nntune tune --spark}): this JVM is the driver, which checks the file
@@ -448,18 +487,11 @@ public final class StudyRun {
         }
         o.seed = ov.seed().or(sf::seed).orElseGet(() -> existing.map(id -> storedSeed(storage, id))
                 .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
-        Strategies.Context ctx = new Strategies.Context(s.jobs, s.space.choiceParams());
-        Sampler sampler = Strategies.sampler(sf.sampler(), ctx);
-        Pruner pruner = Strategies.pruner(sf.pruner(), ctx);
-        if (s.time.isPresent()) {
-            // BOHB: the sampler is fitted on the highest rung with enough trials; the brackets stop trials early
-            sampler = new RungSampler(sampler);
-            pruner = s.time.get().pruner();
-        }
+        SamplerAndPruner strategies = strategies(s);
         Instant started = Instant.now();
         // the study seeds the sampler (and records the seed): applied once, here
-        o.study = Study.builder(s.name).storage(storage).directions(s.directions).sampler(sampler).pruner(pruner)
-                .seed(o.seed).createOrLoad();
+        o.study = Study.builder(s.name).storage(storage).directions(s.directions).sampler(strategies.sampler())
+                .pruner(strategies.pruner()).seed(o.seed).createOrLoad();
         long id = o.study.studyId();
         int before = o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
         if (!worker) {

@@ -1,0 +1,101 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.StudyRun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code nntune tune --dry-run}: the study checked as a run checks it before its first trial, the
+ * space shown, nothing trained, the storage not opened; and what a run refuses, a dry run refuses
+ * with the same code and message.
+ */
+class DryRunTest {
+
+    private static List<String> files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aDryRunShowsTheStudyAndTouchesNoStorage(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("iris.yaml");
+        Files.writeString(file, CliTest.IRIS);
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--dry-run", "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("study iris-test: bundled iris").contains("storage sqlite:" + dir.resolve("iris.db"))
+                .contains("searched: activation [relu | tanh]").contains(StudyRun.DRY_RUN_DONE)
+                .doesNotContain("trial 0", "best params");
+        assertThat(files(dir)).as("no database, no results").containsExactly("iris.yaml");
+
+        // a database server that does not answer: a dry run never connects, so it still checks out
+        CliTest.Result away = CliTest.run("tune", file.toString(), "--dry-run", "--storage", "postgresql://nobody@127.0.0.1:1/none");
+        assertThat(away.code()).as(away.out() + away.err()).isEqualTo(ExitCode.OK);
+        assertThat(away.out()).contains("storage postgresql://nobody@127.0.0.1:1/none").contains(StudyRun.DRY_RUN_DONE);
+        // the run itself does connect, and says it cannot
+        assertThat(CliTest.run("tune", file.toString(), "--storage", "postgresql://nobody@127.0.0.1:1/none", "--progress", "none")
+                .code()).isEqualTo(ExitCode.STORAGE);
+    }
+
+    @Test
+    void aPopulationStudyIsCheckedToo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pbt.yaml");
+        Files.writeString(file, PopulationCliTest.IRIS_PBT);
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("searched: lr").contains(StudyRun.DRY_RUN_DONE);
+        assertThat(files(dir)).containsExactly("pbt.yaml");
+    }
+
+    /** Each bad study: the dry run's code and message are the run's, and the dry run leaves nothing behind. */
+    @Test
+    void whatARunRefusesADryRunRefusesAlike(@TempDir Path dir) throws Exception {
+        String tiny = PostgresWorkersTest.TINY.formatted("tiny", 2);
+        record Bad(String name, String yaml, List<String> extra, int code, String says) {}
+        List<Bad> bad = List.of(
+                // found when the sampler is built for the space, after the file is read
+                new Bad("grid", tiny.replace("sampler: {type: random}", "sampler: {type: grid}"), List.of(), ExitCode.USAGE,
+                        "the grid sampler cannot enumerate"),
+                // found when the validation is split on the data: 30 folds of 16 training rows
+                new Bad("folds", CsvEndToEndTest.STUDY.formatted("classification", "../few.csv", "kind", "accuracy")
+                        .replace("validation: {method: holdout, fraction: 0.25}", "validation: {method: kfold, folds: 30}"),
+                        List.of(), ExitCode.DATA, "does not fit the 16 training rows"),
+                // found by the reader
+                new Bad("typo", tiny.replace("optimizer: adam", "optimizer: adma"), List.of(), ExitCode.USAGE, "adma"),
+                // a population: no time budget, and no adapted lr that the population also sets
+                new Bad("pbt-timeout", PopulationCliTest.IRIS_PBT, List.of("--timeout", "30s"), ExitCode.USAGE, "no time budget"),
+                new Bad("pbt-adapt", PopulationCliTest.IRIS_PBT.replace("optimizer: adam", "optimizer: adam\n    lr_adapt: hypergradient"),
+                        List.of(), ExitCode.USAGE, "lr_adapt hypergradient adapts it"));
+        StringBuilder csv = new StringBuilder("size,color,weight,kind\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append(i % 7).append(',').append(CsvEndToEndTest.COLORS.get(i % 3)).append(',').append(i * 0.1)
+                    .append(',').append(CsvEndToEndTest.KINDS.get(i % 3)).append('\n');
+        }
+        Files.writeString(dir.resolve("few.csv"), csv);
+        for (Bad b : bad) {
+            Path sub = Files.createDirectory(dir.resolve(b.name()));
+            Path file = sub.resolve(b.name() + ".yaml");
+            Files.writeString(file, b.yaml());
+            List<String> args = new java.util.ArrayList<>(List.of("tune", file.toString(), "--progress", "none"));
+            args.addAll(b.extra());
+            List<String> dry = new java.util.ArrayList<>(args);
+            dry.add("--dry-run");
+            CliTest.Result d = CliTest.run(dry.toArray(String[]::new));
+            assertThat(d.code()).as(b.name() + ": " + d.out() + d.err()).isEqualTo(b.code());
+            assertThat(d.err()).as(b.name()).contains(b.says()).doesNotContain("\tat ");
+            assertThat(d.out()).as(b.name()).doesNotContain(StudyRun.DRY_RUN_DONE);
+            assertThat(files(sub)).as(b.name() + ": a dry run leaves nothing").containsExactly(file.getFileName().toString());
+            CliTest.Result real = CliTest.run(args.toArray(String[]::new));
+            assertThat(real.code()).as(b.name() + ": " + real.out() + real.err()).isEqualTo(b.code());
+            assertThat(real.err()).as(b.name()).isEqualTo(d.err());
+        }
+    }
+}
