@@ -51,6 +51,19 @@ class SparkOptionTest {
     }
 
     @Test
+    void aDryRunForAClusterRefusesWhatTheClusterRunRefuses(@TempDir Path dir) throws Exception {
+        Path file = study(dir);
+        CliTest.Result beside = CliTest.run("tune", file.toString(), "--spark", "local[2]", "--dry-run");
+        assertThat(beside.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(beside.err()).contains("an SQLite file").contains("cannot share");
+        CliTest.Result noSpark = CliTest.run("tune", file.toString(), "--spark", "spark://sparkhost:7077", "--dry-run",
+                "--storage", "postgresql://tuner@dbhost:5432/studies");
+        assertThat(noSpark.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(noSpark.err()).contains("--spark needs nntune-spark and Apache Spark on the class path");
+        assertThat(dir.resolve("s.db")).doesNotExist();
+    }
+
+    @Test
     void workersWithoutSparkIsAUsageError(@TempDir Path dir) throws Exception {
         CliTest.Result r = CliTest.run("tune", study(dir).toString(), "--workers", "2", "--progress", "none");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE);

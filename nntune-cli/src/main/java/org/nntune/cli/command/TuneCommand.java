@@ -110,14 +110,12 @@ public final class TuneCommand implements Callable<Integer> {
         }
         // the storage first: no cluster could run this study on a file of one machine
         StudyRun.refuseLocalStorage(StudyRun.storageUrl(sf, ov), "Spark");
-        if (dryRun) {
-            return run.dryRun(); // the cluster is not contacted either
-        }
         ClusterWorkers cluster = ClusterWorkers.find("spark").orElseThrow(() -> new CliException(NO_CLUSTER_SUPPORT,
                 "--spark needs nntune-spark and Apache Spark on the class path, and they are not: run bin/nntune with SPARK_HOME set"
                         + " (it then adds $SPARK_HOME/jars and nntune-spark/target/nntune-spark.jar), or submit the study with"
                         + " spark-submit --class org.nntune.spark.SparkMain nntune-spark.jar " + file + " --workers N --storage URL"));
-        return run.runOn(cluster, spark, Optional.ofNullable(workers));
+        // a dry run refuses what the cluster run refuses before it starts the driver, and contacts no cluster
+        return dryRun ? run.dryRunOn(cluster) : run.runOn(cluster, spark, Optional.ofNullable(workers));
     }
 
     /** The study-file reader. */

@@ -190,14 +190,24 @@ public final class StudyRun {
      * @return the exit code
      */
     public int runOn(ClusterWorkers impl, String master, Optional<Integer> workers) {
+        refuseOnCluster(impl);
+        cluster = Optional.of(new Cluster(impl, master, workers));
+        return run();
+    }
+
+    /** {@link #dryRun} of a study meant for a cluster: first what {@link #runOn} refuses; the cluster is not contacted. */
+    public int dryRunOn(ClusterWorkers impl) {
+        refuseOnCluster(impl);
+        return dryRun();
+    }
+
+    private void refuseOnCluster(ClusterWorkers impl) {
         refuseLocalStorage(storageUrl(sf, ov), impl.kind());
         if (Strategies.isPopulation(sf.sampler())) {
             throw new CliException(ExitCode.USAGE, sf.file() + ": population-based training (sampler: pbt) does not run on a "
                     + impl.kind() + " cluster yet (its rounds are not study workers); run it with nntune tune, and more"
                     + " processes with nntune worker, on the shared --storage");
         }
-        cluster = Optional.of(new Cluster(impl, master, workers));
-        return run();
     }
 
     /** SQLite files and in-memory storages live on one machine: a cluster's workers cannot share them. */
