@@ -40,6 +40,19 @@ class ExamplesTest {
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runs(f)));
     }
 
+    /** Whether a line outside a comment sets {@code name} (block or flow style). */
+    static boolean key(String yaml, String name) {
+        return java.util.regex.Pattern.compile("(?m)^[^#\\n]*\\b" + name + "\\s*:").matcher(yaml).find();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aKeyInACommentIsNoKey() {
+        assertThat(key("# a number of trials: the time-budget mode\nbudget:\n  timeout: 20s\n", "trials")).isFalse();
+        assertThat(key("# a number of trials: the time-budget mode\nbudget:\n  timeout: 20s\n", "timeout")).isTrue();
+        assertThat(key("budget: {trials: 12}\n", "trials")).isTrue();
+        assertThat(key("budget:\n  max_trials: 3\n", "trials")).isFalse();
+    }
+
     private static void runs(Path example) throws Exception {
         String text = Files.readString(example);
         boolean images = text.contains("idx: fashion_mnist") || text.contains("bundled: digits");
@@ -53,10 +66,16 @@ class ExamplesTest {
         }
         Path file = dir.resolve(example.getFileName());
         Files.writeString(file, text);
+        // a dry run first: every example checks out, and the dry run creates no storage beside it
+        CliTest.Result dry = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.out() + dry.err()).isZero();
+        assertThat(dry.out()).contains(org.nntune.cli.run.StudyRun.DRY_RUN_DONE);
+        assertThat(dir.resolve(file.getFileName().toString().replace(".yaml", ".db"))).doesNotExist();
         // population-based training runs its population to the end: as many trials as member rounds
         boolean population = text.contains("type: pbt");
-        // a time-budget example (a timeout, no trial count) runs as it is: its phases are shown
-        boolean timeBudget = !population && text.contains("timeout:") && !text.contains("trials:");
+        // a time-budget example (a timeout, no trial count) runs as it is: its phases are shown; keys, not
+        // comments ("given 20 seconds instead of a number of trials: ..." once made this a 1-trial run)
+        boolean timeBudget = !population && key(text, "timeout") && !key(text, "trials");
         CliTest.Result r = population || timeBudget ? CliTest.run("tune", file.toString(), "--progress", "plain")
                 : CliTest.run("tune", file.toString(), "--trials", Integer.toString(trials), "--progress", "plain");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
