@@ -25,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the README shows runs: every {@code java} block compiles as written (its imports, then its
  * statements, inside a method) against the reactor's class path, and every {@code bin/nntune}
  * command runs through the CLI in-process, in order, on a copy of {@code examples/}, exiting 0 —
- * except the commands that need a database server on another host ({@code dbhost}) and the
- * dashboard, which serves until it is stopped (its own test runs it), the {@code --spark} runs (nntune-spark's
- * {@code ReadmeSparkIT} runs them, with Spark), and the Optuna-format copies
- * (optuna+sqlite URLs), which work on databases their own section assumes.
+ * except the commands that need a database server on another host ({@code dbhost}), the
+ * dashboard, which serves until it is stopped (its own test runs it), and the {@code --spark} runs
+ * (nntune-spark's {@code ReadmeSparkIT} runs them, with Spark). Relative SQLite files, in nntune's
+ * form ({@code sqlite:iris.db}) and in Optuna's ({@code optuna+sqlite:///iris-optuna.db}), are
+ * made in that copy's folder.
  */
 class ReadmeTest {
     static final Path README = Path.of("..", "README.md");
@@ -79,10 +80,10 @@ class ReadmeTest {
         assertThat(commands).hasSizeGreaterThanOrEqualTo(10);
         int ran = 0;
         for (String c : commands) {
-            if (c.contains("dbhost") || c.contains("--spark") || c.startsWith("bin/nntune dashboard") || c.contains("optuna+sqlite")) {
+            if (c.contains("dbhost") || c.contains("--spark") || c.startsWith("bin/nntune dashboard")) {
                 // --spark: Spark is not on this module's class path; nntune-spark's ReadmeSparkIT runs those commands
                 // a database server on another machine: not offline; the dashboard serves until stopped
-                // (DashboardCommandTest runs it); the Optuna-format copies work on databases its own section assumes
+                // (DashboardCommandTest runs it)
                 continue;
             }
             List<String> args = new ArrayList<>();
@@ -116,6 +117,10 @@ class ReadmeTest {
     private static String inDir(Path dir, String arg) {
         if (arg.startsWith("sqlite:") && !arg.startsWith("sqlite:/")) {
             return "sqlite:" + dir.resolve(arg.substring("sqlite:".length()));
+        }
+        // Optuna's (SQLAlchemy's) form: three slashes and a relative path; four for an absolute one
+        if (arg.startsWith("optuna+sqlite:///") && !arg.startsWith("optuna+sqlite:////")) {
+            return "optuna+sqlite:///" + dir.resolve(arg.substring("optuna+sqlite:///".length()));
         }
         return arg.matches("[\\w.-]+(/[\\w.-]+)*\\.(yaml|csv|json|model|html|db|onnx)") ? dir.resolve(arg).toString() : arg;
     }
