@@ -146,6 +146,22 @@ class LocalSparkTest {
     }
 
     @Test
+    void aDryRunForAClusterChecksTheStudyAndStartsNoSpark(@TempDir Path dir) throws Exception {
+        try (SparkTestDatabase db = SparkTestDatabase.create()) {
+            Path file = dir.resolve("drypoints.yaml");
+            Files.writeString(file, Studies.grid("drypoints", 2, 2));
+            // a master Spark cannot use: the run fails starting Spark (above), the dry run never starts it
+            Studies.Result r = Studies.nntune("tune", file.toString(), "--spark", "mesos-cluster-nowhere", "--workers", "2",
+                    "--storage", db.url(), "--dry-run");
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OK);
+            assertThat(r.out()).contains(org.nntune.cli.run.StudyRun.DRY_RUN_DONE).doesNotContain("Spark:");
+            try (org.nntune.tune.storage.Storage s = org.nntune.storage.Storages.open(db.url())) {
+                assertThat(s.findStudyId("drypoints")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void sqliteIsRefusedBeforeSparkStarts(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("lite.yaml");
         Files.writeString(file, Studies.grid("lite", 2, 2));
