@@ -135,28 +135,17 @@ class LocalSparkTest {
         try (SparkTestDatabase db = SparkTestDatabase.create()) {
             Path file = dir.resolve("nomaster.yaml");
             Files.writeString(file, Studies.grid("nomaster", 2, 2));
+            // its dry run checks the study and never starts Spark, so it checks out
+            Studies.Result dry = Studies.nntune("tune", file.toString(), "--spark", "mesos-cluster-nowhere", "--workers", "2",
+                    "--storage", db.url(), "--dry-run");
+            assertThat(dry.code()).as(dry.out() + dry.err()).isEqualTo(ExitCode.OK);
+            assertThat(dry.out()).contains(org.nntune.cli.run.StudyRun.DRY_RUN_DONE).doesNotContain("Spark:");
             Studies.Result r = Studies.nntune("tune", file.toString(), "--spark", "mesos-cluster-nowhere", "--workers", "2",
                     "--storage", db.url(), "--progress", "none");
             assertThat(r.code()).isEqualTo(ExitCode.OTHER);
             assertThat(r.err()).contains("cannot start Spark with master mesos-cluster-nowhere").doesNotContain("\tat ");
             try (org.nntune.tune.storage.Storage s = org.nntune.storage.Storages.open(db.url())) {
                 assertThat(s.findStudyId("nomaster")).isEmpty();
-            }
-        }
-    }
-
-    @Test
-    void aDryRunForAClusterChecksTheStudyAndStartsNoSpark(@TempDir Path dir) throws Exception {
-        try (SparkTestDatabase db = SparkTestDatabase.create()) {
-            Path file = dir.resolve("drypoints.yaml");
-            Files.writeString(file, Studies.grid("drypoints", 2, 2));
-            // a master Spark cannot use: the run fails starting Spark (above), the dry run never starts it
-            Studies.Result r = Studies.nntune("tune", file.toString(), "--spark", "mesos-cluster-nowhere", "--workers", "2",
-                    "--storage", db.url(), "--dry-run");
-            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OK);
-            assertThat(r.out()).contains(org.nntune.cli.run.StudyRun.DRY_RUN_DONE).doesNotContain("Spark:");
-            try (org.nntune.tune.storage.Storage s = org.nntune.storage.Storages.open(db.url())) {
-                assertThat(s.findStudyId("drypoints")).isEmpty();
             }
         }
     }
