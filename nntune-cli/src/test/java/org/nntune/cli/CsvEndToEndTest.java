@@ -43,6 +43,16 @@ class CsvEndToEndTest {
             budget: {trials: 2}
             """;
 
+    /** {@code rows} labelled rows that cycle through the sizes, colors and kinds (no randomness): a set too small for much. */
+    static String fewShapes(int rows) {
+        StringBuilder csv = new StringBuilder("size,color,weight,kind\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(i % 7).append(',').append(COLORS.get(i % 3)).append(',').append(i * 0.1)
+                    .append(',').append(KINDS.get(i % 3)).append('\n');
+        }
+        return csv.toString();
+    }
+
     /** The kind follows the size, shifted by the color; unlabelled rows leave the kind out. */
     private static String shapes(int rows, long seed, boolean labelled, String extraColor) {
         Random r = new Random(seed);

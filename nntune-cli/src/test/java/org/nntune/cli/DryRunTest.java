@@ -74,12 +74,7 @@ class DryRunTest {
                 new Bad("pbt-timeout", PopulationCliTest.IRIS_PBT, List.of("--timeout", "30s"), ExitCode.USAGE, "no time budget"),
                 new Bad("pbt-adapt", PopulationCliTest.IRIS_PBT.replace("optimizer: adam", "optimizer: adam\n    lr_adapt: hypergradient"),
                         List.of(), ExitCode.USAGE, "lr_adapt hypergradient adapts it"));
-        StringBuilder csv = new StringBuilder("size,color,weight,kind\n");
-        for (int i = 0; i < 20; i++) {
-            csv.append(i % 7).append(',').append(CsvEndToEndTest.COLORS.get(i % 3)).append(',').append(i * 0.1)
-                    .append(',').append(CsvEndToEndTest.KINDS.get(i % 3)).append('\n');
-        }
-        Files.writeString(dir.resolve("few.csv"), csv);
+        Files.writeString(dir.resolve("few.csv"), CsvEndToEndTest.fewShapes(20));
         for (Bad b : bad) {
             Path sub = Files.createDirectory(dir.resolve(b.name()));
             Path file = sub.resolve(b.name() + ".yaml");

@@ -38,12 +38,7 @@ class ExitCodesAndLeftoversTest {
 
     @Test
     void tooManyFoldsForTheDataIsADataErrorAndLeavesNoStudy(@TempDir Path dir) throws Exception {
-        StringBuilder csv = new StringBuilder("size,color,weight,kind\n");
-        for (int i = 0; i < 20; i++) {
-            csv.append(i % 7).append(',').append(CsvEndToEndTest.COLORS.get(i % 3)).append(',').append(i * 0.1)
-                    .append(',').append(CsvEndToEndTest.KINDS.get(i % 3)).append('\n');
-        }
-        Files.writeString(dir.resolve("few.csv"), csv);
+        Files.writeString(dir.resolve("few.csv"), CsvEndToEndTest.fewShapes(20));
         Path file = dir.resolve("folds.yaml");
         Files.writeString(file, CsvEndToEndTest.STUDY.formatted("classification", "few.csv", "kind", "accuracy")
                 .replace("validation: {method: holdout, fraction: 0.25}", "validation: {method: kfold, folds: 30}"));
