@@ -87,6 +87,12 @@ public final class HypergradientBench {
     private static boolean smallSgd;
     /** {@code --l2-probe-implicit-only}: the L2 probe without its fixed-L2 runs. */
     private static boolean probeImplicitOnly;
+    /**
+     * {@code --l2-screen N}: the L2 part also screens N starts (seeds s + 1000·r) by their first epoch's
+     * validation accuracy and trains the best (budget − N) / epochs of them to the end, for implicit
+     * L2, the search's L2 and no decay alike: the same epochs as the best of {@code --l2-runs}.
+     */
+    private static int l2Screen;
 
     public static void main(String[] args) throws Exception {
         List<Long> seeds = List.of(0L, 1L, 2L, 3L, 4L);
@@ -119,6 +125,7 @@ public final class HypergradientBench {
                     default -> throw new IllegalArgumentException("--l2-objective is calibrated or loss, got " + args[i]);
                 };
                 case "--l2-probe-implicit-only" -> probeImplicitOnly = true;
+                case "--l2-screen" -> l2Screen = Integer.parseInt(args[++i]);
                 case "--l2-settings" -> implicit = withSettings(implicit, args[++i]);
                 case "--small-fixed-lr" -> smallFixedLr = true;
                 case "--small-sgd" -> smallSgd = true;
@@ -395,6 +402,9 @@ public final class HypergradientBench {
         List<Double> pairedDiff = new ArrayList<>();    // implicit − the search's L2, per seed, at the same seeds and choice
         List<Double> searchWall = new ArrayList<>();
         List<Double> implicitWall = new ArrayList<>();
+        List<Double> screenImplicit = new ArrayList<>();
+        List<Double> screenSearchL2 = new ArrayList<>();
+        List<Double> screenNoDecay = new ArrayList<>();
         StringBuilder lines = new StringBuilder();
         for (long seed : seeds) {
             SearchOutcome s = search(seed, Pruner.none(), (trial, report) -> {
@@ -413,6 +423,19 @@ public final class HypergradientBench {
             BestOfRuns searchL2 = bestOfRuns(fits, data, seed, runs, o -> o.l2(tpeL2));
             BestOfRuns noDecay = bestOfRuns(fits, data, seed, runs, o -> o.l2(0));
             double retrained = searchL2.first();
+            if (l2Screen > 0) {
+                int keep = (runs * epochs - l2Screen) / epochs;
+                long t1 = System.nanoTime();
+                double si = screened(fits, data, seed, l2Screen, keep, o -> o.implicitL2(implicit));
+                double sw = (System.nanoTime() - t1) / 1e9;
+                double ss = screened(fits, data, seed, l2Screen, keep, o -> o.l2(tpeL2));
+                double sn = screened(fits, data, seed, l2Screen, keep, o -> o.l2(0));
+                screenImplicit.add(si);
+                screenSearchL2.add(ss);
+                screenNoDecay.add(sn);
+                System.err.printf(Locale.ROOT, "l2 screen seed %d: %d starts, %d kept, epochs %d: implicit %.4f (%.1f s), search's L2 %.4f, no decay %.4f%n",
+                        seed, l2Screen, keep, l2Screen + keep * epochs, si, sw, ss, sn);
+            }
             searchL2Runs.add(searchL2.best());
             pairedDiff.add(best - searchL2.best());
             noDecayRuns.add(noDecay.best());
@@ -442,6 +465,47 @@ public final class HypergradientBench {
                 seeds, runs, bestEpoch ? "best by validation" : "last", Stats.median(searchTest), runs, Stats.median(searchSameEpochs),
                 Stats.median(implicitTest), Stats.median(singleTest), Stats.median(retrainedTest), Stats.median(searchL2Runs),
                 Stats.median(noDecayRuns), Stats.median(pairedDiff), Stats.median(searchWall), Stats.median(implicitWall), load(), lines);
+        if (l2Screen > 0) {
+            System.out.printf(Locale.ROOT, "{\"part\": \"l2-screen\", \"seeds\": %s, \"starts\": %d, \"implicit_test_median\": %.4f,"
+                            + " \"tpe_l2_test_median\": %.4f, \"no_decay_test_median\": %.4f, \"implicit\": %s, \"tpe_l2\": %s, \"no_decay\": %s}%n",
+                    seeds, l2Screen, Stats.median(screenImplicit), Stats.median(screenSearchL2), Stats.median(screenNoDecay),
+                    screenImplicit, screenSearchL2, screenNoDecay);
+        }
+    }
+
+    /**
+     * The test accuracy of the best by validation of the {@code keep} starts (of {@code starts}, at seeds
+     * {@code seed + 1000·r}) whose first epoch scored best on validation, each trained to the end.
+     */
+    private static double screened(L2Fits fits, TrainTest data, long seed, int starts, int keep,
+                                   java.util.function.UnaryOperator<FitOptions.Builder> l2) {
+        record Start(long seed, double val) {
+        }
+        List<Start> first = new ArrayList<>();
+        for (int r = 0; r < starts; r++) {
+            long runSeed = seed + 1000L * r;
+            Sequential m = fits.model(runSeed);
+            History h = fits.fit(m, runSeed, o -> l2.apply(o).listener(new TrainingListener() {
+                @Override
+                public void onEpochEnd(TrainingControl control, EpochResult result) {
+                    control.stop("screened after one epoch");
+                }
+            }));
+            first.add(new Start(runSeed, h.epochs().get(0).validation().get("val_accuracy")));
+        }
+        first.sort(java.util.Comparator.comparingDouble(Start::val).reversed());
+        double bestVal = Double.NEGATIVE_INFINITY;
+        double best = Double.NaN;
+        for (Start s : first.subList(0, keep)) {
+            Sequential m = fits.model(s.seed());
+            fits.fit(m, s.seed(), l2);
+            double v = m.evaluate(fits.val()).accuracy();
+            if (v > bestVal) {
+                bestVal = v;
+                best = m.evaluate(data.test()).accuracy();
+            }
+        }
+        return best;
     }
 
     /** The test accuracy of the best by validation of {@code runs} trainings at seeds {@code seed + 1000·r}, of the first, and each run's figures. */
