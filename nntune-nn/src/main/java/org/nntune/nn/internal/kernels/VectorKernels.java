@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The {@code vector} path ({@code jdk.incubator.vector}): GEMM through {@link PackedGemm} on
- * {@link VectorMicroKernel}, the batch convolution and pooling kernels split over the threads
+ * {@link VectorMicroKernel} or {@link VectorMicroKernelSixRows} (by the vector width), the batch convolution and pooling kernels split over the threads
  * ({@link Convolution}) with vector steps, and the fused element-wise kernels, optimiser steps and
  * small products a vector of the preferred width at a time with the reference's scalar code for
  * the tail; the kernels with nothing to gain from vectors call the reference by name. Loaded only
@@ -20,19 +20,68 @@ final class VectorKernels implements Kernels, ConvSteps {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    /** Blocks measured on Zen 4 (1 MiB L2 per core): kc = 512 steps, mc = 128 rows, nc = 2048 columns. */
-    private static final PackedGemm GEMM = new PackedGemm(new VectorMicroKernel(), 512, 16 * VectorMicroKernel.MR, 2048);
+    /**
+     * The GEMM of each register tile, blocks measured on Zen 4 (1 MiB L2 per core): kc = 512 steps,
+     * mc = 16 tiles of rows, nc = 2048 columns. Eight rows ({@link VectorMicroKernel}) where vectors
+     * of 16 lanes or more mean an instruction set of 32 vector registers (AVX-512, SVE); six rows
+     * ({@link VectorMicroKernelSixRows}) at 8 lanes, where AVX2 has 16 registers and the 8-row tile
+     * spills (on an AVX2 Zen machine, BENCHMARKS-LOG.md: about 1.1–1.8× the 8-row tile's speed).
+     */
+    private static final PackedGemm EIGHT_ROWS = blocks(new VectorMicroKernel());
+    private static final PackedGemm SIX_ROWS = blocks(new VectorMicroKernelSixRows());
+
+    /**
+     * The system property that sets the GEMM's tile rows, 8 or 6, against the vector width's choice
+     * above: for comparing the two tiles on one machine (benchmarks), not for users.
+     */
+    static final String TILE_ROWS_PROPERTY = "nntune.vector.tileRows";
+
+    private static PackedGemm blocks(GemmMicroKernel tile) {
+        return new PackedGemm(tile, 512, 16 * tile.mr, 2048);
+    }
+
     private static final ReferenceKernels REF = new ReferenceKernels();
 
     private final int threads;
+    private final PackedGemm gemm;
     private final Convolution conv;
 
     /**
      * @throws UnsupportedOperationException when the preferred vector is narrower than
      *         {@link #MIN_BITS}, with the reason
      */
+    /**
+     * @throws IllegalArgumentException when {@link #TILE_ROWS_PROPERTY} is set to anything but 8 or 6
+     */
     VectorKernels(int threads) {
+        this(threads, byRows(tileRows()));
+    }
+
+    /** The GEMM's tile rows: {@link #TILE_ROWS_PROPERTY}, else 8 at 16 lanes or more and 6 below. */
+    private static int tileRows() {
+        String set = System.getProperty(TILE_ROWS_PROPERTY);
+        if (set == null) {
+            return S.length() >= 16 ? 8 : 6;
+        }
+        return switch (set.trim()) {
+            case "8" -> 8;
+            case "6" -> 6;
+            default -> throw new IllegalArgumentException("-D" + TILE_ROWS_PROPERTY + "=" + set
+                    + ": the vector GEMM has tiles of 8 or 6 rows");
+        };
+    }
+
+    private static PackedGemm byRows(int rows) {
+        return switch (rows) {
+            case 8 -> EIGHT_ROWS;
+            case 6 -> SIX_ROWS;
+            default -> throw new IllegalArgumentException("the vector GEMM has tiles of 8 or 6 rows, not " + rows);
+        };
+    }
+
+    private VectorKernels(int threads, PackedGemm gemm) {
         this.threads = KernelThreads.checkThreads(threads);
+        this.gemm = gemm;
         this.conv = new Convolution(this, threads);
         int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         if (bits < MIN_BITS) {
@@ -51,7 +100,7 @@ final class VectorKernels implements Kernels, ConvSteps {
     @Override
     public String toString() {
         return name() + " (Vector API, " + FloatVector.SPECIES_PREFERRED.length() + " float lanes, GEMM tile "
-                + GEMM.tiling() + ")";
+                + gemm.tiling() + ")";
     }
 
     @Override
@@ -61,7 +110,15 @@ final class VectorKernels implements Kernels, ConvSteps {
 
     @Override
     public Kernels withThreads(int threads) {
-        return threads == this.threads ? this : new VectorKernels(threads);
+        return threads == this.threads ? this : new VectorKernels(threads, gemm);
+    }
+
+    /**
+     * These kernels with the GEMM's register tile of {@code rows} rows (8 or 6) whatever the vector
+     * width prefers, so that tests check both tiles on every machine.
+     */
+    VectorKernels withTileRows(int rows) {
+        return new VectorKernels(threads, byRows(rows));
     }
 
     @Override
@@ -73,7 +130,7 @@ final class VectorKernels implements Kernels, ConvSteps {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
-        GEMM.gemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        gemm.gemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     // ---- convolution and pooling: split over the threads, the steps below on each part ----
@@ -131,7 +188,7 @@ final class VectorKernels implements Kernels, ConvSteps {
     public void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
-        GEMM.gemm(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        gemm.gemm(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
 

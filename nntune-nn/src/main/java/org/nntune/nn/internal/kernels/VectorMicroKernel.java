@@ -4,8 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API micro-kernel: an 8 × (2 · lanes) tile of C in sixteen vector registers (8 × 32
- * with 512-bit vectors, 8 × 16 with 256-bit ones). Each step of the sum loads two vectors of the
+ * The Vector API micro-kernel for instruction sets with 32 vector registers (AVX-512): an
+ * 8 × (2 · lanes) tile of C in sixteen vector registers (8 × 32 with 512-bit vectors; with 256-bit
+ * ones the GEMM takes {@link VectorMicroKernelSixRows}, as this tile would spill on AVX2). Each step of the sum loads two vectors of the
  * packed panel of B, broadcasts eight values of the packed panel of A and issues sixteen fused
  * multiply-adds, so loads stay well below the FMA throughput and sixteen independent chains hide
  * the FMA latency. Indices are written as functions of the loop counter so that HotSpot hoists
@@ -145,13 +146,18 @@ final class VectorMicroKernel extends GemmMicroKernel {
     void merge(int rows, int cols, float[] tile, float[] c, int cOff, int ldc, float beta, boolean overwrite) {
         if (overwrite) {
             super.merge(rows, cols, tile, c, cOff, ldc, beta, true);
-            return;
+        } else {
+            addScaled(rows, cols, tile, NR, c, cOff, ldc, beta);
         }
+    }
+
+    /** C = fma(beta, C, tile) over rows × cols, the tile's rows {@code tileLd} apart: merge's adding case. */
+    static void addScaled(int rows, int cols, float[] tile, int tileLd, float[] c, int cOff, int ldc, float beta) {
         FloatVector bv = FloatVector.broadcast(S, beta);
         int bound = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int cr = cOff + r * ldc;
-            int tr = r * NR;
+            int tr = r * tileLd;
             int j = 0;
             for (; j < bound; j += L) {
                 FloatVector.fromArray(S, c, cr + j).fma(bv, FloatVector.fromArray(S, tile, tr + j)).intoArray(c, cr + j);

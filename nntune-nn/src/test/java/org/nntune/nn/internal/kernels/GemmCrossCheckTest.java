@@ -27,7 +27,10 @@ class GemmCrossCheckTest {
             {1023, 1023, 7}, {17, 33, 0},
     };
 
-    /** The fast kernels of this run: the active ones on 1 and 2 threads, java, and vector when it can run. */
+    /**
+     * The fast kernels of this run: the active ones on 1 and 2 threads, java, and vector when it can
+     * run, with each of its GEMM register tiles (8 rows, 6 rows) whatever this machine's width prefers.
+     */
     static List<Kernels> fastKernels() {
         List<Kernels> list = new ArrayList<>();
         list.add(KernelProvider.get(1));
@@ -35,8 +38,12 @@ class GemmCrossCheckTest {
         list.add(new JavaKernels(1));
         list.add(new JavaKernels(2));
         if (!KernelProviderTest.forcedJava() && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            list.add(KernelProvider.choose("vector", 1).kernels());
-            list.add(KernelProvider.choose("vector", 2).kernels());
+            for (int threads = 1; threads <= 2; threads++) {
+                VectorKernels vector = (VectorKernels) KernelProvider.choose("vector", threads).kernels();
+                list.add(vector);
+                list.add(vector.withTileRows(8));
+                list.add(vector.withTileRows(6));
+            }
         }
         return list;
     }
@@ -128,7 +135,7 @@ class GemmCrossCheckTest {
                 double diff = Math.abs((double) expected[at] - actual[at]);
                 if (!(diff <= tol)) {
                     fail("%s (%d threads), transA=%s transB=%s m=%d n=%d k=%d alpha=%s beta=%s: C[%d][%d] = %s,"
-                                    + " reference %s, difference %s > tolerance %s", kernels.name(), kernels.threads(),
+                                    + " reference %s, difference %s > tolerance %s", kernels, kernels.threads(),
                             cs.ta(), cs.tb(), cs.m(), cs.n(), cs.k(), cs.alpha(), cs.beta(), i, j, actual[at],
                             expected[at], diff, tol);
                 }

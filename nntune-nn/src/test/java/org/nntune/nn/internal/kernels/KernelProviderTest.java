@@ -61,6 +61,29 @@ class KernelProviderTest {
     }
 
     @Test
+    void theGemmTileFollowsTheVectorWidthUnlessTheTilePropertySetsIt() {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "needs the module");
+        assumeFalse(forcedJava(), "the forced-java execution need not run on a machine with wide vectors");
+        assumeTrue(System.getProperty(VectorKernels.TILE_ROWS_PROPERTY) == null, "the property is set for this run");
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        // 32 registers (AVX-512) at 16 lanes: 8 rows; AVX2's 16 registers at 8 lanes: 6 rows
+        assertThat(KernelProvider.choose("vector", 1).kernels().toString())
+                .contains("GEMM tile " + (lanes >= 16 ? 8 : 6) + "x" + 2 * lanes);
+        try {
+            System.setProperty(VectorKernels.TILE_ROWS_PROPERTY, "8");
+            assertThat(KernelProvider.choose("vector", 1).kernels().toString()).contains("GEMM tile 8x" + 2 * lanes);
+            System.setProperty(VectorKernels.TILE_ROWS_PROPERTY, "6");
+            assertThat(KernelProvider.choose("vector", 1).kernels().toString()).contains("GEMM tile 6x" + 2 * lanes);
+            System.setProperty(VectorKernels.TILE_ROWS_PROPERTY, "7");
+            assertThatThrownBy(() -> KernelProvider.choose("auto", 1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dnntune.vector.tileRows=7: the vector GEMM has tiles of 8 or 6 rows");
+        } finally {
+            System.clearProperty(VectorKernels.TILE_ROWS_PROPERTY);
+        }
+    }
+
+    @Test
     void anUnknownModeIsRejectedWithTheAllowedValues() {
         assertThatThrownBy(() -> KernelProvider.choose("simd", 1))
                 .isInstanceOf(IllegalArgumentException.class)
