@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The {@code vector} path ({@code jdk.incubator.vector}): GEMM through {@link PackedGemm} on
- * {@link VectorMicroKernel} or {@link VectorMicroKernelSixRows} (by the vector width), the batch convolution and pooling kernels split over the threads
- * ({@link Convolution}) with vector steps, and the fused element-wise kernels, optimiser steps and
+ * {@link VectorMicroKernel} or {@link VectorMicroKernelSixRows} (by the vector width), the batch
+ * convolution and pooling kernels split over the threads ({@link Convolution}) with vector steps, and the fused element-wise kernels, optimiser steps and
  * small products a vector of the preferred width at a time with the reference's scalar code for
  * the tail; the kernels with nothing to gain from vectors call the reference by name. Loaded only
  * reflectively by {@link KernelProvider}, so the other paths never need the incubator module.
@@ -25,7 +25,8 @@ final class VectorKernels implements Kernels, ConvSteps {
      * mc = 16 tiles of rows, nc = 2048 columns. Eight rows ({@link VectorMicroKernel}) where vectors
      * of 16 lanes or more mean an instruction set of 32 vector registers (AVX-512, SVE); six rows
      * ({@link VectorMicroKernelSixRows}) at 8 lanes, where AVX2 has 16 registers and the 8-row tile
-     * spills (on an AVX2 Zen machine, BENCHMARKS-LOG.md: about 1.1–1.8× the 8-row tile's speed).
+     * spills (on an AVX2 Zen machine, BENCHMARKS-LOG.md: MLP training 1.08–1.25× the 8-row tile's
+     * speed, GEMM 1.03–1.20× on two threads).
      */
     private static final PackedGemm EIGHT_ROWS = blocks(new VectorMicroKernel());
     private static final PackedGemm SIX_ROWS = blocks(new VectorMicroKernelSixRows());
@@ -49,8 +50,6 @@ final class VectorKernels implements Kernels, ConvSteps {
     /**
      * @throws UnsupportedOperationException when the preferred vector is narrower than
      *         {@link #MIN_BITS}, with the reason
-     */
-    /**
      * @throws IllegalArgumentException when {@link #TILE_ROWS_PROPERTY} is set to anything but 8 or 6
      */
     VectorKernels(int threads) {

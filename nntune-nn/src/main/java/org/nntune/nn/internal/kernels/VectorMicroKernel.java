@@ -6,10 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API micro-kernel for instruction sets with 32 vector registers (AVX-512): an
  * 8 × (2 · lanes) tile of C in sixteen vector registers (8 × 32 with 512-bit vectors; with 256-bit
- * ones the GEMM takes {@link VectorMicroKernelSixRows}, as this tile would spill on AVX2). Each step of the sum loads two vectors of the
- * packed panel of B, broadcasts eight values of the packed panel of A and issues sixteen fused
- * multiply-adds, so loads stay well below the FMA throughput and sixteen independent chains hide
- * the FMA latency. Indices are written as functions of the loop counter so that HotSpot hoists
+ * ones the GEMM takes {@link VectorMicroKernelSixRows}, as this tile would spill on AVX2). Each
+ * step of the sum loads two vectors of the packed panel of B, broadcasts eight values of the
+ * packed panel of A and issues sixteen fused multiply-adds, so loads stay well below the FMA
+ * throughput and sixteen independent chains hide the FMA latency. Indices are written as functions of the loop counter so that HotSpot hoists
  * the bounds checks out of the loop. (Measured on AVX-512 Zen 4: 8 rows beat 6, 12 and 14.)
  */
 final class VectorMicroKernel extends GemmMicroKernel {

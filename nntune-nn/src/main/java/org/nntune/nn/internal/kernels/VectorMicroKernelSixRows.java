@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 6 × (2 · lanes) tile of C, 6 × 16 with 256-bit vectors, the shape BLIS and OpenBLAS use there.
  * Its twelve accumulators, the two vectors of the panel of B and the broadcast value of A take 15
  * of the 16 registers; {@link VectorMicroKernel}'s 8-row tile needs 19 and spills to the stack on
- * every step (measured on an AVX2 Zen machine: 17–39 GFLOP/s on one thread with 8 rows, against
- * the 6-row tile's figures in BENCHMARKS-LOG.md). Same sums in the same order per element as the
- * 8-row kernel: each element of C is Σ_p a(r, p)·b(p, j) in p order by fused multiply-adds.
+ * every step (on an AVX2 Zen machine this tile's GEMM is 1.02–2.27× the 8-row tile's on one
+ * thread, BENCHMARKS-LOG.md). Same sums in the same order per element as the 8-row kernel: each
+ * element of C is Σ_p a(r, p)·b(p, j) in p order by fused multiply-adds.
  */
 final class VectorMicroKernelSixRows extends GemmMicroKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
