@@ -1,7 +1,6 @@
 package org.nntune.nn.internal.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API micro-kernel for instruction sets with 32 vector registers (AVX-512): an
@@ -9,12 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * ones the GEMM takes {@link VectorMicroKernelSixRows}, as this tile would spill on AVX2). Each
  * step of the sum loads two vectors of the packed panel of B, broadcasts eight values of the
  * packed panel of A and issues sixteen fused multiply-adds, so loads stay well below the FMA
- * throughput and sixteen independent chains hide the FMA latency. Indices are written as functions of the loop counter so that HotSpot hoists
- * the bounds checks out of the loop. (Measured on AVX-512 Zen 4: 8 rows beat 6, 12 and 14.)
+ * throughput and sixteen independent chains hide the FMA latency. Indices are written as functions
+ * of the loop counter so that HotSpot hoists the bounds checks out of the loop. (Measured on
+ * AVX-512 Zen 4: 8 rows beat 6, 12 and 14.)
  */
-final class VectorMicroKernel extends GemmMicroKernel {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int L = S.length();
+final class VectorMicroKernel extends VectorTileKernel {
     static final int MR = 8;
     static final int NR = 2 * L;
 
@@ -139,32 +137,5 @@ final class VectorMicroKernel extends GemmMicroKernel {
         c61.intoArray(c, cOff + 6 * ldc + L);
         c70.intoArray(c, cOff + 7 * ldc);
         c71.intoArray(c, cOff + 7 * ldc + L);
-    }
-
-    /** {@link GemmMicroKernel#merge} a vector at a time, the same fused multiply-add. */
-    @Override
-    void merge(int rows, int cols, float[] tile, float[] c, int cOff, int ldc, float beta, boolean overwrite) {
-        if (overwrite) {
-            super.merge(rows, cols, tile, c, cOff, ldc, beta, true);
-        } else {
-            addScaled(rows, cols, tile, NR, c, cOff, ldc, beta);
-        }
-    }
-
-    /** C = fma(beta, C, tile) over rows × cols, the tile's rows {@code tileLd} apart: merge's adding case. */
-    static void addScaled(int rows, int cols, float[] tile, int tileLd, float[] c, int cOff, int ldc, float beta) {
-        FloatVector bv = FloatVector.broadcast(S, beta);
-        int bound = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int cr = cOff + r * ldc;
-            int tr = r * tileLd;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(S, c, cr + j).fma(bv, FloatVector.fromArray(S, tile, tr + j)).intoArray(c, cr + j);
-            }
-            for (; j < cols; j++) {
-                c[cr + j] = Math.fma(beta, c[cr + j], tile[tr + j]);
-            }
-        }
     }
 }

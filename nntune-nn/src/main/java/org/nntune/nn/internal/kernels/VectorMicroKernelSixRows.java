@@ -1,7 +1,6 @@
 package org.nntune.nn.internal.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API micro-kernel for instruction sets with sixteen vector registers (AVX2): a
@@ -12,9 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * thread, BENCHMARKS-LOG.md). Same sums in the same order per element as the 8-row kernel: each
  * element of C is Σ_p a(r, p)·b(p, j) in p order by fused multiply-adds.
  */
-final class VectorMicroKernelSixRows extends GemmMicroKernel {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int L = S.length();
+final class VectorMicroKernelSixRows extends VectorTileKernel {
     static final int MR = 6;
     static final int NR = 2 * L;
 
@@ -116,15 +113,5 @@ final class VectorMicroKernelSixRows extends GemmMicroKernel {
         c41.intoArray(c, cOff + 4 * ldc + L);
         c50.intoArray(c, cOff + 5 * ldc);
         c51.intoArray(c, cOff + 5 * ldc + L);
-    }
-
-    /** {@link GemmMicroKernel#merge} a vector at a time, as {@link VectorMicroKernel#merge}. */
-    @Override
-    void merge(int rows, int cols, float[] tile, float[] c, int cOff, int ldc, float beta, boolean overwrite) {
-        if (overwrite) {
-            super.merge(rows, cols, tile, c, cOff, ldc, beta, true);
-        } else {
-            VectorMicroKernel.addScaled(rows, cols, tile, NR, c, cOff, ldc, beta);
-        }
     }
 }
