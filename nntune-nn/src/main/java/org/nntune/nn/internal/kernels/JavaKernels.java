@@ -4,19 +4,16 @@ package org.nntune.nn.internal.kernels;
  * The {@code java} path: plain Java, fast. GEMM is the packed, cache-blocked, multi-threaded
  * {@link PackedGemm} on the plain-Java {@link JavaMicroKernel}; the batch convolution and pooling
  * kernels split over the threads ({@link Convolution}) with run-wise im2col / col2im; the
- * element-wise kernels are the reference's, called by name. What runs when the Vector API is
+ * element-wise kernels are the reference's, called by name (the GEMM and convolution plumbing is
+ * {@link PackedKernels}', shared with the {@code vector} path). What runs when the Vector API is
  * absent, disabled or does not help ({@code -Dnntune.kernels=java} forces it).
  */
-final class JavaKernels implements Kernels, ConvSteps {
+final class JavaKernels extends PackedKernels {
     private static final PackedGemm GEMM = new PackedGemm(new JavaMicroKernel(), 256, 64, 2048);
     private static final ReferenceKernels REF = new ReferenceKernels();
 
-    private final int threads;
-    private final Convolution conv;
-
     JavaKernels(int threads) {
-        this.threads = KernelThreads.checkThreads(threads);
-        this.conv = new Convolution(this, threads);
+        super(threads, GEMM);
     }
 
     @Override
@@ -31,83 +28,8 @@ final class JavaKernels implements Kernels, ConvSteps {
     }
 
     @Override
-    public int threads() {
-        return threads;
-    }
-
-    @Override
     public Kernels withThreads(int threads) {
         return threads == this.threads ? this : new JavaKernels(threads);
-    }
-
-    @Override
-    public void forEachPart(int parts, java.util.function.IntConsumer part) {
-        KernelThreads.run(threads, parts, part::accept);
-    }
-
-    @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float beta, float[] c, int cOff, int ldc) {
-        GEMM.gemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    }
-
-    // ---- convolution and pooling: split over the threads, the steps below on each part ----
-
-    @Override
-    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
-        conv.im2col(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff);
-    }
-
-    @Override
-    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
-        conv.col2im(cols, colsOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff);
-    }
-
-    @Override
-    public void conv2dForward(ConvShape s, float[] x, int images, float[] w, float[] bias, boolean relu, float[] y) {
-        conv.conv2dForward(s, x, images, w, bias, relu, y);
-    }
-
-    @Override
-    public void conv2dBackward(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
-                               float[] dw, float[] db, float[] dx, float[] partials) {
-        conv.conv2dBackward(s, x, dy, mask, images, w, dw, db, dx, partials);
-    }
-
-    @Override
-    public void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
-                          float[] y, int[] argmax) {
-        conv.maxPool2d(x, planes, height, width, ph, pw, strideH, strideW, y, argmax);
-    }
-
-    @Override
-    public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
-                                  float[] dx) {
-        conv.maxPool2dBackward(dy, argmax, planes, height, width, outH, outW, dx);
-    }
-
-    @Override
-    public void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
-                           int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
-        Convolution.im2colRuns(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                cols, colsOff, ldCols);
-    }
-
-    @Override
-    public void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
-                           int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
-        Convolution.col2imRuns(cols, colsOff, ldCols, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                dst, dstOff);
-    }
-
-    @Override
-    public void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float beta, float[] c, int cOff, int ldc) {
-        GEMM.gemm(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     @Override

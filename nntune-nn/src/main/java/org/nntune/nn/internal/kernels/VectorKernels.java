@@ -9,12 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The {@code vector} path ({@code jdk.incubator.vector}): GEMM through {@link PackedGemm} on
  * {@link VectorMicroKernel} or {@link VectorMicroKernelSixRows} (by the vector width), the batch
- * convolution and pooling kernels split over the threads ({@link Convolution}) with vector steps, and the fused element-wise kernels, optimiser steps and
- * small products a vector of the preferred width at a time with the reference's scalar code for
- * the tail; the kernels with nothing to gain from vectors call the reference by name. Loaded only
- * reflectively by {@link KernelProvider}, so the other paths never need the incubator module.
+ * convolution and pooling kernels split over the threads ({@link Convolution}) with vector steps,
+ * and the fused element-wise kernels, optimiser steps and small products a vector of the preferred
+ * width at a time with the reference's scalar code for the tail; the kernels with nothing to gain
+ * from vectors call the reference by name. The GEMM and convolution plumbing it shares with the
+ * {@code java} path is {@link PackedKernels}'. Loaded only reflectively by {@link KernelProvider},
+ * so the other paths never need the incubator module.
  */
-final class VectorKernels implements Kernels, ConvSteps {
+final class VectorKernels extends PackedKernels {
     /** The narrowest preferred vector (in bits) for which this path beats plain Java. */
     static final int MIN_BITS = 256;
 
@@ -42,10 +44,6 @@ final class VectorKernels implements Kernels, ConvSteps {
     }
 
     private static final ReferenceKernels REF = new ReferenceKernels();
-
-    private final int threads;
-    private final PackedGemm gemm;
-    private final Convolution conv;
 
     /**
      * @throws UnsupportedOperationException when the preferred vector is narrower than
@@ -79,16 +77,13 @@ final class VectorKernels implements Kernels, ConvSteps {
     }
 
     private VectorKernels(int threads, PackedGemm gemm) {
-        this.threads = KernelThreads.checkThreads(threads);
-        this.gemm = gemm;
-        this.conv = new Convolution(this, threads);
+        super(threads, gemm);
         int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         if (bits < MIN_BITS) {
             throw new UnsupportedOperationException("the preferred vector width is " + bits
                     + " bits; the Vector API path needs at least " + MIN_BITS);
         }
     }
-
 
     @Override
     public String name() {
@@ -103,11 +98,6 @@ final class VectorKernels implements Kernels, ConvSteps {
     }
 
     @Override
-    public int threads() {
-        return threads;
-    }
-
-    @Override
     public Kernels withThreads(int threads) {
         return threads == this.threads ? this : new VectorKernels(threads, gemm);
     }
@@ -118,76 +108,6 @@ final class VectorKernels implements Kernels, ConvSteps {
      */
     VectorKernels withTileRows(int rows) {
         return new VectorKernels(threads, byRows(rows));
-    }
-
-    @Override
-    public void forEachPart(int parts, java.util.function.IntConsumer part) {
-        KernelThreads.run(threads, parts, part::accept);
-    }
-
-    @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float beta, float[] c, int cOff, int ldc) {
-        gemm.gemm(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    }
-
-    // ---- convolution and pooling: split over the threads, the steps below on each part ----
-
-    @Override
-    public void im2col(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] cols, int colsOff) {
-        conv.im2col(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, cols, colsOff);
-    }
-
-    @Override
-    public void col2im(float[] cols, int colsOff, int channels, int height, int width, int kh, int kw,
-                       int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
-        conv.col2im(cols, colsOff, channels, height, width, kh, kw, strideH, strideW, padH, padW, dst, dstOff);
-    }
-
-    @Override
-    public void conv2dForward(ConvShape s, float[] x, int images, float[] w, float[] bias, boolean relu, float[] y) {
-        conv.conv2dForward(s, x, images, w, bias, relu, y);
-    }
-
-    @Override
-    public void conv2dBackward(ConvShape s, float[] x, float[] dy, float[] mask, int images, float[] w,
-                               float[] dw, float[] db, float[] dx, float[] partials) {
-        conv.conv2dBackward(s, x, dy, mask, images, w, dw, db, dx, partials);
-    }
-
-    @Override
-    public void maxPool2d(float[] x, int planes, int height, int width, int ph, int pw, int strideH, int strideW,
-                          float[] y, int[] argmax) {
-        conv.maxPool2d(x, planes, height, width, ph, pw, strideH, strideW, y, argmax);
-    }
-
-    @Override
-    public void maxPool2dBackward(float[] dy, int[] argmax, int planes, int height, int width, int outH, int outW,
-                                  float[] dx) {
-        conv.maxPool2dBackward(dy, argmax, planes, height, width, outH, outW, dx);
-    }
-
-    @Override
-    public void im2colRows(float[] src, int srcOff, int channels, int height, int width, int kh, int kw,
-                           int strideH, int strideW, int padH, int padW, float[] cols, int colsOff, int ldCols) {
-        Convolution.im2colRuns(src, srcOff, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                cols, colsOff, ldCols);
-    }
-
-    @Override
-    public void col2imRows(float[] cols, int colsOff, int ldCols, int channels, int height, int width, int kh, int kw,
-                           int strideH, int strideW, int padH, int padW, float[] dst, int dstOff) {
-        Convolution.col2imRuns(cols, colsOff, ldCols, channels, height, width, kh, kw, strideH, strideW, padH, padW,
-                dst, dstOff);
-    }
-
-    @Override
-    public void gemmInPart(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float beta, float[] c, int cOff, int ldc) {
-        gemm.gemm(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
 
