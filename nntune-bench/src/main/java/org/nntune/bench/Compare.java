@@ -81,7 +81,12 @@ public final class Compare {
                     case "--java" -> java = value(args, ++i, a);
                     case "--xmx" -> xmx = value(args, ++i, a);
                     case "--pairs" -> pairs = Integer.parseInt(value(args, ++i, a));
-                    case "--metric" -> metrics.add(Metric.parse(value(args, ++i, a)));
+                    case "--metric" -> {
+                        // a figure named twice (wall_s is always there) is listed once, as last asked for
+                        Metric m = Metric.parse(value(args, ++i, a));
+                        metrics.removeIf(known -> known.key().equals(m.key()));
+                        metrics.add(m);
+                    }
                     case "--out" -> out = Path.of(value(args, ++i, a));
                     case "--no-write" -> write = false;
                     case "--timeout-s" -> timeout = Long.parseLong(value(args, ++i, a));
@@ -129,6 +134,19 @@ public final class Compare {
         /** How many times better nntune is (above 1: nntune wins), whatever the direction. */
         public double advantage() {
             return metric.higherIsBetter() ? ours / reference : reference / ours;
+        }
+
+        /**
+         * {@link #advantage()} pair by pair (run i of each side ran back to back), in pair order: on a
+         * machine whose speed swings, their spread says whether the medians can be trusted.
+         */
+        public List<Double> pairAdvantages() {
+            List<Double> out = new ArrayList<>();
+            for (int i = 0; i < Math.min(refRuns.size(), oursRuns.size()); i++) {
+                double r = refRuns.get(i), o = oursRuns.get(i);
+                out.add(metric.higherIsBetter() ? o / r : r / o);
+            }
+            return out;
         }
     }
 
@@ -283,14 +301,15 @@ public final class Compare {
             sb.append("- note: ").append(o.note()).append('\n');
         }
         sb.append('\n');
-        sb.append("| figure | better | reference | nntune | nntune / reference | nntune advantage |\n");
-        sb.append("|---|---|---:|---:|---:|---:|\n");
+        sb.append("| figure | better | reference | nntune | nntune / reference | nntune advantage | per pair (min–max) |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             boolean oursOnly = Double.isNaN(r.reference());
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", r.metric().key(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.metric().key(),
                     r.metric().higherIsBetter() ? "higher" : "lower", oursOnly ? "—" : fmt(r.reference()),
                     fmt(r.ours()), oursOnly ? "—" : String.format(Locale.ROOT, "%.3f", r.ratio()),
-                    oursOnly ? "—" : String.format(Locale.ROOT, "%.2f×", r.advantage())));
+                    oursOnly ? "—" : String.format(Locale.ROOT, "%.2f×", r.advantage()),
+                    oursOnly ? "—" : pairRange(r.pairAdvantages())));
         }
         sb.append('\n');
         for (Row r : rows) {
@@ -298,6 +317,13 @@ public final class Compare {
                     .append(", nntune ").append(r.oursRuns()).append(" -->\n");
         }
         return sb.toString();
+    }
+
+    /** The pairs' advantages as {@code min–max×}, the range a swinging machine widens. */
+    static String pairRange(List<Double> advantages) {
+        double lo = advantages.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        double hi = advantages.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "%.2f–%.2f×", lo, hi);
     }
 
     private static String fmt(double v) {

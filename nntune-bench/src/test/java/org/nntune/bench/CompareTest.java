@@ -45,6 +45,10 @@ class CompareTest {
         assertThat(rows.get(1).advantage()).isCloseTo(0.85 / 0.80, within(1e-12));
         assertThat(rows.get(2).reference()).isNaN();
         assertThat(rows.get(2).ours()).isEqualTo(55.0);
+        // pair by pair, in the figure's direction: wall 10/2, 12/4, 11/3; accuracy 0.85/0.80, 0.86/0.81, 0.84/0.79
+        assertThat(rows.get(0).pairAdvantages()).containsExactly(5.0, 3.0, 11.0 / 3.0);
+        assertThat(rows.get(1).pairAdvantages().get(2)).isCloseTo(0.84 / 0.79, within(1e-12));
+        assertThat(Compare.pairRange(rows.get(0).pairAdvantages())).isEqualTo("3.00–5.00×");
     }
 
     @Test
@@ -66,6 +70,8 @@ class CompareTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("required");
         assertThatThrownBy(() -> Compare.Metric.parse("acc:up"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("higher");
+        Compare.Options twice = Compare.Options.parse("--name", "x", "--ref", "true", "--ours-main", "A", "--metric", "wall_s:lower");
+        assertThat(twice.metrics()).as("wall_s, always measured, asked for again").hasSize(1);
         Compare.Options o = Compare.Options.parse("--name", "x", "--ref", "true", "--ours-main", "A", "--metric", "acc:higher");
         assertThat(o.pairs()).isEqualTo(3);
         assertThat(o.xmx()).isEqualTo("1g");

@@ -27,7 +27,7 @@ class KernelPathsTest {
     /** The paths built on {@link PackedKernels}. */
     private static final List<String> PACKED_PATHS = List.of("JavaKernels", "VectorKernels");
     /** What {@link PackedKernels} declares for both fast paths: their GEMM and the split convolution, nothing else. */
-    static final List<String> SHARED_PLUMBING = List.of("threads", "forEachPart", "gemm", "gemmInPart", "im2col",
+    private static final List<String> SHARED_PLUMBING = List.of("threads", "forEachPart", "gemm", "gemmInPart", "im2col",
             "col2im", "im2colRows", "col2imRows", "conv2dForward", "conv2dBackward", "maxPool2d", "maxPool2dBackward");
 
     @Test
