@@ -13,12 +13,12 @@ package org.nntune.nn.internal.kernels;
  * reuse it (small m or n: the shapes of training batches), it is read in place instead.
  *
  * <p>Threads: a call with {@code threads > 1} and enough work ({@link #PARALLEL_MIN_FLOPS}) is
- * shared out by {@link KernelThreads}. When C has at least one block of {@code mc} rows per thread,
- * each block of op(B) is packed once and the threads claim the row blocks (each packs its own
- * block of op(A)): nothing is packed twice. Otherwise C is split into column slabs (or row slabs
- * when C is taller than wide), each an independent GEMM (at least one slab per thread, more for
- * large calls, so that the threads balance their load). Every
- * element of C is summed in the same order whatever tile or slab it falls in (every tile that adds
+ * shared out by {@link KernelThreads}. When C has several blocks of {@code mc} rows per thread
+ * ({@link #SHARED_MIN_BLOCKS_PER_THREAD}), each block of op(B) is packed once and the threads
+ * claim the row blocks (each packs its own block of op(A)): nothing is packed twice. Otherwise C
+ * is split into column slabs (or row slabs when C is taller than wide), each an independent GEMM
+ * (at least one slab per thread, more for large calls, so that the threads balance their load).
+ * Every element of C is summed in the same order whatever tile or slab it falls in (every tile that adds
  * to C, full or at an edge, is merged by the same fused multiply-add, {@link GemmMicroKernel#merge}),
  * so the result does not depend on the thread count.
  *
@@ -48,6 +48,16 @@ final class PackedGemm {
      * m ≈ 128; Aᵀ unpacked wins by 1.5× at n = 128, 2× at n = 10).
      */
     static final int DIRECT_MAX_TILES = 8;
+    /**
+     * The threads share one packed B (claiming C's row blocks) only when each thread has at least
+     * this many row blocks of {@code mc} rows; a smaller product is cut into independent slabs,
+     * each packing its own part of B. Sharing packs B on the calling thread while the others wait,
+     * and meets at every block of the sum: for 256 × 128 × 784 (the MLP's forward product at batch
+     * 256) that cost 1.27× the slabs' time with the 8-row tile and 1.37× with the 6-row tile, for
+     * 256³ 1.21× and 1.13×; from 4 blocks a thread on (1024³ with 8 rows) the two are even (in one
+     * JVM, 31 alternated rounds on 2 threads, Zen 4; BENCHMARKS-LOG, "independent slabs").
+     */
+    static final int SHARED_MIN_BLOCKS_PER_THREAD = 4;
 
     private final GemmMicroKernel kernel;
     private final int mr;
@@ -120,7 +130,7 @@ final class PackedGemm {
             blocked(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        if (m >= threads * mcBlock) {
+        if (m >= SHARED_MIN_BLOCKS_PER_THREAD * threads * mcBlock) {
             // enough row blocks for every thread: one packed B shared by all, row blocks claimed by the threads
             blocked(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;

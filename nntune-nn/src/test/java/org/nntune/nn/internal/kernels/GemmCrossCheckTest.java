@@ -176,8 +176,10 @@ class GemmCrossCheckTest {
     void theResultDoesNotDependOnTheThreadCountOrTheRun() {
         SplittableRandom rnd = new SplittableRandom(7);
         List<Kernels> fast = fastKernels();
-        // above PackedGemm.PARALLEL_MIN_FLOPS: row blocks shared out (m ≥ 2 · mc), column slabs, row slabs
-        for (int[] s : new int[][] {{1023, 20, 1023}, {600, 300, 300}, {127, 300, 1023}, {70, 900, 600}, {250, 60, 2000}}) {
+        // above PackedGemm.PARALLEL_MIN_FLOPS: row blocks shared out (m ≥ 4 blocks of mc rows a thread: 1100 rows
+        // on 2 threads for every tile), column slabs, row slabs
+        for (int[] s : new int[][] {{1100, 40, 600}, {1023, 20, 1023}, {600, 300, 300}, {127, 300, 1023}, {70, 900, 600},
+                {250, 60, 2000}}) {
             for (int t = 0; t < 4; t++) {
                 Case cs = Case.random(rnd, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.5f, 0.75f);
                 for (Kernels kernels : fast) {
