@@ -31,7 +31,9 @@ final class PackedGemm {
      * thread. Measured with JMH on the 2-vCPU development machine (Intel, AVX-512), the MLP's
      * products: at 32 rows (6 MFLOP) two threads took 113 µs against 64 µs on one, at 100 rows
      * (20 MFLOP) 228 against 207 µs, at 256 rows (51 MFLOP) 362 against 496 µs: the hand-off to a
-     * second thread costs more than it gains until a call is a few tens of MFLOP.
+     * second thread costs more than it gains until a call is a few tens of MFLOP. Checked again end to
+     * end on an AMD EPYC Zen 4 (MLP training at batch 100, 2^22 against 2^25, 8 alternated runs): two
+     * threads at 0.95× (BENCHMARKS-LOG, "one thread still right at 20 MFLOP").
      */
     static final long PARALLEL_MIN_FLOPS = 1L << 25;
     /**
