@@ -73,6 +73,24 @@ class BadInputTest {
     }
 
     @Test
+    void resumingWithAnotherMetricOrValidation(@TempDir Path dir) throws Exception {
+        String tiny = PostgresWorkersTest.TINY.formatted("rescore", 1);
+        CliTest.Result first = tune(dir, tiny, "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+        // the same direction, another metric: its values would sit beside the accuracies as if comparable
+        assertFails(tune(dir, tiny.replace("metric: accuracy", "metric: f1_macro"), "--trials", "2"), ExitCode.USAGE,
+                "s.yaml", "study 'rescore'", "was started with other scoring", "was: maximize accuracy by hold-out 0.25",
+                "now: maximize f1_macro by hold-out 0.25", "--study rescore-2");
+        assertFails(tune(dir, tiny.replace("{method: holdout, fraction: 0.25}", "{method: stratified_kfold, folds: 3}"),
+                "--trials", "2"), ExitCode.USAGE, "was started with other scoring",
+                "now: maximize accuracy by stratified 3-fold validation");
+        // nothing was lost, and the unchanged file resumes
+        CliTest.Result again = tune(dir, tiny, "--trials", "2", "--progress", "none");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("resuming: the study already has 1 finished trials of 2");
+    }
+
+    @Test
     void dataFiles(@TempDir Path dir) throws Exception {
         byte[] binary = new byte[4096];
         new java.util.Random(1).nextBytes(binary);

@@ -74,6 +74,12 @@ public final class StudyRun {
     /** Study system attribute: the effective search space the study was started with. */
     static final String SPACE_ATTR = "nntune:cli:space";
     /**
+     * Study system attribute: what a trial's value means, the metric(s) and the validation the
+     * study was started with; a study resumes only with the same, so that no two trials' values
+     * are scored differently.
+     */
+    static final String SCORING_ATTR = "nntune:cli:scoring";
+    /**
      * Study system attribute: the budget mode of the last {@code tune} run. In the time-budget mode
      * {@code {"mode": "time", "timeout_ms", "max_epochs", "brackets", "refit", "started_ms"}} (the
      * wall-clock start of that run: its deadline is start + timeout, which workers follow), and
@@ -492,8 +498,9 @@ public final class StudyRun {
             throw new CliException(ExitCode.STORAGE, "no study named '" + s.name + "' in " + CliStorage.shown(s.url));
         }
         String spaceText = sf.model().family() + " " + s.space;
+        String scoringText = scoringText(sf);
         if (existing.isPresent()) {
-            checkCompatible(storage, existing.get(), s, spaceText);
+            checkCompatible(storage, existing.get(), s, spaceText, scoringText);
         }
         o.seed = ov.seed().or(sf::seed).orElseGet(() -> existing.map(id -> storedSeed(storage, id))
                 .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
@@ -530,6 +537,9 @@ public final class StudyRun {
         if (storage.getStudySystemAttrs(id).get(SPACE_ATTR) == null) {
             storage.setStudySystemAttr(id, SPACE_ATTR, spaceText);
         }
+        if (storage.getStudySystemAttrs(id).get(SCORING_ATTR) == null) {
+            storage.setStudySystemAttr(id, SCORING_ATTR, scoringText);
+        }
         o.budget = budget(storage, id, worker);
         if (existing.isPresent() && s.time.isEmpty()) {
             out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
@@ -554,8 +564,14 @@ public final class StudyRun {
         return budget;
     }
 
-    /** A stored study resumes only with the directions and the search space it was started with. */
-    private void checkCompatible(Storage storage, long id, Setup s, String spaceText) {
+    /** What a trial's value means: the objectives' metrics and directions, and the validation that scores them. */
+    static String scoringText(StudyFile sf) {
+        return String.join(", ", sf.objectives().stream().map(o -> o.direction() + " " + o.metric()).toList())
+                + " by " + cv(sf).describe() + " validation";
+    }
+
+    /** A stored study resumes only with the directions, the scoring and the search space it was started with. */
+    private void checkCompatible(Storage storage, long id, Setup s, String spaceText, String scoringText) {
         String startAnew = "to keep the stored study and start a new one with this file, run with --study " + s.name + "-2 (any new"
                 + " name), or set 'study:' in the file; to discard the stored one: nntune delete " + s.name + " --storage "
                 + CliStorage.shown(s.url);
@@ -569,6 +585,12 @@ public final class StudyRun {
             throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url)
                     + " was started with population-based training (sampler: pbt), so trials of the " + sf.sampler().type()
                     + " sampler cannot continue it; " + startAnew);
+        }
+        Object storedScoring = storage.getStudySystemAttrs(id).get(SCORING_ATTR);
+        if (storedScoring instanceof String text && !text.equals(scoringText)) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url) + " was started"
+                    + " with other scoring, so its trials' values cannot be compared with new ones (was: " + text + "; now: "
+                    + scoringText + "); " + startAnew);
         }
         Object storedSpace = storage.getStudySystemAttrs(id).get(SPACE_ATTR);
         if (storedSpace instanceof String text && !text.equals(spaceText)) {
