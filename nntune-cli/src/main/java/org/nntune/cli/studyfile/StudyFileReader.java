@@ -133,7 +133,13 @@ public final class StudyFileReader {
             o.done();
             return dir;
         }).flatMap(x -> x).map(base::resolve).orElse(base.resolve(stem + "-results"));
-        Optional<String> storage = r.string("storage");
+        Optional<String> storage = r.string("storage").map(url -> {
+            try {
+                return storageBeside(url, base);
+            } catch (IllegalArgumentException e) {
+                throw new StudyFileException(r.whereOf("storage"), "storage", e.getMessage(), null);
+            }
+        });
         r.done();
 
         StudyFile sf = new StudyFile(file, name, seed, task, data, List.copyOf(objectives), validation, model, sampler, pruner,
@@ -589,6 +595,36 @@ public final class StudyFileReader {
             archs.add(arch);
         }
         return archs.size() == 1 ? new ParamSpec.Fixed(archs.get(0)) : new ParamSpec.Choice(List.copyOf(archs));
+    }
+
+    /**
+     * A study file's storage URL, checked (its form, not the database) and with a relative SQLite
+     * path made relative to the study file's folder, like the data's and the output's: a study
+     * run from another working directory then finds its trials where it left them. The plain form
+     * ({@code sqlite:study.db}, {@code optuna+sqlite:study.db}) and SQLAlchemy's
+     * ({@code sqlite:///study.db}) are rewritten with the absolute path; absolute paths, JDBC URLs,
+     * the in-memory storage and server URLs are kept as written.
+     *
+     * @throws IllegalArgumentException a URL of no storage's form, saying why and the forms allowed
+     */
+    static String storageBeside(String url, Path dir) {
+        String resolved = url.strip();
+        int colon = resolved.indexOf(':');
+        String scheme = colon > 0 ? resolved.substring(0, colon).toLowerCase(Locale.ROOT) : "";
+        if (scheme.equals("sqlite") || scheme.equals(org.nntune.storage.OptunaStorage.PREFIX + "sqlite")) {
+            String rest = resolved.substring(colon + 1);
+            int q = rest.indexOf('?');
+            String path = q < 0 ? rest : rest.substring(0, q);
+            String query = q < 0 ? "" : rest.substring(q);
+            String head = resolved.substring(0, colon + 1);
+            if (path.startsWith("///") && !path.startsWith("////") && path.length() > 3) {
+                resolved = head + "///" + dir.resolve(path.substring(3)).normalize() + query;
+            } else if (!path.isEmpty() && !path.startsWith("/")) {
+                resolved = head + dir.resolve(path).normalize() + query;
+            }
+        }
+        org.nntune.storage.Storages.sqliteFile(resolved);
+        return resolved;
     }
 
     private static StudyFile.DataSpec data(Section d, Path base) {

@@ -38,6 +38,27 @@ class StudyFileReaderTest {
             """;
 
     @Test
+    void aRelativeSqliteStorageLivesBesideTheStudyFileAndAMalformedOneIsRefusedAtItsLine() {
+        assertThat(read(GOOD + "storage: sqlite:iris.db\n").storage()).contains("sqlite:/tmp/studies/iris.db");
+        assertThat(read(GOOD + "storage: sqlite:db/iris.db?busy_timeout_ms=5000\n").storage())
+                .contains("sqlite:/tmp/studies/db/iris.db?busy_timeout_ms=5000");
+        assertThat(read(GOOD + "storage: sqlite:../iris.db\n").storage()).contains("sqlite:/tmp/iris.db");
+        assertThat(read(GOOD + "storage: sqlite:///iris.db\n").storage()).contains("sqlite:////tmp/studies/iris.db");
+        assertThat(read(GOOD + "storage: optuna+sqlite:///o.db\n").storage()).contains("optuna+sqlite:////tmp/studies/o.db");
+        // absolute paths, JDBC, memory and servers stay as written
+        for (String kept : List.of("sqlite:/var/lib/x.db", "sqlite:////var/lib/x.db", "jdbc:sqlite:x.db", "memory",
+                "postgresql://me@dbhost:5432/studies", "optuna+mysql://root@127.0.0.1:3306/test")) {
+            assertThat(read(GOOD + "storage: \"" + kept + "\"\n").storage()).as(kept).contains(kept);
+        }
+        assertThatThrownBy(() -> read(GOOD + "storage: \"foo:bar\"\n"))
+                .isInstanceOf(StudyFileException.class)
+                .hasMessageContaining("iris.yaml, line 18, key 'storage'")
+                .hasMessageContaining("scheme 'foo' is not supported");
+        assertThatThrownBy(() -> read(GOOD + "storage: \"sqlite://host/x.db\"\n"))
+                .isInstanceOf(StudyFileException.class).hasMessageContaining("line 18").hasMessageContaining("no host");
+    }
+
+    @Test
     void readsAFullStudyFile() {
         StudyFile s = read(GOOD);
         assertThat(s.name()).isEqualTo("iris-mlp");
