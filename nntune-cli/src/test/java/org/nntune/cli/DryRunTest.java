@@ -73,7 +73,17 @@ class DryRunTest {
                 // a population: no time budget, and no adapted lr that the population also sets
                 new Bad("pbt-timeout", PopulationCliTest.IRIS_PBT, List.of("--timeout", "30s"), ExitCode.USAGE, "no time budget"),
                 new Bad("pbt-adapt", PopulationCliTest.IRIS_PBT.replace("optimizer: adam", "optimizer: adam\n    lr_adapt: hypergradient"),
-                        List.of(), ExitCode.USAGE, "lr_adapt hypergradient adapts it"));
+                        List.of(), ExitCode.USAGE, "lr_adapt hypergradient adapts it"),
+                // a storage URL of no storage's form: in the file a study-file error at its line, on the command line a storage error
+                new Bad("storage-form", tiny + "storage: \"foo:bar\"\n", List.of(), ExitCode.USAGE,
+                        "storage-form.yaml, line 18, key 'storage': bad storage URL 'foo:bar': scheme 'foo' is not supported"),
+                new Bad("storage-flag", tiny, List.of("--storage", "foo:bar"), ExitCode.STORAGE,
+                        "cannot open storage foo:bar: bad storage URL 'foo:bar': scheme 'foo' is not supported"),
+                // results that cannot be written: found before the first trial, not after the search and the refit
+                new Bad("output-under-file", tiny + "output: {dir: ../few.csv/results}\n", List.of(), ExitCode.USAGE,
+                        "few.csv is a file, so no folder can be made in it; set output.dir"),
+                new Bad("pbt-output", PopulationCliTest.IRIS_PBT + "output: {dir: ../few.csv}\n", List.of(), ExitCode.USAGE,
+                        "(output.dir): it is a file, not a folder"));
         Files.writeString(dir.resolve("few.csv"), CsvEndToEndTest.fewShapes(20));
         for (Bad b : bad) {
             Path sub = Files.createDirectory(dir.resolve(b.name()));

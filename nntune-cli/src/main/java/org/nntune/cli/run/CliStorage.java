@@ -31,6 +31,20 @@ public final class CliStorage {
         return StorageUrl.mask(url);
     }
 
+    /**
+     * Checks that a URL has the form of a storage, without opening it ({@code tune --dry-run}): a
+     * malformed one is exit code 4 with the message {@link #open} would give.
+     *
+     * @return the database file of an SQLite URL, empty for the other storages
+     */
+    public static Optional<Path> checkForm(String url) {
+        try {
+            return Storages.sqliteFile(url);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(e.getMessage()), e);
+        }
+    }
+
     /** Opens a storage; failures become exit code 4 with the URL (password masked) in the message. */
     public static Storage open(String url) {
         try {
@@ -55,12 +69,7 @@ public final class CliStorage {
      * not exist is exit code 4 naming it, never a new empty database where the path was mistyped.
      */
     public static Storage openExisting(String url) {
-        Optional<Path> file;
-        try {
-            file = Storages.sqliteFile(url);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + shown(e.getMessage()), e);
-        }
+        Optional<Path> file = checkForm(url);
         if (file.isPresent() && !Files.exists(file.get())) {
             throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": there is no SQLite database "
                     + file.get() + " (check the path; this command only reads, so it creates none)");

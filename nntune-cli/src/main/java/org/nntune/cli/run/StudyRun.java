@@ -140,6 +140,7 @@ public final class StudyRun {
 
     /** Runs (or resumes) the study, refits the best configuration and writes the results; returns the exit code. */
     public int run() {
+        checkResultsFolder(sf);
         if (Strategies.isPopulation(sf.sampler())) {
             return new PopulationRun(sf, ov, out).run(false);
         }
@@ -161,6 +162,8 @@ public final class StudyRun {
      * @return {@link ExitCode#OK}; a problem is thrown as it would be by {@link #run}
      */
     public int dryRun() {
+        checkResultsFolder(sf);
+        CliStorage.checkForm(storageUrl(sf, ov));
         if (Strategies.isPopulation(sf.sampler())) {
             return new PopulationRun(sf, ov, out).dryRun();
         }
@@ -172,6 +175,31 @@ public final class StudyRun {
     }
 
     private record SamplerAndPruner(Sampler sampler, Pruner pruner) {}
+
+    /**
+     * The results folder ({@code output.dir}) can be made and written before any trial runs, so
+     * that a path under a file or in a folder nobody may write in stops the run at once (exit code
+     * 2) instead of after the search and the refit. Workers write no results and do not check it.
+     */
+    static void checkResultsFolder(StudyFile sf) {
+        Path dir = sf.outputDir().toAbsolutePath().normalize();
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        String problem = null;
+        if (existing == null) {
+            return;
+        } else if (!Files.isDirectory(existing)) {
+            problem = existing.equals(dir) ? "it is a file, not a folder" : existing + " is a file, so no folder can be made in it";
+        } else if (!Files.isWritable(existing)) {
+            problem = (existing.equals(dir) ? "the folder" : "its parent folder " + existing) + " is not writable";
+        }
+        if (problem != null) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": cannot write the results to " + dir + " (output.dir): "
+                    + problem + "; set output.dir to a folder that can be written (nothing was run)");
+        }
+    }
 
     /** The sampler and pruner of the study file for the space (under the time budget: its rung sampler and brackets). */
     private SamplerAndPruner strategies(Setup s) {
@@ -196,6 +224,7 @@ public final class StudyRun {
      * @return the exit code
      */
     public int runOn(ClusterWorkers impl, String master, Optional<Integer> workers) {
+        checkResultsFolder(sf);
         refuseOnCluster(impl);
         cluster = Optional.of(new Cluster(impl, master, workers));
         return run();
