@@ -75,7 +75,26 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // an Error passes picocli's handler; the trial that ran out is already stored as failed
+            err.println(outOfMemory(e, Runtime.getRuntime().maxMemory()));
+            if (verboseRun) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCode.OTHER;
+        }
+    }
+
+    /** The one line for a run out of memory: what happened, the heap it had, and the two ways out. */
+    static String outOfMemory(OutOfMemoryError e, long maxHeapBytes) {
+        return "nntune: error: out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage())
+                + ", the JVM's heap is at most " + (maxHeapBytes >> 20) + " MiB): a network or a data set too large for it;"
+                + " a trial that was running is stored as failed and the study's other trials are kept. Make the network"
+                + " smaller (units, layers, filters, batch_size) or give the JVM more heap, e.g. NNTUNE_JAVA_OPTS=-Xmx8g"
+                + " bin/nntune …; then run the same command again to resume";
     }
 
     /**

@@ -37,6 +37,24 @@ class ExitCodesAndLeftoversTest {
     }
 
     @Test
+    void aNetworkTooLargeForTheHeapEndsWithOneLineAndKeepsTheStudy(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("huge.yaml");
+        // 4 inputs × 10^8 units: 1.6 GB of weights in a JVM of 256 MiB (CliProcesses' heap)
+        Files.writeString(file, study("huge", 2).replace("units: {low: 4, high: 16}", "units: 100000000"));
+        try (CliProcesses procs = new CliProcesses(dir)) {
+            CliProcesses.Cli cli = procs.start("tune", file.toString(), "--progress", "none");
+            int code = cli.await(120);
+            String err = cli.errText();
+            assertThat(code).as(cli.outText() + err).isEqualTo(ExitCode.OTHER);
+            assertThat(err).contains("nntune: error: out of memory (Java heap space, the JVM's heap is at most")
+                    .contains("NNTUNE_JAVA_OPTS=-Xmx8g").doesNotContain("\tat ", "Exception in thread");
+        }
+        CliTest.Result trials = CliTest.run("trials", file.toString(), "--format", "csv");
+        assertThat(trials.code()).as(trials.err()).isZero();
+        assertThat(trials.out()).as("the trial that ran out is stored as failed").contains("FAIL").contains("OutOfMemoryError");
+    }
+
+    @Test
     void tooManyFoldsForTheDataIsADataErrorAndLeavesNoStudy(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("few.csv"), CsvEndToEndTest.fewShapes(20));
         Path file = dir.resolve("folds.yaml");
