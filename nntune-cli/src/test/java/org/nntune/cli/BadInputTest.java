@@ -102,7 +102,17 @@ class BadInputTest {
         assertFails(tune(dir, csv.replace("blob.csv", "empty.csv")), ExitCode.DATA, "empty.csv");
 
         Files.writeString(dir.resolve("gaps.csv"), "a,b,species\n1,,x\n3,4,y\n5,6,x\n7,8,y\n");
-        assertFails(tune(dir, csv.replace("blob.csv", "gaps.csv")), ExitCode.DATA, "gaps.csv", "line 2");
+        assertFails(tune(dir, csv.replace("blob.csv", "gaps.csv")), ExitCode.DATA, "gaps.csv", "line 2",
+                "set data.missing: drop, mean or most_frequent in the study file");
+        // the advice is in the study file's words, never the Java API's policy names
+        assertThat(tune(dir, csv.replace("blob.csv", "gaps.csv")).err()).doesNotContain("DROP_ROW", "FILL_");
+        Files.writeString(dir.resolve("nolabel.csv"), "a,b,species\n1,2,x\n3,4,\n5,6,x\n7,8,y\n");
+        CliTest.Result noLabel = tune(dir, csv.replace("blob.csv", "nolabel.csv"));
+        assertFails(noLabel, ExitCode.DATA, "nolabel.csv", "line 3", "missing label", "set data.missing: drop in the study file");
+        assertThat(noLabel.err()).doesNotContain("DROP_ROW");
+        Files.writeString(dir.resolve("allgaps.csv"), "a,b,species\n1,,x\n,4,y\n");
+        CliTest.Result allGaps = tune(dir, csv.replace("blob.csv", "allgaps.csv").replace("label: species", "label: species\n  missing: drop"));
+        assertFails(allGaps, ExitCode.DATA, "allgaps.csv", "were dropped (data.missing: drop)");
 
         String idx = CliTest.IRIS.replace("bundled: iris", "idx: fashion_mnist\n  folder: no-such-folder");
         assertFails(tune(dir, idx), ExitCode.DATA, "no-such-folder");

@@ -2,6 +2,7 @@ package org.nntune.cli.command;
 
 import org.nntune.cli.exit.CliException;
 import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.StudyData;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.InputEncoder;
 import org.nntune.nn.data.SeriesEncoder;
@@ -87,7 +88,7 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.DATA, e.getMessage(), e);
+            throw new CliException(ExitCode.DATA, StudyData.inStudyFileWords(e.getMessage()), e);
         }
         if (rows == 0) {
             throw new CliException(ExitCode.DATA, input + ": no rows to predict");

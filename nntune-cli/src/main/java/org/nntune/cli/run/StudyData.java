@@ -45,8 +45,25 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         } catch (CliException e) {
             throw e;
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            throw new CliException(ExitCode.DATA, "data: " + e.getMessage(), e);
+            throw new CliException(ExitCode.DATA, "data: " + inStudyFileWords(e.getMessage()), e);
         }
+    }
+
+    /**
+     * A data message of the engine in the words of a study file: the CSV reader names its Java
+     * missing-value policies ({@code DROP_ROW}, {@code FILL_MEAN}, …), which a study file spells
+     * {@code data.missing: drop | mean | most_frequent}.
+     */
+    public static String inStudyFileWords(String message) {
+        if (message == null) {
+            return null;
+        }
+        return message
+                .replace("choose a missing-value policy: DROP_ROW, FILL_MEAN or FILL_MOST_FREQUENT",
+                        "set data.missing: drop, mean or most_frequent in the study file")
+                .replace("choose the DROP_ROW missing-value policy", "set data.missing: drop in the study file")
+                .replace("(policy DROP_ROW)", "(data.missing: drop)")
+                .replace("only with a FILL_* policy", "only when its study file set data.missing: mean or most_frequent");
     }
 
     private static StudyData loadUnchecked(StudyFile sf, boolean forCnn) {
