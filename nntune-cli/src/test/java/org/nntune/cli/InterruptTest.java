@@ -65,6 +65,30 @@ class InterruptTest {
     }
 
     @Test
+    void sigtermInTheRefitSaysTheTrialsAreKeptAndTheSameCommandRefits(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("slow.yaml");
+        Files.writeString(file, SLOW);
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli cli = jvms.start("tune", file.toString(), "--trials", "1", "--progress", "plain");
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!cli.outText().contains("refitting the best configuration")) {
+                assertThat(cli.process().isAlive()).as("nntune ended early:\n%s\n%s", cli.outText(), cli.errText()).isTrue();
+                assertThat(System.nanoTime()).as("no refit in time:\n%s", cli.outText()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            cli.process().destroy();
+            cli.await(60);
+            assertThat(cli.outText()).doesNotContain("wrote:");
+            assertThat(cli.errText()).contains("nntune: interrupted after the search, in the refit")
+                    .contains("The same command refits and writes the results: nntune tune " + file);
+        }
+        CliTest.Result again = CliTest.run("tune", file.toString(), "--trials", "1", "--progress", "none");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("resuming: the study already has 1 finished trials of 1")
+                .contains("1 trials: 1 complete").contains("wrote:");
+    }
+
+    @Test
     void anInterruptedWorkerThreadStopsWithExitCode130AndSaysHowToRejoin(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("long.yaml");
         // a budget the worker will not reach: it is interrupted first

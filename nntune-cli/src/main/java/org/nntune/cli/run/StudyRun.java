@@ -298,7 +298,21 @@ public final class StudyRun {
             if (ended == Ended.BUDGET && !worker && o.timeStarted != null) {
                 markSearchEnded(storage, o.study.studyId());
             }
-            return ended == Ended.BUDGET ? after.applyAsInt(o, setup) : endedEarly(ended, o.resume);
+            if (ended != Ended.BUDGET) {
+                return endedEarly(ended, o.resume);
+            }
+            if (worker) {
+                return after.applyAsInt(o, setup);
+            }
+            // Ctrl-C in the refit or while the results are written: every trial is stored, and the same command refits
+            Thread hint = resumeHint(System.lineSeparator() + "nntune: interrupted after the search, in the refit or while the"
+                    + " results were written: every trial is stored and no result file is half-written. The same command"
+                    + " refits and writes the results: " + o.resume);
+            try {
+                return after.applyAsInt(o, setup);
+            } finally {
+                dropHint(hint);
+            }
         } catch (RuntimeException e) {
             refusedNew = !studyWasThere && deleteIfEmpty(storage, fromFile.name);
             throw e;
@@ -742,10 +756,8 @@ public final class StudyRun {
         }
         Objective objective = timed != null ? search.objective(s.data.train(), timed) : null;
         boolean interrupted = false;
-        String resume = System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed and the study is consistent."
-                + " Resume with: " + resumeCommand;
-        Thread sayHowToResume = new Thread(() -> System.err.println(resume), "nntune-resume-hint");
-        Runtime.getRuntime().addShutdownHook(sayHowToResume);
+        Thread sayHowToResume = resumeHint(System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed"
+                + " and the study is consistent. Resume with: " + resumeCommand);
         try {
             if (s.multi) {
                 boolean countFirst = sf.objectives().get(0).metric().equals(StudyFileReader.PARAMETER_COUNT);
@@ -763,11 +775,7 @@ public final class StudyRun {
             throw new CliException(ExitCode.OTHER, e.getMessage(), e);
         } finally {
             shown.progress.finish();
-            try {
-                Runtime.getRuntime().removeShutdownHook(sayHowToResume);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it says how to resume
-            }
+            dropHint(sayHowToResume);
         }
         if (interrupted || Thread.currentThread().isInterrupted()) {
             return Ended.INTERRUPTED;
@@ -778,6 +786,21 @@ public final class StudyRun {
             return Ended.REPEATED_FAILURES;
         }
         return Ended.BUDGET;
+    }
+
+    /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */
+    private static Thread resumeHint(String text) {
+        Thread hint = new Thread(() -> System.err.println(text), "nntune-resume-hint");
+        Runtime.getRuntime().addShutdownHook(hint);
+        return hint;
+    }
+
+    private static void dropHint(Thread hint) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hint);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it says how to resume
+        }
     }
 
     /** Shows the finished trials of this run on the progress display, a failed one with its reason. */
