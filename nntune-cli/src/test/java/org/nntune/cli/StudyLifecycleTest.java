@@ -23,6 +23,27 @@ class StudyLifecycleTest {
     }
 
     @Test
+    void aRelativeSqliteStorageInTheFileIsBesideItWhateverTheWorkingDirectory(@TempDir Path dir) throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path file = write(sub, "rel", tiny("rel", 1) + "storage: sqlite:db/rel.db\n");
+        Files.createDirectory(sub.resolve("db"));
+        Path inWorkingDir = Path.of("db", "rel.db").toAbsolutePath();
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("storage sqlite:" + sub.resolve("db/rel.db"));
+        assertThat(sub.resolve("db/rel.db")).exists();
+        assertThat(inWorkingDir).as("the tests' working directory is not the study file's").doesNotExist();
+        // the reading commands find it through the file too
+        CliTest.Result trials = CliTest.run("trials", file.toString(), "--format", "csv");
+        assertThat(trials.code()).as(trials.err()).isZero();
+        assertThat(trials.out().lines().count()).isEqualTo(2);
+        // a mistyped study file is said to be one, not taken for a study name without a storage
+        CliTest.Result typo = CliTest.run("trials", sub.resolve("rle.yaml").toString());
+        assertThat(typo.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(typo.err()).contains("rle.yaml: no such study file").doesNotContain("no storage given");
+    }
+
+    @Test
     void anEditedSpaceIsRefusedBeforeAnyTrialWithTheWayOut(@TempDir Path dir) throws Exception {
         Path file = write(dir, "edit", tiny("edit", 1));
         assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();

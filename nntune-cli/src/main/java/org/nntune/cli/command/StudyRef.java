@@ -1,6 +1,9 @@
 package org.nntune.cli.command;
 
+import org.nntune.cli.exit.CliException;
+import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.run.CliStorage;
+import org.nntune.cli.studyfile.StudyFileReader;
 import org.nntune.cli.studyfile.YNode;
 import org.nntune.cli.studyfile.YamlReader;
 
@@ -18,6 +21,10 @@ public record StudyRef(String url, String name) {
 
     public static StudyRef of(String study, StorageOption storage) {
         if (!CliStorage.isStudyFile(study)) {
+            if (storage.url == null && (study.endsWith(".yaml") || study.endsWith(".yml"))) {
+                // a mistyped study file, not a study name without its storage
+                throw new CliException(ExitCode.USAGE, study + ": no such study file (a study name needs --storage URL)");
+            }
             return new StudyRef(storage.resolve(Optional.empty()), study);
         }
         Path file = Path.of(study);
@@ -30,7 +37,14 @@ public record StudyRef(String url, String name) {
         YNode root = YamlReader.read(study, text);
         String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
         String name = scalar(root, "study").orElse(stem);
-        Optional<String> fileStorage = scalar(root, "storage").or(() -> Optional.of(CliStorage.defaultFor(file)));
+        // where tune put it: a relative SQLite path is relative to the study file (a malformed URL is left for the opening to report)
+        Optional<String> fileStorage = scalar(root, "storage").map(url -> {
+            try {
+                return StudyFileReader.storageBeside(url, file.toAbsolutePath().getParent());
+            } catch (IllegalArgumentException e) {
+                return url;
+            }
+        }).or(() -> Optional.of(CliStorage.defaultFor(file)));
         return new StudyRef(storage.resolve(fileStorage), name);
     }
 

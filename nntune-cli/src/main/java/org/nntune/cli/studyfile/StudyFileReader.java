@@ -607,7 +607,7 @@ public final class StudyFileReader {
      *
      * @throws IllegalArgumentException a URL of no storage's form, saying why and the forms allowed
      */
-    static String storageBeside(String url, Path dir) {
+    public static String storageBeside(String url, Path dir) {
         String resolved = url.strip();
         int colon = resolved.indexOf(':');
         String scheme = colon > 0 ? resolved.substring(0, colon).toLowerCase(Locale.ROOT) : "";
