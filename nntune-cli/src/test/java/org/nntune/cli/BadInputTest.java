@@ -30,6 +30,8 @@ class BadInputTest {
         assertFails(tune(dir, CliTest.IRIS, "--trials", "0"), ExitCode.USAGE, "--trials must be at least 1, got 0");
         assertFails(tune(dir, CliTest.IRIS, "--trials", "many"), ExitCode.USAGE, "--trials", "many");
         assertFails(tune(dir, CliTest.IRIS, "--jobs", "0"), ExitCode.USAGE, "--jobs must be at least 1, got 0");
+        assertFails(tune(dir, CliTest.IRIS, "--study", " "), ExitCode.USAGE, "--study must name a study, got ' '");
+        assertFails(tune(dir, CliTest.IRIS, "--study", "", "--dry-run"), ExitCode.USAGE, "--study must name a study");
         assertFails(tune(dir, CliTest.IRIS, "--progress", "loud"), ExitCode.USAGE, "--progress", "loud");
         assertFails(CliTest.run("trials", "x", "--storage", "sqlite:" + dir.resolve("t.db"), "--format", "xml"),
                 ExitCode.USAGE, "--format", "xml");

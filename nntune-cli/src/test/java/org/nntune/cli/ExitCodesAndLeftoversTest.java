@@ -92,6 +92,13 @@ class ExitCodesAndLeftoversTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
+        // a source that exists but lacks the study: no destination database either
+        Storages.open("sqlite:" + dir.resolve("from.db")).close();
+        CliTest.Result r = CliTest.run("copy", "nosuch", "--from", "sqlite:" + dir.resolve("from.db"), "--to",
+                "sqlite:" + dir.resolve("to.db"));
+        assertThat(r.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(r.err()).contains("no study named 'nosuch'");
+        assertThat(dir.resolve("to.db")).doesNotExist();
     }
 
     @Test

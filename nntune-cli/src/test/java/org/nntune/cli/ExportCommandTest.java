@@ -51,5 +51,16 @@ class ExportCommandTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("best.model", "iris.onnx", "truncated.model");
         }
+
+        // a missing folder is made, as report -o and best --export make theirs
+        Path nested = dir.resolve("exports/onnx/iris.onnx");
+        CliTest.Result made = CliTest.run("export", model.toString(), "--onnx", nested.toString());
+        assertThat(made.code()).as(made.err()).isZero();
+        assertThat(nested).exists();
+        // a path through a file: one line saying why, no Java exception's name, no temporary file's
+        CliTest.Result through = CliTest.run("export", model.toString(), "--onnx", dir.resolve("best.model/x.onnx").toString());
+        assertThat(through.code()).isEqualTo(ExitCode.OTHER);
+        assertThat(through.err()).contains("cannot write " + dir.resolve("best.model/x.onnx") + ": a file of that name is in the way")
+                .doesNotContain("Exception", ".part", "\tat ");
     }
 }

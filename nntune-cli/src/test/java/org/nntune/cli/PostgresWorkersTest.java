@@ -173,7 +173,13 @@ class PostgresWorkersTest {
         Files.writeString(csv, sb.toString().replace("\n3,", "\n4,"));
         CliTest.Result worker = CliTest.run("worker", "points", "--storage", url);
         assertThat(worker.code()).as(worker.out() + worker.err()).isEqualTo(ExitCode.DATA);
-        assertThat(worker.err()).contains("fingerprint").doesNotContain("\tat ");
+        assertThat(worker.err()).contains("was run on other training data than the ones this worker loaded, CSV points.csv")
+                .contains("give the worker the same data files").doesNotContain("\tat ");
+        // tune on the changed file: the same refusal in the study file's words, with the ways out
+        CliTest.Result tune = CliTest.run("tune", file.toString(), "--storage", url, "--trials", "2", "--progress", "none");
+        assertThat(tune.code()).as(tune.out() + tune.err()).isEqualTo(ExitCode.DATA);
+        assertThat(tune.err()).contains("points.yaml: study 'points'").contains("than this file's CSV points.csv")
+                .contains("--study points-2").contains("nntune delete points").doesNotContain("worker", "\tat ");
         try (Storage s = Storages.open(url)) {
             assertThat(s.getAllTrials(s.findStudyId("points").orElseThrow())).hasSize(1);
         }

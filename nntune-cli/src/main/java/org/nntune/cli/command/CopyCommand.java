@@ -29,8 +29,18 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Storage src = CliStorage.openExisting(from); Storage dst = CliStorage.open(to)) {
+        try (Storage src = CliStorage.openExisting(from)) {
+            // the source's study first: a copy of nothing creates no destination database
             CliStorage.studyId(src, study, from);
+            copy(src);
+        } catch (Exception e) {
+            throw CommandErrors.rethrow(e);
+        }
+        return ExitCode.OK;
+    }
+
+    private void copy(Storage src) throws Exception {
+        try (Storage dst = CliStorage.open(to)) {
             if (dst.findStudyId(study).isPresent()) {
                 throw new org.nntune.cli.exit.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + CliStorage.shown(to)
                         + "; delete it there first (nntune delete " + study + " --storage " + CliStorage.shown(to) + ")");
@@ -39,9 +49,6 @@ public final class CopyCommand implements Callable<Integer> {
             int n = dst.getAllTrials(id).size();
             spec.commandLine().getOut().println("copied study '" + study + "' (" + n + " trials) from " + CliStorage.shown(from)
                     + " to " + CliStorage.shown(to));
-        } catch (Exception e) {
-            throw CommandErrors.rethrow(e);
         }
-        return ExitCode.OK;
     }
 }

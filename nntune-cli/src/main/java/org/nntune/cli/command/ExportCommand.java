@@ -60,11 +60,16 @@ public final class ExportCommand implements Callable<Integer> {
             }
         });
         try {
+            // like report -o and best --export: the file's folder is made when missing
+            Path parent = onnx.toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
             OnnxExport.write(model, meta, onnx);
         } catch (OnnxExportException e) {
             throw new CliException(ExitCode.OTHER, modelFile + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new CliException(ExitCode.OTHER, "cannot write " + onnx + ": " + e, e);
+            throw new CliException(ExitCode.OTHER, "cannot write " + onnx + ": " + CliException.ioReason(e), e);
         }
         spec.commandLine().getOut().println("exported " + modelFile + " to " + onnx + " (ONNX, opset " + OnnxExport.OPSET + ")");
         return ExitCode.OK;

@@ -52,7 +52,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
             HtmlReport.fromStorage(storage, studyName).write(output);
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            throw new CliException(ExitCode.OTHER, "cannot write the report " + output + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.OTHER, "cannot write the report " + output + ": " + CliException.ioReason(e), e);
         }
     }
 }

@@ -86,6 +86,9 @@ public final class TuneCommand implements Callable<Integer> {
         if (jobs != null && jobs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
         }
+        if (studyName != null && studyName.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--study must name a study, got '" + studyName + "'");
+        }
         Optional<Duration> t = Optional.empty();
         if (timeout != null) {
             try {

@@ -176,7 +176,7 @@ public final class PopulationRun {
             TrialsFormat.csv(pbt.storage().getAllTrials(pbt.studyId()), trials);
             HtmlReport.fromStorage(pbt.storage(), pbt.name()).write(report);
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + CliException.ioReason(e), e);
         } catch (ArtifactStoreException | IllegalStateException e) {
             throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
         }

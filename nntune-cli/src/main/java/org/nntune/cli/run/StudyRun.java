@@ -566,10 +566,18 @@ public final class StudyRun {
                     .orElseGet(Instant::now);
         }
         if (existing.isPresent()) {
-            try {
-                StudyProvenance.checkDataFingerprint(storage, id, s.data.train().fingerprint());
-            } catch (IllegalStateException | IllegalArgumentException e) {
-                throw new CliException(ExitCode.DATA, e.getMessage(), e);
+            Optional<String> storedData = StudyProvenance.dataFingerprint(storage, id);
+            if (storedData.isPresent() && !storedData.get().equals(s.data.train().fingerprint())) {
+                // the trials were scored on other training data: their values and the new ones are not comparable
+                String study = "study '" + s.name + "' in " + CliStorage.shown(s.url) + " was run on other training data than ";
+                String differ = " (the fingerprints of their rows differ)";
+                throw new CliException(ExitCode.DATA, worker
+                        ? study + "the ones this worker loaded, " + s.data.description() + differ + "; give the worker the same"
+                                + " data files (same file and version) as the run that started the study"
+                        : sf.file() + ": " + study + "this file's " + s.data.description() + differ + "; use the same data to"
+                                + " resume it, or to keep the stored study and start a new one on these data, run with --study "
+                                + s.name + "-2 (any new name); to discard the stored one: nntune delete " + s.name + " --storage "
+                                + CliStorage.shown(s.url));
             }
         } else {
             StudyProvenance.recordDefinition(storage, id, definition(sf));
@@ -1167,7 +1175,7 @@ public final class StudyRun {
             TrialsFormat.csv(front, frontFile);
             HtmlReport.fromStorage(study.storage(), study.name()).write(report);
         } catch (IOException | UncheckedIOException e) {
-            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + CliException.ioReason(e), e);
         }
         out.println("several objectives have no single best model: each front trial is a best trade-off (parameters in "
                 + frontFile.getFileName() + ")");
@@ -1217,7 +1225,7 @@ public final class StudyRun {
             TrialsFormat.csv(study.trials(), o.trials());
             HtmlReport.fromStorage(study.storage(), study.name()).write(o.report());
         } catch (IOException | UncheckedIOException e) {
-            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + CliException.ioReason(e), e);
         }
         return o;
     }
