@@ -78,11 +78,7 @@ public final class PopulationRun {
                     .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
             PbtOptions options = Strategies.population(sf.sampler(), epochs(), seed);
             if (found.isPresent()) {
-                try {
-                    StudyProvenance.checkDataFingerprint(storage, found.getAsLong(), data.train().fingerprint());
-                } catch (IllegalStateException | IllegalArgumentException e) {
-                    throw new CliException(ExitCode.DATA, e.getMessage(), e);
-                }
+                StudyRun.checkSameData(storage, found.getAsLong(), sf, name, url, data, worker);
             }
             NetworkPopulation objective = objective(sf, data, seed);
             PopulationTraining pbt;

@@ -566,19 +566,7 @@ public final class StudyRun {
                     .orElseGet(Instant::now);
         }
         if (existing.isPresent()) {
-            Optional<String> storedData = StudyProvenance.dataFingerprint(storage, id);
-            if (storedData.isPresent() && !storedData.get().equals(s.data.train().fingerprint())) {
-                // the trials were scored on other training data: their values and the new ones are not comparable
-                String study = "study '" + s.name + "' in " + CliStorage.shown(s.url) + " was run on other training data than ";
-                String differ = " (the fingerprints of their rows differ)";
-                throw new CliException(ExitCode.DATA, worker
-                        ? study + "the ones this worker loaded, " + s.data.description() + differ + "; give the worker the same"
-                                + " data files (same file and version) as the run that started the study"
-                        : sf.file() + ": " + study + "this file's " + s.data.description() + differ + "; use the same data to"
-                                + " resume it, or to keep the stored study and start a new one on these data, run with --study "
-                                + s.name + "-2 (any new name); to discard the stored one: nntune delete " + s.name + " --storage "
-                                + CliStorage.shown(s.url));
-            }
+            checkSameData(storage, id, sf, s.name, s.url, s.data, worker);
         } else {
             StudyProvenance.recordDefinition(storage, id, definition(sf));
             StudyProvenance.recordDataFingerprint(storage, id, s.data.train().fingerprint());
@@ -794,6 +782,27 @@ public final class StudyRun {
             return Ended.REPEATED_FAILURES;
         }
         return Ended.BUDGET;
+    }
+
+    /**
+     * A stored study resumes only on the training data it was run on (their fingerprint): other
+     * data would score new trials beside old ones as if comparable. Exit code 3, in the study
+     * file's words with the ways out, or for a worker the advice to load the same data.
+     */
+    static void checkSameData(Storage storage, long id, StudyFile sf, String name, String url, StudyData data, boolean worker) {
+        Optional<String> stored = StudyProvenance.dataFingerprint(storage, id);
+        if (stored.isEmpty() || stored.get().equals(data.train().fingerprint())) {
+            return;
+        }
+        String study = "study '" + name + "' in " + CliStorage.shown(url) + " was run on other training data than ";
+        String differ = " (the fingerprints of their rows differ)";
+        throw new CliException(ExitCode.DATA, worker
+                ? study + "the ones this worker loaded, " + data.description() + differ + "; give the worker the same"
+                        + " data files (same file and version) as the run that started the study"
+                : sf.file() + ": " + study + "this file's " + data.description() + differ + "; use the same data to"
+                        + " resume it, or to keep the stored study and start a new one on these data, run with --study "
+                        + name + "-2 (any new name); to discard the stored one: nntune delete " + name + " --storage "
+                        + CliStorage.shown(url));
     }
 
     /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */
