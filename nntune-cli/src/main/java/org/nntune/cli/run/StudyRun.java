@@ -224,7 +224,6 @@ public final class StudyRun {
      * @return the exit code
      */
     public int runOn(ClusterWorkers impl, String master, Optional<Integer> workers) {
-        checkResultsFolder(sf);
         refuseOnCluster(impl);
         cluster = Optional.of(new Cluster(impl, master, workers));
         return run();
