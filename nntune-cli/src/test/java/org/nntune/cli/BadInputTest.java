@@ -130,6 +130,8 @@ class BadInputTest {
         CliTest.Result ok = CliTest.run("predict", model.toString(), in.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(ok.out().lines().toList()).hasSize(3);
+        assertThat(ok.err()).as("a model without its class names says it prints ids")
+                .contains("note: no class names beside " + model, "good.model.csv-encoder", "ids 0 to 2");
 
         byte[] bytes = Files.readAllBytes(model);
         Path truncated = dir.resolve("truncated.model");

@@ -85,6 +85,7 @@ class CsvEndToEndTest {
         Files.writeString(raw, shapes(6, 2, false, null));
         CliTest.Result pred = CliTest.run("predict", model.toString(), raw.toString());
         assertThat(pred.code()).as(pred.err()).isZero();
+        assertThat(pred.err()).doesNotContain("no class names");
         List<String> lines = pred.out().lines().toList();
         assertThat(lines).hasSize(1 + 6);
         assertThat(lines.get(0)).isEqualTo("prediction");

@@ -97,6 +97,13 @@ public final class PredictCommand implements Callable<Integer> {
         int k = out.length / rows;
         List<String> classes = encoder.map(InputEncoder::classNames).orElseGet(() -> classNames(modelFile));
         boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
+        if (classification && classes.isEmpty()) {
+            // tune writes one of the two beside every model it saves: a model copied alone predicts ids, and says so
+            spec.commandLine().getErr().println("nntune: note: no class names beside " + modelFile + " (neither "
+                    + org.nntune.cli.run.StudyRun.encoderFile(modelFile).getFileName() + " nor "
+                    + org.nntune.cli.run.StudyRun.classNamesFile(modelFile).getFileName() + "), so classes are printed as"
+                    + " their ids 0 to " + (k - 1) + "; copy those files with the model to get the names");
+        }
         PrintWriter w = spec.commandLine().getOut();
         if (encoder.isPresent() && encoder.get() instanceof SeriesEncoder) {
             printForecasts(w, out, rows, k, lines);
