@@ -20,6 +20,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TextBadInputTest {
 
     @Test
+    void aTextColumnThatIsTheLabelOrReadByAnotherFamilyIsRefusedAtItsLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("t.csv"), "text,label\nbuy cheap pills now,spam\nsee you at lunch,ham\n");
+        String study = """
+                study: text
+                data: {csv: t.csv, text: text, label: label}
+                model: {family: rnn, space: {epochs: 1}}
+                budget: {trials: 1}
+                """;
+        Path file = dir.resolve("t.yaml");
+        Files.writeString(file, study.replace("text: text", "text: label"));
+        CliTest.Result leak = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(leak.code()).as(leak.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(leak.err()).contains("t.yaml, line 2, key 'data.text': the text column 'label' is also the label");
+        Files.writeString(file, study.replace("family: rnn", "family: mlp"));
+        CliTest.Result mlp = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(mlp.code()).as(mlp.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(mlp.err()).contains("t.yaml, line 3, key 'model.family': a text column (data.text) is read by family rnn")
+                .contains("not mlp");
+    }
+
+    @Test
     void emptyAllUnknownHugeAndNonUtf8MessagesFromTuneToPredict(@TempDir Path dir) throws Exception {
         String huge = "cheap ".repeat(200_000); // 1.2 MB in one cell
         StringBuilder csv = new StringBuilder("text,label\n");

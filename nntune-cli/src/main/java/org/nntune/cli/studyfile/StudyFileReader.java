@@ -109,6 +109,11 @@ public final class StudyFileReader {
                 "the study file has no 'model:' section", "add 'model:' with 'family: mlp' (or cnn) and a 'space:'"));
         StudyFile.ModelSpec model = model(m, data);
         m.done();
+        if (data.source() instanceof DataSource.Csv c && c.text().isPresent() && !model.family().equals("rnn")) {
+            // another family would read the token ids as numbers and learn nothing from them
+            throw m.error("family", "a text column (data.text) is read by family rnn (an embedding, then an LSTM, a GRU or a"
+                    + " text CNN), not " + model.family(), "family: rnn");
+        }
         if (series) {
             checkSeriesModel(model, m);
         }
@@ -648,10 +653,15 @@ public final class StudyFileReader {
             if (sep.length() != 1) {
                 throw d.error("separator", "'" + sep + "' is not a single character", "e.g. ',', ';' or tab");
             }
+            Optional<StudyFile.TextSpec> text = text(d);
+            if (text.isPresent() && text.get().column().equals(label)) {
+                // the network would read the answer it is asked for: a perfect score that predicts nothing
+                throw d.error("text", "the text column '" + label + "' is also the label", "the column of the texts, another than 'label'");
+            }
             source = new DataSource.Csv(csv, label, d.bool("header").orElse(true), sep.charAt(0),
                     d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
                     d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
-                    text(d), series);
+                    text, series);
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }
