@@ -27,6 +27,11 @@ class BadInputTest {
     @Test
     void commandLineValues(@TempDir Path dir) throws Exception {
         assertFails(tune(dir, CliTest.IRIS, "--timeout", "nonsense"), ExitCode.USAGE, "--timeout 'nonsense' is not a duration");
+        // a timeout past the clocks' range (it overflowed a long of nanoseconds after the dry run passed it)
+        assertFails(tune(dir, CliTest.IRIS, "--timeout", "3000000h"), ExitCode.USAGE,
+                "--timeout '3000000h' is longer than the longest allowed, 8760h (a year)");
+        assertFails(tune(dir, CliTest.IRIS.replace("budget: {", "budget: {timeout: 1e300h, "), "--dry-run"), ExitCode.USAGE,
+                "key 'budget.timeout': '1e300h' is longer than the longest allowed, 8760h");
         assertFails(tune(dir, CliTest.IRIS, "--trials", "0"), ExitCode.USAGE, "--trials must be at least 1, got 0");
         assertFails(tune(dir, CliTest.IRIS, "--trials", "many"), ExitCode.USAGE, "--trials", "many");
         assertFails(tune(dir, CliTest.IRIS, "--jobs", "0"), ExitCode.USAGE, "--jobs must be at least 1, got 0");

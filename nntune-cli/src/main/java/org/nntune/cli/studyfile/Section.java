@@ -185,11 +185,19 @@ public final class Section {
         try {
             return Optional.of(parseDuration(t));
         } catch (IllegalArgumentException e) {
-            throw error(key, "'" + t + "' is not a duration", "a number of seconds, or a number with ms, s, m or h, e.g. 90s, 5m, 1.5h");
+            throw error(key, e.getMessage().startsWith(TOO_LONG) ? "'" + t + "' is " + e.getMessage() : "'" + t + "' is not a duration",
+                    "a number of seconds, or a number with ms, s, m or h, e.g. 90s, 5m, 1.5h");
         }
     }
 
-    /** Parses {@code 90}, {@code 90s}, {@code 1500ms}, {@code 5m}, {@code 1.5h}; throws IllegalArgumentException otherwise. */
+    /** The longest duration a study file or {@code --timeout} may give: a year (longer ones overflowed the clocks). */
+    public static final Duration MAX_DURATION = Duration.ofDays(365);
+    private static final String TOO_LONG = "longer than";
+
+    /**
+     * Parses {@code 90}, {@code 90s}, {@code 1500ms}, {@code 5m}, {@code 1.5h}, up to {@link #MAX_DURATION};
+     * throws IllegalArgumentException otherwise (for one too long, a message starting "longer than").
+     */
     public static Duration parseDuration(String t) {
         String s = t.trim().toLowerCase(Locale.ROOT);
         double factorMs;
@@ -207,6 +215,9 @@ public final class Section {
         }
         if (!(v > 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException("not a positive duration: " + t);
+        }
+        if (v * factorMs > MAX_DURATION.toMillis()) {
+            throw new IllegalArgumentException(TOO_LONG + " the longest allowed, " + MAX_DURATION.toHours() + "h (a year)");
         }
         return Duration.ofMillis(Math.round(v * factorMs));
     }
