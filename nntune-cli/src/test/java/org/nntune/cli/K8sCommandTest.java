@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.cli.command.K8sCommand;
 import org.nntune.cli.exit.ExitCode;
 
 import java.io.IOException;
@@ -193,6 +194,15 @@ class K8sCommandTest {
             assertThat(bad.code()).as(opts + ": " + bad.err()).isEqualTo(ExitCode.USAGE);
             assertThat(bad.out()).as(opts.toString()).isEmpty();
         }
+        // quantities of the right form that cannot run a worker: no CPU, memory in bytes where GiB were meant
+        CliTest.Result noCpu = CliTest.run("k8s", f.toString(), "--storage", PG, "--workers", "2", "--image", "nntune:dev", "--cpu", "0");
+        assertThat(noCpu.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(noCpu.err()).contains("--cpu '0' requests no CPU");
+        CliTest.Result bytes = CliTest.run("k8s", f.toString(), "--storage", PG, "--workers", "2", "--image", "nntune:dev", "--memory", "2");
+        assertThat(bytes.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(bytes.err()).contains("--memory '2' is 2 bytes; a worker pod's JVM needs at least 256Mi");
+        assertThat(List.of(K8sCommand.quantityValue("500m"), K8sCommand.quantityValue("2Gi"), K8sCommand.quantityValue("1.5e3"),
+                K8sCommand.quantityValue("256Mi"))).containsExactly(0.5, 2147483648.0, 1500.0, K8sCommand.MIN_POD_MEMORY);
     }
 
     /**

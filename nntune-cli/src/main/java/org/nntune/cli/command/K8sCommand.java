@@ -175,7 +175,49 @@ public final class K8sCommand implements Callable<Integer> {
         if (!QUANTITY.matcher(value).matches()) {
             throw usage(option + " '" + value + "' is not a Kubernetes quantity (e.g. 2, 500m, 4Gi, 512Mi)");
         }
+        double amount = quantityValue(value);
+        if (option.equals("--cpu") && !(amount > 0)) {
+            throw usage("--cpu '" + value + "' requests no CPU; give a positive amount (e.g. 1, 500m)");
+        }
+        if (option.equals("--memory") && amount < MIN_POD_MEMORY) {
+            // a bare number is bytes: --memory 2 meant as 2 GiB gives a pod that cannot start its JVM
+            throw usage("--memory '" + value + "' is " + (long) amount + " bytes; a worker pod's JVM needs at least 256Mi"
+                    + " (give a unit, e.g. 2Gi or 512Mi)");
+        }
         return value;
+    }
+
+    /** The least memory a worker pod may have: its JVM (heap, metaspace, the kernels) does not start in less. */
+    public static final double MIN_POD_MEMORY = 256.0 * 1024 * 1024;
+
+    /** A Kubernetes quantity's value: cores for a CPU, bytes for memory ({@code 500m} = 0.5, {@code 2Gi} = 2^31). */
+    public static double quantityValue(String q) {
+        java.util.regex.Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(.*)").matcher(q);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a quantity: " + q);
+        }
+        double v = Double.parseDouble(m.group(1));
+        String suffix = m.group(2);
+        if (suffix.startsWith("e") || suffix.startsWith("E")) {
+            return v * Math.pow(10, Integer.parseInt(suffix.substring(1)));
+        }
+        return v * switch (suffix) {
+            case "" -> 1.0;
+            case "m" -> 1e-3;
+            case "k" -> 1e3;
+            case "M" -> 1e6;
+            case "G" -> 1e9;
+            case "T" -> 1e12;
+            case "P" -> 1e15;
+            case "E" -> 1e18;
+            case "Ki" -> 0x1p10;
+            case "Mi" -> 0x1p20;
+            case "Gi" -> 0x1p30;
+            case "Ti" -> 0x1p40;
+            case "Pi" -> 0x1p50;
+            case "Ei" -> 0x1p60;
+            default -> throw new IllegalArgumentException("unknown suffix in " + q);
+        };
     }
 
     private String checkedName(String option, String value) {
