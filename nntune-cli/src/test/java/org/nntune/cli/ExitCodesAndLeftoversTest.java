@@ -92,6 +92,26 @@ class ExitCodesAndLeftoversTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
+        // a database of other tables, and an empty file: a reading command neither adds its tables nor uses them
+        Path foreign = dir.resolve("foreign.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + foreign)) {
+            c.createStatement().execute("CREATE TABLE foo (x INTEGER)");
+        }
+        Path empty = Files.createFile(dir.resolve("empty.db"));
+        for (Path file : List.of(foreign, empty)) {
+            byte[] before = Files.readAllBytes(file);
+            String u = "sqlite:" + file;
+            for (String[] args : List.of(new String[] {"studies", "--storage", u}, new String[] {"trials", "x", "--storage", u},
+                    new String[] {"dashboard", "--storage", u, "--port", "0"}, new String[] {"worker", "x", "--storage", u})) {
+                CliTest.Result r = CliTest.run(args);
+                assertThat(r.code()).as(String.join(" ", args)).isEqualTo(ExitCode.STORAGE);
+                assertThat(r.err()).contains(file + " holds no nntune or Optuna storage (" + (file.equals(empty)
+                        ? "it has no tables" : "its tables: foo") + "); this command only reads, so it leaves the file as it is");
+            }
+            assertThat(Files.readAllBytes(file)).as(file + " unchanged").isEqualTo(before);
+        }
+        Files.delete(foreign);
+        Files.delete(empty);
         // a source that exists but lacks the study: no destination database either
         Storages.open("sqlite:" + dir.resolve("from.db")).close();
         CliTest.Result r = CliTest.run("copy", "nosuch", "--from", "sqlite:" + dir.resolve("from.db"), "--to",

@@ -46,6 +46,30 @@ public final class Storages {
         return StorageUrl.parse(url).sqliteFile();
     }
 
+    /**
+     * The tables of an SQLite database file, read without writing to it: a command that only reads
+     * checks that a file holds a storage (nntune's tables, or Optuna's) before it opens one, since
+     * opening creates the tables.
+     *
+     * @return the tables' names; empty when the file cannot be read this way (not a database, a
+     *     folder that needs an immutable open), which the opening then reports or handles
+     */
+    public static java.util.Optional<java.util.Set<String>> sqliteTables(java.nio.file.Path file) {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY: an empty file stays empty
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            return java.util.Optional.of(names);
+        } catch (java.sql.SQLException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** @return whether {@code url} names the in-memory storage ({@code memory}, {@code in-memory}) */
     public static boolean isMemory(String url) {
         String u = url.strip().toLowerCase(Locale.ROOT);

@@ -74,6 +74,17 @@ public final class CliStorage {
             throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": there is no SQLite database "
                     + file.get() + " (check the path; this command only reads, so it creates none)");
         }
+        if (file.isPresent() && Files.isRegularFile(file.get())) {
+            // opening creates nntune's tables: a file of other tables (or an empty one) is left as it is
+            org.nntune.storage.SqliteNativeLibrary.useCache();
+            Optional<java.util.Set<String>> tables = Storages.sqliteTables(file.get());
+            if (tables.isPresent() && !tables.get().contains("nntune_studies") && !tables.get().contains("studies")) {
+                throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": " + file.get() + " holds no"
+                        + " nntune or Optuna storage (" + (tables.get().isEmpty() ? "it has no tables"
+                        : "its tables: " + String.join(", ", tables.get().stream().limit(8).toList()))
+                        + "); this command only reads, so it leaves the file as it is");
+            }
+        }
         return open(url);
     }
 
