@@ -83,8 +83,26 @@ class DryRunTest {
                 new Bad("output-under-file", tiny + "output: {dir: ../few.csv/results}\n", List.of(), ExitCode.USAGE,
                         "few.csv is a file, so no folder can be made in it; set output.dir"),
                 new Bad("pbt-output", PopulationCliTest.IRIS_PBT + "output: {dir: ../few.csv}\n", List.of(), ExitCode.USAGE,
-                        "(output.dir): it is a file, not a folder"));
+                        "(output.dir): it is a file, not a folder"),
+                // no network of the space fits the data: found by building the smallest one, not by every trial failing
+                new Bad("cnn-table", tiny.replace("family: mlp", "family: cnn").replace("    layers: 1\n", "")
+                        .replace("    units: {low: 4, high: 16}\n", ""), List.of(), ExitCode.USAGE,
+                        "model.family: the cnn family reads images ([channels, height, width]: the idx sets, bundled digits),"
+                                + " but bundled iris"),
+                new Bad("kernel-long", """
+                        study: kernel-long
+                        data: {csv: ../series.csv, series: v, window: 5}
+                        metric: mse
+                        model: {family: rnn, space: {cell: cnn, kernel: {low: 7, high: 9}, epochs: 1}}
+                        budget: {trials: 1}
+                        """, List.of(), ExitCode.USAGE,
+                        "(inputs [5, 1]): layer 1 (conv1d): conv1d kernel 7 is longer than the input's 5 time steps; every trial would fail"));
         Files.writeString(dir.resolve("few.csv"), CsvEndToEndTest.fewShapes(20));
+        StringBuilder series = new StringBuilder("v\n");
+        for (int i = 0; i < 40; i++) {
+            series.append(i % 7).append('\n');
+        }
+        Files.writeString(dir.resolve("series.csv"), series);
         for (Bad b : bad) {
             Path sub = Files.createDirectory(dir.resolve(b.name()));
             Path file = sub.resolve(b.name() + ".yaml");

@@ -60,6 +60,23 @@ public final class NetworkEstimator implements Estimator {
         return config;
     }
 
+    /**
+     * The untrained network {@link #fit} would train on {@code train}: its input transform fitted on
+     * {@code train}, its loss and target scaling for the task, its weights from the seed. Building it
+     * is the check that this configuration can make a network for those data at all.
+     *
+     * @throws IllegalArgumentException naming the layer when the configuration does not fit the data
+     */
+    public Sequential build(Dataset train) {
+        // token ids: the trial's vocabulary size and max length narrow the encoded rows, inside the model
+        FittedTransform transform = config.sequence().isPresent() && train.featureShape().length == 1
+                ? new org.nntune.nn.data.TokenLimit(train.featureCount(), config.sequence().get().vocabSize(),
+                        config.sequence().get().maxLength())
+                : preprocessor.fit(train);
+        int outputs = train.task() == Task.CLASSIFICATION ? train.classCount() : train.targetDim();
+        return config.model(NetworkConfig.builderFor(train, transform), train.featureShape(), outputs, seed).build();
+    }
+
     @Override
     public NetworkEstimator fit(Dataset train) {
         return fit(train, EpochHook.NONE);
@@ -69,15 +86,7 @@ public final class NetworkEstimator implements Estimator {
     public NetworkEstimator fit(Dataset train, EpochHook hook) {
         Objects.requireNonNull(hook, "hook");
         release();
-        // token ids: the trial's vocabulary size and max length narrow the encoded rows, inside the model
-        FittedTransform transform = config.sequence().isPresent() && train.featureShape().length == 1
-                ? new org.nntune.nn.data.TokenLimit(train.featureCount(), config.sequence().get().vocabSize(),
-                        config.sequence().get().maxLength())
-                : preprocessor.fit(train);
-        boolean classification = train.task() == Task.CLASSIFICATION;
-        int outputs = classification ? train.classCount() : train.targetDim();
-        Sequential.Builder b = NetworkConfig.builderFor(train, transform);
-        Sequential m = config.model(b, train.featureShape(), outputs, seed).build();
+        Sequential m = build(train);
         FitOptions.Builder options = config.fitOptions(train.size(), seed);
         if (hook != EpochHook.NONE) {
             options.listener(new TrainingListener() {

@@ -66,6 +66,41 @@ public interface ParamSource {
         return new FixedParams(values);
     }
 
+    /**
+     * The smallest configuration of a space: every range at its low end, every choice its first.
+     * Used to check, before any trial, that a space's fixed settings can make a network for the
+     * data at all (the smallest network is also the cheapest to build).
+     */
+    static ParamSource lowest() {
+        return new ParamSource() {
+            private final Map<String, Object> used = new LinkedHashMap<>();
+
+            @Override
+            public double suggestFloat(String name, double low, double high, boolean log) {
+                used.put(name, low);
+                return low;
+            }
+
+            @Override
+            public int suggestInt(String name, int low, int high, boolean log) {
+                used.put(name, (long) low);
+                return low;
+            }
+
+            @Override
+            public <T> T suggestCategorical(String name, List<T> choices) {
+                T first = choices.get(0);
+                used.put(name, first);
+                return first;
+            }
+
+            @Override
+            public Map<String, Object> params() {
+                return java.util.Collections.unmodifiableMap(used);
+            }
+        };
+    }
+
     /** The map-backed source of {@link #fixed(Map)}. */
     final class FixedParams implements ParamSource {
         private final Map<String, Object> values;

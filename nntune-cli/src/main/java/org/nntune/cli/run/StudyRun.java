@@ -10,6 +10,7 @@ import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.cli.studyfile.StudyFileException;
 import org.nntune.cli.studyfile.StudyFileReader;
 import org.nntune.dashboard.HtmlReport;
+import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.InputEncoder;
 import org.nntune.search.BudgetClock;
 import org.nntune.search.CrossValidatedSearch;
@@ -382,6 +383,7 @@ public final class StudyRun {
                     + data.train().size() + " training rows: " + e.getMessage(), e);
         }
         warnIfFewRowsPerClass(data);
+        checkSmallestNetwork(sf, space, data);
         List<StudyFile.Objective> objectives = sf.objectives();
         StudyFile.Objective scored = scoredObjective();
         StudyDirection[] directions = objectives.stream()
@@ -389,6 +391,28 @@ public final class StudyRun {
         Optional<Duration> timeout = ov.timeout().or(() -> sf.budget().timeout());
         return new Setup(ov.studyName().orElse(sf.name()), space, data, storageUrl(sf, ov), ov.jobs().orElse(sf.budget().jobs()),
                 timeout, Scorer.byName(scored.metric()), directions, objectives.size() > 1, timeBudget(timeout));
+    }
+
+    /**
+     * The smallest network of the space (every range at its low end, every choice its first) is
+     * built for the data's inputs before any trial: a setting no network can have on these data (a
+     * kernel longer than the windows, a CNN for a table of numbers) stops the study here, with the
+     * engine's reason, instead of failing every trial.
+     */
+    static void checkSmallestNetwork(StudyFile sf, NetworkSpace space, StudyData data) {
+        Dataset train = data.train();
+        if (sf.model().family().equals("cnn") && train.featureShape().length != 3) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": model.family: the cnn family reads images ([channels, height,"
+                    + " width]: the idx sets, bundled digits), but " + data.description() + " has inputs "
+                    + java.util.Arrays.toString(train.featureShape()) + "; use family: mlp");
+        }
+        try {
+            new NetworkEstimator(space.config(ParamSource.lowest()), 0L).build(train);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": model: the space's smallest network cannot be built for "
+                    + data.description() + " (inputs " + java.util.Arrays.toString(train.featureShape()) + "): " + e.getMessage()
+                    + "; every trial would fail so", e);
+        }
     }
 
     /** The time-budget settings when the file and the command line make this the time-budget mode. */
