@@ -59,6 +59,8 @@ class BadInputTest {
         assertFails(tune(dir, CliTest.IRIS.replace("sampler: {type: tpe,", "sampler: {type: tpee,")), ExitCode.USAGE,
                 "tpee", "did you mean 'tpe'?");
         assertFails(tune(dir, CliTest.IRIS.replace("metric: accuracy", "metric: acuracy")), ExitCode.USAGE, "acuracy");
+        assertFails(tune(dir, CliTest.IRIS.replace("metric: accuracy", "metric: []")), ExitCode.USAGE, "key 'metric': the list of"
+                + " metrics is empty");
         assertFails(tune(dir, CliTest.IRIS.replace("startup_trials: 2}", "startup_trials: 2, clip_exponent: 0}")),
                 ExitCode.USAGE, "s.yaml", "sampler.clip_exponent", "magicClipExponent must be > 0");
         assertFails(tune(dir, CliTest.IRIS.replace("startup_trials: 2}", "startup_trials: 2, prior_weight: -1}")),

@@ -140,6 +140,10 @@ class PopulationCliTest {
         assertThat(timeout.code()).isEqualTo(ExitCode.USAGE);
         assertThat(timeout.err()).contains("no time budget (--timeout)").doesNotContain("\tat ");
         assertThat(dir.resolve("s.db")).doesNotExist();
+        // budget.trials has no effect on a population: said, as --trials is, not ignored in silence
+        CliTest.Result trials = CliTest.tuneWith(dir, IRIS_PBT.replace("budget: {jobs: 2}", "budget: {jobs: 2, trials: 3}"), "--dry-run");
+        assertThat(trials.code()).as(trials.err()).isZero();
+        assertThat(trials.out()).contains("note: budget.trials does not apply to population-based training");
     }
 
     @Test

@@ -136,6 +136,10 @@ public final class PopulationRun {
         StudyRun.printStart(sf, name, data, url, out);
         ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
                 + " one trial per member and round"));
+        if (ov.trials().isEmpty() && sf.budget().trialsGiven()) {
+            out.println("note: budget.trials does not apply to population-based training: the study has one trial per member"
+                    + " and round (its size is sampler.population and the space's epochs)");
+        }
         return data;
     }
 

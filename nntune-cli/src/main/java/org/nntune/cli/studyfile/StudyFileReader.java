@@ -247,6 +247,9 @@ public final class StudyFileReader {
     private static List<StudyFile.Objective> objectives(Section r, String task) {
         List<String> metricNames = r.strings("metric").orElse(List.of(task.equals("regression") ? "mse" : "accuracy"));
         List<String> allowedMetrics = task.equals("regression") ? REGRESSION_METRICS : CLASSIFICATION_METRICS;
+        if (metricNames.isEmpty()) {
+            throw r.error("metric", "the list of metrics is empty", "e.g. 'metric: " + allowedMetrics.get(0) + "', or leave 'metric' out");
+        }
         List<String> directions = r.strings("direction").orElse(List.of());
         if (!directions.isEmpty() && directions.size() != metricNames.size()) {
             throw r.error("direction", directions.size() + " directions for " + metricNames.size() + " metrics",
