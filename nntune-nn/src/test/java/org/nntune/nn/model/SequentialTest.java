@@ -34,6 +34,35 @@ class SequentialTest {
         assertThat(m.parameterCount()).isEqualTo(8 * 9 + 8 + 16 * 72 + 16 + 16 * 10 + 10);
     }
 
+    /** Padding as wide as the image or wider: the window sees zeros there; training runs and follows the kernels. */
+    @Test
+    void aConvolutionWhosePaddingIsWiderThanTheImageTrains() {
+        int rows = 16;
+        float[] x = new float[rows * 16];
+        int[] labels = new int[rows];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble();
+        for (int i = 0; i < rows; i++) labels[i] = i % 2;
+        org.nntune.nn.data.Dataset d = org.nntune.nn.data.Dataset.classification("d", x, new int[] {1, 4, 4}, labels,
+                java.util.List.of(), java.util.List.of("a", "b"));
+        for (int[] kp : new int[][] {{11, 5}, {9, 4}, {8, 5}}) {
+            Sequential m = Sequential.builder().input(1, 4, 4).conv2d(2, kp[0], 1, kp[1], Activation.RELU).flatten().dense(2)
+                    .seed(1).build();
+            int out = 4 + 2 * kp[1] - kp[0] + 1;
+            assertThat(m.layers().get(0).outputShape()).containsExactly(2, out, out);
+            History h = m.fit(d, FitOptions.builder().epochs(2).batchSize(8).build());
+            assertThat(h.epochCount()).as("kernel %d, padding %d", kp[0], kp[1]).isEqualTo(2);
+            assertThat(m.evaluate(d).loss()).isFinite();
+        }
+        // a window larger than the image without padding enough is meaningless: refused at build(), naming the layer
+        assertThatThrownBy(() -> Sequential.builder().input(1, 4, 4).conv2d(2, 15, 1, 5, Activation.RELU).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("layer 1 (conv2d): window 15 with stride 1 and padding 5 does not fit an input of size 4");
+        assertThatThrownBy(() -> Sequential.builder().input(1, 4, 4).conv2d(2, 3, Activation.RELU).maxPool2d(3).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("layer 3 (maxpool2d): window 3 with stride 3 and padding 0 does not fit an input of size 2");
+    }
+
     @Test
     void theBuilderBuildsFreshNetworksEachTime() {
         Sequential.Builder b = Sequential.builder().input(3).dense(2).seed(4);

@@ -230,8 +230,10 @@ final class Convolution {
                             continue;
                         }
                         java.util.Arrays.fill(cols, dst, dst + ox0, 0f);
+                        // ox0 == ox1 when this kx sees only padding (padding as wide as the image): then s lies
+                        // outside the row, maybe outside the array, and System.arraycopy checks it even for no values
                         int s = plane + y * width + ox0 * strideW - padW + kx;
-                        if (strideW == 1) {
+                        if (ox1 > ox0 && strideW == 1) {
                             System.arraycopy(src, s, cols, dst + ox0, ox1 - ox0);
                         } else {
                             for (int ox = ox0; ox < ox1; ox++, s += strideW) {

@@ -64,6 +64,37 @@ class ConvKernelsTest {
         assertThat(checked).isGreaterThan(100);
     }
 
+    /**
+     * Padding as wide as the image or wider, the image at offset 0 of an array of its exact size
+     * (no slack before or after): a window column that sees only padding reads nothing.
+     */
+    @Test
+    void paddingWiderThanTheImageMatchesTheReference() {
+        SplittableRandom rnd = new SplittableRandom(15);
+        int[][] shapes = {{1, 4, 4, 11, 11, 1, 1, 5, 5}, {1, 8, 8, 21, 21, 1, 1, 10, 10}, {2, 14, 14, 41, 41, 1, 1, 20, 20},
+                {3, 1, 1, 5, 5, 1, 1, 2, 2}, {2, 3, 5, 9, 12, 2, 3, 4, 6}, {1, 2, 2, 7, 3, 3, 1, 3, 1}, {2, 4, 4, 9, 9, 1, 1, 4, 4}};
+        for (int[] sh : shapes) {
+            int ch = sh[0], h = sh[1], w = sh[2], kh = sh[3], kw = sh[4], sy = sh[5], sx = sh[6], py = sh[7], px = sh[8];
+            int oh = Kernels.outSize(h, kh, sy, py), ow = Kernels.outSize(w, kw, sx, px);
+            float[] img = random(rnd, ch * h * w);
+            float[] ref = new float[ch * kh * kw * oh * ow];
+            REF.im2col(img, 0, ch, h, w, kh, kw, sy, sx, py, px, ref, 0);
+            float[] grad = random(rnd, ref.length);
+            float[] backRef = new float[img.length];
+            REF.col2im(grad, 0, ch, h, w, kh, kw, sy, sx, py, px, backRef, 0);
+            for (Kernels k : fast()) {
+                String what = k.name() + " " + Arrays.toString(sh);
+                float[] cols = new float[ref.length];
+                Arrays.fill(cols, Float.NaN);
+                k.im2col(img, 0, ch, h, w, kh, kw, sy, sx, py, px, cols, 0);
+                exact(cols, ref, "im2col " + what);
+                float[] back = new float[img.length];
+                k.col2im(grad, 0, ch, h, w, kh, kw, sy, sx, py, px, back, 0);
+                exact(back, backRef, "col2im " + what);
+            }
+        }
+    }
+
     @Test
     void rectangularWindowsWithDifferentStridesAndPaddingsMatchToo() {
         SplittableRandom rnd = new SplittableRandom(12);
@@ -120,7 +151,9 @@ class ConvKernelsTest {
      */
     private static final int[][] CONV_SHAPES = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, {7, 2, 7, 9, 3, 3, 3, 1, 1, 1, 1},
             {13, 3, 13, 7, 5, 3, 2, 2, 1, 0, 1}, {3, 1, 5, 5, 1, 5, 5, 1, 1, 2, 2}, {17, 5, 12, 11, 7, 2, 2, 2, 2, 1, 0},
-            {127, 1, 9, 8, 13, 3, 3, 1, 1, 0, 0}, {64, 1, 28, 28, 32, 3, 3, 1, 1, 0, 0}, {64, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0}};
+            {127, 1, 9, 8, 13, 3, 3, 1, 1, 0, 0}, {64, 1, 28, 28, 32, 3, 3, 1, 1, 0, 0}, {64, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0},
+            // padding as wide as the image or wider: some window columns see only padding
+            {16, 1, 4, 4, 2, 11, 11, 1, 1, 5, 5}, {3, 2, 8, 8, 2, 21, 21, 1, 1, 10, 10}, {5, 2, 3, 5, 3, 9, 12, 2, 3, 4, 6}};
 
     private static ConvShape convShape(int[] sh) {
         return new ConvShape(sh[1], sh[2], sh[3], sh[4], sh[5], sh[6], sh[7], sh[8], sh[9], sh[10]);
