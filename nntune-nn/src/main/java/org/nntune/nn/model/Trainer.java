@@ -36,6 +36,7 @@ final class Trainer implements TrainingControl {
         this.model = model;
         this.options = options;
         model.checkData(given, "training");
+        requireRows(given, "training");
         if (options.validationFraction() > 0) {
             int n = given.size();
             int nVal = (int) Math.round(n * options.validationFraction());
@@ -51,10 +52,18 @@ final class Trainer implements TrainingControl {
             this.train = given;
             this.validation = options.validation().orElse(null);
         }
-        if (validation != null) {
+        if (validation != null && options.validationFraction() == 0) {
             model.checkData(validation, "validation");
+            requireRows(validation, "validation");
         }
         this.trainedOn = given;
+    }
+
+    /** An empty set would divide by zero in the loop (or fail in evaluation only after an epoch of training). */
+    private static void requireRows(Dataset data, String role) {
+        if (data.size() == 0) {
+            throw new IllegalArgumentException(role + " set '" + data.name() + "' has no rows");
+        }
     }
 
     private static int[] identity(int n) {

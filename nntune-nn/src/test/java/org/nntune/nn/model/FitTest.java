@@ -304,6 +304,24 @@ class FitTest {
     }
 
     @Test
+    void anEmptyTrainingOrValidationSetIsRefusedBeforeTraining() {
+        Sequential m = irisModel(1);
+        Dataset empty = Dataset.classification("d", new float[0], new int[] {4}, new int[0], List.of(), List.of("a", "b", "c"));
+        assertThatThrownBy(() -> m.fit(empty, FitOptions.builder().epochs(2).batchSize(8).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("training set 'd' has no rows");
+        assertThatThrownBy(() -> m.fit(empty, FitOptions.builder().epochs(2).validationFraction(0.2).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("training set 'd' has no rows");
+        assertThatThrownBy(() -> m.fit(IRIS.train(), FitOptions.builder().epochs(2).validation(empty.named("v")).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("validation set 'v' has no rows");
+        // a fraction that leaves no row for validation (or none for training) says so
+        Dataset two = IRIS.train().subset(new int[] {0, 1});
+        assertThatThrownBy(() -> m.fit(two, FitOptions.builder().validationFraction(0.1).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves 0 for validation");
+        assertThatThrownBy(() -> m.fit(two, FitOptions.builder().validationFraction(0.9).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves 2 for validation and 0 for training");
+    }
+
+    @Test
     void provenanceRecordsSeedsDataAndHyperparameters() {
         Sequential m = irisModel(9);
         assertThat(m.provenance().trained()).isFalse();
