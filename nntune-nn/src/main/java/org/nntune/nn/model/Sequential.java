@@ -592,7 +592,9 @@ public final class Sequential {
 
     /**
      * Trains the network on {@code train} (continuing from its current weights) and returns the
-     * history. Throws {@link DivergenceException} when the loss becomes NaN or infinite.
+     * history. Throws {@link DivergenceException} when the loss becomes NaN or infinite, and
+     * IllegalArgumentException before training when a set given to fit has no rows or a feature
+     * or regression target that is NaN or infinite.
      */
     public History fit(Dataset train, FitOptions options) {
         return new Trainer(this, train, options).run();

@@ -37,6 +37,7 @@ final class Trainer implements TrainingControl {
         this.options = options;
         model.checkData(given, "training");
         requireRows(given, "training");
+        requireFinite(given, "training"); // the validation fraction too: it is split from these rows
         if (options.validationFraction() > 0) {
             int n = given.size();
             int nVal = (int) Math.round(n * options.validationFraction());
@@ -55,6 +56,7 @@ final class Trainer implements TrainingControl {
         if (validation != null && options.validationFraction() == 0) {
             model.checkData(validation, "validation");
             requireRows(validation, "validation");
+            requireFinite(validation, "validation");
         }
         this.trainedOn = given;
     }
@@ -63,6 +65,33 @@ final class Trainer implements TrainingControl {
     private static void requireRows(Dataset data, String role) {
         if (data.size() == 0) {
             throw new IllegalArgumentException(role + " set '" + data.name() + "' has no rows");
+        }
+    }
+
+    /**
+     * A NaN or infinite feature or regression target would surface as a diverged loss, whose advice
+     * (a lower learning rate) is wrong: say which value it is before training. One pass, a row at a time.
+     */
+    private static void requireFinite(Dataset data, String role) {
+        int f = data.featureCount();
+        float[] row = new float[f];
+        boolean regression = data.task() == org.nntune.nn.data.Task.REGRESSION;
+        for (int i = 0, n = data.size(); i < n; i++) {
+            data.copyFeatures(i, row, 0);
+            for (int j = 0; j < f; j++) {
+                if (!Float.isFinite(row[j])) {
+                    String name = data.featureNames().isEmpty() ? "" : " ('" + data.featureNames().get(j) + "')";
+                    throw new IllegalArgumentException(role + " set '" + data.name() + "': row " + i + ", feature " + j
+                            + name + " is " + row[j] + "; inputs must be finite (fill or drop missing values first)");
+                }
+            }
+            for (int j = 0; regression && j < data.targetDim(); j++) {
+                float t = data.target(i, j);
+                if (!Float.isFinite(t)) {
+                    throw new IllegalArgumentException(role + " set '" + data.name() + "': row " + i + ", target " + j
+                            + " is " + t + "; targets must be finite (fill or drop the rows with missing targets first)");
+                }
+            }
         }
     }
 

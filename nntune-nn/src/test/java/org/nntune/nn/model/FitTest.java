@@ -322,6 +322,37 @@ class FitTest {
     }
 
     @Test
+    void aMissingOrInfiniteValueIsNamedBeforeTrainingNotReportedAsDivergence() {
+        Sequential m = irisModel(1);
+        float[] x = IRIS.train().features();
+        x[5 * 4 + 1] = Float.NaN;
+        Dataset nan = Dataset.classification("d", x, new int[] {4}, IRIS.train().labels(), List.of(), IRIS.train().classNames());
+        FitOptions options = FitOptions.builder().epochs(2).batchSize(8).build();
+        assertThatThrownBy(() -> m.fit(nan, options)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("training set 'd': row 5, feature 1 is NaN; inputs must be finite (fill or drop missing values first)");
+        // named features are named; infinities too; the validation set given to fit and a fraction split from the data
+        float[] y = IRIS.train().features();
+        y[3 * 4 + 2] = Float.NEGATIVE_INFINITY;
+        Dataset inf = Dataset.classification("v", y, new int[] {4}, IRIS.train().labels(), List.of("a", "b", "c", "e"),
+                IRIS.train().classNames());
+        assertThatThrownBy(() -> m.fit(IRIS.train(), FitOptions.builder().epochs(2).validation(inf).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("validation set 'v': row 3, feature 2 ('c') is -Infinity; inputs must be finite (fill or drop missing values first)");
+        assertThatThrownBy(() -> m.fit(nan, FitOptions.builder().epochs(2).validationFraction(0.2).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 5, feature 1 is NaN");
+        // a regression target
+        Sequential r = Sequential.builder().input(2).dense(4, Activation.RELU).dense(1).loss(Loss.mse()).build();
+        Dataset target = Dataset.regression("t", new float[] {1f, 2f, 3f, 4f, 5f, 6f}, new int[] {2},
+                new float[] {1f, Float.NaN, 2f}, 1, List.of());
+        assertThatThrownBy(() -> r.fit(target, options)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("training set 't': row 1, target 0 is NaN; targets must be finite (fill or drop the rows with missing targets first)");
+        Dataset posInf = Dataset.regression("p", new float[] {1f, 2f, Float.POSITIVE_INFINITY, 4f}, new int[] {2},
+                new float[] {1f, 2f}, 1, List.of());
+        assertThatThrownBy(() -> r.fit(posInf, options)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row 1, feature 0 is Infinity");
+    }
+
+    @Test
     void provenanceRecordsSeedsDataAndHyperparameters() {
         Sequential m = irisModel(9);
         assertThat(m.provenance().trained()).isFalse();
