@@ -5,12 +5,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nntune.nn.layer.Activation;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A saved model replaces its file in one step: the old file's bytes are never written over (a hard
@@ -52,5 +59,53 @@ class AtomicFileTest {
         assertThatThrownBy(() -> AtomicFile.write(dir.resolve("taken"), new byte[] {9})).isInstanceOf(IOException.class);
         assertThat(names(dir)).containsExactly("m.bin", "taken");
         assertThat(Files.readAllBytes(file)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aFailedSaveNamesTheCallersFileAndWhyNotTheTemporaryFile(@TempDir Path dir) throws Exception {
+        Sequential m = Sequential.builder().input(4).dense(3).seed(1).build();
+        Path missing = dir.resolve("nope").resolve("x.model");
+        assertThatThrownBy(() -> m.save(missing)).isInstanceOf(NoSuchFileException.class)
+                .hasMessage("cannot write " + missing + ": its folder does not exist");
+        Path relative = Path.of("no-such-folder-" + System.nanoTime(), "x.model");
+        assertThatThrownBy(() -> m.save(relative)).isInstanceOf(NoSuchFileException.class)
+                .hasMessage("cannot write " + relative + ": its folder does not exist");
+        Files.writeString(dir.resolve("plain"), "x");
+        Path underAFile = dir.resolve("plain").resolve("x.model");
+        assertThatThrownBy(() -> m.save(underAFile)).isInstanceOf(FileSystemException.class)
+                .hasMessage("cannot write " + underAFile + ": a part of the path is a file, not a folder");
+        Files.createDirectories(dir.resolve("folder").resolve("inside"));
+        assertThatThrownBy(() -> m.save(dir.resolve("folder"))).isInstanceOf(FileSystemException.class)
+                .hasMessage("cannot write " + dir.resolve("folder") + ": it is a folder");
+        assertThat(names(dir)).containsExactly("folder", "plain");
+    }
+
+    @Test
+    void aFolderWithoutWritePermissionSaysPermissionDenied(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"), "a POSIX file system");
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeTrue(!Files.isWritable(locked), "not running as a user who may write anywhere (root)");
+            Path file = locked.resolve("x.model");
+            assertThatThrownBy(() -> AtomicFile.write(file, new byte[] {1})).isInstanceOf(AccessDeniedException.class)
+                    .hasMessage("cannot write " + file + ": permission denied");
+        } finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /** A saved file is an ordinary file of the user: the umask's permissions (rw-r--r-- under 022), not a temporary file's 0600. */
+    @Test
+    void aSavedFileGetsTheUsualPermissions(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"), "a POSIX file system");
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x"); // what the umask gives a new file
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(plain);
+        Path model = dir.resolve("m.model");
+        Sequential.builder().input(4).dense(3).seed(1).build().save(model);
+        assertThat(Files.getPosixFilePermissions(model)).isEqualTo(usual);
+        if (usual.contains(PosixFilePermission.GROUP_READ)) { // a umask like 022, not 077
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(model))).startsWith("rw-r");
+        }
     }
 }
