@@ -23,15 +23,13 @@ import org.nntune.nn.layer.Pool2D;
 import org.nntune.nn.layer.Recurrent;
 import org.nntune.nn.loss.BinaryCrossEntropy;
 import org.nntune.nn.loss.SoftmaxCrossEntropy;
+import org.nntune.nn.model.AtomicFile;
 import org.nntune.nn.model.Provenance;
 import org.nntune.nn.model.Sequential;
 import org.nntune.nn.model.Version;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -275,7 +273,8 @@ public final class OnnxExport {
     /**
      * Writes the ONNX model of {@code model} to {@code file}: the bytes are made first (an
      * unsupported layer fails before any file is touched), written to a temporary file beside
-     * {@code file} and moved over it, so {@code file} is either the whole model or unchanged.
+     * {@code file} and moved over it ({@link AtomicFile}, as a model is saved), so {@code file} is
+     * either the whole model or unchanged, and gets the user's usual permissions.
      */
     public static void write(Sequential model, Path file) throws IOException {
         write(model, Map.of(), file);
@@ -284,19 +283,9 @@ public final class OnnxExport {
     /** {@link #write(Sequential, Path)} with extra metadata (see {@link #toBytes(Sequential, Map)}). */
     public static void write(Sequential model, Map<String, String> extraMetadata, Path file) throws IOException {
         byte[] bytes = toBytes(model, extraMetadata);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // as a model is saved: the user's usual permissions (a temporary file's would be owner-only),
+        // and a failure that names this file, not the temporary one
+        AtomicFile.write(file, bytes);
     }
 
     /**

@@ -42,6 +42,27 @@ class OnnxExportFailureTest {
         assertOnly(onnx.getFileName().toString(), "m.model");
     }
 
+    /** An exported file is an ordinary file of the user, like a saved model: not a temporary file's owner-only 0600. */
+    @Test
+    void theExportedFileGetsTheSamePermissionsAsASavedModel() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"),
+                "a POSIX file system");
+        Path model = savedModel();
+        Path onnx = dir.resolve("m.onnx");
+        OnnxExport.exportFile(model, onnx);
+        assertThat(Files.getPosixFilePermissions(onnx)).isEqualTo(Files.getPosixFilePermissions(model))
+                .isEqualTo(Files.getPosixFilePermissions(Files.writeString(dir.resolve("plain.txt"), "x")));
+    }
+
+    @Test
+    void aFailedWriteNamesTheOnnxFileNotATemporaryOne() throws Exception {
+        Sequential model = Sequential.builder().input(4).dense(3).seed(1).build();
+        Path onnx = dir.resolve("nope").resolve("m.onnx");
+        assertThatThrownBy(() -> OnnxExport.write(model, onnx)).isInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessage("cannot write " + onnx + ": its folder does not exist");
+        assertOnly();
+    }
+
     @Test
     void truncatedModelFile() throws Exception {
         Path model = savedModel();
