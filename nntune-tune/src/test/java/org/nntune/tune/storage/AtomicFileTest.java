@@ -92,4 +92,27 @@ class AtomicFileTest {
         assertThat(torn.get()).isNull();
         assertThat(reads[0]).isPositive();
     }
+
+    @Test
+    void aFailedWriteNamesTheCallersFileAndWhyNotTheTemporaryFile(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nope").resolve("trials.csv");
+        assertThatThrownBy(() -> AtomicFile.write(missing, out -> out.write(1))).isInstanceOf(NoSuchFileException.class)
+                .hasMessage("cannot write " + missing + ": its folder does not exist");
+        Files.createDirectories(dir.resolve("folder").resolve("inside"));
+        assertThatThrownBy(() -> AtomicFile.write(dir.resolve("folder"), out -> out.write(1)))
+                .isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessage("cannot write " + dir.resolve("folder") + ": it is a folder");
+        assertThat(files(dir)).as("no temporary file left").isEqualTo(1);
+    }
+
+    /** A result file is an ordinary file of the user: the umask's permissions (rw-r--r-- under 022), not 0600. */
+    @Test
+    void aWrittenFileGetsTheUsualPermissions(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"),
+                "a POSIX file system");
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        Path file = dir.resolve("trials.csv");
+        AtomicFile.write(file, out -> out.write("a,b\n".getBytes()));
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
 }
