@@ -120,6 +120,9 @@ class DashboardCommandTest {
         assertFails(CliTest.run("dashboard", "--storage", db, "--port", "70000"), ExitCode.USAGE, "port must be in 0..65535");
         assertFails(CliTest.run("dashboard", "--storage", db, "--host", "no-such-host.invalid", "--port", "0"),
                 ExitCode.USAGE, "unknown host 'no-such-host.invalid'");
+        // an address of another machine (TEST-NET-1, never assigned): the address is named, not the port
+        assertFails(CliTest.run("dashboard", "--storage", db, "--host", "192.0.2.1", "--port", "0"),
+                ExitCode.USAGE, "cannot serve on 192.0.2.1:0: the address is not one of this machine's");
     }
 
     @Test

@@ -39,8 +39,19 @@ class ExitCodesAndLeftoversTest {
     @Test
     void aNetworkTooLargeForTheHeapEndsWithOneLineAndKeepsTheStudy(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("huge.yaml");
-        // 4 inputs × 10^8 units: 1.6 GB of weights in a JVM of 256 MiB (CliProcesses' heap)
+        // 4 inputs × 10^8 units: 1.6 GB of weights in a JVM of 256 MiB (CliProcesses' heap): refused before any study exists
         Files.writeString(file, study("huge", 2).replace("units: {low: 4, high: 16}", "units: 100000000"));
+        try (CliProcesses procs = new CliProcesses(dir)) {
+            CliProcesses.Cli cli = procs.start("tune", file.toString(), "--progress", "none");
+            int code = cli.await(120);
+            String err = cli.errText();
+            assertThat(code).as(cli.outText() + err).isEqualTo(ExitCode.USAGE);
+            assertThat(err).contains("huge.yaml: model: the space's smallest network does not fit in the JVM's heap (at most")
+                    .contains("NNTUNE_JAVA_OPTS=-Xmx8g").doesNotContain("\tat ", "Exception in thread");
+        }
+        assertThat(dir.resolve("huge.db")).doesNotExist();
+        // a range whose small end fits: the trial that draws a huge network runs out, and the run ends with one line
+        Files.writeString(file, study("huge", 2).replace("units: {low: 4, high: 16}", "units: {low: 4, high: 100000000}"));
         try (CliProcesses procs = new CliProcesses(dir)) {
             CliProcesses.Cli cli = procs.start("tune", file.toString(), "--progress", "none");
             int code = cli.await(120);

@@ -115,8 +115,10 @@ public final class DashboardCommand implements Callable<Integer> {
         try {
             return DashboardServer.start(s, redacted(url), options);
         } catch (BindException e) {
-            throw new CliException(ExitCode.USAGE, "cannot serve on " + host + ":" + port + ": "
-                    + (port == 0 ? e.getMessage() : "the port is in use (or not allowed); pass another --port, or --port 0 for any free one"), e);
+            boolean notHere = String.valueOf(e.getMessage()).contains("assign requested address");
+            throw new CliException(ExitCode.USAGE, "cannot serve on " + host + ":" + port + ": " + (notHere
+                    ? "the address is not one of this machine's; pass --host 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)"
+                    : port == 0 ? e.getMessage() : "the port is in use (or not allowed); pass another --port, or --port 0 for any free one"), e);
         } catch (IOException e) {
             throw new CliException(ExitCode.OTHER, "cannot serve on " + host + ":" + port + ": " + e.getMessage(), e);
         }

@@ -412,6 +412,11 @@ public final class StudyRun {
             throw new CliException(ExitCode.USAGE, sf.file() + ": model: the space's smallest network cannot be built for "
                     + data.description() + " (inputs " + java.util.Arrays.toString(train.featureShape()) + "): " + e.getMessage()
                     + "; every trial would fail so", e);
+        } catch (OutOfMemoryError e) {
+            // a hostile size (units: 100000000) is refused here, before a study or a trial exists
+            throw new CliException(ExitCode.USAGE, sf.file() + ": model: the space's smallest network does not fit in the JVM's"
+                    + " heap (at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB) for " + data.description()
+                    + "; make it smaller (units, layers, filters) or give the JVM more heap, e.g. NNTUNE_JAVA_OPTS=-Xmx8g bin/nntune …");
         }
     }
 

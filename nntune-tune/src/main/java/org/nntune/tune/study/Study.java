@@ -108,6 +108,7 @@ public final class Study {
         private Runner runner;
 
         private Builder(String name) {
+            java.util.Objects.requireNonNull(name, "a study needs a name: Study.builder(name) was given null");
             if (name.isBlank()) {
                 throw new IllegalArgumentException("a study name must not be blank");
             }

@@ -207,6 +207,14 @@ class StudyTest {
     }
 
     @Test
+    void aStudyWithoutANameIsRefusedSayingSo() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Study.builder(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("a study needs a name: Study.builder(name) was given null");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Study.builder(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a study name must not be blank");
+    }
+
+    @Test
     void suggestionsAreValuesAndOneNameKeepsOneDistribution() {
         Study s = study("suggest", 7);
         Trial t = s.ask();
