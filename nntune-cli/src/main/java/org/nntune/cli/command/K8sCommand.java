@@ -192,12 +192,12 @@ public final class K8sCommand implements Callable<Integer> {
 
     /** A Kubernetes quantity's value: cores for a CPU, bytes for memory ({@code 500m} = 0.5, {@code 2Gi} = 2^31). */
     public static double quantityValue(String q) {
-        java.util.regex.Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(.*)").matcher(q);
+        java.util.regex.Matcher m = QUANTITY.matcher(q);
         if (!m.matches()) {
             throw new IllegalArgumentException("not a quantity: " + q);
         }
-        double v = Double.parseDouble(m.group(1));
-        String suffix = m.group(2);
+        String suffix = m.group(2) == null ? "" : m.group(2);
+        double v = Double.parseDouble(q.substring(0, q.length() - suffix.length()));
         if (suffix.startsWith("e") || suffix.startsWith("E")) {
             return v * Math.pow(10, Integer.parseInt(suffix.substring(1)));
         }

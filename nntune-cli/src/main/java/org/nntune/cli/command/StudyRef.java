@@ -21,7 +21,7 @@ public record StudyRef(String url, String name) {
 
     public static StudyRef of(String study, StorageOption storage) {
         if (!CliStorage.isStudyFile(study)) {
-            if (storage.url == null && (study.endsWith(".yaml") || study.endsWith(".yml"))) {
+            if (storage.url == null && CliStorage.namesStudyFile(study)) {
                 // a mistyped study file, not a study name without its storage
                 throw new CliException(ExitCode.USAGE, study + ": no such study file (a study name needs --storage URL)");
             }

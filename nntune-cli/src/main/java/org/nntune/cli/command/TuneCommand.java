@@ -95,7 +95,7 @@ public final class TuneCommand implements Callable<Integer> {
                 t = Optional.of(Section.parseDuration(timeout));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--timeout '" + timeout + "' is "
-                        + (e.getMessage().startsWith("longer than") ? e.getMessage() : "not a duration (seconds, or 90s, 5m, 1.5h)"));
+                        + (e.getMessage().startsWith(Section.TOO_LONG) ? e.getMessage() : "not a duration (seconds, or 90s, 5m, 1.5h)"));
             }
         }
         StudyFile sf = reader().read(file);

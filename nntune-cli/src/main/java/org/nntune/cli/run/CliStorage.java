@@ -90,7 +90,12 @@ public final class CliStorage {
 
     /** Whether a STUDY argument names a study file rather than a study. */
     public static boolean isStudyFile(String study) {
-        return (study.endsWith(".yaml") || study.endsWith(".yml")) && Files.isRegularFile(Path.of(study));
+        return namesStudyFile(study) && Files.isRegularFile(Path.of(study));
+    }
+
+    /** Whether a STUDY argument is written as a study file's name ({@code .yaml} or {@code .yml}), whether or not it exists. */
+    public static boolean namesStudyFile(String study) {
+        return study.endsWith(".yaml") || study.endsWith(".yml");
     }
 
     /** The id of a study by name, or exit code 4 listing the studies there are. */

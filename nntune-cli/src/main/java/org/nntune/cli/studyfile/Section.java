@@ -192,7 +192,8 @@ public final class Section {
 
     /** The longest duration a study file or {@code --timeout} may give: a year (longer ones overflowed the clocks). */
     public static final Duration MAX_DURATION = Duration.ofDays(365);
-    private static final String TOO_LONG = "longer than";
+    /** How the message of {@link #parseDuration}'s exception for a duration past {@link #MAX_DURATION} starts. */
+    public static final String TOO_LONG = "longer than";
 
     /**
      * Parses {@code 90}, {@code 90s}, {@code 1500ms}, {@code 5m}, {@code 1.5h}, up to {@link #MAX_DURATION};
