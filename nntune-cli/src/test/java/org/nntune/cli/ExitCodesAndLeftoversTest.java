@@ -36,30 +36,30 @@ class ExitCodesAndLeftoversTest {
         assertThat(dir.resolve("tiny.db")).as("a refused study file leaves no database").doesNotExist();
     }
 
+    /** {@code tune FILE} in a JVM of 256 MiB (CliProcesses' heap), checked to end with {@code code} and one line of err. */
+    private static String tuneInASmallHeap(Path dir, Path file, int code) throws Exception {
+        try (CliProcesses procs = new CliProcesses(dir)) {
+            CliProcesses.Cli cli = procs.start("tune", file.toString(), "--progress", "none");
+            int exit = cli.await(120);
+            String err = cli.errText();
+            assertThat(exit).as(cli.outText() + err).isEqualTo(code);
+            assertThat(err).contains("NNTUNE_JAVA_OPTS=-Xmx8g").doesNotContain("\tat ", "Exception in thread");
+            return err;
+        }
+    }
+
     @Test
     void aNetworkTooLargeForTheHeapEndsWithOneLineAndKeepsTheStudy(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("huge.yaml");
-        // 4 inputs × 10^8 units: 1.6 GB of weights in a JVM of 256 MiB (CliProcesses' heap): refused before any study exists
+        // 4 inputs × 10^8 units: 1.6 GB of weights in a JVM of 256 MiB: refused before any study exists
         Files.writeString(file, study("huge", 2).replace("units: {low: 4, high: 16}", "units: 100000000"));
-        try (CliProcesses procs = new CliProcesses(dir)) {
-            CliProcesses.Cli cli = procs.start("tune", file.toString(), "--progress", "none");
-            int code = cli.await(120);
-            String err = cli.errText();
-            assertThat(code).as(cli.outText() + err).isEqualTo(ExitCode.USAGE);
-            assertThat(err).contains("huge.yaml: model: the space's smallest network does not fit in the JVM's heap (at most")
-                    .contains("NNTUNE_JAVA_OPTS=-Xmx8g").doesNotContain("\tat ", "Exception in thread");
-        }
+        assertThat(tuneInASmallHeap(dir, file, ExitCode.USAGE))
+                .contains("huge.yaml: model: the space's smallest network does not fit in the JVM's heap (at most");
         assertThat(dir.resolve("huge.db")).doesNotExist();
         // a range whose small end fits: the trial that draws a huge network runs out, and the run ends with one line
         Files.writeString(file, study("huge", 2).replace("units: {low: 4, high: 16}", "units: {low: 4, high: 100000000}"));
-        try (CliProcesses procs = new CliProcesses(dir)) {
-            CliProcesses.Cli cli = procs.start("tune", file.toString(), "--progress", "none");
-            int code = cli.await(120);
-            String err = cli.errText();
-            assertThat(code).as(cli.outText() + err).isEqualTo(ExitCode.OTHER);
-            assertThat(err).contains("nntune: error: out of memory (Java heap space, the JVM's heap is at most")
-                    .contains("NNTUNE_JAVA_OPTS=-Xmx8g").doesNotContain("\tat ", "Exception in thread");
-        }
+        assertThat(tuneInASmallHeap(dir, file, ExitCode.OTHER))
+                .contains("nntune: error: out of memory (Java heap space, the JVM's heap is at most");
         CliTest.Result trials = CliTest.run("trials", file.toString(), "--format", "csv");
         assertThat(trials.code()).as(trials.err()).isZero();
         assertThat(trials.out()).as("the trial that ran out is stored as failed").contains("FAIL").contains("OutOfMemoryError");
