@@ -55,6 +55,27 @@ class DryRunTest {
         assertThat(files(dir)).containsExactly("pbt.yaml");
     }
 
+    private static final String LR_LINE = "    lr: {low: 1.0e-2, high: 1.0e-1, log: true}\n";
+
+    /**
+     * A space whose smallest configuration cannot be trained (implicit L2 tuned on 0.1 % of 90
+     * rows: no row) while most others can: the study goes on, with a warning that names the
+     * setting, and its trials that draw such settings fail.
+     */
+    @Test
+    void aSpaceWhoseSmallestConfigurationFailsButOthersBuildIsWarnedOf(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("l2-range.yaml");
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("l2-range", 2)
+                .replace(LR_LINE, LR_LINE + "    l2_adapt: implicit\n    l2_validation: {low: 0.001, high: 0.5}\n"));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--dry-run", "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("warning: model: the space's smallest network cannot be built or trained for bundled iris",
+                        "l2_validation: 0.001 of the 90 rows a network is fitted on holds out 0 rows",
+                        "of 32 configurations drawn at random from the space can, so the study goes on, but its trials that draw"
+                                + " such settings will fail")
+                .contains(StudyRun.DRY_RUN_DONE);
+    }
+
     /** Each bad study: the dry run's code and message are the run's, and the dry run leaves nothing behind. */
     @Test
     void whatARunRefusesADryRunRefusesAlike(@TempDir Path dir) throws Exception {
@@ -96,7 +117,19 @@ class DryRunTest {
                         model: {family: rnn, space: {cell: cnn, kernel: {low: 7, high: 9}, epochs: 1}}
                         budget: {trials: 1}
                         """, List.of(), ExitCode.USAGE,
-                        "(inputs [5, 1]): layer 1 (conv1d): conv1d kernel 7 is longer than the input's 5 time steps; every trial would fail"));
+                        "(inputs [5, 1], 22 rows per fit): layer 1 (conv1d): conv1d kernel 7 is longer than the input's 5 time"
+                                + " steps; nor can any of 32 configurations drawn at random from the space: every trial would fail so"),
+                // implicit L2 tuned on a split of no row: 0.5 % of the 90 rows each network is fitted on
+                new Bad("l2-split", tiny.replace(LR_LINE, LR_LINE + "    l2_adapt: implicit\n    l2_validation: 0.005\n"),
+                        List.of(), ExitCode.USAGE, "(inputs [4], 90 rows per fit): l2_validation: 0.005 of the 90 rows a network"
+                                + " is fitted on holds out 0 rows for the split the implicit L2 is tuned on and leaves 90 to train on;"
+                                + " each side needs at least one row: give more training rows or raise l2_validation (at most 0.5)"),
+                // a population's members are checked alike, on its hold-out's training part
+                new Bad("pbt-l2-split", PopulationCliTest.IRIS_PBT.replace("    epochs: 12\n",
+                        "    epochs: 12\n    l2_adapt: implicit\n    l2_validation: 0.005\n"),
+                        List.of(), ExitCode.USAGE, "(inputs [4], 90 rows per fit): l2_validation: 0.005 of the 90 rows a network"
+                                + " is fitted on holds out 0 rows for the split the implicit L2 is tuned on and leaves 90 to train on;"
+                                + " each side needs at least one row: give more training rows or raise l2_validation (at most 0.5)"));
         Files.writeString(dir.resolve("few.csv"), CsvEndToEndTest.fewShapes(20));
         StringBuilder series = new StringBuilder("v\n");
         for (int i = 0; i < 40; i++) {

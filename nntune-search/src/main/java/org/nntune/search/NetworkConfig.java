@@ -356,8 +356,42 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         };
     }
 
+    /**
+     * Checks that a fit on {@code n} rows can hold out the validation split its settings ask for:
+     * implicit L2 is tuned on {@code l2_validation} of the fit's rows, early stopping watches 10 %
+     * of them, and each side of the split needs a row. The engine would refuse such a split too,
+     * but in its own words ("validation fraction 0.1 of 4 examples"); this names the setting.
+     *
+     * @throws IllegalArgumentException naming the setting when the split would be empty
+     */
+    void checkValidationSplit(int n) {
+        String key;
+        double fraction;
+        String use;
+        if (earlyStopping > 0 && (sklearn || !l2Adapt.on())) {
+            key = "early_stopping";
+            fraction = sklearn ? SKLEARN_VALIDATION_FRACTION : 0.1;
+            use = "early stopping watches";
+        } else if (l2Adapt.on()) {
+            key = "l2_validation";
+            fraction = l2Adapt.validation();
+            use = "the implicit L2 is tuned on";
+        } else {
+            return;
+        }
+        long held = Math.round(n * fraction); // as the engine rounds it
+        if (held < 1 || held >= n) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: %s of the %d rows a network is fitted"
+                    + " on holds out %d rows for the split %s and leaves %d to train on; each side needs at least one row: %s",
+                    key, key.equals("early_stopping") ? "its validation split of " + fraction : fraction, n, held, use, n - held,
+                    key.equals("early_stopping") ? "give more training rows or set early_stopping: 0"
+                            : "give more training rows or raise l2_validation (at most 0.5)"));
+        }
+    }
+
     /** The training options for a training set of {@code n} rows, seeded with {@code seed}. */
     FitOptions.Builder fitOptions(int n, long seed) {
+        checkValidationSplit(n);
         int batch = batchFor(n);
         FitOptions.Builder b = FitOptions.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(optimizerValue())
                 .schedule(scheduleValue());

@@ -63,11 +63,14 @@ public final class NetworkEstimator implements Estimator {
     /**
      * The untrained network {@link #fit} would train on {@code train}: its input transform fitted on
      * {@code train}, its loss and target scaling for the task, its weights from the seed. Building it
-     * is the check that this configuration can make a network for those data at all.
+     * is the check that this configuration can make and train a network for those data at all.
      *
-     * @throws IllegalArgumentException naming the layer when the configuration does not fit the data
+     * @throws IllegalArgumentException naming the layer when the configuration does not fit the data,
+     *                                  or the setting when {@code train} is too few rows for the
+     *                                  validation split it asks for (implicit L2, early stopping)
      */
     public Sequential build(Dataset train) {
+        config.checkValidationSplit(train.size());
         // token ids: the trial's vocabulary size and max length narrow the encoded rows, inside the model
         FittedTransform transform = config.sequence().isPresent() && train.featureShape().length == 1
                 ? new org.nntune.nn.data.TokenLimit(train.featureCount(), config.sequence().get().vocabSize(),

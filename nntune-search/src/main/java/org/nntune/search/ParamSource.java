@@ -101,6 +101,52 @@ public interface ParamSource {
         };
     }
 
+    /**
+     * Values drawn at random, uniformly (log-uniformly for a log range), from {@code seed}: a
+     * configuration of a space without a tuner, e.g. to tell whether some configuration other than
+     * the {@linkplain #lowest() smallest} can be built.
+     */
+    static ParamSource drawn(long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        return new ParamSource() {
+            private final Map<String, Object> used = new LinkedHashMap<>();
+
+            @Override
+            public double suggestFloat(String name, double low, double high, boolean log) {
+                double u = random.nextDouble();
+                double v = log ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low))) : low + u * (high - low);
+                v = Math.min(high, Math.max(low, v));
+                used.put(name, v);
+                return v;
+            }
+
+            @Override
+            public int suggestInt(String name, int low, int high, boolean log) {
+                int v;
+                if (log) {
+                    double x = Math.exp(Math.log(low) + random.nextDouble() * (Math.log(high + 1.0) - Math.log(low)));
+                    v = (int) Math.min(high, Math.max(low, Math.floor(x)));
+                } else {
+                    v = (int) (low + random.nextLong((long) high - low + 1));
+                }
+                used.put(name, (long) v);
+                return v;
+            }
+
+            @Override
+            public <T> T suggestCategorical(String name, List<T> choices) {
+                T c = choices.get(random.nextInt(choices.size()));
+                used.put(name, c);
+                return c;
+            }
+
+            @Override
+            public Map<String, Object> params() {
+                return java.util.Collections.unmodifiableMap(used);
+            }
+        };
+    }
+
     /** The map-backed source of {@link #fixed(Map)}. */
     final class FixedParams implements ParamSource {
         private final Map<String, Object> values;

@@ -157,4 +157,20 @@ class ImplicitL2SpaceTest {
         assertThat(NetworkPopulation.tuneSpace(base().fix("lr_adapt", "hypergradient").logRange("l2", 1e-5, 1e-2).build()))
                 .containsOnlyKeys("l2");
     }
+
+    /** A validation split of no row is named by its setting when the network is built, not by the engine's fit. */
+    @Test
+    void aValidationSplitOfNoRowIsRefusedByItsSetting() {
+        Dataset four = irisTrain().subset(new int[] {0, 1, 2, 3});
+        NetworkEstimator implicit = new NetworkEstimator(base().fix("l2_adapt", "implicit").build().config(ParamSource.fixed(Map.of())), 1);
+        assertThatThrownBy(() -> implicit.fit(four)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("l2_validation: 0.1 of the 4 rows a network is fitted on holds out 0 rows for the split the implicit L2"
+                        + " is tuned on and leaves 4 to train on; each side needs at least one row: give more training rows or raise"
+                        + " l2_validation (at most 0.5)");
+        NetworkEstimator stopping = new NetworkEstimator(base().fix("early_stopping", 3).build().config(ParamSource.fixed(Map.of())), 1);
+        assertThatThrownBy(() -> stopping.build(four)).hasMessageStartingWith("early_stopping: its validation split of 0.1 of the 4"
+                + " rows a network is fitted on holds out 0 rows").hasMessageEndingWith("set early_stopping: 0");
+        // one row on each side is enough: 0.1 of 5 rows rounds to one
+        assertThat(implicit.build(irisTrain().subset(new int[] {0, 1, 2, 3, 4}))).isNotNull();
+    }
 }

@@ -134,6 +134,9 @@ public final class PopulationRun {
         }
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         StudyRun.printStart(sf, name, data, url, out);
+        // members train on the hold-out split's training part (its rows, whatever the seed)
+        Split split = StudyRun.holdout(sf).splits(data.train(), 0).get(0);
+        StudyRun.checkSmallestNetwork(sf, sf.model().network(), data, data.train().subset(split.train()), out);
         ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
                 + " one trial per member and round"));
         if (ov.trials().isEmpty() && sf.budget().trialsGiven()) {

@@ -12,6 +12,7 @@ import org.nntune.cli.studyfile.StudyFileReader;
 import org.nntune.dashboard.HtmlReport;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.InputEncoder;
+import org.nntune.nn.data.Split;
 import org.nntune.search.BudgetClock;
 import org.nntune.search.CrossValidatedSearch;
 import org.nntune.search.CvStrategy;
@@ -375,15 +376,18 @@ public final class StudyRun {
     private Setup setup() {
         NetworkSpace space = sf.model().network();
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
+        List<Split> splits;
         try {
             // the validation must fit the data before a study exists: too many folds for the rows is a data error
-            cv(sf).splits(data.train(), 0);
+            splits = cv(sf).splits(data.train(), 0);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.DATA, sf.file() + ": validation (" + cv(sf).describe() + ") does not fit the "
                     + data.train().size() + " training rows: " + e.getMessage(), e);
         }
         warnIfFewRowsPerClass(data);
-        checkSmallestNetwork(sf, space, data);
+        // a trial fits its networks on the splits' training parts: the smallest is where a validation split runs out of rows
+        Split smallest = splits.stream().min(java.util.Comparator.comparingInt(sp -> sp.train().length)).orElseThrow();
+        checkSmallestNetwork(sf, space, data, smallest.train(data.train()), out);
         List<StudyFile.Objective> objectives = sf.objectives();
         StudyFile.Objective scored = scoredObjective();
         StudyDirection[] directions = objectives.stream()
@@ -393,31 +397,58 @@ public final class StudyRun {
                 timeout, Scorer.byName(scored.metric()), directions, objectives.size() > 1, timeBudget(timeout));
     }
 
+    /** Configurations drawn at random when the smallest cannot be built: does any other build? */
+    static final int OTHER_CONFIGURATIONS = 32;
+
     /**
      * The smallest network of the space (every range at its low end, every choice its first) is
-     * built for the data's inputs before any trial: a setting no network can have on these data (a
-     * kernel longer than the windows, a CNN for a table of numbers) stops the study here, with the
-     * engine's reason, instead of failing every trial.
+     * built for the data's inputs, and checked against {@code fitRows} (the fewest rows a trial fits
+     * a network on), before any trial: a setting no network can have on these data (a kernel longer
+     * than the windows, a CNN for a table of numbers, a validation split of no row) stops the study
+     * here, with the engine's reason, instead of failing every trial. When the smallest cannot be
+     * built but one of {@value #OTHER_CONFIGURATIONS} configurations drawn at random can, the study
+     * goes on with a warning: only the trials that draw such configurations fail.
      */
-    static void checkSmallestNetwork(StudyFile sf, NetworkSpace space, StudyData data) {
+    static void checkSmallestNetwork(StudyFile sf, NetworkSpace space, StudyData data, Dataset fitRows, PrintWriter out) {
         Dataset train = data.train();
         if (sf.model().family().equals("cnn") && train.featureShape().length != 3) {
             throw new CliException(ExitCode.USAGE, sf.file() + ": model.family: the cnn family reads images ([channels, height,"
                     + " width]: the idx sets, bundled digits), but " + data.description() + " has inputs "
                     + java.util.Arrays.toString(train.featureShape()) + "; use family: mlp");
         }
+        String why;
         try {
-            new NetworkEstimator(space.config(ParamSource.lowest()), 0L).build(train);
+            new NetworkEstimator(space.config(ParamSource.lowest()), 0L).build(fitRows);
+            return;
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CliException(ExitCode.USAGE, sf.file() + ": model: the space's smallest network cannot be built for "
-                    + data.description() + " (inputs " + java.util.Arrays.toString(train.featureShape()) + "): " + e.getMessage()
-                    + "; every trial would fail so", e);
+            why = e.getMessage();
         } catch (OutOfMemoryError e) {
             // a hostile size (units: 100000000) is refused here, before a study or a trial exists
             throw new CliException(ExitCode.USAGE, sf.file() + ": model: the space's smallest network does not fit in the JVM's"
                     + " heap (at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB) for " + data.description()
                     + "; make it smaller (units, layers, filters) or give the JVM more heap, e.g. NNTUNE_JAVA_OPTS=-Xmx8g bin/nntune …");
         }
+        String smallest = "the space's smallest network cannot be built or trained for " + data.description() + " (inputs "
+                + java.util.Arrays.toString(train.featureShape()) + ", " + fitRows.size() + " rows per fit): " + why;
+        if (space.params().values().stream().allMatch(p -> p instanceof org.nntune.search.ParamSpec.Fixed)) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": model: " + smallest.replace("the space's smallest network",
+                    "the network") + "; every trial would fail so");
+        }
+        int built = 0;
+        for (int i = 0; i < OTHER_CONFIGURATIONS; i++) {
+            try {
+                new NetworkEstimator(space.config(ParamSource.drawn(i)), 0L).build(fitRows);
+                built++;
+            } catch (IllegalArgumentException | IllegalStateException | OutOfMemoryError e) {
+                // this one cannot be built either (a drawn network too large for the heap says nothing of the space)
+            }
+        }
+        if (built == 0) {
+            throw new CliException(ExitCode.USAGE, sf.file() + ": model: " + smallest + "; nor can any of "
+                    + OTHER_CONFIGURATIONS + " configurations drawn at random from the space: every trial would fail so");
+        }
+        out.printf(Locale.ROOT, "warning: model: %s; %d of %d configurations drawn at random from the space can, so the"
+                + " study goes on, but its trials that draw such settings will fail%n", smallest, built, OTHER_CONFIGURATIONS);
     }
 
     /** The time-budget settings when the file and the command line make this the time-budget mode. */
