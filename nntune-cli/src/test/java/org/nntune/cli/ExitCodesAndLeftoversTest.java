@@ -171,4 +171,35 @@ class ExitCodesAndLeftoversTest {
             new ProcessBuilder("chattr", "-i", folder.toString()).start().waitFor();
         }
     }
+    /**
+     * A rate that held on the trial's 60 rows but not on all 120 (the refit's 24 steps against the
+     * trial's 12): the refit diverges. The trials, the report and the best parameters are written
+     * all the same, no model, and one line says why (exit code 1); before, the run ended with
+     * nothing written, and so did every resume.
+     */
+    @Test
+    void aRefitThatDivergesStillWritesTheSearchsResults(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("div.yaml");
+        Files.writeString(file, """
+                study: div
+                seed: 3
+                data: {bundled: iris}
+                validation: {method: holdout, fraction: 0.5}
+                model:
+                  family: mlp
+                  space: {layers: 1, units: 8, optimizer: sgd, activation: tanh, lr: 76849.1, epochs: 6}
+                budget: {trials: 1}
+                """);
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OTHER);
+        assertThat(r.out()).contains("1 trials: 1 complete", "the refit of trial 0 diverged: training diverged at epoch",
+                "  trials       " + dir.resolve("div-results/trials.csv"));
+        assertThat(r.err()).startsWith("nntune: error: no best model was written: the refit on all 120 training rows diverged")
+                .contains("--study NEW-NAME").doesNotContain("\tat ");
+        Path results = dir.resolve("div-results");
+        try (Stream<Path> s = Files.list(results)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted()).containsExactly("best-params.json", "report.html", "trials.csv");
+        }
+        assertThat(Files.readString(results.resolve("best-params.json"))).contains("76849.1");
+    }
 }

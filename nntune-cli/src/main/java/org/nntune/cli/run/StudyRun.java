@@ -13,6 +13,8 @@ import org.nntune.dashboard.HtmlReport;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.InputEncoder;
 import org.nntune.nn.data.Split;
+import org.nntune.nn.model.DivergenceException;
+import org.nntune.nn.model.HyperStepDivergenceException;
 import org.nntune.search.BudgetClock;
 import org.nntune.search.CrossValidatedSearch;
 import org.nntune.search.CvStrategy;
@@ -1145,11 +1147,12 @@ public final class StudyRun {
         }
         out.println(TrialsFormat.importanceLine(all, study.direction()));
 
-        NetworkEstimator refit;
+        Optional<Refit> refit;
         if (clock == null) {
-            out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows…%n", data.train().size());
-            out.flush();
-            refit = space.suggest(ParamSource.fixed(b.params()), seed).fit(data.train());
+            List<FrozenTrial> ranked = new ArrayList<>(List.of(b));
+            top.stream().filter(t -> t.number() != b.number()).forEach(ranked::add);
+            refit = refitRanked(ranked, data.train().size(),
+                    t -> space.suggest(ParamSource.fixed(t.params()), seed).fit(data.train()), out);
         } else if (!clock.budget().refit()) {
             out.printf(Locale.ROOT, "no refit (budget.refit: false): the search had the whole budget; %s of %s used%n",
                     Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
@@ -1157,21 +1160,61 @@ public final class StudyRun {
         } else {
             refit = refitWithinBudget(b, data);
         }
+        if (refit.isEmpty()) {
+            written(write(study, b, Optional.empty(), data));
+            throw new CliException(ExitCode.OTHER, "no best model was written: the refit on all " + data.train().size()
+                    + " training rows diverged (see above), though the trials' fits on their parts did not. The trials, the"
+                    + " report and the best parameters are written. Lower the learning rate (lr, or its range) and run it as a"
+                    + " new study (--study NEW-NAME), or scale the inputs (data.preprocessing: standard)");
+        }
+        FrozenTrial modelled = refit.get().trial();
         if (data.test().isPresent()) {
-            double testScore = scorer.score(refit, data.test().get());
+            double testScore = scorer.score(refit.get().model(), data.test().get());
             out.printf(Locale.ROOT, "refitted on all %d training rows; test %s: %.6g (%d test rows)%n", data.train().size(),
                     scorer.name(), testScore, data.test().get().size());
         } else {
             out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
         }
-        Outputs files = write(study, b, Optional.of(refit), data);
+        Outputs files = write(study, modelled, Optional.of(refit.get().model()), data);
         study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL,
-                Map.of("trial", b.number(), "path", files.model().orElseThrow().toAbsolutePath().toString()));
+                Map.of("trial", modelled.number(), "path", files.model().orElseThrow().toAbsolutePath().toString()));
         return written(files);
     }
 
+    /** A refitted network and the trial whose configuration it has. */
+    record Refit(FrozenTrial trial, NetworkEstimator model) {}
+
+    /** The most trials whose refit is tried, best first, while a refit on all training rows diverges. */
+    static final int REFIT_CANDIDATES = 3;
+
+    /**
+     * Refits ({@code fit}) the best configuration on all {@code rows} training rows; when that
+     * refit diverges (a rate that held on the trials' parts of the rows but not on all of them),
+     * the next best, up to {@value #REFIT_CANDIDATES} trials of {@code ranked} (best first). Empty
+     * when each of them diverged.
+     */
+    static Optional<Refit> refitRanked(List<FrozenTrial> ranked, int rows, java.util.function.Function<FrozenTrial, NetworkEstimator> fit,
+                                       PrintWriter out) {
+        for (int i = 0; i < Math.min(REFIT_CANDIDATES, ranked.size()); i++) {
+            FrozenTrial t = ranked.get(i);
+            if (i == 0) {
+                out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows…%n", rows);
+            } else {
+                out.printf(Locale.ROOT, "refitting trial %d's configuration (the next best, %s) on all %d training rows…%n",
+                        t.number(), t.params(), rows);
+            }
+            out.flush();
+            try {
+                return Optional.of(new Refit(t, fit.apply(t)));
+            } catch (DivergenceException | HyperStepDivergenceException e) {
+                out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", t.number(), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The time-budget mode's refit: the best trial's best epoch count, stopped before the budget's end; progress as phase "refit". */
-    private NetworkEstimator refitWithinBudget(FrozenTrial b, StudyData data) {
+    private Optional<Refit> refitWithinBudget(FrozenTrial b, StudyData data) {
         int epochs = clock.refitEpochs(b);
         out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows for %d epochs (where its validation score"
                 + " peaked), %s of the %s budget used…%n", data.train().size(), epochs, Progress.clock(clock.elapsed()),
@@ -1179,14 +1222,22 @@ public final class StudyRun {
         out.flush();
         OptionalDouble value = OptionalDouble.of(b.values().get(0));
         progress.phase("refit", clock.elapsed(), clock.total(), "epoch 0/" + epochs, value);
-        NetworkEstimator refit = (NetworkEstimator) timedSearch.refitWithin(data.train(), b, clock, epoch -> {
-            progress.phase("refit", clock.elapsed(), clock.total(), "epoch " + epoch + "/" + epochs, value);
-            return true;
-        });
+        NetworkEstimator refit;
+        try {
+            refit = (NetworkEstimator) timedSearch.refitWithin(data.train(), b, clock, epoch -> {
+                progress.phase("refit", clock.elapsed(), clock.total(), "epoch " + epoch + "/" + epochs, value);
+                return true;
+            });
+        } catch (DivergenceException | HyperStepDivergenceException e) {
+            // the budget has no room for another trial's refit
+            progress.finish();
+            out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", b.number(), e.getMessage());
+            return Optional.empty();
+        }
         progress.finish();
         out.printf(Locale.ROOT, "refit trained %d of %d epochs; search and refit took %s of the %s budget%n", refit.epochsTrained(),
                 epochs, Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
-        return refit;
+        return Optional.of(new Refit(b, refit));
     }
 
     /**
