@@ -41,7 +41,7 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
     public static StudyData load(StudyFile sf, boolean forCnn) {
         try {
             StudyData all = loadUnchecked(sf, forCnn);
-            return sf.data().maxRows().map(all::limit).orElse(all);
+            return sf.data().maxRows().map(n -> all.limit(n, sf.data().series().isPresent())).orElse(all);
         } catch (CliException e) {
             throw e;
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
@@ -200,22 +200,35 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
                 String.format(Locale.ROOT, "%s, the last %.0f%% held out for test (time order)", what, 100 * testFraction));
     }
 
-    /** The first {@code n} rows of the training part and of the test part. */
-    StudyData limit(int n) {
+    /**
+     * At most {@code n} rows of the training part and of the test part ({@code data.max_rows}): a
+     * sample drawn with a fixed seed (the same rows on every run and resume), stratified for
+     * classification, so that a file sorted by class keeps its classes; a series keeps its first
+     * {@code n} windows, in time order.
+     */
+    StudyData limit(int n, boolean timeOrdered) {
         boolean cut = train.size() > n || test.map(t -> t.size() > n).orElse(false);
-        return new StudyData(head(train, n), test.map(t -> head(t, n)), encoder,
-                description + (cut ? ", first " + n + " rows of each part (data.max_rows)" : ""));
+        String how = timeOrdered ? ", first " + n + " windows of each part (data.max_rows)"
+                : train.task() == org.nntune.nn.data.Task.CLASSIFICATION
+                ? ", a stratified sample of " + n + " rows of each part (data.max_rows)"
+                : ", a random sample of " + n + " rows of each part (data.max_rows)";
+        return new StudyData(sample(train, n, timeOrdered), test.map(t -> sample(t, n, timeOrdered)), encoder,
+                description + (cut ? how : ""));
     }
 
-    private static Dataset head(Dataset d, int n) {
+    /** The seed of {@link #limit}'s samples: fixed, so the rows do not depend on the study's seed. */
+    static final long SAMPLE_SEED = 42;
+
+    private static Dataset sample(Dataset d, int n, boolean timeOrdered) {
         if (d.size() <= n) {
             return d;
         }
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
+        if (timeOrdered) {
+            return d.subset(java.util.stream.IntStream.range(0, n).toArray());
         }
-        return d.subset(idx);
+        // the kept rows are the split's training part; ascending, so the file's order stays
+        int[] kept = org.nntune.nn.data.Splits.trainTest(d, (d.size() - n) / (double) d.size(), SAMPLE_SEED).train();
+        return d.subset(kept);
     }
 
     private static StudyData split(Dataset all, double testFraction, Optional<InputEncoder> enc, String what) {
