@@ -16,4 +16,10 @@ public interface EpochHook {
      * @return whether training should go on; false stops it after this epoch
      */
     boolean afterEpoch(int epoch);
+
+    /**
+     * Training starts: the network is built and its first epoch begins (so that a hook timing
+     * epochs does not count the building in the first).
+     */
+    default void started() {}
 }

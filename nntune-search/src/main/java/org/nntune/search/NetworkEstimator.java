@@ -94,6 +94,11 @@ public final class NetworkEstimator implements Estimator {
         if (hook != EpochHook.NONE) {
             options.listener(new TrainingListener() {
                 @Override
+                public void onTrainStart(TrainingControl control) {
+                    hook.started();
+                }
+
+                @Override
                 public void onEpochEnd(TrainingControl control, EpochResult result) {
                     if (!hook.afterEpoch(result.epoch())) {
                         control.stop("stopped after epoch " + result.epoch() + " by the search (pruned)");

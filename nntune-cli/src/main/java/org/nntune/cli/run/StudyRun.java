@@ -1145,7 +1145,9 @@ public final class StudyRun {
         if (!adapted.isEmpty()) {
             out.println("adapted during training (final values): " + adapted);
         }
-        out.println(TrialsFormat.importanceLine(all, study.direction()));
+        // the importance line comes after the refit: its fANOVA takes a tenth of a second or more, the
+        // time-budget mode's refit reserve may be little more than that
+        Runnable importance = () -> out.println(TrialsFormat.importanceLine(all, study.direction()));
 
         Optional<Refit> refit;
         if (clock == null) {
@@ -1156,11 +1158,13 @@ public final class StudyRun {
         } else if (!clock.budget().refit()) {
             out.printf(Locale.ROOT, "no refit (budget.refit: false): the search had the whole budget; %s of %s used%n",
                     Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
+            importance.run();
             return written(write(study, b, Optional.empty(), data));
         } else {
             refit = refitWithinBudget(b, data);
         }
         if (refit.isEmpty()) {
+            importance.run();
             written(write(study, b, Optional.empty(), data));
             throw new CliException(ExitCode.OTHER, "no best model was written: the refit on all " + data.train().size()
                     + " training rows diverged (see above), though the trials' fits on their parts did not. The trials, the"
@@ -1175,6 +1179,7 @@ public final class StudyRun {
         } else {
             out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
         }
+        importance.run();
         Outputs files = write(study, modelled, Optional.of(refit.get().model()), data);
         study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL,
                 Map.of("trial", modelled.number(), "path", files.model().orElseThrow().toAbsolutePath().toString()));
