@@ -76,6 +76,34 @@ class DryRunTest {
                 .contains(StudyRun.DRY_RUN_DONE);
     }
 
+    /**
+     * A setting that cannot act in its space (momentum under adam, a hypergradient step without the
+     * hypergradient, text settings on a series) is named in a note when the file sets it, and not
+     * shown among the defaults when it does not.
+     */
+    @Test
+    void settingsThatCannotActAreNamedOrNotShown(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("inert.yaml");
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("inert", 2)
+                .replace(LR_LINE, LR_LINE + "    momentum: 0.5\n    hyper_lr: 0.01\n    beta1: 0.8\n"));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("note: model.space.momentum has no effect here: it is the sgd optimizer's setting, and this"
+                        + " space's optimizer is adam",
+                "note: model.space.hyper_lr has no effect here: it is the step of lr_adapt: hypergradient, and this space's"
+                        + " lr_adapt is none", "beta1=0.8")
+                .doesNotContain("nesterov", "momentum=", "note: model.space.beta1");
+        // an optimizer that may be sgd: momentum acts in those trials
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("inert", 2).replace("optimizer: adam", "optimizer: [adam, sgd]")
+                .replace(LR_LINE, LR_LINE + "    momentum: 0.5\n"));
+        assertThat(CliTest.run("tune", file.toString(), "--dry-run").out()).contains("momentum=0.5", "nesterov*=false")
+                .doesNotContain("note: model.space");
+        // a series: no text settings among the defaults
+        CliTest.Result series = CliTest.run("tune", "../examples/sunspots.yaml", "--dry-run");
+        assertThat(series.out()).contains("hidden_size").doesNotContain("embedding", "vocab_size", "max_length", "kernel")
+                .doesNotContain("note: model.space");
+    }
+
     /** Each bad study: the dry run's code and message are the run's, and the dry run leaves nothing behind. */
     @Test
     void whatARunRefusesADryRunRefusesAlike(@TempDir Path dir) throws Exception {

@@ -1,6 +1,8 @@
 package org.nntune.cli.run;
 
 import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.search.L2Adapt;
+import org.nntune.search.NetworkConfig;
 import org.nntune.search.NetworkSpace;
 import org.nntune.search.ParamSpec;
 
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The effective search space printed when a study starts: what is searched (and over what) and
@@ -20,12 +23,23 @@ final class SpaceSummary {
 
     static void print(StudyFile sf, PrintWriter out) {
         StudyFile.ModelSpec model = sf.model();
+        Map<String, ParamSpec> params = model.network().params();
+        boolean series = sf.data().series().isPresent();
         List<String> searched = new ArrayList<>();
         List<String> fixed = new ArrayList<>();
-        for (Map.Entry<String, ParamSpec> e : model.network().params().entrySet()) {
+        List<String> notes = new ArrayList<>();
+        for (Map.Entry<String, ParamSpec> e : params.entrySet()) {
             String name = e.getKey();
             boolean written = model.space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals(name))
                     || name.equals("preprocessing") && sf.data().preprocessingGiven();
+            Optional<String> inert = inert(name, params, series);
+            if (inert.isPresent()) {
+                // a default that cannot act is not shown; one the file sets is named, with why it does nothing
+                if (written) {
+                    notes.add("note: model.space." + name + " has no effect here: " + inert.get());
+                }
+                continue;
+            }
             String mark = written ? "" : "*";
             if (e.getValue() instanceof ParamSpec.Fixed f) {
                 fixed.add(name + mark + "=" + value(f.value()));
@@ -36,6 +50,51 @@ final class SpaceSummary {
         out.println("space (" + model.family() + ", model.defaults: " + model.defaults() + "; * = not named in the file):");
         out.println("  searched: " + (searched.isEmpty() ? "nothing" : String.join(", ", searched)));
         out.println("  fixed:    " + String.join(", ", fixed));
+        notes.forEach(out::println);
+    }
+
+    /**
+     * Why setting {@code name} cannot act in a space of {@code params} (its optimiser, its
+     * adaptation modes, its data), or empty when it can: an optimiser's own setting under another
+     * optimiser, an adaptation's step without the adaptation, a text setting on a series, a
+     * convolution's setting without the cnn cell.
+     */
+    static Optional<String> inert(String name, Map<String, ParamSpec> params, boolean series) {
+        return switch (name) {
+            case "momentum", "nesterov" -> without(params, "optimizer", List.of("sgd"), "it is the sgd optimizer's setting");
+            case "beta1", "beta2" -> without(params, "optimizer", List.of("adam", "adamw"), "it is the adam and adamw optimizers' setting");
+            case "hyper_lr" -> without(params, "lr_adapt", adapting(NetworkConfig.LR_ADAPTS), "it is the step of lr_adapt: hypergradient");
+            case "l2_hyper_lr", "l2_steps", "neumann_terms", "l2_validation" -> without(params, "l2_adapt",
+                    adapting(L2Adapt.MODES), "it is a setting of l2_adapt: implicit");
+            // the rnn family's dense head between the sequence and the output: none with layers 0
+            case "units", "activation" -> params.containsKey("cell") && params.get("layers") instanceof ParamSpec.Fixed f
+                    && ((Number) f.value()).intValue() == 0
+                    ? Optional.of("it is the dense head's setting, and this space's layers is 0") : Optional.empty();
+            case "filters", "kernel" -> without(params, "cell", List.of("cnn"), "it is the cnn cell's setting");
+            case "embedding", "vocab_size", "max_length" -> params.containsKey("cell") && series
+                    ? Optional.of("it is a setting of text data, and these data are a series") : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    private static List<String> adapting(List<String> modes) {
+        return modes.stream().filter(m -> !m.equals("none")).toList();
+    }
+
+    /** Why a setting of {@code owners} does nothing when {@code key} can take none of them; empty when it can. */
+    private static Optional<String> without(Map<String, ParamSpec> params, String key, List<String> owners, String whose) {
+        ParamSpec spec = params.get(key);
+        if (spec == null && key.endsWith("_adapt")) {
+            spec = ParamSpec.fixed("none"); // a space that names no adaptation adapts nothing
+        } else if (spec == null) {
+            return Optional.empty();
+        }
+        List<?> can = spec instanceof ParamSpec.Choice c ? c.choices()
+                : spec instanceof ParamSpec.Fixed f ? List.of(f.value()) : List.of();
+        if (can.isEmpty() || can.stream().anyMatch(v -> owners.contains(String.valueOf(v)))) {
+            return Optional.empty();
+        }
+        return Optional.of(whose + ", and this space's " + key + " is " + (can.size() == 1 ? can.get(0) : "one of " + can));
     }
 
     static String describe(ParamSpec spec) {
