@@ -26,6 +26,11 @@ public record L2Adapt(String mode, double hyperLr, int steps, OptionalInt neuman
 
     /** The modes. */
     public static final List<String> MODES = List.of("none", "implicit", "implicit_loss");
+    /**
+     * The most terms of the Neumann series a space may ask for: each costs a Hessian-vector product
+     * per hyper-step, and the series converges in far fewer (Lorraine et al. use 5 to 20).
+     */
+    public static final int MAX_NEUMANN_TERMS = 200;
     /** The held-out fraction when a space does not set {@code l2_validation}. */
     public static final double DEFAULT_VALIDATION = 0.1;
     /** No adaptation. */
@@ -43,6 +48,11 @@ public record L2Adapt(String mode, double hyperLr, int steps, OptionalInt neuman
         java.util.Objects.requireNonNull(neumannTerms, "neumannTerms");
         if (neumannTerms.isPresent() && neumannTerms.getAsInt() < 0) {
             throw new IllegalArgumentException("neumann_terms must be >= 0, got " + neumannTerms.getAsInt());
+        }
+        if (neumannTerms.isPresent() && neumannTerms.getAsInt() > MAX_NEUMANN_TERMS) {
+            throw new IllegalArgumentException("neumann_terms must be at most " + MAX_NEUMANN_TERMS + ", got "
+                    + neumannTerms.getAsInt() + ": each term costs a Hessian-vector product (two gradient passes) per hyper-step;"
+                    + " 5 to 20 terms are usual");
         }
         if (!(validation > 0 && validation <= 0.5)) {
             throw new IllegalArgumentException("l2_validation (the fraction of training rows the implicit L2 is tuned on) must be"

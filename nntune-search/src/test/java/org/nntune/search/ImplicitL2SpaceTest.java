@@ -141,6 +141,9 @@ class ImplicitL2SpaceTest {
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("l2_steps");
         assertThatThrownBy(() -> MlpSpace.builder().fix("neumann_terms", -2))
                 .isInstanceOf(InvalidValueException.class).hasMessageContaining("neumann_terms must be >= 0");
+        assertThatThrownBy(() -> MlpSpace.builder().fix("neumann_terms", 100_000))
+                .isInstanceOf(InvalidValueException.class).hasMessageContaining("neumann_terms must be at most 200, got 100000");
+        assertThat(MlpSpace.builder().fix("neumann_terms", 200).fix("l2_adapt", "implicit").build()).isNotNull();
         assertThatThrownBy(() -> MlpSpace.builder().fix("l2_adapt", "explicit"))
                 .isInstanceOf(InvalidValueException.class);
         // a problem that already names the parameter is not led by its name a second time
