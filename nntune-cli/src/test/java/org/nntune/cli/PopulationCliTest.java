@@ -52,7 +52,7 @@ class PopulationCliTest {
         Files.writeString(file, IRIS_PBT);
         CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "plain");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("space (").contains("population-based training: 4 members, 3 rounds of 4 epoch(s)")
+        assertThat(r.out()).contains("space (").contains("population-based training: 4 members, 3 rounds of 4 epochs")
                 .contains("round 1/3: 4/4 members done").contains("round 3/3: 4/4 members done")
                 .contains("this process trained 12 of the 12 member rounds").contains("test accuracy: ");
         Path results = dir.resolve("pbt-results");

@@ -241,8 +241,8 @@ public final class PopulationRun {
      */
     static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, int jobs, PrintWriter out) {
         PbtOptions options = pbt.options();
-        out.printf(Locale.ROOT, "population-based training: %d members, %d rounds of %d epoch(s), %s rounds; exploring %s%n",
-                options.population(), options.rounds(), options.interval(),
+        out.printf(Locale.ROOT, "population-based training: %d members, %s, %s rounds; exploring %s%n",
+                options.population(), roundsWords(options),
                 options.synchronous() ? "synchronous" : "asynchronous", objective.tuneSpace().keySet());
         out.flush();
         java.util.concurrent.atomic.AtomicInteger mine = new java.util.concurrent.atomic.AtomicInteger();
@@ -262,6 +262,25 @@ public final class PopulationRun {
                 h.lineage().size(), mine.get(), options.population() * options.rounds());
         out.flush();
         return h;
+    }
+
+    /**
+     * The rounds as trained: "3 rounds of 4 epochs", or, when {@code interval} does not divide the
+     * epochs, the shorter last round too ("2 rounds: 4 epochs, then 2"; "4 rounds: 3 of 4 epochs, then 1").
+     */
+    static String roundsWords(PbtOptions o) {
+        int rounds = o.rounds();
+        int last = o.epochsOf(rounds - 1);
+        if (last == o.interval()) {
+            return String.format(Locale.ROOT, "%d round%s of %s", rounds, rounds == 1 ? "" : "s", epochWords(o.interval()));
+        }
+        int full = rounds - 1;
+        return String.format(Locale.ROOT, "%d rounds: %s%s, then %d", rounds, full == 1 ? "" : full + " of ",
+                epochWords(o.interval()), last);
+    }
+
+    private static String epochWords(int n) {
+        return n + (n == 1 ? " epoch" : " epochs");
     }
 
     private static void progress(PrintWriter out, PbtOptions options, MemberRound done, PopulationHistory h) {
