@@ -58,7 +58,10 @@ class PopulationCliTest {
         Path results = dir.resolve("pbt-results");
         for (String f : List.of("best.model", "best-schedule.json", "trials.csv", "report.html", "best.model.classes")) {
             assertThat(results.resolve(f)).isNotEmptyFile();
+            // every file written is listed, the class names that predict reads beside the model too
+            assertThat(r.out().substring(r.out().indexOf("wrote:"))).contains(results.resolve(f).toString());
         }
+        assertThat(r.out()).contains("  class names    " + results.resolve("best.model.classes"));
         assertThat(Files.readString(results.resolve("report.html"))).contains("Population");
         assertThat(Files.readAllLines(results.resolve("trials.csv"))).hasSize(1 + 12);
 

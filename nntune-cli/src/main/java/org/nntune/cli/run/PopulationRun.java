@@ -167,10 +167,11 @@ public final class PopulationRun {
         Path schedule = dir.resolve("best-schedule.json");
         Path trials = dir.resolve("trials.csv");
         Path report = dir.resolve("report.html");
+        Optional<StudyRun.Sidecar> sidecar;
         try {
             Files.createDirectories(dir);
             Sequential network = export(pbt, objective, h, model, schedule);
-            StudyRun.writeSidecars(model, data);
+            sidecar = StudyRun.writeSidecars(model, data);
             String metric = sf.objectives().get(0).metric();
             if (data.test().isPresent()) {
                 out.printf(Locale.ROOT, "best member %d's network (no refit); test %s: %.6g (%d test rows)%n", best.member(),
@@ -183,12 +184,13 @@ public final class PopulationRun {
         } catch (ArtifactStoreException | IllegalStateException e) {
             throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
         }
-        out.println("wrote:");
-        out.println("  best model     " + model);
-        out.println("  best schedule  " + schedule);
-        out.println("  trials         " + trials);
-        out.println("  report         " + report);
-        out.flush();
+        Map<String, Path> written = new LinkedHashMap<>();
+        written.put("best model", model);
+        sidecar.ifPresent(f -> written.put(f.what(), f.file()));
+        written.put("best schedule", schedule);
+        written.put("trials", trials);
+        written.put("report", report);
+        StudyRun.printWritten(written, out);
         return ExitCode.OK;
     }
 
@@ -228,8 +230,9 @@ public final class PopulationRun {
             } catch (IllegalStateException e) {
                 throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
             }
-            StudyRun.writeSidecars(model.get(), data);
-            out.println("wrote member " + best.member() + "'s network to " + model.get());
+            Optional<StudyRun.Sidecar> sidecar = StudyRun.writeSidecars(model.get(), data);
+            out.println("wrote member " + best.member() + "'s network to " + model.get()
+                    + StudyRun.Sidecar.andIts(sidecar));
         }
     }
 
