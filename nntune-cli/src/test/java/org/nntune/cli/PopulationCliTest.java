@@ -63,6 +63,10 @@ class PopulationCliTest {
         }
         assertThat(r.out()).contains("  class names    " + results.resolve("best.model.classes"));
         assertThat(Files.readString(results.resolve("report.html"))).contains("Population");
+        // the checkpoints no member needs any more are deleted, and their folders with them
+        try (var folders = Files.walk(dir.resolve("pbt.db.artifacts"))) {
+            assertThat(folders.filter(Files::isDirectory).toList()).allSatisfy(f -> assertThat(f).isNotEmptyDirectory());
+        }
         assertThat(Files.readAllLines(results.resolve("trials.csv"))).hasSize(1 + 12);
 
         // the stored study: 12 member rounds, each once, all complete
