@@ -154,6 +154,16 @@ class PopulationCliTest {
     }
 
     @Test
+    void aDivergedMemberIsToldWhatToChangeInTheStudyFile(@TempDir Path dir) throws Exception {
+        CliTest.Result r = CliTest.tuneWith(dir, IRIS_PBT.replace("optimizer: adam", "optimizer: sgd")
+                .replace("lr: {low: 1.0e-3, high: 1.0e-1, log: true}", "lr: {low: 1.0e+29, high: 1.0e+30, log: true}"),
+                "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OTHER);
+        assertThat(r.err()).contains("training diverged at epoch 1").contains("Try a lower lr (it was ")
+                .doesNotContain("FitOptions", "clip_norm", "Exception", "\tat ");
+    }
+
+    @Test
     void aWorkerProcessSharesThePopulationOnPostgres(@TempDir Path dir) throws Exception {
         CliProcesses.assumePostgres();
         String schema = CliProcesses.createSchema();

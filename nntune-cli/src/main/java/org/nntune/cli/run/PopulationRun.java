@@ -15,6 +15,7 @@ import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.population.LineageEvent;
 import org.nntune.tune.population.MemberRound;
 import org.nntune.tune.population.PbtOptions;
+import org.nntune.tune.population.PopulationObjective;
 import org.nntune.tune.population.PopulationHistory;
 import org.nntune.tune.population.PopulationTraining;
 import org.nntune.tune.population.PopulationTrainingException;
@@ -95,7 +96,7 @@ public final class PopulationRun {
                         pbt.history().rounds().values().stream().mapToInt(Map::size).sum(),
                         options.population() * options.rounds());
             }
-            PopulationHistory h = run(pbt, objective, jobs, out);
+            PopulationHistory h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, out);
             if (worker) {
                 out.printf(Locale.ROOT, "worker done: every member of study '%s' has trained its %d epochs%n", name,
                         options.epochs());
@@ -243,6 +244,12 @@ public final class PopulationRun {
      * @throws CliException exit 4 when the artifact store is full or gone, 1 when a member's round failed too often
      */
     static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, int jobs, PrintWriter out) {
+        return run(pbt, objective, objective, jobs, out);
+    }
+
+    /** {@link #run(PopulationTraining, NetworkPopulation, int, PrintWriter)} training {@code trained}, {@code objective}'s members wrapped. */
+    private static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, PopulationObjective trained, int jobs,
+                                         PrintWriter out) {
         PbtOptions options = pbt.options();
         out.printf(Locale.ROOT, "population-based training: %d members, %s, %s rounds; exploring %s%n",
                 options.population(), roundsWords(options),
@@ -255,7 +262,7 @@ public final class PopulationRun {
         });
         PopulationHistory h;
         try {
-            h = pbt.run(objective, jobs);
+            h = pbt.run(trained, jobs);
         } catch (PopulationTrainingException e) {
             throw new CliException(e.isStorageProblem() ? ExitCode.STORAGE : ExitCode.OTHER, e.getMessage(), e);
         }

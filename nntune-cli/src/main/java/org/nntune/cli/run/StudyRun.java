@@ -825,12 +825,15 @@ public final class StudyRun {
         boolean interrupted = false;
         Thread sayHowToResume = resumeHint(System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed"
                 + " and the study is consistent. Resume with: " + resumeCommand);
+        StudyFileAdvice advice = new StudyFileAdvice(sf); // a diverged training's advice in the file's keys
         try {
             if (s.multi) {
                 boolean countFirst = sf.objectives().get(0).metric().equals(StudyFileReader.PARAMETER_COUNT);
-                StudyWorker.run(study, search.objectiveWithParameterCount(s.data.train(), countFirst), options);
+                org.nntune.tune.study.MultiObjective both = search.objectiveWithParameterCount(s.data.train(), countFirst);
+                StudyWorker.run(study, (org.nntune.tune.study.MultiObjective) trial -> advice.run(() -> both.evaluate(trial)), options);
             } else {
-                StudyWorker.run(study, objective != null ? objective : search.objective(s.data.train()), options);
+                Objective one = objective != null ? objective : search.objective(s.data.train());
+                StudyWorker.run(study, (Objective) trial -> advice.run(() -> one.evaluate(trial)), options);
             }
         } catch (java.util.concurrent.CancellationException e) {
             // the thread was interrupted (or the JVM is shutting down): running trials are recorded as FAIL
