@@ -77,6 +77,8 @@ class CliTest {
         assertThat(dir.resolve("iris.db")).exists();
         Path results = dir.resolve("iris-results");
         assertThat(results.resolve("best.model")).isNotEmptyFile();
+        // the class names predict reads beside the model are written, and listed
+        assertThat(r.out()).contains("  class names  " + results.resolve("best.model.classes"));
         assertThat(Files.readString(results.resolve("best-params.json"))).contains("\"study\" : \"iris-test\"");
         assertThat(Files.readAllLines(results.resolve("trials.csv"))).hasSize(1 + 3);
         assertThat(Files.readString(results.resolve("report.html"))).contains("<svg").doesNotContain("http://cdn", "https://cdn");

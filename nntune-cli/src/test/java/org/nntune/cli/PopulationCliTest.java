@@ -52,14 +52,21 @@ class PopulationCliTest {
         Files.writeString(file, IRIS_PBT);
         CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "plain");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("space (").contains("population-based training: 4 members, 3 rounds of 4 epoch(s)")
+        assertThat(r.out()).contains("space (").contains("population-based training: 4 members, 3 rounds of 4 epochs")
                 .contains("round 1/3: 4/4 members done").contains("round 3/3: 4/4 members done")
                 .contains("this process trained 12 of the 12 member rounds").contains("test accuracy: ");
         Path results = dir.resolve("pbt-results");
         for (String f : List.of("best.model", "best-schedule.json", "trials.csv", "report.html", "best.model.classes")) {
             assertThat(results.resolve(f)).isNotEmptyFile();
+            // every file written is listed, the class names that predict reads beside the model too
+            assertThat(r.out().substring(r.out().indexOf("wrote:"))).contains(results.resolve(f).toString());
         }
+        assertThat(r.out()).contains("  class names    " + results.resolve("best.model.classes"));
         assertThat(Files.readString(results.resolve("report.html"))).contains("Population");
+        // the checkpoints no member needs any more are deleted, and their folders with them
+        try (var folders = Files.walk(dir.resolve("pbt.db.artifacts"))) {
+            assertThat(folders.filter(Files::isDirectory).toList()).allSatisfy(f -> assertThat(f).isNotEmptyDirectory());
+        }
         assertThat(Files.readAllLines(results.resolve("trials.csv"))).hasSize(1 + 12);
 
         // the stored study: 12 member rounds, each once, all complete
@@ -144,6 +151,16 @@ class PopulationCliTest {
         CliTest.Result trials = CliTest.tuneWith(dir, IRIS_PBT.replace("budget: {jobs: 2}", "budget: {jobs: 2, trials: 3}"), "--dry-run");
         assertThat(trials.code()).as(trials.err()).isZero();
         assertThat(trials.out()).contains("note: budget.trials does not apply to population-based training");
+    }
+
+    @Test
+    void aDivergedMemberIsToldWhatToChangeInTheStudyFile(@TempDir Path dir) throws Exception {
+        CliTest.Result r = CliTest.tuneWith(dir, IRIS_PBT.replace("optimizer: adam", "optimizer: sgd")
+                .replace("lr: {low: 1.0e-3, high: 1.0e-1, log: true}", "lr: {low: 1.0e+29, high: 1.0e+30, log: true}"),
+                "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OTHER);
+        assertThat(r.err()).contains("training diverged at epoch 1").contains("Try a lower lr (it was ")
+                .doesNotContain("FitOptions", "clip_norm", "Exception", "\tat ");
     }
 
     @Test

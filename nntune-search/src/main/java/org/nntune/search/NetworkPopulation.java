@@ -40,10 +40,16 @@ import java.util.SplittableRandom;
  * next step.
  */
 public final class NetworkPopulation implements PopulationObjective {
-    /** The parameters PBT may explore: training settings that keep the weights' shapes. */
+    /**
+     * The parameters PBT may explore: training settings that keep the weights' shapes and that every
+     * epoch's training options (or the member's network, rebuilt each round) take up afresh.
+     */
     public static final Set<String> EXPLORABLE = Set.of("lr", "l1", "l2", "dropout", "batch_size", "momentum", "beta1",
-            "beta2");
-    static final String EXPLORABLE_TEXT = "lr, l1, l2, dropout, batch_size, momentum, beta1, beta2";
+            "beta2", "clip_norm");
+    static final String EXPLORABLE_TEXT = "lr, l1, l2, dropout, batch_size, momentum, beta1, beta2, clip_norm";
+    /** Training settings PBT keeps for a member's whole training (the other parameters shape or build the network). */
+    private static final Set<String> KEPT_TRAINING_SETTINGS = Set.of("optimizer", "nesterov", "epochs", "schedule",
+            "early_stopping", "lr_adapt", "hyper_lr", "l2_adapt", "l2_hyper_lr", "l2_steps", "neumann_terms", "l2_validation");
 
     private final NetworkSpace space;
     private final Dataset train;
@@ -94,9 +100,11 @@ public final class NetworkPopulation implements PopulationObjective {
                 return;
             }
             if (!EXPLORABLE.contains(name)) {
+                String why = KEPT_TRAINING_SETTINGS.contains(name)
+                        ? "it is a training setting that holds for a member's whole training"
+                        : "it changes the network's architecture (or how it is built), which a copied checkpoint must keep";
                 throw new IllegalArgumentException("population-based training cannot explore '" + entry.trialName()
-                        + "': it changes the network's architecture (or how it is built), which a copied checkpoint"
-                        + " must keep; fix it to one value. PBT explores " + EXPLORABLE_TEXT);
+                        + "': " + why + "; fix it to one value. PBT explores " + EXPLORABLE_TEXT);
             }
             adaptedByTraining(space, name).ifPresent(adapt -> {
                 throw new IllegalArgumentException("population-based training sets '" + entry.trialName() + "' at every round,"

@@ -95,9 +95,37 @@ class NetworkPopulationTest {
         assertThatThrownBy(() -> new NetworkPopulation(searchesUnits, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot explore 'units'")
                 .hasMessageContaining("lr, l1, l2, dropout");
+        // a training setting PBT keeps is refused as one, not as architecture
+        MlpSpace searchesOptimizer = MlpSpace.builder().fixedDefaults().choices("optimizer", "sgd", "adam").build();
+        assertThatThrownBy(() -> NetworkPopulation.tuneSpace(searchesOptimizer))
+                .hasMessageContaining("cannot explore 'optimizer': it is a training setting that holds for a member's whole"
+                        + " training").hasMessageNotContaining("architecture");
         MlpSpace stopsEarly = MlpSpace.builder().fixedDefaults().logRange("lr", 1e-4, 1e-1).earlyStopping(3).build();
         assertThatThrownBy(() -> new NetworkPopulation(stopsEarly, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "loss"))
                 .hasMessageContaining("early_stopping must be 0");
+    }
+
+    /** Gradient clipping is a training setting each epoch takes up afresh: PBT explores it, and a round uses the member's own. */
+    @Test
+    void clipNormIsExploredAndEachRoundTrainsWithTheMembersOwn() throws Exception {
+        RnnSpace space = RnnSpace.builder().fixedDefaults().set("cell", "gru").set("embedding", 8).set("hidden_size", 8)
+                .set("max_length", 16).set("vocab_size", 30).set("lr", 0.05).set("epochs", 2)
+                .logRange("clip_norm", 1e-3, 10).build();
+        NetworkPopulation net = new NetworkPopulation(space, RnnSpaceTest.occurs(200, 1), RnnSpaceTest.occurs(100, 2), "loss");
+        assertThat(net.tuneSpace()).containsOnlyKeys("clip_norm");
+        byte[] bytes;
+        try (PopulationObjective.Member m = net.member(Map.of("clip_norm", 1.0), Optional.empty(), 3)) {
+            m.trainEpoch(0);
+            bytes = m.save();
+        }
+        double[] scores = new double[2];
+        double[] clips = {1e-3, 10};
+        for (int i = 0; i < 2; i++) {
+            try (PopulationObjective.Member m = net.member(Map.of("clip_norm", clips[i]), Optional.of(bytes), 3)) {
+                scores[i] = m.trainEpoch(1);
+            }
+        }
+        assertThat(scores[0]).isNotEqualTo(scores[1]);
     }
 
     @Test

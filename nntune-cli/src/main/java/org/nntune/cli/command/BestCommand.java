@@ -81,9 +81,10 @@ public final class BestCommand implements Callable<Integer> {
                 StudyFile sf = stored.orElseThrow(() -> new CliException(ExitCode.STORAGE,
                         "study '" + ref.name() + "' has no stored study definition, so its model cannot be refitted here"));
                 Object seed = s.getStudySystemAttrs(id).get(SystemAttrs.SEED);
-                Optional<Path> encoder = StudyRun.refitAndSave(sf, best.params(), seed instanceof Number n ? n.longValue() : 0L, model);
+                Optional<StudyRun.Sidecar> sidecar = StudyRun.refitAndSave(sf, best.params(),
+                        seed instanceof Number n ? n.longValue() : 0L, model);
                 out.println("refitted trial " + best.number() + "'s configuration on all training data; wrote " + model
-                        + encoder.map(e -> " and its CSV encoder " + e).orElse(""));
+                        + StudyRun.Sidecar.andIts(sidecar));
             }
         } catch (IOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write: " + e.getMessage(), e);

@@ -15,6 +15,7 @@ import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.population.LineageEvent;
 import org.nntune.tune.population.MemberRound;
 import org.nntune.tune.population.PbtOptions;
+import org.nntune.tune.population.PopulationObjective;
 import org.nntune.tune.population.PopulationHistory;
 import org.nntune.tune.population.PopulationTraining;
 import org.nntune.tune.population.PopulationTrainingException;
@@ -95,7 +96,7 @@ public final class PopulationRun {
                         pbt.history().rounds().values().stream().mapToInt(Map::size).sum(),
                         options.population() * options.rounds());
             }
-            PopulationHistory h = run(pbt, objective, jobs, out);
+            PopulationHistory h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, out);
             if (worker) {
                 out.printf(Locale.ROOT, "worker done: every member of study '%s' has trained its %d epochs%n", name,
                         options.epochs());
@@ -167,10 +168,11 @@ public final class PopulationRun {
         Path schedule = dir.resolve("best-schedule.json");
         Path trials = dir.resolve("trials.csv");
         Path report = dir.resolve("report.html");
+        Optional<StudyRun.Sidecar> sidecar;
         try {
             Files.createDirectories(dir);
             Sequential network = export(pbt, objective, h, model, schedule);
-            StudyRun.writeSidecars(model, data);
+            sidecar = StudyRun.writeSidecars(model, data);
             String metric = sf.objectives().get(0).metric();
             if (data.test().isPresent()) {
                 out.printf(Locale.ROOT, "best member %d's network (no refit); test %s: %.6g (%d test rows)%n", best.member(),
@@ -183,12 +185,13 @@ public final class PopulationRun {
         } catch (ArtifactStoreException | IllegalStateException e) {
             throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
         }
-        out.println("wrote:");
-        out.println("  best model     " + model);
-        out.println("  best schedule  " + schedule);
-        out.println("  trials         " + trials);
-        out.println("  report         " + report);
-        out.flush();
+        Map<String, Path> written = new LinkedHashMap<>();
+        written.put("best model", model);
+        sidecar.ifPresent(f -> written.put(f.what(), f.file()));
+        written.put("best schedule", schedule);
+        written.put("trials", trials);
+        written.put("report", report);
+        StudyRun.printWritten(written, out);
         return ExitCode.OK;
     }
 
@@ -228,8 +231,9 @@ public final class PopulationRun {
             } catch (IllegalStateException e) {
                 throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
             }
-            StudyRun.writeSidecars(model.get(), data);
-            out.println("wrote member " + best.member() + "'s network to " + model.get());
+            Optional<StudyRun.Sidecar> sidecar = StudyRun.writeSidecars(model.get(), data);
+            out.println("wrote member " + best.member() + "'s network to " + model.get()
+                    + StudyRun.Sidecar.andIts(sidecar));
         }
     }
 
@@ -240,9 +244,15 @@ public final class PopulationRun {
      * @throws CliException exit 4 when the artifact store is full or gone, 1 when a member's round failed too often
      */
     static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, int jobs, PrintWriter out) {
+        return run(pbt, objective, objective, jobs, out);
+    }
+
+    /** {@link #run(PopulationTraining, NetworkPopulation, int, PrintWriter)} training {@code trained}, {@code objective}'s members wrapped. */
+    private static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, PopulationObjective trained, int jobs,
+                                         PrintWriter out) {
         PbtOptions options = pbt.options();
-        out.printf(Locale.ROOT, "population-based training: %d members, %d rounds of %d epoch(s), %s rounds; exploring %s%n",
-                options.population(), options.rounds(), options.interval(),
+        out.printf(Locale.ROOT, "population-based training: %d members, %s, %s rounds; exploring %s%n",
+                options.population(), roundsWords(options),
                 options.synchronous() ? "synchronous" : "asynchronous", objective.tuneSpace().keySet());
         out.flush();
         java.util.concurrent.atomic.AtomicInteger mine = new java.util.concurrent.atomic.AtomicInteger();
@@ -252,7 +262,7 @@ public final class PopulationRun {
         });
         PopulationHistory h;
         try {
-            h = pbt.run(objective, jobs);
+            h = pbt.run(trained, jobs);
         } catch (PopulationTrainingException e) {
             throw new CliException(e.isStorageProblem() ? ExitCode.STORAGE : ExitCode.OTHER, e.getMessage(), e);
         }
@@ -262,6 +272,25 @@ public final class PopulationRun {
                 h.lineage().size(), mine.get(), options.population() * options.rounds());
         out.flush();
         return h;
+    }
+
+    /**
+     * The rounds as trained: "3 rounds of 4 epochs", or, when {@code interval} does not divide the
+     * epochs, the shorter last round too ("2 rounds: 4 epochs, then 2"; "4 rounds: 3 of 4 epochs, then 1").
+     */
+    static String roundsWords(PbtOptions o) {
+        int rounds = o.rounds();
+        int last = o.epochsOf(rounds - 1);
+        if (last == o.interval()) {
+            return String.format(Locale.ROOT, "%d round%s of %s", rounds, rounds == 1 ? "" : "s", epochWords(o.interval()));
+        }
+        int full = rounds - 1;
+        return String.format(Locale.ROOT, "%d rounds: %s%s, then %d", rounds, full == 1 ? "" : full + " of ",
+                epochWords(o.interval()), last);
+    }
+
+    private static String epochWords(int n) {
+        return n + (n == 1 ? " epoch" : " epochs");
     }
 
     private static void progress(PrintWriter out, PbtOptions options, MemberRound done, PopulationHistory h) {

@@ -106,7 +106,19 @@ public final class StudyRun {
     }
 
     /** Files written at the end (no model when the time-budget mode's refit is off). */
-    public record Outputs(Optional<Path> model, Path params, Path trials, Path report, Optional<Path> encoder) {}
+    public record Outputs(Optional<Path> model, Path params, Path trials, Path report, Optional<Sidecar> sidecar) {}
+
+    /**
+     * A file {@code nntune predict} reads beside a model, and what it is in the "wrote:" list.
+     *
+     * @param what "CSV encoder" or "class names"
+     */
+    public record Sidecar(String what, Path file) {
+        /** The words after "wrote MODEL" for a sidecar written beside it, if one was: " and its class names FILE". */
+        public static String andIts(Optional<Sidecar> sidecar) {
+            return sidecar.map(f -> " and its " + f.what() + " " + f.file()).orElse("");
+        }
+    }
 
     /** What a run works with once the file, the command line and the data are put together. */
     private record Setup(String name, NetworkSpace space, StudyData data, String url, int jobs, Optional<Duration> timeout,
@@ -815,12 +827,15 @@ public final class StudyRun {
         boolean interrupted = false;
         Thread sayHowToResume = resumeHint(System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed"
                 + " and the study is consistent. Resume with: " + resumeCommand);
+        StudyFileAdvice advice = new StudyFileAdvice(sf); // a diverged training's advice in the file's keys
         try {
             if (s.multi) {
                 boolean countFirst = sf.objectives().get(0).metric().equals(StudyFileReader.PARAMETER_COUNT);
-                StudyWorker.run(study, search.objectiveWithParameterCount(s.data.train(), countFirst), options);
+                org.nntune.tune.study.MultiObjective both = search.objectiveWithParameterCount(s.data.train(), countFirst);
+                StudyWorker.run(study, (org.nntune.tune.study.MultiObjective) trial -> advice.run(() -> both.evaluate(trial)), options);
             } else {
-                StudyWorker.run(study, objective != null ? objective : search.objective(s.data.train()), options);
+                Objective one = objective != null ? objective : search.objective(s.data.train());
+                StudyWorker.run(study, (Objective) trial -> advice.run(() -> one.evaluate(trial)), options);
             }
         } catch (java.util.concurrent.CancellationException e) {
             // the thread was interrupted (or the JVM is shutting down): running trials are recorded as FAIL
@@ -1065,9 +1080,9 @@ public final class StudyRun {
      * would) and saves it to {@code model}; for CSV data the CSV encoder goes beside it
      * ({@link #encoderFile}), so that {@code nntune predict} reads raw CSV rows.
      *
-     * @return the encoder file written, if any
+     * @return the file written beside the model, if any ({@link #writeSidecars})
      */
-    public static Optional<Path> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model) throws IOException {
+    public static Optional<Sidecar> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model) throws IOException {
         NetworkSpace space = sf.model().network();
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         space.suggest(ParamSource.fixed(params), seed).fit(data.train()).save(model);
@@ -1077,23 +1092,23 @@ public final class StudyRun {
     /**
      * What {@code nntune predict} needs beside a model: for CSV data the CSV encoder (which knows
      * the class names too); otherwise, for classification, the class names ({@link #classNamesFile}).
-     * A stale file of the other kind is removed. Returns the encoder file written, if any.
+     * A stale file of the other kind is removed. Returns the file written, if any.
      */
-    static Optional<Path> writeSidecars(Path model, StudyData data) throws IOException {
+    static Optional<Sidecar> writeSidecars(Path model, StudyData data) throws IOException {
         Path enc = encoderFile(model);
         Path classes = classNamesFile(model);
         if (data.encoder().isPresent()) {
             Files.deleteIfExists(classes);
             writeEncoder(data.encoder().get(), enc);
-            return Optional.of(enc);
+            return Optional.of(new Sidecar("CSV encoder", enc));
         }
         Files.deleteIfExists(enc); // a stale encoder would be applied to this model's input
         if (data.train().task() == org.nntune.nn.data.Task.CLASSIFICATION) {
             byte[] text = (String.join("\n", data.train().classNames()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             org.nntune.tune.storage.AtomicFile.write(classes, out -> out.write(text));
-        } else {
-            Files.deleteIfExists(classes);
+            return Optional.of(new Sidecar("class names", classes));
         }
+        Files.deleteIfExists(classes);
         return Optional.empty();
     }
 
@@ -1270,14 +1285,22 @@ public final class StudyRun {
     }
 
     private int written(Outputs files) {
-        out.println("wrote:");
-        files.model().ifPresent(m -> out.println("  best model   " + m));
-        files.encoder().ifPresent(e -> out.println("  CSV encoder  " + e));
-        out.println("  best params  " + files.params());
-        out.println("  trials       " + files.trials());
-        out.println("  report       " + files.report());
-        out.flush();
+        Map<String, Path> list = new LinkedHashMap<>();
+        files.model().ifPresent(m -> list.put("best model", m));
+        files.sidecar().ifPresent(f -> list.put(f.what(), f.file()));
+        list.put("best params", files.params());
+        list.put("trials", files.trials());
+        list.put("report", files.report());
+        printWritten(list, out);
         return ExitCode.OK;
+    }
+
+    /** The "wrote:" list at the end of a run: each file written, after what it is (in the list's order). */
+    static void printWritten(Map<String, Path> files, PrintWriter out) {
+        int width = files.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+        out.println("wrote:");
+        files.forEach((what, file) -> out.println("  " + what + " ".repeat(width - what.length()) + file));
+        out.flush();
     }
 
     private int finishFront(Study study, Setup s) {
@@ -1303,10 +1326,11 @@ public final class StudyRun {
         }
         out.println("several objectives have no single best model: each front trial is a best trade-off (parameters in "
                 + frontFile.getFileName() + ")");
-        out.println("wrote:");
-        out.println("  Pareto front " + frontFile);
-        out.println("  trials       " + trials);
-        out.println("  report       " + report);
+        Map<String, Path> list = new LinkedHashMap<>();
+        list.put("Pareto front", frontFile);
+        list.put("trials", trials);
+        list.put("report", report);
+        printWritten(list, out);
         return ExitCode.OK;
     }
 
@@ -1337,20 +1361,21 @@ public final class StudyRun {
     private Outputs write(Study study, FrozenTrial best, Optional<NetworkEstimator> model, StudyData data) {
         Path dir = sf.outputDir();
         Path modelFile = dir.resolve("best.model");
-        Outputs o = new Outputs(model.map(m -> modelFile), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
-                dir.resolve("report.html"), model.flatMap(m -> data.encoder().map(e -> encoderFile(modelFile))));
         try {
             Files.createDirectories(dir);
+            Optional<Sidecar> sidecar = Optional.empty();
             if (model.isPresent()) {
                 model.get().save(modelFile);
-                writeSidecars(modelFile, data);
+                sidecar = writeSidecars(modelFile, data);
             }
+            Outputs o = new Outputs(model.map(m -> modelFile), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
+                    dir.resolve("report.html"), sidecar);
             TrialsFormat.bestParamsJson(study.name(), best, fixedValues(sf), o.params());
             TrialsFormat.csv(study.trials(), o.trials());
             HtmlReport.fromStorage(study.storage(), study.name()).write(o.report());
+            return o;
         } catch (IOException | UncheckedIOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + CliException.ioReason(e), e);
         }
-        return o;
     }
 }

@@ -51,7 +51,7 @@ class PopulationRunTest {
         PopulationHistory h = PopulationRun.run(pbt, net, 2, new PrintWriter(text, true));
         PopulationRun.export(pbt, net, h, dir.resolve("best.model"), dir.resolve("best-schedule.json"));
         String out = text.toString();
-        assertThat(out).contains("population-based training: 4 members, 3 rounds of 1 epoch(s), synchronous rounds")
+        assertThat(out).contains("population-based training: 4 members, 3 rounds of 1 epoch, synchronous rounds")
                 .contains("round 1/3: 4/4 members done").contains("round 3/3: 4/4 members done").contains("best: member");
         MemberRound best = h.best().orElseThrow();
         Sequential model = Sequential.load(dir.resolve("best.model"));
@@ -63,6 +63,15 @@ class PopulationRunTest {
         assertThat(steps.stream().mapToLong(s -> (Long) ((Map<?, ?>) s).get("epochs")).sum()).isEqualTo(3);
         // replaying the exported schedule gives the exported network's score
         assertThat(net.replay(h.schedule(best.member(), o), (Long) schedule.get("replay_seed")).score()).isEqualTo(best.value());
+    }
+
+    @Test
+    void theRoundsArePrintedAsTrainedWithAShorterLastRound() {
+        assertThat(PopulationRun.roundsWords(PbtOptions.defaults(4, 4, 12))).isEqualTo("3 rounds of 4 epochs");
+        assertThat(PopulationRun.roundsWords(PbtOptions.defaults(4, 1, 3))).isEqualTo("3 rounds of 1 epoch");
+        assertThat(PopulationRun.roundsWords(PbtOptions.defaults(4, 6, 6))).isEqualTo("1 round of 6 epochs");
+        assertThat(PopulationRun.roundsWords(PbtOptions.defaults(4, 4, 6))).isEqualTo("2 rounds: 4 epochs, then 2");
+        assertThat(PopulationRun.roundsWords(PbtOptions.defaults(4, 4, 13))).isEqualTo("4 rounds: 3 of 4 epochs, then 1");
     }
 
     @Test

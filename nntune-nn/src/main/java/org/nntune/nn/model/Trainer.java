@@ -147,12 +147,13 @@ final class Trainer implements TrainingControl {
      */
     private DivergenceException divergence(int epoch, int batch, double loss, float lr) {
         Map<String, Double> rates = updater.adaptedRates();
+        float clip = options.regularization().clipNorm();
         if (rates.isEmpty()) {
-            return new DivergenceException(epoch, batch, loss, lr);
+            return new DivergenceException(epoch, batch, loss, lr, clip);
         }
-        return new DivergenceException(epoch, batch, loss, lr, "the learning rates adapted by hypergradient descent were "
-                + rates + ": try a lower hyper learning rate (" + options.optimizer().hyperparameters().get("hyper_lr")
-                + "), or gradient clipping");
+        String hyper = options.optimizer().hyperparameters().get("hyper_lr");
+        return new DivergenceException(epoch, batch, loss, lr, clip, rates,
+                hyper == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(Double.parseDouble(hyper)));
     }
 
     History run() {

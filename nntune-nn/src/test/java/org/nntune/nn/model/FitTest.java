@@ -173,7 +173,18 @@ class FitTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("training diverged at epoch 1")
                 .hasMessageContaining("lower learning rate (it was 10.0)")
-                .hasMessageContaining("clipNorm");
+                .hasMessageContaining("clipNorm")
+                // the facts behind the advice, for a front end that words its own (the CLI, in study-file keys)
+                .isInstanceOfSatisfying(DivergenceException.class, e -> {
+                    assertThat(e.epoch()).isEqualTo(1);
+                    assertThat(e.learningRate()).isEqualTo(10f);
+                    assertThat(e.clipNorm()).isZero();
+                    assertThat(e.adaptedRates()).isEmpty();
+                    assertThat(e.hyperLearningRate()).isEmpty();
+                });
+        assertThatThrownBy(() -> m.fit(d, FitOptions.builder().epochs(20).batchSize(2).clipNorm(0.5)
+                .optimizer(Optimizer.sgd(10f)).build()))
+                .isInstanceOfSatisfying(DivergenceException.class, e -> assertThat(e.clipNorm()).isEqualTo(0.5f));
     }
 
     @Test

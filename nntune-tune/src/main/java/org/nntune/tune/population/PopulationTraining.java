@@ -12,6 +12,7 @@ import org.nntune.tune.storage.ArtifactStoreException;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
 import org.nntune.tune.storage.TrialStart;
+import org.nntune.tune.trial.FailureReason;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudyDirection;
 import org.nntune.tune.trial.SystemAttrs;
@@ -545,7 +546,7 @@ public final class PopulationTraining {
             stop = true;
             throw e;
         } catch (RuntimeException | Error e) {
-            fail(id, "failed: " + e);
+            fail(id, FailureReason.of(e));
             stop = true;
             throw e;
         } finally {
@@ -607,7 +608,7 @@ public final class PopulationTraining {
             throw new PopulationTrainingException("study '" + name + "': " + where + " was interrupted; it resumes from"
                     + " the member's last checkpoint when the study runs again", e);
         } catch (Exception e) {
-            String reason = "the objective threw " + e;
+            String reason = FailureReason.of(e);
             fail(trialId, reason);
             throw new PopulationTrainingException("study '" + name + "': " + where + ": " + reason, e);
         }

@@ -3,6 +3,8 @@ package org.nntune.tune.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +24,12 @@ import java.util.stream.Stream;
  * with {@link ArtifactStoreException.Kind#UNAVAILABLE} instead of silently starting an empty store.
  * The cap is checked under this object's lock: exact within one process, approximate when several
  * processes write to one folder at the same moment.
+ *
+ * <p>A delete also removes the folders of the key ({@code a/b/} of {@code a/b/c}) that it leaves
+ * empty, so that a population's checkpoint folders go with their checkpoints. Another process may be
+ * about to write into such a folder (it made the folder, the delete removed it before the write's
+ * temporary file was in it): a put therefore makes the folder again and retries when it finds its
+ * folder gone. A folder holding a put's temporary file is not empty, so it is never removed under a write.
  */
 public final class FolderArtifactStore implements ArtifactStore {
     private final Path root;
@@ -75,8 +83,7 @@ public final class FolderArtifactStore implements ArtifactStore {
         try {
             long old = Files.isRegularFile(file) ? Files.size(file) : 0;
             ArtifactStore.checkCap(root.toString(), cap, usedBytes(studyId), old, key, bytes.length);
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".put-", ".tmp");
+            Path tmp = tempFileIn(file.getParent());
             try {
                 Files.write(tmp, bytes);
                 try {
@@ -90,6 +97,25 @@ public final class FolderArtifactStore implements ArtifactStore {
         } catch (IOException e) {
             throw new ArtifactStoreException(ArtifactStoreException.Kind.UNAVAILABLE, "cannot write artifact '" + key
                     + "' to " + root + ": " + e, e);
+        }
+    }
+
+    /** How often a put makes its folder again when another process's delete removed it (see the class comment). */
+    private static final int FOLDER_RACE_RETRIES = 10;
+
+    /** A new temporary file in {@code dir}, made with the folder (again) if it is missing. */
+    private static Path tempFileIn(Path dir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // a folder made here may go before the next line or before its subfolder is made: retry
+                Files.createDirectories(dir);
+                return Files.createTempFile(dir, ".put-", ".tmp");
+            } catch (NoSuchFileException | FileAlreadyExistsException goneMeanwhile) {
+                // FileAlreadyExists: createDirectories found the folder, which was gone when it checked it is one
+                if (attempt == FOLDER_RACE_RETRIES) {
+                    throw goneMeanwhile;
+                }
+            }
         }
     }
 
@@ -111,11 +137,24 @@ public final class FolderArtifactStore implements ArtifactStore {
     public synchronized void delete(long studyId, String key) {
         ArtifactStore.checkKey(key);
         checkRoot();
+        Path dir = studyDir(studyId);
         try {
-            Files.deleteIfExists(studyDir(studyId).resolve(key));
+            Files.deleteIfExists(dir.resolve(key));
+            deleteEmptyFolders(dir, dir.resolve(key).getParent());
         } catch (IOException e) {
             throw new ArtifactStoreException(ArtifactStoreException.Kind.UNAVAILABLE, "cannot delete artifact '" + key
                     + "' in " + root + ": " + e, e);
+        }
+    }
+
+    /** Deletes {@code folder} and the folders above it, up to {@code studyDir} (kept), while they are empty. */
+    private static void deleteEmptyFolders(Path studyDir, Path folder) throws IOException {
+        for (Path d = folder; d != null && !d.equals(studyDir) && d.startsWith(studyDir); d = d.getParent()) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (DirectoryNotEmptyException inUse) {
+                return; // other artifacts, or another process's put, are in it
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import org.nntune.tune.run.TrialLoop;
 import org.nntune.tune.sampler.NoCandidateException;
 import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.trial.FailureReason;
 import org.nntune.tune.trial.FrozenTrial;
 
 import java.time.Duration;
@@ -97,7 +98,7 @@ final class StudyLoop implements TrialLoop {
             if (interruption.isPresent()) {
                 outcome = Outcome.failure(interruption.get());
             } else {
-                outcome = Outcome.failure("the objective threw " + TrialLifecycle.describe(e));
+                outcome = Outcome.failure(FailureReason.of(e));
                 if (!options.catches(e)) {
                     escaping = e;
                 }
@@ -118,7 +119,7 @@ final class StudyLoop implements TrialLoop {
                 throw err;
             }
             throw new IllegalStateException("study '" + study.name() + "' stopped: trial " + trial.number() + " threw "
-                    + TrialLifecycle.describe(escaping), escaping);
+                    + FailureReason.of(escaping), escaping);
         }
     }
 

@@ -5,6 +5,7 @@ import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.TrialStart;
+import org.nntune.tune.trial.FailureReason;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudyView;
 import org.nntune.tune.trial.SystemAttrs;
@@ -192,7 +193,7 @@ final class TrialLifecycle {
             return Optional.of(new Trial(study, started, space, relative, fixed));
         } catch (RuntimeException | Error e) {
             finishQuietly(started.trialId(), Outcome.failure("the sampler failed before the objective ran: "
-                    + describe(e)));
+                    + FailureReason.of(e)));
             throw e;
         }
     }
@@ -237,9 +238,5 @@ final class TrialLifecycle {
         } finally {
             inFlight.remove(trialId);
         }
-    }
-
-    static String describe(Throwable e) {
-        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

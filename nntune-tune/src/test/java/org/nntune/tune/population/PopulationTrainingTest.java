@@ -475,6 +475,36 @@ public class PopulationTrainingTest {
         assertThat(storage.getAllTrials(pbt.studyId())).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(9);
     }
 
+    /** An objective's exception fails its round with the exception's message as the reason, no Java class name. */
+    @Test
+    void aThrowingObjectiveFailsItsRoundWithTheExceptionsMessage() {
+        final class Diverged extends RuntimeException {
+            Diverged(String message) {
+                super(message);
+            }
+        }
+        Storage storage = new InMemoryStorage();
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), fast(2, 1, 2));
+        Quadratic q = new Quadratic();
+        assertThatThrownBy(() -> pbt.run((params, checkpoint, seed) -> {
+            PopulationObjective.Member m = q.member(params, checkpoint, seed);
+            return new PopulationObjective.Member() {
+                @Override
+                public double trainEpoch(int epoch) {
+                    throw new Diverged("the training diverged at epoch " + epoch);
+                }
+
+                @Override
+                public byte[] save() throws Exception {
+                    return m.save();
+                }
+            };
+        })).isInstanceOf(PopulationTrainingException.class).hasMessageContaining(": the training diverged at epoch 0")
+                .hasMessageNotContaining("Diverged").hasMessageNotContaining("threw").hasCauseInstanceOf(Diverged.class);
+        assertThat(storage.getAllTrials(pbt.studyId())).filteredOn(t -> t.state() == TrialState.FAIL).isNotEmpty()
+                .allSatisfy(t -> assertThat(t.failureReason()).hasValue("the training diverged at epoch 0"));
+    }
+
     // ---------------------------------------------------------------- a failing artifact store
 
     @Test

@@ -127,8 +127,9 @@ class StudyTest {
         List<FrozenTrial> trials = s.trials();
         assertThat(trials).hasSize(6);
         assertThat(trials.get(1).state()).isEqualTo(TrialState.FAIL);
-        assertThat(trials.get(1).failureReason()).hasValueSatisfying(r -> assertThat(r)
-                .contains("IllegalArgumentException").contains("bad x"));
+        // the exception's message, without Java class names
+        assertThat(trials.get(1).failureReason()).hasValueSatisfying(r -> assertThat(r).startsWith("bad x ")
+                .doesNotContain("Exception"));
         assertThat(trials.get(2).failureReason()).hasValueSatisfying(r -> assertThat(r).contains("NaN"));
         assertThat(trials.get(3).failureReason()).hasValueSatisfying(r -> assertThat(r).contains("Infinity"));
         assertThat(trials.get(1).params()).containsKey("x");
