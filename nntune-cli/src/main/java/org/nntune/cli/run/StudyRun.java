@@ -1085,7 +1085,14 @@ public final class StudyRun {
     public static Optional<Sidecar> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model) throws IOException {
         NetworkSpace space = sf.model().network();
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
-        space.suggest(ParamSource.fixed(params), seed).fit(data.train()).save(model);
+        NetworkEstimator refit;
+        try {
+            refit = space.suggest(ParamSource.fixed(params), seed).fit(data.train());
+        } catch (DivergenceException e) {
+            throw new CliException(ExitCode.OTHER, "the refit on all " + data.train().size() + " training rows diverged: "
+                    + new StudyFileAdvice(sf).words(e), e);
+        }
+        refit.save(model);
         return writeSidecars(model, data);
     }
 
@@ -1169,7 +1176,7 @@ public final class StudyRun {
             List<FrozenTrial> ranked = new ArrayList<>(List.of(b));
             top.stream().filter(t -> t.number() != b.number()).forEach(ranked::add);
             refit = refitRanked(ranked, data.train().size(),
-                    t -> space.suggest(ParamSource.fixed(t.params()), seed).fit(data.train()), out);
+                    t -> space.suggest(ParamSource.fixed(t.params()), seed).fit(data.train()), new StudyFileAdvice(sf)::words, out);
         } else if (!clock.budget().refit()) {
             out.printf(Locale.ROOT, "no refit (budget.refit: false): the search had the whole budget; %s of %s used%n",
                     Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
@@ -1214,7 +1221,7 @@ public final class StudyRun {
      * when each of them diverged.
      */
     static Optional<Refit> refitRanked(List<FrozenTrial> ranked, int rows, java.util.function.Function<FrozenTrial, NetworkEstimator> fit,
-                                       PrintWriter out) {
+                                       java.util.function.Function<DivergenceException, String> words, PrintWriter out) {
         for (int i = 0; i < Math.min(REFIT_CANDIDATES, ranked.size()); i++) {
             FrozenTrial t = ranked.get(i);
             if (i == 0) {
@@ -1226,7 +1233,9 @@ public final class StudyRun {
             out.flush();
             try {
                 return Optional.of(new Refit(t, fit.apply(t)));
-            } catch (DivergenceException | HyperStepDivergenceException e) {
+            } catch (DivergenceException e) {
+                out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", t.number(), words.apply(e));
+            } catch (HyperStepDivergenceException e) {
                 out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", t.number(), e.getMessage());
             }
         }
@@ -1251,7 +1260,8 @@ public final class StudyRun {
         } catch (DivergenceException | HyperStepDivergenceException e) {
             // the budget has no room for another trial's refit
             progress.finish();
-            out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", b.number(), e.getMessage());
+            out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", b.number(),
+                    e instanceof DivergenceException d ? new StudyFileAdvice(sf).words(d) : e.getMessage());
             return Optional.empty();
         }
         progress.finish();

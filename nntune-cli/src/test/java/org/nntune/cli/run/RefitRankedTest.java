@@ -39,7 +39,7 @@ class RefitRankedTest {
         return StudyRun.refitRanked(ranked, IRIS.size(), t -> {
             fitted.add(t.number());
             return SPACE.suggest(ParamSource.fixed(t.params()), 1).fit(IRIS);
-        }, new PrintWriter(text, true));
+        }, e -> "epoch " + e.epoch() + " (worded)", new PrintWriter(text, true));
     }
 
     @Test
@@ -52,7 +52,7 @@ class RefitRankedTest {
         assertThat(r.get().trial().number()).isEqualTo(7);
         assertThat(r.get().model().model().predict(IRIS)).hasSize(IRIS.size());
         assertThat(text.toString()).contains("refitting the best configuration on all 150 training rows…",
-                "the refit of trial 4 diverged: training diverged at epoch 1, batch",
+                "the refit of trial 4 diverged: epoch 1 (worded)",
                 "refitting trial 2's configuration (the next best, {lr=1.0E30}) on all 150 training rows…",
                 "the refit of trial 2 diverged", "refitting trial 7's configuration").doesNotContain("trial 1");
     }
