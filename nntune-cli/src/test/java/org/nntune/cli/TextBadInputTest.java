@@ -60,8 +60,8 @@ class TextBadInputTest {
                 """);
         CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
         assertThat(tuned.code()).as(tuned.err()).isZero();
-        assertThat(count(tuned.out(), "were truncated")).as(tuned.out()).isEqualTo(1);
-        assertThat(tuned.out()).contains("1 of 14 texts had more than 8 tokens and were truncated to their first 8");
+        assertThat(count(tuned.out(), "truncated")).as(tuned.out()).isEqualTo(1);
+        assertThat(tuned.out()).contains("1 of 14 texts had more than 8 tokens and was truncated to its first 8");
 
         Path model = dir.resolve("t-results/best.model");
         Path ask = dir.resolve("ask.csv");
@@ -78,6 +78,22 @@ class TextBadInputTest {
         CliTest.Result latin1 = CliTest.run("predict", model.toString(), ask.toString());
         assertThat(latin1.code()).isEqualTo(ExitCode.DATA);
         assertThat(latin1.err()).contains("is not a UTF-8 text file").contains("line 2");
+    }
+
+    @Test
+    void oneTokenAtMostIsSaidInTheSingular(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("t.csv"), "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(3));
+        Path file = dir.resolve("t.yaml");
+        Files.writeString(file, """
+                study: text
+                data: {csv: t.csv, text: text, label: label, max_length: 1, min_count: 1, test_fraction: 0}
+                model: {family: rnn, space: {epochs: 1}}
+                budget: {trials: 1}
+                """);
+        CliTest.Result dry = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("(words, 4-token vocabulary, 1 token at most); note: 6 of 6 texts had more than 1 token"
+                + " and were truncated to their first token,");
     }
 
     private static int count(String text, String word) {

@@ -163,8 +163,9 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             texts.add(table.text(r));
         }
         String note = enc.truncationNote(enc.encode(texts));
-        String what = String.format(Locale.ROOT, "CSV %s, text column '%s' (%s, %,d-token vocabulary, %d tokens at most)%s", name,
-                ts.column(), ts.tokens(), enc.vocabularySize(), ts.maxLength(), note.isEmpty() ? "" : "; note: " + note);
+        String what = String.format(Locale.ROOT, "CSV %s, text column '%s' (%s, %,d-token vocabulary, %,d %s at most)%s", name,
+                ts.column(), ts.tokens(), enc.vocabularySize(), ts.maxLength(),
+                ts.maxLength() == 1 ? "token" : "tokens", note.isEmpty() ? "" : "; note: " + note);
         if (csv.testFile().isPresent()) {
             Dataset test = enc.encode(TextTable.read(csv.testFile().get(), csv.separator(), ts.column(), csv.label()), "test");
             return new StudyData(encoded, Optional.of(test), Optional.of(enc), what);

@@ -212,10 +212,20 @@ public final class TextEncoder implements InputEncoder {
         return new CsvEncoder.FeatureRows(file.toString(), e.ids(), e.rows(), options.maxLength(), lines, "");
     }
 
-    /** A one-line note for a user when texts were truncated, or empty. */
+    /**
+     * A one-line note for a user when texts were truncated, or empty: "3 of 40 texts had more than
+     * 8 tokens and were truncated to their first 8" ("1 of 40 texts had more than 1 token and was
+     * truncated to its first token").
+     */
     public String truncationNote(Encoded e) {
-        return e.truncated() == 0 ? "" : String.format(Locale.ROOT, "%,d of %,d texts had more than %d tokens and were truncated to their first %d",
-                e.truncated(), e.rows(), options.maxLength(), options.maxLength());
+        if (e.truncated() == 0) {
+            return "";
+        }
+        int max = options.maxLength();
+        boolean one = e.truncated() == 1;
+        return String.format(Locale.ROOT, "%,d of %,d %s had more than %,d %s and %s truncated to %s first %s", e.truncated(), e.rows(),
+                e.rows() == 1 ? "text" : "texts", max, max == 1 ? "token" : "tokens", one ? "was" : "were", one ? "its" : "their",
+                max == 1 ? "token" : String.format(Locale.ROOT, "%,d", max));
     }
 
     @Override

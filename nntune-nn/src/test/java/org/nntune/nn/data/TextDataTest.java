@@ -55,7 +55,7 @@ class TextDataTest {
         assertThat(x).startsWith(2, 2, 3, 0, /* row 1: ham and eggs */ 4, 1, 3, 0);
         assertThat(java.util.Arrays.copyOfRange(x, 12, 16)).as("all-unknown message").containsExactly(1, 1, 1, 0);
         assertThat(d.classNames()).containsExactly("ham", "spam");
-        assertThat(enc.truncationNote(enc.encode(List.of("a b c d e")))).contains("1 of 1 texts had more than 4 tokens");
+        assertThat(enc.truncationNote(enc.encode(List.of("a b c d e")))).isEqualTo("1 of 1 text had more than 4 tokens and was truncated to its first 4");
     }
 
     @Test
@@ -72,7 +72,20 @@ class TextDataTest {
         TextEncoder enc = t.fit(new int[] {0, 1}, words(50, 10, 1));
         TextEncoder.Encoded e = enc.encode(List.of(t.text(0), t.text(1)));
         assertThat(e.truncated()).isEqualTo(1);
-        assertThat(enc.truncationNote(e)).isEqualTo("1 of 2 texts had more than 50 tokens and were truncated to their first 50");
+        assertThat(enc.truncationNote(e)).isEqualTo("1 of 2 texts had more than 50 tokens and was truncated to its first 50");
+    }
+
+    @Test
+    void theTruncationNoteAgreesInNumberWithOneTokenAndOneText() throws Exception {
+        TextTable t = TextTable.read(csv("n.csv", "text,label\nbuy now,spam\nsee you,ham\n"), ',', "text", "label");
+        TextEncoder one = t.fit(new int[] {0, 1}, words(1, 10, 1));
+        assertThat(one.truncationNote(one.encode(List.of("a b", "c d", "e"))))
+                .isEqualTo("2 of 3 texts had more than 1 token and were truncated to their first token");
+        assertThat(one.truncationNote(one.encode(List.of("a b", "c"))))
+                .isEqualTo("1 of 2 texts had more than 1 token and was truncated to its first token");
+        TextEncoder many = t.fit(new int[] {0, 1}, words(1_000, 10, 1));
+        assertThat(many.truncationNote(many.encode(List.of("w ".repeat(1_001)))))
+                .isEqualTo("1 of 1 text had more than 1,000 tokens and was truncated to its first 1,000");
     }
 
     @Test
