@@ -15,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The text source's bad input as a user meets it, from {@code tune} to {@code predict}: a text
  * model trained with an empty message and a 1 MB one (the cut said once), then asked about an empty
  * message, one whose every word is unknown and a 1 MB one (one answer each, the cut said once on
- * stderr), and about a file that is not UTF-8 (refused, exit code 3, with its line).
+ * stderr), and about a file that is not UTF-8 (refused, exit code 3, with its line); blank lines: an
+ * empty text in a file of one column (one answer per line), refused between the rows of a file of
+ * several columns (to predict or to train on), ignored at the end of a file.
  */
 class TextBadInputTest {
 
@@ -78,6 +80,43 @@ class TextBadInputTest {
         CliTest.Result latin1 = CliTest.run("predict", model.toString(), ask.toString());
         assertThat(latin1.code()).isEqualTo(ExitCode.DATA);
         assertThat(latin1.err()).contains("is not a UTF-8 text file").contains("line 2");
+    }
+
+    @Test
+    void everyLineOfAOneColumnFileGetsItsPredictionAndABlankLineBetweenRowsOfSeveralIsRefused(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("t.csv");
+        Files.writeString(data, "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(6) + "\n\n");
+        Path file = dir.resolve("t.yaml");
+        Files.writeString(file, """
+                study: text
+                seed: 1
+                data: {csv: t.csv, text: text, label: label, max_length: 8, min_count: 1, test_fraction: 0}
+                validation: {method: holdout, fraction: 0.25}
+                model: {family: rnn, space: {epochs: 1, embedding: 8, hidden_size: 8, cell: gru}}
+                budget: {trials: 1}
+                """);
+        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(tuned.code()).as("blank lines at the end of a training file are fine: " + tuned.err()).isZero();
+        Path model = dir.resolve("t-results/best.model");
+
+        Path blank = dir.resolve("blank.csv");
+        Files.writeString(blank, "text\nfoo\n\nbar\n\"\"\n\n");
+        CliTest.Result pred = CliTest.run("predict", model.toString(), blank.toString(), "--proba");
+        assertThat(pred.code()).as(pred.err()).isZero();
+        List<String> lines = pred.out().lines().toList();
+        assertThat(lines).as("a header, then foo, the blank line, bar and \"\"; the last blank line ends the file").hasSize(1 + 4);
+        assertThat(lines.get(2)).as("a blank line is an empty text").isEqualTo(lines.get(4));
+
+        Files.writeString(blank, "text,id\nfoo,1\n\nbar,2\n");
+        CliTest.Result two = CliTest.run("predict", model.toString(), blank.toString());
+        assertThat(two.code()).as(two.err()).isEqualTo(ExitCode.DATA);
+        assertThat(two.err()).contains("blank.csv line 3, column 1: blank line between data rows; expected 2 fields");
+        assertThat(two.out()).isEmpty();
+
+        Files.writeString(data, "text,label\nbuy cheap pills now,spam\n\n" + "see you at lunch,ham\nbuy cheap pills now,spam\n".repeat(6));
+        CliTest.Result train = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(train.code()).as(train.err()).isEqualTo(ExitCode.DATA);
+        assertThat(train.err()).contains("t.csv line 3, column 1: blank line between data rows; expected 2 fields");
     }
 
     @Test

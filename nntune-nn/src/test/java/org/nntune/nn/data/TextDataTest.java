@@ -89,6 +89,29 @@ class TextDataTest {
     }
 
     @Test
+    void aBlankLineInAOneColumnFileIsAnEmptyTextAndBetweenRowsOfSeveralColumnsIsRefused() throws Exception {
+        // the texts to predict: one row per line, a blank line an empty text (one unknown token), blank lines at the end ignored
+        TextTable one = TextTable.read(csv("one.csv", "\ntext\nfoo\n\n  \nbar\n\"\"\n\n\n"), ',', "text", null);
+        assertThat(one.rowCount()).isEqualTo(5);
+        assertThat(List.of(one.text(0), one.text(1), one.text(2), one.text(3), one.text(4))).containsExactly("foo", "", "", "bar", "");
+        assertThat(new int[] {one.line(0), one.line(1), one.line(2), one.line(3), one.line(4)}).containsExactly(3, 4, 5, 6, 7);
+        TextTable train = TextTable.read(csv("t.csv", "text,label\nbuy now,spam\nsee you,ham\n"), ',', "text", "label");
+        TextEncoder enc = train.fit(new int[] {0, 1}, words(3, 10, 1));
+        CsvEncoder.FeatureRows rows = enc.readFeatures(dir.resolve("one.csv"));
+        assertThat(rows.rows()).isEqualTo(5);
+        assertThat(java.util.Arrays.copyOfRange(rows.features(), 3, 6)).as("a blank line is encoded as \"\"")
+                .containsExactly(java.util.Arrays.copyOfRange(rows.features(), 12, 15));
+
+        // several columns: refused as the CSV reader refuses it, at the blank line; blank lines at the end are fine
+        assertThatThrownBy(() -> TextTable.read(csv("two.csv", "text,label\nbuy now,spam\n\nsee you,ham\n"), ',', "text", "label"))
+                .hasMessageContaining("two.csv line 3, column 1: blank line between data rows; expected 2 fields");
+        assertThatThrownBy(() -> TextTable.read(csv("p.csv", "id,text\n1,buy now\n2,see you\n\n\n3,hi\n"), ',', "text", null))
+                .hasMessageContaining("p.csv line 4, column 1: blank line between data rows; expected 2 fields");
+        assertThat(TextTable.read(csv("end.csv", "text,label\nbuy now,spam\nsee you,ham\n\n\n"), ',', "text", "label").rowCount())
+                .isEqualTo(2);
+    }
+
+    @Test
     void aNumericColumnNamedAsTextIsRefused() throws Exception {
         Path f = csv("n.csv", "text,value,label\nhi,1.5,a\nho,2,b\n");
         assertThatThrownBy(() -> TextTable.read(f, ',', "value", "label"))
