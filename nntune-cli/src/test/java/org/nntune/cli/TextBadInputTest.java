@@ -120,6 +120,45 @@ class TextBadInputTest {
     }
 
     @Test
+    void aMinimumCountNoWordReachesIsRefusedAtItsLineAndAHandfulOfWordsIsAWarning(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("t.csv"), "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(3));
+        String study = """
+                study: text
+                data:
+                  csv: t.csv
+                  text: text
+                  label: label
+                  min_count: 1000
+                  test_fraction: 0
+                model: {family: rnn, space: {epochs: 1}}
+                budget: {trials: 1}
+                """;
+        Path file = dir.resolve("t.yaml");
+        Files.writeString(file, study);
+        CliTest.Result none = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(none.code()).as(none.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(none.err()).contains("t.yaml, line 6, key 'data.min_count': ")
+                .contains("the 6 training texts have 8 distinct words, the most frequent occurring 3 times;"
+                        + " none occurs the 1,000 times the minimum count asks")
+                .contains("(give at most 3, the count of the most frequent word)");
+
+        Files.writeString(dir.resolve("t.csv"), "text,label\nbuy cheap pills now,spam\nsee you at lunch,ham\n");
+        Files.writeString(file, study.replace("  min_count: 1000\n", ""));
+        CliTest.Result byDefault = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(byDefault.code()).as(byDefault.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(byDefault.err()).as("the default count 2, named at the data section (its first line)")
+                .contains("t.yaml, line 3, key 'data.min_count': ").contains("none occurs the 2 times");
+
+        Files.writeString(dir.resolve("t.csv"), "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(3)
+                + "buy now,spam\n");
+        Files.writeString(file, study.replace("min_count: 1000", "min_count: 4"));
+        CliTest.Result few = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(few.code()).as(few.err()).isZero();
+        assertThat(few.out()).contains("warning: " + file + ", line 6, key 'data.min_count': only 2 words of the training texts"
+                + " occur 4 times or more (buy, now); every other word reads as unknown");
+    }
+
+    @Test
     void oneTokenAtMostIsSaidInTheSingular(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("t.csv"), "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(3));
         Path file = dir.resolve("t.yaml");

@@ -59,6 +59,27 @@ public final class TextEncoder implements InputEncoder {
         }
     }
 
+    /**
+     * No token of the training rows occurs {@link Options#minCount()} times, so the vocabulary
+     * would hold only the padding and unknown ids and every text would read as unknown tokens:
+     * refused by {@link #fit}. Says how many distinct tokens the rows have and how often the most
+     * frequent occurs (0 and 0 when the rows have no token at all).
+     */
+    public static final class EmptyVocabularyException extends IllegalArgumentException {
+        private final int distinctTokens;
+        private final int highestCount;
+
+        EmptyVocabularyException(String message, int distinctTokens, int highestCount) {
+            super(message);
+            this.distinctTokens = distinctTokens;
+            this.highestCount = highestCount;
+        }
+
+        public int distinctTokens() { return distinctTokens; }
+        /** How many times the most frequent token occurs in the training rows. */
+        public int highestCount() { return highestCount; }
+    }
+
     /** Encoded rows: {@code rows × maxLength} ids as floats, and how many texts were truncated. */
     public record Encoded(float[] ids, int rows, int truncated) {}
 
@@ -78,6 +99,7 @@ public final class TextEncoder implements InputEncoder {
         }
     }
 
+    /** @throws EmptyVocabularyException when no token of the training rows occurs {@code minCount} times */
     static TextEncoder fit(TextTable table, int[] trainRows, Options options, List<String> classNames) {
         Map<String, int[]> counts = new LinkedHashMap<>(); // insertion order: ties stay in order of first appearance
         List<String> tokens = new ArrayList<>();
@@ -88,10 +110,15 @@ public final class TextEncoder implements InputEncoder {
             }
         }
         List<Map.Entry<String, int[]>> kept = new ArrayList<>();
+        int highest = 0;
         for (var e : counts.entrySet()) {
+            highest = Math.max(highest, e.getValue()[0]);
             if (e.getValue()[0] >= options.minCount()) {
                 kept.add(e);
             }
+        }
+        if (kept.isEmpty()) {
+            throw emptyVocabulary(table, trainRows.length, options, counts.size(), highest);
         }
         kept.sort((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0])); // stable: ties keep first-appearance order
         List<String> vocab = new ArrayList<>();
@@ -99,6 +126,20 @@ public final class TextEncoder implements InputEncoder {
             vocab.add(kept.get(i).getKey());
         }
         return new TextEncoder(options, table.textColumn(), vocab, classNames);
+    }
+
+    private static EmptyVocabularyException emptyVocabulary(TextTable table, int rows, Options options, int distinct, int highest) {
+        String what = options.tokens() == Tokens.WORDS ? "word" : "character";
+        String where = String.format(Locale.ROOT, "%s, column '%s': the %,d training %s", table.source(), table.textColumn(), rows,
+                rows == 1 ? "text has" : "texts have");
+        if (distinct == 0) {
+            return new EmptyVocabularyException(where + " no " + what + (options.tokens() == Tokens.WORDS
+                    ? " (a word is a run of letters a-z, digits and apostrophes)" : "") + "; a vocabulary needs at least one", 0, 0);
+        }
+        return new EmptyVocabularyException(String.format(Locale.ROOT, "%s %,d distinct %s%s, the most frequent occurring %,d %s;"
+                        + " none occurs the %,d times the minimum count asks, so the vocabulary would hold only the padding and unknown"
+                        + " ids", where, distinct, what, distinct == 1 ? "" : "s", highest, highest == 1 ? "time" : "times",
+                options.minCount()), distinct, highest);
     }
 
     /**

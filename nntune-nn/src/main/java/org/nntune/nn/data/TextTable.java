@@ -149,7 +149,12 @@ public final class TextTable {
         return ids;
     }
 
-    /** Learns the vocabulary from the rows {@code trainRows} only. */
+    /**
+     * Learns the vocabulary from the rows {@code trainRows} only.
+     *
+     * @throws TextEncoder.EmptyVocabularyException when no token of those rows occurs
+     *         {@link TextEncoder.Options#minCount()} times (or they have no token at all)
+     */
     public TextEncoder fit(int[] trainRows, TextEncoder.Options options) {
         if (labels == null) {
             throw new IllegalStateException(source + " has no label column to learn classes from");

@@ -59,6 +59,22 @@ class TextDataTest {
     }
 
     @Test
+    void aMinimumCountNoWordReachesIsRefusedWithTheDistinctWordsAndTheHighestCount() throws Exception {
+        TextTable t = TextTable.read(csv("m.csv", "text,label\nspam spam eggs,spam\nham and eggs,ham\n...,ham\n"), ',', "text", "label");
+        assertThatThrownBy(() -> t.fit(new int[] {0, 1, 2}, words(5, 10, 1000)))
+                .isInstanceOfSatisfying(TextEncoder.EmptyVocabularyException.class, e -> {
+                    assertThat(e.distinctTokens()).isEqualTo(4);
+                    assertThat(e.highestCount()).isEqualTo(2);
+                })
+                .hasMessageContaining("m.csv, column 'text': the 3 training texts have 4 distinct words, the most frequent occurring 2 times;"
+                        + " none occurs the 1,000 times the minimum count asks");
+        assertThat(t.fit(new int[] {0, 1, 2}, words(5, 10, 2)).vocabulary()).containsExactly("spam", "eggs");
+        assertThatThrownBy(() -> t.fit(new int[] {2}, words(5, 10, 1)))
+                .isInstanceOfSatisfying(TextEncoder.EmptyVocabularyException.class, e -> assertThat(e.distinctTokens()).isZero())
+                .hasMessageContaining("the 1 training text has no word");
+    }
+
+    @Test
     void anEmptyTextCellBecomesOneUnknownToken() throws Exception {
         TextTable t = TextTable.read(csv("e.csv", "text,label\n\"\",ham\nhello there,spam\nhello,ham\n"), ',', "text", "label");
         TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(3, 10, 1));
