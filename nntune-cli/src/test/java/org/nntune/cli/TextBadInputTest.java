@@ -174,6 +174,22 @@ class TextBadInputTest {
                 + " and were truncated to their first token,");
     }
 
+    @Test
+    void aStudyFilesVocabSizeCountsIdsWithPaddingAndUnknown(@TempDir Path dir) throws Exception {
+        // vocab_size: 5 is 3 words (TextEncoder.Options' maxVocabulary 3), whatever more the texts have
+        Files.writeString(dir.resolve("t.csv"), "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(3));
+        Path file = dir.resolve("t.yaml");
+        Files.writeString(file, """
+                study: text
+                data: {csv: t.csv, text: text, label: label, vocab_size: 5, min_count: 1, test_fraction: 0}
+                model: {family: rnn, space: {epochs: 1, vocab_size: 5}}
+                budget: {trials: 1}
+                """);
+        CliTest.Result dry = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("(words, 5-token vocabulary, 200 tokens at most)");
+    }
+
     private static int count(String text, String word) {
         int n = 0;
         for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {

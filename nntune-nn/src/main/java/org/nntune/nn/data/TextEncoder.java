@@ -38,7 +38,26 @@ public final class TextEncoder implements InputEncoder {
     /** How text is cut into tokens. */
     public enum Tokens { WORDS, CHARS }
 
-    /** Tokenizer and vocabulary settings. */
+    /**
+     * Tokenizer and vocabulary settings.
+     *
+     * <p>{@code maxVocabulary} counts <em>words</em> (tokens) only, ids 2 onwards: the encoder then
+     * uses up to {@code maxVocabulary + 2} ids with padding and unknown ({@link #vocabularySize()}
+     * says how many it does use, the size an embedding needs). A study file's {@code data.vocab_size},
+     * like its {@code model.space.vocab_size} and {@link TokenLimit#vocabulary()}, counts <em>ids</em>,
+     * padding and unknown included; side by side:
+     * <pre>
+     * new Options(WORDS, 60, 2000, 2)   up to 2,000 words, 2,002 ids   = data.vocab_size: 2002
+     * new Options(WORDS, 60, 1998, 2)   up to 1,998 words, 2,000 ids   = data.vocab_size: 2000
+     * </pre>
+     * (the CLI passes {@code vocab_size − 2}; each keeps its meaning, as models and studies saved
+     * with them depend on it).
+     *
+     * @param tokens        words or characters
+     * @param maxLength     tokens read per text (the rest is cut), at least 1
+     * @param maxVocabulary the most frequent words kept, padding and unknown <em>not</em> included, at least 1
+     * @param minCount      times a token must occur in the training rows to be kept, at least 1
+     */
     public record Options(Tokens tokens, int maxLength, int maxVocabulary, int minCount) {
         public Options {
             java.util.Objects.requireNonNull(tokens, "tokens");
@@ -46,14 +65,17 @@ public final class TextEncoder implements InputEncoder {
                 throw new IllegalArgumentException("max length must be >= 1 token, got " + maxLength);
             }
             if (maxVocabulary < 1) {
-                throw new IllegalArgumentException("vocabulary size must be >= 1, got " + maxVocabulary);
+                throw new IllegalArgumentException("max vocabulary must be >= 1 word (padding and unknown not counted), got " + maxVocabulary);
             }
             if (minCount < 1) {
                 throw new IllegalArgumentException("min count must be >= 1, got " + minCount);
             }
         }
 
-        /** Words, 200 tokens, 20,000 words seen at least twice. */
+        /**
+         * Words, 200 tokens, 20,000 words seen at least twice (20,002 ids; a study file's default
+         * {@code vocab_size: 20000} is 19,998 words).
+         */
         public static Options defaults() {
             return new Options(Tokens.WORDS, 200, 20_000, 2);
         }

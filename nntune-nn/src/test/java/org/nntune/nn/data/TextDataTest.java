@@ -75,6 +75,17 @@ class TextDataTest {
     }
 
     @Test
+    void maxVocabularyCountsWordsOnlySoTheIdsAreTwoMore() throws Exception {
+        // the README's side-by-side table: Options' maxVocabulary counts words, a study file's vocab_size counts ids
+        TextTable t = TextTable.read(csv("v.csv", "text,label\na b c d e,spam\na b c d,ham\na b c,spam\n"), ',', "text", "label");
+        TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(5, 3, 1));
+        assertThat(enc.vocabulary()).containsExactly("a", "b", "c");
+        assertThat(enc.vocabularySize()).as("padding, unknown and 3 words").isEqualTo(5);
+        assertThat(enc.id("c")).isEqualTo(4);
+        assertThat(enc.id("d")).isEqualTo(TextEncoder.UNKNOWN);
+    }
+
+    @Test
     void anEmptyTextCellBecomesOneUnknownToken() throws Exception {
         TextTable t = TextTable.read(csv("e.csv", "text,label\n\"\",ham\nhello there,spam\nhello,ham\n"), ',', "text", "label");
         TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(3, 10, 1));
