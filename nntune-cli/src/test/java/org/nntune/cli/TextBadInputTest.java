@@ -50,17 +50,7 @@ class TextBadInputTest {
             csv.append(i % 2 == 0 ? "buy cheap pills now,spam\n" : "see you at lunch,ham\n");
         }
         csv.append("\"\",ham\n").append('"').append(huge).append("\",spam\n");
-        Files.writeString(dir.resolve("t.csv"), csv);
-        Path file = dir.resolve("t.yaml");
-        Files.writeString(file, """
-                study: text
-                seed: 1
-                data: {csv: t.csv, text: text, label: label, max_length: 8, min_count: 1, test_fraction: 0}
-                validation: {method: holdout, fraction: 0.25}
-                model: {family: rnn, space: {epochs: 1, embedding: 8, hidden_size: 8, cell: gru}}
-                budget: {trials: 1}
-                """);
-        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        CliTest.Result tuned = tuneSmallGru(dir, csv);
         assertThat(tuned.code()).as(tuned.err()).isZero();
         assertThat(count(tuned.out(), "truncated")).as(tuned.out()).isEqualTo(1);
         assertThat(tuned.out()).contains("1 of 14 texts had more than 8 tokens and was truncated to its first 8");
@@ -84,18 +74,7 @@ class TextBadInputTest {
 
     @Test
     void everyLineOfAOneColumnFileGetsItsPredictionAndABlankLineBetweenRowsOfSeveralIsRefused(@TempDir Path dir) throws Exception {
-        Path data = dir.resolve("t.csv");
-        Files.writeString(data, "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(6) + "\n\n");
-        Path file = dir.resolve("t.yaml");
-        Files.writeString(file, """
-                study: text
-                seed: 1
-                data: {csv: t.csv, text: text, label: label, max_length: 8, min_count: 1, test_fraction: 0}
-                validation: {method: holdout, fraction: 0.25}
-                model: {family: rnn, space: {epochs: 1, embedding: 8, hidden_size: 8, cell: gru}}
-                budget: {trials: 1}
-                """);
-        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        CliTest.Result tuned = tuneSmallGru(dir, "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(6) + "\n\n");
         assertThat(tuned.code()).as("blank lines at the end of a training file are fine: " + tuned.err()).isZero();
         Path model = dir.resolve("t-results/best.model");
 
@@ -113,8 +92,9 @@ class TextBadInputTest {
         assertThat(two.err()).contains("blank.csv line 3, column 1: blank line between data rows; expected 2 fields");
         assertThat(two.out()).isEmpty();
 
-        Files.writeString(data, "text,label\nbuy cheap pills now,spam\n\n" + "see you at lunch,ham\nbuy cheap pills now,spam\n".repeat(6));
-        CliTest.Result train = CliTest.run("tune", file.toString(), "--dry-run");
+        Files.writeString(dir.resolve("t.csv"), "text,label\nbuy cheap pills now,spam\n\n"
+                + "see you at lunch,ham\nbuy cheap pills now,spam\n".repeat(6));
+        CliTest.Result train = CliTest.run("tune", dir.resolve("t.yaml").toString(), "--dry-run");
         assertThat(train.code()).as(train.err()).isEqualTo(ExitCode.DATA);
         assertThat(train.err()).contains("t.csv line 3, column 1: blank line between data rows; expected 2 fields");
     }
@@ -160,15 +140,7 @@ class TextBadInputTest {
 
     @Test
     void oneTokenAtMostIsSaidInTheSingular(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("t.csv"), "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(3));
-        Path file = dir.resolve("t.yaml");
-        Files.writeString(file, """
-                study: text
-                data: {csv: t.csv, text: text, label: label, max_length: 1, min_count: 1, test_fraction: 0}
-                model: {family: rnn, space: {epochs: 1}}
-                budget: {trials: 1}
-                """);
-        CliTest.Result dry = CliTest.run("tune", file.toString(), "--dry-run");
+        CliTest.Result dry = dryRun(dir, "max_length: 1, min_count: 1");
         assertThat(dry.code()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("(words, 4-token vocabulary, 1 token at most); note: 6 of 6 texts had more than 1 token"
                 + " and were truncated to their first token,");
@@ -176,18 +148,38 @@ class TextBadInputTest {
 
     @Test
     void aStudyFilesVocabSizeCountsIdsWithPaddingAndUnknown(@TempDir Path dir) throws Exception {
-        // vocab_size: 5 is 3 words (TextEncoder.Options' maxVocabulary 3), whatever more the texts have
+        // vocab_size: 5 is 3 words (TextEncoder.Options' maxVocabulary 3) of the 8 the texts have
+        CliTest.Result dry = dryRun(dir, "vocab_size: 5, min_count: 1");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("(words, 5-token vocabulary, 200 tokens at most)");
+    }
+
+    /** Six texts of 8 distinct words as t.csv, a study of them with these data keys as t.yaml, checked by tune --dry-run. */
+    private static CliTest.Result dryRun(Path dir, String dataKeys) throws java.io.IOException {
         Files.writeString(dir.resolve("t.csv"), "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(3));
         Path file = dir.resolve("t.yaml");
         Files.writeString(file, """
                 study: text
-                data: {csv: t.csv, text: text, label: label, vocab_size: 5, min_count: 1, test_fraction: 0}
-                model: {family: rnn, space: {epochs: 1, vocab_size: 5}}
+                data: {csv: t.csv, text: text, label: label, %s, test_fraction: 0}
+                model: {family: rnn, space: {epochs: 1}}
+                budget: {trials: 1}
+                """.formatted(dataKeys));
+        return CliTest.run("tune", file.toString(), "--dry-run");
+    }
+
+    /** Writes {@code csv} as t.csv and a one-trial, one-epoch GRU study of it as t.yaml, then tunes it. */
+    private static CliTest.Result tuneSmallGru(Path dir, CharSequence csv) throws java.io.IOException {
+        Files.writeString(dir.resolve("t.csv"), csv);
+        Path file = dir.resolve("t.yaml");
+        Files.writeString(file, """
+                study: text
+                seed: 1
+                data: {csv: t.csv, text: text, label: label, max_length: 8, min_count: 1, test_fraction: 0}
+                validation: {method: holdout, fraction: 0.25}
+                model: {family: rnn, space: {epochs: 1, embedding: 8, hidden_size: 8, cell: gru}}
                 budget: {trials: 1}
                 """);
-        CliTest.Result dry = CliTest.run("tune", file.toString(), "--dry-run");
-        assertThat(dry.code()).as(dry.err()).isZero();
-        assertThat(dry.out()).contains("(words, 5-token vocabulary, 200 tokens at most)");
+        return CliTest.run("tune", file.toString(), "--progress", "none");
     }
 
     private static int count(String text, String word) {
