@@ -168,5 +168,10 @@ class CsvEndToEndTest {
         assertThat(lines.get(0)).isEqualTo("prediction");
         assertThat(Double.parseDouble(lines.get(1))).isFinite();
         assertThat(Double.parseDouble(lines.get(2))).isFinite();
+
+        CliTest.Result proba = CliTest.run("predict", dir.resolve("line-results/best.model").toString(), raw.toString(), "--proba");
+        assertThat(proba.code()).as(proba.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(proba.err()).contains("--proba: ").contains("best.model is a regression model; probabilities exist only for classifiers");
+        assertThat(proba.out()).isEmpty();
     }
 }

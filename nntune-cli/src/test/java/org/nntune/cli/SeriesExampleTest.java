@@ -37,6 +37,9 @@ class SeriesExampleTest {
         assertThat(lines).hasSize(1 + 309 - 11 + 1);
         assertThat(lines.get(1)).startsWith("12,");
         assertThat(lines.get(lines.size() - 1)).matches("310,-?[0-9.e+-]+");
+        CliTest.Result proba = CliTest.run("predict", dir.resolve("sunspots-results/best.model").toString(), csv.toString(), "--proba");
+        assertThat(proba.code()).as(proba.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(proba.err()).contains("is a forecaster of a series; probabilities exist only for classifiers");
 
         Path onnx = dir.resolve("sun.onnx");
         CliTest.Result export = CliTest.run("export", dir.resolve("sunspots-results/best.model").toString(), "--onnx", onnx.toString());

@@ -44,13 +44,19 @@ public final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "INPUT.csv", description = "Rows to predict.")
     Path input;
 
-    @Option(names = "--proba", description = "Print class probabilities instead of the predicted class.")
+    @Option(names = "--proba", description = "Print class probabilities instead of the predicted class (classifiers only).")
     boolean proba;
 
     @Override
     public Integer call() {
         Sequential model = load(modelFile);
         Optional<InputEncoder> encoder = encoder(modelFile);
+        boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
+        if (proba && !classification) {
+            throw new CliException(ExitCode.USAGE, "--proba: " + modelFile + " is a " + (encoder.orElse(null) instanceof SeriesEncoder
+                    ? "forecaster of a series" : "regression model") + "; probabilities exist only for classifiers (drop --proba:"
+                    + " predict prints the model's values)");
+        }
         float[] x;
         int rows;
         int[] lines = null;
@@ -96,7 +102,6 @@ public final class PredictCommand implements Callable<Integer> {
         float[] out = model.outputs(x, rows);
         int k = out.length / rows;
         List<String> classes = encoder.map(InputEncoder::classNames).orElseGet(() -> classNames(modelFile));
-        boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
         if (classification && classes.isEmpty()) {
             // tune writes one of the two beside every model it saves: a model copied alone predicts ids, and says so
             spec.commandLine().getErr().println("nntune: note: no class names beside " + modelFile + " (neither "

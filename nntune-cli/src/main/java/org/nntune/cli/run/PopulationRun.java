@@ -135,6 +135,7 @@ public final class PopulationRun {
         }
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         StudyRun.printStart(sf, name, data, url, out);
+        StudyRun.warnIfFewWords(sf, data, out);
         // members train on the hold-out split's training part (its rows, whatever the seed)
         Split split = StudyRun.holdout(sf).splits(data.train(), 0).get(0);
         StudyRun.checkSmallestNetwork(sf, sf.model().network(), data, data.train().subset(split.train()), out);

@@ -4,6 +4,7 @@ import org.nntune.cli.exit.CliException;
 import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.studyfile.StudyFile.DataSource;
 import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.cli.studyfile.StudyFileException;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.CsvReader;
 import org.nntune.nn.data.CsvTable;
@@ -37,7 +38,10 @@ import java.util.Optional;
  */
 public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEncoder> encoder, String description) {
 
-    /** Loads the data a study file names; every failure is exit code 3 with the data's own message. */
+    /**
+     * Loads the data a study file names; every failure is exit code 3 with the data's own message,
+     * but a {@code data.min_count} that no word of the training texts reaches, exit code 2 at its line.
+     */
     public static StudyData load(StudyFile sf, boolean forCnn) {
         try {
             StudyData all = loadUnchecked(sf, forCnn);
@@ -155,7 +159,16 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         int[] all = java.util.stream.IntStream.range(0, table.rowCount()).toArray();
         Split split = csv.testFile().isPresent() || testFraction == 0 ? new Split(all, new int[0])
                 : Splits.stratified(table.labels(), testFraction, Splits.CANONICAL_SEED);
-        TextEncoder enc = table.fit(split.train(), options);
+        TextEncoder enc;
+        try {
+            enc = table.fit(split.train(), options);
+        } catch (TextEncoder.EmptyVocabularyException e) {
+            if (e.distinctTokens() == 0) {
+                throw e; // the texts, not the count: a data error
+            }
+            throw new StudyFileException(ts.minCountAt(), "data.min_count", e.getMessage(), String.format(Locale.ROOT,
+                    "give at most %,d, the count of the most frequent %s", e.highestCount(), ts.tokens().equals("chars") ? "character" : "word"));
+        }
         String name = csv.file().getFileName().toString();
         Dataset encoded = enc.encode(table, name);
         List<String> texts = new java.util.ArrayList<>();
@@ -163,8 +176,9 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             texts.add(table.text(r));
         }
         String note = enc.truncationNote(enc.encode(texts));
-        String what = String.format(Locale.ROOT, "CSV %s, text column '%s' (%s, %,d-token vocabulary, %d tokens at most)%s", name,
-                ts.column(), ts.tokens(), enc.vocabularySize(), ts.maxLength(), note.isEmpty() ? "" : "; note: " + note);
+        String what = String.format(Locale.ROOT, "CSV %s, text column '%s' (%s, %,d-token vocabulary, %,d %s at most)%s", name,
+                ts.column(), ts.tokens(), enc.vocabularySize(), ts.maxLength(),
+                ts.maxLength() == 1 ? "token" : "tokens", note.isEmpty() ? "" : "; note: " + note);
         if (csv.testFile().isPresent()) {
             Dataset test = enc.encode(TextTable.read(csv.testFile().get(), csv.separator(), ts.column(), csv.label()), "test");
             return new StudyData(encoded, Optional.of(test), Optional.of(enc), what);

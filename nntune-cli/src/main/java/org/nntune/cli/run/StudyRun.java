@@ -387,6 +387,27 @@ public final class StudyRun {
         }
     }
 
+    /** Fewer words than this in a text vocabulary leave nearly every word unknown. */
+    static final int FEW_WORDS = 10;
+
+    /**
+     * A warning when {@code data.min_count} lets only a handful of words into the vocabulary (none
+     * is refused when the data are read): most texts then read as unknown tokens.
+     */
+    static void warnIfFewWords(StudyFile sf, StudyData data, PrintWriter out) {
+        if (!(data.encoder().orElse(null) instanceof org.nntune.nn.data.TextEncoder text) || text.vocabulary().size() >= FEW_WORDS
+                || text.vocabulary().size() == text.options().maxVocabulary() || text.options().minCount() == 1) {
+            return; // enough words, as few as data.vocab_size asks for, or every word the texts have
+        }
+        StudyFile.TextSpec ts = ((StudyFile.DataSource.Csv) sf.data().source()).text().orElseThrow();
+        List<String> words = text.vocabulary();
+        String what = ts.tokens().equals("chars") ? "character" : "word";
+        out.printf(Locale.ROOT, "warning: %s, line %d, key 'data.min_count': only %d %s%s of the training texts occur%s %,d times"
+                        + " or more (%s); every other %s reads as unknown — lower data.min_count for a larger vocabulary%n",
+                ts.minCountAt().file(), ts.minCountAt().line(), words.size(), what, words.size() == 1 ? "" : "s",
+                words.size() == 1 ? "s" : "", ts.minCount(), String.join(", ", words), what);
+    }
+
     private Setup setup() {
         NetworkSpace space = sf.model().network();
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
@@ -399,6 +420,7 @@ public final class StudyRun {
                     + data.train().size() + " training rows: " + e.getMessage(), e);
         }
         warnIfFewRowsPerClass(data);
+        warnIfFewWords(sf, data, out);
         // a trial fits its networks on the splits' training parts: the smallest is where a validation split runs out of rows
         Split smallest = splits.stream().min(java.util.Comparator.comparingInt(sp -> sp.train().length)).orElseThrow();
         checkSmallestNetwork(sf, space, data, smallest.train(data.train()), out);

@@ -52,9 +52,10 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
     /**
      * A text column ({@code data.text}) read as token ids: the tokenizer ({@code words} or
      * {@code chars}), the tokens kept per text, the vocabulary's size (padding and unknown ids
-     * included) and the training-row count a word needs to enter it.
+     * included), the number of times a token must occur in the training rows to enter it, and
+     * where that count is written (the data section when it is not).
      */
-    public record TextSpec(String column, String tokens, int maxLength, int vocabSize, int minCount) {}
+    public record TextSpec(String column, String tokens, int maxLength, int vocabSize, int minCount, YNode.Where minCountAt) {}
 
     /**
      * A numeric series column ({@code data.series}) read as forecasting windows: each row has

@@ -748,7 +748,7 @@ public final class StudyFileReader {
             return Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
                     d.integer("max_length", 1, 100_000).orElse(200L).intValue(),
                     d.integer("vocab_size", 3, 10_000_000).orElse(20_000L).intValue(),
-                    d.integer("min_count", 1, 1_000_000).orElse(2L).intValue()));
+                    d.integer("min_count", 1, 1_000_000).orElse(2L).intValue(), d.whereOf("min_count")));
         }
         for (String k : List.of("tokens", "max_length", "vocab_size", "min_count")) {
             if (d.has(k)) {

@@ -52,8 +52,7 @@ final class RowReader {
             }
             int line = rec.get(0).line();
             if (blankLine != 0) {
-                throw new IllegalArgumentException(source + " line " + blankLine + ", column 1: blank line between data rows; expected "
-                        + n + " fields (blank lines are allowed only at the end of the file)");
+                throw CsvParser.blankLineBetweenRows(source, blankLine, n);
             }
             if (rec.size() != n) {
                 int col = Math.min(rec.size(), n) + 1;

@@ -38,7 +38,26 @@ public final class TextEncoder implements InputEncoder {
     /** How text is cut into tokens. */
     public enum Tokens { WORDS, CHARS }
 
-    /** Tokenizer and vocabulary settings. */
+    /**
+     * Tokenizer and vocabulary settings.
+     *
+     * <p>{@code maxVocabulary} counts <em>words</em> (tokens) only, ids 2 onwards: the encoder then
+     * uses up to {@code maxVocabulary + 2} ids with padding and unknown ({@link #vocabularySize()}
+     * says how many it does use, the size an embedding needs). A study file's {@code data.vocab_size},
+     * like its {@code model.space.vocab_size} and {@link TokenLimit#vocabulary()}, counts <em>ids</em>,
+     * padding and unknown included; side by side:
+     * <pre>
+     * new Options(WORDS, 60, 2000, 2)   up to 2,000 words, 2,002 ids   = data.vocab_size: 2002
+     * new Options(WORDS, 60, 1998, 2)   up to 1,998 words, 2,000 ids   = data.vocab_size: 2000
+     * </pre>
+     * (the CLI passes {@code vocab_size − 2}; each keeps its meaning, as models and studies saved
+     * with them depend on it).
+     *
+     * @param tokens        words or characters
+     * @param maxLength     tokens read per text (the rest is cut), at least 1
+     * @param maxVocabulary the most frequent words kept, padding and unknown <em>not</em> included, at least 1
+     * @param minCount      times a token must occur in the training rows to be kept, at least 1
+     */
     public record Options(Tokens tokens, int maxLength, int maxVocabulary, int minCount) {
         public Options {
             java.util.Objects.requireNonNull(tokens, "tokens");
@@ -46,17 +65,41 @@ public final class TextEncoder implements InputEncoder {
                 throw new IllegalArgumentException("max length must be >= 1 token, got " + maxLength);
             }
             if (maxVocabulary < 1) {
-                throw new IllegalArgumentException("vocabulary size must be >= 1, got " + maxVocabulary);
+                throw new IllegalArgumentException("max vocabulary must be >= 1 word (padding and unknown not counted), got " + maxVocabulary);
             }
             if (minCount < 1) {
                 throw new IllegalArgumentException("min count must be >= 1, got " + minCount);
             }
         }
 
-        /** Words, 200 tokens, 20,000 words seen at least twice. */
+        /**
+         * Words, 200 tokens, 20,000 words seen at least twice (20,002 ids; a study file's default
+         * {@code vocab_size: 20000} is 19,998 words).
+         */
         public static Options defaults() {
             return new Options(Tokens.WORDS, 200, 20_000, 2);
         }
+    }
+
+    /**
+     * No token of the training rows occurs {@link Options#minCount()} times, so the vocabulary
+     * would hold only the padding and unknown ids and every text would read as unknown tokens:
+     * refused by {@link #fit}. Says how many distinct tokens the rows have and how often the most
+     * frequent occurs (0 and 0 when the rows have no token at all).
+     */
+    public static final class EmptyVocabularyException extends IllegalArgumentException {
+        private final int distinctTokens;
+        private final int highestCount;
+
+        EmptyVocabularyException(String message, int distinctTokens, int highestCount) {
+            super(message);
+            this.distinctTokens = distinctTokens;
+            this.highestCount = highestCount;
+        }
+
+        public int distinctTokens() { return distinctTokens; }
+        /** How many times the most frequent token occurs in the training rows. */
+        public int highestCount() { return highestCount; }
     }
 
     /** Encoded rows: {@code rows × maxLength} ids as floats, and how many texts were truncated. */
@@ -78,6 +121,7 @@ public final class TextEncoder implements InputEncoder {
         }
     }
 
+    /** @throws EmptyVocabularyException when no token of the training rows occurs {@code minCount} times */
     static TextEncoder fit(TextTable table, int[] trainRows, Options options, List<String> classNames) {
         Map<String, int[]> counts = new LinkedHashMap<>(); // insertion order: ties stay in order of first appearance
         List<String> tokens = new ArrayList<>();
@@ -88,10 +132,15 @@ public final class TextEncoder implements InputEncoder {
             }
         }
         List<Map.Entry<String, int[]>> kept = new ArrayList<>();
+        int highest = 0;
         for (var e : counts.entrySet()) {
+            highest = Math.max(highest, e.getValue()[0]);
             if (e.getValue()[0] >= options.minCount()) {
                 kept.add(e);
             }
+        }
+        if (kept.isEmpty()) {
+            throw emptyVocabulary(table, trainRows.length, options, counts.size(), highest);
         }
         kept.sort((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0])); // stable: ties keep first-appearance order
         List<String> vocab = new ArrayList<>();
@@ -99,6 +148,20 @@ public final class TextEncoder implements InputEncoder {
             vocab.add(kept.get(i).getKey());
         }
         return new TextEncoder(options, table.textColumn(), vocab, classNames);
+    }
+
+    private static EmptyVocabularyException emptyVocabulary(TextTable table, int rows, Options options, int distinct, int highest) {
+        String what = options.tokens() == Tokens.WORDS ? "word" : "character";
+        String where = String.format(Locale.ROOT, "%s, column '%s': the %,d training %s", table.source(), table.textColumn(), rows,
+                rows == 1 ? "text has" : "texts have");
+        if (distinct == 0) {
+            return new EmptyVocabularyException(where + " no " + what + (options.tokens() == Tokens.WORDS
+                    ? " (a word is a run of letters a-z, digits and apostrophes)" : "") + "; a vocabulary needs at least one", 0, 0);
+        }
+        return new EmptyVocabularyException(String.format(Locale.ROOT, "%s %,d distinct %s%s, the most frequent occurring %,d %s;"
+                        + " none occurs the %,d times the minimum count asks, so the vocabulary would hold only the padding and unknown"
+                        + " ids", where, distinct, what, distinct == 1 ? "" : "s", highest, highest == 1 ? "time" : "times",
+                options.minCount()), distinct, highest);
     }
 
     /**
@@ -212,10 +275,20 @@ public final class TextEncoder implements InputEncoder {
         return new CsvEncoder.FeatureRows(file.toString(), e.ids(), e.rows(), options.maxLength(), lines, "");
     }
 
-    /** A one-line note for a user when texts were truncated, or empty. */
+    /**
+     * A one-line note for a user when texts were truncated, or empty: "3 of 40 texts had more than
+     * 8 tokens and were truncated to their first 8" ("1 of 40 texts had more than 1 token and was
+     * truncated to its first token").
+     */
     public String truncationNote(Encoded e) {
-        return e.truncated() == 0 ? "" : String.format(Locale.ROOT, "%,d of %,d texts had more than %d tokens and were truncated to their first %d",
-                e.truncated(), e.rows(), options.maxLength(), options.maxLength());
+        if (e.truncated() == 0) {
+            return "";
+        }
+        int max = options.maxLength();
+        boolean one = e.truncated() == 1;
+        return String.format(Locale.ROOT, "%,d of %,d %s had more than %,d %s and %s truncated to %s first %s", e.truncated(), e.rows(),
+                e.rows() == 1 ? "text" : "texts", max, max == 1 ? "token" : "tokens", one ? "was" : "were", one ? "its" : "their",
+                max == 1 ? "token" : String.format(Locale.ROOT, "%,d", max));
     }
 
     @Override

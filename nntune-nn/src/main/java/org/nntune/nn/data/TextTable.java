@@ -18,6 +18,11 @@ import java.util.HashMap;
  * gzipped; a NUL byte inside a text is a character, not a sign of a binary file); bytes that are not UTF-8 are refused with their byte offset and line, as for every
  * CSV file nntune reads — re-encode the file (e.g. {@code iconv -f latin1 -t utf-8}) first. A
  * column named as text whose every value is a number is refused: it is a numeric column.
+ *
+ * <p>Blank lines: at the end of the file (and before the header) they are ignored. Between data
+ * rows, in a file of one column (the texts to predict) a blank line is an empty text, so that
+ * every line gets its row; in a file of several columns it is refused with its line, as by
+ * {@link CsvReader} (an empty text there is written {@code ""}).
  */
 public final class TextTable {
     private final String source;
@@ -45,7 +50,7 @@ public final class TextTable {
         char[] chars = SourceBytes.decodeText(source, SourceBytes.readAll(file), true); // mail text may hold NUL bytes
         CsvParser p = new CsvParser(source, chars, separator, '"');
         List<CsvParser.Field> rec = CsvParser.newRecord();
-        if (!p.next(rec)) {
+        if (!CsvReader.nextNonBlank(p, rec)) {
             throw new IllegalArgumentException("file " + source + " is empty; expected a header line naming the columns");
         }
         List<String> names = rec.stream().map(CsvParser.Field::text).toList();
@@ -54,13 +59,25 @@ public final class TextTable {
         List<String> text = new ArrayList<>();
         List<String> label = new ArrayList<>();
         List<Integer> line = new ArrayList<>();
+        List<Integer> blanks = new ArrayList<>(); // blank lines not yet followed by a row: at the end of the file they are not rows
         while (true) {
             int at = p.line();
             if (!p.next(rec)) {
                 break;
             }
             if (CsvParser.isBlank(rec)) {
+                blanks.add(at);
                 continue;
+            }
+            if (!blanks.isEmpty()) {
+                if (names.size() > 1) {
+                    throw CsvParser.blankLineBetweenRows(source, blanks.get(0), names.size());
+                }
+                for (int b : blanks) { // one column: a blank line is an empty text, so every line gets its row
+                    text.add("");
+                    line.add(b);
+                }
+                blanks.clear();
             }
             if (rec.size() != names.size()) {
                 throw new IllegalArgumentException(source + " line " + at + ": " + rec.size() + " fields, the header has "
@@ -132,7 +149,12 @@ public final class TextTable {
         return ids;
     }
 
-    /** Learns the vocabulary from the rows {@code trainRows} only. */
+    /**
+     * Learns the vocabulary from the rows {@code trainRows} only.
+     *
+     * @throws TextEncoder.EmptyVocabularyException when no token of those rows occurs
+     *         {@link TextEncoder.Options#minCount()} times (or they have no token at all)
+     */
     public TextEncoder fit(int[] trainRows, TextEncoder.Options options) {
         if (labels == null) {
             throw new IllegalStateException(source + " has no label column to learn classes from");

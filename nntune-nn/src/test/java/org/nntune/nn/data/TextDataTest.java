@@ -55,7 +55,34 @@ class TextDataTest {
         assertThat(x).startsWith(2, 2, 3, 0, /* row 1: ham and eggs */ 4, 1, 3, 0);
         assertThat(java.util.Arrays.copyOfRange(x, 12, 16)).as("all-unknown message").containsExactly(1, 1, 1, 0);
         assertThat(d.classNames()).containsExactly("ham", "spam");
-        assertThat(enc.truncationNote(enc.encode(List.of("a b c d e")))).contains("1 of 1 texts had more than 4 tokens");
+        assertThat(enc.truncationNote(enc.encode(List.of("a b c d e")))).isEqualTo("1 of 1 text had more than 4 tokens and was truncated to its first 4");
+    }
+
+    @Test
+    void aMinimumCountNoWordReachesIsRefusedWithTheDistinctWordsAndTheHighestCount() throws Exception {
+        TextTable t = TextTable.read(csv("m.csv", "text,label\nspam spam eggs,spam\nham and eggs,ham\n...,ham\n"), ',', "text", "label");
+        assertThatThrownBy(() -> t.fit(new int[] {0, 1, 2}, words(5, 10, 1000)))
+                .isInstanceOfSatisfying(TextEncoder.EmptyVocabularyException.class, e -> {
+                    assertThat(e.distinctTokens()).isEqualTo(4);
+                    assertThat(e.highestCount()).isEqualTo(2);
+                })
+                .hasMessageContaining("m.csv, column 'text': the 3 training texts have 4 distinct words, the most frequent occurring 2 times;"
+                        + " none occurs the 1,000 times the minimum count asks");
+        assertThat(t.fit(new int[] {0, 1, 2}, words(5, 10, 2)).vocabulary()).containsExactly("spam", "eggs");
+        assertThatThrownBy(() -> t.fit(new int[] {2}, words(5, 10, 1)))
+                .isInstanceOfSatisfying(TextEncoder.EmptyVocabularyException.class, e -> assertThat(e.distinctTokens()).isZero())
+                .hasMessageContaining("the 1 training text has no word");
+    }
+
+    @Test
+    void maxVocabularyCountsWordsOnlySoTheIdsAreTwoMore() throws Exception {
+        // the README's side-by-side table: Options' maxVocabulary counts words, a study file's vocab_size counts ids
+        TextTable t = TextTable.read(csv("v.csv", "text,label\na b c d e,spam\na b c d,ham\na b c,spam\n"), ',', "text", "label");
+        TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(5, 3, 1));
+        assertThat(enc.vocabulary()).containsExactly("a", "b", "c");
+        assertThat(enc.vocabularySize()).as("padding, unknown and 3 words").isEqualTo(5);
+        assertThat(enc.id("c")).isEqualTo(4);
+        assertThat(enc.id("d")).isEqualTo(TextEncoder.UNKNOWN);
     }
 
     @Test
@@ -72,7 +99,43 @@ class TextDataTest {
         TextEncoder enc = t.fit(new int[] {0, 1}, words(50, 10, 1));
         TextEncoder.Encoded e = enc.encode(List.of(t.text(0), t.text(1)));
         assertThat(e.truncated()).isEqualTo(1);
-        assertThat(enc.truncationNote(e)).isEqualTo("1 of 2 texts had more than 50 tokens and were truncated to their first 50");
+        assertThat(enc.truncationNote(e)).isEqualTo("1 of 2 texts had more than 50 tokens and was truncated to its first 50");
+    }
+
+    @Test
+    void theTruncationNoteAgreesInNumberWithOneTokenAndOneText() throws Exception {
+        TextTable t = TextTable.read(csv("n.csv", "text,label\nbuy now,spam\nsee you,ham\n"), ',', "text", "label");
+        TextEncoder one = t.fit(new int[] {0, 1}, words(1, 10, 1));
+        assertThat(one.truncationNote(one.encode(List.of("a b", "c d", "e"))))
+                .isEqualTo("2 of 3 texts had more than 1 token and were truncated to their first token");
+        assertThat(one.truncationNote(one.encode(List.of("a b", "c"))))
+                .isEqualTo("1 of 2 texts had more than 1 token and was truncated to its first token");
+        TextEncoder many = t.fit(new int[] {0, 1}, words(1_000, 10, 1));
+        assertThat(many.truncationNote(many.encode(List.of("w ".repeat(1_001)))))
+                .isEqualTo("1 of 1 text had more than 1,000 tokens and was truncated to its first 1,000");
+    }
+
+    @Test
+    void aBlankLineInAOneColumnFileIsAnEmptyTextAndBetweenRowsOfSeveralColumnsIsRefused() throws Exception {
+        // the texts to predict: one row per line, a blank line an empty text (one unknown token), blank lines at the end ignored
+        TextTable one = TextTable.read(csv("one.csv", "\ntext\nfoo\n\n  \nbar\n\"\"\n\n\n"), ',', "text", null);
+        assertThat(one.rowCount()).isEqualTo(5);
+        assertThat(List.of(one.text(0), one.text(1), one.text(2), one.text(3), one.text(4))).containsExactly("foo", "", "", "bar", "");
+        assertThat(new int[] {one.line(0), one.line(1), one.line(2), one.line(3), one.line(4)}).containsExactly(3, 4, 5, 6, 7);
+        TextTable train = TextTable.read(csv("t.csv", "text,label\nbuy now,spam\nsee you,ham\n"), ',', "text", "label");
+        TextEncoder enc = train.fit(new int[] {0, 1}, words(3, 10, 1));
+        CsvEncoder.FeatureRows rows = enc.readFeatures(dir.resolve("one.csv"));
+        assertThat(rows.rows()).isEqualTo(5);
+        assertThat(java.util.Arrays.copyOfRange(rows.features(), 3, 6)).as("a blank line is encoded as \"\"")
+                .containsExactly(java.util.Arrays.copyOfRange(rows.features(), 12, 15));
+
+        // several columns: refused as the CSV reader refuses it, at the blank line; blank lines at the end are fine
+        assertThatThrownBy(() -> TextTable.read(csv("two.csv", "text,label\nbuy now,spam\n\nsee you,ham\n"), ',', "text", "label"))
+                .hasMessageContaining("two.csv line 3, column 1: blank line between data rows; expected 2 fields");
+        assertThatThrownBy(() -> TextTable.read(csv("p.csv", "id,text\n1,buy now\n2,see you\n\n\n3,hi\n"), ',', "text", null))
+                .hasMessageContaining("p.csv line 4, column 1: blank line between data rows; expected 2 fields");
+        assertThat(TextTable.read(csv("end.csv", "text,label\nbuy now,spam\nsee you,ham\n\n\n"), ',', "text", "label").rowCount())
+                .isEqualTo(2);
     }
 
     @Test
