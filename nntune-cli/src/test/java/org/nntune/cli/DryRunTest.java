@@ -102,6 +102,9 @@ class DryRunTest {
         CliTest.Result series = CliTest.run("tune", "../examples/sunspots.yaml", "--dry-run");
         assertThat(series.out()).contains("hidden_size").doesNotContain("embedding", "vocab_size", "max_length", "kernel")
                 .doesNotContain("note: model.space");
+        // the time-budget mode: each trial trains up to budget.max_epochs, not the space's default epochs
+        assertThat(CliTest.run("tune", "../examples/digits-time-budget.yaml", "--dry-run").out())
+                .contains("epochs=up to 27 (budget.max_epochs)").doesNotContain("epochs*=");
     }
 
     /** Each bad study: the dry run's code and message are the run's, and the dry run leaves nothing behind. */

@@ -51,7 +51,8 @@ public final class TrialsFormat {
             sb.append(shown > 1 ? ", " : " ").append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.3f", e.getValue()));
         }
         for (String note : imp.notes()) {
-            sb.append(' ').append(note);
+            // after the values a note is a clause of its own: "lr 0.603, units 0.117; not assessed (…): c."
+            sb.append(shown > 0 ? "; " + Character.toLowerCase(note.charAt(0)) + note.substring(1) : " " + note);
         }
         return sb.toString();
     }

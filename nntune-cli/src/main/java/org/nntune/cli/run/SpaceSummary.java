@@ -25,6 +25,7 @@ final class SpaceSummary {
         StudyFile.ModelSpec model = sf.model();
         Map<String, ParamSpec> params = model.network().params();
         boolean series = sf.data().series().isPresent();
+        boolean timeMode = sf.budget().timeMode(Optional.empty(), Optional.empty(), sf.sampler().type());
         List<String> searched = new ArrayList<>();
         List<String> fixed = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -41,6 +42,11 @@ final class SpaceSummary {
                 continue;
             }
             String mark = written ? "" : "*";
+            if (name.equals("epochs") && timeMode) {
+                // the time-budget mode trains each trial up to budget.max_epochs (a file's epochs is refused there)
+                fixed.add("epochs=up to " + sf.budget().timeBudget(java.time.Duration.ofSeconds(1)).maxEpochs() + " (budget.max_epochs)");
+                continue;
+            }
             if (e.getValue() instanceof ParamSpec.Fixed f) {
                 fixed.add(name + mark + "=" + value(f.value()));
             } else {

@@ -49,9 +49,9 @@ class ImportanceLineTest {
     void listsTheFiveMostImportantCompleteTrialParametersInOrderAndWhatWasLeftOut() {
         String line = TrialsFormat.importanceLine(trials(200, TrialState.FAIL), StudyDirection.MINIMIZE);
         assertThat(line).startsWith("parameter importance (fANOVA, 180 complete trials): p0 0.")
-                .containsSubsequence("p0 ", ", p1 ", ", p2 ", ", p3 ", ", p4 ", " …")
+                .containsSubsequence("p0 ", ", p1 ", ", p2 ", ", p3 ", ", p4 ", " …; not assessed")
                 .doesNotContain("p5 ")
-                .endsWith("Not assessed (missing from some complete trials, as conditional parameters are, or taking one value): c.");
+                .endsWith("; not assessed (missing from some complete trials, as conditional parameters are, or taking one value): c.");
     }
 
     @Test
