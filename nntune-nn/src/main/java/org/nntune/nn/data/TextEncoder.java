@@ -33,7 +33,8 @@ public final class TextEncoder implements InputEncoder {
     public static final int PADDING = 0;
     public static final int UNKNOWN = 1;
     static final String MAGIC = "nntune-text-encoder";
-    private static final int VERSION = 1;
+    /** 2 adds the field separator; a version 1 file was read with ','. */
+    private static final int VERSION = 2;
 
     /** How text is cut into tokens. */
     public enum Tokens { WORDS, CHARS }
@@ -106,13 +107,15 @@ public final class TextEncoder implements InputEncoder {
     public record Encoded(float[] ids, int rows, int truncated) {}
 
     private final Options options;
+    private final char separator;
     private final String textColumn;
     private final List<String> vocabulary;
     private final Map<String, Integer> ids = new HashMap<>();
     private final List<String> classNames;
 
-    private TextEncoder(Options options, String textColumn, List<String> vocabulary, List<String> classNames) {
+    private TextEncoder(Options options, char separator, String textColumn, List<String> vocabulary, List<String> classNames) {
         this.options = options;
+        this.separator = separator;
         this.textColumn = textColumn;
         this.vocabulary = List.copyOf(vocabulary);
         this.classNames = List.copyOf(classNames);
@@ -147,7 +150,7 @@ public final class TextEncoder implements InputEncoder {
         for (int i = 0; i < Math.min(options.maxVocabulary(), kept.size()); i++) {
             vocab.add(kept.get(i).getKey());
         }
-        return new TextEncoder(options, table.textColumn(), vocab, classNames);
+        return new TextEncoder(options, table.separator(), table.textColumn(), vocab, classNames);
     }
 
     private static EmptyVocabularyException emptyVocabulary(TextTable table, int rows, Options options, int distinct, int highest) {
@@ -259,14 +262,17 @@ public final class TextEncoder implements InputEncoder {
         return Dataset.classification(name, e.ids(), new int[] {options.maxLength()}, labels, List.of(), classNames);
     }
 
-    /** Reads a CSV of raw text to predict (comma-separated, with a header): its {@link #textColumn()} column, encoded. */
+    /**
+     * Reads a CSV of raw text to predict (with a header, fields separated as the training file's
+     * were): its {@link #textColumn()} column, encoded.
+     */
     public Encoded readTexts(Path file) {
-        return encode(texts(TextTable.read(file, ',', textColumn, null)));
+        return encode(texts(TextTable.read(file, separator, textColumn, null)));
     }
 
     @Override
     public CsvEncoder.FeatureRows readFeatures(Path file) {
-        TextTable t = TextTable.read(file, ',', textColumn, null);
+        TextTable t = TextTable.read(file, separator, textColumn, null); // as the training file was read
         Encoded e = encode(texts(t));
         int[] lines = new int[t.rowCount()];
         for (int i = 0; i < lines.length; i++) {
@@ -300,6 +306,7 @@ public final class TextEncoder implements InputEncoder {
         out.writeInt(options.maxVocabulary());
         out.writeInt(options.minCount());
         out.writeUTF(textColumn);
+        out.writeChar(separator);
         out.writeInt(classNames.size());
         for (String c : classNames) {
             out.writeUTF(c);
@@ -317,8 +324,8 @@ public final class TextEncoder implements InputEncoder {
             throw new IOException("not an nntune text encoder (starts with '" + magic + "')");
         }
         int version = in.readInt();
-        if (version != VERSION) {
-            throw new IOException("text encoder version " + version + " is not supported (this nntune reads " + VERSION + ")");
+        if (version < 1 || version > VERSION) {
+            throw new IOException("text encoder version " + version + " is not supported (this nntune reads 1 to " + VERSION + ")");
         }
         Tokens tokens;
         try {
@@ -328,6 +335,7 @@ public final class TextEncoder implements InputEncoder {
         }
         Options options = new Options(tokens, in.readInt(), in.readInt(), in.readInt());
         String column = in.readUTF();
+        char separator = version >= 2 ? in.readChar() : ',';
         List<String> classes = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
             classes.add(in.readUTF());
@@ -336,6 +344,6 @@ public final class TextEncoder implements InputEncoder {
         for (int i = in.readInt(); i > 0; i--) {
             vocab.add(in.readUTF());
         }
-        return new TextEncoder(options, column, vocab, classes);
+        return new TextEncoder(options, separator, column, vocab, classes);
     }
 }

@@ -26,14 +26,16 @@ import java.util.HashMap;
  */
 public final class TextTable {
     private final String source;
+    private final char separator;
     private final String textColumn;
     private final String[] texts;
     private final String[] labels;   // null when the file has no label column
     private final int[] lines;
     private final List<String> classNames;
 
-    private TextTable(String source, String textColumn, String[] texts, String[] labels, int[] lines) {
+    private TextTable(String source, char separator, String textColumn, String[] texts, String[] labels, int[] lines) {
         this.source = source;
+        this.separator = separator;
         this.textColumn = textColumn;
         this.texts = texts;
         this.labels = labels;
@@ -102,8 +104,13 @@ public final class TextTable {
                     + ": '" + text.get(0) + "'); a text column holds words — name a column of text as data.text, or read "
                     + "numbers as features");
         }
-        return new TextTable(source, textColumn, text.toArray(String[]::new), l < 0 ? null : label.toArray(String[]::new),
+        return new TextTable(source, separator, textColumn, text.toArray(String[]::new), l < 0 ? null : label.toArray(String[]::new),
                 line.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The field separator the file was read with (a model's encoder reads its predictions' files with it). */
+    public char separator() {
+        return separator;
     }
 
     private static int column(String source, List<String> names, String name, String role) {

@@ -208,4 +208,39 @@ class TextDataTest {
         assertThatThrownBy(() -> new SeriesEncoder("v", ',', 0, 1)).hasMessageContaining("window and horizon must be >= 1");
         assertThatThrownBy(() -> SeriesWindows.windows("s", new float[10], 3, 0)).hasMessageContaining("must be >= 1");
     }
+    /**
+     * A model trained on a file of another separator reads the files it predicts for with that
+     * separator (it read them with ',' and found no text column); an encoder saved before the
+     * separator was kept (version 1) reads with ','.
+     */
+    @Test
+    void theEncoderReadsPredictionFilesWithItsTrainingFilesSeparator() throws Exception {
+        TextTable t = TextTable.read(csv("semi.csv", "text;label\nbuy now, cheap;spam\nsee you;ham\n"), ';', "text", "label");
+        TextEncoder enc = t.fit(new int[] {0, 1}, words(4, 10, 1));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        enc.write(new java.io.DataOutputStream(bytes));
+        TextEncoder back = TextEncoder.read(new java.io.DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        CsvEncoder.FeatureRows rows = back.readFeatures(csv("new.csv", "id;text\n1;cheap now, buy\n2;see\n"));
+        assertThat(rows.rows()).isEqualTo(2);
+        assertThat(java.util.Arrays.copyOfRange(rows.features(), 0, 4)).containsExactly(enc.id("cheap"), enc.id("now"), enc.id("buy"), 0);
+        assertThat(java.util.Arrays.copyOfRange(back.readTexts(csv("new.csv", "id;text\n1;cheap now, buy\n")).ids(), 0, 4))
+                .containsExactly(enc.id("cheap"), enc.id("now"), enc.id("buy"), 0);
+
+        // version 1: the same fields without the separator
+        ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(v1);
+        out.writeUTF(TextEncoder.MAGIC);
+        out.writeInt(1);
+        out.writeUTF("WORDS");
+        out.writeInt(4);
+        out.writeInt(10);
+        out.writeInt(1);
+        out.writeUTF("text");
+        out.writeInt(0);
+        out.writeInt(1);
+        out.writeUTF("see");
+        TextEncoder old = TextEncoder.read(new java.io.DataInputStream(new ByteArrayInputStream(v1.toByteArray())));
+        CsvEncoder.FeatureRows commas = old.readFeatures(csv("c.csv", "id,text\n1,see you\n"));
+        assertThat(java.util.Arrays.copyOfRange(commas.features(), 0, 2)).containsExactly(2, 1);
+    }
 }
