@@ -1,7 +1,6 @@
 package org.nntune.tune.sampler;
 
 import java.util.Optional;
-import java.util.Random;
 
 /** What the builders of the GP, CMA-ES and NSGA-II samplers share: checked options and seeded parts. */
 final class BuilderSupport {
@@ -16,8 +15,9 @@ final class BuilderSupport {
     }
 
     /** @return a generator with the seed, or an unseeded one */
-    static Random random(Optional<Long> seed) {
-        return seed.isPresent() ? new Random(seed.get()) : new Random();
+    /** The seed, or one from entropy. */
+    static long seed(Optional<Long> seed) {
+        return seed.orElseGet(() -> new java.util.SplittableRandom().nextLong());
     }
 
     /**

@@ -60,7 +60,9 @@ public final class CmaEsSampler implements Sampler {
     private final boolean warmStart;
     /** the sampler for startup trials and parameters outside the joint space */
     private final Sampler independent;
-    private Random rng;
+    private long seed;
+    /** the draws of the trial being sampled ({@link TrialSeeds}) */
+    private Random rng = new Random(0);
 
     private CmaEsSampler(Builder b) {
         popsize = b.popsize;
@@ -69,7 +71,7 @@ public final class CmaEsSampler implements Sampler {
         nStartupTrials = b.nStartupTrials;
         warmStart = b.warmStart;
         independent = BuilderSupport.independentOrTpe(b.independent, b.seed);
-        rng = BuilderSupport.random(b.seed);
+        seed = BuilderSupport.seed(b.seed);
     }
 
     /** @return a builder with the defaults (λ = 4 + ⌊3 ln n⌋, σ0 = 1/6, no restarts, warm start on) */
@@ -156,6 +158,7 @@ public final class CmaEsSampler implements Sampler {
     @Override
     public synchronized Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial,
                                                            Map<String, Distribution> searchSpace) {
+        rng = TrialSeeds.random(seed, trial.number());
         if (searchSpace.isEmpty()) {
             return Map.of();
         }
@@ -340,7 +343,7 @@ public final class CmaEsSampler implements Sampler {
 
     @Override
     public synchronized void reseed(long seed) {
-        rng = new Random(seed);
+        this.seed = seed;
         independent.reseed(seed);
     }
 }

@@ -68,7 +68,9 @@ public final class GPSampler implements Sampler {
     private final Optional<ConstraintsFunction> constraints;
     /** the sampler for startup trials and parameters outside the joint space */
     private final Sampler independent;
-    private Random rng;
+    private long seed;
+    /** the draws of the trial being sampled ({@link TrialSeeds}) */
+    private Random rng = new Random(0);
     /** cache: model key → hyperparameters of its last fit, and the number of trials at that fit */
     private final Map<String, double[]> warmTheta = new HashMap<>();
     private final Map<String, Integer> fittedAt = new HashMap<>();
@@ -81,7 +83,7 @@ public final class GPSampler implements Sampler {
         this.trustRegion = b.trustRegion;
         this.constraints = b.constraints;
         this.independent = BuilderSupport.independentOrTpe(b.independent, b.seed);
-        this.rng = BuilderSupport.random(b.seed);
+        this.seed = BuilderSupport.seed(b.seed);
     }
 
     /** @return a builder with the defaults (10 startup trials, 200 fit points, 500 candidates) */
@@ -176,6 +178,7 @@ public final class GPSampler implements Sampler {
     @Override
     public synchronized Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial,
                                                            Map<String, Distribution> searchSpace) {
+        rng = TrialSeeds.random(seed, trial.number());
         if (searchSpace.isEmpty()) {
             return Map.of();
         }
@@ -695,7 +698,7 @@ public final class GPSampler implements Sampler {
 
     @Override
     public synchronized void reseed(long seed) {
-        rng = new Random(seed);
+        this.seed = seed;
         warmTheta.clear();
         fittedAt.clear();
         independent.reseed(seed);

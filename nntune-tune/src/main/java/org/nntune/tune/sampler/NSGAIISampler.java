@@ -64,7 +64,9 @@ public final class NSGAIISampler implements Sampler {
     private final double swappingProb;
     private final Optional<Double> mutationProb;
     private final Optional<ConstraintsFunction> constraints;
-    private Random rng;
+    private long seed;
+    /** the draws of the trial being sampled ({@link TrialSeeds}) */
+    private Random rng = new Random(0);
     /** (study, generation) → the parent population after it and how many trials it was built from */
     private final Map<String, CachedPopulation> cache = new HashMap<>();
 
@@ -77,7 +79,7 @@ public final class NSGAIISampler implements Sampler {
         swappingProb = b.swappingProb;
         mutationProb = b.mutationProb;
         constraints = b.constraints;
-        rng = BuilderSupport.random(b.seed);
+        seed = BuilderSupport.seed(b.seed);
     }
 
     /** @return a builder with the defaults (population 50, SBX crossover with probability 0.9) */
@@ -186,6 +188,7 @@ public final class NSGAIISampler implements Sampler {
     @Override
     public synchronized Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial,
                                                            Map<String, Distribution> searchSpace) {
+        rng = TrialSeeds.random(seed, trial.number());
         Integer g = generationOf(trial);
         if (g == null) {
             g = openGeneration(study.trials(EnumSet.of(TrialState.COMPLETE)));
@@ -364,7 +367,7 @@ public final class NSGAIISampler implements Sampler {
 
     @Override
     public synchronized double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-        return RandomSampler.fromUnit(distribution, rng.nextDouble());
+        return RandomSampler.fromUnit(distribution, TrialSeeds.unit(seed, trial.number(), name));
     }
 
     @Override
@@ -374,7 +377,7 @@ public final class NSGAIISampler implements Sampler {
 
     @Override
     public synchronized void reseed(long seed) {
-        rng = new Random(seed);
+        this.seed = seed;
         cache.clear();
     }
 }

@@ -12,34 +12,32 @@ import java.util.SplittableRandom;
 /**
  * Independent uniform sampling: floats uniform (or log-uniform) in their range, stepped floats and
  * integers uniform over their grid points (log integers log-uniform, then rounded), categoricals
- * uniform over the choices. Seeded; thread-safe (one generator behind a lock, so with one worker
- * thread the sequence of draws repeats exactly).
+ * uniform over the choices. Seeded: each value is drawn from the seed, the trial's number and
+ * the parameter's name ({@link TrialSeeds}), so that the same seed gives the same trials in any
+ * order, on any thread, and processes sharing a study (workers, resumes) draw different values for
+ * different trials. Thread-safe.
  */
 public final class RandomSampler implements Sampler {
-    private SplittableRandom random;
+    private volatile long seed;
 
     /** A sampler seeded from entropy. */
     public RandomSampler() {
-        this.random = new SplittableRandom();
+        this.seed = new SplittableRandom().nextLong();
     }
 
     /** A sampler with a fixed seed. */
     public RandomSampler(long seed) {
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     @Override
-    public synchronized void reseed(long seed) {
-        random = new SplittableRandom(seed);
+    public void reseed(long seed) {
+        this.seed = seed;
     }
 
     @Override
     public double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-        double u;
-        synchronized (this) {
-            u = random.nextDouble();
-        }
-        return fromUnit(distribution, u);
+        return fromUnit(distribution, TrialSeeds.unit(seed, trial.number(), name));
     }
 
     /**

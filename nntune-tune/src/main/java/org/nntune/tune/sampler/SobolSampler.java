@@ -51,7 +51,8 @@ public final class SobolSampler implements Sampler {
     private final boolean scramble;
     private volatile int[][] scrambled;
     private volatile int[] shifts;
-    private SplittableRandom random;
+    /** the seed of the random fallback's draws ({@link TrialSeeds}) */
+    private volatile long seed;
     private volatile Map<String, Distribution> space;
 
     /** A scrambled sequence with a random seed (the study seed replaces it). */
@@ -99,7 +100,7 @@ public final class SobolSampler implements Sampler {
 
     @Override
     public synchronized void reseed(long seed) {
-        random = new SplittableRandom(seed);
+        this.seed = seed;
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         int[][] out = new int[MAX_DIMS][BITS];
         int[] shift = new int[MAX_DIMS];
@@ -185,10 +186,6 @@ public final class SobolSampler implements Sampler {
 
     @Override
     public double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-        double u;
-        synchronized (this) {
-            u = random.nextDouble();
-        }
-        return RandomSampler.fromUnit(distribution, u);
+        return RandomSampler.fromUnit(distribution, TrialSeeds.unit(seed, trial.number(), name));
     }
 }

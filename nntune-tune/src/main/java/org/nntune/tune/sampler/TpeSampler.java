@@ -81,8 +81,10 @@ public final class TpeSampler implements Sampler {
     private final int maxAboveObservations;
     private final boolean improvementWeights;
     private final ParzenEstimator.Settings settings;
-    /** the sampler of the start-up trials; null: uniform random from {@link #rng}, as Optuna 3.1 */
+    /** the sampler of the start-up trials; null: uniform random from the seed, as Optuna 3.1 */
     private final Sampler startup;
+    private long seed;
+    /** the draws of the trial being sampled ({@link TrialSeeds}) */
     private SplittableRandom rng;
     private TpeObservations observations;
     private long belowVersion = -1;
@@ -113,7 +115,7 @@ public final class TpeSampler implements Sampler {
         this.improvementWeights = b.improvementWeights;
         this.settings = new ParzenEstimator.Settings(b.considerPrior, b.priorWeight, b.considerMagicClip,
                 b.considerEndpoints, b.multivariate, b.scaleFreeKernels, b.clipExponent);
-        this.rng = b.seed == null ? new SplittableRandom() : new SplittableRandom(b.seed);
+        this.seed = b.seed == null ? new SplittableRandom().nextLong() : b.seed;
         this.startup = b.randomStartup ? null : b.startup != null ? b.startup : new SobolSampler();
         if (startup != null && b.seed != null) {
             startup.reseed(b.seed);
@@ -300,7 +302,7 @@ public final class TpeSampler implements Sampler {
 
     @Override
     public synchronized void reseed(long seed) {
-        rng = new SplittableRandom(seed);
+        this.seed = seed;
         if (startup != null) {
             startup.reseed(seed);
         }
@@ -366,6 +368,7 @@ public final class TpeSampler implements Sampler {
         }
         List<String> names = new ArrayList<>(searchSpace.keySet());
         List<Distribution> dims = new ArrayList<>(searchSpace.values());
+        rng = TrialSeeds.splittable(seed, trial.number());
         double[] chosen = sample(obs, names, dims);
         Map<String, Double> out = new LinkedHashMap<>();
         for (int j = 0; j < names.size(); j++) {
@@ -379,8 +382,9 @@ public final class TpeSampler implements Sampler {
         TpeObservations obs = observations(study, trial);
         if (obs.nFinished < nStartupTrials) {
             return startup != null ? startup.sampleIndependent(study, trial, name, distribution)
-                    : RandomSampler.fromUnit(distribution, rng.nextDouble());
+                    : RandomSampler.fromUnit(distribution, TrialSeeds.unit(seed, trial.number(), name));
         }
+        rng = new SplittableRandom(TrialSeeds.of(seed, trial.number(), name));
         return sample(obs, List.of(name), List.of(distribution))[0];
     }
 

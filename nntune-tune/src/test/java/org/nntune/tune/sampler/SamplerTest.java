@@ -102,16 +102,26 @@ class SamplerTest {
         return s.bestValue();
     }
 
+    /** Medians over seeds 1-10: on one seed random search can be lucky (its best of 100 was 0.14 once). */
     @Test
     void tpeBeatsRandomOnAQuadratic() {
-        for (long seed = 1; seed <= 5; seed++) {
-            double tpe = bestOfQuadratic(new TpeSampler(), seed);
-            double multi = bestOfQuadratic(TpeSampler.builder().multivariate(true).build(), seed);
-            double random = bestOfQuadratic(new RandomSampler(), seed);
-            assertThat(tpe).as("seed %d", seed).isLessThan(random);
-            assertThat(multi).as("seed %d", seed).isLessThan(random);
-            assertThat(tpe).as("seed %d", seed).isLessThan(0.5);
+        double[] tpe = new double[10];
+        double[] multi = new double[10];
+        double[] random = new double[10];
+        for (int seed = 1; seed <= 10; seed++) {
+            tpe[seed - 1] = bestOfQuadratic(new TpeSampler(), seed);
+            multi[seed - 1] = bestOfQuadratic(TpeSampler.builder().multivariate(true).build(), seed);
+            random[seed - 1] = bestOfQuadratic(new RandomSampler(), seed);
+            assertThat(tpe[seed - 1]).as("seed %d", seed).isLessThan(0.5);
         }
+        assertThat(median(tpe)).isLessThan(median(random) / 10);
+        assertThat(median(multi)).isLessThan(median(random) / 2);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     @Test
