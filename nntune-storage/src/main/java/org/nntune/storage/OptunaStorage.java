@@ -1069,7 +1069,7 @@ public final class OptunaStorage implements Storage {
                 if (staleTrials(c, studyId, grace, trialId).isEmpty() || stateOf(c, trialId, true) != TrialState.RUNNING) {
                     return false; // it beat or finished in the meantime, or another worker failed it
                 }
-                String reason = "stale: no heartbeat within " + grace + " (database clock); the worker is presumed dead";
+                String reason = STALE_REASON_PREFIX + "no heartbeat within " + grace + " (database clock); the worker is presumed dead";
                 update(c, "UPDATE trials SET state = 'FAIL', datetime_complete = ? WHERE trial_id = ?", time(now()), trialId);
                 setTrialAttr(c, "trial_system_attributes", trialId, FAIL_REASON, reason);
                 retryIfWanted(c, studyId, trialId);

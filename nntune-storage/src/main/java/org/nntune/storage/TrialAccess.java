@@ -671,7 +671,7 @@ final class TrialAccess {
             long trialId = cand.trialId();
             boolean won = db.write(c -> {
                 StudyLock lock = studies.lock(c, studyId, 0, null);
-                String reason = "stale: no heartbeat since " + TrialCodec.instant(cand.heartbeatMicros())
+                String reason = org.nntune.tune.storage.Storage.STALE_REASON_PREFIX + "no heartbeat since " + TrialCodec.instant(cand.heartbeatMicros())
                         + " (database clock; grace " + grace + "); the worker is presumed dead";
                 int n = update(c, "UPDATE nntune_trials SET state = 'FAIL', failure_reason = ?, datetime_complete = ?,"
                         + " changed_seq = ? WHERE trial_id = ? AND state = 'RUNNING' AND heartbeat < " + d.nowMicros() + " - ?",

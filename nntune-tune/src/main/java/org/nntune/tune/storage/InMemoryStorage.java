@@ -467,7 +467,7 @@ public final class InMemoryStorage implements Storage {
         for (long id : stale) {
             Instant beat = heartbeats.get(id);
             finishTrial(id, TrialState.FAIL, List.of(), Optional.of(
-                    "stale: no heartbeat since " + beat + " (grace " + grace + "); the worker is presumed dead"));
+                    STALE_REASON_PREFIX + "no heartbeat since " + beat + " (grace " + grace + "); the worker is presumed dead"));
         }
         return stale;
     }

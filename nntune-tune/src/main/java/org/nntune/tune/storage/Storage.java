@@ -330,9 +330,13 @@ public interface Storage extends AutoCloseable {
     /** Stamps "alive now" on a RUNNING trial (with the storage's clock). */
     void recordHeartbeat(long trialId);
 
+    /** How the failure reason of a trial {@link #failStaleTrials} failed starts. */
+    String STALE_REASON_PREFIX = "stale: ";
+
     /**
      * Fails every RUNNING trial of the study whose last heartbeat is older than {@code grace}
-     * (trials that never recorded a heartbeat are left alone), with a failure reason saying so.
+     * (trials that never recorded a heartbeat are left alone), with a failure reason saying so,
+     * starting with {@link #STALE_REASON_PREFIX}.
      * Safe to call from many workers at once: each stale trial is failed once.
      *
      * @return the ids of the trials this call failed

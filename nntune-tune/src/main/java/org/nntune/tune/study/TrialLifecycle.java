@@ -201,7 +201,10 @@ final class TrialLifecycle {
     /**
      * Stores the outcome (after the sampler's {@code afterTrial}).
      *
-     * @return the trial as stored; empty if an interruption had failed it already
+     * @return the trial as stored; empty if an interruption had failed it already. A trial another
+     *         worker failed as stale meanwhile (this one lost its connection for longer than the
+     *         heartbeat grace) is returned as that worker stored it: this outcome is dropped, the
+     *         study goes on (the failure's retry trains the configuration again)
      * @throws IllegalStateException if the trial had been finished already otherwise (told twice)
      */
     Optional<FrozenTrial> finish(Trial trial, Outcome outcome) {
@@ -215,6 +218,12 @@ final class TrialLifecycle {
             return Optional.empty(); // failed by interrupt() while the objective ran
         }
         FrozenTrial now = storage.getTrial(trial.trialId());
+        if (now.state() == TrialState.FAIL && now.failureReason().filter(r -> r.startsWith(Storage.STALE_REASON_PREFIX)).isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "trial {0} of study ''{1}'' was failed by another worker while this one was"
+                    + " out of touch ({2}); its outcome here ({3}) is dropped", trial.number(), study.name(),
+                    now.failureReason().get(), outcome.state());
+            return Optional.of(now);
+        }
         throw new IllegalStateException("trial " + trial.number() + " of study '" + study.name() + "' is " + now.state()
                 + " already; it cannot be told again");
     }

@@ -84,4 +84,34 @@ class WorkerStampTest {
         assertThat(calls).containsSubsequence("startTrialWithin(TrialStart)", "startTrialWithin", "setTrialSystemAttr", "getTrial");
         assertThat(plain.failStaleTrials(id, java.time.Duration.ofSeconds(-60))).containsExactly(t.trialId());
     }
+    /**
+     * A worker cut off from the database for longer than the heartbeat grace finds, when it comes
+     * back, that another worker failed its trial as stale: its outcome is dropped and the study goes
+     * on (it used to stop with "FAIL already; it cannot be told again", exit 1 in the CLI).
+     */
+    @Test
+    void aTrialFailedAsStaleByAnotherWorkerMeanwhileIsDroppedAndTheStudyGoesOn() {
+        InMemoryStorage memory = new InMemoryStorage();
+        Study study = Study.builder("cut-off").storage(memory).create();
+        List<FrozenTrial> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        study.optimize(t -> {
+            double x = t.suggestFloat("x", 0, 1);
+            if (t.number() == 0) {
+                // another worker, seeing no heartbeat within its grace, fails this trial meanwhile
+                assertThat(memory.failStaleTrials(study.studyId(), java.time.Duration.ofSeconds(-60))).hasSize(1);
+            }
+            return x;
+        }, OptimizeOptions.trials(3).withHeartbeat(java.time.Duration.ofSeconds(30)).withCallback((s, t) -> seen.add(t)));
+        List<FrozenTrial> trials = study.trials();
+        assertThat(trials.get(0).state()).isEqualTo(TrialState.FAIL);
+        assertThat(trials.get(0).failureReason()).get().asString().startsWith(Storage.STALE_REASON_PREFIX);
+        assertThat(trials).hasSize(3); // the study went on
+        assertThat(trials.stream().filter(t -> t.state() == TrialState.COMPLETE)).hasSize(2);
+        // the callbacks hear of the trial as it was stored
+        assertThat(seen.get(0).state()).isEqualTo(TrialState.FAIL);
+        // told twice by the Java API is still an error
+        Trial asked = study.ask();
+        study.tell(asked, 0.5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> study.tell(asked, 0.7)).hasMessageContaining("cannot be told again");
+    }
 }
