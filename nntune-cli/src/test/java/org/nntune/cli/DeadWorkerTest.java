@@ -52,6 +52,11 @@ class DeadWorkerTest {
             CliProcesses.Cli survivor = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "none");
             assertThat(survivor.await(180)).as("%s\n%s", survivor.outText(), survivor.errText()).isZero();
             assertExactBudget(url, "drill", 5, dead);
+            // resumed: the failed attempt and its retry count once, in the message as in the budget
+            CliTest.Result more = CliTest.run("tune", file.toString(), "--trials", "6", "--progress", "plain");
+            assertThat(more.code()).as(more.out() + more.err()).isZero();
+            assertThat(more.out()).contains("resuming: the study already has 5 finished trials of 6", "6/6 done")
+                    .doesNotContain("7/6");
         }
     }
 

@@ -648,7 +648,7 @@ public final class StudyRun {
         o.study = Study.builder(s.name).storage(storage).directions(s.directions).sampler(strategies.sampler())
                 .pruner(strategies.pruner()).seed(o.seed).createOrLoad();
         long id = o.study.studyId();
-        int before = o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)).size();
+        int before = budgetFinished(o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)));
         if (!worker) {
             if (existing.isPresent() && s.time.isPresent()) {
                 printResumedTime(storage, id, s.time.get(), before);
@@ -918,6 +918,14 @@ public final class StudyRun {
         }
     }
 
+    /**
+     * The finished trials that count in the budget: a dead worker's failed trial and its retry
+     * count once (the study's budget rule), so each retry among {@code finished} is not counted.
+     */
+    static int budgetFinished(List<FrozenTrial> finished) {
+        return (int) finished.stream().filter(t -> !t.systemAttrs().containsKey(SystemAttrs.FAILED_TRIAL)).count();
+    }
+
     /** Shows the finished trials of this run on the progress display, a failed one with its reason. */
     private final class Shown {
         final Progress progress = new Progress(out, progressMode);
@@ -938,7 +946,7 @@ public final class StudyRun {
 
         Shown(Study study, int budget, boolean multi, BudgetClock timed) {
             List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
-            this.before = finished.size();
+            this.before = budgetFinished(finished);
             this.budget = budget;
             this.multi = multi;
             this.timed = timed;
@@ -952,9 +960,9 @@ public final class StudyRun {
             }
         }
 
-        /** One more trial finished. */
+        /** One more trial finished (a retry stands in for its failed attempt, which was counted). */
         void trial(Study st, FrozenTrial t) {
-            int d = done.incrementAndGet();
+            int d = t.systemAttrs().containsKey(SystemAttrs.FAILED_TRIAL) ? done.get() : done.incrementAndGet();
             if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
             if (t.state() == TrialState.FAIL) failed.incrementAndGet();
             OptionalDouble best = multi ? OptionalDouble.empty()
