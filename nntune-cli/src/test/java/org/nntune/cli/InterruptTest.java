@@ -45,7 +45,8 @@ class InterruptTest {
                 }
             }
             cli.process().destroy();
-            cli.await(60);
+            // 143: the JVM's exit code after SIGTERM (128 + 15), as documented beside Ctrl-C's 130
+            assertThat(cli.await(60)).isEqualTo(143);
             assertThat(cli.errText()).contains("interrupted").contains("Resume with: nntune tune " + file);
         }
 

@@ -303,11 +303,13 @@ public final class StudyRun {
         boolean refusedNew = false;
         Storage storage = CliStorage.open(fromFile.url);
         boolean studyWasThere = true;
+        Opened opened = null;
         try {
             studyWasThere = storage.findStudyId(fromFile.name).isPresent();
             // a worker follows the budget mode the last tune stored, whatever the file says (tune --timeout)
             Setup setup = worker ? storedTimeMode(storage, fromFile) : fromFile;
             Opened o = open(storage, setup, worker);
+            opened = o;
             Ended ended = cluster.isPresent() ? optimizeOnCluster(o, setup, cluster.get())
                     : optimize(o, setup, worker);
             if (ended == Ended.BUDGET && !worker && o.timeStarted != null) {
@@ -328,6 +330,14 @@ public final class StudyRun {
             } finally {
                 dropHint(hint);
             }
+        } catch (org.nntune.storage.StorageException e) {
+            // the database is out of reach: no clean-up (it would wait for the database again, a minute per
+            // attempt); what finished is stored, and the same command resumes once the database answers
+            if (opened == null) {
+                throw e;
+            }
+            throw new CliException(ExitCode.STORAGE, e.getMessage() + ". Every trial that finished is stored; when the"
+                    + " database answers again, the same command resumes: " + opened.resume, e);
         } catch (RuntimeException e) {
             refusedNew = !studyWasThere && deleteIfEmpty(storage, fromFile.name);
             throw e;
