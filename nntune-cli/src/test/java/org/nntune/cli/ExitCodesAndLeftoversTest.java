@@ -194,7 +194,7 @@ class ExitCodesAndLeftoversTest {
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OTHER);
         assertThat(r.out()).contains("1 trials: 1 complete", "the refit of trial 0 diverged: training diverged at epoch",
                 "  trials       " + dir.resolve("div-results/trials.csv"));
-        assertThat(r.err()).startsWith("nntune: error: no best model was written: the refit on all 120 training rows diverged")
+        assertThat(r.err()).startsWith("nntune: error: no best model was written: the refit on all 120 training rows failed for the best trials")
                 .contains("--study NEW-NAME").doesNotContain("\tat ");
         Path results = dir.resolve("div-results");
         try (Stream<Path> s = Files.list(results)) {

@@ -1229,7 +1229,7 @@ public final class StudyRun {
             importance.run();
             written(write(study, b, Optional.empty(), data));
             throw new CliException(ExitCode.OTHER, "no best model was written: the refit on all " + data.train().size()
-                    + " training rows diverged (see above), though the trials' fits on their parts did not. The trials, the"
+                    + " training rows failed for the best trials (see above), though their fits on the trials' parts did not. The trials, the"
                     + " report and the best parameters are written. Lower the learning rate (lr, or its range) and run it as a"
                     + " new study (--study NEW-NAME), or scale the inputs (data.preprocessing: standard)");
         }
@@ -1277,6 +1277,10 @@ public final class StudyRun {
                 out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", t.number(), words.apply(e));
             } catch (HyperStepDivergenceException e) {
                 out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", t.number(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // a trial another program ran on the study (Optuna from Python) may lack the file's parameters
+                out.printf(Locale.ROOT, "trial %d cannot be refitted from this study file (%s); was it run by another"
+                        + " program?%n", t.number(), e.getMessage());
             }
         }
         return Optional.empty();

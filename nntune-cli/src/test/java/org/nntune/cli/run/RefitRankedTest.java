@@ -57,6 +57,19 @@ class RefitRankedTest {
                 "the refit of trial 2 diverged", "refitting trial 7's configuration").doesNotContain("trial 1");
     }
 
+    /** A trial another program ran on the study (Optuna from Python) without the file's parameters is passed over. */
+    @Test
+    void aTrialWithoutTheFilesParametersIsPassedOver() {
+        StringWriter text = new StringWriter();
+        List<Integer> fitted = new ArrayList<>();
+        FrozenTrial foreign = new FrozenTrial(3, 3, TrialState.COMPLETE, List.of(0.99), Map.of(), Map.of(), Map.of(), Map.of(),
+                new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty());
+        Optional<StudyRun.Refit> r = refit(List.of(foreign, trial(1, 0.05)), text, fitted);
+        assertThat(r).get().extracting(StudyRun.Refit::trial).extracting(FrozenTrial::number).isEqualTo(1);
+        assertThat(text.toString()).contains("trial 3 cannot be refitted from this study file (parameter 'lr' has no value;",
+                "was it run by another program?");
+    }
+
     @Test
     void atMostThreeTrialsAreTriedAndNoneIsAnEmptyResult() {
         StringWriter text = new StringWriter();
