@@ -612,7 +612,12 @@ public final class OptunaStorage implements Storage {
 
     private long insertTemplate(Connection c, long studyId, FrozenTrial template, Instant now) throws SQLException {
         TrialState state = template.state();
-        long id = insertTrial(c, studyId, state, state == TrialState.WAITING ? null : now, state.isFinished() ? now : null)[0];
+        // a template's own times (an imported trial's) are kept, to the precision of Optuna's columns
+        Instant start = state == TrialState.WAITING ? null
+                : template.datetimeStart().map(t -> t.truncatedTo(d.optunaTimeUnit())).orElse(now);
+        Instant complete = !state.isFinished() ? null
+                : template.datetimeComplete().map(t -> t.truncatedTo(d.optunaTimeUnit())).orElse(now);
+        long id = insertTrial(c, studyId, state, start, complete)[0];
         for (Map.Entry<String, Object> e : template.params().entrySet()) {
             Distribution dist = template.distributions().get(e.getKey());
             insertParam(c, id, e.getKey(), dist.toInternal(e.getValue()), dist);

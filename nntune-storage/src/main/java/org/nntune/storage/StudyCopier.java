@@ -6,6 +6,8 @@ import org.nntune.tune.trial.StudySummary;
 import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,16 +16,17 @@ import java.util.Optional;
  *
  * <p>The copy has the same name, directions, user and system attributes, and the trials in the same
  * order (so with the same numbers, counting from 0): states, values, parameters with their
- * distributions, attributes, intermediate values and failure reasons. Timestamps are the target
- * storage's (it stamps imported trials itself); the originals are kept in each trial's system
- * attributes {@value #COPIED_START} and {@value #COPIED_COMPLETE} (ISO-8601; a copy of a copy keeps the
- * first originals). A trial RUNNING in the
- * source has no worker in the target, so it arrives as FAIL with a reason saying so.
+ * distributions, attributes, intermediate values, failure reasons, and start and completion times
+ * (to the target's precision: whole seconds in Optuna's MySQL/MariaDB tables). A trial RUNNING in
+ * the source has no worker in the target, so it arrives as FAIL, completed when it was copied, with
+ * a reason saying so. Copies made by earlier builds of nntune stamped the copy's time on their trials and
+ * kept the originals in the system attributes {@value #COPIED_START} and {@value #COPIED_COMPLETE}:
+ * copying such a copy puts the originals back in the columns (the attributes travel as they are).
  */
 public final class StudyCopier {
-    /** System attribute holding a copied trial's original start time. */
+    /** System attribute in which copies by older nntune versions kept a trial's original start time (read, no longer written). */
     public static final String COPIED_START = SystemAttrs.COPIED_START;
-    /** System attribute holding a copied trial's original completion time. */
+    /** As {@link #COPIED_START}, for the original completion time. */
     public static final String COPIED_COMPLETE = SystemAttrs.COPIED_COMPLETE;
 
     private static final int BATCH = 5000;
@@ -66,12 +69,9 @@ public final class StudyCopier {
     }
 
     private static FrozenTrial template(FrozenTrial t) {
-        java.util.Map<String, Object> system = new java.util.LinkedHashMap<>(t.systemAttrs());
-        // a copy of a copy keeps the first originals (the times the trial really ran)
-        if (!system.containsKey(COPIED_START) && !system.containsKey(COPIED_COMPLETE)) {
-            t.datetimeStart().ifPresent(i -> system.put(COPIED_START, i.toString()));
-            t.datetimeComplete().ifPresent(i -> system.put(COPIED_COMPLETE, i.toString()));
-        }
+        // a copy made by an older nntune has the copy's times in its columns and the originals in attributes
+        Optional<Instant> start = olderCopyTime(t, COPIED_START).or(t::datetimeStart);
+        Optional<Instant> complete = olderCopyTime(t, COPIED_COMPLETE).or(t::datetimeComplete);
         TrialState state = t.state();
         List<Double> values = t.values();
         Optional<String> reason = t.failureReason();
@@ -79,8 +79,30 @@ public final class StudyCopier {
             state = TrialState.FAIL;
             values = List.of();
             reason = Optional.of("was RUNNING in the source storage when the study was copied");
+            complete = Optional.empty(); // failed now, by the copy
         }
-        return new FrozenTrial(-1, -1, state, values, t.params(), t.distributions(), t.userAttrs(), system,
-                t.intermediateValues(), Optional.empty(), Optional.empty(), reason);
+        if (state == TrialState.WAITING) {
+            start = Optional.empty();
+            complete = Optional.empty();
+        } else if (start.isEmpty()) {
+            start = complete; // a finished trial without a start time (Optuna may hold one): no duration to invent
+        }
+        return new FrozenTrial(-1, -1, state, values, t.params(), t.distributions(), t.userAttrs(), t.systemAttrs(),
+                t.intermediateValues(), start, complete, reason);
+    }
+
+    /**
+     * An original time that a copy by an earlier build kept in a system attribute ({@link #COPIED_START},
+     * {@link #COPIED_COMPLETE}), when it is there and readable.
+     */
+    public static Optional<Instant> olderCopyTime(FrozenTrial t, String attr) {
+        if (t.systemAttrs().get(attr) instanceof String s) {
+            try {
+                return Optional.of(Instant.parse(s));
+            } catch (DateTimeParseException e) {
+                return Optional.empty(); // not written by a copy: the trial's own time
+            }
+        }
+        return Optional.empty();
     }
 }

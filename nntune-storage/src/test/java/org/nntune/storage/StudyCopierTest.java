@@ -12,6 +12,8 @@ import org.nntune.tune.trial.StudyDirection;
 import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,12 +71,37 @@ class StudyCopierTest {
                 assertThat(d.values()).isEqualTo(s.values());
                 assertThat(d.failureReason()).isEqualTo(s.failureReason());
             }
-            // the first originals: a copy of a copy keeps the times the trial really ran
-            Object firstStart = s.systemAttrs().get(StudyCopier.COPIED_START);
-            s.datetimeStart().ifPresent(t -> assertThat(d.systemAttrs()).containsEntry(StudyCopier.COPIED_START,
-                    firstStart != null ? firstStart : t.toString()));
+            // the times the trial really ran, in the target's columns (to its precision: microseconds here)
+            assertThat(d.datetimeStart()).isEqualTo(micros(s.datetimeStart()));
+            if (s.state() == TrialState.RUNNING) {
+                assertThat(d.datetimeComplete()).isPresent();
+            } else {
+                assertThat(d.datetimeComplete()).isEqualTo(micros(s.datetimeComplete()));
+            }
+            assertThat(d.systemAttrs()).isEqualTo(s.systemAttrs());
         }
         assertThat(to.getBestTrial(b).map(FrozenTrial::number)).isEqualTo(from.getBestTrial(a).map(FrozenTrial::number));
+    }
+
+    private static Optional<Instant> micros(Optional<Instant> t) {
+        return t.map(i -> i.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    @Test
+    void aCopyByAnEarlierBuildGetsItsOriginalTimesBack() {
+        // earlier builds stamped the copy's time and kept the times the trial ran in system attributes
+        Instant ran = Instant.parse("2020-01-02T03:04:05.123456Z");
+        try (Storage old = new InMemoryStorage(); Storage to = new InMemoryStorage()) {
+            long id = old.createStudy("s", List.of(StudyDirection.MINIMIZE));
+            FrozenTrial t = FrozenTrial.template(TrialState.COMPLETE, List.of(1.0), Map.of(), Map.of());
+            old.createTrial(id, new FrozenTrial(-1, -1, t.state(), t.values(), Map.of(), Map.of(), Map.of(),
+                    Map.of(StudyCopier.COPIED_START, ran.toString(), StudyCopier.COPIED_COMPLETE, ran.plusSeconds(7).toString()),
+                    new java.util.TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()));
+            StudyCopier.copy("s", old, to);
+            FrozenTrial copied = to.getAllTrials(to.getStudyId("s")).get(0);
+            assertThat(copied.datetimeStart()).hasValue(ran);
+            assertThat(copied.datetimeComplete()).hasValue(ran.plusSeconds(7));
+        }
     }
 
     @Test

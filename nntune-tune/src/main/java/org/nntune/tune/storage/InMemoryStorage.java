@@ -233,8 +233,8 @@ public final class InMemoryStorage implements Storage {
         TrialState state = template.state();
         StorageChecks.checkTemplate(s.name, s.directions.size(), template);
         Instant now = clock.instant();
-        Optional<Instant> start = state == TrialState.WAITING ? Optional.empty() : Optional.of(now);
-        Optional<Instant> end = state.isFinished() ? Optional.of(now) : Optional.empty();
+        Optional<Instant> start = state == TrialState.WAITING ? Optional.empty() : template.datetimeStart().or(() -> Optional.of(now));
+        Optional<Instant> end = state.isFinished() ? template.datetimeComplete().or(() -> Optional.of(now)) : Optional.empty();
         FrozenTrial t = new FrozenTrial(s.trials.size(), nextTrialId(), state, template.values(), template.params(),
                 template.distributions(), normalized(template.userAttrs()), normalized(template.systemAttrs()),
                 template.intermediateValues(), start, end,

@@ -211,13 +211,17 @@ public interface Storage extends AutoCloseable {
     /**
      * Creates a trial from a template: its state (WAITING for an enqueued trial, RUNNING, or a
      * finished state to import a result), values, params, distributions, attributes and
-     * intermediate values are copied; number, id and timestamps are set by the storage (start now
-     * for RUNNING and finished trials, completion now for finished ones; a failure reason is kept
-     * for FAIL).
+     * intermediate values are copied; number and id are set by the storage; a failure reason is kept
+     * for FAIL. Times: a RUNNING or finished trial keeps the template's start time and a finished one
+     * its completion time (an imported trial keeps the times it really ran; stored to the storage's
+     * precision: microseconds, whole seconds in Optuna's MySQL/MariaDB tables); a time the template
+     * leaves empty is now.
      *
      * @return the new trial
      * @throws IllegalArgumentException if the template is inconsistent (a COMPLETE trial whose values
-     *     do not match the number of directions, values on a RUNNING or WAITING trial)
+     *     do not match the number of directions, values on a RUNNING or WAITING trial, a start time on
+     *     a WAITING trial, a completion time on an unfinished trial or without a start time; a completion
+     *     before the start is kept as given, as workers' clocks may disagree)
      */
     FrozenTrial createTrial(long studyId, FrozenTrial template);
 
