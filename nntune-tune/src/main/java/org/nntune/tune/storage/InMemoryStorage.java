@@ -115,6 +115,11 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public synchronized long createStudy(String name, List<StudyDirection> directions, Map<String, Object> systemAttrs) {
+        return Storage.super.createStudy(name, directions, systemAttrs); // atomic under this storage's monitor
+    }
+
+    @Override
     public synchronized OptionalLong findStudyId(String name) {
         StudyData s = studiesByName.get(name);
         return s == null ? OptionalLong.empty() : OptionalLong.of(s.id);
@@ -175,6 +180,11 @@ public final class InMemoryStorage implements Storage {
     @Override
     public synchronized void setStudySystemAttr(long studyId, String key, Object value) {
         study(studyId).systemAttrs.put(key, Json.normalize(value));
+    }
+
+    @Override
+    public synchronized void deleteStudySystemAttr(long studyId, String key) {
+        study(studyId).systemAttrs.remove(key);
     }
 
     @Override

@@ -156,6 +156,27 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void studyCreatedWithSystemAttributesAtOnceAndOneRemoved() {
+        String name = uniqueName("with-attrs");
+        long id = storage.createStudy(name, List.of(StudyDirection.MAXIMIZE),
+                Map.of("copy_in_progress", Map.of("trials", 3), "seed", 7));
+        assertThat(storage.getStudySystemAttrs(id)).containsEntry("copy_in_progress", Map.of("trials", 3L))
+                .containsEntry("seed", 7L);
+        assertThat(storage.getAllStudies()).filteredOn(s -> s.studyId() == id).singleElement()
+                .satisfies(s -> assertThat(s.isIncompleteCopy()).isTrue());
+        assertThat(storage.getStudyDirections(id)).containsExactly(StudyDirection.MAXIMIZE);
+        assertThatThrownBy(() -> storage.createStudy(name, List.of(StudyDirection.MINIMIZE), Map.of("other", 1)))
+                .isInstanceOf(StudyAlreadyExistsException.class);
+        assertThat(storage.getStudySystemAttrs(id)).doesNotContainKey("other");
+
+        storage.deleteStudySystemAttr(id, "copy_in_progress");
+        storage.deleteStudySystemAttr(id, "never-set"); // nothing to remove: no error
+        assertThat(storage.getStudySystemAttrs(id)).containsOnlyKeys("seed");
+        assertThat(storage.getStudy(id).isIncompleteCopy()).isFalse();
+        assertThatThrownBy(() -> storage.deleteStudySystemAttr(987654321L, "seed")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void compareAndSetOfStudySystemAttributes() throws Exception {
         long id = newStudy(StudyDirection.MINIMIZE);
         assertThat(storage.compareAndSetStudySystemAttr(id, "k", Optional.empty(), 1)).isTrue();
