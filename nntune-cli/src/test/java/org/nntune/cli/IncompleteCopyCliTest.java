@@ -9,7 +9,6 @@ import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudySummary;
 import org.nntune.tune.trial.SystemAttrs;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,11 +50,10 @@ class IncompleteCopyCliTest {
 
     @Test
     void everyCommandSaysSoAndTheSameCopyAgainMendsIt() throws Exception {
-        Path file = dir.resolve("iris.yaml");
-        Files.writeString(file, CliTest.IRIS);
         String laptop = "sqlite:" + dir.resolve("laptop.db");
-        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--storage", laptop, "--progress", "none");
+        CliTest.Result tuned = CliTest.tuneWith(dir, CliTest.IRIS, "--storage", laptop, "--progress", "none");
         assertThat(tuned.code()).as(tuned.err()).isZero();
+        Path file = dir.resolve("s.yaml"); // the study file tuneWith wrote
         String shared = "sqlite:" + dir.resolve("shared.db");
         leaveIncompleteCopy(laptop, shared);
 
