@@ -121,6 +121,12 @@ public final class JdbcStorage implements Storage {
         return studies.create(name, directions);
     }
 
+    /** One transaction: the study's row and its attributes' rows. */
+    @Override
+    public long createStudy(String name, List<StudyDirection> directions, Map<String, Object> systemAttrs) {
+        return studies.create(name, directions, systemAttrs);
+    }
+
     @Override
     public OptionalLong findStudyId(String name) {
         return studies.find(name);
@@ -169,6 +175,11 @@ public final class JdbcStorage implements Storage {
     @Override
     public void setStudySystemAttr(long studyId, String key, Object value) {
         studies.setSystemAttr(studyId, key, value);
+    }
+
+    @Override
+    public void deleteStudySystemAttr(long studyId, String key) {
+        studies.deleteSystemAttr(studyId, key);
     }
 
     /**

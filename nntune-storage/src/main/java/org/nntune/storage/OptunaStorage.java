@@ -235,6 +235,12 @@ public final class OptunaStorage implements Storage {
 
     @Override
     public long createStudy(String name, List<StudyDirection> directions) {
+        return createStudy(name, directions, Map.of());
+    }
+
+    /** One transaction: the study's rows, its directions' and its attributes' (Optuna's {@code study_system_attributes}). */
+    @Override
+    public long createStudy(String name, List<StudyDirection> directions, Map<String, Object> systemAttrs) {
         if (name.isBlank()) {
             throw new IllegalArgumentException("a study name must not be blank");
         }
@@ -252,6 +258,11 @@ public final class OptunaStorage implements Storage {
             for (int i = 0; i < directions.size(); i++) {
                 update(c, "INSERT INTO study_directions (direction, study_id, objective) VALUES ('"
                         + directions.get(i).name() + "', ?, ?)", sid, i);
+            }
+            for (Map.Entry<String, Object> e : systemAttrs.entrySet()) {
+                checkKey(e.getKey());
+                update(c, "INSERT INTO study_system_attributes (study_id, " + q("key") + ", value_json) VALUES (?, ?, ?)",
+                        sid, e.getKey(), Json.encode(Json.normalize(e.getValue())));
             }
             return sid;
         });
@@ -427,6 +438,15 @@ public final class OptunaStorage implements Storage {
         write(c -> {
             info(c, studyId);
             update(c, upsert(table, "study_id", q("key"), "value_json", "value_json"), studyId, key, json);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteStudySystemAttr(long studyId, String key) {
+        write(c -> {
+            info(c, studyId);
+            update(c, "DELETE FROM study_system_attributes WHERE study_id = ? AND " + q("key") + " = ?", studyId, key);
             return null;
         });
     }
@@ -612,7 +632,12 @@ public final class OptunaStorage implements Storage {
 
     private long insertTemplate(Connection c, long studyId, FrozenTrial template, Instant now) throws SQLException {
         TrialState state = template.state();
-        long id = insertTrial(c, studyId, state, state == TrialState.WAITING ? null : now, state.isFinished() ? now : null)[0];
+        // a template's own times (an imported trial's) are kept, to the precision of Optuna's columns
+        Instant start = state == TrialState.WAITING ? null
+                : template.datetimeStart().map(t -> t.truncatedTo(d.optunaTimeUnit())).orElse(now);
+        Instant complete = !state.isFinished() ? null
+                : template.datetimeComplete().map(t -> t.truncatedTo(d.optunaTimeUnit())).orElse(now);
+        long id = insertTrial(c, studyId, state, start, complete)[0];
         for (Map.Entry<String, Object> e : template.params().entrySet()) {
             Distribution dist = template.distributions().get(e.getKey());
             insertParam(c, id, e.getKey(), dist.toInternal(e.getValue()), dist);

@@ -116,6 +116,11 @@ final class StudyAccess {
     // ---------------------------------------------------------------- studies
 
     long create(String name, List<StudyDirection> directions) {
+        return create(name, directions, Map.of());
+    }
+
+    /** Creates a study and its system attributes in one transaction. */
+    long create(String name, List<StudyDirection> directions, Map<String, Object> systemAttrs) {
         if (name.isBlank()) {
             throw new IllegalArgumentException("a study name must not be blank");
         }
@@ -125,9 +130,16 @@ final class StudyAccess {
         if (directions.isEmpty()) {
             throw new IllegalArgumentException("study '" + name + "': at least one direction is needed");
         }
+        systemAttrs.keySet().forEach(StudyAccess::checkAttrKey);
         String dirs = String.join(",", directions.stream().map(Enum::name).toList());
-        long id = db.insertStudy(name, c -> db.insert(c, "INSERT INTO nntune_studies (study_name, directions,"
-                + " user_attrs, system_attrs, n_trials, change_seq) VALUES (?, ?, '{}', '{}', 0, 0)", "study_id", name, dirs));
+        long id = db.insertStudy(name, c -> {
+            long sid = db.insert(c, "INSERT INTO nntune_studies (study_name, directions,"
+                    + " user_attrs, system_attrs, n_trials, change_seq) VALUES (?, ?, '{}', '{}', 0, 0)", "study_id", name, dirs);
+            for (Map.Entry<String, Object> e : systemAttrs.entrySet()) {
+                update(c, "INSERT " + INTO_ATTRS, SYSTEM, e.getKey(), Json.encode(Json.normalize(e.getValue())), sid);
+            }
+            return sid;
+        });
         studies.put(id, new StudyInfo(name, List.copyOf(directions)));
         return id;
     }
@@ -284,6 +296,16 @@ final class StudyAccess {
 
     void setSystemAttr(long studyId, String key, Object value) {
         setAttr(studyId, SYSTEM, key, value);
+    }
+
+    void deleteSystemAttr(long studyId, String key) {
+        db.single(c -> {
+            if (update(c, "DELETE FROM nntune_study_attrs WHERE study_id = ? AND is_system = 1 AND attr_key = ?",
+                    studyId, key) == 0) {
+                info(c, studyId); // throws for an unknown study
+            }
+            return null;
+        });
     }
 
     private static void checkAttrKey(String key) {

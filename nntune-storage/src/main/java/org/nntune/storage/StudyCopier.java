@@ -1,29 +1,41 @@
 package org.nntune.storage;
 
+import org.nntune.tune.storage.IncompleteCopyException;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudySummary;
 import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.IntConsumer;
 
 /**
  * Copies a study from one storage to another, e.g. from SQLite on a laptop to a shared PostgreSQL.
  *
+ * <p>A copy is all or nothing for every reader: until its last trial has arrived, the study in the target
+ * is marked {@value SystemAttrs#COPY_IN_PROGRESS} and refused by whatever would resume or read it whole; see
+ * {@link #copy(String, Storage, Storage)}.
+ *
  * <p>The copy has the same name, directions, user and system attributes, and the trials in the same
  * order (so with the same numbers, counting from 0): states, values, parameters with their
- * distributions, attributes, intermediate values and failure reasons. Timestamps are the target
- * storage's (it stamps imported trials itself); the originals are kept in each trial's system
- * attributes {@value #COPIED_START} and {@value #COPIED_COMPLETE} (ISO-8601; a copy of a copy keeps the
- * first originals). A trial RUNNING in the
- * source has no worker in the target, so it arrives as FAIL with a reason saying so.
+ * distributions, attributes, intermediate values, failure reasons, and start and completion times
+ * (to the target's precision: whole seconds in Optuna's MySQL/MariaDB tables). A trial RUNNING in
+ * the source has no worker in the target, so it arrives as FAIL, completed when it was copied, with
+ * a reason saying so. Copies made by earlier builds of nntune stamped the copy's time on their trials and
+ * kept the originals in the system attributes {@value #COPIED_START} and {@value #COPIED_COMPLETE}:
+ * copying such a copy puts the originals back in the columns (the attributes travel as they are).
  */
 public final class StudyCopier {
-    /** System attribute holding a copied trial's original start time. */
+    /** System attribute in which copies by older nntune versions kept a trial's original start time (read, no longer written). */
     public static final String COPIED_START = SystemAttrs.COPIED_START;
-    /** System attribute holding a copied trial's original completion time. */
+    /** As {@link #COPIED_START}, for the original completion time. */
     public static final String COPIED_COMPLETE = SystemAttrs.COPIED_COMPLETE;
 
     private static final int BATCH = 5000;
@@ -31,47 +43,72 @@ public final class StudyCopier {
     private StudyCopier() {}
 
     /**
-     * Copies the study {@code name}.
+     * Copies the study {@code name}, all or nothing as every reader of {@code to} sees it: the copy is
+     * created marked {@value SystemAttrs#COPY_IN_PROGRESS} (in the transaction that creates it) and the mark
+     * is removed only after its last trial has arrived, so a copy that is killed or loses its connection
+     * leaves a study that says it is incomplete ({@link IncompleteCopyException}) rather than one that looks
+     * whole. A failed copy deletes what it wrote when it still can. If {@code to} holds an incomplete copy of
+     * the study (an earlier copy was interrupted), it is replaced.
      *
      * @return the id of the copy in {@code to}
      * @throws IllegalArgumentException if {@code from} has no study of that name
-     * @throws org.nntune.tune.storage.StudyAlreadyExistsException if {@code to} has one already
+     * @throws IncompleteCopyException if the study in {@code from} is itself an incomplete copy
+     * @throws org.nntune.tune.storage.StudyAlreadyExistsException if {@code to} has one already (a whole one)
      */
     public static long copy(String name, Storage from, Storage to) {
+        return copy(name, from, to, BATCH, arrived -> { });
+    }
+
+    /**
+     * {@link #copy(String, Storage, Storage)} in batches of {@code batch} trials (one transaction each on a
+     * {@link JdbcStorage}), telling {@code afterBatch} how many trials have arrived after each batch (tests
+     * interrupt a copy there).
+     */
+    static long copy(String name, Storage from, Storage to, int batch, IntConsumer afterBatch) {
         long sourceId = from.getStudyId(name);
         StudySummary s = from.getStudy(sourceId);
+        if (s.isIncompleteCopy()) {
+            throw new IncompleteCopyException(name);
+        }
         List<FrozenTrial> trials = from.getAllTrials(sourceId);
-        long id = to.createStudy(name, s.directions());
+        OptionalLong earlier = to.findStudyId(name);
+        if (earlier.isPresent() && to.getStudy(earlier.getAsLong()).isIncompleteCopy()) {
+            to.deleteStudy(earlier.getAsLong()); // what an interrupted copy left: this copy takes its place
+        }
+        Map<String, Object> system = new LinkedHashMap<>();
+        // a definition recorded before passwords were kept out of it does not carry one to the copy
+        s.systemAttrs().forEach((k, v) -> system.put(k,
+                k.equals(StudyProvenance.DEFINITION) ? StudyProvenance.withoutPasswords(v) : v));
+        system.put(SystemAttrs.COPY_IN_PROGRESS, Map.of("trials", trials.size(), "started", Instant.now().toString()));
+        long id = to.createStudy(name, s.directions(), system);
         try {
             s.userAttrs().forEach((k, v) -> to.setStudyUserAttr(id, k, v));
-            // a definition recorded before passwords were kept out of it does not carry one to the copy
-            s.systemAttrs().forEach((k, v) -> to.setStudySystemAttr(id, k,
-                    k.equals(StudyProvenance.DEFINITION) ? StudyProvenance.withoutPasswords(v) : v));
-            if (to instanceof JdbcStorage jdbc) {
-                // one transaction per batch instead of one per trial
-                for (int i = 0; i < trials.size(); i += BATCH) {
-                    jdbc.createTrials(id, trials.subList(i, Math.min(trials.size(), i + BATCH)).stream()
-                            .map(StudyCopier::template).toList());
+            for (int i = 0; i < trials.size(); i += batch) {
+                List<FrozenTrial> part = trials.subList(i, Math.min(trials.size(), i + batch)).stream()
+                        .map(StudyCopier::template).toList();
+                if (to instanceof JdbcStorage jdbc) {
+                    jdbc.createTrials(id, part); // one transaction per batch instead of one per trial
+                } else {
+                    part.forEach(t -> to.createTrial(id, t));
                 }
-            } else {
-                for (FrozenTrial t : trials) {
-                    to.createTrial(id, template(t));
-                }
+                afterBatch.accept(i + part.size());
             }
+            to.deleteStudySystemAttr(id, SystemAttrs.COPY_IN_PROGRESS); // whole: only now do readers take it as a study
         } catch (RuntimeException e) {
-            to.deleteStudy(id); // never leave half a copy behind
+            try {
+                to.deleteStudy(id); // a killed copy, or one without a connection, cannot: the mark stays and says so
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         return id;
     }
 
     private static FrozenTrial template(FrozenTrial t) {
-        java.util.Map<String, Object> system = new java.util.LinkedHashMap<>(t.systemAttrs());
-        // a copy of a copy keeps the first originals (the times the trial really ran)
-        if (!system.containsKey(COPIED_START) && !system.containsKey(COPIED_COMPLETE)) {
-            t.datetimeStart().ifPresent(i -> system.put(COPIED_START, i.toString()));
-            t.datetimeComplete().ifPresent(i -> system.put(COPIED_COMPLETE, i.toString()));
-        }
+        // a copy made by an older nntune has the copy's times in its columns and the originals in attributes
+        Optional<Instant> start = olderCopyTime(t, COPIED_START).or(t::datetimeStart);
+        Optional<Instant> complete = olderCopyTime(t, COPIED_COMPLETE).or(t::datetimeComplete);
         TrialState state = t.state();
         List<Double> values = t.values();
         Optional<String> reason = t.failureReason();
@@ -79,8 +116,30 @@ public final class StudyCopier {
             state = TrialState.FAIL;
             values = List.of();
             reason = Optional.of("was RUNNING in the source storage when the study was copied");
+            complete = Optional.empty(); // failed now, by the copy
         }
-        return new FrozenTrial(-1, -1, state, values, t.params(), t.distributions(), t.userAttrs(), system,
-                t.intermediateValues(), Optional.empty(), Optional.empty(), reason);
+        if (state == TrialState.WAITING) {
+            start = Optional.empty();
+            complete = Optional.empty();
+        } else if (start.isEmpty()) {
+            start = complete; // a finished trial without a start time (Optuna may hold one): no duration to invent
+        }
+        return new FrozenTrial(-1, -1, state, values, t.params(), t.distributions(), t.userAttrs(), t.systemAttrs(),
+                t.intermediateValues(), start, complete, reason);
+    }
+
+    /**
+     * An original time that a copy by an earlier build kept in a system attribute ({@link #COPIED_START},
+     * {@link #COPIED_COMPLETE}), when it is there and readable.
+     */
+    public static Optional<Instant> olderCopyTime(FrozenTrial t, String attr) {
+        if (t.systemAttrs().get(attr) instanceof String s) {
+            try {
+                return Optional.of(Instant.parse(s));
+            } catch (DateTimeParseException e) {
+                return Optional.empty(); // not written by a copy: the trial's own time
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -271,7 +271,8 @@ final class TrialAccess {
         for (FrozenTrial t : templates) {
             rows.add(row(s, t, now));
         }
-        Long start = rows.stream().anyMatch(r -> r.start() != null) ? now : null;
+        // the study's start is its earliest trial's (imported trials may bring earlier times than now)
+        Long start = rows.stream().map(TrialRow::start).filter(java.util.Objects::nonNull).min(Long::compare).orElse(null);
         db.write(c -> {
             StudyLock lock = studies.lock(c, studyId, rows.size(), start);
             int first = lock.nTrials() - rows.size();
@@ -304,7 +305,8 @@ final class TrialAccess {
         template.intermediateValues().forEach((step, v) -> TrialCodec.append(steps, String.valueOf(step), Json.encode(v)));
         return new TrialRow(state, Json.encode(template.values()), minValue(s, state, template.values()), params.toString(),
                 dists.toString(), TrialCodec.log(template.userAttrs()), TrialCodec.log(template.systemAttrs()), steps.toString(),
-                state == TrialState.WAITING ? null : nowMicros, state.isFinished() ? nowMicros : null,
+                state == TrialState.WAITING ? null : template.datetimeStart().map(TrialCodec::micros).orElse(nowMicros),
+                state.isFinished() ? template.datetimeComplete().map(TrialCodec::micros).orElse(nowMicros) : null,
                 state == TrialState.FAIL ? template.failureReason().orElse(null) : null);
     }
 

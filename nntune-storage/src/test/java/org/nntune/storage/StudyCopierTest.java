@@ -5,13 +5,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.storage.InMemoryStorage;
+import org.nntune.tune.storage.IncompleteCopyException;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
+import org.nntune.tune.study.Study;
 import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.StudyDirection;
 import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,12 +75,37 @@ class StudyCopierTest {
                 assertThat(d.values()).isEqualTo(s.values());
                 assertThat(d.failureReason()).isEqualTo(s.failureReason());
             }
-            // the first originals: a copy of a copy keeps the times the trial really ran
-            Object firstStart = s.systemAttrs().get(StudyCopier.COPIED_START);
-            s.datetimeStart().ifPresent(t -> assertThat(d.systemAttrs()).containsEntry(StudyCopier.COPIED_START,
-                    firstStart != null ? firstStart : t.toString()));
+            // the times the trial really ran, in the target's columns (to its precision: microseconds here)
+            assertThat(d.datetimeStart()).isEqualTo(micros(s.datetimeStart()));
+            if (s.state() == TrialState.RUNNING) {
+                assertThat(d.datetimeComplete()).isPresent();
+            } else {
+                assertThat(d.datetimeComplete()).isEqualTo(micros(s.datetimeComplete()));
+            }
+            assertThat(d.systemAttrs()).isEqualTo(s.systemAttrs());
         }
         assertThat(to.getBestTrial(b).map(FrozenTrial::number)).isEqualTo(from.getBestTrial(a).map(FrozenTrial::number));
+    }
+
+    private static Optional<Instant> micros(Optional<Instant> t) {
+        return t.map(i -> i.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    @Test
+    void aCopyByAnEarlierBuildGetsItsOriginalTimesBack() {
+        // earlier builds stamped the copy's time and kept the times the trial ran in system attributes
+        Instant ran = Instant.parse("2020-01-02T03:04:05.123456Z");
+        try (Storage old = new InMemoryStorage(); Storage to = new InMemoryStorage()) {
+            long id = old.createStudy("s", List.of(StudyDirection.MINIMIZE));
+            FrozenTrial t = FrozenTrial.template(TrialState.COMPLETE, List.of(1.0), Map.of(), Map.of());
+            old.createTrial(id, new FrozenTrial(-1, -1, t.state(), t.values(), Map.of(), Map.of(), Map.of(),
+                    Map.of(StudyCopier.COPIED_START, ran.toString(), StudyCopier.COPIED_COMPLETE, ran.plusSeconds(7).toString()),
+                    new java.util.TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()));
+            StudyCopier.copy("s", old, to);
+            FrozenTrial copied = to.getAllTrials(to.getStudyId("s")).get(0);
+            assertThat(copied.datetimeStart()).hasValue(ran);
+            assertThat(copied.datetimeComplete()).hasValue(ran.plusSeconds(7));
+        }
     }
 
     @Test
@@ -101,5 +132,109 @@ class StudyCopierTest {
                 assertSameStudy(lite, pg, "laptop-study");
             }
         });
+    }
+
+    // ---------------------------------------------------------------- interrupted copies
+
+    /** What {@code kill -9} does to a copy: nothing after that point runs, not even its clean-up. */
+    private static final class Killed extends Error {
+        Killed() {
+            super("killed", null, false, false);
+        }
+    }
+
+    /** A study of {@code n} finished trials with times. */
+    private static void fillMany(Storage s, String name, int n) {
+        long id = s.createStudy(name, List.of(StudyDirection.MINIMIZE));
+        s.setStudySystemAttr(id, StudyProvenance.DEFINITION, Map.of("lr", List.of(0.1, 0.01)));
+        FloatDistribution x = FloatDistribution.uniform(0, 1);
+        for (int i = 0; i < n; i++) {
+            Instant start = Instant.parse("2024-05-06T07:08:09Z").plusSeconds(60L * i);
+            s.createTrial(id, new FrozenTrial(-1, -1, TrialState.COMPLETE, List.of(i * 0.5), Map.of("x", i / (double) n),
+                    Map.of("x", x), Map.of(), Map.of(), new java.util.TreeMap<>(), Optional.of(start),
+                    Optional.of(start.plusSeconds(30)), Optional.empty()));
+        }
+    }
+
+    /**
+     * A copy killed after its first batches leaves a study marked incomplete, which no reader takes as
+     * whole; the same copy again replaces it; a copy that fails while it can still clean up leaves nothing.
+     */
+    private static void interruptedCopyIsMarkedAndReplaced(Storage from, Storage to) {
+        fillMany(from, "big", 7);
+        // batches of 2: killed once 4 trials have arrived
+        assertThatThrownBy(() -> StudyCopier.copy("big", from, to, 2, arrived -> {
+            if (arrived >= 4) {
+                throw new Killed();
+            }
+        })).isInstanceOf(Killed.class);
+        long id = to.getStudyId("big");
+        StudySummary partial = to.getStudy(id);
+        assertThat(partial.isIncompleteCopy()).isTrue();
+        assertThat(partial.nTrials()).isEqualTo(4);
+        assertThat(partial.systemAttrs().get(SystemAttrs.COPY_IN_PROGRESS)).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("trials", 7L);
+        assertThat(to.getAllStudies()).singleElement().satisfies(st -> assertThat(st.isIncompleteCopy()).isTrue());
+        // resuming it, or copying it on, is refused
+        assertThatThrownBy(() -> Study.builder("big").storage(to).load()).isInstanceOf(IncompleteCopyException.class)
+                .hasMessageContaining("'big'").hasMessageContaining("incomplete copy").hasMessageContaining("copy again");
+        assertThatThrownBy(() -> Study.builder("big").storage(to).createOrLoad()).isInstanceOf(IncompleteCopyException.class);
+        try (Storage elsewhere = new InMemoryStorage()) {
+            assertThatThrownBy(() -> StudyCopier.copy("big", to, elsewhere)).isInstanceOf(IncompleteCopyException.class);
+            assertThat(elsewhere.getAllStudies()).isEmpty();
+        }
+
+        // the same copy again: replaces the incomplete one, and the result is whole
+        StudyCopier.copy("big", from, to);
+        assertSameStudy(from, to, "big");
+        assertThat(to.getStudy(to.getStudyId("big")).isIncompleteCopy()).isFalse();
+        assertThat(Study.builder("big").storage(to).load().trials(java.util.EnumSet.of(TrialState.COMPLETE))).hasSize(7);
+        // a whole copy is not replaced
+        assertThatThrownBy(() -> StudyCopier.copy("big", from, to)).isInstanceOf(StudyAlreadyExistsException.class);
+
+        // a copy that fails while it can still clean up (an error, not a kill) leaves nothing
+        fillMany(from, "other", 5);
+        assertThatThrownBy(() -> StudyCopier.copy("other", from, to, 2, arrived -> {
+            throw new IllegalStateException("disk full");
+        })).hasMessage("disk full");
+        assertThat(to.findStudyId("other")).isEmpty();
+    }
+
+    @Test
+    void interruptedCopyIntoMemoryAndSqlite() {
+        try (Storage mem = new InMemoryStorage(); Storage lite = new JdbcStorage("sqlite:" + dir.resolve("to.db"))) {
+            interruptedCopyIsMarkedAndReplaced(new InMemoryStorage(), mem);
+            interruptedCopyIsMarkedAndReplaced(new InMemoryStorage(), lite);
+        }
+    }
+
+    /** Optuna's tables: the mark is a row of study_system_attributes, which Optuna itself ignores. */
+    @Test
+    void interruptedCopyIntoOptunaTables() {
+        try (Storage from = new JdbcStorage("sqlite:" + dir.resolve("from.db"));
+             Storage optuna = Storages.open("optuna+sqlite:///" + dir.resolve("optuna.db"))) {
+            interruptedCopyIsMarkedAndReplaced(from, optuna);
+        }
+    }
+
+    @Test
+    void interruptedCopyIntoPostgres() throws Exception {
+        TestDatabases.withPgSchema("nntune_copy_cut", url -> {
+            try (Storage lite = new JdbcStorage("sqlite:" + dir.resolve("pg-from.db")); Storage pg = new JdbcStorage(url)) {
+                interruptedCopyIsMarkedAndReplaced(lite, pg);
+            }
+        });
+    }
+
+    @Test
+    void interruptedCopyIntoMariaDb() {
+        TestDatabases.assumeMariaDb();
+        String db = TestDatabases.freshName("nntune_copy_cut");
+        String url = TestDatabases.createMariaDb(db);
+        try (Storage lite = new JdbcStorage("sqlite:" + dir.resolve("maria-from.db")); Storage maria = new JdbcStorage(url)) {
+            interruptedCopyIsMarkedAndReplaced(lite, maria);
+        } finally {
+            TestDatabases.dropMariaDb(db);
+        }
     }
 }

@@ -12,6 +12,10 @@ final class CommandErrors {
         if (e instanceof StorageException se) {
             return new CliException(ExitCode.STORAGE, "storage error: " + se.getMessage(), se);
         }
+        if (e instanceof org.nntune.tune.storage.IncompleteCopyException ic) {
+            // found below the command's own check (a copy that began meanwhile): the storage's words
+            return new CliException(ExitCode.STORAGE, ic.getMessage(), ic);
+        }
         if (e instanceof RuntimeException re) {
             return re;
         }

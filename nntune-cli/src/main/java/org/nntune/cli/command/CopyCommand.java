@@ -41,7 +41,14 @@ public final class CopyCommand implements Callable<Integer> {
 
     private void copy(Storage src) throws Exception {
         try (Storage dst = CliStorage.open(to)) {
-            if (dst.findStudyId(study).isPresent()) {
+            java.util.OptionalLong there = dst.findStudyId(study);
+            org.nntune.tune.trial.StudySummary earlier = there.isPresent() ? dst.getStudy(there.getAsLong()) : null;
+            if (earlier != null && earlier.isIncompleteCopy()) {
+                // what an interrupted copy left: StudyCopier replaces it
+                spec.commandLine().getErr().println("replacing the incomplete copy of study '" + study + "' in "
+                        + CliStorage.shown(to) + " (" + earlier.nTrials()
+                        + " trials had arrived when the copy was interrupted)");
+            } else if (earlier != null) {
                 throw new org.nntune.cli.exit.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + CliStorage.shown(to)
                         + "; delete it there first (nntune delete " + study + " --storage " + CliStorage.shown(to) + ")");
             }

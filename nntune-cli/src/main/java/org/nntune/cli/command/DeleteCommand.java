@@ -32,15 +32,17 @@ public final class DeleteCommand implements Callable<Integer> {
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
         try (Storage s = CliStorage.openExisting(ref.url())) {
-            long id = CliStorage.studyId(s, ref.name(), ref.url());
+            // an incomplete copy (an interrupted copy) is deleted as any study is
+            long id = CliStorage.anyStudyId(s, ref.name(), ref.url());
             int n = s.getAllTrials(id).size();
-            if (!yes && !confirmed("delete study '" + ref.name() + "' and its " + n + " trials from "
+            String what = s.getStudy(id).isIncompleteCopy() ? "incomplete copy of study '" : "study '";
+            if (!yes && !confirmed("delete " + what + ref.name() + "' and its " + n + " trials from "
                     + CliStorage.shown(ref.url()) + "? [y/N] ")) {
                 spec.commandLine().getOut().println("nothing deleted");
                 return ExitCode.OK;
             }
             s.deleteStudy(id);
-            spec.commandLine().getOut().println("deleted study '" + ref.name() + "' (" + n + " trials) from " + CliStorage.shown(ref.url()));
+            spec.commandLine().getOut().println("deleted " + what + ref.name() + "' (" + n + " trials) from " + CliStorage.shown(ref.url()));
         } catch (Exception e) {
             throw CommandErrors.rethrow(e);
         }

@@ -4,6 +4,7 @@ import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.run.CliStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.StudySummary;
+import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -41,7 +43,8 @@ public final class StudiesCommand implements Callable<Integer> {
                 int pruned = s.countTrials(st.studyId(), EnumSet.of(TrialState.PRUNED));
                 int failed = s.countTrials(st.studyId(), EnumSet.of(TrialState.FAIL));
                 int running = s.countTrials(st.studyId(), EnumSet.of(TrialState.RUNNING));
-                String best = st.directions().size() == 1
+                String best = st.isIncompleteCopy() ? incomplete(st)
+                        : st.directions().size() == 1
                         ? s.getBestTrial(st.studyId()).map(t -> String.format(Locale.ROOT, "%.6g (trial %d)", t.values().get(0), t.number())).orElse("–")
                         : "(several objectives)";
                 out.printf(Locale.ROOT, "%-30s %-22s %8d %8d %8d %8d  %s%n", st.name(),
@@ -51,5 +54,12 @@ public final class StudiesCommand implements Callable<Integer> {
             throw CommandErrors.rethrow(e);
         }
         return ExitCode.OK;
+    }
+
+    /** Listed, not hidden: an interrupted copy, with what arrived of it and the two ways out. */
+    private static String incomplete(StudySummary st) {
+        Object expected = st.systemAttrs().get(SystemAttrs.COPY_IN_PROGRESS) instanceof Map<?, ?> m ? m.get("trials") : null;
+        return "INCOMPLETE COPY (" + st.nTrials() + (expected != null ? " of " + expected : "")
+                + " trials arrived): copy it again, or delete it";
     }
 }

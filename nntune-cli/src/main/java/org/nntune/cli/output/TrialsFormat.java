@@ -109,18 +109,33 @@ public final class TrialsFormat {
         return r;
     }
 
-    /** Start to completion; a copied trial's (StudyCopier) original times, which the copy keeps in its system attributes. */
+    /**
+     * Start to completion. A trial copied by an earlier build of nntune (its {@link StudyCopier}) carries the
+     * copy's time in its columns and the times it ran in system attributes: those are its times.
+     */
     static java.util.Optional<Duration> duration(FrozenTrial t) {
-        Object start = t.systemAttrs().get(StudyCopier.COPIED_START);
-        Object complete = t.systemAttrs().get(StudyCopier.COPIED_COMPLETE);
-        if (start instanceof String s && complete instanceof String c) {
-            try {
-                return java.util.Optional.of(Duration.between(Instant.parse(s), Instant.parse(c)));
-            } catch (java.time.format.DateTimeParseException e) {
-                // not written by StudyCopier: fall back to the storage's own times
-            }
-        }
-        return t.duration();
+        java.util.Optional<Instant> start = start(t);
+        java.util.Optional<Instant> complete = complete(t);
+        return start.isPresent() && complete.isPresent()
+                ? java.util.Optional.of(Duration.between(start.get(), complete.get())) : java.util.Optional.empty();
+    }
+
+    /** When the trial started (see {@link #duration}). */
+    static java.util.Optional<Instant> start(FrozenTrial t) {
+        return originalTimes(t).map(times -> times[0]).or(t::datetimeStart);
+    }
+
+    /** When the trial finished (see {@link #duration}). */
+    static java.util.Optional<Instant> complete(FrozenTrial t) {
+        return originalTimes(t).map(times -> times[1]).or(t::datetimeComplete);
+    }
+
+    /** An older copy's original start and completion, both or none (as {@link #duration} used them). */
+    private static java.util.Optional<Instant[]> originalTimes(FrozenTrial t) {
+        java.util.Optional<Instant> start = StudyCopier.olderCopyTime(t, StudyCopier.COPIED_START);
+        java.util.Optional<Instant> complete = StudyCopier.olderCopyTime(t, StudyCopier.COPIED_COMPLETE);
+        return start.isPresent() && complete.isPresent()
+                ? java.util.Optional.of(new Instant[] {start.get(), complete.get()}) : java.util.Optional.empty();
     }
 
     static String number(double v) {
@@ -205,8 +220,8 @@ public final class TrialsFormat {
             m.put("params", t.params());
             m.put("intermediate_values", t.intermediateValues());
             m.put("user_attrs", t.userAttrs());
-            m.put("datetime_start", t.datetimeStart().map(Object::toString).orElse(null));
-            m.put("datetime_complete", t.datetimeComplete().map(Object::toString).orElse(null));
+            m.put("datetime_start", start(t).map(Object::toString).orElse(null));
+            m.put("datetime_complete", complete(t).map(Object::toString).orElse(null));
             m.put("duration_s", duration(t).map(d -> d.toNanos() / 1e9).orElse(null));
             t.failureReason().ifPresent(r -> m.put("failure_reason", r));
             list.add(m);

@@ -5,11 +5,14 @@ import org.nntune.cli.exit.ExitCode;
 import org.nntune.storage.StorageException;
 import org.nntune.storage.StorageUrl;
 import org.nntune.storage.Storages;
+import org.nntune.tune.storage.IncompleteCopyException;
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.trial.StudySummary;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * How the command line opens and shows storages: each failure an exit code 4 with the URL (its
@@ -98,12 +101,45 @@ public final class CliStorage {
         return study.endsWith(".yaml") || study.endsWith(".yml");
     }
 
-    /** The id of a study by name, or exit code 4 listing the studies there are. */
+    /**
+     * The one place where commands open a stored study by name to read or resume it ({@code trials},
+     * {@code best}, {@code report}, {@code dashboard}, {@code worker}, {@code tune}, the source of {@code copy}):
+     * the id of the study, if there is one. A study whose copy was interrupted ({@link StudySummary#isIncompleteCopy})
+     * is exit code 4 saying so and how to mend it, never read as if it were whole.
+     */
+    public static OptionalLong findStudyId(Storage storage, String name, String url) {
+        OptionalLong id = storage.findStudyId(name);
+        if (id.isPresent()) {
+            try {
+                IncompleteCopyException.check(storage, id.getAsLong(), name);
+            } catch (IncompleteCopyException e) {
+                throw incompleteCopy(name, url, e);
+            }
+        }
+        return id;
+    }
+
+    /** The id of a study by name ({@link #findStudyId}), or exit code 4 listing the studies there are. */
     public static long studyId(Storage storage, String name, String url) {
-        return storage.findStudyId(name).orElseThrow(() -> {
+        return orNoSuchStudy(findStudyId(storage, name, url), storage, name, url);
+    }
+
+    /** The id of a study by name, whole or an incomplete copy ({@code delete}), or exit code 4 listing the studies there are. */
+    public static long anyStudyId(Storage storage, String name, String url) {
+        return orNoSuchStudy(storage.findStudyId(name), storage, name, url);
+    }
+
+    private static long orNoSuchStudy(OptionalLong id, Storage storage, String name, String url) {
+        return id.orElseThrow(() -> {
             var names = storage.getAllStudies().stream().map(s -> s.name()).toList();
             return new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + shown(url)
                     + (names.isEmpty() ? " (it holds no studies)" : "; studies there: " + String.join(", ", names)));
         });
+    }
+
+    /** Exit code 4: the study is an incomplete copy; run the copy again, or delete it. */
+    public static CliException incompleteCopy(String name, String url, Exception cause) {
+        return new CliException(ExitCode.STORAGE, IncompleteCopyException.message(name, shown(url))
+                + "; run the same copy again to replace it, or nntune delete " + name + " --storage " + shown(url), cause);
     }
 }

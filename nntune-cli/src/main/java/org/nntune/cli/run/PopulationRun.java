@@ -69,7 +69,7 @@ public final class PopulationRun {
         int jobs = ov.jobs().orElse(sf.budget().jobs());
         StudyData data = start(name, url);
         try (Storage storage = CliStorage.open(url)) {
-            OptionalLong found = storage.findStudyId(name);
+            OptionalLong found = CliStorage.findStudyId(storage, name, url);
             if (worker && found.isEmpty()) {
                 throw new CliException(ExitCode.STORAGE, "no study named '" + name + "' in " + CliStorage.shown(url));
             }

@@ -640,7 +640,7 @@ public final class StudyRun {
 
     private Opened open(Storage storage, Setup s, boolean worker) {
         Opened o = new Opened();
-        java.util.OptionalLong found = storage.findStudyId(s.name);
+        java.util.OptionalLong found = CliStorage.findStudyId(storage, s.name, s.url);
         Optional<Long> existing = found.isPresent() ? Optional.of(found.getAsLong()) : Optional.empty();
         if (worker && existing.isEmpty()) {
             throw new CliException(ExitCode.STORAGE, "no study named '" + s.name + "' in " + CliStorage.shown(s.url));

@@ -225,7 +225,8 @@ final class StudyApi {
             } catch (Refused gone) {
                 continue; // deleted between the list and its read
             }
-            j.beginObject().key("id").value(s.studyId()).key("name").value(s.name());
+            j.beginObject().key("id").value(s.studyId()).key("name").value(s.name())
+                    .key("incompleteCopy").value(s.isIncompleteCopy());
             directions(j, s.directions());
             summary(j, snap);
             j.endObject();
@@ -263,7 +264,7 @@ final class StudyApi {
         StudyCache.Snapshot snap = snapshot(c);
         StudySummary s = storage.getStudy(id);
         JsonOut j = new JsonOut().beginObject().key("id").value(id).key("name").value(c.name)
-                .key("allowWrites").value(allowWrites);
+                .key("allowWrites").value(allowWrites).key("incompleteCopy").value(s.isIncompleteCopy());
         directions(j, c.directions);
         summary(j, snap);
         j.key("note").any(s.systemAttrs().get(NOTE)).key("userAttrs").any(s.userAttrs());

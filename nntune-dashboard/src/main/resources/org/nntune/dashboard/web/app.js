@@ -152,7 +152,7 @@
       return api('/studies').then(function (d) {
         if (tok !== routeToken) { return; }
         document.getElementById('storage').textContent = d.storage;
-        var key = d.studies.map(function (s) { return s.id + ':' + s.version; }).join(',');
+        var key = d.studies.map(function (s) { return s.id + ':' + s.version + (s.incompleteCopy ? '!' : ''); }).join(',');
         if (key !== seen) {
           seen = key;
           clear(tbody);
@@ -161,7 +161,8 @@
           }
           d.studies.forEach(function (s) {
             tbody.appendChild(el('tr', { 'data-study-id': s.id },
-              el('td', { 'class': 'name' }, el('a', { href: '#/study/' + s.id, text: s.name })),
+              el('td', { 'class': 'name' }, el('a', { href: '#/study/' + s.id, text: s.name }),
+                s.incompleteCopy ? el('span', { 'class': 'incomplete-copy', text: ' (incomplete copy)' }) : null),
               el('td', { text: s.directions.join(', ') }),
               el('td', { 'class': 'num total', text: s.nTrials }),
               STATES.map(function (st) {
@@ -221,6 +222,9 @@
   function studyHeader(s, st) {
     var box = el('section', { id: 'study-head' },
       el('h2', { id: 'study-name', text: s.name }),
+      s.incompleteCopy ? el('p', { 'class': 'banner incomplete-copy', id: 'study-incomplete',
+        text: 'An incomplete copy: the copy that brought this study here was interrupted (or is still running), '
+          + 'so some of its trials are missing. Run the same nntune copy again to replace it, or delete it.' }) : null,
       el('table', { 'class': 'kv' }, el('tbody', null,
         el('tr', null, el('th', { text: s.directions.length > 1 ? 'Directions' : 'Direction' }),
           el('td', { text: s.directions.join(', ') })),

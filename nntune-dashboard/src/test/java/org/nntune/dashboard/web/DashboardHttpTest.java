@@ -125,6 +125,23 @@ class DashboardHttpTest {
         }
     }
 
+    /** A study whose copy was interrupted is listed and shown flagged, not hidden; the flag goes with the mark. */
+    @Test
+    void anIncompleteCopyIsFlagged() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        long whole = Fixtures.study(storage, "whole", 3, 1);
+        long id = Fixtures.study(storage, "partial", 3, 1);
+        storage.setStudySystemAttr(id, org.nntune.tune.trial.SystemAttrs.COPY_IN_PROGRESS, java.util.Map.of("trials", 9));
+        try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("127.0.0.1", 0, false))) {
+            assertThat(get(s, "/api/studies").body()).contains("\"name\":\"partial\",\"incompleteCopy\":true",
+                    "\"name\":\"whole\",\"incompleteCopy\":false");
+            assertThat(get(s, "/api/studies/" + id).body()).contains("\"incompleteCopy\":true");
+            assertThat(get(s, "/api/studies/" + whole).body()).contains("\"incompleteCopy\":false");
+            storage.deleteStudySystemAttr(id, org.nntune.tune.trial.SystemAttrs.COPY_IN_PROGRESS);
+            assertThat(get(s, "/api/studies/" + id).body()).contains("\"incompleteCopy\":false");
+        }
+    }
+
     @Test
     void aStudyOfTwoObjectivesHasItsParetoFront() throws Exception {
         InMemoryStorage storage = new InMemoryStorage();

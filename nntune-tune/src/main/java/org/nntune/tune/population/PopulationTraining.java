@@ -9,6 +9,7 @@ import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.storage.ArtifactStore;
 import org.nntune.tune.storage.ArtifactStoreException;
+import org.nntune.tune.storage.IncompleteCopyException;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
 import org.nntune.tune.storage.TrialStart;
@@ -105,6 +106,7 @@ public final class PopulationTraining {
         long id;
         if (found.isPresent()) {
             id = found.getAsLong();
+            IncompleteCopyException.check(storage, id, name);
         } else {
             try {
                 id = storage.createStudy(name, List.of(direction));
@@ -144,6 +146,7 @@ public final class PopulationTraining {
             return Optional.empty();
         }
         long id = found.getAsLong();
+        IncompleteCopyException.check(storage, id, name);
         if (!(storage.getStudySystemAttrs(id).get(CONFIG_ATTR) instanceof Map<?, ?> config)) {
             return Optional.empty();
         }

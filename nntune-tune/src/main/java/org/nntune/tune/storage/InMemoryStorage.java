@@ -115,6 +115,11 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public synchronized long createStudy(String name, List<StudyDirection> directions, Map<String, Object> systemAttrs) {
+        return Storage.super.createStudy(name, directions, systemAttrs); // atomic under this storage's monitor
+    }
+
+    @Override
     public synchronized OptionalLong findStudyId(String name) {
         StudyData s = studiesByName.get(name);
         return s == null ? OptionalLong.empty() : OptionalLong.of(s.id);
@@ -178,6 +183,11 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public synchronized void deleteStudySystemAttr(long studyId, String key) {
+        study(studyId).systemAttrs.remove(key);
+    }
+
+    @Override
     public synchronized boolean compareAndSetStudySystemAttr(long studyId, String key, Optional<Object> expected,
                                                              Object value) {
         StudyData s = study(studyId);
@@ -233,8 +243,8 @@ public final class InMemoryStorage implements Storage {
         TrialState state = template.state();
         StorageChecks.checkTemplate(s.name, s.directions.size(), template);
         Instant now = clock.instant();
-        Optional<Instant> start = state == TrialState.WAITING ? Optional.empty() : Optional.of(now);
-        Optional<Instant> end = state.isFinished() ? Optional.of(now) : Optional.empty();
+        Optional<Instant> start = state == TrialState.WAITING ? Optional.empty() : template.datetimeStart().or(() -> Optional.of(now));
+        Optional<Instant> end = state.isFinished() ? template.datetimeComplete().or(() -> Optional.of(now)) : Optional.empty();
         FrozenTrial t = new FrozenTrial(s.trials.size(), nextTrialId(), state, template.values(), template.params(),
                 template.distributions(), normalized(template.userAttrs()), normalized(template.systemAttrs()),
                 template.intermediateValues(), start, end,

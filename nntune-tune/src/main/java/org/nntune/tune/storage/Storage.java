@@ -63,6 +63,22 @@ public interface Storage extends AutoCloseable {
      */
     long createStudy(String name, List<StudyDirection> directions);
 
+    /**
+     * Creates a study with system attributes, in one atomic step: no reader ever sees the study without
+     * them (e.g. {@link org.nntune.tune.trial.SystemAttrs#COPY_IN_PROGRESS}, which marks a copy until its
+     * last trial has arrived). This default creates the study, then sets the attributes, without that
+     * atomicity: every storage that other processes read overrides it.
+     *
+     * @return its id
+     * @throws StudyAlreadyExistsException if a study of that name exists (nothing is created then)
+     * @throws IllegalArgumentException as {@link #createStudy(String, List)}, or for an attribute key too long
+     */
+    default long createStudy(String name, List<StudyDirection> directions, Map<String, Object> systemAttrs) {
+        long id = createStudy(name, directions);
+        systemAttrs.forEach((k, v) -> setStudySystemAttr(id, k, v));
+        return id;
+    }
+
     /** @return the id of the study with that name, if there is one */
     OptionalLong findStudyId(String name);
 
@@ -97,6 +113,13 @@ public interface Storage extends AutoCloseable {
 
     /** Sets (or replaces) a system attribute of a study (the stored study definition, data fingerprint …). */
     void setStudySystemAttr(long studyId, String key, Object value);
+
+    /**
+     * Removes a system attribute of a study (nothing happens if it has none of that key).
+     *
+     * @throws IllegalArgumentException if the study is unknown
+     */
+    void deleteStudySystemAttr(long studyId, String key);
 
     /**
      * Sets a study system attribute if and only if its current value equals {@code expected}
@@ -211,13 +234,17 @@ public interface Storage extends AutoCloseable {
     /**
      * Creates a trial from a template: its state (WAITING for an enqueued trial, RUNNING, or a
      * finished state to import a result), values, params, distributions, attributes and
-     * intermediate values are copied; number, id and timestamps are set by the storage (start now
-     * for RUNNING and finished trials, completion now for finished ones; a failure reason is kept
-     * for FAIL).
+     * intermediate values are copied; number and id are set by the storage; a failure reason is kept
+     * for FAIL. Times: a RUNNING or finished trial keeps the template's start time and a finished one
+     * its completion time (an imported trial keeps the times it really ran; stored to the storage's
+     * precision: microseconds, whole seconds in Optuna's MySQL/MariaDB tables); a time the template
+     * leaves empty is now.
      *
      * @return the new trial
      * @throws IllegalArgumentException if the template is inconsistent (a COMPLETE trial whose values
-     *     do not match the number of directions, values on a RUNNING or WAITING trial)
+     *     do not match the number of directions, values on a RUNNING or WAITING trial, a start time on
+     *     a WAITING trial, a completion time on an unfinished trial or without a start time; a completion
+     *     before the start is kept as given, as workers' clocks may disagree)
      */
     FrozenTrial createTrial(long studyId, FrozenTrial template);
 

@@ -60,5 +60,19 @@ public final class StorageChecks {
             throw new IllegalArgumentException("study '" + study + "': a " + state + " trial cannot have values "
                     + template.values());
         }
+        if (state == TrialState.WAITING && template.datetimeStart().isPresent()) {
+            throw new IllegalArgumentException("study '" + study + "': a WAITING trial has not started, so it cannot have"
+                    + " a start time (" + template.datetimeStart().get() + ")");
+        }
+        if (template.datetimeComplete().isPresent()) {
+            if (!state.isFinished()) {
+                throw new IllegalArgumentException("study '" + study + "': a " + state + " trial has not finished, so it"
+                        + " cannot have a completion time (" + template.datetimeComplete().get() + ")");
+            }
+            if (template.datetimeStart().isEmpty()) {
+                throw new IllegalArgumentException("study '" + study + "': a completion time ("
+                        + template.datetimeComplete().get() + ") needs a start time too");
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.space.Json;
+import org.nntune.tune.storage.IncompleteCopyException;
 import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
@@ -182,12 +183,14 @@ public final class Study {
          * Loads an existing study; its directions come from the storage.
          *
          * @throws IllegalArgumentException if there is no such study, or directions were given and differ
+         * @throws IncompleteCopyException if the study is a copy whose trials have not all arrived
          */
         public Study load() {
             if (storage == null) {
                 throw new IllegalStateException("study '" + name + "': load() needs the storage that holds it");
             }
             long id = storage.getStudyId(name);
+            IncompleteCopyException.check(storage, id, name);
             List<StudyDirection> stored = storage.getStudyDirections(id);
             if (directions != null && !directions.equals(stored)) {
                 throw new IllegalArgumentException("study '" + name + "' is stored with directions " + stored

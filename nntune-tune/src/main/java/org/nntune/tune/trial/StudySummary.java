@@ -25,4 +25,9 @@ public record StudySummary(long studyId, String name, List<StudyDirection> direc
         userAttrs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(userAttrs));
         systemAttrs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(systemAttrs));
     }
+
+    /** @return whether the study is a copy that has not (yet) arrived whole ({@link SystemAttrs#COPY_IN_PROGRESS}) */
+    public boolean isIncompleteCopy() {
+        return systemAttrs.containsKey(SystemAttrs.COPY_IN_PROGRESS);
+    }
 }

@@ -26,6 +26,14 @@ public final class SystemAttrs {
      * refit of trial N's parameters that a run saved at P (only the best configuration is saved).
      */
     public static final String BEST_MODEL = "best_model";
+    /**
+     * Study: present while the study is being copied into this storage ({@code nntune copy}, {@code StudyCopier}),
+     * {@code {"trials": N, "started": ISO-8601}}: written with the study in one transaction and removed only
+     * once every trial has arrived, so a copy that was interrupted (killed, a lost connection) leaves a study
+     * that says so. Such a study is not resumed or read as if it were whole
+     * ({@link org.nntune.tune.storage.IncompleteCopyException}); copying it again replaces it.
+     */
+    public static final String COPY_IN_PROGRESS = "copy_in_progress";
     /** Study, prefix: {@code cmaes:init:…} holds the initial state CMA-ES workers share. */
     public static final String CMAES_INIT_PREFIX = "cmaes:init:";
 

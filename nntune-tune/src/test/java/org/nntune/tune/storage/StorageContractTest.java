@@ -156,6 +156,27 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void studyCreatedWithSystemAttributesAtOnceAndOneRemoved() {
+        String name = uniqueName("with-attrs");
+        long id = storage.createStudy(name, List.of(StudyDirection.MAXIMIZE),
+                Map.of("copy_in_progress", Map.of("trials", 3), "seed", 7));
+        assertThat(storage.getStudySystemAttrs(id)).containsEntry("copy_in_progress", Map.of("trials", 3L))
+                .containsEntry("seed", 7L);
+        assertThat(storage.getAllStudies()).filteredOn(s -> s.studyId() == id).singleElement()
+                .satisfies(s -> assertThat(s.isIncompleteCopy()).isTrue());
+        assertThat(storage.getStudyDirections(id)).containsExactly(StudyDirection.MAXIMIZE);
+        assertThatThrownBy(() -> storage.createStudy(name, List.of(StudyDirection.MINIMIZE), Map.of("other", 1)))
+                .isInstanceOf(StudyAlreadyExistsException.class);
+        assertThat(storage.getStudySystemAttrs(id)).doesNotContainKey("other");
+
+        storage.deleteStudySystemAttr(id, "copy_in_progress");
+        storage.deleteStudySystemAttr(id, "never-set"); // nothing to remove: no error
+        assertThat(storage.getStudySystemAttrs(id)).containsOnlyKeys("seed");
+        assertThat(storage.getStudy(id).isIncompleteCopy()).isFalse();
+        assertThatThrownBy(() -> storage.deleteStudySystemAttr(987654321L, "seed")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void compareAndSetOfStudySystemAttributes() throws Exception {
         long id = newStudy(StudyDirection.MINIMIZE);
         assertThat(storage.compareAndSetStudySystemAttr(id, "k", Optional.empty(), 1)).isTrue();
@@ -556,6 +577,43 @@ public abstract class StorageContractTest {
                 Map.of(), Map.of()))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> storage.createTrial(id, FrozenTrial.template(TrialState.COMPLETE, List.of(),
                 Map.of(), Map.of()))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void importedTrialsKeepTheirTimes() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        // whole seconds: the coarsest precision of any backend (Optuna's DATETIME on MariaDB)
+        java.time.Instant start = java.time.Instant.parse("2021-03-04T05:06:07Z");
+        java.time.Instant end = start.plusSeconds(93);
+        FrozenTrial t = FrozenTrial.template(TrialState.COMPLETE, List.of(0.5), Map.of("x", 0.5), Map.of("x", X));
+        FrozenTrial done = storage.createTrial(id, withTimes(t, Optional.of(start), Optional.of(end)));
+        for (FrozenTrial read : List.of(done, storage.getTrial(done.trialId()), storage.getAllTrials(id).get(0))) {
+            assertThat(read.datetimeStart()).hasValue(start);
+            assertThat(read.datetimeComplete()).hasValue(end);
+            assertThat(read.duration()).hasValue(Duration.ofSeconds(93));
+        }
+        FrozenTrial pruned = FrozenTrial.template(TrialState.PRUNED, List.of(), Map.of(), Map.of());
+        FrozenTrial p = storage.createTrial(id, withTimes(pruned, Optional.of(start), Optional.empty()));
+        assertThat(p.datetimeStart()).hasValue(start);
+        assertThat(p.datetimeComplete()).hasValueSatisfying(c -> assertThat(c).isAfter(start));
+        // a template without times is stamped now, as before
+        FrozenTrial plain = storage.createTrial(id, pruned);
+        assertThat(plain.datetimeStart()).hasValueSatisfying(s -> assertThat(s).isAfter(end));
+        // times that contradict the state are refused, and nothing is created
+        FrozenTrial waiting = FrozenTrial.template(TrialState.WAITING, List.of(), Map.of(), Map.of());
+        assertThatThrownBy(() -> storage.createTrial(id, withTimes(waiting, Optional.of(start), Optional.empty())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WAITING");
+        FrozenTrial running = FrozenTrial.template(TrialState.RUNNING, List.of(), Map.of(), Map.of());
+        assertThatThrownBy(() -> storage.createTrial(id, withTimes(running, Optional.of(start), Optional.of(end))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("completion");
+        assertThatThrownBy(() -> storage.createTrial(id, withTimes(t, Optional.empty(), Optional.of(end))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start time");
+        assertThat(storage.getAllTrials(id)).hasSize(3);
+    }
+
+    private static FrozenTrial withTimes(FrozenTrial t, Optional<java.time.Instant> start, Optional<java.time.Instant> end) {
+        return new FrozenTrial(t.number(), t.trialId(), t.state(), t.values(), t.params(), t.distributions(),
+                t.userAttrs(), t.systemAttrs(), t.intermediateValues(), start, end, t.failureReason());
     }
 
     @Test
