@@ -209,10 +209,20 @@ public final class PredictCommand implements Callable<Integer> {
             throw new CliException(ExitCode.DATA, "cannot read " + file + " as text: " + e.getMessage(), e);
         }
         List<float[]> rows = new ArrayList<>();
+        int blank = -1; // the first blank line after a row: a row after it would no longer line up with its output
+        boolean headerSeen = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty()) {
+                if (blank < 0 && !rows.isEmpty()) {
+                    blank = i + 1;
+                }
                 continue;
+            }
+            if (blank > 0) {
+                throw new CliException(ExitCode.DATA, file + " line " + blank + ", column 1: blank line between data rows; expected "
+                        + f + " fields (blank lines are allowed only at the end of the file, so that every output line answers"
+                        + " one input line)");
             }
             String[] cells = line.split(",", -1);
             float[] row = new float[cells.length];
@@ -226,8 +236,9 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
             if (!numeric) {
-                if (i == 0 && rows.isEmpty()) {
-                    continue; // header
+                if (!headerSeen && rows.isEmpty()) {
+                    headerSeen = true;
+                    continue; // the header: the first line that is not blank
                 }
                 throw new CliException(ExitCode.DATA, file + " line " + (i + 1) + ": expected " + f + " numbers, got '" + line + "'");
             }
