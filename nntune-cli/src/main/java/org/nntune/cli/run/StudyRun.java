@@ -1251,14 +1251,15 @@ public final class StudyRun {
     /** A refitted network and the trial whose configuration it has. */
     record Refit(FrozenTrial trial, NetworkEstimator model) {}
 
-    /** The most trials whose refit is tried, best first, while a refit on all training rows diverges. */
+    /** The most trials whose refit is tried, best first, while a refit on all training rows fails. */
     static final int REFIT_CANDIDATES = 3;
 
     /**
      * Refits ({@code fit}) the best configuration on all {@code rows} training rows; when that
-     * refit diverges (a rate that held on the trials' parts of the rows but not on all of them),
-     * the next best, up to {@value #REFIT_CANDIDATES} trials of {@code ranked} (best first). Empty
-     * when each of them diverged.
+     * refit diverges (a rate that held on the trials' parts of the rows but not on all of them), or
+     * the trial cannot be rebuilt from the study file (another program's, without the file's
+     * parameters), the next best, up to {@value #REFIT_CANDIDATES} trials of {@code ranked} (best
+     * first). Empty when none of them could be refitted.
      */
     static Optional<Refit> refitRanked(List<FrozenTrial> ranked, int rows, java.util.function.Function<FrozenTrial, NetworkEstimator> fit,
                                        java.util.function.Function<DivergenceException, String> words, PrintWriter out) {
