@@ -6,9 +6,11 @@
     optuna_peer.py worker URL STUDY N        N trials as one worker of a shared study (claims WAITING ones first)
     optuna_peer.py stale URL STUDY OUT       fail stale trials as Optuna does (heartbeat grace 1 s), then dump
     optuna_peer.py dump URL STUDY OUT        every trial as optuna.load_study reads it, as JSON in the file OUT
+    optuna_peer.py none URL STUDY N OUT      N trials (TPE) of a space whose categorical offers None (the first run
+                                             enqueues None), then dump
 
-Non-finite floats are written as the strings "nan", "inf" and "-inf" (JSON has no such numbers), None as
-"None" (nntune's JSON values have no null).
+Non-finite floats are written as the strings "nan", "inf" and "-inf" (JSON has no such numbers); None as null
+(nntune reads it as JsonNull).
 """
 import json
 import math
@@ -22,8 +24,6 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
 def enc(v):
-    if v is None:
-        return "None"
     if isinstance(v, float) and not math.isfinite(v):
         return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
     if isinstance(v, dict):
@@ -40,6 +40,24 @@ def space(trial):
     units = trial.suggest_int("units", 16, 128, step=16)
     act = trial.suggest_categorical("act", ["relu", "tanh", "gelu"])
     return (x - 1.0) ** 2 + math.log10(lr) ** 2 / 10 + layers + units / 100.0 + (0.0 if act == "relu" else 0.5)
+
+
+NONE_CHOICES = ["a", "b", None, 3, 2.5, True]
+
+
+def none_space(trial):
+    c = trial.suggest_categorical("c", NONE_CHOICES)
+    x = trial.suggest_float("x", -1.0, 1.0)
+    trial.set_user_attr("c", c)
+    return x * x + (0.0 if c is None else 1.0)
+
+
+def none_choice(url, name, n):
+    study = optuna.create_study(study_name=name, storage=url, load_if_exists=True,
+                                sampler=optuna.samplers.TPESampler(seed=4, n_startup_trials=2))
+    if not study.trials:
+        study.enqueue_trial({"c": None, "x": 0.5})
+    study.optimize(none_space, n_trials=n)
 
 
 def create(url, name):
@@ -136,5 +154,8 @@ if __name__ == "__main__":
         dump(url, name, sys.argv[4])
     elif command == "dump":
         dump(url, name, sys.argv[4])
+    elif command == "none":
+        none_choice(url, name, int(sys.argv[4]))
+        dump(url, name, sys.argv[5])
     else:
         sys.exit("unknown command " + command)

@@ -139,7 +139,7 @@ public final class Main implements Callable<Integer> {
         if (ex instanceof StudyFileException) {
             return ExitCode.USAGE;
         }
-        if (ex instanceof org.nntune.storage.StorageException) {
+        if (ex instanceof org.nntune.storage.StorageException || ex instanceof org.nntune.storage.UnreadableStudyException) {
             return ExitCode.STORAGE;
         }
         if (ex instanceof UncheckedIOException) {

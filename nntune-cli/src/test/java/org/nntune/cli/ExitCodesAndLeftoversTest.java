@@ -103,6 +103,14 @@ class ExitCodesAndLeftoversTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
+        // sqlite:/// is relative (SQLAlchemy): the file it resolves to is named, with the four-slash URL that was likely meant
+        Files.writeString(dir.resolve("meant.db"), "");
+        String relative = dir.resolve("meant.db").toString().substring(1);
+        CliTest.Result three = CliTest.run("studies", "--storage", "sqlite:///" + relative);
+        assertThat(three.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(three.err()).contains("there is no SQLite database " + Path.of(relative).toAbsolutePath())
+                .contains("write sqlite:////" + relative + " with four slashes");
+        Files.delete(dir.resolve("meant.db"));
         // a database of other tables, and an empty file: a reading command neither adds its tables nor uses them
         Path foreign = dir.resolve("foreign.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + foreign)) {

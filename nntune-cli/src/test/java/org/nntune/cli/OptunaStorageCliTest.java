@@ -7,8 +7,17 @@ import org.nntune.storage.Storages;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;
 
+import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.space.JsonNull;
+import org.nntune.tune.study.Study;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -75,5 +84,58 @@ class OptunaStorageCliTest {
         CliTest.Result bad = CliTest.run("studies", "--storage", "optuna+sqlite:///" + dir.resolve("x.db") + "?optuna_revision=v9");
         assertThat(bad.code()).isEqualTo(ExitCode.STORAGE);
         assertThat(bad.err()).contains("optuna_revision=v9").contains("v3.0.0.d").contains("v3.2.0.a");
+    }
+
+    /**
+     * A categorical whose choices hold None (Python's {@code suggest_categorical("c", ["a", None])}) is read by
+     * every command; a study nntune cannot read is named in {@code studies} (exit code 4) while the others list.
+     */
+    @Test
+    void aNoneChoiceIsShownAndOneUnreadableStudyDoesNotHideTheOthers() throws Exception {
+        Path db = dir.resolve("pyo.db");
+        String url = "optuna+sqlite:///" + db;
+        try (Storage storage = Storages.open(url)) {
+            Study none = Study.builder("py1").storage(storage).sampler(new RandomSampler(1)).create();
+            none.enqueueTrial(Map.of("c", JsonNull.INSTANCE));
+            none.enqueueTrial(Map.of("c", "a"));
+            none.optimize(t -> t.suggestCategorical("c", Arrays.asList("a", JsonNull.INSTANCE)) == JsonNull.INSTANCE ? 0.0 : 1.0, 2);
+            Study other = Study.builder("alien").storage(storage).sampler(new RandomSampler(2)).create();
+            other.optimize(t -> t.suggestFloat("u", 0, 1), 1);
+            Study plain = Study.builder("plain").storage(storage).sampler(new RandomSampler(3)).create();
+            plain.optimize(t -> t.suggestFloat("x", 0, 1), 2);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            // a distribution no Optuna nntune knows writes
+            st.executeUpdate("UPDATE trial_params SET distribution_json = '{\"name\": \"BetaDistribution\", \"attributes\": {}}'"
+                    + " WHERE param_name = 'u'");
+        }
+        CliTest.Result studies = CliTest.run("studies", "--storage", url);
+        assertThat(studies.code()).as(studies.err()).isEqualTo(ExitCode.STORAGE);
+        assertThat(studies.out()).containsPattern("py1 +\\[minimize\\] +2 .*0\\.0+ \\(trial 0\\)")
+                .containsPattern("alien +\\(cannot be read").containsPattern("plain +\\[minimize\\] +2 ");
+        assertThat(studies.err()).contains("study 'alien'").contains("parameter 'u'").contains("BetaDistribution")
+                .doesNotContain("py1").doesNotContain("plain");
+
+        CliTest.Result csv = CliTest.run("trials", "py1", "--storage", url, "--format", "csv");
+        assertThat(csv.code()).as(csv.err()).isZero();
+        assertThat(csv.out()).contains("0,COMPLETE,0,").contains(",null,").contains("1,COMPLETE,1,");
+        CliTest.Result json = CliTest.run("trials", "py1", "--storage", url, "--format", "json");
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out().replaceAll("\\s", "")).contains("\"params\":{\"c\":null}").contains("\"params\":{\"c\":\"a\"}");
+        CliTest.Result best = CliTest.run("best", "py1", "--storage", url);
+        assertThat(best.code()).as(best.err()).isZero();
+        assertThat(best.out()).contains("c=null");
+
+        String copy = "optuna+sqlite:///" + dir.resolve("copy.db");
+        CliTest.Result copied = CliTest.run("copy", "py1", "--from", url, "--to", copy);
+        assertThat(copied.code()).as(copied.err()).isZero();
+        try (Storage storage = Storages.open(copy)) {
+            FrozenTrial first = storage.getAllTrials(storage.getStudyId("py1")).get(0);
+            assertThat(first.params()).isEqualTo(Map.of("c", JsonNull.INSTANCE));
+            assertThat(first.distributions().get("c").toJson()).contains("[\"a\",null]");
+        }
+        CliTest.Result trials = CliTest.run("trials", "alien", "--storage", url);
+        assertThat(trials.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(trials.err()).contains("study 'alien', trial 0: parameter 'u'");
     }
 }

@@ -34,6 +34,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadmeTest {
     static final Path README = Path.of("..", "README.md");
 
+    /**
+     * SQLAlchemy's rule, which nntune follows: {@code sqlite:///PATH} (three slashes) is relative, four are
+     * absolute. No example in the README or in a --help may show three slashes before an absolute-looking path.
+     */
+    @Test
+    void sqliteUrlsAreShownWithTheRightNumberOfSlashes() throws IOException {
+        Pattern wrong = Pattern.compile("sqlite:///(abs|ABS|absolute|/?ABSOLUTE)\\b");
+        assertThat(wrong.matcher(Files.readString(README)).find()).as("README: sqlite:///abs…").isFalse();
+        CliTest.Result help = CliTest.run("studies", "--help");
+        // picocli may wrap a line after a URL's ':'
+        String text = help.out().replaceAll("\\s+", " ").replace(": /", ":/");
+        assertThat(wrong.matcher(text).find()).as(help.out()).isFalse();
+        assertThat(text).contains("sqlite:////abs/path.db").contains("three slashes relative, four absolute");
+    }
+
     @Test
     void everyJavaSnippetCompilesAsWritten(@TempDir Path dir) throws IOException {
         String readme = Files.readString(README);

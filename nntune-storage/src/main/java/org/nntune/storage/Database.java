@@ -114,7 +114,10 @@ final class Database implements AutoCloseable {
                     backoff(attempt);
                     continue;
                 }
-                throw new StorageException("cannot open the " + label + " '" + url + "': " + rootMessage(e), e);
+                // SQLite's "unable to open the database file" names no file: say which, and why
+                String why = dialect == Dialect.SQLITE ? SqliteFiles.missingFolder(url,
+                        label.startsWith("Optuna") ? OptunaStorage.PREFIX : "").orElse(rootMessage(e)) : rootMessage(e);
+                throw new StorageException("cannot open the " + label + " '" + url + "': " + why, e);
             }
         }
     }

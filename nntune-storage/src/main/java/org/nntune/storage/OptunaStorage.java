@@ -822,7 +822,7 @@ public final class OptunaStorage implements Storage {
 
     // ---------------------------------------------------------------- reads
 
-    private static final String TRIAL_COLS = "trial_id, number, state, datetime_start, datetime_complete";
+    private static final String TRIAL_COLS = "trial_id, number, state, datetime_start, datetime_complete, study_id";
 
     /** The trials with the given ids, by number (unknown ids are left out). */
     private List<FrozenTrial> readTrials(Connection c, Collection<Long> ids) throws SQLException {
@@ -849,7 +849,7 @@ public final class OptunaStorage implements Storage {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     heads.put(rs.getLong(1), new Object[] {rs.getInt(2), TrialState.valueOf(rs.getString(3)), instant(rs, 4),
-                            instant(rs, 5)});
+                            instant(rs, 5), rs.getLong(6)});
                 }
             }
         }
@@ -862,7 +862,15 @@ public final class OptunaStorage implements Storage {
                 + " WHERE " + childWhere + " ORDER BY param_id", childArgs); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(1);
-                Distribution dist = distributions.computeIfAbsent(rs.getString(4), OptunaStorage::distribution);
+                Distribution dist;
+                try {
+                    dist = distributions.computeIfAbsent(rs.getString(4), OptunaStorage::distribution);
+                } catch (IllegalArgumentException e) {
+                    Object[] h = heads.get(id);
+                    String study = h == null ? "?" : info(c, (Long) h[4]).name();
+                    throw new UnreadableStudyException("study '" + study + "', trial " + (h == null ? "?" : h[0]) + ": parameter '"
+                            + rs.getString(2) + "' has a distribution nntune cannot read (" + e.getMessage() + ")", e);
+                }
                 params.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(rs.getString(2), dist.toExternal(rs.getDouble(3)));
                 dists.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(rs.getString(2), dist);
             }
@@ -907,19 +915,18 @@ public final class OptunaStorage implements Storage {
         return out;
     }
 
-    private static final Pattern NULL_STEP = Pattern.compile("\\s*\"step\"\\s*:\\s*null\\s*(,|(?=}))");
-
     /**
      * A distribution from Optuna's JSON: as nntune's, except that Optuna writes a float distribution
-     * without a step as {@code "step": null}, and nntune's JSON values have no null (the key is left out).
+     * without a step as {@code "step": null} (nntune leaves the key out); a {@code None} among a
+     * categorical's choices is {@link org.nntune.tune.space.JsonNull}, written back as {@code null}.
      */
     static Distribution distribution(String optunaJson) {
-        return Distribution.fromJson(NULL_STEP.matcher(optunaJson).replaceAll("").replace(", }", "}"));
+        return Distribution.fromJson(optunaJson);
     }
 
     /**
-     * An attribute value from its JSON text. nntune's JSON values have no null, which Python may
-     * store (an attribute set to None, or a list holding it): such a value is kept as its JSON text.
+     * An attribute value from its JSON text; Python's {@code None} (an attribute set to None, or a list
+     * holding it) is {@link org.nntune.tune.space.JsonNull}. Text that is not JSON at all is kept as text.
      */
     private static Object attribute(String json) {
         try {

@@ -1,6 +1,10 @@
 package org.nntune.storage;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Where an SQLite storage keeps what does not go into its database file. */
 final class SqliteFiles {
@@ -27,5 +31,57 @@ final class SqliteFiles {
             file = file.substring("file:".length());
         }
         return Path.of(file + ".artifacts");
+    }
+
+    /** A three-slash SQLAlchemy URL ({@code sqlite:///rel/path}, a relative path); group 1 is the path and what follows. */
+    private static final Pattern THREE_SLASHES = Pattern.compile("(?i)^sqlite:///(?!/)(.+)$");
+
+    /**
+     * Why an SQLite file cannot be opened when its folder does not exist (SQLite creates the file, never
+     * the folder): the resolved file and the missing folder, and, for a three-slash URL whose path exists
+     * as an absolute one ({@code sqlite:///tmp/x.db} meant {@code /tmp/x.db}), the four-slash URL.
+     *
+     * @param prefix what the user wrote before the URL ({@code optuna+} for Optuna's tables), for the hint
+     * @return empty unless the URL names an SQLite file whose folder is missing
+     */
+    static Optional<String> missingFolder(StorageUrl url, String prefix) {
+        Optional<Path> file = url.sqliteFile();
+        if (file.isEmpty() || file.get().getParent() == null || Files.isDirectory(file.get().getParent())) {
+            return Optional.empty();
+        }
+        Path abs = file.get().normalize();
+        Path folder = abs.getParent();
+        while (folder.getParent() != null && !Files.isDirectory(folder.getParent())) {
+            folder = folder.getParent();
+        }
+        StringBuilder why = new StringBuilder("the SQLite file " + abs + " cannot be created: the folder " + folder
+                + " does not exist");
+        threeSlashHint(url.display(), prefix).ifPresent(hint -> why.append(' ').append(hint));
+        return Optional.of(why.toString());
+    }
+
+    /**
+     * For a three-slash URL ({@code sqlite:///tmp/x.db}, a relative path under SQLAlchemy's rule), a note
+     * saying so and, when the path exists as an absolute one (its folder does), the four-slash URL.
+     *
+     * @param url the URL without {@code prefix}
+     * @param prefix what the user wrote before it ({@code optuna+} for Optuna's tables)
+     * @return the note in parentheses; empty for other URLs
+     */
+    static Optional<String> threeSlashHint(String url, String prefix) {
+        Matcher m = THREE_SLASHES.matcher(url.strip());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String path = m.group(1);
+        int q = path.indexOf('?');
+        Path intended = Path.of("/" + (q < 0 ? path : path.substring(0, q))).normalize();
+        StringBuilder hint = new StringBuilder("(sqlite:/// with three slashes is a path relative to the working directory,"
+                + " as in SQLAlchemy");
+        if (intended.getParent() != null && Files.isDirectory(intended.getParent())) {
+            hint.append("; for the absolute path ").append(intended).append(" write ").append(prefix).append("sqlite:////")
+                    .append(path).append(" with four slashes");
+        }
+        return Optional.of(hint.append(')').toString());
     }
 }

@@ -47,6 +47,20 @@ public final class Storages {
     }
 
     /**
+     * For a URL {@code sqlite:///PATH} (three slashes: a path relative to the working directory, SQLAlchemy's
+     * rule), a note in parentheses saying so, and naming the four-slash URL when {@code /PATH}'s folder
+     * exists (the user likely meant the absolute path); for messages about a file that is not there.
+     *
+     * @return the note; empty for any other URL
+     */
+    public static java.util.Optional<String> sqliteThreeSlashHint(String url) {
+        String u = url.strip();
+        boolean optuna = u.toLowerCase(Locale.ROOT).startsWith(OptunaStorage.PREFIX);
+        return SqliteFiles.threeSlashHint(optuna ? u.substring(OptunaStorage.PREFIX.length()) : u,
+                optuna ? OptunaStorage.PREFIX : "");
+    }
+
+    /**
      * The tables of an SQLite database file, read without writing to it: a command that only reads
      * checks that a file holds a storage (nntune's tables, or Optuna's) before it opens one, since
      * opening creates the tables.

@@ -3,7 +3,10 @@ package org.nntune.storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.sampler.TpeSampler;
+import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Json;
+import org.nntune.tune.space.JsonNull;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.Log;
 import org.nntune.tune.study.OptimizeOptions;
@@ -149,6 +152,63 @@ class OptunaInteropTest {
             assertThat(all.get(4).failureReason()).hasValueSatisfying(r -> assertThat(r).contains("java failure"));
             assertThat(all.get(7).systemAttrs()).containsKey("fixed_params");
             assertThat(dump.get("best")).isEqualTo((long) storage.getBestTrial(id).orElseThrow().number());
+        }
+    }
+
+    // ---------------------------------------------------------------- None among a categorical's choices
+
+    private static final List<Object> NONE_CHOICES = List.of("a", "b", JsonNull.INSTANCE, 3L, 2.5, true);
+
+    @Test
+    void aNoneAmongCategoricalChoicesIsReadContinuedAndWrittenBack() throws Exception {
+        String url = "sqlite:///" + dir.resolve("none.db");
+        Map<String, Object> first = dump("none", url, "none-choice", "4");
+        try (Storage storage = Storages.open("optuna+" + url)) {
+            long id = storage.getStudyId("none-choice");
+            assertSameTrials(storage, id, first);
+            FrozenTrial enqueued = storage.getAllTrials(id).get(0);
+            assertThat(enqueued.params()).isEqualTo(Map.of("c", JsonNull.INSTANCE, "x", 0.5));
+            assertThat(enqueued.userAttrs()).isEqualTo(Map.of("c", JsonNull.INSTANCE));
+            assertThat(((CategoricalDistribution) enqueued.distributions().get("c")).choices())
+                    .containsExactlyElementsOf(NONE_CHOICES);
+
+            // nntune continues the study in Optuna's tables, its TPE over Python's trials, None enqueued once more
+            Study study = Study.builder("none-choice").storage(storage)
+                    .sampler(TpeSampler.builder().nStartupTrials(2).seed(5).build()).load();
+            study.enqueueTrial(Map.of("c", JsonNull.INSTANCE, "x", -0.25));
+            study.optimize(trial -> {
+                Object c = trial.suggestCategorical("c", NONE_CHOICES);
+                double x = trial.suggestFloat("x", -1, 1);
+                trial.setUserAttr("c", c);
+                return x * x + (c == JsonNull.INSTANCE ? 0 : 1);
+            }, 10); // the study's total: six trials more
+            assertThat(storage.getAllTrials(id).get(4).params()).containsEntry("c", JsonNull.INSTANCE);
+        }
+        // Python continues after nntune's trials (its TPE reads them) and reads every trial back as nntune does
+        Map<String, Object> dump = dump("none", url, "none-choice", "3");
+        assertThat(trials(dump)).hasSize(13);
+        assertThat(cast(trials(dump).get(4).get("params"))).containsEntry("c", JsonNull.INSTANCE);
+        try (Storage storage = Storages.open("optuna+" + url)) {
+            assertSameTrials(storage, storage.getStudyId("none-choice"), dump);
+        }
+
+        // copied to nntune's tables and from there to another Optuna database: Python reads the same choices and values
+        String nntune = "sqlite:" + dir.resolve("none-nntune.db");
+        String back = "sqlite:///" + dir.resolve("none-back.db");
+        try (Storage from = Storages.open("optuna+" + url); Storage to = Storages.open(nntune)) {
+            StudyCopier.copy("none-choice", from, to);
+        }
+        try (Storage from = Storages.open(nntune); Storage to = Storages.open("optuna+" + back)) {
+            StudyCopier.copy("none-choice", from, to);
+        }
+        Map<String, Object> copied = dump("dump", back, "none-choice");
+        assertThat(trials(copied)).hasSize(13);
+        for (int i = 0; i < 13; i++) {
+            Map<String, Object> a = trials(dump).get(i);
+            Map<String, Object> b = trials(copied).get(i);
+            for (String key : List.of("number", "state", "values", "params", "distributions", "user_attrs")) {
+                assertThat(b.get(key)).as("trial %d %s", i, key).isEqualTo(a.get(key));
+            }
         }
     }
 

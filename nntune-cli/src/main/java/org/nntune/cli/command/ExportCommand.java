@@ -23,13 +23,14 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
+        // one element per paragraph: picocli starts each element on a line of its own
         description = {"Export a saved model to another format.",
-                "--onnx: an ONNX model (opset 13) with the fitted preprocessing inside; input 'input' takes the raw",
-                "numeric features [batch, features] (a text model: int64 token ids [batch, max length]), output",
-                "'output' gives what 'nntune predict --proba' prints (a regression model: what 'nntune predict' prints).",
-                "A CSV encoder beside the model (MODEL.csv-encoder) is not part of the graph: its class names and",
-                "feature names go into the model's metadata; so do a text model's tokenizer and vocabulary",
-                "(nntune.text.*), which turn raw text into the token ids."})
+                "--onnx: an ONNX model (opset 13) with the fitted preprocessing inside; input 'input' takes the raw "
+                        + "numeric features [batch, features] (a text model: int64 token ids [batch, max length]), output "
+                        + "'output' gives what 'nntune predict --proba' prints (a regression model: what 'nntune predict' prints).",
+                "A CSV encoder beside the model (MODEL.csv-encoder) is not part of the graph: its class names and "
+                        + "feature names go into the model's metadata; so do a text model's tokenizer and vocabulary "
+                        + "(nntune.text.*), which turn raw text into the token ids."})
 public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -54,8 +54,9 @@ import java.util.regex.Pattern;
  */
 @Command(name = "k8s", mixinStandardHelpOptions = true,
         description = {"Print a Kubernetes Indexed Job that runs a study's workers on a cluster (apply it with kubectl apply -f).",
-                "Pod 0 creates (or resumes) the study with 'nntune tune', the others join it with 'nntune worker' until the study's budget is met;",
-                "the storage must be a database server (PostgreSQL, MySQL/MariaDB) that the pods reach, its password in a Secret."})
+                "Pod 0 creates (or resumes) the study with 'nntune tune', the others join it with 'nntune worker' until the "
+                        + "study's budget is met; the storage must be a database server (PostgreSQL, MySQL/MariaDB) that the "
+                        + "pods reach, its password in a Secret."})
 public final class K8sCommand implements Callable<Integer> {
     /** The Secret's key that holds the database password. */
     static final String SECRET_KEY = "password";

@@ -28,12 +28,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
+        // one element per paragraph: picocli starts each element on a line of its own
         description = {"Predict with a saved model: one output line per input row (CSV).",
-                "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder):",
-                "the input then has the training file's columns (the label column may be absent).",
-                "Otherwise every input column is a numeric feature; a non-numeric first line is a header.",
-                "A forecaster of a series reads the training file's series column and prints one line per window:",
-                "the file line of the window's last value, then the values forecast after it."})
+                "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder): "
+                        + "the input then has the training file's columns (the label column may be absent). "
+                        + "Otherwise every input column is a numeric feature; a non-numeric first line is a header.",
+                "A forecaster of a series reads the training file's series column and prints one line per window: "
+                        + "the file line of the window's last value, then the values forecast after it."})
 public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -15,7 +15,8 @@ import java.util.Optional;
 public final class StorageOption {
 
     @Option(names = {"-s", "--storage"}, paramLabel = "URL",
-            description = "Storage URL: sqlite:FILE.db, sqlite:///abs/path.db, postgresql://user@host:5432/db, mysql://user@host/db or jdbc:…; "
+            description = "Storage URL: sqlite:FILE.db (relative, or sqlite:/abs/path.db), sqlite:///rel/path.db or sqlite:////abs/path.db "
+                    + "(SQLAlchemy's form: three slashes relative, four absolute), postgresql://user@host:5432/db, mysql://user@host/db or jdbc:…; "
                     + "with the prefix optuna+ (optuna+sqlite:///FILE.db, optuna+postgresql://…) in Optuna's own tables (default: the study file's storage, or $NNTUNE_STORAGE)")
     String url;
 

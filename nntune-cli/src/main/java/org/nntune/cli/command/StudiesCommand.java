@@ -2,6 +2,7 @@ package org.nntune.cli.command;
 
 import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.run.CliStorage;
+import org.nntune.storage.StorageException;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.StudySummary;
 import org.nntune.tune.trial.SystemAttrs;
@@ -19,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "studies", mixinStandardHelpOptions = true, description = "List the studies of a storage.")
+@Command(name = "studies", mixinStandardHelpOptions = true, description = {"List the studies of a storage.",
+        "A study that cannot be read (a parameter whose distribution nntune does not know, say) is listed as unreadable, "
+                + "with the reason on stderr; the others are listed, and the exit code is 4."})
 public final class StudiesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,22 +41,39 @@ public final class StudiesCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             out.printf(Locale.ROOT, "%-30s %-22s %8s %8s %8s %8s  %s%n", "study", "directions", "complete", "pruned", "failed", "running", "best");
+            PrintWriter err = spec.commandLine().getErr();
+            int code = ExitCode.OK;
             for (StudySummary st : studies) {
-                int complete = s.countTrials(st.studyId(), EnumSet.of(TrialState.COMPLETE));
-                int pruned = s.countTrials(st.studyId(), EnumSet.of(TrialState.PRUNED));
-                int failed = s.countTrials(st.studyId(), EnumSet.of(TrialState.FAIL));
-                int running = s.countTrials(st.studyId(), EnumSet.of(TrialState.RUNNING));
-                String best = st.isIncompleteCopy() ? incomplete(st)
-                        : st.directions().size() == 1
-                        ? s.getBestTrial(st.studyId()).map(t -> String.format(Locale.ROOT, "%.6g (trial %d)", t.values().get(0), t.number())).orElse("–")
-                        : "(several objectives)";
-                out.printf(Locale.ROOT, "%-30s %-22s %8d %8d %8d %8d  %s%n", st.name(),
-                        st.directions().toString().toLowerCase(Locale.ROOT), complete, pruned, failed, running, best);
+                try {
+                    row(s, st, out);
+                } catch (StorageException e) {
+                    throw e; // the database, not this study: nothing further can be listed
+                } catch (RuntimeException e) {
+                    // one study nntune cannot read (an unknown distribution…) must not hide the others
+                    out.printf(Locale.ROOT, "%-30s %s%n", st.name(), "(cannot be read: the reason is on stderr)");
+                    err.println("nntune: cannot read study '" + st.name() + "': " + e.getMessage());
+                    code = ExitCode.STORAGE;
+                }
             }
+            out.flush();
+            err.flush();
+            return code;
         } catch (Exception e) {
             throw CommandErrors.rethrow(e);
         }
-        return ExitCode.OK;
+    }
+
+    private static void row(Storage s, StudySummary st, PrintWriter out) {
+        int complete = s.countTrials(st.studyId(), EnumSet.of(TrialState.COMPLETE));
+        int pruned = s.countTrials(st.studyId(), EnumSet.of(TrialState.PRUNED));
+        int failed = s.countTrials(st.studyId(), EnumSet.of(TrialState.FAIL));
+        int running = s.countTrials(st.studyId(), EnumSet.of(TrialState.RUNNING));
+        String best = st.isIncompleteCopy() ? incomplete(st)
+                : st.directions().size() == 1
+                ? s.getBestTrial(st.studyId()).map(t -> String.format(Locale.ROOT, "%.6g (trial %d)", t.values().get(0), t.number())).orElse("–")
+                : "(several objectives)";
+        out.printf(Locale.ROOT, "%-30s %-22s %8d %8d %8d %8d  %s%n", st.name(),
+                st.directions().toString().toLowerCase(Locale.ROOT), complete, pruned, failed, running, best);
     }
 
     /** Listed, not hidden: an interrupted copy, with what arrived of it and the two ways out. */

@@ -12,7 +12,7 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** Data that cannot be read: a missing file or column, a bad CSV or IDX file. */
     public static final int DATA = 3;
-    /** A storage that cannot be opened or used, or an unknown study. */
+    /** A storage that cannot be opened or used, an unknown study, or a study nntune cannot read. */
     public static final int STORAGE = 4;
     /** Interrupted (Ctrl-C); the study is consistent and can be resumed. */
     public static final int INTERRUPTED = 130;

@@ -1,10 +1,15 @@
 package org.nntune.cli.output;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.nntune.dashboard.FanovaImportance;
 import org.nntune.dashboard.ParamImportances;
 import org.nntune.storage.StudyCopier;
+import org.nntune.tune.space.JsonNull;
 import org.nntune.tune.storage.AtomicFile;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudyDirection;
@@ -210,6 +215,15 @@ public final class TrialsFormat {
         return sb.append("\r\n").toString();
     }
 
+    /** Indented JSON; a {@link JsonNull} (an Optuna categorical's {@code None}) is written as {@code null}. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new SimpleModule().addSerializer(JsonNull.class, new StdSerializer<>(JsonNull.class) {
+                @Override
+                public void serialize(JsonNull value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                    gen.writeNull();
+                }
+            }));
+
     public static void json(List<FrozenTrial> trials, PrintWriter out) throws IOException {
         List<Map<String, Object>> list = new ArrayList<>();
         for (FrozenTrial t : trials) {
@@ -226,7 +240,7 @@ public final class TrialsFormat {
             t.failureReason().ifPresent(r -> m.put("failure_reason", r));
             list.add(m);
         }
-        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list));
+        out.println(MAPPER.writeValueAsString(list));
         out.flush();
     }
 
@@ -270,7 +284,7 @@ public final class TrialsFormat {
             // what training adapted itself (hypergradient lr, implicit L2): the values it ended with
             m.put("adapted_final", adapted);
         }
-        byte[] json = (new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n")
+        byte[] json = (MAPPER.writeValueAsString(m) + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         AtomicFile.write(file, out -> out.write(json));
     }

@@ -75,7 +75,8 @@ public final class CliStorage {
         Optional<Path> file = checkForm(url);
         if (file.isPresent() && !Files.exists(file.get())) {
             throw new CliException(ExitCode.STORAGE, "cannot open storage " + shown(url) + ": there is no SQLite database "
-                    + file.get() + " (check the path; this command only reads, so it creates none)");
+                    + file.get() + " (check the path; this command only reads, so it creates none)"
+                    + Storages.sqliteThreeSlashHint(url).map(h -> " " + h).orElse(""));
         }
         if (file.isPresent() && Files.isRegularFile(file.get())) {
             // opening creates nntune's tables: a file of other tables (or an empty one) is left as it is

@@ -113,7 +113,7 @@ final class JsonOut {
 
     /** Writes any value a study holds: numbers, strings, booleans, lists and maps of them. */
     JsonOut any(Object o) {
-        if (o == null) {
+        if (o == null || o instanceof org.nntune.tune.space.JsonNull) { // JsonNull: an Optuna categorical's None
             return nullValue();
         }
         if (o instanceof Double || o instanceof Float) {

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A finite list of choices: strings, numbers or booleans (mixed if wanted), without duplicates.
+ * A finite list of choices: strings, numbers or booleans (mixed if wanted), and {@link JsonNull#INSTANCE}
+ * (Python's {@code None}, which an Optuna categorical may offer), without duplicates.
  * Numbers are normalised ({@code Integer} → {@code Long}, {@code Float} → {@code Double}) so that a
  * distribution read back from storage equals the one written. The internal value of a choice is
  * its index; the external value is the choice itself.
@@ -26,10 +27,11 @@ public record CategoricalDistribution(List<Object> choices) implements Distribut
         for (int i = 0; i < choices.size(); i++) {
             Object c = choices.get(i);
             if (!(c instanceof String || c instanceof Boolean || c instanceof Long || c instanceof Integer
-                    || c instanceof Short || c instanceof Byte || c instanceof Double || c instanceof Float)) {
+                    || c instanceof Short || c instanceof Byte || c instanceof Double || c instanceof Float
+                    || c instanceof JsonNull)) {
                 throw new IllegalArgumentException("categorical choice #" + i + " " + (c == null ? "null"
                         : c + " (" + c.getClass().getSimpleName() + ")")
-                        + " is not allowed; choices are strings, numbers or booleans");
+                        + " is not allowed; choices are strings, numbers or booleans (JsonNull.INSTANCE for JSON's null)");
             }
             Object n = Json.normalize(c);
             if (!seen.add(n)) {
@@ -49,7 +51,7 @@ public record CategoricalDistribution(List<Object> choices) implements Distribut
     public int indexOf(Object externalValue) {
         Object normal;
         if (externalValue instanceof String || externalValue instanceof Boolean || externalValue instanceof Long
-                || externalValue instanceof Double) {
+                || externalValue instanceof Double || externalValue instanceof JsonNull) {
             normal = externalValue;
         } else if (externalValue instanceof Integer || externalValue instanceof Short || externalValue instanceof Byte) {
             normal = ((Number) externalValue).longValue();

@@ -60,7 +60,8 @@ public sealed interface Distribution permits FloatDistribution, IntDistribution,
     }
 
     /**
-     * Reads the JSON form written by {@link #toJson()}.
+     * Reads the JSON form written by {@link #toJson()}, or Optuna's (a float distribution's {@code "step": null}
+     * is no step; a {@code null} choice is {@link JsonNull#INSTANCE}).
      *
      * @throws IllegalArgumentException if the text is not a valid distribution, saying what is wrong
      */
@@ -74,6 +75,7 @@ public sealed interface Distribution permits FloatDistribution, IntDistribution,
             return switch (name) {
                 case "FloatDistribution" -> new FloatDistribution(num(attrs, "low"), num(attrs, "high"),
                         bool(attrs, "log"), attrs.get("step") == null || attrs.get("step") instanceof Boolean
+                                || attrs.get("step") instanceof JsonNull // Optuna's "step": null
                                 ? java.util.OptionalDouble.empty()
                                 : java.util.OptionalDouble.of(num(attrs, "step")));
                 case "IntDistribution" -> new IntDistribution(lng(attrs, "low"), lng(attrs, "high"),

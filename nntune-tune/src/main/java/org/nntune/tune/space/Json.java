@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>Values are {@link String}, {@link Boolean}, {@link Long} (every integral number: {@link Integer},
  * {@link Short} and {@link Byte} are widened on encoding and come back as {@code Long}),
  * {@link Double} ({@link Float} is widened), {@link List} of values and {@link Map} from
- * {@code String} to values (insertion order kept). {@code null} is not a value. Doubles are always
+ * {@code String} to values (insertion order kept), and {@link JsonNull#INSTANCE} for JSON's {@code null}
+ * (Python's {@code None}, which Optuna's tables may hold); Java's {@code null} is not a value. Doubles are always
  * written with a decimal point or an exponent so that they decode as {@code Double} again;
  * {@code NaN} and the infinities are written as the bare tokens {@code NaN}, {@code Infinity} and
  * {@code -Infinity} (as Python's {@code json} module does). Decoded lists and maps are unmodifiable.
@@ -28,7 +29,7 @@ public final class Json {
      * @throws IllegalArgumentException if the value (or a nested one) is not a JSON value
      */
     public static Object normalize(Object value) {
-        if (value instanceof String || value instanceof Boolean || value instanceof Long) {
+        if (value instanceof String || value instanceof Boolean || value instanceof Long || value instanceof JsonNull) {
             return value;
         }
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -46,7 +47,8 @@ public final class Json {
             return false;
         }
         if (value instanceof String || value instanceof Boolean || value instanceof Long || value instanceof Integer
-                || value instanceof Short || value instanceof Byte || value instanceof Double || value instanceof Float) {
+                || value instanceof Short || value instanceof Byte || value instanceof Double || value instanceof Float
+                || value instanceof JsonNull) {
             return true;
         }
         if (value instanceof List<?> list) {
@@ -84,6 +86,8 @@ public final class Json {
             writeString(sb, s);
         } else if (value instanceof Boolean b) {
             sb.append(b.booleanValue());
+        } else if (value instanceof JsonNull) {
+            sb.append("null");
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             sb.append(((Number) value).longValue());
         } else if (value instanceof Double || value instanceof Float) {
@@ -122,7 +126,7 @@ public final class Json {
             sb.append('}');
         } else {
             throw new IllegalArgumentException("not a storable value: " + describe(value)
-                    + "; allowed: String, Boolean, Long/Integer/Short/Byte, Double/Float, List and Map<String, ?> of these");
+                    + "; allowed: String, Boolean, Long/Integer/Short/Byte, Double/Float, JsonNull, List and Map<String, ?> of these");
         }
     }
 
@@ -155,7 +159,7 @@ public final class Json {
     }
 
     /**
-     * Decodes JSON text written by {@link #encode} (or any JSON without {@code null}).
+     * Decodes JSON text written by {@link #encode}, or any JSON ({@code null} becomes {@link JsonNull#INSTANCE}).
      *
      * @throws IllegalArgumentException with the column of the problem if the text is not valid
      */
@@ -258,6 +262,9 @@ public final class Json {
                     }
                     if (consume("false")) {
                         return Boolean.FALSE;
+                    }
+                    if (consume("null")) {
+                        return JsonNull.INSTANCE;
                     }
                     if (consume("NaN")) {
                         return Double.NaN;

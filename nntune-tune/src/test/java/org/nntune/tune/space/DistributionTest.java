@@ -105,6 +105,36 @@ class DistributionTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
     }
 
+    @Test
+    void jsonNullIsOneValueThatRoundTrips() {
+        // Optuna's JSON holds null: a categorical with None among its choices, a float's "step": null
+        assertThat(Json.decode("[\"a\", null, 3]")).isEqualTo(List.of("a", JsonNull.INSTANCE, 3L));
+        assertThat(Json.decode(" null ")).isSameAs(JsonNull.INSTANCE);
+        assertThat(Json.encode(List.of("a", JsonNull.INSTANCE))).isEqualTo("[\"a\",null]");
+        assertThat(Json.normalize(JsonNull.INSTANCE)).isSameAs(JsonNull.INSTANCE);
+        assertThat(Json.isValue(Map.of("k", JsonNull.INSTANCE))).isTrue();
+        assertThat(JsonNull.INSTANCE).hasToString("null");
+        assertThatThrownBy(() -> Json.decode("nul")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("column 1");
+    }
+
+    @Test
+    void optunasCategoricalWithNoneReadsAndWritesBackTheSame() {
+        String optuna = "{\"name\": \"CategoricalDistribution\", \"attributes\": {\"choices\": [\"a\", \"b\", null, 3, 2.5, true]}}";
+        CategoricalDistribution c = (CategoricalDistribution) Distribution.fromJson(optuna);
+        assertThat(c.choices()).containsExactly("a", "b", JsonNull.INSTANCE, 3L, 2.5, true);
+        assertThat(c.toExternal(2)).isSameAs(JsonNull.INSTANCE);
+        assertThat(c.toInternal(JsonNull.INSTANCE)).isEqualTo(2.0);
+        assertThat(c.contains(JsonNull.INSTANCE)).isTrue();
+        assertThat(c.toJson()).isEqualTo("{\"name\":\"CategoricalDistribution\",\"attributes\":{\"choices\":[\"a\",\"b\",null,3,2.5,true]}}");
+        assertThat(Distribution.fromJson(c.toJson())).isEqualTo(c);
+        assertThatThrownBy(() -> CategoricalDistribution.of("a", JsonNull.INSTANCE, JsonNull.INSTANCE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        // Optuna's float without a step
+        assertThat(Distribution.fromJson("{\"name\": \"FloatDistribution\", \"attributes\": {\"step\": null, \"low\": 0.0,"
+                + " \"high\": 1.0, \"log\": false}}")).isEqualTo(FloatDistribution.uniform(0, 1));
+    }
+
     @Property(tries = 200)
     void doublesRoundTripExactly(@ForAll double d) {
         assertThat(Json.decode(Json.encode(d))).isEqualTo(d);
