@@ -25,7 +25,8 @@ class FamiliesTest {
         Split split = Splits.canonical(images);
         Dataset train = split.train(images);
         CnnSpace space = CnnSpace.builder().set("conv_blocks", 1).set("filters", List.of(4, 8)).set("kernel", 3)
-                .set("layers", 0).fix("batch_norm", false).set("optimizer", "adam").lr(3e-3, 3e-3).epochs(2).build();
+                .set("layers", 0).fix("batch_norm", false).fix("dropout", 0.0).fix("batch_size", 32)
+                .set("optimizer", "adam").lr(3e-3, 3e-3).epochs(3).build();
         SearchResult r = CrossValidatedSearch.builder(space).cv(CvStrategy.holdout(0.25)).nTrials(2).seed(1).build().fit(train);
         assertThat(r.cvResults().rows()).allMatch(row -> row.state() == TrialState.COMPLETE);
         NetworkEstimator best = (NetworkEstimator) r.bestEstimator();
