@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  * the best trial so far (before the first trial completes: for the median trial at max epochs, at
  * most half the budget), plus an allowance of {@value #ALLOWANCE_SHARE} of the budget for what is
  * not an epoch. The search ends at {@code end − reserve}: a trial whose next epoch would
- * end after it is stopped and keeps its last value, and no trial starts once the quickest epoch
+ * end after it is stopped and keeps its last value, and no trial starts once the longest epoch
  * seen no longer fits. The refit stops before an epoch that would end after the budget, so the
  * budget holds even when the estimate was short (the model then trains fewer epochs). Thread-safe.
  */
@@ -152,10 +152,14 @@ public final class BudgetClock {
         return seconds <= searchSecondsLeft();
     }
 
-    /** Whether a new trial can train one epoch (always, before any epoch was measured). */
+    /**
+     * Whether a new trial can train one epoch (always, before any epoch was measured): its network
+     * may be the space's largest, so the longest epoch seen must fit. (With the quickest, a large
+     * CNN trial started with a tenth of a second left and ran 0.8 s into the refit's reserve, and
+     * the refit was cut short.)
+     */
     public boolean allowsNewTrial() {
-        double q = quickestEpoch;
-        return Double.isNaN(q) ? searchSecondsLeft() > 0 : allowsEpoch(q);
+        return Double.isNaN(quickestEpoch) ? searchSecondsLeft() > 0 : allowsEpoch(longestEpoch);
     }
 
     /**

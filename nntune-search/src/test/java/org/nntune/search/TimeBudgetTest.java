@@ -117,6 +117,20 @@ class TimeBudgetTest {
         assertThat(loss.refitEpochs(curve(1, 0.9, 0.5, 0.4, 0.6))).isEqualTo(3);
     }
 
+    /** A new trial may draw the space's largest network: it starts only if the longest epoch seen still fits. */
+    @Test
+    void aNewTrialStartsOnlyIfTheLongestEpochSeenFits() {
+        AtomicLong now = new AtomicLong();
+        BudgetClock clock = new BudgetClock(new TimeBudget(Duration.ofSeconds(100), 9, 3, false), 1000, true, now::get);
+        clock.epochDone(0, 0.1, 800);
+        clock.epochDone(1, 2.0, 800);
+        now.set(Duration.ofMillis(98_500).toNanos()); // 1.5 s left: the quick trial's epoch fits, the large one's not
+        assertThat(clock.allowsEpoch(0.1)).isTrue();
+        assertThat(clock.allowsNewTrial()).isFalse();
+        now.set(Duration.ofMillis(97_000).toNanos());
+        assertThat(clock.allowsNewTrial()).isTrue();
+    }
+
     @Test
     void aClockStartedElsewhereKeepsItsDeadlineAndReservesForABestItDidNotTime() {
         // started 30 s ago by another process: 70 s of a 100 s budget left
