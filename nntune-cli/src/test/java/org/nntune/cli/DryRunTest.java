@@ -102,6 +102,13 @@ class DryRunTest {
         CliTest.Result series = CliTest.run("tune", "../examples/sunspots.yaml", "--dry-run");
         assertThat(series.out()).contains("hidden_size").doesNotContain("embedding", "vocab_size", "max_length", "kernel")
                 .doesNotContain("note: model.space");
+        // a text study whose data read fewer tokens than the space's default: the data's limit is shown
+        Path text = dir.resolve("text.yaml");
+        Files.writeString(text, Files.readString(Path.of("..", "examples", "spam.yaml")).replace("data/spam-sample.csv.gz",
+                Path.of("..", "examples", "data", "spam-sample.csv.gz").toAbsolutePath().toString())
+                .replace("    max_length: 60\n", "").replace("    vocab_size: 2000\n", ""));
+        assertThat(CliTest.run("tune", text.toString(), "--dry-run").out())
+                .contains("max_length*=60 (data.max_length)", "vocab_size*=2000 (data.vocab_size)");
         // the time-budget mode: each trial trains up to budget.max_epochs, not the space's default epochs
         assertThat(CliTest.run("tune", "../examples/digits-time-budget.yaml", "--dry-run").out())
                 .contains("epochs=up to 27 (budget.max_epochs)").doesNotContain("epochs*=");

@@ -26,6 +26,7 @@ final class SpaceSummary {
         Map<String, ParamSpec> params = model.network().params();
         boolean series = sf.data().series().isPresent();
         boolean timeMode = sf.budget().timeMode(Optional.empty(), Optional.empty(), sf.sampler().type());
+        Optional<StudyFile.TextSpec> text = sf.data().source() instanceof StudyFile.DataSource.Csv c ? c.text() : Optional.empty();
         List<String> searched = new ArrayList<>();
         List<String> fixed = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -46,6 +47,15 @@ final class SpaceSummary {
                 // the time-budget mode trains each trial up to budget.max_epochs (a file's epochs is refused there)
                 fixed.add("epochs=up to " + sf.budget().timeBudget(java.time.Duration.ofSeconds(1)).maxEpochs() + " (budget.max_epochs)");
                 continue;
+            }
+            if (!written && text.isPresent() && e.getValue() instanceof ParamSpec.Fixed f
+                    && (name.equals("max_length") || name.equals("vocab_size"))) {
+                // the data's encoder reads at most data.max_length tokens (data.vocab_size ids): the smaller limit applies
+                int data = name.equals("max_length") ? text.get().maxLength() : text.get().vocabSize();
+                if (data <= ((Number) f.value()).intValue()) {
+                    fixed.add(name + mark + "=" + data + " (data." + name + ")");
+                    continue;
+                }
             }
             if (e.getValue() instanceof ParamSpec.Fixed f) {
                 fixed.add(name + mark + "=" + value(f.value()));
