@@ -1,5 +1,8 @@
 package org.nntune.search;
 
+import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.study.Log;
 import org.nntune.tune.study.Trial;
 
@@ -113,22 +116,17 @@ public interface ParamSource {
 
             @Override
             public double suggestFloat(String name, double low, double high, boolean log) {
-                double u = random.nextDouble();
-                double v = log ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low))) : low + u * (high - low);
-                v = Math.min(high, Math.max(low, v));
+                // the random sampler's inverse CDF, so that these draws are distributed as a study's
+                double v = RandomSampler.fromUnit(log ? FloatDistribution.logUniform(low, high) : FloatDistribution.uniform(low, high),
+                        random.nextDouble());
                 used.put(name, v);
                 return v;
             }
 
             @Override
             public int suggestInt(String name, int low, int high, boolean log) {
-                int v;
-                if (log) {
-                    double x = Math.exp(Math.log(low) + random.nextDouble() * (Math.log(high + 1.0) - Math.log(low)));
-                    v = (int) Math.min(high, Math.max(low, Math.floor(x)));
-                } else {
-                    v = (int) (low + random.nextLong((long) high - low + 1));
-                }
+                int v = (int) RandomSampler.fromUnit(log ? IntDistribution.logUniform(low, high) : IntDistribution.uniform(low, high),
+                        random.nextDouble());
                 used.put(name, (long) v);
                 return v;
             }
