@@ -50,7 +50,8 @@ public final class BudgetClock {
     private final long end;
     /** {seconds, rows} of every epoch so far, by trial number: its mean seconds per row and epoch */
     private final Map<Integer, double[]> work = new ConcurrentHashMap<>();
-    private volatile double quickestEpoch = Double.NaN;
+    /** whether any epoch was measured (a new trial is always allowed before) */
+    private volatile boolean measured;
     private volatile double longestEpoch = 0;
     private volatile double bestReserve = Double.NaN;
 
@@ -116,8 +117,8 @@ public final class BudgetClock {
             work.merge(trial, new double[] {seconds, rows}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
         }
         synchronized (this) {
-            quickestEpoch = Double.isNaN(quickestEpoch) ? seconds : Math.min(quickestEpoch, seconds);
             longestEpoch = Math.max(longestEpoch, seconds);
+            measured = true;
         }
     }
 
@@ -159,7 +160,7 @@ public final class BudgetClock {
      * the refit was cut short.)
      */
     public boolean allowsNewTrial() {
-        return Double.isNaN(quickestEpoch) ? searchSecondsLeft() > 0 : allowsEpoch(longestEpoch);
+        return measured ? allowsEpoch(longestEpoch) : searchSecondsLeft() > 0;
     }
 
     /**
