@@ -221,9 +221,8 @@ public final class PredictCommand implements Callable<Integer> {
                 continue;
             }
             if (blank > 0) {
-                throw new CliException(ExitCode.DATA, file + " line " + blank + ", column 1: blank line between data rows; expected "
-                        + f + " fields (blank lines are allowed only at the end of the file, so that every output line answers"
-                        + " one input line)");
+                throw new CliException(ExitCode.DATA, org.nntune.nn.data.CsvReader.blankLineBetweenRows(file.toString(), blank, f)
+                        .getMessage());
             }
             String[] cells = line.split(",", -1);
             float[] row = new float[cells.length];

@@ -129,15 +129,6 @@ final class CsvParser {
         return record.size() == 1 && !record.get(0).quoted() && record.get(0).text().isEmpty();
     }
 
-    /**
-     * The error for a blank line followed by more data rows in a file of {@code fields} columns
-     * (blank lines at the end of a file are allowed: editors and exports leave them).
-     */
-    static IllegalArgumentException blankLineBetweenRows(String source, int line, int fields) {
-        return new IllegalArgumentException(source + " line " + line + ", column 1: blank line between data rows; expected "
-                + fields + " fields (blank lines are allowed only at the end of the file)");
-    }
-
     static List<Field> newRecord() {
         return new ArrayList<>();
     }

@@ -99,6 +99,16 @@ public final class CsvReader {
         return new CsvTable.Options(header, separator, quote, task, missing, List.copyOf(missingTokens), unseen);
     }
 
+    /**
+     * The error for a blank line followed by more data rows in a file of {@code fields} columns
+     * (blank lines at the end of a file are allowed: editors and exports leave them). Shared by every
+     * reader of rows, nntune's own and its callers' (the CLI's numeric rows for {@code predict}).
+     */
+    public static IllegalArgumentException blankLineBetweenRows(String source, int line, int fields) {
+        return new IllegalArgumentException(source + " line " + line + ", column 1: blank line between data rows; expected "
+                + fields + " fields (blank lines are allowed only at the end of the file)");
+    }
+
     public static Builder builder() {
         return new Builder();
     }

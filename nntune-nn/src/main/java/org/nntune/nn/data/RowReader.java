@@ -52,7 +52,7 @@ final class RowReader {
             }
             int line = rec.get(0).line();
             if (blankLine != 0) {
-                throw CsvParser.blankLineBetweenRows(source, blankLine, n);
+                throw CsvReader.blankLineBetweenRows(source, blankLine, n);
             }
             if (rec.size() != n) {
                 int col = Math.min(rec.size(), n) + 1;

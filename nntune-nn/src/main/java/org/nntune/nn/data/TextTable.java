@@ -73,7 +73,7 @@ public final class TextTable {
             }
             if (!blanks.isEmpty()) {
                 if (names.size() > 1) {
-                    throw CsvParser.blankLineBetweenRows(source, blanks.get(0), names.size());
+                    throw CsvReader.blankLineBetweenRows(source, blanks.get(0), names.size());
                 }
                 for (int b : blanks) { // one column: a blank line is an empty text, so every line gets its row
                     text.add("");
