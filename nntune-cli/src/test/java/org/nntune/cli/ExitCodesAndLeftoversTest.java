@@ -25,10 +25,11 @@ class ExitCodesAndLeftoversTest {
     }
 
     @Test
-    void aTinyStepIsAStudyFileErrorAtItsLineNotAnOutOfMemoryError(@TempDir Path dir) throws Exception {
+    void aGridOverATinyStepIsAStudyFileErrorAtItsLineNotAnOutOfMemoryError(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("tiny.yaml");
         Files.writeString(file, study("tiny", 2).replace("lr: {low: 1.0e-2, high: 1.0e-1, log: true}",
-                "lr: {low: 1.0e-2, high: 1.0e-1, step: 1.0e-9}"));
+                "lr: {low: 1.0e-2, high: 1.0e-1, step: 1.0e-9}").replace("units: {low: 4, high: 16}", "units: [4, 16]")
+                .replace("{type: random}", "{type: grid}"));
         CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("tiny.yaml, line 12").contains("model.space.lr")

@@ -109,6 +109,16 @@ public final class FamilySpace extends NetworkSpace {
             }
 
             @Override
+            public double suggestFloat(String name, double low, double high, double step) {
+                return source.suggestFloat(prefix + name, low, high, step);
+            }
+
+            @Override
+            public int suggestInt(String name, int low, int high, int step) {
+                return source.suggestInt(prefix + name, low, high, step);
+            }
+
+            @Override
             public <T> T suggestCategorical(String name, List<T> choices) {
                 return source.suggestCategorical(prefix + name, choices);
             }

@@ -34,7 +34,7 @@ public final class GridSearchCV {
 
     /** Every combination of the network space's lists of choices. */
     public static CrossValidatedSearch.Builder over(NetworkSpace space) {
-        return of((SearchSpace) space, space.choiceParams());
+        return of((SearchSpace) space, space.gridAxes());
     }
 
     /**
@@ -52,7 +52,7 @@ public final class GridSearchCV {
         NetworkSpace gridded = space.with(choices);
         Map<String, List<Object>> axes = new LinkedHashMap<>();
         for (String name : grid.keySet()) {
-            axes.put(name, gridded.choiceParams().get(name));
+            axes.put(name, gridded.gridAxes().get(name));
         }
         return of((SearchSpace) gridded, axes);
     }

@@ -113,9 +113,10 @@ public final class NetworkPopulation implements PopulationObjective {
             });
             Distribution d;
             if (spec instanceof ParamSpec.FloatRange r) {
-                d = new FloatDistribution(r.low(), r.high(), r.log(), java.util.OptionalDouble.empty());
+                d = new FloatDistribution(r.low(), r.high(), r.log(),
+                        r.stepped() ? java.util.OptionalDouble.of(r.step()) : java.util.OptionalDouble.empty());
             } else if (spec instanceof ParamSpec.IntRange r) {
-                d = new IntDistribution(r.low(), r.high(), r.log(), 1);
+                d = new IntDistribution(r.low(), r.high(), r.log(), Math.max(1, r.step()));
             } else {
                 d = new CategoricalDistribution(((ParamSpec.Choice) spec).choices());
             }

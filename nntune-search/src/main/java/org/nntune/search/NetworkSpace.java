@@ -75,12 +75,18 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         return Collections.unmodifiableMap(m);
     }
 
-    /** Every parameter given as a list of choices, by its trial name, with its choices (a grid's axes). */
-    public Map<String, List<Object>> choiceParams() {
+    /**
+     * A grid's axes: every parameter given as a list of choices or as a range with a step, by its
+     * trial name, with its values ({@link ParamSpec#points}). Fixed parameters and ranges without a
+     * step are not axes.
+     *
+     * @throws IllegalArgumentException if a stepped range has more points than a grid axis may
+     */
+    public Map<String, List<Object>> gridAxes() {
         Map<String, List<Object>> m = new LinkedHashMap<>();
         entries.forEach((k, e) -> {
-            if (e.spec() instanceof ParamSpec.Choice c) {
-                m.put(e.trialName(), c.choices());
+            if (!(e.spec() instanceof ParamSpec.Fixed)) {
+                e.spec().points().ifPresent(points -> m.put(e.trialName(), points));
             }
         });
         return m;
@@ -483,10 +489,11 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                 values.addAll(ch.choices());
             } else if (spec instanceof ParamSpec.IntRange r) {
                 values.add(r.low());
-                values.add(r.high());
+                values.add(r.stepped() ? r.low() + (r.high() - r.low()) / r.step() * r.step() : r.high());
             } else if (spec instanceof ParamSpec.FloatRange r) {
                 values.add(r.low());
-                values.add(r.high());
+                // a stepped range's highest point (the distribution lowers high onto the grid)
+                values.add(r.stepped() ? org.nntune.tune.space.FloatDistribution.stepped(r.low(), r.high(), r.step()).high() : r.high());
             }
             for (Object v : values) {
                 B probe = fresh().fixedDefaults();

@@ -1,6 +1,8 @@
 package org.nntune.search;
 
+import org.nntune.tune.sampler.GridSampler;
 import org.nntune.tune.sampler.RandomSampler;
+import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.study.Log;
@@ -28,6 +30,12 @@ public interface ParamSource {
     /** An integer in {@code [low, high]}, log-uniform when {@code log}. */
     int suggestInt(String name, int low, int high, boolean log);
 
+    /** A real on the points {@code low, low + step, …} not above {@code high}. */
+    double suggestFloat(String name, double low, double high, double step);
+
+    /** An integer among {@code low, low + step, …} not above {@code high}. */
+    int suggestInt(String name, int low, int high, int step);
+
     /** One of {@code choices} (strings, numbers or booleans), returned as the list's own element. */
     <T> T suggestCategorical(String name, List<T> choices);
 
@@ -46,6 +54,31 @@ public interface ParamSource {
             @Override
             public int suggestInt(String name, int low, int high, boolean log) {
                 return trial.suggestInt(name, low, high, log ? Log.YES : Log.NO);
+            }
+
+            @Override
+            public double suggestFloat(String name, double low, double high, double step) {
+                if (storedAsPoints(name)) {
+                    return ((Number) trial.suggestCategorical(name, GridSampler.values(low, high, step, false))).doubleValue();
+                }
+                return trial.suggestFloat(name, low, high, step);
+            }
+
+            @Override
+            public int suggestInt(String name, int low, int high, int step) {
+                if (storedAsPoints(name)) {
+                    return ((Number) trial.suggestCategorical(name, GridSampler.values(low, high, step, true))).intValue();
+                }
+                return trial.suggestInt(name, low, high, step);
+            }
+
+            /**
+             * Whether the study's earlier trials have {@code name} as a categorical: nntune 0.x stored a
+             * stepped range as the list of its points, and a study keeps a name's kind, so such a
+             * study goes on asking it that way (its trials and the new ones stay comparable).
+             */
+            private boolean storedAsPoints(String name) {
+                return trial.study().distributionKind(name).orElse(null) instanceof CategoricalDistribution;
             }
 
             @Override
@@ -91,6 +124,16 @@ public interface ParamSource {
             }
 
             @Override
+            public double suggestFloat(String name, double low, double high, double step) {
+                return suggestFloat(name, low, high, false);
+            }
+
+            @Override
+            public int suggestInt(String name, int low, int high, int step) {
+                return suggestInt(name, low, high, false);
+            }
+
+            @Override
             public <T> T suggestCategorical(String name, List<T> choices) {
                 T first = choices.get(0);
                 used.put(name, first);
@@ -125,8 +168,23 @@ public interface ParamSource {
 
             @Override
             public int suggestInt(String name, int low, int high, boolean log) {
-                int v = (int) RandomSampler.fromUnit(log ? IntDistribution.logUniform(low, high) : IntDistribution.uniform(low, high),
-                        random.nextDouble());
+                return draw(name, log ? IntDistribution.logUniform(low, high) : IntDistribution.uniform(low, high));
+            }
+
+            @Override
+            public double suggestFloat(String name, double low, double high, double step) {
+                double v = RandomSampler.fromUnit(FloatDistribution.stepped(low, high, step), random.nextDouble());
+                used.put(name, v);
+                return v;
+            }
+
+            @Override
+            public int suggestInt(String name, int low, int high, int step) {
+                return draw(name, new IntDistribution(low, high, false, step));
+            }
+
+            private int draw(String name, IntDistribution d) {
+                int v = (int) RandomSampler.fromUnit(d, random.nextDouble());
                 used.put(name, (long) v);
                 return v;
             }
@@ -184,6 +242,26 @@ public interface ParamSource {
             }
             used.put(name, n.longValue());
             return n.intValue();
+        }
+
+        @Override
+        public double suggestFloat(String name, double low, double high, double step) {
+            double v = suggestFloat(name, low, high, false);
+            if (!FloatDistribution.stepped(low, high, step).contains(v)) {
+                throw new IllegalArgumentException("parameter '" + name + "' = " + v + " is not on the points " + low
+                        + ", " + (low + step) + ", … of [" + low + ", " + high + "]");
+            }
+            return v;
+        }
+
+        @Override
+        public int suggestInt(String name, int low, int high, int step) {
+            int v = suggestInt(name, low, high, false);
+            if ((v - low) % step != 0) {
+                throw new IllegalArgumentException("parameter '" + name + "' = " + v + " is not one of " + low + ", "
+                        + (low + step) + ", … up to " + high);
+            }
+            return v;
         }
 
         @Override

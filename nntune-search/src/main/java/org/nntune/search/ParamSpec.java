@@ -6,11 +6,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one hyperparameter of a search space may be: a fixed value, a real range (uniform or log),
- * an integer range (uniform or log), or a list of choices. The declarative form (a study file, a
- * grid) maps onto it with {@link #parse}: a scalar is fixed, a list is choices, and a map
- * {@code {low: …, high: …, log: true|false, type: int|float}} is a range (integers when both
- * bounds are integers and no {@code type} says otherwise).
+ * What one hyperparameter of a search space may be: a fixed value, a real range (uniform, log or
+ * stepped), an integer range (uniform, log or stepped), or a list of choices. The declarative form
+ * (a study file, a grid) maps onto it with {@link #parse}: a scalar is fixed, a list is choices,
+ * and a map {@code {low: …, high: …, log: true|false, step: …, type: int|float}} is a range
+ * (integers when both bounds and the step are integers and no {@code type} says otherwise).
+ *
+ * <p>A stepped range stays a range for the samplers (TPE, GP and CMA-ES see that 48 lies between 32
+ * and 64, and Optuna reads it as {@code suggest_int(..., step=16)}); the grid sampler enumerates its
+ * points ({@link #points}).
  */
 public sealed interface ParamSpec {
 
@@ -21,8 +25,11 @@ public sealed interface ParamSpec {
         }
     }
 
-    /** Reals in {@code [low, high]}, log-uniform when {@code log}. */
-    record FloatRange(double low, double high, boolean log) implements ParamSpec {
+    /**
+     * Reals in {@code [low, high]}, log-uniform when {@code log}, or on the points {@code low, low +
+     * step, …} not above {@code high} when {@code step > 0} ({@code step} 0: continuous).
+     */
+    record FloatRange(double low, double high, boolean log, double step) implements ParamSpec {
         public FloatRange {
             if (!(low <= high) || !Double.isFinite(low) || !Double.isFinite(high)) {
                 throw new IllegalArgumentException("range [" + low + ", " + high + "]: need finite bounds with low <= high");
@@ -30,11 +37,31 @@ public sealed interface ParamSpec {
             if (log && !(low > 0)) {
                 throw new IllegalArgumentException("log range [" + low + ", " + high + "]: low must be > 0");
             }
+            if (!(step >= 0) || !Double.isFinite(step)) {
+                throw new IllegalArgumentException("range [" + low + ", " + high + "]: step " + step + " must be > 0");
+            }
+            if (log && step > 0) {
+                throw new IllegalArgumentException("range [" + low + ", " + high + "]: a log range cannot have a step");
+            }
+        }
+
+        /** A continuous range. */
+        public FloatRange(double low, double high, boolean log) {
+            this(low, high, log, 0);
+        }
+
+        /** @return whether the range is a set of points {@code step} apart */
+        public boolean stepped() {
+            return step > 0;
         }
     }
 
-    /** Integers in {@code [low, high]}, log-uniform when {@code log}. */
-    record IntRange(int low, int high, boolean log) implements ParamSpec {
+    /**
+     * Integers in {@code [low, high]}, log-uniform when {@code log}, or every {@code step}-th from
+     * {@code low} when a step is given ({@code step} 0: none given; a step of 1 draws as no step but
+     * lets a grid enumerate the range).
+     */
+    record IntRange(int low, int high, boolean log, int step) implements ParamSpec {
         public IntRange {
             if (low > high) {
                 throw new IllegalArgumentException("integer range [" + low + ", " + high + "]: low must be <= high");
@@ -42,6 +69,22 @@ public sealed interface ParamSpec {
             if (log && low < 1) {
                 throw new IllegalArgumentException("log integer range [" + low + ", " + high + "]: low must be >= 1");
             }
+            if (step < 0) {
+                throw new IllegalArgumentException("integer range [" + low + ", " + high + "]: step " + step + " must be >= 1");
+            }
+            if (log && step > 0) {
+                throw new IllegalArgumentException("integer range [" + low + ", " + high + "]: a log range cannot have a step");
+            }
+        }
+
+        /** Every integer in the range (or log-uniform), no step given. */
+        public IntRange(int low, int high, boolean log) {
+            this(low, high, log, 0);
+        }
+
+        /** @return whether a step was given */
+        public boolean stepped() {
+            return step > 0;
         }
     }
 
@@ -99,10 +142,10 @@ public sealed interface ParamSpec {
                 return new Choice(new ArrayList<>(list));
             }
             if (spec instanceof Map<?, ?> m) {
-                Set<String> allowed = Set.of("low", "high", "log", "type");
+                Set<String> allowed = Set.of("low", "high", "log", "step", "type");
                 for (Object k : m.keySet()) {
                     if (!allowed.contains(String.valueOf(k))) {
-                        throw new IllegalArgumentException("unknown range key '" + k + "'; allowed: low, high, log, type");
+                        throw new IllegalArgumentException("unknown range key '" + k + "'; allowed: low, high, log, step, type");
                     }
                 }
                 if (!(m.get("low") instanceof Number low) || !(m.get("high") instanceof Number high)) {
@@ -112,23 +155,62 @@ public sealed interface ParamSpec {
                 if (!(logValue instanceof Boolean log)) {
                     throw new IllegalArgumentException("'log' must be true or false, got " + logValue);
                 }
-                Object type = m.containsKey("type") ? m.get("type") : (integral(low) && integral(high) ? "int" : "float");
+                Object stepValue = m.get("step");
+                if (stepValue != null && !(stepValue instanceof Number)) {
+                    throw new IllegalArgumentException("'step' must be a number, got " + stepValue);
+                }
+                Number step = (Number) stepValue;
+                Object type = m.containsKey("type") ? m.get("type")
+                        : (integral(low) && integral(high) && (step == null || integral(step)) ? "int" : "float");
                 return switch (String.valueOf(type)) {
                     case "int" -> {
                         if (!integral(low) || !integral(high)) {
                             throw new IllegalArgumentException("an int range needs integer bounds, got " + low + " and " + high);
                         }
-                        yield new IntRange(low.intValue(), high.intValue(), log);
+                        if (step != null && !integral(step)) {
+                            throw new IllegalArgumentException("an int range needs an integer step, got " + step);
+                        }
+                        if (step != null && step.longValue() < 1) {
+                            throw new IllegalArgumentException("an int range's step must be >= 1, got " + step);
+                        }
+                        yield new IntRange(low.intValue(), high.intValue(), log, step == null ? 0 : step.intValue());
                     }
-                    case "float" -> new FloatRange(low.doubleValue(), high.doubleValue(), log);
+                    case "float" -> {
+                        if (step != null && !(step.doubleValue() > 0)) {
+                            throw new IllegalArgumentException("a range's step must be > 0, got " + step);
+                        }
+                        yield new FloatRange(low.doubleValue(), high.doubleValue(), log, step == null ? 0 : step.doubleValue());
+                    }
                     default -> throw new IllegalArgumentException("range type '" + type + "' is not int or float");
                 };
             }
             return new Fixed(spec);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("parameter '" + name + "': " + e.getMessage()
-                    + " (allowed: a value, a list of choices, or {low, high, log, type})", e);
+                    + " (allowed: a value, a list of choices, or {low, high, log, step, type})", e);
         }
+    }
+
+    /**
+     * The values a grid visits for this parameter: a fixed value, the choices, or a stepped range's
+     * points; empty for a range without a step, which a grid does not enumerate.
+     *
+     * @throws IllegalArgumentException if a range has more than {@link org.nntune.tune.sampler.GridSampler#MAX_RANGE_POINTS} points
+     */
+    default java.util.Optional<List<Object>> points() {
+        if (this instanceof Fixed f) {
+            return java.util.Optional.of(List.of(f.value()));
+        }
+        if (this instanceof Choice c) {
+            return java.util.Optional.of(c.choices());
+        }
+        if (this instanceof IntRange r && r.stepped()) {
+            return java.util.Optional.of(org.nntune.tune.sampler.GridSampler.values(r.low(), r.high(), r.step(), true));
+        }
+        if (this instanceof FloatRange r && r.stepped()) {
+            return java.util.Optional.of(org.nntune.tune.sampler.GridSampler.values(r.low(), r.high(), r.step(), false));
+        }
+        return java.util.Optional.empty();
     }
 
     private static boolean integral(Number n) {
@@ -150,10 +232,10 @@ public sealed interface ParamSpec {
             return number(name, f.value()).doubleValue();
         }
         if (this instanceof FloatRange r) {
-            return source.suggestFloat(name, r.low(), r.high(), r.log());
+            return r.stepped() ? source.suggestFloat(name, r.low(), r.high(), r.step()) : source.suggestFloat(name, r.low(), r.high(), r.log());
         }
         if (this instanceof IntRange r) {
-            return source.suggestInt(name, r.low(), r.high(), r.log());
+            return drawRange(source, name, r);
         }
         return number(name, source.suggestCategorical(name, ((Choice) this).choices())).doubleValue();
     }
@@ -164,7 +246,7 @@ public sealed interface ParamSpec {
         if (this instanceof Fixed f) {
             n = number(name, f.value());
         } else if (this instanceof IntRange r) {
-            n = source.suggestInt(name, r.low(), r.high(), r.log());
+            n = drawRange(source, name, r);
         } else if (this instanceof Choice c) {
             n = number(name, source.suggestCategorical(name, c.choices()));
         } else {
@@ -189,6 +271,10 @@ public sealed interface ParamSpec {
             throw new IllegalArgumentException("parameter '" + name + "' is true or false, got " + v);
         }
         return b;
+    }
+
+    private static int drawRange(ParamSource source, String name, IntRange r) {
+        return r.stepped() ? source.suggestInt(name, r.low(), r.high(), r.step()) : source.suggestInt(name, r.low(), r.high(), r.log());
     }
 
     private Object drawScalar(ParamSource source, String name, String what) {

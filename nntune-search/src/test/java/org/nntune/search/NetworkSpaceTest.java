@@ -99,7 +99,7 @@ class NetworkSpaceTest {
         MlpSpace space = MlpSpace.fromSpec(spec);
         // hidden layer sizes were given: they replace layers and units
         assertThat(space.params()).containsKey("hidden").doesNotContainKeys("layers", "units");
-        assertThat(space.choiceParams()).containsEntry("hidden_layer_sizes", List.of("50", "100,50"));
+        assertThat(space.gridAxes()).containsEntry("hidden_layer_sizes", List.of("50", "100,50"));
         NetworkConfig c = space.config(ParamSource.fixed(Map.of("hidden_layer_sizes", "100,50", "activation", "tanh",
                 "dropout", 0.0, "optimizer", "rmsprop", "lr", 0.001, "l2", 1e-5, "batch_size", 32)));
         assertThat(c.hidden()).containsExactly(100, 50);
@@ -167,5 +167,40 @@ class NetworkSpaceTest {
         assertThat(c.hidden()).containsExactly(32);
         assertThat(c.batchNorm()).isTrue();
         assertThat(src.params()).doesNotContainKey("filters_3");
+    }
+
+    @Test
+    void aRangeWithAStepIsASteppedDistributionAndItsPointsAreAGridAxis() {
+        assertThat(ParamSpec.parse("units", Map.of("low", 16, "high", 64, "step", 16))).isEqualTo(new ParamSpec.IntRange(16, 64, false, 16));
+        assertThat(ParamSpec.parse("dropout", Map.of("low", 0, "high", 0.5, "step", 0.1)))
+                .isEqualTo(new ParamSpec.FloatRange(0, 0.5, false, 0.1));
+        assertThat(ParamSpec.parse("units", Map.of("low", 16, "high", 64))).isEqualTo(new ParamSpec.IntRange(16, 64, false));
+        assertThatThrownBy(() -> ParamSpec.parse("units", Map.of("low", 16, "high", 64, "step", 2.5, "type", "int")))
+                .hasMessageContaining("parameter 'units'").hasMessageContaining("integer step");
+        assertThatThrownBy(() -> ParamSpec.parse("lr", Map.of("low", 0.1, "high", 1, "step", 0.1, "log", true)))
+                .hasMessageContaining("a log range cannot have a step");
+        assertThatThrownBy(() -> ParamSpec.parse("lr", Map.of("low", 0.1, "high", 1, "step", -0.1)))
+                .hasMessageContaining("step must be > 0");
+
+        // in a study: the distribution keeps the step, so samplers see the order of the points
+        MlpSpace space = (MlpSpace) MlpSpace.defaults().with(Map.of("layers", 1, "units", Map.of("low", 16, "high", 64, "step", 16),
+                "dropout", Map.of("low", 0, "high", 0.5, "step", 0.25)));
+        Study study = Study.builder("stepped").direction(StudyDirection.MAXIMIZE).sampler(new RandomSampler(1)).seed(1).create();
+        study.optimize(trial -> {
+            NetworkConfig c = space.config(ParamSource.of(trial));
+            assertThat(List.of(16, 32, 48, 64)).contains(c.hidden().get(0));
+            assertThat(List.of(0.0, 0.25, 0.5)).contains(c.dropout());
+            return 0;
+        }, 10);
+        for (FrozenTrial t : study.trials()) {
+            assertThat(t.distributions().get("units_1")).isEqualTo(new org.nntune.tune.space.IntDistribution(16, 64, false, 16));
+            assertThat(t.distributions().get("dropout")).isEqualTo(org.nntune.tune.space.FloatDistribution.stepped(0, 0.5, 0.25));
+        }
+        // a grid enumerates them; a range without a step is no axis
+        assertThat(space.gridAxes()).containsEntry("dropout", List.of(0.0, 0.25, 0.5));
+        assertThat(((MlpSpace) space.with(Map.of("dropout", Map.of("low", 0, "high", 0.5)))).gridAxes()).doesNotContainKey("dropout");
+        // the refit's fixed values must lie on the points
+        Map<String, Object> off = new HashMap<>(Map.of("units_1", 40, "dropout", 0.25));
+        assertThatThrownBy(() -> space.config(ParamSource.fixed(off))).hasMessageContaining("'units_1' = 40 is not one of 16, 32");
     }
 }

@@ -118,10 +118,10 @@ final class SpaceSummary {
             return "[" + String.join(" | ", c.choices().stream().map(SpaceSummary::value).toList()) + "]";
         }
         if (spec instanceof ParamSpec.IntRange r) {
-            return r.low() + ".." + r.high() + (r.log() ? " log" : "");
+            return r.low() + ".." + r.high() + (r.log() ? " log" : "") + (r.stepped() ? " step " + r.step() : "");
         }
         if (spec instanceof ParamSpec.FloatRange r) {
-            return value(r.low()) + ".." + value(r.high()) + (r.log() ? " log" : "");
+            return value(r.low()) + ".." + value(r.high()) + (r.log() ? " log" : "") + (r.stepped() ? " step " + value(r.step()) : "");
         }
         return value(((ParamSpec.Fixed) spec).value());
     }

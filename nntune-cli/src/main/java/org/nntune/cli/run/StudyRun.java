@@ -219,7 +219,7 @@ public final class StudyRun {
 
     /** The sampler and pruner of the study file for the space (under the time budget: its rung sampler and brackets). */
     private SamplerAndPruner strategies(Setup s) {
-        Strategies.Context ctx = new Strategies.Context(s.jobs, s.space.choiceParams());
+        Strategies.Context ctx = new Strategies.Context(s.jobs, s.space::gridAxes);
         Sampler sampler = Strategies.sampler(sf.sampler(), ctx);
         Pruner pruner = Strategies.pruner(sf.pruner(), ctx);
         if (s.time.isPresent()) {

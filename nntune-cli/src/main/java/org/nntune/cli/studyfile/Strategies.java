@@ -37,8 +37,12 @@ import java.util.function.IntConsumer;
 public final class Strategies {
     private Strategies() {}
 
-    /** What a factory may depend on besides its options. */
-    public record Context(int jobs, Map<String, List<Object>> grid) {}
+    /**
+     * What a factory may depend on besides its options: the number of jobs, and the space's grid
+     * axes, enumerated only when a grid asks for them (a stepped range of many points is fine for
+     * the other samplers).
+     */
+    public record Context(int jobs, java.util.function.Supplier<Map<String, List<Object>>> grid) {}
 
     /** Builds a strategy from its options. */
     @FunctionalInterface
@@ -90,7 +94,7 @@ public final class Strategies {
         register(SAMPLERS, "random", true, (o, ctx) -> new RandomSampler());
         register(SAMPLERS, "sobol", true, (o, ctx) -> o.has("scramble")
                 ? new SobolSampler(0, (Boolean) o.value("scramble", Boolean.class)) : new SobolSampler(), "scramble");
-        register(SAMPLERS, "grid", true, (o, ctx) -> new GridSampler(ctx.grid()));
+        register(SAMPLERS, "grid", true, (o, ctx) -> new GridSampler(ctx.grid().get()));
         register(SAMPLERS, "gp", false, (o, ctx) -> {
             GPSampler.Builder b = GPSampler.builder();
             o.integer("startup_trials", b::nStartupTrials);

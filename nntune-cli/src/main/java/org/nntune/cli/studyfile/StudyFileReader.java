@@ -451,10 +451,9 @@ public final class StudyFileReader {
      */
     private static void checkStrategies(StudyFile sf, Section m) {
         NetworkSpace network = sf.model().network();
-        Map<String, List<Object>> grid = network.choiceParams();
-        Strategies.Context ctx = new Strategies.Context(sf.budget().jobs(), grid);
+        Strategies.Context ctx = new Strategies.Context(sf.budget().jobs(), network::gridAxes);
         if (sf.sampler().type().equals("grid")) {
-            checkGrid(sf, network, grid);
+            checkGrid(sf, network);
         }
         try {
             Strategies.sampler(sf.sampler(), ctx);
@@ -519,18 +518,26 @@ public final class StudyFileReader {
         Strategies.population(sf.sampler(), epochs.intValue(), 0);
     }
 
-    private static void checkGrid(StudyFile sf, NetworkSpace network, Map<String, List<Object>> grid) {
+    private static void checkGrid(StudyFile sf, NetworkSpace network) {
         YNode.Where at = sf.sampler().at();
         network.params().forEach((name, spec) -> {
-            if (!(spec instanceof org.nntune.search.ParamSpec.Fixed) && !(spec instanceof org.nntune.search.ParamSpec.Choice)) {
+            java.util.Optional<List<Object>> values;
+            try {
+                values = spec.points();
+            } catch (IllegalArgumentException e) {
+                throw new StudyFileException(sf.model().positions().getOrDefault(name, at), "model.space." + name, e.getMessage(), null);
+            }
+            if (values.isEmpty()) {
                 boolean written = sf.model().space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals(name));
                 throw new StudyFileException(at, "sampler", "the grid sampler cannot enumerate the "
                         + (spec instanceof org.nntune.search.ParamSpec.FloatRange ? "continuous " : "") + "range of '" + name + "'"
+                        + (spec instanceof org.nntune.search.ParamSpec.IntRange ? " without a step" : "")
                         + (written ? "" : " (searched because of model.defaults: " + sf.model().defaults() + ")"),
                         "give '" + name + "' a list of values (or a range with a step)"
                                 + (written ? "" : ", or fix it, or leave model.defaults at fixed"));
             }
         });
+        Map<String, List<Object>> grid = network.gridAxes();
         long points = 1;
         for (List<Object> values : grid.values()) {
             points = Math.min((long) MAX_CHECKED_GRID_POINTS + 1, points * values.size());
@@ -795,14 +802,12 @@ public final class StudyFileReader {
             return c.values();
         }
         ParamSpec.Range r = (ParamSpec.Range) spec;
-        if (r.step().isPresent()) {
-            // a stepped range is the list of its points (so the grid sampler can enumerate it), within a bound
-            return org.nntune.tune.sampler.GridSampler.values(r.low(), r.high(), r.step().get(), r.integer());
-        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("low", r.integer() ? (Object) Math.round(r.low()) : (Object) r.low());
         m.put("high", r.integer() ? (Object) Math.round(r.high()) : (Object) r.high());
         m.put("log", r.log());
+        // a stepped range stays a range (its order is what TPE, GP and CMA-ES use); a grid enumerates its points
+        r.step().ifPresent(step -> m.put("step", r.integer() ? (Object) Math.round(step) : (Object) step));
         m.put("type", r.integer() ? "int" : "float");
         return m;
     }
@@ -869,6 +874,9 @@ public final class StudyFileReader {
             }
             if (integer && (low != Math.rint(low) || high != Math.rint(high))) {
                 throw s.error("low", "an int range needs whole bounds, got " + low + " .. " + high, "whole numbers, or type: float");
+            }
+            if (integer && step.isPresent() && step.get() != Math.rint(step.get())) {
+                throw s.error("step", "an int range needs a whole step, got " + step.get(), "a whole step, or type: float");
             }
             return new ParamSpec.Range(low, high, log, step, integer);
         }

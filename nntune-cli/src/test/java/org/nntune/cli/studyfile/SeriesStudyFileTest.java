@@ -42,7 +42,7 @@ class SeriesStudyFileTest {
         assertThat(s.validation().method()).isEqualTo("holdout");
         assertThat(s.data().preprocessing()).isEqualTo("standard");
         // the embedding is not read for numbers: fixed, so no trial searches it
-        assertThat(s.model().network().choiceParams()).doesNotContainKey("embedding");
+        assertThat(s.model().network().gridAxes()).doesNotContainKey("embedding");
         assertThat(read(GOOD.replace("  horizon: 2\n", "")).data().series()).contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 1));
         assertThat(read(GOOD.replace("family: rnn", "family: mlp").replace("""
                     cell: [lstm, gru]

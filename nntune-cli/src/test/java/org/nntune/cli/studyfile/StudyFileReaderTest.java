@@ -132,6 +132,15 @@ class StudyFileReaderTest {
     void gridNeedsEnumerableDimensions() {
         assertThatThrownBy(() -> read(GOOD.replace("{type: tpe, startup_trials: 5}", "grid")))
                 .hasMessageContaining("cannot enumerate the continuous range of 'lr'");
+        String stepped = GOOD.replace("{low: 1e-4, high: 1e-1, log: true}", "{low: 0.01, high: 0.03, step: 0.01}")
+                .replace("{low: 8, high: 64, log: true}", "16").replace("{type: tpe, startup_trials: 5}", "grid");
+        assertThatThrownBy(() -> read(stepped)).hasMessageContaining("cannot enumerate the range of 'layers' without a step")
+                .hasMessageContaining("or a range with a step");
+        // a stepped range is a grid axis; a whole step is needed for an int range
+        assertThat(read(stepped.replace("{low: 1, high: 2}", "1")).model().network().gridAxes())
+                .containsEntry("lr", List.of(0.01, 0.02, 0.03)).containsEntry("activation", List.of("relu", "tanh"));
+        assertThatThrownBy(() -> read(GOOD.replace("{low: 1, high: 2}", "{low: 1, high: 4, step: 1.5, type: int}")))
+                .hasMessageContaining("line 10").hasMessageContaining("an int range needs a whole step, got 1.5");
     }
 
     @Test
@@ -205,9 +214,9 @@ class StudyFileReaderTest {
     void hiddenTakesAListOfArchitectures() {
         String base = GOOD.replace("    layers: {low: 1, high: 2}\n    units: {low: 8, high: 64, log: true}\n", "    hidden: HIDDEN\n");
         StudyFile nested = read(base.replace("HIDDEN", "[[100, 50], [64]]"));
-        assertThat(nested.model().network().choiceParams().get("hidden")).containsExactly("100,50", "64");
+        assertThat(nested.model().network().gridAxes().get("hidden")).containsExactly("100,50", "64");
         StudyFile sklearn = read(base.replace("hidden: HIDDEN", "hidden_layer_sizes: [[50], [100], [100, 50]]"));
-        assertThat(sklearn.model().network().choiceParams().get("hidden_layer_sizes")).containsExactly("50", "100", "100,50");
+        assertThat(sklearn.model().network().gridAxes().get("hidden_layer_sizes")).containsExactly("50", "100", "100,50");
         StudyFile one = read(base.replace("HIDDEN", "[[100, 50]]"));
         assertThat(one.model().network().params().get("hidden")).isEqualTo(new org.nntune.search.ParamSpec.Fixed("100,50"));
         assertThatThrownBy(() -> read(base.replace("HIDDEN", "[100, 50]")))

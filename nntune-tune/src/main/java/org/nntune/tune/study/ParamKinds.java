@@ -51,25 +51,28 @@ final class ParamKinds {
         return true;
     }
 
-    /**
-     * Checks that a parameter keeps its kind of distribution across the study (float, int,
-     * categorical with the same choices); ranges may differ from trial to trial.
-     */
-    void checkCompatible(String param, Distribution d) {
+    /** The distribution the first trial that asked for {@code param} asked it with, if a trial did. */
+    java.util.Optional<Distribution> known(String param) {
         Distribution first = kinds.get(param);
         if (first == null) {
             for (FrozenTrial t : trials.get()) {
                 Distribution seen = t.distributions().get(param);
                 if (seen != null) {
-                    first = seen;
-                    break;
+                    kinds.putIfAbsent(param, seen);
+                    return java.util.Optional.of(kinds.get(param));
                 }
             }
-            if (first == null) {
-                first = d;
-            }
-            kinds.putIfAbsent(param, first);
         }
+        return java.util.Optional.ofNullable(first);
+    }
+
+    /**
+     * Checks that a parameter keeps its kind of distribution across the study (float, int,
+     * categorical with the same choices); ranges may differ from trial to trial.
+     */
+    void checkCompatible(String param, Distribution d) {
+        Distribution first = known(param).orElse(d);
+        kinds.putIfAbsent(param, first);
         boolean ok = first == d || first.getClass() == d.getClass()
                 && (!(d instanceof CategoricalDistribution c) || c.equals(first));
         if (!ok) {

@@ -493,6 +493,17 @@ public final class Study {
         return kinds.categorical(param, choices);
     }
 
+    /**
+     * The kind of distribution this study's trials ask {@code param} with: the distribution of the
+     * first trial that asked for it (a name keeps its kind, and a categorical its choices, for the
+     * whole study; ranges may differ), or empty if no trial has. A caller that can ask a value in
+     * two ways (e.g. a stepped range that older versions stored as a categorical of its points) asks
+     * it the way the study already has it.
+     */
+    public java.util.Optional<Distribution> distributionKind(String param) {
+        return kinds.known(param);
+    }
+
     /** @see ParamKinds#checkCompatible */
     void checkCompatible(String param, Distribution d) {
         kinds.checkCompatible(param, d);
