@@ -103,18 +103,28 @@ class OptunaStorageCliTest {
             other.optimize(t -> t.suggestFloat("u", 0, 1), 1);
             Study plain = Study.builder("plain").storage(storage).sampler(new RandomSampler(3)).create();
             plain.optimize(t -> t.suggestFloat("x", 0, 1), 2);
+            Study unset = Study.builder("unset").storage(storage).sampler(new RandomSampler(4)).create();
+            unset.optimize(t -> t.suggestFloat("x", 0, 1), 1);
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
             // a distribution no Optuna nntune knows writes
             st.executeUpdate("UPDATE trial_params SET distribution_json = '{\"name\": \"BetaDistribution\", \"attributes\": {}}'"
                     + " WHERE param_name = 'u'");
+            // a study Optuna created and never set up: its direction is NOT_SET
+            st.executeUpdate("UPDATE study_directions SET direction = 'NOT_SET'"
+                    + " WHERE study_id = (SELECT study_id FROM studies WHERE study_name = 'unset')");
         }
         CliTest.Result studies = CliTest.run("studies", "--storage", url);
         assertThat(studies.code()).as(studies.err()).isEqualTo(ExitCode.STORAGE);
         assertThat(studies.out()).containsPattern("py1 +\\[minimize\\] +2 .*0\\.0+ \\(trial 0\\)")
-                .containsPattern("alien +\\(cannot be read").containsPattern("plain +\\[minimize\\] +2 ");
+                .containsPattern("alien +\\(cannot be read").containsPattern("plain +\\[minimize\\] +2 ")
+                .containsPattern("unset +\\(cannot be read");
         assertThat(studies.err()).contains("study 'alien'").contains("parameter 'u'").contains("BetaDistribution")
+                .contains("cannot read study 'unset': study 'unset' has an objective whose direction is NOT_SET")
                 .doesNotContain("py1").doesNotContain("plain");
+        CliTest.Result unsetTrials = CliTest.run("trials", "unset", "--storage", url);
+        assertThat(unsetTrials.code()).isEqualTo(ExitCode.STORAGE);
+        assertThat(unsetTrials.err()).contains("NOT_SET").doesNotContain("\tat ");
 
         CliTest.Result csv = CliTest.run("trials", "py1", "--storage", url, "--format", "csv");
         assertThat(csv.code()).as(csv.err()).isZero();

@@ -362,10 +362,19 @@ public final class OptunaStorage implements Storage {
         List<StudySummary> out = new ArrayList<>();
         for (Object[] r : rows) {
             long id = (Long) r[0];
-            StudyInfo info = info(c, id);
+            List<StudyDirection> directions;
+            try {
+                directions = info(c, id).directions();
+            } catch (UnreadableStudyException notSet) {
+                if (studyId != null) {
+                    throw notSet;
+                }
+                // listing every study: this one is listed without directions (getStudyDirections says why), the rest as ever
+                directions = List.of();
+            }
             @SuppressWarnings("unchecked")
             Optional<Instant> start = (Optional<Instant>) r[3];
-            out.add(new StudySummary(id, info.name(), info.directions(), attrs(c, "study_user_attributes", "study_id", id),
+            out.add(new StudySummary(id, (String) r[1], directions, attrs(c, "study_user_attributes", "study_id", id),
                     attrs(c, "study_system_attributes", "study_id", id), (Integer) r[2], start));
         }
         return out;
@@ -401,8 +410,8 @@ public final class OptunaStorage implements Storage {
             while (rs.next()) {
                 String dir = rs.getString(1);
                 if (dir.equals("NOT_SET")) {
-                    throw new IllegalStateException("study '" + name + "' has an objective whose direction is NOT_SET"
-                            + " (an Optuna study that was never set up); nntune needs MINIMIZE or MAXIMIZE");
+                    throw new UnreadableStudyException("study '" + name + "' has an objective whose direction is NOT_SET"
+                            + " (an Optuna study that was never set up); nntune needs MINIMIZE or MAXIMIZE", null);
                 }
                 dirs.add(StudyDirection.valueOf(dir));
             }

@@ -2,8 +2,8 @@ package org.nntune.storage;
 
 /**
  * A study the storage holds but nntune cannot read (in Optuna's tables: a parameter whose distribution
- * JSON nntune does not know). The message names the study, the trial and the parameter; other studies
- * of the storage may still be read. The CLI exits with code 4 (storage).
+ * JSON nntune does not know, or an objective whose direction is NOT_SET). The message names the study
+ * (and the trial and parameter); other studies of the storage may still be read. The CLI exits with code 4 (storage).
  */
 public class UnreadableStudyException extends IllegalStateException {
     private static final long serialVersionUID = 1L;

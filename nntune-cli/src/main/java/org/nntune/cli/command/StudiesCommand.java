@@ -64,6 +64,10 @@ public final class StudiesCommand implements Callable<Integer> {
     }
 
     private static void row(Storage s, StudySummary st, PrintWriter out) {
+        if (st.directions().isEmpty()) {
+            s.getStudyDirections(st.studyId()); // a study whose directions cannot be read: the storage's reason
+            throw new IllegalStateException("the storage lists no direction for it");
+        }
         int complete = s.countTrials(st.studyId(), EnumSet.of(TrialState.COMPLETE));
         int pruned = s.countTrials(st.studyId(), EnumSet.of(TrialState.PRUNED));
         int failed = s.countTrials(st.studyId(), EnumSet.of(TrialState.FAIL));

@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * @param studyId the storage's id of the study
  * @param name the unique name
- * @param directions one direction per objective
+ * @param directions one direction per objective; empty only in a listing of every study, for a study whose
+ *     directions the storage cannot read (an Optuna study whose direction is NOT_SET), whose
+ *     {@code getStudyDirections} then says why
  * @param userAttrs attributes set by the user
  * @param systemAttrs attributes set by nntune (e.g. the stored study definition, data fingerprint)
  * @param nTrials how many trials the study has, in any state
