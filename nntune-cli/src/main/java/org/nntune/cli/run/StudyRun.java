@@ -1274,10 +1274,8 @@ public final class StudyRun {
             out.flush();
             try {
                 return Optional.of(new Refit(t, fit.apply(t)));
-            } catch (DivergenceException e) {
-                out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", t.number(), words.apply(e));
-            } catch (HyperStepDivergenceException e) {
-                out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", t.number(), e.getMessage());
+            } catch (DivergenceException | HyperStepDivergenceException e) {
+                out.println(refitDiverged(t, e, words));
             } catch (IllegalArgumentException e) {
                 // a trial another program ran on the study (Optuna from Python) may lack the file's parameters
                 out.printf(Locale.ROOT, "trial %d cannot be refitted from this study file (%s); was it run by another"
@@ -1285,6 +1283,12 @@ public final class StudyRun {
             }
         }
         return Optional.empty();
+    }
+
+    /** The line that says a refit diverged: a training's divergence in the study file's words, a hyper-step's as it is. */
+    private static String refitDiverged(FrozenTrial t, RuntimeException e, java.util.function.Function<DivergenceException, String> words) {
+        return String.format(Locale.ROOT, "the refit of trial %d diverged: %s", t.number(),
+                e instanceof DivergenceException d ? words.apply(d) : e.getMessage());
     }
 
     /** The time-budget mode's refit: the best trial's best epoch count, stopped before the budget's end; progress as phase "refit". */
@@ -1305,8 +1309,7 @@ public final class StudyRun {
         } catch (DivergenceException | HyperStepDivergenceException e) {
             // the budget has no room for another trial's refit
             progress.finish();
-            out.printf(Locale.ROOT, "the refit of trial %d diverged: %s%n", b.number(),
-                    e instanceof DivergenceException d ? new StudyFileAdvice(sf).words(d) : e.getMessage());
+            out.println(refitDiverged(b, e, new StudyFileAdvice(sf)::words));
             return Optional.empty();
         }
         progress.finish();
