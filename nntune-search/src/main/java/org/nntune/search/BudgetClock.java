@@ -19,8 +19,10 @@ import java.util.function.LongSupplier;
  * mean seconds per row and epoch, times the refit's rows and the epochs its validation score peaked at,
  * times a margin of {@value #MARGIN}, is the refit's estimate. The reserve is that estimate for
  * the best trial so far (before the first trial completes: for the median trial at max epochs, at
- * most half the budget), plus an allowance of {@value #ALLOWANCE_SHARE} of the budget for what is
- * not an epoch. The search ends at {@code end − reserve}: a trial whose next epoch would
+ * most half the budget), or for a running trial whose validation score already beats the best's
+ * if its refit would take longer (a best found late with a slower network would otherwise raise the
+ * reserve when the search had spent the time, and its refit was cut short), plus an allowance of
+ * {@value #ALLOWANCE_SHARE} of the budget for what is not an epoch. The search ends at {@code end − reserve}: a trial whose next epoch would
  * end after it is stopped and keeps its last value, and no trial starts once the longest epoch
  * seen no longer fits. The refit stops before an epoch that would end after the budget, so the
  * budget holds even when the estimate was short (the model then trains fewer epochs). Thread-safe.
@@ -54,6 +56,10 @@ public final class BudgetClock {
     private volatile boolean measured;
     private volatile double longestEpoch = 0;
     private volatile double bestReserve = Double.NaN;
+    /** the best trial's value (NaN before one completes) */
+    private volatile double bestValue = Double.NaN;
+    /** {peak validation score, the epoch of the peak} of every running trial that reported one, by trial number */
+    private final Map<Integer, double[]> peaks = new ConcurrentHashMap<>();
 
     BudgetClock(TimeBudget budget, int refitRows, boolean maximize, LongSupplier nanos) {
         this(budget, refitRows, maximize, nanos, nanos.getAsLong());
@@ -123,6 +129,43 @@ public final class BudgetClock {
     }
 
     /**
+     * Records an epoch as {@link #epochDone(int, double, long)} does, and the validation score the
+     * trial reported at {@code epoch}: a running trial whose peak beats the best trial's value is a
+     * contender, and the reserve covers its refit too.
+     */
+    public void epochDone(int trial, double seconds, long rows, int epoch, double score) {
+        epochDone(trial, seconds, rows);
+        if (!Double.isNaN(score)) {
+            peaks.merge(trial, new double[] {score, epoch}, (was, now) -> better(now[0], was[0]) ? now : was);
+        }
+    }
+
+    /** A trial has finished (in any state): it is no longer a running contender. */
+    public void trialDone(int trial) {
+        peaks.remove(trial);
+    }
+
+    private boolean better(double a, double b) {
+        return maximize ? a > b : a < b;
+    }
+
+    /** The longest refit estimate among running trials whose peak beats the best trial's value (0 if none). */
+    private double contenderReserve() {
+        double best = bestValue;
+        double most = 0;
+        if (Double.isNaN(best)) {
+            return 0;
+        }
+        for (Map.Entry<Integer, double[]> e : peaks.entrySet()) {
+            double[] w = work.get(e.getKey());
+            if (w != null && better(e.getValue()[0], best)) {
+                most = Math.max(most, w[0] / w[1] * refitRows * Math.max(1, (int) e.getValue()[1]) * MARGIN);
+            }
+        }
+        return most;
+    }
+
+    /**
      * The seconds the search keeps for the refit now (0 with refit off, or before any epoch was
      * measured): its epochs' estimate plus the {@linkplain #ALLOWANCE_SHARE allowance}.
      */
@@ -134,7 +177,7 @@ public final class BudgetClock {
         double allowance = Math.min(MAX_ALLOWANCE_SECONDS, ALLOWANCE_SHARE * seconds);
         double b = bestReserve;
         if (!Double.isNaN(b)) {
-            return b + allowance;
+            return Math.max(b, contenderReserve()) + allowance;
         }
         double median = medianRate();
         if (Double.isNaN(median)) {
@@ -194,6 +237,7 @@ public final class BudgetClock {
         if (!Double.isNaN(rate)) {
             bestReserve = rate * refitRows * refitEpochs(best) * MARGIN;
         }
+        bestValue = best.values().get(0);
     }
 
     /**
@@ -249,6 +293,7 @@ public final class BudgetClock {
      */
     public StudyCallback stopWhenSpent() {
         return (study, trial) -> {
+            trialDone(trial.number());
             if (study.directions().size() == 1) {
                 study.findBestTrial().filter(t -> t.state() == TrialState.COMPLETE).ifPresent(this::bestIs);
             }

@@ -117,6 +117,47 @@ class TimeBudgetTest {
         assertThat(loss.refitEpochs(curve(1, 0.9, 0.5, 0.4, 0.6))).isEqualTo(3);
     }
 
+    /**
+     * A running trial whose score already beats the best's may become the best late: the reserve covers
+     * its refit too (at its own speed and peak epoch), so that the search does not spend the time it needs.
+     */
+    @Test
+    void aRunningTrialThatBeatsTheBestIsReservedForToo() {
+        AtomicLong now = new AtomicLong();
+        BudgetClock clock = new BudgetClock(new TimeBudget(Duration.ofSeconds(100), 9, 3, true), 1000, true, now::get);
+        clock.epochDone(0, 1.0, 800, 1, 0.8);
+        clock.epochDone(0, 1.0, 800, 2, 0.85);
+        clock.trialDone(0);
+        clock.bestIs(curve(0, 0.8, 0.85));
+        double bestReserve = 2.0 / 1600 * 1000 * 2 * BudgetClock.MARGIN + 2;
+        assertThat(clock.reserveSeconds()).isCloseTo(bestReserve, org.assertj.core.api.Assertions.within(1e-9));
+        // trial 1: a network 4 times slower, not yet better: the best's reserve
+        clock.epochDone(1, 4.0, 800, 1, 0.6);
+        assertThat(clock.reserveSeconds()).isCloseTo(bestReserve, org.assertj.core.api.Assertions.within(1e-9));
+        // at its third epoch it beats the best: its refit (3 epochs at 4 s per 800 rows) is reserved
+        clock.epochDone(1, 4.0, 800, 2, 0.8);
+        clock.epochDone(1, 4.0, 800, 3, 0.9);
+        double contender = 4.0 / 800 * 1000 * 3 * BudgetClock.MARGIN + 2;
+        assertThat(clock.reserveSeconds()).isCloseTo(contender, org.assertj.core.api.Assertions.within(1e-9));
+        // a lower score later does not move its peak
+        clock.epochDone(1, 4.0, 800, 4, 0.7);
+        assertThat(clock.reserveSeconds()).isCloseTo(contender, org.assertj.core.api.Assertions.within(1e-9));
+        // once it has finished, the best trial (whichever it is) sets the reserve again
+        clock.trialDone(1);
+        assertThat(clock.reserveSeconds()).isCloseTo(bestReserve, org.assertj.core.api.Assertions.within(1e-9));
+        // minimising: a lower loss is the better score
+        BudgetClock loss = new BudgetClock(new TimeBudget(Duration.ofSeconds(100), 9, 3, true), 1000, false, now::get);
+        loss.epochDone(0, 1.0, 800, 1, 0.5);
+        loss.trialDone(0);
+        loss.bestIs(curve(0, 0.5));
+        loss.epochDone(1, 4.0, 800, 1, 0.7);
+        double lossBest = 1.0 / 800 * 1000 * 1 * BudgetClock.MARGIN + 2;
+        assertThat(loss.reserveSeconds()).isCloseTo(lossBest, org.assertj.core.api.Assertions.within(1e-9));
+        loss.epochDone(1, 4.0, 800, 2, 0.4);
+        assertThat(loss.reserveSeconds()).isCloseTo(4.0 / 800 * 1000 * 2 * BudgetClock.MARGIN + 2,
+                org.assertj.core.api.Assertions.within(1e-9));
+    }
+
     /** A new trial may draw the space's largest network: it starts only if the longest epoch seen still fits. */
     @Test
     void aNewTrialStartsOnlyIfTheLongestEpochSeenFits() {
