@@ -75,6 +75,15 @@ class SeriesExampleTest {
         assertThat(text.code()).isEqualTo(ExitCode.DATA);
         assertThat(text.err()).contains("s.csv line 4, column 'v': 'n/a' is not a number");
 
+        // a blank line is a gap in the series: refused with its line; blank lines at the end are allowed
+        Files.writeString(dir.resolve("s.csv"), "t,v\n1,1.5\n2,2\n\n3,2.5\n4,3\n5,1\n6,2\n7,3\n8,4\n");
+        CliTest.Result gap = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(gap.code()).isEqualTo(ExitCode.DATA);
+        assertThat(gap.err()).contains("s.csv line 4, column 1: blank line between data rows");
+        Files.writeString(dir.resolve("s.csv"), "t,v\n" + "1,1.5\n2,2\n3,2.5\n4,3\n5,1\n6,2\n7,3\n8,4\n".repeat(3) + "\n\n");
+        CliTest.Result trailing = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(trailing.code()).as(trailing.err()).isZero();
+
         Files.writeString(file, STUDY.formatted("0"));
         CliTest.Result zero = CliTest.run("tune", file.toString(), "--progress", "none");
         assertThat(zero.code()).isEqualTo(ExitCode.USAGE);

@@ -81,7 +81,9 @@ public final class SeriesWindows {
 
     /**
      * The numeric column {@code column} of a CSV file with a header, in file order, with the line
-     * of each value; blank lines are skipped, every other row must hold a finite number there.
+     * of each value; every row must hold a finite number there. Blank lines are allowed only at the
+     * end of the file (as in every reader of rows): a blank line between rows is a gap in the series,
+     * refused with its line.
      */
     public static Column read(Path file, char separator, String column) {
         String source = file.toString();
@@ -98,13 +100,20 @@ public final class SeriesWindows {
         float[] values = new float[64];
         int[] lines = new int[64];
         int n = 0;
+        int blankLine = 0;
         while (true) {
             int line = p.line();
             if (!p.next(rec)) {
                 break;
             }
             if (CsvParser.isBlank(rec)) {
+                if (blankLine == 0) {
+                    blankLine = line;
+                }
                 continue;
+            }
+            if (blankLine != 0) {
+                throw CsvReader.blankLineBetweenRows(source, blankLine, names.size());
             }
             String v = c < rec.size() ? rec.get(c).text().trim() : "";
             float f = RowReader.isDecimal(v) ? Float.parseFloat(v) : Float.NaN;
