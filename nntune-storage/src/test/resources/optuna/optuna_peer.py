@@ -8,6 +8,9 @@
     optuna_peer.py dump URL STUDY OUT        every trial as optuna.load_study reads it, as JSON in the file OUT
     optuna_peer.py none URL STUDY N OUT      N trials (TPE) of a space whose categorical offers None (the first run
                                              enqueues None), then dump
+    optuna_peer.py legacy URL STUDY OUT      a study whose trials hold Optuna 2's distributions (UniformDistribution,
+                                             LogUniformDistribution, DiscreteUniformDistribution, IntUniformDistribution,
+                                             IntLogUniformDistribution), as a database upgraded from Optuna 2 has, then dump
 
 Non-finite floats are written as the strings "nan", "inf" and "-inf" (JSON has no such numbers); None as null
 (nntune reads it as JsonNull).
@@ -111,6 +114,19 @@ def stale(url, name):
     optuna.storages.fail_stale_trials(study)
 
 
+def legacy(url, name):
+    import warnings
+    warnings.simplefilter("ignore")
+    d = optuna.distributions
+    dists = {"u": d.UniformDistribution(-1.0, 1.0), "lu": d.LogUniformDistribution(1e-4, 1e-1),
+             "q": d.DiscreteUniformDistribution(0.0, 1.0, 0.25), "iu": d.IntUniformDistribution(16, 128, step=16),
+             "il": d.IntLogUniformDistribution(1, 1000)}
+    study = optuna.create_study(study_name=name, storage=url)
+    for i, (u, lu, q, iu, il) in enumerate([(0.5, 1e-3, 0.75, 32, 10), (-0.25, 0.05, 0.0, 128, 999)]):
+        study.add_trial(optuna.trial.create_trial(params={"u": u, "lu": lu, "q": q, "iu": iu, "il": il},
+                                                  distributions=dists, value=float(i)))
+
+
 def dump(url, name, out):
     study = optuna.load_study(study_name=name, storage=url)
     trials = []
@@ -153,6 +169,9 @@ if __name__ == "__main__":
         stale(url, name)
         dump(url, name, sys.argv[4])
     elif command == "dump":
+        dump(url, name, sys.argv[4])
+    elif command == "legacy":
+        legacy(url, name)
         dump(url, name, sys.argv[4])
     elif command == "none":
         none_choice(url, name, int(sys.argv[4]))

@@ -928,9 +928,50 @@ public final class OptunaStorage implements Storage {
      * A distribution from Optuna's JSON: as nntune's, except that Optuna writes a float distribution
      * without a step as {@code "step": null} (nntune leaves the key out); a {@code None} among a
      * categorical's choices is {@link org.nntune.tune.space.JsonNull}, written back as {@code null}.
+     * Optuna 2's distributions, which a database upgraded from Optuna 2 still holds, are read as the
+     * Optuna 3 distributions they became ({@code UniformDistribution} as a {@code FloatDistribution},
+     * {@code DiscreteUniformDistribution}'s {@code q} as its step, …); nntune writes the new names.
      */
     static Distribution distribution(String optunaJson) {
+        Object parsed = Json.decode(optunaJson);
+        if (parsed instanceof Map<?, ?> m && m.get("name") instanceof String name && m.get("attributes") instanceof Map<?, ?> a) {
+            Map<String, Object> modern = switch (name) {
+                case "UniformDistribution" -> floats(a, false, null);
+                case "LogUniformDistribution" -> floats(a, true, null);
+                case "DiscreteUniformDistribution" -> floats(a, false, a.get("q"));
+                case "IntUniformDistribution" -> ints(a, false, a.containsKey("step") ? a.get("step") : 1L);
+                case "IntLogUniformDistribution" -> ints(a, true, 1L); // its step was deprecated, and is 1
+                default -> null;
+            };
+            if (modern != null) {
+                try {
+                    return Distribution.fromJson(Json.encode(modern));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("bad Optuna 2 distribution " + optunaJson + ": " + e.getMessage(), e);
+                }
+            }
+        }
         return Distribution.fromJson(optunaJson);
+    }
+
+    private static Map<String, Object> floats(Map<?, ?> legacy, boolean log, Object step) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("low", legacy.get("low"));
+        attrs.put("high", legacy.get("high"));
+        attrs.put("log", log);
+        if (step != null) {
+            attrs.put("step", step);
+        }
+        return Map.of("name", "FloatDistribution", "attributes", attrs);
+    }
+
+    private static Map<String, Object> ints(Map<?, ?> legacy, boolean log, Object step) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("low", legacy.get("low"));
+        attrs.put("high", legacy.get("high"));
+        attrs.put("log", log);
+        attrs.put("step", step);
+        return Map.of("name", "IntDistribution", "attributes", attrs);
     }
 
     /**

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.sampler.TpeSampler;
 import org.nntune.tune.space.CategoricalDistribution;
+import org.nntune.tune.space.FloatDistribution;
+import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.space.Json;
 import org.nntune.tune.space.JsonNull;
 import org.nntune.tune.storage.Storage;
@@ -209,6 +211,31 @@ class OptunaInteropTest {
             for (String key : List.of("number", "state", "values", "params", "distributions", "user_attrs")) {
                 assertThat(b.get(key)).as("trial %d %s", i, key).isEqualTo(a.get(key));
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- Optuna 2's distributions
+
+    @Test
+    void optunaTwosDistributionsAreReadAsTheOnesTheyBecame() throws Exception {
+        String url = "sqlite:///" + dir.resolve("legacy.db");
+        Map<String, Object> dump = dump("legacy", url, "legacy");
+        try (Storage storage = Storages.open("optuna+" + url)) {
+            long id = storage.getStudyId("legacy");
+            List<FrozenTrial> all = storage.getAllTrials(id);
+            assertThat(all).hasSize(2);
+            assertThat(all.get(0).distributions()).containsEntry("u", FloatDistribution.uniform(-1, 1))
+                    .containsEntry("lu", FloatDistribution.logUniform(1e-4, 1e-1))
+                    .containsEntry("q", FloatDistribution.stepped(0, 1, 0.25))
+                    .containsEntry("iu", new IntDistribution(16, 128, false, 16))
+                    .containsEntry("il", new IntDistribution(1, 1000, true, 1));
+            assertThat(all.get(1).params()).isEqualTo(Map.of("u", -0.25, "lu", 0.05, "q", 0.0, "iu", 128L, "il", 999L));
+            assertThat(storage.getBestTrial(id).orElseThrow().number()).isEqualTo(((Number) dump.get("best")).intValue());
+            // nntune continues the study over them, in the same ranges
+            Study study = Study.builder("legacy").storage(storage).sampler(new RandomSampler(8)).load();
+            study.optimize(t -> t.suggestFloat("u", -1, 1) + t.suggestInt("iu", 16, 128, 16), 4); // the study's total
+            assertThat(storage.getAllTrials(id)).hasSize(4)
+                    .allSatisfy(t -> assertThat(t.state()).isEqualTo(TrialState.COMPLETE));
         }
     }
 
