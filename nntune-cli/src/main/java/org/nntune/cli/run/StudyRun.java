@@ -933,7 +933,7 @@ public final class StudyRun {
      * count once (the study's budget rule), so each retry among {@code finished} is not counted.
      */
     static int budgetFinished(List<FrozenTrial> finished) {
-        return (int) finished.stream().filter(t -> !t.systemAttrs().containsKey(SystemAttrs.FAILED_TRIAL)).count();
+        return (int) finished.stream().filter(t -> !t.isRetry()).count();
     }
 
     /** Shows the finished trials of this run on the progress display, a failed one with its reason. */
@@ -972,7 +972,7 @@ public final class StudyRun {
 
         /** One more trial finished (a retry stands in for its failed attempt, which was counted). */
         void trial(Study st, FrozenTrial t) {
-            int d = t.systemAttrs().containsKey(SystemAttrs.FAILED_TRIAL) ? done.get() : done.incrementAndGet();
+            int d = t.isRetry() ? done.get() : done.incrementAndGet();
             if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
             if (t.state() == TrialState.FAIL) failed.incrementAndGet();
             OptionalDouble best = multi ? OptionalDouble.empty()

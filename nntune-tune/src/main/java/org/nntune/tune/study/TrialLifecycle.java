@@ -120,7 +120,7 @@ final class TrialLifecycle {
     private int retries() {
         int n = 0;
         for (FrozenTrial t : study.trials()) {
-            if (t.systemAttrs().containsKey(SystemAttrs.FAILED_TRIAL)) {
+            if (t.isRetry()) {
                 n++;
             }
         }

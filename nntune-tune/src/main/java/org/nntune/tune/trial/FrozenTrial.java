@@ -193,6 +193,14 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
         return Optional.empty();
     }
 
+    /**
+     * @return whether this trial retries a failed attempt (a dead worker's trial failed as stale): it
+     *     carries {@link SystemAttrs#FAILED_TRIAL}, and it and the attempt count once in a budget
+     */
+    public boolean isRetry() {
+        return systemAttrs.containsKey(SystemAttrs.FAILED_TRIAL);
+    }
+
     /** @return the largest reported step, if any */
     public OptionalInt lastStep() {
         return intermediateValues.isEmpty() ? OptionalInt.empty() : OptionalInt.of(intermediateValues.lastKey());
