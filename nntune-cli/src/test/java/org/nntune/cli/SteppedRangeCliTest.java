@@ -8,10 +8,7 @@ import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.FloatDistribution;
 import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.storage.Storage;
-import org.nntune.tune.study.Study;
-import org.nntune.tune.study.Trial;
 import org.nntune.tune.trial.FrozenTrial;
-import org.nntune.tune.trial.StudyDirection;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -113,19 +110,19 @@ class SteppedRangeCliTest {
     @Test
     void aStudyThatStoredTheRangeAsACategoricalOfItsPointsResumesAsOne() throws Exception {
         Path file = dir.resolve("old.yaml");
-        Files.writeString(file, STEPPED);
         String storage = "sqlite:" + dir.resolve("old.db");
-        // what an earlier nntune wrote for this file: units and lr as categoricals of their points
-        try (Storage s = Storages.open(storage)) {
-            Study study = Study.builder("iris-test").storage(s).direction(StudyDirection.MAXIMIZE).create();
-            Trial t = study.ask();
-            t.suggestCategorical("units_1", GridSampler.values(4, 16, 4, true));
-            t.suggestCategorical("activation", List.of("relu", "tanh"));
-            t.suggestCategorical("lr", GridSampler.values(0.01, 0.05, 0.01, false));
-            study.tell(t, 0.5);
-        }
+        // what an earlier nntune made of 'units: {low: 4, high: 16, step: 4}': the list of its points, in the
+        // stored space and in every trial's distribution (lr as a list of GridSampler.values' points too)
+        String lrPoints = GridSampler.values(0.01, 0.05, 0.01, false).toString();
+        Files.writeString(file, STEPPED.replace("{low: 4, high: 16, step: 4}", "[4, 8, 12, 16]")
+                .replace("{low: 0.01, high: 0.05, step: 0.01}", lrPoints).replace("budget: {trials: 3}", "budget: {trials: 2}"));
+        CliTest.Result old = CliTest.run("tune", file.toString(), "--storage", storage, "--progress", "none");
+        assertThat(old.code()).as(old.err()).isZero();
+
+        Files.writeString(file, STEPPED);
         CliTest.Result resumed = CliTest.run("tune", file.toString(), "--storage", storage, "--progress", "none");
         assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resuming: the study already has 2 finished trials of 3");
         try (Storage s = Storages.open(storage)) {
             List<FrozenTrial> trials = s.getAllTrials(s.getStudyId("iris-test"));
             assertThat(trials).hasSize(3);
@@ -135,5 +132,10 @@ class SteppedRangeCliTest {
                 assertThat(List.of(4L, 8L, 12L, 16L)).contains((Long) t.params().get("units_1"));
             }
         }
+        // a range whose points differ is another space, as ever
+        Files.writeString(file, STEPPED.replace("{low: 4, high: 16, step: 4}", "{low: 4, high: 16, step: 6}"));
+        CliTest.Result other = CliTest.run("tune", file.toString(), "--storage", storage, "--trials", "4", "--progress", "none");
+        assertThat(other.code()).isEqualTo(org.nntune.cli.exit.ExitCode.USAGE);
+        assertThat(other.err()).contains("another search space");
     }
 }

@@ -82,6 +82,13 @@ public final class FamilySpace extends NetworkSpace {
         return new FamilySpace(changed);
     }
 
+    @Override
+    public FamilySpace withSteppedRangesAsChoices() {
+        Map<String, NetworkSpace> changed = new LinkedHashMap<>();
+        families.forEach((name, space) -> changed.put(name, space.withSteppedRangesAsChoices()));
+        return new FamilySpace(changed);
+    }
+
     /** {@value #FAMILY}, then every family's parameters under their prefixed names ({@code cnn.lr}). */
     @Override
     public Map<String, ParamSpec> params() {

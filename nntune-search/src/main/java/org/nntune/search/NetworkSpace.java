@@ -76,6 +76,21 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
     }
 
     /**
+     * This space with every stepped range given as the list of its points: how nntune stored such a
+     * space before a stepped range was a stepped distribution, so that a study stored then is still
+     * recognised as started with this space (and resumes asking those parameters as it began).
+     */
+    public NetworkSpace withSteppedRangesAsChoices() {
+        Map<String, Object> points = new LinkedHashMap<>();
+        entries.forEach((k, e) -> {
+            if ((e.spec() instanceof ParamSpec.IntRange r && r.stepped()) || (e.spec() instanceof ParamSpec.FloatRange f && f.stepped())) {
+                points.put(k, e.spec().points().orElseThrow());
+            }
+        });
+        return points.isEmpty() ? this : with(points);
+    }
+
+    /**
      * A grid's axes: every parameter given as a list of choices or as a range with a step, by its
      * trial name, with its values ({@link ParamSpec#points}). Fixed parameters and ranges without a
      * step are not axes.

@@ -54,6 +54,12 @@ public sealed interface ParamSpec {
         public boolean stepped() {
             return step > 0;
         }
+
+        /** The record's form, with the step only when there is one (stored studies compare spaces by this text). */
+        @Override
+        public String toString() {
+            return "FloatRange[low=" + low + ", high=" + high + ", log=" + log + (stepped() ? ", step=" + step : "") + "]";
+        }
     }
 
     /**
@@ -85,6 +91,12 @@ public sealed interface ParamSpec {
         /** @return whether a step was given */
         public boolean stepped() {
             return step > 0;
+        }
+
+        /** The record's form, with the step only when one was given (stored studies compare spaces by this text). */
+        @Override
+        public String toString() {
+            return "IntRange[low=" + low + ", high=" + high + ", log=" + log + (stepped() ? ", step=" + step : "") + "]";
         }
     }
 

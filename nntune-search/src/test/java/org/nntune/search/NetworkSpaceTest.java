@@ -182,6 +182,11 @@ class NetworkSpaceTest {
         assertThatThrownBy(() -> ParamSpec.parse("lr", Map.of("low", 0.1, "high", 1, "step", -0.1)))
                 .hasMessageContaining("step must be > 0");
 
+        // a stored study compares its space by text: a range without a step reads as it did before steps were kept
+        assertThat(new ParamSpec.FloatRange(1e-4, 0.1, true)).hasToString("FloatRange[low=1.0E-4, high=0.1, log=true]");
+        assertThat(new ParamSpec.IntRange(16, 64, false)).hasToString("IntRange[low=16, high=64, log=false]");
+        assertThat(new ParamSpec.IntRange(16, 64, false, 16)).hasToString("IntRange[low=16, high=64, log=false, step=16]");
+
         // in a study: the distribution keeps the step, so samplers see the order of the points
         MlpSpace space = (MlpSpace) MlpSpace.defaults().with(Map.of("layers", 1, "units", Map.of("low", 16, "high", 64, "step", 16),
                 "dropout", Map.of("low", 0, "high", 0.5, "step", 0.25)));

@@ -737,7 +737,9 @@ public final class StudyRun {
                     + scoringText + "); " + startAnew);
         }
         Object storedSpace = storage.getStudySystemAttrs(id).get(SPACE_ATTR);
-        if (storedSpace instanceof String text && !text.equals(spaceText)) {
+        // a study stored before stepped ranges were stepped distributions holds them as lists of their points
+        if (storedSpace instanceof String text && !text.equals(spaceText)
+                && !text.equals(sf.model().family() + " " + s.space.withSteppedRangesAsChoices())) {
             throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url) + " was started with another"
                     + " search space, so its trials cannot continue it (was: " + text + "; now: " + spaceText + "); " + startAnew);
         }
