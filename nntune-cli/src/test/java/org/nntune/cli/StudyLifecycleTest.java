@@ -51,11 +51,17 @@ class StudyLifecycleTest {
         write(dir, "edit", tiny("edit", 2).replace("{low: 4, high: 16}", "{low: 4, high: 32}"));
         CliTest.Result again = CliTest.run("tune", file.toString(), "--progress", "none");
         assertThat(again.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(again.err()).contains("another search space").contains("--study edit-2").contains("nntune delete edit");
+        assertThat(again.err()).contains("another search space").contains("--study edit-2").contains("nntune delete edit")
+                // what changed, not two whole spaces to compare by eye
+                .contains("(changed: units 4..16 → 4..32)").doesNotContain("MlpSpace{");
         assertThat(again.out()).doesNotContain("trial 1");
+        String keptParams = Files.readString(dir.resolve("edit-results/best-params.json"));
         CliTest.Result fresh = CliTest.run("tune", file.toString(), "--study", "edit-2", "--progress", "none");
         assertThat(fresh.code()).as(fresh.err()).isZero();
-        assertThat(fresh.out()).contains("study edit-2:").contains("2 trials: 2 complete");
+        assertThat(fresh.out()).contains("study edit-2:").contains("2 trials: 2 complete").contains("edit-2-results");
+        // the new study's results are its own: the stored study keeps its model, report and tables
+        assertThat(Files.readString(dir.resolve("edit-2-results/best-params.json"))).contains("\"edit-2\"");
+        assertThat(Files.readString(dir.resolve("edit-results/best-params.json"))).isEqualTo(keptParams);
     }
 
     @Test

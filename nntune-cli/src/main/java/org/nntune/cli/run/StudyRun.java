@@ -143,7 +143,8 @@ public final class StudyRun {
     private record Cluster(ClusterWorkers workers, String master, Optional<Integer> count) {}
 
     public StudyRun(StudyFile sf, Overrides ov, PrintWriter out, Progress.Mode progressMode) {
-        this.sf = sf;
+        // another study than the file's writes its results to its own folder
+        this.sf = ov.studyName().map(sf::forStudy).orElse(sf);
         this.ov = ov;
         this.out = out;
         this.progressMode = progressMode;
@@ -717,7 +718,7 @@ public final class StudyRun {
     /** A stored study resumes only with the directions, the scoring and the search space it was started with. */
     private void checkCompatible(Storage storage, long id, Setup s, String spaceText, String scoringText) {
         String startAnew = "to keep the stored study and start a new one with this file, run with --study " + s.name + "-2 (any new"
-                + " name), or set 'study:' in the file; to discard the stored one: nntune delete " + s.name + " --storage "
+                + " name; its results go to " + s.name + "-2-results unless output.dir is set), or set 'study:' in the file; to discard the stored one: nntune delete " + s.name + " --storage "
                 + CliStorage.shown(s.url);
         List<StudyDirection> stored = storage.getStudyDirections(id);
         if (!stored.equals(List.of(s.directions))) {
@@ -740,8 +741,10 @@ public final class StudyRun {
         // a study stored before stepped ranges were stepped distributions holds them as lists of their points
         if (storedSpace instanceof String text && !text.equals(spaceText)
                 && !text.equals(sf.model().family() + " " + s.space.withSteppedRangesAsChoices())) {
+            String what = SpaceChange.describe(text, spaceText).map(c -> "changed: " + c)
+                    .orElse("was: " + text + "; now: " + spaceText);
             throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url) + " was started with another"
-                    + " search space, so its trials cannot continue it (was: " + text + "; now: " + spaceText + "); " + startAnew);
+                    + " search space, so its trials cannot continue it (" + what + "); " + startAnew);
         }
     }
 
@@ -911,7 +914,8 @@ public final class StudyRun {
                         + " data files (same file and version) as the run that started the study"
                 : sf.file() + ": " + study + "this file's " + data.description() + differ + "; use the same data to"
                         + " resume it, or to keep the stored study and start a new one on these data, run with --study "
-                        + name + "-2 (any new name); to discard the stored one: nntune delete " + name + " --storage "
+                        + name + "-2 (any new name; its results go to " + name + "-2-results unless output.dir is set); to discard the"
+                        + " stored one: nntune delete " + name + " --storage "
                         + CliStorage.shown(url));
     }
 

@@ -30,6 +30,25 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
                         List<Objective> objectives, Validation validation, ModelSpec model, Options sampler,
                         Options pruner, Budget budget, Path outputDir, Optional<String> storage) {
 
+    /** The results folder of a study file that names none: {@code <file name without .yaml>-results} beside it. */
+    public static Path defaultOutputDir(Path file) {
+        return file.toAbsolutePath().getParent().resolve(file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "") + "-results");
+    }
+
+    /**
+     * This file run as study {@code study} ({@code tune --study NAME}). Under a name other than the
+     * file's, the results go to {@code NAME-results} beside the file (characters other than letters,
+     * digits, {@code . _ -} as {@code _}), unless {@code output.dir} names another folder than the
+     * default: the file's own study keeps its model, report and tables.
+     */
+    public StudyFile forStudy(String study) {
+        if (study.equals(name) || !outputDir.equals(defaultOutputDir(file))) {
+            return this;
+        }
+        Path dir = outputDir.resolveSibling(study.replaceAll("[^A-Za-z0-9._-]", "_") + "-results");
+        return new StudyFile(file, name, seed, task, data, objectives, validation, model, sampler, pruner, budget, dir, storage);
+    }
+
     /** Where the data come from. */
     public sealed interface DataSource {
         /** A data set shipped with nntune: iris or digits. */

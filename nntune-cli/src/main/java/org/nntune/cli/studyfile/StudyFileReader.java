@@ -137,7 +137,7 @@ public final class StudyFileReader {
             Optional<String> dir = o.string("dir");
             o.done();
             return dir;
-        }).flatMap(x -> x).map(base::resolve).orElse(base.resolve(stem + "-results"));
+        }).flatMap(x -> x).map(base::resolve).orElse(StudyFile.defaultOutputDir(file));
         Optional<String> storage = r.string("storage").map(url -> {
             try {
                 return storageBeside(url, base);
