@@ -30,7 +30,14 @@ class ExportCommandTest {
         // ModelProto field 1 (ir_version, a varint) = 7, then the producer name
         assertThat(bytes[0]).isEqualTo((byte) 0x08);
         assertThat(bytes[1]).isEqualTo((byte) 7);
-        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("nntune.not_in_graph").contains("Gemm").contains("Softmax");
+        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("nntune.not_in_graph").contains("Gemm").contains("Softmax")
+                .doesNotContain("nntune.class_names");
+        // the class names tune writes beside a model of bundled data (predict prints them) go into the ONNX file too
+        Files.writeString(org.nntune.cli.run.StudyRun.classNamesFile(model), "setosa\nversicolor\nvirginica\n");
+        assertThat(CliTest.run("export", model.toString(), "--onnx", onnx.toString()).code()).isZero();
+        assertThat(new String(Files.readAllBytes(onnx), StandardCharsets.ISO_8859_1)).contains("nntune.class_names")
+                .contains("setosa,versicolor,virginica");
+        Files.delete(org.nntune.cli.run.StudyRun.classNamesFile(model));
 
         byte[] whole = Files.readAllBytes(model);
         Path truncated = dir.resolve("truncated.model");

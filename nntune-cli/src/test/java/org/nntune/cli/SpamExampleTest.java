@@ -38,7 +38,7 @@ class SpamExampleTest {
         CliTest.Result export = CliTest.run("export", model.toString(), "--onnx", onnx.toString());
         assertThat(export.code()).as(export.err()).isZero();
         String bytes = new String(Files.readAllBytes(onnx), java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertThat(bytes).contains("nntune.text.vocabulary").contains("nntune.text.tokenizer").contains("words: lower-case")
+        assertThat(bytes).contains("nntune.text.vocabulary").contains("nntune.text.tokenizer").contains("nntune.text.tokenizer_rule").contains("lower-case the text")
                 .contains("nntune.class_names").contains("int64 [batch, 60], token ids");
     }
 

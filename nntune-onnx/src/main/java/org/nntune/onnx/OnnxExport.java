@@ -216,7 +216,8 @@ public final class OnnxExport {
      * <ul>
      *   <li>{@code nntune.text.tokenizer}: {@code words} (lower-case the text, then every maximal
      *       run of a-z, 0-9 and {@code '} is a token: Python's
-     *       {@code re.findall(r"[a-z0-9']+", text.lower())}) or {@code chars} (every code point);</li>
+     *       {@code re.findall(r"[a-z0-9']+", text.lower())}) or {@code chars} (every code point), the bare
+     *       word; {@code nntune.text.tokenizer_rule} says the rule in words;</li>
      *   <li>{@code nntune.text.max_length}: keep the first N tokens, right-pad to N with the
      *       padding id ({@code nntune.text.padding_id}, 0);</li>
      *   <li>{@code nntune.text.vocabulary}: a JSON array of strings; token {@code vocabulary[i]}
@@ -228,10 +229,13 @@ public final class OnnxExport {
     public static Map<String, String> textMetadata(TextEncoder encoder) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("nntune.text.column", encoder.textColumn());
-        meta.put("nntune.text.tokenizer", encoder.options().tokens() == TextEncoder.Tokens.WORDS
-                ? "words: lower-case the text, then every maximal run of a-z, 0-9 and ' is a token "
+        boolean words = encoder.options().tokens() == TextEncoder.Tokens.WORDS;
+        // the bare name, for a program to compare; the rule, for a person to re-implement
+        meta.put("nntune.text.tokenizer", words ? "words" : "chars");
+        meta.put("nntune.text.tokenizer_rule", words
+                ? "lower-case the text, then every maximal run of a-z, 0-9 and ' is a token "
                         + "(Python: re.findall(r\"[a-z0-9']+\", text.lower()))"
-                : "chars: every Unicode code point is a token");
+                : "every Unicode code point is a token (Python: list(text))");
         meta.put("nntune.text.max_length", Integer.toString(encoder.maxLength()));
         meta.put("nntune.text.padding_id", Integer.toString(TextEncoder.PADDING));
         meta.put("nntune.text.unknown_id", Integer.toString(TextEncoder.UNKNOWN));

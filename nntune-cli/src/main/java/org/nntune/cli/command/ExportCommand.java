@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,10 +47,14 @@ public final class ExportCommand implements Callable<Integer> {
         Sequential model = PredictCommand.load(modelFile);
         Optional<InputEncoder> encoder = PredictCommand.encoder(modelFile);
         Map<String, String> meta = new LinkedHashMap<>();
+        // the class names as predict finds them: the encoder's, else the .classes file tune writes beside a model of
+        // bundled data (iris, digits)
+        List<String> classes = encoder.map(InputEncoder::classNames).filter(c -> !c.isEmpty())
+                .orElseGet(() -> PredictCommand.classNames(modelFile));
+        if (!classes.isEmpty()) {
+            meta.put("nntune.class_names", String.join(",", classes));
+        }
         encoder.ifPresent(e -> {
-            if (!e.classNames().isEmpty()) {
-                meta.put("nntune.class_names", String.join(",", e.classNames()));
-            }
             if (e instanceof CsvEncoder csv) {
                 meta.put("nntune.feature_names", String.join(",", csv.featureNames()));
             }
