@@ -73,7 +73,7 @@ public interface ParamSource {
             }
 
             /**
-             * Whether the study's earlier trials have {@code name} as a categorical: nntune 0.x stored a
+             * Whether the study's earlier trials have {@code name} as a categorical: nntune before 2026-12-07 stored a
              * stepped range as the list of its points, and a study keeps a name's kind, so such a
              * study goes on asking it that way (its trials and the new ones stay comparable).
              */
