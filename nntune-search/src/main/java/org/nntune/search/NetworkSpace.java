@@ -297,6 +297,10 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             try {
                 sizes.add(Integer.parseInt(p));
             } catch (NumberFormatException e) {
+                if (p.matches("[-+]?[0-9]+")) {
+                    throw new IllegalArgumentException("hidden layer sizes '" + text + "': " + p + " is out of range (at most "
+                            + Integer.MAX_VALUE + ")");
+                }
                 throw new IllegalArgumentException("hidden layer sizes '" + text + "': '" + p
                         + "' is not an integer; expected sizes such as \"100,50\" or [100, 50]");
             }
@@ -312,12 +316,12 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                 if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
                     throw new IllegalArgumentException("hidden layer sizes " + list + ": " + o + " is not an integer");
                 }
-                sb.append(sb.length() == 0 ? "" : ",").append(n.intValue());
+                sb.append(sb.length() == 0 ? "" : ",").append(n.longValue());
             }
-            return sb.toString();
+            return sizesText(sb.toString()); // parsed again: a size beyond an int is refused, not wrapped around
         }
         if (value instanceof Number n) {
-            return Integer.toString(n.intValue());
+            return sizesText(Long.toString(n.longValue()));
         }
         List<Integer> sizes = parseSizes(String.valueOf(value));
         StringBuilder sb = new StringBuilder();

@@ -179,6 +179,11 @@ public sealed interface ParamSpec {
                         if (!integral(low) || !integral(high)) {
                             throw new IllegalArgumentException("an int range needs integer bounds, got " + low + " and " + high);
                         }
+                        checkInt("low", low);
+                        checkInt("high", high);
+                        if (step != null) {
+                            checkInt("step", step);
+                        }
                         if (step != null && !integral(step)) {
                             throw new IllegalArgumentException("an int range needs an integer step, got " + step);
                         }
@@ -225,6 +230,14 @@ public sealed interface ParamSpec {
         return java.util.Optional.empty();
     }
 
+    /** An integer setting must fit Java's int (a larger one would wrap around to another value). */
+    private static void checkInt(String what, Number n) {
+        if (n.longValue() != n.intValue()) {
+            throw new IllegalArgumentException(what + " " + n + " is out of range: integers here are at most " + Integer.MAX_VALUE
+                    + " and at least " + Integer.MIN_VALUE);
+        }
+    }
+
     private static boolean integral(Number n) {
         return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte;
     }
@@ -267,6 +280,9 @@ public sealed interface ParamSpec {
         }
         if (n.doubleValue() != Math.rint(n.doubleValue())) {
             throw new IllegalArgumentException("parameter '" + name + "' takes integers, got " + n);
+        }
+        if (Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("parameter '" + name + "' = " + n + " is out of range: at most " + Integer.MAX_VALUE);
         }
         return n.intValue();
     }

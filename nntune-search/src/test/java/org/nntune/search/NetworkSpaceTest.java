@@ -208,4 +208,17 @@ class NetworkSpaceTest {
         Map<String, Object> off = new HashMap<>(Map.of("units_1", 40, "dropout", 0.25));
         assertThatThrownBy(() -> space.config(ParamSource.fixed(off))).hasMessageContaining("'units_1' = 40 is not one of 16, 32");
     }
+
+    /** A number beyond Java's int wrapped around (4294967304 units trained an 8-unit network): refused by name. */
+    @Test
+    void integersBeyondAnIntAreRefusedNotWrappedAround() {
+        assertThatThrownBy(() -> MlpSpace.defaults().with(Map.of("layers", 1, "units", List.of(4294967304L))))
+                .hasMessageContaining("4294967304 is out of range");
+        assertThatThrownBy(() -> MlpSpace.defaults().with(Map.of("units", Map.of("low", 8L, "high", 3_200_000_000L))))
+                .hasMessageContaining("high 3200000000 is out of range");
+        assertThatThrownBy(() -> MlpSpace.defaults().with(Map.of("hidden", List.of(List.of(4294967304L)))))
+                .hasMessageContaining("4294967304 is out of range");
+        assertThatThrownBy(() -> GridSearchCV.of(Map.of("units", List.of(4294967304L), "epochs", List.of(2))))
+                .hasMessageContaining("4294967304 is out of range");
+    }
 }

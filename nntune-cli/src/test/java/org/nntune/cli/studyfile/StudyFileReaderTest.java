@@ -116,6 +116,22 @@ class StudyFileReaderTest {
                 .hasMessageContaining("empty");
     }
 
+    /** An integer beyond Java's int is refused at its key: it would wrap around (4294967304 trained 8 units). */
+    @Test
+    void integersTooLargeForTheNetworkAreRefusedNotWrappedAround() {
+        for (String[] c : new String[][] {
+                {"{low: 8, high: 64, log: true}", "4294967304", "out of range"},
+                {"{low: 8, high: 64, log: true}", "{low: 4294967304, high: 4294967310}", "low 4294967304 is out of range"},
+                {"{low: 8, high: 64, log: true}", "{low: 8, high: 3200000000}", "high 3200000000 is out of range"},
+                {"epochs: 40", "epochs: 3000000000", "out of range"},
+                {"{low: 8, high: 64, log: true}", "[8, 4294967304]", "out of range"}}) {
+            assertThatThrownBy(() -> read(GOOD.replace(c[0], c[1]))).as(c[1]).isInstanceOf(StudyFileException.class)
+                    .hasMessageContaining(c[2]).hasMessageContaining("2147483647");
+        }
+        assertThatThrownBy(() -> read(GOOD.replace("layers: {low: 1, high: 2}", "dropout: 0")
+                .replace("units: {low: 8, high: 64, log: true}", "hidden: [[4294967304]]"))).hasMessageContaining("4294967304 is out of range");
+    }
+
     @Test
     void missingSectionsAndBadChoices() {
         assertThatThrownBy(() -> read("study: x\nmodel: {family: mlp}\n")).hasMessageContaining("names no data");
