@@ -64,6 +64,30 @@ class StudyLifecycleTest {
         assertThat(Files.readString(dir.resolve("edit-results/best-params.json"))).isEqualTo(keptParams);
     }
 
+    /** A study keeps the seed it was started with: an edited seed: is not used (one study, one seed), and is said. */
+    @Test
+    void aResumedStudyKeepsItsSeedAndSaysSoWhenTheFileAsksAnother(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "seeded", tiny("seeded", 2));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        write(dir, "seeded", tiny("seeded", 3).replace("seed: 11", "seed: 12"));
+        CliTest.Result resumed = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("note: study 'seeded' was started with seed 11 and keeps it").contains("seed 12 is not used")
+                .contains("--study seeded-2");
+        // its third trial is the one a study of seed 11 draws, not seed 12's
+        Path same = write(Files.createDirectory(dir.resolve("same")), "seeded", tiny("seeded", 3));
+        assertThat(CliTest.run("tune", same.toString(), "--progress", "none").code()).isZero();
+        Path other = write(Files.createDirectory(dir.resolve("other")), "seeded", tiny("seeded", 3).replace("seed: 11", "seed: 12"));
+        assertThat(CliTest.run("tune", other.toString(), "--progress", "none").code()).isZero();
+        try (var a = org.nntune.storage.Storages.open("sqlite:" + dir.resolve("seeded.db"));
+             var b = org.nntune.storage.Storages.open("sqlite:" + dir.resolve("same/seeded.db"));
+             var c = org.nntune.storage.Storages.open("sqlite:" + dir.resolve("other/seeded.db"))) {
+            java.util.function.Function<org.nntune.tune.storage.Storage, Object> third =
+                    st -> st.getAllTrials(st.getStudyId("seeded")).get(2).params();
+            assertThat(third.apply(a)).isEqualTo(third.apply(b)).isNotEqualTo(third.apply(c));
+        }
+    }
+
     @Test
     void tuneTrialsIsStoredSoThatAWorkerHonoursIt(@TempDir Path dir) throws Exception {
         Path file = write(dir, "shared", tiny("shared", 1));

@@ -75,8 +75,7 @@ public final class PopulationRun {
             }
             Optional<PbtOptions> stored = found.isPresent() ? PopulationTraining.load(storage, name).map(PopulationTraining::options)
                     : Optional.empty();
-            long seed = ov.seed().or(sf::seed).orElseGet(() -> stored.map(PbtOptions::seed)
-                    .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
+            long seed = StudyRun.studySeed(stored.map(PbtOptions::seed), ov.seed().or(sf::seed), name, worker ? null : out);
             PbtOptions options = Strategies.population(sf.sampler(), epochs(), seed);
             if (found.isPresent()) {
                 StudyRun.checkSameData(storage, found.getAsLong(), sf, name, url, data, worker);

@@ -651,8 +651,7 @@ public final class StudyRun {
         if (existing.isPresent()) {
             checkCompatible(storage, existing.get(), s, spaceText, scoringText);
         }
-        o.seed = ov.seed().or(sf::seed).orElseGet(() -> existing.map(id -> storedSeed(storage, id))
-                .orElseGet(() -> System.nanoTime() & 0xffff_ffffL));
+        o.seed = studySeed(existing.flatMap(id -> storedSeed(storage, id)), ov.seed().or(sf::seed), s.name, worker ? null : out);
         SamplerAndPruner strategies = strategies(s);
         Instant started = Instant.now();
         // the study seeds the sampler (and records the seed): applied once, here
@@ -748,9 +747,27 @@ public final class StudyRun {
         }
     }
 
-    private static long storedSeed(Storage storage, long id) {
+    private static Optional<Long> storedSeed(Storage storage, long id) {
         Object s = storage.getStudySystemAttrs(id).get(SystemAttrs.SEED);
-        return s instanceof Number n ? n.longValue() : 0L;
+        return s instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
+    }
+
+    /**
+     * The seed of a run: a stored study's own (its splits, draws and refits follow it, so a study run
+     * under two seeds could be reproduced by neither), else the one asked for ({@code --seed} or the
+     * file's {@code seed:}), else one drawn now. A seed asked for that differs from the stored one is
+     * not used, and {@code out} (null: say nothing) says so with the way to a study of that seed.
+     */
+    static long studySeed(Optional<Long> stored, Optional<Long> asked, String study, PrintWriter out) {
+        if (stored.isPresent()) {
+            if (out != null && asked.isPresent() && !asked.get().equals(stored.get())) {
+                out.printf(Locale.ROOT, "note: study '%s' was started with seed %d and keeps it (its splits and draws follow it);"
+                        + " seed %d is not used; to start a study with seed %d, run with --study %s-2 (any new name)%n",
+                        study, stored.get(), asked.get(), asked.get(), study);
+            }
+            return stored.get();
+        }
+        return asked.orElseGet(() -> System.nanoTime() & 0xffff_ffffL);
     }
 
     /** The study file as stored with the study, for workers and {@code nntune best}. */
