@@ -89,6 +89,16 @@ class TimeBudgetCliTest {
         assertThat(r.out()).contains("no refit (budget.refit: false)").doesNotContain("refit · epoch");
         assertThat(dir.resolve("s-results").resolve("best.model")).doesNotExist();
         assertThat(dir.resolve("s-results").resolve("best-params.json")).isNotEmptyFile();
+        // the best configuration's epochs are its trial's (where it peaked, at most max_epochs 3), not the MLP's default
+        // 50, which no trial ran: in best-params.json, best --export and the model best --model refits
+        Matcher epochs = Pattern.compile("\"epochs\" : (\\d+)").matcher(Files.readString(dir.resolve("s-results/best-params.json")));
+        assertThat(epochs.find()).isTrue();
+        assertThat(Integer.parseInt(epochs.group(1))).isBetween(1, 3);
+        CliTest.Result best = CliTest.run("best", dir.resolve("s.yaml").toString(), "--export", dir.resolve("p.json").toString(),
+                "--model", dir.resolve("m.model").toString());
+        assertThat(best.code()).as(best.err()).isZero();
+        assertThat(best.out()).contains("for " + epochs.group(1) + " epochs (where its validation score peaked in the time-budget search)");
+        assertThat(Files.readString(dir.resolve("p.json"))).contains("\"epochs\" : " + epochs.group(1));
         // with --trials it is a number of trials again
         CliTest.Result trials = CliTest.tuneWith(dir, noBudget, "--timeout", "30s", "--trials", "1", "--study", "again",
                 "--progress", "plain");

@@ -245,6 +245,15 @@ public final class BudgetClock {
      * first, on a tie), or {@code maxEpochs} when it reported none.
      */
     public int refitEpochs(FrozenTrial best) {
+        return refitEpochs(best, maximize, budget.maxEpochs());
+    }
+
+    /**
+     * The epochs a time budget refits {@code best} for, without a clock (e.g. {@code nntune best} on
+     * a stored study): the step at which its validation score peaked (the first, on a tie; higher is
+     * better when {@code maximize}), or {@code maxEpochs} when it reported none.
+     */
+    public static int refitEpochs(FrozenTrial best, boolean maximize, int maxEpochs) {
         int at = -1;
         double top = Double.NaN;
         for (Map.Entry<Integer, Double> e : best.intermediateValues().entrySet()) {
@@ -254,7 +263,7 @@ public final class BudgetClock {
                 at = e.getKey();
             }
         }
-        return at < 1 ? budget.maxEpochs() : at;
+        return at < 1 ? maxEpochs : at;
     }
 
     /** Seconds until the end of the whole budget. */

@@ -73,8 +73,10 @@ public final class BestCommand implements Callable<Integer> {
                 out.println("adapted during training (final values): " + adapted);
             }
             out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
+            // a study searched on a time budget: its configuration's epochs are the trial's, not the file's
+            Optional<Integer> epochs = StudyRun.timeBudgetEpochs(s, id, best);
             if (export != null) {
-                TrialsFormat.bestParamsJson(ref.name(), best, stored.map(StudyRun::fixedValues).orElse(Map.of()), export);
+                TrialsFormat.bestParamsJson(ref.name(), best, stored.map(f -> StudyRun.fixedValues(f, epochs)).orElse(Map.of()), export);
                 out.println("wrote " + export);
             }
             if (model != null) {
@@ -82,9 +84,10 @@ public final class BestCommand implements Callable<Integer> {
                         "study '" + ref.name() + "' has no stored study definition, so its model cannot be refitted here"));
                 Object seed = s.getStudySystemAttrs(id).get(SystemAttrs.SEED);
                 Optional<StudyRun.Sidecar> sidecar = StudyRun.refitAndSave(sf, best.params(),
-                        seed instanceof Number n ? n.longValue() : 0L, model);
-                out.println("refitted trial " + best.number() + "'s configuration on all training data; wrote " + model
-                        + StudyRun.Sidecar.andIts(sidecar));
+                        seed instanceof Number n ? n.longValue() : 0L, model, epochs);
+                out.println("refitted trial " + best.number() + "'s configuration on all training data"
+                        + epochs.map(e -> " for " + e + " epochs (where its validation score peaked in the time-budget search)").orElse("")
+                        + "; wrote " + model + StudyRun.Sidecar.andIts(sidecar));
             }
         } catch (IOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write: " + e.getMessage(), e);

@@ -1140,13 +1140,14 @@ public final class StudyRun {
 
     /**
      * Fits the configuration of {@code params} on all training data of the study file (as the study
-     * would) and saves it to {@code model}; for CSV data the CSV encoder goes beside it
+     * would; for {@code epochs} when given, see {@link #timeBudgetEpochs}) and saves it to {@code model}; for CSV data the CSV encoder goes beside it
      * ({@link #encoderFile}), so that {@code nntune predict} reads raw CSV rows.
      *
      * @return the file written beside the model, if any ({@link #writeSidecars})
      */
-    public static Optional<Sidecar> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model) throws IOException {
-        NetworkSpace space = sf.model().network();
+    public static Optional<Sidecar> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model,
+                                                 Optional<Integer> epochs) throws IOException {
+        NetworkSpace space = epochs.isPresent() ? sf.model().network().with(Map.of("epochs", epochs.get())) : sf.model().network();
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         NetworkEstimator refit;
         try {
@@ -1424,15 +1425,30 @@ public final class StudyRun {
                 : v.folds() + "-fold cross-validated";
     }
 
-    /** The values the space holds fixed, by name: with the best trial's parameters they rebuild its network. */
-    public static Map<String, Object> fixedValues(StudyFile sf) {
+    /**
+     * The values the space holds fixed, by name: with the best trial's parameters they rebuild its
+     * network; {@code epochs}, when given, replaces the file's (see {@link #timeBudgetEpochs}).
+     */
+    public static Map<String, Object> fixedValues(StudyFile sf, Optional<Integer> epochs) {
         Map<String, Object> fixed = new LinkedHashMap<>();
         sf.model().network().params().forEach((name, spec) -> {
             if (spec instanceof org.nntune.search.ParamSpec.Fixed f) {
                 fixed.put(name, f.value());
             }
         });
+        epochs.ifPresent(e -> fixed.put("epochs", e));
         return fixed;
+    }
+
+    /**
+     * The epochs a configuration of a study searched on a time budget trains for: the time budget's
+     * refit epochs for {@code best} (where its validation score peaked, at most the budget's
+     * max_epochs). The file's {@code epochs}, which no trial of such a study ran, would refit another
+     * network. Empty for a study counted in trials.
+     */
+    public static Optional<Integer> timeBudgetEpochs(Storage storage, long id, FrozenTrial best) {
+        boolean maximize = storage.getStudyDirections(id).get(0) == StudyDirection.MAXIMIZE;
+        return storedTime(storage, id).map(m -> BudgetClock.refitEpochs(best, maximize, ((Number) m.get("max_epochs")).intValue()));
     }
 
     private static long count(List<FrozenTrial> trials, TrialState s) {
@@ -1451,7 +1467,8 @@ public final class StudyRun {
             }
             Outputs o = new Outputs(model.map(m -> modelFile), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
                     dir.resolve("report.html"), sidecar);
-            TrialsFormat.bestParamsJson(study.name(), best, fixedValues(sf), o.params());
+            TrialsFormat.bestParamsJson(study.name(), best, fixedValues(sf, timeBudgetEpochs(study.storage(), study.studyId(), best)),
+                    o.params());
             TrialsFormat.csv(study.trials(), o.trials());
             HtmlReport.fromStorage(study.storage(), study.name()).write(o.report());
             return o;
