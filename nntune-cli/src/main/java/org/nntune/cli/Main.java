@@ -63,7 +63,8 @@ public final class Main implements Callable<Integer> {
 
     /** Runs a command line with the given writers (tests call this in-process) and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        // nntune's own informational log lines (which kernels run, …) only with --verbose
+        // nntune's own informational log lines (which kernels run, …) only with --verbose (nntune-spark
+        // reads this level too: Spark's own log, through log4j2, is shown only when it is INFO)
         // the libraries' logging (HikariCP, the database drivers, through slf4j-simple) only with --verbose:
         // without it the terminal shows nntune's own one-line messages. A level set with -D wins.
         boolean verboseRun = java.util.Arrays.asList(args).contains("--verbose");

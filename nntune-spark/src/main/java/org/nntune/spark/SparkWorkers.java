@@ -13,8 +13,10 @@ import java.io.PrintWriter;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
@@ -57,7 +59,7 @@ public final class SparkWorkers implements ClusterWorkers {
 
     @Override
     public List<WorkerReport> run(Job job, PrintWriter log) {
-        quietSparkLog();
+        quietSparkLog(verbose());
         SparkConf conf = new SparkConf().setMaster(job.master());
         if (!conf.contains("spark.app.name")) {
             conf.setAppName("nntune " + job.studyName());
@@ -96,17 +98,48 @@ public final class SparkWorkers implements ClusterWorkers {
     }
 
     /**
-     * Spark's own log at warnings and errors, unless someone configured log4j2 (spark-submit's
-     * conf/log4j2.properties, a -Dlog4j2.configurationFile): Spark would otherwise load its INFO
-     * defaults over log4j2's bare default and print a few hundred lines around nntune's progress.
-     * (Spark keeps its defaults out only when the root level is no longer the bare default's ERROR.)
+     * Spark's own log as nntune shows the libraries' logging: only with {@code --verbose} (then its
+     * warnings and errors, stack traces included). Without it, the terminal shows nntune's own lines
+     * (its one-line error says why Spark could not start or the job failed), nntune's own warnings
+     * (which Spark's JUL bridge routes through log4j2), and the two lines of Spark's that say what
+     * nntune cannot see and a user must know: a job that waits because the cluster gives it no
+     * resources, and an application the standalone master killed, with the reason (for an unreachable
+     * master, the only word of it: the job then fails with "SparkContext has been shutdown").
+     *
+     * <p>Applied only while nobody configured log4j2 (spark-submit's conf/log4j2.properties, a
+     * {@code -Dlog4j2.configurationFile}): a configuration of the user's is left as it is. Without one,
+     * log4j2's bare default (root at ERROR) is what Spark replaces with its own INFO defaults, which
+     * would print a few hundred lines around nntune's progress; Spark keeps its defaults out once the
+     * root level is no longer ERROR, and every level here is set on that default configuration, so
+     * each run (and each run of a test JVM) sets them afresh.
+     *
+     * @param verbose whether the user asked for Spark's own log ({@link #verbose()})
      */
-    static void quietSparkLog() {
+    static void quietSparkLog(boolean verbose) {
         org.apache.logging.log4j.spi.LoggerContext any = org.apache.logging.log4j.LogManager.getContext(false);
         if (any instanceof org.apache.logging.log4j.core.LoggerContext context
                 && context.getConfiguration() instanceof org.apache.logging.log4j.core.config.DefaultConfiguration) {
-            org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+            org.apache.logging.log4j.Level warn = org.apache.logging.log4j.Level.WARN;
+            Map<String, org.apache.logging.log4j.Level> levels = new LinkedHashMap<>();
+            levels.put(org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, verbose ? warn : org.apache.logging.log4j.Level.OFF);
+            levels.put("org.nntune", verbose ? org.apache.logging.log4j.Level.INFO : warn);
+            // "Initial job has not accepted any resources; check your cluster UI …" (a job that waits, silently otherwise)
+            levels.put("org.apache.spark.scheduler.TaskSchedulerImpl", warn);
+            // "Application has been killed. Reason: All masters are unresponsive! Giving up."
+            levels.put("org.apache.spark.scheduler.cluster.StandaloneSchedulerBackend",
+                    verbose ? warn : org.apache.logging.log4j.Level.ERROR);
+            org.apache.logging.log4j.core.config.Configurator.setLevel(levels);
         }
+    }
+
+    /**
+     * Whether this run is verbose: nntune's own informational log is on. {@code nntune --verbose}
+     * turns it on and a run without it off ({@link org.nntune.cli.Main}); a program that runs
+     * {@link SparkWorkers} itself and leaves java.util.logging's defaults (INFO) sees Spark's
+     * warnings, as before.
+     */
+    static boolean verbose() {
+        return java.util.logging.Logger.getLogger("org.nntune").isLoggable(java.util.logging.Level.INFO);
     }
 
     private static String rootMessage(Throwable e) {

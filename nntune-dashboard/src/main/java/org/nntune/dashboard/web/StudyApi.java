@@ -281,6 +281,10 @@ final class StudyApi {
             }
             j.endObject();
         }
+        // names that only values enqueued for waiting or running trials have so far: no distribution yet
+        for (String name : snap.enqueuedParams()) {
+            j.beginObject().key("name").value(name).key("enqueuedOnly").value(true).endObject();
+        }
         j.endArray().key("sections").beginArray();
         // the sections of this kind of study (population-based training adds its own)
         for (StudyPlots.Section sec : c.anyPlots().plots().sections()) {
@@ -342,10 +346,18 @@ final class StudyApi {
         return Response.json(j.endArray().endObject());
     }
 
-    /** One table row: what the trials table shows of a trial. */
+    /**
+     * One table row: what the trials table shows of a trial. Its {@code params} are the ones it shows
+     * ({@link ShownParams}); {@code enqueued}, when present, names those of them that were enqueued
+     * and not asked for yet.
+     */
     private static void row(JsonOut j, FrozenTrial t) {
         j.beginObject().key("number").value(t.number()).key("state").value(t.state().name())
-                .key("values").any(t.values()).key("params").any(t.params());
+                .key("values").any(t.values()).key("params").any(ShownParams.of(t));
+        Map<String, Object> enqueued = ShownParams.enqueued(t);
+        if (!enqueued.isEmpty()) {
+            j.key("enqueued").any(enqueued.keySet());
+        }
         times(j, t);
         j.endObject();
     }
@@ -375,6 +387,11 @@ final class StudyApi {
         for (Map.Entry<String, Object> e : t.params().entrySet()) {
             j.beginObject().key("name").value(e.getKey()).key("value").any(e.getValue())
                     .key("distribution").value(t.distributions().get(e.getKey()).toString()).endObject();
+        }
+        // enqueued for the trial, not asked for yet: no distribution until it is
+        for (Map.Entry<String, Object> e : ShownParams.enqueued(t).entrySet()) {
+            j.beginObject().key("name").value(e.getKey()).key("value").any(e.getValue())
+                    .key("distribution").nullValue().key("enqueued").value(true).endObject();
         }
         j.endArray().key("intermediate").beginArray();
         for (Map.Entry<Integer, Double> e : t.intermediateValues().entrySet()) {

@@ -67,9 +67,16 @@ final class StudyCache {
         this.plotOptions = plotOptions;
     }
 
-    /** An immutable view of the trials at one version, in trial-number order. */
+    /**
+     * An immutable view of the trials at one version, in trial-number order.
+     *
+     * @param distributions   the latest distribution of every parameter the trials asked for, in first-seen order
+     * @param enqueuedParams  the names that only values enqueued for unfinished trials have ({@link ShownParams}):
+     *                        no trial asked for them yet, so they have no distribution
+     */
     record Snapshot(long version, List<FrozenTrial> trials, Map<TrialState, Integer> counts,
-                    Optional<FrozenTrial> best, Optional<Instant> lastActivity, Map<String, Distribution> distributions) {}
+                    Optional<FrozenTrial> best, Optional<Instant> lastActivity, Map<String, Distribution> distributions,
+                    List<String> enqueuedParams) {}
 
     /** Reads the changes from the storage unless that was done less than {@link #REFRESH_MILLIS} ago. */
     synchronized Snapshot refresh() {
@@ -109,7 +116,7 @@ final class StudyCache {
                 indexByNumber.put(trials.get(i).number(), i);
             }
             snapshot = new Snapshot(version, List.copyOf(trials), counts(), best(), Optional.ofNullable(lastActivity),
-                    Collections.unmodifiableMap(new LinkedHashMap<>(distributions)));
+                    Collections.unmodifiableMap(new LinkedHashMap<>(distributions)), enqueuedParams());
         }
         return snapshot;
     }
@@ -153,6 +160,18 @@ final class StudyCache {
             c.merge(t.state(), 1, Integer::sum);
         }
         return c;
+    }
+
+    /** The names that only values enqueued for unfinished trials have, in first-seen order. */
+    private List<String> enqueuedParams() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (FrozenTrial t : trials) {
+            if (!t.state().isFinished()) {
+                names.addAll(ShownParams.enqueued(t).keySet());
+            }
+        }
+        names.removeAll(distributions.keySet());
+        return List.copyOf(names);
     }
 
     /** The best complete trial of objective 0 (finite values only). */

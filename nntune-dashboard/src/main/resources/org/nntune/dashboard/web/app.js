@@ -10,6 +10,9 @@
   var POLL_MS = 1000;
   var PLOT_MIN_MS = 2000;
   var STATES = ['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'];
+  // a value enqueued for a trial (Study.enqueueTrial, Optuna's enqueue_trial, a retry) that it has not asked for yet
+  var ENQUEUED = 'enqueued: the trial uses this value when it asks for the parameter';
+  var ENQUEUED_ONLY = 'only enqueued values so far: no trial has asked for this parameter yet';
   var main = document.getElementById('main');
   var live = document.getElementById('live');
   var routeToken = 0;
@@ -270,7 +273,9 @@
       cols.push({ key: 'value:' + k, title: s.directions.length > 1 ? 'Objective ' + k : 'Value' });
     });
     cols.push({ key: 'duration', title: 'Duration' });
-    s.params.forEach(function (p) { cols.push({ key: 'param:' + p.name, title: p.name, param: p.name }); });
+    s.params.forEach(function (p) {
+      cols.push({ key: 'param:' + p.name, title: p.name, param: p.name, enqueuedOnly: p.enqueuedOnly === true });
+    });
     return cols;
   }
 
@@ -281,6 +286,7 @@
     var headRow = el('tr');
     cols.forEach(function (c) {
       var th = el('th', { 'class': 'sortable', 'data-sort': c.key, text: c.title, tabindex: 0,
+        title: c.enqueuedOnly ? ENQUEUED_ONLY : null,
         on: { click: function () {
           if (q.sort === c.key) { q.dir = q.dir === 'asc' ? 'desc' : 'asc'; } else { q.sort = c.key; q.dir = 'asc'; }
           q.offset = 0;
@@ -380,7 +386,9 @@
       } else if (c.key === 'duration') {
         td = el('td', { 'class': 'num', text: fmtSeconds(t.duration) });
       } else if (c.param !== undefined) {
-        td = el('td', { 'class': 'num', text: c.param in t.params ? fmt(t.params[c.param]) : '' });
+        var enqueued = (t.enqueued || []).indexOf(c.param) >= 0;
+        td = el('td', { 'class': enqueued ? 'num enqueued' : 'num', title: enqueued ? ENQUEUED : null,
+          text: c.param in t.params ? fmt(t.params[c.param]) : '' });
       } else {
         var k = parseInt(c.key.substring(6), 10);
         td = el('td', { 'class': 'num', text: k < t.values.length ? fmt(t.values[k]) : '' });
@@ -619,7 +627,8 @@
   function writeSection(st) {
     var s = st.study;
     var msg = el('span', { 'class': 'msg', id: 'enqueue-msg' });
-    var inputs = s.params.map(function (p) {
+    // a name only enqueued values have has no distribution to check a value against (the server refuses it)
+    var inputs = s.params.filter(function (p) { return !p.enqueuedOnly; }).map(function (p) {
       var hint = p.choices ? p.choices.map(fmt).join(' | ') : fmt(p.low) + ' … ' + fmt(p.high);
       return el('label', null, p.name + ' ', el('input', { type: 'text', name: 'param.' + p.name, placeholder: hint }));
     });
@@ -685,8 +694,8 @@
         el('table', { 'class': 'list', id: 'trial-params' }, el('thead', null, el('tr', null,
           el('th', { text: 'Name' }), el('th', { text: 'Value' }), el('th', { text: 'Distribution' }))),
           el('tbody', null, t.params.map(function (p) {
-            return el('tr', null, el('td', { text: p.name }), el('td', { 'class': 'num', text: fmt(p.value) }),
-              el('td', { text: p.distribution }));
+            return el('tr', { 'class': p.enqueued ? 'enqueued' : null }, el('td', { text: p.name }),
+              el('td', { 'class': 'num', text: fmt(p.value) }), el('td', { text: p.enqueued ? ENQUEUED : p.distribution }));
           })))),
       el('section', null, el('h2', { text: 'Intermediate values' }), intermediate(t.intermediate)),
       el('section', null, el('h2', { text: 'Attributes' }), attrTable('trial-user-attrs', 'user', t.userAttrs),

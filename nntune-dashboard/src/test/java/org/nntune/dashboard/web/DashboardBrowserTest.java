@@ -399,6 +399,32 @@ class DashboardBrowserTest {
         assertThat(storage.findStudyId("to-delete")).isEmpty();
     }
 
+    /** A trial enqueued from Java waits with its values shown as its parameters, marked enqueued, in the table and on its page. */
+    @Test
+    void aTrialEnqueuedFromJavaShowsWhatWasQueued() {
+        org.nntune.tune.study.Study study = org.nntune.tune.study.Study.builder("queued-from-java").storage(storage).create();
+        study.enqueueTrial(java.util.Map.of("x", 0.5));
+        openStudy(storage.getStudyId("queued-from-java"));
+        WebElement header = driver.findElement(By.cssSelector("#trials th[data-sort='param:x']"));
+        assertThat(header.getText()).isEqualTo("x");
+        assertThat(header.getAttribute("title")).contains("no trial has asked for this parameter yet");
+        WebElement cell = driver.findElement(By.cssSelector("#trials tr[data-number='0'][data-state=WAITING] td[data-col='param:x']"));
+        assertThat(cell.getText()).isEqualTo("0.5");
+        assertThat(cell.getAttribute("class")).contains("enqueued");
+        assertThat(cell.getAttribute("title")).startsWith("enqueued");
+        // the enqueue form offers only parameters with a distribution to check a value against
+        assertThat(driver.findElements(By.name("param.x"))).isEmpty();
+        Browser.screenshot(driver, "11-enqueued-trial");
+
+        driver.findElement(By.cssSelector("#trials tr[data-number='0'] a")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("trial-title"), "Trial 0"));
+        List<WebElement> params = driver.findElements(By.cssSelector("#trial-params tbody tr"));
+        assertThat(params).hasSize(1);
+        assertThat(params.get(0).getAttribute("class")).isEqualTo("enqueued");
+        assertThat(params.get(0).findElements(By.tagName("td"))).extracting(WebElement::getText)
+                .containsExactly("x", "0.5", "enqueued: the trial uses this value when it asks for the parameter");
+    }
+
     @Test
     void aStudyDeletedWhileItsPageIsOpenSaysSo() {
         long id = Fixtures.study(storage, "deleted-elsewhere", 3, 5);

@@ -163,6 +163,60 @@ class DashboardHttpTest {
         }
     }
 
+    /**
+     * A trial enqueued from Java ({@code Study.enqueueTrial}: its values in the system attribute
+     * {@code fixed_params}, no parameter yet) shows its values as its parameters, marked enqueued,
+     * in the study's columns, the table's rows (sorted and filtered on them) and its own page; once
+     * it asks for them they are ordinary parameters, and a finished trial shows only those it asked for.
+     */
+    @Test
+    void anEnqueuedTrialShowsItsValuesAsItsParameters() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        org.nntune.tune.study.Study study = org.nntune.tune.study.Study.builder("queued").storage(storage).create();
+        study.enqueueTrial(java.util.Map.of("x", 0.5));
+        long id = storage.getStudyId("queued");
+        try (DashboardServer s = DashboardServer.start(storage, "memory", new DashboardOptions("127.0.0.1", 0, false))) {
+            assertThat(get(s, "/api/studies/" + id).body()).contains("\"params\":[{\"name\":\"x\",\"enqueuedOnly\":true}]");
+            assertThat(get(s, "/api/studies/" + id + "/trials").body())
+                    .contains("{\"number\":0,\"state\":\"WAITING\",\"values\":[],\"params\":{\"x\":0.5},\"enqueued\":[\"x\"]");
+            assertThat(get(s, "/api/studies/" + id + "/trials/0").body())
+                    .contains("\"params\":[{\"name\":\"x\",\"value\":0.5,\"distribution\":null,\"enqueued\":true}]");
+            assertThat(get(s, "/api/studies/" + id + "/trials?col0=param:x&lo0=0.4&hi0=0.6").body()).contains("\"matched\":1");
+            assertThat(get(s, "/api/studies/" + id + "/trials?col0=param:x&lo0=0.6").body()).contains("\"matched\":0");
+
+            // asked for: an ordinary parameter with its distribution
+            org.nntune.tune.study.Trial first = study.ask();
+            assertThat(first.suggestFloat("x", 0, 1)).isEqualTo(0.5);
+            study.tell(first, 1.0);
+            // a value enqueued for a name the trial never asks for is shown while it waits and runs, not once it finished
+            java.util.Map<String, Object> two = new java.util.LinkedHashMap<>();
+            two.put("x", 0.25);
+            two.put("unused", "a");
+            study.enqueueTrial(two);
+            Thread.sleep(StudyCache.REFRESH_MILLIS + 50);
+            assertThat(get(s, "/api/studies/" + id).body())
+                    .contains("\"params\":[{\"name\":\"x\",\"type\":\"FloatDistribution\"", "{\"name\":\"unused\",\"enqueuedOnly\":true}");
+            String byX = get(s, "/api/studies/" + id + "/trials?sort=param:x").body();
+            assertThat(byX.indexOf("\"number\":1,")).as(byX).isLessThan(byX.indexOf("\"number\":0,"));
+            assertThat(byX).contains(
+                    "{\"number\":1,\"state\":\"WAITING\",\"values\":[],\"params\":{\"x\":0.25,\"unused\":\"a\"},\"enqueued\":[\"x\",\"unused\"]",
+                    "{\"number\":0,\"state\":\"COMPLETE\",\"values\":[1],\"params\":{\"x\":0.5},\"start\"");
+            org.nntune.tune.study.Trial second = study.ask();
+            assertThat(second.suggestFloat("x", 0, 1)).isEqualTo(0.25);
+            Thread.sleep(StudyCache.REFRESH_MILLIS + 50);
+            assertThat(get(s, "/api/studies/" + id + "/trials/1").body()).contains("\"state\":\"RUNNING\"",
+                    "\"params\":[{\"name\":\"x\",\"value\":0.25,\"distribution\":\"FloatDistribution",
+                    "{\"name\":\"unused\",\"value\":\"a\",\"distribution\":null,\"enqueued\":true}]");
+            study.tell(second, 2.0);
+            Thread.sleep(StudyCache.REFRESH_MILLIS + 50);
+            assertThat(get(s, "/api/studies/" + id + "/trials").body())
+                    .contains("{\"number\":1,\"state\":\"COMPLETE\",\"values\":[2],\"params\":{\"x\":0.25},\"start\"")
+                    .doesNotContain("enqueued", "unused");
+            assertThat(get(s, "/api/studies/" + id + "/trials/1").body()).doesNotContain("\"enqueued\"", "{\"name\":\"unused\"");
+            assertThat(get(s, "/api/studies/" + id).body()).doesNotContain("enqueuedOnly", "unused");
+        }
+    }
+
     @Test
     void writesNeedTheHeaderAndAreChecked() throws Exception {
         InMemoryStorage storage = new InMemoryStorage();

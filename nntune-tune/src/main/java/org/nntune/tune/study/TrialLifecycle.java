@@ -13,7 +13,6 @@ import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,13 +183,7 @@ final class TrialLifecycle {
             started = storage.getTrial(started.trialId()); // with what beforeTrial wrote
             Map<String, Distribution> space = sampler.inferRelativeSearchSpace(view, started);
             Map<String, Double> relative = space.isEmpty() ? Map.of() : sampler.sampleRelative(view, started, space);
-            Map<String, Object> fixed = Map.of();
-            if (started.systemAttrs().get(SystemAttrs.FIXED_PARAMS) instanceof Map<?, ?> m) {
-                Map<String, Object> f = new LinkedHashMap<>();
-                m.forEach((k, v) -> f.put((String) k, v));
-                fixed = f;
-            }
-            return Optional.of(new Trial(study, started, space, relative, fixed));
+            return Optional.of(new Trial(study, started, space, relative, started.fixedParams()));
         } catch (RuntimeException | Error e) {
             finishQuietly(started.trialId(), Outcome.failure("the sampler failed before the objective ran: "
                     + FailureReason.of(e)));

@@ -201,6 +201,21 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
         return systemAttrs.containsKey(SystemAttrs.FAILED_TRIAL);
     }
 
+    /**
+     * @return the parameter values enqueued for this trial ({@link SystemAttrs#FIXED_PARAMS}: a warm
+     *     start, a trial queued with given values, a retry of a dead worker's trial), name → value in
+     *     their stored order; the trial uses each when its objective asks for that name. Empty when
+     *     none were. A value already asked for is in {@link #params()} too (with its distribution).
+     */
+    public Map<String, Object> fixedParams() {
+        if (!(systemAttrs.get(SystemAttrs.FIXED_PARAMS) instanceof Map<?, ?> m) || m.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> fixed = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> fixed.put(String.valueOf(k), v));
+        return Collections.unmodifiableMap(fixed);
+    }
+
     /** @return the largest reported step, if any */
     public OptionalInt lastStep() {
         return intermediateValues.isEmpty() ? OptionalInt.empty() : OptionalInt.of(intermediateValues.lastKey());

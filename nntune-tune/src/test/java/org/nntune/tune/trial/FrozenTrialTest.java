@@ -43,6 +43,22 @@ class FrozenTrialTest {
     }
 
     @Test
+    void fixedParamsAreTheEnqueuedValuesInTheirOrder() {
+        assertThat(running().fixedParams()).isEmpty();
+        Map<String, Object> queued = new LinkedHashMap<>();
+        queued.put("x", 0.5);
+        queued.put("c", "b");
+        queued.put("n", 3L);
+        FrozenTrial t = running().withSystemAttr(SystemAttrs.FIXED_PARAMS, queued);
+        assertThat(t.fixedParams()).containsExactly(Map.entry("x", 0.5), Map.entry("c", "b"), Map.entry("n", 3L));
+        assertThatThrownBy(() -> t.fixedParams().put("y", 1.0)).isInstanceOf(UnsupportedOperationException.class);
+        // a value the trial asked for stays among them (and is in params too)
+        assertThat(t.withParam("x", 0.5, FloatDistribution.uniform(0, 1)).fixedParams()).containsKeys("x", "c", "n");
+        // anything else under the key (not written by nntune or Optuna) is no values
+        assertThat(running().withSystemAttr(SystemAttrs.FIXED_PARAMS, "x=0.5").fixedParams()).isEmpty();
+    }
+
+    @Test
     void aValueOutsideItsDistributionIsRejected() {
         FrozenTrial t = running().withParam("x", 0.5, FloatDistribution.uniform(0, 1));
         assertThatThrownBy(() -> t.withParam("y", 7.0, FloatDistribution.uniform(0, 1)))
