@@ -74,6 +74,24 @@ class TwoObjectivesTest {
         CliTest.Result again = CliTest.tuneWith(dir, SIZE, "--trials", "10", "--progress", "none");
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("resuming: the study already has 8 finished trials of 10").contains("10 trials:");
+
+        // no one best trial: best says how to take one of the front's, and --trial takes it
+        String file = dir.resolve("s.yaml").toString();
+        CliTest.Result best = CliTest.run("best", file);
+        assertThat(best.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(best.err()).contains("Pareto front").contains("--trial N");
+        String frontTrial = front.get(1).split(",")[0];
+        CliTest.Result picked = CliTest.run("best", file, "--trial", frontTrial, "--export", dir.resolve("p.json").toString(),
+                "--model", dir.resolve("p.model").toString());
+        assertThat(picked.code()).as(picked.err()).isZero();
+        assertThat(picked.out()).contains("trial " + frontTrial + ": values [").contains("refitted trial " + frontTrial);
+        assertThat(Files.readString(dir.resolve("p.json"))).contains("\"trial\" : " + frontTrial).contains("\"values\" : [");
+        assertThat(dir.resolve("p.model")).isNotEmptyFile();
+        CliTest.Result predicted = CliTest.run("predict", dir.resolve("p.model").toString(), Path.of("..", "examples", "new-flowers.csv").toString());
+        assertThat(predicted.code()).as(predicted.err()).isZero();
+        CliTest.Result none = CliTest.run("best", file, "--trial", "99");
+        assertThat(none.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(none.err()).contains("has no trial 99");
     }
 
     @Test

@@ -46,35 +46,48 @@ public final class BestCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Refit the best configuration on the study's training data and save the model.")
     Path model;
 
+    @Option(names = "--trial", paramLabel = "N", description = "Take trial N (a complete one) instead of the best: e.g. a trial of"
+            + " a study of several objectives, picked from its Pareto front (pareto-front.csv, the report).")
+    Integer trial;
+
     @Override
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
         PrintWriter out = spec.commandLine().getOut();
         try (Storage s = CliStorage.openExisting(ref.url())) {
             long id = CliStorage.studyId(s, ref.name(), ref.url());
-            if (s.getStudy(id).directions().size() != 1) {
+            boolean multi = s.getStudy(id).directions().size() != 1;
+            if (multi && trial == null) {
                 throw new CliException(ExitCode.USAGE, "study '" + ref.name() + "' has several objectives: it has a Pareto front, "
-                        + "not one best trial; see nntune report " + study + " -o report.html");
+                        + "not one best trial; see nntune report " + study + " -o report.html (or pareto-front.csv beside the"
+                        + " results), then take one of its trials: nntune best " + study + " --trial N --export FILE --model FILE");
             }
             Optional<StudyFile> stored = StudyProvenance.definition(s, id)
                     .map(def -> TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text")));
             Optional<PopulationTraining> population = PopulationTraining.load(s, ref.name());
+            if (population.isPresent() && trial != null) {
+                throw new CliException(ExitCode.USAGE, "study '" + ref.name() + "' is a population-based training study: its best"
+                        + " member is a network trained through a schedule, not one trial's configuration, so --trial does not apply");
+            }
             if (population.isPresent()) {
                 // the best member's network as it is (its checkpoint), and its schedule instead of one set of params
                 PopulationRun.best(population.get(), stored, Optional.ofNullable(export), Optional.ofNullable(model), out);
                 return ExitCode.OK;
             }
-            FrozenTrial best = s.getBestTrial(id).orElseThrow(() -> new CliException(ExitCode.OTHER,
-                    "study '" + ref.name() + "' has no complete trial yet"));
-            out.println("best trial " + best.number() + ": value " + best.values().get(0));
+            FrozenTrial best = trial != null ? chosen(s, id, ref.name(), trial) : s.getBestTrial(id).orElseThrow(() -> new CliException(
+                    ExitCode.OTHER, "study '" + ref.name() + "' has no complete trial yet"));
+            out.println((trial != null ? "trial " : "best trial ") + best.number() + ": "
+                    + (multi ? "values " + best.values() : "value " + best.values().get(0)));
             out.println("params: " + best.params());
             Map<String, Double> adapted = TrialsFormat.adaptedFinal(best);
             if (!adapted.isEmpty()) {
                 out.println("adapted during training (final values): " + adapted);
             }
-            out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
+            if (!multi) {
+                out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
+            }
             // a study searched on a time budget: its configuration's epochs are the trial's, not the file's
-            Optional<Integer> epochs = StudyRun.timeBudgetEpochs(s, id, best);
+            Optional<Integer> epochs = multi ? Optional.empty() : StudyRun.timeBudgetEpochs(s, id, best);
             if (export != null) {
                 TrialsFormat.bestParamsJson(ref.name(), best, stored.map(f -> StudyRun.fixedValues(f, epochs)).orElse(Map.of()), export);
                 out.println("wrote " + export);
@@ -95,5 +108,16 @@ public final class BestCommand implements Callable<Integer> {
             throw CommandErrors.rethrow(e);
         }
         return ExitCode.OK;
+    }
+
+    /** Trial {@code number} of the study, which must be COMPLETE (a pruned or failed trial has no configuration to keep). */
+    private static FrozenTrial chosen(Storage s, long id, String study, int number) {
+        FrozenTrial t = s.getAllTrials(id).stream().filter(x -> x.number() == number).findFirst().orElseThrow(() -> new CliException(
+                ExitCode.USAGE, "study '" + study + "' has no trial " + number));
+        if (t.state() != org.nntune.tune.trial.TrialState.COMPLETE) {
+            throw new CliException(ExitCode.USAGE, "trial " + number + " of study '" + study + "' is " + t.state()
+                    + "; --trial takes a complete trial (see nntune trials " + study + ")");
+        }
+        return t;
     }
 }

@@ -275,7 +275,11 @@ public final class TrialsFormat {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("study", study);
         m.put("trial", best.number());
-        m.put("value", best.values().get(0));
+        if (best.values().size() == 1) {
+            m.put("value", best.values().get(0));
+        } else {
+            m.put("values", best.values()); // a trial of a study of several objectives (of its Pareto front, say)
+        }
         m.put("params", best.params());
         // the values the study did not search: with params they rebuild the network
         m.put("fixed", fixed);
