@@ -143,11 +143,22 @@ class DryRunTest {
                         "few.csv is a file, so no folder can be made in it; set output.dir"),
                 new Bad("pbt-output", PopulationCliTest.IRIS_PBT + "output: {dir: ../few.csv}\n", List.of(), ExitCode.USAGE,
                         "(output.dir): it is a file, not a folder"),
-                // no network of the space fits the data: found by building the smallest one, not by every trial failing
+                // a family that cannot read the data: found when the file is read, not by every trial failing
                 new Bad("cnn-table", tiny.replace("family: mlp", "family: cnn").replace("    layers: 1\n", "")
                         .replace("    units: {low: 4, high: 16}\n", ""), List.of(), ExitCode.USAGE,
-                        "model.family: the cnn family reads images ([channels, height, width]: the idx sets, bundled digits),"
-                                + " but bundled iris"),
+                        "cnn-table.yaml, line 7, key 'model.family': the cnn family reads images ([channels, height, width]: the"
+                                + " idx sets, bundled digits), but bundled iris is a table of numbers (family: mlp)"),
+                // an rnn would read iris' measurements as token ids: every trial failed, after a dry run that passed
+                new Bad("rnn-table", "study: fm1\nseed: 1\ndata: {bundled: iris}\nmodel: {family: rnn, space: {epochs: 2}}\n"
+                        + "budget: {trials: 2}\n", List.of(), ExitCode.USAGE, "rnn-table.yaml, line 4, key 'model.family': the rnn"
+                        + " family reads sequences: a text column (data.text) or a numeric series (data.series), but bundled iris is"
+                        + " a table of numbers (family: mlp)"),
+                // a choice whose cnn cannot read a table: half the trials failed, and the study still exited 0
+                new Bad("choice-table", "study: fm2\nseed: 1\ndata: {bundled: iris}\nmodel: {family: [mlp, cnn], space: {mlp:"
+                        + " {epochs: 2}, cnn: {epochs: 2}}}\nbudget: {trials: 12}\n", List.of(), ExitCode.USAGE,
+                        "choice-table.yaml, line 4, key 'model.family': the choice [mlp, cnn] holds cnn, and the cnn family reads"
+                                + " images ([channels, height, width]: the idx sets, bundled digits), but bundled iris is a table of"
+                                + " numbers; every trial that drew it would be wasted (family: mlp)"),
                 new Bad("kernel-long", """
                         study: kernel-long
                         data: {csv: ../series.csv, series: v, window: 5}

@@ -296,7 +296,7 @@ public sealed interface ParamSpec {
     default boolean drawBoolean(ParamSource source, String name) {
         Object v = drawScalar(source, name, "true or false");
         if (!(v instanceof Boolean b)) {
-            throw new IllegalArgumentException("parameter '" + name + "' is true or false, got " + v);
+            throw new IllegalArgumentException("parameter '" + name + "' is true or false, got " + shown(v));
         }
         return b;
     }
@@ -317,8 +317,16 @@ public sealed interface ParamSpec {
 
     private static Number number(String name, Object v) {
         if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("parameter '" + name + "' takes numbers, got " + v);
+            throw new IllegalArgumentException("parameter '" + name + "' takes numbers, got " + shown(v));
         }
         return n;
+    }
+
+    /**
+     * A value as a message shows it: a string quoted and called one, so that "8" where a number
+     * belongs reads {@code got the string "8"}, not {@code got 8}, which looks like the number.
+     */
+    private static String shown(Object v) {
+        return v instanceof String str ? "the string \"" + str + "\"" : String.valueOf(v);
     }
 }

@@ -129,6 +129,24 @@ class NetworkSpaceTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'lr' has no value");
     }
 
+    /**
+     * A number or a boolean given as a string is shown quoted, as a string: "takes numbers, got 8"
+     * read as a contradiction.
+     */
+    @Test
+    void aStringWhereANumberOrABooleanBelongsIsShownQuoted() {
+        assertThatThrownBy(() -> GridSearchCV.of(Map.of("units", List.of("8"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes numbers, got the string \"8\"");
+        assertThatThrownBy(() -> MlpSpace.builder().fix("lr", "0.01").build().config(ParamSource.fixed(mlpParams())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'lr' takes numbers, got the string \"0.01\"");
+        assertThatThrownBy(() -> MlpSpace.builder().fix("batch_norm", "true").build().config(ParamSource.fixed(mlpParams())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'batch_norm' is true or false, got the string \"true\"");
+        // a value of another type is shown as it is
+        assertThatThrownBy(() -> MlpSpace.builder().fix("lr", true).build().config(ParamSource.fixed(mlpParams())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'lr' takes numbers, got true");
+    }
+
     @Test
     void sklearnDefaultsAreMlpClassifiers() {
         NetworkConfig c = MlpSpace.builder().sklearnDefaults().build().config(ParamSource.fixed(Map.of()));

@@ -451,18 +451,14 @@ public final class StudyRun {
      * The smallest network of the space (every range at its low end, every choice its first) is
      * built for the data's inputs, and checked against {@code fitRows} (the fewest rows a trial fits
      * a network on), before any trial: a setting no network can have on these data (a kernel longer
-     * than the windows, a CNN for a table of numbers, a validation split of no row) stops the study
-     * here, with the engine's reason, instead of failing every trial. When the smallest cannot be
-     * built but one of {@value #OTHER_CONFIGURATIONS} configurations drawn at random can, the study
-     * goes on with a warning: only the trials that draw such configurations fail.
+     * than the windows, a validation split of no row) stops the study here, with the engine's
+     * reason, instead of failing every trial (a family that cannot read the data at all, a CNN for a
+     * table, is refused when the file is read). When the smallest cannot be built but one of
+     * {@value #OTHER_CONFIGURATIONS} configurations drawn at random can, the study goes on with a
+     * warning: only the trials that draw such configurations fail.
      */
     static void checkSmallestNetwork(StudyFile sf, NetworkSpace space, StudyData data, Dataset fitRows, PrintWriter out) {
         Dataset train = data.train();
-        if (sf.model().family().equals("cnn") && train.featureShape().length != 3) {
-            throw new CliException(ExitCode.USAGE, sf.file() + ": model.family: the cnn family reads images ([channels, height,"
-                    + " width]: the idx sets, bundled digits), but " + data.description() + " has inputs "
-                    + java.util.Arrays.toString(train.featureShape()) + "; use family: mlp");
-        }
         String why;
         try {
             new NetworkEstimator(space.config(ParamSource.lowest()), 0L).build(fitRows);

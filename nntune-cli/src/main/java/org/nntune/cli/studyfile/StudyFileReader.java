@@ -109,13 +109,8 @@ public final class StudyFileReader {
                 "the study file has no 'model:' section", "add 'model:' with 'family: mlp' (or cnn) and a 'space:'"));
         StudyFile.ModelSpec model = model(m, data);
         m.done();
-        if (data.source() instanceof DataSource.Csv c && c.text().isPresent() && !model.family().equals("rnn")) {
-            // another family would read the token ids as numbers and learn nothing from them
-            throw m.error("family", "a text column (data.text) is read by family rnn (an embedding, then an LSTM, a GRU or a"
-                    + " text CNN), not " + model.family(), "family: rnn");
-        }
         if (series) {
-            checkSeriesModel(model, m);
+            checkSeriesModel(model);
         }
 
         boolean multi = objectives.size() > 1;
@@ -287,6 +282,7 @@ public final class StudyFileReader {
             return familyChoice(m, data);
         }
         String family = m.choice("family", Families.names()).orElse("mlp");
+        checkReads(family, List.of(), data, m.whereOf("family"));
         String defaults = m.choice("defaults", List.copyOf(Families.get(family).defaults().keySet())).orElse("fixed");
         Map<String, ParamSpec> space = new LinkedHashMap<>();
         Map<String, YNode.Where> positions = new LinkedHashMap<>();
@@ -304,6 +300,7 @@ public final class StudyFileReader {
     private StudyFile.ModelSpec familyChoice(Section m, StudyFile.DataSpec data) {
         YNode.YList list = (YNode.YList) m.node("family").orElseThrow();
         List<String> families = new ArrayList<>();
+        Map<String, YNode.Where> at = new LinkedHashMap<>();
         for (YNode item : list.items()) {
             String name = item instanceof YNode.YScalar sc ? sc.text().trim().toLowerCase(Locale.ROOT) : "";
             if (!Families.names().contains(name) || name.equals("rnn")) {
@@ -315,9 +312,13 @@ public final class StudyFileReader {
                 throw new StudyFileException(item.where(), "model.family", "family '" + name + "' is listed twice", "each family once");
             }
             families.add(name);
+            at.put(name, item.where());
         }
         if (families.size() < 2) {
             throw m.error("family", "a list of families is a choice between them and needs at least two", "e.g. [mlp, cnn], or one word");
+        }
+        for (String f : families) {
+            checkReads(f, families, data, at.get(f));
         }
         List<String> modes = new ArrayList<>(Families.get(families.get(0)).defaults().keySet());
         for (String f : families) {
@@ -348,6 +349,73 @@ public final class StudyFileReader {
         }
         return new StudyFile.ModelSpec(String.join(",", families), defaults, java.util.Collections.unmodifiableMap(space),
                 java.util.Collections.unmodifiableMap(positions), FamilySpace.of(members));
+    }
+
+    /**
+     * What {@code data} are as a network reads them: a text column, a series, images (bundled
+     * digits, the idx sets) or a table of numbers (bundled iris, a CSV with a label).
+     */
+    static Families.Inputs inputs(StudyFile.DataSpec data) {
+        if (data.source() instanceof DataSource.Csv c) {
+            return c.text().isPresent() ? Families.Inputs.TEXT : c.series().isPresent() ? Families.Inputs.SERIES : Families.Inputs.TABLE;
+        }
+        return data.source() instanceof DataSource.Idx || data.source() instanceof DataSource.Bundled b && b.name().equals("digits")
+                ? Families.Inputs.IMAGES : Families.Inputs.TABLE;
+    }
+
+    /**
+     * Refuses {@code family} at {@code at} when it cannot read the data: every one of its trials
+     * would fail (a cnn on a table, an rnn reading a table's numbers as token ids) or train on
+     * nonsense (an rnn reading pixels as token ids, an mlp reading token ids as numbers). A family of
+     * a choice ({@code choice}, the list as written; empty for one family) is named in the message,
+     * and the way out is the choice without the families that cannot.
+     */
+    private static void checkReads(String family, List<String> choice, StudyFile.DataSpec data, YNode.Where at) {
+        Families.Inputs inputs = inputs(data);
+        Families.Family fam = Families.get(family);
+        if (fam.reads().contains(inputs)) {
+            return;
+        }
+        String problem = switch (inputs) {
+            case TEXT -> "a text column (data.text) is read by family rnn (an embedding, then an LSTM, a GRU or a text CNN), not "
+                    + family;
+            case SERIES -> "a series (data.series) is read by family rnn (an LSTM or GRU over its windows) or mlp, not " + family;
+            case IMAGES -> "the " + family + " family reads " + fam.readsWhat() + ", but " + dataName(data) + " is a set of images";
+            case TABLE -> "the " + family + " family reads " + fam.readsWhat() + ", but " + dataName(data) + " is a table of "
+                    + (data.source() instanceof DataSource.Csv ? "numbers and categories" : "numbers");
+        };
+        List<String> readers = Families.reading(inputs);
+        List<String> kept = choice.stream().filter(readers::contains).toList();
+        String allowed;
+        if (kept.size() > 1) {
+            allowed = "family: [" + String.join(", ", kept) + "]";
+        } else if (kept.size() == 1) {
+            allowed = "family: " + kept.get(0);
+        } else {
+            allowed = "family: " + String.join(" or ", readers);
+            if (inputs == Families.Inputs.TEXT && family.equals("cnn")) {
+                allowed += " with cell: cnn, its text CNN";
+            }
+            if (family.equals("rnn") && data.source() instanceof DataSource.Csv) {
+                allowed += "; or name the CSV's text column with data.text, or its column of numbers with data.series";
+            }
+        }
+        if (!choice.isEmpty()) {
+            problem = "the choice [" + String.join(", ", choice) + "] holds " + family + ", and " + problem
+                    + "; every trial that drew it would be wasted";
+        }
+        throw new StudyFileException(at, "model.family", problem, allowed);
+    }
+
+    /** The data a study file names, as its messages name them: {@code bundled iris}, {@code CSV sales.csv}, {@code fashion-mnist}. */
+    private static String dataName(StudyFile.DataSpec data) {
+        if (data.source() instanceof DataSource.Bundled b) {
+            return "bundled " + b.name();
+        }
+        if (data.source() instanceof DataSource.Idx idx) {
+            return idx.kind().replace('_', '-');
+        }
+        return "CSV " + ((DataSource.Csv) data.source()).file().getFileName();
     }
 
     /**
@@ -727,12 +795,11 @@ public final class StudyFileReader {
     /** The space keys that apply to token ids only, or hold out a random part of a trial's rows. */
     static final List<String> NOT_FOR_SERIES_SPACE = List.of("embedding", "vocab_size", "max_length", "early_stopping", "l2_adapt");
 
-    /** A series is read by an rnn (over [window, 1]) or an mlp (over window numbers), never with the text or random-split keys. */
-    private static void checkSeriesModel(StudyFile.ModelSpec model, Section m) {
-        if (!model.family().equals("rnn") && !model.family().equals("mlp")) {
-            throw m.error("family", "a series is read by family rnn (an LSTM or GRU over its windows) or mlp, not " + model.family(),
-                    "family: rnn");
-        }
+    /**
+     * A series is read by an rnn (over [window, 1]) or an mlp (over window numbers), never with the
+     * text or random-split keys (the family is checked by {@link #checkReads}).
+     */
+    private static void checkSeriesModel(StudyFile.ModelSpec model) {
         model.space().keySet().forEach(k -> {
             String c = NetworkSpace.canonicalName(k);
             boolean off = model.space().get(k) instanceof ParamSpec.Fixed f && List.of("0", "none", "false").contains(String.valueOf(f.value()));

@@ -394,4 +394,56 @@ class StudyFileReaderTest {
         assertThatThrownBy(() -> read(CHOICE.replace("budget: {timeout: 1m}", "sampler: grid\nbudget: {trials: 4}")))
                 .hasMessageContaining("key 'model.family'").hasMessageContaining("not by the grid sampler");
     }
+
+    /** A study of {@code family} (a word or a list) on {@code data} (the data section's mapping). */
+    private StudyFile readFamily(String data, String family) {
+        return read("study: f\ndata: " + data + "\nmodel:\n  family: " + family + "\nbudget: {trials: 2}\n");
+    }
+
+    /**
+     * Every family a file names, alone or in a choice, must read its data, else every trial it runs
+     * fails or learns nothing: refused at model.family's line (the member's, in a choice), saying what
+     * the family reads and what the data are, with the families that can.
+     */
+    @Test
+    void aFamilyThatCannotReadTheDataIsRefusedAtItsLine() {
+        String iris = "{bundled: iris}";
+        String digits = "{bundled: digits}";
+        String table = "{csv: sales.csv, label: price}";
+        String text = "{csv: spam.csv, text: text, label: label}";
+        String series = "{csv: sun.csv, series: v, window: 4}";
+        // an rnn reads sequences only: iris' measurements or digits' pixels would be its token ids
+        assertThatThrownBy(() -> readFamily(iris, "rnn")).hasMessage("/tmp/studies/iris.yaml, line 4, key 'model.family': the rnn"
+                + " family reads sequences: a text column (data.text) or a numeric series (data.series), but bundled iris is a"
+                + " table of numbers (family: mlp)");
+        assertThatThrownBy(() -> readFamily(digits, "rnn")).hasMessageContaining("line 4, key 'model.family'")
+                .hasMessageContaining("but bundled digits is a set of images (family: mlp or cnn)");
+        assertThatThrownBy(() -> readFamily(table, "rnn")).hasMessageContaining("but CSV sales.csv is a table of numbers and"
+                + " categories (family: mlp; or name the CSV's text column with data.text, or its column of numbers with data.series)");
+        // a cnn reads images only
+        assertThatThrownBy(() -> readFamily(table, "cnn")).hasMessageContaining("line 4, key 'model.family': the cnn family reads"
+                + " images ([channels, height, width]: the idx sets, bundled digits), but CSV sales.csv is a table of numbers and"
+                + " categories (family: mlp)");
+        assertThatThrownBy(() -> readFamily(text, "cnn")).hasMessageContaining("a text column (data.text) is read by family rnn")
+                .hasMessageContaining("not cnn (family: rnn with cell: cnn, its text CNN)");
+        assertThatThrownBy(() -> readFamily(series, "cnn")).hasMessageContaining("line 4, key 'model.family': a series"
+                + " (data.series) is read by family rnn (an LSTM or GRU over its windows) or mlp, not cnn (family: mlp or rnn)");
+        // a choice: the member that cannot is named, at its own line, and the way out is the choice without it
+        assertThatThrownBy(() -> readFamily(iris, "\n    - mlp\n    - cnn")).hasMessage("/tmp/studies/iris.yaml, line 6, key"
+                + " 'model.family': the choice [mlp, cnn] holds cnn, and the cnn family reads images ([channels, height, width]: the"
+                + " idx sets, bundled digits), but bundled iris is a table of numbers; every trial that drew it would be wasted"
+                + " (family: mlp)");
+        assertThatThrownBy(() -> readFamily(series, "[cnn, mlp]")).hasMessageContaining("line 4, key 'model.family': the choice"
+                + " [cnn, mlp] holds cnn, and a series (data.series) is read by family rnn").hasMessageContaining("(family: mlp)");
+        assertThatThrownBy(() -> readFamily(text, "[mlp, cnn]")).hasMessageContaining("the choice [mlp, cnn] holds mlp, and a text"
+                + " column (data.text) is read by family rnn").hasMessageContaining("not mlp;").hasMessageContaining("(family: rnn)");
+        // what each family reads
+        assertThat(readFamily(iris, "mlp").model().family()).isEqualTo("mlp");
+        assertThat(readFamily(table, "mlp").model().family()).isEqualTo("mlp");
+        assertThat(readFamily(digits, "cnn").model().family()).isEqualTo("cnn");
+        assertThat(readFamily("{idx: fashion_mnist}", "[mlp, cnn]").model().family()).isEqualTo("mlp,cnn");
+        assertThat(readFamily(text, "rnn").model().family()).isEqualTo("rnn");
+        assertThat(readFamily(series, "rnn").model().family()).isEqualTo("rnn");
+        assertThat(readFamily(series, "mlp").model().family()).isEqualTo("mlp");
+    }
 }
