@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         description = {"Predict with a saved model: one output line per input row (CSV).",
                 "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder): "
                         + "the input then has the training file's columns (the label column may be absent). "
-                        + "Otherwise every input column is a numeric feature; a non-numeric first line is a header.",
+                        + "Otherwise every input column is a numeric feature; a first line without a number in it is a header.",
                 "A forecaster of a series reads the training file's series column and prints one line per window: "
                         + "the file line of the window's last value, then the values forecast after it."})
 public final class PredictCommand implements Callable<Integer> {
@@ -199,7 +199,12 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    /** Rows of {@code f} numbers; a first line that is not all numbers is a header. */
+    /**
+     * Rows of {@code f} numbers. A first line none of whose cells is a number is a header (a header
+     * names columns); any other line is a row, the first one too, so a cell that is not a finite
+     * number is refused with its line and column wherever it is (a first row taken for a header
+     * would be dropped, and the outputs would no longer line up with the rows).
+     */
     static List<float[]> numericRows(Path file, int f) {
         List<String> lines;
         try {
@@ -211,7 +216,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         List<float[]> rows = new ArrayList<>();
         int blank = -1; // the first blank line after a row: a row after it would no longer line up with its output
-        boolean headerSeen = false;
+        boolean first = true;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty()) {
@@ -225,22 +230,14 @@ public final class PredictCommand implements Callable<Integer> {
                         .getMessage());
             }
             String[] cells = line.split(",", -1);
-            float[] row = new float[cells.length];
-            boolean numeric = true;
-            for (int j = 0; j < cells.length && numeric; j++) {
-                try {
-                    row[j] = Float.parseFloat(cells[j].trim());
-                    numeric = Float.isFinite(row[j]);
-                } catch (NumberFormatException e) {
-                    numeric = false;
-                }
+            boolean header = first && isHeader(cells);
+            first = false;
+            if (header) {
+                continue;
             }
-            if (!numeric) {
-                if (!headerSeen && rows.isEmpty()) {
-                    headerSeen = true;
-                    continue; // the header: the first line that is not blank
-                }
-                throw new CliException(ExitCode.DATA, file + " line " + (i + 1) + ": expected " + f + " numbers, got '" + line + "'");
+            float[] row = new float[cells.length];
+            for (int j = 0; j < cells.length; j++) {
+                row[j] = number(cells[j].trim(), file, i + 1, j + 1, f);
             }
             if (cells.length != f) {
                 throw new CliException(ExitCode.DATA, file + " line " + (i + 1) + ": expected " + f
@@ -249,5 +246,48 @@ public final class PredictCommand implements Callable<Integer> {
             rows.add(row);
         }
         return rows;
+    }
+
+    /** A header names columns: no cell of it is a number (NaN and infinity count as numbers here), and not every cell is empty. */
+    private static boolean isHeader(String[] cells) {
+        boolean named = false;
+        for (String c : cells) {
+            String t = c.trim();
+            if (parses(t)) {
+                return false;
+            }
+            named |= !t.isEmpty();
+        }
+        return named;
+    }
+
+    private static boolean parses(String t) {
+        try {
+            Float.parseFloat(t);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The finite number in a cell, or exit code 3 naming its line and column. */
+    private static float number(String t, Path file, int line, int column, int f) {
+        String where = file + " line " + line + ", column " + column + ": ";
+        // on the first line, say why it is not a header: the user may have meant one
+        String firstLine = line == 1 ? " (a first line with numbers in it is a row; a header names the columns)" : "";
+        if (t.isEmpty()) {
+            throw new CliException(ExitCode.DATA, where + "empty cell; expected a number (each row has " + f + ")" + firstLine);
+        }
+        float v;
+        try {
+            v = Float.parseFloat(t);
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCode.DATA, where + "expected a number (like 5.1, -2 or 1e-3), got '" + t + "'" + firstLine);
+        }
+        if (!Float.isFinite(v)) {
+            throw new CliException(ExitCode.DATA, where + "'" + t + "' is not allowed; expected a finite number"
+                    + (Double.isFinite(Double.parseDouble(t)) ? " (it is outside the float32 range, about ±3.4e38)" : "") + firstLine);
+        }
+        return v;
     }
 }
