@@ -163,6 +163,30 @@ class BadInputTest {
         assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv");
     }
 
+    /**
+     * A model of the bundled iris set (as tune saves it: its class names beside it) reads a header's
+     * names: columns in another order were predicted on silently wrong.
+     */
+    @Test
+    void aHeaderOfOtherColumnsThanTheBundledSetsIsRefused(@TempDir Path dir) throws Exception {
+        Sequential m = Sequential.builder().input(4).dense(8, Activation.RELU).dense(3).seed(1).build();
+        m.fit(org.nntune.nn.data.Datasets.iris(), org.nntune.nn.model.FitOptions.builder().epochs(1).build());
+        Path model = dir.resolve("iris.model");
+        m.save(model);
+        Files.writeString(dir.resolve("iris.model.classes"), "setosa\nversicolor\nvirginica\n");
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "petal_length,petal_width,sepal_length,sepal_width\n1.4,0.2,5.1,3.5\n");
+        assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv line 1",
+                "[petal_length, petal_width, sepal_length, sepal_width]", "the bundled iris set's columns "
+                        + "[sepal_length, sepal_width, petal_length, petal_width]", "column 1 is 'petal_length' where the model has 'sepal_length'");
+        Files.writeString(in, "Sepal_Length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
+        CliTest.Result ok = CliTest.run("predict", model.toString(), in.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out().lines().toList()).hasSize(2);
+        Files.writeString(in, "5.1,3.5,1.4,0.2\n");
+        assertThat(CliTest.run("predict", model.toString(), in.toString()).code()).as("no header: nothing to check").isZero();
+    }
+
     @Test
     void storages(@TempDir Path dir) throws Exception {
         long t0 = System.nanoTime();

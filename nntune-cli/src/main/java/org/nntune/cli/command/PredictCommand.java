@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
         description = {"Predict with a saved model: one output line per input row (CSV).",
                 "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder): "
                         + "the input then has the training file's columns (the label column may be absent). "
-                        + "Otherwise every input column is a numeric feature; a first line without a number in it is a header.",
+                        + "Otherwise every input column is a numeric feature; a first line without a number in it is a header, "
+                        + "which for a model of a bundled set (iris, digits) must name that set's columns in order.",
                 "A forecaster of a series reads the training file's series column and prints one line per window: "
                         + "the file line of the window's last value, then the values forecast after it."})
 public final class PredictCommand implements Callable<Integer> {
@@ -87,7 +88,7 @@ public final class PredictCommand implements Callable<Integer> {
                     }
                 }
             } else {
-                List<float[]> parsed = numericRows(input, f);
+                List<float[]> parsed = numericRows(input, f, bundledColumns(model, modelFile, f));
                 rows = parsed.size();
                 x = new float[rows * f];
                 for (int i = 0; i < rows; i++) {
@@ -206,6 +207,15 @@ public final class PredictCommand implements Callable<Integer> {
      * would be dropped, and the outputs would no longer line up with the rows).
      */
     static List<float[]> numericRows(Path file, int f) {
+        return numericRows(file, f, Optional.empty());
+    }
+
+    /**
+     * {@link #numericRows(Path, int)} for a model whose training columns are known: a header must
+     * name them, in order (ignoring case), or the rows are refused before any prediction, since
+     * columns in another order would be predicted on silently wrong.
+     */
+    static List<float[]> numericRows(Path file, int f, Optional<TrainingColumns> columns) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
@@ -233,6 +243,7 @@ public final class PredictCommand implements Callable<Integer> {
             boolean header = first && isHeader(cells);
             first = false;
             if (header) {
+                columns.ifPresent(c -> c.check(file, cells));
                 continue;
             }
             float[] row = new float[cells.length];
@@ -246,6 +257,64 @@ public final class PredictCommand implements Callable<Integer> {
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * The columns a model was trained on, in order, and where they come from (for messages).
+     *
+     * @param source the data in the user's words, e.g. {@code the bundled iris set}
+     * @param names  the feature names, one per model input
+     */
+    record TrainingColumns(String source, List<String> names) {
+        TrainingColumns {
+            names = List.copyOf(names);
+        }
+
+        /** Exit code 3 unless the header's cells are these names, in order (case and surrounding quotes ignored). */
+        void check(Path file, String[] header) {
+            List<String> got = new ArrayList<>();
+            for (String c : header) {
+                String t = c.trim();
+                got.add(t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1).trim() : t);
+            }
+            int i = 0;
+            while (i < got.size() && i < names.size() && got.get(i).equalsIgnoreCase(names.get(i))) {
+                i++;
+            }
+            if (i == got.size() && i == names.size()) {
+                return;
+            }
+            String first = i < got.size() && i < names.size()
+                    ? "column " + (i + 1) + " is '" + got.get(i) + "' where the model has '" + names.get(i) + "'"
+                    : "the header has " + got.size() + " columns, the model " + names.size();
+            throw new CliException(ExitCode.DATA, file + " line 1: the header names the columns " + shortList(got)
+                    + ", but the model was trained on " + source + "'s columns " + shortList(names) + ", in this order ("
+                    + first + "); write the columns in the model's order, with its names");
+        }
+
+        private static String shortList(List<String> names) {
+            return names.size() <= 10 ? names.toString()
+                    : "[" + String.join(", ", names.subList(0, 4)) + ", …, " + names.get(names.size() - 1) + "] (" + names.size() + ")";
+        }
+    }
+
+    /**
+     * The training columns of a model of a bundled set (iris, digits), when the model and the class
+     * names beside it say so: its provenance names the set, its input has the set's number of
+     * features, and its class names ({@link org.nntune.cli.run.StudyRun#classNamesFile}) are the
+     * set's. Otherwise none: a model file keeps no feature names, so the header of another model's
+     * input is not checked (a CSV-trained model's encoder checks its own).
+     */
+    static Optional<TrainingColumns> bundledColumns(Sequential model, Path modelFile, int f) {
+        String name = model.provenance().dataName();
+        if (!org.nntune.nn.data.Datasets.NAMES.contains(name)) {
+            return Optional.empty();
+        }
+        org.nntune.nn.data.Dataset set = org.nntune.nn.data.Datasets.byName(name);
+        if (set.featureNames().size() != f || !set.classNames().equals(classNames(modelFile))) {
+            return Optional.empty();
+        }
+        return Optional.of(new TrainingColumns("the bundled " + name + " set", set.featureNames()));
     }
 
     /** A header names columns: no cell of it is a number (NaN and infinity count as numbers here), and not every cell is empty. */
