@@ -127,6 +127,39 @@ class BadInputTest {
         assertFails(tune(dir, idx), ExitCode.DATA, "no-such-folder");
     }
 
+    /**
+     * A column the study file names and the CSV lacks is a typo in the study file: exit code 2 at
+     * the key's line with a did-you-mean among the CSV's columns (it was exit code 3 at the CSV's
+     * line 1, which is right), with --dry-run as with a run; a test file without the column stays a
+     * data error.
+     */
+    @Test
+    void aColumnTheCsvLacksIsAStudyFileErrorAtItsKey(@TempDir Path dir) throws Exception {
+        StringBuilder rows = new StringBuilder("size,color,species\n");
+        for (int i = 0; i < 12; i++) {
+            rows.append(i).append(i % 2 == 0 ? ",red," : ",blue,").append(i % 3 == 0 ? "x" : "y").append('\n');
+        }
+        Files.writeString(dir.resolve("d.csv"), rows);
+        String csv = CliTest.IRIS.replace("bundled: iris", "csv: d.csv\n  label: species");
+        for (String[] run : new String[][] {{}, {"--dry-run"}}) {
+            assertFails(tune(dir, csv.replace("label: species", "label: specis"), run), ExitCode.USAGE,
+                    "s.yaml, line 5, key 'data.label': 'specis' is not a column of d.csv; did you mean 'species'?",
+                    "its header's columns: size, color, species");
+            assertFails(tune(dir, csv.replace("label: species", "label: species\n  categorical:\n    - size\n    - colour"), run),
+                    ExitCode.USAGE, "s.yaml, line 8, key 'data.categorical': 'colour' is not a column of d.csv; did you mean 'color'?");
+        }
+        assertFails(tune(dir, csv.replace("label: species", "label: 3")), ExitCode.USAGE,
+                "key 'data.label': column index 3 is outside d.csv's 3 columns (0 to 2)");
+        String text = csv.replace("label: species", "label: species\n  text: colr").replace("family: mlp", "family: rnn");
+        assertFails(tune(dir, text, "--dry-run"), ExitCode.USAGE, "s.yaml, line 6, key 'data.text': 'colr' is not a column of d.csv");
+        String series = "data:\n  csv: d.csv\n  series: sise\n  window: 2\nmodel: {family: rnn, space: {epochs: 1}}\n";
+        assertFails(tune(dir, series, "--dry-run"), ExitCode.USAGE, "s.yaml, line 3, key 'data.series': 'sise' is not a column of d.csv");
+
+        Files.writeString(dir.resolve("t.csv"), "size,color,kind\n1,red,x\n");
+        assertFails(tune(dir, csv.replace("label: species", "label: species\n  categorical: [color]\n  test_csv: t.csv"), "--dry-run"), ExitCode.DATA,
+                "t.csv line 1: unknown label column 'species'");
+    }
+
     @Test
     void modelAndInputFiles(@TempDir Path dir) throws Exception {
         Sequential m = Sequential.builder().input(4).dense(8, Activation.RELU).dense(3).build();
