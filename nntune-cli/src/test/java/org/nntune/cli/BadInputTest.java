@@ -34,7 +34,14 @@ class BadInputTest {
                 "key 'budget.timeout': '1e300h' is longer than the longest allowed, 8760h");
         assertFails(tune(dir, CliTest.IRIS, "--trials", "0"), ExitCode.USAGE, "--trials must be at least 1, got 0");
         assertFails(tune(dir, CliTest.IRIS, "--trials", "many"), ExitCode.USAGE, "--trials", "many");
-        assertFails(tune(dir, CliTest.IRIS, "--jobs", "0"), ExitCode.USAGE, "--jobs must be at least 1, got 0");
+        // --jobs allows what budget.jobs allows, 1 to 1024, with the same words (5000 was accepted, even by --dry-run)
+        assertFails(tune(dir, CliTest.IRIS, "--jobs", "0"), ExitCode.USAGE, "--jobs 0 is out of range (allowed: 1 to 1024");
+        assertFails(tune(dir, CliTest.IRIS, "--jobs", "5000", "--dry-run"), ExitCode.USAGE,
+                "--jobs 5000 is out of range (allowed: 1 to 1024, as for budget.jobs)");
+        assertFails(tune(dir, CliTest.IRIS.replace("budget: {", "budget: {jobs: 5000, "), "--dry-run"), ExitCode.USAGE,
+                "key 'budget.jobs': 5000 is out of range (allowed: 1 to 1024)");
+        assertFails(CliTest.run("k8s", dir.resolve("s.yaml").toString(), "--storage", "postgresql://postgres@127.0.0.1:1/test",
+                "--workers", "2", "--image", "nntune:dev", "--jobs", "5000"), ExitCode.USAGE, "--jobs 5000 is out of range");
         assertFails(tune(dir, CliTest.IRIS, "--study", " "), ExitCode.USAGE, "--study must name a study, got ' '");
         assertFails(tune(dir, CliTest.IRIS, "--study", "", "--dry-run"), ExitCode.USAGE, "--study must name a study");
         assertFails(tune(dir, CliTest.IRIS, "--progress", "loud"), ExitCode.USAGE, "--progress", "loud");
@@ -42,7 +49,9 @@ class BadInputTest {
                 ExitCode.USAGE, "--format", "xml");
         assertFails(CliTest.run("frobnicate"), ExitCode.USAGE, "frobnicate");
         assertFails(CliTest.run("worker", "x", "--storage", "sqlite:" + dir.resolve("w.db"), "--jobs", "0"), ExitCode.USAGE,
-                "--jobs must be at least 1, got 0");
+                "--jobs 0 is out of range (allowed: 1 to 1024");
+        assertFails(CliTest.run("worker", "x", "--storage", "sqlite:" + dir.resolve("w.db"), "--jobs", "5000"), ExitCode.USAGE,
+                "--jobs 5000 is out of range (allowed: 1 to 1024");
         assertFails(CliTest.run("worker", "x"), ExitCode.USAGE, "--storage");
         assertFails(CliTest.run("report", "x", "--storage", "sqlite:" + dir.resolve("t.db")), ExitCode.USAGE, "-o");
         // nothing ran, so no storage was created

@@ -164,6 +164,18 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
         /** Trials failing alike this many times in a row stop the study, unless the file says otherwise. */
         public static final int DEFAULT_MAX_REPEATED_FAILURES = 3;
 
+        /** The most trials one process runs in parallel: {@code budget.jobs} and {@code --jobs} allow 1 to this. */
+        public static final int MAX_JOBS = 1024;
+
+        /**
+         * Why a {@code --jobs} value is refused, in the words {@code budget.jobs} is refused with;
+         * empty when it is within 1 to {@link #MAX_JOBS}.
+         */
+        public static Optional<String> jobsOptionProblem(int jobs) {
+            return jobs >= 1 && jobs <= MAX_JOBS ? Optional.empty()
+                    : Optional.of("--jobs " + jobs + " is out of range (allowed: 1 to " + MAX_JOBS + ", as for budget.jobs)");
+        }
+
         /** A budget of trials (no time-budget settings). */
         public Budget(int trials, Optional<Duration> timeout, int jobs, int maxRepeatedFailures) {
             this(trials, timeout, jobs, maxRepeatedFailures, false, Optional.empty(), Optional.empty(), Optional.empty(), true,

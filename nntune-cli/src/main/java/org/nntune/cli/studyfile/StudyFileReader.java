@@ -174,7 +174,7 @@ public final class StudyFileReader {
         int maxBrackets = org.nntune.search.TimeBudget.maxBrackets(maxEpochs.orElse(org.nntune.search.TimeBudget.DEFAULT_MAX_EPOCHS));
         Optional<Integer> brackets = b.integer("brackets", 1, maxBrackets).map(Long::intValue);
         StudyFile.Budget got = new StudyFile.Budget(b.integer("trials", 1, 10_000_000).orElse(20L).intValue(), b.duration("timeout"),
-                b.integer("jobs", 1, 1024).orElse(1L).intValue(),
+                b.integer("jobs", 1, StudyFile.Budget.MAX_JOBS).orElse(1L).intValue(),
                 b.integer("max_repeated_failures", 1, 1_000_000).orElse((long) StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES).intValue(),
                 b.has("trials"), b.choice("mode", BUDGET_MODES), maxEpochs, brackets, b.bool("refit").orElse(true), b.where(),
                 java.util.Collections.unmodifiableMap(positions));
