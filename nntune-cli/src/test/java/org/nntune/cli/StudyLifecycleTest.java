@@ -80,6 +80,22 @@ class StudyLifecycleTest {
         assertThat(raised.out()).contains("worker done: the study has 4 trials");
     }
 
+    /** --trials is the study's total: below the finished trials it runs nothing, and says so (not "9 finished trials of 2"). */
+    @Test
+    void aBudgetBelowTheFinishedTrialsRunsNothingAndSaysSo(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "fewer", tiny("fewer", 3));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        CliTest.Result fewer = CliTest.run("tune", file.toString(), "--trials", "2", "--progress", "plain");
+        assertThat(fewer.code()).as(fewer.err()).isZero();
+        assertThat(fewer.out()).contains("resuming: the study already has 3 finished trials, more than the 2 asked, so no trial is run;"
+                + " the results below are of those 3").contains("3 trials: 3 complete").doesNotContain("finished trials of", "trial 3 ");
+        CliTest.Result worker = CliTest.run("worker", "fewer", "--storage", "sqlite:" + dir.resolve("fewer.db"), "--trials", "1",
+                "--progress", "none");
+        assertThat(worker.code()).as(worker.err()).isZero();
+        assertThat(worker.out()).contains("the study already has 3 finished trials, more than the 1 asked, so no trial is run\n")
+                .contains("worker done: the study has 3 trials");
+    }
+
     @Test
     void repeatedIdenticalFailuresStopTheStudy(@TempDir Path dir) throws Exception {
         // a learning rate that makes every trial's log loss NaN: the same failure, trial after trial

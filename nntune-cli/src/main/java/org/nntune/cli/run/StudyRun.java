@@ -687,7 +687,13 @@ public final class StudyRun {
         }
         o.budget = budget(storage, id, worker);
         if (existing.isPresent() && s.time.isEmpty()) {
-            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
+            if (before > o.budget) {
+                // the budget is the study's total: a smaller one runs nothing (it does not run that many more)
+                out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, more than the %d asked, so no trial"
+                        + " is run%s%n", before, o.budget, worker ? "" : "; the results below are of those " + before);
+            } else {
+                out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
+            }
         }
         o.resume = worker ? "nntune worker " + s.name + " --storage " + CliStorage.shown(s.url)
                 : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + CliStorage.shown(s.url) : "")
