@@ -34,7 +34,14 @@ class BadInputTest {
                 "key 'budget.timeout': '1e300h' is longer than the longest allowed, 8760h");
         assertFails(tune(dir, CliTest.IRIS, "--trials", "0"), ExitCode.USAGE, "--trials must be at least 1, got 0");
         assertFails(tune(dir, CliTest.IRIS, "--trials", "many"), ExitCode.USAGE, "--trials", "many");
-        assertFails(tune(dir, CliTest.IRIS, "--jobs", "0"), ExitCode.USAGE, "--jobs must be at least 1, got 0");
+        // --jobs allows what budget.jobs allows, 1 to 1024, with the same words (5000 was accepted, even by --dry-run)
+        assertFails(tune(dir, CliTest.IRIS, "--jobs", "0"), ExitCode.USAGE, "--jobs 0 is out of range (allowed: 1 to 1024");
+        assertFails(tune(dir, CliTest.IRIS, "--jobs", "5000", "--dry-run"), ExitCode.USAGE,
+                "--jobs 5000 is out of range (allowed: 1 to 1024, as for budget.jobs)");
+        assertFails(tune(dir, CliTest.IRIS.replace("budget: {", "budget: {jobs: 5000, "), "--dry-run"), ExitCode.USAGE,
+                "key 'budget.jobs': 5000 is out of range (allowed: 1 to 1024)");
+        assertFails(CliTest.run("k8s", dir.resolve("s.yaml").toString(), "--storage", "postgresql://postgres@127.0.0.1:1/test",
+                "--workers", "2", "--image", "nntune:dev", "--jobs", "5000"), ExitCode.USAGE, "--jobs 5000 is out of range");
         assertFails(tune(dir, CliTest.IRIS, "--study", " "), ExitCode.USAGE, "--study must name a study, got ' '");
         assertFails(tune(dir, CliTest.IRIS, "--study", "", "--dry-run"), ExitCode.USAGE, "--study must name a study");
         assertFails(tune(dir, CliTest.IRIS, "--progress", "loud"), ExitCode.USAGE, "--progress", "loud");
@@ -42,7 +49,9 @@ class BadInputTest {
                 ExitCode.USAGE, "--format", "xml");
         assertFails(CliTest.run("frobnicate"), ExitCode.USAGE, "frobnicate");
         assertFails(CliTest.run("worker", "x", "--storage", "sqlite:" + dir.resolve("w.db"), "--jobs", "0"), ExitCode.USAGE,
-                "--jobs must be at least 1, got 0");
+                "--jobs 0 is out of range (allowed: 1 to 1024");
+        assertFails(CliTest.run("worker", "x", "--storage", "sqlite:" + dir.resolve("w.db"), "--jobs", "5000"), ExitCode.USAGE,
+                "--jobs 5000 is out of range (allowed: 1 to 1024");
         assertFails(CliTest.run("worker", "x"), ExitCode.USAGE, "--storage");
         assertFails(CliTest.run("report", "x", "--storage", "sqlite:" + dir.resolve("t.db")), ExitCode.USAGE, "-o");
         // nothing ran, so no storage was created
@@ -127,6 +136,39 @@ class BadInputTest {
         assertFails(tune(dir, idx), ExitCode.DATA, "no-such-folder");
     }
 
+    /**
+     * A column the study file names and the CSV lacks is a typo in the study file: exit code 2 at
+     * the key's line with a did-you-mean among the CSV's columns (it was exit code 3 at the CSV's
+     * line 1, which is right), with --dry-run as with a run; a test file without the column stays a
+     * data error.
+     */
+    @Test
+    void aColumnTheCsvLacksIsAStudyFileErrorAtItsKey(@TempDir Path dir) throws Exception {
+        StringBuilder rows = new StringBuilder("size,color,species\n");
+        for (int i = 0; i < 12; i++) {
+            rows.append(i).append(i % 2 == 0 ? ",red," : ",blue,").append(i % 3 == 0 ? "x" : "y").append('\n');
+        }
+        Files.writeString(dir.resolve("d.csv"), rows);
+        String csv = CliTest.IRIS.replace("bundled: iris", "csv: d.csv\n  label: species");
+        for (String[] run : new String[][] {{}, {"--dry-run"}}) {
+            assertFails(tune(dir, csv.replace("label: species", "label: specis"), run), ExitCode.USAGE,
+                    "s.yaml, line 5, key 'data.label': 'specis' is not a column of d.csv; did you mean 'species'?",
+                    "its header's columns: size, color, species");
+            assertFails(tune(dir, csv.replace("label: species", "label: species\n  categorical:\n    - size\n    - colour"), run),
+                    ExitCode.USAGE, "s.yaml, line 8, key 'data.categorical': 'colour' is not a column of d.csv; did you mean 'color'?");
+        }
+        assertFails(tune(dir, csv.replace("label: species", "label: 3")), ExitCode.USAGE,
+                "key 'data.label': column index 3 is outside d.csv's 3 columns (0 to 2)");
+        String text = csv.replace("label: species", "label: species\n  text: colr").replace("family: mlp", "family: rnn");
+        assertFails(tune(dir, text, "--dry-run"), ExitCode.USAGE, "s.yaml, line 6, key 'data.text': 'colr' is not a column of d.csv");
+        String series = "data:\n  csv: d.csv\n  series: sise\n  window: 2\nmodel: {family: rnn, space: {epochs: 1}}\n";
+        assertFails(tune(dir, series, "--dry-run"), ExitCode.USAGE, "s.yaml, line 3, key 'data.series': 'sise' is not a column of d.csv");
+
+        Files.writeString(dir.resolve("t.csv"), "size,color,kind\n1,red,x\n");
+        assertFails(tune(dir, csv.replace("label: species", "label: species\n  categorical: [color]\n  test_csv: t.csv"), "--dry-run"), ExitCode.DATA,
+                "t.csv line 1: unknown label column 'species'");
+    }
+
     @Test
     void modelAndInputFiles(@TempDir Path dir) throws Exception {
         Sequential m = Sequential.builder().input(4).dense(8, Activation.RELU).dense(3).build();
@@ -161,6 +203,30 @@ class BadInputTest {
         assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "no rows");
         Files.write(in, new byte[] {0, (byte) 0xff, (byte) 0xfe, 1, 2, 3});
         assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv");
+    }
+
+    /**
+     * A model of the bundled iris set (as tune saves it: its class names beside it) reads a header's
+     * names: columns in another order were predicted on silently wrong.
+     */
+    @Test
+    void aHeaderOfOtherColumnsThanTheBundledSetsIsRefused(@TempDir Path dir) throws Exception {
+        Sequential m = Sequential.builder().input(4).dense(8, Activation.RELU).dense(3).seed(1).build();
+        m.fit(org.nntune.nn.data.Datasets.iris(), org.nntune.nn.model.FitOptions.builder().epochs(1).build());
+        Path model = dir.resolve("iris.model");
+        m.save(model);
+        Files.writeString(dir.resolve("iris.model.classes"), "setosa\nversicolor\nvirginica\n");
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "petal_length,petal_width,sepal_length,sepal_width\n1.4,0.2,5.1,3.5\n");
+        assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv line 1",
+                "[petal_length, petal_width, sepal_length, sepal_width]", "the bundled iris set's columns "
+                        + "[sepal_length, sepal_width, petal_length, petal_width]", "column 1 is 'petal_length' where the model has 'sepal_length'");
+        Files.writeString(in, "Sepal_Length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
+        CliTest.Result ok = CliTest.run("predict", model.toString(), in.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out().lines().toList()).hasSize(2);
+        Files.writeString(in, "5.1,3.5,1.4,0.2\n");
+        assertThat(CliTest.run("predict", model.toString(), in.toString()).code()).as("no header: nothing to check").isZero();
     }
 
     @Test

@@ -168,9 +168,10 @@ class CliTest {
         assertThat(missing.err()).contains("flowers.csv");
 
         Files.writeString(dir.resolve("flowers.csv"), "a,b,species\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n11,12,y\n");
+        // a label column the file lacks is the study file's typo, at its key (BadInputTest)
         Result column = tuneWith(dir, csvStudy.replace("label: species", "label: kind"));
-        assertThat(column.code()).isEqualTo(ExitCode.DATA);
-        assertThat(column.err()).contains("kind");
+        assertThat(column.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(column.err()).contains("key 'data.label': 'kind' is not a column of flowers.csv");
 
         Files.writeString(dir.resolve("flowers.csv"), "a,b,species\n1,2,x\n3,4\n5,6,x\n");
         Result bad = tuneWith(dir, csvStudy);

@@ -104,6 +104,53 @@ class StudyLifecycleTest {
         assertThat(raised.out()).contains("worker done: the study has 4 trials");
     }
 
+    /** --trials is the study's total: below the finished trials it runs nothing, and says so (not "9 finished trials of 2"). */
+    @Test
+    void aBudgetBelowTheFinishedTrialsRunsNothingAndSaysSo(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "fewer", tiny("fewer", 3));
+        assertThat(CliTest.run("tune", file.toString(), "--progress", "none").code()).isZero();
+        CliTest.Result fewer = CliTest.run("tune", file.toString(), "--trials", "2", "--progress", "plain");
+        assertThat(fewer.code()).as(fewer.err()).isZero();
+        assertThat(fewer.out()).contains("resuming: the study already has 3 finished trials, more than the 2 asked, so no trial is run;"
+                + " the results below are of those 3").contains("3 trials: 3 complete").doesNotContain("finished trials of", "trial 3 ");
+        CliTest.Result worker = CliTest.run("worker", "fewer", "--storage", "sqlite:" + dir.resolve("fewer.db"), "--trials", "1",
+                "--progress", "none");
+        assertThat(worker.code()).as(worker.err()).isZero();
+        assertThat(worker.out()).contains("the study already has 3 finished trials, more than the 1 asked, so no trial is run\n")
+                .contains("worker done: the study has 3 trials");
+    }
+
+    /**
+     * A grid smaller than the budget: the run says it runs the grid's points (it said "running
+     * trials 1 to 10…" and ran 4), and resumed once every point is done, that nothing is run (it
+     * said "running trials 5 to 12…" and ran nothing, with no word why).
+     */
+    @Test
+    void aGridSmallerThanTheBudgetSaysItsPointsAndThatItIsComplete(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "grid", """
+                study: grid
+                seed: 11
+                data: {bundled: iris}
+                validation: {method: holdout, fraction: 0.25}
+                model:
+                  family: mlp
+                  space:
+                    hidden: [[8], [16]]
+                    lr: [0.01, 0.1]
+                    epochs: 3
+                sampler: grid
+                budget: {trials: 10}
+                """);
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "plain");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("running the grid's 4 points (budget.trials 10 is more than the grid)…", "4/4 done",
+                "4 trials: 4 complete").doesNotContain("running trials", "/10 done");
+        CliTest.Result again = CliTest.run("tune", file.toString(), "--trials", "12", "--progress", "plain");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("resuming: the grid is complete, all its 4 points done in 4 finished trials, so no trial is run",
+                "4 trials: 4 complete").doesNotContain("running", "finished trials of");
+    }
+
     @Test
     void repeatedIdenticalFailuresStopTheStudy(@TempDir Path dir) throws Exception {
         // a learning rate that makes every trial's log loss NaN: the same failure, trial after trial

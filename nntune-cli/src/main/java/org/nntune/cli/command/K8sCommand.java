@@ -99,7 +99,7 @@ public final class K8sCommand implements Callable<Integer> {
     @Option(names = "--trials", paramLabel = "N", description = "The study's total number of finished trials (default: the study file's budget.trials).")
     Integer trials;
 
-    @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in each pod (default: the study file's budget.jobs).")
+    @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in each pod, 1 to 1024 (default: the study file's budget.jobs).")
     Integer jobs;
 
     @Option(names = "--cpu", paramLabel = "Q", description = "CPU request of each pod (default: one per parallel trial).")
@@ -124,8 +124,10 @@ public final class K8sCommand implements Callable<Integer> {
         if (trials != null && trials < 1) {
             throw usage("--trials must be at least 1, got " + trials);
         }
-        if (jobs != null && jobs < 1) {
-            throw usage("--jobs must be at least 1, got " + jobs);
+        if (jobs != null) {
+            StudyFile.Budget.jobsOptionProblem(jobs).ifPresent(m -> {
+                throw usage(m);
+            });
         }
         if (image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
             throw usage("--image '" + image + "' is not an image reference (e.g. registry.example.com/nntune:0.1)");

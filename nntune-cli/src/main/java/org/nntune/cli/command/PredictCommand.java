@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
         description = {"Predict with a saved model: one output line per input row (CSV).",
                 "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder): "
                         + "the input then has the training file's columns (the label column may be absent). "
-                        + "Otherwise every input column is a numeric feature; a non-numeric first line is a header.",
+                        + "Otherwise every input column is a numeric feature; a first line without a number in it is a header, "
+                        + "which for a model of a bundled set (iris, digits) must name that set's columns in order.",
                 "A forecaster of a series reads the training file's series column and prints one line per window: "
                         + "the file line of the window's last value, then the values forecast after it."})
 public final class PredictCommand implements Callable<Integer> {
@@ -87,7 +88,7 @@ public final class PredictCommand implements Callable<Integer> {
                     }
                 }
             } else {
-                List<float[]> parsed = numericRows(input, f);
+                List<float[]> parsed = numericRows(input, f, bundledColumns(model, modelFile, f));
                 rows = parsed.size();
                 x = new float[rows * f];
                 for (int i = 0; i < rows; i++) {
@@ -199,8 +200,22 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    /** Rows of {@code f} numbers; a first line that is not all numbers is a header. */
+    /**
+     * Rows of {@code f} numbers. A first line none of whose cells is a number is a header (a header
+     * names columns); any other line is a row, the first one too, so a cell that is not a finite
+     * number is refused with its line and column wherever it is (a first row taken for a header
+     * would be dropped, and the outputs would no longer line up with the rows).
+     */
     static List<float[]> numericRows(Path file, int f) {
+        return numericRows(file, f, Optional.empty());
+    }
+
+    /**
+     * {@link #numericRows(Path, int)} for a model whose training columns are known: a header must
+     * name them, in order (ignoring case), or the rows are refused before any prediction, since
+     * columns in another order would be predicted on silently wrong.
+     */
+    static List<float[]> numericRows(Path file, int f, Optional<TrainingColumns> columns) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
@@ -211,7 +226,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         List<float[]> rows = new ArrayList<>();
         int blank = -1; // the first blank line after a row: a row after it would no longer line up with its output
-        boolean headerSeen = false;
+        boolean first = true;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty()) {
@@ -225,22 +240,15 @@ public final class PredictCommand implements Callable<Integer> {
                         .getMessage());
             }
             String[] cells = line.split(",", -1);
-            float[] row = new float[cells.length];
-            boolean numeric = true;
-            for (int j = 0; j < cells.length && numeric; j++) {
-                try {
-                    row[j] = Float.parseFloat(cells[j].trim());
-                    numeric = Float.isFinite(row[j]);
-                } catch (NumberFormatException e) {
-                    numeric = false;
-                }
+            boolean header = first && isHeader(cells);
+            first = false;
+            if (header) {
+                columns.ifPresent(c -> c.check(file, cells));
+                continue;
             }
-            if (!numeric) {
-                if (!headerSeen && rows.isEmpty()) {
-                    headerSeen = true;
-                    continue; // the header: the first line that is not blank
-                }
-                throw new CliException(ExitCode.DATA, file + " line " + (i + 1) + ": expected " + f + " numbers, got '" + line + "'");
+            float[] row = new float[cells.length];
+            for (int j = 0; j < cells.length; j++) {
+                row[j] = number(cells[j].trim(), file, i + 1, j + 1, f);
             }
             if (cells.length != f) {
                 throw new CliException(ExitCode.DATA, file + " line " + (i + 1) + ": expected " + f
@@ -249,5 +257,106 @@ public final class PredictCommand implements Callable<Integer> {
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * The columns a model was trained on, in order, and where they come from (for messages).
+     *
+     * @param source the data in the user's words, e.g. {@code the bundled iris set}
+     * @param names  the feature names, one per model input
+     */
+    record TrainingColumns(String source, List<String> names) {
+        TrainingColumns {
+            names = List.copyOf(names);
+        }
+
+        /** Exit code 3 unless the header's cells are these names, in order (case and surrounding quotes ignored). */
+        void check(Path file, String[] header) {
+            List<String> got = new ArrayList<>();
+            for (String c : header) {
+                String t = c.trim();
+                got.add(t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1).trim() : t);
+            }
+            int i = 0;
+            while (i < got.size() && i < names.size() && got.get(i).equalsIgnoreCase(names.get(i))) {
+                i++;
+            }
+            if (i == got.size() && i == names.size()) {
+                return;
+            }
+            String first = i < got.size() && i < names.size()
+                    ? "column " + (i + 1) + " is '" + got.get(i) + "' where the model has '" + names.get(i) + "'"
+                    : "the header has " + got.size() + " columns, the model " + names.size();
+            throw new CliException(ExitCode.DATA, file + " line 1: the header names the columns " + shortList(got)
+                    + ", but the model was trained on " + source + "'s columns " + shortList(names) + ", in this order ("
+                    + first + "); write the columns in the model's order, with its names");
+        }
+
+        private static String shortList(List<String> names) {
+            return names.size() <= 10 ? names.toString()
+                    : "[" + String.join(", ", names.subList(0, 4)) + ", …, " + names.get(names.size() - 1) + "] (" + names.size() + ")";
+        }
+    }
+
+    /**
+     * The training columns of a model of a bundled set (iris, digits), when the model and the class
+     * names beside it say so: its provenance names the set, its input has the set's number of
+     * features, and its class names ({@link org.nntune.cli.run.StudyRun#classNamesFile}) are the
+     * set's. Otherwise none: a model file keeps no feature names, so the header of another model's
+     * input is not checked (a CSV-trained model's encoder checks its own).
+     */
+    static Optional<TrainingColumns> bundledColumns(Sequential model, Path modelFile, int f) {
+        String name = model.provenance().dataName();
+        if (!org.nntune.nn.data.Datasets.NAMES.contains(name)) {
+            return Optional.empty();
+        }
+        org.nntune.nn.data.Dataset set = org.nntune.nn.data.Datasets.byName(name);
+        if (set.featureNames().size() != f || !set.classNames().equals(classNames(modelFile))) {
+            return Optional.empty();
+        }
+        return Optional.of(new TrainingColumns("the bundled " + name + " set", set.featureNames()));
+    }
+
+    /** A header names columns: no cell of it is a number (NaN and infinity count as numbers here), and not every cell is empty. */
+    private static boolean isHeader(String[] cells) {
+        boolean named = false;
+        for (String c : cells) {
+            String t = c.trim();
+            if (parses(t)) {
+                return false;
+            }
+            named |= !t.isEmpty();
+        }
+        return named;
+    }
+
+    private static boolean parses(String t) {
+        try {
+            Float.parseFloat(t);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The finite number in a cell, or exit code 3 naming its line and column. */
+    private static float number(String t, Path file, int line, int column, int f) {
+        String where = file + " line " + line + ", column " + column + ": ";
+        // on the first line, say why it is not a header: the user may have meant one
+        String firstLine = line == 1 ? " (a first line with numbers in it is a row; a header names the columns)" : "";
+        if (t.isEmpty()) {
+            throw new CliException(ExitCode.DATA, where + "empty cell; expected a number (each row has " + f + ")" + firstLine);
+        }
+        float v;
+        try {
+            v = Float.parseFloat(t);
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCode.DATA, where + "expected a number (like 5.1, -2 or 1e-3), got '" + t + "'" + firstLine);
+        }
+        if (!Float.isFinite(v)) {
+            throw new CliException(ExitCode.DATA, where + "'" + t + "' is not allowed; expected a finite number"
+                    + (Double.isFinite(Double.parseDouble(t)) ? " (it is outside the float32 range, about ±3.4e38)" : "") + firstLine);
+        }
+        return v;
     }
 }

@@ -42,7 +42,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "D", description = "Stop starting trials after this long: seconds or 90s, 5m, 1h.")
     String timeout;
 
-    @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this process.")
+    @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this process, 1 to 1024 (as budget.jobs).")
     Integer jobs;
 
     @Option(names = "--seed", paramLabel = "S", description = "Study seed (samplers, weights, shuffles).")
@@ -83,8 +83,10 @@ public final class TuneCommand implements Callable<Integer> {
         if (trials != null && trials < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trials must be at least 1, got " + trials);
         }
-        if (jobs != null && jobs < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
+        if (jobs != null) {
+            StudyFile.Budget.jobsOptionProblem(jobs).ifPresent(m -> {
+                throw new CommandLine.ParameterException(spec.commandLine(), m);
+            });
         }
         if (studyName != null && studyName.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--study must name a study, got '" + studyName + "'");

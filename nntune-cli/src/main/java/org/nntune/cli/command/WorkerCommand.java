@@ -34,7 +34,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = {"-s", "--storage"}, required = true, paramLabel = "URL", description = "The study's storage URL.")
     String storage;
 
-    @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this worker.")
+    @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this worker, 1 to 1024.")
     Integer jobs;
 
     @Option(names = "--trials", paramLabel = "N", description = "Run until the study holds N finished trials"
@@ -49,8 +49,10 @@ public final class WorkerCommand implements Callable<Integer> {
         if (trials != null && trials < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--trials must be at least 1, got " + trials);
         }
-        if (jobs != null && jobs < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
+        if (jobs != null) {
+            StudyFile.Budget.jobsOptionProblem(jobs).ifPresent(m -> {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), m);
+            });
         }
         StudyFile sf;
         try (Storage s = CliStorage.openExisting(storage)) {

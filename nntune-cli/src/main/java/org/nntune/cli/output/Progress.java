@@ -45,15 +45,29 @@ public final class Progress {
 
     /** Shows the state before the first trial of this run ends. */
     public synchronized void start(int done, int total) {
+        start(done, total, null);
+    }
+
+    /**
+     * Shows the state before the first trial of this run ends, with {@code runLine} (when not null)
+     * saying what the run is instead of {@code running trials A to B…}: a line of its own, above the
+     * bar on a terminal.
+     */
+    public synchronized void start(int done, int total, String runLine) {
         switch (mode) {
             case NONE -> { }
             case PLAIN -> {
                 if (done < total) {
-                    out.printf(Locale.ROOT, "running trials %d to %d…%n", done + 1, total);
+                    out.println(runLine != null ? runLine : String.format(Locale.ROOT, "running trials %d to %d…", done + 1, total));
                     out.flush();
                 }
             }
-            case BAR -> draw(barLine(done, total, 0, 0, OptionalDouble.empty(), Duration.ZERO, 0, columns - 1));
+            case BAR -> {
+                if (runLine != null && done < total) {
+                    out.println(runLine);
+                }
+                draw(barLine(done, total, 0, 0, OptionalDouble.empty(), Duration.ZERO, 0, columns - 1));
+            }
         }
     }
 

@@ -4,7 +4,9 @@ import org.nntune.cli.exit.CliException;
 import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.studyfile.StudyFile.DataSource;
 import org.nntune.cli.studyfile.StudyFile;
+import org.nntune.cli.studyfile.DidYouMean;
 import org.nntune.cli.studyfile.StudyFileException;
+import org.nntune.cli.studyfile.YNode;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.CsvReader;
 import org.nntune.nn.data.CsvTable;
@@ -21,6 +23,7 @@ import org.nntune.nn.data.Task;
 import org.nntune.nn.data.TextEncoder;
 import org.nntune.nn.data.TextTable;
 import org.nntune.nn.data.TrainTest;
+import org.nntune.nn.data.UnknownColumnException;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -40,7 +43,8 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
 
     /**
      * Loads the data a study file names; every failure is exit code 3 with the data's own message,
-     * but a {@code data.min_count} that no word of the training texts reaches, exit code 2 at its line.
+     * but two are the study file's, exit code 2 at their line: a {@code data.min_count} that no word
+     * of the training texts reaches, and a column the CSV does not have ({@link #unknownColumn}).
      */
     public static StudyData load(StudyFile sf, boolean forCnn) {
         try {
@@ -48,9 +52,43 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             return sf.data().maxRows().map(n -> all.limit(n, sf.data().series().isPresent())).orElse(all);
         } catch (CliException e) {
             throw e;
+        } catch (UnknownColumnException e) {
+            if (sf.data().source() instanceof DataSource.Csv csv && e.source().equals(csv.file().toString())) {
+                throw unknownColumn(sf, csv, e);
+            }
+            // the test file lacks a column the training file has: the test file is wrong, not the study file
+            throw new CliException(ExitCode.DATA, "data: " + e.getMessage(), e);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new CliException(ExitCode.DATA, "data: " + inStudyFileWords(e.getMessage()), e);
         }
+    }
+
+    /**
+     * A column that {@code data.label}, {@code data.categorical}, {@code data.text} or
+     * {@code data.series} names and the CSV does not have: a typo in the study file, so an error at
+     * the key's line (exit code 2) with a did-you-mean among the CSV's columns, not at the CSV's
+     * header, which is right.
+     */
+    static StudyFileException unknownColumn(StudyFile sf, DataSource.Csv csv, UnknownColumnException e) {
+        String key = e.role().name().toLowerCase(Locale.ROOT);
+        String file = csv.file().getFileName().toString();
+        List<String> names = e.columns();
+        String problem;
+        // a table's label may be an index (a text file's is always a name)
+        boolean index = e.role() == UnknownColumnException.Role.LABEL && csv.text().isEmpty() && e.column().matches("[0-9]+");
+        if (index) {
+            problem = "column index " + e.column() + " is outside " + file + "'s " + names.size() + " columns (0 to " + (names.size() - 1) + ")";
+        } else {
+            String hint = DidYouMean.suggest(e.column(), names);
+            problem = "'" + e.column() + "' is not a column of " + file + (hint.isEmpty() ? "" : "; " + hint);
+        }
+        // a text or series column is always read with the file's header; a table's, unless data.header is false
+        boolean named = csv.header() || e.role() == UnknownColumnException.Role.TEXT || e.role() == UnknownColumnException.Role.SERIES
+                || csv.text().isPresent();
+        String allowed = named ? "its header's columns: " + String.join(", ", names)
+                : "data.header is false, so its columns are named " + String.join(", ", names);
+        YNode.Where at = csv.where(key, e.column()).orElse(new YNode.Where(sf.file().toString(), 1, 1));
+        return new StudyFileException(at, "data." + key, problem, allowed);
     }
 
     /**

@@ -681,8 +681,18 @@ public final class StudyRun {
             storage.setStudySystemAttr(id, SCORING_ATTR, scoringText);
         }
         o.budget = budget(storage, id, worker);
+        Optional<GridState> grid = s.time.isEmpty() ? GridState.of(o.study.sampler(), o.study.trials()) : Optional.empty();
         if (existing.isPresent() && s.time.isEmpty()) {
-            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
+            if (grid.isPresent() && grid.get().left() == 0) {
+                out.printf(Locale.ROOT, "resuming: the grid is complete, all its %d points done in %d finished trials, so no trial"
+                        + " is run%s%n", grid.get().points(), before, worker ? "" : "; the results below are of those " + before);
+            } else if (before > o.budget) {
+                // the budget is the study's total: a smaller one runs nothing (it does not run that many more)
+                out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, more than the %d asked, so no trial"
+                        + " is run%s%n", before, o.budget, worker ? "" : "; the results below are of those " + before);
+            } else {
+                out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
+            }
         }
         o.resume = worker ? "nntune worker " + s.name + " --storage " + CliStorage.shown(s.url)
                 : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + CliStorage.shown(s.url) : "")
@@ -955,11 +965,43 @@ public final class StudyRun {
         return (int) finished.stream().filter(t -> !t.isRetry()).count();
     }
 
+    /**
+     * A grid sampler's number of points and how many are done: each has its COMPLETE or PRUNED
+     * trial (a point whose trial FAILed runs again, so it is not done).
+     */
+    record GridState(int points, int done) {
+        /** The grid's state from the study's trials, when {@code sampler} is a grid. */
+        static Optional<GridState> of(Sampler sampler, List<FrozenTrial> trials) {
+            if (!(sampler instanceof org.nntune.tune.sampler.GridSampler g)) {
+                return Optional.empty();
+            }
+            long done = trials.stream().filter(t -> t.state() == TrialState.COMPLETE || t.state() == TrialState.PRUNED)
+                    .map(t -> t.systemAttrs().get(org.nntune.tune.sampler.GridSampler.GRID_ID_ATTR)).filter(java.util.Objects::nonNull)
+                    .distinct().count();
+            return Optional.of(new GridState(g.size(), (int) Math.min(done, g.size())));
+        }
+
+        int left() {
+            return points - done;
+        }
+    }
+
+    /** Where a budget of trials comes from, in the user's words: {@code --trials 10}, {@code budget.trials 10}… */
+    private String budgetWords(int budget) {
+        if (ov.trials().isPresent()) {
+            return "--trials " + budget;
+        }
+        return sf.budget().trialsGiven() && sf.budget().trials() == budget ? "budget.trials " + budget : "the budget of " + budget + " trials";
+    }
+
     /** Shows the finished trials of this run on the progress display, a failed one with its reason. */
     private final class Shown {
         final Progress progress = new Progress(out, progressMode);
         final int before;
         final int budget;
+        /** the trials this run is expected to end at: the budget, or a smaller grid's points (one more per failed point, which runs again) */
+        final AtomicInteger total;
+        final boolean grid;
         final boolean multi;
         final long t0 = System.nanoTime();
         final AtomicInteger done;
@@ -982,8 +1024,24 @@ public final class StudyRun {
             this.done = new AtomicInteger(before);
             this.pruned = new AtomicInteger((int) count(finished, TrialState.PRUNED));
             this.failed = new AtomicInteger((int) count(finished, TrialState.FAIL));
+            Optional<GridState> g = timed == null ? GridState.of(study.sampler(), finished) : Optional.empty();
+            this.grid = g.isPresent();
+            String runLine = null;
+            if (g.isPresent() && before + g.get().left() < budget) {
+                // the grid ends the run before the budget: say so, rather than "running trials 1 to 10…" and 4 trials
+                this.total = new AtomicInteger(before + g.get().left());
+                if (g.get().done() == 0) {
+                    runLine = String.format(Locale.ROOT, "running the grid's %d points (%s is more than the grid)…", g.get().points(),
+                            budgetWords(budget));
+                } else {
+                    runLine = String.format(Locale.ROOT, "running the grid's %d remaining points of %d (%s is more than the grid)…",
+                            g.get().left(), g.get().points(), budgetWords(budget));
+                }
+            } else {
+                this.total = new AtomicInteger(budget);
+            }
             if (timed == null) {
-                progress.start(before, budget);
+                progress.start(before, total.get(), runLine);
             } else {
                 progress.phase("search", Duration.ZERO, timed.total(), "starting", OptionalDouble.empty());
             }
@@ -1005,7 +1063,10 @@ public final class StudyRun {
                         + " · %d trials · %d pruned", t.number(), state, value.isPresent() ? " " + Progress.fmt(value.getAsDouble()) : "",
                         epochs, epochs == 1 ? "" : "s", d - before, pruned.get()), best);
             } else {
-                progress.update(d, budget, pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
+                if (grid && t.state() == TrialState.FAIL) {
+                    total.updateAndGet(n -> Math.min(budget, n + 1)); // its point runs again
+                }
+                progress.update(d, total.get(), pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
                         t.number(), t.state().name(), value);
             }
             if (t.state() == TrialState.FAIL) {

@@ -58,11 +58,26 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
          * A CSV file; {@code label} is a column name or a 0-based index; {@code testFile} an optional separate test CSV;
          * {@code unknownCategory} what a category the training rows lack becomes: error, ignore (all-zero) or most_frequent;
          * {@code text} a text column read as token ids; {@code series} a numeric series read as forecasting windows
-         * (then {@code label} is empty: the series is its own target).
+         * (then {@code label} is empty: the series is its own target); {@code columnsAt} where each column is named
+         * in the study file ({@link #where}), so that a column the CSV lacks is an error at its line.
          */
         record Csv(Path file, String label, boolean header, char separator, String missing,
                    List<String> categorical, Optional<Path> testFile, String unknownCategory,
-                   Optional<TextSpec> text, Optional<SeriesSpec> series) implements DataSource {}
+                   Optional<TextSpec> text, Optional<SeriesSpec> series, Map<String, YNode.Where> columnsAt) implements DataSource {
+            public Csv {
+                columnsAt = Map.copyOf(columnsAt);
+            }
+
+            /**
+             * Where the study file names a column: {@code key} is {@code label}, {@code text},
+             * {@code series} or {@code categorical} (then the list item naming {@code column});
+             * empty when the reader did not record it.
+             */
+            public Optional<YNode.Where> where(String key, String column) {
+                YNode.Where at = columnsAt.get(key.equals("categorical") ? key + "." + column : key);
+                return Optional.ofNullable(at != null ? at : columnsAt.get(key));
+            }
+        }
 
         /** An IDX folder: Fashion-MNIST or MNIST file names. */
         record Idx(String kind, Optional<Path> folder) implements DataSource {}
@@ -148,6 +163,18 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
                          YNode.Where at, Map<String, YNode.Where> positions) {
         /** Trials failing alike this many times in a row stop the study, unless the file says otherwise. */
         public static final int DEFAULT_MAX_REPEATED_FAILURES = 3;
+
+        /** The most trials one process runs in parallel: {@code budget.jobs} and {@code --jobs} allow 1 to this. */
+        public static final int MAX_JOBS = 1024;
+
+        /**
+         * Why a {@code --jobs} value is refused, in the words {@code budget.jobs} is refused with;
+         * empty when it is within 1 to {@link #MAX_JOBS}.
+         */
+        public static Optional<String> jobsOptionProblem(int jobs) {
+            return jobs >= 1 && jobs <= MAX_JOBS ? Optional.empty()
+                    : Optional.of("--jobs " + jobs + " is out of range (allowed: 1 to " + MAX_JOBS + ", as for budget.jobs)");
+        }
 
         /** A budget of trials (no time-budget settings). */
         public Budget(int trials, Optional<Duration> timeout, int jobs, int maxRepeatedFailures) {

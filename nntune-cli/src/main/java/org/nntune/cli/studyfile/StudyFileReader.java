@@ -169,7 +169,7 @@ public final class StudyFileReader {
         int maxBrackets = org.nntune.search.TimeBudget.maxBrackets(maxEpochs.orElse(org.nntune.search.TimeBudget.DEFAULT_MAX_EPOCHS));
         Optional<Integer> brackets = b.integer("brackets", 1, maxBrackets).map(Long::intValue);
         StudyFile.Budget got = new StudyFile.Budget(b.integer("trials", 1, 10_000_000).orElse(20L).intValue(), b.duration("timeout"),
-                b.integer("jobs", 1, 1024).orElse(1L).intValue(),
+                b.integer("jobs", 1, StudyFile.Budget.MAX_JOBS).orElse(1L).intValue(),
                 b.integer("max_repeated_failures", 1, 1_000_000).orElse((long) StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES).intValue(),
                 b.has("trials"), b.choice("mode", BUDGET_MODES), maxEpochs, brackets, b.bool("refit").orElse(true), b.where(),
                 java.util.Collections.unmodifiableMap(positions));
@@ -739,7 +739,7 @@ public final class StudyFileReader {
             source = new DataSource.Csv(csv, label, d.bool("header").orElse(true), sep.charAt(0),
                     d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
                     d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
-                    text, series);
+                    text, series, columnsAt(d));
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }
@@ -748,6 +748,29 @@ public final class StudyFileReader {
         String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : tokens ? "none" : "standard");
         Optional<Integer> maxRows = d.integer("max_rows", 1, Integer.MAX_VALUE).map(Long::intValue);
         return new StudyFile.DataSpec(source, test, pre, d.has("preprocessing"), maxRows);
+    }
+
+    /**
+     * Where a CSV's data section names its columns ({@link DataSource.Csv#where}): the values of
+     * {@code label}, {@code text}, {@code series} and {@code categorical}, and each item of the
+     * latter as {@code categorical.NAME}. Called once those keys are read (it marks them known).
+     */
+    private static Map<String, YNode.Where> columnsAt(Section d) {
+        Map<String, YNode.Where> at = new java.util.HashMap<>();
+        for (String k : List.of("label", "text", "series", "categorical")) {
+            if (d.has(k)) {
+                at.put(k, d.whereOf(k));
+            }
+        }
+        d.node("categorical").ifPresent(n -> {
+            List<YNode> items = n instanceof YNode.YList l ? l.items() : List.of(n);
+            for (YNode item : items) {
+                if (item instanceof YNode.YScalar sc) {
+                    at.putIfAbsent("categorical." + sc.text(), item.where());
+                }
+            }
+        });
+        return at;
     }
 
     /** The keys of a table CSV that a series does not read. */

@@ -47,7 +47,7 @@ import java.util.Set;
  * the file, the line (1-based, the line a record or field starts on), the column (1-based, with
  * its name) and what was expected: a wrong number of fields, a non-number in a numeric column, a
  * missing value without a policy, NaN or infinity, an empty file, a header without rows, an
- * unknown label or categorical column, a label column with a single class, a blank line in the
+ * unknown label or categorical column (an {@link UnknownColumnException}), a label column with a single class, a blank line in the
  * middle of the data, broken quoting, a file that is not UTF-8 text. Blank lines at the very end
  * of the file are allowed.
  */
@@ -197,7 +197,8 @@ public final class CsvReader {
         for (String cat : categoricalNames) {
             int c = names.indexOf(cat);
             if (c < 0) {
-                throw new IllegalArgumentException(source + " line 1: unknown categorical column '" + cat + "'; columns are " + names);
+                throw new UnknownColumnException(source + " line 1: unknown categorical column '" + cat + "'; columns are " + names,
+                        source, UnknownColumnException.Role.CATEGORICAL, cat, names);
             }
             markCategorical(source, kinds, c, names);
         }
@@ -227,15 +228,16 @@ public final class CsvReader {
             }
             int c = names.indexOf(labelName);
             if (c < 0) {
-                throw new IllegalArgumentException(source + " line 1: unknown label column '" + labelName
-                        + "'; expected one of the header's columns " + names);
+                throw new UnknownColumnException(source + " line 1: unknown label column '" + labelName
+                        + "'; expected one of the header's columns " + names, source, UnknownColumnException.Role.LABEL, labelName, names);
             }
             return c;
         }
         if (labelIndex >= 0) {
             if (labelIndex >= names.size()) {
-                throw new IllegalArgumentException(source + " line 1: label column index " + labelIndex + " is outside [0, "
-                        + names.size() + ") — the file has " + names.size() + " columns");
+                throw new UnknownColumnException(source + " line 1: label column index " + labelIndex + " is outside [0, "
+                        + names.size() + ") — the file has " + names.size() + " columns", source, UnknownColumnException.Role.LABEL,
+                        Integer.toString(labelIndex), names);
             }
             return labelIndex;
         }

@@ -95,7 +95,8 @@ public final class SeriesWindows {
         List<String> names = rec.stream().map(CsvParser.Field::text).toList();
         int c = names.indexOf(column);
         if (c < 0) {
-            throw new IllegalArgumentException(source + ": no series column '" + column + "'; the header has " + String.join(", ", names));
+            throw new UnknownColumnException(source + ": no series column '" + column + "'; the header has " + String.join(", ", names),
+                    source, UnknownColumnException.Role.SERIES, column, names);
         }
         float[] values = new float[64];
         int[] lines = new int[64];

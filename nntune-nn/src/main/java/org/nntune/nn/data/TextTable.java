@@ -56,8 +56,8 @@ public final class TextTable {
             throw new IllegalArgumentException("file " + source + " is empty; expected a header line naming the columns");
         }
         List<String> names = rec.stream().map(CsvParser.Field::text).toList();
-        int t = column(source, names, textColumn, "text");
-        int l = labelColumn == null ? -1 : column(source, names, labelColumn, "label");
+        int t = column(source, names, textColumn, UnknownColumnException.Role.TEXT);
+        int l = labelColumn == null ? -1 : column(source, names, labelColumn, UnknownColumnException.Role.LABEL);
         List<String> text = new ArrayList<>();
         List<String> label = new ArrayList<>();
         List<Integer> line = new ArrayList<>();
@@ -113,10 +113,11 @@ public final class TextTable {
         return separator;
     }
 
-    private static int column(String source, List<String> names, String name, String role) {
+    private static int column(String source, List<String> names, String name, UnknownColumnException.Role role) {
         int i = names.indexOf(name);
         if (i < 0) {
-            throw new IllegalArgumentException(source + ": no " + role + " column '" + name + "'; the header has " + String.join(", ", names));
+            throw new UnknownColumnException(source + ": no " + role.name().toLowerCase(java.util.Locale.ROOT) + " column '" + name
+                    + "'; the header has " + String.join(", ", names), source, role, name, names);
         }
         return i;
     }

@@ -240,6 +240,15 @@ class CsvReaderTest {
                 "lab.csv line 1", "unknown label column 'species'", "[a, b, y]");
         assertBad("idx.csv", "a,b,y\n1,2,x\n", CsvReader.builder().labelColumn(7).build(), "idx.csv line 1", "label column index 7");
         assertBad("cat.csv", "a,b,y\n1,2,x\n", CsvReader.builder().categorical("colour").build(), "cat.csv line 1", "'colour'");
+        // the parts, for a caller whose settings come from a file of its own (nntune's study file names the key)
+        Path cat = write("cat2.csv", "a,b,y\n1,2,x\n");
+        assertThatThrownBy(() -> CsvReader.builder().categorical("colour").build().read(cat))
+                .isInstanceOfSatisfying(UnknownColumnException.class, e -> {
+                    assertThat(e.source()).isEqualTo(cat.toString());
+                    assertThat(e.role()).isEqualTo(UnknownColumnException.Role.CATEGORICAL);
+                    assertThat(e.column()).isEqualTo("colour");
+                    assertThat(e.columns()).containsExactly("a", "b", "y");
+                });
         assertThatThrownBy(() -> CsvReader.builder().header(false).labelColumn("y").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("header(false)");
     }
