@@ -194,16 +194,19 @@ class TextDataTest {
         enc.write(new java.io.DataOutputStream(bytes));
         SeriesEncoder back = (SeriesEncoder) InputEncoder.read(new ByteArrayInputStream(bytes.toByteArray()));
         assertThat(back).isEqualTo(enc);
-        // a label-free file: every window of 3 values, the last ending on the file's last value; blank lines skipped
-        CsvEncoder.FeatureRows rows = back.readFeatures(csv("p.csv", "t,v\n1,10\n2,11\n\n3,12\n4, 13\n"));
+        // a label-free file: every window of 3 values, the last ending on the file's last value; blank lines at the end
+        // are allowed, a blank line between rows (a gap in the series) is refused with its line
+        CsvEncoder.FeatureRows rows = back.readFeatures(csv("p.csv", "t,v\n1,10\n2,11\n3,12\n4, 13\n\n"));
         assertThat(rows.rows()).isEqualTo(2);
         assertThat(rows.features()).containsExactly(10, 11, 12, 11, 12, 13);
-        assertThat(rows.lines()).containsExactly(5, 6);
+        assertThat(rows.lines()).containsExactly(4, 5);
+        assertThatThrownBy(() -> back.readFeatures(csv("g.csv", "t,v\n1,10\n2,11\n\n3,12\n4, 13\n")))
+                .hasMessageContaining("line 4, column 1: blank line between data rows");
         assertThatThrownBy(() -> back.readFeatures(csv("s.csv", "v\n1\n2\n")))
                 .hasMessageContaining("series 'v' in").hasMessageContaining("has 2 values; a forecast reads 3");
         assertThatThrownBy(() -> back.readFeatures(csv("n.csv", "v\n1\n\"2\"\n1e39\n")))
                 .hasMessageContaining("line 4, column 'v': '1e39' is not a float32 number");
-        assertThatThrownBy(() -> back.readFeatures(csv("e.csv", "v\n1\n\n,\n")))
+        assertThatThrownBy(() -> back.readFeatures(csv("e.csv", "v\n1\n,\n")))
                 .hasMessageContaining("column 'v'");
         assertThatThrownBy(() -> new SeriesEncoder("v", ',', 0, 1)).hasMessageContaining("window and horizon must be >= 1");
         assertThatThrownBy(() -> SeriesWindows.windows("s", new float[10], 3, 0)).hasMessageContaining("must be >= 1");
