@@ -37,12 +37,7 @@ public sealed interface ParamSpec {
             if (log && !(low > 0)) {
                 throw new IllegalArgumentException("log range [" + low + ", " + high + "]: low must be > 0");
             }
-            if (!(step >= 0) || !Double.isFinite(step)) {
-                throw new IllegalArgumentException("range [" + low + ", " + high + "]: step " + step + " must be > 0");
-            }
-            if (log && step > 0) {
-                throw new IllegalArgumentException("range [" + low + ", " + high + "]: a log range cannot have a step");
-            }
+            checkStep("range [" + low + ", " + high + "]", step >= 0 && Double.isFinite(step), step, "> 0", log && step > 0);
         }
 
         /** A continuous range. */
@@ -58,7 +53,7 @@ public sealed interface ParamSpec {
         /** The record's form, with the step only when there is one (stored studies compare spaces by this text). */
         @Override
         public String toString() {
-            return "FloatRange[low=" + low + ", high=" + high + ", log=" + log + (stepped() ? ", step=" + step : "") + "]";
+            return rangeText("FloatRange", low, high, log, stepped() ? step : null);
         }
     }
 
@@ -75,12 +70,7 @@ public sealed interface ParamSpec {
             if (log && low < 1) {
                 throw new IllegalArgumentException("log integer range [" + low + ", " + high + "]: low must be >= 1");
             }
-            if (step < 0) {
-                throw new IllegalArgumentException("integer range [" + low + ", " + high + "]: step " + step + " must be >= 1");
-            }
-            if (log && step > 0) {
-                throw new IllegalArgumentException("integer range [" + low + ", " + high + "]: a log range cannot have a step");
-            }
+            checkStep("integer range [" + low + ", " + high + "]", step >= 0, step, ">= 1", log && step > 0);
         }
 
         /** Every integer in the range (or log-uniform), no step given. */
@@ -96,7 +86,7 @@ public sealed interface ParamSpec {
         /** The record's form, with the step only when one was given (stored studies compare spaces by this text). */
         @Override
         public String toString() {
-            return "IntRange[low=" + low + ", high=" + high + ", log=" + log + (stepped() ? ", step=" + step : "") + "]";
+            return rangeText("IntRange", low, high, log, stepped() ? step : null);
         }
     }
 
@@ -228,6 +218,21 @@ public sealed interface ParamSpec {
             return java.util.Optional.of(org.nntune.tune.sampler.GridSampler.values(r.low(), r.high(), r.step(), false));
         }
         return java.util.Optional.empty();
+    }
+
+    /** A range's step: valid ({@code ok}), and not on a log range. */
+    private static void checkStep(String range, boolean ok, Number step, String allowed, boolean onLog) {
+        if (!ok) {
+            throw new IllegalArgumentException(range + ": step " + step + " must be " + allowed);
+        }
+        if (onLog) {
+            throw new IllegalArgumentException(range + ": a log range cannot have a step");
+        }
+    }
+
+    /** A range as its record prints, the step only when there is one (null: none). */
+    private static String rangeText(String kind, Number low, Number high, boolean log, Number step) {
+        return kind + "[low=" + low + ", high=" + high + ", log=" + log + (step != null ? ", step=" + step : "") + "]";
     }
 
     /** An integer setting must fit Java's int (a larger one would wrap around to another value). */

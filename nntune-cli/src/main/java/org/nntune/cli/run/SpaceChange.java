@@ -51,7 +51,9 @@ final class SpaceChange {
 
     /** The parameters of a stored space by name (a family's under {@code family.name}), the family first as {@code family}. */
     static Optional<Map<String, String>> entries(String text) {
-        int space = text.indexOf(' ');
+        // the family ("mlp", or a list "[mlp, cnn]") ends at the space before the space's class name
+        int brace = text.indexOf('{');
+        int space = brace < 0 ? -1 : text.lastIndexOf(' ', brace);
         if (space < 0) {
             return Optional.empty();
         }
