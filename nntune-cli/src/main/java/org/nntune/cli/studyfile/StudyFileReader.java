@@ -736,7 +736,17 @@ public final class StudyFileReader {
                 // the network would read the answer it is asked for: a perfect score that predicts nothing
                 throw d.error("text", "the text column '" + label + "' is also the label", "the column of the texts, another than 'label'");
             }
-            source = new DataSource.Csv(csv, label, d.bool("header").orElse(true), sep.charAt(0),
+            boolean header = d.bool("header").orElse(true);
+            if (!header && !label.isEmpty() && !label.trim().matches("[0-9]+")) {
+                // without a header line no column has a name (the reader would refuse it, in its own words, as a data error)
+                throw d.error("label", "'" + label + "' is a column name, but data.header: false says the file has no header"
+                        + " line, so its columns have no names", "the label column's 0-based index (label: 4), or remove header: false");
+            }
+            if (!header && text.isPresent()) {
+                throw d.error("header", "a text column (data.text) is found by its name in the header line, and header: false says"
+                        + " the file has none", "a header line naming the columns, and remove header: false");
+            }
+            source = new DataSource.Csv(csv, label, header, sep.charAt(0),
                     d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
                     d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
                     text, series, columnsAt(d));

@@ -132,6 +132,18 @@ class StudyFileReaderTest {
                 .replace("units: {low: 8, high: 64, log: true}", "hidden: [[4294967304]]"))).hasMessageContaining("4294967304 is out of range");
     }
 
+    /** Without a header line no column has a name: a label or text column given by name is the study file's mistake. */
+    @Test
+    void aColumnNameWithoutAHeaderLineIsRefusedAtItsKey() {
+        String csv = "study: c\ndata:\n  csv: x.csv\n  label: species\n  header: false\nmodel: {family: mlp}\n";
+        assertThatThrownBy(() -> read(csv)).isInstanceOf(StudyFileException.class).hasMessageContaining("line 4, key 'data.label'")
+                .hasMessageContaining("'species' is a column name, but data.header: false").hasMessageContaining("0-based index");
+        StudyFile byIndex = read(csv.replace("label: species", "label: 4"));
+        assertThat(((StudyFile.DataSource.Csv) byIndex.data().source()).header()).isFalse();
+        assertThatThrownBy(() -> read(csv.replace("label: species", "label: 1\n  text: message").replace("family: mlp", "family: rnn")))
+                .hasMessageContaining("key 'data.header'").hasMessageContaining("a text column (data.text) is found by its name");
+    }
+
     @Test
     void missingSectionsAndBadChoices() {
         assertThatThrownBy(() -> read("study: x\nmodel: {family: mlp}\n")).hasMessageContaining("names no data");
