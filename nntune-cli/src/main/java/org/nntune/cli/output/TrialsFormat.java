@@ -66,7 +66,7 @@ public final class TrialsFormat {
     static List<String> paramNames(List<FrozenTrial> trials) {
         Set<String> names = new LinkedHashSet<>();
         for (FrozenTrial t : trials) {
-            names.addAll(t.params().keySet());
+            names.addAll(t.shownParams().keySet());
         }
         return new ArrayList<>(names);
     }
@@ -107,7 +107,7 @@ public final class TrialsFormat {
         }
         r.add(duration(t).map(d -> String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9)).orElse(""));
         for (String p : params) {
-            Object v = t.params().get(p);
+            Object v = t.shownParams().get(p); // a waiting enqueued trial: the values it will run with
             r.add(v == null ? "" : v instanceof Double d ? number(d) : String.valueOf(v));
         }
         r.add(failure(t));
@@ -231,7 +231,11 @@ public final class TrialsFormat {
             m.put("number", t.number());
             m.put("state", t.state().name());
             m.put("values", t.values());
-            m.put("params", t.params());
+            m.put("params", t.shownParams());
+            if (!t.enqueuedNotAsked().isEmpty()) {
+                // which of params are enqueued values the trial has not asked for yet (it waits, or runs)
+                m.put("enqueued", List.copyOf(t.enqueuedNotAsked().keySet()));
+            }
             m.put("intermediate_values", t.intermediateValues());
             m.put("user_attrs", t.userAttrs());
             m.put("datetime_start", start(t).map(Object::toString).orElse(null));

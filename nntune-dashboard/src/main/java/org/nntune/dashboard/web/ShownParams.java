@@ -2,7 +2,6 @@ package org.nntune.dashboard.web;
 
 import org.nntune.tune.trial.FrozenTrial;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,29 +17,14 @@ import java.util.Map;
 final class ShownParams {
     private ShownParams() {}
 
-    /** @return the values enqueued for an unfinished trial that it has not asked for yet, in their stored order */
+    /** @return the values enqueued for an unfinished trial that it has not asked for yet ({@link FrozenTrial#enqueuedNotAsked}) */
     static Map<String, Object> enqueued(FrozenTrial t) {
-        if (t.state().isFinished()) {
-            return Map.of();
-        }
-        Map<String, Object> fixed = t.fixedParams();
-        if (fixed.isEmpty() || t.params().keySet().containsAll(fixed.keySet())) {
-            return Map.of();
-        }
-        Map<String, Object> out = new LinkedHashMap<>(fixed);
-        out.keySet().removeAll(t.params().keySet());
-        return out;
+        return t.enqueuedNotAsked();
     }
 
-    /** @return the parameters asked for, then the {@link #enqueued} ones */
+    /** @return the parameters asked for, then the {@link #enqueued} ones ({@link FrozenTrial#shownParams}) */
     static Map<String, Object> of(FrozenTrial t) {
-        Map<String, Object> enqueued = enqueued(t);
-        if (enqueued.isEmpty()) {
-            return t.params();
-        }
-        Map<String, Object> all = new LinkedHashMap<>(t.params());
-        all.putAll(enqueued);
-        return all;
+        return t.shownParams();
     }
 
     /** @return the value the trial shows for {@code name} (asked for or enqueued), or null */

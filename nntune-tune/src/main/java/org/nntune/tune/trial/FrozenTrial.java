@@ -216,6 +216,37 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
         return Collections.unmodifiableMap(fixed);
     }
 
+    /**
+     * @return the values enqueued for this unfinished trial that it has not asked for yet, in their
+     *     stored order (empty once it has finished: what it did not ask for, it did not use)
+     */
+    public Map<String, Object> enqueuedNotAsked() {
+        if (state.isFinished()) {
+            return Map.of();
+        }
+        Map<String, Object> fixed = fixedParams();
+        if (fixed.isEmpty() || params.keySet().containsAll(fixed.keySet())) {
+            return Map.of();
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(fixed);
+        out.keySet().removeAll(params.keySet());
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * @return the parameters as far as they are known: those asked for, then the {@link
+     *     #enqueuedNotAsked} ones (an enqueued trial that waits shows the values it will run with)
+     */
+    public Map<String, Object> shownParams() {
+        Map<String, Object> enqueued = enqueuedNotAsked();
+        if (enqueued.isEmpty()) {
+            return params;
+        }
+        Map<String, Object> all = new java.util.LinkedHashMap<>(params);
+        all.putAll(enqueued);
+        return Collections.unmodifiableMap(all);
+    }
+
     /** @return the largest reported step, if any */
     public OptionalInt lastStep() {
         return intermediateValues.isEmpty() ? OptionalInt.empty() : OptionalInt.of(intermediateValues.lastKey());
