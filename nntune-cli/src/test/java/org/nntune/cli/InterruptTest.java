@@ -85,7 +85,8 @@ class InterruptTest {
         }
         CliTest.Result again = CliTest.run("tune", file.toString(), "--trials", "1", "--progress", "none");
         assertThat(again.code()).as(again.err()).isZero();
-        assertThat(again.out()).contains("resuming: the study already has 1 finished trials of 1")
+        assertThat(again.out()).contains("resuming: the study already has 1 finished trials of 1, so no trial is run; the results"
+                        + " below are of those 1")
                 .contains("1 trials: 1 complete").contains("wrote:");
     }
 

@@ -690,6 +690,9 @@ public final class StudyRun {
                 // the budget is the study's total: a smaller one runs nothing (it does not run that many more)
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, more than the %d asked, so no trial"
                         + " is run%s%n", before, o.budget, worker ? "" : "; the results below are of those " + before);
+            } else if (before == o.budget) {
+                out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d, so no trial is run%s%n", before,
+                        o.budget, worker ? "" : "; the results below are of those " + before);
             } else {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
             }
