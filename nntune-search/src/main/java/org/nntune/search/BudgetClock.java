@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
  * most half the budget), or for a running trial whose validation score already beats the best's
  * if its refit would take longer (a best found late with a slower network would otherwise raise the
  * reserve when the search had spent the time, and its refit was cut short), plus an allowance of
- * {@value #ALLOWANCE_SHARE} of the budget for what is not an epoch. The search ends at {@code end − reserve}: a trial whose next epoch would
- * end after it is stopped and keeps its last value, and no trial starts once the longest epoch
+ * {@value #ALLOWANCE_SHARE} of the budget for what is not an epoch. The search ends at
+ * {@code end − reserve}: a trial whose next epoch would end after it is stopped and keeps its last
+ * value, and no trial starts once the longest epoch
  * seen no longer fits. The refit stops before an epoch that would end after the budget, so the
  * budget holds even when the estimate was short (the model then trains fewer epochs). Thread-safe.
  */
@@ -136,7 +137,7 @@ public final class BudgetClock {
     public void epochDone(int trial, double seconds, long rows, int epoch, double score) {
         epochDone(trial, seconds, rows);
         if (!Double.isNaN(score)) {
-            peaks.merge(trial, new double[] {score, epoch}, (was, now) -> better(now[0], was[0]) ? now : was);
+            peaks.merge(trial, new double[] {score, epoch}, (was, now) -> better(maximize, now[0], was[0]) ? now : was);
         }
     }
 
@@ -145,7 +146,8 @@ public final class BudgetClock {
         peaks.remove(trial);
     }
 
-    private boolean better(double a, double b) {
+    /** Whether score {@code a} is better than {@code b} (higher when {@code maximize}). */
+    private static boolean better(boolean maximize, double a, double b) {
         return maximize ? a > b : a < b;
     }
 
@@ -158,7 +160,7 @@ public final class BudgetClock {
         }
         for (Map.Entry<Integer, double[]> e : peaks.entrySet()) {
             double[] w = work.get(e.getKey());
-            if (w != null && better(e.getValue()[0], best)) {
+            if (w != null && better(maximize, e.getValue()[0], best)) {
                 most = Math.max(most, w[0] / w[1] * refitRows * Math.max(1, (int) e.getValue()[1]) * MARGIN);
             }
         }
@@ -258,7 +260,7 @@ public final class BudgetClock {
         double top = Double.NaN;
         for (Map.Entry<Integer, Double> e : best.intermediateValues().entrySet()) {
             double v = e.getValue();
-            if (!Double.isNaN(v) && (Double.isNaN(top) || (maximize ? v > top : v < top))) {
+            if (!Double.isNaN(v) && (Double.isNaN(top) || better(maximize, v, top))) {
                 top = v;
                 at = e.getKey();
             }

@@ -14,8 +14,6 @@ import org.nntune.tune.population.PopulationObjective;
 import org.nntune.tune.population.ScheduleStep;
 import org.nntune.tune.space.CategoricalDistribution;
 import org.nntune.tune.space.Distribution;
-import org.nntune.tune.space.FloatDistribution;
-import org.nntune.tune.space.IntDistribution;
 import org.nntune.tune.trial.StudyDirection;
 
 import java.util.LinkedHashMap;
@@ -113,10 +111,9 @@ public final class NetworkPopulation implements PopulationObjective {
             });
             Distribution d;
             if (spec instanceof ParamSpec.FloatRange r) {
-                d = new FloatDistribution(r.low(), r.high(), r.log(),
-                        r.stepped() ? java.util.OptionalDouble.of(r.step()) : java.util.OptionalDouble.empty());
+                d = r.distribution();
             } else if (spec instanceof ParamSpec.IntRange r) {
-                d = new IntDistribution(r.low(), r.high(), r.log(), Math.max(1, r.step()));
+                d = r.distribution();
             } else {
                 d = new CategoricalDistribution(((ParamSpec.Choice) spec).choices());
             }

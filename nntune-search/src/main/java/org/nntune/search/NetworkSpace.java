@@ -507,12 +507,12 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             } else if (spec instanceof ParamSpec.Choice ch) {
                 values.addAll(ch.choices());
             } else if (spec instanceof ParamSpec.IntRange r) {
+                // the highest value drawn: a stepped range's last point (the distribution lowers high onto it)
                 values.add(r.low());
-                values.add(r.stepped() ? r.low() + (r.high() - r.low()) / r.step() * r.step() : r.high());
+                values.add((int) r.distribution().high());
             } else if (spec instanceof ParamSpec.FloatRange r) {
                 values.add(r.low());
-                // a stepped range's highest point (the distribution lowers high onto the grid)
-                values.add(r.stepped() ? org.nntune.tune.space.FloatDistribution.stepped(r.low(), r.high(), r.step()).high() : r.high());
+                values.add(r.distribution().high());
             }
             for (Object v : values) {
                 B probe = fresh().fixedDefaults();

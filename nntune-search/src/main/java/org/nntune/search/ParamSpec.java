@@ -50,6 +50,12 @@ public sealed interface ParamSpec {
             return step > 0;
         }
 
+        /** The tuner's distribution of this range (a stepped one's {@code high} lowered onto its last point). */
+        public org.nntune.tune.space.FloatDistribution distribution() {
+            return new org.nntune.tune.space.FloatDistribution(low, high, log,
+                    stepped() ? java.util.OptionalDouble.of(step) : java.util.OptionalDouble.empty());
+        }
+
         /** The record's form, with the step only when there is one (stored studies compare spaces by this text). */
         @Override
         public String toString() {
@@ -81,6 +87,11 @@ public sealed interface ParamSpec {
         /** @return whether a step was given */
         public boolean stepped() {
             return step > 0;
+        }
+
+        /** The tuner's distribution of this range (a stepped one's {@code high} lowered onto its last point). */
+        public org.nntune.tune.space.IntDistribution distribution() {
+            return new org.nntune.tune.space.IntDistribution(low, high, log, Math.max(1, step));
         }
 
         /** The record's form, with the step only when one was given (stored studies compare spaces by this text). */
@@ -172,13 +183,13 @@ public sealed interface ParamSpec {
                         checkInt("low", low);
                         checkInt("high", high);
                         if (step != null) {
+                            if (!integral(step)) {
+                                throw new IllegalArgumentException("an int range needs an integer step, got " + step);
+                            }
                             checkInt("step", step);
-                        }
-                        if (step != null && !integral(step)) {
-                            throw new IllegalArgumentException("an int range needs an integer step, got " + step);
-                        }
-                        if (step != null && step.longValue() < 1) {
-                            throw new IllegalArgumentException("an int range's step must be >= 1, got " + step);
+                            if (step.longValue() < 1) {
+                                throw new IllegalArgumentException("an int range's step must be >= 1, got " + step);
+                            }
                         }
                         yield new IntRange(low.intValue(), high.intValue(), log, step == null ? 0 : step.intValue());
                     }
