@@ -107,7 +107,7 @@ public final class TrialsFormat {
         }
         r.add(duration(t).map(d -> String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9)).orElse(""));
         for (String p : params) {
-            Object v = t.shownParams().get(p); // a waiting enqueued trial: the values it will run with
+            Object v = t.shownParam(p); // a waiting enqueued trial: the values it will run with
             r.add(v == null ? "" : v instanceof Double d ? number(d) : String.valueOf(v));
         }
         r.add(failure(t));
@@ -232,9 +232,10 @@ public final class TrialsFormat {
             m.put("state", t.state().name());
             m.put("values", t.values());
             m.put("params", t.shownParams());
-            if (!t.enqueuedNotAsked().isEmpty()) {
+            Map<String, Object> enqueued = t.enqueuedNotAsked();
+            if (!enqueued.isEmpty()) {
                 // which of params are enqueued values the trial has not asked for yet (it waits, or runs)
-                m.put("enqueued", List.copyOf(t.enqueuedNotAsked().keySet()));
+                m.put("enqueued", List.copyOf(enqueued.keySet()));
             }
             m.put("intermediate_values", t.intermediateValues());
             m.put("user_attrs", t.userAttrs());

@@ -348,13 +348,13 @@ final class StudyApi {
 
     /**
      * One table row: what the trials table shows of a trial. Its {@code params} are the ones it shows
-     * ({@link ShownParams}); {@code enqueued}, when present, names those of them that were enqueued
+     * ({@link FrozenTrial#shownParams}); {@code enqueued}, when present, names those of them that were enqueued
      * and not asked for yet.
      */
     private static void row(JsonOut j, FrozenTrial t) {
         j.beginObject().key("number").value(t.number()).key("state").value(t.state().name())
-                .key("values").any(t.values()).key("params").any(ShownParams.of(t));
-        Map<String, Object> enqueued = ShownParams.enqueued(t);
+                .key("values").any(t.values()).key("params").any(t.shownParams());
+        Map<String, Object> enqueued = t.enqueuedNotAsked();
         if (!enqueued.isEmpty()) {
             j.key("enqueued").any(enqueued.keySet());
         }
@@ -389,7 +389,7 @@ final class StudyApi {
                     .key("distribution").value(t.distributions().get(e.getKey()).toString()).endObject();
         }
         // enqueued for the trial, not asked for yet: no distribution until it is
-        for (Map.Entry<String, Object> e : ShownParams.enqueued(t).entrySet()) {
+        for (Map.Entry<String, Object> e : t.enqueuedNotAsked().entrySet()) {
             j.beginObject().key("name").value(e.getKey()).key("value").any(e.getValue())
                     .key("distribution").nullValue().key("enqueued").value(true).endObject();
         }

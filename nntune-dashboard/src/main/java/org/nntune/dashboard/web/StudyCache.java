@@ -71,7 +71,7 @@ final class StudyCache {
      * An immutable view of the trials at one version, in trial-number order.
      *
      * @param distributions   the latest distribution of every parameter the trials asked for, in first-seen order
-     * @param enqueuedParams  the names that only values enqueued for unfinished trials have ({@link ShownParams}):
+     * @param enqueuedParams  the names that only values enqueued for unfinished trials have ({@link FrozenTrial#shownParams}):
      *                        no trial asked for them yet, so they have no distribution
      */
     record Snapshot(long version, List<FrozenTrial> trials, Map<TrialState, Integer> counts,
@@ -167,7 +167,7 @@ final class StudyCache {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         for (FrozenTrial t : trials) {
             if (!t.state().isFinished()) {
-                names.addAll(ShownParams.enqueued(t).keySet());
+                names.addAll(t.enqueuedNotAsked().keySet());
             }
         }
         names.removeAll(distributions.keySet());

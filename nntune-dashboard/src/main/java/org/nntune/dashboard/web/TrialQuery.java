@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code offset}. The browser never holds more than a page, so 100,000 trials stay fast.
  *
  * @param sort {@code number}, {@code state}, {@code duration}, {@code value:K} or {@code param:NAME} (a
- *     parameter as the table shows it: enqueued values of unfinished trials too, {@link ShownParams})
+ *     parameter as the table shows it: enqueued values of unfinished trials too, {@link FrozenTrial#shownParams})
  * @param ranges filters on numeric columns ({@code value:K} or {@code param:NAME}); a trial without
  *     the column, or whose value there is not a number, does not match
  */
@@ -131,8 +131,8 @@ record TrialQuery(String sort, boolean descending, Set<TrialState> states, List<
         if (sort.startsWith("param:")) {
             String p = sort.substring(6);
             return (a, b) -> {
-                Object x = ShownParams.value(a, p);
-                Object y = ShownParams.value(b, p);
+                Object x = a.shownParam(p);
+                Object y = b.shownParam(p);
                 if (x == null || y == null) {
                     return x == y ? Integer.compare(a.number(), b.number()) : (x == null ? 1 : -1);
                 }
@@ -184,7 +184,7 @@ record TrialQuery(String sort, boolean descending, Set<TrialState> states, List<
             return k >= 0 && k < t.values().size() ? t.values().get(k) : Double.NaN;
         }
         if (column.startsWith("param:")) {
-            Object v = ShownParams.value(t, column.substring(6));
+            Object v = t.shownParam(column.substring(6));
             return v instanceof Number n ? n.doubleValue() : Double.NaN;
         }
         throw new IllegalArgumentException("unknown column '" + column + "'; columns are number, duration, value:K, param:NAME");

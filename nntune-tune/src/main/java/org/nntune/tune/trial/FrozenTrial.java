@@ -247,6 +247,15 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
         return Collections.unmodifiableMap(all);
     }
 
+    /**
+     * @return the value of {@code name} as {@link #shownParams} has it (asked for, or enqueued and not
+     *     yet asked for while the trial has not finished), or null; without building that map
+     */
+    public Object shownParam(String name) {
+        Object v = params.get(name);
+        return v != null || state.isFinished() ? v : fixedParams().get(name);
+    }
+
     /** @return the largest reported step, if any */
     public OptionalInt lastStep() {
         return intermediateValues.isEmpty() ? OptionalInt.empty() : OptionalInt.of(intermediateValues.lastKey());
