@@ -944,14 +944,10 @@ public final class OptunaStorage implements Storage {
                 default -> null;
             };
             if (modern != null) {
-                try {
-                    return Distribution.fromJson(Json.encode(modern));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("bad Optuna 2 distribution " + optunaJson + ": " + e.getMessage(), e);
-                }
+                return Distribution.fromDecoded(modern, optunaJson);
             }
         }
-        return Distribution.fromJson(optunaJson);
+        return Distribution.fromDecoded(parsed, optunaJson);
     }
 
     private static Map<String, Object> floats(Map<?, ?> legacy, boolean log, Object step) {

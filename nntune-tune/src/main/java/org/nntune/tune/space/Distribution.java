@@ -66,7 +66,17 @@ public sealed interface Distribution permits FloatDistribution, IntDistribution,
      * @throws IllegalArgumentException if the text is not a valid distribution, saying what is wrong
      */
     static Distribution fromJson(String json) {
-        Object parsed = Json.decode(json);
+        return fromDecoded(Json.decode(json), json);
+    }
+
+    /**
+     * {@link #fromJson} of JSON already decoded ({@link Json#decode}), e.g. by a reader that looks at
+     * its name first.
+     *
+     * @param json the text it was decoded from, for messages
+     * @throws IllegalArgumentException if it is not a valid distribution, saying what is wrong
+     */
+    static Distribution fromDecoded(Object parsed, String json) {
         if (!(parsed instanceof Map<?, ?> m) || !(m.get("name") instanceof String name)
                 || !(m.get("attributes") instanceof Map<?, ?> attrs)) {
             throw new IllegalArgumentException("not a distribution (expected {\"name\": ..., \"attributes\": {...}}): " + json);
