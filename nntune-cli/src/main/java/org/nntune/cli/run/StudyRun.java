@@ -681,7 +681,7 @@ public final class StudyRun {
             storage.setStudySystemAttr(id, SCORING_ATTR, scoringText);
         }
         o.budget = budget(storage, id, worker);
-        Optional<GridState> grid = s.time.isEmpty() ? GridState.of(o.study.sampler(), o.study.trials()) : Optional.empty();
+        Optional<GridState> grid = s.time.isEmpty() ? GridState.of(o.study) : Optional.empty();
         if (existing.isPresent() && s.time.isEmpty()) {
             if (grid.isPresent() && grid.get().left() == 0) {
                 out.printf(Locale.ROOT, "resuming: the grid is complete, all its %d points done in %d finished trials, so no trial"
@@ -969,19 +969,14 @@ public final class StudyRun {
     }
 
     /**
-     * A grid sampler's number of points and how many are done: each has its COMPLETE or PRUNED
-     * trial (a point whose trial FAILed runs again, so it is not done).
+     * A grid sampler's number of points and how many are done ({@link org.nntune.tune.sampler.GridSampler#donePoints}:
+     * each has its COMPLETE or PRUNED trial; a point whose trial FAILed runs again, so it is not done).
      */
     record GridState(int points, int done) {
-        /** The grid's state from the study's trials, when {@code sampler} is a grid. */
-        static Optional<GridState> of(Sampler sampler, List<FrozenTrial> trials) {
-            if (!(sampler instanceof org.nntune.tune.sampler.GridSampler g)) {
-                return Optional.empty();
-            }
-            long done = trials.stream().filter(t -> t.state() == TrialState.COMPLETE || t.state() == TrialState.PRUNED)
-                    .map(t -> t.systemAttrs().get(org.nntune.tune.sampler.GridSampler.GRID_ID_ATTR)).filter(java.util.Objects::nonNull)
-                    .distinct().count();
-            return Optional.of(new GridState(g.size(), (int) Math.min(done, g.size())));
+        /** The grid's state, when the study's sampler is a grid. */
+        static Optional<GridState> of(Study study) {
+            return study.sampler() instanceof org.nntune.tune.sampler.GridSampler g
+                    ? Optional.of(new GridState(g.size(), g.donePoints(study.view()))) : Optional.empty();
         }
 
         int left() {
@@ -1027,7 +1022,7 @@ public final class StudyRun {
             this.done = new AtomicInteger(before);
             this.pruned = new AtomicInteger((int) count(finished, TrialState.PRUNED));
             this.failed = new AtomicInteger((int) count(finished, TrialState.FAIL));
-            Optional<GridState> g = timed == null ? GridState.of(study.sampler(), finished) : Optional.empty();
+            Optional<GridState> g = timed == null ? GridState.of(study) : Optional.empty();
             this.grid = g.isPresent();
             String runLine = null;
             if (g.isPresent() && before + g.get().left() < budget) {

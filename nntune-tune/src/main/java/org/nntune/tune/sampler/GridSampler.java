@@ -171,6 +171,20 @@ public final class GridSampler implements Sampler {
         return s;
     }
 
+    /**
+     * @return how many points are done: held by a COMPLETE or PRUNED trial (a point whose trial
+     *     FAILed is free again, and runs again)
+     */
+    public int donePoints(StudyView study) {
+        int n = 0;
+        for (PointState p : states(study, new HashMap<>())) {
+            if (p == PointState.DONE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public Readiness readiness(StudyView study) {
         PointState[] s = states(study, new HashMap<>());
