@@ -683,16 +683,17 @@ public final class StudyRun {
         o.budget = budget(storage, id, worker);
         Optional<GridState> grid = s.time.isEmpty() ? GridState.of(o.study) : Optional.empty();
         if (existing.isPresent() && s.time.isEmpty()) {
+            String results = worker ? "" : "; the results below are of those " + before; // when no trial is run
             if (grid.isPresent() && grid.get().left() == 0) {
                 out.printf(Locale.ROOT, "resuming: the grid is complete, all its %d points done in %d finished trials, so no trial"
-                        + " is run%s%n", grid.get().points(), before, worker ? "" : "; the results below are of those " + before);
+                        + " is run%s%n", grid.get().points(), before, results);
             } else if (before > o.budget) {
                 // the budget is the study's total: a smaller one runs nothing (it does not run that many more)
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, more than the %d asked, so no trial"
-                        + " is run%s%n", before, o.budget, worker ? "" : "; the results below are of those " + before);
+                        + " is run%s%n", before, o.budget, results);
             } else if (before == o.budget) {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d, so no trial is run%s%n", before,
-                        o.budget, worker ? "" : "; the results below are of those " + before);
+                        o.budget, results);
             } else {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
             }
@@ -725,9 +726,7 @@ public final class StudyRun {
 
     /** A stored study resumes only with the directions, the scoring and the search space it was started with. */
     private void checkCompatible(Storage storage, long id, Setup s, String spaceText, String scoringText) {
-        String startAnew = "to keep the stored study and start a new one with this file, run with --study " + s.name + "-2 (any new"
-                + " name; its results go to " + s.name + "-2-results unless output.dir is set), or set 'study:' in the file; to discard the stored one: nntune delete " + s.name + " --storage "
-                + CliStorage.shown(s.url);
+        String startAnew = startAnew(s.name, s.url, "with this file", ", or set 'study:' in the file");
         List<StudyDirection> stored = storage.getStudyDirections(id);
         if (!stored.equals(List.of(s.directions))) {
             throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url) + " was started with direction(s) "
@@ -939,10 +938,18 @@ public final class StudyRun {
                 ? study + "the ones this worker loaded, " + data.description() + differ + "; give the worker the same"
                         + " data files (same file and version) as the run that started the study"
                 : sf.file() + ": " + study + "this file's " + data.description() + differ + "; use the same data to"
-                        + " resume it, or to keep the stored study and start a new one on these data, run with --study "
-                        + name + "-2 (any new name; its results go to " + name + "-2-results unless output.dir is set); to discard the"
-                        + " stored one: nntune delete " + name + " --storage "
-                        + CliStorage.shown(url));
+                        + " resume it, or " + startAnew(name, url, "on these data", ""));
+    }
+
+    /**
+     * The ways on from a stored study a run cannot continue: a new study under another name ({@code how}
+     * it differs, and {@code orAlso} another way to it), where that study's results go, and how to
+     * discard the stored one.
+     */
+    private static String startAnew(String name, String url, String how, String orAlso) {
+        return "to keep the stored study and start a new one " + how + ", run with --study " + name + "-2 (any new name; its"
+                + " results go to " + StudyFile.resultsFolder(name + "-2") + " unless output.dir is set)" + orAlso
+                + "; to discard the stored one: nntune delete " + name + " --storage " + CliStorage.shown(url);
     }
 
     /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */

@@ -35,6 +35,11 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
         return file.toAbsolutePath().getParent().resolve(file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "") + "-results");
     }
 
+    /** The default results folder's name for a study run under another name: {@code NAME-results}, NAME made safe for a file name. */
+    public static String resultsFolder(String study) {
+        return study.replaceAll("[^A-Za-z0-9._-]", "_") + "-results";
+    }
+
     /**
      * This file run as study {@code study} ({@code tune --study NAME}). Under a name other than the
      * file's, the results go to {@code NAME-results} beside the file (characters other than letters,
@@ -45,7 +50,7 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
         if (study.equals(name) || !outputDir.equals(defaultOutputDir(file))) {
             return this;
         }
-        Path dir = outputDir.resolveSibling(study.replaceAll("[^A-Za-z0-9._-]", "_") + "-results");
+        Path dir = outputDir.resolveSibling(resultsFolder(study));
         return new StudyFile(file, name, seed, task, data, objectives, validation, model, sampler, pruner, budget, dir, storage);
     }
 
