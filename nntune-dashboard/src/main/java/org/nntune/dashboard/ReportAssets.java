@@ -31,6 +31,7 @@ final class ReportAssets {
             table.trials td.num { text-align: right; font-variant-numeric: tabular-nums; }
             td.state.complete { color: #2b8a3e; } td.state.pruned { color: #e67700; } td.state.fail { color: #c92a2a; }
             td.state.running, td.state.waiting { color: var(--muted); }
+            td.enqueued { font-style: italic; }
             svg { font: 11px system-ui, sans-serif; display: block; }
             svg .grid { stroke: #edf1f5; }
             svg .domain, svg .tick { stroke: #9aa5b1; }

@@ -17,9 +17,14 @@ import java.util.Set;
  * The trials table ({@code table.trials.sortable}): number, state, value(s), parameters and
  * duration, one row per trial; numeric cells carry their number in {@code data-v} for the inline
  * sorting script. Beyond {@link ReportOptions#maxTableRows()} trials, the best COMPLETE trials (by
- * the first objective) are shown, then the others by number, with a note.
+ * the first objective) are shown, then the others by number, with a note. An unfinished trial's
+ * values enqueued for it and not asked for yet are shown in italics, with a title saying so, as the
+ * dashboard's table shows them.
  */
 final class TrialsTable {
+    /** The title of a value enqueued for an unfinished trial that it has not asked for yet (the dashboard's words). */
+    static final String ENQUEUED = "enqueued: the trial uses this value when it asks for the parameter";
+
     private TrialsTable() {}
 
     static void render(StudyView v, StringBuilder out) {
@@ -30,7 +35,7 @@ final class TrialsTable {
         }
         Set<String> names = new LinkedHashSet<>(v.params);
         for (FrozenTrial t : all) {
-            names.addAll(t.params().keySet());
+            names.addAll(t.shownParams().keySet()); // a waiting enqueued trial: the values it will run with
         }
         List<String> params = new ArrayList<>(names);
         int maxCols = Math.max(v.options.maxParams(), 30);
@@ -85,14 +90,16 @@ final class TrialsTable {
                     out.append("<td></td>");
                 }
             }
+            Set<String> enqueued = t.enqueuedNotAsked().keySet();
             for (String p : params) {
-                Object val = t.params().get(p);
+                Object val = t.shownParam(p);
+                boolean isEnqueued = enqueued.contains(p);
                 if (val == null) {
                     out.append("<td></td>");
                 } else if (val instanceof Number n && !(val instanceof Double d && !Double.isFinite(d))) {
-                    numCell(out, n.doubleValue(), ParamAxis.label(val));
+                    numCell(out, n.doubleValue(), ParamAxis.label(val), isEnqueued);
                 } else {
-                    out.append("<td>");
+                    out.append(isEnqueued ? "<td class=\"enqueued\" title=\"" + ENQUEUED + "\">" : "<td>");
                     Xml.escapeTo(out, ParamAxis.label(val));
                     out.append("</td>");
                 }
@@ -133,7 +140,11 @@ final class TrialsTable {
     }
 
     private static void numCell(StringBuilder out, double sortKey, String text) {
-        out.append("<td class=\"num\" data-v=\"").append(Double.isFinite(sortKey) ? Double.toString(sortKey) : "")
+        numCell(out, sortKey, text, false);
+    }
+
+    private static void numCell(StringBuilder out, double sortKey, String text, boolean enqueued) {
+        out.append(enqueued ? "<td class=\"num enqueued\" title=\"" + ENQUEUED + "\" data-v=\"" : "<td class=\"num\" data-v=\"").append(Double.isFinite(sortKey) ? Double.toString(sortKey) : "")
                 .append("\">");
         Xml.escapeTo(out, text);
         out.append("</td>");

@@ -63,4 +63,32 @@ class StudyEndToEndTest {
         assertThat(html).contains("40 (" + complete + " complete, " + pruned + " pruned, 3 fail, 0 running, 0 waiting)")
                 .contains("Best value").contains("diverged");
     }
+
+    /**
+     * A waiting enqueued trial shows in the report's table with the values it will run with, marked
+     * enqueued (italic, with a title), as in the dashboard; a finished one shows only what it asked for.
+     */
+    @Test
+    void theReportsTableShowsAWaitingTrialsEnqueuedValues() {
+        InMemoryStorage storage = new InMemoryStorage();
+        Study study = Study.builder("queued").storage(storage).create();
+        study.optimize(trial -> trial.suggestFloat("x", 0, 1), 1);
+        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("x", 0.25);
+        values.put("act", "tanh");
+        study.enqueueTrial(values);
+
+        String html = HtmlReport.fromStorage(storage, "queued").html();
+        int from = html.indexOf("<table class=\"trials");
+        String table = html.substring(from, html.indexOf("</table>", from));
+        assertThat(table).contains("<th title=\"act\">act</th>");
+        String waiting = table.substring(table.indexOf("<tr><td class=\"num\" data-v=\"1.0\">1</td>"));
+        waiting = waiting.substring(0, waiting.indexOf("</tr>"));
+        assertThat(waiting).contains("WAITING",
+                "<td class=\"num enqueued\" title=\"" + TrialsTable.ENQUEUED + "\" data-v=\"0.25\">0.25</td>",
+                "<td class=\"enqueued\" title=\"" + TrialsTable.ENQUEUED + "\">tanh</td>");
+        String done = table.substring(table.indexOf("<tr><td class=\"num\" data-v=\"0.0\">0</td>"));
+        done = done.substring(0, done.indexOf("</tr>"));
+        assertThat(done).contains("COMPLETE").doesNotContain("enqueued", "tanh");
+    }
 }
