@@ -1,6 +1,7 @@
 package org.nntune.cli.command;
 
 import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.output.TextTable;
 import org.nntune.cli.run.CliStorage;
 import org.nntune.storage.StorageException;
 import org.nntune.tune.storage.Storage;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,21 +42,23 @@ public final class StudiesCommand implements Callable<Integer> {
                 out.println("no studies in " + CliStorage.shown(url));
                 return ExitCode.OK;
             }
-            out.printf(Locale.ROOT, "%-30s %-22s %8s %8s %8s %8s  %s%n", "study", "directions", "complete", "pruned", "failed", "running", "best");
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("study", "directions", "complete", "pruned", "failed", "running", "best"));
             PrintWriter err = spec.commandLine().getErr();
             int code = ExitCode.OK;
             for (StudySummary st : studies) {
                 try {
-                    row(s, st, out);
+                    rows.add(row(s, st));
                 } catch (StorageException e) {
                     throw e; // the database, not this study: nothing further can be listed
                 } catch (RuntimeException e) {
                     // one study nntune cannot read (an unknown distribution…) must not hide the others
-                    out.printf(Locale.ROOT, "%-30s %s%n", st.name(), "(cannot be read: the reason is on stderr)");
+                    rows.add(List.of(st.name(), "(cannot be read: the reason is on stderr)"));
                     err.println("nntune: cannot read study '" + st.name() + "': " + e.getMessage());
                     code = ExitCode.STORAGE;
                 }
             }
+            TextTable.print(rows, i -> i >= 2 && i <= 5, out); // the counts right-aligned
             out.flush();
             err.flush();
             return code;
@@ -63,7 +67,7 @@ public final class StudiesCommand implements Callable<Integer> {
         }
     }
 
-    private static void row(Storage s, StudySummary st, PrintWriter out) {
+    private static List<String> row(Storage s, StudySummary st) {
         if (st.directions().isEmpty()) {
             s.getStudyDirections(st.studyId()); // a study whose directions cannot be read: the storage's reason
             throw new IllegalStateException("the storage lists no direction for it");
@@ -76,8 +80,8 @@ public final class StudiesCommand implements Callable<Integer> {
                 : st.directions().size() == 1
                 ? s.getBestTrial(st.studyId()).map(t -> String.format(Locale.ROOT, "%.6g (trial %d)", t.values().get(0), t.number())).orElse("–")
                 : "(several objectives)";
-        out.printf(Locale.ROOT, "%-30s %-22s %8d %8d %8d %8d  %s%n", st.name(),
-                st.directions().toString().toLowerCase(Locale.ROOT), complete, pruned, failed, running, best);
+        return List.of(st.name(), st.directions().toString().toLowerCase(Locale.ROOT), Integer.toString(complete),
+                Integer.toString(pruned), Integer.toString(failed), Integer.toString(running), best);
     }
 
     /** Listed, not hidden: an interrupted copy, with what arrived of it and the two ways out. */

@@ -164,28 +164,11 @@ public final class TrialsFormat {
             int last = r.size() - 1;
             if (!anyFailed) {
                 r.remove(last);
-            } else if (r.get(last).length() > 60) {
-                r.set(last, r.get(last).substring(0, 59) + "…");
+            } else {
+                r.set(last, TextTable.cut(r.get(last), 60));
             }
         }
-        int[] width = new int[rows.get(0).size()];
-        for (List<String> r : rows) {
-            for (int i = 0; i < r.size(); i++) {
-                width[i] = Math.max(width[i], r.get(i).length());
-            }
-        }
-        for (List<String> r : rows) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < r.size(); i++) {
-                if (i > 0) {
-                    sb.append("  ");
-                }
-                String cell = r.get(i);
-                boolean right = i >= 2 && i < 3 + k; // numbers right-aligned
-                sb.append(right ? " ".repeat(width[i] - cell.length()) + cell : cell + " ".repeat(width[i] - cell.length()));
-            }
-            out.println(sb.toString().stripTrailing());
-        }
+        TextTable.print(rows, i -> i >= 2 && i < 3 + k, out); // numbers right-aligned
         out.flush();
     }
 
