@@ -9,6 +9,7 @@ import org.nntune.nn.model.Sequential;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -227,6 +228,26 @@ class BadInputTest {
         assertThat(ok.out().lines().toList()).hasSize(2);
         Files.writeString(in, "5.1,3.5,1.4,0.2\n");
         assertThat(CliTest.run("predict", model.toString(), in.toString()).code()).as("no header: nothing to check").isZero();
+        // scikit-learn's and R's names for the same columns are the same columns
+        for (String header : List.of("sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)",
+                "\"Sepal.Length\",\"Sepal.Width\",\"Petal.Length\",\"Petal.Width\"")) {
+            Files.writeString(in, header + "\n5.1,3.5,1.4,0.2\n");
+            CliTest.Result named = CliTest.run("predict", model.toString(), in.toString());
+            assertThat(named.code()).as(header + ": " + named.err()).isZero();
+        }
+        Files.writeString(in, "petal length (cm),petal width (cm),sepal length (cm),sepal width (cm)\n1.4,0.2,5.1,3.5\n");
+        assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv line 1",
+                "column 1 is 'petal length (cm)' where the model has 'sepal_length'");
+
+        // the model copied alone, without its class names: the set is known by name alone (a CSV file
+        // iris.csv of other columns has it too), so only the set's own columns in another order are refused
+        Files.delete(dir.resolve("iris.model.classes"));
+        Files.writeString(in, "petal_length,petal_width,sepal_length,sepal_width\n1.4,0.2,5.1,3.5\n");
+        assertFails(CliTest.run("predict", model.toString(), in.toString()), ExitCode.DATA, "in.csv line 1",
+                "column 1 is 'petal_length' where the model has 'sepal_length'");
+        Files.writeString(in, "a,b,c,d\n1.4,0.2,5.1,3.5\n");
+        CliTest.Result other = CliTest.run("predict", model.toString(), in.toString());
+        assertThat(other.code()).as(other.err()).isZero();
     }
 
     @Test

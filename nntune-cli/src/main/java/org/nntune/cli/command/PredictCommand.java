@@ -262,27 +262,38 @@ public final class PredictCommand implements Callable<Integer> {
     /**
      * The columns a model was trained on, in order, and where they come from (for messages).
      *
-     * @param source the data in the user's words, e.g. {@code the bundled iris set}
-     * @param names  the feature names, one per model input
+     * @param source    the data in the user's words, e.g. {@code the bundled iris set}
+     * @param names     the feature names, one per model input
+     * @param orderOnly refuse only a header that names these columns in another order: the model's
+     *                  data is known by name alone, so a header of other names may be another set's
      */
-    record TrainingColumns(String source, List<String> names) {
+    record TrainingColumns(String source, List<String> names, boolean orderOnly) {
         TrainingColumns {
             names = List.copyOf(names);
         }
 
-        /** Exit code 3 unless the header's cells are these names, in order (case and surrounding quotes ignored). */
+        /**
+         * Exit code 3 unless the header's cells are these names, in order. Names are compared by
+         * {@link #plain}: case, surrounding quotes, a unit in parentheses and the way words are
+         * joined do not count, so scikit-learn's {@code sepal length (cm)} and R's {@code Sepal.Length}
+         * are {@code sepal_length}.
+         */
         void check(Path file, String[] header) {
             List<String> got = new ArrayList<>();
             for (String c : header) {
                 String t = c.trim();
                 got.add(t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1).trim() : t);
             }
-            int i = 0;
-            while (i < got.size() && i < names.size() && got.get(i).equalsIgnoreCase(names.get(i))) {
-                i++;
-            }
-            if (i == got.size() && i == names.size()) {
+            List<String> plainGot = got.stream().map(TrainingColumns::plain).toList();
+            List<String> plainNames = names.stream().map(TrainingColumns::plain).toList();
+            if (plainGot.equals(plainNames)
+                    || orderOnly && !(new java.util.HashSet<>(plainGot).equals(new java.util.HashSet<>(plainNames))
+                            && plainGot.size() == plainNames.size())) {
                 return;
+            }
+            int i = 0;
+            while (i < got.size() && i < names.size() && plainGot.get(i).equals(plainNames.get(i))) {
+                i++;
             }
             String first = i < got.size() && i < names.size()
                     ? "column " + (i + 1) + " is '" + got.get(i) + "' where the model has '" + names.get(i) + "'"
@@ -292,6 +303,12 @@ public final class PredictCommand implements Callable<Integer> {
                     + first + "); write the columns in the model's order, with its names");
         }
 
+        /** A column name as compared: lower case, without a unit in parentheses, its words joined by '_'. */
+        static String plain(String name) {
+            String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("\\([^)]*\\)", " ");
+            return s.replaceAll("[^\\p{L}\\p{N}]+", "_").replaceAll("^_+|_+$", "");
+        }
+
         private static String shortList(List<String> names) {
             return names.size() <= 10 ? names.toString()
                     : "[" + String.join(", ", names.subList(0, 4)) + ", …, " + names.get(names.size() - 1) + "] (" + names.size() + ")";
@@ -299,11 +316,14 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * The training columns of a model of a bundled set (iris, digits), when the model and the class
-     * names beside it say so: its provenance names the set, its input has the set's number of
-     * features, and its class names ({@link org.nntune.cli.run.StudyRun#classNamesFile}) are the
-     * set's. Otherwise none: a model file keeps no feature names, so the header of another model's
-     * input is not checked (a CSV-trained model's encoder checks its own).
+     * The training columns of a model of a bundled set (iris, digits): its provenance names the set
+     * and its input has the set's number of features. With the set's class names beside it ({@link
+     * org.nntune.cli.run.StudyRun#classNamesFile}, as {@code tune} and {@code best --model} write
+     * them) the header must name the set's columns in order; without them (a model copied alone,
+     * or trained from Java) the data is known by name alone, a CSV file {@code iris.csv} of other
+     * columns has that name too, so only a header naming the set's own columns in another order is
+     * refused. Other class names beside it: another set's model, not checked. A CSV-trained model's
+     * encoder checks its own header.
      */
     static Optional<TrainingColumns> bundledColumns(Sequential model, Path modelFile, int f) {
         String name = model.provenance().dataName();
@@ -311,10 +331,11 @@ public final class PredictCommand implements Callable<Integer> {
             return Optional.empty();
         }
         org.nntune.nn.data.Dataset set = org.nntune.nn.data.Datasets.byName(name);
-        if (set.featureNames().size() != f || !set.classNames().equals(classNames(modelFile))) {
+        List<String> classes = classNames(modelFile);
+        if (set.featureNames().size() != f || !classes.isEmpty() && !set.classNames().equals(classes)) {
             return Optional.empty();
         }
-        return Optional.of(new TrainingColumns("the bundled " + name + " set", set.featureNames()));
+        return Optional.of(new TrainingColumns("the bundled " + name + " set", set.featureNames(), classes.isEmpty()));
     }
 
     /** A header names columns: no cell of it is a number (NaN and infinity count as numbers here), and not every cell is empty. */
