@@ -28,12 +28,17 @@ class IncompleteCopyCliTest {
 
     /** What a copy of {@code from}'s study interrupted after its first trial leaves in {@code to}. */
     private static void leaveIncompleteCopy(String from, String to) {
+        leaveIncompleteCopy(from, to, "2025-01-01T00:00:00Z");
+    }
+
+    /** As {@link #leaveIncompleteCopy(String, String)}, its last sign of life at {@code started}. */
+    private static void leaveIncompleteCopy(String from, String to, String started) {
         try (Storage src = Storages.open(from); Storage dst = Storages.open(to)) {
             long sid = src.getStudyId("iris-test");
             StudySummary s = src.getStudy(sid);
             List<FrozenTrial> trials = src.getAllTrials(sid);
             Map<String, Object> system = new LinkedHashMap<>(s.systemAttrs());
-            system.put(SystemAttrs.COPY_IN_PROGRESS, Map.of("trials", trials.size(), "started", "2025-01-01T00:00:00Z"));
+            system.put(SystemAttrs.COPY_IN_PROGRESS, Map.of("trials", trials.size(), "started", started));
             long id = dst.createStudy("iris-test", s.directions(), system);
             FrozenTrial t = trials.get(0);
             dst.createTrial(id, new FrozenTrial(-1, -1, t.state(), t.values(), t.params(), t.distributions(), t.userAttrs(),
@@ -91,6 +96,18 @@ class IncompleteCopyCliTest {
         CliTest.Result twice = CliTest.run("copy", "iris-test", "--from", laptop, "--to", shared);
         assertThat(twice.code()).isEqualTo(ExitCode.STORAGE);
         assertThat(twice.err()).contains("already exists");
+
+        // a copy that showed life a moment ago may still be running: not replaced under it (two copies at once)
+        String busy = "sqlite:" + dir.resolve("busy.db");
+        leaveIncompleteCopy(laptop, busy, java.time.Instant.now().toString());
+        CliTest.Result second = CliTest.run("copy", "iris-test", "--from", laptop, "--to", busy);
+        assertThat(second.code()).as(second.err()).isEqualTo(ExitCode.STORAGE);
+        assertThat(second.err()).contains("study 'iris-test' in " + busy + " is being copied now (1 of 3 trials have arrived",
+                "wait for that copy to end; if it was killed, copy again after",
+                "or delete the study first (nntune delete iris-test --storage " + busy + ")").doesNotContain("replacing", "\tat ");
+        try (Storage s = Storages.open(busy)) {
+            assertThat(s.getAllTrials(s.getStudyId("iris-test"))).hasSize(1); // left as it was
+        }
 
         // or delete it
         String other = "sqlite:" + dir.resolve("other.db");

@@ -7,6 +7,7 @@ import org.nntune.tune.trial.StudySummary;
 import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -40,6 +41,14 @@ public final class StudyCopier {
 
     private static final int BATCH = 5000;
 
+    /**
+     * How long an incomplete copy counts as still running after its last sign of life (its start, or
+     * the end of its last batch, {@link #lastSignOfLife}): within it, a second copy of the study into
+     * the same storage is refused instead of deleting the first one's work under it. A batch takes
+     * seconds, so a copy silent this long was killed or lost its connection.
+     */
+    public static final Duration ALIVE = Duration.ofMinutes(5);
+
     private StudyCopier() {}
 
     /**
@@ -48,23 +57,25 @@ public final class StudyCopier {
      * is removed only after its last trial has arrived, so a copy that is killed or loses its connection
      * leaves a study that says it is incomplete ({@link IncompleteCopyException}) rather than one that looks
      * whole. A failed copy deletes what it wrote when it still can. If {@code to} holds an incomplete copy of
-     * the study (an earlier copy was interrupted), it is replaced.
+     * the study (an earlier copy was interrupted), it is replaced, unless that copy is still running
+     * ({@link #refuseIfRunning}).
      *
      * @return the id of the copy in {@code to}
      * @throws IllegalArgumentException if {@code from} has no study of that name
      * @throws IncompleteCopyException if the study in {@code from} is itself an incomplete copy
      * @throws org.nntune.tune.storage.StudyAlreadyExistsException if {@code to} has one already (a whole one)
+     * @throws CopyInProgressException if another copy of it into {@code to} is still running
      */
     public static long copy(String name, Storage from, Storage to) {
-        return copy(name, from, to, BATCH, arrived -> { });
+        return copy(name, from, to, BATCH, arrived -> { }, java.time.Clock.systemUTC());
     }
 
     /**
      * {@link #copy(String, Storage, Storage)} in batches of {@code batch} trials (one transaction each on a
      * {@link JdbcStorage}), telling {@code afterBatch} how many trials have arrived after each batch (tests
-     * interrupt a copy there).
+     * interrupt a copy there), with the time from {@code clock}.
      */
-    static long copy(String name, Storage from, Storage to, int batch, IntConsumer afterBatch) {
+    static long copy(String name, Storage from, Storage to, int batch, IntConsumer afterBatch, java.time.Clock clock) {
         long sourceId = from.getStudyId(name);
         StudySummary s = from.getStudy(sourceId);
         if (s.isIncompleteCopy()) {
@@ -72,14 +83,19 @@ public final class StudyCopier {
         }
         List<FrozenTrial> trials = from.getAllTrials(sourceId);
         OptionalLong earlier = to.findStudyId(name);
-        if (earlier.isPresent() && to.getStudy(earlier.getAsLong()).isIncompleteCopy()) {
-            to.deleteStudy(earlier.getAsLong()); // what an interrupted copy left: this copy takes its place
+        if (earlier.isPresent()) {
+            StudySummary there = to.getStudy(earlier.getAsLong());
+            if (there.isIncompleteCopy()) {
+                refuseIfRunning(there, "this storage", clock.instant());
+                to.deleteStudy(earlier.getAsLong()); // what an interrupted copy left: this copy takes its place
+            }
         }
+        Instant started = clock.instant();
         Map<String, Object> system = new LinkedHashMap<>();
         // a definition recorded before passwords were kept out of it does not carry one to the copy
         s.systemAttrs().forEach((k, v) -> system.put(k,
                 k.equals(StudyProvenance.DEFINITION) ? StudyProvenance.withoutPasswords(v) : v));
-        system.put(SystemAttrs.COPY_IN_PROGRESS, Map.of("trials", trials.size(), "started", Instant.now().toString()));
+        system.put(SystemAttrs.COPY_IN_PROGRESS, progress(trials.size(), started, 0, started));
         long id = to.createStudy(name, s.directions(), system);
         try {
             s.userAttrs().forEach((k, v) -> to.setStudyUserAttr(id, k, v));
@@ -90,6 +106,9 @@ public final class StudyCopier {
                     jdbc.createTrials(id, part); // one transaction per batch instead of one per trial
                 } else {
                     part.forEach(t -> to.createTrial(id, t));
+                }
+                if (i + part.size() < trials.size()) { // a sign of life for a second copy that finds this one
+                    to.setStudySystemAttr(id, SystemAttrs.COPY_IN_PROGRESS, progress(trials.size(), started, i + part.size(), clock.instant()));
                 }
                 afterBatch.accept(i + part.size());
             }
@@ -103,6 +122,48 @@ public final class StudyCopier {
             throw e;
         }
         return id;
+    }
+
+    private static Map<String, Object> progress(int trials, Instant started, int arrived, Instant last) {
+        return Map.of("trials", trials, "started", started.toString(), "arrived", arrived, "last", last.toString());
+    }
+
+    /**
+     * When an incomplete copy last showed it was running: the end of its last batch, or its start
+     * (copies by earlier builds record only that); empty for a study that is not one, or a mark
+     * without a readable time.
+     */
+    public static Optional<Instant> lastSignOfLife(StudySummary s) {
+        if (!(s.systemAttrs().get(SystemAttrs.COPY_IN_PROGRESS) instanceof Map<?, ?> m)) {
+            return Optional.empty();
+        }
+        for (Object key : List.of("last", "started")) {
+            if (m.get(key) instanceof String t) {
+                try {
+                    return Optional.of(Instant.parse(t));
+                } catch (DateTimeParseException e) {
+                    // not a time: try the next, or none
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Refuses to replace an incomplete copy that is still running: one whose last sign of life
+     * ({@link #lastSignOfLife}) is less than {@link #ALIVE} before {@code now}. Deleting it would
+     * pull the study from under that copy, which would then fail on its next batch, leaving neither.
+     *
+     * @param where the storage in the user's words (a URL), for the message
+     * @throws CopyInProgressException if it is still running
+     */
+    public static void refuseIfRunning(StudySummary s, String where, Instant now) {
+        Optional<Instant> life = lastSignOfLife(s);
+        if (life.isPresent() && life.get().isAfter(now.minus(ALIVE)) && !life.get().isAfter(now.plus(ALIVE))) {
+            throw new CopyInProgressException(s.name(), where, s.nTrials(),
+                    s.systemAttrs().get(SystemAttrs.COPY_IN_PROGRESS) instanceof Map<?, ?> m ? m.get("trials") : null,
+                    life.get(), life.get().plus(ALIVE));
+        }
     }
 
     private static FrozenTrial template(FrozenTrial t) {

@@ -167,7 +167,7 @@ class StudyCopierTest {
             if (arrived >= 4) {
                 throw new Killed();
             }
-        })).isInstanceOf(Killed.class);
+        }, java.time.Clock.systemUTC())).isInstanceOf(Killed.class);
         long id = to.getStudyId("big");
         StudySummary partial = to.getStudy(id);
         assertThat(partial.isIncompleteCopy()).isTrue();
@@ -184,8 +184,16 @@ class StudyCopierTest {
             assertThat(elsewhere.getAllStudies()).isEmpty();
         }
 
-        // the same copy again: replaces the incomplete one, and the result is whole
-        StudyCopier.copy("big", from, to);
+        // the same copy again at once: the killed one showed life a moment ago, so it may still be running
+        assertThatThrownBy(() -> StudyCopier.copy("big", from, to)).isInstanceOf(CopyInProgressException.class)
+                .hasMessageContaining("study 'big' in this storage is being copied now (4 of 7 trials have arrived")
+                .hasMessageContaining("wait for that copy to end; if it was killed, copy again after")
+                .hasMessageContaining("or delete the study first (nntune delete big)");
+        assertThat(to.getStudy(id).nTrials()).isEqualTo(4); // left as it was
+
+        // the same copy again once the killed one counts as dead: replaces the incomplete one, and the result is whole
+        java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), StudyCopier.ALIVE.plusSeconds(1));
+        StudyCopier.copy("big", from, to, 5000, arrived -> { }, later);
         assertSameStudy(from, to, "big");
         assertThat(to.getStudy(to.getStudyId("big")).isIncompleteCopy()).isFalse();
         assertThat(Study.builder("big").storage(to).load().trials(java.util.EnumSet.of(TrialState.COMPLETE))).hasSize(7);
@@ -196,8 +204,21 @@ class StudyCopierTest {
         fillMany(from, "other", 5);
         assertThatThrownBy(() -> StudyCopier.copy("other", from, to, 2, arrived -> {
             throw new IllegalStateException("disk full");
-        })).hasMessage("disk full");
+        }, java.time.Clock.systemUTC())).hasMessage("disk full");
         assertThat(to.findStudyId("other")).isEmpty();
+
+        // a second copy while the first is running (here: between its batches) is refused, and the first ends whole
+        fillMany(from, "busy", 5);
+        List<Throwable> second = new java.util.ArrayList<>();
+        StudyCopier.copy("busy", from, to, 2, arrived -> {
+            if (arrived == 2) {
+                second.add(org.assertj.core.api.Assertions.catchThrowable(() -> StudyCopier.copy("busy", from, to)));
+            }
+        }, java.time.Clock.systemUTC());
+        assertThat(second).singleElement().isInstanceOf(CopyInProgressException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("study 'busy' in this storage is being copied now (2 of 5"));
+        assertSameStudy(from, to, "busy");
+        assertThat(to.getStudy(to.getStudyId("busy")).isIncompleteCopy()).isFalse();
     }
 
     @Test

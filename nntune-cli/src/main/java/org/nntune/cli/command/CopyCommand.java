@@ -44,7 +44,8 @@ public final class CopyCommand implements Callable<Integer> {
             java.util.OptionalLong there = dst.findStudyId(study);
             org.nntune.tune.trial.StudySummary earlier = there.isPresent() ? dst.getStudy(there.getAsLong()) : null;
             if (earlier != null && earlier.isIncompleteCopy()) {
-                // what an interrupted copy left: StudyCopier replaces it
+                // what an interrupted copy left: StudyCopier replaces it, unless that copy is still running
+                StudyCopier.refuseIfRunning(earlier, CliStorage.shown(to), java.time.Instant.now());
                 spec.commandLine().getErr().println("replacing the incomplete copy of study '" + study + "' in "
                         + CliStorage.shown(to) + " (" + earlier.nTrials()
                         + " trials had arrived when the copy was interrupted)");

@@ -17,6 +17,12 @@ public class IncompleteCopyException extends IllegalStateException {
         this.study = study;
     }
 
+    /** For a subclass with its own words ({@code org.nntune.storage.CopyInProgressException}). */
+    protected IncompleteCopyException(String study, String message) {
+        super(message);
+        this.study = study;
+    }
+
     /** @return the name of the study */
     public String study() {
         return study;
