@@ -143,7 +143,7 @@ public final class TrialsFormat {
                 ? java.util.Optional.of(new Instant[] {start.get(), complete.get()}) : java.util.Optional.empty();
     }
 
-    static String number(double v) {
+    public static String number(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
@@ -182,7 +182,7 @@ public final class TrialsFormat {
         out.flush();
     }
 
-    static String csvLine(List<String> cells) {
+    public static String csvLine(List<String> cells) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
@@ -206,6 +206,11 @@ public final class TrialsFormat {
                     gen.writeNull();
                 }
             }));
+
+    /** {@code value} as indented JSON, as {@code trials --format json} writes it. */
+    public static String jsonText(Object value) throws IOException {
+        return MAPPER.writeValueAsString(value);
+    }
 
     public static void json(List<FrozenTrial> trials, PrintWriter out) throws IOException {
         List<Map<String, Object>> list = new ArrayList<>();
@@ -241,7 +246,6 @@ public final class TrialsFormat {
         });
     }
 
-    /** Writes a study's best trial as JSON: study name, trial number, value and parameters. */
     /**
      * The final value of each hyperparameter the trial's training adapted itself (the last epoch of
      * {@link org.nntune.tune.trial.SystemAttrs#ADAPTED_HYPERPARAMETERS}), by name; empty when none.
@@ -258,6 +262,7 @@ public final class TrialsFormat {
         return out;
     }
 
+    /** Writes a study's best trial as JSON: study name, trial number, value and parameters. */
     public static void bestParamsJson(String study, FrozenTrial best, Map<String, Object> fixed, java.nio.file.Path file)
             throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
