@@ -169,8 +169,11 @@ class AdaptiveStudyFileTest {
         cases.put("l2_hyper_lr: 0.05|l2_validation: 0.0",
                 new String[] {"key 'model.space.l2_validation'", "implicit L2 needs a validation split"});
         cases.put("l2_hyper_lr: 0.05|neumann_terms: -1", new String[] {"key 'model.space.neumann_terms'", "neumann_terms must be >= 0"});
-        cases.put("optimizer: adam|optimizer: rmsprop",
-                new String[] {"lr_adapt hypergradient works with optimizer sgd or adam, but the space may draw rmsprop"});
+        // a combination: at the adaptation's line, not at the space's
+        cases.put("optimizer: adam|optimizer: rmsprop", new String[] {
+                "line 13, key 'model.space.lr_adapt': lr_adapt hypergradient works with optimizer sgd or adam, but the space may draw rmsprop"});
+        cases.put("optimizer: adam\n    lr: 1.0e-3\n    lr_adapt: hypergradient|optimizer: adamw\n    lr: 1.0e-3\n    lr_adapt: none",
+                new String[] {"line 15, key 'model.space.l2_adapt': l2_adapt implicit tunes the L2 penalty, but the space may draw adamw"});
         cases.put("l2_adapt: implicit|l2_adapt: implcit", new String[] {"key 'model.space.l2_adapt'", "did you mean 'implicit'?"});
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             String[] edit = c.getKey().split("\\|");

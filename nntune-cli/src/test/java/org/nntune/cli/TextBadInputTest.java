@@ -40,6 +40,10 @@ class TextBadInputTest {
         assertThat(mlp.code()).as(mlp.err()).isEqualTo(ExitCode.USAGE);
         assertThat(mlp.err()).contains("t.yaml, line 3, key 'model.family': a text column (data.text) is read by family rnn")
                 .contains("not mlp");
+        Files.writeString(file, study.replace("budget:", "task: regression\nbudget:"));
+        CliTest.Result regression = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(regression.code()).as(regression.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(regression.err()).contains("t.yaml, line 4, key 'task': a text column ('data.text') is classified");
     }
 
     @Test

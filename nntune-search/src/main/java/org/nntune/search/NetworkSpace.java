@@ -535,7 +535,13 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                         p.entries.remove("layers");
                         p.entries.remove("units");
                     }
-                    case "filters", "kernel", "pool" -> p.put("conv_blocks", ParamSpec.fixed(1));
+                    case "filters", "kernel", "pool" -> {
+                        if (p.entries.containsKey("cell")) {
+                            p.put("cell", ParamSpec.fixed("cnn")); // the rnn family's text cnn reads them
+                        } else {
+                            p.put("conv_blocks", ParamSpec.fixed(1));
+                        }
+                    }
                     default -> { }
                 }
                 p.put(canonical, ParamSpec.fixed(v));

@@ -99,5 +99,12 @@ class RnnSpaceTest {
                 .config(ParamSource.fixed(Map.of("cell", "transformer"))))
                 .hasMessageContaining("cell 'transformer' is not one of [lstm, gru, cnn]");
         assertThatThrownBy(() -> RnnSpace.builder().set("hidden_sise", 3)).hasMessageContaining("unknown parameter 'hidden_sise'");
+        // the text cnn's settings are checked when set, as the recurrent cells' are (not first in the trials)
+        assertThatThrownBy(() -> RnnSpace.builder().set("kernel", 0)).isInstanceOf(InvalidValueException.class)
+                .hasMessage("parameter 'kernel': kernel must be >= 1, got 0");
+        assertThatThrownBy(() -> RnnSpace.builder().set("filters", Map.of("low", 0, "high", 8)))
+                .isInstanceOf(InvalidValueException.class).hasMessage("parameter 'filters': filters must be >= 1, got 0");
+        assertThatThrownBy(() -> RnnSpace.builder().set("hidden_size", 0)).isInstanceOf(InvalidValueException.class)
+                .hasMessage("parameter 'hidden_size': hidden_size must be >= 1, got 0");
     }
 }

@@ -90,6 +90,9 @@ public final class StudyFileReader {
         if (series && !task.equals("regression")) {
             throw r.error("task", "a series ('data.series') is forecast: a regression over its windows", "task: regression, or leave 'task' out");
         }
+        if (data.source() instanceof StudyFile.DataSource.Csv csv && csv.text().isPresent() && !task.equals("classification")) {
+            throw r.error("task", "a text column ('data.text') is classified: its label is a class", "task: classification, or leave 'task' out");
+        }
         List<StudyFile.Objective> objectives = objectives(r, task);
 
         StudyFile.Validation validation = r.section("validation").map(v -> {
@@ -483,6 +486,15 @@ public final class StudyFileReader {
         NetworkSpace network;
         try {
             network = builder.build().get();
+        } catch (org.nntune.search.InvalidValueException ex) {
+            // a combination the family refuses (lr_adapt with an optimiser it does not work with): at that setting's line
+            YNode.Where at = positions.get(ex.parameter());
+            if (at == null) {
+                throw m.error("space", ex.getMessage(), null);
+            }
+            String lead = "parameter '" + ex.parameter() + "': ";
+            String problem = ex.getMessage().startsWith(lead) ? ex.getMessage().substring(lead.length()) : ex.getMessage();
+            throw new StudyFileException(at, "model." + spaceKey + "." + ex.parameter(), problem, null);
         } catch (IllegalArgumentException ex) {
             throw m.error("space", ex.getMessage(), null);
         }
