@@ -184,6 +184,8 @@ class AdaptiveStudyFileTest {
             for (String expected : c.getValue()) {
                 assertThat(r.err()).as(c.getKey()).contains(expected);
             }
+            assertThat(r.err()).as("the key names the parameter; the message does not again")
+                    .doesNotContainPattern("key 'model\\.space\\.(\\w+)': parameter '\\1'");
             assertThat(r.out()).doesNotContain("trial 0");
             assertThat(dir.resolve("bad.db")).doesNotExist();
         }

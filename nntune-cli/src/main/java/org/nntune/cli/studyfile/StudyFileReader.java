@@ -492,15 +492,19 @@ public final class StudyFileReader {
             if (at == null) {
                 throw m.error("space", ex.getMessage(), null);
             }
-            String lead = "parameter '" + ex.parameter() + "': ";
-            String problem = ex.getMessage().startsWith(lead) ? ex.getMessage().substring(lead.length()) : ex.getMessage();
-            throw new StudyFileException(at, "model." + spaceKey + "." + ex.parameter(), problem, null);
+            throw new StudyFileException(at, "model." + spaceKey + "." + ex.parameter(), withoutLead(ex), null);
         } catch (IllegalArgumentException ex) {
             throw m.error("space", ex.getMessage(), null);
         }
         space.forEach((k, v) -> spaceOut.put(prefix + k, v));
         positions.forEach((k, v) -> positionsOut.put(prefix + k, v));
         return network;
+    }
+
+    /** The problem without its "parameter 'x': " lead: the study file's key names the parameter already. */
+    private static String withoutLead(org.nntune.search.InvalidValueException ex) {
+        String lead = "parameter '" + ex.parameter() + "': ";
+        return ex.getMessage().startsWith(lead) ? ex.getMessage().substring(lead.length()) : ex.getMessage();
     }
 
     /** A value the family refuses, at the line of the very item (a choice in a list) with a did-you-mean for words. */
@@ -520,7 +524,7 @@ public final class StudyFileReader {
         }
         List<String> words = NetworkSpace.allowedWords(name);
         String hint = ex.value() instanceof String w && !words.isEmpty() ? DidYouMean.suggest(w, words) : "";
-        String problem = words.isEmpty() ? ex.getMessage()
+        String problem = words.isEmpty() ? withoutLead(ex)
                 : "'" + ex.value() + "' is not a known " + NetworkSpace.canonicalName(name) + (hint.isEmpty() ? "" : "; " + hint);
         return new StudyFileException(at, spaceKey + "." + name, problem, words.isEmpty() ? null : "one of: " + String.join(", ", words));
     }
