@@ -137,7 +137,7 @@ public final class PopulationRun {
         StudyRun.warnIfFewWords(sf, data, out);
         // members train on the hold-out split's training part (its rows, whatever the seed)
         Split split = StudyRun.holdout(sf).splits(data.train(), 0).get(0);
-        StudyRun.checkSmallestNetwork(sf, sf.model().network(), data, data.train().subset(split.train()), out);
+        StudyRun.checkSmallestNetwork(sf, data.space(sf), data, data.train().subset(split.train()), out);
         ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
                 + " one trial per member and round"));
         if (ov.trials().isEmpty() && sf.budget().trialsGiven()) {
@@ -156,7 +156,7 @@ public final class PopulationRun {
     static NetworkPopulation objective(StudyFile sf, StudyData data, long seed) {
         Split split = StudyRun.holdout(sf).splits(data.train(), seed).get(0);
         String metric = sf.objectives().get(0).metric();
-        return new NetworkPopulation(sf.model().network(), data.train().subset(split.train()),
+        return new NetworkPopulation(data.space(sf), data.train().subset(split.train()),
                 data.train().subset(split.test()), metric);
     }
 

@@ -21,9 +21,14 @@ import java.util.Optional;
 final class SpaceSummary {
     private SpaceSummary() {}
 
-    static void print(StudyFile sf, PrintWriter out) {
+    /**
+     * @param space the space the study's networks are built from ({@link StudyData#space}): the file's, with a text
+     *              model's unnamed token limits narrowed to the data's
+     */
+    static void print(StudyFile sf, NetworkSpace space, PrintWriter out) {
         StudyFile.ModelSpec model = sf.model();
-        Map<String, ParamSpec> params = model.network().params();
+        Map<String, ParamSpec> params = space.params();
+        Map<String, ParamSpec> asWritten = model.network().params();
         boolean series = sf.data().series().isPresent();
         boolean timeMode = sf.budget().timeMode(Optional.empty(), Optional.empty(), sf.sampler().type());
         Optional<StudyFile.TextSpec> text = sf.data().source() instanceof StudyFile.DataSource.Csv c ? c.text() : Optional.empty();
@@ -49,13 +54,13 @@ final class SpaceSummary {
                 continue;
             }
             if (!written && text.isPresent() && e.getValue() instanceof ParamSpec.Fixed f
-                    && (name.equals("max_length") || name.equals("vocab_size"))) {
-                // the data's encoder reads at most data.max_length tokens (data.vocab_size ids): the smaller limit applies
-                int data = name.equals("max_length") ? text.get().maxLength() : text.get().vocabSize();
-                if (data <= ((Number) f.value()).intValue()) {
-                    fixed.add(name + mark + "=" + data + " (data." + name + ")");
-                    continue;
-                }
+                    && StudyData.TOKEN_LIMITS.contains(name) && !f.equals(asWritten.get(name))) {
+                // narrowed to the data's (StudyData#space): the encoder's max length, or its vocabulary's size
+                int v = ((Number) f.value()).intValue();
+                String why = name.equals("max_length") ? "data.max_length"
+                        : v == text.get().vocabSize() ? "data.vocab_size" : "the data's vocabulary, padding and unknown included";
+                fixed.add(name + mark + "=" + v + " (" + why + ")");
+                continue;
             }
             if (e.getValue() instanceof ParamSpec.Fixed f) {
                 fixed.add(name + mark + "=" + value(f.value()));
