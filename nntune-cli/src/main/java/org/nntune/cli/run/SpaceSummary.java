@@ -39,11 +39,13 @@ final class SpaceSummary {
             String name = e.getKey();
             boolean written = model.space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals(name))
                     || name.equals("preprocessing") && sf.data().preprocessingGiven();
-            Optional<String> inert = inert(name, params, series);
+            Optional<String> inert = inert(name, params, series, text.isPresent());
             if (inert.isPresent()) {
                 // a default that cannot act is not shown; one the file sets is named, with why it does nothing
                 if (written) {
-                    notes.add("note: model.space." + name + " has no effect here: " + inert.get());
+                    String key = name.equals("preprocessing") && !StudyData.named(sf, "preprocessing")
+                            ? "data.preprocessing" : "model.space." + name;
+                    notes.add("note: " + key + " has no effect here: " + inert.get());
                 }
                 continue;
             }
@@ -78,9 +80,9 @@ final class SpaceSummary {
      * Why setting {@code name} cannot act in a space of {@code params} (its optimiser, its
      * adaptation modes, its data), or empty when it can: an optimiser's own setting under another
      * optimiser, an adaptation's step without the adaptation, a text setting on a series, a
-     * convolution's setting without the cnn cell.
+     * convolution's setting without the cnn cell, input scaling on token ids.
      */
-    static Optional<String> inert(String name, Map<String, ParamSpec> params, boolean series) {
+    static Optional<String> inert(String name, Map<String, ParamSpec> params, boolean series, boolean text) {
         return switch (name) {
             case "momentum", "nesterov" -> without(params, "optimizer", List.of("sgd"), "it is the sgd optimizer's setting");
             case "beta1", "beta2" -> without(params, "optimizer", List.of("adam", "adamw"), "it is the adam and adamw optimizers' setting");
@@ -94,6 +96,9 @@ final class SpaceSummary {
             case "filters", "kernel" -> without(params, "cell", List.of("cnn"), "it is the cnn cell's setting");
             case "embedding", "vocab_size", "max_length" -> params.containsKey("cell") && series
                     ? Optional.of("it is a setting of text data, and these data are a series") : Optional.empty();
+            // a text model's inputs are token ids, narrowed by its TokenLimit; no scaler is fitted or applied to them
+            case "preprocessing" -> text ? Optional.of("it scales numeric inputs, and these data are token ids (a text column),"
+                    + " which the embedding looks up unscaled") : Optional.empty();
             default -> Optional.empty();
         };
     }
