@@ -87,6 +87,45 @@ class TextLimitsTest {
         assertThat(embeddingRows(dir.resolve("t-results/best.model"))).isEqualTo(IDS);
     }
 
+    /**
+     * A population's members are networks of the same narrowed space; a population stored by an
+     * earlier nntune (no token-limits attribute) keeps the file's space as it was, since its
+     * checkpoints hold networks of it, and its best network is rebuilt so.
+     */
+    @Test
+    void aPopulationsMembersFollowTheDataAndAnEarlierPopulationKeepsItsNetworks(@TempDir Path dir) throws Exception {
+        Path file = study(dir, ", max_length: 20, vocab_size: 100", "");
+        Files.writeString(file, Files.readString(file).replace("lr: 0.01, epochs: 1", "lr: {low: 0.001, high: 0.1, log: true},"
+                + " epochs: 2").replace("budget: {trials: 1}", "sampler: {type: pbt, population: 2, interval: 1}"));
+        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(tuned.code()).as(tuned.out() + tuned.err()).isZero();
+        assertThat(embeddingRows(dir.resolve("t-results/best.model"))).isEqualTo(IDS);
+
+        String url = "sqlite:" + dir.resolve("t.db");
+        try (Storage s = Storages.open(url)) {
+            long id = s.findStudyId("t").getAsLong();
+            assertThat(s.getStudySystemAttrs(id)).containsEntry("nntune:cli:token-limits-from-data", true);
+        }
+        // an earlier nntune's population: trained (here) with the file's space as it was, then stored without the attribute
+        Path old = dir.resolve("old");
+        Files.createDirectories(old);
+        Files.writeString(old.resolve("t.csv"), CSV);
+        Files.writeString(old.resolve("t.yaml"), Files.readString(file).replace("space: {", "space: {max_length: 200,"
+                + " vocab_size: 20000, ").replace(", max_length: 20, vocab_size: 100", ""));
+        assertThat(CliTest.run("tune", old.resolve("t.yaml").toString(), "--progress", "none").code()).isZero();
+        String oldUrl = "sqlite:" + old.resolve("t.db");
+        try (Storage s = Storages.open(oldUrl)) {
+            long id = s.findStudyId("t").getAsLong();
+            s.setStudySystemAttr(id, "nntune:cli:token-limits-from-data", false);
+        }
+        // the file as the earlier nntune read it: the limits not named, so the space's 200 and 20,000
+        Files.writeString(old.resolve("t.yaml"), Files.readString(old.resolve("t.yaml")).replace("max_length: 200, vocab_size: 20000, ", ""));
+        CliTest.Result resumed = CliTest.run("tune", old.resolve("t.yaml").toString(), "--progress", "none");
+        assertThat(resumed.code()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.out()).contains("was started by an earlier nntune");
+        assertThat(embeddingRows(old.resolve("t-results/best.model"))).isEqualTo(20_000);
+    }
+
     @Test
     void namedLimitsAreTheFilesAndTheStoredSpaceIsTheFilesAsEarlierBuildsStoredIt(@TempDir Path dir) throws Exception {
         Path file = study(dir, ", max_length: 20, vocab_size: 100", ", max_length: 12, vocab_size: 50");
