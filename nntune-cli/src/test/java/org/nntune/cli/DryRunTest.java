@@ -109,6 +109,15 @@ class DryRunTest {
                 .replace("    max_length: 60\n", "").replace("    vocab_size: 2000\n", ""));
         assertThat(CliTest.run("tune", text.toString(), "--dry-run").out())
                 .contains("max_length*=60 (data.max_length)", "vocab_size*=2000 (data.vocab_size)");
+        // preprocessing on token ids scales nothing: noted at the key it is set with, not shown as a setting
+        String spam = Files.readString(text);
+        Files.writeString(text, spam.replace("    clip_norm: 1.0\n", "    clip_norm: 1.0\n    preprocessing: standard\n"));
+        assertThat(CliTest.run("tune", text.toString(), "--dry-run").out()).contains("note: model.space.preprocessing has no"
+                + " effect here: it scales numeric inputs, and these data are token ids (a text column)")
+                .doesNotContain("preprocessing=standard", "preprocessing*=");
+        Files.writeString(text, spam.replace("  min_count: 2", "  preprocessing: standard\n  min_count: 2"));
+        assertThat(CliTest.run("tune", text.toString(), "--dry-run").out())
+                .contains("note: data.preprocessing has no effect here: it scales numeric inputs").doesNotContain("preprocessing=");
         // the time-budget mode: each trial trains up to budget.max_epochs, not the space's default epochs
         assertThat(CliTest.run("tune", "../examples/digits-time-budget.yaml", "--dry-run").out())
                 .contains("epochs=up to 27 (budget.max_epochs)").doesNotContain("epochs*=");

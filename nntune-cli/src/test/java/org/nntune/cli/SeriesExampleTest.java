@@ -75,6 +75,25 @@ class SeriesExampleTest {
         assertThat(text.code()).isEqualTo(ExitCode.DATA);
         assertThat(text.err()).contains("s.csv line 4, column 'v': 'n/a' is not a number");
 
+        // a row of another field count (an unquoted comma shifts the columns) and a column named twice: refused, to tune
+        // and to predict, as the table reader refuses them
+        String rows = "1,1.5\n2,2\n3,2.5\n4,3\n5,1\n6,2\n7,3\n8,4\n".repeat(3);
+        Files.writeString(dir.resolve("s.csv"), "t,v\n" + rows);
+        CliTest.Result good = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(good.code()).as(good.err()).isZero();
+        Files.writeString(dir.resolve("s.csv"), "t,v\n1,1.5\n2,2\nJan 3, 2012,2.5\n" + rows);
+        CliTest.Result ragged = CliTest.run("tune", file.toString(), "--progress", "none", "--study", "ragged");
+        assertThat(ragged.code()).as(ragged.err()).isEqualTo(ExitCode.DATA);
+        assertThat(ragged.err()).contains("s.csv line 4: 3 fields, the header has 2 (t, v)");
+        CliTest.Result raggedPredict = CliTest.run("predict", dir.resolve("s-results/best.model").toString(),
+                dir.resolve("s.csv").toString());
+        assertThat(raggedPredict.code()).as(raggedPredict.err()).isEqualTo(ExitCode.DATA);
+        assertThat(raggedPredict.err()).contains("s.csv line 4: 3 fields, the header has 2 (t, v)");
+        Files.writeString(dir.resolve("s.csv"), "t,v,v\n" + rows.replace("\n", ",0\n"));
+        CliTest.Result twice = CliTest.run("tune", file.toString(), "--progress", "none", "--study", "twice");
+        assertThat(twice.code()).as(twice.err()).isEqualTo(ExitCode.DATA);
+        assertThat(twice.err()).contains("duplicate column name 'v' (also column 2)");
+
         // a blank line is a gap in the series: refused with its line; blank lines at the end are allowed
         Files.writeString(dir.resolve("s.csv"), "t,v\n1,1.5\n2,2\n\n3,2.5\n4,3\n5,1\n6,2\n7,3\n8,4\n");
         CliTest.Result gap = CliTest.run("tune", file.toString(), "--progress", "none");

@@ -158,6 +158,29 @@ class TextBadInputTest {
         assertThat(dry.out()).contains("(words, 5-token vocabulary, 200 tokens at most)");
     }
 
+    /**
+     * A text model copied without its encoder would read the file's cells as token ids (a text is
+     * "not a number", a number an id it never saw, 3.7 an error of the engine, exit 1): predict says
+     * what is missing instead, exit code 3, whatever the file holds.
+     */
+    @Test
+    void aTextModelWithoutItsEncoderIsNamedWithTheMissingFile(@TempDir Path dir) throws Exception {
+        CliTest.Result tuned = tuneSmallGru(dir, "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(6));
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        Path copy = dir.resolve("copy.model");
+        Files.copy(dir.resolve("t-results/best.model"), copy);
+        Path texts = dir.resolve("texts.csv");
+        Files.writeString(texts, "text\n\"great love\"\n");
+        Path numbers = dir.resolve("numbers.csv");
+        Files.writeString(numbers, (String.join(",", java.util.Collections.nCopies(8, "3.7")) + "\n").repeat(2));
+        for (Path input : List.of(texts, numbers)) {
+            CliTest.Result pred = CliTest.run("predict", copy.toString(), input.toString());
+            assertThat(pred.code()).as(pred.err()).isEqualTo(ExitCode.DATA);
+            assertThat(pred.err()).contains(copy + ": this is a text model; its encoder copy.model.csv-encoder is missing (tune and"
+                    + " best --model write it beside the model").doesNotContain("expected a number", "token id");
+        }
+    }
+
     /** Six texts of 8 distinct words as t.csv, a study of them with these data keys as t.yaml, checked by tune --dry-run. */
     private static CliTest.Result dryRun(Path dir, String dataKeys) throws java.io.IOException {
         Files.writeString(dir.resolve("t.csv"), "text,label\n" + "buy cheap pills now,spam\nsee you at lunch,ham\n".repeat(3));

@@ -53,6 +53,12 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         Sequential model = load(modelFile);
         Optional<InputEncoder> encoder = encoder(modelFile);
+        if (encoder.isEmpty() && isTextModel(model)) {
+            // without its vocabulary a text model would read the file's cells as token ids: numbers it never saw, or refusals
+            throw new CliException(ExitCode.DATA, modelFile + ": this is a text model; its encoder "
+                    + org.nntune.cli.run.StudyRun.encoderFile(modelFile).getFileName() + " is missing (tune and best --model"
+                    + " write it beside the model; copy it with the model, and predict reads raw texts)");
+        }
         boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
         if (proba && !classification) {
             throw new CliException(ExitCode.USAGE, "--proba: " + modelFile + " is a " + (encoder.orElse(null) instanceof SeriesEncoder
@@ -160,6 +166,12 @@ public final class PredictCommand implements Callable<Integer> {
             }
             w.println(sb);
         }
+    }
+
+    /** A model of token ids: its input is narrowed by a {@link org.nntune.nn.data.TokenLimit} or read by an embedding. */
+    static boolean isTextModel(Sequential model) {
+        return model.preprocessing() instanceof org.nntune.nn.data.TokenLimit
+                || !model.layers().isEmpty() && model.layers().get(0) instanceof org.nntune.nn.layer.Embedding;
     }
 
     /** Loads a model; a file that is not one is exit code 3 with the reader's reason. */

@@ -10,6 +10,7 @@ import org.nntune.dashboard.HtmlReport;
 import org.nntune.nn.data.Split;
 import org.nntune.nn.model.Sequential;
 import org.nntune.search.NetworkPopulation;
+import org.nntune.search.NetworkSpace;
 import org.nntune.search.ParamSpec;
 import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.population.LineageEvent;
@@ -80,7 +81,13 @@ public final class PopulationRun {
             if (found.isPresent()) {
                 StudyRun.checkSameData(storage, found.getAsLong(), sf, name, url, data, worker);
             }
-            NetworkPopulation objective = objective(sf, data, seed);
+            NetworkSpace space = space(sf, data, storage, found);
+            if (!space.params().equals(data.space(sf).params()) && !worker) {
+                out.println("note: study '" + name + "' was started by an earlier nntune, whose text networks took the space's"
+                        + " max_length and vocab_size as they were, not the data's; its members keep them, so that their"
+                        + " checkpoints still fit");
+            }
+            NetworkPopulation objective = objective(sf, space, data, seed);
             PopulationTraining pbt;
             try {
                 pbt = PopulationTraining.createOrLoad(storage, name, objective.direction(), objective.tuneSpace(), options);
@@ -88,6 +95,7 @@ public final class PopulationRun {
                 throw new CliException(ExitCode.USAGE, sf.file() + ": " + e.getMessage(), e);
             }
             if (found.isEmpty()) {
+                storage.setStudySystemAttr(pbt.studyId(), LIMITS_ATTR, true);
                 StudyProvenance.recordDefinition(storage, pbt.studyId(), StudyRun.definition(sf));
                 StudyProvenance.recordDataFingerprint(storage, pbt.studyId(), data.train().fingerprint());
             } else {
@@ -116,7 +124,7 @@ public final class PopulationRun {
         long seed = ov.seed().or(sf::seed).orElse(0L);
         StudyData data = start(ov.studyName().orElse(sf.name()), StudyRun.storageUrl(sf, ov));
         Strategies.population(sf.sampler(), epochs(), seed);
-        NetworkPopulation objective = objective(sf, data, seed);
+        NetworkPopulation objective = objective(sf, data.space(sf), data, seed);
         try {
             PbtOptions.check(objective.tuneSpace());
         } catch (IllegalArgumentException e) {
@@ -137,7 +145,7 @@ public final class PopulationRun {
         StudyRun.warnIfFewWords(sf, data, out);
         // members train on the hold-out split's training part (its rows, whatever the seed)
         Split split = StudyRun.holdout(sf).splits(data.train(), 0).get(0);
-        StudyRun.checkSmallestNetwork(sf, sf.model().network(), data, data.train().subset(split.train()), out);
+        StudyRun.checkSmallestNetwork(sf, data.space(sf), data, data.train().subset(split.train()), out);
         ov.trials().ifPresent(n -> out.println("note: --trials does not apply to population-based training: the study has"
                 + " one trial per member and round"));
         if (ov.trials().isEmpty() && sf.budget().trialsGiven()) {
@@ -152,11 +160,25 @@ public final class PopulationRun {
         return ((Number) ((ParamSpec.Fixed) sf.model().network().params().get("epochs")).value()).intValue();
     }
 
-    /** The members of a study file's population: its network, trained on the training part less the held-out part. */
-    static NetworkPopulation objective(StudyFile sf, StudyData data, long seed) {
+    /**
+     * Study system attribute: the population's networks take a text model's unnamed token limits
+     * from the data ({@link StudyData#space}). A population stored by an earlier nntune lacks it:
+     * its checkpoints hold networks of the file's space as it was (a 20,000-row embedding), which
+     * the members it resumes and the best network it rebuilds must keep.
+     */
+    static final String LIMITS_ATTR = "nntune:cli:token-limits-from-data";
+
+    /** The space of the population {@code study} (empty: one about to be created): {@link StudyData#space}, or the file's for an earlier nntune's. */
+    static NetworkSpace space(StudyFile sf, StudyData data, Storage storage, OptionalLong study) {
+        return study.isPresent() && !Boolean.TRUE.equals(storage.getStudySystemAttrs(study.getAsLong()).get(LIMITS_ATTR))
+                ? sf.model().network() : data.space(sf);
+    }
+
+    /** The members of a study file's population: networks of {@code space}, trained on the training part less the held-out part. */
+    static NetworkPopulation objective(StudyFile sf, NetworkSpace space, StudyData data, long seed) {
         Split split = StudyRun.holdout(sf).splits(data.train(), seed).get(0);
         String metric = sf.objectives().get(0).metric();
-        return new NetworkPopulation(sf.model().network(), data.train().subset(split.train()),
+        return new NetworkPopulation(space, data.train().subset(split.train()),
                 data.train().subset(split.test()), metric);
     }
 
@@ -225,7 +247,7 @@ public final class PopulationRun {
             StudyFile sf = definition.orElseThrow(() -> new CliException(ExitCode.STORAGE, "study '" + pbt.name()
                     + "' has no stored study definition, so its network cannot be rebuilt here"));
             StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
-            NetworkPopulation objective = objective(sf, data, o.seed());
+            NetworkPopulation objective = objective(sf, space(sf, data, pbt.storage(), OptionalLong.of(pbt.studyId())), data, o.seed());
             try {
                 objective.network(best.params(), pbt.checkpoint(best)).save(model.get());
             } catch (IllegalStateException e) {

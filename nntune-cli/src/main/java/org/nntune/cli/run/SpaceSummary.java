@@ -21,9 +21,14 @@ import java.util.Optional;
 final class SpaceSummary {
     private SpaceSummary() {}
 
-    static void print(StudyFile sf, PrintWriter out) {
+    /**
+     * @param space the space the study's networks are built from ({@link StudyData#space}): the file's, with a text
+     *              model's unnamed token limits narrowed to the data's
+     */
+    static void print(StudyFile sf, NetworkSpace space, PrintWriter out) {
         StudyFile.ModelSpec model = sf.model();
-        Map<String, ParamSpec> params = model.network().params();
+        Map<String, ParamSpec> params = space.params();
+        Map<String, ParamSpec> asWritten = model.network().params();
         boolean series = sf.data().series().isPresent();
         boolean timeMode = sf.budget().timeMode(Optional.empty(), Optional.empty(), sf.sampler().type());
         Optional<StudyFile.TextSpec> text = sf.data().source() instanceof StudyFile.DataSource.Csv c ? c.text() : Optional.empty();
@@ -34,11 +39,13 @@ final class SpaceSummary {
             String name = e.getKey();
             boolean written = model.space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals(name))
                     || name.equals("preprocessing") && sf.data().preprocessingGiven();
-            Optional<String> inert = inert(name, params, series);
+            Optional<String> inert = inert(name, params, series, text.isPresent());
             if (inert.isPresent()) {
                 // a default that cannot act is not shown; one the file sets is named, with why it does nothing
                 if (written) {
-                    notes.add("note: model.space." + name + " has no effect here: " + inert.get());
+                    String key = name.equals("preprocessing") && !StudyData.named(sf, "preprocessing")
+                            ? "data.preprocessing" : "model.space." + name;
+                    notes.add("note: " + key + " has no effect here: " + inert.get());
                 }
                 continue;
             }
@@ -49,13 +56,13 @@ final class SpaceSummary {
                 continue;
             }
             if (!written && text.isPresent() && e.getValue() instanceof ParamSpec.Fixed f
-                    && (name.equals("max_length") || name.equals("vocab_size"))) {
-                // the data's encoder reads at most data.max_length tokens (data.vocab_size ids): the smaller limit applies
-                int data = name.equals("max_length") ? text.get().maxLength() : text.get().vocabSize();
-                if (data <= ((Number) f.value()).intValue()) {
-                    fixed.add(name + mark + "=" + data + " (data." + name + ")");
-                    continue;
-                }
+                    && StudyData.TOKEN_LIMITS.contains(name) && !f.equals(asWritten.get(name))) {
+                // narrowed to the data's (StudyData#space): the encoder's max length, or its vocabulary's size
+                int v = ((Number) f.value()).intValue();
+                String why = name.equals("max_length") ? "data.max_length"
+                        : v == text.get().vocabSize() ? "data.vocab_size" : "the data's vocabulary, padding and unknown included";
+                fixed.add(name + mark + "=" + v + " (" + why + ")");
+                continue;
             }
             if (e.getValue() instanceof ParamSpec.Fixed f) {
                 fixed.add(name + mark + "=" + value(f.value()));
@@ -73,9 +80,9 @@ final class SpaceSummary {
      * Why setting {@code name} cannot act in a space of {@code params} (its optimiser, its
      * adaptation modes, its data), or empty when it can: an optimiser's own setting under another
      * optimiser, an adaptation's step without the adaptation, a text setting on a series, a
-     * convolution's setting without the cnn cell.
+     * convolution's setting without the cnn cell, input scaling on token ids.
      */
-    static Optional<String> inert(String name, Map<String, ParamSpec> params, boolean series) {
+    static Optional<String> inert(String name, Map<String, ParamSpec> params, boolean series, boolean text) {
         return switch (name) {
             case "momentum", "nesterov" -> without(params, "optimizer", List.of("sgd"), "it is the sgd optimizer's setting");
             case "beta1", "beta2" -> without(params, "optimizer", List.of("adam", "adamw"), "it is the adam and adamw optimizers' setting");
@@ -89,6 +96,9 @@ final class SpaceSummary {
             case "filters", "kernel" -> without(params, "cell", List.of("cnn"), "it is the cnn cell's setting");
             case "embedding", "vocab_size", "max_length" -> params.containsKey("cell") && series
                     ? Optional.of("it is a setting of text data, and these data are a series") : Optional.empty();
+            // a text model's inputs are token ids, narrowed by its TokenLimit; no scaler is fitted or applied to them
+            case "preprocessing" -> text ? Optional.of("it scales numeric inputs, and these data are token ids (a text column),"
+                    + " which the embedding looks up unscaled") : Optional.empty();
             default -> Optional.empty();
         };
     }

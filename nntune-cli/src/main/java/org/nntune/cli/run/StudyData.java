@@ -63,6 +63,41 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         }
     }
 
+    /** The text model's token limits that follow the data when the file's space does not name them. */
+    static final List<String> TOKEN_LIMITS = List.of("max_length", "vocab_size");
+
+    /**
+     * The space every network of the study is built from (its trials, a worker's, the refit of
+     * {@code best --model}, a population's members): the file's, except that a text model's
+     * {@code max_length} and {@code vocab_size} that the file's space does not name follow the data
+     * — at most the encoder's max length ({@code data.max_length}) and its vocabulary (padding and
+     * unknown included, at most {@code data.vocab_size}). The space's defaults (200 tokens, a
+     * 20,000-id vocabulary) are for data of that size: on a smaller corpus they would build an
+     * embedding of rows no token id reaches. Any other data, or limits the file names, leave the
+     * space as it is.
+     */
+    public org.nntune.search.NetworkSpace space(StudyFile sf) {
+        org.nntune.search.NetworkSpace space = sf.model().network();
+        if (!(encoder.orElse(null) instanceof TextEncoder text)) {
+            return space;
+        }
+        java.util.Map<String, Object> limits = new java.util.LinkedHashMap<>();
+        for (String name : TOKEN_LIMITS) {
+            if (!named(sf, name) && space.params().get(name) instanceof org.nntune.search.ParamSpec.Fixed f) {
+                int data = name.equals("max_length") ? text.maxLength() : text.vocabularySize();
+                if (data < ((Number) f.value()).intValue()) {
+                    limits.put(name, data);
+                }
+            }
+        }
+        return limits.isEmpty() ? space : space.with(limits);
+    }
+
+    /** Whether the file's {@code model.space} names parameter {@code name} (under any of its names). */
+    static boolean named(StudyFile sf, String name) {
+        return sf.model().space().keySet().stream().anyMatch(k -> org.nntune.search.NetworkSpace.canonicalName(k).equals(name));
+    }
+
     /**
      * A column that {@code data.label}, {@code data.categorical}, {@code data.text} or
      * {@code data.series} names and the CSV does not have: a typo in the study file, so an error at

@@ -420,8 +420,8 @@ public final class StudyRun {
     }
 
     private Setup setup() {
-        NetworkSpace space = sf.model().network();
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
+        NetworkSpace space = data.space(sf);
         List<Split> splits;
         try {
             // the validation must fit the data before a study exists: too many folds for the rows is a data error
@@ -519,7 +519,7 @@ public final class StudyRun {
                 data.train().size(), data.test().map(t -> ", " + t.size() + " test rows").orElse(""),
                 String.join(" and ", objectives.stream().map(o -> o.direction() + " " + o.metric()).toList()),
                 CliStorage.shown(url));
-        SpaceSummary.print(sf, out);
+        SpaceSummary.print(sf, data.space(sf), out);
     }
 
     /** An open study with what the run needs. */
@@ -642,7 +642,9 @@ public final class StudyRun {
         if (worker && existing.isEmpty()) {
             throw new CliException(ExitCode.STORAGE, "no study named '" + s.name + "' in " + CliStorage.shown(s.url));
         }
-        String spaceText = sf.model().family() + " " + s.space;
+        // the file's space, not the one the data narrow (StudyData#space): that follows from the file and the data, which
+        // are compared on their own (checkSameData), and it is the text every earlier nntune stored
+        String spaceText = sf.model().family() + " " + sf.model().network();
         String scoringText = scoringText(sf);
         if (existing.isPresent()) {
             checkCompatible(storage, existing.get(), s, spaceText, scoringText);
@@ -747,7 +749,7 @@ public final class StudyRun {
         Object storedSpace = storage.getStudySystemAttrs(id).get(SPACE_ATTR);
         // a study stored before stepped ranges were stepped distributions holds them as lists of their points
         if (storedSpace instanceof String text && !text.equals(spaceText)
-                && !text.equals(sf.model().family() + " " + s.space.withSteppedRangesAsChoices())) {
+                && !text.equals(sf.model().family() + " " + sf.model().network().withSteppedRangesAsChoices())) {
             String what = SpaceChange.describe(text, spaceText).map(c -> "changed: " + c)
                     .orElse("was: " + text + "; now: " + spaceText);
             throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url) + " was started with another"
@@ -1209,8 +1211,8 @@ public final class StudyRun {
      */
     public static Optional<Sidecar> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model,
                                                  Optional<Integer> epochs) throws IOException {
-        NetworkSpace space = epochs.isPresent() ? sf.model().network().with(Map.of("epochs", epochs.get())) : sf.model().network();
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
+        NetworkSpace space = epochs.isPresent() ? data.space(sf).with(Map.of("epochs", epochs.get())) : data.space(sf);
         NetworkEstimator refit;
         try {
             refit = space.suggest(ParamSource.fixed(params), seed).fit(data.train());
@@ -1489,11 +1491,19 @@ public final class StudyRun {
 
     /**
      * The values the space holds fixed, by name: with the best trial's parameters they rebuild its
-     * network; {@code epochs}, when given, replaces the file's (see {@link #timeBudgetEpochs}).
+     * network; {@code epochs}, when given, replaces the file's (see {@link #timeBudgetEpochs}). A
+     * text model's limits that follow the data ({@link StudyData#space}) are read from the data.
      */
     public static Map<String, Object> fixedValues(StudyFile sf, Optional<Integer> epochs) {
+        boolean fromData = sf.data().source() instanceof StudyFile.DataSource.Csv c && c.text().isPresent()
+                && StudyData.TOKEN_LIMITS.stream().anyMatch(name -> !StudyData.named(sf, name));
+        return fixedValues(fromData ? StudyData.load(sf, false).space(sf) : sf.model().network(), epochs);
+    }
+
+    /** {@link #fixedValues(StudyFile, Optional)} of the space the study's networks are built from. */
+    static Map<String, Object> fixedValues(NetworkSpace space, Optional<Integer> epochs) {
         Map<String, Object> fixed = new LinkedHashMap<>();
-        sf.model().network().params().forEach((name, spec) -> {
+        space.params().forEach((name, spec) -> {
             if (spec instanceof org.nntune.search.ParamSpec.Fixed f) {
                 fixed.put(name, f.value());
             }
@@ -1529,7 +1539,7 @@ public final class StudyRun {
             }
             Outputs o = new Outputs(model.map(m -> modelFile), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
                     dir.resolve("report.html"), sidecar);
-            TrialsFormat.bestParamsJson(study.name(), best, fixedValues(sf, timeBudgetEpochs(study.storage(), study.studyId(), best)),
+            TrialsFormat.bestParamsJson(study.name(), best, fixedValues(data.space(sf), timeBudgetEpochs(study.storage(), study.studyId(), best)),
                     o.params());
             TrialsFormat.csv(study.trials(), o.trials());
             HtmlReport.fromStorage(study.storage(), study.name()).write(o.report());

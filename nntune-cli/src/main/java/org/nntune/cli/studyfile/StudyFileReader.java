@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 import org.nntune.cli.studyfile.StudyFile.DataSource;
@@ -114,6 +115,9 @@ public final class StudyFileReader {
         m.done();
         if (series) {
             checkSeriesModel(model);
+        }
+        if (data.source() instanceof StudyFile.DataSource.Csv c && c.text().isPresent()) {
+            checkTokenLimits(model, c.text().get());
         }
 
         boolean multi = objectives.size() > 1;
@@ -858,6 +862,41 @@ public final class StudyFileReader {
                         : "'" + k + "' applies to text (token ids); a series' windows are numbers",
                         "remove '" + k + "'" + (c.equals("early_stopping") ? "; tune epochs instead" : ""));
             }
+        });
+    }
+
+    /**
+     * A text model's {@code max_length} and {@code vocab_size} act within the data's: the texts are
+     * encoded once with at most {@code data.max_length} tokens and {@code data.vocab_size} ids (given
+     * or defaulted), and a trial narrows them inside its model; a space value above them reads no
+     * more, so a range reaching there would spend trials on values that cannot act. (The vocabulary
+     * the texts actually give is known only once they are read; values between it and
+     * {@code data.vocab_size} act as its size.)
+     */
+    private static void checkTokenLimits(StudyFile.ModelSpec model, StudyFile.TextSpec text) {
+        model.space().forEach((k, spec) -> {
+            String c = NetworkSpace.canonicalName(k);
+            if (!c.equals("max_length") && !c.equals("vocab_size")) {
+                return;
+            }
+            OptionalDouble highest = spec instanceof ParamSpec.Fixed f && f.value() instanceof Number n ? OptionalDouble.of(n.doubleValue())
+                    : spec instanceof ParamSpec.Choice ch ? ch.values().stream().filter(v -> v instanceof Number)
+                    .mapToDouble(v -> ((Number) v).doubleValue()).max()
+                    : spec instanceof ParamSpec.Range r ? OptionalDouble.of(r.high()) : OptionalDouble.empty();
+            int data = c.equals("max_length") ? text.maxLength() : text.vocabSize();
+            if (highest.isEmpty() || highest.getAsDouble() <= data) {
+                return;
+            }
+            boolean fixed = spec instanceof ParamSpec.Fixed;
+            String high = highest.getAsDouble() == Math.rint(highest.getAsDouble())
+                    ? Long.toString((long) highest.getAsDouble()) : Double.toString(highest.getAsDouble());
+            String what = c.equals("max_length")
+                    ? "the texts are encoded with at most " + data + " tokens, so a longer limit reads no more of them"
+                    : "the texts are encoded with at most " + data + " ids (padding and unknown included), so a larger"
+                    + " vocabulary holds no more words";
+            throw new StudyFileException(model.positions().get(k), "model.space." + k, "model.space." + k
+                    + (fixed ? " is " : " reaches ") + high + ", but data." + c + " is " + data + ": " + what,
+                    "raise data." + c + " or keep " + (fixed ? "the value" : "the range") + " within it");
         });
     }
 

@@ -407,6 +407,43 @@ class StudyFileReaderTest {
                 .hasMessageContaining("key 'model.family'").hasMessageContaining("not by the grid sampler");
     }
 
+    /**
+     * A text model's max_length and vocab_size act within the data's (the texts are encoded once at
+     * data.max_length tokens and data.vocab_size ids): a space value or range reaching above them is
+     * refused at the space key's line, against data.* given or defaulted (200, 20,000).
+     */
+    @Test
+    void aTokenLimitAboveTheDatasIsRefusedAtTheSpaceKeysLine() {
+        String study = """
+                study: t
+                data: {csv: t.csv, text: text, label: label, max_length: 20, vocab_size: 100}
+                model:
+                  family: rnn
+                  space:
+                    epochs: 1
+                    %s
+                """;
+        assertThatThrownBy(() -> read(study.formatted("max_length: {low: 10, high: 400}"))).hasMessage("/tmp/studies/iris.yaml,"
+                + " line 7, key 'model.space.max_length': model.space.max_length reaches 400, but data.max_length is 20: the texts"
+                + " are encoded with at most 20 tokens, so a longer limit reads no more of them (raise data.max_length or keep the"
+                + " range within it)");
+        assertThatThrownBy(() -> read(study.formatted("vocab_size: [50, 5000]"))).hasMessageContaining("line 7, key"
+                + " 'model.space.vocab_size': model.space.vocab_size reaches 5000, but data.vocab_size is 100: the texts are encoded"
+                + " with at most 100 ids (padding and unknown included)").hasMessageContaining("keep the range within it");
+        assertThatThrownBy(() -> read(study.formatted("max_length: 21")))
+                .hasMessageContaining("model.space.max_length is 21, but data.max_length is 20").hasMessageContaining("keep the value");
+        // data.* not given: their defaults, 200 tokens and 20,000 ids
+        String defaulted = study.replace(", max_length: 20, vocab_size: 100", "");
+        assertThatThrownBy(() -> read(defaulted.formatted("vocab_size: {low: 1000, high: 50000, log: true}")))
+                .hasMessageContaining("reaches 50000, but data.vocab_size is 20000");
+        assertThatThrownBy(() -> read(defaulted.formatted("max_length: {low: 50, high: 300}")))
+                .hasMessageContaining("reaches 300, but data.max_length is 200");
+        // within the data's: accepted
+        assertThat(read(study.formatted("max_length: {low: 10, high: 20}")).model().space()).containsKey("max_length");
+        assertThat(read(study.formatted("vocab_size: [50, 100]")).model().space()).containsKey("vocab_size");
+        assertThat(read(defaulted.formatted("max_length: 200")).model().space()).containsKey("max_length");
+    }
+
     /** A study of {@code family} (a word or a list) on {@code data} (the data section's mapping). */
     private StudyFile readFamily(String data, String family) {
         return read("study: f\ndata: " + data + "\nmodel:\n  family: " + family + "\nbudget: {trials: 2}\n");

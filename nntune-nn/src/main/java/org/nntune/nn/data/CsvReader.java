@@ -100,6 +100,21 @@ public final class CsvReader {
     }
 
     /**
+     * Refuses a header that names a column twice (a reader would take the first and silently skip
+     * the other): {@code "FILE line 1, column 3: duplicate column name 'temp' (also column 2); expected unique names"}.
+     */
+    static void checkUniqueNames(String source, List<String> names) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int c = 0; c < names.size(); c++) {
+            Integer before = seen.put(names.get(c), c);
+            if (before != null) {
+                throw new IllegalArgumentException(source + " line 1, column " + (c + 1) + ": duplicate column name '"
+                        + names.get(c) + "' (also column " + (before + 1) + "); expected unique names");
+            }
+        }
+    }
+
+    /**
      * The error for a blank line followed by more data rows in a file of {@code fields} columns
      * (blank lines at the end of a file are allowed: editors and exports leave them). Shared by every
      * reader of rows, nntune's own and its callers' (the CLI's numeric rows for {@code predict}).
@@ -181,14 +196,7 @@ public final class CsvReader {
                     + "' — is the separator right?");
         }
         if (header) {
-            Map<String, Integer> seen = new HashMap<>();
-            for (int c = 0; c < n; c++) {
-                Integer before = seen.put(names.get(c), c);
-                if (before != null) {
-                    throw new IllegalArgumentException(source + " line 1, column " + (c + 1) + ": duplicate column name '"
-                            + names.get(c) + "' (also column " + (before + 1) + "); expected unique names");
-                }
-            }
+            checkUniqueNames(source, names);
         }
         int label = resolveLabel(source, names);
         CsvTable.Kind[] kinds = new CsvTable.Kind[n];

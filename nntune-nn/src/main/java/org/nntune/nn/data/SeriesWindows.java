@@ -81,7 +81,8 @@ public final class SeriesWindows {
 
     /**
      * The numeric column {@code column} of a CSV file with a header, in file order, with the line
-     * of each value; every row must hold a finite number there. Blank lines are allowed only at the
+     * of each value; every row must hold a finite number there and as many fields as the header
+     * (an unquoted separator would shift the columns), whose names are unique. Blank lines are allowed only at the
      * end of the file (as in every reader of rows): a blank line between rows is a gap in the series,
      * refused with its line.
      */
@@ -93,6 +94,7 @@ public final class SeriesWindows {
             throw new IllegalArgumentException("file " + source + " is empty; expected a header line naming the columns");
         }
         List<String> names = rec.stream().map(CsvParser.Field::text).toList();
+        CsvReader.checkUniqueNames(source, names);
         int c = names.indexOf(column);
         if (c < 0) {
             throw new UnknownColumnException(source + ": no series column '" + column + "'; the header has " + String.join(", ", names),
@@ -116,7 +118,12 @@ public final class SeriesWindows {
             if (blankLine != 0) {
                 throw CsvReader.blankLineBetweenRows(source, blankLine, names.size());
             }
-            String v = c < rec.size() ? rec.get(c).text().trim() : "";
+            if (rec.size() != names.size()) {
+                // an unquoted separator inside a field (Jan 11, 2012) shifts the columns: the value would be read from the wrong one
+                throw new IllegalArgumentException(source + " line " + line + ": " + rec.size() + " fields, the header has "
+                        + names.size() + " (" + String.join(", ", names) + ")");
+            }
+            String v = rec.get(c).text().trim();
             float f = RowReader.isDecimal(v) ? Float.parseFloat(v) : Float.NaN;
             if (!Float.isFinite(f)) {
                 throw new IllegalArgumentException(source + " line " + line + ", column '" + column + "': '" + v

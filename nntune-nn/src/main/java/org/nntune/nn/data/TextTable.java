@@ -56,6 +56,7 @@ public final class TextTable {
             throw new IllegalArgumentException("file " + source + " is empty; expected a header line naming the columns");
         }
         List<String> names = rec.stream().map(CsvParser.Field::text).toList();
+        CsvReader.checkUniqueNames(source, names);
         int t = column(source, names, textColumn, UnknownColumnException.Role.TEXT);
         int l = labelColumn == null ? -1 : column(source, names, labelColumn, UnknownColumnException.Role.LABEL);
         List<String> text = new ArrayList<>();

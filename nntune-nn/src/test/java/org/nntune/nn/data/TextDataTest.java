@@ -206,11 +206,32 @@ class TextDataTest {
                 .hasMessageContaining("series 'v' in").hasMessageContaining("has 2 values; a forecast reads 3");
         assertThatThrownBy(() -> back.readFeatures(csv("n.csv", "v\n1\n\"2\"\n1e39\n")))
                 .hasMessageContaining("line 4, column 'v': '1e39' is not a float32 number");
-        assertThatThrownBy(() -> back.readFeatures(csv("e.csv", "v\n1\n,\n")))
-                .hasMessageContaining("column 'v'");
+        assertThatThrownBy(() -> back.readFeatures(csv("e.csv", "t,v\n1,1\n2,\n")))
+                .hasMessageContaining("line 3, column 'v': '' is not a number");
         assertThatThrownBy(() -> new SeriesEncoder("v", ',', 0, 1)).hasMessageContaining("window and horizon must be >= 1");
         assertThatThrownBy(() -> SeriesWindows.windows("s", new float[10], 3, 0)).hasMessageContaining("must be >= 1");
     }
+    /**
+     * A series row of more or fewer fields than the header (an unquoted comma in a date, {@code Jan
+     * 11, 2012}, shifts the columns, so the series value would be read from another column) and a
+     * header naming a column twice are refused, as the table reader refuses them, in training and in
+     * the files to predict; the text reader refuses a duplicate name too.
+     */
+    @Test
+    void aSeriesRowOfAnotherFieldCountAndADuplicateColumnNameAreRefused() throws Exception {
+        Path shifted = csv("d.csv", "date,temp,other\nJan 10 2012,9.5,149\nJan 11, 2012,10.0000,150\n");
+        assertThatThrownBy(() -> SeriesWindows.read(shifted, ',', "temp"))
+                .hasMessage(shifted + " line 3: 4 fields, the header has 3 (date, temp, other)");
+        assertThatThrownBy(() -> SeriesWindows.read(csv("f.csv", "date,temp\nd0,1\nd1\n"), ',', "temp"))
+                .hasMessageContaining("line 3: 1 fields, the header has 2 (date, temp)");
+        Path dup = csv("dup.csv", "date,temp,temp\nd0,1,2\n");
+        assertThatThrownBy(() -> SeriesWindows.read(dup, ',', "temp"))
+                .hasMessage(dup + " line 1, column 3: duplicate column name 'temp' (also column 2); expected unique names");
+        assertThatThrownBy(() -> new SeriesEncoder("temp", ',', 1, 1).readFeatures(shifted)).hasMessageContaining("4 fields");
+        assertThatThrownBy(() -> TextTable.read(csv("t.csv", "text,label,text\na b,x,c\n"), ',', "text", "label"))
+                .hasMessageContaining("column 3: duplicate column name 'text' (also column 1)");
+    }
+
     /**
      * A model trained on a file of another separator reads the files it predicts for with that
      * separator (it read them with ',' and found no text column); an encoder saved before the
