@@ -698,10 +698,28 @@ public final class StudyRun {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
             }
         }
-        o.resume = worker ? "nntune worker " + s.name + " --storage " + CliStorage.shown(s.url)
-                : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + CliStorage.shown(s.url) : "")
-                + (ov.studyName().isPresent() ? " --study " + s.name : "");
+        o.resume = resumeCommand(sf, ov, s.name, s.url, worker);
         return o;
+    }
+
+    /**
+     * The command that resumes this run, as the user gave it: the file (or the worker's study), the
+     * storage and study name given, and what changes the outcome ({@code --trials}, {@code --timeout},
+     * {@code --jobs}); each word as a shell reads it back ({@link ShellWords}). Without {@code --trials}
+     * a resume would run the file's budget instead of the one asked for.
+     */
+    static String resumeCommand(StudyFile sf, Overrides ov, String name, String url, boolean worker) {
+        StringBuilder sb = new StringBuilder(worker ? "nntune worker " + ShellWords.word(name) + " --storage "
+                + ShellWords.word(CliStorage.shown(url))
+                : "nntune tune " + ShellWords.word(sf.file().toString())
+                + (ov.storage().isPresent() ? " --storage " + ShellWords.word(CliStorage.shown(url)) : "")
+                + (ov.studyName().isPresent() ? " --study " + ShellWords.word(name) : ""));
+        ov.trials().ifPresent(n -> sb.append(" --trials ").append(n));
+        if (!worker) {
+            ov.timeout().ifPresent(t -> sb.append(" --timeout ").append(ShellWords.duration(t)));
+        }
+        ov.jobs().ifPresent(j -> sb.append(" --jobs ").append(j));
+        return sb.toString();
     }
 
     /**
@@ -947,9 +965,10 @@ public final class StudyRun {
      * discard the stored one.
      */
     private static String startAnew(String name, String url, String how, String orAlso) {
-        return "to keep the stored study and start a new one " + how + ", run with --study " + name + "-2 (any new name; its"
-                + " results go to " + StudyFile.resultsFolder(name + "-2") + " unless output.dir is set)" + orAlso
-                + "; to discard the stored one: nntune delete " + name + " --storage " + CliStorage.shown(url);
+        return "to keep the stored study and start a new one " + how + ", run with --study " + ShellWords.word(name + "-2")
+                + " (any new name; its results go to " + StudyFile.resultsFolder(name + "-2") + " unless output.dir is set)" + orAlso
+                + "; to discard the stored one: nntune delete " + ShellWords.word(name) + " --storage "
+                + ShellWords.word(CliStorage.shown(url));
     }
 
     /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */
@@ -1277,7 +1296,7 @@ public final class StudyRun {
                 count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
         if (best.isEmpty()) {
             out.println("no trial completed, so there is no best configuration; see the failures above ("
-                    + "nntune trials " + sf.file() + ")");
+                    + "nntune trials " + ShellWords.word(sf.file().toString()) + ")");
             return ExitCode.OTHER;
         }
         boolean maximize = study.direction() == StudyDirection.MAXIMIZE;
