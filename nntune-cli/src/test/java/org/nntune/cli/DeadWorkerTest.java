@@ -53,9 +53,11 @@ class DeadWorkerTest {
         String url = "sqlite:" + dir.resolve("drill.db");
         try (CliProcesses jvms = new CliProcesses(dir)) {
             FrozenTrial dead = killMidTrial(jvms, url, "drill", "tune", file.toString(), "--progress", "none");
-            CliProcesses.Cli survivor = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "none");
+            CliProcesses.Cli survivor = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "plain");
             assertThat(survivor.await(180)).as("%s\n%s", survivor.outText(), survivor.errText()).isZero();
             assertExactBudget(url, "drill", 5, dead);
+            // the dead attempt was RUNNING when the survivor began: its retry counts it, so the progress ends at the budget
+            assertThat(survivor.outText()).as(survivor.outText()).contains("5/5 done").doesNotContain("6/5");
             // resumed: the failed attempt and its retry count once, in the message as in the budget
             CliTest.Result more = CliTest.run("tune", file.toString(), "--trials", "6", "--progress", "plain");
             assertThat(more.code()).as(more.out() + more.err()).isZero();

@@ -1029,6 +1029,12 @@ public final class StudyRun {
         final boolean multi;
         final long t0 = System.nanoTime();
         final AtomicInteger done;
+        /**
+         * the numbers of the trials counted in {@link #done}, as the budget counts them: a retry's chain counts once, by
+         * its first attempt ({@link SystemAttrs#FAILED_TRIAL}); an attempt failed as stale (RUNNING when this run began,
+         * or another worker's) is counted when its retry finishes here
+         */
+        final java.util.Set<Integer> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final AtomicInteger pruned;
         final AtomicInteger failed;
 
@@ -1046,6 +1052,7 @@ public final class StudyRun {
             this.multi = multi;
             this.timed = timed;
             this.done = new AtomicInteger(before);
+            finished.stream().filter(t -> !t.isRetry()).forEach(t -> counted.add(t.number()));
             this.pruned = new AtomicInteger((int) count(finished, TrialState.PRUNED));
             this.failed = new AtomicInteger((int) count(finished, TrialState.FAIL));
             Optional<GridState> g = timed == null ? GridState.of(study) : Optional.empty();
@@ -1071,9 +1078,11 @@ public final class StudyRun {
             }
         }
 
-        /** One more trial finished (a retry stands in for its failed attempt, which was counted). */
+        /** One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). */
         void trial(Study st, FrozenTrial t) {
-            int d = t.isRetry() ? done.get() : done.incrementAndGet();
+            boolean counts = t.isRetry() ? t.systemAttrs().get(SystemAttrs.FAILED_TRIAL) instanceof Number first
+                    && counted.add(first.intValue()) : counted.add(t.number());
+            int d = counts ? done.incrementAndGet() : done.get();
             if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
             if (t.state() == TrialState.FAIL) failed.incrementAndGet();
             OptionalDouble best = multi ? OptionalDouble.empty()
