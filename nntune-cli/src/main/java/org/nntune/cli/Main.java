@@ -42,6 +42,41 @@ public final class Main implements Callable<Integer> {
     /** Held so the level set on it stays (the logging framework keeps loggers weakly). */
     private static final java.util.logging.Logger NNTUNE_LOG = java.util.logging.Logger.getLogger("org.nntune");
 
+    static {
+        // nntune's own log lines in its one-line style on stderr ("nntune: warning: …"), not the JDK's two-line
+        // record with a date and a class name
+        java.util.logging.Handler handler = new java.util.logging.StreamHandler(System.err, new OneLine()) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        handler.setLevel(java.util.logging.Level.ALL);
+        NNTUNE_LOG.addHandler(handler);
+        NNTUNE_LOG.setUseParentHandlers(false);
+    }
+
+    /** A log record as one line: {@code nntune: warning: MESSAGE} (a stack trace follows only with --verbose). */
+    static final class OneLine extends java.util.logging.Formatter {
+        @Override
+        public String format(java.util.logging.LogRecord r) {
+            int level = r.getLevel().intValue();
+            String kind = level >= java.util.logging.Level.SEVERE.intValue() ? "error: "
+                    : level >= java.util.logging.Level.WARNING.intValue() ? "warning: " : "";
+            String message = formatMessage(r);
+            // "nntune kernels: …" says whose line it is already
+            StringBuilder sb = new StringBuilder(kind.isEmpty() && message.startsWith("nntune") ? "" : "nntune: " + kind)
+                    .append(message).append(System.lineSeparator());
+            if (r.getThrown() != null && NNTUNE_LOG.isLoggable(java.util.logging.Level.INFO)) { // --verbose
+                java.io.StringWriter trace = new java.io.StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(trace));
+                sb.append(trace);
+            }
+            return sb.toString();
+        }
+    }
+
     @Spec
     CommandSpec spec;
 

@@ -53,9 +53,11 @@ class DeadWorkerTest {
         String url = "sqlite:" + dir.resolve("drill.db");
         try (CliProcesses jvms = new CliProcesses(dir)) {
             FrozenTrial dead = killMidTrial(jvms, url, "drill", "tune", file.toString(), "--progress", "none");
-            CliProcesses.Cli survivor = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "none");
+            CliProcesses.Cli survivor = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "plain");
             assertThat(survivor.await(180)).as("%s\n%s", survivor.outText(), survivor.errText()).isZero();
             assertExactBudget(url, "drill", 5, dead);
+            // the dead attempt was RUNNING when the survivor began: its retry counts it, so the progress ends at the budget
+            assertThat(survivor.outText()).as(survivor.outText()).contains("5/5 done").doesNotContain("6/5");
             // resumed: the failed attempt and its retry count once, in the message as in the budget
             CliTest.Result more = CliTest.run("tune", file.toString(), "--trials", "6", "--progress", "plain");
             assertThat(more.code()).as(more.out() + more.err()).isZero();
@@ -86,6 +88,41 @@ class DeadWorkerTest {
                 assertThat(w.await(180)).as("%s\n%s", w.outText(), w.errText()).isZero();
             }
             assertExactBudget(url, "pgdrill", 6, dead);
+        }
+    }
+
+    /**
+     * A RUNNING trial that keeps no heartbeat (a Python Optuna worker without heartbeat_interval, or
+     * one that asked and never told) is never failed as stale: a run whose budget it completes waits
+     * for it, and says so in nntune's one-line style once the wait outlasts the heartbeat grace
+     * (it was said only with --verbose, so the run looked hung).
+     */
+    @Test
+    void aWaitForATrialWithoutHeartbeatIsSaid(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("quiet.yaml");
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("quiet", 2));
+        String url = "sqlite:" + dir.resolve("quiet.db");
+        CliTest.Result first = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(first.code()).as(first.err()).isZero();
+        try (Storage s = Storages.open(url)) {
+            long id = s.getStudyId("quiet");
+            s.createTrial(id, new FrozenTrial(-1, -1, TrialState.RUNNING, List.of(), java.util.Map.of(), java.util.Map.of(),
+                    java.util.Map.of(), java.util.Map.of(), new java.util.TreeMap<>(), Optional.of(java.time.Instant.now()),
+                    Optional.empty(), Optional.empty()));
+        }
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli waiting = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--trials", "3", "--progress", "plain");
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            while (!waiting.errText().contains("still waiting after 3 s")) {
+                assertThat(waiting.process().isAlive()).as("%s\n%s", waiting.outText(), waiting.errText()).isTrue();
+                assertThat(System.nanoTime()).as("no word of the wait:\n%s", waiting.errText()).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            waiting.process().destroy();
+            waiting.process().waitFor();
+            assertThat(waiting.errText()).contains("nntune: warning: study 'quiet': the budget is met once trial(s) [2], RUNNING in"
+                    + " other workers, finish", "keep no heartbeat (a Python Optuna worker without heartbeat_interval)",
+                    "stop with Ctrl-C").doesNotContain("org.nntune.tune.study", "WARNING: study"); // not the JDK's two-line record
         }
     }
 

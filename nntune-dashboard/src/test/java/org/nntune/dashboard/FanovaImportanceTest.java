@@ -129,7 +129,8 @@ class FanovaImportanceTest {
         ParamImportances unshared = f.compute(disjoint, 0, StudyDirection.MINIMIZE);
         assertThat(unshared.values()).isEmpty();
         assertThat(unshared.notes()).singleElement().asString()
-                .startsWith("No importances: parameter importance needs a parameter that all 2 COMPLETE trials share");
+                .startsWith("No importances: parameter importance needs a parameter that all 2 COMPLETE trials share, with one"
+                        + " distribution");
         String html = HtmlReport.of(new StudyReportData("disjoint", List.of(StudyDirection.MINIMIZE), disjoint)).html();
         assertThat(html).contains("No importances: parameter importance needs a parameter");
     }

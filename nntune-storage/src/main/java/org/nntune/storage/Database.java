@@ -221,9 +221,24 @@ final class Database implements AutoCloseable {
                     backoff(attempt);
                     continue;
                 }
-                throw new StorageException(label + " '" + url + "': " + rootMessage(e), e);
+                throw new StorageException(label + " '" + url + "': " + (isPoolTimeout(e) ? "no connection to the database"
+                        + " within " + pool.getConnectionTimeout() / 1000 + " s (" + rootCause(e) + ")" : rootMessage(e)), e);
             }
         }
+    }
+
+    /** The pool's "Connection is not available, request timed out after …ms (total=0, active=0, …)": no connection could be had. */
+    private static boolean isPoolTimeout(SQLException e) {
+        return e instanceof java.sql.SQLTransientConnectionException && String.valueOf(e.getMessage()).contains("Connection is not available");
+    }
+
+    /** The message of the deepest cause (e.g. "Connection refused"). */
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     /** Back to autocommit for the pool; on a connection lost meanwhile this fails, and the first error is the one that counts. */
@@ -276,7 +291,9 @@ final class Database implements AutoCloseable {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+        // not "Failed to initialize pool: X (X)": the cause's words once
+        return t == e || String.valueOf(e.getMessage()).contains(String.valueOf(t.getMessage())) ? String.valueOf(e.getMessage())
+                : e.getMessage() + " (" + t.getMessage() + ")";
     }
 
     /**

@@ -5,6 +5,7 @@ import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.run.CliStorage;
 import org.nntune.cli.run.PopulationRun;
+import org.nntune.cli.run.ShellWords;
 import org.nntune.cli.run.StudyRun;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.storage.StudyProvenance;
@@ -59,8 +60,8 @@ public final class BestCommand implements Callable<Integer> {
             boolean multi = s.getStudy(id).directions().size() != 1;
             if (multi && trial == null) {
                 throw new CliException(ExitCode.USAGE, "study '" + ref.name() + "' has several objectives: it has a Pareto front, "
-                        + "not one best trial; see nntune report " + study + " -o report.html (or pareto-front.csv beside the"
-                        + " results), then take one of its trials: nntune best " + study + " --trial N --export FILE --model FILE");
+                        + "not one best trial; see nntune report " + ShellWords.word(study) + " -o report.html (or pareto-front.csv beside the"
+                        + " results), then take one of its trials: nntune best " + ShellWords.word(study) + " --trial N --export FILE --model FILE");
             }
             Optional<StudyFile> stored = StudyProvenance.definition(s, id)
                     .map(def -> TuneCommand.reader().read(Path.of((String) def.get("file")), (String) def.get("text")));
@@ -116,7 +117,7 @@ public final class BestCommand implements Callable<Integer> {
                 ExitCode.USAGE, "study '" + study + "' has no trial " + number));
         if (t.state() != org.nntune.tune.trial.TrialState.COMPLETE) {
             throw new CliException(ExitCode.USAGE, "trial " + number + " of study '" + study + "' is " + t.state()
-                    + "; --trial takes a complete trial (see nntune trials " + study + ")");
+                    + "; --trial takes a complete trial (see nntune trials " + ShellWords.word(study) + ")");
         }
         return t;
     }

@@ -51,7 +51,8 @@ public final class CopyCommand implements Callable<Integer> {
                         + " trials had arrived when the copy was interrupted)");
             } else if (earlier != null) {
                 throw new org.nntune.cli.exit.CliException(ExitCode.STORAGE, "study '" + study + "' already exists in " + CliStorage.shown(to)
-                        + "; delete it there first (nntune delete " + study + " --storage " + CliStorage.shown(to) + ")");
+                        + "; delete it there first (nntune delete " + org.nntune.cli.run.ShellWords.word(study) + " --storage "
+                        + org.nntune.cli.run.ShellWords.word(CliStorage.shown(to)) + ")");
             }
             long id = StudyCopier.copy(study, src, dst);
             int n = dst.getAllTrials(id).size();

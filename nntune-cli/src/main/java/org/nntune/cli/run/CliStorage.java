@@ -141,6 +141,7 @@ public final class CliStorage {
     /** Exit code 4: the study is an incomplete copy; run the copy again, or delete it. */
     public static CliException incompleteCopy(String name, String url, Exception cause) {
         return new CliException(ExitCode.STORAGE, IncompleteCopyException.message(name, shown(url))
-                + "; run the same copy again to replace it, or nntune delete " + name + " --storage " + shown(url), cause);
+                + "; run the same copy again to replace it, or nntune delete " + ShellWords.word(name) + " --storage "
+                + ShellWords.word(shown(url)), cause);
     }
 }

@@ -700,10 +700,28 @@ public final class StudyRun {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
             }
         }
-        o.resume = worker ? "nntune worker " + s.name + " --storage " + CliStorage.shown(s.url)
-                : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + CliStorage.shown(s.url) : "")
-                + (ov.studyName().isPresent() ? " --study " + s.name : "");
+        o.resume = resumeCommand(sf, ov, s.name, s.url, worker);
         return o;
+    }
+
+    /**
+     * The command that resumes this run, as the user gave it: the file (or the worker's study), the
+     * storage and study name given, and what changes the outcome ({@code --trials}, {@code --timeout},
+     * {@code --jobs}); each word as a shell reads it back ({@link ShellWords}). Without {@code --trials}
+     * a resume would run the file's budget instead of the one asked for.
+     */
+    static String resumeCommand(StudyFile sf, Overrides ov, String name, String url, boolean worker) {
+        StringBuilder sb = new StringBuilder(worker ? "nntune worker " + ShellWords.word(name) + " --storage "
+                + ShellWords.word(CliStorage.shown(url))
+                : "nntune tune " + ShellWords.word(sf.file().toString())
+                + (ov.storage().isPresent() ? " --storage " + ShellWords.word(CliStorage.shown(url)) : "")
+                + (ov.studyName().isPresent() ? " --study " + ShellWords.word(name) : ""));
+        ov.trials().ifPresent(n -> sb.append(" --trials ").append(n));
+        if (!worker) {
+            ov.timeout().ifPresent(t -> sb.append(" --timeout ").append(ShellWords.duration(t)));
+        }
+        ov.jobs().ifPresent(j -> sb.append(" --jobs ").append(j));
+        return sb.toString();
     }
 
     /**
@@ -949,9 +967,10 @@ public final class StudyRun {
      * discard the stored one.
      */
     private static String startAnew(String name, String url, String how, String orAlso) {
-        return "to keep the stored study and start a new one " + how + ", run with --study " + name + "-2 (any new name; its"
-                + " results go to " + StudyFile.resultsFolder(name + "-2") + " unless output.dir is set)" + orAlso
-                + "; to discard the stored one: nntune delete " + name + " --storage " + CliStorage.shown(url);
+        return "to keep the stored study and start a new one " + how + ", run with --study " + ShellWords.word(name + "-2")
+                + " (any new name; its results go to " + StudyFile.resultsFolder(name + "-2") + " unless output.dir is set)" + orAlso
+                + "; to discard the stored one: nntune delete " + ShellWords.word(name) + " --storage "
+                + ShellWords.word(CliStorage.shown(url));
     }
 
     /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */
@@ -1012,6 +1031,12 @@ public final class StudyRun {
         final boolean multi;
         final long t0 = System.nanoTime();
         final AtomicInteger done;
+        /**
+         * the numbers of the trials counted in {@link #done}, as the budget counts them: a retry's chain counts once, by
+         * its first attempt ({@link SystemAttrs#FAILED_TRIAL}); an attempt failed as stale (RUNNING when this run began,
+         * or another worker's) is counted when its retry finishes here
+         */
+        final java.util.Set<Integer> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final AtomicInteger pruned;
         final AtomicInteger failed;
 
@@ -1029,6 +1054,7 @@ public final class StudyRun {
             this.multi = multi;
             this.timed = timed;
             this.done = new AtomicInteger(before);
+            finished.stream().filter(t -> !t.isRetry()).forEach(t -> counted.add(t.number()));
             this.pruned = new AtomicInteger((int) count(finished, TrialState.PRUNED));
             this.failed = new AtomicInteger((int) count(finished, TrialState.FAIL));
             Optional<GridState> g = timed == null ? GridState.of(study) : Optional.empty();
@@ -1054,9 +1080,11 @@ public final class StudyRun {
             }
         }
 
-        /** One more trial finished (a retry stands in for its failed attempt, which was counted). */
+        /** One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). */
         void trial(Study st, FrozenTrial t) {
-            int d = t.isRetry() ? done.get() : done.incrementAndGet();
+            boolean counts = t.isRetry() ? t.systemAttrs().get(SystemAttrs.FAILED_TRIAL) instanceof Number first
+                    && counted.add(first.intValue()) : counted.add(t.number());
+            int d = counts ? done.incrementAndGet() : done.get();
             if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
             if (t.state() == TrialState.FAIL) failed.incrementAndGet();
             OptionalDouble best = multi ? OptionalDouble.empty()
@@ -1279,7 +1307,7 @@ public final class StudyRun {
                 count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
         if (best.isEmpty()) {
             out.println("no trial completed, so there is no best configuration; see the failures above ("
-                    + "nntune trials " + sf.file() + ")");
+                    + "nntune trials " + ShellWords.word(sf.file().toString()) + ")");
             return ExitCode.OTHER;
         }
         boolean maximize = study.direction() == StudyDirection.MAXIMIZE;

@@ -35,16 +35,32 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
         return file.toAbsolutePath().getParent().resolve(file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "") + "-results");
     }
 
-    /** The default results folder's name for a study run under another name: {@code NAME-results}, NAME made safe for a file name. */
+    /**
+     * The folder of a study's results under its name: {@code NAME-results}, with every character
+     * but letters (any script), digits, {@code . _ -} written as {@code _}; when one had to be, a
+     * short hash of the exact name follows ({@code slow_study-1a2b3c-results}), so that two studies
+     * whose names differ only there ({@code my study} and {@code my_study}, {@code a/b} and {@code a:b})
+     * never share a folder and overwrite each other's model.
+     */
     public static String resultsFolder(String study) {
-        return study.replaceAll("[^A-Za-z0-9._-]", "_") + "-results";
+        String plain = study.replaceAll("[^\\p{L}\\p{N}._-]", "_");
+        if (plain.equals(study)) {
+            return study + "-results";
+        }
+        byte[] h;
+        try {
+            h = java.security.MessageDigest.getInstance("SHA-256").digest(study.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        return plain + "-" + java.util.HexFormat.of().formatHex(h, 0, 3) + "-results";
     }
 
     /**
      * This file run as study {@code study} ({@code tune --study NAME}). Under a name other than the
-     * file's, the results go to {@code NAME-results} beside the file (characters other than letters,
-     * digits, {@code . _ -} as {@code _}), unless {@code output.dir} names another folder than the
-     * default: the file's own study keeps its model, report and tables.
+     * file's, the results go to {@code NAME-results} beside the file ({@link #resultsFolder}), unless
+     * {@code output.dir} names another folder than the default: the file's own study keeps its model,
+     * report and tables.
      */
     public StudyFile forStudy(String study) {
         if (study.equals(name) || !outputDir.equals(defaultOutputDir(file))) {

@@ -178,7 +178,9 @@ public final class ParamImportance {
         Map<String, Distribution> space = SpaceCodec.intersection(usable, false);
         if (space.isEmpty()) {
             throw new IllegalArgumentException("parameter importance needs a parameter that all " + usable.size()
-                    + " COMPLETE trials share and that takes more than one value; there is none");
+                    + " COMPLETE trials share, with one distribution (the same range or choices: trials that asked for it"
+                    + " over other ranges, as another program's may, do not share it), and that takes more than one value;"
+                    + " there is none");
         }
         SpaceCodec codec = new SpaceCodec(space, true);
         double[][] x = new double[usable.size()][];

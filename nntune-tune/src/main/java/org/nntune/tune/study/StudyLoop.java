@@ -56,7 +56,8 @@ final class StudyLoop implements TrialLoop {
             int budget = trials.budget(options.nTrials(), counted);
             if (counted >= budget) {
                 // other workers' trials may still free the budget (a dead worker's is failed and retried)
-                return trials.heldByOtherWorkers(beating) ? new Step.Wait(othersPoll) : Step.STOP;
+                return trials.heldByOtherWorkers(beating ? Heartbeats.grace(options.heartbeat()) : java.time.Duration.ZERO)
+                        ? new Step.Wait(othersPoll) : Step.STOP;
             }
             Sampler.Readiness r = study.sampler().readiness(study.view());
             if (r == Sampler.Readiness.EXHAUSTED) {

@@ -43,6 +43,9 @@ final class TrialLifecycle {
     private volatile String interruption;
     /** the other workers' trials this object last said it waits for (logged once per change) */
     private volatile List<Integer> lastAwaited = List.of();
+    /** when this object began waiting for {@link #lastAwaited} (nanoTime), and whether it has warned of a long wait */
+    private volatile long awaitedSince;
+    private volatile boolean warnedLongWait;
 
     TrialLifecycle(Study study, StudyView view) {
         this.study = study;
@@ -130,9 +133,15 @@ final class TrialLifecycle {
      * Whether trials this Study object did not start are still RUNNING, so the budget may yet free up:
      * with heartbeats they finish, or their dead worker's trial is failed as stale and its retry
      * queued. Without heartbeats a dead worker cannot be told from a slow one, so this worker says
-     * what is left and stops.
+     * what is left and stops. A wait longer than the heartbeat {@code grace} is said as a warning
+     * (shown without --verbose): a trial of a dead worker that keeps heartbeats would have been failed
+     * by then, so the trials either run long or keep no heartbeat (a Python Optuna worker without
+     * {@code heartbeat_interval}), and such a trial is never failed: its worker may be gone for good.
+     *
+     * @param grace the heartbeat grace; {@link Duration#ZERO} when this worker keeps no heartbeats
      */
-    boolean heldByOtherWorkers(boolean beating) {
+    boolean heldByOtherWorkers(java.time.Duration grace) {
+        boolean beating = !grace.isZero();
         List<Integer> others = new ArrayList<>();
         for (FrozenTrial t : storage.getAllTrials(studyId, RUNNING)) {
             if (!inFlight.contains(t.trialId())) {
@@ -150,8 +159,17 @@ final class TrialLifecycle {
         }
         if (!others.equals(lastAwaited)) {
             lastAwaited = others;
+            awaitedSince = System.nanoTime();
+            warnedLongWait = false;
             LOG.log(System.Logger.Level.INFO, "study ''{0}'': waiting for trial(s) {1} of other workers to finish, or to"
                     + " miss their heartbeat and be retried, before the budget is met", study.name(), others);
+        } else if (!warnedLongWait && System.nanoTime() - awaitedSince > grace.toNanos()) {
+            warnedLongWait = true;
+            LOG.log(System.Logger.Level.WARNING, "study ''{0}'': the budget is met once trial(s) {1}, RUNNING in other workers,"
+                    + " finish; still waiting after {2} s. A dead worker''s trial with heartbeats is failed and retried by then,"
+                    + " so these run long, or keep no heartbeat (a Python Optuna worker without heartbeat_interval), which"
+                    + " nntune cannot tell from a live one; if their worker is gone, stop with Ctrl-C: every finished trial"
+                    + " is stored", study.name(), others, grace.toSeconds());
         }
         return true;
     }
