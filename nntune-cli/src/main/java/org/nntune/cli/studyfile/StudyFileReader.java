@@ -473,7 +473,7 @@ public final class StudyFileReader {
             try {
                 declared.put(k, declarative(spec));
             } catch (IllegalArgumentException ex) {
-                throw new StudyFileException(positions.get(k), "model." + spaceKey + "." + k, ex.getMessage(), null);
+                throw new StudyFileException(positions.get(k), "model." + spaceKey + "." + k, withoutLead(k, ex.getMessage()), null);
             }
         });
         for (Map.Entry<String, Object> e : declared.entrySet()) {
@@ -484,7 +484,8 @@ public final class StudyFileReader {
             } catch (IllegalArgumentException ex) {
                 YNode.Where at = positions.getOrDefault(e.getKey(), m.whereOf("family"));
                 String key = positions.containsKey(e.getKey()) ? "model." + spaceKey + "." + e.getKey() : "data.preprocessing";
-                throw new StudyFileException(at, key, ex.getMessage(), null);
+                throw new StudyFileException(at, key, positions.containsKey(e.getKey()) ? withoutLead(e.getKey(), ex.getMessage())
+                        : ex.getMessage(), null);
             }
         }
         NetworkSpace network;
@@ -507,8 +508,17 @@ public final class StudyFileReader {
 
     /** The problem without its "parameter 'x': " lead: the study file's key names the parameter already. */
     private static String withoutLead(org.nntune.search.InvalidValueException ex) {
-        String lead = "parameter '" + ex.parameter() + "': ";
-        return ex.getMessage().startsWith(lead) ? ex.getMessage().substring(lead.length()) : ex.getMessage();
+        return withoutLead(ex.parameter(), ex.getMessage());
+    }
+
+    /** {@code message} without a lead naming {@code parameter} ("parameter 'x': …", "parameter 'x' takes …" → "takes …"). */
+    private static String withoutLead(String parameter, String message) {
+        String lead = "parameter '" + parameter + "'";
+        if (message == null || !message.startsWith(lead)) {
+            return message;
+        }
+        String rest = message.substring(lead.length());
+        return rest.startsWith(": ") ? rest.substring(2) : rest.strip();
     }
 
     /** A value the family refuses, at the line of the very item (a choice in a list) with a did-you-mean for words. */
