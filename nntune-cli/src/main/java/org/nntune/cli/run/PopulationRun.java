@@ -217,6 +217,7 @@ public final class PopulationRun {
         for (ScheduleStep step : h.schedule(best.member(), o)) {
             out.printf(Locale.ROOT, "  epochs %d-%d: %s%n", step.fromEpoch() + 1, step.fromEpoch() + step.epochs(), step.params());
         }
+        printAdapted(h, best, out);
         if (export.isPresent()) {
             Files.writeString(export.get(), scheduleJson(o, h, best) + "\n");
             out.println("wrote " + export.get());
@@ -270,8 +271,28 @@ public final class PopulationRun {
         out.printf(Locale.ROOT, "best: member %d, value %s after %d epochs, %d exploit/explore steps in the study;"
                         + " this process trained %d of the %d member rounds%n", best.member(), best.value(), options.epochs(),
                 h.lineage().size(), mine.get(), options.population() * options.rounds());
+        printAdapted(h, best, out);
         out.flush();
         return h;
+    }
+
+    /** What lr_adapt / l2_adapt had adapted when the member finished (the line an ordinary study's best trial has). */
+    private static void printAdapted(PopulationHistory h, MemberRound best, PrintWriter out) {
+        Map<String, Double> adapted = adaptedFinal(h.adapted(best.member()));
+        if (!adapted.isEmpty()) {
+            out.println("adapted during training (final values): " + adapted);
+        }
+    }
+
+    /** The last value of each adapted hyperparameter. */
+    private static Map<String, Double> adaptedFinal(Map<String, List<Double>> trajectory) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        trajectory.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.put(k, v.get(v.size() - 1));
+            }
+        });
+        return out;
     }
 
     /**
@@ -337,6 +358,13 @@ public final class PopulationRun {
             steps.add(step);
         }
         m.put("schedule", steps);
+        Map<String, List<Double>> adapted = h.adapted(best.member());
+        if (!adapted.isEmpty()) {
+            // what lr_adapt / l2_adapt adapted during the member's training (its ancestry's, epoch by epoch): a replay
+            // of the schedule adapts them again from the starting values; these are the values they reached
+            m.put("adapted_final", adaptedFinal(adapted));
+            m.put("adapted", adapted);
+        }
         List<Object> lineage = new ArrayList<>();
         for (MemberRound mr : h.ancestry(best.member())) {
             if (mr.exploit().isPresent()) {

@@ -589,8 +589,11 @@ public final class PopulationTraining {
                 memberSeed(options.seed(), u.member()))) {
             double value = Double.NaN;
             int first = options.firstEpoch(u.round());
+            // what the member's training adapted itself, per epoch of the round (as an ordinary trial records it)
+            Map<String, List<Double>> adapted = new LinkedHashMap<>();
             for (int e = first; e < first + options.epochsOf(u.round()); e++) {
                 value = m.trainEpoch(e);
+                m.adapted().forEach((k, v) -> adapted.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
                 if (!Double.isFinite(value)) {
                     throw new PopulationTrainingException("study '" + name + "': " + where + " reached a metric of "
                             + value + " at epoch " + e + "; the training diverged (try a smaller learning-rate range)",
@@ -599,6 +602,9 @@ public final class PopulationTraining {
                 if (!report(trialId, e, value)) {
                     return OptionalDouble.empty(); // taken over by another worker: this attempt's work is void
                 }
+            }
+            if (!adapted.isEmpty() && !setSystemAttr(trialId, SystemAttrs.ADAPTED_HYPERPARAMETERS, adapted)) {
+                return OptionalDouble.empty(); // taken over by another worker
             }
             artifacts.put(studyId, u.checkpoint(), m.save());
             return OptionalDouble.of(value);
@@ -621,6 +627,19 @@ public final class PopulationTraining {
     private boolean report(long trialId, int epoch, double value) {
         try {
             storage.setTrialIntermediateValue(trialId, epoch, value);
+            return true;
+        } catch (IllegalStateException e) {
+            if (storage.getTrial(trialId).state().isFinished()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** @return false if the trial was finished meanwhile (failed as stale and taken over) */
+    private boolean setSystemAttr(long trialId, String key, Object value) {
+        try {
+            storage.setTrialSystemAttr(trialId, key, value);
             return true;
         } catch (IllegalStateException e) {
             if (storage.getTrial(trialId).state().isFinished()) {
