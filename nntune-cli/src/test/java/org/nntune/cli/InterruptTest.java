@@ -6,6 +6,7 @@ import org.nntune.cli.exit.ExitCode;
 import org.nntune.storage.Storages;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
 
 import java.nio.file.Files;
@@ -47,22 +48,36 @@ class InterruptTest {
             cli.process().destroy();
             // 143: the JVM's exit code after SIGTERM (128 + 15), as documented beside Ctrl-C's 130
             assertThat(cli.await(60)).isEqualTo(143);
-            assertThat(cli.errText()).contains("interrupted").contains("Resume with: nntune tune " + file);
+            assertThat(cli.errText()).contains("interrupted").contains("queued to run again with their parameters")
+                    .contains("Resume with: nntune tune " + file);
         }
 
+        FrozenTrial interrupted;
         try (Storage s = Storages.open(url)) {
             long id = s.findStudyId("slow").orElseThrow();
             List<FrozenTrial> trials = s.getAllTrials(id);
-            assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING, TrialState.WAITING);
-            assertThat(trials).extracting(FrozenTrial::state).containsExactly(TrialState.COMPLETE, TrialState.FAIL);
-            assertThat(trials.get(1).failureReason()).hasValueSatisfying(r -> assertThat(r).contains("interrupted"));
+            // the interrupted trial is failed and queued again with its parameters, as a dead worker's is
+            assertThat(trials).extracting(FrozenTrial::state).containsExactly(TrialState.COMPLETE, TrialState.FAIL,
+                    TrialState.WAITING);
+            interrupted = trials.get(1);
+            assertThat(interrupted.failureReason()).hasValueSatisfying(r -> assertThat(r).contains("interrupted"));
+            assertThat(trials.get(2).isRetry()).isTrue();
+            assertThat(trials.get(2).fixedParams()).containsAllEntriesOf(interrupted.params());
         }
 
-        // the same command resumes: the failed trial counts as finished, one more is run
+        // the same command resumes: the interrupted configuration runs first, in its attempt's place in the budget,
+        // then the one trial the budget has left
         CliTest.Result again = CliTest.run("tune", file.toString(), "--trials", "3", "--progress", "none");
         assertThat(again.code()).as(again.err()).isZero();
-        assertThat(again.out()).contains("resuming: the study already has 2 finished trials of 3")
-                .contains("3 trials: 2 complete, 0 pruned, 1 failed");
+        assertThat(again.out()).contains("resuming: the study already has 2 finished trials of 3, of which 1 stopped unfinished"
+                + " (interrupted, or its worker died) and runs again first with its parameters");
+        try (Storage s = Storages.open(url)) {
+            List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("slow").orElseThrow());
+            assertThat(trials).extracting(FrozenTrial::state).containsExactly(TrialState.COMPLETE, TrialState.FAIL,
+                    TrialState.COMPLETE, TrialState.COMPLETE);
+            assertThat(trials.get(2).params()).isEqualTo(interrupted.params());
+            assertThat(trials.get(2).systemAttrs()).containsEntry(SystemAttrs.FAILED_TRIAL, (long) interrupted.number());
+        }
     }
 
     @Test
@@ -90,14 +105,33 @@ class InterruptTest {
                 .contains("1 trials: 1 complete").contains("wrote:");
     }
 
+    private final List<String> schemas = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void dropSchemas() {
+        schemas.forEach(CliProcesses::dropSchema);
+    }
+
     @Test
     void anInterruptedWorkerThreadStopsWithExitCode130AndSaysHowToRejoin(@TempDir Path dir) throws Exception {
+        interruptAWorkerThread(dir, "sqlite:" + dir.resolve("long.db"));
+    }
+
+    /** The same on PostgreSQL: the interrupted trials are queued again there too. */
+    @Test
+    void anInterruptedWorkerThreadOnPostgresQueuesItsTrialsAgain(@TempDir Path dir) throws Exception {
+        CliProcesses.assumePostgres();
+        String schema = CliProcesses.createSchema();
+        schemas.add(schema);
+        interruptAWorkerThread(dir, CliProcesses.pgUrl(schema));
+    }
+
+    private static void interruptAWorkerThread(Path dir, String url) throws Exception {
         Path file = dir.resolve("long.yaml");
         // a budget the worker will not reach: it is interrupted first
         Files.writeString(file, PostgresWorkersTest.TINY.formatted("long", 1000).replace("batch_size: 32", "batch_size: 4")
                 .replace("epochs: 8", "epochs: 40"));
-        String url = "sqlite:" + dir.resolve("long.db");
-        CliTest.Result first = CliTest.run("tune", file.toString(), "--trials", "1", "--progress", "none");
+        CliTest.Result first = CliTest.run("tune", file.toString(), "--storage", url, "--trials", "1", "--progress", "none");
         assertThat(first.code()).as(first.err()).isZero();
 
         CliTest.Result[] result = new CliTest.Result[1];
@@ -120,9 +154,16 @@ class InterruptTest {
         assertThat(result[0].out()).contains("resume with: nntune worker long --storage " + url);
         try (Storage s = Storages.open(url)) {
             List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("long").orElseThrow());
-            assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING, TrialState.WAITING);
-            assertThat(trials).filteredOn(t -> t.state() == TrialState.FAIL)
+            assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING);
+            List<FrozenTrial> failed = trials.stream().filter(t -> t.state() == TrialState.FAIL).toList();
+            assertThat(failed).isNotEmpty()
                     .allSatisfy(t -> assertThat(t.failureReason()).hasValueSatisfying(r -> assertThat(r).contains("interrupt")));
+            // each interrupted trial waits to run again with its parameters
+            List<FrozenTrial> waiting = trials.stream().filter(t -> t.state() == TrialState.WAITING).toList();
+            assertThat(waiting).hasSameSizeAs(failed).allSatisfy(w -> assertThat(w.isRetry()).isTrue());
+            for (FrozenTrial f : failed) {
+                assertThat(waiting).anySatisfy(w -> assertThat(w.fixedParams()).containsAllEntriesOf(f.params()));
+            }
         }
     }
 }
