@@ -105,6 +105,91 @@ class InterruptTest {
                 .contains("1 trials: 1 complete").contains("wrote:");
     }
 
+    /** A population whose rounds take a few seconds: long enough to be caught in the middle of one. */
+    static final String SLOW_PBT = """
+            study: slowpbt
+            seed: 3
+            data: {bundled: digits}
+            metric: accuracy
+            validation: {method: holdout, fraction: 0.25}
+            model:
+              family: mlp
+              space:
+                units: 128
+                optimizer: adam
+                lr: {low: 1.0e-3, high: 1.0e-1, log: true}
+                batch_size: 8
+                epochs: 6
+            sampler: {type: pbt, population: 2, interval: 2}
+            """;
+
+    /** Ctrl-C/SIGTERM in population-based training says what was kept and how to resume, as tune does; the same command resumes. */
+    @Test
+    void sigtermInAPopulationSaysWhatWasKeptAndHowToResume(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("slowpbt.yaml");
+        Files.writeString(file, SLOW_PBT);
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli cli = jvms.start("tune", file.toString(), "--progress", "plain");
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!cli.outText().contains("round 1/3: 2/2 members done")) {
+                assertThat(cli.process().isAlive()).as("nntune ended early:\n%s\n%s", cli.outText(), cli.errText()).isTrue();
+                assertThat(System.nanoTime()).as("no round in time:\n%s", cli.outText()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            cli.process().destroy();
+            assertThat(cli.await(60)).isEqualTo(143);
+            assertThat(cli.errText()).contains("nntune: interrupted; the member rounds in flight were recorded as failed and are"
+                    + " trained again from their members' last checkpoints; every finished round is kept")
+                    .contains("Resume with: nntune tune " + file);
+        }
+        try (Storage s = Storages.open("sqlite:" + dir.resolve("slowpbt.db"))) {
+            assertThat(s.getAllTrials(s.findStudyId("slowpbt").orElseThrow())).extracting(FrozenTrial::state)
+                    .doesNotContain(TrialState.RUNNING);
+        }
+        CliTest.Result again = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(again.code()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).contains("resuming: the population has finished").contains("round 3/3: 2/2 members done");
+    }
+
+    /** A population's worker thread interrupted: exit code 130, what was kept and how to rejoin. */
+    @Test
+    void anInterruptedPopulationWorkerStopsWithExitCode130AndSaysHowToRejoin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("slowpbt.yaml");
+        Files.writeString(file, SLOW_PBT.replace("epochs: 6", "epochs: 40"));
+        String url = "sqlite:" + dir.resolve("slowpbt.db");
+        CliTest.Result[] result = new CliTest.Result[1];
+        Thread tune = new Thread(() -> result[0] = CliTest.run("tune", file.toString(), "--progress", "none"));
+        tune.start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            assertThat(tune.isAlive()).as("tune ended early").isTrue();
+            assertThat(System.nanoTime()).as("no round in time").isLessThan(deadline);
+            if (Files.exists(dir.resolve("slowpbt.db"))) {
+                try (Storage s = Storages.open(url)) {
+                    var id = s.findStudyId("slowpbt");
+                    if (id.isPresent() && s.countTrials(id.getAsLong(), EnumSet.of(TrialState.COMPLETE)) >= 2
+                            && s.countTrials(id.getAsLong(), EnumSet.of(TrialState.RUNNING)) > 0) {
+                        break;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        tune.interrupt();
+        tune.join(60_000);
+        assertThat(tune.isAlive()).isFalse();
+        assertThat(result[0].code()).as(result[0].out() + result[0].err()).isEqualTo(ExitCode.INTERRUPTED);
+        assertThat(result[0].err()).contains("nntune: interrupted; the member rounds in flight were recorded as failed")
+                .contains("Resume with: nntune tune " + file).doesNotContain("error", "\tat ");
+        try (Storage s = Storages.open(url)) {
+            List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("slowpbt").orElseThrow());
+            assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING);
+            // the round in flight, if the interruption came in one (not between two), is failed as interrupted
+            assertThat(trials).filteredOn(t -> t.state() == TrialState.FAIL)
+                    .allSatisfy(t -> assertThat(t.failureReason()).hasValueSatisfying(r -> assertThat(r).startsWith("interrupted")));
+        }
+    }
+
     private final List<String> schemas = new java.util.ArrayList<>();
 
     @org.junit.jupiter.api.AfterEach

@@ -95,7 +95,10 @@ public final class PopulationRun {
                         pbt.history().rounds().values().stream().mapToInt(Map::size).sum(),
                         options.population() * options.rounds());
             }
-            PopulationHistory h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, out);
+            String resume = worker ? "nntune worker " + name + " --storage " + CliStorage.shown(url)
+                    : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + CliStorage.shown(url) : "")
+                    + (ov.studyName().isPresent() ? " --study " + name : "");
+            PopulationHistory h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, resume, out);
             if (worker) {
                 out.printf(Locale.ROOT, "worker done: every member of study '%s' has trained its %d epochs%n", name,
                         options.epochs());
@@ -245,12 +248,21 @@ public final class PopulationRun {
      * @throws CliException exit 4 when the artifact store is full or gone, 1 when a member's round failed too often
      */
     static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, int jobs, PrintWriter out) {
-        return run(pbt, objective, objective, jobs, out);
+        return run(pbt, objective, objective, jobs, "the same command", out);
     }
 
-    /** {@link #run(PopulationTraining, NetworkPopulation, int, PrintWriter)} training {@code trained}, {@code objective}'s members wrapped. */
+    /** What an interrupted population says (after "interrupted; "), then how to resume. */
+    static final String INTERRUPTED = "the member rounds in flight were recorded as failed and are trained again from their"
+            + " members' last checkpoints; every finished round is kept and the study is consistent";
+
+    /**
+     * {@link #run(PopulationTraining, NetworkPopulation, int, PrintWriter)} training {@code trained}, {@code objective}'s
+     * members wrapped; an interruption (Ctrl-C, SIGTERM, the thread interrupted) says what was kept and {@code resume}.
+     *
+     * @throws CliException exit 130 when the thread was interrupted
+     */
     private static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, PopulationObjective trained, int jobs,
-                                         PrintWriter out) {
+                                         String resume, PrintWriter out) {
         PbtOptions options = pbt.options();
         out.printf(Locale.ROOT, "population-based training: %d members, %s, %s rounds; exploring %s%n",
                 options.population(), roundsWords(options),
@@ -261,11 +273,25 @@ public final class PopulationRun {
             mine.incrementAndGet();
             progress(out, options, done, h);
         });
+        pbt.onNotice(notice -> {
+            synchronized (out) {
+                out.println(notice);
+                out.flush();
+            }
+        });
         PopulationHistory h;
+        // Ctrl-C or SIGTERM: the JVM ends once its shutdown hooks have run, so the hint is one of them (as tune's)
+        Thread hint = StudyRun.resumeHint(System.lineSeparator() + "nntune: interrupted; " + INTERRUPTED + ". Resume with: "
+                + resume);
         try {
             h = pbt.run(trained, jobs);
         } catch (PopulationTrainingException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CliException(ExitCode.INTERRUPTED, "interrupted; " + INTERRUPTED + ". Resume with: " + resume, e);
+            }
             throw new CliException(e.isStorageProblem() ? ExitCode.STORAGE : ExitCode.OTHER, e.getMessage(), e);
+        } finally {
+            StudyRun.dropHint(hint);
         }
         MemberRound best = h.best().orElseThrow();
         out.printf(Locale.ROOT, "best: member %d, value %s after %d epochs, %d exploit/explore steps in the study;"
