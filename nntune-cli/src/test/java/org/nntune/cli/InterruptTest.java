@@ -213,9 +213,8 @@ class InterruptTest {
 
     private static void interruptAWorkerThread(Path dir, String url) throws Exception {
         Path file = dir.resolve("long.yaml");
-        // a budget the worker will not reach: it is interrupted first
-        Files.writeString(file, PostgresWorkersTest.TINY.formatted("long", 1000).replace("batch_size: 32", "batch_size: 4")
-                .replace("epochs: 8", "epochs: 40"));
+        // a budget the worker will not reach: it is interrupted first, in the middle of a trial of a few seconds
+        Files.writeString(file, SLOW.replace("study: slow", "study: long").replace("trials: 3", "trials: 1000"));
         CliTest.Result first = CliTest.run("tune", file.toString(), "--storage", url, "--trials", "1", "--progress", "none");
         assertThat(first.code()).as(first.err()).isZero();
 
