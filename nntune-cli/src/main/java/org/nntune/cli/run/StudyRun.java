@@ -684,7 +684,8 @@ public final class StudyRun {
         Optional<GridState> grid = s.time.isEmpty() ? GridState.of(o.study) : Optional.empty();
         // trials an interruption (or a dead worker) stopped, queued to run again with their parameters: they use no budget
         int again = (int) o.study.trials(EnumSet.of(TrialState.WAITING)).stream().filter(FrozenTrial::isRetry).count();
-        if (existing.isPresent() && s.time.isEmpty() && again > 0) {
+        // (at the budget they still run: a retry takes its failed attempt's place; past it, as asked, nothing runs)
+        if (existing.isPresent() && s.time.isEmpty() && again > 0 && before <= o.budget) {
             out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d, of which %d stopped unfinished"
                     + " (interrupted, or %s worker died) and %s again first with %s parameters, in place of the failed attempt%n",
                     before, o.budget, again, again == 1 ? "its" : "their", again == 1 ? "runs" : "run", again == 1 ? "its" : "their");
