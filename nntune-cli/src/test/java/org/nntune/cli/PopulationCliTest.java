@@ -153,6 +153,49 @@ class PopulationCliTest {
         assertThat(trials.out()).contains("note: budget.trials does not apply to population-based training");
     }
 
+    /**
+     * lr_adapt with PBT: every member round stores what its training adapted, epoch by epoch; a member
+     * goes on from the rate its checkpoint reached (not the starting lr); tune, best, best-schedule.json
+     * and the report show it, as for an ordinary study.
+     */
+    @Test
+    void aPopulationWithLrAdaptRecordsWhatEachMemberRoundAdapted(@TempDir Path dir) throws Exception {
+        String yaml = IRIS_PBT.replace("lr: {low: 1.0e-3, high: 1.0e-1, log: true}", "lr: 0.01\n    lr_adapt: hypergradient")
+                .replace("batch_size: [8, 16, 32]", "batch_size: [8, 16, 32]\n    l2: {low: 1.0e-6, high: 1.0e-2, log: true}");
+        CliTest.Result r = CliTest.tuneWith(dir, yaml, "--progress", "plain");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("adapted during training (final values): {lr=");
+        try (Storage s = Storages.open("sqlite:" + dir.resolve("s.db"))) {
+            PopulationTraining pbt = PopulationTraining.load(s, "iris-pbt-test").orElseThrow();
+            List<FrozenTrial> trials = s.getAllTrials(pbt.studyId());
+            assertThat(trials).hasSize(12).allSatisfy(t -> assertThat(t.systemAttrs().get(
+                    org.nntune.tune.trial.SystemAttrs.ADAPTED_HYPERPARAMETERS)).as("trial " + t.number())
+                    .isInstanceOfSatisfying(Map.class, m -> assertThat((List<?>) m.get("lr")).hasSize(4)));
+            PopulationHistory h = pbt.history();
+            // a member that kept its own checkpoint starts its round from the rate it had reached, not from lr 0.01
+            for (int round = 1; round < 3; round++) {
+                for (var mr : h.rounds().get(round).values()) {
+                    if (mr.exploit().isEmpty()) {
+                        List<Double> before = h.rounds().get(round - 1).get(mr.member()).adapted().get("lr");
+                        double reached = before.get(before.size() - 1);
+                        double next = mr.adapted().get("lr").get(0);
+                        assertThat(Math.abs(Math.log(next / reached))).as("member %d round %d", mr.member(), round)
+                                .isLessThan(Math.abs(Math.log(next / 0.01)));
+                    }
+                }
+            }
+            int best = h.best().orElseThrow().member();
+            assertThat(h.adapted(best).get("lr")).hasSize(12);
+        }
+        Path results = dir.resolve("s-results");
+        assertThat(Files.readString(results.resolve("best-schedule.json"))).contains("\"adapted_final\":{\"lr\":")
+                .contains("\"adapted\":{\"lr\":[");
+        assertThat(Files.readString(results.resolve("report.html"))).contains("Adapted hyperparameters");
+        CliTest.Result best = CliTest.run("best", dir.resolve("s.yaml").toString());
+        assertThat(best.code()).as(best.err()).isZero();
+        assertThat(best.out()).contains("adapted during training (final values): {lr=");
+    }
+
     @Test
     void aDivergedMemberIsToldWhatToChangeInTheStudyFile(@TempDir Path dir) throws Exception {
         CliTest.Result r = CliTest.tuneWith(dir, IRIS_PBT.replace("optimizer: adam", "optimizer: sgd")

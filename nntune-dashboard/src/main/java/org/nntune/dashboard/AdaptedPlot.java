@@ -6,6 +6,7 @@ import org.nntune.dashboard.svg.Frame;
 import org.nntune.dashboard.svg.LinearScale;
 import org.nntune.dashboard.svg.LogScale;
 import org.nntune.dashboard.svg.Svg;
+import org.nntune.tune.population.PopulationHistory;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
@@ -48,6 +49,18 @@ final class AdaptedPlot {
         return out;
     }
 
+    /**
+     * The epochs before a trial's first adapted value: 0, except for a population-based training
+     * member's round, which continues its member's training and records only its own epochs (its
+     * intermediate values are numbered by the member's epoch, from 0).
+     */
+    static int firstEpoch(FrozenTrial t) {
+        if (!PopulationHistory.isMemberRound(t) || t.intermediateValues().isEmpty()) {
+            return 0;
+        }
+        return Math.max(0, t.intermediateValues().firstKey());
+    }
+
     static boolean present(StudyView v) {
         for (FrozenTrial t : v.data.trials()) {
             if (t.systemAttrs().containsKey(SystemAttrs.ADAPTED_HYPERPARAMETERS)) {
@@ -70,7 +83,7 @@ final class AdaptedPlot {
             double hi = Double.NEGATIVE_INFINITY;
             for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
                 List<Double> values = all.get(trials.get(i)).getOrDefault(name, List.of());
-                xhi = Math.max(xhi, values.size());
+                xhi = Math.max(xhi, firstEpoch(trials.get(i)) + values.size());
                 for (double x : values) {
                     if (x > 0 && Double.isFinite(x)) {
                         lo = Math.min(lo, x);
@@ -100,13 +113,14 @@ final class AdaptedPlot {
             order.addAll(pruned);
             for (FrozenTrial t : order) {
                 List<Double> values = all.get(t).getOrDefault(name, List.of());
+                int first = firstEpoch(t);
                 double[] px = new double[values.size()];
                 double[] py = new double[values.size()];
                 int c = 0;
                 for (int e = 0; e < values.size(); e++) {
                     double x = values.get(e);
                     if (x > 0 && Double.isFinite(x)) {
-                        px[c] = xs.map(e + 1);
+                        px[c] = xs.map(first + e + 1);
                         py[c] = ys.map(x);
                         c++;
                     }
@@ -116,7 +130,7 @@ final class AdaptedPlot {
                 }
                 svg.start("polyline").attr("class", "curve adapted " + t.state().name().toLowerCase(Locale.ROOT))
                         .attr("data-trial", Integer.toString(t.number())).points(px, py, c)
-                        .endWithTitle("Trial " + t.number() + " (" + t.state() + ")\n" + name + " at epoch " + values.size()
+                        .endWithTitle("Trial " + t.number() + " (" + t.state() + ")\n" + name + " at epoch " + (first + values.size())
                                 + ": " + Fmt.num(values.get(values.size() - 1)));
             }
             svg.endGroup();

@@ -50,6 +50,35 @@ class AdaptedReportTest {
         assertThat(html).contains("href=\"#adapted\"").contains("data-name=\"lr\"").contains("data-name=\"l2_layer0\"");
     }
 
+    /**
+     * A population-based training member's round continues its member's training and stores only its
+     * own epochs: its line is drawn at the member's epochs (those its intermediate values are numbered
+     * by, from 0), not from epoch 1.
+     */
+    @Test
+    void aPopulationRoundIsDrawnAtItsMembersEpochs() {
+        Storage storage = new InMemoryStorage();
+        Study study = Study.builder("pbt-adapted").storage(storage).direction(StudyDirection.MAXIMIZE).seed(1).create();
+        study.optimize(trial -> {
+            int round = trial.number();
+            trial.setSystemAttr("pbt.round", (long) round);
+            trial.setSystemAttr("pbt.member", 0L);
+            List<Double> lr = new ArrayList<>();
+            for (int e = 2 * round; e < 2 * round + 2; e++) {
+                trial.report(e, 0.5 + 0.01 * e);
+                lr.add(0.01 * (e + 1));
+            }
+            trial.setSystemAttr(SystemAttrs.ADAPTED_HYPERPARAMETERS, Map.of("lr", lr));
+            return 0.5;
+        }, 3);
+        String html = HtmlReport.fromStorage(storage, "pbt-adapted").html();
+        // rounds of 2 epochs: the third round's line ends at epoch 6, the axis runs to 6
+        assertThat(html).contains("lr at epoch 2:").contains("lr at epoch 4:").contains("lr at epoch 6:");
+        List<Element> figures = SvgParse.withClass(html, "adapted");
+        assertThat(figures).hasSize(1);
+        assertThat(SvgParse.marks(figures.get(0), "polyline", "adapted")).hasSize(3);
+    }
+
     @Test
     void otherStudiesHaveNoAdaptedSection() {
         String html = HtmlReport.of(ExampleStudies.singleObjective("plain", 30, 1)).html();

@@ -207,6 +207,7 @@ public final class NetworkPopulation implements PopulationObjective {
         private final long seed;
         private OptimizerState optimizer;
         private int epoch;
+        private Map<String, Double> adapted = Map.of();
 
         NetworkMember(NetworkConfig config, Optional<NetworkCheckpoint> from, long memberSeed) {
             this.config = config;
@@ -218,8 +219,10 @@ public final class NetworkPopulation implements PopulationObjective {
             if (from.isPresent()) {
                 NetworkCheckpoint c = from.get();
                 model.setWeights(c.weights());
-                // an explored optimiser of another kind starts with fresh state; the same kind continues
-                this.optimizer = c.optimizer().kind().equals(config.optimizer()) ? c.optimizer() : null;
+                // the optimiser is never explored, so the state is always this member's kind: restored whole, with
+                // what lr_adapt and l2_adapt had adapted (its kind is then "adam-hd", "sgd+implicit-l2"…, not the
+                // optimiser's name, which once dropped it and restarted every round from the starting rate)
+                this.optimizer = c.optimizer();
                 this.epoch = c.epoch();
                 this.seed = c.seed();
             } else {
@@ -245,10 +248,18 @@ public final class NetworkPopulation implements PopulationObjective {
                     optimizer = control.optimizerState();
                 }
             }).build();
-            model.fit(train, options);
+            History history = model.fit(train, options);
+            if (!history.epochs().isEmpty()) {
+                adapted = history.epochs().get(history.epochs().size() - 1).adaptedRates();
+            }
             epoch = at + 1;
             Evaluation e = model.evaluate(validation);
             return metric.equals("loss") ? e.loss() : e.metric(metric);
+        }
+
+        @Override
+        public Map<String, Double> adapted() {
+            return adapted;
         }
 
         @Override

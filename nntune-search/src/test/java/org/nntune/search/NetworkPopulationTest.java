@@ -128,6 +128,40 @@ class NetworkPopulationTest {
         assertThat(scores[0]).isNotEqualTo(scores[1]);
     }
 
+    /**
+     * What lr_adapt and l2_adapt adapted is training state: a member continued from a checkpoint (its
+     * own next round, or a member that copies it) goes on from the rates the saved member had reached,
+     * exactly as if it had not stopped, and each epoch says what it adapted.
+     */
+    @Test
+    void adaptedRatesSurviveACheckpointAndEachEpochReportsThem() throws Exception {
+        MlpSpace space = MlpSpace.builder().fixedDefaults().set("hidden", List.of(24)).set("preprocessing", "pixels")
+                .set("optimizer", "adam").set("lr", 0.01).set("lr_adapt", "hypergradient").set("l2_adapt", "implicit")
+                .choices("batch_size", 32, 64).build();
+        NetworkPopulation net = new NetworkPopulation(space, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy");
+        Map<String, Object> params = Map.of("batch_size", 32);
+        double straight;
+        Map<String, Double> straightRates;
+        Map<String, Double> afterFirst;
+        try (PopulationObjective.Member m = net.member(params, Optional.empty(), 5)) {
+            m.trainEpoch(0);
+            afterFirst = m.adapted();
+            straight = m.trainEpoch(1);
+            straightRates = m.adapted();
+        }
+        assertThat(afterFirst).containsKey("lr").anySatisfy((k, v) -> assertThat(k).startsWith("l2"));
+        assertThat(afterFirst.get("lr")).isNotEqualTo(0.01);
+        byte[] bytes;
+        try (PopulationObjective.Member m = net.member(params, Optional.empty(), 5)) {
+            m.trainEpoch(0);
+            bytes = m.save();
+        }
+        try (PopulationObjective.Member m = net.member(params, Optional.of(bytes), 77)) {
+            assertThat(m.trainEpoch(1)).isEqualTo(straight);
+            assertThat(m.adapted()).isEqualTo(straightRates);
+        }
+    }
+
     @Test
     void checkpointsRoundTripAndRefuseCorruptBytes() throws Exception {
         NetworkPopulation net = objective();

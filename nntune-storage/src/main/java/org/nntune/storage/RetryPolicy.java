@@ -4,8 +4,6 @@ import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.SystemAttrs;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,23 +67,10 @@ public record RetryPolicy(int maxRetries) {
      *     its retries
      */
     Optional<Map<String, Object>> retryAttrs(FrozenTrial failed) {
-        List<Object> history = new ArrayList<>();
-        if (failed.systemAttrs().get(RETRY_HISTORY) instanceof List<?> earlier) {
-            history.addAll(earlier);
-        }
-        history.add((long) failed.number());
-        if (history.size() > maxRetries) {
+        Map<String, Object> attrs = failed.retryAttrs();
+        if (((List<?>) attrs.get(RETRY_HISTORY)).size() > maxRetries) {
             return Optional.empty();
         }
-        Map<String, Object> fixed = new LinkedHashMap<>(failed.params());
-        if (failed.systemAttrs().get(FIXED_PARAMS) instanceof Map<?, ?> f) {
-            // parameters fixed for the failed attempt but never asked for before it died
-            f.forEach((k, val) -> fixed.putIfAbsent((String) k, val));
-        }
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put(FIXED_PARAMS, fixed);
-        attrs.put(FAILED_TRIAL, history.get(0));
-        attrs.put(RETRY_HISTORY, history);
         return Optional.of(attrs);
     }
 }

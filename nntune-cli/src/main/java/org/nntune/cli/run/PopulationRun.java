@@ -103,7 +103,10 @@ public final class PopulationRun {
                         pbt.history().rounds().values().stream().mapToInt(Map::size).sum(),
                         options.population() * options.rounds());
             }
-            PopulationHistory h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, out);
+            String resume = worker ? "nntune worker " + name + " --storage " + CliStorage.shown(url)
+                    : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + CliStorage.shown(url) : "")
+                    + (ov.studyName().isPresent() ? " --study " + name : "");
+            PopulationHistory h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, resume, out);
             if (worker) {
                 out.printf(Locale.ROOT, "worker done: every member of study '%s' has trained its %d epochs%n", name,
                         options.epochs());
@@ -239,6 +242,7 @@ public final class PopulationRun {
         for (ScheduleStep step : h.schedule(best.member(), o)) {
             out.printf(Locale.ROOT, "  epochs %d-%d: %s%n", step.fromEpoch() + 1, step.fromEpoch() + step.epochs(), step.params());
         }
+        printAdapted(h, best, out);
         if (export.isPresent()) {
             Files.writeString(export.get(), scheduleJson(o, h, best) + "\n");
             out.println("wrote " + export.get());
@@ -266,12 +270,21 @@ public final class PopulationRun {
      * @throws CliException exit 4 when the artifact store is full or gone, 1 when a member's round failed too often
      */
     static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, int jobs, PrintWriter out) {
-        return run(pbt, objective, objective, jobs, out);
+        return run(pbt, objective, objective, jobs, "the same command", out);
     }
 
-    /** {@link #run(PopulationTraining, NetworkPopulation, int, PrintWriter)} training {@code trained}, {@code objective}'s members wrapped. */
+    /** What an interrupted population says (after "interrupted; "), then how to resume. */
+    static final String INTERRUPTED = "the member rounds in flight were recorded as failed and are trained again from their"
+            + " members' last checkpoints; every finished round is kept and the study is consistent";
+
+    /**
+     * {@link #run(PopulationTraining, NetworkPopulation, int, PrintWriter)} training {@code trained}, {@code objective}'s
+     * members wrapped; an interruption (Ctrl-C, SIGTERM, the thread interrupted) says what was kept and {@code resume}.
+     *
+     * @throws CliException exit 130 when the thread was interrupted
+     */
     private static PopulationHistory run(PopulationTraining pbt, NetworkPopulation objective, PopulationObjective trained, int jobs,
-                                         PrintWriter out) {
+                                         String resume, PrintWriter out) {
         PbtOptions options = pbt.options();
         out.printf(Locale.ROOT, "population-based training: %d members, %s, %s rounds; exploring %s%n",
                 options.population(), roundsWords(options),
@@ -282,18 +295,52 @@ public final class PopulationRun {
             mine.incrementAndGet();
             progress(out, options, done, h);
         });
+        pbt.onNotice(notice -> {
+            synchronized (out) {
+                out.println(notice);
+                out.flush();
+            }
+        });
         PopulationHistory h;
+        // Ctrl-C or SIGTERM: the JVM ends once its shutdown hooks have run, so the hint is one of them (as tune's)
+        Thread hint = StudyRun.resumeHint(System.lineSeparator() + "nntune: interrupted; " + INTERRUPTED + ". Resume with: "
+                + resume);
         try {
             h = pbt.run(trained, jobs);
         } catch (PopulationTrainingException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CliException(ExitCode.INTERRUPTED, "interrupted; " + INTERRUPTED + ". Resume with: " + resume, e);
+            }
             throw new CliException(e.isStorageProblem() ? ExitCode.STORAGE : ExitCode.OTHER, e.getMessage(), e);
+        } finally {
+            StudyRun.dropHint(hint);
         }
         MemberRound best = h.best().orElseThrow();
         out.printf(Locale.ROOT, "best: member %d, value %s after %d epochs, %d exploit/explore steps in the study;"
                         + " this process trained %d of the %d member rounds%n", best.member(), best.value(), options.epochs(),
                 h.lineage().size(), mine.get(), options.population() * options.rounds());
+        printAdapted(h, best, out);
         out.flush();
         return h;
+    }
+
+    /** What lr_adapt / l2_adapt had adapted when the member finished (the line an ordinary study's best trial has). */
+    private static void printAdapted(PopulationHistory h, MemberRound best, PrintWriter out) {
+        Map<String, Double> adapted = adaptedFinal(h.adapted(best.member()));
+        if (!adapted.isEmpty()) {
+            out.println("adapted during training (final values): " + adapted);
+        }
+    }
+
+    /** The last value of each adapted hyperparameter. */
+    private static Map<String, Double> adaptedFinal(Map<String, List<Double>> trajectory) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        trajectory.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.put(k, v.get(v.size() - 1));
+            }
+        });
+        return out;
     }
 
     /**
@@ -359,6 +406,13 @@ public final class PopulationRun {
             steps.add(step);
         }
         m.put("schedule", steps);
+        Map<String, List<Double>> adapted = h.adapted(best.member());
+        if (!adapted.isEmpty()) {
+            // what lr_adapt / l2_adapt adapted during the member's training (its ancestry's, epoch by epoch): a replay
+            // of the schedule adapts them again from the starting values; these are the values they reached
+            m.put("adapted_final", adaptedFinal(adapted));
+            m.put("adapted", adapted);
+        }
         List<Object> lineage = new ArrayList<>();
         for (MemberRound mr : h.ancestry(best.member())) {
             if (mr.exploit().isPresent()) {

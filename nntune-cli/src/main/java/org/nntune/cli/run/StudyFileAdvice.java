@@ -55,6 +55,11 @@ final class StudyFileAdvice {
                 }
 
                 @Override
+                public java.util.Map<String, Double> adapted() {
+                    return m.adapted();
+                }
+
+                @Override
                 public byte[] save() throws Exception {
                     return m.save();
                 }

@@ -684,7 +684,14 @@ public final class StudyRun {
         }
         o.budget = budget(storage, id, worker);
         Optional<GridState> grid = s.time.isEmpty() ? GridState.of(o.study) : Optional.empty();
-        if (existing.isPresent() && s.time.isEmpty()) {
+        // trials an interruption (or a dead worker) stopped, queued to run again with their parameters: they use no budget
+        int again = (int) o.study.trials(EnumSet.of(TrialState.WAITING)).stream().filter(FrozenTrial::isRetry).count();
+        // (at the budget they still run: a retry takes its failed attempt's place; past it, as asked, nothing runs)
+        if (existing.isPresent() && s.time.isEmpty() && again > 0 && before <= o.budget) {
+            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d, of which %d stopped unfinished"
+                    + " (interrupted, or %s worker died) and %s again first with %s parameters, in place of the failed attempt%n",
+                    before, o.budget, again, again == 1 ? "its" : "their", again == 1 ? "runs" : "run", again == 1 ? "its" : "their");
+        } else if (existing.isPresent() && s.time.isEmpty()) {
             String results = worker ? "" : "; the results below are of those " + before; // when no trial is run
             if (grid.isPresent() && grid.get().left() == 0) {
                 out.printf(Locale.ROOT, "resuming: the grid is complete, all its %d points done in %d finished trials, so no trial"
@@ -908,7 +915,8 @@ public final class StudyRun {
         Objective objective = timed != null ? search.objective(s.data.train(), timed) : null;
         boolean interrupted = false;
         Thread sayHowToResume = resumeHint(System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed"
-                + " and the study is consistent. Resume with: " + resumeCommand);
+                + " and queued to run again with their parameters (they use no budget); the study is consistent. Resume with: "
+                + resumeCommand);
         StudyFileAdvice advice = new StudyFileAdvice(sf); // a diverged training's advice in the file's keys
         try {
             if (s.multi) {
@@ -974,13 +982,13 @@ public final class StudyRun {
     }
 
     /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */
-    private static Thread resumeHint(String text) {
+    static Thread resumeHint(String text) {
         Thread hint = new Thread(() -> System.err.println(text), "nntune-resume-hint");
         Runtime.getRuntime().addShutdownHook(hint);
         return hint;
     }
 
-    private static void dropHint(Thread hint) {
+    static void dropHint(Thread hint) {
         try {
             Runtime.getRuntime().removeShutdownHook(hint);
         } catch (IllegalStateException shuttingDown) {
@@ -1183,7 +1191,8 @@ public final class StudyRun {
 
     private int endedEarly(Ended ended, String resume) {
         if (ended == Ended.INTERRUPTED) {
-            out.println("interrupted: running trials were recorded as failed; the study is consistent.");
+            out.println("interrupted: running trials were recorded as failed and queued to run again with their parameters"
+                    + " (they use no budget); the study is consistent.");
             out.println("resume with: " + resume);
             return ExitCode.INTERRUPTED;
         }

@@ -2,6 +2,7 @@ package org.nntune.tune.population;
 
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudyDirection;
+import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
 
 import java.util.ArrayList;
@@ -67,7 +68,37 @@ public final class PopulationHistory {
             exploit = Optional.of(new LineageEvent(round, member, donor, changes));
         }
         return new MemberRound(round, member, t.number(), t.params(), t.value(), donor,
-                String.valueOf(a.getOrDefault(CHECKPOINT, "")), exploit);
+                String.valueOf(a.getOrDefault(CHECKPOINT, "")), exploit, adapted(a.get(SystemAttrs.ADAPTED_HYPERPARAMETERS)));
+    }
+
+    /** A trial's {@link SystemAttrs#ADAPTED_HYPERPARAMETERS} as name → values (empty when absent or malformed). */
+    private static Map<String, List<Double>> adapted(Object stored) {
+        Map<String, List<Double>> out = new LinkedHashMap<>();
+        if (stored instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (v instanceof List<?> l) {
+                    List<Double> d = new ArrayList<>(l.size());
+                    l.forEach(x -> d.add(x instanceof Number n ? n.doubleValue() : Double.NaN));
+                    out.put(String.valueOf(k), d);
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * What a member's training adapted itself over its whole training so far, name → one value per
+     * epoch from epoch 1: its ancestry's rounds in order (before an exploit, the donor's rounds, whose
+     * checkpoint and so whose adapted rates the member continued from); empty when nothing adapted.
+     */
+    public Map<String, List<Double>> adapted(int member) {
+        List<MemberRound> chain = new ArrayList<>(ancestry(member));
+        Collections.reverse(chain);
+        Map<String, List<Double>> out = new LinkedHashMap<>();
+        for (MemberRound mr : chain) {
+            mr.adapted().forEach((k, v) -> out.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        }
+        return out;
     }
 
     /** @return round → member → finished round, ascending */

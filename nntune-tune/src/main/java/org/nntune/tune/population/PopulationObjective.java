@@ -36,6 +36,18 @@ public interface PopulationObjective {
          */
         double trainEpoch(int epoch) throws Exception;
 
+        /**
+         * The hyperparameters the member's training adapts itself (a hypergradient learning rate, an
+         * implicitly differentiated L2…), by name, as they stand after the last {@link #trainEpoch};
+         * empty for a member that adapts nothing (the default). The tuner stores them per epoch on
+         * the round's trial ({@code SystemAttrs.ADAPTED_HYPERPARAMETERS}). They belong to the
+         * training state: {@link #save()} must keep them, so a member continued from the bytes (its
+         * own, or a copying member) goes on from where they got to.
+         */
+        default Map<String, Double> adapted() {
+            return Map.of();
+        }
+
         /** @return the whole training state (weights, optimiser state, epoch, random state) as bytes */
         byte[] save() throws Exception;
 

@@ -78,6 +78,8 @@ public final class PopulationTraining {
     private final List<PopulationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final InFlightTrials beating = new InFlightTrials();
     private volatile boolean stop;
+    private volatile java.util.function.Consumer<String> notices =
+            m -> System.getLogger("org.nntune.tune").log(System.Logger.Level.INFO, m);
 
     private PopulationTraining(Storage storage, long studyId, String name, StudyDirection direction,
                                Map<String, Distribution> space, PbtOptions options) {
@@ -213,6 +215,15 @@ public final class PopulationTraining {
         return this;
     }
 
+    /**
+     * Where this object's workers say what they wait for (another worker's round, and for how long
+     * when that worker stopped); the default logs at INFO. The command line prints them.
+     */
+    public PopulationTraining onNotice(java.util.function.Consumer<String> notice) {
+        this.notices = java.util.Objects.requireNonNull(notice, "notice");
+        return this;
+    }
+
     /** @return the study's history so far, read from the storage */
     public PopulationHistory history() {
         return PopulationHistory.of(storage.getAllTrials(studyId), direction);
@@ -278,6 +289,8 @@ public final class PopulationTraining {
     private final class Loop implements TrialLoop {
         private final PopulationObjective objective;
         private volatile String interruption;
+        /** the trial ids of other workers' rounds this loop last said it waits for */
+        private List<Long> awaited = List.of();
 
         Loop(PopulationObjective objective) {
             this.objective = objective;
@@ -299,7 +312,41 @@ public final class PopulationTraining {
                 return new Step.Run(() -> train(u, objective));
             }
             storage.failStaleTrials(studyId, options.staleAfter());
+            sayWhatItWaitsFor(snap);
             return new Step.Wait(options.poll());
+        }
+
+        /**
+         * Says, once for each new set of them, which rounds of other workers this worker waits for: a
+         * round whose worker process is gone (on this machine: its process id is no longer alive, e.g.
+         * after kill -9) is taken over once its heartbeat is {@link PbtOptions#staleAfter()} old, so
+         * the wait is said with its length rather than left silent.
+         */
+        private void sayWhatItWaitsFor(Snapshot snap) {
+            List<FrozenTrial> others = snap.trials.values().stream()
+                    .filter(t -> t.state() == TrialState.RUNNING && !beating.contains(t.trialId()))
+                    .sorted(java.util.Comparator.comparingInt(FrozenTrial::number)).toList();
+            List<Long> ids = others.stream().map(FrozenTrial::trialId).toList();
+            synchronized (this) {
+                if (ids.equals(awaited)) {
+                    return;
+                }
+                awaited = ids;
+            }
+            String grace = seconds(options.staleAfter());
+            for (FrozenTrial t : others) {
+                int member = num(t.systemAttrs(), PopulationHistory.MEMBER);
+                int round = num(t.systemAttrs(), PopulationHistory.ROUND);
+                String worker = String.valueOf(t.systemAttrs().getOrDefault(SystemAttrs.WORKER, "?"));
+                String unit = String.format(java.util.Locale.ROOT, "member %d's round %d (trial %d)", member, round + 1,
+                        t.number());
+                notices.accept(workerGone(worker)
+                        ? "waiting up to " + grace + " for " + unit + ", whose worker stopped (process " + worker.split("/")[0]
+                                + " is gone, so its heartbeat is stale); the round is then trained again from the member's"
+                                + " last checkpoint"
+                        : "waiting for " + unit + ", which worker " + worker.split("/")[0] + " is training; if that worker"
+                                + " has stopped, the round is trained again here once its heartbeat is " + grace + " old");
+            }
         }
 
         @Override
@@ -395,6 +442,29 @@ public final class PopulationTraining {
         }
     }
 
+    /** @return whether a {@link SystemAttrs#WORKER} stamp names a process on this machine that is no longer alive */
+    static boolean workerGone(String worker) {
+        String here = SystemAttrs.currentWorker();
+        String host = here.substring(0, here.lastIndexOf(':', here.indexOf('/')));
+        int colon = worker.indexOf(':');
+        int slash = worker.indexOf('/');
+        if (colon < 0 || slash < colon || !worker.substring(0, colon).equals(host)) {
+            return false; // another machine's: its process cannot be looked at from here
+        }
+        try {
+            long pid = Long.parseLong(worker.substring(colon + 1, slash));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** "30 s", "1.5 s" */
+    private static String seconds(java.time.Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
     private static int num(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).intValue();
     }
@@ -424,7 +494,8 @@ public final class PopulationTraining {
                         continue;
                     }
                     attempt = previous + 1;
-                    if (attempt >= options.maxAttempts()) {
+                    // an interruption (Ctrl-C, SIGTERM) is no fault of the round: its attempts do not count
+                    if (attempt - interruptedAttempts(snap, round, member, previous) >= options.maxAttempts()) {
                         FrozenTrial last = snap.trials.get(round + "." + member + "." + previous);
                         stop = true;
                         throw new PopulationTrainingException("study '" + name + "': round " + round + " of member "
@@ -447,6 +518,18 @@ public final class PopulationTraining {
             }
         }
         return Optional.empty();
+    }
+
+    /** @return how many of a unit's attempts 0..{@code last} an interruption ended */
+    private static int interruptedAttempts(Snapshot snap, int round, int member, int last) {
+        int n = 0;
+        for (int a = 0; a <= last; a++) {
+            FrozenTrial t = snap.trials.get(round + "." + member + "." + a);
+            if (t != null && t.state() == TrialState.FAIL && t.failureReason().orElse("").startsWith("interrupted")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** @return whether a taken unit's attempt is over without a result (failed, or its worker died before its trial) */
@@ -589,8 +672,11 @@ public final class PopulationTraining {
                 memberSeed(options.seed(), u.member()))) {
             double value = Double.NaN;
             int first = options.firstEpoch(u.round());
+            // what the member's training adapted itself, per epoch of the round (as an ordinary trial records it)
+            Map<String, List<Double>> adapted = new LinkedHashMap<>();
             for (int e = first; e < first + options.epochsOf(u.round()); e++) {
                 value = m.trainEpoch(e);
+                m.adapted().forEach((k, v) -> adapted.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
                 if (!Double.isFinite(value)) {
                     throw new PopulationTrainingException("study '" + name + "': " + where + " reached a metric of "
                             + value + " at epoch " + e + "; the training diverged (try a smaller learning-rate range)",
@@ -599,6 +685,9 @@ public final class PopulationTraining {
                 if (!report(trialId, e, value)) {
                     return OptionalDouble.empty(); // taken over by another worker: this attempt's work is void
                 }
+            }
+            if (!adapted.isEmpty() && !setSystemAttr(trialId, SystemAttrs.ADAPTED_HYPERPARAMETERS, adapted)) {
+                return OptionalDouble.empty(); // taken over by another worker
             }
             artifacts.put(studyId, u.checkpoint(), m.save());
             return OptionalDouble.of(value);
@@ -621,6 +710,19 @@ public final class PopulationTraining {
     private boolean report(long trialId, int epoch, double value) {
         try {
             storage.setTrialIntermediateValue(trialId, epoch, value);
+            return true;
+        } catch (IllegalStateException e) {
+            if (storage.getTrial(trialId).state().isFinished()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** @return false if the trial was finished meanwhile (failed as stale and taken over) */
+    private boolean setSystemAttr(long trialId, String key, Object value) {
+        try {
+            storage.setTrialSystemAttr(trialId, key, value);
             return true;
         } catch (IllegalStateException e) {
             if (storage.getTrial(trialId).state().isFinished()) {

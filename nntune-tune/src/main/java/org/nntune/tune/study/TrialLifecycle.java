@@ -80,7 +80,14 @@ final class TrialLifecycle {
         return Optional.ofNullable(interruption);
     }
 
-    /** Records every trial in flight as FAIL with {@code reason}, stops, and interrupts their threads. */
+    /**
+     * Records every trial in flight as FAIL with {@code reason}, stops, and interrupts their threads.
+     * In a study with a retry policy ({@link SystemAttrs#RETRY_POLICY}, as every study the command
+     * line makes) each such trial is queued again with its parameters, as a dead worker's is: an
+     * interruption is no fault of the trial, so its configuration is not lost, and the attempt and
+     * its retry count once in the budget. Unlike a dead worker's, an interrupted trial is queued
+     * again however often it was interrupted before.
+     */
     void interrupt(String reason) {
         synchronized (this) {
             if (interruption == null) {
@@ -88,11 +95,38 @@ final class TrialLifecycle {
             }
         }
         stopRequested = true;
+        boolean retry = retriesInterrupted();
         for (Map.Entry<Long, Thread> e : inFlight.entries()) {
-            finishQuietly(e.getKey(), Outcome.failure(reason));
+            if (finishQuietly(e.getKey(), Outcome.failure(reason)) && retry) {
+                queueRetry(e.getKey());
+            }
             if (e.getValue() != Thread.currentThread()) {
                 e.getValue().interrupt();
             }
+        }
+    }
+
+    /** @return whether the study retries stopped trials (it has a retry policy); false if the storage cannot say */
+    private boolean retriesInterrupted() {
+        try {
+            return storage.getStudySystemAttrs(studyId).containsKey(SystemAttrs.RETRY_POLICY);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "study " + studyId + ": cannot read its retry policy, so the interrupted"
+                    + " trials are not queued again: " + e);
+            return false;
+        }
+    }
+
+    /** Queues a WAITING retry of the interrupted trial (its parameters, {@link FrozenTrial#retryAttrs}). */
+    private void queueRetry(long trialId) {
+        try {
+            FrozenTrial failed = storage.getTrial(trialId);
+            storage.createTrial(studyId, new FrozenTrial(-1, -1, TrialState.WAITING, List.of(), Map.of(), Map.of(), Map.of(),
+                    failed.retryAttrs(), new java.util.TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()));
+        } catch (RuntimeException e) {
+            // the interruption must finish: the trial stays failed, and counts in the budget, as before retries
+            LOG.log(System.Logger.Level.WARNING, "study " + studyId + ": the interrupted trial with id " + trialId
+                    + " could not be queued again: " + e);
         }
     }
 

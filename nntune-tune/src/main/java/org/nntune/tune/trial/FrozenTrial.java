@@ -194,11 +194,35 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
     }
 
     /**
-     * @return whether this trial retries a failed attempt (a dead worker's trial failed as stale): it
-     *     carries {@link SystemAttrs#FAILED_TRIAL}, and it and the attempt count once in a budget
+     * @return whether this trial retries a failed attempt (a dead worker's trial failed as stale, or
+     *     a trial an interruption stopped): it carries {@link SystemAttrs#FAILED_TRIAL}, and it and
+     *     the attempt count once in a budget
      */
     public boolean isRetry() {
         return systemAttrs.containsKey(SystemAttrs.FAILED_TRIAL);
+    }
+
+    /**
+     * The system attributes of a WAITING trial that runs this one again with its parameters (its
+     * retry): {@link SystemAttrs#FIXED_PARAMS} (the values it asked for, and those fixed for it that
+     * it had not asked for yet), {@link SystemAttrs#FAILED_TRIAL} (the first attempt's number) and
+     * {@link SystemAttrs#RETRY_HISTORY} (the attempts so far, oldest first, this one last; its size is
+     * how many retries the chain has used).
+     */
+    public Map<String, Object> retryAttrs() {
+        List<Object> history = new java.util.ArrayList<>();
+        if (systemAttrs.get(SystemAttrs.RETRY_HISTORY) instanceof List<?> earlier) {
+            history.addAll(earlier);
+        }
+        history.add((long) number);
+        Map<String, Object> fixed = new java.util.LinkedHashMap<>(params);
+        // parameters fixed for this attempt but never asked for before it stopped
+        fixedParams().forEach(fixed::putIfAbsent);
+        Map<String, Object> attrs = new java.util.LinkedHashMap<>();
+        attrs.put(SystemAttrs.FIXED_PARAMS, fixed);
+        attrs.put(SystemAttrs.FAILED_TRIAL, history.get(0));
+        attrs.put(SystemAttrs.RETRY_HISTORY, history);
+        return attrs;
     }
 
     /**

@@ -428,7 +428,8 @@ public class PopulationTrainingTest {
     @Test
     void anInterruptedRunFailsItsRoundInFlightAndTheStudyResumes() throws Exception {
         Storage storage = new InMemoryStorage();
-        PbtOptions o = fast(3, 1, 3);
+        // one attempt per round: the interrupted attempt does not use it up (an interruption is no fault of the round)
+        PbtOptions o = fast(3, 1, 3).withMaxAttempts(1);
         Quadratic q = new Quadratic();
         PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), o);
         java.util.concurrent.CountDownLatch inRound = new java.util.concurrent.CountDownLatch(1);
@@ -473,6 +474,40 @@ public class PopulationTrainingTest {
         PopulationHistory h = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), o).run(q, 2);
         assertThat(h.rounds()).hasSize(3).allSatisfy((r, members) -> assertThat(members).hasSize(3));
         assertThat(storage.getAllTrials(pbt.studyId())).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(9);
+    }
+
+    /**
+     * A round left RUNNING by a worker process that is gone (kill -9): a worker that waits for it says
+     * so, with how long it waits, instead of waiting in silence; then trains it again.
+     */
+    @Test
+    void aWorkerSaysItWaitsForTheRoundOfAStoppedWorkerAndHowLong() throws Exception {
+        Storage storage = new InMemoryStorage();
+        PbtOptions o = fast(2, 1, 2);
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "q", StudyDirection.MINIMIZE, space(), o);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String here = SystemAttrs.currentWorker();
+        String deadWorker = here.substring(0, here.lastIndexOf(':', here.indexOf('/')) + 1) + gone.pid() + "/main";
+        // member 1's round 0 as a killed worker leaves it: claimed, its trial RUNNING with a heartbeat that stopped
+        Map<String, Object> claim = new java.util.LinkedHashMap<>();
+        claim.put("attempt", 0L);
+        claim.put("at", System.currentTimeMillis());
+        claim.put("params", Map.of("x", 0.5));
+        claim.put("donor", 1L);
+        claim.put("source", "");
+        storage.setStudySystemAttr(pbt.studyId(), PopulationTraining.UNIT_PREFIX + "0.1", claim);
+        storage.createTrial(pbt.studyId(), org.nntune.tune.storage.TrialStart.beat(true)
+                .withSystemAttr(SystemAttrs.WORKER, deadWorker).withSystemAttr(PopulationHistory.ROUND, 0L)
+                .withSystemAttr(PopulationHistory.MEMBER, 1L).withSystemAttr(PopulationHistory.ATTEMPT, 0L)
+                .withSystemAttr(PopulationHistory.DONOR, 1L).withSystemAttr(PopulationHistory.CHECKPOINT, "pbt/r0/m1/a0"));
+        List<String> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PopulationHistory h = pbt.onNotice(notices::add).run(new Quadratic());
+        assertThat(h.rounds()).hasSize(2).allSatisfy((r, members) -> assertThat(members).hasSize(2));
+        assertThat(notices).singleElement().asString().startsWith("waiting up to 0.6 s for member 1's round 1 (trial 0), whose"
+                + " worker stopped (process " + deadWorker.split("/")[0] + " is gone");
+        assertThat(PopulationTraining.workerGone(here)).isFalse();
+        assertThat(PopulationTraining.workerGone("elsewhere:1/main")).isFalse();
     }
 
     /** An objective's exception fails its round with the exception's message as the reason, no Java class name. */

@@ -412,6 +412,65 @@ class StudyTest {
         assertThat(s.trials().get(0).state()).isEqualTo(TrialState.FAIL);
     }
 
+    /**
+     * With a retry policy (as the command line stores in every study), an interrupted trial is
+     * queued again with its parameters, like a dead worker's: the next run trains it first, and the
+     * attempt and its retry count once in the budget, so an interruption costs no configuration;
+     * a retry interrupted in turn is queued again too. Without a policy nothing is queued.
+     */
+    @Test
+    void anInterruptedTrialIsQueuedAgainWithItsParametersAndUsesNoBudget() throws Exception {
+        Storage storage = new InMemoryStorage();
+        Study s = Study.builder("again").storage(storage).sampler(new RandomSampler()).seed(3).create();
+        storage.setStudySystemAttr(s.studyId(), SystemAttrs.RETRY_POLICY, Map.of("max_retries", 1L));
+        for (int time = 0; time < 2; time++) {
+            interruptMidTrial(s);
+        }
+        List<FrozenTrial> trials = s.trials();
+        assertThat(trials).extracting(FrozenTrial::state).containsExactly(TrialState.FAIL, TrialState.FAIL, TrialState.WAITING);
+        double x = trials.get(0).params().get("x") instanceof Double d ? d : Double.NaN;
+        assertThat(trials.get(1).params()).containsEntry("x", x);
+        assertThat(trials.get(1).systemAttrs()).containsEntry(SystemAttrs.FAILED_TRIAL, 0L);
+        assertThat(trials.get(2).fixedParams()).containsEntry("x", x);
+        assertThat(trials.get(2).systemAttrs()).containsEntry(SystemAttrs.RETRY_HISTORY, List.of(0L, 1L));
+
+        List<Double> seen = new ArrayList<>();
+        s.optimize(t -> {
+            double v = t.suggestFloat("x", 0, 1);
+            synchronized (seen) {
+                seen.add(v);
+            }
+            return v;
+        }, 3);
+        assertThat(seen).hasSize(3).first().isEqualTo(x); // the interrupted configuration first, then two new ones
+        assertThat(s.trials()).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(3);
+
+        Study none = study("no-policy", 3);
+        interruptMidTrial(none);
+        assertThat(none.trials()).extracting(FrozenTrial::state).containsExactly(TrialState.FAIL);
+    }
+
+    private static void interruptMidTrial(Study s) throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        Thread runner = new Thread(() -> {
+            try {
+                s.optimize(t -> {
+                    t.suggestFloat("x", 0, 1);
+                    running.countDown();
+                    Thread.sleep(60_000);
+                    return 0;
+                }, OptimizeOptions.trials(10));
+            } catch (CancellationException expected) {
+                // interrupted
+            }
+        });
+        runner.start();
+        running.await();
+        runner.interrupt();
+        runner.join(30_000);
+        assertThat(runner.isAlive()).isFalse();
+    }
+
     /** A clock the test moves by hand. */
     static final class ManualClock extends Clock {
         private Instant now = Instant.parse("2026-01-01T00:00:00Z");
