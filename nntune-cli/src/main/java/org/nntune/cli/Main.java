@@ -51,6 +51,15 @@ public final class Main implements Callable<Integer> {
                 super.publish(record);
                 flush();
             }
+
+            /**
+             * Flushes only: the logging framework's shutdown hook closes its handlers, and closing this one
+             * would close System.err under the shutdown hook that prints the resume command (SIGTERM, Ctrl-C).
+             */
+            @Override
+            public synchronized void close() {
+                flush();
+            }
         };
         handler.setLevel(java.util.logging.Level.ALL);
         NNTUNE_LOG.addHandler(handler);
