@@ -310,9 +310,19 @@ final class TrialAccess {
                 state == TrialState.FAIL ? template.failureReason().orElse(null) : null);
     }
 
-    private static Double minValue(StudyInfo s, TrialState state, List<Double> values) {
-        return state == TrialState.COMPLETE && s.directions().size() == 1
-                ? s.directions().get(0).toMinimized(values.get(0)) : null;
+    /**
+     * The sort key of a single-objective COMPLETE trial (its value, smaller is better). The value itself is
+     * read from {@code trial_values}; this column only orders. An infinite value (a trial copied from Optuna,
+     * which stores {@code tell(trial, float("inf"))}) is kept on SQLite and PostgreSQL; MariaDB's DOUBLE holds
+     * no infinity, so there it sorts as the largest finite double of its sign (a tie with exactly that value
+     * goes to the lower trial number).
+     */
+    private Double minValue(StudyInfo s, TrialState state, List<Double> values) {
+        if (state != TrialState.COMPLETE || s.directions().size() != 1) {
+            return null;
+        }
+        double v = s.directions().get(0).toMinimized(values.get(0));
+        return d == Dialect.MARIADB && Double.isInfinite(v) ? Math.copySign(Double.MAX_VALUE, v) : v;
     }
 
     private TrialKey key(long trialId) {

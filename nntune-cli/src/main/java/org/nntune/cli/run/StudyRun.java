@@ -300,7 +300,7 @@ public final class StudyRun {
         Setup fromFile = setup();
         printStart(fromFile);
         // a run refused before its first trial leaves no empty study, nor an SQLite file it created
-        Optional<Path> newFile = newSqliteFile(fromFile.url);
+        Optional<Path> newFile = CliStorage.newSqliteFile(fromFile.url);
         boolean refusedNew = false;
         Storage storage = CliStorage.open(fromFile.url);
         boolean studyWasThere = true;
@@ -349,23 +349,8 @@ public final class StudyRun {
                 // closing a pool after the work is done: nothing left to lose
             }
             if (refusedNew && newFile.isPresent()) {
-                for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
-                    try {
-                        Files.deleteIfExists(Path.of(newFile.get() + suffix));
-                    } catch (IOException ignored) {
-                        // the refusal is what the user needs to see; a stray file is no data lost
-                    }
-                }
+                CliStorage.deleteNewSqliteFile(newFile.get());
             }
-        }
-    }
-
-    /** The SQLite file of {@code url} if it does not exist yet (opening the storage will create it). */
-    private static Optional<Path> newSqliteFile(String url) {
-        try {
-            return org.nntune.storage.Storages.sqliteFile(url).filter(f -> !Files.exists(f));
-        } catch (IllegalArgumentException badUrl) {
-            return Optional.empty(); // opening it says what is wrong
         }
     }
 
