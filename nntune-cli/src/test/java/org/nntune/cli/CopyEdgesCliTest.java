@@ -69,4 +69,27 @@ class CopyEdgesCliTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("py.db");
         }
     }
+
+    @Test
+    void aCopyOntoItsOwnStorageIsAUsageError() throws Exception {
+        CliTest.Result tuned = CliTest.tuneWith(dir, CliTest.IRIS, "--storage", "sqlite:" + dir.resolve("a.db"),
+                "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        Path abs = dir.resolve("a.db");
+        String relative = Path.of("").toAbsolutePath().relativize(abs).toString();
+        Files.createSymbolicLink(dir.resolve("link.db"), abs);
+        for (String[] pair : List.of(new String[] {"sqlite:" + abs, "sqlite:" + abs},
+                new String[] {"sqlite:" + relative, "sqlite:" + abs}, new String[] {"sqlite:///" + relative, "sqlite:" + abs},
+                new String[] {"sqlite:" + dir.resolve("link.db"), "sqlite:" + dir.resolve("x/../a.db")},
+                new String[] {"optuna+sqlite:////" + abs, "optuna+sqlite:///" + relative})) {
+            CliTest.Result r = CliTest.run("copy", "iris-test", "--from", pair[0], "--to", pair[1]);
+            assertThat(r.code()).as(String.join(" → ", pair) + ": " + r.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(r.err()).contains("source and target are the same storage (" + pair[0]).doesNotContain("delete");
+        }
+        // nntune's tables and Optuna's in one file are two storages
+        CliTest.Result both = CliTest.run("copy", "iris-test", "--from", "sqlite:" + abs, "--to", "optuna+sqlite:///" + relative);
+        assertThat(both.code()).as(both.err()).isZero();
+        CliTest.Result listed = CliTest.run("studies", "--storage", "sqlite:" + abs);
+        assertThat(listed.out()).contains("iris-test");
+    }
 }

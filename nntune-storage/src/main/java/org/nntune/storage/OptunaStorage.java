@@ -130,6 +130,11 @@ public final class OptunaStorage implements Storage {
         return parse(url).url().sqliteFile();
     }
 
+    /** The database of an {@code optuna+} URL (revision checked). */
+    static StorageUrl storageUrl(String url) {
+        return parse(url).url();
+    }
+
     private record Parsed(StorageUrl url, String revision) {}
 
     /** The URL without the prefix and {@code optuna_revision}, and the revision asked for (checked). */

@@ -3,6 +3,7 @@ package org.nntune.cli.command;
 import org.nntune.cli.exit.CliException;
 import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.run.CliStorage;
+import org.nntune.storage.Storages;
 import org.nntune.storage.StudyCopier;
 import org.nntune.tune.storage.Storage;
 import picocli.CommandLine.Command;
@@ -32,6 +33,18 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        boolean same;
+        try {
+            same = Storages.sameStorage(from, to);
+        } catch (IllegalArgumentException badUrl) {
+            same = false; // opening it says what is wrong
+        }
+        if (same) {
+            // "already exists there; delete it there first" would have the user delete the only copy
+            throw new CliException(ExitCode.USAGE, "source and target are the same storage (" + CliStorage.shown(from)
+                    + (from.strip().equals(to.strip()) ? "" : " and " + CliStorage.shown(to) + " name one database")
+                    + "): copy to another database, or between nntune's tables and Optuna's (optuna+) in one");
+        }
         try (Storage src = CliStorage.openExisting(from)) {
             // the source's study first: a copy of nothing creates no destination database
             CliStorage.studyId(src, study, from);
