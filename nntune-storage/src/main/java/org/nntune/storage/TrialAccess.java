@@ -662,6 +662,22 @@ final class TrialAccess {
         });
     }
 
+    /** RUNNING trials of the study with a heartbeat at most {@code grace} old (database clock), by number. */
+    List<Integer> liveNumbers(long studyId, Duration grace) {
+        return db.read(c -> {
+            studies.info(c, studyId); // an unknown study is an error, not "none live"
+            List<Integer> out = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT number FROM nntune_trials WHERE study_id = ? AND state = 'RUNNING'"
+                    + " AND heartbeat IS NOT NULL AND heartbeat >= " + d.nowMicros() + " - ? ORDER BY number",
+                    studyId, grace.toNanos() / 1000); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+            return out;
+        });
+    }
+
     List<Long> failStale(long studyId, Duration grace) {
         long graceMicros = grace.toNanos() / 1000;
         List<Stale> candidates = db.read(c -> {

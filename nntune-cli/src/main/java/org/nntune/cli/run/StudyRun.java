@@ -73,6 +73,14 @@ public final class StudyRun {
      * dead-worker tests use a short one).
      */
     static final Duration HEARTBEAT = Duration.ofMillis(Long.getLong("nntune.heartbeatMillis", 10_000L));
+    /**
+     * How old a running trial's last heartbeat may be for its worker to count as alive ({@code delete} refuses a
+     * study such a worker runs): the grace after which other workers fail the trial as stale.
+     */
+    public static Duration heartbeatGrace() {
+        return org.nntune.tune.run.Heartbeats.grace(HEARTBEAT);
+    }
+
     /** Study system attribute: the number of finished trials the last {@code tune} asked for (workers honour it). */
     static final String TRIALS_ATTR = "nntune:cli:trials";
     /** Study system attribute: the effective search space the study was started with. */
@@ -340,6 +348,11 @@ public final class StudyRun {
             throw new CliException(ExitCode.STORAGE, e.getMessage() + ". Every trial that finished is stored; when the"
                     + " database answers again, the same command resumes: " + opened.resume, e);
         } catch (RuntimeException e) {
+            if (opened != null && deletedMeanwhile(storage, fromFile.name, opened.study.studyId())) {
+                // 'nntune delete --force' (or another program) took the study: whatever failed, that is why
+                throw new CliException(ExitCode.STORAGE, "study '" + fromFile.name + "' was deleted from "
+                        + CliStorage.shown(fromFile.url) + " while this worker ran it", e);
+            }
             refusedNew = !studyWasThere && deleteIfEmpty(storage, fromFile.name);
             throw e;
         } finally {
@@ -351,6 +364,16 @@ public final class StudyRun {
             if (refusedNew && newFile.isPresent()) {
                 CliStorage.deleteNewSqliteFile(newFile.get());
             }
+        }
+    }
+
+    /** Whether the study this run opened is gone from its storage (false when that cannot be told). */
+    private static boolean deletedMeanwhile(Storage storage, String name, long studyId) {
+        try {
+            java.util.OptionalLong now = storage.findStudyId(name);
+            return now.isEmpty() || now.getAsLong() != studyId;
+        } catch (RuntimeException unreachable) {
+            return false;
         }
     }
 
