@@ -64,8 +64,8 @@ final class OptunaSchema {
             Optional<TableShapes.Foreign> foreign = TableShapes.firstForeign(present, COLUMNS);
             throw new IllegalStateException(where + " has a " + (foreign.isPresent() ? foreign.get().describe()
                     : "table '" + ours.get(0) + "'") + " but no 'alembic_version': it is not a schema Optuna's RDB storage"
-                    + " created, and nntune creates Optuna's tables only in a database without tables of their names ("
-                    + String.join(", ", ours) + " are there); use another database or schema");
+                    + " created, and nntune creates Optuna's tables only in a database without tables of their names"
+                    + " (found: " + String.join(", ", ours) + "); use another database or schema");
         }
         for (String sql : ddl(d, wantedRevision)) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
