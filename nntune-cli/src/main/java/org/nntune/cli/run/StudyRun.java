@@ -72,7 +72,7 @@ public final class StudyRun {
      * run them again). 10 s; the system property {@code nntune.heartbeatMillis} changes it (the
      * dead-worker tests use a short one).
      */
-    static final Duration HEARTBEAT = Duration.ofMillis(Long.getLong("nntune.heartbeatMillis", 10_000L));
+    static final Duration HEARTBEAT = org.nntune.tune.run.Heartbeats.configuredInterval();
     /**
      * How old a running trial's last heartbeat may be for its worker to count as alive ({@code delete} refuses a
      * study such a worker runs): the grace after which other workers fail the trial as stale.
