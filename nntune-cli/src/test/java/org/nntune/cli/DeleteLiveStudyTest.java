@@ -1,6 +1,5 @@
 package org.nntune.cli;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.cli.exit.ExitCode;
 import org.nntune.storage.Storages;
@@ -21,16 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeleteLiveStudyTest {
 
-    @Test
-    void aStudyWithALiveWorkerIsKeptUnlessForcedAndTheWorkerSaysWhatHappened(@TempDir Path dir) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sqlite:", "optuna+sqlite:///"})
+    void aStudyWithALiveWorkerIsKeptUnlessForcedAndTheWorkerSaysWhatHappened(String scheme, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("slow.yaml");
         // trials of several seconds (as DeadWorkerTest's), so that the delete lands in the middle of one
         Files.writeString(file, PostgresWorkersTest.TINY.formatted("slow", 2).replace("batch_size: 32", "batch_size: 4")
                 .replace("epochs: 8", "epochs: 400"));
-        String url = "sqlite:" + dir.resolve("slow.db");
+        String url = scheme + dir.resolve("slow.db");
         try (CliProcesses jvms = new CliProcesses(dir)) {
             CliProcesses.Cli tune = jvms.startWith(List.of("-Dnntune.heartbeatMillis=1000"), "tune", file.toString(),
-                    "--progress", "none");
+                    "--storage", url, "--progress", "none");
             long deadline = System.nanoTime() + 120_000_000_000L;
             try (Storage s = Storages.open(url)) {
                 while (s.findStudyId("slow").isEmpty()

@@ -350,8 +350,7 @@ public final class StudyRun {
         } catch (RuntimeException e) {
             if (opened != null && deletedMeanwhile(storage, fromFile.name, opened.study.studyId())) {
                 // 'nntune delete --force' (or another program) took the study: whatever failed, that is why
-                throw new CliException(ExitCode.STORAGE, "study '" + fromFile.name + "' was deleted from "
-                        + CliStorage.shown(fromFile.url) + " while this worker ran it", e);
+                throw deleted(fromFile, e);
             }
             refusedNew = !studyWasThere && deleteIfEmpty(storage, fromFile.name);
             throw e;
@@ -365,6 +364,12 @@ public final class StudyRun {
                 CliStorage.deleteNewSqliteFile(newFile.get());
             }
         }
+    }
+
+    /** Exit code 4: the study was deleted under this run ({@code nntune delete --force}, or another program). */
+    private static CliException deleted(Setup setup, Exception cause) {
+        return new CliException(ExitCode.STORAGE, "study '" + setup.name + "' was deleted from " + CliStorage.shown(setup.url)
+                + " while this worker ran it", cause);
     }
 
     /** Whether the study this run opened is gone from its storage (false when that cannot be told). */
