@@ -335,6 +335,11 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public List<Integer> liveTrialNumbers(long studyId, Duration grace) {
+        return trials.liveNumbers(studyId, grace);
+    }
+
+    @Override
     public List<Long> failStaleTrials(long studyId, Duration grace) {
         return trials.failStale(studyId, grace);
     }

@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The tables of Optuna's RDB storage ({@code optuna/storages/_rdb/models.py}), as Optuna's
@@ -42,12 +45,27 @@ final class OptunaSchema {
      * @throws IllegalStateException if the database has Optuna's tables at a revision nntune does not know
      */
     static String prepare(Connection c, Dialect d, String wantedRevision, String where) throws SQLException {
-        if (tableExists(c, d, "alembic_version")) {
-            return check(c, where);
+        // checked before any DDL: CREATE TABLE IF NOT EXISTS would skip another program's table of one of Optuna's
+        // names and fail further on (a foreign key to a column it lacks), leaving Optuna's schema half made (for
+        // good on MariaDB, whose DDL is not transactional)
+        Map<String, Set<String>> present = TableShapes.read(c, d);
+        boolean stamped = present.containsKey("alembic_version");
+        if (stamped) {
+            String revision = check(c, where);
+            Optional<TableShapes.Foreign> foreign = TableShapes.firstForeign(present, COLUMNS);
+            if (foreign.isPresent()) {
+                throw new IllegalStateException(where + " holds Optuna's schema, but its " + foreign.get().describe()
+                        + " is not the one Optuna's RDB storage creates");
+            }
+            return revision;
         }
-        if (tableExists(c, d, "studies")) {
-            throw new IllegalStateException(where + " has a 'studies' table but no 'alembic_version': it is not a schema "
-                    + "Optuna's RDB storage created");
+        List<String> ours = COLUMNS.keySet().stream().filter(present::containsKey).sorted().toList();
+        if (!ours.isEmpty()) {
+            Optional<TableShapes.Foreign> foreign = TableShapes.firstForeign(present, COLUMNS);
+            throw new IllegalStateException(where + " has a " + (foreign.isPresent() ? foreign.get().describe()
+                    : "table '" + ours.get(0) + "'") + " but no 'alembic_version': it is not a schema Optuna's RDB storage"
+                    + " created, and nntune creates Optuna's tables only in a database without tables of their names"
+                    + " (found: " + String.join(", ", ours) + "); use another database or schema");
         }
         for (String sql : ddl(d, wantedRevision)) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -59,6 +77,23 @@ final class OptunaSchema {
                 + " VALUES (1, " + SCHEMA_VERSION + ", '" + (wantedRevision.equals(REVISION_3_0) ? "3.1.0" : "4.0.0") + "')");
         return check(c, where);
     }
+
+    /** Optuna's tables with the columns nntune reads and writes (Optuna's models; {@link #ddl} creates them). */
+    static final Map<String, Set<String>> COLUMNS = Map.ofEntries(
+            Map.entry("studies", Set.of("study_id", "study_name")),
+            Map.entry("version_info", Set.of("version_info_id", "schema_version", "library_version")),
+            Map.entry("study_directions", Set.of("study_direction_id", "direction", "study_id", "objective")),
+            Map.entry("study_user_attributes", Set.of("study_user_attribute_id", "study_id", "key", "value_json")),
+            Map.entry("study_system_attributes", Set.of("study_system_attribute_id", "study_id", "key", "value_json")),
+            Map.entry("trials", Set.of("trial_id", "number", "study_id", "state", "datetime_start", "datetime_complete")),
+            Map.entry("trial_user_attributes", Set.of("trial_user_attribute_id", "trial_id", "key", "value_json")),
+            Map.entry("trial_system_attributes", Set.of("trial_system_attribute_id", "trial_id", "key", "value_json")),
+            Map.entry("trial_params", Set.of("param_id", "trial_id", "param_name", "param_value", "distribution_json")),
+            Map.entry("trial_values", Set.of("trial_value_id", "trial_id", "objective", "value", "value_type")),
+            Map.entry("trial_intermediate_values", Set.of("trial_intermediate_value_id", "trial_id", "step",
+                    "intermediate_value", "intermediate_value_type")),
+            Map.entry("trial_heartbeats", Set.of("trial_heartbeat_id", "trial_id", "heartbeat")),
+            Map.entry("alembic_version", Set.of("version_num")));
 
     private static String check(Connection c, String where) throws SQLException {
         List<String> revisions = new ArrayList<>();
@@ -85,22 +120,6 @@ final class OptunaSchema {
         }
         try (PreparedStatement ps = c.prepareStatement(insert)) {
             ps.executeUpdate();
-        }
-    }
-
-    static boolean tableExists(Connection c, Dialect d, String table) throws SQLException {
-        String sql = switch (d) {
-            case SQLITE -> "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?";
-            case POSTGRESQL -> "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"
-                    + " AND table_name = ?";
-            case MARIADB -> "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?";
-        };
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
-            }
         }
     }
 

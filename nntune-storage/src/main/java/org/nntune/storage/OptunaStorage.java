@@ -130,6 +130,11 @@ public final class OptunaStorage implements Storage {
         return parse(url).url().sqliteFile();
     }
 
+    /** The database of an {@code optuna+} URL (revision checked). */
+    static StorageUrl storageUrl(String url) {
+        return parse(url).url();
+    }
+
     private record Parsed(StorageUrl url, String revision) {}
 
     /** The URL without the prefix and {@code optuna_revision}, and the revision asked for (checked). */
@@ -1158,6 +1163,30 @@ public final class OptunaStorage implements Storage {
             }
         }
         return failed;
+    }
+
+    @Override
+    public List<Integer> liveTrialNumbers(long studyId, Duration grace) {
+        return read(c -> {
+            info(c, studyId);
+            LocalDateTime now;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + dbNow()); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                now = localTime(rs, 1).orElseThrow();
+            }
+            LocalDateTime limit = now.minus(grace);
+            List<Integer> out = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT t.number, h.heartbeat FROM trials t JOIN trial_heartbeats h ON"
+                    + " h.trial_id = t.trial_id WHERE t.study_id = ? AND t.state = 'RUNNING' ORDER BY t.number", studyId);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!localTime(rs, 2).orElseThrow().isBefore(limit)) {
+                        out.add(rs.getInt(1));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** RUNNING trials of the study (or just {@code onlyTrial}) whose last heartbeat is older than {@code grace}. */

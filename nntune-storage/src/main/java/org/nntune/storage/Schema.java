@@ -24,6 +24,18 @@ final class Schema {
     /** The version this code reads and writes. */
     static final int CURRENT_VERSION = 4;
 
+    /** nntune's tables with their columns (all versions' migrations together). */
+    static final Map<String, java.util.Set<String>> COLUMNS = Map.of(
+            "nntune_schema_version", java.util.Set.of("version"),
+            "nntune_studies", java.util.Set.of("study_id", "study_name", "directions", "user_attrs", "system_attrs",
+                    "n_trials", "change_seq", "datetime_start"),
+            "nntune_trials", java.util.Set.of("trial_id", "study_id", "number", "state", "trial_values", "min_value", "params",
+                    "dists", "user_attrs", "system_attrs", "intermediate", "datetime_start", "datetime_complete",
+                    "failure_reason", "heartbeat", "changed_seq"),
+            "nntune_distributions", java.util.Set.of("dist_id", "json_hash", "json"),
+            "nntune_study_attrs", java.util.Set.of("study_id", "is_system", "attr_key", "value_json"),
+            "nntune_artifacts", java.util.Set.of("study_id", "artifact_key", "size_bytes", "data"));
+
     /** The migration to version {@code index + 1}, as a list of statements. */
     static List<List<String>> migrations(Dialect d) {
         String text = d.text();
@@ -107,6 +119,15 @@ final class Schema {
         boolean autoCommit = c.getAutoCommit();
         d.lockSchema(c);
         try {
+            // before any DDL: CREATE TABLE IF NOT EXISTS would skip another program's table of one of nntune's names
+            // and leave a schema that fails on first use (half made for good on MariaDB, whose DDL is not transactional);
+            // tables of nntune's shape without a version row are what an interrupted migration left there: completed
+            java.util.Optional<TableShapes.Foreign> foreign = TableShapes.firstForeign(TableShapes.read(c, d), COLUMNS);
+            if (foreign.isPresent()) {
+                throw new IllegalStateException("the storage '" + display + "' has a " + foreign.get().describe()
+                        + " that is not nntune's: nntune creates its tables only where no other tables have their names;"
+                        + " use another database or schema, or rename that table");
+            }
             Database.exec(c, "CREATE TABLE IF NOT EXISTS nntune_schema_version (version INTEGER NOT NULL)" + d.tableSuffix());
             int version = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM nntune_schema_version");

@@ -290,6 +290,55 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
     }
 
     /** @return the database file of an SQLite URL (absolute), empty for the other databases */
+    /**
+     * Whether this URL and {@code other} name the same database, whatever their spelling: an SQLite file by a
+     * relative or an absolute path, through a link, or by {@code sqlite:///} and {@code sqlite:}; a server by
+     * {@code localhost} or {@code 127.0.0.1}, with the default port written or not, in the same PostgreSQL
+     * schema ({@code currentSchema}, {@code public} when not given). Users, passwords and nntune's own
+     * parameters do not count.
+     */
+    public boolean sameDatabase(StorageUrl other) {
+        if (dialect != other.dialect) {
+            return false;
+        }
+        if (dialect == Dialect.SQLITE) {
+            Path a = sqliteFile().orElseThrow().normalize();
+            Path b = other.sqliteFile().orElseThrow().normalize();
+            try {
+                return a.equals(b) || java.nio.file.Files.exists(a) && java.nio.file.Files.exists(b)
+                        && java.nio.file.Files.isSameFile(a, b);
+            } catch (java.io.IOException e) {
+                return false; // unreadable: opening it says why
+            }
+        }
+        return serverKey().equals(other.serverKey());
+    }
+
+    /**
+     * The server, port and database of the JDBC URL (the loopback host and the default port written one way,
+     * {@code jdbc:mysql} as {@code jdbc:mariadb}), and the PostgreSQL schema.
+     */
+    private String serverKey() {
+        java.util.regex.Matcher m = Pattern.compile("(?i)^jdbc:([a-z]+)://(\\[[^\\]]*\\]|[^/:?]*)(:\\d+)?([^?]*)(\\?.*)?$")
+                .matcher(jdbcUrl);
+        if (!m.matches()) {
+            return jdbcUrl;
+        }
+        String host = m.group(2).toLowerCase(Locale.ROOT);
+        host = host.isEmpty() || host.equals("127.0.0.1") || host.equals("[::1]") ? "localhost" : host;
+        String port = m.group(3) != null ? m.group(3) : dialect == Dialect.POSTGRESQL ? ":5432" : ":3306";
+        String schema = "";
+        if (dialect == Dialect.POSTGRESQL) {
+            schema = properties.get("currentSchema");
+            java.util.regex.Matcher q = Pattern.compile("[?&]currentSchema=([^&]*)").matcher(m.group(5) == null ? "" : m.group(5));
+            if (schema == null && q.find()) {
+                schema = q.group(1);
+            }
+            schema = schema == null || schema.isBlank() ? "public" : schema.toLowerCase(Locale.ROOT);
+        }
+        return dialect + "//" + host + port + m.group(4) + " " + schema;
+    }
+
     public Optional<Path> sqliteFile() {
         if (dialect != Dialect.SQLITE) {
             return Optional.empty();

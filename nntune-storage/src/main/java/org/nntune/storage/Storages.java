@@ -47,6 +47,25 @@ public final class Storages {
     }
 
     /**
+     * Whether two storage URLs name the same storage: the same database ({@link StorageUrl#sameDatabase}, e.g. an
+     * SQLite file by a relative and an absolute path) and the same tables (nntune's, or with {@code optuna+}
+     * Optuna's: one database may hold both, and they are two storages). Two {@code memory} URLs are two storages.
+     *
+     * @throws IllegalArgumentException if a URL is not valid
+     */
+    public static boolean sameStorage(String a, String b) {
+        if (isMemory(a) || isMemory(b) || isOptuna(a) != isOptuna(b)) {
+            return false;
+        }
+        return (isOptuna(a) ? OptunaStorage.storageUrl(a) : StorageUrl.parse(a))
+                .sameDatabase(isOptuna(b) ? OptunaStorage.storageUrl(b) : StorageUrl.parse(b));
+    }
+
+    private static boolean isOptuna(String url) {
+        return url.strip().toLowerCase(Locale.ROOT).startsWith(OptunaStorage.PREFIX);
+    }
+
+    /**
      * For a URL {@code sqlite:///PATH} (three slashes: a path relative to the working directory, SQLAlchemy's
      * rule), a note in parentheses saying so, and naming the four-slash URL when {@code /PATH}'s folder
      * exists (the user likely meant the absolute path); for messages about a file that is not there.

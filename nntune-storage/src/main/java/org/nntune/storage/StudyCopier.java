@@ -2,6 +2,7 @@ package org.nntune.storage;
 
 import org.nntune.tune.storage.IncompleteCopyException;
 import org.nntune.tune.storage.Storage;
+import org.nntune.tune.storage.StorageChecks;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudySummary;
 import org.nntune.tune.trial.SystemAttrs;
@@ -61,7 +62,8 @@ public final class StudyCopier {
      * ({@link #refuseIfRunning}).
      *
      * @return the id of the copy in {@code to}
-     * @throws IllegalArgumentException if {@code from} has no study of that name
+     * @throws IllegalArgumentException if {@code from} has no study of that name, or a trial the target cannot take
+     *     (named by its number in {@code from}; nothing is written then)
      * @throws IncompleteCopyException if the study in {@code from} is itself an incomplete copy
      * @throws org.nntune.tune.storage.StudyAlreadyExistsException if {@code to} has one already (a whole one)
      * @throws CopyInProgressException if another copy of it into {@code to} is still running
@@ -81,7 +83,14 @@ public final class StudyCopier {
         if (s.isIncompleteCopy()) {
             throw new IncompleteCopyException(name);
         }
-        List<FrozenTrial> trials = from.getAllTrials(sourceId);
+        // every trial checked as the target will take it before anything is written there, the message naming the
+        // trial by its number in the source (the target's would be -1: it has none yet)
+        List<FrozenTrial> trials = new java.util.ArrayList<>();
+        for (FrozenTrial t : from.getAllTrials(sourceId)) {
+            FrozenTrial template = template(t);
+            StorageChecks.checkTemplate(name, t.number(), s.directions().size(), template);
+            trials.add(template);
+        }
         OptionalLong earlier = to.findStudyId(name);
         if (earlier.isPresent()) {
             StudySummary there = to.getStudy(earlier.getAsLong());
@@ -100,8 +109,7 @@ public final class StudyCopier {
         try {
             s.userAttrs().forEach((k, v) -> to.setStudyUserAttr(id, k, v));
             for (int i = 0; i < trials.size(); i += batch) {
-                List<FrozenTrial> part = trials.subList(i, Math.min(trials.size(), i + batch)).stream()
-                        .map(StudyCopier::template).toList();
+                List<FrozenTrial> part = List.copyOf(trials.subList(i, Math.min(trials.size(), i + batch)));
                 if (to instanceof JdbcStorage jdbc) {
                     jdbc.createTrials(id, part); // one transaction per batch instead of one per trial
                 } else {

@@ -310,9 +310,19 @@ final class TrialAccess {
                 state == TrialState.FAIL ? template.failureReason().orElse(null) : null);
     }
 
-    private static Double minValue(StudyInfo s, TrialState state, List<Double> values) {
-        return state == TrialState.COMPLETE && s.directions().size() == 1
-                ? s.directions().get(0).toMinimized(values.get(0)) : null;
+    /**
+     * The sort key of a single-objective COMPLETE trial (its value, smaller is better). The value itself is
+     * read from {@code trial_values}; this column only orders. An infinite value (a trial copied from Optuna,
+     * which stores {@code tell(trial, float("inf"))}) is kept on SQLite and PostgreSQL; MariaDB's DOUBLE holds
+     * no infinity, so there it sorts as the largest finite double of its sign (a tie with exactly that value
+     * goes to the lower trial number).
+     */
+    private Double minValue(StudyInfo s, TrialState state, List<Double> values) {
+        if (state != TrialState.COMPLETE || s.directions().size() != 1) {
+            return null;
+        }
+        double v = s.directions().get(0).toMinimized(values.get(0));
+        return d == Dialect.MARIADB && Double.isInfinite(v) ? Math.copySign(Double.MAX_VALUE, v) : v;
     }
 
     private TrialKey key(long trialId) {
@@ -649,6 +659,22 @@ final class TrialAccess {
                 throw refusal(c, trialId, "record a heartbeat");
             }
             return null;
+        });
+    }
+
+    /** RUNNING trials of the study with a heartbeat at most {@code grace} old (database clock), by number. */
+    List<Integer> liveNumbers(long studyId, Duration grace) {
+        return db.read(c -> {
+            studies.info(c, studyId); // an unknown study is an error, not "none live"
+            List<Integer> out = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT number FROM nntune_trials WHERE study_id = ? AND state = 'RUNNING'"
+                    + " AND heartbeat IS NOT NULL AND heartbeat >= " + d.nowMicros() + " - ? ORDER BY number",
+                    studyId, grace.toNanos() / 1000); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+            return out;
         });
     }
 

@@ -137,4 +137,24 @@ class StorageUrlTest {
         assertThatThrownBy(() -> new JdbcStorage("postgresql://nobody:pw@127.0.0.1:9/db?connectTimeout=2&pool_size=1"))
                 .isInstanceOf(StorageException.class).hasMessageContaining("127.0.0.1:9").hasMessageNotContaining(":pw@");
     }
+
+    @Test
+    void sameStorageSeesThroughSpellings(@org.junit.jupiter.api.io.TempDir Path dir) {
+        String abs = dir.resolve("a.db").toString();
+        String rel = Path.of("").toAbsolutePath().relativize(dir.resolve("a.db")).toString();
+        assertThat(Storages.sameStorage("sqlite:" + abs, "sqlite:" + rel)).isTrue();
+        assertThat(Storages.sameStorage("sqlite:///" + rel, "sqlite:////" + abs)).isTrue();
+        assertThat(Storages.sameStorage("optuna+sqlite:///" + rel, "optuna+sqlite:" + abs + "?optuna_revision=v3.2.0.a")).isTrue();
+        assertThat(Storages.sameStorage("sqlite:" + abs, "optuna+sqlite:" + abs)).as("other tables").isFalse();
+        assertThat(Storages.sameStorage("sqlite:" + abs, "sqlite:" + dir.resolve("b.db"))).isFalse();
+        assertThat(Storages.sameStorage("memory", "memory")).isFalse();
+        assertThat(Storages.sameStorage("postgresql://ann:pw@localhost/test", "postgres://bob@127.0.0.1:5432/test?pool_size=4")).isTrue();
+        assertThat(Storages.sameStorage("postgresql://ann@localhost/test", "jdbc:postgresql://LOCALHOST/test")).isTrue();
+        assertThat(Storages.sameStorage("postgresql://ann@localhost/test?currentSchema=s", "postgresql://ann@localhost/test")).isFalse();
+        assertThat(Storages.sameStorage("postgresql://ann@localhost/test?currentSchema=public", "postgresql://ann@localhost/test")).isTrue();
+        assertThat(Storages.sameStorage("postgresql://ann@localhost/test", "postgresql://ann@localhost/Test")).isFalse();
+        assertThat(Storages.sameStorage("mysql://root@db.example:3306/x", "mariadb://root@DB.example/x")).isTrue();
+        assertThat(Storages.sameStorage("mysql://root@db.example/x", "mysql://root@db.example:3307/x")).isFalse();
+        assertThat(Storages.sameStorage("mysql://root@localhost/x", "postgresql://root@localhost/x")).isFalse();
+    }
 }

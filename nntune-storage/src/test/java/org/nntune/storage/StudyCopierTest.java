@@ -134,6 +134,79 @@ class StudyCopierTest {
         });
     }
 
+    // ---------------------------------------------------------------- infinite values
+
+    private static void fillInfinite(Storage s, String name, StudyDirection direction) {
+        long id = s.createStudy(name, List.of(direction));
+        FloatDistribution x = FloatDistribution.uniform(0, 1);
+        for (double v : new double[] {Double.POSITIVE_INFINITY, 0.5, Double.NEGATIVE_INFINITY, 0.25}) {
+            s.createTrial(id, FrozenTrial.template(TrialState.COMPLETE, List.of(v), Map.of("x", 0.5), Map.of("x", x)));
+        }
+    }
+
+    private static void copiesInfinities(Storage from, Storage to) {
+        for (StudyDirection direction : StudyDirection.values()) {
+            String name = "weird-" + direction;
+            StudyCopier.copy(name, from, to);
+            long id = to.getStudyId(name);
+            assertThat(to.getAllTrials(id)).extracting(FrozenTrial::value)
+                    .containsExactly(Double.POSITIVE_INFINITY, 0.5, Double.NEGATIVE_INFINITY, 0.25);
+            assertThat(to.getBestTrial(id)).hasValueSatisfying(b -> assertThat(b.number())
+                    .isEqualTo(direction == StudyDirection.MINIMIZE ? 2 : 0));
+        }
+    }
+
+    /**
+     * Optuna stores {@code study.tell(trial, float("inf"))} (value_type INF_POS): such a study is copied with its
+     * infinities as they are, into every kind of target, and the best trial is still found (MariaDB's DOUBLE holds
+     * no infinity: nntune's sort column there holds the largest finite double instead, the value stays exact).
+     */
+    @Test
+    void infinitiesFromOptunaArriveAsStoredEverywhere() throws Exception {
+        try (Storage py = Storages.open("optuna+sqlite:///" + dir.resolve("py.db"))) {
+            fillInfinite(py, "weird-MINIMIZE", StudyDirection.MINIMIZE);
+            fillInfinite(py, "weird-MAXIMIZE", StudyDirection.MAXIMIZE);
+            try (Storage mem = new InMemoryStorage(); Storage lite = new JdbcStorage("sqlite:" + dir.resolve("out.db"));
+                 Storage optuna = Storages.open("optuna+sqlite:///" + dir.resolve("out-optuna.db"))) {
+                copiesInfinities(py, mem);
+                copiesInfinities(py, lite);
+                copiesInfinities(py, optuna);
+            }
+            TestDatabases.withPgSchema("nntune_copy_inf", url -> {
+                try (Storage pg = new JdbcStorage(url)) {
+                    copiesInfinities(py, pg);
+                }
+            });
+            TestDatabases.assumeMariaDb();
+            String db = TestDatabases.freshName("nntune_copy_inf");
+            String url = TestDatabases.createMariaDb(db);
+            try (Storage maria = new JdbcStorage(url)) {
+                copiesInfinities(py, maria);
+            } finally {
+                TestDatabases.dropMariaDb(db);
+            }
+        }
+    }
+
+    /** A trial the target cannot take is named by its number in the source, and nothing is written. */
+    @Test
+    void aTrialTheTargetCannotTakeIsNamedAndNothingIsWritten() throws Exception {
+        Path py = dir.resolve("broken.db");
+        try (Storage s = Storages.open("optuna+sqlite:///" + py)) {
+            fillInfinite(s, "broken", StudyDirection.MINIMIZE);
+        }
+        // a COMPLETE trial without its value (not something Optuna writes, but a database may hold anything)
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + py);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("DELETE FROM trial_values WHERE trial_id = (SELECT trial_id FROM trials WHERE number = 1)");
+        }
+        try (Storage from = Storages.open("optuna+sqlite:///" + py); Storage to = new InMemoryStorage()) {
+            assertThatThrownBy(() -> StudyCopier.copy("broken", from, to)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("trial 1 of study 'broken': COMPLETE needs 1 value(s), got []");
+            assertThat(to.getAllStudies()).isEmpty();
+        }
+    }
+
     // ---------------------------------------------------------------- interrupted copies
 
     /** What {@code kill -9} does to a copy: nothing after that point runs, not even its clean-up. */

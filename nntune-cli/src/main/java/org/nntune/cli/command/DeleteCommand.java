@@ -3,6 +3,7 @@ package org.nntune.cli.command;
 import org.nntune.cli.exit.CliException;
 import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.run.CliStorage;
+import org.nntune.cli.run.StudyRun;
 import org.nntune.tune.storage.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,12 +29,28 @@ public final class DeleteCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Delete without asking.")
     boolean yes;
 
+    @Option(names = "--force", description = "Delete even while workers are running the study (trials with a live heartbeat);"
+            + " they then stop with an error.")
+    boolean force;
+
     @Override
     public Integer call() {
         StudyRef ref = StudyRef.of(study, storage);
         try (Storage s = CliStorage.openExisting(ref.url())) {
             // an incomplete copy (an interrupted copy) is deleted as any study is
             long id = CliStorage.anyStudyId(s, ref.name(), ref.url());
+            if (!force) {
+                // a worker whose study is deleted under it dies mid-trial: say so instead, before asking
+                java.util.List<Integer> live = s.liveTrialNumbers(id, StudyRun.heartbeatGrace());
+                if (!live.isEmpty()) {
+                    throw new CliException(ExitCode.STORAGE, "study '" + ref.name() + "' in " + CliStorage.shown(ref.url())
+                            + " has " + (live.size() == 1 ? "a running trial" : live.size() + " running trials")
+                            + " with a live heartbeat (trial" + (live.size() == 1 ? " " : "s ")
+                            + String.join(", ", live.stream().limit(10).map(String::valueOf).toList())
+                            + (live.size() > 10 ? ", …" : "") + "): workers are running it; stop them first, or pass"
+                            + " --force to delete it under them");
+                }
+            }
             int n = s.getAllTrials(id).size();
             String what = s.getStudy(id).isIncompleteCopy() ? "incomplete copy of study '" : "study '";
             if (!yes && !confirmed("delete " + what + ref.name() + "' and its " + n + " trials from "

@@ -92,6 +92,30 @@ public final class CliStorage {
         return open(url);
     }
 
+    /** The SQLite file of {@code url} if it does not exist yet (opening the storage will create it). */
+    public static Optional<Path> newSqliteFile(String url) {
+        try {
+            return Storages.sqliteFile(url).filter(f -> !Files.exists(f));
+        } catch (IllegalArgumentException badUrl) {
+            return Optional.empty(); // opening it says what is wrong
+        }
+    }
+
+    /**
+     * Removes an SQLite file a refused command created (with its WAL, shared-memory and journal files); a
+     * file that cannot be removed stays, as the refusal is what the user needs to see, and a stray file is no
+     * data lost.
+     */
+    public static void deleteNewSqliteFile(Path file) {
+        for (String suffix : java.util.List.of("", "-wal", "-shm", "-journal")) {
+            try {
+                Files.deleteIfExists(Path.of(file + suffix));
+            } catch (java.io.IOException ignored) {
+                // see above
+            }
+        }
+    }
+
     /** Whether a STUDY argument names a study file rather than a study. */
     public static boolean isStudyFile(String study) {
         return namesStudyFile(study) && Files.isRegularFile(Path.of(study));

@@ -72,7 +72,15 @@ public final class StudyRun {
      * run them again). 10 s; the system property {@code nntune.heartbeatMillis} changes it (the
      * dead-worker tests use a short one).
      */
-    static final Duration HEARTBEAT = Duration.ofMillis(Long.getLong("nntune.heartbeatMillis", 10_000L));
+    static final Duration HEARTBEAT = org.nntune.tune.run.Heartbeats.configuredInterval();
+    /**
+     * How old a running trial's last heartbeat may be for its worker to count as alive ({@code delete} refuses a
+     * study such a worker runs): the grace after which other workers fail the trial as stale.
+     */
+    public static Duration heartbeatGrace() {
+        return org.nntune.tune.run.Heartbeats.grace(HEARTBEAT);
+    }
+
     /** Study system attribute: the number of finished trials the last {@code tune} asked for (workers honour it). */
     static final String TRIALS_ATTR = "nntune:cli:trials";
     /** Study system attribute: the effective search space the study was started with. */
@@ -300,7 +308,7 @@ public final class StudyRun {
         Setup fromFile = setup();
         printStart(fromFile);
         // a run refused before its first trial leaves no empty study, nor an SQLite file it created
-        Optional<Path> newFile = newSqliteFile(fromFile.url);
+        Optional<Path> newFile = CliStorage.newSqliteFile(fromFile.url);
         boolean refusedNew = false;
         Storage storage = CliStorage.open(fromFile.url);
         boolean studyWasThere = true;
@@ -340,6 +348,10 @@ public final class StudyRun {
             throw new CliException(ExitCode.STORAGE, e.getMessage() + ". Every trial that finished is stored; when the"
                     + " database answers again, the same command resumes: " + opened.resume, e);
         } catch (RuntimeException e) {
+            if (opened != null && deletedMeanwhile(storage, fromFile.name, opened.study.studyId())) {
+                // 'nntune delete --force' (or another program) took the study: whatever failed, that is why
+                throw deleted(fromFile, e);
+            }
             refusedNew = !studyWasThere && deleteIfEmpty(storage, fromFile.name);
             throw e;
         } finally {
@@ -349,23 +361,24 @@ public final class StudyRun {
                 // closing a pool after the work is done: nothing left to lose
             }
             if (refusedNew && newFile.isPresent()) {
-                for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
-                    try {
-                        Files.deleteIfExists(Path.of(newFile.get() + suffix));
-                    } catch (IOException ignored) {
-                        // the refusal is what the user needs to see; a stray file is no data lost
-                    }
-                }
+                CliStorage.deleteNewSqliteFile(newFile.get());
             }
         }
     }
 
-    /** The SQLite file of {@code url} if it does not exist yet (opening the storage will create it). */
-    private static Optional<Path> newSqliteFile(String url) {
+    /** Exit code 4: the study was deleted under this run ({@code nntune delete --force}, or another program). */
+    private static CliException deleted(Setup setup, Exception cause) {
+        return new CliException(ExitCode.STORAGE, "study '" + setup.name + "' was deleted from " + CliStorage.shown(setup.url)
+                + " while this worker ran it", cause);
+    }
+
+    /** Whether the study this run opened is gone from its storage (false when that cannot be told). */
+    private static boolean deletedMeanwhile(Storage storage, String name, long studyId) {
         try {
-            return org.nntune.storage.Storages.sqliteFile(url).filter(f -> !Files.exists(f));
-        } catch (IllegalArgumentException badUrl) {
-            return Optional.empty(); // opening it says what is wrong
+            java.util.OptionalLong now = storage.findStudyId(name);
+            return now.isEmpty() || now.getAsLong() != studyId;
+        } catch (RuntimeException unreachable) {
+            return false;
         }
     }
 

@@ -469,6 +469,14 @@ final class StudyApi {
         if (!c.name.equals(form.get("confirm"))) {
             throw new IllegalArgumentException("to delete the study, confirm with its exact name");
         }
+        // a worker whose study is deleted under it dies mid-trial (nntune delete --force does it on purpose)
+        List<Integer> live = storage.liveTrialNumbers(c.studyId,
+                org.nntune.tune.run.Heartbeats.grace(org.nntune.tune.run.Heartbeats.configuredInterval()));
+        if (!live.isEmpty()) {
+            throw new Refused(409, "workers are running study '" + c.name + "' (running trial" + (live.size() == 1 ? " " : "s ")
+                    + String.join(", ", live.stream().limit(10).map(String::valueOf).toList()) + (live.size() > 10 ? ", …" : "")
+                    + " with a live heartbeat): stop them first, or delete it with nntune delete --force");
+        }
         storage.deleteStudy(c.studyId);
         caches.remove(c.studyId);
         deleted.put(c.studyId, c.name);

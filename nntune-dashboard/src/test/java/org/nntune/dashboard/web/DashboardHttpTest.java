@@ -231,6 +231,13 @@ class DashboardHttpTest {
             assertError(post(s, "/api/studies/" + id + "/enqueue", "param.optimizer=adamw", true), 400, "'adamw' is not one of");
             assertError(post(s, "/api/studies/" + id + "/enqueue", "", true), 400, "at least one parameter");
             assertError(post(s, "/api/studies/" + id + "/delete", "confirm=W", true), 400, "exact name");
+            // a worker is running a trial of it (a fresh heartbeat): kept
+            long running = storage.createTrial(id).trialId();
+            storage.recordHeartbeat(running);
+            int number = storage.getTrial(running).number();
+            assertError(post(s, "/api/studies/" + id + "/delete", "confirm=w", true), 409, "workers are running study 'w'"
+                    + " (running trial " + number + " with a live heartbeat): stop them first, or delete it with nntune delete --force");
+            storage.finishTrial(running, org.nntune.tune.trial.TrialState.FAIL, java.util.List.of(), java.util.Optional.empty());
             assertThat(post(s, "/api/studies/" + id + "/delete", "confirm=w", true).statusCode()).isEqualTo(200);
             assertThat(storage.findStudyId("w")).isEmpty();
             assertError(get(s, "/api/studies/" + id), 410, "the study 'w' was deleted from memory");

@@ -39,6 +39,15 @@ public final class Heartbeats implements AutoCloseable {
         return new Heartbeats(scheduler);
     }
 
+    /**
+     * The interval workers beat at: 10 s, or the system property {@code nntune.heartbeatMillis} (tests and
+     * clusters that want dead workers found sooner); what a process that does not beat itself ({@code delete},
+     * the dashboard) takes the workers' interval to be.
+     */
+    public static Duration configuredInterval() {
+        return Duration.ofMillis(Long.getLong("nntune.heartbeatMillis", 10_000L));
+    }
+
     /** @return how long a trial may go without a beat before other workers presume its worker dead */
     public static Duration grace(Duration interval) {
         return interval.multipliedBy(2);

@@ -460,6 +460,22 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public synchronized List<Integer> liveTrialNumbers(long studyId, Duration grace) {
+        StudyData s = study(studyId);
+        Instant now = clock.instant();
+        List<Integer> live = new ArrayList<>();
+        for (Map.Entry<Long, Instant> e : heartbeats.entrySet()) {
+            TrialRef r = ref(e.getKey());
+            if (r.study == s && !e.getValue().plus(grace).isBefore(now)
+                    && s.trials.get(r.number).state() == org.nntune.tune.trial.TrialState.RUNNING) {
+                live.add(r.number);
+            }
+        }
+        live.sort(null);
+        return live;
+    }
+
+    @Override
     public synchronized List<Long> failStaleTrials(long studyId, Duration grace) {
         StudyData s = study(studyId);
         if (heartbeats.isEmpty()) {

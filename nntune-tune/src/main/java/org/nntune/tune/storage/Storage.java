@@ -357,6 +357,19 @@ public interface Storage extends AutoCloseable {
     /** Stamps "alive now" on a RUNNING trial (with the storage's clock). */
     void recordHeartbeat(long trialId);
 
+    /**
+     * The RUNNING trials of the study whose last heartbeat is at most {@code grace} old (the storage's clock, as
+     * {@link #failStaleTrials} reads it): trials a live worker is running. Trials that never recorded a
+     * heartbeat are not counted. The default, for storages without heartbeats, counts every RUNNING trial.
+     *
+     * @return their numbers, ascending
+     * @throws IllegalArgumentException if there is no study with that id
+     */
+    default List<Integer> liveTrialNumbers(long studyId, Duration grace) {
+        return getAllTrials(studyId, java.util.EnumSet.of(org.nntune.tune.trial.TrialState.RUNNING)).stream()
+                .map(org.nntune.tune.trial.FrozenTrial::number).sorted().toList();
+    }
+
     /** How the failure reason of a trial {@link #failStaleTrials} failed starts. */
     String STALE_REASON_PREFIX = "stale: ";
 

@@ -97,8 +97,15 @@ final class TrialLifecycle {
         stopRequested = true;
         boolean retry = retriesInterrupted();
         for (Map.Entry<Long, Thread> e : inFlight.entries()) {
-            if (finishQuietly(e.getKey(), Outcome.failure(reason)) && retry) {
-                queueRetry(e.getKey());
+            try {
+                if (finishQuietly(e.getKey(), Outcome.failure(reason)) && retry) {
+                    queueRetry(e.getKey());
+                }
+            } catch (RuntimeException notRecorded) {
+                // the study deleted meanwhile, the database out of reach: the other trials are still recorded and
+                // every thread still stopped (on the shutdown hook an exception would end both, with a stack trace)
+                LOG.log(System.Logger.Level.WARNING, "trial id {0} of study ''{1}'' could not be recorded as failed: {2}",
+                        e.getKey(), study.name(), notRecorded.getMessage());
             }
             if (e.getValue() != Thread.currentThread()) {
                 e.getValue().interrupt();

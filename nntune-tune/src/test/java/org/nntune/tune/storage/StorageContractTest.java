@@ -301,6 +301,26 @@ public abstract class StorageContractTest {
         assertThat(storage.getTrial(silent.trialId()).state()).isEqualTo(TrialState.RUNNING);
     }
 
+    /** What {@code nntune delete} asks before deleting a study: the RUNNING trials whose worker beats. */
+    @Test
+    void liveTrialsAreTheRunningOnesWithAFreshHeartbeat() {
+        long id = newStudy(StudyDirection.MINIMIZE);
+        long other = newStudy(StudyDirection.MINIMIZE);
+        Set<TrialState> counted = EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
+        FrozenTrial silent = storage.startTrialWithin(id, counted, 9).orElseThrow(); // no beat: no worker known
+        FrozenTrial beating = storage.startTrialWithin(id, counted, 9, true).orElseThrow();
+        FrozenTrial finished = storage.startTrialWithin(id, counted, 9, true).orElseThrow();
+        FrozenTrial later = storage.createTrial(id);
+        storage.recordHeartbeat(later.trialId());
+        storage.finishTrial(finished.trialId(), TrialState.COMPLETE, List.of(1.0), Optional.empty());
+        storage.startTrialWithin(other, counted, 9, true).orElseThrow();
+        assertThat(silent.number()).isZero();
+        assertThat(storage.liveTrialNumbers(id, Duration.ofHours(1))).containsExactly(beating.number(), later.number());
+        assertThat(storage.liveTrialNumbers(id, Duration.ofSeconds(-60))).as("every beat older than the grace").isEmpty();
+        assertThatThrownBy(() -> storage.liveTrialNumbers(Math.max(id, other) + 1000, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void startTrialWithinWritesTheSystemAttrsOfTheStartInEveryPath() {
         long id = newStudy(StudyDirection.MINIMIZE);

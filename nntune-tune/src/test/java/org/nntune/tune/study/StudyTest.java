@@ -471,6 +471,39 @@ class StudyTest {
         assertThat(runner.isAlive()).isFalse();
     }
 
+    /**
+     * The shutdown hook on a study deleted from its storage meanwhile (another process's {@code delete --force}):
+     * the trial cannot be recorded as failed, but the hook still ends without an exception (which the JVM would
+     * print as a stack trace) and still interrupts the trial's thread.
+     */
+    @Test
+    void theShutdownPathStillInterruptsTheTrialsOfAStudyDeletedUnderIt() throws Exception {
+        Study s = study("gone", 1);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Thread runner = new Thread(() -> {
+            try {
+                s.optimize(t -> {
+                    running.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                    }
+                    return 1.0;
+                }, 1);
+            } catch (RuntimeException expected) {
+                // the study is gone: how optimize ends is not the point here
+            }
+        });
+        runner.start();
+        running.await();
+        s.storage().deleteStudy(s.studyId());
+        s.interrupt("interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)"); // what the hook does: no exception
+        assertThat(interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the trial's thread interrupted").isTrue();
+        runner.join(30_000);
+    }
+
     /** A clock the test moves by hand. */
     static final class ManualClock extends Clock {
         private Instant now = Instant.parse("2026-01-01T00:00:00Z");

@@ -1,0 +1,58 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.cli.exit.ExitCode;
+import org.nntune.storage.Storages;
+import org.nntune.tune.storage.Storage;
+import org.nntune.tune.trial.TrialState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code delete} of a study a live worker is running (a RUNNING trial with a fresh heartbeat) is refused
+ * unless {@code --force}; the worker whose study is deleted under it says so (exit code 4), not "no study
+ * with id 1".
+ */
+class DeleteLiveStudyTest {
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sqlite:", "optuna+sqlite:///"})
+    void aStudyWithALiveWorkerIsKeptUnlessForcedAndTheWorkerSaysWhatHappened(String scheme, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("slow.yaml");
+        // trials of several seconds (as DeadWorkerTest's), so that the delete lands in the middle of one
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("slow", 2).replace("batch_size: 32", "batch_size: 4")
+                .replace("epochs: 8", "epochs: 400"));
+        String url = scheme + dir.resolve("slow.db");
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli tune = jvms.startWith(List.of("-Dnntune.heartbeatMillis=1000"), "tune", file.toString(),
+                    "--storage", url, "--progress", "none");
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            try (Storage s = Storages.open(url)) {
+                while (s.findStudyId("slow").isEmpty()
+                        || s.countTrials(s.getStudyId("slow"), EnumSet.of(TrialState.RUNNING)) == 0) {
+                    assertThat(tune.process().isAlive()).as("tune ended early:\n%s", tune.errText()).isTrue();
+                    assertThat(System.nanoTime()).as("no running trial in time").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+            }
+            CliTest.Result refused = CliTest.run("delete", "slow", "--storage", url, "--yes");
+            assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(ExitCode.STORAGE);
+            assertThat(refused.err()).contains("study 'slow' in " + url + " has a running trial with a live heartbeat (trial 0):"
+                    + " workers are running it; stop them first, or pass --force to delete it under them");
+            try (Storage s = Storages.open(url)) {
+                assertThat(s.findStudyId("slow")).as("kept").isPresent();
+            }
+            CliTest.Result forced = CliTest.run("delete", "slow", "--storage", url, "--yes", "--force");
+            assertThat(forced.code()).as(forced.err()).isZero();
+            assertThat(forced.out()).contains("deleted study 'slow'");
+            assertThat(tune.await(300)).as(tune.errText()).isEqualTo(ExitCode.STORAGE);
+            assertThat(tune.errText()).contains("nntune: study 'slow' was deleted from " + url + " while this worker ran it")
+                    .doesNotContain("no study with id").doesNotContain("\tat ");
+        }
+    }
+}
