@@ -235,7 +235,8 @@ class InterruptTest {
         worker.join(60_000);
         assertThat(worker.isAlive()).isFalse();
         assertThat(result[0].code()).as(result[0].err()).isEqualTo(ExitCode.INTERRUPTED);
-        assertThat(result[0].out()).contains("resume with: nntune worker long --storage " + url);
+        assertThat(result[0].out()).contains("resume with: nntune worker long --storage "
+                + org.nntune.cli.run.ShellWords.word(url) + " --trials 1000"); // quoted when the URL has ? or &: a shell word
         try (Storage s = Storages.open(url)) {
             List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("long").orElseThrow());
             assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING);
