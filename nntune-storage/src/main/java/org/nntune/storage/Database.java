@@ -222,7 +222,7 @@ final class Database implements AutoCloseable {
                     continue;
                 }
                 throw new StorageException(label + " '" + url + "': " + (isPoolTimeout(e) ? "no connection to the database"
-                        + " within " + pool.getConnectionTimeout() / 1000 + " s (" + rootCause(e) + ")" : rootMessage(e)), e);
+                        + " within " + pool.getConnectionTimeout() / 1000 + " s (" + rootCause(e).getMessage() + ")" : rootMessage(e)), e);
             }
         }
     }
@@ -232,13 +232,13 @@ final class Database implements AutoCloseable {
         return e instanceof java.sql.SQLTransientConnectionException && String.valueOf(e.getMessage()).contains("Connection is not available");
     }
 
-    /** The message of the deepest cause (e.g. "Connection refused"). */
-    private static String rootCause(Throwable e) {
+    /** The deepest cause of {@code e} ({@code e} itself without one): its message is what went wrong, e.g. "Connection refused". */
+    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return String.valueOf(t.getMessage());
+        return t;
     }
 
     /** Back to autocommit for the pool; on a connection lost meanwhile this fails, and the first error is the one that counts. */
@@ -287,10 +287,7 @@ final class Database implements AutoCloseable {
     }
 
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
+        Throwable t = rootCause(e);
         // not "Failed to initialize pool: X (X)": the cause's words once
         return t == e || String.valueOf(e.getMessage()).contains(String.valueOf(t.getMessage())) ? String.valueOf(e.getMessage())
                 : e.getMessage() + " (" + t.getMessage() + ")";
