@@ -21,9 +21,9 @@ public class CopyInProgressException extends IncompleteCopyException {
      * @param life     its last sign of life
      * @param deadAt   when it counts as dead, so that copying again replaces it
      */
-    public CopyInProgressException(String study, String where, int arrived, Object expected, Instant life, Instant deadAt) {
+    public CopyInProgressException(String study, String where, int arrived, java.util.OptionalInt expected, Instant life, Instant deadAt) {
         super(study, "study '" + study + "' in " + where + " is being copied now (" + arrived
-                + (expected != null ? " of " + expected : "") + " trials have arrived, the last sign of life at "
+                + (expected.isPresent() ? " of " + expected.getAsInt() : "") + " trials have arrived, the last sign of life at "
                 + life.truncatedTo(ChronoUnit.SECONDS) + "): wait for that copy to end; if it was killed, copy again after "
                 + deadAt.truncatedTo(ChronoUnit.SECONDS) + ", or delete the study first (nntune delete " + study
                 + ("this storage".equals(where) ? "" : " --storage " + where) + ")");

@@ -168,9 +168,7 @@ public final class StudyCopier {
     public static void refuseIfRunning(StudySummary s, String where, Instant now) {
         Optional<Instant> life = lastSignOfLife(s);
         if (life.isPresent() && life.get().isAfter(now.minus(ALIVE)) && !life.get().isAfter(now.plus(ALIVE))) {
-            throw new CopyInProgressException(s.name(), where, s.nTrials(),
-                    s.systemAttrs().get(SystemAttrs.COPY_IN_PROGRESS) instanceof Map<?, ?> m ? m.get("trials") : null,
-                    life.get(), life.get().plus(ALIVE));
+            throw new CopyInProgressException(s.name(), where, s.nTrials(), s.copyExpectedTrials(), life.get(), life.get().plus(ALIVE));
         }
     }
 

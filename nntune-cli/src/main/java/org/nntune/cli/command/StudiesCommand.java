@@ -8,7 +8,6 @@ import org.nntune.storage.StorageException;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudySummary;
-import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,13 +45,15 @@ public final class StudiesCommand implements Callable<Integer> {
      * One study as listed: its counts and best trial, or why it cannot be read.
      *
      * @param best     the best trial's number and value (a study of one objective with a complete trial)
-     * @param arrived  for an incomplete copy, the trials that arrived, and how many it will have if known
+     * @param copy     whether it is an incomplete copy: its {@code trials} are those that arrived, of {@code expected} if known
      * @param error    why it cannot be read; then only the name is known
      */
     private record Listed(String name, List<String> directions, int trials, Map<TrialState, Integer> counts,
-                          Optional<FrozenTrial> best, Optional<int[]> arrived, Optional<String> error) {
+                          Optional<FrozenTrial> best, boolean copy, java.util.OptionalInt expected,
+                          Optional<String> error) {
         static Listed unreadable(String name, String why) {
-            return new Listed(name, List.of(), 0, Map.of(), Optional.empty(), Optional.empty(), Optional.of(why));
+            return new Listed(name, List.of(), 0, Map.of(), Optional.empty(), false, java.util.OptionalInt.empty(),
+                    Optional.of(why));
         }
     }
 
@@ -106,16 +107,11 @@ public final class StudiesCommand implements Callable<Integer> {
         for (TrialState state : COUNTED) {
             counts.put(state, s.countTrials(st.studyId(), EnumSet.of(state)));
         }
-        Optional<int[]> arrived = Optional.empty();
-        Optional<FrozenTrial> best = Optional.empty();
-        if (st.isIncompleteCopy()) {
-            Object expected = st.systemAttrs().get(SystemAttrs.COPY_IN_PROGRESS) instanceof Map<?, ?> m ? m.get("trials") : null;
-            arrived = Optional.of(expected instanceof Number n ? new int[] {st.nTrials(), n.intValue()} : new int[] {st.nTrials()});
-        } else if (st.directions().size() == 1) {
-            best = s.getBestTrial(st.studyId());
-        }
+        Optional<FrozenTrial> best = !st.isIncompleteCopy() && st.directions().size() == 1
+                ? s.getBestTrial(st.studyId()) : Optional.empty();
         List<String> directions = st.directions().stream().map(d -> d.name().toLowerCase(Locale.ROOT)).toList();
-        return new Listed(st.name(), directions, st.nTrials(), counts, best, arrived, Optional.empty());
+        return new Listed(st.name(), directions, st.nTrials(), counts, best, st.isIncompleteCopy(), st.copyExpectedTrials(),
+                Optional.empty());
     }
 
     private static void table(List<Listed> listed, PrintWriter out) {
@@ -138,8 +134,8 @@ public final class StudiesCommand implements Callable<Integer> {
 
     /** The table's last column: the best value and its trial, or what stands in for it. */
     private static String best(Listed l) {
-        if (l.arrived().isPresent()) {
-            return incomplete(l.arrived().get());
+        if (l.copy()) {
+            return incomplete(l);
         }
         if (l.directions().size() > 1) {
             return "(several objectives)";
@@ -148,8 +144,8 @@ public final class StudiesCommand implements Callable<Integer> {
     }
 
     /** Listed, not hidden: an interrupted copy, with what arrived of it and the two ways out. */
-    private static String incomplete(int[] arrived) {
-        return "INCOMPLETE COPY (" + arrived[0] + (arrived.length > 1 ? " of " + arrived[1] : "")
+    private static String incomplete(Listed l) {
+        return "INCOMPLETE COPY (" + l.trials() + (l.expected().isPresent() ? " of " + l.expected().getAsInt() : "")
                 + " trials arrived): copy it again, or delete it";
     }
 
@@ -164,7 +160,7 @@ public final class StudiesCommand implements Callable<Integer> {
             }
             r.add(l.best().map(t -> Integer.toString(t.number())).orElse(""));
             r.add(l.best().map(t -> TrialsFormat.number(t.values().get(0))).orElse(""));
-            r.add(l.error().map(e -> "cannot be read: " + e).orElse(l.arrived().map(StudiesCommand::incomplete).orElse("")));
+            r.add(l.error().map(e -> "cannot be read: " + e).orElse(l.copy() ? incomplete(l) : ""));
             out.print(TrialsFormat.csvLine(r));
         }
     }
@@ -190,12 +186,12 @@ public final class StudiesCommand implements Callable<Integer> {
                 b.put("value", t.values().get(0));
                 return (Object) b;
             }).orElse(null));
-            l.arrived().ifPresent(a -> {
+            if (l.copy()) {
                 Map<String, Object> c = new LinkedHashMap<>();
-                c.put("arrived", a[0]);
-                c.put("expected", a.length > 1 ? a[1] : null);
+                c.put("arrived", l.trials());
+                c.put("expected", l.expected().isPresent() ? l.expected().getAsInt() : null);
                 m.put("incomplete_copy", c);
-            });
+            }
             list.add(m);
         }
         out.println(TrialsFormat.jsonText(list));

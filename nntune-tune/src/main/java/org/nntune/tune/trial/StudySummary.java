@@ -32,4 +32,10 @@ public record StudySummary(long studyId, String name, List<StudyDirection> direc
     public boolean isIncompleteCopy() {
         return systemAttrs.containsKey(SystemAttrs.COPY_IN_PROGRESS);
     }
+
+    /** @return for an incomplete copy, how many trials the whole copy has, as its mark records them (if it does) */
+    public java.util.OptionalInt copyExpectedTrials() {
+        return systemAttrs.get(SystemAttrs.COPY_IN_PROGRESS) instanceof Map<?, ?> m && m.get("trials") instanceof Number n
+                ? java.util.OptionalInt.of(n.intValue()) : java.util.OptionalInt.empty();
+    }
 }
