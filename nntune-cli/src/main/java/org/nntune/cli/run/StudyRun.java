@@ -1070,12 +1070,12 @@ public final class StudyRun {
 
         Shown(Study study, int budget, boolean multi, BudgetClock timed) {
             List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
-            this.before = budgetFinished(finished);
+            finished.stream().filter(t -> !t.isRetry()).forEach(t -> counted.add(t.number()));
+            this.before = counted.size(); // as the budget counts them (budgetFinished)
             this.budget = budget;
             this.multi = multi;
             this.timed = timed;
             this.done = new AtomicInteger(before);
-            finished.stream().filter(t -> !t.isRetry()).forEach(t -> counted.add(t.number()));
             this.pruned = new AtomicInteger((int) count(finished, TrialState.PRUNED));
             this.failed = new AtomicInteger((int) count(finished, TrialState.FAIL));
             Optional<GridState> g = timed == null ? GridState.of(study) : Optional.empty();
