@@ -708,21 +708,22 @@ public final class PopulationTraining {
 
     /** @return false if the trial was finished meanwhile (failed as stale and taken over) */
     private boolean report(long trialId, int epoch, double value) {
-        try {
-            storage.setTrialIntermediateValue(trialId, epoch, value);
-            return true;
-        } catch (IllegalStateException e) {
-            if (storage.getTrial(trialId).state().isFinished()) {
-                return false;
-            }
-            throw e;
-        }
+        return writeUnlessFinished(trialId, () -> storage.setTrialIntermediateValue(trialId, epoch, value));
     }
 
     /** @return false if the trial was finished meanwhile (failed as stale and taken over) */
     private boolean setSystemAttr(long trialId, String key, Object value) {
+        return writeUnlessFinished(trialId, () -> storage.setTrialSystemAttr(trialId, key, value));
+    }
+
+    /**
+     * Runs a write to a running trial; the storage refuses writes to a finished one.
+     *
+     * @return false if the trial was finished meanwhile (failed as stale and taken over), so the write was refused
+     */
+    private boolean writeUnlessFinished(long trialId, Runnable write) {
         try {
-            storage.setTrialSystemAttr(trialId, key, value);
+            write.run();
             return true;
         } catch (IllegalStateException e) {
             if (storage.getTrial(trialId).state().isFinished()) {
