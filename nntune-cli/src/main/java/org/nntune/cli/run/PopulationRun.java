@@ -103,9 +103,9 @@ public final class PopulationRun {
                         pbt.history().rounds().values().stream().mapToInt(Map::size).sum(),
                         options.population() * options.rounds());
             }
-            String resume = worker ? "nntune worker " + name + " --storage " + CliStorage.shown(url)
-                    : "nntune tune " + sf.file() + (ov.storage().isPresent() ? " --storage " + CliStorage.shown(url) : "")
-                    + (ov.studyName().isPresent() ? " --study " + name : "");
+            // tune's resume command, its words quoted for a shell; --trials does not apply to a population
+            String resume = StudyRun.resumeCommand(sf, new StudyRun.Overrides(ov.storage(), Optional.empty(), ov.timeout(),
+                    ov.jobs(), ov.seed(), ov.studyName()), name, url, worker);
             PopulationHistory h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, resume, out);
             if (worker) {
                 out.printf(Locale.ROOT, "worker done: every member of study '%s' has trained its %d epochs%n", name,
