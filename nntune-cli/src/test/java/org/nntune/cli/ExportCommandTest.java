@@ -33,11 +33,11 @@ class ExportCommandTest {
         assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("nntune.not_in_graph").contains("Gemm").contains("Softmax")
                 .doesNotContain("nntune.class_names");
         // the class names tune writes beside a model of bundled data (predict prints them) go into the ONNX file too
-        Files.writeString(org.nntune.cli.run.StudyRun.classNamesFile(model), "setosa\nversicolor\nvirginica\n");
+        Files.writeString(org.nntune.cli.run.ModelFiles.classNamesFile(model), "setosa\nversicolor\nvirginica\n");
         assertThat(CliTest.run("export", model.toString(), "--onnx", onnx.toString()).code()).isZero();
         assertThat(new String(Files.readAllBytes(onnx), StandardCharsets.ISO_8859_1)).contains("nntune.class_names")
                 .contains("setosa,versicolor,virginica");
-        Files.delete(org.nntune.cli.run.StudyRun.classNamesFile(model));
+        Files.delete(org.nntune.cli.run.ModelFiles.classNamesFile(model));
 
         byte[] whole = Files.readAllBytes(model);
         Path truncated = dir.resolve("truncated.model");

@@ -6,7 +6,8 @@ import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.run.CliStorage;
 import org.nntune.cli.run.PopulationRun;
 import org.nntune.cli.run.ShellWords;
-import org.nntune.cli.run.StudyRun;
+import org.nntune.cli.run.ModelFiles;
+import org.nntune.cli.run.TimeBudgetRecord;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.storage.StudyProvenance;
 import org.nntune.tune.population.PopulationTraining;
@@ -88,20 +89,20 @@ public final class BestCommand implements Callable<Integer> {
                 out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
             }
             // a study searched on a time budget: its configuration's epochs are the trial's, not the file's
-            Optional<Integer> epochs = multi ? Optional.empty() : StudyRun.timeBudgetEpochs(s, id, best);
+            Optional<Integer> epochs = multi ? Optional.empty() : TimeBudgetRecord.refitEpochs(s, id, best);
             if (export != null) {
-                TrialsFormat.bestParamsJson(ref.name(), best, stored.map(f -> StudyRun.fixedValues(f, epochs)).orElse(Map.of()), export);
+                TrialsFormat.bestParamsJson(ref.name(), best, stored.map(f -> ModelFiles.fixedValues(f, epochs)).orElse(Map.of()), export);
                 out.println("wrote " + export);
             }
             if (model != null) {
                 StudyFile sf = stored.orElseThrow(() -> new CliException(ExitCode.STORAGE,
                         "study '" + ref.name() + "' has no stored study definition, so its model cannot be refitted here"));
                 Object seed = s.getStudySystemAttrs(id).get(SystemAttrs.SEED);
-                Optional<StudyRun.Sidecar> sidecar = StudyRun.refitAndSave(sf, best.params(),
+                Optional<ModelFiles.Sidecar> sidecar = ModelFiles.refitAndSave(sf, best.params(),
                         seed instanceof Number n ? n.longValue() : 0L, model, epochs);
                 out.println("refitted trial " + best.number() + "'s configuration on all training data"
                         + epochs.map(e -> " for " + e + " epochs (where its validation score peaked in the time-budget search)").orElse("")
-                        + "; wrote " + model + StudyRun.Sidecar.andIts(sidecar));
+                        + "; wrote " + model + ModelFiles.Sidecar.andIts(sidecar));
             }
         } catch (IOException e) {
             throw new CliException(ExitCode.OTHER, "cannot write: " + e.getMessage(), e);

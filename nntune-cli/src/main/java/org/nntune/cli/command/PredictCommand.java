@@ -56,7 +56,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (encoder.isEmpty() && isTextModel(model)) {
             // without its vocabulary a text model would read the file's cells as token ids: numbers it never saw, or refusals
             throw new CliException(ExitCode.DATA, modelFile + ": this is a text model; its encoder "
-                    + org.nntune.cli.run.StudyRun.encoderFile(modelFile).getFileName() + " is missing (tune and best --model"
+                    + org.nntune.cli.run.ModelFiles.encoderFile(modelFile).getFileName() + " is missing (tune and best --model"
                     + " write it beside the model; copy it with the model, and predict reads raw texts)");
         }
         boolean classification = !(model.loss() instanceof org.nntune.nn.loss.RegressionLoss);
@@ -113,8 +113,8 @@ public final class PredictCommand implements Callable<Integer> {
         if (classification && classes.isEmpty()) {
             // tune writes one of the two beside every model it saves: a model copied alone predicts ids, and says so
             spec.commandLine().getErr().println("nntune: note: no class names beside " + modelFile + " (neither "
-                    + org.nntune.cli.run.StudyRun.encoderFile(modelFile).getFileName() + " nor "
-                    + org.nntune.cli.run.StudyRun.classNamesFile(modelFile).getFileName() + "), so classes are printed as"
+                    + org.nntune.cli.run.ModelFiles.encoderFile(modelFile).getFileName() + " nor "
+                    + org.nntune.cli.run.ModelFiles.classNamesFile(modelFile).getFileName() + "), so classes are printed as"
                     + " their ids 0 to " + (k - 1) + "; copy those files with the model to get the names");
         }
         PrintWriter w = spec.commandLine().getOut();
@@ -189,7 +189,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** The class names saved beside a model trained on a bundled or image set, or none (then class ids are printed). */
     static List<String> classNames(Path modelFile) {
-        Path file = org.nntune.cli.run.StudyRun.classNamesFile(modelFile);
+        Path file = org.nntune.cli.run.ModelFiles.classNamesFile(modelFile);
         if (!Files.isRegularFile(file)) {
             return List.of();
         }
@@ -201,7 +201,7 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     static Optional<InputEncoder> encoder(Path modelFile) {
-        Path enc = org.nntune.cli.run.StudyRun.encoderFile(modelFile);
+        Path enc = org.nntune.cli.run.ModelFiles.encoderFile(modelFile);
         if (!Files.isRegularFile(enc)) {
             return Optional.empty();
         }
@@ -330,7 +330,7 @@ public final class PredictCommand implements Callable<Integer> {
     /**
      * The training columns of a model of a bundled set (iris, digits): its provenance names the set
      * and its input has the set's number of features. With the set's class names beside it ({@link
-     * org.nntune.cli.run.StudyRun#classNamesFile}, as {@code tune} and {@code best --model} write
+     * org.nntune.cli.run.ModelFiles#classNamesFile}, as {@code tune} and {@code best --model} write
      * them) the header must name the set's columns in order; without them (a model copied alone,
      * or trained from Java) the data is known by name alone, a CSV file {@code iris.csv} of other
      * columns has that name too, so only a header naming the set's own columns in another order is

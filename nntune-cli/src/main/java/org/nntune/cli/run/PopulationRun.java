@@ -193,11 +193,11 @@ public final class PopulationRun {
         Path schedule = dir.resolve("best-schedule.json");
         Path trials = dir.resolve("trials.csv");
         Path report = dir.resolve("report.html");
-        Optional<StudyRun.Sidecar> sidecar;
+        Optional<ModelFiles.Sidecar> sidecar;
         try {
             Files.createDirectories(dir);
             Sequential network = export(pbt, objective, h, model, schedule);
-            sidecar = StudyRun.writeSidecars(model, data);
+            sidecar = ModelFiles.writeSidecars(model, data);
             String metric = sf.objectives().get(0).metric();
             if (data.test().isPresent()) {
                 out.printf(Locale.ROOT, "best member %d's network (no refit); test %s: %.6g (%d test rows)%n", best.member(),
@@ -216,7 +216,7 @@ public final class PopulationRun {
         written.put("best schedule", schedule);
         written.put("trials", trials);
         written.put("report", report);
-        StudyRun.printWritten(written, out);
+        ModelFiles.printWritten(written, out);
         return ExitCode.OK;
     }
 
@@ -257,9 +257,9 @@ public final class PopulationRun {
             } catch (IllegalStateException e) {
                 throw new CliException(ExitCode.STORAGE, e.getMessage(), e);
             }
-            Optional<StudyRun.Sidecar> sidecar = StudyRun.writeSidecars(model.get(), data);
+            Optional<ModelFiles.Sidecar> sidecar = ModelFiles.writeSidecars(model.get(), data);
             out.println("wrote member " + best.member() + "'s network to " + model.get()
-                    + StudyRun.Sidecar.andIts(sidecar));
+                    + ModelFiles.Sidecar.andIts(sidecar));
         }
     }
 

@@ -3,18 +3,12 @@ package org.nntune.cli.run;
 import org.nntune.cli.exit.CliException;
 import org.nntune.cli.exit.ExitCode;
 import org.nntune.cli.output.Progress;
-import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.studyfile.Families;
 import org.nntune.cli.studyfile.Strategies;
 import org.nntune.cli.studyfile.StudyFile;
-import org.nntune.cli.studyfile.StudyFileException;
 import org.nntune.cli.studyfile.StudyFileReader;
-import org.nntune.dashboard.HtmlReport;
 import org.nntune.nn.data.Dataset;
-import org.nntune.nn.data.InputEncoder;
 import org.nntune.nn.data.Split;
-import org.nntune.nn.model.DivergenceException;
-import org.nntune.nn.model.HyperStepDivergenceException;
 import org.nntune.search.BudgetClock;
 import org.nntune.search.CrossValidatedSearch;
 import org.nntune.search.CvStrategy;
@@ -35,12 +29,10 @@ import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.trial.FrozenTrial;
-import org.nntune.tune.trial.ParetoFront;
 import org.nntune.tune.trial.StudyDirection;
 import org.nntune.tune.trial.SystemAttrs;
 import org.nntune.tune.trial.TrialState;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -48,7 +40,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -63,7 +54,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs a study file's study: loads the data, opens (or resumes) the study in its storage, runs
  * trials until the study holds {@code budget.trials} finished ones (across all workers), then
  * refits the best configuration on all training data, scores it on the test part and writes the
- * results: best model, best params as JSON, trials as CSV, the HTML report.
+ * results: best model, best params as JSON, trials as CSV, the HTML report. This class opens the
+ * study and runs the search (here, as a worker, or on a cluster); the end of the run is
+ * {@link RunResults}'s, the files of a model {@link ModelFiles}' and the budget mode kept with the
+ * study {@link TimeBudgetRecord}'s.
  */
 public final class StudyRun {
     static final String FORMAT = "nntune-study-file/1";
@@ -91,14 +85,6 @@ public final class StudyRun {
      * are scored differently.
      */
     static final String SCORING_ATTR = "nntune:cli:scoring";
-    /**
-     * Study system attribute: the budget mode of the last {@code tune} run. In the time-budget mode
-     * {@code {"mode": "time", "timeout_ms", "max_epochs", "brackets", "refit", "started_ms"}} (the
-     * wall-clock start of that run: its deadline is start + timeout, which workers follow), and
-     * {@code "ended_ms"} once its search ended; {@code {"mode": "trials"}} when a later run counts
-     * trials again.
-     */
-    static final String TIME_ATTR = "nntune:cli:time_budget";
 
     /**
      * What the command line changes of a study file.
@@ -110,21 +96,6 @@ public final class StudyRun {
         public Overrides(Optional<String> storage, Optional<Integer> trials, Optional<Duration> timeout,
                          Optional<Integer> jobs, Optional<Long> seed) {
             this(storage, trials, timeout, jobs, seed, Optional.empty());
-        }
-    }
-
-    /** Files written at the end (no model when the time-budget mode's refit is off). */
-    public record Outputs(Optional<Path> model, Path params, Path trials, Path report, Optional<Sidecar> sidecar) {}
-
-    /**
-     * A file {@code nntune predict} reads beside a model, and what it is in the "wrote:" list.
-     *
-     * @param what "CSV encoder" or "class names"
-     */
-    public record Sidecar(String what, Path file) {
-        /** The words after "wrote MODEL" for a sidecar written beside it, if one was: " and its class names FILE". */
-        public static String andIts(Optional<Sidecar> sidecar) {
-            return sidecar.map(f -> " and its " + f.what() + " " + f.file()).orElse("");
         }
     }
 
@@ -169,7 +140,10 @@ public final class StudyRun {
         if (Strategies.isPopulation(sf.sampler())) {
             return new PopulationRun(sf, ov, out).run(false);
         }
-        return runThen(false, (o, setup) -> setup.multi ? finishFront(o.study, setup) : finish(o.study, setup, o.seed));
+        return runThen(false, (o, setup) -> {
+            RunResults end = new RunResults(sf, ov, out, clock, timedSearch, progress);
+            return setup.multi ? end.finishFront(o.study) : end.finish(o.study, setup.space, setup.scorer, setup.data, o.seed);
+        });
     }
 
     /** The last line of a dry run: what it checked, and what only a run can. */
@@ -298,7 +272,7 @@ public final class StudyRun {
         return runThen(true, (o, setup) -> {
             List<FrozenTrial> all = o.study.trials();
             out.printf(Locale.ROOT, "worker done: the study has %d trials (%d complete, %d pruned, %d failed)%n", all.size(),
-                    count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
+                    RunResults.count(all, TrialState.COMPLETE), RunResults.count(all, TrialState.PRUNED), RunResults.count(all, TrialState.FAIL));
             return ExitCode.OK;
         });
     }
@@ -322,7 +296,7 @@ public final class StudyRun {
             Ended ended = cluster.isPresent() ? optimizeOnCluster(o, setup, cluster.get())
                     : optimize(o, setup, worker);
             if (ended == Ended.BUDGET && !worker && o.timeStarted != null) {
-                markSearchEnded(storage, o.study.studyId());
+                TimeBudgetRecord.markSearchEnded(storage, o.study.studyId());
             }
             if (ended != Ended.BUDGET) {
                 return endedEarly(ended, o.resume);
@@ -546,7 +520,7 @@ public final class StudyRun {
     }
 
     /**
-     * A worker's budget mode: the one the last {@code tune} stored ({@link #TIME_ATTR}), so that a
+     * A worker's budget mode: the one the last {@code tune} stored ({@link TimeBudgetRecord#ATTR}), so that a
      * study tuned on a time budget is searched by its workers up to the same deadline, whether
      * the budget came from the file or from {@code tune --timeout}; a study without it (started by
      * an older nntune) as the file says.
@@ -556,7 +530,7 @@ public final class StudyRun {
         if (id.isEmpty()) {
             return s; // open() says there is no such study
         }
-        Object stored = storage.getStudySystemAttrs(id.getAsLong()).get(TIME_ATTR);
+        Object stored = storage.getStudySystemAttrs(id.getAsLong()).get(TimeBudgetRecord.ATTR);
         if (!(stored instanceof Map<?, ?> m) || m.get("mode") == null) {
             return s;
         }
@@ -570,82 +544,6 @@ public final class StudyRun {
         TimeBudget t = new TimeBudget(Duration.ofMillis(((Number) m.get("timeout_ms")).longValue()),
                 ((Number) m.get("max_epochs")).intValue(), ((Number) m.get("brackets")).intValue(), Boolean.TRUE.equals(m.get("refit")));
         return s.withTime(Optional.of(t));
-    }
-
-    /** The time-budget record of the study's last tune run, if it was one. */
-    private static Optional<Map<?, ?>> storedTime(Storage storage, long id) {
-        Object stored = storage.getStudySystemAttrs(id).get(TIME_ATTR);
-        return stored instanceof Map<?, ?> m && "time".equals(m.get("mode")) ? Optional.of(m) : Optional.empty();
-    }
-
-    /** Records that this run's search ended: a worker that joins now has nothing to search. */
-    private static void markSearchEnded(Storage storage, long id) {
-        storedTime(storage, id).ifPresent(m -> {
-            Map<Object, Object> ended = new LinkedHashMap<>(m);
-            ended.put("ended_ms", System.currentTimeMillis());
-            storage.setStudySystemAttr(id, TIME_ATTR, ended);
-        });
-    }
-
-    /**
-     * Stores this tune run's budget mode for its workers: in the time-budget mode the budget and
-     * the run's start (its deadline is start + timeout); when a study that had a time budget counts
-     * trials again, that it does.
-     */
-    private static void storeTimeMode(Storage storage, long id, Optional<TimeBudget> time, Instant started) {
-        if (time.isPresent()) {
-            TimeBudget t = time.get();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("mode", "time");
-            m.put("timeout_ms", t.timeout().toMillis());
-            m.put("max_epochs", t.maxEpochs());
-            m.put("brackets", t.brackets());
-            m.put("refit", t.refit());
-            m.put("started_ms", started.toEpochMilli());
-            storage.setStudySystemAttr(id, TIME_ATTR, m);
-        } else if (storedTime(storage, id).isPresent()) {
-            storage.setStudySystemAttr(id, TIME_ATTR, Map.of("mode", "trials"));
-        }
-    }
-
-    /**
-     * What a resumed time-budget study does with the time, said at its start: every {@code tune}
-     * run has the whole timeout (it is what the command may take, search and refit); the trials of
-     * earlier runs are kept (the sampler, the brackets and the choice of the best use them). After
-     * an interrupted run it says how much that run had used and how to give this one only the rest.
-     */
-    private void printResumedTime(Storage storage, long id, TimeBudget now, int finished) {
-        Optional<Map<?, ?>> before = storedTime(storage, id);
-        String fresh = "this run has a fresh budget of " + Progress.clock(now.timeout()) + " for its search and refit";
-        if (before.isEmpty()) {
-            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, which the search keeps; %s%n", finished, fresh);
-            return;
-        }
-        Map<?, ?> m = before.get();
-        Duration timeout = Duration.ofMillis(((Number) m.get("timeout_ms")).longValue());
-        Instant started = Instant.ofEpochMilli(((Number) m.get("started_ms")).longValue());
-        if (m.get("ended_ms") instanceof Number) {
-            out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, which the search keeps; its last run"
-                    + " (started %s) spent its whole %s budget; %s%n", finished, shownTime(started), Progress.clock(timeout), fresh);
-            return;
-        }
-        // interrupted (Ctrl-C, a lost machine): its time used is up to its last finished trial
-        Optional<Instant> last = storage.getAllTrials(id).stream().map(FrozenTrial::datetimeComplete).flatMap(Optional::stream)
-                .filter(t -> !t.isBefore(started)).max(Comparator.naturalOrder());
-        Duration used = last.map(t -> Duration.between(started, t)).orElse(Duration.ZERO);
-        used = used.compareTo(timeout) > 0 ? timeout : used;
-        Duration left = timeout.minus(used);
-        out.printf(Locale.ROOT, "resuming: the study already has %d finished trials, which the search keeps; its last run"
-                + " (started %s, budget %s) ended early, %s; %s, not the %s that run had left%s%n", finished, shownTime(started),
-                Progress.clock(timeout), last.isPresent() ? "its last trial finished " + Progress.clock(used) + " into it"
-                        : "before any trial finished", fresh, Progress.clock(left),
-                left.getSeconds() >= 1 ? " (for only that: --timeout " + left.getSeconds() + "s)" : "");
-    }
-
-    /** A wall-clock time as the progress shows it: local time of day, to the second. */
-    private static String shownTime(Instant t) {
-        return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
-                .format(t.atZone(java.time.ZoneId.systemDefault()));
     }
 
     private Opened open(Storage storage, Setup s, boolean worker) {
@@ -672,13 +570,13 @@ public final class StudyRun {
         int before = budgetFinished(o.study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)));
         if (!worker) {
             if (existing.isPresent() && s.time.isPresent()) {
-                printResumedTime(storage, id, s.time.get(), before);
+                TimeBudgetRecord.printResumed(out, storage, id, s.time.get(), before);
             }
             // before the definition: a worker that can join the study finds its budget mode too
-            storeTimeMode(storage, id, s.time, started);
+            TimeBudgetRecord.store(storage, id, s.time, started);
             o.timeStarted = s.time.isPresent() ? started : null;
         } else if (s.time.isPresent()) {
-            o.timeStarted = storedTime(storage, id).map(m -> Instant.ofEpochMilli(((Number) m.get("started_ms")).longValue()))
+            o.timeStarted = TimeBudgetRecord.stored(storage, id).map(m -> Instant.ofEpochMilli(((Number) m.get("started_ms")).longValue()))
                     .orElseGet(Instant::now);
         }
         if (existing.isPresent()) {
@@ -892,12 +790,12 @@ public final class StudyRun {
             if (worker) {
                 Instant deadline = o.timeStarted.plus(s.time.get().timeout());
                 out.printf(Locale.ROOT, "worker: following the study's time budget, which its last nntune tune started at %s:"
-                        + " searching until %s less the refit's share (the refit is tune's)%n", shownTime(o.timeStarted), shownTime(deadline));
-                Object ended = storedTime(study.storage(), study.studyId()).map(m -> m.get("ended_ms")).orElse(null);
+                        + " searching until %s less the refit's share (the refit is tune's)%n", TimeBudgetRecord.shownTime(o.timeStarted), TimeBudgetRecord.shownTime(deadline));
+                Object ended = TimeBudgetRecord.stored(study.storage(), study.studyId()).map(m -> m.get("ended_ms")).orElse(null);
                 if (ended != null || !clock.allowsNewTrial()) {
                     out.printf(Locale.ROOT, "the study's time budget is spent (%s): nothing to search; run nntune tune for another budget%n",
-                            ended != null ? "its search ended at " + shownTime(Instant.ofEpochMilli(((Number) ended).longValue()))
-                                    : "its deadline was " + shownTime(deadline));
+                            ended != null ? "its search ended at " + TimeBudgetRecord.shownTime(Instant.ofEpochMilli(((Number) ended).longValue()))
+                                    : "its deadline was " + TimeBudgetRecord.shownTime(deadline));
                     return Ended.BUDGET;
                 }
             }
@@ -1076,8 +974,8 @@ public final class StudyRun {
             this.multi = multi;
             this.timed = timed;
             this.done = new AtomicInteger(before);
-            this.pruned = new AtomicInteger((int) count(finished, TrialState.PRUNED));
-            this.failed = new AtomicInteger((int) count(finished, TrialState.FAIL));
+            this.pruned = new AtomicInteger((int) RunResults.count(finished, TrialState.PRUNED));
+            this.failed = new AtomicInteger((int) RunResults.count(finished, TrialState.FAIL));
             Optional<GridState> g = timed == null ? GridState.of(study) : Optional.empty();
             this.grid = g.isPresent();
             String runLine = null;
@@ -1249,353 +1147,6 @@ public final class StudyRun {
 
         synchronized String reason() {
             return reason;
-        }
-    }
-
-    /**
-     * Fits the configuration of {@code params} on all training data of the study file (as the study
-     * would; for {@code epochs} when given, see {@link #timeBudgetEpochs}) and saves it to {@code model}; for CSV data the CSV encoder goes beside it
-     * ({@link #encoderFile}), so that {@code nntune predict} reads raw CSV rows.
-     *
-     * @return the file written beside the model, if any ({@link #writeSidecars})
-     */
-    public static Optional<Sidecar> refitAndSave(StudyFile sf, Map<String, Object> params, long seed, Path model,
-                                                 Optional<Integer> epochs) throws IOException {
-        StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
-        NetworkSpace space = epochs.isPresent() ? data.space(sf).with(Map.of("epochs", epochs.get())) : data.space(sf);
-        NetworkEstimator refit;
-        try {
-            refit = space.suggest(ParamSource.fixed(params), seed).fit(data.train());
-        } catch (DivergenceException e) {
-            throw new CliException(ExitCode.OTHER, "the refit on all " + data.train().size() + " training rows diverged: "
-                    + new StudyFileAdvice(sf).words(e), e);
-        }
-        refit.save(model);
-        return writeSidecars(model, data);
-    }
-
-    /**
-     * What {@code nntune predict} needs beside a model: for CSV data the CSV encoder (which knows
-     * the class names too); otherwise, for classification, the class names ({@link #classNamesFile}).
-     * A stale file of the other kind is removed. Returns the file written, if any.
-     */
-    static Optional<Sidecar> writeSidecars(Path model, StudyData data) throws IOException {
-        Path enc = encoderFile(model);
-        Path classes = classNamesFile(model);
-        if (data.encoder().isPresent()) {
-            Files.deleteIfExists(classes);
-            writeEncoder(data.encoder().get(), enc);
-            return Optional.of(new Sidecar("CSV encoder", enc));
-        }
-        Files.deleteIfExists(enc); // a stale encoder would be applied to this model's input
-        if (data.train().task() == org.nntune.nn.data.Task.CLASSIFICATION) {
-            byte[] text = (String.join("\n", data.train().classNames()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            org.nntune.tune.storage.AtomicFile.write(classes, out -> out.write(text));
-            return Optional.of(new Sidecar("class names", classes));
-        }
-        Files.deleteIfExists(classes);
-        return Optional.empty();
-    }
-
-    /** Where the CSV encoder of a model file goes: {@code MODEL.csv-encoder} beside it. */
-    public static Path encoderFile(Path model) {
-        return model.resolveSibling(model.getFileName() + ".csv-encoder");
-    }
-
-    /** Where the class names of a model trained on non-CSV data go: {@code MODEL.classes}, one name a line. */
-    public static Path classNamesFile(Path model) {
-        return model.resolveSibling(model.getFileName() + ".classes");
-    }
-
-    private static void writeEncoder(InputEncoder encoder, Path file) throws IOException {
-        org.nntune.tune.storage.AtomicFile.write(file, out -> {
-            DataOutputStream eo = new DataOutputStream(out);
-            encoder.write(eo);
-            eo.flush();
-        });
-    }
-
-    private int finish(Study study, Setup s, long seed) {
-        NetworkSpace space = s.space;
-        Scorer scorer = s.scorer;
-        StudyData data = s.data;
-        List<FrozenTrial> all = study.trials();
-        Optional<FrozenTrial> best = study.findBestTrial();
-        if (clock != null) {
-            checkTimeWasEnough(best);
-        }
-        out.println();
-        out.printf(Locale.ROOT, "%d trials: %d complete, %d pruned, %d failed%n", all.size(),
-                count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
-        if (best.isEmpty()) {
-            out.println("no trial completed, so there is no best configuration; see the failures above ("
-                    + "nntune trials " + ShellWords.word(sf.file().toString()) + ")");
-            return ExitCode.OTHER;
-        }
-        boolean maximize = study.direction() == StudyDirection.MAXIMIZE;
-        List<FrozenTrial> top = new ArrayList<>(all.stream().filter(t -> t.state() == TrialState.COMPLETE).toList());
-        Comparator<FrozenTrial> byValue = Comparator.comparingDouble(t -> t.values().get(0));
-        top.sort(maximize ? byValue.reversed() : byValue);
-        out.println("top trials:");
-        TrialsFormat.table(top.subList(0, Math.min(5, top.size())), out);
-        FrozenTrial b = best.get();
-        out.printf(Locale.ROOT, "best trial %d: %s %s %.6g%n", b.number(), validationWords(), scorer.name(), b.values().get(0));
-        out.println("best params: " + b.params());
-        Map<String, Double> adapted = TrialsFormat.adaptedFinal(b);
-        if (!adapted.isEmpty()) {
-            out.println("adapted during training (final values): " + adapted);
-        }
-        // the importance line comes after the refit: its fANOVA takes a tenth of a second or more, the
-        // time-budget mode's refit reserve may be little more than that
-        Runnable importance = () -> out.println(TrialsFormat.importanceLine(all, study.direction()));
-
-        Optional<Refit> refit;
-        if (clock == null) {
-            List<FrozenTrial> ranked = new ArrayList<>(List.of(b));
-            top.stream().filter(t -> t.number() != b.number()).forEach(ranked::add);
-            refit = refitRanked(ranked, data.train().size(),
-                    t -> space.suggest(ParamSource.fixed(t.params()), seed).fit(data.train()), new StudyFileAdvice(sf)::words, out);
-        } else if (!clock.budget().refit()) {
-            out.printf(Locale.ROOT, "no refit (budget.refit: false): the search had the whole budget; %s of %s used%n",
-                    Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
-            importance.run();
-            return written(write(study, b, Optional.empty(), data));
-        } else {
-            refit = refitWithinBudget(b, data);
-        }
-        if (refit.isEmpty()) {
-            importance.run();
-            written(write(study, b, Optional.empty(), data));
-            throw new CliException(ExitCode.OTHER, "no best model was written: the refit on all " + data.train().size()
-                    + " training rows failed for the best trials (see above), though their fits on the trials' parts did not. The trials, the"
-                    + " report and the best parameters are written. Lower the learning rate (lr, or its range) and run it as a"
-                    + " new study (--study NEW-NAME), or scale the inputs (data.preprocessing: standard)");
-        }
-        FrozenTrial modelled = refit.get().trial();
-        if (data.test().isPresent()) {
-            double testScore = scorer.score(refit.get().model(), data.test().get());
-            out.printf(Locale.ROOT, "refitted on all %d training rows; test %s: %.6g (%d test rows)%n", data.train().size(),
-                    scorer.name(), testScore, data.test().get().size());
-        } else {
-            out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
-        }
-        importance.run();
-        Outputs files = write(study, modelled, Optional.of(refit.get().model()), data);
-        study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL,
-                Map.of("trial", modelled.number(), "path", files.model().orElseThrow().toAbsolutePath().toString()));
-        return written(files);
-    }
-
-    /** A refitted network and the trial whose configuration it has. */
-    record Refit(FrozenTrial trial, NetworkEstimator model) {}
-
-    /** The most trials whose refit is tried, best first, while a refit on all training rows fails. */
-    static final int REFIT_CANDIDATES = 3;
-
-    /**
-     * Refits ({@code fit}) the best configuration on all {@code rows} training rows; when that
-     * refit diverges (a rate that held on the trials' parts of the rows but not on all of them), or
-     * the trial cannot be rebuilt from the study file (another program's, without the file's
-     * parameters), the next best, up to {@value #REFIT_CANDIDATES} trials of {@code ranked} (best
-     * first). Empty when none of them could be refitted.
-     */
-    static Optional<Refit> refitRanked(List<FrozenTrial> ranked, int rows, java.util.function.Function<FrozenTrial, NetworkEstimator> fit,
-                                       java.util.function.Function<DivergenceException, String> words, PrintWriter out) {
-        for (int i = 0; i < Math.min(REFIT_CANDIDATES, ranked.size()); i++) {
-            FrozenTrial t = ranked.get(i);
-            if (i == 0) {
-                out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows…%n", rows);
-            } else {
-                out.printf(Locale.ROOT, "refitting trial %d's configuration (the next best, %s) on all %d training rows…%n",
-                        t.number(), t.params(), rows);
-            }
-            out.flush();
-            try {
-                return Optional.of(new Refit(t, fit.apply(t)));
-            } catch (DivergenceException | HyperStepDivergenceException e) {
-                out.println(refitDiverged(t, e, words));
-            } catch (IllegalArgumentException e) {
-                // a trial another program ran on the study (Optuna from Python) may lack the file's parameters
-                out.printf(Locale.ROOT, "trial %d cannot be refitted from this study file (%s); was it run by another"
-                        + " program?%n", t.number(), e.getMessage());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The line that says a refit diverged: a training's divergence in the study file's words, a hyper-step's as it is. */
-    private static String refitDiverged(FrozenTrial t, RuntimeException e, java.util.function.Function<DivergenceException, String> words) {
-        return String.format(Locale.ROOT, "the refit of trial %d diverged: %s", t.number(),
-                e instanceof DivergenceException d ? words.apply(d) : e.getMessage());
-    }
-
-    /** The time-budget mode's refit: the best trial's best epoch count, stopped before the budget's end; progress as phase "refit". */
-    private Optional<Refit> refitWithinBudget(FrozenTrial b, StudyData data) {
-        int epochs = clock.refitEpochs(b);
-        out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows for %d epochs (where its validation score"
-                + " peaked), %s of the %s budget used…%n", data.train().size(), epochs, Progress.clock(clock.elapsed()),
-                Progress.clock(clock.total()));
-        out.flush();
-        OptionalDouble value = OptionalDouble.of(b.values().get(0));
-        progress.phase("refit", clock.elapsed(), clock.total(), "epoch 0/" + epochs, value);
-        NetworkEstimator refit;
-        try {
-            refit = (NetworkEstimator) timedSearch.refitWithin(data.train(), b, clock, epoch -> {
-                progress.phase("refit", clock.elapsed(), clock.total(), "epoch " + epoch + "/" + epochs, value);
-                return true;
-            });
-        } catch (DivergenceException | HyperStepDivergenceException e) {
-            // the budget has no room for another trial's refit
-            progress.finish();
-            out.println(refitDiverged(b, e, new StudyFileAdvice(sf)::words));
-            return Optional.empty();
-        }
-        progress.finish();
-        out.printf(Locale.ROOT, "refit trained %d of %d epochs; search and refit took %s of the %s budget%n", refit.epochsTrained(),
-                epochs, Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
-        return Optional.of(new Refit(b, refit));
-    }
-
-    /**
-     * In the time-budget mode, a budget that ends before the search has a trial to refit, or with
-     * no time for the refit, is too short for the data and the network: a usage error that says how
-     * long an epoch took and names the timeout (its line, or --timeout).
-     */
-    private void checkTimeWasEnough(Optional<FrozenTrial> best) {
-        double epoch = best.map(clock::refitEpochSeconds).orElse(0.0);
-        double timeout = clock.total().toMillis() / 1000.0;
-        boolean noRefitRoom = clock.budget().refit() && clock.secondsLeft() < epoch;
-        if (!(best.isEmpty() || noRefitRoom) || (epoch > 0 && timeout >= 20 * epoch)) {
-            return;
-        }
-        String problem = String.format(Locale.ROOT, "%s s is too short for the time-budget mode: %s, and it needs time for many epochs"
-                        + " (the search) and for the refit", new java.math.BigDecimal(timeout).round(new java.math.MathContext(3))
-                        .stripTrailingZeros().toPlainString(),
-                epoch == 0 ? "no epoch finished within it" : String.format(Locale.ROOT, "an epoch on all training rows takes about %.2f s here", epoch));
-        String allowed = String.format(Locale.ROOT, "give at least %d s, or budget.trials for a number of trials",
-                (long) Math.max(10, Math.ceil(20 * Math.max(epoch, 0.5))));
-        if (ov.timeout().isPresent()) {
-            throw new CliException(ExitCode.USAGE, "--timeout " + problem + " (" + allowed + ")");
-        }
-        throw new StudyFileException(sf.budget().where("timeout"), "budget.timeout", problem, allowed);
-    }
-
-    private int written(Outputs files) {
-        Map<String, Path> list = new LinkedHashMap<>();
-        files.model().ifPresent(m -> list.put("best model", m));
-        files.sidecar().ifPresent(f -> list.put(f.what(), f.file()));
-        list.put("best params", files.params());
-        list.put("trials", files.trials());
-        list.put("report", files.report());
-        printWritten(list, out);
-        return ExitCode.OK;
-    }
-
-    /** The "wrote:" list at the end of a run: each file written, after what it is (in the list's order). */
-    static void printWritten(Map<String, Path> files, PrintWriter out) {
-        int width = files.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
-        out.println("wrote:");
-        files.forEach((what, file) -> out.println("  " + what + " ".repeat(width - what.length()) + file));
-        out.flush();
-    }
-
-    private int finishFront(Study study, Setup s) {
-        List<FrozenTrial> all = study.trials();
-        List<FrozenTrial> front = new ArrayList<>(ParetoFront.of(all, study.directions()));
-        front.sort(Comparator.comparingDouble(t -> t.values().get(0)));
-        out.println();
-        out.printf(Locale.ROOT, "%d trials: %d complete, %d failed; Pareto front of %d trials (%s):%n", all.size(),
-                count(all, TrialState.COMPLETE), count(all, TrialState.FAIL), front.size(),
-                sf.objectives().stream().map(o -> o.direction() + " " + o.metric()).toList());
-        TrialsFormat.table(front, out);
-        Path dir = sf.outputDir();
-        Path trials = dir.resolve("trials.csv");
-        Path frontFile = dir.resolve("pareto-front.csv");
-        Path report = dir.resolve("report.html");
-        try {
-            Files.createDirectories(dir);
-            TrialsFormat.csv(all, trials);
-            TrialsFormat.csv(front, frontFile);
-            HtmlReport.fromStorage(study.storage(), study.name()).write(report);
-        } catch (IOException | UncheckedIOException e) {
-            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + CliException.ioReason(e), e);
-        }
-        out.println("several objectives have no single best model: each front trial is a best trade-off (parameters in "
-                + frontFile.getFileName() + ")");
-        Map<String, Path> list = new LinkedHashMap<>();
-        list.put("Pareto front", frontFile);
-        list.put("trials", trials);
-        list.put("report", report);
-        printWritten(list, out);
-        return ExitCode.OK;
-    }
-
-    /** How the trials' scores were validated, in the words of the result line. */
-    private String validationWords() {
-        StudyFile.Validation v = sf.validation();
-        return v.method().equals("holdout")
-                ? String.format(Locale.ROOT, "validation (holdout %.0f%%%s)", 100 * v.fraction(),
-                        sf.data().series().isPresent() ? ", time order" : "")
-                : v.folds() + "-fold cross-validated";
-    }
-
-    /**
-     * The values the space holds fixed, by name: with the best trial's parameters they rebuild its
-     * network; {@code epochs}, when given, replaces the file's (see {@link #timeBudgetEpochs}). A
-     * text model's limits that follow the data ({@link StudyData#space}) are read from the data.
-     */
-    public static Map<String, Object> fixedValues(StudyFile sf, Optional<Integer> epochs) {
-        boolean fromData = sf.data().source() instanceof StudyFile.DataSource.Csv c && c.text().isPresent()
-                && StudyData.TOKEN_LIMITS.stream().anyMatch(name -> !StudyData.named(sf, name));
-        return fixedValues(fromData ? StudyData.load(sf, false).space(sf) : sf.model().network(), epochs);
-    }
-
-    /** {@link #fixedValues(StudyFile, Optional)} of the space the study's networks are built from. */
-    static Map<String, Object> fixedValues(NetworkSpace space, Optional<Integer> epochs) {
-        Map<String, Object> fixed = new LinkedHashMap<>();
-        space.params().forEach((name, spec) -> {
-            if (spec instanceof org.nntune.search.ParamSpec.Fixed f) {
-                fixed.put(name, f.value());
-            }
-        });
-        epochs.ifPresent(e -> fixed.put("epochs", e));
-        return fixed;
-    }
-
-    /**
-     * The epochs a configuration of a study searched on a time budget trains for: the time budget's
-     * refit epochs for {@code best} (where its validation score peaked, at most the budget's
-     * max_epochs). The file's {@code epochs}, which no trial of such a study ran, would refit another
-     * network. Empty for a study counted in trials.
-     */
-    public static Optional<Integer> timeBudgetEpochs(Storage storage, long id, FrozenTrial best) {
-        boolean maximize = storage.getStudyDirections(id).get(0) == StudyDirection.MAXIMIZE;
-        return storedTime(storage, id).map(m -> BudgetClock.refitEpochs(best, maximize, ((Number) m.get("max_epochs")).intValue()));
-    }
-
-    private static long count(List<FrozenTrial> trials, TrialState s) {
-        return trials.stream().filter(t -> t.state() == s).count();
-    }
-
-    private Outputs write(Study study, FrozenTrial best, Optional<NetworkEstimator> model, StudyData data) {
-        Path dir = sf.outputDir();
-        Path modelFile = dir.resolve("best.model");
-        try {
-            Files.createDirectories(dir);
-            Optional<Sidecar> sidecar = Optional.empty();
-            if (model.isPresent()) {
-                model.get().save(modelFile);
-                sidecar = writeSidecars(modelFile, data);
-            }
-            Outputs o = new Outputs(model.map(m -> modelFile), dir.resolve("best-params.json"), dir.resolve("trials.csv"),
-                    dir.resolve("report.html"), sidecar);
-            TrialsFormat.bestParamsJson(study.name(), best, fixedValues(data.space(sf), timeBudgetEpochs(study.storage(), study.studyId(), best)),
-                    o.params());
-            TrialsFormat.csv(study.trials(), o.trials());
-            HtmlReport.fromStorage(study.storage(), study.name()).write(o.report());
-            return o;
-        } catch (IOException | UncheckedIOException e) {
-            throw new CliException(ExitCode.OTHER, "cannot write results to " + dir + ": " + CliException.ioReason(e), e);
         }
     }
 }

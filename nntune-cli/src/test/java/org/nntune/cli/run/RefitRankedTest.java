@@ -35,8 +35,8 @@ class RefitRankedTest {
                 new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    private static Optional<StudyRun.Refit> refit(List<FrozenTrial> ranked, StringWriter text, List<Integer> fitted) {
-        return StudyRun.refitRanked(ranked, IRIS.size(), t -> {
+    private static Optional<RunResults.Refit> refit(List<FrozenTrial> ranked, StringWriter text, List<Integer> fitted) {
+        return RunResults.refitRanked(ranked, IRIS.size(), t -> {
             fitted.add(t.number());
             return SPACE.suggest(ParamSource.fixed(t.params()), 1).fit(IRIS);
         }, e -> "epoch " + e.epoch() + " (worded)", new PrintWriter(text, true));
@@ -46,7 +46,7 @@ class RefitRankedTest {
     void aDivergingRefitFallsBackToTheNextBestTrial() {
         StringWriter text = new StringWriter();
         List<Integer> fitted = new ArrayList<>();
-        Optional<StudyRun.Refit> r = refit(List.of(trial(4, 1e30), trial(2, 1e30), trial(7, 0.05), trial(1, 0.05)), text, fitted);
+        Optional<RunResults.Refit> r = refit(List.of(trial(4, 1e30), trial(2, 1e30), trial(7, 0.05), trial(1, 0.05)), text, fitted);
         assertThat(fitted).containsExactly(4, 2, 7);
         assertThat(r).isPresent();
         assertThat(r.get().trial().number()).isEqualTo(7);
@@ -64,8 +64,8 @@ class RefitRankedTest {
         List<Integer> fitted = new ArrayList<>();
         FrozenTrial foreign = new FrozenTrial(3, 3, TrialState.COMPLETE, List.of(0.99), Map.of(), Map.of(), Map.of(), Map.of(),
                 new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty());
-        Optional<StudyRun.Refit> r = refit(List.of(foreign, trial(1, 0.05)), text, fitted);
-        assertThat(r).get().extracting(StudyRun.Refit::trial).extracting(FrozenTrial::number).isEqualTo(1);
+        Optional<RunResults.Refit> r = refit(List.of(foreign, trial(1, 0.05)), text, fitted);
+        assertThat(r).get().extracting(RunResults.Refit::trial).extracting(FrozenTrial::number).isEqualTo(1);
         assertThat(text.toString()).contains("trial 3 cannot be refitted from this study file (parameter 'lr' has no value;",
                 "was it run by another program?");
     }
@@ -77,6 +77,6 @@ class RefitRankedTest {
         assertThat(refit(List.of(trial(0, 1e30), trial(1, 1e30), trial(2, 1e30), trial(3, 0.05)), text, fitted)).isEmpty();
         assertThat(fitted).containsExactly(0, 1, 2);
         assertThat(refit(List.of(trial(5, 0.05)), new StringWriter(), new ArrayList<>())).get()
-                .extracting(StudyRun.Refit::trial).extracting(FrozenTrial::number).isEqualTo(5);
+                .extracting(RunResults.Refit::trial).extracting(FrozenTrial::number).isEqualTo(5);
     }
 }
