@@ -47,8 +47,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a study file's study: loads the data, opens (or resumes) the study in its storage, runs
@@ -802,7 +800,7 @@ public final class StudyRun {
         }
         BudgetClock timed = clock;
         RepeatedFailures repeated = new RepeatedFailures(sf.budget().maxRepeatedFailures());
-        Shown shown = new Shown(study, budget, s.multi, timed);
+        RunProgress shown = new RunProgress(study, budget, s.multi, timed, out, progressMode, this::budgetWords);
         this.progress = shown.progress;
         OptimizeOptions options = OptimizeOptions.trials(timed == null ? budget : Integer.MAX_VALUE).withJobs(s.jobs)
                 .withHeartbeat(HEARTBEAT);
@@ -915,119 +913,12 @@ public final class StudyRun {
         return (int) finished.stream().filter(t -> !t.isRetry()).count();
     }
 
-    /**
-     * A grid sampler's number of points and how many are done ({@link org.nntune.tune.sampler.GridSampler#donePoints}:
-     * each has its COMPLETE or PRUNED trial; a point whose trial FAILed runs again, so it is not done).
-     */
-    record GridState(int points, int done) {
-        /** The grid's state, when the study's sampler is a grid. */
-        static Optional<GridState> of(Study study) {
-            return study.sampler() instanceof org.nntune.tune.sampler.GridSampler g
-                    ? Optional.of(new GridState(g.size(), g.donePoints(study.view()))) : Optional.empty();
-        }
-
-        int left() {
-            return points - done;
-        }
-    }
-
     /** Where a budget of trials comes from, in the user's words: {@code --trials 10}, {@code budget.trials 10}… */
     private String budgetWords(int budget) {
         if (ov.trials().isPresent()) {
             return "--trials " + budget;
         }
         return sf.budget().trialsGiven() && sf.budget().trials() == budget ? "budget.trials " + budget : "the budget of " + budget + " trials";
-    }
-
-    /** Shows the finished trials of this run on the progress display, a failed one with its reason. */
-    private final class Shown {
-        final Progress progress = new Progress(out, progressMode);
-        final int before;
-        final int budget;
-        /** the trials this run is expected to end at: the budget, or a smaller grid's points (one more per failed point, which runs again) */
-        final AtomicInteger total;
-        final boolean grid;
-        final boolean multi;
-        final long t0 = System.nanoTime();
-        final AtomicInteger done;
-        /**
-         * the numbers of the trials counted in {@link #done}, as the budget counts them: a retry's chain counts once, by
-         * its first attempt ({@link SystemAttrs#FAILED_TRIAL}); an attempt failed as stale (RUNNING when this run began,
-         * or another worker's) is counted when its retry finishes here
-         */
-        final java.util.Set<Integer> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final AtomicInteger pruned;
-        final AtomicInteger failed;
-
-        /** the time-budget mode's clock (null: a number of trials): progress is then the search phase against it */
-        final BudgetClock timed;
-
-        Shown(Study study, int budget, boolean multi) {
-            this(study, budget, multi, null);
-        }
-
-        Shown(Study study, int budget, boolean multi, BudgetClock timed) {
-            List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
-            finished.stream().filter(t -> !t.isRetry()).forEach(t -> counted.add(t.number()));
-            this.before = counted.size(); // as the budget counts them (budgetFinished)
-            this.budget = budget;
-            this.multi = multi;
-            this.timed = timed;
-            this.done = new AtomicInteger(before);
-            this.pruned = new AtomicInteger((int) RunResults.count(finished, TrialState.PRUNED));
-            this.failed = new AtomicInteger((int) RunResults.count(finished, TrialState.FAIL));
-            Optional<GridState> g = timed == null ? GridState.of(study) : Optional.empty();
-            this.grid = g.isPresent();
-            String runLine = null;
-            if (g.isPresent() && before + g.get().left() < budget) {
-                // the grid ends the run before the budget: say so, rather than "running trials 1 to 10…" and 4 trials
-                this.total = new AtomicInteger(before + g.get().left());
-                if (g.get().done() == 0) {
-                    runLine = String.format(Locale.ROOT, "running the grid's %d points (%s is more than the grid)…", g.get().points(),
-                            budgetWords(budget));
-                } else {
-                    runLine = String.format(Locale.ROOT, "running the grid's %d remaining points of %d (%s is more than the grid)…",
-                            g.get().left(), g.get().points(), budgetWords(budget));
-                }
-            } else {
-                this.total = new AtomicInteger(budget);
-            }
-            if (timed == null) {
-                progress.start(before, total.get(), runLine);
-            } else {
-                progress.phase("search", Duration.ZERO, timed.total(), "starting", OptionalDouble.empty());
-            }
-        }
-
-        /** One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). */
-        void trial(Study st, FrozenTrial t) {
-            boolean counts = t.isRetry() ? t.systemAttrs().get(SystemAttrs.FAILED_TRIAL) instanceof Number first
-                    && counted.add(first.intValue()) : counted.add(t.number());
-            int d = counts ? done.incrementAndGet() : done.get();
-            if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
-            if (t.state() == TrialState.FAIL) failed.incrementAndGet();
-            OptionalDouble best = multi ? OptionalDouble.empty()
-                    : st.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
-            OptionalDouble value = t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0));
-            if (timed != null) {
-                int epochs = t.intermediateValues().size();
-                String state = t.userAttrs().containsKey(BudgetClock.STOPPED_ATTR) ? "stopped by the budget"
-                        : t.state().name().toLowerCase(Locale.ROOT);
-                progress.phase("search", timed.elapsed(), timed.total(), String.format(Locale.ROOT, "trial %d %s%s after %d epoch%s"
-                        + " · %d trials · %d pruned", t.number(), state, value.isPresent() ? " " + Progress.fmt(value.getAsDouble()) : "",
-                        epochs, epochs == 1 ? "" : "s", d - before, pruned.get()), best);
-            } else {
-                if (grid && t.state() == TrialState.FAIL) {
-                    total.updateAndGet(n -> Math.min(budget, n + 1)); // its point runs again
-                }
-                progress.update(d, total.get(), pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
-                        t.number(), t.state().name(), value);
-            }
-            if (t.state() == TrialState.FAIL) {
-                progress.finish();
-                out.println("  trial " + t.number() + " failed: " + t.failureReason().orElse("(no reason recorded)"));
-            }
-        }
     }
 
     /** How often the driver of a cluster run reads the study's finished trials for its progress display. */
@@ -1046,7 +937,7 @@ public final class StudyRun {
         }
         ClusterWorkers.Job job = new ClusterWorkers.Job(c.master(), c.count(), sf.file().toAbsolutePath(), text, s.name, s.url,
                 ov.jobs(), s.timeout, Optional.empty());
-        Shown shown = new Shown(o.study, o.budget, s.multi);
+        RunProgress shown = new RunProgress(o.study, o.budget, s.multi, null, out, progressMode, this::budgetWords);
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         EnumSet<TrialState> finishedStates = EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
         o.study.trials(finishedStates).forEach(t -> seen.add(t.number()));
@@ -1109,44 +1000,5 @@ public final class StudyRun {
         }
         out.println("fix the cause, then resume with: " + resume);
         return ExitCode.OTHER;
-    }
-
-    /** Counts trials failing in a row with the same reason; trips at the limit. */
-    static final class RepeatedFailures {
-        private final int limit;
-        private String reason;
-        private int count;
-        private boolean tripped;
-
-        RepeatedFailures(int limit) {
-            this.limit = limit;
-        }
-
-        /** Records a failure; true when this one reaches the limit. */
-        synchronized boolean add(String why) {
-            count = why.equals(reason) ? count + 1 : 1;
-            reason = why;
-            if (count >= limit) {
-                tripped = true;
-            }
-            return tripped;
-        }
-
-        synchronized void reset() {
-            count = 0;
-            reason = null;
-        }
-
-        synchronized boolean tripped() {
-            return tripped;
-        }
-
-        synchronized int count() {
-            return count;
-        }
-
-        synchronized String reason() {
-            return reason;
-        }
     }
 }

@@ -1,0 +1,116 @@
+package org.nntune.cli.run;
+
+import org.nntune.cli.output.Progress;
+import org.nntune.search.BudgetClock;
+import org.nntune.tune.study.Study;
+import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Shows the finished trials of a run on the progress display, a failed one with its reason: {@code tune}'s, a
+ * worker's, a cluster run's driver's.
+ */
+final class RunProgress {
+    final Progress progress;
+    private final PrintWriter out;
+    final int before;
+    final int budget;
+    /** the trials this run is expected to end at: the budget, or a smaller grid's points (one more per failed point, which runs again) */
+    final AtomicInteger total;
+    final boolean grid;
+    final boolean multi;
+    final long t0 = System.nanoTime();
+    final AtomicInteger done;
+    /**
+     * the numbers of the trials counted in {@link #done}, as the budget counts them: a retry's chain counts once, by
+     * its first attempt ({@link SystemAttrs#FAILED_TRIAL}); an attempt failed as stale (RUNNING when this run began,
+     * or another worker's) is counted when its retry finishes here
+     */
+    final java.util.Set<Integer> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final AtomicInteger pruned;
+    final AtomicInteger failed;
+
+    /** the time-budget mode's clock (null: a number of trials): progress is then the search phase against it */
+    final BudgetClock timed;
+
+    /**
+     * @param budgetWords where a budget of trials comes from, in the user's words ({@code --trials 10}…)
+     * @param timed the time-budget mode's clock, or null for a number of trials
+     */
+    RunProgress(Study study, int budget, boolean multi, BudgetClock timed, PrintWriter out, Progress.Mode mode,
+                IntFunction<String> budgetWords) {
+        this.out = out;
+        this.progress = new Progress(out, mode);
+        List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
+        finished.stream().filter(t -> !t.isRetry()).forEach(t -> counted.add(t.number()));
+        this.before = counted.size(); // as the budget counts them (budgetFinished)
+        this.budget = budget;
+        this.multi = multi;
+        this.timed = timed;
+        this.done = new AtomicInteger(before);
+        this.pruned = new AtomicInteger((int) RunResults.count(finished, TrialState.PRUNED));
+        this.failed = new AtomicInteger((int) RunResults.count(finished, TrialState.FAIL));
+        Optional<GridState> g = timed == null ? GridState.of(study) : Optional.empty();
+        this.grid = g.isPresent();
+        String runLine = null;
+        if (g.isPresent() && before + g.get().left() < budget) {
+            // the grid ends the run before the budget: say so, rather than "running trials 1 to 10…" and 4 trials
+            this.total = new AtomicInteger(before + g.get().left());
+            if (g.get().done() == 0) {
+                runLine = String.format(Locale.ROOT, "running the grid's %d points (%s is more than the grid)…", g.get().points(),
+                        budgetWords.apply(budget));
+            } else {
+                runLine = String.format(Locale.ROOT, "running the grid's %d remaining points of %d (%s is more than the grid)…",
+                        g.get().left(), g.get().points(), budgetWords.apply(budget));
+            }
+        } else {
+            this.total = new AtomicInteger(budget);
+        }
+        if (timed == null) {
+            progress.start(before, total.get(), runLine);
+        } else {
+            progress.phase("search", Duration.ZERO, timed.total(), "starting", OptionalDouble.empty());
+        }
+    }
+
+    /** One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). */
+    void trial(Study st, FrozenTrial t) {
+        boolean counts = t.isRetry() ? t.systemAttrs().get(SystemAttrs.FAILED_TRIAL) instanceof Number first
+                && counted.add(first.intValue()) : counted.add(t.number());
+        int d = counts ? done.incrementAndGet() : done.get();
+        if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
+        if (t.state() == TrialState.FAIL) failed.incrementAndGet();
+        OptionalDouble best = multi ? OptionalDouble.empty()
+                : st.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
+        OptionalDouble value = t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0));
+        if (timed != null) {
+            int epochs = t.intermediateValues().size();
+            String state = t.userAttrs().containsKey(BudgetClock.STOPPED_ATTR) ? "stopped by the budget"
+                    : t.state().name().toLowerCase(Locale.ROOT);
+            progress.phase("search", timed.elapsed(), timed.total(), String.format(Locale.ROOT, "trial %d %s%s after %d epoch%s"
+                    + " · %d trials · %d pruned", t.number(), state, value.isPresent() ? " " + Progress.fmt(value.getAsDouble()) : "",
+                    epochs, epochs == 1 ? "" : "s", d - before, pruned.get()), best);
+        } else {
+            if (grid && t.state() == TrialState.FAIL) {
+                total.updateAndGet(n -> Math.min(budget, n + 1)); // its point runs again
+            }
+            progress.update(d, total.get(), pruned.get(), failed.get(), best, Duration.ofNanos(System.nanoTime() - t0), d - before,
+                    t.number(), t.state().name(), value);
+        }
+        if (t.state() == TrialState.FAIL) {
+            progress.finish();
+            out.println("  trial " + t.number() + " failed: " + t.failureReason().orElse("(no reason recorded)"));
+        }
+    }
+}
