@@ -293,29 +293,50 @@ public final class CsvEncoder implements InputEncoder {
         withoutLabel.remove(label);
         List<String> got = new ArrayList<>();
         for (CsvParser.Field f : rec) got.add(f.text());
-        boolean full;
-        if (options.header()) {
-            if (got.equals(names)) full = true;
-            else if (got.equals(withoutLabel)) full = false;
-            else throw new IllegalArgumentException(source + " line " + rec.get(0).line() + ": header " + got
-                    + " does not match the training columns; expected " + withoutLabel + " (or with the label column: " + names + ")");
-        } else {
-            if (got.size() == names.size()) full = true;
-            else if (got.size() == names.size() - 1) full = false;
-            else throw new IllegalArgumentException(source + " line " + rec.get(0).line() + ", column " + (Math.min(got.size(), names.size()) + 1)
-                    + ": expected " + (names.size() - 1) + " fields (or " + names.size() + " with the label), found " + got.size());
-        }
         CsvTable.Kind[] k;
         List<String> layoutNames;
-        if (full) {
+        if (options.header()) {
+            // the training columns in their order; the label and the ignored columns may be left out
+            List<CsvTable.Kind> present = new ArrayList<>();
+            int j = 0;
+            for (int c = 0; c < names.size(); c++) {
+                boolean optional = c == label || kinds[c] == CsvTable.Kind.IGNORED;
+                if (j < got.size() && got.get(j).equals(names.get(c))) {
+                    present.add(optional ? CsvTable.Kind.IGNORED : kinds[c]);
+                    j++;
+                } else if (!optional) {
+                    j = -1;
+                    break;
+                }
+            }
+            if (j != got.size()) {
+                List<String> features = new ArrayList<>();
+                List<String> ignored = new ArrayList<>();
+                for (int c = 0; c < names.size(); c++) {
+                    if (c != label) {
+                        (kinds[c] == CsvTable.Kind.IGNORED ? ignored : features).add(names.get(c));
+                    }
+                }
+                throw new IllegalArgumentException(source + " line " + rec.get(0).line() + ": header " + got
+                        + " does not match the training columns; expected " + features + (ignored.isEmpty()
+                        ? " (or with the label column: " + names + ")"
+                        : " (the label column '" + names.get(label) + "' and the ignored columns " + ignored
+                        + " may be there too, in the training file's order: " + names + ")"));
+            }
+            k = present.toArray(new CsvTable.Kind[0]);
+            layoutNames = got;
+        } else if (got.size() == names.size()) {
             k = kinds.clone();
             k[label] = CsvTable.Kind.IGNORED;
             layoutNames = names;
-        } else {
+        } else if (got.size() == names.size() - 1) {
             List<CsvTable.Kind> list = new ArrayList<>(Arrays.asList(kinds));
             list.remove(label);
             k = list.toArray(new CsvTable.Kind[0]);
             layoutNames = withoutLabel;
+        } else {
+            throw new IllegalArgumentException(source + " line " + rec.get(0).line() + ", column " + (Math.min(got.size(), names.size()) + 1)
+                    + ": expected " + (names.size() - 1) + " fields (or " + names.size() + " with the label), found " + got.size());
         }
         CsvTable t = new RowReader(options, source, new CsvTable.Layout(layoutNames, -1, k), true)
                 .read(parser, rec, !options.header(), source);

@@ -26,6 +26,8 @@ import java.util.Set;
  *   <li><b>categorical</b> columns by name or index; every other feature column is numeric.
  *       A categorical column becomes a one-hot block, one feature per category seen in the
  *       training rows (sorted by {@link String#compareTo}), named {@code column=value}.</li>
+ *   <li><b>ignored</b> columns by name ({@link Builder#ignore}): read past, never parsed, no feature (an id, a name, a
+ *       free-text note beside a table); a file to predict may have them or leave them out.</li>
  *   <li><b>missing values</b>: a field whose text (trimmed if unquoted, as written if quoted) is one of the missing tokens
  *       (default {@code ""}, {@code NA}, {@code ?}) is missing. Policy {@link MissingPolicy#ERROR}
  *       (default) rejects it; {@link MissingPolicy#DROP_ROW} drops the row and records its line
@@ -76,6 +78,7 @@ public final class CsvReader {
     final Set<String> missingTokens;
     final Set<String> categoricalNames;
     final Set<Integer> categoricalIndexes;
+    final List<String> ignoredNames;   // in the order given, for messages
     final UnseenCategory unseen;
     final String name;           // null: derived from the file name
 
@@ -90,6 +93,7 @@ public final class CsvReader {
         this.missingTokens = Set.copyOf(b.missingTokens);
         this.categoricalNames = Set.copyOf(b.categoricalNames);
         this.categoricalIndexes = Set.copyOf(b.categoricalIndexes);
+        this.ignoredNames = List.copyOf(b.ignoredNames);
         this.unseen = b.unseen;
         this.name = b.name;
     }
@@ -216,6 +220,22 @@ public final class CsvReader {
             }
             markCategorical(source, kinds, c, names);
         }
+        for (String ignored : ignoredNames) {
+            int c = names.indexOf(ignored);
+            if (c < 0) {
+                throw new UnknownColumnException(source + " line 1: unknown column to ignore '" + ignored + "'; columns are " + names,
+                        source, UnknownColumnException.Role.IGNORE, ignored, names);
+            }
+            if (kinds[c] != CsvTable.Kind.NUMERIC) {
+                throw new IllegalArgumentException(source + ": column " + (c + 1) + " ('" + ignored + "') is the "
+                        + (kinds[c] == CsvTable.Kind.LABEL ? "label column" : "categorical column") + "; it cannot also be ignored");
+            }
+            kinds[c] = CsvTable.Kind.IGNORED;
+        }
+        if (Arrays.stream(kinds).noneMatch(k -> k == CsvTable.Kind.NUMERIC || k == CsvTable.Kind.CATEGORICAL)) {
+            throw new IllegalArgumentException(source + ": every column but the label is ignored (" + ignoredNames
+                    + "); expected at least one feature column");
+        }
         CsvTable.Layout layout = new CsvTable.Layout(List.copyOf(names), label, kinds);
         return new RowReader(options(), source, layout, false).read(parser, rec, firstIsData, datasetName);
     }
@@ -273,6 +293,7 @@ public final class CsvReader {
         private Set<String> missingTokens = new LinkedHashSet<>(List.of("", "NA", "?"));
         private final Set<String> categoricalNames = new LinkedHashSet<>();
         private final Set<Integer> categoricalIndexes = new LinkedHashSet<>();
+        private final Set<String> ignoredNames = new LinkedHashSet<>();
         private UnseenCategory unseen = UnseenCategory.ZEROS;
         private String name;
 
@@ -341,6 +362,16 @@ public final class CsvReader {
             for (int i : indexes) {
                 categoricalIndexes.add(i);
             }
+            return this;
+        }
+
+        /**
+         * Columns, by name, that are no feature: read past without being parsed (an id, a name, a
+         * date, a note), so they may hold anything. A file to predict may have them or leave them
+         * out. Neither the label nor a categorical column.
+         */
+        public Builder ignore(String... columnNames) {
+            ignoredNames.addAll(List.of(columnNames));
             return this;
         }
 

@@ -4,14 +4,14 @@ import java.util.List;
 
 /**
  * A column a reader was told to read (the label, a categorical column, the text or the series
- * column) that the file does not have: a name its header lacks, or a label index past its last
+ * column) or to leave out (an ignored column) that the file does not have: a name its header lacks, or a label index past its last
  * column. The message is the reader's, as for any other bad input; the parts are kept so that a
  * caller whose settings come from a file of its own (nntune's study file) can point at the setting
  * rather than at the data, and suggest the closest of the file's names.
  */
 public final class UnknownColumnException extends IllegalArgumentException {
     /** What the missing column was to be. */
-    public enum Role { LABEL, CATEGORICAL, TEXT, SERIES }
+    public enum Role { LABEL, CATEGORICAL, TEXT, SERIES, IGNORE }
 
     private final String source;
     private final Role role;

@@ -143,6 +143,53 @@ class CsvReaderTest {
     }
 
     @Test
+    void ignoredColumnsAreNeitherParsedNorFeaturesAndMayBeLeftOutWhenPredicting() throws IOException {
+        Path f = write("people.csv", "id,name,age,note,label\n1,Ann Lee,30,\"free, text\",a\nx7,Bo,40,,b\n3,Cy,,n/a,a\n");
+        CsvReader.CsvData d = CsvReader.builder().ignore("id", "name", "note")
+                .missingValues(CsvReader.MissingPolicy.FILL_MEAN).build().read(f);
+        // 'x7' in a numeric column, a missing note: never parsed, so no error and no dropped row
+        assertThat(d.dataset().featureNames()).containsExactly("age");
+        assertThat(d.dataset().features()).containsExactly(30, 40, 35);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        d.encoder().write(new DataOutputStream(bytes));
+        CsvEncoder back = CsvEncoder.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(back).isEqualTo(d.encoder());
+
+        // with the ignored columns, without them, without some of them, with or without the label
+        for (String header : List.of("id,name,age,note,label", "id,name,age,note", "age", "name,age", "age,label")) {
+            String row = String.join(",", java.util.Arrays.stream(header.split(","))
+                    .map(c -> c.equals("age") ? "50" : "zz").toList());
+            Path p = write("p-" + header.replace(',', '_') + ".csv", header + "\n" + row + "\n");
+            assertThat(back.readFeatures(p).features()).as(header).containsExactly(50);
+        }
+        // a feature column left out, or the columns in another order: refused, naming what may be there
+        assertThatThrownBy(() -> back.readFeatures(write("q.csv", "id,name,note\n1,a,b\n")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("q.csv line 1: header [id, name, note] does not match the training columns; expected [age]")
+                .hasMessageContaining("the ignored columns [id, name, note] may be there too");
+        assertThatThrownBy(() -> back.readFeatures(write("r.csv", "age,id\n1,2\n")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("r.csv line 1: header [age, id]");
+    }
+
+    @Test
+    void ignoringAnUnknownColumnTheLabelACategoricalOneOrEveryFeatureIsRefused() throws IOException {
+        Path f = write("t.csv", "id,color,size,label\n1,red,2,a\n2,blue,3,b\n");
+        assertThatThrownBy(() -> CsvReader.builder().ignore("idd").categorical("color").build().read(f))
+                .isInstanceOfSatisfying(UnknownColumnException.class, e -> {
+                    assertThat(e.role()).isEqualTo(UnknownColumnException.Role.IGNORE);
+                    assertThat(e.column()).isEqualTo("idd");
+                    assertThat(e.columns()).containsExactly("id", "color", "size", "label");
+                })
+                .hasMessageContaining("t.csv line 1: unknown column to ignore 'idd'");
+        assertThatThrownBy(() -> CsvReader.builder().ignore("label").categorical("color").build().read(f))
+                .hasMessageContaining("column 4 ('label') is the label column; it cannot also be ignored");
+        assertThatThrownBy(() -> CsvReader.builder().ignore("color").categorical("color").build().read(f))
+                .hasMessageContaining("column 2 ('color') is the categorical column; it cannot also be ignored");
+        assertThatThrownBy(() -> CsvReader.builder().ignore("id", "color", "size").build().read(f))
+                .hasMessageContaining("every column but the label is ignored ([id, color, size]); expected at least one feature column");
+    }
+
+    @Test
     void aDamagedEncoderBlockIsRejected() {
         ByteArrayOutputStream bad = new ByteArrayOutputStream();
         assertThatThrownBy(() -> {
