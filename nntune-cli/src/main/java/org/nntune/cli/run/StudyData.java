@@ -99,7 +99,7 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
     }
 
     /**
-     * A column that {@code data.label}, {@code data.categorical}, {@code data.text} or
+     * A column that {@code data.label}, {@code data.categorical}, {@code data.ignore}, {@code data.text} or
      * {@code data.series} names and the CSV does not have: a typo in the study file, so an error at
      * the key's line (exit code 2) with a did-you-mean among the CSV's columns, not at the CSV's
      * header, which is right.
@@ -140,7 +140,9 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
                         "set data.missing: drop, mean or most_frequent in the study file")
                 .replace("choose the DROP_ROW missing-value policy", "set data.missing: drop in the study file")
                 .replace("(policy DROP_ROW)", "(data.missing: drop)")
-                .replace("only with a FILL_* policy", "only when its study file set data.missing: mean or most_frequent");
+                .replace("only with a FILL_* policy", "only when its study file set data.missing: mean or most_frequent")
+                .replace(" — if this column holds categories, declare it categorical", " — if this column holds categories, list it in"
+                        + " data.categorical; if it is no feature (an id, a name, a date), in data.ignore");
     }
 
     private static StudyData loadUnchecked(StudyFile sf, boolean forCnn) {
@@ -196,17 +198,20 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         if (!csv.categorical().isEmpty()) {
             rb.categorical(csv.categorical().toArray(String[]::new));
         }
+        if (!csv.ignore().isEmpty()) {
+            rb.ignore(csv.ignore().toArray(String[]::new));
+        }
         CsvReader reader = rb.build();
         CsvTable table = reader.readTable(csv.file());
         if (csv.testFile().isPresent()) {
             CsvEncoder enc = table.fit();
             Dataset train = enc.encode(table);
             Dataset test = enc.encode(reader.readTable(csv.testFile().get()));
-            return new StudyData(train, Optional.of(test), Optional.<InputEncoder>of(enc), "CSV " + csv.file().getFileName());
+            return new StudyData(train, Optional.of(test), Optional.<InputEncoder>of(enc), shown(csv));
         }
         if (spec.testFraction() == 0) {
             CsvEncoder enc = table.fit();
-            return new StudyData(enc.encode(table), Optional.empty(), Optional.<InputEncoder>of(enc), "CSV " + csv.file().getFileName());
+            return new StudyData(enc.encode(table), Optional.empty(), Optional.<InputEncoder>of(enc), shown(csv));
         }
         // split first, then learn categories and fill values on the training rows only
         Split split = task == Task.CLASSIFICATION ? Splits.stratified(table.labels(), spec.testFraction(), Splits.CANONICAL_SEED)
@@ -214,7 +219,12 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         CsvEncoder enc = table.fit(split.train());
         Dataset all = enc.encode(table);
         return new StudyData(split.train(all), Optional.of(split.test(all)), Optional.<InputEncoder>of(enc),
-                String.format(Locale.ROOT, "CSV %s, %.0f%% held out for test", csv.file().getFileName(), 100 * spec.testFraction()));
+                String.format(Locale.ROOT, "%s, %.0f%% held out for test", shown(csv), 100 * spec.testFraction()));
+    }
+
+    /** A table CSV as the first line of a run names it: {@code CSV people.csv (ignored: id, name)}. */
+    private static String shown(DataSource.Csv csv) {
+        return "CSV " + csv.file().getFileName() + (csv.ignore().isEmpty() ? "" : " (ignored: " + String.join(", ", csv.ignore()) + ")");
     }
 
     /**

@@ -76,26 +76,28 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
         record Bundled(String name) implements DataSource {}
 
         /**
-         * A CSV file; {@code label} is a column name or a 0-based index; {@code testFile} an optional separate test CSV;
+         * A CSV file; {@code label} is a column name or a 0-based index; {@code ignore} columns that are no feature;
+         * {@code testFile} an optional separate test CSV;
          * {@code unknownCategory} what a category the training rows lack becomes: error, ignore (all-zero) or most_frequent;
          * {@code text} a text column read as token ids; {@code series} a numeric series read as forecasting windows
          * (then {@code label} is empty: the series is its own target); {@code columnsAt} where each column is named
          * in the study file ({@link #where}), so that a column the CSV lacks is an error at its line.
          */
         record Csv(Path file, String label, boolean header, char separator, String missing,
-                   List<String> categorical, Optional<Path> testFile, String unknownCategory,
+                   List<String> categorical, List<String> ignore, Optional<Path> testFile, String unknownCategory,
                    Optional<TextSpec> text, Optional<SeriesSpec> series, Map<String, YNode.Where> columnsAt) implements DataSource {
             public Csv {
+                ignore = List.copyOf(ignore);
                 columnsAt = Map.copyOf(columnsAt);
             }
 
             /**
              * Where the study file names a column: {@code key} is {@code label}, {@code text},
-             * {@code series} or {@code categorical} (then the list item naming {@code column});
+             * {@code series}, {@code categorical} or {@code ignore} (then the list item naming {@code column});
              * empty when the reader did not record it.
              */
             public Optional<YNode.Where> where(String key, String column) {
-                YNode.Where at = columnsAt.get(key.equals("categorical") ? key + "." + column : key);
+                YNode.Where at = columnsAt.get(key.equals("categorical") || key.equals("ignore") ? key + "." + column : key);
                 return Optional.ofNullable(at != null ? at : columnsAt.get(key));
             }
         }

@@ -777,7 +777,7 @@ public final class StudyFileReader {
                         + " the file has none", "a header line naming the columns, and remove header: false");
             }
             source = new DataSource.Csv(csv, label, header, sep.charAt(0),
-                    d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()),
+                    d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()), ignored(d),
                     d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
                     text, series, columnsAt(d));
         } else {
@@ -792,29 +792,51 @@ public final class StudyFileReader {
 
     /**
      * Where a CSV's data section names its columns ({@link DataSource.Csv#where}): the values of
-     * {@code label}, {@code text}, {@code series} and {@code categorical}, and each item of the
-     * latter as {@code categorical.NAME}. Called once those keys are read (it marks them known).
+     * {@code label}, {@code text}, {@code series}, {@code categorical} and {@code ignore}, and each item of the
+     * last two as {@code categorical.NAME} or {@code ignore.NAME}. Called once those keys are read (it marks them known).
      */
     private static Map<String, YNode.Where> columnsAt(Section d) {
         Map<String, YNode.Where> at = new java.util.HashMap<>();
-        for (String k : List.of("label", "text", "series", "categorical")) {
+        for (String k : List.of("label", "text", "series", "categorical", "ignore")) {
             if (d.has(k)) {
                 at.put(k, d.whereOf(k));
             }
         }
-        d.node("categorical").ifPresent(n -> {
-            List<YNode> items = n instanceof YNode.YList l ? l.items() : List.of(n);
-            for (YNode item : items) {
-                if (item instanceof YNode.YScalar sc) {
-                    at.putIfAbsent("categorical." + sc.text(), item.where());
+        for (String list : List.of("categorical", "ignore")) {
+            d.node(list).ifPresent(n -> {
+                List<YNode> items = n instanceof YNode.YList l ? l.items() : List.of(n);
+                for (YNode item : items) {
+                    if (item instanceof YNode.YScalar sc) {
+                        at.putIfAbsent(list + "." + sc.text(), item.where());
+                    }
                 }
-            }
-        });
+            });
+        }
         return at;
     }
 
+    /**
+     * {@code data.ignore}: columns of the CSV that are no feature (an id, a name, a date), read past
+     * unparsed; neither the label nor a categorical column.
+     */
+    private static List<String> ignored(Section d) {
+        List<String> ignore = d.strings("ignore").orElse(List.of());
+        List<String> categorical = d.strings("categorical").orElse(List.of());
+        for (String c : ignore) {
+            if (c.equals(d.string("label").orElse(""))) {
+                throw d.error("ignore", "'" + c + "' is the label column", "the columns that are no feature, other than the label");
+            }
+            if (categorical.contains(c)) {
+                throw d.error("ignore", "'" + c + "' is also listed in data.categorical", "a column either in 'categorical' (a feature)"
+                        + " or in 'ignore' (no feature)");
+            }
+        }
+        return ignore;
+    }
+
     /** The keys of a table CSV that a series does not read. */
-    static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "test_csv", "missing", "unknown_category", "header");
+    static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "unknown_category",
+            "header");
 
     /**
      * A CSV's numeric series column ({@code data.series}) with its window and horizon; those two
@@ -916,6 +938,10 @@ public final class StudyFileReader {
             if (d.has("categorical")) {
                 throw d.error("categorical", "a text source reads one text column; 'categorical' does not apply",
                         "remove 'categorical', or 'text' for a table of numbers and categories");
+            }
+            if (d.has("ignore")) {
+                throw d.error("ignore", "a text source reads its text and label columns only, so every other column is left"
+                        + " out already", "remove 'ignore'");
             }
             return Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
                     d.integer("max_length", 1, 100_000).orElse(200L).intValue(),
