@@ -5,6 +5,7 @@ import org.nntune.cli.command.CopyCommand;
 import org.nntune.cli.command.DashboardCommand;
 import org.nntune.cli.command.DeleteCommand;
 import org.nntune.cli.command.ExportCommand;
+import org.nntune.cli.command.InitCommand;
 import org.nntune.cli.command.K8sCommand;
 import org.nntune.cli.command.PredictCommand;
 import org.nntune.cli.command.ReportCommand;
@@ -35,7 +36,7 @@ import java.util.concurrent.Callable;
 public final class Main implements Callable<Integer> {
 
     /** The commands, in the order the help lists them. */
-    static final java.util.List<Class<?>> COMMANDS = java.util.List.of(TuneCommand.class, StudiesCommand.class, TrialsCommand.class,
+    static final java.util.List<Class<?>> COMMANDS = java.util.List.of(InitCommand.class, TuneCommand.class, StudiesCommand.class, TrialsCommand.class,
             BestCommand.class, PredictCommand.class, ExportCommand.class, ReportCommand.class, DashboardCommand.class,
             WorkerCommand.class, K8sCommand.class, CopyCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class);
 

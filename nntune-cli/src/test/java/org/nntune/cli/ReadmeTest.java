@@ -164,6 +164,6 @@ class ReadmeTest {
         if (arg.startsWith("optuna+sqlite:///") && !arg.startsWith("optuna+sqlite:////")) {
             return "optuna+sqlite:///" + dir.resolve(arg.substring("optuna+sqlite:///".length()));
         }
-        return arg.matches("[\\w.-]+(/[\\w.-]+)*\\.(yaml|csv|json|model|html|db|onnx)") ? dir.resolve(arg).toString() : arg;
+        return arg.matches("[\\w.-]+(/[\\w.-]+)*\\.(yaml|csv|gz|json|model|html|db|onnx)") ? dir.resolve(arg).toString() : arg;
     }
 }

@@ -1,0 +1,305 @@
+package org.nntune.cli.studyfile;
+
+import org.nntune.nn.data.CsvProfile;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A first study file for a CSV, from what its columns hold ({@link CsvProfile}): the label's task
+ * (text or few integers: classes; other numbers: regression), each other column's role — a number, a
+ * category, a text to read as words, or no feature at all (an id, a name, a date, an empty column) —
+ * and a search suited to the data's size. {@code nntune init} writes it and checks it as
+ * {@code tune --dry-run} does; every choice is said in a comment beside it, so the file is the
+ * explanation and the place to change it.
+ */
+public final class StudyDraft {
+    /** A numeric label with more distinct integers than this is a regression target. */
+    static final int MAX_CLASSES_OF_INTEGERS = 20;
+    /** A text column with more distinct values than this is not read as categories. */
+    static final int MAX_CATEGORIES = 100;
+    /**
+     * A text column whose values average this many words or more reads as text (when its values are mostly distinct):
+     * messages and reviews do, names ("Braund, Mr. Owen Harris") and addresses do not.
+     */
+    static final double TEXT_WORDS = 6;
+    /** Column names that say "an id". */
+    private static final Pattern ID_NAME = Pattern.compile("(?i)(.*[_ .-])?(id|key|index|row|no|number)|unnamed: ?0");
+    /** ... and in camel case: {@code PassengerId}. */
+    private static final Pattern CAMEL_ID = Pattern.compile(".*[a-z]I[dD]");
+
+    /** What a column is in the study. */
+    public enum Role { NUMBER, CATEGORY, TEXT, IGNORED }
+
+    /** A column's role and why, in the words of the comment beside it. */
+    public record Column(String name, Role role, String why) {}
+
+    private final CsvProfile profile;
+    private final String csvPath;
+    private final String study;
+    private final String label;
+    private final boolean classification;
+    private final int classes;
+    private final List<Column> columns = new ArrayList<>();
+    private final Optional<CsvProfile.Column> text;
+    private final char separator;
+    private final int trials;
+
+    private StudyDraft(CsvProfile profile, String csvPath, String study, String label, Optional<Boolean> classify, char separator,
+                       int trials) {
+        this.profile = profile;
+        this.csvPath = csvPath;
+        this.study = study;
+        this.label = label;
+        this.separator = separator;
+        this.trials = trials;
+        CsvProfile.Column l = column(label);
+        this.classification = classify.orElse(!l.numeric() || (l.integers() && l.distinct() <= MAX_CLASSES_OF_INTEGERS));
+        this.classes = l.distinct();
+        if (l.present(profile.rows()) == 0) {
+            throw new IllegalArgumentException("the label column '" + label + "' is empty in every row");
+        }
+        if (classification && classes < 2) {
+            throw new IllegalArgumentException("the label column '" + label + "' holds one value in every row, so there is nothing"
+                    + " to learn; expected a column of at least two classes");
+        }
+        if (!classification && !l.numeric()) {
+            throw new IllegalArgumentException("the label column '" + label + "' holds text, so it cannot be a regression target;"
+                    + " expected --task classification, or a column of numbers");
+        }
+        CsvProfile.Column bestText = null;
+        for (CsvProfile.Column c : profile.columns()) {
+            if (c.name().equals(label)) {
+                continue;
+            }
+            Column role = role(c, profile.rows());
+            if (role.role() == Role.TEXT && (bestText == null || c.meanWords() > bestText.meanWords())) {
+                bestText = c;
+            }
+            columns.add(role);
+        }
+        // one text column is read as words, in a classifier; any other is no feature
+        this.text = classification ? Optional.ofNullable(bestText) : Optional.empty();
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            if (c.role() == Role.TEXT && (text.isEmpty() || !text.get().name().equals(c.name()))) {
+                columns.set(i, new Column(c.name(), Role.IGNORED, c.why() + (classification
+                        ? "; another column is the text read" : "; a text is read in classification studies only")));
+            }
+        }
+        if (text.isEmpty() && columns.stream().noneMatch(c -> c.role() == Role.NUMBER || c.role() == Role.CATEGORY)) {
+            throw new IllegalArgumentException("no column but the label can be a feature: " + String.join("; ",
+                    columns.stream().map(c -> c.name() + ": " + c.why()).toList()));
+        }
+    }
+
+    /**
+     * The draft for {@code profile}'s file ({@code csvPath} as the study file names it).
+     *
+     * @param classify the task when the user gave it; else guessed from the label
+     * @throws IllegalArgumentException when the label cannot be learnt (one value, text for a regression) or
+     *         no column can be a feature, with the reason
+     */
+    public static StudyDraft of(CsvProfile profile, String csvPath, String study, String label, Optional<Boolean> classify,
+                                char separator, int trials) {
+        return new StudyDraft(profile, csvPath, study, label, classify, separator, trials);
+    }
+
+    private CsvProfile.Column column(String name) {
+        return profile.columns().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no column '" + name + "'"));
+    }
+
+    static Column role(CsvProfile.Column c, int rows) {
+        int present = c.present(rows);
+        if (present == 0) {
+            return new Column(c.name(), Role.IGNORED, "empty in every row");
+        }
+        if (c.isoDates()) {
+            return new Column(c.name(), Role.IGNORED, "dates");
+        }
+        boolean unique = c.distinct() >= present && present > 1;
+        if (c.numeric()) {
+            if (c.integers() && unique && (ID_NAME.matcher(c.name()).matches() || CAMEL_ID.matcher(c.name()).matches())) {
+                return new Column(c.name(), Role.IGNORED, "an id: another integer in every row");
+            }
+            return new Column(c.name(), Role.NUMBER, "numbers");
+        }
+        if (c.meanWords() >= TEXT_WORDS && c.distinct() * 2 >= present) {
+            return new Column(c.name(), Role.TEXT, String.format(Locale.ROOT, "text, %.0f words on average", c.meanWords()));
+        }
+        if (c.distinct() > 20 && c.distinct() * 10 >= present * 9) {
+            return new Column(c.name(), Role.IGNORED, String.format(Locale.ROOT, "a name or an id: %s different values in %d rows",
+                    atLeast(c.distinct()), present));
+        }
+        if (c.distinct() > MAX_CATEGORIES) {
+            return new Column(c.name(), Role.IGNORED, String.format(Locale.ROOT, "%s different values, too many categories to learn"
+                    + " from; list it in categorical to one-hot encode it anyway", atLeast(c.distinct())));
+        }
+        return new Column(c.name(), Role.CATEGORY, c.distinct() + (c.distinct() == 1 ? " category" : " categories"));
+    }
+
+    private static String atLeast(int distinct) {
+        return distinct >= CsvProfile.DISTINCT_CAP ? "over " + CsvProfile.DISTINCT_CAP : Integer.toString(distinct);
+    }
+
+    /** Each column other than the label, with its role and why. */
+    public List<Column> columns() {
+        return List.copyOf(columns);
+    }
+
+    public boolean classification() {
+        return classification;
+    }
+
+    /** The text column a classifier reads as words, when there is one. */
+    public Optional<String> textColumn() {
+        return text.map(CsvProfile.Column::name);
+    }
+
+    /** One line that says what the study does: "classify 'kind' (3 classes) from 2 numbers and 1 category column". */
+    public String summary() {
+        String what = classification ? "classify '" + label + "' (" + classes + " classes)" : "predict '" + label + "' (regression)";
+        if (text.isPresent()) {
+            return what + " from the words of '" + text.get().name() + "' (an LSTM or GRU over word embeddings)";
+        }
+        long numbers = columns.stream().filter(c -> c.role() == Role.NUMBER).count();
+        long categories = columns.stream().filter(c -> c.role() == Role.CATEGORY).count();
+        List<String> from = new ArrayList<>();
+        if (numbers > 0) from.add(numbers + (numbers == 1 ? " column of numbers" : " columns of numbers"));
+        if (categories > 0) from.add(categories + (categories == 1 ? " column of categories" : " columns of categories"));
+        return what + " from " + String.join(" and ", from) + " (an MLP)";
+    }
+
+    /** The study file's text. */
+    public String yaml(String date) {
+        StringBuilder y = new StringBuilder();
+        y.append("# A first study of ").append(csvPath).append(", drafted by nntune init on ").append(date).append(":\n");
+        y.append("# ").append(summary()).append(".\n");
+        y.append("# Every setting may be changed: the README's \"Study files\" lists them all.\n");
+        y.append("# Check it:  nntune tune --dry-run FILE     Run it:  nntune tune FILE\n");
+        y.append("study: ").append(scalar(study)).append('\n');
+        y.append("seed: 42\n");
+        if (!classification) {
+            y.append("task: regression\n");
+        }
+        y.append("data:\n");
+        y.append("  csv: ").append(scalar(csvPath)).append('\n');
+        if (separator != ',') {
+            y.append("  separator: ").append(separator == '\t' ? "\"\\t\"" : scalar(String.valueOf(separator))).append('\n');
+        }
+        y.append("  label: ").append(scalar(label)).append(classification ? "   # " + classes + " classes" : "   # numbers").append('\n');
+        List<Column> ignored = columns.stream().filter(c -> c.role() == Role.IGNORED).toList();
+        if (text.isPresent()) {
+            CsvProfile.Column t = text.get();
+            // tokens are more than the words between spaces (punctuation is a token): half as many again
+            int length = Math.min(200, Math.max(10, (t.maxWords() * 3 / 2 + 9) / 10 * 10));
+            y.append("  text: ").append(scalar(t.name())).append(String.format(Locale.ROOT, "   # %.0f words on average, %d at most%n",
+                    t.meanWords(), t.maxWords()));
+            y.append("  max_length: ").append(length).append("   # words read per text\n");
+            List<String> unread = columns.stream().filter(c -> !c.name().equals(t.name())).map(Column::name).toList();
+            if (!unread.isEmpty()) {
+                y.append("  # a text study reads only its text and label columns: ").append(String.join(", ", unread)).append(" not read\n");
+            }
+        } else {
+            List<String> categorical = columns.stream().filter(c -> c.role() == Role.CATEGORY).map(Column::name).toList();
+            if (!categorical.isEmpty()) {
+                y.append("  # one-hot encoded (categories learnt on the training rows): ");
+                y.append(String.join("; ", columns.stream().filter(c -> c.role() == Role.CATEGORY)
+                        .map(c -> c.name() + ", " + c.why()).toList())).append('\n');
+                y.append("  categorical: ").append(list(categorical)).append('\n');
+            }
+            if (!ignored.isEmpty()) {
+                y.append("  # no feature:\n");
+                ignored.forEach(c -> y.append("  #   ").append(c.name()).append(": ").append(c.why()).append('\n'));
+                y.append("  ignore: ").append(list(ignored.stream().map(Column::name).toList())).append('\n');
+            }
+            Map<String, Integer> missing = new LinkedHashMap<>();
+            for (CsvProfile.Column c : profile.columns()) {
+                boolean feature = columns.stream().anyMatch(f -> f.name().equals(c.name())
+                        && (f.role() == Role.NUMBER || f.role() == Role.CATEGORY));
+                if (feature && c.missing() > 0) {
+                    missing.put(c.name(), c.missing());
+                }
+            }
+            int labelMissing = column(label).missing();
+            if (labelMissing > 0) {
+                y.append("  missing: drop   # ").append(labelMissing).append(" rows have no label: rows with a missing value are dropped\n");
+            } else if (!missing.isEmpty()) {
+                y.append("  missing: mean   # missing values (").append(String.join(", ", missing.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).toList())).append("): a column's training mean, a category's most"
+                        + " frequent; or drop\n");
+            }
+        }
+        y.append("  test_fraction: 0.2   # held out for the final test").append(classification ? ", stratified" : "").append('\n');
+        int rows = profile.rows();
+        if (text.isPresent()) {
+            y.append("metric: accuracy\n");
+            y.append("validation: {method: holdout, fraction: 0.2}\n");
+            y.append("model:\n  family: rnn\n  space:\n");
+            y.append("    cell: [lstm, gru]\n");
+            y.append("    embedding: {low: 16, high: 64, log: true}\n");
+            y.append("    hidden_size: {low: 16, high: 64, log: true}\n");
+            y.append("    readout: [max, last]\n");
+            y.append("    clip_norm: 1.0\n");
+            y.append("    lr: {low: 1.0e-3, high: 3.0e-2, log: true}\n");
+            y.append("    batch_size: 32\n");
+            y.append("    epochs: 5\n");
+            y.append("sampler: {type: tpe, startup_trials: 4}\n");
+            y.append("pruner: {type: median, startup_trials: 3, warmup_steps: 1}\n");
+        } else {
+            y.append("metric: ").append(classification ? "accuracy   # balanced_accuracy or f1_macro when some classes are rare"
+                    : "r2        # or mse, mae").append('\n');
+            if (rows <= 2000) {
+                y.append("validation: {method: ").append(classification ? "stratified_kfold" : "kfold")
+                        .append(", folds: 3}   # small data: every row validates once\n");
+            } else {
+                y.append("validation: {method: holdout, fraction: 0.2}\n");
+            }
+            y.append("model:\n  family: mlp\n  space:\n");
+            y.append("    layers: {low: 1, high: 3}\n");
+            y.append("    units: {low: 16, high: 256, log: true}\n");
+            y.append("    activation: [relu, tanh]\n");
+            y.append("    dropout: {low: 0.0, high: 0.3}\n");
+            y.append("    optimizer: adam\n");
+            y.append("    lr: {low: 1.0e-4, high: 3.0e-2, log: true}\n");
+            y.append("    l2: {low: 1.0e-6, high: 1.0e-2, log: true}\n");
+            y.append("    batch_size: ").append(rows < 1000 ? "[16, 32]" : "[32, 64, 128]").append('\n');
+            y.append("    epochs: ").append(rows < 5000 ? 40 : 20).append('\n');
+            y.append("sampler: {type: tpe, startup_trials: 10}\n");
+            y.append("pruner: {type: median, startup_trials: 5, warmup_steps: 5}\n");
+        }
+        y.append("budget: {trials: ").append(trials).append("}   # or timeout: 10m for the time-budget mode\n");
+        return y.toString();
+    }
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z_./][A-Za-z0-9_./-]*");
+    private static final Pattern YAML_WORD = Pattern.compile("(?i)true|false|yes|no|on|off|null|y|n");
+
+    /** A YAML scalar: plain when that reads back as the same string, else double-quoted. */
+    static String scalar(String s) {
+        if (PLAIN.matcher(s).matches() && !YAML_WORD.matcher(s).matches()) {
+            return s;
+        }
+        StringBuilder q = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> q.append("\\\"");
+                case '\\' -> q.append("\\\\");
+                case '\t' -> q.append("\\t");
+                case '\n' -> q.append("\\n");
+                default -> q.append(ch);
+            }
+        }
+        return q.append('"').toString();
+    }
+
+    private static String list(List<String> names) {
+        return "[" + String.join(", ", names.stream().map(StudyDraft::scalar).toList()) + "]";
+    }
+}

@@ -1,0 +1,118 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.cli.exit.ExitCode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code nntune init}: a study file drafted from a CSV of one's own, checked, and run. */
+class InitCommandTest {
+
+    /** An id, names, a category with odd column names, a number, and the kind they give. */
+    private static String people(int rows) {
+        Random r = new Random(5);
+        StringBuilder sb = new StringBuilder("PassengerId,name,\"eye colour: main\",yes,size (cm),kind\n");
+        for (int i = 0; i < rows; i++) {
+            double size = r.nextDouble() * 3;
+            String color = CsvEndToEndTest.COLORS.get(r.nextInt(3));
+            sb.append(100 + i).append(",\"Doe, J. ").append(i).append("\",").append(color).append(',').append(r.nextBoolean() ? "y" : "n")
+                    .append(String.format(Locale.ROOT, ",%.3f,", size)).append(size < 1 ? "small" : size < 2 ? "medium" : "large")
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aTableGetsItsCategoriesAndNoFeaturesAndRuns(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, people(90));
+        CliTest.Result init = CliTest.run("init", csv.toString());
+        assertThat(init.code()).as(init.err()).isZero();
+        assertThat(init.out()).contains("wrote " + dir.resolve("people.yaml") + ": classify 'kind' (3 classes) from 1 column of numbers"
+                        + " and 2 columns of categories (an MLP); the label is the last column ('kind'; --label to choose another)")
+                .contains("no feature: PassengerId (an id: another integer in every row)")
+                .contains("no feature: name (a name or an id: 90 different values in 90 rows)")
+                .contains("dry run: the study file, its data").contains("next: nntune tune " + dir.resolve("people.yaml"));
+        String yaml = Files.readString(dir.resolve("people.yaml"));
+        assertThat(yaml).contains("csv: people.csv\n").contains("categorical: [\"eye colour: main\", \"yes\"]\n")
+                .contains("ignore: [PassengerId, name]\n").contains("validation: {method: stratified_kfold, folds: 3}");
+
+        CliTest.Result tuned = CliTest.run("tune", dir.resolve("people.yaml").toString(), "--trials", "2", "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        assertThat(tuned.out()).contains("2 trials: 2 complete").contains("test accuracy:");
+
+        // the file is not replaced unless asked
+        CliTest.Result again = CliTest.run("init", csv.toString());
+        assertThat(again.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(again.err()).contains("people.yaml exists already; pass --force to replace it, or --output another file");
+        assertThat(CliTest.run("init", csv.toString(), "--force").code()).isZero();
+    }
+
+    @Test
+    void numbersToPredictWithASemicolonAndDatesAndATextToClassify(@TempDir Path dir) throws Exception {
+        StringBuilder weather = new StringBuilder("station;date;temp;rain_mm\n");
+        Random r = new Random(1);
+        for (int i = 0; i < 60; i++) {
+            weather.append("s").append(i % 3).append(";2024-02-").append(String.format(Locale.ROOT, "%02d", i % 28 + 1))
+                    .append(String.format(Locale.ROOT, ";%.1f;%.2f%n", 10 + r.nextGaussian() * 4, r.nextDouble() * 9));
+        }
+        Path csv = dir.resolve("weather.csv");
+        Files.writeString(csv, weather.toString());
+        CliTest.Result init = CliTest.run("init", csv.toString(), "--output", dir.resolve("studies/rain.yaml").toString());
+        assertThat(init.code()).as(init.err()).isZero();
+        String yaml = Files.readString(dir.resolve("studies/rain.yaml"));
+        assertThat(yaml).contains("task: regression\n").contains("csv: ../weather.csv\n").contains("separator: \";\"\n")
+                .contains("categorical: [station]\n").contains("ignore: [date]\n").contains("metric: r2")
+                .contains("validation: {method: kfold, folds: 3}");
+
+        StringBuilder notes = new StringBuilder("id,note,label\n");
+        String[] good = {"great service and friendly staff", "really enjoyed the quick delivery today", "lovely product works well"};
+        String[] bad = {"terrible support never answered my mail", "broken on arrival and late too", "awful quality would not buy again"};
+        for (int i = 0; i < 40; i++) {
+            boolean pos = i % 2 == 0;
+            notes.append(i).append(",\"").append((pos ? good : bad)[i % 3]).append(" number ").append(i).append("\",")
+                    .append(pos ? "pos" : "neg").append('\n');
+        }
+        Path text = dir.resolve("notes.csv");
+        Files.writeString(text, notes.toString());
+        CliTest.Result t = CliTest.run("init", text.toString(), "--label", "label", "--trials", "3");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("classify 'label' (2 classes) from the words of 'note' (an LSTM or GRU over word embeddings)");
+        assertThat(Files.readString(dir.resolve("notes.yaml"))).contains("text: note").contains("family: rnn")
+                .contains("# a text study reads only its text and label columns: id not read").contains("budget: {trials: 3}");
+    }
+
+    @Test
+    void mistakesAreSaidWithTheirExitCodes(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, people(30));
+        CliTest.Result typo = CliTest.run("init", csv.toString(), "--label", "knd");
+        assertThat(typo.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(typo.err()).contains("--label 'knd' is not a column of people.csv; did you mean 'kind'?");
+        assertThat(dir.resolve("people.yaml")).doesNotExist();
+
+        CliTest.Result missing = CliTest.run("init", dir.resolve("nope.csv").toString());
+        assertThat(missing.code()).isEqualTo(ExitCode.DATA);
+        assertThat(missing.err()).contains("no file " + dir.resolve("nope.csv"));
+
+        Files.writeString(dir.resolve("one.csv"), "a,b\n1,x\n2,x\n3,x\n");
+        CliTest.Result one = CliTest.run("init", dir.resolve("one.csv").toString());
+        assertThat(one.code()).isEqualTo(ExitCode.DATA);
+        assertThat(one.err()).contains("one.csv: the label column 'b' holds one value in every row");
+
+        Files.writeString(dir.resolve("ragged.csv"), "a,b,c\n1,2,3\n4,5\n");
+        CliTest.Result ragged = CliTest.run("init", dir.resolve("ragged.csv").toString());
+        assertThat(ragged.code()).isEqualTo(ExitCode.DATA);
+        assertThat(ragged.err()).contains("ragged.csv line 3, column 3: expected 3 fields (as in the header), found 2");
+
+        CliTest.Result task = CliTest.run("init", csv.toString(), "--task", "regression");
+        assertThat(task.code()).isEqualTo(ExitCode.DATA);
+        assertThat(task.err()).contains("the label column 'kind' holds text, so it cannot be a regression target");
+    }
+}

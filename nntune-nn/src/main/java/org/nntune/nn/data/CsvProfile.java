@@ -1,0 +1,128 @@
+package org.nntune.nn.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What each column of a CSV file holds, read the way {@link CsvReader} reads it (RFC 4180 quoting,
+ * plain or gzipped UTF-8, the missing tokens {@code ""}, {@code NA} and {@code ?}): enough to tell a
+ * numeric feature from categories, free text, an id or a name, and a class label from a regression
+ * target. Nothing is encoded; a malformed file is refused with the reader's messages (line and
+ * column).
+ *
+ * @param names  the header's column names
+ * @param rows   data rows (blank lines at the end not counted)
+ * @param columns one profile per column, in the header's order
+ */
+public record CsvProfile(List<String> names, int rows, List<Column> columns) {
+    /** Distinct values are counted up to this many; {@link Column#distinct} is then a lower bound. */
+    public static final int DISTINCT_CAP = 10_000;
+
+    public CsvProfile {
+        names = List.copyOf(names);
+        columns = List.copyOf(columns);
+    }
+
+    /**
+     * One column.
+     *
+     * @param name       its header name
+     * @param missing    fields holding a missing token
+     * @param numeric    every present field is a decimal number (as {@link CsvReader} parses them)
+     * @param integers   every present field is an integer
+     * @param distinct   distinct present values, at most {@link #DISTINCT_CAP}
+     * @param meanWords  the mean number of whitespace-separated words of a present field
+     * @param maxWords   the most words of a present field
+     * @param isoDates   every present field starts with an ISO date ({@code 2024-03-01…})
+     */
+    public record Column(String name, int missing, boolean numeric, boolean integers, int distinct, double meanWords,
+                         int maxWords, boolean isoDates) {
+        /** Fields that hold a value. */
+        public int present(int rows) {
+            return rows - missing;
+        }
+    }
+
+    private static final List<String> MISSING = List.of("", "NA", "?");
+
+    /** Profiles {@code file} (a header line, then rows) with fields separated by {@code separator}. */
+    public static CsvProfile of(Path file, char separator) {
+        String source = file.toString();
+        CsvParser parser = new CsvParser(source, SourceBytes.decodeText(source, SourceBytes.readAll(file)), separator, '"');
+        List<CsvParser.Field> rec = CsvParser.newRecord();
+        if (!CsvReader.nextNonBlank(parser, rec)) {
+            throw new IllegalArgumentException("file " + source + " is empty: expected a header line and at least one data row");
+        }
+        List<String> names = new ArrayList<>();
+        rec.forEach(f -> names.add(f.text()));
+        CsvReader.checkUniqueNames(source, names);
+        int n = names.size();
+        int[] missing = new int[n];
+        boolean[] numeric = new boolean[n];
+        boolean[] integers = new boolean[n];
+        boolean[] dates = new boolean[n];
+        java.util.Arrays.fill(numeric, true);
+        java.util.Arrays.fill(integers, true);
+        java.util.Arrays.fill(dates, true);
+        List<Set<String>> distinct = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            distinct.add(new HashSet<>());
+        }
+        long[] words = new long[n];
+        int[] maxWords = new int[n];
+        int rows = 0;
+        int blankLine = -1;
+        while (parser.next(rec)) {
+            if (CsvParser.isBlank(rec)) {
+                blankLine = blankLine < 0 ? rec.get(0).line() : blankLine;
+                continue;
+            }
+            if (blankLine >= 0) {
+                throw CsvReader.blankLineBetweenRows(source, blankLine, n);
+            }
+            int line = rec.get(0).line();
+            if (rec.size() != n) {
+                throw new IllegalArgumentException(source + " line " + line + ", column " + (Math.min(rec.size(), n) + 1) + ": expected "
+                        + n + " fields (as in the header), found " + rec.size()
+                        + (rec.size() > n ? " — quote fields that contain '" + separator + "'" : ""));
+            }
+            rows++;
+            for (int c = 0; c < n; c++) {
+                CsvParser.Field f = rec.get(c);
+                String t = f.quoted() ? f.text() : f.text().strip();
+                if (MISSING.contains(t)) {
+                    missing[c]++;
+                    continue;
+                }
+                if (numeric[c] && !RowReader.isDecimal(t)) {
+                    numeric[c] = false;
+                }
+                if (integers[c] && !RowReader.isInteger(t)) {
+                    integers[c] = false;
+                }
+                if (dates[c] && !(t.length() >= 10 && t.substring(0, 10).matches("[0-9]{4}-[0-9]{2}-[0-9]{2}"))) {
+                    dates[c] = false;
+                }
+                if (distinct.get(c).size() < DISTINCT_CAP) {
+                    distinct.get(c).add(t);
+                }
+                int w = t.isBlank() ? 0 : t.strip().split("\\s+").length;
+                words[c] += w;
+                maxWords[c] = Math.max(maxWords[c], w);
+            }
+        }
+        if (rows == 0) {
+            throw new IllegalArgumentException(source + ": the header has no data rows after it");
+        }
+        List<Column> columns = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            int present = rows - missing[c];
+            columns.add(new Column(names.get(c), missing[c], present > 0 && numeric[c], present > 0 && integers[c],
+                    distinct.get(c).size(), present == 0 ? 0 : (double) words[c] / present, maxWords[c], present > 0 && dates[c]));
+        }
+        return new CsvProfile(names, rows, columns);
+    }
+}
