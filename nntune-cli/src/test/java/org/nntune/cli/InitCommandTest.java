@@ -89,6 +89,23 @@ class InitCommandTest {
     }
 
     @Test
+    void aFileWithoutAHeaderIsReadByPlace(@TempDir Path dir) throws Exception {
+        StringBuilder rows = new StringBuilder();
+        Random r = new Random(3);
+        for (int i = 0; i < 60; i++) {
+            int k = i % 3;
+            rows.append(String.format(Locale.ROOT, "%.2f,%.2f,%d%n", k + r.nextGaussian() * 0.3, r.nextGaussian(), k));
+        }
+        Path csv = dir.resolve("rows.csv");
+        Files.writeString(csv, rows.toString());
+        CliTest.Result init = CliTest.run("init", csv.toString(), "--label", "2");
+        assertThat(init.code()).as(init.err()).isZero();
+        assertThat(init.out()).contains("classify 'c2' (3 classes) from 2 columns of numbers")
+                .contains("the first line is a row, not a header, so columns are named c0, c1, … by their place");
+        assertThat(Files.readString(dir.resolve("rows.yaml"))).contains("  header: false").contains("  label: 2   # 3 classes (column c2)");
+    }
+
+    @Test
     void mistakesAreSaidWithTheirExitCodes(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("people.csv");
         Files.writeString(csv, people(30));

@@ -85,6 +85,9 @@ public final class InitCommand implements Callable<Integer> {
             throw new CliException(ExitCode.DATA, e.getMessage(), e);
         }
         String labelColumn = label != null ? label : profile.names().get(profile.names().size() - 1);
+        if (!profile.header() && labelColumn.matches("[0-9]+")) {
+            labelColumn = "c" + labelColumn; // a file without a header: a column by its 0-based place
+        }
         if (!profile.names().contains(labelColumn)) {
             String hint = DidYouMean.suggest(labelColumn, profile.names());
             throw new CliException(ExitCode.USAGE, "--label '" + labelColumn + "' is not a column of " + csv.getFileName()
@@ -110,7 +113,8 @@ public final class InitCommand implements Callable<Integer> {
             throw new CliException(ExitCode.OTHER, "cannot write " + file + ": " + CliException.ioReason(e), e);
         }
         out.println("wrote " + file + ": " + draft.summary() + (label == null ? "; the label is the last column ('" + labelColumn
-                + "'; --label to choose another)" : ""));
+                + "'; --label to choose another)" : "") + (profile.header() ? "" : "; the first line is a row, not a header, so"
+                + " columns are named c0, c1, … by their place"));
         draft.columns().stream().filter(c -> c.role() == StudyDraft.Role.IGNORED)
                 .forEach(c -> out.println("  no feature: " + c.name() + " (" + c.why() + ")"));
         out.println("checking it as tune --dry-run does:");

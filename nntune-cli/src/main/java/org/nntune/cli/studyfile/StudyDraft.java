@@ -83,13 +83,14 @@ public final class StudyDraft {
             }
             columns.add(role);
         }
-        // one text column is read as words, in a classifier; any other is no feature
-        this.text = classification ? Optional.ofNullable(bestText) : Optional.empty();
+        // one text column is read as words, in a classifier (found by its header name); any other is no feature
+        this.text = classification && profile.header() ? Optional.ofNullable(bestText) : Optional.empty();
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
             if (c.role() == Role.TEXT && (text.isEmpty() || !text.get().name().equals(c.name()))) {
-                columns.set(i, new Column(c.name(), Role.IGNORED, c.why() + (classification
-                        ? "; another column is the text read" : "; a text is read in classification studies only")));
+                columns.set(i, new Column(c.name(), Role.IGNORED, c.why() + (!classification
+                        ? "; a text is read in classification studies only" : !profile.header()
+                        ? "; a text column is read by its header name, and the file has no header line" : "; another column is the text read")));
             }
         }
         if (text.isEmpty() && columns.stream().noneMatch(c -> c.role() == Role.NUMBER || c.role() == Role.CATEGORY)) {
@@ -193,7 +194,12 @@ public final class StudyDraft {
         if (separator != ',') {
             y.append("  separator: ").append(separator == '\t' ? "\"\\t\"" : scalar(String.valueOf(separator))).append('\n');
         }
-        y.append("  label: ").append(scalar(label)).append(classification ? "   # " + classes + " classes" : "   # numbers").append('\n');
+        if (!profile.header()) {
+            y.append("  header: false   # the first line is a row: columns are named c0, c1, … by their place\n");
+        }
+        String labelKey = profile.header() ? scalar(label) : label.substring(1);
+        y.append("  label: ").append(labelKey).append(classification ? "   # " + classes + " classes" : "   # numbers")
+                .append(profile.header() ? "" : " (column " + label + ")").append('\n');
         List<Column> ignored = columns.stream().filter(c -> c.role() == Role.IGNORED).toList();
         if (text.isPresent()) {
             CsvProfile.Column t = text.get();

@@ -13,11 +13,12 @@ import java.util.Set;
  * target. Nothing is encoded; a malformed file is refused with the reader's messages (line and
  * column).
  *
- * @param names  the header's column names
+ * @param names  the header's column names, or {@code c0, c1, …} (as {@link CsvReader} names them) for a file without one
+ * @param header whether the first line names the columns ({@link #of} tells)
  * @param rows   data rows (blank lines at the end not counted)
  * @param columns one profile per column, in the header's order
  */
-public record CsvProfile(List<String> names, int rows, List<Column> columns) {
+public record CsvProfile(List<String> names, boolean header, int rows, List<Column> columns) {
     /** Distinct values are counted up to this many; {@link Column#distinct} is then a lower bound. */
     public static final int DISTINCT_CAP = 10_000;
 
@@ -48,8 +49,39 @@ public record CsvProfile(List<String> names, int rows, List<Column> columns) {
 
     private static final List<String> MISSING = List.of("", "NA", "?");
 
-    /** Profiles {@code file} (a header line, then rows) with fields separated by {@code separator}. */
+    /**
+     * Profiles {@code file}, fields separated by {@code separator}. Its first line is taken for a
+     * header unless it looks like a row: some of its cells are numbers where the rows below hold
+     * numbers, and none is text above a column of numbers (as Python's {@code csv.Sniffer} decides).
+     */
     public static CsvProfile of(Path file, char separator) {
+        CsvProfile withHeader = profile(file, separator, true, false);
+        List<String> first = withHeader.names();
+        boolean textAboveNumbers = false;
+        boolean numberAboveNumbers = false;
+        for (int c = 0; c < first.size(); c++) {
+            if (!withHeader.columns().get(c).numeric()) {
+                continue;
+            }
+            if (RowReader.isDecimal(first.get(c).strip())) {
+                numberAboveNumbers = true;
+            } else {
+                textAboveNumbers = true;
+            }
+        }
+        if (numberAboveNumbers && !textAboveNumbers) {
+            return of(file, separator, false);
+        }
+        CsvReader.checkUniqueNames(file.toString(), withHeader.names());
+        return withHeader;
+    }
+
+    /** Profiles {@code file}: a header line then rows, or rows only (columns named {@code c0, c1, …}). */
+    public static CsvProfile of(Path file, char separator, boolean header) {
+        return profile(file, separator, header, true);
+    }
+
+    private static CsvProfile profile(Path file, char separator, boolean header, boolean checkNames) {
         String source = file.toString();
         CsvParser parser = new CsvParser(source, SourceBytes.decodeText(source, SourceBytes.readAll(file)), separator, '"');
         List<CsvParser.Field> rec = CsvParser.newRecord();
@@ -57,8 +89,12 @@ public record CsvProfile(List<String> names, int rows, List<Column> columns) {
             throw new IllegalArgumentException("file " + source + " is empty: expected a header line and at least one data row");
         }
         List<String> names = new ArrayList<>();
-        rec.forEach(f -> names.add(f.text()));
-        CsvReader.checkUniqueNames(source, names);
+        for (int c = 0; c < rec.size(); c++) {
+            names.add(header ? rec.get(c).text() : "c" + c);
+        }
+        if (header && checkNames) {
+            CsvReader.checkUniqueNames(source, names);
+        }
         int n = names.size();
         int[] missing = new int[n];
         boolean[] numeric = new boolean[n];
@@ -75,7 +111,9 @@ public record CsvProfile(List<String> names, int rows, List<Column> columns) {
         int[] maxWords = new int[n];
         int rows = 0;
         int blankLine = -1;
-        while (parser.next(rec)) {
+        boolean firstIsRow = !header;
+        while (firstIsRow || parser.next(rec)) {
+            firstIsRow = false;
             if (CsvParser.isBlank(rec)) {
                 blankLine = blankLine < 0 ? rec.get(0).line() : blankLine;
                 continue;
@@ -86,7 +124,7 @@ public record CsvProfile(List<String> names, int rows, List<Column> columns) {
             int line = rec.get(0).line();
             if (rec.size() != n) {
                 throw new IllegalArgumentException(source + " line " + line + ", column " + (Math.min(rec.size(), n) + 1) + ": expected "
-                        + n + " fields (as in the header), found " + rec.size()
+                        + n + " fields (as in " + (header ? "the header" : "the first row") + "), found " + rec.size()
                         + (rec.size() > n ? " — quote fields that contain '" + separator + "'" : ""));
             }
             rows++;
@@ -123,6 +161,6 @@ public record CsvProfile(List<String> names, int rows, List<Column> columns) {
             columns.add(new Column(names.get(c), missing[c], present > 0 && numeric[c], present > 0 && integers[c],
                     distinct.get(c).size(), present == 0 ? 0 : (double) words[c] / present, maxWords[c], present > 0 && dates[c]));
         }
-        return new CsvProfile(names, rows, columns);
+        return new CsvProfile(names, header, rows, columns);
     }
 }

@@ -50,6 +50,23 @@ class CsvProfileTest {
     }
 
     @Test
+    void aFirstLineOfNumbersAboveNumbersIsARowAndTextAboveNumbersAHeader() throws IOException {
+        Path rows = dir.resolve("rows.csv");
+        Files.writeString(rows, "0,0,5,a\n0,1,6,b\n1,0,5,a\n");
+        CsvProfile p = CsvProfile.of(rows, ',');
+        assertThat(p.header()).isFalse();
+        assertThat(p.names()).containsExactly("c0", "c1", "c2", "c3");
+        assertThat(p.rows()).isEqualTo(3);
+        // scikit-learn's iris.csv: a first line of counts and class names above columns of numbers is a header
+        Path sk = dir.resolve("sk.csv");
+        Files.writeString(sk, "3,2,setosa,versicolor\n5.1,3.5,1.4,0\n4.9,3.0,1.4,1\n6.2,3.4,5.4,1\n");
+        CsvProfile q = CsvProfile.of(sk, ',');
+        assertThat(q.header()).isTrue();
+        assertThat(q.names()).containsExactly("3", "2", "setosa", "versicolor");
+        assertThat(q.rows()).isEqualTo(3);
+    }
+
+    @Test
     void aMalformedFileIsRefusedWithItsLine() throws IOException {
         Path ragged = dir.resolve("r.csv");
         Files.writeString(ragged, "a,b\n1,2\n3\n");
