@@ -323,8 +323,14 @@ public final class PopulationTraining {
          * the wait is said with its length rather than left silent.
          */
         private void sayWhatItWaitsFor(Snapshot snap) {
+            // a round stamped by this process is one of its own threads' (of this object or another): never another
+            // worker's to wait for. Looking it up in the rounds in flight is not enough: the snapshot is older than that
+            // set, so a round another thread of this process has started (its trial created, not yet in the set) or
+            // just finished (out of the set, RUNNING in the snapshot) would be said to be another worker's
+            String self = thisProcess();
             List<FrozenTrial> others = snap.trials.values().stream()
-                    .filter(t -> t.state() == TrialState.RUNNING && !beating.contains(t.trialId()))
+                    .filter(t -> t.state() == TrialState.RUNNING && !beating.contains(t.trialId())
+                            && !self.equals(processOf(String.valueOf(t.systemAttrs().get(SystemAttrs.WORKER)))))
                     .sorted(java.util.Comparator.comparingInt(FrozenTrial::number)).toList();
             List<Long> ids = others.stream().map(FrozenTrial::trialId).toList();
             synchronized (this) {
@@ -440,6 +446,17 @@ public final class PopulationTraining {
         boolean ready(int round, int member) {
             return round == 0 || (options.synchronous() ? roundDone(round - 1) : done(round - 1, member));
         }
+    }
+
+    /** @return this process as a {@link SystemAttrs#WORKER} stamp names it: {@code HOST:PID} */
+    static String thisProcess() {
+        return processOf(SystemAttrs.currentWorker());
+    }
+
+    /** @return the {@code HOST:PID} of a {@link SystemAttrs#WORKER} stamp {@code HOST:PID/THREAD} */
+    static String processOf(String worker) {
+        int slash = worker.indexOf('/');
+        return slash < 0 ? worker : worker.substring(0, slash);
     }
 
     /** @return whether a {@link SystemAttrs#WORKER} stamp names a process on this machine that is no longer alive */
