@@ -381,13 +381,16 @@ public final class Study {
 
     /**
      * Finishes a trial from {@link #ask()} with its value(s); NaN or infinite values make it FAIL
-     * with the reason stored.
+     * with the reason stored. The trial must be this study's: asked of this object, or of another
+     * object of the same study in the same storage.
      *
      * @return the trial as stored
-     * @throws IllegalArgumentException if the number of values does not match the directions
+     * @throws IllegalArgumentException if the trial belongs to another study (nothing is written), or
+     *     the number of values does not match the directions
      * @throws IllegalStateException if the trial is finished already
      */
     public FrozenTrial tell(Trial trial, double... values) {
+        checkOwn(trial);
         if (values.length != directions.size()) {
             throw new IllegalArgumentException("trial " + trial.number() + ": " + values.length + " value(s) for a study with "
                     + directions.size() + " objective(s)");
@@ -395,18 +398,49 @@ public final class Study {
         return told(trial, Outcome.of(values));
     }
 
-    /** Finishes a trial from {@link #ask()} as PRUNED (with its last intermediate value). */
+    /**
+     * Finishes a trial from {@link #ask()} as PRUNED (with its last intermediate value).
+     *
+     * @throws IllegalArgumentException if the trial belongs to another study (nothing is written)
+     */
     public FrozenTrial tellPruned(Trial trial) {
+        checkOwn(trial);
         return told(trial, Outcome.pruned(trial));
     }
 
-    /** Finishes a trial from {@link #ask()} as FAIL with the reason. */
+    /**
+     * Finishes a trial from {@link #ask()} as FAIL with the reason.
+     *
+     * @throws IllegalArgumentException if the trial belongs to another study (nothing is written)
+     */
     public FrozenTrial tellFailed(Trial trial, String reason) {
+        checkOwn(trial);
         return told(trial, Outcome.failure(reason));
     }
 
-    /** The trial as stored after it was told (FAIL if an interruption failed it first). */
+    /**
+     * Refuses a trial of another study. Told here, it would finish the trial with its id in this
+     * study's storage: another study's trial (one storage) or one of this study's own (ids of
+     * another storage mean nothing here), while the asked trial stayed RUNNING for ever.
+     */
+    private void checkOwn(Trial trial) {
+        Study owner = trial.study();
+        if (owner == this || owner.storage == storage && owner.studyId == studyId) {
+            return;
+        }
+        throw new IllegalArgumentException("trial " + trial.number() + " belongs to study '" + owner.name + "'"
+                + (owner.name.equals(name) ? " of another storage, not to this study '" + name + "'" : ", not '" + name + "'")
+                + "; tell it to the study that asked for it");
+    }
+
+    /**
+     * The trial as stored after it was told (FAIL if an interruption failed it first). A trial asked
+     * of another object of this study is finished by that object, which holds it in flight.
+     */
     private FrozenTrial told(Trial trial, Outcome outcome) {
+        if (trial.study() != this) {
+            return trial.study().told(trial, outcome);
+        }
         return lifecycle.finish(trial, outcome).orElseGet(() -> storage.getTrial(trial.trialId()));
     }
 
