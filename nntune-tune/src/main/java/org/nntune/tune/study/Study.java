@@ -62,6 +62,9 @@ import java.util.concurrent.CancellationException;
  * <p>All methods are thread-safe.
  */
 public final class Study {
+    /** What a user should know (INFO and up); a field so that this package's tests can read it. */
+    static volatile System.Logger log = System.getLogger("org.nntune.tune");
+
     private final Storage storage;
     private final long studyId;
     private final String name;
@@ -293,6 +296,10 @@ public final class Study {
      *     (see {@link Constraints}) the best feasible one
      */
     public Optional<FrozenTrial> findBestTrial() {
+        if (directions.size() != 1) {
+            throw new IllegalStateException("study '" + name + "' has " + directions.size() + " objectives, so there is"
+                    + " no single best trial; use bestTrials() (the Pareto front)");
+        }
         Optional<FrozenTrial> best = storage.getBestTrial(studyId);
         if (best.isPresent() && !Constraints.isFeasible(best.get())) {
             return Constraints.bestTrial(trials(EnumSet.of(TrialState.COMPLETE)), direction());
@@ -451,24 +458,44 @@ public final class Study {
 
     // ---------------------------------------------------------------- optimize
 
-    /** Runs {@code nTrials} trials (the study's budget, see {@link OptimizeOptions#nTrials()}) one at a time. */
+    /**
+     * Runs trials one at a time until the study holds {@code nTrials} trials in all, counting the
+     * trials it held before this call: {@code nTrials} is the study's budget (see
+     * {@link OptimizeOptions#nTrials()}), not a number of trials to add. A program run again on a
+     * stored study that has its {@code nTrials} runs nothing (and says so in an INFO log line); unlike
+     * Optuna's {@code n_trials}, to run 10 more trials of a study holding 50, ask for 60.
+     *
+     * @throws IllegalStateException if the study has several objectives (use {@link #optimizeMulti})
+     */
     public void optimize(Objective objective, int nTrials) {
         optimize(objective, OptimizeOptions.trials(nTrials));
     }
 
     /**
-     * Runs trials until the study holds {@code nTrials} finished trials (see
+     * Runs trials until the study holds {@code nTrials} finished trials in all, counting those it
+     * held before this call (the study's budget, see {@link #optimize(Objective, int)} and
      * {@link OptimizeOptions#nTrials()}), the timeout passes, the sampler is exhausted or
      * {@link #stop()} is called.
+     *
+     * @throws IllegalStateException if the study has several objectives (use {@link #optimizeMulti})
      */
     public void optimize(Objective objective, int nTrials, Duration timeout, int nJobs, List<StudyCallback> callbacks) {
         optimize(objective, new OptimizeOptions(nTrials, timeout, nJobs, callbacks, List.of(Exception.class),
                 Duration.ZERO));
     }
 
-    /** Runs a single-objective study. */
+    /**
+     * Runs a single-objective study with the given options; {@link OptimizeOptions#nTrials()} is the
+     * study's budget, counting the trials it held before this call (see {@link #optimize(Objective, int)}).
+     *
+     * @throws IllegalStateException if the study has several objectives (use {@link #optimizeMulti})
+     */
     public void optimize(Objective objective, OptimizeOptions options) {
-        direction();
+        if (directions.size() != 1) {
+            throw new IllegalStateException("study '" + name + "' has " + directions.size() + " objectives; optimize("
+                    + "objective, …) is for one: use optimizeMulti(objective, options), whose objective returns "
+                    + directions.size() + " values");
+        }
         optimizeMulti(new SingleObjective(objective), options);
     }
 
@@ -481,7 +508,8 @@ public final class Study {
     }
 
     /**
-     * Runs a study with one or several objectives, with the given options.
+     * Runs a study with one or several objectives, with the given options; {@link OptimizeOptions#nTrials()}
+     * is the study's budget, counting the trials it held before this call (see {@link #optimize(Objective, int)}).
      *
      * @throws CancellationException if the thread was interrupted or the JVM is shutting down
      *     (running trials are recorded as FAIL first)
@@ -490,6 +518,7 @@ public final class Study {
      */
     public void optimizeMulti(MultiObjective objective, OptimizeOptions options) {
         lifecycle.resetRun();
+        sayWhenTheBudgetIsSpent(options.nTrials());
         runner.run(new StudyLoop(this, lifecycle, objective, options), options.nJobs(), options.timeout(),
                 options.heartbeat());
         Optional<String> interruption = lifecycle.interruption();
@@ -498,6 +527,31 @@ public final class Study {
                     + "; running trials were recorded as FAIL");
         }
     }
+
+    /**
+     * Logs (INFO) that nothing will run when the study already holds its {@code nTrials} finished
+     * trials: a program run again on a stored study would otherwise end at once in silence (Optuna's
+     * {@code n_trials} counts the trials of one call, nntune's the study's). Not when trials of other
+     * workers still run: the loop then waits for them and says so.
+     */
+    private void sayWhenTheBudgetIsSpent(int nTrials) {
+        if (nTrials == Integer.MAX_VALUE) {
+            return;
+        }
+        int counted = lifecycle.counted();
+        if (counted < lifecycle.budget(nTrials, counted)) {
+            return;
+        }
+        int finished = storage.countTrials(studyId, FINISHED);
+        if (finished < counted) {
+            return;
+        }
+        log.log(System.Logger.Level.INFO, "study '" + name + "' already has " + finished + " finished trials of the "
+                + nTrials + " asked for; nothing to run — ask for more, e.g. optimize(objective, "
+                + (Math.max(nTrials, finished) + 10) + ")");
+    }
+
+    private static final Set<TrialState> FINISHED = EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
 
     // ---------------------------------------------------------------- interruption
 

@@ -175,8 +175,9 @@ public final class Trial {
             throw new IllegalArgumentException("trial " + number + ": step must be >= 0, got " + step);
         }
         if (study.directions().size() != 1) {
-            throw new IllegalStateException("trial " + number + ": report() is for single-objective studies; this one has "
-                    + study.directions().size() + " objectives");
+            throw new IllegalStateException("trial " + number + ": report() is for single-objective studies (it feeds the"
+                    + " pruner), and study '" + study.name() + "' has " + study.directions().size() + " objectives; keep"
+                    + " values per step with setUserAttr instead");
         }
         if (now.intermediateValues().containsKey(step)) {
             LOG.log(System.Logger.Level.WARNING, "trial {0}: step {1} was reported already; value {2} ignored",
@@ -190,7 +191,9 @@ public final class Trial {
     /** @return whether the study's pruner says this trial should stop now (throw {@link TrialPrunedException}) */
     public boolean shouldPrune() {
         if (study.directions().size() != 1) {
-            throw new IllegalStateException("trial " + number + ": pruning is for single-objective studies");
+            throw new IllegalStateException("trial " + number + ": pruning is for single-objective studies, and study '"
+                    + study.name() + "' has " + study.directions().size() + " objectives; do not call shouldPrune() in"
+                    + " its objective");
         }
         return study.pruner().prune(study.view(), now);
     }

@@ -73,4 +73,84 @@ class StudyUsageTest {
         assertThat(second.tell(t, 2.0).state()).isEqualTo(TrialState.COMPLETE);
         assertThat(first.bestValue()).isEqualTo(2.0);
     }
+
+    // ---------------------------------------------------------------- optimize's budget
+
+    @Test
+    void optimizeSaysSoWhenTheStudyHoldsItsBudgetAlready() {
+        Storage storage = new InMemoryStorage();
+        Study s = study("x", storage);
+        List<String> logged = capture(() -> {
+            s.optimize(t -> t.suggestFloat("v", 0, 1), 5);
+            Study again = Study.builder("x").storage(storage).load(); // the program run again on the stored study
+            again.optimize(t -> t.suggestFloat("v", 0, 1), 5);
+        });
+        assertThat(s.trials()).hasSize(5);
+        assertThat(logged).containsExactly("study 'x' already has 5 finished trials of the 5 asked for; nothing to run"
+                + " — ask for more, e.g. optimize(objective, 15)");
+        List<String> more = capture(() -> s.optimize(t -> t.suggestFloat("v", 0, 1), 7));
+        assertThat(more).isEmpty();
+        assertThat(s.trials()).hasSize(7);
+    }
+
+    /** The INFO and louder messages {@link Study} logs while {@code run} runs. */
+    private static List<String> capture(Runnable run) {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        System.Logger before = Study.log;
+        Study.log = new System.Logger() {
+            @Override
+            public String getName() {
+                return before.getName();
+            }
+
+            @Override
+            public boolean isLoggable(Level level) {
+                return level.getSeverity() >= Level.INFO.getSeverity();
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+                if (isLoggable(level)) {
+                    messages.add(msg);
+                }
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+                if (isLoggable(level)) {
+                    messages.add(params == null || params.length == 0 ? format
+                            : java.text.MessageFormat.format(format, params));
+                }
+            }
+        };
+        try {
+            run.run();
+        } finally {
+            Study.log = before;
+        }
+        return messages;
+    }
+
+    // ---------------------------------------------------------------- single-objective entry points
+
+    @Test
+    void singleObjectiveEntryPointsOfAMultiObjectiveStudyNameWhatToUse() {
+        Study mo = Study.builder("mo").directions(StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE).create();
+        assertThatThrownBy(() -> mo.optimize(t -> 1.0, 3)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("study 'mo' has 2 objectives; optimize(objective, …) is for one: use optimizeMulti(objective,"
+                        + " options), whose objective returns 2 values");
+        assertThat(mo.trials()).isEmpty();
+        mo.optimizeMulti(t -> new double[] {t.suggestFloat("x", 0, 1), 1}, OptimizeOptions.trials(2));
+        assertThatThrownBy(mo::bestTrial).isInstanceOf(IllegalStateException.class)
+                .hasMessage("study 'mo' has 2 objectives, so there is no single best trial; use bestTrials() (the Pareto"
+                        + " front)");
+        assertThatThrownBy(mo::bestValue).hasMessageContaining("use bestTrials()");
+        assertThatThrownBy(mo::bestParams).hasMessageContaining("use bestTrials()");
+        assertThatThrownBy(mo::findBestTrial).hasMessageContaining("use bestTrials()");
+        Trial t = mo.ask();
+        assertThatThrownBy(() -> t.report(0, 1.0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("study 'mo' has 2 objectives");
+        assertThatThrownBy(t::shouldPrune).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("study 'mo' has 2 objectives");
+    }
 }
