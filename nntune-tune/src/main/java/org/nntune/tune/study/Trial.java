@@ -131,7 +131,7 @@ public final class Trial {
         }
         study.checkCompatible(name, distribution);
         double internal;
-        Object fixed = fixedParams.get(name);
+        Object fixed = enqueuedAs(distribution, fixedParams.get(name));
         if (fixed != null) {
             if (!distribution.contains(fixed)) {
                 throw new IllegalArgumentException("trial " + number + ": the enqueued value " + fixed + " of '" + name
@@ -150,6 +150,50 @@ public final class Trial {
         // the storage's snapshot when it hands one out (in memory: the same trial, built once, not twice)
         now = stored != null ? stored : now.withParam(name, external, distribution);
         return external;
+    }
+
+    /**
+     * An enqueued value as {@code d} has its values, as Optuna takes it: values read back from JSON (a
+     * stored retry, an Optuna client's queue) are doubles, so an integral {@code 2.0} (or a float)
+     * is the int 2 of an {@link IntDistribution}, and a number equal to exactly one categorical choice
+     * of another number type ({@code 64.0} or {@code 64} for the choice {@code 64}, {@code 1} for
+     * {@code 1.0}) is that choice. Anything else is returned as given, for the caller to refuse if
+     * it is not in {@code d} ({@code 2.5} for an int).
+     */
+    static Object enqueuedAs(Distribution d, Object value) {
+        if (!(value instanceof Number n) || d.contains(value)) {
+            return value;
+        }
+        if (d instanceof IntDistribution && (value instanceof Double || value instanceof Float)) {
+            double x = n.doubleValue();
+            // integral and exactly a long (beyond 2^53 a double is integral but no longer one particular long)
+            return x == Math.rint(x) && Math.abs(x) <= 0x1p53 ? (Object) (long) x : value;
+        }
+        if (d instanceof CategoricalDistribution c) {
+            Object match = null;
+            for (Object choice : c.choices()) {
+                if (choice instanceof Number m && sameNumber(n, m)) {
+                    if (match != null) {
+                        return value; // 64 and 64.0 both offered: not ours to choose
+                    }
+                    match = choice;
+                }
+            }
+            return match != null ? match : value;
+        }
+        return value;
+    }
+
+    /** @return whether two numbers of any of the boxed types have the same value ({@code 64L} and {@code 64.0}) */
+    private static boolean sameNumber(Number a, Number b) {
+        boolean aWhole = a instanceof Long || a instanceof Integer || a instanceof Short || a instanceof Byte;
+        boolean bWhole = b instanceof Long || b instanceof Integer || b instanceof Short || b instanceof Byte;
+        if (aWhole == bWhole) {
+            return aWhole ? a.longValue() == b.longValue() : a.doubleValue() == b.doubleValue();
+        }
+        long whole = (aWhole ? a : b).longValue();
+        double real = (aWhole ? b : a).doubleValue();
+        return real == Math.rint(real) && Math.abs(real) <= 0x1p53 && (long) real == whole;
     }
 
     private static double lowestInternal(Distribution d) {

@@ -153,4 +153,42 @@ class StudyUsageTest {
         assertThatThrownBy(t::shouldPrune).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("study 'mo' has 2 objectives");
     }
+
+    // ---------------------------------------------------------------- enqueued values of another number type
+
+    @Test
+    void anEnqueuedIntegralDoubleIsTakenForAnInt() {
+        Study s = study("enq", new InMemoryStorage());
+        s.enqueueTrial(Map.of("n", 2.0, "f", 3.0f, "i", 4, "l", 5L));
+        s.enqueueTrial(Map.of("n", 2.5));
+        s.optimize(t -> t.suggestInt("n", 0, 5) + t.suggestInt("f", 0, 5) + t.suggestInt("i", 0, 5) + t.suggestInt("l", 0, 5), 2);
+        FrozenTrial first = s.trials().get(0);
+        assertThat(first.state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(first.params()).containsEntry("n", 2L).containsEntry("f", 3L).containsEntry("i", 4L)
+                .containsEntry("l", 5L);
+        assertThat(first.value()).isEqualTo(14.0);
+        FrozenTrial second = s.trials().get(1);
+        assertThat(second.state()).isEqualTo(TrialState.FAIL);
+        assertThat(second.failureReason()).hasValue("trial 1: the enqueued value 2.5 of 'n' is not in "
+                + "IntDistribution[low=0, high=5, log=false, step=1]");
+    }
+
+    @Test
+    void anEnqueuedNumberIsTakenForTheCategoricalChoiceItEquals() {
+        Study s = study("cat", new InMemoryStorage());
+        s.enqueueTrial(Map.of("units", 32L, "batch", 64.0, "rate", 1));
+        s.enqueueTrial(Map.of("units", 24L));
+        s.optimize(t -> {
+            Integer units = t.suggestCategorical("units", List.of(16, 32));
+            Integer batch = t.suggestCategorical("batch", List.of(32, 64));
+            Double rate = t.suggestCategorical("rate", List.of(0.5, 1.0));
+            assertThat(units).isInstanceOf(Integer.class);
+            return units + batch + rate;
+        }, 2);
+        FrozenTrial first = s.trials().get(0);
+        assertThat(first.state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(first.params()).containsEntry("units", 32L).containsEntry("batch", 64L).containsEntry("rate", 1.0);
+        assertThat(s.trials().get(1).failureReason()).hasValueSatisfying(r -> assertThat(r)
+                .isEqualTo("trial 1: the enqueued value 24 of 'units' is not in CategoricalDistribution[choices=[16, 32]]"));
+    }
 }
