@@ -321,12 +321,25 @@ public final class Study {
         return ParetoFront.of(trials(EnumSet.of(TrialState.COMPLETE)), directions);
     }
 
-    /** @return the parameters of the best trial */
+    /**
+     * The parameters of the best trial, as stored: ints as {@code Long}, floats as {@code Double},
+     * categorical choices as given when they are strings or booleans, numbers as {@code Long}/{@code Double}
+     * (a choice given as an {@code Integer} is a {@code Long} here, one given as a {@code Float} a
+     * {@code Double}), whatever the Java type the objective used. So
+     * {@code ((Number) bestParams().get("n")).intValue()}, not {@code (Integer) bestParams().get("n")};
+     * or {@code bestTrial().intParam("n")} and {@code doubleParam}, which convert and say what is wrong.
+     *
+     * @return parameter name → value, in the order the trial asked for them
+     * @throws IllegalStateException if no trial is COMPLETE yet, or the study has several objectives
+     */
     public Map<String, Object> bestParams() {
         return bestTrial().params();
     }
 
-    /** @return the value of the best trial */
+    /**
+     * @return the value of the best trial
+     * @throws IllegalStateException if no trial is COMPLETE yet, or the study has several objectives
+     */
     public double bestValue() {
         return bestTrial().value();
     }

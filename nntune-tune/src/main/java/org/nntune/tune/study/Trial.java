@@ -262,7 +262,12 @@ public final class Trial {
         return now.userAttrs();
     }
 
-    /** @return parameter name → external value, in the order suggested (as of this call) */
+    /**
+     * @return parameter name → external value, in the order suggested (as of this call): as stored,
+     *     so ints as {@code Long}, floats as {@code Double}, categorical choices as given when they are
+     *     strings or booleans, numbers as {@code Long}/{@code Double} (see {@link FrozenTrial#params()});
+     *     the {@code suggest…} methods return the Java type asked for
+     */
     public Map<String, Object> params() {
         return now.params();
     }

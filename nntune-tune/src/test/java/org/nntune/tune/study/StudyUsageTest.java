@@ -191,4 +191,32 @@ class StudyUsageTest {
         assertThat(s.trials().get(1).failureReason()).hasValueSatisfying(r -> assertThat(r)
                 .isEqualTo("trial 1: the enqueued value 24 of 'units' is not in CategoricalDistribution[choices=[16, 32]]"));
     }
+
+    // ---------------------------------------------------------------- parameter types
+
+    @Test
+    void paramsAreLongsAndDoublesAndTheTypedGettersConvert() {
+        Study s = study("types", new InMemoryStorage());
+        s.optimize(t -> {
+            t.suggestInt("n", 1, 9);
+            t.suggestFloat("lr", 0.1, 0.2);
+            t.suggestCategorical("units", List.of(16, 32));
+            t.suggestCategorical("opt", List.of("sgd", "adam"));
+            return 1.0;
+        }, 1);
+        Map<String, Object> best = s.bestParams();
+        assertThat(best.get("n")).isInstanceOf(Long.class);
+        assertThat(best.get("units")).isInstanceOf(Long.class);
+        FrozenTrial t = s.bestTrial();
+        assertThat(t.intParam("n")).isEqualTo(((Long) best.get("n")).intValue());
+        assertThat(t.intParam("units")).isIn(16, 32);
+        assertThat(t.doubleParam("lr")).isEqualTo((Double) best.get("lr"));
+        assertThat(t.doubleParam("n")).isEqualTo(((Long) best.get("n")).doubleValue());
+        assertThatThrownBy(() -> t.intParam("lr")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("trial 0: parameter 'lr' is " + best.get("lr") + ", not an int; use doubleParam");
+        assertThatThrownBy(() -> t.doubleParam("opt")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("trial 0: parameter 'opt' is \"" + best.get("opt") + "\" (a String), not a number");
+        assertThatThrownBy(() -> t.intParam("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("trial 0 has no parameter 'nope'; it has [n, lr, units, opt]");
+    }
 }
