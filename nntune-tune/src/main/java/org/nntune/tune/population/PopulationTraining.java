@@ -249,12 +249,22 @@ public final class PopulationTraining {
      * processes may run workers on the same study at the same time.
      *
      * @return the finished study's history
+     * @throws IllegalArgumentException if the objective fixes its members' epochs ({@link PopulationObjective#epochs()})
+     *     and the options' {@link PbtOptions#epochs()} differ
      * @throws PopulationTrainingException if a member's round failed {@link PbtOptions#maxAttempts()}
      *     times or the artifact store is full or gone (everything finished so far is kept)
      */
     public PopulationHistory run(PopulationObjective objective, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads " + threads + " must be >= 1");
+        }
+        java.util.OptionalInt own = objective.epochs();
+        if (own.isPresent() && own.getAsInt() != options.epochs()) {
+            throw new IllegalArgumentException("study '" + name + "': the objective fixes " + own.getAsInt() + " epochs per"
+                    + " member (e.g. its network space's epochs), but the population-based training options say "
+                    + options.epochs() + " (PbtOptions.epochs), which members would train instead; make the two agree,"
+                    + " e.g. PbtOptions.defaults(" + options.population() + ", " + Math.min(options.interval(), own.getAsInt())
+                    + ", " + own.getAsInt() + ")");
         }
         stop = false;
         Loop loop = new Loop(objective);

@@ -530,6 +530,30 @@ public class PopulationTrainingTest {
         assertThat(notices).noneMatch(n -> n.contains(self));
     }
 
+    /** An objective that fixes its members' epochs runs only with options of the same epochs, which it names. */
+    @Test
+    void anObjectiveThatFixesOtherEpochsThanTheOptionsIsRefusedBeforeTheFirstRound() {
+        Storage storage = new InMemoryStorage();
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "ep", StudyDirection.MINIMIZE, space(),
+                fast(3, 4, 10));
+        PopulationObjective six = new PopulationObjective() {
+            @Override
+            public Member member(Map<String, Object> params, Optional<byte[]> checkpoint, long seed) {
+                return new Quadratic().member(params, checkpoint, seed);
+            }
+
+            @Override
+            public java.util.OptionalInt epochs() {
+                return java.util.OptionalInt.of(6);
+            }
+        };
+        assertThatThrownBy(() -> pbt.run(six)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the objective fixes 6 epochs per member").hasMessageContaining("options say 10")
+                .hasMessageEndingWith("e.g. PbtOptions.defaults(3, 4, 6)");
+        assertThat(storage.getAllTrials(pbt.studyId())).isEmpty();
+        assertThat(new Quadratic().epochs()).isEmpty();
+    }
+
     /** An objective's exception fails its round with the exception's message as the reason, no Java class name. */
     @Test
     void aThrowingObjectiveFailsItsRoundWithTheExceptionsMessage() {
