@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -59,20 +60,77 @@ public final class NetworkPopulation implements PopulationObjective {
      * @param space the networks; every searched parameter must be one of {@link #EXPLORABLE}
      * @param train the rows the members train on
      * @param validation the rows that score them after each epoch
-     * @param metric {@code loss}, or a metric of the engine's {@link Evaluation} ({@code accuracy}, {@code r2}, …)
-     * @throws IllegalArgumentException if the space searches an architecture parameter or uses early stopping
+     * @param metric {@code loss}, or a metric of the engine's {@link Evaluation} for the training set's
+     *     task: {@value #CLASSIFICATION_TEXT} for classification, {@value #REGRESSION_TEXT} for regression
+     * @throws IllegalArgumentException if the metric is not one of the task's, the space searches an
+     *     architecture parameter or uses early stopping
      */
     public NetworkPopulation(NetworkSpace space, Dataset train, Dataset validation, String metric) {
         this.space = Objects.requireNonNull(space, "space");
         this.train = Objects.requireNonNull(train, "train");
         this.validation = Objects.requireNonNull(validation, "validation");
         this.metric = Objects.requireNonNull(metric, "metric");
+        checkMetric(metric, train);
         this.tuneSpace = tuneSpace(space);
         ParamSpec stop = space.params().get("early_stopping");
         if (stop != null && !(stop instanceof ParamSpec.Fixed f && ((Number) f.value()).intValue() == 0)) {
             throw new IllegalArgumentException("population-based training ranks members after every round itself;"
                     + " early_stopping must be 0, got " + stop);
         }
+    }
+
+    /** The metrics a classification member is ranked by. */
+    static final String CLASSIFICATION_TEXT = "loss, accuracy, balanced_accuracy, f1_macro, log_loss";
+    /** The metrics a regression member is ranked by. */
+    static final String REGRESSION_TEXT = "loss, mse, mae, r2";
+
+    /**
+     * Refuses a metric the training set's task has not (r2 for a classification set): every member
+     * would otherwise fail at the end of its first round, after an epoch of training.
+     */
+    private static void checkMetric(String metric, Dataset train) {
+        boolean classification = train.task() == Task.CLASSIFICATION;
+        String allowed = classification ? CLASSIFICATION_TEXT : REGRESSION_TEXT;
+        if (List.of(allowed.split(", ")).contains(metric)) {
+            return;
+        }
+        String other = classification ? REGRESSION_TEXT : CLASSIFICATION_TEXT;
+        throw new IllegalArgumentException("population-based training: metric '" + metric + "' "
+                + (List.of(other.split(", ")).contains(metric)
+                        ? "is a " + (classification ? "regression" : "classification") + " metric, and '" + train.name()
+                                + "' is a " + (classification ? "classification" : "regression") + " set"
+                        : "is not one nntune knows")
+                + "; rank members by one of " + allowed);
+    }
+
+    /**
+     * The epochs the space fixes for its networks, when it sets them: a one-valued {@code epochs} other
+     * than its family's fixed default ({@code fixedDefaults()}, which a space that never set
+     * {@code epochs} keeps). {@link org.nntune.tune.population.PopulationTraining#run} refuses PBT options
+     * with other epochs, which members would train instead.
+     */
+    @Override
+    public OptionalInt epochs() {
+        ParamSpec spec = space.params().get("epochs");
+        Optional<Object> fixed = spec == null ? Optional.empty()
+                : spec instanceof ParamSpec.Fixed f ? Optional.of(f.value()) : single(spec);
+        if (fixed.isEmpty() || !(fixed.get() instanceof Number n)) {
+            return OptionalInt.empty();
+        }
+        Optional<Object> byDefault = familyDefaultEpochs(space);
+        if (byDefault.isPresent() && byDefault.get() instanceof Number d && d.intValue() == n.intValue()) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(n.intValue());
+    }
+
+    /** The epochs of the space's family's {@code fixedDefaults()}, if the family is one nntune has. */
+    private static Optional<Object> familyDefaultEpochs(NetworkSpace space) {
+        NetworkSpace defaults = space instanceof MlpSpace ? MlpSpace.builder().fixedDefaults().build()
+                : space instanceof CnnSpace ? CnnSpace.builder().fixedDefaults().build()
+                : space instanceof RnnSpace ? RnnSpace.builder().fixedDefaults().build() : null;
+        return defaults != null && defaults.params().get("epochs") instanceof ParamSpec.Fixed f
+                ? Optional.of(f.value()) : Optional.empty();
     }
 
     /** @return the direction of the metric: MINIMIZE for loss and error metrics, MAXIMIZE otherwise */

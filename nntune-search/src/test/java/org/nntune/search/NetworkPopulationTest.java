@@ -105,6 +105,45 @@ class NetworkPopulationTest {
                 .hasMessageContaining("early_stopping must be 0");
     }
 
+    /**
+     * The space's fixed epochs and the PBT options' must agree: the options decide how long members
+     * train, so a space of 6 epochs run with options of 10 trained 10 in silence. A space that never set
+     * epochs (its family's default) leaves them to the options.
+     */
+    @Test
+    void aSpaceThatFixesOtherEpochsThanTheOptionsIsRefusedBeforeTheFirstRound() {
+        MlpSpace six = MlpSpace.builder().fixedDefaults().set("hidden", List.of(8)).logRange("lr", 1e-4, 1e-1).epochs(6)
+                .build();
+        NetworkPopulation net = new NetworkPopulation(six, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy");
+        assertThat(net.epochs()).hasValue(6);
+        Storage storage = new InMemoryStorage();
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "six", net.direction(), net.tuneSpace(),
+                PbtOptions.defaults(2, 2, 10));
+        assertThatThrownBy(() -> pbt.run(net)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("study 'six': the objective fixes 6 epochs per member (e.g. its network space's epochs), but the"
+                        + " population-based training options say 10 (PbtOptions.epochs), which members would train instead;"
+                        + " make the two agree, e.g. PbtOptions.defaults(2, 2, 6)");
+        assertThat(storage.getAllTrials(pbt.studyId())).isEmpty();
+        assertThat(objective().epochs()).isEmpty(); // fixedDefaults' epochs: the options decide
+        assertThat(new NetworkPopulation(RnnSpace.builder().fixedDefaults().logRange("lr", 1e-3, 1e-1).build(),
+                RnnSpaceTest.occurs(20, 1), RnnSpaceTest.occurs(10, 2), "loss").epochs()).isEmpty();
+    }
+
+    /** A metric the training set's task has not is refused at once, not after every member's first round. */
+    @Test
+    void aMetricOfAnotherTaskIsRefusedByTheConstructor() {
+        assertThatThrownBy(() -> new NetworkPopulation(space(), SPLIT.train(DIGITS), SPLIT.test(DIGITS), "r2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("population-based training: metric 'r2' is a regression metric, and '" + DIGITS.name()
+                        + "' is a classification set; rank members by one of loss, accuracy, balanced_accuracy, f1_macro,"
+                        + " log_loss");
+        assertThatThrownBy(() -> new NetworkPopulation(space(), SPLIT.train(DIGITS), SPLIT.test(DIGITS), "acc"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("metric 'acc' is not one nntune knows; rank members by one of loss, accuracy");
+        assertThat(new NetworkPopulation(space(), SPLIT.train(DIGITS), SPLIT.test(DIGITS), "f1_macro").direction())
+                .isEqualTo(StudyDirection.MAXIMIZE);
+    }
+
     /** Gradient clipping is a training setting each epoch takes up afresh: PBT explores it, and a round uses the member's own. */
     @Test
     void clipNormIsExploredAndEachRoundTrainsWithTheMembersOwn() throws Exception {

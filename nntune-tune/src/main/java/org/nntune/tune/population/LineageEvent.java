@@ -12,6 +12,7 @@ import java.util.Map;
  * @param changes hyperparameter → (donor's value, new value), every hyperparameter of the space
  */
 public record LineageEvent(int round, int member, int donor, Map<String, Change> changes) {
+    /** Copies {@code changes}, unmodifiable. */
     public LineageEvent {
         changes = Map.copyOf(changes);
     }

@@ -20,6 +20,7 @@ import java.util.Optional;
  */
 public record MemberRound(int round, int member, int trialNumber, Map<String, Object> params, double value, int donor,
                           String checkpoint, Optional<LineageEvent> exploit, Map<String, List<Double>> adapted) {
+    /** Copies the maps and lists, unmodifiable. */
     public MemberRound {
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
         Map<String, List<Double>> a = new java.util.LinkedHashMap<>();

@@ -123,31 +123,37 @@ public record PbtOptions(int population, int interval, int epochs, double quanti
         return Math.max(ranked >= 2 ? 1 : 0, Math.min(n, ranked / 2));
     }
 
+    /** @return a copy with another {@link #quantile()}, in (0, 0.5] */
     public PbtOptions withQuantile(double q) {
         return new PbtOptions(population, interval, epochs, q, resampleProbability, downFactor, upFactor, synchronous,
                 seed, maxAttempts, heartbeat, staleAfter, poll);
     }
 
+    /** @return a copy with another {@link #resampleProbability()}, in [0, 1] */
     public PbtOptions withResampleProbability(double p) {
         return new PbtOptions(population, interval, epochs, quantile, p, downFactor, upFactor, synchronous, seed,
                 maxAttempts, heartbeat, staleAfter, poll);
     }
 
+    /** @return a copy with other perturbation factors ({@link #downFactor()}, {@link #upFactor()}), finite and > 0 */
     public PbtOptions withFactors(double down, double up) {
         return new PbtOptions(population, interval, epochs, quantile, resampleProbability, down, up, synchronous, seed,
                 maxAttempts, heartbeat, staleAfter, poll);
     }
 
+    /** @return a copy with synchronous (true) or asynchronous rounds (see {@link #synchronous()}) */
     public PbtOptions withSynchronous(boolean sync) {
         return new PbtOptions(population, interval, epochs, quantile, resampleProbability, downFactor, upFactor, sync,
                 seed, maxAttempts, heartbeat, staleAfter, poll);
     }
 
+    /** @return a copy with another {@link #seed()} */
     public PbtOptions withSeed(long s) {
         return new PbtOptions(population, interval, epochs, quantile, resampleProbability, downFactor, upFactor,
                 synchronous, s, maxAttempts, heartbeat, staleAfter, poll);
     }
 
+    /** @return a copy with another {@link #maxAttempts()}, at least 1 */
     public PbtOptions withMaxAttempts(int n) {
         return new PbtOptions(population, interval, epochs, quantile, resampleProbability, downFactor, upFactor,
                 synchronous, seed, n, heartbeat, staleAfter, poll);

@@ -2,6 +2,7 @@ package org.nntune.tune.population;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What population-based training trains: the tuner knows a member only as hyperparameters, a
@@ -25,6 +26,16 @@ public interface PopulationObjective {
      * @param seed the member's seed (for a fresh member's initial weights and its data order)
      */
     Member member(Map<String, Object> params, Optional<byte[]> checkpoint, long seed) throws Exception;
+
+    /**
+     * The epochs a member trains in all, when the objective itself has a say (a network space that
+     * fixes its {@code epochs}); empty (the default) when it leaves them to {@link PbtOptions#epochs()}.
+     * {@link PopulationTraining#run} refuses options whose epochs differ: the options decide how long
+     * members train, so a different number here would be overridden in silence.
+     */
+    default OptionalInt epochs() {
+        return OptionalInt.empty();
+    }
 
     /** One member being trained by one worker. */
     interface Member extends AutoCloseable {

@@ -249,12 +249,22 @@ public final class PopulationTraining {
      * processes may run workers on the same study at the same time.
      *
      * @return the finished study's history
+     * @throws IllegalArgumentException if the objective fixes its members' epochs ({@link PopulationObjective#epochs()})
+     *     and the options' {@link PbtOptions#epochs()} differ
      * @throws PopulationTrainingException if a member's round failed {@link PbtOptions#maxAttempts()}
      *     times or the artifact store is full or gone (everything finished so far is kept)
      */
     public PopulationHistory run(PopulationObjective objective, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads " + threads + " must be >= 1");
+        }
+        java.util.OptionalInt own = objective.epochs();
+        if (own.isPresent() && own.getAsInt() != options.epochs()) {
+            throw new IllegalArgumentException("study '" + name + "': the objective fixes " + own.getAsInt() + " epochs per"
+                    + " member (e.g. its network space's epochs), but the population-based training options say "
+                    + options.epochs() + " (PbtOptions.epochs), which members would train instead; make the two agree,"
+                    + " e.g. PbtOptions.defaults(" + options.population() + ", " + Math.min(options.interval(), own.getAsInt())
+                    + ", " + own.getAsInt() + ")");
         }
         stop = false;
         Loop loop = new Loop(objective);
@@ -323,8 +333,14 @@ public final class PopulationTraining {
          * the wait is said with its length rather than left silent.
          */
         private void sayWhatItWaitsFor(Snapshot snap) {
+            // a round stamped by this process is one of its own threads' (of this object or another): never another
+            // worker's to wait for. Looking it up in the rounds in flight is not enough: the snapshot is older than that
+            // set, so a round another thread of this process has started (its trial created, not yet in the set) or
+            // just finished (out of the set, RUNNING in the snapshot) would be said to be another worker's
+            String self = thisProcess();
             List<FrozenTrial> others = snap.trials.values().stream()
-                    .filter(t -> t.state() == TrialState.RUNNING && !beating.contains(t.trialId()))
+                    .filter(t -> t.state() == TrialState.RUNNING && !beating.contains(t.trialId())
+                            && !self.equals(processOf(String.valueOf(t.systemAttrs().get(SystemAttrs.WORKER)))))
                     .sorted(java.util.Comparator.comparingInt(FrozenTrial::number)).toList();
             List<Long> ids = others.stream().map(FrozenTrial::trialId).toList();
             synchronized (this) {
@@ -440,6 +456,17 @@ public final class PopulationTraining {
         boolean ready(int round, int member) {
             return round == 0 || (options.synchronous() ? roundDone(round - 1) : done(round - 1, member));
         }
+    }
+
+    /** @return this process as a {@link SystemAttrs#WORKER} stamp names it: {@code HOST:PID} */
+    static String thisProcess() {
+        return processOf(SystemAttrs.currentWorker());
+    }
+
+    /** @return the {@code HOST:PID} of a {@link SystemAttrs#WORKER} stamp {@code HOST:PID/THREAD} */
+    static String processOf(String worker) {
+        int slash = worker.indexOf('/');
+        return slash < 0 ? worker : worker.substring(0, slash);
     }
 
     /** @return whether a {@link SystemAttrs#WORKER} stamp names a process on this machine that is no longer alive */

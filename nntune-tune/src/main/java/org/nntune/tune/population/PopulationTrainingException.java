@@ -10,6 +10,10 @@ import org.nntune.tune.storage.ArtifactStoreException;
 public final class PopulationTrainingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message what stopped the study, where (round, member), and what to do
+     * @param cause the objective's or the artifact store's exception; null when there is none
+     */
     public PopulationTrainingException(String message, Throwable cause) {
         super(message, cause);
     }

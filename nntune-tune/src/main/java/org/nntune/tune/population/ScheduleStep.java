@@ -12,6 +12,7 @@ import java.util.Map;
  * @param params the hyperparameters (external values)
  */
 public record ScheduleStep(int fromEpoch, int epochs, Map<String, Object> params) {
+    /** Copies {@code params}, unmodifiable, in their order. */
     public ScheduleStep {
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     }

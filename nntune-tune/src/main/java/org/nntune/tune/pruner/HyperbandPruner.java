@@ -26,17 +26,27 @@ public final class HyperbandPruner implements Pruner {
 
     private record Brackets(List<SuccessiveHalvingPruner> pruners, int[] budgets, int total) {}
 
-    /** Optuna's defaults, stated once: min resource 1, max resource 0 (auto), reduction factor 3. */
+    /** Optuna's default {@code minResource}: the most aggressive bracket's first rung is at step 1. */
     public static final int DEFAULT_MIN_RESOURCE = 1;
+    /** Optuna's default {@code maxResource}: 0, "auto" (the longest COMPLETE trial's last step + 1). */
     public static final int DEFAULT_MAX_RESOURCE = 0;
+    /** Optuna's default {@code reductionFactor}: a third of a rung's trials go on to the next. */
     public static final int DEFAULT_REDUCTION_FACTOR = 3;
 
     /**
-     * @param minResource steps before the first rung of the most aggressive bracket (Optuna: 1)
-     * @param maxResource the steps of a full trial, or 0 for "auto" (the longest COMPLETE trial's
-     *     last step + 1, known once a trial is COMPLETE)
-     * @param reductionFactor {@code >= 2} (Optuna: 3)
-     * @param bootstrapCount see {@link SuccessiveHalvingPruner} (Optuna: 0)
+     * A Hyperband pruner with every setting given.
+     *
+     * @param minResource {@code >= 1}: steps before the first rung of the most aggressive bracket
+     *     (default {@value #DEFAULT_MIN_RESOURCE}, as Optuna)
+     * @param maxResource the steps of a full trial ({@code >= minResource}), or 0 for "auto": the
+     *     longest COMPLETE trial's last step + 1, known once a trial is COMPLETE (default
+     *     {@value #DEFAULT_MAX_RESOURCE}, auto)
+     * @param reductionFactor {@code >= 2}: each rung keeps the top 1/reductionFactor of its trials, and
+     *     the number of brackets is {@code floor(log_reductionFactor(maxResource / minResource)) + 1}
+     *     (default {@value #DEFAULT_REDUCTION_FACTOR})
+     * @param bootstrapCount values a rung must hold before it promotes anybody, in every bracket (see
+     *     {@link SuccessiveHalvingPruner}; default 0)
+     * @throws IllegalArgumentException if a setting is out of its range
      */
     public HyperbandPruner(int minResource, int maxResource, int reductionFactor, int bootstrapCount) {
         if (minResource < 1) {
@@ -55,7 +65,7 @@ public final class HyperbandPruner implements Pruner {
         this.bootstrapCount = bootstrapCount;
     }
 
-    /** Optuna's defaults: min resource 1, auto max resource, reduction factor 3, no bootstrap. */
+    /** A Hyperband pruner with Optuna's defaults: min resource 1, auto max resource, reduction factor 3, no bootstrap. */
     public HyperbandPruner() {
         this(DEFAULT_MIN_RESOURCE, DEFAULT_MAX_RESOURCE, DEFAULT_REDUCTION_FACTOR, 0);
     }

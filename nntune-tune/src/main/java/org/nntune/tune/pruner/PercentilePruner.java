@@ -25,18 +25,30 @@ public class PercentilePruner implements Pruner {
     private final int intervalSteps;
     private final int nMinTrials;
 
-    /** Optuna's defaults, stated once: 5 start-up trials, no warm-up, a check every step, 1 trial minimum. */
+    /** Optuna's default {@code nStartupTrials}: nothing is pruned before 5 trials are COMPLETE. */
     public static final int DEFAULT_STARTUP_TRIALS = 5;
+    /** Optuna's default {@code nWarmupSteps}: no warm-up, a trial may be pruned from its first report. */
     public static final int DEFAULT_WARMUP_STEPS = 0;
+    /** Optuna's default {@code intervalSteps}: a pruning check at every step. */
     public static final int DEFAULT_INTERVAL_STEPS = 1;
+    /** Optuna's default {@code nMinTrials}: one COMPLETE trial that reported the step is enough to compare with. */
     public static final int DEFAULT_MIN_TRIALS = 1;
 
     /**
-     * @param percentile in [0, 100]: 25 keeps the best quarter, 50 is the median
-     * @param nStartupTrials COMPLETE trials needed before anything is pruned (Optuna: 5)
-     * @param nWarmupSteps steps of each trial that are never pruned (Optuna: 0)
-     * @param intervalSteps steps between pruning checks (Optuna: 1)
-     * @param nMinTrials trials that must have reported a step before it can prune (Optuna: 1)
+     * A percentile pruner with every setting given.
+     *
+     * @param percentile in [0, 100]: a trial is pruned when its best value so far is worse than this
+     *     percentile of the COMPLETE trials' values at its step (25 keeps the best quarter, 50 is the
+     *     median: {@link MedianPruner}); no default
+     * @param nStartupTrials {@code >= 0}: COMPLETE trials needed before anything is pruned (default
+     *     {@value #DEFAULT_STARTUP_TRIALS}, as Optuna)
+     * @param nWarmupSteps {@code >= 0}: steps of each trial that are never pruned (default
+     *     {@value #DEFAULT_WARMUP_STEPS})
+     * @param intervalSteps {@code >= 1}: steps between pruning checks after the warm-up (default
+     *     {@value #DEFAULT_INTERVAL_STEPS}: every step)
+     * @param nMinTrials {@code >= 1}: COMPLETE trials that must have reported a step before a trial
+     *     can be pruned there (default {@value #DEFAULT_MIN_TRIALS})
+     * @throws IllegalArgumentException if a setting is out of its range
      */
     public PercentilePruner(double percentile, int nStartupTrials, int nWarmupSteps, int intervalSteps, int nMinTrials) {
         if (!(percentile >= 0 && percentile <= 100)) {
@@ -57,7 +69,12 @@ public class PercentilePruner implements Pruner {
         this.nMinTrials = nMinTrials;
     }
 
-    /** With Optuna's defaults: 5 start-up trials, no warm-up, interval 1, 1 trial minimum. */
+    /**
+     * A percentile pruner with Optuna's defaults: 5 start-up trials, no warm-up, a check every step,
+     * 1 trial minimum.
+     *
+     * @param percentile in [0, 100]: see {@link #PercentilePruner(double, int, int, int, int)}
+     */
     public PercentilePruner(double percentile) {
         this(percentile, DEFAULT_STARTUP_TRIALS, DEFAULT_WARMUP_STEPS, DEFAULT_INTERVAL_STEPS, DEFAULT_MIN_TRIALS);
     }

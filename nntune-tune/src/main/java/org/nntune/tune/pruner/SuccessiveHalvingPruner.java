@@ -26,17 +26,28 @@ public class SuccessiveHalvingPruner implements Pruner {
     private final int bootstrapCount;
     private volatile int minResource;
 
-    /** Optuna's defaults, stated once: min resource 0 (auto), reduction factor 4, min early-stopping rate 0. */
+    /** Optuna's default {@code minResource}: 0, "auto" (1% of the longest COMPLETE trial's steps, at least 1). */
     public static final int DEFAULT_MIN_RESOURCE = 0;
+    /** Optuna's default {@code reductionFactor}: a quarter of a rung's trials go on to the next. */
     public static final int DEFAULT_REDUCTION_FACTOR = 4;
+    /** Optuna's default {@code minEarlyStoppingRate}: the first rung is at {@code minResource} steps. */
     public static final int DEFAULT_MIN_EARLY_STOPPING_RATE = 0;
 
     /**
-     * @param minResource the steps before the first rung, or 0 for "auto" (1% of the longest COMPLETE
-     *     trial's steps, at least 1, known once a trial is COMPLETE)
-     * @param reductionFactor {@code >= 2}; the top 1/reductionFactor are promoted (Optuna: 4)
-     * @param minEarlyStoppingRate offsets the rungs (Optuna: 0)
-     * @param bootstrapCount values a rung must hold before it promotes anybody (Optuna: 0)
+     * A successive-halving pruner with every setting given.
+     *
+     * @param minResource {@code >= 1}: the steps before the first rung, or 0 for "auto": 1% of the
+     *     longest COMPLETE trial's steps, at least 1, known once a trial is COMPLETE (default
+     *     {@value #DEFAULT_MIN_RESOURCE}, auto, as Optuna)
+     * @param reductionFactor {@code >= 2}: the top 1/reductionFactor of a rung's values are promoted,
+     *     and each rung is reductionFactor times further than the one before (default
+     *     {@value #DEFAULT_REDUCTION_FACTOR})
+     * @param minEarlyStoppingRate {@code >= 0}: moves the first rung to
+     *     {@code minResource × reductionFactor^minEarlyStoppingRate} steps (default
+     *     {@value #DEFAULT_MIN_EARLY_STOPPING_RATE})
+     * @param bootstrapCount {@code >= 0}: values a rung must hold before it promotes anybody; needs an
+     *     explicit {@code minResource} (default 0)
+     * @throws IllegalArgumentException if a setting is out of its range
      */
     public SuccessiveHalvingPruner(int minResource, int reductionFactor, int minEarlyStoppingRate, int bootstrapCount) {
         if (minResource < 0) {
@@ -59,7 +70,7 @@ public class SuccessiveHalvingPruner implements Pruner {
         this.bootstrapCount = bootstrapCount;
     }
 
-    /** Optuna's defaults: auto min resource, reduction factor 4, rate 0, no bootstrap. */
+    /** A successive-halving pruner with Optuna's defaults: auto min resource, reduction factor 4, rate 0, no bootstrap. */
     public SuccessiveHalvingPruner() {
         this(DEFAULT_MIN_RESOURCE, DEFAULT_REDUCTION_FACTOR, DEFAULT_MIN_EARLY_STOPPING_RATE, 0);
     }

@@ -21,6 +21,7 @@ public interface RunClock {
 
     /** The JVM's clock. */
     enum SystemClock implements RunClock {
+        /** The one JVM clock. */
         INSTANCE;
 
         @Override

@@ -34,6 +34,10 @@ public final class SpaceCodec {
     private final int[] width;
     private final int dim;
 
+    /**
+     * @param space the parameters to encode (ordered by name here, whatever their order in the map)
+     * @param oneHot whether a categorical takes one coordinate per choice (else one coordinate)
+     */
     public SpaceCodec(Map<String, Distribution> space, boolean oneHot) {
         TreeMap<String, Distribution> sorted = new TreeMap<>(space);
         names = List.copyOf(sorted.keySet());

@@ -12,13 +12,23 @@ public final class ArtifactStoreException extends RuntimeException {
         UNAVAILABLE
     }
 
+    /** why the call failed (part of the serialized form) */
     private final Kind kind;
 
+    /**
+     * @param kind why the call failed
+     * @param message what failed, where, and what to do
+     */
     public ArtifactStoreException(Kind kind, String message) {
         super(message);
         this.kind = kind;
     }
 
+    /**
+     * @param kind why the call failed
+     * @param message what failed, where, and what to do
+     * @param cause the store's own exception (an I/O or database error)
+     */
     public ArtifactStoreException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;

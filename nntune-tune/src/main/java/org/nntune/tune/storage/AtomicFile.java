@@ -32,6 +32,12 @@ public final class AtomicFile {
     /** What writes the content. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the file's content.
+         *
+         * @param out the temporary file's stream (closed by the caller)
+         * @throws IOException if writing fails (the file is then left as it was)
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 

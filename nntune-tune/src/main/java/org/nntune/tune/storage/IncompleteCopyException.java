@@ -9,6 +9,7 @@ import org.nntune.tune.trial.SystemAttrs;
 public class IncompleteCopyException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** the name of the study (part of the serialized form) */
     private final String study;
 
     /** @param study the name of the study */

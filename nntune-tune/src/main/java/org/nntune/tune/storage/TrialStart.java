@@ -19,6 +19,7 @@ public record TrialStart(boolean beat, Map<String, Object> systemAttrs) {
     /** No heartbeat, no attributes. */
     public static final TrialStart PLAIN = new TrialStart(false, Map.of());
 
+    /** Copies {@code systemAttrs}, unmodifiable, in their order. */
     public TrialStart {
         Objects.requireNonNull(systemAttrs, "systemAttrs");
         systemAttrs = Collections.unmodifiableMap(new LinkedHashMap<>(systemAttrs));

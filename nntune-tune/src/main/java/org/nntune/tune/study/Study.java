@@ -62,6 +62,9 @@ import java.util.concurrent.CancellationException;
  * <p>All methods are thread-safe.
  */
 public final class Study {
+    /** What a user should know (INFO and up); a field so that this package's tests can read it. */
+    static volatile System.Logger log = System.getLogger("org.nntune.tune");
+
     private final Storage storage;
     private final long studyId;
     private final String name;
@@ -293,6 +296,10 @@ public final class Study {
      *     (see {@link Constraints}) the best feasible one
      */
     public Optional<FrozenTrial> findBestTrial() {
+        if (directions.size() != 1) {
+            throw new IllegalStateException("study '" + name + "' has " + directions.size() + " objectives, so there is"
+                    + " no single best trial; use bestTrials() (the Pareto front)");
+        }
         Optional<FrozenTrial> best = storage.getBestTrial(studyId);
         if (best.isPresent() && !Constraints.isFeasible(best.get())) {
             return Constraints.bestTrial(trials(EnumSet.of(TrialState.COMPLETE)), direction());
@@ -314,12 +321,25 @@ public final class Study {
         return ParetoFront.of(trials(EnumSet.of(TrialState.COMPLETE)), directions);
     }
 
-    /** @return the parameters of the best trial */
+    /**
+     * The parameters of the best trial, as stored: ints as {@code Long}, floats as {@code Double},
+     * categorical choices as given when they are strings or booleans, numbers as {@code Long}/{@code Double}
+     * (a choice given as an {@code Integer} is a {@code Long} here, one given as a {@code Float} a
+     * {@code Double}), whatever the Java type the objective used. So
+     * {@code ((Number) bestParams().get("n")).intValue()}, not {@code (Integer) bestParams().get("n")};
+     * or {@code bestTrial().intParam("n")} and {@code doubleParam}, which convert and say what is wrong.
+     *
+     * @return parameter name → value, in the order the trial asked for them
+     * @throws IllegalStateException if no trial is COMPLETE yet, or the study has several objectives
+     */
     public Map<String, Object> bestParams() {
         return bestTrial().params();
     }
 
-    /** @return the value of the best trial */
+    /**
+     * @return the value of the best trial
+     * @throws IllegalStateException if no trial is COMPLETE yet, or the study has several objectives
+     */
     public double bestValue() {
         return bestTrial().value();
     }
@@ -381,13 +401,16 @@ public final class Study {
 
     /**
      * Finishes a trial from {@link #ask()} with its value(s); NaN or infinite values make it FAIL
-     * with the reason stored.
+     * with the reason stored. The trial must be this study's: asked of this object, or of another
+     * object of the same study in the same storage.
      *
      * @return the trial as stored
-     * @throws IllegalArgumentException if the number of values does not match the directions
+     * @throws IllegalArgumentException if the trial belongs to another study (nothing is written), or
+     *     the number of values does not match the directions
      * @throws IllegalStateException if the trial is finished already
      */
     public FrozenTrial tell(Trial trial, double... values) {
+        checkOwn(trial);
         if (values.length != directions.size()) {
             throw new IllegalArgumentException("trial " + trial.number() + ": " + values.length + " value(s) for a study with "
                     + directions.size() + " objective(s)");
@@ -395,18 +418,49 @@ public final class Study {
         return told(trial, Outcome.of(values));
     }
 
-    /** Finishes a trial from {@link #ask()} as PRUNED (with its last intermediate value). */
+    /**
+     * Finishes a trial from {@link #ask()} as PRUNED (with its last intermediate value).
+     *
+     * @throws IllegalArgumentException if the trial belongs to another study (nothing is written)
+     */
     public FrozenTrial tellPruned(Trial trial) {
+        checkOwn(trial);
         return told(trial, Outcome.pruned(trial));
     }
 
-    /** Finishes a trial from {@link #ask()} as FAIL with the reason. */
+    /**
+     * Finishes a trial from {@link #ask()} as FAIL with the reason.
+     *
+     * @throws IllegalArgumentException if the trial belongs to another study (nothing is written)
+     */
     public FrozenTrial tellFailed(Trial trial, String reason) {
+        checkOwn(trial);
         return told(trial, Outcome.failure(reason));
     }
 
-    /** The trial as stored after it was told (FAIL if an interruption failed it first). */
+    /**
+     * Refuses a trial of another study. Told here, it would finish the trial with its id in this
+     * study's storage: another study's trial (one storage) or one of this study's own (ids of
+     * another storage mean nothing here), while the asked trial stayed RUNNING for ever.
+     */
+    private void checkOwn(Trial trial) {
+        Study owner = trial.study();
+        if (owner == this || owner.storage == storage && owner.studyId == studyId) {
+            return;
+        }
+        throw new IllegalArgumentException("trial " + trial.number() + " belongs to study '" + owner.name + "'"
+                + (owner.name.equals(name) ? " of another storage, not to this study '" + name + "'" : ", not '" + name + "'")
+                + "; tell it to the study that asked for it");
+    }
+
+    /**
+     * The trial as stored after it was told (FAIL if an interruption failed it first). A trial asked
+     * of another object of this study is finished by that object, which holds it in flight.
+     */
     private FrozenTrial told(Trial trial, Outcome outcome) {
+        if (trial.study() != this) {
+            return trial.study().told(trial, outcome);
+        }
         return lifecycle.finish(trial, outcome).orElseGet(() -> storage.getTrial(trial.trialId()));
     }
 
@@ -417,24 +471,44 @@ public final class Study {
 
     // ---------------------------------------------------------------- optimize
 
-    /** Runs {@code nTrials} trials (the study's budget, see {@link OptimizeOptions#nTrials()}) one at a time. */
+    /**
+     * Runs trials one at a time until the study holds {@code nTrials} trials in all, counting the
+     * trials it held before this call: {@code nTrials} is the study's budget (see
+     * {@link OptimizeOptions#nTrials()}), not a number of trials to add. A program run again on a
+     * stored study that has its {@code nTrials} runs nothing (and says so in an INFO log line); unlike
+     * Optuna's {@code n_trials}, to run 10 more trials of a study holding 50, ask for 60.
+     *
+     * @throws IllegalStateException if the study has several objectives (use {@link #optimizeMulti})
+     */
     public void optimize(Objective objective, int nTrials) {
         optimize(objective, OptimizeOptions.trials(nTrials));
     }
 
     /**
-     * Runs trials until the study holds {@code nTrials} finished trials (see
+     * Runs trials until the study holds {@code nTrials} finished trials in all, counting those it
+     * held before this call (the study's budget, see {@link #optimize(Objective, int)} and
      * {@link OptimizeOptions#nTrials()}), the timeout passes, the sampler is exhausted or
      * {@link #stop()} is called.
+     *
+     * @throws IllegalStateException if the study has several objectives (use {@link #optimizeMulti})
      */
     public void optimize(Objective objective, int nTrials, Duration timeout, int nJobs, List<StudyCallback> callbacks) {
         optimize(objective, new OptimizeOptions(nTrials, timeout, nJobs, callbacks, List.of(Exception.class),
                 Duration.ZERO));
     }
 
-    /** Runs a single-objective study. */
+    /**
+     * Runs a single-objective study with the given options; {@link OptimizeOptions#nTrials()} is the
+     * study's budget, counting the trials it held before this call (see {@link #optimize(Objective, int)}).
+     *
+     * @throws IllegalStateException if the study has several objectives (use {@link #optimizeMulti})
+     */
     public void optimize(Objective objective, OptimizeOptions options) {
-        direction();
+        if (directions.size() != 1) {
+            throw new IllegalStateException("study '" + name + "' has " + directions.size() + " objectives; optimize("
+                    + "objective, …) is for one: use optimizeMulti(objective, options), whose objective returns "
+                    + directions.size() + " values");
+        }
         optimizeMulti(new SingleObjective(objective), options);
     }
 
@@ -447,7 +521,8 @@ public final class Study {
     }
 
     /**
-     * Runs a study with one or several objectives, with the given options.
+     * Runs a study with one or several objectives, with the given options; {@link OptimizeOptions#nTrials()}
+     * is the study's budget, counting the trials it held before this call (see {@link #optimize(Objective, int)}).
      *
      * @throws CancellationException if the thread was interrupted or the JVM is shutting down
      *     (running trials are recorded as FAIL first)
@@ -456,6 +531,7 @@ public final class Study {
      */
     public void optimizeMulti(MultiObjective objective, OptimizeOptions options) {
         lifecycle.resetRun();
+        sayWhenTheBudgetIsSpent(options.nTrials());
         runner.run(new StudyLoop(this, lifecycle, objective, options), options.nJobs(), options.timeout(),
                 options.heartbeat());
         Optional<String> interruption = lifecycle.interruption();
@@ -464,6 +540,31 @@ public final class Study {
                     + "; running trials were recorded as FAIL");
         }
     }
+
+    /**
+     * Logs (INFO) that nothing will run when the study already holds its {@code nTrials} finished
+     * trials: a program run again on a stored study would otherwise end at once in silence (Optuna's
+     * {@code n_trials} counts the trials of one call, nntune's the study's). Not when trials of other
+     * workers still run: the loop then waits for them and says so.
+     */
+    private void sayWhenTheBudgetIsSpent(int nTrials) {
+        if (nTrials == Integer.MAX_VALUE) {
+            return;
+        }
+        int counted = lifecycle.counted();
+        if (counted < lifecycle.budget(nTrials, counted)) {
+            return;
+        }
+        int finished = storage.countTrials(studyId, FINISHED);
+        if (finished < counted) {
+            return;
+        }
+        log.log(System.Logger.Level.INFO, "study '" + name + "' already has " + finished + " finished trials of the "
+                + nTrials + " asked for; nothing to run — ask for more, e.g. optimize(objective, "
+                + (Math.max(nTrials, finished) + 10) + ")");
+    }
+
+    private static final Set<TrialState> FINISHED = EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
 
     // ---------------------------------------------------------------- interruption
 

@@ -131,7 +131,7 @@ public final class Trial {
         }
         study.checkCompatible(name, distribution);
         double internal;
-        Object fixed = fixedParams.get(name);
+        Object fixed = enqueuedAs(distribution, fixedParams.get(name));
         if (fixed != null) {
             if (!distribution.contains(fixed)) {
                 throw new IllegalArgumentException("trial " + number + ": the enqueued value " + fixed + " of '" + name
@@ -150,6 +150,50 @@ public final class Trial {
         // the storage's snapshot when it hands one out (in memory: the same trial, built once, not twice)
         now = stored != null ? stored : now.withParam(name, external, distribution);
         return external;
+    }
+
+    /**
+     * An enqueued value as {@code d} has its values, as Optuna takes it: values read back from JSON (a
+     * stored retry, an Optuna client's queue) are doubles, so an integral {@code 2.0} (or a float)
+     * is the int 2 of an {@link IntDistribution}, and a number equal to exactly one categorical choice
+     * of another number type ({@code 64.0} or {@code 64} for the choice {@code 64}, {@code 1} for
+     * {@code 1.0}) is that choice. Anything else is returned as given, for the caller to refuse if
+     * it is not in {@code d} ({@code 2.5} for an int).
+     */
+    static Object enqueuedAs(Distribution d, Object value) {
+        if (!(value instanceof Number n) || d.contains(value)) {
+            return value;
+        }
+        if (d instanceof IntDistribution && (value instanceof Double || value instanceof Float)) {
+            double x = n.doubleValue();
+            // integral and exactly a long (beyond 2^53 a double is integral but no longer one particular long)
+            return x == Math.rint(x) && Math.abs(x) <= 0x1p53 ? (Object) (long) x : value;
+        }
+        if (d instanceof CategoricalDistribution c) {
+            Object match = null;
+            for (Object choice : c.choices()) {
+                if (choice instanceof Number m && sameNumber(n, m)) {
+                    if (match != null) {
+                        return value; // 64 and 64.0 both offered: not ours to choose
+                    }
+                    match = choice;
+                }
+            }
+            return match != null ? match : value;
+        }
+        return value;
+    }
+
+    /** @return whether two numbers of any of the boxed types have the same value ({@code 64L} and {@code 64.0}) */
+    private static boolean sameNumber(Number a, Number b) {
+        boolean aWhole = a instanceof Long || a instanceof Integer || a instanceof Short || a instanceof Byte;
+        boolean bWhole = b instanceof Long || b instanceof Integer || b instanceof Short || b instanceof Byte;
+        if (aWhole == bWhole) {
+            return aWhole ? a.longValue() == b.longValue() : a.doubleValue() == b.doubleValue();
+        }
+        long whole = (aWhole ? a : b).longValue();
+        double real = (aWhole ? b : a).doubleValue();
+        return real == Math.rint(real) && Math.abs(real) <= 0x1p53 && (long) real == whole;
     }
 
     private static double lowestInternal(Distribution d) {
@@ -175,8 +219,9 @@ public final class Trial {
             throw new IllegalArgumentException("trial " + number + ": step must be >= 0, got " + step);
         }
         if (study.directions().size() != 1) {
-            throw new IllegalStateException("trial " + number + ": report() is for single-objective studies; this one has "
-                    + study.directions().size() + " objectives");
+            throw new IllegalStateException("trial " + number + ": report() is for single-objective studies (it feeds the"
+                    + " pruner), and study '" + study.name() + "' has " + study.directions().size() + " objectives; keep"
+                    + " values per step with setUserAttr instead");
         }
         if (now.intermediateValues().containsKey(step)) {
             LOG.log(System.Logger.Level.WARNING, "trial {0}: step {1} was reported already; value {2} ignored",
@@ -190,7 +235,9 @@ public final class Trial {
     /** @return whether the study's pruner says this trial should stop now (throw {@link TrialPrunedException}) */
     public boolean shouldPrune() {
         if (study.directions().size() != 1) {
-            throw new IllegalStateException("trial " + number + ": pruning is for single-objective studies");
+            throw new IllegalStateException("trial " + number + ": pruning is for single-objective studies, and study '"
+                    + study.name() + "' has " + study.directions().size() + " objectives; do not call shouldPrune() in"
+                    + " its objective");
         }
         return study.pruner().prune(study.view(), now);
     }
@@ -215,7 +262,12 @@ public final class Trial {
         return now.userAttrs();
     }
 
-    /** @return parameter name → external value, in the order suggested (as of this call) */
+    /**
+     * @return parameter name → external value, in the order suggested (as of this call): as stored,
+     *     so ints as {@code Long}, floats as {@code Double}, categorical choices as given when they are
+     *     strings or booleans, numbers as {@code Long}/{@code Double} (see {@link FrozenTrial#params()});
+     *     the {@code suggest…} methods return the Java type asked for
+     */
     public Map<String, Object> params() {
         return now.params();
     }

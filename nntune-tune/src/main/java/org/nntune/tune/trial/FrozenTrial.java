@@ -27,7 +27,10 @@ import java.util.TreeMap;
  * @param trialId the storage-wide id of the trial
  * @param state the state
  * @param values the objective values
- * @param params parameter name → external value, insertion-ordered
+ * @param params parameter name → external value, insertion-ordered: ints as {@code Long}, floats as
+ *     {@code Double}, categorical choices as given when they are strings or booleans, numbers as
+ *     {@code Long}/{@code Double} (a choice given as an {@code Integer} is a {@code Long} here), whatever
+ *     the Java type the objective asked with; {@link #intParam} and {@link #doubleParam} convert
  * @param distributions parameter name → distribution
  * @param userAttrs attributes set by the user
  * @param systemAttrs attributes set by nntune (samplers, grid points, …)
@@ -183,6 +186,50 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
             throw new IllegalArgumentException("trial " + number + " has no parameter '" + name + "'; it has " + params.keySet());
         }
         return d.toInternal(params.get(name));
+    }
+
+    /**
+     * A parameter as an {@code int}: an int parameter's value (stored as a {@code Long}) or a
+     * numeric categorical choice, without the cast that {@code (Integer) params().get(name)} gets wrong.
+     *
+     * @throws IllegalArgumentException if the trial has no such parameter, or its value is not a
+     *     whole number in an {@code int}'s range
+     */
+    public int intParam(String name) {
+        Number n = numberParam(name);
+        double d = n.doubleValue();
+        boolean whole = n instanceof Long || d == Math.rint(d);
+        if (!whole) {
+            throw new IllegalArgumentException("trial " + number + ": parameter '" + name + "' is " + n
+                    + ", not an int; use doubleParam(\"" + name + "\")");
+        }
+        if (n.longValue() < Integer.MIN_VALUE || n.longValue() > Integer.MAX_VALUE || Math.abs(d) > 0x1p53) {
+            throw new IllegalArgumentException("trial " + number + ": parameter '" + name + "' is " + n
+                    + ", beyond an int's range; use ((Number) params().get(\"" + name + "\")).longValue()");
+        }
+        return (int) n.longValue();
+    }
+
+    /**
+     * A parameter as a {@code double}: a float parameter's value, an int parameter's (widened) or a
+     * numeric categorical choice.
+     *
+     * @throws IllegalArgumentException if the trial has no such parameter, or its value is not a number
+     */
+    public double doubleParam(String name) {
+        return numberParam(name).doubleValue();
+    }
+
+    private Number numberParam(String name) {
+        Object v = params.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("trial " + number + " has no parameter '" + name + "'; it has " + params.keySet());
+        }
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("trial " + number + ": parameter '" + name + "' is "
+                    + (v instanceof String ? "\"" + v + "\"" : v) + " (a " + v.getClass().getSimpleName() + "), not a number");
+        }
+        return n;
     }
 
     /** @return start to completion, when both are known */

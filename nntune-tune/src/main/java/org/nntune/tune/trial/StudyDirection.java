@@ -2,7 +2,9 @@ package org.nntune.tune.trial;
 
 /** Whether an objective is to be minimised or maximised. */
 public enum StudyDirection {
+    /** Smaller values are better (a loss, an error). */
     MINIMIZE,
+    /** Larger values are better (an accuracy, an R²). */
     MAXIMIZE;
 
     /** @return whether {@code a} is strictly better than {@code b} in this direction */

@@ -510,6 +510,50 @@ public class PopulationTrainingTest {
         assertThat(PopulationTraining.workerGone("elsewhere:1/main")).isFalse();
     }
 
+    /**
+     * One process, several threads: a round another thread of this process is training (just started,
+     * or just finished after the waiting thread read the study) is never said to be another worker's,
+     * whose heartbeat would be waited for. The tester's report: "waiting for member 7's round 2 (trial
+     * 15), which worker vm:10399 is training", vm:10399 being the JVM that logged it.
+     */
+    @Test
+    void aSingleProcessRunNeverWaitsForItsOwnThreadsAsAnotherWorker() {
+        String self = SystemAttrs.currentWorker().split("/")[0];
+        List<String> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int run = 0; run < 6; run++) {
+            Storage storage = new InMemoryStorage();
+            PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "own" + run, StudyDirection.MINIMIZE,
+                    space(), fast(8, 1, 12).withSeed(run));
+            PopulationHistory h = pbt.onNotice(notices::add).run(new Quadratic(), 4);
+            assertThat(h.rounds()).hasSize(12);
+        }
+        assertThat(notices).noneMatch(n -> n.contains(self));
+    }
+
+    /** An objective that fixes its members' epochs runs only with options of the same epochs, which it names. */
+    @Test
+    void anObjectiveThatFixesOtherEpochsThanTheOptionsIsRefusedBeforeTheFirstRound() {
+        Storage storage = new InMemoryStorage();
+        PopulationTraining pbt = PopulationTraining.createOrLoad(storage, "ep", StudyDirection.MINIMIZE, space(),
+                fast(3, 4, 10));
+        PopulationObjective six = new PopulationObjective() {
+            @Override
+            public Member member(Map<String, Object> params, Optional<byte[]> checkpoint, long seed) {
+                return new Quadratic().member(params, checkpoint, seed);
+            }
+
+            @Override
+            public java.util.OptionalInt epochs() {
+                return java.util.OptionalInt.of(6);
+            }
+        };
+        assertThatThrownBy(() -> pbt.run(six)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the objective fixes 6 epochs per member").hasMessageContaining("options say 10")
+                .hasMessageEndingWith("e.g. PbtOptions.defaults(3, 4, 6)");
+        assertThat(storage.getAllTrials(pbt.studyId())).isEmpty();
+        assertThat(new Quadratic().epochs()).isEmpty();
+    }
+
     /** An objective's exception fails its round with the exception's message as the reason, no Java class name. */
     @Test
     void aThrowingObjectiveFailsItsRoundWithTheExceptionsMessage() {
