@@ -75,7 +75,9 @@ final class RunResults {
                 count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
         if (best.isEmpty()) {
             out.println("no trial completed, so there is no best configuration; see the failures above ("
-                    + "nntune trials " + ShellWords.word(sf.file().toString()) + ")");
+                    + "nntune trials " + ShellWords.word(sf.file().toString())
+                    + ov.studyName().map(n -> " --study " + ShellWords.word(n)).orElse("")
+                    + ov.storage().map(u -> " --storage " + ShellWords.word(u)).orElse("") + ")");
             return ExitCode.OTHER;
         }
         boolean maximize = study.direction() == StudyDirection.MAXIMIZE;
