@@ -26,7 +26,15 @@ import java.util.function.LongSupplier;
  * {@code end − reserve}: a trial whose next epoch would end after it is stopped and keeps its last
  * value, and no trial starts once the longest epoch
  * seen no longer fits. The refit stops before an epoch that would end after the budget, so the
- * budget holds even when the estimate was short (the model then trains fewer epochs). Thread-safe.
+ * budget holds even when the estimate was short (the model then trains fewer epochs).
+ *
+ * <p><b>Warm epochs.</b> A process's first epochs run while the JVM is still compiling the code,
+ * and take up to tens of times longer than the same epochs later (1.9 s against milliseconds on the
+ * bundled digits, with two trials warming up side by side). So a trial's speed is its epochs after
+ * its first, or its first epoch when that started after some trial's second epoch had ended (the
+ * JVM then warm); a first epoch run before is "cold", and stands for the trial only while no warm
+ * epoch is known. The longest epoch a new trial must fit, the median speed and the refit's
+ * estimates follow the warm epochs once there are any. Thread-safe.
  */
 public final class BudgetClock {
     /** User attribute of a trial the budget stopped (it keeps its last value): the epoch it stopped after. */
@@ -51,11 +59,15 @@ public final class BudgetClock {
     private final LongSupplier nanos;
     private final long start;
     private final long end;
-    /** {seconds, rows} of every epoch so far, by trial number: its mean seconds per row and epoch */
-    private final Map<Integer, double[]> work = new ConcurrentHashMap<>();
+    /** the epochs of every trial so far, by trial number (guarded by this) */
+    private final Map<Integer, Work> work = new java.util.HashMap<>();
     /** whether any epoch was measured (a new trial is always allowed before) */
     private volatile boolean measured;
+    /** the longest epoch of all, and the longest warm one (0 before one) */
     private volatile double longestEpoch = 0;
+    private volatile double longestWarmEpoch = 0;
+    /** when (by {@link #nanos}) the first epoch after a trial's first one ended: the JVM is warm from there */
+    private volatile long warmSince = Long.MAX_VALUE;
     private volatile double bestReserve = Double.NaN;
     /** the best trial's value (NaN before one completes) */
     private volatile double bestValue = Double.NaN;
@@ -113,20 +125,82 @@ public final class BudgetClock {
         return budget.timeout();
     }
 
-    /** The longest epoch any trial took so far, in seconds (0 before the first). */
+    /** A trial's epochs: its first one (and whether it ran warm), and the sum of the others. */
+    private static final class Work {
+        double firstSeconds;
+        double firstRows;
+        boolean firstWarm;
+        double restSeconds;
+        double restRows;
+        int epochs;
+
+        /** seconds per row and epoch of its warm epochs; NaN if its only one is a cold first epoch */
+        double warmRate() {
+            return restRows > 0 ? restSeconds / restRows : firstWarm && firstRows > 0 ? firstSeconds / firstRows : Double.NaN;
+        }
+
+        /** seconds per row and epoch of all its epochs */
+        double anyRate() {
+            return (firstSeconds + restSeconds) / (firstRows + restRows);
+        }
+    }
+
+    /** The longest epoch any trial took so far, in seconds (0 before the first): the longest warm one once there is one. */
     public double longestEpochSeconds() {
-        return longestEpoch;
+        return longestWarmEpoch > 0 ? longestWarmEpoch : longestEpoch;
+    }
+
+    /** Whether some epoch ran warm (see the class comment): the estimates no longer follow cold epochs. */
+    public boolean warm() {
+        return longestWarmEpoch > 0;
     }
 
     /** Records an epoch of trial {@code trial}: {@code seconds} of wall time training (and scoring) {@code rows} rows. */
     public void epochDone(int trial, double seconds, long rows) {
-        if (rows > 0 && seconds > 0) {
-            work.merge(trial, new double[] {seconds, rows}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
-        }
+        long now = nanos.getAsLong();
         synchronized (this) {
+            Work w = work.computeIfAbsent(trial, k -> new Work());
+            boolean warmEpoch;
+            if (w.epochs == 0) {
+                warmEpoch = now - (long) (seconds * 1e9) >= warmSince;
+                w.firstWarm = warmEpoch;
+                if (rows > 0 && seconds > 0) {
+                    w.firstSeconds = seconds;
+                    w.firstRows = rows;
+                }
+            } else {
+                warmEpoch = true;
+                warmSince = Math.min(warmSince, now);
+                if (rows > 0 && seconds > 0) {
+                    w.restSeconds += seconds;
+                    w.restRows += rows;
+                }
+            }
+            w.epochs++;
             longestEpoch = Math.max(longestEpoch, seconds);
+            if (warmEpoch) {
+                longestWarmEpoch = Math.max(longestWarmEpoch, seconds);
+            }
             measured = true;
         }
+    }
+
+    /**
+     * Seconds per row and epoch of {@code trial}: of its warm epochs; of the warm trials' median
+     * when it has only a cold first epoch and some trial ran warm (at most its own); of its cold first
+     * epoch when none did; the median of all when this clock did not time it. NaN before any epoch.
+     */
+    private synchronized double rateOf(int trial) {
+        Work w = work.get(trial);
+        if (w == null || w.firstRows + w.restRows == 0) {
+            return medianRate();
+        }
+        double warm = w.warmRate();
+        if (!Double.isNaN(warm)) {
+            return warm;
+        }
+        double median = medianRate();
+        return warm() && !Double.isNaN(median) ? Math.min(median, w.anyRate()) : w.anyRate();
     }
 
     /**
@@ -159,9 +233,12 @@ public final class BudgetClock {
             return 0;
         }
         for (Map.Entry<Integer, double[]> e : peaks.entrySet()) {
-            double[] w = work.get(e.getKey());
-            if (w != null && better(maximize, e.getValue()[0], best)) {
-                most = Math.max(most, w[0] / w[1] * refitRows * Math.max(1, (int) e.getValue()[1]) * MARGIN);
+            boolean timed;
+            synchronized (this) {
+                timed = work.containsKey(e.getKey());
+            }
+            if (timed && better(maximize, e.getValue()[0], best)) {
+                most = Math.max(most, rateOf(e.getKey()) * refitRows * Math.max(1, (int) e.getValue()[1]) * MARGIN);
             }
         }
         return most;
@@ -199,31 +276,50 @@ public final class BudgetClock {
     }
 
     /**
+     * Whether trial {@code trial}'s next epoch ends before the search's share of the budget does,
+     * its last epoch having taken {@code seconds}: expected as long as that one, or, after a cold
+     * first epoch (see the class comment), no longer than the longest warm epoch when there is one.
+     */
+    public boolean allowsNextEpoch(int trial, double seconds) {
+        double next = seconds;
+        synchronized (this) {
+            Work w = work.get(trial);
+            if (w != null && w.epochs == 1 && !w.firstWarm && longestWarmEpoch > 0) {
+                next = Math.min(seconds, longestWarmEpoch);
+            }
+        }
+        return allowsEpoch(next);
+    }
+
+    /**
      * Whether a new trial can train one epoch (always, before any epoch was measured): its network
      * may be the space's largest, so the longest epoch seen must fit. (With the quickest, a large
      * CNN trial started with a tenth of a second left and ran 0.8 s into the refit's reserve, and
      * the refit was cut short.)
      */
     public boolean allowsNewTrial() {
-        return measured ? allowsEpoch(longestEpoch) : searchSecondsLeft() > 0;
+        return measured ? allowsEpoch(longestEpochSeconds()) : searchSecondsLeft() > 0;
     }
 
     /**
-     * The seconds one refit epoch should take: {@code best}'s measured seconds per row and epoch
-     * (else the median trial's) times the refit's rows; 0 before any epoch was measured.
+     * The seconds one refit epoch should take: {@code best}'s measured seconds per row and epoch in
+     * warm epochs (else the median trial's; see {@link #rateOf}) times the refit's rows; 0 before any
+     * epoch was measured.
      */
     public double refitEpochSeconds(FrozenTrial best) {
-        double[] w = work.get(best.number());
-        if (w == null) {
-            double median = medianRate();
-            return Double.isNaN(median) ? 0 : median * refitRows;
-        }
-        return w[0] / w[1] * refitRows;
+        double rate = rateOf(best.number());
+        return Double.isNaN(rate) ? 0 : rate * refitRows;
     }
 
-    /** The median over trials of their mean seconds per row and epoch; NaN before any epoch. */
-    private double medianRate() {
-        double[] rates = work.values().stream().mapToDouble(w -> w[0] / w[1]).sorted().toArray();
+    /**
+     * The median over trials of their seconds per row and epoch: over the trials with a warm epoch
+     * once there are any (their warm epochs), else over all; NaN before any epoch.
+     */
+    private synchronized double medianRate() {
+        double[] rates = work.values().stream().mapToDouble(Work::warmRate).filter(r -> !Double.isNaN(r)).sorted().toArray();
+        if (rates.length == 0) {
+            rates = work.values().stream().filter(w -> w.firstRows + w.restRows > 0).mapToDouble(Work::anyRate).sorted().toArray();
+        }
         return rates.length == 0 ? Double.NaN : rates[rates.length / 2];
     }
 
@@ -233,9 +329,8 @@ public final class BudgetClock {
      * run), its best epoch count at the median speed measured here.
      */
     public void bestIs(FrozenTrial best) {
-        double[] w = work.get(best.number());
         // a best trial that ran elsewhere (another worker, an earlier run): its epochs at this process's median speed
-        double rate = w != null ? w[0] / w[1] : medianRate();
+        double rate = rateOf(best.number());
         if (!Double.isNaN(rate)) {
             bestReserve = rate * refitRows * refitEpochs(best) * MARGIN;
         }

@@ -480,7 +480,7 @@ final class FoldRunner {
                 if (clock != null && reported) {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     clock.epochDone(trial.number(), seconds, rows, step, count > 0 ? sum / count : Double.NaN);
-                    if (!clock.allowsEpoch(seconds)) {
+                    if (!clock.allowsNextEpoch(trial.number(), seconds)) {
                         // the next epoch would overrun the search's share: the trial keeps this epoch's scores
                         stoppedAt = step;
                         trial.setUserAttr(BudgetClock.STOPPED_ATTR, step);

@@ -172,6 +172,48 @@ class TimeBudgetTest {
         assertThat(clock.allowsNewTrial()).isTrue();
     }
 
+    /**
+     * A process's first epochs run while the JVM compiles: with two trials warming up side by side they
+     * took 1.9 s where later epochs took milliseconds, and the refit's estimate (and the advice of a
+     * budget "too short": 20 of those epochs) was off tenfold. The estimates follow warm epochs: a
+     * trial's epochs after its first, or a first epoch started once the JVM was warm.
+     */
+    @Test
+    void theEstimatesFollowWarmEpochsNotTheProcesssColdFirstOnes() {
+        AtomicLong now = new AtomicLong();
+        BudgetClock clock = new BudgetClock(new TimeBudget(Duration.ofSeconds(10), 9, 3, true), 1000, true, now::get);
+        // trials 0 and 1 start together; their first epochs end at 2 s, both cold
+        now.set(Duration.ofMillis(2000).toNanos());
+        clock.epochDone(0, 2.0, 800, 1, 0.8);
+        clock.epochDone(1, 1.9, 800, 1, 0.7);
+        // nothing warm yet: the cold epochs are all there is
+        assertThat(clock.warm()).isFalse();
+        assertThat(clock.refitEpochSeconds(curve(0, 0.8))).isCloseTo(2.5, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(clock.longestEpochSeconds()).isEqualTo(2.0);
+        // trial 0's second epoch: 20 ms
+        now.set(Duration.ofMillis(2020).toNanos());
+        clock.epochDone(0, 0.02, 800, 2, 0.9);
+        assertThat(clock.warm()).isTrue();
+        // the refit of trial 0 (2 epochs): 25 ms an epoch on 1000 rows, not (2 + 0.02) / 1600 × 1000 = 1.26 s
+        assertThat(clock.refitEpochSeconds(curve(0, 0.8, 0.9))).isCloseTo(0.025, org.assertj.core.api.Assertions.within(1e-9));
+        clock.bestIs(curve(0, 0.8, 0.9));
+        assertThat(clock.reserveSeconds()).isCloseTo(0.025 * 2 * BudgetClock.MARGIN + 0.2, org.assertj.core.api.Assertions.within(1e-9));
+        // trial 1 had only its cold first epoch: it stands at the warm median, no slower than it was
+        assertThat(clock.refitEpochSeconds(curve(1, 0.7))).isCloseTo(0.025, org.assertj.core.api.Assertions.within(1e-9));
+        // a new trial must fit the longest warm epoch, and trial 1's next epoch is expected no longer than it
+        assertThat(clock.longestEpochSeconds()).isEqualTo(0.02);
+        now.set(Duration.ofMillis(8000).toNanos()); // 2 s left, 1.74 s for the search
+        assertThat(clock.allowsNewTrial()).isTrue();
+        assertThat(clock.allowsEpoch(1.9)).isFalse();
+        assertThat(clock.allowsNextEpoch(1, 1.9)).isTrue();
+        // trial 0's next epoch is expected as long as its last
+        assertThat(clock.allowsNextEpoch(0, 1.9)).isFalse();
+        // a trial started after the JVM was warm: its first epoch counts, even if it is a larger network
+        clock.epochDone(2, 0.4, 800, 1, 0.5);
+        assertThat(clock.refitEpochSeconds(curve(2, 0.5))).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(clock.longestEpochSeconds()).isEqualTo(0.4);
+    }
+
     @Test
     void aClockStartedElsewhereKeepsItsDeadlineAndReservesForABestItDidNotTime() {
         // started 30 s ago by another process: 70 s of a 100 s budget left

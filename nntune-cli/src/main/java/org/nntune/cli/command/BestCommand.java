@@ -14,6 +14,7 @@ import org.nntune.tune.population.PopulationTraining;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.SystemAttrs;
+import org.nntune.tune.trial.TrialState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +40,9 @@ public final class BestCommand implements Callable<Integer> {
     @Mixin
     StorageOption storage;
 
+    @Mixin
+    StudyNameOption studyName;
+
     @Parameters(index = "0", paramLabel = "STUDY", description = "Study name, or its study file (.yaml).")
     String study;
 
@@ -54,7 +58,7 @@ public final class BestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StudyRef ref = StudyRef.of(study, storage);
+        StudyRef ref = StudyRef.of(study, storage, studyName);
         PrintWriter out = spec.commandLine().getOut();
         try (Storage s = CliStorage.openExisting(ref.url())) {
             long id = CliStorage.studyId(s, ref.name(), ref.url());
@@ -76,8 +80,15 @@ public final class BestCommand implements Callable<Integer> {
                 PopulationRun.best(population.get(), stored, Optional.ofNullable(export), Optional.ofNullable(model), out);
                 return ExitCode.OK;
             }
-            FrozenTrial best = trial != null ? chosen(s, id, ref.name(), trial) : s.getBestTrial(id).orElseThrow(() -> new CliException(
-                    ExitCode.OTHER, "study '" + ref.name() + "' has no complete trial yet"));
+            Optional<FrozenTrial> found = trial != null ? Optional.of(chosen(s, id, ref.name(), trial)) : s.getBestTrial(id);
+            if (found.isEmpty()) {
+                // the whole story is this line: no "--verbose for details", which would show nothing more
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("nntune: error: " + noBestTrial(ref.name(), s.getAllTrials(id), trialsCommand()));
+                err.flush();
+                return ExitCode.OTHER;
+            }
+            FrozenTrial best = found.get();
             out.println((trial != null ? "trial " : "best trial ") + best.number() + ": "
                     + (multi ? "values " + best.values() : "value " + best.values().get(0)));
             out.println("params: " + best.params());
@@ -110,6 +121,38 @@ public final class BestCommand implements Callable<Integer> {
             throw CommandErrors.rethrow(e);
         }
         return ExitCode.OK;
+    }
+
+    /** The command that lists this study's trials, as this command named the study. */
+    private String trialsCommand() {
+        return "nntune trials " + ShellWords.word(study)
+                + (studyName != null && studyName.name != null ? " --study " + ShellWords.word(studyName.name) : "")
+                + (storage.url != null ? " --storage " + ShellWords.word(storage.url) : "");
+    }
+
+    /**
+     * Why a study has no best trial, as tune says it: no trial yet, or none complete with how the
+     * others ended (the first failure's reason), and where to see them. (It said "has no complete trial
+     * yet (run with --verbose for details)", and --verbose showed only a stack trace.)
+     */
+    static String noBestTrial(String name, java.util.List<FrozenTrial> all, String trialsCommand) {
+        if (all.isEmpty()) {
+            return "study '" + name + "' has no trial yet, so no best one; run nntune tune (or a worker) on it first";
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        java.util.List<FrozenTrial> failed = all.stream().filter(t -> t.state() == TrialState.FAIL).toList();
+        if (!failed.isEmpty()) {
+            FrozenTrial first = failed.stream().filter(t -> t.failureReason().isPresent()).findFirst().orElse(failed.get(0));
+            parts.add(failed.size() + " failed, e.g. trial " + first.number() + ": " + first.failureReason().orElse("(no reason recorded)"));
+        }
+        for (TrialState st : java.util.List.of(TrialState.PRUNED, TrialState.RUNNING, TrialState.WAITING)) {
+            long n = all.stream().filter(t -> t.state() == st).count();
+            if (n > 0) {
+                parts.add(n + " " + st.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return "study '" + name + "' has no best trial: no trial completed (" + all.size() + " trial" + (all.size() == 1 ? "" : "s")
+                + ": " + String.join(", ", parts) + "); see " + trialsCommand;
     }
 
     /** Trial {@code number} of the study, which must be COMPLETE (a pruned or failed trial has no configuration to keep). */

@@ -31,6 +31,9 @@ public final class DashboardCommand implements Callable<Integer> {
     @Mixin
     StorageOption storage;
 
+    @Mixin
+    StudyNameOption studyName;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "STUDY",
             description = "A study file (.yaml) or study name to open first; without it, the storage's study list.")
     String study;
@@ -52,7 +55,7 @@ public final class DashboardCommand implements Callable<Integer> {
         String url;
         Optional<String> name;
         if (study != null) {
-            StudyRef ref = StudyRef.of(study, storage);
+            StudyRef ref = StudyRef.of(study, storage, studyName);
             url = ref.url();
             name = Optional.of(ref.name());
         } else {

@@ -23,6 +23,9 @@ public final class DeleteCommand implements Callable<Integer> {
     @Mixin
     StorageOption storage;
 
+    @Mixin
+    StudyNameOption studyName;
+
     @Parameters(index = "0", paramLabel = "STUDY", description = "Study name, or its study file (.yaml).")
     String study;
 
@@ -35,7 +38,7 @@ public final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StudyRef ref = StudyRef.of(study, storage);
+        StudyRef ref = StudyRef.of(study, storage, studyName);
         try (Storage s = CliStorage.openExisting(ref.url())) {
             // an incomplete copy (an interrupted copy) is deleted as any study is
             long id = CliStorage.anyStudyId(s, ref.name(), ref.url());

@@ -24,6 +24,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     StorageOption storage;
 
+    @Mixin
+    StudyNameOption studyName;
+
     @Parameters(index = "0", paramLabel = "STUDY", description = "Study name, or its study file (.yaml).")
     String study;
 
@@ -32,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StudyRef ref = StudyRef.of(study, storage);
+        StudyRef ref = StudyRef.of(study, storage, studyName);
         try (Storage s = CliStorage.openExisting(ref.url())) {
             CliStorage.studyId(s, ref.name(), ref.url());
             write(s, ref.name(), output);

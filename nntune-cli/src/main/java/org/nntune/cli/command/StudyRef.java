@@ -20,6 +20,28 @@ import java.util.Optional;
 public record StudyRef(String url, String name) {
 
     public static StudyRef of(String study, StorageOption storage) {
+        return of(study, storage, (StudyNameOption) null);
+    }
+
+    /**
+     * @param studyName {@code --study NAME}: the study of that name in the study file's storage
+     *     (null: the file's own study); refused with a study name
+     */
+    public static StudyRef of(String study, StorageOption storage, StudyNameOption studyName) {
+        String other = studyName == null ? null : studyName.name;
+        if (other != null && other.isBlank()) {
+            throw new CliException(ExitCode.USAGE, "--study: a study name must not be empty");
+        }
+        if (other != null && !CliStorage.isStudyFile(study)) {
+            throw new CliException(ExitCode.USAGE, "--study NAME goes with a study file (the study of that name in the file's storage),"
+                    + " but " + study + " is " + (CliStorage.namesStudyFile(study) ? "no such study file" : "a study name")
+                    + ": give the study file, or the study's name alone (with --storage URL)");
+        }
+        StudyRef ref = named(study, storage);
+        return other == null ? ref : new StudyRef(ref.url(), other);
+    }
+
+    private static StudyRef named(String study, StorageOption storage) {
         if (!CliStorage.isStudyFile(study)) {
             if (storage.url == null && CliStorage.namesStudyFile(study)) {
                 // a mistyped study file, not a study name without its storage

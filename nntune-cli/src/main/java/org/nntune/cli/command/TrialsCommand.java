@@ -27,6 +27,9 @@ public final class TrialsCommand implements Callable<Integer> {
     @Mixin
     StorageOption storage;
 
+    @Mixin
+    StudyNameOption studyName;
+
     @Parameters(index = "0", paramLabel = "STUDY", description = "Study name, or its study file (.yaml).")
     String study;
 
@@ -35,7 +38,7 @@ public final class TrialsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StudyRef ref = StudyRef.of(study, storage);
+        StudyRef ref = StudyRef.of(study, storage, studyName);
         PrintWriter out = spec.commandLine().getOut();
         try (Storage s = CliStorage.openExisting(ref.url())) {
             long id = CliStorage.studyId(s, ref.name(), ref.url());

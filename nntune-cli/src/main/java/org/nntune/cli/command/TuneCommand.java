@@ -39,7 +39,9 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--trials", paramLabel = "N", description = "The study's total number of finished trials, across all workers.")
     Integer trials;
 
-    @Option(names = "--timeout", paramLabel = "D", description = "Stop starting trials after this long: seconds or 90s, 5m, 1h.")
+    @Option(names = "--timeout", paramLabel = "D", description = "A time limit: seconds or 90s, 5m, 1h. With a number of trials (--trials or budget.trials),"
+            + " no trial starts after it (the same command resumes); on a file without budget.trials, the time-budget mode:"
+            + " the search and the refit of the best model both end within it.")
     String timeout;
 
     @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this process, 1 to 1024 (as budget.jobs).")

@@ -76,12 +76,38 @@ final class RunProgress {
             }
         } else {
             this.total = new AtomicInteger(budget);
+            runLine = runLine(study, budget - before);
         }
         if (timed == null) {
             progress.start(before, total.get(), runLine);
         } else {
             progress.phase("search", Duration.ZERO, timed.total(), "starting", OptionalDouble.empty());
         }
+    }
+
+    /**
+     * What the run will do, in the numbers its trials get (0-based, as every other line shows them):
+     * {@code running 20 more trials (numbers 20 to 39)…}; first the trials an interruption stopped,
+     * queued again (they take their failed attempt's place in the budget): {@code running trial 1 (trial 0
+     * again), then 11 more trials (numbers 2 to 12)…}. (It said "running trials 21 to 40…", counts beside the
+     * numbers, and "running trials 2 to 12…" when trials 1 to 12 ran.) The numbers are those of a run
+     * alone on the study; other workers' trials take numbers too. Null when nothing is to run.
+     */
+    static String runLine(Study study, int more) {
+        List<FrozenTrial> all = study.trials();
+        int next = all.stream().mapToInt(FrozenTrial::number).max().orElse(-1) + 1;
+        List<FrozenTrial> again = all.stream().filter(t -> t.state() == TrialState.WAITING && t.isRetry())
+                .sorted(java.util.Comparator.comparingInt(FrozenTrial::number)).toList();
+        String fresh = more <= 0 ? "" : more == 1 ? String.format(Locale.ROOT, "1 %strial (number %d)", next == 0 ? "" : "more ", next)
+                : String.format(Locale.ROOT, "%d %strials (numbers %d to %d)", more, next == 0 ? "" : "more ", next, next + more - 1);
+        if (again.isEmpty()) {
+            return more <= 0 ? null : "running " + fresh + "…";
+        }
+        String retried = (again.size() == 1 ? "trial " : "trials ")
+                + String.join(", ", again.stream().map(t -> String.valueOf(t.number())).toList())
+                + " (" + (again.size() == 1 ? "trial " : "trials ") + String.join(", ", again.stream()
+                        .map(t -> String.valueOf(t.systemAttrs().get(SystemAttrs.FAILED_TRIAL))).toList()) + " again)";
+        return "running " + retried + (fresh.isEmpty() ? "" : ", then " + fresh) + "…";
     }
 
     /** One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). */

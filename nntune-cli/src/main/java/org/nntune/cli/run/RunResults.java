@@ -75,7 +75,9 @@ final class RunResults {
                 count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
         if (best.isEmpty()) {
             out.println("no trial completed, so there is no best configuration; see the failures above ("
-                    + "nntune trials " + ShellWords.word(sf.file().toString()) + ")");
+                    + "nntune trials " + ShellWords.word(sf.file().toString())
+                    + ov.studyName().map(n -> " --study " + ShellWords.word(n)).orElse("")
+                    + ov.storage().map(u -> " --storage " + ShellWords.word(u)).orElse("") + ")");
             return ExitCode.OTHER;
         }
         boolean maximize = study.direction() == StudyDirection.MAXIMIZE;
@@ -205,7 +207,10 @@ final class RunResults {
     /**
      * In the time-budget mode, a budget that ends before the search has a trial to refit, or with
      * no time for the refit, is too short for the data and the network: a usage error that says how
-     * long an epoch took and names the timeout (its line, or --timeout).
+     * long an epoch took and names the timeout (its line, or --timeout). The epoch is a warm one
+     * ({@link BudgetClock#refitEpochSeconds}): the first epochs of a process, while Java compiles the
+     * code, took 1.9 s where later ones took milliseconds, and the advice asked for 38 s where 4 s did.
+     * When only such cold epochs finished, the message says so and asks for more time, not 20 of them.
      */
     private void checkTimeWasEnough(Optional<FrozenTrial> best) {
         double epoch = best.map(clock::refitEpochSeconds).orElse(0.0);
@@ -214,16 +219,28 @@ final class RunResults {
         if (!(best.isEmpty() || noRefitRoom) || (epoch > 0 && timeout >= 20 * epoch)) {
             return;
         }
+        boolean cold = epoch > 0 && !clock.warm();
+        String took = epoch == 0 ? "no epoch finished within it"
+                : cold ? String.format(Locale.ROOT, "an epoch on all training rows took about %.2f s here, but only the run's first"
+                        + " epochs finished, which run while Java is still compiling the code and are often ten times slower than"
+                        + " later ones", epoch)
+                : String.format(Locale.ROOT, "an epoch on all training rows takes about %.2f s here", epoch);
         String problem = String.format(Locale.ROOT, "%s s is too short for the time-budget mode: %s, and it needs time for many epochs"
-                        + " (the search) and for the refit", new java.math.BigDecimal(timeout).round(new java.math.MathContext(3))
-                        .stripTrailingZeros().toPlainString(),
-                epoch == 0 ? "no epoch finished within it" : String.format(Locale.ROOT, "an epoch on all training rows takes about %.2f s here", epoch));
-        String allowed = String.format(Locale.ROOT, "give at least %d s, or budget.trials for a number of trials",
-                (long) Math.max(10, Math.ceil(20 * Math.max(epoch, 0.5))));
+                        + " (the search) and for the refit", seconds(timeout), took);
+        String allowed = cold
+                ? String.format(Locale.ROOT, "give more time, say %d s, or budget.trials for a number of trials",
+                        (long) Math.max(10, Math.ceil(2 * timeout)))
+                : String.format(Locale.ROOT, "give at least %d s, or budget.trials for a number of trials",
+                        (long) Math.max(10, Math.ceil(20 * Math.max(epoch, 0.5))));
         if (ov.timeout().isPresent()) {
             throw new CliException(ExitCode.USAGE, "--timeout " + problem + " (" + allowed + ")");
         }
         throw new StudyFileException(sf.budget().where("timeout"), "budget.timeout", problem, allowed);
+    }
+
+    /** Seconds to 3 significant digits, without trailing zeros (4, 0.5, 12.3). */
+    static String seconds(double s) {
+        return new java.math.BigDecimal(s).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     private int written(Outputs files) {

@@ -612,7 +612,8 @@ public final class StudyRun {
             } else if (before == o.budget) {
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d, so no trial is run%s%n", before,
                         o.budget, results);
-            } else {
+            } else if (before > 0) {
+                // (a study with no finished trial, e.g. created by Optuna, is not resumed: it starts)
                 out.printf(Locale.ROOT, "resuming: the study already has %d finished trials of %d%n", before, o.budget);
             }
         }
@@ -855,6 +856,15 @@ public final class StudyRun {
             out.printf(Locale.ROOT, "stopped: %d trials in a row failed with the same error (budget.max_repeated_failures: %d):%n  %s%n",
                     repeated.count(), sf.budget().maxRepeatedFailures(), repeated.reason());
             return Ended.REPEATED_FAILURES;
+        }
+        if (timed == null && s.timeout.isPresent()) {
+            // a number of trials and a timeout: say when the timeout, not the budget, ended the run
+            int finished = budgetFinished(study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)));
+            if (finished < shown.total.get()) {
+                out.printf(Locale.ROOT, "the timeout (%s %s) ended the run after %d of %d trials; the same command resumes: %s%n",
+                        ov.timeout().isPresent() ? "--timeout" : "budget.timeout", ShellWords.duration(s.timeout.get()),
+                        finished, shown.total.get(), resumeCommand);
+            }
         }
         return Ended.BUDGET;
     }

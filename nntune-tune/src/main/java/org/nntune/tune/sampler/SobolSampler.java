@@ -3,21 +3,27 @@ package org.nntune.tune.sampler;
 import org.nntune.tune.space.Distribution;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudyView;
-import org.nntune.tune.trial.TrialState;
 
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 /**
- * A scrambled Sobol sequence (quasi-random, low discrepancy), as Optuna's {@code QMCSampler} with
- * {@code qmc_type="sobol"}: the search space is taken from the lowest-numbered finished trial
- * (until one finishes, and for parameters outside it, values are sampled at random), its
- * parameters (sorted by name, at most {@value #MAX_DIMS}) are the dimensions, and trial
- * {@code n} gets point {@code n} of the sequence — so parallel workers and processes never share a
- * point and the storage is all the state there is.
+ * A scrambled Sobol sequence (quasi-random, low discrepancy): trial {@code n} gets point {@code n} of
+ * the sequence, and the {@code k}-th parameter it samples (counting from 0, in the order the objective
+ * asks for them; fixed values not counted) is coordinate {@code k} of that point (past
+ * {@value #MAX_DIMS} parameters, values are drawn at random from the seed, the trial's number and the
+ * name). So a trial's values depend only on the seed and its number: parallel workers and
+ * processes never share a point, a trial is the same whether it was sampled before or after other
+ * trials finished, and the storage is all the state there is. An objective that asks the same
+ * parameters in the same order every trial gets the plain Sobol design; a conditional parameter (say
+ * {@code units_2}, asked only with two layers) moves the coordinates of the parameters asked after it
+ * in the trials that ask it.
+ *
+ * <p>Why not Optuna's {@code QMCSampler} way (the joint space of the first finished trial): with
+ * parallel workers the trials sampled before any trial finished were drawn at random instead, and
+ * which trial finished first (so which conditional parameters are in the space) depended on timing;
+ * a seeded study then gave other start-up trials with {@code --jobs 2} than with one job.
  *
  * <p>Direction numbers: Joe and Kuo's {@code new-joe-kuo-6.21201} table for the first
  * {@value #MAX_DIMS} dimensions. Scrambling (on by default, seeded): Matoušek's random linear
@@ -53,7 +59,6 @@ public final class SobolSampler implements Sampler {
     private volatile int[] shifts;
     /** the seed of the random fallback's draws ({@link TrialSeeds}) */
     private volatile long seed;
-    private volatile Map<String, Distribution> space;
 
     /** A scrambled sequence with a random seed (the study seed replaces it). */
     public SobolSampler() {
@@ -131,6 +136,25 @@ public final class SobolSampler implements Sampler {
         shifts = scramble ? shift : new int[MAX_DIMS];
     }
 
+    /** @return coordinate {@code d} of point {@code index} of the (scrambled) sequence, in [0, 1) */
+    public double coordinate(long index, int d) {
+        if (d < 0 || d >= MAX_DIMS) {
+            throw new IllegalArgumentException("Sobol points have dimensions 0 to " + (MAX_DIMS - 1) + ", asked " + d);
+        }
+        if (index < 0 || index >= (1L << BITS)) {
+            throw new IllegalArgumentException("Sobol index " + index + " is outside 0..2^32-1");
+        }
+        long gray = index ^ (index >>> 1);
+        int[] v = scrambled[d];
+        int x = shifts[d];
+        for (int k = 0; k < BITS; k++) {
+            if (((gray >>> k) & 1) != 0) {
+                x ^= v[k];
+            }
+        }
+        return (x & 0xFFFFFFFFL) / 4294967296.0;
+    }
+
     /** @return point {@code index} of the (scrambled) sequence in {@code dims} dimensions, each in [0, 1) */
     public double[] point(long index, int dims) {
         if (dims > MAX_DIMS) {
@@ -154,25 +178,11 @@ public final class SobolSampler implements Sampler {
         return out;
     }
 
-    @Override
-    public Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
-        Map<String, Distribution> s = space;
-        if (s == null) {
-            for (FrozenTrial t : study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED))) {
-                TreeMap<String, Distribution> sorted = new TreeMap<>();
-                t.distributions().forEach((name, d) -> {
-                    if (!d.isSingle() && sorted.size() < MAX_DIMS) {
-                        sorted.put(name, d);
-                    }
-                });
-                s = new LinkedHashMap<>(sorted);
-                space = s;
-                break;
-            }
-        }
-        return s == null ? Map.of() : s;
-    }
-
+    /**
+     * Used by a caller that chose the dimensions itself: the {@code searchSpace}'s parameters are
+     * coordinates 0, 1, … of point {@code trial.number()}. (This sampler's own joint space is empty:
+     * see {@link #sampleIndependent}.)
+     */
     @Override
     public Map<String, Double> sampleRelative(StudyView study, FrozenTrial trial, Map<String, Distribution> searchSpace) {
         double[] u = point(trial.number(), searchSpace.size());
@@ -184,8 +194,21 @@ public final class SobolSampler implements Sampler {
         return out;
     }
 
+    /**
+     * Coordinate {@code k} of point {@code trial.number()}, {@code k} being the number of parameters
+     * the trial sampled before this one (its distributions so far that are not a single value).
+     */
     @Override
     public double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-        return RandomSampler.fromUnit(distribution, TrialSeeds.unit(seed, trial.number(), name));
+        int k = 0;
+        for (Distribution d : trial.distributions().values()) {
+            if (!d.isSingle()) {
+                k++;
+            }
+        }
+        if (k >= MAX_DIMS || trial.number() < 0) {
+            return RandomSampler.fromUnit(distribution, TrialSeeds.unit(seed, trial.number(), name));
+        }
+        return RandomSampler.fromUnit(distribution, coordinate(trial.number(), k));
     }
 }

@@ -338,7 +338,7 @@ public final class TpeSampler implements Sampler {
 
     @Override
     public synchronized Map<String, Distribution> inferRelativeSearchSpace(StudyView study, FrozenTrial trial) {
-        if (startup != null && observations(study, trial).nFinished < nStartupTrials) {
+        if (startup != null && startupTrial(observations(study, trial), trial)) {
             return startup.inferRelativeSearchSpace(study, trial);
         }
         if (!multivariate) {
@@ -363,7 +363,7 @@ public final class TpeSampler implements Sampler {
             return Map.of();
         }
         TpeObservations obs = observations(study, trial);
-        if (obs.nFinished < nStartupTrials) {
+        if (startupTrial(obs, trial)) {
             return startup != null ? startup.sampleRelative(study, trial, searchSpace) : Map.of();
         }
         List<String> names = new ArrayList<>(searchSpace.keySet());
@@ -380,12 +380,24 @@ public final class TpeSampler implements Sampler {
     @Override
     public synchronized double sampleIndependent(StudyView study, FrozenTrial trial, String name, Distribution distribution) {
         TpeObservations obs = observations(study, trial);
-        if (obs.nFinished < nStartupTrials) {
+        if (startupTrial(obs, trial)) {
             return startup != null ? startup.sampleIndependent(study, trial, name, distribution)
                     : RandomSampler.fromUnit(distribution, TrialSeeds.unit(seed, trial.number(), name));
         }
         rng = new SplittableRandom(TrialSeeds.of(seed, trial.number(), name));
         return sample(obs, List.of(name), List.of(distribution))[0];
+    }
+
+    /**
+     * Whether {@code trial} is a start-up trial: its number is below {@code nStartupTrials}, or fewer
+     * than that many trials have finished. The first condition makes trials 0 to nStartupTrials − 1
+     * start-up trials however many of them had finished when each was sampled, so they are the same
+     * with one job, several jobs or workers (with parallel trials, trial 3 may be sampled before trial
+     * 0 finished, or after trials 0 to 2 did); the second keeps TPE from fitting on fewer finished
+     * trials than that (failed start-up trials, parallel trials still running), as Optuna's rule.
+     */
+    private boolean startupTrial(TpeObservations obs, FrozenTrial trial) {
+        return (trial.number() >= 0 && trial.number() < nStartupTrials) || obs.nFinished < nStartupTrials;
     }
 
     /** TPE proper: split, fit l and g on the trials having every name, pick the best of the candidates. */

@@ -94,4 +94,82 @@ class SharedStudySamplingTest {
                     .isEqualTo(one.trials().stream().map(FrozenTrial::params).toList());
         });
     }
+
+    /** An MLP-like conditional space: units_2 only with two layers, and parameters after it. */
+    private static double conditional(Trial t) {
+        int layers = t.suggestInt("layers", 1, 2);
+        double v = t.suggestInt("units_1", 8, 64, Log.YES);
+        if (layers == 2) {
+            v += t.suggestInt("units_2", 8, 64, Log.YES);
+        }
+        v += t.suggestCategorical("activation", List.of("relu", "tanh")).equals("relu") ? 1 : 0;
+        v += t.suggestFloat("lr", 1e-3, 1e-1, Log.YES) * 100;
+        return v + t.suggestInt("batch_size", 16, 32, 16);
+    }
+
+    private static List<Map<String, Object>> firstParams(Study s, int n) {
+        return s.trials().stream().limit(n).map(FrozenTrial::params).toList();
+    }
+
+    /**
+     * A seeded study's start-up trials are the same whatever had finished when each was sampled: one
+     * job (each trial sampled after the ones before it finished), or parallel trials (sampled before
+     * any finished, or after a later-numbered one finished first). Before, Sobol took its space from the
+     * first trial to finish and drew at random until one did, so --jobs 2 changed trial 1 and, on a
+     * conditional space, which parameters were in the design.
+     */
+    @Test
+    void startUpTrialsDoNotDependOnWhatHadFinished() {
+        Map<String, Supplier<Sampler>> m = new LinkedHashMap<>();
+        m.put("tpe", () -> TpeSampler.builder().nStartupTrials(8).build());
+        m.put("tpe-random-startup", () -> TpeSampler.builder().nStartupTrials(8).randomStartup().build());
+        m.put("sobol", SobolSampler::new);
+        m.put("gp", () -> GPSampler.builder().nStartupTrials(8).independentSampler(
+                TpeSampler.builder().nStartupTrials(8).build()).build());
+        m.forEach((name, sampler) -> {
+            Study one = Study.builder("one").sampler(sampler.get()).seed(42).create();
+            one.optimize(SharedStudySamplingTest::conditional, 8);
+            // all 8 asked before any finishes, then told newest first (trial 7 finishes first)
+            Study all = Study.builder("all").sampler(sampler.get()).seed(42).create();
+            List<Trial> asked = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                asked.add(all.ask());
+                conditional(asked.get(i));
+            }
+            for (int i = 7; i >= 0; i--) {
+                all.tell(asked.get(i), conditional(asked.get(i)));
+            }
+            // pairs: trials 2k and 2k+1 asked together, the later one told first
+            Study pairs = Study.builder("pairs").sampler(sampler.get()).seed(42).create();
+            for (int i = 0; i < 8; i += 2) {
+                Trial a = pairs.ask();
+                Trial b = pairs.ask();
+                double va = conditional(a);
+                pairs.tell(b, conditional(b));
+                pairs.tell(a, va);
+            }
+            assertThat(firstParams(all, 8)).as(name + ": all asked first").isEqualTo(firstParams(one, 8));
+            assertThat(firstParams(pairs, 8)).as(name + ": in pairs").isEqualTo(firstParams(one, 8));
+        });
+    }
+
+    @Test
+    void aSeededTpeStudysStartUpTrialsAreTheSameWithOneAndTwoJobs() {
+        Study one = Study.builder("j1").sampler(TpeSampler.builder().nStartupTrials(8).build()).seed(42).create();
+        one.optimize(SharedStudySamplingTest::conditional, 12);
+        Study two = Study.builder("j2").sampler(TpeSampler.builder().nStartupTrials(8).constantLiar(true).build())
+                .seed(42).create();
+        // even trials take longer, so that trial 1 finishes before trial 0, 3 before 2, …
+        two.optimize(t -> {
+            double v = conditional(t);
+            try {
+                Thread.sleep(t.number() % 2 == 0 ? 40 : 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return v;
+        }, org.nntune.tune.study.OptimizeOptions.trials(12).withJobs(2));
+        assertThat(two.trials()).hasSize(12);
+        assertThat(firstParams(two, 8)).isEqualTo(firstParams(one, 8));
+    }
 }

@@ -56,7 +56,7 @@ class TpeReadsTest {
             Trial t = study.ask();
             double v = objective(t);
             int reads = calls.getOrDefault("getTrialsChangedSince", new AtomicInteger()).get();
-            // past the 5 start-up trials: those are the start-up sampler's (Sobol reads the study for its joint space),
+            // past the 5 start-up trials: those are the start-up sampler's,
             // and trial 0 also reads once per new parameter name (the study learns each name's kind once)
             if (i >= 5) {
                 assertThat(reads).as("trial " + i + ": reads while sampling its 5 parameters").isEqualTo(1);
