@@ -166,7 +166,10 @@ public final class Main implements Callable<Integer> {
             if (code == ExitCode.OTHER) {
                 err.println("nntune: error: " + message + (verbose ? "" : " (run with --verbose for details)"));
             } else {
-                err.println("nntune: " + message);
+                // several mistakes of a study file: one line each, each as a single one would be
+                for (String line : message.split("\n", -1)) {
+                    err.println("nntune: " + line);
+                }
             }
             if (verbose) {
                 ex.printStackTrace(err);

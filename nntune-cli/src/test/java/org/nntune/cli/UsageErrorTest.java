@@ -1,0 +1,51 @@
+package org.nntune.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nntune.cli.exit.ExitCode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a mistake on the command line or in a study file looks like on the terminal. */
+class UsageErrorTest {
+
+    @Test
+    void everyMistakeOfAStudyFileIsALineOfItsOwn(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("typo1.yaml");
+        // the tester's file (AllMistakesTest has each line)
+        Files.writeString(file, """
+                study: tester1_typo1
+                seed: 1
+                data:
+                  csv: flowers.csv
+                  lable: species
+                  test_fracton: 0.2
+                metric: acuracy
+                validaton:
+                  method: kfold
+                model:
+                  family: mlp
+                  space:
+                    activation: [relu, tahn]
+                    lr: {low: 0.1, high: 0.001, log: true}
+                    units: {low: 8, hihg: 64}
+                    optimiser: adam
+                sampler: tpee
+                pruner: medain
+                budget:
+                  trials: 3
+                """);
+        for (String[] args : List.of(new String[] {"tune", file.toString(), "--dry-run"}, new String[] {"tune", file.toString()})) {
+            CliTest.Result r = CliTest.run(args);
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.USAGE);
+            List<String> lines = r.err().lines().toList();
+            assertThat(lines).hasSize(10).allSatisfy(l -> assertThat(l).startsWith("nntune: " + file + ", line "));
+            assertThat(lines.get(0)).contains("line 5, key 'data.lable'");
+            assertThat(lines.get(9)).contains("line 18, key 'pruner'");
+        }
+    }
+}
