@@ -156,6 +156,16 @@ public final class Main implements Callable<Integer> {
             cl.addSubcommand(c);
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // a usage mistake is one line and where to read more, not the line buried under the command's whole help
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("nntune: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("see " + cmd.getCommandSpec().qualifiedName() + " --help");
+            err.flush();
+            return ExitCode.USAGE;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
             PrintWriter err = commandLine.getErr();

@@ -14,6 +14,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UsageErrorTest {
 
     @Test
+    void aBadOptionIsOneLineAndWhereToReadMoreNotTheWholeHelp(@TempDir Path dir) throws Exception {
+        for (String[] bad : List.of(new String[] {"--trials", "abc"}, new String[] {"--jobs", "0"}, new String[] {"--no-such-option"})) {
+            CliTest.Result r = CliTest.tuneWith(dir, CliTest.IRIS, bad);
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(r.err()).as(String.join(" ", bad)).doesNotContain("Usage:").contains("see nntune tune --help").startsWith("nntune: ");
+            assertThat(r.err().lines().count()).as(r.err()).isLessThanOrEqualTo(3);
+        }
+        assertThat(CliTest.tuneWith(dir, CliTest.IRIS, "--trials", "abc").err()).contains("--trials", "abc");
+    }
+
+    @Test
+    void aMissingStudyFileHasNoLine(@TempDir Path dir) {
+        CliTest.Result r = CliTest.run("tune", dir.resolve("nosuch.yaml").toString(), "--dry-run");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("nosuch.yaml: no such study file").doesNotContain("line 1");
+    }
+
+    @Test
     void everyMistakeOfAStudyFileIsALineOfItsOwn(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("typo1.yaml");
         // the tester's file (AllMistakesTest has each line)

@@ -57,7 +57,8 @@ public final class StudyFileReader {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new StudyFileException(new YNode.Where(display, 1, 1), null, "no such study file", "give the path of a .yaml study file");
+            // no line: there is no file to point into
+            throw new StudyFileException(new YNode.Where(display, 0, 0), null, "no such study file", "give the path of a .yaml study file");
         } catch (IOException e) {
             throw new StudyFileException(new YNode.Where(display, 1, 1), null, "cannot read the study file: " + e.getMessage(), null);
         }
