@@ -231,7 +231,7 @@ public final class StudyFileReader {
                     + " but this validation is " + which + " (every row is scored once, in 'folds' parts)",
                     "remove 'fraction', or method: holdout");
         }
-        return new StudyFile.Validation(method, folds.orElse(5L).intValue(), fraction.orElse(0.2));
+        return new StudyFile.Validation(method, folds.orElse(5L).intValue(), fraction.orElse(0.2), v.whereOfKey("folds"));
     }
 
     static final List<String> BUDGET_MODES = List.of("time", "trials");
