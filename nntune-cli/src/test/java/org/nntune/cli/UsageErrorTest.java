@@ -66,4 +66,12 @@ class UsageErrorTest {
             assertThat(lines.get(9)).contains("line 18, key 'pruner'");
         }
     }
+
+    @Test
+    void aRegressionOfAWordLabelHintsAtTheTask(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("flowers.csv"), "a,b,species\n" + "1,2,setosa\n2,3,virginica\n".repeat(10));
+        CliTest.Result r = CliTest.tuneWith(dir, "task: regression\ndata: {csv: flowers.csv, label: species}\n", "--dry-run");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.DATA);
+        assertThat(r.err()).contains("expected a number").contains("if 'species' holds classes, set task: classification");
+    }
 }
