@@ -342,6 +342,12 @@ public final class StudyFileReader {
                 if (!DIRECTIONS.contains(dir)) {
                     throw r.error("direction", "'" + directions.get(i) + "' is not a direction", "minimize or maximize");
                 }
+                if (!dir.equals(natural) && !m.equals(PARAMETER_COUNT)) {
+                    // a scored metric has one sensible direction: the other one searches for the worst networks
+                    throw r.error("direction", m + " is better when " + (natural.equals("maximize") ? "higher" : "lower")
+                            + ", so direction: " + dir + " would search for the worst networks",
+                            "direction: " + natural + ", or leave 'direction' out (each metric's own direction)");
+                }
             }
             objectives.add(new StudyFile.Objective(m, dir));
         }
