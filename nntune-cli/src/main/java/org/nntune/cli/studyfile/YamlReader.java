@@ -37,7 +37,8 @@ public final class YamlReader {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             String msg = e.getOriginalMessage();
-            throw new StudyFileException(loc == null ? new YNode.Where(fileName, 1, 1) : where(fileName, loc), null,
+            YNode.Where at = problemMark(fileName, msg).orElse(loc == null ? new YNode.Where(fileName, 1, 1) : where(fileName, loc));
+            throw new StudyFileException(at, null,
                     "YAML syntax error: " + yamlProblem(msg),
                     "check indentation (spaces, not tabs), colons after keys, and matching brackets and quotes");
         } catch (IOException e) {
@@ -59,6 +60,23 @@ public final class YamlReader {
             sb.append(sb.length() == 0 ? "" : "; ").append(t.replaceAll(",? *in 'reader', line \\d+, column \\d+:?", ""));
         }
         return sb.toString().trim();
+    }
+
+    /**
+     * Where SnakeYAML found the problem: the last "line N, column M" of its message (the problem's
+     * mark). The exception's own location is the mark of what it was scanning when it got there
+     * (for a tab that starts a line, the end of the line before).
+     */
+    static java.util.Optional<YNode.Where> problemMark(String file, String msg) {
+        if (msg == null) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+), column (\\d+)").matcher(msg);
+        YNode.Where last = null;
+        while (m.find()) {
+            last = new YNode.Where(file, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        }
+        return java.util.Optional.ofNullable(last);
     }
 
     private static YNode.Where where(String file, JsonLocation loc) {
