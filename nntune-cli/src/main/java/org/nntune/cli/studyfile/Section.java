@@ -227,6 +227,11 @@ public final class Section {
         } catch (NumberFormatException e) {
             return fail(error(key, "expected a number but found '" + s.text() + "'", null));
         }
+        if (s.quoted()) {
+            // "64" is a string, as "false" is for a boolean key: the quotes are a mistake
+            return fail(error(key, "expected a number but found the quoted string \"" + s.text() + "\"", "write it without quotes: "
+                    + s.text().trim()));
+        }
         if (!(v >= min && v <= max)) {
             return fail(error(key, fmt(v) + " is out of range", "allowed: " + fmt(min) + " to " + fmt(max)));
         }
@@ -247,6 +252,11 @@ public final class Section {
             v = Long.parseLong(s.text().trim());
         } catch (NumberFormatException e) {
             return fail(error(key, "expected a whole number but found '" + s.text() + "'", null));
+        }
+        if (s.quoted()) {
+            // "64" is a string, as "false" is for a boolean key: the quotes are a mistake
+            return fail(error(key, "expected a whole number but found the quoted string \"" + s.text() + "\"", "write it without quotes: "
+                    + s.text().trim()));
         }
         if (v < min || v > max) {
             return fail(error(key, v + " is out of range", "allowed: " + min + " to " + max));

@@ -1119,7 +1119,7 @@ public final class StudyFileReader {
             // YAML 1.1 booleans: yes/no and on/off too (Boolean.parseBoolean would read "yes" as false)
             return List.of("true", "yes", "on", "y").contains(t.toLowerCase(java.util.Locale.ROOT));
         }
-        if (s.type() == YNode.YScalar.Type.NUMBER || (s.type() == YNode.YScalar.Type.STRING && t.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?"))) {
+        if (s.type() == YNode.YScalar.Type.NUMBER || (s.type() == YNode.YScalar.Type.STRING && !s.quoted() && t.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?"))) {
             try {
                 if (t.matches("[-+]?[0-9]+")) {
                     return Long.parseLong(t);
@@ -1158,10 +1158,11 @@ public final class StudyFileReader {
             boolean integer = s.choice("type", List.of("int", "float")).map("int"::equals)
                     .orElse(isWhole(s, "low") && isWhole(s, "high") && step.map(st -> st == Math.rint(st)).orElse(true));
             if (low > high) {
-                throw s.error("low", "the range is inverted: low " + low + " > high " + high, "low ≤ high");
+                throw s.error("low", "the range is inverted: low " + (integer ? Math.round(low) + " > high " + Math.round(high)
+                        : low + " > high " + high), "low ≤ high");
             }
             if (low == high) {
-                throw s.error("high", "the range is empty: low = high = " + low, "low < high, or write the fixed value instead of a range");
+                throw s.error("high", "the range is empty: low = high = " + (integer ? Long.toString(Math.round(low)) : Double.toString(low)), "low < high, or write the fixed value instead of a range");
             }
             if (log && low <= 0) {
                 throw s.error("low", "a log range needs low > 0, got " + low, "low > 0 with log: true");
