@@ -157,6 +157,16 @@ public final class Main implements Callable<Integer> {
             cl.addSubcommand(c);
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // a usage mistake is one line and where to read more, not the line buried under the command's whole help
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("nntune: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("see " + cmd.getCommandSpec().qualifiedName() + " --help");
+            err.flush();
+            return ExitCode.USAGE;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
             PrintWriter err = commandLine.getErr();
@@ -167,7 +177,10 @@ public final class Main implements Callable<Integer> {
             if (code == ExitCode.OTHER) {
                 err.println("nntune: error: " + message + (verbose ? "" : " (run with --verbose for details)"));
             } else {
-                err.println("nntune: " + message);
+                // several mistakes of a study file: one line each, each as a single one would be
+                for (String line : message.split("\n", -1)) {
+                    err.println("nntune: " + line);
+                }
             }
             if (verbose) {
                 ex.printStackTrace(err);

@@ -59,8 +59,18 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             // the test file lacks a column the training file has: the test file is wrong, not the study file
             throw new CliException(ExitCode.DATA, "data: " + e.getMessage(), e);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            throw new CliException(ExitCode.DATA, "data: " + inStudyFileWords(e.getMessage()), e);
+            throw new CliException(ExitCode.DATA, "data: " + inStudyFileWords(e.getMessage()) + regressionLabelHint(sf, e.getMessage()), e);
         }
+    }
+
+    /** For a regression whose label column holds words: the hint that the task, not the data, may be what is wrong. */
+    static String regressionLabelHint(StudyFile sf, String message) {
+        if (message == null || !sf.task().equals("regression") || !(sf.data().source() instanceof DataSource.Csv csv)
+                || csv.label().isEmpty() || !message.contains("expected a number") || !message.contains("('" + csv.label() + "')")) {
+            return "";
+        }
+        return "; the label of a regression (task: regression) is a number: if '" + csv.label() + "' holds classes, set"
+                + " task: classification in the study file (or leave 'task' out)";
     }
 
     /** The text model's token limits that follow the data when the file's space does not name them. */

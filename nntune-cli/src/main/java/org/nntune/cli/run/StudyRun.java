@@ -370,6 +370,36 @@ public final class StudyRun {
     /** Fewer than this many training rows per class on average cannot teach a classifier its classes. */
     static final int MIN_ROWS_PER_CLASS = 5;
 
+    /**
+     * Stratified folds need a row of each class in each fold: like scikit-learn's StratifiedKFold,
+     * more folds than the smallest class's training rows are refused — at {@code validation.folds},
+     * the study file's mistake (the data are known at {@code --dry-run} too).
+     */
+    static void checkFoldsFitClasses(StudyFile sf, org.nntune.nn.data.Dataset train) {
+        StudyFile.Validation v = sf.validation();
+        if (!v.method().equals("stratified_kfold") || train.task() != org.nntune.nn.data.Task.CLASSIFICATION) {
+            return;
+        }
+        int[] counts = new int[train.classCount()];
+        for (int label : train.labels()) {
+            counts[label]++;
+        }
+        int smallest = 0;
+        for (int c = 1; c < counts.length; c++) {
+            if (counts[c] < counts[smallest]) {
+                smallest = c;
+            }
+        }
+        if (counts.length == 0 || v.folds() <= counts[smallest]) {
+            return;
+        }
+        throw new org.nntune.cli.studyfile.StudyFileException(v.foldsAt() != null ? v.foldsAt()
+                : new org.nntune.cli.studyfile.YNode.Where(sf.file().toString(), 1, 1), "validation.folds",
+                v.folds() + " stratified folds need at least " + v.folds() + " training rows of each class, but class '"
+                        + train.classNames().get(smallest) + "' has " + counts[smallest] + " (of " + train.size() + " training rows)",
+                "folds: 2 to " + Math.max(2, counts[smallest]) + ", or method: holdout");
+    }
+
     private void warnIfFewRowsPerClass(StudyData data) {
         if (data.train().task() != org.nntune.nn.data.Task.CLASSIFICATION) {
             return;
@@ -407,6 +437,7 @@ public final class StudyRun {
     private Setup setup() {
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         NetworkSpace space = data.space(sf);
+        checkFoldsFitClasses(sf, data.train());
         List<Split> splits;
         try {
             // the validation must fit the data before a study exists: too many folds for the rows is a data error

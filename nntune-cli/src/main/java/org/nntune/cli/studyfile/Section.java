@@ -12,43 +12,101 @@ import java.util.TreeSet;
  * A mapping of a study file: every getter checks the type and range of its value, naming the key
  * and line, and remembers the key as known; {@link #done()} then refuses any key nobody asked for,
  * with a did-you-mean. So a new study-file key is one getter call where it is read, nothing else.
+ *
+ * <p>A section opened with a {@link Problems} collects instead of throwing: a getter records the
+ * mistake of its value and returns empty (as if the key were absent; {@link #has} still says it is
+ * there), {@link #done()} records every unknown key; so one reading names every mistake. Where a
+ * section's reading may stop before every getter ran, {@link #declare} names its keys beforehand.
  */
 public final class Section {
     private final YNode.YMap map;
     private final String path; // dotted path of this section, "" for the root
     private final Set<String> known = new TreeSet<>();
+    private final Problems problems; // null: throw the first mistake
 
-    private Section(YNode.YMap map, String path) {
+    private Section(YNode.YMap map, String path, Problems problems) {
         this.map = map;
         this.path = path;
+        this.problems = problems;
     }
 
     /** Reads {@code node} as a mapping whose keys are those its getters ask for (checked by {@link #done()}). */
     public static Section open(YNode node, String path) {
+        return open(node, path, null);
+    }
+
+    /** {@link #open(YNode, String)}, recording its getters' mistakes in {@code problems} (when not null). */
+    static Section open(YNode node, String path, Problems problems) {
         if (!(node instanceof YNode.YMap m)) {
             throw new StudyFileException(node.where(), path.isEmpty() ? null : path,
                     "expected a mapping (key: value lines) but found " + node.kind(), null);
         }
-        return new Section(m, path);
+        return new Section(m, path, problems);
     }
 
     /** Reads {@code node} as a mapping with the given keys, checked at once. */
     public static Section of(YNode node, String path, Set<String> allowedKeys) {
-        Section s = open(node, path);
+        return of(node, path, allowedKeys, null);
+    }
+
+    static Section of(YNode node, String path, Set<String> allowedKeys, Problems problems) {
+        Section s = open(node, path, problems);
         s.known.addAll(allowedKeys);
         s.done();
         return s;
     }
 
-    /** Refuses every key of this mapping that no getter asked for, naming the first one's line. */
+    /** Declares this section's keys before they are read (a reading that stops early must not call the rest unknown). */
+    Section declare(java.util.Collection<String> keys) {
+        known.addAll(keys);
+        return this;
+    }
+
+    /** Refuses every key of this mapping that no getter asked for (all of them, each at its line, with a did-you-mean). */
     public void done() {
+        List<StudyFileException> unknown = new ArrayList<>();
         for (YNode.YMap.Entry e : map.entries().values()) {
             if (!known.contains(e.key())) {
-                String hint = DidYouMean.suggest(e.key(), known);
-                throw new StudyFileException(e.keyWhere(), join(path, e.key()), "unknown key '" + e.key() + "'"
-                        + (hint.isEmpty() ? "" : "; " + hint), "allowed here: " + String.join(", ", known));
+                unknown.add(unknownKey(e));
             }
         }
+        if (unknown.isEmpty()) {
+            return;
+        }
+        if (problems == null) {
+            throw StudyFileException.of(unknown);
+        }
+        unknown.forEach(problems::add);
+    }
+
+    private StudyFileException unknownKey(YNode.YMap.Entry e) {
+        String hint = Hints.forKey(path, e.key(), known);
+        return new StudyFileException(e.keyWhere(), join(path, e.key()), "unknown key '" + e.key() + "'"
+                + (hint.isEmpty() ? "" : "; " + hint), "allowed here: " + String.join(", ", known));
+    }
+
+    /**
+     * The mistake for a required key that is missing: when the section holds an unknown key that is
+     * its misspelling ({@code lable} for {@code label}), that key's own mistake, with its
+     * did-you-mean, rather than "needs 'label:'".
+     */
+    public StudyFileException missing(String key, String problem, String allowed) {
+        known.add(key);
+        for (YNode.YMap.Entry e : map.entries().values()) {
+            if (!known.contains(e.key()) && !DidYouMean.suggest(e.key(), List.of(key)).isEmpty()) {
+                return unknownKey(e);
+            }
+        }
+        return new StudyFileException(whereOf(key), join(path, key), problem, allowed);
+    }
+
+    /** Records {@code e} and returns empty when collecting; throws it otherwise. */
+    private <T> Optional<T> fail(StudyFileException e) {
+        if (problems == null) {
+            throw e;
+        }
+        problems.add(e);
+        return Optional.empty();
     }
 
     static String join(String path, String key) {
@@ -94,24 +152,44 @@ public final class Section {
     }
 
     public Optional<Section> section(String key, Set<String> allowedKeys) {
-        return node(key).map(n -> Section.of(n, join(path, key), allowedKeys));
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Section.of(map.entries().get(key).value(), join(path, key), allowedKeys, problems));
+        } catch (StudyFileException e) {
+            return fail(e);
+        }
     }
 
     /** A nested mapping whose keys its getters declare; call {@link #done()} on it after reading. */
     public Optional<Section> section(String key) {
-        return node(key).map(n -> Section.open(n, join(path, key)));
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Section.open(map.entries().get(key).value(), join(path, key), problems));
+        } catch (StudyFileException e) {
+            return fail(e);
+        }
     }
 
-    private YNode.YScalar scalar(String key, String expected) {
+    /** The problems this section records its mistakes in, or null when it throws them. */
+    Problems problems() {
+        return problems;
+    }
+
+    /** The scalar at {@code key}, or empty (the mistake recorded) when it is a list or a mapping. */
+    private Optional<YNode.YScalar> scalar(String key, String expected) {
         YNode n = map.entries().get(key).value();
         if (!(n instanceof YNode.YScalar s)) {
-            throw error(key, "expected " + expected + " but found " + n.kind(), null);
+            return fail(error(key, "expected " + expected + " but found " + n.kind(), null));
         }
-        return s;
+        return Optional.of(s);
     }
 
     public Optional<String> string(String key) {
-        return has(key) ? Optional.of(scalar(key, "a string").text()) : Optional.empty();
+        return has(key) ? scalar(key, "a string").map(YNode.YScalar::text) : Optional.empty();
     }
 
     /** A word from a fixed set (case-insensitive; '-' and '_' are the same). */
@@ -119,30 +197,43 @@ public final class Section {
         if (!has(key)) {
             return Optional.empty();
         }
-        String v = scalar(key, "one of " + allowed).text();
+        Optional<YNode.YScalar> sc = scalar(key, "one of " + allowed);
+        if (sc.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = sc.get().text();
         String norm = v.toLowerCase(Locale.ROOT).replace('-', '_');
         for (String a : allowed) {
             if (a.equals(norm)) {
                 return Optional.of(a);
             }
         }
-        String hint = DidYouMean.suggest(v, allowed);
-        throw error(key, "'" + v + "' is not allowed" + (hint.isEmpty() ? "" : "; " + hint), "one of: " + String.join(", ", allowed));
+        String hint = Hints.forValue(join(path, key), v, allowed);
+        return fail(error(key, "'" + v + "' is not allowed" + (hint.isEmpty() ? "" : "; " + hint), "one of: " + String.join(", ", allowed)));
     }
 
     public Optional<Double> number(String key, double min, double max) {
         if (!has(key)) {
             return Optional.empty();
         }
-        YNode.YScalar s = scalar(key, "a number");
+        Optional<YNode.YScalar> sc = scalar(key, "a number");
+        if (sc.isEmpty()) {
+            return Optional.empty();
+        }
+        YNode.YScalar s = sc.get();
         double v;
         try {
             v = Double.parseDouble(s.text().trim());
         } catch (NumberFormatException e) {
-            throw error(key, "expected a number but found '" + s.text() + "'", null);
+            return fail(error(key, "expected a number but found '" + s.text() + "'", null));
+        }
+        if (s.quoted()) {
+            // "64" is a string, as "false" is for a boolean key: the quotes are a mistake
+            return fail(error(key, "expected a number but found the quoted string \"" + s.text() + "\"", "write it without quotes: "
+                    + s.text().trim()));
         }
         if (!(v >= min && v <= max)) {
-            throw error(key, v + " is out of range", "allowed: " + fmt(min) + " to " + fmt(max));
+            return fail(error(key, fmt(v) + " is out of range", "allowed: " + fmt(min) + " to " + fmt(max)));
         }
         return Optional.of(v);
     }
@@ -151,15 +242,24 @@ public final class Section {
         if (!has(key)) {
             return Optional.empty();
         }
-        YNode.YScalar s = scalar(key, "a whole number");
+        Optional<YNode.YScalar> sc = scalar(key, "a whole number");
+        if (sc.isEmpty()) {
+            return Optional.empty();
+        }
+        YNode.YScalar s = sc.get();
         long v;
         try {
             v = Long.parseLong(s.text().trim());
         } catch (NumberFormatException e) {
-            throw error(key, "expected a whole number but found '" + s.text() + "'", null);
+            return fail(error(key, "expected a whole number but found '" + s.text() + "'", null));
+        }
+        if (s.quoted()) {
+            // "64" is a string, as "false" is for a boolean key: the quotes are a mistake
+            return fail(error(key, "expected a whole number but found the quoted string \"" + s.text() + "\"", "write it without quotes: "
+                    + s.text().trim()));
         }
         if (v < min || v > max) {
-            throw error(key, v + " is out of range", "allowed: " + min + " to " + max);
+            return fail(error(key, v + " is out of range", "allowed: " + min + " to " + max));
         }
         return Optional.of(v);
     }
@@ -168,11 +268,15 @@ public final class Section {
         if (!has(key)) {
             return Optional.empty();
         }
-        String t = scalar(key, "true or false").text().toLowerCase(Locale.ROOT);
+        Optional<YNode.YScalar> sc = scalar(key, "true or false");
+        if (sc.isEmpty()) {
+            return Optional.empty();
+        }
+        String t = sc.get().text().toLowerCase(Locale.ROOT);
         return switch (t) {
             case "true", "yes", "on" -> Optional.of(true);
             case "false", "no", "off" -> Optional.of(false);
-            default -> throw error(key, "expected true or false but found '" + t + "'", null);
+            default -> fail(error(key, "expected true or false but found '" + t + "'", null));
         };
     }
 
@@ -181,12 +285,16 @@ public final class Section {
         if (!has(key)) {
             return Optional.empty();
         }
-        String t = scalar(key, "a duration").text().trim();
+        Optional<YNode.YScalar> sc = scalar(key, "a duration");
+        if (sc.isEmpty()) {
+            return Optional.empty();
+        }
+        String t = sc.get().text().trim();
         try {
             return Optional.of(parseDuration(t));
         } catch (IllegalArgumentException e) {
-            throw error(key, e.getMessage().startsWith(TOO_LONG) ? "'" + t + "' is " + e.getMessage() : "'" + t + "' is not a duration",
-                    "a number of seconds, or a number with ms, s, m or h, e.g. 90s, 5m, 1.5h");
+            return fail(error(key, e.getMessage().startsWith(TOO_LONG) ? "'" + t + "' is " + e.getMessage() : "'" + t + "' is not a duration",
+                    "a number of seconds, or a number with ms, s, m or h, e.g. 90s, 5m, 1.5h"));
         }
     }
 
@@ -233,12 +341,17 @@ public final class Section {
         if (n instanceof YNode.YList l) {
             for (YNode item : l.items()) {
                 if (!(item instanceof YNode.YScalar s)) {
-                    throw new StudyFileException(item.where(), join(path, key), "expected a list of words but an item is " + item.kind(), null);
+                    return fail(new StudyFileException(item.where(), join(path, key), "expected a list of words but an item is "
+                            + item.kind(), null));
                 }
                 out.add(s.text());
             }
         } else {
-            out.add(scalar(key, "a word or a list of words").text());
+            Optional<YNode.YScalar> sc = scalar(key, "a word or a list of words");
+            if (sc.isEmpty()) {
+                return Optional.empty();
+            }
+            out.add(sc.get().text());
         }
         return Optional.of(out);
     }

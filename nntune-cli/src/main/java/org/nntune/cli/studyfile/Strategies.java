@@ -195,6 +195,13 @@ public final class Strategies {
         return !sampler.equals(PBT) && SAMPLERS.get(sampler).multiObjective();
     }
 
+    /** Refuses an option the {@code section}'s ({@code sampler} or {@code pruner}) type does not take, at its line. */
+    static void checkOptionNames(String section, StudyFile.Options options) {
+        Set<String> allowed = section.equals("sampler") && options.type().equals(PBT) ? PBT_OPTIONS
+                : (section.equals("sampler") ? SAMPLERS.get(options.type()) : PRUNERS.get(options.type())).options();
+        new Opts(section, options, allowed);
+    }
+
     private static <T> T create(Map<String, Type<T>> registry, String section, StudyFile.Options options, Context ctx) {
         Type<T> type = registry.get(options.type());
         if (type == null) {
@@ -217,7 +224,7 @@ public final class Strategies {
             this.options = options;
             for (String k : options.options().keySet()) {
                 if (!allowed.contains(k)) {
-                    String hint = DidYouMean.suggest(k, allowed);
+                    String hint = Hints.forKey(section, k, allowed);
                     throw error(k, "unknown option '" + k + "' for " + section + " type " + options.type()
                             + (hint.isEmpty() ? "" : "; " + hint), allowed.isEmpty() ? "it takes no options"
                             : "options: " + String.join(", ", new TreeSet<>(allowed)));

@@ -137,8 +137,27 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
 
     public record Objective(String metric, String direction) {}
 
-    /** @param method holdout, kfold or stratified_kfold */
-    public record Validation(String method, int folds, double fraction) {}
+    /**
+     * @param method  holdout, kfold or stratified_kfold
+     * @param foldsAt where {@code folds} was written (the validation section's line when it was not), for
+     *                the checks of the folds against the data; null when the file has no validation section.
+     *                Not part of equality: two validations that split alike are the same validation
+     */
+    public record Validation(String method, int folds, double fraction, YNode.Where foldsAt) {
+        public Validation(String method, int folds, double fraction) {
+            this(method, folds, fraction, null);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Validation v && v.method.equals(method) && v.folds == folds && Double.compare(v.fraction, fraction) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(method, folds, fraction);
+        }
+    }
 
     /**
      * A network family with its hyperparameters, each fixed, a choice or a range.

@@ -57,7 +57,8 @@ public final class StudyFileReader {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new StudyFileException(new YNode.Where(display, 1, 1), null, "no such study file", "give the path of a .yaml study file");
+            // no line: there is no file to point into
+            throw new StudyFileException(new YNode.Where(display, 0, 0), null, "no such study file", "give the path of a .yaml study file");
         } catch (IOException e) {
             throw new StudyFileException(new YNode.Where(display, 1, 1), null, "cannot read the study file: " + e.getMessage(), null);
         }
@@ -70,71 +71,105 @@ public final class StudyFileReader {
         return read(file, text);
     }
 
+    /** The top-level keys, and the keys of the sections whose reading may stop before every getter ran. */
+    static final List<String> ROOT_KEYS = List.of("study", "seed", "task", "data", "metric", "direction", "validation", "model",
+            "sampler", "pruner", "budget", "output", "storage");
+    static final List<String> DATA_KEYS = List.of("bundled", "csv", "idx", "folder", "label", "separator", "header", "missing",
+            "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
+            "series", "window", "horizon", "test_fraction", "preprocessing", "max_rows");
+    static final List<String> MODEL_KEYS = List.of("family", "defaults", "space");
+
+    /**
+     * Reads {@code text} as the study file {@code file}. Every mistake that can be found on its own
+     * is found in one reading — each section's unknown keys, wrong types, values out of range or of
+     * no allowed word, each hyperparameter — and all are thrown together, in line order; checks
+     * across sections (the sampler against the space, the budget against the sampler…) run only on
+     * a file without such mistakes, so that none is run on a bad value.
+     */
     public StudyFile read(Path file, String text) {
         YNode root = YamlReader.read(file.toString(), text);
-        Section r = Section.open(root, "");
+        Problems problems = new Problems();
+        Section r = Section.open(root, "", problems).declare(ROOT_KEYS);
         Path base = file.toAbsolutePath().getParent();
         String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
         String name = r.string("study").orElse(stem);
         if (name.isBlank()) {
-            throw r.error("study", "the study name is empty", "a non-empty name");
+            problems.add(r.error("study", "the study name is empty", "a non-empty name"));
         }
         Optional<Long> seed = r.integer("seed", 0, Long.MAX_VALUE);
 
-        Section d = r.section("data").orElseThrow(() -> new StudyFileException(r.where(), "data",
-                "the study file names no data", "add a 'data:' section with 'bundled: iris', 'csv: FILE' or 'idx: fashion_mnist'"));
-        StudyFile.DataSpec data = data(d, base);
-        d.done();
-
-        boolean series = data.series().isPresent();
-        String task = r.choice("task", TASKS).orElse(series ? "regression" : "classification");
-        if (series && !task.equals("regression")) {
-            throw r.error("task", "a series ('data.series') is forecast: a regression over its windows", "task: regression, or leave 'task' out");
+        // each section on its own: a mistake in one does not hide those of the others
+        if (!r.has("data")) {
+            problems.add(new StudyFileException(r.where(), "data", "the study file names no data",
+                    "add a 'data:' section with 'bundled: iris', 'csv: FILE' or 'idx: fashion_mnist'"));
         }
-        if (data.source() instanceof StudyFile.DataSource.Csv csv && csv.text().isPresent() && !task.equals("classification")) {
-            throw r.error("task", "a text column ('data.text') is classified: its label is a class", "task: classification, or leave 'task' out");
-        }
-        List<StudyFile.Objective> objectives = objectives(r, task);
+        Optional<Section> dataSection = r.section("data").map(d -> d.declare(DATA_KEYS));
+        StudyFile.DataSpec data = dataSection.map(d -> {
+            StudyFile.DataSpec got = problems.attempt(() -> data(d, base));
+            d.done();
+            return got;
+        }).orElse(null);
+        // whether the data are a series is known from the file even when the data section has a mistake
+        boolean series = data != null ? data.series().isPresent() : dataSection.map(d -> d.has("series")).orElse(false);
 
-        StudyFile.Validation validation = r.section("validation").map(v -> {
-            String method = v.choice("method", VALIDATION_METHODS)
-                    .orElse(series ? "holdout" : task.equals("classification") ? "stratified_kfold" : "kfold");
-            if (series && !method.equals("holdout")) {
-                throw v.error("method", "a series is validated in time order: the last 'fraction' of its training windows are held"
-                        + " out; " + method + " would train on windows after the ones it scores", "method: holdout");
+        String task = problems.attempt(() -> {
+            String t = r.choice("task", TASKS).orElse(series ? "regression" : "classification");
+            if (series && !t.equals("regression")) {
+                throw r.error("task", "a series ('data.series') is forecast: a regression over its windows", "task: regression, or leave 'task' out");
             }
-            int folds = v.integer("folds", 2, 100).orElse(5L).intValue();
-            double fraction = v.number("fraction", 0.01, 0.9).orElse(0.2);
-            v.done();
-            return new StudyFile.Validation(method, folds, fraction);
-        }).orElse(new StudyFile.Validation("holdout", 5, 0.2));
+            if (data != null && data.source() instanceof StudyFile.DataSource.Csv csv && csv.text().isPresent() && !t.equals("classification")) {
+                throw r.error("task", "a text column ('data.text') is classified: its label is a class", "task: classification, or leave 'task' out");
+            }
+            return t;
+        });
+        List<StudyFile.Objective> objectives = task == null ? null : problems.attempt(() -> objectives(r, task));
 
-        Section m = r.section("model").orElseThrow(() -> new StudyFileException(r.where(), "model",
-                "the study file has no 'model:' section", "add 'model:' with 'family: mlp' (or cnn) and a 'space:'"));
-        StudyFile.ModelSpec model = model(m, data);
-        m.done();
-        if (series) {
-            checkSeriesModel(model);
+        StudyFile.Validation validation = r.section("validation").map(v -> v.declare(List.of("method", "folds", "fraction")))
+                .map(v -> {
+                    StudyFile.Validation got = problems.attempt(() -> validation(v, series, task));
+                    v.done();
+                    return got;
+                })
+                .orElse(r.has("validation") ? null : new StudyFile.Validation("holdout", 5, 0.2));
+
+        // without 'model:' the model is the mlp family's fixed network (model.family's default)
+        Section m = r.has("model") ? r.section("model").orElse(null)
+                : Section.open(new YNode.YMap(Map.of(), r.where()), "model", problems);
+        StudyFile.ModelSpec model = m == null ? null : problems.attempt(() -> model(m.declare(MODEL_KEYS), data));
+        if (m != null) {
+            m.done();
         }
-        if (data.source() instanceof StudyFile.DataSource.Csv c && c.text().isPresent()) {
-            checkTokenLimits(model, c.text().get());
+        if (model != null && data != null) {
+            problems.attempt(() -> {
+                if (series) {
+                    checkSeriesModel(model);
+                }
+                if (data.source() instanceof StudyFile.DataSource.Csv c && c.text().isPresent()) {
+                    checkTokenLimits(model, c.text().get());
+                }
+            });
         }
 
-        boolean multi = objectives.size() > 1;
-        StudyFile.Options sampler = options(r, "sampler", Strategies.samplerNames(), multi ? "nsga2" : "tpe");
-        StudyFile.Options pruner = options(r, "pruner", Strategies.prunerNames(), "none");
-        if (multi && !Strategies.multiObjective(sampler.type())) {
-            throw new StudyFileException(sampler.at(), "sampler", "the " + sampler.type() + " sampler searches for one objective,"
-                    + " but metric: gives " + objectives.size(), "with several objectives: " + String.join(", ", Strategies.multiObjectiveSamplers()));
-        }
-        if (multi && !pruner.type().equals("none")) {
-            throw new StudyFileException(pruner.at(), "pruner", "pruning needs a single objective, but metric: gives "
-                    + objectives.size(), "remove the pruner or the second metric");
+        StudyFile.Options sampler = problems.attempt(() -> options(r, "sampler", Strategies.samplerNames(),
+                objectives != null && objectives.size() > 1 ? "nsga2" : "tpe"));
+        StudyFile.Options pruner = problems.attempt(() -> options(r, "pruner", Strategies.prunerNames(), "none"));
+        if (objectives != null && objectives.size() > 1) {
+            problems.attempt(() -> {
+                if (sampler != null && !Strategies.multiObjective(sampler.type())) {
+                    throw new StudyFileException(sampler.at(), "sampler", "the " + sampler.type() + " sampler searches for one objective,"
+                            + " but metric: gives " + objectives.size(), "with several objectives: "
+                            + String.join(", ", Strategies.multiObjectiveSamplers()));
+                }
+                if (pruner != null && !pruner.type().equals("none")) {
+                    throw new StudyFileException(pruner.at(), "pruner", "pruning needs a single objective, but metric: gives "
+                            + objectives.size(), "remove the pruner or the second metric");
+                }
+            });
         }
 
-        StudyFile.Budget budget = r.section("budget").map(StudyFileReader::budget)
-                .orElse(new StudyFile.Budget(20, Optional.empty(), 1, StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES, false,
-                        Optional.empty(), Optional.empty(), Optional.empty(), true, r.where(), Map.of()));
+        StudyFile.Budget budget = r.section("budget").map(b -> problems.attempt(() -> budget(b)))
+                .orElse(r.has("budget") ? null : new StudyFile.Budget(20, Optional.empty(), 1, StudyFile.Budget.DEFAULT_MAX_REPEATED_FAILURES,
+                        false, Optional.empty(), Optional.empty(), Optional.empty(), true, r.where(), Map.of()));
         Path out = r.section("output").map(o -> {
             Optional<String> dir = o.string("dir");
             o.done();
@@ -144,10 +179,13 @@ public final class StudyFileReader {
             try {
                 return storageBeside(url, base);
             } catch (IllegalArgumentException e) {
-                throw new StudyFileException(r.whereOf("storage"), "storage", e.getMessage(), null);
+                problems.add(new StudyFileException(r.whereOf("storage"), "storage", e.getMessage(), null));
+                return null;
             }
         });
         r.done();
+        // every mistake of the sections, each on its own line; the checks across sections only on a file without any
+        problems.throwIfAny();
 
         StudyFile sf = new StudyFile(file, name, seed, task, data, List.copyOf(objectives), validation, model, sampler, pruner,
                 budget, out, storage);
@@ -162,6 +200,38 @@ public final class StudyFileReader {
             checkBudget(sf);
         }
         return sf;
+    }
+
+    /** {@code validation:}: a method and the setting it takes ({@code folds} for the k-folds, {@code fraction} for holdout). */
+    private static StudyFile.Validation validation(Section v, boolean series, String task) {
+        if (task == null) {
+            // the task has a mistake: the method's default is not known, only each key on its own is checked
+            v.choice("method", VALIDATION_METHODS);
+            v.integer("folds", 2, 100);
+            v.number("fraction", 0.01, 0.9);
+            return null;
+        }
+        boolean methodGiven = v.has("method");
+        String method = v.choice("method", VALIDATION_METHODS)
+                .orElse(series ? "holdout" : task.equals("classification") ? "stratified_kfold" : "kfold");
+        if (series && !method.equals("holdout")) {
+            throw v.error("method", "a series is validated in time order: the last 'fraction' of its training windows are held"
+                    + " out; " + method + " would train on windows after the ones it scores", "method: holdout");
+        }
+        Optional<Long> folds = v.integer("folds", 2, 100);
+        Optional<Double> fraction = v.number("fraction", 0.01, 0.9);
+        String which = methodGiven ? "method: " + method : "the default method for " + task + ", " + method;
+        if (method.equals("holdout") && v.has("folds")) {
+            throw new StudyFileException(v.whereOfKey("folds"), "validation.folds", "'folds' applies to method: kfold or"
+                    + " stratified_kfold, but this validation is " + which + " (one held-out 'fraction')",
+                    "remove 'folds', or method: kfold / stratified_kfold");
+        }
+        if (!method.equals("holdout") && v.has("fraction")) {
+            throw new StudyFileException(v.whereOfKey("fraction"), "validation.fraction", "'fraction' applies to method: holdout,"
+                    + " but this validation is " + which + " (every row is scored once, in 'folds' parts)",
+                    "remove 'fraction', or method: holdout");
+        }
+        return new StudyFile.Validation(method, folds.orElse(5L).intValue(), fraction.orElse(0.2), v.whereOfKey("folds"));
     }
 
     static final List<String> BUDGET_MODES = List.of("time", "trials");
@@ -272,6 +342,12 @@ public final class StudyFileReader {
                 if (!DIRECTIONS.contains(dir)) {
                     throw r.error("direction", "'" + directions.get(i) + "' is not a direction", "minimize or maximize");
                 }
+                if (!dir.equals(natural) && !m.equals(PARAMETER_COUNT)) {
+                    // a scored metric has one sensible direction: the other one searches for the worst networks
+                    throw r.error("direction", m + " is better when " + (natural.equals("maximize") ? "higher" : "lower")
+                            + ", so direction: " + dir + " would search for the worst networks",
+                            "direction: " + natural + ", or leave 'direction' out (each metric's own direction)");
+                }
             }
             objectives.add(new StudyFile.Objective(m, dir));
         }
@@ -288,7 +364,13 @@ public final class StudyFileReader {
         if (m.node("family").orElse(null) instanceof YNode.YList) {
             return familyChoice(m, data);
         }
-        String family = m.choice("family", Families.names()).orElse("mlp");
+        String family = m.choice("family", Families.names()).orElseGet(() -> {
+            if (m.has("family")) {
+                // its mistake is recorded; the space is not checked against a family the file did not ask for
+                throw new IllegalStateException("model.family has a mistake");
+            }
+            return "mlp";
+        });
         checkReads(family, List.of(), data, m.whereOf("family"));
         String defaults = m.choice("defaults", List.copyOf(Families.get(family).defaults().keySet())).orElse("fixed");
         Map<String, ParamSpec> space = new LinkedHashMap<>();
@@ -378,6 +460,9 @@ public final class StudyFileReader {
      * and the way out is the choice without the families that cannot.
      */
     private static void checkReads(String family, List<String> choice, StudyFile.DataSpec data, YNode.Where at) {
+        if (data == null) {
+            return; // the data section has a mistake of its own
+        }
         Families.Inputs inputs = inputs(data);
         Families.Family fam = Families.get(family);
         if (fam.reads().contains(inputs)) {
@@ -438,6 +523,9 @@ public final class StudyFileReader {
         Map<String, ParamSpec> space = new LinkedHashMap<>();
         Map<String, YNode.Where> positions = new LinkedHashMap<>();
         Map<String, YNode> nodes = new LinkedHashMap<>();
+        // each hyperparameter on its own: every unknown name, bad value and bad range of the space is found in one reading
+        Problems problems = m.problems() == null ? new Problems() : m.problems();
+        int before = problems.size();
         spaceNode.ifPresent(n -> {
             if (!(n instanceof YNode.YMap map)) {
                 throw new StudyFileException(n.where(), "model." + spaceKey, "expected a mapping of hyperparameters but found "
@@ -447,46 +535,53 @@ public final class StudyFileReader {
                 String key = "model." + spaceKey + "." + e.key();
                 if (!known.contains(e.key())) {
                     String hint = DidYouMean.suggest(e.key(), known);
-                    throw new StudyFileException(e.keyWhere(), key, "unknown hyperparameter '" + e.key() + "' for family " + family
-                            + (hint.isEmpty() ? "" : "; " + hint), "known: " + String.join(", ", new java.util.TreeSet<>(known)));
+                    problems.add(new StudyFileException(e.keyWhere(), key, "unknown hyperparameter '" + e.key() + "' for family " + family
+                            + (hint.isEmpty() ? "" : "; " + hint), "known: " + String.join(", ", new java.util.TreeSet<>(known))));
+                    continue;
                 }
                 String canonical = NetworkSpace.canonicalName(e.key());
-                if (canonical.equals("hidden")) {
-                    space.put(e.key(), hidden(e.value(), key));
-                } else {
-                    space.put(e.key(), param(e.value(), key));
+                ParamSpec spec = problems.attempt(() -> canonical.equals("hidden") ? hidden(e.value(), key)
+                        : param(e.value(), key, problems));
+                if (spec != null) {
+                    space.put(e.key(), spec);
+                    positions.put(e.key(), e.keyWhere());
+                    nodes.put(e.key(), e.value());
                 }
-                positions.put(e.key(), e.keyWhere());
-                nodes.put(e.key(), e.value());
             }
         });
         Map<String, Object> declared = new LinkedHashMap<>();
         boolean spaceSetsPreprocessing = space.keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals("preprocessing"));
-        if (!spaceSetsPreprocessing && (data.preprocessingGiven() || !defaults.equals("sklearn"))) {
+        if (data != null && !spaceSetsPreprocessing && (data.preprocessingGiven() || !defaults.equals("sklearn"))) {
             declared.put("preprocessing", data.preprocessing().equals("pixel") ? "pixels" : data.preprocessing());
         }
-        if (data.series().isPresent() && family.equals("rnn")) {
+        if (data != null && data.series().isPresent() && family.equals("rnn")) {
             // not read: a series' windows are numbers, not token ids; fixed so that no trial searches it
             declared.put("embedding", 16);
         }
-        space.forEach((k, spec) -> {
+        space.forEach((k, spec) -> problems.attempt(() -> {
             try {
                 declared.put(k, declarative(spec));
             } catch (IllegalArgumentException ex) {
                 throw new StudyFileException(positions.get(k), "model." + spaceKey + "." + k, withoutLead(k, ex.getMessage()), null);
             }
-        });
+        }));
         for (Map.Entry<String, Object> e : declared.entrySet()) {
-            try {
-                builder.set().accept(e.getKey(), e.getValue());
-            } catch (org.nntune.search.InvalidValueException ex) {
-                throw valueError(e.getKey(), "model." + spaceKey, ex, nodes, m);
-            } catch (IllegalArgumentException ex) {
-                YNode.Where at = positions.getOrDefault(e.getKey(), m.whereOf("family"));
-                String key = positions.containsKey(e.getKey()) ? "model." + spaceKey + "." + e.getKey() : "data.preprocessing";
-                throw new StudyFileException(at, key, positions.containsKey(e.getKey()) ? withoutLead(e.getKey(), ex.getMessage())
-                        : ex.getMessage(), null);
-            }
+            problems.attempt(() -> {
+                try {
+                    builder.set().accept(e.getKey(), e.getValue());
+                } catch (org.nntune.search.InvalidValueException ex) {
+                    throw valueError(e.getKey(), "model." + spaceKey, ex, nodes, m);
+                } catch (IllegalArgumentException ex) {
+                    YNode.Where at = positions.getOrDefault(e.getKey(), m.whereOf("family"));
+                    String key = positions.containsKey(e.getKey()) ? "model." + spaceKey + "." + e.getKey() : "data.preprocessing";
+                    throw new StudyFileException(at, key, positions.containsKey(e.getKey()) ? withoutLead(e.getKey(), ex.getMessage())
+                            : ex.getMessage(), null);
+                }
+            });
+        }
+        if (problems.size() > before) {
+            // the network is built only from a space without mistakes (its combined checks would run on what is left)
+            problems.throwIfAny();
         }
         NetworkSpace network;
         try {
@@ -741,6 +836,19 @@ public final class StudyFileReader {
     }
 
     private static StudyFile.DataSpec data(Section d, Path base) {
+        // the source on its own: a mistake there does not hide those of the keys every source has
+        DataSource source = d.problems() == null ? source(d, base) : d.problems().attempt(() -> source(d, base));
+        double test = d.number("test_fraction", 0, 0.9).orElse(source instanceof DataSource.Idx ? 0 : 0.2);
+        boolean tokens = source instanceof DataSource.Csv c && c.text().isPresent();
+        String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : tokens ? "none" : "standard");
+        Optional<Integer> maxRows = d.integer("max_rows", 1, Integer.MAX_VALUE).map(Long::intValue);
+        if (source == null) {
+            throw new IllegalStateException("data source has a mistake"); // recorded; a consequence, dropped
+        }
+        return new StudyFile.DataSpec(source, test, pre, d.has("preprocessing"), maxRows);
+    }
+
+    private static DataSource source(Section d, Path base) {
         int given = (d.has("bundled") ? 1 : 0) + (d.has("csv") ? 1 : 0) + (d.has("idx") ? 1 : 0);
         if (given != 1) {
             throw new StudyFileException(d.where(), "data", given == 0 ? "no data source" : "more than one data source",
@@ -752,7 +860,7 @@ public final class StudyFileReader {
         } else if (d.has("csv")) {
             Path csv = base.resolve(d.string("csv").orElseThrow());
             Optional<StudyFile.SeriesSpec> series = series(d);
-            String label = series.isPresent() ? "" : d.string("label").orElseThrow(() -> d.error("label", "a CSV source needs 'label:'",
+            String label = series.isPresent() ? "" : d.string("label").orElseThrow(() -> d.missing("label", "a CSV source needs 'label:'",
                     "the label column's name, or its 0-based index; or 'series: COLUMN' to forecast a numeric series"));
             String sep = d.string("separator").orElse(",");
             if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
@@ -783,11 +891,7 @@ public final class StudyFileReader {
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }
-        double test = d.number("test_fraction", 0, 0.9).orElse(source instanceof DataSource.Idx ? 0 : 0.2);
-        boolean tokens = source instanceof DataSource.Csv c && c.text().isPresent();
-        String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : tokens ? "none" : "standard");
-        Optional<Integer> maxRows = d.integer("max_rows", 1, Integer.MAX_VALUE).map(Long::intValue);
-        return new StudyFile.DataSpec(source, test, pre, d.has("preprocessing"), maxRows);
+        return source;
     }
 
     /**
@@ -967,8 +1071,8 @@ public final class StudyFileReader {
         if (!(n instanceof YNode.YMap map)) {
             throw r.error(key, "expected a name or a mapping with 'type:' but found " + n.kind(), "one of: " + String.join(", ", types));
         }
-        Section s = Section.of(n, key, map.entries().keySet());
-        String type = s.choice("type", types).orElseThrow(() -> s.error("type", "'" + key + ":' needs a 'type:'", "one of: " + String.join(", ", types)));
+        Section s = Section.of(n, key, map.entries().keySet(), r.problems());
+        String type = s.choice("type", types).orElseThrow(() -> s.missing("type", "'" + key + ":' needs a 'type:'", "one of: " + String.join(", ", types)));
         Map<String, Object> opts = new LinkedHashMap<>();
         Map<String, YNode.Where> positions = new LinkedHashMap<>();
         for (YNode.YMap.Entry e : map.entries().values()) {
@@ -980,8 +1084,10 @@ public final class StudyFileReader {
                 positions.put(e.key(), e.keyWhere());
             }
         }
-        return new StudyFile.Options(type, java.util.Collections.unmodifiableMap(opts), s.whereOf("type"),
+        StudyFile.Options got = new StudyFile.Options(type, java.util.Collections.unmodifiableMap(opts), s.whereOf("type"),
                 java.util.Collections.unmodifiableMap(positions));
+        Strategies.checkOptionNames(key, got);
+        return got;
     }
 
     /** The search module's declarative form: a value, a list of values, or a range map. */
@@ -1013,7 +1119,7 @@ public final class StudyFileReader {
             // YAML 1.1 booleans: yes/no and on/off too (Boolean.parseBoolean would read "yes" as false)
             return List.of("true", "yes", "on", "y").contains(t.toLowerCase(java.util.Locale.ROOT));
         }
-        if (s.type() == YNode.YScalar.Type.NUMBER || (s.type() == YNode.YScalar.Type.STRING && t.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?"))) {
+        if (s.type() == YNode.YScalar.Type.NUMBER || (s.type() == YNode.YScalar.Type.STRING && !s.quoted() && t.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?"))) {
             try {
                 if (t.matches("[-+]?[0-9]+")) {
                     return Long.parseLong(t);
@@ -1026,7 +1132,7 @@ public final class StudyFileReader {
         return t;
     }
 
-    private static ParamSpec param(YNode n, String key) {
+    private static ParamSpec param(YNode n, String key, Problems problems) {
         if (n instanceof YNode.YList l) {
             if (l.items().isEmpty()) {
                 throw new StudyFileException(n.where(), key, "the list of choices is empty", "at least one value");
@@ -1042,20 +1148,21 @@ public final class StudyFileReader {
             return values.size() == 1 ? new ParamSpec.Fixed(values.get(0)) : new ParamSpec.Choice(List.copyOf(values));
         }
         if (n instanceof YNode.YMap) {
-            Section s = Section.of(n, key, RANGE_KEYS);
-            double low = s.number("low", -Double.MAX_VALUE, Double.MAX_VALUE)
-                    .orElseThrow(() -> s.error("low", "a range needs 'low:'", "e.g. {low: 1e-4, high: 1e-1, log: true}"));
-            double high = s.number("high", -Double.MAX_VALUE, Double.MAX_VALUE)
-                    .orElseThrow(() -> s.error("high", "a range needs 'high:'", "e.g. {low: 16, high: 256}"));
+            Section s = Section.of(n, key, RANGE_KEYS, problems);
+            Optional<Double> lowGiven = s.number("low", -Double.MAX_VALUE, Double.MAX_VALUE);
+            Optional<Double> highGiven = s.number("high", -Double.MAX_VALUE, Double.MAX_VALUE);
+            double low = lowGiven.orElseThrow(() -> s.missing("low", "a range needs 'low:'", "e.g. {low: 1e-4, high: 1e-1, log: true}"));
+            double high = highGiven.orElseThrow(() -> s.missing("high", "a range needs 'high:'", "e.g. {low: 16, high: 256}"));
             boolean log = s.bool("log").orElse(false);
             Optional<Double> step = s.number("step", Double.MIN_VALUE, Double.MAX_VALUE);
             boolean integer = s.choice("type", List.of("int", "float")).map("int"::equals)
                     .orElse(isWhole(s, "low") && isWhole(s, "high") && step.map(st -> st == Math.rint(st)).orElse(true));
             if (low > high) {
-                throw s.error("low", "the range is inverted: low " + low + " > high " + high, "low ≤ high");
+                throw s.error("low", "the range is inverted: low " + (integer ? Math.round(low) + " > high " + Math.round(high)
+                        : low + " > high " + high), "low ≤ high");
             }
             if (low == high) {
-                throw s.error("high", "the range is empty: low = high = " + low, "low < high, or write the fixed value instead of a range");
+                throw s.error("high", "the range is empty: low = high = " + (integer ? Long.toString(Math.round(low)) : Double.toString(low)), "low < high, or write the fixed value instead of a range");
             }
             if (log && low <= 0) {
                 throw s.error("low", "a log range needs low > 0, got " + low, "low > 0 with log: true");

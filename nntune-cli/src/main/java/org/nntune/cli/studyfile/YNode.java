@@ -50,9 +50,16 @@ public sealed interface YNode {
         }
     }
 
-    /** A scalar as written; its type is what the YAML parser made of it. */
-    record YScalar(String text, Type type, Where where) implements YNode {
+    /**
+     * A scalar as written; its type is what the YAML parser made of it. {@code quoted}: written in
+     * quotes ({@code "64"}, {@code 'false'}), so a string whatever it looks like.
+     */
+    record YScalar(String text, Type type, Where where, boolean quoted) implements YNode {
         public enum Type { STRING, NUMBER, BOOLEAN, NULL }
+
+        public YScalar(String text, Type type, Where where) {
+            this(text, type, where, false);
+        }
 
         @Override
         public String kind() {
@@ -60,7 +67,7 @@ public sealed interface YNode {
                 case NULL -> "nothing (null)";
                 case NUMBER -> "a number";
                 case BOOLEAN -> "a boolean";
-                case STRING -> "a string";
+                case STRING -> quoted ? "a quoted string" : "a string";
             };
         }
 
