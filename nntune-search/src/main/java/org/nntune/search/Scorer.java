@@ -57,7 +57,7 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
                 (e, d) -> Metrics.balancedAccuracy(labels(d, "balanced_accuracy"), e.predict(d), d.classCount()));
     }
 
-    /** Unweighted mean of the per-class F1 scores. */
+    /** Unweighted mean of the per-class F1 scores over the classes in the held-out truth or the predictions (scikit-learn's {@code f1_macro}). */
     public static Scorer f1Macro() {
         return new Scorer("f1_macro", true, (e, d) -> Metrics.macroF1(labels(d, "f1_macro"), e.predict(d), d.classCount()));
     }
