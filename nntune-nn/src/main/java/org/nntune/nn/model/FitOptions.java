@@ -257,6 +257,7 @@ public final class FitOptions {
          * Tunes the L2 of the weights during training by implicit differentiation on the validation
          * split (a {@link #validationFraction} or {@link #validation} set is required), starting at
          * {@link ImplicitL2#initial()}; the decays per epoch are in {@link EpochResult#adaptedRates()}.
+         * Not with {@link Optimizer#adamW}, whose decay is decoupled from the loss ({@link #build} refuses it).
          */
         public Builder implicitL2(ImplicitL2 settings) {
             this.implicitL2 = java.util.Objects.requireNonNull(settings, "settings");
@@ -272,6 +273,12 @@ public final class FitOptions {
                 if (l2 != 0f) {
                     throw new IllegalArgumentException("implicit L2 sets the L2 itself (starting at " + implicitL2.initial()
                             + "): do not set l2 (" + l2 + ") as well; start it with ImplicitL2.withInitial");
+                }
+                if (optimizer instanceof Optimizer.AdamW w) {
+                    // AdamW's decay is applied beside the gradient, not through the loss: the hypergradient of
+                    // an L2 penalty says nothing about it (the study files refuse l2_adapt with adamw likewise)
+                    throw new IllegalArgumentException("implicit L2 tunes the L2 penalty, but with adamw l2 is the decoupled weight decay ("
+                            + w.weightDecay() + "): use adam, sgd, rmsprop or adagrad, or leave implicitL2 out");
                 }
             }
             if (stallRule != null && stallRule.onValidationScore() && validation == null && validationFraction == 0) {
