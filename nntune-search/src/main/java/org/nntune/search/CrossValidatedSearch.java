@@ -115,9 +115,15 @@ public final class CrossValidatedSearch {
      * Runs the search on {@code train} (the rows the search may see; keep the test rows apart) and,
      * with refit, fits the best configuration on all of them.
      *
+     * @throws IllegalArgumentException before any candidate trains if a built-in scorer does not fit
+     *                                  {@code train}'s task (r2 on a classification set), or the
+     *                                  splitting does not (stratified k-fold on a regression set)
      * @throws IllegalStateException if no candidate completed
      */
     public SearchResult fit(Dataset train) {
+        // before any candidate trains: else every one fails on the scorer and the search ends with "no candidate completed"
+        scorer.checkTask(train);
+        CvStrategy cv = cv(train);
         List<Split> splits = cv.splits(train, seed);
         List<Dataset[]> folds = new ArrayList<>(splits.size());
         for (Split s : splits) {
@@ -247,8 +253,9 @@ public final class CrossValidatedSearch {
         if (clock != null && timeBudget == null) {
             throw new IllegalStateException("a clock needs a search built with a time budget");
         }
+        scorer.checkTask(train);
         List<Dataset[]> folds = new ArrayList<>();
-        for (Split s : cv.splits(train, seed)) {
+        for (Split s : cv(train).splits(train, seed)) {
             folds.add(new Dataset[] {s.train(train), s.test(train)});
         }
         FoldRunner runner = new FoldRunner(searchedSpace(), scorer, seed, folds, List.of(), Parallelism.threadsPerJob(nJobs),
@@ -272,6 +279,17 @@ public final class CrossValidatedSearch {
             }
             return mean;
         };
+    }
+
+    /**
+     * The splitting of {@code train}: the one given, else scikit-learn's {@code cv=5}: stratified
+     * 5-fold for a classification set, 5-fold for a regression set.
+     */
+    private CvStrategy cv(Dataset train) {
+        if (cv != null) {
+            return cv;
+        }
+        return train.task() == org.nntune.nn.data.Task.CLASSIFICATION ? CvStrategy.stratifiedKFold(5) : CvStrategy.kFold(5);
     }
 
     /** The time budget, if the search has one. */
@@ -393,14 +411,16 @@ public final class CrossValidatedSearch {
     }
 
     /**
-     * Builds a {@link CrossValidatedSearch}. Defaults: accuracy, stratified 5-fold, 10 trials, one
+     * Builds a {@link CrossValidatedSearch}. Defaults: accuracy, stratified 5-fold (5-fold for a
+     * regression set), 10 trials, one
      * job, the tuner's random sampler seeded with the seed, no pruning, seed 0, refit on, a fresh
      * in-memory storage, study name "search", no timeout.
      */
     public static final class Builder {
         private final SearchSpace space;
         private Scorer scorer = Scorer.accuracy();
-        private CvStrategy cv = CvStrategy.stratifiedKFold(5);
+        /** null: stratified 5-fold for a classification set, 5-fold for a regression set (scikit-learn's cv=5) */
+        private CvStrategy cv;
         private int nTrials = 10;
         private int nJobs = 1;
         private Sampler sampler;
@@ -431,6 +451,11 @@ public final class CrossValidatedSearch {
             return scoring(Scorer.byName(name));
         }
 
+        /**
+         * How the rows are split into fit and held-out parts ({@link CvStrategy#holdout},
+         * {@link CvStrategy#kFold}, {@link CvStrategy#stratifiedKFold}, {@link CvStrategy#predefined});
+         * by default stratified 5-fold for a classification set and 5-fold for a regression set.
+         */
         public Builder cv(CvStrategy cv) {
             this.cv = Objects.requireNonNull(cv, "cv");
             return this;

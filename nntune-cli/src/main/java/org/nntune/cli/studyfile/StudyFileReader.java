@@ -103,6 +103,11 @@ public final class StudyFileReader {
                 throw v.error("method", "a series is validated in time order: the last 'fraction' of its training windows are held"
                         + " out; " + method + " would train on windows after the ones it scores", "method: holdout");
             }
+            if (method.equals("stratified_kfold") && !task.equals("classification")) {
+                // the search refuses it too; said here, at the key's line, before any data is read
+                throw v.error("method", "stratified k-fold keeps each class's share and needs a classification task; this task is "
+                        + task, "method: kfold");
+            }
             int folds = v.integer("folds", 2, 100).orElse(5L).intValue();
             double fraction = v.number("fraction", 0.01, 0.9).orElse(0.2);
             v.done();

@@ -495,4 +495,15 @@ class StudyFileReaderTest {
         assertThat(readFamily(series, "rnn").model().family()).isEqualTo("rnn");
         assertThat(readFamily(series, "mlp").model().family()).isEqualTo("mlp");
     }
+
+    @Test
+    void stratifiedKFoldIsRefusedForARegressionTask() {
+        // the search refuses it when it starts; the file says so at the key's line
+        assertThatThrownBy(() -> read(GOOD.replace("metric: accuracy", "task: regression\nmetric: r2")))
+                .hasMessageContaining("line 7").hasMessageContaining("key 'validation.method'")
+                .hasMessageContaining("stratified k-fold keeps each class's share and needs a classification task; this task is regression")
+                .hasMessageContaining("method: kfold");
+        assertThat(read(GOOD.replace("metric: accuracy", "task: regression\nmetric: r2").replace("stratified_kfold", "kfold"))
+                .validation().method()).isEqualTo("kfold");
+    }
 }
