@@ -456,6 +456,11 @@ public final class StudyFileReader {
                             + (hint.isEmpty() ? "" : "; " + hint), "known: " + String.join(", ", new java.util.TreeSet<>(known)));
                 }
                 String canonical = NetworkSpace.canonicalName(e.key());
+                String sameAs = space.keySet().stream().filter(k -> NetworkSpace.canonicalName(k).equals(canonical)).findFirst().orElse(null);
+                if (sameAs != null) {
+                    // else one of them would be dropped, which one depending on the order of the keys
+                    throw new StudyFileException(e.keyWhere(), key, NetworkSpace.sameHyperparameter(sameAs, e.key()), null);
+                }
                 if (canonical.equals("hidden")) {
                     space.put(e.key(), hidden(e.value(), key));
                 } else {

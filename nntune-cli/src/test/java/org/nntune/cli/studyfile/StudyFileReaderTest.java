@@ -506,4 +506,12 @@ class StudyFileReaderTest {
         assertThat(read(GOOD.replace("metric: accuracy", "task: regression\nmetric: r2").replace("stratified_kfold", "kfold"))
                 .validation().method()).isEqualTo("kfold");
     }
+
+    @Test
+    void twoNamesOfOneHyperparameterAreRefusedAtTheSecondOnesLine() {
+        // epochs (line 14) and scikit-learn's max_iter: one of them used to be dropped, depending on the order
+        assertThatThrownBy(() -> read(GOOD.replace("    epochs: 40\n", "    epochs: 40\n    max_iter: 30\n")))
+                .hasMessageContaining("line 15").hasMessageContaining("key 'model.space.max_iter'")
+                .hasMessageContaining("parameters 'epochs' and 'max_iter' name the same hyperparameter (epochs); give one");
+    }
 }
