@@ -101,6 +101,20 @@ public final class CvResults {
             return Arrays.stream(epochs).max().orElse(0);
         }
 
+        /**
+         * The row as its values: {@code Row[candidate 3, COMPLETE, rank 1, params {lr=0.01},
+         * split scores [0.95, 0.97, 0.93], mean 0.95 ± 0.0163, epochs [10, 10, 10], fit times [0.2, …] s]},
+         * and the failure of a FAIL row.
+         */
+        @Override
+        public String toString() {
+            return "Row[candidate " + candidate + ", " + state + ", rank " + rank + ", params " + params
+                    + ", split scores " + Arrays.toString(splitScores)
+                    + String.format(Locale.ROOT, ", mean %.4g ± %.4g", meanScore(), stdScore())
+                    + ", epochs " + Arrays.toString(epochs) + ", fit times " + Arrays.toString(fitTimes) + " s"
+                    + ", score times " + Arrays.toString(scoreTimes) + " s" + (failure.isEmpty() ? "" : ", failure: " + failure) + "]";
+        }
+
         Row withRank(int r) {
             return new Row(candidate, state, params, splitScores, fitTimes, scoreTimes, epochs, r, failure);
         }

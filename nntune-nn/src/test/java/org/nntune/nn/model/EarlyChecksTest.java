@@ -84,4 +84,11 @@ class EarlyChecksTest {
         assertThat(Sequential.builder().input(4).dense(3).loss(Loss.softmaxCrossEntropy(new float[] {1, 2, 1})).build().outputSize())
                 .isEqualTo(3);
     }
+
+    @Test
+    void aParameterPrintsItsNameShapeAndDecay() {
+        Sequential m = Sequential.builder().input(4).dense(3).build();
+        assertThat(m.parameters().get(0).toString()).matches("Param\\[\\w+, shape \\[4, 3\\], decayed\\]");
+        assertThat(m.parameters().get(1).toString()).matches("Param\\[\\w+, shape \\[3\\], not decayed\\]");
+    }
 }
