@@ -544,6 +544,10 @@ public final class CrossValidatedSearch {
             this.space = Objects.requireNonNull(space, "space");
         }
 
+        /**
+         * How each candidate's held-out rows are scored ({@link Scorer}: a built-in or
+         * {@link Scorer#of} your own); its direction sets the search's. Accuracy by default.
+         */
         public Builder scoring(Scorer scorer) {
             this.scorer = Objects.requireNonNull(scorer, "scorer");
             return this;

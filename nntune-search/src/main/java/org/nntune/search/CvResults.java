@@ -52,46 +52,56 @@ public final class CvResults {
             epochs = epochs.clone();
         }
 
+        /** The score on each split's held-out part, in split order (a copy; NaN where unknown). */
         @Override
         public double[] splitScores() {
             return splitScores.clone();
         }
 
+        /** Seconds to fit on each split (a copy). */
         @Override
         public double[] fitTimes() {
             return fitTimes.clone();
         }
 
+        /** Seconds to score each split (a copy). */
         @Override
         public double[] scoreTimes() {
             return scoreTimes.clone();
         }
 
+        /** Epochs trained on each split (a copy): fewer than asked when stopped early or pruned. */
         @Override
         public int[] epochs() {
             return epochs.clone();
         }
 
+        /** The mean of the split scores (NaN for a FAIL row): the candidate's score, what the search ranks by. */
         public double meanScore() {
             return mean(splitScores);
         }
 
+        /** The population standard deviation of the split scores (NumPy's {@code std}, as scikit-learn's std_test_score). */
         public double stdScore() {
             return std(splitScores);
         }
 
+        /** Mean seconds to fit on a split. */
         public double meanFitTime() {
             return mean(fitTimes);
         }
 
+        /** Population standard deviation of the fit seconds. */
         public double stdFitTime() {
             return std(fitTimes);
         }
 
+        /** Mean seconds to score a split's held-out rows. */
         public double meanScoreTime() {
             return mean(scoreTimes);
         }
 
+        /** Population standard deviation of the score seconds. */
         public double stdScoreTime() {
             return std(scoreTimes);
         }

@@ -165,8 +165,10 @@ public final class Sequential {
     /** The layers, in order (the model's own: their weights are live). */
     public List<Layer> layers() { return layers; }
 
+    /** The training loss (its link turns outputs into predictions). */
     public Loss loss() { return loss; }
 
+    /** The fitted preprocessing applied to every input before the first layer (identity by default). */
     public FittedTransform preprocessing() { return transform; }
 
     /**
@@ -691,6 +693,10 @@ public final class Sequential {
             return dense(units, activation, Initializer.defaultFor(activation));
         }
 
+        /**
+         * A dense layer of {@code units} (≥ 1) outputs with weights drawn by {@code init} (biases
+         * start at 0), followed by {@code activation} (nothing for LINEAR).
+         */
         public Builder dense(int units, Activation activation, Initializer init) {
             new Dense(units, init); // checks the arguments now
             layers.add(() -> new Dense(units, init));
@@ -714,6 +720,7 @@ public final class Sequential {
             return maxPool2d(size, size);
         }
 
+        /** Max pooling over square {@code size × size} windows (≥ 1) moved by {@code stride} (≥ 1) pixels, no padding. */
         public Builder maxPool2d(int size, int stride) {
             new MaxPool2D(size, size, stride, stride); // checks the arguments now
             layers.add(() -> new MaxPool2D(size, size, stride, stride));
@@ -725,6 +732,7 @@ public final class Sequential {
             return avgPool2d(size, size);
         }
 
+        /** Average pooling over square {@code size × size} windows (≥ 1) moved by {@code stride} (≥ 1) pixels, no padding. */
         public Builder avgPool2d(int size, int stride) {
             new AvgPool2D(size, size, stride, stride); // checks the arguments now
             layers.add(() -> new AvgPool2D(size, size, stride, stride));
@@ -762,11 +770,16 @@ public final class Sequential {
             return this;
         }
 
+        /** Flattens each example to one row (e.g. {@code [channels, height, width]} after convolutions) for the dense layers. */
         public Builder flatten() {
             layers.add(Flatten::new);
             return this;
         }
 
+        /**
+         * Dropout: in training, zeroes each input with probability {@code rate} (in [0, 1)) and
+         * scales the rest by 1/(1 − rate); does nothing when predicting.
+         */
         public Builder dropout(double rate) {
             float r = (float) rate;
             new Dropout(r); // checks the arguments now
