@@ -71,6 +71,7 @@ public final class CnnSpace extends NetworkSpace {
         Builder b = builder();
         b.entries.clear();
         b.entries.putAll(entries());
+        requireOneNameEach(params.keySet());
         b.sklearn = sklearnCompatible();
         params.forEach(b::set);
         return b.build();

@@ -69,6 +69,7 @@ public final class CrossValidatedSearch {
     private final boolean keepBestTrialModel;
     private final Storage storage;
     private final String studyName;
+    private final boolean loadIfExists;
     private final Duration timeout;
     private final List<Map<String, Object>> enqueued;
     private final List<StudyCallback> callbacks;
@@ -101,6 +102,7 @@ public final class CrossValidatedSearch {
         this.keepBestTrialModel = b.keepBestTrialModel;
         this.storage = b.storage;
         this.studyName = b.studyName;
+        this.loadIfExists = b.loadIfExists;
         this.timeout = b.timeout;
         this.enqueued = List.copyOf(b.enqueued);
         this.callbacks = List.copyOf(b.callbacks);
@@ -115,9 +117,15 @@ public final class CrossValidatedSearch {
      * Runs the search on {@code train} (the rows the search may see; keep the test rows apart) and,
      * with refit, fits the best configuration on all of them.
      *
+     * @throws IllegalArgumentException before any candidate trains if a built-in scorer does not fit
+     *                                  {@code train}'s task (r2 on a classification set), or the
+     *                                  splitting does not (stratified k-fold on a regression set)
      * @throws IllegalStateException if no candidate completed
      */
     public SearchResult fit(Dataset train) {
+        // before any candidate trains: else every one fails on the scorer and the search ends with "no candidate completed"
+        scorer.checkTask(train);
+        CvStrategy cv = cv(train);
         List<Split> splits = cv.splits(train, seed);
         List<Dataset[]> folds = new ArrayList<>(splits.size());
         for (Split s : splits) {
@@ -130,11 +138,15 @@ public final class CrossValidatedSearch {
         BudgetClock clock = timeBudget == null ? null : BudgetClock.start(timeBudget, train.size(), scorer.greaterIsBetter());
         FoldRunner runner = new FoldRunner(searchedSpace(), scorer, seed, folds, enqueued, Parallelism.threadsPerJob(nJobs), false, clock);
         Pruner trialPruner = effectivePruner();
-        Study study = Study.builder(studyName).storage(storage != null ? storage : new InMemoryStorage())
+        Study.Builder definition = Study.builder(studyName).storage(storage != null ? storage : new InMemoryStorage())
                 .direction(FoldRunner.direction(scorer)).sampler(effectiveSampler())
-                .pruner(trialPruner != null ? trialPruner : Pruner.none()).seed(seed).create();
+                .pruner(trialPruner != null ? trialPruner : Pruner.none()).seed(seed);
+        Study study = loadIfExists ? definition.createOrLoad() : definition.create();
+        List<CvResults.Row> earlier = earlierRows(study, folds.size(), cv.describe());
         for (Map<String, Object> params : enqueued) {
-            study.enqueueTrial(params);
+            if (!(loadIfExists && alreadyQueued(study, params))) {
+                study.enqueueTrial(params);
+            }
         }
         Map<Integer, CvResults.Row> rows = new ConcurrentHashMap<>();
         BestKeeper keeper = new BestKeeper(scorer.greaterIsBetter());
@@ -145,19 +157,19 @@ public final class CrossValidatedSearch {
                 startOrStop(trial, clock);
                 o = runner.run(ParamSource.of(trial), trialPruner != null ? trial : null, keepBestTrialModel);
             } catch (Exception e) {
-                rows.put(trial.number(), failed(trial.number(), trial.params(), k, reason(e)));
+                rows.put(trial.number(), keep(trial, failed(trial.number(), trial.params(), k, reason(e))));
                 throw e;
             }
             recordTrajectory(trial, o);
             CvResults.Row row = row(trial.number(), o.pruned() ? TrialState.PRUNED : TrialState.COMPLETE, trial.params(), o, "");
             if (o.pruned()) {
-                rows.put(trial.number(), row);
+                rows.put(trial.number(), keep(trial, row));
                 throw new TrialPrunedException("pruned after epoch " + o.prunedAtStep());
             }
             double mean = row.meanScore();
             if (!Double.isFinite(mean)) {
                 String why = "the mean " + scorer.name() + " is " + mean;
-                rows.put(trial.number(), row(trial.number(), TrialState.FAIL, trial.params(), o, why));
+                rows.put(trial.number(), keep(trial, row(trial.number(), TrialState.FAIL, trial.params(), o, why)));
                 for (FoldRunner.SplitOutcome split : o.splits()) {
                     if (split.estimator != null) {
                         split.estimator.release();
@@ -165,7 +177,7 @@ public final class CrossValidatedSearch {
                 }
                 throw new IllegalStateException(why);
             }
-            rows.put(trial.number(), row);
+            rows.put(trial.number(), keep(trial, row));
             if (keepBestTrialModel) {
                 keeper.offer(mean, o.splits().get(0).estimator);
             }
@@ -185,7 +197,13 @@ public final class CrossValidatedSearch {
         long t0 = System.nanoTime();
         study.optimize(objective, options);
         double searchSeconds = (System.nanoTime() - t0) / 1e9;
-        CvResults results = new CvResults(scorer.name(), scorer.greaterIsBetter(), k, new ArrayList<>(rows.values()));
+        List<CvResults.Row> all = new ArrayList<>(rows.values());
+        for (CvResults.Row r : earlier) {
+            if (!rows.containsKey(r.candidate())) {
+                all.add(r);
+            }
+        }
+        CvResults results = new CvResults(scorer.name(), scorer.greaterIsBetter(), k, all);
         CvResults.Row best = results.best().orElseThrow(() -> new IllegalStateException("no candidate completed: "
                 + summary(results)));
         Estimator refitted = null;
@@ -247,8 +265,9 @@ public final class CrossValidatedSearch {
         if (clock != null && timeBudget == null) {
             throw new IllegalStateException("a clock needs a search built with a time budget");
         }
+        scorer.checkTask(train);
         List<Dataset[]> folds = new ArrayList<>();
-        for (Split s : cv.splits(train, seed)) {
+        for (Split s : cv(train).splits(train, seed)) {
             folds.add(new Dataset[] {s.train(train), s.test(train)});
         }
         FoldRunner runner = new FoldRunner(searchedSpace(), scorer, seed, folds, List.of(), Parallelism.threadsPerJob(nJobs),
@@ -272,6 +291,17 @@ public final class CrossValidatedSearch {
             }
             return mean;
         };
+    }
+
+    /**
+     * The splitting of {@code train}: the one given, else scikit-learn's {@code cv=5}: stratified
+     * 5-fold for a classification set, 5-fold for a regression set.
+     */
+    private CvStrategy cv(Dataset train) {
+        if (cv != null) {
+            return cv;
+        }
+        return train.task() == org.nntune.nn.data.Task.CLASSIFICATION ? CvStrategy.stratifiedKFold(5) : CvStrategy.kFold(5);
     }
 
     /** The time budget, if the search has one. */
@@ -329,6 +359,96 @@ public final class CrossValidatedSearch {
         if (!t.isEmpty()) {
             trial.setSystemAttr(org.nntune.tune.trial.SystemAttrs.ADAPTED_HYPERPARAMETERS, t);
         }
+    }
+
+    /** The trial's system attribute holding its results row (split scores, times, epochs, failure), so that a resumed search can show it. */
+    static final String CV_ROW = "cv_row";
+
+    /** Stores {@code row} on {@code trial} for a later {@link Builder#loadIfExists resumed} search, and returns it. */
+    private static CvResults.Row keep(org.nntune.tune.study.Trial trial, CvResults.Row row) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("split_scores", json(row.splitScores()));
+        m.put("fit_times", json(row.fitTimes()));
+        m.put("score_times", json(row.scoreTimes()));
+        m.put("epochs", java.util.Arrays.stream(row.epochs()).boxed().toList());
+        m.put("failure", row.failure());
+        try {
+            trial.setSystemAttr(CV_ROW, m);
+        } catch (RuntimeException e) {
+            // the row is still in this run's results; only a later resume would miss its details
+        }
+        return row;
+    }
+
+    /** Doubles as JSON values: a NaN or infinity (no JSON number) as its string. */
+    private static List<Object> json(double[] v) {
+        List<Object> out = new ArrayList<>(v.length);
+        for (double d : v) {
+            out.add(Double.isFinite(d) ? (Object) d : Double.toString(d));
+        }
+        return out;
+    }
+
+    private static double[] doubles(Object list, int k) {
+        double[] out = new double[k];
+        java.util.Arrays.fill(out, Double.NaN);
+        if (list instanceof List<?> l) {
+            for (int i = 0; i < Math.min(k, l.size()); i++) {
+                Object o = l.get(i);
+                out[i] = o instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(o));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The rows of the trials a loaded study finished before this run (none for a new study). A
+     * trial without a stored row (run by another driver of the study) shows its value on every split.
+     *
+     * @throws IllegalStateException if the study's rows were scored over another number of splits
+     */
+    private static List<CvResults.Row> earlierRows(Study study, int k, String cv) {
+        List<CvResults.Row> out = new ArrayList<>();
+        for (FrozenTrial t : study.trials()) {
+            if (!t.state().isFinished()) {
+                continue;
+            }
+            Map<String, Object> params = t.params();
+            if (t.systemAttrs().get(CV_ROW) instanceof Map<?, ?> m) {
+                int stored = m.get("split_scores") instanceof List<?> l ? l.size() : k;
+                if (stored != k) {
+                    throw new IllegalStateException("study '" + study.name() + "' holds trials scored on " + stored + " splits; this search"
+                            + " has " + k + " (" + cv + "): resume it with the same cv, or give another studyName");
+                }
+                int[] epochs = new int[k];
+                if (m.get("epochs") instanceof List<?> l) {
+                    for (int i = 0; i < Math.min(k, l.size()); i++) {
+                        epochs[i] = ((Number) l.get(i)).intValue();
+                    }
+                }
+                out.add(new CvResults.Row(t.number(), t.state(), params, doubles(m.get("split_scores"), k),
+                        doubles(m.get("fit_times"), k), doubles(m.get("score_times"), k), epochs, 0, String.valueOf(m.get("failure"))));
+            } else {
+                double[] scores = doubles(null, k);
+                if (t.state() == TrialState.COMPLETE) {
+                    java.util.Arrays.fill(scores, t.value());
+                }
+                out.add(new CvResults.Row(t.number(), t.state(), params, scores, new double[k], new double[k], new int[k], 0,
+                        t.state() == TrialState.FAIL ? "failed before this run" : ""));
+            }
+        }
+        return out;
+    }
+
+    /** Whether a trial of {@code study} was queued with exactly these values (a grid point of an earlier run). */
+    private static boolean alreadyQueued(Study study, Map<String, Object> params) {
+        Object wanted = org.nntune.tune.space.Json.normalize(params);
+        for (FrozenTrial t : study.trials()) {
+            if (t.fixedParams().equals(wanted)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String summary(CvResults results) {
@@ -393,14 +513,16 @@ public final class CrossValidatedSearch {
     }
 
     /**
-     * Builds a {@link CrossValidatedSearch}. Defaults: accuracy, stratified 5-fold, 10 trials, one
+     * Builds a {@link CrossValidatedSearch}. Defaults: accuracy, stratified 5-fold (5-fold for a
+     * regression set), 10 trials, one
      * job, the tuner's random sampler seeded with the seed, no pruning, seed 0, refit on, a fresh
      * in-memory storage, study name "search", no timeout.
      */
     public static final class Builder {
         private final SearchSpace space;
         private Scorer scorer = Scorer.accuracy();
-        private CvStrategy cv = CvStrategy.stratifiedKFold(5);
+        /** null: stratified 5-fold for a classification set, 5-fold for a regression set (scikit-learn's cv=5) */
+        private CvStrategy cv;
         private int nTrials = 10;
         private int nJobs = 1;
         private Sampler sampler;
@@ -411,6 +533,7 @@ public final class CrossValidatedSearch {
         private boolean keepBestTrialModel;
         private Storage storage;
         private String studyName = "search";
+        private boolean loadIfExists;
         private Duration timeout;
         private final List<Map<String, Object>> enqueued = new ArrayList<>();
         private final List<StudyCallback> callbacks = new ArrayList<>();
@@ -421,6 +544,10 @@ public final class CrossValidatedSearch {
             this.space = Objects.requireNonNull(space, "space");
         }
 
+        /**
+         * How each candidate's held-out rows are scored ({@link Scorer}: a built-in or
+         * {@link Scorer#of} your own); its direction sets the search's. Accuracy by default.
+         */
         public Builder scoring(Scorer scorer) {
             this.scorer = Objects.requireNonNull(scorer, "scorer");
             return this;
@@ -431,6 +558,11 @@ public final class CrossValidatedSearch {
             return scoring(Scorer.byName(name));
         }
 
+        /**
+         * How the rows are split into fit and held-out parts ({@link CvStrategy#holdout},
+         * {@link CvStrategy#kFold}, {@link CvStrategy#stratifiedKFold}, {@link CvStrategy#predefined});
+         * by default stratified 5-fold for a classification set and 5-fold for a regression set.
+         */
         public Builder cv(CvStrategy cv) {
             this.cv = Objects.requireNonNull(cv, "cv");
             return this;
@@ -502,11 +634,31 @@ public final class CrossValidatedSearch {
             return this;
         }
 
+        /**
+         * The study's name in the storage: {@code "search"} by default. Two searches that share a
+         * storage need two names, unless the second is to continue the first ({@link #loadIfExists}).
+         */
         public Builder studyName(String name) {
             if (name.isBlank()) {
                 throw new IllegalArgumentException("a study name must not be blank");
             }
             this.studyName = name;
+            return this;
+        }
+
+        /**
+         * Whether {@code fit} continues the study of {@link #studyName} when the {@link #storage}
+         * already holds one (as {@code Study.Builder.createOrLoad}), instead of failing with
+         * {@code StudyAlreadyExistsException} (false, the default: each fit makes a new study). On
+         * resuming, the study's trials count against {@link #nTrials}, the study's budget counted in
+         * the storage: the same nTrials finishes an interrupted search (a finished one runs nothing
+         * more), a larger one extends it; grid points already queued are not queued again; the
+         * results hold every trial of the study, earlier ones with their split scores, and the refit
+         * takes the best of them all. Resume with the same scoring direction (else the study refuses
+         * to load), the same cv and the same data; {@link #keepBestTrialModel} keeps this run's best only.
+         */
+        public Builder loadIfExists(boolean on) {
+            this.loadIfExists = on;
             return this;
         }
 

@@ -52,46 +52,56 @@ public final class CvResults {
             epochs = epochs.clone();
         }
 
+        /** The score on each split's held-out part, in split order (a copy; NaN where unknown). */
         @Override
         public double[] splitScores() {
             return splitScores.clone();
         }
 
+        /** Seconds to fit on each split (a copy). */
         @Override
         public double[] fitTimes() {
             return fitTimes.clone();
         }
 
+        /** Seconds to score each split (a copy). */
         @Override
         public double[] scoreTimes() {
             return scoreTimes.clone();
         }
 
+        /** Epochs trained on each split (a copy): fewer than asked when stopped early or pruned. */
         @Override
         public int[] epochs() {
             return epochs.clone();
         }
 
+        /** The mean of the split scores (NaN for a FAIL row): the candidate's score, what the search ranks by. */
         public double meanScore() {
             return mean(splitScores);
         }
 
+        /** The population standard deviation of the split scores (NumPy's {@code std}, as scikit-learn's std_test_score). */
         public double stdScore() {
             return std(splitScores);
         }
 
+        /** Mean seconds to fit on a split. */
         public double meanFitTime() {
             return mean(fitTimes);
         }
 
+        /** Population standard deviation of the fit seconds. */
         public double stdFitTime() {
             return std(fitTimes);
         }
 
+        /** Mean seconds to score a split's held-out rows. */
         public double meanScoreTime() {
             return mean(scoreTimes);
         }
 
+        /** Population standard deviation of the score seconds. */
         public double stdScoreTime() {
             return std(scoreTimes);
         }
@@ -99,6 +109,20 @@ public final class CvResults {
         /** The most epochs trained on any split. */
         public int maxEpochs() {
             return Arrays.stream(epochs).max().orElse(0);
+        }
+
+        /**
+         * The row as its values: {@code Row[candidate 3, COMPLETE, rank 1, params {lr=0.01},
+         * split scores [0.95, 0.97, 0.93], mean 0.95 ± 0.0163, epochs [10, 10, 10], fit times [0.2, …] s]},
+         * and the failure of a FAIL row.
+         */
+        @Override
+        public String toString() {
+            return "Row[candidate " + candidate + ", " + state + ", rank " + rank + ", params " + params
+                    + ", split scores " + Arrays.toString(splitScores)
+                    + String.format(Locale.ROOT, ", mean %.4g ± %.4g", meanScore(), stdScore())
+                    + ", epochs " + Arrays.toString(epochs) + ", fit times " + Arrays.toString(fitTimes) + " s"
+                    + ", score times " + Arrays.toString(scoreTimes) + " s" + (failure.isEmpty() ? "" : ", failure: " + failure) + "]";
         }
 
         Row withRank(int r) {

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * How a search splits its training rows into fit and held-out parts: a hold-out split, k-fold,
- * stratified k-fold (plain k-fold for regression sets), a hold-out in time order (series), or
+ * stratified k-fold (classification sets only), a hold-out in time order (series), or
  * splits given by the caller. The splits are drawn once per search from the search seed (the data
  * package's seeded {@link Splits}), so every candidate is scored on the same folds.
  */
@@ -99,7 +99,10 @@ public sealed interface CvStrategy {
         }
     }
 
-    /** K folds keeping each class's share (plain k-fold for a regression set). */
+    /**
+     * K folds keeping each class's share. Refused for a regression set (use {@link KFold}) and when
+     * k exceeds the rows of every class, as scikit-learn's StratifiedKFold refuses both.
+     */
     record StratifiedKFold(int k) implements CvStrategy {
         public StratifiedKFold {
             checkK(k);
@@ -107,6 +110,10 @@ public sealed interface CvStrategy {
 
         @Override
         public List<Split> splits(Dataset data, long seed) {
+            if (data.task() != org.nntune.nn.data.Task.CLASSIFICATION) {
+                throw new IllegalArgumentException("cv stratified " + k + "-fold keeps each class's share and needs a classification set; '"
+                        + data.name() + "' is a " + data.task().name().toLowerCase() + " set: use CvStrategy.kFold(" + k + ")");
+            }
             return Splits.stratifiedKFold(data, k, seed);
         }
 
@@ -116,7 +123,10 @@ public sealed interface CvStrategy {
         }
     }
 
-    /** Splits given by the caller (e.g. read from a file, or a fixed validation part). */
+    /**
+     * Splits given by the caller (e.g. read from a file, or a fixed validation part); each split's
+     * parts are disjoint ({@link Split} refuses a shared row), and every row must be in the data.
+     */
     record Predefined(List<Split> given) implements CvStrategy {
         public Predefined {
             if (given.isEmpty()) {
@@ -150,18 +160,35 @@ public sealed interface CvStrategy {
         }
     }
 
+    /**
+     * One split holding out {@code fraction} (in (0, 1), e.g. 0.2) of the rows, drawn with the
+     * search seed, stratified by class for a classification set: each candidate trains once.
+     */
     static CvStrategy holdout(double fraction) {
         return new Holdout(fraction);
     }
 
+    /**
+     * K folds (k ≥ 2, at most the number of rows) of the rows shuffled with the search seed, for
+     * any set: each candidate trains k times, each time scored on the fold it did not see.
+     */
     static CvStrategy kFold(int k) {
         return new KFold(k);
     }
 
+    /**
+     * K folds (k ≥ 2) that keep each class's share of the rows, as scikit-learn's StratifiedKFold
+     * (its {@code cv=k} for classifiers). Classification sets only: use {@link #kFold} for regression;
+     * k above every class's row count is refused.
+     */
     static CvStrategy stratifiedKFold(int k) {
         return new StratifiedKFold(k);
     }
 
+    /**
+     * The caller's splits (at least one), row positions in the data given to the search: e.g. a
+     * fixed validation part, or folds read from a file. A row may not be in both parts of a split.
+     */
     static CvStrategy predefined(List<Split> splits) {
         return new Predefined(splits);
     }

@@ -66,6 +66,20 @@ public interface Estimator {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Writes the fitted model to {@code file}. {@link NetworkEstimator} writes its network and
+     * preprocessing in nntune's model file format ({@code Sequential.load} reads it back), so
+     * {@code result.bestEstimator().save(path)} needs no cast; an estimator that cannot be saved
+     * (the default) says so.
+     *
+     * @throws UnsupportedOperationException if this estimator has no file format
+     * @throws IllegalStateException         if it has not been fitted
+     */
+    default void save(java.nio.file.Path file) throws java.io.IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot save its model to " + file
+                + "; only estimators with a file format (NetworkEstimator) can");
+    }
+
     /** Drops the fitted model so that its memory can be reclaimed; the estimator must be fitted again to predict. */
     default void release() {}
 }

@@ -100,8 +100,12 @@ public final class MlpSpace extends NetworkSpace {
         return b.build();
     }
 
-    /** A description may give the hidden layers as {@code hidden} or as {@code layers}/{@code units}, not both. */
+    /**
+     * A description may give the hidden layers as {@code hidden} or as {@code layers}/{@code units},
+     * not both, and each hyperparameter under one name ({@link #requireOneNameEach}).
+     */
     static void checkNotBoth(Map<String, ?> spec) {
+        requireOneNameEach(spec.keySet());
         String hidden = null;
         String layered = null;
         for (String k : spec.keySet()) {
@@ -130,6 +134,7 @@ public final class MlpSpace extends NetworkSpace {
         Builder b = builder();
         b.entries.clear();
         b.entries.putAll(entries());
+        requireOneNameEach(params.keySet());
         b.sklearn = sklearnCompatible();
         params.forEach(b::set);
         return b.build();

@@ -128,6 +128,7 @@ public final class NetworkEstimator implements Estimator {
     }
 
     /** Saves the trained network, its preprocessing and provenance (the engine's model file). */
+    @Override
     public void save(Path file) throws IOException {
         model().save(file);
     }

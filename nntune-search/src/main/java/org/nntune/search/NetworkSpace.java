@@ -43,6 +43,31 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         return ALIASES.getOrDefault(name, name);
     }
 
+    /**
+     * Refuses two names of one hyperparameter among {@code names} ({@code alpha} and {@code l2},
+     * {@code max_iter} and {@code epochs}): a map read name by name would keep one of them, which
+     * one depending on the map's order. Every declarative front end calls it (grids, spaces
+     * from maps, {@code with}, study files).
+     *
+     * @throws IllegalArgumentException "parameters 'alpha' and 'l2' name the same hyperparameter (l2); give one"
+     */
+    public static void requireOneNameEach(java.util.Collection<String> names) {
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (String name : names) {
+            String other = seen.putIfAbsent(canonicalName(name), name);
+            if (other != null && !other.equals(name)) {
+                throw new IllegalArgumentException(sameHyperparameter(other, name));
+            }
+        }
+    }
+
+    /** The message of {@link #requireOneNameEach} for two names of one hyperparameter, in a fixed order. */
+    public static String sameHyperparameter(String one, String other) {
+        String a = one.compareTo(other) <= 0 ? one : other;
+        String b = a.equals(one) ? other : one;
+        return "parameters '" + a + "' and '" + b + "' name the same hyperparameter (" + canonicalName(a) + "); give one";
+    }
+
     /** The words a word-valued parameter accepts (activation, optimizer, schedule, pool, preprocessing), else empty. */
     public static List<String> allowedWords(String name) {
         return switch (canonicalName(name)) {
@@ -145,6 +170,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
      * defaults are MLPClassifier's ({@link MlpSpace.Builder#sklearnDefaults()}).
      */
     public static MlpSpace grid(Map<String, ? extends List<?>> grid, boolean sklearn) {
+        requireOneNameEach(grid.keySet());
         MlpSpace.Builder b = MlpSpace.builder();
         if (sklearn) {
             b.sklearnDefaults();

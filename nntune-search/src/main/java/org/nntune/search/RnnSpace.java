@@ -96,6 +96,7 @@ public final class RnnSpace extends NetworkSpace {
         Builder b = builder();
         b.entries.clear();
         b.entries.putAll(entries());
+        requireOneNameEach(params.keySet());
         params.forEach(b::set);
         return b.build();
     }

@@ -41,6 +41,34 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
         return new Scorer(name, greaterIsBetter, function);
     }
 
+    /**
+     * A built-in scorer's function with the task of the sets it scores, so that a search can refuse
+     * a scorer that does not fit its data before any candidate trains ({@link #checkTask}).
+     */
+    private record ForTask(Task task, Function f) implements Function {
+        @Override
+        public double score(Estimator fitted, Dataset data) {
+            return f.score(fitted, data);
+        }
+    }
+
+    /**
+     * Refuses {@code data} if this is a built-in scorer of the other task (r2 on a classification
+     * set, accuracy on a regression set), with the words the scorer itself would use after the
+     * first candidate's training; a user scorer ({@link #of}) is not checked.
+     *
+     * @throws IllegalArgumentException naming the scorer, the set and the scorers that fit it
+     */
+    public void checkTask(Dataset data) {
+        if (function instanceof ForTask t) {
+            if (t.task() == Task.CLASSIFICATION) {
+                labels(data, name);
+            } else {
+                targets(data, name);
+            }
+        }
+    }
+
     /** Scores {@code fitted} on {@code data}. */
     public double score(Estimator fitted, Dataset data) {
         return function.score(fitted, data);
@@ -48,38 +76,48 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
 
     /** Fraction of correctly predicted rows. */
     public static Scorer accuracy() {
-        return new Scorer("accuracy", true, (e, d) -> Metrics.accuracy(labels(d, "accuracy"), e.predict(d)));
+        return new Scorer("accuracy", true,
+                new ForTask(Task.CLASSIFICATION, (e, d) -> Metrics.accuracy(labels(d, "accuracy"), e.predict(d))));
     }
 
     /** Mean recall over the classes present. */
     public static Scorer balancedAccuracy() {
         return new Scorer("balanced_accuracy", true,
-                (e, d) -> Metrics.balancedAccuracy(labels(d, "balanced_accuracy"), e.predict(d), d.classCount()));
+                new ForTask(Task.CLASSIFICATION,
+                        (e, d) -> Metrics.balancedAccuracy(labels(d, "balanced_accuracy"), e.predict(d), d.classCount())));
     }
 
-    /** Unweighted mean of the per-class F1 scores. */
+    /**
+     * Unweighted mean of the per-class F1 scores over the classes in the held-out truth or the
+     * predictions (scikit-learn's {@code f1_macro}).
+     */
     public static Scorer f1Macro() {
-        return new Scorer("f1_macro", true, (e, d) -> Metrics.macroF1(labels(d, "f1_macro"), e.predict(d), d.classCount()));
+        return new Scorer("f1_macro", true,
+                new ForTask(Task.CLASSIFICATION, (e, d) -> Metrics.macroF1(labels(d, "f1_macro"), e.predict(d), d.classCount())));
     }
 
     /** Cross-entropy of the predicted probabilities (lower is better). */
     public static Scorer logLoss() {
-        return new Scorer("log_loss", false, (e, d) -> Metrics.logLoss(labels(d, "log_loss"), e.predictProba(d)));
+        return new Scorer("log_loss", false,
+                new ForTask(Task.CLASSIFICATION, (e, d) -> Metrics.logLoss(labels(d, "log_loss"), e.predictProba(d))));
     }
 
     /** Mean squared error (lower is better). */
     public static Scorer mse() {
-        return new Scorer("mse", false, (e, d) -> Metrics.mse(targets(d, "mse"), flat(e.predictValues(d))));
+        return new Scorer("mse", false,
+                new ForTask(Task.REGRESSION, (e, d) -> Metrics.mse(targets(d, "mse"), flat(e.predictValues(d)))));
     }
 
     /** Mean absolute error (lower is better). */
     public static Scorer mae() {
-        return new Scorer("mae", false, (e, d) -> Metrics.mae(targets(d, "mae"), flat(e.predictValues(d))));
+        return new Scorer("mae", false,
+                new ForTask(Task.REGRESSION, (e, d) -> Metrics.mae(targets(d, "mae"), flat(e.predictValues(d)))));
     }
 
     /** Coefficient of determination. */
     public static Scorer r2() {
-        return new Scorer("r2", true, (e, d) -> Metrics.r2(targets(d, "r2"), flat(e.predictValues(d))));
+        return new Scorer("r2", true,
+                new ForTask(Task.REGRESSION, (e, d) -> Metrics.r2(targets(d, "r2"), flat(e.predictValues(d)))));
     }
 
     /** A built-in scorer by name; anything else is an error listing the names. */

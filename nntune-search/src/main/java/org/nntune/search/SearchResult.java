@@ -101,4 +101,24 @@ public final class SearchResult {
     public double score(Dataset test) {
         return scorer.score(bestEstimator(), test);
     }
+
+    /**
+     * A summary: the best candidate (its mean score ± deviation over the splits and its
+     * parameters), the candidates by state, whether the best was refitted, and the time spent,
+     * e.g. {@code SearchResult[study 'search': best candidate 3, accuracy 0.9667 ± 0.0211 over 5 splits,
+     * {lr=0.01}; 10 candidates: 9 COMPLETE, 1 PRUNED; refitted in 0.4 s; search 12.3 s]}.
+     */
+    @Override
+    public String toString() {
+        Map<org.nntune.tune.trial.TrialState, Long> states = new java.util.TreeMap<>();
+        for (CvResults.Row r : results.rows()) {
+            states.merge(r.state(), 1L, Long::sum);
+        }
+        StringBuilder byState = new StringBuilder();
+        states.forEach((state, n) -> byState.append(byState.length() == 0 ? "" : ", ").append(n).append(' ').append(state));
+        return String.format(java.util.Locale.ROOT, "SearchResult[study '%s': best candidate %d, %s %.4f ± %.4f over %d splits, %s;"
+                        + " %d candidates: %s; %s; search %.1f s]", study.name(), best.candidate(), scorer.name(), best.meanScore(),
+                best.stdScore(), results.splits(), best.params(), results.rows().size(), byState,
+                refitted == null ? "not refitted" : String.format(java.util.Locale.ROOT, "refitted in %.1f s", refitSeconds), searchSeconds);
+    }
 }

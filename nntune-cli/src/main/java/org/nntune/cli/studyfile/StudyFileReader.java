@@ -218,6 +218,11 @@ public final class StudyFileReader {
             throw v.error("method", "a series is validated in time order: the last 'fraction' of its training windows are held"
                     + " out; " + method + " would train on windows after the ones it scores", "method: holdout");
         }
+        if (method.equals("stratified_kfold") && !task.equals("classification")) {
+            // the search refuses it too; said here, at the key's line, before any data is read
+            throw v.error("method", "stratified k-fold keeps each class's share and needs a classification task; this task is "
+                    + task, "method: kfold");
+        }
         Optional<Long> folds = v.integer("folds", 2, 100);
         Optional<Double> fraction = v.number("fraction", 0.01, 0.9);
         String which = methodGiven ? "method: " + method : "the default method for " + task + ", " + method;
@@ -540,6 +545,12 @@ public final class StudyFileReader {
                     continue;
                 }
                 String canonical = NetworkSpace.canonicalName(e.key());
+                String sameAs = space.keySet().stream().filter(k -> NetworkSpace.canonicalName(k).equals(canonical)).findFirst().orElse(null);
+                if (sameAs != null) {
+                    // else one of them would be dropped, which one depending on the order of the keys
+                    problems.add(new StudyFileException(e.keyWhere(), key, NetworkSpace.sameHyperparameter(sameAs, e.key()), null));
+                    continue;
+                }
                 ParamSpec spec = problems.attempt(() -> canonical.equals("hidden") ? hidden(e.value(), key)
                         : param(e.value(), key, problems));
                 if (spec != null) {

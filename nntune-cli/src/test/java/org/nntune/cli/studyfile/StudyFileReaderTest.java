@@ -495,4 +495,23 @@ class StudyFileReaderTest {
         assertThat(readFamily(series, "rnn").model().family()).isEqualTo("rnn");
         assertThat(readFamily(series, "mlp").model().family()).isEqualTo("mlp");
     }
+
+    @Test
+    void stratifiedKFoldIsRefusedForARegressionTask() {
+        // the search refuses it when it starts; the file says so at the key's line
+        assertThatThrownBy(() -> read(GOOD.replace("metric: accuracy", "task: regression\nmetric: r2")))
+                .hasMessageContaining("line 7").hasMessageContaining("key 'validation.method'")
+                .hasMessageContaining("stratified k-fold keeps each class's share and needs a classification task; this task is regression")
+                .hasMessageContaining("method: kfold");
+        assertThat(read(GOOD.replace("metric: accuracy", "task: regression\nmetric: r2").replace("stratified_kfold", "kfold"))
+                .validation().method()).isEqualTo("kfold");
+    }
+
+    @Test
+    void twoNamesOfOneHyperparameterAreRefusedAtTheSecondOnesLine() {
+        // epochs (line 14) and scikit-learn's max_iter: one of them used to be dropped, depending on the order
+        assertThatThrownBy(() -> read(GOOD.replace("    epochs: 40\n", "    epochs: 40\n    max_iter: 30\n")))
+                .hasMessageContaining("line 15").hasMessageContaining("key 'model.space.max_iter'")
+                .hasMessageContaining("parameters 'epochs' and 'max_iter' name the same hyperparameter (epochs); give one");
+    }
 }

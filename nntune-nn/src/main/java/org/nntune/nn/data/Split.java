@@ -6,6 +6,29 @@ package org.nntune.nn.data;
  */
 public record Split(int[] train, int[] test) {
 
+    /**
+     * Checks that no row is in both parts: a row trained on and scored would leak into its own
+     * score (a predefined split given by hand can easily do so).
+     *
+     * @throws IllegalArgumentException naming a shared row
+     */
+    public Split {
+        java.util.Objects.requireNonNull(train, "train");
+        java.util.Objects.requireNonNull(test, "test");
+        java.util.BitSet inTrain = new java.util.BitSet();
+        for (int r : train) {
+            if (r >= 0) { // a negative row is refused where the split meets its data, with the data's size
+                inTrain.set(r);
+            }
+        }
+        for (int r : test) {
+            if (r >= 0 && inTrain.get(r)) {
+                throw new IllegalArgumentException("row " + r + " is in both the training part and the held-out part of a split;"
+                        + " the parts must be disjoint, or the row's own score leaks into the evaluation");
+            }
+        }
+    }
+
     /** The training rows of {@code data} as a view (no copy). */
     public Dataset train(Dataset data) {
         return data.subset(train);

@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  * <b>Stratified k-fold</b>: each class's shuffled positions are dealt to the folds in turn,
  * continuing from where the previous class stopped, so every fold's class counts differ from
  * another's by at most one and fold sizes by at most one. A class with fewer than k rows is
- * absent from some folds' held-out parts. <b>Repeated k-fold</b>: repeat r uses the seed
+ * absent from some folds' held-out parts; k above every class's count is refused, as
+ * scikit-learn refuses it, and so is a regression set (use k-fold). <b>Repeated k-fold</b>: repeat r uses the seed
  * {@code seed + r × 0x9E3779B97F4A7C15} (the golden-ratio step).
  */
 public final class Splits {
@@ -121,6 +122,15 @@ public final class Splits {
         int n = labels.length;
         checkFolds(n, k);
         int[][] byClass = shuffledByClass(labels, new SplittableRandom(seed));
+        int largest = 0;
+        for (int[] members : byClass) {
+            largest = Math.max(largest, members.length);
+        }
+        if (k > largest) {
+            // scikit-learn's StratifiedKFold refuses this too: every fold would miss some class in every part
+            throw new IllegalArgumentException("stratified k-fold with k = " + k + " needs a class with at least k rows; the largest"
+                    + " class has " + largest + " (k cannot be greater than the number of members in each class): use k <= " + largest);
+        }
         int[] foldOf = new int[n];
         int next = 0;
         for (int[] members : byClass) {
@@ -144,9 +154,17 @@ public final class Splits {
         return folds;
     }
 
-    /** Stratified k-fold for classification sets, plain k-fold for regression sets. */
+    /**
+     * Stratified k-fold over a classification set's rows. A regression set has no classes to
+     * stratify: it is refused (as scikit-learn's StratifiedKFold refuses continuous targets)
+     * rather than split plainly without a word; use {@link #kFold(Dataset, int, long)}.
+     */
     public static List<Split> stratifiedKFold(Dataset data, int k, long seed) {
-        return data.task() == Task.CLASSIFICATION ? stratifiedKFold(data.labels(), k, seed) : kFold(data.size(), k, seed);
+        if (data.task() != Task.CLASSIFICATION) {
+            throw new IllegalArgumentException("stratified k-fold keeps each class's share in every fold and needs a classification set;"
+                    + " '" + data.name() + "' is a " + data.task().name().toLowerCase() + " set: use k-fold (kFold)");
+        }
+        return stratifiedKFold(data.labels(), k, seed);
     }
 
     /**
@@ -159,7 +177,8 @@ public final class Splits {
         }
         List<Split> all = new ArrayList<>(k * repeats);
         for (int r = 0; r < repeats; r++) {
-            all.addAll(stratifiedKFold(data, k, seed + r * 0x9E3779B97F4A7C15L));
+            long s = seed + r * 0x9E3779B97F4A7C15L;
+            all.addAll(data.task() == Task.CLASSIFICATION ? stratifiedKFold(data.labels(), k, s) : kFold(data.size(), k, s));
         }
         return all;
     }

@@ -25,4 +25,10 @@ public final class Param {
     public Tensor grad() { return grad; }
     public boolean decay() { return decay; }
     public int size() { return value.size(); }
+
+    /** E.g. {@code Param[weight, shape [4, 16], decayed]}: its name, shape and whether regularisation applies. */
+    @Override
+    public String toString() {
+        return "Param[" + name + ", shape " + java.util.Arrays.toString(value.shape()) + (decay ? ", decayed]" : ", not decayed]");
+    }
 }

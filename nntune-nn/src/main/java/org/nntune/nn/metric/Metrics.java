@@ -4,7 +4,10 @@ package org.nntune.nn.metric;
  * Classification and regression metrics, computed as scikit-learn computes them
  * ({@code sklearn.metrics}): a class that is never predicted has precision 0, one that never
  * occurs has recall 0 (scikit-learn's {@code zero_division=0}), and macro averages are plain
- * means over all {@code classCount} classes. Class ids are in {@code [0, classCount)}.
+ * means over the classes present in the truth or the predictions (scikit-learn's
+ * {@code average='macro'}, which averages over {@code unique_labels(y_true, y_pred)}): a class id
+ * in neither, say a class of the model that a small test set lacks, counts for nothing rather
+ * than as a 0. Class ids are in {@code [0, classCount)}.
  */
 public final class Metrics {
     private Metrics() {}
@@ -66,16 +69,40 @@ public final class Metrics {
         return f;
     }
 
+    /** Mean precision over the classes present in the truth or the predictions (scikit-learn's macro average). */
     public static double macroPrecision(int[] truth, int[] predicted, int classCount) {
-        return mean(precision(truth, predicted, classCount));
+        return meanOverPresent(precision(truth, predicted, classCount), truth, predicted);
     }
 
+    /** Mean recall over the classes present in the truth or the predictions (scikit-learn's macro average). */
     public static double macroRecall(int[] truth, int[] predicted, int classCount) {
-        return mean(recall(truth, predicted, classCount));
+        return meanOverPresent(recall(truth, predicted, classCount), truth, predicted);
     }
 
+    /**
+     * Mean F1 over the classes present in the truth or the predictions (scikit-learn's
+     * {@code f1_score(average='macro')}): {@code macroF1([0,0,1,1], [0,0,1,1], 3)} is 1.
+     */
     public static double macroF1(int[] truth, int[] predicted, int classCount) {
-        return mean(f1(truth, predicted, classCount));
+        return meanOverPresent(f1(truth, predicted, classCount), truth, predicted);
+    }
+
+    /** The mean of the per-class values {@code v} over the classes that occur in {@code truth} or {@code predicted} (checked already). */
+    private static double meanOverPresent(double[] v, int[] truth, int[] predicted) {
+        boolean[] present = new boolean[v.length];
+        for (int i = 0; i < truth.length; i++) {
+            present[truth[i]] = true;
+            present[predicted[i]] = true;
+        }
+        double s = 0;
+        int n = 0;
+        for (int c = 0; c < v.length; c++) {
+            if (present[c]) {
+                s += v[c];
+                n++;
+            }
+        }
+        return s / n;
     }
 
     /** Mean recall over the classes that occur in the truth (scikit-learn's balanced_accuracy_score). */
@@ -158,14 +185,6 @@ public final class Metrics {
             return res == 0 ? 1 : 0;
         }
         return 1 - res / tot;
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
     }
 
     private static void checkSameLength(int a, int b) {

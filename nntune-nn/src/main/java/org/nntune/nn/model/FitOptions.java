@@ -72,20 +72,32 @@ public final class FitOptions {
         this.implicitL2 = b.implicitL2;
     }
 
+    /** A builder with the defaults of the class comment. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The most epochs (passes over the training rows) the run trains; a stall rule may stop it sooner (default 10). */
     public int epochs() { return epochs; }
+    /** Examples per gradient step; the last batch of an epoch takes the rest (default 32). */
     public int batchSize() { return batchSize; }
+    /** Whether the training rows are shuffled (by the seed) before each epoch (default true). */
     public boolean shuffle() { return shuffle; }
+    /** The seed of the run's shuffles, dropout masks and validation split (default 0). */
     public long seed() { return seed; }
+    /** The validation set evaluated after every epoch, if one was given (rather than a fraction). */
     public Optional<Dataset> validation() { return Optional.ofNullable(validation); }
+    /** The fraction of the training rows held out for validation, in (0, 1); 0 when none (the default). */
     public double validationFraction() { return validationFraction; }
+    /** The optimiser and its learning rate (default Adam at 1e-3). */
     public Optimizer optimizer() { return optimizer; }
+    /** How the learning rate changes over the epochs (default constant). */
     public LearningRateSchedule schedule() { return schedule; }
+    /** The L1 and L2 penalties on weights and the gradient clip norm (all 0, off, by default). */
     public Regularization regularization() { return regularization; }
+    /** The rule that stops training when the loss or validation score stalls, if set (none by default). */
     public Optional<StallRule> stallRule() { return Optional.ofNullable(stallRule); }
+    /** The listeners called at the start and end of training and after every epoch and batch, in the order added. */
     public List<TrainingListener> listeners() { return listeners; }
     /** The L2 tuned during training by implicit differentiation, if on. */
     public Optional<ImplicitL2> implicitL2() { return Optional.ofNullable(implicitL2); }
@@ -157,6 +169,7 @@ public final class FitOptions {
             return this;
         }
 
+        /** Whether to shuffle the training rows before each epoch (true by default; false keeps their order). */
         public Builder shuffle(boolean shuffle) {
             this.shuffle = shuffle;
             return this;
@@ -185,11 +198,13 @@ public final class FitOptions {
             return this;
         }
 
+        /** The optimiser with its learning rate, e.g. {@code Optimizer.sgd(0.01)} (Adam at 1e-3 by default). */
         public Builder optimizer(Optimizer optimizer) {
             this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
             return this;
         }
 
+        /** How the learning rate changes over the epochs, e.g. a step or cosine decay (constant by default). */
         public Builder schedule(LearningRateSchedule schedule) {
             this.schedule = java.util.Objects.requireNonNull(schedule, "schedule");
             return this;
@@ -242,6 +257,7 @@ public final class FitOptions {
             return this;
         }
 
+        /** Adds a listener called during training (per epoch and batch: progress, logging, custom stopping). */
         public Builder listener(TrainingListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
             return this;
@@ -257,12 +273,17 @@ public final class FitOptions {
          * Tunes the L2 of the weights during training by implicit differentiation on the validation
          * split (a {@link #validationFraction} or {@link #validation} set is required), starting at
          * {@link ImplicitL2#initial()}; the decays per epoch are in {@link EpochResult#adaptedRates()}.
+         * Not with {@link Optimizer#adamW}, whose decay is decoupled from the loss ({@link #build} refuses it).
          */
         public Builder implicitL2(ImplicitL2 settings) {
             this.implicitL2 = java.util.Objects.requireNonNull(settings, "settings");
             return this;
         }
 
+        /**
+         * The options. Refuses settings that cannot work together: implicit L2 without a validation
+         * split, with a fixed l2 or with AdamW; a stall rule on the validation score without a validation split.
+         */
         public FitOptions build() {
             if (implicitL2 != null) {
                 if (validation == null && validationFraction == 0) {
@@ -272,6 +293,12 @@ public final class FitOptions {
                 if (l2 != 0f) {
                     throw new IllegalArgumentException("implicit L2 sets the L2 itself (starting at " + implicitL2.initial()
                             + "): do not set l2 (" + l2 + ") as well; start it with ImplicitL2.withInitial");
+                }
+                if (optimizer instanceof Optimizer.AdamW w) {
+                    // AdamW's decay is applied beside the gradient, not through the loss: the hypergradient of
+                    // an L2 penalty says nothing about it (the study files refuse l2_adapt with adamw likewise)
+                    throw new IllegalArgumentException("implicit L2 tunes the L2 penalty, but with adamw l2 is the decoupled weight decay ("
+                            + w.weightDecay() + "): use adam, sgd, rmsprop or adagrad, or leave implicitL2 out");
                 }
             }
             if (stallRule != null && stallRule.onValidationScore() && validation == null && validationFraction == 0) {

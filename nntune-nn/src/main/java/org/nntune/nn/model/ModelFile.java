@@ -32,7 +32,7 @@ import java.util.zip.CRC32;
  *
  * <pre>
  * header   4 bytes   magic "NNTM"
- *          int       format version (1)
+ *          int       format version ({@value #FORMAT_VERSION}; this code reads 1 and 2)
  *          long      payload length in bytes
  * payload  UTF       nntune version that wrote the file
  *          int r, r × int              input shape of one example
@@ -68,6 +68,10 @@ public final class ModelFile {
     }
 
     static Sequential read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            // else the bare "IOException: Is a directory", without the path
+            throw new IOException(file + " is a directory; expected a model file (one written by Sequential.save)");
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

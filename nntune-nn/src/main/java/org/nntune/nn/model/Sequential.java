@@ -120,6 +120,11 @@ public final class Sequential {
             throw new IllegalArgumentException("softmax cross-entropy needs at least 2 outputs (one per class), the network has "
                     + outputs + "; for two classes with one output use binary cross-entropy");
         }
+        if (loss instanceof SoftmaxCrossEntropy sce && sce.classWeights().length > 0 && sce.classWeights().length != outputs) {
+            // else the loss would find out at the first batch of fit, after the data were read and checked
+            throw new IllegalArgumentException("softmax cross-entropy has " + sce.classWeights().length
+                    + " class weights but the network has " + outputs + " outputs; give one weight per class (" + outputs + ")");
+        }
         if (transform.featureCount() != Tensor.size(inputShape)) {
             throw new IllegalArgumentException("the preprocessing expects " + transform.featureCount()
                     + " features, the network's input " + Arrays.toString(inputShape) + " has " + Tensor.size(inputShape));
@@ -160,8 +165,10 @@ public final class Sequential {
     /** The layers, in order (the model's own: their weights are live). */
     public List<Layer> layers() { return layers; }
 
+    /** The training loss (its link turns outputs into predictions). */
     public Loss loss() { return loss; }
 
+    /** The fitted preprocessing applied to every input before the first layer (identity by default). */
     public FittedTransform preprocessing() { return transform; }
 
     /**
@@ -424,13 +431,15 @@ public final class Sequential {
 
     /**
      * The network's raw outputs (logits for classification) for every row of {@code data},
-     * preprocessing applied, in evaluation mode, with fresh buffers (thread-safe).
+     * preprocessing applied, in evaluation mode, with fresh buffers (thread-safe). {@code role}
+     * names the set in errors ("prediction", "evaluation").
      */
-    private float[] rawOutputs(Dataset data) {
+    private float[] rawOutputs(Dataset data, String role) {
         if (data.featureCount() != Tensor.size(inputShape)) {
-            throw new IllegalArgumentException("data set '" + data.name() + "' has " + data.featureCount() + " features (shape "
+            throw new IllegalArgumentException(role + " set '" + data.name() + "' has " + data.featureCount() + " features (shape "
                     + Arrays.toString(data.featureShape()) + ") but the model's input is " + Arrays.toString(inputShape));
         }
+        int f = data.featureCount();
         int n = data.size();
         int k = outputSize();
         float[] out = new float[n * k];
@@ -443,6 +452,7 @@ public final class Sequential {
         for (int from = 0; from < n; from += chunk) {
             int count = Math.min(chunk, n - from);
             data.gather(order, from, count, w.acts[0], w.labels, w.values);
+            requireFinite(w.acts[0], count, f, from, role + " set '" + data.name() + "'", data.featureNames());
             transform.transform(w.acts[0], 0, count);
             forward(w, count, Pass.eval());
             System.arraycopy(w.output(), 0, out, from * k, count * k);
@@ -454,7 +464,8 @@ public final class Sequential {
     /**
      * The outputs of every row of {@code rows × featureCount} raw features (preprocessing applied
      * here), after the loss's link: class probabilities for softmax, per-output probabilities
-     * for binary cross-entropy, values for regression. {@code rows × outputSize} floats.
+     * for binary cross-entropy, values for regression. {@code rows × outputSize} floats. A NaN or
+     * infinite feature is an IllegalArgumentException naming its row.
      */
     public float[] outputs(float[] features, int rows) {
         int f = Tensor.size(inputShape);
@@ -469,6 +480,7 @@ public final class Sequential {
         for (int from = 0; from < rows; from += chunk) {
             int count = Math.min(chunk, rows - from);
             System.arraycopy(features, from * f, w.acts[0], 0, count * f);
+            requireFinite(w.acts[0], count, f, from, "features", List.of());
             transform.transform(w.acts[0], 0, count);
             forward(w, count, Pass.eval());
             System.arraycopy(w.output(), 0, out, from * k, count * k);
@@ -479,10 +491,30 @@ public final class Sequential {
         return out;
     }
 
-    /** The predictions for every row: values (regression) or probabilities (classification), one row per example. */
+    /**
+     * Checks {@code rows} rows of {@code f} raw features at {@code x[0]} (rows {@code firstRow}…
+     * of the caller's set): a NaN or infinite input would come out as a NaN prediction or metric
+     * with no word of why. Scans the chunk just copied for the forward pass, so it costs no extra
+     * pass over the data; the message is fit's ({@link Trainer}).
+     */
+    static void requireFinite(float[] x, int rows, int f, int firstRow, String set, List<String> featureNames) {
+        for (int i = 0, end = rows * f; i < end; i++) {
+            if (!Float.isFinite(x[i])) {
+                int j = i % f;
+                String name = featureNames.isEmpty() ? "" : " ('" + featureNames.get(j) + "')";
+                throw new IllegalArgumentException(set + ": row " + (firstRow + i / f) + ", feature " + j + name + " is " + x[i]
+                        + "; inputs must be finite (fill or drop missing values first)");
+            }
+        }
+    }
+
+    /**
+     * The predictions for every row: values (regression) or probabilities (classification), one
+     * row per example. A NaN or infinite feature is an IllegalArgumentException naming its row.
+     */
     public float[][] predictValues(Dataset data) {
         int k = outputSize();
-        float[] out = rawOutputs(data);
+        float[] out = rawOutputs(data, "prediction");
         loss.link(out, data.size(), k);
         unscale(out, data.size());
         return rows(out, data.size(), k);
@@ -499,7 +531,7 @@ public final class Sequential {
         }
         int k = outputSize();
         int n = data.size();
-        float[] out = rawOutputs(data);
+        float[] out = rawOutputs(data, "prediction");
         loss.link(out, n, k);
         if (loss instanceof BinaryCrossEntropy && k == 1) {
             float[][] p = new float[n][];
@@ -517,7 +549,7 @@ public final class Sequential {
             throw new IllegalStateException("predict gives one class per example and needs a softmax or single-output binary model; this one is "
                     + loss + " with " + outputSize() + " outputs: use predictValues");
         }
-        return argmax(rawOutputs(data), data.size(), outputSize());
+        return argmax(rawOutputs(data, "prediction"), data.size(), outputSize());
     }
 
     private static int[] argmax(float[] out, int n, int k) {
@@ -549,13 +581,17 @@ public final class Sequential {
     /**
      * The loss (without regularisation) and the metrics of {@link Evaluation} on {@code data}.
      * With {@link #targetScaling() target scaling}, the loss is the training loss's (on scaled
-     * targets) and the metrics are in the data's units. Thread-safe.
+     * targets) and the metrics are in the data's units. Thread-safe. An empty set, or a NaN or
+     * infinite feature or regression target, is an IllegalArgumentException naming the set.
      */
     public Evaluation evaluate(Dataset data) {
         checkData(data, "evaluation");
         int n = data.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("evaluation set '" + data.name() + "' has no rows");
+        }
         int k = outputSize();
-        float[] raw = rawOutputs(data);
+        float[] raw = rawOutputs(data, "evaluation");
         Map<String, Double> m = new LinkedHashMap<>();
         double lossValue;
         if (data.task() == Task.CLASSIFICATION) {
@@ -573,6 +609,12 @@ public final class Sequential {
             }
         } else {
             float[] truth = data.targets();
+            for (int i = 0; i < truth.length; i++) {
+                if (!Float.isFinite(truth[i])) {
+                    throw new IllegalArgumentException("evaluation set '" + data.name() + "': row " + i / k + ", target " + i % k
+                            + " is " + truth[i] + "; targets must be finite (fill or drop the rows with missing targets first)");
+                }
+            }
             float[] scaled = truth;
             if (targetScaler != null) {
                 scaled = truth.clone();
@@ -651,6 +693,10 @@ public final class Sequential {
             return dense(units, activation, Initializer.defaultFor(activation));
         }
 
+        /**
+         * A dense layer of {@code units} (≥ 1) outputs with weights drawn by {@code init} (biases
+         * start at 0), followed by {@code activation} (nothing for LINEAR).
+         */
         public Builder dense(int units, Activation activation, Initializer init) {
             new Dense(units, init); // checks the arguments now
             layers.add(() -> new Dense(units, init));
@@ -674,6 +720,7 @@ public final class Sequential {
             return maxPool2d(size, size);
         }
 
+        /** Max pooling over square {@code size × size} windows (≥ 1) moved by {@code stride} (≥ 1) pixels, no padding. */
         public Builder maxPool2d(int size, int stride) {
             new MaxPool2D(size, size, stride, stride); // checks the arguments now
             layers.add(() -> new MaxPool2D(size, size, stride, stride));
@@ -685,6 +732,7 @@ public final class Sequential {
             return avgPool2d(size, size);
         }
 
+        /** Average pooling over square {@code size × size} windows (≥ 1) moved by {@code stride} (≥ 1) pixels, no padding. */
         public Builder avgPool2d(int size, int stride) {
             new AvgPool2D(size, size, stride, stride); // checks the arguments now
             layers.add(() -> new AvgPool2D(size, size, stride, stride));
@@ -722,11 +770,16 @@ public final class Sequential {
             return this;
         }
 
+        /** Flattens each example to one row (e.g. {@code [channels, height, width]} after convolutions) for the dense layers. */
         public Builder flatten() {
             layers.add(Flatten::new);
             return this;
         }
 
+        /**
+         * Dropout: in training, zeroes each input with probability {@code rate} (in [0, 1)) and
+         * scales the rest by 1/(1 − rate); does nothing when predicting.
+         */
         public Builder dropout(double rate) {
             float r = (float) rate;
             new Dropout(r); // checks the arguments now

@@ -64,7 +64,7 @@ class SplitsTest {
     }
 
     @Property(tries = 40)
-    void stratifiedKFoldPartitionsWithoutLeaks(@ForAll @IntRange(min = 12, max = 300) int n,
+    void stratifiedKFoldPartitionsWithoutLeaks(@ForAll @IntRange(min = 30, max = 300) int n, // some class has >= 10 = max k rows
                                                @ForAll @IntRange(min = 2, max = 10) int k,
                                                @ForAll @LongRange(min = 0, max = 1000) long seed) {
         int[] y = randomLabels(n, 3, seed);
@@ -146,7 +146,37 @@ class SplitsTest {
         Split s = Splits.canonical(reg);
         assertPartition(s, 10);
         assertThat(s.test()).hasSize(2);
-        assertThat(Splits.stratifiedKFold(reg, 5, 1)).hasSize(5);
+        assertThat(Splits.kFold(reg, 5, 1)).hasSize(5);
+        assertThat(Splits.repeatedKFold(reg, 5, 2, 1)).hasSize(10);
+    }
+
+    @Test
+    void stratifiedKFoldRefusesARegressionSetAndMoreFoldsThanAnyClassHasRows() {
+        // it fell back to plain k-fold without a word
+        Dataset reg = Dataset.regression("r", new float[10], new int[] {1}, new float[10], 1, List.of());
+        assertThatThrownBy(() -> Splits.stratifiedKFold(reg, 5, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stratified k-fold keeps each class's share in every fold and needs a classification set; 'r' is a"
+                        + " regression set: use k-fold (kFold)");
+        // scikit-learn: "n_splits=50 cannot be greater than the number of members in each class"
+        int[] y = new int[120];
+        for (int i = 0; i < 120; i++) {
+            y[i] = i % 3;
+        }
+        assertThatThrownBy(() -> Splits.stratifiedKFold(y, 50, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stratified k-fold with k = 50 needs a class with at least k rows; the largest class has 40"
+                        + " (k cannot be greater than the number of members in each class): use k <= 40");
+        assertThat(Splits.stratifiedKFold(y, 40, 1)).hasSize(40);
+        // as scikit-learn, one class large enough will do (the others miss some folds)
+        int[] skewed = {0, 0, 0, 0, 0, 1, 1, 2};
+        assertThat(Splits.stratifiedKFold(skewed, 5, 1)).hasSize(5);
+    }
+
+    @Test
+    void aSplitWhosePartsShareARowIsRefused() {
+        assertThatThrownBy(() -> new Split(new int[] {0, 1, 2, 5}, new int[] {3, 5})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("row 5 is in both the training part and the held-out part of a split; the parts must be disjoint,"
+                        + " or the row's own score leaks into the evaluation");
+        assertThat(new Split(new int[] {0, 2}, new int[] {1}).test()).containsExactly(1);
     }
 
     @Test

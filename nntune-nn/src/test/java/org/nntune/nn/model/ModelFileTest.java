@@ -187,6 +187,13 @@ class ModelFileTest {
     }
 
     @Test
+    void loadingADirectoryNamesIt() {
+        // was a bare "IOException: Is a directory"
+        assertThatThrownBy(() -> Sequential.load(dir)).isInstanceOf(IOException.class)
+                .hasMessage(dir + " is a directory; expected a model file (one written by Sequential.save)");
+    }
+
+    @Test
     void aConsistentChecksumOverBadContentIsStillCaught() throws IOException {
         // rewrite a layer kind inside the payload and fix the checksum: the reader names the unknown kind
         byte[] b = someModel();
