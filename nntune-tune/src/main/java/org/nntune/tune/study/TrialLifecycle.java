@@ -92,7 +92,10 @@ final class TrialLifecycle {
      * line makes) each such trial is queued again with its parameters, as a dead worker's is: an
      * interruption is no fault of the trial, so its configuration is not lost, and the attempt and
      * its retry count once in the budget. Unlike a dead worker's, an interrupted trial is queued
-     * again however often it was interrupted before.
+     * again however often it was interrupted before, and its interruptions do not use up the retries
+     * the policy allows a dead worker's trial ({@link SystemAttrs#INTERRUPTED_ATTEMPTS}): a retry killed
+     * with {@code kill -9} after an interruption is queued again. No chain runs for ever: each
+     * interruption is someone's Ctrl-C or SIGTERM, and the deaths are counted against the policy.
      */
     void interrupt(String reason) {
         synchronized (this) {
@@ -172,7 +175,7 @@ final class TrialLifecycle {
         try {
             FrozenTrial failed = storage.getTrial(trialId);
             storage.createTrial(studyId, new FrozenTrial(-1, -1, TrialState.WAITING, List.of(), Map.of(), Map.of(), Map.of(),
-                    failed.retryAttrs(), new java.util.TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()));
+                    failed.retryAttrs(true), new java.util.TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()));
         } catch (RuntimeException e) {
             // the interruption must finish: the trial stays failed, and counts in the budget, as before retries
             LOG.log(System.Logger.Level.WARNING, "study " + studyId + ": the interrupted trial with id " + trialId
