@@ -109,14 +109,15 @@ final class StudyLoop implements TrialLoop {
                 }
             }
         }
-        Optional<RuntimeException> gone = trials.abandonment();
-        if (gone.isPresent()) {
-            // the study was deleted under this run: whatever the objective did, there is nothing to record it on
-            trials.stop();
-            throw new IllegalStateException("study '" + study.name() + "' was deleted from its storage while trial "
-                    + trial.number() + " ran (a heartbeat found it gone: " + gone.get().getMessage() + ")", gone.get());
+        // the study was deleted under this run: whatever the objective did, there is nothing to record it on
+        throwIfAbandoned(trial);
+        Optional<FrozenTrial> stored;
+        try {
+            stored = trials.finish(trial, outcome);
+        } catch (RuntimeException e) {
+            throwIfAbandoned(trial); // a heartbeat found the study gone while the outcome was being written
+            throw e;
         }
-        Optional<FrozenTrial> stored = trials.finish(trial, outcome);
         if (stored.isPresent()) {
             for (StudyCallback cb : options.callbacks()) {
                 cb.afterTrial(study, stored.get());
@@ -132,6 +133,16 @@ final class StudyLoop implements TrialLoop {
             }
             throw new IllegalStateException("study '" + study.name() + "' stopped: trial " + trial.number() + " threw "
                     + FailureReason.of(escaping), escaping);
+        }
+    }
+
+    /** Ends the trial's run if a heartbeat found its study deleted ({@link TrialLifecycle#abandon}). */
+    private void throwIfAbandoned(Trial trial) {
+        Optional<RuntimeException> gone = trials.abandonment();
+        if (gone.isPresent()) {
+            trials.stop();
+            throw new IllegalStateException("study '" + study.name() + "' was deleted from its storage while trial "
+                    + trial.number() + " ran (a heartbeat found it gone: " + gone.get().getMessage() + ")", gone.get());
         }
     }
 
