@@ -127,6 +127,76 @@ class DeadWorkerTest {
     }
 
     /**
+     * A trial interrupted (SIGTERM) is queued again; its retry's worker is then killed (SIGKILL): the retry goes stale
+     * and is queued once more, although the study allows a dead worker's trial one retry, because the interruption
+     * did not use it up. The configuration is trained to the end and the budget is exact.
+     */
+    @Test
+    void aRetryOfAnInterruptedTrialWhoseWorkerIsKilledIsRetriedAgain(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("twice.yaml");
+        Files.writeString(file, study("twice", 3));
+        String url = "sqlite:" + dir.resolve("twice.db");
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli first = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "none");
+            awaitRunning(url, "twice", 0, first);
+            first.process().destroy(); // SIGTERM: the trial is failed and queued again
+            assertThat(first.await(60)).as(first.errText()).isEqualTo(143);
+            FrozenTrial interrupted;
+            try (Storage s = Storages.open(url)) {
+                interrupted = s.getAllTrials(s.getStudyId("twice")).get(0);
+            }
+            assertThat(interrupted.failureReason()).hasValueSatisfying(r -> assertThat(r).startsWith("interrupted"));
+
+            CliProcesses.Cli second = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "none");
+            awaitRunning(url, "twice", 1, second); // the retry runs first
+            second.process().destroyForcibly(); // SIGKILL: no hook, the retry's heartbeat stops
+            second.process().waitFor();
+
+            CliProcesses.Cli survivor = jvms.startWith(SHORT_HEARTBEAT, "tune", file.toString(), "--progress", "none");
+            assertThat(survivor.await(180)).as("%s\n%s", survivor.outText(), survivor.errText()).isZero();
+            try (Storage s = Storages.open(url)) {
+                List<FrozenTrial> trials = s.getAllTrials(s.getStudyId("twice"));
+                assertThat(trials).extracting(FrozenTrial::state).doesNotContain(TrialState.RUNNING, TrialState.WAITING);
+                assertThat(trials.get(1).failureReason()).hasValueSatisfying(r -> assertThat(r).contains("stale"));
+                List<FrozenTrial> third = trials.stream().filter(t -> t.systemAttrs().get(SystemAttrs.RETRY_HISTORY)
+                        instanceof List<?> h && h.size() == 2).toList();
+                assertThat(third).as("the killed retry of the interrupted trial was queued again: %s", trials.stream()
+                        .map(t -> t.number() + " " + t.state() + " " + t.systemAttrs()).toList()).singleElement()
+                        .satisfies(t -> {
+                            assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
+                            assertThat(t.params()).isEqualTo(interrupted.params());
+                            assertThat(t.systemAttrs()).containsEntry(SystemAttrs.RETRY_HISTORY, List.of(0L, 1L))
+                                    .containsEntry(SystemAttrs.INTERRUPTED_ATTEMPTS, List.of(0L));
+                        });
+                // the budget: 3 trials that count, the two failed attempts standing in for their retries
+                assertThat(trials).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(3);
+                assertThat(trials).hasSize(5);
+            }
+        }
+    }
+
+    /** Waits until trial {@code number} of the study is RUNNING in {@code cli} (in the middle of training); @return it */
+    private static FrozenTrial awaitRunning(String url, String study, int number, CliProcesses.Cli cli) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            assertThat(cli.process().isAlive()).as("nntune ended early:\n%s\n%s", cli.outText(), cli.errText()).isTrue();
+            assertThat(System.nanoTime()).as("trial %d never ran", number).isLessThan(deadline);
+            if (Files.exists(Path.of(url.substring("sqlite:".length())))) {
+                try (Storage s = Storages.open(url)) {
+                    if (s.findStudyId(study).isPresent()) {
+                        List<FrozenTrial> all = s.getAllTrials(s.getStudyId(study));
+                        if (all.size() > number && all.get(number).state() == TrialState.RUNNING
+                                && !all.get(number).params().isEmpty()) {
+                            return all.get(number);
+                        }
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
      * Starts {@code nntune ARGS} alone, waits until it has finished a trial of its own and is in the
      * middle of another, and kills it with SIGKILL (no shutdown hook runs).
      *

@@ -175,7 +175,11 @@ class ExitCodesAndLeftoversTest {
             assertThat(trials.out().lines().filter(l -> l.contains("COMPLETE"))).hasSize(2);
             CliTest.Result tune = CliTest.run("tune", file.toString(), "--trials", "3", "--progress", "none");
             assertThat(tune.code()).isEqualTo(ExitCode.STORAGE);
-            assertThat(tune.err()).containsIgnoringCase("readonly").doesNotContain("\tat ");
+            // which file cannot be written, and why (SQLite says only "attempt to write a readonly database")
+            assertThat(tune.err()).contains("nntune: storage 'sqlite:" + folder.resolve("ro.db") + "': the SQLite file "
+                    + folder.resolve("ro.db") + " cannot be written: its folder " + folder + " is not writable, and SQLite"
+                    + " writes its journal (ro.db-journal, or ro.db-wal and ro.db-shm) in that folder for every change")
+                    .doesNotContain("SQLITE_READONLY").doesNotContain("\tat ");
         } finally {
             new ProcessBuilder("chattr", "-i", folder.toString()).start().waitFor();
         }

@@ -440,14 +440,15 @@ final class FoldRunner {
                 boolean anyRan = false;
                 long t0 = System.nanoTime();
                 long rows = 0;
-                for (Lane lane : lanes) {
+                for (int i = 0; i < lanes.size(); i++) {
+                    Lane lane = lanes.get(i);
                     if (lane.finished) {
                         continue;
                     }
                     anyRan = true;
                     rows += lane.train.size();
                     lane.go.release();
-                    back.acquireUninterruptibly();
+                    awaitBaton(back, threads.get(i));
                     if (lane.error != null) {
                         error = lane.error;
                         break;
@@ -493,10 +494,10 @@ final class FoldRunner {
             for (Lane lane : lanes) {
                 lane.stop = true;
             }
-            for (Lane lane : lanes) {
-                while (!lane.finished) {
-                    lane.go.release();
-                    back.acquireUninterruptibly();
+            for (int i = 0; i < lanes.size(); i++) {
+                while (!lanes.get(i).finished) {
+                    lanes.get(i).go.release();
+                    awaitBaton(back, threads.get(i));
                 }
             }
             for (Thread t : threads) {
@@ -516,6 +517,27 @@ final class FoldRunner {
         return new Outcome(out, pruned, prunedAt, stoppedAt);
     }
 
+
+    /**
+     * Waits until the lane that holds the baton hands it back. An interrupt of the trial's thread meanwhile (the
+     * trial is no longer wanted) is passed on to the lane's thread, which is the one training, so that it stops
+     * after its batch; the interrupt stays set on the trial's thread too.
+     */
+    private static void awaitBaton(Semaphore back, Thread lane) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                back.acquire();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                lane.interrupt();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** The direction a scorer asks for. */
     static StudyDirection direction(Scorer scorer) {

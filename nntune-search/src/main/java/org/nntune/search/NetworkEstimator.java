@@ -80,6 +80,22 @@ public final class NetworkEstimator implements Estimator {
         return config.model(NetworkConfig.builderFor(train, transform), train.featureShape(), outputs, seed).build();
     }
 
+    /**
+     * Ends a fit whose thread is interrupted, after the batch in progress, with a {@link java.util.concurrent.CancellationException}:
+     * the tuner interrupts a trial's thread when the trial has no use any more (Ctrl-C, or its study deleted under
+     * the worker), and a network training on for minutes would only hold the worker up. The flag is left set for
+     * the caller to see.
+     */
+    private static final TrainingListener STOPS_WHEN_INTERRUPTED = new TrainingListener() {
+        @Override
+        public void onBatchEnd(TrainingControl control, int epoch, int batch, double loss) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new java.util.concurrent.CancellationException("training interrupted in epoch " + epoch
+                        + " after batch " + batch);
+            }
+        }
+    };
+
     @Override
     public NetworkEstimator fit(Dataset train) {
         return fit(train, EpochHook.NONE);
@@ -91,6 +107,7 @@ public final class NetworkEstimator implements Estimator {
         release();
         Sequential m = build(train);
         FitOptions.Builder options = config.fitOptions(train.size(), seed);
+        options.listener(STOPS_WHEN_INTERRUPTED);
         if (hook != EpochHook.NONE) {
             options.listener(new TrainingListener() {
                 @Override

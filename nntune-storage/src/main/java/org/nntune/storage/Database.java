@@ -116,7 +116,8 @@ final class Database implements AutoCloseable {
                 }
                 // SQLite's "unable to open the database file" names no file: say which, and why
                 String why = dialect == Dialect.SQLITE ? SqliteFiles.missingFolder(url,
-                        label.startsWith("Optuna") ? OptunaStorage.PREFIX : "").orElse(rootMessage(e)) : rootMessage(e);
+                        label.startsWith("Optuna") ? OptunaStorage.PREFIX : "").or(() -> SqliteFiles.unwritableFolder(url))
+                        .or(() -> SqliteFiles.readOnly(url, e)).orElse(rootMessage(e)) : rootMessage(e);
                 throw new StorageException("cannot open the " + label + " '" + url + "': " + why, e);
             }
         }
@@ -221,8 +222,11 @@ final class Database implements AutoCloseable {
                     backoff(attempt);
                     continue;
                 }
-                throw new StorageException(label + " '" + url + "': " + (isPoolTimeout(e) ? "no connection to the database"
-                        + " within " + pool.getConnectionTimeout() / 1000 + " s (" + rootCause(e).getMessage() + ")" : rootMessage(e)), e);
+                // SQLite's "attempt to write a readonly database" names no file: say which, and why
+                String why = isPoolTimeout(e) ? "no connection to the database within " + pool.getConnectionTimeout() / 1000
+                        + " s (" + rootCause(e).getMessage() + ")"
+                        : dialect == Dialect.SQLITE ? SqliteFiles.readOnly(url, e).orElse(rootMessage(e)) : rootMessage(e);
+                throw new StorageException(label + " '" + url + "': " + why, e);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -47,15 +48,7 @@ public enum Dialect {
     void configureSessions(HikariConfig config, Properties props, StorageUrl url) {
         switch (this) {
             case SQLITE -> {
-                Path file = url.sqliteFile().orElseThrow();
-                if (Files.isRegularFile(file) && !Files.isWritable(file.toAbsolutePath().getParent())) {
-                    // a database in a folder nntune may not write (an archive, a read-only mount): reading a WAL
-                    // database needs its -shm file, which cannot be created there, so it is opened read-only and
-                    // immutable (nobody can write it there either); any write fails with SQLITE_READONLY
-                    config.setJdbcUrl("jdbc:sqlite:file:" + file.toUri().getRawPath() + "?immutable=1");
-                    props.put("open_mode", String.valueOf(0x01 | 0x40)); // SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                    config.setReadOnly(true); // the pool's default, or it resets the flag, which sqlite-jdbc refuses
-                    config.setAutoCommit(true);
+                if (openReadOnly(config, props, url)) {
                     return;
                 }
                 props.putIfAbsent("journal_mode", "WAL");
@@ -84,6 +77,9 @@ public enum Dialect {
      */
     void configureOptunaSessions(HikariConfig config, Properties props, StorageUrl url) {
         if (this == SQLITE) {
+            if (openReadOnly(config, props, url)) {
+                return;
+            }
             props.putIfAbsent("journal_mode", "WAL");
             props.putIfAbsent("busy_timeout", String.valueOf(url.busyTimeoutMs()));
             config.setAutoCommit(true);
@@ -91,6 +87,33 @@ public enum Dialect {
             config.setAutoCommit(false);
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         }
+    }
+
+    /**
+     * @return whether {@code url} is an SQLite database in a folder nntune may not write (an archive, a read-only
+     *     mount), which it then opens read-only ({@link #configureSessions})
+     */
+    static boolean isSqliteInReadOnlyFolder(StorageUrl url) {
+        Optional<Path> file = url.sqliteFile();
+        return file.isPresent() && Files.isRegularFile(file.get()) && !Files.isWritable(file.get().toAbsolutePath().getParent());
+    }
+
+    /**
+     * A database in a folder nntune may not write (an archive, a read-only mount): reading a WAL database needs its
+     * -shm file, which cannot be created there, so it is opened read-only and immutable (nobody can write it there
+     * either); any write fails with SQLITE_READONLY, which {@link SqliteFiles#readOnly} explains.
+     *
+     * @return whether the sessions were set up so (else nothing changed)
+     */
+    private static boolean openReadOnly(HikariConfig config, Properties props, StorageUrl url) {
+        if (!isSqliteInReadOnlyFolder(url)) {
+            return false;
+        }
+        config.setJdbcUrl("jdbc:sqlite:file:" + url.sqliteFile().orElseThrow().toUri().getRawPath() + "?immutable=1");
+        props.put("open_mode", String.valueOf(0x01 | 0x40)); // SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+        config.setReadOnly(true); // the pool's default, or it resets the flag, which sqlite-jdbc refuses
+        config.setAutoCommit(true);
+        return true;
     }
 
     /** @return whether a write transaction starts with {@code BEGIN IMMEDIATE} (SQLite: takes the write lock at once) */

@@ -160,7 +160,10 @@ public final class OptunaStorage implements Storage {
         this.db = new Database(url, "nntune-optuna", "Optuna storage", 0,
                 (config, props) -> dialect.configureOptunaSessions(config, props, url));
         try {
-            this.revision = write(c -> OptunaSchema.prepare(c, d, wantedRevision, url.display()));
+            // an SQLite file in a folder nntune may not write is opened read-only: its schema is read, not prepared
+            // (a write would fail; one without Optuna's schema is then refused by the DDL, saying why)
+            Database.Work<String> prepare = c -> OptunaSchema.prepare(c, d, wantedRevision, url.display());
+            this.revision = Dialect.isSqliteInReadOnlyFolder(url) ? read(prepare) : write(prepare);
         } catch (RuntimeException e) {
             db.close();
             throw e;

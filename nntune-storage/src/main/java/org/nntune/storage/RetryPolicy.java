@@ -4,7 +4,6 @@ import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.SystemAttrs;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +14,8 @@ import java.util.Optional;
  * trial: it queues a WAITING trial whose system attributes fix the same parameters
  * ({@value #FIXED_PARAMS}, which the study uses when the trial is claimed), name the original trial
  * ({@value #FAILED_TRIAL}) and list the chain of attempts ({@value #RETRY_HISTORY}), as Optuna's
- * {@code RetryFailedTrialCallback} does. A trial is retried at most {@code maxRetries} times.
+ * {@code RetryFailedTrialCallback} does. A trial is retried at most {@code maxRetries} times after its worker
+ * died; retries of attempts an interruption ended are not counted.
  *
  * @param maxRetries how many times one original trial may be retried, at least 1
  */
@@ -63,12 +63,14 @@ public record RetryPolicy(int maxRetries) {
     }
 
     /**
-     * @return the system attributes of the retry of {@code failed}, or empty if its chain has used up
-     *     its retries
+     * @return the system attributes of the retry of {@code failed} (a stale trial: its worker died), or empty if its
+     *     chain has used up its retries. Attempts an interruption ended ({@link SystemAttrs#INTERRUPTED_ATTEMPTS}) use
+     *     none: a trial interrupted once and then killed is queued again under {@code max_retries: 1}, and the chain
+     *     still ends, since every attempt that died counts
      */
     Optional<Map<String, Object>> retryAttrs(FrozenTrial failed) {
-        Map<String, Object> attrs = failed.retryAttrs();
-        if (((List<?>) attrs.get(RETRY_HISTORY)).size() > maxRetries) {
+        Map<String, Object> attrs = failed.retryAttrs(false);
+        if (FrozenTrial.retriesUsed(attrs) > maxRetries) {
             return Optional.empty();
         }
         return Optional.of(attrs);

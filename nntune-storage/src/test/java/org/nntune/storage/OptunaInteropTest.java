@@ -1,6 +1,8 @@
 package org.nntune.storage;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.sampler.TpeSampler;
@@ -42,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nntune and a real Optuna (Debian's python3-optuna, 3.1; /usr/bin/python3, installed by .ci/run) on
  * one study: Optuna starts a study that nntune continues, nntune writes one that
  * {@code optuna.load_study} reads back value for value, and a Python and a Java worker share a
- * study on PostgreSQL, each trial run once. Optuna's side is {@code optuna/optuna_peer.py} (test
+ * study, each trial run once; on SQLite, PostgreSQL (psycopg2) and MariaDB (PyMySQL). Optuna's side is {@code optuna/optuna_peer.py} (test
  * resources).
  */
 class OptunaInteropTest {
@@ -51,11 +53,15 @@ class OptunaInteropTest {
 
     // ---------------------------------------------------------------- Optuna starts, nntune continues
 
-    @Test
-    void nntuneContinuesAStudyOptunaStarted() throws Exception {
-        String url = "sqlite:///" + dir.resolve("optuna.db");
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "mariadb"})
+    void nntuneContinuesAStudyOptunaStarted(String backend) throws Exception {
+        onBackend(backend, "optuna", this::nntuneContinuesAStudyOptunaStartedIn);
+    }
+
+    private void nntuneContinuesAStudyOptunaStartedIn(String url) throws Exception {
         python("create", url, "started-by-optuna");
-        try (Storage storage = Storages.open("optuna+" + url)) {
+        try (Storage storage = Storages.open(nntuneUrl(url))) {
             long id = storage.getStudyId("started-by-optuna");
             List<FrozenTrial> before = storage.getAllTrials(id);
             assertThat(before).extracting(FrozenTrial::state).containsExactly(TrialState.COMPLETE, TrialState.COMPLETE,
@@ -85,7 +91,7 @@ class OptunaInteropTest {
         }
         // Optuna's TPE then samples from all trials, nntune's included, and reads every one back
         Map<String, Object> dump = dump("continue", url, "started-by-optuna", "2");
-        try (Storage storage = Storages.open("optuna+" + url)) {
+        try (Storage storage = Storages.open(nntuneUrl(url))) {
             assertSameTrials(storage, storage.getStudyId("started-by-optuna"), dump);
             assertThat(trials(dump)).hasSize(17);
         }
@@ -105,10 +111,14 @@ class OptunaInteropTest {
 
     // ---------------------------------------------------------------- nntune writes, Optuna reads
 
-    @Test
-    void optunaReadsBackWhatNntuneWrote() throws Exception {
-        String url = "sqlite:///" + dir.resolve("nntune.db");
-        try (Storage storage = Storages.open("optuna+" + url)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "mariadb"})
+    void optunaReadsBackWhatNntuneWrote(String backend) throws Exception {
+        onBackend(backend, "nntune", this::optunaReadsBackWhatNntuneWroteIn);
+    }
+
+    private void optunaReadsBackWhatNntuneWroteIn(String url) throws Exception {
+        try (Storage storage = Storages.open(nntuneUrl(url))) {
             Study study = Study.builder("written-by-nntune").storage(storage).direction(StudyDirection.MAXIMIZE)
                     .sampler(new RandomSampler(3)).create();
             study.setUserAttr("owner", "nntune");
@@ -144,7 +154,7 @@ class OptunaInteropTest {
         assertThat(dump.get("directions")).isEqualTo(List.of("MAXIMIZE"));
         assertThat(cast(dump.get("user_attrs"))).containsEntry("owner", "nntune")
                 .containsEntry("config", Map.of("layers", List.of(1L, 2L), "rate", 0.5));
-        try (Storage storage = Storages.open("optuna+" + url)) {
+        try (Storage storage = Storages.open(nntuneUrl(url))) {
             long id = storage.getStudyId("written-by-nntune");
             assertSameTrials(storage, id, dump);
             List<FrozenTrial> all = storage.getAllTrials(id);
@@ -157,15 +167,52 @@ class OptunaInteropTest {
         }
     }
 
+    // ---------------------------------------------------------------- the databases both sides reach
+
+    /** A test body given Optuna's (SQLAlchemy's) URL of the database; nntune opens it as {@code "optuna+" + url}. */
+    private interface OnDatabase {
+        void run(String url) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} on an SQLite file in the test's folder, or in a MariaDB database of its own (created, then
+     * dropped with every table either side made: the shared database {@code test} is never touched), which Python
+     * reaches through PyMySQL (Debian's python3-pymysql, installed by .ci/run) as {@code mysql+pymysql://} and nntune
+     * as {@code optuna+mysql+pymysql://} (Connector/J).
+     */
+    private void onBackend(String backend, String name, OnDatabase body) throws Exception {
+        if (backend.equals("sqlite")) {
+            body.run("sqlite:///" + dir.resolve(name + ".db"));
+            return;
+        }
+        TestDatabases.assumeMariaDb();
+        String database = TestDatabases.freshName("nntune_optuna_" + name);
+        TestDatabases.createMariaDb(database);
+        try {
+            body.run("mysql+pymysql://root@127.0.0.1:3306/" + database);
+        } finally {
+            TestDatabases.dropMariaDb(database);
+        }
+    }
+
+    /** nntune's storage URL of the database Optuna reaches at {@code url}: Optuna's URL, driver name and all, as a user copies it. */
+    private static String nntuneUrl(String url) {
+        return "optuna+" + url;
+    }
+
     // ---------------------------------------------------------------- None among a categorical's choices
 
     private static final List<Object> NONE_CHOICES = List.of("a", "b", JsonNull.INSTANCE, 3L, 2.5, true);
 
-    @Test
-    void aNoneAmongCategoricalChoicesIsReadContinuedAndWrittenBack() throws Exception {
-        String url = "sqlite:///" + dir.resolve("none.db");
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "mariadb"})
+    void aNoneAmongCategoricalChoicesIsReadContinuedAndWrittenBack(String backend) throws Exception {
+        onBackend(backend, "none", this::aNoneAmongCategoricalChoicesIsReadContinuedAndWrittenBackIn);
+    }
+
+    private void aNoneAmongCategoricalChoicesIsReadContinuedAndWrittenBackIn(String url) throws Exception {
         Map<String, Object> first = dump("none", url, "none-choice", "4");
-        try (Storage storage = Storages.open("optuna+" + url)) {
+        try (Storage storage = Storages.open(nntuneUrl(url))) {
             long id = storage.getStudyId("none-choice");
             assertSameTrials(storage, id, first);
             FrozenTrial enqueued = storage.getAllTrials(id).get(0);
@@ -190,14 +237,14 @@ class OptunaInteropTest {
         Map<String, Object> dump = dump("none", url, "none-choice", "3");
         assertThat(trials(dump)).hasSize(13);
         assertThat(cast(trials(dump).get(4).get("params"))).containsEntry("c", JsonNull.INSTANCE);
-        try (Storage storage = Storages.open("optuna+" + url)) {
+        try (Storage storage = Storages.open(nntuneUrl(url))) {
             assertSameTrials(storage, storage.getStudyId("none-choice"), dump);
         }
 
         // copied to nntune's tables and from there to another Optuna database: Python reads the same choices and values
         String nntune = "sqlite:" + dir.resolve("none-nntune.db");
         String back = "sqlite:///" + dir.resolve("none-back.db");
-        try (Storage from = Storages.open("optuna+" + url); Storage to = Storages.open(nntune)) {
+        try (Storage from = Storages.open(nntuneUrl(url)); Storage to = Storages.open(nntune)) {
             StudyCopier.copy("none-choice", from, to);
         }
         try (Storage from = Storages.open(nntune); Storage to = Storages.open("optuna+" + back)) {
@@ -216,11 +263,15 @@ class OptunaInteropTest {
 
     // ---------------------------------------------------------------- Optuna 2's distributions
 
-    @Test
-    void optunaTwosDistributionsAreReadAsTheOnesTheyBecame() throws Exception {
-        String url = "sqlite:///" + dir.resolve("legacy.db");
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "mariadb"})
+    void optunaTwosDistributionsAreReadAsTheOnesTheyBecame(String backend) throws Exception {
+        onBackend(backend, "legacy", this::optunaTwosDistributionsAreReadAsTheOnesTheyBecameIn);
+    }
+
+    private void optunaTwosDistributionsAreReadAsTheOnesTheyBecameIn(String url) throws Exception {
         Map<String, Object> dump = dump("legacy", url, "legacy");
-        try (Storage storage = Storages.open("optuna+" + url)) {
+        try (Storage storage = Storages.open(nntuneUrl(url))) {
             long id = storage.getStudyId("legacy");
             List<FrozenTrial> all = storage.getAllTrials(id);
             assertThat(all).hasSize(2);
@@ -246,50 +297,60 @@ class OptunaInteropTest {
         TestDatabases.withPgSchema("nntune_optuna_mixed", url -> {
             String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
             String pyUrl = "postgresql+psycopg2://postgres@127.0.0.1:5432/test?options=-csearch_path%3D" + schema;
-            try (Storage storage = Storages.open("optuna+" + url)) {
-                Study study = Study.builder("mixed").storage(storage).sampler(new RandomSampler(5)).create();
-                List<Double> enqueued = new ArrayList<>();
-                for (int k = 0; k < 12; k++) {
-                    enqueued.add(-4.4 + 0.8 * k);
-                    study.enqueueTrial(Map.of("x", -4.4 + 0.8 * k, "lr", 0.001, "layers", 1L, "units", 16L, "act", "relu"));
-                }
-                Process python = start("worker", pyUrl, "mixed", "15");
-                // the Java worker joins once Python works (its start-up takes seconds), so that the two really overlap
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (storage.countTrials(study.studyId(), Set.of(TrialState.WAITING)) == 12 && python.isAlive()
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                study.optimize(trial -> {
-                    double v = objective(trial);
-                    trial.setUserAttr("worker", "java");
-                    Thread.sleep(50);
-                    return v;
-                }, OptimizeOptions.trials(30).withHeartbeat(Duration.ofSeconds(1)));
-                finish(python, "worker");
-
-                List<FrozenTrial> all = storage.getAllTrials(study.studyId());
-                assertThat(all.size()).isGreaterThanOrEqualTo(30);
-                assertThat(all).extracting(FrozenTrial::number).containsExactlyElementsOf(range(all.size()));
-                assertThat(all).allSatisfy(t -> {
-                    assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
-                    assertThat(t.userAttrs().get("worker")).isIn("java", "python");
-                });
-                List<FrozenTrial> py = all.stream().filter(t -> "python".equals(t.userAttrs().get("worker"))).toList();
-                List<FrozenTrial> java = all.stream().filter(t -> "java".equals(t.userAttrs().get("worker"))).toList();
-                assertThat(py).hasSize(15);
-                assertThat(java).isNotEmpty();
-                // the two workers ran at the same time: each started a trial before the other's last one finished
-                assertThat(first(java)).isBefore(last(py));
-                assertThat(first(py)).isBefore(last(java));
-                // every enqueued point was run once, by one of the two
-                List<Object> xs = all.stream().filter(t -> t.systemAttrs().containsKey("fixed_params"))
-                        .map(t -> t.params().get("x")).toList();
-                assertThat(xs).containsExactlyInAnyOrderElementsOf(enqueued);
-                Set<Long> ids = new HashSet<>();
-                all.forEach(t -> assertThat(ids.add(t.trialId())).isTrue());
-            }
+            pythonAndJavaWorkersShareAStudy(pyUrl, "optuna+" + url);
         });
+    }
+
+    @Test
+    void pythonAndJavaWorkersShareAStudyOnMariaDb() throws Exception {
+        onBackend("mariadb", "mixed", url -> pythonAndJavaWorkersShareAStudy(url, nntuneUrl(url)));
+    }
+
+    /** A Python worker (Optuna's URL {@code pyUrl}) and a Java one (nntune's {@code url}) on one study, at once. */
+    private void pythonAndJavaWorkersShareAStudy(String pyUrl, String url) throws Exception {
+        try (Storage storage = Storages.open(url)) {
+            Study study = Study.builder("mixed").storage(storage).sampler(new RandomSampler(5)).create();
+            List<Double> enqueued = new ArrayList<>();
+            for (int k = 0; k < 12; k++) {
+                enqueued.add(-4.4 + 0.8 * k);
+                study.enqueueTrial(Map.of("x", -4.4 + 0.8 * k, "lr", 0.001, "layers", 1L, "units", 16L, "act", "relu"));
+            }
+            Process python = start("worker", pyUrl, "mixed", "15");
+            // the Java worker joins once Python works (its start-up takes seconds), so that the two really overlap
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (storage.countTrials(study.studyId(), Set.of(TrialState.WAITING)) == 12 && python.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            study.optimize(trial -> {
+                double v = objective(trial);
+                trial.setUserAttr("worker", "java");
+                Thread.sleep(50);
+                return v;
+            }, OptimizeOptions.trials(30).withHeartbeat(Duration.ofSeconds(1)));
+            finish(python, "worker");
+
+            List<FrozenTrial> all = storage.getAllTrials(study.studyId());
+            assertThat(all.size()).isGreaterThanOrEqualTo(30);
+            assertThat(all).extracting(FrozenTrial::number).containsExactlyElementsOf(range(all.size()));
+            assertThat(all).allSatisfy(t -> {
+                assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
+                assertThat(t.userAttrs().get("worker")).isIn("java", "python");
+            });
+            List<FrozenTrial> py = all.stream().filter(t -> "python".equals(t.userAttrs().get("worker"))).toList();
+            List<FrozenTrial> java = all.stream().filter(t -> "java".equals(t.userAttrs().get("worker"))).toList();
+            assertThat(py).hasSize(15);
+            assertThat(java).isNotEmpty();
+            // the two workers ran at the same time: each started a trial before the other's last one finished
+            assertThat(first(java)).isBefore(last(py));
+            assertThat(first(py)).isBefore(last(java));
+            // every enqueued point was run once, by one of the two
+            List<Object> xs = all.stream().filter(t -> t.systemAttrs().containsKey("fixed_params"))
+                    .map(t -> t.params().get("x")).toList();
+            assertThat(xs).containsExactlyInAnyOrderElementsOf(enqueued);
+            Set<Long> ids = new HashSet<>();
+            all.forEach(t -> assertThat(ids.add(t.trialId())).isTrue());
+        }
     }
 
     private static java.time.Instant first(List<FrozenTrial> trials) {
@@ -407,7 +468,8 @@ class OptunaInteropTest {
             p.destroyForcibly();
         }
         String log = Files.readString(dir.resolve(what + ".log"), StandardCharsets.UTF_8);
-        assertThat(done && p.exitValue() == 0).as("optuna_peer.py %s (Debian's python3-optuna must be installed):%n%s", what, log)
+        assertThat(done && p.exitValue() == 0).as("optuna_peer.py %s (Debian's python3-optuna must be installed, and python3-psycopg2 and python3-pymysql for the"
+                + " database servers, as .ci/run does):%n%s", what, log)
                 .isTrue();
     }
 }

@@ -138,4 +138,57 @@ class RetryPolicyTest {
             assertThat(retry.value()).isEqualTo(0.75);
         }
     }
+
+    /**
+     * An interrupted attempt (Ctrl-C, SIGTERM) is queued again, and its retry, killed (its heartbeat stops), is queued
+     * again too under {@code max_retries: 1}: the interruption did not use up the one retry a dead worker's trial
+     * gets. The next death does, so the chain ends.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sqlite:", "optuna+sqlite:///"})
+    void anInterruptionDoesNotUseUpTheRetryOfATrialWhoseWorkerDies(String scheme) throws Exception {
+        try (org.nntune.tune.storage.Storage s = Storages.open(scheme + dir.resolve("i.db"))) {
+            Study study = Study.builder("i").storage(s).sampler(new RandomSampler(3)).create();
+            long id = study.studyId();
+            new RetryPolicy(1).storeIn(s, id);
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+            Thread worker = new Thread(() -> {
+                try {
+                    study.optimize(t -> {
+                        double x = t.suggestFloat("x", 0, 1);
+                        running.countDown();
+                        Thread.sleep(60_000);
+                        return x;
+                    }, OptimizeOptions.trials(1).withHeartbeat(Duration.ofMillis(100)));
+                } catch (java.util.concurrent.CancellationException interrupted) {
+                    // what optimize says after study.interrupt
+                }
+            });
+            worker.start();
+            assertThat(running.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            study.interrupt("interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)"); // what the shutdown hook does
+            worker.join(30_000);
+            double x = s.getAllTrials(id).get(0).params().get("x") instanceof Double d ? d : Double.NaN;
+
+            FrozenTrial retry = s.getAllTrials(id, EnumSet.of(TrialState.WAITING)).get(0);
+            assertThat(retry.systemAttrs()).containsEntry(RetryPolicy.RETRY_HISTORY, List.of(0L))
+                    .containsEntry(org.nntune.tune.trial.SystemAttrs.INTERRUPTED_ATTEMPTS, List.of(0L));
+            // the retry's worker is killed (kill -9) mid-trial: another worker fails it as stale, and queues it again
+            assertThat(s.claimWaitingTrial(retry.trialId())).isTrue();
+            s.recordHeartbeat(retry.trialId());
+            assertThat(s.failStaleTrials(id, STALE_NOW)).containsExactly(retry.trialId());
+            List<FrozenTrial> again = s.getAllTrials(id, EnumSet.of(TrialState.WAITING));
+            assertThat(again).as("the killed retry of an interrupted trial is queued again").singleElement()
+                    .satisfies(w -> assertThat(w.systemAttrs()).containsEntry(RetryPolicy.RETRY_HISTORY, List.of(0L, 1L))
+                            .containsEntry(org.nntune.tune.trial.SystemAttrs.INTERRUPTED_ATTEMPTS, List.of(0L))
+                            .containsEntry(RetryPolicy.FIXED_PARAMS, Map.of("x", x)));
+            // killed once more: that death uses up max_retries = 1, and the chain ends
+            assertThat(s.claimWaitingTrial(again.get(0).trialId())).isTrue();
+            s.recordHeartbeat(again.get(0).trialId());
+            assertThat(s.failStaleTrials(id, STALE_NOW)).containsExactly(again.get(0).trialId());
+            assertThat(s.countTrials(id, EnumSet.of(TrialState.WAITING))).isZero();
+            assertThat(s.getAllTrials(id)).extracting(FrozenTrial::state)
+                    .containsExactly(TrialState.FAIL, TrialState.FAIL, TrialState.FAIL);
+        }
+    }
 }

@@ -319,7 +319,7 @@ public final class PopulationTraining {
             Optional<Unit> unit = take(snap, java.util.concurrent.ThreadLocalRandom.current().nextInt(options.population()));
             if (unit.isPresent()) {
                 Unit u = unit.get();
-                return new Step.Run(() -> train(u, objective));
+                return new Step.Run(() -> train(u, objective, this));
             }
             storage.failStaleTrials(studyId, options.staleAfter());
             sayWhatItWaitsFor(snap);
@@ -622,7 +622,7 @@ public final class PopulationTraining {
     }
 
     /** Trains a unit taken by this worker: one trial, the round's epochs, a checkpoint. */
-    private void train(Unit u, PopulationObjective objective) {
+    private void train(Unit u, PopulationObjective objective, Loop loop) {
         // the first heartbeat (a worker that dies now is found stale), the worker's name and the unit's place in
         // the population are written with the trial's creation: one write, and no reader sees the trial without them
         TrialStart start = TrialStart.beat(true)
@@ -638,6 +638,15 @@ public final class PopulationTraining {
         FrozenTrial trial = storage.createTrial(studyId, start);
         long id = trial.trialId();
         beating.put(id, Thread.currentThread());
+        String interruption = loop.interruption;
+        if (interruption != null) {
+            // Ctrl-C or SIGTERM while this unit was being taken: the interruption failed the rounds in flight before
+            // this one was among them, and a round left RUNNING would wait for the stale grace (or a JVM halting now
+            // would leave it so); it is failed here like the others
+            fail(id, interruption);
+            beating.remove(id);
+            return;
+        }
         try {
             for (Map.Entry<String, Distribution> e : space.entrySet()) {
                 storage.setTrialParam(id, e.getKey(), u.params().get(e.getKey()), e.getValue());

@@ -92,8 +92,12 @@ final class StudyLoop implements TrialLoop {
         } catch (TrialPrunedException e) {
             outcome = Outcome.pruned(trial);
         } catch (InterruptedException e) {
-            trials.interrupt("interrupted: the objective of trial " + trial.number() + " was interrupted");
-            outcome = Outcome.failure(trials.interruption().orElseThrow());
+            if (trials.abandonment().isPresent()) {
+                outcome = null; // interrupted by the heartbeat that found the study deleted: said below
+            } else {
+                trials.interrupt("interrupted: the objective of trial " + trial.number() + " was interrupted");
+                outcome = Outcome.failure(trials.interruption().orElseThrow());
+            }
         } catch (Throwable e) {
             Optional<String> interruption = trials.interruption();
             if (interruption.isPresent()) {
@@ -105,7 +109,15 @@ final class StudyLoop implements TrialLoop {
                 }
             }
         }
-        Optional<FrozenTrial> stored = trials.finish(trial, outcome);
+        // the study was deleted under this run: whatever the objective did, there is nothing to record it on
+        throwIfAbandoned(trial);
+        Optional<FrozenTrial> stored;
+        try {
+            stored = trials.finish(trial, outcome);
+        } catch (RuntimeException e) {
+            throwIfAbandoned(trial); // a heartbeat found the study gone while the outcome was being written
+            throw e;
+        }
         if (stored.isPresent()) {
             for (StudyCallback cb : options.callbacks()) {
                 cb.afterTrial(study, stored.get());
@@ -121,6 +133,16 @@ final class StudyLoop implements TrialLoop {
             }
             throw new IllegalStateException("study '" + study.name() + "' stopped: trial " + trial.number() + " threw "
                     + FailureReason.of(escaping), escaping);
+        }
+    }
+
+    /** Ends the trial's run if a heartbeat found its study deleted ({@link TrialLifecycle#abandon}). */
+    private void throwIfAbandoned(Trial trial) {
+        Optional<RuntimeException> gone = trials.abandonment();
+        if (gone.isPresent()) {
+            trials.stop();
+            throw new IllegalStateException("study '" + study.name() + "' was deleted from its storage while trial "
+                    + trial.number() + " ran (a heartbeat found it gone: " + gone.get().getMessage() + ")", gone.get());
         }
     }
 
@@ -151,6 +173,25 @@ final class StudyLoop implements TrialLoop {
 
     @Override
     public void beat(long trialId) {
-        storage.recordHeartbeat(trialId);
+        try {
+            storage.recordHeartbeat(trialId);
+        } catch (RuntimeException refused) {
+            // a trial finished meanwhile, another worker that failed it as stale, a lost connection: the trial goes
+            // on. A study deleted under the run (nntune delete --force): its trials end now, not when training ends
+            if (studyGone()) {
+                trials.abandon(refused);
+            }
+            throw refused;
+        }
+    }
+
+    /** Whether the study is no longer in the storage (or another study has its name); false when that cannot be told. */
+    private boolean studyGone() {
+        try {
+            java.util.OptionalLong now = storage.findStudyId(study.name());
+            return now.isEmpty() || now.getAsLong() != study.studyId();
+        } catch (RuntimeException unreachable) {
+            return false;
+        }
     }
 }

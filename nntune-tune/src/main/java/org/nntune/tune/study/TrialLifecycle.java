@@ -41,6 +41,11 @@ final class TrialLifecycle {
     private final InFlightTrials inFlight = new InFlightTrials();
     private volatile boolean stopRequested;
     private volatile String interruption;
+    /**
+     * Why this run's trials are gone from the storage (their study deleted under the run), once a heartbeat
+     * found out; guarded by {@link #inFlight} for the interrupts it sends ({@link #abandon}, {@link #abandonment})
+     */
+    private volatile RuntimeException abandoned;
     /** the other workers' trials this object last said it waits for (logged once per change) */
     private volatile List<Integer> lastAwaited = List.of();
     /** when this object began waiting for {@link #lastAwaited} (nanoTime), and whether it has warned of a long wait */
@@ -65,6 +70,7 @@ final class TrialLifecycle {
     void resetRun() {
         stopRequested = false;
         interruption = null;
+        abandoned = null;
         lastAwaited = List.of();
     }
 
@@ -86,7 +92,10 @@ final class TrialLifecycle {
      * line makes) each such trial is queued again with its parameters, as a dead worker's is: an
      * interruption is no fault of the trial, so its configuration is not lost, and the attempt and
      * its retry count once in the budget. Unlike a dead worker's, an interrupted trial is queued
-     * again however often it was interrupted before.
+     * again however often it was interrupted before, and its interruptions do not use up the retries
+     * the policy allows a dead worker's trial ({@link SystemAttrs#INTERRUPTED_ATTEMPTS}): a retry killed
+     * with {@code kill -9} after an interruption is queued again. No chain runs for ever: each
+     * interruption is someone's Ctrl-C or SIGTERM, and the deaths are counted against the policy.
      */
     void interrupt(String reason) {
         synchronized (this) {
@@ -113,6 +122,43 @@ final class TrialLifecycle {
         }
     }
 
+    /**
+     * The study's rows are gone from the storage ({@code nntune delete --force} or another program deleted it while
+     * this run ran it), as a heartbeat found: stops the run and interrupts the threads running its trials, so that
+     * they end now rather than after training for nothing (nothing they would write has anywhere to go). Nothing
+     * is recorded: there is no trial left to record it on. Called on the heartbeat's thread.
+     */
+    void abandon(RuntimeException why) {
+        stopRequested = true;
+        synchronized (inFlight) {
+            if (abandoned != null) {
+                return;
+            }
+            abandoned = why;
+            for (Map.Entry<Long, Thread> e : inFlight.entries()) {
+                inFlight.remove(e.getKey());
+                if (e.getValue() != Thread.currentThread()) {
+                    e.getValue().interrupt();
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether {@link #abandon} was called; if so, clears the calling thread's interrupt (that interrupt was this
+     * object's, sent to stop the objective, not the caller's wish to stop), so the caller can still ask the
+     * storage what happened.
+     */
+    Optional<RuntimeException> abandonment() {
+        synchronized (inFlight) {
+            if (abandoned == null) {
+                return Optional.empty();
+            }
+            Thread.interrupted();
+            return Optional.of(abandoned);
+        }
+    }
+
     /** @return whether the study retries stopped trials (it has a retry policy); false if the storage cannot say */
     private boolean retriesInterrupted() {
         try {
@@ -129,7 +175,7 @@ final class TrialLifecycle {
         try {
             FrozenTrial failed = storage.getTrial(trialId);
             storage.createTrial(studyId, new FrozenTrial(-1, -1, TrialState.WAITING, List.of(), Map.of(), Map.of(), Map.of(),
-                    failed.retryAttrs(), new java.util.TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()));
+                    failed.retryAttrs(true), new java.util.TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()));
         } catch (RuntimeException e) {
             // the interruption must finish: the trial stays failed, and counts in the budget, as before retries
             LOG.log(System.Logger.Level.WARNING, "study " + studyId + ": the interrupted trial with id " + trialId

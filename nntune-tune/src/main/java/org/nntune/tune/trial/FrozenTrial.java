@@ -251,17 +251,32 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
 
     /**
      * The system attributes of a WAITING trial that runs this one again with its parameters (its
-     * retry): {@link SystemAttrs#FIXED_PARAMS} (the values it asked for, and those fixed for it that
-     * it had not asked for yet), {@link SystemAttrs#FAILED_TRIAL} (the first attempt's number) and
-     * {@link SystemAttrs#RETRY_HISTORY} (the attempts so far, oldest first, this one last; its size is
-     * how many retries the chain has used).
+     * retry) after its worker died: {@link SystemAttrs#FIXED_PARAMS} (the values it asked for, and those
+     * fixed for it that it had not asked for yet), {@link SystemAttrs#FAILED_TRIAL} (the first attempt's
+     * number), {@link SystemAttrs#RETRY_HISTORY} (the attempts so far, oldest first, this one last) and,
+     * carried over, {@link SystemAttrs#INTERRUPTED_ATTEMPTS}.
      */
     public Map<String, Object> retryAttrs() {
+        return retryAttrs(false);
+    }
+
+    /**
+     * {@link #retryAttrs()}, for this attempt ended by an interruption when {@code interrupted}: it is added to
+     * {@link SystemAttrs#INTERRUPTED_ATTEMPTS}, so that it does not use up a retry of the study's policy.
+     */
+    public Map<String, Object> retryAttrs(boolean interrupted) {
         List<Object> history = new java.util.ArrayList<>();
         if (systemAttrs.get(SystemAttrs.RETRY_HISTORY) instanceof List<?> earlier) {
             history.addAll(earlier);
         }
         history.add((long) number);
+        List<Object> stopped = new java.util.ArrayList<>();
+        if (systemAttrs.get(SystemAttrs.INTERRUPTED_ATTEMPTS) instanceof List<?> earlier) {
+            stopped.addAll(earlier);
+        }
+        if (interrupted) {
+            stopped.add((long) number);
+        }
         Map<String, Object> fixed = new java.util.LinkedHashMap<>(params);
         // parameters fixed for this attempt but never asked for before it stopped
         fixedParams().forEach(fixed::putIfAbsent);
@@ -269,7 +284,20 @@ public record FrozenTrial(int number, long trialId, TrialState state, List<Doubl
         attrs.put(SystemAttrs.FIXED_PARAMS, fixed);
         attrs.put(SystemAttrs.FAILED_TRIAL, history.get(0));
         attrs.put(SystemAttrs.RETRY_HISTORY, history);
+        if (!stopped.isEmpty()) {
+            attrs.put(SystemAttrs.INTERRUPTED_ATTEMPTS, stopped);
+        }
         return attrs;
+    }
+
+    /**
+     * @return how many retries of the study's policy the chain of attempts that this retry's attributes
+     *     ({@link #retryAttrs}) describe has used: its earlier attempts less those an interruption ended
+     */
+    public static int retriesUsed(Map<String, Object> retryAttrs) {
+        int attempts = retryAttrs.get(SystemAttrs.RETRY_HISTORY) instanceof List<?> h ? h.size() : 0;
+        int interrupted = retryAttrs.get(SystemAttrs.INTERRUPTED_ATTEMPTS) instanceof List<?> i ? i.size() : 0;
+        return attempts - interrupted;
     }
 
     /**

@@ -59,6 +59,12 @@ public final class SystemAttrs {
     public static final String FAILED_TRIAL = "failed_trial";
     /** Trial: on a retry, the numbers of the earlier attempts, oldest first. */
     public static final String RETRY_HISTORY = "retry_history";
+    /**
+     * Trial: on a retry, the numbers of the earlier attempts that an interruption (Ctrl-C, SIGTERM, an interrupted
+     * thread) ended, oldest first; absent when none did. Such an attempt is no fault of its trial, so it does not
+     * use up the study's retry policy (the retries of trials whose worker died, {@link #RETRY_POLICY}).
+     */
+    public static final String INTERRUPTED_ATTEMPTS = "retry_interrupted";
     /** Trial: constraint values, one per constraint; feasible when all are {@code <= 0}. */
     public static final String CONSTRAINTS = "constraints";
     /** Trial: the grid point (its index in the grid) the trial runs. */

@@ -432,7 +432,10 @@ class StudyTest {
         assertThat(trials.get(1).params()).containsEntry("x", x);
         assertThat(trials.get(1).systemAttrs()).containsEntry(SystemAttrs.FAILED_TRIAL, 0L);
         assertThat(trials.get(2).fixedParams()).containsEntry("x", x);
-        assertThat(trials.get(2).systemAttrs()).containsEntry(SystemAttrs.RETRY_HISTORY, List.of(0L, 1L));
+        assertThat(trials.get(2).systemAttrs()).containsEntry(SystemAttrs.RETRY_HISTORY, List.of(0L, 1L))
+                .containsEntry(SystemAttrs.INTERRUPTED_ATTEMPTS, List.of(0L, 1L));
+        // both attempts were interrupted: the chain has used none of the retries a dead worker's trial gets
+        assertThat(FrozenTrial.retriesUsed(trials.get(2).systemAttrs())).isZero();
 
         List<Double> seen = new ArrayList<>();
         s.optimize(t -> {
