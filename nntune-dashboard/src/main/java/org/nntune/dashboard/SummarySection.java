@@ -30,8 +30,9 @@ final class SummarySection {
         out.append("<table class=\"summary\">\n");
         row(out, "Study", v.data.studyName());
         List<String> dirs = new ArrayList<>();
-        for (StudyDirection d : v.data.directions()) {
-            dirs.add(d.name().toLowerCase(Locale.ROOT));
+        for (int k = 0; k < v.objectives(); k++) {
+            // with the objectives' names as nntune tune prints them: "maximize accuracy, minimize parameter_count"
+            dirs.add(v.direction(k).name().toLowerCase(Locale.ROOT) + (v.data.objectiveNames().isEmpty() ? "" : " " + v.objectiveName(k)));
         }
         row(out, v.objectives() == 1 ? "Direction" : "Directions (" + v.objectives() + " objectives)", String.join(", ", dirs));
         StringBuilder c = new StringBuilder(Fmt.count(all.size()));

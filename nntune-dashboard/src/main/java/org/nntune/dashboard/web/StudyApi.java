@@ -266,6 +266,9 @@ final class StudyApi {
         JsonOut j = new JsonOut().beginObject().key("id").value(id).key("name").value(c.name)
                 .key("allowWrites").value(allowWrites).key("incompleteCopy").value(s.isIncompleteCopy());
         directions(j, c.directions);
+        // the objectives' names (the metrics a run records), or null: the page then says "objective k"
+        List<String> names = org.nntune.dashboard.StudyReportData.objectiveNames(s.systemAttrs(), c.directions);
+        j.key("objectives").any(names.isEmpty() ? null : names);
         summary(j, snap);
         j.key("note").any(s.systemAttrs().get(NOTE)).key("userAttrs").any(s.userAttrs());
         j.key("params").beginArray();

@@ -241,7 +241,9 @@ final class StudyCache {
             long now = System.nanoTime();
             boolean stale = plots == null || plots.version() != s.version();
             if (stale && (plots == null || now - builtAt >= Math.max(PLOT_MIN_MILLIS * 1_000_000, 5 * buildNanos))) {
-                StudyPlots p = StudyPlots.of(new StudyReportData(name, directions, s.trials()), plotOptions);
+                // the names are read at each build: a run records them just after it creates the study
+                StudyPlots p = StudyPlots.of(new StudyReportData(name, directions, s.trials()).withObjectiveNames(
+                        StudyReportData.objectiveNames(storage.getStudySystemAttrs(studyId), directions)), plotOptions);
                 buildNanos = System.nanoTime() - now;
                 builtAt = System.nanoTime();
                 plots = new Plots(p, s.version());

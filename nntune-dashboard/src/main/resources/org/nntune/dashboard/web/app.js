@@ -124,6 +124,11 @@
     }));
   }
 
+  // an objective's name: the metric a run recorded for it ("accuracy"), else "objective k"
+  function objectiveName(s, k) {
+    return s.objectives ? s.objectives[k] : 'objective ' + k;
+  }
+
   function bestText(s) {
     return s.best ? s.best.values.map(fmt).join(', ') + ' (trial ' + s.best.number + ')' : '';
   }
@@ -230,10 +235,12 @@
           + 'so some of its trials are missing. Run the same nntune copy again to replace it, or delete it.' }) : null,
       el('table', { 'class': 'kv' }, el('tbody', null,
         el('tr', null, el('th', { text: s.directions.length > 1 ? 'Directions' : 'Direction' }),
-          el('td', { text: s.directions.join(', ') })),
+          el('td', { id: 'study-directions', text: s.directions.map(function (d, k) {
+            return s.objectives ? d + ' ' + s.objectives[k] : d;
+          }).join(', ') })),
         el('tr', null, el('th', { text: 'Trials' }), el('td', { id: 'study-counts' },
           el('span', { id: 'study-total', text: s.nTrials }), ': ', countsLine(s.counts))),
-        el('tr', null, el('th', { text: s.directions.length > 1 ? 'Best of objective 0' : 'Best value' }),
+        el('tr', null, el('th', { text: s.directions.length > 1 ? 'Best of ' + objectiveName(s, 0) : 'Best value' }),
           el('td', { id: 'study-best', text: bestText(s) })),
         el('tr', null, el('th', { text: 'Last activity' }), el('td', { id: 'study-last', text: fmtTime(s.lastActivity) })),
         el('tr', null, el('th', { text: 'Note' }), el('td', { id: 'study-note', text: s.note === null ? '' : fmt(s.note) })))));
@@ -270,7 +277,7 @@
   function columns(s) {
     var cols = [{ key: 'number', title: '#' }, { key: 'state', title: 'State' }];
     s.directions.forEach(function (d, k) {
-      cols.push({ key: 'value:' + k, title: s.directions.length > 1 ? 'Objective ' + k : 'Value' });
+      cols.push({ key: 'value:' + k, title: s.objectives ? s.objectives[k] : s.directions.length > 1 ? 'Objective ' + k : 'Value' });
     });
     cols.push({ key: 'duration', title: 'Duration' });
     s.params.forEach(function (p) {

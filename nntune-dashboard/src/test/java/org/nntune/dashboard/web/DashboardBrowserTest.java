@@ -57,6 +57,7 @@ class DashboardBrowserTest {
     long studyId;
     long xssId;
     long walkId;
+    long sizeId;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
@@ -67,6 +68,7 @@ class DashboardBrowserTest {
         xssId = xssStudy(storage);
         org.nntune.dashboard.WalkPopulation.run(storage, "walk-pbt");
         walkId = storage.getStudyId("walk-pbt");
+        sizeId = sizeStudy(storage);
         // as `nntune tune` records the refit of the best configuration (here: trial 1's)
         storage.setStudySystemAttr(studyId, SystemAttrs.BEST_MODEL, java.util.Map.of("trial", 1, "path", "/tmp/out/best.model"));
         server = DashboardServer.start(storage, url, new DashboardOptions("127.0.0.1", 0, true));
@@ -112,6 +114,30 @@ class DashboardBrowserTest {
             }
         }
         s.setStudySystemAttr(id, StudyApi.NOTE, "<script>alert(7)</script>");
+        return id;
+    }
+
+    /**
+     * Two objectives as examples/iris-size.yaml has them: accuracy against parameter count, over
+     * three parameters, with the scoring {@code nntune tune} records (which names the metrics).
+     */
+    static long sizeStudy(Storage s) {
+        long id = s.createStudy("iris-size", List.of(StudyDirection.MAXIMIZE, StudyDirection.MINIMIZE));
+        s.setStudySystemAttr(id, "nntune:cli:scoring", "maximize accuracy, minimize parameter_count by 3-fold stratified validation");
+        org.nntune.tune.space.IntDistribution layers = org.nntune.tune.space.IntDistribution.uniform(1, 3);
+        org.nntune.tune.space.IntDistribution units = org.nntune.tune.space.IntDistribution.logUniform(2, 128);
+        CategoricalDistribution activation = CategoricalDistribution.of("relu", "tanh");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 12; i++) {
+            FrozenTrial t = s.createTrial(id);
+            long l = 1 + r.nextInt(3);
+            long u = Math.round(Math.pow(2, 1 + 6 * r.nextDouble()));
+            Fixtures.param(s, t, "layers", l, layers);
+            Fixtures.param(s, t, "units", u, units);
+            Fixtures.param(s, t, "activation", r.nextBoolean() ? "relu" : "tanh", activation);
+            s.finishTrial(t.trialId(), TrialState.COMPLETE, List.of(0.6 + 0.35 * r.nextDouble(), (double) (7 * u + (l - 1) * u * u)),
+                    Optional.empty());
+        }
         return id;
     }
 
@@ -266,6 +292,40 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("div.plot[data-section=lineage] svg.lineage")));
         assertThat(driver.findElements(By.cssSelector("div.plot[data-section=lineage] circle.node"))).hasSize(20);
         Browser.screenshot(driver, "10-population");
+    }
+
+    /** The metrics' names instead of "objective 0/1", and parallel-coordinates axis titles that do not overlap as drawn. */
+    @Test
+    void twoNamedObjectivesAreCalledByTheirNamesAndNoAxisTitlesOverlap() {
+        openStudy(sizeId);
+        assertThat(driver.findElement(By.id("study-directions")).getText()).isEqualTo("maximize accuracy, minimize parameter_count");
+        assertThat(driver.findElement(By.cssSelector("#study-head")).getText()).contains("Best of accuracy");
+        assertThat(driver.findElement(By.cssSelector("#trials th[data-sort='value:0']")).getText()).isEqualTo("accuracy");
+        assertThat(driver.findElement(By.cssSelector("#trials th[data-sort='value:1']")).getText()).isEqualTo("parameter_count");
+        wait.until(d -> d.findElements(By.cssSelector("div.plot[data-section=parallel] g.p-axis text.axis-title")).size() == 5);
+        wait.until(d -> !d.findElements(By.cssSelector("div.plot[data-section=pareto] svg")).isEmpty());
+        assertThat(driver.findElement(By.id("main")).getText()).doesNotContain("objective 0", "objective 1");
+        @SuppressWarnings("unchecked")
+        List<List<Object>> boxes = (List<List<Object>>) driver.executeScript("return Array.prototype.map.call("
+                + "document.querySelectorAll('div.plot[data-section=parallel] g.p-axis text.axis-title'), function (t) {"
+                + "  var b = t.getBoundingClientRect(); return [b.left, b.right, b.top, b.bottom, t.firstChild.nodeValue]; })");
+        List<String> titles = new ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            List<Object> a = boxes.get(i);
+            titles.add((String) a.get(4));
+            for (int j = i + 1; j < boxes.size(); j++) {
+                List<Object> b = boxes.get(j);
+                boolean apart = num(a.get(1)) <= num(b.get(0)) || num(b.get(1)) <= num(a.get(0))
+                        || num(a.get(3)) <= num(b.get(2)) || num(b.get(3)) <= num(a.get(2));
+                assertThat(apart).as("axis titles '%s' %s and '%s' %s overlap", a.get(4), a, b.get(4), b).isTrue();
+            }
+        }
+        assertThat(titles).contains("accuracy", "parameter_count,");
+        Browser.fullPage(driver, "12-named-objectives");
+    }
+
+    private static double num(Object o) {
+        return ((Number) o).doubleValue();
     }
 
     @Test
