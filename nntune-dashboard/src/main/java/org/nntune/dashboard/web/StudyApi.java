@@ -389,7 +389,7 @@ final class StudyApi {
         j.key("params").beginArray();
         for (Map.Entry<String, Object> e : t.params().entrySet()) {
             j.beginObject().key("name").value(e.getKey()).key("value").any(e.getValue())
-                    .key("distribution").value(t.distributions().get(e.getKey()).toString()).endObject();
+                    .key("distribution").value(shown(t.distributions().get(e.getKey()))).endObject();
         }
         // enqueued for the trial, not asked for yet: no distribution until it is
         for (Map.Entry<String, Object> e : t.enqueuedNotAsked().entrySet()) {
@@ -462,9 +462,42 @@ final class StudyApi {
             throw new IllegalArgumentException("parameter '" + name + "' needs a number, got '" + text + "'");
         }
         if (!d.contains(v)) {
-            throw new IllegalArgumentException("parameter '" + name + "' = " + text + " is not in " + d);
+            throw new IllegalArgumentException("parameter '" + name + "' = " + text + " is not in " + shown(d));
         }
         return v;
+    }
+
+    /**
+     * A distribution as a user writes a range or a choice, not as its Java record prints:
+     * {@code int 1..4}, {@code int 8..256 log}, {@code int 0..100 step 10}, {@code float 1e-4..0.1 log}, {@code float 0..5e6},
+     * {@code [relu, tanh]}.
+     */
+    static String shown(Distribution d) {
+        if (d instanceof IntDistribution i) {
+            return "int " + i.low() + ".." + i.high() + (i.step() != 1 ? " step " + i.step() : "") + (i.log() ? " log" : "");
+        }
+        if (d instanceof FloatDistribution f) {
+            return "float " + number(f.low()) + ".." + number(f.high())
+                    + (f.step().isPresent() ? " step " + number(f.step().getAsDouble()) : "") + (f.log() ? " log" : "");
+        }
+        if (d instanceof CategoricalDistribution c) {
+            return "[" + String.join(", ", c.choices().stream().map(String::valueOf).toList()) + "]";
+        }
+        return String.valueOf(d);
+    }
+
+    /** A bound as a study file writes it: 0.1, 2.5, 1e-4, 3e6 (six significant digits at most). */
+    private static String number(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v == 0 ? "0" : String.valueOf(v);
+        }
+        java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros();
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e6) {
+            return b.toPlainString();
+        }
+        int exp = b.precision() - b.scale() - 1;
+        return b.movePointLeft(exp).stripTrailingZeros().toPlainString() + "e" + (exp < 0 ? "-" : "") + Math.abs(exp);
     }
 
     private Response delete(long id, Map<String, String> form) {

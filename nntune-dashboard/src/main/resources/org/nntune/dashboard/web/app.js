@@ -129,6 +129,8 @@
     return s.objectives ? s.objectives[k] : 'objective ' + k;
   }
 
+  function hasNote(note) { return note !== null && note !== undefined && note !== ''; }
+
   function bestText(s) {
     return s.best ? s.best.values.map(fmt).join(', ') + ' (trial ' + s.best.number + ')' : '';
   }
@@ -243,7 +245,9 @@
         el('tr', null, el('th', { text: s.directions.length > 1 ? 'Best of ' + objectiveName(s, 0) : 'Best value' }),
           el('td', { id: 'study-best', text: bestText(s) })),
         el('tr', null, el('th', { text: 'Last activity' }), el('td', { id: 'study-last', text: fmtTime(s.lastActivity) })),
-        el('tr', null, el('th', { text: 'Note' }), el('td', { id: 'study-note', text: s.note === null ? '' : fmt(s.note) })))));
+        // read-only, a study without a note has no Note row (there is nothing to show and no way to write one)
+        s.allowWrites || hasNote(s.note)
+          ? el('tr', null, el('th', { text: 'Note' }), el('td', { id: 'study-note', text: hasNote(s.note) ? fmt(s.note) : '' })) : null)));
     if (s.allowWrites) {
       box.appendChild(noteForm('/studies/' + s.id + '/note', s.note, function (text) {
         document.getElementById('study-note').textContent = text;
@@ -696,7 +700,7 @@
           kvRow('Model file', t.modelFile === null ? 'none (a run saves the refit of the best configuration only)'
             : fmt(t.modelFile), 'trial-model'),
           kvRow('Failure reason', t.failureReason === null ? '' : t.failureReason, 'trial-failure'),
-          kvRow('Note', t.note === null ? '' : fmt(t.note), 'trial-note')))),
+          info.allowWrites || hasNote(t.note) ? kvRow('Note', hasNote(t.note) ? fmt(t.note) : '', 'trial-note') : null))),
       el('section', null, el('h2', { text: 'Parameters' }),
         el('table', { 'class': 'list', id: 'trial-params' }, el('thead', null, el('tr', null,
           el('th', { text: 'Name' }), el('th', { text: 'Value' }), el('th', { text: 'Distribution' }))),

@@ -389,6 +389,9 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(By.id("trial-duration")).getText()).isNotBlank();
         assertThat(driver.findElement(By.id("trial-worker")).getText()).isEqualTo(t1.systemAttrs().get(SystemAttrs.WORKER));
         assertThat(driver.findElement(By.id("trial-model")).getText()).isEqualTo("/tmp/out/best.model");
+        // distributions as a study file writes them, not as Java records print ("IntDistribution[low=1, …]")
+        assertThat(driver.findElement(By.id("trial-params")).getText()).contains("float 1e-4..0.1 log", "int 1..4", "[sgd, adam, rmsprop]")
+                .doesNotContain("Distribution[");
         Browser.screenshot(driver, "05-trial-page");
 
         driver.get(base() + "#/study/" + studyId + "/trial/" + failed.number());
@@ -397,6 +400,37 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(By.id("trial-model")).getText()).startsWith("none");
         driver.findElement(By.id("back-to-study")).click();
         wait.until(ExpectedConditions.textToBe(By.id("study-name"), "mlp-digits"));
+    }
+
+    /**
+     * Read-only: no empty Note rows (a note written before is still shown), and no page logs an error
+     * in the console (the favicon among them, which was a 404 on every page).
+     */
+    @Test
+    void readOnlyPagesShowNoEmptyNoteAndLogNoErrors() throws Exception {
+        try (DashboardServer readOnly = DashboardServer.start(storage, url, new DashboardOptions("127.0.0.1", 0, false))) {
+            String ro = "http://127.0.0.1:" + readOnly.port() + "/";
+            Browser.consoleErrors(driver); // what earlier tests left
+            driver.get("about:blank");
+            driver.get(ro);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-study-id='" + studyId + "']")));
+            driver.get("about:blank");
+            driver.get(ro + "#/study/" + studyId);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trials tbody tr")));
+            wait.until(d -> !d.findElements(By.cssSelector("div.plot[data-section=history] svg")).isEmpty());
+            assertThat(driver.findElements(By.id("study-note"))).isEmpty();
+            assertThat(driver.findElement(By.id("study-head")).getText()).doesNotContain("Note");
+            driver.get(ro + "#/study/" + studyId + "/trial/1");
+            wait.until(ExpectedConditions.textToBe(By.id("trial-title"), "Trial 1"));
+            assertThat(driver.findElements(By.id("trial-note"))).isEmpty();
+            // a note written with --allow-writes is shown read-only too
+            driver.get("about:blank");
+            driver.get(ro + "#/study/" + xssId);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trials tbody tr")));
+            assertThat(driver.findElement(By.id("study-note")).getText()).isEqualTo("<script>alert(7)</script>");
+            Thread.sleep(500); // a favicon is asked for after the page loaded
+            assertThat(Browser.consoleErrors(driver)).isEmpty();
+        }
     }
 
     @Test
