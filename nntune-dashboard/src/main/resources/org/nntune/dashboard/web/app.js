@@ -62,10 +62,28 @@
     return (s / 3600).toFixed(1) + ' h';
   }
 
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+
+  // a time in the browser's own zone, named: "2026-12-07 19:02:20 GMT+1" (the static report shows its times so too)
   function fmtTime(iso) {
     if (!iso) { return ''; }
     var d = new Date(iso);
-    return isNaN(d.getTime()) ? iso : d.toLocaleString();
+    if (isNaN(d.getTime())) { return iso; }
+    var zone = '';
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).forEach(function (p) {
+        if (p.type === 'timeZoneName') { zone = ' ' + p.value; }
+      });
+    } catch (e) { zone = ''; }
+    return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + two(d.getHours()) + ':'
+      + two(d.getMinutes()) + ':' + two(d.getSeconds()) + zone;
+  }
+
+  // the server-rendered sections write times in UTC (<time class="local">): shown in the browser's zone
+  function localTimes(root) {
+    Array.prototype.forEach.call(root.querySelectorAll('time.local[datetime]'), function (t) {
+      t.textContent = fmtTime(t.getAttribute('datetime'));
+    });
   }
 
   function ApiError(status, message) { this.status = status; this.message = message; }
@@ -464,6 +482,7 @@
           if (div.getAttribute('data-version') !== r.version) {
             // server-rendered by the report's SVG renderers, every value escaped; CSP allows no inline script
             div.innerHTML = r.body;
+            localTimes(div);
             div.setAttribute('data-version', r.version);
             if (div.getAttribute('data-section') === 'parallel') { brushable(div); }
             if (div.getAttribute('data-section') === 'history') { zoomable(div, st, tok); }

@@ -433,6 +433,35 @@ class DashboardBrowserTest {
         }
     }
 
+    /**
+     * The static report and the dashboard show the study's start alike: a readable time in the
+     * browser's zone, named (here Paris's, GMT+1 in December), not a raw ISO-8601 instant with microseconds.
+     */
+    @Test
+    void theReportAndTheDashboardShowTheSameLocalStartTime() throws Exception {
+        driver.executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", "Europe/Paris"));
+        try {
+            Path report = dir.resolve("report.html");
+            org.nntune.dashboard.HtmlReport.fromStorage(storage, "mlp-digits").write(report);
+            driver.get(report.toUri().toString());
+            String inReport = driver.findElement(By.xpath("//table[@class='summary']//tr[th='Started']/td")).getText();
+            java.time.Instant first = storage.getAllTrials(studyId).get(0).datetimeStart().orElseThrow();
+            String expected = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .withZone(java.time.ZoneId.of("Europe/Paris")).format(first) + " GMT+1";
+            assertThat(inReport).isEqualTo(expected);
+
+            openStudy(studyId);
+            wait.until(d -> !d.findElements(By.xpath("//div[@data-section='summary']//tr[th='Started']/td")).isEmpty());
+            assertThat(driver.findElement(By.xpath("//div[@data-section='summary']//tr[th='Started']/td")).getText()).isEqualTo(expected);
+            assertThat(driver.findElement(By.id("study-last")).getText()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d GMT\\+1");
+            driver.get(base() + "#/study/" + studyId + "/trial/0");
+            wait.until(ExpectedConditions.textToBe(By.id("trial-title"), "Trial 0"));
+            assertThat(driver.findElement(By.xpath("//table[@class='kv']//tr[th='Started']/td")).getText()).isEqualTo(expected);
+        } finally {
+            driver.executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", ""));
+        }
+    }
+
     @Test
     void aStudyMadeOfMarkupRunsNothing() {
         driver.get(base());
