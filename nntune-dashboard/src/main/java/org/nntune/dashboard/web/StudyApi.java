@@ -108,6 +108,9 @@ final class StudyApi {
                 if (p.length == 4 && p[2].equals("trials")) {
                     return trial(id, parseNumber(p[3]));
                 }
+                if (p.length == 3 && p[2].equals("plots")) {
+                    return allPlots(id);
+                }
                 if (p.length == 4 && p[2].equals("plots")) {
                     StudyCache.Plots plots = studyCache(id).plots();
                     if (p[3].equals("history") && (query.containsKey("from") || query.containsKey("to"))) {
@@ -295,6 +298,25 @@ final class StudyApi {
                     .key("subtitle").value(sec.subtitle().orElse(null)).endObject();
         }
         return Response.json(j.endArray().endObject());
+    }
+
+    /**
+     * Every plot section of a study and the header's summary (counts, best, last activity), all of
+     * one snapshot: a page that shows them together never has a header ahead of its summary and plots.
+     */
+    private Response allPlots(long id) {
+        StudyCache c = studyCache(id);
+        snapshot(c); // a deleted study is a 410 here too
+        StudyCache.Plots plots = c.plots();
+        JsonOut j = new JsonOut().beginObject();
+        summary(j, plots.snapshot());
+        j.key("sections").beginObject();
+        for (StudyPlots.Section sec : plots.plots().sections()) {
+            if (!sec.id().equals("trials")) { // the page pages its own table
+                j.key(sec.id()).value(plots.html(sec.id()));
+            }
+        }
+        return new Response(200, "application/json", j.endObject().endObject().toString(), plots.version());
     }
 
     /** A zoom bound: a trial number (a fraction is rounded toward the inside of the window). */

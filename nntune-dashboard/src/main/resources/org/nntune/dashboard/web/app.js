@@ -4,11 +4,12 @@
 // only markup inserted is the plot sections, which the server renders with the static report's
 // own SVG renderers (every value escaped there) and the page's Content-Security-Policy forbids
 // inline script besides. Live updates poll "what changed since version v": only changed trials
-// travel, changed table rows are replaced in place, and plots are redrawn at most every 2 s.
+// travel, changed table rows are replaced in place, and plots are redrawn at most every second, together with the
+// header's counts (one snapshot for both).
 'use strict';
 (function () {
   var POLL_MS = 1000;
-  var PLOT_MIN_MS = 2000;
+  var PLOT_MIN_MS = 1000; // the server rebuilds a study's plots at most every second (more for a large study)
   var STATES = ['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'];
   // a value enqueued for a trial (Study.enqueueTrial, Optuna's enqueue_trial, a retry) that it has not asked for yet
   var ENQUEUED = 'enqueued: the trial uses this value when it asks for the parameter';
@@ -435,7 +436,8 @@
       if (tok !== routeToken) { return; }
       if (c.version !== st.version) {
         st.version = c.version;
-        updateHeader(c);
+        // the header is not updated here but with the plots (loadPlots), from the same snapshot as the summary and
+        // the plots: a header ahead of them ("44 trials" over a summary of 41) would contradict them
         var reload = c.truncated || c.reset;
         if (c.reset) { schedulePlots(st, tok); }
         c.trials.forEach(function (t) {
@@ -469,28 +471,47 @@
     setTimeout(function () { st.plotsPending = false; loadPlots(st, tok); }, wait);
   }
 
+  // Every section and the header's counts come in one answer, drawn from one snapshot of the study, and are
+  // shown together: the header, the summary and the plots always tell of the same trials.
   function loadPlots(st, tok) {
     st.lastPlots = Date.now();
+    api('/studies/' + st.id + '/plots').then(function (d) {
+      if (tok !== routeToken) { return; }
+      var version = String(d.version);
+      updateHeader(d);
+      Array.prototype.forEach.call(main.querySelectorAll('div.plot[data-section]'), function (div) {
+        var id = div.getAttribute('data-section');
+        if (div.zoom || d.sections[id] === undefined || div.getAttribute('data-version') === version) { return; }
+        showSection(div, d.sections[id], version, st, tok);
+      });
+      // a large study's plots are rebuilt at most every second or so: ask again until they show the latest trials
+      if (d.version < st.version) { schedulePlots(st, tok); }
+    }).catch(function (e) {
+      if (tok !== routeToken) { return; }
+      if (e instanceof ApiError && (e.status === 404 || e.status === 410)) { failed(tok, e); }
+    });
+    // a zoomed history is drawn for its window on its own
     Array.prototype.forEach.call(main.querySelectorAll('div.plot[data-section]'), function (div) {
-      var zoom = div.zoom ? '?from=' + div.zoom[0] + '&to=' + div.zoom[1] : '';
+      if (!div.zoom) { return; }
+      var zoom = '?from=' + div.zoom[0] + '&to=' + div.zoom[1];
       fetch('/api/studies/' + st.id + '/plots/' + encodeURIComponent(div.getAttribute('data-section')) + zoom)
         .then(function (r) {
           return r.text().then(function (t) { return { ok: r.ok, body: t, version: r.headers.get('X-Nntune-Version') }; });
         })
         .then(function (r) {
           if (tok !== routeToken || !r.ok) { return; }
-          if (div.getAttribute('data-version') !== r.version) {
-            // server-rendered by the report's SVG renderers, every value escaped; CSP allows no inline script
-            div.innerHTML = r.body;
-            localTimes(div);
-            div.setAttribute('data-version', r.version);
-            if (div.getAttribute('data-section') === 'parallel') { brushable(div); }
-            if (div.getAttribute('data-section') === 'history') { zoomable(div, st, tok); }
-          }
-          // a large study's plots are rebuilt at most every few seconds: ask again until they show the latest trials
-          if (parseInt(r.version, 10) < st.version) { schedulePlots(st, tok); }
+          if (div.getAttribute('data-version') !== r.version) { showSection(div, r.body, r.version, st, tok); }
         });
     });
+  }
+
+  function showSection(div, html, version, st, tok) {
+    // server-rendered by the report's SVG renderers, every value escaped; CSP allows no inline script
+    div.innerHTML = html;
+    localTimes(div);
+    div.setAttribute('data-version', version);
+    if (div.getAttribute('data-section') === 'parallel') { brushable(div); }
+    if (div.getAttribute('data-section') === 'history') { zoomable(div, st, tok); }
   }
 
   // ------------------------------------------------------------------ zoom on the optimisation history

@@ -223,10 +223,50 @@ class DashboardBrowserTest {
                 .until(ExpectedConditions.presenceOfElementLocated(
                         By.cssSelector("#trials tbody tr[data-number='" + number + "'][data-state=COMPLETE]")));
         System.out.println("live trial seen " + (System.currentTimeMillis() - finishedAt) + " ms after the worker wrote it");
-        assertThat(driver.findElement(By.id("study-total")).getText()).isEqualTo(Integer.toString(before + 1));
+        // the header's count comes with the plots (one snapshot for both), at most a second or two after the row
+        wait.until(ExpectedConditions.textToBe(By.id("study-total"), Integer.toString(before + 1)));
         // no reload: the page's own state survived (the live poll replaced rows in place)
         assertThat(driver.executeScript("return performance.getEntriesByType('navigation').length")).isEqualTo(1L);
         Browser.screenshot(driver, "03-live-trial");
+    }
+
+    /**
+     * Trials finished between refreshes: at every moment the header's counts, the study summary and
+     * the history's points tell of the same trials (the header was updated at once and the summary and
+     * plots up to 3 trials later: "Trials 44: 43 complete" over a summary of "41 (40 complete…)").
+     */
+    @Test
+    void theHeaderTheSummaryAndThePlotsShowTheSameTrials() throws Exception {
+        long id = Fixtures.study(storage, "live-summary", 6, 13);
+        openStudy(id);
+        String sample = "var total = document.getElementById('study-total');"
+                + "var complete = document.querySelector('#study-counts span[data-state=COMPLETE]');"
+                + "var trials = document.evaluate(\"//div[@data-section='summary']//tr[th='Trials']/td\", document, null,"
+                + "  XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;"
+                + "return [total ? total.textContent : null, complete ? complete.textContent : null, trials ? trials.textContent : null,"
+                + "  document.querySelectorAll('div.plot[data-section=history] circle.pt').length];";
+        wait.until(d -> ((List<?>) driver.executeScript(sample)).get(2) != null);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        int samples = 0;
+        long end = System.currentTimeMillis() + 6000;
+        int finished = 0;
+        while (System.currentTimeMillis() < end) {
+            if (finished < 8 && samples % 3 == 0) {
+                Fixtures.finishOne(storage, id, rnd, TrialState.COMPLETE);
+                finished++;
+            }
+            List<?> s = (List<?>) driver.executeScript(sample);
+            samples++;
+            String total = (String) s.get(0);
+            int complete = Integer.parseInt(((String) s.get(1)).split(" ")[0]);
+            assertThat((String) s.get(2)).as("header %s, summary '%s'", s.get(0), s.get(2)).startsWith(total + " (" + complete + " complete,");
+            assertThat(((Number) s.get(3)).intValue()).as("history points for %s complete", complete).isEqualTo(complete);
+            Thread.sleep(150);
+        }
+        // and they catch up with the last trial
+        int all = 6 + finished;
+        wait.until(ExpectedConditions.textToBe(By.id("study-total"), Integer.toString(all)));
+        assertThat((String) ((List<?>) driver.executeScript(sample)).get(2)).startsWith(all + " (");
     }
 
     @Test
