@@ -118,7 +118,8 @@ public final class SparkWorkers implements ClusterWorkers {
     static void quietSparkLog(boolean verbose) {
         org.apache.logging.log4j.spi.LoggerContext any = org.apache.logging.log4j.LogManager.getContext(false);
         if (any instanceof org.apache.logging.log4j.core.LoggerContext context
-                && context.getConfiguration() instanceof org.apache.logging.log4j.core.config.DefaultConfiguration) {
+                && (context.getConfiguration() instanceof org.apache.logging.log4j.core.config.DefaultConfiguration
+                || sparksDefaultProfile(context.getConfiguration()))) {
             org.apache.logging.log4j.Level warn = org.apache.logging.log4j.Level.WARN;
             Map<String, org.apache.logging.log4j.Level> levels = new LinkedHashMap<>();
             levels.put(org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, verbose ? warn : org.apache.logging.log4j.Level.OFF);
@@ -130,6 +131,21 @@ public final class SparkWorkers implements ClusterWorkers {
                     verbose ? warn : org.apache.logging.log4j.Level.ERROR);
             org.apache.logging.log4j.core.config.Configurator.setLevel(levels);
         }
+    }
+
+    /** Spark's own default log profile, which Spark loaded itself (spark-submit does, before its application's main). */
+    static final String SPARK_DEFAULT_PROFILE = "org/apache/spark/log4j2-defaults.properties";
+
+    /**
+     * Whether a log4j2 configuration is Spark's default profile ({@link #SPARK_DEFAULT_PROFILE}, root
+     * at INFO: "Using Spark's default log4j profile"), which spark-submit sets up before it calls
+     * {@link SparkMain}: no configuration of the user's, so quieted as log4j2's bare default is.
+     */
+    static boolean sparksDefaultProfile(org.apache.logging.log4j.core.config.Configuration c) {
+        org.apache.logging.log4j.core.config.ConfigurationSource source = c.getConfigurationSource();
+        String location = source == null ? null : source.getLocation();
+        return location != null && location.replace('\\', '/').endsWith(SPARK_DEFAULT_PROFILE)
+                || c.getName() != null && c.getName().replace('\\', '/').endsWith(SPARK_DEFAULT_PROFILE);
     }
 
     /**
