@@ -134,7 +134,10 @@ class BadInputTest {
         assertFails(allGaps, ExitCode.DATA, "allgaps.csv", "were dropped (data.missing: drop)");
 
         String idx = CliTest.IRIS.replace("bundled: iris", "idx: fashion_mnist\n  folder: no-such-folder");
-        assertFails(tune(dir, idx), ExitCode.DATA, "no-such-folder");
+        CliTest.Result noIdx = tune(dir, idx);
+        // in the study file's words, not the Java loader's ("or pass the folder to load(Path)")
+        assertFails(noIdx, ExitCode.DATA, "no-such-folder", "NNTUNE_DATA", "or name the folder in the study file (data.folder)");
+        assertThat(noIdx.err()).doesNotContain("load(Path)");
     }
 
     /**
@@ -165,9 +168,29 @@ class BadInputTest {
         String series = "data:\n  csv: d.csv\n  series: sise\n  window: 2\nmodel: {family: rnn, space: {epochs: 1}}\n";
         assertFails(tune(dir, series, "--dry-run"), ExitCode.USAGE, "s.yaml, line 3, key 'data.series': 'sise' is not a column of d.csv");
 
+        // the test file is wrong, not the study file (exit code 3), but the error points at the key that names it
         Files.writeString(dir.resolve("t.csv"), "size,color,kind\n1,red,x\n");
         assertFails(tune(dir, csv.replace("label: species", "label: species\n  categorical: [color]\n  test_csv: t.csv"), "--dry-run"), ExitCode.DATA,
-                "t.csv line 1: unknown label column 'species'");
+                "s.yaml, line 7, key 'data.test_csv': the test file t.csv has no label column 'species', which the training file d.csv has"
+                        + " (t.csv's columns: size, color, kind)");
+    }
+
+    /** A CSV file the study file names and that is not there: exit code 2 at its key's line, as any other key's mistake. */
+    @Test
+    void aMissingCsvIsAStudyFileErrorAtItsKey(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("d.csv"), "size,species\n1,x\n2,y\n3,x\n4,y\n");
+        String csv = CliTest.IRIS.replace("bundled: iris", "csv: nosuch.csv\n  label: species");
+        for (String[] run : new String[][] {{}, {"--dry-run"}}) {
+            CliTest.Result r = tune(dir, csv, run);
+            assertFails(r, ExitCode.USAGE, "s.yaml, line 4, key 'data.csv': file " + dir.resolve("nosuch.csv") + " does not exist",
+                    "a relative path is read from the study file's folder");
+            assertThat(r.err()).doesNotContain("data: file");
+        }
+        String test = CliTest.IRIS.replace("bundled: iris", "csv: d.csv\n  label: species\n  test_csv: nosuch-test.csv");
+        assertFails(tune(dir, test, "--dry-run"), ExitCode.USAGE,
+                "s.yaml, line 6, key 'data.test_csv': file " + dir.resolve("nosuch-test.csv") + " does not exist");
+        assertFails(tune(dir, CliTest.IRIS.replace("bundled: iris", "csv: .\n  label: species"), "--dry-run"), ExitCode.USAGE,
+                "key 'data.csv': ", " is a folder, not a CSV file");
     }
 
     @Test

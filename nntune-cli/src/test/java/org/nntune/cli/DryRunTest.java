@@ -118,6 +118,11 @@ class DryRunTest {
         Files.writeString(text, spam.replace("  min_count: 2", "  preprocessing: standard\n  min_count: 2"));
         assertThat(CliTest.run("tune", text.toString(), "--dry-run").out())
                 .contains("note: data.preprocessing has no effect here: it scales numeric inputs").doesNotContain("preprocessing=");
+        // data.preprocessing: pixel is shown as the file (and the README) spells it, not as the networks' 'pixels'
+        Path pixel = dir.resolve("pixel.yaml");
+        Files.writeString(pixel, CliTest.IRIS.replace("bundled: iris", "bundled: iris\n  preprocessing: pixel"));
+        assertThat(CliTest.run("tune", pixel.toString(), "--dry-run").out()).contains("preprocessing=pixel")
+                .doesNotContain("pixels");
         // the time-budget mode: each trial trains up to budget.max_epochs, not the space's default epochs
         assertThat(CliTest.run("tune", "../examples/digits-time-budget.yaml", "--dry-run").out())
                 .contains("epochs=up to 27 (budget.max_epochs)").doesNotContain("epochs*=");

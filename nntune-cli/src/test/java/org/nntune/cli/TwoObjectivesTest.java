@@ -69,7 +69,10 @@ class TwoObjectivesTest {
                 assertThat(dominates).as("%s dominates front row %s", List.of(p[0], p[1]), row).isFalse();
             }
         }
-        assertThat(Files.readString(results.resolve("report.html"))).contains("Pareto front");
+        // the report calls the objectives by the metrics tune prints (from the scoring the run records)
+        assertThat(Files.readString(results.resolve("report.html"))).contains("Pareto front")
+                .contains("maximize accuracy, minimize parameter_count", "accuracy (maximize)", "Optimisation history of parameter_count")
+                .doesNotContain("objective 0", "objective 1");
 
         CliTest.Result again = CliTest.tuneWith(dir, SIZE, "--trials", "10", "--progress", "none");
         assertThat(again.code()).as(again.err()).isZero();

@@ -44,13 +44,16 @@ public final class HtmlReport {
     }
 
     /**
-     * Reads a study (summary and all trials) from a storage.
+     * Reads a study (summary, all trials, and the objectives' names if it records them:
+     * {@link StudyReportData#objectiveNames(java.util.Map, java.util.List)}) from a storage.
      *
      * @throws IllegalArgumentException if the storage has no study of that name
      */
     public static HtmlReport fromStorage(Storage storage, String studyName) {
         long id = storage.getStudyId(studyName);
-        return of(new StudyReportData(studyName, storage.getStudyDirections(id), storage.getAllTrials(id)));
+        java.util.List<org.nntune.tune.trial.StudyDirection> directions = storage.getStudyDirections(id);
+        return of(new StudyReportData(studyName, directions, storage.getAllTrials(id))
+                .withObjectiveNames(StudyReportData.objectiveNames(storage.getStudySystemAttrs(id), directions)));
     }
 
     /** Writes the report of {@code data} (default options) to {@code file}. */
@@ -93,7 +96,11 @@ public final class HtmlReport {
         out.append("</nav></header>\n<main>\n");
         for (StudyPlots.Section s : plots.sections()) {
             out.append("<section id=\"").append(s.id()).append("\">\n<h2>").append(s.title()).append("</h2>\n");
-            s.subtitle().ifPresent(sub -> out.append("<p class=\"sub\">").append(sub).append("</p>\n"));
+            s.subtitle().ifPresent(sub -> {
+                out.append("<p class=\"sub\">");
+                Xml.escapeTo(out, sub); // may name an objective, which is user data
+                out.append("</p>\n");
+            });
             plots.renderTo(s.id(), out);
             out.append("</section>\n");
         }

@@ -1,7 +1,6 @@
 package org.nntune.dashboard;
 
 import org.nntune.dashboard.svg.Axes;
-import org.nntune.dashboard.svg.BandScale;
 import org.nntune.dashboard.svg.ColorScale;
 import org.nntune.dashboard.svg.Fmt;
 import org.nntune.dashboard.svg.Scale;
@@ -31,9 +30,19 @@ final class ParallelPlot {
         }
         List<String> params = v.shownParams();
         int nAxes = params.size() + v.objectives();
-        double spacing = 130, left = 90, right = 110, top = 40, bottom = 20, height = 380;
+        double spacing = 130, left = 90, right = 110, bottom = 20;
         double width = Math.max(760, left + right + spacing * (nAxes - 1));
         double step = nAxes == 1 ? 0 : (width - left - right) / (nAxes - 1);
+        // each axis title on at most two lines as wide as the space between two axes: neighbours never overlap
+        int chars = nAxes == 1 ? 40 : (int) ((step - 10) / Axes.TITLE_CHAR);
+        List<List<String>> titles = new ArrayList<>();
+        int lines = 1;
+        for (int a = 0; a < nAxes; a++) {
+            String full = a < params.size() ? v.axes.get(params.get(a)).title() : v.objectiveTitle(a - params.size());
+            titles.add(Axes.wrap(full, chars, 2));
+            lines = Math.max(lines, titles.get(a).size());
+        }
+        double top = 40 + (lines - 1) * Axes.TITLE_LINE, height = 380 + (lines - 1) * Axes.TITLE_LINE;
         double yb = height - bottom, yt = top;
         List<Scale> scales = new ArrayList<>();
         for (String p : params) {
@@ -75,7 +84,7 @@ final class ParallelPlot {
         svg.endGroup();
         for (int a = 0; a < nAxes; a++) {
             String full = a < params.size() ? v.axes.get(params.get(a)).title() : v.objectiveTitle(a - params.size());
-            Axes.parallel(svg, scales.get(a), left + a * step, BandScale.shorten(full, 22), full);
+            Axes.parallel(svg, scales.get(a), left + a * step, titles.get(a), full);
         }
         colors.legend(svg, width - 88, top + 20, height - top - bottom - 40, v.objectiveName(0));
         out.append("<figure class=\"wide\">").append(svg.finish()).append("</figure>\n");

@@ -74,6 +74,22 @@ final class ReportAssets {
     /** Sorts a table.sortable by the clicked column: numbers (data-v) numerically, text otherwise, blanks last. */
     static final String SCRIPT = """
             (function () {
+              // times are written in UTC ("2026-12-07 18:02:20 UTC", the same bytes on every machine) and
+              // shown in the reader's own time zone, as the dashboard shows them: "2026-12-07 19:02:20 GMT+1"
+              function two(n) { return (n < 10 ? '0' : '') + n; }
+              function localTime(d) {
+                var zone = '';
+                try {
+                  var parts = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d);
+                  parts.forEach(function (p) { if (p.type === 'timeZoneName') { zone = ' ' + p.value; } });
+                } catch (e) { zone = ''; }
+                return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + two(d.getHours()) + ':'
+                  + two(d.getMinutes()) + ':' + two(d.getSeconds()) + zone;
+              }
+              Array.prototype.forEach.call(document.querySelectorAll('time.local[datetime]'), function (t) {
+                var d = new Date(t.getAttribute('datetime'));
+                if (!isNaN(d.getTime())) { t.textContent = localTime(d); }
+              });
               function key(td) {
                 if (!td) { return null; }
                 var v = td.getAttribute('data-v');

@@ -31,12 +31,13 @@ public final class StudyPlots {
 
     private StudyPlots(StudyReportData data, ReportOptions options) {
         this.view = new StudyView(data, options);
-        this.parts = parts(view.objectives(), PopulationPlot.history(view) != null, AdaptedPlot.present(view));
+        this.parts = parts(view, PopulationPlot.history(view) != null, AdaptedPlot.present(view));
     }
 
-    private static List<Part> parts(int objectives, boolean population, boolean adapted) {
-        boolean multi = objectives > 1;
-        String firstObjective = multi ? "For objective 0." : null;
+    private static List<Part> parts(StudyView view, boolean population, boolean adapted) {
+        boolean multi = view.objectives() > 1;
+        String firstObjective = !multi ? null : view.data.objectiveNames().isEmpty() ? "For objective 0."
+                : "For " + view.objectiveName(0) + ", the first objective.";
         List<Part> p = new ArrayList<>();
         add(p, "summary", "Study summary", null, SummarySection::render);
         add(p, "history", "Optimisation history", null, HistoryPlot::render);

@@ -123,8 +123,11 @@ final class StudyView {
         return data.directions().get(k);
     }
 
-    /** @return "value" for one objective, else "objective k" */
+    /** @return the objective's name if the study records it (a metric: "accuracy"), else "value" for one objective, "objective k" for several */
     String objectiveName(int k) {
+        if (!data.objectiveNames().isEmpty()) {
+            return data.objectiveNames().get(k);
+        }
         return objectives() == 1 ? "value" : "objective " + k;
     }
 
@@ -147,7 +150,7 @@ final class StudyView {
             sb.append(" (").append(t.state()).append(')');
         }
         for (int k = 0; k < t.values().size(); k++) {
-            sb.append('\n').append(objectives() == 1 ? "value" : "objective " + k).append(" = ")
+            sb.append('\n').append(k < objectives() ? objectiveName(k) : "objective " + k).append(" = ")
                     .append(Fmt.num(t.values().get(k)));
         }
         int shown = 0;

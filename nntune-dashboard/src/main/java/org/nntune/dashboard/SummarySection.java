@@ -30,8 +30,9 @@ final class SummarySection {
         out.append("<table class=\"summary\">\n");
         row(out, "Study", v.data.studyName());
         List<String> dirs = new ArrayList<>();
-        for (StudyDirection d : v.data.directions()) {
-            dirs.add(d.name().toLowerCase(Locale.ROOT));
+        for (int k = 0; k < v.objectives(); k++) {
+            // with the objectives' names as nntune tune prints them: "maximize accuracy, minimize parameter_count"
+            dirs.add(v.direction(k).name().toLowerCase(Locale.ROOT) + (v.data.objectiveNames().isEmpty() ? "" : " " + v.objectiveName(k)));
         }
         row(out, v.objectives() == 1 ? "Direction" : "Directions (" + v.objectives() + " objectives)", String.join(", ", dirs));
         StringBuilder c = new StringBuilder(Fmt.count(all.size()));
@@ -129,7 +130,11 @@ final class SummarySection {
             }
         }
         if (first.isPresent()) {
-            row(out, "Started", first.get().toString());
+            // readable, in UTC (the report's bytes depend on no machine's zone); the page's script shows it in the
+            // reader's time zone, as the dashboard shows its times
+            Instant at = first.get().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            out.append("<tr><th>Started</th><td><time class=\"local\" datetime=\"").append(at).append("\">")
+                    .append(UTC.format(at)).append("</time></td></tr>\n");
         }
         if (first.isPresent() && last.isPresent() && !last.get().isBefore(first.get())) {
             row(out, "Wall time (first start to last finish)", Fmt.seconds(Duration.between(first.get(), last.get()).toNanos() / 1e9));
@@ -146,6 +151,9 @@ final class SummarySection {
                     + Fmt.seconds(s[n - 1]) + ", total " + Fmt.seconds(sum) + " over " + Fmt.count(n) + " finished trials");
         }
     }
+
+    private static final java.time.format.DateTimeFormatter UTC =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
     private static void row(StringBuilder out, String key, String value) {
         out.append("<tr><th>");

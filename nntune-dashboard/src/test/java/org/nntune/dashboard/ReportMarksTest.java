@@ -29,6 +29,14 @@ class ReportMarksTest {
         return trials.stream().map(FrozenTrial::number).toList();
     }
 
+    /** The start is a readable time in UTC (no machine's zone in the bytes), which the report's script shows in the reader's. */
+    @Test
+    void theStartIsAReadableTimeMarkedForTheReadersZone() {
+        assertThat(SINGLE_HTML).contains("<tr><th>Started</th><td><time class=\"local\" datetime=\"2026-11-23T10:00:00Z\">"
+                + "2026-11-23 10:00:00 UTC</time></td></tr>").doesNotContain("2026-11-23T10:00:00Z<");
+        assertThat(SINGLE_HTML).contains("querySelectorAll('time.local[datetime]')");
+    }
+
     @Test
     void historyHasOnePointPerCompleteTrial() {
         List<Element> history = SvgParse.withClass(SINGLE_HTML, "history");

@@ -40,6 +40,9 @@ public final class SparkMain {
                     + " or run nntune tune STUDY.yaml --spark URL");
             return org.nntune.cli.exit.ExitCode.USAGE;
         }
+        // spark-submit has set up Spark's default log profile (every INFO line of Spark's, and of the storage's
+        // connection pool, which opens before Spark starts): quieted now as nntune tune --spark quiets it
+        SparkWorkers.quietSparkLog(Arrays.asList(args).contains("--verbose"));
         List<String> tune = new ArrayList<>(List.of("tune"));
         tune.addAll(Arrays.asList(args));
         tune.addAll(List.of("--spark", master));

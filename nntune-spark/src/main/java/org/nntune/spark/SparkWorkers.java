@@ -116,9 +116,43 @@ public final class SparkWorkers implements ClusterWorkers {
      * @param verbose whether the user asked for Spark's own log ({@link #verbose()})
      */
     static void quietSparkLog(boolean verbose) {
-        org.apache.logging.log4j.spi.LoggerContext any = org.apache.logging.log4j.LogManager.getContext(false);
+        // log4j2 keeps a context per class loader: under spark-submit this class (and the storage's pool) comes from the
+        // application jar's loader, Spark from the installation's, so both contexts are quieted
+        java.util.Set<org.apache.logging.log4j.spi.LoggerContext> contexts = new java.util.LinkedHashSet<>();
+        contexts.add(org.apache.logging.log4j.LogManager.getContext(false));
+        contexts.add(org.apache.logging.log4j.LogManager.getContext(SparkConf.class.getClassLoader(), false));
+        quietVerbose = verbose;
+        for (org.apache.logging.log4j.spi.LoggerContext any : contexts) {
+            quiet(any, verbose);
+            // Spark loads its default profile again when it starts a SparkContext (under spark-submit, which loaded it
+            // first, whatever the levels are by then): quieted again each time a configuration replaces the one here
+            if (any instanceof org.apache.logging.log4j.core.LoggerContext context && WATCHED.add(context)) {
+                context.addPropertyChangeListener(event -> {
+                    // a new configuration (updateLoggers fires this event too, with the same one: not again)
+                    if (org.apache.logging.log4j.core.LoggerContext.PROPERTY_CONFIG.equals(event.getPropertyName())
+                            && event.getNewValue() != event.getOldValue() && !REQUIETING.get()) {
+                        REQUIETING.set(true);
+                        try {
+                            quiet(context, quietVerbose);
+                        } finally {
+                            REQUIETING.set(false);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /** The contexts whose configuration changes are watched ({@link #quietSparkLog}), each once. */
+    private static final java.util.Set<org.apache.logging.log4j.core.LoggerContext> WATCHED =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+    private static volatile boolean quietVerbose;
+    private static final ThreadLocal<Boolean> REQUIETING = ThreadLocal.withInitial(() -> false);
+
+    private static void quiet(org.apache.logging.log4j.spi.LoggerContext any, boolean verbose) {
         if (any instanceof org.apache.logging.log4j.core.LoggerContext context
-                && context.getConfiguration() instanceof org.apache.logging.log4j.core.config.DefaultConfiguration) {
+                && (context.getConfiguration() instanceof org.apache.logging.log4j.core.config.DefaultConfiguration
+                || sparksDefaultProfile(context.getConfiguration()))) {
             org.apache.logging.log4j.Level warn = org.apache.logging.log4j.Level.WARN;
             Map<String, org.apache.logging.log4j.Level> levels = new LinkedHashMap<>();
             levels.put(org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, verbose ? warn : org.apache.logging.log4j.Level.OFF);
@@ -128,8 +162,33 @@ public final class SparkWorkers implements ClusterWorkers {
             // "Application has been killed. Reason: All masters are unresponsive! Giving up."
             levels.put("org.apache.spark.scheduler.cluster.StandaloneSchedulerBackend",
                     verbose ? warn : org.apache.logging.log4j.Level.ERROR);
-            org.apache.logging.log4j.core.config.Configurator.setLevel(levels);
+            // as Configurator.setLevel(Map) does for the caller's context, on this context
+            org.apache.logging.log4j.core.config.Configuration config = context.getConfiguration();
+            levels.forEach((name, level) -> {
+                org.apache.logging.log4j.core.config.LoggerConfig at = config.getLoggerConfig(name);
+                if (at.getName().equals(name)) {
+                    at.setLevel(level);
+                } else {
+                    config.addLogger(name, new org.apache.logging.log4j.core.config.LoggerConfig(name, level, true));
+                }
+            });
+            context.updateLoggers();
         }
+    }
+
+    /** Spark's own default log profile, which Spark loaded itself (spark-submit does, before its application's main). */
+    static final String SPARK_DEFAULT_PROFILE = "org/apache/spark/log4j2-defaults.properties";
+
+    /**
+     * Whether a log4j2 configuration is Spark's default profile ({@link #SPARK_DEFAULT_PROFILE}, root
+     * at INFO: "Using Spark's default log4j profile"), which spark-submit sets up before it calls
+     * {@link SparkMain}: no configuration of the user's, so quieted as log4j2's bare default is.
+     */
+    static boolean sparksDefaultProfile(org.apache.logging.log4j.core.config.Configuration c) {
+        org.apache.logging.log4j.core.config.ConfigurationSource source = c.getConfigurationSource();
+        String location = source == null ? null : source.getLocation();
+        return location != null && location.replace('\\', '/').endsWith(SPARK_DEFAULT_PROFILE)
+                || c.getName() != null && c.getName().replace('\\', '/').endsWith(SPARK_DEFAULT_PROFILE);
     }
 
     /**

@@ -82,6 +82,10 @@ class ReadmeSparkIT {
                     assertThat(p.exitValue()).as("%s\n%s\n%s", commands.get(i), out, err).isZero();
                     assertThat(out).contains("Spark: 4 workers on local[2]").contains("best-params.json");
                     assertThat(err).doesNotContain("Exception");
+                    // neither form shows Spark's INFO lines (Executor, DAGScheduler…) or the storage pool's (HikariPool):
+                    // spark-submit's default log4j profile is quieted as bin/nntune's is
+                    assertThat(out + err).as("%s\n%s\n%s", commands.get(i), out, err)
+                            .doesNotContain(" INFO ", "HikariPool", "DAGScheduler", "Executor: ");
                 } finally {
                     p.destroyForcibly();
                     p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);

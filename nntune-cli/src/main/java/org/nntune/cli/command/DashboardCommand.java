@@ -88,8 +88,15 @@ public final class DashboardCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println("nntune dashboard: " + server.uri() + page);
             out.println("  storage " + redacted(url) + (allowWrites ? "; writes allowed" : "; read-only (--allow-writes to change studies)"));
+            String first = page;
             server.token().ifPresent(t -> out.println("  bound to " + host + ", reachable from other machines: the address above "
                     + "carries the access token, which every browser must present once"));
+            if (serving.wildcard()) {
+                // 0.0.0.0 is no address a browser can open: the line above names this machine by its host name
+                java.util.List<String> others = serving.addresses().stream().map(u -> u + first).toList();
+                out.println("  " + host + " listens on every address of this machine; the address above uses its host name"
+                        + (others.isEmpty() ? "" : ", or open one of its addresses: " + String.join(", ", others)));
+            }
             out.println("  Ctrl-C stops it.");
             out.flush();
             new CountDownLatch(1).await(); // until the process is stopped (or, in tests, this thread interrupted)

@@ -64,7 +64,11 @@ final class SpaceSummary {
                 fixed.add(name + mark + "=" + v + " (" + why + ")");
                 continue;
             }
-            if (e.getValue() instanceof ParamSpec.Fixed f) {
+            if (e.getValue() instanceof ParamSpec.Fixed f && name.equals("preprocessing") && "pixels".equals(f.value())
+                    && !StudyData.named(sf, "preprocessing")) {
+                // data.preprocessing (or its default for image sets) spells the networks' 'pixels' as 'pixel': shown as written
+                fixed.add(name + mark + "=pixel");
+            } else if (e.getValue() instanceof ParamSpec.Fixed f) {
                 fixed.add(name + mark + "=" + value(f.value()));
             } else {
                 searched.add(name + mark + " " + describe(e.getValue()));

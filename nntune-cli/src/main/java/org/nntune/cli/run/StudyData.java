@@ -47,6 +47,11 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
      * of the training texts reaches, and a column the CSV does not have ({@link #unknownColumn}).
      */
     public static StudyData load(StudyFile sf, boolean forCnn) {
+        if (sf.data().source() instanceof DataSource.Csv csv) {
+            // a CSV the study file names and that is not there is the study file's mistake: at its key's line
+            fileMustExist(sf, "csv", csv.file());
+            csv.testFile().ifPresent(f -> fileMustExist(sf, "test_csv", f));
+        }
         try {
             StudyData all = loadUnchecked(sf, forCnn);
             return sf.data().maxRows().map(n -> all.limit(n, sf.data().series().isPresent())).orElse(all);
@@ -56,7 +61,16 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             if (sf.data().source() instanceof DataSource.Csv csv && e.source().equals(csv.file().toString())) {
                 throw unknownColumn(sf, csv, e);
             }
-            // the test file lacks a column the training file has: the test file is wrong, not the study file
+            // the test file lacks a column the training file has: the test file is wrong, not the study file (exit code 3),
+            // but the study file's data.test_csv is where it is named
+            if (sf.data().source() instanceof DataSource.Csv csv && csv.testFile().isPresent()
+                    && e.source().equals(csv.testFile().get().toString())) {
+                YNode.Where at = dataKeyAt(sf, "test_csv");
+                String file = csv.testFile().get().getFileName().toString();
+                throw new CliException(ExitCode.DATA, "data: " + at.file() + ", line " + at.line() + ", key 'data.test_csv': the test file "
+                        + file + " has no " + e.role().name().toLowerCase(Locale.ROOT) + " column '" + e.column() + "', which the training file "
+                        + csv.file().getFileName() + " has (" + file + "'s columns: " + String.join(", ", e.columns()) + ")", e);
+            }
             throw new CliException(ExitCode.DATA, "data: " + e.getMessage(), e);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new CliException(ExitCode.DATA, "data: " + inStudyFileWords(e.getMessage()) + regressionLabelHint(sf, e.getMessage()), e);
@@ -136,6 +150,34 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         return new StudyFileException(at, "data." + key, problem, allowed);
     }
 
+    /** A file that {@code data.KEY} names and that is missing (or a folder): exit code 2 at the key's line. */
+    private static void fileMustExist(StudyFile sf, String key, java.nio.file.Path file) {
+        String problem = java.nio.file.Files.isDirectory(file) ? file + " is a folder, not a CSV file"
+                : java.nio.file.Files.exists(file) ? null : "file " + file + " does not exist";
+        if (problem != null) {
+            java.nio.file.Path folder = sf.file().toAbsolutePath().getParent();
+            throw new StudyFileException(dataKeyAt(sf, key), "data." + key, problem,
+                    "a CSV file; a relative path is read from the study file's folder" + (folder == null ? "" : ", " + folder));
+        }
+    }
+
+    /**
+     * Where the study file writes {@code data.KEY}'s value (read again from the file: the reader
+     * records only the columns' places), or the file's first line if that cannot be told.
+     */
+    static YNode.Where dataKeyAt(StudyFile sf, String key) {
+        try {
+            YNode root = org.nntune.cli.studyfile.YamlReader.read(sf.file().toString(), java.nio.file.Files.readString(sf.file()));
+            if (root instanceof YNode.YMap m && m.entries().get("data") != null && m.entries().get("data").value() instanceof YNode.YMap d
+                    && d.entries().get(key) != null) {
+                return d.entries().get(key).value().where();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the file cannot be read again (a worker's stored study): its first line
+        }
+        return new YNode.Where(sf.file().toString(), 1, 1);
+    }
+
     /**
      * A data message of the engine in the words of a study file: the CSV reader names its Java
      * missing-value policies ({@code DROP_ROW}, {@code FILL_MEAN}, …), which a study file spells
@@ -146,6 +188,8 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             return null;
         }
         return message
+                // the image sets' loader names its Java method; a study file names the folder in data.folder
+                .replace(", or pass the folder to load(Path)", ", or name the folder in the study file (data.folder)")
                 .replace("choose a missing-value policy: DROP_ROW, FILL_MEAN or FILL_MOST_FREQUENT",
                         "set data.missing: drop, mean or most_frequent in the study file")
                 .replace("choose the DROP_ROW missing-value policy", "set data.missing: drop in the study file")

@@ -51,7 +51,10 @@ public record ColorScale(double lo, double hi, boolean reversed) {
      */
     public void legend(Svg svg, double x, double y, double height, String title) {
         svg.group("legend");
-        svg.text(x, y - 8, "legend-title", "start", BandScale.shorten(title, 22));
+        // the legends stand in a margin of about 86 px: a longer name (a metric's) is cut, and whole in the tooltip
+        String shown = BandScale.shorten(title, 13);
+        svg.start("text").attr("x", x).attr("y", y - 8).attr("class", "legend-title").attr("text-anchor", "start")
+                .endWithTextAndTitle(shown, shown.equals(title) ? null : title);
         int steps = 24;
         double h = height / steps;
         for (int i = 0; i < steps; i++) {

@@ -122,6 +122,37 @@ public final class Svg {
         return this;
     }
 
+    /**
+     * Ends the current {@code <text>} element with lines of escaped text, the first as its content and
+     * each further one in a {@code <tspan>} {@code lineHeight} pixels below it at column {@code x},
+     * followed by a {@code <title>} tooltip (if not null).
+     */
+    public Svg endWithLines(java.util.List<String> lines, double x, double lineHeight, String title) {
+        requireTag("content");
+        sb.append('>');
+        for (int i = 0; i < lines.size(); i++) {
+            if (i == 0) {
+                Xml.escapeTo(sb, lines.get(0));
+                continue;
+            }
+            sb.append("<tspan x=\"");
+            Fmt.coordTo(sb, x);
+            sb.append("\" dy=\"");
+            Fmt.coordTo(sb, lineHeight);
+            sb.append("\">");
+            Xml.escapeTo(sb, lines.get(i));
+            sb.append("</tspan>");
+        }
+        if (title != null) {
+            sb.append("<title>");
+            Xml.escapeTo(sb, title);
+            sb.append("</title>");
+        }
+        sb.append("</").append(openTag).append('>');
+        openTag = null;
+        return this;
+    }
+
     /** Writes a {@code <text>} element. {@code anchor} is start, middle or end. */
     public Svg text(double x, double y, String cssClass, String anchor, String text) {
         return start("text").attr("x", x).attr("y", y).attr("class", cssClass).attr("text-anchor", anchor)

@@ -101,10 +101,66 @@ public final class DashboardServer implements AutoCloseable {
         return token;
     }
 
-    /** @return the address to open in a browser (with the token, if one is needed) */
+    /**
+     * @return the address to open in a browser (with the token, if one is needed): on a wildcard
+     *     address ({@code 0.0.0.0}, {@code ::}), which no browser can open, this machine's host name
+     */
     public URI uri() {
-        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
-        return URI.create("http://" + host + ":" + port() + "/" + token.map(t -> "?token=" + t).orElse(""));
+        return uri(wildcard() ? hostName() : options.host());
+    }
+
+    /** Whether the server listens on every address of the machine ({@code 0.0.0.0} or {@code ::}). */
+    public boolean wildcard() {
+        return http.getAddress().getAddress().isAnyLocalAddress();
+    }
+
+    /**
+     * @return on a wildcard address, the addresses of this machine's interfaces that are up, other
+     *     than the loopback (IPv4 first), each as an address to open; else just {@link #uri()}
+     */
+    public java.util.List<URI> addresses() {
+        if (!wildcard()) {
+            return java.util.List.of(uri());
+        }
+        java.util.List<URI> v4 = new java.util.ArrayList<>();
+        java.util.List<URI> v6 = new java.util.ArrayList<>();
+        boolean ipv6 = http.getAddress().getAddress() instanceof java.net.Inet6Address;
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp() || ni.isLoopback()) {
+                    continue;
+                }
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (a.isLoopbackAddress() || a.isLinkLocalAddress()) {
+                        continue;
+                    }
+                    if (a instanceof java.net.Inet4Address) {
+                        v4.add(uri(a.getHostAddress()));
+                    } else if (ipv6) { // a server bound to 0.0.0.0 answers on IPv4 only
+                        String h = a.getHostAddress();
+                        v6.add(uri(h.contains("%") ? h.substring(0, h.indexOf('%')) : h));
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // no list of interfaces: the host name alone
+        }
+        v4.addAll(v6);
+        return java.util.List.copyOf(v4);
+    }
+
+    private URI uri(String host) {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + h + ":" + port() + "/" + token.map(t -> "?token=" + t).orElse(""));
+    }
+
+    /** This machine's host name (what other machines most likely know it by), or "localhost" if it has none. */
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** Starts warming the caches of every study (their first full read) in the background. */
@@ -143,6 +199,12 @@ public final class DashboardServer implements AutoCloseable {
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             String path = ex.getRequestURI().getRawPath();
             Map<String, String> query = parseForm(ex.getRequestURI().getRawQuery());
+            if (path.equals("/favicon.ico")) {
+                // the page names its icon inline (a data: URL); a browser that asks anyway gets no content, not a 404
+                // (nothing to protect: before the host and token checks, so that no console shows an error for it)
+                send(ex, 204, "image/x-icon", new byte[0]);
+                return;
+            }
             if (!hostAllowed(ex)) {
                 send(ex, 403, "text/plain", "Host not allowed: this dashboard answers on " + options.host() + " only");
                 return;

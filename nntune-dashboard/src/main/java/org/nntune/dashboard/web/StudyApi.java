@@ -108,6 +108,9 @@ final class StudyApi {
                 if (p.length == 4 && p[2].equals("trials")) {
                     return trial(id, parseNumber(p[3]));
                 }
+                if (p.length == 3 && p[2].equals("plots")) {
+                    return allPlots(id);
+                }
                 if (p.length == 4 && p[2].equals("plots")) {
                     StudyCache.Plots plots = studyCache(id).plots();
                     if (p[3].equals("history") && (query.containsKey("from") || query.containsKey("to"))) {
@@ -266,6 +269,9 @@ final class StudyApi {
         JsonOut j = new JsonOut().beginObject().key("id").value(id).key("name").value(c.name)
                 .key("allowWrites").value(allowWrites).key("incompleteCopy").value(s.isIncompleteCopy());
         directions(j, c.directions);
+        // the objectives' names (the metrics a run records), or null: the page then says "objective k"
+        List<String> names = org.nntune.dashboard.StudyReportData.objectiveNames(s.systemAttrs(), c.directions);
+        j.key("objectives").any(names.isEmpty() ? null : names);
         summary(j, snap);
         j.key("note").any(s.systemAttrs().get(NOTE)).key("userAttrs").any(s.userAttrs());
         j.key("params").beginArray();
@@ -292,6 +298,25 @@ final class StudyApi {
                     .key("subtitle").value(sec.subtitle().orElse(null)).endObject();
         }
         return Response.json(j.endArray().endObject());
+    }
+
+    /**
+     * Every plot section of a study and the header's summary (counts, best, last activity), all of
+     * one snapshot: a page that shows them together never has a header ahead of its summary and plots.
+     */
+    private Response allPlots(long id) {
+        StudyCache c = studyCache(id);
+        snapshot(c); // a deleted study is a 410 here too
+        StudyCache.Plots plots = c.plots();
+        JsonOut j = new JsonOut().beginObject();
+        summary(j, plots.snapshot());
+        j.key("sections").beginObject();
+        for (StudyPlots.Section sec : plots.plots().sections()) {
+            if (!sec.id().equals("trials")) { // the page pages its own table
+                j.key(sec.id()).value(plots.html(sec.id()));
+            }
+        }
+        return new Response(200, "application/json", j.endObject().endObject().toString(), plots.version());
     }
 
     /** A zoom bound: a trial number (a fraction is rounded toward the inside of the window). */
@@ -386,7 +411,7 @@ final class StudyApi {
         j.key("params").beginArray();
         for (Map.Entry<String, Object> e : t.params().entrySet()) {
             j.beginObject().key("name").value(e.getKey()).key("value").any(e.getValue())
-                    .key("distribution").value(t.distributions().get(e.getKey()).toString()).endObject();
+                    .key("distribution").value(shown(t.distributions().get(e.getKey()))).endObject();
         }
         // enqueued for the trial, not asked for yet: no distribution until it is
         for (Map.Entry<String, Object> e : t.enqueuedNotAsked().entrySet()) {
@@ -459,9 +484,42 @@ final class StudyApi {
             throw new IllegalArgumentException("parameter '" + name + "' needs a number, got '" + text + "'");
         }
         if (!d.contains(v)) {
-            throw new IllegalArgumentException("parameter '" + name + "' = " + text + " is not in " + d);
+            throw new IllegalArgumentException("parameter '" + name + "' = " + text + " is not in " + shown(d));
         }
         return v;
+    }
+
+    /**
+     * A distribution as a user writes a range or a choice, not as its Java record prints:
+     * {@code int 1..4}, {@code int 8..256 log}, {@code int 0..100 step 10}, {@code float 1e-4..0.1 log}, {@code float 0..5e6},
+     * {@code [relu, tanh]}.
+     */
+    static String shown(Distribution d) {
+        if (d instanceof IntDistribution i) {
+            return "int " + i.low() + ".." + i.high() + (i.step() != 1 ? " step " + i.step() : "") + (i.log() ? " log" : "");
+        }
+        if (d instanceof FloatDistribution f) {
+            return "float " + number(f.low()) + ".." + number(f.high())
+                    + (f.step().isPresent() ? " step " + number(f.step().getAsDouble()) : "") + (f.log() ? " log" : "");
+        }
+        if (d instanceof CategoricalDistribution c) {
+            return "[" + String.join(", ", c.choices().stream().map(String::valueOf).toList()) + "]";
+        }
+        return String.valueOf(d);
+    }
+
+    /** A bound as a study file writes it: 0.1, 2.5, 1e-4, 3e6 (six significant digits at most). */
+    private static String number(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v == 0 ? "0" : String.valueOf(v);
+        }
+        java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros();
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e6) {
+            return b.toPlainString();
+        }
+        int exp = b.precision() - b.scale() - 1;
+        return b.movePointLeft(exp).stripTrailingZeros().toPlainString() + "e" + (exp < 0 ? "-" : "") + Math.abs(exp);
     }
 
     private Response delete(long id, Map<String, String> form) {

@@ -204,10 +204,17 @@ final class StudyCache {
         return at == null ? Optional.empty() : Optional.of(trials.get(at));
     }
 
-    /** The plots of one version of the study; each section is rendered once, when first asked for. */
-    record Plots(StudyPlots plots, long version, Map<String, String> rendered) {
-        Plots(StudyPlots plots, long version) {
-            this(plots, version, new java.util.concurrent.ConcurrentHashMap<>());
+    /**
+     * The plots of one version of the study, with the snapshot they were drawn from (so that a page
+     * shows its header from the same trials as its plots); each section is rendered once, when first asked for.
+     */
+    record Plots(StudyPlots plots, Snapshot snapshot, Map<String, String> rendered) {
+        Plots(StudyPlots plots, Snapshot snapshot) {
+            this(plots, snapshot, new java.util.concurrent.ConcurrentHashMap<>());
+        }
+
+        long version() {
+            return snapshot.version();
         }
 
         /** @return the HTML of a section (the same string for every browser that asks for this version) */
@@ -241,10 +248,12 @@ final class StudyCache {
             long now = System.nanoTime();
             boolean stale = plots == null || plots.version() != s.version();
             if (stale && (plots == null || now - builtAt >= Math.max(PLOT_MIN_MILLIS * 1_000_000, 5 * buildNanos))) {
-                StudyPlots p = StudyPlots.of(new StudyReportData(name, directions, s.trials()), plotOptions);
+                // the names are read at each build: a run records them just after it creates the study
+                StudyPlots p = StudyPlots.of(new StudyReportData(name, directions, s.trials()).withObjectiveNames(
+                        StudyReportData.objectiveNames(storage.getStudySystemAttrs(studyId), directions)), plotOptions);
                 buildNanos = System.nanoTime() - now;
                 builtAt = System.nanoTime();
-                plots = new Plots(p, s.version());
+                plots = new Plots(p, s);
             }
             return plots;
         }

@@ -4,11 +4,12 @@
 // only markup inserted is the plot sections, which the server renders with the static report's
 // own SVG renderers (every value escaped there) and the page's Content-Security-Policy forbids
 // inline script besides. Live updates poll "what changed since version v": only changed trials
-// travel, changed table rows are replaced in place, and plots are redrawn at most every 2 s.
+// travel, changed table rows are replaced in place, and plots are redrawn at most every second, together with the
+// header's counts (one snapshot for both).
 'use strict';
 (function () {
   var POLL_MS = 1000;
-  var PLOT_MIN_MS = 2000;
+  var PLOT_MIN_MS = 1000; // the server rebuilds a study's plots at most every second (more for a large study)
   var STATES = ['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'];
   // a value enqueued for a trial (Study.enqueueTrial, Optuna's enqueue_trial, a retry) that it has not asked for yet
   var ENQUEUED = 'enqueued: the trial uses this value when it asks for the parameter';
@@ -62,10 +63,28 @@
     return (s / 3600).toFixed(1) + ' h';
   }
 
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+
+  // a time in the browser's own zone, named: "2026-12-07 19:02:20 GMT+1" (the static report shows its times so too)
   function fmtTime(iso) {
     if (!iso) { return ''; }
     var d = new Date(iso);
-    return isNaN(d.getTime()) ? iso : d.toLocaleString();
+    if (isNaN(d.getTime())) { return iso; }
+    var zone = '';
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).forEach(function (p) {
+        if (p.type === 'timeZoneName') { zone = ' ' + p.value; }
+      });
+    } catch (e) { zone = ''; }
+    return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + two(d.getHours()) + ':'
+      + two(d.getMinutes()) + ':' + two(d.getSeconds()) + zone;
+  }
+
+  // the server-rendered sections write times in UTC (<time class="local">): shown in the browser's zone
+  function localTimes(root) {
+    Array.prototype.forEach.call(root.querySelectorAll('time.local[datetime]'), function (t) {
+      t.textContent = fmtTime(t.getAttribute('datetime'));
+    });
   }
 
   function ApiError(status, message) { this.status = status; this.message = message; }
@@ -123,6 +142,13 @@
       return el('span', { 'class': 'state-' + s, 'data-state': s, text: counts[s] + ' ' + s.toLowerCase() });
     }));
   }
+
+  // an objective's name: the metric a run recorded for it ("accuracy"), else "objective k"
+  function objectiveName(s, k) {
+    return s.objectives ? s.objectives[k] : 'objective ' + k;
+  }
+
+  function hasNote(note) { return note !== null && note !== undefined && note !== ''; }
 
   function bestText(s) {
     return s.best ? s.best.values.map(fmt).join(', ') + ' (trial ' + s.best.number + ')' : '';
@@ -230,13 +256,17 @@
           + 'so some of its trials are missing. Run the same nntune copy again to replace it, or delete it.' }) : null,
       el('table', { 'class': 'kv' }, el('tbody', null,
         el('tr', null, el('th', { text: s.directions.length > 1 ? 'Directions' : 'Direction' }),
-          el('td', { text: s.directions.join(', ') })),
+          el('td', { id: 'study-directions', text: s.directions.map(function (d, k) {
+            return s.objectives ? d + ' ' + s.objectives[k] : d;
+          }).join(', ') })),
         el('tr', null, el('th', { text: 'Trials' }), el('td', { id: 'study-counts' },
           el('span', { id: 'study-total', text: s.nTrials }), ': ', countsLine(s.counts))),
-        el('tr', null, el('th', { text: s.directions.length > 1 ? 'Best of objective 0' : 'Best value' }),
+        el('tr', null, el('th', { text: s.directions.length > 1 ? 'Best of ' + objectiveName(s, 0) : 'Best value' }),
           el('td', { id: 'study-best', text: bestText(s) })),
         el('tr', null, el('th', { text: 'Last activity' }), el('td', { id: 'study-last', text: fmtTime(s.lastActivity) })),
-        el('tr', null, el('th', { text: 'Note' }), el('td', { id: 'study-note', text: s.note === null ? '' : fmt(s.note) })))));
+        // read-only, a study without a note has no Note row (there is nothing to show and no way to write one)
+        s.allowWrites || hasNote(s.note)
+          ? el('tr', null, el('th', { text: 'Note' }), el('td', { id: 'study-note', text: hasNote(s.note) ? fmt(s.note) : '' })) : null)));
     if (s.allowWrites) {
       box.appendChild(noteForm('/studies/' + s.id + '/note', s.note, function (text) {
         document.getElementById('study-note').textContent = text;
@@ -270,7 +300,7 @@
   function columns(s) {
     var cols = [{ key: 'number', title: '#' }, { key: 'state', title: 'State' }];
     s.directions.forEach(function (d, k) {
-      cols.push({ key: 'value:' + k, title: s.directions.length > 1 ? 'Objective ' + k : 'Value' });
+      cols.push({ key: 'value:' + k, title: s.objectives ? s.objectives[k] : s.directions.length > 1 ? 'Objective ' + k : 'Value' });
     });
     cols.push({ key: 'duration', title: 'Duration' });
     s.params.forEach(function (p) {
@@ -406,7 +436,8 @@
       if (tok !== routeToken) { return; }
       if (c.version !== st.version) {
         st.version = c.version;
-        updateHeader(c);
+        // the header is not updated here but with the plots (loadPlots), from the same snapshot as the summary and
+        // the plots: a header ahead of them ("44 trials" over a summary of 41) would contradict them
         var reload = c.truncated || c.reset;
         if (c.reset) { schedulePlots(st, tok); }
         c.trials.forEach(function (t) {
@@ -440,27 +471,47 @@
     setTimeout(function () { st.plotsPending = false; loadPlots(st, tok); }, wait);
   }
 
+  // Every section and the header's counts come in one answer, drawn from one snapshot of the study, and are
+  // shown together: the header, the summary and the plots always tell of the same trials.
   function loadPlots(st, tok) {
     st.lastPlots = Date.now();
+    api('/studies/' + st.id + '/plots').then(function (d) {
+      if (tok !== routeToken) { return; }
+      var version = String(d.version);
+      updateHeader(d);
+      Array.prototype.forEach.call(main.querySelectorAll('div.plot[data-section]'), function (div) {
+        var id = div.getAttribute('data-section');
+        if (div.zoom || d.sections[id] === undefined || div.getAttribute('data-version') === version) { return; }
+        showSection(div, d.sections[id], version, st, tok);
+      });
+      // a large study's plots are rebuilt at most every second or so: ask again until they show the latest trials
+      if (d.version < st.version) { schedulePlots(st, tok); }
+    }).catch(function (e) {
+      if (tok !== routeToken) { return; }
+      if (e instanceof ApiError && (e.status === 404 || e.status === 410)) { failed(tok, e); }
+    });
+    // a zoomed history is drawn for its window on its own
     Array.prototype.forEach.call(main.querySelectorAll('div.plot[data-section]'), function (div) {
-      var zoom = div.zoom ? '?from=' + div.zoom[0] + '&to=' + div.zoom[1] : '';
+      if (!div.zoom) { return; }
+      var zoom = '?from=' + div.zoom[0] + '&to=' + div.zoom[1];
       fetch('/api/studies/' + st.id + '/plots/' + encodeURIComponent(div.getAttribute('data-section')) + zoom)
         .then(function (r) {
           return r.text().then(function (t) { return { ok: r.ok, body: t, version: r.headers.get('X-Nntune-Version') }; });
         })
         .then(function (r) {
           if (tok !== routeToken || !r.ok) { return; }
-          if (div.getAttribute('data-version') !== r.version) {
-            // server-rendered by the report's SVG renderers, every value escaped; CSP allows no inline script
-            div.innerHTML = r.body;
-            div.setAttribute('data-version', r.version);
-            if (div.getAttribute('data-section') === 'parallel') { brushable(div); }
-            if (div.getAttribute('data-section') === 'history') { zoomable(div, st, tok); }
-          }
-          // a large study's plots are rebuilt at most every few seconds: ask again until they show the latest trials
-          if (parseInt(r.version, 10) < st.version) { schedulePlots(st, tok); }
+          if (div.getAttribute('data-version') !== r.version) { showSection(div, r.body, r.version, st, tok); }
         });
     });
+  }
+
+  function showSection(div, html, version, st, tok) {
+    // server-rendered by the report's SVG renderers, every value escaped; CSP allows no inline script
+    div.innerHTML = html;
+    localTimes(div);
+    div.setAttribute('data-version', version);
+    if (div.getAttribute('data-section') === 'parallel') { brushable(div); }
+    if (div.getAttribute('data-section') === 'history') { zoomable(div, st, tok); }
   }
 
   // ------------------------------------------------------------------ zoom on the optimisation history
@@ -689,7 +740,7 @@
           kvRow('Model file', t.modelFile === null ? 'none (a run saves the refit of the best configuration only)'
             : fmt(t.modelFile), 'trial-model'),
           kvRow('Failure reason', t.failureReason === null ? '' : t.failureReason, 'trial-failure'),
-          kvRow('Note', t.note === null ? '' : fmt(t.note), 'trial-note')))),
+          info.allowWrites || hasNote(t.note) ? kvRow('Note', hasNote(t.note) ? fmt(t.note) : '', 'trial-note') : null))),
       el('section', null, el('h2', { text: 'Parameters' }),
         el('table', { 'class': 'list', id: 'trial-params' }, el('thead', null, el('tr', null,
           el('th', { text: 'Name' }), el('th', { text: 'Value' }), el('th', { text: 'Distribution' }))),

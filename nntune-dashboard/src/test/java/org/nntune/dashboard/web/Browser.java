@@ -37,12 +37,20 @@ final class Browser {
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + profile.toAbsolutePath());
+        // the console's messages, so that a test can check that a page logs no error (a missing favicon, a failed request)
+        o.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, o);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
         return driver;
+    }
+
+    /** @return the console's errors since the last call (e.g. "favicon.ico - Failed to load resource: … 404") */
+    static java.util.List<String> consoleErrors(ChromeDriver driver) {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(Object::toString).filter(e -> e.contains("SEVERE")).toList(); // "[date] [SEVERE] message"
     }
 
     /** Saves a screenshot of the page under target/dashboard-screenshots (kept as CI output). */

@@ -57,6 +57,7 @@ class DashboardBrowserTest {
     long studyId;
     long xssId;
     long walkId;
+    long sizeId;
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
@@ -67,6 +68,7 @@ class DashboardBrowserTest {
         xssId = xssStudy(storage);
         org.nntune.dashboard.WalkPopulation.run(storage, "walk-pbt");
         walkId = storage.getStudyId("walk-pbt");
+        sizeId = sizeStudy(storage);
         // as `nntune tune` records the refit of the best configuration (here: trial 1's)
         storage.setStudySystemAttr(studyId, SystemAttrs.BEST_MODEL, java.util.Map.of("trial", 1, "path", "/tmp/out/best.model"));
         server = DashboardServer.start(storage, url, new DashboardOptions("127.0.0.1", 0, true));
@@ -112,6 +114,30 @@ class DashboardBrowserTest {
             }
         }
         s.setStudySystemAttr(id, StudyApi.NOTE, "<script>alert(7)</script>");
+        return id;
+    }
+
+    /**
+     * Two objectives as examples/iris-size.yaml has them: accuracy against parameter count, over
+     * three parameters, with the scoring {@code nntune tune} records (which names the metrics).
+     */
+    static long sizeStudy(Storage s) {
+        long id = s.createStudy("iris-size", List.of(StudyDirection.MAXIMIZE, StudyDirection.MINIMIZE));
+        s.setStudySystemAttr(id, "nntune:cli:scoring", "maximize accuracy, minimize parameter_count by 3-fold stratified validation");
+        org.nntune.tune.space.IntDistribution layers = org.nntune.tune.space.IntDistribution.uniform(1, 3);
+        org.nntune.tune.space.IntDistribution units = org.nntune.tune.space.IntDistribution.logUniform(2, 128);
+        CategoricalDistribution activation = CategoricalDistribution.of("relu", "tanh");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 12; i++) {
+            FrozenTrial t = s.createTrial(id);
+            long l = 1 + r.nextInt(3);
+            long u = Math.round(Math.pow(2, 1 + 6 * r.nextDouble()));
+            Fixtures.param(s, t, "layers", l, layers);
+            Fixtures.param(s, t, "units", u, units);
+            Fixtures.param(s, t, "activation", r.nextBoolean() ? "relu" : "tanh", activation);
+            s.finishTrial(t.trialId(), TrialState.COMPLETE, List.of(0.6 + 0.35 * r.nextDouble(), (double) (7 * u + (l - 1) * u * u)),
+                    Optional.empty());
+        }
         return id;
     }
 
@@ -197,10 +223,50 @@ class DashboardBrowserTest {
                 .until(ExpectedConditions.presenceOfElementLocated(
                         By.cssSelector("#trials tbody tr[data-number='" + number + "'][data-state=COMPLETE]")));
         System.out.println("live trial seen " + (System.currentTimeMillis() - finishedAt) + " ms after the worker wrote it");
-        assertThat(driver.findElement(By.id("study-total")).getText()).isEqualTo(Integer.toString(before + 1));
+        // the header's count comes with the plots (one snapshot for both), at most a second or two after the row
+        wait.until(ExpectedConditions.textToBe(By.id("study-total"), Integer.toString(before + 1)));
         // no reload: the page's own state survived (the live poll replaced rows in place)
         assertThat(driver.executeScript("return performance.getEntriesByType('navigation').length")).isEqualTo(1L);
         Browser.screenshot(driver, "03-live-trial");
+    }
+
+    /**
+     * Trials finished between refreshes: at every moment the header's counts, the study summary and
+     * the history's points tell of the same trials (the header was updated at once and the summary and
+     * plots up to 3 trials later: "Trials 44: 43 complete" over a summary of "41 (40 complete…)").
+     */
+    @Test
+    void theHeaderTheSummaryAndThePlotsShowTheSameTrials() throws Exception {
+        long id = Fixtures.study(storage, "live-summary", 6, 13);
+        openStudy(id);
+        String sample = "var total = document.getElementById('study-total');"
+                + "var complete = document.querySelector('#study-counts span[data-state=COMPLETE]');"
+                + "var trials = document.evaluate(\"//div[@data-section='summary']//tr[th='Trials']/td\", document, null,"
+                + "  XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;"
+                + "return [total ? total.textContent : null, complete ? complete.textContent : null, trials ? trials.textContent : null,"
+                + "  document.querySelectorAll('div.plot[data-section=history] circle.pt').length];";
+        wait.until(d -> ((List<?>) driver.executeScript(sample)).get(2) != null);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        int samples = 0;
+        long end = System.currentTimeMillis() + 6000;
+        int finished = 0;
+        while (System.currentTimeMillis() < end) {
+            if (finished < 8 && samples % 3 == 0) {
+                Fixtures.finishOne(storage, id, rnd, TrialState.COMPLETE);
+                finished++;
+            }
+            List<?> s = (List<?>) driver.executeScript(sample);
+            samples++;
+            String total = (String) s.get(0);
+            int complete = Integer.parseInt(((String) s.get(1)).split(" ")[0]);
+            assertThat((String) s.get(2)).as("header %s, summary '%s'", s.get(0), s.get(2)).startsWith(total + " (" + complete + " complete,");
+            assertThat(((Number) s.get(3)).intValue()).as("history points for %s complete", complete).isEqualTo(complete);
+            Thread.sleep(150);
+        }
+        // and they catch up with the last trial
+        int all = 6 + finished;
+        wait.until(ExpectedConditions.textToBe(By.id("study-total"), Integer.toString(all)));
+        assertThat((String) ((List<?>) driver.executeScript(sample)).get(2)).startsWith(all + " (");
     }
 
     @Test
@@ -268,6 +334,40 @@ class DashboardBrowserTest {
         Browser.screenshot(driver, "10-population");
     }
 
+    /** The metrics' names instead of "objective 0/1", and parallel-coordinates axis titles that do not overlap as drawn. */
+    @Test
+    void twoNamedObjectivesAreCalledByTheirNamesAndNoAxisTitlesOverlap() {
+        openStudy(sizeId);
+        assertThat(driver.findElement(By.id("study-directions")).getText()).isEqualTo("maximize accuracy, minimize parameter_count");
+        assertThat(driver.findElement(By.cssSelector("#study-head")).getText()).contains("Best of accuracy");
+        assertThat(driver.findElement(By.cssSelector("#trials th[data-sort='value:0']")).getText()).isEqualTo("accuracy");
+        assertThat(driver.findElement(By.cssSelector("#trials th[data-sort='value:1']")).getText()).isEqualTo("parameter_count");
+        wait.until(d -> d.findElements(By.cssSelector("div.plot[data-section=parallel] g.p-axis text.axis-title")).size() == 5);
+        wait.until(d -> !d.findElements(By.cssSelector("div.plot[data-section=pareto] svg")).isEmpty());
+        assertThat(driver.findElement(By.id("main")).getText()).doesNotContain("objective 0", "objective 1");
+        @SuppressWarnings("unchecked")
+        List<List<Object>> boxes = (List<List<Object>>) driver.executeScript("return Array.prototype.map.call("
+                + "document.querySelectorAll('div.plot[data-section=parallel] g.p-axis text.axis-title'), function (t) {"
+                + "  var b = t.getBoundingClientRect(); return [b.left, b.right, b.top, b.bottom, t.firstChild.nodeValue]; })");
+        List<String> titles = new ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            List<Object> a = boxes.get(i);
+            titles.add((String) a.get(4));
+            for (int j = i + 1; j < boxes.size(); j++) {
+                List<Object> b = boxes.get(j);
+                boolean apart = num(a.get(1)) <= num(b.get(0)) || num(b.get(1)) <= num(a.get(0))
+                        || num(a.get(3)) <= num(b.get(2)) || num(b.get(3)) <= num(a.get(2));
+                assertThat(apart).as("axis titles '%s' %s and '%s' %s overlap", a.get(4), a, b.get(4), b).isTrue();
+            }
+        }
+        assertThat(titles).contains("accuracy", "parameter_count,");
+        Browser.fullPage(driver, "12-named-objectives");
+    }
+
+    private static double num(Object o) {
+        return ((Number) o).doubleValue();
+    }
+
     @Test
     void theTableSortsAndFiltersOnTheServer() {
         openStudy(studyId);
@@ -329,6 +429,9 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(By.id("trial-duration")).getText()).isNotBlank();
         assertThat(driver.findElement(By.id("trial-worker")).getText()).isEqualTo(t1.systemAttrs().get(SystemAttrs.WORKER));
         assertThat(driver.findElement(By.id("trial-model")).getText()).isEqualTo("/tmp/out/best.model");
+        // distributions as a study file writes them, not as Java records print ("IntDistribution[low=1, …]")
+        assertThat(driver.findElement(By.id("trial-params")).getText()).contains("float 1e-4..0.1 log", "int 1..4", "[sgd, adam, rmsprop]")
+                .doesNotContain("Distribution[");
         Browser.screenshot(driver, "05-trial-page");
 
         driver.get(base() + "#/study/" + studyId + "/trial/" + failed.number());
@@ -337,6 +440,66 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(By.id("trial-model")).getText()).startsWith("none");
         driver.findElement(By.id("back-to-study")).click();
         wait.until(ExpectedConditions.textToBe(By.id("study-name"), "mlp-digits"));
+    }
+
+    /**
+     * Read-only: no empty Note rows (a note written before is still shown), and no page logs an error
+     * in the console (the favicon among them, which was a 404 on every page).
+     */
+    @Test
+    void readOnlyPagesShowNoEmptyNoteAndLogNoErrors() throws Exception {
+        try (DashboardServer readOnly = DashboardServer.start(storage, url, new DashboardOptions("127.0.0.1", 0, false))) {
+            String ro = "http://127.0.0.1:" + readOnly.port() + "/";
+            Browser.consoleErrors(driver); // what earlier tests left
+            driver.get("about:blank");
+            driver.get(ro);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-study-id='" + studyId + "']")));
+            driver.get("about:blank");
+            driver.get(ro + "#/study/" + studyId);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trials tbody tr")));
+            wait.until(d -> !d.findElements(By.cssSelector("div.plot[data-section=history] svg")).isEmpty());
+            assertThat(driver.findElements(By.id("study-note"))).isEmpty();
+            assertThat(driver.findElement(By.id("study-head")).getText()).doesNotContain("Note");
+            driver.get(ro + "#/study/" + studyId + "/trial/1");
+            wait.until(ExpectedConditions.textToBe(By.id("trial-title"), "Trial 1"));
+            assertThat(driver.findElements(By.id("trial-note"))).isEmpty();
+            // a note written with --allow-writes is shown read-only too
+            driver.get("about:blank");
+            driver.get(ro + "#/study/" + xssId);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trials tbody tr")));
+            assertThat(driver.findElement(By.id("study-note")).getText()).isEqualTo("<script>alert(7)</script>");
+            Thread.sleep(500); // a favicon is asked for after the page loaded
+            assertThat(Browser.consoleErrors(driver)).isEmpty();
+        }
+    }
+
+    /**
+     * The static report and the dashboard show the study's start alike: a readable time in the
+     * browser's zone, named (here Paris's, GMT+1 in December), not a raw ISO-8601 instant with microseconds.
+     */
+    @Test
+    void theReportAndTheDashboardShowTheSameLocalStartTime() throws Exception {
+        driver.executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", "Europe/Paris"));
+        try {
+            Path report = dir.resolve("report.html");
+            org.nntune.dashboard.HtmlReport.fromStorage(storage, "mlp-digits").write(report);
+            driver.get(report.toUri().toString());
+            String inReport = driver.findElement(By.xpath("//table[@class='summary']//tr[th='Started']/td")).getText();
+            java.time.Instant first = storage.getAllTrials(studyId).get(0).datetimeStart().orElseThrow();
+            String expected = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .withZone(java.time.ZoneId.of("Europe/Paris")).format(first) + " GMT+1";
+            assertThat(inReport).isEqualTo(expected);
+
+            openStudy(studyId);
+            wait.until(d -> !d.findElements(By.xpath("//div[@data-section='summary']//tr[th='Started']/td")).isEmpty());
+            assertThat(driver.findElement(By.xpath("//div[@data-section='summary']//tr[th='Started']/td")).getText()).isEqualTo(expected);
+            assertThat(driver.findElement(By.id("study-last")).getText()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d GMT\\+1");
+            driver.get(base() + "#/study/" + studyId + "/trial/0");
+            wait.until(ExpectedConditions.textToBe(By.id("trial-title"), "Trial 0"));
+            assertThat(driver.findElement(By.xpath("//table[@class='kv']//tr[th='Started']/td")).getText()).isEqualTo(expected);
+        } finally {
+            driver.executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", ""));
+        }
     }
 
     @Test

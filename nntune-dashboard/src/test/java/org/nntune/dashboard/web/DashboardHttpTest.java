@@ -205,7 +205,7 @@ class DashboardHttpTest {
             assertThat(second.suggestFloat("x", 0, 1)).isEqualTo(0.25);
             Thread.sleep(StudyCache.REFRESH_MILLIS + 50);
             assertThat(get(s, "/api/studies/" + id + "/trials/1").body()).contains("\"state\":\"RUNNING\"",
-                    "\"params\":[{\"name\":\"x\",\"value\":0.25,\"distribution\":\"FloatDistribution",
+                    "\"params\":[{\"name\":\"x\",\"value\":0.25,\"distribution\":\"float 0..1\"}",
                     "{\"name\":\"unused\",\"value\":\"a\",\"distribution\":null,\"enqueued\":true}]");
             study.tell(second, 2.0);
             Thread.sleep(StudyCache.REFRESH_MILLIS + 50);
@@ -252,6 +252,13 @@ class DashboardHttpTest {
             String token = s.token().orElseThrow();
             assertThat(token).hasSize(36);
             assertThat(s.uri().toString()).endsWith("/?token=" + token);
+            // 0.0.0.0 is no address another machine (or a browser) can open: this machine's name, and its addresses
+            assertThat(s.wildcard()).isTrue();
+            assertThat(s.uri().getHost()).isNotEqualTo("0.0.0.0").isEqualTo(localHostName());
+            assertThat(s.addresses()).allSatisfy(u -> {
+                assertThat(u.getHost()).isNotIn("0.0.0.0", "127.0.0.1");
+                assertThat(u.toString()).endsWith(":" + s.port() + "/?token=" + token);
+            });
             assertThat(get(s, "/api/studies").statusCode()).isEqualTo(401);
             assertThat(get(s, "/").statusCode()).isEqualTo(401);
             assertThat(get(s, "/api/studies", "Cookie", "nntune_token=wrong").statusCode()).isEqualTo(401);
@@ -264,6 +271,35 @@ class DashboardHttpTest {
         try (DashboardServer local = DashboardServer.start(storage, "memory", DashboardOptions.defaults().withPort(0))) {
             assertThat(local.token()).isEmpty();
             assertThat(get(local, "/api/studies").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Distributions as a user writes them, not as their Java records print; the favicon is no 404. */
+    @Test
+    void distributionsReadAsWrittenAndTheFaviconIsNoError() throws Exception {
+        assertThat(StudyApi.shown(org.nntune.tune.space.IntDistribution.uniform(1, 2))).isEqualTo("int 1..2");
+        assertThat(StudyApi.shown(org.nntune.tune.space.IntDistribution.logUniform(8, 256))).isEqualTo("int 8..256 log");
+        assertThat(StudyApi.shown(new org.nntune.tune.space.IntDistribution(0, 100, false, 10))).isEqualTo("int 0..100 step 10");
+        assertThat(StudyApi.shown(org.nntune.tune.space.FloatDistribution.logUniform(1e-4, 0.1))).isEqualTo("float 1e-4..0.1 log");
+        assertThat(StudyApi.shown(org.nntune.tune.space.FloatDistribution.uniform(0, 0.5))).isEqualTo("float 0..0.5");
+        assertThat(StudyApi.shown(org.nntune.tune.space.FloatDistribution.stepped(0.1, 0.9, 0.2))).isEqualTo("float 0.1..0.9 step 0.2");
+        assertThat(StudyApi.shown(org.nntune.tune.space.FloatDistribution.uniform(0, 5e6))).isEqualTo("float 0..5e6");
+        assertThat(StudyApi.shown(org.nntune.tune.space.CategoricalDistribution.of("relu", "tanh"))).isEqualTo("[relu, tanh]");
+        InMemoryStorage storage = new InMemoryStorage();
+        long id = Fixtures.study(storage, "d", 2, 2);
+        try (DashboardServer s = DashboardServer.start(storage, "memory", DashboardOptions.defaults().withPort(0))) {
+            assertThat(get(s, "/api/studies/" + id + "/trials/0").body()).contains("\"distribution\":\"float 1e-4..0.1 log\"",
+                    "\"distribution\":\"int 1..4\"", "\"distribution\":\"[sgd, adam, rmsprop]\"").doesNotContain("Distribution[");
+            assertThat(get(s, "/favicon.ico").statusCode()).isEqualTo(204);
+            assertThat(get(s, "/").body()).contains("<link rel=\"icon\" href=\"data:image/svg+xml,");
         }
     }
 
