@@ -163,9 +163,10 @@ class CliTest {
     @Test
     void dataMistakesAreExitCode3(@TempDir Path dir) throws Exception {
         String csvStudy = IRIS.replace("bundled: iris", "csv: flowers.csv\n  label: species");
+        // a CSV the study file names and that is not there is the study file's mistake, at its key (BadInputTest)
         Result missing = tuneWith(dir, csvStudy);
-        assertThat(missing.code()).as(missing.err()).isEqualTo(ExitCode.DATA);
-        assertThat(missing.err()).contains("flowers.csv");
+        assertThat(missing.code()).as(missing.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(missing.err()).contains("key 'data.csv': file " + dir.resolve("flowers.csv") + " does not exist");
 
         Files.writeString(dir.resolve("flowers.csv"), "a,b,species\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n11,12,y\n");
         // a label column the file lacks is the study file's typo, at its key (BadInputTest)
