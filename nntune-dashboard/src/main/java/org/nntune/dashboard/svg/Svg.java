@@ -112,14 +112,7 @@ public final class Svg {
         requireTag("content");
         sb.append('>');
         Xml.escapeTo(sb, text);
-        if (title != null) {
-            sb.append("<title>");
-            Xml.escapeTo(sb, title);
-            sb.append("</title>");
-        }
-        sb.append("</").append(openTag).append('>');
-        openTag = null;
-        return this;
+        return closeWithTitle(title);
     }
 
     /**
@@ -143,6 +136,11 @@ public final class Svg {
             Xml.escapeTo(sb, lines.get(i));
             sb.append("</tspan>");
         }
+        return closeWithTitle(title);
+    }
+
+    /** Ends the open element after its content: a {@code <title>} tooltip (if not null), then the closing tag. */
+    private Svg closeWithTitle(String title) {
         if (title != null) {
             sb.append("<title>");
             Xml.escapeTo(sb, title);
