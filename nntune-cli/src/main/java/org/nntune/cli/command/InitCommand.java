@@ -77,13 +77,13 @@ public final class InitCommand implements Callable<Integer> {
         if (Files.exists(file) && !force) {
             throw new CliException(ExitCode.USAGE, file + " exists already; pass --force to replace it, or --output another file");
         }
-        char sep = separator != null ? separatorOption() : detectSeparator();
         CsvProfile profile;
         try {
-            profile = CsvProfile.of(csv, sep);
+            profile = separator != null ? CsvProfile.of(csv, separatorOption()) : CsvProfile.of(csv);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new CliException(ExitCode.DATA, e.getMessage(), e);
         }
+        char sep = profile.separator();
         String labelColumn = label != null ? label : profile.names().get(profile.names().size() - 1);
         if (!profile.header() && labelColumn.matches("[0-9]+")) {
             labelColumn = "c" + labelColumn; // a file without a header: a column by its 0-based place
@@ -146,27 +146,5 @@ public final class InitCommand implements Callable<Integer> {
                     + separator + "'");
         }
         return s.charAt(0);
-    }
-
-    /** The separator among , ; tab | that splits the header line into the most fields (a comma on a tie). */
-    private char detectSeparator() {
-        String header;
-        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
-                csv.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(Files.newInputStream(csv)) : Files.newInputStream(csv),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            header = Optional.ofNullable(r.readLine()).orElse("");
-        } catch (IOException e) {
-            throw new CliException(ExitCode.DATA, "cannot read " + csv + ": " + CliException.ioReason(e), e);
-        }
-        char best = ',';
-        long most = header.chars().filter(ch -> ch == ',').count();
-        for (char c : new char[] {';', '\t', '|'}) {
-            long n = header.chars().filter(ch -> ch == c).count();
-            if (n > most) {
-                best = c;
-                most = n;
-            }
-        }
-        return best;
     }
 }

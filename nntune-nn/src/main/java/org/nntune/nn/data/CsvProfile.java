@@ -15,10 +15,11 @@ import java.util.Set;
  *
  * @param names  the header's column names, or {@code c0, c1, …} (as {@link CsvReader} names them) for a file without one
  * @param header whether the first line names the columns ({@link #of} tells)
+ * @param separator the field separator the file was read with
  * @param rows   data rows (blank lines at the end not counted)
  * @param columns one profile per column, in the header's order
  */
-public record CsvProfile(List<String> names, boolean header, int rows, List<Column> columns) {
+public record CsvProfile(List<String> names, boolean header, char separator, int rows, List<Column> columns) {
     /** Distinct values are counted up to this many; {@link Column#distinct} is then a lower bound. */
     public static final int DISTINCT_CAP = 10_000;
 
@@ -55,7 +56,41 @@ public record CsvProfile(List<String> names, boolean header, int rows, List<Colu
      * numbers, and none is text above a column of numbers (as Python's {@code csv.Sniffer} decides).
      */
     public static CsvProfile of(Path file, char separator) {
-        CsvProfile withHeader = profile(file, separator, true, false);
+        return sniffed(file.toString(), text(file), separator);
+    }
+
+    /**
+     * {@link #of(Path, char)} with the separator that splits the first line into the most fields: one of
+     * {@code , ; tab |} (a comma on a tie).
+     */
+    public static CsvProfile of(Path file) {
+        char[] text = text(file);
+        int end = 0;
+        while (end < text.length && text[end] != '\n' && text[end] != '\r') {
+            end++;
+        }
+        char best = ',';
+        int most = -1;
+        for (char c : new char[] {',', ';', '\t', '|'}) {
+            int n = 0;
+            for (int i = 0; i < end; i++) {
+                n += text[i] == c ? 1 : 0;
+            }
+            if (n > most) {
+                best = c;
+                most = n;
+            }
+        }
+        return sniffed(file.toString(), text, best);
+    }
+
+    /** The file's text, read and decoded once (plain or gzipped UTF-8, as {@link CsvReader} reads it). */
+    private static char[] text(Path file) {
+        return SourceBytes.decodeText(file.toString(), SourceBytes.readAll(file));
+    }
+
+    private static CsvProfile sniffed(String source, char[] text, char separator) {
+        CsvProfile withHeader = profile(source, text, separator, true, false);
         List<String> first = withHeader.names();
         boolean textAboveNumbers = false;
         boolean numberAboveNumbers = false;
@@ -70,20 +105,19 @@ public record CsvProfile(List<String> names, boolean header, int rows, List<Colu
             }
         }
         if (numberAboveNumbers && !textAboveNumbers) {
-            return of(file, separator, false);
+            return profile(source, text, separator, false, true);
         }
-        CsvReader.checkUniqueNames(file.toString(), withHeader.names());
+        CsvReader.checkUniqueNames(source, withHeader.names());
         return withHeader;
     }
 
     /** Profiles {@code file}: a header line then rows, or rows only (columns named {@code c0, c1, …}). */
     public static CsvProfile of(Path file, char separator, boolean header) {
-        return profile(file, separator, header, true);
+        return profile(file.toString(), text(file), separator, header, true);
     }
 
-    private static CsvProfile profile(Path file, char separator, boolean header, boolean checkNames) {
-        String source = file.toString();
-        CsvParser parser = new CsvParser(source, SourceBytes.decodeText(source, SourceBytes.readAll(file)), separator, '"');
+    private static CsvProfile profile(String source, char[] text, char separator, boolean header, boolean checkNames) {
+        CsvParser parser = new CsvParser(source, text, separator, '"');
         List<CsvParser.Field> rec = CsvParser.newRecord();
         if (!CsvReader.nextNonBlank(parser, rec)) {
             throw new IllegalArgumentException("file " + source + " is empty: expected a header line and at least one data row");
@@ -161,6 +195,6 @@ public record CsvProfile(List<String> names, boolean header, int rows, List<Colu
             columns.add(new Column(names.get(c), missing[c], present > 0 && numeric[c], present > 0 && integers[c],
                     distinct.get(c).size(), present == 0 ? 0 : (double) words[c] / present, maxWords[c], present > 0 && dates[c]));
         }
-        return new CsvProfile(names, header, rows, columns);
+        return new CsvProfile(names, header, separator, rows, columns);
     }
 }
