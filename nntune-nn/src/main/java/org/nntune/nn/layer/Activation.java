@@ -7,6 +7,7 @@ package org.nntune.nn.layer;
 public enum Activation {
     /** No activation. */
     LINEAR,
+    /** max(0, x). */
     RELU,
     /** x for x &gt; 0, α·x otherwise. */
     LEAKY_RELU,
@@ -14,7 +15,9 @@ public enum Activation {
     ELU,
     /** x·Φ(x), Φ the standard normal CDF (the exact form, as PyTorch's default). */
     GELU,
+    /** The logistic function 1 / (1 + e⁻ˣ), in (0, 1). */
     SIGMOID,
+    /** The hyperbolic tangent, in [−1, 1] (within 4e-7 of {@link Math#tanh}: {@link ActivationLayer#tanh}). */
     TANH,
     /**
      * Softmax over the features of each example. As a network's last layer with softmax

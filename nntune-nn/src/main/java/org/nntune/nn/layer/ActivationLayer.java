@@ -27,7 +27,12 @@ public final class ActivationLayer extends Layer {
         this.alpha = activation == Activation.LEAKY_RELU || activation == Activation.ELU ? alpha : 0f;
     }
 
+    /** @return the activation this layer applies */
     public Activation activation() { return activation; }
+    /**
+     * @return LeakyReLU's negative slope or ELU's α (the activation's {@link Activation#defaultAlpha()
+     *     default} unless one was given); 0 for the other activations, which drop a value given to them
+     */
     public float alpha() { return alpha; }
 
     @Override

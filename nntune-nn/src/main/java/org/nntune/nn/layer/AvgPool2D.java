@@ -3,6 +3,18 @@ package org.nntune.nn.layer;
 /** Average pooling over windows of each channel. */
 public final class AvgPool2D extends Pool2D {
 
+    /**
+     * Average pooling over {@code ph × pw} windows moved by {@code strideH} rows and {@code strideW}
+     * columns, no padding: an input [C, H, W] gives [C, (H − ph) / strideH + 1, (W − pw) / strideW + 1],
+     * rounded down (the last rows and columns no window reaches are left out). A window larger than
+     * the input is refused when the network is built.
+     *
+     * @param ph window height in pixels, ≥ 1
+     * @param pw window width in pixels, ≥ 1
+     * @param strideH rows between windows, ≥ 1
+     * @param strideW columns between windows, ≥ 1
+     * @throws IllegalArgumentException if a window size or a stride is below 1
+     */
     public AvgPool2D(int ph, int pw, int strideH, int strideW) {
         super("avgpool2d", ph, pw, strideH, strideW);
     }

@@ -29,6 +29,12 @@ public final class BatchNorm extends Layer {
         this(0.1f, 1e-5f);
     }
 
+    /**
+     * @param momentum in (0, 1]: the weight of each training batch's statistics in the running ones
+     *     (PyTorch's convention; default 0.1; 1 keeps only the last batch's)
+     * @param eps &gt; 0: added to the variance before its square root (default 1e-5)
+     * @throws IllegalArgumentException if either is out of its range
+     */
     public BatchNorm(float momentum, float eps) {
         if (!(momentum > 0f && momentum <= 1f)) {
             throw new IllegalArgumentException("batch norm momentum must be in (0, 1], got " + momentum);
@@ -40,7 +46,9 @@ public final class BatchNorm extends Layer {
         this.eps = eps;
     }
 
+    /** @return the weight of each training batch's statistics in the running ones, in (0, 1] */
     public float momentum() { return momentum; }
+    /** @return the value added to the variance before its square root, &gt; 0 */
     public float eps() { return eps; }
 
     private static final class Stats implements Cache {

@@ -25,6 +25,12 @@ public final class Conv1D extends SequenceLayer {
     private Param weight;
     private Param bias;
 
+    /**
+     * @param filters ≥ 1: the number of filters, which is the output's size
+     * @param kernel ≥ 1: the window's length in time steps; an input of fewer steps is refused when
+     *     the network is built
+     * @throws IllegalArgumentException if either is below 1
+     */
     public Conv1D(int filters, int kernel) {
         checkPositive("conv1d filters", filters);
         checkPositive("conv1d kernel", kernel);
@@ -32,7 +38,9 @@ public final class Conv1D extends SequenceLayer {
         this.kernel = kernel;
     }
 
+    /** @return the number of filters: the output's size */
     public int filters() { return filters; }
+    /** @return the window's length in time steps */
     public int kernel() { return kernel; }
 
     @Override

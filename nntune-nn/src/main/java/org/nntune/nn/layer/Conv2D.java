@@ -12,13 +12,14 @@ import java.util.List;
  * [channels, height, width] with zero padding and strides. The kernel is stored filters × (channels ·
  * kh · kw), PyTorch's layout; the bias has one value per filter.
  *
- * <p>Computed image by image ({@link Kernels#conv2dForward}): the image's im2col columns
- * (K × positions, K = channels · kh · kw) in a per-thread scratch buffer that stays in cache,
- * then Y = W · cols written straight into the image's output (filters × positions is the image
- * layout), with the bias and a following ReLU ({@link #forwardRelu}) in place. The threads take
- * groups of images. Backward ({@link Kernels#conv2dBackward}), again per image: the masked output
- * gradient, the columns computed again, dWᵀ += cols · dYᵀ and the bias gradient summed per group
- * of images (the groups' sums added in order, so the result does not depend on the thread
+ * <p>Computed image by image ({@link org.nntune.nn.internal.kernels.Kernels#conv2dForward}): the
+ * image's im2col columns (K × positions, K = channels · kh · kw) in a per-thread scratch buffer
+ * that stays in cache, then Y = W · cols written straight into the image's output (filters ×
+ * positions is the image layout), with the bias and a following ReLU ({@link #forwardRelu}) in
+ * place. The threads take groups of images. Backward
+ * ({@link org.nntune.nn.internal.kernels.Kernels#conv2dBackward}), again per image: the masked
+ * output gradient, the columns computed again, dWᵀ += cols · dYᵀ and the bias gradient summed per
+ * group of images (the groups' sums added in order, so the result does not depend on the thread
  * count), and the input gradient col2im(Wᵀ · dY). Nothing of the batch's size is kept between
  * the passes but the small per-group gradient sums.
  */
@@ -37,6 +38,22 @@ public final class Conv2D extends Layer {
     private Param weight;
     private Param bias;
 
+    /**
+     * A convolution of an input [C, H, W] to [filters, (H + 2·padH − kh) / strideH + 1,
+     * (W + 2·padW − kw) / strideW + 1] (rounded down). A kernel larger than the padded input is
+     * refused when the network is built.
+     *
+     * @param filters ≥ 1: output channels
+     * @param kh kernel height in pixels, ≥ 1
+     * @param kw kernel width in pixels, ≥ 1
+     * @param strideH rows between one kernel position and the next, ≥ 1
+     * @param strideW columns between one kernel position and the next, ≥ 1
+     * @param padH rows of zeros added above and below the input, ≥ 0
+     * @param padW columns of zeros added left and right of the input, ≥ 0
+     * @param init how the kernel's weights are drawn (fan-in channels·kh·kw, fan-out filters·kh·kw);
+     *     the biases start at 0
+     * @throws IllegalArgumentException if a size or stride is below 1 or a padding below 0
+     */
     public Conv2D(int filters, int kh, int kw, int strideH, int strideW, int padH, int padW, Initializer init) {
         checkPositive("conv2d filters", filters);
         checkPositive("conv2d kernel height", kh);
@@ -145,11 +162,18 @@ public final class Conv2D extends Layer {
                 bias.grad().data(), dx, c.partials);
     }
 
+    /** @return the number of filters: the output's channels */
     public int filters() { return filters; }
+    /** @return the kernel's height in pixels */
     public int kernelHeight() { return kh; }
+    /** @return the kernel's width in pixels */
     public int kernelWidth() { return kw; }
+    /** @return the rows between one kernel position and the next below it */
     public int strideHeight() { return strideH; }
+    /** @return the columns between one kernel position and the next to its right */
     public int strideWidth() { return strideW; }
+    /** @return the rows of zeros added above and below the input */
     public int paddingHeight() { return padH; }
+    /** @return the columns of zeros added left and right of the input */
     public int paddingWidth() { return padW; }
 }

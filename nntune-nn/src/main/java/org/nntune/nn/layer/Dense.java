@@ -30,13 +30,21 @@ public final class Dense extends Layer {
     private Param weight;
     private Param bias;
 
+    /**
+     * @param units ≥ 1: the number of outputs
+     * @param init how the weights are drawn (fan-in the input's size, fan-out units); the biases
+     *     start at 0
+     * @throws IllegalArgumentException if units is below 1
+     */
     public Dense(int units, Initializer init) {
         checkPositive("dense units", units);
         this.units = units;
         this.init = init;
     }
 
+    /** @return the number of outputs */
     public int units() { return units; }
+    /** @return how the weights are drawn when the network is initialised */
     public Initializer initializer() { return init; }
 
     @Override

@@ -18,6 +18,7 @@ public final class Dropout extends Layer {
         this.rate = rate;
     }
 
+    /** @return the probability that training zeroes a value, in [0, 1) */
     public float rate() { return rate; }
 
     private static final class Mask implements Cache {

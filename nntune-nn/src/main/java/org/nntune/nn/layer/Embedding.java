@@ -43,8 +43,11 @@ public final class Embedding extends Layer {
         this.paddingId = paddingId;
     }
 
+    /** @return the number of token ids: the input holds ids in {@code [0, vocabulary)} */
     public int vocabulary() { return vocabulary; }
+    /** @return the size of each token's vector: the output is {@code [time, dim]} */
     public int dim() { return dim; }
+    /** @return the padding token's id: its vector stays zero, and a row ends after its last other token */
     public int paddingId() { return paddingId; }
 
     @Override

@@ -7,6 +7,20 @@ package org.nntune.nn.layer;
  */
 public final class LSTM extends Recurrent {
 
+    /**
+     * A long short-term memory over a sequence input {@code [time, features]}; see {@link Recurrent}
+     * for the layout and {@link Recurrent.Readout} for the output's shape.
+     *
+     * @param hidden ≥ 1: units per layer and direction
+     * @param layers ≥ 1: stacked layers, each reading the previous one's states
+     * @param bidirectional whether each layer also reads each row from its last real step back to its
+     *     first; the states then hold both directions, forward first: 2·hidden values per step
+     * @param dropout in [0, 1): the probability that training zeroes a value of a layer's output
+     *     before the next layer (none after the last layer; PyTorch's {@code dropout})
+     * @param readout what the layer outputs from the last layer's states
+     * @throws IllegalArgumentException if hidden or layers is below 1 or dropout out of [0, 1)
+     * @throws NullPointerException if readout is null
+     */
     public LSTM(int hidden, int layers, boolean bidirectional, double dropout, Readout readout) {
         super(4, hidden, layers, bidirectional, dropout, readout);
     }

@@ -90,21 +90,37 @@ public abstract class Layer {
      */
     public abstract void backward(float[] x, float[] y, float[] dy, float[] dx, int n, Cache cache);
 
+    /**
+     * @return the shape of one input example, without the batch dimension (a copy)
+     * @throws IllegalStateException if the layer is not built yet
+     */
     public final int[] inputShape() {
         requireBuilt();
         return inputShape.clone();
     }
 
+    /**
+     * @return the shape of one output example, without the batch dimension (a copy)
+     * @throws IllegalStateException if the layer is not built yet
+     */
     public final int[] outputShape() {
         requireBuilt();
         return outputShape.clone();
     }
 
+    /**
+     * @return the values per input example: the product of {@link #inputShape()}
+     * @throws IllegalStateException if the layer is not built yet
+     */
     public final int inputSize() {
         requireBuilt();
         return Tensor.size(inputShape);
     }
 
+    /**
+     * @return the values per output example: the product of {@link #outputShape()}
+     * @throws IllegalStateException if the layer is not built yet
+     */
     public final int outputSize() {
         requireBuilt();
         return Tensor.size(outputShape);

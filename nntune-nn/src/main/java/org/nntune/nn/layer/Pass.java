@@ -30,6 +30,10 @@ public final class Pass {
         return new Pass(true, rng);
     }
 
+    /**
+     * @return true in training (dropout drops values, batch normalisation uses and updates the batch
+     *     statistics), false in evaluation
+     */
     public boolean training() { return training; }
 
     /** The training pass's random stream; misuse in evaluation is an error. */

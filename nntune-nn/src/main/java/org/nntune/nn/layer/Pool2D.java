@@ -7,14 +7,23 @@ import java.io.IOException;
 
 /** What max and average pooling share: a window and a stride over each channel, no padding. */
 public abstract sealed class Pool2D extends Layer permits MaxPool2D, AvgPool2D {
+    /** Window height in pixels. */
     protected final int ph;
+    /** Window width in pixels. */
     protected final int pw;
+    /** Rows between windows. */
     protected final int strideH;
+    /** Columns between windows. */
     protected final int strideW;
+    /** The input's channels (the output has as many), set when the layer is built. */
     protected int channels;
+    /** The input's height in pixels, set when the layer is built. */
     protected int height;
+    /** The input's width in pixels, set when the layer is built. */
     protected int width;
+    /** The output's height: (height − ph) / strideH + 1, set when the layer is built. */
     protected int outH;
+    /** The output's width: (width − pw) / strideW + 1, set when the layer is built. */
     protected int outW;
 
     Pool2D(String kind, int ph, int pw, int strideH, int strideW) {
@@ -28,9 +37,13 @@ public abstract sealed class Pool2D extends Layer permits MaxPool2D, AvgPool2D {
         this.strideW = strideW;
     }
 
+    /** @return the window's height in pixels */
     public int windowHeight() { return ph; }
+    /** @return the window's width in pixels */
     public int windowWidth() { return pw; }
+    /** @return the rows between one window and the next below it */
     public int strideHeight() { return strideH; }
+    /** @return the columns between one window and the next to its right */
     public int strideWidth() { return strideW; }
 
     @Override

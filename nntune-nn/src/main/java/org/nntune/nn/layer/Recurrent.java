@@ -83,10 +83,15 @@ public abstract sealed class Recurrent extends SequenceLayer permits LSTM, GRU {
         return gates == 4 ? "lstm" : "gru";
     }
 
+    /** @return the units per layer and direction */
     public int hidden() { return hidden; }
+    /** @return the number of stacked layers */
     public int layers() { return layers; }
+    /** @return whether each layer also reads each row backwards (2·hidden state values per step) */
     public boolean bidirectional() { return bidirectional; }
+    /** @return the dropout probability between stacked layers in training, in [0, 1) */
     public float dropout() { return dropout; }
+    /** @return what the layer outputs from the last layer's states */
     public Readout readout() { return readout; }
 
     final int directions() {

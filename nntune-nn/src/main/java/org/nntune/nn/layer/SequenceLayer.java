@@ -22,6 +22,11 @@ public abstract class SequenceLayer extends Layer {
     public abstract static class SequenceCache implements Cache {
         final int[] lengths;
 
+        /**
+         * @param batch the rows the cache holds
+         * @param time the input's time steps: every row is full length until {@link #setLengths}
+         *     says otherwise
+         */
         protected SequenceCache(int batch, int time) {
             lengths = new int[batch];
             Arrays.fill(lengths, time);
