@@ -94,6 +94,7 @@ public final class Batcher {
     public int[] labels() { return y; }
     /** The target buffer (regression), reused by every batch. */
     public float[] targets() { return t; }
+    /** @return rows per full batch: the size asked for, or the data set's size when that is smaller */
     public int batchSize() { return batchSize; }
     /** Batches per epoch, the last one possibly partial: ceil(size / batchSize). */
     public int batchesPerEpoch() { return (data.size() + batchSize - 1) / batchSize; }

@@ -151,6 +151,7 @@ public final class CsvEncoder implements InputEncoder {
                 + "'): no value in the " + rows + " training rows, every one is missing; expected at least one value to learn from");
     }
 
+    /** @return whether the label is a class (classification) or a number (regression) */
     public Task task() { return options.task(); }
     /** Number of features a row encodes to. */
     public int featureCount() { return featureCount; }

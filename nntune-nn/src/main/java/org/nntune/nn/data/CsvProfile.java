@@ -23,6 +23,7 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
     /** Distinct values are counted up to this many; {@link Column#distinct} is then a lower bound. */
     public static final int DISTINCT_CAP = 10_000;
 
+    /** Keeps unmodifiable copies of the two lists. */
     public CsvProfile {
         names = List.copyOf(names);
         columns = List.copyOf(columns);

@@ -56,7 +56,25 @@ import java.util.Set;
 public final class CsvReader {
 
     /** What to do with a missing value. */
-    public enum MissingPolicy { ERROR, DROP_ROW, FILL_MEAN, FILL_MOST_FREQUENT }
+    public enum MissingPolicy {
+        /** Refuse the file: an error naming the line and column of the first missing value (the default). */
+        ERROR,
+        /**
+         * Leave the row out and record its line ({@link CsvTable#droppedLines()}); a file to predict
+         * cannot drop rows, so there a missing feature is an error.
+         */
+        DROP_ROW,
+        /**
+         * Fill a numeric column with its training rows' mean, a categorical one with its most
+         * frequent training category (ties: the smallest). A missing label is still an error.
+         */
+        FILL_MEAN,
+        /**
+         * Fill every column with its most frequent training value (ties: the smallest number or
+         * category). A missing label is still an error.
+         */
+        FILL_MOST_FREQUENT
+    }
 
     /** What a category never seen in the training rows becomes. */
     public enum UnseenCategory {
@@ -128,6 +146,7 @@ public final class CsvReader {
                 + fields + " fields (blank lines are allowed only at the end of the file)");
     }
 
+    /** @return a builder with every default stated above; {@link Builder#build()} makes the reader */
     public static Builder builder() {
         return new Builder();
     }
@@ -299,11 +318,23 @@ public final class CsvReader {
 
         private Builder() {}
 
+        /**
+         * @param hasHeader whether the first line names the columns (default true); without a header
+         *     the columns are named {@code c0, c1, …} and the label must be given by index
+         * @return this builder
+         */
         public Builder header(boolean hasHeader) {
             this.header = hasHeader;
             return this;
         }
 
+        /**
+         * The label column by its header name (default: the last column); needs a header. A name the
+         * header lacks is an {@link UnknownColumnException} when the file is read.
+         *
+         * @param columnName the label column's name, not null
+         * @return this builder
+         */
         public Builder labelColumn(String columnName) {
             this.labelName = Objects.requireNonNull(columnName, "columnName");
             this.labelIndex = -1;
@@ -320,6 +351,11 @@ public final class CsvReader {
             return this;
         }
 
+        /**
+         * @param sep the field separator (default {@code ,}; {@code ;} and tab are common)
+         * @return this builder
+         * @throws IllegalArgumentException if sep is a line break or the quote character
+         */
         public Builder separator(char sep) {
             if (sep == '\n' || sep == '\r' || sep == quote) {
                 throw new IllegalArgumentException("separator must not be a line break or the quote character, got '" + sep + "'");
@@ -328,6 +364,11 @@ public final class CsvReader {
             return this;
         }
 
+        /**
+         * @param q the quote character (default {@code "}), doubled inside a quoted field to stand for itself
+         * @return this builder
+         * @throws IllegalArgumentException if q is a line break or the separator
+         */
         public Builder quote(char q) {
             if (q == '\n' || q == '\r' || q == separator) {
                 throw new IllegalArgumentException("quote must not be a line break or the separator, got '" + q + "'");
@@ -336,11 +377,21 @@ public final class CsvReader {
             return this;
         }
 
+        /**
+         * @param t classification (default: the label is a class, of which the file needs at least two) or
+         *     regression (the label is a number)
+         * @return this builder
+         */
         public Builder task(Task t) {
             this.task = Objects.requireNonNull(t, "task");
             return this;
         }
 
+        /**
+         * @param policy what happens to a missing value (a field that is one of the
+         *     {@link #missingTokens missing tokens}); default {@link MissingPolicy#ERROR}
+         * @return this builder
+         */
         public Builder missingValues(MissingPolicy policy) {
             this.missing = Objects.requireNonNull(policy, "policy");
             return this;
@@ -352,6 +403,14 @@ public final class CsvReader {
             return this;
         }
 
+        /**
+         * Categorical columns by header name, added to those given before: each becomes a one-hot block
+         * of the categories of the training rows. A name the header lacks is an
+         * {@link UnknownColumnException} when the file is read.
+         *
+         * @param columnNames names of feature columns (not the label)
+         * @return this builder
+         */
         public Builder categorical(String... columnNames) {
             categoricalNames.addAll(List.of(columnNames));
             return this;
@@ -375,6 +434,11 @@ public final class CsvReader {
             return this;
         }
 
+        /**
+         * @param rule what a category absent from the training rows becomes; default
+         *     {@link UnseenCategory#ZEROS}
+         * @return this builder
+         */
         public Builder unseenCategory(UnseenCategory rule) {
             this.unseen = Objects.requireNonNull(rule, "rule");
             return this;
@@ -386,6 +450,10 @@ public final class CsvReader {
             return this;
         }
 
+        /**
+         * @return a reader with these settings; the builder may go on to make others
+         * @throws IllegalStateException if the label column is named but the file has no header
+         */
         public CsvReader build() {
             if (labelName != null && !header) {
                 throw new IllegalStateException("label column '" + labelName + "' is given by name but header(false) was set; "

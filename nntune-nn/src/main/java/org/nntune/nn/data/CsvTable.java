@@ -74,6 +74,7 @@ public final class CsvTable {
     public String source() { return source; }
     /** The name the data set gets. */
     public String name() { return name; }
+    /** @return whether the label is a class (classification) or a number (regression) */
     public Task task() { return options.task(); }
     /** All column names in file order (the label column included). */
     public List<String> columnNames() { return layout.names(); }

@@ -146,14 +146,19 @@ public final class Dataset {
         return rows == null ? i : rows[i];
     }
 
+    /** @return the name messages give the set (e.g. {@code iris}, a file name without {@code .csv}) */
     public String name() { return name; }
+    /** @return classification (class ids) or regression (targets) */
     public Task task() { return task; }
+    /** @return the number of rows (of this view, for a subset) */
     public int size() { return size; }
+    /** @return the values per row: the product of {@link #featureShape()} */
     public int featureCount() { return featureCount; }
     /** Shape of one example (a copy). */
     public int[] featureShape() { return shape.clone(); }
     /** Number of classes (classification), 0 for regression. */
     public int classCount() { return classNames.size(); }
+    /** @return one name per class, indexed by class id (classification); empty for regression */
     public List<String> classNames() { return classNames; }
     /** One name per flattened feature, or empty when the features are unnamed (pixels). */
     public List<String> featureNames() { return featureNames; }

@@ -18,6 +18,10 @@ import java.util.List;
 public final class FashionMnist {
     private FashionMnist() {}
 
+    /**
+     * The folder {@link #load()} reads when {@code NNTUNE_DATA} is not set: where Debian's
+     * {@code dataset-fashion-mnist} package installs it.
+     */
     public static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
 
     /** The class names, id order. */

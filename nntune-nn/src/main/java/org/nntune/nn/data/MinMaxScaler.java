@@ -9,6 +9,7 @@ import java.io.IOException;
  * feature (max = min) gets range 1, so it becomes {@code x − min}: 0 for the training value.
  */
 public final class MinMaxScaler extends ColumnScaler {
+    /** What {@link #kind()} returns: the name model files store this transform under. */
     public static final String KIND = "minmax";
 
     /** A scaler with the given minimums and ranges (positive, finite). */
@@ -43,6 +44,7 @@ public final class MinMaxScaler extends ColumnScaler {
         return new MinMaxScaler(p[0], p[1]);
     }
 
+    /** @return the training minimum of each feature, subtracted first (a copy) */
     public float[] min() { return shift.clone(); }
 
     /** The ranges used as divisors, 1 for constant features (a copy). */

@@ -8,8 +8,14 @@ import java.util.List;
 
 /** Fitted transforms applied one after the other (each keeps the feature count). */
 public record Pipeline(List<FittedTransform> steps) implements FittedTransform {
+    /** What {@link #kind()} returns: the name model files store this transform under. */
     public static final String KIND = "pipeline";
 
+    /**
+     * Keeps an unmodifiable copy of the steps.
+     *
+     * @throws IllegalArgumentException if there is no step or the steps disagree on the feature count
+     */
     public Pipeline {
         steps = List.copyOf(steps);
         if (steps.isEmpty()) {

@@ -10,8 +10,13 @@ import java.io.IOException;
  * on a training part is trivially leak-free.
  */
 public record PixelScaler(int featureCount, float maxValue) implements FittedTransform {
+    /** What {@link #kind()} returns: the name model files store this transform under. */
     public static final String KIND = "pixel";
 
+    /**
+     * @throws IllegalArgumentException if the feature count is not positive or the maximum is not
+     *     positive and finite
+     */
     public PixelScaler {
         if (featureCount <= 0) {
             throw new IllegalArgumentException("pixel scaler: feature count must be positive, got " + featureCount);

@@ -16,14 +16,17 @@ public interface Preprocessor {
     /** Learns the parameters from {@code train} only. */
     FittedTransform fit(Dataset train);
 
+    /** No preprocessing: the features as read (the identity transform). */
     static Preprocessor none() {
         return new Named("none", d -> FittedTransform.identity(d.featureCount()));
     }
 
+    /** {@link StandardScaler}: each feature to mean 0 and standard deviation 1 over the training rows. */
     static Preprocessor standard() {
         return new Named("standard", StandardScaler::fit);
     }
 
+    /** {@link MinMaxScaler}: each feature to [0, 1] over the training rows. */
     static Preprocessor minMax() {
         return new Named("minmax", MinMaxScaler::fit);
     }

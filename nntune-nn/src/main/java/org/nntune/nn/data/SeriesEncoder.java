@@ -24,6 +24,13 @@ public final class SeriesEncoder implements InputEncoder {
     private final int window;
     private final int horizon;
 
+    /**
+     * @param column the name of the series column in the header of a file to predict
+     * @param separator the CSV field separator of such a file
+     * @param window ≥ 1: the consecutive values each row reads, the model's inputs
+     * @param horizon ≥ 1: the values after them each row forecasts, the model's outputs
+     * @throws IllegalArgumentException if window or horizon is below 1
+     */
     public SeriesEncoder(String column, char separator, int window, int horizon) {
         SeriesWindows.count(column, window + horizon, window, horizon); // checks window, horizon >= 1
         this.column = column;
@@ -32,8 +39,11 @@ public final class SeriesEncoder implements InputEncoder {
         this.horizon = horizon;
     }
 
+    /** @return the name of the series column a file to predict is read from */
     public String column() { return column; }
+    /** @return the consecutive values a row reads: the model's inputs */
     public int window() { return window; }
+    /** @return the values forecast after each window: the model's outputs */
     public int horizon() { return horizon; }
 
     @Override
@@ -71,6 +81,14 @@ public final class SeriesEncoder implements InputEncoder {
         out.flush();
     }
 
+    /**
+     * Reads an encoder written by {@link #write}.
+     *
+     * @param in positioned at the encoder's block
+     * @return the encoder
+     * @throws IOException if the block is not a series encoder's, is of another version, holds a
+     *     window or horizon below 1, or the stream fails
+     */
     public static SeriesEncoder read(DataInputStream in) throws IOException {
         String magic = in.readUTF();
         if (!MAGIC.equals(magic)) {

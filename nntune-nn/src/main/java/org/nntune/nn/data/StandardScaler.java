@@ -10,6 +10,7 @@ import java.io.IOException;
  * training value: no division by zero, no NaN.
  */
 public final class StandardScaler extends ColumnScaler {
+    /** What {@link #kind()} returns: the name model files store this transform under. */
     public static final String KIND = "standard";
 
     /** A scaler with the given means and standard deviations (positive, finite). */

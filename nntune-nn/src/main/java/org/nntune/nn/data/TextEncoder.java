@@ -30,14 +30,21 @@ import java.util.Map;
  * {@code maxVocabulary}.
  */
 public final class TextEncoder implements InputEncoder {
+    /** The id rows are right-padded with, after a text's last token; an embedding keeps its vector zero. */
     public static final int PADDING = 0;
+    /** The id of every token not in the vocabulary, and the one token of an empty text. */
     public static final int UNKNOWN = 1;
     static final String MAGIC = "nntune-text-encoder";
     /** 2 adds the field separator; a version 1 file was read with ','. */
     private static final int VERSION = 2;
 
     /** How text is cut into tokens. */
-    public enum Tokens { WORDS, CHARS }
+    public enum Tokens {
+        /** Lower-cased runs of letters a-z, digits and apostrophes; everything else separates. */
+        WORDS,
+        /** Every character (Unicode code point), as written: case kept, spaces and punctuation included. */
+        CHARS
+    }
 
     /**
      * Tokenizer and vocabulary settings.
@@ -60,6 +67,10 @@ public final class TextEncoder implements InputEncoder {
      * @param minCount      times a token must occur in the training rows to be kept, at least 1
      */
     public record Options(Tokens tokens, int maxLength, int maxVocabulary, int minCount) {
+        /**
+         * @throws NullPointerException if tokens is null
+         * @throws IllegalArgumentException if maxLength, maxVocabulary or minCount is below 1
+         */
         public Options {
             java.util.Objects.requireNonNull(tokens, "tokens");
             if (maxLength < 1) {
@@ -89,7 +100,9 @@ public final class TextEncoder implements InputEncoder {
      * frequent occurs (0 and 0 when the rows have no token at all).
      */
     public static final class EmptyVocabularyException extends IllegalArgumentException {
+        /** Distinct tokens in the training rows (part of the serialized form). */
         private final int distinctTokens;
+        /** Occurrences of the most frequent of them (part of the serialized form). */
         private final int highestCount;
 
         EmptyVocabularyException(String message, int distinctTokens, int highestCount) {
@@ -98,6 +111,7 @@ public final class TextEncoder implements InputEncoder {
             this.highestCount = highestCount;
         }
 
+        /** @return how many distinct tokens the training rows have, 0 when they have none */
         public int distinctTokens() { return distinctTokens; }
         /** How many times the most frequent token occurs in the training rows. */
         public int highestCount() { return highestCount; }
@@ -204,7 +218,9 @@ public final class TextEncoder implements InputEncoder {
         return false;
     }
 
+    /** @return the tokenizer and vocabulary settings the encoder was fitted with */
     public Options options() { return options; }
+    /** @return the name of the text column a file to predict is read from */
     public String textColumn() { return textColumn; }
     /** The vocabulary, id 2 first. */
     public List<String> vocabulary() { return vocabulary; }
@@ -212,6 +228,7 @@ public final class TextEncoder implements InputEncoder {
     public int vocabularySize() { return vocabulary.size() + 2; }
     @Override
     public List<String> classNames() { return classNames; }
+    /** @return the ids per row ({@link Options#maxLength()}): longer texts are cut, shorter ones padded */
     public int maxLength() { return options.maxLength(); }
 
     /** The id of one token. */
@@ -318,6 +335,16 @@ public final class TextEncoder implements InputEncoder {
         out.flush();
     }
 
+    /**
+     * Reads an encoder written by {@link #write} (version 1, before the separator was kept, reads
+     * with {@code ,}).
+     *
+     * @param in positioned at the encoder's block
+     * @return the encoder
+     * @throws IOException if the block is not a text encoder's or is of a newer version, its
+     *     tokenizer is unknown, or the stream fails
+     * @throws IllegalArgumentException if it holds a length, vocabulary or count below 1
+     */
     public static TextEncoder read(DataInputStream in) throws IOException {
         String magic = in.readUTF();
         if (!MAGIC.equals(magic)) {

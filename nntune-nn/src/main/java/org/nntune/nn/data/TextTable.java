@@ -133,11 +133,17 @@ public final class TextTable {
         return List.copyOf(sorted);
     }
 
+    /** @return the file this table was read from, as messages name it */
     public String source() { return source; }
+    /** @return the name of the column the texts were read from */
     public String textColumn() { return textColumn; }
+    /** @return the number of rows read */
     public int rowCount() { return texts.length; }
+    /** @return the text of row {@code row} (0-based), whole, as the file holds it unquoted */
     public String text(int row) { return texts[row]; }
+    /** @return the line (1-based) row {@code row} (0-based) started on */
     public int line(int row) { return lines[row]; }
+    /** @return whether a label column was read ({@link #labels()} needs one; {@link #classNames()} is empty without) */
     public boolean hasLabels() { return labels != null; }
     /** The classes of the label column, sorted (integers numerically). */
     public List<String> classNames() { return classNames; }

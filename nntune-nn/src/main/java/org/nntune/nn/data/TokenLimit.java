@@ -13,8 +13,13 @@ import java.io.IOException;
  * transform is saved in the model, so prediction narrows its input the same way.
  */
 public record TokenLimit(int featureCount, int vocabulary, int maxLength) implements FittedTransform {
+    /** What {@link #kind()} returns: the name model files store this transform under. */
     public static final String KIND = "token-limit";
 
+    /**
+     * @throws IllegalArgumentException if the time steps (featureCount) or maxLength is below 1 or the
+     *     vocabulary below 2 (padding and unknown)
+     */
     public TokenLimit {
         if (featureCount <= 0 || vocabulary < 2 || maxLength < 1) {
             throw new IllegalArgumentException("token limit needs time steps >= 1, a vocabulary >= 2 (padding and unknown) and a"

@@ -11,11 +11,26 @@ import java.util.List;
  */
 public final class UnknownColumnException extends IllegalArgumentException {
     /** What the missing column was to be. */
-    public enum Role { LABEL, CATEGORICAL, TEXT, SERIES, IGNORE }
+    public enum Role {
+        /** The label column, by name or 0-based index. */
+        LABEL,
+        /** A categorical feature column. */
+        CATEGORICAL,
+        /** The column of texts a text classifier reads. */
+        TEXT,
+        /** The column of a series' values. */
+        SERIES,
+        /** A column to leave out. */
+        IGNORE
+    }
 
+    /** The file, as messages name it (part of the serialized form). */
     private final String source;
+    /** What the column was to be (part of the serialized form). */
     private final Role role;
+    /** The column as given (part of the serialized form). */
     private final String column;
+    /** The file's columns in order (part of the serialized form). */
     private final List<String> columns;
 
     UnknownColumnException(String message, String source, Role role, String column, List<String> columns) {
@@ -29,6 +44,7 @@ public final class UnknownColumnException extends IllegalArgumentException {
     /** The file (as the reader names it in messages). */
     public String source() { return source; }
 
+    /** @return what the missing column was to be: the label, a categorical, text or series column, or ignored */
     public Role role() { return role; }
 
     /** The column as it was given: a name, or a label's 0-based index in decimal. */
