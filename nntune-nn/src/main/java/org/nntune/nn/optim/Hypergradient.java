@@ -138,6 +138,11 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
                 DEFAULT_SETTLE_STEPS);
     }
 
+    /**
+     * @throws NullPointerException if base or rule is null
+     * @throws IllegalArgumentException if base is not SGD or Adam, the hyper learning rate is not
+     *     finite and &gt; 0, or the warm-up or settling steps are below 0
+     */
     public Hypergradient {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(rule, "rule");

@@ -77,6 +77,10 @@ public record ImplicitL2(double initial, double hyperLearningRate, int period, O
     /** Hyper-steps between two estimates of the Neumann scale when it is estimated. */
     public static final int RESCALE_EVERY = 25;
 
+    /**
+     * @throws IllegalArgumentException if a setting is out of the range stated above
+     * @throws NullPointerException if neumannTerms or neumannScale is null (empty stands for the default)
+     */
     public ImplicitL2 {
         positive("initial L2 (l2) of implicit L2", initial);
         positive("hyper learning rate of implicit L2", hyperLearningRate);
@@ -115,30 +119,37 @@ public record ImplicitL2(double initial, double hyperLearningRate, int period, O
         return o instanceof Optimizer.Sgd ? DEFAULT_TERMS_SGD : DEFAULT_TERMS;
     }
 
+    /** @return a copy with another {@link #initial()} starting decay, finite and &gt; 0 */
     public ImplicitL2 withInitial(double initial) {
         return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }
 
+    /** @return a copy with another {@link #hyperLearningRate()} step on log-decay, finite and &gt; 0 */
     public ImplicitL2 withHyperLearningRate(double hyperLearningRate) {
         return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }
 
+    /** @return a copy with another {@link #period()}, training steps between hyper-steps, ≥ 1 */
     public ImplicitL2 withPeriod(int period) {
         return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }
 
+    /** @return a copy with a fixed number of Neumann terms, ≥ 0, instead of the optimiser's default */
     public ImplicitL2 withNeumannTerms(int terms) {
         return new ImplicitL2(initial, hyperLearningRate, period, OptionalInt.of(terms), neumannScale, perLayer, calibrated);
     }
 
+    /** @return a copy with a fixed Neumann scale α, finite and &gt; 0, instead of the estimated one */
     public ImplicitL2 withNeumannScale(double scale) {
         return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, OptionalDouble.of(scale), perLayer, calibrated);
     }
 
+    /** @return a copy with one decay per layer (true) or one for the whole network (false) */
     public ImplicitL2 withPerLayer(boolean perLayer) {
         return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }
 
+    /** @return a copy that differentiates the validation loss at its best temperature (true) or as it is */
     public ImplicitL2 withCalibrated(boolean calibrated) {
         return new ImplicitL2(initial, hyperLearningRate, period, neumannTerms, neumannScale, perLayer, calibrated);
     }

@@ -66,6 +66,7 @@ public sealed interface LearningRateSchedule
         return new ReduceOnPlateau(0.2f, 10, 1e-4f, 1e-6f);
     }
 
+    /** The base rate at every step of every epoch ({@link #constant()}). */
     record Constant() implements LearningRateSchedule {
         @Override
         public Scheduler start(float baseRate, int epochs, int stepsPerEpoch) {
@@ -78,7 +79,15 @@ public sealed interface LearningRateSchedule
         }
     }
 
+    /**
+     * The base rate times {@code gamma^⌊epoch / everyEpochs⌋}, constant within an epoch
+     * ({@link #step(int, double)}).
+     *
+     * @param everyEpochs epochs between two decays, ≥ 1
+     * @param gamma the factor of each decay, in (0, 1] (1: constant)
+     */
     record StepDecay(int everyEpochs, float gamma) implements LearningRateSchedule {
+        /** @throws IllegalArgumentException if everyEpochs is below 1 or gamma is outside (0, 1] */
         public StepDecay {
             if (everyEpochs <= 0) {
                 throw new IllegalArgumentException("step schedule: epochs between steps must be positive, got " + everyEpochs);
@@ -97,7 +106,13 @@ public sealed interface LearningRateSchedule
         }
     }
 
+    /**
+     * The base rate times {@code gamma^epoch}, constant within an epoch ({@link #exponential(double)}).
+     *
+     * @param gamma the factor per epoch, in (0, 1] (1: constant)
+     */
     record Exponential(float gamma) implements LearningRateSchedule {
+        /** @throws IllegalArgumentException if gamma is outside (0, 1] */
         public Exponential {
             checkGamma(gamma);
         }
@@ -113,7 +128,16 @@ public sealed interface LearningRateSchedule
         }
     }
 
+    /**
+     * Updated every batch ({@link #cosine(int, double)}): over the first {@code warmupEpochs} epochs
+     * (W batches) batch t gets rate·(t + 1)/W, then the rate falls along half a cosine from the base
+     * rate to {@code minRate}, reached at the last batch of the run.
+     *
+     * @param warmupEpochs epochs of linear warm-up, ≥ 0 (0: none)
+     * @param minRate the rate at the end, ≥ 0 and at most the base rate (checked when a run starts)
+     */
     record CosineWarmup(int warmupEpochs, float minRate) implements LearningRateSchedule {
+        /** @throws IllegalArgumentException if warmupEpochs or minRate is below 0 */
         public CosineWarmup {
             if (warmupEpochs < 0) {
                 throw new IllegalArgumentException("cosine schedule: warm-up epochs must be >= 0, got " + warmupEpochs);
@@ -152,6 +176,10 @@ public sealed interface LearningRateSchedule
      * {@code minRate} (once at or below it, the rate stays).
      */
     record ReduceOnPlateau(float factor, int patience, float tolerance, float minRate) implements LearningRateSchedule {
+        /**
+         * @throws IllegalArgumentException if factor is outside (0, 1), or patience, tolerance or minRate
+         *     is below 0
+         */
         public ReduceOnPlateau {
             if (!(factor > 0f && factor < 1f)) {
                 throw new IllegalArgumentException("reduce-on-plateau factor must be in (0, 1), got " + factor);

@@ -180,6 +180,10 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
      * {@code w −= lr·(g + μ·v)}.
      */
     record Sgd(float learningRate, float momentum, boolean nesterov) implements Optimizer {
+        /**
+         * @throws IllegalArgumentException if the learning rate is not finite and &gt; 0, the momentum is
+         *     outside [0, 1), or Nesterov is asked without momentum
+         */
         public Sgd {
             checkRate(learningRate);
             checkUnit("momentum", momentum);
@@ -229,6 +233,10 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
     /** Adam (Kingma and Ba 2015) with bias correction: {@code w −= lr·m̂ / (√v̂ + ε)}. */
     record Adam(float learningRate, float beta1, float beta2, float eps) implements Optimizer {
+        /**
+         * @throws IllegalArgumentException if the learning rate is not finite and &gt; 0, beta1 or beta2 is
+         *     outside [0, 1), or eps is not &gt; 0
+         */
         public Adam {
             checkRate(learningRate);
             checkUnit("beta1", beta1);
@@ -253,6 +261,10 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
      * not biases), then the Adam step.
      */
     record AdamW(float learningRate, float beta1, float beta2, float eps, float weightDecay) implements Optimizer {
+        /**
+         * @throws IllegalArgumentException if the learning rate is not finite and &gt; 0, beta1 or beta2 is
+         *     outside [0, 1), eps is not &gt; 0, or the weight decay is not finite and ≥ 0
+         */
         public AdamW {
             checkRate(learningRate);
             checkUnit("beta1", beta1);
@@ -277,6 +289,10 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
     /** RMSprop: {@code s = ρ·s + (1 − ρ)·g²}, {@code w −= lr·g / (√s + ε)}. */
     record RmsProp(float learningRate, float rho, float eps) implements Optimizer {
+        /**
+         * @throws IllegalArgumentException if the learning rate is not finite and &gt; 0, rho is outside
+         *     [0, 1), or eps is not &gt; 0
+         */
         public RmsProp {
             checkRate(learningRate);
             checkUnit("rho", rho);
@@ -297,6 +313,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
     /** Adagrad: {@code s += g²}, {@code w −= lr·g / (√s + ε)}. */
     record Adagrad(float learningRate, float eps) implements Optimizer {
+        /** @throws IllegalArgumentException if the learning rate is not finite and &gt; 0 or eps is not &gt; 0 */
         public Adagrad {
             checkRate(learningRate);
             checkEps(eps);

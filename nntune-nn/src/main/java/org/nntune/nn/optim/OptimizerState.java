@@ -12,10 +12,12 @@ import java.util.List;
  * @param buffers the per-parameter buffers, in the updater's order, copied
  */
 public record OptimizerState(String kind, int steps, List<float[]> buffers) {
+    /** Keeps copies of the buffers: the caller's arrays may change afterwards. */
     public OptimizerState {
         buffers = buffers.stream().map(float[]::clone).toList();
     }
 
+    /** @return copies of the per-parameter buffers, in the updater's order */
     @Override
     public List<float[]> buffers() {
         return buffers.stream().map(float[]::clone).toList();
