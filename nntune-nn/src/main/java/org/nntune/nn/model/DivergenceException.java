@@ -11,12 +11,19 @@ import java.util.OptionalDouble;
  * same settings (a study file's keys) can give its own advice.
  */
 public final class DivergenceException extends IllegalStateException {
+    /** The epoch (1-based) in which the loss diverged (part of the serialized form). */
     private final int epoch;
+    /** The batch (1-based, within the epoch) whose loss was not finite (part of the serialized form). */
     private final int batch;
+    /** The non-finite loss (part of the serialized form). */
     private final double loss;
+    /** The learning rate of the step that diverged (part of the serialized form). */
     private final float learningRate;
+    /** The gradient clipping by global norm in effect, 0 when off (part of the serialized form). */
     private final float clipNorm;
+    /** The adapted learning rates by name, empty when not adapted (part of the serialized form). */
     private final Map<String, Double> adaptedRates;
+    /** The hyper learning rate that adapted them, when known (part of the serialized form). */
     private final OptionalDouble hyperLearningRate;
 
     /** A divergence at a learning rate set by the options (not adapted). */

@@ -15,6 +15,7 @@ import java.util.OptionalDouble;
 public record EpochResult(int epoch, double trainingLoss, float learningRate, Map<String, Double> validation,
                           Map<String, Double> adaptedRates) {
 
+    /** Keeps unmodifiable copies of the two maps, in their iteration order. */
     public EpochResult {
         validation = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(validation));
         adaptedRates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(adaptedRates));

@@ -10,6 +10,7 @@ import java.util.Map;
  */
 public record Evaluation(double loss, Map<String, Double> metrics) {
 
+    /** Keeps an unmodifiable copy of the metrics, in their iteration order. */
     public Evaluation {
         metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }

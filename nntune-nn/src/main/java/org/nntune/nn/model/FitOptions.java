@@ -44,6 +44,7 @@ public final class FitOptions {
      * with the best validation score.
      */
     public record StallRule(double tolerance, int patience, boolean onValidationScore) {
+        /** @throws IllegalArgumentException if tolerance or patience is below 0 (or tolerance is NaN) */
         public StallRule {
             if (!(tolerance >= 0) || patience < 0) {
                 throw new IllegalArgumentException("stall rule needs tolerance >= 0 and patience >= 0, got " + tolerance + ", " + patience);

@@ -8,6 +8,7 @@ import java.util.List;
  */
 public record History(List<EpochResult> epochs, String stopReason) {
 
+    /** Keeps an unmodifiable copy of the epochs' results. */
     public History {
         epochs = List.copyOf(epochs);
     }

@@ -6,7 +6,9 @@ package org.nntune.nn.model;
  * where, what, and what to try.
  */
 public final class HyperStepDivergenceException extends IllegalStateException {
+    /** The epoch (1-based) of the hyper-step (part of the serialized form). */
     private final int epoch;
+    /** The batch (1-based, within the epoch) after which the hyper-step ran (part of the serialized form). */
     private final int batch;
 
     HyperStepDivergenceException(int epoch, int batch, String what, String tryInstead) {

@@ -12,11 +12,13 @@ import java.util.Map;
 public record Provenance(long initSeed, long fitSeed, String dataName, String dataFingerprint, int[] dataShape,
                          Map<String, String> hyperparameters, String nntuneVersion) {
 
+    /** Keeps copies of the data shape and the hyperparameters (unmodifiable, in their iteration order). */
     public Provenance {
         dataShape = dataShape.clone();
         hyperparameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hyperparameters));
     }
 
+    /** @return the training data's shape, rows first, then the feature shape (a copy); empty when untrained */
     @Override
     public int[] dataShape() {
         return dataShape.clone();

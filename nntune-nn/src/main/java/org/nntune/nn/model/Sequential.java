@@ -192,6 +192,11 @@ public final class Sequential {
         }
     }
 
+    /**
+     * @return where the model comes from: its seeds, the training data's name, fingerprint and shape,
+     *     the hyperparameters and the nntune version; an untrained model's records only its
+     *     initialisation seed and the version. Each {@code fit} that returns replaces it
+     */
     public Provenance provenance() { return provenance; }
 
     /** Number of values per example the network outputs. */
@@ -243,10 +248,12 @@ public final class Sequential {
 
     /** A copy of every parameter and running statistic, in layer order; immutable (its accessor returns copies). */
     public record Weights(List<float[]> values) {
+        /** Keeps copies of the arrays: the caller's may change afterwards. */
         public Weights {
             values = values.stream().map(float[]::clone).toList();
         }
 
+        /** @return copies of the parameters' and running statistics' values, in layer order */
         @Override
         public List<float[]> values() {
             return values.stream().map(float[]::clone).toList();
