@@ -6,7 +6,14 @@ import java.io.IOException;
 /** MSE, MAE and Huber: element-wise losses on float targets, averaged over all outputs of the batch. */
 public final class RegressionLoss implements Loss {
     /** The element-wise loss. */
-    public enum Kind { MSE, MAE, HUBER }
+    public enum Kind {
+        /** Squared error d², d = output − target. */
+        MSE,
+        /** Absolute error |d|. */
+        MAE,
+        /** ½d² for |d| &lt; delta, delta·(|d| − ½delta) beyond: squared near the target, linear far from it. */
+        HUBER
+    }
 
     private final Kind kind;
     private final float delta;
@@ -19,7 +26,9 @@ public final class RegressionLoss implements Loss {
         this.delta = kind == Kind.HUBER ? delta : 0f;
     }
 
+    /** @return the element-wise loss */
     public Kind lossKind() { return kind; }
+    /** @return Huber's delta, where the loss turns from squared to linear (finite, &gt; 0); 0 for MSE and MAE */
     public float delta() { return delta; }
 
     @Override

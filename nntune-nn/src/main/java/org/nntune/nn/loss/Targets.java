@@ -24,7 +24,10 @@ public final class Targets {
         return new Targets(new int[0], values);
     }
 
+    /** @return the class ids, one per row (the array itself); empty for float targets */
     public int[] labels() { return labels; }
+    /** @return the float targets, rows × outputs, row-major (the array itself); empty for class ids */
     public float[] values() { return values; }
+    /** @return whether these are class ids (a non-empty label array) rather than float targets */
     public boolean hasLabels() { return labels.length > 0; }
 }

@@ -9,6 +9,10 @@ public final class Rng {
     private long state;
     private double spareGaussian = Double.NaN;
 
+    /**
+     * @param seed any value; the same seed gives the same sequence on every JDK (for independent
+     *     streams from one seed use {@link #stream})
+     */
     public Rng(long seed) {
         this.state = seed;
     }
