@@ -111,6 +111,7 @@ public final class BudgetClock {
         return new BudgetClock(budget, refitRows, maximize, System::nanoTime, now - ago);
     }
 
+    /** @return the time budget this clock counts down: its timeout, longest training, brackets and refit */
     public TimeBudget budget() {
         return budget;
     }

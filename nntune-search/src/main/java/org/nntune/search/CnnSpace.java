@@ -32,6 +32,7 @@ public final class CnnSpace extends NetworkSpace {
         return withAliases(KNOWN);
     }
 
+    /** @return a builder starting from the search defaults (see the class comment) */
     public static Builder builder() {
         return new Builder();
     }
@@ -179,6 +180,11 @@ public final class CnnSpace extends NetworkSpace {
             };
         }
 
+        /**
+         * @return the space as set so far; the builder may go on to make others
+         * @throws InvalidValueException if the space may draw lr_adapt with an optimiser other than
+         *     sgd or adam, or an implicit l2_adapt with adamw (so that no trial fails on the combination)
+         */
         public CnnSpace build() {
             checkHypergradient();
             checkImplicitL2();

@@ -698,6 +698,11 @@ public final class CrossValidatedSearch {
             return this;
         }
 
+        /**
+         * @return the search as set; nothing runs until {@link CrossValidatedSearch#fit}
+         * @throws IllegalStateException if a time budget is set with a space that is not a
+         *     {@link NetworkSpace} or with enqueued candidates (a grid keeps its exact grid)
+         */
         public CrossValidatedSearch build() {
             return new CrossValidatedSearch(this);
         }

@@ -44,6 +44,7 @@ public final class CvResults {
      */
     public record Row(int candidate, TrialState state, Map<String, Object> params, double[] splitScores, double[] fitTimes,
                       double[] scoreTimes, int[] epochs, int rank, String failure) {
+        /** Keeps copies of the parameters (unmodifiable, in their order) and of the arrays. */
         public Row {
             params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
             splitScores = splitScores.clone();

@@ -22,6 +22,7 @@ public sealed interface CvStrategy {
 
     /** One split holding out {@code fraction} of the rows (stratified for classification). */
     record Holdout(double fraction) implements CvStrategy {
+        /** @throws IllegalArgumentException if fraction is outside (0, 1) */
         public Holdout {
             if (!(fraction > 0 && fraction < 1)) {
                 throw new IllegalArgumentException("hold-out fraction must be in (0, 1), got " + fraction);
@@ -46,6 +47,7 @@ public sealed interface CvStrategy {
      * targets (windows with a horizon of h need a gap of h - 1). Nothing is shuffled.
      */
     record TimeOrderHoldout(double fraction, int gap) implements CvStrategy {
+        /** @throws IllegalArgumentException if fraction is outside (0, 1) or gap is below 0 */
         public TimeOrderHoldout {
             if (!(fraction > 0 && fraction < 1)) {
                 throw new IllegalArgumentException("hold-out fraction must be in (0, 1), got " + fraction);
@@ -84,6 +86,7 @@ public sealed interface CvStrategy {
 
     /** K folds of shuffled rows. */
     record KFold(int k) implements CvStrategy {
+        /** @throws IllegalArgumentException if k is below 2 */
         public KFold {
             checkK(k);
         }
@@ -104,6 +107,7 @@ public sealed interface CvStrategy {
      * k exceeds the rows of every class, as scikit-learn's StratifiedKFold refuses both.
      */
     record StratifiedKFold(int k) implements CvStrategy {
+        /** @throws IllegalArgumentException if k is below 2 (a regression set is refused by {@link #splits}) */
         public StratifiedKFold {
             checkK(k);
         }
@@ -128,6 +132,11 @@ public sealed interface CvStrategy {
      * parts are disjoint ({@link Split} refuses a shared row), and every row must be in the data.
      */
     record Predefined(List<Split> given) implements CvStrategy {
+        /**
+         * Keeps an unmodifiable copy of the splits; each is checked against the data by {@link #splits}.
+         *
+         * @throws IllegalArgumentException if there is no split
+         */
         public Predefined {
             if (given.isEmpty()) {
                 throw new IllegalArgumentException("predefined splits: at least one split is needed");

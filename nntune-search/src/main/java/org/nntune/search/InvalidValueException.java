@@ -6,6 +6,7 @@ package org.nntune.search;
  * the parameter and the value so that a front end (a study file) can point at the very item.
  */
 public final class InvalidValueException extends IllegalArgumentException {
+    /** The parameter's name as given (part of the serialized form; the value is not). */
     private final String parameter;
     private final transient Object value;
 

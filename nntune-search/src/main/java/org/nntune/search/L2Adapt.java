@@ -37,6 +37,11 @@ public record L2Adapt(String mode, double hyperLr, int steps, OptionalInt neuman
     public static final L2Adapt NONE = new L2Adapt("none", ImplicitL2.DEFAULT_HYPER_LR, ImplicitL2.DEFAULT_PERIOD,
             OptionalInt.empty(), DEFAULT_VALIDATION);
 
+    /**
+     * @throws IllegalArgumentException if mode is not one of {@link #MODES} or a setting is out of the
+     *     range stated above (neumannTerms at most {@link #MAX_NEUMANN_TERMS})
+     * @throws NullPointerException if neumannTerms is null (empty stands for the engine's default)
+     */
     public L2Adapt {
         NetworkConfig.oneOf("l2_adapt", mode, MODES);
         if (!(hyperLr > 0) || Double.isInfinite(hyperLr)) {
@@ -70,6 +75,7 @@ public record L2Adapt(String mode, double hyperLr, int steps, OptionalInt neuman
         return new L2Adapt(mode, hyperLr, steps, neumannTerms, validation);
     }
 
+    /** @return whether the L2 adapts at all: any mode but {@code none} */
     public boolean on() {
         return !mode.equals("none");
     }

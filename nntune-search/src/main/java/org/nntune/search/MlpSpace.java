@@ -60,12 +60,12 @@ public final class MlpSpace extends NetworkSpace {
         super(b.entries, b.sklearn);
     }
 
-    /** A builder starting from the search defaults (see the class comment). */
     /** The parameter names this family accepts: canonical names, then aliases (for study-file checks and messages). */
     public static List<String> parameterNames() {
         return withAliases(KNOWN);
     }
 
+    /** @return a builder starting from the search defaults (see the class comment) */
     public static Builder builder() {
         return new Builder();
     }
@@ -267,6 +267,11 @@ public final class MlpSpace extends NetworkSpace {
             return this;
         }
 
+        /**
+         * @return the space as set so far; the builder may go on to make others
+         * @throws InvalidValueException if the space may draw lr_adapt with an optimiser other than
+         *     sgd or adam, or an implicit l2_adapt with adamw (so that no trial fails on the combination)
+         */
         public MlpSpace build() {
             checkHypergradient();
             checkImplicitL2();

@@ -56,6 +56,7 @@ public final class NetworkEstimator implements Estimator {
         this.ownPreprocessor = false;
     }
 
+    /** @return the network configuration each {@link #fit} builds and trains */
     public NetworkConfig config() {
         return config;
     }

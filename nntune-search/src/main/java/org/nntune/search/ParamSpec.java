@@ -20,6 +20,7 @@ public sealed interface ParamSpec {
 
     /** One value, never searched. */
     record Fixed(Object value) implements ParamSpec {
+        /** @throws IllegalArgumentException if the value is not a string, number or boolean */
         public Fixed {
             checkScalar("fixed value", value);
         }
@@ -30,6 +31,10 @@ public sealed interface ParamSpec {
      * step, …} not above {@code high} when {@code step > 0} ({@code step} 0: continuous).
      */
     record FloatRange(double low, double high, boolean log, double step) implements ParamSpec {
+        /**
+         * @throws IllegalArgumentException if a bound is not finite, low &gt; high, a log range has
+         *     low ≤ 0 or a step, or the step is negative or not finite
+         */
         public FloatRange {
             if (!(low <= high) || !Double.isFinite(low) || !Double.isFinite(high)) {
                 throw new IllegalArgumentException("range [" + low + ", " + high + "]: need finite bounds with low <= high");
@@ -69,6 +74,10 @@ public sealed interface ParamSpec {
      * lets a grid enumerate the range).
      */
     record IntRange(int low, int high, boolean log, int step) implements ParamSpec {
+        /**
+         * @throws IllegalArgumentException if low &gt; high, a log range has low &lt; 1 or a step, or the
+         *     step is negative
+         */
         public IntRange {
             if (low > high) {
                 throw new IllegalArgumentException("integer range [" + low + ", " + high + "]: low must be <= high");
@@ -103,6 +112,11 @@ public sealed interface ParamSpec {
 
     /** One of the choices (strings, numbers or booleans); a repeated choice is kept once. */
     record Choice(List<Object> choices) implements ParamSpec {
+        /**
+         * Keeps each distinct choice once, in the order given.
+         *
+         * @throws IllegalArgumentException if there is no choice or one is not a string, number or boolean
+         */
         public Choice {
             if (choices.isEmpty()) {
                 throw new IllegalArgumentException("a list of choices must not be empty");
@@ -118,26 +132,32 @@ public sealed interface ParamSpec {
         }
     }
 
+    /** @return the one value {@code value} (a string, number or boolean), never searched */
     static ParamSpec fixed(Object value) {
         return new Fixed(value);
     }
 
+    /** @return the reals in {@code [low, high]}, uniform */
     static ParamSpec range(double low, double high) {
         return new FloatRange(low, high, false);
     }
 
+    /** @return the reals in {@code [low, high]}, log-uniform ({@code low > 0}) */
     static ParamSpec logRange(double low, double high) {
         return new FloatRange(low, high, true);
     }
 
+    /** @return the integers in {@code [low, high]}, uniform */
     static ParamSpec intRange(int low, int high) {
         return new IntRange(low, high, false);
     }
 
+    /** @return the integers in {@code [low, high]}, log-uniform ({@code low >= 1}) */
     static ParamSpec logIntRange(int low, int high) {
         return new IntRange(low, high, true);
     }
 
+    /** @return one of {@code choices} (strings, numbers or booleans; a repeated one is kept once) */
     static ParamSpec choice(Object... choices) {
         return new Choice(List.of(choices));
     }

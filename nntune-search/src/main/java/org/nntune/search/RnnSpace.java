@@ -43,6 +43,7 @@ public final class RnnSpace extends NetworkSpace {
         return withAliases(KNOWN);
     }
 
+    /** @return a builder starting from the search defaults (see the class comment) */
     public static Builder builder() {
         return new Builder();
     }
@@ -227,6 +228,11 @@ public final class RnnSpace extends NetworkSpace {
             return choices("cell", (Object[]) cells);
         }
 
+        /**
+         * @return the space as set so far; the builder may go on to make others
+         * @throws InvalidValueException if the space may draw lr_adapt with an optimiser other than
+         *     sgd or adam, or an implicit l2_adapt with adamw (so that no trial fails on the combination)
+         */
         public RnnSpace build() {
             checkHypergradient();
             checkImplicitL2();

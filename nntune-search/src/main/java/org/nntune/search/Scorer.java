@@ -22,12 +22,21 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
     /** A scoring function: fitted estimator and data set in, score out. */
     @FunctionalInterface
     public interface Function {
+        /**
+         * @param fitted an estimator fitted on the split's other rows
+         * @param data the held-out rows to score it on
+         * @return the score; the search maximises or minimises it as {@link Scorer#greaterIsBetter} says
+         */
         double score(Estimator fitted, Dataset data);
     }
 
     /** The names {@link #byName} knows. */
     public static final List<String> NAMES = List.of("accuracy", "balanced_accuracy", "f1_macro", "log_loss", "mse", "mae", "r2");
 
+    /**
+     * @throws NullPointerException if name or function is null
+     * @throws IllegalArgumentException if name is blank
+     */
     public Scorer {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(function, "function");

@@ -44,6 +44,7 @@ public final class SearchResult {
         return results;
     }
 
+    /** @return the scorer the candidates were ranked by: its name and direction */
     public Scorer scorer() {
         return scorer;
     }

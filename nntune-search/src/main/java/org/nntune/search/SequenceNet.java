@@ -30,6 +30,11 @@ public record SequenceNet(String cell, int embedding, int hiddenSize, int layers
     /** The readout names. */
     public static final List<String> READOUTS = List.of("last", "mean", "max");
 
+    /**
+     * @throws IllegalArgumentException if cell or readout is not one of {@link #CELLS} or
+     *     {@link #READOUTS}, a size is below 1, vocabSize below 3, dropout outside [0, 1), or clipNorm
+     *     negative or not finite
+     */
     public SequenceNet {
         NetworkConfig.oneOf("cell", cell, CELLS);
         NetworkConfig.oneOf("readout", readout, READOUTS);
