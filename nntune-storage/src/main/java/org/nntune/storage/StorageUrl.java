@@ -339,6 +339,10 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
         return dialect + "//" + host + port + m.group(4) + " " + schema;
     }
 
+    /**
+     * @return the SQLite database file, made absolute against the working directory (the URL's query
+     *     and a {@code file:} prefix dropped); empty for PostgreSQL and MySQL/MariaDB
+     */
     public Optional<Path> sqliteFile() {
         if (dialect != Dialect.SQLITE) {
             return Optional.empty();
