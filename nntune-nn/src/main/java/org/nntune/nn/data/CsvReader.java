@@ -320,7 +320,8 @@ public final class CsvReader {
 
         /**
          * @param hasHeader whether the first line names the columns (default true); without a header
-         *     the columns are named {@code c0, c1, …} and the label must be given by index
+         *     the columns are named {@code c0, c1, …} and a label column other than the last is
+         *     given by index
          * @return this builder
          */
         public Builder header(boolean hasHeader) {

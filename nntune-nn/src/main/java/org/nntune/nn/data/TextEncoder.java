@@ -341,8 +341,8 @@ public final class TextEncoder implements InputEncoder {
      *
      * @param in positioned at the encoder's block
      * @return the encoder
-     * @throws IOException if the block is not a text encoder's or is of a newer version, its
-     *     tokenizer is unknown, or the stream fails
+     * @throws IOException if the block is not a text encoder's or is of a version this nntune does
+     *     not read, its tokenizer is unknown, or the stream fails
      * @throws IllegalArgumentException if it holds a length, vocabulary or count below 1
      */
     public static TextEncoder read(DataInputStream in) throws IOException {
