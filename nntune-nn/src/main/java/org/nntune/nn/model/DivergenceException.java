@@ -23,8 +23,11 @@ public final class DivergenceException extends IllegalStateException {
     private final float clipNorm;
     /** The adapted learning rates by name, empty when not adapted (part of the serialized form). */
     private final Map<String, Double> adaptedRates;
-    /** The hyper learning rate that adapted them, when known (part of the serialized form). */
-    private final OptionalDouble hyperLearningRate;
+    /**
+     * The hyper learning rate that adapted them, NaN when not known (part of the serialized form: a double, since
+     * {@link OptionalDouble} is not serializable).
+     */
+    private final double hyperLearningRate;
 
     /** A divergence at a learning rate set by the options (not adapted). */
     DivergenceException(int epoch, int batch, double loss, float learningRate, float clipNorm) {
@@ -56,7 +59,7 @@ public final class DivergenceException extends IllegalStateException {
         this.learningRate = learningRate;
         this.clipNorm = clipNorm;
         this.adaptedRates = Map.copyOf(adaptedRates);
-        this.hyperLearningRate = hyperLearningRate;
+        this.hyperLearningRate = hyperLearningRate.orElse(Double.NaN);
     }
 
     /** "training diverged at epoch E, batch B: the loss is L.": the message's first sentence, for a front end's own message. */
@@ -83,5 +86,7 @@ public final class DivergenceException extends IllegalStateException {
     public Map<String, Double> adaptedRates() { return adaptedRates; }
 
     /** The hyper learning rate that adapted them, when they were adapted and the optimiser says. */
-    public OptionalDouble hyperLearningRate() { return hyperLearningRate; }
+    public OptionalDouble hyperLearningRate() {
+        return Double.isNaN(hyperLearningRate) ? OptionalDouble.empty() : OptionalDouble.of(hyperLearningRate);
+    }
 }

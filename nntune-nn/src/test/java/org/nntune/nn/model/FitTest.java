@@ -13,6 +13,8 @@ import org.nntune.nn.tensor.Rng;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -185,6 +187,27 @@ class FitTest {
         assertThatThrownBy(() -> m.fit(d, FitOptions.builder().epochs(20).batchSize(2).clipNorm(0.5)
                 .optimizer(Optimizer.sgd(10f)).build()))
                 .isInstanceOfSatisfying(DivergenceException.class, e -> assertThat(e.clipNorm()).isEqualTo(0.5f));
+    }
+
+    @Test
+    void aDivergenceSurvivesJavaSerialization() throws Exception {
+        // an exception crosses process boundaries serialized (RMI, Spark's task results); OptionalDouble is not Serializable
+        for (DivergenceException e : List.of(new DivergenceException(3, 7, Double.NaN, 0.1f, 1f),
+                new DivergenceException(2, 5, Double.POSITIVE_INFINITY, 0.01f, 0f, Map.of("lr", 3.5), OptionalDouble.of(1e-3)))) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(e);
+            }
+            DivergenceException back;
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                back = (DivergenceException) in.readObject();
+            }
+            assertThat(back.getMessage()).isEqualTo(e.getMessage());
+            assertThat(back.epoch()).isEqualTo(e.epoch());
+            assertThat(back.adaptedRates()).isEqualTo(e.adaptedRates());
+            assertThat(back.hyperLearningRate()).isEqualTo(e.hyperLearningRate());
+        }
     }
 
     @Test
