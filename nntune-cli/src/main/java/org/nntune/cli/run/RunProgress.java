@@ -89,7 +89,8 @@ final class RunProgress {
      * What the run will do, in the numbers its trials get (0-based, as every other line shows them):
      * {@code running 20 more trials (numbers 20 to 39)…}; first the trials an interruption stopped,
      * queued again (they take their failed attempt's place in the budget): {@code running trial 1 (trial 0
-     * again), then 11 more trials (numbers 2 to 12)…}. (It said "running trials 21 to 40…", counts beside the
+     * again), then 11 more trials (numbers 2 to 12)…}; trials enqueued by hand likewise, before the new ones:
+     * {@code running trial 2 (enqueued), then 1 more trial (number 3)…}. (It said "running trials 21 to 40…", counts beside the
      * numbers, and "running trials 2 to 12…" when trials 1 to 12 ran.) The numbers are those of a run
      * alone on the study; other workers' trials take numbers too. Null when nothing is to run.
      */
@@ -98,16 +99,29 @@ final class RunProgress {
         int next = all.stream().mapToInt(FrozenTrial::number).max().orElse(-1) + 1;
         List<FrozenTrial> again = all.stream().filter(t -> t.state() == TrialState.WAITING && t.isRetry())
                 .sorted(java.util.Comparator.comparingInt(FrozenTrial::number)).toList();
-        String fresh = more <= 0 ? "" : more == 1 ? String.format(Locale.ROOT, "1 %strial (number %d)", next == 0 ? "" : "more ", next)
-                : String.format(Locale.ROOT, "%d %strials (numbers %d to %d)", more, next == 0 ? "" : "more ", next, next + more - 1);
-        if (again.isEmpty()) {
-            return more <= 0 ? null : "running " + fresh + "…";
+        // trials enqueued by hand (Study.enqueueTrial, Optuna's enqueue_trial, the dashboard) run before new ones and
+        // take places in the budget as they do
+        List<Integer> queued = all.stream().filter(t -> t.state() == TrialState.WAITING && !t.isRetry())
+                .map(FrozenTrial::number).sorted().limit(Math.max(0, more)).toList();
+        int fresh = more - queued.size();
+        List<String> first = new java.util.ArrayList<>();
+        if (!again.isEmpty()) {
+            first.add((again.size() == 1 ? "trial " : "trials ")
+                    + String.join(", ", again.stream().map(t -> String.valueOf(t.number())).toList())
+                    + " (" + (again.size() == 1 ? "trial " : "trials ") + String.join(", ", again.stream()
+                            .map(t -> String.valueOf(t.systemAttrs().get(SystemAttrs.FAILED_TRIAL))).toList()) + " again)");
         }
-        String retried = (again.size() == 1 ? "trial " : "trials ")
-                + String.join(", ", again.stream().map(t -> String.valueOf(t.number())).toList())
-                + " (" + (again.size() == 1 ? "trial " : "trials ") + String.join(", ", again.stream()
-                        .map(t -> String.valueOf(t.systemAttrs().get(SystemAttrs.FAILED_TRIAL))).toList()) + " again)";
-        return "running " + retried + (fresh.isEmpty() ? "" : ", then " + fresh) + "…";
+        if (!queued.isEmpty()) {
+            first.add((queued.size() == 1 ? "trial " : "trials ")
+                    + String.join(", ", queued.stream().map(String::valueOf).toList()) + " (enqueued)");
+        }
+        String more2 = next == 0 ? "" : "more ";
+        String rest = fresh <= 0 ? "" : fresh == 1 ? String.format(Locale.ROOT, "1 %strial (number %d)", more2, next)
+                : String.format(Locale.ROOT, "%d %strials (numbers %d to %d)", fresh, more2, next, next + fresh - 1);
+        if (first.isEmpty()) {
+            return rest.isEmpty() ? null : "running " + rest + "…";
+        }
+        return "running " + String.join(", ", first) + (rest.isEmpty() ? "" : ", then " + rest) + "…";
     }
 
     /** One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). */

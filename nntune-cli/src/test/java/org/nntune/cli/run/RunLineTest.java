@@ -50,4 +50,20 @@ class RunLineTest {
         assertThat(RunProgress.runLine(s, 11)).isEqualTo("running trial 1 (trial 0 again), then 11 more trials (numbers 2 to 12)…");
         assertThat(RunProgress.runLine(s, 0)).isEqualTo("running trial 1 (trial 0 again)…");
     }
+
+    @Test
+    void trialsEnqueuedByHandRunFirstAndTakePlacesInTheBudget() {
+        // as Optuna's enqueue_trial leaves them: WAITING, no retry; the run claims them before asking for new ones
+        Study s = Study.builder("queued").create();
+        for (int i = 0; i < 2; i++) {
+            Trial t = s.ask();
+            s.tell(t, t.suggestFloat("x", 0, 1));
+        }
+        s.enqueueTrial(Map.of("x", 0.5));
+        assertThat(RunProgress.runLine(s, 2)).isEqualTo("running trial 2 (enqueued), then 1 more trial (number 3)…");
+        assertThat(RunProgress.runLine(s, 1)).isEqualTo("running trial 2 (enqueued)…");
+        s.enqueueTrial(Map.of("x", 0.25));
+        assertThat(RunProgress.runLine(s, 1)).isEqualTo("running trial 2 (enqueued)…");
+        assertThat(RunProgress.runLine(s, 5)).isEqualTo("running trials 2, 3 (enqueued), then 3 more trials (numbers 4 to 6)…");
+    }
 }
