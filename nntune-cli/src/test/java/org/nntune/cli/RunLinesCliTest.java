@@ -45,6 +45,43 @@ class RunLinesCliTest {
         assertThat(r.out()).doesNotContain("resuming").contains("running 1 trial (number 0)…", "1 trials: 1 complete");
     }
 
+    /**
+     * A study another program made (Optuna from Python) stores no study file; when its trials have a parameter of another
+     * kind than the file's space asks (a categorical with other choices), the run stops before any trial: it ran every new
+     * trial into a FAIL, on every run, and then blamed the learning rate.
+     */
+    @Test
+    void anotherProgramsStudyWhoseParametersTheFileCannotContinueStopsBeforeAnyTrial(@TempDir Path dir) throws Exception {
+        String url = "optuna+sqlite:///" + dir.resolve("optuna.db");
+        try (var storage = org.nntune.storage.Storages.open(url)) {
+            org.nntune.tune.study.Study py = org.nntune.tune.study.Study.builder("python").storage(storage)
+                    .directions(StudyDirection.MAXIMIZE).create();
+            for (int i = 0; i < 3; i++) {
+                org.nntune.tune.study.Trial t = py.ask();
+                t.suggestCategorical("activation", List.of("relu", "tanh", "gelu"));
+                t.suggestInt("units_1", 4, 16);
+                py.tell(t, 0.5);
+            }
+        }
+        Path file = dir.resolve("python.yaml");
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("python", 5)
+                .replace("    optimizer: adam\n", "    optimizer: adam\n    activation: [relu, tanh]\n"));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--storage", url, "--progress", "plain");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("study 'python'", "was not started from a study file", "parameter 'activation'",
+                "[relu, tanh, gelu]", "[relu, tanh]", "--study");
+        assertThat(r.out()).doesNotContain("trial 3");
+        try (var storage = org.nntune.storage.Storages.open(url)) {
+            long id = storage.findStudyId("python").orElseThrow();
+            assertThat(storage.getAllTrials(id, java.util.EnumSet.allOf(org.nntune.tune.trial.TrialState.class))).hasSize(3);
+        }
+        // the same choices: it goes on, the stored trials counted
+        Files.writeString(file, Files.readString(file).replace("activation: [relu, tanh]", "activation: [relu, tanh, gelu]"));
+        CliTest.Result ok = CliTest.run("tune", file.toString(), "--storage", url, "--progress", "plain");
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("running 2 more trials (numbers 3 to 4)…", "5 trials: 5 complete");
+    }
+
     /** A number of trials that --timeout cut short: a line says the timeout ended the run, and how to go on. */
     @Test
     void aRunTheTimeoutEndedSaysSo(@TempDir Path dir) throws Exception {

@@ -21,13 +21,17 @@ import org.nntune.storage.RetryPolicy;
 import org.nntune.storage.StudyProvenance;
 import org.nntune.storage.StudyWorker;
 import org.nntune.tune.pruner.Pruner;
+import org.nntune.tune.sampler.RandomSampler;
 import org.nntune.tune.sampler.RungSampler;
 import org.nntune.tune.sampler.Sampler;
+import org.nntune.tune.storage.InMemoryStorage;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.study.MultiObjective;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
+import org.nntune.tune.study.IncompatibleParameterException;
 import org.nntune.tune.study.Study;
+import org.nntune.tune.study.Trial;
 import org.nntune.tune.trial.FrozenTrial;
 import org.nntune.tune.trial.StudyDirection;
 import org.nntune.tune.trial.SystemAttrs;
@@ -42,11 +46,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Runs a study file's study: loads the data, opens (or resumes) the study in its storage, runs
@@ -721,6 +728,53 @@ public final class StudyRun {
             throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url) + " was started with another"
                     + " search space, so its trials cannot continue it (" + what + "); " + startAnew);
         }
+        if (storedSpace == null) {
+            // another program's study (Optuna from Python, the Java API): no space of a study file to compare, so its
+            // trials' parameters are; else every new trial would fail at the first parameter of another kind
+            incompatibleParameter(s.space, storage.getAllTrials(id, EnumSet.allOf(TrialState.class)), OTHER_CONFIGURATIONS)
+                    .ifPresent(e -> {
+                        throw new CliException(ExitCode.USAGE, sf.file() + ": study '" + s.name + "' in " + CliStorage.shown(s.url)
+                                + " was not started from a study file, and its trials have parameter '" + e.param() + "' as "
+                                + e.stored() + " where this file's space asks for " + e.asked() + ": every new trial would fail"
+                                + " so (a study keeps each name's kind of distribution, and a categorical its choices); write the"
+                                + " parameter in the file as the study has it, or " + startAnew);
+                    });
+        }
+    }
+
+    /**
+     * The first parameter the space asks for with another kind of distribution than {@code stored}
+     * trials had under its name, if any: the space's values are drawn {@code draws} times at random
+     * (so that conditional parameters, {@code units_2} with two layers, are asked too) from a study in
+     * memory that holds, for each name, the first stored trial that has it (the trial a study compares
+     * a new one's distribution with).
+     */
+    static Optional<IncompatibleParameterException> incompatibleParameter(NetworkSpace space, List<FrozenTrial> stored, int draws) {
+        InMemoryStorage memory = new InMemoryStorage();
+        Study probe = Study.builder("probe").storage(memory).sampler(new RandomSampler(0)).create();
+        Set<String> seen = new HashSet<>();
+        stored.stream().sorted(Comparator.comparingInt(FrozenTrial::number)).forEach(t -> {
+            if (!seen.containsAll(t.distributions().keySet())) {
+                seen.addAll(t.distributions().keySet());
+                memory.createTrial(probe.studyId(), new FrozenTrial(-1, -1, TrialState.FAIL, List.of(), t.params(), t.distributions(),
+                        Map.of(), Map.of(), new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.of("a stored trial")));
+            }
+        });
+        if (seen.isEmpty()) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < draws; i++) {
+            Trial t = probe.ask();
+            try {
+                space.config(ParamSource.of(t));
+            } catch (IncompatibleParameterException e) {
+                return Optional.of(e);
+            } catch (RuntimeException e) {
+                // a configuration the space refuses for its own reasons says nothing of the stored trials
+            }
+            probe.tellFailed(t, "probe");
+        }
+        return Optional.empty();
     }
 
     private static Optional<Long> storedSeed(Storage storage, long id) {

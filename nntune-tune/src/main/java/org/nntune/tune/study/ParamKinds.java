@@ -69,6 +69,8 @@ final class ParamKinds {
     /**
      * Checks that a parameter keeps its kind of distribution across the study (float, int,
      * categorical with the same choices); ranges may differ from trial to trial.
+     *
+     * @throws IncompatibleParameterException when {@code d} is of another kind
      */
     void checkCompatible(String param, Distribution d) {
         Distribution first = known(param).orElse(d);
@@ -76,9 +78,7 @@ final class ParamKinds {
         boolean ok = first == d || first.getClass() == d.getClass()
                 && (!(d instanceof CategoricalDistribution c) || c.equals(first));
         if (!ok) {
-            throw new IllegalArgumentException("study '" + studyName + "': parameter '" + param + "' was " + first
-                    + " in earlier trials and is now asked as " + d
-                    + "; a name keeps its kind of distribution (and a categorical its choices) within a study");
+            throw new IncompatibleParameterException(studyName, param, first, d);
         }
     }
 }
