@@ -33,10 +33,11 @@ class ExportCommandTest {
         assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("nntune.not_in_graph").contains("Gemm").contains("Softmax")
                 .doesNotContain("nntune.class_names");
         // the class names tune writes beside a model of bundled data (predict prints them) go into the ONNX file too
-        Files.writeString(org.nntune.cli.run.ModelFiles.classNamesFile(model), "setosa\nversicolor\nvirginica\n");
+        // as a JSON array: a name may hold a comma, which a comma-joined list could not tell from two names
+        Files.writeString(org.nntune.cli.run.ModelFiles.classNamesFile(model), "setosa\nversicolor, wild\nvirginica\n");
         assertThat(CliTest.run("export", model.toString(), "--onnx", onnx.toString()).code()).isZero();
         assertThat(new String(Files.readAllBytes(onnx), StandardCharsets.ISO_8859_1)).contains("nntune.class_names")
-                .contains("setosa,versicolor,virginica");
+                .contains("[\"setosa\",\"versicolor, wild\",\"virginica\"]");
         Files.delete(org.nntune.cli.run.ModelFiles.classNamesFile(model));
 
         byte[] whole = Files.readAllBytes(model);

@@ -241,18 +241,27 @@ public final class OnnxExport {
         meta.put("nntune.text.unknown_id", Integer.toString(TextEncoder.UNKNOWN));
         meta.put("nntune.text.encoding", "the first max_length tokens; token vocabulary[i] has id i + 2, any other token "
                 + "unknown_id, an empty text the single id unknown_id; right-pad each row with padding_id to max_length");
-        StringBuilder vocab = new StringBuilder("[");
-        for (String w : encoder.vocabulary()) {
-            if (vocab.length() > 1) {
-                vocab.append(',');
-            }
-            jsonString(w, vocab);
-        }
-        meta.put("nntune.text.vocabulary", vocab.append(']').toString());
+        meta.put("nntune.text.vocabulary", jsonArray(encoder.vocabulary()));
         if (!encoder.classNames().isEmpty()) {
-            meta.put("nntune.class_names", String.join(",", encoder.classNames()));
+            meta.put("nntune.class_names", jsonArray(encoder.classNames()));
         }
         return meta;
+    }
+
+    /**
+     * {@code names} as a JSON array of strings, the form of the list-valued metadata ({@code nntune.class_names},
+     * {@code nntune.feature_names}, {@code nntune.text.vocabulary}): a name may hold a comma ("dear, new"), which a
+     * comma-joined list could not tell from two names.
+     */
+    public static String jsonArray(List<String> names) {
+        StringBuilder out = new StringBuilder("[");
+        for (String n : names) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            jsonString(n, out);
+        }
+        return out.append(']').toString();
     }
 
     private static void jsonString(String s, StringBuilder out) {

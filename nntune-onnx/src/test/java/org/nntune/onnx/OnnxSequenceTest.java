@@ -166,7 +166,7 @@ class OnnxSequenceTest {
         }
         assertThat(meta.get("nntune.text.tokenizer")).isEqualTo("words"); // bare, for a program to compare
         assertThat(meta.get("nntune.text.tokenizer_rule")).contains("re.findall");
-        assertThat(meta.get("nntune.class_names")).isEqualTo(String.join(",", encoder.classNames()));
+        assertThat(meta.get("nntune.class_names")).isEqualTo(OnnxExport.jsonArray(encoder.classNames()));
         int maxLength = Integer.parseInt(meta.get("nntune.text.max_length"));
         int pad = Integer.parseInt(meta.get("nntune.text.padding_id"));
         int unknown = Integer.parseInt(meta.get("nntune.text.unknown_id"));

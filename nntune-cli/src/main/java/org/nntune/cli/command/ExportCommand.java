@@ -52,11 +52,11 @@ public final class ExportCommand implements Callable<Integer> {
         List<String> classes = encoder.map(InputEncoder::classNames).filter(c -> !c.isEmpty())
                 .orElseGet(() -> PredictCommand.classNames(modelFile));
         if (!classes.isEmpty()) {
-            meta.put("nntune.class_names", String.join(",", classes));
+            meta.put("nntune.class_names", OnnxExport.jsonArray(classes));
         }
         encoder.ifPresent(e -> {
             if (e instanceof CsvEncoder csv) {
-                meta.put("nntune.feature_names", String.join(",", csv.featureNames()));
+                meta.put("nntune.feature_names", OnnxExport.jsonArray(csv.featureNames()));
             }
             if (e instanceof TextEncoder text) {
                 meta.putAll(OnnxExport.textMetadata(text));
