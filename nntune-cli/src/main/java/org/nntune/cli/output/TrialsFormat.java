@@ -99,16 +99,21 @@ public final class TrialsFormat {
     }
 
     static List<String> row(FrozenTrial t, int objectives, List<String> params) {
+        return row(t, objectives, params, TrialsFormat::number);
+    }
+
+    /** A trial's cells, its numbers written by {@code number} (the table's 6 digits, or a file's every digit). */
+    static List<String> row(FrozenTrial t, int objectives, List<String> params, java.util.function.DoubleFunction<String> number) {
         List<String> r = new ArrayList<>();
         r.add(Integer.toString(t.number()));
         r.add(t.state().name());
         for (int i = 0; i < objectives; i++) {
-            r.add(i < t.values().size() ? number(t.values().get(i)) : "");
+            r.add(i < t.values().size() ? number.apply(t.values().get(i)) : "");
         }
         r.add(duration(t).map(d -> String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9)).orElse(""));
         for (String p : params) {
             Object v = t.shownParam(p); // a waiting enqueued trial: the values it will run with
-            r.add(v == null ? "" : v instanceof Double d ? number(d) : String.valueOf(v));
+            r.add(v == null ? "" : v instanceof Double d ? number.apply(d) : String.valueOf(v));
         }
         r.add(failure(t));
         return r;
@@ -143,6 +148,18 @@ public final class TrialsFormat {
                 ? java.util.Optional.of(new Instant[] {start.get(), complete.get()}) : java.util.Optional.empty();
     }
 
+    /**
+     * {@code v} with every digit it needs to be read back as the same double (Java's shortest form; an integer
+     * without a fraction), as a CSV file of the trials writes it: the table's 6 digits lost a parameter's precision.
+     */
+    public static String exact(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    /** {@code v} to 6 significant digits (an integer without a fraction), as the tables show it. */
     public static String number(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
@@ -177,7 +194,7 @@ public final class TrialsFormat {
         int k = objectiveCount(trials);
         out.print(csvLine(header(trials)));
         for (FrozenTrial t : trials) {
-            out.print(csvLine(row(t, k, params)));
+            out.print(csvLine(row(t, k, params, TrialsFormat::exact)));
         }
         out.flush();
     }
