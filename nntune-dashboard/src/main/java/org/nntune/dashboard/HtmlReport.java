@@ -44,16 +44,18 @@ public final class HtmlReport {
     }
 
     /**
-     * Reads a study (summary, all trials, and the objectives' names if it records them:
-     * {@link StudyReportData#objectiveNames(java.util.Map, java.util.List)}) from a storage.
+     * Reads a study (summary, all trials, the objectives' names if it records them:
+     * {@link StudyReportData#objectiveNames(java.util.Map, java.util.List)}, and the model a run saved:
+     * {@link FinalModel#of}) from a storage.
      *
      * @throws IllegalArgumentException if the storage has no study of that name
      */
     public static HtmlReport fromStorage(Storage storage, String studyName) {
         long id = storage.getStudyId(studyName);
         java.util.List<org.nntune.tune.trial.StudyDirection> directions = storage.getStudyDirections(id);
+        java.util.Map<String, Object> attrs = storage.getStudySystemAttrs(id);
         return of(new StudyReportData(studyName, directions, storage.getAllTrials(id))
-                .withObjectiveNames(StudyReportData.objectiveNames(storage.getStudySystemAttrs(id), directions)));
+                .withObjectiveNames(StudyReportData.objectiveNames(attrs, directions)).withFinalModel(FinalModel.of(attrs)));
     }
 
     /** Writes the report of {@code data} (default options) to {@code file}. */

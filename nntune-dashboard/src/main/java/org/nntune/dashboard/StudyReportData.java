@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param importances importances of the parameters for the first objective, if computed elsewhere
  * @param objectiveNames the objectives' names (e.g. the metrics "accuracy", "parameter_count"), one per
  *     direction, or empty when the study does not record them (user data: escaped wherever shown)
+ * @param finalModel the model a run saved for the best configuration and its test score, when the study records one
  */
 public record StudyReportData(String studyName, List<StudyDirection> directions, List<FrozenTrial> trials,
-                              Optional<ParamImportances> importances, List<String> objectiveNames) {
+                              Optional<ParamImportances> importances, List<String> objectiveNames,
+                              Optional<FinalModel> finalModel) {
 
     /**
      * The study system attribute that names the objectives: a list of strings, one per direction.
@@ -43,6 +45,7 @@ public record StudyReportData(String studyName, List<StudyDirection> directions,
     public StudyReportData {
         java.util.Objects.requireNonNull(studyName, "studyName");
         java.util.Objects.requireNonNull(importances, "importances (use Optional.empty())");
+        java.util.Objects.requireNonNull(finalModel, "finalModel (use Optional.empty())");
         if (directions.isEmpty()) {
             throw new IllegalArgumentException("study '" + studyName + "': at least one direction is needed");
         }
@@ -55,6 +58,12 @@ public record StudyReportData(String studyName, List<StudyDirection> directions,
             throw new IllegalArgumentException("study '" + studyName + "': " + objectiveNames.size() + " objective names "
                     + objectiveNames + " for " + directions.size() + " directions");
         }
+    }
+
+    /** A study without a recorded final model. */
+    public StudyReportData(String studyName, List<StudyDirection> directions, List<FrozenTrial> trials,
+                           Optional<ParamImportances> importances, List<String> objectiveNames) {
+        this(studyName, directions, trials, importances, objectiveNames, Optional.empty());
     }
 
     /** A study without precomputed importances or objective names. */
@@ -75,12 +84,17 @@ public record StudyReportData(String studyName, List<StudyDirection> directions,
 
     /** @return this data with the given importances */
     public StudyReportData withImportances(ParamImportances importances) {
-        return new StudyReportData(studyName, directions, trials, Optional.of(importances), objectiveNames);
+        return new StudyReportData(studyName, directions, trials, Optional.of(importances), objectiveNames, finalModel);
     }
 
     /** @return this data with the objectives named (one name per direction; empty: unnamed) */
     public StudyReportData withObjectiveNames(List<String> names) {
-        return new StudyReportData(studyName, directions, trials, importances, names);
+        return new StudyReportData(studyName, directions, trials, importances, names, finalModel);
+    }
+
+    /** @return this data with the model a run saved for the best configuration ({@link FinalModel#of}) */
+    public StudyReportData withFinalModel(Optional<FinalModel> model) {
+        return new StudyReportData(studyName, directions, trials, importances, objectiveNames, model);
     }
 
     /**

@@ -120,18 +120,26 @@ final class RunResults {
                     + " new study (--study NEW-NAME), or scale the inputs (data.preprocessing: standard)");
         }
         FrozenTrial modelled = refit.get().trial();
+        // recorded before the files are written, so that the report among them shows the model and its test score
+        Map<String, Object> finalModel = new java.util.LinkedHashMap<>();
+        finalModel.put("trial", modelled.number());
+        finalModel.put("path", sf.outputDir().resolve("best.model").toAbsolutePath().toString());
+        finalModel.put("train_rows", data.train().size());
         if (data.test().isPresent()) {
             double testScore = scorer.score(refit.get().model(), data.test().get());
             out.printf(Locale.ROOT, "refitted on all %d training rows; test %s: %.6g (%d test rows)%n", data.train().size(),
                     scorer.name(), testScore, data.test().get().size());
+            if (Double.isFinite(testScore)) {
+                finalModel.put("test_metric", scorer.name());
+                finalModel.put("test_score", testScore);
+                finalModel.put("test_rows", data.test().get().size());
+            }
         } else {
             out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
         }
+        study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL, finalModel);
         importance.run();
-        Outputs files = write(study, modelled, Optional.of(refit.get().model()), data);
-        study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL,
-                Map.of("trial", modelled.number(), "path", files.model().orElseThrow().toAbsolutePath().toString()));
-        return written(files);
+        return written(write(study, modelled, Optional.of(refit.get().model()), data));
     }
 
     /** A refitted network and the trial whose configuration it has. */

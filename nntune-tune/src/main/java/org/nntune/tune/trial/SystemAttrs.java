@@ -22,8 +22,9 @@ public final class SystemAttrs {
     /** Study, prefix: {@code grid:P} holds the number of the trial that claimed grid point P. */
     public static final String GRID_CLAIM_PREFIX = "grid:";
     /**
-     * Study: the model file written for the best configuration, {@code {"trial": N, "path": P}}: the
-     * refit of trial N's parameters that a run saved at P (only the best configuration is saved).
+     * Study: the model file written for the best configuration, {@code {"trial": N, "path": P, "train_rows": R}}
+     * and, when the data had a test part, {@code "test_metric"}, {@code "test_score"}, {@code "test_rows"}: the
+     * refit of trial N's parameters on R rows that a run saved at P (only the best configuration is saved).
      */
     public static final String BEST_MODEL = "best_model";
     /**
