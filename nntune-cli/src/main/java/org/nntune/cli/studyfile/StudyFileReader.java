@@ -333,28 +333,33 @@ public final class StudyFileReader {
                     "one direction per metric, or none to use each metric's natural direction");
         }
         List<StudyFile.Objective> objectives = new ArrayList<>();
+        List<StudyFileException> wrong = new ArrayList<>(); // every bad metric and direction, each at its item's line
         for (int i = 0; i < metricNames.size(); i++) {
             String m = metricNames.get(i).toLowerCase(java.util.Locale.ROOT).replace('-', '_');
             if (!allowedMetrics.contains(m)) {
                 String hint = DidYouMean.suggest(m, allowedMetrics);
-                throw r.error("metric", "unknown metric '" + metricNames.get(i) + "' for " + task + (hint.isEmpty() ? "" : "; " + hint),
-                        "one of: " + String.join(", ", allowedMetrics));
+                wrong.add(new StudyFileException(r.whereOfItem("metric", i), "metric", "unknown metric '" + metricNames.get(i) + "' for "
+                        + task + (hint.isEmpty() ? "" : "; " + hint), "one of: " + String.join(", ", allowedMetrics)));
             }
             String natural = List.of("accuracy", "balanced_accuracy", "f1_macro", "r2").contains(m) ? "maximize" : "minimize";
             String dir = natural;
             if (!directions.isEmpty()) {
                 dir = directions.get(i).toLowerCase(java.util.Locale.ROOT);
                 if (!DIRECTIONS.contains(dir)) {
-                    throw r.error("direction", "'" + directions.get(i) + "' is not a direction", "minimize or maximize");
-                }
-                if (!dir.equals(natural) && !m.equals(PARAMETER_COUNT)) {
+                    wrong.add(new StudyFileException(r.whereOfItem("direction", i), "direction", "'" + directions.get(i)
+                            + "' is not a direction", "minimize or maximize"));
+                } else if (!dir.equals(natural) && !m.equals(PARAMETER_COUNT) && allowedMetrics.contains(m)) {
                     // a scored metric has one sensible direction: the other one searches for the worst networks
-                    throw r.error("direction", m + " is better when " + (natural.equals("maximize") ? "higher" : "lower")
-                            + ", so direction: " + dir + " would search for the worst networks",
-                            "direction: " + natural + ", or leave 'direction' out (each metric's own direction)");
+                    wrong.add(new StudyFileException(r.whereOfItem("direction", i), "direction", m + " is better when "
+                            + (natural.equals("maximize") ? "higher" : "lower") + ", so direction: " + dir
+                            + " would search for the worst networks",
+                            "direction: " + natural + ", or leave 'direction' out (each metric's own direction)"));
                 }
             }
             objectives.add(new StudyFile.Objective(m, dir));
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
         }
         long scored = objectives.stream().filter(o -> !o.metric().equals(PARAMETER_COUNT)).count();
         if (scored != 1 || objectives.size() > 2) {
@@ -395,18 +400,22 @@ public final class StudyFileReader {
         YNode.YList list = (YNode.YList) m.node("family").orElseThrow();
         List<String> families = new ArrayList<>();
         Map<String, YNode.Where> at = new LinkedHashMap<>();
+        List<StudyFileException> wrong = new ArrayList<>(); // every bad item, each at its line
         for (YNode item : list.items()) {
             String name = item instanceof YNode.YScalar sc ? sc.text().trim().toLowerCase(Locale.ROOT) : "";
             if (!Families.names().contains(name) || name.equals("rnn")) {
                 String hint = DidYouMean.suggest(name, Families.names());
-                throw new StudyFileException(item.where(), "model.family", "'" + (item instanceof YNode.YScalar sc ? sc.text() : item.kind())
-                        + "' is not a family a choice can hold" + (hint.isEmpty() ? "" : "; " + hint), "a list of mlp and cnn");
+                wrong.add(new StudyFileException(item.where(), "model.family", "'" + (item instanceof YNode.YScalar sc ? sc.text() : item.kind())
+                        + "' is not a family a choice can hold" + (hint.isEmpty() ? "" : "; " + hint), "a list of mlp and cnn"));
+            } else if (families.contains(name)) {
+                wrong.add(new StudyFileException(item.where(), "model.family", "family '" + name + "' is listed twice", "each family once"));
+            } else {
+                families.add(name);
+                at.put(name, item.where());
             }
-            if (families.contains(name)) {
-                throw new StudyFileException(item.where(), "model.family", "family '" + name + "' is listed twice", "each family once");
-            }
-            families.add(name);
-            at.put(name, item.where());
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
         }
         if (families.size() < 2) {
             throw m.error("family", "a list of families is a choice between them and needs at least two", "e.g. [mlp, cnn], or one word");
@@ -581,7 +590,8 @@ public final class StudyFileReader {
                 try {
                     builder.set().accept(e.getKey(), e.getValue());
                 } catch (org.nntune.search.InvalidValueException ex) {
-                    throw valueError(e.getKey(), "model." + spaceKey, ex, nodes, m);
+                    throw valueErrors(e.getKey(), e.getValue(), "model." + spaceKey, ex, nodes, m,
+                            () -> fam.defaults().get(defaults).get());
                 } catch (IllegalArgumentException ex) {
                     YNode.Where at = positions.getOrDefault(e.getKey(), m.whereOf("family"));
                     String key = positions.containsKey(e.getKey()) ? "model." + spaceKey + "." + e.getKey() : "data.preprocessing";
@@ -625,6 +635,27 @@ public final class StudyFileReader {
         }
         String rest = message.substring(lead.length());
         return rest.startsWith(": ") ? rest.substring(2) : rest.strip();
+    }
+
+    /**
+     * Every value of {@code value} the family refuses ({@code ex} is the first): a list's items are
+     * each set on their own on a {@code fresh} builder, so that each bad one is named at its line.
+     */
+    private static StudyFileException valueErrors(String name, Object value, String spaceKey, org.nntune.search.InvalidValueException ex,
+                                                  Map<String, YNode> nodes, Section m, java.util.function.Supplier<Families.Builder> fresh) {
+        List<StudyFileException> wrong = new ArrayList<>();
+        if (value instanceof List<?> items && items.size() > 1) {
+            for (Object item : items) {
+                try {
+                    fresh.get().set().accept(name, item);
+                } catch (org.nntune.search.InvalidValueException itemEx) {
+                    wrong.add(valueError(name, spaceKey, itemEx, nodes, m));
+                } catch (IllegalArgumentException itemEx) {
+                    // a refusal of the item alone that is not about its value: the list's own mistake says it
+                }
+            }
+        }
+        return wrong.isEmpty() ? valueError(name, spaceKey, ex, nodes, m) : StudyFileException.of(wrong);
     }
 
     /** A value the family refuses, at the line of the very item (a choice in a list) with a did-you-mean for words. */
@@ -793,25 +824,33 @@ public final class StudyFileReader {
                     + "] to search over one-layer networks");
         }
         List<Object> archs = new ArrayList<>();
+        List<StudyFileException> wrong = new ArrayList<>(); // every bad size and repeated architecture, each at its line
         for (YNode item : l.items()) {
-            Object arch;
-            if (item instanceof YNode.YList inner) {
-                List<Object> sizes = new ArrayList<>();
-                for (YNode s : inner.items()) {
-                    Object v = scalarValue(s, key);
-                    if (!(v instanceof Long size) || size < 1) {
-                        throw new StudyFileException(s.where(), key, "a layer size must be a whole number >= 1, got " + v, null);
+            try {
+                Object arch;
+                if (item instanceof YNode.YList inner) {
+                    List<Object> sizes = new ArrayList<>();
+                    for (YNode s : inner.items()) {
+                        Object v = scalarValue(s, key);
+                        if (!(v instanceof Long size) || size < 1) {
+                            throw new StudyFileException(s.where(), key, "a layer size must be a whole number >= 1, got " + v, null);
+                        }
+                        sizes.add(v);
                     }
-                    sizes.add(v);
+                    arch = String.join(",", sizes.stream().map(String::valueOf).toList());
+                } else {
+                    arch = String.valueOf(scalarValue(item, key)).replace(" ", "");
                 }
-                arch = String.join(",", sizes.stream().map(String::valueOf).toList());
-            } else {
-                arch = String.valueOf(scalarValue(item, key)).replace(" ", "");
+                if (archs.contains(arch)) {
+                    throw new StudyFileException(item.where(), key, "architecture " + arch + " is listed twice", "distinct architectures");
+                }
+                archs.add(arch);
+            } catch (StudyFileException ex) {
+                wrong.add(ex);
             }
-            if (archs.contains(arch)) {
-                throw new StudyFileException(item.where(), key, "architecture " + arch + " is listed twice", "distinct architectures");
-            }
-            archs.add(arch);
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
         }
         return archs.size() == 1 ? new ParamSpec.Fixed(archs.get(0)) : new ParamSpec.Choice(List.copyOf(archs));
     }
@@ -937,14 +976,19 @@ public final class StudyFileReader {
     private static List<String> ignored(Section d) {
         List<String> ignore = d.strings("ignore").orElse(List.of());
         List<String> categorical = d.strings("categorical").orElse(List.of());
-        for (String c : ignore) {
+        List<StudyFileException> wrong = new ArrayList<>(); // every such column, each at its item's line
+        for (int i = 0; i < ignore.size(); i++) {
+            String c = ignore.get(i);
             if (c.equals(d.string("label").orElse(""))) {
-                throw d.error("ignore", "'" + c + "' is the label column", "the columns that are no feature, other than the label");
+                wrong.add(new StudyFileException(d.whereOfItem("ignore", i), "data.ignore", "'" + c + "' is the label column",
+                        "the columns that are no feature, other than the label"));
+            } else if (categorical.contains(c)) {
+                wrong.add(new StudyFileException(d.whereOfItem("ignore", i), "data.ignore", "'" + c + "' is also listed in"
+                        + " data.categorical", "a column either in 'categorical' (a feature) or in 'ignore' (no feature)"));
             }
-            if (categorical.contains(c)) {
-                throw d.error("ignore", "'" + c + "' is also listed in data.categorical", "a column either in 'categorical' (a feature)"
-                        + " or in 'ignore' (no feature)");
-            }
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
         }
         return ignore;
     }
@@ -1149,12 +1193,20 @@ public final class StudyFileReader {
                 throw new StudyFileException(n.where(), key, "the list of choices is empty", "at least one value");
             }
             List<Object> values = new ArrayList<>();
+            List<StudyFileException> wrong = new ArrayList<>(); // every bad item, each at its line
             for (YNode item : l.items()) {
-                Object v = scalarValue(item, key);
-                if (values.contains(v)) {
-                    throw new StudyFileException(item.where(), key, "value " + v + " is listed twice", "distinct values");
+                try {
+                    Object v = scalarValue(item, key);
+                    if (values.contains(v)) {
+                        throw new StudyFileException(item.where(), key, "value " + v + " is listed twice", "distinct values");
+                    }
+                    values.add(v);
+                } catch (StudyFileException ex) {
+                    wrong.add(ex);
                 }
-                values.add(v);
+            }
+            if (!wrong.isEmpty()) {
+                throw StudyFileException.of(wrong);
             }
             return values.size() == 1 ? new ParamSpec.Fixed(values.get(0)) : new ParamSpec.Choice(List.copyOf(values));
         }
