@@ -887,7 +887,7 @@ public final class StudyFileReader {
 
     private static StudyFile.DataSpec data(Section d, Path base) {
         // the source on its own: a mistake there does not hide those of the keys every source has
-        DataSource source = d.problems() == null ? source(d, base) : d.problems().attempt(() -> source(d, base));
+        DataSource source = part(d, () -> source(d, base));
         double test = d.number("test_fraction", 0, 0.9).orElse(source instanceof DataSource.Idx ? 0 : 0.2);
         boolean tokens = source instanceof DataSource.Csv c && c.text().isPresent();
         String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : tokens ? "none" : "standard");
@@ -898,50 +898,99 @@ public final class StudyFileReader {
         return new StudyFile.DataSpec(source, test, pre, d.has("preprocessing"), maxRows);
     }
 
+    /**
+     * One part of a section's reading: its value; or, when the section collects its mistakes, null
+     * once the part has recorded one (the rest of the section is still read).
+     */
+    private static <T> T part(Section d, java.util.function.Supplier<T> read) {
+        return d.problems() == null ? read.get() : d.problems().attempt(read);
+    }
+
+    /** Records {@code e} when the section collects its mistakes, and goes on; throws it otherwise. */
+    private static void report(Section d, StudyFileException e) {
+        if (d.problems() == null) {
+            throw e;
+        }
+        d.problems().add(e);
+    }
+
+    /**
+     * The data source: exactly one of {@code bundled}, {@code csv} and {@code idx}, with its keys.
+     * Each of the source's keys is read even when the source has a mistake (none, several, a bad
+     * value) or another of its keys has, so that one run names every mistake of the section; how the
+     * keys combine is checked on the values that have none.
+     */
     private static DataSource source(Section d, Path base) {
         int given = (d.has("bundled") ? 1 : 0) + (d.has("csv") ? 1 : 0) + (d.has("idx") ? 1 : 0);
         if (given != 1) {
-            throw new StudyFileException(d.where(), "data", given == 0 ? "no data source" : "more than one data source",
-                    "exactly one of 'bundled: iris|digits', 'csv: FILE' (with 'label:'), 'idx: fashion_mnist|mnist'");
+            report(d, new StudyFileException(d.where(), "data", given == 0 ? "no data source" : "more than one data source",
+                    "exactly one of 'bundled: iris|digits', 'csv: FILE' (with 'label:'), 'idx: fashion_mnist|mnist'"));
         }
-        DataSource source;
-        if (d.has("bundled")) {
-            source = new DataSource.Bundled(d.choice("bundled", BUNDLED).orElseThrow());
-        } else if (d.has("csv")) {
-            Path csv = base.resolve(d.string("csv").orElseThrow());
-            Optional<StudyFile.SeriesSpec> series = series(d);
-            String label = series.isPresent() ? "" : d.string("label").orElseThrow(() -> d.missing("label", "a CSV source needs 'label:'",
-                    "the label column's name, or its 0-based index; or 'series: COLUMN' to forecast a numeric series"));
-            String sep = d.string("separator").orElse(",");
-            if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
-                sep = "\t";
-            }
-            if (sep.length() != 1) {
-                throw d.error("separator", "'" + sep + "' is not a single character", "e.g. ',', ';' or tab");
-            }
-            Optional<StudyFile.TextSpec> text = text(d);
-            if (text.isPresent() && text.get().column().equals(label)) {
-                // the network would read the answer it is asked for: a perfect score that predicts nothing
-                throw d.error("text", "the text column '" + label + "' is also the label", "the column of the texts, another than 'label'");
-            }
-            boolean header = d.bool("header").orElse(true);
-            if (!header && !label.isEmpty() && !label.trim().matches("[0-9]+")) {
-                // without a header line no column has a name (the reader would refuse it, in its own words, as a data error)
-                throw d.error("label", "'" + label + "' is a column name, but data.header: false says the file has no header"
-                        + " line, so its columns have no names", "the label column's 0-based index (label: 4), or remove header: false");
-            }
-            if (!header && text.isPresent()) {
-                throw d.error("header", "a text column (data.text) is found by its name in the header line, and header: false says"
-                        + " the file has none", "a header line naming the columns, and remove header: false");
-            }
-            source = new DataSource.Csv(csv, label, header, sep.charAt(0),
-                    d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()), ignored(d),
-                    d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
-                    text, series, columnsAt(d));
-        } else {
-            source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
+        DataSource bundled = d.has("bundled") ? part(d, () -> new DataSource.Bundled(d.choice("bundled", BUNDLED).orElseThrow())) : null;
+        // a CSV's keys without 'csv:' (a misspelt 'cvs:') are read too, for their own mistakes
+        Optional<DataSource.Csv> csv = d.has("csv") || given == 0 ? part(d, () -> csv(d, base)) : Optional.empty();
+        Optional<Path> folder = d.string("folder").map(base::resolve);
+        DataSource idx = d.has("idx") ? part(d, () -> new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), folder)) : null;
+        DataSource source = d.has("bundled") ? bundled : d.has("csv") ? (csv == null ? null : csv.orElse(null)) : idx;
+        if (given != 1 || source == null) {
+            throw new IllegalStateException("the data source has a mistake"); // recorded; a consequence, dropped
         }
         return source;
+    }
+
+    /**
+     * A CSV source and its keys, each read on its own; empty when the section has no {@code csv:}
+     * (its keys were read for their mistakes only). The combined checks (the text column is not
+     * the label, a file without a header names columns by index) run on the keys without mistakes.
+     */
+    private static Optional<DataSource.Csv> csv(Section d, Path base) {
+        int before = d.problems() == null ? 0 : d.problems().size();
+        Optional<Path> file = d.string("csv").map(base::resolve);
+        Optional<StudyFile.SeriesSpec> series = part(d, () -> series(d));
+        // a series is its own target (a 'series:' with a mistake too); without 'csv:' nothing needs a label
+        String label = part(d, () -> d.has("series") || !d.has("csv") ? d.string("label").orElse("")
+                : d.string("label").orElseThrow(() -> d.missing("label", "a CSV source needs 'label:'",
+                "the label column's name, or its 0-based index; or 'series: COLUMN' to forecast a numeric series")));
+        String sep = part(d, () -> separator(d));
+        Optional<StudyFile.TextSpec> text = part(d, () -> text(d));
+        Boolean header = part(d, () -> d.bool("header").orElse(true));
+        String missing = part(d, () -> d.choice("missing", MISSING).orElse("error"));
+        List<String> categorical = part(d, () -> d.strings("categorical").orElse(List.of()));
+        List<String> ignore = part(d, () -> ignored(d));
+        Optional<Path> test = d.string("test_csv").map(base::resolve);
+        String unknown = part(d, () -> d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"));
+        if (text != null && label != null && text.isPresent() && text.get().column().equals(label)) {
+            // the network would read the answer it is asked for: a perfect score that predicts nothing
+            report(d, d.error("text", "the text column '" + label + "' is also the label", "the column of the texts, another than 'label'"));
+        }
+        if (header != null && !header && label != null && !label.isEmpty() && !label.trim().matches("[0-9]+")) {
+            // without a header line no column has a name (the reader would refuse it, in its own words, as a data error)
+            report(d, d.error("label", "'" + label + "' is a column name, but data.header: false says the file has no header"
+                    + " line, so its columns have no names", "the label column's 0-based index (label: 4), or remove header: false"));
+        }
+        if (header != null && !header && text != null && text.isPresent()) {
+            report(d, d.error("header", "a text column (data.text) is found by its name in the header line, and header: false says"
+                    + " the file has none", "a header line naming the columns, and remove header: false"));
+        }
+        boolean wrong = java.util.stream.Stream.of(series, label, sep, text, header, missing, categorical, ignore, unknown)
+                .anyMatch(java.util.Objects::isNull);
+        if (wrong || (d.problems() != null && d.problems().size() > before)) {
+            throw new IllegalStateException("the CSV source has a mistake"); // recorded; a consequence, dropped
+        }
+        return file.map(f -> new DataSource.Csv(f, label, header, sep.charAt(0), missing, categorical, ignore, test, unknown,
+                text, series, columnsAt(d)));
+    }
+
+    /** {@code data.separator}: one character ({@code \t} or {@code tab} for a tab), a comma when not given. */
+    private static String separator(Section d) {
+        String sep = d.string("separator").orElse(",");
+        if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
+            sep = "\t";
+        }
+        if (sep.length() != 1) {
+            throw d.error("separator", "'" + sep + "' is not a single character", "e.g. ',', ';' or tab");
+        }
+        return sep;
     }
 
     /**
@@ -1000,13 +1049,14 @@ public final class StudyFileReader {
     /**
      * A CSV's numeric series column ({@code data.series}) with its window and horizon; those two
      * only with it. A series is its own target, has a header naming its column, and is split in
-     * time order (its test part is its end), so the table keys that say otherwise are refused.
+     * time order (its test part is its end), so the table keys that say otherwise are refused (each
+     * one given, the rest read on).
      */
     private static Optional<StudyFile.SeriesSpec> series(Section d) {
         if (!d.has("series")) {
             for (String k : List.of("window", "horizon")) {
                 if (d.has(k)) {
-                    throw d.error(k, "'" + k + "' applies to a numeric series", "name the series column with 'series: COLUMN'");
+                    report(d, d.error(k, "'" + k + "' applies to a numeric series", "name the series column with 'series: COLUMN'"));
                 }
             }
             return Optional.empty();
@@ -1017,13 +1067,13 @@ public final class StudyFileReader {
         }
         for (String k : NOT_FOR_SERIES) {
             if (d.has(k)) {
-                throw d.error(k, "'" + k + "' does not apply to a series: " + switch (k) {
+                report(d, d.error(k, "'" + k + "' does not apply to a series: " + switch (k) {
                     case "label" -> "the series is its own target (each window's next 'horizon' values)";
                     case "test_csv" -> "its test part is its last 'test_fraction', in time order";
                     case "header" -> "its column is named by the header line";
                     case "missing" -> "every row of the series column must hold a number";
                     default -> "it reads one column of numbers";
-                }, "remove '" + k + "', or 'series' for a table of rows");
+                }, "remove '" + k + "', or 'series' for a table of rows"));
             }
         }
         int window = d.integer("window", 1, 100_000).orElseThrow(() -> {
@@ -1095,12 +1145,12 @@ public final class StudyFileReader {
     private static Optional<StudyFile.TextSpec> text(Section d) {
         if (d.has("text")) {
             if (d.has("categorical")) {
-                throw d.error("categorical", "a text source reads one text column; 'categorical' does not apply",
-                        "remove 'categorical', or 'text' for a table of numbers and categories");
+                report(d, d.error("categorical", "a text source reads one text column; 'categorical' does not apply",
+                        "remove 'categorical', or 'text' for a table of numbers and categories"));
             }
             if (d.has("ignore")) {
-                throw d.error("ignore", "a text source reads its text and label columns only, so every other column is left"
-                        + " out already", "remove 'ignore'");
+                report(d, d.error("ignore", "a text source reads its text and label columns only, so every other column is left"
+                        + " out already", "remove 'ignore'"));
             }
             return Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
                     d.integer("max_length", 1, 100_000).orElse(200L).intValue(),
@@ -1109,7 +1159,7 @@ public final class StudyFileReader {
         }
         for (String k : List.of("tokens", "max_length", "vocab_size", "min_count")) {
             if (d.has(k)) {
-                throw d.error(k, "'" + k + "' applies to a text column", "name the text column with 'text: COLUMN'");
+                report(d, d.error(k, "'" + k + "' applies to a text column", "name the text column with 'text: COLUMN'"));
             }
         }
         return Optional.empty();

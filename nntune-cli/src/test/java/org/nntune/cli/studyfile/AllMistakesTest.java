@@ -185,6 +185,72 @@ class AllMistakesTest {
         assertThat(lines(ignore).get(1)).contains("key 'data.ignore': 'color' is also listed in data.categorical");
     }
 
+    /** A mistake in the data source (several, none, a series given a label) hides none of the source's other keys. */
+    @Test
+    void theSourcesKeysAreCheckedWhenTheSourceHasAMistake() {
+        StudyFileException two = mistakes("""
+                data:
+                  csv: flowers.csv
+                  bundled: iris
+                  missing: dorp
+                  separator: ";;"
+                  lable: species
+                """);
+        assertThat(lines(two)).hasSize(4);
+        assertThat(lines(two).get(0)).contains("line 2, key 'data': more than one data source");
+        assertThat(lines(two).get(1)).contains("line 4, key 'data.missing': 'dorp' is not allowed; did you mean 'drop'?");
+        assertThat(lines(two).get(2)).contains("line 5, key 'data.separator'").contains("not a single character");
+        assertThat(lines(two).get(3)).contains("line 6, key 'data.lable': unknown key 'lable'; did you mean 'label'?");
+
+        StudyFileException none = mistakes("""
+                data:
+                  cvs: flowers.csv
+                  label: species
+                  missing: dorp
+                """);
+        assertThat(lines(none)).hasSize(3);
+        assertThat(lines(none).get(0)).contains("line 2, key 'data': no data source");
+        assertThat(lines(none).get(1)).contains("line 2, key 'data.cvs'").contains("did you mean 'csv'?");
+        assertThat(lines(none).get(2)).contains("line 4, key 'data.missing'").contains("did you mean 'drop'?");
+
+        StudyFileException series = mistakes("""
+                data:
+                  csv: sales.csv
+                  series: sales
+                  window: 12
+                  label: species
+                  missing: dorp
+                  header: maybe
+                  lable: x
+                """);
+        assertThat(series.problems()).extracting(StudyFileException::key).containsExactly("data.label", "data.missing", "data.header",
+                "data.lable");
+        assertThat(lines(series).get(0)).contains("line 5").contains("'label' does not apply to a series");
+
+        // keys of another kind of source, each named
+        StudyFileException table = mistakes("""
+                data:
+                  csv: mail.csv
+                  label: spam
+                  window: 3
+                  horizon: 2
+                  tokens: chars
+                  max_length: 50
+                """);
+        assertThat(table.problems()).extracting(StudyFileException::key).containsExactly("data.window", "data.horizon", "data.tokens",
+                "data.max_length");
+        StudyFileException text = mistakes("""
+                data:
+                  csv: mail.csv
+                  label: spam
+                  text: body
+                  categorical: [sender]
+                  ignore: [id]
+                  missing: dorp
+                """);
+        assertThat(text.problems()).extracting(StudyFileException::key).containsExactly("data.categorical", "data.ignore", "data.missing");
+    }
+
     @Test
     void aLongListIsCut() {
         StringBuilder yaml = new StringBuilder("data: {bundled: iris}\nmodel:\n  space:\n");
