@@ -400,23 +400,19 @@ public final class StudyFileReader {
         YNode.YList list = (YNode.YList) m.node("family").orElseThrow();
         List<String> families = new ArrayList<>();
         Map<String, YNode.Where> at = new LinkedHashMap<>();
-        List<StudyFileException> wrong = new ArrayList<>(); // every bad item, each at its line
-        for (YNode item : list.items()) {
+        eachItem(list.items(), item -> {
             String name = item instanceof YNode.YScalar sc ? sc.text().trim().toLowerCase(Locale.ROOT) : "";
             if (!Families.names().contains(name) || name.equals("rnn")) {
                 String hint = DidYouMean.suggest(name, Families.names());
-                wrong.add(new StudyFileException(item.where(), "model.family", "'" + (item instanceof YNode.YScalar sc ? sc.text() : item.kind())
-                        + "' is not a family a choice can hold" + (hint.isEmpty() ? "" : "; " + hint), "a list of mlp and cnn"));
-            } else if (families.contains(name)) {
-                wrong.add(new StudyFileException(item.where(), "model.family", "family '" + name + "' is listed twice", "each family once"));
-            } else {
-                families.add(name);
-                at.put(name, item.where());
+                throw new StudyFileException(item.where(), "model.family", "'" + (item instanceof YNode.YScalar sc ? sc.text() : item.kind())
+                        + "' is not a family a choice can hold" + (hint.isEmpty() ? "" : "; " + hint), "a list of mlp and cnn");
             }
-        }
-        if (!wrong.isEmpty()) {
-            throw StudyFileException.of(wrong);
-        }
+            if (families.contains(name)) {
+                throw new StudyFileException(item.where(), "model.family", "family '" + name + "' is listed twice", "each family once");
+            }
+            families.add(name);
+            at.put(name, item.where());
+        });
         if (families.size() < 2) {
             throw m.error("family", "a list of families is a choice between them and needs at least two", "e.g. [mlp, cnn], or one word");
         }
@@ -824,34 +820,26 @@ public final class StudyFileReader {
                     + "] to search over one-layer networks");
         }
         List<Object> archs = new ArrayList<>();
-        List<StudyFileException> wrong = new ArrayList<>(); // every bad size and repeated architecture, each at its line
-        for (YNode item : l.items()) {
-            try {
-                Object arch;
-                if (item instanceof YNode.YList inner) {
-                    List<Object> sizes = new ArrayList<>();
-                    for (YNode s : inner.items()) {
-                        Object v = scalarValue(s, key);
-                        if (!(v instanceof Long size) || size < 1) {
-                            throw new StudyFileException(s.where(), key, "a layer size must be a whole number >= 1, got " + v, null);
-                        }
-                        sizes.add(v);
+        eachItem(l.items(), item -> {
+            Object arch;
+            if (item instanceof YNode.YList inner) {
+                List<Object> sizes = new ArrayList<>();
+                for (YNode s : inner.items()) {
+                    Object v = scalarValue(s, key);
+                    if (!(v instanceof Long size) || size < 1) {
+                        throw new StudyFileException(s.where(), key, "a layer size must be a whole number >= 1, got " + v, null);
                     }
-                    arch = String.join(",", sizes.stream().map(String::valueOf).toList());
-                } else {
-                    arch = String.valueOf(scalarValue(item, key)).replace(" ", "");
+                    sizes.add(v);
                 }
-                if (archs.contains(arch)) {
-                    throw new StudyFileException(item.where(), key, "architecture " + arch + " is listed twice", "distinct architectures");
-                }
-                archs.add(arch);
-            } catch (StudyFileException ex) {
-                wrong.add(ex);
+                arch = String.join(",", sizes.stream().map(String::valueOf).toList());
+            } else {
+                arch = String.valueOf(scalarValue(item, key)).replace(" ", "");
             }
-        }
-        if (!wrong.isEmpty()) {
-            throw StudyFileException.of(wrong);
-        }
+            if (archs.contains(arch)) {
+                throw new StudyFileException(item.where(), key, "architecture " + arch + " is listed twice", "distinct architectures");
+            }
+            archs.add(arch);
+        });
         return archs.size() == 1 ? new ParamSpec.Fixed(archs.get(0)) : new ParamSpec.Choice(List.copyOf(archs));
     }
 
@@ -1243,21 +1231,13 @@ public final class StudyFileReader {
                 throw new StudyFileException(n.where(), key, "the list of choices is empty", "at least one value");
             }
             List<Object> values = new ArrayList<>();
-            List<StudyFileException> wrong = new ArrayList<>(); // every bad item, each at its line
-            for (YNode item : l.items()) {
-                try {
-                    Object v = scalarValue(item, key);
-                    if (values.contains(v)) {
-                        throw new StudyFileException(item.where(), key, "value " + v + " is listed twice", "distinct values");
-                    }
-                    values.add(v);
-                } catch (StudyFileException ex) {
-                    wrong.add(ex);
+            eachItem(l.items(), item -> {
+                Object v = scalarValue(item, key);
+                if (values.contains(v)) {
+                    throw new StudyFileException(item.where(), key, "value " + v + " is listed twice", "distinct values");
                 }
-            }
-            if (!wrong.isEmpty()) {
-                throw StudyFileException.of(wrong);
-            }
+                values.add(v);
+            });
             return values.size() == 1 ? new ParamSpec.Fixed(values.get(0)) : new ParamSpec.Choice(List.copyOf(values));
         }
         if (n instanceof YNode.YMap) {
@@ -1292,6 +1272,24 @@ public final class StudyFileReader {
             return new ParamSpec.Range(low, high, log, step, integer);
         }
         return new ParamSpec.Fixed(scalarValue(n, key));
+    }
+
+    /**
+     * Reads each item of a list with {@code read}, which refuses a bad one by throwing; every
+     * refusal, each at its item's line, is thrown together after the last item.
+     */
+    private static void eachItem(List<YNode> items, java.util.function.Consumer<YNode> read) {
+        List<StudyFileException> wrong = new ArrayList<>();
+        for (YNode item : items) {
+            try {
+                read.accept(item);
+            } catch (StudyFileException ex) {
+                wrong.add(ex);
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
+        }
     }
 
     private static boolean isWhole(Section s, String key) {
