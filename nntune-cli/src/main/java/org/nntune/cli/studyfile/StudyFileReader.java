@@ -751,23 +751,28 @@ public final class StudyFileReader {
 
     private static void checkGrid(StudyFile sf, NetworkSpace network) {
         YNode.Where at = sf.sampler().at();
+        List<StudyFileException> wrong = new ArrayList<>(); // every parameter the grid cannot enumerate, not only the first
         network.params().forEach((name, spec) -> {
             java.util.Optional<List<Object>> values;
             try {
                 values = spec.points();
             } catch (IllegalArgumentException e) {
-                throw new StudyFileException(sf.model().positions().getOrDefault(name, at), "model.space." + name, e.getMessage(), null);
+                wrong.add(new StudyFileException(sf.model().positions().getOrDefault(name, at), "model.space." + name, e.getMessage(), null));
+                return;
             }
             if (values.isEmpty()) {
                 boolean written = sf.model().space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals(name));
-                throw new StudyFileException(at, "sampler", "the grid sampler cannot enumerate the "
+                wrong.add(new StudyFileException(at, "sampler", "the grid sampler cannot enumerate the "
                         + (spec instanceof org.nntune.search.ParamSpec.FloatRange ? "continuous " : "") + "range of '" + name + "'"
                         + (spec instanceof org.nntune.search.ParamSpec.IntRange ? " without a step" : "")
                         + (written ? "" : " (searched because of model.defaults: " + sf.model().defaults() + ")"),
                         "give '" + name + "' a list of values (or a range with a step)"
-                                + (written ? "" : ", or fix it, or leave model.defaults at fixed"));
+                                + (written ? "" : ", or fix it, or leave model.defaults at fixed")));
             }
         });
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
+        }
         Map<String, List<Object>> grid = network.gridAxes();
         long points = 1;
         for (List<Object> values : grid.values()) {
