@@ -160,6 +160,12 @@ class BadInputTest {
                     "its header's columns: size, color, species");
             assertFails(tune(dir, csv.replace("label: species", "label: species\n  categorical:\n    - size\n    - colour"), run),
                     ExitCode.USAGE, "s.yaml, line 8, key 'data.categorical': 'colour' is not a column of d.csv; did you mean 'color'?");
+            // every name of the lists that the header lacks, each at its line, not only the first
+            assertFails(tune(dir, csv.replace("label: species", "label: species\n  categorical:\n    - colour\n    - size\n    - sise"
+                    + "\n  ignore: [idd]"), run), ExitCode.USAGE,
+                    "s.yaml, line 7, key 'data.categorical': 'colour' is not a column of d.csv; did you mean 'color'?",
+                    "s.yaml, line 9, key 'data.categorical': 'sise' is not a column of d.csv; did you mean 'size'?",
+                    "s.yaml, line 10, key 'data.ignore': 'idd' is not a column of d.csv");
         }
         assertFails(tune(dir, csv.replace("label: species", "label: 3")), ExitCode.USAGE,
                 "key 'data.label': column index 3 is outside d.csv's 3 columns (0 to 2)");

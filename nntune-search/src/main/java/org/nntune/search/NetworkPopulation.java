@@ -104,33 +104,20 @@ public final class NetworkPopulation implements PopulationObjective {
     }
 
     /**
-     * The epochs the space fixes for its networks, when it sets them: a one-valued {@code epochs} other
-     * than its family's fixed default ({@code fixedDefaults()}, which a space that never set
-     * {@code epochs} keeps). {@link org.nntune.tune.population.PopulationTraining#run} refuses PBT options
-     * with other epochs, which members would train instead.
+     * The epochs the space fixes for its networks, when it sets them: a one-valued {@code epochs} the
+     * space's builder was given (at any value, its family's default too); a space that never set
+     * {@code epochs} keeps its defaults' and leaves them to the options.
+     * {@link org.nntune.tune.population.PopulationTraining#run} refuses PBT options with other epochs,
+     * which members would train instead.
      */
     @Override
     public OptionalInt epochs() {
         ParamSpec spec = space.params().get("epochs");
-        Optional<Object> fixed = spec == null ? Optional.empty()
-                : spec instanceof ParamSpec.Fixed f ? Optional.of(f.value()) : single(spec);
-        if (fixed.isEmpty() || !(fixed.get() instanceof Number n)) {
+        if (spec == null || !space.given("epochs")) {
             return OptionalInt.empty();
         }
-        Optional<Object> byDefault = familyDefaultEpochs(space);
-        if (byDefault.isPresent() && byDefault.get() instanceof Number d && d.intValue() == n.intValue()) {
-            return OptionalInt.empty();
-        }
-        return OptionalInt.of(n.intValue());
-    }
-
-    /** The epochs of the space's family's {@code fixedDefaults()}, if the family is one nntune has. */
-    private static Optional<Object> familyDefaultEpochs(NetworkSpace space) {
-        NetworkSpace defaults = space instanceof MlpSpace ? MlpSpace.builder().fixedDefaults().build()
-                : space instanceof CnnSpace ? CnnSpace.builder().fixedDefaults().build()
-                : space instanceof RnnSpace ? RnnSpace.builder().fixedDefaults().build() : null;
-        return defaults != null && defaults.params().get("epochs") instanceof ParamSpec.Fixed f
-                ? Optional.of(f.value()) : Optional.empty();
+        Optional<Object> fixed = spec instanceof ParamSpec.Fixed f ? Optional.of(f.value()) : single(spec);
+        return fixed.isPresent() && fixed.get() instanceof Number n ? OptionalInt.of(n.intValue()) : OptionalInt.empty();
     }
 
     /** @return the direction of the metric: MINIMIZE for loss and error metrics, MAXIMIZE otherwise */

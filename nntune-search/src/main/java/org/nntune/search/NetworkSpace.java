@@ -82,8 +82,15 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         };
     }
 
-    /** A parameter: the name the trial uses (the user's, e.g. an alias) and what it may be. */
-    record Entry(String trialName, ParamSpec spec) {}
+    /**
+     * A parameter: the name the trial uses (the user's, e.g. an alias), what it may be, and whether
+     * the space's user set it ({@link AbstractBuilder#set}) rather than kept a default.
+     */
+    record Entry(String trialName, ParamSpec spec, boolean given) {
+        Entry(String trialName, ParamSpec spec) {
+            this(trialName, spec, false);
+        }
+    }
 
     private final Map<String, Entry> entries;
     private final boolean sklearn;
@@ -153,6 +160,15 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
     /** The entries, for a family's builder copy. */
     Map<String, Entry> entries() {
         return entries;
+    }
+
+    /**
+     * Whether parameter {@code name} (canonical) was set on this space's builder, at whatever value,
+     * rather than kept from the defaults it started from.
+     */
+    boolean given(String name) {
+        Entry e = entries.get(name);
+        return e != null && e.given();
     }
 
     /** The configuration for the values {@code source} hands out. */
@@ -506,7 +522,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                 entries.remove("layers");
                 entries.remove("units");
             }
-            entries.put(c, new Entry(name, parsed));
+            entries.put(c, new Entry(name, parsed, true));
             if (c.equals("layers") || c.equals("units")) {
                 entries.remove("hidden");
                 for (String companion : List.of("layers", "units")) {

@@ -129,6 +129,27 @@ class NetworkPopulationTest {
                 RnnSpaceTest.occurs(20, 1), RnnSpaceTest.occurs(10, 2), "loss").epochs()).isEmpty();
     }
 
+    /**
+     * A space that names its epochs is held to them even at its family's default value (the mlp's
+     * fixed 50, the search defaults' 20): the options of 10 would train its members 10 in silence.
+     */
+    @Test
+    void aSpaceThatNamesItsFamilysDefaultEpochsIsCheckedLikeAnyOtherValue() {
+        MlpSpace fifty = MlpSpace.builder().fixedDefaults().set("hidden", List.of(8)).logRange("lr", 1e-4, 1e-1).epochs(50)
+                .build();
+        NetworkPopulation net = new NetworkPopulation(fifty, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy");
+        assertThat(net.epochs()).hasValue(50);
+        PopulationTraining pbt = PopulationTraining.createOrLoad(new InMemoryStorage(), "fifty", net.direction(), net.tuneSpace(),
+                PbtOptions.defaults(2, 2, 10));
+        assertThatThrownBy(() -> pbt.run(net)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the objective fixes 50 epochs per member").hasMessageContaining("options say 10");
+        // the search defaults' 20 epochs: named, they are the space's; never named, the options decide
+        MlpSpace.Builder search = MlpSpace.builder().set("hidden", List.of(8)).set("activation", "relu").set("optimizer", "adam");
+        assertThat(new NetworkPopulation(search.build(), SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy").epochs()).isEmpty();
+        assertThat(new NetworkPopulation(search.set("epochs", 20).build(), SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy")
+                .epochs()).hasValue(20);
+    }
+
     /** A metric the training set's task has not is refused at once, not after every member's first round. */
     @Test
     void aMetricOfAnotherTaskIsRefusedByTheConstructor() {

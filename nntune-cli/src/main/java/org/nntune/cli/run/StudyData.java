@@ -28,6 +28,7 @@ import org.nntune.nn.data.UnknownColumnException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,7 +60,7 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             throw e;
         } catch (UnknownColumnException e) {
             if (sf.data().source() instanceof DataSource.Csv csv && e.source().equals(csv.file().toString())) {
-                throw unknownColumn(sf, csv, e);
+                throw unknownColumns(sf, csv, e);
             }
             // the test file lacks a column the training file has: the test file is wrong, not the study file (exit code 3),
             // but the study file's data.test_csv is where it is named
@@ -126,27 +127,42 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
      * A column that {@code data.label}, {@code data.categorical}, {@code data.ignore}, {@code data.text} or
      * {@code data.series} names and the CSV does not have: a typo in the study file, so an error at
      * the key's line (exit code 2) with a did-you-mean among the CSV's columns, not at the CSV's
-     * header, which is right.
+     * header, which is right. Every name of {@code data.categorical} and {@code data.ignore} the
+     * header lacks is named too, each at its item's line, not only the first the reader met.
      */
-    static StudyFileException unknownColumn(StudyFile sf, DataSource.Csv csv, UnknownColumnException e) {
-        String key = e.role().name().toLowerCase(Locale.ROOT);
+    static StudyFileException unknownColumns(StudyFile sf, DataSource.Csv csv, UnknownColumnException e) {
+        // the CSV reader names the first column it lacks; the lists' other names are looked up in the same header
+        List<StudyFileException> all = new java.util.ArrayList<>(List.of(unknownColumn(sf, csv, e.role(), e.column(), e.columns())));
+        if (csv.header() && csv.text().isEmpty() && csv.series().isEmpty()) {
+            Map<UnknownColumnException.Role, List<String>> lists = new java.util.LinkedHashMap<>();
+            lists.put(UnknownColumnException.Role.CATEGORICAL, csv.categorical());
+            lists.put(UnknownColumnException.Role.IGNORE, csv.ignore());
+            lists.forEach((role, names) -> names.stream().distinct()
+                    .filter(name -> !e.columns().contains(name) && !(role == e.role() && name.equals(e.column())))
+                    .forEach(name -> all.add(unknownColumn(sf, csv, role, name, e.columns()))));
+        }
+        return StudyFileException.of(all);
+    }
+
+    private static StudyFileException unknownColumn(StudyFile sf, DataSource.Csv csv, UnknownColumnException.Role role, String column,
+                                                    List<String> names) {
+        String key = role.name().toLowerCase(Locale.ROOT);
         String file = csv.file().getFileName().toString();
-        List<String> names = e.columns();
         String problem;
         // a table's label may be an index (a text file's is always a name)
-        boolean index = e.role() == UnknownColumnException.Role.LABEL && csv.text().isEmpty() && e.column().matches("[0-9]+");
+        boolean index = role == UnknownColumnException.Role.LABEL && csv.text().isEmpty() && column.matches("[0-9]+");
         if (index) {
-            problem = "column index " + e.column() + " is outside " + file + "'s " + names.size() + " columns (0 to " + (names.size() - 1) + ")";
+            problem = "column index " + column + " is outside " + file + "'s " + names.size() + " columns (0 to " + (names.size() - 1) + ")";
         } else {
-            String hint = DidYouMean.suggest(e.column(), names);
-            problem = "'" + e.column() + "' is not a column of " + file + (hint.isEmpty() ? "" : "; " + hint);
+            String hint = DidYouMean.suggest(column, names);
+            problem = "'" + column + "' is not a column of " + file + (hint.isEmpty() ? "" : "; " + hint);
         }
         // a text or series column is always read with the file's header; a table's, unless data.header is false
-        boolean named = csv.header() || e.role() == UnknownColumnException.Role.TEXT || e.role() == UnknownColumnException.Role.SERIES
+        boolean named = csv.header() || role == UnknownColumnException.Role.TEXT || role == UnknownColumnException.Role.SERIES
                 || csv.text().isPresent();
         String allowed = named ? "its header's columns: " + String.join(", ", names)
                 : "data.header is false, so its columns are named " + String.join(", ", names);
-        YNode.Where at = csv.where(key, e.column()).orElse(new YNode.Where(sf.file().toString(), 1, 1));
+        YNode.Where at = csv.where(key, column).orElse(new YNode.Where(sf.file().toString(), 1, 1));
         return new StudyFileException(at, "data." + key, problem, allowed);
     }
 

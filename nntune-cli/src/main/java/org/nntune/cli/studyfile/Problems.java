@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * The mistakes found so far in one reading of a study file, so that one run lists them all. One
  * mistake per key is kept (the first: a second one at the same key is a consequence of it, e.g. a
- * missing key after its misspelling was named). A part of the file read with {@link #attempt}
+ * missing key after its misspelling was named), except that one exception's several mistakes at a
+ * key are kept together (each bad item of one list, at its own line). A part of the file read with {@link #attempt}
  * that recorded mistakes counts as failed, and what it threw afterwards is dropped as a
  * consequence of them: checks that depend on a bad value are skipped, not run on it.
  */
@@ -18,9 +19,11 @@ final class Problems {
     private final Set<String> keys = new HashSet<>();
 
     void add(StudyFileException e) {
+        Set<String> added = new HashSet<>(); // the keys this exception brings: all of its mistakes at them are kept
         for (StudyFileException p : e.problems()) {
             String at = p.key() == null ? "@" + p.where().line() : p.key();
-            if (keys.add(at)) {
+            if (added.contains(at) || keys.add(at)) {
+                added.add(at);
                 found.add(p);
             }
         }

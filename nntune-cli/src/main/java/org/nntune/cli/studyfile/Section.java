@@ -147,6 +147,12 @@ public final class Section {
         return e == null ? map.where() : e.keyWhere();
     }
 
+    /** The position of the {@code i}-th item of the list at {@code key} (of the key's value when it is no list, or shorter). */
+    public YNode.Where whereOfItem(String key, int i) {
+        YNode.YMap.Entry e = map.entries().get(key);
+        return e != null && e.value() instanceof YNode.YList l && i < l.items().size() ? l.items().get(i).where() : whereOf(key);
+    }
+
     public StudyFileException error(String key, String problem, String allowed) {
         return new StudyFileException(whereOf(key), join(path, key), problem, allowed);
     }
@@ -339,12 +345,17 @@ public final class Section {
         YNode n = map.entries().get(key).value();
         List<String> out = new ArrayList<>();
         if (n instanceof YNode.YList l) {
+            List<StudyFileException> wrong = new ArrayList<>(); // every item that is no word, each at its line
             for (YNode item : l.items()) {
-                if (!(item instanceof YNode.YScalar s)) {
-                    return fail(new StudyFileException(item.where(), join(path, key), "expected a list of words but an item is "
+                if (item instanceof YNode.YScalar s) {
+                    out.add(s.text());
+                } else {
+                    wrong.add(new StudyFileException(item.where(), join(path, key), "expected a list of words but an item is "
                             + item.kind(), null));
                 }
-                out.add(s.text());
+            }
+            if (!wrong.isEmpty()) {
+                return fail(StudyFileException.of(wrong));
             }
         } else {
             Optional<YNode.YScalar> sc = scalar(key, "a word or a list of words");

@@ -333,28 +333,33 @@ public final class StudyFileReader {
                     "one direction per metric, or none to use each metric's natural direction");
         }
         List<StudyFile.Objective> objectives = new ArrayList<>();
+        List<StudyFileException> wrong = new ArrayList<>(); // every bad metric and direction, each at its item's line
         for (int i = 0; i < metricNames.size(); i++) {
             String m = metricNames.get(i).toLowerCase(java.util.Locale.ROOT).replace('-', '_');
             if (!allowedMetrics.contains(m)) {
                 String hint = DidYouMean.suggest(m, allowedMetrics);
-                throw r.error("metric", "unknown metric '" + metricNames.get(i) + "' for " + task + (hint.isEmpty() ? "" : "; " + hint),
-                        "one of: " + String.join(", ", allowedMetrics));
+                wrong.add(new StudyFileException(r.whereOfItem("metric", i), "metric", "unknown metric '" + metricNames.get(i) + "' for "
+                        + task + (hint.isEmpty() ? "" : "; " + hint), "one of: " + String.join(", ", allowedMetrics)));
             }
             String natural = List.of("accuracy", "balanced_accuracy", "f1_macro", "r2").contains(m) ? "maximize" : "minimize";
             String dir = natural;
             if (!directions.isEmpty()) {
                 dir = directions.get(i).toLowerCase(java.util.Locale.ROOT);
                 if (!DIRECTIONS.contains(dir)) {
-                    throw r.error("direction", "'" + directions.get(i) + "' is not a direction", "minimize or maximize");
-                }
-                if (!dir.equals(natural) && !m.equals(PARAMETER_COUNT)) {
+                    wrong.add(new StudyFileException(r.whereOfItem("direction", i), "direction", "'" + directions.get(i)
+                            + "' is not a direction", "minimize or maximize"));
+                } else if (!dir.equals(natural) && !m.equals(PARAMETER_COUNT) && allowedMetrics.contains(m)) {
                     // a scored metric has one sensible direction: the other one searches for the worst networks
-                    throw r.error("direction", m + " is better when " + (natural.equals("maximize") ? "higher" : "lower")
-                            + ", so direction: " + dir + " would search for the worst networks",
-                            "direction: " + natural + ", or leave 'direction' out (each metric's own direction)");
+                    wrong.add(new StudyFileException(r.whereOfItem("direction", i), "direction", m + " is better when "
+                            + (natural.equals("maximize") ? "higher" : "lower") + ", so direction: " + dir
+                            + " would search for the worst networks",
+                            "direction: " + natural + ", or leave 'direction' out (each metric's own direction)"));
                 }
             }
             objectives.add(new StudyFile.Objective(m, dir));
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
         }
         long scored = objectives.stream().filter(o -> !o.metric().equals(PARAMETER_COUNT)).count();
         if (scored != 1 || objectives.size() > 2) {
@@ -395,7 +400,7 @@ public final class StudyFileReader {
         YNode.YList list = (YNode.YList) m.node("family").orElseThrow();
         List<String> families = new ArrayList<>();
         Map<String, YNode.Where> at = new LinkedHashMap<>();
-        for (YNode item : list.items()) {
+        eachItem(list.items(), item -> {
             String name = item instanceof YNode.YScalar sc ? sc.text().trim().toLowerCase(Locale.ROOT) : "";
             if (!Families.names().contains(name) || name.equals("rnn")) {
                 String hint = DidYouMean.suggest(name, Families.names());
@@ -407,7 +412,7 @@ public final class StudyFileReader {
             }
             families.add(name);
             at.put(name, item.where());
-        }
+        });
         if (families.size() < 2) {
             throw m.error("family", "a list of families is a choice between them and needs at least two", "e.g. [mlp, cnn], or one word");
         }
@@ -581,7 +586,8 @@ public final class StudyFileReader {
                 try {
                     builder.set().accept(e.getKey(), e.getValue());
                 } catch (org.nntune.search.InvalidValueException ex) {
-                    throw valueError(e.getKey(), "model." + spaceKey, ex, nodes, m);
+                    throw valueErrors(e.getKey(), e.getValue(), "model." + spaceKey, ex, nodes, m,
+                            () -> fam.defaults().get(defaults).get());
                 } catch (IllegalArgumentException ex) {
                     YNode.Where at = positions.getOrDefault(e.getKey(), m.whereOf("family"));
                     String key = positions.containsKey(e.getKey()) ? "model." + spaceKey + "." + e.getKey() : "data.preprocessing";
@@ -625,6 +631,27 @@ public final class StudyFileReader {
         }
         String rest = message.substring(lead.length());
         return rest.startsWith(": ") ? rest.substring(2) : rest.strip();
+    }
+
+    /**
+     * Every value of {@code value} the family refuses ({@code ex} is the first): a list's items are
+     * each set on their own on a {@code fresh} builder, so that each bad one is named at its line.
+     */
+    private static StudyFileException valueErrors(String name, Object value, String spaceKey, org.nntune.search.InvalidValueException ex,
+                                                  Map<String, YNode> nodes, Section m, java.util.function.Supplier<Families.Builder> fresh) {
+        List<StudyFileException> wrong = new ArrayList<>();
+        if (value instanceof List<?> items && items.size() > 1) {
+            for (Object item : items) {
+                try {
+                    fresh.get().set().accept(name, item);
+                } catch (org.nntune.search.InvalidValueException itemEx) {
+                    wrong.add(valueError(name, spaceKey, itemEx, nodes, m));
+                } catch (IllegalArgumentException itemEx) {
+                    // a refusal of the item alone that is not about its value: the list's own mistake says it
+                }
+            }
+        }
+        return wrong.isEmpty() ? valueError(name, spaceKey, ex, nodes, m) : StudyFileException.of(wrong);
     }
 
     /** A value the family refuses, at the line of the very item (a choice in a list) with a did-you-mean for words. */
@@ -724,23 +751,28 @@ public final class StudyFileReader {
 
     private static void checkGrid(StudyFile sf, NetworkSpace network) {
         YNode.Where at = sf.sampler().at();
+        List<StudyFileException> wrong = new ArrayList<>(); // every parameter the grid cannot enumerate, not only the first
         network.params().forEach((name, spec) -> {
             java.util.Optional<List<Object>> values;
             try {
                 values = spec.points();
             } catch (IllegalArgumentException e) {
-                throw new StudyFileException(sf.model().positions().getOrDefault(name, at), "model.space." + name, e.getMessage(), null);
+                wrong.add(new StudyFileException(sf.model().positions().getOrDefault(name, at), "model.space." + name, e.getMessage(), null));
+                return;
             }
             if (values.isEmpty()) {
                 boolean written = sf.model().space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k).equals(name));
-                throw new StudyFileException(at, "sampler", "the grid sampler cannot enumerate the "
+                wrong.add(new StudyFileException(at, "sampler", "the grid sampler cannot enumerate the "
                         + (spec instanceof org.nntune.search.ParamSpec.FloatRange ? "continuous " : "") + "range of '" + name + "'"
                         + (spec instanceof org.nntune.search.ParamSpec.IntRange ? " without a step" : "")
                         + (written ? "" : " (searched because of model.defaults: " + sf.model().defaults() + ")"),
                         "give '" + name + "' a list of values (or a range with a step)"
-                                + (written ? "" : ", or fix it, or leave model.defaults at fixed"));
+                                + (written ? "" : ", or fix it, or leave model.defaults at fixed")));
             }
         });
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
+        }
         Map<String, List<Object>> grid = network.gridAxes();
         long points = 1;
         for (List<Object> values : grid.values()) {
@@ -793,7 +825,7 @@ public final class StudyFileReader {
                     + "] to search over one-layer networks");
         }
         List<Object> archs = new ArrayList<>();
-        for (YNode item : l.items()) {
+        eachItem(l.items(), item -> {
             Object arch;
             if (item instanceof YNode.YList inner) {
                 List<Object> sizes = new ArrayList<>();
@@ -812,7 +844,7 @@ public final class StudyFileReader {
                 throw new StudyFileException(item.where(), key, "architecture " + arch + " is listed twice", "distinct architectures");
             }
             archs.add(arch);
-        }
+        });
         return archs.size() == 1 ? new ParamSpec.Fixed(archs.get(0)) : new ParamSpec.Choice(List.copyOf(archs));
     }
 
@@ -848,7 +880,7 @@ public final class StudyFileReader {
 
     private static StudyFile.DataSpec data(Section d, Path base) {
         // the source on its own: a mistake there does not hide those of the keys every source has
-        DataSource source = d.problems() == null ? source(d, base) : d.problems().attempt(() -> source(d, base));
+        DataSource source = part(d, () -> source(d, base));
         double test = d.number("test_fraction", 0, 0.9).orElse(source instanceof DataSource.Idx ? 0 : 0.2);
         boolean tokens = source instanceof DataSource.Csv c && c.text().isPresent();
         String pre = d.choice("preprocessing", PREPROCESSING).orElse(source instanceof DataSource.Idx ? "pixel" : tokens ? "none" : "standard");
@@ -859,50 +891,99 @@ public final class StudyFileReader {
         return new StudyFile.DataSpec(source, test, pre, d.has("preprocessing"), maxRows);
     }
 
+    /**
+     * One part of a section's reading: its value; or, when the section collects its mistakes, null
+     * once the part has recorded one (the rest of the section is still read).
+     */
+    private static <T> T part(Section d, java.util.function.Supplier<T> read) {
+        return d.problems() == null ? read.get() : d.problems().attempt(read);
+    }
+
+    /** Records {@code e} when the section collects its mistakes, and goes on; throws it otherwise. */
+    private static void report(Section d, StudyFileException e) {
+        if (d.problems() == null) {
+            throw e;
+        }
+        d.problems().add(e);
+    }
+
+    /**
+     * The data source: exactly one of {@code bundled}, {@code csv} and {@code idx}, with its keys.
+     * Each of the source's keys is read even when the source has a mistake (none, several, a bad
+     * value) or another of its keys has, so that one run names every mistake of the section; how the
+     * keys combine is checked on the values that have none.
+     */
     private static DataSource source(Section d, Path base) {
         int given = (d.has("bundled") ? 1 : 0) + (d.has("csv") ? 1 : 0) + (d.has("idx") ? 1 : 0);
         if (given != 1) {
-            throw new StudyFileException(d.where(), "data", given == 0 ? "no data source" : "more than one data source",
-                    "exactly one of 'bundled: iris|digits', 'csv: FILE' (with 'label:'), 'idx: fashion_mnist|mnist'");
+            report(d, new StudyFileException(d.where(), "data", given == 0 ? "no data source" : "more than one data source",
+                    "exactly one of 'bundled: iris|digits', 'csv: FILE' (with 'label:'), 'idx: fashion_mnist|mnist'"));
         }
-        DataSource source;
-        if (d.has("bundled")) {
-            source = new DataSource.Bundled(d.choice("bundled", BUNDLED).orElseThrow());
-        } else if (d.has("csv")) {
-            Path csv = base.resolve(d.string("csv").orElseThrow());
-            Optional<StudyFile.SeriesSpec> series = series(d);
-            String label = series.isPresent() ? "" : d.string("label").orElseThrow(() -> d.missing("label", "a CSV source needs 'label:'",
-                    "the label column's name, or its 0-based index; or 'series: COLUMN' to forecast a numeric series"));
-            String sep = d.string("separator").orElse(",");
-            if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
-                sep = "\t";
-            }
-            if (sep.length() != 1) {
-                throw d.error("separator", "'" + sep + "' is not a single character", "e.g. ',', ';' or tab");
-            }
-            Optional<StudyFile.TextSpec> text = text(d);
-            if (text.isPresent() && text.get().column().equals(label)) {
-                // the network would read the answer it is asked for: a perfect score that predicts nothing
-                throw d.error("text", "the text column '" + label + "' is also the label", "the column of the texts, another than 'label'");
-            }
-            boolean header = d.bool("header").orElse(true);
-            if (!header && !label.isEmpty() && !label.trim().matches("[0-9]+")) {
-                // without a header line no column has a name (the reader would refuse it, in its own words, as a data error)
-                throw d.error("label", "'" + label + "' is a column name, but data.header: false says the file has no header"
-                        + " line, so its columns have no names", "the label column's 0-based index (label: 4), or remove header: false");
-            }
-            if (!header && text.isPresent()) {
-                throw d.error("header", "a text column (data.text) is found by its name in the header line, and header: false says"
-                        + " the file has none", "a header line naming the columns, and remove header: false");
-            }
-            source = new DataSource.Csv(csv, label, header, sep.charAt(0),
-                    d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()), ignored(d),
-                    d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
-                    text, series, columnsAt(d));
-        } else {
-            source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
+        DataSource bundled = d.has("bundled") ? part(d, () -> new DataSource.Bundled(d.choice("bundled", BUNDLED).orElseThrow())) : null;
+        // a CSV's keys without 'csv:' (a misspelt 'cvs:') are read too, for their own mistakes
+        Optional<DataSource.Csv> csv = d.has("csv") || given == 0 ? part(d, () -> csv(d, base)) : Optional.empty();
+        Optional<Path> folder = d.string("folder").map(base::resolve);
+        DataSource idx = d.has("idx") ? part(d, () -> new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), folder)) : null;
+        DataSource source = d.has("bundled") ? bundled : d.has("csv") ? (csv == null ? null : csv.orElse(null)) : idx;
+        if (given != 1 || source == null) {
+            throw new IllegalStateException("the data source has a mistake"); // recorded; a consequence, dropped
         }
         return source;
+    }
+
+    /**
+     * A CSV source and its keys, each read on its own; empty when the section has no {@code csv:}
+     * (its keys were read for their mistakes only). The combined checks (the text column is not
+     * the label, a file without a header names columns by index) run on the keys without mistakes.
+     */
+    private static Optional<DataSource.Csv> csv(Section d, Path base) {
+        int before = d.problems() == null ? 0 : d.problems().size();
+        Optional<Path> file = d.string("csv").map(base::resolve);
+        Optional<StudyFile.SeriesSpec> series = part(d, () -> series(d));
+        // a series is its own target (a 'series:' with a mistake too); without 'csv:' nothing needs a label
+        String label = part(d, () -> d.has("series") || !d.has("csv") ? d.string("label").orElse("")
+                : d.string("label").orElseThrow(() -> d.missing("label", "a CSV source needs 'label:'",
+                "the label column's name, or its 0-based index; or 'series: COLUMN' to forecast a numeric series")));
+        String sep = part(d, () -> separator(d));
+        Optional<StudyFile.TextSpec> text = part(d, () -> text(d));
+        Boolean header = part(d, () -> d.bool("header").orElse(true));
+        String missing = part(d, () -> d.choice("missing", MISSING).orElse("error"));
+        List<String> categorical = part(d, () -> d.strings("categorical").orElse(List.of()));
+        List<String> ignore = part(d, () -> ignored(d));
+        Optional<Path> test = d.string("test_csv").map(base::resolve);
+        String unknown = part(d, () -> d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"));
+        if (text != null && label != null && text.isPresent() && text.get().column().equals(label)) {
+            // the network would read the answer it is asked for: a perfect score that predicts nothing
+            report(d, d.error("text", "the text column '" + label + "' is also the label", "the column of the texts, another than 'label'"));
+        }
+        if (header != null && !header && label != null && !label.isEmpty() && !label.trim().matches("[0-9]+")) {
+            // without a header line no column has a name (the reader would refuse it, in its own words, as a data error)
+            report(d, d.error("label", "'" + label + "' is a column name, but data.header: false says the file has no header"
+                    + " line, so its columns have no names", "the label column's 0-based index (label: 4), or remove header: false"));
+        }
+        if (header != null && !header && text != null && text.isPresent()) {
+            report(d, d.error("header", "a text column (data.text) is found by its name in the header line, and header: false says"
+                    + " the file has none", "a header line naming the columns, and remove header: false"));
+        }
+        boolean wrong = java.util.stream.Stream.of(series, label, sep, text, header, missing, categorical, ignore, unknown)
+                .anyMatch(java.util.Objects::isNull);
+        if (wrong || (d.problems() != null && d.problems().size() > before)) {
+            throw new IllegalStateException("the CSV source has a mistake"); // recorded; a consequence, dropped
+        }
+        return file.map(f -> new DataSource.Csv(f, label, header, sep.charAt(0), missing, categorical, ignore, test, unknown,
+                text, series, columnsAt(d)));
+    }
+
+    /** {@code data.separator}: one character ({@code \t} or {@code tab} for a tab), a comma when not given. */
+    private static String separator(Section d) {
+        String sep = d.string("separator").orElse(",");
+        if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
+            sep = "\t";
+        }
+        if (sep.length() != 1) {
+            throw d.error("separator", "'" + sep + "' is not a single character", "e.g. ',', ';' or tab");
+        }
+        return sep;
     }
 
     /**
@@ -937,14 +1018,19 @@ public final class StudyFileReader {
     private static List<String> ignored(Section d) {
         List<String> ignore = d.strings("ignore").orElse(List.of());
         List<String> categorical = d.strings("categorical").orElse(List.of());
-        for (String c : ignore) {
+        List<StudyFileException> wrong = new ArrayList<>(); // every such column, each at its item's line
+        for (int i = 0; i < ignore.size(); i++) {
+            String c = ignore.get(i);
             if (c.equals(d.string("label").orElse(""))) {
-                throw d.error("ignore", "'" + c + "' is the label column", "the columns that are no feature, other than the label");
+                wrong.add(new StudyFileException(d.whereOfItem("ignore", i), "data.ignore", "'" + c + "' is the label column",
+                        "the columns that are no feature, other than the label"));
+            } else if (categorical.contains(c)) {
+                wrong.add(new StudyFileException(d.whereOfItem("ignore", i), "data.ignore", "'" + c + "' is also listed in"
+                        + " data.categorical", "a column either in 'categorical' (a feature) or in 'ignore' (no feature)"));
             }
-            if (categorical.contains(c)) {
-                throw d.error("ignore", "'" + c + "' is also listed in data.categorical", "a column either in 'categorical' (a feature)"
-                        + " or in 'ignore' (no feature)");
-            }
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
         }
         return ignore;
     }
@@ -956,13 +1042,14 @@ public final class StudyFileReader {
     /**
      * A CSV's numeric series column ({@code data.series}) with its window and horizon; those two
      * only with it. A series is its own target, has a header naming its column, and is split in
-     * time order (its test part is its end), so the table keys that say otherwise are refused.
+     * time order (its test part is its end), so the table keys that say otherwise are refused (each
+     * one given, the rest read on).
      */
     private static Optional<StudyFile.SeriesSpec> series(Section d) {
         if (!d.has("series")) {
             for (String k : List.of("window", "horizon")) {
                 if (d.has(k)) {
-                    throw d.error(k, "'" + k + "' applies to a numeric series", "name the series column with 'series: COLUMN'");
+                    report(d, d.error(k, "'" + k + "' applies to a numeric series", "name the series column with 'series: COLUMN'"));
                 }
             }
             return Optional.empty();
@@ -973,13 +1060,13 @@ public final class StudyFileReader {
         }
         for (String k : NOT_FOR_SERIES) {
             if (d.has(k)) {
-                throw d.error(k, "'" + k + "' does not apply to a series: " + switch (k) {
+                report(d, d.error(k, "'" + k + "' does not apply to a series: " + switch (k) {
                     case "label" -> "the series is its own target (each window's next 'horizon' values)";
                     case "test_csv" -> "its test part is its last 'test_fraction', in time order";
                     case "header" -> "its column is named by the header line";
                     case "missing" -> "every row of the series column must hold a number";
                     default -> "it reads one column of numbers";
-                }, "remove '" + k + "', or 'series' for a table of rows");
+                }, "remove '" + k + "', or 'series' for a table of rows"));
             }
         }
         int window = d.integer("window", 1, 100_000).orElseThrow(() -> {
@@ -1051,12 +1138,12 @@ public final class StudyFileReader {
     private static Optional<StudyFile.TextSpec> text(Section d) {
         if (d.has("text")) {
             if (d.has("categorical")) {
-                throw d.error("categorical", "a text source reads one text column; 'categorical' does not apply",
-                        "remove 'categorical', or 'text' for a table of numbers and categories");
+                report(d, d.error("categorical", "a text source reads one text column; 'categorical' does not apply",
+                        "remove 'categorical', or 'text' for a table of numbers and categories"));
             }
             if (d.has("ignore")) {
-                throw d.error("ignore", "a text source reads its text and label columns only, so every other column is left"
-                        + " out already", "remove 'ignore'");
+                report(d, d.error("ignore", "a text source reads its text and label columns only, so every other column is left"
+                        + " out already", "remove 'ignore'"));
             }
             return Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
                     d.integer("max_length", 1, 100_000).orElse(200L).intValue(),
@@ -1065,7 +1152,7 @@ public final class StudyFileReader {
         }
         for (String k : List.of("tokens", "max_length", "vocab_size", "min_count")) {
             if (d.has(k)) {
-                throw d.error(k, "'" + k + "' applies to a text column", "name the text column with 'text: COLUMN'");
+                report(d, d.error(k, "'" + k + "' applies to a text column", "name the text column with 'text: COLUMN'"));
             }
         }
         return Optional.empty();
@@ -1149,13 +1236,13 @@ public final class StudyFileReader {
                 throw new StudyFileException(n.where(), key, "the list of choices is empty", "at least one value");
             }
             List<Object> values = new ArrayList<>();
-            for (YNode item : l.items()) {
+            eachItem(l.items(), item -> {
                 Object v = scalarValue(item, key);
                 if (values.contains(v)) {
                     throw new StudyFileException(item.where(), key, "value " + v + " is listed twice", "distinct values");
                 }
                 values.add(v);
-            }
+            });
             return values.size() == 1 ? new ParamSpec.Fixed(values.get(0)) : new ParamSpec.Choice(List.copyOf(values));
         }
         if (n instanceof YNode.YMap) {
@@ -1190,6 +1277,24 @@ public final class StudyFileReader {
             return new ParamSpec.Range(low, high, log, step, integer);
         }
         return new ParamSpec.Fixed(scalarValue(n, key));
+    }
+
+    /**
+     * Reads each item of a list with {@code read}, which refuses a bad one by throwing; every
+     * refusal, each at its item's line, is thrown together after the last item.
+     */
+    private static void eachItem(List<YNode> items, java.util.function.Consumer<YNode> read) {
+        List<StudyFileException> wrong = new ArrayList<>();
+        for (YNode item : items) {
+            try {
+                read.accept(item);
+            } catch (StudyFileException ex) {
+                wrong.add(ex);
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
+        }
     }
 
     private static boolean isWhole(Section s, String key) {

@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class StudyFileReaderTest {
     private final StudyFileReader reader = new StudyFileReader();
@@ -158,8 +159,12 @@ class StudyFileReaderTest {
 
     @Test
     void gridNeedsEnumerableDimensions() {
-        assertThatThrownBy(() -> read(GOOD.replace("{type: tpe, startup_trials: 5}", "grid")))
-                .hasMessageContaining("cannot enumerate the continuous range of 'lr'");
+        // every such parameter in one run, one line each
+        StudyFileException all = catchThrowableOfType(() -> read(GOOD.replace("{type: tpe, startup_trials: 5}", "grid")),
+                StudyFileException.class);
+        assertThat(all.problems()).hasSize(3);
+        assertThat(all.getMessage()).contains("cannot enumerate the continuous range of 'lr'")
+                .contains("cannot enumerate the range of 'layers' without a step").contains("cannot enumerate the range of 'units' without a step");
         String stepped = GOOD.replace("{low: 1e-4, high: 1e-1, log: true}", "{low: 0.01, high: 0.03, step: 0.01}")
                 .replace("{low: 8, high: 64, log: true}", "16").replace("{type: tpe, startup_trials: 5}", "grid");
         assertThatThrownBy(() -> read(stepped)).hasMessageContaining("cannot enumerate the range of 'layers' without a step")
