@@ -65,4 +65,56 @@ class DeleteLiveStudyTest {
                     .doesNotContain("no study with id").doesNotContain("\tat ");
         }
     }
+
+    /**
+     * The same for population-based training: a refused heartbeat that finds the study gone stops the round in flight
+     * after its batch, not at the end of its epoch (here a long one: a wide network, one row per batch), and the
+     * worker says what happened.
+     */
+    @org.junit.jupiter.api.Test
+    void aPopulationDeletedUnderItsWorkerEndsAtTheNextHeartbeat(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pbt.yaml");
+        Files.writeString(file, """
+                study: pbt-doomed
+                seed: 3
+                data: {bundled: digits}
+                metric: accuracy
+                validation: {method: holdout, fraction: 0.25}
+                model:
+                  family: mlp
+                  space:
+                    layers: 3
+                    units: 1024
+                    optimizer: sgd
+                    lr: {low: 1.0e-3, high: 1.0e-1, log: true}
+                    batch_size: 1
+                    epochs: 4
+                sampler: {type: pbt, population: 2, interval: 2}
+                budget: {jobs: 1}
+                """);
+        String url = "sqlite:" + dir.resolve("pbt.db");
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli tune = jvms.start("tune", file.toString(), "--storage", url, "--progress", "none");
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            try (Storage s = Storages.open(url)) {
+                while (s.findStudyId("pbt-doomed").isEmpty()
+                        || s.countTrials(s.getStudyId("pbt-doomed"), EnumSet.of(TrialState.RUNNING)) == 0) {
+                    assertThat(tune.process().isAlive()).as("tune ended early:\n%s", tune.errText()).isTrue();
+                    assertThat(System.nanoTime()).as("no running round in time").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+            }
+            CliTest.Result refused = CliTest.run("delete", "pbt-doomed", "--storage", url, "--yes");
+            assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(ExitCode.STORAGE);
+            assertThat(refused.err()).contains("has a running trial with a live heartbeat (trial 0)");
+            CliTest.Result forced = CliTest.run("delete", "pbt-doomed", "--storage", url, "--yes", "--force");
+            assertThat(forced.code()).as(forced.err()).isZero();
+            long deleted = System.nanoTime();
+            assertThat(tune.process().isAlive()).as("the round was still training when the study was deleted").isTrue();
+            assertThat(tune.await(ENDS_WITHIN_SECONDS)).as(tune.errText()).isEqualTo(ExitCode.STORAGE);
+            System.out.printf("pbt worker ended %.1f s after the delete%n", (System.nanoTime() - deleted) / 1e9);
+            assertThat(tune.errText()).contains("nntune: study 'pbt-doomed' was deleted from " + url + " while this worker ran it")
+                    .doesNotContain("no trial with id").doesNotContain("no study with id").doesNotContain("\tat ");
+        }
+    }
 }

@@ -178,20 +178,10 @@ final class StudyLoop implements TrialLoop {
         } catch (RuntimeException refused) {
             // a trial finished meanwhile, another worker that failed it as stale, a lost connection: the trial goes
             // on. A study deleted under the run (nntune delete --force): its trials end now, not when training ends
-            if (studyGone()) {
+            if (storage.studyDeleted(study.name(), study.studyId())) {
                 trials.abandon(refused);
             }
             throw refused;
-        }
-    }
-
-    /** Whether the study is no longer in the storage (or another study has its name); false when that cannot be told. */
-    private boolean studyGone() {
-        try {
-            java.util.OptionalLong now = storage.findStudyId(study.name());
-            return now.isEmpty() || now.getAsLong() != study.studyId();
-        } catch (RuntimeException unreachable) {
-            return false;
         }
     }
 }

@@ -41,11 +41,6 @@ final class TrialLifecycle {
     private final InFlightTrials inFlight = new InFlightTrials();
     private volatile boolean stopRequested;
     private volatile String interruption;
-    /**
-     * Why this run's trials are gone from the storage (their study deleted under the run), once a heartbeat
-     * found out; guarded by {@link #inFlight} for the interrupts it sends ({@link #abandon}, {@link #abandonment})
-     */
-    private volatile RuntimeException abandoned;
     /** the other workers' trials this object last said it waits for (logged once per change) */
     private volatile List<Integer> lastAwaited = List.of();
     /** when this object began waiting for {@link #lastAwaited} (nanoTime), and whether it has warned of a long wait */
@@ -70,7 +65,7 @@ final class TrialLifecycle {
     void resetRun() {
         stopRequested = false;
         interruption = null;
-        abandoned = null;
+        inFlight.clearAbandonment();
         lastAwaited = List.of();
     }
 
@@ -123,40 +118,18 @@ final class TrialLifecycle {
     }
 
     /**
-     * The study's rows are gone from the storage ({@code nntune delete --force} or another program deleted it while
-     * this run ran it), as a heartbeat found: stops the run and interrupts the threads running its trials, so that
-     * they end now rather than after training for nothing (nothing they would write has anywhere to go). Nothing
-     * is recorded: there is no trial left to record it on. Called on the heartbeat's thread.
+     * The study was deleted under this run, as a heartbeat found: stops the run and interrupts the threads running
+     * its trials ({@link InFlightTrials#abandon}). Nothing is recorded: there is no trial left to record it on.
+     * Called on the heartbeat's thread.
      */
     void abandon(RuntimeException why) {
         stopRequested = true;
-        synchronized (inFlight) {
-            if (abandoned != null) {
-                return;
-            }
-            abandoned = why;
-            for (Map.Entry<Long, Thread> e : inFlight.entries()) {
-                inFlight.remove(e.getKey());
-                if (e.getValue() != Thread.currentThread()) {
-                    e.getValue().interrupt();
-                }
-            }
-        }
+        inFlight.abandon(why);
     }
 
-    /**
-     * Whether {@link #abandon} was called; if so, clears the calling thread's interrupt (that interrupt was this
-     * object's, sent to stop the objective, not the caller's wish to stop), so the caller can still ask the
-     * storage what happened.
-     */
+    /** @see InFlightTrials#abandonment() */
     Optional<RuntimeException> abandonment() {
-        synchronized (inFlight) {
-            if (abandoned == null) {
-                return Optional.empty();
-            }
-            Thread.interrupted();
-            return Optional.of(abandoned);
-        }
+        return inFlight.abandonment();
     }
 
     /** @return whether the study retries stopped trials (it has a retry policy); false if the storage cannot say */
