@@ -269,7 +269,7 @@ public final class PopulationTraining {
                     + ", " + own.getAsInt() + ")");
         }
         stop = false;
-        beating.clearAbandonment();
+        beating.resetRun();
         Loop loop = new Loop(objective);
         // Ctrl-C or SIGTERM: the rounds in flight are failed at once, so another worker (or this study
         // run again) takes them over from their members' last checkpoints without waiting for them to go stale
@@ -321,6 +321,9 @@ public final class PopulationTraining {
                     gone.get());
         }
     }
+
+    /** How long an interruption waits for the rounds whose trials are being created (as a study's trials). */
+    private static final java.time.Duration START_PATIENCE = java.time.Duration.ofSeconds(5);
 
     /** No deadline: a population ends when every member has trained every round. */
     private static final java.time.Duration FOREVER = java.time.Duration.ofNanos(Long.MAX_VALUE);
@@ -417,6 +420,9 @@ public final class PopulationTraining {
                 }
             }
             stop = true;
+            // a round whose trial is being created now is waited for, so that it is failed here with the others
+            // (on Ctrl-C the JVM halts once this has run), and no round starts after this
+            beating.closeStarts(START_PATIENCE);
             for (Map.Entry<Long, Thread> e : beating.entries()) {
                 fail(e.getKey(), reason);
                 e.getValue().interrupt();
@@ -679,15 +685,22 @@ public final class PopulationTraining {
         if (!u.changes().isEmpty()) {
             start = start.withSystemAttr(PopulationHistory.CHANGES, u.changes());
         }
-        FrozenTrial trial = storage.createTrial(studyId, start);
-        long id = trial.trialId();
-        beating.put(id, Thread.currentThread());
+        if (!beating.beginStart()) {
+            return; // interrupted: no round starts any more
+        }
+        long id;
+        try {
+            id = storage.createTrial(studyId, start).trialId();
+            beating.put(id, Thread.currentThread());
+        } finally {
+            beating.endStart();
+        }
         throwIfAbandoned(u); // a heartbeat found the study gone before this round was in flight
         String interruption = loop.interruption;
         if (interruption != null) {
-            // Ctrl-C or SIGTERM while this unit was being taken: the interruption failed the rounds in flight before
-            // this one was among them, and a round left RUNNING would wait for the stale grace (or a JVM halting now
-            // would leave it so); it is failed here like the others
+            // Ctrl-C or SIGTERM while this unit was being taken, and the interruption gave up waiting for its trial
+            // (START_PATIENCE): it failed the rounds in flight before this one was among them, and a round left
+            // RUNNING would wait for the stale grace; it is failed here like the others
             fail(id, interruption);
             beating.remove(id);
             return;

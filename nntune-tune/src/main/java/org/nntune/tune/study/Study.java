@@ -395,7 +395,7 @@ public final class Study {
                         + (r == Sampler.Readiness.EXHAUSTED ? "has nothing left to sample (e.g. the grid is exhausted)"
                         : "has no free candidate until running trials are told") + "; no trial started");
             }
-            return lifecycle.start(Integer.MAX_VALUE, false).orElseThrow();
+            return lifecycle.start(Integer.MAX_VALUE, false, false).orElseThrow();
         }
     }
 

@@ -68,11 +68,14 @@ final class StudyLoop implements TrialLoop {
                 return new Step.Wait(CANDIDATE_POLL); // every candidate is held by a running trial
             }
             try {
-                Optional<Trial> started = trials.start(budget, beating);
+                Optional<Trial> started = trials.start(budget, beating, true);
                 if (started.isEmpty()) {
                     return new Step.Wait(Duration.ZERO); // another worker took the budget's last trial: look again
                 }
                 trial = started.get();
+                if (trials.failIfInterrupted(trial)) {
+                    return Step.STOP; // an interruption that gave up waiting for this start: failed like the others
+                }
             } catch (NoCandidateException lostRace) {
                 return new Step.Wait(Duration.ZERO); // the trial is recorded as FAIL; ask the sampler again
             }

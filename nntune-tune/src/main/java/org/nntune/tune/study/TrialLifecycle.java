@@ -30,6 +30,12 @@ final class TrialLifecycle {
     static final Set<TrialState> BUDGET_STATES =
             EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
     private static final Set<TrialState> RUNNING = EnumSet.of(TrialState.RUNNING);
+    /**
+     * How long an interruption waits for the trials being started to be in flight ({@link InFlightTrials#closeStarts}):
+     * a storage's start takes milliseconds; a stuck database is not waited for past this (the trial is then failed by
+     * its worker, if the JVM lets it run, or found stale)
+     */
+    static final java.time.Duration START_PATIENCE = java.time.Duration.ofSeconds(5);
 
     private final Study study;
     private final Storage storage;
@@ -65,7 +71,7 @@ final class TrialLifecycle {
     void resetRun() {
         stopRequested = false;
         interruption = null;
-        inFlight.clearAbandonment();
+        inFlight.resetRun();
         lastAwaited = List.of();
     }
 
@@ -99,21 +105,45 @@ final class TrialLifecycle {
             }
         }
         stopRequested = true;
+        inFlight.closeStarts(START_PATIENCE);
         boolean retry = retriesInterrupted();
         for (Map.Entry<Long, Thread> e : inFlight.entries()) {
-            try {
-                if (finishQuietly(e.getKey(), Outcome.failure(reason)) && retry) {
-                    queueRetry(e.getKey());
-                }
-            } catch (RuntimeException notRecorded) {
-                // the study deleted meanwhile, the database out of reach: the other trials are still recorded and
-                // every thread still stopped (on the shutdown hook an exception would end both, with a stack trace)
-                LOG.log(System.Logger.Level.WARNING, "trial id {0} of study ''{1}'' could not be recorded as failed: {2}",
-                        e.getKey(), study.name(), notRecorded.getMessage());
-            }
+            failInterrupted(e.getKey(), reason, retry);
             if (e.getValue() != Thread.currentThread()) {
                 e.getValue().interrupt();
             }
+        }
+    }
+
+    /**
+     * Fails a trial this object has just started (and put in flight) if an interruption came meanwhile. {@link
+     * #interrupt} waits for the starts in progress before it lists the trials in flight, but only so long
+     * ({@link #START_PATIENCE}): a trial the storage created later than that, and put in flight after the listing,
+     * is failed here (interrupt sets its reason before it lists the trials in flight). A trial the interruption
+     * did not miss was failed by it already, and nothing is written twice.
+     *
+     * @return whether the run is interrupted: the trial is not to run
+     */
+    boolean failIfInterrupted(Trial trial) {
+        String reason = interruption;
+        if (reason == null) {
+            return false;
+        }
+        failInterrupted(trial.trialId(), reason, retriesInterrupted());
+        return true;
+    }
+
+    /** Records a trial in flight as failed by an interruption, and queues its retry if the study retries them. */
+    private void failInterrupted(long trialId, String reason, boolean retry) {
+        try {
+            if (finishQuietly(trialId, Outcome.failure(reason)) && retry) {
+                queueRetry(trialId);
+            }
+        } catch (RuntimeException notRecorded) {
+            // the study deleted meanwhile, the database out of reach: the other trials are still recorded and
+            // every thread still stopped (on the shutdown hook an exception would end both, with a stack trace)
+            LOG.log(System.Logger.Level.WARNING, "trial id {0} of study ''{1}'' could not be recorded as failed: {2}",
+                    trialId, study.name(), notRecorded.getMessage());
         }
     }
 
@@ -241,21 +271,36 @@ final class TrialLifecycle {
      * than {@code limit} budget trials (checked atomically with the claim or creation by the storage),
      * then lets the sampler fix and sample what it samples jointly. Call under {@link #startLock}.
      *
-     * @param beat whether to stamp the trial's first heartbeat with its start
+     * <p>A run's start ({@code optimize}) goes through the gate of the trials in flight ({@link
+     * InFlightTrials#beginStart}): an interruption waits until the trial is in flight to fail it, and once
+     * interrupted the run starts nothing more. A trial the caller asks for ({@link Study#ask}) does not.
      *
-     * @return the trial, or empty if the budget is spent
+     * @param beat whether to stamp the trial's first heartbeat with its start
+     * @param run whether the start is a run's (gated), not the caller's
+     *
+     * @return the trial, or empty if the budget is spent (or the run is interrupted)
      */
-    Optional<Trial> start(int limit, boolean beat) {
-        // with heartbeats, the first beat is part of the start: a worker that dies at any moment after
-        // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale; the
-        // worker's name is written in the same step (on a database: no round trip of its own)
-        Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, TrialStart.beat(beat)
-                .withSystemAttr(SystemAttrs.WORKER, SystemAttrs.currentWorker()));
-        if (claimed.isEmpty()) {
+    Optional<Trial> start(int limit, boolean beat, boolean run) {
+        if (run && !inFlight.beginStart()) {
             return Optional.empty();
         }
-        FrozenTrial started = claimed.get();
-        inFlight.put(started.trialId(), Thread.currentThread());
+        FrozenTrial started;
+        try {
+            // with heartbeats, the first beat is part of the start: a worker that dies at any moment after
+            // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale; the
+            // worker's name is written in the same step (on a database: no round trip of its own)
+            Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, TrialStart.beat(beat)
+                    .withSystemAttr(SystemAttrs.WORKER, SystemAttrs.currentWorker()));
+            if (claimed.isEmpty()) {
+                return Optional.empty();
+            }
+            started = claimed.get();
+            inFlight.put(started.trialId(), Thread.currentThread());
+        } finally {
+            if (run) {
+                inFlight.endStart();
+            }
+        }
         try {
             sampler.beforeTrial(view, started);
             started = storage.getTrial(started.trialId()); // with what beforeTrial wrote
