@@ -40,15 +40,7 @@ class DeleteLiveStudyTest {
         try (CliProcesses jvms = new CliProcesses(dir)) {
             CliProcesses.Cli tune = jvms.startWith(List.of("-Dnntune.heartbeatMillis=1000"), "tune", file.toString(),
                     "--storage", url, "--progress", "none");
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            try (Storage s = Storages.open(url)) {
-                while (s.findStudyId("slow").isEmpty()
-                        || s.countTrials(s.getStudyId("slow"), EnumSet.of(TrialState.RUNNING)) == 0) {
-                    assertThat(tune.process().isAlive()).as("tune ended early:\n%s", tune.errText()).isTrue();
-                    assertThat(System.nanoTime()).as("no running trial in time").isLessThan(deadline);
-                    Thread.sleep(50);
-                }
-            }
+            awaitRunningTrial(tune, url, "slow");
             CliTest.Result refused = CliTest.run("delete", "slow", "--storage", url, "--yes");
             assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(ExitCode.STORAGE);
             assertThat(refused.err()).contains("study 'slow' in " + url + " has a running trial with a live heartbeat (trial 0):"
@@ -63,6 +55,47 @@ class DeleteLiveStudyTest {
             assertThat(tune.await(ENDS_WITHIN_SECONDS)).as(tune.errText()).isEqualTo(ExitCode.STORAGE);
             assertThat(tune.errText()).contains("nntune: study 'slow' was deleted from " + url + " while this worker ran it")
                     .doesNotContain("no study with id").doesNotContain("\tat ");
+        }
+    }
+
+    /**
+     * The same for population-based training: a refused heartbeat that finds the study gone stops the round in flight
+     * after its batch, not at the end of its epoch (here a long one: a wide network, one row per batch), and the
+     * worker says what happened.
+     */
+    @org.junit.jupiter.api.Test
+    void aPopulationDeletedUnderItsWorkerEndsAtTheNextHeartbeat(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pbt.yaml");
+        // InterruptTest's population with a long epoch: a wide network of three layers, one row per batch
+        Files.writeString(file, InterruptTest.SLOW_PBT.replace("study: slowpbt", "study: pbt-doomed")
+                .replace("units: 128", "units: 1024\n    layers: 3").replace("batch_size: 8", "batch_size: 1")
+                .replace("epochs: 6", "epochs: 4") + "budget: {jobs: 1}\n");
+        String url = "sqlite:" + dir.resolve("pbt.db");
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli tune = jvms.start("tune", file.toString(), "--storage", url, "--progress", "none");
+            awaitRunningTrial(tune, url, "pbt-doomed");
+            CliTest.Result refused = CliTest.run("delete", "pbt-doomed", "--storage", url, "--yes");
+            assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(ExitCode.STORAGE);
+            assertThat(refused.err()).contains("has a running trial with a live heartbeat (trial 0)");
+            CliTest.Result forced = CliTest.run("delete", "pbt-doomed", "--storage", url, "--yes", "--force");
+            assertThat(forced.code()).as(forced.err()).isZero();
+            assertThat(tune.process().isAlive()).as("the round was still training when the study was deleted").isTrue();
+            assertThat(tune.await(ENDS_WITHIN_SECONDS)).as(tune.errText()).isEqualTo(ExitCode.STORAGE);
+            assertThat(tune.errText()).contains("nntune: study 'pbt-doomed' was deleted from " + url + " while this worker ran it")
+                    .doesNotContain("no trial with id").doesNotContain("no study with id").doesNotContain("\tat ");
+        }
+    }
+
+    /** Waits until the study has a RUNNING trial (the worker is in the middle of one), while the worker lives. */
+    private static void awaitRunningTrial(CliProcesses.Cli tune, String url, String study) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        try (Storage s = Storages.open(url)) {
+            while (s.findStudyId(study).isEmpty()
+                    || s.countTrials(s.getStudyId(study), EnumSet.of(TrialState.RUNNING)) == 0) {
+                assertThat(tune.process().isAlive()).as("tune ended early:\n%s", tune.errText()).isTrue();
+                assertThat(System.nanoTime()).as("no running trial in time").isLessThan(deadline);
+                Thread.sleep(50);
+            }
         }
     }
 }

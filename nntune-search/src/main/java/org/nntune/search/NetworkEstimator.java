@@ -85,9 +85,9 @@ public final class NetworkEstimator implements Estimator {
      * Ends a fit whose thread is interrupted, after the batch in progress, with a {@link java.util.concurrent.CancellationException}:
      * the tuner interrupts a trial's thread when the trial has no use any more (Ctrl-C, or its study deleted under
      * the worker), and a network training on for minutes would only hold the worker up. The flag is left set for
-     * the caller to see.
+     * the caller to see. A population's members train with it too ({@link NetworkPopulation}).
      */
-    private static final TrainingListener STOPS_WHEN_INTERRUPTED = new TrainingListener() {
+    static final TrainingListener STOPS_WHEN_INTERRUPTED = new TrainingListener() {
         @Override
         public void onBatchEnd(TrainingControl control, int epoch, int batch, double loss) {
             if (Thread.currentThread().isInterrupted()) {

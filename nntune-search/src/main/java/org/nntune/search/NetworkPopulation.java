@@ -280,7 +280,9 @@ public final class NetworkPopulation implements PopulationObjective {
             // each epoch's data order and dropout masks come from (seed, epoch): a copied member inherits them
             long epochSeed = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (at + 1))).nextLong();
             OptimizerState restore = optimizer;
-            FitOptions options = config.fitOptions(train.size(), epochSeed).epochs(1).listener(new TrainingListener() {
+            // a round no longer wanted (Ctrl-C, its study deleted under the worker) ends after the batch in progress
+            FitOptions options = config.fitOptions(train.size(), epochSeed).epochs(1)
+                    .listener(NetworkEstimator.STOPS_WHEN_INTERRUPTED).listener(new TrainingListener() {
                 @Override
                 public void onTrainStart(TrainingControl control) {
                     if (restore != null) {

@@ -109,6 +109,12 @@ public final class JdbcStorage implements Storage {
         db.close();
     }
 
+    /** Another JdbcStorage object on the same database ({@link StorageUrl#sameDatabase}) is the same storage. */
+    @Override
+    public boolean sameStorageAs(Storage other) {
+        return other == this || other instanceof JdbcStorage o && url.sameDatabase(o.url);
+    }
+
     @Override
     public String toString() {
         return "JdbcStorage[" + url + "]";

@@ -180,6 +180,12 @@ public final class OptunaStorage implements Storage {
         db.close();
     }
 
+    /** Another OptunaStorage object on the same database ({@link StorageUrl#sameDatabase}) is the same storage. */
+    @Override
+    public boolean sameStorageAs(Storage other) {
+        return other == this || other instanceof OptunaStorage o && url.sameDatabase(o.url);
+    }
+
     @Override
     public String toString() {
         return "OptunaStorage[" + url + ", " + revision + "]";

@@ -106,7 +106,16 @@ public final class PopulationRun {
             // tune's resume command, its words quoted for a shell; --trials does not apply to a population
             String resume = StudyRun.resumeCommand(sf, new StudyRun.Overrides(ov.storage(), Optional.empty(), ov.timeout(),
                     ov.jobs(), ov.seed(), ov.studyName()), name, url, worker);
-            PopulationHistory h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, resume, out);
+            PopulationHistory h;
+            try {
+                h = run(pbt, objective, new StudyFileAdvice(sf).members(objective), jobs, resume, out);
+            } catch (RuntimeException e) {
+                if (storage.studyDeleted(name, pbt.studyId())) {
+                    // 'nntune delete --force' (or another program) took the study: whatever failed, that is why
+                    throw StudyRun.deleted(name, url, e);
+                }
+                throw e;
+            }
             if (worker) {
                 out.printf(Locale.ROOT, "worker done: every member of study '%s' has trained its %d epochs%n", name,
                         options.epochs());

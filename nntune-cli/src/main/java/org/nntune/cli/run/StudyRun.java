@@ -327,9 +327,9 @@ public final class StudyRun {
             throw new CliException(ExitCode.STORAGE, e.getMessage() + ". Every trial that finished is stored; when the"
                     + " database answers again, the same command resumes: " + opened.resume, e);
         } catch (RuntimeException e) {
-            if (opened != null && deletedMeanwhile(storage, fromFile.name, opened.study.studyId())) {
+            if (opened != null && storage.studyDeleted(fromFile.name, opened.study.studyId())) {
                 // 'nntune delete --force' (or another program) took the study: whatever failed, that is why
-                throw deleted(fromFile, e);
+                throw deleted(fromFile.name, fromFile.url, e);
             }
             refusedNew = !studyWasThere && deleteIfEmpty(storage, fromFile.name);
             throw e;
@@ -346,19 +346,9 @@ public final class StudyRun {
     }
 
     /** Exit code 4: the study was deleted under this run ({@code nntune delete --force}, or another program). */
-    private static CliException deleted(Setup setup, Exception cause) {
-        return new CliException(ExitCode.STORAGE, "study '" + setup.name + "' was deleted from " + CliStorage.shown(setup.url)
+    static CliException deleted(String name, String url, Exception cause) {
+        return new CliException(ExitCode.STORAGE, "study '" + name + "' was deleted from " + CliStorage.shown(url)
                 + " while this worker ran it", cause);
-    }
-
-    /** Whether the study this run opened is gone from its storage (false when that cannot be told). */
-    private static boolean deletedMeanwhile(Storage storage, String name, long studyId) {
-        try {
-            java.util.OptionalLong now = storage.findStudyId(name);
-            return now.isEmpty() || now.getAsLong() != studyId;
-        } catch (RuntimeException unreachable) {
-            return false;
-        }
     }
 
     /** Deletes a study this run created if it holds no trial yet; @return whether the storage holds no study now. */

@@ -253,6 +253,8 @@ public final class PopulationTraining {
      *     and the options' {@link PbtOptions#epochs()} differ
      * @throws PopulationTrainingException if a member's round failed {@link PbtOptions#maxAttempts()}
      *     times or the artifact store is full or gone (everything finished so far is kept)
+     * @throws IllegalStateException if the study was deleted from the storage while this ran ({@code nntune delete
+     *     --force}): the next heartbeat finds it gone and the rounds in flight end then, not when they would have
      */
     public PopulationHistory run(PopulationObjective objective, int threads) {
         if (threads < 1) {
@@ -267,6 +269,7 @@ public final class PopulationTraining {
                     + ", " + own.getAsInt() + ")");
         }
         stop = false;
+        beating.resetRun();
         Loop loop = new Loop(objective);
         // Ctrl-C or SIGTERM: the rounds in flight are failed at once, so another worker (or this study
         // run again) takes them over from their members' last checkpoints without waiting for them to go stale
@@ -274,10 +277,22 @@ public final class PopulationTraining {
                 () -> loop.interrupt("interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)"))) {
             Runner.standard("pbt-" + name).run(loop, threads, FOREVER, options.heartbeat());
         } catch (RuntimeException e) {
+            Optional<RuntimeException> gone = beating.abandonment();
+            if (gone.isPresent() && e.getCause() == gone.get()) {
+                throw e; // a round's own account of it (throwIfAbandoned)
+            }
+            if (gone.isPresent() || storage.studyDeleted(name, studyId)) {
+                // whatever a worker met first (a refused write, a vanished row), the deletion is the cause
+                throw deleted("while this worker ran it", gone.orElse(e));
+            }
             if (!loop.interrupted()) {
                 throw e;
             }
             // an objective that ended with the interruption: the interruption is what to report
+        }
+        Optional<RuntimeException> gone = beating.abandonment();
+        if (gone.isPresent()) {
+            throw deleted("while this worker ran it; a heartbeat found it gone", gone.get());
         }
         if (loop.interrupted()) {
             Thread.currentThread().interrupt();
@@ -287,6 +302,28 @@ public final class PopulationTraining {
         }
         return history();
     }
+
+    /** The study was deleted under this run ({@code nntune delete --force}, another program): nothing left to record. */
+    private IllegalStateException deleted(String when, RuntimeException why) {
+        return new IllegalStateException("study '" + name + "' was deleted from its storage " + when + " (" + why.getMessage()
+                + ")", why);
+    }
+
+    /**
+     * Ends the round of {@code u} when a heartbeat found the study deleted ({@link InFlightTrials#abandon}), whatever
+     * stopped its training (the heartbeat's interrupt, a refused write): there is no trial left to fail.
+     */
+    private void throwIfAbandoned(Unit u) {
+        Optional<RuntimeException> gone = beating.abandonment();
+        if (gone.isPresent()) {
+            stop = true;
+            throw deleted("while round " + u.round() + " of member " + u.member() + " ran; a heartbeat found it gone",
+                    gone.get());
+        }
+    }
+
+    /** How long an interruption waits for the rounds whose trials are being created (as a study's trials). */
+    private static final java.time.Duration START_PATIENCE = java.time.Duration.ofSeconds(5);
 
     /** No deadline: a population ends when every member has trained every round. */
     private static final java.time.Duration FOREVER = java.time.Duration.ofNanos(Long.MAX_VALUE);
@@ -383,6 +420,9 @@ public final class PopulationTraining {
                 }
             }
             stop = true;
+            // a round whose trial is being created now is waited for, so that it is failed here with the others
+            // (on Ctrl-C the JVM halts once this has run), and no round starts after this
+            beating.closeStarts(START_PATIENCE);
             for (Map.Entry<Long, Thread> e : beating.entries()) {
                 fail(e.getKey(), reason);
                 e.getValue().interrupt();
@@ -401,7 +441,17 @@ public final class PopulationTraining {
 
         @Override
         public void beat(long trialId) {
-            storage.recordHeartbeat(trialId);
+            try {
+                storage.recordHeartbeat(trialId);
+            } catch (RuntimeException refused) {
+                // a round finished meanwhile or taken over, a lost connection: the round goes on. The study deleted
+                // under the run (nntune delete --force): its rounds end now, not when their epochs would have
+                if (storage.studyDeleted(name, studyId)) {
+                    stop = true;
+                    beating.abandon(refused);
+                }
+                throw refused;
+            }
         }
     }
 
@@ -635,14 +685,22 @@ public final class PopulationTraining {
         if (!u.changes().isEmpty()) {
             start = start.withSystemAttr(PopulationHistory.CHANGES, u.changes());
         }
-        FrozenTrial trial = storage.createTrial(studyId, start);
-        long id = trial.trialId();
-        beating.put(id, Thread.currentThread());
+        if (!beating.beginStart()) {
+            return; // interrupted: no round starts any more
+        }
+        long id;
+        try {
+            id = storage.createTrial(studyId, start).trialId();
+            beating.put(id, Thread.currentThread());
+        } finally {
+            beating.endStart();
+        }
+        throwIfAbandoned(u); // a heartbeat found the study gone before this round was in flight
         String interruption = loop.interruption;
         if (interruption != null) {
-            // Ctrl-C or SIGTERM while this unit was being taken: the interruption failed the rounds in flight before
-            // this one was among them, and a round left RUNNING would wait for the stale grace (or a JVM halting now
-            // would leave it so); it is failed here like the others
+            // Ctrl-C or SIGTERM while this unit was being taken, and the interruption gave up waiting for its trial
+            // (START_PATIENCE): it failed the rounds in flight before this one was among them, and a round left
+            // RUNNING would wait for the stale grace; it is failed here like the others
             fail(id, interruption);
             beating.remove(id);
             return;
@@ -652,6 +710,7 @@ public final class PopulationTraining {
                 storage.setTrialParam(id, e.getKey(), u.params().get(e.getKey()), e.getValue());
             }
             OptionalDouble value = trainEpochs(u, objective, id);
+            throwIfAbandoned(u); // an objective that trained on through the heartbeat's interrupt
             if (value.isEmpty()) {
                 return;
             }
@@ -660,14 +719,17 @@ public final class PopulationTraining {
                 return;
             }
         } catch (ArtifactStoreException e) {
+            throwIfAbandoned(u);
             fail(id, "the artifact store failed: " + e.getMessage());
             stop = true;
             throw new PopulationTrainingException("study '" + name + "' stopped: " + e.getMessage()
                     + " (round " + u.round() + " of member " + u.member() + "; every finished round is kept)", e);
         } catch (PopulationTrainingException e) {
+            throwIfAbandoned(u);
             stop = true;
             throw e;
         } catch (RuntimeException | Error e) {
+            throwIfAbandoned(u);
             fail(id, FailureReason.of(e));
             stop = true;
             throw e;
@@ -728,14 +790,19 @@ public final class PopulationTraining {
             artifacts.put(studyId, u.checkpoint(), m.save());
             return OptionalDouble.of(value);
         } catch (ArtifactStoreException | PopulationTrainingException e) {
+            throwIfAbandoned(u);
             fail(trialId, e.getMessage());
             throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(trialId, "interrupted: the thread training it was interrupted");
-            throw new PopulationTrainingException("study '" + name + "': " + where + " was interrupted; it resumes from"
-                    + " the member's last checkpoint when the study runs again", e);
         } catch (Exception e) {
+            throwIfAbandoned(u);
+            if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                // an objective that stops on an interrupt its own way (a network ends after its batch with a
+                // CancellationException) was interrupted all the same
+                Thread.currentThread().interrupt();
+                fail(trialId, "interrupted: the thread training it was interrupted");
+                throw new PopulationTrainingException("study '" + name + "': " + where + " was interrupted; it resumes from"
+                        + " the member's last checkpoint when the study runs again", e);
+            }
             String reason = FailureReason.of(e);
             fail(trialId, reason);
             throw new PopulationTrainingException("study '" + name + "': " + where + ": " + reason, e);

@@ -97,6 +97,32 @@ public interface Storage extends AutoCloseable {
     /** Deletes a study with all its trials. @throws IllegalArgumentException if unknown */
     void deleteStudy(long studyId);
 
+    /**
+     * Whether {@code other} reads and writes the same studies as this object: this object itself, or another
+     * opened on the same database and tables (two objects on one SQLite file, however its path is spelt; two on
+     * one PostgreSQL schema). Study ids mean the same in both only then. The default: this object alone, as an
+     * in-memory storage is.
+     */
+    default boolean sameStorageAs(Storage other) {
+        return other == this;
+    }
+
+    /**
+     * Whether the study a run opened as {@code studyId} under {@code name} is gone: deleted ({@code nntune delete
+     * --force}, another program), or its name now another study's. What a worker asks when a write or a heartbeat
+     * is refused, to tell its study deleted under it from other refusals.
+     *
+     * @return false when the storage cannot say (the database out of reach)
+     */
+    default boolean studyDeleted(String name, long studyId) {
+        try {
+            OptionalLong now = findStudyId(name);
+            return now.isEmpty() || now.getAsLong() != studyId;
+        } catch (RuntimeException unreachable) {
+            return false;
+        }
+    }
+
     /** @return the summary of one study. @throws IllegalArgumentException if unknown */
     StudySummary getStudy(long studyId);
 

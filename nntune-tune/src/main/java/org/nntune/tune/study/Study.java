@@ -395,14 +395,15 @@ public final class Study {
                         + (r == Sampler.Readiness.EXHAUSTED ? "has nothing left to sample (e.g. the grid is exhausted)"
                         : "has no free candidate until running trials are told") + "; no trial started");
             }
-            return lifecycle.start(Integer.MAX_VALUE, false).orElseThrow();
+            return lifecycle.start(Integer.MAX_VALUE, false, false).orElseThrow();
         }
     }
 
     /**
      * Finishes a trial from {@link #ask()} with its value(s); NaN or infinite values make it FAIL
      * with the reason stored. The trial must be this study's: asked of this object, or of another
-     * object of the same study in the same storage.
+     * object of the same study in the same storage (or in another storage object on the same database,
+     * {@link Storage#sameStorageAs}).
      *
      * @return the trial as stored
      * @throws IllegalArgumentException if the trial belongs to another study (nothing is written), or
@@ -445,7 +446,8 @@ public final class Study {
      */
     private void checkOwn(Trial trial) {
         Study owner = trial.study();
-        if (owner == this || owner.storage == storage && owner.studyId == studyId) {
+        // two Storage objects on one database (two opened on one SQLite file in this JVM) are one storage
+        if (owner == this || owner.studyId == studyId && owner.storage.sameStorageAs(storage)) {
             return;
         }
         throw new IllegalArgumentException("trial " + trial.number() + " belongs to study '" + owner.name + "'"

@@ -68,11 +68,14 @@ final class StudyLoop implements TrialLoop {
                 return new Step.Wait(CANDIDATE_POLL); // every candidate is held by a running trial
             }
             try {
-                Optional<Trial> started = trials.start(budget, beating);
+                Optional<Trial> started = trials.start(budget, beating, true);
                 if (started.isEmpty()) {
                     return new Step.Wait(Duration.ZERO); // another worker took the budget's last trial: look again
                 }
                 trial = started.get();
+                if (trials.failIfInterrupted(trial)) {
+                    return Step.STOP; // an interruption that gave up waiting for this start: failed like the others
+                }
             } catch (NoCandidateException lostRace) {
                 return new Step.Wait(Duration.ZERO); // the trial is recorded as FAIL; ask the sampler again
             }
@@ -178,20 +181,10 @@ final class StudyLoop implements TrialLoop {
         } catch (RuntimeException refused) {
             // a trial finished meanwhile, another worker that failed it as stale, a lost connection: the trial goes
             // on. A study deleted under the run (nntune delete --force): its trials end now, not when training ends
-            if (studyGone()) {
+            if (storage.studyDeleted(study.name(), study.studyId())) {
                 trials.abandon(refused);
             }
             throw refused;
-        }
-    }
-
-    /** Whether the study is no longer in the storage (or another study has its name); false when that cannot be told. */
-    private boolean studyGone() {
-        try {
-            java.util.OptionalLong now = storage.findStudyId(study.name());
-            return now.isEmpty() || now.getAsLong() != study.studyId();
-        } catch (RuntimeException unreachable) {
-            return false;
         }
     }
 }

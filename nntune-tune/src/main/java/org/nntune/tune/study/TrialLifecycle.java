@@ -30,6 +30,12 @@ final class TrialLifecycle {
     static final Set<TrialState> BUDGET_STATES =
             EnumSet.of(TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
     private static final Set<TrialState> RUNNING = EnumSet.of(TrialState.RUNNING);
+    /**
+     * How long an interruption waits for the trials being started to be in flight ({@link InFlightTrials#closeStarts}):
+     * a storage's start takes milliseconds; a stuck database is not waited for past this (the trial is then failed by
+     * its worker, if the JVM lets it run, or found stale)
+     */
+    static final java.time.Duration START_PATIENCE = java.time.Duration.ofSeconds(5);
 
     private final Study study;
     private final Storage storage;
@@ -41,11 +47,6 @@ final class TrialLifecycle {
     private final InFlightTrials inFlight = new InFlightTrials();
     private volatile boolean stopRequested;
     private volatile String interruption;
-    /**
-     * Why this run's trials are gone from the storage (their study deleted under the run), once a heartbeat
-     * found out; guarded by {@link #inFlight} for the interrupts it sends ({@link #abandon}, {@link #abandonment})
-     */
-    private volatile RuntimeException abandoned;
     /** the other workers' trials this object last said it waits for (logged once per change) */
     private volatile List<Integer> lastAwaited = List.of();
     /** when this object began waiting for {@link #lastAwaited} (nanoTime), and whether it has warned of a long wait */
@@ -70,7 +71,7 @@ final class TrialLifecycle {
     void resetRun() {
         stopRequested = false;
         interruption = null;
-        abandoned = null;
+        inFlight.resetRun();
         lastAwaited = List.of();
     }
 
@@ -104,18 +105,10 @@ final class TrialLifecycle {
             }
         }
         stopRequested = true;
+        inFlight.closeStarts(START_PATIENCE);
         boolean retry = retriesInterrupted();
         for (Map.Entry<Long, Thread> e : inFlight.entries()) {
-            try {
-                if (finishQuietly(e.getKey(), Outcome.failure(reason)) && retry) {
-                    queueRetry(e.getKey());
-                }
-            } catch (RuntimeException notRecorded) {
-                // the study deleted meanwhile, the database out of reach: the other trials are still recorded and
-                // every thread still stopped (on the shutdown hook an exception would end both, with a stack trace)
-                LOG.log(System.Logger.Level.WARNING, "trial id {0} of study ''{1}'' could not be recorded as failed: {2}",
-                        e.getKey(), study.name(), notRecorded.getMessage());
-            }
+            failInterrupted(e.getKey(), reason, retry);
             if (e.getValue() != Thread.currentThread()) {
                 e.getValue().interrupt();
             }
@@ -123,40 +116,50 @@ final class TrialLifecycle {
     }
 
     /**
-     * The study's rows are gone from the storage ({@code nntune delete --force} or another program deleted it while
-     * this run ran it), as a heartbeat found: stops the run and interrupts the threads running its trials, so that
-     * they end now rather than after training for nothing (nothing they would write has anywhere to go). Nothing
-     * is recorded: there is no trial left to record it on. Called on the heartbeat's thread.
+     * Fails a trial this object has just started (and put in flight) if an interruption came meanwhile. {@link
+     * #interrupt} waits for the starts in progress before it lists the trials in flight, but only so long
+     * ({@link #START_PATIENCE}): a trial the storage created later than that, and put in flight after the listing,
+     * is failed here (interrupt sets its reason before it lists the trials in flight). A trial the interruption
+     * did not miss was failed by it already, and nothing is written twice.
+     *
+     * @return whether the run is interrupted: the trial is not to run
      */
-    void abandon(RuntimeException why) {
-        stopRequested = true;
-        synchronized (inFlight) {
-            if (abandoned != null) {
-                return;
+    boolean failIfInterrupted(Trial trial) {
+        String reason = interruption;
+        if (reason == null) {
+            return false;
+        }
+        failInterrupted(trial.trialId(), reason, retriesInterrupted());
+        return true;
+    }
+
+    /** Records a trial in flight as failed by an interruption, and queues its retry if the study retries them. */
+    private void failInterrupted(long trialId, String reason, boolean retry) {
+        try {
+            if (finishQuietly(trialId, Outcome.failure(reason)) && retry) {
+                queueRetry(trialId);
             }
-            abandoned = why;
-            for (Map.Entry<Long, Thread> e : inFlight.entries()) {
-                inFlight.remove(e.getKey());
-                if (e.getValue() != Thread.currentThread()) {
-                    e.getValue().interrupt();
-                }
-            }
+        } catch (RuntimeException notRecorded) {
+            // the study deleted meanwhile, the database out of reach: the other trials are still recorded and
+            // every thread still stopped (on the shutdown hook an exception would end both, with a stack trace)
+            LOG.log(System.Logger.Level.WARNING, "trial id {0} of study ''{1}'' could not be recorded as failed: {2}",
+                    trialId, study.name(), notRecorded.getMessage());
         }
     }
 
     /**
-     * Whether {@link #abandon} was called; if so, clears the calling thread's interrupt (that interrupt was this
-     * object's, sent to stop the objective, not the caller's wish to stop), so the caller can still ask the
-     * storage what happened.
+     * The study was deleted under this run, as a heartbeat found: stops the run and interrupts the threads running
+     * its trials ({@link InFlightTrials#abandon}). Nothing is recorded: there is no trial left to record it on.
+     * Called on the heartbeat's thread.
      */
+    void abandon(RuntimeException why) {
+        stopRequested = true;
+        inFlight.abandon(why);
+    }
+
+    /** @see InFlightTrials#abandonment() */
     Optional<RuntimeException> abandonment() {
-        synchronized (inFlight) {
-            if (abandoned == null) {
-                return Optional.empty();
-            }
-            Thread.interrupted();
-            return Optional.of(abandoned);
-        }
+        return inFlight.abandonment();
     }
 
     /** @return whether the study retries stopped trials (it has a retry policy); false if the storage cannot say */
@@ -268,21 +271,36 @@ final class TrialLifecycle {
      * than {@code limit} budget trials (checked atomically with the claim or creation by the storage),
      * then lets the sampler fix and sample what it samples jointly. Call under {@link #startLock}.
      *
-     * @param beat whether to stamp the trial's first heartbeat with its start
+     * <p>A run's start ({@code optimize}) goes through the gate of the trials in flight ({@link
+     * InFlightTrials#beginStart}): an interruption waits until the trial is in flight to fail it, and once
+     * interrupted the run starts nothing more. A trial the caller asks for ({@link Study#ask}) does not.
      *
-     * @return the trial, or empty if the budget is spent
+     * @param beat whether to stamp the trial's first heartbeat with its start
+     * @param run whether the start is a run's (gated), not the caller's
+     *
+     * @return the trial, or empty if the budget is spent (or the run is interrupted)
      */
-    Optional<Trial> start(int limit, boolean beat) {
-        // with heartbeats, the first beat is part of the start: a worker that dies at any moment after
-        // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale; the
-        // worker's name is written in the same step (on a database: no round trip of its own)
-        Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, TrialStart.beat(beat)
-                .withSystemAttr(SystemAttrs.WORKER, SystemAttrs.currentWorker()));
-        if (claimed.isEmpty()) {
+    Optional<Trial> start(int limit, boolean beat, boolean run) {
+        if (run && !inFlight.beginStart()) {
             return Optional.empty();
         }
-        FrozenTrial started = claimed.get();
-        inFlight.put(started.trialId(), Thread.currentThread());
+        FrozenTrial started;
+        try {
+            // with heartbeats, the first beat is part of the start: a worker that dies at any moment after
+            // it (even before its heartbeat thread ticks) leaves a trial that other workers find stale; the
+            // worker's name is written in the same step (on a database: no round trip of its own)
+            Optional<FrozenTrial> claimed = storage.startTrialWithin(studyId, BUDGET_STATES, limit, TrialStart.beat(beat)
+                    .withSystemAttr(SystemAttrs.WORKER, SystemAttrs.currentWorker()));
+            if (claimed.isEmpty()) {
+                return Optional.empty();
+            }
+            started = claimed.get();
+            inFlight.put(started.trialId(), Thread.currentThread());
+        } finally {
+            if (run) {
+                inFlight.endStart();
+            }
+        }
         try {
             sampler.beforeTrial(view, started);
             started = storage.getTrial(started.trialId()); // with what beforeTrial wrote

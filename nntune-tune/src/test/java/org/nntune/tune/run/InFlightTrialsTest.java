@@ -46,4 +46,41 @@ class InFlightTrialsTest {
         // removing it again says it was not registered any more
         assertThat(Runtime.getRuntime().removeShutdownHook(g.hook())).isFalse();
     }
+
+    /**
+     * An interruption waits for a start in progress, so that it lists the trial that start puts in flight, and
+     * refuses the starts after it; a new run opens the gate again.
+     */
+    @Test
+    void closingTheStartsWaitsForTheOneInProgressAndRefusesTheNext() throws Exception {
+        InFlightTrials t = new InFlightTrials();
+        assertThat(t.beginStart()).isTrue();
+        java.util.concurrent.atomic.AtomicReference<long[]> listed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread hook = new Thread(() -> {
+            t.closeStarts(java.time.Duration.ofSeconds(30));
+            listed.set(t.ids());
+        });
+        hook.start();
+        while (hook.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(hook.isAlive()).isTrue();
+            Thread.onSpinWait();
+        }
+        t.put(7, Thread.currentThread()); // the storage had created trial 7 before the hook ran
+        t.endStart();
+        hook.join(10_000);
+        assertThat(listed.get()).containsExactly(7L);
+        assertThat(t.beginStart()).as("no start after an interruption").isFalse();
+        t.resetRun();
+        assertThat(t.beginStart()).isTrue();
+        t.endStart();
+    }
+
+    @Test
+    void closingTheStartsGivesUpAfterItsPatience() {
+        InFlightTrials t = new InFlightTrials();
+        assertThat(t.beginStart()).isTrue();
+        long t0 = System.nanoTime();
+        assertThat(t.closeStarts(java.time.Duration.ofMillis(100))).isFalse();
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(100_000_000L);
+    }
 }
