@@ -289,7 +289,6 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
         }
     }
 
-    /** @return the database file of an SQLite URL (absolute), empty for the other databases */
     /**
      * Whether this URL and {@code other} name the same database, whatever their spelling: an SQLite file by a
      * relative or an absolute path, through a link, or by {@code sqlite:///} and {@code sqlite:}; a server by
