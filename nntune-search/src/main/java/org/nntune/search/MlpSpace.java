@@ -54,7 +54,7 @@ public final class MlpSpace extends NetworkSpace {
     static final List<String> KNOWN = List.of("preprocessing", "hidden", "layers", "units", "activation", "dropout",
             "batch_norm", "optimizer", "lr", "momentum", "nesterov", "beta1", "beta2", "l1", "l2", "batch_size", "epochs",
             "schedule", "early_stopping", "lr_adapt", "hyper_lr", "l2_adapt", "l2_hyper_lr", "l2_steps", "neumann_terms",
-            "l2_validation");
+            "l2_validation", "class_weight");
 
     private MlpSpace(Builder b) {
         super(b.entries, b.sklearn);
@@ -198,6 +198,7 @@ public final class MlpSpace extends NetworkSpace {
                 case "schedule" -> ParamSpec.choice("constant", "cosine", "step", "adaptive");
                 case "early_stopping" -> ParamSpec.choice(0, 5, 10);
                 case "lr_adapt" -> ParamSpec.choice("none", "hypergradient");
+                case "class_weight" -> ParamSpec.choice("none", "balanced");
                 case "hyper_lr" -> ParamSpec.logRange(1e-6, 1e-2);
                 case "l2_adapt" -> ParamSpec.choice("none", "implicit", "implicit_loss");
                 case "l2_hyper_lr" -> ParamSpec.logRange(1e-3, 0.5);

@@ -65,17 +65,24 @@ import java.util.Map;
  *                       hypergradient, and the multiplicative and standardised rules, where it is relative)
  * @param l2Adapt        none, or implicit: the L2 of each layer starts at {@code l2} (1e-4 when that is 0)
  *                       and is tuned during training by implicit differentiation on a validation split
+ * @param classWeight    none, or balanced: each class's term of the cross-entropy weighted by
+ *                       {@code n / (k · n_c)} on the rows a network is fitted on (scikit-learn's
+ *                       {@code class_weight='balanced'}), the loss their weighted mean (PyTorch's
+ *                       {@code CrossEntropyLoss(weight=…)}); classification only
  */
 public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
                             double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
                             boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
                             String schedule, int earlyStopping, String preprocessing, boolean sklearn,
-                            java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr, L2Adapt l2Adapt) {
+                            java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr, L2Adapt l2Adapt,
+                            String classWeight) {
 
     /** The optimiser names. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad");
     /** The schedule names. */
     public static final List<String> SCHEDULES = List.of("constant", "adaptive", "step", "exponential", "cosine");
+    /** The class weightings: none, or balanced (scikit-learn's {@code class_weight='balanced'}). */
+    public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced");
     /** The activation names. */
     public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "elu", "gelu", "leaky_relu");
     /** The ways the learning rate may adapt itself during training. */
@@ -163,6 +170,17 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
             throw new IllegalArgumentException("l2_adapt " + l2Adapt.mode() + " tunes the L2 penalty, but with adamw l2 is the decoupled weight"
                     + " decay: use adam, sgd, rmsprop or adagrad");
         }
+        oneOf("class_weight", classWeight, CLASS_WEIGHTS);
+    }
+
+    /** A configuration without class weights (class_weight none). */
+    public NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
+                         double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
+                         boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
+                         String schedule, int earlyStopping, String preprocessing, boolean sklearn,
+                         java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr, L2Adapt l2Adapt) {
+        this(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum, nesterov, beta1, beta2,
+                l1, l2, batchSize, epochs, schedule, earlyStopping, preprocessing, sklearn, sequence, lrAdapt, hyperLr, l2Adapt, "none");
     }
 
     /** A configuration whose L2 does not adapt itself (l2_adapt none). */
@@ -224,12 +242,38 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
      * target scaler fitted on {@code train}'s rows only, undone for predictions and metrics, and
      * saved with the model); {@code transform} the fitted preprocessing of the inputs.
      */
-    static Sequential.Builder builderFor(org.nntune.nn.data.Dataset train, org.nntune.nn.data.FittedTransform transform) {
+    Sequential.Builder builderFor(org.nntune.nn.data.Dataset train, org.nntune.nn.data.FittedTransform transform) {
         Sequential.Builder b = Sequential.builder().preprocessing(transform);
         if (train.task() == org.nntune.nn.data.Task.CLASSIFICATION) {
-            return b.loss(org.nntune.nn.loss.Loss.softmaxCrossEntropy());
+            return b.loss(classWeight.equals("balanced") ? org.nntune.nn.loss.Loss.softmaxCrossEntropy(balancedWeights(train))
+                    : org.nntune.nn.loss.Loss.softmaxCrossEntropy());
+        }
+        if (!classWeight.equals("none")) {
+            throw new IllegalArgumentException("class_weight " + classWeight + " weights the classes of a classification; "
+                    + train.name() + " is a regression (drop class_weight)");
         }
         return b.loss(org.nntune.nn.loss.Loss.mse()).targetScaling(org.nntune.nn.data.StandardScaler.fitTargets(train));
+    }
+
+    /**
+     * scikit-learn's balanced class weights on {@code train}'s rows: {@code n / (k · n_c)} for the k classes present,
+     * so that every present class weighs as much in the loss as the others together would at equal counts; a class
+     * with no row here (a small fold) gets 1, which weighs nothing without rows.
+     */
+    static float[] balancedWeights(org.nntune.nn.data.Dataset train) {
+        int[] counts = new int[train.classCount()];
+        for (int y : train.labels()) {
+            counts[y]++;
+        }
+        int present = 0;
+        for (int c : counts) {
+            present += c > 0 ? 1 : 0;
+        }
+        float[] w = new float[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            w[c] = counts[c] == 0 ? 1f : (float) ((double) train.size() / ((double) present * counts[c]));
+        }
+        return w;
     }
 
     /**
@@ -314,7 +358,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
             return new NetworkConfig(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
                     nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn, sequence,
-                    lrAdapt, hyperLr, l2Adapt);
+                    lrAdapt, hyperLr, l2Adapt, classWeight);
         }
         return this;
     }
@@ -477,6 +521,9 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         m.put("schedule", schedule);
         m.put("early_stopping", earlyStopping);
         m.put("preprocessing", preprocessing);
+        if (!classWeight.equals("none")) {
+            m.put("class_weight", classWeight);
+        }
         if (sklearn) {
             m.put("sklearn_compatible", true);
         }

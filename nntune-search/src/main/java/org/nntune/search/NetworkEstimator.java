@@ -78,7 +78,7 @@ public final class NetworkEstimator implements Estimator {
                         config.sequence().get().maxLength())
                 : preprocessor.fit(train);
         int outputs = train.task() == Task.CLASSIFICATION ? train.classCount() : train.targetDim();
-        return config.model(NetworkConfig.builderFor(train, transform), train.featureShape(), outputs, seed).build();
+        return config.model(config.builderFor(train, transform), train.featureShape(), outputs, seed).build();
     }
 
     /**

@@ -48,7 +48,8 @@ public final class NetworkPopulation implements PopulationObjective {
     static final String EXPLORABLE_TEXT = "lr, l1, l2, dropout, batch_size, momentum, beta1, beta2, clip_norm";
     /** Training settings PBT keeps for a member's whole training (the other parameters shape or build the network). */
     private static final Set<String> KEPT_TRAINING_SETTINGS = Set.of("optimizer", "nesterov", "epochs", "schedule",
-            "early_stopping", "lr_adapt", "hyper_lr", "l2_adapt", "l2_hyper_lr", "l2_steps", "neumann_terms", "l2_validation");
+            "early_stopping", "lr_adapt", "hyper_lr", "l2_adapt", "l2_hyper_lr", "l2_steps", "neumann_terms", "l2_validation",
+            "class_weight");
 
     private final NetworkSpace space;
     private final Dataset train;
@@ -259,7 +260,7 @@ public final class NetworkPopulation implements PopulationObjective {
             FittedTransform transform = config.preprocessor().fit(train);
             boolean classification = train.task() == Task.CLASSIFICATION;
             int outputs = classification ? train.classCount() : train.targetDim();
-            Sequential.Builder b = NetworkConfig.builderFor(train, transform);
+            Sequential.Builder b = config.builderFor(train, transform);
             this.model = config.model(b, train.featureShape(), outputs, memberSeed).build();
             if (from.isPresent()) {
                 NetworkCheckpoint c = from.get();

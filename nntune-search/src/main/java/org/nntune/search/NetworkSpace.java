@@ -68,7 +68,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         return "parameters '" + a + "' and '" + b + "' name the same hyperparameter (" + canonicalName(a) + "); give one";
     }
 
-    /** The words a word-valued parameter accepts (activation, optimizer, schedule, pool, preprocessing), else empty. */
+    /** The words a word-valued parameter accepts (activation, optimizer, schedule, pool, preprocessing, …), else empty. */
     public static List<String> allowedWords(String name) {
         return switch (canonicalName(name)) {
             case "activation" -> NetworkConfig.ACTIVATIONS;
@@ -77,6 +77,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             case "pool" -> NetworkConfig.POOLS;
             case "preprocessing" -> NetworkConfig.PREPROCESSING;
             case "lr_adapt" -> NetworkConfig.LR_ADAPTS;
+            case "class_weight" -> NetworkConfig.CLASS_WEIGHTS;
             case "l2_adapt" -> L2Adapt.MODES;
             default -> List.of();
         };
@@ -319,9 +320,11 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                     has("neumann_terms") ? OptionalInt.of(drawInt(s, "neumann_terms")) : OptionalInt.empty(),
                     has("l2_validation") ? drawDouble(s, "l2_validation") : L2Adapt.NONE.validation()).withMode(l2Mode);
         }
+        // likewise class_weight
+        String classWeight = has("class_weight") ? drawString(s, "class_weight") : "none";
         return new NetworkConfig(conv, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
                 nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn, sequence, lrAdapt, hyperLr,
-                l2Adapt);
+                l2Adapt, classWeight);
     }
 
     /** "100,50", "(100, 50)", "[100]" or "100" → the sizes; anything else names the problem. */
