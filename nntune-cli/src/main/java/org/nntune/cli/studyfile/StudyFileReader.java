@@ -75,7 +75,7 @@ public final class StudyFileReader {
     static final List<String> ROOT_KEYS = List.of("study", "seed", "task", "data", "metric", "direction", "validation", "model",
             "sampler", "pruner", "budget", "output", "storage");
     static final List<String> DATA_KEYS = List.of("bundled", "csv", "idx", "folder", "label", "separator", "header", "missing",
-            "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
+            "missing_values", "decimal", "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
             "series", "window", "horizon", "test_fraction", "preprocessing", "max_rows");
     static final List<String> MODEL_KEYS = List.of("family", "defaults", "space");
 
@@ -898,7 +898,7 @@ public final class StudyFileReader {
             source = new DataSource.Csv(csv, label, header, sep.charAt(0),
                     d.choice("missing", MISSING).orElse("error"), d.strings("categorical").orElse(List.of()), ignored(d),
                     d.string("test_csv").map(base::resolve), d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"),
-                    text, series, columnsAt(d));
+                    text, series, columnsAt(d), d.strings("missing_values").orElse(List.of()), decimal(d, sep.charAt(0)));
         } else {
             source = new DataSource.Idx(d.choice("idx", IDX_KINDS).orElseThrow(), d.string("folder").map(base::resolve));
         }
@@ -930,6 +930,16 @@ public final class StudyFileReader {
         return at;
     }
 
+    /** {@code data.decimal}: the numbers' decimal mark, {@code .} or {@code ,}; a comma needs another separator. */
+    private static char decimal(Section d, char separator) {
+        String mark = d.choice("decimal", List.of(".", ",")).orElse(".");
+        if (mark.equals(",") && separator == ',') {
+            throw d.error("decimal", "a decimal comma needs fields separated by another character than ','",
+                    "separator: \";\" (as spreadsheets write a file with decimal commas), or decimal: \".\"");
+        }
+        return mark.charAt(0);
+    }
+
     /**
      * {@code data.ignore}: columns of the CSV that are no feature (an id, a name, a date), read past
      * unparsed; neither the label nor a categorical column.
@@ -950,8 +960,8 @@ public final class StudyFileReader {
     }
 
     /** The keys of a table CSV that a series does not read. */
-    static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "unknown_category",
-            "header");
+    static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "missing_values",
+            "decimal", "unknown_category", "header");
 
     /**
      * A CSV's numeric series column ({@code data.series}) with its window and horizon; those two
@@ -977,7 +987,8 @@ public final class StudyFileReader {
                     case "label" -> "the series is its own target (each window's next 'horizon' values)";
                     case "test_csv" -> "its test part is its last 'test_fraction', in time order";
                     case "header" -> "its column is named by the header line";
-                    case "missing" -> "every row of the series column must hold a number";
+                    case "missing", "missing_values" -> "every row of the series column must hold a number";
+                    case "decimal" -> "a series' numbers are read with a decimal point";
                     default -> "it reads one column of numbers";
                 }, "remove '" + k + "', or 'series' for a table of rows");
             }
@@ -1057,6 +1068,13 @@ public final class StudyFileReader {
             if (d.has("ignore")) {
                 throw d.error("ignore", "a text source reads its text and label columns only, so every other column is left"
                         + " out already", "remove 'ignore'");
+            }
+            if (d.has("decimal")) {
+                throw d.error("decimal", "a text source reads texts, not numbers", "remove 'decimal'");
+            }
+            if (d.has("missing_values")) {
+                throw d.error("missing_values", "a text source reads every text as written (an empty one is one unknown token)",
+                        "remove 'missing_values', or 'text' for a table of numbers and categories");
             }
             return Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
                     d.integer("max_length", 1, 100_000).orElse(200L).intValue(),

@@ -29,7 +29,9 @@ import java.util.TreeMap;
  */
 public final class CsvEncoder implements InputEncoder {
     private static final String MAGIC = "nntune-csv-encoder";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** Version 1 lacks the decimal mark ({@code .}); an encoder with the default mark is still written as version 1. */
+    private static final int VERSION_POINT = 1;
 
     private final CsvTable.Options options;
     private final List<String> names;
@@ -352,7 +354,8 @@ public final class CsvEncoder implements InputEncoder {
     @Override
     public void write(DataOutputStream out) throws IOException {
         out.writeUTF(MAGIC);
-        out.writeInt(VERSION);
+        boolean point = options.decimal() == '.';
+        out.writeInt(point ? VERSION_POINT : VERSION);
         out.writeBoolean(options.header());
         out.writeChar(options.separator());
         out.writeChar(options.quote());
@@ -360,6 +363,9 @@ public final class CsvEncoder implements InputEncoder {
         out.writeUTF(options.missing().name());
         writeStrings(out, options.missingTokens());
         out.writeUTF(options.unseen().name());
+        if (!point) {
+            out.writeChar(options.decimal());
+        }
         out.writeInt(names.size());
         for (int c = 0; c < names.size(); c++) {
             out.writeUTF(names.get(c));
@@ -380,13 +386,21 @@ public final class CsvEncoder implements InputEncoder {
             throw new IOException("not a CSV encoder block: found '" + magic + "', expected '" + MAGIC + "'");
         }
         int version = in.readInt();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_POINT) {
             throw new IOException("CSV encoder format version " + version + " is not supported; this nntune reads version " + VERSION);
         }
         try {
             CsvTable.Options options = new CsvTable.Options(in.readBoolean(), in.readChar(), in.readChar(),
                     Task.valueOf(in.readUTF()), CsvReader.MissingPolicy.valueOf(in.readUTF()), readStrings(in),
-                    CsvReader.UnseenCategory.valueOf(in.readUTF()));
+                    CsvReader.UnseenCategory.valueOf(in.readUTF()), '.');
+            if (version == VERSION) {
+                char decimal = in.readChar();
+                if (decimal != '.' && decimal != ',') {
+                    throw new IOException("damaged CSV encoder block: decimal mark '" + decimal + "'");
+                }
+                options = new CsvTable.Options(options.header(), options.separator(), options.quote(), options.task(),
+                        options.missing(), options.missingTokens(), options.unseen(), decimal);
+            }
             int n = in.readInt();
             List<String> names = new ArrayList<>();
             CsvTable.Kind[] kinds = new CsvTable.Kind[n];

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
@@ -227,6 +228,29 @@ class CsvReaderTest {
     }
 
     @Test
+    void pandasMissingMarksAreMissingAndMoreCanBeGiven() throws IOException {
+        StringBuilder csv = new StringBuilder("a,c,y\n");
+        List<String> marks = List.of("#N/A", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "-NaN", "#NA", "<NA>", "NA", "?", "");
+        for (String m : marks) {
+            csv.append(m).append(",").append(m).append(",x\n").append("2,u,z\n");
+        }
+        Path f = write("marks.csv", csv.toString());
+        Dataset d = CsvReader.builder().categorical("c").missingValues(CsvReader.MissingPolicy.FILL_MEAN).build().read(f).dataset();
+        assertThat(d.size()).isEqualTo(2 * marks.size());
+        assertThat(d.featureNames()).containsExactly("a", "c=u"); // no category made of a mark
+        for (int i = 0; i < d.size(); i++) {
+            assertThat(d.features()[i * 2]).isEqualTo(2f); // every mark filled with the mean of the 2s
+        }
+        // a mark of one's own, added to the defaults
+        Path dash = write("dash.csv", "a,y\n-,x\n1,z\n#N/A,x\n3,z\n");
+        List<String> tokens = new ArrayList<>(CsvReader.DEFAULT_MISSING_TOKENS);
+        tokens.add("-");
+        Dataset own = CsvReader.builder().missingTokens(tokens.toArray(String[]::new)).missingValues(CsvReader.MissingPolicy.FILL_MEAN)
+                .build().read(dash).dataset();
+        assertThat(own.features()).containsExactly(2f, 1f, 2f, 3f);
+    }
+
+    @Test
     void missingValueWithoutPolicyNamesFileLineAndColumn() throws IOException {
         Path f = write("holes.csv", "x,z,y\n1,2,a\n1,NA,b\n");
         assertThatThrownBy(() -> defaults().read(f)).isInstanceOf(IllegalArgumentException.class)
@@ -268,7 +292,9 @@ class CsvReaderTest {
 
     @Test
     void nanAndInfinity() throws IOException {
-        assertBad("nan.csv", "a,b,y\n1,NaN,x\n1,2,z\n", defaults(), "nan.csv line 2, column 2 ('b')", "'NaN' is not allowed", "finite");
+        // NaN is one of pandas' missing marks, so it is a missing value; written otherwise it is no number
+        assertBad("nan.csv", "a,b,y\n1,NaN,x\n1,2,z\n", defaults(), "nan.csv line 2, column 2 ('b')", "missing value ('NaN')");
+        assertBad("nan2.csv", "a,b,y\n1,+nan,x\n1,2,z\n", defaults(), "nan2.csv line 2, column 2 ('b')", "'+nan' is not allowed", "finite");
         assertBad("inf.csv", "a,b,y\n1,2,x\n-Infinity,2,z\n", defaults(), "inf.csv line 3, column 1 ('a')", "'-Infinity'");
         assertBad("big.csv", "a,b,y\n1,2,x\n1e39,2,z\n", defaults(), "big.csv line 3, column 1 ('a')", "float32 range");
         assertBad("regnan.csv", "a,y\n1,2\n1,nan\n", CsvReader.builder().task(Task.REGRESSION).build(), "regnan.csv line 3, column 2 ('y')");
@@ -326,6 +352,38 @@ class CsvReaderTest {
         assertThat(defaults().read(write("trailing.csv", "a,y\n1,x\n2,z\n\n\n")).dataset().size()).isEqualTo(2);
         assertBad("onecol.csv", "a;y\n1;x\n", defaults(), "onecol.csv line 1", "found 1 column", "separator");
         assertBad("dup.csv", "a,a,y\n1,2,x\n", defaults(), "dup.csv line 1, column 2", "duplicate column name 'a'");
+    }
+
+    @Test
+    void decimalCommasAreReadWhenAsked() throws IOException {
+        Path f = write("euro.csv", "a;b;y\n14,23;1065;x\n-0,5;2;z\n");
+        CsvReader euro = CsvReader.builder().separator(';').decimal(',').build();
+        CsvReader.CsvData d = euro.read(f);
+        assertThat(d.dataset().features()).containsExactly(14.23f, 1065f, -0.5f, 2f);
+        // kept with the encoder, so a prediction file is read the same way, after a save and a load too
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        d.encoder().write(new DataOutputStream(bytes));
+        CsvEncoder loaded = CsvEncoder.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(loaded).isEqualTo(d.encoder());
+        assertThat(loaded.readFeatures(write("p.csv", "a;b\n1,5;3\n")).features()).containsExactly(1.5f, 3f);
+        // no thousands separators; and a comma read with the default point says what it may be
+        assertBad("thousands.csv", "a;b;y\n1.065,5;1;x\n", euro, "thousands.csv line 2, column 1 ('a')", "'1.065,5'",
+                "no thousands separator");
+        assertBad("point.csv", "a;b;y\n14,23;1;x\n", CsvReader.builder().separator(';').build(), "'14,23'",
+                "a decimal comma? set the decimal mark to ','");
+        assertThatThrownBy(() -> CsvReader.builder().decimal(',').build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("separator");
+        assertThatThrownBy(() -> CsvReader.builder().decimal(';')).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anEncoderWithADecimalPointIsWrittenInTheFirstFormat() throws IOException {
+        CsvEncoder enc = defaults().read(write("pt.csv", "a,y\n1.5,x\n2,z\n")).encoder();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        enc.write(new DataOutputStream(bytes));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        in.readUTF();
+        assertThat(in.readInt()).as("format version: older nntune versions read it").isEqualTo(1);
     }
 
     @Test
