@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
         description = {"Predict with a saved model: one output line per input row (CSV: a class name with a comma, quote"
                 + " or line break in double quotes; values in full, the shortest decimal that reads back as the same float).",
                 "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder): "
-                        + "the input then has the training file's columns (the label column may be absent). "
+                        + "the input then has the training file's columns, found by their header names in any order (the label"
+                        + " column may be absent; a column the training file lacked is read past, with a note). "
                         + "Otherwise every input column is a numeric feature; a first line without a number in it is a header, "
                         + "which for a model of a bundled set (iris, digits) must name that set's columns in order.",
                 "A forecaster of a series reads the training file's series column and prints one line per window: "
@@ -88,6 +89,9 @@ public final class PredictCommand implements Callable<Integer> {
                     x = fr.features();
                     rows = fr.rows();
                     lines = fr.lines();
+                    if (!fr.unreadColumns().isEmpty()) {
+                        spec.commandLine().getErr().println("nntune: note: " + fr.unreadColumns());
+                    }
                     if (!fr.unseenCategories().isEmpty()) {
                         // once per file, not per row: the model still predicts, the user knows on what
                         spec.commandLine().getErr().println("nntune: warning: " + fr.unseenCategories()

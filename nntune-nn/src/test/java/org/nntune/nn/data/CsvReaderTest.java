@@ -163,13 +163,32 @@ class CsvReaderTest {
             Path p = write("p-" + header.replace(',', '_') + ".csv", header + "\n" + row + "\n");
             assertThat(back.readFeatures(p).features()).as(header).containsExactly(50);
         }
-        // a feature column left out, or the columns in another order: refused, naming what may be there
+        // a feature column left out: refused, naming it
         assertThatThrownBy(() -> back.readFeatures(write("q.csv", "id,name,note\n1,a,b\n")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("q.csv line 1: header [id, name, note] does not match the training columns; expected [age]")
-                .hasMessageContaining("the ignored columns [id, name, note] may be there too");
-        assertThatThrownBy(() -> back.readFeatures(write("r.csv", "age,id\n1,2\n")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("r.csv line 1: header [age, id]");
+                .hasMessageContaining("q.csv line 1: missing column 'age'; the model reads the columns [age] (by name, in any order");
+        // the columns in another order, and one the training file lacked: found by name, the other read past with a note
+        CsvEncoder.FeatureRows r = back.readFeatures(write("r.csv", "reviewer,age,id\nme,51,2\n"));
+        assertThat(r.features()).containsExactly(51);
+        assertThat(r.unreadColumns()).contains("column 'reviewer' of").contains("r.csv is not one of the training file's");
+        assertThat(back.readFeatures(write("s.csv", "age,id\n1,2\n")).unreadColumns()).isEmpty();
+    }
+
+    @Test
+    void predictionColumnsAreFoundByName() throws IOException {
+        CsvEncoder enc = CsvReader.builder().categorical("color").build()
+                .read(write("t.csv", "color,size,weight,y\nred,1,10,a\nblue,2,20,b\n")).encoder();
+        assertThat(enc.readFeatures(write("p1.csv", "weight,y,size,color\n30,a,3,blue\n")).features())
+                .as("reversed, label in the middle").containsExactly(1, 0, 3, 30);
+        assertThatThrownBy(() -> enc.readFeatures(write("p2.csv", "color,weight\nred,1\n")))
+                .hasMessageContaining("p2.csv line 1: missing column 'size'");
+        assertThatThrownBy(() -> enc.readFeatures(write("p3.csv", "weight\n1\n")))
+                .hasMessageContaining("missing columns 'color', 'size'");
+        assertThatThrownBy(() -> enc.readFeatures(write("p4.csv", "color;size;weight\nred;1;2\n")))
+                .hasMessageContaining("p4.csv line 1: the header is one column, 'color;size;weight'; its fields look separated by ';',"
+                        + " but the training file's were separated by ','");
+        assertThatThrownBy(() -> enc.readFeatures(write("p5.csv", "color,size,weight,size\nred,1,2,3\n")))
+                .hasMessageContaining("duplicate column name 'size'");
     }
 
     @Test
