@@ -90,9 +90,10 @@ public record CsvProfile(List<String> names, boolean header, char separator, cha
         return sniffed(file.toString(), text, best);
     }
 
-    /** The file's text, read and decoded once (plain or gzipped UTF-8, as {@link CsvReader} reads it). */
+    /** The file's text, read and decoded once (plain or gzipped UTF-8, as {@link CsvReader} reads it, but a stray NUL kept). */
     private static char[] text(Path file) {
-        return SourceBytes.decodeText(file.toString(), SourceBytes.readAll(file));
+        // a stray NUL in a field is a character like another here: a profile only counts values, and a text column may hold one
+        return SourceBytes.decodeTextKeepingStrayNuls(file.toString(), SourceBytes.readAll(file));
     }
 
     private static CsvProfile sniffed(String source, char[] text, char separator) {

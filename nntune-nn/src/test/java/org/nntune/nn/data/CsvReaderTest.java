@@ -356,8 +356,19 @@ class CsvReaderTest {
         Files.write(bin, new byte[] {'a', ',', 'b', '\n', 0x00, 0x01, 0x02});
         assertThatThrownBy(() -> defaults().read(bin)).hasMessageContaining("image.csv is not a UTF-8 text file")
                 .hasMessageContaining("NUL byte at byte offset 4 (line 2)");
+        // one NUL in a long text: the field is the problem, not the file
+        StringBuilder mail = new StringBuilder("a,y\n");
+        for (int i = 0; i < 300; i++) {
+            mail.append(i).append(",\"a message of some length, ").append(i).append("\"\n");
+        }
+        mail.append("7,\"a bad\u0000 one\"\n");
+        Path nul = write("mail.csv", mail.toString());
+        assertThatThrownBy(() -> defaults().read(nul)).hasMessageContaining("mail.csv line 302: a NUL character inside a field")
+                .hasMessageContaining("tr -d '\\000'").hasMessageNotContaining("not a UTF-8");
+        assertThat(CsvProfile.of(nul, ',').rows()).as("a profile reads past it").isEqualTo(301);
         Path latin1 = dir.resolve("latin1.csv");
         Files.write(latin1, "x,y\n1,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> defaults().read(latin1)).hasMessageContaining("iconv -f cp1252 -t utf-8 in.csv > out.csv");
         assertThatThrownBy(() -> defaults().read(latin1)).hasMessageContaining("latin1.csv is not a UTF-8 text file")
                 .hasMessageContaining("invalid UTF-8 byte 0xe9 at byte offset 9 (line 2)");
     }
