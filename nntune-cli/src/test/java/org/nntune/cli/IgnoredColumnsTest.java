@@ -6,6 +6,7 @@ import org.nntune.cli.exit.ExitCode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -79,8 +80,22 @@ class IgnoredColumnsTest {
         Files.writeString(lacking, "id,name,size\n1,a,2\n");
         CliTest.Result c = CliTest.run("predict", model.toString(), lacking.toString());
         assertThat(c.code()).isEqualTo(ExitCode.DATA);
-        assertThat(c.err()).contains("lacking.csv line 1: header [id, name, size] does not match the training columns;"
-                + " expected [color, size] (the label column 'kind' and the ignored columns [id, name] may be there too");
+        assertThat(c.err()).contains("lacking.csv line 1: missing column 'color'; the model reads the columns [color, size]");
+
+        // the columns in another order, with one more: read by name, and a note names the column read past
+        List<String> rows = people(8, 2, false, false).lines().toList();
+        StringBuilder moved = new StringBuilder();
+        for (int i = 0; i < rows.size(); i++) {
+            String[] f = rows.get(i).split(",");
+            moved.append(f[1]).append(',').append(f[0]).append(i == 0 ? ",reviewer\n" : ",me\n");
+        }
+        Path reordered = dir.resolve("reordered.csv");
+        Files.writeString(reordered, moved.toString());
+        CliTest.Result d = CliTest.run("predict", model.toString(), reordered.toString());
+        assertThat(d.code()).as(d.err()).isZero();
+        assertThat(d.out()).isEqualTo(b.out());
+        assertThat(d.err()).contains("nntune: note: column 'reviewer' of " + reordered + " is not one of the training file's, so it"
+                + " is not read");
     }
 
     @Test

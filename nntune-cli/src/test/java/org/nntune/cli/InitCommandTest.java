@@ -6,6 +6,7 @@ import org.nntune.cli.exit.ExitCode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -103,6 +104,90 @@ class InitCommandTest {
         assertThat(init.out()).contains("classify 'c2' (3 classes) from 2 columns of numbers")
                 .contains("the first line is a row, not a header, so columns are named c0, c1, … by their place");
         assertThat(Files.readString(dir.resolve("rows.yaml"))).contains("  header: false").contains("  label: 2   # 3 classes (column c2)");
+    }
+
+    @Test
+    void pandasMissingMarksAreMissingAStrayValueIsNamedAndMoreMarksCanBeDeclared(@TempDir Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder("a,b,w,kind\n");
+        Random r = new Random(3);
+        for (int i = 0; i < 60; i++) {
+            double a = r.nextDouble() * 3;
+            sb.append(i % 12 == 5 ? "#N/A" : i % 12 == 7 ? "NaN" : String.format(Locale.ROOT, "%.3f", a)).append(',')
+                    .append(i % 10 == 3 ? "-" : String.format(Locale.ROOT, "%.2f", r.nextDouble())).append(',')
+                    .append(i == 3 ? "1.4cm" : String.format(Locale.ROOT, "%.2f", r.nextDouble())).append(',')
+                    .append(a < 1.5 ? "low" : "high").append('\n');
+        }
+        Path csv = dir.resolve("marks.csv");
+        Files.writeString(csv, sb.toString());
+        CliTest.Result init = CliTest.run("init", csv.toString(), "--trials", "1");
+        assertThat(init.code()).as(init.err()).isZero();
+        String yaml = Files.readString(dir.resolve("marks.yaml"));
+        // a: numbers with pandas' marks missing; b: '-' in 6 rows; w: one stray value, named with its line
+        assertThat(yaml).contains("categorical: [b, w]\n").contains("missing: mean   # missing values (a 10)")
+                .contains("b, 45 categories; numbers in 54 of 60 rows; line 5: '-' is not one, nor are 5 more: fix them, or"
+                        + " list such marks in data.missing_values;")
+                .contains("numbers in 59 of 60 rows; line 5: '1.4cm' is not one: fix it, or list it in data.missing_values\n");
+
+        // data.missing_values adds '-': b is a column of numbers for tune and predict alike
+        Files.writeString(csv, sb.toString().replace("1.4cm", "1.4"));
+        Path study = dir.resolve("own.yaml");
+        Files.writeString(study, """
+                study: own
+                seed: 1
+                data:
+                  csv: marks.csv
+                  label: kind
+                  missing: mean
+                  missing_values: ["-"]
+                validation: {method: holdout, fraction: 0.25}
+                model:
+                  space: {layers: 1, units: 8, epochs: 5}
+                budget: {trials: 1}
+                """);
+        CliTest.Result tuned = CliTest.run("tune", study.toString(), "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, "a,b,w\n1.0,-,0.5\nnull,0.5,None\n");
+        CliTest.Result pred = CliTest.run("predict", dir.resolve("own-results/best.model").toString(), in.toString());
+        assertThat(pred.code()).as(pred.err()).isZero();
+        assertThat(pred.out().lines().skip(1).toList()).hasSize(2).allSatisfy(l -> assertThat(l).isIn("low", "high"));
+        assertThat(pred.err()).doesNotContain("categor");
+
+        // validated like the other data keys: a list of words, and only where it applies
+        Files.writeString(study, Files.readString(study).replace("missing_values: [\"-\"]", "missing_values: {a: 1}"));
+        CliTest.Result bad = CliTest.run("tune", "--dry-run", study.toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("data.missing_values");
+    }
+
+    @Test
+    void aSpreadsheetWithDecimalCommasIsDraftedWithThem(@TempDir Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder("alcohol;malic_acid;magnesium;cultivar\n");
+        Random r = new Random(4);
+        for (int i = 0; i < 60; i++) {
+            int k = i % 3;
+            sb.append(String.format(Locale.GERMANY, "%.2f;%.2f;%d;", 12 + k + r.nextDouble(), 1 + r.nextDouble() * 3, 90 + r.nextInt(40)))
+                    .append(List.of("Barolo", "Grignolino", "Barbera").get(k)).append('\n');
+        }
+        Path csv = dir.resolve("wine.csv");
+        Files.writeString(csv, sb.toString());
+        CliTest.Result init = CliTest.run("init", csv.toString(), "--trials", "1");
+        assertThat(init.code()).as(init.err()).isZero();
+        assertThat(init.out()).contains("from 3 columns of numbers (an MLP)");
+        String yaml = Files.readString(dir.resolve("wine.yaml"));
+        assertThat(yaml).contains("separator: \";\"\n").contains("decimal: \",\"   # numbers are written with a decimal comma")
+                .doesNotContain("categorical");
+
+        // a decimal comma needs another separator
+        Files.writeString(dir.resolve("wine.yaml"), yaml.replace("separator: \";\"", "separator: \",\""));
+        CliTest.Result bad = CliTest.run("tune", "--dry-run", dir.resolve("wine.yaml").toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("data.decimal").contains("a decimal comma needs fields separated by another character");
+        // without data.decimal the numbers are refused, with the hint
+        Files.writeString(dir.resolve("wine.yaml"), yaml.replaceAll("  decimal: .*\n", ""));
+        CliTest.Result point = CliTest.run("tune", "--dry-run", dir.resolve("wine.yaml").toString());
+        assertThat(point.code()).isEqualTo(ExitCode.DATA);
+        assertThat(point.err()).contains("wine.csv line 2, column 1 ('alcohol')").contains("a decimal comma? set data.decimal: \",\"");
     }
 
     @Test

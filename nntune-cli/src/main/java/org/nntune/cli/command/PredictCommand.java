@@ -2,6 +2,7 @@ package org.nntune.cli.command;
 
 import org.nntune.cli.exit.CliException;
 import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.output.CsvCells;
 import org.nntune.cli.run.StudyData;
 import org.nntune.nn.data.CsvEncoder;
 import org.nntune.nn.data.InputEncoder;
@@ -23,15 +24,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
         // one element per paragraph: picocli starts each element on a line of its own
-        description = {"Predict with a saved model: one output line per input row (CSV).",
+        description = {"Predict with a saved model: one output line per input row (CSV: a class name with a comma, quote"
+                + " or line break in double quotes; values in full, the shortest decimal that reads back as the same float).",
                 "A model saved by 'nntune tune' from CSV data has its CSV encoder beside it (MODEL.csv-encoder): "
-                        + "the input then has the training file's columns (the label column may be absent). "
+                        + "the input then has the training file's columns, found by their header names in any order (the label"
+                        + " column may be absent; a column the training file lacked is read past, with a note). "
                         + "Otherwise every input column is a numeric feature; a first line without a number in it is a header, "
                         + "which for a model of a bundled set (iris, digits) must name that set's columns in order.",
                 "A forecaster of a series reads the training file's series column and prints one line per window: "
@@ -87,6 +89,9 @@ public final class PredictCommand implements Callable<Integer> {
                     x = fr.features();
                     rows = fr.rows();
                     lines = fr.lines();
+                    if (!fr.unreadColumns().isEmpty()) {
+                        spec.commandLine().getErr().println("nntune: note: " + fr.unreadColumns());
+                    }
                     if (!fr.unseenCategories().isEmpty()) {
                         // once per file, not per row: the model still predicts, the user knows on what
                         spec.commandLine().getErr().println("nntune: warning: " + fr.unseenCategories()
@@ -123,13 +128,14 @@ public final class PredictCommand implements Callable<Integer> {
         } else if (proba || !classification) {
             List<String> head = new ArrayList<>();
             for (int j = 0; j < k; j++) {
-                head.add(classification ? "p_" + (j < classes.size() ? classes.get(j) : Integer.toString(j)) : (k == 1 ? "prediction" : "output_" + j));
+                head.add(CsvCells.cell(classification ? "p_" + (j < classes.size() ? classes.get(j) : Integer.toString(j))
+                        : (k == 1 ? "prediction" : "output_" + j)));
             }
             w.println(String.join(",", head));
             for (int i = 0; i < rows; i++) {
                 StringBuilder sb = new StringBuilder();
                 for (int j = 0; j < k; j++) {
-                    sb.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", out[i * k + j]));
+                    sb.append(j == 0 ? "" : ",").append(CsvCells.number(out[i * k + j]));
                 }
                 w.println(sb);
             }
@@ -142,7 +148,7 @@ public final class PredictCommand implements Callable<Integer> {
                         arg = j;
                     }
                 }
-                w.println(arg < classes.size() ? classes.get(arg) : Integer.toString(arg));
+                w.println(arg < classes.size() ? CsvCells.cell(classes.get(arg)) : Integer.toString(arg));
             }
         }
         w.flush();
@@ -162,7 +168,7 @@ public final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < rows; i++) {
             StringBuilder sb = new StringBuilder().append(lines[i]);
             for (int j = 0; j < k; j++) {
-                sb.append(',').append(String.format(Locale.ROOT, "%.6g", out[i * k + j]));
+                sb.append(',').append(CsvCells.number(out[i * k + j]));
             }
             w.println(sb);
         }

@@ -205,12 +205,7 @@ public final class TrialsFormat {
             if (i > 0) {
                 sb.append(',');
             }
-            String c = cells.get(i);
-            if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
-                sb.append('"').append(c.replace("\"", "\"\"")).append('"');
-            } else {
-                sb.append(c);
-            }
+            sb.append(CsvCells.cell(cells.get(i)));
         }
         return sb.append("\r\n").toString();
     }

@@ -26,6 +26,7 @@ import org.nntune.nn.data.TrainTest;
 import org.nntune.nn.data.UnknownColumnException;
 
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -210,6 +211,8 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
                         "set data.missing: drop, mean or most_frequent in the study file")
                 .replace("choose the DROP_ROW missing-value policy", "set data.missing: drop in the study file")
                 .replace("(policy DROP_ROW)", "(data.missing: drop)")
+                .replace("set the decimal mark to ','", "set data.decimal: \",\" (with separator: \";\")")
+                .replace("with the decimal mark ','", "as data.decimal: \",\" says")
                 .replace("only with a FILL_* policy", "only when its study file set data.missing: mean or most_frequent")
                 .replace(" — if this column holds categories, declare it categorical", " — if this column holds categories, list it in"
                         + " data.categorical; if it is no feature (an id, a name, a date), in data.ignore");
@@ -270,6 +273,13 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         }
         if (!csv.ignore().isEmpty()) {
             rb.ignore(csv.ignore().toArray(String[]::new));
+        }
+        rb.decimal(csv.decimal());
+        if (!csv.missingValues().isEmpty()) {
+            // added to the defaults, and kept in the encoder saved beside the model, so predict reads them as missing too
+            List<String> tokens = new ArrayList<>(CsvReader.DEFAULT_MISSING_TOKENS);
+            tokens.addAll(csv.missingValues());
+            rb.missingTokens(tokens.toArray(String[]::new));
         }
         CsvReader reader = rb.build();
         CsvTable table = reader.readTable(csv.file());

@@ -77,7 +77,7 @@ public final class StudyDraft {
             if (c.name().equals(label)) {
                 continue;
             }
-            Column role = role(c, profile.rows());
+            Column role = withStrayValues(role(c, profile.rows()), c, profile.rows());
             if (role.role() == Role.TEXT && (bestText == null || c.meanWords() > bestText.meanWords())) {
                 bestText = c;
             }
@@ -145,6 +145,23 @@ public final class StudyDraft {
         return new Column(c.name(), Role.CATEGORY, c.distinct() + (c.distinct() == 1 ? " category" : " categories"));
     }
 
+    /**
+     * A column of numbers but for a few fields (at least 80 % are numbers) that is not drafted as
+     * numbers: its comment says so and names the first field that is not one and its line, the
+     * likely typo ({@code 1.4cm}) or missing-value mark ({@code -}) that made it a category.
+     */
+    static Column withStrayValues(Column drafted, CsvProfile.Column c, int rows) {
+        int present = c.present(rows);
+        if (drafted.role() == Role.NUMBER || c.numeric() || c.numbers() == 0 || c.numbers() * 10L < present * 8L) {
+            return drafted;
+        }
+        int others = present - c.numbers();
+        return new Column(drafted.name(), drafted.role(), drafted.why() + String.format(Locale.ROOT, "; numbers in %d of %d rows;"
+                + " line %d: '%s' is not one%s: fix %s, or list %s in data.missing_values", c.numbers(), present,
+                c.firstNonNumberLine(), c.firstNonNumber(), others == 1 ? "" : ", nor are " + (others - 1) + " more",
+                others == 1 ? "it" : "them", others == 1 ? "it" : "such marks"));
+    }
+
     private static String atLeast(int distinct) {
         return distinct >= CsvProfile.DISTINCT_CAP ? "over " + CsvProfile.DISTINCT_CAP : Integer.toString(distinct);
     }
@@ -193,6 +210,9 @@ public final class StudyDraft {
         y.append("  csv: ").append(scalar(csvPath)).append('\n');
         if (separator != ',') {
             y.append("  separator: ").append(separator == '\t' ? "\"\\t\"" : scalar(String.valueOf(separator))).append('\n');
+        }
+        if (profile.decimal() == ',') {
+            y.append("  decimal: \",\"   # numbers are written with a decimal comma (14,23 is 14.23)\n");
         }
         if (!profile.header()) {
             y.append("  header: false   # the first line is a row: columns are named c0, c1, … by their place\n");

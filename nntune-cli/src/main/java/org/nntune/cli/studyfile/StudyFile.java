@@ -81,13 +81,17 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
          * {@code unknownCategory} what a category the training rows lack becomes: error, ignore (all-zero) or most_frequent;
          * {@code text} a text column read as token ids; {@code series} a numeric series read as forecasting windows
          * (then {@code label} is empty: the series is its own target); {@code columnsAt} where each column is named
-         * in the study file ({@link #where}), so that a column the CSV lacks is an error at its line.
+         * in the study file ({@link #where}), so that a column the CSV lacks is an error at its line;
+         * {@code missingValues} the texts that mean "missing" besides {@link org.nntune.nn.data.CsvReader#DEFAULT_MISSING_TOKENS};
+         * {@code decimal} the numbers' decimal mark, {@code .} or {@code ,}.
          */
         record Csv(Path file, String label, boolean header, char separator, String missing,
                    List<String> categorical, List<String> ignore, Optional<Path> testFile, String unknownCategory,
-                   Optional<TextSpec> text, Optional<SeriesSpec> series, Map<String, YNode.Where> columnsAt) implements DataSource {
+                   Optional<TextSpec> text, Optional<SeriesSpec> series, Map<String, YNode.Where> columnsAt,
+                   List<String> missingValues, char decimal) implements DataSource {
             public Csv {
                 ignore = List.copyOf(ignore);
+                missingValues = List.copyOf(missingValues);
                 columnsAt = Map.copyOf(columnsAt);
             }
 

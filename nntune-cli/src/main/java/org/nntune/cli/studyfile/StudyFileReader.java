@@ -75,7 +75,7 @@ public final class StudyFileReader {
     static final List<String> ROOT_KEYS = List.of("study", "seed", "task", "data", "metric", "direction", "validation", "model",
             "sampler", "pruner", "budget", "output", "storage");
     static final List<String> DATA_KEYS = List.of("bundled", "csv", "idx", "folder", "label", "separator", "header", "missing",
-            "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
+            "missing_values", "decimal", "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
             "series", "window", "horizon", "test_fraction", "preprocessing", "max_rows");
     static final List<String> MODEL_KEYS = List.of("family", "defaults", "space");
 
@@ -952,6 +952,8 @@ public final class StudyFileReader {
         List<String> ignore = part(d, () -> ignored(d));
         Optional<Path> test = d.string("test_csv").map(base::resolve);
         String unknown = part(d, () -> d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"));
+        List<String> missingValues = part(d, () -> d.strings("missing_values").orElse(List.of()));
+        Character decimal = sep == null ? null : part(d, () -> decimal(d, sep.charAt(0)));
         if (text != null && label != null && text.isPresent() && text.get().column().equals(label)) {
             // the network would read the answer it is asked for: a perfect score that predicts nothing
             report(d, d.error("text", "the text column '" + label + "' is also the label", "the column of the texts, another than 'label'"));
@@ -965,13 +967,13 @@ public final class StudyFileReader {
             report(d, d.error("header", "a text column (data.text) is found by its name in the header line, and header: false says"
                     + " the file has none", "a header line naming the columns, and remove header: false"));
         }
-        boolean wrong = java.util.stream.Stream.of(series, label, sep, text, header, missing, categorical, ignore, unknown)
-                .anyMatch(java.util.Objects::isNull);
+        boolean wrong = java.util.stream.Stream.of(series, label, sep, text, header, missing, categorical, ignore, unknown,
+                missingValues, decimal).anyMatch(java.util.Objects::isNull);
         if (wrong || (d.problems() != null && d.problems().size() > before)) {
             throw new IllegalStateException("the CSV source has a mistake"); // recorded; a consequence, dropped
         }
         return file.map(f -> new DataSource.Csv(f, label, header, sep.charAt(0), missing, categorical, ignore, test, unknown,
-                text, series, columnsAt(d)));
+                text, series, columnsAt(d), missingValues, decimal));
     }
 
     /** {@code data.separator}: one character ({@code \t} or {@code tab} for a tab), a comma when not given. */
@@ -1011,6 +1013,16 @@ public final class StudyFileReader {
         return at;
     }
 
+    /** {@code data.decimal}: the numbers' decimal mark, {@code .} or {@code ,}; a comma needs another separator. */
+    private static char decimal(Section d, char separator) {
+        String mark = d.choice("decimal", List.of(".", ",")).orElse(".");
+        if (mark.equals(",") && separator == ',') {
+            throw d.error("decimal", "a decimal comma needs fields separated by another character than ','",
+                    "separator: \";\" (as spreadsheets write a file with decimal commas), or decimal: \".\"");
+        }
+        return mark.charAt(0);
+    }
+
     /**
      * {@code data.ignore}: columns of the CSV that are no feature (an id, a name, a date), read past
      * unparsed; neither the label nor a categorical column.
@@ -1036,8 +1048,8 @@ public final class StudyFileReader {
     }
 
     /** The keys of a table CSV that a series does not read. */
-    static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "unknown_category",
-            "header");
+    static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "missing_values",
+            "decimal", "unknown_category", "header");
 
     /**
      * A CSV's numeric series column ({@code data.series}) with its window and horizon; those two
@@ -1064,7 +1076,8 @@ public final class StudyFileReader {
                     case "label" -> "the series is its own target (each window's next 'horizon' values)";
                     case "test_csv" -> "its test part is its last 'test_fraction', in time order";
                     case "header" -> "its column is named by the header line";
-                    case "missing" -> "every row of the series column must hold a number";
+                    case "missing", "missing_values" -> "every row of the series column must hold a number";
+                    case "decimal" -> "a series' numbers are read with a decimal point";
                     default -> "it reads one column of numbers";
                 }, "remove '" + k + "', or 'series' for a table of rows"));
             }
@@ -1144,6 +1157,13 @@ public final class StudyFileReader {
             if (d.has("ignore")) {
                 report(d, d.error("ignore", "a text source reads its text and label columns only, so every other column is left"
                         + " out already", "remove 'ignore'"));
+            }
+            if (d.has("decimal")) {
+                report(d, d.error("decimal", "a text source reads texts, not numbers", "remove 'decimal'"));
+            }
+            if (d.has("missing_values")) {
+                report(d, d.error("missing_values", "a text source reads every text as written (an empty one is one unknown token)",
+                        "remove 'missing_values', or 'text' for a table of numbers and categories"));
             }
             return Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
                     d.integer("max_length", 1, 100_000).orElse(200L).intValue(),

@@ -29,7 +29,9 @@ import java.util.TreeMap;
  */
 public final class CsvEncoder implements InputEncoder {
     private static final String MAGIC = "nntune-csv-encoder";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** Version 1 lacks the decimal mark ({@code .}); an encoder with the default mark is still written as version 1. */
+    private static final int VERSION_POINT = 1;
 
     private final CsvTable.Options options;
     private final List<String> names;
@@ -265,13 +267,58 @@ public final class CsvEncoder implements InputEncoder {
      *
      * @param unseenCategories one sentence naming the categories the training rows did not have and how
      *     they were encoded (the encoder's {@link CsvReader.UnseenCategory} rule), empty if there were none
+     * @param unreadColumns one sentence naming the columns of the file that the training file did not have
+     *     (read past), empty if there were none
      */
     public record FeatureRows(String source, float[] features, int rows, int featureCount, int[] lines,
-                              String unseenCategories) {}
+                              String unseenCategories, String unreadColumns) {
+        /** Rows without columns to report: {@code unreadColumns} empty. */
+        public FeatureRows(String source, float[] features, int rows, int featureCount, int[] lines, String unseenCategories) {
+            this(source, features, rows, featureCount, lines, unseenCategories, "");
+        }
+    }
 
     /**
-     * Reads a prediction file: the training file's columns, in the same order, with or without the
-     * label column (a present label column is ignored). Read with the training file's settings.
+     * Refuses a prediction file's header that lacks a feature column, naming it (and, for a header of
+     * one field that another separator would split, saying so), or that names a column twice.
+     */
+    private void checkPredictionHeader(String source, int line, List<String> got) {
+        List<String> lacking = new ArrayList<>();
+        for (int c = 0; c < names.size(); c++) {
+            if (c != label && kinds[c] != CsvTable.Kind.IGNORED && !got.contains(names.get(c))) {
+                lacking.add(names.get(c));
+            }
+        }
+        if (lacking.isEmpty()) {
+            CsvReader.checkUniqueNames(source, got);
+            return;
+        }
+        if (got.size() == 1) {
+            for (char sep : new char[] {',', ';', '\t', '|'}) {
+                if (sep != options.separator() && got.get(0).indexOf(sep) >= 0) {
+                    throw new IllegalArgumentException(source + " line " + line + ": the header is one column, '" + got.get(0)
+                            + "'; its fields look separated by " + separatorName(sep) + ", but the training file's were separated by "
+                            + separatorName(options.separator()) + "; write the file with " + separatorName(options.separator()));
+                }
+            }
+        }
+        List<String> features = new ArrayList<>(names);
+        features.removeIf(n -> names.indexOf(n) == label || kinds[names.indexOf(n)] == CsvTable.Kind.IGNORED);
+        throw new IllegalArgumentException(source + " line " + line + ": missing column" + (lacking.size() == 1 ? " " : "s ")
+                + String.join(", ", lacking.stream().map(n -> "'" + n + "'").toList()) + "; the model reads the columns " + features
+                + " (by name, in any order; others are read past)");
+    }
+
+    private static String separatorName(char sep) {
+        return sep == '\t' ? "tabs" : "'" + sep + "'";
+    }
+
+    /**
+     * Reads a prediction file with the training file's settings. With a header, its feature columns
+     * are found by name in any order; the label, the ignored columns and columns the training file
+     * lacked are read past (the last named in {@link FeatureRows#unreadColumns}); a missing feature
+     * column is an error naming it. Without a header, the training file's columns in their order,
+     * with or without the label column.
      */
     @Override
     public FeatureRows readFeatures(Path file) {
@@ -296,33 +343,24 @@ public final class CsvEncoder implements InputEncoder {
         for (CsvParser.Field f : rec) got.add(f.text());
         CsvTable.Kind[] k;
         List<String> layoutNames;
+        String note = "";
         if (options.header()) {
-            // the training columns in their order; the label and the ignored columns may be left out
+            // the training columns by name, in any order; the label, the ignored columns and any other column are read past
+            checkPredictionHeader(source, rec.get(0).line(), got);
+            List<String> extra = new ArrayList<>();
             List<CsvTable.Kind> present = new ArrayList<>();
-            int j = 0;
-            for (int c = 0; c < names.size(); c++) {
-                boolean optional = c == label || kinds[c] == CsvTable.Kind.IGNORED;
-                if (j < got.size() && got.get(j).equals(names.get(c))) {
-                    present.add(optional ? CsvTable.Kind.IGNORED : kinds[c]);
-                    j++;
-                } else if (!optional) {
-                    j = -1;
-                    break;
+            for (String g : got) {
+                int c = names.indexOf(g);
+                boolean feature = c >= 0 && c != label && kinds[c] != CsvTable.Kind.IGNORED;
+                present.add(feature ? kinds[c] : CsvTable.Kind.IGNORED);
+                if (c < 0) {
+                    extra.add(g);
                 }
             }
-            if (j != got.size()) {
-                List<String> features = new ArrayList<>();
-                List<String> ignored = new ArrayList<>();
-                for (int c = 0; c < names.size(); c++) {
-                    if (c != label) {
-                        (kinds[c] == CsvTable.Kind.IGNORED ? ignored : features).add(names.get(c));
-                    }
-                }
-                throw new IllegalArgumentException(source + " line " + rec.get(0).line() + ": header " + got
-                        + " does not match the training columns; expected " + features + (ignored.isEmpty()
-                        ? " (or with the label column: " + names + ")"
-                        : " (the label column '" + names.get(label) + "' and the ignored columns " + ignored
-                        + " may be there too, in the training file's order: " + names + ")"));
+            if (!extra.isEmpty()) {
+                note = (extra.size() == 1 ? "column " : "columns ") + String.join(", ", extra.stream().map(e -> "'" + e + "'").toList())
+                        + " of " + source + " " + (extra.size() == 1 ? "is" : "are") + " not one of the training file's, so "
+                        + (extra.size() == 1 ? "it is" : "they are") + " not read";
             }
             k = present.toArray(new CsvTable.Kind[0]);
             layoutNames = got;
@@ -345,14 +383,15 @@ public final class CsvEncoder implements InputEncoder {
         Arrays.setAll(lines, t::line);
         Map<String, TreeMap<String, Integer>> unseen = new java.util.LinkedHashMap<>();
         float[] x = encodeFeatures(t, unseen);
-        return new FeatureRows(source, x, t.rowCount(), featureCount, lines, describeUnseen(source, unseen));
+        return new FeatureRows(source, x, t.rowCount(), featureCount, lines, describeUnseen(source, unseen), note);
     }
 
     /** Writes this encoder (a self-describing block) for {@link #read}. */
     @Override
     public void write(DataOutputStream out) throws IOException {
         out.writeUTF(MAGIC);
-        out.writeInt(VERSION);
+        boolean point = options.decimal() == '.';
+        out.writeInt(point ? VERSION_POINT : VERSION);
         out.writeBoolean(options.header());
         out.writeChar(options.separator());
         out.writeChar(options.quote());
@@ -360,6 +399,9 @@ public final class CsvEncoder implements InputEncoder {
         out.writeUTF(options.missing().name());
         writeStrings(out, options.missingTokens());
         out.writeUTF(options.unseen().name());
+        if (!point) {
+            out.writeChar(options.decimal());
+        }
         out.writeInt(names.size());
         for (int c = 0; c < names.size(); c++) {
             out.writeUTF(names.get(c));
@@ -380,13 +422,21 @@ public final class CsvEncoder implements InputEncoder {
             throw new IOException("not a CSV encoder block: found '" + magic + "', expected '" + MAGIC + "'");
         }
         int version = in.readInt();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_POINT) {
             throw new IOException("CSV encoder format version " + version + " is not supported; this nntune reads version " + VERSION);
         }
         try {
             CsvTable.Options options = new CsvTable.Options(in.readBoolean(), in.readChar(), in.readChar(),
                     Task.valueOf(in.readUTF()), CsvReader.MissingPolicy.valueOf(in.readUTF()), readStrings(in),
-                    CsvReader.UnseenCategory.valueOf(in.readUTF()));
+                    CsvReader.UnseenCategory.valueOf(in.readUTF()), '.');
+            if (version == VERSION) {
+                char decimal = in.readChar();
+                if (decimal != '.' && decimal != ',') {
+                    throw new IOException("damaged CSV encoder block: decimal mark '" + decimal + "'");
+                }
+                options = new CsvTable.Options(options.header(), options.separator(), options.quote(), options.task(),
+                        options.missing(), options.missingTokens(), options.unseen(), decimal);
+            }
             int n = in.readInt();
             List<String> names = new ArrayList<>();
             CsvTable.Kind[] kinds = new CsvTable.Kind[n];

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * What each column of a CSV file holds, read the way {@link CsvReader} reads it (RFC 4180 quoting,
- * plain or gzipped UTF-8, the missing tokens {@code ""}, {@code NA} and {@code ?}): enough to tell a
+ * plain or gzipped UTF-8, its {@link CsvReader#DEFAULT_MISSING_TOKENS missing tokens}): enough to tell a
  * numeric feature from categories, free text, an id or a name, and a class label from a regression
  * target. Nothing is encoded; a malformed file is refused with the reader's messages (line and
  * column).
@@ -16,10 +16,12 @@ import java.util.Set;
  * @param names  the header's column names, or {@code c0, c1, …} (as {@link CsvReader} names them) for a file without one
  * @param header whether the first line names the columns ({@link #of} tells)
  * @param separator the field separator the file was read with
+ * @param decimal the decimal mark its numbers were read with: {@code .}, or {@code ,} when {@link #of} found numbers
+ *               written so ({@code 14,23}) in a file whose fields are not separated by commas
  * @param rows   data rows (blank lines at the end not counted)
  * @param columns one profile per column, in the header's order
  */
-public record CsvProfile(List<String> names, boolean header, char separator, int rows, List<Column> columns) {
+public record CsvProfile(List<String> names, boolean header, char separator, char decimal, int rows, List<Column> columns) {
     /** Distinct values are counted up to this many; {@link Column#distinct} is then a lower bound. */
     public static final int DISTINCT_CAP = 10_000;
 
@@ -40,16 +42,19 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
      * @param meanWords  the mean number of whitespace-separated words of a present field
      * @param maxWords   the most words of a present field
      * @param isoDates   every present field starts with an ISO date ({@code 2024-03-01…})
+     * @param numbers    present fields that are decimal numbers (all of them when {@code numeric})
+     * @param firstNonNumber the first present field that is not a number, as written (empty when {@code numeric}),
+     *                   and {@code firstNonNumberLine} the file line it starts on (0 when there is none)
      */
     public record Column(String name, int missing, boolean numeric, boolean integers, int distinct, double meanWords,
-                         int maxWords, boolean isoDates) {
+                         int maxWords, boolean isoDates, int numbers, String firstNonNumber, int firstNonNumberLine) {
         /** Fields that hold a value. */
         public int present(int rows) {
             return rows - missing;
         }
     }
 
-    private static final List<String> MISSING = List.of("", "NA", "?");
+    private static final Set<String> MISSING = Set.copyOf(CsvReader.DEFAULT_MISSING_TOKENS);
 
     /**
      * Profiles {@code file}, fields separated by {@code separator}. Its first line is taken for a
@@ -85,13 +90,23 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
         return sniffed(file.toString(), text, best);
     }
 
-    /** The file's text, read and decoded once (plain or gzipped UTF-8, as {@link CsvReader} reads it). */
+    /** The file's text, read and decoded once (plain or gzipped UTF-8, as {@link CsvReader} reads it, but a stray NUL kept). */
     private static char[] text(Path file) {
-        return SourceBytes.decodeText(file.toString(), SourceBytes.readAll(file));
+        // a stray NUL in a field is a character like another here: a profile only counts values, and a text column may hold one
+        return SourceBytes.decodeTextKeepingStrayNuls(file.toString(), SourceBytes.readAll(file));
     }
 
     private static CsvProfile sniffed(String source, char[] text, char separator) {
-        CsvProfile withHeader = profile(source, text, separator, true, false);
+        CsvProfile withHeader = profile(source, text, separator, '.', true, false);
+        if (separator != ',') {
+            // a spreadsheet in a European locale writes 14,23 (and separates fields by ';'): the mark that reads more
+            // columns as numbers is the file's (a file of points reads none of its decimals with a comma)
+            CsvProfile comma = profile(source, text, separator, ',', true, false);
+            if (numericColumns(comma) > numericColumns(withHeader)) {
+                withHeader = comma;
+            }
+        }
+        char decimal = withHeader.decimal();
         List<String> first = withHeader.names();
         boolean textAboveNumbers = false;
         boolean numberAboveNumbers = false;
@@ -99,25 +114,35 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
             if (!withHeader.columns().get(c).numeric()) {
                 continue;
             }
-            if (RowReader.isDecimal(first.get(c).strip())) {
+            if (isNumber(first.get(c).strip(), decimal)) {
                 numberAboveNumbers = true;
             } else {
                 textAboveNumbers = true;
             }
         }
         if (numberAboveNumbers && !textAboveNumbers) {
-            return profile(source, text, separator, false, true);
+            return profile(source, text, separator, decimal, false, true);
         }
         CsvReader.checkUniqueNames(source, withHeader.names());
         return withHeader;
     }
 
-    /** Profiles {@code file}: a header line then rows, or rows only (columns named {@code c0, c1, …}). */
+    /** Profiles {@code file}: a header line then rows, or rows only (columns named {@code c0, c1, …}); decimal points. */
     public static CsvProfile of(Path file, char separator, boolean header) {
-        return profile(file.toString(), text(file), separator, header, true);
+        return profile(file.toString(), text(file), separator, '.', header, true);
     }
 
-    private static CsvProfile profile(String source, char[] text, char separator, boolean header, boolean checkNames) {
+    private static long numericColumns(CsvProfile p) {
+        return p.columns().stream().filter(Column::numeric).count();
+    }
+
+    /** A number as {@link CsvReader} reads it with this decimal mark (a comma: no point, so no thousands separator). */
+    static boolean isNumber(String t, char decimal) {
+        return decimal == ',' ? t.indexOf('.') < 0 && RowReader.isDecimal(t.replace(',', '.')) : RowReader.isDecimal(t);
+    }
+
+    private static CsvProfile profile(String source, char[] text, char separator, char decimal, boolean header,
+                                      boolean checkNames) {
         CsvParser parser = new CsvParser(source, text, separator, '"');
         List<CsvParser.Field> rec = CsvParser.newRecord();
         if (!CsvReader.nextNonBlank(parser, rec)) {
@@ -144,6 +169,9 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
         }
         long[] words = new long[n];
         int[] maxWords = new int[n];
+        int[] numbers = new int[n];
+        String[] nonNumber = new String[n];
+        int[] nonNumberLine = new int[n];
         int rows = 0;
         int blankLine = -1;
         boolean firstIsRow = !header;
@@ -170,8 +198,12 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
                     missing[c]++;
                     continue;
                 }
-                if (numeric[c] && !RowReader.isDecimal(t)) {
+                if (isNumber(t, decimal)) {
+                    numbers[c]++;
+                } else if (numeric[c]) {
                     numeric[c] = false;
+                    nonNumber[c] = t;
+                    nonNumberLine[c] = f.line();
                 }
                 if (integers[c] && !RowReader.isInteger(t)) {
                     integers[c] = false;
@@ -194,8 +226,9 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
         for (int c = 0; c < n; c++) {
             int present = rows - missing[c];
             columns.add(new Column(names.get(c), missing[c], present > 0 && numeric[c], present > 0 && integers[c],
-                    distinct.get(c).size(), present == 0 ? 0 : (double) words[c] / present, maxWords[c], present > 0 && dates[c]));
+                    distinct.get(c).size(), present == 0 ? 0 : (double) words[c] / present, maxWords[c], present > 0 && dates[c],
+                    numbers[c], nonNumber[c] == null ? "" : nonNumber[c], nonNumberLine[c]));
         }
-        return new CsvProfile(names, header, separator, rows, columns);
+        return new CsvProfile(names, header, separator, decimal, rows, columns);
     }
 }

@@ -22,6 +22,9 @@ import java.util.Set;
  *   <li><b>label column</b> by name or 0-based index; by default the last column.</li>
  *   <li><b>separator</b> (default {@code ,}) and <b>quote</b> (default {@code "}), RFC 4180
  *       quoting: quoted fields may hold separators, line breaks and doubled quotes.</li>
+ *   <li><b>decimal mark</b> of numbers (default {@code .}): {@code ,} reads {@code 14,23} as 14.23, as a
+ *       spreadsheet set to a European locale writes it (then the separator is not a comma, usually {@code ;}).
+ *       No thousands separators either way: {@code 1.065,5} and {@code 1,065.5} are no numbers.</li>
  *   <li><b>task</b>: classification (default; the label is a class) or regression (the label is a number).</li>
  *   <li><b>categorical</b> columns by name or index; every other feature column is numeric.
  *       A categorical column becomes a one-hot block, one feature per category seen in the
@@ -29,7 +32,8 @@ import java.util.Set;
  *   <li><b>ignored</b> columns by name ({@link Builder#ignore}): read past, never parsed, no feature (an id, a name, a
  *       free-text note beside a table); a file to predict may have them or leave them out.</li>
  *   <li><b>missing values</b>: a field whose text (trimmed if unquoted, as written if quoted) is one of the missing tokens
- *       (default {@code ""}, {@code NA}, {@code ?}) is missing. Policy {@link MissingPolicy#ERROR}
+ *       (default {@link #DEFAULT_MISSING_TOKENS}: the empty field, {@code ?}, and pandas' default {@code na_values},
+ *       {@code NA}, {@code N/A}, {@code #N/A}, {@code NaN}, {@code NULL}, {@code None} …) is missing. Policy {@link MissingPolicy#ERROR}
  *       (default) rejects it; {@link MissingPolicy#DROP_ROW} drops the row and records its line
  *       ({@link CsvTable#droppedLines()}); {@link MissingPolicy#FILL_MEAN} fills a numeric column
  *       with the training rows' mean and a categorical one with its most frequent category;
@@ -54,6 +58,15 @@ import java.util.Set;
  * of the file are allowed.
  */
 public final class CsvReader {
+
+    /**
+     * The texts that mean "missing" unless {@link Builder#missingTokens} says otherwise: the empty
+     * field, {@code ?} (the UCI repository's mark) and every one of pandas' default {@code na_values}
+     * ({@code read_csv}), so a file written by pandas, R or a spreadsheet reads as it does there.
+     * A category spelt {@code None} or {@code NA} is therefore missing too.
+     */
+    public static final List<String> DEFAULT_MISSING_TOKENS = List.of("", "?", "NA", "N/A", "n/a", "#N/A", "#N/A N/A", "#NA",
+            "<NA>", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN");
 
     /** What to do with a missing value. */
     public enum MissingPolicy {
@@ -91,6 +104,7 @@ public final class CsvReader {
     final int labelIndex;        // -1: last column (default) unless labelName is set
     final char separator;
     final char quote;
+    final char decimal;
     final Task task;
     final MissingPolicy missing;
     final Set<String> missingTokens;
@@ -106,6 +120,7 @@ public final class CsvReader {
         this.labelIndex = b.labelIndex;
         this.separator = b.separator;
         this.quote = b.quote;
+        this.decimal = b.decimal;
         this.task = b.task;
         this.missing = b.missing;
         this.missingTokens = Set.copyOf(b.missingTokens);
@@ -118,7 +133,7 @@ public final class CsvReader {
 
     /** The settings a fitted encoder keeps to read prediction files the same way. */
     CsvTable.Options options() {
-        return new CsvTable.Options(header, separator, quote, task, missing, List.copyOf(missingTokens), unseen);
+        return new CsvTable.Options(header, separator, quote, task, missing, List.copyOf(missingTokens), unseen, decimal);
     }
 
     /**
@@ -307,9 +322,10 @@ public final class CsvReader {
         private int labelIndex = -1;
         private char separator = ',';
         private char quote = '"';
+        private char decimal = '.';
         private Task task = Task.CLASSIFICATION;
         private MissingPolicy missing = MissingPolicy.ERROR;
-        private Set<String> missingTokens = new LinkedHashSet<>(List.of("", "NA", "?"));
+        private Set<String> missingTokens = new LinkedHashSet<>(DEFAULT_MISSING_TOKENS);
         private final Set<String> categoricalNames = new LinkedHashSet<>();
         private final Set<Integer> categoricalIndexes = new LinkedHashSet<>();
         private final Set<String> ignoredNames = new LinkedHashSet<>();
@@ -379,6 +395,19 @@ public final class CsvReader {
         }
 
         /**
+         * @param mark the decimal mark of numbers: {@code .} (default) or {@code ,} ({@code 14,23} is 14.23)
+         * @return this builder
+         * @throws IllegalArgumentException if mark is another character, or {@code ,} while the separator is one
+         */
+        public Builder decimal(char mark) {
+            if (mark != '.' && mark != ',') {
+                throw new IllegalArgumentException("decimal mark must be '.' or ',', got '" + mark + "'");
+            }
+            this.decimal = mark;
+            return this;
+        }
+
+        /**
          * @param t classification (default: the label is a class, of which the file needs at least two) or
          *     regression (the label is a number)
          * @return this builder
@@ -398,7 +427,10 @@ public final class CsvReader {
             return this;
         }
 
-        /** The texts that mean "missing" (compared after trimming); replaces the default {@code "", "NA", "?"}. */
+        /**
+         * The texts that mean "missing" (compared after trimming an unquoted field); replaces the default
+         * {@link #DEFAULT_MISSING_TOKENS} (to add to it, pass those and yours).
+         */
         public Builder missingTokens(String... tokens) {
             this.missingTokens = new LinkedHashSet<>(List.of(tokens));
             return this;
@@ -456,6 +488,10 @@ public final class CsvReader {
          * @throws IllegalStateException if the label column is named but the file has no header
          */
         public CsvReader build() {
+            if (decimal == ',' && separator == ',') {
+                throw new IllegalStateException("decimal(',') needs another separator than ','; numbers with a decimal comma"
+                        + " come with fields separated by ';' (separator(';'))");
+            }
             if (labelName != null && !header) {
                 throw new IllegalStateException("label column '" + labelName + "' is given by name but header(false) was set; "
                         + "give the label column's 0-based index instead");

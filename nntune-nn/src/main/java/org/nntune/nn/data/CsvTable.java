@@ -22,9 +22,12 @@ public final class CsvTable {
     /** Column names, the label column (-1: none, as in prediction files) and each column's kind. */
     record Layout(List<String> names, int label, Kind[] kinds) {}
 
-    /** The reader settings an encoder keeps, so that prediction files are read the same way. */
+    /**
+     * The reader settings an encoder keeps, so that prediction files are read the same way;
+     * {@code decimal} is the decimal mark of numbers, {@code .} or {@code ,}.
+     */
     record Options(boolean header, char separator, char quote, Task task, CsvReader.MissingPolicy missing,
-                   List<String> missingTokens, CsvReader.UnseenCategory unseen) {}
+                   List<String> missingTokens, CsvReader.UnseenCategory unseen, char decimal) {}
 
     private final String source;
     private final String name;

@@ -158,15 +158,21 @@ final class RowReader {
     }
 
     private float parseNumber(CsvParser.Field f, int c) {
-        String s = f.text().strip();
+        String asWritten = f.text().strip();
+        boolean comma = options.decimal() == ',';
+        // "14,23" is 14.23; with a point as well the point would be a thousands separator (1.065,5), which is not read
+        String s = comma && asWritten.indexOf('.') < 0 ? asWritten.replace(',', '.') : asWritten;
         String lower = s.toLowerCase(java.util.Locale.ROOT);
         String bare = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
         if (bare.equals("nan") || bare.equals("inf") || bare.equals("infinity")) {
             throw new IllegalArgumentException(where(f, c) + ": '" + s + "' is not allowed; expected a finite number"
                     + " (NaN and infinity are rejected; mark missing values with one of " + quoted(options.missingTokens()) + ")");
         }
-        if (!isDecimal(s)) {
-            throw new IllegalArgumentException(where(f, c) + ": expected a number (like 5.1, -2 or 1e-3), got '" + s + "'"
+        if (!isDecimal(s) || comma && asWritten.indexOf('.') >= 0) {
+            throw new IllegalArgumentException(where(f, c) + ": expected a number (like " + (comma
+                    ? "5,1, -2 or 1e-3, with the decimal mark ','; no thousands separator" : "5.1, -2 or 1e-3") + "), got '"
+                    + asWritten + "'" + (!comma && isDecimal(asWritten.replace(',', '.'))
+                    ? " — a decimal comma? set the decimal mark to ','" : "")
                     + (layout.kinds()[c] == CsvTable.Kind.NUMERIC ? " — if this column holds categories, declare it categorical" : ""));
         }
         float v = Float.parseFloat(s);

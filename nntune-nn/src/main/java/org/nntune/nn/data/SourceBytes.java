@@ -74,8 +74,10 @@ final class SourceBytes {
     }
 
     /**
-     * Decodes {@code bytes} as UTF-8 text (a leading byte-order mark is dropped). A NUL byte or an
-     * invalid UTF-8 sequence means the file is not text: the error names the byte offset and line.
+     * Decodes {@code bytes} as UTF-8 text (a leading byte-order mark is dropped). NUL bytes (more than
+     * one in a thousand) or an invalid UTF-8 sequence mean the file is not text: the error names the
+     * byte offset and line (and, for invalid UTF-8, how to convert a Windows-1252 file); a rarer NUL is
+     * "a NUL character inside a field" at its line.
      */
     static char[] decodeText(String source, byte[] bytes) {
         return decodeText(source, bytes, false);
@@ -86,10 +88,22 @@ final class SourceBytes {
      * any other (free text such as mail bodies may hold one), only invalid UTF-8 is refused.
      */
     static char[] decodeText(String source, byte[] bytes, boolean allowNul) {
+        int firstNul = -1;
+        int nuls = 0;
         for (int i = 0; !allowNul && i < bytes.length; i++) {
             if (bytes[i] == 0) {
-                throw notText(source, bytes, i, "a NUL byte");
+                firstNul = firstNul < 0 ? i : firstNul;
+                nuls++;
             }
+        }
+        if (nuls > 0 && stray(nuls, bytes)) {
+            // a stray NUL in a text otherwise fine (one mail body in thousands): the file is text, that field is the problem
+            throw new IllegalArgumentException(source + " line " + lineAt(bytes, firstNul) + ": a NUL character inside a field (byte"
+                    + " offset " + firstNul + (nuls > 1 ? "; " + nuls + " in the file" : "") + "); expected text without NUL characters"
+                    + " (remove them: tr -d '\\000' < in.csv > out.csv)");
+        }
+        if (nuls > 0) {
+            throw notText(source, bytes, firstNul, "a NUL byte");
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -98,7 +112,10 @@ final class SourceBytes {
         CharBuffer out = CharBuffer.allocate(bytes.length);
         CoderResult r = decoder.decode(in, out, true);
         if (r.isError()) {
-            throw notText(source, bytes, in.position(), "an invalid UTF-8 byte 0x" + String.format("%02x", bytes[in.position()] & 0xff));
+            // most often a spreadsheet's "CSV" saved on Windows: Windows-1252 (ä is the single byte 0xe4)
+            throw new IllegalArgumentException(notText(source, bytes, in.position(), "an invalid UTF-8 byte 0x"
+                    + String.format("%02x", bytes[in.position()] & 0xff)).getMessage() + "; if it was saved in a Windows encoding"
+                    + " (Excel's CSV), convert it first: iconv -f cp1252 -t utf-8 in.csv > out.csv");
         }
         decoder.flush(out);
         out.flip();
@@ -109,13 +126,35 @@ final class SourceBytes {
         return chars;
     }
 
-    private static IllegalArgumentException notText(String source, byte[] bytes, int offset, String what) {
+    /** NUL bytes few enough for a text file (one in a thousand at most): a stray one in a field, not a binary or UTF-16 file. */
+    private static boolean stray(long nuls, byte[] bytes) {
+        return nuls * 1000 < bytes.length;
+    }
+
+    /**
+     * As {@link #decodeText(String, byte[])}, but a stray NUL (see {@link #stray}) is kept as a
+     * character: for readers that only look at the values, such as a profile of the columns.
+     */
+    static char[] decodeTextKeepingStrayNuls(String source, byte[] bytes) {
+        long nuls = 0;
+        for (byte b : bytes) {
+            nuls += b == 0 ? 1 : 0;
+        }
+        return decodeText(source, bytes, nuls > 0 && stray(nuls, bytes));
+    }
+
+    private static int lineAt(byte[] bytes, int offset) {
         int line = 1;
         for (int i = 0; i < offset; i++) {
             if (bytes[i] == '\n') {
                 line++;
             }
         }
+        return line;
+    }
+
+    private static IllegalArgumentException notText(String source, byte[] bytes, int offset, String what) {
+        int line = lineAt(bytes, offset);
         return new IllegalArgumentException("file " + source + " is not a UTF-8 text file: " + what + " at byte offset "
                 + offset + " (line " + line + "); expected CSV text (plain or gzipped)");
     }

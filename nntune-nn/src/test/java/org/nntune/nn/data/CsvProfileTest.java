@@ -50,6 +50,43 @@ class CsvProfileTest {
     }
 
     @Test
+    void pandasMissingMarksLeaveAColumnOfNumbersAndAStrayValueIsNamedWithItsLine() throws IOException {
+        Path f = dir.resolve("marks.csv");
+        Files.writeString(f, "x,w,y\n1.5,0.2,a\n#N/A,0.3,b\nNaN,1.4cm,a\nnull,0.5,b\nNone,-,a\n2,0.1,b\n");
+        CsvProfile p = CsvProfile.of(f, ',');
+        CsvProfile.Column x = p.columns().get(0);
+        assertThat(x.numeric()).isTrue();
+        assertThat(x.missing()).isEqualTo(4);
+        assertThat(x.numbers()).isEqualTo(2);
+        assertThat(x.firstNonNumber()).isEmpty();
+        CsvProfile.Column w = p.columns().get(1);
+        assertThat(w.numeric()).isFalse();
+        assertThat(w.numbers()).isEqualTo(4);
+        assertThat(w.firstNonNumber()).isEqualTo("1.4cm");
+        assertThat(w.firstNonNumberLine()).isEqualTo(4);
+    }
+
+    @Test
+    void decimalCommasInAFileOfSemicolonsAreNumbers() throws IOException {
+        Path euro = dir.resolve("euro.csv");
+        Files.writeString(euro, "alcohol;magnesium;Qualit\u00e4t;cultivar\n14,23;127;gut;Barolo\n13,2;100;gut;Grignolino\n12,37;95;schlecht;Barbera\n");
+        CsvProfile p = CsvProfile.of(euro);
+        assertThat(p.separator()).isEqualTo(';');
+        assertThat(p.decimal()).isEqualTo(',');
+        assertThat(p.columns().get(0).numeric()).isTrue();
+        assertThat(p.columns().get(1).integers()).isTrue();
+        assertThat(p.columns().get(2).numeric()).isFalse();
+        // points stay points, with any separator
+        Path points = dir.resolve("points.csv");
+        Files.writeString(points, "a;b\n14.23;x\n1,5;y\n");
+        assertThat(CsvProfile.of(points).decimal()).isEqualTo('.');
+        assertThat(CsvProfile.of(points).columns().get(0).numeric()).isFalse();
+        Path commas = dir.resolve("commas.csv");
+        Files.writeString(commas, "a,b\n1,5\n2,6\n");
+        assertThat(CsvProfile.of(commas).decimal()).isEqualTo('.');
+    }
+
+    @Test
     void aFirstLineOfNumbersAboveNumbersIsARowAndTextAboveNumbersAHeader() throws IOException {
         Path rows = dir.resolve("rows.csv");
         Files.writeString(rows, "0,0,5,a\n0,1,6,b\n1,0,5,a\n");

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
@@ -162,13 +163,32 @@ class CsvReaderTest {
             Path p = write("p-" + header.replace(',', '_') + ".csv", header + "\n" + row + "\n");
             assertThat(back.readFeatures(p).features()).as(header).containsExactly(50);
         }
-        // a feature column left out, or the columns in another order: refused, naming what may be there
+        // a feature column left out: refused, naming it
         assertThatThrownBy(() -> back.readFeatures(write("q.csv", "id,name,note\n1,a,b\n")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("q.csv line 1: header [id, name, note] does not match the training columns; expected [age]")
-                .hasMessageContaining("the ignored columns [id, name, note] may be there too");
-        assertThatThrownBy(() -> back.readFeatures(write("r.csv", "age,id\n1,2\n")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("r.csv line 1: header [age, id]");
+                .hasMessageContaining("q.csv line 1: missing column 'age'; the model reads the columns [age] (by name, in any order");
+        // the columns in another order, and one the training file lacked: found by name, the other read past with a note
+        CsvEncoder.FeatureRows r = back.readFeatures(write("r.csv", "reviewer,age,id\nme,51,2\n"));
+        assertThat(r.features()).containsExactly(51);
+        assertThat(r.unreadColumns()).contains("column 'reviewer' of").contains("r.csv is not one of the training file's");
+        assertThat(back.readFeatures(write("s.csv", "age,id\n1,2\n")).unreadColumns()).isEmpty();
+    }
+
+    @Test
+    void predictionColumnsAreFoundByName() throws IOException {
+        CsvEncoder enc = CsvReader.builder().categorical("color").build()
+                .read(write("t.csv", "color,size,weight,y\nred,1,10,a\nblue,2,20,b\n")).encoder();
+        assertThat(enc.readFeatures(write("p1.csv", "weight,y,size,color\n30,a,3,blue\n")).features())
+                .as("reversed, label in the middle").containsExactly(1, 0, 3, 30);
+        assertThatThrownBy(() -> enc.readFeatures(write("p2.csv", "color,weight\nred,1\n")))
+                .hasMessageContaining("p2.csv line 1: missing column 'size'");
+        assertThatThrownBy(() -> enc.readFeatures(write("p3.csv", "weight\n1\n")))
+                .hasMessageContaining("missing columns 'color', 'size'");
+        assertThatThrownBy(() -> enc.readFeatures(write("p4.csv", "color;size;weight\nred;1;2\n")))
+                .hasMessageContaining("p4.csv line 1: the header is one column, 'color;size;weight'; its fields look separated by ';',"
+                        + " but the training file's were separated by ','");
+        assertThatThrownBy(() -> enc.readFeatures(write("p5.csv", "color,size,weight,size\nred,1,2,3\n")))
+                .hasMessageContaining("duplicate column name 'size'");
     }
 
     @Test
@@ -227,6 +247,29 @@ class CsvReaderTest {
     }
 
     @Test
+    void pandasMissingMarksAreMissingAndMoreCanBeGiven() throws IOException {
+        StringBuilder csv = new StringBuilder("a,c,y\n");
+        List<String> marks = List.of("#N/A", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "-NaN", "#NA", "<NA>", "NA", "?", "");
+        for (String m : marks) {
+            csv.append(m).append(",").append(m).append(",x\n").append("2,u,z\n");
+        }
+        Path f = write("marks.csv", csv.toString());
+        Dataset d = CsvReader.builder().categorical("c").missingValues(CsvReader.MissingPolicy.FILL_MEAN).build().read(f).dataset();
+        assertThat(d.size()).isEqualTo(2 * marks.size());
+        assertThat(d.featureNames()).containsExactly("a", "c=u"); // no category made of a mark
+        for (int i = 0; i < d.size(); i++) {
+            assertThat(d.features()[i * 2]).isEqualTo(2f); // every mark filled with the mean of the 2s
+        }
+        // a mark of one's own, added to the defaults
+        Path dash = write("dash.csv", "a,y\n-,x\n1,z\n#N/A,x\n3,z\n");
+        List<String> tokens = new ArrayList<>(CsvReader.DEFAULT_MISSING_TOKENS);
+        tokens.add("-");
+        Dataset own = CsvReader.builder().missingTokens(tokens.toArray(String[]::new)).missingValues(CsvReader.MissingPolicy.FILL_MEAN)
+                .build().read(dash).dataset();
+        assertThat(own.features()).containsExactly(2f, 1f, 2f, 3f);
+    }
+
+    @Test
     void missingValueWithoutPolicyNamesFileLineAndColumn() throws IOException {
         Path f = write("holes.csv", "x,z,y\n1,2,a\n1,NA,b\n");
         assertThatThrownBy(() -> defaults().read(f)).isInstanceOf(IllegalArgumentException.class)
@@ -268,7 +311,9 @@ class CsvReaderTest {
 
     @Test
     void nanAndInfinity() throws IOException {
-        assertBad("nan.csv", "a,b,y\n1,NaN,x\n1,2,z\n", defaults(), "nan.csv line 2, column 2 ('b')", "'NaN' is not allowed", "finite");
+        // NaN is one of pandas' missing marks, so it is a missing value; written otherwise it is no number
+        assertBad("nan.csv", "a,b,y\n1,NaN,x\n1,2,z\n", defaults(), "nan.csv line 2, column 2 ('b')", "missing value ('NaN')");
+        assertBad("nan2.csv", "a,b,y\n1,+nan,x\n1,2,z\n", defaults(), "nan2.csv line 2, column 2 ('b')", "'+nan' is not allowed", "finite");
         assertBad("inf.csv", "a,b,y\n1,2,x\n-Infinity,2,z\n", defaults(), "inf.csv line 3, column 1 ('a')", "'-Infinity'");
         assertBad("big.csv", "a,b,y\n1,2,x\n1e39,2,z\n", defaults(), "big.csv line 3, column 1 ('a')", "float32 range");
         assertBad("regnan.csv", "a,y\n1,2\n1,nan\n", CsvReader.builder().task(Task.REGRESSION).build(), "regnan.csv line 3, column 2 ('y')");
@@ -311,8 +356,19 @@ class CsvReaderTest {
         Files.write(bin, new byte[] {'a', ',', 'b', '\n', 0x00, 0x01, 0x02});
         assertThatThrownBy(() -> defaults().read(bin)).hasMessageContaining("image.csv is not a UTF-8 text file")
                 .hasMessageContaining("NUL byte at byte offset 4 (line 2)");
+        // one NUL in a long text: the field is the problem, not the file
+        StringBuilder mail = new StringBuilder("a,y\n");
+        for (int i = 0; i < 300; i++) {
+            mail.append(i).append(",\"a message of some length, ").append(i).append("\"\n");
+        }
+        mail.append("7,\"a bad\u0000 one\"\n");
+        Path nul = write("mail.csv", mail.toString());
+        assertThatThrownBy(() -> defaults().read(nul)).hasMessageContaining("mail.csv line 302: a NUL character inside a field")
+                .hasMessageContaining("tr -d '\\000'").hasMessageNotContaining("not a UTF-8");
+        assertThat(CsvProfile.of(nul, ',').rows()).as("a profile reads past it").isEqualTo(301);
         Path latin1 = dir.resolve("latin1.csv");
         Files.write(latin1, "x,y\n1,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> defaults().read(latin1)).hasMessageContaining("iconv -f cp1252 -t utf-8 in.csv > out.csv");
         assertThatThrownBy(() -> defaults().read(latin1)).hasMessageContaining("latin1.csv is not a UTF-8 text file")
                 .hasMessageContaining("invalid UTF-8 byte 0xe9 at byte offset 9 (line 2)");
     }
@@ -326,6 +382,38 @@ class CsvReaderTest {
         assertThat(defaults().read(write("trailing.csv", "a,y\n1,x\n2,z\n\n\n")).dataset().size()).isEqualTo(2);
         assertBad("onecol.csv", "a;y\n1;x\n", defaults(), "onecol.csv line 1", "found 1 column", "separator");
         assertBad("dup.csv", "a,a,y\n1,2,x\n", defaults(), "dup.csv line 1, column 2", "duplicate column name 'a'");
+    }
+
+    @Test
+    void decimalCommasAreReadWhenAsked() throws IOException {
+        Path f = write("euro.csv", "a;b;y\n14,23;1065;x\n-0,5;2;z\n");
+        CsvReader euro = CsvReader.builder().separator(';').decimal(',').build();
+        CsvReader.CsvData d = euro.read(f);
+        assertThat(d.dataset().features()).containsExactly(14.23f, 1065f, -0.5f, 2f);
+        // kept with the encoder, so a prediction file is read the same way, after a save and a load too
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        d.encoder().write(new DataOutputStream(bytes));
+        CsvEncoder loaded = CsvEncoder.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(loaded).isEqualTo(d.encoder());
+        assertThat(loaded.readFeatures(write("p.csv", "a;b\n1,5;3\n")).features()).containsExactly(1.5f, 3f);
+        // no thousands separators; and a comma read with the default point says what it may be
+        assertBad("thousands.csv", "a;b;y\n1.065,5;1;x\n", euro, "thousands.csv line 2, column 1 ('a')", "'1.065,5'",
+                "no thousands separator");
+        assertBad("point.csv", "a;b;y\n14,23;1;x\n", CsvReader.builder().separator(';').build(), "'14,23'",
+                "a decimal comma? set the decimal mark to ','");
+        assertThatThrownBy(() -> CsvReader.builder().decimal(',').build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("separator");
+        assertThatThrownBy(() -> CsvReader.builder().decimal(';')).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anEncoderWithADecimalPointIsWrittenInTheFirstFormat() throws IOException {
+        CsvEncoder enc = defaults().read(write("pt.csv", "a,y\n1.5,x\n2,z\n")).encoder();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        enc.write(new DataOutputStream(bytes));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        in.readUTF();
+        assertThat(in.readInt()).as("format version: older nntune versions read it").isEqualTo(1);
     }
 
     @Test
