@@ -50,6 +50,33 @@ class CsvProfileTest {
     }
 
     @Test
+    void valueCountsRangesRisesAndWhatDeterminesWhat() throws IOException {
+        Path f = dir.resolve("c.csv");
+        Files.writeString(f, ",flag,x,kind\n0,1,2.5,M\n1,0,-1,B\n2,,3,B\n5,1,1e3,M\n");
+        CsvProfile p = CsvProfile.of(f, ',');
+        CsvProfile.Column index = p.columns().get(0);
+        assertThat(index.name()).isEmpty();
+        assertThat(index.min()).isEqualTo(0);
+        assertThat(index.max()).isEqualTo(5);
+        assertThat(index.increasing()).isTrue();
+        assertThat(index.singletons()).isEqualTo(4);
+        CsvProfile.Column flag = p.columns().get(1);
+        assertThat(flag.counts()).containsExactly(java.util.Map.entry("1", 2), java.util.Map.entry("0", 1));
+        assertThat(flag.codes()).containsExactly(0, 1, CsvProfile.MISSING_CODE, 0);
+        CsvProfile.Column x = p.columns().get(2);
+        assertThat(x.increasing()).isFalse();
+        assertThat(x.min()).isEqualTo(-1);
+        assertThat(x.max()).isEqualTo(1000);
+        CsvProfile.Column kind = p.columns().get(3);
+        assertThat(kind.min()).isNaN();
+        assertThat(flag.determines(kind)).isTrue();
+        assertThat(kind.determines(flag)).isTrue(); // the missing flag is not counted against it
+        assertThat(kind.determines(x)).isFalse();
+        assertThat(p.rowsMissingAny(java.util.List.of("flag", "kind"))).isEqualTo(1);
+        assertThat(p.rowsMissingAny(java.util.List.of("x", "kind"))).isZero();
+    }
+
+    @Test
     void aFirstLineOfNumbersAboveNumbersIsARowAndTextAboveNumbersAHeader() throws IOException {
         Path rows = dir.resolve("rows.csv");
         Files.writeString(rows, "0,0,5,a\n0,1,6,b\n1,0,5,a\n");
