@@ -178,6 +178,9 @@ public final class StudyDraft {
         if (c.isoDates()) {
             return new Column(c.name(), Role.IGNORED, "dates");
         }
+        if (c.localDates()) {
+            return new Column(c.name(), Role.IGNORED, "dates: day, month and year as spreadsheets write them");
+        }
         if (c.distinct() == 1) {
             return new Column(c.name(), Role.IGNORED, "constant: one value in every row" + (c.missing() > 0 ? " that has one ("
                     + c.missing() + " empty)" : "") + ", no information");

@@ -160,6 +160,16 @@ class StudyDraftTest {
     }
 
     @Test
+    void spreadsheetDatesAreNoFeature() throws IOException {
+        Random r = new Random(9);
+        StudyDraft d = draft("us_date,eu_date,x,species", 90, i -> String.format(Locale.ROOT, "%02d/%02d/2023,%d.%d.2023,", i % 3 + 1,
+                i % 28 + 1, i % 28 + 1, i % 3 + 1) + x(r) + "," + (i % 2 == 0 ? "a" : "b"), "species");
+        assertThat(d.columns()).contains(new StudyDraft.Column("us_date", StudyDraft.Role.IGNORED,
+                "dates: day, month and year as spreadsheets write them"));
+        assertThat(role(d, "eu_date")).isEqualTo(StudyDraft.Role.IGNORED);
+    }
+
+    @Test
     void dropSaysEveryRowItDrops() throws IOException {
         Random r = new Random(8);
         // 8 rows without a label; 20 more without x (5 of them also unlabelled)

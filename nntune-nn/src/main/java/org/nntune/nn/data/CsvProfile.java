@@ -44,10 +44,13 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
      * @param increasing a numeric column's present values rise strictly from row to row (in file order)
      * @param codes      each row's value as its place in {@code counts}' order: {@link #MISSING_CODE} for a missing
      *                   field, {@link #UNCOUNTED_CODE} for a value beyond the cap
+     * @param localDates every present field is a date as spreadsheets write them: day, month and year in either order
+     *                   of the first two, separated by {@code /}, {@code .} or {@code -} ({@code 03/15/2023},
+     *                   {@code 15.03.23}), or year first with {@code /} or {@code .}; a time of day may follow
      */
     public record Column(String name, int missing, boolean numeric, boolean integers, int distinct, double meanWords,
                          int maxWords, boolean isoDates, java.util.Map<String, Integer> counts, double min, double max,
-                         boolean increasing, int[] codes) {
+                         boolean increasing, int[] codes, boolean localDates) {
         /** Keeps an unmodifiable copy of the counts. */
         public Column {
             counts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counts));
@@ -168,6 +171,21 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
         return withHeader;
     }
 
+    private static final java.util.regex.Pattern LOCAL_DATE = java.util.regex.Pattern.compile(
+            "(?:(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})|(\\d{4})([/.])(\\d{1,2})\\6(\\d{1,2}))"
+                    + "(?:[ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?: ?[AaPp][Mm])?)?");
+
+    /** A date as spreadsheets write it (see {@link Column#localDates}): a day and a month that can be one, and a year. */
+    static boolean isLocalDate(String t) {
+        java.util.regex.Matcher m = LOCAL_DATE.matcher(t);
+        if (!m.matches()) {
+            return false;
+        }
+        int a = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(7));
+        int b = Integer.parseInt(m.group(1) != null ? m.group(3) : m.group(8));
+        return a >= 1 && b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12);
+    }
+
     /** A decimal's value (NaN when Java does not read it: then it widens no range and breaks a rise). */
     private static double number(String t) {
         try {
@@ -203,6 +221,8 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
         java.util.Arrays.fill(numeric, true);
         java.util.Arrays.fill(integers, true);
         java.util.Arrays.fill(dates, true);
+        boolean[] localDates = new boolean[n];
+        java.util.Arrays.fill(localDates, true);
         List<java.util.Map<String, Integer>> distinct = new ArrayList<>();
         List<java.util.Map<String, Integer>> codeOf = new ArrayList<>();
         List<int[]> codes = new ArrayList<>();
@@ -267,6 +287,9 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
                 if (dates[c] && !(t.length() >= 10 && t.substring(0, 10).matches("[0-9]{4}-[0-9]{2}-[0-9]{2}"))) {
                     dates[c] = false;
                 }
+                if (localDates[c] && !isLocalDate(t)) {
+                    localDates[c] = false;
+                }
                 Integer code = codeOf.get(c).get(t);
                 if (code == null && codeOf.get(c).size() < DISTINCT_CAP) {
                     code = codeOf.get(c).size();
@@ -291,7 +314,7 @@ public record CsvProfile(List<String> names, boolean header, char separator, int
             columns.add(new Column(names.get(c), missing[c], number, present > 0 && integers[c],
                     distinct.get(c).size(), present == 0 ? 0 : (double) words[c] / present, maxWords[c], present > 0 && dates[c],
                     distinct.get(c), number ? min[c] : Double.NaN, number ? max[c] : Double.NaN, number && increasing[c],
-                    java.util.Arrays.copyOf(codes.get(c), rows)));
+                    java.util.Arrays.copyOf(codes.get(c), rows), present > 0 && localDates[c]));
         }
         return new CsvProfile(names, header, separator, rows, columns);
     }

@@ -77,6 +77,21 @@ class CsvProfileTest {
     }
 
     @Test
+    void datesAsSpreadsheetsWriteThem() throws IOException {
+        for (String d : new String[] {"03/15/2023", "15/03/2023", "15.03.2023", "1.3.23", "15-03-2023", "2023/03/15",
+                "03/15/2023 10:14", "15.03.2023 10:14:05", "3/15/2023 2:05 PM"}) {
+            assertThat(CsvProfile.isLocalDate(d)).as(d).isTrue();
+        }
+        for (String d : new String[] {"13/13/2023", "0/12/2023", "15.03", "1.2.3", "2023-01", "15/03/2023 noon", "v1.2.2023"}) {
+            assertThat(CsvProfile.isLocalDate(d)).as(d).isFalse();
+        }
+        Path f = dir.resolve("d.csv");
+        Files.writeString(f, "us,eu,code\n01/06/2023,06.01.2023,1/2/3\n12/31/2023,,4/5/6\n");
+        CsvProfile p = CsvProfile.of(f, ',');
+        assertThat(p.columns()).extracting(CsvProfile.Column::localDates).containsExactly(true, true, false);
+    }
+
+    @Test
     void aFirstLineOfNumbersAboveNumbersIsARowAndTextAboveNumbersAHeader() throws IOException {
         Path rows = dir.resolve("rows.csv");
         Files.writeString(rows, "0,0,5,a\n0,1,6,b\n1,0,5,a\n");
