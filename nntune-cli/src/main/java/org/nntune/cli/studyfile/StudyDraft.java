@@ -97,11 +97,16 @@ public final class StudyDraft {
                 continue;
             }
             Column role = role(c, profile.rows());
-            // one value per class and each value with one class in every row: the label in another spelling
-            if (classification && (role.role() == Role.NUMBER || role.role() == Role.CATEGORY) && c.distinct() == l.distinct()
-                    && c.distinct() * 2 <= c.present(profile.rows()) && c.determines(l)) {
-                role = new Column(c.name(), Role.IGNORED, "determines the label in every row (its " + c.distinct()
-                        + " values match the classes one to one): a copy of it? remove it from ignore to use it anyway");
+            // each value with one class in every row: the label in another spelling (numbers: one value per class, as
+            // a measurement can split the classes cleanly; categories: also a finer grouping of them, its levels in 5 rows
+            // each on average, so that chance does not make them pure)
+            boolean oneToOne = c.distinct() == l.distinct();
+            boolean repeated = c.distinct() * (oneToOne ? 2 : 5) <= c.present(profile.rows());
+            if (classification && (role.role() == Role.NUMBER && oneToOne || role.role() == Role.CATEGORY) && c.distinct() >= 2
+                    && repeated && c.determines(l)) {
+                role = new Column(c.name(), Role.IGNORED, "determines the label in every row (" + (oneToOne ? "its " + c.distinct()
+                        + " values match the classes one to one" : "each of its " + c.distinct() + " values goes with one class")
+                        + "): a copy of it? remove it from ignore to use it anyway");
             }
             if (role.role() == Role.TEXT && (bestText == null || c.meanWords() > bestText.meanWords())) {
                 bestText = c;
@@ -118,8 +123,8 @@ public final class StudyDraft {
                 columns.set(i, new Column(c.name(), Role.IGNORED, c.why() + (!classification
                         ? "; a text is read in classification studies only" : !profile.header()
                         ? "; a text column is read by its header name, and the file has no header line" : tabular
-                        ? "; not read beside the other features (a text study reads only its text and label: data.text: "
-                        + scalar(c.name()) + " and model family rnn for one over its words instead)"
+                        ? "; not read beside the other features, as a text study reads only its text and label; for one over its"
+                        + " words instead, data.text: " + scalar(c.name()) + " and model family rnn"
                         : "; another column is the text read")));
             }
         }

@@ -87,8 +87,8 @@ class StudyDraftTest {
                 "label");
         assertThat(d.textColumn()).isEmpty();
         assertThat(d.summary()).contains("from 2 columns of numbers (an MLP)");
-        assertThat(d.yaml("today")).contains("  #   note: text, 8 words on average; not read beside the other features (a text study"
-                + " reads only its text and label: data.text: note and model family rnn for one over its words instead)\n")
+        assertThat(d.yaml("today")).contains("  #   note: text, 8 words on average; not read beside the other features, as a text"
+                + " study reads only its text and label; for one over its words instead, data.text: note and model family rnn\n")
                 .contains("family: mlp");
         // alone, the text is the study
         StudyDraft alone = draft("note,label", 60, i -> note.apply(i) + "," + (i % 2 == 0 ? "a" : "b"), "label");
@@ -103,7 +103,15 @@ class StudyDraftTest {
         assertThat(d.columns()).contains(new StudyDraft.Column("flag", StudyDraft.Role.IGNORED, "determines the label in every row"
                 + " (its 2 values match the classes one to one): a copy of it? remove it from ignore to use it anyway"));
         assertThat(role(d, "kind")).isEqualTo(StudyDraft.Role.NUMBER);
-        // a strong feature with more values than classes is not a copy, though each value is pure
+        // a grouping finer than the classes spells them too (spam-1, spam-2, easy-ham-1 ...); then the text is the study
+        String[] groups = {"spam-1", "spam-2", "ham-1", "ham-2", "hard-ham"};
+        StudyDraft spam = draft("text,group,label", 60, i -> "\"some words of mail number " + i + " here\"," + groups[i % 5] + ","
+                + (i % 5 < 2 ? "spam" : "ham"), "label");
+        assertThat(spam.columns()).contains(new StudyDraft.Column("group", StudyDraft.Role.IGNORED, "determines the label in every"
+                + " row (each of its 5 values goes with one class): a copy of it? remove it from ignore to use it anyway"));
+        assertThat(spam.textColumn()).contains("text");
+        // a measurement with more values than classes is not a copy, though each value is pure
+        // (iris' petal width splits setosa from versicolor)
         StudyDraft pure = draft("w,label", 60, i -> (i % 6) + "," + (i % 6 < 3 ? "a" : "b"), "label");
         assertThat(role(pure, "w")).isEqualTo(StudyDraft.Role.NUMBER);
     }
@@ -112,7 +120,7 @@ class StudyDraftTest {
     void constantsAndOneOffNotesAreNoFeatures() throws IOException {
         Random r = new Random(5);
         StudyDraft d = draft("batch,zero,notes,site,x,label", 140, i -> "v1,0," + (i % 3 == 0 ? "" : i % 2 == 0 ? "ok"
-                : "\"seen " + i + ", twice\"") + ",s" + (i % 4) + "," + x(r) + "," + (i % 2 == 0 ? "a" : "b"), "label");
+                : "\"seen " + i + ", twice\"") + ",s" + (i % 5) + "," + x(r) + "," + (i % 2 == 0 ? "a" : "b"), "label");
         assertThat(d.columns()).contains(new StudyDraft.Column("batch", StudyDraft.Role.IGNORED,
                 "constant: one value in every row, no information"));
         assertThat(role(d, "zero")).isEqualTo(StudyDraft.Role.IGNORED);
