@@ -139,6 +139,11 @@ public final class StudyDraft {
         }
         this.dropped = profile.rowsMissingAny(read);
         this.classCounts = classification ? classCounts(l, read) : Map.of();
+        if (dropped == profile.rows()) {
+            throw new IllegalArgumentException("no row holds both the label '" + label + "' and every feature ("
+                    + String.join(", ", read.subList(1, read.size())) + "), so missing: drop would keep none; fill the"
+                    + " missing values or leave some of those columns out");
+        }
     }
 
     /** Training rows of each class (the rows kept: none of {@code read} missing), most first. */

@@ -185,5 +185,10 @@ class StudyDraftTest {
                 + "," + (i % 17 == 3 ? "NA" : i % 2 == 0 ? "a" : "b"), "label");
         assertThat(d.yaml("today")).contains("  missing: drop   # 9 rows have no label (a label cannot be filled), and 19 more miss a"
                 + " feature: 28 of 140 rows are dropped\n");
+        // a feature missing wherever the label is present: nothing would be left
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> draft("x,label", 20, i -> i % 2 == 0 ? i + ".5,NA" : "NA,"
+                + (i % 4 == 1 ? "a" : "b"), "label")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no row holds both the label 'label' and every feature (x), so missing: drop would keep none; fill the"
+                        + " missing values or leave some of those columns out");
     }
 }
