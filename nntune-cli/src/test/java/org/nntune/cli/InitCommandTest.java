@@ -90,6 +90,23 @@ class InitCommandTest {
     }
 
     @Test
+    void pandasIndexColumnIsNoFeatureAndTheDraftChecksOut(@TempDir Path dir) throws Exception {
+        // df.to_csv writes the row index under an empty name; the label sorted, as exports often are
+        StringBuilder sb = new StringBuilder(",x1,x2,label\n");
+        Random r = new Random(9);
+        for (int i = 0; i < 150; i++) {
+            sb.append(String.format(Locale.ROOT, "%d,%.3f,%.3f,%s%n", i, r.nextGaussian(), r.nextGaussian(), "abc".charAt(i / 50)));
+        }
+        Path csv = dir.resolve("leak.csv");
+        Files.writeString(csv, sb.toString());
+        CliTest.Result init = CliTest.run("init", csv.toString());
+        assertThat(init.code()).as(init.err()).isZero();
+        assertThat(init.out()).contains("from 2 columns of numbers (an MLP)")
+                .contains("no feature: \"\" (no name) (an id whatever its name: unique integers 0..149, one per row");
+        assertThat(Files.readString(dir.resolve("leak.yaml"))).contains("  # read as numbers: x1, x2\n").contains("  ignore: [\"\"]\n");
+    }
+
+    @Test
     void aFileWithoutAHeaderIsReadByPlace(@TempDir Path dir) throws Exception {
         StringBuilder rows = new StringBuilder();
         Random r = new Random(3);
@@ -103,7 +120,7 @@ class InitCommandTest {
         assertThat(init.code()).as(init.err()).isZero();
         assertThat(init.out()).contains("classify 'c2' (3 classes) from 2 columns of numbers")
                 .contains("the first line is a row, not a header, so columns are named c0, c1, … by their place");
-        assertThat(Files.readString(dir.resolve("rows.yaml"))).contains("  header: false").contains("  label: 2   # 3 classes (column c2)");
+        assertThat(Files.readString(dir.resolve("rows.yaml"))).contains("  header: false").contains("  label: 2   # column c2: 3 classes: 0 20 (33 %), 1 20 (33 %), 2 20 (33 %)\n");
     }
 
     @Test
@@ -122,10 +139,12 @@ class InitCommandTest {
         CliTest.Result init = CliTest.run("init", csv.toString(), "--trials", "1");
         assertThat(init.code()).as(init.err()).isZero();
         String yaml = Files.readString(dir.resolve("marks.yaml"));
-        // a: numbers with pandas' marks missing; b: '-' in 6 rows; w: one stray value, named with its line
-        assertThat(yaml).contains("categorical: [b, w]\n").contains("missing: mean   # missing values (a 10)")
-                .contains("b, 45 categories; numbers in 54 of 60 rows; line 5: '-' is not one, nor are 5 more: fix them, or"
-                        + " list such marks in data.missing_values;")
+        // a: numbers with pandas' marks missing; b: '-' in 6 rows; w: one stray value, named with its line (both mostly
+        // one-off values, so no feature)
+        assertThat(yaml).contains("ignore: [b, w]\n").contains("missing: mean   # missing values (a 10)")
+                .contains("b: free text or one-off values: 35 of its 45 values occur in one row only; list it in categorical"
+                        + " to one-hot encode it anyway; numbers in 54 of 60 rows; line 5: '-' is not one, nor are 5 more: fix"
+                        + " them, or list such marks in data.missing_values\n")
                 .contains("numbers in 59 of 60 rows; line 5: '1.4cm' is not one: fix it, or list it in data.missing_values\n");
 
         // data.missing_values adds '-': b is a column of numbers for tune and predict alike

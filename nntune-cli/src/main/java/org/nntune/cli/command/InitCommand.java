@@ -25,9 +25,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "init", mixinStandardHelpOptions = true, description = {
         "Draft a study file for a CSV of your own, then check it as tune --dry-run does.",
-        "Reads every row: the label's classes (text, or up to 20 distinct integers) or numbers (regression); each other"
-                + " column as numbers, categories (one-hot), a text read as words (then an LSTM/GRU classifier), or no feature"
-                + " (an id, a name, a date, an empty column: data.ignore). Each choice is a comment in the file."})
+        "Reads every row: the label's classes (text, or up to 20 distinct integers that repeat) or numbers (regression); each"
+                + " other column as numbers, categories (one-hot), a text read as words (an LSTM/GRU classifier, when the text is"
+                + " the only candidate feature), or no feature (an id or row number, a name, a date, an empty or constant column,"
+                + " one-off notes, an unnamed column, a copy of the label: data.ignore). Each choice is a comment in the file."})
 public final class InitCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -116,7 +117,7 @@ public final class InitCommand implements Callable<Integer> {
                 + "'; --label to choose another)" : "") + (profile.header() ? "" : "; the first line is a row, not a header, so"
                 + " columns are named c0, c1, … by their place"));
         draft.columns().stream().filter(c -> c.role() == StudyDraft.Role.IGNORED)
-                .forEach(c -> out.println("  no feature: " + c.name() + " (" + c.why() + ")"));
+                .forEach(c -> out.println("  no feature: " + c.shown() + " (" + c.why() + ")"));
         out.println("checking it as tune --dry-run does:");
         out.flush();
         StudyFile sf = TuneCommand.reader().read(file);

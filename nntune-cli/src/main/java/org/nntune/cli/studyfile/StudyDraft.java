@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * A first study file for a CSV, from what its columns hold ({@link CsvProfile}): the label's task
- * (text or few integers: classes; other numbers: regression), each other column's role — a number, a
- * category, a text to read as words, or no feature at all (an id, a name, a date, an empty column) —
+ * (text or few repeating integers: classes; other numbers: regression), each other column's role — a
+ * number, a category, a text to read as words (when it is the only candidate feature), or no feature at
+ * all (an id or row number, a name, a date, an empty or constant column, one-off notes, an unnamed
+ * column, a copy of the label) — the classes' counts, a metric, folds the smallest class can fill,
  * and a search suited to the data's size. {@code nntune init} writes it and checks it as
  * {@code tune --dry-run} does; every choice is said in a comment beside it, so the file is the
  * explanation and the place to change it.
@@ -28,6 +30,8 @@ public final class StudyDraft {
      * messages and reviews do, names ("Braund, Mr. Owen Harris") and addresses do not.
      */
     static final double TEXT_WORDS = 6;
+    /** A text column with more values than this, most of them in one row only, is free text rather than categories. */
+    static final int ONE_OFF_LEVELS = 10;
     /** Column names that say "an id". */
     private static final Pattern ID_NAME = Pattern.compile("(?i)(.*[_ .-])?(id|key|index|row|no|number)|unnamed: ?0");
     /** ... and in camel case: {@code PassengerId}. */
@@ -37,7 +41,12 @@ public final class StudyDraft {
     public enum Role { NUMBER, CATEGORY, TEXT, IGNORED }
 
     /** A column's role and why, in the words of the comment beside it. */
-    public record Column(String name, Role role, String why) {}
+    public record Column(String name, Role role, String why) {
+        /** The name as a comment or message shows it: {@code "" (no name)} for an empty one. */
+        public String shown() {
+            return name.isEmpty() ? "\"\" (no name)" : name;
+        }
+    }
 
     private final CsvProfile profile;
     private final String csvPath;
@@ -45,6 +54,12 @@ public final class StudyDraft {
     private final String label;
     private final boolean classification;
     private final int classes;
+    /** Why a label of integers is a regression target, when that is why; else empty. */
+    private final String labelWhy;
+    /** Rows {@code missing: drop} drops: no label, or (in a table) a feature missing too; 0 when the label is never missing. */
+    private final int dropped;
+    /** Rows of each class among the rows kept, most first (classification only). */
+    private final Map<String, Integer> classCounts;
     private final List<Column> columns = new ArrayList<>();
     private final Optional<CsvProfile.Column> text;
     private final char separator;
@@ -59,7 +74,11 @@ public final class StudyDraft {
         this.separator = separator;
         this.trials = trials;
         CsvProfile.Column l = column(label);
-        this.classification = classify.orElse(!l.numeric() || (l.integers() && l.distinct() <= MAX_CLASSES_OF_INTEGERS));
+        boolean codes = l.integers() && l.distinct() <= MAX_CLASSES_OF_INTEGERS && repeats(l, profile.rows());
+        this.classification = classify.orElse(!l.numeric() || codes);
+        this.labelWhy = classify.isEmpty() && l.integers() && !codes ? String.format(Locale.ROOT, "integers, %d distinct in %d rows:"
+                + " too few repeats for classes, so regression; --task classification if they are codes", l.distinct(),
+                l.present(profile.rows())) : "";
         this.classes = l.distinct();
         if (l.present(profile.rows()) == 0) {
             throw new IllegalArgumentException("the label column '" + label + "' is empty in every row");
@@ -78,25 +97,70 @@ public final class StudyDraft {
                 continue;
             }
             Column role = withStrayValues(role(c, profile.rows()), c, profile.rows());
+            // each value with one class in every row: the label in another spelling (numbers: one value per class, as
+            // a measurement can split the classes cleanly; categories: also a finer grouping of them, its levels in 5 rows
+            // each on average, so that chance does not make them pure)
+            boolean oneToOne = c.distinct() == l.distinct();
+            boolean repeated = c.distinct() * (oneToOne ? 2 : 5) <= c.present(profile.rows());
+            if (classification && (role.role() == Role.NUMBER && oneToOne || role.role() == Role.CATEGORY) && c.distinct() >= 2
+                    && repeated && c.determines(l)) {
+                role = new Column(c.name(), Role.IGNORED, "determines the label in every row (" + (oneToOne ? "its " + c.distinct()
+                        + " values match the classes one to one" : "each of its " + c.distinct() + " values goes with one class")
+                        + "): a copy of it? remove it from ignore to use it anyway");
+            }
             if (role.role() == Role.TEXT && (bestText == null || c.meanWords() > bestText.meanWords())) {
                 bestText = c;
             }
             columns.add(role);
         }
-        // one text column is read as words, in a classifier (found by its header name); any other is no feature
-        this.text = classification && profile.header() ? Optional.ofNullable(bestText) : Optional.empty();
+        // one text column is read as words, in a classifier (found by its header name) without other features; any other
+        // is no feature: a text study reads its text and label only, so it does not outvote columns of numbers or categories
+        boolean tabular = columns.stream().anyMatch(c -> c.role() == Role.NUMBER || c.role() == Role.CATEGORY);
+        this.text = classification && profile.header() && !tabular ? Optional.ofNullable(bestText) : Optional.empty();
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
             if (c.role() == Role.TEXT && (text.isEmpty() || !text.get().name().equals(c.name()))) {
                 columns.set(i, new Column(c.name(), Role.IGNORED, c.why() + (!classification
                         ? "; a text is read in classification studies only" : !profile.header()
-                        ? "; a text column is read by its header name, and the file has no header line" : "; another column is the text read")));
+                        ? "; a text column is read by its header name, and the file has no header line" : tabular
+                        ? "; not read beside the other features, as a text study reads only its text and label; for one over its"
+                        + " words instead, data.text: " + scalar(c.name()) + " and model family rnn"
+                        : "; another column is the text read")));
             }
         }
         if (text.isEmpty() && columns.stream().noneMatch(c -> c.role() == Role.NUMBER || c.role() == Role.CATEGORY)) {
             throw new IllegalArgumentException("no column but the label can be a feature: " + String.join("; ",
                     columns.stream().map(c -> c.name() + ": " + c.why()).toList()));
         }
+        // rows without a label are dropped (missing: drop), and with them every row missing a feature
+        List<String> read = new ArrayList<>(List.of(label));
+        if (l.missing() > 0 && text.isEmpty()) {
+            columns.stream().filter(c -> c.role() == Role.NUMBER || c.role() == Role.CATEGORY).forEach(c -> read.add(c.name()));
+        }
+        this.dropped = profile.rowsMissingAny(read);
+        this.classCounts = classification ? classCounts(l, read) : Map.of();
+        if (dropped == profile.rows()) {
+            throw new IllegalArgumentException("no row holds both the label '" + label + "' and every feature ("
+                    + String.join(", ", read.subList(1, read.size())) + "), so missing: drop would keep none; fill the"
+                    + " missing values or leave some of those columns out");
+        }
+    }
+
+    /** Training rows of each class (the rows kept: none of {@code read} missing), most first. */
+    private Map<String, Integer> classCounts(CsvProfile.Column l, List<String> read) {
+        List<CsvProfile.Column> kept = profile.columns().stream().filter(c -> read.contains(c.name())).toList();
+        List<String> values = new ArrayList<>(l.counts().keySet());
+        int[] n = new int[values.size()];
+        for (int r = 0; r < profile.rows(); r++) {
+            final int row = r;
+            if (l.codes()[r] >= 0 && kept.stream().allMatch(c -> c.codes()[row] != CsvProfile.MISSING_CODE)) {
+                n[l.codes()[r]]++;
+            }
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        java.util.stream.IntStream.range(0, n.length).boxed().filter(i -> n[i] > 0).sorted((a, b) -> n[b] - n[a])
+                .forEach(i -> counts.put(values.get(i), n[i]));
+        return counts;
     }
 
     /**
@@ -124,23 +188,45 @@ public final class StudyDraft {
         if (c.isoDates()) {
             return new Column(c.name(), Role.IGNORED, "dates");
         }
+        if (c.localDates()) {
+            return new Column(c.name(), Role.IGNORED, "dates: day, month and year as spreadsheets write them");
+        }
+        if (c.distinct() == 1) {
+            return new Column(c.name(), Role.IGNORED, "constant: one value in every row" + (c.missing() > 0 ? " that has one ("
+                    + c.missing() + " empty)" : "") + ", no information");
+        }
         boolean unique = c.distinct() >= present && present > 1;
         if (c.numeric()) {
             if (c.integers() && unique && (ID_NAME.matcher(c.name()).matches() || CAMEL_ID.matcher(c.name()).matches())) {
                 return new Column(c.name(), Role.IGNORED, "an id: another integer in every row");
             }
+            boolean run = c.max() - c.min() + 1 == present && (c.min() == 0 || c.min() == 1);
+            if (c.integers() && unique && present > 2 && (run || c.increasing())) {
+                return new Column(c.name(), Role.IGNORED, String.format(Locale.ROOT, "an id whatever its name: unique integers %.0f..%.0f"
+                        + "%s, one per row — a row number teaches the file's order, not the label; remove it from ignore if it is"
+                        + " a measurement", c.min(), c.max(), run ? "" : " rising row by row"));
+            }
+        }
+        if (c.name().isBlank()) {
+            return new Column(c.name(), Role.IGNORED, "no name in the header (a saved index?); name it there to use it");
+        }
+        if (c.numeric()) {
             return new Column(c.name(), Role.NUMBER, "numbers");
         }
         if (c.meanWords() >= TEXT_WORDS && c.distinct() * 2 >= present) {
             return new Column(c.name(), Role.TEXT, String.format(Locale.ROOT, "text, %.0f words on average", c.meanWords()));
         }
-        if (c.distinct() > 20 && c.distinct() * 10 >= present * 9) {
+        if (unique || c.distinct() > 20 && c.distinct() * 10 >= present * 9) {
             return new Column(c.name(), Role.IGNORED, String.format(Locale.ROOT, "a name or an id: %s different values in %d rows",
                     atLeast(c.distinct()), present));
         }
         if (c.distinct() > MAX_CATEGORIES) {
             return new Column(c.name(), Role.IGNORED, String.format(Locale.ROOT, "%s different values, too many categories to learn"
                     + " from; list it in categorical to one-hot encode it anyway", atLeast(c.distinct())));
+        }
+        if (c.distinct() > ONE_OFF_LEVELS && c.singletons() * 2 > c.distinct()) {
+            return new Column(c.name(), Role.IGNORED, String.format(Locale.ROOT, "free text or one-off values: %d of its %d values occur"
+                    + " in one row only; list it in categorical to one-hot encode it anyway", c.singletons(), c.distinct()));
         }
         return new Column(c.name(), Role.CATEGORY, c.distinct() + (c.distinct() == 1 ? " category" : " categories"));
     }
@@ -160,6 +246,12 @@ public final class StudyDraft {
                 + " line %d: '%s' is not one%s: fix %s, or list %s in data.missing_values", c.numbers(), present,
                 c.firstNonNumberLine(), c.firstNonNumber(), others == 1 ? "" : ", nor are " + (others - 1) + " more",
                 others == 1 ? "it" : "them", others == 1 ? "it" : "such marks"));
+    }
+
+    /** Integers are classes when their values repeat: 5 rows a value on average, or most values in 3 rows or more. */
+    private static boolean repeats(CsvProfile.Column l, int rows) {
+        long often = l.counts().values().stream().filter(n -> n >= 3).count();
+        return l.distinct() * 5 <= l.present(rows) || often * 2 > l.distinct();
     }
 
     private static String atLeast(int distinct) {
@@ -218,8 +310,9 @@ public final class StudyDraft {
             y.append("  header: false   # the first line is a row: columns are named c0, c1, … by their place\n");
         }
         String labelKey = profile.header() ? scalar(label) : label.substring(1);
-        y.append("  label: ").append(labelKey).append(classification ? "   # " + classes + " classes" : "   # numbers")
-                .append(profile.header() ? "" : " (column " + label + ")").append('\n');
+        y.append("  label: ").append(labelKey).append("   # ").append(profile.header() ? "" : "column " + label + ": ")
+                .append(classification ? classes + " classes" + classesSaid() : "numbers" + (labelWhy.isEmpty() ? "" : ": " + labelWhy))
+                .append('\n');
         List<Column> ignored = columns.stream().filter(c -> c.role() == Role.IGNORED).toList();
         if (text.isPresent()) {
             CsvProfile.Column t = text.get();
@@ -233,6 +326,10 @@ public final class StudyDraft {
                 y.append("  # a text study reads only its text and label columns: ").append(String.join(", ", unread)).append(" not read\n");
             }
         } else {
+            List<String> numbers = columns.stream().filter(c -> c.role() == Role.NUMBER).map(c -> said(c.name())).toList();
+            if (!numbers.isEmpty()) {
+                y.append("  # read as numbers: ").append(String.join(", ", numbers)).append('\n');
+            }
             List<String> categorical = columns.stream().filter(c -> c.role() == Role.CATEGORY).map(Column::name).toList();
             if (!categorical.isEmpty()) {
                 y.append("  # one-hot encoded (categories learnt on the training rows): ");
@@ -242,7 +339,7 @@ public final class StudyDraft {
             }
             if (!ignored.isEmpty()) {
                 y.append("  # no feature:\n");
-                ignored.forEach(c -> y.append("  #   ").append(c.name()).append(": ").append(c.why()).append('\n'));
+                ignored.forEach(c -> y.append("  #   ").append(c.shown()).append(": ").append(c.why()).append('\n'));
                 y.append("  ignore: ").append(list(ignored.stream().map(Column::name).toList())).append('\n');
             }
             Map<String, Integer> missing = new LinkedHashMap<>();
@@ -255,7 +352,10 @@ public final class StudyDraft {
             }
             int labelMissing = column(label).missing();
             if (labelMissing > 0) {
-                y.append("  missing: drop   # ").append(labelMissing).append(" rows have no label: rows with a missing value are dropped\n");
+                y.append("  missing: drop   # ").append(labelMissing).append(labelMissing == 1 ? " row has" : " rows have")
+                        .append(" no label (a label cannot be filled)").append(dropped > labelMissing ? String.format(Locale.ROOT,
+                                ", and %d more miss a feature: %d of %d rows are dropped", dropped - labelMissing, dropped,
+                                profile.rows()) : ": they are dropped").append('\n');
             } else if (!missing.isEmpty()) {
                 y.append("  missing: mean   # missing values (").append(String.join(", ", missing.entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).toList())).append("): a column's training mean, a category's most"
@@ -265,7 +365,7 @@ public final class StudyDraft {
         y.append("  test_fraction: 0.2   # held out for the final test").append(classification ? ", stratified" : "").append('\n');
         int rows = profile.rows();
         if (text.isPresent()) {
-            y.append("metric: accuracy\n");
+            y.append("metric: ").append(metric()).append('\n');
             y.append("validation: {method: holdout, fraction: 0.2}\n");
             y.append("model:\n  family: rnn\n  space:\n");
             y.append("    cell: [lstm, gru]\n");
@@ -279,11 +379,9 @@ public final class StudyDraft {
             y.append("sampler: {type: tpe, startup_trials: 4}\n");
             y.append("pruner: {type: median, startup_trials: 3, warmup_steps: 1}\n");
         } else {
-            y.append("metric: ").append(classification ? "accuracy   # balanced_accuracy or f1_macro when some classes are rare"
-                    : "r2        # or mse, mae").append('\n');
+            y.append("metric: ").append(classification ? metric() : "r2        # or mse, mae").append('\n');
             if (rows <= 2000) {
-                y.append("validation: {method: ").append(classification ? "stratified_kfold" : "kfold")
-                        .append(", folds: 3}   # small data: every row validates once\n");
+                y.append(folds());
             } else {
                 y.append("validation: {method: holdout, fraction: 0.2}\n");
             }
@@ -302,6 +400,63 @@ public final class StudyDraft {
         }
         y.append("budget: {trials: ").append(trials).append("}   # or timeout: 10m for the time-budget mode\n");
         return y.toString();
+    }
+
+    /** ": B 357 (95 %), M 20 (5 %)" (the ten largest classes), and a word on classes of one row. */
+    private String classesSaid() {
+        int kept = classCounts.values().stream().mapToInt(Integer::intValue).sum();
+        List<String> said = classCounts.entrySet().stream().limit(10).map(e -> String.format(Locale.ROOT, "%s %d (%s)",
+                said(e.getKey()), e.getValue(), percent(e.getValue(), kept))).toList();
+        List<String> single = classCounts.entrySet().stream().filter(e -> e.getValue() == 1).map(e -> said(e.getKey())).toList();
+        return ": " + String.join(", ", said) + (classCounts.size() > 10 ? ", and " + (classCounts.size() - 10) + " more" : "")
+                + (single.isEmpty() ? "" : "; " + String.join(", ", single.stream().limit(5).toList()) + (single.size() == 1
+                ? " has a single row" : " have a single row each") + ", too few to learn and test"
+                + (column(label).numeric() ? " (a measurement rather than classes? --task regression)" : ""));
+    }
+
+    private static final Pattern COMMENT_SAFE = Pattern.compile("[^,\"\\s]+( [^,\"\\s]+)*");
+
+    /** A value as a comment shows it: as written, or double-quoted when a comma, quote or odd space would blur it. */
+    static String said(String value) {
+        return COMMENT_SAFE.matcher(value).matches() ? value : scalar(value);
+    }
+
+    private static String percent(int n, int of) {
+        double p = 100.0 * n / of;
+        return String.format(Locale.ROOT, p < 1 ? "%.1f %%" : "%.0f %%", p);
+    }
+
+    /** accuracy, or balanced_accuracy when the smallest class has under half an even share of the rows. */
+    private String metric() {
+        int kept = classCounts.values().stream().mapToInt(Integer::intValue).sum();
+        int k = classCounts.size();
+        Map.Entry<String, Integer> smallest = classCounts.entrySet().stream().reduce((a, b) -> b).orElseThrow();
+        if (k >= 2 && smallest.getValue() * 2L * k < kept) {
+            return String.format(Locale.ROOT, "balanced_accuracy   # class %s has %d of %d rows (%s), under half of an even"
+                    + " 1/%d share: accuracy would reward always answering %s", said(smallest.getKey()), smallest.getValue(), kept,
+                    percent(smallest.getValue(), kept), k, said(classCounts.keySet().iterator().next()));
+        }
+        return "accuracy   # balanced_accuracy or f1_macro when some classes are rare";
+    }
+
+    /** k-fold validation for small data: 3 folds, fewer when a class has fewer training rows, holdout below 2. */
+    private String folds() {
+        if (!classification) {
+            return "validation: {method: kfold, folds: 3}   # small data: every row validates once\n";
+        }
+        Map.Entry<String, Integer> smallest = classCounts.entrySet().stream().reduce((a, b) -> b).orElseThrow();
+        // the test split holds out up to ceil(20 %) of a class
+        int training = smallest.getValue() - (int) Math.ceil(0.2 * smallest.getValue());
+        String why = String.format(Locale.ROOT, "class %s has %d row%s, %d after the test split", said(smallest.getKey()),
+                smallest.getValue(), smallest.getValue() == 1 ? "" : "s", training);
+        if (training >= 3) {
+            return "validation: {method: stratified_kfold, folds: 3}   # small data: every row validates once\n";
+        }
+        if (training == 2) {
+            return "validation: {method: stratified_kfold, folds: 2}   # small data: every row validates once; 2 folds, as " + why
+                    + "\n";
+        }
+        return "validation: {method: holdout, fraction: 0.2}   # " + why + ": too few for stratified folds\n";
     }
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z_./][A-Za-z0-9_./-]*");

@@ -2,7 +2,6 @@ package org.nntune.nn.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -45,13 +44,75 @@ public record CsvProfile(List<String> names, boolean header, char separator, cha
      * @param numbers    present fields that are decimal numbers (all of them when {@code numeric})
      * @param firstNonNumber the first present field that is not a number, as written (empty when {@code numeric}),
      *                   and {@code firstNonNumberLine} the file line it starts on (0 when there is none)
+     * @param counts     rows of each distinct present value, in the order first seen (the first {@link #DISTINCT_CAP} values)
+     * @param min        the smallest number of a numeric column (NaN for another)
+     * @param max        the largest number of a numeric column (NaN for another)
+     * @param increasing a numeric column's present values rise strictly from row to row (in file order)
+     * @param codes      each row's value as its place in {@code counts}' order: {@link #MISSING_CODE} for a missing
+     *                   field, {@link #UNCOUNTED_CODE} for a value beyond the cap
+     * @param localDates every present field is a date as spreadsheets write them: day, month and year in either order
+     *                   of the first two, separated by {@code /}, {@code .} or {@code -} ({@code 03/15/2023},
+     *                   {@code 15.03.23}), or year first with {@code /} or {@code .}; a time of day may follow
      */
     public record Column(String name, int missing, boolean numeric, boolean integers, int distinct, double meanWords,
-                         int maxWords, boolean isoDates, int numbers, String firstNonNumber, int firstNonNumberLine) {
+                         int maxWords, boolean isoDates, int numbers, String firstNonNumber, int firstNonNumberLine,
+                         java.util.Map<String, Integer> counts, double min, double max, boolean increasing, int[] codes,
+                         boolean localDates) {
+        /** Keeps an unmodifiable copy of the counts. */
+        public Column {
+            counts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counts));
+        }
+
         /** Fields that hold a value. */
         public int present(int rows) {
             return rows - missing;
         }
+
+        /** Distinct values seen in one row only (among the counted ones). */
+        public int singletons() {
+            return (int) counts.values().stream().filter(n -> n == 1).count();
+        }
+
+        /**
+         * Whether each of this column's values goes with one value of {@code other} in every row where both hold one
+         * (a value beyond the cap in either column: not known, so false).
+         */
+        public boolean determines(Column other) {
+            int[] seen = new int[counts.size()];
+            java.util.Arrays.fill(seen, MISSING_CODE);
+            for (int r = 0; r < codes.length; r++) {
+                int a = codes[r];
+                int b = other.codes[r];
+                if (a == MISSING_CODE || b == MISSING_CODE) {
+                    continue;
+                }
+                if (a == UNCOUNTED_CODE || b == UNCOUNTED_CODE) {
+                    return false;
+                }
+                if (seen[a] == MISSING_CODE) {
+                    seen[a] = b;
+                } else if (seen[a] != b) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** {@link Column#codes} of a missing field. */
+    public static final int MISSING_CODE = -1;
+    /** {@link Column#codes} of a value beyond {@link #DISTINCT_CAP} distinct ones. */
+    public static final int UNCOUNTED_CODE = -2;
+
+    /** Rows missing a value in at least one of {@code columns}. */
+    public int rowsMissingAny(List<String> columns) {
+        List<Column> cs = this.columns.stream().filter(c -> columns.contains(c.name())).toList();
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            final int row = r;
+            n += cs.stream().anyMatch(c -> c.codes()[row] == MISSING_CODE) ? 1 : 0;
+        }
+        return n;
     }
 
     private static final Set<String> MISSING = Set.copyOf(CsvReader.DEFAULT_MISSING_TOKENS);
@@ -127,6 +188,30 @@ public record CsvProfile(List<String> names, boolean header, char separator, cha
         return withHeader;
     }
 
+    private static final java.util.regex.Pattern LOCAL_DATE = java.util.regex.Pattern.compile(
+            "(?:(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})|(\\d{4})([/.])(\\d{1,2})\\6(\\d{1,2}))"
+                    + "(?:[ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?: ?[AaPp][Mm])?)?");
+
+    /** A date as spreadsheets write it (see {@link Column#localDates}): a day and a month that can be one, and a year. */
+    static boolean isLocalDate(String t) {
+        java.util.regex.Matcher m = LOCAL_DATE.matcher(t);
+        if (!m.matches()) {
+            return false;
+        }
+        int a = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(7));
+        int b = Integer.parseInt(m.group(1) != null ? m.group(3) : m.group(8));
+        return a >= 1 && b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12);
+    }
+
+    /** A decimal's value (NaN when Java does not read it: then it widens no range and breaks a rise). */
+    private static double number(String t) {
+        try {
+            return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Profiles {@code file}: a header line then rows, or rows only (columns named {@code c0, c1, …}); decimal points. */
     public static CsvProfile of(Path file, char separator, boolean header) {
         return profile(file.toString(), text(file), separator, '.', header, true);
@@ -163,10 +248,24 @@ public record CsvProfile(List<String> names, boolean header, char separator, cha
         java.util.Arrays.fill(numeric, true);
         java.util.Arrays.fill(integers, true);
         java.util.Arrays.fill(dates, true);
-        List<Set<String>> distinct = new ArrayList<>();
+        boolean[] localDates = new boolean[n];
+        java.util.Arrays.fill(localDates, true);
+        List<java.util.Map<String, Integer>> distinct = new ArrayList<>();
+        List<java.util.Map<String, Integer>> codeOf = new ArrayList<>();
+        List<int[]> codes = new ArrayList<>();
+        double[] min = new double[n];
+        double[] max = new double[n];
+        boolean[] increasing = new boolean[n];
+        double[] last = new double[n];
         for (int c = 0; c < n; c++) {
-            distinct.add(new HashSet<>());
+            distinct.add(new java.util.LinkedHashMap<>());
+            codeOf.add(new java.util.HashMap<>());
+            codes.add(new int[64]);
         }
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(increasing, true);
+        java.util.Arrays.fill(last, Double.NEGATIVE_INFINITY);
         long[] words = new long[n];
         int[] maxWords = new int[n];
         int[] numbers = new int[n];
@@ -190,12 +289,16 @@ public record CsvProfile(List<String> names, boolean header, char separator, cha
                         + n + " fields (as in " + (header ? "the header" : "the first row") + "), found " + rec.size()
                         + (rec.size() > n ? " — quote fields that contain '" + separator + "'" : ""));
             }
-            rows++;
+            int row = rows++;
             for (int c = 0; c < n; c++) {
+                if (row == codes.get(c).length) {
+                    codes.set(c, java.util.Arrays.copyOf(codes.get(c), row * 2));
+                }
                 CsvParser.Field f = rec.get(c);
                 String t = f.quoted() ? f.text() : f.text().strip();
                 if (MISSING.contains(t)) {
                     missing[c]++;
+                    codes.get(c)[row] = MISSING_CODE;
                     continue;
                 }
                 if (isNumber(t, decimal)) {
@@ -205,15 +308,31 @@ public record CsvProfile(List<String> names, boolean header, char separator, cha
                     nonNumber[c] = t;
                     nonNumberLine[c] = f.line();
                 }
+                if (numeric[c]) {
+                    double v = number(decimal == ',' ? t.replace(',', '.') : t);
+                    min[c] = Double.isNaN(v) ? min[c] : Math.min(min[c], v);
+                    max[c] = Double.isNaN(v) ? max[c] : Math.max(max[c], v);
+                    increasing[c] &= v > last[c];
+                    last[c] = v;
+                }
                 if (integers[c] && !RowReader.isInteger(t)) {
                     integers[c] = false;
                 }
                 if (dates[c] && !(t.length() >= 10 && t.substring(0, 10).matches("[0-9]{4}-[0-9]{2}-[0-9]{2}"))) {
                     dates[c] = false;
                 }
-                if (distinct.get(c).size() < DISTINCT_CAP) {
-                    distinct.get(c).add(t);
+                if (localDates[c] && !isLocalDate(t)) {
+                    localDates[c] = false;
                 }
+                Integer code = codeOf.get(c).get(t);
+                if (code == null && codeOf.get(c).size() < DISTINCT_CAP) {
+                    code = codeOf.get(c).size();
+                    codeOf.get(c).put(t, code);
+                }
+                if (code != null) {
+                    distinct.get(c).merge(t, 1, Integer::sum);
+                }
+                codes.get(c)[row] = code != null ? code : UNCOUNTED_CODE;
                 int w = t.isBlank() ? 0 : t.strip().split("\\s+").length;
                 words[c] += w;
                 maxWords[c] = Math.max(maxWords[c], w);
@@ -225,9 +344,12 @@ public record CsvProfile(List<String> names, boolean header, char separator, cha
         List<Column> columns = new ArrayList<>();
         for (int c = 0; c < n; c++) {
             int present = rows - missing[c];
-            columns.add(new Column(names.get(c), missing[c], present > 0 && numeric[c], present > 0 && integers[c],
+            boolean number = present > 0 && numeric[c];
+            columns.add(new Column(names.get(c), missing[c], number, present > 0 && integers[c],
                     distinct.get(c).size(), present == 0 ? 0 : (double) words[c] / present, maxWords[c], present > 0 && dates[c],
-                    numbers[c], nonNumber[c] == null ? "" : nonNumber[c], nonNumberLine[c]));
+                    numbers[c], nonNumber[c] == null ? "" : nonNumber[c], nonNumberLine[c],
+                    distinct.get(c), number ? min[c] : Double.NaN, number ? max[c] : Double.NaN, number && increasing[c],
+                    java.util.Arrays.copyOf(codes.get(c), rows), present > 0 && localDates[c]));
         }
         return new CsvProfile(names, header, separator, decimal, rows, columns);
     }

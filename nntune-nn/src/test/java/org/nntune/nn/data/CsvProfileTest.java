@@ -87,6 +87,48 @@ class CsvProfileTest {
     }
 
     @Test
+    void valueCountsRangesRisesAndWhatDeterminesWhat() throws IOException {
+        Path f = dir.resolve("c.csv");
+        Files.writeString(f, ",flag,x,kind\n0,1,2.5,M\n1,0,-1,B\n2,,3,B\n5,1,1e3,M\n");
+        CsvProfile p = CsvProfile.of(f, ',');
+        CsvProfile.Column index = p.columns().get(0);
+        assertThat(index.name()).isEmpty();
+        assertThat(index.min()).isEqualTo(0);
+        assertThat(index.max()).isEqualTo(5);
+        assertThat(index.increasing()).isTrue();
+        assertThat(index.singletons()).isEqualTo(4);
+        CsvProfile.Column flag = p.columns().get(1);
+        assertThat(flag.counts()).containsExactly(java.util.Map.entry("1", 2), java.util.Map.entry("0", 1));
+        assertThat(flag.codes()).containsExactly(0, 1, CsvProfile.MISSING_CODE, 0);
+        CsvProfile.Column x = p.columns().get(2);
+        assertThat(x.increasing()).isFalse();
+        assertThat(x.min()).isEqualTo(-1);
+        assertThat(x.max()).isEqualTo(1000);
+        CsvProfile.Column kind = p.columns().get(3);
+        assertThat(kind.min()).isNaN();
+        assertThat(flag.determines(kind)).isTrue();
+        assertThat(kind.determines(flag)).isTrue(); // the missing flag is not counted against it
+        assertThat(kind.determines(x)).isFalse();
+        assertThat(p.rowsMissingAny(java.util.List.of("flag", "kind"))).isEqualTo(1);
+        assertThat(p.rowsMissingAny(java.util.List.of("x", "kind"))).isZero();
+    }
+
+    @Test
+    void datesAsSpreadsheetsWriteThem() throws IOException {
+        for (String d : new String[] {"03/15/2023", "15/03/2023", "15.03.2023", "1.3.23", "15-03-2023", "2023/03/15",
+                "03/15/2023 10:14", "15.03.2023 10:14:05", "3/15/2023 2:05 PM"}) {
+            assertThat(CsvProfile.isLocalDate(d)).as(d).isTrue();
+        }
+        for (String d : new String[] {"13/13/2023", "0/12/2023", "15.03", "1.2.3", "2023-01", "15/03/2023 noon", "v1.2.2023"}) {
+            assertThat(CsvProfile.isLocalDate(d)).as(d).isFalse();
+        }
+        Path f = dir.resolve("d.csv");
+        Files.writeString(f, "us,eu,code\n01/06/2023,06.01.2023,1/2/3\n12/31/2023,,4/5/6\n");
+        CsvProfile p = CsvProfile.of(f, ',');
+        assertThat(p.columns()).extracting(CsvProfile.Column::localDates).containsExactly(true, true, false);
+    }
+
+    @Test
     void aFirstLineOfNumbersAboveNumbersIsARowAndTextAboveNumbersAHeader() throws IOException {
         Path rows = dir.resolve("rows.csv");
         Files.writeString(rows, "0,0,5,a\n0,1,6,b\n1,0,5,a\n");
