@@ -144,6 +144,31 @@ class CsvEndToEndTest {
     }
 
     @Test
+    void exportOfAModelTrainedWithMeanFillHasTheFillInItsGraph(@TempDir Path dir) throws Exception {
+        // every 7th weight and every 9th color missing, filled with the training mean / most frequent color
+        List<String> lines = new java.util.ArrayList<>(shapes(120, 5, true, null).lines().toList());
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            f[2] = i % 7 == 0 ? "" : f[2];
+            f[1] = i % 9 == 0 ? "" : f[1];
+            lines.set(i, String.join(",", f));
+        }
+        Files.writeString(dir.resolve("gaps.csv"), String.join("\n", lines) + "\n");
+        Path file = dir.resolve("gaps.yaml");
+        Files.writeString(file, STUDY.formatted("classification", "gaps.csv", "kind", "accuracy")
+                .replace("  categorical: [color]\n", "  categorical: [color]\n  missing: mean\n"));
+        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        Path onnx = dir.resolve("gaps.onnx");
+        CliTest.Result exported = CliTest.run("export", dir.resolve("gaps-results").resolve("best.model").toString(),
+                "--onnx", onnx.toString());
+        assertThat(exported.code()).as(exported.err()).isZero();
+        // the numeric fill as graph nodes, the values and the category fill in the metadata (OnnxRuntimeTest runs such a graph)
+        assertThat(new String(Files.readAllBytes(onnx), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("IsNaN", "Where", "nntune.missing", "nntune.fill_values", "weight=", "nntune.fill_categories", "color=");
+    }
+
+    @Test
     void regression(@TempDir Path dir) throws Exception {
         Random r = new Random(7);
         StringBuilder sb = new StringBuilder("x,color,y\n");

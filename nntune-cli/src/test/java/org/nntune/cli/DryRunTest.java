@@ -55,6 +55,17 @@ class DryRunTest {
         assertThat(files(dir)).containsExactly("pbt.yaml");
     }
 
+    @Test
+    void scikitLearnsAutomaticBatchIsShownAsWhatItMeans(@TempDir Path dir) throws Exception {
+        // model.defaults: sklearn fixes batch_size to scikit-learn's 'auto', which the space holds as 0
+        Path file = dir.resolve("skl.yaml");
+        Files.writeString(file, CliTest.IRIS.replace("  family: mlp\n", "  family: mlp\n  defaults: sklearn\n")
+                .replace("    batch_size: 16\n", ""));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--dry-run", "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("batch_size*=auto (min(200, rows))").doesNotContain("batch_size*=0");
+    }
+
     private static final String LR_LINE = "    lr: {low: 1.0e-2, high: 1.0e-1, log: true}\n";
 
     /**

@@ -1,5 +1,7 @@
 package org.nntune.onnx;
 
+import org.nntune.nn.data.CsvEncoder;
+import org.nntune.nn.data.CsvReader;
 import org.nntune.nn.data.FittedTransform;
 import org.nntune.nn.data.MinMaxScaler;
 import org.nntune.nn.data.Pipeline;
@@ -48,6 +50,10 @@ import java.util.stream.Collectors;
  * returns — class probabilities for softmax cross-entropy, per-output probabilities for binary
  * cross-entropy, values for regression. In between:
  * <ul>
+ *   <li>exported with the CSV encoder of a model trained from CSV
+ *       ({@link #toBytes(Sequential, CsvEncoder, Map)}): the encoder's fill of missing numeric
+ *       values (mean, most frequent) as IsNaN and Where, before the preprocessing as the encoder
+ *       fills before the model;</li>
  *   <li>the fitted preprocessing as graph nodes: standard and min-max scaling as Sub and Div by
  *       the fitted constants, pixel scaling as Div, pipelines step by step;</li>
  *   <li>dense as Gemm, conv2d as Conv, max/average pooling as MaxPool/AveragePool, flatten as
@@ -64,7 +70,7 @@ import java.util.stream.Collectors;
  * What the graph does not hold is written to the model's {@code metadata_props} (key
  * {@code nntune.not_in_graph}) and listed in the README: the loss, optimiser and training
  * statistics, and anything applied outside the model (the CSV encoder saved beside a model
- * trained from CSV: category columns, class names; the text encoder of a text model: its
+ * trained from CSV: category columns and the category a missing or unseen one becomes, class names; the text encoder of a text model: its
  * tokenizer and vocabulary, which {@link #textMetadata} writes out so that a user can make the
  * token ids). A layer or preprocessing step this exporter does not express — a user's own
  * {@link Layer} or {@link FittedTransform}, preprocessing before an embedding other than a search's
@@ -93,6 +99,32 @@ public final class OnnxExport {
      * (e.g. class names known from a CSV encoder).
      */
     public static byte[] toBytes(Sequential model, Map<String, String> extraMetadata) {
+        return toBytes(model, (float[]) null, extraMetadata);
+    }
+
+    /**
+     * The ONNX model of {@code model} trained on CSV rows that {@code encoder} encoded: the
+     * encoder's numeric fill values are inside the graph, before the preprocessing as
+     * {@link CsvEncoder} applies them before the model ({@code Where(IsNaN(input), fill, input)}:
+     * a NaN in a numeric feature whose column is filled becomes its training mean or most frequent
+     * value); what cannot be a graph step — a missing or unseen category's fill category, which
+     * sets one one-hot feature — goes into the metadata with the feature and class names
+     * ({@link #csvMetadata}), followed by {@code extraMetadata}.
+     */
+    public static byte[] toBytes(Sequential model, CsvEncoder encoder, Map<String, String> extraMetadata) {
+        int features = size(model.inputShape());
+        if (encoder.featureCount() != features || model.layers().get(0) instanceof Embedding) {
+            throw new OnnxExportException("the CSV encoder makes " + encoder.featureCount() + " features " + encoder.featureNames()
+                    + ", but the model takes " + (model.layers().get(0) instanceof Embedding ? "token ids" : features + " features")
+                    + ": it is not the encoder the model was trained with");
+        }
+        Map<String, String> meta = new LinkedHashMap<>(csvMetadata(encoder));
+        meta.putAll(extraMetadata);
+        return toBytes(model, encoder.missingFill(), meta);
+    }
+
+    /** missingFill: per input feature, the value inside the graph for a NaN (NaN: none); null when no CSV encoder. */
+    private static byte[] toBytes(Sequential model, float[] missingFill, Map<String, String> extraMetadata) {
         Graph g = new Graph();
         int features = size(model.inputShape());
         String x = "input";
@@ -100,10 +132,16 @@ public final class OnnxExport {
         boolean tokens = layers.get(0) instanceof Embedding;
         int[] shape = model.inputShape();
         SequenceExport sequences;
+        boolean filling = missingFill != null && hasValue(missingFill);
         if (tokens) {
             x = tokenPreprocessing(g, model.preprocessing(), x);
             sequences = SequenceExport.ofTokenIds(g, x, shape[0], ((Embedding) layers.get(0)).paddingId());
         } else {
+            if (filling) {
+                // the CSV encoder fills before the model's preprocessing; a feature without a fill value keeps its NaN
+                String missing = g.node("IsNaN", List.of(x));
+                x = g.node("Where", List.of(missing, g.floats("missing_fill", new long[] {features}, missingFill), x));
+            }
             x = preprocessing(g, model.preprocessing(), x, "preprocessing");
             sequences = SequenceExport.ofFullRows(g, shape[0]);
         }
@@ -164,16 +202,18 @@ public final class OnnxExport {
                     + " not in the graph (see nntune.text.* when exported with its text encoder)");
         } else {
             meta.put("nntune.input", "input: float [batch, " + features + "], the raw features of nntune's model input "
-                    + Arrays.toString(model.inputShape()) + " flattened row-major; the fitted preprocessing ('"
-                    + model.preprocessing().kind() + "') is inside the graph");
+                    + Arrays.toString(model.inputShape()) + " flattened row-major; "
+                    + (filling ? "the missing-value fill of the numeric features (a NaN becomes nntune.fill_values) and " : "")
+                    + "the fitted preprocessing ('" + model.preprocessing().kind() + "') "
+                    + (filling ? "are" : "is") + " inside the graph");
         }
         meta.put("nntune.output", "output: float [batch, " + outputs + "], " + link);
         meta.put("nntune.loss", model.loss().toString());
         meta.put("nntune.removed_layers", removed.isEmpty() ? "none" : String.join("; ", removed));
         meta.put("nntune.not_in_graph", "the training loss, the optimiser and batch normalisation's training-mode statistics "
                 + "(the graph is inference only); anything applied before the model's input, such as the CSV encoder "
-                + "'nntune tune' saves beside a model trained from CSV (category columns to one-hot features, class ids "
-                + "to class names), or the text encoder of a text model (tokenizer and vocabulary: nntune.text.* when exported "
+                + "'nntune tune' saves beside a model trained from CSV (category columns to one-hot features, a missing or "
+                + "unseen category's fill category (nntune.fill_categories), class ids to class names), or the text encoder of a text model (tokenizer and vocabulary: nntune.text.* when exported "
                 + "with it): encode rows as 'nntune predict' does before feeding the graph");
         Provenance p = model.provenance();
         meta.put("nntune.data", p.dataName().isEmpty() ? "untrained" : p.dataName() + " " + Arrays.toString(p.dataShape())
@@ -264,6 +304,72 @@ public final class OnnxExport {
         return out.append(']').toString();
     }
 
+    /**
+     * What a graph fed by {@code encoder}'s rows needs to be told, as metadata_props:
+     * <ul>
+     *   <li>{@code nntune.feature_names}: the graph's input features in order, numeric columns by
+     *       name, one-hot features as {@code column=category} (this and the other lists: JSON arrays of strings);</li>
+     *   <li>{@code nntune.class_names} (a classifier): output column j is class j;</li>
+     *   <li>{@code nntune.missing}: the training file's missing-value rule and what of it the
+     *       graph does; with a fill rule, {@code nntune.fill_values}: {@code feature=value} for each
+     *       numeric feature the graph fills when its input is NaN;</li>
+     *   <li>{@code nntune.fill_categories}: {@code column=category}, the one-hot feature to set to 1
+     *       (before the graph) for a missing category (fill rules) or an unseen one
+     *       (UnseenCategory.MOST_FREQUENT); {@code nntune.unseen_category} says which applies.</li>
+     * </ul>
+     */
+    public static Map<String, String> csvMetadata(CsvEncoder encoder) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("nntune.feature_names", jsonArray(encoder.featureNames()));
+        if (!encoder.classNames().isEmpty()) {
+            meta.put("nntune.class_names", jsonArray(encoder.classNames()));
+        }
+        CsvReader.MissingPolicy missing = encoder.missingPolicy();
+        boolean filled = missing == CsvReader.MissingPolicy.FILL_MEAN || missing == CsvReader.MissingPolicy.FILL_MOST_FREQUENT;
+        Map<String, String> categories = encoder.fillCategories();
+        // named as the study file's data.missing and data.unknown_category name them
+        meta.put("nntune.missing", switch (missing) {
+            case ERROR -> "error: a missing value is an error (nothing to fill)";
+            case DROP_ROW -> "drop: rows with a missing value were left out of training; a row to predict must have every value";
+            default -> (missing == CsvReader.MissingPolicy.FILL_MEAN ? "mean" : "most_frequent")
+                    + ": inside the graph a NaN in a numeric feature becomes its value in nntune.fill_values (the training "
+                    + (missing == CsvReader.MissingPolicy.FILL_MEAN ? "mean" : "most frequent value")
+                    + "), before the preprocessing" + (categories.isEmpty() ? "" : "; a missing category is not a graph step: "
+                    + "encode it as its column's category in nntune.fill_categories");
+        });
+        if (filled) {
+            List<String> names = encoder.featureNames();
+            float[] fill = encoder.missingFill();
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < fill.length; i++) {
+                if (!Float.isNaN(fill[i])) {
+                    values.add(names.get(i) + "=" + fill[i]);
+                }
+            }
+            meta.put("nntune.fill_values", jsonArray(values));
+        }
+        if (!categories.isEmpty()) {
+            meta.put("nntune.fill_categories", jsonArray(categories.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .toList()));
+        }
+        meta.put("nntune.unseen_category", switch (encoder.unseenCategory()) {
+            case ZEROS -> "ignore: a category the training rows did not have is an all-zero one-hot block";
+            case ERROR -> "error: a category the training rows did not have is an error";
+            case MOST_FREQUENT -> "most_frequent: a category the training rows did not have is encoded as its column's "
+                    + "category in nntune.fill_categories";
+        });
+        return meta;
+    }
+
+    private static boolean hasValue(float[] values) {
+        for (float v : values) {
+            if (!Float.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void jsonString(String s, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -295,10 +401,17 @@ public final class OnnxExport {
 
     /** {@link #write(Sequential, Path)} with extra metadata (see {@link #toBytes(Sequential, Map)}). */
     public static void write(Sequential model, Map<String, String> extraMetadata, Path file) throws IOException {
-        byte[] bytes = toBytes(model, extraMetadata);
         // as a model is saved: the user's usual permissions (a temporary file's would be owner-only),
         // and a failure that names this file, not the temporary one
-        AtomicFile.write(file, bytes);
+        AtomicFile.write(file, toBytes(model, extraMetadata));
+    }
+
+    /**
+     * {@link #write(Sequential, Path)} for a model trained from CSV, with its encoder's fill values
+     * in the graph and its names in the metadata (see {@link #toBytes(Sequential, CsvEncoder, Map)}).
+     */
+    public static void write(Sequential model, CsvEncoder encoder, Map<String, String> extraMetadata, Path file) throws IOException {
+        AtomicFile.write(file, toBytes(model, encoder, extraMetadata));
     }
 
     /**

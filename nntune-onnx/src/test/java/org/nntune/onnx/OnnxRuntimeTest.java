@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nntune.nn.data.CsvEncoder;
+import org.nntune.nn.data.CsvReader;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.data.Datasets;
 import org.nntune.nn.data.FashionMnist;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Every kind of network nntune trains, exported and run in ONNX Runtime: its outputs must be
@@ -146,6 +149,58 @@ class OnnxRuntimeTest {
                 .targetScaling(StandardScaler.fitTargets(priced)).dense(8, Activation.RELU).dense(1).loss(Loss.mse()).seed(8).build();
         fit(scaled, priced, 5, 16);
         assertAgrees(scaled, priced, TOLERANCE * 1e4); // float32 near 1e4: the same relative tolerance
+    }
+
+    @Test
+    void csvModelWithMeanFillImputesInsideTheGraphAsPredictDoes() throws Exception {
+        // a CSV with gaps in both numeric columns and the category column, filled with the training means /
+        // most frequent category (data.missing: mean)
+        StringBuilder csv = new StringBuilder("size,color,weight,kind\n");
+        String[] colors = {"red", "green", "blue", "red"};
+        for (int i = 0; i < 80; i++) {
+            float size = 1 + i % 9;
+            float weight = 2 + (i * 37 % 23) / 4f;
+            csv.append(i % 11 == 3 ? "" : Float.toString(size)).append(',').append(i % 13 == 5 ? "" : colors[i % 4]).append(',')
+                    .append(i % 7 == 0 ? "" : Float.toString(weight)).append(',').append(size * weight > 25 ? "big" : "small").append('\n');
+        }
+        Path train = dir.resolve("gaps.csv");
+        Files.writeString(train, csv);
+        CsvReader.CsvData data = CsvReader.builder().categorical("color").missingValues(CsvReader.MissingPolicy.FILL_MEAN)
+                .unseenCategory(CsvReader.UnseenCategory.MOST_FREQUENT).build().read(train);
+        CsvEncoder encoder = data.encoder();
+        Sequential model = Sequential.builder().input(encoder.featureCount()).preprocessing(StandardScaler.fit(data.dataset()))
+                .dense(8, Activation.TANH).dense(2).seed(9).build();
+        fit(model, data.dataset(), 5, 16);
+
+        Path file = dir.resolve("gaps.onnx");
+        OnnxExport.write(model, encoder, Map.of(), file);
+
+        // predict's way: the raw rows, read and filled by the encoder, then the model
+        Path rows = dir.resolve("rows.csv");
+        Files.writeString(rows, "size,color,weight\n5.0,red,\n,blue,3.5\n,green,\n4.0,red,2.5\n");
+        CsvEncoder.FeatureRows read = encoder.readFeatures(rows);
+        float[] expected = model.outputs(read.features(), read.rows());
+        // a deployment's way: the same rows encoded per nntune.feature_names, a missing number as NaN
+        List<String> names = encoder.featureNames();
+        assertThat(names).containsExactly("size", "color=blue", "color=green", "color=red", "weight");
+        float nan = Float.NaN;
+        float[] x = {
+            5f, 0, 0, 1, nan,
+            nan, 1, 0, 0, 3.5f,
+            nan, 0, 1, 0, nan,
+            4f, 0, 0, 1, 2.5f};
+        float[][] actual = run(Files.readAllBytes(file), x, 4, names.size());
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 2; j++) {
+                assertThat((double) actual[i][j]).as("row %d, output %d", i, j).isCloseTo(expected[i * 2 + j], within(TOLERANCE));
+            }
+        }
+        // what the graph cannot do is in the metadata: the fill values for a reader, the fill category to encode
+        String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+        float meanSize = encoder.missingFill()[0];
+        assertThat(meanSize).isNotNaN();
+        assertThat(text).contains("nntune.fill_values", "size=" + meanSize, "nntune.fill_categories", "color=red",
+                "nntune.missing", "nntune.feature_names");
     }
 
     private static synchronized TrainTest fashion() {

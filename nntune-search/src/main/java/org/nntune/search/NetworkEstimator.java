@@ -33,6 +33,7 @@ public final class NetworkEstimator implements Estimator {
     private final boolean ownPreprocessor;
     private Sequential model;
     private History history;
+    private int heldOut;
 
     /**
      * @param config the network and its training
@@ -125,7 +126,9 @@ public final class NetworkEstimator implements Estimator {
             });
         }
         this.model = m; // visible to the hook, which scores the model as it trains
-        this.history = m.fit(train, options.build());
+        FitOptions built = options.build();
+        this.heldOut = built.validationRows(train.size());
+        this.history = m.fit(train, built);
         return this;
     }
 
@@ -143,6 +146,15 @@ public final class NetworkEstimator implements Estimator {
             throw new IllegalStateException("the network estimator has no history: call fit(train) first");
         }
         return history;
+    }
+
+    /**
+     * Of the last fit's training rows, how many were held out as its validation split (for early
+     * stopping or the implicit L2's steps, as Keras' validation_split and scikit-learn's
+     * validation_fraction) rather than trained on; 0 without one.
+     */
+    public int heldOutRows() {
+        return heldOut;
     }
 
     /** Saves the trained network, its preprocessing and provenance (the engine's model file). */

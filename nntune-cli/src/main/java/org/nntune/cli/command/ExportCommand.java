@@ -29,8 +29,9 @@ import java.util.concurrent.Callable;
                 "--onnx: an ONNX model (opset 13) with the fitted preprocessing inside; input 'input' takes the raw "
                         + "numeric features [batch, features] (a text model: int64 token ids [batch, max length]), output "
                         + "'output' gives what 'nntune predict --proba' prints (a regression model: what 'nntune predict' prints).",
-                "A CSV encoder beside the model (MODEL.csv-encoder) is not part of the graph: its class names and "
-                        + "feature names go into the model's metadata; so do a text model's tokenizer and vocabulary "
+                "A CSV encoder beside the model (MODEL.csv-encoder): its missing-value fill of numeric features "
+                        + "(data.missing: mean, most_frequent) is in the graph (a NaN input becomes the fill value); its class "
+                        + "names, feature names, fill values and fill categories go into the model's metadata; so do a text model's tokenizer and vocabulary "
                         + "(nntune.text.*), which turn raw text into the token ids."})
 public final class ExportCommand implements Callable<Integer> {
     @Spec
@@ -55,9 +56,6 @@ public final class ExportCommand implements Callable<Integer> {
             meta.put("nntune.class_names", OnnxExport.jsonArray(classes));
         }
         encoder.ifPresent(e -> {
-            if (e instanceof CsvEncoder csv) {
-                meta.put("nntune.feature_names", OnnxExport.jsonArray(csv.featureNames()));
-            }
             if (e instanceof TextEncoder text) {
                 meta.putAll(OnnxExport.textMetadata(text));
             }
@@ -71,7 +69,11 @@ public final class ExportCommand implements Callable<Integer> {
             if (parent != null) {
                 java.nio.file.Files.createDirectories(parent);
             }
-            OnnxExport.write(model, meta, onnx);
+            if (encoder.orElse(null) instanceof CsvEncoder csv) {
+                OnnxExport.write(model, csv, meta, onnx); // its numeric fill values in the graph, its names in the metadata
+            } else {
+                OnnxExport.write(model, meta, onnx);
+            }
         } catch (OnnxExportException e) {
             throw new CliException(ExitCode.OTHER, modelFile + ": " + e.getMessage(), e);
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import org.nntune.nn.model.DivergenceException;
 import org.nntune.nn.model.HyperStepDivergenceException;
 import org.nntune.search.BudgetClock;
 import org.nntune.search.CrossValidatedSearch;
+import org.nntune.search.NetworkConfig;
 import org.nntune.search.NetworkEstimator;
 import org.nntune.search.NetworkSpace;
 import org.nntune.search.ParamSource;
@@ -120,26 +121,44 @@ final class RunResults {
                     + " new study (--study NEW-NAME), or scale the inputs (data.preprocessing: standard)");
         }
         FrozenTrial modelled = refit.get().trial();
+        String refitted = refittedOn(refit.get().model(), data.train().size());
         // recorded before the files are written, so that the report among them shows the model and its test score
         Map<String, Object> finalModel = new java.util.LinkedHashMap<>();
         finalModel.put("trial", modelled.number());
         finalModel.put("path", sf.outputDir().resolve("best.model").toAbsolutePath().toString());
-        finalModel.put("train_rows", data.train().size());
+        finalModel.put("train_rows", data.train().size() - refit.get().model().heldOutRows());
         if (data.test().isPresent()) {
             double testScore = scorer.score(refit.get().model(), data.test().get());
-            out.printf(Locale.ROOT, "refitted on all %d training rows; test %s: %.6g (%d test rows)%n", data.train().size(),
-                    scorer.name(), testScore, data.test().get().size());
+            out.printf(Locale.ROOT, "%s; test %s: %.6g (%d test rows)%n", refitted, scorer.name(), testScore, data.test().get().size());
             if (Double.isFinite(testScore)) {
                 finalModel.put("test_metric", scorer.name());
                 finalModel.put("test_score", testScore);
                 finalModel.put("test_rows", data.test().get().size());
             }
         } else {
-            out.printf(Locale.ROOT, "refitted on all %d training rows (no test part)%n", data.train().size());
+            out.printf(Locale.ROOT, "%s (no test part)%n", refitted);
         }
         study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL, finalModel);
         importance.run();
         return written(write(study, modelled, Optional.of(refit.get().model()), data));
+    }
+
+    /**
+     * "refitted on all N training rows", or, when the refit held some out as its validation split
+     * (as Keras' validation_split does), how many it trained on, what for, and the epochs it ran.
+     */
+    static String refittedOn(NetworkEstimator model, int rows) {
+        int heldOut = model.heldOutRows();
+        if (heldOut == 0) {
+            return String.format(Locale.ROOT, "refitted on all %d training rows", rows);
+        }
+        NetworkConfig c = model.config();
+        String why = c.earlyStopping() > 0 && c.l2Adapt().on() ? "early stopping and the implicit L2's steps"
+                : c.earlyStopping() > 0 ? "early stopping" : "the implicit L2's steps";
+        int epochs = model.epochsTrained();
+        return String.format(Locale.ROOT, "refitted on %d of the %d training rows (%d held out for %s); %s", rows - heldOut, rows,
+                heldOut, why, epochs < c.epochs() ? "stopped after " + epochs + " of " + c.epochs() + " epochs"
+                        : "trained all " + epochs + " epochs");
     }
 
     /** A refitted network and the trial whose configuration it has. */

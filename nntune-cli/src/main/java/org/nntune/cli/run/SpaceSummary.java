@@ -68,6 +68,10 @@ final class SpaceSummary {
                     && !StudyData.named(sf, "preprocessing")) {
                 // data.preprocessing (or its default for image sets) spells the networks' 'pixels' as 'pixel': shown as written
                 fixed.add(name + mark + "=pixel");
+            } else if (e.getValue() instanceof ParamSpec.Fixed f && name.equals("batch_size")
+                    && f.value() instanceof Number b && b.intValue() == 0) {
+                // 0 is scikit-learn's batch_size='auto' (model.defaults: sklearn), NetworkConfig's min(200, n)
+                fixed.add(name + mark + "=auto (min(200, rows))");
             } else if (e.getValue() instanceof ParamSpec.Fixed f) {
                 fixed.add(name + mark + "=" + value(f.value()));
             } else {

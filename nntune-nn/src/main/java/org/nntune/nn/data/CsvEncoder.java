@@ -162,6 +162,48 @@ public final class CsvEncoder implements InputEncoder {
     /** Class names, id order (classification); empty for regression. */
     @Override
     public List<String> classNames() { return classNames; }
+    /** How a missing value is handled (the training file's setting). */
+    public CsvReader.MissingPolicy missingPolicy() { return options.missing(); }
+    /** How a category the training rows did not have is encoded. */
+    public CsvReader.UnseenCategory unseenCategory() { return options.unseen(); }
+
+    /**
+     * Per feature ({@link #featureNames()} order), the value a missing cell of its column is
+     * encoded as: the training mean or most frequent value of a numeric column when missing
+     * values are filled (FILL_MEAN, FILL_MOST_FREQUENT); NaN for a one-hot feature (a missing
+     * category becomes its column's {@link #fillCategories() fill category} instead) and for
+     * every feature when missing values are an error or drop the row.
+     */
+    public float[] missingFill() {
+        float[] out = new float[featureCount];
+        int o = 0;
+        for (int c = 0; c < names.size(); c++) {
+            if (kinds[c] == CsvTable.Kind.NUMERIC) {
+                out[o++] = fill[c];
+            } else if (kinds[c] == CsvTable.Kind.CATEGORICAL) {
+                for (int k = 0; k < categories.get(c).size(); k++) {
+                    out[o++] = Float.NaN;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Column → the training category a categorical column's missing value becomes (when missing
+     * values are filled) and an unseen category becomes (UnseenCategory.MOST_FREQUENT): its most
+     * frequent training category, ties towards the smallest. Empty when neither applies.
+     */
+    public Map<String, String> fillCategories() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (int c = 0; c < names.size(); c++) {
+            if (kinds[c] == CsvTable.Kind.CATEGORICAL && fillCategory[c] != null) {
+                out.put(names.get(c), fillCategory[c]);
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
     /** The categories of a categorical column, sorted (empty for other columns). */
     public List<String> categories(String column) {
         int c = names.indexOf(column);

@@ -18,7 +18,8 @@ import java.util.Map;
  * ({@link #readFeatures}) exactly as it read its training file.
  *
  * <p>Tokens: {@link Tokens#WORDS} lower-cases the text and takes each run of letters a-z,
- * digits and apostrophes as a word (as Python's {@code re.findall(r"[a-z0-9']+", text.lower())});
+ * digits and apostrophes as a word, exactly as Python's {@code re.findall(r"[a-z0-9']+", text.lower())}
+ * (full lower-case mapping: Turkish İ becomes i and a combining dot, which ends the word);
  * {@link Tokens#CHARS} takes every character. Only the first {@code maxLength} tokens of a text
  * are read (a 1 MB message costs no more than a short one); longer texts are truncated, and
  * {@link Encoded#truncated} counts them so that a caller says so once.
@@ -197,16 +198,24 @@ public final class TextEncoder implements InputEncoder {
             return text.codePointCount(0, text.length()) > out.size();
         }
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char c = Character.toLowerCase(text.charAt(i));
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
-                sb.append(c);
-            } else if (sb.length() > 0) {
-                if (out.size() == max) {
-                    return true;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            // Python's text.lower() maps a code point to one or more (İ: i + U+0307, which then ends the word);
+            // String.toLowerCase(ROOT) does the same, one code point at a time so a long text is not copied whole
+            // (the context-dependent final sigma stays Greek either way, never a-z)
+            String lower = cp < 0x80 ? null : new String(Character.toChars(cp)).toLowerCase(Locale.ROOT);
+            for (int j = 0, n = lower == null ? 1 : lower.length(); j < n; j++) {
+                char c = lower == null ? (char) (cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp) : lower.charAt(j);
+                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
+                    sb.append(c);
+                } else if (sb.length() > 0) {
+                    if (out.size() == max) {
+                        return true;
+                    }
+                    out.add(sb.toString());
+                    sb.setLength(0);
                 }
-                out.add(sb.toString());
-                sb.setLength(0);
             }
         }
         if (sb.length() > 0) {

@@ -90,6 +90,8 @@ public final class FitOptions {
     public Optional<Dataset> validation() { return Optional.ofNullable(validation); }
     /** The fraction of the training rows held out for validation, in (0, 1); 0 when none (the default). */
     public double validationFraction() { return validationFraction; }
+    /** How many of {@code rows} training rows the validation fraction holds out: round(rows × fraction), 0 without one. */
+    public int validationRows(int rows) { return validationFraction > 0 ? (int) Math.round(rows * validationFraction) : 0; }
     /** The optimiser and its learning rate (default Adam at 1e-3). */
     public Optimizer optimizer() { return optimizer; }
     /** How the learning rate changes over the epochs (default constant). */

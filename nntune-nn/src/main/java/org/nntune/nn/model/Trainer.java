@@ -40,7 +40,7 @@ final class Trainer implements TrainingControl {
         requireFinite(given, "training"); // the validation fraction too: it is split from these rows
         if (options.validationFraction() > 0) {
             int n = given.size();
-            int nVal = (int) Math.round(n * options.validationFraction());
+            int nVal = options.validationRows(n);
             if (nVal < 1 || nVal >= n) {
                 throw new IllegalArgumentException("validation fraction " + options.validationFraction() + " of " + n
                         + " examples leaves " + nVal + " for validation and " + (n - nVal) + " for training; both need at least one");

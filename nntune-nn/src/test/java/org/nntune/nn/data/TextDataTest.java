@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +40,30 @@ class TextDataTest {
         assertThat(out).containsExactly("a", "b", "c");
         TextEncoder.tokenize("héllo", new TextEncoder.Options(TextEncoder.Tokens.CHARS, 10, 10, 1), out);
         assertThat(out).containsExactly("h", "é", "l", "l", "o");
+    }
+
+    /**
+     * The documented rule, exactly: Python's {@code re.findall(r"[a-z0-9']+", text.lower())}, also
+     * for capitals whose lower case is more than one character (Turkish İ is i + a combining dot,
+     * which splits the word) or is ASCII (the Kelvin sign is k). Expected tokens printed by
+     * /usr/bin/python3 (3.11) with that line.
+     */
+    @Test
+    void wordsAreExactlyPythonsFindallOnTheLowerCasedText() {
+        Map<String, List<String>> python = new LinkedHashMap<>();
+        python.put("\u0130STANBUL \u0130S FREE", List.of("i", "stanbul", "i", "s", "free"));
+        python.put("\u212aELVIN \u212a", List.of("kelvin", "k"));
+        python.put("Don't WIN $1,000 now!! caf\u00e9", List.of("don't", "win", "1", "000", "now", "caf"));
+        python.put("\u01c5emal \u03a3\u039f\u03a6\u039f\u03a3 \u1e9etra\u00dfe", List.of("emal", "tra", "e"));
+        python.put("\ufb01ne \uff21\uff22\uff23 \ud835\udc00b x\u0130y", List.of("ne", "b", "xi", "y"));
+        List<String> out = new ArrayList<>();
+        python.forEach((text, tokens) -> {
+            TextEncoder.tokenize(text, words(20, 10, 1), out);
+            assertThat(out).as(text).isEqualTo(tokens);
+        });
+        // the length limit counts Python's tokens: "İS" is two of them
+        assertThat(TextEncoder.tokenize("\u0130S FREE", words(2, 10, 1), out)).isTrue();
+        assertThat(out).containsExactly("i", "s");
     }
 
     @Test
