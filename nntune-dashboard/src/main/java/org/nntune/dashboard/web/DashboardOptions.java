@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
  * address other than the loopback makes the server ask for a token, printed at start.
  */
 public record DashboardOptions(String host, int port, boolean allowWrites) {
+    /** @throws IllegalArgumentException for a blank host or a port outside 0–65535 */
     public DashboardOptions {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank (use 127.0.0.1 to serve only this machine)");
