@@ -7,6 +7,7 @@ import org.nntune.tune.trial.StudyDirection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +81,32 @@ class RunLinesCliTest {
         CliTest.Result ok = CliTest.run("tune", file.toString(), "--storage", url, "--progress", "plain");
         assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains("running 2 more trials (numbers 3 to 4)…", "5 trials: 5 complete");
+    }
+
+    /**
+     * The best trials of another program's study lie outside the file's ranges (same kinds, so trials run): the refit
+     * cannot rebuild them, and the error says so with each one's reason, not "lower the learning rate".
+     */
+    @Test
+    void bestTrialsTheFileCannotRebuildAreNamedWithTheirReasons(@TempDir Path dir) throws Exception {
+        String url = "optuna+sqlite:///" + dir.resolve("optuna.db");
+        try (var storage = org.nntune.storage.Storages.open(url)) {
+            org.nntune.tune.study.Study py = org.nntune.tune.study.Study.builder("wide").storage(storage)
+                    .directions(StudyDirection.MAXIMIZE).create();
+            for (int i = 0; i < 3; i++) {
+                py.enqueueTrial(Map.of("units_1", 40 + i, "lr", 0.05)); // the file's range of units is 4..16
+                org.nntune.tune.study.Trial t = py.ask();
+                t.suggestInt("units_1", 4, 64);
+                t.suggestFloat("lr", 1e-2, 1e-1, org.nntune.tune.study.Log.YES);
+                py.tell(t, 0.99 - i * 0.01);
+            }
+        }
+        Path file = dir.resolve("wide.yaml");
+        Files.writeString(file, PostgresWorkersTest.TINY.formatted("wide", 3));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--storage", url, "--progress", "plain");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("the best trials cannot be rebuilt from this study file's space", "trial 0: ",
+                "units_1", "--study NEW-NAME").doesNotContain("learning rate");
     }
 
     /** A number of trials that --timeout cut short: a line says the timeout ended the run, and how to go on. */

@@ -99,11 +99,13 @@ final class RunResults {
         Runnable importance = () -> out.println(TrialsFormat.importanceLine(all, study.direction()));
 
         Optional<Refit> refit;
+        List<String> notRebuilt = new ArrayList<>(); // "trial N: why" of each best trial the file's space cannot rebuild
+        List<FrozenTrial> ranked = new ArrayList<>(List.of(b));
+        top.stream().filter(t -> t.number() != b.number()).forEach(ranked::add);
         if (clock == null) {
-            List<FrozenTrial> ranked = new ArrayList<>(List.of(b));
-            top.stream().filter(t -> t.number() != b.number()).forEach(ranked::add);
             refit = refitRanked(ranked, data.train().size(),
-                    t -> space.suggest(ParamSource.fixed(t.params()), seed).fit(data.train()), new StudyFileAdvice(sf)::words, out);
+                    t -> space.suggest(ParamSource.fixed(t.params()), seed).fit(data.train()), new StudyFileAdvice(sf)::words, out,
+                    notRebuilt);
         } else if (!clock.budget().refit()) {
             out.printf(Locale.ROOT, "no refit (budget.refit: false): the search had the whole budget; %s of %s used%n",
                     Progress.clock(clock.elapsed()), Progress.clock(clock.total()));
@@ -115,6 +117,13 @@ final class RunResults {
         if (refit.isEmpty()) {
             importance.run();
             written(write(study, b, Optional.empty(), data));
+            if (!notRebuilt.isEmpty() && notRebuilt.size() == Math.min(REFIT_CANDIDATES, ranked.size())) {
+                // no refit trained at all: the learning rate or the scaling is not the matter
+                throw new CliException(ExitCode.OTHER, "no best model was written: the best trials cannot be rebuilt from this"
+                        + " study file's space (" + String.join("; ", notRebuilt) + "); were they run by another program, or"
+                        + " with another space? The trials, the report and the best parameters are written. Give the file's space"
+                        + " ranges and choices that hold their parameters, or run this file as a new study (--study NEW-NAME)");
+            }
             throw new CliException(ExitCode.OTHER, "no best model was written: the refit on all " + data.train().size()
                     + " training rows failed for the best trials (see above), though their fits on the trials' parts did not. The trials, the"
                     + " report and the best parameters are written. Lower the learning rate (lr, or its range) and run it as a"
@@ -176,6 +185,13 @@ final class RunResults {
      */
     static Optional<Refit> refitRanked(List<FrozenTrial> ranked, int rows, java.util.function.Function<FrozenTrial, NetworkEstimator> fit,
                                        java.util.function.Function<DivergenceException, String> words, PrintWriter out) {
+        return refitRanked(ranked, rows, fit, words, out, new ArrayList<>());
+    }
+
+    /** As above; {@code notRebuilt} gets "trial N (why)" for each tried trial the study file cannot rebuild. */
+    static Optional<Refit> refitRanked(List<FrozenTrial> ranked, int rows, java.util.function.Function<FrozenTrial, NetworkEstimator> fit,
+                                       java.util.function.Function<DivergenceException, String> words, PrintWriter out,
+                                       List<String> notRebuilt) {
         for (int i = 0; i < Math.min(REFIT_CANDIDATES, ranked.size()); i++) {
             FrozenTrial t = ranked.get(i);
             if (i == 0) {
@@ -193,6 +209,7 @@ final class RunResults {
                 // a trial another program ran on the study (Optuna from Python) may lack the file's parameters
                 out.printf(Locale.ROOT, "trial %d cannot be refitted from this study file (%s); was it run by another"
                         + " program?%n", t.number(), e.getMessage());
+                notRebuilt.add("trial " + t.number() + ": " + e.getMessage());
             }
         }
         return Optional.empty();
