@@ -909,9 +909,7 @@ public final class StudyRun {
         }
         Objective objective = timed != null ? search.objective(s.data.train(), timed) : null;
         boolean interrupted = false;
-        Thread sayHowToResume = resumeHint(System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed"
-                + " and queued to run again with their parameters (they use no budget); the study is consistent. Resume with: "
-                + resumeCommand);
+        Thread sayHowToResume = resumeHint(interruptedHint(resumeCommand));
         StudyFileAdvice advice = new StudyFileAdvice(sf); // a diverged training's advice in the file's keys
         try {
             if (s.multi) {
@@ -983,6 +981,12 @@ public final class StudyRun {
                 + " (any new name; its results go to " + StudyFile.resultsFolder(name + "-2") + " unless output.dir is set)" + orAlso
                 + "; to discard the stored one: nntune delete " + ShellWords.word(name) + " --storage "
                 + ShellWords.word(CliStorage.shown(url));
+    }
+
+    /** What a run stopped by Ctrl-C or SIGTERM says on its way out (a {@link #resumeHint}). */
+    static String interruptedHint(String resumeCommand) {
+        return System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed and queued to run again"
+                + " with their parameters (they use no budget); the study is consistent. Resume with: " + resumeCommand;
     }
 
     /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */
@@ -1057,10 +1061,14 @@ public final class StudyRun {
         }, "nntune-cluster-progress");
         watcher.setDaemon(true);
         watcher.start();
-        List<ClusterWorkers.WorkerReport> reports;
+        List<ClusterWorkers.WorkerReport> reports = null;
+        Thread sayHowToResume = resumeHint(interruptedHint(o.resume));
         try {
             reports = c.workers().run(job, out);
+        } catch (java.util.concurrent.CancellationException e) {
+            // Ctrl-C, SIGTERM: the workers' running trials are failed and queued again, as a local run's (reports stays null)
         } finally {
+            dropHint(sayHowToResume);
             watcher.interrupt();
             try {
                 watcher.join(10_000);
@@ -1068,7 +1076,7 @@ public final class StudyRun {
                 Thread.currentThread().interrupt();
             }
         }
-        if (Thread.currentThread().isInterrupted()) {
+        if (reports == null || Thread.currentThread().isInterrupted()) {
             shown.progress.finish();
             return Ended.INTERRUPTED;
         }
