@@ -47,11 +47,14 @@ class LocalSparkTest {
             Studies.assertExactBudget(db.url(), "sparkgrid", 9);
             assertThat(Studies.trials(db.url(), "sparkgrid")).hasSize(9);
 
-            // the same command again: the budget is met, so the workers end at once and the results are written again
+            // the same command again: the budget is met, so no Spark application starts (no trial to hand out) and the
+            // driver writes the results again itself, as a local run does
             Studies.Result again = Studies.nntune("tune", file.toString(), "--spark", "local[2]", "--workers", "2",
                     "--storage", db.url(), "--progress", "none");
             assertThat(again.code()).as(again.out() + again.err()).isZero();
-            assertThat(again.out()).contains("resuming: the study already has 9 finished trials of 9").contains("9 trials: 9 complete");
+            assertThat(again.out()).contains("resuming: the study already has 9 finished trials of 9").contains("9 trials: 9 complete")
+                    .contains("best params: ").doesNotContain("Spark: ").doesNotContain("worker 0");
+            assertThat(results.resolve("best.model")).isRegularFile();
             assertThat(Studies.trials(db.url(), "sparkgrid")).hasSize(9);
         }
     }

@@ -298,7 +298,8 @@ public final class StudyRun {
             Setup setup = worker ? storedTimeMode(storage, fromFile) : fromFile;
             Opened o = open(storage, setup, worker);
             opened = o;
-            Ended ended = cluster.isPresent() ? optimizeOnCluster(o, setup, cluster.get())
+            // with the budget met there is no trial to hand out: no cluster application, the results are this JVM's
+            Ended ended = cluster.isPresent() && !o.budgetMet ? optimizeOnCluster(o, setup, cluster.get())
                     : optimize(o, setup, worker);
             if (ended == Ended.BUDGET && !worker && o.timeStarted != null) {
                 TimeBudgetRecord.markSearchEnded(storage, o.study.studyId());
@@ -553,6 +554,8 @@ public final class StudyRun {
         String resume;
         /** In the time-budget mode: when the budget's clock started (a worker: when the last tune's did); else null. */
         Instant timeStarted;
+        /** The study already holds its budget of trials (or its whole grid): nothing for workers to run. */
+        boolean budgetMet;
     }
 
     /**
@@ -640,6 +643,7 @@ public final class StudyRun {
                     before, o.budget, again, again == 1 ? "its" : "their", again == 1 ? "runs" : "run", again == 1 ? "its" : "their");
         } else if (existing.isPresent() && s.time.isEmpty()) {
             String results = worker ? "" : "; the results below are of those " + before; // when no trial is run
+            o.budgetMet = grid.isPresent() && grid.get().left() == 0 || before >= o.budget;
             if (grid.isPresent() && grid.get().left() == 0) {
                 out.printf(Locale.ROOT, "resuming: the grid is complete, all its %d points done in %d finished trials, so no trial"
                         + " is run%s%n", grid.get().points(), before, results);
