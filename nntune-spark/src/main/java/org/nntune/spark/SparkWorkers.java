@@ -280,6 +280,7 @@ public final class SparkWorkers implements ClusterWorkers {
                     verbose ? warn : org.apache.logging.log4j.Level.ERROR);
             // as Configurator.setLevel(Map) does for the caller's context, on this context
             org.apache.logging.log4j.core.config.Configuration config = context.getConfiguration();
+            toStandardError(config);
             levels.forEach((name, level) -> {
                 org.apache.logging.log4j.core.config.LoggerConfig at = config.getLoggerConfig(name);
                 if (at.getName().equals(name)) {
@@ -289,6 +290,28 @@ public final class SparkWorkers implements ClusterWorkers {
                 }
             });
             context.updateLoggers();
+        }
+    }
+
+    /**
+     * Moves the root logger's console output from standard output to standard error: log4j2's bare
+     * default writes to standard output, where Spark's warnings would mix with nntune's results (a
+     * {@code > results.txt} or a CI step reading them); nntune's own messages go to standard error.
+     * Spark's default profile writes to standard error already.
+     */
+    static void toStandardError(org.apache.logging.log4j.core.config.Configuration config) {
+        org.apache.logging.log4j.core.config.LoggerConfig root = config.getRootLogger();
+        for (org.apache.logging.log4j.core.Appender a : List.copyOf(root.getAppenders().values())) {
+            if (a instanceof org.apache.logging.log4j.core.appender.ConsoleAppender console
+                    && console.getTarget() == org.apache.logging.log4j.core.appender.ConsoleAppender.Target.SYSTEM_OUT) {
+                org.apache.logging.log4j.core.appender.ConsoleAppender err = org.apache.logging.log4j.core.appender.ConsoleAppender
+                        .newBuilder().setName(console.getName() + "-stderr").setConfiguration(config).setLayout(console.getLayout())
+                        .setTarget(org.apache.logging.log4j.core.appender.ConsoleAppender.Target.SYSTEM_ERR).build();
+                err.start();
+                config.addAppender(err);
+                root.removeAppender(console.getName());
+                root.addAppender(err, null, null);
+            }
         }
     }
 
