@@ -99,6 +99,10 @@ public final class SparkWorkers implements ClusterWorkers {
      * set-up fails (this machine's own name does not resolve), an Error.
      */
     private static SparkContext start(Job job) {
+        unreachableMaster(job.master()).ifPresent(why -> {
+            throw new CliException(ExitCode.OTHER, why);
+        });
+        SparkContext sc;
         try {
             SparkConf conf = new SparkConf().setMaster(job.master());
             if (!conf.contains("spark.app.name")) {
@@ -111,10 +115,49 @@ public final class SparkWorkers implements ClusterWorkers {
                 String extra = conf.get("spark.executor.extraJavaOptions", "");
                 conf.set("spark.executor.extraJavaOptions", (extra + " -Dnntune.heartbeatMillis=" + heartbeat).strip());
             }
-            return SparkContext.getOrCreate(conf);
+            sc = SparkContext.getOrCreate(conf);
         } catch (Exception | LinkageError e) {
             throw cannotStart(job.master(), e);
         }
+        if (sc.isStopped()) {
+            // a standalone master that went away: Spark gave up registering the application and stopped the context
+            throw new CliException(ExitCode.OTHER, "no Spark master answered at " + job.master() + ": Spark gave up registering"
+                    + " the application; check the URL and that the master runs (its web UI lists it)");
+        }
+        return sc;
+    }
+
+    /**
+     * Why a standalone master URL ({@code spark://host:port}, several for a master with standbys) cannot
+     * be used, when none of its masters accepts a connection: said at once, where Spark would retry for
+     * a minute and then fail the job with "SparkContext has been shutdown". Empty for any other URL,
+     * and when one of the masters answers (or the URL is one Spark itself will refuse, in its words).
+     */
+    static java.util.Optional<String> unreachableMaster(String master) {
+        if (!master.startsWith("spark://")) {
+            return java.util.Optional.empty();
+        }
+        List<String> refused = new java.util.ArrayList<>();
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            int port;
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                return java.util.Optional.empty();
+            }
+            String host = hostPort.substring(0, Math.max(colon, 0)).replace("[", "").replace("]", "");
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(host, port), 10_000);
+                return java.util.Optional.empty();
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                String why = e instanceof java.net.UnknownHostException ? "unknown host"
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                refused.add(hostPort + ": " + why);
+            }
+        }
+        return java.util.Optional.of("no Spark master answered at " + master + " (" + String.join("; ", refused) + "); check the URL"
+                + " and that the master runs (its web UI, port 8080 by default, lists it)");
     }
 
     /** Why Spark could not start with {@code master}, in one line with the way out where nntune knows it. */
@@ -219,8 +262,9 @@ public final class SparkWorkers implements ClusterWorkers {
      * (its one-line error says why Spark could not start or the job failed), nntune's own warnings
      * (which Spark's JUL bridge routes through log4j2), and the two lines of Spark's that say what
      * nntune cannot see and a user must know: a job that waits because the cluster gives it no
-     * resources, and an application the standalone master killed, with the reason (for an unreachable
-     * master, the only word of it: the job then fails with "SparkContext has been shutdown").
+     * resources, and an application the standalone master killed, with the reason (a master that stops
+     * answering during the run: the job then fails with "SparkContext has been shutdown"; one that does
+     * not answer at the start is {@link #unreachableMaster}).
      *
      * <p>Applied only while nobody configured log4j2 (spark-submit's conf/log4j2.properties, a
      * {@code -Dlog4j2.configurationFile}): a configuration of the user's is left as it is. Without one,

@@ -89,6 +89,27 @@ class SparkDriverTest {
     }
 
     @Test
+    void aMasterNobodyListensAtIsNamedAtOnce(@TempDir Path dir) throws Exception {
+        try (SparkTestDatabase db = SparkTestDatabase.create()) {
+            Path file = dir.resolve("grid.yaml");
+            Files.writeString(file, Studies.grid("sparknomaster", 2, 1));
+            String master = "spark://127.0.0.1:" + StandaloneCluster.freePort(); // nothing listens there
+            long t0 = System.nanoTime();
+            Studies.Result r = Studies.nntune("tune", file.toString(), "--spark", master, "--workers", "2", "--storage", db.url(),
+                    "--progress", "none");
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.OTHER);
+            assertThat(r.err()).contains("nntune: error: no Spark master answered at " + master + " (127.0.0.1:")
+                    .contains("check the URL and that the master runs");
+            assertThat(r.out()).doesNotContain("Spark: 2 workers");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+        }
+        assertThat(SparkWorkers.unreachableMaster("local[2]")).isEmpty();
+        assertThat(SparkWorkers.unreachableMaster("spark//127.0.0.1:7077")).isEmpty(); // Spark's own words for it
+        assertThat(SparkWorkers.unreachableMaster("spark://no-such-host.invalid:7077")).hasValueSatisfying(
+                m -> assertThat(m).contains("no-such-host.invalid:7077: unknown host"));
+    }
+
+    @Test
     void elapsedTimesReadAsTheProgressShowsThem() {
         assertThat(SparkWorkers.elapsed(Duration.ofSeconds(0))).isEqualTo("0s");
         assertThat(SparkWorkers.elapsed(Duration.ofSeconds(45))).isEqualTo("45s");
