@@ -104,18 +104,7 @@ public final class SparkWorkers implements ClusterWorkers {
         });
         SparkContext sc;
         try {
-            SparkConf conf = new SparkConf().setMaster(job.master());
-            if (!conf.contains("spark.app.name")) {
-                conf.setAppName("nntune " + job.studyName());
-            }
-            ownJar().filter(jar -> !conf.contains("spark.jars")).ifPresent(jar -> conf.setJars(new String[] {jar.toString()}));
-            job.jobs().ifPresent(j -> conf.set("spark.task.cpus", Integer.toString(j)));
-            String heartbeat = System.getProperty("nntune.heartbeatMillis");
-            if (heartbeat != null) {
-                String extra = conf.get("spark.executor.extraJavaOptions", "");
-                conf.set("spark.executor.extraJavaOptions", (extra + " -Dnntune.heartbeatMillis=" + heartbeat).strip());
-            }
-            sc = SparkContext.getOrCreate(conf);
+            sc = SparkContext.getOrCreate(conf(job));
         } catch (Exception | LinkageError e) {
             throw cannotStart(job.master(), e);
         }
@@ -125,6 +114,31 @@ public final class SparkWorkers implements ClusterWorkers {
                     + " the application; check the URL and that the master runs (its web UI lists it)");
         }
         return sc;
+    }
+
+    /**
+     * The Spark configuration of {@code job}: Spark's own ({@code spark.*} system properties,
+     * spark-submit's settings) and what nntune adds where it is unset. {@code --workers N} asks for
+     * what N tasks use, {@code spark.cores.max} = N × {@code spark.task.cpus}: without it a standalone
+     * master gives the application every free core of the cluster, which then holds cores it never
+     * uses while other applications (another study's driver) wait. Not with speculation on, whose
+     * copies of the tasks need cores of their own.
+     */
+    static SparkConf conf(Job job) {
+        SparkConf conf = new SparkConf().setMaster(job.master());
+        if (!conf.contains("spark.app.name")) {
+            conf.setAppName("nntune " + job.studyName());
+        }
+        ownJar().filter(jar -> !conf.contains("spark.jars")).ifPresent(jar -> conf.setJars(new String[] {jar.toString()}));
+        job.jobs().ifPresent(j -> conf.set("spark.task.cpus", Integer.toString(j)));
+        job.workers().filter(n -> !conf.contains("spark.cores.max") && !conf.getBoolean("spark.speculation", false))
+                .ifPresent(n -> conf.set("spark.cores.max", Integer.toString(n * conf.getInt("spark.task.cpus", 1))));
+        String heartbeat = System.getProperty("nntune.heartbeatMillis");
+        if (heartbeat != null) {
+            String extra = conf.get("spark.executor.extraJavaOptions", "");
+            conf.set("spark.executor.extraJavaOptions", (extra + " -Dnntune.heartbeatMillis=" + heartbeat).strip());
+        }
+        return conf;
     }
 
     /**

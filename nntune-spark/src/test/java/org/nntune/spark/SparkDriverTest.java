@@ -3,12 +3,14 @@ package org.nntune.spark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nntune.cli.exit.ExitCode;
+import org.nntune.cli.run.ClusterWorkers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,6 +109,27 @@ class SparkDriverTest {
         assertThat(SparkWorkers.unreachableMaster("spark//127.0.0.1:7077")).isEmpty(); // Spark's own words for it
         assertThat(SparkWorkers.unreachableMaster("spark://no-such-host.invalid:7077")).hasValueSatisfying(
                 m -> assertThat(m).contains("no-such-host.invalid:7077: unknown host"));
+    }
+
+    @Test
+    void workersCapTheCoresTheApplicationTakesUnlessTheUserSetsThem() {
+        ClusterWorkers.Job job = new ClusterWorkers.Job("local[2]", Optional.of(2), Path.of("/s.yaml"), "", "s",
+                "postgresql://u@h/db", Optional.empty(), Optional.empty(), Optional.empty());
+        assertThat(SparkWorkers.conf(job).get("spark.cores.max")).isEqualTo("2");
+        ClusterWorkers.Job twoCoresEach = new ClusterWorkers.Job("local[2]", Optional.of(3), Path.of("/s.yaml"), "", "s",
+                "postgresql://u@h/db", Optional.of(2), Optional.empty(), Optional.empty());
+        assertThat(SparkWorkers.conf(twoCoresEach).get("spark.cores.max")).isEqualTo("6");
+        ClusterWorkers.Job asManyAsCores = new ClusterWorkers.Job("local[2]", Optional.empty(), Path.of("/s.yaml"), "", "s",
+                "postgresql://u@h/db", Optional.empty(), Optional.empty(), Optional.empty());
+        assertThat(SparkWorkers.conf(asManyAsCores).contains("spark.cores.max")).isFalse();
+        for (String[] users : new String[][] {{"spark.cores.max", "5"}, {"spark.speculation", "true"}}) {
+            System.setProperty(users[0], users[1]);
+            try {
+                assertThat(SparkWorkers.conf(job).get("spark.cores.max", "unset")).isEqualTo(users[0].equals("spark.cores.max") ? "5" : "unset");
+            } finally {
+                System.clearProperty(users[0]);
+            }
+        }
     }
 
     @Test
