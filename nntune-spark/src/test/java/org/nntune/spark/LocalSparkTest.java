@@ -99,6 +99,47 @@ class LocalSparkTest {
         }
     }
 
+    /**
+     * A worker that stops (here worker 1 at once, as one on a machine without the data) while the other
+     * meets the budget: the study is complete, so the driver still refits and writes the results, then
+     * reports the worker with its exit code.
+     */
+    @Test
+    void aStoppedWorkerDoesNotWithholdTheResultsOfAStudyTheOthersCompleted(@TempDir Path dir) throws Exception {
+        try (SparkTestDatabase db = SparkTestDatabase.create()) {
+            Path file = dir.resolve("half.yaml");
+            Files.writeString(file, Studies.grid("sparkhalf", 4, 2));
+            StringWriter text = new StringWriter();
+            StudyRun.Overrides ov = new StudyRun.Overrides(Optional.of(db.url()), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            org.nntune.cli.exit.CliException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    org.nntune.cli.exit.CliException.class,
+                    () -> new StudyRun(new StudyFileReader().read(file), ov, new PrintWriter(text, true), Progress.Mode.NONE)
+                            .runOn(new SparkWorkers(SecondWorkerStops::new), "local[2]", Optional.of(2)));
+            assertThat(e).as(text.toString()).isNotNull();
+            assertThat(e.exitCode()).isEqualTo(ExitCode.DATA);
+            assertThat(e.getMessage()).contains("worker 1 on nowhere stopped: no data here")
+                    .contains("the other workers met the study's budget");
+            assertThat(text.toString()).contains("4 trials: 4 complete").contains("best params: ");
+            assertThat(dir.resolve("half-results").resolve("best.model")).isRegularFile();
+            Studies.assertExactBudget(db.url(), "sparkhalf", 4);
+        }
+    }
+
+    /** Worker 1 stops at once with exit code 3; the others run as usual. */
+    static final class SecondWorkerStops implements Function<Integer, ClusterWorkers.WorkerReport> {
+        private final WorkerTask task;
+
+        SecondWorkerStops(WorkerTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public ClusterWorkers.WorkerReport call(Integer worker) {
+            return worker == 1 ? new ClusterWorkers.WorkerReport(1, 0, "nowhere", ExitCode.DATA, "no data here") : task.call(worker);
+        }
+    }
+
     /** An executor whose data differ from the study's (another version of the CSV file) refuses to work. */
     @Test
     void aWorkerWhoseDataDifferFromTheStudysRefuses(@TempDir Path dir) throws Exception {

@@ -315,7 +315,11 @@ public final class StudyRun {
                     + " results were written: every trial is stored and no result file is half-written. The same command"
                     + " refits and writes the results: " + o.resume);
             try {
-                return after.applyAsInt(o, setup);
+                int code = after.applyAsInt(o, setup);
+                if (workerStopped != null && code == ExitCode.OK) {
+                    throw workerStopped;
+                }
+                return code;
             } finally {
                 dropHint(hint);
             }
@@ -1092,11 +1096,22 @@ public final class StudyRun {
         }
         Optional<ClusterWorkers.WorkerReport> bad = reports.stream().filter(r -> r.exitCode() != ExitCode.OK).findFirst();
         if (bad.isPresent()) {
-            throw new CliException(bad.get().exitCode(), "worker " + bad.get().worker() + " on " + bad.get().where() + " stopped: "
-                    + bad.get().message());
+            CliException stopped = new CliException(bad.get().exitCode(), "worker " + bad.get().worker() + " on " + bad.get().where()
+                    + " stopped: " + bad.get().message());
+            boolean met = s.time.isEmpty() && (GridState.of(o.study).map(g -> g.left() == 0).orElse(false)
+                    || budgetFinished(o.study.trials(finishedStates)) >= o.budget);
+            if (!met) {
+                throw stopped;
+            }
+            // the other workers met the budget: the study is complete, so its results are written, then the worker reported
+            workerStopped = new CliException(stopped.exitCode(), stopped.getMessage() + " (the other workers met the study's"
+                    + " budget, so its results above were written)");
         }
         return Ended.BUDGET;
     }
+
+    /** A cluster worker that stopped while the others met the budget: reported once the results are written. */
+    private CliException workerStopped;
 
     private int endedEarly(Ended ended, String resume) {
         if (ended == Ended.INTERRUPTED) {
