@@ -115,7 +115,7 @@ class LocalSparkTest {
             org.nntune.cli.exit.CliException e = org.assertj.core.api.Assertions.catchThrowableOfType(
                     org.nntune.cli.exit.CliException.class,
                     () -> new StudyRun(new StudyFileReader().read(file), ov, new PrintWriter(text, true), Progress.Mode.NONE)
-                            .runOn(new SparkWorkers(SecondWorkerStops::new), "local[2]", Optional.of(2)));
+                            .runOn(new SparkWorkers(SECOND_WORKER_STOPS), "local[2]", Optional.of(2)));
             assertThat(e).as(text.toString()).isNotNull();
             assertThat(e.exitCode()).isEqualTo(ExitCode.DATA);
             assertThat(e.getMessage()).contains("worker 1 on nowhere stopped: no data here")
@@ -127,18 +127,8 @@ class LocalSparkTest {
     }
 
     /** Worker 1 stops at once with exit code 3; the others run as usual. */
-    static final class SecondWorkerStops implements Function<Integer, ClusterWorkers.WorkerReport> {
-        private final WorkerTask task;
-
-        SecondWorkerStops(WorkerTask task) {
-            this.task = task;
-        }
-
-        @Override
-        public ClusterWorkers.WorkerReport call(Integer worker) {
-            return worker == 1 ? new ClusterWorkers.WorkerReport(1, 0, "nowhere", ExitCode.DATA, "no data here") : task.call(worker);
-        }
-    }
+    private static final SparkWorkers.TaskDecorator SECOND_WORKER_STOPS = task -> worker -> worker == 1
+            ? new ClusterWorkers.WorkerReport(1, 0, "nowhere", ExitCode.DATA, "no data here") : task.call(worker);
 
     /** An executor whose data differ from the study's (another version of the CSV file) refuses to work. */
     @Test
