@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,23 +61,9 @@ public final class SparkWorkers implements ClusterWorkers {
     @Override
     public List<WorkerReport> run(Job job, PrintWriter log) {
         quietSparkLog(verbose());
-        SparkConf conf = new SparkConf().setMaster(job.master());
-        if (!conf.contains("spark.app.name")) {
-            conf.setAppName("nntune " + job.studyName());
-        }
-        ownJar().filter(jar -> !conf.contains("spark.jars")).ifPresent(jar -> conf.setJars(new String[] {jar.toString()}));
-        job.jobs().ifPresent(j -> conf.set("spark.task.cpus", Integer.toString(j)));
-        String heartbeat = System.getProperty("nntune.heartbeatMillis");
-        if (heartbeat != null) {
-            String extra = conf.get("spark.executor.extraJavaOptions", "");
-            conf.set("spark.executor.extraJavaOptions", (extra + " -Dnntune.heartbeatMillis=" + heartbeat).strip());
-        }
-        SparkContext sc;
-        try {
-            sc = SparkContext.getOrCreate(conf);
-        } catch (Exception e) { // Scala code throws SparkException, a checked exception Java cannot name here
-            throw new CliException(ExitCode.OTHER, "cannot start Spark with master " + job.master() + ": " + rootMessage(e), e);
-        }
+        SparkContext sc = start(job);
+        TaskStarts starts = new TaskStarts();
+        Thread watch = null;
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
             int n = job.workers().orElse(jsc.defaultParallelism());
@@ -85,16 +72,202 @@ public final class SparkWorkers implements ClusterWorkers {
             log.flush();
             Function<Integer, WorkerReport> task = decorator.wrap(new WorkerTask(job));
             jsc.setJobDescription("nntune study " + job.studyName() + ": " + n + " workers");
+            sc.addSparkListener(starts);
+            watch = starts.watch(sc, n, job.timeout(), log);
             return jsc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(task).collect();
         } catch (Exception e) { // SparkException (checked, undeclared) when the job fails
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.currentThread().isInterrupted() || shuttingDown()) {
+                // Ctrl-C, SIGTERM: Spark's own shutdown hook stopped the context under the job
                 throw new java.util.concurrent.CancellationException("interrupted while the Spark job ran: " + rootMessage(e));
+            }
+            if (starts.gaveUp != null) {
+                throw new CliException(ExitCode.OTHER, starts.gaveUp);
             }
             throw new CliException(ExitCode.OTHER, "the Spark job failed: " + StorageUrl.mask(rootMessage(e))
                     + " (the study is consistent: run the same command again to resume)", e);
         } finally {
+            if (watch != null) {
+                watch.interrupt();
+            }
             sc.stop(); // the driver's work on the cluster is done: give its executors back
         }
+    }
+
+    /**
+     * The Spark context of {@code job}, or the one-line reason there is none. Spark's failures to start
+     * are a checked SparkException (which Java cannot name here) or, when a Spark class's static
+     * set-up fails (this machine's own name does not resolve), an Error.
+     */
+    private static SparkContext start(Job job) {
+        unreachableMaster(job.master()).ifPresent(why -> {
+            throw new CliException(ExitCode.OTHER, why);
+        });
+        SparkContext sc;
+        try {
+            sc = SparkContext.getOrCreate(conf(job));
+        } catch (Exception | LinkageError e) {
+            throw cannotStart(job.master(), e);
+        }
+        if (sc.isStopped()) {
+            // a standalone master that went away: Spark gave up registering the application and stopped the context
+            throw new CliException(ExitCode.OTHER, "no Spark master answered at " + job.master() + ": Spark gave up registering"
+                    + " the application; check the URL and that the master runs (its web UI lists it)");
+        }
+        return sc;
+    }
+
+    /**
+     * The Spark configuration of {@code job}: Spark's own ({@code spark.*} system properties,
+     * spark-submit's settings) and what nntune adds where it is unset. {@code --workers N} asks for
+     * what N tasks use, {@code spark.cores.max} = N × {@code spark.task.cpus}: without it a standalone
+     * master gives the application every free core of the cluster, which then holds cores it never
+     * uses while other applications (another study's driver) wait. Not with speculation on, whose
+     * copies of the tasks need cores of their own.
+     */
+    static SparkConf conf(Job job) {
+        SparkConf conf = new SparkConf().setMaster(job.master());
+        if (!conf.contains("spark.app.name")) {
+            conf.setAppName("nntune " + job.studyName());
+        }
+        ownJar().filter(jar -> !conf.contains("spark.jars")).ifPresent(jar -> conf.setJars(new String[] {jar.toString()}));
+        job.jobs().ifPresent(j -> conf.set("spark.task.cpus", Integer.toString(j)));
+        job.workers().filter(n -> !conf.contains("spark.cores.max") && !conf.getBoolean("spark.speculation", false))
+                .ifPresent(n -> conf.set("spark.cores.max", Integer.toString(n * conf.getInt("spark.task.cpus", 1))));
+        String heartbeat = System.getProperty("nntune.heartbeatMillis");
+        if (heartbeat != null) {
+            String extra = conf.get("spark.executor.extraJavaOptions", "");
+            conf.set("spark.executor.extraJavaOptions", (extra + " -Dnntune.heartbeatMillis=" + heartbeat).strip());
+        }
+        return conf;
+    }
+
+    /**
+     * Why a standalone master URL ({@code spark://host:port}, several for a master with standbys) cannot
+     * be used, when none of its masters accepts a connection: said at once, where Spark would retry for
+     * a minute and then fail the job with "SparkContext has been shutdown". Empty for any other URL,
+     * and when one of the masters answers (or the URL is one Spark itself will refuse, in its words).
+     */
+    static java.util.Optional<String> unreachableMaster(String master) {
+        if (!master.startsWith("spark://")) {
+            return java.util.Optional.empty();
+        }
+        List<String> refused = new java.util.ArrayList<>();
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            int port;
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                return java.util.Optional.empty();
+            }
+            String host = hostPort.substring(0, Math.max(colon, 0)).replace("[", "").replace("]", "");
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(host, port), 10_000);
+                return java.util.Optional.empty();
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                String why = e instanceof java.net.UnknownHostException ? "unknown host"
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                refused.add(hostPort + ": " + why);
+            }
+        }
+        return java.util.Optional.of("no Spark master answered at " + master + " (" + String.join("; ", refused) + "); check the URL"
+                + " and that the master runs (its web UI, port 8080 by default, lists it)");
+    }
+
+    /** Why Spark could not start with {@code master}, in one line with the way out where nntune knows it. */
+    static CliException cannotStart(String master, Throwable e) {
+        String start = "cannot start Spark with master " + master + ": ";
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException) {
+                return new CliException(ExitCode.OTHER, start + "this machine's own name does not resolve to an address ("
+                        + rootMessage(c) + "), and Spark needs the driver's address for its executors to connect back; set"
+                        + " SPARK_LOCAL_IP to an address of this machine that the cluster reaches (SPARK_LOCAL_IP=10.0.0.5"
+                        + " bin/nntune tune …), or give the name an address in /etc/hosts", e);
+            }
+        }
+        return new CliException(ExitCode.OTHER, start + rootMessage(e), e);
+    }
+
+    /** Whether this JVM is stopping (Ctrl-C, SIGTERM: its shutdown hooks run). */
+    static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException stopping) {
+            return true;
+        }
+    }
+
+    /** How often the driver says how many of its tasks the cluster has started, while some have not. */
+    static volatile Duration waitNotice = Duration.ofSeconds(30);
+
+    /**
+     * Counts the job's task starts, and while the cluster has not started them all says so now and then
+     * (Spark's own word is "Initial job has not accepted any resources", the same line every 15 s).
+     * With {@code --timeout}, a job of which no task started by then is cancelled: no trial may start
+     * after the timeout, and a cluster with no free cores would otherwise keep the driver waiting.
+     */
+    static final class TaskStarts extends org.apache.spark.scheduler.SparkListener {
+        private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        /** Why the job was cancelled, if this cancelled it. */
+        volatile String gaveUp;
+
+        @Override
+        public void onTaskStart(org.apache.spark.scheduler.SparkListenerTaskStart taskStart) {
+            started.incrementAndGet();
+        }
+
+        Thread watch(SparkContext sc, int tasks, java.util.Optional<Duration> timeout, PrintWriter log) {
+            long t0 = System.nanoTime();
+            Thread t = new Thread(() -> {
+                try {
+                    long nextNotice = waitNotice.toMillis();
+                    while (started.get() < tasks) {
+                        Thread.sleep(200);
+                        long waited = (System.nanoTime() - t0) / 1_000_000;
+                        int now = started.get();
+                        if (now == 0 && timeout.isPresent() && waited >= timeout.get().toMillis()) {
+                            gaveUp = noTaskWithin(timeout.get(), sc.master());
+                            sc.cancelAllJobs();
+                            return;
+                        }
+                        if (waited >= nextNotice && now < tasks) {
+                            log.println(waiting(now, tasks, Duration.ofMillis(waited)));
+                            log.flush();
+                            nextNotice += waitNotice.toMillis();
+                        }
+                    }
+                } catch (InterruptedException ended) {
+                    // the job ended
+                }
+            }, "nntune-spark-task-starts");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+    }
+
+    /** The driver's line while the cluster has started {@code started} of the job's {@code tasks} tasks. */
+    static String waiting(int started, int tasks, Duration waited) {
+        return String.format(Locale.ROOT, "waiting for the cluster to start the job's tasks: %d of %d started, %s", started, tasks,
+                elapsed(waited));
+    }
+
+    /** Why a job none of whose tasks started within the timeout was cancelled (exit code 1). */
+    static String noTaskWithin(Duration timeout, String master) {
+        return "no Spark executor took a task within " + org.nntune.cli.run.ShellWords.duration(timeout) + " (--timeout): the cluster at "
+                + master + " has no free cores for this application (its workers are busy with other applications, or none"
+                + " is registered; see the master's web UI); no trial ran, and the same command resumes when it has cores";
+    }
+
+    /** 1m30s, 45s, 2h5m. */
+    static String elapsed(Duration d) {
+        long s = d.toSeconds();
+        String text = (s >= 3600 ? s / 3600 + "h" : "") + (s >= 60 && s % 3600 / 60 > 0 ? s % 3600 / 60 + "m" : "")
+                + (s % 60 > 0 || s == 0 ? s % 60 + "s" : "");
+        return text;
     }
 
     /**
@@ -103,8 +276,9 @@ public final class SparkWorkers implements ClusterWorkers {
      * (its one-line error says why Spark could not start or the job failed), nntune's own warnings
      * (which Spark's JUL bridge routes through log4j2), and the two lines of Spark's that say what
      * nntune cannot see and a user must know: a job that waits because the cluster gives it no
-     * resources, and an application the standalone master killed, with the reason (for an unreachable
-     * master, the only word of it: the job then fails with "SparkContext has been shutdown").
+     * resources, and an application the standalone master killed, with the reason (a master that stops
+     * answering during the run: the job then fails with "SparkContext has been shutdown"; one that does
+     * not answer at the start is {@link #unreachableMaster}).
      *
      * <p>Applied only while nobody configured log4j2 (spark-submit's conf/log4j2.properties, a
      * {@code -Dlog4j2.configurationFile}): a configuration of the user's is left as it is. Without one,
@@ -164,6 +338,7 @@ public final class SparkWorkers implements ClusterWorkers {
                     verbose ? warn : org.apache.logging.log4j.Level.ERROR);
             // as Configurator.setLevel(Map) does for the caller's context, on this context
             org.apache.logging.log4j.core.config.Configuration config = context.getConfiguration();
+            toStandardError(config);
             levels.forEach((name, level) -> {
                 org.apache.logging.log4j.core.config.LoggerConfig at = config.getLoggerConfig(name);
                 if (at.getName().equals(name)) {
@@ -173,6 +348,28 @@ public final class SparkWorkers implements ClusterWorkers {
                 }
             });
             context.updateLoggers();
+        }
+    }
+
+    /**
+     * Moves the root logger's console output from standard output to standard error: log4j2's bare
+     * default writes to standard output, where Spark's warnings would mix with nntune's results (a
+     * {@code > results.txt} or a CI step reading them); nntune's own messages go to standard error.
+     * Spark's default profile writes to standard error already.
+     */
+    static void toStandardError(org.apache.logging.log4j.core.config.Configuration config) {
+        org.apache.logging.log4j.core.config.LoggerConfig root = config.getRootLogger();
+        for (org.apache.logging.log4j.core.Appender a : List.copyOf(root.getAppenders().values())) {
+            if (a instanceof org.apache.logging.log4j.core.appender.ConsoleAppender console
+                    && console.getTarget() == org.apache.logging.log4j.core.appender.ConsoleAppender.Target.SYSTEM_OUT) {
+                org.apache.logging.log4j.core.appender.ConsoleAppender err = org.apache.logging.log4j.core.appender.ConsoleAppender
+                        .newBuilder().setName(console.getName() + "-stderr").setConfiguration(config).setLayout(console.getLayout())
+                        .setTarget(org.apache.logging.log4j.core.appender.ConsoleAppender.Target.SYSTEM_ERR).build();
+                err.start();
+                config.addAppender(err);
+                root.removeAppender(console.getName());
+                root.addAppender(err, null, null);
+            }
         }
     }
 
@@ -202,6 +399,9 @@ public final class SparkWorkers implements ClusterWorkers {
     }
 
     private static String rootMessage(Throwable e) {
+        while (e.getMessage() == null && e.getCause() != null) { // an ExceptionInInitializerError says nothing itself
+            e = e.getCause();
+        }
         String m = e.getMessage();
         return m == null ? e.getClass().getName() : m.lines().findFirst().orElse(m);
     }

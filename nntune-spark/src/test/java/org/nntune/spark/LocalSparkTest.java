@@ -47,11 +47,14 @@ class LocalSparkTest {
             Studies.assertExactBudget(db.url(), "sparkgrid", 9);
             assertThat(Studies.trials(db.url(), "sparkgrid")).hasSize(9);
 
-            // the same command again: the budget is met, so the workers end at once and the results are written again
+            // the same command again: the budget is met, so no Spark application starts (no trial to hand out) and the
+            // driver writes the results again itself, as a local run does
             Studies.Result again = Studies.nntune("tune", file.toString(), "--spark", "local[2]", "--workers", "2",
                     "--storage", db.url(), "--progress", "none");
             assertThat(again.code()).as(again.out() + again.err()).isZero();
-            assertThat(again.out()).contains("resuming: the study already has 9 finished trials of 9").contains("9 trials: 9 complete");
+            assertThat(again.out()).contains("resuming: the study already has 9 finished trials of 9").contains("9 trials: 9 complete")
+                    .contains("best params: ").doesNotContain("Spark: ").doesNotContain("worker 0");
+            assertThat(results.resolve("best.model")).isRegularFile();
             assertThat(Studies.trials(db.url(), "sparkgrid")).hasSize(9);
         }
     }
@@ -95,6 +98,37 @@ class LocalSparkTest {
             return task.call(worker);
         }
     }
+
+    /**
+     * A worker that stops (here worker 1 at once, as one on a machine without the data) while the other
+     * meets the budget: the study is complete, so the driver still refits and writes the results, then
+     * reports the worker with its exit code.
+     */
+    @Test
+    void aStoppedWorkerDoesNotWithholdTheResultsOfAStudyTheOthersCompleted(@TempDir Path dir) throws Exception {
+        try (SparkTestDatabase db = SparkTestDatabase.create()) {
+            Path file = dir.resolve("half.yaml");
+            Files.writeString(file, Studies.grid("sparkhalf", 4, 2));
+            StringWriter text = new StringWriter();
+            StudyRun.Overrides ov = new StudyRun.Overrides(Optional.of(db.url()), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            org.nntune.cli.exit.CliException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    org.nntune.cli.exit.CliException.class,
+                    () -> new StudyRun(new StudyFileReader().read(file), ov, new PrintWriter(text, true), Progress.Mode.NONE)
+                            .runOn(new SparkWorkers(SECOND_WORKER_STOPS), "local[2]", Optional.of(2)));
+            assertThat(e).as(text.toString()).isNotNull();
+            assertThat(e.exitCode()).isEqualTo(ExitCode.DATA);
+            assertThat(e.getMessage()).contains("worker 1 on nowhere stopped: no data here")
+                    .contains("the other workers met the study's budget");
+            assertThat(text.toString()).contains("4 trials: 4 complete").contains("best params: ");
+            assertThat(dir.resolve("half-results").resolve("best.model")).isRegularFile();
+            Studies.assertExactBudget(db.url(), "sparkhalf", 4);
+        }
+    }
+
+    /** Worker 1 stops at once with exit code 3; the others run as usual. */
+    private static final SparkWorkers.TaskDecorator SECOND_WORKER_STOPS = task -> worker -> worker == 1
+            ? new ClusterWorkers.WorkerReport(1, 0, "nowhere", ExitCode.DATA, "no data here") : task.call(worker);
 
     /** An executor whose data differ from the study's (another version of the CSV file) refuses to work. */
     @Test

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a terminal shows of Spark's own log (log4j2, which Spark prints to standard output) when
+ * What a terminal shows of Spark's own log (log4j2, which nntune sends to standard error) when
  * {@code nntune tune --spark} cannot start Spark: a JVM of its own each time, as {@code bin/nntune}
  * starts one (in this JVM, log4j2's console would write to the stream it found when the first test
  * logged). The master URL {@code bogus://x} makes Spark fail after its start-up warnings (loopback
@@ -34,12 +34,14 @@ class SparkLogTest {
                     + " (run with --verbose for details)");
             assertThat(quiet.all()).doesNotContain("\tat ", "ERROR", "org.apache.spark", "org.apache.hadoop", "Exception");
 
-            // --verbose: Spark's warnings and its error with the stack trace, as before, and nntune's own stack trace
+            // --verbose: Spark's warnings and its error with the stack trace, as before, and nntune's own stack trace, all on
+            // standard error (standard output is nntune's results)
             List<String> verboseTune = new ArrayList<>(tune);
             verboseTune.add("--verbose");
             Run verbose = nntune(dir, List.of(), verboseTune);
             assertThat(verbose.code()).as(verbose.all()).isEqualTo(ExitCode.OTHER);
-            assertThat(verbose.out()).contains("ERROR org.apache.spark.SparkContext - Error initializing SparkContext.",
+            assertThat(verbose.out()).doesNotContain("org.apache.spark", "org.apache.hadoop");
+            assertThat(verbose.err()).contains("ERROR org.apache.spark.SparkContext - Error initializing SparkContext.",
                     "WARN  org.apache.hadoop.util.NativeCodeLoader", "\tat org.apache.spark.SparkContext");
             assertThat(verbose.err()).contains("nntune: error: cannot start Spark with master bogus://x", "\tat org.nntune.spark.SparkWorkers.run");
 

@@ -26,6 +26,7 @@ public interface ClusterWorkers {
      * @param log where to say what the cluster does (which master, how many workers, where each ran)
      * @return what each worker reported, in worker order
      * @throws org.nntune.cli.exit.CliException when the cluster cannot be reached or a worker fails for good
+     * @throws java.util.concurrent.CancellationException when this JVM was interrupted or is stopping (Ctrl-C, SIGTERM)
      */
     List<WorkerReport> run(Job job, PrintWriter log);
 

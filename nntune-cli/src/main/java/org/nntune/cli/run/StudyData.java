@@ -179,10 +179,15 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
     }
 
     /**
-     * Where the study file writes {@code data.KEY}'s value (read again from the file: the reader
-     * records only the columns' places), or the file's first line if that cannot be told.
+     * Where the study file writes {@code data.KEY}'s value: as the reader recorded it for a CSV's
+     * {@code csv} and {@code test_csv}, else read again from the file, or the file's first line if
+     * that cannot be told.
      */
     static YNode.Where dataKeyAt(StudyFile sf, String key) {
+        // the reader's record first: a worker on another machine has the file's text but may not have the file
+        if (sf.data().source() instanceof DataSource.Csv csv && csv.where(key, "").isPresent()) {
+            return csv.where(key, "").get();
+        }
         try {
             YNode root = org.nntune.cli.studyfile.YamlReader.read(sf.file().toString(), java.nio.file.Files.readString(sf.file()));
             if (root instanceof YNode.YMap m && m.entries().get("data") != null && m.entries().get("data").value() instanceof YNode.YMap d

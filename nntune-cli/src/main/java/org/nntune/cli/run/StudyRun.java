@@ -298,7 +298,8 @@ public final class StudyRun {
             Setup setup = worker ? storedTimeMode(storage, fromFile) : fromFile;
             Opened o = open(storage, setup, worker);
             opened = o;
-            Ended ended = cluster.isPresent() ? optimizeOnCluster(o, setup, cluster.get())
+            // with the budget met there is no trial to hand out: no cluster application, the results are this JVM's
+            Ended ended = cluster.isPresent() && !o.budgetMet ? optimizeOnCluster(o, setup, cluster.get())
                     : optimize(o, setup, worker);
             if (ended == Ended.BUDGET && !worker && o.timeStarted != null) {
                 TimeBudgetRecord.markSearchEnded(storage, o.study.studyId());
@@ -314,7 +315,11 @@ public final class StudyRun {
                     + " results were written: every trial is stored and no result file is half-written. The same command"
                     + " refits and writes the results: " + o.resume);
             try {
-                return after.applyAsInt(o, setup);
+                int code = after.applyAsInt(o, setup);
+                if (workerStopped != null && code == ExitCode.OK) {
+                    throw workerStopped;
+                }
+                return code;
             } finally {
                 dropHint(hint);
             }
@@ -543,6 +548,8 @@ public final class StudyRun {
         String resume;
         /** In the time-budget mode: when the budget's clock started (a worker: when the last tune's did); else null. */
         Instant timeStarted;
+        /** The study already holds its budget of trials (or its whole grid): nothing for workers to run. */
+        boolean budgetMet;
     }
 
     /**
@@ -630,6 +637,7 @@ public final class StudyRun {
                     before, o.budget, again, again == 1 ? "its" : "their", again == 1 ? "runs" : "run", again == 1 ? "its" : "their");
         } else if (existing.isPresent() && s.time.isEmpty()) {
             String results = worker ? "" : "; the results below are of those " + before; // when no trial is run
+            o.budgetMet = grid.isPresent() && grid.get().left() == 0 || before >= o.budget;
             if (grid.isPresent() && grid.get().left() == 0) {
                 out.printf(Locale.ROOT, "resuming: the grid is complete, all its %d points done in %d finished trials, so no trial"
                         + " is run%s%n", grid.get().points(), before, results);
@@ -899,9 +907,7 @@ public final class StudyRun {
         }
         Objective objective = timed != null ? search.objective(s.data.train(), timed) : null;
         boolean interrupted = false;
-        Thread sayHowToResume = resumeHint(System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed"
-                + " and queued to run again with their parameters (they use no budget); the study is consistent. Resume with: "
-                + resumeCommand);
+        Thread sayHowToResume = resumeHint(interruptedHint(resumeCommand));
         StudyFileAdvice advice = new StudyFileAdvice(sf); // a diverged training's advice in the file's keys
         try {
             if (s.multi) {
@@ -973,6 +979,12 @@ public final class StudyRun {
                 + " (any new name; its results go to " + StudyFile.resultsFolder(name + "-2") + " unless output.dir is set)" + orAlso
                 + "; to discard the stored one: nntune delete " + ShellWords.word(name) + " --storage "
                 + ShellWords.word(CliStorage.shown(url));
+    }
+
+    /** What a run stopped by Ctrl-C or SIGTERM says on its way out (a {@link #resumeHint}). */
+    static String interruptedHint(String resumeCommand) {
+        return System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed and queued to run again"
+                + " with their parameters (they use no budget); the study is consistent. Resume with: " + resumeCommand;
     }
 
     /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */
@@ -1047,10 +1059,14 @@ public final class StudyRun {
         }, "nntune-cluster-progress");
         watcher.setDaemon(true);
         watcher.start();
-        List<ClusterWorkers.WorkerReport> reports;
+        List<ClusterWorkers.WorkerReport> reports = null;
+        Thread sayHowToResume = resumeHint(interruptedHint(o.resume));
         try {
             reports = c.workers().run(job, out);
+        } catch (java.util.concurrent.CancellationException e) {
+            // Ctrl-C, SIGTERM: the workers' running trials are failed and queued again, as a local run's (reports stays null)
         } finally {
+            dropHint(sayHowToResume);
             watcher.interrupt();
             try {
                 watcher.join(10_000);
@@ -1058,7 +1074,7 @@ public final class StudyRun {
                 Thread.currentThread().interrupt();
             }
         }
-        if (Thread.currentThread().isInterrupted()) {
+        if (reports == null || Thread.currentThread().isInterrupted()) {
             shown.progress.finish();
             return Ended.INTERRUPTED;
         }
@@ -1070,11 +1086,22 @@ public final class StudyRun {
         }
         Optional<ClusterWorkers.WorkerReport> bad = reports.stream().filter(r -> r.exitCode() != ExitCode.OK).findFirst();
         if (bad.isPresent()) {
-            throw new CliException(bad.get().exitCode(), "worker " + bad.get().worker() + " on " + bad.get().where() + " stopped: "
-                    + bad.get().message());
+            CliException stopped = new CliException(bad.get().exitCode(), "worker " + bad.get().worker() + " on " + bad.get().where()
+                    + " stopped: " + bad.get().message());
+            boolean met = s.time.isEmpty() && (GridState.of(o.study).map(g -> g.left() == 0).orElse(false)
+                    || budgetFinished(o.study.trials(finishedStates)) >= o.budget);
+            if (!met) {
+                throw stopped;
+            }
+            // the other workers met the budget: the study is complete, so its results are written, then the worker reported
+            workerStopped = new CliException(stopped.exitCode(), stopped.getMessage() + " (the other workers met the study's"
+                    + " budget, so its results above were written)");
         }
         return Ended.BUDGET;
     }
+
+    /** A cluster worker that stopped while the others met the budget: reported once the results are written. */
+    private CliException workerStopped;
 
     private int endedEarly(Ended ended, String resume) {
         if (ended == Ended.INTERRUPTED) {

@@ -96,7 +96,8 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
             }
 
             /**
-             * Where the study file names a column: {@code key} is {@code label}, {@code text},
+             * Where the study file names a file ({@code key} {@code csv} or {@code test_csv}) or a column:
+             * {@code key} is {@code label}, {@code text},
              * {@code series}, {@code categorical} or {@code ignore} (then the list item naming {@code column});
              * empty when the reader did not record it.
              */

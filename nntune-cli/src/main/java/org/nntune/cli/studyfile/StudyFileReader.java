@@ -989,13 +989,13 @@ public final class StudyFileReader {
     }
 
     /**
-     * Where a CSV's data section names its columns ({@link DataSource.Csv#where}): the values of
-     * {@code label}, {@code text}, {@code series}, {@code categorical} and {@code ignore}, and each item of the
+     * Where a CSV's data section names its files and columns ({@link DataSource.Csv#where}): the values of
+     * {@code csv}, {@code test_csv}, {@code label}, {@code text}, {@code series}, {@code categorical} and {@code ignore}, and each item of the
      * last two as {@code categorical.NAME} or {@code ignore.NAME}. Called once those keys are read (it marks them known).
      */
     private static Map<String, YNode.Where> columnsAt(Section d) {
         Map<String, YNode.Where> at = new java.util.HashMap<>();
-        for (String k : List.of("label", "text", "series", "categorical", "ignore")) {
+        for (String k : List.of("csv", "test_csv", "label", "text", "series", "categorical", "ignore")) {
             if (d.has(k)) {
                 at.put(k, d.whereOf(k));
             }
