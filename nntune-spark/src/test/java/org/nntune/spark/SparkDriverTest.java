@@ -46,7 +46,9 @@ class SparkDriverTest {
     void aSigtermWhileTheJobRunsSaysTheRunWasInterruptedAsALocalRunDoes(@TempDir Path dir) throws Exception {
         try (SparkTestDatabase db = SparkTestDatabase.create()) {
             Path file = dir.resolve("grid.yaml");
-            Files.writeString(file, Studies.grid("sparkterm", 12, 400)); // trials of several seconds each
+            // trials of many seconds each, so that the SIGTERM comes while one runs (400 epochs took 0.3 s a trial on a quiet
+            // machine, and the 12 had all finished before it)
+            Files.writeString(file, Studies.grid("sparkterm", 12, 20_000));
             Driver d = Driver.start(dir, List.of(), "tune", file.toString(), "--spark", "local[1]", "--storage", db.url(),
                     "--progress", "plain");
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
