@@ -90,6 +90,39 @@ class InitCommandTest {
     }
 
     @Test
+    void aTextFileWithMissingLabelsDraftsMissingDropAndItsTrialsLeaveThoseRowsOut(@TempDir Path dir) throws Exception {
+        StringBuilder notes = new StringBuilder("note,label\n");
+        String[] good = {"great service and friendly staff", "really enjoyed the quick delivery today", "lovely product works well"};
+        String[] bad = {"terrible support never answered my mail", "broken on arrival and late too", "awful quality would not buy again"};
+        for (int i = 0; i < 60; i++) {
+            boolean pos = i % 2 == 0;
+            notes.append('"').append((pos ? good : bad)[i % 3]).append(" number ").append(i).append("\",")
+                    .append(i % 20 == 7 ? "" : pos ? "pos" : "neg").append('\n');
+        }
+        Path text = dir.resolve("notes.csv");
+        Files.writeString(text, notes.toString());
+        CliTest.Result init = CliTest.run("init", text.toString(), "--trials", "2");
+        assertThat(init.code()).as(init.err()).isZero();
+        String yaml = Files.readString(dir.resolve("notes.yaml"));
+        assertThat(yaml).contains("text: note").contains("  missing: drop   # 3 rows have no label (a label cannot be filled):"
+                + " they are left out\n");
+        CliTest.Result tune = CliTest.run("tune", dir.resolve("notes.yaml").toString());
+        assertThat(tune.code()).as(tune.err()).isZero();
+        assertThat(tune.out()).contains("3 rows without a label left out (data.missing: drop; lines 9, 29, 49)");
+
+        // without missing: drop, the first such row stops the run in the study file's words; a fill rule is refused
+        Files.writeString(dir.resolve("notes.yaml"), yaml.replace("  missing: drop", "  missing: error"));
+        CliTest.Result error = CliTest.run("tune", "--dry-run", dir.resolve("notes.yaml").toString());
+        assertThat(error.code()).isEqualTo(3);
+        assertThat(error.err()).contains("line 9, column 'label': missing label (''); expected a class — a label cannot be filled;"
+                + " fix the file or set data.missing: drop in the study file");
+        Files.writeString(dir.resolve("notes.yaml"), yaml.replace("  missing: drop", "  missing: mean"));
+        CliTest.Result mean = CliTest.run("tune", "--dry-run", dir.resolve("notes.yaml").toString());
+        assertThat(mean.code()).isEqualTo(2);
+        assertThat(mean.err()).contains("a text source has no number or category to fill").contains("missing: drop, to leave out");
+    }
+
+    @Test
     void pandasIndexColumnIsNoFeatureAndTheDraftChecksOut(@TempDir Path dir) throws Exception {
         // df.to_csv writes the row index under an empty name; the label sorted, as exports often are
         StringBuilder sb = new StringBuilder(",x1,x2,label\n");

@@ -315,7 +315,8 @@ public final class OnnxExport {
      *       numeric feature the graph fills when its input is NaN;</li>
      *   <li>{@code nntune.fill_categories}: {@code column=category}, the one-hot feature to set to 1
      *       (before the graph) for a missing category (fill rules) or an unseen one
-     *       (UnseenCategory.MOST_FREQUENT); {@code nntune.unseen_category} says which applies.</li>
+     *       (UnseenCategory.MOST_FREQUENT); {@code nntune.unseen_category} says which applies (written only when
+     *       a column is categorical).</li>
      * </ul>
      */
     public static Map<String, String> csvMetadata(CsvEncoder encoder) {
@@ -352,12 +353,14 @@ public final class OnnxExport {
             meta.put("nntune.fill_categories", jsonArray(categories.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .toList()));
         }
-        meta.put("nntune.unseen_category", switch (encoder.unseenCategory()) {
-            case ZEROS -> "ignore: a category the training rows did not have is an all-zero one-hot block";
-            case ERROR -> "error: a category the training rows did not have is an error";
-            case MOST_FREQUENT -> "most_frequent: a category the training rows did not have is encoded as its column's "
-                    + "category in nntune.fill_categories";
-        });
+        if (encoder.hasCategoricalColumns()) { // without a categorical column no category can be unseen
+            meta.put("nntune.unseen_category", switch (encoder.unseenCategory()) {
+                case ZEROS -> "ignore: a category the training rows did not have is an all-zero one-hot block";
+                case ERROR -> "error: a category the training rows did not have is an error";
+                case MOST_FREQUENT -> "most_frequent: a category the training rows did not have is encoded as its column's "
+                        + "category in nntune.fill_categories";
+            });
+        }
         return meta;
     }
 

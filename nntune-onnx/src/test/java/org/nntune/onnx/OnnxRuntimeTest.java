@@ -200,7 +200,20 @@ class OnnxRuntimeTest {
         float meanSize = encoder.missingFill()[0];
         assertThat(meanSize).isNotNaN();
         assertThat(text).contains("nntune.fill_values", "size=" + meanSize, "nntune.fill_categories", "color=red",
-                "nntune.missing", "nntune.feature_names");
+                "nntune.missing", "nntune.feature_names", "nntune.unseen_category");
+    }
+
+    @Test
+    void unseenCategoryMetadataOnlyWhenAColumnIsCategorical() throws Exception {
+        Path numeric = dir.resolve("numeric.csv");
+        Files.writeString(numeric, "a,b,kind\n1,2,x\n2,3,y\n3,1,x\n4,4,y\n");
+        CsvEncoder numbers = CsvReader.builder().build().read(numeric).encoder();
+        assertThat(OnnxExport.csvMetadata(numbers)).containsKey("nntune.feature_names").doesNotContainKey("nntune.unseen_category");
+        Path mixed = dir.resolve("mixed.csv");
+        Files.writeString(mixed, "a,color,kind\n1,red,x\n2,blue,y\n3,red,x\n4,blue,y\n");
+        CsvEncoder categories = CsvReader.builder().categorical("color").build().read(mixed).encoder();
+        assertThat(categories.hasCategoricalColumns()).isTrue();
+        assertThat(OnnxExport.csvMetadata(categories)).containsKey("nntune.unseen_category");
     }
 
     private static synchronized TrainTest fashion() {

@@ -195,9 +195,9 @@ final class RunResults {
         for (int i = 0; i < Math.min(REFIT_CANDIDATES, ranked.size()); i++) {
             FrozenTrial t = ranked.get(i);
             if (i == 0) {
-                out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows…%n", rows);
+                out.printf(Locale.ROOT, "refitting the best configuration on the %d training rows…%n", rows);
             } else {
-                out.printf(Locale.ROOT, "refitting trial %d's configuration (the next best, %s) on all %d training rows…%n",
+                out.printf(Locale.ROOT, "refitting trial %d's configuration (the next best, %s) on the %d training rows…%n",
                         t.number(), t.params(), rows);
             }
             out.flush();
@@ -224,7 +224,7 @@ final class RunResults {
     /** The time-budget mode's refit: the best trial's best epoch count, stopped before the budget's end; progress as phase "refit". */
     private Optional<Refit> refitWithinBudget(FrozenTrial b, StudyData data) {
         int epochs = clock.refitEpochs(b);
-        out.printf(Locale.ROOT, "refitting the best configuration on all %d training rows for %d epochs (where its validation score"
+        out.printf(Locale.ROOT, "refitting the best configuration on the %d training rows for %d epochs (where its validation score"
                 + " peaked), %s of the %s budget used…%n", data.train().size(), epochs, Progress.clock(clock.elapsed()),
                 Progress.clock(clock.total()));
         out.flush();

@@ -200,6 +200,15 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         return new YNode.Where(sf.file().toString(), 1, 1);
     }
 
+    /** The first lines of {@code lines}, comma-separated, "…" after the fifth. */
+    private static String lineList(int[] lines) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(5, lines.length); i++) {
+            b.append(i == 0 ? "" : ", ").append(lines[i]);
+        }
+        return lines.length > 5 ? b.append(", …").toString() : b.toString();
+    }
+
     /**
      * A data message of the engine in the words of a study file: the CSV reader names its Java
      * missing-value policies ({@code DROP_ROW}, {@code FILL_MEAN}, …), which a study file spells
@@ -323,7 +332,8 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         }
         TextEncoder.Options options = new TextEncoder.Options(ts.tokens().equals("chars") ? TextEncoder.Tokens.CHARS
                 : TextEncoder.Tokens.WORDS, ts.maxLength(), ts.vocabSize() - 2, ts.minCount());
-        TextTable table = TextTable.read(csv.file(), csv.separator(), ts.column(), csv.label());
+        boolean drop = csv.missing().equals("drop");
+        TextTable table = TextTable.read(csv.file(), csv.separator(), ts.column(), csv.label(), drop);
         int[] all = java.util.stream.IntStream.range(0, table.rowCount()).toArray();
         Split split = csv.testFile().isPresent() || testFraction == 0 ? new Split(all, new int[0])
                 : Splits.stratified(table.labels(), testFraction, Splits.CANONICAL_SEED);
@@ -344,11 +354,15 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             texts.add(table.text(r));
         }
         String note = enc.truncationNote(enc.encode(texts));
-        String what = String.format(Locale.ROOT, "CSV %s, text column '%s' (%s, %,d-token vocabulary, %,d %s at most)%s", name,
+        int[] unlabelled = table.unlabelledLines();
+        String dropped = unlabelled.length == 0 ? "" : String.format(Locale.ROOT, "; %d %s without a label left out (data.missing:"
+                + " drop; line%s %s)", unlabelled.length, unlabelled.length == 1 ? "row" : "rows", unlabelled.length == 1 ? "" : "s",
+                lineList(unlabelled));
+        String what = String.format(Locale.ROOT, "CSV %s, text column '%s' (%s, %,d-token vocabulary, %,d %s at most)%s%s", name,
                 ts.column(), ts.tokens(), enc.vocabularySize(), ts.maxLength(),
-                ts.maxLength() == 1 ? "token" : "tokens", note.isEmpty() ? "" : "; note: " + note);
+                ts.maxLength() == 1 ? "token" : "tokens", dropped, note.isEmpty() ? "" : "; note: " + note);
         if (csv.testFile().isPresent()) {
-            Dataset test = enc.encode(TextTable.read(csv.testFile().get(), csv.separator(), ts.column(), csv.label()), "test");
+            Dataset test = enc.encode(TextTable.read(csv.testFile().get(), csv.separator(), ts.column(), csv.label(), drop), "test");
             return new StudyData(encoded, Optional.of(test), Optional.of(enc), what);
         }
         if (split.test().length == 0) {

@@ -321,6 +321,11 @@ public final class StudyDraft {
             y.append("  text: ").append(scalar(t.name())).append(String.format(Locale.ROOT, "   # %.0f words on average, %d at most%n",
                     t.meanWords(), t.maxWords()));
             y.append("  max_length: ").append(length).append("   # words read per text\n");
+            int unlabelled = column(label).missing();
+            if (unlabelled > 0) {
+                y.append("  missing: drop   # ").append(unlabelled).append(unlabelled == 1 ? " row has" : " rows have")
+                        .append(" no label (a label cannot be filled): they are left out\n");
+            }
             List<String> unread = columns.stream().filter(c -> !c.name().equals(t.name())).map(Column::name).toList();
             if (!unread.isEmpty()) {
                 y.append("  # a text study reads only its text and label columns: ").append(String.join(", ", unread)).append(" not read\n");

@@ -958,6 +958,11 @@ public final class StudyFileReader {
             // the network would read the answer it is asked for: a perfect score that predicts nothing
             report(d, d.error("text", "the text column '" + label + "' is also the label", "the column of the texts, another than 'label'"));
         }
+        if (text != null && text.isPresent() && missing != null && (missing.equals("mean") || missing.equals("most_frequent"))) {
+            report(d, d.error("missing", "a text source has no number or category to fill: every text is read as written (an"
+                    + " empty one is one unknown token), and a label cannot be filled", "missing: drop, to leave out the rows"
+                    + " without a label; or remove 'missing'"));
+        }
         if (header != null && !header && label != null && !label.isEmpty() && !label.trim().matches("[0-9]+")) {
             // without a header line no column has a name (the reader would refuse it, in its own words, as a data error)
             report(d, d.error("label", "'" + label + "' is a column name, but data.header: false says the file has no header"

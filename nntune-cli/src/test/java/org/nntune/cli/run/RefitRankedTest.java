@@ -51,9 +51,9 @@ class RefitRankedTest {
         assertThat(r).isPresent();
         assertThat(r.get().trial().number()).isEqualTo(7);
         assertThat(r.get().model().model().predict(IRIS)).hasSize(IRIS.size());
-        assertThat(text.toString()).contains("refitting the best configuration on all 150 training rows…",
+        assertThat(text.toString()).contains("refitting the best configuration on the 150 training rows…",
                 "the refit of trial 4 diverged: epoch 1 (worded)",
-                "refitting trial 2's configuration (the next best, {lr=1.0E30}) on all 150 training rows…",
+                "refitting trial 2's configuration (the next best, {lr=1.0E30}) on the 150 training rows…",
                 "the refit of trial 2 diverged", "refitting trial 7's configuration").doesNotContain("trial 1");
     }
 

@@ -204,6 +204,16 @@ public final class CsvEncoder implements InputEncoder {
         return Collections.unmodifiableMap(out);
     }
 
+    /** Whether any input column is categorical (one-hot encoded), so that an unseen category can occur. */
+    public boolean hasCategoricalColumns() {
+        for (int c = 0; c < names.size(); c++) {
+            if (kinds[c] == CsvTable.Kind.CATEGORICAL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The categories of a categorical column, sorted (empty for other columns). */
     public List<String> categories(String column) {
         int c = names.indexOf(column);

@@ -32,8 +32,10 @@ public final class TextTable {
     private final String[] labels;   // null when the file has no label column
     private final int[] lines;
     private final List<String> classNames;
+    private final int[] unlabelledLines;
 
-    private TextTable(String source, char separator, String textColumn, String[] texts, String[] labels, int[] lines) {
+    private TextTable(String source, char separator, String textColumn, String[] texts, String[] labels, int[] lines,
+                      int[] unlabelledLines) {
         this.source = source;
         this.separator = separator;
         this.textColumn = textColumn;
@@ -41,13 +43,25 @@ public final class TextTable {
         this.labels = labels;
         this.lines = lines;
         this.classNames = labels == null ? List.of() : classes(labels);
+        this.unlabelledLines = unlabelledLines;
     }
 
     /**
      * Reads {@code file}: the column {@code textColumn} as text and {@code labelColumn} (null:
-     * none, as in files to predict) as class labels; other columns are ignored.
+     * none, as in files to predict) as class labels; other columns are ignored. A row whose label
+     * is missing (empty, or one of {@link CsvReader#DEFAULT_MISSING_TOKENS} unquoted, as CsvReader
+     * reads a label) is an error: a label cannot be filled.
      */
     public static TextTable read(Path file, char separator, String textColumn, String labelColumn) {
+        return read(file, separator, textColumn, labelColumn, false);
+    }
+
+    /**
+     * As {@link #read(Path, char, String, String)}; with {@code dropUnlabelled}, a row whose label
+     * is missing is left out (as CsvReader's DROP_ROW policy leaves it out) instead of being an
+     * error, and {@link #unlabelledLines()} lists the lines of the rows left out.
+     */
+    public static TextTable read(Path file, char separator, String textColumn, String labelColumn, boolean dropUnlabelled) {
         String source = file.toString();
         char[] chars = SourceBytes.decodeText(source, SourceBytes.readAll(file), true); // mail text may hold NUL bytes
         CsvParser p = new CsvParser(source, chars, separator, '"');
@@ -62,6 +76,7 @@ public final class TextTable {
         List<String> text = new ArrayList<>();
         List<String> label = new ArrayList<>();
         List<Integer> line = new ArrayList<>();
+        List<Integer> unlabelled = new ArrayList<>();
         List<Integer> blanks = new ArrayList<>(); // blank lines not yet followed by a row: at the end of the file they are not rows
         while (true) {
             int at = p.line();
@@ -86,18 +101,25 @@ public final class TextTable {
                 throw new IllegalArgumentException(source + " line " + at + ": " + rec.size() + " fields, the header has "
                         + names.size() + " (" + String.join(", ", names) + ")");
             }
-            text.add(rec.get(t).text());
             if (l >= 0) {
-                String v = rec.get(l).text();
-                if (v.isEmpty()) {
-                    throw new IllegalArgumentException(source + " line " + at + ", column '" + labelColumn + "': the label is empty");
+                CsvParser.Field f = rec.get(l);
+                String v = f.text();
+                if (CsvReader.DEFAULT_MISSING_TOKENS.contains(f.quoted() ? v : v.strip())) { // as CsvReader reads a label
+                    if (dropUnlabelled) {
+                        unlabelled.add(at);
+                        continue;
+                    }
+                    throw new IllegalArgumentException(source + " line " + at + ", column '" + labelColumn + "': missing label ('" + v
+                            + "'); expected a class — a label cannot be filled; fix the file or choose the DROP_ROW missing-value policy");
                 }
                 label.add(RowReader.canonicalLabel(v));
             }
+            text.add(rec.get(t).text());
             line.add(at);
         }
         if (text.isEmpty()) {
-            throw new IllegalArgumentException("file " + source + " has a header but no rows");
+            throw new IllegalArgumentException(unlabelled.isEmpty() ? "file " + source + " has a header but no rows"
+                    : source + ": every one of its " + unlabelled.size() + " rows has a missing label; no row is left to learn from");
         }
         boolean numeric = text.stream().allMatch(s -> !s.isEmpty() && RowReader.isDecimal(s));
         if (numeric) {
@@ -106,7 +128,7 @@ public final class TextTable {
                     + "numbers as features");
         }
         return new TextTable(source, separator, textColumn, text.toArray(String[]::new), l < 0 ? null : label.toArray(String[]::new),
-                line.stream().mapToInt(Integer::intValue).toArray());
+                line.stream().mapToInt(Integer::intValue).toArray(), unlabelled.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** The field separator the file was read with (a model's encoder reads its predictions' files with it). */
@@ -137,6 +159,8 @@ public final class TextTable {
     public String source() { return source; }
     /** @return the name of the column the texts were read from */
     public String textColumn() { return textColumn; }
+    /** @return the lines (1-based) of the rows left out for a missing label (read with {@code dropUnlabelled}; else empty) */
+    public int[] unlabelledLines() { return unlabelledLines.clone(); }
     /** @return the number of rows read */
     public int rowCount() { return texts.length; }
     /** @return the text of row {@code row} (0-based), whole, as the file holds it unquoted */

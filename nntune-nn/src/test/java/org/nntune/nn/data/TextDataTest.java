@@ -112,6 +112,26 @@ class TextDataTest {
     }
 
     @Test
+    void aMissingLabelIsRefusedWithItsLineOrLeftOutWhenAskedAndNamedByItsLine() throws Exception {
+        Path f = csv("l.csv", "text,label\nfree money,spam\nsee you at lunch,\nwin now,spam\nthe minutes,NA\n"
+                + "\"ok, NA\",\"NA\"\nhi mum,ham\n");
+        assertThatThrownBy(() -> TextTable.read(f, ',', "text", "label"))
+                .hasMessage(f + " line 3, column 'label': missing label (''); expected a class — a label cannot be filled;"
+                        + " fix the file or choose the DROP_ROW missing-value policy");
+        TextTable t = TextTable.read(f, ',', "text", "label", true);
+        // NA is missing as CsvReader reads a label (pandas' na_values), quoted or not
+        assertThat(t.unlabelledLines()).containsExactly(3, 5, 6);
+        assertThat(t.rowCount()).isEqualTo(3);
+        assertThat(t.text(1)).isEqualTo("win now");
+        assertThat(t.line(1)).isEqualTo(4);
+        assertThat(t.line(2)).isEqualTo(7);
+        assertThat(t.classNames()).containsExactly("ham", "spam");
+        Path none = csv("m.csv", "text,label\na,\nb,\n");
+        assertThatThrownBy(() -> TextTable.read(none, ',', "text", "label", true))
+                .hasMessage(none + ": every one of its 2 rows has a missing label; no row is left to learn from");
+    }
+
+    @Test
     void anEmptyTextCellBecomesOneUnknownToken() throws Exception {
         TextTable t = TextTable.read(csv("e.csv", "text,label\n\"\",ham\nhello there,spam\nhello,ham\n"), ',', "text", "label");
         TextEncoder enc = t.fit(new int[] {0, 1, 2}, words(3, 10, 1));
