@@ -116,6 +116,12 @@ class InitCommandTest {
         assertThat(error.code()).isEqualTo(3);
         assertThat(error.err()).contains("line 9, column 'label': missing label (''); expected a class — a label cannot be filled;"
                 + " fix the file or set data.missing: drop in the study file");
+        // data.missing_values names more marks of a missing label in a text source too
+        Files.writeString(text, notes.toString().replace("number 3\",neg", "number 3\",unknown"));
+        Files.writeString(dir.resolve("notes.yaml"), yaml.replace("  missing: drop", "  missing: drop\n  missing_values: [unknown]"));
+        CliTest.Result marked = CliTest.run("tune", dir.resolve("notes.yaml").toString(), "--study", "notes-2");
+        assertThat(marked.code()).as(marked.err()).isZero();
+        assertThat(marked.out()).contains("4 rows without a label left out (data.missing: drop; lines 5, 9, 29, 49)");
         Files.writeString(dir.resolve("notes.yaml"), yaml.replace("  missing: drop", "  missing: mean"));
         CliTest.Result mean = CliTest.run("tune", "--dry-run", dir.resolve("notes.yaml").toString());
         assertThat(mean.code()).isEqualTo(2);

@@ -200,6 +200,17 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         return new YNode.Where(sf.file().toString(), 1, 1);
     }
 
+    /**
+     * The texts that mean "missing" in {@code csv}: pandas' defaults ({@code data.default_missing_values},
+     * true unless set false as pandas' {@code keep_default_na=False}; else the empty field alone) and
+     * {@code data.missing_values}.
+     */
+    private static List<String> missingTokens(DataSource.Csv csv) {
+        List<String> tokens = new ArrayList<>(csv.defaultMissingValues() ? CsvReader.DEFAULT_MISSING_TOKENS : List.of(""));
+        tokens.addAll(csv.missingValues());
+        return tokens;
+    }
+
     /** The first lines of {@code lines}, comma-separated, "…" after the fifth. */
     private static String lineList(int[] lines) {
         StringBuilder b = new StringBuilder();
@@ -289,11 +300,9 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
             rb.ignore(csv.ignore().toArray(String[]::new));
         }
         rb.decimal(csv.decimal());
-        if (!csv.missingValues().isEmpty()) {
-            // added to the defaults, and kept in the encoder saved beside the model, so predict reads them as missing too
-            List<String> tokens = new ArrayList<>(CsvReader.DEFAULT_MISSING_TOKENS);
-            tokens.addAll(csv.missingValues());
-            rb.missingTokens(tokens.toArray(String[]::new));
+        if (!csv.missingValues().isEmpty() || !csv.defaultMissingValues()) {
+            // kept in the encoder saved beside the model, so predict reads them as missing too
+            rb.missingTokens(missingTokens(csv).toArray(String[]::new));
         }
         CsvReader reader = rb.build();
         CsvTable table = reader.readTable(csv.file());
@@ -333,7 +342,7 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
         TextEncoder.Options options = new TextEncoder.Options(ts.tokens().equals("chars") ? TextEncoder.Tokens.CHARS
                 : TextEncoder.Tokens.WORDS, ts.maxLength(), ts.vocabSize() - 2, ts.minCount());
         boolean drop = csv.missing().equals("drop");
-        TextTable table = TextTable.read(csv.file(), csv.separator(), ts.column(), csv.label(), drop);
+        TextTable table = TextTable.read(csv.file(), csv.separator(), ts.column(), csv.label(), missingTokens(csv), drop);
         int[] all = java.util.stream.IntStream.range(0, table.rowCount()).toArray();
         Split split = csv.testFile().isPresent() || testFraction == 0 ? new Split(all, new int[0])
                 : Splits.stratified(table.labels(), testFraction, Splits.CANONICAL_SEED);
@@ -362,7 +371,7 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
                 ts.column(), ts.tokens(), enc.vocabularySize(), ts.maxLength(),
                 ts.maxLength() == 1 ? "token" : "tokens", dropped, note.isEmpty() ? "" : "; note: " + note);
         if (csv.testFile().isPresent()) {
-            Dataset test = enc.encode(TextTable.read(csv.testFile().get(), csv.separator(), ts.column(), csv.label(), drop), "test");
+            Dataset test = enc.encode(TextTable.read(csv.testFile().get(), csv.separator(), ts.column(), csv.label(), missingTokens(csv), drop), "test");
             return new StudyData(encoded, Optional.of(test), Optional.of(enc), what);
         }
         if (split.test().length == 0) {

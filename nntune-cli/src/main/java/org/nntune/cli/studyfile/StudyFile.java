@@ -82,13 +82,14 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
          * {@code text} a text column read as token ids; {@code series} a numeric series read as forecasting windows
          * (then {@code label} is empty: the series is its own target); {@code columnsAt} where each column is named
          * in the study file ({@link #where}), so that a column the CSV lacks is an error at its line;
-         * {@code missingValues} the texts that mean "missing" besides {@link org.nntune.nn.data.CsvReader#DEFAULT_MISSING_TOKENS};
+         * {@code missingValues} the texts that mean "missing" besides {@link org.nntune.nn.data.CsvReader#DEFAULT_MISSING_TOKENS}
+         * ({@code defaultMissingValues}; without them, besides the empty field only);
          * {@code decimal} the numbers' decimal mark, {@code .} or {@code ,}.
          */
         record Csv(Path file, String label, boolean header, char separator, String missing,
                    List<String> categorical, List<String> ignore, Optional<Path> testFile, String unknownCategory,
                    Optional<TextSpec> text, Optional<SeriesSpec> series, Map<String, YNode.Where> columnsAt,
-                   List<String> missingValues, char decimal) implements DataSource {
+                   List<String> missingValues, boolean defaultMissingValues, char decimal) implements DataSource {
             public Csv {
                 ignore = List.copyOf(ignore);
                 missingValues = List.copyOf(missingValues);

@@ -75,7 +75,7 @@ public final class StudyFileReader {
     static final List<String> ROOT_KEYS = List.of("study", "seed", "task", "data", "metric", "direction", "validation", "model",
             "sampler", "pruner", "budget", "output", "storage");
     static final List<String> DATA_KEYS = List.of("bundled", "csv", "idx", "folder", "label", "separator", "header", "missing",
-            "missing_values", "decimal", "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
+            "missing_values", "default_missing_values", "decimal", "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
             "series", "window", "horizon", "test_fraction", "preprocessing", "max_rows");
     static final List<String> MODEL_KEYS = List.of("family", "defaults", "space");
 
@@ -953,6 +953,7 @@ public final class StudyFileReader {
         Optional<Path> test = d.string("test_csv").map(base::resolve);
         String unknown = part(d, () -> d.choice("unknown_category", UNKNOWN_CATEGORY).orElse("ignore"));
         List<String> missingValues = part(d, () -> d.strings("missing_values").orElse(List.of()));
+        Boolean defaultMissing = part(d, () -> d.bool("default_missing_values").orElse(true));
         Character decimal = sep == null ? null : part(d, () -> decimal(d, sep.charAt(0)));
         if (text != null && label != null && text.isPresent() && text.get().column().equals(label)) {
             // the network would read the answer it is asked for: a perfect score that predicts nothing
@@ -973,12 +974,12 @@ public final class StudyFileReader {
                     + " the file has none", "a header line naming the columns, and remove header: false"));
         }
         boolean wrong = java.util.stream.Stream.of(series, label, sep, text, header, missing, categorical, ignore, unknown,
-                missingValues, decimal).anyMatch(java.util.Objects::isNull);
+                missingValues, defaultMissing, decimal).anyMatch(java.util.Objects::isNull);
         if (wrong || (d.problems() != null && d.problems().size() > before)) {
             throw new IllegalStateException("the CSV source has a mistake"); // recorded; a consequence, dropped
         }
         return file.map(f -> new DataSource.Csv(f, label, header, sep.charAt(0), missing, categorical, ignore, test, unknown,
-                text, series, columnsAt(d), missingValues, decimal));
+                text, series, columnsAt(d), missingValues, defaultMissing, decimal));
     }
 
     /** {@code data.separator}: one character ({@code \t} or {@code tab} for a tab), a comma when not given. */
@@ -1054,7 +1055,7 @@ public final class StudyFileReader {
 
     /** The keys of a table CSV that a series does not read. */
     static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "missing_values",
-            "decimal", "unknown_category", "header");
+            "default_missing_values", "decimal", "unknown_category", "header");
 
     /**
      * A CSV's numeric series column ({@code data.series}) with its window and horizon; those two
@@ -1081,7 +1082,7 @@ public final class StudyFileReader {
                     case "label" -> "the series is its own target (each window's next 'horizon' values)";
                     case "test_csv" -> "its test part is its last 'test_fraction', in time order";
                     case "header" -> "its column is named by the header line";
-                    case "missing", "missing_values" -> "every row of the series column must hold a number";
+                    case "missing", "missing_values", "default_missing_values" -> "every row of the series column must hold a number";
                     case "decimal" -> "a series' numbers are read with a decimal point";
                     default -> "it reads one column of numbers";
                 }, "remove '" + k + "', or 'series' for a table of rows"));
@@ -1165,10 +1166,6 @@ public final class StudyFileReader {
             }
             if (d.has("decimal")) {
                 report(d, d.error("decimal", "a text source reads texts, not numbers", "remove 'decimal'"));
-            }
-            if (d.has("missing_values")) {
-                report(d, d.error("missing_values", "a text source reads every text as written (an empty one is one unknown token)",
-                        "remove 'missing_values', or 'text' for a table of numbers and categories"));
             }
             return Optional.of(new StudyFile.TextSpec(d.string("text").orElseThrow(), d.choice("tokens", TOKENS).orElse("words"),
                     d.integer("max_length", 1, 100_000).orElse(200L).intValue(),

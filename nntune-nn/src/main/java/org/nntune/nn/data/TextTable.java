@@ -53,15 +53,20 @@ public final class TextTable {
      * reads a label) is an error: a label cannot be filled.
      */
     public static TextTable read(Path file, char separator, String textColumn, String labelColumn) {
-        return read(file, separator, textColumn, labelColumn, false);
+        return read(file, separator, textColumn, labelColumn, CsvReader.DEFAULT_MISSING_TOKENS, false);
     }
 
     /**
-     * As {@link #read(Path, char, String, String)}; with {@code dropUnlabelled}, a row whose label
-     * is missing is left out (as CsvReader's DROP_ROW policy leaves it out) instead of being an
-     * error, and {@link #unlabelledLines()} lists the lines of the rows left out.
+     * As {@link #read(Path, char, String, String)}, with the texts that mean a missing label
+     * ({@code missingLabels}, compared as CsvReader compares them; the empty field is always one);
+     * with {@code dropUnlabelled}, a row whose label is missing is left out (as CsvReader's
+     * DROP_ROW policy leaves it out) instead of being an error, and {@link #unlabelledLines()}
+     * lists the lines of the rows left out.
      */
-    public static TextTable read(Path file, char separator, String textColumn, String labelColumn, boolean dropUnlabelled) {
+    public static TextTable read(Path file, char separator, String textColumn, String labelColumn,
+                                 java.util.Collection<String> missingLabels, boolean dropUnlabelled) {
+        java.util.Set<String> missing = new java.util.HashSet<>(missingLabels);
+        missing.add("");
         String source = file.toString();
         char[] chars = SourceBytes.decodeText(source, SourceBytes.readAll(file), true); // mail text may hold NUL bytes
         CsvParser p = new CsvParser(source, chars, separator, '"');
@@ -104,7 +109,7 @@ public final class TextTable {
             if (l >= 0) {
                 CsvParser.Field f = rec.get(l);
                 String v = f.text();
-                if (CsvReader.DEFAULT_MISSING_TOKENS.contains(f.quoted() ? v : v.strip())) { // as CsvReader reads a label
+                if (missing.contains(f.quoted() ? v : v.strip())) { // as CsvReader reads a label
                     if (dropUnlabelled) {
                         unlabelled.add(at);
                         continue;

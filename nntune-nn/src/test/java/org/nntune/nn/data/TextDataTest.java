@@ -118,7 +118,7 @@ class TextDataTest {
         assertThatThrownBy(() -> TextTable.read(f, ',', "text", "label"))
                 .hasMessage(f + " line 3, column 'label': missing label (''); expected a class — a label cannot be filled;"
                         + " fix the file or choose the DROP_ROW missing-value policy");
-        TextTable t = TextTable.read(f, ',', "text", "label", true);
+        TextTable t = TextTable.read(f, ',', "text", "label", CsvReader.DEFAULT_MISSING_TOKENS, true);
         // NA is missing as CsvReader reads a label (pandas' na_values), quoted or not
         assertThat(t.unlabelledLines()).containsExactly(3, 5, 6);
         assertThat(t.rowCount()).isEqualTo(3);
@@ -126,8 +126,12 @@ class TextDataTest {
         assertThat(t.line(1)).isEqualTo(4);
         assertThat(t.line(2)).isEqualTo(7);
         assertThat(t.classNames()).containsExactly("ham", "spam");
+        // without pandas' default tokens (keep_default_na=False) NA is a class, the empty field still missing
+        TextTable own = TextTable.read(f, ',', "text", "label", List.of(), true);
+        assertThat(own.unlabelledLines()).containsExactly(3);
+        assertThat(own.classNames()).containsExactly("NA", "ham", "spam");
         Path none = csv("m.csv", "text,label\na,\nb,\n");
-        assertThatThrownBy(() -> TextTable.read(none, ',', "text", "label", true))
+        assertThatThrownBy(() -> TextTable.read(none, ',', "text", "label", List.of(), true))
                 .hasMessage(none + ": every one of its 2 rows has a missing label; no row is left to learn from");
     }
 
