@@ -153,18 +153,17 @@ public final class TrialsFormat {
      * without a fraction), as a CSV file of the trials writes it: the table's 6 digits lost a parameter's precision.
      */
     public static String exact(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return Double.toString(v);
+        return whole(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** {@code v} to 6 significant digits (an integer without a fraction), as the tables show it. */
     public static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return String.format(Locale.ROOT, "%.6g", v);
+        return whole(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** Whether {@code v} is an integer a long writes exactly, without a fraction. */
+    private static boolean whole(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15;
     }
 
     public static void table(List<FrozenTrial> trials, PrintWriter out) {

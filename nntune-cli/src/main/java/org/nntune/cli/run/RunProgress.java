@@ -106,14 +106,11 @@ final class RunProgress {
         int fresh = more - queued.size();
         List<String> first = new java.util.ArrayList<>();
         if (!again.isEmpty()) {
-            first.add((again.size() == 1 ? "trial " : "trials ")
-                    + String.join(", ", again.stream().map(t -> String.valueOf(t.number())).toList())
-                    + " (" + (again.size() == 1 ? "trial " : "trials ") + String.join(", ", again.stream()
-                            .map(t -> String.valueOf(t.systemAttrs().get(SystemAttrs.FAILED_TRIAL))).toList()) + " again)");
+            first.add(trials(again.stream().map(FrozenTrial::number).toList()) + " ("
+                    + trials(again.stream().map(t -> t.systemAttrs().get(SystemAttrs.FAILED_TRIAL)).toList()) + " again)");
         }
         if (!queued.isEmpty()) {
-            first.add((queued.size() == 1 ? "trial " : "trials ")
-                    + String.join(", ", queued.stream().map(String::valueOf).toList()) + " (enqueued)");
+            first.add(trials(queued) + " (enqueued)");
         }
         String more2 = next == 0 ? "" : "more ";
         String rest = fresh <= 0 ? "" : fresh == 1 ? String.format(Locale.ROOT, "1 %strial (number %d)", more2, next)
@@ -122,6 +119,11 @@ final class RunProgress {
             return rest.isEmpty() ? null : "running " + rest + "…";
         }
         return "running " + String.join(", ", first) + (rest.isEmpty() ? "" : ", then " + rest) + "…";
+    }
+
+    /** "trial 3" or "trials 3, 5": the numbers as a run line names them. */
+    private static String trials(List<?> numbers) {
+        return (numbers.size() == 1 ? "trial " : "trials ") + String.join(", ", numbers.stream().map(String::valueOf).toList());
     }
 
     /** One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). */
