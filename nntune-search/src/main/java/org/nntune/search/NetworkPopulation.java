@@ -83,7 +83,7 @@ public final class NetworkPopulation implements PopulationObjective {
     /** The metrics a classification member is ranked by. */
     static final String CLASSIFICATION_TEXT = "loss, accuracy, balanced_accuracy, f1_macro, log_loss";
     /** The metrics a regression member is ranked by. */
-    static final String REGRESSION_TEXT = "loss, mse, mae, r2";
+    static final String REGRESSION_TEXT = "loss, mse, rmse, mae, r2";
 
     /**
      * Refuses a metric the training set's task has not (r2 for a classification set): every member
@@ -123,7 +123,7 @@ public final class NetworkPopulation implements PopulationObjective {
 
     /** @return the direction of the metric: MINIMIZE for loss and error metrics, MAXIMIZE otherwise */
     public StudyDirection direction() {
-        return Set.of("loss", "log_loss", "mse", "mae").contains(metric) ? StudyDirection.MINIMIZE
+        return Set.of("loss", "log_loss", "mse", "rmse", "mae").contains(metric) ? StudyDirection.MINIMIZE
                 : StudyDirection.MAXIMIZE;
     }
 

@@ -11,7 +11,7 @@ import java.util.Objects;
  * How a fitted estimator is scored on held-out rows: a name, whether greater is better (the
  * search's direction follows), and the function. Built-ins, by {@link #byName}: {@code accuracy},
  * {@code balanced_accuracy}, {@code f1_macro}, {@code log_loss} (lower is better), {@code mse},
- * {@code mae} (lower is better) and {@code r2}; {@link #of} wraps any user function.
+ * {@code rmse}, {@code mae} (lower is better) and {@code r2}; {@link #of} wraps any user function.
  *
  * @param name              shown in results and logs
  * @param greaterIsBetter   true to maximise, false to minimise
@@ -31,7 +31,7 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
     }
 
     /** The names {@link #byName} knows. */
-    public static final List<String> NAMES = List.of("accuracy", "balanced_accuracy", "f1_macro", "log_loss", "mse", "mae", "r2");
+    public static final List<String> NAMES = List.of("accuracy", "balanced_accuracy", "f1_macro", "log_loss", "mse", "rmse", "mae", "r2");
 
     /**
      * @throws NullPointerException if name or function is null
@@ -117,6 +117,12 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
                 new ForTask(Task.REGRESSION, (e, d) -> Metrics.mse(targets(d, "mse"), flat(e.predictValues(d)))));
     }
 
+    /** Root mean squared error (lower is better): in the targets' units, the usual forecasting error. */
+    public static Scorer rmse() {
+        return new Scorer("rmse", false,
+                new ForTask(Task.REGRESSION, (e, d) -> Math.sqrt(Metrics.mse(targets(d, "rmse"), flat(e.predictValues(d))))));
+    }
+
     /** Mean absolute error (lower is better). */
     public static Scorer mae() {
         return new Scorer("mae", false,
@@ -137,6 +143,7 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
             case "f1_macro" -> f1Macro();
             case "log_loss" -> logLoss();
             case "mse" -> mse();
+            case "rmse" -> rmse();
             case "mae" -> mae();
             case "r2" -> r2();
             default -> throw new IllegalArgumentException("unknown scoring '" + name + "'; expected one of " + NAMES
@@ -147,7 +154,7 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
     private static int[] labels(Dataset d, String scorer) {
         if (d.task() != Task.CLASSIFICATION) {
             throw new IllegalArgumentException("scoring '" + scorer + "' needs a classification set; '" + d.name()
-                    + "' is a regression set (use mse, mae or r2)");
+                    + "' is a regression set (use mse, rmse, mae or r2)");
         }
         return d.labels();
     }

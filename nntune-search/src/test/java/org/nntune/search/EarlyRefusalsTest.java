@@ -49,7 +49,7 @@ class EarlyRefusalsTest {
         assertThatThrownBy(() -> r2.objective(IRIS)).hasMessageContaining("scoring 'r2' needs a regression set");
         CrossValidatedSearch accuracy = CrossValidatedSearch.builder(counting(trained)).cv(CvStrategy.kFold(3)).nTrials(3).build();
         assertThatThrownBy(() -> accuracy.fit(regression("line", 30))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("scoring 'accuracy' needs a classification set; 'line' is a regression set (use mse, mae or r2)");
+                .hasMessage("scoring 'accuracy' needs a classification set; 'line' is a regression set (use mse, rmse, mae or r2)");
         assertThat(trained).hasValue(0);
         // a user scorer is the user's business
         Scorer mine = Scorer.of("mine", true, (e, d) -> 1.0);

@@ -384,7 +384,7 @@ public final class StudyDraft {
             y.append("sampler: {type: tpe, startup_trials: 4}\n");
             y.append("pruner: {type: median, startup_trials: 3, warmup_steps: 1}\n");
         } else {
-            y.append("metric: ").append(classification ? metric() : "r2        # or mse, mae").append('\n');
+            y.append("metric: ").append(classification ? metric() : "r2        # or mse, rmse, mae").append('\n');
             if (rows <= 2000) {
                 y.append(folds());
             } else {

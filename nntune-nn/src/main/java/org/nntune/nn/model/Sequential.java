@@ -632,6 +632,7 @@ public final class Sequential {
             unscale(raw, n);
             m.put("mse", Metrics.mse(truth, raw));
             m.put("mae", Metrics.mae(truth, raw));
+            m.put("rmse", Math.sqrt(m.get("mse")));
             m.put("r2", Metrics.r2(truth, raw));
         }
         return new Evaluation(lossValue, m);

@@ -307,6 +307,8 @@ class FitTest {
             Sequential m = Sequential.builder().input(2).dense(1).loss(loss).build();
             m.fit(reg, FitOptions.builder().epochs(60).batchSize(16).optimizer(Optimizer.adam(0.05f)).build());
             assertThat(m.evaluate(reg).metric("r2")).as(loss.toString()).isGreaterThan(0.99);
+            // rmse is mse's root, in the targets' units
+            assertThat(m.evaluate(reg).metric("rmse")).isEqualTo(Math.sqrt(m.evaluate(reg).metric("mse")));
             assertThat(m.predictValues(reg)[0][0]).isCloseTo(y[0], org.assertj.core.api.Assertions.within(0.2f));
         }
         Dataset bin = Dataset.classification("half-planes", x, new int[] {2}, c, List.of(), List.of("no", "yes"));
