@@ -28,7 +28,10 @@ class SeriesExampleTest {
         assertThat(tuned.code()).as(tuned.err()).isZero();
         assertThat(tuned.out()).contains("series 'SUNACTIVITY' (309 values; windows of 11 values forecast the next 1)")
                 .contains("the last 20% held out for test (time order)").contains("validation (holdout 20%, time order)")
-                .contains("test mae:");
+                .contains("test mae:")
+                // README: 309 years, window 11, test_fraction 0.2 -> round(298 * 0.2) = 60 test years; persistence beside the model
+                .contains("(60 test rows)\nnaive forecasts on the same test windows: persistence (the last value repeated) mae ")
+                .contains("naive forecasts on the same validation windows: persistence (the last value repeated) mae ");
         CliTest.Result pred = CliTest.run("predict", dir.resolve("sunspots-results/best.model").toString(), csv.toString());
         assertThat(pred.code()).as(pred.err()).isZero();
         List<String> lines = pred.out().lines().toList();

@@ -46,7 +46,7 @@ public final class HtmlReport {
     /**
      * Reads a study (summary, all trials, the objectives' names if it records them:
      * {@link StudyReportData#objectiveNames(java.util.Map, java.util.List)}, and the model a run saved:
-     * {@link FinalModel#of}) from a storage.
+     * {@link FinalModel#of}, and a forecasting study's naive baselines: {@link NaiveBaseline#of}) from a storage.
      *
      * @throws IllegalArgumentException if the storage has no study of that name
      */
@@ -55,7 +55,8 @@ public final class HtmlReport {
         java.util.List<org.nntune.tune.trial.StudyDirection> directions = storage.getStudyDirections(id);
         java.util.Map<String, Object> attrs = storage.getStudySystemAttrs(id);
         return of(new StudyReportData(studyName, directions, storage.getAllTrials(id))
-                .withObjectiveNames(StudyReportData.objectiveNames(attrs, directions)).withFinalModel(FinalModel.of(attrs)));
+                .withObjectiveNames(StudyReportData.objectiveNames(attrs, directions)).withFinalModel(FinalModel.of(attrs))
+                .withNaiveBaseline(NaiveBaseline.of(attrs)));
     }
 
     /** Writes the report of {@code data} (default options) to {@code file}. */

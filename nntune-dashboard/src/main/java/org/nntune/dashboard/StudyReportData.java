@@ -23,10 +23,11 @@ import java.util.Optional;
  * @param objectiveNames the objectives' names (e.g. the metrics "accuracy", "parameter_count"), one per
  *     direction, or empty when the study does not record them (user data: escaped wherever shown)
  * @param finalModel the model a run saved for the best configuration and its test score, when the study records one
+ * @param naiveBaseline a forecasting study's naive baselines, when the study records them
  */
 public record StudyReportData(String studyName, List<StudyDirection> directions, List<FrozenTrial> trials,
                               Optional<ParamImportances> importances, List<String> objectiveNames,
-                              Optional<FinalModel> finalModel) {
+                              Optional<FinalModel> finalModel, Optional<NaiveBaseline> naiveBaseline) {
 
     /**
      * The study system attribute that names the objectives: a list of strings, one per direction.
@@ -46,6 +47,7 @@ public record StudyReportData(String studyName, List<StudyDirection> directions,
         java.util.Objects.requireNonNull(studyName, "studyName");
         java.util.Objects.requireNonNull(importances, "importances (use Optional.empty())");
         java.util.Objects.requireNonNull(finalModel, "finalModel (use Optional.empty())");
+        java.util.Objects.requireNonNull(naiveBaseline, "naiveBaseline (use Optional.empty())");
         if (directions.isEmpty()) {
             throw new IllegalArgumentException("study '" + studyName + "': at least one direction is needed");
         }
@@ -58,6 +60,12 @@ public record StudyReportData(String studyName, List<StudyDirection> directions,
             throw new IllegalArgumentException("study '" + studyName + "': " + objectiveNames.size() + " objective names "
                     + objectiveNames + " for " + directions.size() + " directions");
         }
+    }
+
+    /** A study without recorded naive baselines. */
+    public StudyReportData(String studyName, List<StudyDirection> directions, List<FrozenTrial> trials,
+                           Optional<ParamImportances> importances, List<String> objectiveNames, Optional<FinalModel> finalModel) {
+        this(studyName, directions, trials, importances, objectiveNames, finalModel, Optional.empty());
     }
 
     /** A study without a recorded final model. */
@@ -84,17 +92,22 @@ public record StudyReportData(String studyName, List<StudyDirection> directions,
 
     /** @return this data with the given importances */
     public StudyReportData withImportances(ParamImportances importances) {
-        return new StudyReportData(studyName, directions, trials, Optional.of(importances), objectiveNames, finalModel);
+        return new StudyReportData(studyName, directions, trials, Optional.of(importances), objectiveNames, finalModel, naiveBaseline);
     }
 
     /** @return this data with the objectives named (one name per direction; empty: unnamed) */
     public StudyReportData withObjectiveNames(List<String> names) {
-        return new StudyReportData(studyName, directions, trials, importances, names, finalModel);
+        return new StudyReportData(studyName, directions, trials, importances, names, finalModel, naiveBaseline);
     }
 
     /** @return this data with the model a run saved for the best configuration ({@link FinalModel#of}) */
     public StudyReportData withFinalModel(Optional<FinalModel> model) {
-        return new StudyReportData(studyName, directions, trials, importances, objectiveNames, model);
+        return new StudyReportData(studyName, directions, trials, importances, objectiveNames, model, naiveBaseline);
+    }
+
+    /** @return this data with a forecasting study's naive baselines ({@link NaiveBaseline#of}) */
+    public StudyReportData withNaiveBaseline(Optional<NaiveBaseline> baseline) {
+        return new StudyReportData(studyName, directions, trials, importances, objectiveNames, finalModel, baseline);
     }
 
     /**

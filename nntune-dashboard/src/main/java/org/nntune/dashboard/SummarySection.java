@@ -92,6 +92,8 @@ final class SummarySection {
         row(out, "Best parameters", ps.isEmpty() ? "(none)" : String.join("; ", ps));
         int bestNumber = best.number();
         v.data.finalModel().ifPresent(m -> row(out, "Final model", finalModel(m, bestNumber)));
+        // a forecaster is worth its baselines' difference: beside the best value and the test score, in the same metric
+        v.data.naiveBaseline().ifPresent(b -> row(out, "Naive forecasts", b.describe()));
     }
 
     /**

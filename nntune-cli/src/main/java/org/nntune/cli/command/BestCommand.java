@@ -99,6 +99,8 @@ public final class BestCommand implements Callable<Integer> {
             if (!multi) {
                 out.println(TrialsFormat.importanceLine(s.getAllTrials(id), s.getStudy(id).directions().get(0)));
             }
+            // a forecaster's naive baselines, as tune scored them: the value above means little without them
+            org.nntune.dashboard.NaiveBaseline.of(s.getStudySystemAttrs(id)).ifPresent(n -> out.println("naive forecasts: " + n.describe()));
             // a study searched on a time budget: its configuration's epochs are the trial's, not the file's
             Optional<Integer> epochs = multi ? Optional.empty() : TimeBudgetRecord.refitEpochs(s, id, best);
             if (export != null) {

@@ -7,6 +7,7 @@ import org.nntune.cli.output.TrialsFormat;
 import org.nntune.cli.studyfile.StudyFile;
 import org.nntune.cli.studyfile.StudyFileException;
 import org.nntune.dashboard.HtmlReport;
+import org.nntune.dashboard.NaiveBaseline;
 import org.nntune.nn.model.DivergenceException;
 import org.nntune.nn.model.HyperStepDivergenceException;
 import org.nntune.search.BudgetClock;
@@ -89,6 +90,12 @@ final class RunResults {
         TrialsFormat.table(top.subList(0, Math.min(5, top.size())), out);
         FrozenTrial b = best.get();
         out.printf(Locale.ROOT, "best trial %d: %s %s %.6g%n", b.number(), validationWords(), scorer.name(), b.values().get(0));
+        // a forecaster's naive baselines on the best trial's validation windows (and, below, the test windows), recorded
+        // in the study so that the report and 'best' show them too
+        Optional<NaiveBaseline> naive = naiveBaseline(scorer, data, seed);
+        naive.flatMap(n -> NaiveForecasts.line("validation", n.metric(), n.validation(), n.season(), n.seasonalValidation()))
+                .ifPresent(out::println);
+        naive.ifPresent(n -> study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.NAIVE_BASELINE, NaiveForecasts.attr(n)));
         out.println("best params: " + b.params());
         Map<String, Double> adapted = TrialsFormat.adaptedFinal(b);
         if (!adapted.isEmpty()) {
@@ -131,6 +138,7 @@ final class RunResults {
         }
         FrozenTrial modelled = refit.get().trial();
         String refitted = refittedOn(refit.get().model(), data.train().size());
+        OptionalDouble testScores = OptionalDouble.empty();
         // recorded before the files are written, so that the report among them shows the model and its test score
         Map<String, Object> finalModel = new java.util.LinkedHashMap<>();
         finalModel.put("trial", modelled.number());
@@ -144,10 +152,16 @@ final class RunResults {
                 finalModel.put("test_score", testScore);
                 finalModel.put("test_rows", data.test().get().size());
             }
+            naive.flatMap(n -> NaiveForecasts.line("test", n.metric(), n.test(), n.season(), n.seasonalTest())).ifPresent(out::println);
+            testScores = Double.isFinite(testScore) ? OptionalDouble.of(testScore) : OptionalDouble.empty();
         } else {
             out.printf(Locale.ROOT, "%s (no test part)%n", refitted);
         }
         study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL, finalModel);
+        OptionalDouble testScore = testScores;
+        naive.flatMap(n -> NaiveForecasts.worseWarning(n, scorer.greaterIsBetter(),
+                modelled.number() == b.number() ? OptionalDouble.of(b.values().get(0)) : OptionalDouble.empty(), testScore))
+                .ifPresent(out::println);
         importance.run();
         return written(write(study, modelled, Optional.of(refit.get().model()), data));
     }
@@ -327,6 +341,23 @@ final class RunResults {
         list.put("report", report);
         ModelFiles.printWritten(list, out);
         return ExitCode.OK;
+    }
+
+    /**
+     * A series study's naive baselines ({@link NaiveForecasts}) on the validation windows of the study's time-order
+     * hold-out and on the test windows; empty for other data, or when the hold-out cannot be made.
+     */
+    private Optional<NaiveBaseline> naiveBaseline(Scorer scorer, StudyData data, long seed) {
+        if (sf.data().series().isEmpty() || !sf.validation().method().equals("holdout")) {
+            return Optional.empty();
+        }
+        Optional<org.nntune.nn.data.Dataset> validation;
+        try {
+            validation = Optional.of(data.train().subset(StudyRun.holdout(sf).splits(data.train(), seed).get(0).test()));
+        } catch (IllegalArgumentException e) {
+            validation = Optional.empty(); // too few windows to hold any out: the trials said so already
+        }
+        return NaiveForecasts.score(sf, scorer, validation, data.test());
     }
 
     /** How the trials' scores were validated, in the words of the result line. */

@@ -123,9 +123,15 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
     /**
      * A numeric series column ({@code data.series}) read as forecasting windows: each row has
      * {@code window} consecutive values as inputs and the {@code horizon} values after them as
-     * targets; split, validated and trained in time order.
+     * targets; split, validated and trained in time order. {@code season} ({@code data.season}, 0
+     * when not given) adds the seasonal naive forecast to the baselines a run scores beside the model.
      */
-    public record SeriesSpec(String column, int window, int horizon) {}
+    public record SeriesSpec(String column, int window, int horizon, int season) {
+        /** A series without a season. */
+        public SeriesSpec(String column, int window, int horizon) {
+            this(column, window, horizon, 0);
+        }
+    }
 
     /**
      * @param testFraction       fraction held out as test set (stratified for classification), 0 for none

@@ -42,7 +42,7 @@ public final class StudyFileReader {
     /** The metric that counts a network's trainable parameters (only as a second objective). */
     public static final String PARAMETER_COUNT = "parameter_count";
     static final List<String> CLASSIFICATION_METRICS = List.of("accuracy", "balanced_accuracy", "f1_macro", "log_loss", PARAMETER_COUNT);
-    static final List<String> REGRESSION_METRICS = List.of("mse", "mae", "r2", PARAMETER_COUNT);
+    static final List<String> REGRESSION_METRICS = List.of("mse", "rmse", "mae", "r2", PARAMETER_COUNT);
     static final List<String> DIRECTIONS = List.of("minimize", "maximize");
     static final List<String> VALIDATION_METHODS = List.of("holdout", "kfold", "stratified_kfold");
     static final Set<String> RANGE_KEYS = Set.of("low", "high", "log", "step", "type");
@@ -76,7 +76,7 @@ public final class StudyFileReader {
             "sampler", "pruner", "budget", "output", "storage");
     static final List<String> DATA_KEYS = List.of("bundled", "csv", "idx", "folder", "label", "separator", "header", "missing",
             "missing_values", "default_missing_values", "decimal", "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
-            "series", "window", "horizon", "test_fraction", "preprocessing", "max_rows");
+            "series", "window", "horizon", "season", "test_fraction", "preprocessing", "max_rows");
     static final List<String> MODEL_KEYS = List.of("family", "defaults", "space");
 
     /**
@@ -1065,7 +1065,7 @@ public final class StudyFileReader {
      */
     private static Optional<StudyFile.SeriesSpec> series(Section d) {
         if (!d.has("series")) {
-            for (String k : List.of("window", "horizon")) {
+            for (String k : List.of("window", "horizon", "season")) {
                 if (d.has(k)) {
                     report(d, d.error(k, "'" + k + "' applies to a numeric series", "name the series column with 'series: COLUMN'"));
                 }
@@ -1095,7 +1095,14 @@ public final class StudyFileReader {
             return d.error("series", "a series needs 'window:'" + typo, "the number of past values each forecast reads, e.g. window: 12");
         }).intValue();
         int horizon = d.integer("horizon", 1, 10_000).orElse(1L).intValue();
-        return Optional.of(new StudyFile.SeriesSpec(column, window, horizon));
+        int season = d.integer("season", 2, 100_000).orElse(0L).intValue();
+        if (season > window) {
+            // the seasonal naive forecast reads the value one season before each target from the window
+            report(d, d.error("season", "season " + season + " is longer than the window (" + window + "): the seasonal naive"
+                    + " forecast reads the value one season back from each window", "a window of at least " + season
+                    + " values, or a shorter season"));
+        }
+        return Optional.of(new StudyFile.SeriesSpec(column, window, horizon, season));
     }
 
     /** The space keys that apply to token ids only, or hold out a random part of a trial's rows. */

@@ -63,6 +63,27 @@ class SeriesStudyFileTest {
     }
 
     @Test
+    void rmseIsARegressionMetricThatIsMinimised() {
+        StudyFile s = read(GOOD.replace("metric: mae", "metric: rmse"));
+        assertThat(s.objectives().get(0).metric()).isEqualTo("rmse");
+        assertThat(s.objectives().get(0).direction()).isEqualTo("minimize");
+        assertThat(org.nntune.search.Scorer.byName("rmse").greaterIsBetter()).isFalse();
+    }
+
+    @Test
+    void aSeasonIsAtLeastTwoAndAtMostTheWindowAndOnlyForASeries() {
+        assertThat(read(GOOD.replace("horizon: 2", "horizon: 2\n  season: 11")).data().series())
+                .contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 2, 11));
+        assertThatThrownBy(() -> read(GOOD.replace("horizon: 2", "horizon: 2\n  season: 12")))
+                .hasMessageContaining("line 7").hasMessageContaining("key 'data.season'").hasMessageContaining("longer than the window (11)")
+                .hasMessageContaining("a window of at least 12 values");
+        assertThatThrownBy(() -> read(GOOD.replace("horizon: 2", "horizon: 2\n  season: 1")))
+                .hasMessageContaining("key 'data.season'").hasMessageContaining("out of range");
+        assertThatThrownBy(() -> read(GOOD.replace("  series: SUNACTIVITY\n  window: 11\n  horizon: 2\n", "  label: y\n  season: 7\n")))
+                .hasMessageContaining("key 'data.season'").hasMessageContaining("applies to a numeric series");
+    }
+
+    @Test
     void seriesKeysOnlyWithASeriesAndTableKeysNotWithIt() {
         assertThatThrownBy(() -> read(GOOD.replace("series: SUNACTIVITY", "label: SUNACTIVITY")))
                 .hasMessageContaining("line 5").hasMessageContaining("key 'data.window'").hasMessageContaining("applies to a numeric series");

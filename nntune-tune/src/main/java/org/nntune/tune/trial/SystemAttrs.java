@@ -28,6 +28,14 @@ public final class SystemAttrs {
      */
     public static final String BEST_MODEL = "best_model";
     /**
+     * Study: a forecasting study's naive baselines, scored in the study's metric on the same windows as the best
+     * trial (its validation part) and the refitted model (the test part), which a forecaster must beat:
+     * {@code {"metric": M, "persistence_validation": V, "persistence_test": T}} (the last value repeated for every
+     * step), and with a season {@code "season": S, "seasonal_validation": V, "seasonal_test": T} (the value one
+     * season back); a part's key is absent when the data had no such part.
+     */
+    public static final String NAIVE_BASELINE = "naive_baseline";
+    /**
      * Study: present while the study is being copied into this storage ({@code nntune copy}, {@code StudyCopier}),
      * {@code {"trials": N, "started": ISO-8601}}: written with the study in one transaction and removed only
      * once every trial has arrived, so a copy that was interrupted (killed, a lost connection) leaves a study
