@@ -111,4 +111,46 @@ class SeriesExampleTest {
         assertThat(zero.code()).isEqualTo(ExitCode.USAGE);
         assertThat(zero.err()).contains("line 5").contains("data.window").contains("0 is out of range");
     }
+
+    /**
+     * A series file of another separator, one without a header, and one with decimal commas: the first two are
+     * refused saying why (to tune and to predict), the third is read with data.decimal: "," and so is the file
+     * given to predict.
+     */
+    @Test
+    void seriesSeparatorsHeadersAndDecimalCommas(@TempDir Path dir) throws Exception {
+        StringBuilder rows = new StringBuilder("t;v\n");
+        for (int i = 0; i < 30; i++) {
+            rows.append(i).append(';').append(i % 7).append(",5\n");
+        }
+        Files.writeString(dir.resolve("s.csv"), rows);
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, STUDY.formatted("3"));
+        CliTest.Result semi = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(semi.code()).as(semi.err()).isEqualTo(ExitCode.DATA);
+        assertThat(semi.err()).contains("s.csv line 1: the header is one column, 't;v'; its fields look separated by ';', not by ','"
+                + " — is the separator right?").doesNotContain("did you mean");
+
+        Files.writeString(file, STUDY.formatted("3").replace("  series: v\n", "  series: v\n  separator: \";\"\n"));
+        CliTest.Result point = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(point.code()).isEqualTo(ExitCode.DATA);
+        assertThat(point.err()).contains("'0,5' is not a number").contains("a decimal comma? set data.decimal: \",\"");
+        Files.writeString(file, STUDY.formatted("3").replace("  series: v\n", "  series: v\n  separator: \";\"\n  decimal: \",\"\n"));
+        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        CliTest.Result pred = CliTest.run("predict", dir.resolve("s-results/best.model").toString(), dir.resolve("s.csv").toString());
+        assertThat(pred.code()).as(pred.err()).isZero();
+        assertThat(pred.out().lines().count()).isEqualTo(1 + 30 - 3 + 1);
+        Files.writeString(dir.resolve("comma.csv"), rows.toString().replace(",", ".").replace(';', ','));
+        CliTest.Result other = CliTest.run("predict", dir.resolve("s-results/best.model").toString(), dir.resolve("comma.csv").toString());
+        assertThat(other.code()).isEqualTo(ExitCode.DATA);
+        assertThat(other.err()).contains("the header is one column, 't,v'; its fields look separated by ',', but the training file's were"
+                + " separated by ';'; write the file with ';'");
+
+        Files.writeString(file, STUDY.formatted("3"));
+        Files.writeString(dir.resolve("s.csv"), "0.0126\n0.5\n0.7\n0.1\n0.2\n0.3\n");
+        CliTest.Result noHeader = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(noHeader.code()).isEqualTo(ExitCode.DATA);
+        assertThat(noHeader.err()).contains("s.csv line 1 is a number (0.0126), not a header: add a header line naming the column ('v')");
+    }
 }

@@ -389,12 +389,12 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
      */
     private static StudyData series(StudyFile sf, DataSource.Csv csv, StudyFile.SeriesSpec ss, double testFraction) {
         String name = csv.file().getFileName().toString();
-        float[] values = SeriesWindows.readColumn(csv.file(), csv.separator(), ss.column());
+        float[] values = SeriesWindows.readColumn(csv.file(), csv.separator(), csv.decimal(), ss.column());
         Dataset windows = SeriesWindows.windows(ss.column(), values, ss.window(), ss.horizon());
         if (!sf.model().family().equals("rnn")) {
             windows = flat(windows);
         }
-        SeriesEncoder enc = new SeriesEncoder(ss.column(), csv.separator(), ss.window(), ss.horizon());
+        SeriesEncoder enc = new SeriesEncoder(ss.column(), csv.separator(), csv.decimal(), ss.window(), ss.horizon());
         String what = String.format(Locale.ROOT, "CSV %s, series '%s' (%,d values; windows of %d values forecast the next %d)",
                 name, ss.column(), values.length, ss.window(), ss.horizon());
         if (testFraction == 0) {

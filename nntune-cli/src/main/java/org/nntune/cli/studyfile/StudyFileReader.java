@@ -1055,7 +1055,7 @@ public final class StudyFileReader {
 
     /** The keys of a table CSV that a series does not read. */
     static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "missing_values",
-            "default_missing_values", "decimal", "unknown_category", "header");
+            "default_missing_values", "unknown_category", "header");
 
     /**
      * A CSV's numeric series column ({@code data.series}) with its window and horizon; those two
@@ -1083,7 +1083,6 @@ public final class StudyFileReader {
                     case "test_csv" -> "its test part is its last 'test_fraction', in time order";
                     case "header" -> "its column is named by the header line";
                     case "missing", "missing_values", "default_missing_values" -> "every row of the series column must hold a number";
-                    case "decimal" -> "a series' numbers are read with a decimal point";
                     default -> "it reads one column of numbers";
                 }, "remove '" + k + "', or 'series' for a table of rows"));
             }

@@ -361,7 +361,8 @@ public final class CsvEncoder implements InputEncoder {
                 + " (by name, in any order; others are read past)");
     }
 
-    private static String separatorName(char sep) {
+    /** A separator in words of a message: {@code ';'}, or tabs. */
+    static String separatorName(char sep) {
         return sep == '\t' ? "tabs" : "'" + sep + "'";
     }
 

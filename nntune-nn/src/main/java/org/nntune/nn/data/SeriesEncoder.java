@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What turns a CSV of a numeric series into a forecaster's inputs, saved beside the model: the
- * series column, the CSV separator, the window (inputs per row) and the horizon (values
+ * series column, the CSV separator and decimal mark, the window (inputs per row) and the horizon (values
  * forecast per row). {@link #readFeatures} reads a file to predict as the series of its column,
  * in file order, and makes one row of every window of {@code window} consecutive values, the
  * last one ending with the file's last value: that row forecasts the {@code horizon} values
@@ -17,10 +17,12 @@ import java.util.List;
  */
 public final class SeriesEncoder implements InputEncoder {
     static final String MAGIC = "nntune-series-encoder";
-    private static final int VERSION = 1;
+    /** Version 1 lacks the decimal mark ({@code .}); an encoder with the default mark is still written as version 1. */
+    private static final int VERSION = 2;
 
     private final String column;
     private final char separator;
+    private final char decimal;
     private final int window;
     private final int horizon;
 
@@ -32,9 +34,23 @@ public final class SeriesEncoder implements InputEncoder {
      * @throws IllegalArgumentException if window or horizon is below 1
      */
     public SeriesEncoder(String column, char separator, int window, int horizon) {
+        this(column, separator, '.', window, horizon);
+    }
+
+    /**
+     * As above, for a file whose numbers are written with the decimal mark {@code decimal}.
+     *
+     * @param decimal {@code .} or {@code ,} ({@code 14,23} is 14.23)
+     * @throws IllegalArgumentException if window or horizon is below 1, or the decimal mark is another character
+     */
+    public SeriesEncoder(String column, char separator, char decimal, int window, int horizon) {
         SeriesWindows.count(column, window + horizon, window, horizon); // checks window, horizon >= 1
+        if (decimal != '.' && decimal != ',') {
+            throw new IllegalArgumentException("decimal mark must be '.' or ',', got '" + decimal + "'");
+        }
         this.column = column;
         this.separator = separator;
+        this.decimal = decimal;
         this.window = window;
         this.horizon = horizon;
     }
@@ -48,7 +64,7 @@ public final class SeriesEncoder implements InputEncoder {
 
     @Override
     public CsvEncoder.FeatureRows readFeatures(Path file) {
-        SeriesWindows.Column series = SeriesWindows.read(file, separator, column);
+        SeriesWindows.Column series = SeriesWindows.read(file, separator, decimal, column, true);
         float[] v = series.values();
         if (v.length < window) {
             throw new IllegalArgumentException("series '" + column + "' in " + file + " has " + v.length + " values; a forecast reads "
@@ -73,11 +89,15 @@ public final class SeriesEncoder implements InputEncoder {
     @Override
     public void write(DataOutputStream out) throws IOException {
         out.writeUTF(MAGIC);
-        out.writeInt(VERSION);
+        boolean point = decimal == '.';
+        out.writeInt(point ? 1 : VERSION); // a model of the default mark stays readable by an nntune of version 1
         out.writeUTF(column);
         out.writeChar(separator);
         out.writeInt(window);
         out.writeInt(horizon);
+        if (!point) {
+            out.writeChar(decimal);
+        }
         out.flush();
     }
 
@@ -95,15 +115,16 @@ public final class SeriesEncoder implements InputEncoder {
             throw new IOException("not an nntune series encoder (starts with '" + magic + "')");
         }
         int version = in.readInt();
-        if (version != VERSION) {
-            throw new IOException("series encoder version " + version + " is not supported (this nntune reads " + VERSION + ")");
+        if (version != 1 && version != VERSION) {
+            throw new IOException("series encoder version " + version + " is not supported (this nntune reads versions 1 to " + VERSION + ")");
         }
         String column = in.readUTF();
         char separator = in.readChar();
         int window = in.readInt();
         int horizon = in.readInt();
+        char decimal = version == 1 ? '.' : in.readChar();
         try {
-            return new SeriesEncoder(column, separator, window, horizon);
+            return new SeriesEncoder(column, separator, decimal, window, horizon);
         } catch (IllegalArgumentException e) {
             throw new IOException("series encoder: " + e.getMessage(), e);
         }
@@ -111,13 +132,13 @@ public final class SeriesEncoder implements InputEncoder {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SeriesEncoder e && column.equals(e.column) && separator == e.separator && window == e.window
+        return o instanceof SeriesEncoder e && column.equals(e.column) && separator == e.separator && decimal == e.decimal && window == e.window
                 && horizon == e.horizon;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(column, separator, window, horizon);
+        return java.util.Objects.hash(column, separator, decimal, window, horizon);
     }
 
     @Override

@@ -76,6 +76,11 @@ public final class SeriesWindows {
         return read(file, separator, column).values();
     }
 
+    /** As {@link #readColumn(Path, char, String)}, its numbers written with the decimal mark {@code decimal} ({@code .} or {@code ,}). */
+    public static float[] readColumn(Path file, char separator, char decimal, String column) {
+        return read(file, separator, decimal, column).values();
+    }
+
     /** A series read from a CSV column: its values in file order and the file line of each. */
     public record Column(float[] values, int[] lines) {}
 
@@ -87,6 +92,29 @@ public final class SeriesWindows {
      * refused with its line.
      */
     public static Column read(Path file, char separator, String column) {
+        return read(file, separator, '.', column);
+    }
+
+    /**
+     * As {@link #read(Path, char, String)}, the numbers written with the decimal mark {@code decimal}:
+     * with {@code ,} a value is {@code 14,23} (a point as well would be a thousands separator, which
+     * is not read). A header of one field that another separator would split, or that is a number
+     * (a file without a header), is refused saying so.
+     *
+     * @throws IllegalArgumentException if decimal is neither {@code .} nor {@code ,}, or as above
+     */
+    public static Column read(Path file, char separator, char decimal, String column) {
+        return read(file, separator, decimal, column, false);
+    }
+
+    /**
+     * As above; {@code forModel} for a file read for a model trained on another: then a header that
+     * looks separated by another character says which separator the training file had.
+     */
+    static Column read(Path file, char separator, char decimal, String column, boolean forModel) {
+        if (decimal != '.' && decimal != ',') {
+            throw new IllegalArgumentException("decimal mark must be '.' or ',', got '" + decimal + "'");
+        }
         String source = file.toString();
         CsvParser p = new CsvParser(source, SourceBytes.decodeText(source, SourceBytes.readAll(file)), separator, '"');
         List<CsvParser.Field> rec = CsvParser.newRecord();
@@ -96,6 +124,9 @@ public final class SeriesWindows {
         List<String> names = rec.stream().map(CsvParser.Field::text).toList();
         CsvReader.checkUniqueNames(source, names);
         int c = names.indexOf(column);
+        if (c < 0 && names.size() == 1) {
+            headerOfOneField(source, separator, decimal, column, names.get(0), forModel);
+        }
         if (c < 0) {
             throw new UnknownColumnException(source + ": no series column '" + column + "'; the header has " + String.join(", ", names),
                     source, UnknownColumnException.Role.SERIES, column, names);
@@ -124,11 +155,12 @@ public final class SeriesWindows {
                         + names.size() + " (" + String.join(", ", names) + ")");
             }
             String v = rec.get(c).text().trim();
-            float f = RowReader.isDecimal(v) ? Float.parseFloat(v) : Float.NaN;
+            float f = number(v, decimal);
             if (!Float.isFinite(f)) {
                 throw new IllegalArgumentException(source + " line " + line + ", column '" + column + "': '" + v
-                        + "' is not a " + (RowReader.isDecimal(v) ? "float32 number (about ±3.4e38 at most)" : "number")
-                        + "; a series column holds one number per row");
+                        + "' is not a " + (RowReader.isDecimal(pointForm(v, decimal)) ? "float32 number (about ±3.4e38 at most)" : "number")
+                        + "; a series column holds one number per row" + (decimal == ',' ? ", written with the decimal mark ','"
+                        : RowReader.isDecimal(v.replace(',', '.')) ? " — a decimal comma? set the decimal mark to ','" : ""));
             }
             if (n == values.length) {
                 values = java.util.Arrays.copyOf(values, 2 * n);
@@ -138,5 +170,39 @@ public final class SeriesWindows {
             lines[n++] = line;
         }
         return new Column(java.util.Arrays.copyOf(values, n), java.util.Arrays.copyOf(lines, n));
+    }
+
+    /**
+     * A header of one field without the series column: a number is a file without a header (as
+     * {@code numpy.savetxt} writes one); a field that another separator splits is a file written with
+     * that separator.
+     */
+    private static void headerOfOneField(String source, char separator, char decimal, String column, String field, boolean forModel) {
+        if (RowReader.isDecimal(field.trim()) || Float.isFinite(number(field.trim(), decimal))) {
+            throw new IllegalArgumentException(source + " line 1 is a number (" + field.trim() + "), not a header: add a header line"
+                    + " naming the column ('" + column + "') above the values");
+        }
+        for (char sep : new char[] {',', ';', '\t', '|'}) {
+            if (sep != separator && field.indexOf(sep) >= 0) {
+                String found = source + " line 1: the header is one column, '" + field + "'; its fields look separated by "
+                        + CsvEncoder.separatorName(sep);
+                throw new IllegalArgumentException(!forModel
+                        ? found + ", not by " + CsvEncoder.separatorName(separator) + " — is the separator right?"
+                        : found + ", but the training file's were separated by " + CsvEncoder.separatorName(separator) + "; write the file with "
+                                + CsvEncoder.separatorName(separator));
+            }
+        }
+    }
+
+    /** {@code v} as a number written with the decimal mark {@code decimal}; NaN when it is none. */
+    private static float number(String v, char decimal) {
+        String s = pointForm(v, decimal);
+        return RowReader.isDecimal(s) ? Float.parseFloat(s) : Float.NaN;
+    }
+
+    /** {@code v} written with a decimal point; empty when it cannot be, a number with a decimal comma and a point. */
+    private static String pointForm(String v, char decimal) {
+        // with a decimal comma, "14,23" is 14.23; a point as well would be a thousands separator (1.065,5), which is not read
+        return decimal == ',' ? (v.indexOf('.') >= 0 ? "" : v.replace(',', '.')) : v;
     }
 }

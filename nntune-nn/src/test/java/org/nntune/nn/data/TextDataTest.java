@@ -262,6 +262,38 @@ class TextDataTest {
         assertThatThrownBy(() -> SeriesWindows.windows("s", new float[10], 3, 0)).hasMessageContaining("must be >= 1");
     }
     /**
+     * A series file's header of one field: a number is a file without a header; a field another separator
+     * splits is a file of that separator, said in training words or, for a model's file, naming the
+     * training file's separator. Numbers with a decimal comma are read with the decimal mark ','.
+     */
+    @Test
+    void aSeriesHeaderOfOneFieldSaysWhyAndADecimalCommaIsRead() throws Exception {
+        Path semi = csv("semi.csv", "t;v\n1;1,5\n2;2,25\n3;3\n");
+        assertThatThrownBy(() -> SeriesWindows.read(semi, ',', "v")).hasMessage(semi + " line 1: the header is one column, 't;v';"
+                + " its fields look separated by ';', not by ',' — is the separator right?");
+        assertThatThrownBy(() -> new SeriesEncoder("v", ',', 1, 1).readFeatures(semi)).hasMessage(semi + " line 1: the header is one"
+                + " column, 't;v'; its fields look separated by ';', but the training file's were separated by ','; write the file with ','");
+        Path noHeader = csv("nohdr.csv", "0.0126\n0.5\n");
+        assertThatThrownBy(() -> SeriesWindows.read(noHeader, ',', "v")).hasMessage(noHeader + " line 1 is a number (0.0126), not a"
+                + " header: add a header line naming the column ('v') above the values");
+        assertThat(SeriesWindows.read(semi, ';', ',', "v").values()).containsExactly(1.5f, 2.25f, 3f);
+        assertThatThrownBy(() -> SeriesWindows.read(semi, ';', "v")).hasMessageContaining("line 2, column 'v': '1,5' is not a number;"
+                + " a series column holds one number per row — a decimal comma? set the decimal mark to ','");
+        assertThatThrownBy(() -> SeriesWindows.read(csv("pt.csv", "t;v\n1;1.5\n"), ';', ',', "v"))
+                .hasMessageContaining("'1.5' is not a number; a series column holds one number per row, written with the decimal mark ','");
+        // the encoder keeps its mark: version 2 with a comma, version 1 (readable by an older nntune) with a point
+        SeriesEncoder comma = new SeriesEncoder("v", ';', ',', 2, 1);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        comma.write(new java.io.DataOutputStream(bytes));
+        SeriesEncoder back = (SeriesEncoder) InputEncoder.read(new ByteArrayInputStream(bytes.toByteArray()));
+        assertThat(back).isEqualTo(comma).isNotEqualTo(new SeriesEncoder("v", ';', 2, 1));
+        assertThat(back.readFeatures(semi).features()).containsExactly(1.5f, 2.25f, 2.25f, 3f);
+        java.io.ByteArrayOutputStream point = new java.io.ByteArrayOutputStream();
+        new SeriesEncoder("v", ',', 2, 1).write(new java.io.DataOutputStream(point));
+        assertThat(java.nio.ByteBuffer.wrap(point.toByteArray(), 2 + SeriesEncoder.MAGIC.length(), 4).getInt()).isEqualTo(1);
+    }
+
+    /**
      * A series row of more or fewer fields than the header (an unquoted comma in a date, {@code Jan
      * 11, 2012}, shifts the columns, so the series value would be read from another column) and a
      * header naming a column twice are refused, as the table reader refuses them, in training and in
