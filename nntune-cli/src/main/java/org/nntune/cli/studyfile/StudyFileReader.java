@@ -499,7 +499,11 @@ public final class StudyFileReader {
                 allowed += " with cell: cnn, its text CNN";
             }
             if (family.equals("rnn") && data.source() instanceof DataSource.Csv) {
-                allowed += "; or name the CSV's text column with data.text, or its column of numbers with data.series";
+                // data.series forecasts one column from its own past (a regression), which is no way to classify rows of numbers
+                allowed += "; or name the CSV's text column with data.text, or with data.series a column of numbers to forecast"
+                        + " from its own past values; a row of numbers read as a sequence (readings over time, and a class) is"
+                        + " classified by an rnn only in the Java API: Dataset.classification with the feature shape {T, 1} and"
+                        + " Sequential.builder().input(T, 1) (README, Text and sequences)";
             }
         }
         if (!choice.isEmpty()) {
@@ -1071,6 +1075,13 @@ public final class StudyFileReader {
                 }
             }
             return Optional.empty();
+        }
+        if (d.node("series").orElseThrow() instanceof YNode.YList) {
+            // several columns would be a multivariate forecaster, which nntune has not: say so rather than "expected a string"
+            throw d.error("series", "a series study forecasts one column from its own past values; several series, or other"
+                    + " columns as inputs (exogenous features), are not supported", "one column, e.g. series: v; for several series,"
+                    + " one study per column; to forecast from other columns, a table: label and the other columns (lagged values"
+                    + " among them) as features, family mlp");
         }
         String column = d.string("series").orElseThrow();
         if (column.isBlank()) {

@@ -63,6 +63,15 @@ class SeriesStudyFileTest {
     }
 
     @Test
+    void severalSeriesColumnsAreRefusedSayingOneColumnIsForecast() {
+        assertThatThrownBy(() -> read(GOOD.replace("series: SUNACTIVITY", "series: [SUNACTIVITY, other]")))
+                .hasMessageContaining("line 4").hasMessageContaining("key 'data.series'")
+                .hasMessageContaining("forecasts one column from its own past values; several series, or other columns as inputs"
+                        + " (exogenous features), are not supported").hasMessageContaining("one study per column")
+                .hasMessageNotContaining("expected a string");
+    }
+
+    @Test
     void rmseIsARegressionMetricThatIsMinimised() {
         StudyFile s = read(GOOD.replace("metric: mae", "metric: rmse"));
         assertThat(s.objectives().get(0).metric()).isEqualTo("rmse");

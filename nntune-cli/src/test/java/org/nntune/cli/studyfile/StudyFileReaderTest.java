@@ -473,7 +473,10 @@ class StudyFileReaderTest {
         assertThatThrownBy(() -> readFamily(digits, "rnn")).hasMessageContaining("line 4, key 'model.family'")
                 .hasMessageContaining("but bundled digits is a set of images (family: mlp or cnn)");
         assertThatThrownBy(() -> readFamily(table, "rnn")).hasMessageContaining("but CSV sales.csv is a table of numbers and"
-                + " categories (family: mlp; or name the CSV's text column with data.text, or its column of numbers with data.series)");
+                + " categories (family: mlp; or name the CSV's text column with data.text, or with data.series a column of numbers to"
+                + " forecast from its own past values; a row of numbers read as a sequence (readings over time, and a class) is"
+                + " classified by an rnn only in the Java API: Dataset.classification with the feature shape {T, 1} and"
+                + " Sequential.builder().input(T, 1) (README, Text and sequences))");
         // a cnn reads images only
         assertThatThrownBy(() -> readFamily(table, "cnn")).hasMessageContaining("line 4, key 'model.family': the cnn family reads"
                 + " images ([channels, height, width]: the idx sets, bundled digits), but CSV sales.csv is a table of numbers and"
