@@ -153,4 +153,35 @@ class SeriesExampleTest {
         assertThat(noHeader.code()).isEqualTo(ExitCode.DATA);
         assertThat(noHeader.err()).contains("s.csv line 1 is a number (0.0126), not a header: add a header line naming the column ('v')");
     }
+
+    /**
+     * A horizon the test part cannot hold names the largest horizon and the smallest test fraction that work; a
+     * series of few training windows trains with a one-line warning.
+     */
+    @Test
+    void aHorizonTooLongNamesWhatWorksAndAShortSeriesIsWarnedOf(@TempDir Path dir) throws Exception {
+        StringBuilder rows = new StringBuilder("t,v\n");
+        for (int i = 0; i < 200; i++) {
+            rows.append(i).append(',').append(i % 9).append('\n');
+        }
+        Files.writeString(dir.resolve("s.csv"), rows);
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, STUDY.formatted("5").replace("horizon: 2", "horizon: 50"));
+        CliTest.Result tooLong = CliTest.run("tune", file.toString(), "--dry-run");
+        assertThat(tooLong.code()).isEqualTo(ExitCode.DATA);
+        // round((200 - 5) * 0.2) = 39 test target steps; round(195 * 0.26) = 51 hold a horizon of 50
+        assertThat(tooLong.err()).contains("a series of 200 values with window 5, horizon 50 and test fraction 0.2 leaves 107 training and"
+                + " 0 test windows; both need at least one: the test part holds 39 target steps (test fraction × (values − window)) and a"
+                + " test window needs 50; give a horizon of at most 39, or a test fraction of at least 0.26");
+        Files.writeString(file, STUDY.formatted("5").replace("horizon: 2", "horizon: 50\n  test_fraction: 0.26"));
+        assertThat(CliTest.run("tune", file.toString(), "--dry-run").code()).isZero();
+
+        Files.writeString(dir.resolve("s.csv"), rows.substring(0, rows.indexOf("\n29,")));
+        Files.writeString(file, STUDY.formatted("24").replace("horizon: 2", "horizon: 1"));
+        CliTest.Result few = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(few.code()).as(few.err()).isZero();
+        // 29 values, window 24: 5 target steps, 1 for test, 4 training windows, 3 fitted and 1 validated
+        assertThat(few.out()).contains("warning: only 4 training windows (each trial fits 3 and validates 1): too few to learn or to"
+                + " score a forecaster reliably; a longer series, or a shorter window or horizon, gives more");
+    }
 }

@@ -402,6 +402,21 @@ public final class StudyRun {
                 "folds: 2 to " + Math.max(2, counts[smallest]) + ", or method: holdout");
     }
 
+    /** Fewer training windows than this leave a forecaster's scores, and its fit, to a handful of values. */
+    static final int FEW_WINDOWS = 20;
+
+    /**
+     * A series of fewer than {@value #FEW_WINDOWS} training windows trains and scores on a handful of values: one line says
+     * so, with the windows each trial fits, and what gives more.
+     */
+    static void warnIfFewWindows(StudyFile sf, int trainWindows, int fitted, int validated, PrintWriter out) {
+        if (sf.data().series().isEmpty() || trainWindows >= FEW_WINDOWS) {
+            return;
+        }
+        out.printf(Locale.ROOT, "warning: only %d training windows (each trial fits %d and validates %d): too few to learn or to score a"
+                + " forecaster reliably; a longer series, or a shorter window or horizon, gives more%n", trainWindows, fitted, validated);
+    }
+
     private void warnIfFewRowsPerClass(StudyData data) {
         if (data.train().task() != org.nntune.nn.data.Task.CLASSIFICATION) {
             return;
@@ -450,6 +465,7 @@ public final class StudyRun {
         }
         warnIfFewRowsPerClass(data);
         warnIfFewWords(sf, data, out);
+        warnIfFewWindows(sf, data.train().size(), splits.get(0).train().length, splits.get(0).test().length, out);
         // a trial fits its networks on the splits' training parts: the smallest is where a validation split runs out of rows
         Split smallest = splits.stream().min(java.util.Comparator.comparingInt(sp -> sp.train().length)).orElseThrow();
         checkSmallestNetwork(sf, space, data, smallest.train(data.train()), out);

@@ -66,9 +66,30 @@ public final class SeriesWindows {
         if (train.isEmpty() || test.isEmpty()) {
             throw new IllegalArgumentException("a series of " + length + " values with window " + window + ", horizon " + horizon
                     + " and test fraction " + testFraction + " leaves " + train.size() + " training and " + test.size()
-                    + " test windows; both need at least one");
+                    + " test windows; both need at least one: " + remedy(length, window, horizon, length - cut, test.isEmpty()));
         }
         return new Split(train.stream().mapToInt(Integer::intValue).toArray(), test.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * What makes a split of {@code testSteps} test target steps hold a window on each side: a test window
+     * needs {@code horizon} target steps in the test part, a training window {@code window + horizon}
+     * values before it. The fractions are rounded to two decimals towards what works.
+     */
+    private static String remedy(int length, int window, int horizon, int testSteps, boolean noTest) {
+        int targetSteps = length - window;
+        int largestHorizon = Math.min(testSteps, length - testSteps - window);
+        String shorter = largestHorizon >= 1 ? "a horizon of at most " + largestHorizon + ", or " : "";
+        if (noTest) {
+            double least = Math.ceil(100.0 * horizon / targetSteps) / 100;
+            return "the test part holds " + testSteps + " target step" + (testSteps == 1 ? "" : "s") + " (test fraction × (values − window))"
+                    + " and a test window needs " + horizon + "; give " + shorter + (least < 1 && horizon <= targetSteps - horizon
+                    ? String.format(java.util.Locale.ROOT, "a test fraction of at least %.2f", least) : "a longer series");
+        }
+        double most = Math.floor(100.0 * (targetSteps - horizon) / targetSteps) / 100;
+        return "a training window needs " + (window + horizon) + " values (window + horizon) before the test part, which starts at value "
+                + (length - testSteps + 1) + "; give " + shorter + (most > 0 && Math.round(targetSteps * most) >= horizon
+                ? String.format(java.util.Locale.ROOT, "a test fraction of at most %.2f", most) : "a longer series or a shorter window");
     }
 
     /** The numeric column {@code column} of a CSV file with a header, in file order. */

@@ -233,6 +233,11 @@ class TextDataTest {
         int firstTest = split.test()[0];
         assertThat(lastTrain + 4 + 2).as("training targets end before the test targets start").isLessThanOrEqualTo(firstTest + 4);
         assertThat(split.test()[split.test().length - 1]).isEqualTo(14);
+        // a test part too large for one training window: what gives one
+        assertThatThrownBy(() -> SeriesWindows.timeOrderSplit(30, 10, 5, 0.8)).hasMessageEndingWith("leaves 0 training and 12 test"
+                + " windows; both need at least one: a training window needs 15 values (window + horizon) before the test part, which"
+                + " starts at value 15; give a horizon of at most 4, or a test fraction of at most 0.75");
+        assertThat(SeriesWindows.timeOrderSplit(30, 10, 5, 0.75).train()).containsExactly(0);
         assertThatThrownBy(() -> SeriesWindows.windows("short", new float[5], 4, 2))
                 .hasMessageContaining("series 'short' has 5 values; one window of 4 inputs and 2 targets needs at least 6");
     }
