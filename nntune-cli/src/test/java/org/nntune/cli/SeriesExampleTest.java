@@ -119,10 +119,7 @@ class SeriesExampleTest {
      */
     @Test
     void seriesSeparatorsHeadersAndDecimalCommas(@TempDir Path dir) throws Exception {
-        StringBuilder rows = new StringBuilder("t;v\n");
-        for (int i = 0; i < 30; i++) {
-            rows.append(i).append(';').append(i % 7).append(",5\n");
-        }
+        String rows = rows("t;v", 30, i -> i + ";" + i % 7 + ",5");
         Files.writeString(dir.resolve("s.csv"), rows);
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, STUDY.formatted("3"));
@@ -141,7 +138,7 @@ class SeriesExampleTest {
         CliTest.Result pred = CliTest.run("predict", dir.resolve("s-results/best.model").toString(), dir.resolve("s.csv").toString());
         assertThat(pred.code()).as(pred.err()).isZero();
         assertThat(pred.out().lines().count()).isEqualTo(1 + 30 - 3 + 1);
-        Files.writeString(dir.resolve("comma.csv"), rows.toString().replace(",", ".").replace(';', ','));
+        Files.writeString(dir.resolve("comma.csv"), rows.replace(",", ".").replace(';', ','));
         CliTest.Result other = CliTest.run("predict", dir.resolve("s-results/best.model").toString(), dir.resolve("comma.csv").toString());
         assertThat(other.code()).isEqualTo(ExitCode.DATA);
         assertThat(other.err()).contains("the header is one column, 't,v'; its fields look separated by ',', but the training file's were"
@@ -160,10 +157,7 @@ class SeriesExampleTest {
      */
     @Test
     void aHorizonTooLongNamesWhatWorksAndAShortSeriesIsWarnedOf(@TempDir Path dir) throws Exception {
-        StringBuilder rows = new StringBuilder("t,v\n");
-        for (int i = 0; i < 200; i++) {
-            rows.append(i).append(',').append(i % 9).append('\n');
-        }
+        String rows = rows("t,v", 200, i -> i + "," + i % 9);
         Files.writeString(dir.resolve("s.csv"), rows);
         Path file = dir.resolve("s.yaml");
         Files.writeString(file, STUDY.formatted("5").replace("horizon: 2", "horizon: 50"));
@@ -183,5 +177,14 @@ class SeriesExampleTest {
         // 29 values, window 24: 5 target steps, 1 for test, 4 training windows, 3 fitted and 1 validated
         assertThat(few.out()).contains("warning: only 4 training windows (each trial fits 3 and validates 1): too few to learn or to"
                 + " score a forecaster reliably; a longer series, or a shorter window or horizon, gives more");
+    }
+
+    /** A header line and {@code n} rows, row i as {@code row} writes it. */
+    private static String rows(String header, int n, java.util.function.IntFunction<String> row) {
+        StringBuilder sb = new StringBuilder(header).append('\n');
+        for (int i = 0; i < n; i++) {
+            sb.append(row.apply(i)).append('\n');
+        }
+        return sb.toString();
     }
 }
