@@ -275,4 +275,45 @@ class InitCommandTest {
         assertThat(task.code()).isEqualTo(ExitCode.DATA);
         assertThat(task.err()).contains("the label column 'kind' holds text, so it cannot be a regression target");
     }
+
+    /**
+     * A numeric column beside its time alone — the project's sunspots (years rising row by row) and a date,value file
+     * — is drafted as a series forecaster that checks out and runs; one that cannot be a series (a missing value)
+     * is refused naming data.series.
+     */
+    @Test
+    void aColumnOfNumbersBesideItsTimeIsDraftedAsASeries(@TempDir Path dir) throws Exception {
+        Path sun = dir.resolve("sunspots.csv");
+        Files.copy(Path.of("..", "examples", "data", "sunspots.csv"), sun);
+        CliTest.Result init = CliTest.run("init", sun.toString());
+        assertThat(init.code()).as(init.err()).isZero();
+        assertThat(init.out()).contains("forecast 'SUNACTIVITY' one step ahead from its last 24 values (a series: an LSTM or GRU, in"
+                + " time order)").contains("YEAR (integers 1700..2008 rising row by row: the series' time, read as the file's order)")
+                .contains("windows of 24 values forecast the next 1").contains("next: nntune tune");
+        assertThat(Files.readString(dir.resolve("sunspots.yaml"))).contains("  series: SUNACTIVITY ").contains("  window: 24 ")
+                .contains("  horizon: 1 ").contains("family: rnn").contains("validation: {method: holdout, fraction: 0.2}")
+                .doesNotContain("label:").doesNotContain("ignore:");
+
+        StringBuilder sales = new StringBuilder("date,sales\n");
+        for (int i = 0; i < 120; i++) {
+            sales.append(java.time.LocalDate.of(2020, 1, 1).plusDays(i)).append(',').append(String.format(Locale.ROOT, "%.2f",
+                    10 + 3 * Math.sin(i / 3.0))).append('\n');
+        }
+        Path csv = dir.resolve("sales.csv");
+        Files.writeString(csv, sales);
+        CliTest.Result dated = CliTest.run("init", csv.toString(), "--trials", "1");
+        assertThat(dated.code()).as(dated.err()).isZero();
+        // a tenth of 120 rows
+        assertThat(dated.out()).contains("forecast 'sales' one step ahead from its last 12 values").contains("date (dates: the series' time");
+        CliTest.Result tuned = CliTest.run("tune", dir.resolve("sales.yaml").toString(), "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        assertThat(tuned.out()).contains("1 trials: 1 complete").contains("test mae:").contains("naive forecasts on the same test windows");
+
+        Files.writeString(csv, sales.toString().replace(",10.00\n", ",\n"));
+        CliTest.Result gap = CliTest.run("init", csv.toString(), "--force");
+        assertThat(gap.code()).isEqualTo(ExitCode.DATA);
+        assertThat(gap.err()).contains("no column but the label can be a feature: date: dates; to forecast 'sales' from its own past"
+                + " values, a study file with data.series: sales and data.window (README, Time series)")
+                .contains("of its rows have no value, and a series holds a number in every row");
+    }
 }

@@ -64,6 +64,8 @@ public final class StudyDraft {
     private final Optional<CsvProfile.Column> text;
     private final char separator;
     private final int trials;
+    /** For a series (a numeric label beside nothing but its time: dates or rising row numbers), its forecasting window; else 0. */
+    private final int window;
 
     private StudyDraft(CsvProfile profile, String csvPath, String study, String label, Optional<Boolean> classify, char separator,
                        int trials) {
@@ -128,9 +130,21 @@ public final class StudyDraft {
                         : "; another column is the text read")));
             }
         }
-        if (text.isEmpty() && columns.stream().noneMatch(c -> c.role() == Role.NUMBER || c.role() == Role.CATEGORY)) {
+        boolean noFeature = text.isEmpty() && columns.stream().noneMatch(c -> c.role() == Role.NUMBER || c.role() == Role.CATEGORY);
+        // a numeric label beside its time alone (date,value; year,value) is a series: forecast from its own past values
+        boolean series = noFeature && !classification && profile.header() && l.missing() == 0 && profile.rows() >= MIN_SERIES_ROWS
+                && profile.columns().stream().filter(c -> !c.name().equals(label)).allMatch(StudyDraft::timeIndex);
+        this.window = series ? Math.max(2, Math.min(24, profile.rows() / 10)) : 0;
+        if (series) {
+            columns.replaceAll(c -> {
+                CsvProfile.Column p = column(c.name());
+                return new Column(c.name(), Role.IGNORED, (p.isoDates() || p.localDates() ? "dates" : String.format(Locale.ROOT,
+                        "integers %.0f..%.0f rising row by row", p.min(), p.max())) + ": the series' time, read as the file's order");
+            });
+        }
+        if (noFeature && !series) {
             throw new IllegalArgumentException("no column but the label can be a feature: " + String.join("; ",
-                    columns.stream().map(c -> c.name() + ": " + c.why()).toList()));
+                    columns.stream().map(c -> c.name() + ": " + c.why()).toList()) + seriesHint(l));
         }
         // rows without a label are dropped (missing: drop), and with them every row missing a feature
         List<String> read = new ArrayList<>(List.of(label));
@@ -144,6 +158,28 @@ public final class StudyDraft {
                     + String.join(", ", read.subList(1, read.size())) + "), so missing: drop would keep none; fill the"
                     + " missing values or leave some of those columns out");
         }
+    }
+
+    /** Fewer rows than this make no series draft: its windows would be too few to train and test a forecaster. */
+    static final int MIN_SERIES_ROWS = 30;
+
+    /** Whether {@code c} can be a series' time: dates, or integers rising row by row (a year, a row number). */
+    static boolean timeIndex(CsvProfile.Column c) {
+        return c.isoDates() || c.localDates() || c.numeric() && c.integers() && c.increasing() && c.missing() == 0;
+    }
+
+    /** Why the label is no series init drafts, for a column of numbers that might be one; empty for other labels. */
+    private String seriesHint(CsvProfile.Column l) {
+        if (classification || !l.numeric()) {
+            return "";
+        }
+        String why = !profile.header() ? "the file has no header line to name its column"
+                : l.missing() > 0 ? l.missing() + " of its rows have no value, and a series holds a number in every row"
+                : profile.rows() < MIN_SERIES_ROWS ? "its " + profile.rows() + " rows are too few for forecasting windows"
+                : "another column is neither a date nor a rising row number";
+        return "; to forecast '" + label + "' from its own past values, a study file with data.series: " + scalar(label)
+                + " and data.window (README, Time series) — init drafts one for a numeric column beside its dates or row numbers"
+                + " alone, but here " + why;
     }
 
     /** Training rows of each class (the rows kept: none of {@code read} missing), most first. */
@@ -272,8 +308,16 @@ public final class StudyDraft {
         return text.map(CsvProfile.Column::name);
     }
 
+    /** Whether the draft is a forecaster of the label as a series ({@code data.series}). */
+    public boolean series() {
+        return window > 0;
+    }
+
     /** One line that says what the study does: "classify 'kind' (3 classes) from 2 numbers and 1 category column". */
     public String summary() {
+        if (series()) {
+            return "forecast '" + label + "' one step ahead from its last " + window + " values (a series: an LSTM or GRU, in time order)";
+        }
         String what = classification ? "classify '" + label + "' (" + classes + " classes)" : "predict '" + label + "' (regression)";
         if (text.isPresent()) {
             return what + " from the words of '" + text.get().name() + "' (an LSTM or GRU over word embeddings)";
@@ -308,6 +352,10 @@ public final class StudyDraft {
         }
         if (!profile.header()) {
             y.append("  header: false   # the first line is a row: columns are named c0, c1, … by their place\n");
+        }
+        if (series()) {
+            seriesYaml(y);
+            return y.toString();
         }
         String labelKey = profile.header() ? scalar(label) : label.substring(1);
         y.append("  label: ").append(labelKey).append("   # ").append(profile.header() ? "" : "column " + label + ": ")
@@ -405,6 +453,30 @@ public final class StudyDraft {
         }
         y.append("budget: {trials: ").append(trials).append("}   # or timeout: 10m for the time-budget mode\n");
         return y.toString();
+    }
+
+    /** The rest of a series' draft after its separator and decimal mark: the series keys, metric, validation, an rnn and the budget. */
+    private void seriesYaml(StringBuilder y) {
+        columns.forEach(c -> y.append("  # ").append(c.shown()).append(": ").append(c.why()).append('\n'));
+        y.append("  series: ").append(scalar(label)).append("   # the column of numbers, oldest first\n");
+        y.append("  window: ").append(window).append("   # past values each forecast reads (24, or a tenth of the ")
+                .append(profile.rows()).append(" rows when fewer); a season's length is a good choice\n");
+        y.append("  horizon: 1   # values each forecast looks ahead\n");
+        y.append("  # season: 12   # the series' season if it has one (12 months, 7 days): adds the seasonal naive baseline\n");
+        y.append("  test_fraction: 0.2   # the last 20% of the forecast values (after the first window), in time order\n");
+        y.append("metric: mae   # or rmse, mse, r2; persistence's is printed beside it\n");
+        y.append("validation: {method: holdout, fraction: 0.2}   # the last 20% of the training windows, in time order\n");
+        y.append("model:\n  family: rnn\n  space:\n");
+        y.append("    cell: [lstm, gru]\n");
+        y.append("    hidden_size: {low: 8, high: 32, log: true}\n");
+        y.append("    readout: last\n");
+        y.append("    clip_norm: 1.0\n");
+        y.append("    lr: {low: 3.0e-3, high: 3.0e-2, log: true}\n");
+        y.append("    batch_size: 16\n");
+        y.append("    epochs: 30\n");
+        y.append("sampler: {type: tpe, startup_trials: 4}\n");
+        y.append("pruner: {type: median, startup_trials: 3, warmup_steps: 10}\n");
+        y.append("budget: {trials: ").append(trials).append("}   # or timeout: 10m for the time-budget mode\n");
     }
 
     /** ": B 357 (95 %), M 20 (5 %)" (the ten largest classes), and a word on classes of one row. */
