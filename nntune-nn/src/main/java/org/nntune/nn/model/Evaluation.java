@@ -6,7 +6,7 @@ import java.util.Map;
  * A model's loss and metrics on a data set: for classification {@code accuracy},
  * {@code balanced_accuracy}, {@code f1_macro} (over the classes present, as scikit-learn's) (and
  * {@code log_loss} for softmax models), for
- * regression {@code mse}, {@code mae}, {@code r2}.
+ * regression {@code mse}, {@code rmse}, {@code mae}, {@code r2}.
  */
 public record Evaluation(double loss, Map<String, Double> metrics) {
 
