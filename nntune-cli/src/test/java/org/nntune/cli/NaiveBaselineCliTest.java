@@ -17,14 +17,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NaiveBaselineCliTest {
 
-    @Test
-    void tunePrintsTheBaselinesAndWarnsAndBestAndTheReportShowThem(@TempDir Path dir) throws Exception {
-        StringBuilder csv = new StringBuilder("t,v\n");
+    /** A noisy ramp, 2t + N(0, 1), as ramp.csv. */
+    private static void ramp(Path csv) throws java.io.IOException {
+        StringBuilder rows = new StringBuilder("t,v\n");
         Random r = new Random(1);
         for (int t = 0; t < 200; t++) {
-            csv.append(t).append(',').append(String.format(Locale.ROOT, "%.4f", 2 * t + r.nextGaussian())).append('\n');
+            rows.append(t).append(',').append(String.format(Locale.ROOT, "%.4f", 2 * t + r.nextGaussian())).append('\n');
         }
-        Files.writeString(dir.resolve("ramp.csv"), csv);
+        Files.writeString(csv, rows);
+    }
+
+    @Test
+    void tunePrintsTheBaselinesAndWarnsAndBestAndTheReportShowThem(@TempDir Path dir) throws Exception {
+        ramp(dir.resolve("ramp.csv"));
         Path file = dir.resolve("ramp.yaml");
         Files.writeString(file, """
                 study: ramp
@@ -49,5 +54,25 @@ class NaiveBaselineCliTest {
         assertThat(best.out()).containsPattern("naive forecasts: persistence \\(the last value repeated\\): validation rmse [0-9.]+,"
                 + " test rmse [0-9.]+; seasonal naive \\(the value 12 steps back\\): validation rmse");
         assertThat(Files.readString(dir.resolve("ramp-results/report.html"))).contains("<th>Naive forecasts</th><td>persistence");
+    }
+
+    @Test
+    void aPopulationOfForecastersPrintsAndRecordsThemToo(@TempDir Path dir) throws Exception {
+        ramp(dir.resolve("ramp.csv"));
+        Path file = dir.resolve("pbt.yaml");
+        Files.writeString(file, """
+                study: ramp-pbt
+                data: {csv: ramp.csv, series: v, window: 12}
+                metric: mae
+                model:
+                  family: rnn
+                  space: {epochs: 4, hidden_size: 4, lr: {low: 1.0e-3, high: 1.0e-2, log: true}}
+                sampler: {type: pbt, population: 2, interval: 2, quantile: 0.5}
+                """);
+        CliTest.Result tuned = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(tuned.code()).as(tuned.err()).isZero();
+        assertThat(tuned.out()).contains("naive forecasts on the same validation windows: persistence (the last value repeated) mae ")
+                .containsPattern("test mae: [0-9.]+ \\([0-9]+ test rows\\)\nnaive forecasts on the same test windows: persistence");
+        assertThat(Files.readString(dir.resolve("pbt-results/report.html"))).contains("<th>Naive forecasts</th>");
     }
 }

@@ -68,6 +68,24 @@ final class NaiveForecasts {
     }
 
     /**
+     * A series study's baselines on the validation windows of its time-order hold-out (the best trial's, a population's
+     * members') and on its test windows; empty for other data.
+     */
+    static Optional<NaiveBaseline> score(StudyFile sf, Scorer scorer, StudyData data) {
+        if (sf.data().series().isEmpty() || !sf.validation().method().equals("holdout")) {
+            return Optional.empty();
+        }
+        Optional<Dataset> validation;
+        try {
+            // a time-order hold-out takes no seed
+            validation = Optional.of(data.train().subset(StudyRun.holdout(sf).splits(data.train(), 0).get(0).test()));
+        } catch (IllegalArgumentException e) {
+            validation = Optional.empty(); // too few windows to hold any out: the trials said so already
+        }
+        return score(sf, scorer, validation, data.test());
+    }
+
+    /**
      * The baselines of a series study on its validation windows ({@code validation}, the best trial's held-out
      * part) and its test windows, as the study records them ({@link SystemAttrs#NAIVE_BASELINE}); empty for a
      * study that is not a series.

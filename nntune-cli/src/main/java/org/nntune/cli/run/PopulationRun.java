@@ -208,9 +208,17 @@ public final class PopulationRun {
             Sequential network = export(pbt, objective, h, model, schedule);
             sidecar = ModelFiles.writeSidecars(model, data);
             String metric = sf.objectives().get(0).metric();
+            // a forecaster's naive baselines in the members' metric (not for 'loss'), on the held-out and the test windows
+            Optional<org.nntune.dashboard.NaiveBaseline> naive = org.nntune.search.Scorer.NAMES.contains(metric)
+                    ? NaiveForecasts.score(sf, org.nntune.search.Scorer.byName(metric), data)
+                    : Optional.empty();
+            naive.flatMap(n -> NaiveForecasts.line("validation", metric, n.validation(), n.season(), n.seasonalValidation()))
+                    .ifPresent(out::println);
+            naive.ifPresent(n -> pbt.storage().setStudySystemAttr(pbt.studyId(), org.nntune.tune.trial.SystemAttrs.NAIVE_BASELINE, NaiveForecasts.attr(n)));
             if (data.test().isPresent()) {
                 out.printf(Locale.ROOT, "best member %d's network (no refit); test %s: %.6g (%d test rows)%n", best.member(),
                         metric, network.evaluate(data.test().get()).metric(metric), data.test().get().size());
+                naive.flatMap(n -> NaiveForecasts.line("test", metric, n.test(), n.season(), n.seasonalTest())).ifPresent(out::println);
             }
             TrialsFormat.csv(pbt.storage().getAllTrials(pbt.studyId()), trials);
             HtmlReport.fromStorage(pbt.storage(), pbt.name()).write(report);

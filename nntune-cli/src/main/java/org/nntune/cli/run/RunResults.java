@@ -92,7 +92,7 @@ final class RunResults {
         out.printf(Locale.ROOT, "best trial %d: %s %s %.6g%n", b.number(), validationWords(), scorer.name(), b.values().get(0));
         // a forecaster's naive baselines on the best trial's validation windows (and, below, the test windows), recorded
         // in the study so that the report and 'best' show them too
-        Optional<NaiveBaseline> naive = naiveBaseline(scorer, data, seed);
+        Optional<NaiveBaseline> naive = NaiveForecasts.score(sf, scorer, data);
         naive.flatMap(n -> NaiveForecasts.line("validation", n.metric(), n.validation(), n.season(), n.seasonalValidation()))
                 .ifPresent(out::println);
         naive.ifPresent(n -> study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.NAIVE_BASELINE, NaiveForecasts.attr(n)));
@@ -341,23 +341,6 @@ final class RunResults {
         list.put("report", report);
         ModelFiles.printWritten(list, out);
         return ExitCode.OK;
-    }
-
-    /**
-     * A series study's naive baselines ({@link NaiveForecasts}) on the validation windows of the study's time-order
-     * hold-out and on the test windows; empty for other data, or when the hold-out cannot be made.
-     */
-    private Optional<NaiveBaseline> naiveBaseline(Scorer scorer, StudyData data, long seed) {
-        if (sf.data().series().isEmpty() || !sf.validation().method().equals("holdout")) {
-            return Optional.empty();
-        }
-        Optional<org.nntune.nn.data.Dataset> validation;
-        try {
-            validation = Optional.of(data.train().subset(StudyRun.holdout(sf).splits(data.train(), seed).get(0).test()));
-        } catch (IllegalArgumentException e) {
-            validation = Optional.empty(); // too few windows to hold any out: the trials said so already
-        }
-        return NaiveForecasts.score(sf, scorer, validation, data.test());
     }
 
     /** How the trials' scores were validated, in the words of the result line. */
