@@ -49,7 +49,7 @@ public final class NetworkPopulation implements PopulationObjective {
     /** Training settings PBT keeps for a member's whole training (the other parameters shape or build the network). */
     private static final Set<String> KEPT_TRAINING_SETTINGS = Set.of("optimizer", "nesterov", "epochs", "schedule",
             "early_stopping", "lr_adapt", "hyper_lr", "l2_adapt", "l2_hyper_lr", "l2_steps", "neumann_terms", "l2_validation",
-            "class_weight");
+            "class_weight", "step_size", "gamma", "min_lr", "warmup_epochs");
 
     private final NetworkSpace space;
     private final Dataset train;
