@@ -9,6 +9,7 @@ import org.nntune.nn.model.History;
 import org.nntune.nn.model.Sequential;
 import org.nntune.nn.model.TrainingControl;
 import org.nntune.nn.model.TrainingListener;
+import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.OptimizerState;
 import org.nntune.tune.population.PopulationObjective;
 import org.nntune.tune.population.ScheduleStep;
@@ -282,7 +283,10 @@ public final class NetworkPopulation implements PopulationObjective {
             long epochSeed = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (at + 1))).nextLong();
             OptimizerState restore = optimizer;
             // a round no longer wanted (Ctrl-C, its study deleted under the worker) ends after the batch in progress
+            // one epoch per fit, at the rates of epoch `at` of the whole run (config.epochs, the space's; else every fit
+            // would restart the schedule: a step never stepped, a cosine fell within each epoch, a warm-up never ended)
             FitOptions options = config.fitOptions(train.size(), epochSeed).epochs(1)
+                    .schedule(LearningRateSchedule.continued(config.scheduleValue(), config.epochs(), at))
                     .listener(NetworkEstimator.STOPS_WHEN_INTERRUPTED).listener(new TrainingListener() {
                 @Override
                 public void onTrainStart(TrainingControl control) {

@@ -18,7 +18,8 @@ import java.util.Map;
  */
 public sealed interface LearningRateSchedule
         permits LearningRateSchedule.Constant, LearningRateSchedule.StepDecay, LearningRateSchedule.Exponential,
-                LearningRateSchedule.CosineWarmup, LearningRateSchedule.ReduceOnPlateau, LearningRateSchedule.Warmup {
+                LearningRateSchedule.CosineWarmup, LearningRateSchedule.ReduceOnPlateau, LearningRateSchedule.Warmup,
+                LearningRateSchedule.Continued {
 
     /** The per-run state for a run of {@code epochs} epochs of {@code stepsPerEpoch} batches. */
     Scheduler start(float baseRate, int epochs, int stepsPerEpoch);
@@ -73,6 +74,14 @@ public sealed interface LearningRateSchedule
      */
     static LearningRateSchedule warmup(int warmupEpochs, LearningRateSchedule then) {
         return new Warmup(warmupEpochs, then);
+    }
+
+    /**
+     * The epochs from {@code fromEpoch} on of a run of {@code runEpochs} epochs of {@code schedule}, for a
+     * fit that continues a longer run ({@link Continued}).
+     */
+    static LearningRateSchedule continued(LearningRateSchedule schedule, int runEpochs, int fromEpoch) {
+        return new Continued(schedule, runEpochs, fromEpoch);
     }
 
     /**
@@ -305,6 +314,54 @@ public sealed interface LearningRateSchedule
             Map<String, String> m = new java.util.TreeMap<>(then.hyperparameters());
             m.put("warmup_epochs", Integer.toString(epochs));
             return java.util.Collections.unmodifiableMap(m);
+        }
+    }
+
+    /**
+     * A fit that goes on with a longer run ({@link #continued}): its epoch e gets the rates of epoch
+     * {@code fromEpoch + e} of a run of {@code runEpochs} epochs of {@code schedule}, so a training done in
+     * pieces (population-based training fits a member one epoch at a time) follows the schedule of the
+     * whole run rather than restarting it with every piece. A schedule that reacts to the training loss
+     * ('adaptive') only hears the piece's epochs.
+     *
+     * @param schedule  the whole run's schedule
+     * @param runEpochs the whole run's epochs, ≥ 1
+     * @param fromEpoch the whole run's epoch (0-based) this fit's first epoch is, ≥ 0
+     */
+    record Continued(LearningRateSchedule schedule, int runEpochs, int fromEpoch) implements LearningRateSchedule {
+        /** @throws IllegalArgumentException if runEpochs is below 1 or fromEpoch below 0 */
+        public Continued {
+            java.util.Objects.requireNonNull(schedule, "schedule");
+            if (runEpochs < 1 || fromEpoch < 0) {
+                throw new IllegalArgumentException("a continued schedule needs a run of >= 1 epochs and a first epoch >= 0, got "
+                        + runEpochs + " and " + fromEpoch);
+            }
+        }
+
+        @Override
+        public Scheduler start(float baseRate, int epochs, int stepsPerEpoch) {
+            Scheduler whole = schedule.start(baseRate, runEpochs, stepsPerEpoch);
+            return new Scheduler() {
+                @Override
+                public float rate(int epoch, int step) {
+                    return whole.rate(fromEpoch + epoch, step);
+                }
+
+                @Override
+                public void epochEnd(int epoch, double trainingLoss) {
+                    whole.epochEnd(fromEpoch + epoch, trainingLoss);
+                }
+
+                @Override
+                public boolean loweredAfterStall() {
+                    return whole.loweredAfterStall();
+                }
+            };
+        }
+
+        @Override
+        public Map<String, String> hyperparameters() {
+            return schedule.hyperparameters();
         }
     }
 

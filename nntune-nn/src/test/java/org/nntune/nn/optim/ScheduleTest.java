@@ -57,6 +57,20 @@ class ScheduleTest {
     }
 
     @Test
+    void aContinuedFitFollowsTheWholeRunsSchedule() {
+        var whole = LearningRateSchedule.warmup(1, LearningRateSchedule.step(2, 0.5)).start(1f, 7, 2);
+        for (int from = 0; from < 7; from++) {
+            var piece = LearningRateSchedule.continued(LearningRateSchedule.warmup(1, LearningRateSchedule.step(2, 0.5)), 7, from)
+                    .start(1f, 1, 2);
+            for (int b = 0; b < 2; b++) {
+                assertThat(piece.rate(0, b)).as("epoch %d batch %d", from, b).isEqualTo(whole.rate(from, b));
+            }
+        }
+        assertThat(LearningRateSchedule.continued(LearningRateSchedule.cosine(0, 0.1), 4, 3).start(1f, 1, 1).rate(0, 0))
+                .isCloseTo(0.1f + 0.9f * 0.5f * (float) (1 + Math.cos(Math.PI * 3 / 4)), within(1e-6f));
+    }
+
+    @Test
     void aPlateauAfterAWarmUpCountsFromItsOwnFirstEpoch() {
         var s = LearningRateSchedule.warmup(5, LearningRateSchedule.adaptive()).start(0.01f, 100, 1);
         for (int e = 0; e < 5; e++) {
