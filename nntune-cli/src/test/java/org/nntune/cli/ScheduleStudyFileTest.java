@@ -95,6 +95,29 @@ class ScheduleStudyFileTest {
         }
     }
 
+    /** The grid enumerates a constant as any key; a trial whose schedule does not use it neither asks nor stores it. */
+    @Test
+    void theGridSearchesAConstant(@TempDir Path dir) throws Exception {
+        Path file = write(dir, STUDY.replace("lr: {low: 0.01, high: 0.2, log: true}", "lr: 0.05")
+                .replace("gamma: {low: 0.1, high: 0.9}", "gamma: [0.5, 0.9]").replace("step_size: [2, 3]", "step_size: 2")
+                .replace("schedule: [step, cosine]", "schedule: [step, exponential, cosine]")
+                .replace("min_lr: [1.0e-4, 1.0e-3]", "min_lr: 1.0e-3").replace("warmup_epochs: [0, 1]", "warmup_epochs: 1")
+                .replace("epochs: 8", "epochs: 3").replace("{type: random}", "{type: grid}").replace("budget: {trials: 8}\n", ""));
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        try (Storage s = Storages.open("sqlite:" + dir.resolve("sched.db"))) {
+            List<FrozenTrial> all = s.getAllTrials(s.getAllStudies().get(0).studyId());
+            assertThat(all).allMatch(t -> t.state() == TrialState.COMPLETE);
+            // the grid's 6 points; a cosine trial's two points train alike
+            assertThat(all).hasSize(6);
+            assertThat(all).filteredOn(t -> !t.params().get("schedule").equals("cosine"))
+                    .extracting(t -> t.params().get("schedule") + " " + t.params().get("gamma"))
+                    .containsExactlyInAnyOrder("step 0.5", "step 0.9", "exponential 0.5", "exponential 0.9");
+            assertThat(all).filteredOn(t -> t.params().get("schedule").equals("cosine")).hasSize(2)
+                    .allMatch(t -> !t.params().containsKey("gamma"));
+        }
+    }
+
     @Test
     void impossibleValuesAndUselessConstantsAreRefusedAtTheirLinesAllInOneRun(@TempDir Path dir) throws Exception {
         Map<String, String[]> cases = new java.util.LinkedHashMap<>();
