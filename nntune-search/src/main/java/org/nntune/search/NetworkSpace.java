@@ -674,7 +674,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                         // alone: against lr, which checkScheduleSettings compares with the space's own
                         p.put("schedule", ParamSpec.fixed("cosine"));
                         if (v instanceof Number n && Double.isFinite(n.doubleValue()) && n.doubleValue() >= 0) {
-                            p.put("lr", ParamSpec.fixed(Math.max(1.0, 2 * n.doubleValue())));
+                            p.put("lr", ParamSpec.fixed(Math.max(1.0, Math.nextUp(n.doubleValue()))));
                         }
                     }
                     case "warmup_epochs" -> {
