@@ -107,15 +107,19 @@ public final class NetworkPopulation implements PopulationObjective {
 
     /**
      * The epochs the space fixes for its networks, when it sets them: a one-valued {@code epochs} the
-     * space's builder was given (at any value, its family's default too); a space that never set
-     * {@code epochs} keeps its defaults' and leaves them to the options.
+     * space's builder was given (at any value, its family's default too), or its family's default when
+     * the space has a schedule other than constant or a warm-up, which runs over those epochs; a space
+     * that never set {@code epochs} and keeps the rate constant leaves them to the options.
      * {@link org.nntune.tune.population.PopulationTraining#run} refuses PBT options with other epochs,
      * which members would train instead.
      */
     @Override
     public OptionalInt epochs() {
         ParamSpec spec = space.params().get("epochs");
-        if (spec == null || !space.given("epochs")) {
+        ParamSpec schedule = space.params().get("schedule");
+        boolean scheduled = space.params().containsKey("warmup_epochs")
+                || (schedule != null && !(schedule instanceof ParamSpec.Fixed f && f.value().equals("constant")));
+        if (spec == null || !(space.given("epochs") || scheduled)) {
             return OptionalInt.empty();
         }
         Optional<Object> fixed = spec instanceof ParamSpec.Fixed f ? Optional.of(f.value()) : single(spec);

@@ -195,6 +195,12 @@ class NetworkPopulationTest {
         }
         assertThat(moved[0]).as("step: epochs 3 and 4 at 1e-8 and 1e-11").isLessThan(1e-5);
         assertThat(moved[1]).as("constant: at 0.01").isGreaterThan(1e-3);
+        // the schedule runs over the space's epochs, its family's default too: PBT options must train those
+        MlpSpace defaultEpochs = MlpSpace.builder().fixedDefaults().set("schedule", "cosine").logRange("l2", 1e-6, 1e-4).build();
+        assertThat(new NetworkPopulation(defaultEpochs, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy").epochs())
+                .hasValue(50);
+        MlpSpace constant = MlpSpace.builder().fixedDefaults().logRange("l2", 1e-6, 1e-4).build();
+        assertThat(new NetworkPopulation(constant, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy").epochs()).isEmpty();
     }
 
     /** Gradient clipping is a training setting each epoch takes up afresh: PBT explores it, and a round uses the member's own. */
