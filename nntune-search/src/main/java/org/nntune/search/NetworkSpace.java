@@ -495,7 +495,8 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
          * below every {@code lr} it may draw, and {@code warmup_epochs} shorter than every run of
          * {@code epochs} it may draw when the space was given {@code epochs} (its family's default may be
          * replaced, as a time budget's {@code max_epochs} does: a study file checks against what trials run)
-         * and is not {@code warmupMayFillRun} (a copy for another training length, see {@link NetworkSpace#with}). Every such mistake is in the one exception thrown.
+         * and is not {@code warmupMayFillRun} (a copy for another training length, see
+         * {@link NetworkSpace#with}). Every such mistake is in the one exception thrown.
          */
         void checkScheduleSettings(boolean warmupMayFillRun) {
             List<InvalidValueException> problems = new ArrayList<>();
