@@ -69,13 +69,14 @@ import java.util.Map;
  *                       {@code n / (k · n_c)} on the rows a network is fitted on (scikit-learn's
  *                       {@code class_weight='balanced'}), the loss their weighted mean (PyTorch's
  *                       {@code CrossEntropyLoss(weight=…)}); classification only
+ * @param scheduleSettings the schedule's constants: step_size, gamma, min_lr, warmup_epochs ({@link ScheduleSettings})
  */
 public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
                             double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
                             boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
                             String schedule, int earlyStopping, String preprocessing, boolean sklearn,
                             java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr, L2Adapt l2Adapt,
-                            String classWeight) {
+                            String classWeight, ScheduleSettings scheduleSettings) {
 
     /** The optimiser names. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad");
@@ -171,6 +172,23 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
                     + " decay: use adam, sgd, rmsprop or adagrad");
         }
         oneOf("class_weight", classWeight, CLASS_WEIGHTS);
+        java.util.Objects.requireNonNull(scheduleSettings, "scheduleSettings");
+        if (schedule.equals("cosine") && scheduleSettings.minLr() >= lr) {
+            throw new IllegalArgumentException("min_lr " + scheduleSettings.minLr() + " must be below lr " + lr
+                    + ": cosine falls from lr to min_lr");
+        }
+    }
+
+    /** A configuration whose schedule keeps its default constants and has no warm-up. */
+    public NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
+                         double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
+                         boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
+                         String schedule, int earlyStopping, String preprocessing, boolean sklearn,
+                         java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr, L2Adapt l2Adapt,
+                         String classWeight) {
+        this(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum, nesterov, beta1, beta2,
+                l1, l2, batchSize, epochs, schedule, earlyStopping, preprocessing, sklearn, sequence, lrAdapt, hyperLr, l2Adapt,
+                classWeight, ScheduleSettings.DEFAULT);
     }
 
     /** A configuration without class weights (class_weight none). */
@@ -358,7 +376,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
             return new NetworkConfig(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
                     nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn, sequence,
-                    lrAdapt, hyperLr, l2Adapt, classWeight);
+                    lrAdapt, hyperLr, l2Adapt, classWeight, scheduleSettings);
         }
         return this;
     }
@@ -388,16 +406,12 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         };
     }
 
-    /** The engine's schedule for a run of {@code epochs} epochs. */
+    /**
+     * The engine's schedule for a run of {@code epochs} epochs, with {@link #scheduleSettings}' constants:
+     * a warm-up first when it has one, then the schedule over the epochs after it.
+     */
     public LearningRateSchedule scheduleValue() {
-        return switch (effective().schedule) {
-            case "constant" -> LearningRateSchedule.constant();
-            case "adaptive" -> LearningRateSchedule.adaptive();
-            case "step" -> LearningRateSchedule.step(Math.max(1, epochs / 3), 0.1f);
-            case "exponential" -> LearningRateSchedule.exponential(0.95f);
-            case "cosine" -> LearningRateSchedule.cosine(0, 0f);
-            default -> throw new IllegalStateException("unreachable: schedule " + schedule);
-        };
+        return scheduleSettings.schedule(effective().schedule, epochs);
     }
 
     /**
@@ -519,6 +533,19 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         m.put("batch_size", batchSize == 0 ? "min(200,n)" : batchSize);
         m.put("epochs", epochs);
         m.put("schedule", schedule);
+        LearningRateSchedule engine = scheduleValue();
+        LearningRateSchedule after = engine instanceof LearningRateSchedule.Warmup w ? w.then() : engine;
+        if (after instanceof LearningRateSchedule.StepDecay step) {
+            m.put("step_size", step.everyEpochs());
+            m.put("gamma", (double) step.gamma());
+        } else if (after instanceof LearningRateSchedule.Exponential exp) {
+            m.put("gamma", (double) exp.gamma());
+        } else if (after instanceof LearningRateSchedule.CosineWarmup cos && cos.minRate() > 0) {
+            m.put("min_lr", scheduleSettings.minLr());
+        }
+        if (scheduleSettings.warmupEpochs() > 0) {
+            m.put("warmup_epochs", scheduleSettings.warmupEpochs());
+        }
         m.put("early_stopping", earlyStopping);
         m.put("preprocessing", preprocessing);
         if (!classWeight.equals("none")) {

@@ -291,6 +291,8 @@ public final class StudyFileReader {
         }
         if (b.timeout().isPresent() && b.timeMode(Optional.empty(), Optional.empty(), sf.sampler().type())) {
             checkTimeMode(sf);
+        } else {
+            checkWarmupAgainstDefaultEpochs(sf);
         }
     }
 
@@ -319,6 +321,52 @@ public final class StudyFileReader {
                     + ") and the refit for the epochs the search found best", "remove '" + k + "' from the space (move a fixed"
                     + " value to budget.max_epochs), or give budget.trials");
         });
+        // the space compares warmup_epochs with epochs it was given; this mode's trials train up to max_epochs instead
+        int maxEpochs = b.maxEpochs().orElse(org.nntune.search.TimeBudget.DEFAULT_MAX_EPOCHS);
+        checkWarmup(sf, prefix -> maxEpochs, "the " + maxEpochs + " epochs trials train up to in the time-budget mode (" + why
+                + ", budget.max_epochs)", "give fewer warm-up epochs, or a larger budget.max_epochs");
+    }
+
+    /**
+     * {@code warmup_epochs} shorter than the shortest run trials train: {@code shortest} gives it for a
+     * family's prefix ("" or "mlp."); {@code runs} says what those runs are, {@code fix} what to do.
+     */
+    private static void checkWarmup(StudyFile sf, java.util.function.ToIntFunction<String> shortest, String runs, String fix) {
+        List<StudyFileException> wrong = new ArrayList<>();
+        sf.model().network().params().forEach((k, spec) -> {
+            String prefix = k.substring(0, k.indexOf('.') + 1);
+            if (!k.substring(prefix.length()).equals("warmup_epochs")) {
+                return;
+            }
+            int longest = (int) Math.round(spec.points().map(p -> p.stream().mapToDouble(v -> ((Number) v).doubleValue()).max().orElse(0))
+                    .orElseGet(() -> spec instanceof org.nntune.search.ParamSpec.IntRange r ? (double) r.distribution().high() : 0.0));
+            int shortestRun = shortest.applyAsInt(prefix);
+            if (longest >= shortestRun) {
+                wrong.add(new StudyFileException(sf.model().positions().get(k), "model.space." + k, "warmup_epochs " + longest
+                        + " is not shorter than " + runs.replace("%d", Integer.toString(shortestRun)) + ": a trial would warm up"
+                        + " and never train at its rate", fix));
+            }
+        });
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
+        }
+    }
+
+    /**
+     * In the trials mode, a space that does not name {@code epochs} trains its family's default
+     * epochs, which the space's own check of {@code warmup_epochs} leaves out (a time budget replaces them).
+     */
+    private static void checkWarmupAgainstDefaultEpochs(StudyFile sf) {
+        if (sf.model().space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k.substring(k.indexOf('.') + 1)).equals("epochs"))) {
+            return; // the space checked it
+        }
+        Map<String, org.nntune.search.ParamSpec> params = sf.model().network().params();
+        checkWarmup(sf, prefix -> {
+            org.nntune.search.ParamSpec epochs = params.get(prefix + "epochs");
+            return epochs == null ? Integer.MAX_VALUE : epochs.points().map(p -> p.stream().mapToInt(v -> ((Number) v).intValue()).min()
+                    .orElse(Integer.MAX_VALUE)).orElseGet(() -> epochs instanceof org.nntune.search.ParamSpec.IntRange r ? r.low() : Integer.MAX_VALUE);
+        }, "the %d epochs of model.defaults: " + sf.model().defaults() + " (epochs is not in the space)",
+                "give fewer warm-up epochs, or name epochs in the space");
     }
 
     private static List<StudyFile.Objective> objectives(Section r, String task) {
@@ -604,12 +652,17 @@ public final class StudyFileReader {
         try {
             network = builder.build().get();
         } catch (org.nntune.search.InvalidValueException ex) {
-            // a combination the family refuses (lr_adapt with an optimiser it does not work with): at that setting's line
-            YNode.Where at = positions.get(ex.parameter());
-            if (at == null) {
-                throw m.error("space", ex.getMessage(), null);
+            // a combination the family refuses (lr_adapt with an optimiser it does not work with, gamma without a
+            // schedule that uses it): each at that setting's line
+            List<StudyFileException> wrong = new ArrayList<>();
+            for (org.nntune.search.InvalidValueException p : ex.problems()) {
+                YNode.Where at = positions.get(p.parameter());
+                if (at == null) {
+                    throw m.error("space", p.getMessage(), null);
+                }
+                wrong.add(new StudyFileException(at, "model." + spaceKey + "." + p.parameter(), withoutLead(p), null));
             }
-            throw new StudyFileException(at, "model." + spaceKey + "." + ex.parameter(), withoutLead(ex), null);
+            throw StudyFileException.of(wrong);
         } catch (IllegalArgumentException ex) {
             throw m.error("space", ex.getMessage(), null);
         }
