@@ -36,10 +36,17 @@ public final class Dataset {
     private final List<String> classNames;
     private final int[] rows;         // view: indices into the base rows; null = all base rows in order
     private final int size;
+    /** Whether a model of these rows learns each target's change from the row's last feature ({@link #changeTarget}). */
+    private final boolean changeTarget;
     private volatile String fingerprint;
 
     private Dataset(String name, Task task, float[] x, int[] shape, int[] labels, float[] targets, int targetDim,
                     List<String> featureNames, List<String> classNames, int[] rows) {
+        this(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, false);
+    }
+
+    private Dataset(String name, Task task, float[] x, int[] shape, int[] labels, float[] targets, int targetDim,
+                    List<String> featureNames, List<String> classNames, int[] rows, boolean changeTarget) {
         this.name = name;
         this.task = task;
         this.x = x;
@@ -52,6 +59,7 @@ public final class Dataset {
         this.classNames = classNames;
         this.rows = rows;
         this.size = rows != null ? rows.length : x.length / Math.max(1, featureCount);
+        this.changeTarget = changeTarget;
     }
 
     /**
@@ -243,7 +251,7 @@ public final class Dataset {
         for (int i = 0; i < indices.length; i++) {
             mapped[i] = base(indices[i]);
         }
-        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, mapped);
+        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, mapped, changeTarget);
     }
 
     /**
@@ -255,9 +263,9 @@ public final class Dataset {
             throw new IllegalArgumentException("withFeatures: expected " + size * featureCount + " values, got " + newFeatures.length);
         }
         if (task == Task.CLASSIFICATION) {
-            return new Dataset(name, task, newFeatures, shape, labels(), new float[0], 0, featureNames, classNames, null);
+            return new Dataset(name, task, newFeatures, shape, labels(), new float[0], 0, featureNames, classNames, null, changeTarget);
         }
-        return new Dataset(name, task, newFeatures, shape, new int[0], targets(), targetDim, featureNames, classNames, null);
+        return new Dataset(name, task, newFeatures, shape, new int[0], targets(), targetDim, featureNames, classNames, null, changeTarget);
     }
 
     /**
@@ -270,17 +278,41 @@ public final class Dataset {
             throw new IllegalArgumentException("shape " + Arrays.toString(newShape) + " holds " + product(checked)
                     + " features; data set '" + name + "' has " + featureCount + " per row");
         }
-        return new Dataset(name, task, x, checked, labels, targets, targetDim, featureNames, classNames, rows);
+        return new Dataset(name, task, x, checked, labels, targets, targetDim, featureNames, classNames, rows, changeTarget);
     }
 
     /** The same content under another name. */
     public Dataset named(String newName) {
-        return new Dataset(newName, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows);
+        return new Dataset(newName, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, changeTarget);
+    }
+
+    /**
+     * Whether a model of these rows should learn each target's change from the row's last feature
+     * (the window's last value, for {@code SeriesWindows.windows} with {@code Target.CHANGE}) and
+     * add that value back to its forecasts: a trend or a random walk is then learnable. The targets
+     * themselves stay the values to forecast; {@code NetworkEstimator} builds such a model with
+     * {@code Sequential.Builder#changeFromLastInput}.
+     */
+    public boolean changeTarget() {
+        return changeTarget;
+    }
+
+    /**
+     * The same rows marked (or not) for a {@link #changeTarget change target}.
+     *
+     * @throws IllegalStateException if this is a classification set
+     */
+    public Dataset withChangeTarget(boolean change) {
+        if (change && task != Task.REGRESSION) {
+            throw new IllegalStateException("a change target is for regression; data set '" + name + "' is a classification set");
+        }
+        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, change);
     }
 
     /**
      * SHA-256 (hex) of this view's content: task, shape, names, every feature's bits and every
-     * target in row order. Studies and saved models record it to tell whether data changed.
+     * target in row order, and whether it has a {@link #changeTarget change target}. Studies and
+     * saved models record it to tell whether data changed.
      */
     public String fingerprint() {
         String f = fingerprint;
@@ -298,8 +330,10 @@ public final class Dataset {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-        md.update((task + "|" + Arrays.toString(shape) + "|" + targetDim + "|" + featureNames + "|" + classNames + "|" + size)
-                .getBytes(StandardCharsets.UTF_8));
+        // a change target is another learning problem on the same numbers (a study resumed with it must not mix trials);
+        // left out when off, so every other set's fingerprint stays what it was
+        md.update((task + "|" + Arrays.toString(shape) + "|" + targetDim + "|" + featureNames + "|" + classNames + "|" + size
+                + (changeTarget ? "|change" : "")).getBytes(StandardCharsets.UTF_8));
         ByteBuffer buf = ByteBuffer.allocate(4 * (featureCount + Math.max(1, targetDim))).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < size; i++) {
             buf.clear();

@@ -30,8 +30,31 @@ public final class SeriesWindows {
         return n;
     }
 
-    /** The windows over {@code series} as a regression set. */
+    /** What a forecaster of the windows learns. */
+    public enum Target {
+        /** The values to forecast themselves. */
+        LEVEL,
+        /**
+         * Each value's change from the window's last value, {@code y[t + h] − y[t]}: the model adds
+         * the last value back to its forecasts ({@link Dataset#changeTarget}), so a trend or a
+         * random walk, whose later values lie outside the training values' range, is learnable.
+         */
+        CHANGE
+    }
+
+    /**
+     * The windows over {@code series} as a regression set, whose targets are the values to
+     * forecast ({@link Target#LEVEL}).
+     */
     public static Dataset windows(String name, float[] series, int window, int horizon) {
+        return windows(name, series, window, horizon, Target.LEVEL);
+    }
+
+    /**
+     * The windows over {@code series} as a regression set. Its targets are always the values to forecast; with {@link Target#CHANGE} the set is marked
+     * for a model that learns their change from each window's last value ({@link Dataset#changeTarget}).
+     */
+    public static Dataset windows(String name, float[] series, int window, int horizon, Target target) {
         int n = count(name, series.length, window, horizon);
         float[] x = new float[n * window];
         float[] y = new float[n * horizon];
@@ -39,7 +62,7 @@ public final class SeriesWindows {
             System.arraycopy(series, i, x, i * window, window);
             System.arraycopy(series, i + window, y, i * horizon, horizon);
         }
-        return Dataset.regression(name, x, new int[] {window, 1}, y, horizon, List.of());
+        return Dataset.regression(name, x, new int[] {window, 1}, y, horizon, List.of()).withChangeTarget(target == Target.CHANGE);
     }
 
     /**

@@ -38,6 +38,13 @@ final class Trainer implements TrainingControl {
         model.checkData(given, "training");
         requireRows(given, "training");
         requireFinite(given, "training"); // the validation fraction too: it is split from these rows
+        if (given.changeTarget() && !model.changeFromLastInput()) {
+            // else the windows' Target.CHANGE would be ignored without a word and the network learn the levels
+            throw new IllegalArgumentException("training set '" + given.name() + "' is marked for a change target"
+                    + " (SeriesWindows.Target.CHANGE), but the network learns the targets themselves: build it with"
+                    + " .changeFromLastInput() and .targetScaling(StandardScaler.fitTargetChanges(train)), or make the windows"
+                    + " with Target.LEVEL");
+        }
         if (options.validationFraction() > 0) {
             int n = given.size();
             int nVal = options.validationRows(n);
@@ -203,10 +210,10 @@ final class Trainer implements TrainingControl {
                 int count = Math.min(batch, n - from);
                 Workspace w = count == batch ? full : last;
                 train.gather(order, from, count, w.acts[0], w.labels, w.values);
-                model.preprocessing().transform(w.acts[0], 0, count);
                 if (targetDim > 0) {
-                    model.scaleTargets(w.values, count);
+                    model.trainingTargets(w.acts[0], w.values, count); // before preprocessing: a change target reads the raw last input
                 }
+                model.preprocessing().transform(w.acts[0], 0, count);
                 model.forward(w, count, pass);
                 double loss = model.loss().compute(w.output(), count, k, w.targets, w.grads[w.grads.length - 1]);
                 lr = scheduler.rate(epoch, b);
