@@ -36,17 +36,19 @@ public final class Dataset {
     private final List<String> classNames;
     private final int[] rows;         // view: indices into the base rows; null = all base rows in order
     private final int size;
+    /** Rows in time order ({@link #timeOrdered}): the rows a time-ordered hold-out leaves out before it; -1 when not in time order. */
+    private final int timeGap;
     /** Whether a model of these rows learns each target's change from the row's last feature ({@link #changeTarget}). */
     private final boolean changeTarget;
     private volatile String fingerprint;
 
     private Dataset(String name, Task task, float[] x, int[] shape, int[] labels, float[] targets, int targetDim,
                     List<String> featureNames, List<String> classNames, int[] rows) {
-        this(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, false);
+        this(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, -1, false);
     }
 
     private Dataset(String name, Task task, float[] x, int[] shape, int[] labels, float[] targets, int targetDim,
-                    List<String> featureNames, List<String> classNames, int[] rows, boolean changeTarget) {
+                    List<String> featureNames, List<String> classNames, int[] rows, int timeGap, boolean changeTarget) {
         this.name = name;
         this.task = task;
         this.x = x;
@@ -59,6 +61,7 @@ public final class Dataset {
         this.classNames = classNames;
         this.rows = rows;
         this.size = rows != null ? rows.length : x.length / Math.max(1, featureCount);
+        this.timeGap = timeGap;
         this.changeTarget = changeTarget;
     }
 
@@ -251,7 +254,13 @@ public final class Dataset {
         for (int i = 0; i < indices.length; i++) {
             mapped[i] = base(indices[i]);
         }
-        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, mapped, changeTarget);
+        boolean ascending = true;
+        for (int i = 1; i < indices.length && ascending; i++) {
+            ascending = indices[i] > indices[i - 1];
+        }
+        // a shuffled view is no longer in time order; an ascending one (a time-order split's part) still is
+        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, mapped, ascending ? timeGap : -1,
+                changeTarget);
     }
 
     /**
@@ -263,9 +272,11 @@ public final class Dataset {
             throw new IllegalArgumentException("withFeatures: expected " + size * featureCount + " values, got " + newFeatures.length);
         }
         if (task == Task.CLASSIFICATION) {
-            return new Dataset(name, task, newFeatures, shape, labels(), new float[0], 0, featureNames, classNames, null, changeTarget);
+            return new Dataset(name, task, newFeatures, shape, labels(), new float[0], 0, featureNames, classNames, null, timeGap,
+                    changeTarget);
         }
-        return new Dataset(name, task, newFeatures, shape, new int[0], targets(), targetDim, featureNames, classNames, null, changeTarget);
+        return new Dataset(name, task, newFeatures, shape, new int[0], targets(), targetDim, featureNames, classNames, null, timeGap,
+                changeTarget);
     }
 
     /**
@@ -278,12 +289,43 @@ public final class Dataset {
             throw new IllegalArgumentException("shape " + Arrays.toString(newShape) + " holds " + product(checked)
                     + " features; data set '" + name + "' has " + featureCount + " per row");
         }
-        return new Dataset(name, task, x, checked, labels, targets, targetDim, featureNames, classNames, rows, changeTarget);
+        return new Dataset(name, task, x, checked, labels, targets, targetDim, featureNames, classNames, rows, timeGap, changeTarget);
     }
 
     /** The same content under another name. */
     public Dataset named(String newName) {
-        return new Dataset(newName, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, changeTarget);
+        return new Dataset(newName, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, timeGap, changeTarget);
+    }
+
+    /**
+     * Whether the rows are in time order, as {@code SeriesWindows.windows} makes them: a
+     * validation fraction of {@code fit} ({@code FitOptions.validationFraction}) then holds out the
+     * last rows, {@link #timeOrderGap()} rows after the fitted ones, instead of random ones, which
+     * would sit between fitted rows in time and overlap them. A subset keeps the mark when its
+     * indices ascend.
+     */
+    public boolean timeOrdered() {
+        return timeGap >= 0;
+    }
+
+    /** @return the rows a time-ordered hold-out leaves out between the fitted rows and the held-out ones; -1 when not {@link #timeOrdered} */
+    public int timeOrderGap() {
+        return timeGap;
+    }
+
+    /**
+     * The same rows marked as in time order ({@link #timeOrdered}), e.g. a table of days oldest
+     * first.
+     *
+     * @param gap ≥ 0: rows a time-ordered hold-out leaves out between the fitted rows and the
+     *     held-out ones, so that no fitted target reaches a held-out one (a forecaster of
+     *     {@code horizon} values: {@code horizon − 1})
+     */
+    public Dataset inTimeOrder(int gap) {
+        if (gap < 0) {
+            throw new IllegalArgumentException("the gap of a time-ordered hold-out must be >= 0, got " + gap);
+        }
+        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, gap, changeTarget);
     }
 
     /**
@@ -306,7 +348,7 @@ public final class Dataset {
         if (change && task != Task.REGRESSION) {
             throw new IllegalStateException("a change target is for regression; data set '" + name + "' is a classification set");
         }
-        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, change);
+        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, timeGap, change);
     }
 
     /**

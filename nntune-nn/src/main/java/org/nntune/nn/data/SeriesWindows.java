@@ -13,6 +13,9 @@ import java.util.List;
  * <p>{@link #timeOrderSplit} splits in time order, never shuffled across the cut: the test
  * windows' targets all come after the training windows' targets, and no training window's target
  * reaches into the test part.
+ *
+ * <p>The windows are marked as in time order ({@link Dataset#timeOrdered}, gap {@code horizon − 1}):
+ * a validation fraction of {@code fit} holds out their last rows, not random ones.
  */
 public final class SeriesWindows {
     private SeriesWindows() {}
@@ -43,15 +46,16 @@ public final class SeriesWindows {
     }
 
     /**
-     * The windows over {@code series} as a regression set, whose targets are the values to
-     * forecast ({@link Target#LEVEL}).
+     * The windows over {@code series} as a regression set, in time order (gap {@code horizon − 1}),
+     * whose targets are the values to forecast ({@link Target#LEVEL}).
      */
     public static Dataset windows(String name, float[] series, int window, int horizon) {
         return windows(name, series, window, horizon, Target.LEVEL);
     }
 
     /**
-     * The windows over {@code series} as a regression set. Its targets are always the values to forecast; with {@link Target#CHANGE} the set is marked
+     * The windows over {@code series} as a regression set, in time order (gap {@code horizon − 1}).
+     * Its targets are always the values to forecast; with {@link Target#CHANGE} the set is marked
      * for a model that learns their change from each window's last value ({@link Dataset#changeTarget}).
      */
     public static Dataset windows(String name, float[] series, int window, int horizon, Target target) {
@@ -62,7 +66,8 @@ public final class SeriesWindows {
             System.arraycopy(series, i, x, i * window, window);
             System.arraycopy(series, i + window, y, i * horizon, horizon);
         }
-        return Dataset.regression(name, x, new int[] {window, 1}, y, horizon, List.of()).withChangeTarget(target == Target.CHANGE);
+        return Dataset.regression(name, x, new int[] {window, 1}, y, horizon, List.of()).inTimeOrder(horizon - 1)
+                .withChangeTarget(target == Target.CHANGE);
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * One training run. Random streams, all from the run's seed: 1 shuffles, 2 draws dropout masks,
- * 3 splits off the validation fraction. Buffers are made for the full batch size and for the
+ * 3 splits off the validation fraction (of a set not in time order; a time-ordered one holds out its last rows). Buffers are made for the full batch size and for the
  * last, smaller batch, once; after the first epoch the loop allocates nothing per batch.
  */
 final class Trainer implements TrainingControl {
@@ -53,8 +53,19 @@ final class Trainer implements TrainingControl {
                         + " examples leaves " + nVal + " for validation and " + (n - nVal) + " for training; both need at least one");
             }
             int[] perm = identity(n);
-            Rng.stream(options.seed(), 3).shuffle(perm, n);
-            this.train = given.subset(java.util.Arrays.copyOfRange(perm, 0, n - nVal));
+            if (given.timeOrdered()) {
+                // windows of a series: the last rows, after a gap, as a forecaster is validated (and Keras' validation_split takes them)
+                int fitted = n - options.heldOutRows(given);
+                if (fitted < 1) {
+                    throw new IllegalArgumentException("validation fraction " + options.validationFraction() + " of " + n
+                            + " time-ordered examples holds out the last " + nVal + ", after a gap of " + given.timeOrderGap()
+                            + " (horizon - 1), and leaves " + fitted + " for training; give a smaller fraction or more data");
+                }
+                this.train = given.subset(java.util.Arrays.copyOfRange(perm, 0, fitted));
+            } else {
+                Rng.stream(options.seed(), 3).shuffle(perm, n);
+                this.train = given.subset(java.util.Arrays.copyOfRange(perm, 0, n - nVal));
+            }
             this.validation = given.subset(java.util.Arrays.copyOfRange(perm, n - nVal, n));
         } else {
             this.train = given;
