@@ -121,7 +121,7 @@ public final class Sequential {
         }
         if (loss instanceof SoftmaxCrossEntropy && outputs < 2) {
             throw new IllegalArgumentException("softmax cross-entropy needs at least 2 outputs (one per class), the network has "
-                    + outputs + "; for two classes with one output use binary cross-entropy");
+                    + outputs + "; for two classes with one output use binary cross-entropy" + FOR_REGRESSION);
         }
         if (loss instanceof SoftmaxCrossEntropy sce && sce.classWeights().length > 0 && sce.classWeights().length != outputs) {
             // else the loss would find out at the first batch of fit, after the data were read and checked
@@ -142,7 +142,8 @@ public final class Sequential {
         }
         if (this.targetScaler != null) {
             if (loss.classification()) {
-                throw new IllegalArgumentException("target scaling is for regression; this network is trained with " + loss);
+                throw new IllegalArgumentException("target scaling is for regression; this network is trained with " + loss
+                        + FOR_REGRESSION);
             }
             if (this.targetScaler.featureCount() != outputs) {
                 throw new IllegalArgumentException("the target scaling has " + this.targetScaler.featureCount()
@@ -480,7 +481,8 @@ public final class Sequential {
     private void requireTask(Dataset data, String role, Task task) {
         if (data.task() != task) {
             throw new IllegalArgumentException("loss " + loss + " needs a " + task.name().toLowerCase() + " set; " + role
-                    + " set '" + data.name() + "' is a " + data.task().name().toLowerCase() + " set");
+                    + " set '" + data.name() + "' is a " + data.task().name().toLowerCase() + " set"
+                    + (task == Task.CLASSIFICATION ? FOR_REGRESSION : ""));
         }
     }
 
@@ -897,7 +899,7 @@ public final class Sequential {
             return this;
         }
 
-        /** The training loss; softmax cross-entropy by default. */
+        /** The training loss; softmax cross-entropy by default: for a regression (a forecaster), give {@code Loss.mse()}. */
         public Builder loss(Loss loss) {
             this.loss = java.util.Objects.requireNonNull(loss, "loss");
             return this;
