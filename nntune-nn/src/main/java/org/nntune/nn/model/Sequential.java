@@ -712,7 +712,7 @@ public final class Sequential {
             unscale(raw, last, n);
             m.put("mse", Metrics.mse(truth, raw));
             m.put("mae", Metrics.mae(truth, raw));
-            m.put("r2", Metrics.r2(truth, raw));
+            m.put("r2", Metrics.r2(truth, raw, k)); // per output, then averaged: scikit-learn's r2_score
         }
         return new Evaluation(lossValue, m);
     }
