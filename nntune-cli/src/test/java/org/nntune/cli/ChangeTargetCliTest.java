@@ -80,6 +80,13 @@ class ChangeTargetCliTest {
         // the value after the file's end: about 2 above its last value (v[199] about 398), in the series' units
         assertThat(Double.parseDouble(last[1])).isCloseTo(v[199] + 2, within(3.0));
 
+        // the same study resumed with the other target: other training data (their fingerprint tells a change target apart)
+        Files.writeString(dir.resolve("change.yaml"), STUDY.formatted("level").replace("study: ramp", "study: change")
+                .replace("trials: 1", "trials: 2"));
+        CliTest.Result resumed = CliTest.run("tune", dir.resolve("change.yaml").toString(), "--progress", "none");
+        assertThat(resumed.code()).as(resumed.out()).isEqualTo(ExitCode.DATA);
+        assertThat(resumed.err()).contains("study 'change'").contains("was run on other training data");
+
         Path onnx = dir.resolve("ramp.onnx");
         CliTest.Result export = CliTest.run("export", dir.resolve("change-results/best.model").toString(), "--onnx", onnx.toString());
         assertThat(export.code()).as(export.err()).isZero();
