@@ -258,7 +258,9 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
      * The engine's builder for a network trained on {@code train}: softmax cross-entropy for a
      * classification set; mean squared error on standard-scaled targets for a regression set (the
      * target scaler fitted on {@code train}'s rows only, undone for predictions and metrics, and
-     * saved with the model); {@code transform} the fitted preprocessing of the inputs.
+     * saved with the model) — of each target's change from the row's last input when {@code train}
+     * is marked for it ({@link org.nntune.nn.data.Dataset#changeTarget}); {@code transform} the
+     * fitted preprocessing of the inputs.
      */
     Sequential.Builder builderFor(org.nntune.nn.data.Dataset train, org.nntune.nn.data.FittedTransform transform) {
         Sequential.Builder b = Sequential.builder().preprocessing(transform);
@@ -269,6 +271,11 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         if (!classWeight.equals("none")) {
             throw new IllegalArgumentException("class_weight " + classWeight + " weights the classes of a classification; "
                     + train.name() + " is a regression (drop class_weight)");
+        }
+        if (train.changeTarget()) {
+            // forecasting windows marked for a change target: the network learns y[t + h] − y[t], scaled, and adds y[t] back
+            return b.loss(org.nntune.nn.loss.Loss.mse()).changeFromLastInput()
+                    .targetScaling(org.nntune.nn.data.StandardScaler.fitTargetChanges(train));
         }
         return b.loss(org.nntune.nn.loss.Loss.mse()).targetScaling(org.nntune.nn.data.StandardScaler.fitTargets(train));
     }

@@ -123,9 +123,17 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
     /**
      * A numeric series column ({@code data.series}) read as forecasting windows: each row has
      * {@code window} consecutive values as inputs and the {@code horizon} values after them as
-     * targets; split, validated and trained in time order.
+     * targets; split, validated and trained in time order. With {@code change}
+     * ({@code data.target: change}) the network learns each target's change from the window's
+     * last value and adds that value back to its forecasts; else ({@code level}, the default) the
+     * values themselves.
      */
-    public record SeriesSpec(String column, int window, int horizon) {}
+    public record SeriesSpec(String column, int window, int horizon, boolean change) {
+        /** A series whose forecaster learns the values themselves ({@code data.target: level}). */
+        public SeriesSpec(String column, int window, int horizon) {
+            this(column, window, horizon, false);
+        }
+    }
 
     /**
      * @param testFraction       fraction held out as test set (stratified for classification), 0 for none

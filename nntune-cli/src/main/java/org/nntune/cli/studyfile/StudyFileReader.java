@@ -76,7 +76,7 @@ public final class StudyFileReader {
             "sampler", "pruner", "budget", "output", "storage");
     static final List<String> DATA_KEYS = List.of("bundled", "csv", "idx", "folder", "label", "separator", "header", "missing",
             "missing_values", "default_missing_values", "decimal", "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
-            "series", "window", "horizon", "test_fraction", "preprocessing", "max_rows");
+            "series", "window", "horizon", "target", "test_fraction", "preprocessing", "max_rows");
     static final List<String> MODEL_KEYS = List.of("family", "defaults", "space");
 
     /**
@@ -1106,6 +1106,9 @@ public final class StudyFileReader {
         return ignore;
     }
 
+    /** What a forecaster learns ({@code data.target}): the values themselves, or their change from each window's last value. */
+    static final List<String> SERIES_TARGETS = List.of("level", "change");
+
     /** The keys of a table CSV that a series does not read. */
     static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "missing_values",
             "default_missing_values", "decimal", "unknown_category", "header");
@@ -1118,9 +1121,10 @@ public final class StudyFileReader {
      */
     private static Optional<StudyFile.SeriesSpec> series(Section d) {
         if (!d.has("series")) {
-            for (String k : List.of("window", "horizon")) {
+            for (String k : List.of("window", "horizon", "target")) {
                 if (d.has(k)) {
-                    report(d, d.error(k, "'" + k + "' applies to a numeric series", "name the series column with 'series: COLUMN'"));
+                    report(d, d.error(k, "'" + k + "' applies to a numeric series", (k.equals("target")
+                            ? "a table's target column is 'label'; for a series, " : "") + "name the series column with 'series: COLUMN'"));
                 }
             }
             return Optional.empty();
@@ -1148,7 +1152,8 @@ public final class StudyFileReader {
             return d.error("series", "a series needs 'window:'" + typo, "the number of past values each forecast reads, e.g. window: 12");
         }).intValue();
         int horizon = d.integer("horizon", 1, 10_000).orElse(1L).intValue();
-        return Optional.of(new StudyFile.SeriesSpec(column, window, horizon));
+        String target = d.choice("target", SERIES_TARGETS).orElse("level");
+        return Optional.of(new StudyFile.SeriesSpec(column, window, horizon, target.equals("change")));
     }
 
     /** The space keys that apply to token ids only, or hold out a random part of a trial's rows. */
