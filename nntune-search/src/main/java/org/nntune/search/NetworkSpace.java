@@ -618,6 +618,13 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             if (c.equals("hidden")) {
                 s = hiddenSpec(name, spec);
             }
+            if (c.equals("class_weight")) {
+                try {
+                    s = classWeightSpec(spec);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidValueException(name, spec, e.getMessage());
+                }
+            }
             ParamSpec parsed = ParamSpec.parse(name, s);
             checkValues(c, name, parsed);
             if (c.equals("hidden")) {
@@ -712,6 +719,20 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             }
         }
 
+
+        /**
+         * class_weight with each map of weights ({@code {spam: 5}}, alone or as a choice) as its text ({@code spam=5}),
+         * the categorical value a trial stores.
+         */
+        private static Object classWeightSpec(Object spec) {
+            if (spec instanceof Map<?, ?> m) {
+                return ClassWeights.of(m).text();
+            }
+            if (spec instanceof List<?> list) {
+                return list.stream().map(o -> o instanceof Map<?, ?> m ? ClassWeights.of(m).text() : o).toList();
+            }
+            return spec;
+        }
 
         private static Object hiddenSpec(String name, Object spec) {
             if (spec instanceof ParamSpec.Fixed f) {
