@@ -90,6 +90,13 @@ class ClassWeightCliTest {
         CliTest.Result again = CliTest.run("tune", file.toString(), "--progress", "none");
         assertThat(again.code()).as(again.out() + again.err()).isZero();
 
+        // in Optuna's tables a map is one of the categorical distribution's choices, read back as it was stored
+        String optuna = "optuna+sqlite:///" + dir.resolve("optuna.db").toAbsolutePath();
+        CliTest.Result inOptuna = CliTest.run("tune", file.toString(), "--storage", optuna, "--progress", "none");
+        assertThat(inOptuna.code()).as(inOptuna.out() + inOptuna.err()).isZero();
+        assertThat(CliTest.run("trials", file.toString(), "--storage", optuna, "--format", "csv").out())
+                .contains(",\"setosa=0.5,virginica=5\"", ",balanced", ",none");
+
         // a map alone is fixed: every trial, the saved model and the exported parameters weigh the classes so
         Path fixed = dir.resolve("fixed.yaml");
         Files.writeString(fixed, GRID.replace("study: weights", "study: fixed").replace("[none, balanced, {virginica: 5, setosa: 0.5}]",
