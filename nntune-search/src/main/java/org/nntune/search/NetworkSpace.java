@@ -25,7 +25,9 @@ import java.util.OptionalInt;
  * {@code l1}; {@code l2} [alpha, weight_decay]; {@code batch_size}; {@code epochs} [max_iter];
  * {@code schedule} [learning_rate] with its constants {@code step_size}, {@code gamma}, {@code min_lr} and
  * {@code warmup_epochs} ({@link ScheduleSettings}; each asked only when the trial's schedule uses it);
- * {@code early_stopping} (patience, 0 = off; scikit-learn's true is 10, false 0). CNNs add
+ * {@code early_stopping} (patience, 0 = off; scikit-learn's true is 10, false 0); {@code class_weight}: none,
+ * balanced, or weights per class given as a map ({@code Map.of("spam", 5)}, alone or among a list's choices) and
+ * asked and stored as its {@link ClassWeights#text() text} ({@code spam=5}). CNNs add
  * {@code conv_blocks} with {@code filters} asked per block as {@code filters_1}…, {@code kernel}
  * and {@code pool}; their {@code layers}/{@code units} are the dense head.
  */
