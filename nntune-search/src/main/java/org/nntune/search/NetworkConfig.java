@@ -68,7 +68,8 @@ import java.util.Map;
  * @param classWeight    none, or balanced: each class's term of the cross-entropy weighted by
  *                       {@code n / (k · n_c)} on the rows a network is fitted on (scikit-learn's
  *                       {@code class_weight='balanced'}), the loss their weighted mean (PyTorch's
- *                       {@code CrossEntropyLoss(weight=…)}); classification only
+ *                       {@code CrossEntropyLoss(weight=…)}), or weights per class as {@link ClassWeights#text()}
+ *                       writes them ({@code ham=1,spam=5}; a class not named weighs 1); classification only
  * @param scheduleSettings the schedule's constants: step_size, gamma, min_lr, warmup_epochs ({@link ScheduleSettings})
  */
 public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
@@ -82,7 +83,10 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad");
     /** The schedule names. */
     public static final List<String> SCHEDULES = List.of("constant", "adaptive", "step", "exponential", "cosine");
-    /** The class weightings: none, or balanced (scikit-learn's {@code class_weight='balanced'}). */
+    /**
+     * The class weightings by name: none, or balanced (scikit-learn's {@code class_weight='balanced'}); weights per
+     * class are the text of a {@link ClassWeights}.
+     */
     public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced");
     /** The activation names. */
     public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "elu", "gelu", "leaky_relu");
@@ -171,7 +175,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
             throw new IllegalArgumentException("l2_adapt " + l2Adapt.mode() + " tunes the L2 penalty, but with adamw l2 is the decoupled weight"
                     + " decay: use adam, sgd, rmsprop or adagrad");
         }
-        oneOf("class_weight", classWeight, CLASS_WEIGHTS);
+        checkClassWeight(classWeight);
         java.util.Objects.requireNonNull(scheduleSettings, "scheduleSettings");
         if (schedule.equals("cosine") && scheduleSettings.minLr() >= lr) {
             throw new IllegalArgumentException("min_lr " + scheduleSettings.minLr() + " must be below lr " + lr
@@ -233,6 +237,16 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         }
     }
 
+    /** A class weighting: one of {@link #CLASS_WEIGHTS}, or weights per class ({@link ClassWeights#parse}). */
+    private static void checkClassWeight(String classWeight) {
+        if (ClassWeights.isMapText(classWeight)) {
+            ClassWeights.parse(classWeight);
+        } else if (!CLASS_WEIGHTS.contains(classWeight)) {
+            throw new IllegalArgumentException("class_weight '" + classWeight + "' is not one of " + CLASS_WEIGHTS
+                    + " nor weights per class such as spam=5,ham=1");
+        }
+    }
+
     static void oneOf(String what, String v, List<String> allowed) {
         if (!allowed.contains(v)) {
             throw new IllegalArgumentException(what + " '" + v + "' is not one of " + allowed);
@@ -266,6 +280,8 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         Sequential.Builder b = Sequential.builder().preprocessing(transform);
         if (train.task() == org.nntune.nn.data.Task.CLASSIFICATION) {
             return b.loss(classWeight.equals("balanced") ? org.nntune.nn.loss.Loss.softmaxCrossEntropy(balancedWeights(train))
+                    : ClassWeights.isMapText(classWeight)
+                    ? org.nntune.nn.loss.Loss.softmaxCrossEntropy(ClassWeights.parse(classWeight).forClasses(train.classNames(), train.name()))
                     : org.nntune.nn.loss.Loss.softmaxCrossEntropy());
         }
         if (!classWeight.equals("none")) {

@@ -25,7 +25,9 @@ import java.util.OptionalInt;
  * {@code l1}; {@code l2} [alpha, weight_decay]; {@code batch_size}; {@code epochs} [max_iter];
  * {@code schedule} [learning_rate] with its constants {@code step_size}, {@code gamma}, {@code min_lr} and
  * {@code warmup_epochs} ({@link ScheduleSettings}; each asked only when the trial's schedule uses it);
- * {@code early_stopping} (patience, 0 = off; scikit-learn's true is 10, false 0). CNNs add
+ * {@code early_stopping} (patience, 0 = off; scikit-learn's true is 10, false 0); {@code class_weight}: none,
+ * balanced, or weights per class given as a map ({@code Map.of("spam", 5)}, alone or among a list's choices) and
+ * asked and stored as its {@link ClassWeights#text() text} ({@code spam=5}). CNNs add
  * {@code conv_blocks} with {@code filters} asked per block as {@code filters_1}…, {@code kernel}
  * and {@code pool}; their {@code layers}/{@code units} are the dense head.
  */
@@ -618,6 +620,13 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             if (c.equals("hidden")) {
                 s = hiddenSpec(name, spec);
             }
+            if (c.equals("class_weight")) {
+                try {
+                    s = classWeightSpec(spec);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidValueException(name, spec, e.getMessage());
+                }
+            }
             ParamSpec parsed = ParamSpec.parse(name, s);
             checkValues(c, name, parsed);
             if (c.equals("hidden")) {
@@ -712,6 +721,20 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             }
         }
 
+
+        /**
+         * class_weight with each map of weights ({@code {spam: 5}}, alone or as a choice) as its text ({@code spam=5}),
+         * the categorical value a trial stores.
+         */
+        private static Object classWeightSpec(Object spec) {
+            if (spec instanceof Map<?, ?> m) {
+                return ClassWeights.of(m).text();
+            }
+            if (spec instanceof List<?> list) {
+                return list.stream().map(o -> o instanceof Map<?, ?> m ? ClassWeights.of(m).text() : o).toList();
+            }
+            return spec;
+        }
 
         private static Object hiddenSpec(String name, Object spec) {
             if (spec instanceof ParamSpec.Fixed f) {

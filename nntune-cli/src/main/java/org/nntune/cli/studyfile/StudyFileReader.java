@@ -605,6 +605,7 @@ public final class StudyFileReader {
                     continue;
                 }
                 ParamSpec spec = problems.attempt(() -> canonical.equals("hidden") ? hidden(e.value(), key)
+                        : canonical.equals("class_weight") ? classWeight(e.value(), key, problems)
                         : param(e.value(), key, problems));
                 if (spec != null) {
                     space.put(e.key(), spec);
@@ -726,7 +727,9 @@ public final class StudyFileReader {
         String hint = ex.value() instanceof String w && !words.isEmpty() ? DidYouMean.suggest(w, words) : "";
         String problem = words.isEmpty() ? withoutLead(ex)
                 : "'" + ex.value() + "' is not a known " + NetworkSpace.canonicalName(name) + (hint.isEmpty() ? "" : "; " + hint);
-        return new StudyFileException(at, spaceKey + "." + name, problem, words.isEmpty() ? null : "one of: " + String.join(", ", words));
+        String maps = NetworkSpace.canonicalName(name).equals("class_weight") ? ", or weights per class such as {spam: 5}" : "";
+        return new StudyFileException(at, spaceKey + "." + name, problem, words.isEmpty() ? null
+                : "one of: " + String.join(", ", words) + maps);
     }
 
     /**
@@ -1308,6 +1311,62 @@ public final class StudyFileReader {
             }
         }
         return t;
+    }
+
+    /**
+     * {@code class_weight}: a word (none, balanced), weights per class ({@code {spam: 5, ham: 1}}), or a list of them
+     * to search; each map becomes its text ({@code ham=1,spam=5}, {@link org.nntune.search.ClassWeights#text()}),
+     * the categorical value a trial stores. A weight that is not a number &gt; 0 is refused at its line.
+     */
+    private static ParamSpec classWeight(YNode n, String key, Problems problems) {
+        if (n instanceof YNode.YMap map) {
+            return new ParamSpec.Fixed(classWeights(map, key));
+        }
+        if (!(n instanceof YNode.YList l) || l.items().stream().noneMatch(YNode.YMap.class::isInstance)) {
+            return param(n, key, problems);
+        }
+        List<Object> values = new ArrayList<>();
+        eachItem(l.items(), item -> {
+            Object v = item instanceof YNode.YMap m ? classWeights(m, key) : scalarValue(item, key);
+            if (values.contains(v)) {
+                throw new StudyFileException(item.where(), key, "value " + v + " is listed twice", "distinct values");
+            }
+            values.add(v);
+        });
+        return values.size() == 1 ? new ParamSpec.Fixed(values.get(0)) : new ParamSpec.Choice(List.copyOf(values));
+    }
+
+    /** The text of one map of class weights, each weight checked at its line. */
+    private static String classWeights(YNode.YMap map, String key) {
+        if (map.entries().isEmpty()) {
+            throw new StudyFileException(map.where(), key, "the map of class weights names no class",
+                    "a weight per class, e.g. {spam: 5, ham: 1}, or none");
+        }
+        Map<String, Object> weights = new LinkedHashMap<>();
+        List<StudyFileException> wrong = new ArrayList<>();
+        for (YNode.YMap.Entry e : map.entries().values()) {
+            Object w = e.value() instanceof YNode.YScalar sc && !sc.isNull() ? scalarValue(sc, key) : null;
+            String problem = w instanceof Number n && n.doubleValue() > 0 && Double.isFinite(n.doubleValue()) ? null
+                    : "the weight of class '" + e.key() + "' must be a number > 0, got "
+                    + (w == null ? e.value().kind() : w instanceof Number ? w.toString() : "'" + w + "'");
+            if (problem == null && (e.key().contains(",") || e.key().contains("="))) {
+                problem = "class '" + e.key() + "' cannot be weighted: a class name with ',' or '=' cannot be stored";
+            }
+            if (problem != null) {
+                wrong.add(new StudyFileException(problem.startsWith("class") ? e.keyWhere() : e.value().where(),
+                        key + "." + e.key(), problem, "a number > 0, e.g. " + e.key() + ": 5; a class not named weighs 1"));
+            } else {
+                weights.put(e.key(), w);
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
+        }
+        try {
+            return org.nntune.search.ClassWeights.of(weights).text();
+        } catch (IllegalArgumentException ex) {
+            throw new StudyFileException(map.where(), key, ex.getMessage(), null);
+        }
     }
 
     private static ParamSpec param(YNode n, String key, Problems problems) {
