@@ -58,7 +58,7 @@ public enum Dialect {
             }
         }
         throw new StorageException("cannot open the storage '" + url + "': its JDBC driver " + name + " is not on the class"
-                + " path; add the dependency " + coordinates + " to your build (nntune-storage declares its"
+                + " or module path; add the dependency " + coordinates + " to your build (nntune-storage declares its"
                 + " drivers optional, so that an application carries only the ones its storage URLs use)", null);
     }
 

@@ -47,7 +47,7 @@ class DialectTest {
                         "org.nntune.storage.NoSuchDriver", "org.example:no-such-driver:1.0"))
                 .isInstanceOf(StorageException.class)
                 .hasMessage("cannot open the storage 'postgresql://db/studies': its JDBC driver org.nntune.storage.NoSuchDriver is"
-                        + " not on the class path; add the dependency org.example:no-such-driver:1.0 to your build (nntune-storage"
+                        + " not on the class or module path; add the dependency org.example:no-such-driver:1.0 to your build (nntune-storage"
                         + " declares its drivers optional, so that an application carries only the ones its storage URLs use)");
     }
 
