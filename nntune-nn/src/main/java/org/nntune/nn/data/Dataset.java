@@ -109,6 +109,85 @@ public final class Dataset {
                 names(featureNames, product(shape), name), List.of(), null);
     }
 
+    /**
+     * A classification set from rows of features in memory, one {@code double[]} per example (all of
+     * one length, the feature count), as float32; the features are unnamed.
+     *
+     * @param x          one row per example, at least one
+     * @param y          one class id per row, in {@code [0, classNames.size())}
+     * @param classNames one name per class; at least two classes
+     * @throws IllegalArgumentException naming the data set and the row, if x has no rows, rows of
+     *     different lengths or of length 0, or y another length or a class id out of range
+     */
+    public static Dataset classification(String name, double[][] x, int[] y, List<String> classNames) {
+        return classification(name, flatten(name, x.length, i -> x[i] == null ? -1 : x[i].length, (i, j) -> (float) x[i][j]),
+                new int[] {x[0].length}, y, List.of(), classNames);
+    }
+
+    /** {@link #classification(String, double[][], int[], List)} from rows of float32 features. */
+    public static Dataset classification(String name, float[][] x, int[] y, List<String> classNames) {
+        return classification(name, flatten(name, x.length, i -> x[i] == null ? -1 : x[i].length, (i, j) -> x[i][j]),
+                new int[] {x[0].length}, y, List.of(), classNames);
+    }
+
+    /**
+     * A regression set with one target per example from rows of features in memory, one
+     * {@code double[]} per example (all of one length), as float32; the features are unnamed.
+     *
+     * @param x one row per example, at least one
+     * @param y one target per row
+     * @throws IllegalArgumentException naming the data set and the row, if x has no rows, rows of
+     *     different lengths or of length 0, or y another length
+     */
+    public static Dataset regression(String name, double[][] x, double[] y) {
+        Objects.requireNonNull(y, "y");
+        float[] targets = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            targets[i] = (float) y[i];
+        }
+        return regression(name, flatten(name, x.length, i -> x[i] == null ? -1 : x[i].length, (i, j) -> (float) x[i][j]),
+                new int[] {x[0].length}, targets, 1, List.of());
+    }
+
+    /** {@link #regression(String, double[][], double[])} from rows of float32 features and targets. */
+    public static Dataset regression(String name, float[][] x, float[] y) {
+        return regression(name, flatten(name, x.length, i -> x[i] == null ? -1 : x[i].length, (i, j) -> x[i][j]),
+                new int[] {x[0].length}, Objects.requireNonNull(y, "y").clone(), 1, List.of());
+    }
+
+    /** Reads one value of row i, column j of a caller's rows. */
+    private interface Cell {
+        float at(int i, int j);
+    }
+
+    /** Rows of equal length ≥ 1 (-1: a null row) as one row-major float32 array. */
+    private static float[] flatten(String name, int rows, java.util.function.IntUnaryOperator length, Cell cell) {
+        if (rows == 0) {
+            throw new IllegalArgumentException("data set '" + name + "': x has no rows; give at least one row of features");
+        }
+        int f = length.applyAsInt(0);
+        for (int i = 0; i < rows; i++) {
+            int len = length.applyAsInt(i);
+            if (len < 0) {
+                throw new IllegalArgumentException("data set '" + name + "': row " + i + " of x is null");
+            }
+            if (len == 0) {
+                throw new IllegalArgumentException("data set '" + name + "': row " + i + " of x has no features");
+            }
+            if (len != f) {
+                throw new IllegalArgumentException("data set '" + name + "': row " + i + " of x has " + len
+                        + " features but row 0 has " + f + "; every row needs the same number");
+            }
+        }
+        float[] flat = new float[Math.multiplyExact(rows, f)];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < f; j++) {
+                flat[i * f + j] = cell.at(i, j);
+            }
+        }
+        return flat;
+    }
+
     private static int[] checkShape(int[] featureShape) {
         if (featureShape.length == 0) {
             throw new IllegalArgumentException("feature shape must have at least one dimension");

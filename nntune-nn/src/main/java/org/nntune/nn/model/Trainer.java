@@ -3,6 +3,7 @@ package org.nntune.nn.model;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.layer.Param;
 import org.nntune.nn.layer.Pass;
+import org.nntune.nn.optim.Hypergradient;
 import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.Optimizer;
 import org.nntune.nn.optim.OptimizerState;
@@ -260,9 +261,14 @@ final class Trainer implements TrainingControl {
                 val.put("val_loss", e.loss());
                 e.metrics().forEach((name, v) -> val.put("val_" + name, v));
             }
-            Map<String, Double> adapted = updater.adaptedRates();
-            if (adapted.size() == 1 && adapted.containsKey("lr")) {
+            Map<String, Double> adapted = updater.adaptedRates(); // the rates the last step used
+            if (adapted.containsKey("lr")) {
                 lr = adapted.get("lr").floatValue();
+            }
+            if (updater instanceof Hypergradient.HdUpdater hd && !(options.schedule() instanceof LearningRateSchedule.Constant)) {
+                // the schedule's factor is in lr: keep the adapted rate itself too, to restart the schedule from
+                adapted = new LinkedHashMap<>(adapted);
+                adapted.putAll(hd.baseRates());
             }
             if (implicit != null) {
                 adapted = new LinkedHashMap<>(adapted);
