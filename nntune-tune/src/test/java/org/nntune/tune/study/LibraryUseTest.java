@@ -214,6 +214,14 @@ class LibraryUseTest {
     }
 
     @Test
+    void theReadmesExampleOfMoreTrialsEndsWithSixty() {
+        Study study = Study.builder("more").create();
+        study.optimize(trial -> trial.suggestFloat("x", 0, 1), 50);
+        study.optimize(trial -> trial.suggestFloat("x", 0, 1), OptimizeOptions.moreTrials(10)); // 60 trials now
+        assertThat(study.trials()).hasSize(60);
+    }
+
+    @Test
     void theDefaultHeartbeatIsNoneInMemory() {
         assertThat(OptimizeOptions.trials(5).heartbeat()).isEqualTo(OptimizeOptions.HEARTBEAT_IF_SHARED);
         assertThat(OptimizeOptions.trials(5).heartbeatOn(new InMemoryStorage())).isZero();
