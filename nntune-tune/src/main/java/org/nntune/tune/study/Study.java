@@ -525,6 +525,43 @@ public final class Study {
         return lifecycle.finish(trial, outcome).orElseGet(() -> storage.getTrial(trial.trialId()));
     }
 
+    /**
+     * Fails a RUNNING trial that no one will finish: its process died while it ran the trial without
+     * heartbeats ({@code withHeartbeat(Duration.ZERO)}, an in-memory study's, or a version of nntune that
+     * kept none by default), or it asked the trial and died before telling it. Such a trial is never failed
+     * as stale, and it counts in the study's budget for ever. Call it only for a trial whose process is
+     * gone: a live worker's outcome is refused once the trial is failed. The trial is not queued again.
+     *
+     * @param number the trial's number
+     * @param reason what happened, stored as the failure reason after "abandoned: "
+     * @return the trial as stored
+     * @throws IllegalArgumentException if the study has no trial of that number, or the reason is blank
+     * @throws IllegalStateException if the trial is not RUNNING, or this object runs it ({@code tell} it)
+     */
+    public FrozenTrial failAbandonedTrial(int number, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("study '" + name + "': failAbandonedTrial(" + number + ", reason) needs a"
+                    + " reason (e.g. \"its process was killed\"), got " + (reason == null ? "null" : "'" + reason + "'"));
+        }
+        FrozenTrial trial = trials().stream().filter(t -> t.number() == number).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("study '" + name + "' has no trial " + number));
+        if (trial.state() != TrialState.RUNNING) {
+            throw new IllegalStateException("trial " + number + " of study '" + name + "' is " + trial.state()
+                    + ", not RUNNING; only a running trial can be abandoned");
+        }
+        if (lifecycle.inFlight().contains(trial.trialId())) {
+            throw new IllegalStateException("trial " + number + " of study '" + name + "' runs in this Study object; it"
+                    + " is not abandoned: tell it (tellFailed) or stop the run");
+        }
+        try {
+            storage.finishTrial(trial.trialId(), TrialState.FAIL, List.of(), Optional.of("abandoned: " + reason));
+        } catch (IllegalStateException finishedMeanwhile) {
+            throw new IllegalStateException("trial " + number + " of study '" + name + "' finished meanwhile, so it"
+                    + " was not abandoned: " + finishedMeanwhile.getMessage(), finishedMeanwhile);
+        }
+        return storage.getTrial(trial.trialId());
+    }
+
     /** Stops {@code optimize}: running trials finish, no new one starts. Callable from callbacks. */
     public void stop() {
         lifecycle.stop();

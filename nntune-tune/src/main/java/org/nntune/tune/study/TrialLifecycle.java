@@ -263,7 +263,8 @@ final class TrialLifecycle {
                     + " died, and it stops without them. A trial of a process that died stays RUNNING and counts in the"
                     + " budget for ever: no one finishes it. Run with heartbeats (the default on a database storage:"
                     + " OptimizeOptions.trials(n) without withHeartbeat(Duration.ZERO)), so that such a trial is failed"
-                    + " as stale and the budget met; a trial asked and never told is finished only by tell",
+                    + " as stale and the budget met; a trial whose process is gone without heartbeats (or that it asked"
+                    + " and never told) is failed only by hand: study.failAbandonedTrial(number, reason)",
                     study.name(), others, where);
             return false;
         }
@@ -280,7 +281,8 @@ final class TrialLifecycle {
                     + " finish; still waiting after {2} s. A dead worker''s trial with heartbeats is failed and retried by then,"
                     + " so these run long, or keep no heartbeat (a trial asked and never told, a Python Optuna worker without"
                     + " heartbeat_interval), which nntune cannot tell from a live one; if their worker is gone, stop with"
-                    + " Ctrl-C: every finished trial is stored", study.name(), others, grace.toSeconds(), where);
+                    + " Ctrl-C: every finished trial is stored (in Java: fail each with"
+                    + " study.failAbandonedTrial(number, reason))", study.name(), others, grace.toSeconds(), where);
         }
         return true;
     }

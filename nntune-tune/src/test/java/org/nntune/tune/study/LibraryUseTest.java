@@ -193,8 +193,25 @@ class LibraryUseTest {
                     + " process that died stays RUNNING and counts in the budget for ever: no one finishes it. Run with"
                     + " heartbeats (the default on a database storage: OptimizeOptions.trials(n) without"
                     + " withHeartbeat(Duration.ZERO)), so that such a trial is failed as stale and the budget met; a trial"
-                    + " asked and never told is finished only by tell");
+                    + " whose process is gone without heartbeats (or that it asked and never told) is failed only by hand:"
+                    + " study.failAbandonedTrial(number, reason)");
         });
+        // the cure: the trial failed by hand, the next run meets the budget
+        FrozenTrial failed = study.failAbandonedTrial(0, "its process was killed");
+        assertThat(failed.state()).isEqualTo(TrialState.FAIL);
+        assertThat(failed.failureReason()).contains("abandoned: its process was killed");
+        assertThat(capture(() -> study.optimize(t -> t.suggestFloat("x", 0, 1), 4))).isEmpty();
+        assertThat(study.trials()).hasSize(4);
+        assertThatThrownBy(() -> study.failAbandonedTrial(0, "again")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("trial 0 of study 'held' is FAIL, not RUNNING; only a running trial can be abandoned");
+        assertThatThrownBy(() -> study.failAbandonedTrial(9, "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("study 'held' has no trial 9");
+        Trial own = study.ask();
+        assertThatThrownBy(() -> study.failAbandonedTrial(own.number(), "x")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("trial 4 of study 'held' runs in this Study object; it is not abandoned: tell it (tellFailed)"
+                        + " or stop the run");
+        assertThatThrownBy(() -> study.failAbandonedTrial(own.number(), " ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a reason");
     }
 
     // ---------------------------------------------------------------- the budget
