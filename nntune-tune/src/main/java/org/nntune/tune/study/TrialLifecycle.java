@@ -273,8 +273,8 @@ final class TrialLifecycle {
             awaitedSince = System.nanoTime();
             warnedLongWait = false;
             Study.log.log(System.Logger.Level.INFO, "study ''{0}'': waiting for trial(s) {1}, still running {2}, to"
-                    + " finish, or to miss their heartbeat and be retried, before the budget is met", study.name(), others,
-                    where);
+                    + " finish, or to miss their heartbeat and be failed as stale (and retried, in a study that retries),"
+                    + " before the budget is met", study.name(), others, where);
         } else if (!warnedLongWait && System.nanoTime() - awaitedSince > grace.toNanos()) {
             warnedLongWait = true;
             Study.log.log(System.Logger.Level.WARNING, "study ''{0}'': the budget is met once trial(s) {1}, RUNNING {3},"
