@@ -670,8 +670,9 @@ public final class Study {
             return;
         }
         log.log(System.Logger.Level.INFO, "study '" + name + "' already has " + finished + " finished trials of the "
-                + nTrials + " asked for; nothing to run — ask for more, e.g. optimize(objective, "
-                + (Math.max(nTrials, finished) + 10) + ")");
+                + nTrials + " asked for; nothing to run — the number is the study's total: ask for more, e.g."
+                + " optimize(objective, " + (Math.max(nTrials, finished) + 10) + "), or add some with"
+                + " optimize(objective, OptimizeOptions.moreTrials(10))");
     }
 
     private static final Set<TrialState> FINISHED = EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);

@@ -86,7 +86,8 @@ class StudyUsageTest {
         });
         assertThat(s.trials()).hasSize(5);
         assertThat(logged).containsExactly("study 'x' already has 5 finished trials of the 5 asked for; nothing to run"
-                + " — ask for more, e.g. optimize(objective, 15)");
+                + " — the number is the study's total: ask for more, e.g. optimize(objective, 15), or add some with"
+                + " optimize(objective, OptimizeOptions.moreTrials(10))");
         List<String> more = capture(() -> s.optimize(t -> t.suggestFloat("v", 0, 1), 7));
         assertThat(more).isEmpty();
         assertThat(s.trials()).hasSize(7);
