@@ -35,8 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through the Java API), so a worker needs nothing but the URL and the name. The sampler is the
  * factory's, not whatever sampler the process that created the study used: a factory that does not
  * override {@link ObjectiveFactory#sampler} samples at random ({@link RandomSampler}), and a worker
- * joining a study that has no stored definition then logs a WARNING saying so. If the worker is given the fingerprint of the data it loaded, it refuses
- * to run when the study recorded another one (and records it if the study has none yet).
+ * joining a study that has no stored definition then logs a WARNING saying so.
+ *
+ * <p>If the worker is given the fingerprint of the data it loaded, it refuses to run when the study
+ * recorded another one (and records it if the study has none yet).
  *
  * <p>While trials run the worker stamps heartbeats (every {@link Builder#heartbeat interval}); trials of
  * workers that died are failed by the next worker that starts a trial (and queued again when the

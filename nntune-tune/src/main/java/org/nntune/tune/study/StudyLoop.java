@@ -169,7 +169,8 @@ final class StudyLoop implements TrialLoop {
         if (first == null && traced.size() < MAX_TRACES) {
             first = traced.putIfAbsent(key, failed.number());
             if (first == null) {
-                Study.failedTrialsLog.log(System.Logger.Level.WARNING, what + " (caught: the study goes on; its stack trace follows)", e);
+                Study.failedTrialsLog.log(System.Logger.Level.WARNING, what
+                        + " (caught: the study goes on; its stack trace follows)", e);
                 return;
             }
         }

@@ -237,7 +237,7 @@ final class TrialLifecycle {
      * heartbeats would have been failed by then, so the trials either run long or keep no heartbeat (asked
      * and never told, a Python Optuna worker without {@code heartbeat_interval}), and such a trial is never
      * failed: its worker may be gone for good. The trials are named as this process's (another
-     * {@code Study} object, or {@code ask} in another thread) or other processes', by their worker stamp.
+     * {@code Study} object, or another call on this one) or other processes', by their worker stamp.
      *
      * @param grace the heartbeat grace; {@link Duration#ZERO} when this worker keeps no heartbeats
      */
@@ -287,7 +287,7 @@ final class TrialLifecycle {
         return true;
     }
 
-    /** "in other processes", "in this process (…)" or both: where the trials {@code others} run, {@code own} being this process's. */
+    /** "in other processes", "in this process (…)" or both: where {@code others} run, {@code own} being this process's. */
     private static String whose(List<Integer> others, List<Integer> own) {
         if (own.isEmpty()) {
             return "in other processes";

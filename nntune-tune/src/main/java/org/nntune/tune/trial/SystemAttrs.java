@@ -55,6 +55,7 @@ public final class SystemAttrs {
     public static boolean startedInThisProcess(FrozenTrial trial) {
         return trial.systemAttrs().get(WORKER) instanceof String w && w.startsWith(WorkerName.PROCESS + "/");
     }
+
     /** Trial: the parameters fixed for an enqueued trial (a warm start or a retry), name → value. */
     public static final String FIXED_PARAMS = "fixed_params";
     /**
