@@ -7,7 +7,6 @@ module org.nntune.storage {
     requires transitive org.nntune.tune;
     requires java.sql;
     requires com.zaxxer.hikari;
-    requires org.slf4j;
 
     exports org.nntune.storage;
 }

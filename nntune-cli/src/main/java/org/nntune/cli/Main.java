@@ -42,6 +42,12 @@ public final class Main implements Callable<Integer> {
 
     /** Held so the level set on it stays (the logging framework keeps loggers weakly). */
     private static final java.util.logging.Logger NNTUNE_LOG = java.util.logging.Logger.getLogger("org.nntune");
+    /**
+     * The library's WARNING per failed trial (with its stack trace): the CLI says "trial N failed: …" itself, so
+     * only with --verbose (held, as {@link #NNTUNE_LOG}).
+     */
+    private static final java.util.logging.Logger FAILED_TRIALS_LOG =
+            java.util.logging.Logger.getLogger(org.nntune.tune.study.Study.FAILED_TRIALS_LOGGER);
 
     static {
         // nntune's own log lines in its one-line style on stderr ("nntune: warning: …"), not the JDK's two-line
@@ -118,6 +124,7 @@ public final class Main implements Callable<Integer> {
         }
         NNTUNE_LOG.setLevel(
                 java.util.Arrays.asList(args).contains("--verbose") ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
+        FAILED_TRIALS_LOG.setLevel(verboseRun ? java.util.logging.Level.WARNING : java.util.logging.Level.OFF);
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);

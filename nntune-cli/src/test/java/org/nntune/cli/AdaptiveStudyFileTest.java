@@ -94,6 +94,50 @@ class AdaptiveStudyFileTest {
     }
 
     /**
+     * With a schedule, each epoch stores the rate its last batch used ({@code lr}, the adapted rate
+     * times the schedule's factor) and the adapted rate itself ({@code lr_base}); {@code best}
+     * exports both, and the report plots both.
+     */
+    @Test
+    void withAScheduleTheRateUsedAndTheAdaptedRateAreStoredAndExported(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "scheduled", """
+                study: scheduled
+                seed: 3
+                data: {bundled: iris}
+                metric: accuracy
+                validation: {method: holdout, fraction: 0.25}
+                model:
+                  family: mlp
+                  space:
+                    layers: 1
+                    units: 16
+                    optimizer: adam
+                    lr: 1.0e-2
+                    lr_adapt: hypergradient
+                    schedule: step
+                    batch_size: 16
+                    epochs: 12
+                budget: {trials: 1}
+                """);
+        CliTest.Result r = CliTest.run("tune", file.toString(), "--progress", "none");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        try (Storage s = Storages.open("sqlite:" + dir.resolve("scheduled.db"))) {
+            FrozenTrial t = s.getAllTrials(s.getAllStudies().get(0).studyId()).get(0);
+            Map<String, List<Double>> traj = trajectory(t);
+            assertThat(traj).containsOnlyKeys("lr", "lr_base");
+            assertThat(traj.get("lr")).hasSize(12);
+            assertThat(traj.get("lr").get(11)).as("the step schedule lowered the rate used").isLessThan(traj.get("lr_base").get(11) / 5);
+        }
+        Path json = dir.resolve("best.json");
+        CliTest.Result best = CliTest.run("best", file.toString(), "--export", json.toString());
+        assertThat(best.code()).as(best.err()).isZero();
+        JsonNode adapted = new ObjectMapper().readTree(json.toFile()).get("adapted_final");
+        assertThat(adapted.get("lr").asDouble()).isPositive().isLessThan(adapted.get("lr_base").asDouble() / 5);
+        String report = Files.readString(dir.resolve("scheduled-results").resolve("report.html"));
+        assertThat(report).contains("data-name=\"lr\"").contains("data-name=\"lr_base\"");
+    }
+
+    /**
      * Several workers, as with any trial: a tune of two trials in two parallel jobs, then two
      * worker processes on the same SQLite study raising its budget to 6 side by side. The study
      * ends with exactly 6 trials, none failed, each with its lr and L2 trajectories.

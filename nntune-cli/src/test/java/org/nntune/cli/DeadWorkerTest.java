@@ -121,8 +121,8 @@ class DeadWorkerTest {
             waiting.process().destroy();
             waiting.process().waitFor();
             assertThat(waiting.errText()).contains("nntune: warning: study 'quiet': the budget is met once trial(s) [2], RUNNING in"
-                    + " other workers, finish", "keep no heartbeat (a Python Optuna worker without heartbeat_interval)",
-                    "stop with Ctrl-C").doesNotContain("org.nntune.tune.study", "WARNING: study"); // not the JDK's two-line record
+                    + " other processes, finish", "keep no heartbeat (a trial asked and never told, a Python Optuna worker"
+                    + " without heartbeat_interval)", "stop with Ctrl-C").doesNotContain("org.nntune.tune.study", "WARNING: study"); // not the JDK's two-line record
         }
     }
 

@@ -65,7 +65,10 @@ import java.util.stream.Collectors;
  *       ONNX's LSTM and GRU with each row's length as {@code sequence_lens} (stacked,
  *       bidirectional; readouts last, mean, max and the whole sequence as nodes after them),
  *       conv1d as Conv and a ReduceMax over each row's valid positions;</li>
- *   <li>the loss's link (softmax, sigmoid) at the end, as nntune's predictions apply it.</li>
+ *   <li>the loss's link (softmax, sigmoid) at the end, as nntune's predictions apply it; for
+ *       regression the target scaling undone (Mul, Add) and, for a network that learnt each
+ *       target's change from the last input ({@link Sequential#changeFromLastInput}), the raw
+ *       input's last value added (Slice, Add).</li>
  * </ul>
  * What the graph does not hold is written to the model's {@code metadata_props} (key
  * {@code nntune.not_in_graph}) and listed in the README: the loss, optimiser and training
@@ -133,6 +136,7 @@ public final class OnnxExport {
         int[] shape = model.inputShape();
         SequenceExport sequences;
         boolean filling = missingFill != null && hasValue(missingFill);
+        String raw = null; // the raw features (after a CSV fill, before the preprocessing): a change target adds the last one back
         if (tokens) {
             x = tokenPreprocessing(g, model.preprocessing(), x);
             sequences = SequenceExport.ofTokenIds(g, x, shape[0], ((Embedding) layers.get(0)).paddingId());
@@ -142,6 +146,7 @@ public final class OnnxExport {
                 String missing = g.node("IsNaN", List.of(x));
                 x = g.node("Where", List.of(missing, g.floats("missing_fill", new long[] {features}, missingFill), x));
             }
+            raw = x;
             x = preprocessing(g, model.preprocessing(), x, "preprocessing");
             sequences = SequenceExport.ofFullRows(g, shape[0]);
         }
@@ -187,10 +192,17 @@ public final class OnnxExport {
                 long[] dims = {t.featureCount()};
                 x = g.node("Mul", List.of(x, g.floats("target_std", dims, t.scale())));
                 link = "predicted values (the network's scaled outputs times the training targets' std plus their mean)";
-                g.node("Add", List.of(x, g.floats("target_mean", dims, t.mean())), "output");
-            } else {
-                g.node("Identity", List.of(x), "output");
+                x = g.node("Add", List.of(x, g.floats("target_mean", dims, t.mean())));
             }
+            if (model.changeFromLastInput()) {
+                // the network learnt each target's change from the last raw input: add that input back, as predictValues does
+                // (raw is set: a network of token ids has no change target, Sequential refuses one)
+                String last = g.node("Slice", List.of(raw, g.longs("last_input_start", new long[] {1}, features - 1),
+                        g.longs("last_input_end", new long[] {1}, features), g.longs("last_input_axis", new long[] {1}, 1)));
+                link += " plus the last raw input value (the network learnt each target's change from it)";
+                x = g.node("Add", List.of(x, last));
+            }
+            g.node("Identity", List.of(x), "output");
         }
 
         Map<String, String> meta = new LinkedHashMap<>();

@@ -16,12 +16,14 @@ import org.nntune.nn.data.FittedTransform;
 import org.nntune.nn.data.MinMaxScaler;
 import org.nntune.nn.data.Pipeline;
 import org.nntune.nn.data.PixelScaler;
+import org.nntune.nn.data.SeriesWindows;
 import org.nntune.nn.data.Split;
 import org.nntune.nn.data.Splits;
 import org.nntune.nn.data.StandardScaler;
 import org.nntune.nn.data.TrainTest;
 import org.nntune.nn.layer.Activation;
 import org.nntune.nn.layer.ActivationLayer;
+import org.nntune.nn.layer.Recurrent;
 import org.nntune.nn.loss.Loss;
 import org.nntune.nn.model.FitOptions;
 import org.nntune.nn.model.Sequential;
@@ -149,6 +151,29 @@ class OnnxRuntimeTest {
                 .targetScaling(StandardScaler.fitTargets(priced)).dense(8, Activation.RELU).dense(1).loss(Loss.mse()).seed(8).build();
         fit(scaled, priced, 5, 16);
         assertAgrees(scaled, priced, TOLERANCE * 1e4); // float32 near 1e4: the same relative tolerance
+    }
+
+    @Test
+    void forecastersOfChangesAddTheRawLastInputBackInsideTheGraph() throws Exception {
+        // a ramp of values up to 400: the graph forecasts levels, from changes of about 2 it learnt, as predict does
+        float[] ramp = new float[200];
+        org.nntune.nn.tensor.Rng rng = new org.nntune.nn.tensor.Rng(3);
+        for (int t = 0; t < ramp.length; t++) {
+            ramp[t] = (float) (2 * t + rng.nextGaussian());
+        }
+        Dataset windows = SeriesWindows.windows("ramp", ramp, 8, 3, SeriesWindows.Target.CHANGE);
+        Sequential gru = Sequential.builder().input(8, 1).preprocessing(StandardScaler.fit(windows))
+                .gru(8, 1, false, 0, Recurrent.Readout.LAST).dense(3).loss(Loss.mse()).changeFromLastInput()
+                .targetScaling(StandardScaler.fitTargetChanges(windows)).seed(9).build();
+        fit(gru, windows, 3, 16);
+        assertAgrees(gru, windows, TOLERANCE * 400); // float32 near 400: the same relative tolerance
+        Dataset flat = windows.withShape(8).named("ramp-mlp");
+        Sequential mlp = Sequential.builder().input(8).preprocessing(MinMaxScaler.fit(flat)).dense(6, Activation.TANH).dense(3)
+                .loss(Loss.mse()).changeFromLastInput().seed(10).build(); // without target scaling: the raw changes
+        fit(mlp, flat, 3, 16);
+        assertAgrees(mlp, flat, TOLERANCE * 400);
+        float[] last = mlp.outputs(flat.features(), flat.size());
+        assertThat(last[last.length - 1]).as("a forecast in the series' units").isGreaterThan(300f);
     }
 
     @Test

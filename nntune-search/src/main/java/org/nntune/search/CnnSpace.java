@@ -75,6 +75,7 @@ public final class CnnSpace extends NetworkSpace {
         requireOneNameEach(params.keySet());
         b.sklearn = sklearnCompatible();
         params.forEach(b::set);
+        b.warmupMayFillRun = params.keySet().stream().anyMatch(k -> canonicalName(k).equals("epochs"));
         return b.build();
     }
 
@@ -188,6 +189,7 @@ public final class CnnSpace extends NetworkSpace {
         public CnnSpace build() {
             checkHypergradient();
             checkImplicitL2();
+            checkScheduleSettings(warmupMayFillRun);
             return new CnnSpace(this);
         }
     }

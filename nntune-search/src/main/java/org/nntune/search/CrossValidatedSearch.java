@@ -20,6 +20,7 @@ import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,6 +73,8 @@ public final class CrossValidatedSearch {
     private final boolean loadIfExists;
     private final Duration timeout;
     private final List<Map<String, Object>> enqueued;
+    /** per parameter, a grid value as the trial holds it → as the grid gave it (see {@link SearchResult#bestParams()}) */
+    private final Map<String, Map<Object, Object>> passed;
     private final List<StudyCallback> callbacks;
     private final TimeBudget timeBudget;
     private final boolean trialsGiven;
@@ -105,6 +108,7 @@ public final class CrossValidatedSearch {
         this.loadIfExists = b.loadIfExists;
         this.timeout = b.timeout;
         this.enqueued = List.copyOf(b.enqueued);
+        this.passed = Map.copyOf(b.passed);
         this.callbacks = List.copyOf(b.callbacks);
     }
 
@@ -216,7 +220,7 @@ public final class CrossValidatedSearch {
                     : refitWithin(train, bestTrial, clock, EpochHook.NONE);
             refitSeconds = (System.nanoTime() - r0) / 1e9;
         }
-        return new SearchResult(study, results, scorer, best, refitted, refitSeconds, keeper.best, searchSeconds);
+        return new SearchResult(study, results, scorer, best, passed, refitted, refitSeconds, keeper.best, searchSeconds);
     }
 
     /**
@@ -536,6 +540,7 @@ public final class CrossValidatedSearch {
         private boolean loadIfExists;
         private Duration timeout;
         private final List<Map<String, Object>> enqueued = new ArrayList<>();
+        private final Map<String, Map<Object, Object>> passed = new LinkedHashMap<>();
         private final List<StudyCallback> callbacks = new ArrayList<>();
         private TimeBudget timeBudget;
         private boolean trialsGiven;
@@ -689,6 +694,17 @@ public final class CrossValidatedSearch {
         /** Queues a candidate with these parameter values before any sampled one. */
         public Builder enqueue(Map<String, Object> params) {
             enqueued.add(Map.copyOf(params));
+            return this;
+        }
+
+        /**
+         * Records that the trial's value {@code stored} of parameter {@code name} was given as
+         * {@code given} (a grid's {@code List.of(32, 8)} that the trial holds as {@code "32,8"}, an
+         * {@code Integer} the storage gives back as a {@code Long}), so that
+         * {@link SearchResult#bestParams()} gives it back as given.
+         */
+        Builder passedAs(String name, Object stored, Object given) {
+            passed.computeIfAbsent(name, k -> new java.util.HashMap<>()).put(SearchResult.sameKey(stored), given);
             return this;
         }
 

@@ -24,12 +24,35 @@ public final class GridSearchCV {
 
     /** A grid over MLPs whose other parameters are nntune's fixed defaults. */
     public static CrossValidatedSearch.Builder of(Map<String, ? extends List<?>> grid) {
-        return over(NetworkSpace.grid(grid, false));
+        return asGiven(NetworkSpace.grid(grid, false), grid);
     }
 
     /** A grid over MLPs with scikit-learn's MLPClassifier defaults and semantics for the rest. */
     public static CrossValidatedSearch.Builder sklearn(Map<String, ? extends List<?>> grid) {
-        return over(NetworkSpace.grid(grid, true));
+        return asGiven(NetworkSpace.grid(grid, true), grid);
+    }
+
+    /** {@link #over} a space made from {@code grid}, its values given back as in the grid. */
+    private static CrossValidatedSearch.Builder asGiven(NetworkSpace space, Map<String, ? extends List<?>> grid) {
+        return asGiven(over(space), space.gridAxes(), grid);
+    }
+
+    /**
+     * Lets the search give the grid's values back as given ({@link SearchResult#bestParams()}): the
+     * space holds some in another form ({@code List.of(32, 8)} as {@code "32,8"}), axis by axis in
+     * the grid's order. An axis whose length differs (repeated values) keeps the space's form.
+     */
+    private static CrossValidatedSearch.Builder asGiven(CrossValidatedSearch.Builder b, Map<String, List<Object>> axes,
+                                                        Map<String, ? extends List<?>> grid) {
+        grid.forEach((name, given) -> {
+            List<Object> stored = axes.get(name);
+            if (stored != null && stored.size() == given.size()) {
+                for (int i = 0; i < given.size(); i++) {
+                    b.passedAs(name, stored.get(i), given.get(i));
+                }
+            }
+        });
+        return b;
     }
 
     /** Every combination of the network space's lists of choices. */
@@ -54,7 +77,7 @@ public final class GridSearchCV {
         for (String name : grid.keySet()) {
             axes.put(name, gridded.gridAxes().get(name));
         }
-        return of((SearchSpace) gridded, axes);
+        return asGiven(of((SearchSpace) gridded, axes), axes, grid);
     }
 
     /**

@@ -25,6 +25,10 @@ import java.util.Map;
  * <tr><td>batch_size</td><td>32, 64, 128, 256</td><td>32, 64, 128, 256</td></tr>
  * <tr><td>epochs</td><td>20</td><td>10..100</td></tr>
  * <tr><td>schedule</td><td>constant</td><td>constant, cosine, step, adaptive</td></tr>
+ * <tr><td>step_size (step)</td><td>a third of the epochs after the warm-up (not drawn unless set)</td><td>1..10</td></tr>
+ * <tr><td>gamma (step, exponential)</td><td>0.1 (step), 0.95 (exponential) (not drawn unless set)</td><td>0.1..0.99</td></tr>
+ * <tr><td>min_lr (cosine)</td><td>0 (not drawn unless set)</td><td>1e-7..1e-5 log</td></tr>
+ * <tr><td>warmup_epochs (any schedule)</td><td>0 (not drawn unless set)</td><td>0..5</td></tr>
  * <tr><td>early_stopping</td><td>0 (off)</td><td>0, 5, 10</td></tr>
  * <tr><td>lr_adapt</td><td>none (not drawn unless set)</td><td>none, hypergradient</td></tr>
  * <tr><td>hyper_lr (hypergradient)</td><td>1e-4 (hypergradient_multiplicative: 0.5, hypergradient_standardized: 0.1) (not drawn unless set)</td><td>1e-6..1e-2 log</td></tr>
@@ -54,7 +58,7 @@ public final class MlpSpace extends NetworkSpace {
     static final List<String> KNOWN = List.of("preprocessing", "hidden", "layers", "units", "activation", "dropout",
             "batch_norm", "optimizer", "lr", "momentum", "nesterov", "beta1", "beta2", "l1", "l2", "batch_size", "epochs",
             "schedule", "early_stopping", "lr_adapt", "hyper_lr", "l2_adapt", "l2_hyper_lr", "l2_steps", "neumann_terms",
-            "l2_validation", "class_weight");
+            "l2_validation", "class_weight", "step_size", "gamma", "min_lr", "warmup_epochs");
 
     private MlpSpace(Builder b) {
         super(b.entries, b.sklearn);
@@ -137,6 +141,7 @@ public final class MlpSpace extends NetworkSpace {
         requireOneNameEach(params.keySet());
         b.sklearn = sklearnCompatible();
         params.forEach(b::set);
+        b.warmupMayFillRun = params.keySet().stream().anyMatch(k -> canonicalName(k).equals("epochs"));
         return b.build();
     }
 
@@ -199,6 +204,10 @@ public final class MlpSpace extends NetworkSpace {
                 case "early_stopping" -> ParamSpec.choice(0, 5, 10);
                 case "lr_adapt" -> ParamSpec.choice("none", "hypergradient");
                 case "class_weight" -> ParamSpec.choice("none", "balanced");
+                case "step_size" -> ParamSpec.intRange(1, 10);
+                case "gamma" -> ParamSpec.range(0.1, 0.99);
+                case "min_lr" -> ParamSpec.logRange(1e-7, 1e-5);
+                case "warmup_epochs" -> ParamSpec.intRange(0, 5);
                 case "hyper_lr" -> ParamSpec.logRange(1e-6, 1e-2);
                 case "l2_adapt" -> ParamSpec.choice("none", "implicit", "implicit_loss");
                 case "l2_hyper_lr" -> ParamSpec.logRange(1e-3, 0.5);
@@ -276,6 +285,7 @@ public final class MlpSpace extends NetworkSpace {
         public MlpSpace build() {
             checkHypergradient();
             checkImplicitL2();
+            checkScheduleSettings(warmupMayFillRun);
             return new MlpSpace(this);
         }
     }

@@ -68,20 +68,25 @@ import java.util.Map;
  * @param classWeight    none, or balanced: each class's term of the cross-entropy weighted by
  *                       {@code n / (k · n_c)} on the rows a network is fitted on (scikit-learn's
  *                       {@code class_weight='balanced'}), the loss their weighted mean (PyTorch's
- *                       {@code CrossEntropyLoss(weight=…)}); classification only
+ *                       {@code CrossEntropyLoss(weight=…)}), or weights per class as {@link ClassWeights#text()}
+ *                       writes them ({@code ham=1,spam=5}; a class not named weighs 1); classification only
+ * @param scheduleSettings the schedule's constants: step_size, gamma, min_lr, warmup_epochs ({@link ScheduleSettings})
  */
 public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
                             double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
                             boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
                             String schedule, int earlyStopping, String preprocessing, boolean sklearn,
                             java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr, L2Adapt l2Adapt,
-                            String classWeight) {
+                            String classWeight, ScheduleSettings scheduleSettings) {
 
     /** The optimiser names. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop", "adagrad");
     /** The schedule names. */
     public static final List<String> SCHEDULES = List.of("constant", "adaptive", "step", "exponential", "cosine");
-    /** The class weightings: none, or balanced (scikit-learn's {@code class_weight='balanced'}). */
+    /**
+     * The class weightings by name: none, or balanced (scikit-learn's {@code class_weight='balanced'}); weights per
+     * class are the text of a {@link ClassWeights}.
+     */
     public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced");
     /** The activation names. */
     public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "elu", "gelu", "leaky_relu");
@@ -170,7 +175,24 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
             throw new IllegalArgumentException("l2_adapt " + l2Adapt.mode() + " tunes the L2 penalty, but with adamw l2 is the decoupled weight"
                     + " decay: use adam, sgd, rmsprop or adagrad");
         }
-        oneOf("class_weight", classWeight, CLASS_WEIGHTS);
+        checkClassWeight(classWeight);
+        java.util.Objects.requireNonNull(scheduleSettings, "scheduleSettings");
+        if (schedule.equals("cosine") && scheduleSettings.minLr() >= lr) {
+            throw new IllegalArgumentException("min_lr " + scheduleSettings.minLr() + " must be below lr " + lr
+                    + ": cosine falls from lr to min_lr");
+        }
+    }
+
+    /** A configuration whose schedule keeps its default constants and has no warm-up. */
+    public NetworkConfig(List<Integer> convFilters, int kernel, String pool, List<Integer> hidden, String activation,
+                         double dropout, boolean batchNorm, String optimizer, double lr, double momentum,
+                         boolean nesterov, double beta1, double beta2, double l1, double l2, int batchSize, int epochs,
+                         String schedule, int earlyStopping, String preprocessing, boolean sklearn,
+                         java.util.Optional<SequenceNet> sequence, String lrAdapt, double hyperLr, L2Adapt l2Adapt,
+                         String classWeight) {
+        this(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum, nesterov, beta1, beta2,
+                l1, l2, batchSize, epochs, schedule, earlyStopping, preprocessing, sklearn, sequence, lrAdapt, hyperLr, l2Adapt,
+                classWeight, ScheduleSettings.DEFAULT);
     }
 
     /** A configuration without class weights (class_weight none). */
@@ -215,6 +237,16 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         }
     }
 
+    /** A class weighting: one of {@link #CLASS_WEIGHTS}, or weights per class ({@link ClassWeights#parse}). */
+    private static void checkClassWeight(String classWeight) {
+        if (ClassWeights.isMapText(classWeight)) {
+            ClassWeights.parse(classWeight);
+        } else if (!CLASS_WEIGHTS.contains(classWeight)) {
+            throw new IllegalArgumentException("class_weight '" + classWeight + "' is not one of " + CLASS_WEIGHTS
+                    + " nor weights per class such as spam=5,ham=1");
+        }
+    }
+
     static void oneOf(String what, String v, List<String> allowed) {
         if (!allowed.contains(v)) {
             throw new IllegalArgumentException(what + " '" + v + "' is not one of " + allowed);
@@ -240,17 +272,26 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
      * The engine's builder for a network trained on {@code train}: softmax cross-entropy for a
      * classification set; mean squared error on standard-scaled targets for a regression set (the
      * target scaler fitted on {@code train}'s rows only, undone for predictions and metrics, and
-     * saved with the model); {@code transform} the fitted preprocessing of the inputs.
+     * saved with the model) — of each target's change from the row's last input when {@code train}
+     * is marked for it ({@link org.nntune.nn.data.Dataset#changeTarget}); {@code transform} the
+     * fitted preprocessing of the inputs.
      */
     Sequential.Builder builderFor(org.nntune.nn.data.Dataset train, org.nntune.nn.data.FittedTransform transform) {
         Sequential.Builder b = Sequential.builder().preprocessing(transform);
         if (train.task() == org.nntune.nn.data.Task.CLASSIFICATION) {
             return b.loss(classWeight.equals("balanced") ? org.nntune.nn.loss.Loss.softmaxCrossEntropy(balancedWeights(train))
+                    : ClassWeights.isMapText(classWeight)
+                    ? org.nntune.nn.loss.Loss.softmaxCrossEntropy(ClassWeights.parse(classWeight).forClasses(train.classNames(), train.name()))
                     : org.nntune.nn.loss.Loss.softmaxCrossEntropy());
         }
         if (!classWeight.equals("none")) {
             throw new IllegalArgumentException("class_weight " + classWeight + " weights the classes of a classification; "
                     + train.name() + " is a regression (drop class_weight)");
+        }
+        if (train.changeTarget()) {
+            // forecasting windows marked for a change target: the network learns y[t + h] − y[t], scaled, and adds y[t] back
+            return b.loss(org.nntune.nn.loss.Loss.mse()).changeFromLastInput()
+                    .targetScaling(org.nntune.nn.data.StandardScaler.fitTargetChanges(train));
         }
         return b.loss(org.nntune.nn.loss.Loss.mse()).targetScaling(org.nntune.nn.data.StandardScaler.fitTargets(train));
     }
@@ -358,7 +399,7 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         if (sklearn && schedule.equals("adaptive") && !optimizer.equals("sgd")) {
             return new NetworkConfig(convFilters, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
                     nesterov, beta1, beta2, l1, l2, batchSize, epochs, "constant", earlyStopping, preprocessing, sklearn, sequence,
-                    lrAdapt, hyperLr, l2Adapt, classWeight);
+                    lrAdapt, hyperLr, l2Adapt, classWeight, scheduleSettings);
         }
         return this;
     }
@@ -388,16 +429,12 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         };
     }
 
-    /** The engine's schedule for a run of {@code epochs} epochs. */
+    /**
+     * The engine's schedule for a run of {@code epochs} epochs, with {@link #scheduleSettings}' constants:
+     * a warm-up first when it has one, then the schedule over the epochs after it.
+     */
     public LearningRateSchedule scheduleValue() {
-        return switch (effective().schedule) {
-            case "constant" -> LearningRateSchedule.constant();
-            case "adaptive" -> LearningRateSchedule.adaptive();
-            case "step" -> LearningRateSchedule.step(Math.max(1, epochs / 3), 0.1f);
-            case "exponential" -> LearningRateSchedule.exponential(0.95f);
-            case "cosine" -> LearningRateSchedule.cosine(0, 0f);
-            default -> throw new IllegalStateException("unreachable: schedule " + schedule);
-        };
+        return scheduleSettings.schedule(effective().schedule, epochs);
     }
 
     /**
@@ -519,6 +556,19 @@ public record NetworkConfig(List<Integer> convFilters, int kernel, String pool, 
         m.put("batch_size", batchSize == 0 ? "min(200,n)" : batchSize);
         m.put("epochs", epochs);
         m.put("schedule", schedule);
+        LearningRateSchedule engine = scheduleValue();
+        LearningRateSchedule after = engine instanceof LearningRateSchedule.Warmup w ? w.then() : engine;
+        if (after instanceof LearningRateSchedule.StepDecay step) {
+            m.put("step_size", step.everyEpochs());
+            m.put("gamma", (double) step.gamma());
+        } else if (after instanceof LearningRateSchedule.Exponential exp) {
+            m.put("gamma", (double) exp.gamma());
+        } else if (after instanceof LearningRateSchedule.CosineWarmup cos && cos.minRate() > 0) {
+            m.put("min_lr", scheduleSettings.minLr());
+        }
+        if (scheduleSettings.warmupEpochs() > 0) {
+            m.put("warmup_epochs", scheduleSettings.warmupEpochs());
+        }
         m.put("early_stopping", earlyStopping);
         m.put("preprocessing", preprocessing);
         if (!classWeight.equals("none")) {

@@ -127,7 +127,7 @@ public final class NetworkEstimator implements Estimator {
         }
         this.model = m; // visible to the hook, which scores the model as it trains
         FitOptions built = options.build();
-        this.heldOut = built.validationRows(train.size());
+        this.heldOut = built.heldOutRows(train);
         this.history = m.fit(train, built);
         return this;
     }

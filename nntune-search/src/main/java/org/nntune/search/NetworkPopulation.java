@@ -9,6 +9,7 @@ import org.nntune.nn.model.History;
 import org.nntune.nn.model.Sequential;
 import org.nntune.nn.model.TrainingControl;
 import org.nntune.nn.model.TrainingListener;
+import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.OptimizerState;
 import org.nntune.tune.population.PopulationObjective;
 import org.nntune.tune.population.ScheduleStep;
@@ -49,7 +50,7 @@ public final class NetworkPopulation implements PopulationObjective {
     /** Training settings PBT keeps for a member's whole training (the other parameters shape or build the network). */
     private static final Set<String> KEPT_TRAINING_SETTINGS = Set.of("optimizer", "nesterov", "epochs", "schedule",
             "early_stopping", "lr_adapt", "hyper_lr", "l2_adapt", "l2_hyper_lr", "l2_steps", "neumann_terms", "l2_validation",
-            "class_weight");
+            "class_weight", "step_size", "gamma", "min_lr", "warmup_epochs");
 
     private final NetworkSpace space;
     private final Dataset train;
@@ -106,15 +107,19 @@ public final class NetworkPopulation implements PopulationObjective {
 
     /**
      * The epochs the space fixes for its networks, when it sets them: a one-valued {@code epochs} the
-     * space's builder was given (at any value, its family's default too); a space that never set
-     * {@code epochs} keeps its defaults' and leaves them to the options.
+     * space's builder was given (at any value, its family's default too), or its family's default when
+     * the space has a schedule other than constant or a warm-up, which runs over those epochs; a space
+     * that never set {@code epochs} and keeps the rate constant leaves them to the options.
      * {@link org.nntune.tune.population.PopulationTraining#run} refuses PBT options with other epochs,
      * which members would train instead.
      */
     @Override
     public OptionalInt epochs() {
         ParamSpec spec = space.params().get("epochs");
-        if (spec == null || !space.given("epochs")) {
+        ParamSpec schedule = space.params().get("schedule");
+        boolean scheduled = space.params().containsKey("warmup_epochs")
+                || (schedule != null && !(schedule instanceof ParamSpec.Fixed f && f.value().equals("constant")));
+        if (spec == null || !(space.given("epochs") || scheduled)) {
             return OptionalInt.empty();
         }
         Optional<Object> fixed = spec instanceof ParamSpec.Fixed f ? Optional.of(f.value()) : single(spec);
@@ -282,7 +287,10 @@ public final class NetworkPopulation implements PopulationObjective {
             long epochSeed = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (at + 1))).nextLong();
             OptimizerState restore = optimizer;
             // a round no longer wanted (Ctrl-C, its study deleted under the worker) ends after the batch in progress
+            // one epoch per fit, at the rates of epoch `at` of the whole run (config.epochs, the space's; else every fit
+            // would restart the schedule: a step never stepped, a cosine fell within each epoch, a warm-up never ended)
             FitOptions options = config.fitOptions(train.size(), epochSeed).epochs(1)
+                    .schedule(LearningRateSchedule.continued(config.scheduleValue(), config.epochs(), at))
                     .listener(NetworkEstimator.STOPS_WHEN_INTERRUPTED).listener(new TrainingListener() {
                 @Override
                 public void onTrainStart(TrainingControl control) {

@@ -23,8 +23,11 @@ import java.util.OptionalInt;
  * {@code batch_norm}; {@code optimizer} [solver]; {@code lr} [learning_rate_init];
  * {@code momentum}, {@code nesterov} (SGD); {@code beta1}, {@code beta2} (Adam, AdamW);
  * {@code l1}; {@code l2} [alpha, weight_decay]; {@code batch_size}; {@code epochs} [max_iter];
- * {@code schedule} [learning_rate]; {@code early_stopping} (patience, 0 = off; scikit-learn's true
- * is 10, false 0). CNNs add
+ * {@code schedule} [learning_rate] with its constants {@code step_size}, {@code gamma}, {@code min_lr} and
+ * {@code warmup_epochs} ({@link ScheduleSettings}; each asked only when the trial's schedule uses it);
+ * {@code early_stopping} (patience, 0 = off; scikit-learn's true is 10, false 0); {@code class_weight}: none,
+ * balanced, or weights per class given as a map ({@code Map.of("spam", 5)}, alone or among a list's choices) and
+ * asked and stored as its {@link ClassWeights#text() text} ({@code spam=5}). CNNs add
  * {@code conv_blocks} with {@code filters} asked per block as {@code filters_1}…, {@code kernel}
  * and {@code pool}; their {@code layers}/{@code units} are the dense head.
  */
@@ -154,7 +157,9 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
 
     /**
      * A copy of this space with some parameters set anew, each in a declarative form of
-     * {@link ParamSpec#parse} (a value, a list of choices, a range map).
+     * {@link ParamSpec#parse} (a value, a list of choices, a range map). A copy given {@code epochs}
+     * (another training length: a time budget's search or refit) keeps a {@code warmup_epochs} as long
+     * as the run: it is then all warm-up, as the first epochs of a longer run were.
      */
     public abstract NetworkSpace with(Map<String, ?> params);
 
@@ -305,6 +310,7 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         int batch = drawInt(s, "batch_size");
         int epochs = drawInt(s, "epochs");
         String schedule = drawString(s, "schedule");
+        ScheduleSettings scheduleSettings = drawScheduleSettings(s, schedule);
         int early = drawEarlyStopping(s);
         // only a space that names lr_adapt draws it (and hyper_lr), so other spaces' trials keep their parameters
         String lrAdapt = has("lr_adapt") ? drawString(s, "lr_adapt") : "none";
@@ -324,7 +330,22 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
         String classWeight = has("class_weight") ? drawString(s, "class_weight") : "none";
         return new NetworkConfig(conv, kernel, pool, hidden, activation, dropout, batchNorm, optimizer, lr, momentum,
                 nesterov, beta1, beta2, l1, l2, batch, epochs, schedule, early, preprocessing, sklearn, sequence, lrAdapt, hyperLr,
-                l2Adapt, classWeight);
+                l2Adapt, classWeight, scheduleSettings);
+    }
+
+    /**
+     * The schedule's constants the space names, each drawn only when {@code schedule} uses it (gamma
+     * for step and exponential, step_size for step, min_lr for cosine, warmup_epochs for any), so that
+     * a trial of another schedule neither asks nor stores it.
+     */
+    private ScheduleSettings drawScheduleSettings(ParamSource s, String schedule) {
+        boolean step = schedule.equals("step");
+        OptionalInt stepSize = step && has("step_size") ? OptionalInt.of(drawInt(s, "step_size")) : OptionalInt.empty();
+        java.util.OptionalDouble gamma = (step || schedule.equals("exponential")) && has("gamma")
+                ? java.util.OptionalDouble.of(drawDouble(s, "gamma")) : java.util.OptionalDouble.empty();
+        double minLr = schedule.equals("cosine") && has("min_lr") ? drawDouble(s, "min_lr") : 0;
+        int warmup = has("warmup_epochs") ? drawInt(s, "warmup_epochs") : 0;
+        return new ScheduleSettings(stepSize, gamma, minLr, warmup);
     }
 
     /** "100,50", "(100, 50)", "[100]" or "100" → the sizes; anything else names the problem. */
@@ -398,6 +419,12 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
          * but the user did not give ({@code units} beside {@code layers}) is fixed too, not searched.
          */
         boolean fixedMode;
+        /**
+         * Whether {@code warmup_epochs} may be as long as the run: in a copy made for another training
+         * length ({@link NetworkSpace#with} given epochs, e.g. a time budget's refit for the epochs at which
+         * the best trial peaked), which then trains as that trial's first epochs did.
+         */
+        boolean warmupMayFillRun;
 
         /**
          * The fixed training part every family's fixed network shares, after its architecture:
@@ -464,6 +491,80 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             }
         }
 
+        /**
+         * A space that names a schedule's constant must be able to draw a schedule that uses it
+         * ({@code gamma} with {@code schedule: cosine} alone would do nothing), {@code min_lr} must be
+         * below every {@code lr} it may draw, and {@code warmup_epochs} shorter than every run of
+         * {@code epochs} it may draw when the space was given {@code epochs} (its family's default may be
+         * replaced, as a time budget's {@code max_epochs} does: a study file checks against what trials run)
+         * and is not {@code warmupMayFillRun} (a copy for another training length, see
+         * {@link NetworkSpace#with}). Every such mistake is in the one exception thrown.
+         */
+        void checkScheduleSettings(boolean warmupMayFillRun) {
+            List<InvalidValueException> problems = new ArrayList<>();
+            List<Object> schedules = values(entries.get("schedule").spec());
+            for (String name : ScheduleSettings.NAMES) {
+                Entry e = entries.get(name);
+                if (e == null || schedules.isEmpty()) {
+                    continue;
+                }
+                List<String> users = ScheduleSettings.schedulesUsing(name);
+                if (schedules.stream().noneMatch(v -> users.contains(String.valueOf(v)))) {
+                    problems.add(new InvalidValueException(e.trialName(), shown(e.spec()), "it is a constant of the "
+                            + String.join(" and ", users) + " schedule" + (users.size() > 1 ? "s" : "") + ", and this space's schedule"
+                            + " is " + (schedules.size() == 1 ? schedules.get(0) : "one of " + schedules) + ": add "
+                            + (users.size() == 1 ? users.get(0) : "one of " + users) + " to schedule, or remove " + e.trialName()));
+                }
+            }
+            Entry minLr = entries.get("min_lr");
+            Entry lr = entries.get("lr");
+            if (minLr != null && lr != null && high(minLr.spec()) >= low(lr.spec())) {
+                problems.add(new InvalidValueException(minLr.trialName(), shown(minLr.spec()), "min_lr " + number(high(minLr.spec()))
+                        + " is not below every lr the space may draw (the lowest is " + number(low(lr.spec())) + "): cosine falls"
+                        + " from lr to min_lr; give a min_lr below " + number(low(lr.spec())) + ", or raise lr"));
+            }
+            Entry warmup = entries.get("warmup_epochs");
+            Entry epochs = entries.get("epochs");
+            if (!warmupMayFillRun && warmup != null && epochs != null && epochs.given() && high(warmup.spec()) >= low(epochs.spec())) {
+                problems.add(new InvalidValueException(warmup.trialName(), shown(warmup.spec()), "warmup_epochs "
+                        + number(high(warmup.spec())) + " is not shorter than every run of epochs the space may draw (the shortest is "
+                        + number(low(epochs.spec())) + "): a trial would warm up and never train at its rate; give fewer"
+                        + " warm-up epochs, or more epochs"));
+            }
+            if (!problems.isEmpty()) {
+                throw InvalidValueException.all(problems);
+            }
+        }
+
+        /** The lowest number a spec may draw (NaN for words). */
+        private static double low(ParamSpec spec) {
+            return numbers(spec).min().orElse(Double.NaN);
+        }
+
+        /** The highest number a spec may draw (NaN for words). */
+        private static double high(ParamSpec spec) {
+            return numbers(spec).max().orElse(Double.NaN);
+        }
+
+        private static java.util.stream.DoubleStream numbers(ParamSpec spec) {
+            if (spec instanceof ParamSpec.IntRange r) {
+                return java.util.stream.DoubleStream.of(r.low(), r.distribution().high());
+            }
+            if (spec instanceof ParamSpec.FloatRange r) {
+                return java.util.stream.DoubleStream.of(r.low(), r.distribution().high());
+            }
+            return values(spec).stream().filter(Number.class::isInstance).mapToDouble(v -> ((Number) v).doubleValue());
+        }
+
+        /** The value a message shows for a spec: a fixed value itself, else the spec. */
+        private static Object shown(ParamSpec spec) {
+            return spec instanceof ParamSpec.Fixed f ? f.value() : spec;
+        }
+
+        private static String number(double v) {
+            return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
+        }
+
         private static List<Object> values(ParamSpec spec) {
             if (spec instanceof ParamSpec.Fixed f) {
                 return List.of(f.value());
@@ -519,6 +620,13 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             if (c.equals("hidden")) {
                 s = hiddenSpec(name, spec);
             }
+            if (c.equals("class_weight")) {
+                try {
+                    s = classWeightSpec(spec);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidValueException(name, spec, e.getMessage());
+                }
+            }
             ParamSpec parsed = ParamSpec.parse(name, s);
             checkValues(c, name, parsed);
             if (c.equals("hidden")) {
@@ -570,6 +678,21 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
                     }
                     case "beta1", "beta2" -> p.put("optimizer", ParamSpec.fixed("adam"));
                     case "hyper_lr" -> p.put("lr_adapt", ParamSpec.fixed("hypergradient"));
+                    case "step_size" -> p.put("schedule", ParamSpec.fixed("step"));
+                    case "gamma" -> p.put("schedule", ParamSpec.fixed("exponential"));
+                    case "min_lr" -> {
+                        // alone: against lr, which checkScheduleSettings compares with the space's own
+                        p.put("schedule", ParamSpec.fixed("cosine"));
+                        if (v instanceof Number n && Double.isFinite(n.doubleValue()) && n.doubleValue() >= 0) {
+                            p.put("lr", ParamSpec.fixed(Math.max(1.0, Math.nextUp(n.doubleValue()))));
+                        }
+                    }
+                    case "warmup_epochs" -> {
+                        // alone: against epochs, which checkScheduleSettings compares with the space's own
+                        if (v instanceof Number n && n.intValue() >= 0 && n.intValue() < Integer.MAX_VALUE) {
+                            p.put("epochs", ParamSpec.fixed(n.intValue() + 1));
+                        }
+                    }
                     case "l2_hyper_lr", "l2_steps", "neumann_terms", "l2_validation" -> p.put("l2_adapt", ParamSpec.fixed("implicit"));
                     case "layers", "units" -> {
                         p.entries.remove("hidden");
@@ -598,6 +721,20 @@ public abstract sealed class NetworkSpace implements SearchSpace permits MlpSpac
             }
         }
 
+
+        /**
+         * class_weight with each map of weights ({@code {spam: 5}}, alone or as a choice) as its text ({@code spam=5}),
+         * the categorical value a trial stores.
+         */
+        private static Object classWeightSpec(Object spec) {
+            if (spec instanceof Map<?, ?> m) {
+                return ClassWeights.of(m).text();
+            }
+            if (spec instanceof List<?> list) {
+                return list.stream().map(o -> o instanceof Map<?, ?> m ? ClassWeights.of(m).text() : o).toList();
+            }
+            return spec;
+        }
 
         private static Object hiddenSpec(String name, Object spec) {
             if (spec instanceof ParamSpec.Fixed f) {

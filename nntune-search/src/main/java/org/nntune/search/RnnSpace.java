@@ -99,6 +99,7 @@ public final class RnnSpace extends NetworkSpace {
         b.entries.putAll(entries());
         requireOneNameEach(params.keySet());
         params.forEach(b::set);
+        b.warmupMayFillRun = params.keySet().stream().anyMatch(k -> canonicalName(k).equals("epochs"));
         return b.build();
     }
 
@@ -236,6 +237,7 @@ public final class RnnSpace extends NetworkSpace {
         public RnnSpace build() {
             checkHypergradient();
             checkImplicitL2();
+            checkScheduleSettings(warmupMayFillRun);
             return new RnnSpace(this);
         }
     }

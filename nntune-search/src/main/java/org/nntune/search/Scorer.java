@@ -129,10 +129,13 @@ public record Scorer(String name, boolean greaterIsBetter, Function function) {
                 new ForTask(Task.REGRESSION, (e, d) -> Metrics.mae(targets(d, "mae"), flat(e.predictValues(d)))));
     }
 
-    /** Coefficient of determination. */
+    /**
+     * Coefficient of determination; of several targets per row (a forecaster's horizon), each
+     * target's, averaged, as scikit-learn's {@code r2_score}.
+     */
     public static Scorer r2() {
         return new Scorer("r2", true,
-                new ForTask(Task.REGRESSION, (e, d) -> Metrics.r2(targets(d, "r2"), flat(e.predictValues(d)))));
+                new ForTask(Task.REGRESSION, (e, d) -> Metrics.r2(targets(d, "r2"), flat(e.predictValues(d)), d.targetDim())));
     }
 
     /** A built-in scorer by name; anything else is an error listing the names. */

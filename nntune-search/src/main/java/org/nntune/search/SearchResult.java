@@ -17,17 +17,19 @@ public final class SearchResult {
     private final CvResults results;
     private final Scorer scorer;
     private final CvResults.Row best;
+    private final Map<String, Map<Object, Object>> passed;
     private final Estimator refitted;
     private final double refitSeconds;
     private final Estimator bestTrialEstimator;
     private final double searchSeconds;
 
-    SearchResult(Study study, CvResults results, Scorer scorer, CvResults.Row best, Estimator refitted, double refitSeconds,
-                 Estimator bestTrialEstimator, double searchSeconds) {
+    SearchResult(Study study, CvResults results, Scorer scorer, CvResults.Row best, Map<String, Map<Object, Object>> passed,
+                 Estimator refitted, double refitSeconds, Estimator bestTrialEstimator, double searchSeconds) {
         this.study = study;
         this.results = results;
         this.scorer = scorer;
         this.best = best;
+        this.passed = passed;
         this.refitted = refitted;
         this.refitSeconds = refitSeconds;
         this.bestTrialEstimator = bestTrialEstimator;
@@ -54,9 +56,24 @@ public final class SearchResult {
         return best;
     }
 
-    /** The best candidate's searched parameters (scikit-learn's best_params_). */
+    /**
+     * The best candidate's searched parameters (scikit-learn's best_params_), each value as it was
+     * given: a {@link GridSearchCV} grid's {@code hidden_layer_sizes} of {@code List.of(32, 8)} comes
+     * back as that list, where the trial ({@link #study()}) and {@link #bestRow()} hold its text
+     * {@code "32,8"}, the form the network space reads.
+     */
     public Map<String, Object> bestParams() {
-        return best.params();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        best.params().forEach((name, value) -> m.put(name, passed.getOrDefault(name, Map.of()).getOrDefault(sameKey(value), value)));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** A parameter value as a key that a storage's round trip keeps: whole numbers as Long, others as Double. */
+    static Object sameKey(Object value) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        return value instanceof Float f ? Double.valueOf(f) : value;
     }
 
     /** The best candidate's mean held-out score (scikit-learn's best_score_). */

@@ -257,6 +257,28 @@ class CrossValidatedSearchTest {
                 .hasMessageContaining("no estimator for");
     }
 
+    /**
+     * bestParams gives each grid value back as the grid gave it, as scikit-learn's best_params_ does
+     * (a list of layer sizes, not the text the trial holds); the results' rows keep the trial's values.
+     */
+    @Test
+    void bestParamsGivesTheGridsValuesAsGiven() {
+        Map<String, List<?>> grid = new java.util.LinkedHashMap<>();
+        grid.put("hidden_layer_sizes", List.of(List.of(16), List.of(8, 4)));
+        grid.put("alpha", List.of(1e-4));
+        grid.put("max_iter", List.of(5));
+        SearchResult r = GridSearchCV.sklearn(grid).cv(CvStrategy.kFold(2)).seed(1).refit(false).build().fit(train);
+        Object hidden = r.bestParams().get("hidden_layer_sizes");
+        assertThat(hidden).isIn(List.of(16), List.of(8, 4));
+        assertThat(r.bestParams()).containsEntry("alpha", 1e-4).containsEntry("max_iter", 5);
+        assertThat(r.bestRow().params().get("hidden_layer_sizes")).isEqualTo(hidden.equals(List.of(16)) ? "16" : "8,4");
+        assertThat(r.cvResults().rows()).extracting(row -> row.params().get("hidden_layer_sizes")).containsExactlyInAnyOrder("16", "8,4");
+
+        SearchResult byText = GridSearchCV.of(small().build(), Map.of("hidden", List.of("16", "8,4"))).cv(CvStrategy.kFold(2))
+                .seed(1).refit(false).build().fit(train);
+        assertThat(byText.bestParams().get("hidden")).isIn("16", "8,4");
+    }
+
     @Test
     void twinsShareTheirSplitsAcrossJobsAndGiveTheSameResultsAsOneJob() {
         // under scikit-learn semantics 'adaptive' is 'constant' for Adam: each pair of neighbours is one fit

@@ -108,6 +108,18 @@ class HypergradientSpaceTest {
                     .fix("epochs", 4).fix("batch_size", 16).fix("schedule", schedule).fix("lr_adapt", "hypergradient").build();
             List<EpochResult> epochs = epochsOnIris(space.config(ParamSource.fixed(java.util.Map.of())));
             assertThat(epochs).as(schedule).hasSize(4).allSatisfy(r -> assertThat(r.adaptedRates().get("lr")).isPositive());
+            // and with the schedule's constants and a warm-up, which scales the adapted rate up from near 0
+            MlpSpace tuned = (MlpSpace) space.with(java.util.Map.of("warmup_epochs", 1));
+            if (ScheduleSettings.schedulesUsing("gamma").contains(schedule)) {
+                tuned = (MlpSpace) tuned.with(java.util.Map.of("gamma", 0.5));
+            }
+            if (schedule.equals("cosine")) {
+                tuned = (MlpSpace) tuned.with(java.util.Map.of("min_lr", 1e-4));
+            }
+            NetworkConfig config = tuned.config(ParamSource.fixed(java.util.Map.of()));
+            assertThat(config.scheduleValue().hyperparameters()).as(schedule).containsEntry("warmup_epochs", "1");
+            assertThat(epochsOnIris(config)).as(schedule).hasSize(4)
+                    .allSatisfy(r -> assertThat(r.adaptedRates().get("lr")).isPositive().isFinite());
         }
     }
 }

@@ -165,6 +165,44 @@ class NetworkPopulationTest {
                 .isEqualTo(StudyDirection.MAXIMIZE);
     }
 
+    /**
+     * A member trains one epoch per fit, at the rates of that epoch of its whole run: with the rate
+     * × 0.001 after every epoch, the third and fourth epochs barely move the weights, where a schedule
+     * restarted by every fit would train each epoch at the full rate.
+     */
+    @Test
+    void eachEpochTrainsAtTheWholeRunsScheduledRate() throws Exception {
+        double[] moved = new double[2];
+        String[] schedules = {"step", "constant"};
+        for (int i = 0; i < 2; i++) {
+            MlpSpace.Builder b = MlpSpace.builder().fixedDefaults().set("hidden", List.of(24)).set("preprocessing", "pixels")
+                    .set("lr", 0.01).set("batch_size", 64).set("epochs", 4).set("schedule", schedules[i]).logRange("l2", 1e-6, 1e-4);
+            MlpSpace space = i == 0 ? b.set("step_size", 1).set("gamma", 0.001).build() : b.build();
+            NetworkPopulation net = new NetworkPopulation(space, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy");
+            try (PopulationObjective.Member m = net.member(Map.of("l2", 1e-5), Optional.empty(), 4)) {
+                m.trainEpoch(0);
+                m.trainEpoch(1);
+                List<float[]> before = NetworkCheckpoint.fromBytes(m.save()).weights().values();
+                m.trainEpoch(2);
+                m.trainEpoch(3);
+                List<float[]> after = NetworkCheckpoint.fromBytes(m.save()).weights().values();
+                for (int w = 0; w < before.size(); w++) {
+                    for (int j = 0; j < before.get(w).length; j++) {
+                        moved[i] = Math.max(moved[i], Math.abs(after.get(w)[j] - before.get(w)[j]));
+                    }
+                }
+            }
+        }
+        assertThat(moved[0]).as("step: epochs 3 and 4 at 1e-8 and 1e-11").isLessThan(1e-5);
+        assertThat(moved[1]).as("constant: at 0.01").isGreaterThan(1e-3);
+        // the schedule runs over the space's epochs, its family's default too: PBT options must train those
+        MlpSpace defaultEpochs = MlpSpace.builder().fixedDefaults().set("schedule", "cosine").logRange("l2", 1e-6, 1e-4).build();
+        assertThat(new NetworkPopulation(defaultEpochs, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy").epochs())
+                .hasValue(50);
+        MlpSpace constant = MlpSpace.builder().fixedDefaults().logRange("l2", 1e-6, 1e-4).build();
+        assertThat(new NetworkPopulation(constant, SPLIT.train(DIGITS), SPLIT.test(DIGITS), "accuracy").epochs()).isEmpty();
+    }
+
     /** Gradient clipping is a training setting each epoch takes up afresh: PBT explores it, and a round uses the member's own. */
     @Test
     void clipNormIsExploredAndEachRoundTrainsWithTheMembersOwn() throws Exception {

@@ -76,4 +76,36 @@ class RegressionTargetTest {
         assertThat((double) e.model().targetScaling().orElseThrow().mean()[0]).isCloseTo(mean / t.length,
                 org.assertj.core.data.Offset.offset(0.5));
     }
+
+    /**
+     * Windows of a series marked for a change target: the estimator's network learns each step's change from the
+     * window's last value (its scaler fitted on those changes, about 2, 4, 6 on a ramp of step 2), and r2 of its three
+     * forecast steps is each step's R², averaged, as scikit-learn's r2_score — not the R² of the flattened values.
+     */
+    @Test
+    void windowsMarkedForAChangeTargetGetANetworkOfChangesScoredPerHorizonStep() {
+        SplittableRandom rng = new SplittableRandom(6);
+        float[] ramp = new float[80];
+        for (int t = 0; t < ramp.length; t++) {
+            ramp[t] = (float) (2 * t + gaussian(rng));
+        }
+        Dataset w = org.nntune.nn.data.SeriesWindows.windows("ramp", ramp, 6, 3, org.nntune.nn.data.SeriesWindows.Target.CHANGE)
+                .withShape(6);
+        NetworkEstimator e = (NetworkEstimator) MlpSpace.builder().fixedDefaults().fix("hidden", List.of(4)).epochs(2).build()
+                .suggest(ParamSource.fixed(Map.of()), 1);
+        e.fit(w);
+        assertThat(e.model().changeFromLastInput()).isTrue();
+        float[] changeMeans = e.model().targetScaling().orElseThrow().mean();
+        assertThat(changeMeans[0]).isCloseTo(2f, org.assertj.core.data.Offset.offset(0.5f));
+        assertThat(changeMeans[2]).isCloseTo(6f, org.assertj.core.data.Offset.offset(0.5f));
+        float[][] p = e.predictValues(w);
+        float[] flat = new float[p.length * 3];
+        for (int i = 0; i < p.length; i++) {
+            System.arraycopy(p[i], 0, flat, i * 3, 3);
+        }
+        double perStep = org.nntune.nn.metric.Metrics.r2(w.targets(), flat, 3);
+        assertThat(Scorer.r2().score(e, w)).isEqualTo(perStep);
+        assertThat(e.model().evaluate(w).metric("r2")).isEqualTo(perStep);
+        assertThat(perStep).isNotEqualTo(org.nntune.nn.metric.Metrics.r2(w.targets(), flat, 1));
+    }
 }

@@ -3,8 +3,6 @@ package org.nntune.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.nntune.tune.storage.StudyAlreadyExistsException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +24,8 @@ import java.util.function.BiConsumer;
  * connection was lost; and the small statement helpers (bind, update, insert with generated id).
  */
 final class Database implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** System.Logger like the rest of nntune (HikariCP and the drivers log through SLF4J; README "Use as a library"). */
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
     static final int MAX_ATTEMPTS = 200;
     /** Times one call opens a new connection after losing one (waits 0.1, 0.2, 0.4 … 3.2 s: ~6 s, a server restart). */
     static final int MAX_RECONNECTS = 6;
@@ -85,6 +84,7 @@ final class Database implements AutoCloseable {
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName + "-" + dialect.name().toLowerCase(Locale.ROOT));
         config.setJdbcUrl(url.jdbcUrl());
+        dialect.requireDriver(url); // HikariCP's own "Failed to load driver class" names no dependency
         config.setDriverClassName(dialect.driverClass());
         java.util.Properties props = new java.util.Properties();
         props.putAll(url.properties());
@@ -209,15 +209,16 @@ final class Database implements AutoCloseable {
             } catch (SQLException e) {
                 if (dialect.isConnectionLost(e) && reconnects < maxReconnects) {
                     reconnects++;
-                    LOG.info("{} {}: connection lost ({}); running the transaction again on a new connection",
-                            label, url, rootMessage(e));
+                    LOG.log(System.Logger.Level.INFO, "{0} {1}: connection lost ({2}); running the transaction again on a new"
+                            + " connection", label, url, rootMessage(e));
                     AFTER_LOST_CONNECTION.set(true);
                     sleep(100L << (reconnects - 1));
                     continue;
                 }
                 if (dialect.isTransient(e) && attempt < MAX_ATTEMPTS) {
                     if (attempt % 20 == 0) {
-                        LOG.info("{} {}: transaction retried {} times ({})", label, url, attempt, e.getMessage());
+                        LOG.log(System.Logger.Level.INFO, "{0} {1}: transaction retried {2} times ({3})", label, url, attempt,
+                                e.getMessage());
                     }
                     backoff(attempt);
                     continue;

@@ -38,6 +38,48 @@ public enum Dialect {
     }
 
     /**
+     * Fails when this dialect's JDBC driver is not on the class or module path: nntune-storage
+     * declares the three drivers optional, so an application adds the ones its URLs need.
+     *
+     * @throws StorageException naming the driver's Maven coordinates to add
+     */
+    void requireDriver(StorageUrl url) {
+        requireDriver(url, driverClass(), driverCoordinates());
+    }
+
+    /** {@link #requireDriver(StorageUrl)} for the driver class {@code name}, found in {@code coordinates}. */
+    static void requireDriver(StorageUrl url, String name, String coordinates) {
+        for (ClassLoader loader : new ClassLoader[] {Dialect.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
+            try {
+                Class.forName(name, false, loader);
+                return;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not with this loader: try the next, as HikariCP does
+            }
+        }
+        throw new StorageException("cannot open the storage '" + url + "': its JDBC driver " + name + " is not on the class"
+                + " or module path; add the dependency " + coordinates + " to your build (nntune-storage declares its"
+                + " drivers optional, so that an application carries only the ones its storage URLs use)", null);
+    }
+
+    /** The driver's Maven coordinates, {@code groupId:artifactId:version}, as nntune is built with them. */
+    String driverCoordinates() {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = Dialect.class.getResourceAsStream("jdbc-drivers.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException e) {
+            // the coordinates below without a version
+        }
+        return p.getProperty(name(), switch (this) {
+            case SQLITE -> "org.xerial:sqlite-jdbc";
+            case POSTGRESQL -> "org.postgresql:postgresql";
+            case MARIADB -> "org.mariadb.jdbc:mariadb-java-client";
+        });
+    }
+
+    /**
      * The session settings of nntune's own tables ({@link JdbcStorage}). SQLite: WAL with
      * {@code synchronous=NORMAL} and a busy timeout, autocommit (write transactions are {@code BEGIN
      * IMMEDIATE … COMMIT}); a file in a folder nntune may not write is opened read-only and immutable.

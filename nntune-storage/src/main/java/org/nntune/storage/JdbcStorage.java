@@ -109,6 +109,12 @@ public final class JdbcStorage implements Storage {
         db.close();
     }
 
+    /** A database outlives the process: {@code Study.optimize} keeps heartbeats on it by default. */
+    @Override
+    public boolean outlivesProcess() {
+        return true;
+    }
+
     /** Another JdbcStorage object on the same database ({@link StorageUrl#sameDatabase}) is the same storage. */
     @Override
     public boolean sameStorageAs(Storage other) {

@@ -11,6 +11,7 @@ import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.study.StudyCallback;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -18,14 +19,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker that joins an existing study by storage URL and study name and runs trials until the
- * study's budget is used, the sampler is exhausted (a grid) or the time is up. Start as many as you
- * like, in as many processes and on as many machines as you like: they coordinate only through the
- * storage (trial numbers, queued and retried trials, grid points, the shared budget).
+ * study holds {@link Builder#nTrials nTrials} trials (no limit unless set), the sampler is exhausted
+ * (a grid), the {@link Builder#timeout timeout} passes or it is stopped (Ctrl-C, SIGTERM). Start as
+ * many as you like, in as many processes and on as many machines as you like: they coordinate only
+ * through the storage (trial numbers, queued and retried trials, grid points, the shared budget).
  *
- * <p>The objective (and the sampler and pruner) are built by an {@link ObjectiveFactory} from the
- * study definition stored in the study ({@link StudyProvenance#DEFINITION}), so a worker needs nothing
- * but the URL and the name. If the worker is given the fingerprint of the data it loaded, it refuses
- * to run when the study recorded another one (and records it if the study has none yet).
+ * <p>A study keeps no budget of its own: {@code Study.optimize(objective, n)} counts {@code n} per call,
+ * and a study made through the Java API stores neither {@code n} nor its sampler. So give every
+ * worker the budget ({@link Builder#nTrials}) or a timeout: without either, a worker runs until it
+ * is stopped (it logs a WARNING when it starts so). (The CLI's {@code nntune worker} reads both from
+ * the study file the study stores.)
+ *
+ * <p>The objective, the sampler and the pruner are the {@link ObjectiveFactory}'s, built from the
+ * study definition stored in the study ({@link StudyProvenance#DEFINITION}; empty for a study made
+ * through the Java API), so a worker needs nothing but the URL and the name. The sampler is the
+ * factory's, not whatever sampler the process that created the study used: a factory that does not
+ * override {@link ObjectiveFactory#sampler} samples at random ({@link RandomSampler}), and a worker
+ * joining a study that has no stored definition then logs a WARNING saying so.
+ *
+ * <p>If the worker is given the fingerprint of the data it loaded, it refuses to run when the study
+ * recorded another one (and records it if the study has none yet).
  *
  * <p>While trials run the worker stamps heartbeats (every {@link Builder#heartbeat interval}); trials of
  * workers that died are failed by the next worker that starts a trial (and queued again when the
@@ -48,6 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unknown study, 3 refused (e.g. other data), 1 any other failure.
  */
 public final class StudyWorker {
+    /** What a user should know when a worker starts; a field so that this package's tests can read it. */
+    static volatile System.Logger log = System.getLogger("org.nntune.storage");
 
     /**
      * Builds what a worker runs from the study's stored definition (empty if the study has none).
@@ -57,7 +72,10 @@ public final class StudyWorker {
         /** @return the objective to run */
         Objective objective(Map<String, Object> definition) throws Exception;
 
-        /** @return the sampler (default: random) */
+        /**
+         * @return the sampler (default: {@link RandomSampler}, whatever the study's other workers use: override it
+         *     to sample as they do, e.g. with TPE)
+         */
         default Sampler sampler(Map<String, Object> definition) {
             return new RandomSampler();
         }
@@ -127,7 +145,11 @@ public final class StudyWorker {
             return this;
         }
 
-        /** The study's trial budget, shared by all workers (default: no limit; a grid ends by itself). */
+        /**
+         * The study's trial budget, shared by all workers: the total the study holds once it is done, counting
+         * the trials it had before (default: no limit, so the worker runs until stopped or timed out; a grid
+         * ends by itself).
+         */
         public Builder nTrials(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("nTrials must be >= 1, got " + n);
@@ -187,13 +209,43 @@ public final class StudyWorker {
                 StudyProvenance.checkDataFingerprint(storage, id, fingerprint.get());
                 StudyProvenance.recordDataFingerprint(storage, id, fingerprint.get());
             }
-            Map<String, Object> definition = StudyProvenance.definition(storage, id).orElse(Map.of());
+            Optional<Map<String, Object>> stored = StudyProvenance.definition(storage, id);
+            Map<String, Object> definition = stored.orElse(Map.of());
+            warnOfWhatItCannotKnow(stored.isPresent());
             Objective objective = factory.objective(definition);
             Study study = Study.builder(studyName).storage(storage).sampler(factory.sampler(definition))
                     .pruner(factory.pruner(definition)).load();
             OptimizeOptions options = OptimizeOptions.trials(nTrials).withJobs(nJobs).withTimeout(timeout)
                     .withHeartbeat(heartbeat);
             return run(study, objective, options);
+        }
+    }
+
+    /**
+     * Says (WARNING) what a worker does that its user may not expect: run without end (no budget, no timeout), or
+     * sample at random on a study that stores no definition to build the study's sampler from.
+     */
+    private void warnOfWhatItCannotKnow(boolean hasDefinition) {
+        if (nTrials == Integer.MAX_VALUE && timeout.equals(OptimizeOptions.NO_TIMEOUT)) {
+            log.log(System.Logger.Level.WARNING, "worker on study ''{0}'': no budget and no timeout, so it runs trials"
+                    + " until it is stopped (or a grid sampler is exhausted); a study keeps no budget of its own: give"
+                    + " the worker StudyWorker.builder(…).nTrials(n) (the study''s total) or .timeout(…)", studyName);
+        }
+        if (!hasDefinition && !overridesSampler(factory)) {
+            log.log(System.Logger.Level.WARNING, "worker on study ''{0}'': the study stores no definition (it was made"
+                    + " through the Java API) and the objective factory does not choose a sampler, so this worker samples"
+                    + " at random (RandomSampler), whatever sampler the study''s other workers use; override"
+                    + " ObjectiveFactory.sampler(definition) to sample as they do (e.g. new TpeSampler())", studyName);
+        }
+    }
+
+    /** @return whether the factory's class overrides {@link ObjectiveFactory#sampler} (a lambda does not) */
+    static boolean overridesSampler(ObjectiveFactory f) {
+        try {
+            Method m = f.getClass().getMethod("sampler", Map.class);
+            return m.getDeclaringClass() != ObjectiveFactory.class;
+        } catch (NoSuchMethodException impossible) {
+            throw new AssertionError(impossible);
         }
     }
 
@@ -209,7 +261,7 @@ public final class StudyWorker {
      *     are recorded as FAIL first)
      */
     public static int run(Study study, MultiObjective objective, OptimizeOptions options) {
-        if (options.heartbeat().isZero()) {
+        if (options.heartbeatOn(study.storage()).isZero()) {
             throw new IllegalArgumentException("study '" + study.name() + "': a worker needs heartbeats"
                     + " (OptimizeOptions.withHeartbeat), or a dead worker's trials would never be found");
         }

@@ -28,6 +28,29 @@ class DialectTest {
         assertThat(Dialect.SQLITE.isTransient(sqlite(1, "[SQLITE_ERROR] no such table: trials"))).isFalse();
     }
 
+    /** The drivers are optional dependencies: each dialect names its driver's coordinates, with the version built with. */
+    @Test
+    void eachDialectNamesItsDriversMavenCoordinates() {
+        assertThat(Dialect.SQLITE.driverCoordinates()).matches("org\\.xerial:sqlite-jdbc:\\d+(\\.\\d+)+");
+        assertThat(Dialect.POSTGRESQL.driverCoordinates()).matches("org\\.postgresql:postgresql:\\d+(\\.\\d+)+");
+        assertThat(Dialect.MARIADB.driverCoordinates()).matches("org\\.mariadb\\.jdbc:mariadb-java-client:\\d+(\\.\\d+)+");
+        for (Dialect d : Dialect.values()) {
+            d.requireDriver(StorageUrl.parse(d == Dialect.SQLITE ? "sqlite:/tmp/x.db" : d == Dialect.POSTGRESQL
+                    ? "postgresql://localhost/x" : "mysql://localhost/x")); // on this module's test class path: no error
+        }
+    }
+
+    /** A storage whose driver is missing says which dependency to add, not HikariCP's "Failed to load driver class". */
+    @Test
+    void aMissingDriverIsNamedWithTheDependencyToAdd() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dialect.requireDriver(StorageUrl.parse("postgresql://db/studies"),
+                        "org.nntune.storage.NoSuchDriver", "org.example:no-such-driver:1.0"))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("cannot open the storage 'postgresql://db/studies': its JDBC driver org.nntune.storage.NoSuchDriver is"
+                        + " not on the class or module path; add the dependency org.example:no-such-driver:1.0 to your build (nntune-storage"
+                        + " declares its drivers optional, so that an application carries only the ones its storage URLs use)");
+    }
+
     @Test
     void anFstatErrorIsRetriedOnlyWhenOpening() {
         SQLException fstat = sqlite(1802, "[SQLITE_IOERR_FSTAT] I/O error in the VFS layer while trying to invoke fstat()"

@@ -85,4 +85,88 @@ class StudyWorkerTest {
             assertThat(all).hasSize(3);
         }
     }
+
+    // ---------------------------------------------------------------- what a worker cannot know
+
+    /** A worker on a study made through the Java API: no stored budget, no stored sampler, both said at start. */
+    @Test
+    void aWorkerWithoutBudgetOrTimeoutAndWithoutTheStudysSamplerSaysSo() throws Exception {
+        String url = "sqlite:" + dir.resolve("java.db");
+        try (Storage s = Storages.open(url)) {
+            org.nntune.tune.study.Study.builder("java").storage(s).create()
+                    .optimize(t -> t.suggestFloat("x", 0, 1), 3);
+        }
+        StudyWorker.ObjectiveFactory lambda = def -> t -> t.suggestFloat("x", 0, 1);
+        assertThat(StudyWorker.overridesSampler(lambda)).isFalse();
+        assertThat(StudyWorker.overridesSampler(new TestFactories.Grid())).isTrue();
+        List<String> logged = capture(() -> assertThat(StudyWorker.builder(url, "java").objectiveFactory(lambda)
+                .timeout(Duration.ofMillis(1)).build().run()).isLessThanOrEqualTo(1));
+        assertThat(logged).containsExactly("worker on study 'java': the study stores no definition (it was made through"
+                + " the Java API) and the objective factory does not choose a sampler, so this worker samples at random"
+                + " (RandomSampler), whatever sampler the study's other workers use; override"
+                + " ObjectiveFactory.sampler(definition) to sample as they do (e.g. new TpeSampler())");
+        // a factory that chooses the sampler, and a budget: nothing to say
+        StudyWorker.ObjectiveFactory tpe = new StudyWorker.ObjectiveFactory() {
+            @Override
+            public org.nntune.tune.study.Objective objective(Map<String, Object> definition) {
+                return t -> t.suggestFloat("x", 0, 1);
+            }
+
+            @Override
+            public org.nntune.tune.sampler.Sampler sampler(Map<String, Object> definition) {
+                return org.nntune.tune.sampler.Sampler.standard();
+            }
+        };
+        List<String> quiet = capture(() -> assertThat(StudyWorker.builder(url, "java").objectiveFactory(tpe).nTrials(6)
+                .build().run()).isEqualTo(3));
+        assertThat(quiet).isEmpty();
+        // no budget and no timeout: the worker runs until it is stopped (here: its thread interrupted)
+        List<String> unbounded = new java.util.ArrayList<>();
+        Thread worker = new Thread(() -> {
+            try {
+                unbounded.addAll(capture(() -> {
+                    try {
+                        StudyWorker.builder(url, "java").objectiveFactory(tpe).build().run();
+                    } catch (java.util.concurrent.CancellationException stopped) {
+                        // how an interrupted run ends
+                    }
+                }));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        worker.start();
+        try (Storage s = Storages.open(url)) {
+            long id = s.getStudyId("java");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (s.countTrials(id, java.util.EnumSet.allOf(TrialState.class)) < 10 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(s.countTrials(id, java.util.EnumSet.allOf(TrialState.class))).as("runs past the 6 of before")
+                    .isGreaterThanOrEqualTo(10);
+        }
+        worker.interrupt();
+        worker.join(30_000);
+        assertThat(unbounded).first().isEqualTo("worker on study 'java': no budget and no timeout, so it runs trials until"
+                + " it is stopped (or a grid sampler is exhausted); a study keeps no budget of its own: give the worker"
+                + " StudyWorker.builder(…).nTrials(n) (the study's total) or .timeout(…)");
+    }
+
+    /** What a capture runs. */
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** The WARNING (and louder) messages {@link StudyWorker} logs while {@code run} runs. */
+    private static List<String> capture(Body run) throws Exception {
+        org.nntune.tune.study.CapturedLog captured = new org.nntune.tune.study.CapturedLog(System.Logger.Level.WARNING);
+        System.Logger before = StudyWorker.log;
+        StudyWorker.log = captured;
+        try {
+            run.run();
+        } finally {
+            StudyWorker.log = before;
+        }
+        return captured.messages();
+    }
 }

@@ -263,7 +263,9 @@ public final class HypergradientBench {
                 History h = m.fit(train, FitOptions.builder().epochs(epochs).batchSize(64).seed(seed).optimizer(hdOpt)
                         .schedule(schedule).build());
                 hd[k] = m.evaluate(data.test()).accuracy();
-                finalLr[k] = String.format(Locale.ROOT, "%.3g", h.epochs().get(epochs - 1).adaptedRates().get("lr"));
+                // the adapted rate before a schedule's factor (lr_base, only with a schedule), as this figure always was
+                Map<String, Double> rates = h.epochs().get(epochs - 1).adaptedRates();
+                finalLr[k] = String.format(Locale.ROOT, "%.3g", rates.getOrDefault("lr_base", rates.get("lr")));
             }
             double hdSeconds = (System.nanoTime() - t0) / 1e9 / 2;
             // the search's lr in one run at the Adam-HD runs' seed: the search's figure without its choice among 20 trainings

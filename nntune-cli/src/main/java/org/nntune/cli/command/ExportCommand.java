@@ -60,7 +60,9 @@ public final class ExportCommand implements Callable<Integer> {
                 meta.putAll(OnnxExport.textMetadata(text));
             }
             if (e instanceof SeriesEncoder series) {
-                meta.put("nntune.series", "column " + series.column() + ", window " + series.window() + ", horizon " + series.horizon());
+                meta.put("nntune.series", "column " + series.column() + ", window " + series.window() + ", horizon " + series.horizon()
+                        + (model.changeFromLastInput() ? ", target change (the graph adds the window's last value to the changes"
+                        + " the network forecasts)" : ""));
             }
         });
         try {

@@ -153,6 +153,7 @@ public final class PopulationRun {
                     + " has trained its epochs; it has no time budget (--timeout)");
         }
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
+        StudyRun.checkClassWeights(sf, data.train());
         StudyRun.printStart(sf, name, data, url, out);
         StudyRun.warnIfFewWords(sf, data, out);
         // members train on the hold-out split's training part (its rows, whatever the seed)

@@ -385,18 +385,23 @@ public record StudyData(Dataset train, Optional<Dataset> test, Optional<InputEnc
      * A numeric series as forecasting windows, split in time order: the test part is the windows
      * whose targets lie in the series' last {@code testFraction}; the training part is the windows
      * whose targets end before it, in time order (the search's validation holds out their end). An
-     * rnn reads each window as {@code [window, 1]}, an mlp as {@code window} numbers.
+     * rnn reads each window as {@code [window, 1]}, an mlp as {@code window} numbers. With
+     * {@code data.target: change} the windows are marked for a change target
+     * ({@link Dataset#changeTarget}): each trial's network learns {@code y[t + h] − y[t]} (its
+     * target scaling fitted on those) and adds {@code y[t]} back, so metrics, predictions and the
+     * saved model are in the series' units.
      */
     private static StudyData series(StudyFile sf, DataSource.Csv csv, StudyFile.SeriesSpec ss, double testFraction) {
         String name = csv.file().getFileName().toString();
         float[] values = SeriesWindows.readColumn(csv.file(), csv.separator(), csv.decimal(), ss.column());
-        Dataset windows = SeriesWindows.windows(ss.column(), values, ss.window(), ss.horizon());
+        Dataset windows = SeriesWindows.windows(ss.column(), values, ss.window(), ss.horizon(),
+                ss.change() ? SeriesWindows.Target.CHANGE : SeriesWindows.Target.LEVEL);
         if (!sf.model().family().equals("rnn")) {
             windows = flat(windows);
         }
         SeriesEncoder enc = new SeriesEncoder(ss.column(), csv.separator(), csv.decimal(), ss.window(), ss.horizon());
-        String what = String.format(Locale.ROOT, "CSV %s, series '%s' (%,d values; windows of %d values forecast the next %d)",
-                name, ss.column(), values.length, ss.window(), ss.horizon());
+        String what = String.format(Locale.ROOT, "CSV %s, series '%s' (%,d values; windows of %d values forecast the next %d%s)",
+                name, ss.column(), values.length, ss.window(), ss.horizon(), ss.change() ? " as changes from the window's last value" : "");
         if (testFraction == 0) {
             return new StudyData(windows, Optional.empty(), Optional.of(enc), what);
         }

@@ -417,6 +417,50 @@ public final class StudyRun {
                 + " forecaster reliably; a longer series, or a shorter window or horizon, gives more%n", trainWindows, fitted, validated);
     }
 
+    /**
+     * {@code class_weight} against the data, before any trial (the data are known at {@code --dry-run} too): a
+     * regression has no classes to weigh, and weights per class must name the data's classes as they are spelt.
+     * Each mistake is the study file's, at class_weight's line, with the data's classes and a did-you-mean.
+     */
+    static void checkClassWeights(StudyFile sf, Dataset train) {
+        List<org.nntune.cli.studyfile.StudyFileException> wrong = new java.util.ArrayList<>();
+        boolean regression = train.task() != org.nntune.nn.data.Task.CLASSIFICATION;
+        sf.model().space().forEach((name, spec) -> {
+            if (!NetworkSpace.canonicalName(name.substring(name.lastIndexOf('.') + 1)).equals("class_weight")) {
+                return;
+            }
+            org.nntune.cli.studyfile.YNode.Where at = sf.model().positions().getOrDefault(name,
+                    new org.nntune.cli.studyfile.YNode.Where(sf.file().toString(), 1, 1));
+            String key = "model.space." + name;
+            List<Object> values = spec instanceof StudyFile.ParamSpec.Choice c ? c.values()
+                    : spec instanceof StudyFile.ParamSpec.Fixed f ? List.of(f.value()) : List.of();
+            for (Object v : values) {
+                String weighting = String.valueOf(v);
+                if (weighting.equals("none")) {
+                    continue;
+                }
+                if (regression) {
+                    wrong.add(new org.nntune.cli.studyfile.StudyFileException(at, key, "class_weight " + weighting
+                            + " weights the classes of a classification, but " + train.name() + " is a regression (task: regression)",
+                            "drop class_weight (or write none)"));
+                    break;
+                }
+                if (!org.nntune.search.ClassWeights.isMapText(weighting)) {
+                    continue;
+                }
+                for (String unknown : org.nntune.search.ClassWeights.parse(weighting).unknownClasses(train.classNames())) {
+                    String hint = org.nntune.cli.studyfile.DidYouMean.suggest(unknown, train.classNames());
+                    wrong.add(new org.nntune.cli.studyfile.StudyFileException(at, key, "class '" + unknown + "' is not a class of "
+                            + train.name() + (hint.isEmpty() ? "" : "; " + hint), "the data's classes: "
+                            + String.join(", ", train.classNames())));
+                }
+            }
+        });
+        if (!wrong.isEmpty()) {
+            throw org.nntune.cli.studyfile.StudyFileException.of(wrong);
+        }
+    }
+
     private void warnIfFewRowsPerClass(StudyData data) {
         if (data.train().task() != org.nntune.nn.data.Task.CLASSIFICATION) {
             return;
@@ -454,6 +498,7 @@ public final class StudyRun {
     private Setup setup() {
         StudyData data = StudyData.load(sf, Families.images(sf.model().family()));
         NetworkSpace space = data.space(sf);
+        checkClassWeights(sf, data.train());
         checkFoldsFitClasses(sf, data.train());
         List<Split> splits;
         try {

@@ -123,13 +123,21 @@ public record StudyFile(Path file, String name, Optional<Long> seed, String task
     /**
      * A numeric series column ({@code data.series}) read as forecasting windows: each row has
      * {@code window} consecutive values as inputs and the {@code horizon} values after them as
-     * targets; split, validated and trained in time order. {@code season} ({@code data.season}, 0
-     * when not given) adds the seasonal naive forecast to the baselines a run scores beside the model.
+     * targets; split, validated and trained in time order. With {@code change}
+     * ({@code data.target: change}) the network learns each target's change from the window's
+     * last value and adds that value back to its forecasts; else ({@code level}, the default) the
+     * values themselves. {@code season} ({@code data.season}, 0 when not given) adds the seasonal
+     * naive forecast to the baselines a run scores beside the model.
      */
-    public record SeriesSpec(String column, int window, int horizon, int season) {
-        /** A series without a season. */
+    public record SeriesSpec(String column, int window, int horizon, boolean change, int season) {
+        /** A series whose forecaster learns the values themselves ({@code data.target: level}), without a season. */
         public SeriesSpec(String column, int window, int horizon) {
-            this(column, window, horizon, 0);
+            this(column, window, horizon, false, 0);
+        }
+
+        /** A series without a season. */
+        public SeriesSpec(String column, int window, int horizon, boolean change) {
+            this(column, window, horizon, change, 0);
         }
     }
 

@@ -76,7 +76,7 @@ public final class StudyFileReader {
             "sampler", "pruner", "budget", "output", "storage");
     static final List<String> DATA_KEYS = List.of("bundled", "csv", "idx", "folder", "label", "separator", "header", "missing",
             "missing_values", "default_missing_values", "decimal", "categorical", "ignore", "test_csv", "unknown_category", "text", "tokens", "max_length", "vocab_size", "min_count",
-            "series", "window", "horizon", "season", "test_fraction", "preprocessing", "max_rows");
+            "series", "window", "horizon", "target", "season", "test_fraction", "preprocessing", "max_rows");
     static final List<String> MODEL_KEYS = List.of("family", "defaults", "space");
 
     /**
@@ -291,6 +291,8 @@ public final class StudyFileReader {
         }
         if (b.timeout().isPresent() && b.timeMode(Optional.empty(), Optional.empty(), sf.sampler().type())) {
             checkTimeMode(sf);
+        } else {
+            checkWarmupAgainstDefaultEpochs(sf);
         }
     }
 
@@ -319,6 +321,52 @@ public final class StudyFileReader {
                     + ") and the refit for the epochs the search found best", "remove '" + k + "' from the space (move a fixed"
                     + " value to budget.max_epochs), or give budget.trials");
         });
+        // the space compares warmup_epochs with epochs it was given; this mode's trials train up to max_epochs instead
+        int maxEpochs = b.maxEpochs().orElse(org.nntune.search.TimeBudget.DEFAULT_MAX_EPOCHS);
+        checkWarmup(sf, prefix -> maxEpochs, "the " + maxEpochs + " epochs trials train up to in the time-budget mode (" + why
+                + ", budget.max_epochs)", "give fewer warm-up epochs, or a larger budget.max_epochs");
+    }
+
+    /**
+     * {@code warmup_epochs} shorter than the shortest run trials train: {@code shortest} gives it for a
+     * family's prefix ("" or "mlp."); {@code runs} says what those runs are, {@code fix} what to do.
+     */
+    private static void checkWarmup(StudyFile sf, java.util.function.ToIntFunction<String> shortest, String runs, String fix) {
+        List<StudyFileException> wrong = new ArrayList<>();
+        sf.model().network().params().forEach((k, spec) -> {
+            String prefix = k.substring(0, k.indexOf('.') + 1);
+            if (!k.substring(prefix.length()).equals("warmup_epochs")) {
+                return;
+            }
+            int longest = (int) Math.round(spec.points().map(p -> p.stream().mapToDouble(v -> ((Number) v).doubleValue()).max().orElse(0))
+                    .orElseGet(() -> spec instanceof org.nntune.search.ParamSpec.IntRange r ? (double) r.distribution().high() : 0.0));
+            int shortestRun = shortest.applyAsInt(prefix);
+            if (longest >= shortestRun) {
+                wrong.add(new StudyFileException(sf.model().positions().get(k), "model.space." + k, "warmup_epochs " + longest
+                        + " is not shorter than " + runs.replace("%d", Integer.toString(shortestRun)) + ": a trial would warm up"
+                        + " and never train at its rate", fix));
+            }
+        });
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
+        }
+    }
+
+    /**
+     * In the trials mode, a space that does not name {@code epochs} trains its family's default
+     * epochs, which the space's own check of {@code warmup_epochs} leaves out (a time budget replaces them).
+     */
+    private static void checkWarmupAgainstDefaultEpochs(StudyFile sf) {
+        if (sf.model().space().keySet().stream().anyMatch(k -> NetworkSpace.canonicalName(k.substring(k.indexOf('.') + 1)).equals("epochs"))) {
+            return; // the space checked it
+        }
+        Map<String, org.nntune.search.ParamSpec> params = sf.model().network().params();
+        checkWarmup(sf, prefix -> {
+            org.nntune.search.ParamSpec epochs = params.get(prefix + "epochs");
+            return epochs == null ? Integer.MAX_VALUE : epochs.points().map(p -> p.stream().mapToInt(v -> ((Number) v).intValue()).min()
+                    .orElse(Integer.MAX_VALUE)).orElseGet(() -> epochs instanceof org.nntune.search.ParamSpec.IntRange r ? r.low() : Integer.MAX_VALUE);
+        }, "the %d epochs of model.defaults: " + sf.model().defaults() + " (epochs is not in the space)",
+                "give fewer warm-up epochs, or name epochs in the space");
     }
 
     private static List<StudyFile.Objective> objectives(Section r, String task) {
@@ -561,6 +609,7 @@ public final class StudyFileReader {
                     continue;
                 }
                 ParamSpec spec = problems.attempt(() -> canonical.equals("hidden") ? hidden(e.value(), key)
+                        : canonical.equals("class_weight") ? classWeight(e.value(), key, problems)
                         : param(e.value(), key, problems));
                 if (spec != null) {
                     space.put(e.key(), spec);
@@ -608,12 +657,17 @@ public final class StudyFileReader {
         try {
             network = builder.build().get();
         } catch (org.nntune.search.InvalidValueException ex) {
-            // a combination the family refuses (lr_adapt with an optimiser it does not work with): at that setting's line
-            YNode.Where at = positions.get(ex.parameter());
-            if (at == null) {
-                throw m.error("space", ex.getMessage(), null);
+            // a combination the family refuses (lr_adapt with an optimiser it does not work with, gamma without a
+            // schedule that uses it): each at that setting's line
+            List<StudyFileException> wrong = new ArrayList<>();
+            for (org.nntune.search.InvalidValueException p : ex.problems()) {
+                YNode.Where at = positions.get(p.parameter());
+                if (at == null) {
+                    throw m.error("space", p.getMessage(), null);
+                }
+                wrong.add(new StudyFileException(at, "model." + spaceKey + "." + p.parameter(), withoutLead(p), null));
             }
-            throw new StudyFileException(at, "model." + spaceKey + "." + ex.parameter(), withoutLead(ex), null);
+            throw StudyFileException.of(wrong);
         } catch (IllegalArgumentException ex) {
             throw m.error("space", ex.getMessage(), null);
         }
@@ -677,7 +731,9 @@ public final class StudyFileReader {
         String hint = ex.value() instanceof String w && !words.isEmpty() ? DidYouMean.suggest(w, words) : "";
         String problem = words.isEmpty() ? withoutLead(ex)
                 : "'" + ex.value() + "' is not a known " + NetworkSpace.canonicalName(name) + (hint.isEmpty() ? "" : "; " + hint);
-        return new StudyFileException(at, spaceKey + "." + name, problem, words.isEmpty() ? null : "one of: " + String.join(", ", words));
+        String maps = NetworkSpace.canonicalName(name).equals("class_weight") ? ", or weights per class such as {spam: 5}" : "";
+        return new StudyFileException(at, spaceKey + "." + name, problem, words.isEmpty() ? null
+                : "one of: " + String.join(", ", words) + maps);
     }
 
     /**
@@ -1057,6 +1113,9 @@ public final class StudyFileReader {
         return ignore;
     }
 
+    /** What a forecaster learns ({@code data.target}): the values themselves, or their change from each window's last value. */
+    static final List<String> SERIES_TARGETS = List.of("level", "change");
+
     /** The keys of a table CSV that a series does not read. */
     static final List<String> NOT_FOR_SERIES = List.of("label", "text", "categorical", "ignore", "test_csv", "missing", "missing_values",
             "default_missing_values", "unknown_category", "header");
@@ -1069,9 +1128,10 @@ public final class StudyFileReader {
      */
     private static Optional<StudyFile.SeriesSpec> series(Section d) {
         if (!d.has("series")) {
-            for (String k : List.of("window", "horizon", "season")) {
+            for (String k : List.of("window", "horizon", "target", "season")) {
                 if (d.has(k)) {
-                    report(d, d.error(k, "'" + k + "' applies to a numeric series", "name the series column with 'series: COLUMN'"));
+                    report(d, d.error(k, "'" + k + "' applies to a numeric series", (k.equals("target")
+                            ? "a table's target column is 'label'; for a series, " : "") + "name the series column with 'series: COLUMN'"));
                 }
             }
             return Optional.empty();
@@ -1112,7 +1172,8 @@ public final class StudyFileReader {
                     + " forecast reads the value one season back from each window", "a window of at least " + season
                     + " values, or a shorter season"));
         }
-        return Optional.of(new StudyFile.SeriesSpec(column, window, horizon, season));
+        String target = d.choice("target", SERIES_TARGETS).orElse("level");
+        return Optional.of(new StudyFile.SeriesSpec(column, window, horizon, target.equals("change"), season));
     }
 
     /** The space keys that apply to token ids only, or hold out a random part of a trial's rows. */
@@ -1267,6 +1328,62 @@ public final class StudyFileReader {
             }
         }
         return t;
+    }
+
+    /**
+     * {@code class_weight}: a word (none, balanced), weights per class ({@code {spam: 5, ham: 1}}), or a list of them
+     * to search; each map becomes its text ({@code ham=1,spam=5}, {@link org.nntune.search.ClassWeights#text()}),
+     * the categorical value a trial stores. A weight that is not a number &gt; 0 is refused at its line.
+     */
+    private static ParamSpec classWeight(YNode n, String key, Problems problems) {
+        if (n instanceof YNode.YMap map) {
+            return new ParamSpec.Fixed(classWeights(map, key));
+        }
+        if (!(n instanceof YNode.YList l) || l.items().stream().noneMatch(YNode.YMap.class::isInstance)) {
+            return param(n, key, problems);
+        }
+        List<Object> values = new ArrayList<>();
+        eachItem(l.items(), item -> {
+            Object v = item instanceof YNode.YMap m ? classWeights(m, key) : scalarValue(item, key);
+            if (values.contains(v)) {
+                throw new StudyFileException(item.where(), key, "value " + v + " is listed twice", "distinct values");
+            }
+            values.add(v);
+        });
+        return values.size() == 1 ? new ParamSpec.Fixed(values.get(0)) : new ParamSpec.Choice(List.copyOf(values));
+    }
+
+    /** The text of one map of class weights, each weight checked at its line. */
+    private static String classWeights(YNode.YMap map, String key) {
+        if (map.entries().isEmpty()) {
+            throw new StudyFileException(map.where(), key, "the map of class weights names no class",
+                    "a weight per class, e.g. {spam: 5, ham: 1}, or none");
+        }
+        Map<String, Object> weights = new LinkedHashMap<>();
+        List<StudyFileException> wrong = new ArrayList<>();
+        for (YNode.YMap.Entry e : map.entries().values()) {
+            Object w = e.value() instanceof YNode.YScalar sc && !sc.isNull() ? scalarValue(sc, key) : null;
+            String problem = w instanceof Number n && n.doubleValue() > 0 && Double.isFinite(n.doubleValue()) ? null
+                    : "the weight of class '" + e.key() + "' must be a number > 0, got "
+                    + (w == null ? e.value().kind() : w instanceof Number ? w.toString() : "'" + w + "'");
+            if (problem == null && (e.key().contains(",") || e.key().contains("="))) {
+                problem = "class '" + e.key() + "' cannot be weighted: a class name with ',' or '=' cannot be stored";
+            }
+            if (problem != null) {
+                wrong.add(new StudyFileException(problem.startsWith("class") ? e.keyWhere() : e.value().where(),
+                        key + "." + e.key(), problem, "a number > 0, e.g. " + e.key() + ": 5; a class not named weighs 1"));
+            } else {
+                weights.put(e.key(), w);
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw StudyFileException.of(wrong);
+        }
+        try {
+            return org.nntune.search.ClassWeights.of(weights).text();
+        } catch (IllegalArgumentException ex) {
+            throw new StudyFileException(map.where(), key, ex.getMessage(), null);
+        }
     }
 
     private static ParamSpec param(YNode n, String key, Problems problems) {

@@ -44,6 +44,12 @@ class SeriesStudyFileTest {
         // the embedding is not read for numbers: fixed, so no trial searches it
         assertThat(s.model().network().gridAxes()).doesNotContainKey("embedding");
         assertThat(read(GOOD.replace("  horizon: 2\n", "")).data().series()).contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 1));
+        // data.target: the values themselves by default, or their change from each window's last value
+        assertThat(s.data().series().orElseThrow().change()).isFalse();
+        assertThat(read(GOOD.replace("  horizon: 2\n", "  horizon: 2\n  target: change\n")).data().series())
+                .contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 2, true));
+        assertThat(read(GOOD.replace("  horizon: 2\n", "  horizon: 2\n  target: level\n")).data().series())
+                .contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 2, false));
         assertThat(read(GOOD.replace("family: rnn", "family: mlp").replace("""
                     cell: [lstm, gru]
                     hidden_size: {low: 8, high: 32}
@@ -82,7 +88,7 @@ class SeriesStudyFileTest {
     @Test
     void aSeasonIsAtLeastTwoAndAtMostTheWindowAndOnlyForASeries() {
         assertThat(read(GOOD.replace("horizon: 2", "horizon: 2\n  season: 11")).data().series())
-                .contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 2, 11));
+                .contains(new StudyFile.SeriesSpec("SUNACTIVITY", 11, 2, false, 11));
         assertThatThrownBy(() -> read(GOOD.replace("horizon: 2", "horizon: 2\n  season: 12")))
                 .hasMessageContaining("line 7").hasMessageContaining("key 'data.season'").hasMessageContaining("longer than the window (11)")
                 .hasMessageContaining("a window of at least 12 values");

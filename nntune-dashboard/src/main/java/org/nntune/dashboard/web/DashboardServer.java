@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DashboardServer implements AutoCloseable {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /**
+     * Request failures go here, like the rest of nntune's log (README "Use as a library"), not to stderr;
+     * a field so that this package's tests can read it.
+     */
+    static volatile System.Logger log = System.getLogger(DashboardServer.class.getName());
     private static final String COOKIE = "nntune_token";
     private static final Map<String, String> ASSETS = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
@@ -178,7 +183,8 @@ public final class DashboardServer implements AutoCloseable {
         try {
             serve(ex);
         } catch (RuntimeException e) {
-            System.err.println("nntune dashboard: " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " failed: " + e);
+            log.log(System.Logger.Level.WARNING, "nntune dashboard: " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath()
+                    + " failed: " + e, e);
             send(ex, 500, "application/json", new JsonOut().beginObject().key("error")
                     .value("internal error: " + e).endObject().toString());
         } finally {

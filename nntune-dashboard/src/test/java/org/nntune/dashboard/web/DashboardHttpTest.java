@@ -49,6 +49,58 @@ class DashboardHttpTest {
         }
     }
 
+    /** A request that fails inside the server answers 500 and goes to the dashboard's logger (not to stderr). */
+    @Test
+    void aFailedRequestIsLoggedThroughTheDashboardsLogger() throws Exception {
+        InMemoryStorage memory = new InMemoryStorage();
+        org.nntune.tune.storage.Storage failing = (org.nntune.tune.storage.Storage) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.nntune.tune.storage.Storage.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getAllStudies")) {
+                        throw new java.io.UncheckedIOException(new java.io.IOException("the database went away"));
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Throwable> thrown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        System.Logger before = DashboardServer.log;
+        DashboardServer.log = new System.Logger() {
+            @Override
+            public String getName() {
+                return before.getName();
+            }
+
+            @Override
+            public boolean isLoggable(Level level) {
+                return true;
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable t) {
+                messages.add(level + " " + msg);
+                thrown.add(t);
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+                messages.add(level + " " + java.text.MessageFormat.format(format, params));
+            }
+        };
+        try (DashboardServer s = DashboardServer.start(failing, "memory", new DashboardOptions("127.0.0.1", 0, false))) {
+            HttpResponse<String> r = get(s, "/api/studies");
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.body()).contains("the database went away");
+        } finally {
+            DashboardServer.log = before;
+        }
+        assertThat(messages).singleElement().asString()
+                .startsWith("WARNING nntune dashboard: GET /api/studies failed: java.io.UncheckedIOException: java.io.IOException: the database went away");
+        assertThat(thrown).singleElement().satisfies(t -> assertThat(t).hasRootCauseMessage("the database went away"));
+    }
+
     @Test
     void theApiAnswersFromTheStorageAndSaysWhatIsWrong() throws Exception {
         InMemoryStorage storage = new InMemoryStorage();

@@ -36,10 +36,19 @@ public final class Dataset {
     private final List<String> classNames;
     private final int[] rows;         // view: indices into the base rows; null = all base rows in order
     private final int size;
+    /** Rows in time order ({@link #timeOrdered}): the rows a time-ordered hold-out leaves out before it; -1 when not in time order. */
+    private final int timeGap;
+    /** Whether a model of these rows learns each target's change from the row's last feature ({@link #changeTarget}). */
+    private final boolean changeTarget;
     private volatile String fingerprint;
 
     private Dataset(String name, Task task, float[] x, int[] shape, int[] labels, float[] targets, int targetDim,
                     List<String> featureNames, List<String> classNames, int[] rows) {
+        this(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, -1, false);
+    }
+
+    private Dataset(String name, Task task, float[] x, int[] shape, int[] labels, float[] targets, int targetDim,
+                    List<String> featureNames, List<String> classNames, int[] rows, int timeGap, boolean changeTarget) {
         this.name = name;
         this.task = task;
         this.x = x;
@@ -52,6 +61,8 @@ public final class Dataset {
         this.classNames = classNames;
         this.rows = rows;
         this.size = rows != null ? rows.length : x.length / Math.max(1, featureCount);
+        this.timeGap = timeGap;
+        this.changeTarget = changeTarget;
     }
 
     /**
@@ -96,6 +107,85 @@ public final class Dataset {
         }
         return new Dataset(name, Task.REGRESSION, features, shape, new int[0], targets, targetDim,
                 names(featureNames, product(shape), name), List.of(), null);
+    }
+
+    /**
+     * A classification set from rows of features in memory, one {@code double[]} per example (all of
+     * one length, the feature count), as float32; the features are unnamed.
+     *
+     * @param x          one row per example, at least one
+     * @param y          one class id per row, in {@code [0, classNames.size())}
+     * @param classNames one name per class; at least two classes
+     * @throws IllegalArgumentException naming the data set and the row, if x has no rows, rows of
+     *     different lengths or of length 0, or y another length or a class id out of range
+     */
+    public static Dataset classification(String name, double[][] x, int[] y, List<String> classNames) {
+        return classification(name, flatten(name, x.length, i -> x[i] == null ? -1 : x[i].length, (i, j) -> (float) x[i][j]),
+                new int[] {x[0].length}, y, List.of(), classNames);
+    }
+
+    /** {@link #classification(String, double[][], int[], List)} from rows of float32 features. */
+    public static Dataset classification(String name, float[][] x, int[] y, List<String> classNames) {
+        return classification(name, flatten(name, x.length, i -> x[i] == null ? -1 : x[i].length, (i, j) -> x[i][j]),
+                new int[] {x[0].length}, y, List.of(), classNames);
+    }
+
+    /**
+     * A regression set with one target per example from rows of features in memory, one
+     * {@code double[]} per example (all of one length), as float32; the features are unnamed.
+     *
+     * @param x one row per example, at least one
+     * @param y one target per row
+     * @throws IllegalArgumentException naming the data set and the row, if x has no rows, rows of
+     *     different lengths or of length 0, or y another length
+     */
+    public static Dataset regression(String name, double[][] x, double[] y) {
+        Objects.requireNonNull(y, "y");
+        float[] targets = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            targets[i] = (float) y[i];
+        }
+        return regression(name, flatten(name, x.length, i -> x[i] == null ? -1 : x[i].length, (i, j) -> (float) x[i][j]),
+                new int[] {x[0].length}, targets, 1, List.of());
+    }
+
+    /** {@link #regression(String, double[][], double[])} from rows of float32 features and targets. */
+    public static Dataset regression(String name, float[][] x, float[] y) {
+        return regression(name, flatten(name, x.length, i -> x[i] == null ? -1 : x[i].length, (i, j) -> x[i][j]),
+                new int[] {x[0].length}, Objects.requireNonNull(y, "y").clone(), 1, List.of());
+    }
+
+    /** Reads one value of row i, column j of a caller's rows. */
+    private interface Cell {
+        float at(int i, int j);
+    }
+
+    /** Rows of equal length ≥ 1 (-1: a null row) as one row-major float32 array. */
+    private static float[] flatten(String name, int rows, java.util.function.IntUnaryOperator length, Cell cell) {
+        if (rows == 0) {
+            throw new IllegalArgumentException("data set '" + name + "': x has no rows; give at least one row of features");
+        }
+        int f = length.applyAsInt(0);
+        for (int i = 0; i < rows; i++) {
+            int len = length.applyAsInt(i);
+            if (len < 0) {
+                throw new IllegalArgumentException("data set '" + name + "': row " + i + " of x is null");
+            }
+            if (len == 0) {
+                throw new IllegalArgumentException("data set '" + name + "': row " + i + " of x has no features");
+            }
+            if (len != f) {
+                throw new IllegalArgumentException("data set '" + name + "': row " + i + " of x has " + len
+                        + " features but row 0 has " + f + "; every row needs the same number");
+            }
+        }
+        float[] flat = new float[Math.multiplyExact(rows, f)];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < f; j++) {
+                flat[i * f + j] = cell.at(i, j);
+            }
+        }
+        return flat;
     }
 
     private static int[] checkShape(int[] featureShape) {
@@ -243,7 +333,13 @@ public final class Dataset {
         for (int i = 0; i < indices.length; i++) {
             mapped[i] = base(indices[i]);
         }
-        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, mapped);
+        boolean ascending = true;
+        for (int i = 1; i < indices.length && ascending; i++) {
+            ascending = indices[i] > indices[i - 1];
+        }
+        // a shuffled view is no longer in time order; an ascending one (a time-order split's part) still is
+        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, mapped, ascending ? timeGap : -1,
+                changeTarget);
     }
 
     /**
@@ -255,9 +351,11 @@ public final class Dataset {
             throw new IllegalArgumentException("withFeatures: expected " + size * featureCount + " values, got " + newFeatures.length);
         }
         if (task == Task.CLASSIFICATION) {
-            return new Dataset(name, task, newFeatures, shape, labels(), new float[0], 0, featureNames, classNames, null);
+            return new Dataset(name, task, newFeatures, shape, labels(), new float[0], 0, featureNames, classNames, null, timeGap,
+                    changeTarget);
         }
-        return new Dataset(name, task, newFeatures, shape, new int[0], targets(), targetDim, featureNames, classNames, null);
+        return new Dataset(name, task, newFeatures, shape, new int[0], targets(), targetDim, featureNames, classNames, null, timeGap,
+                changeTarget);
     }
 
     /**
@@ -270,17 +368,72 @@ public final class Dataset {
             throw new IllegalArgumentException("shape " + Arrays.toString(newShape) + " holds " + product(checked)
                     + " features; data set '" + name + "' has " + featureCount + " per row");
         }
-        return new Dataset(name, task, x, checked, labels, targets, targetDim, featureNames, classNames, rows);
+        return new Dataset(name, task, x, checked, labels, targets, targetDim, featureNames, classNames, rows, timeGap, changeTarget);
     }
 
     /** The same content under another name. */
     public Dataset named(String newName) {
-        return new Dataset(newName, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows);
+        return new Dataset(newName, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, timeGap, changeTarget);
+    }
+
+    /**
+     * Whether the rows are in time order, as {@code SeriesWindows.windows} makes them: a
+     * validation fraction of {@code fit} ({@code FitOptions.validationFraction}) then holds out the
+     * last rows, {@link #timeOrderGap()} rows after the fitted ones, instead of random ones, which
+     * would sit between fitted rows in time and overlap them. A subset keeps the mark when its
+     * indices ascend.
+     */
+    public boolean timeOrdered() {
+        return timeGap >= 0;
+    }
+
+    /** @return the rows a time-ordered hold-out leaves out between the fitted rows and the held-out ones; -1 when not {@link #timeOrdered} */
+    public int timeOrderGap() {
+        return timeGap;
+    }
+
+    /**
+     * The same rows marked as in time order ({@link #timeOrdered}), e.g. a table of days oldest
+     * first.
+     *
+     * @param gap ≥ 0: rows a time-ordered hold-out leaves out between the fitted rows and the
+     *     held-out ones, so that no fitted target reaches a held-out one (a forecaster of
+     *     {@code horizon} values: {@code horizon − 1})
+     */
+    public Dataset inTimeOrder(int gap) {
+        if (gap < 0) {
+            throw new IllegalArgumentException("the gap of a time-ordered hold-out must be >= 0, got " + gap);
+        }
+        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, gap, changeTarget);
+    }
+
+    /**
+     * Whether a model of these rows should learn each target's change from the row's last feature
+     * (the window's last value, for {@code SeriesWindows.windows} with {@code Target.CHANGE}) and
+     * add that value back to its forecasts: a trend or a random walk is then learnable. The targets
+     * themselves stay the values to forecast; {@code NetworkEstimator} builds such a model with
+     * {@code Sequential.Builder#changeFromLastInput}.
+     */
+    public boolean changeTarget() {
+        return changeTarget;
+    }
+
+    /**
+     * The same rows marked (or not) for a {@link #changeTarget change target}.
+     *
+     * @throws IllegalStateException if this is a classification set
+     */
+    public Dataset withChangeTarget(boolean change) {
+        if (change && task != Task.REGRESSION) {
+            throw new IllegalStateException("a change target is for regression; data set '" + name + "' is a classification set");
+        }
+        return new Dataset(name, task, x, shape, labels, targets, targetDim, featureNames, classNames, rows, timeGap, change);
     }
 
     /**
      * SHA-256 (hex) of this view's content: task, shape, names, every feature's bits and every
-     * target in row order. Studies and saved models record it to tell whether data changed.
+     * target in row order, and whether it has a {@link #changeTarget change target}. Studies and
+     * saved models record it to tell whether data changed.
      */
     public String fingerprint() {
         String f = fingerprint;
@@ -298,8 +451,10 @@ public final class Dataset {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-        md.update((task + "|" + Arrays.toString(shape) + "|" + targetDim + "|" + featureNames + "|" + classNames + "|" + size)
-                .getBytes(StandardCharsets.UTF_8));
+        // a change target is another learning problem on the same numbers (a study resumed with it must not mix trials);
+        // left out when off, so every other set's fingerprint stays what it was
+        md.update((task + "|" + Arrays.toString(shape) + "|" + targetDim + "|" + featureNames + "|" + classNames + "|" + size
+                + (changeTarget ? "|change" : "")).getBytes(StandardCharsets.UTF_8));
         ByteBuffer buf = ByteBuffer.allocate(4 * (featureCount + Math.max(1, targetDim))).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < size; i++) {
             buf.clear();

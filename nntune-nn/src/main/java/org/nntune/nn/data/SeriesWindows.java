@@ -13,6 +13,9 @@ import java.util.List;
  * <p>{@link #timeOrderSplit} splits in time order, never shuffled across the cut: the test
  * windows' targets all come after the training windows' targets, and no training window's target
  * reaches into the test part.
+ *
+ * <p>The windows are marked as in time order ({@link Dataset#timeOrdered}, gap {@code horizon − 1}):
+ * a validation fraction of {@code fit} holds out their last rows, not random ones.
  */
 public final class SeriesWindows {
     private SeriesWindows() {}
@@ -30,8 +33,32 @@ public final class SeriesWindows {
         return n;
     }
 
-    /** The windows over {@code series} as a regression set. */
+    /** What a forecaster of the windows learns. */
+    public enum Target {
+        /** The values to forecast themselves. */
+        LEVEL,
+        /**
+         * Each value's change from the window's last value, {@code y[t + h] − y[t]}: the model adds
+         * the last value back to its forecasts ({@link Dataset#changeTarget}), so a trend or a
+         * random walk, whose later values lie outside the training values' range, is learnable.
+         */
+        CHANGE
+    }
+
+    /**
+     * The windows over {@code series} as a regression set, in time order (gap {@code horizon − 1}),
+     * whose targets are the values to forecast ({@link Target#LEVEL}).
+     */
     public static Dataset windows(String name, float[] series, int window, int horizon) {
+        return windows(name, series, window, horizon, Target.LEVEL);
+    }
+
+    /**
+     * The windows over {@code series} as a regression set, in time order (gap {@code horizon − 1}).
+     * Its targets are always the values to forecast; with {@link Target#CHANGE} the set is marked
+     * for a model that learns their change from each window's last value ({@link Dataset#changeTarget}).
+     */
+    public static Dataset windows(String name, float[] series, int window, int horizon, Target target) {
         int n = count(name, series.length, window, horizon);
         float[] x = new float[n * window];
         float[] y = new float[n * horizon];
@@ -39,7 +66,8 @@ public final class SeriesWindows {
             System.arraycopy(series, i, x, i * window, window);
             System.arraycopy(series, i + window, y, i * horizon, horizon);
         }
-        return Dataset.regression(name, x, new int[] {window, 1}, y, horizon, List.of());
+        return Dataset.regression(name, x, new int[] {window, 1}, y, horizon, List.of()).inTimeOrder(horizon - 1)
+                .withChangeTarget(target == Target.CHANGE);
     }
 
     /**

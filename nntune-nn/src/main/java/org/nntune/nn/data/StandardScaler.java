@@ -46,6 +46,19 @@ public final class StandardScaler extends ColumnScaler {
      * target value, for a model's target scaling ({@code Sequential.Builder#targetScaling}).
      */
     public static StandardScaler fitTargets(Dataset train) {
+        return fitTargets(train, false);
+    }
+
+    /**
+     * Fits on the changes of the regression targets of {@code train} from each row's last feature,
+     * {@code target − x[last]}: what a model built with {@code Sequential.Builder#changeFromLastInput}
+     * learns (for forecasting windows, each value's change from the window's last value).
+     */
+    public static StandardScaler fitTargetChanges(Dataset train) {
+        return fitTargets(train, true);
+    }
+
+    private static StandardScaler fitTargets(Dataset train, boolean change) {
         requireRows(KIND, train);
         if (train.task() != Task.REGRESSION) {
             throw new IllegalArgumentException("target scaling needs a regression set; '" + train.name() + "' is a "
@@ -53,6 +66,13 @@ public final class StandardScaler extends ColumnScaler {
         }
         int n = train.targetDim(), rows = train.size();
         float[] t = train.targets();
+        if (change) {
+            int f = train.featureCount();
+            for (int i = 0; i < rows; i++) {
+                float last = train.feature(i, f - 1);
+                for (int j = 0; j < n; j++) t[i * n + j] -= last;
+            }
+        }
         double[] mean = new double[n];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < n; j++) mean[j] += t[i * n + j];

@@ -165,26 +165,47 @@ public final class Metrics {
     }
 
     /**
-     * Coefficient of determination 1 − SS_res / SS_tot over all values (one target, or several
-     * flattened). A constant truth gives 1 for a perfect prediction and 0 otherwise, as scikit-learn.
+     * Coefficient of determination 1 − SS_res / SS_tot of one output. A constant truth gives 1
+     * for a perfect prediction and 0 otherwise, as scikit-learn.
      */
     public static double r2(float[] truth, float[] predicted) {
+        return r2(truth, predicted, 1);
+    }
+
+    /**
+     * Coefficient of determination of {@code outputs} outputs per row (rows × outputs values,
+     * row-major, e.g. a forecaster's horizon): each output's 1 − SS_res / SS_tot, then their mean,
+     * as scikit-learn's {@code r2_score} with its default {@code multioutput='uniform_average'}
+     * (not the R² of all values flattened, which a spread between the outputs' means would
+     * inflate). An output whose truth is constant scores 1 for a perfect prediction and 0
+     * otherwise, as scikit-learn.
+     *
+     * @throws IllegalArgumentException if the lengths differ, are 0, or are not whole rows of {@code outputs}
+     */
+    public static double r2(float[] truth, float[] predicted, int outputs) {
         checkSameLength(truth.length, predicted.length);
-        double mean = 0;
-        for (float t : truth) {
-            mean += t;
+        if (outputs < 1 || truth.length % outputs != 0) {
+            throw new IllegalArgumentException(truth.length + " values are not whole rows of " + outputs + " outputs");
         }
-        mean /= truth.length;
-        double res = 0;
-        double tot = 0;
-        for (int i = 0; i < truth.length; i++) {
-            res += (truth[i] - predicted[i]) * (double) (truth[i] - predicted[i]);
-            tot += (truth[i] - mean) * (truth[i] - mean);
+        int rows = truth.length / outputs;
+        double sum = 0;
+        for (int j = 0; j < outputs; j++) {
+            double mean = 0;
+            for (int i = 0; i < rows; i++) {
+                mean += truth[i * outputs + j];
+            }
+            mean /= rows;
+            double res = 0;
+            double tot = 0;
+            for (int i = 0; i < rows; i++) {
+                float t = truth[i * outputs + j];
+                float d = t - predicted[i * outputs + j]; // a float difference, as before outputs: one output's R² is unchanged to the bit
+                res += d * (double) d;
+                tot += (t - mean) * (t - mean);
+            }
+            sum += tot == 0 ? (res == 0 ? 1 : 0) : 1 - res / tot;
         }
-        if (tot == 0) {
-            return res == 0 ? 1 : 0;
-        }
-        return 1 - res / tot;
+        return sum / outputs;
     }
 
     private static void checkSameLength(int a, int b) {

@@ -10,7 +10,11 @@ import java.util.OptionalDouble;
  * without a validation set), named {@code val_loss}, {@code val_accuracy}… as in Keras, and the
  * learning rates an optimiser that adapts its own (hypergradient descent) used at the epoch's last
  * batch, by name ({@code lr}, or {@code lr_layer<i>} per layer; empty for other optimisers).
- * With one adapted global rate, {@code learningRate} is that rate.
+ * With one adapted global rate, {@code learningRate} is that rate. A rate used is the adapted rate
+ * times the schedule's factor (and the warm-up's ramp): with a schedule other than the constant one,
+ * the adapted rate itself is there too under the name followed by {@code _base} ({@code lr_base},
+ * {@code lr_layer<i>_base}), the rate to start the same schedule from. With implicit L2 the map
+ * also holds the decays ({@code l2}, or {@code l2_layer<i>} per layer).
  */
 public record EpochResult(int epoch, double trainingLoss, float learningRate, Map<String, Double> validation,
                           Map<String, Double> adaptedRates) {

@@ -92,6 +92,15 @@ public final class FitOptions {
     public double validationFraction() { return validationFraction; }
     /** How many of {@code rows} training rows the validation fraction holds out: round(rows × fraction), 0 without one. */
     public int validationRows(int rows) { return validationFraction > 0 ? (int) Math.round(rows * validationFraction) : 0; }
+    /**
+     * How many rows of {@code train} a fit leaves out of the fitting: the validation fraction's
+     * rows and, on a {@link Dataset#timeOrdered time-ordered} set, the {@link Dataset#timeOrderGap gap}
+     * before them; 0 without a validation fraction.
+     */
+    public int heldOutRows(Dataset train) {
+        int v = validationRows(train.size());
+        return v > 0 && train.timeOrdered() ? v + train.timeOrderGap() : v;
+    }
     /** The optimiser and its learning rate (default Adam at 1e-3). */
     public Optimizer optimizer() { return optimizer; }
     /** How the learning rate changes over the epochs (default constant). */
@@ -191,7 +200,15 @@ public final class FitOptions {
             return this;
         }
 
-        /** Holds out this fraction (in (0, 1)) of the training set, chosen by the seed, for validation. */
+        /**
+         * Holds out this fraction (in (0, 1)) of the training set for validation: rows chosen by
+         * the seed — or, on a {@link Dataset#timeOrdered time-ordered} set such as
+         * {@code SeriesWindows.windows}' (Keras' {@code validation_split} also takes the last
+         * rows), the last rows, with the set's {@link Dataset#timeOrderGap gap} (a forecaster's
+         * {@code horizon − 1} windows) left out before them, so that no fitted window's target
+         * reaches a validated one. Random rows of a series would sit between fitted ones in time
+         * and overlap them, and score a model far better than it forecasts.
+         */
         public Builder validationFraction(double fraction) {
             if (!(fraction > 0 && fraction < 1)) {
                 throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);

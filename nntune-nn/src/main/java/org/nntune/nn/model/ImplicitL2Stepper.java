@@ -272,6 +272,9 @@ final class ImplicitL2Stepper {
             count = valBatch;
         }
         validation.gather(valOrder, valCursor, count, valWs.acts[0], valWs.labels, valWs.values);
+        // as the training batches: regression targets scaled (a change target's taken from the raw last input) before the
+        // inputs' preprocessing, or the validation loss would compare scaled outputs with targets in the data's units
+        model.trainingTargets(valWs.acts[0], valWs.values, count);
         model.preprocessing().transform(valWs.acts[0], 0, count);
         valCursor += count;
         return count;

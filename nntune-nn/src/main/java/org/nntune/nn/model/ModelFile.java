@@ -26,13 +26,13 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The model file format, version {@value #FORMAT_VERSION} (version 2 added the target scaling). Everything is big-endian
+ * The model file format, version {@value #FORMAT_VERSION} (version 2 added the target scaling, version 3 the change target). Everything is big-endian
  * ({@link DataOutputStream}); a "UTF" is a string as {@link DataOutputStream#writeUTF} writes it
  * (2-byte length, modified UTF-8).
  *
  * <pre>
  * header   4 bytes   magic "NNTM"
- *          int       format version ({@value #FORMAT_VERSION}; this code reads 1 and 2)
+ *          int       format version ({@value #FORMAT_VERSION}; this code reads 1 to 3)
  *          long      payload length in bytes
  * payload  UTF       nntune version that wrote the file
  *          int r, r × int              input shape of one example
@@ -42,6 +42,9 @@ import java.util.zip.CRC32;
  *          UTF kind, parameters        the fitted preprocessing (Transforms.write)
  *          boolean [, UTF kind, params] whether regression targets are scaled, then the target
  *                                      scaler (Transforms.write): version 2 on; absent in version 1
+ *          boolean                     whether the network learns each target's change from the last
+ *                                      raw input (Sequential#changeFromLastInput): version 3 on; absent
+ *                                      before, read as false (the targets themselves)
  *          L × (int P, P × (UTF name, int n, n × float),   parameters of each layer
  *               int B, B × (int n, n × float))             and its running statistics
  *          long                        seed of the training run
@@ -57,7 +60,7 @@ import java.util.zip.CRC32;
  */
 public final class ModelFile {
     /** The format version this code writes (and the newest it reads). */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     private static final int MAGIC = 0x4E4E544D; // "NNTM"
     private static final int HEADER = 16;
 
@@ -100,6 +103,7 @@ public final class ModelFile {
         if (model.targetScaling().isPresent()) {
             Transforms.write(model.targetScaling().get(), out);
         }
+        out.writeBoolean(model.changeFromLastInput());
         for (Layer l : model.layers()) {
             out.writeInt(l.params().size());
             for (Param p : l.params()) {
@@ -198,7 +202,8 @@ public final class ModelFile {
             }
             targetScaler = java.util.Optional.of(scaler);
         }
-        Sequential model = new Sequential(input, layers, loss, transform, targetScaler, initSeed);
+        boolean change = version >= 3 && in.readBoolean(); // earlier files learned the targets themselves
+        Sequential model = new Sequential(input, layers, loss, transform, targetScaler, change, initSeed);
         List<float[]> values = new ArrayList<>();
         for (Layer l : model.layers()) {
             int pc = in.readInt();

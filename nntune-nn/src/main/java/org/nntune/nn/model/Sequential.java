@@ -65,6 +65,8 @@ public final class Sequential {
     private final FittedTransform transform;
     /** Standard scaling of regression targets, fitted on the training rows; null when targets are used as given. */
     private final StandardScaler targetScaler;
+    /** Whether the network learns each target's change from the example's last raw input value, added back to its outputs. */
+    private final boolean changeFromLastInput;
     private final long initSeed;
     /** Layers run in training and before the link; a trailing softmax under softmax cross-entropy is left out. */
     private final int depth;
@@ -84,7 +86,7 @@ public final class Sequential {
     private static final long SPARE_EVAL_FLOATS = 1L << 20;
 
     Sequential(int[] inputShape, List<Layer> unbuilt, Loss loss, FittedTransform transform, Optional<StandardScaler> targetScaler,
-               long initSeed) {
+               boolean changeFromLastInput, long initSeed) {
         if (unbuilt.isEmpty()) {
             throw new IllegalArgumentException("a network needs at least one layer");
         }
@@ -93,6 +95,7 @@ public final class Sequential {
         this.loss = loss;
         this.transform = transform;
         this.targetScaler = targetScaler.orElse(null);
+        this.changeFromLastInput = changeFromLastInput;
         this.initSeed = initSeed;
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i) instanceof Embedding) {
@@ -118,7 +121,7 @@ public final class Sequential {
         }
         if (loss instanceof SoftmaxCrossEntropy && outputs < 2) {
             throw new IllegalArgumentException("softmax cross-entropy needs at least 2 outputs (one per class), the network has "
-                    + outputs + "; for two classes with one output use binary cross-entropy");
+                    + outputs + "; for two classes with one output use binary cross-entropy" + FOR_REGRESSION);
         }
         if (loss instanceof SoftmaxCrossEntropy sce && sce.classWeights().length > 0 && sce.classWeights().length != outputs) {
             // else the loss would find out at the first batch of fit, after the data were read and checked
@@ -129,9 +132,18 @@ public final class Sequential {
             throw new IllegalArgumentException("the preprocessing expects " + transform.featureCount()
                     + " features, the network's input " + Arrays.toString(inputShape) + " has " + Tensor.size(inputShape));
         }
+        if (changeFromLastInput && layers.get(0) instanceof Embedding) {
+            throw new IllegalArgumentException("a change from the last input needs numeric inputs (the last value of a window);"
+                    + " this network's first layer is an embedding of token ids");
+        }
+        if (changeFromLastInput && loss.classification()) {
+            throw new IllegalArgumentException("a change from the last input is a regression target; this network is trained with " + loss
+                    + FOR_REGRESSION);
+        }
         if (this.targetScaler != null) {
             if (loss.classification()) {
-                throw new IllegalArgumentException("target scaling is for regression; this network is trained with " + loss);
+                throw new IllegalArgumentException("target scaling is for regression; this network is trained with " + loss
+                        + FOR_REGRESSION);
             }
             if (this.targetScaler.featureCount() != outputs) {
                 throw new IllegalArgumentException("the target scaling has " + this.targetScaler.featureCount()
@@ -151,6 +163,9 @@ public final class Sequential {
         this.sequenceInput = layers.stream().anyMatch(l -> l instanceof SequenceLayer);
         this.provenance = Provenance.untrained(initSeed);
     }
+
+    /** The hint of a message about a classification loss (the default) met with regression: name the regression loss. */
+    static final String FOR_REGRESSION = "; for regression, e.g. forecasting, use .loss(Loss.mse())";
 
     /** A builder: first {@code input(...)}, then layers, then {@code build()}. */
     public static Builder builder() {
@@ -178,17 +193,50 @@ public final class Sequential {
      */
     public Optional<StandardScaler> targetScaling() { return Optional.ofNullable(targetScaler); }
 
-    /** Scales {@code rows} rows of targets at {@code t[0]} in place, as training sees them (no-op without target scaling). */
-    void scaleTargets(float[] t, int rows) {
+    /**
+     * Whether the network learns each regression target's change from the example's last raw input
+     * value (before preprocessing) and adds that value back to its outputs: for forecasting, where
+     * the last input is the series' last value, a trend or random walk is then learnable. Target
+     * scaling, if any, is of those changes ({@link StandardScaler#fitTargetChanges}).
+     */
+    public boolean changeFromLastInput() { return changeFromLastInput; }
+
+    /**
+     * Turns {@code rows} rows of targets at {@code t[0]} in place into what training sees: minus
+     * the row's last raw input (from {@code x}, rows of raw features, before preprocessing) with a
+     * {@link #changeFromLastInput change target}, then scaled (no-op without either).
+     */
+    void trainingTargets(float[] x, float[] t, int rows) {
+        if (changeFromLastInput) {
+            int f = Tensor.size(inputShape), k = t.length == 0 ? 0 : outputSize();
+            for (int r = 0; r < rows; r++) {
+                float last = x[r * f + f - 1];
+                for (int j = 0; j < k; j++) {
+                    t[r * k + j] -= last;
+                }
+            }
+        }
         if (targetScaler != null) {
             targetScaler.transform(t, 0, rows);
         }
     }
 
-    /** Turns {@code rows} rows of network outputs (after the link) back into the targets' units (no-op without target scaling). */
-    private void unscale(float[] out, int rows) {
+    /**
+     * Turns {@code rows} rows of network outputs (after the link) back into the targets' units:
+     * unscaled, plus each row's last raw input ({@code last[r]}) with a change target; no-op
+     * without either.
+     */
+    private void unscale(float[] out, float[] last, int rows) {
         if (targetScaler != null) {
             targetScaler.inverseTransform(out, 0, rows);
+        }
+        if (changeFromLastInput) {
+            int k = outputSize();
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < k; j++) {
+                    out[r * k + j] += last[r];
+                }
+            }
         }
     }
 
@@ -228,6 +276,7 @@ public final class Sequential {
         StringBuilder sb = new StringBuilder();
         sb.append("Sequential: input ").append(Arrays.toString(inputShape)).append(", loss ").append(loss)
                 .append(", preprocessing ").append(transform.kind())
+                .append(changeFromLastInput ? ", targets: change from the last input" : "")
                 .append(targetScaler != null ? ", targets standard-scaled" : "").append('\n');
         sb.append(String.format("%-3s %-12s %-16s %10s  %s%n", "#", "layer", "output shape", "params", "details"));
         for (int i = 0; i < layers.size(); i++) {
@@ -432,7 +481,8 @@ public final class Sequential {
     private void requireTask(Dataset data, String role, Task task) {
         if (data.task() != task) {
             throw new IllegalArgumentException("loss " + loss + " needs a " + task.name().toLowerCase() + " set; " + role
-                    + " set '" + data.name() + "' is a " + data.task().name().toLowerCase() + " set");
+                    + " set '" + data.name() + "' is a " + data.task().name().toLowerCase() + " set"
+                    + (task == Task.CLASSIFICATION ? FOR_REGRESSION : ""));
         }
     }
 
@@ -442,6 +492,11 @@ public final class Sequential {
      * names the set in errors ("prediction", "evaluation").
      */
     private float[] rawOutputs(Dataset data, String role) {
+        return rawOutputs(data, role, null);
+    }
+
+    /** {@link #rawOutputs(Dataset, String)}, keeping each row's last raw input in {@code last} (n values) when it is not null. */
+    private float[] rawOutputs(Dataset data, String role, float[] last) {
         if (data.featureCount() != Tensor.size(inputShape)) {
             throw new IllegalArgumentException(role + " set '" + data.name() + "' has " + data.featureCount() + " features (shape "
                     + Arrays.toString(data.featureShape()) + ") but the model's input is " + Arrays.toString(inputShape));
@@ -460,6 +515,9 @@ public final class Sequential {
             int count = Math.min(chunk, n - from);
             data.gather(order, from, count, w.acts[0], w.labels, w.values);
             requireFinite(w.acts[0], count, f, from, role + " set '" + data.name() + "'", data.featureNames());
+            for (int r = 0; last != null && r < count; r++) {
+                last[from + r] = w.acts[0][r * f + f - 1];
+            }
             transform.transform(w.acts[0], 0, count);
             forward(w, count, Pass.eval());
             System.arraycopy(w.output(), 0, out, from * k, count * k);
@@ -494,8 +552,21 @@ public final class Sequential {
         }
         keepEval(w);
         loss.link(out, rows, k);
-        unscale(out, rows);
+        unscale(out, lastInputs(features, rows), rows);
         return out;
+    }
+
+    /** The last raw input of each of {@code rows} rows of {@code x} with a change target; null without one. */
+    private float[] lastInputs(float[] x, int rows) {
+        if (!changeFromLastInput) {
+            return null;
+        }
+        int f = Tensor.size(inputShape);
+        float[] last = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            last[r] = x[r * f + f - 1];
+        }
+        return last;
     }
 
     /**
@@ -521,9 +592,10 @@ public final class Sequential {
      */
     public float[][] predictValues(Dataset data) {
         int k = outputSize();
-        float[] out = rawOutputs(data, "prediction");
+        float[] last = changeFromLastInput ? new float[data.size()] : null;
+        float[] out = rawOutputs(data, "prediction", last);
         loss.link(out, data.size(), k);
-        unscale(out, data.size());
+        unscale(out, last, data.size());
         return rows(out, data.size(), k);
     }
 
@@ -598,7 +670,8 @@ public final class Sequential {
             throw new IllegalArgumentException("evaluation set '" + data.name() + "' has no rows");
         }
         int k = outputSize();
-        float[] raw = rawOutputs(data, "evaluation");
+        float[] last = changeFromLastInput && data.task() == Task.REGRESSION ? new float[n] : null;
+        float[] raw = rawOutputs(data, "evaluation", last);
         Map<String, Double> m = new LinkedHashMap<>();
         double lossValue;
         if (data.task() == Task.CLASSIFICATION) {
@@ -623,17 +696,24 @@ public final class Sequential {
                 }
             }
             float[] scaled = truth;
-            if (targetScaler != null) {
+            if (targetScaler != null || changeFromLastInput) {
                 scaled = truth.clone();
-                scaleTargets(scaled, n);
+                if (changeFromLastInput) {
+                    for (int i = 0; i < scaled.length; i++) {
+                        scaled[i] -= last[i / k];
+                    }
+                }
+                if (targetScaler != null) {
+                    targetScaler.transform(scaled, 0, n);
+                }
             }
             lossValue = loss.compute(raw, n, k, org.nntune.nn.loss.Targets.values(scaled), null);
             loss.link(raw, n, k);
-            unscale(raw, n);
+            unscale(raw, last, n);
             m.put("mse", Metrics.mse(truth, raw));
             m.put("mae", Metrics.mae(truth, raw));
             m.put("rmse", Math.sqrt(m.get("mse")));
-            m.put("r2", Metrics.r2(truth, raw));
+            m.put("r2", Metrics.r2(truth, raw, k)); // per output, then averaged: scikit-learn's r2_score
         }
         return new Evaluation(lossValue, m);
     }
@@ -673,6 +753,7 @@ public final class Sequential {
         private Loss loss = Loss.softmaxCrossEntropy();
         private FittedTransform transform;
         private StandardScaler targetScaler;
+        private boolean changeFromLastInput;
         private long seed;
 
         private Builder() {}
@@ -819,7 +900,7 @@ public final class Sequential {
             return this;
         }
 
-        /** The training loss; softmax cross-entropy by default. */
+        /** The training loss; softmax cross-entropy by default: for a regression (a forecaster), give {@code Loss.mse()}. */
         public Builder loss(Loss loss) {
             this.loss = java.util.Objects.requireNonNull(loss, "loss");
             return this;
@@ -841,6 +922,19 @@ public final class Sequential {
             return this;
         }
 
+        /**
+         * The network learns each regression target's change from the example's last raw input
+         * value, and adds that value back to its predictions, metrics and {@link #outputs} (saved in
+         * the model file; the ONNX export adds it in the graph). For forecasting over
+         * {@code SeriesWindows} windows, whose last input is the series' last value: a trend or a
+         * random walk is then learnable. With {@link #targetScaling}, fit the scaler on those
+         * changes ({@link StandardScaler#fitTargetChanges}). Off by default.
+         */
+        public Builder changeFromLastInput() {
+            this.changeFromLastInput = true;
+            return this;
+        }
+
         /** The seed of the initial weights (0 by default). */
         public Builder seed(long seed) {
             this.seed = seed;
@@ -857,7 +951,7 @@ public final class Sequential {
             for (var factory : layers) {
                 fresh.add(factory.get());
             }
-            Sequential s = new Sequential(input, fresh, loss, t, Optional.ofNullable(targetScaler), seed);
+            Sequential s = new Sequential(input, fresh, loss, t, Optional.ofNullable(targetScaler), changeFromLastInput, seed);
             Rng rng = new Rng(seed);
             for (Layer l : s.layers) {
                 l.initialize(rng);

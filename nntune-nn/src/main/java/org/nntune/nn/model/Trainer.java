@@ -3,6 +3,7 @@ package org.nntune.nn.model;
 import org.nntune.nn.data.Dataset;
 import org.nntune.nn.layer.Param;
 import org.nntune.nn.layer.Pass;
+import org.nntune.nn.optim.Hypergradient;
 import org.nntune.nn.optim.LearningRateSchedule;
 import org.nntune.nn.optim.Optimizer;
 import org.nntune.nn.optim.OptimizerState;
@@ -16,7 +17,7 @@ import java.util.Map;
 
 /**
  * One training run. Random streams, all from the run's seed: 1 shuffles, 2 draws dropout masks,
- * 3 splits off the validation fraction. Buffers are made for the full batch size and for the
+ * 3 splits off the validation fraction (of a set not in time order; a time-ordered one holds out its last rows). Buffers are made for the full batch size and for the
  * last, smaller batch, once; after the first epoch the loop allocates nothing per batch.
  */
 final class Trainer implements TrainingControl {
@@ -38,6 +39,13 @@ final class Trainer implements TrainingControl {
         model.checkData(given, "training");
         requireRows(given, "training");
         requireFinite(given, "training"); // the validation fraction too: it is split from these rows
+        if (given.changeTarget() && !model.changeFromLastInput()) {
+            // else the windows' Target.CHANGE would be ignored without a word and the network learn the levels
+            throw new IllegalArgumentException("training set '" + given.name() + "' is marked for a change target"
+                    + " (SeriesWindows.Target.CHANGE), but the network learns the targets themselves: build it with"
+                    + " .changeFromLastInput() and .targetScaling(StandardScaler.fitTargetChanges(train)), or make the windows"
+                    + " with Target.LEVEL");
+        }
         if (options.validationFraction() > 0) {
             int n = given.size();
             int nVal = options.validationRows(n);
@@ -46,8 +54,19 @@ final class Trainer implements TrainingControl {
                         + " examples leaves " + nVal + " for validation and " + (n - nVal) + " for training; both need at least one");
             }
             int[] perm = identity(n);
-            Rng.stream(options.seed(), 3).shuffle(perm, n);
-            this.train = given.subset(java.util.Arrays.copyOfRange(perm, 0, n - nVal));
+            if (given.timeOrdered()) {
+                // windows of a series: the last rows, after a gap, as a forecaster is validated (and Keras' validation_split takes them)
+                int fitted = n - options.heldOutRows(given);
+                if (fitted < 1) {
+                    throw new IllegalArgumentException("validation fraction " + options.validationFraction() + " of " + n
+                            + " time-ordered examples holds out the last " + nVal + ", after a gap of " + given.timeOrderGap()
+                            + " (horizon - 1), and leaves " + fitted + " for training; give a smaller fraction or more data");
+                }
+                this.train = given.subset(java.util.Arrays.copyOfRange(perm, 0, fitted));
+            } else {
+                Rng.stream(options.seed(), 3).shuffle(perm, n);
+                this.train = given.subset(java.util.Arrays.copyOfRange(perm, 0, n - nVal));
+            }
             this.validation = given.subset(java.util.Arrays.copyOfRange(perm, n - nVal, n));
         } else {
             this.train = given;
@@ -203,10 +222,10 @@ final class Trainer implements TrainingControl {
                 int count = Math.min(batch, n - from);
                 Workspace w = count == batch ? full : last;
                 train.gather(order, from, count, w.acts[0], w.labels, w.values);
-                model.preprocessing().transform(w.acts[0], 0, count);
                 if (targetDim > 0) {
-                    model.scaleTargets(w.values, count);
+                    model.trainingTargets(w.acts[0], w.values, count); // before preprocessing: a change target reads the raw last input
                 }
+                model.preprocessing().transform(w.acts[0], 0, count);
                 model.forward(w, count, pass);
                 double loss = model.loss().compute(w.output(), count, k, w.targets, w.grads[w.grads.length - 1]);
                 lr = scheduler.rate(epoch, b);
@@ -242,9 +261,14 @@ final class Trainer implements TrainingControl {
                 val.put("val_loss", e.loss());
                 e.metrics().forEach((name, v) -> val.put("val_" + name, v));
             }
-            Map<String, Double> adapted = updater.adaptedRates();
-            if (adapted.size() == 1 && adapted.containsKey("lr")) {
+            Map<String, Double> adapted = updater.adaptedRates(); // the rates the last step used
+            if (adapted.containsKey("lr")) {
                 lr = adapted.get("lr").floatValue();
+            }
+            if (updater instanceof Hypergradient.HdUpdater hd && !(options.schedule() instanceof LearningRateSchedule.Constant)) {
+                // the schedule's factor is in lr: keep the adapted rate itself too, to restart the schedule from
+                adapted = new LinkedHashMap<>(adapted);
+                adapted.putAll(hd.baseRates());
             }
             if (implicit != null) {
                 adapted = new LinkedHashMap<>(adapted);

@@ -61,7 +61,10 @@ import java.util.Objects;
  * The hypergradient keeps its sign (the schedule's factor is positive), so the rules are unchanged.
  * On Fashion-MNIST (3 epochs, see BENCHMARKS.md) the rate times 0.2 for the last epoch lifts both
  * starts, 1e-4 and 1e-1; a cosine to 0 helps the start of 1e-1 but hurts the start of 1e-4, whose
- * rate is still too low when the cosine starts to take it down.
+ * rate is still too low when the cosine starts to take it down. What training reports as an epoch's
+ * rate ({@code EpochResult.learningRate()}, {@code lr} in its adapted rates) is the rate its last step
+ * used, {@code α_t·(s_t/α₀)}, ramped in the warm-up; with a schedule other than the constant one it
+ * also reports α_t itself as {@code lr_base} ({@link HdUpdater#baseRates()}).
  *
  * <p>The rate and the dot products are kept in double precision; the step itself is float32 like
  * every other update, and allocates nothing.
@@ -84,6 +87,11 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
     public static final int DEFAULT_SETTLE_STEPS = 20;
     /** β of the standardised rule when none is given. */
     public static final double DEFAULT_STANDARDIZED_BETA = 0.1;
+    /**
+     * What {@link HdUpdater#baseRates()} appends to a rate's name: {@code lr_base} is the adapted rate
+     * before a schedule's factor, {@code lr} the rate the step used.
+     */
+    public static final String BASE_SUFFIX = "_base";
     /** The decay of the standardised rule's average of the cosine (Adam's β1). */
     static final double STANDARDIZED_DECAY_MEAN = 0.9;
     /**
@@ -149,6 +157,11 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
         if (warmupSteps < 0 || settleSteps < 0) {
             throw new IllegalArgumentException("warm-up and settling steps of hypergradient descent must be >= 0, got "
                     + warmupSteps + " and " + settleSteps);
+        }
+        if (base instanceof Hypergradient inner) {
+            throw new IllegalArgumentException("hypergradient descent cannot adapt the rate of another hypergradient optimiser"
+                    + " (hypergradient(hypergradient(" + inner.base().hyperparameters().get("optimizer") + "…))): wrap the base"
+                    + " optimiser once, Optimizer.hypergradient(" + inner.base().hyperparameters().get("optimizer") + "…)");
         }
         if (!(base instanceof Optimizer.Sgd || base instanceof Optimizer.Adam)) {
             throw new IllegalArgumentException("hypergradient descent adapts the learning rate of sgd (plain, momentum or"
@@ -233,6 +246,8 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
         /** the previous step's direction u_{t−1} */
         private final float[][] direction;
         private int t;
+        /** the last step's factor on the adapted rates: the warm-up's ramp times the schedule's rate / α₀ */
+        private double lastScale = 1;
 
         HdUpdater(Hypergradient hd, List<Param> params, int[] layerOf) {
             this.params = params;
@@ -325,6 +340,7 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
             }
             // a schedule shapes the adapted rate: at its rate lr the step is α·lr/α₀ (1 with the constant schedule)
             double scale = (t < warmup ? (double) t / warmup : 1) * (lr / baseRate);
+            lastScale = scale;
             float biasCorrection1 = 0f;
             float invSqrtBias2 = 0f;
             if (adam) {
@@ -386,19 +402,41 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
             return hyper.clone();
         }
 
-        /** The current rates, one per group (one for a global rate; per layer in layer order). */
+        /**
+         * The current adapted rates α, one per group (one for a global rate; per layer in layer order),
+         * before the schedule's factor and the warm-up's ramp: the rates the next step starts from.
+         */
         public double[] rates() {
             return alpha.clone();
         }
 
+        /**
+         * The rates the last step used, {@code α·(s_t/α₀)} times the warm-up's ramp ({@code t/W} in
+         * the first W steps): α itself with the constant schedule after the warm-up; before the first
+         * step, α.
+         */
         @Override
         public Map<String, Double> adaptedRates() {
+            return named("", lastScale);
+        }
+
+        /**
+         * The adapted rates α without the schedule's factor and the warm-up's ramp ({@link #rates()}),
+         * by the names of {@link #adaptedRates()} followed by {@value #BASE_SUFFIX}: {@code lr_base}, or
+         * {@code lr_layer<i>_base} per layer. With a schedule, α is the rate the schedule's factor 1
+         * gives: the rate to start the same schedule from, or to train with at a constant rate.
+         */
+        public Map<String, Double> baseRates() {
+            return named(BASE_SUFFIX, 1);
+        }
+
+        private Map<String, Double> named(String suffix, double scale) {
             Map<String, Double> m = new LinkedHashMap<>();
             if (!perLayer) {
-                m.put("lr", alpha[0]);
+                m.put("lr" + suffix, alpha[0] * scale);
             } else {
                 for (int k = 0; k < alpha.length; k++) {
-                    m.put("lr_layer" + groupLayer[k], alpha[k]);
+                    m.put("lr_layer" + groupLayer[k] + suffix, alpha[k] * scale);
                 }
             }
             return m;
@@ -423,6 +461,7 @@ public record Hypergradient(Optimizer base, double hyperLearningRate, boolean pe
                 }
             }
             t = state.steps();
+            lastScale = 1; // until the next step: the restored state does not carry the schedule's rate
         }
 
         /**

@@ -68,32 +68,32 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
     /** Plain SGD. */
     static Optimizer sgd(double learningRate) {
-        return new Sgd((float) learningRate, 0f, false);
+        return new Sgd(rate(learningRate), 0f, false);
     }
 
     /** SGD with momentum, optionally Nesterov's. */
     static Optimizer sgd(double learningRate, double momentum, boolean nesterov) {
-        return new Sgd((float) learningRate, (float) momentum, nesterov);
+        return new Sgd(rate(learningRate), (float) momentum, nesterov);
     }
 
     /** Adam with β = (0.9, 0.999), ε = 1e-8. */
     static Optimizer adam(double learningRate) {
-        return new Adam((float) learningRate, 0.9f, 0.999f, 1e-8f);
+        return new Adam(rate(learningRate), 0.9f, 0.999f, 1e-8f);
     }
 
     /** AdamW (decoupled weight decay on the decaying parameters) with β = (0.9, 0.999), ε = 1e-8. */
     static Optimizer adamW(double learningRate, double weightDecay) {
-        return new AdamW((float) learningRate, 0.9f, 0.999f, 1e-8f, (float) weightDecay);
+        return new AdamW(rate(learningRate), 0.9f, 0.999f, 1e-8f, (float) weightDecay);
     }
 
     /** RMSprop with PyTorch's defaults: α (ρ) = 0.99, ε = 1e-8. */
     static Optimizer rmsProp(double learningRate) {
-        return new RmsProp((float) learningRate, 0.99f, 1e-8f);
+        return new RmsProp(rate(learningRate), 0.99f, 1e-8f);
     }
 
     /** Adagrad with ε = 1e-10. */
     static Optimizer adagrad(double learningRate) {
-        return new Adagrad((float) learningRate, 1e-10f);
+        return new Adagrad(rate(learningRate), 1e-10f);
     }
 
     /**
@@ -105,6 +105,20 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
      */
     static Optimizer hypergradient(Optimizer base, double hyperLearningRate, boolean perLayer) {
         return new Hypergradient(base, hyperLearningRate, perLayer);
+    }
+
+    /**
+     * A rate given in double as the float32 the optimisers keep: one that float32 cannot hold (below
+     * its smallest positive value, or above its largest) is refused with the value given, not with
+     * the 0 or ∞ it would become.
+     */
+    private static float rate(double lr) {
+        float f = (float) lr;
+        if (lr > 0 && Double.isFinite(lr) && (f == 0f || Float.isInfinite(f))) {
+            throw new IllegalArgumentException("learning rate must be finite and > 0 in float32, got " + lr + ", which is "
+                    + f + " in float32 (positive float32 values run from " + Float.MIN_VALUE + " to " + Float.MAX_VALUE + ")");
+        }
+        return f;
     }
 
     private static void checkRate(float lr) {

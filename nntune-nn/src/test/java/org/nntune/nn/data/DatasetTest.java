@@ -15,6 +15,53 @@ class DatasetTest {
                 List.of("a", "b"), List.of("no", "yes"));
     }
 
+    /** Rows of doubles or floats in memory, flattened row by row, the same set as the flat factory's. */
+    @Test
+    void setsFromRowsInMemoryEqualTheFlatOnes() {
+        double[][] x = {{0, 1}, {10, 11}, {20, 21}, {30, 31}};
+        Dataset fromDoubles = Dataset.classification("small", x, new int[] {0, 1, 0, 1}, List.of("no", "yes"));
+        Dataset fromFloats = Dataset.classification("small", new float[][] {{0, 1}, {10, 11}, {20, 21}, {30, 31}},
+                new int[] {0, 1, 0, 1}, List.of("no", "yes"));
+        Dataset flat = Dataset.classification("small", new float[] {0, 1, 10, 11, 20, 21, 30, 31}, new int[] {2},
+                new int[] {0, 1, 0, 1}, List.of(), List.of("no", "yes"));
+        for (Dataset d : List.of(fromDoubles, fromFloats)) {
+            assertThat(d.task()).isEqualTo(Task.CLASSIFICATION);
+            assertThat(d.featureShape()).containsExactly(2);
+            assertThat(d.classNames()).containsExactly("no", "yes");
+            assertThat(d.fingerprint()).isEqualTo(flat.fingerprint());
+        }
+        x[1][0] = 99; // copied: the caller's rows stay the caller's
+        assertThat(fromDoubles.feature(1, 0)).isEqualTo(10f);
+
+        Dataset r = Dataset.regression("r", new double[][] {{1, 2, 3}, {4, 5, 6}}, new double[] {0.5, -1.5});
+        Dataset rf = Dataset.regression("r", new float[][] {{1, 2, 3}, {4, 5, 6}}, new float[] {0.5f, -1.5f});
+        Dataset rflat = Dataset.regression("r", new float[] {1, 2, 3, 4, 5, 6}, new int[] {3}, new float[] {0.5f, -1.5f}, 1, List.of());
+        assertThat(r.task()).isEqualTo(Task.REGRESSION);
+        assertThat(r.targetDim()).isEqualTo(1);
+        assertThat(r.fingerprint()).isEqualTo(rflat.fingerprint());
+        assertThat(rf.fingerprint()).isEqualTo(rflat.fingerprint());
+    }
+
+    @Test
+    void rowsInMemoryThatAreNotATableAreRefusedWithTheRow() {
+        List<String> classes = List.of("no", "yes");
+        assertThatThrownBy(() -> Dataset.classification("d", new double[0][], new int[0], classes))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("data set 'd': x has no rows; give at least one row of features");
+        assertThatThrownBy(() -> Dataset.classification("d", new double[][] {{1, 2}, {3}}, new int[] {0, 1}, classes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data set 'd': row 1 of x has 1 features but row 0 has 2; every row needs the same number");
+        assertThatThrownBy(() -> Dataset.classification("d", new float[][] {{1, 2}, null}, new int[] {0, 1}, classes))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("data set 'd': row 1 of x is null");
+        assertThatThrownBy(() -> Dataset.classification("d", new double[][] {{}, {}}, new int[] {0, 1}, classes))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("data set 'd': row 0 of x has no features");
+        assertThatThrownBy(() -> Dataset.classification("d", new double[][] {{1}, {2}}, new int[] {0}, classes))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("data set 'd': 2 rows of features but 1 labels");
+        assertThatThrownBy(() -> Dataset.classification("d", new double[][] {{1}, {2}}, new int[] {0, 2}, classes))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label 2 of row 1 is outside [0, 2)");
+        assertThatThrownBy(() -> Dataset.regression("d", new double[][] {{1}, {2}}, new double[] {1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 rows need 2 × 1 targets, got 1");
+    }
+
     @Test
     void viewsShareStorageAndCompose() {
         Dataset d = small();

@@ -41,6 +41,25 @@ class MetricsTest {
         assertThat(Metrics.r2(new float[] {1, 1}, new float[] {1, 1})).isEqualTo(1.0);
     }
 
+    /**
+     * Several outputs per row (a forecaster's horizon): each output's R², averaged, as
+     * {@code r2_score(Y, P)} (multioutput='uniform_average'); computed once with scikit-learn 1.2.1,
+     * {@code r2_score(Y, P, multioutput='raw_values')} = [0.9, 0.95680346, 0.0] (the third output's
+     * truth is constant and its prediction not: 0). The flattened value, {@code r2_score(Y.ravel(),
+     * P.ravel())}, is another number.
+     */
+    @Test
+    void r2OfSeveralOutputsIsTheMeanOfEachOutputsAsScikitLearn() {
+        float[] y = {3f, -0.5f, 2f, 2.5f, 0f, 2f, 4f, 2f, 2f, 7f, 8f, 2f, 1f, 1.5f, 2f};
+        float[] p = {2.5f, 0f, 2f, 2f, -0.5f, 2f, 4.5f, 2.5f, 2.5f, 8f, 7f, 2f, 1.5f, 1f, 2f};
+        assertThat(Metrics.r2(y, p, 3)).isCloseTo(0.6189344852411808, within(1e-12));
+        assertThat(Metrics.r2(y, p, 1)).as("all values as one output").isCloseTo(0.94172760511883, within(1e-12));
+        float[] y2 = {3f, -0.5f, 2.5f, 0f, 4f, 2f, 7f, 8f, 1f, 1.5f};
+        float[] p2 = {2.5f, 0f, 2f, -0.5f, 4.5f, 2.5f, 8f, 7f, 1.5f, 1f};
+        assertThat(Metrics.r2(y2, p2, 2)).isCloseTo(0.9284017278617711, within(1e-12));
+        assertThatThrownBy(() -> Metrics.r2(y, p, 4)).hasMessageContaining("15 values are not whole rows of 4 outputs");
+    }
+
     @Test
     void badInputsSayWhatIsWrong() {
         assertThatThrownBy(() -> Metrics.accuracy(new int[] {1}, new int[] {1, 2})).hasMessageContaining("truth has 1 values but the predictions have 2");

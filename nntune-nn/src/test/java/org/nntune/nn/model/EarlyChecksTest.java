@@ -91,4 +91,24 @@ class EarlyChecksTest {
         assertThat(m.parameters().get(0).toString()).matches("Param\\[\\w+, shape \\[4, 3\\], decayed\\]");
         assertThat(m.parameters().get(1).toString()).matches("Param\\[\\w+, shape \\[3\\], not decayed\\]");
     }
+
+    /** A forecaster built as for classes (the default loss) is told the regression loss, whichever mistake shows first. */
+    @Test
+    void aRegressionNetworkWithTheDefaultLossIsToldToUseMse() {
+        Dataset windows = org.nntune.nn.data.SeriesWindows.windows("v", new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 4, 2);
+        String hint = "; for regression, e.g. forecasting, use .loss(Loss.mse())";
+        assertThatThrownBy(() -> Sequential.builder().input(4, 1).lstm(4, 1, false, 0.0, org.nntune.nn.layer.Recurrent.Readout.LAST)
+                .dense(1).seed(1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("softmax cross-entropy needs at least 2 outputs (one per class), the network has 1; for two classes with"
+                        + " one output use binary cross-entropy" + hint);
+        Sequential two = Sequential.builder().input(4, 1).gru(4, 1, false, 0.0, org.nntune.nn.layer.Recurrent.Readout.LAST).dense(2).build();
+        assertThatThrownBy(() -> two.fit(windows, FitOptions.builder().epochs(1).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("loss softmax cross-entropy needs a classification set; training set 'v' is a regression set" + hint);
+        assertThatThrownBy(() -> Sequential.builder().input(4, 1).gru(4, 1, false, 0.0, org.nntune.nn.layer.Recurrent.Readout.LAST).dense(2)
+                .targetScaling(org.nntune.nn.data.StandardScaler.fitTargets(windows)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("target scaling is for regression; this network is trained with softmax cross-entropy" + hint);
+    }
 }

@@ -337,6 +337,11 @@ class FitTest {
         assertThatThrownBy(() -> FitOptions.builder().epochs(0)).hasMessageContaining("epochs must be >= 1, got 0");
         assertThatThrownBy(() -> FitOptions.builder().validationFraction(1.0)).hasMessageContaining("(0, 1)");
         assertThatThrownBy(() -> Optimizer.adam(-1f)).hasMessageContaining("learning rate must be finite and > 0, got -1.0");
+        // a rate float32 cannot hold is named as given, not as the 0 or infinity it becomes
+        assertThatThrownBy(() -> Optimizer.adam(1e-50)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("learning rate must be finite and > 0 in float32, got 1.0E-50, which is 0.0 in float32");
+        assertThatThrownBy(() -> Optimizer.sgd(1e50)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("got 1.0E50, which is Infinity in float32");
     }
 
     @Test

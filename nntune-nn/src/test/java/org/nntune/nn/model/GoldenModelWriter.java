@@ -17,7 +17,8 @@ import java.util.List;
  * version's file holds what that version added: version 1 a convolutional classifier of the
  * digits (every layer kind of its time), version 2 a regression network whose targets are
  * standard-scaled inside the model, with standard-scaled inputs (the target scaling is what
- * version 2 added).
+ * version 2 added), version 3 a GRU forecaster of a noisy ramp that learns each value's change
+ * from the window's last value (the change target is what version 3 added).
  *
  * <pre>
  * ./mvnw -q test-compile -pl nntune-nn
@@ -49,6 +50,10 @@ public final class GoldenModelWriter {
         }
         if (ModelFile.FORMAT_VERSION == 2) {
             writeVersion2(dir, name);
+            return;
+        }
+        if (ModelFile.FORMAT_VERSION == 3) {
+            writeVersion3(dir, name);
             return;
         }
         TrainTest s = TestData.canonical(Datasets.digitsImages());
@@ -85,6 +90,34 @@ public final class GoldenModelWriter {
         lines.add(line("prediction", out));
         lines.add(line("target_mean", m.targetScaling().orElseThrow().mean()));
         lines.add(line("target_scale", m.targetScaling().orElseThrow().scale()));
+        Files.write(dir.resolve(name + ".expected.txt"), lines);
+        System.out.println(m.summary() + "\n" + m.provenance());
+    }
+
+    /** Version 3's golden network: a GRU forecaster of changes from the window's last value, inputs and changes scaled. */
+    static Sequential goldenChange(org.nntune.nn.data.Dataset train) {
+        return Sequential.builder().input(6, 1).gru(6, 1, false, 0.0, org.nntune.nn.layer.Recurrent.Readout.LAST).dense(2)
+                .loss(org.nntune.nn.loss.Loss.mse()).preprocessing(org.nntune.nn.data.StandardScaler.fit(train)).changeFromLastInput()
+                .targetScaling(org.nntune.nn.data.StandardScaler.fitTargetChanges(train)).seed(10).build();
+    }
+
+    /** Version 3: windows of 6 values of a noisy ramp forecasting the next 2, as changes from the last value. */
+    private static void writeVersion3(Path dir, String name) throws IOException {
+        float[] series = ChangeTargetTest.ramp(120, 13);
+        org.nntune.nn.data.Dataset all = org.nntune.nn.data.SeriesWindows.windows("ramp", series, 6, 2,
+                org.nntune.nn.data.SeriesWindows.Target.CHANGE);
+        org.nntune.nn.data.Split split = org.nntune.nn.data.SeriesWindows.timeOrderSplit(series.length, 6, 2, 0.1);
+        org.nntune.nn.data.Dataset train = split.train(all);
+        org.nntune.nn.data.Dataset probe = split.test(all).subset(new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+        Sequential m = goldenChange(train);
+        m.fit(train, FitOptions.builder().epochs(20).batchSize(16).seed(11).optimizer(Optimizer.adam(0.01f)).build());
+        m.save(dir.resolve(name + ".nntm"));
+        float[] out = m.outputs(probe.features(), probe.size());
+        List<String> lines = new ArrayList<>();
+        lines.add("# inputs, targets and forecasts of " + name + ".nntm, written by GoldenModelWriter");
+        lines.add(line("x", probe.features()));
+        lines.add(line("y", probe.targets()));
+        lines.add(line("prediction", out));
         Files.write(dir.resolve(name + ".expected.txt"), lines);
         System.out.println(m.summary() + "\n" + m.provenance());
     }

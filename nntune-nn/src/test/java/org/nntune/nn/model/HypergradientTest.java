@@ -433,6 +433,16 @@ class HypergradientTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not of rmsprop");
     }
 
+    /** A hypergradient optimiser as the base is refused for what it is, not for its inner optimiser. */
+    @Test
+    void aNestedHypergradientIsRefusedAsSuch() {
+        Optimizer inner = Optimizer.hypergradient(Optimizer.adam(1e-3), 1e-4, false);
+        assertThatThrownBy(() -> Optimizer.hypergradient(inner, 1e-4, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("hypergradient descent cannot adapt the rate of another hypergradient optimiser"
+                        + " (hypergradient(hypergradient(adam…))): wrap the base optimiser once, Optimizer.hypergradient(adam…)");
+    }
+
     /**
      * A schedule scales the adapted rate's step: plain SGD-HD by the multiplicative rule, stepped at
      * a schedule's falling rates s_t from its base rate α₀ down to 0, moves the weights by
@@ -463,6 +473,72 @@ class HypergradientTest {
             previousGrad = g;
         }
         assertThat(alpha).as("the rate moved").isNotEqualTo((float) lr);
+    }
+
+    /**
+     * The rate reported for a step is the rate the step used, α·(s_t/α₀) ramped in the warm-up
+     * (t/W), while {@code baseRates} and {@code rates} keep α itself.
+     */
+    @Test
+    void theReportedRateIsTheRateTheStepUsedWithTheWarmUpAndTheSchedule() {
+        double lr = 0.05;
+        float[] scheduled = {0.05f, 0.05f, 0.01f, 0.01f, 0.0005f, 0.0005f};
+        int warmup = 4;
+        Sequential m = network();
+        Workspace w = batch(m);
+        Optimizer hd = new Hypergradient(Optimizer.sgd(lr), 0.3, false, Hypergradient.Rule.MULTIPLICATIVE, warmup, 0);
+        Hypergradient.HdUpdater u = (Hypergradient.HdUpdater) hd.newUpdater(m.parameters(), m.parameterLayers());
+        for (int t = 1; t <= scheduled.length; t++) {
+            lossAndGradient(m, w);
+            List<float[]> g = gradients(m);
+            List<float[]> before = weights(m);
+            u.step(scheduled[t - 1]);
+            double alpha = u.rates()[0];
+            double used = alpha * Math.min(1.0, (double) t / warmup) * scheduled[t - 1] / (float) lr;
+            assertSgdStep(m, before, g, used);
+            assertThat(u.adaptedRates()).as("step %d", t).containsOnlyKeys("lr");
+            assertThat(u.adaptedRates().get("lr")).as("step %d", t).isCloseTo(used, org.assertj.core.data.Offset.offset(1e-7 * used)); // the schedule's ratio is float
+            assertThat(u.baseRates()).as("step %d", t).containsExactly(java.util.Map.entry("lr_base", alpha));
+        }
+    }
+
+    /**
+     * With a step schedule (the rate times 0.01 every epoch) and a β so small that α hardly moves,
+     * an epoch reports the rate its last batch used, α·0.01^(epoch−1), as {@code learningRate} and
+     * {@code lr}, and α as {@code lr_base}; per layer likewise; without a schedule there is no
+     * {@code lr_base}. (The reported rate once stayed α: 1e-2 while training stepped at 1e-6.)
+     */
+    @Test
+    void withAStepScheduleAnEpochReportsTheRateItsLastBatchUsedAndTheAdaptedRateAsBase() {
+        FitOptions.Builder options = FitOptions.builder().epochs(3).batchSize(16).seed(1);
+        Sequential m = Sequential.builder().input(4).dense(8, Activation.TANH).dense(3).seed(3).build();
+        List<EpochResult> epochs = m.fit(Datasets.iris(), options.optimizer(Optimizer.hypergradient(Optimizer.adam(1e-2), 1e-6, false))
+                .schedule(LearningRateSchedule.step(1, 0.01)).build()).epochs();
+        for (EpochResult e : epochs) {
+            double base = e.adaptedRates().get("lr_base");
+            double used = base * Math.pow(0.01, e.epoch() - 1);
+            assertThat(base).as("epoch %d", e.epoch()).isCloseTo(1e-2, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(e.adaptedRates()).containsOnlyKeys("lr", "lr_base");
+            assertThat(e.adaptedRates().get("lr")).as("epoch %d", e.epoch()).isCloseTo(used, org.assertj.core.data.Offset.offset(1e-6 * used));
+            assertThat((double) e.learningRate()).as("epoch %d", e.epoch()).isCloseTo(used, org.assertj.core.data.Offset.offset(1e-6 * used));
+        }
+        assertThat(epochs.get(2).learningRate()).isLessThan(2e-6f);
+
+        List<EpochResult> perLayer = Sequential.builder().input(4).dense(8, Activation.TANH).dense(3).seed(3).build()
+                .fit(Datasets.iris(), options.optimizer(Optimizer.hypergradient(Optimizer.adam(1e-2), 1e-6, true))
+                        .schedule(LearningRateSchedule.step(1, 0.01)).build()).epochs();
+        EpochResult last = perLayer.get(2);
+        assertThat(last.adaptedRates()).containsOnlyKeys("lr_layer0", "lr_layer2", "lr_layer0_base", "lr_layer2_base");
+        assertThat(last.adaptedRates().get("lr_layer2")).isCloseTo(last.adaptedRates().get("lr_layer2_base") * 1e-4,
+                org.assertj.core.data.Offset.offset(1e-10));
+
+        List<EpochResult> constant = Sequential.builder().input(4).dense(8, Activation.TANH).dense(3).seed(3).build()
+                .fit(Datasets.iris(), options.optimizer(Optimizer.hypergradient(Optimizer.adam(1e-2), 1e-6, false))
+                        .schedule(LearningRateSchedule.constant()).build()).epochs();
+        assertThat(constant).allSatisfy(e -> {
+            assertThat(e.adaptedRates()).containsOnlyKeys("lr");
+            assertThat((double) e.learningRate()).isCloseTo(e.adaptedRates().get("lr"), org.assertj.core.data.Offset.offset(1e-9));
+        });
     }
 
     /** Training takes any schedule with hypergradient descent (it once refused all but the constant one). */

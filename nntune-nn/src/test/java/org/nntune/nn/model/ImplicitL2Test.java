@@ -378,6 +378,42 @@ class ImplicitL2Test {
     }
 
     /**
+     * With target scaling, the validation batches' targets are scaled as the training batches' are: a regression on
+     * targets 1e4 + 1e3·y (scaled inside the model) adapts its L2 as the same regression on y does, where unscaled
+     * validation targets of about 1e4 against outputs of about 1 would drive the L2 far off.
+     */
+    @Test
+    void validationTargetsAreScaledAsTrainingTargetsAre() {
+        Rng r = new Rng(4);
+        int n = 120;
+        float[] x = new float[n * D];
+        float[] y = new float[n];
+        float[] big = new float[n];
+        for (int i = 0; i < n; i++) {
+            double t = 0.3;
+            for (int j = 0; j < D; j++) {
+                x[i * D + j] = (float) r.nextGaussian();
+                t += (j + 1) * 0.5 * x[i * D + j];
+            }
+            y[i] = (float) (t + 0.3 * r.nextGaussian());
+            big[i] = 1e4f + 1e3f * y[i];
+        }
+        double[] adapted = new double[2];
+        float[][] targets = {y, big};
+        for (int k = 0; k < 2; k++) {
+            Dataset d = Dataset.regression("ridge", x.clone(), new int[] {D}, targets[k], 1, List.of());
+            Sequential m = Sequential.builder().input(D).dense(8, Activation.TANH).dense(1).loss(Loss.mse())
+                    .targetScaling(org.nntune.nn.data.StandardScaler.fitTargets(d)).seed(3).build();
+            History h = m.fit(d, FitOptions.builder().epochs(10).batchSize(16).seed(2).validationFraction(0.25)
+                    .optimizer(Optimizer.adam(1e-2)).implicitL2(ImplicitL2.defaults().withPerLayer(false).withPeriod(2)).build());
+            adapted[k] = h.epochs().get(9).adaptedRates().get("l2");
+        }
+        assertThat(Math.abs(Math.log(adapted[0] / ImplicitL2.DEFAULT_INITIAL))).as("the L2 moved").isGreaterThan(0.01);
+        assertThat(adapted[1]).as("L2 adapted on targets 1e4 + 1e3·y (on y: %s)", adapted[0])
+                .isCloseTo(adapted[0], org.assertj.core.data.Percentage.withPercentage(5));
+    }
+
+    /**
      * Unless set, the Neumann series has {@link ImplicitL2#DEFAULT_TERMS_SGD} terms under SGD (also
      * under its hypergradient rate) and {@link ImplicitL2#DEFAULT_TERMS} under the optimisers that
      * divide by second moments; the trainer uses that number (an SGD run with the defaults is the

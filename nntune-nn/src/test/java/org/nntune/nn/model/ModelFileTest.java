@@ -71,6 +71,36 @@ class ModelFileTest {
     }
 
     @Test
+    void theVersion3GoldenFileLoadsAsAChangeForecasterAndPredictsAsWhenItWasWritten() throws IOException {
+        Path file = dir.resolve("model-v3.nntm");
+        byte[] bytes = resource("/golden/model-v3.nntm");
+        assertThat(ByteBuffer.wrap(bytes, 4, 4).getInt()).as("format version in the header").isEqualTo(3);
+        Files.write(file, bytes);
+        Sequential m = Sequential.load(file);
+        assertThat(m.changeFromLastInput()).isTrue();
+        assertThat(m.inputShape()).containsExactly(6, 1);
+        Map<String, float[]> expected = TorchParityTest.read("/golden/model-v3.expected.txt");
+        float[] x = expected.get("x");
+        // forecasts of about 220 from changes of about 2: the last input was added back after the unscaling
+        TorchParityTest.assertParity(m.outputs(x, x.length / 6), expected.get("prediction"), "golden forecasts");
+        float[] y = expected.get("y");
+        float[] p = m.outputs(x, x.length / 6);
+        for (int i = 0; i < y.length; i++) {
+            assertThat(p[i]).as("forecast %d near its target", i).isCloseTo(y[i], org.assertj.core.api.Assertions.within(6f));
+        }
+        assertThat(m.provenance().dataName()).isEqualTo("ramp");
+    }
+
+    @Test
+    void modelsOfEarlierVersionsLoadAsLearningTheTargetsThemselves() throws IOException {
+        for (int v = 1; v <= 2; v++) {
+            Path file = dir.resolve("model-v" + v + ".nntm");
+            Files.write(file, resource("/golden/model-v" + v + ".nntm"));
+            assertThat(Sequential.load(file).changeFromLastInput()).as("version %d", v).isFalse();
+        }
+    }
+
+    @Test
     void theVersion2GoldenFileLoadsWithItsTargetScalingAndPredictsAsWhenItWasWritten() throws IOException {
         Path file = dir.resolve("model-v2.nntm");
         byte[] bytes = resource("/golden/model-v2.nntm");

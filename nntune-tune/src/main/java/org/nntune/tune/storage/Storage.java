@@ -108,6 +108,16 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
+     * Whether the studies outlive this JVM (a database file or server): other processes may work on them, and a
+     * process that dies leaves its RUNNING trials behind, for others to find by their heartbeats. {@link
+     * org.nntune.tune.study.Study#optimize(org.nntune.tune.study.Objective, int) Study.optimize} keeps heartbeats
+     * by default on such a storage. The default: false, as for an in-memory storage, whose trials die with it.
+     */
+    default boolean outlivesProcess() {
+        return false;
+    }
+
+    /**
      * Whether the study a run opened as {@code studyId} under {@code name} is gone: deleted ({@code nntune delete
      * --force}, another program), or its name now another study's. What a worker asks when a write or a heartbeat
      * is refused, to tell its study deleted under it from other refusals.

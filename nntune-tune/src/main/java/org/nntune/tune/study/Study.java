@@ -52,9 +52,18 @@ import java.util.concurrent.CancellationException;
  * end are written as they happen, so several threads ({@code nJobs}) and several processes sharing
  * a database storage can work on one study, and a study can be resumed after a crash.
  *
- * <p>Failures: an exception from the objective (of a type in the catch list), or a NaN or infinite
- * value, makes that trial FAIL with the reason stored and the study goes on. Other exceptions fail
- * the trial and then end {@code optimize} by propagating. Interruption (of the thread running
+ * <p>Failures: an exception from the objective (of a type in the catch list: by default every
+ * {@link Exception}, so that one diverging trial does not end a study), or a NaN or infinite value,
+ * makes that trial FAIL with the reason stored, and the study goes on. Each such failure is logged
+ * as a WARNING on the logger {@value #FAILED_TRIALS_LOGGER} ({@link System.Logger}, which goes to
+ * {@code java.util.logging} unless the application routes it): the trial, its parameters and the
+ * reason, with the exception's stack trace the first time each exception class and message occurs
+ * in an {@code optimize} call (at most {@value StudyLoop#MAX_TRACES} stack traces per call), so a
+ * bug that fails every trial prints its trace once, not once per trial. Other exceptions (and
+ * errors) fail the trial and then end {@code optimize} by propagating: pass
+ * {@code OptimizeOptions.withCatchList(List.of())} to stop at the first exception, as Optuna does.
+ * {@link #bestTrial()} on a study without a COMPLETE trial says how many trials failed and why the
+ * first did. Interruption (of the thread running
  * {@code optimize}, or a JVM shutdown with {@link #failRunningTrialsOnShutdown()} installed) records
  * every running trial as FAIL with the reason and ends {@code optimize} with a
  * {@link CancellationException}.
@@ -64,6 +73,14 @@ import java.util.concurrent.CancellationException;
 public final class Study {
     /** What a user should know (INFO and up); a field so that this package's tests can read it. */
     static volatile System.Logger log = System.getLogger("org.nntune.tune");
+    /**
+     * The WARNING per failed trial of {@code optimize} (see the class comment), on a logger of its own,
+     * {@value #FAILED_TRIALS_LOGGER}, so that an application reporting failures itself (the CLI) can silence it.
+     */
+    static volatile System.Logger failedTrialsLog = System.getLogger(Study.FAILED_TRIALS_LOGGER);
+
+    /** The name of the logger that {@code optimize} reports each failed trial on (WARNING, with the stack trace). */
+    public static final String FAILED_TRIALS_LOGGER = "org.nntune.tune.failures";
 
     private final Storage storage;
     private final long studyId;
@@ -312,8 +329,44 @@ public final class Study {
      * @throws IllegalStateException if no trial is COMPLETE yet, or the study has several objectives
      */
     public FrozenTrial bestTrial() {
-        return findBestTrial().orElseThrow(() -> new IllegalStateException("study '" + name
-                + "' has no COMPLETE trial yet, so no best trial"));
+        return findBestTrial().orElseThrow(() -> new IllegalStateException(noBestTrial()));
+    }
+
+    /**
+     * Why there is no best trial, with what the study holds: "study 'x' has no COMPLETE trial, so no best
+     * trial: 20 trials, all FAIL; the first failure, trial 0: NullPointerException: …".
+     */
+    private String noBestTrial() {
+        List<FrozenTrial> all = trials();
+        String head = "study '" + name + "' has no COMPLETE trial";
+        if (all.isEmpty()) {
+            return head + " yet, so no best trial: it has no trial at all; run optimize (or ask and tell) first";
+        }
+        Map<TrialState, Integer> counts = new java.util.EnumMap<>(TrialState.class);
+        for (FrozenTrial t : all) {
+            counts.merge(t.state(), 1, Integer::sum);
+        }
+        if (counts.containsKey(TrialState.COMPLETE)) {
+            return "study '" + name + "' has no feasible COMPLETE trial, so no best trial: all "
+                    + counts.get(TrialState.COMPLETE) + " COMPLETE trials break their constraints";
+        }
+        StringBuilder sb = new StringBuilder(head).append(", so no best trial: ").append(all.size())
+                .append(all.size() == 1 ? " trial, " : " trials, ");
+        if (counts.size() == 1) {
+            sb.append(all.size() == 1 ? "" : "all ").append(counts.keySet().iterator().next());
+        } else {
+            StringBuilder states = new StringBuilder();
+            counts.forEach((state, n) -> states.append(states.length() == 0 ? "" : ", ").append(n).append(' ').append(state));
+            sb.append(states);
+        }
+        for (FrozenTrial t : all) {
+            if (t.state() == TrialState.FAIL) {
+                sb.append("; the first failure, trial ").append(t.number()).append(": ")
+                        .append(t.failureReason().orElse("(no reason stored)"));
+                break;
+            }
+        }
+        return sb.toString();
     }
 
     /** @return the Pareto front of the COMPLETE trials (for several objectives; with one, the trials sharing the best value) */
@@ -432,10 +485,16 @@ public final class Study {
     /**
      * Finishes a trial from {@link #ask()} as FAIL with the reason.
      *
-     * @throws IllegalArgumentException if the trial belongs to another study (nothing is written)
+     * @throws IllegalArgumentException if the trial belongs to another study, or the reason is null or
+     *     blank (nothing is written: the trial stays RUNNING and may be told again)
      */
     public FrozenTrial tellFailed(Trial trial, String reason) {
         checkOwn(trial);
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("trial " + trial.number() + " of study '" + name + "': tellFailed needs a"
+                    + " reason (what went wrong, e.g. the exception's message), got " + (reason == null ? "null" : "'"
+                    + reason + "'") + "; the trial is still RUNNING, tell it again");
+        }
         return told(trial, Outcome.failure(reason));
     }
 
@@ -466,6 +525,43 @@ public final class Study {
         return lifecycle.finish(trial, outcome).orElseGet(() -> storage.getTrial(trial.trialId()));
     }
 
+    /**
+     * Fails a RUNNING trial that no one will finish: its process died while it ran the trial without
+     * heartbeats ({@code withHeartbeat(Duration.ZERO)}, an in-memory study's, or a version of nntune that
+     * kept none by default), or it asked the trial and died before telling it. Such a trial is never failed
+     * as stale, and it counts in the study's budget for ever. Call it only for a trial whose process is
+     * gone: a live worker's outcome is refused once the trial is failed. The trial is not queued again.
+     *
+     * @param number the trial's number
+     * @param reason what happened, stored as the failure reason after "abandoned: "
+     * @return the trial as stored
+     * @throws IllegalArgumentException if the study has no trial of that number, or the reason is blank
+     * @throws IllegalStateException if the trial is not RUNNING, or this object runs it ({@code tell} it)
+     */
+    public FrozenTrial failAbandonedTrial(int number, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("study '" + name + "': failAbandonedTrial(" + number + ", reason) needs a"
+                    + " reason (e.g. \"its process was killed\"), got " + (reason == null ? "null" : "'" + reason + "'"));
+        }
+        FrozenTrial trial = trials().stream().filter(t -> t.number() == number).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("study '" + name + "' has no trial " + number));
+        if (trial.state() != TrialState.RUNNING) {
+            throw new IllegalStateException("trial " + number + " of study '" + name + "' is " + trial.state()
+                    + ", not RUNNING; only a running trial can be abandoned");
+        }
+        if (lifecycle.inFlight().contains(trial.trialId())) {
+            throw new IllegalStateException("trial " + number + " of study '" + name + "' runs in this Study object; it"
+                    + " is not abandoned: tell it (tellFailed) or stop the run");
+        }
+        try {
+            storage.finishTrial(trial.trialId(), TrialState.FAIL, List.of(), Optional.of("abandoned: " + reason));
+        } catch (IllegalStateException finishedMeanwhile) {
+            throw new IllegalStateException("trial " + number + " of study '" + name + "' finished meanwhile, so it"
+                    + " was not abandoned: " + finishedMeanwhile.getMessage(), finishedMeanwhile);
+        }
+        return storage.getTrial(trial.trialId());
+    }
+
     /** Stops {@code optimize}: running trials finish, no new one starts. Callable from callbacks. */
     public void stop() {
         lifecycle.stop();
@@ -478,8 +574,16 @@ public final class Study {
      * trials it held before this call: {@code nTrials} is the study's budget (see
      * {@link OptimizeOptions#nTrials()}), not a number of trials to add. A program run again on a
      * stored study that has its {@code nTrials} runs nothing (and says so in an INFO log line); unlike
-     * Optuna's {@code n_trials}, to run 10 more trials of a study holding 50, ask for 60.
+     * Optuna's {@code n_trials}, to run 10 more trials of a study holding 50, ask for 60, or
+     * {@code optimize(objective, OptimizeOptions.moreTrials(10))}.
      *
+     * <p>On a storage that outlives the process (a database: {@link Storage#outlivesProcess()}) the
+     * running trials keep heartbeats (every 10 s, {@link OptimizeOptions#HEARTBEAT_IF_SHARED}): the
+     * trial of a process killed mid-trial is failed as stale by the next run on the study (once it has
+     * missed its heartbeat for 20 s), and the budget is met by trials that ran. An exception from the
+     * objective fails its trial, is logged as a WARNING and the study goes on (see the class comment).
+     *
+     * @throws NullPointerException if {@code objective} is null
      * @throws IllegalStateException if the study has several objectives (use {@link #optimizeMulti})
      */
     public void optimize(Objective objective, int nTrials) {
@@ -496,7 +600,7 @@ public final class Study {
      */
     public void optimize(Objective objective, int nTrials, Duration timeout, int nJobs, List<StudyCallback> callbacks) {
         optimize(objective, new OptimizeOptions(nTrials, timeout, nJobs, callbacks, List.of(Exception.class),
-                Duration.ZERO));
+                OptimizeOptions.HEARTBEAT_IF_SHARED, false));
     }
 
     /**
@@ -511,6 +615,7 @@ public final class Study {
                     + "objective, …) is for one: use optimizeMulti(objective, options), whose objective returns "
                     + directions.size() + " values");
         }
+        java.util.Objects.requireNonNull(objective, () -> "study '" + name + "': optimize needs an objective, got null");
         optimizeMulti(new SingleObjective(objective), options);
     }
 
@@ -526,16 +631,19 @@ public final class Study {
      * Runs a study with one or several objectives, with the given options; {@link OptimizeOptions#nTrials()}
      * is the study's budget, counting the trials it held before this call (see {@link #optimize(Objective, int)}).
      *
+     * @throws NullPointerException if {@code objective} or {@code options} is null
      * @throws CancellationException if the thread was interrupted or the JVM is shutting down
      *     (running trials are recorded as FAIL first)
      * @throws RuntimeException the objective's exception, if its type is not in the catch list
      *     (checked exceptions wrapped), after the trial is recorded as FAIL
      */
     public void optimizeMulti(MultiObjective objective, OptimizeOptions options) {
+        java.util.Objects.requireNonNull(objective, () -> "study '" + name + "': optimizeMulti needs an objective, got null");
+        java.util.Objects.requireNonNull(options, () -> "study '" + name + "': optimize needs options, got null");
         lifecycle.resetRun();
-        sayWhenTheBudgetIsSpent(options.nTrials());
-        runner.run(new StudyLoop(this, lifecycle, objective, options), options.nJobs(), options.timeout(),
-                options.heartbeat());
+        OptimizeOptions run = options.resolvedFor(storage, options.addTrials() ? lifecycle.spent() : 0);
+        sayWhenTheBudgetIsSpent(run.nTrials());
+        runner.run(new StudyLoop(this, lifecycle, objective, run), run.nJobs(), run.timeout(), run.heartbeat());
         Optional<String> interruption = lifecycle.interruption();
         if (interruption.isPresent()) {
             throw new CancellationException("study '" + name + "': " + interruption.get()
@@ -562,8 +670,9 @@ public final class Study {
             return;
         }
         log.log(System.Logger.Level.INFO, "study '" + name + "' already has " + finished + " finished trials of the "
-                + nTrials + " asked for; nothing to run — ask for more, e.g. optimize(objective, "
-                + (Math.max(nTrials, finished) + 10) + ")");
+                + nTrials + " asked for; nothing to run — the number is the study's total: ask for more, e.g."
+                + " optimize(objective, " + (Math.max(nTrials, finished) + 10) + "), or add some with"
+                + " optimize(objective, OptimizeOptions.moreTrials(10))");
     }
 
     private static final Set<TrialState> FINISHED = EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);

@@ -9,6 +9,7 @@ import org.nntune.tune.sampler.Sampler;
 import org.nntune.tune.storage.Storage;
 import org.nntune.tune.trial.FailureReason;
 import org.nntune.tune.trial.FrozenTrial;
+import org.nntune.tune.trial.TrialState;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +22,8 @@ import java.util.Optional;
 final class StudyLoop implements TrialLoop {
     /** how long a worker waits when every candidate is held by a running trial */
     private static final Duration CANDIDATE_POLL = Duration.ofMillis(20);
+    /** how many stack traces of failed trials one run logs at most (one per distinct exception class and message) */
+    static final int MAX_TRACES = 20;
 
     private final Study study;
     private final TrialLifecycle trials;
@@ -30,6 +33,8 @@ final class StudyLoop implements TrialLoop {
     private final boolean beating;
     /** how long a worker at the budget waits before it looks again at other workers' running trials */
     private final Duration othersPoll;
+    /** exception class and message → the trial whose failure logged its stack trace, in this run */
+    private final java.util.Map<String, Integer> traced = new java.util.concurrent.ConcurrentHashMap<>();
 
     StudyLoop(Study study, TrialLifecycle trials, MultiObjective objective, OptimizeOptions options) {
         this.study = study;
@@ -86,6 +91,7 @@ final class StudyLoop implements TrialLoop {
     private void run(Trial trial) {
         Outcome outcome;
         Throwable escaping = null;
+        Throwable caught = null;
         try {
             double[] values = objective.evaluate(trial);
             int n = study.directions().size();
@@ -109,6 +115,8 @@ final class StudyLoop implements TrialLoop {
                 outcome = Outcome.failure(FailureReason.of(e));
                 if (!options.catches(e)) {
                     escaping = e;
+                } else {
+                    caught = e;
                 }
             }
         }
@@ -120,6 +128,10 @@ final class StudyLoop implements TrialLoop {
         } catch (RuntimeException e) {
             throwIfAbandoned(trial); // a heartbeat found the study gone while the outcome was being written
             throw e;
+        }
+        if (stored.isPresent() && escaping == null && outcome.state() == TrialState.FAIL
+                && stored.get().state() == TrialState.FAIL && trials.interruption().isEmpty()) {
+            warnFailed(stored.get(), caught);
         }
         if (stored.isPresent()) {
             for (StudyCallback cb : options.callbacks()) {
@@ -136,6 +148,38 @@ final class StudyLoop implements TrialLoop {
             }
             throw new IllegalStateException("study '" + study.name() + "' stopped: trial " + trial.number() + " threw "
                     + FailureReason.of(escaping), escaping);
+        }
+    }
+
+    /**
+     * Logs a trial the objective failed (an exception of the catch list, or a value that is not finite) as a
+     * WARNING: its number, parameters and reason, and the exception's stack trace with the first failure of each
+     * exception class and message in this run (at most {@link #MAX_TRACES}), so that a bug failing every trial
+     * prints its trace once. Optuna logs every failed trial so; without it a failing objective would be silent.
+     */
+    private void warnFailed(FrozenTrial failed, Throwable e) {
+        String what = "trial " + failed.number() + " of study '" + study.name() + "' failed with parameters "
+                + failed.params() + ": " + failed.failureReason().orElse("(no reason)");
+        if (e == null) {
+            Study.failedTrialsLog.log(System.Logger.Level.WARNING, what);
+            return;
+        }
+        String key = e.getClass().getName() + ": " + e.getMessage();
+        Integer first = traced.get(key);
+        if (first == null && traced.size() < MAX_TRACES) {
+            first = traced.putIfAbsent(key, failed.number());
+            if (first == null) {
+                Study.failedTrialsLog.log(System.Logger.Level.WARNING, what
+                        + " (caught: the study goes on; its stack trace follows)", e);
+                return;
+            }
+        }
+        if (first != null) {
+            Study.failedTrialsLog.log(System.Logger.Level.WARNING, what + " (the same exception as trial " + first
+                    + ", whose stack trace was logged)");
+        } else {
+            Study.failedTrialsLog.log(System.Logger.Level.WARNING, what + " (" + e.getClass().getName() + "; " + MAX_TRACES
+                    + " stack traces logged in this run already, no more)");
         }
     }
 

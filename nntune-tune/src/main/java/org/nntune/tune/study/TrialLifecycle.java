@@ -220,48 +220,85 @@ final class TrialLifecycle {
     }
 
     /**
+     * How many trials the study has spent of a budget: those that count ({@link #counted()}) less the
+     * retries, each of which stands in for a failed attempt ({@link #budget}). What a run that adds
+     * trials ({@link OptimizeOptions#moreTrials}) adds to.
+     */
+    int spent() {
+        return counted() - retries();
+    }
+
+    /**
      * Whether trials this Study object did not start are still RUNNING, so the budget may yet free up:
      * with heartbeats they finish, or their dead worker's trial is failed as stale and its retry
      * queued. Without heartbeats a dead worker cannot be told from a slow one, so this worker says
-     * what is left and stops. A wait longer than the heartbeat {@code grace} is said as a warning
-     * (shown without --verbose): a trial of a dead worker that keeps heartbeats would have been failed
-     * by then, so the trials either run long or keep no heartbeat (a Python Optuna worker without
-     * {@code heartbeat_interval}), and such a trial is never failed: its worker may be gone for good.
+     * (a WARNING) what is left and how to run with heartbeats, and stops. A wait longer than the heartbeat
+     * {@code grace} is said as a warning (shown without --verbose): a trial of a dead worker that keeps
+     * heartbeats would have been failed by then, so the trials either run long or keep no heartbeat (asked
+     * and never told, a Python Optuna worker without {@code heartbeat_interval}), and such a trial is never
+     * failed: its worker may be gone for good. The trials are named as this process's (another
+     * {@code Study} object, or another call on this one) or other processes', by their worker stamp.
      *
      * @param grace the heartbeat grace; {@link Duration#ZERO} when this worker keeps no heartbeats
      */
     boolean heldByOtherWorkers(java.time.Duration grace) {
         boolean beating = !grace.isZero();
         List<Integer> others = new ArrayList<>();
+        List<Integer> own = new ArrayList<>();
         for (FrozenTrial t : storage.getAllTrials(studyId, RUNNING)) {
             if (!inFlight.contains(t.trialId())) {
                 others.add(t.number());
+                if (SystemAttrs.startedInThisProcess(t)) {
+                    own.add(t.number());
+                }
             }
         }
         if (others.isEmpty()) {
             return false;
         }
+        String where = whose(others, own);
         if (!beating) {
-            LOG.log(System.Logger.Level.INFO, "study ''{0}'': the budget is reached counting trial(s) {1} still running"
-                    + " in other workers; without heartbeats this worker cannot tell whether they are alive, so it stops"
-                    + " (their workers finish them)", study.name(), others);
+            Study.log.log(System.Logger.Level.WARNING, "study ''{0}'': the budget is reached counting trial(s) {1} still"
+                    + " RUNNING {2}; this run keeps no heartbeats, so it cannot tell a live trial from one whose process"
+                    + " died, and it stops without them. A trial of a process that died stays RUNNING and counts in the"
+                    + " budget for ever: no one finishes it. Run with heartbeats (the default on a database storage:"
+                    + " OptimizeOptions.trials(n) without withHeartbeat(Duration.ZERO)), so that such a trial is failed"
+                    + " as stale and the budget met; a trial whose process is gone without heartbeats (or that it asked"
+                    + " and never told) is failed only by hand: study.failAbandonedTrial(number, reason)",
+                    study.name(), others, where);
             return false;
         }
         if (!others.equals(lastAwaited)) {
             lastAwaited = others;
             awaitedSince = System.nanoTime();
             warnedLongWait = false;
-            LOG.log(System.Logger.Level.INFO, "study ''{0}'': waiting for trial(s) {1} of other workers to finish, or to"
-                    + " miss their heartbeat and be retried, before the budget is met", study.name(), others);
+            Study.log.log(System.Logger.Level.INFO, "study ''{0}'': waiting for trial(s) {1}, still running {2}, to"
+                    + " finish, or to miss their heartbeat and be failed as stale (and retried, in a study that retries),"
+                    + " before the budget is met", study.name(), others, where);
         } else if (!warnedLongWait && System.nanoTime() - awaitedSince > grace.toNanos()) {
             warnedLongWait = true;
-            LOG.log(System.Logger.Level.WARNING, "study ''{0}'': the budget is met once trial(s) {1}, RUNNING in other workers,"
+            Study.log.log(System.Logger.Level.WARNING, "study ''{0}'': the budget is met once trial(s) {1}, RUNNING {3},"
                     + " finish; still waiting after {2} s. A dead worker''s trial with heartbeats is failed and retried by then,"
-                    + " so these run long, or keep no heartbeat (a Python Optuna worker without heartbeat_interval), which"
-                    + " nntune cannot tell from a live one; if their worker is gone, stop with Ctrl-C: every finished trial"
-                    + " is stored", study.name(), others, grace.toSeconds());
+                    + " so these run long, or keep no heartbeat (a trial asked and never told, a Python Optuna worker without"
+                    + " heartbeat_interval), which nntune cannot tell from a live one; if their worker is gone, stop with"
+                    + " Ctrl-C: every finished trial is stored (in Java: fail each with"
+                    + " study.failAbandonedTrial(number, reason))", study.name(), others, grace.toSeconds(), where);
         }
         return true;
+    }
+
+    /** "in other processes", "in this process (…)" or both: where {@code others} run, {@code own} being this process's. */
+    private static String whose(List<Integer> others, List<Integer> own) {
+        if (own.isEmpty()) {
+            return "in other processes";
+        }
+        String here = "in this process (by another Study object, or another call on this one)";
+        if (own.size() == others.size()) {
+            return here;
+        }
+        List<Integer> theirs = new ArrayList<>(others);
+        theirs.removeAll(own);
+        return own + " " + here + " and " + theirs + " in other processes";
     }
 
     // ---------------------------------------------------------------- start and finish

@@ -58,6 +58,12 @@ public final class SystemAttrs {
     public static String currentWorker() {
         return WorkerName.PROCESS + "/" + Thread.currentThread().getName();
     }
+
+    /** @return whether {@code trial} was started by this process (its {@link #WORKER} stamp names this {@code HOST:PID}) */
+    public static boolean startedInThisProcess(FrozenTrial trial) {
+        return trial.systemAttrs().get(WORKER) instanceof String w && w.startsWith(WorkerName.PROCESS + "/");
+    }
+
     /** Trial: the parameters fixed for an enqueued trial (a warm start or a retry), name → value. */
     public static final String FIXED_PARAMS = "fixed_params";
     /**

@@ -10,7 +10,6 @@ import org.nntune.tune.trial.TrialState;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,7 +86,8 @@ class StudyUsageTest {
         });
         assertThat(s.trials()).hasSize(5);
         assertThat(logged).containsExactly("study 'x' already has 5 finished trials of the 5 asked for; nothing to run"
-                + " — ask for more, e.g. optimize(objective, 15)");
+                + " — the number is the study's total: ask for more, e.g. optimize(objective, 15), or add some with"
+                + " optimize(objective, OptimizeOptions.moreTrials(10))");
         List<String> more = capture(() -> s.optimize(t -> t.suggestFloat("v", 0, 1), 7));
         assertThat(more).isEmpty();
         assertThat(s.trials()).hasSize(7);
@@ -95,40 +95,15 @@ class StudyUsageTest {
 
     /** The INFO and louder messages {@link Study} logs while {@code run} runs. */
     private static List<String> capture(Runnable run) {
-        List<String> messages = new CopyOnWriteArrayList<>();
+        CapturedLog captured = new CapturedLog(System.Logger.Level.INFO);
         System.Logger before = Study.log;
-        Study.log = new System.Logger() {
-            @Override
-            public String getName() {
-                return before.getName();
-            }
-
-            @Override
-            public boolean isLoggable(Level level) {
-                return level.getSeverity() >= Level.INFO.getSeverity();
-            }
-
-            @Override
-            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
-                if (isLoggable(level)) {
-                    messages.add(msg);
-                }
-            }
-
-            @Override
-            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-                if (isLoggable(level)) {
-                    messages.add(params == null || params.length == 0 ? format
-                            : java.text.MessageFormat.format(format, params));
-                }
-            }
-        };
+        Study.log = captured;
         try {
             run.run();
         } finally {
             Study.log = before;
         }
-        return messages;
+        return captured.messages();
     }
 
     // ---------------------------------------------------------------- single-objective entry points
