@@ -138,10 +138,11 @@ final class NaiveForecasts {
 
     /**
      * The warning when the model is worse than persistence on validation or test ({@code greaterIsBetter} as the
-     * metric's direction), naming the change target that makes trends and random walks learnable; empty when it
-     * is not worse on either part.
+     * metric's direction), naming the change target that makes trends and random walks learnable (unless the model
+     * learns changes already, {@code change}); empty when it is not worse on either part.
      */
-    static Optional<String> worseWarning(NaiveBaseline b, boolean greaterIsBetter, OptionalDouble modelValidation, OptionalDouble modelTest) {
+    static Optional<String> worseWarning(NaiveBaseline b, boolean greaterIsBetter, OptionalDouble modelValidation, OptionalDouble modelTest,
+                                         boolean change) {
         StringBuilder where = new StringBuilder();
         appendIfWorse(where, "validation", b.metric(), greaterIsBetter, modelValidation, b.validation());
         appendIfWorse(where, "test", b.metric(), greaterIsBetter, modelTest, b.test());
@@ -149,8 +150,9 @@ final class NaiveForecasts {
             return Optional.empty();
         }
         return Optional.of("warning: the best model forecasts worse than persistence (repeating each window's last value) on " + where
-                + ". A trended series or a random walk is learnt as changes, not levels: try data.target: change; or a longer"
-                + " search, another window or family");
+                + (change ? ", though it learns changes (data.target: change): try a longer search, another window or family"
+                : ". A trended series or a random walk is learnt as changes, not levels: try data.target: change; or a longer"
+                + " search, another window or family"));
     }
 
     /** {@code v} to 4 significant digits without trailing zeros (10.8, 2.087). */

@@ -160,7 +160,8 @@ final class RunResults {
         study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.BEST_MODEL, finalModel);
         OptionalDouble testScore = testScores;
         naive.flatMap(n -> NaiveForecasts.worseWarning(n, scorer.greaterIsBetter(),
-                modelled.number() == b.number() ? OptionalDouble.of(b.values().get(0)) : OptionalDouble.empty(), testScore))
+                modelled.number() == b.number() ? OptionalDouble.of(b.values().get(0)) : OptionalDouble.empty(), testScore,
+                sf.data().series().get().change()))
                 .ifPresent(out::println);
         importance.run();
         return written(write(study, modelled, Optional.of(refit.get().model()), data));

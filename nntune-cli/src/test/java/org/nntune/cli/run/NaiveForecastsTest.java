@@ -41,16 +41,20 @@ class NaiveForecastsTest {
 
         NaiveBaseline b = new NaiveBaseline("mae", OptionalDouble.of(2), OptionalDouble.of(2.5), 0, OptionalDouble.empty(),
                 OptionalDouble.empty());
-        assertThat(NaiveForecasts.worseWarning(b, false, OptionalDouble.of(1.5), OptionalDouble.of(2.4))).isEmpty();
-        assertThat(NaiveForecasts.worseWarning(b, false, OptionalDouble.of(1.5), OptionalDouble.of(10.8)).orElseThrow())
+        assertThat(NaiveForecasts.worseWarning(b, false, OptionalDouble.of(1.5), OptionalDouble.of(2.4), false)).isEmpty();
+        assertThat(NaiveForecasts.worseWarning(b, false, OptionalDouble.of(1.5), OptionalDouble.of(10.8), false).orElseThrow())
                 .contains("worse than persistence (repeating each window's last value) on test (mae 10.8 against 2.5)")
                 .contains("try data.target: change");
-        assertThat(NaiveForecasts.worseWarning(b, false, OptionalDouble.of(8.27), OptionalDouble.empty()).orElseThrow())
+        assertThat(NaiveForecasts.worseWarning(b, false, OptionalDouble.of(8.27), OptionalDouble.empty(), false).orElseThrow())
                 .contains("on validation (mae 8.27 against 2)");
+        // a model of the changes already: the advice is another search
+        assertThat(NaiveForecasts.worseWarning(b, false, OptionalDouble.of(8.27), OptionalDouble.empty(), true).orElseThrow())
+                .contains("on validation (mae 8.27 against 2), though it learns changes (data.target: change): try a longer search")
+                .doesNotContain("try data.target: change");
         // r2: greater is better
         NaiveBaseline r2 = new NaiveBaseline("r2", OptionalDouble.of(0.9), OptionalDouble.empty(), 0, OptionalDouble.empty(),
                 OptionalDouble.empty());
-        assertThat(NaiveForecasts.worseWarning(r2, true, OptionalDouble.of(0.95), OptionalDouble.empty())).isEmpty();
-        assertThat(NaiveForecasts.worseWarning(r2, true, OptionalDouble.of(0.5), OptionalDouble.empty())).isPresent();
+        assertThat(NaiveForecasts.worseWarning(r2, true, OptionalDouble.of(0.95), OptionalDouble.empty(), false)).isEmpty();
+        assertThat(NaiveForecasts.worseWarning(r2, true, OptionalDouble.of(0.5), OptionalDouble.empty(), false)).isPresent();
     }
 }
