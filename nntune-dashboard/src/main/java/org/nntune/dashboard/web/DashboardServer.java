@@ -21,8 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,6 +47,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DashboardServer implements AutoCloseable {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /**
+     * How long a request waits for the storage before it is answered with 503 (database unreachable): a
+     * database out of reach makes a storage call wait for a connection or an answer for a minute or more,
+     * and the page, which polls every 2 s, should say so at once rather than hang.
+     */
+    static final java.time.Duration STORAGE_PATIENCE = java.time.Duration.ofSeconds(5);
+    /** Storage calls that may run at once, and that may wait for a thread, before a request is refused at once. */
+    private static final int STORAGE_THREADS = 4;
+    private static final int STORAGE_QUEUE = 32;
     private static final String COOKIE = "nntune_token";
     private static final Map<String, String> ASSETS = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
@@ -49,14 +65,28 @@ public final class DashboardServer implements AutoCloseable {
     private final DashboardOptions options;
     private final Optional<String> token;
     private final StudyApi api;
+    private final String storageLabel;
+    /**
+     * Where the API's storage calls run, so that a request waits for them at most {@link #STORAGE_PATIENCE}: a call
+     * the database does not answer keeps its thread until the storage gives up, not the request's.
+     */
+    private final ThreadPoolExecutor storageCalls;
 
     private DashboardServer(HttpServer http, ExecutorService pool, DashboardOptions options, Optional<String> token,
-                            StudyApi api) {
+                            StudyApi api, String storageLabel) {
         this.http = http;
         this.pool = pool;
         this.options = options;
         this.token = token;
         this.api = api;
+        this.storageLabel = storageLabel;
+        AtomicInteger n = new AtomicInteger();
+        this.storageCalls = new ThreadPoolExecutor(STORAGE_THREADS, STORAGE_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(STORAGE_QUEUE), r -> {
+                    Thread t = new Thread(r, "nntune-dashboard-storage-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -78,8 +108,8 @@ public final class DashboardServer implements AutoCloseable {
             return t;
         });
         http.setExecutor(pool);
-        StudyApi api = new StudyApi(storage, storageLabel, options.allowWrites(), ReportOptions.defaults());
-        DashboardServer server = new DashboardServer(http, pool, options, token, api);
+        StudyApi api = new StudyApi(StorageFailures.guard(storage), storageLabel, options.allowWrites(), ReportOptions.defaults());
+        DashboardServer server = new DashboardServer(http, pool, options, token, api, storageLabel);
         http.createContext("/", server::handle);
         http.start();
         return server;
@@ -172,6 +202,7 @@ public final class DashboardServer implements AutoCloseable {
     public void close() {
         http.stop(0);
         pool.shutdownNow();
+        storageCalls.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -228,8 +259,8 @@ public final class DashboardServer implements AutoCloseable {
             } else if (path.equals("/plots.css")) {
                 send(ex, 200, "text/css; charset=utf-8", StudyPlots.css());
             } else if (path.startsWith("/api/")) {
-                StudyApi.Response r = api.handle(ex.getRequestMethod(), path.substring(4), query,
-                        () -> writeRequest(ex, body));
+                StudyApi.Response r = withStorage(ex.getRequestMethod(), () -> api.handle(ex.getRequestMethod(),
+                        path.substring(4), query, () -> writeRequest(ex, body)));
                 if (r.version() >= 0) {
                     ex.getResponseHeaders().set("X-Nntune-Version", Long.toString(r.version()));
                 }
@@ -238,6 +269,51 @@ public final class DashboardServer implements AutoCloseable {
                 send(ex, 404, "text/plain", "not found: " + path);
             }
         }
+    }
+
+    /**
+     * Runs an API call that reads (or writes) the storage, waiting for it at most {@link #STORAGE_PATIENCE}. The
+     * storage failing ({@link StorageFailures.Unavailable}) or not answering in time is a 503 whose message says
+     * "database unreachable" with the storage's words, not an internal error: the page says so and recovers on
+     * its next poll once the database answers. A call that did not answer goes on in the background (a write
+     * may still be made): the storage's own timeouts end it.
+     */
+    private StudyApi.Response withStorage(String method, java.util.function.Supplier<StudyApi.Response> call) {
+        String later = method.equals("GET") ? "" : "; the change may still be made when it answers";
+        Future<StudyApi.Response> answer;
+        try {
+            answer = storageCalls.submit(call::get);
+        } catch (RejectedExecutionException busy) {
+            return unreachable("the storage " + storageLabel + " has not answered the " + (STORAGE_THREADS + STORAGE_QUEUE)
+                    + " requests before this one yet");
+        }
+        try {
+            return answer.get(STORAGE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException slow) {
+            answer.cancel(false); // not begun yet: never run; begun: left to the storage's timeouts
+            storageCalls.purge();
+            return unreachable("the storage " + storageLabel + " did not answer within " + STORAGE_PATIENCE.toSeconds()
+                    + " s" + later);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StorageFailures.Unavailable u) {
+                return unreachable(u.getMessage());
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is closing
+            return unreachable("the dashboard is stopping");
+        }
+    }
+
+    private static StudyApi.Response unreachable(String why) {
+        return new StudyApi.Response(503, "application/json",
+                new JsonOut().beginObject().key("error").value("database unreachable: " + why).endObject().toString());
     }
 
     /** The form of a write request, or an exception saying why it is not one. */
