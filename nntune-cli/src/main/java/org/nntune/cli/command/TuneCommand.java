@@ -40,7 +40,9 @@ public final class TuneCommand implements Callable<Integer> {
     Integer trials;
 
     @Option(names = "--timeout", paramLabel = "D", description = "A time limit: seconds or 90s, 5m, 1h. With a number of trials (--trials or budget.trials),"
-            + " no trial starts after it (the same command resumes); on a file without budget.trials, the time-budget mode:"
+            + " no trial of the study starts after it, in this process or in its workers (nntune worker, Spark tasks), and"
+            + " trials still running in workers are not in the results (the same command resumes);"
+            + " on a file without budget.trials, the time-budget mode:"
             + " the search and the refit of the best model both end within it.")
     String timeout;
 
