@@ -33,7 +33,9 @@ public final class TuneCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STUDY.yaml", description = "The study file.")
     Path file;
 
-    @Option(names = {"-s", "--storage"}, paramLabel = "URL", description = "Storage URL (default: the study file's storage, or STUDY.db beside it).")
+    @Option(names = {"-s", "--storage"}, paramLabel = "URL", description = "Storage URL (default: the study file's storage, or STUDY.db beside it);"
+            + " on PostgreSQL, ?synchronous_commit=on makes commits wait for the disk (off by default: a crash of the database"
+            + " server may lose its last fraction of a second of commits).")
     String storage;
 
     @Option(names = "--trials", paramLabel = "N", description = "The study's total number of finished trials, across all workers.")

@@ -32,7 +32,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STUDY", description = "Study name.")
     String study;
 
-    @Option(names = {"-s", "--storage"}, required = true, paramLabel = "URL", description = "The study's storage URL.")
+    @Option(names = {"-s", "--storage"}, required = true, paramLabel = "URL", description = "The study's storage URL;"
+            + " on PostgreSQL, ?synchronous_commit=on makes this worker's commits wait for the disk (off by default: a crash of"
+            + " the database server may lose its last fraction of a second of commits).")
     String storage;
 
     @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this worker, 1 to 1024.")
