@@ -196,7 +196,7 @@ class DashboardBrowserTest {
             switched.down = true;
             wait.until(ExpectedConditions.textMatches(By.id("live"), Pattern.compile("^not updating: database unreachable: "
                     + Pattern.quote(SwitchedStorage.MESSAGE))));
-            Browser.screenshot(driver, "09-database-unreachable");
+            Browser.screenshot(driver, "13-database-unreachable");
             switched.down = false;
             wait.until(ExpectedConditions.textMatches(By.id("live"), Pattern.compile("^live · updated ")));
             assertThat(rows()).hasSize(TRIALS);
