@@ -272,28 +272,40 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     /**
-     * Runs an API call that reads (or writes) the storage, waiting for it at most {@link #STORAGE_PATIENCE}. The
-     * storage failing ({@link StorageFailures.Unavailable}) or not answering in time is a 503 whose message says
-     * "database unreachable" with the storage's words, not an internal error: the page says so and recovers on
-     * its next poll once the database answers. A call that did not answer goes on in the background (a write
-     * may still be made): the storage's own timeouts end it.
+     * Runs an API call that reads (or writes) the storage, waiting for the storage at most {@link #STORAGE_PATIENCE}
+     * at a time. The storage failing ({@link StorageFailures.Unavailable}) or not answering in time is a 503 whose
+     * message says "database unreachable" with the storage's words, not an internal error: the page says so and
+     * recovers on its next poll once the database answers. A call that did not answer goes on in the background (a
+     * write may still be made): the storage's own timeouts end it. A call busy outside the storage (drawing the plots
+     * of a large study) is waited for.
      */
     private StudyApi.Response withStorage(String method, java.util.function.Supplier<StudyApi.Response> call) {
         String later = method.equals("GET") ? "" : "; the change may still be made when it answers";
+        java.util.concurrent.atomic.AtomicReference<Thread> runner = new java.util.concurrent.atomic.AtomicReference<>();
         Future<StudyApi.Response> answer;
         try {
-            answer = storageCalls.submit(call::get);
+            answer = storageCalls.submit(() -> {
+                runner.set(Thread.currentThread());
+                return call.get();
+            });
         } catch (RejectedExecutionException busy) {
             return unreachable("the storage " + storageLabel + " has not answered the " + (STORAGE_THREADS + STORAGE_QUEUE)
                     + " requests before this one yet");
         }
         try {
-            return answer.get(STORAGE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException slow) {
-            answer.cancel(false); // not begun yet: never run; begun: left to the storage's timeouts
-            storageCalls.purge();
-            return unreachable("the storage " + storageLabel + " did not answer within " + STORAGE_PATIENCE.toSeconds()
-                    + " s" + later);
+            while (true) {
+                try {
+                    return answer.get(STORAGE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException slow) {
+                    Thread t = runner.get();
+                    if (t == null || StorageFailures.inStorageCall(t)) {
+                        answer.cancel(false); // not begun yet (behind calls the storage does not answer): never run
+                        storageCalls.purge();
+                        return unreachable("the storage " + storageLabel + " did not answer within "
+                                + STORAGE_PATIENCE.toSeconds() + " s" + later);
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StorageFailures.Unavailable u) {
                 return unreachable(u.getMessage());

@@ -4,6 +4,8 @@ import org.nntune.tune.storage.Storage;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tells the storage failing from the dashboard failing. The {@link Storage} contract throws
@@ -26,10 +28,23 @@ final class StorageFailures {
         }
     }
 
+    /** The threads inside a call of a guarded storage (waiting for the database, or reading its answer). */
+    private static final Set<Thread> CALLING = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Whether {@code thread} is inside a call of a storage {@link #guard} returned: a request that is slow there waits
+     * for the database; one slow elsewhere draws the plots of a large study.
+     */
+    static boolean inStorageCall(Thread thread) {
+        return CALLING.contains(thread);
+    }
+
     /** @return {@code storage} whose calls throw {@link Unavailable} where the storage failed, all else as it does */
     static Storage guard(Storage storage) {
         return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
                 (proxy, method, args) -> {
+                    Thread self = Thread.currentThread();
+                    boolean outer = CALLING.add(self);
                     try {
                         return method.invoke(storage, args);
                     } catch (InvocationTargetException e) {
@@ -41,6 +56,10 @@ final class StorageFailures {
                         String message = cause.getMessage();
                         throw new Unavailable(message == null || message.isBlank()
                                 ? "the storage failed in " + method.getName() + " without saying why" : message, cause);
+                    } finally {
+                        if (outer) {
+                            CALLING.remove(self);
+                        }
                     }
                 });
     }

@@ -24,6 +24,35 @@ class DashboardUnreachableTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A request slow inside a storage call waits for the database (503 after the patience); one slow outside it
+     * (drawing a large study's plots) is waited for: the guard tells which a thread is doing.
+     */
+    @Test
+    void theGuardKnowsWhichThreadsWaitForTheStorage() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        InMemoryStorage memory = new InMemoryStorage();
+        org.nntune.tune.storage.Storage slow = (org.nntune.tune.storage.Storage) java.lang.reflect.Proxy.newProxyInstance(
+                org.nntune.tune.storage.Storage.class.getClassLoader(), new Class<?>[] {org.nntune.tune.storage.Storage.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getAllStudies")) {
+                        inside.countDown();
+                        release.await(); // a database that has not answered yet
+                    }
+                    return method.invoke(memory, args);
+                });
+        org.nntune.tune.storage.Storage guarded = StorageFailures.guard(slow);
+        Thread reader = new Thread(guarded::getAllStudies, "reader");
+        reader.start();
+        inside.await();
+        assertThat(StorageFailures.inStorageCall(reader)).isTrue();
+        assertThat(StorageFailures.inStorageCall(Thread.currentThread())).isFalse();
+        release.countDown();
+        reader.join(10_000);
+        assertThat(StorageFailures.inStorageCall(reader)).isFalse();
+    }
+
     @Test
     void aStorageThatFailsIsA503WithItsOwnMessageUntilItAnswersAgain() throws Exception {
         InMemoryStorage memory = new InMemoryStorage();
