@@ -47,18 +47,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DashboardServer implements AutoCloseable {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String COOKIE = "nntune_token";
+    private static final Map<String, String> ASSETS = Map.of(
+            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
     /**
      * How long a request waits for the storage before it is answered with 503 (database unreachable): a
      * database out of reach makes a storage call wait for a connection or an answer for a minute or more,
-     * and the page, which polls every 2 s, should say so at once rather than hang.
+     * and the page, which polls every second, should say so at once rather than hang.
      */
     static final java.time.Duration STORAGE_PATIENCE = java.time.Duration.ofSeconds(5);
     /** Storage calls that may run at once, and that may wait for a thread, before a request is refused at once. */
     private static final int STORAGE_THREADS = 4;
     private static final int STORAGE_QUEUE = 32;
-    private static final String COOKIE = "nntune_token";
-    private static final Map<String, String> ASSETS = Map.of(
-            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
 
     private final HttpServer http;
     private final ExecutorService pool;
