@@ -80,6 +80,66 @@ class DashboardCommandTest {
         assertThat(code.get()).isEqualTo(ExitCode.INTERRUPTED);
     }
 
+    /**
+     * The database stops answering under a running dashboard (a relay in front of PostgreSQL that stops forwarding,
+     * its connections left open): each API request is answered within seconds with 503 and a plain message, not
+     * after a minute with an internal error and a class name; once the database answers, so does the dashboard.
+     */
+    @Test
+    void aDatabaseThatStopsAnsweringIsA503WithinSecondsAndTheDashboardRecovers(@TempDir Path dir) throws Exception {
+        CliProcesses.assumePostgres();
+        String schema = CliProcesses.createSchema();
+        try (LostDatabaseTest.Proxy relay = new LostDatabaseTest.Proxy(0)) {
+            String url = "postgresql://postgres@127.0.0.1:" + relay.port() + "/test?currentSchema=" + schema;
+            try (Storage s = Storages.open(url)) {
+                s.createStudy("relayed", List.of(StudyDirection.MAXIMIZE));
+            }
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            Thread serving = new Thread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                    "dashboard", "--storage", url, "--port", "0"));
+            serving.start();
+            try {
+                Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher("");
+                long until = System.currentTimeMillis() + 30_000;
+                while (!m.reset(out.toString()).find()) {
+                    assertThat(System.currentTimeMillis()).as("no address printed; out: %s err: %s", out, err).isLessThan(until);
+                    assertThat(serving.isAlive()).as("ended early; err: %s", err).isTrue();
+                    Thread.sleep(50);
+                }
+                URI studies = URI.create("http://127.0.0.1:" + m.group(1) + "/api/studies");
+                HttpClient http = HttpClient.newHttpClient();
+                assertThat(http.send(HttpRequest.newBuilder(studies).build(), HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("\"name\":\"relayed\"");
+
+                relay.hang();
+                long t0 = System.nanoTime();
+                HttpResponse<String> away = http.send(HttpRequest.newBuilder(studies).build(), HttpResponse.BodyHandlers.ofString());
+                long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+                assertThat(away.statusCode()).as(away.body()).isEqualTo(503);
+                assertThat(away.body()).contains("database unreachable: the storage postgresql://postgres@127.0.0.1:" + relay.port()
+                        + "/test", "did not answer within 5 s").doesNotContain("Exception", "org.nntune", "internal error");
+                // five seconds of patience and some slack for a loaded machine, not the minute a connection is waited for
+                assertThat(seconds).isLessThan(15);
+
+                relay.resume();
+                long back = System.currentTimeMillis() + 90_000;
+                HttpResponse<String> again;
+                do {
+                    Thread.sleep(200);
+                    again = http.send(HttpRequest.newBuilder(studies).build(), HttpResponse.BodyHandlers.ofString());
+                } while (again.statusCode() != 200 && System.currentTimeMillis() < back);
+                assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+                assertThat(again.body()).contains("\"name\":\"relayed\"");
+            } finally {
+                serving.interrupt();
+                serving.join(10_000);
+            }
+        } finally {
+            CliProcesses.dropSchema(schema);
+        }
+    }
+
     @Test
     void ctrlCInARealProcessStopsServingFreesThePortAndKeepsTheStudy(@TempDir Path dir) throws Exception {
         String db = studyFile(dir, "stopped");

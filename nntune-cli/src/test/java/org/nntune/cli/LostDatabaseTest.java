@@ -29,10 +29,29 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LostDatabaseTest {
 
-    /** Forwards 127.0.0.1:port to PostgreSQL until closed; closing cuts every connection at once. */
+    /**
+     * Forwards 127.0.0.1:port to PostgreSQL until closed; closing cuts every connection at once. {@link #hang}
+     * stops forwarding while every connection stays open (a network that drops packets, a proxy that stopped), and
+     * {@link #resume} forwards again, what was held first.
+     */
     static final class Proxy implements AutoCloseable {
         final ServerSocket server;
         final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        private final Object gate = new Object();
+        private boolean hung;
+
+        void hang() {
+            synchronized (gate) {
+                hung = true;
+            }
+        }
+
+        void resume() {
+            synchronized (gate) {
+                hung = false;
+                gate.notifyAll();
+            }
+        }
 
         Proxy(int port) throws IOException {
             server = new ServerSocket();
@@ -56,11 +75,20 @@ class LostDatabaseTest {
             accept.start();
         }
 
-        private static void pipe(Socket from, Socket to) {
+        private void pipe(Socket from, Socket to) {
             Thread t = new Thread(() -> {
+                byte[] buf = new byte[8192];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    in.transferTo(out);
-                } catch (IOException cut) {
+                    for (int n; (n = in.read(buf)) >= 0; ) {
+                        synchronized (gate) {
+                            while (hung) {
+                                gate.wait();
+                            }
+                        }
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException cut) {
                     // the other side or the test closed it
                 } finally {
                     try {
@@ -81,6 +109,7 @@ class LostDatabaseTest {
 
         @Override
         public void close() throws IOException {
+            resume();
             server.close();
             for (Socket s : sockets) {
                 s.close();

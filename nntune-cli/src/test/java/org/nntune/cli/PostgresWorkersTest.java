@@ -91,6 +91,23 @@ class PostgresWorkersTest {
         assertThat(unknown.err()).contains("no study named 'no-such-study'").contains("shared").doesNotContain("\tat ");
     }
 
+    /** The budget mode {@code tune} stored with the study, read once the study's first trial has started (within 2 minutes). */
+    private static Map<?, ?> budgetRecordOnceATrialStarted(String url, String study, CliProcesses.Cli tune) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        Map<?, ?> record = null;
+        try (Storage s = Storages.open(url)) {
+            while (record == null || s.getAllTrials(s.findStudyId(study).orElseThrow()).isEmpty()) {
+                assertThat(tune.process().isAlive()).as("tune ended early:\n%s\n%s", tune.outText(), tune.errText()).isTrue();
+                assertThat(System.nanoTime()).as("no study in time:\n%s", tune.outText()).isLessThan(deadline);
+                Thread.sleep(100);
+                if (s.findStudyId(study).isPresent()) {
+                    record = (Map<?, ?>) s.getStudySystemAttrs(s.findStudyId(study).getAsLong()).get("nntune:cli:time_budget");
+                }
+            }
+        }
+        return record;
+    }
+
     @Test
     void aWorkerOfATimeBudgetStudySearchesUntilTheDeadlineTuneStored(@TempDir Path dir) throws Exception {
         String url = freshPgUrl();
@@ -103,18 +120,7 @@ class PostgresWorkersTest {
             CliProcesses.Cli tune = jvms.start("tune", file.toString(), "--storage", url, "--timeout", "30s", "--progress", "plain");
             // the worker joins once the first trial started: with a clock of its own it would search past tune's deadline
             // (a generous budget: on a loaded machine a JVM takes seconds to start, and the worker must find time left)
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            Map<?, ?> time = null;
-            try (Storage s = Storages.open(url)) {
-                while (time == null || s.getAllTrials(s.findStudyId("timed").orElseThrow()).isEmpty()) {
-                    assertThat(tune.process().isAlive()).as("tune ended early:\n%s\n%s", tune.outText(), tune.errText()).isTrue();
-                    assertThat(System.nanoTime()).as("no study in time:\n%s", tune.outText()).isLessThan(deadline);
-                    Thread.sleep(100);
-                    if (s.findStudyId("timed").isPresent()) {
-                        time = (Map<?, ?>) s.getStudySystemAttrs(s.findStudyId("timed").getAsLong()).get("nntune:cli:time_budget");
-                    }
-                }
-            }
+            Map<?, ?> time = budgetRecordOnceATrialStarted(url, "timed", tune);
             assertThat(time.get("mode")).isEqualTo("time");
             assertThat(((Number) time.get("max_epochs")).intValue()).isEqualTo(9);
             assertThat(((Number) time.get("timeout_ms")).longValue()).isEqualTo(budgetMillis);
@@ -152,6 +158,64 @@ class PostgresWorkersTest {
             CliTest.Result counted = CliTest.run("worker", "timed", "--storage", url, "--trials", "50");
             assertThat(counted.code()).isEqualTo(ExitCode.USAGE);
             assertThat(counted.err()).contains("runs on a time budget").contains("drop --trials");
+        }
+    }
+
+    /**
+     * {@code tune --trials N --timeout T}: the timeout binds the study, not only the tune process. It is stored with
+     * the study and a worker starts no trial after tune's start + T (it ran on for minutes, as if it had no deadline);
+     * a worker that joins after it starts none and says so.
+     */
+    @Test
+    void aTimeoutBesideANumberOfTrialsIsTheDeadlineOfEveryWorker(@TempDir Path dir) throws Exception {
+        String url = freshPgUrl();
+        Path file = dir.resolve("deadline.yaml");
+        // a tenth of a second to seconds per trial: far more trials than fit in the timeout, on any machine
+        Files.writeString(file, TINY.formatted("deadline", 8).replace("epochs: 8", "epochs: 1500"));
+        long timeoutMillis = 30_000;
+        try (CliProcesses jvms = new CliProcesses(dir)) {
+            CliProcesses.Cli tune = jvms.start("tune", file.toString(), "--storage", url, "--trials", "100000", "--timeout", "30s",
+                    "--progress", "plain");
+            Map<?, ?> stored = budgetRecordOnceATrialStarted(url, "deadline", tune);
+            assertThat(stored.get("mode")).isEqualTo("trials");
+            assertThat(((Number) stored.get("timeout_ms")).longValue()).isEqualTo(timeoutMillis);
+            java.time.Instant end = java.time.Instant.ofEpochMilli(((Number) stored.get("started_ms")).longValue() + timeoutMillis);
+
+            CliProcesses.Cli worker = jvms.start("worker", "deadline", "--storage", url, "--progress", "plain");
+            assertThat(worker.await(180)).as("%s\n%s", worker.outText(), worker.errText()).isZero();
+            assertThat(tune.await(180)).as("%s\n%s", tune.outText(), tune.errText()).isZero();
+            String clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").format(end.atZone(java.time.ZoneId.systemDefault()));
+            assertThat(worker.outText()).contains("worker: following the study's deadline: like its last nntune tune, it starts"
+                    + " no trial after " + clock).contains("the study's deadline (" + clock + ", its last nntune tune's timeout)"
+                    + " ended this worker after ").contains("worker done:");
+            assertThat(tune.outText()).contains("the timeout (--timeout 30s) ended the run after");
+
+            try (Storage s = Storages.open(url)) {
+                List<FrozenTrial> trials = s.getAllTrials(s.findStudyId("deadline").orElseThrow());
+                String pid = ":" + worker.process().pid() + "/";
+                List<FrozenTrial> ofWorker = trials.stream().filter(t -> String.valueOf(t.systemAttrs().get("worker")).contains(pid)).toList();
+                assertThat(ofWorker).as("the worker's trials").isNotEmpty();
+                // none started after the deadline (a second of slack between the database's clock and this one)
+                assertThat(trials.stream().map(t -> t.datetimeStart().orElseThrow()).toList())
+                        .allSatisfy(start -> assertThat(start).isBefore(end.plusSeconds(1)));
+                assertThat(trials).noneMatch(t -> t.state() == TrialState.RUNNING || t.state() == TrialState.FAIL);
+            }
+        }
+        // a worker that joins after the deadline starts no trial, says so, and exits 0
+        try (Storage s = Storages.open(url)) {
+            int before = s.getAllTrials(s.findStudyId("deadline").orElseThrow()).size();
+            CliTest.Result late = CliTest.run("worker", "deadline", "--storage", url, "--progress", "none");
+            assertThat(late.code()).as(late.out() + late.err()).isZero();
+            assertThat(late.out()).contains("the study's deadline has passed (its last nntune tune started no trial after ")
+                    .contains("run nntune tune again for a new deadline");
+            assertThat(s.getAllTrials(s.findStudyId("deadline").orElseThrow())).hasSize(before);
+        }
+        // a tune without a timeout lifts the deadline: a worker then runs to the budget
+        CliTest.Result more = CliTest.run("tune", file.toString(), "--storage", url, "--trials", "1", "--progress", "none");
+        assertThat(more.code()).as(more.out() + more.err()).isZero();
+        try (Storage s = Storages.open(url)) {
+            assertThat(s.getStudySystemAttrs(s.findStudyId("deadline").orElseThrow()).get("nntune:cli:time_budget"))
+                    .isEqualTo(Map.of("mode", "trials"));
         }
     }
 

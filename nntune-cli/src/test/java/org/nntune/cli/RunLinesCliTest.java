@@ -128,7 +128,8 @@ class RunLinesCliTest {
     void tuneHelpSaysBothMeaningsOfTimeout() {
         CliTest.Result help = CliTest.run("tune", "--help");
         String flat = help.out().replaceAll("\\s+", " ");
-        assertThat(flat).contains("With a number of trials (--trials or budget.trials), no trial starts after it")
+        assertThat(flat).contains("With a number of trials (--trials or budget.trials), no trial of the study starts after it, in this"
+                        + " process or in its workers (nntune worker, Spark tasks)")
                 .contains("on a file without budget.trials, the time-budget mode: the search and the refit of the best model both end"
                         + " within it");
     }

@@ -60,6 +60,37 @@ class LocalSparkTest {
     }
 
     /**
+     * {@code tune --spark … --trials N --timeout T}: the driver's deadline is every task's. Three workers on two
+     * slots: the third starts when one of the first two has stopped at the deadline, and starts no trial then
+     * (with a timeout of its own from its start, it searched T more).
+     */
+    @Test
+    void aTimeoutBesideTrialsIsTheDeadlineOfEverySparkTask(@TempDir Path dir) throws Exception {
+        try (SparkTestDatabase db = SparkTestDatabase.create()) {
+            Path file = dir.resolve("deadline.yaml");
+            // random draws, far more trials than fit in the timeout (a grid would end at its last point)
+            Files.writeString(file, Studies.grid("sparkdeadline", 100000, 300).replace("sampler: grid", "sampler: {type: random}"));
+            Studies.Result r = Studies.nntune("tune", file.toString(), "--spark", "local[2]", "--workers", "3", "--timeout", "12s",
+                    "--storage", db.url(), "--progress", "plain");
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("worker 2 (executor driver");
+            java.time.Instant deadline;
+            try (org.nntune.tune.storage.Storage s = org.nntune.storage.Storages.open(db.url())) {
+                java.util.Map<?, ?> stored = (java.util.Map<?, ?>) s.getStudySystemAttrs(s.findStudyId("sparkdeadline").orElseThrow())
+                        .get("nntune:cli:time_budget");
+                assertThat(stored.get("mode")).isEqualTo("trials");
+                deadline = java.time.Instant.ofEpochMilli(((Number) stored.get("started_ms")).longValue()
+                        + ((Number) stored.get("timeout_ms")).longValue());
+            }
+            List<FrozenTrial> trials = Studies.trials(db.url(), "sparkdeadline");
+            assertThat(trials).as("the first two workers' trials").isNotEmpty();
+            // none started after the deadline (a second of slack between the database's clock and this one)
+            assertThat(trials.stream().map(t -> t.datetimeStart().orElseThrow()).toList())
+                        .allSatisfy(start -> assertThat(start).isBefore(deadline.plusSeconds(1)));
+        }
+    }
+
+    /**
      * Spark retries a failed task (here: every task fails once, after its worker ran trials); each
      * attempt is one more worker, so the study still ends with exactly its budget, each grid point once.
      */

@@ -17,7 +17,9 @@ public final class StorageOption {
     @Option(names = {"-s", "--storage"}, paramLabel = "URL",
             description = "Storage URL: sqlite:FILE.db (relative, or sqlite:/abs/path.db), sqlite:///rel/path.db or sqlite:////abs/path.db "
                     + "(SQLAlchemy's form: three slashes relative, four absolute), postgresql://user@host:5432/db, mysql://user@host/db or jdbc:…; "
-                    + "with the prefix optuna+ (optuna+sqlite:///FILE.db, optuna+postgresql://…) in Optuna's own tables (default: the study file's storage, or $NNTUNE_STORAGE)")
+                    + "with the prefix optuna+ (optuna+sqlite:///FILE.db, optuna+postgresql://…) in Optuna's own tables (default: the study file's storage, or $NNTUNE_STORAGE). "
+                    + "PostgreSQL commits with synchronous_commit=off (a crash of the database server may lose its last fraction of a second of commits)"
+                    + " unless the URL ends in ?synchronous_commit=on")
     String url;
 
     /** The URL to use for a study given by name or by study file. */

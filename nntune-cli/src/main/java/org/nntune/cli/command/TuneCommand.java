@@ -33,14 +33,18 @@ public final class TuneCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STUDY.yaml", description = "The study file.")
     Path file;
 
-    @Option(names = {"-s", "--storage"}, paramLabel = "URL", description = "Storage URL (default: the study file's storage, or STUDY.db beside it).")
+    @Option(names = {"-s", "--storage"}, paramLabel = "URL", description = "Storage URL (default: the study file's storage, or STUDY.db beside it);"
+            + " on PostgreSQL, ?synchronous_commit=on makes commits wait for the disk (off by default: a crash of the database"
+            + " server may lose its last fraction of a second of commits).")
     String storage;
 
     @Option(names = "--trials", paramLabel = "N", description = "The study's total number of finished trials, across all workers.")
     Integer trials;
 
     @Option(names = "--timeout", paramLabel = "D", description = "A time limit: seconds or 90s, 5m, 1h. With a number of trials (--trials or budget.trials),"
-            + " no trial starts after it (the same command resumes); on a file without budget.trials, the time-budget mode:"
+            + " no trial of the study starts after it, in this process or in its workers (nntune worker, Spark tasks), and"
+            + " trials still running in workers are not in the results (the same command resumes);"
+            + " on a file without budget.trials, the time-budget mode:"
             + " the search and the refit of the best model both end within it.")
     String timeout;
 

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
         description = {"Join a study as one more worker: run trials of its stored definition until the study's budget is spent.",
                 "Start as many as you like, on as many machines as you like, against one shared storage (PostgreSQL).",
                 "On a time-budget study it searches until the deadline of the study's last 'nntune tune' run (which refits).",
+                "When that run had a number of trials and a timeout, it starts no trial after that run's deadline either.",
                 "The worker refuses to run when its data differ from the data the study was started with."})
 public final class WorkerCommand implements Callable<Integer> {
     @Spec
@@ -31,7 +32,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STUDY", description = "Study name.")
     String study;
 
-    @Option(names = {"-s", "--storage"}, required = true, paramLabel = "URL", description = "The study's storage URL.")
+    @Option(names = {"-s", "--storage"}, required = true, paramLabel = "URL", description = "The study's storage URL;"
+            + " on PostgreSQL, ?synchronous_commit=on makes this worker's commits wait for the disk (off by default: a crash of"
+            + " the database server may lose its last fraction of a second of commits).")
     String storage;
 
     @Option(names = "--jobs", paramLabel = "J", description = "Trials run in parallel in this worker, 1 to 1024.")

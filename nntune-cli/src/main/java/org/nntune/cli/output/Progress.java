@@ -167,7 +167,7 @@ public final class Progress {
     /**
      * The bar's line, at most {@code max} characters: the least useful parts are left out first.
      *
-     * @param doneThisRun trials this run finished in {@code elapsed} (the ETA's rate)
+     * @param doneThisRun trials the study finished in {@code elapsed}, by this run and any other worker (the ETA's rate)
      */
     static String barLine(int done, int total, int pruned, int failed, OptionalDouble best, Duration elapsed, int doneThisRun,
                           int max) {

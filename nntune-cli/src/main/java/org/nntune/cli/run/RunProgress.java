@@ -22,6 +22,7 @@ import java.util.function.IntFunction;
  * worker's, a cluster run's driver's.
  */
 final class RunProgress {
+    private static final EnumSet<TrialState> FINISHED = EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL);
     final Progress progress;
     private final PrintWriter out;
     final int before;
@@ -33,9 +34,8 @@ final class RunProgress {
     final long t0 = System.nanoTime();
     final AtomicInteger done;
     /**
-     * the numbers of the trials counted in {@link #done}, as the budget counts them: a retry's chain counts once, by
-     * its first attempt ({@link SystemAttrs#FAILED_TRIAL}); an attempt failed as stale (RUNNING when this run began,
-     * or another worker's) is counted when its retry finishes here
+     * the numbers of the study's trials counted in {@link #done}, as the budget counts them, whichever worker finished
+     * them: a retry's chain counts once, by its first attempt ({@link SystemAttrs#FAILED_TRIAL})
      */
     final java.util.Set<Integer> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final AtomicInteger pruned;
@@ -52,7 +52,7 @@ final class RunProgress {
                 IntFunction<String> budgetWords) {
         this.out = out;
         this.progress = new Progress(out, mode);
-        List<FrozenTrial> finished = study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL));
+        List<FrozenTrial> finished = study.trials(FINISHED);
         finished.stream().filter(t -> !t.isRetry()).forEach(t -> counted.add(t.number()));
         this.before = counted.size(); // as the budget counts them (budgetFinished)
         this.budget = budget;
@@ -126,13 +126,24 @@ final class RunProgress {
         return (numbers.size() == 1 ? "trial " : "trials ") + String.join(", ", numbers.stream().map(String::valueOf).toList());
     }
 
-    /** One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). */
+    /**
+     * One more trial finished (a retry stands in for its failed attempt: counted once, whoever failed it). The counts
+     * shown are the study's, read from the storage as the budget is: the trials other workers finished since the last
+     * line count too, so that "7/20 done" is what the study holds, not what this process ran.
+     */
     void trial(Study st, FrozenTrial t) {
-        boolean counts = t.isRetry() ? t.systemAttrs().get(SystemAttrs.FAILED_TRIAL) instanceof Number first
-                && counted.add(first.intValue()) : counted.add(t.number());
-        int d = counts ? done.incrementAndGet() : done.get();
-        if (t.state() == TrialState.PRUNED) pruned.incrementAndGet();
-        if (t.state() == TrialState.FAIL) failed.incrementAndGet();
+        if (t.isRetry()) {
+            if (t.systemAttrs().get(SystemAttrs.FAILED_TRIAL) instanceof Number first) {
+                counted.add(first.intValue());
+            }
+        } else {
+            counted.add(t.number());
+        }
+        List<FrozenTrial> finished = st.trials(FINISHED);
+        finished.stream().filter(f -> !f.isRetry()).forEach(f -> counted.add(f.number()));
+        int d = done.accumulateAndGet(counted.size(), Math::max);
+        pruned.accumulateAndGet((int) RunResults.count(finished, TrialState.PRUNED), Math::max);
+        failed.accumulateAndGet((int) RunResults.count(finished, TrialState.FAIL), Math::max);
         OptionalDouble best = multi ? OptionalDouble.empty()
                 : st.findBestTrial().map(b -> OptionalDouble.of(b.values().get(0))).orElse(OptionalDouble.empty());
         OptionalDouble value = t.values().isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(t.values().get(0));

@@ -73,8 +73,8 @@ final class RunResults {
             checkTimeWasEnough(best);
         }
         out.println();
-        out.printf(Locale.ROOT, "%d trials: %d complete, %d pruned, %d failed%n", all.size(),
-                count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL));
+        out.printf(Locale.ROOT, "%d trials: %d complete, %d pruned, %d failed%s%n", all.size(),
+                count(all, TrialState.COMPLETE), count(all, TrialState.PRUNED), count(all, TrialState.FAIL), stillRunning(all, true));
         if (best.isEmpty()) {
             out.println("no trial completed, so there is no best configuration; see the failures above ("
                     + "nntune trials " + ShellWords.word(sf.file().toString())
@@ -318,8 +318,8 @@ final class RunResults {
         List<FrozenTrial> front = new ArrayList<>(ParetoFront.of(all, study.directions()));
         front.sort(Comparator.comparingDouble(t -> t.values().get(0)));
         out.println();
-        out.printf(Locale.ROOT, "%d trials: %d complete, %d failed; Pareto front of %d trials (%s):%n", all.size(),
-                count(all, TrialState.COMPLETE), count(all, TrialState.FAIL), front.size(),
+        out.printf(Locale.ROOT, "%d trials: %d complete, %d failed%s; Pareto front of %d trials (%s):%n", all.size(),
+                count(all, TrialState.COMPLETE), count(all, TrialState.FAIL), stillRunning(all, true), front.size(),
                 sf.objectives().stream().map(o -> o.direction() + " " + o.metric()).toList());
         TrialsFormat.table(front, out);
         Path dir = sf.outputDir();
@@ -351,6 +351,20 @@ final class RunResults {
                 ? String.format(Locale.ROOT, "validation (holdout %.0f%%%s)", 100 * v.fraction(),
                         sf.data().series().isPresent() ? ", time order" : "")
                 : v.folds() + "-fold cross-validated";
+    }
+
+    /**
+     * The study's trials still RUNNING when a run ends, to follow its count ({@code ", 1 still running in another
+     * worker"}): other workers' (a run's own have ended by then), or a dead worker's not yet found stale; empty when
+     * there are none. {@code inResults}: the run writes results, which such trials are not in.
+     */
+    static String stillRunning(List<FrozenTrial> trials, boolean inResults) {
+        long n = count(trials, TrialState.RUNNING);
+        if (n == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", %d still running in %s%s", n, n == 1 ? "another worker" : "other workers",
+                inResults ? " (not in these results)" : "");
     }
 
     static long count(List<FrozenTrial> trials, TrialState s) {

@@ -276,8 +276,9 @@ public final class StudyRun {
         }
         return runThen(true, (o, setup) -> {
             List<FrozenTrial> all = o.study.trials();
-            out.printf(Locale.ROOT, "worker done: the study has %d trials (%d complete, %d pruned, %d failed)%n", all.size(),
-                    RunResults.count(all, TrialState.COMPLETE), RunResults.count(all, TrialState.PRUNED), RunResults.count(all, TrialState.FAIL));
+            out.printf(Locale.ROOT, "worker done: the study has %d trials (%d complete, %d pruned, %d failed%s)%n", all.size(),
+                    RunResults.count(all, TrialState.COMPLETE), RunResults.count(all, TrialState.PRUNED), RunResults.count(all, TrialState.FAIL),
+                    RunResults.stillRunning(all, false));
             return ExitCode.OK;
         });
     }
@@ -611,6 +612,8 @@ public final class StudyRun {
         Instant timeStarted;
         /** The study already holds its budget of trials (or its whole grid): nothing for workers to run. */
         boolean budgetMet;
+        /** A worker of a study counted in trials: the deadline of the last tune's timeout, after which no trial starts. */
+        Optional<Instant> deadline = Optional.empty();
     }
 
     /**
@@ -667,11 +670,13 @@ public final class StudyRun {
                 TimeBudgetRecord.printResumed(out, storage, id, s.time.get(), before);
             }
             // before the definition: a worker that can join the study finds its budget mode too
-            TimeBudgetRecord.store(storage, id, s.time, started);
+            TimeBudgetRecord.store(storage, id, s.time, s.timeout, started);
             o.timeStarted = s.time.isPresent() ? started : null;
         } else if (s.time.isPresent()) {
             o.timeStarted = TimeBudgetRecord.stored(storage, id).map(m -> Instant.ofEpochMilli(((Number) m.get("started_ms")).longValue()))
                     .orElseGet(Instant::now);
+        } else {
+            o.deadline = TimeBudgetRecord.trialsDeadline(storage, id);
         }
         if (existing.isPresent()) {
             checkSameData(storage, id, sf, s.name, s.url, s.data, worker);
@@ -943,6 +948,20 @@ public final class StudyRun {
                 }
             }
         }
+        Optional<Duration> timeout = s.timeout;
+        if (worker && o.deadline.isPresent()) {
+            // the last tune's timeout binds the study, not that process: this worker starts no trial after it either
+            Duration left = Duration.between(Instant.now(), o.deadline.get());
+            if (left.isNegative() || left.isZero()) {
+                out.printf(Locale.ROOT, "the study's deadline has passed (its last nntune tune started no trial after %s): no trial"
+                        + " is started; run nntune tune again for a new deadline, or without a timeout%n",
+                        TimeBudgetRecord.shownTime(o.deadline.get()));
+                return Ended.BUDGET;
+            }
+            out.printf(Locale.ROOT, "worker: following the study's deadline: like its last nntune tune, it starts no trial after %s%n",
+                    TimeBudgetRecord.shownTime(o.deadline.get()));
+            timeout = Optional.of(timeout.filter(t -> t.compareTo(left) < 0).orElse(left));
+        }
         BudgetClock timed = clock;
         RepeatedFailures repeated = new RepeatedFailures(sf.budget().maxRepeatedFailures());
         RunProgress shown = new RunProgress(study, budget, s.multi, timed, out, progressMode, this::budgetWords);
@@ -963,8 +982,8 @@ public final class StudyRun {
                 repeated.reset();
             }
         });
-        if (s.timeout.isPresent()) {
-            options = options.withTimeout(s.timeout.get());
+        if (timeout.isPresent()) {
+            options = options.withTimeout(timeout.get());
         }
         Objective objective = timed != null ? search.objective(s.data.train(), timed) : null;
         boolean interrupted = false;
@@ -999,12 +1018,16 @@ public final class StudyRun {
                     repeated.count(), sf.budget().maxRepeatedFailures(), repeated.reason());
             return Ended.REPEATED_FAILURES;
         }
-        if (timed == null && s.timeout.isPresent()) {
+        if (timed == null && timeout.isPresent()) {
             // a number of trials and a timeout: say when the timeout, not the budget, ended the run
             int finished = budgetFinished(study.trials(EnumSet.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)));
-            if (finished < shown.total.get()) {
+            if (finished < shown.total.get() && worker && o.deadline.isPresent()) {
+                out.printf(Locale.ROOT, "the study's deadline (%s, its last nntune tune's timeout) ended this worker after %d of %d"
+                        + " trials; run nntune tune again for a new deadline%n", TimeBudgetRecord.shownTime(o.deadline.get()),
+                        finished, shown.total.get());
+            } else if (finished < shown.total.get()) {
                 out.printf(Locale.ROOT, "the timeout (%s %s) ended the run after %d of %d trials; the same command resumes: %s%n",
-                        ov.timeout().isPresent() ? "--timeout" : "budget.timeout", ShellWords.duration(s.timeout.get()),
+                        ov.timeout().isPresent() ? "--timeout" : "budget.timeout", ShellWords.duration(timeout.get()),
                         finished, shown.total.get(), resumeCommand);
             }
         }

@@ -29,8 +29,9 @@ public final class TimeBudgetRecord {
      * Study system attribute: the budget mode of the last {@code tune} run. In the time-budget mode
      * {@code {"mode": "time", "timeout_ms", "max_epochs", "brackets", "refit", "started_ms"}} (the
      * wall-clock start of that run: its deadline is start + timeout, which workers follow), and
-     * {@code "ended_ms"} once its search ended; {@code {"mode": "trials"}} when a later run counts
-     * trials again.
+     * {@code "ended_ms"} once its search ended; {@code {"mode": "trials"}} when a run counts trials,
+     * with {@code "timeout_ms"} and {@code "started_ms"} when it also has a timeout (its deadline, after
+     * which no worker starts a trial either).
      */
     static final String ATTR = "nntune:cli:time_budget";
 
@@ -50,11 +51,26 @@ public final class TimeBudgetRecord {
     }
 
     /**
-     * Stores this tune run's budget mode for its workers: in the time-budget mode the budget and
-     * the run's start (its deadline is start + timeout); when a study that had a time budget counts
-     * trials again, that it does.
+     * The deadline of the study's last tune run when it counted trials and had a timeout ({@code --timeout}
+     * or {@code budget.timeout} beside a number of trials): its start + timeout, after which no worker
+     * starts a trial, as that run starts none.
      */
-    static void store(Storage storage, long id, Optional<TimeBudget> time, Instant started) {
+    static Optional<Instant> trialsDeadline(Storage storage, long id) {
+        Object stored = storage.getStudySystemAttrs(id).get(ATTR);
+        if (stored instanceof Map<?, ?> m && "trials".equals(m.get("mode")) && m.get("timeout_ms") instanceof Number timeout
+                && m.get("started_ms") instanceof Number started) {
+            return Optional.of(Instant.ofEpochMilli(started.longValue() + timeout.longValue()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Stores this tune run's budget mode for its workers: in the time-budget mode the budget and
+     * the run's start (its deadline is start + timeout); counting trials with a {@code timeout}, that
+     * timeout and the start (the deadline workers follow too); counting trials without one on a
+     * study that had a time budget or a deadline, that it has neither now.
+     */
+    static void store(Storage storage, long id, Optional<TimeBudget> time, Optional<Duration> timeout, Instant started) {
         if (time.isPresent()) {
             TimeBudget t = time.get();
             Map<String, Object> m = new LinkedHashMap<>();
@@ -65,7 +81,13 @@ public final class TimeBudgetRecord {
             m.put("refit", t.refit());
             m.put("started_ms", started.toEpochMilli());
             storage.setStudySystemAttr(id, ATTR, m);
-        } else if (stored(storage, id).isPresent()) {
+        } else if (timeout.isPresent()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mode", "trials");
+            m.put("timeout_ms", timeout.get().toMillis());
+            m.put("started_ms", started.toEpochMilli());
+            storage.setStudySystemAttr(id, ATTR, m);
+        } else if (storage.getStudySystemAttrs(id).get(ATTR) != null) {
             storage.setStudySystemAttr(id, ATTR, Map.of("mode", "trials"));
         }
     }

@@ -21,8 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,20 +55,43 @@ public final class DashboardServer implements AutoCloseable {
     private static final String COOKIE = "nntune_token";
     private static final Map<String, String> ASSETS = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
+    /**
+     * How long a request waits for the storage before it is answered with 503 (database unreachable): a
+     * database out of reach makes a storage call wait for a connection or an answer for a minute or more,
+     * and the page, which polls every second, should say so at once rather than hang.
+     */
+    static final java.time.Duration STORAGE_PATIENCE = java.time.Duration.ofSeconds(5);
+    /** Storage calls that may run at once, and that may wait for a thread, before a request is refused at once. */
+    private static final int STORAGE_THREADS = 4;
+    private static final int STORAGE_QUEUE = 32;
 
     private final HttpServer http;
     private final ExecutorService pool;
     private final DashboardOptions options;
     private final Optional<String> token;
     private final StudyApi api;
+    private final String storageLabel;
+    /**
+     * Where the API's storage calls run, so that a request waits for them at most {@link #STORAGE_PATIENCE}: a call
+     * the database does not answer keeps its thread until the storage gives up, not the request's.
+     */
+    private final ThreadPoolExecutor storageCalls;
 
     private DashboardServer(HttpServer http, ExecutorService pool, DashboardOptions options, Optional<String> token,
-                            StudyApi api) {
+                            StudyApi api, String storageLabel) {
         this.http = http;
         this.pool = pool;
         this.options = options;
         this.token = token;
         this.api = api;
+        this.storageLabel = storageLabel;
+        AtomicInteger n = new AtomicInteger();
+        this.storageCalls = new ThreadPoolExecutor(STORAGE_THREADS, STORAGE_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(STORAGE_QUEUE), r -> {
+                    Thread t = new Thread(r, "nntune-dashboard-storage-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -83,8 +113,8 @@ public final class DashboardServer implements AutoCloseable {
             return t;
         });
         http.setExecutor(pool);
-        StudyApi api = new StudyApi(storage, storageLabel, options.allowWrites(), ReportOptions.defaults());
-        DashboardServer server = new DashboardServer(http, pool, options, token, api);
+        StudyApi api = new StudyApi(StorageFailures.guard(storage), storageLabel, options.allowWrites(), ReportOptions.defaults());
+        DashboardServer server = new DashboardServer(http, pool, options, token, api, storageLabel);
         http.createContext("/", server::handle);
         http.start();
         return server;
@@ -177,6 +207,7 @@ public final class DashboardServer implements AutoCloseable {
     public void close() {
         http.stop(0);
         pool.shutdownNow();
+        storageCalls.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -234,8 +265,8 @@ public final class DashboardServer implements AutoCloseable {
             } else if (path.equals("/plots.css")) {
                 send(ex, 200, "text/css; charset=utf-8", StudyPlots.css());
             } else if (path.startsWith("/api/")) {
-                StudyApi.Response r = api.handle(ex.getRequestMethod(), path.substring(4), query,
-                        () -> writeRequest(ex, body));
+                StudyApi.Response r = withStorage(ex.getRequestMethod(), () -> api.handle(ex.getRequestMethod(),
+                        path.substring(4), query, () -> writeRequest(ex, body)));
                 if (r.version() >= 0) {
                     ex.getResponseHeaders().set("X-Nntune-Version", Long.toString(r.version()));
                 }
@@ -244,6 +275,63 @@ public final class DashboardServer implements AutoCloseable {
                 send(ex, 404, "text/plain", "not found: " + path);
             }
         }
+    }
+
+    /**
+     * Runs an API call that reads (or writes) the storage, waiting for the storage at most {@link #STORAGE_PATIENCE}
+     * at a time. The storage failing ({@link StorageFailures.Unavailable}) or not answering in time is a 503 whose
+     * message says "database unreachable" with the storage's words, not an internal error: the page says so and
+     * recovers on its next poll once the database answers. A call that did not answer goes on in the background (a
+     * write may still be made): the storage's own timeouts end it. A call busy outside the storage (drawing the plots
+     * of a large study) is waited for.
+     */
+    private StudyApi.Response withStorage(String method, java.util.function.Supplier<StudyApi.Response> call) {
+        String later = method.equals("GET") ? "" : "; the change may still be made when it answers";
+        java.util.concurrent.atomic.AtomicReference<Thread> runner = new java.util.concurrent.atomic.AtomicReference<>();
+        Future<StudyApi.Response> answer;
+        try {
+            answer = storageCalls.submit(() -> {
+                runner.set(Thread.currentThread());
+                return call.get();
+            });
+        } catch (RejectedExecutionException busy) {
+            return unreachable("the storage " + storageLabel + " has not answered the " + (STORAGE_THREADS + STORAGE_QUEUE)
+                    + " requests before this one yet");
+        }
+        try {
+            while (true) {
+                try {
+                    return answer.get(STORAGE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException slow) {
+                    Thread t = runner.get();
+                    if (t == null || StorageFailures.inStorageCall(t)) {
+                        answer.cancel(false); // not begun yet (behind calls the storage does not answer): never run
+                        storageCalls.purge();
+                        return unreachable("the storage " + storageLabel + " did not answer within "
+                                + STORAGE_PATIENCE.toSeconds() + " s" + later);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StorageFailures.Unavailable u) {
+                return unreachable(u.getMessage());
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is closing
+            return unreachable("the dashboard is stopping");
+        }
+    }
+
+    private static StudyApi.Response unreachable(String why) {
+        return new StudyApi.Response(503, "application/json",
+                new JsonOut().beginObject().key("error").value("database unreachable: " + why).endObject().toString());
     }
 
     /** The form of a write request, or an exception saying why it is not one. */

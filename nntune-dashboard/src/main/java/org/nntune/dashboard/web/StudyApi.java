@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * The dashboard's JSON API over a {@link Storage}: study list, study, "what changed since", a
  * page of the trials table, one trial, a plot section (server-rendered SVG, the report's own
  * renderers) and, when allowed, the writes. Errors are JSON {@code {"error": "..."}} with a status:
- * 400 bad query, 403 writes off, 404 unknown, 410 a study deleted while the page was open.
+ * 400 bad query, 403 writes off, 404 unknown, 410 a study deleted while the page was open ({@link DashboardServer}
+ * adds 503, database unreachable, when the storage fails or does not answer in time).
  */
 final class StudyApi {
     /** Most changed trials sent in one answer; a page that falls further behind reloads its table. */

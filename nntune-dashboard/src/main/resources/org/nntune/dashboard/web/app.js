@@ -129,10 +129,18 @@
     live.textContent = 'not updating: ' + why;
   }
 
+  // the server answers 503 when the storage fails or does not answer within seconds: its message begins with
+  // "database unreachable"; such a page is shown again by itself once the database answers
+  function unreachable(e) { return e instanceof ApiError && e.status === 503; }
+
   function failed(tok, e) {
     if (tok !== routeToken) { return; }
     clear(main);
     main.appendChild(banner(e instanceof ApiError ? e.message : 'cannot reach the dashboard server: ' + e, true));
+    if (unreachable(e)) {
+      main.appendChild(el('p', { 'class': 'note', text: 'Trying again every ' + POLL_MS / 1000 + ' s.' }));
+      later(function () { if (tok === routeToken) { route(); } }, POLL_MS);
+    }
     main.appendChild(el('p', null, el('a', { href: '#/', text: 'Back to the study list' })));
     liveStale(e instanceof ApiError ? e.message : 'the server does not answer');
   }
@@ -202,7 +210,15 @@
           });
         }
         liveOk();
-        later(function () { load().catch(function (e) { liveStale(e.message || String(e)); later(load, POLL_MS); }); }, POLL_MS);
+        later(poll, POLL_MS);
+      });
+    }
+    // every poll is followed by the next, answered or not (a database out of reach for a while, then back)
+    function poll() {
+      load().catch(function (e) {
+        if (tok !== routeToken) { return; }
+        liveStale(e.message || String(e));
+        later(poll, POLL_MS);
       });
     }
     load().then(function () {

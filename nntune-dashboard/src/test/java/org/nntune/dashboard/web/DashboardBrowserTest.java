@@ -180,6 +180,41 @@ class DashboardBrowserTest {
         Browser.screenshot(driver, "01-study-list");
     }
 
+    /**
+     * The database out of reach while the page is open, and when a page is opened: the page says "database
+     * unreachable" with the storage's message (the server answers 503 at once, not after a minute), keeps asking,
+     * and shows the study again once the database answers, without a reload.
+     */
+    @Test
+    void aDatabaseOutOfReachIsSaidOnThePageWhichRecoversWhenItAnswers() {
+        SwitchedStorage switched = new SwitchedStorage(storage);
+        try (DashboardServer own = DashboardServer.start(switched.storage, url, new DashboardOptions("127.0.0.1", 0, false))) {
+            String base = "http://127.0.0.1:" + own.port() + "/";
+            driver.get("about:blank");
+            driver.get(base + "#/study/" + studyId);
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#trials tbody tr")));
+            switched.down = true;
+            wait.until(ExpectedConditions.textMatches(By.id("live"), Pattern.compile("^not updating: database unreachable: "
+                    + Pattern.quote(SwitchedStorage.MESSAGE))));
+            Browser.screenshot(driver, "13-database-unreachable");
+            switched.down = false;
+            wait.until(ExpectedConditions.textMatches(By.id("live"), Pattern.compile("^live · updated ")));
+            assertThat(rows()).hasSize(TRIALS);
+
+            // a page opened while the database is out of reach says so, and shows the list once it answers
+            switched.down = true;
+            driver.get("about:blank");
+            driver.get(base);
+            wait.until(ExpectedConditions.textMatches(By.cssSelector("#main .banner.error"),
+                    Pattern.compile("^database unreachable: ")));
+            switched.down = false;
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-study-id='" + studyId + "']")));
+            assertThat(driver.executeScript("return performance.getEntriesByType('navigation').length")).isEqualTo(1L);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void aStudyPageShowsEveryPlotAndTheTrialsTable() {
         openStudy(studyId);
