@@ -29,10 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LostDatabaseTest {
 
-    /** Forwards 127.0.0.1:port to PostgreSQL until closed; closing cuts every connection at once. */
+    /**
+     * Forwards 127.0.0.1:port to PostgreSQL until closed; closing cuts every connection at once, {@link #stall} holds
+     * every byte from then on (old and new connections alike) with the connections open, as a network that drops
+     * the packets does.
+     */
     static final class Proxy implements AutoCloseable {
         final ServerSocket server;
         final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        private volatile boolean stalled;
 
         Proxy(int port) throws IOException {
             server = new ServerSocket();
@@ -56,11 +61,18 @@ class LostDatabaseTest {
             accept.start();
         }
 
-        private static void pipe(Socket from, Socket to) {
+        private void pipe(Socket from, Socket to) {
             Thread t = new Thread(() -> {
+                byte[] buffer = new byte[8192];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    in.transferTo(out);
-                } catch (IOException cut) {
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        while (stalled) {
+                            Thread.sleep(20); // held, never dropped or reset: the peer only hears silence
+                        }
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException cut) {
                     // the other side or the test closed it
                 } finally {
                     try {
@@ -79,8 +91,14 @@ class LostDatabaseTest {
             return server.getLocalPort();
         }
 
+        /** Stops forwarding anything, for good, and keeps every connection open. */
+        void stall() {
+            stalled = true;
+        }
+
         @Override
         public void close() throws IOException {
+            stalled = false;
             server.close();
             for (Socket s : sockets) {
                 s.close();
