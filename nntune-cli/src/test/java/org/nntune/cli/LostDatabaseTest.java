@@ -30,16 +30,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LostDatabaseTest {
 
     /**
-     * Forwards 127.0.0.1:port to PostgreSQL until closed; closing cuts every connection at once, {@link #stall} holds
-     * every byte from then on (old and new connections alike) with the connections open, as a network that drops
-     * the packets does.
+     * Forwards 127.0.0.1:port to a database server (PostgreSQL unless told) until closed; closing cuts every connection
+     * at once, {@link #stall} holds every byte from then on (old and new connections alike) with the connections open,
+     * as a network that drops the packets does; {@link #stallOpenConnections} holds only the connections open now.
      */
     static final class Proxy implements AutoCloseable {
         final ServerSocket server;
         final List<Socket> sockets = new CopyOnWriteArrayList<>();
         private volatile boolean stalled;
+        /** the sockets whose bytes are held (the connections open at {@link #stallOpenConnections}) */
+        private final java.util.Set<Socket> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Proxy(int port) throws IOException {
+            this(port, 5432);
+        }
+
+        Proxy(int port, int databasePort) throws IOException {
             server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -47,7 +53,7 @@ class LostDatabaseTest {
                 while (!server.isClosed()) {
                     try {
                         Socket client = server.accept();
-                        Socket db = new Socket(InetAddress.getLoopbackAddress(), 5432);
+                        Socket db = new Socket(InetAddress.getLoopbackAddress(), databasePort);
                         sockets.add(client);
                         sockets.add(db);
                         pipe(client, db);
@@ -66,7 +72,7 @@ class LostDatabaseTest {
                 byte[] buffer = new byte[8192];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                     for (int n; (n = in.read(buffer)) >= 0; ) {
-                        while (stalled) {
+                        while (stalled || held.contains(from)) {
                             Thread.sleep(20); // held, never dropped or reset: the peer only hears silence
                         }
                         out.write(buffer, 0, n);
@@ -96,9 +102,15 @@ class LostDatabaseTest {
             stalled = true;
         }
 
+        /** Stops forwarding on the connections open now, for good, and keeps them open; new ones are forwarded. */
+        void stallOpenConnections() {
+            held.addAll(sockets);
+        }
+
         @Override
         public void close() throws IOException {
             stalled = false;
+            held.clear();
             server.close();
             for (Socket s : sockets) {
                 s.close();
