@@ -188,6 +188,44 @@ final class CliProcesses implements AutoCloseable {
 
     // ------------------------------------------------------------------ MariaDB
 
+    /**
+     * A fresh database on one of the servers, for tests run on both: a schema of PostgreSQL's database test, or a
+     * MariaDB database.
+     *
+     * @param server {@code postgresql} or {@code mariadb}
+     * @param name the schema's or the database's name
+     * @param url its storage URL
+     * @param port the server's port
+     */
+    record ServerDatabase(String server, String name, String url, int port) implements AutoCloseable {
+        /** Skips the test unless the server answers, then creates the database. */
+        static ServerDatabase create(String server) {
+            if (server.equals("postgresql")) {
+                assumePostgres();
+                String schema = createSchema();
+                return new ServerDatabase(server, schema, pgUrl(schema), 5432);
+            }
+            assumeMariaDb();
+            String database = createMariaDb();
+            return new ServerDatabase(server, database, mariaUrl(database), 3306);
+        }
+
+        /** The storage URL through a proxy listening on {@code proxyPort}. */
+        String urlThrough(int proxyPort) {
+            return url.replace(":" + port + "/", ":" + proxyPort + "/");
+        }
+
+        /** Drops the database. */
+        @Override
+        public void close() {
+            if (port == 5432) {
+                dropSchema(name);
+            } else {
+                dropMariaDb(name);
+            }
+        }
+    }
+
     /** Skips (or, with -Dnntune.requireDatabases=true, fails) the calling test unless MariaDB answers (127.0.0.1:3306, root). */
     static void assumeMariaDb() {
         assume("MariaDB at 127.0.0.1:3306 (user root, no password)", CliProcesses::maria);

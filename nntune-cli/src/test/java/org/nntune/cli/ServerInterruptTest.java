@@ -25,17 +25,10 @@ class ServerInterruptTest {
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb"})
     void sigtermMidTrialFailsTheTrialAndQueuesItAgainOnADatabaseServer(String server, @TempDir Path dir) throws Exception {
-        boolean pg = server.equals("postgresql");
-        if (pg) {
-            CliProcesses.assumePostgres();
-        } else {
-            CliProcesses.assumeMariaDb();
-        }
-        String database = pg ? CliProcesses.createSchema() : CliProcesses.createMariaDb();
-        String url = pg ? CliProcesses.pgUrl(database) : CliProcesses.mariaUrl(database);
         Path file = dir.resolve("slow.yaml");
         Files.writeString(file, InterruptTest.SLOW);
-        try (CliProcesses jvms = new CliProcesses(dir)) {
+        try (CliProcesses.ServerDatabase db = CliProcesses.ServerDatabase.create(server); CliProcesses jvms = new CliProcesses(dir)) {
+            String url = db.url();
             CliProcesses.Cli cli = jvms.start("tune", file.toString(), "--storage", url, "--progress", "plain");
             CliProcesses.awaitReportingTrial(cli, url, "slow");
             cli.process().destroy();
@@ -56,12 +49,6 @@ class ServerInterruptTest {
                 assertThat(failed.failureReason()).hasValueSatisfying(r -> assertThat(r).contains("interrupted"));
                 assertThat(retry.isRetry()).isTrue();
                 assertThat(retry.fixedParams()).containsAllEntriesOf(failed.params());
-            }
-        } finally {
-            if (pg) {
-                CliProcesses.dropSchema(database);
-            } else {
-                CliProcesses.dropMariaDb(database);
             }
         }
     }

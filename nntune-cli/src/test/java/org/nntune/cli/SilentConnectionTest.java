@@ -27,18 +27,11 @@ class SilentConnectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb"})
     void writesOnConnectionsThatWentSilentGoThroughOnNewOnes(String server) throws Exception {
-        boolean pg = server.equals("postgresql");
-        if (pg) {
-            CliProcesses.assumePostgres();
-        } else {
-            CliProcesses.assumeMariaDb();
-        }
-        String database = pg ? CliProcesses.createSchema() : CliProcesses.createMariaDb();
-        String url = pg ? CliProcesses.pgUrl(database) : CliProcesses.mariaUrl(database);
         String before = System.getProperty("nntune.socketTimeoutMillis");
         System.setProperty("nntune.socketTimeoutMillis", "1500"); // read when the storage opens its pool
-        try (LostDatabaseTest.Proxy proxy = new LostDatabaseTest.Proxy(0, pg ? 5432 : 3306);
-             Storage s = Storages.open(url.replace(pg ? ":5432/" : ":3306/", ":" + proxy.port() + "/"))) {
+        try (CliProcesses.ServerDatabase db = CliProcesses.ServerDatabase.create(server);
+             LostDatabaseTest.Proxy proxy = new LostDatabaseTest.Proxy(0, db.port());
+             Storage s = Storages.open(db.urlThrough(proxy.port()))) {
             long study = s.createStudy("silent", List.of(StudyDirection.MINIMIZE));
             FrozenTrial t = s.createTrial(study);
             s.setTrialIntermediateValue(t.trialId(), 0, 0.5);
@@ -56,11 +49,6 @@ class SilentConnectionTest {
                 System.clearProperty("nntune.socketTimeoutMillis");
             } else {
                 System.setProperty("nntune.socketTimeoutMillis", before);
-            }
-            if (pg) {
-                CliProcesses.dropSchema(database);
-            } else {
-                CliProcesses.dropMariaDb(database);
             }
         }
     }
