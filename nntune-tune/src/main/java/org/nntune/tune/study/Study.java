@@ -534,18 +534,36 @@ public final class Study {
     public void optimizeMulti(MultiObjective objective, OptimizeOptions options) {
         lifecycle.resetRun();
         sayWhenTheBudgetIsSpent(options.nTrials());
-        runner.run(new StudyLoop(this, lifecycle, objective, options), options.nJobs(), options.timeout(),
-                options.heartbeat());
+        try {
+            runner.run(new StudyLoop(this, lifecycle, objective, options), options.nJobs(), options.timeout(),
+                    options.heartbeat());
+        } catch (RuntimeException | Error e) {
+            if (lifecycle.interruption().isEmpty()) {
+                throw e;
+            }
+            // what the interruption cut short (a storage call whose wait for a connection it interrupted): the run
+            // ended by the interruption, which the caller is told of, once it is recorded
+            CancellationException cancelled = interrupted(lifecycle.interruption().get());
+            cancelled.initCause(e);
+            throw cancelled;
+        }
         Optional<String> interruption = lifecycle.interruption();
         if (interruption.isPresent()) {
-            // the shutdown hook may still be recording (a FAIL, then its retry) when this thread sees the stop: the
-            // caller closes the storage next, so wait until that is done, or the retry is written to a closed pool
-            InterruptionOutcome recorded = lifecycle.awaitRecorded(RECORDING_PATIENCE);
-            throw new CancellationException("study '" + name + "': " + interruption.get() + (recorded.complete()
-                    ? "; running trials were recorded as FAIL"
-                    : "; not everything was recorded: " + (recorded.finished() ? String.join("; ", recorded.problems())
-                            : "still recording after " + RECORDING_PATIENCE.toSeconds() + " s")));
+            throw interrupted(interruption.get());
         }
+    }
+
+    /**
+     * The exception an interrupted {@code optimize} ends with, once the interruption's recording is done: the shutdown
+     * hook may still be recording (a FAIL, then its retry) when the run's thread sees the stop, and the caller closes
+     * the storage next, which would cut the retry's write short.
+     */
+    private CancellationException interrupted(String reason) {
+        InterruptionOutcome recorded = lifecycle.awaitRecorded(RECORDING_PATIENCE);
+        return new CancellationException("study '" + name + "': " + reason + (recorded.complete()
+                ? "; running trials were recorded as FAIL"
+                : "; not everything was recorded: " + (recorded.finished() ? String.join("; ", recorded.problems())
+                        : "still recording after " + RECORDING_PATIENCE.toSeconds() + " s")));
     }
 
     /**

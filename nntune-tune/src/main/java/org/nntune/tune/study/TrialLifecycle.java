@@ -54,8 +54,8 @@ final class TrialLifecycle {
     private volatile boolean warnedLongWait;
     /** the {@link #interrupt} calls in progress (the shutdown hook's, a thread's): guarded by this */
     private int recording;
-    /** what this run's interruption could not record, each as a sentence (guarded by this) */
-    private final List<String> unrecorded = new ArrayList<>();
+    /** what this run's interruption could not record, each as a sentence, once (two hooks may find it): guarded by this */
+    private final Set<String> unrecorded = new java.util.LinkedHashSet<>();
 
     TrialLifecycle(Study study, StudyView view) {
         this.study = study;
@@ -175,8 +175,8 @@ final class TrialLifecycle {
             // every thread still stopped (on the shutdown hook an exception would end both, with a stack trace)
             LOG.log(System.Logger.Level.WARNING, "trial id {0} of study ''{1}'' could not be recorded as failed: {2}",
                     trialId, study.name(), notRecorded.getMessage());
-            unrecorded("trial id " + trialId + " could not be recorded as failed (" + notRecorded.getMessage() + "); it stays"
-                    + " RUNNING until a worker of the study finds it stale and queues it again");
+            unrecorded("the running trial with id " + trialId + " could not be recorded as failed (" + notRecorded.getMessage()
+                    + "); it stays RUNNING until a worker of the study finds it stale and queues it again");
         }
     }
 

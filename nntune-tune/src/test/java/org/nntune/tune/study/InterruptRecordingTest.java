@@ -38,6 +38,8 @@ class InterruptRecordingTest {
         final InMemoryStorage memory = new InMemoryStorage();
         volatile boolean closed;
         volatile boolean refuseRetries;
+        /** a thread whose writes of an outcome fail (not as "finished already") */
+        volatile Thread cutShort;
         final Storage storage;
 
         SlowRetries(Duration delay) {
@@ -55,12 +57,23 @@ class InterruptRecordingTest {
                         if (closed) {
                             throw new IllegalStateException("the storage is closed");
                         }
+                        if (method.getName().startsWith("finishTrial") && Thread.currentThread() == cutShort) {
+                            throw new RuntimeException("Interrupted during connection acquisition");
+                        }
                         try {
                             return method.invoke(memory, args);
                         } catch (InvocationTargetException e) {
                             throw e.getCause();
                         }
                     });
+        }
+
+        /** A new study on this storage that retries its interrupted trials, as every study the command line makes. */
+        Study study(String name) {
+            Study study = Study.builder(name).storage(storage).direction(StudyDirection.MINIMIZE).sampler(new RandomSampler(3))
+                    .create();
+            memory.setStudySystemAttr(study.studyId(), SystemAttrs.RETRY_POLICY, Map.of("max_retries", 1L));
+            return study;
         }
 
         private static boolean isRetryWrite(Method m) {
@@ -70,19 +83,9 @@ class InterruptRecordingTest {
 
     /** Runs a study whose one trial reports until it is failed, interrupted by a "hook" thread once it runs; then "closes". */
     private static Study interruptedRun(SlowRetries s, AtomicReference<Throwable> thrown) throws Exception {
-        Study study = Study.builder("hook").storage(s.storage).direction(StudyDirection.MINIMIZE).sampler(new RandomSampler(3))
-                .create();
-        s.memory.setStudySystemAttr(study.studyId(), SystemAttrs.RETRY_POLICY, Map.of("max_retries", 1L));
+        Study study = s.study("hook");
         CountDownLatch running = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                running.await();
-            } catch (InterruptedException e) {
-                return;
-            }
-            study.interrupt(CTRL_C);
-        }, "hook");
-        hook.start();
+        Thread hook = hookOnce(study, running);
         try {
             study.optimize(trial -> {
                 double x = trial.suggestFloat("x", 0, 1);
@@ -100,6 +103,20 @@ class InterruptRecordingTest {
         }
         awaitEnd(hook);
         return study;
+    }
+
+    /** Starts what the shutdown hook does (interrupts the study) once {@code running} is counted down. */
+    private static Thread hookOnce(Study study, CountDownLatch running) {
+        Thread hook = new Thread(() -> {
+            try {
+                running.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            study.interrupt(CTRL_C);
+        }, "hook");
+        hook.start();
+        return hook;
     }
 
     /** Waits for the hook to end; its interrupt of the thread that ran the trial (this one) meanwhile is dropped. */
@@ -150,18 +167,10 @@ class InterruptRecordingTest {
     @Test
     void aWaitForARecordingStillInProgressEndsWithItsPatienceAndSaysSo() throws Exception {
         SlowRetries s = new SlowRetries(Duration.ofSeconds(30));
-        Study study = Study.builder("slow").storage(s.storage).direction(StudyDirection.MINIMIZE).sampler(new RandomSampler(3))
-                .create();
-        s.memory.setStudySystemAttr(study.studyId(), SystemAttrs.RETRY_POLICY, Map.of("max_retries", 1L));
+        Study study = s.study("slow");
         assertThat(study.awaitInterruptionRecorded(Duration.ofSeconds(5)).complete()).as("nothing to record").isTrue();
         Trial trial = study.ask(); // in flight, as a run's
-        CountDownLatch asked = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            asked.countDown();
-            study.interrupt(CTRL_C);
-        }, "hook");
-        hook.start();
-        asked.await();
+        Thread hook = hookOnce(study, new CountDownLatch(0));
         long t0 = System.nanoTime();
         InterruptionOutcome waited;
         do { // the hook has begun (its FAIL written) once the trial is failed
@@ -176,5 +185,33 @@ class InterruptRecordingTest {
         InterruptionOutcome after = study.awaitInterruptionRecorded(Duration.ZERO);
         assertThat(after.finished()).isTrue();
         assertThat(after.problems()).singleElement().asString().contains("could not be queued again (the storage is closed)");
+    }
+
+    @Test
+    void aStorageCallTheInterruptionCutShortEndsOptimizeAsTheInterruptionOnceItIsRecorded() throws Exception {
+        SlowRetries s = new SlowRetries(Duration.ofMillis(300));
+        Study study = s.study("cut");
+        Thread runner = Thread.currentThread();
+        s.cutShort = runner; // the run's own write of the outcome fails, as a wait for a connection the hook interrupted
+        CountDownLatch running = new CountDownLatch(1);
+        Thread hook = hookOnce(study, running);
+        Throwable thrown = null;
+        try {
+            study.optimize(trial -> {
+                running.countDown();
+                Thread.sleep(60_000); // until the hook interrupts this thread
+                return 0.0;
+            }, OptimizeOptions.trials(3));
+        } catch (RuntimeException e) {
+            thrown = e;
+        } finally {
+            s.closed = true;
+        }
+        awaitEnd(hook);
+        assertThat(thrown).isInstanceOf(CancellationException.class).hasMessageContaining(CTRL_C)
+                .hasMessageEndingWith("running trials were recorded as FAIL")
+                .hasRootCauseMessage("Interrupted during connection acquisition");
+        assertThat(s.memory.getAllTrials(study.studyId())).extracting(FrozenTrial::state)
+                .containsExactly(TrialState.FAIL, TrialState.WAITING);
     }
 }
