@@ -112,7 +112,7 @@ class DashboardCommandTest {
                 assertThat(http.send(HttpRequest.newBuilder(studies).build(), HttpResponse.BodyHandlers.ofString()).body())
                         .contains("\"name\":\"relayed\"");
 
-                relay.hang();
+                relay.stall();
                 long t0 = System.nanoTime();
                 HttpResponse<String> away = http.send(HttpRequest.newBuilder(studies).build(), HttpResponse.BodyHandlers.ofString());
                 long seconds = (System.nanoTime() - t0) / 1_000_000_000L;

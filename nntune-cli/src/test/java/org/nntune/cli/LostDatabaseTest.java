@@ -30,30 +30,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LostDatabaseTest {
 
     /**
-     * Forwards 127.0.0.1:port to PostgreSQL until closed; closing cuts every connection at once. {@link #hang}
-     * stops forwarding while every connection stays open (a network that drops packets, a proxy that stopped), and
-     * {@link #resume} forwards again, what was held first.
+     * Forwards 127.0.0.1:port to a database server (PostgreSQL unless told) until closed; closing cuts every connection
+     * at once, {@link #stall} holds every byte from then on (old and new connections alike) with the connections open,
+     * as a network that drops the packets does, until {@link #resume} forwards again, what was held first;
+     * {@link #stallOpenConnections} holds only the connections open now.
      */
     static final class Proxy implements AutoCloseable {
         final ServerSocket server;
         final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private final Object gate = new Object();
-        private boolean hung;
-
-        void hang() {
-            synchronized (gate) {
-                hung = true;
-            }
-        }
-
-        void resume() {
-            synchronized (gate) {
-                hung = false;
-                gate.notifyAll();
-            }
-        }
+        private volatile boolean stalled;
+        /** the sockets whose bytes are held (the connections open at {@link #stallOpenConnections}) */
+        private final java.util.Set<Socket> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Proxy(int port) throws IOException {
+            this(port, 5432);
+        }
+
+        Proxy(int port, int databasePort) throws IOException {
             server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -61,7 +54,7 @@ class LostDatabaseTest {
                 while (!server.isClosed()) {
                     try {
                         Socket client = server.accept();
-                        Socket db = new Socket(InetAddress.getLoopbackAddress(), 5432);
+                        Socket db = new Socket(InetAddress.getLoopbackAddress(), databasePort);
                         sockets.add(client);
                         sockets.add(db);
                         pipe(client, db);
@@ -77,15 +70,13 @@ class LostDatabaseTest {
 
         private void pipe(Socket from, Socket to) {
             Thread t = new Thread(() -> {
-                byte[] buf = new byte[8192];
+                byte[] buffer = new byte[8192];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    for (int n; (n = in.read(buf)) >= 0; ) {
-                        synchronized (gate) {
-                            while (hung) {
-                                gate.wait();
-                            }
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        while (stalled || held.contains(from)) {
+                            Thread.sleep(20); // held, never dropped or reset: the peer only hears silence
                         }
-                        out.write(buf, 0, n);
+                        out.write(buffer, 0, n);
                         out.flush();
                     }
                 } catch (IOException | InterruptedException cut) {
@@ -107,9 +98,26 @@ class LostDatabaseTest {
             return server.getLocalPort();
         }
 
+        /** Stops forwarding anything, and keeps every connection open, until {@link #resume}. */
+        void stall() {
+            stalled = true;
+        }
+
+        /** Forwards again on every connection, the bytes held first. */
+        void resume() {
+            stalled = false;
+            held.clear();
+        }
+
+        /** Stops forwarding on the connections open now, for good, and keeps them open; new ones are forwarded. */
+        void stallOpenConnections() {
+            held.addAll(sockets);
+        }
+
         @Override
         public void close() throws IOException {
-            resume();
+            stalled = false;
+            held.clear();
             server.close();
             for (Socket s : sockets) {
                 s.close();

@@ -89,6 +89,7 @@ final class Database implements AutoCloseable {
         java.util.Properties props = new java.util.Properties();
         props.putAll(url.properties());
         session.accept(config, props);
+        dialect.configureNetwork(props, url);
         config.setDataSourceProperties(props);
         config.setMaximumPoolSize(url.poolSize());
         config.setMinimumIdle(Math.min(1, url.poolSize()));

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -110,6 +111,35 @@ public enum Dialect {
                 config.setAutoCommit(false);
                 config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             }
+        }
+    }
+
+    /**
+     * Gives the servers' connections a network timeout ({@link StorageUrl#socketTimeoutMs}) and TCP keep-alive, unless
+     * the URL sets its own (a driver property, or a parameter of a {@code jdbc:} URL). Without them a statement in
+     * flight when the network goes (packets dropped, a proxy that stops forwarding) waits for the kernel's
+     * retransmissions, a quarter of an hour, or for ever behind a proxy that still acknowledges; with them it fails as
+     * a lost connection ({@link #isConnectionLost}), so the call runs again on a new connection, or, the database
+     * still out of reach, the run ends with the storage's error and the command that resumes. SQLite: nothing.
+     */
+    void configureNetwork(Properties props, StorageUrl url) {
+        if (this == SQLITE) {
+            return;
+        }
+        int ms = StorageUrl.socketTimeoutMs();
+        // PostgreSQL's driver counts whole seconds (0 would be no timeout); MariaDB's milliseconds
+        setUnlessGiven(props, url, "socketTimeout", this == POSTGRESQL ? String.valueOf(Math.max(1, (ms + 999) / 1000))
+                : String.valueOf(ms));
+        setUnlessGiven(props, url, "tcpKeepAlive", "true");
+    }
+
+    private static void setUnlessGiven(Properties props, StorageUrl url, String key, String value) {
+        String jdbc = url.jdbcUrl().toLowerCase(Locale.ROOT);
+        String lower = key.toLowerCase(Locale.ROOT);
+        int q = jdbc.indexOf('?');
+        boolean inUrl = q >= 0 && (jdbc.indexOf("?" + lower + "=", q) >= 0 || jdbc.indexOf("&" + lower + "=", q) >= 0);
+        if (!inUrl && props.keySet().stream().noneMatch(k -> String.valueOf(k).equalsIgnoreCase(key))) {
+            props.setProperty(key, value);
         }
     }
 

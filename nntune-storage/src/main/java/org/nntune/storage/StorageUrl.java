@@ -49,6 +49,22 @@ public record StorageUrl(Dialect dialect, String jdbcUrl, Map<String, String> pr
     /** SQLite busy timeout unless the URL says otherwise. */
     public static final int DEFAULT_BUSY_TIMEOUT_MS = 60_000;
 
+    /**
+     * How long a database server's connection waits for an answer before it counts as lost, unless the URL sets the
+     * driver's {@code socketTimeout}: far above nntune's longest statement (milliseconds; a lock wait of MariaDB ends
+     * at 50 s), so that only a network that stopped answering trips it.
+     */
+    public static final int DEFAULT_SOCKET_TIMEOUT_MS = 60_000;
+
+    /**
+     * The network timeout of the servers' connections when the URL sets none: {@link #DEFAULT_SOCKET_TIMEOUT_MS}, or
+     * the system property {@code nntune.socketTimeoutMillis} (tests that cut the network and want the cut found in
+     * seconds).
+     */
+    public static int socketTimeoutMs() {
+        return Math.max(1, Integer.getInteger("nntune.socketTimeoutMillis", DEFAULT_SOCKET_TIMEOUT_MS));
+    }
+
     /** The accepted forms, for messages. */
     public static final String ALLOWED_FORMS = "allowed forms: memory; sqlite:PATH; sqlite:///PATH "
             + "(SQLAlchemy form, sqlite:////ABSOLUTE/PATH for an absolute path); "

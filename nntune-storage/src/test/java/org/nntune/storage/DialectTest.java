@@ -63,4 +63,28 @@ class DialectTest {
         assertThat(Dialect.SQLITE.isOpenRace(sqlite(10, "[SQLITE_IOERR] disk I/O error"))).isFalse();
         assertThat(Dialect.POSTGRESQL.isOpenRace(new SQLException("x", "08001", 1802))).isFalse();
     }
+
+    private static java.util.Properties network(String url) {
+        StorageUrl parsed = StorageUrl.parse(url);
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(parsed.properties());
+        parsed.dialect().configureNetwork(props, parsed);
+        return props;
+    }
+
+    @Test
+    void serversGetANetworkTimeoutAndKeepAliveUnlessTheUrlSetsThem() {
+        int ms = StorageUrl.socketTimeoutMs();
+        // PostgreSQL's driver counts seconds, MariaDB's milliseconds
+        assertThat(network("postgresql://u@h/db")).containsEntry("socketTimeout", String.valueOf((ms + 999) / 1000))
+                .containsEntry("tcpKeepAlive", "true");
+        assertThat(network("mysql://u@h/db")).containsEntry("socketTimeout", String.valueOf(ms))
+                .containsEntry("tcpKeepAlive", "true");
+        // the user's word wins: a driver property of the URL, or a parameter of a jdbc: URL (left to the driver)
+        assertThat(network("postgresql://u@h/db?socketTimeout=600&tcpKeepAlive=false"))
+                .containsEntry("socketTimeout", "600").containsEntry("tcpKeepAlive", "false");
+        assertThat(network("jdbc:mariadb://h/db?user=u&sockettimeout=0")).doesNotContainKey("socketTimeout")
+                .containsEntry("tcpKeepAlive", "true");
+        assertThat(network("sqlite:/tmp/x.db")).isEmpty();
+    }
 }

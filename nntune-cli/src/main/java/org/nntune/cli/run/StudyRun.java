@@ -30,6 +30,7 @@ import org.nntune.tune.study.MultiObjective;
 import org.nntune.tune.study.Objective;
 import org.nntune.tune.study.OptimizeOptions;
 import org.nntune.tune.study.IncompatibleParameterException;
+import org.nntune.tune.study.InterruptionOutcome;
 import org.nntune.tune.study.Study;
 import org.nntune.tune.study.Trial;
 import org.nntune.tune.trial.FrozenTrial;
@@ -306,7 +307,7 @@ public final class StudyRun {
                 TimeBudgetRecord.markSearchEnded(storage, o.study.studyId());
             }
             if (ended != Ended.BUDGET) {
-                return endedEarly(ended, o.resume);
+                return endedEarly(ended, o.study, o.resume);
             }
             if (worker) {
                 return after.applyAsInt(o, setup);
@@ -987,7 +988,7 @@ public final class StudyRun {
         }
         Objective objective = timed != null ? search.objective(s.data.train(), timed) : null;
         boolean interrupted = false;
-        Thread sayHowToResume = resumeHint(interruptedHint(resumeCommand));
+        Thread sayHowToResume = recordingHint(study, resumeCommand);
         StudyFileAdvice advice = new StudyFileAdvice(sf); // a diverged training's advice in the file's keys
         try {
             if (s.multi) {
@@ -1065,10 +1066,49 @@ public final class StudyRun {
                 + ShellWords.word(CliStorage.shown(url));
     }
 
-    /** What a run stopped by Ctrl-C or SIGTERM says on its way out (a {@link #resumeHint}). */
+    /** What a run stopped by Ctrl-C or SIGTERM says on its way out (a {@link #resumeHint}), its trials run elsewhere. */
     static String interruptedHint(String resumeCommand) {
-        return System.lineSeparator() + "nntune: interrupted; running trials were recorded as failed and queued to run again"
-                + " with their parameters (they use no budget); the study is consistent. Resume with: " + resumeCommand;
+        return System.lineSeparator() + "nntune: interrupted; " + RECORDED + ". Resume with: " + resumeCommand;
+    }
+
+    /** What an interruption that recorded every running trial did. */
+    private static final String RECORDED = "running trials were recorded as failed and queued to run again with their"
+            + " parameters (they use no budget); the study is consistent";
+
+    /**
+     * How long the shutdown hook of {@link #recordingHint} waits for the running trials to be recorded before it says
+     * they were not: past the driver's network timeout ({@link org.nntune.storage.StorageUrl#DEFAULT_SOCKET_TIMEOUT_MS})
+     * and a wait for a new connection, so that a database out of reach is reported rather than waited for
+     */
+    static final Duration RECORDING_PATIENCE = Duration.ofMinutes(5);
+
+    /**
+     * A shutdown hook for a run of this JVM's trials: on Ctrl-C or SIGTERM (before {@link #dropHint}) it says at once
+     * that the running trials are being recorded, records them (as the study's own hook does, whichever comes first:
+     * no trial is written twice) and then says what was recorded, or what was not, and how to resume. Only what was
+     * done is said done: on a database that does not answer the recording waits for the driver's network timeout.
+     */
+    static Thread recordingHint(Study study, String resumeCommand) {
+        Thread hint = new Thread(() -> {
+            System.err.println(System.lineSeparator() + "nntune: interrupted; recording the running trials as failed and"
+                    + " queuing them to run again…");
+            study.interrupt(Study.SHUTDOWN_REASON);
+            System.err.println(recordedHint(study.awaitInterruptionRecorded(RECORDING_PATIENCE), resumeCommand));
+        }, "nntune-resume-hint");
+        Runtime.getRuntime().addShutdownHook(hint);
+        return hint;
+    }
+
+    /** What an interruption recorded, in a line that ends with how to resume. */
+    static String recordedHint(InterruptionOutcome recorded, String resumeCommand) {
+        if (recorded.complete()) {
+            return "nntune: " + RECORDED + ". Resume with: " + resumeCommand;
+        }
+        return "nntune: the interruption could not record every running trial: " + (recorded.finished()
+                ? String.join("; ", recorded.problems())
+                : "the storage did not answer within " + RECORDING_PATIENCE.toMinutes() + " minutes, so the running trials"
+                        + " stay RUNNING until a worker of the study finds them stale and queues them again")
+                + ". Every trial that finished is stored. Resume with: " + resumeCommand;
     }
 
     /** A shutdown hook that prints {@code text} if the JVM is stopped (Ctrl-C, SIGTERM) before {@link #dropHint}. */
@@ -1187,10 +1227,13 @@ public final class StudyRun {
     /** A cluster worker that stopped while the others met the budget: reported once the results are written. */
     private CliException workerStopped;
 
-    private int endedEarly(Ended ended, String resume) {
+    private int endedEarly(Ended ended, Study study, String resume) {
         if (ended == Ended.INTERRUPTED) {
-            out.println("interrupted: running trials were recorded as failed and queued to run again with their parameters"
-                    + " (they use no budget); the study is consistent.");
+            // optimize returned once the interruption's recording had ended (or its patience ran out)
+            InterruptionOutcome recorded = study.awaitInterruptionRecorded(Duration.ZERO);
+            out.println(recorded.complete() ? "interrupted: " + RECORDED + "."
+                    : "interrupted: not every running trial could be recorded: " + (recorded.finished()
+                            ? String.join("; ", recorded.problems()) : "still recording") + ".");
             out.println("resume with: " + resume);
             return ExitCode.INTERRUPTED;
         }

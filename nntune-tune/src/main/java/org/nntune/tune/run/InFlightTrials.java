@@ -52,15 +52,25 @@ public final class InFlightTrials {
      */
     public synchronized boolean closeStarts(java.time.Duration patience) {
         closed = true;
+        awaitWhile(this, () -> starting > 0, patience);
+        return starting == 0;
+    }
+
+    /**
+     * Waits on {@code monitor}, which the caller holds, while {@code waiting} says so, up to {@code patience} (for the
+     * waits of an interruption, which must end: a thread interrupt meanwhile does not end them, and is kept for the
+     * caller). Whoever changes what {@code waiting} reads calls {@code notifyAll} on the monitor.
+     */
+    public static void awaitWhile(Object monitor, java.util.function.BooleanSupplier waiting, java.time.Duration patience) {
         long end = System.nanoTime() + patience.toNanos();
         boolean interrupted = false;
-        while (starting > 0) {
+        while (waiting.getAsBoolean()) {
             long left = end - System.nanoTime();
             if (left <= 0) {
                 break;
             }
             try {
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(monitor, left);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -68,7 +78,6 @@ public final class InFlightTrials {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return starting == 0;
     }
 
     /** Records that {@code thread} runs the trial with id {@code id}. */

@@ -643,13 +643,43 @@ public final class Study {
         lifecycle.resetRun();
         OptimizeOptions run = options.resolvedFor(storage, options.addTrials() ? lifecycle.spent() : 0);
         sayWhenTheBudgetIsSpent(run.nTrials());
-        runner.run(new StudyLoop(this, lifecycle, objective, run), run.nJobs(), run.timeout(), run.heartbeat());
+        try {
+            runner.run(new StudyLoop(this, lifecycle, objective, run), run.nJobs(), run.timeout(), run.heartbeat());
+        } catch (RuntimeException | Error e) {
+            if (lifecycle.interruption().isEmpty()) {
+                throw e;
+            }
+            // what the interruption cut short (a storage call whose wait for a connection it interrupted): the run
+            // ended by the interruption, which the caller is told of, once it is recorded
+            CancellationException cancelled = interrupted(lifecycle.interruption().get());
+            cancelled.initCause(e);
+            throw cancelled;
+        }
         Optional<String> interruption = lifecycle.interruption();
         if (interruption.isPresent()) {
-            throw new CancellationException("study '" + name + "': " + interruption.get()
-                    + "; running trials were recorded as FAIL");
+            throw interrupted(interruption.get());
         }
     }
+
+    /**
+     * The exception an interrupted {@code optimize} ends with, once the interruption's recording is done: the shutdown
+     * hook may still be recording (a FAIL, then its retry) when the run's thread sees the stop, and the caller closes
+     * the storage next, which would cut the retry's write short.
+     */
+    private CancellationException interrupted(String reason) {
+        InterruptionOutcome recorded = lifecycle.awaitRecorded(RECORDING_PATIENCE);
+        return new CancellationException("study '" + name + "': " + reason + (recorded.complete()
+                ? "; running trials were recorded as FAIL"
+                : "; not everything was recorded: " + (recorded.finished() ? String.join("; ", recorded.problems())
+                        : "still recording after " + RECORDING_PATIENCE.toSeconds() + " s")));
+    }
+
+    /**
+     * How long {@code optimize}, interrupted, waits for the interruption's recording on another thread (the shutdown
+     * hook's) before it returns: a database that does not answer makes each write wait for the driver's network timeout
+     * and the pool's wait for a new connection; the JVM does not end before its hooks anyway.
+     */
+    static final Duration RECORDING_PATIENCE = Duration.ofMinutes(10);
 
     /**
      * Logs (INFO) that nothing will run when the study already holds its {@code nTrials} finished
@@ -689,13 +719,27 @@ public final class Study {
     }
 
     /**
+     * Waits until the recording of an interruption of this study's run is done, on whichever thread it runs (the
+     * shutdown hook's, {@link #failRunningTrialsOnShutdown}), up to {@code patience}; at once if none is in progress.
+     * For what a program says when Ctrl-C or SIGTERM stops it: say only what was recorded, after it was.
+     *
+     * @return whether the recording ended in time, and what it could not record (a trial left RUNNING, a retry not
+     *     queued)
+     */
+    public InterruptionOutcome awaitInterruptionRecorded(Duration patience) {
+        return lifecycle.awaitRecorded(patience);
+    }
+
+    /** The failure reason of the trials a JVM shutdown stopped ({@link #failRunningTrialsOnShutdown}). */
+    public static final String SHUTDOWN_REASON = "interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)";
+
+    /**
      * Installs a JVM shutdown hook (Ctrl-C, SIGTERM) that records this study's running trials as
      * FAIL ("interrupted: the JVM is shutting down") so the study stays consistent; close the
      * returned handle to remove it.
      */
     public ShutdownGuard failRunningTrialsOnShutdown() {
-        return ShutdownGuard.install("nntune-" + name + "-shutdown",
-                () -> interrupt("interrupted: the JVM is shutting down (Ctrl-C or SIGTERM)"));
+        return ShutdownGuard.install("nntune-" + name + "-shutdown", () -> interrupt(SHUTDOWN_REASON));
     }
 
     // ---------------------------------------------------------------- distribution kinds

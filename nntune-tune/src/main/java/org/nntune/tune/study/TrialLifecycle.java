@@ -52,6 +52,10 @@ final class TrialLifecycle {
     /** when this object began waiting for {@link #lastAwaited} (nanoTime), and whether it has warned of a long wait */
     private volatile long awaitedSince;
     private volatile boolean warnedLongWait;
+    /** the {@link #interrupt} calls in progress (the shutdown hook's, a thread's): guarded by this */
+    private int recording;
+    /** what this run's interruption could not record, each as a sentence, once (two hooks may find it): guarded by this */
+    private final Set<String> unrecorded = new java.util.LinkedHashSet<>();
 
     TrialLifecycle(Study study, StudyView view) {
         this.study = study;
@@ -73,6 +77,9 @@ final class TrialLifecycle {
         interruption = null;
         inFlight.resetRun();
         lastAwaited = List.of();
+        synchronized (this) {
+            unrecorded.clear();
+        }
     }
 
     void stop() {
@@ -100,19 +107,43 @@ final class TrialLifecycle {
      */
     void interrupt(String reason) {
         synchronized (this) {
+            recording++; // before the reason: whoever sees the interruption sees its recording in progress
             if (interruption == null) {
                 interruption = reason;
             }
         }
-        stopRequested = true;
-        inFlight.closeStarts(START_PATIENCE);
-        boolean retry = retriesInterrupted();
-        for (Map.Entry<Long, Thread> e : inFlight.entries()) {
-            failInterrupted(e.getKey(), reason, retry);
-            if (e.getValue() != Thread.currentThread()) {
-                e.getValue().interrupt();
+        try {
+            stopRequested = true;
+            inFlight.closeStarts(START_PATIENCE);
+            boolean retry = retriesInterrupted();
+            for (Map.Entry<Long, Thread> e : inFlight.entries()) {
+                failInterrupted(e.getKey(), reason, retry);
+                if (e.getValue() != Thread.currentThread()) {
+                    e.getValue().interrupt();
+                }
+            }
+        } finally {
+            synchronized (this) {
+                recording--;
+                notifyAll();
             }
         }
+    }
+
+    /**
+     * Waits until no {@link #interrupt} is recording any more (on whichever thread: the shutdown hook's records
+     * while the run's own thread leaves {@code optimize}), up to {@code patience}: the caller then closes the
+     * storage, or says what was recorded. Returns at once when nothing is being recorded.
+     *
+     * @return whether the recording ended in time, and what it could not record
+     */
+    synchronized InterruptionOutcome awaitRecorded(java.time.Duration patience) {
+        InFlightTrials.awaitWhile(this, () -> recording > 0, patience);
+        return new InterruptionOutcome(recording == 0, List.copyOf(unrecorded));
+    }
+
+    private synchronized void unrecorded(String what) {
+        unrecorded.add(what);
     }
 
     /**
@@ -144,6 +175,8 @@ final class TrialLifecycle {
             // every thread still stopped (on the shutdown hook an exception would end both, with a stack trace)
             LOG.log(System.Logger.Level.WARNING, "trial id {0} of study ''{1}'' could not be recorded as failed: {2}",
                     trialId, study.name(), notRecorded.getMessage());
+            unrecorded("the running trial with id " + trialId + " could not be recorded as failed (" + notRecorded.getMessage()
+                    + "); it stays RUNNING until a worker of the study finds it stale and queues it again");
         }
     }
 
@@ -169,20 +202,26 @@ final class TrialLifecycle {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "study " + studyId + ": cannot read its retry policy, so the interrupted"
                     + " trials are not queued again: " + e);
+            unrecorded("the study's retry policy could not be read (" + e.getMessage() + "), so the interrupted trials"
+                    + " are not queued again");
             return false;
         }
     }
 
     /** Queues a WAITING retry of the interrupted trial (its parameters, {@link FrozenTrial#retryAttrs}). */
     private void queueRetry(long trialId) {
+        FrozenTrial failed = null;
         try {
-            FrozenTrial failed = storage.getTrial(trialId);
+            failed = storage.getTrial(trialId);
             storage.createTrial(studyId, new FrozenTrial(-1, -1, TrialState.WAITING, List.of(), Map.of(), Map.of(), Map.of(),
                     failed.retryAttrs(true), new java.util.TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty()));
         } catch (RuntimeException e) {
             // the interruption must finish: the trial stays failed, and counts in the budget, as before retries
             LOG.log(System.Logger.Level.WARNING, "study " + studyId + ": the interrupted trial with id " + trialId
                     + " could not be queued again: " + e);
+            unrecorded((failed != null ? "trial " + failed.number() : "trial id " + trialId) + " was recorded as failed but"
+                    + " could not be queued again (" + e.getMessage()
+                    + "); its configuration is not run again");
         }
     }
 
