@@ -26,7 +26,11 @@ class ServerInterruptTest {
     @ValueSource(strings = {"postgresql", "mariadb"})
     void sigtermMidTrialFailsTheTrialAndQueuesItAgainOnADatabaseServer(String server, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("slow.yaml");
-        Files.writeString(file, InterruptTest.SLOW);
+        // trials of minutes that report every epoch (a pruner that never prunes in 10 start-up trials; without one a
+        // trial reports its curve at its end), so that the signal finds one running: at 100 epochs without a pruner,
+        // the trial seen reporting had often finished by then, and a quiet machine ran all three
+        Files.writeString(file, InterruptTest.SLOW.replace("epochs: 100", "epochs: 20000")
+                .replace("pruner: {type: none}", "pruner: {type: median, startup_trials: 10}"));
         try (CliProcesses.ServerDatabase db = CliProcesses.ServerDatabase.create(server); CliProcesses jvms = new CliProcesses(dir)) {
             String url = db.url();
             CliProcesses.Cli cli = jvms.start("tune", file.toString(), "--storage", url, "--progress", "plain");
