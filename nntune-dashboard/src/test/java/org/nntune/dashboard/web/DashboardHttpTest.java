@@ -49,14 +49,18 @@ class DashboardHttpTest {
         }
     }
 
-    /** A request that fails inside the server answers 500 and goes to the dashboard's logger (not to stderr). */
+    /**
+     * A request that fails inside the server answers 500 and goes to the dashboard's logger (not to stderr). (A storage
+     * that throws is a 503 "database unreachable", DashboardUnreachableTest; here the storage breaks its contract, a
+     * listing that is null, and the dashboard's own code fails on it.)
+     */
     @Test
     void aFailedRequestIsLoggedThroughTheDashboardsLogger() throws Exception {
         InMemoryStorage memory = new InMemoryStorage();
         org.nntune.tune.storage.Storage failing = (org.nntune.tune.storage.Storage) java.lang.reflect.Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {org.nntune.tune.storage.Storage.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getAllStudies")) {
-                        throw new java.io.UncheckedIOException(new java.io.IOException("the database went away"));
+                        return null; // the contract says a list: the API's code fails on it
                     }
                     try {
                         return method.invoke(memory, args);
@@ -92,13 +96,13 @@ class DashboardHttpTest {
         try (DashboardServer s = DashboardServer.start(failing, "memory", new DashboardOptions("127.0.0.1", 0, false))) {
             HttpResponse<String> r = get(s, "/api/studies");
             assertThat(r.statusCode()).isEqualTo(500);
-            assertThat(r.body()).contains("the database went away");
+            assertThat(r.body()).contains("internal error: java.lang.NullPointerException");
         } finally {
             DashboardServer.log = before;
         }
         assertThat(messages).singleElement().asString()
-                .startsWith("WARNING nntune dashboard: GET /api/studies failed: java.io.UncheckedIOException: java.io.IOException: the database went away");
-        assertThat(thrown).singleElement().satisfies(t -> assertThat(t).hasRootCauseMessage("the database went away"));
+                .startsWith("WARNING nntune dashboard: GET /api/studies failed: java.lang.NullPointerException");
+        assertThat(thrown).singleElement().isInstanceOf(NullPointerException.class);
     }
 
     @Test
