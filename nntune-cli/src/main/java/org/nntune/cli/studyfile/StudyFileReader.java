@@ -1177,21 +1177,20 @@ public final class StudyFileReader {
     }
 
     /** The space keys that apply to token ids only, or hold out a random part of a trial's rows. */
-    static final List<String> NOT_FOR_SERIES_SPACE = List.of("embedding", "vocab_size", "max_length", "early_stopping", "l2_adapt");
+    static final List<String> NOT_FOR_SERIES_SPACE = List.of("embedding", "vocab_size", "max_length");
 
     /**
      * A series is read by an rnn (over [window, 1]) or an mlp (over window numbers), never with the
-     * text or random-split keys (the family is checked by {@link #checkReads}).
+     * text keys (the family is checked by {@link #checkReads}). The keys that hold out part of a
+     * trial's training windows ({@code early_stopping}, {@code l2_adapt}) hold out their last ones,
+     * after a gap of horizon − 1, as the windows are marked in time order (SeriesWindows).
      */
     private static void checkSeriesModel(StudyFile.ModelSpec model) {
         model.space().keySet().forEach(k -> {
             String c = NetworkSpace.canonicalName(k);
-            boolean off = model.space().get(k) instanceof ParamSpec.Fixed f && List.of("0", "none", "false").contains(String.valueOf(f.value()));
-            if (NOT_FOR_SERIES_SPACE.contains(c) && !(off && (c.equals("early_stopping") || c.equals("l2_adapt")))) {
-                throw new StudyFileException(model.positions().get(k), "model.space." + k, c.equals("early_stopping") || c.equals("l2_adapt")
-                        ? "'" + k + "' holds out a random part of each trial's training windows; a series is validated in time order"
-                        : "'" + k + "' applies to text (token ids); a series' windows are numbers",
-                        "remove '" + k + "'" + (c.equals("early_stopping") ? "; tune epochs instead" : ""));
+            if (NOT_FOR_SERIES_SPACE.contains(c)) {
+                throw new StudyFileException(model.positions().get(k), "model.space." + k,
+                        "'" + k + "' applies to text (token ids); a series' windows are numbers", "remove '" + k + "'");
             }
         });
     }
