@@ -35,6 +35,20 @@ public record NaiveBaseline(String metric, OptionalDouble validation, OptionalDo
                 m.get("season") instanceof Number s ? s.intValue() : 0, number(m, "seasonal_validation"), number(m, "seasonal_test")));
     }
 
+    /** The study system attribute's value ({@link org.nntune.tune.trial.SystemAttrs#NAIVE_BASELINE}) that {@link #of} reads back. */
+    public Map<String, Object> toSystemAttr() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("metric", metric);
+        validation.ifPresent(v -> m.put("persistence_validation", v));
+        test.ifPresent(v -> m.put("persistence_test", v));
+        if (season > 0) {
+            m.put("season", season);
+            seasonalValidation.ifPresent(v -> m.put("seasonal_validation", v));
+            seasonalTest.ifPresent(v -> m.put("seasonal_test", v));
+        }
+        return m;
+    }
+
     private static OptionalDouble number(Map<?, ?> m, String key) {
         return m.get(key) instanceof Number n ? OptionalDouble.of(n.doubleValue()) : OptionalDouble.empty();
     }

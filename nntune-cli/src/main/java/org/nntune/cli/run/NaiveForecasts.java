@@ -8,7 +8,6 @@ import org.nntune.search.Estimator;
 import org.nntune.search.Scorer;
 import org.nntune.tune.trial.SystemAttrs;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -109,20 +108,6 @@ final class NaiveForecasts {
         }
         double v = scorer.score(naive, part.get());
         return Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
-    }
-
-    /** The study system attribute's value ({@link SystemAttrs#NAIVE_BASELINE}) of {@code b}. */
-    static Map<String, Object> attr(NaiveBaseline b) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("metric", b.metric());
-        b.validation().ifPresent(v -> m.put("persistence_validation", v));
-        b.test().ifPresent(v -> m.put("persistence_test", v));
-        if (b.season() > 0) {
-            m.put("season", b.season());
-            b.seasonalValidation().ifPresent(v -> m.put("seasonal_validation", v));
-            b.seasonalTest().ifPresent(v -> m.put("seasonal_test", v));
-        }
-        return m;
     }
 
     /** "naive forecasts on the same validation windows: persistence mae 2.09; seasonal naive (season 12) mae 6.1". */

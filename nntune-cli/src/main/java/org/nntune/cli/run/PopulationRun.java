@@ -215,7 +215,7 @@ public final class PopulationRun {
                     : Optional.empty();
             naive.flatMap(n -> NaiveForecasts.line("validation", metric, n.validation(), n.season(), n.seasonalValidation()))
                     .ifPresent(out::println);
-            naive.ifPresent(n -> pbt.storage().setStudySystemAttr(pbt.studyId(), org.nntune.tune.trial.SystemAttrs.NAIVE_BASELINE, NaiveForecasts.attr(n)));
+            naive.ifPresent(n -> pbt.storage().setStudySystemAttr(pbt.studyId(), org.nntune.tune.trial.SystemAttrs.NAIVE_BASELINE, n.toSystemAttr()));
             if (data.test().isPresent()) {
                 out.printf(Locale.ROOT, "best member %d's network (no refit); test %s: %.6g (%d test rows)%n", best.member(),
                         metric, network.evaluate(data.test().get()).metric(metric), data.test().get().size());

@@ -95,7 +95,7 @@ final class RunResults {
         Optional<NaiveBaseline> naive = NaiveForecasts.score(sf, scorer, data);
         naive.flatMap(n -> NaiveForecasts.line("validation", n.metric(), n.validation(), n.season(), n.seasonalValidation()))
                 .ifPresent(out::println);
-        naive.ifPresent(n -> study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.NAIVE_BASELINE, NaiveForecasts.attr(n)));
+        naive.ifPresent(n -> study.storage().setStudySystemAttr(study.studyId(), SystemAttrs.NAIVE_BASELINE, n.toSystemAttr()));
         out.println("best params: " + b.params());
         Map<String, Double> adapted = TrialsFormat.adaptedFinal(b);
         if (!adapted.isEmpty()) {
